@@ -1,0 +1,74 @@
+import { ApiError, AuthError } from '../errors.js'
+
+const AUTH_STATUSES = new Set([401, 403])
+const AUTH_WORDS = /unauthori[sz]ed|forbidden|invalid[ _-]?(api[ _-]?)?(key|token)|expired[ _-]?token|not authenticated/i
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value
+}
+
+/** Seconds from a Retry-After header (either delta-seconds or an HTTP date). */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (!value) return undefined
+  const trimmed = value.trim()
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed)
+  const date = Date.parse(trimmed)
+  return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000)
+}
+
+function textOf(body: string): string {
+  const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1]
+  const text = (title ?? body.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim()
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text
+}
+
+/**
+ * Turns one HTTP answer into the envelope's `data`, or throws what went wrong. The API answers
+ * failures three ways: a non-2xx status, HTTP 200 with `success: false`, or a gateway's HTML page.
+ */
+export function parseEnvelope(
+  call: string,
+  status: number,
+  headers: Record<string, string | string[] | undefined>,
+  body: string,
+  now = Date.now()
+): Record<string, unknown> {
+  let json: unknown
+  try {
+    json = JSON.parse(body)
+  } catch {
+    json = undefined
+  }
+  const envelope = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : undefined
+  const retryAfter = parseRetryAfter(headerValue(headers['retry-after']), now)
+  const transientStatus = status === 429 || status >= 500
+
+  if (envelope?.success === true && status >= 200 && status < 300) {
+    const data = envelope.data
+    if (typeof data !== 'object' || data === null) {
+      throw new ApiError(call, status, undefined, 'the answer has no data', false)
+    }
+    return data as Record<string, unknown>
+  }
+
+  if (envelope && envelope.success === false) {
+    const error = (envelope.error ?? {}) as Record<string, unknown>
+    const code = error.code === undefined ? undefined : String(error.code)
+    const msg = typeof error.msg === 'string' ? error.msg : typeof error.message === 'string' ? error.message : ''
+    if (AUTH_STATUSES.has(status) || (code !== undefined && AUTH_STATUSES.has(Number(code))) || AUTH_WORDS.test(`${code} ${msg}`)) {
+      throw new AuthError(`HTTP ${status}${code === undefined ? '' : `, code ${code}`}: ${msg || 'no message'}`)
+    }
+    const transient = transientStatus || code === '429' || (Number(code) >= 500 && Number(code) < 600)
+    throw new ApiError(call, status, code, msg || 'no message', transient, retryAfter)
+  }
+
+  if (AUTH_STATUSES.has(status)) {
+    throw new AuthError(`HTTP ${status}: ${textOf(body) || 'no message'}`)
+  }
+  if (envelope === undefined) {
+    const what = body.trim() === '' ? 'an empty answer' : `a non-JSON answer (${textOf(body)})`
+    // A gateway page in front of the API is usually passing trouble, whatever its status.
+    throw new ApiError(call, status, undefined, what, true, retryAfter)
+  }
+  throw new ApiError(call, status, undefined, `an unexpected answer: ${textOf(body)}`, transientStatus, retryAfter)
+}

@@ -1,0 +1,66 @@
+import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
+
+export interface RawResponse {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: string
+}
+
+/**
+ * One agent for all API calls. EnvHttpProxyAgent so self-hosted runners behind HTTPS_PROXY work;
+ * without proxy variables it is a plain agent. Every phase of a request has a bound.
+ */
+export function createApiDispatcher(requestTimeoutMs: number): Dispatcher {
+  return new EnvHttpProxyAgent({
+    connectTimeout: Math.min(10_000, requestTimeoutMs),
+    headersTimeout: requestTimeoutMs,
+    bodyTimeout: requestTimeoutMs
+  })
+}
+
+/** Sends one request and reads the whole (small, JSON or HTML) answer. Never follows redirects. */
+export async function send(
+  dispatcher: Dispatcher,
+  url: URL,
+  method: 'GET' | 'POST',
+  headers: Record<string, string>,
+  body: string | undefined,
+  signal?: AbortSignal
+): Promise<RawResponse> {
+  const response = await request(url, { dispatcher, method, headers, body, signal })
+  return { status: response.statusCode, headers: response.headers, body: await response.body.text() }
+}
+
+const NEVER_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT'
+])
+
+function codesOf(error: unknown): string[] {
+  const codes: string[] = []
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (typeof e.code === 'string') codes.push(e.code)
+    if (codes.length > 5) break
+  }
+  return codes
+}
+
+/**
+ * True only when the error proves no byte of the request reached the server (no connection was
+ * made). The one case where a credit-spending POST may be sent again.
+ */
+export function provablyNotSent(error: unknown): boolean {
+  return codesOf(error).some((code) => NEVER_SENT_CODES.has(code))
+}
+
+/** A network-level failure (as opposed to an HTTP answer) that a read may retry. */
+export function isNetworkError(error: unknown): boolean {
+  const codes = codesOf(error)
+  return codes.some(
+    (code) => NEVER_SENT_CODES.has(code) || code.startsWith('UND_ERR_') || code.startsWith('ECONN') || code === 'EPIPE'
+  )
+}

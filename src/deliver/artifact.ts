@@ -1,0 +1,71 @@
+import * as core from '@actions/core'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import type { Downloaded } from '../download/download.js'
+import type { ArtifactSettings } from '../settings/settings.js'
+
+export interface UploadedArtifact {
+  id: number
+  name: string
+  url: string
+}
+
+/**
+ * The default artifact name: the video's name and its export key (unique per export, so matrix jobs
+ * don't collide), plus the attempt on a re-run (which may re-attach to the same export).
+ */
+export function defaultArtifactName(videoPath: string, exportKey: string, runAttempt: string | undefined): string {
+  const stem = path.basename(videoPath, path.extname(videoPath))
+  const base = stem.includes(exportKey) ? stem : `${stem}-${exportKey}`
+  const attempt = Number(runAttempt)
+  return (attempt > 1 ? `${base}-attempt-${attempt}` : base).replace(/["':<>|*?\\/\r\n]/g, '_')
+}
+
+export function artifactUrl(id: number, env: NodeJS.ProcessEnv): string {
+  const server = env.GITHUB_SERVER_URL || 'https://github.com'
+  return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}/artifacts/${id}`
+}
+
+/**
+ * Uploads the video as a workflow artifact. Unzipped by default (skipArchive), so it plays in the
+ * browser; the artifact then takes the file's name, so the file is linked under the artifact's name.
+ */
+export async function uploadVideoArtifact(
+  video: Downloaded,
+  exportKey: string,
+  settings: ArtifactSettings
+): Promise<UploadedArtifact | undefined> {
+  if (!settings.enabled) return undefined
+  if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
+    core.notice('Not running inside GitHub Actions (no ACTIONS_RUNTIME_TOKEN): the artifact upload was skipped')
+    return undefined
+  }
+  const name = settings.name ?? defaultArtifactName(video.path, exportKey, process.env.GITHUB_RUN_ATTEMPT)
+  // Loaded only now: the artifact client is the heaviest part of the bundle.
+  const { DefaultArtifactClient } = await import('@actions/artifact')
+  const client = new DefaultArtifactClient()
+  const options = { retentionDays: settings.retentionDays }
+  if (settings.archive) {
+    const result = await client.uploadArtifact(name, [video.path], path.dirname(video.path), {
+      ...options,
+      compressionLevel: 0 // video does not compress
+    })
+    return { id: result.id ?? 0, name, url: artifactUrl(result.id ?? 0, process.env) }
+  }
+  const ext = path.extname(video.path)
+  const fileName = name.endsWith(ext) ? name : `${name}${ext}`
+  const staging = fs.mkdtempSync(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'aistudios-'))
+  const staged = path.join(staging, fileName)
+  try {
+    try {
+      fs.linkSync(video.path, staged)
+    } catch {
+      fs.copyFileSync(video.path, staged) // another file system
+    }
+    const result = await client.uploadArtifact(fileName, [staged], staging, { ...options, skipArchive: true })
+    return { id: result.id ?? 0, name: fileName, url: artifactUrl(result.id ?? 0, process.env) }
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,174 @@
+import * as core from '@actions/core'
+import { createHash, type Hash } from 'node:crypto'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { EnvHttpProxyAgent, interceptors, request, type Dispatcher } from 'undici'
+import { errorMessage } from '../errors.js'
+import { sleep } from '../api/retry.js'
+import { videoFileName } from './filename.js'
+
+export interface Downloaded {
+  path: string
+  size: number
+  sha256: string
+}
+
+export interface DownloadOptions {
+  outputDir: string
+  /** Names the file when the URL gives no usable name (the export key). */
+  fallbackStem: string
+  requestTimeoutMs: number
+  /** Asks the API for a fresh download URL when the signed one expired or was refused. */
+  refreshUrl: () => Promise<string>
+  signal?: AbortSignal
+}
+
+/** Tries in all, counting resumed and restarted transfers. */
+const MAX_TRANSFERS = 6
+/** Fresh URLs asked for after a 403/404/410 from the CDN. */
+const MAX_REFRESHES = 2
+
+function createDownloadDispatcher(timeoutMs: number): Dispatcher {
+  // The CDN is another host: no Authorization header is ever set here, so redirects can't leak it.
+  return new EnvHttpProxyAgent({
+    connectTimeout: Math.min(10_000, timeoutMs),
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs
+  }).compose(interceptors.redirect({ maxRedirections: 5 }))
+}
+
+/** The first free name: an existing file is never overwritten. */
+function freePath(dir: string, name: string): string {
+  const ext = path.extname(name)
+  const stem = name.slice(0, name.length - ext.length)
+  let candidate = path.join(dir, name)
+  for (let n = 2; fs.existsSync(candidate); n++) candidate = path.join(dir, `${stem}-${n}${ext}`)
+  if (candidate !== path.join(dir, name)) core.warning(`${name} already exists in ${dir}; saving as ${path.basename(candidate)}`)
+  return candidate
+}
+
+/** An MP4 starts with a box whose type, at bytes 4–8, is `ftyp`. */
+function assertMp4(file: string): void {
+  const head = Buffer.alloc(64)
+  const fd = fs.openSync(file, 'r')
+  const read = fs.readSync(fd, head, 0, head.length, 0)
+  fs.closeSync(fd)
+  if (head.subarray(4, 8).toString('latin1') !== 'ftyp') {
+    const preview = head.subarray(0, read).toString('utf8').replace(/[^\x20-\x7e]+/g, ' ').trim().slice(0, 40)
+    throw new Error(`The downloaded file is not an MP4 video (it starts with '${preview}'); it was not kept`)
+  }
+}
+
+function hashOf(file: string): Promise<Hash> {
+  const hash = createHash('sha256')
+  return pipeline(fs.createReadStream(file), hash).then(() => hash)
+}
+
+const header = (headers: Record<string, string | string[] | undefined>, name: string): string | undefined => {
+  const value = headers[name]
+  return Array.isArray(value) ? value[0] : value
+}
+
+/**
+ * Streams the video to a temporary file beside its final name (flat memory whatever its size), checks
+ * its length and that it is an MP4, then renames it: a partial file never sits under the final name.
+ * A cut transfer resumes with Range where the CDN allows, else restarts, within a bound.
+ */
+export async function downloadVideo(initialUrl: string, options: DownloadOptions): Promise<Downloaded> {
+  const { outputDir, signal } = options
+  fs.mkdirSync(outputDir, { recursive: true })
+  const name = videoFileName(initialUrl, options.fallbackStem)
+  const partial = path.join(outputDir, `.${name}.${process.pid}.part`)
+  const dispatcher = createDownloadDispatcher(options.requestTimeoutMs)
+  let url = initialUrl
+  let refreshes = 0
+  let hash = createHash('sha256')
+  let size = 0
+  let expected: number | undefined
+  fs.rmSync(partial, { force: true })
+
+  try {
+    for (let transfer = 1; ; transfer++) {
+      if (transfer > MAX_TRANSFERS) {
+        throw new Error(`Download failed: ${MAX_TRANSFERS} transfers ended early (have ${size} of ${expected ?? '?'} bytes)`)
+      }
+      const headers: Record<string, string> = size > 0 ? { Range: `bytes=${size}-` } : {}
+      let response: Dispatcher.ResponseData
+      try {
+        response = await request(url, { dispatcher, method: 'GET', headers, signal })
+      } catch (error) {
+        if (signal?.aborted) throw error
+        core.warning(`Download: ${errorMessage(error)}; trying again`)
+        await sleep(1000 * transfer, signal)
+        continue
+      }
+      const status = response.statusCode
+      if ([401, 403, 404, 410].includes(status)) {
+        await response.body.dump()
+        if (refreshes >= MAX_REFRESHES) throw new Error(`Download failed: the video URL answered HTTP ${status} even after ${refreshes} fresh URLs`)
+        refreshes++
+        core.warning(`Download: the video URL answered HTTP ${status} (expired or refused); asking the API for a fresh one`)
+        url = await options.refreshUrl()
+        continue
+      }
+      if (status >= 500 || status === 429) {
+        await response.body.dump()
+        core.warning(`Download: HTTP ${status}; trying again`)
+        await sleep(1000 * transfer, signal)
+        continue
+      }
+      const contentRange = header(response.headers, 'content-range')
+      const resumes = status === 206 && size > 0 && contentRange?.startsWith(`bytes ${size}-`)
+      if (status !== 200 && !resumes) {
+        await response.body.dump()
+        if (status === 206 || status === 416) {
+          // The CDN does not resume the way we asked: start over.
+          size = 0
+          hash = createHash('sha256')
+          continue
+        }
+        throw new Error(`Download failed: the video URL answered HTTP ${status}`)
+      }
+      if (status === 200 && size > 0) {
+        core.info('Download: the server does not resume transfers; starting over')
+        size = 0
+        hash = createHash('sha256')
+      }
+      const length = header(response.headers, 'content-length')
+      const total = resumes ? Number(contentRange?.split('/')[1]) : length === undefined ? undefined : size + Number(length)
+      expected = total !== undefined && Number.isFinite(total) ? total : expected
+      const counter = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          hash.update(chunk)
+          size += chunk.length
+          done(null, chunk)
+        }
+      })
+      try {
+        await pipeline(response.body, counter, fs.createWriteStream(partial, { flags: size > 0 ? 'a' : 'w' }))
+      } catch (error) {
+        if (signal?.aborted) throw error
+        // What reached the disk is what counts; the hash is rebuilt from it.
+        size = fs.existsSync(partial) ? fs.statSync(partial).size : 0
+        hash = await hashOf(partial)
+        core.warning(`Download cut off after ${size} bytes (${errorMessage(error)}); resuming`)
+        continue
+      }
+      if (expected !== undefined && size < expected) {
+        core.warning(`Download ended at ${size} of ${expected} bytes; resuming`)
+        continue
+      }
+      if (expected !== undefined && size > expected) throw new Error(`Download failed: got ${size} bytes, expected ${expected}`)
+      break
+    }
+    assertMp4(partial)
+    const final = freePath(outputDir, name)
+    fs.renameSync(partial, final)
+    return { path: final, size, sha256: hash.digest('hex') }
+  } finally {
+    fs.rmSync(partial, { force: true })
+    await dispatcher.close()
+  }
+}

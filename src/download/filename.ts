@@ -1,0 +1,32 @@
+/** Longest file name kept from a URL; file systems allow 255 bytes and artifact names are kept short. */
+const MAX_NAME = 120
+
+/**
+ * A safe local file name from the video URL's last path segment, as the tutorials name it, but
+ * decoded and cleaned: no separators, no `..`, no control or reserved characters, a bounded length.
+ * Falls back to `<fallbackStem>.mp4` when nothing usable is left.
+ */
+export function videoFileName(url: string, fallbackStem: string): string {
+  let segment = ''
+  try {
+    segment = new URL(url).pathname.split('/').pop() ?? ''
+  } catch {
+    segment = ''
+  }
+  try {
+    segment = decodeURIComponent(segment)
+  } catch {
+    // Malformed escapes: keep the segment as it is; the cleaning below still applies.
+  }
+  let name = segment
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .replace(/[/\\<>:"|?*]/g, '_')
+    .replace(/\.{2,}/g, '.')
+    .replace(/^[.\s]+|[.\s]+$/g, '')
+  if (!/\.[A-Za-z0-9]{2,4}$/.test(name)) name = name ? `${name}.mp4` : ''
+  if (name.length > MAX_NAME) {
+    const ext = name.slice(name.lastIndexOf('.'))
+    name = name.slice(0, MAX_NAME - ext.length) + ext
+  }
+  return name || `${fallbackStem.replace(/[^\w-]/g, '_')}.mp4`
+}

@@ -1,0 +1,76 @@
+/** Where in a repository file a bad value sits; becomes an annotation on that line. */
+export interface FileLocation {
+  file: string
+  line?: number
+  column?: number
+}
+
+/** An input the user gave is unusable. Raised before anything that spends credits is sent. */
+export class InputError extends Error {
+  constructor(
+    readonly input: string,
+    detail: string,
+    readonly location?: FileLocation
+  ) {
+    super(`Input '${input}': ${detail}`)
+    this.name = 'InputError'
+  }
+}
+
+/** The API refused the key (or token). Never retried: another try cannot succeed. */
+export class AuthError extends Error {
+  constructor(detail: string) {
+    super(
+      `The AI Studios API rejected the credentials (${detail}). Check the 'api-key' input ` +
+        `(or 'app-id' and 'user-key'): store the key as a repository secret and pass it as ` +
+        '`api-key: ${{ secrets.AISTUDIOS_API_KEY }}`.'
+    )
+    this.name = 'AuthError'
+  }
+}
+
+/** The API answered, but not with success; carries what the API said. */
+export class ApiError extends Error {
+  constructor(
+    readonly call: string,
+    readonly status: number,
+    readonly code: string | undefined,
+    readonly apiMessage: string,
+    /** Whether repeating the same read might succeed (5xx, 429, gateway pages). */
+    readonly transient: boolean,
+    /** Seconds the server asked us to wait (Retry-After), if any. */
+    readonly retryAfterSeconds?: number
+  ) {
+    const codePart = code === undefined ? '' : ` code ${code}:`
+    super(`${call} failed: HTTP ${status}${codePart} ${apiMessage}`.trim())
+    this.name = 'ApiError'
+  }
+}
+
+/**
+ * The export request may have reached the server, so it may be rendering (and spending credits)
+ * even though no answer arrived. Never re-sent blindly.
+ */
+export class ExportUnconfirmedError extends Error {
+  constructor(cause: string) {
+    super(
+      `The export request was sent but no usable answer came back (${cause}). The export may have ` +
+        'started and spent credits, so it was not sent again. Look for the new project in AI Studios ' +
+        "(My Studio); if it is there, re-run this step with the 'resume' input set to its project ID " +
+        'to download it without paying again.'
+    )
+    this.name = 'ExportUnconfirmedError'
+  }
+}
+
+/** Anything that ends a run after the export was accepted: the user must learn the key. */
+export class RenderError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'RenderError'
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

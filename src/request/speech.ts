@@ -1,0 +1,54 @@
+import type { Json, JsonObject } from '../api/types.js'
+import { InputError } from '../errors.js'
+import type { SceneSpeech } from '../settings/settings.js'
+
+const isObject = (value: Json | undefined): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** The input a speech came from, for error messages ("script-file scripts/intro.txt" → script-file). */
+const inputOf = (speech: SceneSpeech): string => speech.from.split(' ')[0]
+
+/**
+ * Sets a v3 scene's speech in place. The speech can sit in the first avatar clip's `script.org` and
+ * in `scripts[0].org`: where both exist both are set (they must stay equal), else whichever exists.
+ */
+function setV3Speech(scene: JsonObject, speech: SceneSpeech): boolean {
+  let set = false
+  const clips = Array.isArray(scene.clips) ? scene.clips : []
+  const avatar = clips.find((clip) => isObject(clip) && clip.type === 'aiModel')
+  if (isObject(avatar)) {
+    if (isObject(avatar.script)) avatar.script.org = speech.text
+    else avatar.script = { org: speech.text }
+    set = true
+  }
+  const scripts = Array.isArray(scene.scripts) ? scene.scripts : []
+  if (isObject(scripts[0])) {
+    scripts[0].org = speech.text
+    set = true
+  }
+  return set
+}
+
+/** Sets a legacy scene's speech in place: `AIModel.script`, a plain string. */
+function setLegacySpeech(scene: JsonObject, speech: SceneSpeech): boolean {
+  if (!isObject(scene.AIModel)) return false
+  scene.AIModel.script = speech.text
+  return true
+}
+
+/** Applies every speech to its scene (mutating `scenes`); refuses a scene that is missing or has no avatar. */
+export function applySpeech(scenes: Json[], speeches: SceneSpeech[], generation: 'v3' | 'legacy', sourceName: string): void {
+  for (const speech of speeches) {
+    const scene = scenes[speech.scene]
+    if (!isObject(scene)) {
+      throw new InputError(
+        inputOf(speech),
+        `scene ${speech.scene} does not exist: ${sourceName} has ${scenes.length} scene(s), numbered from 0`
+      )
+    }
+    const set = generation === 'v3' ? setV3Speech(scene, speech) : setLegacySpeech(scene, speech)
+    if (!set) {
+      throw new InputError(inputOf(speech), `scene ${speech.scene} of ${sourceName} has no avatar to speak it`)
+    }
+  }
+}

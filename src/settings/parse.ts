@@ -1,0 +1,78 @@
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { InputError } from '../errors.js'
+
+/** Pure parsers for single input values; each names the input in its error. */
+
+export function parseBoolean(input: string, raw: string, fallback: boolean): boolean {
+  const value = raw.trim().toLowerCase()
+  if (value === '') return fallback
+  if (['true', 'yes', 'on', '1'].includes(value)) return true
+  if (['false', 'no', 'off', '0'].includes(value)) return false
+  throw new InputError(input, `'${raw}' is not a boolean; use true or false`)
+}
+
+export function parseNumber(
+  input: string,
+  raw: string,
+  fallback: number,
+  { min, max, integer = false, unit }: { min: number; max?: number; integer?: boolean; unit: string }
+): number {
+  const value = raw.trim()
+  if (value === '') return fallback
+  if (!/^[+]?(\d+(\.\d*)?|\.\d+)$/.test(value)) {
+    throw new InputError(input, `'${raw}' is not a ${integer ? 'whole number' : 'number'} of ${unit}`)
+  }
+  const number = Number(value)
+  if (integer && !Number.isInteger(number)) throw new InputError(input, `'${raw}' must be a whole number of ${unit}`)
+  if (number < min) throw new InputError(input, `${value} ${unit} is below the minimum of ${min}`)
+  if (max !== undefined && number > max) throw new InputError(input, `${value} ${unit} is above the maximum of ${max}`)
+  return number
+}
+
+export function parseChoice<T extends string>(input: string, raw: string, choices: readonly T[]): T | undefined {
+  const value = raw.trim().toLowerCase()
+  if (value === '') return undefined
+  const found = choices.find((choice) => choice === value)
+  if (!found) throw new InputError(input, `'${raw}' is not one of ${choices.join(', ')}`)
+  return found
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i
+
+/** An http(s) URL; plain http only for loopback hosts, so no key or video travels in clear text. */
+export function parseUrl(input: string, raw: string): URL {
+  let url: URL
+  try {
+    url = new URL(raw.trim())
+  } catch {
+    throw new InputError(input, `'${raw}' is not a valid URL`)
+  }
+  if (url.protocol === 'https:') return url
+  if (url.protocol === 'http:' && LOOPBACK.test(url.hostname)) return url
+  throw new InputError(input, `'${raw}' must use https:// (plain http is allowed only for localhost)`)
+}
+
+/** A path inside the workspace; refuses one that escapes it (absolute or through '..'). */
+export function resolveInWorkspace(input: string, raw: string, workspace: string): string {
+  const resolved = path.resolve(workspace, raw.trim())
+  const relative = path.relative(workspace, resolved)
+  if (relative.startsWith('..') || path.isAbsolute(relative)) {
+    throw new InputError(input, `'${raw}' is outside the workspace (${workspace})`)
+  }
+  return resolved
+}
+
+/** Reads a text file named by an input, with an error naming the input when it can't. */
+export function readInputFile(input: string, raw: string, workspace: string): { file: string; text: string } {
+  const file = resolveInWorkspace(input, raw, workspace)
+  let text: string
+  try {
+    text = fs.readFileSync(file, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code})`
+    throw new InputError(input, `file '${raw.trim()}' ${why}`)
+  }
+  return { file, text: text.replace(/^\uFEFF/, '') }
+}

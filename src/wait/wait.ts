@@ -1,0 +1,92 @@
+import * as core from '@actions/core'
+import type { AiStudiosClient } from '../api/client.js'
+import type { Generation } from '../api/types.js'
+import { ApiError, RenderError } from '../errors.js'
+import { sleep } from '../api/retry.js'
+import type { WaitSettings } from '../settings/settings.js'
+import { nextPollDelayMs, type Sample } from './policy.js'
+
+/** How long a key the API says it does not know is given before the render is declared lost. */
+const NOT_FOUND_GRACE_MS = 60_000
+/** A line is logged at least this often while progress stands still, so the log shows life. */
+const HEARTBEAT_MS = 60_000
+
+export interface Rendered {
+  downloadUrl: string
+  polls: number
+  waitedMs: number
+}
+
+const isNotFound = (error: unknown): boolean =>
+  error instanceof ApiError && (error.status === 404 || error.code === '404' || /not ?found/i.test(error.apiMessage))
+
+const minutes = (ms: number): string => `${(ms / 60_000).toFixed(ms < 600_000 ? 1 : 0)} min`
+
+/** Polls the render until it is done and carries a download URL, within the timeout and stall bounds. */
+export async function waitForVideo(
+  client: AiStudiosClient,
+  key: string,
+  generation: Generation,
+  settings: WaitSettings,
+  signal?: AbortSignal
+): Promise<Rendered> {
+  const started = Date.now()
+  const samples: Sample[] = []
+  let polls = 0
+  let lastChangeAt = 0
+  let lastLogAt = -Infinity
+  let notFoundSince: number | undefined
+
+  core.startGroup(`Waiting for the render of ${key}`)
+  try {
+    for (;;) {
+      const now = (): number => Date.now() - started
+      polls++
+      try {
+        const answer = await client.getProgress(key, generation, signal)
+        notFoundSince = undefined
+        const at = now()
+        const previous = samples[samples.length - 1]
+        samples.push({ atMs: at, progress: answer.progress })
+        const moved = !previous || previous.progress !== answer.progress
+        if (moved) lastChangeAt = at
+        if (answer.progress >= 100 && answer.downloadUrl) {
+          core.info(`Rendered in ${(at / 1000).toFixed(1)} s (${polls} progress checks)`)
+          return { downloadUrl: answer.downloadUrl, polls, waitedMs: at }
+        }
+        if (moved || at - lastLogAt >= HEARTBEAT_MS) {
+          const extra = answer.progress >= 100 ? ', waiting for the download URL' : ''
+          core.info(`${answer.progress.toFixed(1)}% after ${(at / 1000).toFixed(0)} s${extra}`)
+          lastLogAt = at
+        }
+      } catch (error) {
+        if (!isNotFound(error)) throw error
+        notFoundSince ??= now()
+        if (now() - notFoundSince > NOT_FOUND_GRACE_MS) {
+          throw new RenderError(
+            `The API no longer knows export ${key} (${(error as Error).message}): the render was lost on the server side`
+          )
+        }
+        core.info(`The API does not know ${key} yet; trying again`)
+      }
+      if (now() - lastChangeAt >= settings.stallTimeoutMs) {
+        throw new RenderError(
+          `The render of ${key} stalled: progress stayed at ${samples.at(-1)?.progress ?? 0}% for ` +
+            `${minutes(now() - lastChangeAt)} ('stall-timeout' is ${minutes(settings.stallTimeoutMs)})`
+        )
+      }
+      if (now() >= settings.timeoutMs) {
+        throw new RenderError(
+          `Timed out after ${minutes(now())} waiting for the render of ${key} ('timeout' is ` +
+            `${minutes(settings.timeoutMs)}); last progress ${samples.at(-1)?.progress ?? 0}%`
+        )
+      }
+      await sleep(
+        nextPollDelayMs({ samples, nowMs: now(), floorMs: settings.pollFloorMs, deadlineMs: settings.timeoutMs }),
+        signal
+      )
+    }
+  } finally {
+    core.endGroup()
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The demo: the bundled action (dist/index.js) run as the Actions runner runs it, against the API
+ * simulator and the artifact stand-in on loopback. No account, no network. Leaves the video in .demo/.
+ */
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { runAction } from './helpers/run-action.ts'
+import { CURVES, SAMPLE_PROJECT_ID, TEST_API_KEY, startSimulator } from './simulator/server.ts'
+import { startArtifactService } from './stand-ins/artifact-service.ts'
+
+const workspace = fileURLToPath(new URL('../.demo/', import.meta.url))
+fs.rmSync(workspace, { recursive: true, force: true })
+fs.mkdirSync(workspace, { recursive: true })
+
+const sim = await startSimulator({ renderMs: 6000, curve: CURVES.steps, urlLagPolls: 1 })
+const artifacts = await startArtifactService()
+console.log(`AI Studios simulator on ${sim.apiUrl} (CDN ${sim.cdnUrl}); artifact service stand-in on ${artifacts.url}\n`)
+
+const run = await runAction({
+  workspace,
+  inputs: {
+    'api-key': TEST_API_KEY,
+    'api-url': sim.apiUrl,
+    'project-id': SAMPLE_PROJECT_ID,
+    script: 'Hello! This video was rendered by the AI Studios action, running against its simulator.'
+  },
+  env: artifacts.env
+})
+// As a runner shows it: debug lines hidden, workflow commands consumed.
+process.stdout.write(run.stdout.replace(/^::(debug|add-mask)::.*\n/gm, ''))
+process.stderr.write(run.stderr)
+await sim.close()
+await artifacts.close()
+
+if (run.code !== 0) {
+  console.error(`\nThe action failed (exit ${run.code}).`)
+  process.exit(1)
+}
+const video = run.outputs['video-path']
+console.log(`\nOutputs: ${JSON.stringify(run.outputs, null, 2)}`)
+console.log(`\nExports sent: ${sim.exports.length}; artifact stored: ${artifacts.artifacts[0]?.name} (${artifacts.artifacts[0]?.bytes.length} bytes)`)
+console.log(`\nThe video is at ${path.relative(process.cwd(), video)}: open it in any player.`)

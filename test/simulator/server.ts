@@ -1,0 +1,380 @@
+/**
+ * A simulator of the AI Studios export API (../shared/aistudios-api.md): v3 and legacy endpoints on one
+ * origin, the CDN on a second origin with signed, expiring URLs. A real HTTP server on loopback, with
+ * render time, progress curve, URL lag and injected faults as options, and a record of every request.
+ */
+import { createHash, createHmac, randomBytes } from 'node:crypto'
+import * as fs from 'node:fs'
+import * as http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { fileURLToPath } from 'node:url'
+
+type JsonObject = Record<string, unknown>
+
+export const SAMPLE_VIDEO = fs.readFileSync(fileURLToPath(new URL('./fixtures/sample.mp4', import.meta.url)))
+export const SAMPLE_PROJECT = JSON.parse(
+  fs.readFileSync(fileURLToPath(new URL('./fixtures/project.json', import.meta.url)), 'utf8')
+) as JsonObject
+export const SAMPLE_PROJECT_ID = 'proj-weekly-update'
+export const TEST_API_KEY = 'sim-api-key-7f3a9c'
+
+export type Route = 'auth' | 'token' | 'project' | 'export' | 'progress' | 'workspaces' | 'cdn'
+
+/** One injected fault, applied to the next `times` requests of its route (default once). */
+export type Fault = { route: Route; times?: number } & (
+  | { kind: 'status'; status: number; html?: boolean; retryAfter?: string }
+  /** HTTP 200 with `success: false`. */
+  | { kind: 'envelope'; code: number | string; msg: string }
+  /** The connection is closed without an answer. */
+  | { kind: 'reset' }
+  /** No answer for this long, then the connection is closed. */
+  | { kind: 'hang'; ms: number }
+  /** The export is accepted and starts rendering, then the answer is lost. */
+  | { kind: 'lose-answer' }
+  /** The progress call says the key is not known. */
+  | { kind: 'not-found' }
+  /** The CDN sends this fraction of the video, then cuts the connection. */
+  | { kind: 'cut'; fraction: number }
+  /** The CDN answers 200 with an HTML error page instead of the video. */
+  | { kind: 'html-page' }
+)
+
+/** Progress (0–1) at a fraction (0–1) of the render time. */
+export type Curve = (fraction: number) => number
+
+export const CURVES = {
+  linear: (f: number) => f,
+  /** Jumps in uneven steps with float values, as real renders do. */
+  steps: (f: number) => Math.floor(f * 7) / 7 + (f > 0.5 ? 0.0123 : 0),
+  /** Sticks at 42.5% forever: a render that died. */
+  dead: (f: number) => Math.min(f, 0.425)
+} satisfies Record<string, Curve>
+
+export interface SimulatorOptions {
+  /** Raw API keys accepted in Authorization. */
+  apiKeys?: string[]
+  /** appId → userKey pairs that can be exchanged for a token. */
+  apps?: Record<string, string>
+  /** Saved projects by ID. */
+  projects?: Record<string, JsonObject>
+  renderMs?: number
+  curve?: Curve
+  /** Progress answers at 100 that still carry no download URL. */
+  urlLagPolls?: number
+  /** Whether progress answers carry a `state` field too. */
+  withState?: boolean
+  /** Which field the legacy progress answer names the video by. */
+  legacyUrlField?: 'url' | 'videoUrl'
+  /** How a wrong key is refused: a 401 envelope, a 200 `success: false`, or a gateway's HTML 401. */
+  authFailure?: 'status' | 'envelope' | 'html'
+  video?: Buffer
+  videoName?: string
+  /** How long a signed download URL stays valid. */
+  urlLifetimeMs?: number
+  /** Whether the CDN honours Range requests. */
+  ranges?: boolean
+  faults?: Fault[]
+}
+
+export interface RecordedRequest {
+  origin: 'api' | 'cdn'
+  method: string
+  path: string
+  headers: http.IncomingHttpHeaders
+  body: string
+}
+
+export interface RecordedExport {
+  generation: 'v3' | 'legacy'
+  path: string
+  body: JsonObject
+  key: string
+}
+
+interface Render {
+  key: string
+  startedAt: number
+  pollsAt100: number
+}
+
+export interface Simulator {
+  apiUrl: string
+  cdnUrl: string
+  requests: RecordedRequest[]
+  exports: RecordedExport[]
+  options: Required<Omit<SimulatorOptions, 'faults'>> & { faults: Fault[] }
+  close(): Promise<void>
+}
+
+const sign = (secret: string, value: string): string => createHmac('sha256', secret).update(value).digest('hex').slice(0, 32)
+
+function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body)
+  res.writeHead(status, {
+    'Content-Type': typeof body === 'string' ? 'text/html; charset=utf-8' : 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    ...headers
+  })
+  res.end(text)
+}
+
+const ok = (res: http.ServerResponse, data: unknown): void => send(res, 200, { success: true, data })
+const failure = (res: http.ServerResponse, status: number, code: number | string, msg: string): void =>
+  send(res, status, { success: false, error: { code, msg } })
+const htmlPage = (status: number, title: string): string =>
+  `<!DOCTYPE html><html><head><title>${status} ${title}</title></head><body><center><h1>${status} ${title}</h1></center><hr><center>nginx</center></body></html>`
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}
+
+function listen(server: http.Server): Promise<string> {
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`))
+  })
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const config = {
+    apiKeys: options.apiKeys ?? [TEST_API_KEY],
+    apps: options.apps ?? {},
+    projects: options.projects ?? { [SAMPLE_PROJECT_ID]: SAMPLE_PROJECT },
+    renderMs: options.renderMs ?? 1500,
+    curve: options.curve ?? CURVES.linear,
+    urlLagPolls: options.urlLagPolls ?? 0,
+    withState: options.withState ?? false,
+    legacyUrlField: options.legacyUrlField ?? 'url',
+    authFailure: options.authFailure ?? 'status',
+    video: options.video ?? SAMPLE_VIDEO,
+    videoName: options.videoName ?? 'ai-studios-video.mp4',
+    urlLifetimeMs: options.urlLifetimeMs ?? 600_000,
+    ranges: options.ranges ?? true,
+    faults: [...(options.faults ?? [])]
+  }
+  const secret = randomBytes(16).toString('hex')
+  const tokens = new Set<string>()
+  const renders = new Map<string, Render>()
+  const requests: RecordedRequest[] = []
+  const exports: RecordedExport[] = []
+  const sockets = new Set<import('node:net').Socket>()
+  let cdnUrl = ''
+
+  /** Takes the next fault for a route, if one is queued. */
+  function takeFault(route: Route): Fault | undefined {
+    const index = config.faults.findIndex((fault) => fault.route === route)
+    if (index < 0) return undefined
+    const fault = config.faults[index]
+    const times = (fault.times ?? 1) - 1
+    if (times <= 0) config.faults.splice(index, 1)
+    else config.faults[index] = { ...fault, times }
+    return fault
+  }
+
+  /** Applies a generic fault; true when the request has been dealt with. */
+  function applyFault(fault: Fault | undefined, res: http.ServerResponse): boolean {
+    if (!fault) return false
+    switch (fault.kind) {
+      case 'status':
+        send(
+          res,
+          fault.status,
+          fault.html ? htmlPage(fault.status, 'Bad Gateway') : { success: false, error: { code: fault.status, msg: 'Server error' } },
+          fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {}
+        )
+        return true
+      case 'envelope':
+        failure(res, 200, fault.code, fault.msg)
+        return true
+      case 'reset':
+        res.socket?.destroy()
+        return true
+      case 'hang':
+        setTimeout(() => res.socket?.destroy(), fault.ms).unref()
+        return true
+      default:
+        return false
+    }
+  }
+
+  function authorized(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+    const key = req.headers.authorization ?? ''
+    if (config.apiKeys.includes(key) || tokens.has(key)) return true
+    if (config.authFailure === 'html') send(res, 401, htmlPage(401, 'Authorization Required'))
+    else if (config.authFailure === 'envelope') failure(res, 200, 'INVALID_TOKEN', 'Invalid api key')
+    else failure(res, 401, 401, 'Unauthorized')
+    return false
+  }
+
+  function startRender(): string {
+    const key = randomBytes(12).toString('hex')
+    renders.set(key, { key, startedAt: Date.now(), pollsAt100: 0 })
+    return key
+  }
+
+  function signedUrl(key: string): string {
+    const expires = Date.now() + config.urlLifetimeMs
+    const file = `/videos/${key}/${encodeURIComponent(config.videoName)}`
+    return `${cdnUrl}${file}?Expires=${expires}&Signature=${sign(secret, `${file}:${expires}`)}`
+  }
+
+  function progressOf(render: Render): { progress: number; url?: string; state: string } {
+    const fraction = Math.min(1, (Date.now() - render.startedAt) / config.renderMs)
+    const progress = fraction >= 1 ? Math.round(config.curve(1) * 1e4) / 100 : Math.round(config.curve(fraction) * 1e4) / 100
+    if (progress < 100) return { progress, state: 'progress' }
+    render.pollsAt100++
+    if (render.pollsAt100 <= config.urlLagPolls) return { progress: 100, state: 'progress' }
+    return { progress: 100, url: signedUrl(render.key), state: 'complete' }
+  }
+
+  async function api(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const body = await readBody(req)
+    const url = new URL(req.url ?? '/', 'http://simulator')
+    requests.push({ origin: 'api', method: req.method ?? '', path: url.pathname, headers: req.headers, body })
+    const p = url.pathname
+    const v3 = /^\/api\/odin\/v3\//.test(p)
+    const route: Route | undefined =
+      p === '/api/odin/v3/auth/token' ? 'token'
+      : p === '/api/odin/v3/auth' ? 'auth'
+      : /\/editor\/progress\//.test(p) ? 'progress'
+      : p === '/api/odin/v3/dropdown/workspaces' ? 'workspaces'
+      : /\/editor\/project(\/|$)/.test(p) && req.method === 'POST' ? 'export'
+      : /^\/api\/odin\/v3\/editor\/project\/[^/]+$/.test(p) && req.method === 'GET' ? 'project'
+      : undefined
+    if (!route) return failure(res, 404, 404, `No route ${req.method} ${p}`)
+    const fault = takeFault(route)
+    if (applyFault(fault, res)) return
+
+    if (route === 'token') {
+      let parsed: JsonObject
+      try {
+        parsed = JSON.parse(body) as JsonObject
+      } catch {
+        return failure(res, 400, 400, 'Body is not JSON')
+      }
+      const appId = String(parsed.appId ?? '')
+      if (!appId || config.apps[appId] === undefined || config.apps[appId] !== parsed.userKey) {
+        return config.authFailure === 'envelope' ? failure(res, 200, 401, 'Invalid appId or userKey') : failure(res, 401, 401, 'Invalid appId or userKey')
+      }
+      const token = `tok-${randomBytes(16).toString('hex')}`
+      tokens.add(token)
+      return ok(res, { token })
+    }
+    if (route === 'auth') {
+      const key = req.headers.authorization ?? ''
+      return ok(res, { isAuthenticated: config.apiKeys.includes(key) || tokens.has(key) })
+    }
+    if (!authorized(req, res)) return
+
+    if (route === 'workspaces') return ok(res, [{ workspaceId: 'ws-1', workspaceName: 'Default' }])
+    if (route === 'project') {
+      const id = decodeURIComponent(p.split('/').pop() ?? '')
+      const project = config.projects[id]
+      if (!project) return failure(res, 404, 404, `Project ${id} not found`)
+      return ok(res, { project })
+    }
+    if (route === 'progress') {
+      const key = decodeURIComponent(p.split('/').pop() ?? '')
+      const render = renders.get(key)
+      if (!render || fault?.kind === 'not-found') return failure(res, 404, 404, 'Project not found')
+      const state = progressOf(render)
+      const data: JsonObject = { progress: state.progress }
+      if (config.withState) data.state = state.state
+      if (state.url) {
+        if (v3) data.downloadUrl = state.url
+        else data[config.legacyUrlField] = state.url
+      }
+      return ok(res, data)
+    }
+    // route === 'export'
+    let parsed: JsonObject
+    try {
+      parsed = JSON.parse(body) as JsonObject
+    } catch {
+      return failure(res, 400, 400, 'Body is not JSON')
+    }
+    const generation = v3 ? 'v3' : 'legacy'
+    if (/\/editor\/project\/export$/.test(p)) {
+      if (!config.projects[String(parsed.projectId)]) return failure(res, 404, 404, 'Project not found')
+    } else if (/\/editor\/project\/[^/]+$/.test(p)) {
+      const id = decodeURIComponent(p.split('/').pop() ?? '')
+      if (!config.projects[id]) return failure(res, 404, 404, 'Project not found')
+      if (!parsed.updates) return failure(res, 400, 400, 'updates is required')
+    } else if (!Array.isArray(parsed.scenes) || parsed.scenes.length === 0) {
+      // The seed's bug (posting `{ scenes }` with scenes undefined) ends here.
+      return failure(res, 400, 400, 'scenes is required')
+    }
+    if (generation === 'v3' && parsed.resolution !== undefined && !['4k', '1080', '720', '480'].includes(String(parsed.resolution))) {
+      return failure(res, 400, 400, `Invalid resolution ${String(parsed.resolution)}`)
+    }
+    const key = startRender()
+    exports.push({ generation, path: p, body: parsed, key })
+    if (fault?.kind === 'lose-answer') {
+      res.socket?.destroy()
+      return
+    }
+    return ok(res, generation === 'v3' ? { projectId: key } : { key, cube_used: 1 })
+  }
+
+  function cdn(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://cdn')
+    requests.push({ origin: 'cdn', method: req.method ?? '', path: url.pathname + url.search, headers: req.headers, body: '' })
+    const fault = takeFault('cdn')
+    if (applyFault(fault, res)) return
+    const expires = Number(url.searchParams.get('Expires'))
+    const signature = url.searchParams.get('Signature') ?? ''
+    const match = /^\/videos\/([^/]+)\/[^/]+$/.exec(url.pathname)
+    if (!match || !renders.has(match[1]) || signature !== sign(secret, `${url.pathname}:${expires}`)) {
+      return send(res, 403, '<?xml version="1.0"?><Error><Code>AccessDenied</Code></Error>')
+    }
+    if (Date.now() > expires) return send(res, 403, '<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>')
+    if (fault?.kind === 'html-page') return send(res, 200, htmlPage(503, 'Service Unavailable'))
+    const video = config.video
+    const range = config.ranges ? /^bytes=(\d+)-$/.exec(req.headers.range ?? '') : null
+    const start = range ? Number(range[1]) : 0
+    if (start >= video.length && range) return send(res, 416, '')
+    const headers: Record<string, string> = {
+      'Content-Type': 'video/mp4',
+      'Content-Length': String(video.length - start),
+      ETag: `"${createHash('md5').update(video).digest('hex')}"`
+    }
+    if (config.ranges) headers['Accept-Ranges'] = 'bytes'
+    if (range) headers['Content-Range'] = `bytes ${start}-${video.length - 1}/${video.length}`
+    res.writeHead(range ? 206 : 200, headers)
+    if (fault?.kind === 'cut') {
+      const end = start + Math.floor((video.length - start) * fault.fraction)
+      res.write(video.subarray(start, end), () => setTimeout(() => res.socket?.destroy(), 20))
+      return
+    }
+    res.end(video.subarray(start))
+  }
+
+  const apiServer = http.createServer((req, res) => {
+    api(req, res).catch((error: unknown) => failure(res, 500, 500, String(error)))
+  })
+  const cdnServer = http.createServer(cdn)
+  for (const server of [apiServer, cdnServer]) {
+    server.on('connection', (socket) => {
+      sockets.add(socket)
+      socket.on('close', () => sockets.delete(socket))
+    })
+  }
+  const apiUrl = await listen(apiServer)
+  cdnUrl = await listen(cdnServer)
+
+  return {
+    apiUrl,
+    cdnUrl,
+    requests,
+    exports,
+    options: config,
+    close: async () => {
+      for (const socket of sockets) socket.destroy()
+      await Promise.all([apiServer, cdnServer].map((server) => new Promise((resolve) => server.close(resolve))))
+    }
+  }
+}

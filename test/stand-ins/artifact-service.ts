@@ -1,0 +1,125 @@
+/**
+ * A stand-in for the GitHub Actions artifact service, as @actions/artifact 6 calls it: the Twirp JSON
+ * endpoints CreateArtifact and FinalizeArtifact, and a small Azure block-blob endpoint for the signed
+ * upload URL. A real HTTP server on loopback; tests read back what was stored.
+ */
+import * as http from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+const TWIRP = '/twirp/github.actions.results.api.v1.ArtifactService/'
+
+export interface StoredArtifact {
+  id: number
+  name: string
+  mimeType?: string
+  expiresAt?: string
+  /** Set by FinalizeArtifact. */
+  finalized: boolean
+  size?: string
+  hash?: string
+  bytes: Buffer
+}
+
+export interface ArtifactService {
+  url: string
+  /** Environment the artifact client needs, as the runner sets it. */
+  env: Record<string, string>
+  artifacts: StoredArtifact[]
+  close(): Promise<void>
+}
+
+const base64url = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url')
+
+export const RUN_BACKEND_ID = 'c4d5e6f7-run'
+export const JOB_BACKEND_ID = 'a1b2c3d4-job'
+
+/** A runtime token as the runner hands it out: a JWT whose `scp` names the run and job. */
+export function runtimeToken(): string {
+  const claims = { scp: `Actions.ExampleScope Actions.Results:${RUN_BACKEND_ID}:${JOB_BACKEND_ID}`, exp: 4102444800 }
+  return `${base64url({ alg: 'HS256', typ: 'JWT' })}.${base64url(claims)}.c2lnbmF0dXJl`
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => resolve(Buffer.concat(chunks)))
+    req.on('error', reject)
+  })
+}
+
+export async function startArtifactService(): Promise<ArtifactService> {
+  const token = runtimeToken()
+  const artifacts: StoredArtifact[] = []
+  const blocks = new Map<string, Buffer>()
+  let origin = ''
+
+  const json = (res: http.ServerResponse, status: number, body: object): void => {
+    res.writeHead(status, { 'Content-Type': 'application/json' })
+    res.end(JSON.stringify(body))
+  }
+
+  const server = http.createServer((req, res) => {
+    void readBody(req).then((body) => {
+      const url = new URL(req.url ?? '/', 'http://stand-in')
+      if (url.pathname.startsWith(TWIRP)) {
+        if (req.headers.authorization !== `Bearer ${token}`) return json(res, 401, { code: 'unauthenticated', msg: 'bad token' })
+        const request = JSON.parse(body.toString('utf8')) as Record<string, string>
+        if (request.workflow_run_backend_id !== RUN_BACKEND_ID || request.workflow_job_run_backend_id !== JOB_BACKEND_ID) {
+          return json(res, 400, { code: 'invalid_argument', msg: 'unknown run or job' })
+        }
+        const method = url.pathname.slice(TWIRP.length)
+        if (method === 'CreateArtifact') {
+          if (artifacts.some((a) => a.name === request.name)) {
+            return json(res, 409, { code: 'already_exists', msg: `an artifact named ${request.name} already exists` })
+          }
+          const artifact: StoredArtifact = {
+            id: artifacts.length + 1,
+            name: request.name,
+            mimeType: request.mime_type,
+            expiresAt: request.expires_at,
+            finalized: false,
+            bytes: Buffer.alloc(0)
+          }
+          artifacts.push(artifact)
+          return json(res, 200, { ok: true, signed_upload_url: `${origin}/blob/${artifact.id}?sv=2024&sig=stand-in` })
+        }
+        if (method === 'FinalizeArtifact') {
+          const artifact = artifacts.find((a) => a.name === request.name)
+          if (!artifact) return json(res, 404, { code: 'not_found', msg: 'no such artifact' })
+          Object.assign(artifact, { finalized: true, size: request.size, hash: request.hash })
+          return json(res, 200, { ok: true, artifact_id: String(artifact.id) })
+        }
+        return json(res, 404, { code: 'bad_route', msg: method })
+      }
+      const blob = /^\/blob\/(\d+)$/.exec(url.pathname)
+      const artifact = blob ? artifacts.find((a) => a.id === Number(blob[1])) : undefined
+      if (!artifact || req.method !== 'PUT' || url.searchParams.get('sig') !== 'stand-in') {
+        res.writeHead(403).end()
+        return
+      }
+      const comp = url.searchParams.get('comp')
+      if (comp === 'block') {
+        blocks.set(`${artifact.id}:${url.searchParams.get('blockid')}`, body)
+      } else if (comp === 'blocklist') {
+        const ids = [...body.toString('utf8').matchAll(/<(?:Latest|Committed|Uncommitted)>([^<]+)</g)].map((m) => m[1])
+        artifact.bytes = Buffer.concat(ids.map((id) => blocks.get(`${artifact.id}:${id}`) ?? Buffer.alloc(0)))
+      } else {
+        artifact.bytes = body
+      }
+      res.writeHead(201, { 'x-ms-request-id': String(Date.now()) }).end()
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return {
+    url: origin,
+    env: { ACTIONS_RUNTIME_TOKEN: token, ACTIONS_RESULTS_URL: `${origin}/` },
+    artifacts,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
+  }
+}
