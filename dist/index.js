@@ -74753,7 +74753,13 @@ async function waitForVideo(client, key, generation, settings, signal) {
                 throw new RenderError(`Timed out after ${minutes(now())} waiting for the render of ${key} ('timeout' is ` +
                     `${minutes(settings.timeoutMs)}); last progress ${samples.at(-1)?.progress ?? 0}%`);
             }
-            await sleep(nextPollDelayMs({ samples, nowMs: now(), floorMs: settings.pollFloorMs, deadlineMs: settings.timeoutMs }), signal);
+            await sleep(nextPollDelayMs({
+                samples,
+                nowMs: now(),
+                floorMs: settings.pollFloorMs,
+                // Wake for whichever bound comes first, so neither is overshot by a long sleep.
+                deadlineMs: Math.min(settings.timeoutMs, lastChangeAt + settings.stallTimeoutMs)
+            }), signal);
         }
     }
     finally {

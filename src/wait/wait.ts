@@ -82,7 +82,13 @@ export async function waitForVideo(
         )
       }
       await sleep(
-        nextPollDelayMs({ samples, nowMs: now(), floorMs: settings.pollFloorMs, deadlineMs: settings.timeoutMs }),
+        nextPollDelayMs({
+          samples,
+          nowMs: now(),
+          floorMs: settings.pollFloorMs,
+          // Wake for whichever bound comes first, so neither is overshot by a long sleep.
+          deadlineMs: Math.min(settings.timeoutMs, lastChangeAt + settings.stallTimeoutMs)
+        }),
         signal
       )
     }

@@ -1,0 +1,51 @@
+/** Bad input is refused before any request: a message naming the input, exit 1, nothing sent. */
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { makeWorkspace, runAction } from './helpers/run-action.ts'
+import { SAMPLE_PROJECT_ID, TEST_API_KEY, startSimulator, type Simulator } from './simulator/server.ts'
+
+describe('bad inputs are refused before anything is sent', () => {
+  let sim: Simulator
+  before(async () => {
+    sim = await startSimulator()
+  })
+  after(() => sim.close())
+
+  const valid = (): Record<string, string> => ({ 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID })
+  const cases: Array<{ name: string; inputs: () => Record<string, string>; message: RegExp }> = [
+    { name: 'no key', inputs: () => ({ ...valid(), 'api-key': '' }), message: /Input 'api-key': required/ },
+    { name: 'a key and an app ID', inputs: () => ({ ...valid(), 'app-id': 'app', 'user-key': 'u' }), message: /Input 'api-key': give either/ },
+    { name: 'an app ID without a user key', inputs: () => ({ ...valid(), 'api-key': '', 'app-id': 'app' }), message: /Input 'user-key': 'app-id' and 'user-key' must be given together/ },
+    { name: 'no project', inputs: () => ({ ...valid(), 'project-id': '' }), message: /Input 'project-id': required/ },
+    { name: 'a project ID with a slash', inputs: () => ({ ...valid(), 'project-id': '../x' }), message: /Input 'project-id': '..\/x' is not a project ID/ },
+    { name: 'an unknown resolution', inputs: () => ({ ...valid(), resolution: '999' }), message: /Input 'resolution': '999' is not one of 4k, 1080, 720, 480/ },
+    { name: 'a negative poll interval', inputs: () => ({ ...valid(), 'poll-interval': '-1' }), message: /Input 'poll-interval': '-1' is not a number of seconds/ },
+    { name: 'a poll interval under a second', inputs: () => ({ ...valid(), 'poll-interval': '0.2' }), message: /Input 'poll-interval': 0\.2 seconds \(or auto\) is below the minimum of 1/ },
+    { name: 'a timeout that is not a number', inputs: () => ({ ...valid(), timeout: 'ten' }), message: /Input 'timeout': 'ten' is not a number of minutes/ },
+    { name: 'a zero stall timeout', inputs: () => ({ ...valid(), 'stall-timeout': '0' }), message: /Input 'stall-timeout': 0 minutes is below the minimum/ },
+    { name: 'retention of 0 days', inputs: () => ({ ...valid(), 'retention-days': '0' }), message: /Input 'retention-days': 0 days is below the minimum of 1/ },
+    { name: 'retention of 2.5 days', inputs: () => ({ ...valid(), 'retention-days': '2.5' }), message: /Input 'retention-days': '2\.5' must be a whole number of days/ },
+    { name: 'a non-boolean upload flag', inputs: () => ({ ...valid(), 'upload-artifact': 'maybe' }), message: /Input 'upload-artifact': 'maybe' is not a boolean/ },
+    { name: 'an artifact name with a slash', inputs: () => ({ ...valid(), 'artifact-name': 'a/b' }), message: /Input 'artifact-name': 'a\/b' contains a character/ },
+    { name: 'plain http to a remote API', inputs: () => ({ ...valid(), 'api-url': 'http://example.com' }), message: /Input 'api-url': 'http:\/\/example\.com' must use https:\/\// },
+    { name: 'an API URL that is no URL', inputs: () => ({ ...valid(), 'api-url': 'app.aistudios' }), message: /Input 'api-url': 'app\.aistudios' is not a valid URL/ },
+    { name: 'a webhook over plain http', inputs: () => ({ ...valid(), 'webhook-url': 'http://hooks.example.com/x' }), message: /Input 'webhook-url': .* must use https/ },
+    { name: 'both script and script-file', inputs: () => ({ ...valid(), script: 'hi', 'script-file': 'speech.txt' }), message: /Input 'script': give either 'script' or 'script-file'/ },
+    { name: 'a missing script file', inputs: () => ({ ...valid(), 'script-file': 'nope.txt' }), message: /Input 'script-file': file 'nope\.txt' does not exist/ },
+    { name: 'a script file outside the workspace', inputs: () => ({ ...valid(), 'script-file': '../../etc/passwd' }), message: /Input 'script-file': '..\/..\/etc\/passwd' is outside the workspace/ },
+    { name: 'an empty script file', inputs: () => ({ ...valid(), 'script-file': 'empty.txt' }), message: /Input 'script-file': file 'empty\.txt' is empty/ },
+    { name: 'a legacy saved project', inputs: () => ({ ...valid(), 'api-generation': 'legacy' }), message: /Input 'api-generation': saved projects/ },
+    { name: 'an unknown generation', inputs: () => ({ ...valid(), 'api-generation': 'v2' }), message: /Input 'api-generation': 'v2' is not one of v3, legacy, auto/ }
+  ]
+
+  for (const testCase of cases) {
+    it(`refuses ${testCase.name}`, async () => {
+      const before = sim.requests.length
+      const run = await runAction({ inputs: testCase.inputs(), workspace: makeWorkspace({ 'empty.txt': '\n  \n' }) })
+      assert.equal(run.code, 1)
+      assert.match(run.stdout, new RegExp(`::error::${testCase.message.source}`))
+      assert.equal(sim.requests.length, before, 'nothing was sent')
+      assert.match(run.summary, /not delivered/)
+    })
+  }
+})

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { parseEnvelope, parseRetryAfter } from '../../src/api/envelope.ts'
+import { ApiError, AuthError } from '../../src/errors.ts'
+
+const json = (value: unknown): string => JSON.stringify(value)
+
+describe('parseEnvelope', () => {
+  it('returns data of a success envelope', () => {
+    assert.deepEqual(parseEnvelope('call', 200, {}, json({ success: true, data: { projectId: 'k' } })), { projectId: 'k' })
+  })
+
+  it('surfaces the code and message of HTTP 200 with success: false', () => {
+    assert.throws(
+      () => parseEnvelope('Starting the export', 200, {}, json({ success: false, error: { code: 4001, msg: 'Not enough credits' } })),
+      (error: unknown) =>
+        error instanceof ApiError && !error.transient && error.code === '4001' && /Starting the export failed: HTTP 200 code 4001: Not enough credits/.test(error.message)
+    )
+  })
+
+  it('treats a non-2xx envelope as the API error it carries, transient for 5xx', () => {
+    assert.throws(
+      () => parseEnvelope('c', 503, {}, json({ success: false, error: { code: 503, msg: 'busy' } })),
+      (error: unknown) => error instanceof ApiError && error.transient && error.status === 503
+    )
+    assert.throws(
+      () => parseEnvelope('c', 404, {}, json({ success: false, error: { code: 404, msg: 'Project not found' } })),
+      (error: unknown) => error instanceof ApiError && !error.transient && error.status === 404
+    )
+  })
+
+  it('recognises a rejected key in all three shapes', () => {
+    assert.throws(() => parseEnvelope('c', 401, {}, json({ success: false, error: { code: 401, msg: 'Unauthorized' } })), AuthError)
+    assert.throws(() => parseEnvelope('c', 200, {}, json({ success: false, error: { code: 'INVALID_TOKEN', msg: 'Invalid api key' } })), AuthError)
+    assert.throws(() => parseEnvelope('c', 401, {}, '<html><head><title>401 Authorization Required</title></head></html>'), (error: unknown) =>
+      error instanceof AuthError && /HTTP 401: 401 Authorization Required/.test(error.message)
+    )
+  })
+
+  it('treats a gateway HTML page as transient and names its title', () => {
+    assert.throws(
+      () => parseEnvelope('c', 502, {}, '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>x</body></html>'),
+      (error: unknown) => error instanceof ApiError && error.transient && /non-JSON answer \(502 Bad Gateway\)/.test(error.message)
+    )
+  })
+
+  it('carries Retry-After of a 429', () => {
+    assert.throws(
+      () => parseEnvelope('c', 429, { 'retry-after': '7' }, json({ success: false, error: { code: 429, msg: 'Too many requests' } })),
+      (error: unknown) => error instanceof ApiError && error.transient && error.retryAfterSeconds === 7
+    )
+  })
+
+  it('refuses a success envelope without data', () => {
+    assert.throws(() => parseEnvelope('c', 200, {}, json({ success: true })), /the answer has no data/)
+  })
+})
+
+describe('parseRetryAfter', () => {
+  it('reads seconds and HTTP dates', () => {
+    assert.equal(parseRetryAfter('3', 0), 3)
+    assert.equal(parseRetryAfter('Thu, 01 Jan 1970 00:00:10 GMT', 4000), 6)
+    assert.equal(parseRetryAfter('soon', 0), undefined)
+    assert.equal(parseRetryAfter(undefined, 0), undefined)
+  })
+})

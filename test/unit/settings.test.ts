@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { describe, it } from 'node:test'
+import { readSettings } from '../../src/settings/settings.ts'
+
+const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'settings-'))
+fs.writeFileSync(path.join(workspace, 'speech.txt'), '\uFEFFHello from a file.\n')
+const reader = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? ''
+
+describe('readSettings', () => {
+  it('applies the documented defaults', () => {
+    const settings = readSettings(reader({ 'api-key': 'k', 'project-id': 'p1' }), workspace)
+    assert.equal(settings.api.v3Url.toString(), 'https://app.aistudios.com/')
+    assert.equal(settings.api.legacyUrl.toString(), 'https://aistudios.com/')
+    assert.equal(settings.api.requestTimeoutMs, 30_000)
+    assert.deepEqual(settings.wait, { pollFloorMs: 1000, timeoutMs: 1_800_000, stallTimeoutMs: 600_000 })
+    assert.equal(settings.outputDir, path.join(workspace, 'videos'))
+    assert.deepEqual(settings.artifact, { enabled: true, name: undefined, archive: false, retentionDays: undefined })
+    assert.equal(settings.dryRun, false)
+    assert.deepEqual(settings.speech, [])
+    assert.deepEqual(settings.source, { kind: 'project', projectId: 'p1' })
+  })
+
+  it('treats the runner-filled default api-url as the default', () => {
+    const settings = readSettings(reader({ 'api-key': 'k', 'project-id': 'p1', 'api-url': 'https://app.aistudios.com' }), workspace)
+    assert.equal(settings.api.legacyUrl.toString(), 'https://aistudios.com/')
+  })
+
+  it('serves both generations from a custom api-url', () => {
+    const settings = readSettings(reader({ 'api-key': 'k', 'project-id': 'p1', 'api-url': 'http://127.0.0.1:9' }), workspace)
+    assert.equal(settings.api.legacyUrl.toString(), 'http://127.0.0.1:9/')
+  })
+
+  it('reads speech from a file, without BOM and trailing newline', () => {
+    const settings = readSettings(reader({ 'api-key': 'k', 'project-id': 'p1', 'script-file': 'speech.txt' }), workspace)
+    assert.deepEqual(settings.speech, [{ scene: 0, text: 'Hello from a file.', from: 'script-file speech.txt' }])
+  })
+
+  it('parses decimal minutes, a poll floor and 1080p', () => {
+    const settings = readSettings(
+      reader({ 'api-key': 'k', 'project-id': 'p1', timeout: '2.5', 'poll-interval': '3', resolution: '1080p', 'retention-days': '7' }),
+      workspace
+    )
+    assert.equal(settings.wait.timeoutMs, 150_000)
+    assert.equal(settings.wait.pollFloorMs, 3000)
+    assert.equal(settings.exportOptions.resolution, '1080')
+    assert.equal(settings.artifact.retentionDays, 7)
+  })
+
+  it('makes resume win over project-id', () => {
+    const settings = readSettings(reader({ 'api-key': 'k', 'project-id': 'p1', resume: 'abc', 'api-generation': 'legacy' }), workspace)
+    assert.deepEqual(settings.source, { kind: 'resume', key: 'abc', generation: 'legacy' })
+  })
+})
