@@ -25,9 +25,8 @@ async function produce(settings: Settings, outcome: Outcome, signal: AbortSignal
     outcome.generation = source.generation
     outcome.exportKey = source.key
   } else {
-    outcome.source = `project ${source.projectId}`
-    core.info(`Fetching project ${source.projectId}`)
-    const request = await buildExportRequest(settings, client, signal)
+    outcome.source = source.kind === 'project' ? `project ${source.projectId}` : `template ${source.template.name}`
+    const request = await buildExportRequest(source, settings, client, signal)
     outcome.generation = request.generation
     if (settings.dryRun) return reportDryRun(client, request, settings.outputDir)
     core.info(`Exporting: POST ${client.exportTarget(request).url}`)

@@ -41,8 +41,9 @@ describe('export a saved project with new speech', () => {
     assert.equal(body.name, 'Weekly update')
     assert.equal(body.orientation, 'landscape')
     assert.equal(body.isExport, true)
-    assert.equal(body.scenes[0].clips[0].script.org, speech)
+    assert.deepEqual(body.scenes[0].clips[0].script, { org: speech, tts: speech })
     assert.equal(body.scenes[0].scripts[0].org, speech)
+    assert.equal(body.scenes[0].scripts[0].tts, speech)
     const original = SAMPLE_PROJECT.scenes as any[]
     assert.deepEqual(body.scenes[0].clips[1], original[0].clips[1])
     assert.deepEqual(body.scenes.slice(1), original.slice(1))

@@ -8,6 +8,12 @@ const isObject = (value: Json | undefined): value is JsonObject =>
 /** The input a speech came from, for error messages ("script-file scripts/intro.txt" → script-file). */
 const inputOf = (speech: SceneSpeech): string => speech.from.split(' ')[0]
 
+/** Sets `org`, and `tts` where present: a stale `tts` would have the avatar say the old words. */
+function setScript(script: JsonObject, text: string): void {
+  script.org = text
+  if (typeof script.tts === 'string') script.tts = text
+}
+
 /**
  * Sets a v3 scene's speech in place. The speech can sit in the first avatar clip's `script.org` and
  * in `scripts[0].org`: where both exist both are set (they must stay equal), else whichever exists.
@@ -17,13 +23,13 @@ function setV3Speech(scene: JsonObject, speech: SceneSpeech): boolean {
   const clips = Array.isArray(scene.clips) ? scene.clips : []
   const avatar = clips.find((clip) => isObject(clip) && clip.type === 'aiModel')
   if (isObject(avatar)) {
-    if (isObject(avatar.script)) avatar.script.org = speech.text
+    if (isObject(avatar.script)) setScript(avatar.script, speech.text)
     else avatar.script = { org: speech.text }
     set = true
   }
   const scripts = Array.isArray(scene.scripts) ? scene.scripts : []
   if (isObject(scripts[0])) {
-    scripts[0].org = speech.text
+    setScript(scripts[0], speech.text)
     set = true
   }
   return set

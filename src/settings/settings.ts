@@ -3,7 +3,10 @@ import * as path from 'node:path'
 import type { ApiConfig } from '../api/client.js'
 import type { Credentials, Generation } from '../api/types.js'
 import { InputError } from '../errors.js'
+import { parseTemplate, type Template, type Variable } from '../request/template.js'
 import { parseBoolean, parseChoice, parseNumber, parseUrl, readInputFile } from './parse.js'
+import { readSpeech } from './speech.js'
+import { readVariables } from './variables.js'
 
 export const RESOLUTIONS = ['4k', '1080', '720', '480'] as const
 export type Resolution = (typeof RESOLUTIONS)[number]
@@ -14,6 +17,8 @@ const DEFAULT_LEGACY_URL = 'https://aistudios.com'
 /** What the video is made from. */
 export type Source =
   | { kind: 'project'; projectId: string }
+  /** A JSON template in the repository; the generation is detected from its shape unless forced. */
+  | { kind: 'template'; template: Template; variables: Map<string, Variable>; generation?: Generation }
   /** An export already started (by an earlier run): only wait and download. */
   | { kind: 'resume'; key: string; generation: Generation }
 
@@ -78,31 +83,33 @@ function readCredentials(get: InputReader): Credentials {
   throw new InputError('api-key', "required: set 'api-key' (or 'app-id' and 'user-key') from a repository secret")
 }
 
-function readSource(get: InputReader): Source {
+function readSource(get: InputReader, workspace: string): Source {
   const resume = get('resume').trim()
   const projectId = get('project-id').trim()
+  const templatePath = get('template').trim()
   const generation = parseChoice('api-generation', get('api-generation'), ['v3', 'legacy', 'auto'] as const)
   if (resume) {
-    if (projectId) core.notice(`'resume' is set: project ${projectId} is not exported again; waiting for ${resume}`)
+    const ignored = projectId ? `project ${projectId}` : templatePath ? `template ${templatePath}` : ''
+    if (ignored) core.notice(`'resume' is set: ${ignored} is not exported again; waiting for ${resume}`)
     return { kind: 'resume', key: resume, generation: generation === 'legacy' ? 'legacy' : 'v3' }
   }
-  if (!projectId) throw new InputError('project-id', "required: the ID of a saved AI Studios project (or 'resume')")
+  if (projectId && templatePath) throw new InputError('template', "give either 'template' or 'project-id', not both")
+  if (templatePath) {
+    const { file, text } = readInputFile('template', templatePath, workspace)
+    return {
+      kind: 'template',
+      template: parseTemplate(file, templatePath, text),
+      variables: readVariables(get, workspace),
+      generation: generation === 'auto' ? undefined : generation
+    }
+  }
+  if (!projectId) throw new InputError('project-id', "required: the ID of a saved AI Studios project, or a 'template' (or 'resume')")
   if (!/^[\w-]+$/.test(projectId)) throw new InputError('project-id', `'${projectId}' is not a project ID (letters, digits, '-' and '_')`)
   if (generation === 'legacy') throw new InputError('api-generation', "saved projects ('project-id') exist only in the v3 API")
-  return { kind: 'project', projectId }
-}
-
-function readSpeech(get: InputReader, workspace: string): SceneSpeech[] {
-  const script = get('script')
-  const scriptFile = get('script-file').trim()
-  if (script.trim() && scriptFile) throw new InputError('script', "give either 'script' or 'script-file', not both")
-  if (scriptFile) {
-    const { text } = readInputFile('script-file', scriptFile, workspace)
-    if (!text.trim()) throw new InputError('script-file', `file '${scriptFile}' is empty`)
-    return [{ scene: 0, text: text.trim(), from: `script-file ${scriptFile}` }]
+  for (const input of ['variables', 'variables-file']) {
+    if (get(input).trim()) throw new InputError(input, "placeholders are filled only in a 'template', not in a saved project")
   }
-  if (script.trim()) return [{ scene: 0, text: script.trim(), from: 'script' }]
-  return []
+  return { kind: 'project', projectId }
 }
 
 function readExportOptions(get: InputReader): ExportOptions {
@@ -149,7 +156,7 @@ export function readSettings(get: InputReader, workspace: string): Settings {
   const apiUrlRaw = get('api-url').trim()
   const v3Url = parseUrl('api-url', apiUrlRaw || DEFAULT_V3_URL)
   const requestTimeoutSeconds = parseNumber('request-timeout', get('request-timeout'), 30, { min: 1, max: 600, unit: 'seconds' })
-  const source = readSource(get)
+  const source = readSource(get, workspace)
   const outputDir = get('output-dir').trim() || 'videos'
   return {
     api: {

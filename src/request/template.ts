@@ -1,0 +1,171 @@
+import type { ExportRequest, Generation, Json, JsonObject } from '../api/types.js'
+import { InputError, type FileLocation } from '../errors.js'
+import type { ExportOptions, SceneSpeech } from '../settings/settings.js'
+import { optionFields } from './project.js'
+import { applySpeech } from './speech.js'
+
+/** A template as read from the repository: its text (for locations) and its parsed value. */
+export interface Template {
+  file: string
+  /** The path as the user wrote it, for messages. */
+  name: string
+  text: string
+  data: Json
+}
+
+export interface Variable {
+  value: string
+  /** The input it came from (variables or variables-file), for messages. */
+  from: string
+}
+
+const PLACEHOLDER = /##([A-Za-z0-9_]+)##/g
+
+/** Line and column (1-based) of a character offset. */
+export function locate(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)))
+  const lines = before.split('\n')
+  return { line: lines.length, column: lines[lines.length - 1].length + 1 }
+}
+
+/** Parses a JSON template; a syntax error names the file, line and column. */
+export function parseTemplate(file: string, name: string, text: string): Template {
+  try {
+    return { file, name, text, data: JSON.parse(text) as Json }
+  } catch (error) {
+    const message = (error as Error).message
+    const position = /at position (\d+)/.exec(message)
+    const { line, column } = locate(text, position ? Number(position[1]) : text.length)
+    const detail = message.replace(/ in JSON at position \d+( \(line \d+ column \d+\))?/, '')
+    const location: FileLocation = { file, line, column }
+    throw new InputError('template', `${name}:${line}:${column}: not valid JSON: ${detail}`, location)
+  }
+}
+
+/** Every placeholder name in the template's string values, with the offset of its first use in the text. */
+export function findPlaceholders(template: Template): Map<string, number> {
+  const found = new Map<string, number>()
+  const visit = (value: Json): void => {
+    if (typeof value === 'string') {
+      for (const match of value.matchAll(PLACEHOLDER)) {
+        if (!found.has(match[1])) found.set(match[1], Math.max(0, template.text.indexOf(match[0])))
+      }
+    } else if (Array.isArray(value)) value.forEach(visit)
+    else if (value !== null && typeof value === 'object') Object.values(value).forEach(visit)
+  }
+  visit(template.data)
+  return found
+}
+
+/**
+ * Replaces each `##NAME##` in every string value (never in keys). Works on parsed values, so quotes,
+ * backslashes, newlines and any script come out as valid JSON; a value containing `##` is not re-read.
+ */
+export function fillPlaceholders(value: Json, variables: ReadonlyMap<string, Variable>): Json {
+  if (typeof value === 'string') return value.replace(PLACEHOLDER, (whole, name: string) => variables.get(name)?.value ?? whole)
+  if (Array.isArray(value)) return value.map((item) => fillPlaceholders(item, variables))
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fillPlaceholders(item, variables)]))
+  }
+  return value
+}
+
+const isObject = (value: Json | undefined): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** Which API generation a template's shape belongs to (see the API contract's two scene shapes). */
+export function detectGeneration(scenes: Json[]): Generation | 'mixed' | undefined {
+  let legacy = false
+  let v3 = false
+  for (const scene of scenes) {
+    if (!isObject(scene)) continue
+    if ('AIModel' in scene) legacy = true
+    if ('scripts' in scene || 'background' in scene) v3 = true
+    for (const clip of Array.isArray(scene.clips) ? scene.clips : []) {
+      if (!isObject(clip)) continue
+      if (isObject(clip.detail)) legacy = true
+      else if (typeof clip.type === 'string') v3 = true
+    }
+  }
+  return legacy && v3 ? 'mixed' : legacy ? 'legacy' : v3 ? 'v3' : undefined
+}
+
+export interface TemplateExport {
+  request: ExportRequest
+  /** Variables that matched no placeholder: usually a typo. */
+  unusedVariables: string[]
+}
+
+/**
+ * The export request for a template: placeholders filled, speech set per scene, the generation detected
+ * from the shape (or forced). Refuses, with every problem named, before anything is sent.
+ */
+export function exportFromTemplate(
+  template: Template,
+  variables: ReadonlyMap<string, Variable>,
+  speech: SceneSpeech[],
+  options: ExportOptions,
+  forced: Generation | undefined
+): TemplateExport {
+  const placeholders = findPlaceholders(template)
+  const unresolved = [...placeholders].filter(([name]) => !variables.has(name))
+  if (unresolved.length > 0) {
+    const first = locate(template.text, unresolved[0][1])
+    const list = unresolved.map(([name, offset]) => `##${name}## (line ${locate(template.text, offset).line})`).join(', ')
+    throw new InputError(
+      'template',
+      `${template.name} has ${unresolved.length} placeholder(s) with no value: ${list}. Set them in 'variables' or 'variables-file'`,
+      { file: template.file, ...first }
+    )
+  }
+  const root = template.data
+  if (!isObject(root) || !Array.isArray(root.scenes)) {
+    throw new InputError('template', `${template.name} is neither template shape: it needs a top-level object with a "scenes" array`, {
+      file: template.file
+    })
+  }
+  if (root.scenes.length === 0) throw new InputError('template', `${template.name} has an empty "scenes" array`, { file: template.file })
+  const detected = detectGeneration(root.scenes)
+  if (detected === 'mixed') {
+    throw new InputError('template', `${template.name} mixes the v3 shape (clips with "type") and the legacy shape ("AIModel", clips with "detail")`, {
+      file: template.file
+    })
+  }
+  if (forced && detected && forced !== detected) {
+    throw new InputError('api-generation', `'${forced}' was asked for, but ${template.name} has the ${detected} shape`)
+  }
+  const generation = forced ?? detected
+  if (!generation) {
+    throw new InputError('template', `${template.name} is neither template shape: no scene has an avatar or a clip; set 'api-generation' to v3 or legacy`, {
+      file: template.file
+    })
+  }
+
+  const filled = fillPlaceholders(root, variables) as JsonObject
+  const scenes = filled.scenes as Json[]
+  applySpeech(scenes, speech, generation, template.name)
+  const unusedVariables = [...variables.keys()].filter((name) => !placeholders.has(name))
+
+  if (generation === 'legacy') {
+    const given = Object.entries(options).filter(([, value]) => value !== undefined).map(([key]) => key)
+    if (given.length > 0) {
+      const inputs = given.map((key) => ({ name: 'name', resolution: 'resolution', workspaceId: 'workspace-id', webhookUrl: 'webhook-url' })[key])
+      throw new InputError(inputs[0] ?? 'template', `the legacy API takes only scenes; ${inputs.join(', ')} cannot be set for ${template.name}`)
+    }
+    return { request: { generation, body: { scenes } }, unusedVariables }
+  }
+  // Only what a create-and-export body holds: a template saved from a fetched project may carry
+  // server-owned fields (_id, timestamps, state) that must not be posted.
+  const pick = (key: string): JsonObject => (filled[key] === undefined ? {} : { [key]: filled[key] })
+  const body: JsonObject = {
+    name: options.name ?? (typeof filled.name === 'string' ? filled.name : 'Default Template'),
+    orientation: filled.orientation === 'portrait' ? 'portrait' : 'landscape',
+    scenes,
+    isExport: true,
+    ...pick('workspaceId'),
+    ...pick('resolution'),
+    ...pick('webhookUrl'),
+    ...optionFields(options)
+  }
+  return { request: { generation, body }, unusedVariables }
+}

@@ -1,0 +1,94 @@
+import * as core from '@actions/core'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { InputError } from '../errors.js'
+import type { InputReader, SceneSpeech } from './settings.js'
+import { readInputFile, resolveInWorkspace } from './parse.js'
+import { isPlainObject, parseYaml } from './yaml.js'
+
+const SCENE_LINE = /^\s*(\d+)\s*:\s?(.*)$/
+
+/** `INDEX: text`, one a line; blank lines and `#` comments are skipped. Pure. */
+export function parseScriptsInput(raw: string): SceneSpeech[] {
+  const speeches: SceneSpeech[] = []
+  raw.split(/\r?\n/).forEach((line, index) => {
+    if (!line.trim() || line.trim().startsWith('#')) return
+    const match = SCENE_LINE.exec(line)
+    if (!match) throw new InputError('scripts', `line ${index + 1}: expected 'INDEX: text' (the scene's index, from 0), got '${line.trim()}'`)
+    let text = match[2].trim()
+    // A quoted value is read as YAML would read it, so escapes and colons work as users expect.
+    if (/^(".*"|'.*')$/.test(text)) text = String(parseYaml('scripts', text))
+    speeches.push({ scene: Number(match[1]), text, from: 'scripts' })
+  })
+  return speeches
+}
+
+function readScriptsFile(raw: string, workspace: string): SceneSpeech[] {
+  const { file, text } = readInputFile('scripts-file', raw, workspace)
+  const parsed = parseYaml('scripts-file', text, { path: file, name: raw })
+  const entries: Array<[string, unknown]> = Array.isArray(parsed)
+    ? parsed.map((value, index) => [String(index), value])
+    : isPlainObject(parsed)
+      ? Object.entries(parsed)
+      : []
+  if (!Array.isArray(parsed) && !isPlainObject(parsed)) throw new InputError('scripts-file', `${raw} must map scene indexes to speech`)
+  return entries
+    .filter(([, value]) => value !== null && value !== undefined)
+    .map(([key, value]) => {
+      if (!/^\d+$/.test(key)) throw new InputError('scripts-file', `${raw}: '${key}' is not a scene index (0, 1, 2, …)`)
+      if (typeof value !== 'string' || !value.trim()) throw new InputError('scripts-file', `${raw}: the speech of scene ${key} must be non-empty text`)
+      return { scene: Number(key), text: value.trim(), from: `scripts-file ${raw}` }
+    })
+}
+
+/** Text files named by scene index (`0.txt`, `01-intro.txt`): the index is the leading number. */
+function readScriptsDir(raw: string, workspace: string): SceneSpeech[] {
+  const dir = resolveInWorkspace('scripts-dir', raw, workspace)
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new InputError('scripts-dir', `'${raw}' is not a directory`)
+  const speeches: SceneSpeech[] = []
+  for (const entry of fs.readdirSync(dir).sort()) {
+    const index = /^(\d+)/.exec(entry)?.[1]
+    if (!index) {
+      core.warning(`scripts-dir: ignoring ${entry} (its name does not start with a scene index)`)
+      continue
+    }
+    const relative = path.posix.join(raw.trim().replace(/\/$/, ''), entry)
+    const { text } = readInputFile('scripts-dir', relative, workspace)
+    if (!text.trim()) throw new InputError('scripts-dir', `file '${relative}' is empty`)
+    speeches.push({ scene: Number(index), text: text.trim(), from: `scripts-dir ${relative}` })
+  }
+  return speeches
+}
+
+/**
+ * All new speech, by scene: `script`/`script-file` for scene 0, `scripts`, `scripts-file` and
+ * `scripts-dir` for any scene. Two sources for one scene are refused, naming both.
+ */
+export function readSpeech(get: InputReader, workspace: string): SceneSpeech[] {
+  const script = get('script')
+  const scriptFile = get('script-file').trim()
+  if (script.trim() && scriptFile) throw new InputError('script', "give either 'script' or 'script-file', not both")
+  const speeches: SceneSpeech[] = []
+  if (scriptFile) {
+    const { text } = readInputFile('script-file', scriptFile, workspace)
+    if (!text.trim()) throw new InputError('script-file', `file '${scriptFile}' is empty`)
+    speeches.push({ scene: 0, text: text.trim(), from: `script-file ${scriptFile}` })
+  } else if (script.trim()) {
+    speeches.push({ scene: 0, text: script.trim(), from: 'script' })
+  }
+  speeches.push(...parseScriptsInput(get('scripts')))
+  const scriptsFile = get('scripts-file').trim()
+  if (scriptsFile) speeches.push(...readScriptsFile(scriptsFile, workspace))
+  const scriptsDir = get('scripts-dir').trim()
+  if (scriptsDir) speeches.push(...readScriptsDir(scriptsDir, workspace))
+
+  const seen = new Map<number, SceneSpeech>()
+  for (const speech of speeches) {
+    const earlier = seen.get(speech.scene)
+    if (earlier) {
+      throw new InputError(speech.from.split(' ')[0], `scene ${speech.scene} is given speech twice: by ${earlier.from} and by ${speech.from}`)
+    }
+    seen.set(speech.scene, speech)
+  }
+  return speeches
+}

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import type { Json } from '../../src/api/types.ts'
+import { InputError } from '../../src/errors.ts'
+import { detectGeneration, exportFromTemplate, fillPlaceholders, locate, parseTemplate, type Variable } from '../../src/request/template.ts'
+import { parseScriptsInput } from '../../src/settings/speech.ts'
+
+const vars = (entries: Record<string, string>): Map<string, Variable> =>
+  new Map(Object.entries(entries).map(([name, value]) => [name, { value, from: 'variables' }]))
+
+describe('fillPlaceholders', () => {
+  it('keeps quotes, backslashes, newlines and Korean text valid JSON', () => {
+    const value = '따옴표 "quoted" \\ back\nslash'
+    const filled = fillPlaceholders({ a: '##X##' }, vars({ X: value }))
+    assert.deepEqual(JSON.parse(JSON.stringify(filled)), { a: value })
+  })
+
+  it('fills a placeholder used twice in one string, and several in one string', () => {
+    assert.equal(fillPlaceholders('##A## and ##A## with ##B##', vars({ A: '1', B: '2' })), '1 and 1 with 2')
+  })
+
+  it('does not re-read a value that itself contains ## or another placeholder', () => {
+    assert.equal(fillPlaceholders('##A##', vars({ A: '##B##', B: 'no' })), '##B##')
+    assert.equal(fillPlaceholders('##A##', vars({ A: 'C# ## D' })), 'C# ## D')
+  })
+
+  it('fills values in nested arrays and objects, never keys, and leaves other types alone', () => {
+    const input: Json = { '##K##': ['##V##', 3, true, null, { deep: '##V##' }] }
+    assert.deepEqual(fillPlaceholders(input, vars({ K: 'key', V: 'value' })), { '##K##': ['value', 3, true, null, { deep: 'value' }] })
+  })
+
+  it('leaves an unknown placeholder as it is', () => {
+    assert.equal(fillPlaceholders('##UNKNOWN##', vars({})), '##UNKNOWN##')
+  })
+})
+
+describe('parseTemplate', () => {
+  it('names the line and column of a syntax error', () => {
+    assert.throws(
+      () => parseTemplate('/ws/t.json', 't.json', '{\n  "a": 1,\n  "b" 2\n}'),
+      (error: unknown) =>
+        error instanceof InputError && error.location?.line === 3 && error.location.column === 7 && /t\.json:3:7: not valid JSON: Expected ':' after property name$/.test(error.message)
+    )
+  })
+
+  it('places an unexpected end at the end of the text', () => {
+    assert.throws(() => parseTemplate('/ws/t.json', 't.json', '{\n "a": ['), /t\.json:2:8: not valid JSON: Unexpected end of JSON input/)
+  })
+
+  it('locates offsets', () => {
+    assert.deepEqual(locate('ab\ncd', 4), { line: 2, column: 2 })
+  })
+})
+
+describe('detectGeneration', () => {
+  it('tells the shapes apart', () => {
+    assert.equal(detectGeneration([{ AIModel: {}, clips: [] }]), 'legacy')
+    assert.equal(detectGeneration([{ clips: [{ type: 'image', detail: { url: 'x' } }] }]), 'legacy')
+    assert.equal(detectGeneration([{ clips: [{ type: 'aiModel', script: { org: 'x' } }] }]), 'v3')
+    assert.equal(detectGeneration([{ scripts: [] }]), 'v3')
+    assert.equal(detectGeneration([{ AIModel: {} }, { clips: [{ type: 'aiModel' }] }]), 'mixed')
+    assert.equal(detectGeneration([{}]), undefined)
+  })
+})
+
+describe('exportFromTemplate', () => {
+  const template = (data: Json) => ({ file: '/ws/t.json', name: 't.json', text: JSON.stringify(data, null, 2), data })
+
+  it('keeps only the fields a create-and-export body holds', () => {
+    const data = { _id: 'x', createdAt: 'y', name: 'N', scenes: [{ clips: [{ type: 'aiModel', script: { org: 'a' } }] }], resolution: '480' }
+    const { request } = exportFromTemplate(template(data), vars({}), [], { workspaceId: 'ws' }, undefined)
+    assert.deepEqual(request, {
+      generation: 'v3',
+      body: { name: 'N', orientation: 'landscape', scenes: data.scenes, isExport: true, resolution: '480', workspaceId: 'ws' }
+    })
+  })
+
+  it('reports variables that match no placeholder', () => {
+    const data = { scenes: [{ AIModel: { script: '##S##' } }] }
+    const result = exportFromTemplate(template(data), vars({ S: 'hi', TYPO: 'x' }), [], {}, undefined)
+    assert.deepEqual(result.unusedVariables, ['TYPO'])
+    assert.deepEqual(result.request.body, { scenes: [{ AIModel: { script: 'hi' } }] })
+  })
+
+  it('sets per-scene speech after filling, so speech is never read for placeholders', () => {
+    const data = { scenes: [{ AIModel: { script: '##S##' } }] }
+    const { request } = exportFromTemplate(template(data), vars({ S: 'x' }), [{ scene: 0, text: '##S## literal', from: 'scripts' }], {}, undefined)
+    assert.deepEqual(request.body, { scenes: [{ AIModel: { script: '##S## literal' } }] })
+  })
+
+  it('lets an input force the generation of an ambiguous template', () => {
+    const { request } = exportFromTemplate(template({ scenes: [{}] }), vars({}), [], {}, 'legacy')
+    assert.equal(request.generation, 'legacy')
+  })
+})
+
+describe('parseScriptsInput', () => {
+  it('reads INDEX: text lines, skipping blanks and comments, with YAML quoting', () => {
+    assert.deepEqual(parseScriptsInput('0: Hello: world\n\n# note\n 2 : "Two\\nlines"\n'), [
+      { scene: 0, text: 'Hello: world', from: 'scripts' },
+      { scene: 2, text: 'Two\nlines', from: 'scripts' }
+    ])
+  })
+
+  it('names the line that is not INDEX: text', () => {
+    assert.throws(() => parseScriptsInput('0: a\nintro: b'), /Input 'scripts': line 2: expected 'INDEX: text'/)
+  })
+})
