@@ -74125,9 +74125,13 @@ function assertMp4(file) {
         throw new Error(`The downloaded file is not an MP4 video (it starts with '${preview}'); it was not kept`);
     }
 }
-function hashOf(file) {
+/** A running hash of what a file holds so far, to go on updating as the transfer resumes. */
+async function hashOf(file) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
-    return (0,promises_namespaceObject.pipeline)(external_node_fs_.createReadStream(file), hash).then(() => hash);
+    if (external_node_fs_.existsSync(file))
+        for await (const chunk of external_node_fs_.createReadStream(file))
+            hash.update(chunk);
+    return hash;
 }
 const header = (headers, name) => {
     const value = headers[name];
@@ -75018,7 +75022,7 @@ function nextPollDelayMs({ samples, nowMs, floorMs, deadlineMs }) {
 
 
 
-/** How long a key the API says it does not know is given before the render is declared lost. */
+/** How long a key the API says it does not know is given (at most stall-timeout) before the render is declared lost. */
 const NOT_FOUND_GRACE_MS = 60_000;
 /** A line is logged at least this often while progress stands still, so the log shows life. */
 const HEARTBEAT_MS = 60_000;
@@ -75032,6 +75036,7 @@ async function waitForVideo(client, key, generation, settings, signal) {
     let lastChangeAt = 0;
     let lastLogAt = -Infinity;
     let notFoundSince;
+    const notFoundGraceMs = Math.min(NOT_FOUND_GRACE_MS, settings.stallTimeoutMs);
     core/* startGroup */.Oh(`Waiting for the render of ${key}`);
     try {
         for (;;) {
@@ -75060,12 +75065,13 @@ async function waitForVideo(client, key, generation, settings, signal) {
                 if (!isNotFound(error))
                     throw error;
                 notFoundSince ??= now();
-                if (now() - notFoundSince > NOT_FOUND_GRACE_MS) {
+                if (now() - notFoundSince >= notFoundGraceMs) {
                     throw new RenderError(`The API no longer knows export ${key} (${error.message}): the render was lost on the server side`);
                 }
                 core/* info */.pq(`The API does not know ${key} yet; trying again`);
             }
-            if (now() - lastChangeAt >= settings.stallTimeoutMs) {
+            // While the key is not found, the grace period above is the bound, with its own message.
+            if (notFoundSince === undefined && now() - lastChangeAt >= settings.stallTimeoutMs) {
                 throw new RenderError(`The render of ${key} stalled: progress stayed at ${samples.at(-1)?.progress ?? 0}% for ` +
                     `${minutes(now() - lastChangeAt)} ('stall-timeout' is ${minutes(settings.stallTimeoutMs)})`);
             }
@@ -75077,8 +75083,8 @@ async function waitForVideo(client, key, generation, settings, signal) {
                 samples,
                 nowMs: now(),
                 floorMs: settings.pollFloorMs,
-                // Wake for whichever bound comes first, so neither is overshot by a long sleep.
-                deadlineMs: Math.min(settings.timeoutMs, lastChangeAt + settings.stallTimeoutMs)
+                // Wake for whichever bound comes first, so none is overshot by a long sleep.
+                deadlineMs: Math.min(settings.timeoutMs, notFoundSince === undefined ? lastChangeAt + settings.stallTimeoutMs : notFoundSince + notFoundGraceMs)
             }), signal);
         }
     }

@@ -61,9 +61,11 @@ function assertMp4(file: string): void {
   }
 }
 
-function hashOf(file: string): Promise<Hash> {
+/** A running hash of what a file holds so far, to go on updating as the transfer resumes. */
+async function hashOf(file: string): Promise<Hash> {
   const hash = createHash('sha256')
-  return pipeline(fs.createReadStream(file), hash).then(() => hash)
+  if (fs.existsSync(file)) for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer)
+  return hash
 }
 
 const header = (headers: Record<string, string | string[] | undefined>, name: string): string | undefined => {

@@ -6,7 +6,7 @@ import { sleep } from '../api/retry.js'
 import type { WaitSettings } from '../settings/settings.js'
 import { nextPollDelayMs, type Sample } from './policy.js'
 
-/** How long a key the API says it does not know is given before the render is declared lost. */
+/** How long a key the API says it does not know is given (at most stall-timeout) before the render is declared lost. */
 const NOT_FOUND_GRACE_MS = 60_000
 /** A line is logged at least this often while progress stands still, so the log shows life. */
 const HEARTBEAT_MS = 60_000
@@ -36,6 +36,7 @@ export async function waitForVideo(
   let lastChangeAt = 0
   let lastLogAt = -Infinity
   let notFoundSince: number | undefined
+  const notFoundGraceMs = Math.min(NOT_FOUND_GRACE_MS, settings.stallTimeoutMs)
 
   core.startGroup(`Waiting for the render of ${key}`)
   try {
@@ -62,14 +63,15 @@ export async function waitForVideo(
       } catch (error) {
         if (!isNotFound(error)) throw error
         notFoundSince ??= now()
-        if (now() - notFoundSince > NOT_FOUND_GRACE_MS) {
+        if (now() - notFoundSince >= notFoundGraceMs) {
           throw new RenderError(
             `The API no longer knows export ${key} (${(error as Error).message}): the render was lost on the server side`
           )
         }
         core.info(`The API does not know ${key} yet; trying again`)
       }
-      if (now() - lastChangeAt >= settings.stallTimeoutMs) {
+      // While the key is not found, the grace period above is the bound, with its own message.
+      if (notFoundSince === undefined && now() - lastChangeAt >= settings.stallTimeoutMs) {
         throw new RenderError(
           `The render of ${key} stalled: progress stayed at ${samples.at(-1)?.progress ?? 0}% for ` +
             `${minutes(now() - lastChangeAt)} ('stall-timeout' is ${minutes(settings.stallTimeoutMs)})`
@@ -86,8 +88,11 @@ export async function waitForVideo(
           samples,
           nowMs: now(),
           floorMs: settings.pollFloorMs,
-          // Wake for whichever bound comes first, so neither is overshot by a long sleep.
-          deadlineMs: Math.min(settings.timeoutMs, lastChangeAt + settings.stallTimeoutMs)
+          // Wake for whichever bound comes first, so none is overshot by a long sleep.
+          deadlineMs: Math.min(
+            settings.timeoutMs,
+            notFoundSince === undefined ? lastChangeAt + settings.stallTimeoutMs : notFoundSince + notFoundGraceMs
+          )
         }),
         signal
       )

@@ -3,10 +3,11 @@
  * origin, the CDN on a second origin with signed, expiring URLs. A real HTTP server on loopback, with
  * render time, progress curve, URL lag and injected faults as options, and a record of every request.
  */
-import { createHash, createHmac, randomBytes } from 'node:crypto'
+import { createHmac, randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 
 type JsonObject = Record<string, unknown>
@@ -68,6 +69,8 @@ export interface SimulatorOptions {
   /** How a wrong key is refused: a 401 envelope, a 200 `success: false`, or a gateway's HTML 401. */
   authFailure?: 'status' | 'envelope' | 'html'
   video?: Buffer
+  /** Serve a synthetic video of this many bytes instead (streamed, never held in memory). */
+  videoSize?: number
   videoName?: string
   /** How long a signed download URL stays valid. */
   urlLifetimeMs?: number
@@ -104,6 +107,28 @@ export interface Simulator {
   exports: RecordedExport[]
   options: Required<Omit<SimulatorOptions, 'faults'>> & { faults: Fault[] }
   close(): Promise<void>
+}
+
+/** One MiB that starts like an MP4 (an `ftyp` box); a synthetic video repeats it. */
+const SYNTHETIC_BLOCK = (() => {
+  const block = Buffer.alloc(1 << 20)
+  for (let i = 0; i < block.length; i++) block[i] = (i * 31 + 7) & 0xff
+  SAMPLE_VIDEO.copy(block, 0, 0, 32)
+  return block
+})()
+
+/** Bytes start..end of a synthetic video, streamed with backpressure. */
+export function syntheticVideo(start: number, end: number): Readable {
+  let offset = start
+  return new Readable({
+    read() {
+      if (offset >= end) return void this.push(null)
+      const at = offset % SYNTHETIC_BLOCK.length
+      const chunk = SYNTHETIC_BLOCK.subarray(at, Math.min(SYNTHETIC_BLOCK.length, at + (end - offset)))
+      offset += chunk.length
+      this.push(chunk)
+    }
+  })
 }
 
 const sign = (secret: string, value: string): string => createHmac('sha256', secret).update(value).digest('hex').slice(0, 32)
@@ -151,6 +176,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     legacyUrlField: options.legacyUrlField ?? 'url',
     authFailure: options.authFailure ?? 'status',
     video: options.video ?? SAMPLE_VIDEO,
+    videoSize: options.videoSize ?? 0,
     videoName: options.videoName ?? 'ai-studios-video.mp4',
     urlLifetimeMs: options.urlLifetimeMs ?? 600_000,
     ranges: options.ranges ?? true,
@@ -333,24 +359,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     if (Date.now() > expires) return send(res, 403, '<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>')
     if (fault?.kind === 'html-page') return send(res, 200, htmlPage(503, 'Service Unavailable'))
-    const video = config.video
+    const length = config.videoSize || config.video.length
     const range = config.ranges ? /^bytes=(\d+)-$/.exec(req.headers.range ?? '') : null
     const start = range ? Number(range[1]) : 0
-    if (start >= video.length && range) return send(res, 416, '')
+    if (start >= length && range) return send(res, 416, '')
     const headers: Record<string, string> = {
       'Content-Type': 'video/mp4',
-      'Content-Length': String(video.length - start),
-      ETag: `"${createHash('md5').update(video).digest('hex')}"`
+      'Content-Length': String(length - start),
+      ETag: `"${length}-${config.videoName}"`
     }
     if (config.ranges) headers['Accept-Ranges'] = 'bytes'
-    if (range) headers['Content-Range'] = `bytes ${start}-${video.length - 1}/${video.length}`
+    if (range) headers['Content-Range'] = `bytes ${start}-${length - 1}/${length}`
     res.writeHead(range ? 206 : 200, headers)
-    if (fault?.kind === 'cut') {
-      const end = start + Math.floor((video.length - start) * fault.fraction)
-      res.write(video.subarray(start, end), () => setTimeout(() => res.socket?.destroy(), 20))
-      return
-    }
-    res.end(video.subarray(start))
+    const end = fault?.kind === 'cut' ? start + Math.floor((length - start) * fault.fraction) : length
+    const body = config.videoSize ? syntheticVideo(start, end) : Readable.from([config.video.subarray(start, end)])
+    body.pipe(res, { end: fault?.kind !== 'cut' })
+    if (fault?.kind === 'cut') body.on('end', () => setTimeout(() => res.socket?.destroy(), 20))
   }
 
   const apiServer = http.createServer((req, res) => {

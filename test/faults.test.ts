@@ -1,0 +1,163 @@
+/**
+ * The fault matrix: each fault injected by the simulator, the outcome asserted, the number of exports
+ * the simulator saw (never more than one), and the bytes of the file when the run succeeds.
+ */
+import assert from 'node:assert/strict'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { describe, it } from 'node:test'
+import { runAction, type ActionRun } from './helpers/run-action.ts'
+import { SAMPLE_PROJECT_ID, SAMPLE_VIDEO, TEST_API_KEY, startSimulator, type Fault, type Simulator, type SimulatorOptions } from './simulator/server.ts'
+
+interface Case {
+  name: string
+  options?: SimulatorOptions
+  faults: Fault[]
+  inputs?: Record<string, string>
+  succeeds: boolean
+  check?: (run: ActionRun, sim: Simulator) => void
+}
+
+const progressCalls = (sim: Simulator): number => sim.requests.filter((r) => r.path.includes('/editor/progress/')).length
+const exportPosts = (sim: Simulator): number => sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/editor/project')).length
+
+const cases: Case[] = [
+  {
+    name: 'a connection reset mid-poll',
+    faults: [{ route: 'progress', kind: 'reset', times: 2 }],
+    succeeds: true,
+    check: (run) => assert.match(run.stdout, /::warning::Checking progress of \w+: .*retrying in/)
+  },
+  { name: 'a 502 HTML page from the gateway while polling', faults: [{ route: 'progress', kind: 'status', status: 502, html: true }], succeeds: true },
+  { name: 'a 503 JSON envelope while polling', faults: [{ route: 'progress', kind: 'status', status: 503 }], succeeds: true },
+  { name: 'a 504 HTML page while fetching the project', faults: [{ route: 'project', kind: 'status', status: 504, html: true, times: 2 }], succeeds: true },
+  {
+    name: 'a 429 with Retry-After',
+    faults: [{ route: 'progress', kind: 'status', status: 429, retryAfter: '2' }],
+    succeeds: true,
+    check: (run) => assert.match(run.stdout, /HTTP 429 code 429: Server error; retrying in 2\.0 s/)
+  },
+  {
+    name: 'a poll that hangs',
+    faults: [{ route: 'progress', kind: 'hang', ms: 30_000 }],
+    inputs: { 'request-timeout': '1' },
+    succeeds: true,
+    check: (run) => assert.match(run.stdout, /::warning::Checking progress of \w+: .*retrying in/)
+  },
+  {
+    name: 'a download cut at half, resumed with Range',
+    faults: [{ route: 'cdn', kind: 'cut', fraction: 0.5 }],
+    succeeds: true,
+    check: (run, sim) => {
+      const cdn = sim.requests.filter((r) => r.origin === 'cdn')
+      assert.equal(cdn.length, 2)
+      assert.equal(cdn[1].headers.range, `bytes=${Math.floor(SAMPLE_VIDEO.length / 2)}-`)
+      assert.match(run.stdout, /resuming/)
+    }
+  },
+  {
+    name: 'a download cut at half from a CDN that does not resume',
+    options: { ranges: false },
+    faults: [{ route: 'cdn', kind: 'cut', fraction: 0.5 }],
+    succeeds: true,
+    check: (run, sim) => assert.equal(sim.requests.filter((r) => r.origin === 'cdn').length, 2)
+  },
+  {
+    name: 'an expired signed URL, replaced by a fresh one',
+    faults: [{ route: 'cdn', kind: 'status', status: 403 }],
+    succeeds: true,
+    check: (run, sim) => {
+      assert.match(run.stdout, /the video URL answered HTTP 403 \(expired or refused\); asking the API for a fresh one/)
+      const urls = sim.requests.filter((r) => r.origin === 'cdn').map((r) => r.path)
+      assert.equal(urls.length, 2)
+      assert.notEqual(urls[0], urls[1])
+    }
+  },
+  {
+    name: 'the URL lagging several polls behind 100%',
+    options: { urlLagPolls: 4 },
+    faults: [],
+    succeeds: true,
+    check: (run, sim) => assert.ok(progressCalls(sim) >= 5)
+  },
+  {
+    name: 'an HTML error page served as the video',
+    faults: [{ route: 'cdn', kind: 'html-page', times: 10 }],
+    succeeds: false,
+    check: (run) => {
+      assert.match(run.stdout, /::error::The downloaded file is not an MP4 video \(it starts with '<!DOCTYPE html>/)
+      assert.deepEqual(fs.readdirSync(path.join(run.workspace, 'videos')), [], 'nothing kept, no partial file')
+    }
+  },
+  {
+    name: 'an export answer lost after the server accepted it',
+    faults: [{ route: 'export', kind: 'lose-answer' }],
+    succeeds: false,
+    check: (run, sim) => {
+      assert.match(run.stdout, /::error::The export request was sent but no usable answer came back .* The export may have started and spent credits, so it was not sent again/)
+      assert.equal(exportPosts(sim), 1, 'not re-sent')
+    }
+  },
+  {
+    name: 'a 502 page in answer to the export',
+    faults: [{ route: 'export', kind: 'status', status: 502, html: true }],
+    succeeds: false,
+    check: (run, sim) => {
+      assert.match(run.stdout, /::error::The export request was sent but no usable answer came back \(Starting the export failed: HTTP 502/)
+      assert.equal(exportPosts(sim), 1, 'not re-sent')
+    }
+  },
+  {
+    name: 'an API error envelope in answer to the export',
+    faults: [{ route: 'export', kind: 'envelope', code: 4002, msg: 'Not enough credits' }],
+    succeeds: false,
+    check: (run, sim) => {
+      assert.match(run.stdout, /::error::Starting the export failed: HTTP 200 code 4002: Not enough credits/)
+      assert.equal(exportPosts(sim), 1)
+    }
+  },
+  {
+    name: 'a key the progress call stops knowing',
+    faults: [{ route: 'progress', kind: 'not-found', times: 1000 }],
+    inputs: { 'stall-timeout': '0.1' },
+    succeeds: false,
+    check: (run, sim) => {
+      assert.match(run.stdout, /::error::The API no longer knows export \w+ .*the render was lost on the server side/)
+      assert.equal(run.outputs['project-id'], sim.exports[0].key)
+      assert.ok(progressCalls(sim) < 10, `${progressCalls(sim)} progress calls in the grace period`)
+    }
+  },
+  {
+    name: 'a 500 on every poll, past the retry budget',
+    faults: [{ route: 'progress', kind: 'status', status: 500, times: 1000 }],
+    succeeds: false,
+    check: (run, sim) => {
+      assert.match(run.stdout, /::error::Checking progress of \w+ failed: HTTP 500/)
+      assert.match(run.stdout, /resume: \w+/)
+      assert.equal(progressCalls(sim), 6, 'bounded in count')
+    }
+  }
+]
+
+describe('fault matrix', () => {
+  for (const testCase of cases) {
+    it(`${testCase.succeeds ? 'survives' : 'fails cleanly on'} ${testCase.name}`, async () => {
+      const sim = await startSimulator({ renderMs: 1200, ...testCase.options, faults: testCase.faults })
+      try {
+        const run = await runAction({
+          inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, ...testCase.inputs },
+          timeoutMs: 120_000
+        })
+        assert.equal(run.code, testCase.succeeds ? 0 : 1, run.stdout + run.stderr)
+        assert.ok(sim.exports.length <= 1, 'never more than one export')
+        if (testCase.succeeds) {
+          assert.equal(sim.exports.length, 1)
+          assert.deepEqual(fs.readFileSync(run.outputs['video-path']), SAMPLE_VIDEO)
+        }
+        testCase.check?.(run, sim)
+      } finally {
+        await sim.close()
+      }
+    })
+  }
+})
