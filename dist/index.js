@@ -73586,7 +73586,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6518);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(58355);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73595,7 +73595,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6518:
+/***/ 58355:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74042,6 +74042,10 @@ async function uploadVideoArtifact(video, exportKey, settings) {
 var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(57075);
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+;// CONCATENATED MODULE: external "node:vm"
+const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: ./src/download/filename.ts
@@ -74091,6 +74095,18 @@ function videoFileName(url, fallbackStem) {
 
 
 
+
+
+/**
+ * Every socket read is a fresh Buffer that only garbage collection frees; left to itself V8 lets tens
+ * of MB of them pile up during a long transfer. A minor collection every few MB keeps memory flat
+ * whatever the video's size (the runner starts node without flags, so the collector is exposed here).
+ */
+const COLLECT_EVERY_BYTES = 16 << 20;
+function garbageCollector() {
+    external_node_v8_namespaceObject.setFlagsFromString('--expose-gc');
+    return external_node_vm_namespaceObject.runInNewContext('gc');
+}
 /** Tries in all, counting resumed and restarted transfers. */
 const MAX_TRANSFERS = 6;
 /** Fresh URLs asked for after a 403/404/410 from the CDN. */
@@ -74153,6 +74169,7 @@ async function downloadVideo(initialUrl, options) {
     let hash = (0,external_node_crypto_.createHash)('sha256');
     let size = 0;
     let expected;
+    const collectGarbage = garbageCollector();
     external_node_fs_.rmSync(partial, { force: true });
     try {
         for (let transfer = 1;; transfer++) {
@@ -74207,10 +74224,16 @@ async function downloadVideo(initialUrl, options) {
             const length = header(response.headers, 'content-length');
             const total = resumes ? Number(contentRange?.split('/')[1]) : length === undefined ? undefined : size + Number(length);
             expected = total !== undefined && Number.isFinite(total) ? total : expected;
+            let sinceCollect = 0;
             const counter = new external_node_stream_.Transform({
                 transform(chunk, _encoding, done) {
                     hash.update(chunk);
                     size += chunk.length;
+                    sinceCollect += chunk.length;
+                    if (sinceCollect >= COLLECT_EVERY_BYTES) {
+                        sinceCollect = 0;
+                        collectGarbage({ type: 'minor' });
+                    }
                     done(null, chunk);
                 }
             });
@@ -74243,6 +74266,92 @@ async function downloadVideo(initialUrl, options) {
         external_node_fs_.rmSync(partial, { force: true });
         await dispatcher.close();
     }
+}
+
+;// CONCATENATED MODULE: ./src/export/ledger.ts
+
+
+
+
+
+
+/**
+ * A ledger of exports kept as tiny artifacts of the workflow run, one per export, named after the
+ * request's fingerprint and the export key. A re-run attempt of a failed job finds there the export an
+ * earlier attempt started for the same request, and waits for it instead of paying again.
+ */
+const ledger_PREFIX = 'aistudios-ledger-';
+/** SHA-256 of everything that decides the video: the generation and the exact body. */
+function requestFingerprint(request) {
+    return (0,external_node_crypto_.createHash)('sha256').update(`${request.generation}\n${JSON.stringify(request.body)}`).digest('hex').slice(0, 32);
+}
+function ledgerName(fingerprint, entry) {
+    return `${ledger_PREFIX}${fingerprint}-${entry.generation}-${entry.key}`;
+}
+function parseLedgerName(name, fingerprint) {
+    const match = new RegExp(`^${ledger_PREFIX}${fingerprint}-(v3|legacy)-(.+)$`).exec(name);
+    return match ? { generation: match[1], key: match[2] } : undefined;
+}
+const inActions = () => Boolean(process.env.ACTIONS_RUNTIME_TOKEN && process.env.ACTIONS_RESULTS_URL);
+async function artifactClient() {
+    const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 584).then(__nccwpck_require__.bind(__nccwpck_require__, 20584));
+    return new DefaultArtifactClient();
+}
+/** On a re-run attempt, the export an earlier attempt started for the same request, if any. */
+async function findEarlierExport(fingerprint) {
+    if (!inActions() || !(Number(process.env.GITHUB_RUN_ATTEMPT) > 1))
+        return undefined;
+    try {
+        const { artifacts } = await (await artifactClient()).listArtifacts();
+        return artifacts.map((artifact) => parseLedgerName(artifact.name, fingerprint)).find((entry) => entry !== undefined);
+    }
+    catch (error) {
+        core/* warning */.$e(`Could not read the export ledger of earlier attempts (${errorMessage(error)}); exporting anew`);
+        return undefined;
+    }
+}
+/** Records an accepted export at once, so a re-run of this job can find it. */
+async function recordExport(fingerprint, entry) {
+    if (!inActions())
+        return;
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'aistudios-ledger-'));
+    try {
+        const file = external_node_path_.join(dir, 'export.json');
+        external_node_fs_.writeFileSync(file, JSON.stringify({ ...entry, fingerprint, attempt: process.env.GITHUB_RUN_ATTEMPT ?? '1' }));
+        await (await artifactClient()).uploadArtifact(ledgerName(fingerprint, entry), [file], dir, { retentionDays: 1 });
+    }
+    catch (error) {
+        core/* warning */.$e(`Could not record export ${entry.key} in the ledger (${errorMessage(error)}); a re-run would export again`);
+    }
+    finally {
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/export/export.ts
+
+
+/**
+ * Starts the export, the one step that spends credits, at most once per request and workflow run: a
+ * re-run attempt re-attaches to the export an earlier attempt started for the same request.
+ */
+async function exportOnce(client, request, 
+/** Told the key the moment it is known, before anything else can fail. */
+onAccepted, signal) {
+    const fingerprint = requestFingerprint(request);
+    const earlier = await findEarlierExport(fingerprint);
+    if (earlier) {
+        core/* notice */.lm(`Re-run attempt ${process.env.GITHUB_RUN_ATTEMPT}: an earlier attempt already exported this request as ${earlier.key}; ` +
+            'waiting for that export instead of paying for a new one');
+        onAccepted(earlier.key);
+        return earlier.key;
+    }
+    core/* info */.pq(`Exporting: POST ${client.exportTarget(request).url}`);
+    const key = await client.startExport(request, signal);
+    core/* info */.pq(`Export accepted: ${key}`);
+    onAccepted(key);
+    await recordExport(fingerprint, { key, generation: request.generation });
+    return key;
 }
 
 ;// CONCATENATED MODULE: ./src/report/resume.ts
@@ -75107,16 +75216,18 @@ async function waitForVideo(client, key, generation, settings, signal) {
 
 
 
+
 /** After a cancel signal, the run has this long to report before it exits regardless. */
 const CANCEL_GRACE_MS = 5000;
 /** inputs → settings → request → export → wait → download → deliver → report */
 async function produce(settings, outcome, signal) {
     const client = new AiStudiosClient(settings.api);
     const source = settings.source;
+    let key;
     if (source.kind === 'resume') {
         outcome.source = `export ${source.key} (resumed)`;
         outcome.generation = source.generation;
-        outcome.exportKey = source.key;
+        key = outcome.exportKey = source.key;
     }
     else {
         outcome.source = source.kind === 'project' ? `project ${source.projectId}` : `template ${source.template.name}`;
@@ -75124,11 +75235,8 @@ async function produce(settings, outcome, signal) {
         outcome.generation = request.generation;
         if (settings.dryRun)
             return reportDryRun(client, request, settings.outputDir);
-        core/* info */.pq(`Exporting: POST ${client.exportTarget(request).url}`);
-        outcome.exportKey = await client.startExport(request, signal);
-        core/* info */.pq(`Export accepted: ${outcome.exportKey}`);
+        key = await exportOnce(client, request, (accepted) => (outcome.exportKey = accepted), signal);
     }
-    const key = outcome.exportKey;
     core/* setOutput */.uH('project-id', key);
     const rendered = await waitForVideo(client, key, outcome.generation, settings.wait, signal);
     outcome.videoUrl = rendered.downloadUrl;

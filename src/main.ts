@@ -3,6 +3,7 @@ import * as path from 'node:path'
 import { AiStudiosClient } from './api/client.js'
 import { uploadVideoArtifact } from './deliver/artifact.js'
 import { downloadVideo } from './download/download.js'
+import { exportOnce } from './export/export.js'
 import { InputError, RenderError, errorMessage } from './errors.js'
 import { reportDryRun } from './report/dry-run.js'
 import type { Outcome } from './report/outcome.js'
@@ -20,20 +21,18 @@ const CANCEL_GRACE_MS = 5000
 async function produce(settings: Settings, outcome: Outcome, signal: AbortSignal): Promise<void> {
   const client = new AiStudiosClient(settings.api)
   const source = settings.source
+  let key: string
   if (source.kind === 'resume') {
     outcome.source = `export ${source.key} (resumed)`
     outcome.generation = source.generation
-    outcome.exportKey = source.key
+    key = outcome.exportKey = source.key
   } else {
     outcome.source = source.kind === 'project' ? `project ${source.projectId}` : `template ${source.template.name}`
     const request = await buildExportRequest(source, settings, client, signal)
     outcome.generation = request.generation
     if (settings.dryRun) return reportDryRun(client, request, settings.outputDir)
-    core.info(`Exporting: POST ${client.exportTarget(request).url}`)
-    outcome.exportKey = await client.startExport(request, signal)
-    core.info(`Export accepted: ${outcome.exportKey}`)
+    key = await exportOnce(client, request, (accepted) => (outcome.exportKey = accepted), signal)
   }
-  const key = outcome.exportKey
   core.setOutput('project-id', key)
 
   const rendered = await waitForVideo(client, key, outcome.generation, settings.wait, signal)

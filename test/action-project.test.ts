@@ -63,13 +63,17 @@ describe('export a saved project with new speech', () => {
     assert.equal(run.outputs['video-size'], String(SAMPLE_VIDEO.length))
     assert.equal(run.outputs['video-sha256'], sha256(SAMPLE_VIDEO))
     assert.match(run.outputs['video-url'], new RegExp(`^${sim.cdnUrl}/videos/${key}/ai-studios-video\\.mp4\\?Expires=`))
-    assert.equal(run.outputs['artifact-id'], '1')
-    assert.equal(run.outputs['artifact-url'], 'https://github.com/octo-org/videos/actions/runs/4242/artifacts/1')
+    const video = artifacts.artifacts.find((a) => a.name.endsWith('.mp4'))
+    assert.equal(run.outputs['artifact-id'], String(video?.id))
+    assert.equal(run.outputs['artifact-url'], `https://github.com/octo-org/videos/actions/runs/4242/artifacts/${video?.id}`)
   })
 
-  it('uploads the video, unzipped, as an artifact holding the same bytes', () => {
-    assert.equal(artifacts.artifacts.length, 1)
-    const artifact = artifacts.artifacts[0]
+  it('uploads the video, unzipped, as an artifact holding the same bytes, beside the export ledger', () => {
+    assert.deepEqual(
+      artifacts.artifacts.map((a) => a.name.replace(/[0-9a-f]{32}/, '<fingerprint>')),
+      [`aistudios-ledger-<fingerprint>-v3-${sim.exports[0].key}`, `ai-studios-video-${sim.exports[0].key}.mp4`]
+    )
+    const artifact = artifacts.artifacts[1]
     assert.equal(artifact.name, `ai-studios-video-${sim.exports[0].key}.mp4`)
     assert.equal(artifact.mimeType, 'video/mp4')
     assert.ok(artifact.finalized)
@@ -82,7 +86,7 @@ describe('export a saved project with new speech', () => {
     assert.match(run.summary, new RegExp(sim.exports[0].key))
     assert.match(run.summary, /ai-studios-video\.mp4/)
     assert.match(run.summary, /47\.1 KiB/)
-    assert.match(run.summary, /href="https:\/\/github\.com\/octo-org\/videos\/actions\/runs\/4242\/artifacts\/1"/)
+    assert.match(run.summary, /href="https:\/\/github\.com\/octo-org\/videos\/actions\/runs\/4242\/artifacts\/2"/)
   })
 
   it('logs progress inside a group, not one line per poll', () => {

@@ -60,7 +60,7 @@ const cases: Case[] = [
     options: { ranges: false },
     faults: [{ route: 'cdn', kind: 'cut', fraction: 0.5 }],
     succeeds: true,
-    check: (run, sim) => assert.equal(sim.requests.filter((r) => r.origin === 'cdn').length, 2)
+    check: (_run, sim) => assert.equal(sim.requests.filter((r) => r.origin === 'cdn').length, 2)
   },
   {
     name: 'an expired signed URL, replaced by a fresh one',
@@ -78,7 +78,7 @@ const cases: Case[] = [
     options: { urlLagPolls: 4 },
     faults: [],
     succeeds: true,
-    check: (run, sim) => assert.ok(progressCalls(sim) >= 5)
+    check: (_run, sim) => assert.ok(progressCalls(sim) >= 5)
   },
   {
     name: 'an HTML error page served as the video',

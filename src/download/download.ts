@@ -3,6 +3,8 @@ import { createHash, type Hash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { Transform } from 'node:stream'
+import * as v8 from 'node:v8'
+import * as vm from 'node:vm'
 import { pipeline } from 'node:stream/promises'
 import { EnvHttpProxyAgent, interceptors, request, type Dispatcher } from 'undici'
 import { errorMessage } from '../errors.js'
@@ -23,6 +25,18 @@ export interface DownloadOptions {
   /** Asks the API for a fresh download URL when the signed one expired or was refused. */
   refreshUrl: () => Promise<string>
   signal?: AbortSignal
+}
+
+/**
+ * Every socket read is a fresh Buffer that only garbage collection frees; left to itself V8 lets tens
+ * of MB of them pile up during a long transfer. A minor collection every few MB keeps memory flat
+ * whatever the video's size (the runner starts node without flags, so the collector is exposed here).
+ */
+const COLLECT_EVERY_BYTES = 16 << 20
+
+function garbageCollector(): (options: { type: 'minor' }) => void {
+  v8.setFlagsFromString('--expose-gc')
+  return vm.runInNewContext('gc') as (options: { type: 'minor' }) => void
 }
 
 /** Tries in all, counting resumed and restarted transfers. */
@@ -89,6 +103,7 @@ export async function downloadVideo(initialUrl: string, options: DownloadOptions
   let hash = createHash('sha256')
   let size = 0
   let expected: number | undefined
+  const collectGarbage = garbageCollector()
   fs.rmSync(partial, { force: true })
 
   try {
@@ -141,10 +156,16 @@ export async function downloadVideo(initialUrl: string, options: DownloadOptions
       const length = header(response.headers, 'content-length')
       const total = resumes ? Number(contentRange?.split('/')[1]) : length === undefined ? undefined : size + Number(length)
       expected = total !== undefined && Number.isFinite(total) ? total : expected
+      let sinceCollect = 0
       const counter = new Transform({
         transform(chunk: Buffer, _encoding, done) {
           hash.update(chunk)
           size += chunk.length
+          sinceCollect += chunk.length
+          if (sinceCollect >= COLLECT_EVERY_BYTES) {
+            sinceCollect = 0
+            collectGarbage({ type: 'minor' })
+          }
           done(null, chunk)
         }
       })

@@ -1,7 +1,7 @@
 /**
  * A stand-in for the GitHub Actions artifact service, as @actions/artifact 6 calls it: the Twirp JSON
- * endpoints CreateArtifact and FinalizeArtifact, and a small Azure block-blob endpoint for the signed
- * upload URL. A real HTTP server on loopback; tests read back what was stored.
+ * endpoints CreateArtifact, FinalizeArtifact and ListArtifacts, and a small Azure block-blob endpoint
+ * for the signed upload URL. Artifacts belong to the run, so every job and attempt of it sees them. A real HTTP server on loopback; tests read back what was stored.
  */
 import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -11,6 +11,8 @@ const TWIRP = '/twirp/github.actions.results.api.v1.ArtifactService/'
 export interface StoredArtifact {
   id: number
   name: string
+  /** The job (attempt) that uploaded it. */
+  job: string
   mimeType?: string
   expiresAt?: string
   /** Set by FinalizeArtifact. */
@@ -22,8 +24,10 @@ export interface StoredArtifact {
 
 export interface ArtifactService {
   url: string
-  /** Environment the artifact client needs, as the runner sets it. */
+  /** Environment the artifact client needs, as the runner sets it (for the first job). */
   env: Record<string, string>
+  /** The same for another job of the run, such as a re-run attempt. */
+  envFor(job: string): Record<string, string>
   artifacts: StoredArtifact[]
   close(): Promise<void>
 }
@@ -34,8 +38,8 @@ export const RUN_BACKEND_ID = 'c4d5e6f7-run'
 export const JOB_BACKEND_ID = 'a1b2c3d4-job'
 
 /** A runtime token as the runner hands it out: a JWT whose `scp` names the run and job. */
-export function runtimeToken(): string {
-  const claims = { scp: `Actions.ExampleScope Actions.Results:${RUN_BACKEND_ID}:${JOB_BACKEND_ID}`, exp: 4102444800 }
+export function runtimeToken(job = JOB_BACKEND_ID): string {
+  const claims = { scp: `Actions.ExampleScope Actions.Results:${RUN_BACKEND_ID}:${job}`, exp: 4102444800 }
   return `${base64url({ alg: 'HS256', typ: 'JWT' })}.${base64url(claims)}.c2lnbmF0dXJl`
 }
 
@@ -49,7 +53,6 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
 }
 
 export async function startArtifactService(): Promise<ArtifactService> {
-  const token = runtimeToken()
   const artifacts: StoredArtifact[] = []
   const blocks = new Map<string, Buffer>()
   let origin = ''
@@ -63,11 +66,10 @@ export async function startArtifactService(): Promise<ArtifactService> {
     void readBody(req).then((body) => {
       const url = new URL(req.url ?? '/', 'http://stand-in')
       if (url.pathname.startsWith(TWIRP)) {
-        if (req.headers.authorization !== `Bearer ${token}`) return json(res, 401, { code: 'unauthenticated', msg: 'bad token' })
         const request = JSON.parse(body.toString('utf8')) as Record<string, string>
-        if (request.workflow_run_backend_id !== RUN_BACKEND_ID || request.workflow_job_run_backend_id !== JOB_BACKEND_ID) {
-          return json(res, 400, { code: 'invalid_argument', msg: 'unknown run or job' })
-        }
+        const job = request.workflow_job_run_backend_id
+        if (req.headers.authorization !== `Bearer ${runtimeToken(job)}`) return json(res, 401, { code: 'unauthenticated', msg: 'bad token' })
+        if (request.workflow_run_backend_id !== RUN_BACKEND_ID) return json(res, 400, { code: 'invalid_argument', msg: 'unknown run' })
         const method = url.pathname.slice(TWIRP.length)
         if (method === 'CreateArtifact') {
           if (artifacts.some((a) => a.name === request.name)) {
@@ -76,6 +78,7 @@ export async function startArtifactService(): Promise<ArtifactService> {
           const artifact: StoredArtifact = {
             id: artifacts.length + 1,
             name: request.name,
+            job,
             mimeType: request.mime_type,
             expiresAt: request.expires_at,
             finalized: false,
@@ -89,6 +92,19 @@ export async function startArtifactService(): Promise<ArtifactService> {
           if (!artifact) return json(res, 404, { code: 'not_found', msg: 'no such artifact' })
           Object.assign(artifact, { finalized: true, size: request.size, hash: request.hash })
           return json(res, 200, { ok: true, artifact_id: String(artifact.id) })
+        }
+        if (method === 'ListArtifacts') {
+          const listed = artifacts
+            .filter((a) => a.finalized && (!request.name_filter || a.name === request.name_filter))
+            .map((a) => ({
+              workflow_run_backend_id: RUN_BACKEND_ID,
+              workflow_job_run_backend_id: a.job,
+              database_id: String(a.id),
+              name: a.name,
+              size: a.size ?? '0',
+              created_at: new Date().toISOString()
+            }))
+          return json(res, 200, { artifacts: listed })
         }
         return json(res, 404, { code: 'bad_route', msg: method })
       }
@@ -112,9 +128,11 @@ export async function startArtifactService(): Promise<ArtifactService> {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const envFor = (job: string): Record<string, string> => ({ ACTIONS_RUNTIME_TOKEN: runtimeToken(job), ACTIONS_RESULTS_URL: `${origin}/` })
   return {
     url: origin,
-    env: { ACTIONS_RUNTIME_TOKEN: token, ACTIONS_RESULTS_URL: `${origin}/` },
+    env: envFor(JOB_BACKEND_ID),
+    envFor,
     artifacts,
     close: () =>
       new Promise((resolve) => {

@@ -1,0 +1,68 @@
+import * as core from '@actions/core'
+import { createHash } from 'node:crypto'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import type { ExportRequest, Generation } from '../api/types.js'
+import { errorMessage } from '../errors.js'
+
+/**
+ * A ledger of exports kept as tiny artifacts of the workflow run, one per export, named after the
+ * request's fingerprint and the export key. A re-run attempt of a failed job finds there the export an
+ * earlier attempt started for the same request, and waits for it instead of paying again.
+ */
+
+const PREFIX = 'aistudios-ledger-'
+
+export interface LedgerEntry {
+  key: string
+  generation: Generation
+}
+
+/** SHA-256 of everything that decides the video: the generation and the exact body. */
+export function requestFingerprint(request: ExportRequest): string {
+  return createHash('sha256').update(`${request.generation}\n${JSON.stringify(request.body)}`).digest('hex').slice(0, 32)
+}
+
+export function ledgerName(fingerprint: string, entry: LedgerEntry): string {
+  return `${PREFIX}${fingerprint}-${entry.generation}-${entry.key}`
+}
+
+export function parseLedgerName(name: string, fingerprint: string): LedgerEntry | undefined {
+  const match = new RegExp(`^${PREFIX}${fingerprint}-(v3|legacy)-(.+)$`).exec(name)
+  return match ? { generation: match[1] as Generation, key: match[2] } : undefined
+}
+
+const inActions = (): boolean => Boolean(process.env.ACTIONS_RUNTIME_TOKEN && process.env.ACTIONS_RESULTS_URL)
+
+async function artifactClient() {
+  const { DefaultArtifactClient } = await import('@actions/artifact')
+  return new DefaultArtifactClient()
+}
+
+/** On a re-run attempt, the export an earlier attempt started for the same request, if any. */
+export async function findEarlierExport(fingerprint: string): Promise<LedgerEntry | undefined> {
+  if (!inActions() || !(Number(process.env.GITHUB_RUN_ATTEMPT) > 1)) return undefined
+  try {
+    const { artifacts } = await (await artifactClient()).listArtifacts()
+    return artifacts.map((artifact) => parseLedgerName(artifact.name, fingerprint)).find((entry) => entry !== undefined)
+  } catch (error) {
+    core.warning(`Could not read the export ledger of earlier attempts (${errorMessage(error)}); exporting anew`)
+    return undefined
+  }
+}
+
+/** Records an accepted export at once, so a re-run of this job can find it. */
+export async function recordExport(fingerprint: string, entry: LedgerEntry): Promise<void> {
+  if (!inActions()) return
+  const dir = fs.mkdtempSync(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'aistudios-ledger-'))
+  try {
+    const file = path.join(dir, 'export.json')
+    fs.writeFileSync(file, JSON.stringify({ ...entry, fingerprint, attempt: process.env.GITHUB_RUN_ATTEMPT ?? '1' }))
+    await (await artifactClient()).uploadArtifact(ledgerName(fingerprint, entry), [file], dir, { retentionDays: 1 })
+  } catch (error) {
+    core.warning(`Could not record export ${entry.key} in the ledger (${errorMessage(error)}); a re-run would export again`)
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}

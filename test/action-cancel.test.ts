@@ -1,0 +1,37 @@
+/** A cancelled workflow: the runner signals the action while it waits for the render. */
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { runAction } from './helpers/run-action.ts'
+import { SAMPLE_PROJECT_ID, TEST_API_KEY, startSimulator } from './simulator/server.ts'
+
+describe('cancellation', () => {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`on ${signal} while polling, exits promptly with the export key and how to resume`, async () => {
+      const sim = await startSimulator({ renderMs: 600_000 })
+      try {
+        const run = await runAction({
+          inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID },
+          timeoutMs: 20_000,
+          onStart: (child, stdout) => {
+            const poll = setInterval(() => {
+              if (stdout().includes('% after')) {
+                clearInterval(poll)
+                child.kill(signal)
+              }
+            }, 50)
+          }
+        })
+        const key = sim.exports[0].key
+        assert.equal(run.signal, null, 'exited by itself, not killed by the test timeout')
+        assert.equal(run.code, 1)
+        assert.match(run.stdout, new RegExp(`::error::The run was cancelled \\(${signal}\\)`))
+        assert.match(run.stdout, new RegExp(`::error::Export ${key} was accepted .*resume: ${key}`))
+        assert.equal(run.outputs['project-id'], key)
+        assert.match(run.summary, new RegExp(`Resume:.*resume: ${key}`))
+        assert.equal(sim.exports.length, 1)
+      } finally {
+        await sim.close()
+      }
+    })
+  }
+})

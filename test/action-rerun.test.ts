@@ -1,0 +1,55 @@
+/** Never pay twice on a re-run: attempt 2 of a failed job re-attaches to the export of attempt 1. */
+import assert from 'node:assert/strict'
+import * as fs from 'node:fs'
+import { after, before, describe, it } from 'node:test'
+import { runAction, type ActionRun } from './helpers/run-action.ts'
+import { SAMPLE_PROJECT_ID, SAMPLE_VIDEO, TEST_API_KEY, startSimulator, type Simulator } from './simulator/server.ts'
+import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
+
+describe('re-running a failed job', () => {
+  let sim: Simulator
+  let artifacts: ArtifactService
+  let first: ActionRun
+  let second: ActionRun
+  let changed: ActionRun
+  const inputs = (): Record<string, string> => ({ 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, script: 'Same words' })
+
+  before(async () => {
+    sim = await startSimulator({ renderMs: 600_000 })
+    artifacts = await startArtifactService()
+    // Attempt 1 times out while the render is still going.
+    first = await runAction({ inputs: { ...inputs(), timeout: '0.1' }, env: { ...artifacts.env, GITHUB_RUN_ATTEMPT: '1' } })
+    sim.options.renderMs = 1000
+    // Attempt 2 of the same job, same request.
+    second = await runAction({ inputs: inputs(), env: { ...artifacts.envFor('job-attempt-2'), GITHUB_RUN_ATTEMPT: '2' } })
+    // Attempt 3 with other words is another video: it is exported.
+    changed = await runAction({ inputs: { ...inputs(), script: 'Other words' }, env: { ...artifacts.envFor('job-attempt-3'), GITHUB_RUN_ATTEMPT: '3' } })
+  })
+  after(async () => {
+    await sim.close()
+    await artifacts.close()
+  })
+
+  it('records the export in the ledger as soon as attempt 1 has it', () => {
+    assert.equal(first.code, 1)
+    const key = sim.exports[0].key
+    assert.equal(first.outputs['project-id'], key)
+    assert.ok(artifacts.artifacts.some((a) => a.job !== 'job-attempt-2' && a.name.startsWith('aistudios-ledger-') && a.name.endsWith(`-v3-${key}`)))
+  })
+
+  it('re-attaches attempt 2 to that export instead of paying again', () => {
+    const key = sim.exports[0].key
+    assert.equal(second.code, 0, second.stdout)
+    assert.match(second.stdout, new RegExp(`::notice::Re-run attempt 2: an earlier attempt already exported this request as ${key}`))
+    assert.equal(second.outputs['project-id'], key)
+    assert.deepEqual(fs.readFileSync(second.outputs['video-path']), SAMPLE_VIDEO)
+    const video = artifacts.artifacts.find((a) => a.job === 'job-attempt-2' && a.name.endsWith('.mp4'))
+    assert.equal(video?.name, `ai-studios-video-${key}-attempt-2.mp4`)
+  })
+
+  it('exports a changed request anew', () => {
+    assert.equal(changed.code, 0, changed.stdout)
+    assert.equal(sim.exports.length, 2)
+    assert.equal(changed.outputs['project-id'], sim.exports[1].key)
+  })
+})
