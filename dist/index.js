@@ -73714,6 +73714,10 @@ function parseEnvelope(call, status, headers, body, now = Date.now()) {
     const envelope = typeof json === 'object' && json !== null ? json : undefined;
     const retryAfter = parseRetryAfter(headerValue(headers['retry-after']), now);
     const transientStatus = status === 429 || status >= 500;
+    if (status >= 300 && status < 400) {
+        const location = headerValue(headers.location) ?? 'nowhere';
+        throw new ApiError(call, status, undefined, `the API redirected to ${location}; redirects are not followed, so the key goes to no other host. Check 'api-url'`, false);
+    }
     if (envelope?.success === true && status >= 200 && status < 300) {
         const data = envelope.data;
         if (typeof data !== 'object' || data === null) {

@@ -128,6 +128,15 @@ const cases: Case[] = [
     }
   },
   {
+    name: 'a redirect to another host',
+    faults: [{ route: 'project', kind: 'redirect' }],
+    succeeds: false,
+    check: (run, sim) => {
+      assert.match(run.stdout, /::error::Fetching project \S+ failed: HTTP 302 the API redirected to http:\/\/127\.0\.0\.1:\d+\/elsewhere; redirects are not followed/)
+      assert.equal(sim.requests.filter((r) => r.origin === 'cdn').length, 0, 'the key went to no other host')
+    }
+  },
+  {
     name: 'a 500 on every poll, past the retry budget',
     faults: [{ route: 'progress', kind: 'status', status: 500, times: 1000 }],
     succeeds: false,

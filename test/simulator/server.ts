@@ -38,6 +38,8 @@ export type Fault = { route: Route; times?: number } & (
   | { kind: 'cut'; fraction: number }
   /** The CDN answers 200 with an HTML error page instead of the video. */
   | { kind: 'html-page' }
+  /** A redirect to the CDN's origin (another host). */
+  | { kind: 'redirect' }
 )
 
 /** Progress (0–1) at a fraction (0–1) of the render time. */
@@ -221,6 +223,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         return true
       case 'hang':
         setTimeout(() => res.socket?.destroy(), fault.ms).unref()
+        return true
+      case 'redirect':
+        res.writeHead(302, { Location: `${cdnUrl}/elsewhere` }).end()
         return true
       default:
         return false

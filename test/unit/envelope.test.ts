@@ -51,6 +51,13 @@ describe('parseEnvelope', () => {
     )
   })
 
+  it('refuses a redirect instead of following it with the key', () => {
+    assert.throws(
+      () => parseEnvelope('c', 301, { location: 'https://elsewhere.example.com/api' }, ''),
+      (error: unknown) => error instanceof ApiError && !error.transient && /redirected to https:\/\/elsewhere\.example\.com\/api; redirects are not followed/.test(error.message)
+    )
+  })
+
   it('refuses a success envelope without data', () => {
     assert.throws(() => parseEnvelope('c', 200, {}, json({ success: true })), /the answer has no data/)
   })
