@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import * as path from 'node:path'
 import { AiStudiosClient } from './api/client.js'
 import { uploadVideoArtifact } from './deliver/artifact.js'
+import { sha256File } from './download/checksum.js'
 import { downloadVideo } from './download/download.js'
 import { exportOnce } from './export/export.js'
 import { InputError, RenderError, errorMessage } from './errors.js'
@@ -52,6 +53,8 @@ async function produce(settings: Settings, outcome: Outcome, signal: AbortSignal
   })
   core.info(`Saved ${path.relative(settings.workspace, outcome.video.path)} (${outcome.video.size} bytes)`)
   outcome.artifact = await uploadVideoArtifact(outcome.video, key, settings.artifact)
+  // An unzipped upload already hashed the bytes; hash the file only when nothing else did.
+  outcome.sha256 = outcome.artifact?.videoSha256 ?? (await sha256File(outcome.video.path))
   setOutputs(outcome)
   await writeSuccessSummary(outcome)
 }

@@ -5,19 +5,11 @@ import * as fs from 'node:fs'
 import { describe, it } from 'node:test'
 import { pipeline } from 'node:stream/promises'
 import { makeWorkspace, runAction } from './helpers/run-action.ts'
+import { watchPeakRss } from './helpers/rss.ts'
 import { SAMPLE_PROJECT_ID, TEST_API_KEY, startSimulator, syntheticVideo } from './simulator/server.ts'
 
 const SIZE = 1 << 30
 const BUDGET_KB = 150 * 1024
-
-/** Peak resident set (VmHWM) of a live process, in kB; 0 once it is gone (a zombie has none). */
-function peakRssKb(pid: number): number {
-  try {
-    return Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0)
-  } catch {
-    return 0
-  }
-}
 
 async function sha256(stream: NodeJS.ReadableStream): Promise<string> {
   const hash = createHash('sha256')
@@ -29,17 +21,14 @@ describe('a 1 GiB video', { skip: process.platform !== 'linux' && 'reads /proc' 
   it('downloads intact with the action process under 150 MB peak RSS', async () => {
     const sim = await startSimulator({ renderMs: 500, videoSize: SIZE })
     const workspace = makeWorkspace()
-    let peak = 0
+    let peak = { kb: 0 }
     try {
       const run = await runAction({
         workspace,
         inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'upload-artifact': 'false' },
         timeoutMs: 180_000,
         onStart: (child) => {
-          const timer = setInterval(() => {
-            peak = Math.max(peak, peakRssKb(child.pid ?? -1))
-          }, 20)
-          child.on('exit', () => clearInterval(timer))
+          peak = watchPeakRss(child)
         }
       })
       assert.equal(run.code, 0, run.stdout + run.stderr)
@@ -48,8 +37,8 @@ describe('a 1 GiB video', { skip: process.platform !== 'linux' && 'reads /proc' 
       assert.equal(fs.statSync(run.outputs['video-path']).size, SIZE)
       assert.equal(run.outputs['video-sha256'], expected)
       assert.equal(await sha256(fs.createReadStream(run.outputs['video-path'])), expected)
-      assert.ok(peak > 0, 'the peak was read')
-      assert.ok(peak < BUDGET_KB, `peak RSS ${(peak / 1024).toFixed(0)} MB`)
+      assert.ok(peak.kb > 0, 'the peak was read')
+      assert.ok(peak.kb < BUDGET_KB, `peak RSS ${(peak.kb / 1024).toFixed(0)} MB`)
     } finally {
       await sim.close()
       fs.rmSync(workspace, { recursive: true, force: true })

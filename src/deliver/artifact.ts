@@ -9,6 +9,8 @@ export interface UploadedArtifact {
   id: number
   name: string
   url: string
+  /** SHA-256 of the video itself, when it went up unzipped (the client hashes what it uploads). */
+  videoSha256?: string
 }
 
 /**
@@ -64,7 +66,7 @@ export async function uploadVideoArtifact(
       fs.copyFileSync(video.path, staged) // another file system
     }
     const result = await client.uploadArtifact(fileName, [staged], staging, { ...options, skipArchive: true })
-    return { id: result.id ?? 0, name: fileName, url: artifactUrl(result.id ?? 0, process.env) }
+    return { id: result.id ?? 0, name: fileName, url: artifactUrl(result.id ?? 0, process.env), videoSha256: result.digest }
   } finally {
     fs.rmSync(staging, { recursive: true, force: true })
   }

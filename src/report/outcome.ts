@@ -13,5 +13,7 @@ export interface Outcome {
   videoUrl?: string
   polls?: number
   video?: Downloaded
+  /** Hex SHA-256 of the video. */
+  sha256?: string
   artifact?: UploadedArtifact
 }

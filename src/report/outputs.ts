@@ -8,8 +8,8 @@ export function setOutputs(outcome: Outcome): void {
   if (outcome.video) {
     core.setOutput('video-path', outcome.video.path)
     core.setOutput('video-size', outcome.video.size)
-    core.setOutput('video-sha256', outcome.video.sha256)
   }
+  if (outcome.sha256) core.setOutput('video-sha256', outcome.sha256)
   if (outcome.artifact) {
     core.setOutput('artifact-id', outcome.artifact.id)
     core.setOutput('artifact-url', outcome.artifact.url)

@@ -32,8 +32,8 @@ function rows(outcome: Outcome): string[][] {
   ]
   if (outcome.video) {
     table.push(['Video', `<code>${escape(path.basename(outcome.video.path))}</code>, ${formatBytes(outcome.video.size)}`])
-    table.push(['SHA-256', `<code>${outcome.video.sha256}</code>`])
   }
+  if (outcome.sha256) table.push(['SHA-256', `<code>${outcome.sha256}</code>`])
   if (outcome.artifact) table.push(['Artifact', `<a href="${outcome.artifact.url}">${escape(outcome.artifact.name)}</a>`])
   return table
 }

@@ -82,6 +82,8 @@ export interface SimulatorOptions {
 }
 
 export interface RecordedRequest {
+  /** When it arrived (ms since the epoch). */
+  at: number
   origin: 'api' | 'cdn'
   method: string
   path: string
@@ -94,6 +96,8 @@ export interface RecordedExport {
   path: string
   body: JsonObject
   key: string
+  /** When the render reaches 100% (ms since the epoch). */
+  finishesAt: number
 }
 
 interface Render {
@@ -254,7 +258,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   }
 
   function progressOf(render: Render): { progress: number; url?: string; state: string } {
-    const fraction = Math.min(1, (Date.now() - render.startedAt) / config.renderMs)
+    const fraction = config.renderMs > 0 ? Math.min(1, (Date.now() - render.startedAt) / config.renderMs) : 1
     const progress = fraction >= 1 ? Math.round(config.curve(1) * 1e4) / 100 : Math.round(config.curve(fraction) * 1e4) / 100
     if (progress < 100) return { progress, state: 'progress' }
     render.pollsAt100++
@@ -265,7 +269,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   async function api(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const body = await readBody(req)
     const url = new URL(req.url ?? '/', 'http://simulator')
-    requests.push({ origin: 'api', method: req.method ?? '', path: url.pathname, headers: req.headers, body })
+    requests.push({ at: Date.now(), origin: 'api', method: req.method ?? '', path: url.pathname, headers: req.headers, body })
     const p = url.pathname
     const v3 = /^\/api\/odin\/v3\//.test(p)
     const route: Route | undefined =
@@ -343,7 +347,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return failure(res, 400, 400, `Invalid resolution ${String(parsed.resolution)}`)
     }
     const key = startRender()
-    exports.push({ generation, path: p, body: parsed, key })
+    exports.push({ generation, path: p, body: parsed, key, finishesAt: Date.now() + config.renderMs })
     if (fault?.kind === 'lose-answer') {
       res.socket?.destroy()
       return
@@ -353,7 +357,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   function cdn(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://cdn')
-    requests.push({ origin: 'cdn', method: req.method ?? '', path: url.pathname + url.search, headers: req.headers, body: '' })
+    requests.push({ at: Date.now(), origin: 'cdn', method: req.method ?? '', path: url.pathname + url.search, headers: req.headers, body: '' })
     const fault = takeFault('cdn')
     if (applyFault(fault, res)) return
     const expires = Number(url.searchParams.get('Expires'))

@@ -1,0 +1,206 @@
+/**
+ * The benchmark: this action (dist/index.js, run as the runner runs it) side by side with the tutorials'
+ * loop (bench/baseline.mjs), against the simulator on loopback; then download throughput against curl,
+ * artifact upload throughput against the stand-in, cold start and bundle size. Prints tables.
+ *
+ *   npm run bench            renders of 20 s, 2 min and 10 min (about 11 minutes in all)
+ *   npm run bench -- --quick renders of 5 s and 15 s (about a minute), for a smoke run
+ */
+import { execFile, spawn } from 'node:child_process'
+import { promisify } from 'node:util'
+import { createHash } from 'node:crypto'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { ACTION_ENTRY, makeWorkspace, runAction } from '../test/helpers/run-action.ts'
+import { watchPeakRss } from '../test/helpers/rss.ts'
+import { SAMPLE_PROJECT_ID, TEST_API_KEY, startSimulator, type Simulator } from '../test/simulator/server.ts'
+import { startArtifactService } from '../test/stand-ins/artifact-service.ts'
+
+const quick = process.argv.includes('--quick')
+const BASELINE = fileURLToPath(new URL('./baseline.mjs', import.meta.url))
+const DOWNLOAD_ONCE = fileURLToPath(new URL('./download-once.ts', import.meta.url))
+const GiB = 1 << 30
+const MiB = 1 << 20
+
+interface Sample {
+  latencyMs: number
+  apiRequests: number
+  wallMs: number
+  peakRssMb: number
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+const max = (values: number[]): number => Math.max(...values)
+const fmt = (value: number, digits = 0): string => value.toFixed(digits)
+
+/** Latency: from the render reaching 100% to the last write of the file, as the file system saw it. */
+function sampleOf(sim: Simulator, videoPath: string, startedAt: number, peakKb: number): Sample {
+  return {
+    latencyMs: fs.statSync(videoPath).mtimeMs - sim.exports[0].finishesAt,
+    apiRequests: sim.requests.filter((r) => r.origin === 'api').length,
+    wallMs: Date.now() - startedAt,
+    peakRssMb: peakKb / 1024
+  }
+}
+
+async function runBaseline(renderMs: number): Promise<Sample> {
+  const sim = await startSimulator({ renderMs })
+  const out = makeWorkspace()
+  const startedAt = Date.now()
+  const child = spawn(process.execPath, [BASELINE, sim.apiUrl, TEST_API_KEY, SAMPLE_PROJECT_ID, out], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const peak = watchPeakRss(child)
+  let stdout = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  const code = await new Promise((resolve) => child.on('close', resolve))
+  await sim.close()
+  if (code !== 0) throw new Error(`baseline exited ${code}`)
+  return sampleOf(sim, stdout.trim(), startedAt, peak.kb)
+}
+
+async function runThisAction(renderMs: number): Promise<Sample> {
+  const sim = await startSimulator({ renderMs })
+  const startedAt = Date.now()
+  let peak = { kb: 0 }
+  const run = await runAction({
+    inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, script: 'This is overriding old script', 'upload-artifact': 'false' },
+    onStart: (child) => (peak = watchPeakRss(child)),
+    timeoutMs: renderMs + 120_000
+  })
+  await sim.close()
+  if (run.code !== 0) throw new Error(`the action exited ${run.code}: ${run.stdout}`)
+  return sampleOf(sim, run.outputs['video-path'], startedAt, peak.kb)
+}
+
+async function renders(): Promise<string[]> {
+  const scenarios = quick
+    ? [
+        { label: '5 s', renderMs: 5000, runs: 3 },
+        { label: '15 s', renderMs: 15_000, runs: 2 }
+      ]
+    : [
+        { label: '20 s', renderMs: 20_000, runs: 5 },
+        { label: '2 min', renderMs: 120_000, runs: 3 },
+        { label: '10 min', renderMs: 600_000, runs: 2 }
+      ]
+  // Every run on its own simulator, all at once: the clients wait far more than they work. Render
+  // times vary ±10% around the nominal one (the same for both clients of a pair), as real ones do, so
+  // that no render ends on the baseline's 3 s grid by construction.
+  const jobs = scenarios.flatMap((scenario) =>
+    Array.from({ length: scenario.runs }, () => {
+      const renderMs = Math.round(scenario.renderMs * (0.9 + 0.2 * Math.random()))
+      return [
+        runBaseline(renderMs).then((sample) => ({ scenario, client: 'baseline', sample })),
+        runThisAction(renderMs).then((sample) => ({ scenario, client: 'action', sample }))
+      ]
+    }).flat()
+  )
+  const results = await Promise.all(jobs)
+  const lines = [
+    '| render | client | runs | finish → file on disk, median (worst) | API requests, median | wall time, median | peak RSS, worst |',
+    '|---|---|---|---|---|---|---|'
+  ]
+  for (const scenario of scenarios) {
+    for (const client of ['baseline', 'action']) {
+      const samples = results.filter((r) => r.scenario === scenario && r.client === client).map((r) => r.sample)
+      const name = client === 'baseline' ? 'tutorial loop (3 s)' : 'this action'
+      lines.push(
+        `| ${scenario.label} | ${name} | ${samples.length} | ${fmt(median(samples.map((s) => s.latencyMs)))} ms (${fmt(max(samples.map((s) => s.latencyMs)))} ms) | ` +
+          `${fmt(median(samples.map((s) => s.apiRequests)))} | ${fmt(median(samples.map((s) => s.wallMs)) / 1000, 1)} s | ${fmt(max(samples.map((s) => s.peakRssMb)))} MB |`
+      )
+    }
+  }
+  return lines
+}
+
+async function downloadThroughput(): Promise<string[]> {
+  const size = quick ? 256 * MiB : GiB
+  const sim = await startSimulator({ renderMs: 0, videoSize: size })
+  // A signed URL, as the progress call hands it out.
+  const key = await fetch(`${sim.apiUrl}/api/odin/v3/editor/project`, {
+    method: 'POST',
+    headers: { Authorization: TEST_API_KEY, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ scenes: [{}] })
+  }).then(async (r) => ((await r.json()) as { data: { projectId: string } }).data.projectId)
+  const progress = await fetch(`${sim.apiUrl}/api/odin/v3/editor/progress/${key}`, { headers: { Authorization: TEST_API_KEY } })
+  const url = ((await progress.json()) as { data: { downloadUrl: string } }).data.downloadUrl
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-dl-'))
+  const ours: number[] = []
+  const curl: number[] = []
+  // Both clients in processes of their own (the simulator lives in this one); async, so it can serve.
+  const run = promisify(execFile)
+  for (let i = 0; i < 3; i++) {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', DOWNLOAD_ONCE, url, dir])
+    ours.push(size / MiB / (Number(stdout.trim()) / 1000))
+    const started = Date.now()
+    await run('curl', ['-s', '-o', path.join(dir, 'curl.mp4'), url])
+    curl.push(size / MiB / ((Date.now() - started) / 1000))
+    fs.rmSync(path.join(dir, 'curl.mp4'))
+  }
+  await sim.close()
+  fs.rmSync(dir, { recursive: true, force: true })
+  return [
+    `| download of ${size / MiB} MiB (3 runs, median) | this action's downloader | curl | ratio |`,
+    '|---|---|---|---|',
+    `| throughput | ${fmt(median(ours))} MiB/s | ${fmt(median(curl))} MiB/s | ${fmt(median(ours) / median(curl), 2)}x |`
+  ]
+}
+
+async function uploadThroughput(): Promise<string[]> {
+  const size = 256 * MiB
+  const service = await startArtifactService()
+  Object.assign(process.env, service.env, { GITHUB_WORKSPACE: os.tmpdir() })
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-up-'))
+  const file = path.join(dir, 'video.mp4')
+  const block = createHash('sha512').update('x').digest()
+  const fd = fs.openSync(file, 'w')
+  for (let written = 0; written < size; written += MiB) fs.writeSync(fd, Buffer.alloc(MiB, block))
+  fs.closeSync(fd)
+  const { DefaultArtifactClient } = await import('@actions/artifact')
+  const client = new DefaultArtifactClient()
+  const rates: number[] = []
+  for (let i = 0; i < 3; i++) {
+    // With skipArchive the artifact takes the file's name, which must be new each time.
+    const named = path.join(dir, `video-${i}.mp4`)
+    fs.linkSync(file, named)
+    const started = Date.now()
+    await client.uploadArtifact(`video-${i}.mp4`, [named], dir, { skipArchive: true })
+    rates.push(size / MiB / ((Date.now() - started) / 1000))
+    service.artifacts.forEach((artifact) => (artifact.bytes = Buffer.alloc(0)))
+  }
+  await service.close()
+  fs.rmSync(dir, { recursive: true, force: true })
+  return ['| artifact upload of 256 MiB (3 runs, median) | @actions/artifact → stand-in |', '|---|---|', `| throughput | ${fmt(median(rates))} MiB/s |`]
+}
+
+async function coldStart(): Promise<string[]> {
+  const sim = await startSimulator({ renderMs: 600_000 })
+  const samples: number[] = []
+  for (let i = 0; i < 10; i++) {
+    const before = sim.requests.length
+    let spawnedAt = 0
+    await runAction({
+      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'dry-run': 'true' },
+      onStart: () => (spawnedAt = Date.now())
+    })
+    samples.push(sim.requests[before].at - spawnedAt)
+  }
+  await sim.close()
+  const dist = path.dirname(ACTION_ENTRY)
+  const total = fs.readdirSync(dist).reduce((sum, name) => sum + fs.statSync(path.join(dist, name)).size, 0)
+  return [
+    '| cold start: process start → first request (10 runs) | median | worst | dist/index.js | all of dist/ |',
+    '|---|---|---|---|---|',
+    `| this action | ${fmt(median(samples))} ms | ${fmt(max(samples))} ms | ${fmt(fs.statSync(ACTION_ENTRY).size / 1024)} KiB | ${fmt(total / 1024)} KiB |`
+  ]
+}
+
+const report = [`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${fmt(os.totalmem() / GiB)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`]
+for (const section of [coldStart, downloadThroughput, uploadThroughput, renders]) report.push((await section()).join('\n'))
+// At the end, after the artifact client's own log lines.
+console.log(`\n${report.join('\n\n')}`)
