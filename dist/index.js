@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77824);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(92787);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 77824:
+/***/ 92787:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28394,6 +28394,251 @@ __nccwpck_require__.d(__webpack_exports__, {
 var core = __nccwpck_require__(77094);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+;// CONCATENATED MODULE: ./src/deliver/artifact.ts
+
+
+
+
+
+/**
+ * The default artifact name: the video's name and its export key (unique per export, so matrix jobs
+ * don't collide), plus the attempt on a re-run (which may re-attach to the same export).
+ */
+function defaultArtifactName(videoPath, exportKey, runAttempt) {
+    const stem = external_node_path_.basename(videoPath, external_node_path_.extname(videoPath));
+    return withAttempt(stem.includes(exportKey) ? stem : `${stem}-${exportKey}`, runAttempt);
+}
+/** The default name of one artifact holding several videos: unique to their export keys. */
+function defaultBatchArtifactName(exportKeys, runAttempt) {
+    const digest = (0,external_node_crypto_.createHash)('sha256').update(exportKeys.join('\n')).digest('hex').slice(0, 12);
+    return withAttempt(`aistudios-videos-${digest}`, runAttempt);
+}
+function withAttempt(base, runAttempt) {
+    const attempt = Number(runAttempt);
+    return (attempt > 1 ? `${base}-attempt-${attempt}` : base).replace(/["':<>|*?\\/\r\n]/g, '_');
+}
+function artifactUrl(id, env) {
+    const server = env.GITHUB_SERVER_URL || 'https://github.com';
+    return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}/artifacts/${id}`;
+}
+/** The artifact client, when uploading is asked for and possible (inside GitHub Actions). */
+async function artifactClient(settings) {
+    if (!settings.enabled)
+        return undefined;
+    if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
+        core/* notice */.lm('Not running inside GitHub Actions (no ACTIONS_RUNTIME_TOKEN): the artifact upload was skipped');
+        return undefined;
+    }
+    // Loaded only now: the artifact client is the heaviest part of the bundle.
+    const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 584).then(__nccwpck_require__.bind(__nccwpck_require__, 20584));
+    return new DefaultArtifactClient();
+}
+/** Uploads several videos as one zipped artifact (stored, not compressed: video does not compress). */
+async function uploadVideosArtifact(videos, exportKeys, rootDirectory, settings) {
+    const name = settings.name ?? defaultBatchArtifactName(exportKeys, process.env.GITHUB_RUN_ATTEMPT);
+    return uploadZipped(name, videos, rootDirectory, settings);
+}
+async function uploadZipped(name, videos, rootDirectory, settings) {
+    const client = await artifactClient(settings);
+    if (!client || videos.length === 0)
+        return undefined;
+    const result = await client.uploadArtifact(name, videos.map((video) => video.path), rootDirectory, { retentionDays: settings.retentionDays, compressionLevel: 0 });
+    return { id: result.id ?? 0, name, url: artifactUrl(result.id ?? 0, process.env) };
+}
+/**
+ * Uploads the video as a workflow artifact. Unzipped by default (skipArchive), so it plays in the
+ * browser; the artifact then takes the file's name, so the file is linked under the artifact's name.
+ */
+async function uploadVideoArtifact(video, exportKey, settings) {
+    const client = await artifactClient(settings);
+    if (!client)
+        return undefined;
+    const name = settings.name ?? defaultArtifactName(video.path, exportKey, process.env.GITHUB_RUN_ATTEMPT);
+    if (settings.archive)
+        return uploadZipped(name, [video], external_node_path_.dirname(video.path), settings);
+    const ext = external_node_path_.extname(video.path);
+    const fileName = name.endsWith(ext) ? name : `${name}${ext}`;
+    const staging = external_node_fs_.mkdtempSync(external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'aistudios-'));
+    const staged = external_node_path_.join(staging, fileName);
+    try {
+        try {
+            external_node_fs_.linkSync(video.path, staged);
+        }
+        catch {
+            external_node_fs_.copyFileSync(video.path, staged); // another file system
+        }
+        const result = await client.uploadArtifact(fileName, [staged], staging, { retentionDays: settings.retentionDays, skipArchive: true });
+        return { id: result.id ?? 0, name: fileName, url: artifactUrl(result.id ?? 0, process.env), videoSha256: result.digest };
+    }
+    finally {
+        external_node_fs_.rmSync(staging, { recursive: true, force: true });
+    }
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(51455);
+;// CONCATENATED MODULE: ./src/download/checksum.ts
+
+
+/** Hex SHA-256 of a file, read through one reused buffer: no allocation per chunk, flat memory. */
+async function sha256File(file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    const handle = await promises_.open(file, 'r');
+    try {
+        for (;;) {
+            const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+            if (bytesRead === 0)
+                break;
+            hash.update(buffer.subarray(0, bytesRead));
+        }
+    }
+    finally {
+        await handle.close();
+    }
+    return hash.digest('hex');
+}
+
+;// CONCATENATED MODULE: ./src/report/resume.ts
+/** How to pick up an export that a run started but did not finish, without paying for it again. */
+function resumeHint(exportKey, generation) {
+    const legacy = generation === 'legacy' ? ' and api-generation: legacy' : '';
+    return (`Export ${exportKey} was accepted and may still be rendering (its credits are spent). To download it ` +
+        `without exporting again, re-run this step with the input resume: ${exportKey}${legacy}.`);
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+
+
+
+const summary_escape = (text) => text.replace(/[<>&|]/g, (c) => `&#${c.charCodeAt(0)};`);
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    const units = ['KiB', 'MiB', 'GiB'];
+    let value = bytes / 1024;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return `${value.toFixed(1)} ${units[unit]}`;
+}
+/** Outside a runner (a local run) there is no summary file to write to. */
+async function write(summary) {
+    if (process.env.GITHUB_STEP_SUMMARY)
+        await summary.write();
+    else
+        summary.emptyBuffer();
+}
+function rows(outcome) {
+    const seconds = ((Date.now() - outcome.startedAt) / 1000).toFixed(1);
+    const table = [
+        ['Source', summary_escape(outcome.source)],
+        ['Export key', outcome.exportKey ? `<code>${summary_escape(outcome.exportKey)}</code>` : '(not exported)'],
+        ['Time taken', `${seconds} s${outcome.polls ? ` (${outcome.polls} progress checks)` : ''}`]
+    ];
+    if (outcome.video) {
+        table.push(['Video', `<code>${summary_escape(external_node_path_.basename(outcome.video.path))}</code>, ${formatBytes(outcome.video.size)}`]);
+    }
+    if (outcome.sha256)
+        table.push(['SHA-256', `<code>${outcome.sha256}</code>`]);
+    if (outcome.artifact)
+        table.push(['Artifact', `<a href="${outcome.artifact.url}">${summary_escape(outcome.artifact.name)}</a>`]);
+    return table;
+}
+/** The job summary of a run that ended with a video. */
+async function writeSuccessSummary(outcome) {
+    await write(core/* summary */.z.addHeading('🎬 AI Studios video rendered', 2).addTable(rows(outcome).map(([k, v]) => [{ data: k, header: true }, v])));
+}
+/** The job summary of a run that failed: what went wrong and, once exported, how to resume. */
+async function writeFailureSummary(outcome, message) {
+    const summary = core/* summary */.z
+        .addHeading('❌ AI Studios video not delivered', 2)
+        .addRaw(`<p>${summary_escape(message)}</p>`, true);
+    if (outcome.exportKey)
+        summary.addRaw(`<p><strong>Resume:</strong> ${summary_escape(resumeHint(outcome.exportKey, outcome.generation))}</p>`, true);
+    await write(summary.addTable(rows(outcome).map(([k, v]) => [{ data: k, header: true }, v])));
+}
+/** The job summary of a run that started the export and did not wait for it (`wait: false`). */
+async function writeStartedSummary(outcome) {
+    const key = outcome.exportKey ?? '';
+    await write(core/* summary */.z
+        .addHeading('⏳ AI Studios export started', 2)
+        .addRaw(`<p>Export <code>${summary_escape(key)}</code> is rendering. ${summary_escape(resumeHint(key, outcome.generation))}</p>`, true)
+        .addTable(rows(outcome).map(([k, v]) => [{ data: k, header: true }, v])));
+}
+/** The job summary of a dry run: the request that would have been sent. */
+async function writeDryRunSummary(method, url, bodyJson, requestPath) {
+    await write(core/* summary */.z
+        .addHeading('AI Studios dry run: nothing was exported', 2)
+        .addRaw(`<p><code>${method} ${summary_escape(url)}</code>, saved as <code>${summary_escape(requestPath)}</code></p>`, true)
+        .addCodeBlock(bodyJson, 'json'));
+}
+
+;// CONCATENATED MODULE: ./src/report/batch.ts
+
+
+
+
+/** The `videos` output: one object a video, for later steps to read with fromJSON. */
+function setVideosOutput(results) {
+    const videos = results.map(({ name, status, outcome, error }) => ({
+        name,
+        status,
+        'project-id': outcome.exportKey ?? null,
+        path: outcome.video?.path ?? null,
+        url: outcome.videoUrl ?? null,
+        size: outcome.video?.size ?? null,
+        sha256: outcome.sha256 ?? null,
+        'artifact-url': outcome.artifact?.url ?? null,
+        error: error ?? null
+    }));
+    core/* setOutput */.uH('videos', JSON.stringify(videos));
+}
+async function writeBatchSummary(results) {
+    const failed = results.filter((result) => result.status === 'failed' || result.status === 'skipped');
+    const summary = core/* summary */.z.addHeading(`🎬 AI Studios videos: ${results.length - failed.length} of ${results.length} delivered`, 2);
+    summary.addTable([
+        [{ data: 'Video', header: true }, { data: 'Status', header: true }, { data: 'Export key', header: true }, { data: 'File', header: true }, { data: 'Artifact', header: true }],
+        ...results.map(({ name, status, outcome }) => [
+            summary_escape(name),
+            status,
+            outcome.exportKey ? `<code>${summary_escape(outcome.exportKey)}</code>` : '',
+            outcome.video ? `${summary_escape(external_node_path_.basename(outcome.video.path))}, ${formatBytes(outcome.video.size)}` : '',
+            outcome.artifact ? `<a href="${outcome.artifact.url}">${summary_escape(outcome.artifact.name)}</a>` : ''
+        ])
+    ]);
+    if (failed.length > 0) {
+        summary.addHeading('What failed', 3).addTable([
+            [{ data: 'Video', header: true }, { data: 'Why', header: true }, { data: 'Resume', header: true }],
+            ...failed.map(({ name, outcome, error }) => [
+                summary_escape(name),
+                summary_escape(error ?? 'not started'),
+                outcome.exportKey ? summary_escape(resumeHint(outcome.exportKey, outcome.generation)) : 'nothing was exported'
+            ])
+        ]);
+    }
+    await write(summary);
+}
+/** Plan mode: the matrix of videos for `strategy.matrix: ${{ fromJSON(...) }}`; nothing is sent. */
+async function writePlan(entries) {
+    const matrix = { include: entries.map((entry) => ({ video: entry.name })) };
+    core/* setOutput */.uH('matrix', JSON.stringify(matrix));
+    core/* info */.pq(`Plan: ${entries.length} video(s), nothing sent: ${entries.map((entry) => entry.name).join(', ')}`);
+    await write(core/* summary */.z
+        .addHeading(`AI Studios plan: ${entries.length} video(s)`, 2)
+        .addList(entries.map((entry) => summary_escape(entry.name))));
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(38815);
 ;// CONCATENATED MODULE: ./src/errors.ts
 /** An input the user gave is unusable. Raised before anything that spends credits is sent. */
 class InputError extends Error {
@@ -28461,6 +28706,744 @@ class RenderError extends Error {
 }
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ./src/request/speech.ts
+
+const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** The input a speech came from, for error messages ("script-file scripts/intro.txt" → script-file). */
+const inputOf = (speech) => speech.from.split(' ')[0];
+/** Sets `org`, and `tts` where present: a stale `tts` would have the avatar say the old words. */
+function setScript(script, text) {
+    script.org = text;
+    if (typeof script.tts === 'string')
+        script.tts = text;
+}
+/**
+ * Sets a v3 scene's speech in place. The speech can sit in the first avatar clip's `script.org` and
+ * in `scripts[0].org`: where both exist both are set (they must stay equal), else whichever exists.
+ */
+function setV3Speech(scene, speech) {
+    let set = false;
+    const clips = Array.isArray(scene.clips) ? scene.clips : [];
+    const avatar = clips.find((clip) => isObject(clip) && clip.type === 'aiModel');
+    if (isObject(avatar)) {
+        if (isObject(avatar.script))
+            setScript(avatar.script, speech.text);
+        else
+            avatar.script = { org: speech.text };
+        set = true;
+    }
+    const scripts = Array.isArray(scene.scripts) ? scene.scripts : [];
+    if (isObject(scripts[0])) {
+        setScript(scripts[0], speech.text);
+        set = true;
+    }
+    return set;
+}
+/** Sets a legacy scene's speech in place: `AIModel.script`, a plain string. */
+function setLegacySpeech(scene, speech) {
+    if (!isObject(scene.AIModel))
+        return false;
+    scene.AIModel.script = speech.text;
+    return true;
+}
+/** Applies every speech to its scene (mutating `scenes`); refuses a scene that is missing or has no avatar. */
+function applySpeech(scenes, speeches, generation, sourceName) {
+    for (const speech of speeches) {
+        const scene = scenes[speech.scene];
+        if (!isObject(scene)) {
+            throw new InputError(inputOf(speech), `scene ${speech.scene} does not exist: ${sourceName} has ${scenes.length} scene(s), numbered from 0`);
+        }
+        const set = generation === 'v3' ? setV3Speech(scene, speech) : setLegacySpeech(scene, speech);
+        if (!set) {
+            throw new InputError(inputOf(speech), `scene ${speech.scene} of ${sourceName} has no avatar to speak it`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/request/project.ts
+
+/** The export options as body fields, leaving out what the user did not set (the API's defaults apply). */
+function optionFields(options) {
+    const fields = {};
+    if (options.workspaceId)
+        fields.workspaceId = options.workspaceId;
+    if (options.resolution)
+        fields.resolution = options.resolution;
+    if (options.webhookUrl)
+        fields.webhookUrl = options.webhookUrl;
+    return fields;
+}
+/**
+ * The create-and-export body for a fetched saved project with new speech: only `name`,
+ * `orientation` and `scenes` of the project, never what the server owns (`_id`, timestamps, state).
+ */
+function exportFromProject(projectId, project, speech, options) {
+    if (!Array.isArray(project.scenes) || project.scenes.length === 0) {
+        throw new Error(`Project ${projectId} has no scenes to export; open it in AI Studios and check it was saved`);
+    }
+    const scenes = structuredClone(project.scenes);
+    applySpeech(scenes, speech, 'v3', `project ${projectId}`);
+    const body = {
+        name: options.name ?? (typeof project.name === 'string' ? project.name : 'Default Template'),
+        orientation: project.orientation === 'portrait' ? 'portrait' : 'landscape',
+        scenes,
+        isExport: true,
+        ...optionFields(options)
+    };
+    return { generation: 'v3', body };
+}
+
+;// CONCATENATED MODULE: ./src/request/template.ts
+
+
+
+const PLACEHOLDER = /##([A-Za-z0-9_]+)##/g;
+/** Line and column (1-based) of a character offset. */
+function locate(text, offset) {
+    const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
+    const lines = before.split('\n');
+    return { line: lines.length, column: lines[lines.length - 1].length + 1 };
+}
+/** Parses a JSON template; a syntax error names the file, line and column. */
+function parseTemplate(file, name, text) {
+    try {
+        return { file, name, text, data: JSON.parse(text) };
+    }
+    catch (error) {
+        const message = error.message;
+        const position = /at position (\d+)/.exec(message);
+        const { line, column } = locate(text, position ? Number(position[1]) : text.length);
+        const detail = message.replace(/ in JSON at position \d+( \(line \d+ column \d+\))?/, '');
+        const location = { file, line, column };
+        throw new InputError('template', `${name}:${line}:${column}: not valid JSON: ${detail}`, location);
+    }
+}
+/** Every placeholder name in the template's string values, with the offset of its first use in the text. */
+function findPlaceholders(template) {
+    const found = new Map();
+    const visit = (value) => {
+        if (typeof value === 'string') {
+            for (const match of value.matchAll(PLACEHOLDER)) {
+                if (!found.has(match[1]))
+                    found.set(match[1], Math.max(0, template.text.indexOf(match[0])));
+            }
+        }
+        else if (Array.isArray(value))
+            value.forEach(visit);
+        else if (value !== null && typeof value === 'object')
+            Object.values(value).forEach(visit);
+    };
+    visit(template.data);
+    return found;
+}
+/**
+ * Replaces each `##NAME##` in every string value (never in keys). Works on parsed values, so quotes,
+ * backslashes, newlines and any script come out as valid JSON; a value containing `##` is not re-read.
+ */
+function fillPlaceholders(value, variables) {
+    if (typeof value === 'string')
+        return value.replace(PLACEHOLDER, (whole, name) => variables.get(name)?.value ?? whole);
+    if (Array.isArray(value))
+        return value.map((item) => fillPlaceholders(item, variables));
+    if (value !== null && typeof value === 'object') {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fillPlaceholders(item, variables)]));
+    }
+    return value;
+}
+const template_isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** Which API generation a template's shape belongs to (see the API contract's two scene shapes). */
+function detectGeneration(scenes) {
+    let legacy = false;
+    let v3 = false;
+    for (const scene of scenes) {
+        if (!template_isObject(scene))
+            continue;
+        if ('AIModel' in scene)
+            legacy = true;
+        if ('scripts' in scene || 'background' in scene)
+            v3 = true;
+        for (const clip of Array.isArray(scene.clips) ? scene.clips : []) {
+            if (!template_isObject(clip))
+                continue;
+            if (template_isObject(clip.detail))
+                legacy = true;
+            else if (typeof clip.type === 'string')
+                v3 = true;
+        }
+    }
+    return legacy && v3 ? 'mixed' : legacy ? 'legacy' : v3 ? 'v3' : undefined;
+}
+/**
+ * The export request for a template: placeholders filled, speech set per scene, the generation detected
+ * from the shape (or forced). Refuses, with every problem named, before anything is sent.
+ */
+function exportFromTemplate(template, variables, speech, options, forced) {
+    const placeholders = findPlaceholders(template);
+    const unresolved = [...placeholders].filter(([name]) => !variables.has(name));
+    if (unresolved.length > 0) {
+        const first = locate(template.text, unresolved[0][1]);
+        const list = unresolved.map(([name, offset]) => `##${name}## (line ${locate(template.text, offset).line})`).join(', ');
+        throw new InputError('template', `${template.name} has ${unresolved.length} placeholder(s) with no value: ${list}. Set them in 'variables' or 'variables-file'`, { file: template.file, ...first });
+    }
+    const root = template.data;
+    if (!template_isObject(root) || !Array.isArray(root.scenes)) {
+        throw new InputError('template', `${template.name} is neither template shape: it needs a top-level object with a "scenes" array`, {
+            file: template.file
+        });
+    }
+    if (root.scenes.length === 0)
+        throw new InputError('template', `${template.name} has an empty "scenes" array`, { file: template.file });
+    const detected = detectGeneration(root.scenes);
+    if (detected === 'mixed') {
+        throw new InputError('template', `${template.name} mixes the v3 shape (clips with "type") and the legacy shape ("AIModel", clips with "detail")`, {
+            file: template.file
+        });
+    }
+    if (forced && detected && forced !== detected) {
+        throw new InputError('api-generation', `'${forced}' was asked for, but ${template.name} has the ${detected} shape`);
+    }
+    const generation = forced ?? detected;
+    if (!generation) {
+        throw new InputError('template', `${template.name} is neither template shape: no scene has an avatar or a clip; set 'api-generation' to v3 or legacy`, {
+            file: template.file
+        });
+    }
+    const filled = fillPlaceholders(root, variables);
+    const scenes = filled.scenes;
+    applySpeech(scenes, speech, generation, template.name);
+    const unusedVariables = [...variables.keys()].filter((name) => !placeholders.has(name));
+    if (generation === 'legacy') {
+        const given = Object.entries(options).filter(([, value]) => value !== undefined).map(([key]) => key);
+        if (given.length > 0) {
+            const inputs = given.map((key) => ({ name: 'name', resolution: 'resolution', workspaceId: 'workspace-id', webhookUrl: 'webhook-url' })[key]);
+            throw new InputError(inputs[0] ?? 'template', `the legacy API takes only scenes; ${inputs.join(', ')} cannot be set for ${template.name}`);
+        }
+        return { request: { generation, body: { scenes } }, unusedVariables };
+    }
+    // Only what a create-and-export body holds: a template saved from a fetched project may carry
+    // server-owned fields (_id, timestamps, state) that must not be posted.
+    const pick = (key) => (filled[key] === undefined ? {} : { [key]: filled[key] });
+    const body = {
+        name: options.name ?? (typeof filled.name === 'string' ? filled.name : 'Default Template'),
+        orientation: filled.orientation === 'portrait' ? 'portrait' : 'landscape',
+        scenes,
+        isExport: true,
+        ...pick('workspaceId'),
+        ...pick('resolution'),
+        ...pick('webhookUrl'),
+        ...optionFields(options)
+    };
+    return { request: { generation, body }, unusedVariables };
+}
+
+;// CONCATENATED MODULE: ./src/settings/parse.ts
+
+
+
+/** Pure parsers for single input values; each names the input in its error. */
+function parseBoolean(input, raw, fallback) {
+    const value = raw.trim().toLowerCase();
+    if (value === '')
+        return fallback;
+    if (['true', 'yes', 'on', '1'].includes(value))
+        return true;
+    if (['false', 'no', 'off', '0'].includes(value))
+        return false;
+    throw new InputError(input, `'${raw}' is not a boolean; use true or false`);
+}
+function parseNumber(input, raw, fallback, { min, max, integer = false, unit }) {
+    const value = raw.trim();
+    if (value === '')
+        return fallback;
+    if (!/^[+]?(\d+(\.\d*)?|\.\d+)$/.test(value)) {
+        throw new InputError(input, `'${raw}' is not a ${integer ? 'whole number' : 'number'} of ${unit}`);
+    }
+    const number = Number(value);
+    if (integer && !Number.isInteger(number))
+        throw new InputError(input, `'${raw}' must be a whole number of ${unit}`);
+    if (number < min)
+        throw new InputError(input, `${value} ${unit} is below the minimum of ${min}`);
+    if (max !== undefined && number > max)
+        throw new InputError(input, `${value} ${unit} is above the maximum of ${max}`);
+    return number;
+}
+function parseChoice(input, raw, choices) {
+    const value = raw.trim().toLowerCase();
+    if (value === '')
+        return undefined;
+    const found = choices.find((choice) => choice === value);
+    if (!found)
+        throw new InputError(input, `'${raw}' is not one of ${choices.join(', ')}`);
+    return found;
+}
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+/** An http(s) URL; plain http only for loopback hosts, so no key or video travels in clear text. */
+function parseUrl(input, raw) {
+    let url;
+    try {
+        url = new URL(raw.trim());
+    }
+    catch {
+        throw new InputError(input, `'${raw}' is not a valid URL`);
+    }
+    if (url.protocol === 'https:')
+        return url;
+    if (url.protocol === 'http:' && LOOPBACK.test(url.hostname))
+        return url;
+    throw new InputError(input, `'${raw}' must use https:// (plain http is allowed only for localhost)`);
+}
+/** A path inside the workspace; refuses one that escapes it (absolute or through '..'). */
+function resolveInWorkspace(input, raw, workspace) {
+    const resolved = external_node_path_.resolve(workspace, raw.trim());
+    const relative = external_node_path_.relative(workspace, resolved);
+    if (relative.startsWith('..') || external_node_path_.isAbsolute(relative)) {
+        throw new InputError(input, `'${raw}' is outside the workspace (${workspace})`);
+    }
+    return resolved;
+}
+/** Reads a text file named by an input, with an error naming the input when it can't. */
+function readInputFile(input, raw, workspace) {
+    const file = resolveInWorkspace(input, raw, workspace);
+    let text;
+    try {
+        text = external_node_fs_.readFileSync(file, 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code})`;
+        throw new InputError(input, `file '${raw.trim()}' ${why}`);
+    }
+    return { file, text: text.replace(/^\uFEFF/, '') };
+}
+
+;// CONCATENATED MODULE: ./src/settings/yaml.ts
+
+
+/**
+ * Parses YAML (and so JSON) given in an input or in a file an input names. Every scalar stays the
+ * text written (the failsafe schema): `VERSION: 2.0` stays "2.0", `ON: yes` stays "yes". An error
+ * names the input, the line and column, and the file where there is one.
+ */
+function parseYaml(input, text, file) {
+    const document = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: false, uniqueKeys: true, schema: 'failsafe' });
+    const error = document.errors[0];
+    if (error) {
+        const position = error.linePos?.[0] ?? { line: 1, col: 1 };
+        const where = file ? `${file.name}:${position.line}:${position.col}` : `line ${position.line}, column ${position.col}`;
+        const detail = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+        throw new InputError(input, `${where}: not valid YAML/JSON: ${detail}`, file && { file: file.path, line: position.line, column: position.col });
+    }
+    return document.toJS();
+}
+const isPlainObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+;// CONCATENATED MODULE: ./src/settings/speech.ts
+
+
+
+
+
+
+const SCENE_LINE = /^\s*(\d+)\s*:\s?(.*)$/;
+/** `INDEX: text`, one a line; blank lines and `#` comments are skipped. Pure. */
+function parseScriptsInput(raw) {
+    const speeches = [];
+    raw.split(/\r?\n/).forEach((line, index) => {
+        if (!line.trim() || line.trim().startsWith('#'))
+            return;
+        const match = SCENE_LINE.exec(line);
+        if (!match)
+            throw new InputError('scripts', `line ${index + 1}: expected 'INDEX: text' (the scene's index, from 0), got '${line.trim()}'`);
+        let text = match[2].trim();
+        // A quoted value is read as YAML would read it, so escapes and colons work as users expect.
+        if (/^(".*"|'.*')$/.test(text))
+            text = String(parseYaml('scripts', text));
+        speeches.push({ scene: Number(match[1]), text, from: 'scripts' });
+    });
+    return speeches;
+}
+function readScriptsFile(raw, workspace) {
+    const { file, text } = readInputFile('scripts-file', raw, workspace);
+    const parsed = parseYaml('scripts-file', text, { path: file, name: raw });
+    const entries = Array.isArray(parsed)
+        ? parsed.map((value, index) => [String(index), value])
+        : isPlainObject(parsed)
+            ? Object.entries(parsed)
+            : [];
+    if (!Array.isArray(parsed) && !isPlainObject(parsed))
+        throw new InputError('scripts-file', `${raw} must map scene indexes to speech`);
+    return entries
+        .filter(([, value]) => value !== null && value !== undefined)
+        .map(([key, value]) => {
+        if (!/^\d+$/.test(key))
+            throw new InputError('scripts-file', `${raw}: '${key}' is not a scene index (0, 1, 2, …)`);
+        if (typeof value !== 'string' || !value.trim())
+            throw new InputError('scripts-file', `${raw}: the speech of scene ${key} must be non-empty text`);
+        return { scene: Number(key), text: value.trim(), from: `scripts-file ${raw}` };
+    });
+}
+/** Text files named by scene index (`0.txt`, `01-intro.txt`): the index is the leading number. */
+function readScriptsDir(raw, workspace) {
+    const dir = resolveInWorkspace('scripts-dir', raw, workspace);
+    if (!external_node_fs_.existsSync(dir) || !external_node_fs_.statSync(dir).isDirectory())
+        throw new InputError('scripts-dir', `'${raw}' is not a directory`);
+    const speeches = [];
+    for (const entry of external_node_fs_.readdirSync(dir).sort()) {
+        const index = /^(\d+)/.exec(entry)?.[1];
+        if (!index) {
+            core/* warning */.$e(`scripts-dir: ignoring ${entry} (its name does not start with a scene index)`);
+            continue;
+        }
+        const relative = external_node_path_.posix.join(raw.trim().replace(/\/$/, ''), entry);
+        const { text } = readInputFile('scripts-dir', relative, workspace);
+        if (!text.trim())
+            throw new InputError('scripts-dir', `file '${relative}' is empty`);
+        speeches.push({ scene: Number(index), text: text.trim(), from: `scripts-dir ${relative}` });
+    }
+    return speeches;
+}
+/**
+ * All new speech, by scene: `script`/`script-file` for scene 0, `scripts`, `scripts-file` and
+ * `scripts-dir` for any scene. Two sources for one scene are refused, naming both.
+ */
+function readSpeech(get, workspace) {
+    const script = get('script');
+    const scriptFile = get('script-file').trim();
+    if (script.trim() && scriptFile)
+        throw new InputError('script', "give either 'script' or 'script-file', not both");
+    const speeches = [];
+    if (scriptFile) {
+        const { text } = readInputFile('script-file', scriptFile, workspace);
+        if (!text.trim())
+            throw new InputError('script-file', `file '${scriptFile}' is empty`);
+        speeches.push({ scene: 0, text: text.trim(), from: `script-file ${scriptFile}` });
+    }
+    else if (script.trim()) {
+        speeches.push({ scene: 0, text: script.trim(), from: 'script' });
+    }
+    speeches.push(...parseScriptsInput(get('scripts')));
+    const scriptsFile = get('scripts-file').trim();
+    if (scriptsFile)
+        speeches.push(...readScriptsFile(scriptsFile, workspace));
+    const scriptsDir = get('scripts-dir').trim();
+    if (scriptsDir)
+        speeches.push(...readScriptsDir(scriptsDir, workspace));
+    const seen = new Map();
+    for (const speech of speeches) {
+        const earlier = seen.get(speech.scene);
+        if (earlier) {
+            throw new InputError(speech.from.split(' ')[0], `scene ${speech.scene} is given speech twice: by ${earlier.from} and by ${speech.from}`);
+        }
+        seen.set(speech.scene, speech);
+    }
+    return speeches;
+}
+
+;// CONCATENATED MODULE: ./src/settings/variables.ts
+
+
+
+/** `NAME` or `##NAME##` (as it appears in the template) → `NAME`. */
+const NAME = /^(?:##)?([A-Za-z0-9_]+)(?:##)?$/;
+function toVariables(input, parsed, from, into) {
+    if (parsed === null || parsed === undefined)
+        return;
+    if (!isPlainObject(parsed))
+        throw new InputError(input, 'must be a mapping of NAME: value');
+    for (const [key, value] of Object.entries(parsed)) {
+        const name = NAME.exec(key)?.[1];
+        if (!name)
+            throw new InputError(input, `'${key}' is not a placeholder name (letters, digits and '_')`);
+        if (value !== null && typeof value === 'object')
+            throw new InputError(input, `the value of ${name} must be text, not a list or mapping`);
+        into.set(name, { value: value === null || value === undefined ? '' : String(value), from });
+    }
+}
+/** Placeholder values from `variables-file`, then `variables` (which wins on the same name). */
+function readVariables(get, workspace) {
+    const variables = new Map();
+    const fileInput = get('variables-file').trim();
+    if (fileInput) {
+        const { file, text } = readInputFile('variables-file', fileInput, workspace);
+        toVariables('variables-file', parseYaml('variables-file', text, { path: file, name: fileInput }), `variables-file ${fileInput}`, variables);
+    }
+    const inline = get('variables');
+    if (inline.trim())
+        toVariables('variables', parseYaml('variables', inline), 'variables', variables);
+    return variables;
+}
+
+;// CONCATENATED MODULE: ./src/settings/settings.ts
+
+
+
+
+
+
+
+const RESOLUTIONS = ['4k', '1080', '720', '480'];
+const DEFAULT_V3_URL = 'https://app.aistudios.com';
+const DEFAULT_LEGACY_URL = 'https://aistudios.com';
+/** Reads the secrets first and masks them before anything else can print them. */
+function readCredentials(get) {
+    const apiKey = get('api-key').trim();
+    const appId = get('app-id').trim();
+    const userKey = get('user-key').trim();
+    for (const secret of [apiKey, userKey])
+        if (secret)
+            core/* setSecret */.Pq(secret);
+    if (apiKey && (appId || userKey)) {
+        throw new InputError('api-key', "give either 'api-key' or 'app-id' with 'user-key', not both");
+    }
+    if (apiKey)
+        return { apiKey };
+    if (appId && userKey)
+        return { appId, userKey };
+    if (appId || userKey) {
+        throw new InputError(appId ? 'user-key' : 'app-id', "'app-id' and 'user-key' must be given together");
+    }
+    throw new InputError('api-key', "required: set 'api-key' (or 'app-id' and 'user-key') from a repository secret");
+}
+function readSource(get, workspace) {
+    const resume = get('resume').trim();
+    const projectId = get('project-id').trim();
+    const templatePath = get('template').trim();
+    const generation = parseChoice('api-generation', get('api-generation'), ['v3', 'legacy', 'auto']);
+    if (resume) {
+        const ignored = projectId ? `project ${projectId}` : templatePath ? `template ${templatePath}` : '';
+        if (ignored)
+            core/* notice */.lm(`'resume' is set: ${ignored} is not exported again; waiting for ${resume}`);
+        return { kind: 'resume', key: resume, generation: generation === 'legacy' ? 'legacy' : 'v3' };
+    }
+    if (projectId && templatePath)
+        throw new InputError('template', "give either 'template' or 'project-id', not both");
+    if (templatePath) {
+        const { file, text } = readInputFile('template', templatePath, workspace);
+        return {
+            kind: 'template',
+            template: parseTemplate(file, templatePath, text),
+            variables: readVariables(get, workspace),
+            generation: generation === 'auto' ? undefined : generation
+        };
+    }
+    if (!projectId)
+        throw new InputError('project-id', "required: the ID of a saved AI Studios project, or a 'template' (or 'resume')");
+    if (!/^[\w-]+$/.test(projectId))
+        throw new InputError('project-id', `'${projectId}' is not a project ID (letters, digits, '-' and '_')`);
+    if (generation === 'legacy')
+        throw new InputError('api-generation', "saved projects ('project-id') exist only in the v3 API");
+    for (const input of ['variables', 'variables-file']) {
+        if (get(input).trim())
+            throw new InputError(input, "placeholders are filled only in a 'template', not in a saved project");
+    }
+    return { kind: 'project', projectId };
+}
+function readExportOptions(get) {
+    const webhook = get('webhook-url').trim();
+    return {
+        name: get('name').trim() || undefined,
+        resolution: parseChoice('resolution', get('resolution').replace(/p$/i, ''), RESOLUTIONS),
+        workspaceId: get('workspace-id').trim() || undefined,
+        webhookUrl: webhook ? parseUrl('webhook-url', webhook).toString() : undefined
+    };
+}
+function readWait(get) {
+    const interval = get('poll-interval').trim().toLowerCase();
+    const pollFloorSeconds = interval === '' || interval === 'auto'
+        ? 1
+        : parseNumber('poll-interval', interval, 1, { min: 1, max: 600, unit: 'seconds (or auto)' });
+    const timeoutMinutes = parseNumber('timeout', get('timeout'), 30, { min: 0.1, max: 360, unit: 'minutes' });
+    const stallMinutes = parseNumber('stall-timeout', get('stall-timeout'), 10, { min: 0.1, max: 360, unit: 'minutes' });
+    return { pollFloorMs: pollFloorSeconds * 1000, timeoutMs: timeoutMinutes * 60_000, stallTimeoutMs: stallMinutes * 60_000 };
+}
+function readOutputName(get) {
+    const raw = get('output-name').trim();
+    if (!raw)
+        return undefined;
+    if (/[/\\<>:"|?*\u0000-\u001f]/.test(raw) || /^\.+$/.test(raw) || raw.length > 120) {
+        throw new InputError('output-name', `'${raw}' is not a plain file name (no folders, no reserved characters, at most 120 characters)`);
+    }
+    return /\.[A-Za-z0-9]{2,4}$/.test(raw) ? raw : `${raw}.mp4`;
+}
+function readWaitFlag(get, source) {
+    const wait = parseBoolean('wait', get('wait'), true);
+    if (!wait && source.kind === 'resume') {
+        throw new InputError('wait', "'wait: false' with 'resume' would neither export nor download; drop one of them");
+    }
+    return wait;
+}
+/** Characters the artifact service refuses in a name. */
+const BAD_ARTIFACT_CHARS = /["':<>|*?\\/\r\n]/;
+function readArtifact(get) {
+    const name = get('artifact-name').trim();
+    if (BAD_ARTIFACT_CHARS.test(name)) {
+        throw new InputError('artifact-name', `'${name}' contains a character artifacts cannot have (" : < > | * ? \\ / or a newline)`);
+    }
+    const retention = get('retention-days').trim();
+    return {
+        enabled: parseBoolean('upload-artifact', get('upload-artifact'), true),
+        name: name || undefined,
+        archive: parseBoolean('archive', get('archive'), false),
+        retentionDays: retention ? parseNumber('retention-days', retention, 0, { min: 1, max: 90, integer: true, unit: 'days' }) : undefined
+    };
+}
+/** Turns the step's inputs into one validated settings object; nothing is sent before this succeeds. */
+function readSettings(get, workspace) {
+    const credentials = readCredentials(get);
+    const apiUrlRaw = get('api-url').trim();
+    const v3Url = parseUrl('api-url', apiUrlRaw || DEFAULT_V3_URL);
+    const requestTimeoutSeconds = parseNumber('request-timeout', get('request-timeout'), 30, { min: 1, max: 600, unit: 'seconds' });
+    const source = readSource(get, workspace);
+    const outputDir = get('output-dir').trim() || 'videos';
+    return {
+        api: {
+            v3Url,
+            // The legacy API lives on another host; a custom api-url (a proxy, a simulator) serves both.
+            legacyUrl: v3Url.origin === new URL(DEFAULT_V3_URL).origin ? new URL(DEFAULT_LEGACY_URL) : v3Url,
+            credentials,
+            requestTimeoutMs: requestTimeoutSeconds * 1000
+        },
+        source,
+        speech: readSpeech(get, workspace),
+        exportOptions: readExportOptions(get),
+        wait: readWait(get),
+        workspace,
+        outputDir: external_node_path_.resolve(workspace, outputDir),
+        outputName: readOutputName(get),
+        artifact: readArtifact(get),
+        dryRun: parseBoolean('dry-run', get('dry-run'), false),
+        waitForRender: readWaitFlag(get, source)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/settings/manifest.ts
+
+
+
+
+
+/** What an entry says for its own video; everything else comes from the step's inputs. */
+const PER_VIDEO = new Set([
+    'project-id',
+    'template',
+    'api-generation',
+    'variables',
+    'variables-file',
+    'scripts',
+    'scripts-file',
+    'scripts-dir',
+    'script',
+    'script-file',
+    'resolution',
+    'workspace-id',
+    'webhook-url'
+]);
+/** Entry keys that are not inputs: its name (and default file name), its file name, its title in AI Studios. */
+const OWN_KEYS = ['name', 'output', 'title'];
+/** Per-video inputs that an entry must not inherit from the step (each video says its own). */
+const NOT_INHERITED = new Set(['name', 'project-id', 'template', 'variables', 'variables-file', 'scripts', 'scripts-file', 'scripts-dir', 'script', 'script-file', 'resume', 'output-name']);
+/** An entry's value as the text an input would hold (a mapping of speech becomes `INDEX: "text"` lines). */
+function asInputText(key, value) {
+    if (typeof value === 'string')
+        return value;
+    if (key === 'scripts' && value !== null && typeof value === 'object') {
+        return Object.entries(value).map(([index, text]) => `${index}: ${JSON.stringify(String(text))}`).join('\n');
+    }
+    return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+/**
+ * Reads a manifest (YAML or JSON: a list of videos, or `videos:` holding one) and validates every entry
+ * as a run of its own before anything is sent: one bad entry refuses the run, naming the entry, the
+ * file and the line.
+ */
+function readManifest(get, workspace) {
+    const raw = get('manifest').trim();
+    const { file, text } = readInputFile('manifest', raw, workspace);
+    const document = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: false, uniqueKeys: true });
+    function refuse(node, detail) {
+        const { line, column } = locate(text, node?.range?.[0] ?? 0);
+        throw new InputError('manifest', `${raw}:${line}:${column}: ${detail}`, { file, line, column });
+    }
+    if (document.errors[0]) {
+        const position = document.errors[0].linePos?.[0] ?? { line: 1, col: 1 };
+        throw new InputError('manifest', `${raw}:${position.line}:${position.col}: not valid YAML/JSON: ${document.errors[0].message.split('\n')[0]}`, {
+            file,
+            line: position.line,
+            column: position.col
+        });
+    }
+    const root = document.contents;
+    const list = (0,dist/* isMap */.jh)(root) ? root.get('videos', true) : root;
+    if (!(0,dist/* isSeq */.oP)(list) || list.items.length === 0)
+        refuse(root, 'a manifest is a non-empty list of videos (or "videos:" holding one)');
+    const entries = [];
+    const outputs = new Map();
+    for (const item of list.items) {
+        if (!(0,dist/* isMap */.jh)(item))
+            refuse(item, 'each video is a mapping of inputs (name, template or project-id, …)');
+        const value = item.toJSON();
+        const name = typeof value.name === 'string' ? value.name.trim() : '';
+        if (!/^[\w.-]{1,80}$/.test(name))
+            refuse(item, `each video needs a "name" of letters, digits, '.', '-' and '_' (got ${JSON.stringify(value.name ?? null)})`);
+        if (entries.some((entry) => entry.name === name))
+            refuse(item, `two videos are named '${name}'`);
+        const unknown = Object.keys(value).filter((key) => !PER_VIDEO.has(key) && !OWN_KEYS.includes(key));
+        if (unknown.length > 0)
+            refuse(item, `video '${name}': unknown key(s) ${unknown.join(', ')}; a video takes ${[...OWN_KEYS, ...PER_VIDEO].join(', ')}`);
+        const entryGet = (input) => {
+            if (input === 'output-name')
+                return asInputText(input, value.output ?? name);
+            if (input === 'name')
+                return value.title === undefined ? '' : asInputText(input, value.title);
+            if (PER_VIDEO.has(input) && input in value)
+                return asInputText(input, value[input]);
+            return NOT_INHERITED.has(input) ? '' : get(input);
+        };
+        let settings;
+        try {
+            settings = readSettings(entryGet, workspace);
+            // A template is checked whole now (placeholders, shape, scenes), not when its turn comes.
+            const source = settings.source;
+            if (source.kind === 'template') {
+                exportFromTemplate(source.template, source.variables, settings.speech, settings.exportOptions, source.generation);
+            }
+        }
+        catch (error) {
+            if (!(error instanceof InputError))
+                throw error;
+            // An error inside a file the entry names (a template) keeps that file's line; others point here.
+            if (error.location)
+                throw new InputError('manifest', `video '${name}': ${error.message}`, error.location);
+            refuse(item, `video '${name}': ${error.message}`);
+        }
+        const output = settings.outputName ?? '';
+        const clash = outputs.get(output);
+        if (clash)
+            refuse(item, `videos '${clash}' and '${name}' would both be saved as ${output}`);
+        outputs.set(output, name);
+        entries.push({ name, settings });
+    }
+    return entries;
+}
+function readBatchOptions(get) {
+    return {
+        maxParallel: parseNumber('max-parallel', get('max-parallel'), 3, { min: 1, max: 20, integer: true, unit: 'videos' }),
+        failFast: parseBoolean('fail-fast', get('fail-fast'), false),
+        artifactPerVideo: parseBoolean('artifact-per-video', get('artifact-per-video'), false),
+        plan: parseBoolean('plan', get('plan'), false)
+    };
+}
+/** The entries to render: all, or the one `manifest-entry` names (a job of a fanned-out matrix). */
+function selectEntries(entries, get) {
+    const wanted = get('manifest-entry').trim();
+    if (!wanted)
+        return entries;
+    const entry = entries.find((candidate) => candidate.name === wanted);
+    if (!entry)
+        throw new InputError('manifest-entry', `no video named '${wanted}' in the manifest; it has ${entries.map((e) => e.name).join(', ')}`);
+    return [entry];
 }
 
 ;// CONCATENATED MODULE: ./src/api/envelope.ts
@@ -28731,9 +29714,12 @@ class AiStudiosClient {
         };
     }
     async read(call, url, signal) {
-        const headers = await this.headers(signal);
+        return this.retried(call, url, 'GET', await this.headers(signal), undefined, signal);
+    }
+    /** A call that spends nothing, so it may be repeated: sent, parsed, retried within the policy. */
+    retried(call, url, method, headers, body, signal) {
         return withRetries(call, async () => {
-            const answer = await send(this.dispatcher, url, 'GET', headers, undefined, signal);
+            const answer = await send(this.dispatcher, url, method, headers, body, signal);
             return parseEnvelope(call, answer.status, answer.headers, answer.body);
         }, this.retry, (message) => core/* warning */.$e(message), signal);
     }
@@ -28751,107 +29737,13 @@ class AiStudiosClient {
         const body = JSON.stringify({ appId: credentials.appId, userKey: credentials.userKey });
         const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
         // Getting a token spends nothing, so it is retried like a read.
-        const data = await withRetries(call, async () => {
-            const answer = await send(this.dispatcher, url, 'POST', headers, body, signal);
-            return parseEnvelope(call, answer.status, answer.headers, answer.body);
-        }, this.retry, (message) => core/* warning */.$e(message), signal);
+        const data = await this.retried(call, url, 'POST', headers, body, signal);
         if (typeof data.token !== 'string' || data.token === '') {
             throw new ApiError(call, 200, undefined, 'the answer carries no token', false);
         }
         core/* setSecret */.Pq(data.token);
         return data.token;
     }
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(48161);
-;// CONCATENATED MODULE: ./src/deliver/artifact.ts
-
-
-
-
-/**
- * The default artifact name: the video's name and its export key (unique per export, so matrix jobs
- * don't collide), plus the attempt on a re-run (which may re-attach to the same export).
- */
-function defaultArtifactName(videoPath, exportKey, runAttempt) {
-    const stem = external_node_path_.basename(videoPath, external_node_path_.extname(videoPath));
-    const base = stem.includes(exportKey) ? stem : `${stem}-${exportKey}`;
-    const attempt = Number(runAttempt);
-    return (attempt > 1 ? `${base}-attempt-${attempt}` : base).replace(/["':<>|*?\\/\r\n]/g, '_');
-}
-function artifactUrl(id, env) {
-    const server = env.GITHUB_SERVER_URL || 'https://github.com';
-    return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}/artifacts/${id}`;
-}
-/**
- * Uploads the video as a workflow artifact. Unzipped by default (skipArchive), so it plays in the
- * browser; the artifact then takes the file's name, so the file is linked under the artifact's name.
- */
-async function uploadVideoArtifact(video, exportKey, settings) {
-    if (!settings.enabled)
-        return undefined;
-    if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
-        core/* notice */.lm('Not running inside GitHub Actions (no ACTIONS_RUNTIME_TOKEN): the artifact upload was skipped');
-        return undefined;
-    }
-    const name = settings.name ?? defaultArtifactName(video.path, exportKey, process.env.GITHUB_RUN_ATTEMPT);
-    // Loaded only now: the artifact client is the heaviest part of the bundle.
-    const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 584).then(__nccwpck_require__.bind(__nccwpck_require__, 20584));
-    const client = new DefaultArtifactClient();
-    const options = { retentionDays: settings.retentionDays };
-    if (settings.archive) {
-        const result = await client.uploadArtifact(name, [video.path], external_node_path_.dirname(video.path), {
-            ...options,
-            compressionLevel: 0 // video does not compress
-        });
-        return { id: result.id ?? 0, name, url: artifactUrl(result.id ?? 0, process.env) };
-    }
-    const ext = external_node_path_.extname(video.path);
-    const fileName = name.endsWith(ext) ? name : `${name}${ext}`;
-    const staging = external_node_fs_.mkdtempSync(external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'aistudios-'));
-    const staged = external_node_path_.join(staging, fileName);
-    try {
-        try {
-            external_node_fs_.linkSync(video.path, staged);
-        }
-        catch {
-            external_node_fs_.copyFileSync(video.path, staged); // another file system
-        }
-        const result = await client.uploadArtifact(fileName, [staged], staging, { ...options, skipArchive: true });
-        return { id: result.id ?? 0, name: fileName, url: artifactUrl(result.id ?? 0, process.env), videoSha256: result.digest };
-    }
-    finally {
-        external_node_fs_.rmSync(staging, { recursive: true, force: true });
-    }
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(51455);
-;// CONCATENATED MODULE: ./src/download/checksum.ts
-
-
-/** Hex SHA-256 of a file, read through one reused buffer: no allocation per chunk, flat memory. */
-async function sha256File(file) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    const buffer = Buffer.allocUnsafe(1 << 20);
-    const handle = await promises_.open(file, 'r');
-    try {
-        for (;;) {
-            const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-            if (bytesRead === 0)
-                break;
-            hash.update(buffer.subarray(0, bytesRead));
-        }
-    }
-    finally {
-        await handle.close();
-    }
-    return hash.digest('hex');
 }
 
 // EXTERNAL MODULE: external "node:stream"
@@ -28990,7 +29882,7 @@ const header = (headers, name) => {
 async function downloadVideo(initialUrl, options) {
     const { outputDir, signal } = options;
     external_node_fs_.mkdirSync(outputDir, { recursive: true });
-    const name = videoFileName(initialUrl, options.fallbackStem);
+    const name = options.fileName ?? videoFileName(initialUrl, options.fallbackStem);
     const partial = external_node_path_.join(outputDir, `.${name}.${process.pid}.part`);
     const dispatcher = createDownloadDispatcher(options.requestTimeoutMs);
     let url = initialUrl;
@@ -29115,7 +30007,7 @@ function parseLedgerName(name, fingerprint) {
     return match ? { generation: match[1], key: match[2] } : undefined;
 }
 const inActions = () => Boolean(process.env.ACTIONS_RUNTIME_TOKEN && process.env.ACTIONS_RESULTS_URL);
-async function artifactClient() {
+async function ledger_artifactClient() {
     const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 584).then(__nccwpck_require__.bind(__nccwpck_require__, 20584));
     return new DefaultArtifactClient();
 }
@@ -29124,7 +30016,7 @@ async function findEarlierExport(fingerprint) {
     if (!inActions() || !(Number(process.env.GITHUB_RUN_ATTEMPT) > 1))
         return undefined;
     try {
-        const { artifacts } = await (await artifactClient()).listArtifacts();
+        const { artifacts } = await (await ledger_artifactClient()).listArtifacts();
         return artifacts.map((artifact) => parseLedgerName(artifact.name, fingerprint)).find((entry) => entry !== undefined);
     }
     catch (error) {
@@ -29140,7 +30032,7 @@ async function recordExport(fingerprint, entry) {
     try {
         const file = external_node_path_.join(dir, 'export.json');
         external_node_fs_.writeFileSync(file, JSON.stringify({ ...entry, fingerprint, attempt: process.env.GITHUB_RUN_ATTEMPT ?? '1' }));
-        await (await artifactClient()).uploadArtifact(ledgerName(fingerprint, entry), [file], dir, { retentionDays: 1 });
+        await (await ledger_artifactClient()).uploadArtifact(ledgerName(fingerprint, entry), [file], dir, { retentionDays: 1 });
     }
     catch (error) {
         core/* warning */.$e(`Could not record export ${entry.key} in the ledger (${errorMessage(error)}); a re-run would export again`);
@@ -29176,75 +30068,6 @@ onAccepted, signal) {
     return key;
 }
 
-;// CONCATENATED MODULE: ./src/report/resume.ts
-/** How to pick up an export that a run started but did not finish, without paying for it again. */
-function resumeHint(exportKey, generation) {
-    const legacy = generation === 'legacy' ? ' and api-generation: legacy' : '';
-    return (`Export ${exportKey} was accepted and may still be rendering (its credits are spent). To download it ` +
-        `without exporting again, re-run this step with the input resume: ${exportKey}${legacy}.`);
-}
-
-;// CONCATENATED MODULE: ./src/report/summary.ts
-
-
-
-const summary_escape = (text) => text.replace(/[<>&|]/g, (c) => `&#${c.charCodeAt(0)};`);
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    const units = ['KiB', 'MiB', 'GiB'];
-    let value = bytes / 1024;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return `${value.toFixed(1)} ${units[unit]}`;
-}
-/** Outside a runner (a local run) there is no summary file to write to. */
-async function write(summary) {
-    if (process.env.GITHUB_STEP_SUMMARY)
-        await summary.write();
-    else
-        summary.emptyBuffer();
-}
-function rows(outcome) {
-    const seconds = ((Date.now() - outcome.startedAt) / 1000).toFixed(1);
-    const table = [
-        ['Source', summary_escape(outcome.source)],
-        ['Export key', outcome.exportKey ? `<code>${summary_escape(outcome.exportKey)}</code>` : '(not exported)'],
-        ['Time taken', `${seconds} s${outcome.polls ? ` (${outcome.polls} progress checks)` : ''}`]
-    ];
-    if (outcome.video) {
-        table.push(['Video', `<code>${summary_escape(external_node_path_.basename(outcome.video.path))}</code>, ${formatBytes(outcome.video.size)}`]);
-    }
-    if (outcome.sha256)
-        table.push(['SHA-256', `<code>${outcome.sha256}</code>`]);
-    if (outcome.artifact)
-        table.push(['Artifact', `<a href="${outcome.artifact.url}">${summary_escape(outcome.artifact.name)}</a>`]);
-    return table;
-}
-/** The job summary of a run that ended with a video. */
-async function writeSuccessSummary(outcome) {
-    await write(core/* summary */.z.addHeading('🎬 AI Studios video rendered', 2).addTable(rows(outcome).map(([k, v]) => [{ data: k, header: true }, v])));
-}
-/** The job summary of a run that failed: what went wrong and, once exported, how to resume. */
-async function writeFailureSummary(outcome, message) {
-    const summary = core/* summary */.z
-        .addHeading('❌ AI Studios video not delivered', 2)
-        .addRaw(`<p>${summary_escape(message)}</p>`, true);
-    if (outcome.exportKey)
-        summary.addRaw(`<p><strong>Resume:</strong> ${summary_escape(resumeHint(outcome.exportKey, outcome.generation))}</p>`, true);
-    await write(summary.addTable(rows(outcome).map(([k, v]) => [{ data: k, header: true }, v])));
-}
-/** The job summary of a dry run: the request that would have been sent. */
-async function writeDryRunSummary(method, url, bodyJson, requestPath) {
-    await write(core/* summary */.z
-        .addHeading('AI Studios dry run: nothing was exported', 2)
-        .addRaw(`<p><code>${method} ${summary_escape(url)}</code>, saved as <code>${summary_escape(requestPath)}</code></p>`, true)
-        .addCodeBlock(bodyJson, 'json'));
-}
-
 ;// CONCATENATED MODULE: ./src/report/dry-run.ts
 
 
@@ -29266,256 +30089,6 @@ async function reportDryRun(client, request, outputDir) {
     await writeDryRunSummary(method, url, body, requestPath);
 }
 
-;// CONCATENATED MODULE: ./src/report/outputs.ts
-
-/** Sets the step outputs for what the run got; unset ones stay empty. */
-function setOutputs(outcome) {
-    if (outcome.exportKey)
-        core/* setOutput */.uH('project-id', outcome.exportKey);
-    if (outcome.videoUrl)
-        core/* setOutput */.uH('video-url', outcome.videoUrl);
-    if (outcome.video) {
-        core/* setOutput */.uH('video-path', outcome.video.path);
-        core/* setOutput */.uH('video-size', outcome.video.size);
-    }
-    if (outcome.sha256)
-        core/* setOutput */.uH('video-sha256', outcome.sha256);
-    if (outcome.artifact) {
-        core/* setOutput */.uH('artifact-id', outcome.artifact.id);
-        core/* setOutput */.uH('artifact-url', outcome.artifact.url);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/request/speech.ts
-
-const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
-/** The input a speech came from, for error messages ("script-file scripts/intro.txt" → script-file). */
-const inputOf = (speech) => speech.from.split(' ')[0];
-/** Sets `org`, and `tts` where present: a stale `tts` would have the avatar say the old words. */
-function setScript(script, text) {
-    script.org = text;
-    if (typeof script.tts === 'string')
-        script.tts = text;
-}
-/**
- * Sets a v3 scene's speech in place. The speech can sit in the first avatar clip's `script.org` and
- * in `scripts[0].org`: where both exist both are set (they must stay equal), else whichever exists.
- */
-function setV3Speech(scene, speech) {
-    let set = false;
-    const clips = Array.isArray(scene.clips) ? scene.clips : [];
-    const avatar = clips.find((clip) => isObject(clip) && clip.type === 'aiModel');
-    if (isObject(avatar)) {
-        if (isObject(avatar.script))
-            setScript(avatar.script, speech.text);
-        else
-            avatar.script = { org: speech.text };
-        set = true;
-    }
-    const scripts = Array.isArray(scene.scripts) ? scene.scripts : [];
-    if (isObject(scripts[0])) {
-        setScript(scripts[0], speech.text);
-        set = true;
-    }
-    return set;
-}
-/** Sets a legacy scene's speech in place: `AIModel.script`, a plain string. */
-function setLegacySpeech(scene, speech) {
-    if (!isObject(scene.AIModel))
-        return false;
-    scene.AIModel.script = speech.text;
-    return true;
-}
-/** Applies every speech to its scene (mutating `scenes`); refuses a scene that is missing or has no avatar. */
-function applySpeech(scenes, speeches, generation, sourceName) {
-    for (const speech of speeches) {
-        const scene = scenes[speech.scene];
-        if (!isObject(scene)) {
-            throw new InputError(inputOf(speech), `scene ${speech.scene} does not exist: ${sourceName} has ${scenes.length} scene(s), numbered from 0`);
-        }
-        const set = generation === 'v3' ? setV3Speech(scene, speech) : setLegacySpeech(scene, speech);
-        if (!set) {
-            throw new InputError(inputOf(speech), `scene ${speech.scene} of ${sourceName} has no avatar to speak it`);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/request/project.ts
-
-/** The export options as body fields, leaving out what the user did not set (the API's defaults apply). */
-function optionFields(options) {
-    const fields = {};
-    if (options.workspaceId)
-        fields.workspaceId = options.workspaceId;
-    if (options.resolution)
-        fields.resolution = options.resolution;
-    if (options.webhookUrl)
-        fields.webhookUrl = options.webhookUrl;
-    return fields;
-}
-/**
- * The create-and-export body for a fetched saved project with new speech: only `name`,
- * `orientation` and `scenes` of the project, never what the server owns (`_id`, timestamps, state).
- */
-function exportFromProject(projectId, project, speech, options) {
-    if (!Array.isArray(project.scenes) || project.scenes.length === 0) {
-        throw new Error(`Project ${projectId} has no scenes to export; open it in AI Studios and check it was saved`);
-    }
-    const scenes = structuredClone(project.scenes);
-    applySpeech(scenes, speech, 'v3', `project ${projectId}`);
-    const body = {
-        name: options.name ?? (typeof project.name === 'string' ? project.name : 'Default Template'),
-        orientation: project.orientation === 'portrait' ? 'portrait' : 'landscape',
-        scenes,
-        isExport: true,
-        ...optionFields(options)
-    };
-    return { generation: 'v3', body };
-}
-
-;// CONCATENATED MODULE: ./src/request/template.ts
-
-
-
-const PLACEHOLDER = /##([A-Za-z0-9_]+)##/g;
-/** Line and column (1-based) of a character offset. */
-function locate(text, offset) {
-    const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
-    const lines = before.split('\n');
-    return { line: lines.length, column: lines[lines.length - 1].length + 1 };
-}
-/** Parses a JSON template; a syntax error names the file, line and column. */
-function parseTemplate(file, name, text) {
-    try {
-        return { file, name, text, data: JSON.parse(text) };
-    }
-    catch (error) {
-        const message = error.message;
-        const position = /at position (\d+)/.exec(message);
-        const { line, column } = locate(text, position ? Number(position[1]) : text.length);
-        const detail = message.replace(/ in JSON at position \d+( \(line \d+ column \d+\))?/, '');
-        const location = { file, line, column };
-        throw new InputError('template', `${name}:${line}:${column}: not valid JSON: ${detail}`, location);
-    }
-}
-/** Every placeholder name in the template's string values, with the offset of its first use in the text. */
-function findPlaceholders(template) {
-    const found = new Map();
-    const visit = (value) => {
-        if (typeof value === 'string') {
-            for (const match of value.matchAll(PLACEHOLDER)) {
-                if (!found.has(match[1]))
-                    found.set(match[1], Math.max(0, template.text.indexOf(match[0])));
-            }
-        }
-        else if (Array.isArray(value))
-            value.forEach(visit);
-        else if (value !== null && typeof value === 'object')
-            Object.values(value).forEach(visit);
-    };
-    visit(template.data);
-    return found;
-}
-/**
- * Replaces each `##NAME##` in every string value (never in keys). Works on parsed values, so quotes,
- * backslashes, newlines and any script come out as valid JSON; a value containing `##` is not re-read.
- */
-function fillPlaceholders(value, variables) {
-    if (typeof value === 'string')
-        return value.replace(PLACEHOLDER, (whole, name) => variables.get(name)?.value ?? whole);
-    if (Array.isArray(value))
-        return value.map((item) => fillPlaceholders(item, variables));
-    if (value !== null && typeof value === 'object') {
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fillPlaceholders(item, variables)]));
-    }
-    return value;
-}
-const template_isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
-/** Which API generation a template's shape belongs to (see the API contract's two scene shapes). */
-function detectGeneration(scenes) {
-    let legacy = false;
-    let v3 = false;
-    for (const scene of scenes) {
-        if (!template_isObject(scene))
-            continue;
-        if ('AIModel' in scene)
-            legacy = true;
-        if ('scripts' in scene || 'background' in scene)
-            v3 = true;
-        for (const clip of Array.isArray(scene.clips) ? scene.clips : []) {
-            if (!template_isObject(clip))
-                continue;
-            if (template_isObject(clip.detail))
-                legacy = true;
-            else if (typeof clip.type === 'string')
-                v3 = true;
-        }
-    }
-    return legacy && v3 ? 'mixed' : legacy ? 'legacy' : v3 ? 'v3' : undefined;
-}
-/**
- * The export request for a template: placeholders filled, speech set per scene, the generation detected
- * from the shape (or forced). Refuses, with every problem named, before anything is sent.
- */
-function exportFromTemplate(template, variables, speech, options, forced) {
-    const placeholders = findPlaceholders(template);
-    const unresolved = [...placeholders].filter(([name]) => !variables.has(name));
-    if (unresolved.length > 0) {
-        const first = locate(template.text, unresolved[0][1]);
-        const list = unresolved.map(([name, offset]) => `##${name}## (line ${locate(template.text, offset).line})`).join(', ');
-        throw new InputError('template', `${template.name} has ${unresolved.length} placeholder(s) with no value: ${list}. Set them in 'variables' or 'variables-file'`, { file: template.file, ...first });
-    }
-    const root = template.data;
-    if (!template_isObject(root) || !Array.isArray(root.scenes)) {
-        throw new InputError('template', `${template.name} is neither template shape: it needs a top-level object with a "scenes" array`, {
-            file: template.file
-        });
-    }
-    if (root.scenes.length === 0)
-        throw new InputError('template', `${template.name} has an empty "scenes" array`, { file: template.file });
-    const detected = detectGeneration(root.scenes);
-    if (detected === 'mixed') {
-        throw new InputError('template', `${template.name} mixes the v3 shape (clips with "type") and the legacy shape ("AIModel", clips with "detail")`, {
-            file: template.file
-        });
-    }
-    if (forced && detected && forced !== detected) {
-        throw new InputError('api-generation', `'${forced}' was asked for, but ${template.name} has the ${detected} shape`);
-    }
-    const generation = forced ?? detected;
-    if (!generation) {
-        throw new InputError('template', `${template.name} is neither template shape: no scene has an avatar or a clip; set 'api-generation' to v3 or legacy`, {
-            file: template.file
-        });
-    }
-    const filled = fillPlaceholders(root, variables);
-    const scenes = filled.scenes;
-    applySpeech(scenes, speech, generation, template.name);
-    const unusedVariables = [...variables.keys()].filter((name) => !placeholders.has(name));
-    if (generation === 'legacy') {
-        const given = Object.entries(options).filter(([, value]) => value !== undefined).map(([key]) => key);
-        if (given.length > 0) {
-            const inputs = given.map((key) => ({ name: 'name', resolution: 'resolution', workspaceId: 'workspace-id', webhookUrl: 'webhook-url' })[key]);
-            throw new InputError(inputs[0] ?? 'template', `the legacy API takes only scenes; ${inputs.join(', ')} cannot be set for ${template.name}`);
-        }
-        return { request: { generation, body: { scenes } }, unusedVariables };
-    }
-    // Only what a create-and-export body holds: a template saved from a fetched project may carry
-    // server-owned fields (_id, timestamps, state) that must not be posted.
-    const pick = (key) => (filled[key] === undefined ? {} : { [key]: filled[key] });
-    const body = {
-        name: options.name ?? (typeof filled.name === 'string' ? filled.name : 'Default Template'),
-        orientation: filled.orientation === 'portrait' ? 'portrait' : 'landscape',
-        scenes,
-        isExport: true,
-        ...pick('workspaceId'),
-        ...pick('resolution'),
-        ...pick('webhookUrl'),
-        ...optionFields(options)
-    };
-    return { request: { generation, body }, unusedVariables };
-}
-
 ;// CONCATENATED MODULE: ./src/request/build.ts
 
 
@@ -29532,370 +30105,6 @@ async function buildExportRequest(source, settings, client, signal) {
     core/* info */.pq(`Fetching project ${source.projectId}`);
     const project = await client.getProject(source.projectId, signal);
     return exportFromProject(source.projectId, project, settings.speech, settings.exportOptions);
-}
-
-;// CONCATENATED MODULE: ./src/settings/parse.ts
-
-
-
-/** Pure parsers for single input values; each names the input in its error. */
-function parseBoolean(input, raw, fallback) {
-    const value = raw.trim().toLowerCase();
-    if (value === '')
-        return fallback;
-    if (['true', 'yes', 'on', '1'].includes(value))
-        return true;
-    if (['false', 'no', 'off', '0'].includes(value))
-        return false;
-    throw new InputError(input, `'${raw}' is not a boolean; use true or false`);
-}
-function parseNumber(input, raw, fallback, { min, max, integer = false, unit }) {
-    const value = raw.trim();
-    if (value === '')
-        return fallback;
-    if (!/^[+]?(\d+(\.\d*)?|\.\d+)$/.test(value)) {
-        throw new InputError(input, `'${raw}' is not a ${integer ? 'whole number' : 'number'} of ${unit}`);
-    }
-    const number = Number(value);
-    if (integer && !Number.isInteger(number))
-        throw new InputError(input, `'${raw}' must be a whole number of ${unit}`);
-    if (number < min)
-        throw new InputError(input, `${value} ${unit} is below the minimum of ${min}`);
-    if (max !== undefined && number > max)
-        throw new InputError(input, `${value} ${unit} is above the maximum of ${max}`);
-    return number;
-}
-function parseChoice(input, raw, choices) {
-    const value = raw.trim().toLowerCase();
-    if (value === '')
-        return undefined;
-    const found = choices.find((choice) => choice === value);
-    if (!found)
-        throw new InputError(input, `'${raw}' is not one of ${choices.join(', ')}`);
-    return found;
-}
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
-/** An http(s) URL; plain http only for loopback hosts, so no key or video travels in clear text. */
-function parseUrl(input, raw) {
-    let url;
-    try {
-        url = new URL(raw.trim());
-    }
-    catch {
-        throw new InputError(input, `'${raw}' is not a valid URL`);
-    }
-    if (url.protocol === 'https:')
-        return url;
-    if (url.protocol === 'http:' && LOOPBACK.test(url.hostname))
-        return url;
-    throw new InputError(input, `'${raw}' must use https:// (plain http is allowed only for localhost)`);
-}
-/** A path inside the workspace; refuses one that escapes it (absolute or through '..'). */
-function resolveInWorkspace(input, raw, workspace) {
-    const resolved = external_node_path_.resolve(workspace, raw.trim());
-    const relative = external_node_path_.relative(workspace, resolved);
-    if (relative.startsWith('..') || external_node_path_.isAbsolute(relative)) {
-        throw new InputError(input, `'${raw}' is outside the workspace (${workspace})`);
-    }
-    return resolved;
-}
-/** Reads a text file named by an input, with an error naming the input when it can't. */
-function readInputFile(input, raw, workspace) {
-    const file = resolveInWorkspace(input, raw, workspace);
-    let text;
-    try {
-        text = external_node_fs_.readFileSync(file, 'utf8');
-    }
-    catch (error) {
-        const code = error.code;
-        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code})`;
-        throw new InputError(input, `file '${raw.trim()}' ${why}`);
-    }
-    return { file, text: text.replace(/^\uFEFF/, '') };
-}
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(38815);
-;// CONCATENATED MODULE: ./src/settings/yaml.ts
-
-
-/**
- * Parses YAML (and so JSON) given in an input or in a file an input names. Every scalar stays the
- * text written (the failsafe schema): `VERSION: 2.0` stays "2.0", `ON: yes` stays "yes". An error
- * names the input, the line and column, and the file where there is one.
- */
-function parseYaml(input, text, file) {
-    const document = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: false, uniqueKeys: true, schema: 'failsafe' });
-    const error = document.errors[0];
-    if (error) {
-        const position = error.linePos?.[0] ?? { line: 1, col: 1 };
-        const where = file ? `${file.name}:${position.line}:${position.col}` : `line ${position.line}, column ${position.col}`;
-        const detail = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-        throw new InputError(input, `${where}: not valid YAML/JSON: ${detail}`, file && { file: file.path, line: position.line, column: position.col });
-    }
-    return document.toJS();
-}
-const isPlainObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-;// CONCATENATED MODULE: ./src/settings/speech.ts
-
-
-
-
-
-
-const SCENE_LINE = /^\s*(\d+)\s*:\s?(.*)$/;
-/** `INDEX: text`, one a line; blank lines and `#` comments are skipped. Pure. */
-function parseScriptsInput(raw) {
-    const speeches = [];
-    raw.split(/\r?\n/).forEach((line, index) => {
-        if (!line.trim() || line.trim().startsWith('#'))
-            return;
-        const match = SCENE_LINE.exec(line);
-        if (!match)
-            throw new InputError('scripts', `line ${index + 1}: expected 'INDEX: text' (the scene's index, from 0), got '${line.trim()}'`);
-        let text = match[2].trim();
-        // A quoted value is read as YAML would read it, so escapes and colons work as users expect.
-        if (/^(".*"|'.*')$/.test(text))
-            text = String(parseYaml('scripts', text));
-        speeches.push({ scene: Number(match[1]), text, from: 'scripts' });
-    });
-    return speeches;
-}
-function readScriptsFile(raw, workspace) {
-    const { file, text } = readInputFile('scripts-file', raw, workspace);
-    const parsed = parseYaml('scripts-file', text, { path: file, name: raw });
-    const entries = Array.isArray(parsed)
-        ? parsed.map((value, index) => [String(index), value])
-        : isPlainObject(parsed)
-            ? Object.entries(parsed)
-            : [];
-    if (!Array.isArray(parsed) && !isPlainObject(parsed))
-        throw new InputError('scripts-file', `${raw} must map scene indexes to speech`);
-    return entries
-        .filter(([, value]) => value !== null && value !== undefined)
-        .map(([key, value]) => {
-        if (!/^\d+$/.test(key))
-            throw new InputError('scripts-file', `${raw}: '${key}' is not a scene index (0, 1, 2, …)`);
-        if (typeof value !== 'string' || !value.trim())
-            throw new InputError('scripts-file', `${raw}: the speech of scene ${key} must be non-empty text`);
-        return { scene: Number(key), text: value.trim(), from: `scripts-file ${raw}` };
-    });
-}
-/** Text files named by scene index (`0.txt`, `01-intro.txt`): the index is the leading number. */
-function readScriptsDir(raw, workspace) {
-    const dir = resolveInWorkspace('scripts-dir', raw, workspace);
-    if (!external_node_fs_.existsSync(dir) || !external_node_fs_.statSync(dir).isDirectory())
-        throw new InputError('scripts-dir', `'${raw}' is not a directory`);
-    const speeches = [];
-    for (const entry of external_node_fs_.readdirSync(dir).sort()) {
-        const index = /^(\d+)/.exec(entry)?.[1];
-        if (!index) {
-            core/* warning */.$e(`scripts-dir: ignoring ${entry} (its name does not start with a scene index)`);
-            continue;
-        }
-        const relative = external_node_path_.posix.join(raw.trim().replace(/\/$/, ''), entry);
-        const { text } = readInputFile('scripts-dir', relative, workspace);
-        if (!text.trim())
-            throw new InputError('scripts-dir', `file '${relative}' is empty`);
-        speeches.push({ scene: Number(index), text: text.trim(), from: `scripts-dir ${relative}` });
-    }
-    return speeches;
-}
-/**
- * All new speech, by scene: `script`/`script-file` for scene 0, `scripts`, `scripts-file` and
- * `scripts-dir` for any scene. Two sources for one scene are refused, naming both.
- */
-function readSpeech(get, workspace) {
-    const script = get('script');
-    const scriptFile = get('script-file').trim();
-    if (script.trim() && scriptFile)
-        throw new InputError('script', "give either 'script' or 'script-file', not both");
-    const speeches = [];
-    if (scriptFile) {
-        const { text } = readInputFile('script-file', scriptFile, workspace);
-        if (!text.trim())
-            throw new InputError('script-file', `file '${scriptFile}' is empty`);
-        speeches.push({ scene: 0, text: text.trim(), from: `script-file ${scriptFile}` });
-    }
-    else if (script.trim()) {
-        speeches.push({ scene: 0, text: script.trim(), from: 'script' });
-    }
-    speeches.push(...parseScriptsInput(get('scripts')));
-    const scriptsFile = get('scripts-file').trim();
-    if (scriptsFile)
-        speeches.push(...readScriptsFile(scriptsFile, workspace));
-    const scriptsDir = get('scripts-dir').trim();
-    if (scriptsDir)
-        speeches.push(...readScriptsDir(scriptsDir, workspace));
-    const seen = new Map();
-    for (const speech of speeches) {
-        const earlier = seen.get(speech.scene);
-        if (earlier) {
-            throw new InputError(speech.from.split(' ')[0], `scene ${speech.scene} is given speech twice: by ${earlier.from} and by ${speech.from}`);
-        }
-        seen.set(speech.scene, speech);
-    }
-    return speeches;
-}
-
-;// CONCATENATED MODULE: ./src/settings/variables.ts
-
-
-
-/** `NAME` or `##NAME##` (as it appears in the template) → `NAME`. */
-const NAME = /^(?:##)?([A-Za-z0-9_]+)(?:##)?$/;
-function toVariables(input, parsed, from, into) {
-    if (parsed === null || parsed === undefined)
-        return;
-    if (!isPlainObject(parsed))
-        throw new InputError(input, 'must be a mapping of NAME: value');
-    for (const [key, value] of Object.entries(parsed)) {
-        const name = NAME.exec(key)?.[1];
-        if (!name)
-            throw new InputError(input, `'${key}' is not a placeholder name (letters, digits and '_')`);
-        if (value !== null && typeof value === 'object')
-            throw new InputError(input, `the value of ${name} must be text, not a list or mapping`);
-        into.set(name, { value: value === null || value === undefined ? '' : String(value), from });
-    }
-}
-/** Placeholder values from `variables-file`, then `variables` (which wins on the same name). */
-function readVariables(get, workspace) {
-    const variables = new Map();
-    const fileInput = get('variables-file').trim();
-    if (fileInput) {
-        const { file, text } = readInputFile('variables-file', fileInput, workspace);
-        toVariables('variables-file', parseYaml('variables-file', text, { path: file, name: fileInput }), `variables-file ${fileInput}`, variables);
-    }
-    const inline = get('variables');
-    if (inline.trim())
-        toVariables('variables', parseYaml('variables', inline), 'variables', variables);
-    return variables;
-}
-
-;// CONCATENATED MODULE: ./src/settings/settings.ts
-
-
-
-
-
-
-
-const RESOLUTIONS = ['4k', '1080', '720', '480'];
-const DEFAULT_V3_URL = 'https://app.aistudios.com';
-const DEFAULT_LEGACY_URL = 'https://aistudios.com';
-/** Reads the secrets first and masks them before anything else can print them. */
-function readCredentials(get) {
-    const apiKey = get('api-key').trim();
-    const appId = get('app-id').trim();
-    const userKey = get('user-key').trim();
-    for (const secret of [apiKey, userKey])
-        if (secret)
-            core/* setSecret */.Pq(secret);
-    if (apiKey && (appId || userKey)) {
-        throw new InputError('api-key', "give either 'api-key' or 'app-id' with 'user-key', not both");
-    }
-    if (apiKey)
-        return { apiKey };
-    if (appId && userKey)
-        return { appId, userKey };
-    if (appId || userKey) {
-        throw new InputError(appId ? 'user-key' : 'app-id', "'app-id' and 'user-key' must be given together");
-    }
-    throw new InputError('api-key', "required: set 'api-key' (or 'app-id' and 'user-key') from a repository secret");
-}
-function readSource(get, workspace) {
-    const resume = get('resume').trim();
-    const projectId = get('project-id').trim();
-    const templatePath = get('template').trim();
-    const generation = parseChoice('api-generation', get('api-generation'), ['v3', 'legacy', 'auto']);
-    if (resume) {
-        const ignored = projectId ? `project ${projectId}` : templatePath ? `template ${templatePath}` : '';
-        if (ignored)
-            core/* notice */.lm(`'resume' is set: ${ignored} is not exported again; waiting for ${resume}`);
-        return { kind: 'resume', key: resume, generation: generation === 'legacy' ? 'legacy' : 'v3' };
-    }
-    if (projectId && templatePath)
-        throw new InputError('template', "give either 'template' or 'project-id', not both");
-    if (templatePath) {
-        const { file, text } = readInputFile('template', templatePath, workspace);
-        return {
-            kind: 'template',
-            template: parseTemplate(file, templatePath, text),
-            variables: readVariables(get, workspace),
-            generation: generation === 'auto' ? undefined : generation
-        };
-    }
-    if (!projectId)
-        throw new InputError('project-id', "required: the ID of a saved AI Studios project, or a 'template' (or 'resume')");
-    if (!/^[\w-]+$/.test(projectId))
-        throw new InputError('project-id', `'${projectId}' is not a project ID (letters, digits, '-' and '_')`);
-    if (generation === 'legacy')
-        throw new InputError('api-generation', "saved projects ('project-id') exist only in the v3 API");
-    for (const input of ['variables', 'variables-file']) {
-        if (get(input).trim())
-            throw new InputError(input, "placeholders are filled only in a 'template', not in a saved project");
-    }
-    return { kind: 'project', projectId };
-}
-function readExportOptions(get) {
-    const webhook = get('webhook-url').trim();
-    return {
-        name: get('name').trim() || undefined,
-        resolution: parseChoice('resolution', get('resolution').replace(/p$/i, ''), RESOLUTIONS),
-        workspaceId: get('workspace-id').trim() || undefined,
-        webhookUrl: webhook ? parseUrl('webhook-url', webhook).toString() : undefined
-    };
-}
-function readWait(get) {
-    const interval = get('poll-interval').trim().toLowerCase();
-    const pollFloorSeconds = interval === '' || interval === 'auto'
-        ? 1
-        : parseNumber('poll-interval', interval, 1, { min: 1, max: 600, unit: 'seconds (or auto)' });
-    const timeoutMinutes = parseNumber('timeout', get('timeout'), 30, { min: 0.1, max: 360, unit: 'minutes' });
-    const stallMinutes = parseNumber('stall-timeout', get('stall-timeout'), 10, { min: 0.1, max: 360, unit: 'minutes' });
-    return { pollFloorMs: pollFloorSeconds * 1000, timeoutMs: timeoutMinutes * 60_000, stallTimeoutMs: stallMinutes * 60_000 };
-}
-/** Characters the artifact service refuses in a name. */
-const BAD_ARTIFACT_CHARS = /["':<>|*?\\/\r\n]/;
-function readArtifact(get) {
-    const name = get('artifact-name').trim();
-    if (BAD_ARTIFACT_CHARS.test(name)) {
-        throw new InputError('artifact-name', `'${name}' contains a character artifacts cannot have (" : < > | * ? \\ / or a newline)`);
-    }
-    const retention = get('retention-days').trim();
-    return {
-        enabled: parseBoolean('upload-artifact', get('upload-artifact'), true),
-        name: name || undefined,
-        archive: parseBoolean('archive', get('archive'), false),
-        retentionDays: retention ? parseNumber('retention-days', retention, 0, { min: 1, max: 90, integer: true, unit: 'days' }) : undefined
-    };
-}
-/** Turns the step's inputs into one validated settings object; nothing is sent before this succeeds. */
-function readSettings(get, workspace) {
-    const credentials = readCredentials(get);
-    const apiUrlRaw = get('api-url').trim();
-    const v3Url = parseUrl('api-url', apiUrlRaw || DEFAULT_V3_URL);
-    const requestTimeoutSeconds = parseNumber('request-timeout', get('request-timeout'), 30, { min: 1, max: 600, unit: 'seconds' });
-    const source = readSource(get, workspace);
-    const outputDir = get('output-dir').trim() || 'videos';
-    return {
-        api: {
-            v3Url,
-            // The legacy API lives on another host; a custom api-url (a proxy, a simulator) serves both.
-            legacyUrl: v3Url.origin === new URL(DEFAULT_V3_URL).origin ? new URL(DEFAULT_LEGACY_URL) : v3Url,
-            credentials,
-            requestTimeoutMs: requestTimeoutSeconds * 1000
-        },
-        source,
-        speech: readSpeech(get, workspace),
-        exportOptions: readExportOptions(get),
-        wait: readWait(get),
-        workspace,
-        outputDir: external_node_path_.resolve(workspace, outputDir),
-        artifact: readArtifact(get),
-        dryRun: parseBoolean('dry-run', get('dry-run'), false)
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/wait/policy.ts
@@ -30026,11 +30235,174 @@ async function waitForVideo(client, key, generation, settings, signal) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/render/render.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * One video, from settings to a file on disk: request → export → wait → download. Fills `outcome`
+ * step by step, so whoever handles a failure knows how far it got (above all, the export key).
+ */
+async function renderVideo(settings, outcome, signal) {
+    const client = new AiStudiosClient(settings.api);
+    const source = settings.source;
+    let key;
+    if (source.kind === 'resume') {
+        outcome.source = `export ${source.key} (resumed)`;
+        outcome.generation = source.generation;
+        key = outcome.exportKey = source.key;
+    }
+    else {
+        outcome.source = source.kind === 'project' ? `project ${source.projectId}` : `template ${source.template.name}`;
+        const request = await buildExportRequest(source, settings, client, signal);
+        outcome.generation = request.generation;
+        if (settings.dryRun) {
+            await reportDryRun(client, request, settings.outputDir);
+            return { reached: 'dry-run' };
+        }
+        key = await exportOnce(client, request, (accepted) => (outcome.exportKey = accepted), signal);
+    }
+    if (!settings.waitForRender) {
+        core/* info */.pq(`Not waiting ('wait' is false). ${resumeHint(key, outcome.generation)}`);
+        return { reached: 'started', key };
+    }
+    const rendered = await waitForVideo(client, key, outcome.generation, settings.wait, signal);
+    outcome.videoUrl = rendered.downloadUrl;
+    outcome.polls = rendered.polls;
+    core/* info */.pq(`Downloading ${new URL(rendered.downloadUrl).pathname.split('/').pop()}`);
+    const video = await downloadVideo(rendered.downloadUrl, {
+        outputDir: settings.outputDir,
+        fileName: settings.outputName,
+        fallbackStem: key,
+        requestTimeoutMs: settings.api.requestTimeoutMs,
+        signal,
+        refreshUrl: async () => {
+            const fresh = await client.getProgress(key, outcome.generation, signal);
+            if (!fresh.downloadUrl)
+                throw new RenderError(`The API gave no fresh download URL for ${key}`);
+            return (outcome.videoUrl = fresh.downloadUrl);
+        }
+    });
+    outcome.video = video;
+    core/* info */.pq(`Saved ${external_node_path_.relative(settings.workspace, video.path)} (${video.size} bytes)`);
+    return { reached: 'downloaded', key, video };
+}
+
+;// CONCATENATED MODULE: ./src/batch/batch.ts
+
+
+
+/**
+ * Renders every entry, up to `maxParallel` at a time, each with its own export, wait and download.
+ * A failure does not abandon the others unless `failFast`, which stops the rest (not yet started:
+ * skipped; under way: cancelled, their export keys kept for resuming).
+ */
+async function renderAll(entries, { maxParallel, failFast }, signal) {
+    const stop = new AbortController();
+    const forward = () => stop.abort(signal.reason);
+    signal.addEventListener('abort', forward, { once: true });
+    const results = entries.map((entry) => ({
+        name: entry.name,
+        status: 'skipped',
+        outcome: { source: '', startedAt: Date.now(), generation: 'v3' }
+    }));
+    let next = 0;
+    const worker = async () => {
+        while (next < entries.length && !stop.signal.aborted) {
+            const index = next++;
+            const result = results[index];
+            result.outcome.startedAt = Date.now();
+            core/* info */.pq(`▶ ${result.name}`);
+            try {
+                result.status = (await renderVideo(entries[index].settings, result.outcome, stop.signal)).reached;
+            }
+            catch (error) {
+                result.status = 'failed';
+                result.error = errorMessage(stop.signal.aborted ? stop.signal.reason : error);
+                core/* error */.z3(`${result.name}: ${result.error}`);
+                if (failFast && !stop.signal.aborted)
+                    stop.abort(new Error(`cancelled: another video failed ('fail-fast' is true)`));
+            }
+        }
+    };
+    try {
+        await Promise.all(Array.from({ length: Math.min(maxParallel, entries.length) }, worker));
+    }
+    finally {
+        signal.removeEventListener('abort', forward);
+    }
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/batch/run.ts
+
+
+
+
+
+
+/** manifest → entries (all validated) → render each → deliver → report; exit 1 if any failed. */
+async function produceBatch(get, workspace, signal) {
+    const options = readBatchOptions(get);
+    const entries = selectEntries(readManifest(get, workspace), get);
+    if (options.plan)
+        return writePlan(entries);
+    const results = await renderAll(entries, options, signal);
+    const done = results.filter((result) => result.status === 'downloaded');
+    const artifact = entries[0].settings.artifact;
+    if (options.artifactPerVideo || entries.length === 1) {
+        for (const result of done) {
+            const { video, exportKey } = result.outcome;
+            if (video && exportKey)
+                result.outcome.artifact = await uploadVideoArtifact(video, exportKey, artifact);
+        }
+    }
+    else {
+        const shared = await uploadVideosArtifact(done.flatMap((result) => result.outcome.video ?? []), done.flatMap((result) => result.outcome.exportKey ?? []), entries[0].settings.outputDir, artifact);
+        for (const result of done)
+            result.outcome.artifact = shared;
+    }
+    for (const result of done) {
+        const { video, artifact: uploaded } = result.outcome;
+        if (video)
+            result.outcome.sha256 = uploaded?.videoSha256 ?? (await sha256File(video.path));
+    }
+    setVideosOutput(results);
+    await writeBatchSummary(results);
+    const failed = results.filter((result) => result.status === 'failed' || result.status === 'skipped');
+    if (failed.length > 0) {
+        core/* setFailed */.C1(`${failed.length} of ${results.length} video(s) were not delivered: ${failed.map((r) => r.name).join(', ')}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+
+/** Sets the step outputs for what the run got; unset ones stay empty. */
+function setOutputs(outcome) {
+    if (outcome.exportKey)
+        core/* setOutput */.uH('project-id', outcome.exportKey);
+    if (outcome.videoUrl)
+        core/* setOutput */.uH('video-url', outcome.videoUrl);
+    if (outcome.video) {
+        core/* setOutput */.uH('video-path', outcome.video.path);
+        core/* setOutput */.uH('video-size', outcome.video.size);
+    }
+    if (outcome.sha256)
+        core/* setOutput */.uH('video-sha256', outcome.sha256);
+    if (outcome.artifact) {
+        core/* setOutput */.uH('artifact-id', outcome.artifact.id);
+        core/* setOutput */.uH('artifact-url', outcome.artifact.url);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
-
-
-
-
 
 
 
@@ -30044,45 +30416,17 @@ async function waitForVideo(client, key, generation, settings, signal) {
 
 /** After a cancel signal, the run has this long to report before it exits regardless. */
 const CANCEL_GRACE_MS = 5000;
-/** inputs → settings → request → export → wait → download → deliver → report */
+/** inputs → settings → (request → export → wait → download) → deliver → report */
 async function produce(settings, outcome, signal) {
-    const client = new AiStudiosClient(settings.api);
-    const source = settings.source;
-    let key;
-    if (source.kind === 'resume') {
-        outcome.source = `export ${source.key} (resumed)`;
-        outcome.generation = source.generation;
-        key = outcome.exportKey = source.key;
-    }
-    else {
-        outcome.source = source.kind === 'project' ? `project ${source.projectId}` : `template ${source.template.name}`;
-        const request = await buildExportRequest(source, settings, client, signal);
-        outcome.generation = request.generation;
-        if (settings.dryRun)
-            return reportDryRun(client, request, settings.outputDir);
-        key = await exportOnce(client, request, (accepted) => (outcome.exportKey = accepted), signal);
-    }
-    core/* setOutput */.uH('project-id', key);
-    const rendered = await waitForVideo(client, key, outcome.generation, settings.wait, signal);
-    outcome.videoUrl = rendered.downloadUrl;
-    outcome.polls = rendered.polls;
-    core/* info */.pq(`Downloading ${new URL(rendered.downloadUrl).pathname.split('/').pop()}`);
-    outcome.video = await downloadVideo(rendered.downloadUrl, {
-        outputDir: settings.outputDir,
-        fallbackStem: key,
-        requestTimeoutMs: settings.api.requestTimeoutMs,
-        signal,
-        refreshUrl: async () => {
-            const fresh = await client.getProgress(key, outcome.generation, signal);
-            if (!fresh.downloadUrl)
-                throw new RenderError(`The API gave no fresh download URL for ${key}`);
-            return (outcome.videoUrl = fresh.downloadUrl);
-        }
-    });
-    core/* info */.pq(`Saved ${external_node_path_.relative(settings.workspace, outcome.video.path)} (${outcome.video.size} bytes)`);
-    outcome.artifact = await uploadVideoArtifact(outcome.video, key, settings.artifact);
+    const result = await renderVideo(settings, outcome, signal);
+    if (result.reached === 'dry-run')
+        return;
+    setOutputs(outcome);
+    if (result.reached === 'started')
+        return writeStartedSummary(outcome);
+    outcome.artifact = await uploadVideoArtifact(result.video, result.key, settings.artifact);
     // An unzipped upload already hashed the bytes; hash the file only when nothing else did.
-    outcome.sha256 = outcome.artifact?.videoSha256 ?? (await sha256File(outcome.video.path));
+    outcome.sha256 = outcome.artifact?.videoSha256 ?? (await sha256File(result.video.path));
     setOutputs(outcome);
     await writeSuccessSummary(outcome);
 }
@@ -30117,8 +30461,11 @@ async function run() {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     try {
-        const settings = readSettings((name) => core/* getInput */.V4(name), workspace);
-        await produce(settings, outcome, cancel.signal);
+        const get = (name) => core/* getInput */.V4(name);
+        if (get('manifest').trim())
+            await produceBatch(get, workspace, cancel.signal);
+        else
+            await produce(readSettings(get, workspace), outcome, cancel.signal);
     }
     catch (error) {
         await fail(cancel.signal.aborted ? cancel.signal.reason : error, outcome, workspace);
@@ -33104,11 +33451,11 @@ __webpack_unused_export__ = Alias.Alias;
 __webpack_unused_export__ = identity.isAlias;
 __webpack_unused_export__ = identity.isCollection;
 __webpack_unused_export__ = identity.isDocument;
-__webpack_unused_export__ = identity.isMap;
+exports.jh = identity.isMap;
 __webpack_unused_export__ = identity.isNode;
 __webpack_unused_export__ = identity.isPair;
 __webpack_unused_export__ = identity.isScalar;
-__webpack_unused_export__ = identity.isSeq;
+exports.oP = identity.isSeq;
 __webpack_unused_export__ = Pair.Pair;
 __webpack_unused_export__ = Scalar.Scalar;
 __webpack_unused_export__ = YAMLMap.YAMLMap;
@@ -39047,6 +39394,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   V4: () => (/* binding */ getInput),
   pq: () => (/* binding */ info),
   lm: () => (/* binding */ notice),
+  C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
   Oh: () => (/* binding */ startGroup),
@@ -39054,7 +39402,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, platform, saveState, setCommandEcho, setFailed, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, platform, saveState, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(70857);

@@ -35,6 +35,8 @@ describe('bad inputs are refused before anything is sent', () => {
     { name: 'a script file outside the workspace', inputs: () => ({ ...valid(), 'script-file': '../../etc/passwd' }), message: /Input 'script-file': '..\/..\/etc\/passwd' is outside the workspace/ },
     { name: 'an empty script file', inputs: () => ({ ...valid(), 'script-file': 'empty.txt' }), message: /Input 'script-file': file 'empty\.txt' is empty/ },
     { name: 'a legacy saved project', inputs: () => ({ ...valid(), 'api-generation': 'legacy' }), message: /Input 'api-generation': saved projects/ },
+    { name: 'wait: false with resume', inputs: () => ({ ...valid(), wait: 'false', resume: 'abc' }), message: /Input 'wait': 'wait: false' with 'resume' would neither export nor download/ },
+    { name: 'a non-boolean wait', inputs: () => ({ ...valid(), wait: 'later' }), message: /Input 'wait': 'later' is not a boolean/ },
     { name: 'an unknown generation', inputs: () => ({ ...valid(), 'api-generation': 'v2' }), message: /Input 'api-generation': 'v2' is not one of v3, legacy, auto/ }
   ]
 

@@ -108,3 +108,20 @@ describe('resume', () => {
       assert.match(again.stdout, new RegExp(`::notice::'resume' is set: project ${SAMPLE_PROJECT_ID} is not exported again`))
     }))
 })
+
+describe('wait: false, then resume in a later job', () => {
+  it('sends the export, reports its key without polling, and a later run downloads it', () =>
+    withSimulator({ renderMs: 1000 }, async (sim) => {
+      const started = await runAction({ inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, wait: 'false' } })
+      const key = sim.exports[0]?.key
+      assert.equal(started.code, 0, started.stdout)
+      assert.equal(started.outputs['project-id'], key)
+      assert.equal(started.outputs['video-path'], undefined)
+      assert.equal(sim.requests.filter((r) => r.path.includes('/editor/progress/')).length, 0, 'no polling')
+      assert.match(started.summary, new RegExp(`AI Studios export started.*resume: ${key}`, 's'))
+      const finished = await runAction({ inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, resume: key } })
+      assert.equal(finished.code, 0, finished.stdout)
+      assert.equal(sim.exports.length, 1)
+      assert.deepEqual(fs.readFileSync(finished.outputs['video-path']), SAMPLE_VIDEO)
+    }))
+})

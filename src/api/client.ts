@@ -121,11 +121,22 @@ export class AiStudiosClient {
   }
 
   private async read(call: string, url: URL, signal?: AbortSignal): Promise<Record<string, unknown>> {
-    const headers = await this.headers(signal)
+    return this.retried(call, url, 'GET', await this.headers(signal), undefined, signal)
+  }
+
+  /** A call that spends nothing, so it may be repeated: sent, parsed, retried within the policy. */
+  private retried(
+    call: string,
+    url: URL,
+    method: 'GET' | 'POST',
+    headers: Record<string, string>,
+    body: string | undefined,
+    signal?: AbortSignal
+  ): Promise<Record<string, unknown>> {
     return withRetries(
       call,
       async () => {
-        const answer = await send(this.dispatcher, url, 'GET', headers, undefined, signal)
+        const answer = await send(this.dispatcher, url, method, headers, body, signal)
         return parseEnvelope(call, answer.status, answer.headers, answer.body)
       },
       this.retry,
@@ -148,16 +159,7 @@ export class AiStudiosClient {
     const body = JSON.stringify({ appId: credentials.appId, userKey: credentials.userKey })
     const headers = { 'Content-Type': 'application/json', Accept: 'application/json' }
     // Getting a token spends nothing, so it is retried like a read.
-    const data = await withRetries(
-      call,
-      async () => {
-        const answer = await send(this.dispatcher, url, 'POST', headers, body, signal)
-        return parseEnvelope(call, answer.status, answer.headers, answer.body)
-      },
-      this.retry,
-      (message) => core.warning(message),
-      signal
-    )
+    const data = await this.retried(call, url, 'POST', headers, body, signal)
     if (typeof data.token !== 'string' || data.token === '') {
       throw new ApiError(call, 200, undefined, 'the answer carries no token', false)
     }

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -19,7 +20,16 @@ export interface UploadedArtifact {
  */
 export function defaultArtifactName(videoPath: string, exportKey: string, runAttempt: string | undefined): string {
   const stem = path.basename(videoPath, path.extname(videoPath))
-  const base = stem.includes(exportKey) ? stem : `${stem}-${exportKey}`
+  return withAttempt(stem.includes(exportKey) ? stem : `${stem}-${exportKey}`, runAttempt)
+}
+
+/** The default name of one artifact holding several videos: unique to their export keys. */
+export function defaultBatchArtifactName(exportKeys: string[], runAttempt: string | undefined): string {
+  const digest = createHash('sha256').update(exportKeys.join('\n')).digest('hex').slice(0, 12)
+  return withAttempt(`aistudios-videos-${digest}`, runAttempt)
+}
+
+function withAttempt(base: string, runAttempt: string | undefined): string {
   const attempt = Number(runAttempt)
   return (attempt > 1 ? `${base}-attempt-${attempt}` : base).replace(/["':<>|*?\\/\r\n]/g, '_')
 }
@@ -27,6 +37,41 @@ export function defaultArtifactName(videoPath: string, exportKey: string, runAtt
 export function artifactUrl(id: number, env: NodeJS.ProcessEnv): string {
   const server = env.GITHUB_SERVER_URL || 'https://github.com'
   return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}/artifacts/${id}`
+}
+
+/** The artifact client, when uploading is asked for and possible (inside GitHub Actions). */
+async function artifactClient(settings: ArtifactSettings) {
+  if (!settings.enabled) return undefined
+  if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
+    core.notice('Not running inside GitHub Actions (no ACTIONS_RUNTIME_TOKEN): the artifact upload was skipped')
+    return undefined
+  }
+  // Loaded only now: the artifact client is the heaviest part of the bundle.
+  const { DefaultArtifactClient } = await import('@actions/artifact')
+  return new DefaultArtifactClient()
+}
+
+/** Uploads several videos as one zipped artifact (stored, not compressed: video does not compress). */
+export async function uploadVideosArtifact(
+  videos: Downloaded[],
+  exportKeys: string[],
+  rootDirectory: string,
+  settings: ArtifactSettings
+): Promise<UploadedArtifact | undefined> {
+  const name = settings.name ?? defaultBatchArtifactName(exportKeys, process.env.GITHUB_RUN_ATTEMPT)
+  return uploadZipped(name, videos, rootDirectory, settings)
+}
+
+async function uploadZipped(name: string, videos: Downloaded[], rootDirectory: string, settings: ArtifactSettings): Promise<UploadedArtifact | undefined> {
+  const client = await artifactClient(settings)
+  if (!client || videos.length === 0) return undefined
+  const result = await client.uploadArtifact(
+    name,
+    videos.map((video) => video.path),
+    rootDirectory,
+    { retentionDays: settings.retentionDays, compressionLevel: 0 }
+  )
+  return { id: result.id ?? 0, name, url: artifactUrl(result.id ?? 0, process.env) }
 }
 
 /**
@@ -38,23 +83,10 @@ export async function uploadVideoArtifact(
   exportKey: string,
   settings: ArtifactSettings
 ): Promise<UploadedArtifact | undefined> {
-  if (!settings.enabled) return undefined
-  if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
-    core.notice('Not running inside GitHub Actions (no ACTIONS_RUNTIME_TOKEN): the artifact upload was skipped')
-    return undefined
-  }
+  const client = await artifactClient(settings)
+  if (!client) return undefined
   const name = settings.name ?? defaultArtifactName(video.path, exportKey, process.env.GITHUB_RUN_ATTEMPT)
-  // Loaded only now: the artifact client is the heaviest part of the bundle.
-  const { DefaultArtifactClient } = await import('@actions/artifact')
-  const client = new DefaultArtifactClient()
-  const options = { retentionDays: settings.retentionDays }
-  if (settings.archive) {
-    const result = await client.uploadArtifact(name, [video.path], path.dirname(video.path), {
-      ...options,
-      compressionLevel: 0 // video does not compress
-    })
-    return { id: result.id ?? 0, name, url: artifactUrl(result.id ?? 0, process.env) }
-  }
+  if (settings.archive) return uploadZipped(name, [video], path.dirname(video.path), settings)
   const ext = path.extname(video.path)
   const fileName = name.endsWith(ext) ? name : `${name}${ext}`
   const staging = fs.mkdtempSync(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'aistudios-'))
@@ -65,7 +97,7 @@ export async function uploadVideoArtifact(
     } catch {
       fs.copyFileSync(video.path, staged) // another file system
     }
-    const result = await client.uploadArtifact(fileName, [staged], staging, { ...options, skipArchive: true })
+    const result = await client.uploadArtifact(fileName, [staged], staging, { retentionDays: settings.retentionDays, skipArchive: true })
     return { id: result.id ?? 0, name: fileName, url: artifactUrl(result.id ?? 0, process.env), videoSha256: result.digest }
   } finally {
     fs.rmSync(staging, { recursive: true, force: true })

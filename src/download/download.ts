@@ -17,6 +17,8 @@ export interface Downloaded {
 
 export interface DownloadOptions {
   outputDir: string
+  /** The file's name, when chosen by the user; otherwise taken from the URL. */
+  fileName?: string
   /** Names the file when the URL gives no usable name (the export key). */
   fallbackStem: string
   requestTimeoutMs: number
@@ -109,7 +111,7 @@ const header = (headers: Record<string, string | string[] | undefined>, name: st
 export async function downloadVideo(initialUrl: string, options: DownloadOptions): Promise<Downloaded> {
   const { outputDir, signal } = options
   fs.mkdirSync(outputDir, { recursive: true })
-  const name = videoFileName(initialUrl, options.fallbackStem)
+  const name = options.fileName ?? videoFileName(initialUrl, options.fallbackStem)
   const partial = path.join(outputDir, `.${name}.${process.pid}.part`)
   const dispatcher = createDownloadDispatcher(options.requestTimeoutMs)
   let url = initialUrl

@@ -3,7 +3,7 @@ import * as path from 'node:path'
 import type { Outcome } from './outcome.js'
 import { resumeHint } from './resume.js'
 
-const escape = (text: string): string => text.replace(/[<>&|]/g, (c) => `&#${c.charCodeAt(0)};`)
+export const escape = (text: string): string => text.replace(/[<>&|]/g, (c) => `&#${c.charCodeAt(0)};`)
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`
@@ -18,7 +18,7 @@ export function formatBytes(bytes: number): string {
 }
 
 /** Outside a runner (a local run) there is no summary file to write to. */
-async function write(summary: typeof core.summary): Promise<void> {
+export async function write(summary: typeof core.summary): Promise<void> {
   if (process.env.GITHUB_STEP_SUMMARY) await summary.write()
   else summary.emptyBuffer()
 }
@@ -52,6 +52,17 @@ export async function writeFailureSummary(outcome: Outcome, message: string): Pr
     .addRaw(`<p>${escape(message)}</p>`, true)
   if (outcome.exportKey) summary.addRaw(`<p><strong>Resume:</strong> ${escape(resumeHint(outcome.exportKey, outcome.generation))}</p>`, true)
   await write(summary.addTable(rows(outcome).map(([k, v]) => [{ data: k, header: true }, v])))
+}
+
+/** The job summary of a run that started the export and did not wait for it (`wait: false`). */
+export async function writeStartedSummary(outcome: Outcome): Promise<void> {
+  const key = outcome.exportKey ?? ''
+  await write(
+    core.summary
+      .addHeading('⏳ AI Studios export started', 2)
+      .addRaw(`<p>Export <code>${escape(key)}</code> is rendering. ${escape(resumeHint(key, outcome.generation))}</p>`, true)
+      .addTable(rows(outcome).map(([k, v]) => [{ data: k, header: true }, v]))
+  )
 }
 
 /** The job summary of a dry run: the request that would have been sent. */

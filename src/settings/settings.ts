@@ -60,8 +60,12 @@ export interface Settings {
   wait: WaitSettings
   workspace: string
   outputDir: string
+  /** The video's file name in outputDir, when chosen; otherwise taken from the download URL. */
+  outputName?: string
   artifact: ArtifactSettings
   dryRun: boolean
+  /** false: send the export, report its key and stop; a later run resumes it. */
+  waitForRender: boolean
 }
 
 export type InputReader = (name: string) => string
@@ -133,6 +137,23 @@ function readWait(get: InputReader): WaitSettings {
   return { pollFloorMs: pollFloorSeconds * 1000, timeoutMs: timeoutMinutes * 60_000, stallTimeoutMs: stallMinutes * 60_000 }
 }
 
+function readOutputName(get: InputReader): string | undefined {
+  const raw = get('output-name').trim()
+  if (!raw) return undefined
+  if (/[/\\<>:"|?*\u0000-\u001f]/.test(raw) || /^\.+$/.test(raw) || raw.length > 120) {
+    throw new InputError('output-name', `'${raw}' is not a plain file name (no folders, no reserved characters, at most 120 characters)`)
+  }
+  return /\.[A-Za-z0-9]{2,4}$/.test(raw) ? raw : `${raw}.mp4`
+}
+
+function readWaitFlag(get: InputReader, source: Source): boolean {
+  const wait = parseBoolean('wait', get('wait'), true)
+  if (!wait && source.kind === 'resume') {
+    throw new InputError('wait', "'wait: false' with 'resume' would neither export nor download; drop one of them")
+  }
+  return wait
+}
+
 /** Characters the artifact service refuses in a name. */
 const BAD_ARTIFACT_CHARS = /["':<>|*?\\/\r\n]/
 
@@ -172,7 +193,9 @@ export function readSettings(get: InputReader, workspace: string): Settings {
     wait: readWait(get),
     workspace,
     outputDir: path.resolve(workspace, outputDir),
+    outputName: readOutputName(get),
     artifact: readArtifact(get),
-    dryRun: parseBoolean('dry-run', get('dry-run'), false)
+    dryRun: parseBoolean('dry-run', get('dry-run'), false),
+    waitForRender: readWaitFlag(get, source)
   }
 }

@@ -1,0 +1,42 @@
+import * as core from '@actions/core'
+import { uploadVideoArtifact, uploadVideosArtifact } from '../deliver/artifact.js'
+import { sha256File } from '../download/checksum.js'
+import { setVideosOutput, writeBatchSummary, writePlan } from '../report/batch.js'
+import { readBatchOptions, readManifest, selectEntries } from '../settings/manifest.js'
+import type { InputReader } from '../settings/settings.js'
+import { renderAll } from './batch.js'
+
+/** manifest → entries (all validated) → render each → deliver → report; exit 1 if any failed. */
+export async function produceBatch(get: InputReader, workspace: string, signal: AbortSignal): Promise<void> {
+  const options = readBatchOptions(get)
+  const entries = selectEntries(readManifest(get, workspace), get)
+  if (options.plan) return writePlan(entries)
+
+  const results = await renderAll(entries, options, signal)
+  const done = results.filter((result) => result.status === 'downloaded')
+  const artifact = entries[0].settings.artifact
+  if (options.artifactPerVideo || entries.length === 1) {
+    for (const result of done) {
+      const { video, exportKey } = result.outcome
+      if (video && exportKey) result.outcome.artifact = await uploadVideoArtifact(video, exportKey, artifact)
+    }
+  } else {
+    const shared = await uploadVideosArtifact(
+      done.flatMap((result) => result.outcome.video ?? []),
+      done.flatMap((result) => result.outcome.exportKey ?? []),
+      entries[0].settings.outputDir,
+      artifact
+    )
+    for (const result of done) result.outcome.artifact = shared
+  }
+  for (const result of done) {
+    const { video, artifact: uploaded } = result.outcome
+    if (video) result.outcome.sha256 = uploaded?.videoSha256 ?? (await sha256File(video.path))
+  }
+  setVideosOutput(results)
+  await writeBatchSummary(results)
+  const failed = results.filter((result) => result.status === 'failed' || result.status === 'skipped')
+  if (failed.length > 0) {
+    core.setFailed(`${failed.length} of ${results.length} video(s) were not delivered: ${failed.map((r) => r.name).join(', ')}`)
+  }
+}
