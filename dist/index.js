@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(92787);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(19001);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 92787:
+/***/ 19001:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28394,117 +28394,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 var core = __nccwpck_require__(77094);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(48161);
-;// CONCATENATED MODULE: ./src/deliver/artifact.ts
-
-
-
-
-
-/**
- * The default artifact name: the video's name and its export key (unique per export, so matrix jobs
- * don't collide), plus the attempt on a re-run (which may re-attach to the same export).
- */
-function defaultArtifactName(videoPath, exportKey, runAttempt) {
-    const stem = external_node_path_.basename(videoPath, external_node_path_.extname(videoPath));
-    return withAttempt(stem.includes(exportKey) ? stem : `${stem}-${exportKey}`, runAttempt);
-}
-/** The default name of one artifact holding several videos: unique to their export keys. */
-function defaultBatchArtifactName(exportKeys, runAttempt) {
-    const digest = (0,external_node_crypto_.createHash)('sha256').update(exportKeys.join('\n')).digest('hex').slice(0, 12);
-    return withAttempt(`aistudios-videos-${digest}`, runAttempt);
-}
-function withAttempt(base, runAttempt) {
-    const attempt = Number(runAttempt);
-    return (attempt > 1 ? `${base}-attempt-${attempt}` : base).replace(/["':<>|*?\\/\r\n]/g, '_');
-}
-function artifactUrl(id, env) {
-    const server = env.GITHUB_SERVER_URL || 'https://github.com';
-    return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}/artifacts/${id}`;
-}
-/** The artifact client, when uploading is asked for and possible (inside GitHub Actions). */
-async function artifactClient(settings) {
-    if (!settings.enabled)
-        return undefined;
-    if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
-        core/* notice */.lm('Not running inside GitHub Actions (no ACTIONS_RUNTIME_TOKEN): the artifact upload was skipped');
-        return undefined;
-    }
-    // Loaded only now: the artifact client is the heaviest part of the bundle.
-    const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 584).then(__nccwpck_require__.bind(__nccwpck_require__, 20584));
-    return new DefaultArtifactClient();
-}
-/** Uploads several videos as one zipped artifact (stored, not compressed: video does not compress). */
-async function uploadVideosArtifact(videos, exportKeys, rootDirectory, settings) {
-    const name = settings.name ?? defaultBatchArtifactName(exportKeys, process.env.GITHUB_RUN_ATTEMPT);
-    return uploadZipped(name, videos, rootDirectory, settings);
-}
-async function uploadZipped(name, videos, rootDirectory, settings) {
-    const client = await artifactClient(settings);
-    if (!client || videos.length === 0)
-        return undefined;
-    const result = await client.uploadArtifact(name, videos.map((video) => video.path), rootDirectory, { retentionDays: settings.retentionDays, compressionLevel: 0 });
-    return { id: result.id ?? 0, name, url: artifactUrl(result.id ?? 0, process.env) };
-}
-/**
- * Uploads the video as a workflow artifact. Unzipped by default (skipArchive), so it plays in the
- * browser; the artifact then takes the file's name, so the file is linked under the artifact's name.
- */
-async function uploadVideoArtifact(video, exportKey, settings) {
-    const client = await artifactClient(settings);
-    if (!client)
-        return undefined;
-    const name = settings.name ?? defaultArtifactName(video.path, exportKey, process.env.GITHUB_RUN_ATTEMPT);
-    if (settings.archive)
-        return uploadZipped(name, [video], external_node_path_.dirname(video.path), settings);
-    const ext = external_node_path_.extname(video.path);
-    const fileName = name.endsWith(ext) ? name : `${name}${ext}`;
-    const staging = external_node_fs_.mkdtempSync(external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'aistudios-'));
-    const staged = external_node_path_.join(staging, fileName);
-    try {
-        try {
-            external_node_fs_.linkSync(video.path, staged);
-        }
-        catch {
-            external_node_fs_.copyFileSync(video.path, staged); // another file system
-        }
-        const result = await client.uploadArtifact(fileName, [staged], staging, { retentionDays: settings.retentionDays, skipArchive: true });
-        return { id: result.id ?? 0, name: fileName, url: artifactUrl(result.id ?? 0, process.env), videoSha256: result.digest };
-    }
-    finally {
-        external_node_fs_.rmSync(staging, { recursive: true, force: true });
-    }
-}
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(51455);
-;// CONCATENATED MODULE: ./src/download/checksum.ts
-
-
-/** Hex SHA-256 of a file, read through one reused buffer: no allocation per chunk, flat memory. */
-async function sha256File(file) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    const buffer = Buffer.allocUnsafe(1 << 20);
-    const handle = await promises_.open(file, 'r');
-    try {
-        for (;;) {
-            const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-            if (bytesRead === 0)
-                break;
-            hash.update(buffer.subarray(0, bytesRead));
-        }
-    }
-    finally {
-        await handle.close();
-    }
-    return hash.digest('hex');
-}
-
 ;// CONCATENATED MODULE: ./src/report/resume.ts
 /** How to pick up an export that a run started but did not finish, without paying for it again. */
 function resumeHint(exportKey, generation) {
@@ -28598,6 +28487,7 @@ function setVideosOutput(results) {
         size: outcome.video?.size ?? null,
         sha256: outcome.sha256 ?? null,
         'artifact-url': outcome.artifact?.url ?? null,
+        'release-url': outcome.releaseUrl ?? null,
         error: error ?? null
     }));
     core/* setOutput */.uH('videos', JSON.stringify(videos));
@@ -28636,9 +28526,112 @@ async function writePlan(entries) {
         .addHeading(`AI Studios plan: ${entries.length} video(s)`, 2)
         .addList(entries.map((entry) => summary_escape(entry.name))));
 }
+/** The pull request comment: what was rendered, with links. Markdown. */
+function commentBody(results, runUrl) {
+    const lines = [
+        '### 🎬 AI Studios videos',
+        '',
+        '| video | status | export key | size | links |',
+        '|---|---|---|---|---|',
+        ...results.map(({ name, status, outcome, error }) => {
+            const links = [
+                outcome.artifact ? `[artifact](${outcome.artifact.url})` : '',
+                outcome.releaseUrl ? `[release asset](${outcome.releaseUrl})` : ''
+            ].filter(Boolean);
+            const shown = status === 'failed' ? `❌ ${(error ?? '').replace(/\|/g, '\\|').slice(0, 200)}` : status;
+            const key = outcome.exportKey ? `\`${outcome.exportKey}\`` : '';
+            return `| ${name} | ${shown} | ${key} | ${outcome.video ? formatBytes(outcome.video.size) : ''} | ${links.join(' · ')} |`;
+        }),
+        '',
+        `[Workflow run](${runUrl})`
+    ];
+    return lines.join('\n');
+}
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(38815);
+;// CONCATENATED MODULE: ./src/deliver/comment.ts
+
+/** Marks the action's own comment, so later runs update it instead of adding another. */
+const COMMENT_MARKER = '<!-- aistudios-video-action -->';
+/** Creates the pull request's video comment, or updates it when an earlier run made it. */
+async function upsertComment({ octokit, context }, body) {
+    const issue_number = context.payload.pull_request?.number;
+    if (!issue_number) {
+        core/* notice */.lm("'comment' is set, but this run is not for a pull request: no comment was written");
+        return;
+    }
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...context.repo, issue_number, per_page: 100 });
+    const mine = comments.find((comment) => comment.body?.includes(COMMENT_MARKER));
+    const text = `${COMMENT_MARKER}\n${body}`;
+    if (mine)
+        await octokit.rest.issues.updateComment({ ...context.repo, comment_id: mine.id, body: text });
+    else
+        await octokit.rest.issues.createComment({ ...context.repo, issue_number, body: text });
+    core/* info */.pq(`${mine ? 'Updated' : 'Wrote'} the video comment on pull request #${issue_number}`);
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+;// CONCATENATED MODULE: ./src/deliver/release.ts
+
+
+
+/**
+ * Attaches videos to a release as assets. An asset of the same name is replaced only when asked;
+ * otherwise the upload is refused, so a re-run never silently swaps a published video.
+ * Returns each video's download URL by path.
+ */
+async function attachToRelease({ octokit, context }, tag, replace, videos) {
+    const { data: release } = await octokit.rest.repos.getReleaseByTag({ ...context.repo, tag });
+    const urls = new Map();
+    for (const video of videos) {
+        const name = external_node_path_.basename(video.path);
+        const existing = release.assets.find((asset) => asset.name === name);
+        if (existing && !replace) {
+            throw new Error(`Release ${tag} already has an asset named ${name}; set 'release-replace: true' to replace it`);
+        }
+        if (existing)
+            await octokit.rest.repos.deleteReleaseAsset({ ...context.repo, asset_id: existing.id });
+        const { data: asset } = await octokit.request({
+            method: 'POST',
+            url: release.upload_url,
+            name,
+            data: external_node_fs_.readFileSync(video.path),
+            headers: { 'content-type': 'video/mp4', 'content-length': video.size }
+        });
+        core/* info */.pq(`${existing ? 'Replaced' : 'Attached'} ${name} on release ${tag}`);
+        urls.set(video.path, asset.browser_download_url);
+    }
+    return urls;
+}
+
+;// CONCATENATED MODULE: ./src/deliver/github.ts
+
+
+
+/** Release assets and the pull request comment, for the videos a run delivered. */
+async function deliverOnGitHub(github, settings, results) {
+    if (!github)
+        return;
+    if (settings.release) {
+        const videos = results.flatMap((result) => result.outcome.video ?? []);
+        const urls = await attachToRelease(github, settings.release.tag, settings.release.replace, videos);
+        for (const result of results)
+            if (result.outcome.video)
+                result.outcome.releaseUrl = urls.get(result.outcome.video.path);
+    }
+    if (settings.comment) {
+        const { serverUrl, repo, runId } = github.context;
+        await upsertComment(github, commentBody(results, `${serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${runId}`));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/connect.ts
+/** Octokit (with GITHUB_API_URL, proxies) and the run's context; loaded only when a feature needs them. */
+async function connectGitHub(settings) {
+    const github = await __nccwpck_require__.e(/* import() */ 351).then(__nccwpck_require__.bind(__nccwpck_require__, 61351));
+    return { octokit: github.getOctokit(settings.token ?? ''), context: github.context };
+}
+
 ;// CONCATENATED MODULE: ./src/errors.ts
 /** An input the user gave is unusable. Raised before anything that spends credits is sent. */
 class InputError extends Error {
@@ -28708,6 +28701,176 @@ function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
+;// CONCATENATED MODULE: ./src/settings/parse.ts
+
+
+
+/** Pure parsers for single input values; each names the input in its error. */
+function parseBoolean(input, raw, fallback) {
+    const value = raw.trim().toLowerCase();
+    if (value === '')
+        return fallback;
+    if (['true', 'yes', 'on', '1'].includes(value))
+        return true;
+    if (['false', 'no', 'off', '0'].includes(value))
+        return false;
+    throw new InputError(input, `'${raw}' is not a boolean; use true or false`);
+}
+function parseNumber(input, raw, fallback, { min, max, integer = false, unit }) {
+    const value = raw.trim();
+    if (value === '')
+        return fallback;
+    if (!/^[+]?(\d+(\.\d*)?|\.\d+)$/.test(value)) {
+        throw new InputError(input, `'${raw}' is not a ${integer ? 'whole number' : 'number'} of ${unit}`);
+    }
+    const number = Number(value);
+    if (integer && !Number.isInteger(number))
+        throw new InputError(input, `'${raw}' must be a whole number of ${unit}`);
+    if (number < min)
+        throw new InputError(input, `${value} ${unit} is below the minimum of ${min}`);
+    if (max !== undefined && number > max)
+        throw new InputError(input, `${value} ${unit} is above the maximum of ${max}`);
+    return number;
+}
+function parseChoice(input, raw, choices) {
+    const value = raw.trim().toLowerCase();
+    if (value === '')
+        return undefined;
+    const found = choices.find((choice) => choice === value);
+    if (!found)
+        throw new InputError(input, `'${raw}' is not one of ${choices.join(', ')}`);
+    return found;
+}
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+/** An http(s) URL; plain http only for loopback hosts, so no key or video travels in clear text. */
+function parseUrl(input, raw) {
+    let url;
+    try {
+        url = new URL(raw.trim());
+    }
+    catch {
+        throw new InputError(input, `'${raw}' is not a valid URL`);
+    }
+    if (url.protocol === 'https:')
+        return url;
+    if (url.protocol === 'http:' && LOOPBACK.test(url.hostname))
+        return url;
+    throw new InputError(input, `'${raw}' must use https:// (plain http is allowed only for localhost)`);
+}
+/** A path inside the workspace; refuses one that escapes it (absolute or through '..'). */
+function resolveInWorkspace(input, raw, workspace) {
+    const resolved = external_node_path_.resolve(workspace, raw.trim());
+    const relative = external_node_path_.relative(workspace, resolved);
+    if (relative.startsWith('..') || external_node_path_.isAbsolute(relative)) {
+        throw new InputError(input, `'${raw}' is outside the workspace (${workspace})`);
+    }
+    return resolved;
+}
+/** Reads a text file named by an input, with an error naming the input when it can't. */
+function readInputFile(input, raw, workspace) {
+    const file = resolveInWorkspace(input, raw, workspace);
+    let text;
+    try {
+        text = external_node_fs_.readFileSync(file, 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code})`;
+        throw new InputError(input, `file '${raw.trim()}' ${why}`);
+    }
+    return { file, text: text.replace(/^\uFEFF/, '') };
+}
+
+;// CONCATENATED MODULE: ./src/settings/delivery.ts
+
+
+
+
+/** The triggering event's payload, as the runner saves it. */
+function eventPayload() {
+    const file = process.env.GITHUB_EVENT_PATH;
+    if (!file || !external_node_fs_.existsSync(file))
+        return {};
+    return JSON.parse(external_node_fs_.readFileSync(file, 'utf8'));
+}
+function readGitHubSettings(get) {
+    const settings = {
+        token: get('github-token').trim() || undefined,
+        onlyChanged: parseBoolean('only-changed', get('only-changed'), false),
+        comment: parseBoolean('comment', get('comment'), false)
+    };
+    if (parseBoolean('release-upload', get('release-upload'), false)) {
+        const tag = get('release-tag').trim() || eventPayload().release?.tag_name;
+        if (!tag)
+            throw new InputError('release-tag', "'release-upload' needs a release: run on a release event or set 'release-tag'");
+        settings.release = { tag, replace: parseBoolean('release-replace', get('release-replace'), false) };
+    }
+    if (!settings.token && (settings.onlyChanged || settings.release || settings.comment)) {
+        core/* warning */.$e("'github-token' is empty: only-changed, release-upload and comment are skipped");
+        return { onlyChanged: false, comment: false };
+    }
+    return settings;
+}
+const needsGitHub = (settings) => Boolean(settings.token && (settings.onlyChanged || settings.release || settings.comment));
+
+;// CONCATENATED MODULE: ./src/github/changes.ts
+
+const NO_COMMIT = /^0+$/;
+/**
+ * The files the trigger changed, through the GitHub API; undefined where the base is unknown (a new
+ * branch, a force push, a schedule, a manual run), and then everything is rendered.
+ */
+async function findChanges({ octokit, context }) {
+    const payload = context.payload;
+    const { owner, repo } = context.repo;
+    if (context.eventName === 'push') {
+        const before = String(payload.before ?? '');
+        if (!before || NO_COMMIT.test(before) || payload.forced) {
+            core/* notice */.lm(`only-changed: ${payload.forced ? 'a force push' : 'a new branch'} has no known base; rendering everything`);
+            return undefined;
+        }
+        const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${before}...${payload.after}` });
+        return { files: new Set((data.files ?? []).map((file) => file.filename)), base: before };
+    }
+    if (context.eventName === 'pull_request' || context.eventName === 'pull_request_target') {
+        const pull = payload.pull_request;
+        const files = await octokit.paginate(octokit.rest.pulls.listFiles, { owner, repo, pull_number: pull.number, per_page: 100 });
+        return { files: new Set(files.map((file) => file.filename)), base: pull.base.sha };
+    }
+    core/* notice */.lm(`only-changed: a ${context.eventName ?? 'local'} run has no changes to compare; rendering everything`);
+    return undefined;
+}
+/** Whether any of a video's input files (a folder ends with '/') is among the changed ones. Pure. */
+function isAffected(inputs, changed) {
+    return inputs.some((input) => (input.endsWith('/') ? [...changed].some((file) => file.startsWith(input)) : changed.has(input)));
+}
+/** A file's text at a commit, or undefined where it did not exist. */
+async function fileAt({ octokit, context }, file, ref) {
+    try {
+        const { data } = await octokit.rest.repos.getContent({ ...context.repo, path: file, ref });
+        return 'content' in data && typeof data.content === 'string' ? Buffer.from(data.content, 'base64').toString('utf8') : undefined;
+    }
+    catch (error) {
+        if (error.status === 404)
+            return undefined;
+        throw error;
+    }
+}
+/** Whether a video's input files changed in the trigger (true where that cannot be told). */
+async function videoChanged(github, files) {
+    if (files.length === 0) {
+        core/* notice */.lm('only-changed: this video is made from no repository file (template, script-file, …); rendering it');
+        return true;
+    }
+    const changes = await findChanges(github);
+    if (!changes || isAffected(files, changes.files))
+        return true;
+    core/* notice */.lm(`only-changed: none of ${files.join(', ')} changed; nothing was rendered`);
+    return false;
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(38815);
 ;// CONCATENATED MODULE: ./src/request/speech.ts
 
 const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -28936,86 +29099,6 @@ function exportFromTemplate(template, variables, speech, options, forced) {
         ...optionFields(options)
     };
     return { request: { generation, body }, unusedVariables };
-}
-
-;// CONCATENATED MODULE: ./src/settings/parse.ts
-
-
-
-/** Pure parsers for single input values; each names the input in its error. */
-function parseBoolean(input, raw, fallback) {
-    const value = raw.trim().toLowerCase();
-    if (value === '')
-        return fallback;
-    if (['true', 'yes', 'on', '1'].includes(value))
-        return true;
-    if (['false', 'no', 'off', '0'].includes(value))
-        return false;
-    throw new InputError(input, `'${raw}' is not a boolean; use true or false`);
-}
-function parseNumber(input, raw, fallback, { min, max, integer = false, unit }) {
-    const value = raw.trim();
-    if (value === '')
-        return fallback;
-    if (!/^[+]?(\d+(\.\d*)?|\.\d+)$/.test(value)) {
-        throw new InputError(input, `'${raw}' is not a ${integer ? 'whole number' : 'number'} of ${unit}`);
-    }
-    const number = Number(value);
-    if (integer && !Number.isInteger(number))
-        throw new InputError(input, `'${raw}' must be a whole number of ${unit}`);
-    if (number < min)
-        throw new InputError(input, `${value} ${unit} is below the minimum of ${min}`);
-    if (max !== undefined && number > max)
-        throw new InputError(input, `${value} ${unit} is above the maximum of ${max}`);
-    return number;
-}
-function parseChoice(input, raw, choices) {
-    const value = raw.trim().toLowerCase();
-    if (value === '')
-        return undefined;
-    const found = choices.find((choice) => choice === value);
-    if (!found)
-        throw new InputError(input, `'${raw}' is not one of ${choices.join(', ')}`);
-    return found;
-}
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
-/** An http(s) URL; plain http only for loopback hosts, so no key or video travels in clear text. */
-function parseUrl(input, raw) {
-    let url;
-    try {
-        url = new URL(raw.trim());
-    }
-    catch {
-        throw new InputError(input, `'${raw}' is not a valid URL`);
-    }
-    if (url.protocol === 'https:')
-        return url;
-    if (url.protocol === 'http:' && LOOPBACK.test(url.hostname))
-        return url;
-    throw new InputError(input, `'${raw}' must use https:// (plain http is allowed only for localhost)`);
-}
-/** A path inside the workspace; refuses one that escapes it (absolute or through '..'). */
-function resolveInWorkspace(input, raw, workspace) {
-    const resolved = external_node_path_.resolve(workspace, raw.trim());
-    const relative = external_node_path_.relative(workspace, resolved);
-    if (relative.startsWith('..') || external_node_path_.isAbsolute(relative)) {
-        throw new InputError(input, `'${raw}' is outside the workspace (${workspace})`);
-    }
-    return resolved;
-}
-/** Reads a text file named by an input, with an error naming the input when it can't. */
-function readInputFile(input, raw, workspace) {
-    const file = resolveInWorkspace(input, raw, workspace);
-    let text;
-    try {
-        text = external_node_fs_.readFileSync(file, 'utf8');
-    }
-    catch (error) {
-        const code = error.code;
-        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code})`;
-        throw new InputError(input, `file '${raw.trim()}' ${why}`);
-    }
-    return { file, text: text.replace(/^\uFEFF/, '') };
 }
 
 ;// CONCATENATED MODULE: ./src/settings/yaml.ts
@@ -29258,6 +29341,12 @@ function readWait(get) {
     const stallMinutes = parseNumber('stall-timeout', get('stall-timeout'), 10, { min: 0.1, max: 360, unit: 'minutes' });
     return { pollFloorMs: pollFloorSeconds * 1000, timeoutMs: timeoutMinutes * 60_000, stallTimeoutMs: stallMinutes * 60_000 };
 }
+function readInputPaths(get, workspace) {
+    const files = ['template', 'variables-file', 'script-file', 'scripts-file'].map((input) => get(input).trim());
+    const dir = get('scripts-dir').trim();
+    const relative = (raw) => external_node_path_.relative(workspace, external_node_path_.resolve(workspace, raw)).split(external_node_path_.sep).join('/');
+    return [...files.filter(Boolean).map(relative), ...(dir ? [`${relative(dir)}/`] : [])];
+}
 function readOutputName(get) {
     const raw = get('output-name').trim();
     if (!raw)
@@ -29311,6 +29400,7 @@ function readSettings(get, workspace) {
         wait: readWait(get),
         workspace,
         outputDir: external_node_path_.resolve(workspace, outputDir),
+        files: readInputPaths(get, workspace),
         outputName: readOutputName(get),
         artifact: readArtifact(get),
         dryRun: parseBoolean('dry-run', get('dry-run'), false),
@@ -29324,6 +29414,18 @@ function readSettings(get, workspace) {
 
 
 
+/** Each entry's definition by name, from a manifest's text (an older version of it); lenient. */
+function manifestDefinitions(text) {
+    const parsed = (0,dist/* parseDocument */.Tp)(text).toJSON();
+    const list = Array.isArray(parsed) ? parsed : parsed?.videos;
+    const definitions = new Map();
+    for (const value of Array.isArray(list) ? list : []) {
+        if (value && typeof value === 'object' && typeof value.name === 'string') {
+            definitions.set(value.name, JSON.stringify(value));
+        }
+    }
+    return definitions;
+}
 /** What an entry says for its own video; everything else comes from the step's inputs. */
 const PER_VIDEO = new Set([
     'project-id',
@@ -29423,7 +29525,7 @@ function readManifest(get, workspace) {
         if (clash)
             refuse(item, `videos '${clash}' and '${name}' would both be saved as ${output}`);
         outputs.set(output, name);
-        entries.push({ name, settings });
+        entries.push({ name, settings, definition: JSON.stringify(value) });
     }
     return entries;
 }
@@ -29444,6 +29546,136 @@ function selectEntries(entries, get) {
     if (!entry)
         throw new InputError('manifest-entry', `no video named '${wanted}' in the manifest; it has ${entries.map((e) => e.name).join(', ')}`);
     return [entry];
+}
+
+;// CONCATENATED MODULE: ./src/batch/changed.ts
+
+
+
+
+/**
+ * The entries whose inputs changed in the triggering push or pull request: a file they are made from,
+ * or their own lines in the manifest (compared with the manifest at the base commit). All of them
+ * where the base is unknown.
+ */
+async function changedEntries(github, entries, manifestPath, workspace) {
+    const changes = await findChanges(github);
+    if (!changes)
+        return entries;
+    const manifest = external_node_path_.relative(workspace, manifestPath).split(external_node_path_.sep).join('/');
+    const before = changes.files.has(manifest) ? manifestDefinitions((await fileAt(github, manifest, changes.base)) ?? '') : undefined;
+    const changed = entries.filter((entry) => isAffected(entry.settings.files, changes.files) || (before !== undefined && before.get(entry.name) !== entry.definition));
+    core/* info */.pq(`only-changed: ${changed.length} of ${entries.length} video(s) changed${changed.length ? `: ${changed.map((e) => e.name).join(', ')}` : ''}`);
+    return changed;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+;// CONCATENATED MODULE: ./src/deliver/artifact.ts
+
+
+
+
+
+/**
+ * The default artifact name: the video's name and its export key (unique per export, so matrix jobs
+ * don't collide), plus the attempt on a re-run (which may re-attach to the same export).
+ */
+function defaultArtifactName(videoPath, exportKey, runAttempt) {
+    const stem = external_node_path_.basename(videoPath, external_node_path_.extname(videoPath));
+    return withAttempt(stem.includes(exportKey) ? stem : `${stem}-${exportKey}`, runAttempt);
+}
+/** The default name of one artifact holding several videos: unique to their export keys. */
+function defaultBatchArtifactName(exportKeys, runAttempt) {
+    const digest = (0,external_node_crypto_.createHash)('sha256').update(exportKeys.join('\n')).digest('hex').slice(0, 12);
+    return withAttempt(`aistudios-videos-${digest}`, runAttempt);
+}
+function withAttempt(base, runAttempt) {
+    const attempt = Number(runAttempt);
+    return (attempt > 1 ? `${base}-attempt-${attempt}` : base).replace(/["':<>|*?\\/\r\n]/g, '_');
+}
+function artifactUrl(id, env) {
+    const server = env.GITHUB_SERVER_URL || 'https://github.com';
+    return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}/artifacts/${id}`;
+}
+/** The artifact client, when uploading is asked for and possible (inside GitHub Actions). */
+async function artifactClient(settings) {
+    if (!settings.enabled)
+        return undefined;
+    if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
+        core/* notice */.lm('Not running inside GitHub Actions (no ACTIONS_RUNTIME_TOKEN): the artifact upload was skipped');
+        return undefined;
+    }
+    // Loaded only now: the artifact client is the heaviest part of the bundle.
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(351), __nccwpck_require__.e(645)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9645));
+    return new DefaultArtifactClient();
+}
+/** Uploads several videos as one zipped artifact (stored, not compressed: video does not compress). */
+async function uploadVideosArtifact(videos, exportKeys, rootDirectory, settings) {
+    const name = settings.name ?? defaultBatchArtifactName(exportKeys, process.env.GITHUB_RUN_ATTEMPT);
+    return uploadZipped(name, videos, rootDirectory, settings);
+}
+async function uploadZipped(name, videos, rootDirectory, settings) {
+    const client = await artifactClient(settings);
+    if (!client || videos.length === 0)
+        return undefined;
+    const result = await client.uploadArtifact(name, videos.map((video) => video.path), rootDirectory, { retentionDays: settings.retentionDays, compressionLevel: 0 });
+    return { id: result.id ?? 0, name, url: artifactUrl(result.id ?? 0, process.env) };
+}
+/**
+ * Uploads the video as a workflow artifact. Unzipped by default (skipArchive), so it plays in the
+ * browser; the artifact then takes the file's name, so the file is linked under the artifact's name.
+ */
+async function uploadVideoArtifact(video, exportKey, settings) {
+    const client = await artifactClient(settings);
+    if (!client)
+        return undefined;
+    const name = settings.name ?? defaultArtifactName(video.path, exportKey, process.env.GITHUB_RUN_ATTEMPT);
+    if (settings.archive)
+        return uploadZipped(name, [video], external_node_path_.dirname(video.path), settings);
+    const ext = external_node_path_.extname(video.path);
+    const fileName = name.endsWith(ext) ? name : `${name}${ext}`;
+    const staging = external_node_fs_.mkdtempSync(external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'aistudios-'));
+    const staged = external_node_path_.join(staging, fileName);
+    try {
+        try {
+            external_node_fs_.linkSync(video.path, staged);
+        }
+        catch {
+            external_node_fs_.copyFileSync(video.path, staged); // another file system
+        }
+        const result = await client.uploadArtifact(fileName, [staged], staging, { retentionDays: settings.retentionDays, skipArchive: true });
+        return { id: result.id ?? 0, name: fileName, url: artifactUrl(result.id ?? 0, process.env), videoSha256: result.digest };
+    }
+    finally {
+        external_node_fs_.rmSync(staging, { recursive: true, force: true });
+    }
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(51455);
+;// CONCATENATED MODULE: ./src/download/checksum.ts
+
+
+/** Hex SHA-256 of a file, read through one reused buffer: no allocation per chunk, flat memory. */
+async function sha256File(file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    const handle = await promises_.open(file, 'r');
+    try {
+        for (;;) {
+            const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+            if (bytesRead === 0)
+                break;
+            hash.update(buffer.subarray(0, bytesRead));
+        }
+    }
+    finally {
+        await handle.close();
+    }
+    return hash.digest('hex');
 }
 
 ;// CONCATENATED MODULE: ./src/api/envelope.ts
@@ -30008,7 +30240,7 @@ function parseLedgerName(name, fingerprint) {
 }
 const inActions = () => Boolean(process.env.ACTIONS_RUNTIME_TOKEN && process.env.ACTIONS_RESULTS_URL);
 async function ledger_artifactClient() {
-    const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 584).then(__nccwpck_require__.bind(__nccwpck_require__, 20584));
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(351), __nccwpck_require__.e(645)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9645));
     return new DefaultArtifactClient();
 }
 /** On a re-run attempt, the export an earlier attempt started for the same request, if any. */
@@ -30348,10 +30580,22 @@ async function renderAll(entries, { maxParallel, failFast }, signal) {
 
 
 
-/** manifest → entries (all validated) → render each → deliver → report; exit 1 if any failed. */
+
+
+
+
+
+/** manifest → entries (all validated) → only what changed → render each → deliver → report; exit 1 if any failed. */
 async function produceBatch(get, workspace, signal) {
     const options = readBatchOptions(get);
-    const entries = selectEntries(readManifest(get, workspace), get);
+    const githubSettings = readGitHubSettings(get);
+    let entries = selectEntries(readManifest(get, workspace), get);
+    const github = needsGitHub(githubSettings) ? await connectGitHub(githubSettings) : undefined;
+    if (githubSettings.onlyChanged && github) {
+        entries = await changedEntries(github, entries, external_node_path_.resolve(workspace, get('manifest').trim()), workspace);
+        if (entries.length === 0)
+            return core/* notice */.lm('only-changed: no video\'s inputs changed; nothing was rendered');
+    }
     if (options.plan)
         return writePlan(entries);
     const results = await renderAll(entries, options, signal);
@@ -30374,6 +30618,7 @@ async function produceBatch(get, workspace, signal) {
         if (video)
             result.outcome.sha256 = uploaded?.videoSha256 ?? (await sha256File(video.path));
     }
+    await deliverOnGitHub(github, githubSettings, results);
     setVideosOutput(results);
     await writeBatchSummary(results);
     const failed = results.filter((result) => result.status === 'failed' || result.status === 'skipped');
@@ -30414,10 +30659,17 @@ function setOutputs(outcome) {
 
 
 
+
+
+
+
 /** After a cancel signal, the run has this long to report before it exits regardless. */
 const CANCEL_GRACE_MS = 5000;
 /** inputs → settings → (request → export → wait → download) → deliver → report */
-async function produce(settings, outcome, signal) {
+async function produce(settings, githubSettings, outcome, signal) {
+    const github = needsGitHub(githubSettings) ? await connectGitHub(githubSettings) : undefined;
+    if (github && githubSettings.onlyChanged && !(await videoChanged(github, settings.files)))
+        return;
     const result = await renderVideo(settings, outcome, signal);
     if (result.reached === 'dry-run')
         return;
@@ -30427,6 +30679,7 @@ async function produce(settings, outcome, signal) {
     outcome.artifact = await uploadVideoArtifact(result.video, result.key, settings.artifact);
     // An unzipped upload already hashed the bytes; hash the file only when nothing else did.
     outcome.sha256 = outcome.artifact?.videoSha256 ?? (await sha256File(result.video.path));
+    await deliverOnGitHub(github, githubSettings, [{ name: external_node_path_.basename(result.video.path), status: 'downloaded', outcome }]);
     setOutputs(outcome);
     await writeSuccessSummary(outcome);
 }
@@ -30465,7 +30718,7 @@ async function run() {
         if (get('manifest').trim())
             await produceBatch(get, workspace, cancel.signal);
         else
-            await produce(readSettings(get, workspace), outcome, cancel.signal);
+            await produce(readSettings(get, workspace), readGitHubSettings(get), outcome, cancel.signal);
     }
     catch (error) {
         await fail(cancel.signal.aborted ? cancel.signal.reason : error, outcome, workspace);

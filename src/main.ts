@@ -2,6 +2,10 @@ import * as core from '@actions/core'
 import * as path from 'node:path'
 import { produceBatch } from './batch/run.js'
 import { uploadVideoArtifact } from './deliver/artifact.js'
+import { deliverOnGitHub } from './deliver/github.js'
+import { videoChanged } from './github/changes.js'
+import { connectGitHub } from './github/connect.js'
+import { needsGitHub, readGitHubSettings, type GitHubSettings } from './settings/delivery.js'
 import { sha256File } from './download/checksum.js'
 import { InputError, errorMessage } from './errors.js'
 import type { Outcome } from './report/outcome.js'
@@ -15,7 +19,9 @@ import { readSettings, type Settings } from './settings/settings.js'
 const CANCEL_GRACE_MS = 5000
 
 /** inputs → settings → (request → export → wait → download) → deliver → report */
-async function produce(settings: Settings, outcome: Outcome, signal: AbortSignal): Promise<void> {
+async function produce(settings: Settings, githubSettings: GitHubSettings, outcome: Outcome, signal: AbortSignal): Promise<void> {
+  const github = needsGitHub(githubSettings) ? await connectGitHub(githubSettings) : undefined
+  if (github && githubSettings.onlyChanged && !(await videoChanged(github, settings.files))) return
   const result = await renderVideo(settings, outcome, signal)
   if (result.reached === 'dry-run') return
   setOutputs(outcome)
@@ -23,6 +29,7 @@ async function produce(settings: Settings, outcome: Outcome, signal: AbortSignal
   outcome.artifact = await uploadVideoArtifact(result.video, result.key, settings.artifact)
   // An unzipped upload already hashed the bytes; hash the file only when nothing else did.
   outcome.sha256 = outcome.artifact?.videoSha256 ?? (await sha256File(result.video.path))
+  await deliverOnGitHub(github, githubSettings, [{ name: path.basename(result.video.path), status: 'downloaded', outcome }])
   setOutputs(outcome)
   await writeSuccessSummary(outcome)
 }
@@ -58,7 +65,7 @@ export async function run(): Promise<void> {
   try {
     const get = (name: string): string => core.getInput(name)
     if (get('manifest').trim()) await produceBatch(get, workspace, cancel.signal)
-    else await produce(readSettings(get, workspace), outcome, cancel.signal)
+    else await produce(readSettings(get, workspace), readGitHubSettings(get), outcome, cancel.signal)
   } catch (error) {
     await fail(cancel.signal.aborted ? cancel.signal.reason : error, outcome, workspace)
   } finally {

@@ -1,4 +1,9 @@
 import * as core from '@actions/core'
+import * as path from 'node:path'
+import { deliverOnGitHub } from '../deliver/github.js'
+import { connectGitHub } from '../github/connect.js'
+import { needsGitHub, readGitHubSettings } from '../settings/delivery.js'
+import { changedEntries } from './changed.js'
 import { uploadVideoArtifact, uploadVideosArtifact } from '../deliver/artifact.js'
 import { sha256File } from '../download/checksum.js'
 import { setVideosOutput, writeBatchSummary, writePlan } from '../report/batch.js'
@@ -6,10 +11,16 @@ import { readBatchOptions, readManifest, selectEntries } from '../settings/manif
 import type { InputReader } from '../settings/settings.js'
 import { renderAll } from './batch.js'
 
-/** manifest → entries (all validated) → render each → deliver → report; exit 1 if any failed. */
+/** manifest → entries (all validated) → only what changed → render each → deliver → report; exit 1 if any failed. */
 export async function produceBatch(get: InputReader, workspace: string, signal: AbortSignal): Promise<void> {
   const options = readBatchOptions(get)
-  const entries = selectEntries(readManifest(get, workspace), get)
+  const githubSettings = readGitHubSettings(get)
+  let entries = selectEntries(readManifest(get, workspace), get)
+  const github = needsGitHub(githubSettings) ? await connectGitHub(githubSettings) : undefined
+  if (githubSettings.onlyChanged && github) {
+    entries = await changedEntries(github, entries, path.resolve(workspace, get('manifest').trim()), workspace)
+    if (entries.length === 0) return core.notice('only-changed: no video\'s inputs changed; nothing was rendered')
+  }
   if (options.plan) return writePlan(entries)
 
   const results = await renderAll(entries, options, signal)
@@ -33,6 +44,7 @@ export async function produceBatch(get: InputReader, workspace: string, signal: 
     const { video, artifact: uploaded } = result.outcome
     if (video) result.outcome.sha256 = uploaded?.videoSha256 ?? (await sha256File(video.path))
   }
+  await deliverOnGitHub(github, githubSettings, results)
   setVideosOutput(results)
   await writeBatchSummary(results)
   const failed = results.filter((result) => result.status === 'failed' || result.status === 'skipped')

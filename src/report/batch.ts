@@ -16,6 +16,7 @@ export function setVideosOutput(results: VideoResult[]): void {
     size: outcome.video?.size ?? null,
     sha256: outcome.sha256 ?? null,
     'artifact-url': outcome.artifact?.url ?? null,
+    'release-url': outcome.releaseUrl ?? null,
     error: error ?? null
   }))
   core.setOutput('videos', JSON.stringify(videos))
@@ -57,4 +58,26 @@ export async function writePlan(entries: ManifestEntry[]): Promise<void> {
       .addHeading(`AI Studios plan: ${entries.length} video(s)`, 2)
       .addList(entries.map((entry) => escape(entry.name)))
   )
+}
+
+/** The pull request comment: what was rendered, with links. Markdown. */
+export function commentBody(results: VideoResult[], runUrl: string): string {
+  const lines = [
+    '### 🎬 AI Studios videos',
+    '',
+    '| video | status | export key | size | links |',
+    '|---|---|---|---|---|',
+    ...results.map(({ name, status, outcome, error }) => {
+      const links = [
+        outcome.artifact ? `[artifact](${outcome.artifact.url})` : '',
+        outcome.releaseUrl ? `[release asset](${outcome.releaseUrl})` : ''
+      ].filter(Boolean)
+      const shown = status === 'failed' ? `❌ ${(error ?? '').replace(/\|/g, '\\|').slice(0, 200)}` : status
+      const key = outcome.exportKey ? `\`${outcome.exportKey}\`` : ''
+      return `| ${name} | ${shown} | ${key} | ${outcome.video ? formatBytes(outcome.video.size) : ''} | ${links.join(' · ')} |`
+    }),
+    '',
+    `[Workflow run](${runUrl})`
+  ]
+  return lines.join('\n')
 }

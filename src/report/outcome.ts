@@ -16,4 +16,6 @@ export interface Outcome {
   /** Hex SHA-256 of the video. */
   sha256?: string
   artifact?: UploadedArtifact
+  /** The video's download URL as a release asset. */
+  releaseUrl?: string
 }

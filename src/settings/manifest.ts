@@ -8,6 +8,21 @@ import { readSettings, type InputReader, type Settings } from './settings.js'
 export interface ManifestEntry {
   name: string
   settings: Settings
+  /** The entry as written (JSON), to tell whether a push changed it. */
+  definition: string
+}
+
+/** Each entry's definition by name, from a manifest's text (an older version of it); lenient. */
+export function manifestDefinitions(text: string): Map<string, string> {
+  const parsed = parseDocument(text).toJSON() as unknown
+  const list = Array.isArray(parsed) ? parsed : (parsed as { videos?: unknown } | null)?.videos
+  const definitions = new Map<string, string>()
+  for (const value of Array.isArray(list) ? list : []) {
+    if (value && typeof value === 'object' && typeof (value as { name?: unknown }).name === 'string') {
+      definitions.set((value as { name: string }).name, JSON.stringify(value))
+    }
+  }
+  return definitions
 }
 
 /** What an entry says for its own video; everything else comes from the step's inputs. */
@@ -100,7 +115,7 @@ export function readManifest(get: InputReader, workspace: string): ManifestEntry
     const clash = outputs.get(output)
     if (clash) refuse(item, `videos '${clash}' and '${name}' would both be saved as ${output}`)
     outputs.set(output, name)
-    entries.push({ name, settings })
+    entries.push({ name, settings, definition: JSON.stringify(value) })
   }
   return entries
 }

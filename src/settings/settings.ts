@@ -60,6 +60,8 @@ export interface Settings {
   wait: WaitSettings
   workspace: string
   outputDir: string
+  /** The repository files the video is made from (workspace-relative; a folder ends with '/'). */
+  files: string[]
   /** The video's file name in outputDir, when chosen; otherwise taken from the download URL. */
   outputName?: string
   artifact: ArtifactSettings
@@ -137,6 +139,13 @@ function readWait(get: InputReader): WaitSettings {
   return { pollFloorMs: pollFloorSeconds * 1000, timeoutMs: timeoutMinutes * 60_000, stallTimeoutMs: stallMinutes * 60_000 }
 }
 
+function readInputPaths(get: InputReader, workspace: string): string[] {
+  const files = ['template', 'variables-file', 'script-file', 'scripts-file'].map((input) => get(input).trim())
+  const dir = get('scripts-dir').trim()
+  const relative = (raw: string): string => path.relative(workspace, path.resolve(workspace, raw)).split(path.sep).join('/')
+  return [...files.filter(Boolean).map(relative), ...(dir ? [`${relative(dir)}/`] : [])]
+}
+
 function readOutputName(get: InputReader): string | undefined {
   const raw = get('output-name').trim()
   if (!raw) return undefined
@@ -193,6 +202,7 @@ export function readSettings(get: InputReader, workspace: string): Settings {
     wait: readWait(get),
     workspace,
     outputDir: path.resolve(workspace, outputDir),
+    files: readInputPaths(get, workspace),
     outputName: readOutputName(get),
     artifact: readArtifact(get),
     dryRun: parseBoolean('dry-run', get('dry-run'), false),

@@ -1,0 +1,20 @@
+import * as core from '@actions/core'
+import type { GitHub } from '../github/connect.js'
+
+/** Marks the action's own comment, so later runs update it instead of adding another. */
+export const COMMENT_MARKER = '<!-- aistudios-video-action -->'
+
+/** Creates the pull request's video comment, or updates it when an earlier run made it. */
+export async function upsertComment({ octokit, context }: GitHub, body: string): Promise<void> {
+  const issue_number = (context.payload.pull_request as { number?: number } | undefined)?.number
+  if (!issue_number) {
+    core.notice("'comment' is set, but this run is not for a pull request: no comment was written")
+    return
+  }
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...context.repo, issue_number, per_page: 100 })
+  const mine = comments.find((comment: { body?: string }) => comment.body?.includes(COMMENT_MARKER))
+  const text = `${COMMENT_MARKER}\n${body}`
+  if (mine) await octokit.rest.issues.updateComment({ ...context.repo, comment_id: mine.id, body: text })
+  else await octokit.rest.issues.createComment({ ...context.repo, issue_number, body: text })
+  core.info(`${mine ? 'Updated' : 'Wrote'} the video comment on pull request #${issue_number}`)
+}

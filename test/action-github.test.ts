@@ -1,0 +1,169 @@
+/** GitHub's side through real Octokit over HTTP to a stand-in of the REST API: changes, releases, comments. */
+import assert from 'node:assert/strict'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { makeWorkspace, runAction, type ActionRun } from './helpers/run-action.ts'
+import { SAMPLE_PROJECT_ID, SAMPLE_VIDEO, TEST_API_KEY, startSimulator, type Simulator } from './simulator/server.ts'
+import { GITHUB_TOKEN, startGitHubApi, type GitHubApi } from './stand-ins/github-api.ts'
+
+let sim: Simulator
+let github: GitHubApi
+before(async () => {
+  sim = await startSimulator({ renderMs: 600 })
+  github = await startGitHubApi()
+})
+after(async () => {
+  await sim.close()
+  await github.close()
+})
+
+function eventEnv(name: string, payload: object): Record<string, string> {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'event-')), 'event.json')
+  fs.writeFileSync(file, JSON.stringify(payload))
+  return { GITHUB_EVENT_NAME: name, GITHUB_EVENT_PATH: file, GITHUB_API_URL: github.url }
+}
+
+const manifest = (cText = 'c.txt') => `videos:
+  - name: a
+    project-id: ${SAMPLE_PROJECT_ID}
+    script-file: speech/a.txt
+  - name: b
+    project-id: ${SAMPLE_PROJECT_ID}
+    script-file: speech/b.txt
+  - name: c
+    project-id: ${SAMPLE_PROJECT_ID}
+    script-file: speech/${cText}
+`
+const workspaceFiles = { 'videos.yml': manifest(), 'speech/a.txt': 'A', 'speech/b.txt': 'B', 'speech/c.txt': 'C', 'speech/c2.txt': 'C2' }
+
+async function renderChanged(event: string, payload: object, files = workspaceFiles): Promise<{ run: ActionRun; rendered: string[] }> {
+  const run = await runAction({
+    workspace: makeWorkspace(files),
+    inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, manifest: 'videos.yml', 'only-changed': 'true', 'github-token': GITHUB_TOKEN },
+    env: eventEnv(event, payload)
+  })
+  const rendered = run.outputs.videos ? (JSON.parse(run.outputs.videos) as Array<{ name: string }>).map((v) => v.name) : []
+  return { run, rendered }
+}
+
+describe('only-changed', () => {
+  it('renders just the videos whose files a push changed', async () => {
+    github.changes.set('aaa111...bbb222', ['speech/b.txt', 'README.md'])
+    const { run, rendered } = await renderChanged('push', { before: 'aaa111', after: 'bbb222' })
+    assert.equal(run.code, 0, run.stdout)
+    assert.deepEqual(rendered, ['b'])
+    assert.ok(github.requests.some((r) => r.path.endsWith('/compare/aaa111...bbb222') && r.authorization === `token ${GITHUB_TOKEN}`))
+  })
+
+  it('counts a manifest entry edited in the push as changed, and only that one', async () => {
+    github.changes.set('ccc...ddd', ['videos.yml'])
+    github.contents.set('ccc:videos.yml', manifest())
+    const { run, rendered } = await renderChanged('push', { before: 'ccc', after: 'ddd' }, { ...workspaceFiles, 'videos.yml': manifest('c2.txt') })
+    assert.equal(run.code, 0, run.stdout)
+    assert.deepEqual(rendered, ['c'])
+  })
+
+  it('renders the files a pull request changed', async () => {
+    github.changes.set('pr:7', ['speech/a.txt', 'speech/c.txt'])
+    const { run, rendered } = await renderChanged('pull_request', { pull_request: { number: 7, base: { sha: 'base' } } })
+    assert.equal(run.code, 0, run.stdout)
+    assert.deepEqual(rendered, ['a', 'c'])
+  })
+
+  for (const [event, payload, why] of [
+    ['push', { before: 'eee', after: 'fff', forced: true }, 'a force push'],
+    ['push', { before: '0000000000000000000000000000000000000000', after: 'fff' }, 'a new branch'],
+    ['schedule', {}, 'a schedule run']
+  ] as const) {
+    it(`renders everything, and says so, for ${why}`, async () => {
+      const { run, rendered } = await renderChanged(event, payload)
+      assert.equal(run.code, 0, run.stdout)
+      assert.deepEqual(rendered, ['a', 'b', 'c'])
+      assert.match(run.stdout, /::notice::only-changed: .*rendering everything/)
+    })
+  }
+
+  it('exits 0 with a notice and no export when nothing changed', async () => {
+    github.changes.set('ggg...hhh', ['docs/index.md'])
+    const exports = sim.exports.length
+    const { run } = await renderChanged('push', { before: 'ggg', after: 'hhh' })
+    assert.equal(run.code, 0, run.stdout)
+    assert.match(run.stdout, /::notice::only-changed: no video's inputs changed; nothing was rendered/)
+    assert.equal(sim.exports.length, exports)
+  })
+})
+
+describe('release assets', () => {
+  const release = (extra: Record<string, string> = {}) =>
+    runAction({
+      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'release-upload': 'true', 'github-token': GITHUB_TOKEN, ...extra },
+      env: eventEnv('release', { release: { tag_name: 'v1.0' } })
+    })
+
+  it('attaches the video to the release of the event', async () => {
+    github.releases.push({ id: 1, tag: 'v1.0', assets: [] })
+    const run = await release()
+    assert.equal(run.code, 0, run.stdout)
+    assert.equal(github.releases[0].assets.length, 1)
+    assert.equal(github.releases[0].assets[0].name, 'ai-studios-video.mp4')
+    assert.deepEqual(github.releases[0].assets[0].bytes, SAMPLE_VIDEO)
+  })
+
+  it('refuses to replace an asset of the same name unless asked', async () => {
+    const run = await release()
+    assert.equal(run.code, 1)
+    assert.match(run.stdout, /::error::Release v1\.0 already has an asset named ai-studios-video\.mp4; set 'release-replace: true' to replace it/)
+    assert.equal(github.releases[0].assets.length, 1)
+  })
+
+  it('replaces it when asked', async () => {
+    const before = github.releases[0].assets[0].id
+    const run = await release({ 'release-replace': 'true' })
+    assert.equal(run.code, 0, run.stdout)
+    assert.equal(github.releases[0].assets.length, 1)
+    assert.notEqual(github.releases[0].assets[0].id, before)
+  })
+
+  it('needs a release: refused before anything is sent outside a release event', async () => {
+    const requests = sim.requests.length
+    const run = await runAction({
+      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'release-upload': 'true', 'github-token': GITHUB_TOKEN },
+      env: eventEnv('push', {})
+    })
+    assert.equal(run.code, 1)
+    assert.match(run.stdout, /::error::Input 'release-tag': 'release-upload' needs a release/)
+    assert.equal(sim.requests.length, requests)
+  })
+})
+
+describe('the pull request comment', () => {
+  it('is created once, then updated by later runs, never duplicated', async () => {
+    const comment = () =>
+      runAction({
+        inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, comment: 'true', 'github-token': GITHUB_TOKEN },
+        env: eventEnv('pull_request', { pull_request: { number: 12, base: { sha: 'x' } } })
+      })
+    const first = await comment()
+    assert.equal(first.code, 0, first.stdout)
+    assert.equal(github.comments.filter((c) => c.issue === 12).length, 1)
+    const firstBody = github.comments[0].body
+    const second = await comment()
+    assert.equal(second.code, 0, second.stdout)
+    const mine = github.comments.filter((c) => c.issue === 12)
+    assert.equal(mine.length, 1)
+    assert.notEqual(mine[0].body, firstBody, 'updated with the new render')
+    assert.match(mine[0].body, new RegExp(`AI Studios videos.*ai-studios-video\\.mp4 \\| downloaded \\| \`${second.outputs['project-id']}\` \\| 47\\.1 KiB`, 's'))
+  })
+
+  it('is skipped with a warning when there is no token', async () => {
+    const run = await runAction({
+      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, comment: 'true', 'github-token': '' },
+      env: eventEnv('pull_request', { pull_request: { number: 13 } })
+    })
+    assert.equal(run.code, 0, run.stdout)
+    assert.match(run.stdout, /::warning::'github-token' is empty: only-changed, release-upload and comment are skipped/)
+    assert.equal(github.comments.filter((c) => c.issue === 13).length, 0)
+  })
+})

@@ -1,0 +1,135 @@
+/**
+ * A stand-in for the parts of the GitHub REST API the action calls through Octokit: compare, pull
+ * request files, file contents, releases and their assets (with the uploads endpoint), issue comments.
+ * A real HTTP server on loopback; tests point GITHUB_API_URL at it and read back what it holds.
+ */
+import * as http from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export const GITHUB_TOKEN = 'ghs_standInToken123'
+
+export interface Asset {
+  id: number
+  name: string
+  bytes: Buffer
+}
+export interface Release {
+  id: number
+  tag: string
+  assets: Asset[]
+}
+export interface Comment {
+  id: number
+  issue: number
+  body: string
+}
+
+export interface GitHubApi {
+  url: string
+  /** Changed files of a compare (`base...head`) or of a pull request (`pr:N`). */
+  changes: Map<string, string[]>
+  /** File contents by `ref:path`. */
+  contents: Map<string, string>
+  releases: Release[]
+  comments: Comment[]
+  requests: Array<{ method: string; path: string; authorization?: string }>
+  close(): Promise<void>
+}
+
+export async function startGitHubApi(): Promise<GitHubApi> {
+  const api: Omit<GitHubApi, 'url' | 'close'> = { changes: new Map(), contents: new Map(), releases: [], comments: [], requests: [] }
+  let origin = ''
+  let nextId = 100
+
+  const json = (res: http.ServerResponse, status: number, body: unknown): void => {
+    res.writeHead(status, { 'Content-Type': 'application/json' })
+    res.end(JSON.stringify(body))
+  }
+  const notFound = (res: http.ServerResponse): void => json(res, 404, { message: 'Not Found' })
+  const assetJson = (asset: Asset) => ({ id: asset.id, name: asset.name, size: asset.bytes.length, browser_download_url: `${origin}/download/${asset.id}/${asset.name}` })
+  const releaseJson = (release: Release) => ({
+    id: release.id,
+    tag_name: release.tag,
+    html_url: `https://github.com/octo-org/videos/releases/tag/${release.tag}`,
+    upload_url: `${origin}/uploads/repos/octo-org/videos/releases/${release.id}/assets{?name,label}`,
+    assets: release.assets.map(assetJson)
+  })
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      const body = Buffer.concat(chunks)
+      const url = new URL(req.url ?? '/', 'http://stand-in')
+      const p = url.pathname.replace(/^\/api\/v3/, '')
+      api.requests.push({ method: req.method ?? '', path: url.pathname + url.search, authorization: req.headers.authorization })
+      if (req.headers.authorization !== `token ${GITHUB_TOKEN}` && req.headers.authorization !== `Bearer ${GITHUB_TOKEN}`) {
+        return json(res, 401, { message: 'Bad credentials' })
+      }
+      let m: RegExpExecArray | null
+      if ((m = /^\/repos\/[^/]+\/[^/]+\/compare\/(.+)$/.exec(p)) && req.method === 'GET') {
+        const files = api.changes.get(decodeURIComponent(m[1]))
+        return files ? json(res, 200, { files: files.map((filename) => ({ filename, status: 'modified' })) }) : notFound(res)
+      }
+      if ((m = /^\/repos\/[^/]+\/[^/]+\/pulls\/(\d+)\/files$/.exec(p)) && req.method === 'GET') {
+        const files = api.changes.get(`pr:${m[1]}`) ?? []
+        const perPage = Number(url.searchParams.get('per_page') ?? 30)
+        const page = Number(url.searchParams.get('page') ?? 1)
+        return json(res, 200, files.slice((page - 1) * perPage, page * perPage).map((filename) => ({ filename, status: 'modified' })))
+      }
+      if ((m = /^\/repos\/[^/]+\/[^/]+\/contents\/(.+)$/.exec(p)) && req.method === 'GET') {
+        const text = api.contents.get(`${url.searchParams.get('ref')}:${decodeURIComponent(m[1])}`)
+        return text === undefined ? notFound(res) : json(res, 200, { type: 'file', encoding: 'base64', content: Buffer.from(text).toString('base64') })
+      }
+      if ((m = /^\/repos\/[^/]+\/[^/]+\/releases\/tags\/(.+)$/.exec(p)) && req.method === 'GET') {
+        const release = api.releases.find((r) => r.tag === decodeURIComponent(m![1]))
+        return release ? json(res, 200, releaseJson(release)) : notFound(res)
+      }
+      if ((m = /^\/repos\/[^/]+\/[^/]+\/releases\/(\d+)\/assets$/.exec(p)) && req.method === 'GET') {
+        const release = api.releases.find((r) => r.id === Number(m![1]))
+        return release ? json(res, 200, release.assets.map(assetJson)) : notFound(res)
+      }
+      if ((m = /^\/repos\/[^/]+\/[^/]+\/releases\/assets\/(\d+)$/.exec(p)) && req.method === 'DELETE') {
+        for (const release of api.releases) release.assets = release.assets.filter((a) => a.id !== Number(m![1]))
+        res.writeHead(204).end()
+        return
+      }
+      if ((m = /^\/uploads\/repos\/[^/]+\/[^/]+\/releases\/(\d+)\/assets$/.exec(url.pathname)) && req.method === 'POST') {
+        const release = api.releases.find((r) => r.id === Number(m![1]))
+        const name = url.searchParams.get('name') ?? ''
+        if (!release) return notFound(res)
+        if (release.assets.some((a) => a.name === name)) return json(res, 422, { message: 'Validation Failed', errors: [{ code: 'already_exists', field: 'name' }] })
+        const asset = { id: nextId++, name, bytes: body }
+        release.assets.push(asset)
+        return json(res, 201, assetJson(asset))
+      }
+      if ((m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(p))) {
+        const issue = Number(m[1])
+        if (req.method === 'GET') return json(res, 200, api.comments.filter((c) => c.issue === issue).map((c) => ({ id: c.id, body: c.body })))
+        if (req.method === 'POST') {
+          const comment = { id: nextId++, issue, body: (JSON.parse(body.toString()) as { body: string }).body }
+          api.comments.push(comment)
+          return json(res, 201, { id: comment.id, body: comment.body, html_url: `https://github.com/octo-org/videos/pull/${issue}#issuecomment-${comment.id}` })
+        }
+      }
+      if ((m = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(p)) && req.method === 'PATCH') {
+        const comment = api.comments.find((c) => c.id === Number(m![1]))
+        if (!comment) return notFound(res)
+        comment.body = (JSON.parse(body.toString()) as { body: string }).body
+        return json(res, 200, { id: comment.id, body: comment.body, html_url: `https://github.com/octo-org/videos/pull/${comment.issue}#issuecomment-${comment.id}` })
+      }
+      return notFound(res)
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return {
+    ...api,
+    url: origin,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
+  }
+}
