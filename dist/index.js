@@ -29547,6 +29547,14 @@ function selectEntries(entries, get) {
         throw new InputError('manifest-entry', `no video named '${wanted}' in the manifest; it has ${entries.map((e) => e.name).join(', ')}`);
     return [entry];
 }
+/** Without a manifest, the batch inputs are still checked, and those that need one are refused. */
+function checkNoBatch(get) {
+    const options = readBatchOptions(get);
+    if (options.plan)
+        throw new InputError('plan', "a plan lists the videos of a 'manifest'; set 'manifest'");
+    if (get('manifest-entry').trim())
+        throw new InputError('manifest-entry', "names a video of a 'manifest'; set 'manifest'");
+}
 
 ;// CONCATENATED MODULE: ./src/batch/changed.ts
 
@@ -30663,6 +30671,7 @@ function setOutputs(outcome) {
 
 
 
+
 /** After a cancel signal, the run has this long to report before it exits regardless. */
 const CANCEL_GRACE_MS = 5000;
 /** inputs → settings → (request → export → wait → download) → deliver → report */
@@ -30715,10 +30724,13 @@ async function run() {
     process.once('SIGTERM', onSignal);
     try {
         const get = (name) => core/* getInput */.V4(name);
-        if (get('manifest').trim())
+        if (get('manifest').trim()) {
             await produceBatch(get, workspace, cancel.signal);
-        else
+        }
+        else {
+            checkNoBatch(get);
             await produce(readSettings(get, workspace), readGitHubSettings(get), outcome, cancel.signal);
+        }
     }
     catch (error) {
         await fail(cancel.signal.aborted ? cancel.signal.reason : error, outcome, workspace);

@@ -13,6 +13,7 @@ import { setOutputs } from './report/outputs.js'
 import { resumeHint } from './report/resume.js'
 import { writeFailureSummary, writeStartedSummary, writeSuccessSummary } from './report/summary.js'
 import { renderVideo } from './render/render.js'
+import { checkNoBatch } from './settings/manifest.js'
 import { readSettings, type Settings } from './settings/settings.js'
 
 /** After a cancel signal, the run has this long to report before it exits regardless. */
@@ -64,8 +65,12 @@ export async function run(): Promise<void> {
   process.once('SIGTERM', onSignal)
   try {
     const get = (name: string): string => core.getInput(name)
-    if (get('manifest').trim()) await produceBatch(get, workspace, cancel.signal)
-    else await produce(readSettings(get, workspace), readGitHubSettings(get), outcome, cancel.signal)
+    if (get('manifest').trim()) {
+      await produceBatch(get, workspace, cancel.signal)
+    } else {
+      checkNoBatch(get)
+      await produce(readSettings(get, workspace), readGitHubSettings(get), outcome, cancel.signal)
+    }
   } catch (error) {
     await fail(cancel.signal.aborted ? cancel.signal.reason : error, outcome, workspace)
   } finally {

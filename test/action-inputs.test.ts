@@ -37,6 +37,16 @@ describe('bad inputs are refused before anything is sent', () => {
     { name: 'a legacy saved project', inputs: () => ({ ...valid(), 'api-generation': 'legacy' }), message: /Input 'api-generation': saved projects/ },
     { name: 'wait: false with resume', inputs: () => ({ ...valid(), wait: 'false', resume: 'abc' }), message: /Input 'wait': 'wait: false' with 'resume' would neither export nor download/ },
     { name: 'a non-boolean wait', inputs: () => ({ ...valid(), wait: 'later' }), message: /Input 'wait': 'later' is not a boolean/ },
+    { name: 'plan without a manifest', inputs: () => ({ ...valid(), plan: 'true' }), message: /Input 'plan': a plan lists the videos of a 'manifest'/ },
+    { name: 'manifest-entry without a manifest', inputs: () => ({ ...valid(), 'manifest-entry': 'intro' }), message: /Input 'manifest-entry': names a video of a 'manifest'/ },
+    { name: 'a non-boolean plan', inputs: () => ({ ...valid(), plan: 'soon' }), message: /Input 'plan': 'soon' is not a boolean/ },
+    { name: 'a non-boolean artifact-per-video', inputs: () => ({ ...valid(), 'artifact-per-video': 'each' }), message: /Input 'artifact-per-video': 'each' is not a boolean/ },
+    { name: 'a non-whole max-parallel', inputs: () => ({ ...valid(), 'max-parallel': '2.5' }), message: /Input 'max-parallel': '2\.5' must be a whole number of videos/ },
+    { name: 'a non-boolean only-changed', inputs: () => ({ ...valid(), 'only-changed': 'maybe' }), message: /Input 'only-changed': 'maybe' is not a boolean/ },
+    { name: 'a non-boolean release-upload', inputs: () => ({ ...valid(), 'release-upload': 'v1' }), message: /Input 'release-upload': 'v1' is not a boolean/ },
+    { name: 'a non-boolean release-replace', inputs: () => ({ ...valid(), 'release-upload': 'true', 'release-tag': 'v1', 'release-replace': 'always' }), message: /Input 'release-replace': 'always' is not a boolean/ },
+    { name: 'a non-boolean comment', inputs: () => ({ ...valid(), comment: 'please' }), message: /Input 'comment': 'please' is not a boolean/ },
+    { name: 'an output name with a folder', inputs: () => ({ ...valid(), 'output-name': 'a/b.mp4' }), message: /Input 'output-name': 'a\/b\.mp4' is not a plain file name/ },
     { name: 'an unknown generation', inputs: () => ({ ...valid(), 'api-generation': 'v2' }), message: /Input 'api-generation': 'v2' is not one of v3, legacy, auto/ }
   ]
 

@@ -145,3 +145,10 @@ export function selectEntries(entries: ManifestEntry[], get: InputReader): Manif
   if (!entry) throw new InputError('manifest-entry', `no video named '${wanted}' in the manifest; it has ${entries.map((e) => e.name).join(', ')}`)
   return [entry]
 }
+
+/** Without a manifest, the batch inputs are still checked, and those that need one are refused. */
+export function checkNoBatch(get: InputReader): void {
+  const options = readBatchOptions(get)
+  if (options.plan) throw new InputError('plan', "a plan lists the videos of a 'manifest'; set 'manifest'")
+  if (get('manifest-entry').trim()) throw new InputError('manifest-entry', "names a video of a 'manifest'; set 'manifest'")
+}
