@@ -5,6 +5,7 @@
  *
  *   npm run bench            renders of 20 s, 2 min and 10 min (about 11 minutes in all)
  *   npm run bench -- --quick renders of 5 s and 15 s (about a minute), for a smoke run
+ *   npm run bench -- --only download   one section: cold-start, download, upload or renders
  */
 import { execFile, spawn } from 'node:child_process'
 import { promisify } from 'node:util'
@@ -21,6 +22,7 @@ import { startArtifactService } from '../test/stand-ins/artifact-service.ts'
 const quick = process.argv.includes('--quick')
 const BASELINE = fileURLToPath(new URL('./baseline.mjs', import.meta.url))
 const DOWNLOAD_ONCE = fileURLToPath(new URL('./download-once.ts', import.meta.url))
+const SIMULATOR_CLI = fileURLToPath(new URL('../test/simulator/cli.ts', import.meta.url))
 const GiB = 1 << 30
 const MiB = 1 << 20
 
@@ -120,21 +122,25 @@ async function renders(): Promise<string[]> {
 
 async function downloadThroughput(): Promise<string[]> {
   const size = quick ? 256 * MiB : GiB
-  const sim = await startSimulator({ renderMs: 0, videoSize: size })
-  // A signed URL, as the progress call hands it out.
-  const key = await fetch(`${sim.apiUrl}/api/odin/v3/editor/project`, {
-    method: 'POST',
-    headers: { Authorization: TEST_API_KEY, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ scenes: [{}] })
-  }).then(async (r) => ((await r.json()) as { data: { projectId: string } }).data.projectId)
-  const progress = await fetch(`${sim.apiUrl}/api/odin/v3/editor/progress/${key}`, { headers: { Authorization: TEST_API_KEY } })
-  const url = ((await progress.json()) as { data: { downloadUrl: string } }).data.downloadUrl
+  // The server, this action's downloader and curl each in a process of their own.
+  const server = spawn(process.execPath, ['--import', 'tsx', SIMULATOR_CLI], {
+    env: { ...process.env, SIM_RENDER_MS: '0', SIM_VIDEO_SIZE: String(size) },
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
+  const { apiUrl } = JSON.parse(await new Promise<string>((resolve) => server.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())))) as { apiUrl: string }
+  const headers = { Authorization: TEST_API_KEY, 'Content-Type': 'application/json' }
+  const exported = (await fetch(`${apiUrl}/api/odin/v3/editor/project`, { method: 'POST', headers, body: JSON.stringify({ scenes: [{}] }) }).then((r) => r.json())) as {
+    data: { projectId: string }
+  }
+  const progress = (await fetch(`${apiUrl}/api/odin/v3/editor/progress/${exported.data.projectId}`, { headers }).then((r) => r.json())) as {
+    data: { downloadUrl: string }
+  }
+  const url = progress.data.downloadUrl
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-dl-'))
   const ours: number[] = []
   const curl: number[] = []
-  // Both clients in processes of their own (the simulator lives in this one); async, so it can serve.
   const run = promisify(execFile)
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 5; i++) {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', DOWNLOAD_ONCE, url, dir])
     ours.push(size / MiB / (Number(stdout.trim()) / 1000))
     const started = Date.now()
@@ -142,10 +148,10 @@ async function downloadThroughput(): Promise<string[]> {
     curl.push(size / MiB / ((Date.now() - started) / 1000))
     fs.rmSync(path.join(dir, 'curl.mp4'))
   }
-  await sim.close()
+  server.kill()
   fs.rmSync(dir, { recursive: true, force: true })
   return [
-    `| download of ${size / MiB} MiB (3 runs, median) | this action's downloader | curl | ratio |`,
+    `| download of ${size / MiB} MiB (5 runs each, alternating; median) | this action's downloader | curl | ratio |`,
     '|---|---|---|---|',
     `| throughput | ${fmt(median(ours))} MiB/s | ${fmt(median(curl))} MiB/s | ${fmt(median(ours) / median(curl), 2)}x |`
   ]
@@ -201,6 +207,8 @@ async function coldStart(): Promise<string[]> {
 }
 
 const report = [`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${fmt(os.totalmem() / GiB)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`]
-for (const section of [coldStart, downloadThroughput, uploadThroughput, renders]) report.push((await section()).join('\n'))
+const sections = { 'cold-start': coldStart, download: downloadThroughput, upload: uploadThroughput, renders }
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
+for (const [name, section] of Object.entries(sections)) if (!only || only === name) report.push((await section()).join('\n'))
 // At the end, after the artifact client's own log lines.
 console.log(`\n${report.join('\n\n')}`)

@@ -29759,16 +29759,15 @@ function parseEnvelope(call, status, headers, body, now = Date.now()) {
 var undici = __nccwpck_require__(46752);
 ;// CONCATENATED MODULE: ./src/api/transport.ts
 
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 /**
- * One agent for all API calls. EnvHttpProxyAgent so self-hosted runners behind HTTPS_PROXY work;
- * without proxy variables it is a plain agent. Every phase of a request has a bound.
+ * An agent with a bound on every phase of a request. Behind HTTPS_PROXY (self-hosted runners) it is
+ * undici's EnvHttpProxyAgent, which also honours NO_PROXY; otherwise a plain agent (undici 6 warns
+ * on stderr whenever an EnvHttpProxyAgent is made, which would only puzzle everyone else).
  */
-function createApiDispatcher(requestTimeoutMs) {
-    return new undici.EnvHttpProxyAgent({
-        connectTimeout: Math.min(10_000, requestTimeoutMs),
-        headersTimeout: requestTimeoutMs,
-        bodyTimeout: requestTimeoutMs
-    });
+function createAgent(timeoutMs) {
+    const options = { connectTimeout: Math.min(10_000, timeoutMs), headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
+    return PROXY_VARIABLES.some((name) => process.env[name]) ? new undici.EnvHttpProxyAgent(options) : new undici.Agent(options);
 }
 /** Sends one request and reads the whole (small, JSON or HTML) answer. Never follows redirects. */
 async function send(dispatcher, url, method, headers, body, signal) {
@@ -29874,7 +29873,7 @@ class AiStudiosClient {
     authorization;
     constructor(config) {
         this.config = config;
-        this.dispatcher = createApiDispatcher(config.requestTimeoutMs);
+        this.dispatcher = createAgent(config.requestTimeoutMs);
         this.retry = config.retry ?? READ_RETRY;
     }
     url(generation, path) {
@@ -30042,6 +30041,7 @@ function videoFileName(url, fallbackStem) {
 
 
 
+
 /**
  * Every socket read is a fresh Buffer that only garbage collection frees; left to itself V8 lets tens
  * of MB of them pile up during a long transfer. A minor collection every few MB keeps memory flat
@@ -30058,11 +30058,7 @@ const MAX_TRANSFERS = 6;
 const MAX_REFRESHES = 2;
 function createDownloadDispatcher(timeoutMs) {
     // The CDN is another host: no Authorization header is ever set here, so redirects can't leak it.
-    return new undici.EnvHttpProxyAgent({
-        connectTimeout: Math.min(10_000, timeoutMs),
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs
-    }).compose(undici.interceptors.redirect({ maxRedirections: 5 }));
+    return createAgent(timeoutMs).compose(undici.interceptors.redirect({ maxRedirections: 5 }));
 }
 /** The first free name: an existing file is never overwritten. */
 function freePath(dir, name) {

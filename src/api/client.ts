@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici'
 import { ApiError, ExportUnconfirmedError, errorMessage } from '../errors.js'
 import { parseEnvelope } from './envelope.js'
 import { READ_RETRY, withRetries, type RetryPolicy } from './retry.js'
-import { createApiDispatcher, provablyNotSent, send } from './transport.js'
+import { createAgent, provablyNotSent, send } from './transport.js'
 import type { Credentials, ExportRequest, Generation, JsonObject, Progress } from './types.js'
 
 export interface ApiConfig {
@@ -28,7 +28,7 @@ export class AiStudiosClient {
   private authorization?: string
 
   constructor(private readonly config: ApiConfig) {
-    this.dispatcher = createApiDispatcher(config.requestTimeoutMs)
+    this.dispatcher = createAgent(config.requestTimeoutMs)
     this.retry = config.retry ?? READ_RETRY
   }
 

@@ -1,4 +1,4 @@
-import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
+import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
 
 export interface RawResponse {
   status: number
@@ -6,17 +6,18 @@ export interface RawResponse {
   body: string
 }
 
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']
+
 /**
- * One agent for all API calls. EnvHttpProxyAgent so self-hosted runners behind HTTPS_PROXY work;
- * without proxy variables it is a plain agent. Every phase of a request has a bound.
+ * An agent with a bound on every phase of a request. Behind HTTPS_PROXY (self-hosted runners) it is
+ * undici's EnvHttpProxyAgent, which also honours NO_PROXY; otherwise a plain agent (undici 6 warns
+ * on stderr whenever an EnvHttpProxyAgent is made, which would only puzzle everyone else).
  */
-export function createApiDispatcher(requestTimeoutMs: number): Dispatcher {
-  return new EnvHttpProxyAgent({
-    connectTimeout: Math.min(10_000, requestTimeoutMs),
-    headersTimeout: requestTimeoutMs,
-    bodyTimeout: requestTimeoutMs
-  })
+export function createAgent(timeoutMs: number): Dispatcher {
+  const options = { connectTimeout: Math.min(10_000, timeoutMs), headersTimeout: timeoutMs, bodyTimeout: timeoutMs }
+  return PROXY_VARIABLES.some((name) => process.env[name]) ? new EnvHttpProxyAgent(options) : new Agent(options)
 }
+
 
 /** Sends one request and reads the whole (small, JSON or HTML) answer. Never follows redirects. */
 export async function send(

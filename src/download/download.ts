@@ -5,7 +5,8 @@ import { Writable } from 'node:stream'
 import * as v8 from 'node:v8'
 import * as vm from 'node:vm'
 import { pipeline } from 'node:stream/promises'
-import { EnvHttpProxyAgent, interceptors, request, type Dispatcher } from 'undici'
+import { interceptors, request, type Dispatcher } from 'undici'
+import { createAgent } from '../api/transport.js'
 import { errorMessage } from '../errors.js'
 import { sleep } from '../api/retry.js'
 import { videoFileName } from './filename.js'
@@ -46,11 +47,7 @@ const MAX_REFRESHES = 2
 
 function createDownloadDispatcher(timeoutMs: number): Dispatcher {
   // The CDN is another host: no Authorization header is ever set here, so redirects can't leak it.
-  return new EnvHttpProxyAgent({
-    connectTimeout: Math.min(10_000, timeoutMs),
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs
-  }).compose(interceptors.redirect({ maxRedirections: 5 }))
+  return createAgent(timeoutMs).compose(interceptors.redirect({ maxRedirections: 5 }))
 }
 
 /** The first free name: an existing file is never overwritten. */

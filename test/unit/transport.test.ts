@@ -2,11 +2,11 @@ import assert from 'node:assert/strict'
 import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, it } from 'node:test'
-import { createApiDispatcher, isNetworkError, provablyNotSent, send } from '../../src/api/transport.ts'
+import { createAgent, isNetworkError, provablyNotSent, send } from '../../src/api/transport.ts'
 
 async function failureOf(url: string, timeoutMs = 2000): Promise<unknown> {
   try {
-    await send(createApiDispatcher(timeoutMs), new URL(url), 'POST', {}, '{}')
+    await send(createAgent(timeoutMs), new URL(url), 'POST', {}, '{}')
   } catch (error) {
     return error
   }
