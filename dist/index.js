@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(19001);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(21133);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 19001:
+/***/ 21133:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29525,7 +29525,7 @@ function readManifest(get, workspace) {
         if (clash)
             refuse(item, `videos '${clash}' and '${name}' would both be saved as ${output}`);
         outputs.set(output, name);
-        entries.push({ name, settings, definition: JSON.stringify(value) });
+        entries.push({ name, settings: { ...settings, label: name }, definition: JSON.stringify(value) });
     }
     return entries;
 }
@@ -29883,11 +29883,6 @@ class AiStudiosClient {
     /** The method and URL an export request goes to (printed by a dry run). */
     exportTarget(request) {
         return { method: 'POST', url: this.url(request.generation, '/editor/project').toString() };
-    }
-    /** Whether the credentials are accepted, without spending credits. */
-    async isAuthenticated(signal) {
-        const data = await this.read('Checking the API key', this.url('v3', '/auth'), signal);
-        return data.isAuthenticated === true;
     }
     async getProject(projectId, signal) {
         const data = await this.read(`Fetching project ${projectId}`, this.url('v3', `/editor/project/${encodeURIComponent(projectId)}`), signal);
@@ -30325,6 +30320,13 @@ async function reportDryRun(client, request, outputDir) {
     await writeDryRunSummary(method, url, body, requestPath);
 }
 
+;// CONCATENATED MODULE: ./src/report/log.ts
+
+/** An info logger whose lines name the video when several render at once (a manifest's entries). */
+function labelled(label) {
+    return (message) => core/* info */.pq(label ? `[${label}] ${message}` : message);
+}
+
 ;// CONCATENATED MODULE: ./src/request/build.ts
 
 
@@ -30347,6 +30349,8 @@ async function buildExportRequest(source, settings, client, signal) {
 /** When to poll next: a pure function of what the progress curve has shown so far. */
 /** Sparse polling never waits longer than this, so a render that finishes early is seen soon. */
 const MAX_INTERVAL_MS = 15_000;
+/** How long after the estimated finish the last poll lands, to be past it rather than just before. */
+const END_MARGIN_MS = 250;
 /** The progress curve is judged over this much recent time; older samples say little about the end. */
 const WINDOW_MS = 120_000;
 /** Samples since progress last went backwards (a restarted render), within the window. */
@@ -30377,7 +30381,8 @@ function estimateRemainingMs(samples, nowMs) {
 }
 /**
  * Poll sparsely early and densely near the estimated end: sleeping half the estimated remaining time
- * converges on the finish, so it is seen within about one floor interval, in few requests.
+ * converges on the finish in few requests; once it is within two floor intervals, the next poll is
+ * aimed just past the estimated finish. Where the estimate is off, polling goes on at the floor.
  */
 function nextPollDelayMs({ samples, nowMs, floorMs, deadlineMs }) {
     const last = samples[samples.length - 1];
@@ -30389,13 +30394,17 @@ function nextPollDelayMs({ samples, nowMs, floorMs, deadlineMs }) {
     else {
         const remaining = estimateRemainingMs(samples, nowMs);
         // Without a rate, back off with the time already waited: a quick render is still caught early.
-        delay = remaining === undefined ? nowMs / 4 : remaining / 2;
+        if (remaining === undefined)
+            delay = nowMs / 4;
+        else
+            delay = remaining <= 2 * floorMs ? remaining + END_MARGIN_MS : remaining / 2;
     }
     delay = Math.min(Math.max(delay, floorMs), Math.max(MAX_INTERVAL_MS, floorMs));
     return Math.max(0, Math.min(delay, deadlineMs - nowMs));
 }
 
 ;// CONCATENATED MODULE: ./src/wait/wait.ts
+
 
 
 
@@ -30407,7 +30416,10 @@ const HEARTBEAT_MS = 60_000;
 const isNotFound = (error) => error instanceof ApiError && (error.status === 404 || error.code === '404' || /not ?found/i.test(error.apiMessage));
 const minutes = (ms) => `${(ms / 60_000).toFixed(ms < 600_000 ? 1 : 0)} min`;
 /** Polls the render until it is done and carries a download URL, within the timeout and stall bounds. */
-async function waitForVideo(client, key, generation, settings, signal) {
+async function waitForVideo(client, key, generation, settings, signal, 
+/** Set when several videos render at once: their lines are prefixed, not grouped (groups can't interleave). */
+label) {
+    const info = labelled(label);
     const started = Date.now();
     const samples = [];
     let polls = 0;
@@ -30415,7 +30427,8 @@ async function waitForVideo(client, key, generation, settings, signal) {
     let lastLogAt = -Infinity;
     let notFoundSince;
     const notFoundGraceMs = Math.min(NOT_FOUND_GRACE_MS, settings.stallTimeoutMs);
-    core/* startGroup */.Oh(`Waiting for the render of ${key}`);
+    if (!label)
+        core/* startGroup */.Oh(`Waiting for the render of ${key}`);
     try {
         for (;;) {
             const now = () => Date.now() - started;
@@ -30430,12 +30443,12 @@ async function waitForVideo(client, key, generation, settings, signal) {
                 if (moved)
                     lastChangeAt = at;
                 if (answer.progress >= 100 && answer.downloadUrl) {
-                    core/* info */.pq(`Rendered in ${(at / 1000).toFixed(1)} s (${polls} progress checks)`);
+                    info(`Rendered in ${(at / 1000).toFixed(1)} s (${polls} progress checks)`);
                     return { downloadUrl: answer.downloadUrl, polls, waitedMs: at };
                 }
                 if (moved || at - lastLogAt >= HEARTBEAT_MS) {
                     const extra = answer.progress >= 100 ? ', waiting for the download URL' : '';
-                    core/* info */.pq(`${answer.progress.toFixed(1)}% after ${(at / 1000).toFixed(0)} s${extra}`);
+                    info(`${answer.progress.toFixed(1)}% after ${(at / 1000).toFixed(0)} s${extra}`);
                     lastLogAt = at;
                 }
             }
@@ -30446,7 +30459,7 @@ async function waitForVideo(client, key, generation, settings, signal) {
                 if (now() - notFoundSince >= notFoundGraceMs) {
                     throw new RenderError(`The API no longer knows export ${key} (${error.message}): the render was lost on the server side`);
                 }
-                core/* info */.pq(`The API does not know ${key} yet; trying again`);
+                info(`The API does not know ${key} yet; trying again`);
             }
             // While the key is not found, the grace period above is the bound, with its own message.
             if (notFoundSince === undefined && now() - lastChangeAt >= settings.stallTimeoutMs) {
@@ -30467,7 +30480,8 @@ async function waitForVideo(client, key, generation, settings, signal) {
         }
     }
     finally {
-        core/* endGroup */.N4();
+        if (!label)
+            core/* endGroup */.N4();
     }
 }
 
@@ -30487,6 +30501,7 @@ async function waitForVideo(client, key, generation, settings, signal) {
  * step by step, so whoever handles a failure knows how far it got (above all, the export key).
  */
 async function renderVideo(settings, outcome, signal) {
+    const info = labelled(settings.label);
     const client = new AiStudiosClient(settings.api);
     const source = settings.source;
     let key;
@@ -30506,13 +30521,13 @@ async function renderVideo(settings, outcome, signal) {
         key = await exportOnce(client, request, (accepted) => (outcome.exportKey = accepted), signal);
     }
     if (!settings.waitForRender) {
-        core/* info */.pq(`Not waiting ('wait' is false). ${resumeHint(key, outcome.generation)}`);
+        info(`Not waiting ('wait' is false). ${resumeHint(key, outcome.generation)}`);
         return { reached: 'started', key };
     }
-    const rendered = await waitForVideo(client, key, outcome.generation, settings.wait, signal);
+    const rendered = await waitForVideo(client, key, outcome.generation, settings.wait, signal, settings.label);
     outcome.videoUrl = rendered.downloadUrl;
     outcome.polls = rendered.polls;
-    core/* info */.pq(`Downloading ${new URL(rendered.downloadUrl).pathname.split('/').pop()}`);
+    info(`Downloading ${new URL(rendered.downloadUrl).pathname.split('/').pop()}`);
     const video = await downloadVideo(rendered.downloadUrl, {
         outputDir: settings.outputDir,
         fileName: settings.outputName,
@@ -30527,7 +30542,7 @@ async function renderVideo(settings, outcome, signal) {
         }
     });
     outcome.video = video;
-    core/* info */.pq(`Saved ${external_node_path_.relative(settings.workspace, video.path)} (${video.size} bytes)`);
+    info(`Saved ${external_node_path_.relative(settings.workspace, video.path)} (${video.size} bytes)`);
     return { reached: 'downloaded', key, video };
 }
 
@@ -30678,9 +30693,10 @@ async function produce(settings, githubSettings, outcome, signal) {
     const result = await renderVideo(settings, outcome, signal);
     if (result.reached === 'dry-run')
         return;
-    setOutputs(outcome);
-    if (result.reached === 'started')
+    if (result.reached === 'started') {
+        setOutputs(outcome);
         return writeStartedSummary(outcome);
+    }
     outcome.artifact = await uploadVideoArtifact(result.video, result.key, settings.artifact);
     // An unzipped upload already hashed the bytes; hash the file only when nothing else did.
     outcome.sha256 = outcome.artifact?.videoSha256 ?? (await sha256File(result.video.path));

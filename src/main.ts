@@ -5,7 +5,6 @@ import { uploadVideoArtifact } from './deliver/artifact.js'
 import { deliverOnGitHub } from './deliver/github.js'
 import { videoChanged } from './github/changes.js'
 import { connectGitHub } from './github/connect.js'
-import { needsGitHub, readGitHubSettings, type GitHubSettings } from './settings/delivery.js'
 import { sha256File } from './download/checksum.js'
 import { InputError, errorMessage } from './errors.js'
 import type { Outcome } from './report/outcome.js'
@@ -13,6 +12,7 @@ import { setOutputs } from './report/outputs.js'
 import { resumeHint } from './report/resume.js'
 import { writeFailureSummary, writeStartedSummary, writeSuccessSummary } from './report/summary.js'
 import { renderVideo } from './render/render.js'
+import { needsGitHub, readGitHubSettings, type GitHubSettings } from './settings/delivery.js'
 import { checkNoBatch } from './settings/manifest.js'
 import { readSettings, type Settings } from './settings/settings.js'
 
@@ -25,8 +25,10 @@ async function produce(settings: Settings, githubSettings: GitHubSettings, outco
   if (github && githubSettings.onlyChanged && !(await videoChanged(github, settings.files))) return
   const result = await renderVideo(settings, outcome, signal)
   if (result.reached === 'dry-run') return
-  setOutputs(outcome)
-  if (result.reached === 'started') return writeStartedSummary(outcome)
+  if (result.reached === 'started') {
+    setOutputs(outcome)
+    return writeStartedSummary(outcome)
+  }
   outcome.artifact = await uploadVideoArtifact(result.video, result.key, settings.artifact)
   // An unzipped upload already hashed the bytes; hash the file only when nothing else did.
   outcome.sha256 = outcome.artifact?.videoSha256 ?? (await sha256File(result.video.path))

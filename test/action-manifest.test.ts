@@ -60,6 +60,12 @@ describe('a manifest of five videos, one failing', () => {
     assert.equal(sim.exports.length, 4)
   })
 
+  it('names each video in its log lines instead of grouping them (groups cannot interleave)', () => {
+    assert.match(run.stdout, /^\[weekly\] Saved videos\/weekly\.mp4/m)
+    assert.match(run.stdout, /^\[promo-ko\] \d+\.\d% after/m)
+    assert.doesNotMatch(run.stdout, /::group::Waiting for the render/)
+  })
+
   it('saves four files, each under its own name', () => {
     const saved = fs.readdirSync(path.join(run.workspace, 'videos')).sort()
     assert.deepEqual(saved, ['promo-en.mp4', 'promo-korean.mp4', 'recap.mp4', 'weekly.mp4'])

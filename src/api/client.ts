@@ -42,12 +42,6 @@ export class AiStudiosClient {
     return { method: 'POST', url: this.url(request.generation, '/editor/project').toString() }
   }
 
-  /** Whether the credentials are accepted, without spending credits. */
-  async isAuthenticated(signal?: AbortSignal): Promise<boolean> {
-    const data = await this.read('Checking the API key', this.url('v3', '/auth'), signal)
-    return data.isAuthenticated === true
-  }
-
   async getProject(projectId: string, signal?: AbortSignal): Promise<JsonObject> {
     const data = await this.read(
       `Fetching project ${projectId}`,

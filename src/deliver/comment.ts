@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import type { GitHub } from '../github/connect.js'
 
 /** Marks the action's own comment, so later runs update it instead of adding another. */
-export const COMMENT_MARKER = '<!-- aistudios-video-action -->'
+const COMMENT_MARKER = '<!-- aistudios-video-action -->'
 
 /** Creates the pull request's video comment, or updates it when an earlier run made it. */
 export async function upsertComment({ octokit, context }: GitHub, body: string): Promise<void> {

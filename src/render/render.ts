@@ -1,10 +1,10 @@
-import * as core from '@actions/core'
 import * as path from 'node:path'
 import { AiStudiosClient } from '../api/client.js'
 import { downloadVideo, type Downloaded } from '../download/download.js'
 import { RenderError } from '../errors.js'
 import { exportOnce } from '../export/export.js'
 import { reportDryRun } from '../report/dry-run.js'
+import { labelled } from '../report/log.js'
 import type { Outcome } from '../report/outcome.js'
 import { resumeHint } from '../report/resume.js'
 import { buildExportRequest } from '../request/build.js'
@@ -19,6 +19,7 @@ export type Reached = { reached: 'dry-run' } | { reached: 'started'; key: string
  * step by step, so whoever handles a failure knows how far it got (above all, the export key).
  */
 export async function renderVideo(settings: Settings, outcome: Outcome, signal: AbortSignal): Promise<Reached> {
+  const info = labelled(settings.label)
   const client = new AiStudiosClient(settings.api)
   const source = settings.source
   let key: string
@@ -37,14 +38,14 @@ export async function renderVideo(settings: Settings, outcome: Outcome, signal: 
     key = await exportOnce(client, request, (accepted) => (outcome.exportKey = accepted), signal)
   }
   if (!settings.waitForRender) {
-    core.info(`Not waiting ('wait' is false). ${resumeHint(key, outcome.generation)}`)
+    info(`Not waiting ('wait' is false). ${resumeHint(key, outcome.generation)}`)
     return { reached: 'started', key }
   }
 
-  const rendered = await waitForVideo(client, key, outcome.generation, settings.wait, signal)
+  const rendered = await waitForVideo(client, key, outcome.generation, settings.wait, signal, settings.label)
   outcome.videoUrl = rendered.downloadUrl
   outcome.polls = rendered.polls
-  core.info(`Downloading ${new URL(rendered.downloadUrl).pathname.split('/').pop()}`)
+  info(`Downloading ${new URL(rendered.downloadUrl).pathname.split('/').pop()}`)
   const video = await downloadVideo(rendered.downloadUrl, {
     outputDir: settings.outputDir,
     fileName: settings.outputName,
@@ -58,6 +59,6 @@ export async function renderVideo(settings: Settings, outcome: Outcome, signal: 
     }
   })
   outcome.video = video
-  core.info(`Saved ${path.relative(settings.workspace, video.path)} (${video.size} bytes)`)
+  info(`Saved ${path.relative(settings.workspace, video.path)} (${video.size} bytes)`)
   return { reached: 'downloaded', key, video }
 }

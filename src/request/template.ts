@@ -43,7 +43,7 @@ export function parseTemplate(file: string, name: string, text: string): Templat
 }
 
 /** Every placeholder name in the template's string values, with the offset of its first use in the text. */
-export function findPlaceholders(template: Template): Map<string, number> {
+function findPlaceholders(template: Template): Map<string, number> {
   const found = new Map<string, number>()
   const visit = (value: Json): void => {
     if (typeof value === 'string') {

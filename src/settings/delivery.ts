@@ -17,7 +17,7 @@ export interface GitHubSettings {
 }
 
 /** The triggering event's payload, as the runner saves it. */
-export function eventPayload(): Record<string, any> {
+function eventPayload(): Record<string, any> {
   const file = process.env.GITHUB_EVENT_PATH
   if (!file || !fs.existsSync(file)) return {}
   return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, any>

@@ -115,7 +115,7 @@ export function readManifest(get: InputReader, workspace: string): ManifestEntry
     const clash = outputs.get(output)
     if (clash) refuse(item, `videos '${clash}' and '${name}' would both be saved as ${output}`)
     outputs.set(output, name)
-    entries.push({ name, settings, definition: JSON.stringify(value) })
+    entries.push({ name, settings: { ...settings, label: name }, definition: JSON.stringify(value) })
   }
   return entries
 }

@@ -66,6 +66,8 @@ export interface Settings {
   outputName?: string
   artifact: ArtifactSettings
   dryRun: boolean
+  /** Names the video in log lines when several render at once (manifest entries). */
+  label?: string
   /** false: send the export, report its key and stop; a later run resumes it. */
   waitForRender: boolean
 }

@@ -3,6 +3,7 @@ import type { AiStudiosClient } from '../api/client.js'
 import type { Generation } from '../api/types.js'
 import { ApiError, RenderError } from '../errors.js'
 import { sleep } from '../api/retry.js'
+import { labelled } from '../report/log.js'
 import type { WaitSettings } from '../settings/settings.js'
 import { nextPollDelayMs, type Sample } from './policy.js'
 
@@ -28,8 +29,11 @@ export async function waitForVideo(
   key: string,
   generation: Generation,
   settings: WaitSettings,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  /** Set when several videos render at once: their lines are prefixed, not grouped (groups can't interleave). */
+  label?: string
 ): Promise<Rendered> {
+  const info = labelled(label)
   const started = Date.now()
   const samples: Sample[] = []
   let polls = 0
@@ -38,7 +42,7 @@ export async function waitForVideo(
   let notFoundSince: number | undefined
   const notFoundGraceMs = Math.min(NOT_FOUND_GRACE_MS, settings.stallTimeoutMs)
 
-  core.startGroup(`Waiting for the render of ${key}`)
+  if (!label) core.startGroup(`Waiting for the render of ${key}`)
   try {
     for (;;) {
       const now = (): number => Date.now() - started
@@ -52,12 +56,12 @@ export async function waitForVideo(
         const moved = !previous || previous.progress !== answer.progress
         if (moved) lastChangeAt = at
         if (answer.progress >= 100 && answer.downloadUrl) {
-          core.info(`Rendered in ${(at / 1000).toFixed(1)} s (${polls} progress checks)`)
+          info(`Rendered in ${(at / 1000).toFixed(1)} s (${polls} progress checks)`)
           return { downloadUrl: answer.downloadUrl, polls, waitedMs: at }
         }
         if (moved || at - lastLogAt >= HEARTBEAT_MS) {
           const extra = answer.progress >= 100 ? ', waiting for the download URL' : ''
-          core.info(`${answer.progress.toFixed(1)}% after ${(at / 1000).toFixed(0)} s${extra}`)
+          info(`${answer.progress.toFixed(1)}% after ${(at / 1000).toFixed(0)} s${extra}`)
           lastLogAt = at
         }
       } catch (error) {
@@ -68,7 +72,7 @@ export async function waitForVideo(
             `The API no longer knows export ${key} (${(error as Error).message}): the render was lost on the server side`
           )
         }
-        core.info(`The API does not know ${key} yet; trying again`)
+        info(`The API does not know ${key} yet; trying again`)
       }
       // While the key is not found, the grace period above is the bound, with its own message.
       if (notFoundSince === undefined && now() - lastChangeAt >= settings.stallTimeoutMs) {
@@ -98,6 +102,6 @@ export async function waitForVideo(
       )
     }
   } finally {
-    core.endGroup()
+    if (!label) core.endGroup()
   }
 }

@@ -37,7 +37,7 @@ export function makeWorkspace(files: Record<string, string> = {}): string {
 }
 
 /** Parses a GITHUB_OUTPUT file (`name<<DELIMITER` blocks, as @actions/core writes them). */
-export function parseOutputFile(text: string): Record<string, string> {
+function parseOutputFile(text: string): Record<string, string> {
   const outputs: Record<string, string> = {}
   const lines = text.split('\n')
   for (let i = 0; i < lines.length; i++) {

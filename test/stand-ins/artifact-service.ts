@@ -34,11 +34,11 @@ export interface ArtifactService {
 
 const base64url = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url')
 
-export const RUN_BACKEND_ID = 'c4d5e6f7-run'
-export const JOB_BACKEND_ID = 'a1b2c3d4-job'
+const RUN_BACKEND_ID = 'c4d5e6f7-run'
+const JOB_BACKEND_ID = 'a1b2c3d4-job'
 
 /** A runtime token as the runner hands it out: a JWT whose `scp` names the run and job. */
-export function runtimeToken(job = JOB_BACKEND_ID): string {
+function runtimeToken(job = JOB_BACKEND_ID): string {
   const claims = { scp: `Actions.ExampleScope Actions.Results:${RUN_BACKEND_ID}:${job}`, exp: 4102444800 }
   return `${base64url({ alg: 'HS256', typ: 'JWT' })}.${base64url(claims)}.c2lnbmF0dXJl`
 }

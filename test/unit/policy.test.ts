@@ -21,6 +21,11 @@ describe('nextPollDelayMs', () => {
     assert.equal(nextPollDelayMs({ ...base, floorMs: 5000, samples, nowMs: 59_900 }), 5000)
   })
 
+  it('aims the last poll just past the estimated finish', () => {
+    // 60 s render, 58.5 s in: 1.5 s left, so the next poll lands 250 ms after the finish.
+    assert.equal(nextPollDelayMs({ ...base, samples: linear(58_500, 500, 60_000), nowMs: 58_500 }), 1750)
+  })
+
   it('polls sparsely early and densely near the estimated end', () => {
     const early = nextPollDelayMs({ ...base, samples: linear(20_000, 10_000, 600_000), nowMs: 20_000 })
     const late = nextPollDelayMs({ ...base, samples: linear(590_000, 10_000, 600_000), nowMs: 590_000 })
