@@ -30304,12 +30304,15 @@ onAccepted, signal) {
 
 
 
-/** Prints and saves the exact request an export would send, and sets the `request-path` output. */
-async function reportDryRun(client, request, outputDir) {
+/**
+ * Prints and saves the exact request an export would send, and sets the `request-path` output. A
+ * manifest's videos (labelled) each get a file of their own.
+ */
+async function reportDryRun(client, request, outputDir, label) {
     const { method, url } = client.exportTarget(request);
     const body = JSON.stringify(request.body, null, 2);
     external_node_fs_.mkdirSync(outputDir, { recursive: true });
-    const requestPath = external_node_path_.join(outputDir, 'aistudios-request.json');
+    const requestPath = external_node_path_.join(outputDir, label ? `aistudios-request-${label}.json` : 'aistudios-request.json');
     external_node_fs_.writeFileSync(requestPath, `${body}\n`);
     core/* info */.pq(`Dry run: nothing that spends credits was sent. The export would be:`);
     core/* info */.pq(`${method} ${url}`);
@@ -30515,7 +30518,7 @@ async function renderVideo(settings, outcome, signal) {
         const request = await buildExportRequest(source, settings, client, signal);
         outcome.generation = request.generation;
         if (settings.dryRun) {
-            await reportDryRun(client, request, settings.outputDir);
+            await reportDryRun(client, request, settings.outputDir, settings.label);
             return { reached: 'dry-run' };
         }
         key = await exportOnce(client, request, (accepted) => (outcome.exportKey = accepted), signal);

@@ -120,6 +120,17 @@ describe('manifest plan, entry and refusals', () => {
     assert.equal(sim.requests.length, 0)
   })
 
+  it('dry-runs every video into a request file of its own, exporting nothing', async () => {
+    const before = sim.exports.length
+    const run = await runAction({ workspace: makeWorkspace(files), inputs: { ...base(), manifest: 'videos.yml', 'dry-run': 'true' } })
+    assert.equal(run.code, 1, 'the broken entry still fails (its project cannot be fetched)')
+    assert.equal(sim.exports.length, before)
+    const saved = fs.readdirSync(path.join(run.workspace, 'videos')).sort()
+    assert.deepEqual(saved, ['aistudios-request-promo-en.json', 'aistudios-request-promo-ko.json', 'aistudios-request-recap.json', 'aistudios-request-weekly.json'])
+    const korean = JSON.parse(fs.readFileSync(path.join(run.workspace, 'videos', 'aistudios-request-promo-ko.json'), 'utf8'))
+    assert.equal(korean.scenes[1].AIModel.script, '안녕하세요')
+  })
+
   it('renders only the manifest-entry of a matrix job', async () => {
     const before = sim.exports.length
     const run = await runAction({ workspace: makeWorkspace(files), inputs: { ...base(), manifest: 'videos.yml', 'manifest-entry': 'promo-ko' } })

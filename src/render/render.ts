@@ -32,7 +32,7 @@ export async function renderVideo(settings: Settings, outcome: Outcome, signal: 
     const request = await buildExportRequest(source, settings, client, signal)
     outcome.generation = request.generation
     if (settings.dryRun) {
-      await reportDryRun(client, request, settings.outputDir)
+      await reportDryRun(client, request, settings.outputDir, settings.label)
       return { reached: 'dry-run' }
     }
     key = await exportOnce(client, request, (accepted) => (outcome.exportKey = accepted), signal)
