@@ -39,5 +39,6 @@ if (run.code !== 0) {
 }
 const video = run.outputs['video-path']
 console.log(`\nOutputs: ${JSON.stringify(run.outputs, null, 2)}`)
-console.log(`\nExports sent: ${sim.exports.length}; artifact stored: ${artifacts.artifacts[0]?.name} (${artifacts.artifacts[0]?.bytes.length} bytes)`)
+const stored = artifacts.artifacts.find((artifact) => artifact.name.endsWith('.mp4'))
+console.log(`\nExports sent: ${sim.exports.length}; video artifact stored: ${stored?.name} (${stored?.bytes.length} bytes)`)
 console.log(`\nThe video is at ${path.relative(process.cwd(), video)}: open it in any player.`)
