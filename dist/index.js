@@ -29637,12 +29637,12 @@ async function uploadZipped(name, videos, rootDirectory, settings) {
  * browser; the artifact then takes the file's name, so the file is linked under the artifact's name.
  */
 async function uploadVideoArtifact(video, exportKey, settings) {
-    const client = await artifactClient(settings);
-    if (!client)
-        return undefined;
     const name = settings.name ?? defaultArtifactName(video.path, exportKey, process.env.GITHUB_RUN_ATTEMPT);
     if (settings.archive)
         return uploadZipped(name, [video], external_node_path_.dirname(video.path), settings);
+    const client = await artifactClient(settings);
+    if (!client)
+        return undefined;
     const ext = external_node_path_.extname(video.path);
     const fileName = name.endsWith(ext) ? name : `${name}${ext}`;
     const staging = external_node_fs_.mkdtempSync(external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'aistudios-'));
@@ -29667,6 +29667,10 @@ var promises_ = __nccwpck_require__(51455);
 ;// CONCATENATED MODULE: ./src/download/checksum.ts
 
 
+/** The video's SHA-256: an unzipped upload already hashed its bytes; otherwise one pass over the file. */
+async function videoSha256(video, artifact) {
+    return artifact?.videoSha256 ?? sha256File(video.path);
+}
 /** Hex SHA-256 of a file, read through one reused buffer: no allocation per chunk, flat memory. */
 async function sha256File(file) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
@@ -30078,26 +30082,35 @@ function assertMp4(file) {
     }
 }
 /**
- * Writes a transfer into an open file, batching what arrives while a write is under way into one
- * writev (fewer system calls than a WriteStream's write per 64 KiB chunk), and counts the bytes.
+ * Writes a transfer into a file it opens and closes itself, batching what arrives while a write is
+ * under way into one writev (fewer system calls than a WriteStream's write per 64 KiB chunk), and
+ * counts the bytes written. When the transfer breaks, the file is closed only once the write under
+ * way has landed: the descriptor is never closed (and perhaps reused) beneath it, and the file is
+ * final by the time the pipeline rejects.
  */
-function fileSink(fd, onBytes) {
+function fileSink(file, flags, onBytes) {
+    const fd = external_node_fs_.openSync(file, flags);
+    let writing = Promise.resolve();
+    const track = (start, done) => {
+        writing = new Promise((resolve) => start((error, count) => {
+            if (!error)
+                onBytes(count);
+            resolve();
+            done(error);
+        }));
+    };
     return new external_node_stream_.Writable({
         highWaterMark: 1 << 20,
         write(chunk, _encoding, done) {
-            external_node_fs_.write(fd, chunk, (error) => {
-                if (!error)
-                    onBytes(chunk.length);
-                done(error);
-            });
+            track((finished) => external_node_fs_.write(fd, chunk, (error, count) => finished(error, count)), done);
         },
         writev(chunks, done) {
             const buffers = chunks.map(({ chunk }) => chunk);
-            external_node_fs_.writev(fd, buffers, (error, written) => {
-                if (!error)
-                    onBytes(written);
-                done(error);
-            });
+            track((finished) => external_node_fs_.writev(fd, buffers, (error, count) => finished(error, count)), done);
+        },
+        // Called once, after finishing or on error (autoDestroy).
+        destroy(error, done) {
+            void writing.then(() => external_node_fs_.close(fd, (closeError) => done(error ?? closeError)));
         }
     });
 }
@@ -30174,9 +30187,8 @@ async function downloadVideo(initialUrl, options) {
             const total = resumes ? Number(contentRange?.split('/')[1]) : length === undefined ? undefined : size + Number(length);
             expected = total !== undefined && Number.isFinite(total) ? total : expected;
             let sinceCollect = 0;
-            const fd = external_node_fs_.openSync(partial, size > 0 ? 'a' : 'w');
             try {
-                await (0,external_node_stream_promises_namespaceObject.pipeline)(response.body, fileSink(fd, (count) => {
+                await (0,external_node_stream_promises_namespaceObject.pipeline)(response.body, fileSink(partial, size > 0 ? 'a' : 'w', (count) => {
                     size += count;
                     sinceCollect += count;
                     if (sinceCollect >= COLLECT_EVERY_BYTES) {
@@ -30188,11 +30200,10 @@ async function downloadVideo(initialUrl, options) {
             catch (error) {
                 if (signal?.aborted)
                     throw error;
+                // The file on disk is what the next transfer resumes from.
+                size = external_node_fs_.statSync(partial).size;
                 core/* warning */.$e(`Download cut off after ${size} bytes (${errorMessage(error)}); resuming`);
                 continue;
-            }
-            finally {
-                external_node_fs_.closeSync(fd);
             }
             if (expected !== undefined && size < expected) {
                 core/* warning */.$e(`Download ended at ${size} of ${expected} bytes; resuming`);
@@ -30638,7 +30649,7 @@ async function produceBatch(get, workspace, signal) {
     for (const result of done) {
         const { video, artifact: uploaded } = result.outcome;
         if (video)
-            result.outcome.sha256 = uploaded?.videoSha256 ?? (await sha256File(video.path));
+            result.outcome.sha256 = await videoSha256(video, uploaded);
     }
     await deliverOnGitHub(github, githubSettings, results);
     setVideosOutput(results);
@@ -30701,8 +30712,7 @@ async function produce(settings, githubSettings, outcome, signal) {
         return writeStartedSummary(outcome);
     }
     outcome.artifact = await uploadVideoArtifact(result.video, result.key, settings.artifact);
-    // An unzipped upload already hashed the bytes; hash the file only when nothing else did.
-    outcome.sha256 = outcome.artifact?.videoSha256 ?? (await sha256File(result.video.path));
+    outcome.sha256 = await videoSha256(result.video, outcome.artifact);
     await deliverOnGitHub(github, githubSettings, [{ name: external_node_path_.basename(result.video.path), status: 'downloaded', outcome }]);
     setOutputs(outcome);
     await writeSuccessSummary(outcome);

@@ -73,24 +73,36 @@ function assertMp4(file: string): void {
 }
 
 /**
- * Writes a transfer into an open file, batching what arrives while a write is under way into one
- * writev (fewer system calls than a WriteStream's write per 64 KiB chunk), and counts the bytes.
+ * Writes a transfer into a file it opens and closes itself, batching what arrives while a write is
+ * under way into one writev (fewer system calls than a WriteStream's write per 64 KiB chunk), and
+ * counts the bytes written. When the transfer breaks, the file is closed only once the write under
+ * way has landed: the descriptor is never closed (and perhaps reused) beneath it, and the file is
+ * final by the time the pipeline rejects.
  */
-function fileSink(fd: number, onBytes: (count: number) => void): Writable {
+function fileSink(file: string, flags: 'a' | 'w', onBytes: (count: number) => void): Writable {
+  const fd = fs.openSync(file, flags)
+  let writing = Promise.resolve()
+  const track = (start: (finished: (error: Error | null, count: number) => void) => void, done: (error?: Error | null) => void): void => {
+    writing = new Promise((resolve) =>
+      start((error, count) => {
+        if (!error) onBytes(count)
+        resolve()
+        done(error)
+      })
+    )
+  }
   return new Writable({
     highWaterMark: 1 << 20,
     write(chunk: Buffer, _encoding, done) {
-      fs.write(fd, chunk, (error) => {
-        if (!error) onBytes(chunk.length)
-        done(error)
-      })
+      track((finished) => fs.write(fd, chunk, (error, count) => finished(error, count)), done)
     },
     writev(chunks, done) {
       const buffers = chunks.map(({ chunk }) => chunk as Buffer)
-      fs.writev(fd, buffers, (error, written) => {
-        if (!error) onBytes(written)
-        done(error)
-      })
+      track((finished) => fs.writev(fd, buffers, (error, count) => finished(error, count)), done)
+    },
+    // Called once, after finishing or on error (autoDestroy).
+    destroy(error, done) {
+      void writing.then(() => fs.close(fd, (closeError) => done(error ?? closeError)))
     }
   })
 }
@@ -167,11 +179,10 @@ export async function downloadVideo(initialUrl: string, options: DownloadOptions
       const total = resumes ? Number(contentRange?.split('/')[1]) : length === undefined ? undefined : size + Number(length)
       expected = total !== undefined && Number.isFinite(total) ? total : expected
       let sinceCollect = 0
-      const fd = fs.openSync(partial, size > 0 ? 'a' : 'w')
       try {
         await pipeline(
           response.body,
-          fileSink(fd, (count) => {
+          fileSink(partial, size > 0 ? 'a' : 'w', (count) => {
             size += count
             sinceCollect += count
             if (sinceCollect >= COLLECT_EVERY_BYTES) {
@@ -182,10 +193,10 @@ export async function downloadVideo(initialUrl: string, options: DownloadOptions
         )
       } catch (error) {
         if (signal?.aborted) throw error
+        // The file on disk is what the next transfer resumes from.
+        size = fs.statSync(partial).size
         core.warning(`Download cut off after ${size} bytes (${errorMessage(error)}); resuming`)
         continue
-      } finally {
-        fs.closeSync(fd)
       }
       if (expected !== undefined && size < expected) {
         core.warning(`Download ended at ${size} of ${expected} bytes; resuming`)
