@@ -5,7 +5,7 @@ import { uploadVideoArtifact } from './deliver/artifact.js'
 import { deliverOnGitHub } from './deliver/github.js'
 import { videoChanged } from './github/changes.js'
 import { connectGitHub } from './github/connect.js'
-import { sha256File } from './download/checksum.js'
+import { videoSha256 } from './download/checksum.js'
 import { InputError, errorMessage } from './errors.js'
 import type { Outcome } from './report/outcome.js'
 import { setOutputs } from './report/outputs.js'
@@ -30,8 +30,7 @@ async function produce(settings: Settings, githubSettings: GitHubSettings, outco
     return writeStartedSummary(outcome)
   }
   outcome.artifact = await uploadVideoArtifact(result.video, result.key, settings.artifact)
-  // An unzipped upload already hashed the bytes; hash the file only when nothing else did.
-  outcome.sha256 = outcome.artifact?.videoSha256 ?? (await sha256File(result.video.path))
+  outcome.sha256 = await videoSha256(result.video, outcome.artifact)
   await deliverOnGitHub(github, githubSettings, [{ name: path.basename(result.video.path), status: 'downloaded', outcome }])
   setOutputs(outcome)
   await writeSuccessSummary(outcome)

@@ -5,7 +5,7 @@ import { connectGitHub } from '../github/connect.js'
 import { needsGitHub, readGitHubSettings } from '../settings/delivery.js'
 import { changedEntries } from './changed.js'
 import { uploadVideoArtifact, uploadVideosArtifact } from '../deliver/artifact.js'
-import { sha256File } from '../download/checksum.js'
+import { videoSha256 } from '../download/checksum.js'
 import { setVideosOutput, writeBatchSummary, writePlan } from '../report/batch.js'
 import { readBatchOptions, readManifest, selectEntries } from '../settings/manifest.js'
 import type { InputReader } from '../settings/settings.js'
@@ -42,7 +42,7 @@ export async function produceBatch(get: InputReader, workspace: string, signal: 
   }
   for (const result of done) {
     const { video, artifact: uploaded } = result.outcome
-    if (video) result.outcome.sha256 = uploaded?.videoSha256 ?? (await sha256File(video.path))
+    if (video) result.outcome.sha256 = await videoSha256(video, uploaded)
   }
   await deliverOnGitHub(github, githubSettings, results)
   setVideosOutput(results)

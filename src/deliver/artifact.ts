@@ -83,10 +83,10 @@ export async function uploadVideoArtifact(
   exportKey: string,
   settings: ArtifactSettings
 ): Promise<UploadedArtifact | undefined> {
-  const client = await artifactClient(settings)
-  if (!client) return undefined
   const name = settings.name ?? defaultArtifactName(video.path, exportKey, process.env.GITHUB_RUN_ATTEMPT)
   if (settings.archive) return uploadZipped(name, [video], path.dirname(video.path), settings)
+  const client = await artifactClient(settings)
+  if (!client) return undefined
   const ext = path.extname(video.path)
   const fileName = name.endsWith(ext) ? name : `${name}${ext}`
   const staging = fs.mkdtempSync(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'aistudios-'))
