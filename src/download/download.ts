@@ -1,15 +1,14 @@
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { Writable } from 'node:stream'
 import * as v8 from 'node:v8'
 import * as vm from 'node:vm'
-import { pipeline } from 'node:stream/promises'
-import { interceptors, request, type Dispatcher } from 'undici'
+import { interceptors, type Dispatcher } from 'undici'
 import { createAgent } from '../api/transport.js'
 import { errorMessage } from '../errors.js'
 import { sleep } from '../api/retry.js'
 import { videoFileName } from './filename.js'
+import { FileWriteError, transfer, type Response } from './transfer.js'
 
 export interface Downloaded {
   path: string
@@ -72,44 +71,22 @@ function assertMp4(file: string): void {
   }
 }
 
-/**
- * Writes a transfer into a file it opens and closes itself, batching what arrives while a write is
- * under way into one writev (fewer system calls than a WriteStream's write per 64 KiB chunk), and
- * counts the bytes written. When the transfer breaks, the file is closed only once the write under
- * way has landed: the descriptor is never closed (and perhaps reused) beneath it, and the file is
- * final by the time the pipeline rejects.
- */
-function fileSink(file: string, flags: 'a' | 'w', onBytes: (count: number) => void): Writable {
-  const fd = fs.openSync(file, flags)
-  let writing = Promise.resolve()
-  const track = (start: (finished: (error: Error | null, count: number) => void) => void, done: (error?: Error | null) => void): void => {
-    writing = new Promise((resolve) =>
-      start((error, count) => {
-        if (!error) onBytes(count)
-        resolve()
-        done(error)
-      })
-    )
-  }
-  return new Writable({
-    highWaterMark: 1 << 20,
-    write(chunk: Buffer, _encoding, done) {
-      track((finished) => fs.write(fd, chunk, (error, count) => finished(error, count)), done)
-    },
-    writev(chunks, done) {
-      const buffers = chunks.map(({ chunk }) => chunk as Buffer)
-      track((finished) => fs.writev(fd, buffers, (error, count) => finished(error, count)), done)
-    },
-    // Called once, after finishing or on error (autoDestroy).
-    destroy(error, done) {
-      void writing.then(() => fs.close(fd, (closeError) => done(error ?? closeError)))
-    }
-  })
+const header = (response: Response, name: string): string | undefined => {
+  const value = response.headers[name]
+  return Array.isArray(value) ? value[0] : value
 }
 
-const header = (headers: Record<string, string | string[] | undefined>, name: string): string | undefined => {
-  const value = headers[name]
-  return Array.isArray(value) ? value[0] : value
+/** Whether an answer carries the video from the start (200) or from `size`, as a resume asked (206). */
+function carriesVideo(response: Response, size: number): boolean {
+  if (response.statusCode === 200) return true
+  return response.statusCode === 206 && size > 0 && header(response, 'content-range')?.startsWith(`bytes ${size}-`) === true
+}
+
+/** The video's whole length as the answer states it, when it does. */
+function totalLength(response: Response): number | undefined {
+  const stated = response.statusCode === 206 ? header(response, 'content-range')?.split('/')[1] : header(response, 'content-length')
+  const total = Number(stated ?? NaN)
+  return Number.isFinite(total) ? total : undefined
 }
 
 /**
@@ -127,27 +104,48 @@ export async function downloadVideo(initialUrl: string, options: DownloadOptions
   let refreshes = 0
   let size = 0
   let expected: number | undefined
+  let sinceCollect = 0
   const collectGarbage = garbageCollector()
+  const onWritten = (count: number): void => {
+    sinceCollect += count
+    if (sinceCollect >= COLLECT_EVERY_BYTES) {
+      sinceCollect = 0
+      collectGarbage({ type: 'minor' })
+    }
+  }
   fs.rmSync(partial, { force: true })
 
   try {
-    for (let transfer = 1; ; transfer++) {
-      if (transfer > MAX_TRANSFERS) {
+    for (let attempt = 1; ; attempt++) {
+      if (attempt > MAX_TRANSFERS) {
         throw new Error(`Download failed: ${MAX_TRANSFERS} transfers ended early (have ${size} of ${expected ?? '?'} bytes)`)
       }
-      const headers: Record<string, string> = size > 0 ? { Range: `bytes=${size}-` } : {}
-      let response: Dispatcher.ResponseData
+      let writing = false
+      let response: Response
       try {
-        response = await request(url, { dispatcher, method: 'GET', headers, signal })
+        response = await transfer(dispatcher, url, {
+          headers: size > 0 ? { Range: `bytes=${size}-` } : {},
+          signal,
+          target: (answer) => {
+            writing = carriesVideo(answer, size)
+            return writing ? { path: partial, append: answer.statusCode === 206 } : undefined
+          },
+          onWritten
+        })
       } catch (error) {
-        if (signal?.aborted) throw error
-        core.warning(`Download: ${errorMessage(error)}; trying again`)
-        await sleep(1000 * transfer, signal)
+        if (signal?.aborted || error instanceof FileWriteError) throw error
+        if (!writing) {
+          core.warning(`Download: ${errorMessage(error)}; trying again`)
+          await sleep(1000 * attempt, signal)
+          continue
+        }
+        // The file on disk is what the next transfer resumes from.
+        size = fs.statSync(partial).size
+        core.warning(`Download cut off after ${size} bytes (${errorMessage(error)}); resuming`)
         continue
       }
       const status = response.statusCode
       if ([401, 403, 404, 410].includes(status)) {
-        await response.body.dump()
         if (refreshes >= MAX_REFRESHES) throw new Error(`Download failed: the video URL answered HTTP ${status} even after ${refreshes} fresh URLs`)
         refreshes++
         core.warning(`Download: the video URL answered HTTP ${status} (expired or refused); asking the API for a fresh one`)
@@ -155,15 +153,11 @@ export async function downloadVideo(initialUrl: string, options: DownloadOptions
         continue
       }
       if (status >= 500 || status === 429) {
-        await response.body.dump()
         core.warning(`Download: HTTP ${status}; trying again`)
-        await sleep(1000 * transfer, signal)
+        await sleep(1000 * attempt, signal)
         continue
       }
-      const contentRange = header(response.headers, 'content-range')
-      const resumes = status === 206 && size > 0 && contentRange?.startsWith(`bytes ${size}-`)
-      if (status !== 200 && !resumes) {
-        await response.body.dump()
+      if (!writing) {
         if (status === 206 || status === 416) {
           // The CDN does not resume the way we asked: start over.
           size = 0
@@ -171,33 +165,9 @@ export async function downloadVideo(initialUrl: string, options: DownloadOptions
         }
         throw new Error(`Download failed: the video URL answered HTTP ${status}`)
       }
-      if (status === 200 && size > 0) {
-        core.info('Download: the server does not resume transfers; starting over')
-        size = 0
-      }
-      const length = header(response.headers, 'content-length')
-      const total = resumes ? Number(contentRange?.split('/')[1]) : length === undefined ? undefined : size + Number(length)
-      expected = total !== undefined && Number.isFinite(total) ? total : expected
-      let sinceCollect = 0
-      try {
-        await pipeline(
-          response.body,
-          fileSink(partial, size > 0 ? 'a' : 'w', (count) => {
-            size += count
-            sinceCollect += count
-            if (sinceCollect >= COLLECT_EVERY_BYTES) {
-              sinceCollect = 0
-              collectGarbage({ type: 'minor' })
-            }
-          })
-        )
-      } catch (error) {
-        if (signal?.aborted) throw error
-        // The file on disk is what the next transfer resumes from.
-        size = fs.statSync(partial).size
-        core.warning(`Download cut off after ${size} bytes (${errorMessage(error)}); resuming`)
-        continue
-      }
+      if (status === 200 && size > 0) core.info('Download: the server does not resume transfers; started over')
+      expected = totalLength(response) ?? expected
+      size = fs.statSync(partial).size
       if (expected !== undefined && size < expected) {
         core.warning(`Download ended at ${size} of ${expected} bytes; resuming`)
         continue
