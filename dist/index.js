@@ -28595,7 +28595,8 @@ async function attachToRelease({ octokit, context }, tag, replace, videos) {
             method: 'POST',
             url: release.upload_url,
             name,
-            data: external_node_fs_.readFileSync(video.path),
+            // Streamed from disk: a video never has to fit in memory.
+            data: external_node_fs_.createReadStream(video.path),
             headers: { 'content-type': 'video/mp4', 'content-length': video.size }
         });
         core/* info */.pq(`${existing ? 'Replaced' : 'Attached'} ${name} on release ${tag}`);

@@ -23,7 +23,8 @@ export async function attachToRelease({ octokit, context }: GitHub, tag: string,
       method: 'POST',
       url: release.upload_url,
       name,
-      data: fs.readFileSync(video.path),
+      // Streamed from disk: a video never has to fit in memory.
+      data: fs.createReadStream(video.path),
       headers: { 'content-type': 'video/mp4', 'content-length': video.size }
     })
     core.info(`${existing ? 'Replaced' : 'Attached'} ${name} on release ${tag}`)

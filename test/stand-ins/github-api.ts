@@ -99,6 +99,8 @@ export async function startGitHubApi(): Promise<GitHubApi> {
         const name = url.searchParams.get('name') ?? ''
         if (!release) return notFound(res)
         if (release.assets.some((a) => a.name === name)) return json(res, 422, { message: 'Validation Failed', errors: [{ code: 'already_exists', field: 'name' }] })
+        // GitHub's upload endpoint wants the asset's length up front.
+        if (req.headers['content-length'] !== String(body.length)) return json(res, 411, { message: 'Length Required' })
         const asset = { id: nextId++, name, bytes: body }
         release.assets.push(asset)
         return json(res, 201, assetJson(asset))
