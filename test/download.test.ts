@@ -1,10 +1,10 @@
 /** The transfer underneath the downloader: one GET from the simulator's CDN straight into a file. */
 import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
-import * as os from 'node:os'
 import * as path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { Agent } from 'undici'
+import { tempDir } from './helpers/run-action.ts'
 import { FileWriteError, transfer } from '../src/download/transfer.ts'
 import { SAMPLE_VIDEO, TEST_API_KEY, startSimulator, syntheticVideo, type Simulator } from './simulator/server.ts'
 
@@ -24,12 +24,11 @@ describe('transfer', () => {
   let dir: string
   let dispatcher: Agent
   before(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aistudios-transfer-'))
+    dir = tempDir('aistudios-transfer-')
     dispatcher = new Agent()
   })
   after(async () => {
     await dispatcher.close()
-    fs.rmSync(dir, { recursive: true, force: true })
   })
 
   it('writes the body into the file it is given and counts what landed', async () => {

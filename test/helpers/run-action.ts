@@ -27,8 +27,20 @@ export interface RunOptions {
   timeoutMs?: number
 }
 
+/** Folders made for runs, removed when the test process exits (node --test runs each file in its own). */
+const made: string[] = []
+process.on('exit', () => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true })
+})
+
+export function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  made.push(dir)
+  return dir
+}
+
 export function makeWorkspace(files: Record<string, string> = {}): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aistudios-ws-'))
+  const dir = tempDir('aistudios-ws-')
   for (const [name, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true })
     fs.writeFileSync(path.join(dir, name), content)
@@ -52,7 +64,7 @@ function parseOutputFile(text: string): Record<string, string> {
 
 export function runAction(options: RunOptions): Promise<ActionRun> {
   const workspace = options.workspace ?? makeWorkspace()
-  const runnerDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aistudios-runner-'))
+  const runnerDir = tempDir('aistudios-runner-')
   const outputFile = path.join(runnerDir, 'output')
   const summaryFile = path.join(runnerDir, 'summary')
   fs.writeFileSync(outputFile, '')

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
-import * as os from 'node:os'
 import * as path from 'node:path'
 import { describe, it } from 'node:test'
 import { readSettings } from '../../src/settings/settings.ts'
+import { tempDir } from '../helpers/run-action.ts'
 
-const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'settings-'))
+const workspace = tempDir('aistudios-settings-')
 fs.writeFileSync(path.join(workspace, 'speech.txt'), '\uFEFFHello from a file.\n')
 const reader = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? ''
 
