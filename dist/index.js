@@ -29270,14 +29270,19 @@ function readVariables(get, workspace) {
 const RESOLUTIONS = ['4k', '1080', '720', '480'];
 const DEFAULT_V3_URL = 'https://app.aistudios.com';
 const DEFAULT_LEGACY_URL = 'https://aistudios.com';
+/** Secrets already masked: a manifest reads the credentials once per entry. */
+const masked = new Set();
 /** Reads the secrets first and masks them before anything else can print them. */
 function readCredentials(get) {
     const apiKey = get('api-key').trim();
     const appId = get('app-id').trim();
     const userKey = get('user-key').trim();
-    for (const secret of [apiKey, userKey])
-        if (secret)
+    for (const secret of [apiKey, userKey]) {
+        if (secret && !masked.has(secret)) {
             core/* setSecret */.Pq(secret);
+            masked.add(secret);
+        }
+    }
     if (apiKey && (appId || userKey)) {
         throw new InputError('api-key', "give either 'api-key' or 'app-id' with 'user-key', not both");
     }

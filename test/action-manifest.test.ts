@@ -60,6 +60,10 @@ describe('a manifest of five videos, one failing', () => {
     assert.equal(sim.exports.length, 4)
   })
 
+  it('masks the key once, not once per video', () => {
+    assert.equal(run.stdout.split(`::add-mask::${TEST_API_KEY}\n`).length - 1, 1)
+  })
+
   it('names each video in its log lines instead of grouping them (groups cannot interleave)', () => {
     assert.match(run.stdout, /^\[weekly\] Saved videos\/weekly\.mp4/m)
     assert.match(run.stdout, /^\[promo-ko\] \d+\.\d% after/m)

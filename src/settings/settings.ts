@@ -74,12 +74,20 @@ export interface Settings {
 
 export type InputReader = (name: string) => string
 
+/** Secrets already masked: a manifest reads the credentials once per entry. */
+const masked = new Set<string>()
+
 /** Reads the secrets first and masks them before anything else can print them. */
 function readCredentials(get: InputReader): Credentials {
   const apiKey = get('api-key').trim()
   const appId = get('app-id').trim()
   const userKey = get('user-key').trim()
-  for (const secret of [apiKey, userKey]) if (secret) core.setSecret(secret)
+  for (const secret of [apiKey, userKey]) {
+    if (secret && !masked.has(secret)) {
+      core.setSecret(secret)
+      masked.add(secret)
+    }
+  }
   if (apiKey && (appId || userKey)) {
     throw new InputError('api-key', "give either 'api-key' or 'app-id' with 'user-key', not both")
   }
