@@ -63,6 +63,16 @@ const cases: Case[] = [
     check: (_run, sim) => assert.equal(sim.requests.filter((r) => r.origin === 'cdn').length, 2)
   },
   {
+    name: 'a CDN redirect to where the video moved',
+    faults: [{ route: 'cdn', kind: 'redirect' }],
+    succeeds: true,
+    check: (_run, sim) => {
+      const cdn = sim.requests.filter((r) => r.origin === 'cdn')
+      assert.equal(cdn.length, 2)
+      assert.match(cdn[1].path, /&moved=1$/)
+    }
+  },
+  {
     name: 'an expired signed URL, replaced by a fresh one',
     faults: [{ route: 'cdn', kind: 'status', status: 403 }],
     succeeds: true,
