@@ -30137,7 +30137,12 @@ function transfer(dispatcher, url, options) {
         let writer;
         const onAbort = () => abort?.(signal?.reason);
         signal?.addEventListener('abort', onAbort, { once: true });
+        let settled = false;
         const settle = (error) => {
+            // undici ends a request once; the guard keeps the file from being closed twice whatever happens.
+            if (settled)
+                return;
+            settled = true;
             signal?.removeEventListener('abort', onAbort);
             void (writer?.close() ?? Promise.resolve()).then(() => (error ? reject(error) : resolve(response)), (writeError) => reject(error ?? writeError));
         };

@@ -126,7 +126,11 @@ export function transfer(dispatcher: Dispatcher, url: string, options: TransferO
     let writer: FileWriter | undefined
     const onAbort = (): void => abort?.(signal?.reason as Error)
     signal?.addEventListener('abort', onAbort, { once: true })
+    let settled = false
     const settle = (error?: Error): void => {
+      // undici ends a request once; the guard keeps the file from being closed twice whatever happens.
+      if (settled) return
+      settled = true
       signal?.removeEventListener('abort', onAbort)
       void (writer?.close() ?? Promise.resolve()).then(
         () => (error ? reject(error) : resolve(response as Response)),
