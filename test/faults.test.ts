@@ -63,6 +63,18 @@ const cases: Case[] = [
     check: (_run, sim) => assert.equal(sim.requests.filter((r) => r.origin === 'cdn').length, 2)
   },
   {
+    name: 'a download that stalls at half, resumed once the request timeout passes',
+    faults: [{ route: 'cdn', kind: 'stall', fraction: 0.5 }],
+    inputs: { 'request-timeout': '1' },
+    succeeds: true,
+    check: (run, sim) => {
+      const cdn = sim.requests.filter((r) => r.origin === 'cdn')
+      assert.equal(cdn.length, 2)
+      assert.equal(cdn[1].headers.range, `bytes=${Math.floor(SAMPLE_VIDEO.length / 2)}-`)
+      assert.match(run.stdout, /Download cut off after \d+ bytes \(.*[Tt]imeout.*\); resuming/)
+    }
+  },
+  {
     name: 'a CDN redirect to where the video moved',
     faults: [{ route: 'cdn', kind: 'redirect' }],
     succeeds: true,

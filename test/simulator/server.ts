@@ -36,6 +36,8 @@ export type Fault = { route: Route; times?: number } & (
   | { kind: 'not-found' }
   /** The CDN sends this fraction of the video, then cuts the connection. */
   | { kind: 'cut'; fraction: number }
+  /** The CDN sends this fraction of the video, then nothing more, the connection left open. */
+  | { kind: 'stall'; fraction: number }
   /** The CDN answers 200 with an HTML error page instead of the video. */
   | { kind: 'html-page' }
   /** From the API: a redirect to the CDN's origin (another host). From the CDN: the video moved. */
@@ -382,9 +384,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (config.ranges) headers['Accept-Ranges'] = 'bytes'
     if (range) headers['Content-Range'] = `bytes ${start}-${length - 1}/${length}`
     res.writeHead(range ? 206 : 200, headers)
-    const end = fault?.kind === 'cut' ? start + Math.floor((length - start) * fault.fraction) : length
+    const partial = fault?.kind === 'cut' || fault?.kind === 'stall'
+    const end = partial ? start + Math.floor((length - start) * fault.fraction) : length
     const body = config.videoSize ? syntheticVideo(start, end) : Readable.from([config.video.subarray(start, end)])
-    body.pipe(res, { end: fault?.kind !== 'cut' })
+    body.pipe(res, { end: !partial })
     if (fault?.kind === 'cut') body.on('end', () => setTimeout(() => res.socket?.destroy(), 20))
   }
 
