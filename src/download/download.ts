@@ -30,7 +30,8 @@ export interface DownloadOptions {
 /**
  * Every socket read is a fresh Buffer that only garbage collection frees; left to itself V8 lets tens
  * of MB of them pile up during a long transfer. A minor collection every few MB keeps memory flat
- * whatever the video's size (the runner starts node without flags, so the collector is exposed here).
+ * whatever the video's size, and the download faster, as freed buffers are reused while still warm
+ * (bench/RESULTS.md). The runner starts node without flags, so the collector is exposed here.
  */
 const COLLECT_EVERY_BYTES = 16 << 20
 
