@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8789);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(18392);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8789:
+/***/ 18392:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28571,16 +28571,153 @@ async function upsertComment({ octokit, context }, body) {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(57075);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(46752);
+;// CONCATENATED MODULE: ./src/api/transport.ts
+
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+/**
+ * An agent with a bound on every phase of a request. Behind HTTPS_PROXY (self-hosted runners) it is
+ * undici's EnvHttpProxyAgent, which also honours NO_PROXY; otherwise a plain agent (undici 6 warns
+ * on stderr whenever an EnvHttpProxyAgent is made, which would only puzzle everyone else).
+ */
+function createAgent(timeoutMs) {
+    const options = { connectTimeout: Math.min(10_000, timeoutMs), headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
+    return PROXY_VARIABLES.some((name) => process.env[name]) ? new undici.EnvHttpProxyAgent(options) : new undici.Agent(options);
+}
+/** Sends one request and reads the whole (small, JSON or HTML) answer. Never follows redirects. */
+async function send(dispatcher, url, method, headers, body, signal) {
+    const response = await (0,undici.request)(url, { dispatcher, method, headers, body, signal });
+    return { status: response.statusCode, headers: response.headers, body: await response.body.text() };
+}
+const NEVER_SENT_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'UND_ERR_CONNECT_TIMEOUT'
+]);
+function codesOf(error) {
+    const codes = [];
+    for (let e = error; e; e = e.cause) {
+        if (typeof e.code === 'string')
+            codes.push(e.code);
+        if (codes.length > 5)
+            break;
+    }
+    return codes;
+}
+/**
+ * True only when the error proves no byte of the request reached the server (no connection was
+ * made). The one case where a credit-spending POST may be sent again.
+ */
+function provablyNotSent(error) {
+    return codesOf(error).some((code) => NEVER_SENT_CODES.has(code));
+}
+/** A network-level failure (as opposed to an HTTP answer) that a read may retry. */
+function isNetworkError(error) {
+    const codes = codesOf(error);
+    return codes.some((code) => NEVER_SENT_CODES.has(code) || code.startsWith('UND_ERR_') || code.startsWith('ECONN') || code === 'EPIPE');
+}
+
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+;// CONCATENATED MODULE: external "node:vm"
+const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+;// CONCATENATED MODULE: ./src/memory.ts
+
+
+const COLLECT_EVERY_BYTES = 16 << 20;
+/**
+ * Every socket or file read is a fresh Buffer that only garbage collection frees; left to itself V8
+ * lets tens of MB of them pile up during a long transfer. A minor collection every 16 MiB keeps
+ * memory flat whatever the video's size, and a download faster, as freed buffers are reused while
+ * still warm (bench/RESULTS.md). The runner starts node without flags, so the collector is exposed
+ * here. Returns the function to call with each count of bytes moved.
+ */
+function collectAsBytesMove() {
+    external_node_v8_namespaceObject.setFlagsFromString('--expose-gc');
+    const collect = external_node_vm_namespaceObject.runInNewContext('gc');
+    let since = 0;
+    return (count) => {
+        since += count;
+        if (since >= COLLECT_EVERY_BYTES) {
+            since = 0;
+            collect({ type: 'minor' });
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/deliver/release.ts
 
 
 
+
+
+
+
+/** An upload may take a while on a slow runner; its answer comes only once the whole file is sent. */
+const UPLOAD_TIMEOUT_MS = 10 * 60_000;
+/** GitHub's message from an error answer, or the start of whatever came back. */
+function messageOf(text) {
+    try {
+        const { message } = JSON.parse(text);
+        if (typeof message === 'string')
+            return message;
+    }
+    catch {
+        // not JSON: fall through
+    }
+    return text.slice(0, 200);
+}
+/** The file in 1 MiB reads, with memory kept flat while they are sent. */
+async function* fileChunks(file) {
+    const moved = collectAsBytesMove();
+    for await (const chunk of external_node_fs_.createReadStream(file, { highWaterMark: 1 << 20 })) {
+        moved(chunk.length);
+        yield chunk;
+    }
+}
+/**
+ * Posts a video to the release's upload URL, streamed from disk. Sent with undici's request() rather
+ * than Octokit, whose fetch reads a streamed body far ahead of the socket: a 256 MiB asset took the
+ * process to 380 MB, where request() keeps pace (test/memory.test.ts holds it under 150 MB).
+ */
+async function uploadAsset(uploadUrl, token, name, video) {
+    const url = new URL(uploadUrl.replace(/\{[^}]*\}$/, ''));
+    url.searchParams.set('name', name);
+    const dispatcher = createAgent(UPLOAD_TIMEOUT_MS);
+    try {
+        const response = await (0,undici.request)(url, {
+            dispatcher,
+            method: 'POST',
+            headers: {
+                accept: 'application/vnd.github+json',
+                authorization: `token ${token}`,
+                'content-type': 'video/mp4',
+                'content-length': String(video.size),
+                'user-agent': 'aistudios-video-action'
+            },
+            body: external_node_stream_.Readable.from(fileChunks(video.path), { objectMode: false })
+        });
+        const text = await response.body.text();
+        if (response.statusCode !== 201)
+            throw new Error(`Uploading ${name} to the release failed: HTTP ${response.statusCode} ${messageOf(text)}`);
+        return JSON.parse(text).browser_download_url;
+    }
+    finally {
+        await dispatcher.close();
+    }
+}
 /**
  * Attaches videos to a release as assets. An asset of the same name is replaced only when asked;
  * otherwise the upload is refused, so a re-run never silently swaps a published video.
  * Returns each video's download URL by path.
  */
-async function attachToRelease({ octokit, context }, tag, replace, videos) {
+async function attachToRelease({ octokit, context, token }, tag, replace, videos) {
     const { data: release } = await octokit.rest.repos.getReleaseByTag({ ...context.repo, tag });
     const urls = new Map();
     for (const video of videos) {
@@ -28591,16 +28728,8 @@ async function attachToRelease({ octokit, context }, tag, replace, videos) {
         }
         if (existing)
             await octokit.rest.repos.deleteReleaseAsset({ ...context.repo, asset_id: existing.id });
-        const { data: asset } = await octokit.request({
-            method: 'POST',
-            url: release.upload_url,
-            name,
-            // Streamed from disk: a video never has to fit in memory.
-            data: external_node_fs_.createReadStream(video.path),
-            headers: { 'content-type': 'video/mp4', 'content-length': video.size }
-        });
+        urls.set(video.path, await uploadAsset(release.upload_url, token, name, video));
         core/* info */.pq(`${existing ? 'Replaced' : 'Attached'} ${name} on release ${tag}`);
-        urls.set(video.path, asset.browser_download_url);
     }
     return urls;
 }
@@ -28627,10 +28756,14 @@ async function deliverOnGitHub(github, settings, results) {
 }
 
 ;// CONCATENATED MODULE: ./src/github/connect.ts
-/** Octokit (with GITHUB_API_URL, proxies) and the run's context; loaded only when a feature needs them. */
+/**
+ * Octokit (with GITHUB_API_URL, proxies) and the run's context; loaded only when a feature needs them.
+ * The token is kept for the one call made without Octokit (release asset uploads).
+ */
 async function connectGitHub(settings) {
     const github = await __nccwpck_require__.e(/* import() */ 351).then(__nccwpck_require__.bind(__nccwpck_require__, 61351));
-    return { octokit: github.getOctokit(settings.token ?? ''), context: github.context };
+    const token = settings.token ?? '';
+    return { octokit: github.getOctokit(token), context: github.context, token };
 }
 
 ;// CONCATENATED MODULE: ./src/errors.ts
@@ -29765,56 +29898,6 @@ function parseEnvelope(call, status, headers, body, now = Date.now()) {
     throw new ApiError(call, status, undefined, `an unexpected answer: ${textOf(body)}`, transientStatus, retryAfter);
 }
 
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(46752);
-;// CONCATENATED MODULE: ./src/api/transport.ts
-
-const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
-/**
- * An agent with a bound on every phase of a request. Behind HTTPS_PROXY (self-hosted runners) it is
- * undici's EnvHttpProxyAgent, which also honours NO_PROXY; otherwise a plain agent (undici 6 warns
- * on stderr whenever an EnvHttpProxyAgent is made, which would only puzzle everyone else).
- */
-function createAgent(timeoutMs) {
-    const options = { connectTimeout: Math.min(10_000, timeoutMs), headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
-    return PROXY_VARIABLES.some((name) => process.env[name]) ? new undici.EnvHttpProxyAgent(options) : new undici.Agent(options);
-}
-/** Sends one request and reads the whole (small, JSON or HTML) answer. Never follows redirects. */
-async function send(dispatcher, url, method, headers, body, signal) {
-    const response = await (0,undici.request)(url, { dispatcher, method, headers, body, signal });
-    return { status: response.statusCode, headers: response.headers, body: await response.body.text() };
-}
-const NEVER_SENT_CODES = new Set([
-    'ECONNREFUSED',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'UND_ERR_CONNECT_TIMEOUT'
-]);
-function codesOf(error) {
-    const codes = [];
-    for (let e = error; e; e = e.cause) {
-        if (typeof e.code === 'string')
-            codes.push(e.code);
-        if (codes.length > 5)
-            break;
-    }
-    return codes;
-}
-/**
- * True only when the error proves no byte of the request reached the server (no connection was
- * made). The one case where a credit-spending POST may be sent again.
- */
-function provablyNotSent(error) {
-    return codesOf(error).some((code) => NEVER_SENT_CODES.has(code));
-}
-/** A network-level failure (as opposed to an HTTP answer) that a read may retry. */
-function isNetworkError(error) {
-    const codes = codesOf(error);
-    return codes.some((code) => NEVER_SENT_CODES.has(code) || code.startsWith('UND_ERR_') || code.startsWith('ECONN') || code === 'EPIPE');
-}
-
 ;// CONCATENATED MODULE: ./src/api/retry.ts
 
 
@@ -29990,10 +30073,6 @@ class AiStudiosClient {
     }
 }
 
-;// CONCATENATED MODULE: external "node:v8"
-const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
-;// CONCATENATED MODULE: external "node:vm"
-const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
 ;// CONCATENATED MODULE: ./src/download/filename.ts
 /** Longest file name kept from a URL; file systems allow 255 bytes and artifact names are kept short. */
 const MAX_NAME = 120;
@@ -30192,18 +30271,6 @@ function transfer(dispatcher, url, options) {
 
 
 
-
-/**
- * Every socket read is a fresh Buffer that only garbage collection frees; left to itself V8 lets tens
- * of MB of them pile up during a long transfer. A minor collection every few MB keeps memory flat
- * whatever the video's size, and the download faster, as freed buffers are reused while still warm
- * (bench/RESULTS.md). The runner starts node without flags, so the collector is exposed here.
- */
-const COLLECT_EVERY_BYTES = 16 << 20;
-function garbageCollector() {
-    external_node_v8_namespaceObject.setFlagsFromString('--expose-gc');
-    return external_node_vm_namespaceObject.runInNewContext('gc');
-}
 /** Tries in all, counting resumed and restarted transfers. */
 const MAX_TRANSFERS = 6;
 /** Fresh URLs asked for after a 403/404/410 from the CDN. */
@@ -30265,15 +30332,7 @@ async function downloadVideo(initialUrl, options) {
     let refreshes = 0;
     let size = 0;
     let expected;
-    let sinceCollect = 0;
-    const collectGarbage = garbageCollector();
-    const onWritten = (count) => {
-        sinceCollect += count;
-        if (sinceCollect >= COLLECT_EVERY_BYTES) {
-            sinceCollect = 0;
-            collectGarbage({ type: 'minor' });
-        }
-    };
+    const onWritten = collectAsBytesMove();
     external_node_fs_.rmSync(partial, { force: true });
     try {
         for (let attempt = 1;; attempt++) {

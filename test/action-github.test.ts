@@ -1,9 +1,7 @@
 /** GitHub's side through real Octokit over HTTP to a stand-in of the REST API: changes, releases, comments. */
 import assert from 'node:assert/strict'
-import * as fs from 'node:fs'
-import * as path from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { makeWorkspace, runAction, tempDir, type ActionRun } from './helpers/run-action.ts'
+import { eventEnv as githubEvent, makeWorkspace, runAction, type ActionRun } from './helpers/run-action.ts'
 import { SAMPLE_PROJECT_ID, SAMPLE_VIDEO, TEST_API_KEY, startSimulator, type Simulator } from './simulator/server.ts'
 import { GITHUB_TOKEN, startGitHubApi, type GitHubApi } from './stand-ins/github-api.ts'
 
@@ -18,11 +16,7 @@ after(async () => {
   await github.close()
 })
 
-function eventEnv(name: string, payload: object): Record<string, string> {
-  const file = path.join(tempDir('aistudios-event-'), 'event.json')
-  fs.writeFileSync(file, JSON.stringify(payload))
-  return { GITHUB_EVENT_NAME: name, GITHUB_EVENT_PATH: file, GITHUB_API_URL: github.url }
-}
+const eventEnv = (name: string, payload: object): Record<string, string> => githubEvent(name, payload, github.url)
 
 const manifest = (cText = 'c.txt') => `videos:
   - name: a

@@ -1,11 +1,10 @@
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import * as v8 from 'node:v8'
-import * as vm from 'node:vm'
 import { interceptors, type Dispatcher } from 'undici'
 import { createAgent } from '../api/transport.js'
 import { errorMessage } from '../errors.js'
+import { collectAsBytesMove } from '../memory.js'
 import { sleep } from '../api/retry.js'
 import { videoFileName } from './filename.js'
 import { FileWriteError, transfer, type Response } from './transfer.js'
@@ -25,19 +24,6 @@ export interface DownloadOptions {
   /** Asks the API for a fresh download URL when the signed one expired or was refused. */
   refreshUrl: () => Promise<string>
   signal?: AbortSignal
-}
-
-/**
- * Every socket read is a fresh Buffer that only garbage collection frees; left to itself V8 lets tens
- * of MB of them pile up during a long transfer. A minor collection every few MB keeps memory flat
- * whatever the video's size, and the download faster, as freed buffers are reused while still warm
- * (bench/RESULTS.md). The runner starts node without flags, so the collector is exposed here.
- */
-const COLLECT_EVERY_BYTES = 16 << 20
-
-function garbageCollector(): (options: { type: 'minor' }) => void {
-  v8.setFlagsFromString('--expose-gc')
-  return vm.runInNewContext('gc') as (options: { type: 'minor' }) => void
 }
 
 /** Tries in all, counting resumed and restarted transfers. */
@@ -105,15 +91,7 @@ export async function downloadVideo(initialUrl: string, options: DownloadOptions
   let refreshes = 0
   let size = 0
   let expected: number | undefined
-  let sinceCollect = 0
-  const collectGarbage = garbageCollector()
-  const onWritten = (count: number): void => {
-    sinceCollect += count
-    if (sinceCollect >= COLLECT_EVERY_BYTES) {
-      sinceCollect = 0
-      collectGarbage({ type: 'minor' })
-    }
-  }
+  const onWritten = collectAsBytesMove()
   fs.rmSync(partial, { force: true })
 
   try {

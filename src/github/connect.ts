@@ -1,9 +1,13 @@
 import type { GitHubSettings } from '../settings/delivery.js'
 
-/** Octokit (with GITHUB_API_URL, proxies) and the run's context; loaded only when a feature needs them. */
+/**
+ * Octokit (with GITHUB_API_URL, proxies) and the run's context; loaded only when a feature needs them.
+ * The token is kept for the one call made without Octokit (release asset uploads).
+ */
 export async function connectGitHub(settings: GitHubSettings) {
   const github = await import('@actions/github')
-  return { octokit: github.getOctokit(settings.token ?? ''), context: github.context }
+  const token = settings.token ?? ''
+  return { octokit: github.getOctokit(token), context: github.context, token }
 }
 
 export type GitHub = Awaited<ReturnType<typeof connectGitHub>>

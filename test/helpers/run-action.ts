@@ -108,3 +108,10 @@ export function runAction(options: RunOptions): Promise<ActionRun> {
     })
   })
 }
+
+/** The environment of a workflow triggered by `name` with this event payload, GitHub's API at apiUrl. */
+export function eventEnv(name: string, payload: object, apiUrl: string): Record<string, string> {
+  const file = path.join(tempDir('aistudios-event-'), 'event.json')
+  fs.writeFileSync(file, JSON.stringify(payload))
+  return { GITHUB_EVENT_NAME: name, GITHUB_EVENT_PATH: file, GITHUB_API_URL: apiUrl }
+}
