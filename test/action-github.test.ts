@@ -119,6 +119,19 @@ describe('release assets', () => {
     assert.notEqual(github.releases[0].assets[0].id, before)
   })
 
+  it('says what GitHub answered when the upload is refused', async () => {
+    github.releases.push({ id: 2, tag: 'v1.1', assets: [], readOnly: true })
+    const run = await runAction({
+      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'release-upload': 'true', 'github-token': GITHUB_TOKEN },
+      env: eventEnv('release', { release: { tag_name: 'v1.1' } })
+    })
+    assert.equal(run.code, 1)
+    assert.match(
+      run.stdout,
+      /::error::Uploading ai-studios-video\.mp4 to the release failed: HTTP 403 Resource not accessible by integration \(the token needs 'contents: write'\)/
+    )
+  })
+
   it('needs a release: refused before anything is sent outside a release event', async () => {
     const requests = sim.requests.length
     const run = await runAction({

@@ -54,7 +54,10 @@ async function uploadAsset(uploadUrl: string, token: string, name: string, video
       body: Readable.from(fileChunks(video.path), { objectMode: false })
     })
     const text = await response.body.text()
-    if (response.statusCode !== 201) throw new Error(`Uploading ${name} to the release failed: HTTP ${response.statusCode} ${messageOf(text)}`)
+    if (response.statusCode !== 201) {
+      const hint = response.statusCode === 403 ? " (the token needs 'contents: write')" : ''
+      throw new Error(`Uploading ${name} to the release failed: HTTP ${response.statusCode} ${messageOf(text)}${hint}`)
+    }
     return (JSON.parse(text) as { browser_download_url: string }).browser_download_url
   } finally {
     await dispatcher.close()

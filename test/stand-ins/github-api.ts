@@ -17,6 +17,8 @@ export interface Release {
   id: number
   tag: string
   assets: Asset[]
+  /** Uploads to this release are refused as GitHub refuses a token without contents: write. */
+  readOnly?: boolean
 }
 export interface Comment {
   id: number
@@ -98,6 +100,7 @@ export async function startGitHubApi(): Promise<GitHubApi> {
         const release = api.releases.find((r) => r.id === Number(m![1]))
         const name = url.searchParams.get('name') ?? ''
         if (!release) return notFound(res)
+        if (release.readOnly) return json(res, 403, { message: 'Resource not accessible by integration' })
         if (release.assets.some((a) => a.name === name)) return json(res, 422, { message: 'Validation Failed', errors: [{ code: 'already_exists', field: 'name' }] })
         // GitHub's upload endpoint wants the asset's length up front.
         if (req.headers['content-length'] !== String(body.length)) return json(res, 411, { message: 'Length Required' })
