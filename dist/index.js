@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(18392);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(35658);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 18392:
+/***/ 35658:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29722,7 +29722,17 @@ async function changedEntries(github, entries, manifestPath, workspace) {
 var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(48161);
+;// CONCATENATED MODULE: ./src/artifacts.ts
+/** Whether the run's artifact service can be reached: only inside GitHub Actions, which gives its URL and token. */
+const artifactServiceReachable = () => Boolean(process.env.ACTIONS_RUNTIME_TOKEN && process.env.ACTIONS_RESULTS_URL);
+/** The artifact client, loaded only when used: it is the heaviest part of the bundle. */
+async function loadArtifactClient() {
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(351), __nccwpck_require__.e(645)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9645));
+    return new DefaultArtifactClient();
+}
+
 ;// CONCATENATED MODULE: ./src/deliver/artifact.ts
+
 
 
 
@@ -29753,13 +29763,11 @@ function artifactUrl(id, env) {
 async function artifactClient(settings) {
     if (!settings.enabled)
         return undefined;
-    if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
+    if (!artifactServiceReachable()) {
         core/* notice */.lm('Not running inside GitHub Actions (no ACTIONS_RUNTIME_TOKEN): the artifact upload was skipped');
         return undefined;
     }
-    // Loaded only now: the artifact client is the heaviest part of the bundle.
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(351), __nccwpck_require__.e(645)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9645));
-    return new DefaultArtifactClient();
+    return loadArtifactClient();
 }
 /** Uploads several videos as one zipped artifact (stored, not compressed: video does not compress). */
 async function uploadVideosArtifact(videos, exportKeys, rootDirectory, settings) {
@@ -30419,6 +30427,7 @@ async function downloadVideo(initialUrl, options) {
 
 
 
+
 /**
  * A ledger of exports kept as tiny artifacts of the workflow run, one per export, named after the
  * request's fingerprint and the export key. A re-run attempt of a failed job finds there the export an
@@ -30436,17 +30445,12 @@ function parseLedgerName(name, fingerprint) {
     const match = new RegExp(`^${ledger_PREFIX}${fingerprint}-(v3|legacy)-(.+)$`).exec(name);
     return match ? { generation: match[1], key: match[2] } : undefined;
 }
-const inActions = () => Boolean(process.env.ACTIONS_RUNTIME_TOKEN && process.env.ACTIONS_RESULTS_URL);
-async function ledger_artifactClient() {
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(351), __nccwpck_require__.e(645)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9645));
-    return new DefaultArtifactClient();
-}
 /** On a re-run attempt, the export an earlier attempt started for the same request, if any. */
 async function findEarlierExport(fingerprint) {
-    if (!inActions() || !(Number(process.env.GITHUB_RUN_ATTEMPT) > 1))
+    if (!artifactServiceReachable() || !(Number(process.env.GITHUB_RUN_ATTEMPT) > 1))
         return undefined;
     try {
-        const { artifacts } = await (await ledger_artifactClient()).listArtifacts();
+        const { artifacts } = await (await loadArtifactClient()).listArtifacts();
         return artifacts.map((artifact) => parseLedgerName(artifact.name, fingerprint)).find((entry) => entry !== undefined);
     }
     catch (error) {
@@ -30456,13 +30460,13 @@ async function findEarlierExport(fingerprint) {
 }
 /** Records an accepted export at once, so a re-run of this job can find it. */
 async function recordExport(fingerprint, entry) {
-    if (!inActions())
+    if (!artifactServiceReachable())
         return;
     const dir = external_node_fs_.mkdtempSync(external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'aistudios-ledger-'));
     try {
         const file = external_node_path_.join(dir, 'export.json');
         external_node_fs_.writeFileSync(file, JSON.stringify({ ...entry, fingerprint, attempt: process.env.GITHUB_RUN_ATTEMPT ?? '1' }));
-        await (await ledger_artifactClient()).uploadArtifact(ledgerName(fingerprint, entry), [file], dir, { retentionDays: 1 });
+        await (await loadArtifactClient()).uploadArtifact(ledgerName(fingerprint, entry), [file], dir, { retentionDays: 1 });
     }
     catch (error) {
         core/* warning */.$e(`Could not record export ${entry.key} in the ledger (${errorMessage(error)}); a re-run would export again`);

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import { artifactServiceReachable, loadArtifactClient } from '../artifacts.js'
 import type { Downloaded } from '../download/download.js'
 import type { ArtifactSettings } from '../settings/settings.js'
 
@@ -42,13 +43,11 @@ export function artifactUrl(id: number, env: NodeJS.ProcessEnv): string {
 /** The artifact client, when uploading is asked for and possible (inside GitHub Actions). */
 async function artifactClient(settings: ArtifactSettings) {
   if (!settings.enabled) return undefined
-  if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
+  if (!artifactServiceReachable()) {
     core.notice('Not running inside GitHub Actions (no ACTIONS_RUNTIME_TOKEN): the artifact upload was skipped')
     return undefined
   }
-  // Loaded only now: the artifact client is the heaviest part of the bundle.
-  const { DefaultArtifactClient } = await import('@actions/artifact')
-  return new DefaultArtifactClient()
+  return loadArtifactClient()
 }
 
 /** Uploads several videos as one zipped artifact (stored, not compressed: video does not compress). */

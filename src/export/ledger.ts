@@ -4,6 +4,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import type { ExportRequest, Generation } from '../api/types.js'
+import { artifactServiceReachable, loadArtifactClient } from '../artifacts.js'
 import { errorMessage } from '../errors.js'
 
 /**
@@ -33,18 +34,11 @@ export function parseLedgerName(name: string, fingerprint: string): LedgerEntry 
   return match ? { generation: match[1] as Generation, key: match[2] } : undefined
 }
 
-const inActions = (): boolean => Boolean(process.env.ACTIONS_RUNTIME_TOKEN && process.env.ACTIONS_RESULTS_URL)
-
-async function artifactClient() {
-  const { DefaultArtifactClient } = await import('@actions/artifact')
-  return new DefaultArtifactClient()
-}
-
 /** On a re-run attempt, the export an earlier attempt started for the same request, if any. */
 export async function findEarlierExport(fingerprint: string): Promise<LedgerEntry | undefined> {
-  if (!inActions() || !(Number(process.env.GITHUB_RUN_ATTEMPT) > 1)) return undefined
+  if (!artifactServiceReachable() || !(Number(process.env.GITHUB_RUN_ATTEMPT) > 1)) return undefined
   try {
-    const { artifacts } = await (await artifactClient()).listArtifacts()
+    const { artifacts } = await (await loadArtifactClient()).listArtifacts()
     return artifacts.map((artifact) => parseLedgerName(artifact.name, fingerprint)).find((entry) => entry !== undefined)
   } catch (error) {
     core.warning(`Could not read the export ledger of earlier attempts (${errorMessage(error)}); exporting anew`)
@@ -54,12 +48,12 @@ export async function findEarlierExport(fingerprint: string): Promise<LedgerEntr
 
 /** Records an accepted export at once, so a re-run of this job can find it. */
 export async function recordExport(fingerprint: string, entry: LedgerEntry): Promise<void> {
-  if (!inActions()) return
+  if (!artifactServiceReachable()) return
   const dir = fs.mkdtempSync(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'aistudios-ledger-'))
   try {
     const file = path.join(dir, 'export.json')
     fs.writeFileSync(file, JSON.stringify({ ...entry, fingerprint, attempt: process.env.GITHUB_RUN_ATTEMPT ?? '1' }))
-    await (await artifactClient()).uploadArtifact(ledgerName(fingerprint, entry), [file], dir, { retentionDays: 1 })
+    await (await loadArtifactClient()).uploadArtifact(ledgerName(fingerprint, entry), [file], dir, { retentionDays: 1 })
   } catch (error) {
     core.warning(`Could not record export ${entry.key} in the ledger (${errorMessage(error)}); a re-run would export again`)
   } finally {
