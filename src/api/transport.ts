@@ -18,7 +18,6 @@ export function createAgent(timeoutMs: number): Dispatcher {
   return PROXY_VARIABLES.some((name) => process.env[name]) ? new EnvHttpProxyAgent(options) : new Agent(options)
 }
 
-
 /** Sends one request and reads the whole (small, JSON or HTML) answer. Never follows redirects. */
 export async function send(
   dispatcher: Dispatcher,
