@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(35658);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8043);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 35658:
+/***/ 8043:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29007,9 +29007,12 @@ async function videoChanged(github, files) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
+;// CONCATENATED MODULE: ./src/api/types.ts
+const isJsonObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+
 ;// CONCATENATED MODULE: ./src/request/speech.ts
 
-const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /** The input a speech came from, for error messages ("script-file scripts/intro.txt" → script-file). */
 const inputOf = (speech) => speech.from.split(' ')[0];
 /** Sets `org`, and `tts` where present: a stale `tts` would have the avatar say the old words. */
@@ -29025,16 +29028,16 @@ function setScript(script, text) {
 function setV3Speech(scene, speech) {
     let set = false;
     const clips = Array.isArray(scene.clips) ? scene.clips : [];
-    const avatar = clips.find((clip) => isObject(clip) && clip.type === 'aiModel');
-    if (isObject(avatar)) {
-        if (isObject(avatar.script))
+    const avatar = clips.find((clip) => isJsonObject(clip) && clip.type === 'aiModel');
+    if (isJsonObject(avatar)) {
+        if (isJsonObject(avatar.script))
             setScript(avatar.script, speech.text);
         else
             avatar.script = { org: speech.text };
         set = true;
     }
     const scripts = Array.isArray(scene.scripts) ? scene.scripts : [];
-    if (isObject(scripts[0])) {
+    if (isJsonObject(scripts[0])) {
         setScript(scripts[0], speech.text);
         set = true;
     }
@@ -29042,7 +29045,7 @@ function setV3Speech(scene, speech) {
 }
 /** Sets a legacy scene's speech in place: `AIModel.script`, a plain string. */
 function setLegacySpeech(scene, speech) {
-    if (!isObject(scene.AIModel))
+    if (!isJsonObject(scene.AIModel))
         return false;
     scene.AIModel.script = speech.text;
     return true;
@@ -29051,7 +29054,7 @@ function setLegacySpeech(scene, speech) {
 function applySpeech(scenes, speeches, generation, sourceName) {
     for (const speech of speeches) {
         const scene = scenes[speech.scene];
-        if (!isObject(scene)) {
+        if (!isJsonObject(scene)) {
             throw new InputError(inputOf(speech), `scene ${speech.scene} does not exist: ${sourceName} has ${scenes.length} scene(s), numbered from 0`);
         }
         const set = generation === 'v3' ? setV3Speech(scene, speech) : setLegacySpeech(scene, speech);
@@ -29095,6 +29098,7 @@ function exportFromProject(projectId, project, speech, options) {
 }
 
 ;// CONCATENATED MODULE: ./src/request/template.ts
+
 
 
 
@@ -29151,22 +29155,21 @@ function fillPlaceholders(value, variables) {
     }
     return value;
 }
-const template_isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 /** Which API generation a template's shape belongs to (see the API contract's two scene shapes). */
 function detectGeneration(scenes) {
     let legacy = false;
     let v3 = false;
     for (const scene of scenes) {
-        if (!template_isObject(scene))
+        if (!isJsonObject(scene))
             continue;
         if ('AIModel' in scene)
             legacy = true;
         if ('scripts' in scene || 'background' in scene)
             v3 = true;
         for (const clip of Array.isArray(scene.clips) ? scene.clips : []) {
-            if (!template_isObject(clip))
+            if (!isJsonObject(clip))
                 continue;
-            if (template_isObject(clip.detail))
+            if (isJsonObject(clip.detail))
                 legacy = true;
             else if (typeof clip.type === 'string')
                 v3 = true;
@@ -29187,7 +29190,7 @@ function exportFromTemplate(template, variables, speech, options, forced) {
         throw new InputError('template', `${template.name} has ${unresolved.length} placeholder(s) with no value: ${list}. Set them in 'variables' or 'variables-file'`, { file: template.file, ...first });
     }
     const root = template.data;
-    if (!template_isObject(root) || !Array.isArray(root.scenes)) {
+    if (!isJsonObject(root) || !Array.isArray(root.scenes)) {
         throw new InputError('template', `${template.name} is neither template shape: it needs a top-level object with a "scenes" array`, {
             file: template.file
         });

@@ -4,6 +4,9 @@ export type Generation = 'v3' | 'legacy'
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
 export type JsonObject = { [key: string]: Json }
 
+export const isJsonObject = (value: Json | undefined): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
 /** What one export would send: the body and, for an edit of a saved project, its ID. */
 export interface ExportRequest {
   generation: Generation

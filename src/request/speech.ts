@@ -1,9 +1,6 @@
-import type { Json, JsonObject } from '../api/types.js'
+import { isJsonObject, type Json, type JsonObject } from '../api/types.js'
 import { InputError } from '../errors.js'
 import type { SceneSpeech } from '../settings/settings.js'
-
-const isObject = (value: Json | undefined): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /** The input a speech came from, for error messages ("script-file scripts/intro.txt" → script-file). */
 const inputOf = (speech: SceneSpeech): string => speech.from.split(' ')[0]
@@ -21,14 +18,14 @@ function setScript(script: JsonObject, text: string): void {
 function setV3Speech(scene: JsonObject, speech: SceneSpeech): boolean {
   let set = false
   const clips = Array.isArray(scene.clips) ? scene.clips : []
-  const avatar = clips.find((clip) => isObject(clip) && clip.type === 'aiModel')
-  if (isObject(avatar)) {
-    if (isObject(avatar.script)) setScript(avatar.script, speech.text)
+  const avatar = clips.find((clip) => isJsonObject(clip) && clip.type === 'aiModel')
+  if (isJsonObject(avatar)) {
+    if (isJsonObject(avatar.script)) setScript(avatar.script, speech.text)
     else avatar.script = { org: speech.text }
     set = true
   }
   const scripts = Array.isArray(scene.scripts) ? scene.scripts : []
-  if (isObject(scripts[0])) {
+  if (isJsonObject(scripts[0])) {
     setScript(scripts[0], speech.text)
     set = true
   }
@@ -37,7 +34,7 @@ function setV3Speech(scene: JsonObject, speech: SceneSpeech): boolean {
 
 /** Sets a legacy scene's speech in place: `AIModel.script`, a plain string. */
 function setLegacySpeech(scene: JsonObject, speech: SceneSpeech): boolean {
-  if (!isObject(scene.AIModel)) return false
+  if (!isJsonObject(scene.AIModel)) return false
   scene.AIModel.script = speech.text
   return true
 }
@@ -46,7 +43,7 @@ function setLegacySpeech(scene: JsonObject, speech: SceneSpeech): boolean {
 export function applySpeech(scenes: Json[], speeches: SceneSpeech[], generation: 'v3' | 'legacy', sourceName: string): void {
   for (const speech of speeches) {
     const scene = scenes[speech.scene]
-    if (!isObject(scene)) {
+    if (!isJsonObject(scene)) {
       throw new InputError(
         inputOf(speech),
         `scene ${speech.scene} does not exist: ${sourceName} has ${scenes.length} scene(s), numbered from 0`

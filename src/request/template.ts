@@ -1,4 +1,4 @@
-import type { ExportRequest, Generation, Json, JsonObject } from '../api/types.js'
+import { isJsonObject, type ExportRequest, type Generation, type Json, type JsonObject } from '../api/types.js'
 import { InputError, type FileLocation } from '../errors.js'
 import type { ExportOptions, SceneSpeech } from '../settings/settings.js'
 import { optionFields } from './project.js'
@@ -70,20 +70,17 @@ export function fillPlaceholders(value: Json, variables: ReadonlyMap<string, Var
   return value
 }
 
-const isObject = (value: Json | undefined): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-
 /** Which API generation a template's shape belongs to (see the API contract's two scene shapes). */
 export function detectGeneration(scenes: Json[]): Generation | 'mixed' | undefined {
   let legacy = false
   let v3 = false
   for (const scene of scenes) {
-    if (!isObject(scene)) continue
+    if (!isJsonObject(scene)) continue
     if ('AIModel' in scene) legacy = true
     if ('scripts' in scene || 'background' in scene) v3 = true
     for (const clip of Array.isArray(scene.clips) ? scene.clips : []) {
-      if (!isObject(clip)) continue
-      if (isObject(clip.detail)) legacy = true
+      if (!isJsonObject(clip)) continue
+      if (isJsonObject(clip.detail)) legacy = true
       else if (typeof clip.type === 'string') v3 = true
     }
   }
@@ -119,7 +116,7 @@ export function exportFromTemplate(
     )
   }
   const root = template.data
-  if (!isObject(root) || !Array.isArray(root.scenes)) {
+  if (!isJsonObject(root) || !Array.isArray(root.scenes)) {
     throw new InputError('template', `${template.name} is neither template shape: it needs a top-level object with a "scenes" array`, {
       file: template.file
     })
