@@ -28394,6 +28394,831 @@ __nccwpck_require__.d(__webpack_exports__, {
 var core = __nccwpck_require__(77094);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
+;// CONCATENATED MODULE: ./src/errors.ts
+/** An input the user gave is unusable. Raised before anything that spends credits is sent. */
+class InputError extends Error {
+    input;
+    location;
+    constructor(input, detail, location) {
+        super(`Input '${input}': ${detail}`);
+        this.input = input;
+        this.location = location;
+        this.name = 'InputError';
+    }
+}
+/** The API refused the key (or token). Never retried: another try cannot succeed. */
+class AuthError extends Error {
+    constructor(detail) {
+        super(`The AI Studios API rejected the credentials (${detail}). Check the 'api-key' input ` +
+            `(or 'app-id' and 'user-key'): store the key as a repository secret and pass it as ` +
+            '`api-key: ${{ secrets.AISTUDIOS_API_KEY }}`.');
+        this.name = 'AuthError';
+    }
+}
+/** The API answered, but not with success; carries what the API said. */
+class ApiError extends Error {
+    call;
+    status;
+    code;
+    apiMessage;
+    transient;
+    retryAfterSeconds;
+    constructor(call, status, code, apiMessage, 
+    /** Whether repeating the same read might succeed (5xx, 429, gateway pages). */
+    transient, 
+    /** Seconds the server asked us to wait (Retry-After), if any. */
+    retryAfterSeconds) {
+        const codePart = code === undefined ? '' : ` code ${code}:`;
+        super(`${call} failed: HTTP ${status}${codePart} ${apiMessage}`.trim());
+        this.call = call;
+        this.status = status;
+        this.code = code;
+        this.apiMessage = apiMessage;
+        this.transient = transient;
+        this.retryAfterSeconds = retryAfterSeconds;
+        this.name = 'ApiError';
+    }
+}
+/**
+ * The export request may have reached the server, so it may be rendering (and spending credits)
+ * even though no answer arrived. Never re-sent blindly.
+ */
+class ExportUnconfirmedError extends Error {
+    constructor(cause) {
+        super(`The export request was sent but no usable answer came back (${cause}). The export may have ` +
+            'started and spent credits, so it was not sent again. Look for the new project in AI Studios ' +
+            "(My Studio); if it is there, re-run this step with the 'resume' input set to its project ID " +
+            'to download it without paying again.');
+        this.name = 'ExportUnconfirmedError';
+    }
+}
+/** Anything that ends a run after the export was accepted: the user must learn the key. */
+class RenderError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'RenderError';
+    }
+}
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ./src/api/envelope.ts
+
+const AUTH_STATUSES = new Set([401, 403]);
+const AUTH_WORDS = /unauthori[sz]ed|forbidden|invalid[ _-]?(api[ _-]?)?(key|token)|expired[ _-]?token|not authenticated/i;
+function headerValue(value) {
+    return Array.isArray(value) ? value[0] : value;
+}
+/** Seconds from a Retry-After header (either delta-seconds or an HTTP date). */
+function parseRetryAfter(value, now) {
+    if (!value)
+        return undefined;
+    const trimmed = value.trim();
+    if (/^\d+(\.\d+)?$/.test(trimmed))
+        return Number(trimmed);
+    const date = Date.parse(trimmed);
+    return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
+}
+function textOf(body) {
+    const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1];
+    const text = (title ?? body.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
+    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+/**
+ * Turns one HTTP answer into the envelope's `data`, or throws what went wrong. The API answers
+ * failures three ways: a non-2xx status, HTTP 200 with `success: false`, or a gateway's HTML page.
+ */
+function parseEnvelope(call, status, headers, body, now = Date.now()) {
+    let json;
+    try {
+        json = JSON.parse(body);
+    }
+    catch {
+        json = undefined;
+    }
+    const envelope = typeof json === 'object' && json !== null ? json : undefined;
+    const retryAfter = parseRetryAfter(headerValue(headers['retry-after']), now);
+    const transientStatus = status === 429 || status >= 500;
+    if (status >= 300 && status < 400) {
+        const location = headerValue(headers.location) ?? 'nowhere';
+        throw new ApiError(call, status, undefined, `the API redirected to ${location}; redirects are not followed, so the key goes to no other host. Check 'api-url'`, false);
+    }
+    if (envelope?.success === true && status >= 200 && status < 300) {
+        const data = envelope.data;
+        if (typeof data !== 'object' || data === null) {
+            throw new ApiError(call, status, undefined, 'the answer has no data', false);
+        }
+        return data;
+    }
+    if (envelope && envelope.success === false) {
+        const error = (envelope.error ?? {});
+        const code = error.code === undefined ? undefined : String(error.code);
+        const msg = typeof error.msg === 'string' ? error.msg : typeof error.message === 'string' ? error.message : '';
+        if (AUTH_STATUSES.has(status) || (code !== undefined && AUTH_STATUSES.has(Number(code))) || AUTH_WORDS.test(`${code} ${msg}`)) {
+            throw new AuthError(`HTTP ${status}${code === undefined ? '' : `, code ${code}`}: ${msg || 'no message'}`);
+        }
+        const transient = transientStatus || code === '429' || (Number(code) >= 500 && Number(code) < 600);
+        throw new ApiError(call, status, code, msg || 'no message', transient, retryAfter);
+    }
+    if (AUTH_STATUSES.has(status)) {
+        throw new AuthError(`HTTP ${status}: ${textOf(body) || 'no message'}`);
+    }
+    if (envelope === undefined) {
+        const what = body.trim() === '' ? 'an empty answer' : `a non-JSON answer (${textOf(body)})`;
+        // A gateway page in front of the API is usually passing trouble, whatever its status.
+        throw new ApiError(call, status, undefined, what, true, retryAfter);
+    }
+    throw new ApiError(call, status, undefined, `an unexpected answer: ${textOf(body)}`, transientStatus, retryAfter);
+}
+
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(46752);
+;// CONCATENATED MODULE: ./src/api/transport.ts
+
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+/**
+ * An agent with a bound on every phase of a request. Behind HTTPS_PROXY (self-hosted runners) it is
+ * undici's EnvHttpProxyAgent, which also honours NO_PROXY; otherwise a plain agent (undici 6 warns
+ * on stderr whenever an EnvHttpProxyAgent is made, which would only puzzle everyone else).
+ */
+function createAgent(timeoutMs) {
+    const options = { connectTimeout: Math.min(10_000, timeoutMs), headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
+    return PROXY_VARIABLES.some((name) => process.env[name]) ? new undici.EnvHttpProxyAgent(options) : new undici.Agent(options);
+}
+/** Sends one request and reads the whole (small, JSON or HTML) answer. Never follows redirects. */
+async function send(dispatcher, url, method, headers, body, signal) {
+    const response = await (0,undici.request)(url, { dispatcher, method, headers, body, signal });
+    return { status: response.statusCode, headers: response.headers, body: await response.body.text() };
+}
+const NEVER_SENT_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'UND_ERR_CONNECT_TIMEOUT'
+]);
+function codesOf(error) {
+    const codes = [];
+    for (let e = error; e; e = e.cause) {
+        if (typeof e.code === 'string')
+            codes.push(e.code);
+        if (codes.length > 5)
+            break;
+    }
+    return codes;
+}
+/**
+ * True only when the error proves no byte of the request reached the server (no connection was
+ * made). The one case where a credit-spending POST may be sent again.
+ */
+function provablyNotSent(error) {
+    return codesOf(error).some((code) => NEVER_SENT_CODES.has(code));
+}
+/** A network-level failure (as opposed to an HTTP answer) that a read may retry. */
+function isNetworkError(error) {
+    const codes = codesOf(error);
+    return codes.some((code) => NEVER_SENT_CODES.has(code) || code.startsWith('UND_ERR_') || code.startsWith('ECONN') || code === 'EPIPE');
+}
+
+;// CONCATENATED MODULE: ./src/api/retry.ts
+
+
+const READ_RETRY = { maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 30_000, maxElapsedMs: 120_000 };
+/** Exponential backoff with "equal jitter"; a server's Retry-After wins when it gives one. */
+function backoffDelayMs(attempt, policy, retryAfterSeconds, random = Math.random) {
+    if (retryAfterSeconds !== undefined)
+        return Math.round(retryAfterSeconds * 1000);
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+/** Whether a failed read is worth repeating as it is. */
+function isTransient(error) {
+    if (error instanceof ApiError)
+        return error.transient;
+    return isNetworkError(error);
+}
+const sleep = (ms, signal) => new Promise((resolve, reject) => {
+    if (signal?.aborted)
+        return reject(signal.reason);
+    const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+    }, ms);
+    const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+});
+/** Runs a read until it succeeds, fails for good, or the policy's bounds are reached. */
+async function withRetries(what, attempt, policy, onRetry, signal) {
+    const started = Date.now();
+    for (let n = 1;; n++) {
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            if (!isTransient(error) || n >= policy.maxAttempts || signal?.aborted)
+                throw error;
+            const retryAfter = error instanceof ApiError ? error.retryAfterSeconds : undefined;
+            const delay = backoffDelayMs(n, policy, retryAfter);
+            if (Date.now() - started + delay > policy.maxElapsedMs)
+                throw error;
+            const reason = error instanceof Error ? error.message : String(error);
+            onRetry(`${what}: ${reason}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${n + 1} of ${policy.maxAttempts})`);
+            await sleep(delay, signal);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/api/client.ts
+
+
+
+
+
+const PREFIX = { v3: '/api/odin/v3', legacy: '/api/odin' };
+/** How many times a POST that provably never left is tried before giving up. */
+const NOT_SENT_ATTEMPTS = 3;
+/** The only place that knows the API's URLs, headers and envelopes. */
+class AiStudiosClient {
+    config;
+    dispatcher;
+    retry;
+    authorization;
+    constructor(config) {
+        this.config = config;
+        this.dispatcher = createAgent(config.requestTimeoutMs);
+        this.retry = config.retry ?? READ_RETRY;
+    }
+    url(generation, path) {
+        const base = generation === 'v3' ? this.config.v3Url : this.config.legacyUrl;
+        return new URL(base.pathname.replace(/\/$/, '') + PREFIX[generation] + path, base);
+    }
+    /** The method and URL an export request goes to (printed by a dry run). */
+    exportTarget(request) {
+        return { method: 'POST', url: this.url(request.generation, '/editor/project').toString() };
+    }
+    async getProject(projectId, signal) {
+        const data = await this.read(`Fetching project ${projectId}`, this.url('v3', `/editor/project/${encodeURIComponent(projectId)}`), signal);
+        const project = data.project;
+        if (typeof project !== 'object' || project === null || Array.isArray(project)) {
+            throw new ApiError(`Fetching project ${projectId}`, 200, undefined, 'the answer carries no project', false);
+        }
+        return project;
+    }
+    /**
+     * Sends the export: the one call that spends credits. Sent at most once, unless the failure proves
+     * the request never reached the server. Returns the key to poll.
+     */
+    async startExport(request, signal) {
+        const call = 'Starting the export';
+        const url = this.url(request.generation, '/editor/project');
+        const headers = await this.headers(signal);
+        const body = JSON.stringify(request.body);
+        for (let attempt = 1;; attempt++) {
+            let answer;
+            try {
+                answer = await send(this.dispatcher, url, 'POST', headers, body, signal);
+            }
+            catch (error) {
+                if (provablyNotSent(error) && attempt < NOT_SENT_ATTEMPTS && !signal?.aborted) {
+                    core/* warning */.$e(`${call}: ${errorMessage(error)}; the request never left, so it is safe to send again`);
+                    await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+                    continue;
+                }
+                if (provablyNotSent(error))
+                    throw new Error(`${call} failed: could not connect to ${url.origin} (${errorMessage(error)})`);
+                throw new ExportUnconfirmedError(errorMessage(error));
+            }
+            let data;
+            try {
+                data = parseEnvelope(call, answer.status, answer.headers, answer.body);
+            }
+            catch (error) {
+                // A gateway page or a 5xx says nothing about whether the API behind it took the export.
+                if (error instanceof ApiError && error.transient)
+                    throw new ExportUnconfirmedError(error.message);
+                throw error;
+            }
+            const key = request.generation === 'v3' ? data.projectId : data.key;
+            if (typeof key !== 'string' && typeof key !== 'number') {
+                throw new ExportUnconfirmedError(`the answer carries no ${request.generation === 'v3' ? 'projectId' : 'key'}`);
+            }
+            return String(key);
+        }
+    }
+    async getProgress(key, generation, signal) {
+        const data = await this.read(`Checking progress of ${key}`, this.url(generation, `/editor/progress/${encodeURIComponent(key)}`), signal);
+        const progress = Number(data.progress);
+        if (data.progress === undefined || data.progress === null || !Number.isFinite(progress)) {
+            throw new ApiError(`Checking progress of ${key}`, 200, undefined, 'the answer carries no progress', true);
+        }
+        // v3 says downloadUrl; legacy says url (tutorial) or videoUrl (reference); records say download_url.
+        const url = [data.downloadUrl, data.url, data.videoUrl, data.download_url].find((value) => typeof value === 'string' && value !== '');
+        return {
+            progress,
+            downloadUrl: url,
+            state: typeof data.state === 'string' ? data.state : undefined
+        };
+    }
+    async read(call, url, signal) {
+        return this.retried(call, url, 'GET', await this.headers(signal), undefined, signal);
+    }
+    /** A call that spends nothing, so it may be repeated: sent, parsed, retried within the policy. */
+    retried(call, url, method, headers, body, signal) {
+        return withRetries(call, async () => {
+            const answer = await send(this.dispatcher, url, method, headers, body, signal);
+            return parseEnvelope(call, answer.status, answer.headers, answer.body);
+        }, this.retry, (message) => core/* warning */.$e(message), signal);
+    }
+    async headers(signal) {
+        this.authorization ??= await this.obtainAuthorization(signal);
+        return { Authorization: this.authorization, 'Content-Type': 'application/json', Accept: 'application/json' };
+    }
+    /** The raw API key, or a token exchanged for an app ID and user key (valid 24 hours). */
+    async obtainAuthorization(signal) {
+        const credentials = this.config.credentials;
+        if ('apiKey' in credentials)
+            return credentials.apiKey;
+        const call = 'Exchanging app-id and user-key for a token';
+        const url = this.url('v3', '/auth/token');
+        const body = JSON.stringify({ appId: credentials.appId, userKey: credentials.userKey });
+        const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+        // Getting a token spends nothing, so it is retried like a read.
+        const data = await this.retried(call, url, 'POST', headers, body, signal);
+        if (typeof data.token !== 'string' || data.token === '') {
+            throw new ApiError(call, 200, undefined, 'the answer carries no token', false);
+        }
+        core/* setSecret */.Pq(data.token);
+        return data.token;
+    }
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+;// CONCATENATED MODULE: external "node:vm"
+const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+;// CONCATENATED MODULE: ./src/memory.ts
+
+
+const COLLECT_EVERY_BYTES = 16 << 20;
+/**
+ * Every socket or file read is a fresh Buffer that only garbage collection frees; left to itself V8
+ * lets tens of MB of them pile up during a long transfer. A minor collection every 16 MiB keeps
+ * memory flat whatever the video's size, and a download faster, as freed buffers are reused while
+ * still warm (bench/RESULTS.md). The runner starts node without flags, so the collector is exposed
+ * here. Returns the function to call with each count of bytes moved.
+ */
+function collectAsBytesMove() {
+    external_node_v8_namespaceObject.setFlagsFromString('--expose-gc');
+    const collect = external_node_vm_namespaceObject.runInNewContext('gc');
+    let since = 0;
+    return (count) => {
+        since += count;
+        if (since >= COLLECT_EVERY_BYTES) {
+            since = 0;
+            collect({ type: 'minor' });
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/download/filename.ts
+/** Longest file name kept from a URL; file systems allow 255 bytes and artifact names are kept short. */
+const MAX_NAME = 120;
+/**
+ * A safe local file name from the video URL's last path segment, as the tutorials name it, but
+ * decoded and cleaned: no separators, no `..`, no control or reserved characters, a bounded length.
+ * Falls back to `<fallbackStem>.mp4` when nothing usable is left.
+ */
+function videoFileName(url, fallbackStem) {
+    let segment = '';
+    try {
+        segment = new URL(url).pathname.split('/').pop() ?? '';
+    }
+    catch {
+        segment = '';
+    }
+    try {
+        segment = decodeURIComponent(segment);
+    }
+    catch {
+        // Malformed escapes: keep the segment as it is; the cleaning below still applies.
+    }
+    let name = segment
+        .replace(/[\u0000-\u001f\u007f]/g, '')
+        .replace(/[/\\<>:"|?*]/g, '_')
+        .replace(/\.{2,}/g, '.')
+        .replace(/^[.\s]+|[.\s]+$/g, '');
+    if (!/\.[A-Za-z0-9]{2,4}$/.test(name))
+        name = name ? `${name}.mp4` : '';
+    if (name.length > MAX_NAME) {
+        const ext = name.slice(name.lastIndexOf('.'));
+        name = name.slice(0, MAX_NAME - ext.length) + ext;
+    }
+    return name || `${fallbackStem.replace(/[^\w-]/g, '_')}.mp4`;
+}
+
+;// CONCATENATED MODULE: ./src/download/transfer.ts
+
+
+/** The file could not be written (disk full, no permission): no transfer again would help. */
+class FileWriteError extends Error {
+    constructor(file, cause) {
+        super(`Could not write the video to ${file}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+        this.name = 'FileWriteError';
+    }
+}
+/**
+ * Received bytes held in memory before the socket pauses. About 1 MiB keeps each write's bytes still
+ * in the CPU's cache; larger batches measured slower (bench/RESULTS.md).
+ */
+const HIGH_WATER_BYTES = 1 << 20;
+/**
+ * Writes what it is given in arrival order, batching whatever arrives while a write is under way into
+ * one writev. It opens and closes its file itself, closing only after the last write landed: the
+ * descriptor is never closed (and perhaps reused) beneath a write, and the file is final once
+ * close() settles.
+ */
+class FileWriter {
+    target;
+    onWritten;
+    onDrained;
+    onFailed;
+    fd;
+    pending = [];
+    pendingBytes = 0;
+    writing = false;
+    full = false;
+    failure;
+    landed;
+    constructor(target, onWritten, onDrained, onFailed) {
+        this.target = target;
+        this.onWritten = onWritten;
+        this.onDrained = onDrained;
+        this.onFailed = onFailed;
+        try {
+            this.fd = external_node_fs_.openSync(target.path, target.append ? 'a' : 'w');
+        }
+        catch (error) {
+            throw new FileWriteError(target.path, error);
+        }
+    }
+    /** False when the sender should pause until onDrained is called. */
+    push(chunk) {
+        if (this.failure)
+            return true;
+        this.pending.push(chunk);
+        this.pendingBytes += chunk.length;
+        this.flush();
+        this.full = this.pendingBytes >= HIGH_WATER_BYTES;
+        return !this.full;
+    }
+    /** Waits for every write to land, then closes the file; rejects with a write's failure. */
+    async close() {
+        if (this.writing)
+            await new Promise((resolve) => (this.landed = resolve));
+        await new Promise((resolve, reject) => external_node_fs_.close(this.fd, (error) => (error ? reject(new FileWriteError(this.target.path, error)) : resolve())));
+        if (this.failure)
+            throw this.failure;
+    }
+    flush() {
+        if (this.writing || this.failure || this.pending.length === 0)
+            return;
+        const buffers = this.pending;
+        const bytes = this.pendingBytes;
+        this.pending = [];
+        this.pendingBytes = 0;
+        this.writing = true;
+        external_node_fs_.writev(this.fd, buffers, (error, count) => {
+            this.writing = false;
+            if (error || count < bytes) {
+                this.failure = new FileWriteError(this.target.path, error ?? `wrote ${count} of ${bytes} bytes (is the disk full?)`);
+                this.onFailed(this.failure);
+            }
+            else {
+                this.onWritten(count);
+                this.flush();
+                if (this.full && this.pendingBytes < HIGH_WATER_BYTES) {
+                    this.full = false;
+                    this.onDrained();
+                }
+            }
+            if (!this.writing)
+                this.landed?.();
+        });
+    }
+}
+/**
+ * One GET through undici's handler interface, the body going from the socket straight into a file
+ * with no stream in between: measured 1.3–1.7× the throughput of request() piped into a Writable
+ * (bench/RESULTS.md), which matters on a two-core runner where the copy competes with everything else.
+ * Resolves with the response once its body is on disk; rejects when the transfer or a write fails,
+ * after the file was closed, so what is on disk is final.
+ */
+function transfer(dispatcher, url, options) {
+    const { signal } = options;
+    const { origin, pathname, search } = new URL(url);
+    return new Promise((resolve, reject) => {
+        let abort;
+        let resume;
+        let response;
+        let writer;
+        const onAbort = () => abort?.(signal?.reason);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        let settled = false;
+        const settle = (error) => {
+            // undici ends a request once; the guard keeps the file from being closed twice whatever happens.
+            if (settled)
+                return;
+            settled = true;
+            signal?.removeEventListener('abort', onAbort);
+            void (writer?.close() ?? Promise.resolve()).then(() => (error ? reject(error) : resolve(response)), (writeError) => reject(error ?? writeError));
+        };
+        dispatcher.dispatch({ origin, path: pathname + search, method: 'GET', headers: options.headers }, {
+            onConnect(abortRequest) {
+                abort = abortRequest;
+                if (signal?.aborted)
+                    abortRequest(signal.reason);
+            },
+            onHeaders(statusCode, rawHeaders, resumeRequest) {
+                resume = resumeRequest;
+                if (statusCode < 200)
+                    return true;
+                response = { statusCode, headers: undici.util.parseHeaders(rawHeaders) };
+                const target = options.target(response);
+                if (target) {
+                    try {
+                        writer = new FileWriter(target, options.onWritten, () => resume?.(), (error) => abort?.(error));
+                    }
+                    catch (error) {
+                        abort?.(error);
+                    }
+                }
+                return true;
+            },
+            onData(chunk) {
+                return writer ? writer.push(chunk) : true;
+            },
+            onComplete() {
+                settle();
+            },
+            onError(error) {
+                settle(error);
+            }
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/download/download.ts
+
+
+
+
+
+
+
+
+
+
+/** Tries in all, counting resumed and restarted transfers. */
+const MAX_TRANSFERS = 6;
+/** Fresh URLs asked for after a 403/404/410 from the CDN. */
+const MAX_REFRESHES = 2;
+function createDownloadDispatcher(timeoutMs) {
+    // The CDN is another host: no Authorization header is ever set here, so redirects can't leak it.
+    return createAgent(timeoutMs).compose(undici.interceptors.redirect({ maxRedirections: 5 }));
+}
+/** The first free name: an existing file is never overwritten. */
+function freePath(dir, name) {
+    const ext = external_node_path_.extname(name);
+    const stem = name.slice(0, name.length - ext.length);
+    let candidate = external_node_path_.join(dir, name);
+    for (let n = 2; external_node_fs_.existsSync(candidate); n++)
+        candidate = external_node_path_.join(dir, `${stem}-${n}${ext}`);
+    if (candidate !== external_node_path_.join(dir, name))
+        core/* warning */.$e(`${name} already exists in ${dir}; saving as ${external_node_path_.basename(candidate)}`);
+    return candidate;
+}
+/** An MP4 starts with a box whose type, at bytes 4–8, is `ftyp`. */
+function assertMp4(file) {
+    const head = Buffer.alloc(64);
+    const fd = external_node_fs_.openSync(file, 'r');
+    const read = external_node_fs_.readSync(fd, head, 0, head.length, 0);
+    external_node_fs_.closeSync(fd);
+    if (head.subarray(4, 8).toString('latin1') !== 'ftyp') {
+        const preview = head.subarray(0, read).toString('utf8').replace(/[^\x20-\x7e]+/g, ' ').trim().slice(0, 40);
+        throw new Error(`The downloaded file is not an MP4 video (it starts with '${preview}'); it was not kept`);
+    }
+}
+const header = (response, name) => {
+    const value = response.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+};
+/** Whether an answer carries the video from the start (200) or from `size`, as a resume asked (206). */
+function carriesVideo(response, size) {
+    if (response.statusCode === 200)
+        return true;
+    return response.statusCode === 206 && size > 0 && header(response, 'content-range')?.startsWith(`bytes ${size}-`) === true;
+}
+/** The video's whole length as the answer states it, when it does. */
+function totalLength(response) {
+    const stated = response.statusCode === 206 ? header(response, 'content-range')?.split('/')[1] : header(response, 'content-length');
+    const total = Number(stated ?? NaN);
+    return Number.isFinite(total) ? total : undefined;
+}
+/**
+ * Streams the video to a temporary file beside its final name (flat memory whatever its size), checks
+ * its length and that it is an MP4, then renames it: a partial file never sits under the final name.
+ * A cut transfer resumes with Range where the CDN allows, else restarts, within a bound.
+ */
+async function downloadVideo(initialUrl, options) {
+    const { outputDir, signal } = options;
+    external_node_fs_.mkdirSync(outputDir, { recursive: true });
+    const name = options.fileName ?? videoFileName(initialUrl, options.fallbackStem);
+    const partial = external_node_path_.join(outputDir, `.${name}.${process.pid}.part`);
+    const dispatcher = createDownloadDispatcher(options.requestTimeoutMs);
+    let url = initialUrl;
+    let refreshes = 0;
+    let size = 0;
+    let expected;
+    const onWritten = collectAsBytesMove();
+    external_node_fs_.rmSync(partial, { force: true });
+    try {
+        for (let attempt = 1;; attempt++) {
+            if (attempt > MAX_TRANSFERS) {
+                throw new Error(`Download failed: ${MAX_TRANSFERS} transfers ended early (have ${size} of ${expected ?? '?'} bytes)`);
+            }
+            let writing = false;
+            let response;
+            try {
+                response = await transfer(dispatcher, url, {
+                    headers: size > 0 ? { Range: `bytes=${size}-` } : {},
+                    signal,
+                    target: (answer) => {
+                        writing = carriesVideo(answer, size);
+                        return writing ? { path: partial, append: answer.statusCode === 206 } : undefined;
+                    },
+                    onWritten
+                });
+            }
+            catch (error) {
+                if (signal?.aborted || error instanceof FileWriteError)
+                    throw error;
+                if (!writing) {
+                    core/* warning */.$e(`Download: ${errorMessage(error)}; trying again`);
+                    await sleep(1000 * attempt, signal);
+                    continue;
+                }
+                // The file on disk is what the next transfer resumes from.
+                size = external_node_fs_.statSync(partial).size;
+                core/* warning */.$e(`Download cut off after ${size} bytes (${errorMessage(error)}); resuming`);
+                continue;
+            }
+            const status = response.statusCode;
+            if ([401, 403, 404, 410].includes(status)) {
+                if (refreshes >= MAX_REFRESHES)
+                    throw new Error(`Download failed: the video URL answered HTTP ${status} even after ${refreshes} fresh URLs`);
+                refreshes++;
+                core/* warning */.$e(`Download: the video URL answered HTTP ${status} (expired or refused); asking the API for a fresh one`);
+                url = await options.refreshUrl();
+                continue;
+            }
+            if (status >= 500 || status === 429) {
+                core/* warning */.$e(`Download: HTTP ${status}; trying again`);
+                await sleep(1000 * attempt, signal);
+                continue;
+            }
+            if (!writing) {
+                if (status === 206 || status === 416) {
+                    // The CDN does not resume the way we asked: start over.
+                    size = 0;
+                    continue;
+                }
+                throw new Error(`Download failed: the video URL answered HTTP ${status}`);
+            }
+            if (status === 200 && size > 0)
+                core/* info */.pq('Download: the server does not resume transfers; started over');
+            expected = totalLength(response) ?? expected;
+            size = external_node_fs_.statSync(partial).size;
+            if (expected !== undefined && size < expected) {
+                core/* warning */.$e(`Download ended at ${size} of ${expected} bytes; resuming`);
+                continue;
+            }
+            if (expected !== undefined && size > expected)
+                throw new Error(`Download failed: got ${size} bytes, expected ${expected}`);
+            break;
+        }
+        assertMp4(partial);
+        const final = freePath(outputDir, name);
+        external_node_fs_.renameSync(partial, final);
+        return { path: final, size };
+    }
+    finally {
+        external_node_fs_.rmSync(partial, { force: true });
+        await dispatcher.close();
+    }
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+;// CONCATENATED MODULE: ./src/artifacts.ts
+/** Whether the run's artifact service can be reached: only inside GitHub Actions, which gives its URL and token. */
+const artifactServiceReachable = () => Boolean(process.env.ACTIONS_RUNTIME_TOKEN && process.env.ACTIONS_RESULTS_URL);
+/** The artifact client, loaded only when used: it is the heaviest part of the bundle. */
+async function loadArtifactClient() {
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(351), __nccwpck_require__.e(645)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9645));
+    return new DefaultArtifactClient();
+}
+
+;// CONCATENATED MODULE: ./src/export/ledger.ts
+
+
+
+
+
+
+
+/**
+ * A ledger of exports kept as tiny artifacts of the workflow run, one per export, named after the
+ * request's fingerprint and the export key. A re-run attempt of a failed job finds there the export an
+ * earlier attempt started for the same request, and waits for it instead of paying again.
+ */
+const ledger_PREFIX = 'aistudios-ledger-';
+/** SHA-256 of everything that decides the video: the generation and the exact body. */
+function requestFingerprint(request) {
+    return (0,external_node_crypto_.createHash)('sha256').update(`${request.generation}\n${JSON.stringify(request.body)}`).digest('hex').slice(0, 32);
+}
+function ledgerName(fingerprint, entry) {
+    return `${ledger_PREFIX}${fingerprint}-${entry.generation}-${entry.key}`;
+}
+function parseLedgerName(name, fingerprint) {
+    const match = new RegExp(`^${ledger_PREFIX}${fingerprint}-(v3|legacy)-(.+)$`).exec(name);
+    return match ? { generation: match[1], key: match[2] } : undefined;
+}
+/** On a re-run attempt, the export an earlier attempt started for the same request, if any. */
+async function findEarlierExport(fingerprint) {
+    if (!artifactServiceReachable() || !(Number(process.env.GITHUB_RUN_ATTEMPT) > 1))
+        return undefined;
+    try {
+        const { artifacts } = await (await loadArtifactClient()).listArtifacts();
+        return artifacts.map((artifact) => parseLedgerName(artifact.name, fingerprint)).find((entry) => entry !== undefined);
+    }
+    catch (error) {
+        core/* warning */.$e(`Could not read the export ledger of earlier attempts (${errorMessage(error)}); exporting anew`);
+        return undefined;
+    }
+}
+/** Records an accepted export at once, so a re-run of this job can find it. */
+async function recordExport(fingerprint, entry) {
+    if (!artifactServiceReachable())
+        return;
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'aistudios-ledger-'));
+    try {
+        const file = external_node_path_.join(dir, 'export.json');
+        external_node_fs_.writeFileSync(file, JSON.stringify({ ...entry, fingerprint, attempt: process.env.GITHUB_RUN_ATTEMPT ?? '1' }));
+        await (await loadArtifactClient()).uploadArtifact(ledgerName(fingerprint, entry), [file], dir, { retentionDays: 1 });
+    }
+    catch (error) {
+        core/* warning */.$e(`Could not record export ${entry.key} in the ledger (${errorMessage(error)}); a re-run would export again`);
+    }
+    finally {
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/export/export.ts
+
+
+/**
+ * Starts the export, the one step that spends credits, at most once per request and workflow run: a
+ * re-run attempt re-attaches to the export an earlier attempt started for the same request.
+ */
+async function exportOnce(client, request, 
+/** Told the key the moment it is known, before anything else can fail. */
+onAccepted, signal) {
+    const fingerprint = requestFingerprint(request);
+    const earlier = await findEarlierExport(fingerprint);
+    if (earlier) {
+        core/* notice */.lm(`Re-run attempt ${process.env.GITHUB_RUN_ATTEMPT}: an earlier attempt already exported this request as ${earlier.key}; ` +
+            'waiting for that export instead of paying for a new one');
+        onAccepted(earlier.key);
+        return earlier.key;
+    }
+    core/* info */.pq(`Exporting: POST ${client.exportTarget(request).url}`);
+    const key = await client.startExport(request, signal);
+    core/* info */.pq(`Export accepted: ${key}`);
+    onAccepted(key);
+    await recordExport(fingerprint, { key, generation: request.generation });
+    return key;
+}
+
 ;// CONCATENATED MODULE: ./src/report/resume.ts
 /** How to pick up an export that a run started but did not finish, without paying for it again. */
 function resumeHint(exportKey, generation) {
@@ -28471,542 +29296,37 @@ async function writeDryRunSummary(method, url, bodyJson, requestPath) {
         .addCodeBlock(bodyJson, 'json'));
 }
 
-;// CONCATENATED MODULE: ./src/report/batch.ts
+;// CONCATENATED MODULE: ./src/report/dry-run.ts
 
 
 
 
-/** The `videos` output: one object a video, for later steps to read with fromJSON. */
-function setVideosOutput(results) {
-    const videos = results.map(({ name, status, outcome, error }) => ({
-        name,
-        status,
-        'project-id': outcome.exportKey ?? null,
-        path: outcome.video?.path ?? null,
-        url: outcome.videoUrl ?? null,
-        size: outcome.video?.size ?? null,
-        sha256: outcome.sha256 ?? null,
-        'artifact-url': outcome.artifact?.url ?? null,
-        'release-url': outcome.releaseUrl ?? null,
-        error: error ?? null
-    }));
-    core/* setOutput */.uH('videos', JSON.stringify(videos));
-}
-async function writeBatchSummary(results) {
-    const failed = results.filter((result) => result.status === 'failed' || result.status === 'skipped');
-    const summary = core/* summary */.z.addHeading(`🎬 AI Studios videos: ${results.length - failed.length} of ${results.length} delivered`, 2);
-    summary.addTable([
-        [{ data: 'Video', header: true }, { data: 'Status', header: true }, { data: 'Export key', header: true }, { data: 'File', header: true }, { data: 'Artifact', header: true }],
-        ...results.map(({ name, status, outcome }) => [
-            summary_escape(name),
-            status,
-            outcome.exportKey ? `<code>${summary_escape(outcome.exportKey)}</code>` : '',
-            outcome.video ? `${summary_escape(external_node_path_.basename(outcome.video.path))}, ${formatBytes(outcome.video.size)}` : '',
-            outcome.artifact ? `<a href="${outcome.artifact.url}">${summary_escape(outcome.artifact.name)}</a>` : ''
-        ])
-    ]);
-    if (failed.length > 0) {
-        summary.addHeading('What failed', 3).addTable([
-            [{ data: 'Video', header: true }, { data: 'Why', header: true }, { data: 'Resume', header: true }],
-            ...failed.map(({ name, outcome, error }) => [
-                summary_escape(name),
-                summary_escape(error ?? 'not started'),
-                outcome.exportKey ? summary_escape(resumeHint(outcome.exportKey, outcome.generation)) : 'nothing was exported'
-            ])
-        ]);
-    }
-    await write(summary);
-}
-/** Plan mode: the matrix of videos for `strategy.matrix: ${{ fromJSON(...) }}`; nothing is sent. */
-async function writePlan(entries) {
-    const matrix = { include: entries.map((entry) => ({ video: entry.name })) };
-    core/* setOutput */.uH('matrix', JSON.stringify(matrix));
-    core/* info */.pq(`Plan: ${entries.length} video(s), nothing sent: ${entries.map((entry) => entry.name).join(', ')}`);
-    await write(core/* summary */.z
-        .addHeading(`AI Studios plan: ${entries.length} video(s)`, 2)
-        .addList(entries.map((entry) => summary_escape(entry.name))));
-}
-/** The pull request comment: what was rendered, with links. Markdown. */
-function commentBody(results, runUrl) {
-    const lines = [
-        '### 🎬 AI Studios videos',
-        '',
-        '| video | status | export key | size | links |',
-        '|---|---|---|---|---|',
-        ...results.map(({ name, status, outcome, error }) => {
-            const links = [
-                outcome.artifact ? `[artifact](${outcome.artifact.url})` : '',
-                outcome.releaseUrl ? `[release asset](${outcome.releaseUrl})` : ''
-            ].filter(Boolean);
-            const shown = status === 'failed' ? `❌ ${(error ?? '').replace(/\|/g, '\\|').slice(0, 200)}` : status;
-            const key = outcome.exportKey ? `\`${outcome.exportKey}\`` : '';
-            return `| ${name} | ${shown} | ${key} | ${outcome.video ? formatBytes(outcome.video.size) : ''} | ${links.join(' · ')} |`;
-        }),
-        '',
-        `[Workflow run](${runUrl})`
-    ];
-    return lines.join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/deliver/comment.ts
-
-/** Marks the action's own comment, so later runs update it instead of adding another. */
-const COMMENT_MARKER = '<!-- aistudios-video-action -->';
-/** Creates the pull request's video comment, or updates it when an earlier run made it. */
-async function upsertComment({ octokit, context }, body) {
-    const issue_number = context.payload.pull_request?.number;
-    if (!issue_number) {
-        core/* notice */.lm("'comment' is set, but this run is not for a pull request: no comment was written");
-        return;
-    }
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...context.repo, issue_number, per_page: 100 });
-    const mine = comments.find((comment) => comment.body?.includes(COMMENT_MARKER));
-    const text = `${COMMENT_MARKER}\n${body}`;
-    if (mine)
-        await octokit.rest.issues.updateComment({ ...context.repo, comment_id: mine.id, body: text });
-    else
-        await octokit.rest.issues.createComment({ ...context.repo, issue_number, body: text });
-    core/* info */.pq(`${mine ? 'Updated' : 'Wrote'} the video comment on pull request #${issue_number}`);
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(57075);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(46752);
-;// CONCATENATED MODULE: ./src/api/transport.ts
-
-const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 /**
- * An agent with a bound on every phase of a request. Behind HTTPS_PROXY (self-hosted runners) it is
- * undici's EnvHttpProxyAgent, which also honours NO_PROXY; otherwise a plain agent (undici 6 warns
- * on stderr whenever an EnvHttpProxyAgent is made, which would only puzzle everyone else).
+ * Prints and saves the exact request an export would send, and sets the `request-path` output. A
+ * manifest's videos (labelled) each get a file of their own.
  */
-function createAgent(timeoutMs) {
-    const options = { connectTimeout: Math.min(10_000, timeoutMs), headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
-    return PROXY_VARIABLES.some((name) => process.env[name]) ? new undici.EnvHttpProxyAgent(options) : new undici.Agent(options);
-}
-/** Sends one request and reads the whole (small, JSON or HTML) answer. Never follows redirects. */
-async function send(dispatcher, url, method, headers, body, signal) {
-    const response = await (0,undici.request)(url, { dispatcher, method, headers, body, signal });
-    return { status: response.statusCode, headers: response.headers, body: await response.body.text() };
-}
-const NEVER_SENT_CODES = new Set([
-    'ECONNREFUSED',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'UND_ERR_CONNECT_TIMEOUT'
-]);
-function codesOf(error) {
-    const codes = [];
-    for (let e = error; e; e = e.cause) {
-        if (typeof e.code === 'string')
-            codes.push(e.code);
-        if (codes.length > 5)
-            break;
-    }
-    return codes;
-}
-/**
- * True only when the error proves no byte of the request reached the server (no connection was
- * made). The one case where a credit-spending POST may be sent again.
- */
-function provablyNotSent(error) {
-    return codesOf(error).some((code) => NEVER_SENT_CODES.has(code));
-}
-/** A network-level failure (as opposed to an HTTP answer) that a read may retry. */
-function isNetworkError(error) {
-    const codes = codesOf(error);
-    return codes.some((code) => NEVER_SENT_CODES.has(code) || code.startsWith('UND_ERR_') || code.startsWith('ECONN') || code === 'EPIPE');
+async function reportDryRun(client, request, outputDir, label) {
+    const { method, url } = client.exportTarget(request);
+    const body = JSON.stringify(request.body, null, 2);
+    external_node_fs_.mkdirSync(outputDir, { recursive: true });
+    const requestPath = external_node_path_.join(outputDir, label ? `aistudios-request-${label}.json` : 'aistudios-request.json');
+    external_node_fs_.writeFileSync(requestPath, `${body}\n`);
+    core/* info */.pq(`Dry run: nothing that spends credits was sent. The export would be:`);
+    core/* info */.pq(`${method} ${url}`);
+    core/* info */.pq('Authorization: ***');
+    core/* info */.pq('Content-Type: application/json');
+    core/* info */.pq(body);
+    core/* setOutput */.uH('request-path', requestPath);
+    await writeDryRunSummary(method, url, body, requestPath);
 }
 
-;// CONCATENATED MODULE: external "node:v8"
-const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
-;// CONCATENATED MODULE: external "node:vm"
-const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
-;// CONCATENATED MODULE: ./src/memory.ts
+;// CONCATENATED MODULE: ./src/report/log.ts
 
-
-const COLLECT_EVERY_BYTES = 16 << 20;
-/**
- * Every socket or file read is a fresh Buffer that only garbage collection frees; left to itself V8
- * lets tens of MB of them pile up during a long transfer. A minor collection every 16 MiB keeps
- * memory flat whatever the video's size, and a download faster, as freed buffers are reused while
- * still warm (bench/RESULTS.md). The runner starts node without flags, so the collector is exposed
- * here. Returns the function to call with each count of bytes moved.
- */
-function collectAsBytesMove() {
-    external_node_v8_namespaceObject.setFlagsFromString('--expose-gc');
-    const collect = external_node_vm_namespaceObject.runInNewContext('gc');
-    let since = 0;
-    return (count) => {
-        since += count;
-        if (since >= COLLECT_EVERY_BYTES) {
-            since = 0;
-            collect({ type: 'minor' });
-        }
-    };
+/** An info logger whose lines name the video when several render at once (a manifest's entries). */
+function labelled(label) {
+    return (message) => core/* info */.pq(label ? `[${label}] ${message}` : message);
 }
 
-;// CONCATENATED MODULE: ./src/deliver/release.ts
-
-
-
-
-
-
-
-/** An upload may take a while on a slow runner; its answer comes only once the whole file is sent. */
-const UPLOAD_TIMEOUT_MS = 10 * 60_000;
-/** GitHub's message from an error answer, or the start of whatever came back. */
-function messageOf(text) {
-    try {
-        const { message } = JSON.parse(text);
-        if (typeof message === 'string')
-            return message;
-    }
-    catch {
-        // not JSON: fall through
-    }
-    return text.slice(0, 200);
-}
-/** The file in 1 MiB reads, with memory kept flat while they are sent. */
-async function* fileChunks(file) {
-    const moved = collectAsBytesMove();
-    for await (const chunk of external_node_fs_.createReadStream(file, { highWaterMark: 1 << 20 })) {
-        moved(chunk.length);
-        yield chunk;
-    }
-}
-/**
- * Posts a video to the release's upload URL, streamed from disk. Sent with undici's request() rather
- * than Octokit, whose fetch reads a streamed body far ahead of the socket: a 256 MiB asset took the
- * process to 380 MB, where request() keeps pace (test/memory.test.ts holds it under 150 MB).
- */
-async function uploadAsset(uploadUrl, token, name, video) {
-    const url = new URL(uploadUrl.replace(/\{[^}]*\}$/, ''));
-    url.searchParams.set('name', name);
-    const dispatcher = createAgent(UPLOAD_TIMEOUT_MS);
-    try {
-        const response = await (0,undici.request)(url, {
-            dispatcher,
-            method: 'POST',
-            headers: {
-                accept: 'application/vnd.github+json',
-                authorization: `token ${token}`,
-                'content-type': 'video/mp4',
-                'content-length': String(video.size),
-                'user-agent': 'aistudios-video-action'
-            },
-            body: external_node_stream_.Readable.from(fileChunks(video.path), { objectMode: false })
-        });
-        const text = await response.body.text();
-        if (response.statusCode !== 201) {
-            const hint = response.statusCode === 403 ? " (the token needs 'contents: write')" : '';
-            throw new Error(`Uploading ${name} to the release failed: HTTP ${response.statusCode} ${messageOf(text)}${hint}`);
-        }
-        return JSON.parse(text).browser_download_url;
-    }
-    finally {
-        await dispatcher.close();
-    }
-}
-/**
- * Attaches videos to a release as assets. An asset of the same name is replaced only when asked;
- * otherwise the upload is refused, so a re-run never silently swaps a published video.
- * Returns each video's download URL by path.
- */
-async function attachToRelease({ octokit, context, token }, tag, replace, videos) {
-    const { data: release } = await octokit.rest.repos.getReleaseByTag({ ...context.repo, tag });
-    const urls = new Map();
-    for (const video of videos) {
-        const name = external_node_path_.basename(video.path);
-        const existing = release.assets.find((asset) => asset.name === name);
-        if (existing && !replace) {
-            throw new Error(`Release ${tag} already has an asset named ${name}; set 'release-replace: true' to replace it`);
-        }
-        if (existing)
-            await octokit.rest.repos.deleteReleaseAsset({ ...context.repo, asset_id: existing.id });
-        urls.set(video.path, await uploadAsset(release.upload_url, token, name, video));
-        core/* info */.pq(`${existing ? 'Replaced' : 'Attached'} ${name} on release ${tag}`);
-    }
-    return urls;
-}
-
-;// CONCATENATED MODULE: ./src/deliver/github.ts
-
-
-
-/** Release assets and the pull request comment, for the videos a run delivered. */
-async function deliverOnGitHub(github, settings, results) {
-    if (!github)
-        return;
-    if (settings.release) {
-        const videos = results.flatMap((result) => result.outcome.video ?? []);
-        const urls = await attachToRelease(github, settings.release.tag, settings.release.replace, videos);
-        for (const result of results)
-            if (result.outcome.video)
-                result.outcome.releaseUrl = urls.get(result.outcome.video.path);
-    }
-    if (settings.comment) {
-        const { serverUrl, repo, runId } = github.context;
-        await upsertComment(github, commentBody(results, `${serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${runId}`));
-    }
-}
-
-;// CONCATENATED MODULE: ./src/github/connect.ts
-/**
- * Octokit (with GITHUB_API_URL, proxies) and the run's context; loaded only when a feature needs them.
- * The token is kept for the one call made without Octokit (release asset uploads).
- */
-async function connectGitHub(settings) {
-    const github = await __nccwpck_require__.e(/* import() */ 351).then(__nccwpck_require__.bind(__nccwpck_require__, 61351));
-    const token = settings.token ?? '';
-    return { octokit: github.getOctokit(token), context: github.context, token };
-}
-
-;// CONCATENATED MODULE: ./src/errors.ts
-/** An input the user gave is unusable. Raised before anything that spends credits is sent. */
-class InputError extends Error {
-    input;
-    location;
-    constructor(input, detail, location) {
-        super(`Input '${input}': ${detail}`);
-        this.input = input;
-        this.location = location;
-        this.name = 'InputError';
-    }
-}
-/** The API refused the key (or token). Never retried: another try cannot succeed. */
-class AuthError extends Error {
-    constructor(detail) {
-        super(`The AI Studios API rejected the credentials (${detail}). Check the 'api-key' input ` +
-            `(or 'app-id' and 'user-key'): store the key as a repository secret and pass it as ` +
-            '`api-key: ${{ secrets.AISTUDIOS_API_KEY }}`.');
-        this.name = 'AuthError';
-    }
-}
-/** The API answered, but not with success; carries what the API said. */
-class ApiError extends Error {
-    call;
-    status;
-    code;
-    apiMessage;
-    transient;
-    retryAfterSeconds;
-    constructor(call, status, code, apiMessage, 
-    /** Whether repeating the same read might succeed (5xx, 429, gateway pages). */
-    transient, 
-    /** Seconds the server asked us to wait (Retry-After), if any. */
-    retryAfterSeconds) {
-        const codePart = code === undefined ? '' : ` code ${code}:`;
-        super(`${call} failed: HTTP ${status}${codePart} ${apiMessage}`.trim());
-        this.call = call;
-        this.status = status;
-        this.code = code;
-        this.apiMessage = apiMessage;
-        this.transient = transient;
-        this.retryAfterSeconds = retryAfterSeconds;
-        this.name = 'ApiError';
-    }
-}
-/**
- * The export request may have reached the server, so it may be rendering (and spending credits)
- * even though no answer arrived. Never re-sent blindly.
- */
-class ExportUnconfirmedError extends Error {
-    constructor(cause) {
-        super(`The export request was sent but no usable answer came back (${cause}). The export may have ` +
-            'started and spent credits, so it was not sent again. Look for the new project in AI Studios ' +
-            "(My Studio); if it is there, re-run this step with the 'resume' input set to its project ID " +
-            'to download it without paying again.');
-        this.name = 'ExportUnconfirmedError';
-    }
-}
-/** Anything that ends a run after the export was accepted: the user must learn the key. */
-class RenderError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'RenderError';
-    }
-}
-function errorMessage(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-
-;// CONCATENATED MODULE: ./src/settings/parse.ts
-
-
-
-/** Pure parsers for single input values; each names the input in its error. */
-function parseBoolean(input, raw, fallback) {
-    const value = raw.trim().toLowerCase();
-    if (value === '')
-        return fallback;
-    if (['true', 'yes', 'on', '1'].includes(value))
-        return true;
-    if (['false', 'no', 'off', '0'].includes(value))
-        return false;
-    throw new InputError(input, `'${raw}' is not a boolean; use true or false`);
-}
-function parseNumber(input, raw, fallback, { min, max, integer = false, unit }) {
-    const value = raw.trim();
-    if (value === '')
-        return fallback;
-    if (!/^[+]?(\d+(\.\d*)?|\.\d+)$/.test(value)) {
-        throw new InputError(input, `'${raw}' is not a ${integer ? 'whole number' : 'number'} of ${unit}`);
-    }
-    const number = Number(value);
-    if (integer && !Number.isInteger(number))
-        throw new InputError(input, `'${raw}' must be a whole number of ${unit}`);
-    if (number < min)
-        throw new InputError(input, `${value} ${unit} is below the minimum of ${min}`);
-    if (max !== undefined && number > max)
-        throw new InputError(input, `${value} ${unit} is above the maximum of ${max}`);
-    return number;
-}
-function parseChoice(input, raw, choices) {
-    const value = raw.trim().toLowerCase();
-    if (value === '')
-        return undefined;
-    const found = choices.find((choice) => choice === value);
-    if (!found)
-        throw new InputError(input, `'${raw}' is not one of ${choices.join(', ')}`);
-    return found;
-}
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
-/** An http(s) URL; plain http only for loopback hosts, so no key or video travels in clear text. */
-function parseUrl(input, raw) {
-    let url;
-    try {
-        url = new URL(raw.trim());
-    }
-    catch {
-        throw new InputError(input, `'${raw}' is not a valid URL`);
-    }
-    if (url.protocol === 'https:')
-        return url;
-    if (url.protocol === 'http:' && LOOPBACK.test(url.hostname))
-        return url;
-    throw new InputError(input, `'${raw}' must use https:// (plain http is allowed only for localhost)`);
-}
-/** A path inside the workspace; refuses one that escapes it (absolute or through '..'). */
-function resolveInWorkspace(input, raw, workspace) {
-    const resolved = external_node_path_.resolve(workspace, raw.trim());
-    const relative = external_node_path_.relative(workspace, resolved);
-    if (relative.startsWith('..') || external_node_path_.isAbsolute(relative)) {
-        throw new InputError(input, `'${raw}' is outside the workspace (${workspace})`);
-    }
-    return resolved;
-}
-/** Reads a text file named by an input, with an error naming the input when it can't. */
-function readInputFile(input, raw, workspace) {
-    const file = resolveInWorkspace(input, raw, workspace);
-    let text;
-    try {
-        text = external_node_fs_.readFileSync(file, 'utf8');
-    }
-    catch (error) {
-        const code = error.code;
-        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code})`;
-        throw new InputError(input, `file '${raw.trim()}' ${why}`);
-    }
-    return { file, text: text.replace(/^\uFEFF/, '') };
-}
-
-;// CONCATENATED MODULE: ./src/settings/delivery.ts
-
-
-
-
-/** The triggering event's payload, as the runner saves it. */
-function eventPayload() {
-    const file = process.env.GITHUB_EVENT_PATH;
-    if (!file || !external_node_fs_.existsSync(file))
-        return {};
-    return JSON.parse(external_node_fs_.readFileSync(file, 'utf8'));
-}
-function readGitHubSettings(get) {
-    const settings = {
-        token: get('github-token').trim() || undefined,
-        onlyChanged: parseBoolean('only-changed', get('only-changed'), false),
-        comment: parseBoolean('comment', get('comment'), false)
-    };
-    if (parseBoolean('release-upload', get('release-upload'), false)) {
-        const tag = get('release-tag').trim() || eventPayload().release?.tag_name;
-        if (!tag)
-            throw new InputError('release-tag', "'release-upload' needs a release: run on a release event or set 'release-tag'");
-        settings.release = { tag, replace: parseBoolean('release-replace', get('release-replace'), false) };
-    }
-    if (!settings.token && (settings.onlyChanged || settings.release || settings.comment)) {
-        core/* warning */.$e("'github-token' is empty: only-changed, release-upload and comment are skipped");
-        return { onlyChanged: false, comment: false };
-    }
-    return settings;
-}
-const needsGitHub = (settings) => Boolean(settings.token && (settings.onlyChanged || settings.release || settings.comment));
-
-;// CONCATENATED MODULE: ./src/github/changes.ts
-
-const NO_COMMIT = /^0+$/;
-/**
- * The files the trigger changed, through the GitHub API; undefined where the base is unknown (a new
- * branch, a force push, a schedule, a manual run), and then everything is rendered.
- */
-async function findChanges({ octokit, context }) {
-    const payload = context.payload;
-    const { owner, repo } = context.repo;
-    if (context.eventName === 'push') {
-        const before = String(payload.before ?? '');
-        if (!before || NO_COMMIT.test(before) || payload.forced) {
-            core/* notice */.lm(`only-changed: ${payload.forced ? 'a force push' : 'a new branch'} has no known base; rendering everything`);
-            return undefined;
-        }
-        const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${before}...${payload.after}` });
-        return { files: new Set((data.files ?? []).map((file) => file.filename)), base: before };
-    }
-    if (context.eventName === 'pull_request' || context.eventName === 'pull_request_target') {
-        const pull = payload.pull_request;
-        const files = await octokit.paginate(octokit.rest.pulls.listFiles, { owner, repo, pull_number: pull.number, per_page: 100 });
-        return { files: new Set(files.map((file) => file.filename)), base: pull.base.sha };
-    }
-    core/* notice */.lm(`only-changed: a ${context.eventName ?? 'local'} run has no changes to compare; rendering everything`);
-    return undefined;
-}
-/** Whether any of a video's input files (a folder ends with '/') is among the changed ones. Pure. */
-function isAffected(inputs, changed) {
-    return inputs.some((input) => (input.endsWith('/') ? [...changed].some((file) => file.startsWith(input)) : changed.has(input)));
-}
-/** A file's text at a commit, or undefined where it did not exist. */
-async function fileAt({ octokit, context }, file, ref) {
-    try {
-        const { data } = await octokit.rest.repos.getContent({ ...context.repo, path: file, ref });
-        return 'content' in data && typeof data.content === 'string' ? Buffer.from(data.content, 'base64').toString('utf8') : undefined;
-    }
-    catch (error) {
-        if (error.status === 404)
-            return undefined;
-        throw error;
-    }
-}
-/** Whether a video's input files changed in the trigger (true where that cannot be told). */
-async function videoChanged(github, files) {
-    if (files.length === 0) {
-        core/* notice */.lm('only-changed: this video is made from no repository file (template, script-file, …); rendering it');
-        return true;
-    }
-    const changes = await findChanges(github);
-    if (!changes || isAffected(files, changes.files))
-        return true;
-    core/* notice */.lm(`only-changed: none of ${files.join(', ')} changed; nothing was rendered`);
-    return false;
-}
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(38815);
 ;// CONCATENATED MODULE: ./src/api/types.ts
 const isJsonObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -29240,6 +29560,661 @@ function exportFromTemplate(template, variables, speech, options, forced) {
     return { request: { generation, body }, unusedVariables };
 }
 
+;// CONCATENATED MODULE: ./src/request/build.ts
+
+
+
+/** The export request the settings describe: from a saved project (fetched) or a template. */
+async function buildExportRequest(source, settings, client, signal) {
+    if (source.kind === 'template') {
+        const { request, unusedVariables } = exportFromTemplate(source.template, source.variables, settings.speech, settings.exportOptions, source.generation);
+        for (const name of unusedVariables) {
+            core/* warning */.$e(`Variable ${name} (from ${source.variables.get(name)?.from}) matches no ##${name}## in ${source.template.name}: a typo?`);
+        }
+        return request;
+    }
+    core/* info */.pq(`Fetching project ${source.projectId}`);
+    const project = await client.getProject(source.projectId, signal);
+    return exportFromProject(source.projectId, project, settings.speech, settings.exportOptions);
+}
+
+;// CONCATENATED MODULE: ./src/wait/policy.ts
+/** When to poll next: a pure function of what the progress curve has shown so far. */
+/** Sparse polling never waits longer than this, so a render that finishes early is seen soon. */
+const MAX_INTERVAL_MS = 15_000;
+/** How long after the estimated finish the last poll lands, to be past it rather than just before. */
+const END_MARGIN_MS = 250;
+/** The progress curve is judged over this much recent time; older samples say little about the end. */
+const WINDOW_MS = 120_000;
+/** Samples since progress last went backwards (a restarted render), within the window. */
+function recent(samples) {
+    let start = 0;
+    for (let i = 1; i < samples.length; i++)
+        if (samples[i].progress < samples[i - 1].progress)
+            start = i;
+    const last = samples[samples.length - 1];
+    while (start < samples.length - 2 && last.atMs - samples[start].atMs > WINDOW_MS)
+        start++;
+    return samples.slice(start);
+}
+/**
+ * Milliseconds until the remaining work is done at the recent rate, or undefined if the curve has not
+ * moved. Progress is a float that need not move smoothly, so the rate is taken across the window.
+ */
+function estimateRemainingMs(samples, nowMs) {
+    const window = recent(samples);
+    if (window.length < 2)
+        return undefined;
+    const first = window[0];
+    const last = window[window.length - 1];
+    const rate = (last.progress - first.progress) / (last.atMs - first.atMs);
+    if (!(rate > 0))
+        return undefined;
+    return Math.max(0, (100 - last.progress) / rate - (nowMs - last.atMs));
+}
+/**
+ * Poll sparsely early and densely near the estimated end: sleeping half the estimated remaining time
+ * converges on the finish in few requests; once it is within two floor intervals, the next poll is
+ * aimed just past the estimated finish. Where the estimate is off, polling goes on at the floor.
+ */
+function nextPollDelayMs({ samples, nowMs, floorMs, deadlineMs }) {
+    const last = samples[samples.length - 1];
+    let delay;
+    if (!last || last.progress >= 100) {
+        // Nothing known yet, or done and waiting for the download URL (it can lag a few polls).
+        delay = floorMs;
+    }
+    else {
+        const remaining = estimateRemainingMs(samples, nowMs);
+        // Without a rate, back off with the time already waited: a quick render is still caught early.
+        if (remaining === undefined)
+            delay = nowMs / 4;
+        else
+            delay = remaining <= 2 * floorMs ? remaining + END_MARGIN_MS : remaining / 2;
+    }
+    delay = Math.min(Math.max(delay, floorMs), Math.max(MAX_INTERVAL_MS, floorMs));
+    return Math.max(0, Math.min(delay, deadlineMs - nowMs));
+}
+
+;// CONCATENATED MODULE: ./src/wait/wait.ts
+
+
+
+
+
+/** How long a key the API says it does not know is given (at most stall-timeout) before the render is declared lost. */
+const NOT_FOUND_GRACE_MS = 60_000;
+/** A line is logged at least this often while progress stands still, so the log shows life. */
+const HEARTBEAT_MS = 60_000;
+const isNotFound = (error) => error instanceof ApiError && (error.status === 404 || error.code === '404' || /not ?found/i.test(error.apiMessage));
+const minutes = (ms) => `${(ms / 60_000).toFixed(ms < 600_000 ? 1 : 0)} min`;
+/** Polls the render until it is done and carries a download URL, within the timeout and stall bounds. */
+async function waitForVideo(client, key, generation, settings, signal, 
+/** Set when several videos render at once: their lines are prefixed, not grouped (groups can't interleave). */
+label) {
+    const info = labelled(label);
+    const started = Date.now();
+    const samples = [];
+    let polls = 0;
+    let lastChangeAt = 0;
+    let lastLogAt = -Infinity;
+    let notFoundSince;
+    const notFoundGraceMs = Math.min(NOT_FOUND_GRACE_MS, settings.stallTimeoutMs);
+    if (!label)
+        core/* startGroup */.Oh(`Waiting for the render of ${key}`);
+    try {
+        for (;;) {
+            const now = () => Date.now() - started;
+            polls++;
+            try {
+                const answer = await client.getProgress(key, generation, signal);
+                notFoundSince = undefined;
+                const at = now();
+                const previous = samples[samples.length - 1];
+                samples.push({ atMs: at, progress: answer.progress });
+                const moved = !previous || previous.progress !== answer.progress;
+                if (moved)
+                    lastChangeAt = at;
+                if (answer.progress >= 100 && answer.downloadUrl) {
+                    info(`Rendered in ${(at / 1000).toFixed(1)} s (${polls} progress checks)`);
+                    return { downloadUrl: answer.downloadUrl, polls, waitedMs: at };
+                }
+                if (moved || at - lastLogAt >= HEARTBEAT_MS) {
+                    const extra = answer.progress >= 100 ? ', waiting for the download URL' : '';
+                    info(`${answer.progress.toFixed(1)}% after ${(at / 1000).toFixed(0)} s${extra}`);
+                    lastLogAt = at;
+                }
+            }
+            catch (error) {
+                if (!isNotFound(error))
+                    throw error;
+                notFoundSince ??= now();
+                if (now() - notFoundSince >= notFoundGraceMs) {
+                    throw new RenderError(`The API no longer knows export ${key} (${error.message}): the render was lost on the server side`);
+                }
+                info(`The API does not know ${key} yet; trying again`);
+            }
+            // While the key is not found, the grace period above is the bound, with its own message.
+            if (notFoundSince === undefined && now() - lastChangeAt >= settings.stallTimeoutMs) {
+                throw new RenderError(`The render of ${key} stalled: progress stayed at ${samples.at(-1)?.progress ?? 0}% for ` +
+                    `${minutes(now() - lastChangeAt)} ('stall-timeout' is ${minutes(settings.stallTimeoutMs)})`);
+            }
+            if (now() >= settings.timeoutMs) {
+                throw new RenderError(`Timed out after ${minutes(now())} waiting for the render of ${key} ('timeout' is ` +
+                    `${minutes(settings.timeoutMs)}); last progress ${samples.at(-1)?.progress ?? 0}%`);
+            }
+            await sleep(nextPollDelayMs({
+                samples,
+                nowMs: now(),
+                floorMs: settings.pollFloorMs,
+                // Wake for whichever bound comes first, so none is overshot by a long sleep.
+                deadlineMs: Math.min(settings.timeoutMs, notFoundSince === undefined ? lastChangeAt + settings.stallTimeoutMs : notFoundSince + notFoundGraceMs)
+            }), signal);
+        }
+    }
+    finally {
+        if (!label)
+            core/* endGroup */.N4();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/render/render.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * One video, from settings to a file on disk: request → export → wait → download. Fills `outcome`
+ * step by step, so whoever handles a failure knows how far it got (above all, the export key).
+ */
+async function renderVideo(settings, outcome, signal) {
+    const info = labelled(settings.label);
+    const client = new AiStudiosClient(settings.api);
+    const source = settings.source;
+    let key;
+    if (source.kind === 'resume') {
+        outcome.source = `export ${source.key} (resumed)`;
+        outcome.generation = source.generation;
+        key = outcome.exportKey = source.key;
+    }
+    else {
+        outcome.source = source.kind === 'project' ? `project ${source.projectId}` : `template ${source.template.name}`;
+        const request = await buildExportRequest(source, settings, client, signal);
+        outcome.generation = request.generation;
+        if (settings.dryRun) {
+            await reportDryRun(client, request, settings.outputDir, settings.label);
+            return { reached: 'dry-run' };
+        }
+        key = await exportOnce(client, request, (accepted) => (outcome.exportKey = accepted), signal);
+    }
+    if (!settings.waitForRender) {
+        info(`Not waiting ('wait' is false). ${resumeHint(key, outcome.generation)}`);
+        return { reached: 'started', key };
+    }
+    const rendered = await waitForVideo(client, key, outcome.generation, settings.wait, signal, settings.label);
+    outcome.videoUrl = rendered.downloadUrl;
+    outcome.polls = rendered.polls;
+    info(`Downloading ${new URL(rendered.downloadUrl).pathname.split('/').pop()}`);
+    const video = await downloadVideo(rendered.downloadUrl, {
+        outputDir: settings.outputDir,
+        fileName: settings.outputName,
+        fallbackStem: key,
+        requestTimeoutMs: settings.api.requestTimeoutMs,
+        signal,
+        refreshUrl: async () => {
+            const fresh = await client.getProgress(key, outcome.generation, signal);
+            if (!fresh.downloadUrl)
+                throw new RenderError(`The API gave no fresh download URL for ${key}`);
+            return (outcome.videoUrl = fresh.downloadUrl);
+        }
+    });
+    outcome.video = video;
+    info(`Saved ${external_node_path_.relative(settings.workspace, video.path)} (${video.size} bytes)`);
+    return { reached: 'downloaded', key, video };
+}
+
+;// CONCATENATED MODULE: ./src/batch/batch.ts
+
+
+
+/** A video the run did not deliver: it failed, or fail-fast stopped it before it started. */
+const notDelivered = (result) => result.status === 'failed' || result.status === 'skipped';
+/**
+ * Renders every entry, up to `maxParallel` at a time, each with its own export, wait and download.
+ * A failure does not abandon the others unless `failFast`, which stops the rest (not yet started:
+ * skipped; under way: cancelled, their export keys kept for resuming).
+ */
+async function renderAll(entries, { maxParallel, failFast }, signal) {
+    const stop = new AbortController();
+    const forward = () => stop.abort(signal.reason);
+    signal.addEventListener('abort', forward, { once: true });
+    const results = entries.map((entry) => ({
+        name: entry.name,
+        status: 'skipped',
+        outcome: { source: '', startedAt: Date.now(), generation: 'v3' }
+    }));
+    let next = 0;
+    const worker = async () => {
+        while (next < entries.length && !stop.signal.aborted) {
+            const index = next++;
+            const result = results[index];
+            result.outcome.startedAt = Date.now();
+            core/* info */.pq(`▶ ${result.name}`);
+            try {
+                result.status = (await renderVideo(entries[index].settings, result.outcome, stop.signal)).reached;
+            }
+            catch (error) {
+                result.status = 'failed';
+                result.error = errorMessage(stop.signal.aborted ? stop.signal.reason : error);
+                core/* error */.z3(`${result.name}: ${result.error}`);
+                if (failFast && !stop.signal.aborted)
+                    stop.abort(new Error(`cancelled: another video failed ('fail-fast' is true)`));
+            }
+        }
+    };
+    try {
+        await Promise.all(Array.from({ length: Math.min(maxParallel, entries.length) }, worker));
+    }
+    finally {
+        signal.removeEventListener('abort', forward);
+    }
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/report/batch.ts
+
+
+
+
+
+/** The `videos` output: one object a video, for later steps to read with fromJSON. */
+function setVideosOutput(results) {
+    const videos = results.map(({ name, status, outcome, error }) => ({
+        name,
+        status,
+        'project-id': outcome.exportKey ?? null,
+        path: outcome.video?.path ?? null,
+        url: outcome.videoUrl ?? null,
+        size: outcome.video?.size ?? null,
+        sha256: outcome.sha256 ?? null,
+        'artifact-url': outcome.artifact?.url ?? null,
+        'release-url': outcome.releaseUrl ?? null,
+        error: error ?? null
+    }));
+    core/* setOutput */.uH('videos', JSON.stringify(videos));
+}
+async function writeBatchSummary(results) {
+    const failed = results.filter(notDelivered);
+    const summary = core/* summary */.z.addHeading(`🎬 AI Studios videos: ${results.length - failed.length} of ${results.length} delivered`, 2);
+    summary.addTable([
+        [{ data: 'Video', header: true }, { data: 'Status', header: true }, { data: 'Export key', header: true }, { data: 'File', header: true }, { data: 'Artifact', header: true }],
+        ...results.map(({ name, status, outcome }) => [
+            summary_escape(name),
+            status,
+            outcome.exportKey ? `<code>${summary_escape(outcome.exportKey)}</code>` : '',
+            outcome.video ? `${summary_escape(external_node_path_.basename(outcome.video.path))}, ${formatBytes(outcome.video.size)}` : '',
+            outcome.artifact ? `<a href="${outcome.artifact.url}">${summary_escape(outcome.artifact.name)}</a>` : ''
+        ])
+    ]);
+    if (failed.length > 0) {
+        summary.addHeading('What failed', 3).addTable([
+            [{ data: 'Video', header: true }, { data: 'Why', header: true }, { data: 'Resume', header: true }],
+            ...failed.map(({ name, outcome, error }) => [
+                summary_escape(name),
+                summary_escape(error ?? 'not started'),
+                outcome.exportKey ? summary_escape(resumeHint(outcome.exportKey, outcome.generation)) : 'nothing was exported'
+            ])
+        ]);
+    }
+    await write(summary);
+}
+/** Plan mode: the matrix of videos for `strategy.matrix: ${{ fromJSON(...) }}`; nothing is sent. */
+async function writePlan(entries) {
+    const matrix = { include: entries.map((entry) => ({ video: entry.name })) };
+    core/* setOutput */.uH('matrix', JSON.stringify(matrix));
+    core/* info */.pq(`Plan: ${entries.length} video(s), nothing sent: ${entries.map((entry) => entry.name).join(', ')}`);
+    await write(core/* summary */.z
+        .addHeading(`AI Studios plan: ${entries.length} video(s)`, 2)
+        .addList(entries.map((entry) => summary_escape(entry.name))));
+}
+/** The pull request comment: what was rendered, with links. Markdown. */
+function commentBody(results, runUrl) {
+    const lines = [
+        '### 🎬 AI Studios videos',
+        '',
+        '| video | status | export key | size | links |',
+        '|---|---|---|---|---|',
+        ...results.map(({ name, status, outcome, error }) => {
+            const links = [
+                outcome.artifact ? `[artifact](${outcome.artifact.url})` : '',
+                outcome.releaseUrl ? `[release asset](${outcome.releaseUrl})` : ''
+            ].filter(Boolean);
+            const shown = status === 'failed' ? `❌ ${(error ?? '').replace(/\|/g, '\\|').slice(0, 200)}` : status;
+            const key = outcome.exportKey ? `\`${outcome.exportKey}\`` : '';
+            return `| ${name} | ${shown} | ${key} | ${outcome.video ? formatBytes(outcome.video.size) : ''} | ${links.join(' · ')} |`;
+        }),
+        '',
+        `[Workflow run](${runUrl})`
+    ];
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/deliver/comment.ts
+
+/** Marks the action's own comment, so later runs update it instead of adding another. */
+const COMMENT_MARKER = '<!-- aistudios-video-action -->';
+/** Creates the pull request's video comment, or updates it when an earlier run made it. */
+async function upsertComment({ octokit, context }, body) {
+    const issue_number = context.payload.pull_request?.number;
+    if (!issue_number) {
+        core/* notice */.lm("'comment' is set, but this run is not for a pull request: no comment was written");
+        return;
+    }
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...context.repo, issue_number, per_page: 100 });
+    const mine = comments.find((comment) => comment.body?.includes(COMMENT_MARKER));
+    const text = `${COMMENT_MARKER}\n${body}`;
+    if (mine)
+        await octokit.rest.issues.updateComment({ ...context.repo, comment_id: mine.id, body: text });
+    else
+        await octokit.rest.issues.createComment({ ...context.repo, issue_number, body: text });
+    core/* info */.pq(`${mine ? 'Updated' : 'Wrote'} the video comment on pull request #${issue_number}`);
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(57075);
+;// CONCATENATED MODULE: ./src/deliver/release.ts
+
+
+
+
+
+
+
+/** An upload may take a while on a slow runner; its answer comes only once the whole file is sent. */
+const UPLOAD_TIMEOUT_MS = 10 * 60_000;
+/** GitHub's message from an error answer, or the start of whatever came back. */
+function messageOf(text) {
+    try {
+        const { message } = JSON.parse(text);
+        if (typeof message === 'string')
+            return message;
+    }
+    catch {
+        // not JSON: fall through
+    }
+    return text.slice(0, 200);
+}
+/** The file in 1 MiB reads, with memory kept flat while they are sent. */
+async function* fileChunks(file) {
+    const moved = collectAsBytesMove();
+    for await (const chunk of external_node_fs_.createReadStream(file, { highWaterMark: 1 << 20 })) {
+        moved(chunk.length);
+        yield chunk;
+    }
+}
+/**
+ * Posts a video to the release's upload URL, streamed from disk. Sent with undici's request() rather
+ * than Octokit, whose fetch reads a streamed body far ahead of the socket: a 256 MiB asset took the
+ * process to 380 MB, where request() keeps pace (test/memory.test.ts holds it under 150 MB).
+ */
+async function uploadAsset(uploadUrl, token, name, video) {
+    const url = new URL(uploadUrl.replace(/\{[^}]*\}$/, ''));
+    url.searchParams.set('name', name);
+    const dispatcher = createAgent(UPLOAD_TIMEOUT_MS);
+    try {
+        const response = await (0,undici.request)(url, {
+            dispatcher,
+            method: 'POST',
+            headers: {
+                accept: 'application/vnd.github+json',
+                authorization: `token ${token}`,
+                'content-type': 'video/mp4',
+                'content-length': String(video.size),
+                'user-agent': 'aistudios-video-action'
+            },
+            body: external_node_stream_.Readable.from(fileChunks(video.path), { objectMode: false })
+        });
+        const text = await response.body.text();
+        if (response.statusCode !== 201) {
+            const hint = response.statusCode === 403 ? " (the token needs 'contents: write')" : '';
+            throw new Error(`Uploading ${name} to the release failed: HTTP ${response.statusCode} ${messageOf(text)}${hint}`);
+        }
+        return JSON.parse(text).browser_download_url;
+    }
+    finally {
+        await dispatcher.close();
+    }
+}
+/**
+ * Attaches videos to a release as assets. An asset of the same name is replaced only when asked;
+ * otherwise the upload is refused, so a re-run never silently swaps a published video.
+ * Returns each video's download URL by path.
+ */
+async function attachToRelease({ octokit, context, token }, tag, replace, videos) {
+    const { data: release } = await octokit.rest.repos.getReleaseByTag({ ...context.repo, tag });
+    const urls = new Map();
+    for (const video of videos) {
+        const name = external_node_path_.basename(video.path);
+        const existing = release.assets.find((asset) => asset.name === name);
+        if (existing && !replace) {
+            throw new Error(`Release ${tag} already has an asset named ${name}; set 'release-replace: true' to replace it`);
+        }
+        if (existing)
+            await octokit.rest.repos.deleteReleaseAsset({ ...context.repo, asset_id: existing.id });
+        urls.set(video.path, await uploadAsset(release.upload_url, token, name, video));
+        core/* info */.pq(`${existing ? 'Replaced' : 'Attached'} ${name} on release ${tag}`);
+    }
+    return urls;
+}
+
+;// CONCATENATED MODULE: ./src/deliver/github.ts
+
+
+
+/** Release assets and the pull request comment, for the videos a run delivered. */
+async function deliverOnGitHub(github, settings, results) {
+    if (!github)
+        return;
+    if (settings.release) {
+        const videos = results.flatMap((result) => result.outcome.video ?? []);
+        const urls = await attachToRelease(github, settings.release.tag, settings.release.replace, videos);
+        for (const result of results)
+            if (result.outcome.video)
+                result.outcome.releaseUrl = urls.get(result.outcome.video.path);
+    }
+    if (settings.comment) {
+        const { serverUrl, repo, runId } = github.context;
+        await upsertComment(github, commentBody(results, `${serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${runId}`));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/connect.ts
+/**
+ * Octokit (with GITHUB_API_URL, proxies) and the run's context; loaded only when a feature needs them.
+ * The token is kept for the one call made without Octokit (release asset uploads).
+ */
+async function connectGitHub(settings) {
+    const github = await __nccwpck_require__.e(/* import() */ 351).then(__nccwpck_require__.bind(__nccwpck_require__, 61351));
+    const token = settings.token ?? '';
+    return { octokit: github.getOctokit(token), context: github.context, token };
+}
+
+;// CONCATENATED MODULE: ./src/settings/parse.ts
+
+
+
+/** Pure parsers for single input values; each names the input in its error. */
+function parseBoolean(input, raw, fallback) {
+    const value = raw.trim().toLowerCase();
+    if (value === '')
+        return fallback;
+    if (['true', 'yes', 'on', '1'].includes(value))
+        return true;
+    if (['false', 'no', 'off', '0'].includes(value))
+        return false;
+    throw new InputError(input, `'${raw}' is not a boolean; use true or false`);
+}
+function parseNumber(input, raw, fallback, { min, max, integer = false, unit }) {
+    const value = raw.trim();
+    if (value === '')
+        return fallback;
+    if (!/^[+]?(\d+(\.\d*)?|\.\d+)$/.test(value)) {
+        throw new InputError(input, `'${raw}' is not a ${integer ? 'whole number' : 'number'} of ${unit}`);
+    }
+    const number = Number(value);
+    if (integer && !Number.isInteger(number))
+        throw new InputError(input, `'${raw}' must be a whole number of ${unit}`);
+    if (number < min)
+        throw new InputError(input, `${value} ${unit} is below the minimum of ${min}`);
+    if (max !== undefined && number > max)
+        throw new InputError(input, `${value} ${unit} is above the maximum of ${max}`);
+    return number;
+}
+function parseChoice(input, raw, choices) {
+    const value = raw.trim().toLowerCase();
+    if (value === '')
+        return undefined;
+    const found = choices.find((choice) => choice === value);
+    if (!found)
+        throw new InputError(input, `'${raw}' is not one of ${choices.join(', ')}`);
+    return found;
+}
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+/** An http(s) URL; plain http only for loopback hosts, so no key or video travels in clear text. */
+function parseUrl(input, raw) {
+    let url;
+    try {
+        url = new URL(raw.trim());
+    }
+    catch {
+        throw new InputError(input, `'${raw}' is not a valid URL`);
+    }
+    if (url.protocol === 'https:')
+        return url;
+    if (url.protocol === 'http:' && LOOPBACK.test(url.hostname))
+        return url;
+    throw new InputError(input, `'${raw}' must use https:// (plain http is allowed only for localhost)`);
+}
+/** A path inside the workspace; refuses one that escapes it (absolute or through '..'). */
+function resolveInWorkspace(input, raw, workspace) {
+    const resolved = external_node_path_.resolve(workspace, raw.trim());
+    const relative = external_node_path_.relative(workspace, resolved);
+    if (relative.startsWith('..') || external_node_path_.isAbsolute(relative)) {
+        throw new InputError(input, `'${raw}' is outside the workspace (${workspace})`);
+    }
+    return resolved;
+}
+/** Reads a text file named by an input, with an error naming the input when it can't. */
+function readInputFile(input, raw, workspace) {
+    const file = resolveInWorkspace(input, raw, workspace);
+    let text;
+    try {
+        text = external_node_fs_.readFileSync(file, 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code})`;
+        throw new InputError(input, `file '${raw.trim()}' ${why}`);
+    }
+    return { file, text: text.replace(/^\uFEFF/, '') };
+}
+
+;// CONCATENATED MODULE: ./src/settings/delivery.ts
+
+
+
+
+/** The triggering event's payload, as the runner saves it. */
+function eventPayload() {
+    const file = process.env.GITHUB_EVENT_PATH;
+    if (!file || !external_node_fs_.existsSync(file))
+        return {};
+    return JSON.parse(external_node_fs_.readFileSync(file, 'utf8'));
+}
+function readGitHubSettings(get) {
+    const settings = {
+        token: get('github-token').trim() || undefined,
+        onlyChanged: parseBoolean('only-changed', get('only-changed'), false),
+        comment: parseBoolean('comment', get('comment'), false)
+    };
+    if (parseBoolean('release-upload', get('release-upload'), false)) {
+        const tag = get('release-tag').trim() || eventPayload().release?.tag_name;
+        if (!tag)
+            throw new InputError('release-tag', "'release-upload' needs a release: run on a release event or set 'release-tag'");
+        settings.release = { tag, replace: parseBoolean('release-replace', get('release-replace'), false) };
+    }
+    if (!settings.token && (settings.onlyChanged || settings.release || settings.comment)) {
+        core/* warning */.$e("'github-token' is empty: only-changed, release-upload and comment are skipped");
+        return { onlyChanged: false, comment: false };
+    }
+    return settings;
+}
+const needsGitHub = (settings) => Boolean(settings.token && (settings.onlyChanged || settings.release || settings.comment));
+
+;// CONCATENATED MODULE: ./src/github/changes.ts
+
+const NO_COMMIT = /^0+$/;
+/**
+ * The files the trigger changed, through the GitHub API; undefined where the base is unknown (a new
+ * branch, a force push, a schedule, a manual run), and then everything is rendered.
+ */
+async function findChanges({ octokit, context }) {
+    const payload = context.payload;
+    const { owner, repo } = context.repo;
+    if (context.eventName === 'push') {
+        const before = String(payload.before ?? '');
+        if (!before || NO_COMMIT.test(before) || payload.forced) {
+            core/* notice */.lm(`only-changed: ${payload.forced ? 'a force push' : 'a new branch'} has no known base; rendering everything`);
+            return undefined;
+        }
+        const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${before}...${payload.after}` });
+        return { files: new Set((data.files ?? []).map((file) => file.filename)), base: before };
+    }
+    if (context.eventName === 'pull_request' || context.eventName === 'pull_request_target') {
+        const pull = payload.pull_request;
+        const files = await octokit.paginate(octokit.rest.pulls.listFiles, { owner, repo, pull_number: pull.number, per_page: 100 });
+        return { files: new Set(files.map((file) => file.filename)), base: pull.base.sha };
+    }
+    core/* notice */.lm(`only-changed: a ${context.eventName ?? 'local'} run has no changes to compare; rendering everything`);
+    return undefined;
+}
+/** Whether any of a video's input files (a folder ends with '/') is among the changed ones. Pure. */
+function isAffected(inputs, changed) {
+    return inputs.some((input) => (input.endsWith('/') ? [...changed].some((file) => file.startsWith(input)) : changed.has(input)));
+}
+/** A file's text at a commit, or undefined where it did not exist. */
+async function fileAt({ octokit, context }, file, ref) {
+    try {
+        const { data } = await octokit.rest.repos.getContent({ ...context.repo, path: file, ref });
+        return 'content' in data && typeof data.content === 'string' ? Buffer.from(data.content, 'base64').toString('utf8') : undefined;
+    }
+    catch (error) {
+        if (error.status === 404)
+            return undefined;
+        throw error;
+    }
+}
+/** Whether a video's input files changed in the trigger (true where that cannot be told). */
+async function videoChanged(github, files) {
+    if (files.length === 0) {
+        core/* notice */.lm('only-changed: this video is made from no repository file (template, script-file, …); rendering it');
+        return true;
+    }
+    const changes = await findChanges(github);
+    if (!changes || isAffected(files, changes.files))
+        return true;
+    core/* notice */.lm(`only-changed: none of ${files.join(', ')} changed; nothing was rendered`);
+    return false;
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(38815);
 ;// CONCATENATED MODULE: ./src/settings/yaml.ts
 
 
@@ -29721,19 +30696,6 @@ async function changedEntries(github, entries, manifestPath, workspace) {
     return changed;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(48161);
-;// CONCATENATED MODULE: ./src/artifacts.ts
-/** Whether the run's artifact service can be reached: only inside GitHub Actions, which gives its URL and token. */
-const artifactServiceReachable = () => Boolean(process.env.ACTIONS_RUNTIME_TOKEN && process.env.ACTIONS_RESULTS_URL);
-/** The artifact client, loaded only when used: it is the heaviest part of the bundle. */
-async function loadArtifactClient() {
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(351), __nccwpck_require__.e(645)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9645));
-    return new DefaultArtifactClient();
-}
-
 ;// CONCATENATED MODULE: ./src/deliver/artifact.ts
 
 
@@ -29842,965 +30804,6 @@ async function sha256File(file) {
     return hash.digest('hex');
 }
 
-;// CONCATENATED MODULE: ./src/api/envelope.ts
-
-const AUTH_STATUSES = new Set([401, 403]);
-const AUTH_WORDS = /unauthori[sz]ed|forbidden|invalid[ _-]?(api[ _-]?)?(key|token)|expired[ _-]?token|not authenticated/i;
-function headerValue(value) {
-    return Array.isArray(value) ? value[0] : value;
-}
-/** Seconds from a Retry-After header (either delta-seconds or an HTTP date). */
-function parseRetryAfter(value, now) {
-    if (!value)
-        return undefined;
-    const trimmed = value.trim();
-    if (/^\d+(\.\d+)?$/.test(trimmed))
-        return Number(trimmed);
-    const date = Date.parse(trimmed);
-    return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
-}
-function textOf(body) {
-    const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1];
-    const text = (title ?? body.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
-    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-}
-/**
- * Turns one HTTP answer into the envelope's `data`, or throws what went wrong. The API answers
- * failures three ways: a non-2xx status, HTTP 200 with `success: false`, or a gateway's HTML page.
- */
-function parseEnvelope(call, status, headers, body, now = Date.now()) {
-    let json;
-    try {
-        json = JSON.parse(body);
-    }
-    catch {
-        json = undefined;
-    }
-    const envelope = typeof json === 'object' && json !== null ? json : undefined;
-    const retryAfter = parseRetryAfter(headerValue(headers['retry-after']), now);
-    const transientStatus = status === 429 || status >= 500;
-    if (status >= 300 && status < 400) {
-        const location = headerValue(headers.location) ?? 'nowhere';
-        throw new ApiError(call, status, undefined, `the API redirected to ${location}; redirects are not followed, so the key goes to no other host. Check 'api-url'`, false);
-    }
-    if (envelope?.success === true && status >= 200 && status < 300) {
-        const data = envelope.data;
-        if (typeof data !== 'object' || data === null) {
-            throw new ApiError(call, status, undefined, 'the answer has no data', false);
-        }
-        return data;
-    }
-    if (envelope && envelope.success === false) {
-        const error = (envelope.error ?? {});
-        const code = error.code === undefined ? undefined : String(error.code);
-        const msg = typeof error.msg === 'string' ? error.msg : typeof error.message === 'string' ? error.message : '';
-        if (AUTH_STATUSES.has(status) || (code !== undefined && AUTH_STATUSES.has(Number(code))) || AUTH_WORDS.test(`${code} ${msg}`)) {
-            throw new AuthError(`HTTP ${status}${code === undefined ? '' : `, code ${code}`}: ${msg || 'no message'}`);
-        }
-        const transient = transientStatus || code === '429' || (Number(code) >= 500 && Number(code) < 600);
-        throw new ApiError(call, status, code, msg || 'no message', transient, retryAfter);
-    }
-    if (AUTH_STATUSES.has(status)) {
-        throw new AuthError(`HTTP ${status}: ${textOf(body) || 'no message'}`);
-    }
-    if (envelope === undefined) {
-        const what = body.trim() === '' ? 'an empty answer' : `a non-JSON answer (${textOf(body)})`;
-        // A gateway page in front of the API is usually passing trouble, whatever its status.
-        throw new ApiError(call, status, undefined, what, true, retryAfter);
-    }
-    throw new ApiError(call, status, undefined, `an unexpected answer: ${textOf(body)}`, transientStatus, retryAfter);
-}
-
-;// CONCATENATED MODULE: ./src/api/retry.ts
-
-
-const READ_RETRY = { maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 30_000, maxElapsedMs: 120_000 };
-/** Exponential backoff with "equal jitter"; a server's Retry-After wins when it gives one. */
-function backoffDelayMs(attempt, policy, retryAfterSeconds, random = Math.random) {
-    if (retryAfterSeconds !== undefined)
-        return Math.round(retryAfterSeconds * 1000);
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-/** Whether a failed read is worth repeating as it is. */
-function isTransient(error) {
-    if (error instanceof ApiError)
-        return error.transient;
-    return isNetworkError(error);
-}
-const sleep = (ms, signal) => new Promise((resolve, reject) => {
-    if (signal?.aborted)
-        return reject(signal.reason);
-    const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-    }, ms);
-    const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-});
-/** Runs a read until it succeeds, fails for good, or the policy's bounds are reached. */
-async function withRetries(what, attempt, policy, onRetry, signal) {
-    const started = Date.now();
-    for (let n = 1;; n++) {
-        try {
-            return await attempt();
-        }
-        catch (error) {
-            if (!isTransient(error) || n >= policy.maxAttempts || signal?.aborted)
-                throw error;
-            const retryAfter = error instanceof ApiError ? error.retryAfterSeconds : undefined;
-            const delay = backoffDelayMs(n, policy, retryAfter);
-            if (Date.now() - started + delay > policy.maxElapsedMs)
-                throw error;
-            const reason = error instanceof Error ? error.message : String(error);
-            onRetry(`${what}: ${reason}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${n + 1} of ${policy.maxAttempts})`);
-            await sleep(delay, signal);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/api/client.ts
-
-
-
-
-
-const PREFIX = { v3: '/api/odin/v3', legacy: '/api/odin' };
-/** How many times a POST that provably never left is tried before giving up. */
-const NOT_SENT_ATTEMPTS = 3;
-/** The only place that knows the API's URLs, headers and envelopes. */
-class AiStudiosClient {
-    config;
-    dispatcher;
-    retry;
-    authorization;
-    constructor(config) {
-        this.config = config;
-        this.dispatcher = createAgent(config.requestTimeoutMs);
-        this.retry = config.retry ?? READ_RETRY;
-    }
-    url(generation, path) {
-        const base = generation === 'v3' ? this.config.v3Url : this.config.legacyUrl;
-        return new URL(base.pathname.replace(/\/$/, '') + PREFIX[generation] + path, base);
-    }
-    /** The method and URL an export request goes to (printed by a dry run). */
-    exportTarget(request) {
-        return { method: 'POST', url: this.url(request.generation, '/editor/project').toString() };
-    }
-    async getProject(projectId, signal) {
-        const data = await this.read(`Fetching project ${projectId}`, this.url('v3', `/editor/project/${encodeURIComponent(projectId)}`), signal);
-        const project = data.project;
-        if (typeof project !== 'object' || project === null || Array.isArray(project)) {
-            throw new ApiError(`Fetching project ${projectId}`, 200, undefined, 'the answer carries no project', false);
-        }
-        return project;
-    }
-    /**
-     * Sends the export: the one call that spends credits. Sent at most once, unless the failure proves
-     * the request never reached the server. Returns the key to poll.
-     */
-    async startExport(request, signal) {
-        const call = 'Starting the export';
-        const url = this.url(request.generation, '/editor/project');
-        const headers = await this.headers(signal);
-        const body = JSON.stringify(request.body);
-        for (let attempt = 1;; attempt++) {
-            let answer;
-            try {
-                answer = await send(this.dispatcher, url, 'POST', headers, body, signal);
-            }
-            catch (error) {
-                if (provablyNotSent(error) && attempt < NOT_SENT_ATTEMPTS && !signal?.aborted) {
-                    core/* warning */.$e(`${call}: ${errorMessage(error)}; the request never left, so it is safe to send again`);
-                    await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
-                    continue;
-                }
-                if (provablyNotSent(error))
-                    throw new Error(`${call} failed: could not connect to ${url.origin} (${errorMessage(error)})`);
-                throw new ExportUnconfirmedError(errorMessage(error));
-            }
-            let data;
-            try {
-                data = parseEnvelope(call, answer.status, answer.headers, answer.body);
-            }
-            catch (error) {
-                // A gateway page or a 5xx says nothing about whether the API behind it took the export.
-                if (error instanceof ApiError && error.transient)
-                    throw new ExportUnconfirmedError(error.message);
-                throw error;
-            }
-            const key = request.generation === 'v3' ? data.projectId : data.key;
-            if (typeof key !== 'string' && typeof key !== 'number') {
-                throw new ExportUnconfirmedError(`the answer carries no ${request.generation === 'v3' ? 'projectId' : 'key'}`);
-            }
-            return String(key);
-        }
-    }
-    async getProgress(key, generation, signal) {
-        const data = await this.read(`Checking progress of ${key}`, this.url(generation, `/editor/progress/${encodeURIComponent(key)}`), signal);
-        const progress = Number(data.progress);
-        if (data.progress === undefined || data.progress === null || !Number.isFinite(progress)) {
-            throw new ApiError(`Checking progress of ${key}`, 200, undefined, 'the answer carries no progress', true);
-        }
-        // v3 says downloadUrl; legacy says url (tutorial) or videoUrl (reference); records say download_url.
-        const url = [data.downloadUrl, data.url, data.videoUrl, data.download_url].find((value) => typeof value === 'string' && value !== '');
-        return {
-            progress,
-            downloadUrl: url,
-            state: typeof data.state === 'string' ? data.state : undefined
-        };
-    }
-    async read(call, url, signal) {
-        return this.retried(call, url, 'GET', await this.headers(signal), undefined, signal);
-    }
-    /** A call that spends nothing, so it may be repeated: sent, parsed, retried within the policy. */
-    retried(call, url, method, headers, body, signal) {
-        return withRetries(call, async () => {
-            const answer = await send(this.dispatcher, url, method, headers, body, signal);
-            return parseEnvelope(call, answer.status, answer.headers, answer.body);
-        }, this.retry, (message) => core/* warning */.$e(message), signal);
-    }
-    async headers(signal) {
-        this.authorization ??= await this.obtainAuthorization(signal);
-        return { Authorization: this.authorization, 'Content-Type': 'application/json', Accept: 'application/json' };
-    }
-    /** The raw API key, or a token exchanged for an app ID and user key (valid 24 hours). */
-    async obtainAuthorization(signal) {
-        const credentials = this.config.credentials;
-        if ('apiKey' in credentials)
-            return credentials.apiKey;
-        const call = 'Exchanging app-id and user-key for a token';
-        const url = this.url('v3', '/auth/token');
-        const body = JSON.stringify({ appId: credentials.appId, userKey: credentials.userKey });
-        const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
-        // Getting a token spends nothing, so it is retried like a read.
-        const data = await this.retried(call, url, 'POST', headers, body, signal);
-        if (typeof data.token !== 'string' || data.token === '') {
-            throw new ApiError(call, 200, undefined, 'the answer carries no token', false);
-        }
-        core/* setSecret */.Pq(data.token);
-        return data.token;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/download/filename.ts
-/** Longest file name kept from a URL; file systems allow 255 bytes and artifact names are kept short. */
-const MAX_NAME = 120;
-/**
- * A safe local file name from the video URL's last path segment, as the tutorials name it, but
- * decoded and cleaned: no separators, no `..`, no control or reserved characters, a bounded length.
- * Falls back to `<fallbackStem>.mp4` when nothing usable is left.
- */
-function videoFileName(url, fallbackStem) {
-    let segment = '';
-    try {
-        segment = new URL(url).pathname.split('/').pop() ?? '';
-    }
-    catch {
-        segment = '';
-    }
-    try {
-        segment = decodeURIComponent(segment);
-    }
-    catch {
-        // Malformed escapes: keep the segment as it is; the cleaning below still applies.
-    }
-    let name = segment
-        .replace(/[\u0000-\u001f\u007f]/g, '')
-        .replace(/[/\\<>:"|?*]/g, '_')
-        .replace(/\.{2,}/g, '.')
-        .replace(/^[.\s]+|[.\s]+$/g, '');
-    if (!/\.[A-Za-z0-9]{2,4}$/.test(name))
-        name = name ? `${name}.mp4` : '';
-    if (name.length > MAX_NAME) {
-        const ext = name.slice(name.lastIndexOf('.'));
-        name = name.slice(0, MAX_NAME - ext.length) + ext;
-    }
-    return name || `${fallbackStem.replace(/[^\w-]/g, '_')}.mp4`;
-}
-
-;// CONCATENATED MODULE: ./src/download/transfer.ts
-
-
-/** The file could not be written (disk full, no permission): no transfer again would help. */
-class FileWriteError extends Error {
-    constructor(file, cause) {
-        super(`Could not write the video to ${file}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-        this.name = 'FileWriteError';
-    }
-}
-/**
- * Received bytes held in memory before the socket pauses. About 1 MiB keeps each write's bytes still
- * in the CPU's cache; larger batches measured slower (bench/RESULTS.md).
- */
-const HIGH_WATER_BYTES = 1 << 20;
-/**
- * Writes what it is given in arrival order, batching whatever arrives while a write is under way into
- * one writev. It opens and closes its file itself, closing only after the last write landed: the
- * descriptor is never closed (and perhaps reused) beneath a write, and the file is final once
- * close() settles.
- */
-class FileWriter {
-    target;
-    onWritten;
-    onDrained;
-    onFailed;
-    fd;
-    pending = [];
-    pendingBytes = 0;
-    writing = false;
-    full = false;
-    failure;
-    landed;
-    constructor(target, onWritten, onDrained, onFailed) {
-        this.target = target;
-        this.onWritten = onWritten;
-        this.onDrained = onDrained;
-        this.onFailed = onFailed;
-        try {
-            this.fd = external_node_fs_.openSync(target.path, target.append ? 'a' : 'w');
-        }
-        catch (error) {
-            throw new FileWriteError(target.path, error);
-        }
-    }
-    /** False when the sender should pause until onDrained is called. */
-    push(chunk) {
-        if (this.failure)
-            return true;
-        this.pending.push(chunk);
-        this.pendingBytes += chunk.length;
-        this.flush();
-        this.full = this.pendingBytes >= HIGH_WATER_BYTES;
-        return !this.full;
-    }
-    /** Waits for every write to land, then closes the file; rejects with a write's failure. */
-    async close() {
-        if (this.writing)
-            await new Promise((resolve) => (this.landed = resolve));
-        await new Promise((resolve, reject) => external_node_fs_.close(this.fd, (error) => (error ? reject(new FileWriteError(this.target.path, error)) : resolve())));
-        if (this.failure)
-            throw this.failure;
-    }
-    flush() {
-        if (this.writing || this.failure || this.pending.length === 0)
-            return;
-        const buffers = this.pending;
-        const bytes = this.pendingBytes;
-        this.pending = [];
-        this.pendingBytes = 0;
-        this.writing = true;
-        external_node_fs_.writev(this.fd, buffers, (error, count) => {
-            this.writing = false;
-            if (error || count < bytes) {
-                this.failure = new FileWriteError(this.target.path, error ?? `wrote ${count} of ${bytes} bytes (is the disk full?)`);
-                this.onFailed(this.failure);
-            }
-            else {
-                this.onWritten(count);
-                this.flush();
-                if (this.full && this.pendingBytes < HIGH_WATER_BYTES) {
-                    this.full = false;
-                    this.onDrained();
-                }
-            }
-            if (!this.writing)
-                this.landed?.();
-        });
-    }
-}
-/**
- * One GET through undici's handler interface, the body going from the socket straight into a file
- * with no stream in between: measured 1.3–1.7× the throughput of request() piped into a Writable
- * (bench/RESULTS.md), which matters on a two-core runner where the copy competes with everything else.
- * Resolves with the response once its body is on disk; rejects when the transfer or a write fails,
- * after the file was closed, so what is on disk is final.
- */
-function transfer(dispatcher, url, options) {
-    const { signal } = options;
-    const { origin, pathname, search } = new URL(url);
-    return new Promise((resolve, reject) => {
-        let abort;
-        let resume;
-        let response;
-        let writer;
-        const onAbort = () => abort?.(signal?.reason);
-        signal?.addEventListener('abort', onAbort, { once: true });
-        let settled = false;
-        const settle = (error) => {
-            // undici ends a request once; the guard keeps the file from being closed twice whatever happens.
-            if (settled)
-                return;
-            settled = true;
-            signal?.removeEventListener('abort', onAbort);
-            void (writer?.close() ?? Promise.resolve()).then(() => (error ? reject(error) : resolve(response)), (writeError) => reject(error ?? writeError));
-        };
-        dispatcher.dispatch({ origin, path: pathname + search, method: 'GET', headers: options.headers }, {
-            onConnect(abortRequest) {
-                abort = abortRequest;
-                if (signal?.aborted)
-                    abortRequest(signal.reason);
-            },
-            onHeaders(statusCode, rawHeaders, resumeRequest) {
-                resume = resumeRequest;
-                if (statusCode < 200)
-                    return true;
-                response = { statusCode, headers: undici.util.parseHeaders(rawHeaders) };
-                const target = options.target(response);
-                if (target) {
-                    try {
-                        writer = new FileWriter(target, options.onWritten, () => resume?.(), (error) => abort?.(error));
-                    }
-                    catch (error) {
-                        abort?.(error);
-                    }
-                }
-                return true;
-            },
-            onData(chunk) {
-                return writer ? writer.push(chunk) : true;
-            },
-            onComplete() {
-                settle();
-            },
-            onError(error) {
-                settle(error);
-            }
-        });
-    });
-}
-
-;// CONCATENATED MODULE: ./src/download/download.ts
-
-
-
-
-
-
-
-
-
-
-/** Tries in all, counting resumed and restarted transfers. */
-const MAX_TRANSFERS = 6;
-/** Fresh URLs asked for after a 403/404/410 from the CDN. */
-const MAX_REFRESHES = 2;
-function createDownloadDispatcher(timeoutMs) {
-    // The CDN is another host: no Authorization header is ever set here, so redirects can't leak it.
-    return createAgent(timeoutMs).compose(undici.interceptors.redirect({ maxRedirections: 5 }));
-}
-/** The first free name: an existing file is never overwritten. */
-function freePath(dir, name) {
-    const ext = external_node_path_.extname(name);
-    const stem = name.slice(0, name.length - ext.length);
-    let candidate = external_node_path_.join(dir, name);
-    for (let n = 2; external_node_fs_.existsSync(candidate); n++)
-        candidate = external_node_path_.join(dir, `${stem}-${n}${ext}`);
-    if (candidate !== external_node_path_.join(dir, name))
-        core/* warning */.$e(`${name} already exists in ${dir}; saving as ${external_node_path_.basename(candidate)}`);
-    return candidate;
-}
-/** An MP4 starts with a box whose type, at bytes 4–8, is `ftyp`. */
-function assertMp4(file) {
-    const head = Buffer.alloc(64);
-    const fd = external_node_fs_.openSync(file, 'r');
-    const read = external_node_fs_.readSync(fd, head, 0, head.length, 0);
-    external_node_fs_.closeSync(fd);
-    if (head.subarray(4, 8).toString('latin1') !== 'ftyp') {
-        const preview = head.subarray(0, read).toString('utf8').replace(/[^\x20-\x7e]+/g, ' ').trim().slice(0, 40);
-        throw new Error(`The downloaded file is not an MP4 video (it starts with '${preview}'); it was not kept`);
-    }
-}
-const header = (response, name) => {
-    const value = response.headers[name];
-    return Array.isArray(value) ? value[0] : value;
-};
-/** Whether an answer carries the video from the start (200) or from `size`, as a resume asked (206). */
-function carriesVideo(response, size) {
-    if (response.statusCode === 200)
-        return true;
-    return response.statusCode === 206 && size > 0 && header(response, 'content-range')?.startsWith(`bytes ${size}-`) === true;
-}
-/** The video's whole length as the answer states it, when it does. */
-function totalLength(response) {
-    const stated = response.statusCode === 206 ? header(response, 'content-range')?.split('/')[1] : header(response, 'content-length');
-    const total = Number(stated ?? NaN);
-    return Number.isFinite(total) ? total : undefined;
-}
-/**
- * Streams the video to a temporary file beside its final name (flat memory whatever its size), checks
- * its length and that it is an MP4, then renames it: a partial file never sits under the final name.
- * A cut transfer resumes with Range where the CDN allows, else restarts, within a bound.
- */
-async function downloadVideo(initialUrl, options) {
-    const { outputDir, signal } = options;
-    external_node_fs_.mkdirSync(outputDir, { recursive: true });
-    const name = options.fileName ?? videoFileName(initialUrl, options.fallbackStem);
-    const partial = external_node_path_.join(outputDir, `.${name}.${process.pid}.part`);
-    const dispatcher = createDownloadDispatcher(options.requestTimeoutMs);
-    let url = initialUrl;
-    let refreshes = 0;
-    let size = 0;
-    let expected;
-    const onWritten = collectAsBytesMove();
-    external_node_fs_.rmSync(partial, { force: true });
-    try {
-        for (let attempt = 1;; attempt++) {
-            if (attempt > MAX_TRANSFERS) {
-                throw new Error(`Download failed: ${MAX_TRANSFERS} transfers ended early (have ${size} of ${expected ?? '?'} bytes)`);
-            }
-            let writing = false;
-            let response;
-            try {
-                response = await transfer(dispatcher, url, {
-                    headers: size > 0 ? { Range: `bytes=${size}-` } : {},
-                    signal,
-                    target: (answer) => {
-                        writing = carriesVideo(answer, size);
-                        return writing ? { path: partial, append: answer.statusCode === 206 } : undefined;
-                    },
-                    onWritten
-                });
-            }
-            catch (error) {
-                if (signal?.aborted || error instanceof FileWriteError)
-                    throw error;
-                if (!writing) {
-                    core/* warning */.$e(`Download: ${errorMessage(error)}; trying again`);
-                    await sleep(1000 * attempt, signal);
-                    continue;
-                }
-                // The file on disk is what the next transfer resumes from.
-                size = external_node_fs_.statSync(partial).size;
-                core/* warning */.$e(`Download cut off after ${size} bytes (${errorMessage(error)}); resuming`);
-                continue;
-            }
-            const status = response.statusCode;
-            if ([401, 403, 404, 410].includes(status)) {
-                if (refreshes >= MAX_REFRESHES)
-                    throw new Error(`Download failed: the video URL answered HTTP ${status} even after ${refreshes} fresh URLs`);
-                refreshes++;
-                core/* warning */.$e(`Download: the video URL answered HTTP ${status} (expired or refused); asking the API for a fresh one`);
-                url = await options.refreshUrl();
-                continue;
-            }
-            if (status >= 500 || status === 429) {
-                core/* warning */.$e(`Download: HTTP ${status}; trying again`);
-                await sleep(1000 * attempt, signal);
-                continue;
-            }
-            if (!writing) {
-                if (status === 206 || status === 416) {
-                    // The CDN does not resume the way we asked: start over.
-                    size = 0;
-                    continue;
-                }
-                throw new Error(`Download failed: the video URL answered HTTP ${status}`);
-            }
-            if (status === 200 && size > 0)
-                core/* info */.pq('Download: the server does not resume transfers; started over');
-            expected = totalLength(response) ?? expected;
-            size = external_node_fs_.statSync(partial).size;
-            if (expected !== undefined && size < expected) {
-                core/* warning */.$e(`Download ended at ${size} of ${expected} bytes; resuming`);
-                continue;
-            }
-            if (expected !== undefined && size > expected)
-                throw new Error(`Download failed: got ${size} bytes, expected ${expected}`);
-            break;
-        }
-        assertMp4(partial);
-        const final = freePath(outputDir, name);
-        external_node_fs_.renameSync(partial, final);
-        return { path: final, size };
-    }
-    finally {
-        external_node_fs_.rmSync(partial, { force: true });
-        await dispatcher.close();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/export/ledger.ts
-
-
-
-
-
-
-
-/**
- * A ledger of exports kept as tiny artifacts of the workflow run, one per export, named after the
- * request's fingerprint and the export key. A re-run attempt of a failed job finds there the export an
- * earlier attempt started for the same request, and waits for it instead of paying again.
- */
-const ledger_PREFIX = 'aistudios-ledger-';
-/** SHA-256 of everything that decides the video: the generation and the exact body. */
-function requestFingerprint(request) {
-    return (0,external_node_crypto_.createHash)('sha256').update(`${request.generation}\n${JSON.stringify(request.body)}`).digest('hex').slice(0, 32);
-}
-function ledgerName(fingerprint, entry) {
-    return `${ledger_PREFIX}${fingerprint}-${entry.generation}-${entry.key}`;
-}
-function parseLedgerName(name, fingerprint) {
-    const match = new RegExp(`^${ledger_PREFIX}${fingerprint}-(v3|legacy)-(.+)$`).exec(name);
-    return match ? { generation: match[1], key: match[2] } : undefined;
-}
-/** On a re-run attempt, the export an earlier attempt started for the same request, if any. */
-async function findEarlierExport(fingerprint) {
-    if (!artifactServiceReachable() || !(Number(process.env.GITHUB_RUN_ATTEMPT) > 1))
-        return undefined;
-    try {
-        const { artifacts } = await (await loadArtifactClient()).listArtifacts();
-        return artifacts.map((artifact) => parseLedgerName(artifact.name, fingerprint)).find((entry) => entry !== undefined);
-    }
-    catch (error) {
-        core/* warning */.$e(`Could not read the export ledger of earlier attempts (${errorMessage(error)}); exporting anew`);
-        return undefined;
-    }
-}
-/** Records an accepted export at once, so a re-run of this job can find it. */
-async function recordExport(fingerprint, entry) {
-    if (!artifactServiceReachable())
-        return;
-    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'aistudios-ledger-'));
-    try {
-        const file = external_node_path_.join(dir, 'export.json');
-        external_node_fs_.writeFileSync(file, JSON.stringify({ ...entry, fingerprint, attempt: process.env.GITHUB_RUN_ATTEMPT ?? '1' }));
-        await (await loadArtifactClient()).uploadArtifact(ledgerName(fingerprint, entry), [file], dir, { retentionDays: 1 });
-    }
-    catch (error) {
-        core/* warning */.$e(`Could not record export ${entry.key} in the ledger (${errorMessage(error)}); a re-run would export again`);
-    }
-    finally {
-        external_node_fs_.rmSync(dir, { recursive: true, force: true });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/export/export.ts
-
-
-/**
- * Starts the export, the one step that spends credits, at most once per request and workflow run: a
- * re-run attempt re-attaches to the export an earlier attempt started for the same request.
- */
-async function exportOnce(client, request, 
-/** Told the key the moment it is known, before anything else can fail. */
-onAccepted, signal) {
-    const fingerprint = requestFingerprint(request);
-    const earlier = await findEarlierExport(fingerprint);
-    if (earlier) {
-        core/* notice */.lm(`Re-run attempt ${process.env.GITHUB_RUN_ATTEMPT}: an earlier attempt already exported this request as ${earlier.key}; ` +
-            'waiting for that export instead of paying for a new one');
-        onAccepted(earlier.key);
-        return earlier.key;
-    }
-    core/* info */.pq(`Exporting: POST ${client.exportTarget(request).url}`);
-    const key = await client.startExport(request, signal);
-    core/* info */.pq(`Export accepted: ${key}`);
-    onAccepted(key);
-    await recordExport(fingerprint, { key, generation: request.generation });
-    return key;
-}
-
-;// CONCATENATED MODULE: ./src/report/dry-run.ts
-
-
-
-
-/**
- * Prints and saves the exact request an export would send, and sets the `request-path` output. A
- * manifest's videos (labelled) each get a file of their own.
- */
-async function reportDryRun(client, request, outputDir, label) {
-    const { method, url } = client.exportTarget(request);
-    const body = JSON.stringify(request.body, null, 2);
-    external_node_fs_.mkdirSync(outputDir, { recursive: true });
-    const requestPath = external_node_path_.join(outputDir, label ? `aistudios-request-${label}.json` : 'aistudios-request.json');
-    external_node_fs_.writeFileSync(requestPath, `${body}\n`);
-    core/* info */.pq(`Dry run: nothing that spends credits was sent. The export would be:`);
-    core/* info */.pq(`${method} ${url}`);
-    core/* info */.pq('Authorization: ***');
-    core/* info */.pq('Content-Type: application/json');
-    core/* info */.pq(body);
-    core/* setOutput */.uH('request-path', requestPath);
-    await writeDryRunSummary(method, url, body, requestPath);
-}
-
-;// CONCATENATED MODULE: ./src/report/log.ts
-
-/** An info logger whose lines name the video when several render at once (a manifest's entries). */
-function labelled(label) {
-    return (message) => core/* info */.pq(label ? `[${label}] ${message}` : message);
-}
-
-;// CONCATENATED MODULE: ./src/request/build.ts
-
-
-
-/** The export request the settings describe: from a saved project (fetched) or a template. */
-async function buildExportRequest(source, settings, client, signal) {
-    if (source.kind === 'template') {
-        const { request, unusedVariables } = exportFromTemplate(source.template, source.variables, settings.speech, settings.exportOptions, source.generation);
-        for (const name of unusedVariables) {
-            core/* warning */.$e(`Variable ${name} (from ${source.variables.get(name)?.from}) matches no ##${name}## in ${source.template.name}: a typo?`);
-        }
-        return request;
-    }
-    core/* info */.pq(`Fetching project ${source.projectId}`);
-    const project = await client.getProject(source.projectId, signal);
-    return exportFromProject(source.projectId, project, settings.speech, settings.exportOptions);
-}
-
-;// CONCATENATED MODULE: ./src/wait/policy.ts
-/** When to poll next: a pure function of what the progress curve has shown so far. */
-/** Sparse polling never waits longer than this, so a render that finishes early is seen soon. */
-const MAX_INTERVAL_MS = 15_000;
-/** How long after the estimated finish the last poll lands, to be past it rather than just before. */
-const END_MARGIN_MS = 250;
-/** The progress curve is judged over this much recent time; older samples say little about the end. */
-const WINDOW_MS = 120_000;
-/** Samples since progress last went backwards (a restarted render), within the window. */
-function recent(samples) {
-    let start = 0;
-    for (let i = 1; i < samples.length; i++)
-        if (samples[i].progress < samples[i - 1].progress)
-            start = i;
-    const last = samples[samples.length - 1];
-    while (start < samples.length - 2 && last.atMs - samples[start].atMs > WINDOW_MS)
-        start++;
-    return samples.slice(start);
-}
-/**
- * Milliseconds until the remaining work is done at the recent rate, or undefined if the curve has not
- * moved. Progress is a float that need not move smoothly, so the rate is taken across the window.
- */
-function estimateRemainingMs(samples, nowMs) {
-    const window = recent(samples);
-    if (window.length < 2)
-        return undefined;
-    const first = window[0];
-    const last = window[window.length - 1];
-    const rate = (last.progress - first.progress) / (last.atMs - first.atMs);
-    if (!(rate > 0))
-        return undefined;
-    return Math.max(0, (100 - last.progress) / rate - (nowMs - last.atMs));
-}
-/**
- * Poll sparsely early and densely near the estimated end: sleeping half the estimated remaining time
- * converges on the finish in few requests; once it is within two floor intervals, the next poll is
- * aimed just past the estimated finish. Where the estimate is off, polling goes on at the floor.
- */
-function nextPollDelayMs({ samples, nowMs, floorMs, deadlineMs }) {
-    const last = samples[samples.length - 1];
-    let delay;
-    if (!last || last.progress >= 100) {
-        // Nothing known yet, or done and waiting for the download URL (it can lag a few polls).
-        delay = floorMs;
-    }
-    else {
-        const remaining = estimateRemainingMs(samples, nowMs);
-        // Without a rate, back off with the time already waited: a quick render is still caught early.
-        if (remaining === undefined)
-            delay = nowMs / 4;
-        else
-            delay = remaining <= 2 * floorMs ? remaining + END_MARGIN_MS : remaining / 2;
-    }
-    delay = Math.min(Math.max(delay, floorMs), Math.max(MAX_INTERVAL_MS, floorMs));
-    return Math.max(0, Math.min(delay, deadlineMs - nowMs));
-}
-
-;// CONCATENATED MODULE: ./src/wait/wait.ts
-
-
-
-
-
-/** How long a key the API says it does not know is given (at most stall-timeout) before the render is declared lost. */
-const NOT_FOUND_GRACE_MS = 60_000;
-/** A line is logged at least this often while progress stands still, so the log shows life. */
-const HEARTBEAT_MS = 60_000;
-const isNotFound = (error) => error instanceof ApiError && (error.status === 404 || error.code === '404' || /not ?found/i.test(error.apiMessage));
-const minutes = (ms) => `${(ms / 60_000).toFixed(ms < 600_000 ? 1 : 0)} min`;
-/** Polls the render until it is done and carries a download URL, within the timeout and stall bounds. */
-async function waitForVideo(client, key, generation, settings, signal, 
-/** Set when several videos render at once: their lines are prefixed, not grouped (groups can't interleave). */
-label) {
-    const info = labelled(label);
-    const started = Date.now();
-    const samples = [];
-    let polls = 0;
-    let lastChangeAt = 0;
-    let lastLogAt = -Infinity;
-    let notFoundSince;
-    const notFoundGraceMs = Math.min(NOT_FOUND_GRACE_MS, settings.stallTimeoutMs);
-    if (!label)
-        core/* startGroup */.Oh(`Waiting for the render of ${key}`);
-    try {
-        for (;;) {
-            const now = () => Date.now() - started;
-            polls++;
-            try {
-                const answer = await client.getProgress(key, generation, signal);
-                notFoundSince = undefined;
-                const at = now();
-                const previous = samples[samples.length - 1];
-                samples.push({ atMs: at, progress: answer.progress });
-                const moved = !previous || previous.progress !== answer.progress;
-                if (moved)
-                    lastChangeAt = at;
-                if (answer.progress >= 100 && answer.downloadUrl) {
-                    info(`Rendered in ${(at / 1000).toFixed(1)} s (${polls} progress checks)`);
-                    return { downloadUrl: answer.downloadUrl, polls, waitedMs: at };
-                }
-                if (moved || at - lastLogAt >= HEARTBEAT_MS) {
-                    const extra = answer.progress >= 100 ? ', waiting for the download URL' : '';
-                    info(`${answer.progress.toFixed(1)}% after ${(at / 1000).toFixed(0)} s${extra}`);
-                    lastLogAt = at;
-                }
-            }
-            catch (error) {
-                if (!isNotFound(error))
-                    throw error;
-                notFoundSince ??= now();
-                if (now() - notFoundSince >= notFoundGraceMs) {
-                    throw new RenderError(`The API no longer knows export ${key} (${error.message}): the render was lost on the server side`);
-                }
-                info(`The API does not know ${key} yet; trying again`);
-            }
-            // While the key is not found, the grace period above is the bound, with its own message.
-            if (notFoundSince === undefined && now() - lastChangeAt >= settings.stallTimeoutMs) {
-                throw new RenderError(`The render of ${key} stalled: progress stayed at ${samples.at(-1)?.progress ?? 0}% for ` +
-                    `${minutes(now() - lastChangeAt)} ('stall-timeout' is ${minutes(settings.stallTimeoutMs)})`);
-            }
-            if (now() >= settings.timeoutMs) {
-                throw new RenderError(`Timed out after ${minutes(now())} waiting for the render of ${key} ('timeout' is ` +
-                    `${minutes(settings.timeoutMs)}); last progress ${samples.at(-1)?.progress ?? 0}%`);
-            }
-            await sleep(nextPollDelayMs({
-                samples,
-                nowMs: now(),
-                floorMs: settings.pollFloorMs,
-                // Wake for whichever bound comes first, so none is overshot by a long sleep.
-                deadlineMs: Math.min(settings.timeoutMs, notFoundSince === undefined ? lastChangeAt + settings.stallTimeoutMs : notFoundSince + notFoundGraceMs)
-            }), signal);
-        }
-    }
-    finally {
-        if (!label)
-            core/* endGroup */.N4();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/render/render.ts
-
-
-
-
-
-
-
-
-
-
-/**
- * One video, from settings to a file on disk: request → export → wait → download. Fills `outcome`
- * step by step, so whoever handles a failure knows how far it got (above all, the export key).
- */
-async function renderVideo(settings, outcome, signal) {
-    const info = labelled(settings.label);
-    const client = new AiStudiosClient(settings.api);
-    const source = settings.source;
-    let key;
-    if (source.kind === 'resume') {
-        outcome.source = `export ${source.key} (resumed)`;
-        outcome.generation = source.generation;
-        key = outcome.exportKey = source.key;
-    }
-    else {
-        outcome.source = source.kind === 'project' ? `project ${source.projectId}` : `template ${source.template.name}`;
-        const request = await buildExportRequest(source, settings, client, signal);
-        outcome.generation = request.generation;
-        if (settings.dryRun) {
-            await reportDryRun(client, request, settings.outputDir, settings.label);
-            return { reached: 'dry-run' };
-        }
-        key = await exportOnce(client, request, (accepted) => (outcome.exportKey = accepted), signal);
-    }
-    if (!settings.waitForRender) {
-        info(`Not waiting ('wait' is false). ${resumeHint(key, outcome.generation)}`);
-        return { reached: 'started', key };
-    }
-    const rendered = await waitForVideo(client, key, outcome.generation, settings.wait, signal, settings.label);
-    outcome.videoUrl = rendered.downloadUrl;
-    outcome.polls = rendered.polls;
-    info(`Downloading ${new URL(rendered.downloadUrl).pathname.split('/').pop()}`);
-    const video = await downloadVideo(rendered.downloadUrl, {
-        outputDir: settings.outputDir,
-        fileName: settings.outputName,
-        fallbackStem: key,
-        requestTimeoutMs: settings.api.requestTimeoutMs,
-        signal,
-        refreshUrl: async () => {
-            const fresh = await client.getProgress(key, outcome.generation, signal);
-            if (!fresh.downloadUrl)
-                throw new RenderError(`The API gave no fresh download URL for ${key}`);
-            return (outcome.videoUrl = fresh.downloadUrl);
-        }
-    });
-    outcome.video = video;
-    info(`Saved ${external_node_path_.relative(settings.workspace, video.path)} (${video.size} bytes)`);
-    return { reached: 'downloaded', key, video };
-}
-
-;// CONCATENATED MODULE: ./src/batch/batch.ts
-
-
-
-/**
- * Renders every entry, up to `maxParallel` at a time, each with its own export, wait and download.
- * A failure does not abandon the others unless `failFast`, which stops the rest (not yet started:
- * skipped; under way: cancelled, their export keys kept for resuming).
- */
-async function renderAll(entries, { maxParallel, failFast }, signal) {
-    const stop = new AbortController();
-    const forward = () => stop.abort(signal.reason);
-    signal.addEventListener('abort', forward, { once: true });
-    const results = entries.map((entry) => ({
-        name: entry.name,
-        status: 'skipped',
-        outcome: { source: '', startedAt: Date.now(), generation: 'v3' }
-    }));
-    let next = 0;
-    const worker = async () => {
-        while (next < entries.length && !stop.signal.aborted) {
-            const index = next++;
-            const result = results[index];
-            result.outcome.startedAt = Date.now();
-            core/* info */.pq(`▶ ${result.name}`);
-            try {
-                result.status = (await renderVideo(entries[index].settings, result.outcome, stop.signal)).reached;
-            }
-            catch (error) {
-                result.status = 'failed';
-                result.error = errorMessage(stop.signal.aborted ? stop.signal.reason : error);
-                core/* error */.z3(`${result.name}: ${result.error}`);
-                if (failFast && !stop.signal.aborted)
-                    stop.abort(new Error(`cancelled: another video failed ('fail-fast' is true)`));
-            }
-        }
-    };
-    try {
-        await Promise.all(Array.from({ length: Math.min(maxParallel, entries.length) }, worker));
-    }
-    finally {
-        signal.removeEventListener('abort', forward);
-    }
-    return results;
-}
-
 ;// CONCATENATED MODULE: ./src/batch/run.ts
 
 
@@ -30849,7 +30852,7 @@ async function produceBatch(get, workspace, signal) {
     await deliverOnGitHub(github, githubSettings, results);
     setVideosOutput(results);
     await writeBatchSummary(results);
-    const failed = results.filter((result) => result.status === 'failed' || result.status === 'skipped');
+    const failed = results.filter(notDelivered);
     if (failed.length > 0) {
         core/* setFailed */.C1(`${failed.length} of ${results.length} video(s) were not delivered: ${failed.map((r) => r.name).join(', ')}`);
     }

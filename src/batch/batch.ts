@@ -13,6 +13,9 @@ export interface VideoResult {
   error?: string
 }
 
+/** A video the run did not deliver: it failed, or fail-fast stopped it before it started. */
+export const notDelivered = (result: VideoResult): boolean => result.status === 'failed' || result.status === 'skipped'
+
 /**
  * Renders every entry, up to `maxParallel` at a time, each with its own export, wait and download.
  * A failure does not abandon the others unless `failFast`, which stops the rest (not yet started:

@@ -9,7 +9,7 @@ import { videoSha256 } from '../download/checksum.js'
 import { setVideosOutput, writeBatchSummary, writePlan } from '../report/batch.js'
 import { readBatchOptions, readManifest, selectEntries } from '../settings/manifest.js'
 import type { InputReader } from '../settings/settings.js'
-import { renderAll } from './batch.js'
+import { notDelivered, renderAll } from './batch.js'
 
 /** manifest → entries (all validated) → only what changed → render each → deliver → report; exit 1 if any failed. */
 export async function produceBatch(get: InputReader, workspace: string, signal: AbortSignal): Promise<void> {
@@ -47,7 +47,7 @@ export async function produceBatch(get: InputReader, workspace: string, signal: 
   await deliverOnGitHub(github, githubSettings, results)
   setVideosOutput(results)
   await writeBatchSummary(results)
-  const failed = results.filter((result) => result.status === 'failed' || result.status === 'skipped')
+  const failed = results.filter(notDelivered)
   if (failed.length > 0) {
     core.setFailed(`${failed.length} of ${results.length} video(s) were not delivered: ${failed.map((r) => r.name).join(', ')}`)
   }

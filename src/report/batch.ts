@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import * as path from 'node:path'
-import type { VideoResult } from '../batch/batch.js'
+import { notDelivered, type VideoResult } from '../batch/batch.js'
 import type { ManifestEntry } from '../settings/manifest.js'
 import { resumeHint } from './resume.js'
 import { escape, formatBytes, write } from './summary.js'
@@ -23,7 +23,7 @@ export function setVideosOutput(results: VideoResult[]): void {
 }
 
 export async function writeBatchSummary(results: VideoResult[]): Promise<void> {
-  const failed = results.filter((result) => result.status === 'failed' || result.status === 'skipped')
+  const failed = results.filter(notDelivered)
   const summary = core.summary.addHeading(`🎬 AI Studios videos: ${results.length - failed.length} of ${results.length} delivered`, 2)
   summary.addTable([
     [{ data: 'Video', header: true }, { data: 'Status', header: true }, { data: 'Export key', header: true }, { data: 'File', header: true }, { data: 'Artifact', header: true }],
