@@ -30218,13 +30218,15 @@ var dist = __nccwpck_require__(38815);
 ;// CONCATENATED MODULE: ./src/settings/yaml.ts
 
 
+/** Every scalar stays the text written: `VERSION: 2.0` stays "2.0", `ON: yes` stays "yes". */
+const TEXT_ONLY = { schema: 'failsafe' };
 /**
- * Parses YAML (and so JSON) given in an input or in a file an input names. Every scalar stays the
- * text written (the failsafe schema): `VERSION: 2.0` stays "2.0", `ON: yes` stays "yes". An error
- * names the input, the line and column, and the file where there is one.
+ * Parses YAML (and so JSON) given in an input or in a file an input names, every scalar as text. An
+ * error names the input, the line and column, and the file where there is one. The document keeps
+ * where each node was written.
  */
-function parseYaml(input, text, file) {
-    const document = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: false, uniqueKeys: true, schema: 'failsafe' });
+function parseYamlDocument(input, text, file) {
+    const document = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: false, uniqueKeys: true, ...TEXT_ONLY });
     const error = document.errors[0];
     if (error) {
         const position = error.linePos?.[0] ?? { line: 1, col: 1 };
@@ -30232,7 +30234,14 @@ function parseYaml(input, text, file) {
         const detail = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
         throw new InputError(input, `${where}: not valid YAML/JSON: ${detail}`, file && { file: file.path, line: position.line, column: position.col });
     }
-    return document.toJS();
+    return document;
+}
+function parseYaml(input, text, file) {
+    return parseYamlDocument(input, text, file).toJS();
+}
+/** The same reading without the refusals, for text that is only compared (an older manifest). */
+function parseYamlLeniently(text) {
+    return (0,dist/* parseDocument */.Tp)(text, TEXT_ONLY).toJS();
 }
 const isPlainObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -30533,9 +30542,10 @@ function readSettings(get, workspace) {
 
 
 
+
 /** Each entry's definition by name, from a manifest's text (an older version of it); lenient. */
 function manifestDefinitions(text) {
-    const parsed = (0,dist/* parseDocument */.Tp)(text).toJSON();
+    const parsed = parseYamlLeniently(text);
     const list = Array.isArray(parsed) ? parsed : parsed?.videos;
     const definitions = new Map();
     for (const value of Array.isArray(list) ? list : []) {
@@ -30582,18 +30592,10 @@ function asInputText(key, value) {
 function readManifest(get, workspace) {
     const raw = get('manifest').trim();
     const { file, text } = readInputFile('manifest', raw, workspace);
-    const document = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: false, uniqueKeys: true });
+    const document = parseYamlDocument('manifest', text, { path: file, name: raw });
     function refuse(node, detail) {
         const { line, column } = locate(text, node?.range?.[0] ?? 0);
         throw new InputError('manifest', `${raw}:${line}:${column}: ${detail}`, { file, line, column });
-    }
-    if (document.errors[0]) {
-        const position = document.errors[0].linePos?.[0] ?? { line: 1, col: 1 };
-        throw new InputError('manifest', `${raw}:${position.line}:${position.col}: not valid YAML/JSON: ${document.errors[0].message.split('\n')[0]}`, {
-            file,
-            line: position.line,
-            column: position.col
-        });
     }
     const root = document.contents;
     const list = (0,dist/* isMap */.jh)(root) ? root.get('videos', true) : root;

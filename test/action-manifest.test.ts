@@ -135,6 +135,16 @@ describe('manifest plan, entry and refusals', () => {
     assert.equal(korean.scenes[1].AIModel.script, '안녕하세요')
   })
 
+  it('keeps a variable that looks like a number as written (2.0 stays 2.0)', async () => {
+    const manifest = `videos:\n  - name: version\n    template: promo.json\n    variables:\n${Object.entries({ ...LEGACY_VARS, SCRIPT: '2.0' })
+      .map(([name, value]) => `      ${name}: ${value}`)
+      .join('\n')}\n`
+    const run = await runAction({ workspace: makeWorkspace({ ...files, 'videos.yml': manifest }), inputs: { ...base(), manifest: 'videos.yml', 'dry-run': 'true' } })
+    assert.equal(run.code, 0, run.stdout)
+    const request = JSON.parse(fs.readFileSync(path.join(run.workspace, 'videos', 'aistudios-request-version.json'), 'utf8'))
+    assert.equal(request.scenes[1].AIModel.script, '2.0')
+  })
+
   it('renders only the manifest-entry of a matrix job', async () => {
     const before = sim.exports.length
     const run = await runAction({ workspace: makeWorkspace(files), inputs: { ...base(), manifest: 'videos.yml', 'manifest-entry': 'promo-ko' } })

@@ -1,8 +1,9 @@
-import { isMap, isSeq, parseDocument, type Node } from 'yaml'
+import { isMap, isSeq, type Node } from 'yaml'
 import { InputError } from '../errors.js'
 import { exportFromTemplate, locate } from '../request/template.js'
 import { parseBoolean, parseNumber, readInputFile } from './parse.js'
 import { readSettings, type InputReader, type Settings } from './settings.js'
+import { parseYamlDocument, parseYamlLeniently } from './yaml.js'
 
 /** One video of a manifest: its name and the settings of its own run. */
 export interface ManifestEntry {
@@ -14,7 +15,7 @@ export interface ManifestEntry {
 
 /** Each entry's definition by name, from a manifest's text (an older version of it); lenient. */
 export function manifestDefinitions(text: string): Map<string, string> {
-  const parsed = parseDocument(text).toJSON() as unknown
+  const parsed = parseYamlLeniently(text)
   const list = Array.isArray(parsed) ? parsed : (parsed as { videos?: unknown } | null)?.videos
   const definitions = new Map<string, string>()
   for (const value of Array.isArray(list) ? list : []) {
@@ -63,18 +64,10 @@ function asInputText(key: string, value: unknown): string {
 export function readManifest(get: InputReader, workspace: string): ManifestEntry[] {
   const raw = get('manifest').trim()
   const { file, text } = readInputFile('manifest', raw, workspace)
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true })
+  const document = parseYamlDocument('manifest', text, { path: file, name: raw })
   function refuse(node: Node | null | undefined, detail: string): never {
     const { line, column } = locate(text, node?.range?.[0] ?? 0)
     throw new InputError('manifest', `${raw}:${line}:${column}: ${detail}`, { file, line, column })
-  }
-  if (document.errors[0]) {
-    const position = document.errors[0].linePos?.[0] ?? { line: 1, col: 1 }
-    throw new InputError('manifest', `${raw}:${position.line}:${position.col}: not valid YAML/JSON: ${document.errors[0].message.split('\n')[0]}`, {
-      file,
-      line: position.line,
-      column: position.col
-    })
   }
   const root = document.contents
   const list = isMap(root) ? root.get('videos', true) : root

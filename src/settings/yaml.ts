@@ -1,13 +1,16 @@
-import { parseDocument } from 'yaml'
+import { parseDocument, type Document } from 'yaml'
 import { InputError } from '../errors.js'
 
+/** Every scalar stays the text written: `VERSION: 2.0` stays "2.0", `ON: yes` stays "yes". */
+const TEXT_ONLY = { schema: 'failsafe' } as const
+
 /**
- * Parses YAML (and so JSON) given in an input or in a file an input names. Every scalar stays the
- * text written (the failsafe schema): `VERSION: 2.0` stays "2.0", `ON: yes` stays "yes". An error
- * names the input, the line and column, and the file where there is one.
+ * Parses YAML (and so JSON) given in an input or in a file an input names, every scalar as text. An
+ * error names the input, the line and column, and the file where there is one. The document keeps
+ * where each node was written.
  */
-export function parseYaml(input: string, text: string, file?: { path: string; name: string }): unknown {
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, schema: 'failsafe' })
+export function parseYamlDocument(input: string, text: string, file?: { path: string; name: string }): Document {
+  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, ...TEXT_ONLY })
   const error = document.errors[0]
   if (error) {
     const position = error.linePos?.[0] ?? { line: 1, col: 1 }
@@ -15,7 +18,16 @@ export function parseYaml(input: string, text: string, file?: { path: string; na
     const detail = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')
     throw new InputError(input, `${where}: not valid YAML/JSON: ${detail}`, file && { file: file.path, line: position.line, column: position.col })
   }
-  return document.toJS()
+  return document
+}
+
+export function parseYaml(input: string, text: string, file?: { path: string; name: string }): unknown {
+  return parseYamlDocument(input, text, file).toJS()
+}
+
+/** The same reading without the refusals, for text that is only compared (an older manifest). */
+export function parseYamlLeniently(text: string): unknown {
+  return parseDocument(text, TEXT_ONLY).toJS()
 }
 
 export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
