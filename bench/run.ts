@@ -16,7 +16,7 @@ import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ACTION_ENTRY, makeWorkspace, runAction } from '../test/helpers/run-action.ts'
 import { watchPeakRss } from '../test/helpers/rss.ts'
-import { SAMPLE_PROJECT_ID, TEST_API_KEY, startSimulator, type Simulator } from '../test/simulator/server.ts'
+import { SAMPLE_PROJECT_ID, TEST_API_KEY, instantVideoUrl, startSimulator, type Simulator } from '../test/simulator/server.ts'
 import { startArtifactService } from '../test/stand-ins/artifact-service.ts'
 
 const quick = process.argv.includes('--quick')
@@ -130,14 +130,7 @@ async function downloadThroughput(): Promise<string[]> {
     stdio: ['ignore', 'pipe', 'inherit']
   })
   const { apiUrl } = JSON.parse(await new Promise<string>((resolve) => server.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())))) as { apiUrl: string }
-  const headers = { Authorization: TEST_API_KEY, 'Content-Type': 'application/json' }
-  const exported = (await fetch(`${apiUrl}/api/odin/v3/editor/project`, { method: 'POST', headers, body: JSON.stringify({ scenes: [{}] }) }).then((r) => r.json())) as {
-    data: { projectId: string }
-  }
-  const progress = (await fetch(`${apiUrl}/api/odin/v3/editor/progress/${exported.data.projectId}`, { headers }).then((r) => r.json())) as {
-    data: { downloadUrl: string }
-  }
-  const url = progress.data.downloadUrl
+  const url = await instantVideoUrl(apiUrl)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-dl-'))
   const ours: number[] = []
   const curl: number[] = []

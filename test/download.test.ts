@@ -6,19 +6,7 @@ import { after, before, describe, it } from 'node:test'
 import { Agent } from 'undici'
 import { tempDir } from './helpers/run-action.ts'
 import { FileWriteError, transfer } from '../src/download/transfer.ts'
-import { SAMPLE_VIDEO, TEST_API_KEY, startSimulator, syntheticVideo, type Simulator } from './simulator/server.ts'
-
-/** Exports one render (instant here) and returns its signed download URL. */
-async function videoUrl(sim: Simulator): Promise<string> {
-  const headers = { Authorization: TEST_API_KEY, 'Content-Type': 'application/json' }
-  const exported = (await (await fetch(`${sim.apiUrl}/api/odin/v3/editor/project`, { method: 'POST', headers, body: '{"scenes":[{}]}' })).json()) as {
-    data: { projectId: string }
-  }
-  const progress = (await (await fetch(`${sim.apiUrl}/api/odin/v3/editor/progress/${exported.data.projectId}`, { headers })).json()) as {
-    data: { downloadUrl: string }
-  }
-  return progress.data.downloadUrl
-}
+import { SAMPLE_VIDEO, instantVideoUrl, startSimulator, syntheticVideo } from './simulator/server.ts'
 
 describe('transfer', () => {
   let dir: string
@@ -36,7 +24,7 @@ describe('transfer', () => {
     try {
       const file = path.join(dir, 'whole.mp4')
       let written = 0
-      const response = await transfer(dispatcher, await videoUrl(sim), {
+      const response = await transfer(dispatcher, await instantVideoUrl(sim.apiUrl), {
         headers: {},
         target: () => ({ path: file, append: false }),
         onWritten: (count) => (written += count)
@@ -56,7 +44,7 @@ describe('transfer', () => {
       const file = path.join(dir, 'resumed.mp4')
       const half = Math.floor(SAMPLE_VIDEO.length / 2)
       fs.writeFileSync(file, SAMPLE_VIDEO.subarray(0, half))
-      const response = await transfer(dispatcher, await videoUrl(sim), {
+      const response = await transfer(dispatcher, await instantVideoUrl(sim.apiUrl), {
         headers: { Range: `bytes=${half}-` },
         target: () => ({ path: file, append: true }),
         onWritten: () => {}
@@ -71,7 +59,7 @@ describe('transfer', () => {
   it('reads and drops the body of an answer it has no file for', async () => {
     const sim = await startSimulator({ renderMs: 0 })
     try {
-      const url = new URL(await videoUrl(sim))
+      const url = new URL(await instantVideoUrl(sim.apiUrl))
       url.searchParams.set('Signature', 'forged')
       let asked = 0
       const response = await transfer(dispatcher, url.href, {
@@ -93,7 +81,7 @@ describe('transfer', () => {
     const size = 64 << 20
     const sim = await startSimulator({ renderMs: 0, videoSize: size })
     try {
-      const error = await transfer(dispatcher, await videoUrl(sim), {
+      const error = await transfer(dispatcher, await instantVideoUrl(sim.apiUrl), {
         headers: {},
         target: () => ({ path: '/dev/full', append: false }),
         onWritten: () => {}
@@ -114,7 +102,7 @@ describe('transfer', () => {
     try {
       const file = path.join(dir, 'missing-folder', 'video.mp4')
       await assert.rejects(
-        transfer(dispatcher, await videoUrl(sim), { headers: {}, target: () => ({ path: file, append: false }), onWritten: () => {} }),
+        transfer(dispatcher, await instantVideoUrl(sim.apiUrl), { headers: {}, target: () => ({ path: file, append: false }), onWritten: () => {} }),
         (error: unknown) => error instanceof FileWriteError && error.message.startsWith(`Could not write the video to ${file}: ENOENT`)
       )
     } finally {
@@ -130,7 +118,7 @@ describe('transfer', () => {
       const controller = new AbortController()
       let written = 0
       await assert.rejects(
-        transfer(dispatcher, await videoUrl(sim), {
+        transfer(dispatcher, await instantVideoUrl(sim.apiUrl), {
           headers: {},
           signal: controller.signal,
           target: () => ({ path: file, append: false }),

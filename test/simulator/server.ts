@@ -172,6 +172,22 @@ function listen(server: http.Server): Promise<string> {
   })
 }
 
+/**
+ * Exports an empty project through a simulator's API and returns the signed URL of its video: a
+ * shortcut to the CDN for tests and benchmarks of the download alone (the render must be instant).
+ */
+export async function instantVideoUrl(apiUrl: string): Promise<string> {
+  const headers = { Authorization: TEST_API_KEY, 'Content-Type': 'application/json' }
+  const exported = (await (await fetch(`${apiUrl}/api/odin/v3/editor/project`, { method: 'POST', headers, body: '{"scenes":[{}]}' })).json()) as {
+    data: { projectId: string }
+  }
+  const progress = (await (await fetch(`${apiUrl}/api/odin/v3/editor/progress/${exported.data.projectId}`, { headers })).json()) as {
+    data: { downloadUrl?: string }
+  }
+  if (!progress.data.downloadUrl) throw new Error('the render is not instant: start the simulator with renderMs 0')
+  return progress.data.downloadUrl
+}
+
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const config = {
     apiKeys: options.apiKeys ?? [TEST_API_KEY],
