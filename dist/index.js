@@ -29386,16 +29386,28 @@ function applySpeech(scenes, speeches, generation, sourceName) {
 
 ;// CONCATENATED MODULE: ./src/request/project.ts
 
-/** The export options as body fields, leaving out what the user did not set (the API's defaults apply). */
-function optionFields(options) {
-    const fields = {};
+/**
+ * A v3 create-and-export body: the source's name and orientation, the scenes, and the export options
+ * the user set (the API's defaults apply to the rest). Of the source's other fields only `kept` go
+ * along, never what the server owns (`_id`, timestamps, state); an option set by the user wins.
+ */
+function v3ExportBody(source, scenes, options, kept = []) {
+    const body = {
+        name: options.name ?? (typeof source.name === 'string' ? source.name : 'Default Template'),
+        orientation: source.orientation === 'portrait' ? 'portrait' : 'landscape',
+        scenes,
+        isExport: true
+    };
+    for (const key of kept)
+        if (source[key] !== undefined)
+            body[key] = source[key];
     if (options.workspaceId)
-        fields.workspaceId = options.workspaceId;
+        body.workspaceId = options.workspaceId;
     if (options.resolution)
-        fields.resolution = options.resolution;
+        body.resolution = options.resolution;
     if (options.webhookUrl)
-        fields.webhookUrl = options.webhookUrl;
-    return fields;
+        body.webhookUrl = options.webhookUrl;
+    return body;
 }
 /**
  * The create-and-export body for a fetched saved project with new speech: only `name`,
@@ -29407,14 +29419,7 @@ function exportFromProject(projectId, project, speech, options) {
     }
     const scenes = structuredClone(project.scenes);
     applySpeech(scenes, speech, 'v3', `project ${projectId}`);
-    const body = {
-        name: options.name ?? (typeof project.name === 'string' ? project.name : 'Default Template'),
-        orientation: project.orientation === 'portrait' ? 'portrait' : 'landscape',
-        scenes,
-        isExport: true,
-        ...optionFields(options)
-    };
-    return { generation: 'v3', body };
+    return { generation: 'v3', body: v3ExportBody(project, scenes, options) };
 }
 
 ;// CONCATENATED MODULE: ./src/request/template.ts
@@ -29544,19 +29549,8 @@ function exportFromTemplate(template, variables, speech, options, forced) {
         }
         return { request: { generation, body: { scenes } }, unusedVariables };
     }
-    // Only what a create-and-export body holds: a template saved from a fetched project may carry
-    // server-owned fields (_id, timestamps, state) that must not be posted.
-    const pick = (key) => (filled[key] === undefined ? {} : { [key]: filled[key] });
-    const body = {
-        name: options.name ?? (typeof filled.name === 'string' ? filled.name : 'Default Template'),
-        orientation: filled.orientation === 'portrait' ? 'portrait' : 'landscape',
-        scenes,
-        isExport: true,
-        ...pick('workspaceId'),
-        ...pick('resolution'),
-        ...pick('webhookUrl'),
-        ...optionFields(options)
-    };
+    // A template saved from a fetched project may carry server-owned fields that must not be posted.
+    const body = v3ExportBody(filled, scenes, options, ['workspaceId', 'resolution', 'webhookUrl']);
     return { request: { generation, body }, unusedVariables };
 }
 

@@ -2,13 +2,23 @@ import type { ExportRequest, Json, JsonObject } from '../api/types.js'
 import type { ExportOptions, SceneSpeech } from '../settings/settings.js'
 import { applySpeech } from './speech.js'
 
-/** The export options as body fields, leaving out what the user did not set (the API's defaults apply). */
-export function optionFields(options: ExportOptions): JsonObject {
-  const fields: JsonObject = {}
-  if (options.workspaceId) fields.workspaceId = options.workspaceId
-  if (options.resolution) fields.resolution = options.resolution
-  if (options.webhookUrl) fields.webhookUrl = options.webhookUrl
-  return fields
+/**
+ * A v3 create-and-export body: the source's name and orientation, the scenes, and the export options
+ * the user set (the API's defaults apply to the rest). Of the source's other fields only `kept` go
+ * along, never what the server owns (`_id`, timestamps, state); an option set by the user wins.
+ */
+export function v3ExportBody(source: JsonObject, scenes: Json[], options: ExportOptions, kept: readonly string[] = []): JsonObject {
+  const body: JsonObject = {
+    name: options.name ?? (typeof source.name === 'string' ? source.name : 'Default Template'),
+    orientation: source.orientation === 'portrait' ? 'portrait' : 'landscape',
+    scenes,
+    isExport: true
+  }
+  for (const key of kept) if (source[key] !== undefined) body[key] = source[key]
+  if (options.workspaceId) body.workspaceId = options.workspaceId
+  if (options.resolution) body.resolution = options.resolution
+  if (options.webhookUrl) body.webhookUrl = options.webhookUrl
+  return body
 }
 
 /**
@@ -26,12 +36,5 @@ export function exportFromProject(
   }
   const scenes = structuredClone(project.scenes) as Json[]
   applySpeech(scenes, speech, 'v3', `project ${projectId}`)
-  const body: JsonObject = {
-    name: options.name ?? (typeof project.name === 'string' ? project.name : 'Default Template'),
-    orientation: project.orientation === 'portrait' ? 'portrait' : 'landscape',
-    scenes,
-    isExport: true,
-    ...optionFields(options)
-  }
-  return { generation: 'v3', body }
+  return { generation: 'v3', body: v3ExportBody(project, scenes, options) }
 }

@@ -1,7 +1,7 @@
 import { isJsonObject, type ExportRequest, type Generation, type Json, type JsonObject } from '../api/types.js'
 import { InputError, type FileLocation } from '../errors.js'
 import type { ExportOptions, SceneSpeech } from '../settings/settings.js'
-import { optionFields } from './project.js'
+import { v3ExportBody } from './project.js'
 import { applySpeech } from './speech.js'
 
 /** A template as read from the repository: its text (for locations) and its parsed value. */
@@ -151,18 +151,7 @@ export function exportFromTemplate(
     }
     return { request: { generation, body: { scenes } }, unusedVariables }
   }
-  // Only what a create-and-export body holds: a template saved from a fetched project may carry
-  // server-owned fields (_id, timestamps, state) that must not be posted.
-  const pick = (key: string): JsonObject => (filled[key] === undefined ? {} : { [key]: filled[key] })
-  const body: JsonObject = {
-    name: options.name ?? (typeof filled.name === 'string' ? filled.name : 'Default Template'),
-    orientation: filled.orientation === 'portrait' ? 'portrait' : 'landscape',
-    scenes,
-    isExport: true,
-    ...pick('workspaceId'),
-    ...pick('resolution'),
-    ...pick('webhookUrl'),
-    ...optionFields(options)
-  }
+  // A template saved from a fetched project may carry server-owned fields that must not be posted.
+  const body = v3ExportBody(filled, scenes, options, ['workspaceId', 'resolution', 'webhookUrl'])
   return { request: { generation, body }, unusedVariables }
 }
