@@ -19,6 +19,13 @@ interface Case {
 }
 
 const progressCalls = (sim: Simulator): number => sim.requests.filter((r) => r.path.includes('/editor/progress/')).length
+const cdnRequests = (sim: Simulator) => sim.requests.filter((r) => r.origin === 'cdn')
+/** The transfer was cut at half and the second request resumed from there. */
+function resumedAtHalf(sim: Simulator): void {
+  const cdn = cdnRequests(sim)
+  assert.equal(cdn.length, 2)
+  assert.equal(cdn[1].headers.range, `bytes=${Math.floor(SAMPLE_VIDEO.length / 2)}-`)
+}
 const exportPosts = (sim: Simulator): number => sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/editor/project')).length
 
 const cases: Case[] = [
@@ -49,9 +56,7 @@ const cases: Case[] = [
     faults: [{ route: 'cdn', kind: 'cut', fraction: 0.5 }],
     succeeds: true,
     check: (run, sim) => {
-      const cdn = sim.requests.filter((r) => r.origin === 'cdn')
-      assert.equal(cdn.length, 2)
-      assert.equal(cdn[1].headers.range, `bytes=${Math.floor(SAMPLE_VIDEO.length / 2)}-`)
+      resumedAtHalf(sim)
       assert.match(run.stdout, /resuming/)
     }
   },
@@ -60,7 +65,7 @@ const cases: Case[] = [
     options: { ranges: false },
     faults: [{ route: 'cdn', kind: 'cut', fraction: 0.5 }],
     succeeds: true,
-    check: (_run, sim) => assert.equal(sim.requests.filter((r) => r.origin === 'cdn').length, 2)
+    check: (_run, sim) => assert.equal(cdnRequests(sim).length, 2)
   },
   {
     name: 'a download that stalls at half, resumed once the request timeout passes',
@@ -68,9 +73,7 @@ const cases: Case[] = [
     inputs: { 'request-timeout': '1' },
     succeeds: true,
     check: (run, sim) => {
-      const cdn = sim.requests.filter((r) => r.origin === 'cdn')
-      assert.equal(cdn.length, 2)
-      assert.equal(cdn[1].headers.range, `bytes=${Math.floor(SAMPLE_VIDEO.length / 2)}-`)
+      resumedAtHalf(sim)
       assert.match(run.stdout, /Download cut off after \d+ bytes \(.*[Tt]imeout.*\); resuming/)
     }
   },
@@ -79,7 +82,7 @@ const cases: Case[] = [
     faults: [{ route: 'cdn', kind: 'redirect' }],
     succeeds: true,
     check: (_run, sim) => {
-      const cdn = sim.requests.filter((r) => r.origin === 'cdn')
+      const cdn = cdnRequests(sim)
       assert.equal(cdn.length, 2)
       assert.match(cdn[1].path, /&moved=1$/)
     }
@@ -90,7 +93,7 @@ const cases: Case[] = [
     succeeds: true,
     check: (run, sim) => {
       assert.match(run.stdout, /the video URL answered HTTP 403 \(expired or refused\); asking the API for a fresh one/)
-      const urls = sim.requests.filter((r) => r.origin === 'cdn').map((r) => r.path)
+      const urls = cdnRequests(sim).map((r) => r.path)
       assert.equal(urls.length, 2)
       assert.notEqual(urls[0], urls[1])
     }
@@ -155,7 +158,7 @@ const cases: Case[] = [
     succeeds: false,
     check: (run, sim) => {
       assert.match(run.stdout, /::error::Fetching project \S+ failed: HTTP 302 the API redirected to http:\/\/127\.0\.0\.1:\d+\/elsewhere; redirects are not followed/)
-      assert.equal(sim.requests.filter((r) => r.origin === 'cdn').length, 0, 'the key went to no other host')
+      assert.equal(cdnRequests(sim).length, 0, 'the key went to no other host')
     }
   },
   {
