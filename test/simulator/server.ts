@@ -166,6 +166,16 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   })
 }
 
+/** A request body as a JSON object; undefined when it is not one. */
+function jsonBody(body: string): JsonObject | undefined {
+  try {
+    const parsed = JSON.parse(body) as unknown
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as JsonObject) : undefined
+  } catch {
+    return undefined
+  }
+}
+
 function listen(server: http.Server): Promise<string> {
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`))
@@ -303,12 +313,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (applyFault(fault, res)) return
 
     if (route === 'token') {
-      let parsed: JsonObject
-      try {
-        parsed = JSON.parse(body) as JsonObject
-      } catch {
-        return failure(res, 400, 400, 'Body is not JSON')
-      }
+      const parsed = jsonBody(body)
+      if (!parsed) return failure(res, 400, 400, 'Body is not JSON')
       const appId = String(parsed.appId ?? '')
       if (!appId || config.apps[appId] === undefined || config.apps[appId] !== parsed.userKey) {
         return config.authFailure === 'envelope' ? failure(res, 200, 401, 'Invalid appId or userKey') : failure(res, 401, 401, 'Invalid appId or userKey')
@@ -344,12 +350,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return ok(res, data)
     }
     // route === 'export'
-    let parsed: JsonObject
-    try {
-      parsed = JSON.parse(body) as JsonObject
-    } catch {
-      return failure(res, 400, 400, 'Body is not JSON')
-    }
+    const parsed = jsonBody(body)
+    if (!parsed) return failure(res, 400, 400, 'Body is not JSON')
     const generation = v3 ? 'v3' : 'legacy'
     if (/\/editor\/project\/export$/.test(p)) {
       if (!config.projects[String(parsed.projectId)]) return failure(res, 404, 404, 'Project not found')
