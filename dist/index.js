@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8043);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(45972);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8043:
+/***/ 45972:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28392,9 +28392,13 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
 var core = __nccwpck_require__(77094);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
 ;// CONCATENATED MODULE: ./src/errors.ts
+/** Line and column (1-based) of a character offset. */
+function locate(text, offset) {
+    const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
+    const lines = before.split('\n');
+    return { line: lines.length, column: lines[lines.length - 1].length + 1 };
+}
 /** An input the user gave is unusable. Raised before anything that spends credits is sent. */
 class InputError extends Error {
     input;
@@ -28463,7 +28467,7 @@ function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
-;// CONCATENATED MODULE: ./src/api/envelope.ts
+;// CONCATENATED MODULE: ./src/aistudios/envelope.ts
 
 const AUTH_STATUSES = new Set([401, 403]);
 const AUTH_WORDS = /unauthori[sz]ed|forbidden|invalid[ _-]?(api[ _-]?)?(key|token)|expired[ _-]?token|not authenticated/i;
@@ -28534,7 +28538,7 @@ function parseEnvelope(call, status, headers, body, now = Date.now()) {
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(46752);
-;// CONCATENATED MODULE: ./src/api/transport.ts
+;// CONCATENATED MODULE: ./src/aistudios/transport.ts
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 /**
@@ -28582,7 +28586,7 @@ function isNetworkError(error) {
     return codes.some((code) => NEVER_SENT_CODES.has(code) || code.startsWith('UND_ERR_') || code.startsWith('ECONN') || code === 'EPIPE');
 }
 
-;// CONCATENATED MODULE: ./src/api/retry.ts
+;// CONCATENATED MODULE: ./src/aistudios/retry.ts
 
 
 const READ_RETRY = { maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 30_000, maxElapsedMs: 120_000 };
@@ -28633,25 +28637,34 @@ async function withRetries(what, attempt, policy, onRetry, signal) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/api/client.ts
+;// CONCATENATED MODULE: ./src/aistudios/client.ts
 
 
 
 
 
 const PREFIX = { v3: '/api/odin/v3', legacy: '/api/odin' };
+const headersWith = (authorization) => ({
+    Authorization: authorization,
+    'Content-Type': 'application/json',
+    Accept: 'application/json'
+});
 /** How many times a POST that provably never left is tried before giving up. */
 const NOT_SENT_ATTEMPTS = 3;
-/** The only place that knows the API's URLs, headers and envelopes. */
+/**
+ * The only place that knows the API's URLs, headers and envelopes. One per job: one connection pool,
+ * closed at the end, and one token exchange shared by every video.
+ */
 class AiStudiosClient {
     config;
     dispatcher;
-    retry;
     authorization;
     constructor(config) {
         this.config = config;
         this.dispatcher = createAgent(config.requestTimeoutMs);
-        this.retry = config.retry ?? READ_RETRY;
+    }
+    close() {
+        return this.dispatcher.close();
     }
     url(generation, path) {
         const base = generation === 'v3' ? this.config.v3Url : this.config.legacyUrl;
@@ -28661,8 +28674,8 @@ class AiStudiosClient {
     exportTarget(request) {
         return { method: 'POST', url: this.url(request.generation, '/editor/project').toString() };
     }
-    async getProject(projectId, signal) {
-        const data = await this.read(`Fetching project ${projectId}`, this.url('v3', `/editor/project/${encodeURIComponent(projectId)}`), signal);
+    async getProject(projectId, context) {
+        const data = await this.read(`Fetching project ${projectId}`, this.url('v3', `/editor/project/${encodeURIComponent(projectId)}`), context);
         const project = data.project;
         if (typeof project !== 'object' || project === null || Array.isArray(project)) {
             throw new ApiError(`Fetching project ${projectId}`, 200, undefined, 'the answer carries no project', false);
@@ -28673,10 +28686,10 @@ class AiStudiosClient {
      * Sends the export: the one call that spends credits. Sent at most once, unless the failure proves
      * the request never reached the server. Returns the key to poll.
      */
-    async startExport(request, signal) {
+    async startExport(request, { signal, log }) {
         const call = 'Starting the export';
         const url = this.url(request.generation, '/editor/project');
-        const headers = await this.headers(signal);
+        const headers = headersWith(await this.authorizationFor({ signal, log }));
         const body = JSON.stringify(request.body);
         for (let attempt = 1;; attempt++) {
             let answer;
@@ -28685,8 +28698,8 @@ class AiStudiosClient {
             }
             catch (error) {
                 if (provablyNotSent(error) && attempt < NOT_SENT_ATTEMPTS && !signal?.aborted) {
-                    core/* warning */.$e(`${call}: ${errorMessage(error)}; the request never left, so it is safe to send again`);
-                    await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+                    log.warning(`${call}: ${errorMessage(error)}; the request never left, so it is safe to send again`);
+                    await sleep(1000 * attempt, signal);
                     continue;
                 }
                 if (provablyNotSent(error))
@@ -28710,8 +28723,8 @@ class AiStudiosClient {
             return String(key);
         }
     }
-    async getProgress(key, generation, signal) {
-        const data = await this.read(`Checking progress of ${key}`, this.url(generation, `/editor/progress/${encodeURIComponent(key)}`), signal);
+    async getProgress(key, generation, context) {
+        const data = await this.read(`Checking progress of ${key}`, this.url(generation, `/editor/progress/${encodeURIComponent(key)}`), context);
         const progress = Number(data.progress);
         if (data.progress === undefined || data.progress === null || !Number.isFinite(progress)) {
             throw new ApiError(`Checking progress of ${key}`, 200, undefined, 'the answer carries no progress', true);
@@ -28724,22 +28737,46 @@ class AiStudiosClient {
             state: typeof data.state === 'string' ? data.state : undefined
         };
     }
-    async read(call, url, signal) {
-        return this.retried(call, url, 'GET', await this.headers(signal), undefined, signal);
+    /**
+     * A GET, repeated within the retry policy. A token refused mid-run (it lives 24 hours) is exchanged
+     * once more and the read repeated; reads spend nothing.
+     */
+    async read(call, url, context) {
+        const authorization = this.authorizationFor(context);
+        const used = await authorization;
+        try {
+            return await this.retried(call, url, 'GET', headersWith(used), undefined, context);
+        }
+        catch (error) {
+            if (!(error instanceof AuthError) || 'apiKey' in this.config.credentials)
+                throw error;
+            if (this.authorization === authorization)
+                this.authorization = undefined;
+            context.log.warning(`${call}: the token was refused; exchanging app-id and user-key for a new one`);
+            return this.retried(call, url, 'GET', headersWith(await this.authorizationFor(context)), undefined, context);
+        }
     }
     /** A call that spends nothing, so it may be repeated: sent, parsed, retried within the policy. */
-    retried(call, url, method, headers, body, signal) {
+    retried(call, url, method, headers, body, { signal, log }) {
         return withRetries(call, async () => {
             const answer = await send(this.dispatcher, url, method, headers, body, signal);
             return parseEnvelope(call, answer.status, answer.headers, answer.body);
-        }, this.retry, (message) => core/* warning */.$e(message), signal);
+        }, READ_RETRY, (message) => log.warning(message), signal);
     }
-    async headers(signal) {
-        this.authorization ??= await this.obtainAuthorization(signal);
-        return { Authorization: this.authorization, 'Content-Type': 'application/json', Accept: 'application/json' };
+    /** Shared by videos that start at once, so a job exchanges its credentials once; forgotten if the exchange fails. */
+    authorizationFor(context) {
+        if (!this.authorization) {
+            const pending = this.obtainAuthorization(context);
+            this.authorization = pending;
+            pending.catch(() => {
+                if (this.authorization === pending)
+                    this.authorization = undefined;
+            });
+        }
+        return this.authorization;
     }
     /** The raw API key, or a token exchanged for an app ID and user key (valid 24 hours). */
-    async obtainAuthorization(signal) {
+    async obtainAuthorization(context) {
         const credentials = this.config.credentials;
         if ('apiKey' in credentials)
             return credentials.apiKey;
@@ -28748,7 +28785,7 @@ class AiStudiosClient {
         const body = JSON.stringify({ appId: credentials.appId, userKey: credentials.userKey });
         const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
         // Getting a token spends nothing, so it is retried like a read.
-        const data = await this.retried(call, url, 'POST', headers, body, signal);
+        const data = await this.retried(call, url, 'POST', headers, body, context);
         if (typeof data.token !== 'string' || data.token === '') {
             throw new ApiError(call, 200, undefined, 'the answer carries no token', false);
         }
@@ -28757,8 +28794,180 @@ class AiStudiosClient {
     }
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+;// CONCATENATED MODULE: ./src/github/artifact-service.ts
+/** The artifact client, loaded only when used: it is the heaviest part of the bundle. */
+async function loadArtifactClient() {
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(351), __nccwpck_require__.e(645)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9645));
+    return new DefaultArtifactClient();
+}
+
+;// CONCATENATED MODULE: ./src/deliver/artifact.ts
+
+
+
+
+
+/**
+ * The default artifact name: the video's name and its export key (unique per export, so matrix jobs
+ * don't collide), plus the attempt on a re-run (which may re-attach to the same export).
+ */
+function defaultArtifactName(videoPath, exportKey, runAttempt) {
+    const stem = external_node_path_.basename(videoPath, external_node_path_.extname(videoPath));
+    return withAttempt(stem.includes(exportKey) ? stem : `${stem}-${exportKey}`, runAttempt);
+}
+/** The default name of one artifact holding several videos: unique to their export keys. */
+function defaultBatchArtifactName(exportKeys, runAttempt) {
+    const digest = (0,external_node_crypto_.createHash)('sha256').update(exportKeys.join('\n')).digest('hex').slice(0, 12);
+    return withAttempt(`aistudios-videos-${digest}`, runAttempt);
+}
+function withAttempt(base, attempt) {
+    return (attempt > 1 ? `${base}-attempt-${attempt}` : base).replace(/["':<>|*?\\/\r\n]/g, '_');
+}
+const artifactUrl = (id, runner) => `${runner.serverUrl}/${runner.repository}/actions/runs/${runner.runId}/artifacts/${id}`;
+/** The artifact client, when uploading is asked for and possible (inside GitHub Actions). */
+async function artifactClient(settings, runner) {
+    if (!settings.enabled)
+        return undefined;
+    if (!runner.artifactService) {
+        core/* notice */.lm('Not running inside GitHub Actions (no ACTIONS_RUNTIME_TOKEN): the artifact upload was skipped');
+        return undefined;
+    }
+    return loadArtifactClient();
+}
+/** Uploads several videos as one zipped artifact (stored, not compressed: video does not compress). */
+async function uploadVideosArtifact(videos, exportKeys, rootDirectory, settings, runner) {
+    const name = settings.name ?? defaultBatchArtifactName(exportKeys, runner.runAttempt);
+    return uploadZipped(name, videos, rootDirectory, settings, runner);
+}
+async function uploadZipped(name, videos, rootDirectory, settings, runner) {
+    const client = await artifactClient(settings, runner);
+    if (!client || videos.length === 0)
+        return undefined;
+    const result = await client.uploadArtifact(name, videos.map((video) => video.path), rootDirectory, { retentionDays: settings.retentionDays, compressionLevel: 0 });
+    return { id: result.id ?? 0, name, url: artifactUrl(result.id ?? 0, runner) };
+}
+/**
+ * Uploads the video as a workflow artifact. Unzipped by default (skipArchive), so it plays in the
+ * browser; the artifact then takes the file's name, so the file is linked under the artifact's name.
+ */
+async function uploadVideoArtifact(video, exportKey, settings, runner) {
+    const name = settings.name ?? defaultArtifactName(video.path, exportKey, runner.runAttempt);
+    if (settings.archive)
+        return uploadZipped(name, [video], external_node_path_.dirname(video.path), settings, runner);
+    const client = await artifactClient(settings, runner);
+    if (!client)
+        return undefined;
+    const ext = external_node_path_.extname(video.path);
+    const fileName = name.endsWith(ext) ? name : `${name}${ext}`;
+    const staging = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-'));
+    const staged = external_node_path_.join(staging, fileName);
+    try {
+        try {
+            external_node_fs_.linkSync(video.path, staged);
+        }
+        catch {
+            external_node_fs_.copyFileSync(video.path, staged); // another file system
+        }
+        const result = await client.uploadArtifact(fileName, [staged], staging, { retentionDays: settings.retentionDays, skipArchive: true });
+        return { id: result.id ?? 0, name: fileName, url: artifactUrl(result.id ?? 0, runner), videoSha256: result.digest };
+    }
+    finally {
+        external_node_fs_.rmSync(staging, { recursive: true, force: true });
+    }
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(51455);
+;// CONCATENATED MODULE: ./src/deliver/checksum.ts
+
+
+/** The video's SHA-256: an unzipped upload already hashed its bytes; otherwise one pass over the file. */
+async function videoSha256(video, artifact) {
+    return artifact?.videoSha256 ?? sha256File(video.path);
+}
+/** Hex SHA-256 of a file, read through one reused buffer: no allocation per chunk, flat memory. */
+async function sha256File(file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    const handle = await promises_.open(file, 'r');
+    try {
+        for (;;) {
+            const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+            if (bytesRead === 0)
+                break;
+            hash.update(buffer.subarray(0, bytesRead));
+        }
+    }
+    finally {
+        await handle.close();
+    }
+    return hash.digest('hex');
+}
+
+;// CONCATENATED MODULE: ./src/text.ts
+/** Text for people, shared by the summary and the pull request comment. */
+const escapeHtml = (text) => text.replace(/[<>&|]/g, (c) => `&#${c.charCodeAt(0)};`);
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    const units = ['KiB', 'MiB', 'GiB'];
+    let value = bytes / 1024;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+;// CONCATENATED MODULE: ./src/deliver/comment.ts
+
+
+/** Marks the action's own comment, so later runs update it instead of adding another. */
+const COMMENT_MARKER = '<!-- aistudios-video-action -->';
+/** The pull request comment: what was rendered, with links. Markdown. */
+function commentBody(results, runUrl) {
+    const lines = [
+        '### 🎬 AI Studios videos',
+        '',
+        '| video | status | export key | size | links |',
+        '|---|---|---|---|---|',
+        ...results.map(({ name, status, exportKey, video, artifact, releaseUrl, error }) => {
+            const links = [artifact ? `[artifact](${artifact.url})` : '', releaseUrl ? `[release asset](${releaseUrl})` : ''].filter(Boolean);
+            const shown = status === 'failed' ? `❌ ${(error ?? '').replace(/\|/g, '\\|').slice(0, 200)}` : status;
+            const key = exportKey ? `\`${exportKey}\`` : '';
+            return `| ${name} | ${shown} | ${key} | ${video ? formatBytes(video.size) : ''} | ${links.join(' · ')} |`;
+        }),
+        '',
+        `[Workflow run](${runUrl})`
+    ];
+    return lines.join('\n');
+}
+/** Creates the pull request's video comment, or updates it when an earlier run made it. */
+async function upsertComment({ octokit, context }, results, runner) {
+    const issue_number = context.payload.pull_request?.number;
+    if (!issue_number) {
+        core/* notice */.lm("'comment' is set, but this run is not for a pull request: no comment was written");
+        return;
+    }
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...context.repo, issue_number, per_page: 100 });
+    const mine = comments.find((comment) => comment.body?.includes(COMMENT_MARKER));
+    const text = `${COMMENT_MARKER}\n${commentBody(results, `${runner.serverUrl}/${runner.repository}/actions/runs/${runner.runId}`)}`;
+    if (mine)
+        await octokit.rest.issues.updateComment({ ...context.repo, comment_id: mine.id, body: text });
+    else
+        await octokit.rest.issues.createComment({ ...context.repo, issue_number, body: text });
+    core/* info */.pq(`${mine ? 'Updated' : 'Wrote'} the video comment on pull request #${issue_number}`);
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(57075);
 ;// CONCATENATED MODULE: external "node:v8"
 const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
 ;// CONCATENATED MODULE: external "node:vm"
@@ -28787,7 +28996,1308 @@ function collectAsBytesMove() {
     };
 }
 
-;// CONCATENATED MODULE: ./src/download/filename.ts
+;// CONCATENATED MODULE: ./src/deliver/release.ts
+
+
+
+
+
+
+
+/** An upload may take a while on a slow runner; its answer comes only once the whole file is sent. */
+const UPLOAD_TIMEOUT_MS = 10 * 60_000;
+/** GitHub's message from an error answer, or the start of whatever came back. */
+function messageOf(text) {
+    try {
+        const { message } = JSON.parse(text);
+        if (typeof message === 'string')
+            return message;
+    }
+    catch {
+        // not JSON: fall through
+    }
+    return text.slice(0, 200);
+}
+/** The file in 1 MiB reads, with memory kept flat while they are sent. */
+async function* fileChunks(file) {
+    const moved = collectAsBytesMove();
+    for await (const chunk of external_node_fs_.createReadStream(file, { highWaterMark: 1 << 20 })) {
+        moved(chunk.length);
+        yield chunk;
+    }
+}
+/**
+ * Posts a video to the release's upload URL, streamed from disk. Sent with undici's request() rather
+ * than Octokit, whose fetch reads a streamed body far ahead of the socket: a 256 MiB asset took the
+ * process to 380 MB, where request() keeps pace (test/memory.test.ts holds it under 150 MB).
+ */
+async function uploadAsset(uploadUrl, token, name, video) {
+    const url = new URL(uploadUrl.replace(/\{[^}]*\}$/, ''));
+    url.searchParams.set('name', name);
+    const dispatcher = createAgent(UPLOAD_TIMEOUT_MS);
+    try {
+        const response = await (0,undici.request)(url, {
+            dispatcher,
+            method: 'POST',
+            headers: {
+                accept: 'application/vnd.github+json',
+                authorization: `token ${token}`,
+                'content-type': 'video/mp4',
+                'content-length': String(video.size),
+                'user-agent': 'aistudios-video-action'
+            },
+            body: external_node_stream_.Readable.from(fileChunks(video.path), { objectMode: false })
+        });
+        const text = await response.body.text();
+        if (response.statusCode !== 201) {
+            const hint = response.statusCode === 403 ? " (the token needs 'contents: write')" : '';
+            throw new Error(`Uploading ${name} to the release failed: HTTP ${response.statusCode} ${messageOf(text)}${hint}`);
+        }
+        return JSON.parse(text).browser_download_url;
+    }
+    finally {
+        await dispatcher.close();
+    }
+}
+/**
+ * Attaches videos to a release as assets. An asset of the same name is replaced only when asked;
+ * otherwise the upload is refused, so a re-run never silently swaps a published video.
+ * Returns each video's download URL by path.
+ */
+async function attachToRelease({ octokit, context, token }, tag, replace, videos) {
+    const { data: release } = await octokit.rest.repos.getReleaseByTag({ ...context.repo, tag });
+    const urls = new Map();
+    for (const video of videos) {
+        const name = external_node_path_.basename(video.path);
+        const existing = release.assets.find((asset) => asset.name === name);
+        if (existing && !replace) {
+            throw new Error(`Release ${tag} already has an asset named ${name}; set 'release-replace: true' to replace it`);
+        }
+        if (existing)
+            await octokit.rest.repos.deleteReleaseAsset({ ...context.repo, asset_id: existing.id });
+        urls.set(video.path, await uploadAsset(release.upload_url, token, name, video));
+        core/* info */.pq(`${existing ? 'Replaced' : 'Attached'} ${name} on release ${tag}`);
+    }
+    return urls;
+}
+
+;// CONCATENATED MODULE: ./src/deliver/deliver.ts
+
+
+
+
+/**
+ * Delivers what the run downloaded: the artifact (one per video, or one holding all of a batch), each
+ * video's SHA-256, release assets and the pull request comment. Fills each result as it goes, so a
+ * failure part-way still leaves the report everything that was done.
+ */
+async function deliverAll(results, job, github) {
+    const done = results.flatMap((result) => (result.status === 'downloaded' && result.video ? [{ result, video: result.video }] : []));
+    if (job.batch.artifactPerVideo || job.videos.length === 1) {
+        for (const { result, video } of done)
+            result.artifact = await uploadVideoArtifact(video, result.exportKey ?? '', job.artifact, job.runner);
+    }
+    else {
+        const shared = await uploadVideosArtifact(done.map(({ video }) => video), done.map(({ result }) => result.exportKey ?? ''), job.outputDir, job.artifact, job.runner);
+        for (const { result } of done)
+            result.artifact = shared;
+    }
+    for (const { result, video } of done)
+        result.sha256 = await videoSha256(video, result.artifact);
+    if (!github)
+        return;
+    if (job.github.release) {
+        const { tag, replace } = job.github.release;
+        const urls = await attachToRelease(github, tag, replace, done.map(({ video }) => video));
+        for (const { result, video } of done)
+            result.releaseUrl = urls.get(video.path);
+    }
+    if (job.github.comment)
+        await upsertComment(github, results, job.runner);
+}
+
+;// CONCATENATED MODULE: ./src/github/connect.ts
+/**
+ * Octokit (with GITHUB_API_URL, proxies) and the run's context; loaded only when a feature needs them.
+ * The token is kept for the one call made without Octokit (release asset uploads).
+ */
+async function connectGitHub(settings) {
+    const github = await __nccwpck_require__.e(/* import() */ 351).then(__nccwpck_require__.bind(__nccwpck_require__, 61351));
+    const token = settings.token ?? '';
+    return { octokit: github.getOctokit(token), context: github.context, token };
+}
+
+;// CONCATENATED MODULE: ./src/job/parse.ts
+
+
+
+function parseBoolean(input, raw, fallback) {
+    const value = raw.trim().toLowerCase();
+    if (value === '')
+        return fallback;
+    if (['true', 'yes', 'on', '1'].includes(value))
+        return true;
+    if (['false', 'no', 'off', '0'].includes(value))
+        return false;
+    throw new InputError(input, `'${raw}' is not a boolean; use true or false`);
+}
+function parseNumber(input, raw, fallback, { min, max, integer = false, unit }) {
+    const value = raw.trim();
+    if (value === '')
+        return fallback;
+    if (!/^[+]?(\d+(\.\d*)?|\.\d+)$/.test(value)) {
+        throw new InputError(input, `'${raw}' is not a ${integer ? 'whole number' : 'number'} of ${unit}`);
+    }
+    const number = Number(value);
+    if (integer && !Number.isInteger(number))
+        throw new InputError(input, `'${raw}' must be a whole number of ${unit}`);
+    if (number < min)
+        throw new InputError(input, `${value} ${unit} is below the minimum of ${min}`);
+    if (max !== undefined && number > max)
+        throw new InputError(input, `${value} ${unit} is above the maximum of ${max}`);
+    return number;
+}
+function parseChoice(input, raw, choices) {
+    const value = raw.trim().toLowerCase();
+    if (value === '')
+        return undefined;
+    const found = choices.find((choice) => choice === value);
+    if (!found)
+        throw new InputError(input, `'${raw}' is not one of ${choices.join(', ')}`);
+    return found;
+}
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+/** An http(s) URL; plain http only for loopback hosts, so no key or video travels in clear text. */
+function parseUrl(input, raw) {
+    let url;
+    try {
+        url = new URL(raw.trim());
+    }
+    catch {
+        throw new InputError(input, `'${raw}' is not a valid URL`);
+    }
+    if (url.protocol === 'https:')
+        return url;
+    if (url.protocol === 'http:' && LOOPBACK.test(url.hostname))
+        return url;
+    throw new InputError(input, `'${raw}' must use https:// (plain http is allowed only for localhost)`);
+}
+/** Workspace-relative, with forward slashes: how GitHub names a file of the repository. */
+const repoPath = (workspace, file) => external_node_path_.relative(workspace, file).split(external_node_path_.sep).join('/');
+/** A path inside the workspace; refuses one that escapes it (absolute or through '..'). */
+function resolveInWorkspace(input, raw, workspace) {
+    const resolved = external_node_path_.resolve(workspace, raw.trim());
+    const relative = external_node_path_.relative(workspace, resolved);
+    if (relative.startsWith('..') || external_node_path_.isAbsolute(relative)) {
+        throw new InputError(input, `'${raw}' is outside the workspace (${workspace})`);
+    }
+    return resolved;
+}
+/** Reads a text file named by an input, with an error naming the input when it can't. */
+function readInputFile(input, raw, workspace) {
+    const file = resolveInWorkspace(input, raw, workspace);
+    let text;
+    try {
+        text = external_node_fs_.readFileSync(file, 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code})`;
+        throw new InputError(input, `file '${raw.trim()}' ${why}`);
+    }
+    return { file, text: text.replace(/^\uFEFF/, '') };
+}
+
+;// CONCATENATED MODULE: ./src/job/github-settings.ts
+
+
+
+
+/** The tag of the release that triggered the run, if one did. */
+function releaseTag(runner) {
+    if (!runner.eventPath || !external_node_fs_.existsSync(runner.eventPath))
+        return undefined;
+    const payload = JSON.parse(external_node_fs_.readFileSync(runner.eventPath, 'utf8'));
+    return typeof payload.release?.tag_name === 'string' ? payload.release.tag_name : undefined;
+}
+function readGitHubSettings(get, runner) {
+    const settings = {
+        token: get('github-token').trim() || undefined,
+        onlyChanged: parseBoolean('only-changed', get('only-changed'), false),
+        comment: parseBoolean('comment', get('comment'), false)
+    };
+    if (parseBoolean('release-upload', get('release-upload'), false)) {
+        const tag = get('release-tag').trim() || releaseTag(runner);
+        if (!tag)
+            throw new InputError('release-tag', "'release-upload' needs a release: run on a release event or set 'release-tag'");
+        settings.release = { tag, replace: parseBoolean('release-replace', get('release-replace'), false) };
+    }
+    if (!settings.token && (settings.onlyChanged || settings.release || settings.comment)) {
+        core/* warning */.$e("'github-token' is empty: only-changed, release-upload and comment are skipped");
+        return { onlyChanged: false, comment: false };
+    }
+    return settings;
+}
+const needsGitHub = (settings) => Boolean(settings.token && (settings.onlyChanged || settings.release || settings.comment));
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(38815);
+;// CONCATENATED MODULE: ./src/domain.ts
+/**
+ * The shapes every step shares, and nothing else: a leaf that imports nothing, so any step may use it
+ * without reaching into another step.
+ */
+const isJsonObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+const RESOLUTIONS = ['4k', '1080', '720', '480'];
+/** A video the run did not deliver: it failed, or fail-fast stopped it before it started. */
+const notDelivered = (result) => result.status === 'failed' || result.status === 'skipped';
+
+;// CONCATENATED MODULE: ./src/job/yaml.ts
+
+
+/** Every scalar stays the text written: `VERSION: 2.0` stays "2.0", `ON: yes` stays "yes". */
+const TEXT_ONLY = { schema: 'failsafe' };
+/**
+ * Parses YAML (and so JSON) given in an input or in a file an input names, every scalar as text. An
+ * error names the input, the line and column, and the file where there is one. The document keeps
+ * where each node was written.
+ */
+function parseYamlDocument(input, text, file) {
+    const document = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: false, uniqueKeys: true, ...TEXT_ONLY });
+    const error = document.errors[0];
+    if (error) {
+        const position = error.linePos?.[0] ?? { line: 1, col: 1 };
+        const where = file ? `${file.name}:${position.line}:${position.col}` : `line ${position.line}, column ${position.col}`;
+        const detail = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+        throw new InputError(input, `${where}: not valid YAML/JSON: ${detail}`, file && { file: file.path, line: position.line, column: position.col });
+    }
+    return document;
+}
+function parseYaml(input, text, file) {
+    return parseYamlDocument(input, text, file).toJS();
+}
+/** The same reading without the refusals, for text that is only compared (an older manifest). */
+function parseYamlLeniently(text) {
+    return (0,dist/* parseDocument */.Tp)(text, TEXT_ONLY).toJS();
+}
+const isPlainObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+;// CONCATENATED MODULE: ./src/job/speech.ts
+
+
+
+
+
+
+const SCENE_LINE = /^\s*(\d+)\s*:\s?(.*)$/;
+/** `INDEX: text`, one a line; blank lines and `#` comments are skipped. Pure. */
+function parseScriptsInput(raw) {
+    const speeches = [];
+    raw.split(/\r?\n/).forEach((line, index) => {
+        if (!line.trim() || line.trim().startsWith('#'))
+            return;
+        const match = SCENE_LINE.exec(line);
+        if (!match)
+            throw new InputError('scripts', `line ${index + 1}: expected 'INDEX: text' (the scene's index, from 0), got '${line.trim()}'`);
+        let text = match[2].trim();
+        // A quoted value is read as YAML would read it, so escapes and colons work as users expect.
+        if (/^(".*"|'.*')$/.test(text))
+            text = String(parseYaml('scripts', text));
+        speeches.push({ scene: Number(match[1]), text, from: 'scripts' });
+    });
+    return speeches;
+}
+function readScriptsFile(raw, workspace) {
+    const { file, text } = readInputFile('scripts-file', raw, workspace);
+    const parsed = parseYaml('scripts-file', text, { path: file, name: raw });
+    const entries = Array.isArray(parsed)
+        ? parsed.map((value, index) => [String(index), value])
+        : isPlainObject(parsed)
+            ? Object.entries(parsed)
+            : [];
+    if (!Array.isArray(parsed) && !isPlainObject(parsed))
+        throw new InputError('scripts-file', `${raw} must map scene indexes to speech`);
+    return entries
+        .filter(([, value]) => value !== null && value !== undefined)
+        .map(([key, value]) => {
+        if (!/^\d+$/.test(key))
+            throw new InputError('scripts-file', `${raw}: '${key}' is not a scene index (0, 1, 2, …)`);
+        if (typeof value !== 'string' || !value.trim())
+            throw new InputError('scripts-file', `${raw}: the speech of scene ${key} must be non-empty text`);
+        return { scene: Number(key), text: value.trim(), from: `scripts-file ${raw}` };
+    });
+}
+/** Text files named by scene index (`0.txt`, `01-intro.txt`): the index is the leading number. */
+function readScriptsDir(raw, workspace) {
+    const dir = resolveInWorkspace('scripts-dir', raw, workspace);
+    if (!external_node_fs_.existsSync(dir) || !external_node_fs_.statSync(dir).isDirectory())
+        throw new InputError('scripts-dir', `'${raw}' is not a directory`);
+    const speeches = [];
+    for (const entry of external_node_fs_.readdirSync(dir).sort()) {
+        const index = /^(\d+)/.exec(entry)?.[1];
+        if (!index) {
+            core/* warning */.$e(`scripts-dir: ignoring ${entry} (its name does not start with a scene index)`);
+            continue;
+        }
+        const relative = external_node_path_.posix.join(raw.trim().replace(/\/$/, ''), entry);
+        const { text } = readInputFile('scripts-dir', relative, workspace);
+        if (!text.trim())
+            throw new InputError('scripts-dir', `file '${relative}' is empty`);
+        speeches.push({ scene: Number(index), text: text.trim(), from: `scripts-dir ${relative}` });
+    }
+    return speeches;
+}
+/**
+ * All new speech, by scene: `script`/`script-file` for scene 0, `scripts`, `scripts-file` and
+ * `scripts-dir` for any scene. Two sources for one scene are refused, naming both.
+ */
+function readSpeech(get, workspace) {
+    const script = get('script');
+    const scriptFile = get('script-file').trim();
+    if (script.trim() && scriptFile)
+        throw new InputError('script', "give either 'script' or 'script-file', not both");
+    const speeches = [];
+    if (scriptFile) {
+        const { text } = readInputFile('script-file', scriptFile, workspace);
+        if (!text.trim())
+            throw new InputError('script-file', `file '${scriptFile}' is empty`);
+        speeches.push({ scene: 0, text: text.trim(), from: `script-file ${scriptFile}` });
+    }
+    else if (script.trim()) {
+        speeches.push({ scene: 0, text: script.trim(), from: 'script' });
+    }
+    speeches.push(...parseScriptsInput(get('scripts')));
+    const scriptsFile = get('scripts-file').trim();
+    if (scriptsFile)
+        speeches.push(...readScriptsFile(scriptsFile, workspace));
+    const scriptsDir = get('scripts-dir').trim();
+    if (scriptsDir)
+        speeches.push(...readScriptsDir(scriptsDir, workspace));
+    const seen = new Map();
+    for (const speech of speeches) {
+        const earlier = seen.get(speech.scene);
+        if (earlier) {
+            throw new InputError(speech.from.split(' ')[0], `scene ${speech.scene} is given speech twice: by ${earlier.from} and by ${speech.from}`);
+        }
+        seen.set(speech.scene, speech);
+    }
+    return speeches;
+}
+
+;// CONCATENATED MODULE: ./src/job/variables.ts
+
+
+
+/** `NAME` or `##NAME##` (as it appears in the template) → `NAME`. */
+const NAME = /^(?:##)?([A-Za-z0-9_]+)(?:##)?$/;
+function toVariables(input, parsed, from, into) {
+    if (parsed === null || parsed === undefined)
+        return;
+    if (!isPlainObject(parsed))
+        throw new InputError(input, 'must be a mapping of NAME: value');
+    for (const [key, value] of Object.entries(parsed)) {
+        const name = NAME.exec(key)?.[1];
+        if (!name)
+            throw new InputError(input, `'${key}' is not a placeholder name (letters, digits and '_')`);
+        if (value !== null && typeof value === 'object')
+            throw new InputError(input, `the value of ${name} must be text, not a list or mapping`);
+        into.set(name, { value: value === null || value === undefined ? '' : String(value), from });
+    }
+}
+/** Placeholder values from `variables-file`, then `variables` (which wins on the same name). */
+function readVariables(get, workspace) {
+    const variables = new Map();
+    const fileInput = get('variables-file').trim();
+    if (fileInput) {
+        const { file, text } = readInputFile('variables-file', fileInput, workspace);
+        toVariables('variables-file', parseYaml('variables-file', text, { path: file, name: fileInput }), `variables-file ${fileInput}`, variables);
+    }
+    const inline = get('variables');
+    if (inline.trim())
+        toVariables('variables', parseYaml('variables', inline), 'variables', variables);
+    return variables;
+}
+
+;// CONCATENATED MODULE: ./src/job/video-spec.ts
+
+
+
+
+
+
+
+/** Parses a JSON template; a syntax error names the file, line and column. */
+function parseTemplate(file, name, text) {
+    try {
+        return { file, name, text, data: JSON.parse(text) };
+    }
+    catch (error) {
+        const message = error.message;
+        const position = /at position (\d+)/.exec(message);
+        const { line, column } = locate(text, position ? Number(position[1]) : text.length);
+        const detail = message.replace(/ in JSON at position \d+( \(line \d+ column \d+\))?/, '');
+        throw new InputError('template', `${name}:${line}:${column}: not valid JSON: ${detail}`, { file, line, column });
+    }
+}
+function readSource(get, workspace) {
+    const resume = get('resume').trim();
+    const projectId = get('project-id').trim();
+    const templatePath = get('template').trim();
+    const generation = parseChoice('api-generation', get('api-generation'), ['v3', 'legacy', 'auto']);
+    if (projectId && templatePath)
+        throw new InputError('template', "give either 'template' or 'project-id', not both");
+    let own;
+    if (templatePath) {
+        const { file, text } = readInputFile('template', templatePath, workspace);
+        own = {
+            kind: 'template',
+            template: parseTemplate(file, templatePath, text),
+            variables: readVariables(get, workspace),
+            generation: generation === 'auto' ? undefined : generation
+        };
+    }
+    else if (projectId && !resume) {
+        if (!/^[\w-]+$/.test(projectId))
+            throw new InputError('project-id', `'${projectId}' is not a project ID (letters, digits, '-' and '_')`);
+        if (generation === 'legacy')
+            throw new InputError('api-generation', "saved projects ('project-id') exist only in the v3 API");
+        for (const input of ['variables', 'variables-file']) {
+            if (get(input).trim())
+                throw new InputError(input, "placeholders are filled only in a 'template', not in a saved project");
+        }
+        own = { kind: 'project', projectId };
+    }
+    if (!resume) {
+        if (own)
+            return own;
+        throw new InputError('project-id', "required: the ID of a saved AI Studios project, or a 'template' (or 'resume')");
+    }
+    if (projectId || templatePath) {
+        core/* notice */.lm(`'resume' is set: ${projectId ? `project ${projectId}` : `template ${templatePath}`} is not exported again; waiting for ${resume}`);
+    }
+    // Without api-generation, the video's own template (when given) tells the generation being resumed.
+    return {
+        kind: 'resume',
+        key: resume,
+        generation: generation === 'auto' ? undefined : generation,
+        template: own?.kind === 'template' ? own.template : undefined
+    };
+}
+function readExportOptions(get) {
+    const webhook = get('webhook-url').trim();
+    return {
+        name: get('name').trim() || undefined,
+        resolution: parseChoice('resolution', get('resolution').replace(/p$/i, ''), RESOLUTIONS),
+        workspaceId: get('workspace-id').trim() || undefined,
+        webhookUrl: webhook ? parseUrl('webhook-url', webhook).toString() : undefined
+    };
+}
+function readInputPaths(get, workspace) {
+    const files = ['template', 'variables-file', 'script-file', 'scripts-file'].map((input) => get(input).trim());
+    const dir = get('scripts-dir').trim();
+    const relative = (raw) => repoPath(workspace, external_node_path_.resolve(workspace, raw));
+    return [...files.filter(Boolean).map(relative), ...(dir ? [`${relative(dir)}/`] : [])];
+}
+function readOutputName(get) {
+    const raw = get('output-name').trim();
+    if (!raw)
+        return undefined;
+    if (/[/\\<>:"|?*\u0000-\u001f]/.test(raw) || /^\.+$/.test(raw) || raw.length > 120) {
+        throw new InputError('output-name', `'${raw}' is not a plain file name (no folders, no reserved characters, at most 120 characters)`);
+    }
+    return /\.[A-Za-z0-9]{2,4}$/.test(raw) ? raw : `${raw}.mp4`;
+}
+/** One video's inputs (the step's own, or a manifest entry's) as a validated spec. */
+function readVideoSpec(get, workspace) {
+    return {
+        source: readSource(get, workspace),
+        speech: readSpeech(get, workspace),
+        exportOptions: readExportOptions(get),
+        files: readInputPaths(get, workspace),
+        outputName: readOutputName(get)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/job/manifest.ts
+
+
+
+
+
+/** Each entry's definition by name, from a manifest's text (an older version of it); lenient. */
+function manifestDefinitions(text) {
+    const parsed = parseYamlLeniently(text);
+    const list = Array.isArray(parsed) ? parsed : parsed?.videos;
+    const definitions = new Map();
+    for (const value of Array.isArray(list) ? list : []) {
+        if (value && typeof value === 'object' && typeof value.name === 'string') {
+            definitions.set(value.name, JSON.stringify(value));
+        }
+    }
+    return definitions;
+}
+/** What an entry says for its own video; everything else comes from the step's inputs. */
+const PER_VIDEO = new Set([
+    'project-id',
+    'template',
+    'api-generation',
+    'variables',
+    'variables-file',
+    'scripts',
+    'scripts-file',
+    'scripts-dir',
+    'script',
+    'script-file',
+    'resolution',
+    'workspace-id',
+    'webhook-url'
+]);
+/** Entry keys that are not inputs: its name (and default file name), its file name, its title in AI Studios. */
+const OWN_KEYS = ['name', 'output', 'title'];
+/**
+ * Step inputs that say what one video is made from: with a manifest each entry says its own, so the
+ * step's are refused rather than dropped. `resume` goes with `manifest-entry`, for the one entry it names.
+ */
+const ONE_VIDEO_INPUTS = ['project-id', 'template', 'variables', 'variables-file', 'scripts', 'scripts-file', 'scripts-dir', 'script', 'script-file', 'name', 'output-name'];
+/** With a manifest, a step input that belongs to one video is refused, naming it. */
+function refuseOneVideoInputs(get) {
+    const given = ONE_VIDEO_INPUTS.find((input) => get(input).trim());
+    if (given) {
+        throw new InputError(given, `it describes one video, but 'manifest' lists the videos: set '${given}' on an entry of the manifest instead`);
+    }
+    if (get('resume').trim() && !get('manifest-entry').trim()) {
+        throw new InputError('resume', "with a 'manifest', resume one video: set 'manifest-entry' to its name as well");
+    }
+}
+/** An entry's value as the text an input would hold (a mapping of speech becomes `INDEX: "text"` lines). */
+function asInputText(key, value) {
+    if (typeof value === 'string')
+        return value;
+    if (key === 'scripts' && value !== null && typeof value === 'object') {
+        return Object.entries(value).map(([index, text]) => `${index}: ${JSON.stringify(String(text))}`).join('\n');
+    }
+    return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+/**
+ * Reads a manifest (YAML or JSON: a list of videos, or `videos:` holding one) and validates every entry
+ * as a run of its own before anything is sent: one bad entry refuses the run, naming the entry, the
+ * file and the line.
+ */
+function readManifest(get, workspace) {
+    const raw = get('manifest').trim();
+    const { file, text } = readInputFile('manifest', raw, workspace);
+    const document = parseYamlDocument('manifest', text, { path: file, name: raw });
+    function refuse(node, detail) {
+        const { line, column } = locate(text, node?.range?.[0] ?? 0);
+        throw new InputError('manifest', `${raw}:${line}:${column}: ${detail}`, { file, line, column });
+    }
+    const root = document.contents;
+    const list = (0,dist/* isMap */.jh)(root) ? root.get('videos', true) : root;
+    if (!(0,dist/* isSeq */.oP)(list) || list.items.length === 0)
+        refuse(root, 'a manifest is a non-empty list of videos (or "videos:" holding one)');
+    const entries = [];
+    const outputs = new Map();
+    for (const item of list.items) {
+        if (!(0,dist/* isMap */.jh)(item))
+            refuse(item, 'each video is a mapping of inputs (name, template or project-id, …)');
+        const value = item.toJSON();
+        const name = typeof value.name === 'string' ? value.name.trim() : '';
+        if (!/^[\w.-]{1,80}$/.test(name))
+            refuse(item, `each video needs a "name" of letters, digits, '.', '-' and '_' (got ${JSON.stringify(value.name ?? null)})`);
+        const twin = entries.find((entry) => entry.name?.toLowerCase() === name.toLowerCase());
+        // Names differing only in case would collide as files on macOS and Windows runners.
+        if (twin)
+            refuse(item, twin.name === name ? `two videos are named '${name}'` : `videos '${twin.name}' and '${name}' differ only in case`);
+        const unknown = Object.keys(value).filter((key) => !PER_VIDEO.has(key) && !OWN_KEYS.includes(key));
+        if (unknown.length > 0)
+            refuse(item, `video '${name}': unknown key(s) ${unknown.join(', ')}; a video takes ${[...OWN_KEYS, ...PER_VIDEO].join(', ')}`);
+        const entryGet = (input) => {
+            if (input === 'output-name')
+                return asInputText(input, value.output ?? name);
+            if (input === 'name')
+                return value.title === undefined ? '' : asInputText(input, value.title);
+            if (PER_VIDEO.has(input) && input in value)
+                return asInputText(input, value[input]);
+            if (input === 'resume')
+                return name === get('manifest-entry').trim() ? get(input) : '';
+            return ONE_VIDEO_INPUTS.includes(input) ? '' : get(input);
+        };
+        let spec;
+        try {
+            spec = readVideoSpec(entryGet, workspace);
+        }
+        catch (error) {
+            if (!(error instanceof InputError))
+                throw error;
+            // An error inside a file the entry names (a template) keeps that file's line; others point here.
+            if (error.location)
+                throw new InputError('manifest', `video '${name}': ${error.message}`, error.location);
+            refuse(item, `video '${name}': ${error.message}`);
+        }
+        const output = (spec.outputName ?? '').toLowerCase();
+        const clash = outputs.get(output);
+        if (clash)
+            refuse(item, `videos '${clash}' and '${name}' would both be saved as ${spec.outputName}`);
+        outputs.set(output, name);
+        const { line, column } = locate(text, item.range?.[0] ?? 0);
+        entries.push({ ...spec, name, definition: JSON.stringify(value), location: { file, line, column } });
+    }
+    return { path: repoPath(workspace, file), videos: entries };
+}
+/** The entries to produce: all, or the one `manifest-entry` names (a job of a fanned-out matrix). */
+function selectEntries(videos, get) {
+    const wanted = get('manifest-entry').trim();
+    if (!wanted)
+        return videos;
+    const video = videos.find((candidate) => candidate.name === wanted);
+    if (!video)
+        throw new InputError('manifest-entry', `no video named '${wanted}' in the manifest; it has ${videos.map((v) => v.name).join(', ')}`);
+    return [video];
+}
+
+;// CONCATENATED MODULE: ./src/job/inputs.ts
+
+
+
+
+
+
+const DEFAULT_V3_URL = 'https://app.aistudios.com';
+const DEFAULT_LEGACY_URL = 'https://aistudios.com';
+/** Reads the secrets first and masks them before anything else can print them. */
+function readCredentials(get) {
+    const apiKey = get('api-key').trim();
+    const appId = get('app-id').trim();
+    const userKey = get('user-key').trim();
+    for (const secret of [apiKey, userKey])
+        if (secret)
+            core/* setSecret */.Pq(secret);
+    if (apiKey && (appId || userKey)) {
+        throw new InputError('api-key', "give either 'api-key' or 'app-id' with 'user-key', not both");
+    }
+    if (apiKey)
+        return { apiKey };
+    if (appId && userKey)
+        return { appId, userKey };
+    if (appId || userKey) {
+        throw new InputError(appId ? 'user-key' : 'app-id', "'app-id' and 'user-key' must be given together");
+    }
+    throw new InputError('api-key', "required: set 'api-key' (or 'app-id' and 'user-key') from a repository secret");
+}
+function readApi(get) {
+    const credentials = readCredentials(get);
+    const v3Url = parseUrl('api-url', get('api-url').trim() || DEFAULT_V3_URL);
+    const requestTimeoutSeconds = parseNumber('request-timeout', get('request-timeout'), 30, { min: 1, max: 600, unit: 'seconds' });
+    return {
+        v3Url,
+        // The legacy API lives on another host; a custom api-url (a proxy, a simulator) serves both.
+        legacyUrl: v3Url.origin === new URL(DEFAULT_V3_URL).origin ? new URL(DEFAULT_LEGACY_URL) : v3Url,
+        credentials,
+        requestTimeoutMs: requestTimeoutSeconds * 1000
+    };
+}
+function readWait(get) {
+    const interval = get('poll-interval').trim().toLowerCase();
+    const pollFloorSeconds = interval === '' || interval === 'auto'
+        ? 1
+        : parseNumber('poll-interval', interval, 1, { min: 1, max: 600, unit: 'seconds (or auto)' });
+    const timeoutMinutes = parseNumber('timeout', get('timeout'), 30, { min: 0.1, max: 360, unit: 'minutes' });
+    const stallMinutes = parseNumber('stall-timeout', get('stall-timeout'), 10, { min: 0.1, max: 360, unit: 'minutes' });
+    return { pollFloorMs: pollFloorSeconds * 1000, timeoutMs: timeoutMinutes * 60_000, stallTimeoutMs: stallMinutes * 60_000 };
+}
+/** Characters the artifact service refuses in a name. */
+const BAD_ARTIFACT_CHARS = /["':<>|*?\\/\r\n]/;
+function readArtifact(get) {
+    const name = get('artifact-name').trim();
+    if (BAD_ARTIFACT_CHARS.test(name)) {
+        throw new InputError('artifact-name', `'${name}' contains a character artifacts cannot have (" : < > | * ? \\ / or a newline)`);
+    }
+    const retention = get('retention-days').trim();
+    return {
+        enabled: parseBoolean('upload-artifact', get('upload-artifact'), true),
+        name: name || undefined,
+        archive: parseBoolean('archive', get('archive'), false),
+        retentionDays: retention ? parseNumber('retention-days', retention, 0, { min: 1, max: 90, integer: true, unit: 'days' }) : undefined
+    };
+}
+function readBatch(get) {
+    return {
+        maxParallel: parseNumber('max-parallel', get('max-parallel'), 3, { min: 1, max: 20, integer: true, unit: 'videos' }),
+        failFast: parseBoolean('fail-fast', get('fail-fast'), false),
+        artifactPerVideo: parseBoolean('artifact-per-video', get('artifact-per-video'), false)
+    };
+}
+/** The videos: a manifest's entries (all, or the one `manifest-entry` names), or the step's own inputs as a plan of one. */
+function readVideos(get, workspace, plan) {
+    if (get('manifest').trim()) {
+        refuseOneVideoInputs(get);
+        const manifest = readManifest(get, workspace);
+        return { videos: selectEntries(manifest.videos, get), manifest: manifest.path };
+    }
+    if (plan)
+        throw new InputError('plan', "a plan lists the videos of a 'manifest'; set 'manifest'");
+    if (get('manifest-entry').trim())
+        throw new InputError('manifest-entry', "names a video of a 'manifest'; set 'manifest'");
+    return { videos: [readVideoSpec(get, workspace)] };
+}
+/** Turns the step's inputs into one validated job; nothing is sent before this succeeds. */
+function readJob(get, runner) {
+    const api = readApi(get);
+    const batch = readBatch(get);
+    const plan = parseBoolean('plan', get('plan'), false);
+    const outputDir = resolveInWorkspace('output-dir', get('output-dir').trim() || 'videos', runner.workspace);
+    const { videos, manifest } = readVideos(get, runner.workspace, plan);
+    const waitForRender = parseBoolean('wait', get('wait'), true);
+    if (!waitForRender && videos.some((video) => video.source.kind === 'resume')) {
+        throw new InputError('wait', "'wait: false' with 'resume' would neither export nor download; drop one of them");
+    }
+    return {
+        runner,
+        api,
+        videos,
+        manifest,
+        batch,
+        wait: readWait(get),
+        waitForRender,
+        dryRun: parseBoolean('dry-run', get('dry-run'), false),
+        plan,
+        outputDir,
+        artifact: readArtifact(get),
+        github: readGitHubSettings(get, runner)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/github/changes.ts
+
+const NO_COMMIT = /^0+$/;
+/**
+ * The files the trigger changed, through the GitHub API; undefined where the base is unknown (a new
+ * branch, a force push, a schedule, a manual run), and then everything is rendered.
+ */
+async function findChanges({ octokit, context }) {
+    const payload = context.payload;
+    const { owner, repo } = context.repo;
+    if (context.eventName === 'push') {
+        const before = String(payload.before ?? '');
+        if (!before || NO_COMMIT.test(before) || payload.forced) {
+            core/* notice */.lm(`only-changed: ${payload.forced ? 'a force push' : 'a new branch'} has no known base; rendering everything`);
+            return undefined;
+        }
+        const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${before}...${payload.after}` });
+        return { files: new Set((data.files ?? []).map((file) => file.filename)), base: before };
+    }
+    if (context.eventName === 'pull_request' || context.eventName === 'pull_request_target') {
+        const pull = payload.pull_request;
+        const files = await octokit.paginate(octokit.rest.pulls.listFiles, { owner, repo, pull_number: pull.number, per_page: 100 });
+        return { files: new Set(files.map((file) => file.filename)), base: pull.base.sha };
+    }
+    core/* notice */.lm(`only-changed: a ${context.eventName ?? 'local'} run has no changes to compare; rendering everything`);
+    return undefined;
+}
+/** Whether any of a video's input files (a folder ends with '/') is among the changed ones. Pure. */
+function isAffected(inputs, changed) {
+    return inputs.some((input) => (input.endsWith('/') ? [...changed].some((file) => file.startsWith(input)) : changed.has(input)));
+}
+/** A file's text at a commit, or undefined where it did not exist. */
+async function fileAt({ octokit, context }, file, ref) {
+    try {
+        const { data } = await octokit.rest.repos.getContent({ ...context.repo, path: file, ref });
+        return 'content' in data && typeof data.content === 'string' ? Buffer.from(data.content, 'base64').toString('utf8') : undefined;
+    }
+    catch (error) {
+        if (error.status === 404)
+            return undefined;
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/job/plan.ts
+
+
+
+/**
+ * With only-changed, the videos whose inputs changed in the triggering push or pull request: a file
+ * they are made from, or (a manifest's) their own entry, compared with the manifest at the base
+ * commit. All of them where that cannot be told: an unknown base, or a video made from no file.
+ */
+async function planVideos(job, github) {
+    if (!github || !job.github.onlyChanged)
+        return job.videos;
+    const { videos, manifest } = job;
+    if (!manifest && videos.every((video) => video.files.length === 0)) {
+        core/* notice */.lm('only-changed: this video is made from no repository file (template, script-file, …); rendering it');
+        return videos;
+    }
+    const changes = await findChanges(github);
+    if (!changes)
+        return videos;
+    const before = manifest && changes.files.has(manifest) ? manifestDefinitions((await fileAt(github, manifest, changes.base)) ?? '') : undefined;
+    const changed = videos.filter((video) => isAffected(video.files, changes.files) ||
+        (video.name !== undefined && before !== undefined && before.get(video.name) !== video.definition));
+    const names = changed.map((video) => video.name ?? video.files.join(', '));
+    if (changed.length === 0)
+        core/* notice */.lm("only-changed: no video's inputs changed; nothing was rendered");
+    else
+        core/* info */.pq(`only-changed: ${changed.length} of ${videos.length} video(s) changed: ${names.join(', ')}`);
+    return changed;
+}
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+;// CONCATENATED MODULE: ./src/job/runner.ts
+
+/** The runner's environment (GITHUB_*, ACTIONS_*, RUNNER_*), read here once and passed on. */
+function readRunnerEnv(env = process.env) {
+    return {
+        workspace: env.GITHUB_WORKSPACE || process.cwd(),
+        tempDir: env.RUNNER_TEMP || external_node_os_.tmpdir(),
+        runAttempt: Number(env.GITHUB_RUN_ATTEMPT) || 1,
+        serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+        repository: env.GITHUB_REPOSITORY ?? '',
+        runId: env.GITHUB_RUN_ID ?? '',
+        eventPath: env.GITHUB_EVENT_PATH || undefined,
+        artifactService: Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL),
+        summaryFile: env.GITHUB_STEP_SUMMARY || undefined
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+
+/** The `videos` output: one object a video, for later steps to read with fromJSON. */
+function videosOutput(results) {
+    return JSON.stringify(results.map((result) => ({
+        name: result.name,
+        status: result.status,
+        'project-id': result.exportKey ?? null,
+        path: result.video?.path ?? null,
+        url: result.videoUrl ?? null,
+        size: result.video?.size ?? null,
+        sha256: result.sha256 ?? null,
+        'artifact-url': result.artifact?.url ?? null,
+        'release-url': result.releaseUrl ?? null,
+        error: result.error ?? null
+    })));
+}
+/** Sets the step outputs: `videos` always; the single-video outputs from a plan's only video. */
+function setOutputs(results) {
+    core/* setOutput */.uH('videos', videosOutput(results));
+    if (results.length !== 1)
+        return;
+    const [result] = results;
+    if (result.exportKey)
+        core/* setOutput */.uH('project-id', result.exportKey);
+    if (result.videoUrl)
+        core/* setOutput */.uH('video-url', result.videoUrl);
+    if (result.video) {
+        core/* setOutput */.uH('video-path', result.video.path);
+        core/* setOutput */.uH('video-size', result.video.size);
+    }
+    if (result.sha256)
+        core/* setOutput */.uH('video-sha256', result.sha256);
+    if (result.artifact) {
+        core/* setOutput */.uH('artifact-id', result.artifact.id);
+        core/* setOutput */.uH('artifact-url', result.artifact.url);
+    }
+    if (result.dryRun)
+        core/* setOutput */.uH('request-path', result.dryRun.path);
+}
+/** Plan mode: the matrix of videos for `strategy.matrix: ${{ fromJSON(...) }}`; nothing is sent. */
+function setMatrixOutput(names) {
+    core/* setOutput */.uH('matrix', JSON.stringify({ include: names.map((video) => ({ video })) }));
+    core/* info */.pq(`Plan: ${names.length} video(s), nothing sent: ${names.join(', ')}`);
+}
+
+;// CONCATENATED MODULE: ./src/resume.ts
+/** How to pick up an export that a run started but did not finish, without paying for it again. */
+function resumeHint(exportKey, generation, entry) {
+    const inputs = [entry ? `manifest-entry: ${entry}` : '', `resume: ${exportKey}`, generation === 'legacy' ? 'api-generation: legacy' : ''];
+    return (`Export ${exportKey} was accepted and may still be rendering (its credits are spent). To download it ` +
+        `without exporting again, re-run this step with the input${entry ? 's' : ''} ${inputs.filter(Boolean).join(' and ')}.`);
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+
+
+
+
+
+/** Whether the user must be told how to resume this video: exported, not delivered. */
+const needsResume = (result) => result.exportKey !== undefined && (notDelivered(result) || result.status === 'started');
+const resumeOf = (result) => resumeHint(result.exportKey, result.generation, result.spec.name);
+function heading(results, job, failed) {
+    if (job?.dryRun)
+        return 'AI Studios dry run: nothing was exported';
+    if (results.length > 1)
+        return `🎬 AI Studios videos: ${results.filter((r) => !notDelivered(r)).length} of ${results.length} delivered`;
+    if (failed)
+        return `❌ AI Studios video${job?.manifest && results.length === 0 ? 's' : ''} not delivered`;
+    return results[0]?.status === 'started' ? '⏳ AI Studios export started' : '🎬 AI Studios video rendered';
+}
+/** One video in detail: where it came from, its key, time, file, checksum, artifact. */
+function details(summary, result) {
+    const seconds = ((Date.now() - result.startedAt) / 1000).toFixed(1);
+    const rows = [
+        ['Source', escapeHtml(result.source)],
+        ['Export key', result.exportKey ? `<code>${escapeHtml(result.exportKey)}</code>` : '(not exported)'],
+        ['Time taken', `${seconds} s${result.polls ? ` (${result.polls} progress checks)` : ''}`]
+    ];
+    if (result.video)
+        rows.push(['Video', `<code>${escapeHtml(external_node_path_.basename(result.video.path))}</code>, ${formatBytes(result.video.size)}`]);
+    if (result.sha256)
+        rows.push(['SHA-256', `<code>${result.sha256}</code>`]);
+    if (result.artifact)
+        rows.push(['Artifact', `<a href="${result.artifact.url}">${escapeHtml(result.artifact.name)}</a>`]);
+    summary.addTable(rows.map(([key, value]) => [{ data: key, header: true }, value]));
+}
+/** Several videos: one row each, then what failed and how to resume it. */
+function overview(summary, results) {
+    summary.addTable([
+        ['Video', 'Status', 'Export key', 'File', 'Artifact'].map((data) => ({ data, header: true })),
+        ...results.map(({ name, status, exportKey, video, artifact }) => [
+            escapeHtml(name),
+            status,
+            exportKey ? `<code>${escapeHtml(exportKey)}</code>` : '',
+            video ? `${escapeHtml(external_node_path_.basename(video.path))}, ${formatBytes(video.size)}` : '',
+            artifact ? `<a href="${artifact.url}">${escapeHtml(artifact.name)}</a>` : ''
+        ])
+    ]);
+    const failed = results.filter(notDelivered);
+    if (failed.length === 0)
+        return;
+    summary.addHeading('What failed', 3).addTable([
+        ['Video', 'Why', 'Resume'].map((data) => ({ data, header: true })),
+        ...failed.map((result) => [
+            escapeHtml(result.name),
+            escapeHtml(result.error ?? 'not started'),
+            needsResume(result) ? escapeHtml(resumeOf(result)) : 'nothing was exported'
+        ])
+    ]);
+}
+/**
+ * The job summary, for one video or many, whatever happened: written even when the run failed, so
+ * every accepted export's key and how to resume it are always there.
+ */
+async function writeSummary(results, runner, job, runError) {
+    // Nothing to say when only-changed found nothing to render.
+    if (!runner.summaryFile || (results.length === 0 && runError === undefined))
+        return;
+    const failed = runError !== undefined || results.some(notDelivered);
+    const summary = core/* summary */.z.addHeading(heading(results, job, failed), 2);
+    if (runError)
+        summary.addRaw(`<p>${escapeHtml(runError)}</p>`, true);
+    if (results.length === 1) {
+        const [result] = results;
+        if (result.error && result.error !== runError)
+            summary.addRaw(`<p>${escapeHtml(result.error)}</p>`, true);
+        if (needsResume(result))
+            summary.addRaw(`<p><strong>Resume:</strong> ${escapeHtml(resumeOf(result))}</p>`, true);
+        details(summary, result);
+    }
+    else if (results.length > 1) {
+        overview(summary, results);
+    }
+    for (const result of results) {
+        if (!result.dryRun)
+            continue;
+        const { url, body, path: saved } = result.dryRun;
+        summary.addRaw(`<p><code>POST ${escapeHtml(url)}</code>, saved as <code>${escapeHtml(saved)}</code></p>`, true).addCodeBlock(body, 'json');
+    }
+    await summary.write();
+}
+/** Plan mode's summary: the videos the matrix will produce. */
+async function writePlanSummary(names, job) {
+    if (!job.runner.summaryFile)
+        return;
+    await core/* summary */.z.addHeading(`AI Studios plan: ${names.length} video(s)`, 2).addList(names.map(escapeHtml)).write();
+}
+
+;// CONCATENATED MODULE: ./src/report/report.ts
+
+
+
+
+
+
+
+/** An error that ends the run, as an annotation; on the file and line where the input was written, when known. */
+function annotate(error, runner) {
+    if (error instanceof InputError && error.location) {
+        const { file, line, column } = error.location;
+        core/* error */.z3(error.message, { file: external_node_path_.relative(runner.workspace, file), startLine: line, startColumn: column });
+    }
+    else {
+        core/* error */.z3(errorMessage(error));
+    }
+}
+/**
+ * The end of every run, however it went: outputs, the job summary, each accepted export's key with how
+ * to resume it, and the exit status. `error` is what ended the run early, if anything did.
+ */
+async function report(results, runner, job, error) {
+    if (error !== undefined)
+        annotate(error, runner);
+    for (const result of results.filter(needsResume)) {
+        if (notDelivered(result))
+            core/* error */.z3(resumeHint(result.exportKey, result.generation, result.spec.name));
+    }
+    const failed = results.filter(notDelivered);
+    if (results.length > 1 && failed.length > 0) {
+        core/* error */.z3(`${failed.length} of ${results.length} video(s) were not delivered: ${failed.map((result) => result.name).join(', ')}`);
+    }
+    if (error !== undefined || failed.length > 0)
+        process.exitCode = 1;
+    setOutputs(results);
+    try {
+        await writeSummary(results, runner, job, error === undefined ? undefined : errorMessage(error));
+    }
+    catch (summaryError) {
+        core/* warning */.$e(`The job summary could not be written: ${errorMessage(summaryError)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/log.ts
+
+/** Log lines about one video: prefixed with its name in a batch (groups cannot interleave). */
+function videoLog(name) {
+    const line = (message) => (name ? `[${name}] ${message}` : message);
+    return {
+        info: (message) => core/* info */.pq(line(message)),
+        warning: (message) => core/* warning */.$e(line(message)),
+        notice: (message) => core/* notice */.lm(line(message))
+    };
+}
+
+;// CONCATENATED MODULE: ./src/request/speech.ts
+
+
+/** The input a speech came from, for error messages ("script-file scripts/intro.txt" → script-file). */
+const inputOf = (speech) => speech.from.split(' ')[0];
+/** Sets `org`, and `tts` where present: a stale `tts` would have the avatar say the old words. */
+function setScript(script, text) {
+    script.org = text;
+    if (typeof script.tts === 'string')
+        script.tts = text;
+}
+/**
+ * Sets a v3 scene's speech in place. The speech can sit in the first avatar clip's `script.org` and
+ * in `scripts[0].org`: where both exist both are set (they must stay equal), else whichever exists.
+ */
+function setV3Speech(scene, speech) {
+    let set = false;
+    const clips = Array.isArray(scene.clips) ? scene.clips : [];
+    const avatar = clips.find((clip) => isJsonObject(clip) && clip.type === 'aiModel');
+    if (isJsonObject(avatar)) {
+        if (isJsonObject(avatar.script))
+            setScript(avatar.script, speech.text);
+        else
+            avatar.script = { org: speech.text };
+        set = true;
+    }
+    const scripts = Array.isArray(scene.scripts) ? scene.scripts : [];
+    if (isJsonObject(scripts[0])) {
+        setScript(scripts[0], speech.text);
+        set = true;
+    }
+    return set;
+}
+/** Sets a legacy scene's speech in place: `AIModel.script`, a plain string. */
+function setLegacySpeech(scene, speech) {
+    if (!isJsonObject(scene.AIModel))
+        return false;
+    scene.AIModel.script = speech.text;
+    return true;
+}
+/** Applies every speech to its scene (mutating `scenes`); refuses a scene that is missing or has no avatar. */
+function applySpeech(scenes, speeches, generation, sourceName) {
+    for (const speech of speeches) {
+        const scene = scenes[speech.scene];
+        if (!isJsonObject(scene)) {
+            throw new InputError(inputOf(speech), `scene ${speech.scene} does not exist: ${sourceName} has ${scenes.length} scene(s), numbered from 0`);
+        }
+        const set = generation === 'v3' ? setV3Speech(scene, speech) : setLegacySpeech(scene, speech);
+        if (!set) {
+            throw new InputError(inputOf(speech), `scene ${speech.scene} of ${sourceName} has no avatar to speak it`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/request/project.ts
+
+/**
+ * A v3 create-and-export body: the source's name and orientation, the scenes, and the export options
+ * the user set (the API's defaults apply to the rest). Of the source's other fields only `kept` go
+ * along, never what the server owns (`_id`, timestamps, state); an option set by the user wins.
+ */
+function v3ExportBody(source, scenes, options, kept = []) {
+    const body = {
+        name: options.name ?? (typeof source.name === 'string' ? source.name : 'Default Template'),
+        orientation: source.orientation === 'portrait' ? 'portrait' : 'landscape',
+        scenes,
+        isExport: true
+    };
+    for (const key of kept)
+        if (source[key] !== undefined)
+            body[key] = source[key];
+    if (options.workspaceId)
+        body.workspaceId = options.workspaceId;
+    if (options.resolution)
+        body.resolution = options.resolution;
+    if (options.webhookUrl)
+        body.webhookUrl = options.webhookUrl;
+    return body;
+}
+/**
+ * The create-and-export body for a fetched saved project with new speech: only `name`,
+ * `orientation` and `scenes` of the project, never what the server owns (`_id`, timestamps, state).
+ */
+function exportFromProject(projectId, project, speech, options) {
+    if (!Array.isArray(project.scenes) || project.scenes.length === 0) {
+        throw new Error(`Project ${projectId} has no scenes to export; open it in AI Studios and check it was saved`);
+    }
+    const scenes = structuredClone(project.scenes);
+    applySpeech(scenes, speech, 'v3', `project ${projectId}`);
+    return { generation: 'v3', body: v3ExportBody(project, scenes, options) };
+}
+
+;// CONCATENATED MODULE: ./src/request/template.ts
+
+
+
+
+const PLACEHOLDER = /##([A-Za-z0-9_]+)##/g;
+/** Every placeholder name in the template's string values, with the offset of its first use in the text. */
+function findPlaceholders(template) {
+    const found = new Map();
+    const visit = (value) => {
+        if (typeof value === 'string') {
+            for (const match of value.matchAll(PLACEHOLDER)) {
+                if (!found.has(match[1]))
+                    found.set(match[1], Math.max(0, template.text.indexOf(match[0])));
+            }
+        }
+        else if (Array.isArray(value))
+            value.forEach(visit);
+        else if (value !== null && typeof value === 'object')
+            Object.values(value).forEach(visit);
+    };
+    visit(template.data);
+    return found;
+}
+/**
+ * Replaces each `##NAME##` in every string value (never in keys). Works on parsed values, so quotes,
+ * backslashes, newlines and any script come out as valid JSON; a value containing `##` is not re-read.
+ */
+function fillPlaceholders(value, variables) {
+    if (typeof value === 'string')
+        return value.replace(PLACEHOLDER, (whole, name) => variables.get(name)?.value ?? whole);
+    if (Array.isArray(value))
+        return value.map((item) => fillPlaceholders(item, variables));
+    if (value !== null && typeof value === 'object') {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fillPlaceholders(item, variables)]));
+    }
+    return value;
+}
+/** Which API generation a template's shape belongs to (see the API contract's two scene shapes). */
+function detectGeneration(scenes) {
+    let legacy = false;
+    let v3 = false;
+    for (const scene of scenes) {
+        if (!isJsonObject(scene))
+            continue;
+        if ('AIModel' in scene)
+            legacy = true;
+        if ('scripts' in scene || 'background' in scene)
+            v3 = true;
+        for (const clip of Array.isArray(scene.clips) ? scene.clips : []) {
+            if (!isJsonObject(clip))
+                continue;
+            if (isJsonObject(clip.detail))
+                legacy = true;
+            else if (typeof clip.type === 'string')
+                v3 = true;
+        }
+    }
+    return legacy && v3 ? 'mixed' : legacy ? 'legacy' : v3 ? 'v3' : undefined;
+}
+/** The generation of a template's shape, when it has one (a resumed export of it is polled there). */
+function templateGeneration(template) {
+    const root = template.data;
+    const detected = isJsonObject(root) && Array.isArray(root.scenes) ? detectGeneration(root.scenes) : undefined;
+    return detected === 'mixed' ? undefined : detected;
+}
+/**
+ * The export request for a template: placeholders filled, speech set per scene, the generation detected
+ * from the shape (or forced). Refuses, with every problem named, before anything is sent.
+ */
+function exportFromTemplate(template, variables, speech, options, forced) {
+    const placeholders = findPlaceholders(template);
+    const unresolved = [...placeholders].filter(([name]) => !variables.has(name));
+    if (unresolved.length > 0) {
+        const first = locate(template.text, unresolved[0][1]);
+        const list = unresolved.map(([name, offset]) => `##${name}## (line ${locate(template.text, offset).line})`).join(', ');
+        throw new InputError('template', `${template.name} has ${unresolved.length} placeholder(s) with no value: ${list}. Set them in 'variables' or 'variables-file'`, { file: template.file, ...first });
+    }
+    const root = template.data;
+    if (!isJsonObject(root) || !Array.isArray(root.scenes)) {
+        throw new InputError('template', `${template.name} is neither template shape: it needs a top-level object with a "scenes" array`, {
+            file: template.file
+        });
+    }
+    if (root.scenes.length === 0)
+        throw new InputError('template', `${template.name} has an empty "scenes" array`, { file: template.file });
+    const detected = detectGeneration(root.scenes);
+    if (detected === 'mixed') {
+        throw new InputError('template', `${template.name} mixes the v3 shape (clips with "type") and the legacy shape ("AIModel", clips with "detail")`, {
+            file: template.file
+        });
+    }
+    if (forced && detected && forced !== detected) {
+        throw new InputError('api-generation', `'${forced}' was asked for, but ${template.name} has the ${detected} shape`);
+    }
+    const generation = forced ?? detected;
+    if (!generation) {
+        throw new InputError('template', `${template.name} is neither template shape: no scene has an avatar or a clip; set 'api-generation' to v3 or legacy`, {
+            file: template.file
+        });
+    }
+    const filled = fillPlaceholders(root, variables);
+    const scenes = filled.scenes;
+    applySpeech(scenes, speech, generation, template.name);
+    const unusedVariables = [...variables.keys()].filter((name) => !placeholders.has(name));
+    if (generation === 'legacy') {
+        const given = Object.entries(options).filter(([, value]) => value !== undefined).map(([key]) => key);
+        if (given.length > 0) {
+            const inputs = given.map((key) => ({ name: 'name', resolution: 'resolution', workspaceId: 'workspace-id', webhookUrl: 'webhook-url' })[key]);
+            throw new InputError(inputs[0] ?? 'template', `the legacy API takes only scenes; ${inputs.join(', ')} cannot be set for ${template.name}`);
+        }
+        return { request: { generation, body: { scenes } }, unusedVariables };
+    }
+    // A template saved from a fetched project may carry server-owned fields that must not be posted.
+    const body = v3ExportBody(filled, scenes, options, ['workspaceId', 'resolution', 'webhookUrl']);
+    return { request: { generation, body }, unusedVariables };
+}
+
+;// CONCATENATED MODULE: ./src/request/build.ts
+
+
+/** A template's export request: pure, so every template of a job is checked before anything is sent. */
+function templateRequest(source, spec, log) {
+    const { request, unusedVariables } = exportFromTemplate(source.template, source.variables, spec.speech, spec.exportOptions, source.generation);
+    for (const name of unusedVariables) {
+        log.warning(`Variable ${name} (from ${source.variables.get(name)?.from}) matches no ##${name}## in ${source.template.name}: a typo?`);
+    }
+    return request;
+}
+/** The export request a spec describes: from a saved project (fetched) or a template. */
+async function buildExportRequest(source, spec, client, context) {
+    if (source.kind === 'template')
+        return templateRequest(source, spec, context.log);
+    context.log.info(`Fetching project ${source.projectId}`);
+    const project = await client.getProject(source.projectId, context);
+    return exportFromProject(source.projectId, project, spec.speech, spec.exportOptions);
+}
+
+;// CONCATENATED MODULE: ./src/video/filename.ts
 /** Longest file name kept from a URL; file systems allow 255 bytes and artifact names are kept short. */
 const MAX_NAME = 120;
 /**
@@ -28823,7 +30333,7 @@ function videoFileName(url, fallbackStem) {
     return name || `${fallbackStem.replace(/[^\w-]/g, '_')}.mp4`;
 }
 
-;// CONCATENATED MODULE: ./src/download/transfer.ts
+;// CONCATENATED MODULE: ./src/video/transfer.ts
 
 
 /** The file could not be written (disk full, no permission): no transfer again would help. */
@@ -28974,8 +30484,7 @@ function transfer(dispatcher, url, options) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/download/download.ts
-
+;// CONCATENATED MODULE: ./src/video/download.ts
 
 
 
@@ -28994,14 +30503,14 @@ function createDownloadDispatcher(timeoutMs) {
     return createAgent(timeoutMs).compose(undici.interceptors.redirect({ maxRedirections: 5 }));
 }
 /** The first free name: an existing file is never overwritten. */
-function freePath(dir, name) {
+function freePath(dir, name, log) {
     const ext = external_node_path_.extname(name);
     const stem = name.slice(0, name.length - ext.length);
     let candidate = external_node_path_.join(dir, name);
     for (let n = 2; external_node_fs_.existsSync(candidate); n++)
         candidate = external_node_path_.join(dir, `${stem}-${n}${ext}`);
     if (candidate !== external_node_path_.join(dir, name))
-        core/* warning */.$e(`${name} already exists in ${dir}; saving as ${external_node_path_.basename(candidate)}`);
+        log.warning(`${name} already exists in ${dir}; saving as ${external_node_path_.basename(candidate)}`);
     return candidate;
 }
 /** An MP4 starts with a box whose type, at bytes 4–8, is `ftyp`. */
@@ -29037,7 +30546,7 @@ function totalLength(response) {
  * A cut transfer resumes with Range where the CDN allows, else restarts, within a bound.
  */
 async function downloadVideo(initialUrl, options) {
-    const { outputDir, signal } = options;
+    const { outputDir, signal, log } = options;
     external_node_fs_.mkdirSync(outputDir, { recursive: true });
     const name = options.fileName ?? videoFileName(initialUrl, options.fallbackStem);
     const partial = external_node_path_.join(outputDir, `.${name}.${process.pid}.part`);
@@ -29070,13 +30579,13 @@ async function downloadVideo(initialUrl, options) {
                 if (signal?.aborted || error instanceof FileWriteError)
                     throw error;
                 if (!writing) {
-                    core/* warning */.$e(`Download: ${errorMessage(error)}; trying again`);
+                    log.warning(`Download: ${errorMessage(error)}; trying again`);
                     await sleep(1000 * attempt, signal);
                     continue;
                 }
                 // The file on disk is what the next transfer resumes from.
                 size = external_node_fs_.statSync(partial).size;
-                core/* warning */.$e(`Download cut off after ${size} bytes (${errorMessage(error)}); resuming`);
+                log.warning(`Download cut off after ${size} bytes (${errorMessage(error)}); resuming`);
                 continue;
             }
             const status = response.statusCode;
@@ -29084,12 +30593,12 @@ async function downloadVideo(initialUrl, options) {
                 if (refreshes >= MAX_REFRESHES)
                     throw new Error(`Download failed: the video URL answered HTTP ${status} even after ${refreshes} fresh URLs`);
                 refreshes++;
-                core/* warning */.$e(`Download: the video URL answered HTTP ${status} (expired or refused); asking the API for a fresh one`);
+                log.warning(`Download: the video URL answered HTTP ${status} (expired or refused); asking the API for a fresh one`);
                 url = await options.refreshUrl();
                 continue;
             }
             if (status >= 500 || status === 429) {
-                core/* warning */.$e(`Download: HTTP ${status}; trying again`);
+                log.warning(`Download: HTTP ${status}; trying again`);
                 await sleep(1000 * attempt, signal);
                 continue;
             }
@@ -29102,11 +30611,11 @@ async function downloadVideo(initialUrl, options) {
                 throw new Error(`Download failed: the video URL answered HTTP ${status}`);
             }
             if (status === 200 && size > 0)
-                core/* info */.pq('Download: the server does not resume transfers; started over');
+                log.info('Download: the server does not resume transfers; started over');
             expected = totalLength(response) ?? expected;
             size = external_node_fs_.statSync(partial).size;
             if (expected !== undefined && size < expected) {
-                core/* warning */.$e(`Download ended at ${size} of ${expected} bytes; resuming`);
+                log.warning(`Download ended at ${size} of ${expected} bytes; resuming`);
                 continue;
             }
             if (expected !== undefined && size > expected)
@@ -29114,7 +30623,7 @@ async function downloadVideo(initialUrl, options) {
             break;
         }
         assertMp4(partial);
-        const final = freePath(outputDir, name);
+        const final = freePath(outputDir, name, log);
         external_node_fs_.renameSync(partial, final);
         return { path: final, size };
     }
@@ -29124,22 +30633,28 @@ async function downloadVideo(initialUrl, options) {
     }
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(48161);
-;// CONCATENATED MODULE: ./src/artifacts.ts
-/** Whether the run's artifact service can be reached: only inside GitHub Actions, which gives its URL and token. */
-const artifactServiceReachable = () => Boolean(process.env.ACTIONS_RUNTIME_TOKEN && process.env.ACTIONS_RESULTS_URL);
-/** The artifact client, loaded only when used: it is the heaviest part of the bundle. */
-async function loadArtifactClient() {
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(351), __nccwpck_require__.e(645)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9645));
-    return new DefaultArtifactClient();
+;// CONCATENATED MODULE: ./src/video/dry-run.ts
+
+
+/**
+ * Prints and saves the exact request an export would send. A manifest's videos each get a file of
+ * their own.
+ */
+function saveDryRun(client, request, outputDir, name, log) {
+    const { method, url } = client.exportTarget(request);
+    const body = JSON.stringify(request.body, null, 2);
+    external_node_fs_.mkdirSync(outputDir, { recursive: true });
+    const requestPath = external_node_path_.join(outputDir, name ? `aistudios-request-${name}.json` : 'aistudios-request.json');
+    external_node_fs_.writeFileSync(requestPath, `${body}\n`);
+    log.info('Dry run: nothing that spends credits was sent. The export would be:');
+    log.info(`${method} ${url}`);
+    log.info('Authorization: ***');
+    log.info('Content-Type: application/json');
+    log.info(body);
+    return { url, body, path: requestPath };
 }
 
-;// CONCATENATED MODULE: ./src/export/ledger.ts
-
-
+;// CONCATENATED MODULE: ./src/video/ledger.ts
 
 
 
@@ -29163,416 +30678,70 @@ function parseLedgerName(name, fingerprint) {
     return match ? { generation: match[1], key: match[2] } : undefined;
 }
 /** On a re-run attempt, the export an earlier attempt started for the same request, if any. */
-async function findEarlierExport(fingerprint) {
-    if (!artifactServiceReachable() || !(Number(process.env.GITHUB_RUN_ATTEMPT) > 1))
+async function findEarlierExport(fingerprint, runner, log) {
+    if (!runner.artifactService || runner.runAttempt <= 1)
         return undefined;
     try {
         const { artifacts } = await (await loadArtifactClient()).listArtifacts();
         return artifacts.map((artifact) => parseLedgerName(artifact.name, fingerprint)).find((entry) => entry !== undefined);
     }
     catch (error) {
-        core/* warning */.$e(`Could not read the export ledger of earlier attempts (${errorMessage(error)}); exporting anew`);
+        log.warning(`Could not read the export ledger of earlier attempts (${errorMessage(error)}); exporting anew`);
         return undefined;
     }
 }
 /** Records an accepted export at once, so a re-run of this job can find it. */
-async function recordExport(fingerprint, entry) {
-    if (!artifactServiceReachable())
+async function recordExport(fingerprint, entry, runner, log) {
+    if (!runner.artifactService)
         return;
-    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'aistudios-ledger-'));
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-ledger-'));
     try {
         const file = external_node_path_.join(dir, 'export.json');
-        external_node_fs_.writeFileSync(file, JSON.stringify({ ...entry, fingerprint, attempt: process.env.GITHUB_RUN_ATTEMPT ?? '1' }));
+        external_node_fs_.writeFileSync(file, JSON.stringify({ ...entry, fingerprint, attempt: runner.runAttempt }));
         await (await loadArtifactClient()).uploadArtifact(ledgerName(fingerprint, entry), [file], dir, { retentionDays: 1 });
     }
     catch (error) {
-        core/* warning */.$e(`Could not record export ${entry.key} in the ledger (${errorMessage(error)}); a re-run would export again`);
+        log.warning(`Could not record export ${entry.key} in the ledger (${errorMessage(error)}); a re-run would export again`);
     }
     finally {
         external_node_fs_.rmSync(dir, { recursive: true, force: true });
     }
 }
 
-;// CONCATENATED MODULE: ./src/export/export.ts
+;// CONCATENATED MODULE: ./src/video/export.ts
 
 
 /**
  * Starts the export, the one step that spends credits, at most once per request and workflow run: a
  * re-run attempt re-attaches to the export an earlier attempt started for the same request.
  */
-async function exportOnce(client, request, 
-/** Told the key the moment it is known, before anything else can fail. */
-onAccepted, signal) {
+async function exportOnce(client, request, runner, context, 
+/** Told when the request went out but no answer says whether it was taken. */
+{ onUnconfirmed }) {
+    const { log } = context;
     const fingerprint = requestFingerprint(request);
-    const earlier = await findEarlierExport(fingerprint);
+    const earlier = await findEarlierExport(fingerprint, runner, log);
     if (earlier) {
-        core/* notice */.lm(`Re-run attempt ${process.env.GITHUB_RUN_ATTEMPT}: an earlier attempt already exported this request as ${earlier.key}; ` +
+        log.notice(`Re-run attempt ${runner.runAttempt}: an earlier attempt already exported this request as ${earlier.key}; ` +
             'waiting for that export instead of paying for a new one');
-        onAccepted(earlier.key);
         return earlier.key;
     }
-    core/* info */.pq(`Exporting: POST ${client.exportTarget(request).url}`);
-    const key = await client.startExport(request, signal);
-    core/* info */.pq(`Export accepted: ${key}`);
-    onAccepted(key);
-    await recordExport(fingerprint, { key, generation: request.generation });
+    log.info(`Exporting: POST ${client.exportTarget(request).url}`);
+    let key;
+    try {
+        key = await client.startExport(request, context);
+    }
+    catch (error) {
+        if (error instanceof ExportUnconfirmedError)
+            onUnconfirmed();
+        throw error;
+    }
+    log.info(`Export accepted: ${key}`);
+    await recordExport(fingerprint, { key, generation: request.generation }, runner, log);
     return key;
 }
 
-;// CONCATENATED MODULE: ./src/report/resume.ts
-/** How to pick up an export that a run started but did not finish, without paying for it again. */
-function resumeHint(exportKey, generation) {
-    const legacy = generation === 'legacy' ? ' and api-generation: legacy' : '';
-    return (`Export ${exportKey} was accepted and may still be rendering (its credits are spent). To download it ` +
-        `without exporting again, re-run this step with the input resume: ${exportKey}${legacy}.`);
-}
-
-;// CONCATENATED MODULE: ./src/report/summary.ts
-
-
-
-const summary_escape = (text) => text.replace(/[<>&|]/g, (c) => `&#${c.charCodeAt(0)};`);
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    const units = ['KiB', 'MiB', 'GiB'];
-    let value = bytes / 1024;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return `${value.toFixed(1)} ${units[unit]}`;
-}
-/** Outside a runner (a local run) there is no summary file to write to. */
-async function write(summary) {
-    if (process.env.GITHUB_STEP_SUMMARY)
-        await summary.write();
-    else
-        summary.emptyBuffer();
-}
-function rows(outcome) {
-    const seconds = ((Date.now() - outcome.startedAt) / 1000).toFixed(1);
-    const table = [
-        ['Source', summary_escape(outcome.source)],
-        ['Export key', outcome.exportKey ? `<code>${summary_escape(outcome.exportKey)}</code>` : '(not exported)'],
-        ['Time taken', `${seconds} s${outcome.polls ? ` (${outcome.polls} progress checks)` : ''}`]
-    ];
-    if (outcome.video) {
-        table.push(['Video', `<code>${summary_escape(external_node_path_.basename(outcome.video.path))}</code>, ${formatBytes(outcome.video.size)}`]);
-    }
-    if (outcome.sha256)
-        table.push(['SHA-256', `<code>${outcome.sha256}</code>`]);
-    if (outcome.artifact)
-        table.push(['Artifact', `<a href="${outcome.artifact.url}">${summary_escape(outcome.artifact.name)}</a>`]);
-    return table;
-}
-/** The job summary of a run that ended with a video. */
-async function writeSuccessSummary(outcome) {
-    await write(core/* summary */.z.addHeading('🎬 AI Studios video rendered', 2).addTable(rows(outcome).map(([k, v]) => [{ data: k, header: true }, v])));
-}
-/** The job summary of a run that failed: what went wrong and, once exported, how to resume. */
-async function writeFailureSummary(outcome, message) {
-    const summary = core/* summary */.z
-        .addHeading('❌ AI Studios video not delivered', 2)
-        .addRaw(`<p>${summary_escape(message)}</p>`, true);
-    if (outcome.exportKey)
-        summary.addRaw(`<p><strong>Resume:</strong> ${summary_escape(resumeHint(outcome.exportKey, outcome.generation))}</p>`, true);
-    await write(summary.addTable(rows(outcome).map(([k, v]) => [{ data: k, header: true }, v])));
-}
-/** The job summary of a run that started the export and did not wait for it (`wait: false`). */
-async function writeStartedSummary(outcome) {
-    const key = outcome.exportKey ?? '';
-    await write(core/* summary */.z
-        .addHeading('⏳ AI Studios export started', 2)
-        .addRaw(`<p>Export <code>${summary_escape(key)}</code> is rendering. ${summary_escape(resumeHint(key, outcome.generation))}</p>`, true)
-        .addTable(rows(outcome).map(([k, v]) => [{ data: k, header: true }, v])));
-}
-/** The job summary of a dry run: the request that would have been sent. */
-async function writeDryRunSummary(method, url, bodyJson, requestPath) {
-    await write(core/* summary */.z
-        .addHeading('AI Studios dry run: nothing was exported', 2)
-        .addRaw(`<p><code>${method} ${summary_escape(url)}</code>, saved as <code>${summary_escape(requestPath)}</code></p>`, true)
-        .addCodeBlock(bodyJson, 'json'));
-}
-
-;// CONCATENATED MODULE: ./src/report/dry-run.ts
-
-
-
-
-/**
- * Prints and saves the exact request an export would send, and sets the `request-path` output. A
- * manifest's videos (labelled) each get a file of their own.
- */
-async function reportDryRun(client, request, outputDir, label) {
-    const { method, url } = client.exportTarget(request);
-    const body = JSON.stringify(request.body, null, 2);
-    external_node_fs_.mkdirSync(outputDir, { recursive: true });
-    const requestPath = external_node_path_.join(outputDir, label ? `aistudios-request-${label}.json` : 'aistudios-request.json');
-    external_node_fs_.writeFileSync(requestPath, `${body}\n`);
-    core/* info */.pq(`Dry run: nothing that spends credits was sent. The export would be:`);
-    core/* info */.pq(`${method} ${url}`);
-    core/* info */.pq('Authorization: ***');
-    core/* info */.pq('Content-Type: application/json');
-    core/* info */.pq(body);
-    core/* setOutput */.uH('request-path', requestPath);
-    await writeDryRunSummary(method, url, body, requestPath);
-}
-
-;// CONCATENATED MODULE: ./src/report/log.ts
-
-/** An info logger whose lines name the video when several render at once (a manifest's entries). */
-function labelled(label) {
-    return (message) => core/* info */.pq(label ? `[${label}] ${message}` : message);
-}
-
-;// CONCATENATED MODULE: ./src/api/types.ts
-const isJsonObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-;// CONCATENATED MODULE: ./src/request/speech.ts
-
-
-/** The input a speech came from, for error messages ("script-file scripts/intro.txt" → script-file). */
-const inputOf = (speech) => speech.from.split(' ')[0];
-/** Sets `org`, and `tts` where present: a stale `tts` would have the avatar say the old words. */
-function setScript(script, text) {
-    script.org = text;
-    if (typeof script.tts === 'string')
-        script.tts = text;
-}
-/**
- * Sets a v3 scene's speech in place. The speech can sit in the first avatar clip's `script.org` and
- * in `scripts[0].org`: where both exist both are set (they must stay equal), else whichever exists.
- */
-function setV3Speech(scene, speech) {
-    let set = false;
-    const clips = Array.isArray(scene.clips) ? scene.clips : [];
-    const avatar = clips.find((clip) => isJsonObject(clip) && clip.type === 'aiModel');
-    if (isJsonObject(avatar)) {
-        if (isJsonObject(avatar.script))
-            setScript(avatar.script, speech.text);
-        else
-            avatar.script = { org: speech.text };
-        set = true;
-    }
-    const scripts = Array.isArray(scene.scripts) ? scene.scripts : [];
-    if (isJsonObject(scripts[0])) {
-        setScript(scripts[0], speech.text);
-        set = true;
-    }
-    return set;
-}
-/** Sets a legacy scene's speech in place: `AIModel.script`, a plain string. */
-function setLegacySpeech(scene, speech) {
-    if (!isJsonObject(scene.AIModel))
-        return false;
-    scene.AIModel.script = speech.text;
-    return true;
-}
-/** Applies every speech to its scene (mutating `scenes`); refuses a scene that is missing or has no avatar. */
-function applySpeech(scenes, speeches, generation, sourceName) {
-    for (const speech of speeches) {
-        const scene = scenes[speech.scene];
-        if (!isJsonObject(scene)) {
-            throw new InputError(inputOf(speech), `scene ${speech.scene} does not exist: ${sourceName} has ${scenes.length} scene(s), numbered from 0`);
-        }
-        const set = generation === 'v3' ? setV3Speech(scene, speech) : setLegacySpeech(scene, speech);
-        if (!set) {
-            throw new InputError(inputOf(speech), `scene ${speech.scene} of ${sourceName} has no avatar to speak it`);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/request/project.ts
-
-/**
- * A v3 create-and-export body: the source's name and orientation, the scenes, and the export options
- * the user set (the API's defaults apply to the rest). Of the source's other fields only `kept` go
- * along, never what the server owns (`_id`, timestamps, state); an option set by the user wins.
- */
-function v3ExportBody(source, scenes, options, kept = []) {
-    const body = {
-        name: options.name ?? (typeof source.name === 'string' ? source.name : 'Default Template'),
-        orientation: source.orientation === 'portrait' ? 'portrait' : 'landscape',
-        scenes,
-        isExport: true
-    };
-    for (const key of kept)
-        if (source[key] !== undefined)
-            body[key] = source[key];
-    if (options.workspaceId)
-        body.workspaceId = options.workspaceId;
-    if (options.resolution)
-        body.resolution = options.resolution;
-    if (options.webhookUrl)
-        body.webhookUrl = options.webhookUrl;
-    return body;
-}
-/**
- * The create-and-export body for a fetched saved project with new speech: only `name`,
- * `orientation` and `scenes` of the project, never what the server owns (`_id`, timestamps, state).
- */
-function exportFromProject(projectId, project, speech, options) {
-    if (!Array.isArray(project.scenes) || project.scenes.length === 0) {
-        throw new Error(`Project ${projectId} has no scenes to export; open it in AI Studios and check it was saved`);
-    }
-    const scenes = structuredClone(project.scenes);
-    applySpeech(scenes, speech, 'v3', `project ${projectId}`);
-    return { generation: 'v3', body: v3ExportBody(project, scenes, options) };
-}
-
-;// CONCATENATED MODULE: ./src/request/template.ts
-
-
-
-
-const PLACEHOLDER = /##([A-Za-z0-9_]+)##/g;
-/** Line and column (1-based) of a character offset. */
-function locate(text, offset) {
-    const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
-    const lines = before.split('\n');
-    return { line: lines.length, column: lines[lines.length - 1].length + 1 };
-}
-/** Parses a JSON template; a syntax error names the file, line and column. */
-function parseTemplate(file, name, text) {
-    try {
-        return { file, name, text, data: JSON.parse(text) };
-    }
-    catch (error) {
-        const message = error.message;
-        const position = /at position (\d+)/.exec(message);
-        const { line, column } = locate(text, position ? Number(position[1]) : text.length);
-        const detail = message.replace(/ in JSON at position \d+( \(line \d+ column \d+\))?/, '');
-        const location = { file, line, column };
-        throw new InputError('template', `${name}:${line}:${column}: not valid JSON: ${detail}`, location);
-    }
-}
-/** Every placeholder name in the template's string values, with the offset of its first use in the text. */
-function findPlaceholders(template) {
-    const found = new Map();
-    const visit = (value) => {
-        if (typeof value === 'string') {
-            for (const match of value.matchAll(PLACEHOLDER)) {
-                if (!found.has(match[1]))
-                    found.set(match[1], Math.max(0, template.text.indexOf(match[0])));
-            }
-        }
-        else if (Array.isArray(value))
-            value.forEach(visit);
-        else if (value !== null && typeof value === 'object')
-            Object.values(value).forEach(visit);
-    };
-    visit(template.data);
-    return found;
-}
-/**
- * Replaces each `##NAME##` in every string value (never in keys). Works on parsed values, so quotes,
- * backslashes, newlines and any script come out as valid JSON; a value containing `##` is not re-read.
- */
-function fillPlaceholders(value, variables) {
-    if (typeof value === 'string')
-        return value.replace(PLACEHOLDER, (whole, name) => variables.get(name)?.value ?? whole);
-    if (Array.isArray(value))
-        return value.map((item) => fillPlaceholders(item, variables));
-    if (value !== null && typeof value === 'object') {
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fillPlaceholders(item, variables)]));
-    }
-    return value;
-}
-/** Which API generation a template's shape belongs to (see the API contract's two scene shapes). */
-function detectGeneration(scenes) {
-    let legacy = false;
-    let v3 = false;
-    for (const scene of scenes) {
-        if (!isJsonObject(scene))
-            continue;
-        if ('AIModel' in scene)
-            legacy = true;
-        if ('scripts' in scene || 'background' in scene)
-            v3 = true;
-        for (const clip of Array.isArray(scene.clips) ? scene.clips : []) {
-            if (!isJsonObject(clip))
-                continue;
-            if (isJsonObject(clip.detail))
-                legacy = true;
-            else if (typeof clip.type === 'string')
-                v3 = true;
-        }
-    }
-    return legacy && v3 ? 'mixed' : legacy ? 'legacy' : v3 ? 'v3' : undefined;
-}
-/**
- * The export request for a template: placeholders filled, speech set per scene, the generation detected
- * from the shape (or forced). Refuses, with every problem named, before anything is sent.
- */
-function exportFromTemplate(template, variables, speech, options, forced) {
-    const placeholders = findPlaceholders(template);
-    const unresolved = [...placeholders].filter(([name]) => !variables.has(name));
-    if (unresolved.length > 0) {
-        const first = locate(template.text, unresolved[0][1]);
-        const list = unresolved.map(([name, offset]) => `##${name}## (line ${locate(template.text, offset).line})`).join(', ');
-        throw new InputError('template', `${template.name} has ${unresolved.length} placeholder(s) with no value: ${list}. Set them in 'variables' or 'variables-file'`, { file: template.file, ...first });
-    }
-    const root = template.data;
-    if (!isJsonObject(root) || !Array.isArray(root.scenes)) {
-        throw new InputError('template', `${template.name} is neither template shape: it needs a top-level object with a "scenes" array`, {
-            file: template.file
-        });
-    }
-    if (root.scenes.length === 0)
-        throw new InputError('template', `${template.name} has an empty "scenes" array`, { file: template.file });
-    const detected = detectGeneration(root.scenes);
-    if (detected === 'mixed') {
-        throw new InputError('template', `${template.name} mixes the v3 shape (clips with "type") and the legacy shape ("AIModel", clips with "detail")`, {
-            file: template.file
-        });
-    }
-    if (forced && detected && forced !== detected) {
-        throw new InputError('api-generation', `'${forced}' was asked for, but ${template.name} has the ${detected} shape`);
-    }
-    const generation = forced ?? detected;
-    if (!generation) {
-        throw new InputError('template', `${template.name} is neither template shape: no scene has an avatar or a clip; set 'api-generation' to v3 or legacy`, {
-            file: template.file
-        });
-    }
-    const filled = fillPlaceholders(root, variables);
-    const scenes = filled.scenes;
-    applySpeech(scenes, speech, generation, template.name);
-    const unusedVariables = [...variables.keys()].filter((name) => !placeholders.has(name));
-    if (generation === 'legacy') {
-        const given = Object.entries(options).filter(([, value]) => value !== undefined).map(([key]) => key);
-        if (given.length > 0) {
-            const inputs = given.map((key) => ({ name: 'name', resolution: 'resolution', workspaceId: 'workspace-id', webhookUrl: 'webhook-url' })[key]);
-            throw new InputError(inputs[0] ?? 'template', `the legacy API takes only scenes; ${inputs.join(', ')} cannot be set for ${template.name}`);
-        }
-        return { request: { generation, body: { scenes } }, unusedVariables };
-    }
-    // A template saved from a fetched project may carry server-owned fields that must not be posted.
-    const body = v3ExportBody(filled, scenes, options, ['workspaceId', 'resolution', 'webhookUrl']);
-    return { request: { generation, body }, unusedVariables };
-}
-
-;// CONCATENATED MODULE: ./src/request/build.ts
-
-
-
-/** The export request the settings describe: from a saved project (fetched) or a template. */
-async function buildExportRequest(source, settings, client, signal) {
-    if (source.kind === 'template') {
-        const { request, unusedVariables } = exportFromTemplate(source.template, source.variables, settings.speech, settings.exportOptions, source.generation);
-        for (const name of unusedVariables) {
-            core/* warning */.$e(`Variable ${name} (from ${source.variables.get(name)?.from}) matches no ##${name}## in ${source.template.name}: a typo?`);
-        }
-        return request;
-    }
-    core/* info */.pq(`Fetching project ${source.projectId}`);
-    const project = await client.getProject(source.projectId, signal);
-    return exportFromProject(source.projectId, project, settings.speech, settings.exportOptions);
-}
-
-;// CONCATENATED MODULE: ./src/wait/policy.ts
+;// CONCATENATED MODULE: ./src/video/policy.ts
 /** When to poll next: a pure function of what the progress curve has shown so far. */
 /** Sparse polling never waits longer than this, so a render that finishes early is seen soon. */
 const MAX_INTERVAL_MS = 15_000;
@@ -29630,8 +30799,7 @@ function nextPollDelayMs({ samples, nowMs, floorMs, deadlineMs }) {
     return Math.max(0, Math.min(delay, deadlineMs - nowMs));
 }
 
-;// CONCATENATED MODULE: ./src/wait/wait.ts
-
+;// CONCATENATED MODULE: ./src/video/wait.ts
 
 
 
@@ -29643,10 +30811,10 @@ const HEARTBEAT_MS = 60_000;
 const isNotFound = (error) => error instanceof ApiError && (error.status === 404 || error.code === '404' || /not ?found/i.test(error.apiMessage));
 const minutes = (ms) => `${(ms / 60_000).toFixed(ms < 600_000 ? 1 : 0)} min`;
 /** Polls the render until it is done and carries a download URL, within the timeout and stall bounds. */
-async function waitForVideo(client, key, generation, settings, signal, 
-/** Set when several videos render at once: their lines are prefixed, not grouped (groups can't interleave). */
-label) {
-    const info = labelled(label);
+async function waitForVideo(client, key, generation, settings, context, 
+/** Only a run of one video groups its lines: groups of videos rendering at once would interleave. */
+grouped) {
+    const { signal, log } = context;
     const started = Date.now();
     const samples = [];
     let polls = 0;
@@ -29654,14 +30822,14 @@ label) {
     let lastLogAt = -Infinity;
     let notFoundSince;
     const notFoundGraceMs = Math.min(NOT_FOUND_GRACE_MS, settings.stallTimeoutMs);
-    if (!label)
+    if (grouped)
         core/* startGroup */.Oh(`Waiting for the render of ${key}`);
     try {
         for (;;) {
             const now = () => Date.now() - started;
             polls++;
             try {
-                const answer = await client.getProgress(key, generation, signal);
+                const answer = await client.getProgress(key, generation, context);
                 notFoundSince = undefined;
                 const at = now();
                 const previous = samples[samples.length - 1];
@@ -29670,12 +30838,12 @@ label) {
                 if (moved)
                     lastChangeAt = at;
                 if (answer.progress >= 100 && answer.downloadUrl) {
-                    info(`Rendered in ${(at / 1000).toFixed(1)} s (${polls} progress checks)`);
-                    return { downloadUrl: answer.downloadUrl, polls, waitedMs: at };
+                    log.info(`Rendered in ${(at / 1000).toFixed(1)} s (${polls} progress checks)`);
+                    return { downloadUrl: answer.downloadUrl, polls };
                 }
                 if (moved || at - lastLogAt >= HEARTBEAT_MS) {
                     const extra = answer.progress >= 100 ? ', waiting for the download URL' : '';
-                    info(`${answer.progress.toFixed(1)}% after ${(at / 1000).toFixed(0)} s${extra}`);
+                    log.info(`${answer.progress.toFixed(1)}% after ${(at / 1000).toFixed(0)} s${extra}`);
                     lastLogAt = at;
                 }
             }
@@ -29686,7 +30854,7 @@ label) {
                 if (now() - notFoundSince >= notFoundGraceMs) {
                     throw new RenderError(`The API no longer knows export ${key} (${error.message}): the render was lost on the server side`);
                 }
-                info(`The API does not know ${key} yet; trying again`);
+                log.info(`The API does not know ${key} yet; trying again`);
             }
             // While the key is not found, the grace period above is the bound, with its own message.
             if (notFoundSince === undefined && now() - lastChangeAt >= settings.stallTimeoutMs) {
@@ -29707,12 +30875,12 @@ label) {
         }
     }
     finally {
-        if (!label)
+        if (grouped)
             core/* endGroup */.N4();
     }
 }
 
-;// CONCATENATED MODULE: ./src/render/render.ts
+;// CONCATENATED MODULE: ./src/video/produce.ts
 
 
 
@@ -29722,1155 +30890,140 @@ label) {
 
 
 
-
+/** A template's request at once (pure), so a bad template refuses the run before any video is sent. */
+function checkTemplate(result, context) {
+    const source = result.spec.source;
+    return source.kind === 'template' ? templateRequest(source, result.spec, context.log) : undefined;
+}
 /**
- * One video, from settings to a file on disk: request → export → wait → download. Fills `outcome`
- * step by step, so whoever handles a failure knows how far it got (above all, the export key).
+ * The request step: the export request (a template's checked earlier, a saved project's fetched now),
+ * or none for a resumed export. A dry run ends here, with the request saved.
  */
-async function renderVideo(settings, outcome, signal) {
-    const info = labelled(settings.label);
-    const client = new AiStudiosClient(settings.api);
-    const source = settings.source;
-    let key;
+async function prepareVideo(result, checked, { job, client }, context) {
+    const source = result.spec.source;
     if (source.kind === 'resume') {
-        outcome.source = `export ${source.key} (resumed)`;
-        outcome.generation = source.generation;
-        key = outcome.exportKey = source.key;
+        result.generation = source.generation ?? (source.template && templateGeneration(source.template)) ?? 'v3';
+        result.exportKey = source.key;
+        return undefined;
     }
-    else {
-        outcome.source = source.kind === 'project' ? `project ${source.projectId}` : `template ${source.template.name}`;
-        const request = await buildExportRequest(source, settings, client, signal);
-        outcome.generation = request.generation;
-        if (settings.dryRun) {
-            await reportDryRun(client, request, settings.outputDir, settings.label);
-            return { reached: 'dry-run' };
-        }
-        key = await exportOnce(client, request, (accepted) => (outcome.exportKey = accepted), signal);
+    const request = checked ?? (await buildExportRequest(source, result.spec, client, context));
+    result.generation = request.generation;
+    if (job.dryRun) {
+        result.dryRun = saveDryRun(client, request, job.outputDir, result.spec.name, context.log);
+        result.status = 'dry-run';
     }
-    if (!settings.waitForRender) {
-        info(`Not waiting ('wait' is false). ${resumeHint(key, outcome.generation)}`);
-        return { reached: 'started', key };
+    return request;
+}
+/**
+ * One video, from its request to a file on disk: export → wait → download. Fills `result` step by
+ * step, so whoever handles a failure knows how far it got (above all, the export key).
+ */
+async function produceVideo(result, request, { job, client }, context) {
+    const { log, signal } = context;
+    if (request) {
+        result.exportKey = await exportOnce(client, request, job.runner, context, {
+            onUnconfirmed: () => (result.exportUnconfirmed = true)
+        });
     }
-    const rendered = await waitForVideo(client, key, outcome.generation, settings.wait, signal, settings.label);
-    outcome.videoUrl = rendered.downloadUrl;
-    outcome.polls = rendered.polls;
-    info(`Downloading ${new URL(rendered.downloadUrl).pathname.split('/').pop()}`);
+    const key = result.exportKey;
+    if (!job.waitForRender) {
+        log.info(`Not waiting ('wait' is false). ${resumeHint(key, result.generation, result.spec.name)}`);
+        result.status = 'started';
+        return;
+    }
+    const rendered = await waitForVideo(client, key, result.generation, job.wait, context, !result.spec.name);
+    result.videoUrl = rendered.downloadUrl;
+    result.polls = rendered.polls;
+    log.info(`Downloading ${new URL(rendered.downloadUrl).pathname.split('/').pop()}`);
     const video = await downloadVideo(rendered.downloadUrl, {
-        outputDir: settings.outputDir,
-        fileName: settings.outputName,
+        outputDir: job.outputDir,
+        fileName: result.spec.outputName,
         fallbackStem: key,
-        requestTimeoutMs: settings.api.requestTimeoutMs,
+        requestTimeoutMs: job.api.requestTimeoutMs,
+        log,
         signal,
         refreshUrl: async () => {
-            const fresh = await client.getProgress(key, outcome.generation, signal);
+            const fresh = await client.getProgress(key, result.generation, context);
             if (!fresh.downloadUrl)
                 throw new RenderError(`The API gave no fresh download URL for ${key}`);
-            return (outcome.videoUrl = fresh.downloadUrl);
+            return (result.videoUrl = fresh.downloadUrl);
         }
     });
-    outcome.video = video;
-    info(`Saved ${external_node_path_.relative(settings.workspace, video.path)} (${video.size} bytes)`);
-    return { reached: 'downloaded', key, video };
+    result.video = video;
+    result.name = result.spec.name ?? external_node_path_.basename(video.path);
+    result.status = 'downloaded';
+    log.info(`Saved ${external_node_path_.relative(job.runner.workspace, video.path)} (${video.size} bytes)`);
 }
 
-;// CONCATENATED MODULE: ./src/batch/batch.ts
+;// CONCATENATED MODULE: ./src/video/produce-all.ts
 
 
 
-/** A video the run did not deliver: it failed, or fail-fast stopped it before it started. */
-const notDelivered = (result) => result.status === 'failed' || result.status === 'skipped';
+
+/** Runs `work` on each item, at most `limit` at a time, starting none once `stop` is aborted. */
+async function inPool(items, limit, stop, work) {
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length && !stop.aborted)
+            await work(items[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+/** A refusal found in one video of a manifest, naming the entry and where it is written. */
+function forVideo(error, result) {
+    const { name, location } = result.spec;
+    if (!name)
+        return error;
+    const where = error.location ?? location;
+    const prefix = !error.location && location ? `${location.file}:${location.line}:${location.column}: ` : '';
+    return new InputError('manifest', `${prefix}video '${name}': ${error.message}`, where);
+}
 /**
- * Renders every entry, up to `maxParallel` at a time, each with its own export, wait and download.
- * A failure does not abandon the others unless `failFast`, which stops the rest (not yet started:
- * skipped; under way: cancelled, their export keys kept for resuming).
+ * Produces every video of the job, up to `max-parallel` at a time, in two passes: first every request
+ * (templates checked, saved projects fetched; a dry run ends there), so bad input refuses the run
+ * before any credit is spent; then, for each, export → wait → download. A failure does not abandon the
+ * others unless `fail-fast`, which stops the rest (not yet started: skipped; under way: cancelled,
+ * their export keys kept for resuming). Each result records how far its video got.
  */
-async function renderAll(entries, { maxParallel, failFast }, signal) {
+async function produceAll(results, production, signal) {
+    const { job } = production;
     const stop = new AbortController();
     const forward = () => stop.abort(signal.reason);
     signal.addEventListener('abort', forward, { once: true });
-    const results = entries.map((entry) => ({
-        name: entry.name,
-        status: 'skipped',
-        outcome: { source: '', startedAt: Date.now(), generation: 'v3' }
-    }));
-    let next = 0;
-    const worker = async () => {
-        while (next < entries.length && !stop.signal.aborted) {
-            const index = next++;
-            const result = results[index];
-            result.outcome.startedAt = Date.now();
-            core/* info */.pq(`▶ ${result.name}`);
-            try {
-                result.status = (await renderVideo(entries[index].settings, result.outcome, stop.signal)).reached;
-            }
-            catch (error) {
-                result.status = 'failed';
-                result.error = errorMessage(stop.signal.aborted ? stop.signal.reason : error);
-                core/* error */.z3(`${result.name}: ${result.error}`);
-                if (failFast && !stop.signal.aborted)
-                    stop.abort(new Error(`cancelled: another video failed ('fail-fast' is true)`));
-            }
+    const contextOf = (result) => ({ signal: stop.signal, log: videoLog(result.spec.name) });
+    const requests = new Map();
+    const fail = (result, error) => {
+        result.status = 'failed';
+        result.error = errorMessage(stop.signal.aborted ? stop.signal.reason : error);
+        core/* error */.z3(result.spec.name ? `${result.spec.name}: ${result.error}` : result.error);
+        if (job.batch.failFast && !stop.signal.aborted)
+            stop.abort(new Error(`cancelled: another video failed ('fail-fast' is true)`));
+    };
+    /** Runs one step of one video; an input refusal ends the whole run, anything else that video. */
+    const step = async (result, work) => {
+        try {
+            await work();
+        }
+        catch (error) {
+            if (error instanceof InputError)
+                throw forVideo(error, result);
+            fail(result, error);
         }
     };
     try {
-        await Promise.all(Array.from({ length: Math.min(maxParallel, entries.length) }, worker));
+        for (const result of results)
+            await step(result, async () => void requests.set(result, checkTemplate(result, contextOf(result))));
+        await inPool(results, job.batch.maxParallel, stop.signal, (result) => step(result, async () => void requests.set(result, await prepareVideo(result, requests.get(result), production, contextOf(result)))));
+        const ready = results.filter((result) => result.status === 'skipped' && requests.has(result));
+        await inPool(ready, job.batch.maxParallel, stop.signal, async (result) => {
+            result.startedAt = Date.now();
+            if (result.spec.name)
+                core/* info */.pq(`▶ ${result.spec.name}`);
+            await step(result, () => produceVideo(result, requests.get(result), production, contextOf(result)));
+        });
     }
     finally {
         signal.removeEventListener('abort', forward);
-    }
-    return results;
-}
-
-;// CONCATENATED MODULE: ./src/report/batch.ts
-
-
-
-
-
-/** The `videos` output: one object a video, for later steps to read with fromJSON. */
-function setVideosOutput(results) {
-    const videos = results.map(({ name, status, outcome, error }) => ({
-        name,
-        status,
-        'project-id': outcome.exportKey ?? null,
-        path: outcome.video?.path ?? null,
-        url: outcome.videoUrl ?? null,
-        size: outcome.video?.size ?? null,
-        sha256: outcome.sha256 ?? null,
-        'artifact-url': outcome.artifact?.url ?? null,
-        'release-url': outcome.releaseUrl ?? null,
-        error: error ?? null
-    }));
-    core/* setOutput */.uH('videos', JSON.stringify(videos));
-}
-async function writeBatchSummary(results) {
-    const failed = results.filter(notDelivered);
-    const summary = core/* summary */.z.addHeading(`🎬 AI Studios videos: ${results.length - failed.length} of ${results.length} delivered`, 2);
-    summary.addTable([
-        [{ data: 'Video', header: true }, { data: 'Status', header: true }, { data: 'Export key', header: true }, { data: 'File', header: true }, { data: 'Artifact', header: true }],
-        ...results.map(({ name, status, outcome }) => [
-            summary_escape(name),
-            status,
-            outcome.exportKey ? `<code>${summary_escape(outcome.exportKey)}</code>` : '',
-            outcome.video ? `${summary_escape(external_node_path_.basename(outcome.video.path))}, ${formatBytes(outcome.video.size)}` : '',
-            outcome.artifact ? `<a href="${outcome.artifact.url}">${summary_escape(outcome.artifact.name)}</a>` : ''
-        ])
-    ]);
-    if (failed.length > 0) {
-        summary.addHeading('What failed', 3).addTable([
-            [{ data: 'Video', header: true }, { data: 'Why', header: true }, { data: 'Resume', header: true }],
-            ...failed.map(({ name, outcome, error }) => [
-                summary_escape(name),
-                summary_escape(error ?? 'not started'),
-                outcome.exportKey ? summary_escape(resumeHint(outcome.exportKey, outcome.generation)) : 'nothing was exported'
-            ])
-        ]);
-    }
-    await write(summary);
-}
-/** Plan mode: the matrix of videos for `strategy.matrix: ${{ fromJSON(...) }}`; nothing is sent. */
-async function writePlan(entries) {
-    const matrix = { include: entries.map((entry) => ({ video: entry.name })) };
-    core/* setOutput */.uH('matrix', JSON.stringify(matrix));
-    core/* info */.pq(`Plan: ${entries.length} video(s), nothing sent: ${entries.map((entry) => entry.name).join(', ')}`);
-    await write(core/* summary */.z
-        .addHeading(`AI Studios plan: ${entries.length} video(s)`, 2)
-        .addList(entries.map((entry) => summary_escape(entry.name))));
-}
-/** The pull request comment: what was rendered, with links. Markdown. */
-function commentBody(results, runUrl) {
-    const lines = [
-        '### 🎬 AI Studios videos',
-        '',
-        '| video | status | export key | size | links |',
-        '|---|---|---|---|---|',
-        ...results.map(({ name, status, outcome, error }) => {
-            const links = [
-                outcome.artifact ? `[artifact](${outcome.artifact.url})` : '',
-                outcome.releaseUrl ? `[release asset](${outcome.releaseUrl})` : ''
-            ].filter(Boolean);
-            const shown = status === 'failed' ? `❌ ${(error ?? '').replace(/\|/g, '\\|').slice(0, 200)}` : status;
-            const key = outcome.exportKey ? `\`${outcome.exportKey}\`` : '';
-            return `| ${name} | ${shown} | ${key} | ${outcome.video ? formatBytes(outcome.video.size) : ''} | ${links.join(' · ')} |`;
-        }),
-        '',
-        `[Workflow run](${runUrl})`
-    ];
-    return lines.join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/deliver/comment.ts
-
-/** Marks the action's own comment, so later runs update it instead of adding another. */
-const COMMENT_MARKER = '<!-- aistudios-video-action -->';
-/** Creates the pull request's video comment, or updates it when an earlier run made it. */
-async function upsertComment({ octokit, context }, body) {
-    const issue_number = context.payload.pull_request?.number;
-    if (!issue_number) {
-        core/* notice */.lm("'comment' is set, but this run is not for a pull request: no comment was written");
-        return;
-    }
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...context.repo, issue_number, per_page: 100 });
-    const mine = comments.find((comment) => comment.body?.includes(COMMENT_MARKER));
-    const text = `${COMMENT_MARKER}\n${body}`;
-    if (mine)
-        await octokit.rest.issues.updateComment({ ...context.repo, comment_id: mine.id, body: text });
-    else
-        await octokit.rest.issues.createComment({ ...context.repo, issue_number, body: text });
-    core/* info */.pq(`${mine ? 'Updated' : 'Wrote'} the video comment on pull request #${issue_number}`);
-}
-
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(57075);
-;// CONCATENATED MODULE: ./src/deliver/release.ts
-
-
-
-
-
-
-
-/** An upload may take a while on a slow runner; its answer comes only once the whole file is sent. */
-const UPLOAD_TIMEOUT_MS = 10 * 60_000;
-/** GitHub's message from an error answer, or the start of whatever came back. */
-function messageOf(text) {
-    try {
-        const { message } = JSON.parse(text);
-        if (typeof message === 'string')
-            return message;
-    }
-    catch {
-        // not JSON: fall through
-    }
-    return text.slice(0, 200);
-}
-/** The file in 1 MiB reads, with memory kept flat while they are sent. */
-async function* fileChunks(file) {
-    const moved = collectAsBytesMove();
-    for await (const chunk of external_node_fs_.createReadStream(file, { highWaterMark: 1 << 20 })) {
-        moved(chunk.length);
-        yield chunk;
-    }
-}
-/**
- * Posts a video to the release's upload URL, streamed from disk. Sent with undici's request() rather
- * than Octokit, whose fetch reads a streamed body far ahead of the socket: a 256 MiB asset took the
- * process to 380 MB, where request() keeps pace (test/memory.test.ts holds it under 150 MB).
- */
-async function uploadAsset(uploadUrl, token, name, video) {
-    const url = new URL(uploadUrl.replace(/\{[^}]*\}$/, ''));
-    url.searchParams.set('name', name);
-    const dispatcher = createAgent(UPLOAD_TIMEOUT_MS);
-    try {
-        const response = await (0,undici.request)(url, {
-            dispatcher,
-            method: 'POST',
-            headers: {
-                accept: 'application/vnd.github+json',
-                authorization: `token ${token}`,
-                'content-type': 'video/mp4',
-                'content-length': String(video.size),
-                'user-agent': 'aistudios-video-action'
-            },
-            body: external_node_stream_.Readable.from(fileChunks(video.path), { objectMode: false })
-        });
-        const text = await response.body.text();
-        if (response.statusCode !== 201) {
-            const hint = response.statusCode === 403 ? " (the token needs 'contents: write')" : '';
-            throw new Error(`Uploading ${name} to the release failed: HTTP ${response.statusCode} ${messageOf(text)}${hint}`);
-        }
-        return JSON.parse(text).browser_download_url;
-    }
-    finally {
-        await dispatcher.close();
-    }
-}
-/**
- * Attaches videos to a release as assets. An asset of the same name is replaced only when asked;
- * otherwise the upload is refused, so a re-run never silently swaps a published video.
- * Returns each video's download URL by path.
- */
-async function attachToRelease({ octokit, context, token }, tag, replace, videos) {
-    const { data: release } = await octokit.rest.repos.getReleaseByTag({ ...context.repo, tag });
-    const urls = new Map();
-    for (const video of videos) {
-        const name = external_node_path_.basename(video.path);
-        const existing = release.assets.find((asset) => asset.name === name);
-        if (existing && !replace) {
-            throw new Error(`Release ${tag} already has an asset named ${name}; set 'release-replace: true' to replace it`);
-        }
-        if (existing)
-            await octokit.rest.repos.deleteReleaseAsset({ ...context.repo, asset_id: existing.id });
-        urls.set(video.path, await uploadAsset(release.upload_url, token, name, video));
-        core/* info */.pq(`${existing ? 'Replaced' : 'Attached'} ${name} on release ${tag}`);
-    }
-    return urls;
-}
-
-;// CONCATENATED MODULE: ./src/deliver/github.ts
-
-
-
-/** Release assets and the pull request comment, for the videos a run delivered. */
-async function deliverOnGitHub(github, settings, results) {
-    if (!github)
-        return;
-    if (settings.release) {
-        const videos = results.flatMap((result) => result.outcome.video ?? []);
-        const urls = await attachToRelease(github, settings.release.tag, settings.release.replace, videos);
-        for (const result of results)
-            if (result.outcome.video)
-                result.outcome.releaseUrl = urls.get(result.outcome.video.path);
-    }
-    if (settings.comment) {
-        const { serverUrl, repo, runId } = github.context;
-        await upsertComment(github, commentBody(results, `${serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${runId}`));
-    }
-}
-
-;// CONCATENATED MODULE: ./src/github/connect.ts
-/**
- * Octokit (with GITHUB_API_URL, proxies) and the run's context; loaded only when a feature needs them.
- * The token is kept for the one call made without Octokit (release asset uploads).
- */
-async function connectGitHub(settings) {
-    const github = await __nccwpck_require__.e(/* import() */ 351).then(__nccwpck_require__.bind(__nccwpck_require__, 61351));
-    const token = settings.token ?? '';
-    return { octokit: github.getOctokit(token), context: github.context, token };
-}
-
-;// CONCATENATED MODULE: ./src/settings/parse.ts
-
-
-
-/** Pure parsers for single input values; each names the input in its error. */
-function parseBoolean(input, raw, fallback) {
-    const value = raw.trim().toLowerCase();
-    if (value === '')
-        return fallback;
-    if (['true', 'yes', 'on', '1'].includes(value))
-        return true;
-    if (['false', 'no', 'off', '0'].includes(value))
-        return false;
-    throw new InputError(input, `'${raw}' is not a boolean; use true or false`);
-}
-function parseNumber(input, raw, fallback, { min, max, integer = false, unit }) {
-    const value = raw.trim();
-    if (value === '')
-        return fallback;
-    if (!/^[+]?(\d+(\.\d*)?|\.\d+)$/.test(value)) {
-        throw new InputError(input, `'${raw}' is not a ${integer ? 'whole number' : 'number'} of ${unit}`);
-    }
-    const number = Number(value);
-    if (integer && !Number.isInteger(number))
-        throw new InputError(input, `'${raw}' must be a whole number of ${unit}`);
-    if (number < min)
-        throw new InputError(input, `${value} ${unit} is below the minimum of ${min}`);
-    if (max !== undefined && number > max)
-        throw new InputError(input, `${value} ${unit} is above the maximum of ${max}`);
-    return number;
-}
-function parseChoice(input, raw, choices) {
-    const value = raw.trim().toLowerCase();
-    if (value === '')
-        return undefined;
-    const found = choices.find((choice) => choice === value);
-    if (!found)
-        throw new InputError(input, `'${raw}' is not one of ${choices.join(', ')}`);
-    return found;
-}
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
-/** An http(s) URL; plain http only for loopback hosts, so no key or video travels in clear text. */
-function parseUrl(input, raw) {
-    let url;
-    try {
-        url = new URL(raw.trim());
-    }
-    catch {
-        throw new InputError(input, `'${raw}' is not a valid URL`);
-    }
-    if (url.protocol === 'https:')
-        return url;
-    if (url.protocol === 'http:' && LOOPBACK.test(url.hostname))
-        return url;
-    throw new InputError(input, `'${raw}' must use https:// (plain http is allowed only for localhost)`);
-}
-/** A path inside the workspace; refuses one that escapes it (absolute or through '..'). */
-function resolveInWorkspace(input, raw, workspace) {
-    const resolved = external_node_path_.resolve(workspace, raw.trim());
-    const relative = external_node_path_.relative(workspace, resolved);
-    if (relative.startsWith('..') || external_node_path_.isAbsolute(relative)) {
-        throw new InputError(input, `'${raw}' is outside the workspace (${workspace})`);
-    }
-    return resolved;
-}
-/** Reads a text file named by an input, with an error naming the input when it can't. */
-function readInputFile(input, raw, workspace) {
-    const file = resolveInWorkspace(input, raw, workspace);
-    let text;
-    try {
-        text = external_node_fs_.readFileSync(file, 'utf8');
-    }
-    catch (error) {
-        const code = error.code;
-        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code})`;
-        throw new InputError(input, `file '${raw.trim()}' ${why}`);
-    }
-    return { file, text: text.replace(/^\uFEFF/, '') };
-}
-
-;// CONCATENATED MODULE: ./src/settings/delivery.ts
-
-
-
-
-/** The triggering event's payload, as the runner saves it. */
-function eventPayload() {
-    const file = process.env.GITHUB_EVENT_PATH;
-    if (!file || !external_node_fs_.existsSync(file))
-        return {};
-    return JSON.parse(external_node_fs_.readFileSync(file, 'utf8'));
-}
-function readGitHubSettings(get) {
-    const settings = {
-        token: get('github-token').trim() || undefined,
-        onlyChanged: parseBoolean('only-changed', get('only-changed'), false),
-        comment: parseBoolean('comment', get('comment'), false)
-    };
-    if (parseBoolean('release-upload', get('release-upload'), false)) {
-        const tag = get('release-tag').trim() || eventPayload().release?.tag_name;
-        if (!tag)
-            throw new InputError('release-tag', "'release-upload' needs a release: run on a release event or set 'release-tag'");
-        settings.release = { tag, replace: parseBoolean('release-replace', get('release-replace'), false) };
-    }
-    if (!settings.token && (settings.onlyChanged || settings.release || settings.comment)) {
-        core/* warning */.$e("'github-token' is empty: only-changed, release-upload and comment are skipped");
-        return { onlyChanged: false, comment: false };
-    }
-    return settings;
-}
-const needsGitHub = (settings) => Boolean(settings.token && (settings.onlyChanged || settings.release || settings.comment));
-
-;// CONCATENATED MODULE: ./src/github/changes.ts
-
-const NO_COMMIT = /^0+$/;
-/**
- * The files the trigger changed, through the GitHub API; undefined where the base is unknown (a new
- * branch, a force push, a schedule, a manual run), and then everything is rendered.
- */
-async function findChanges({ octokit, context }) {
-    const payload = context.payload;
-    const { owner, repo } = context.repo;
-    if (context.eventName === 'push') {
-        const before = String(payload.before ?? '');
-        if (!before || NO_COMMIT.test(before) || payload.forced) {
-            core/* notice */.lm(`only-changed: ${payload.forced ? 'a force push' : 'a new branch'} has no known base; rendering everything`);
-            return undefined;
-        }
-        const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${before}...${payload.after}` });
-        return { files: new Set((data.files ?? []).map((file) => file.filename)), base: before };
-    }
-    if (context.eventName === 'pull_request' || context.eventName === 'pull_request_target') {
-        const pull = payload.pull_request;
-        const files = await octokit.paginate(octokit.rest.pulls.listFiles, { owner, repo, pull_number: pull.number, per_page: 100 });
-        return { files: new Set(files.map((file) => file.filename)), base: pull.base.sha };
-    }
-    core/* notice */.lm(`only-changed: a ${context.eventName ?? 'local'} run has no changes to compare; rendering everything`);
-    return undefined;
-}
-/** Whether any of a video's input files (a folder ends with '/') is among the changed ones. Pure. */
-function isAffected(inputs, changed) {
-    return inputs.some((input) => (input.endsWith('/') ? [...changed].some((file) => file.startsWith(input)) : changed.has(input)));
-}
-/** A file's text at a commit, or undefined where it did not exist. */
-async function fileAt({ octokit, context }, file, ref) {
-    try {
-        const { data } = await octokit.rest.repos.getContent({ ...context.repo, path: file, ref });
-        return 'content' in data && typeof data.content === 'string' ? Buffer.from(data.content, 'base64').toString('utf8') : undefined;
-    }
-    catch (error) {
-        if (error.status === 404)
-            return undefined;
-        throw error;
-    }
-}
-/** Whether a video's input files changed in the trigger (true where that cannot be told). */
-async function videoChanged(github, files) {
-    if (files.length === 0) {
-        core/* notice */.lm('only-changed: this video is made from no repository file (template, script-file, …); rendering it');
-        return true;
-    }
-    const changes = await findChanges(github);
-    if (!changes || isAffected(files, changes.files))
-        return true;
-    core/* notice */.lm(`only-changed: none of ${files.join(', ')} changed; nothing was rendered`);
-    return false;
-}
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(38815);
-;// CONCATENATED MODULE: ./src/settings/yaml.ts
-
-
-/** Every scalar stays the text written: `VERSION: 2.0` stays "2.0", `ON: yes` stays "yes". */
-const TEXT_ONLY = { schema: 'failsafe' };
-/**
- * Parses YAML (and so JSON) given in an input or in a file an input names, every scalar as text. An
- * error names the input, the line and column, and the file where there is one. The document keeps
- * where each node was written.
- */
-function parseYamlDocument(input, text, file) {
-    const document = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: false, uniqueKeys: true, ...TEXT_ONLY });
-    const error = document.errors[0];
-    if (error) {
-        const position = error.linePos?.[0] ?? { line: 1, col: 1 };
-        const where = file ? `${file.name}:${position.line}:${position.col}` : `line ${position.line}, column ${position.col}`;
-        const detail = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-        throw new InputError(input, `${where}: not valid YAML/JSON: ${detail}`, file && { file: file.path, line: position.line, column: position.col });
-    }
-    return document;
-}
-function parseYaml(input, text, file) {
-    return parseYamlDocument(input, text, file).toJS();
-}
-/** The same reading without the refusals, for text that is only compared (an older manifest). */
-function parseYamlLeniently(text) {
-    return (0,dist/* parseDocument */.Tp)(text, TEXT_ONLY).toJS();
-}
-const isPlainObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-;// CONCATENATED MODULE: ./src/settings/speech.ts
-
-
-
-
-
-
-const SCENE_LINE = /^\s*(\d+)\s*:\s?(.*)$/;
-/** `INDEX: text`, one a line; blank lines and `#` comments are skipped. Pure. */
-function parseScriptsInput(raw) {
-    const speeches = [];
-    raw.split(/\r?\n/).forEach((line, index) => {
-        if (!line.trim() || line.trim().startsWith('#'))
-            return;
-        const match = SCENE_LINE.exec(line);
-        if (!match)
-            throw new InputError('scripts', `line ${index + 1}: expected 'INDEX: text' (the scene's index, from 0), got '${line.trim()}'`);
-        let text = match[2].trim();
-        // A quoted value is read as YAML would read it, so escapes and colons work as users expect.
-        if (/^(".*"|'.*')$/.test(text))
-            text = String(parseYaml('scripts', text));
-        speeches.push({ scene: Number(match[1]), text, from: 'scripts' });
-    });
-    return speeches;
-}
-function readScriptsFile(raw, workspace) {
-    const { file, text } = readInputFile('scripts-file', raw, workspace);
-    const parsed = parseYaml('scripts-file', text, { path: file, name: raw });
-    const entries = Array.isArray(parsed)
-        ? parsed.map((value, index) => [String(index), value])
-        : isPlainObject(parsed)
-            ? Object.entries(parsed)
-            : [];
-    if (!Array.isArray(parsed) && !isPlainObject(parsed))
-        throw new InputError('scripts-file', `${raw} must map scene indexes to speech`);
-    return entries
-        .filter(([, value]) => value !== null && value !== undefined)
-        .map(([key, value]) => {
-        if (!/^\d+$/.test(key))
-            throw new InputError('scripts-file', `${raw}: '${key}' is not a scene index (0, 1, 2, …)`);
-        if (typeof value !== 'string' || !value.trim())
-            throw new InputError('scripts-file', `${raw}: the speech of scene ${key} must be non-empty text`);
-        return { scene: Number(key), text: value.trim(), from: `scripts-file ${raw}` };
-    });
-}
-/** Text files named by scene index (`0.txt`, `01-intro.txt`): the index is the leading number. */
-function readScriptsDir(raw, workspace) {
-    const dir = resolveInWorkspace('scripts-dir', raw, workspace);
-    if (!external_node_fs_.existsSync(dir) || !external_node_fs_.statSync(dir).isDirectory())
-        throw new InputError('scripts-dir', `'${raw}' is not a directory`);
-    const speeches = [];
-    for (const entry of external_node_fs_.readdirSync(dir).sort()) {
-        const index = /^(\d+)/.exec(entry)?.[1];
-        if (!index) {
-            core/* warning */.$e(`scripts-dir: ignoring ${entry} (its name does not start with a scene index)`);
-            continue;
-        }
-        const relative = external_node_path_.posix.join(raw.trim().replace(/\/$/, ''), entry);
-        const { text } = readInputFile('scripts-dir', relative, workspace);
-        if (!text.trim())
-            throw new InputError('scripts-dir', `file '${relative}' is empty`);
-        speeches.push({ scene: Number(index), text: text.trim(), from: `scripts-dir ${relative}` });
-    }
-    return speeches;
-}
-/**
- * All new speech, by scene: `script`/`script-file` for scene 0, `scripts`, `scripts-file` and
- * `scripts-dir` for any scene. Two sources for one scene are refused, naming both.
- */
-function readSpeech(get, workspace) {
-    const script = get('script');
-    const scriptFile = get('script-file').trim();
-    if (script.trim() && scriptFile)
-        throw new InputError('script', "give either 'script' or 'script-file', not both");
-    const speeches = [];
-    if (scriptFile) {
-        const { text } = readInputFile('script-file', scriptFile, workspace);
-        if (!text.trim())
-            throw new InputError('script-file', `file '${scriptFile}' is empty`);
-        speeches.push({ scene: 0, text: text.trim(), from: `script-file ${scriptFile}` });
-    }
-    else if (script.trim()) {
-        speeches.push({ scene: 0, text: script.trim(), from: 'script' });
-    }
-    speeches.push(...parseScriptsInput(get('scripts')));
-    const scriptsFile = get('scripts-file').trim();
-    if (scriptsFile)
-        speeches.push(...readScriptsFile(scriptsFile, workspace));
-    const scriptsDir = get('scripts-dir').trim();
-    if (scriptsDir)
-        speeches.push(...readScriptsDir(scriptsDir, workspace));
-    const seen = new Map();
-    for (const speech of speeches) {
-        const earlier = seen.get(speech.scene);
-        if (earlier) {
-            throw new InputError(speech.from.split(' ')[0], `scene ${speech.scene} is given speech twice: by ${earlier.from} and by ${speech.from}`);
-        }
-        seen.set(speech.scene, speech);
-    }
-    return speeches;
-}
-
-;// CONCATENATED MODULE: ./src/settings/variables.ts
-
-
-
-/** `NAME` or `##NAME##` (as it appears in the template) → `NAME`. */
-const NAME = /^(?:##)?([A-Za-z0-9_]+)(?:##)?$/;
-function toVariables(input, parsed, from, into) {
-    if (parsed === null || parsed === undefined)
-        return;
-    if (!isPlainObject(parsed))
-        throw new InputError(input, 'must be a mapping of NAME: value');
-    for (const [key, value] of Object.entries(parsed)) {
-        const name = NAME.exec(key)?.[1];
-        if (!name)
-            throw new InputError(input, `'${key}' is not a placeholder name (letters, digits and '_')`);
-        if (value !== null && typeof value === 'object')
-            throw new InputError(input, `the value of ${name} must be text, not a list or mapping`);
-        into.set(name, { value: value === null || value === undefined ? '' : String(value), from });
-    }
-}
-/** Placeholder values from `variables-file`, then `variables` (which wins on the same name). */
-function readVariables(get, workspace) {
-    const variables = new Map();
-    const fileInput = get('variables-file').trim();
-    if (fileInput) {
-        const { file, text } = readInputFile('variables-file', fileInput, workspace);
-        toVariables('variables-file', parseYaml('variables-file', text, { path: file, name: fileInput }), `variables-file ${fileInput}`, variables);
-    }
-    const inline = get('variables');
-    if (inline.trim())
-        toVariables('variables', parseYaml('variables', inline), 'variables', variables);
-    return variables;
-}
-
-;// CONCATENATED MODULE: ./src/settings/settings.ts
-
-
-
-
-
-
-
-const RESOLUTIONS = ['4k', '1080', '720', '480'];
-const DEFAULT_V3_URL = 'https://app.aistudios.com';
-const DEFAULT_LEGACY_URL = 'https://aistudios.com';
-/** Secrets already masked: a manifest reads the credentials once per entry. */
-const masked = new Set();
-/** Reads the secrets first and masks them before anything else can print them. */
-function readCredentials(get) {
-    const apiKey = get('api-key').trim();
-    const appId = get('app-id').trim();
-    const userKey = get('user-key').trim();
-    for (const secret of [apiKey, userKey]) {
-        if (secret && !masked.has(secret)) {
-            core/* setSecret */.Pq(secret);
-            masked.add(secret);
-        }
-    }
-    if (apiKey && (appId || userKey)) {
-        throw new InputError('api-key', "give either 'api-key' or 'app-id' with 'user-key', not both");
-    }
-    if (apiKey)
-        return { apiKey };
-    if (appId && userKey)
-        return { appId, userKey };
-    if (appId || userKey) {
-        throw new InputError(appId ? 'user-key' : 'app-id', "'app-id' and 'user-key' must be given together");
-    }
-    throw new InputError('api-key', "required: set 'api-key' (or 'app-id' and 'user-key') from a repository secret");
-}
-function readSource(get, workspace) {
-    const resume = get('resume').trim();
-    const projectId = get('project-id').trim();
-    const templatePath = get('template').trim();
-    const generation = parseChoice('api-generation', get('api-generation'), ['v3', 'legacy', 'auto']);
-    if (resume) {
-        const ignored = projectId ? `project ${projectId}` : templatePath ? `template ${templatePath}` : '';
-        if (ignored)
-            core/* notice */.lm(`'resume' is set: ${ignored} is not exported again; waiting for ${resume}`);
-        return { kind: 'resume', key: resume, generation: generation === 'legacy' ? 'legacy' : 'v3' };
-    }
-    if (projectId && templatePath)
-        throw new InputError('template', "give either 'template' or 'project-id', not both");
-    if (templatePath) {
-        const { file, text } = readInputFile('template', templatePath, workspace);
-        return {
-            kind: 'template',
-            template: parseTemplate(file, templatePath, text),
-            variables: readVariables(get, workspace),
-            generation: generation === 'auto' ? undefined : generation
-        };
-    }
-    if (!projectId)
-        throw new InputError('project-id', "required: the ID of a saved AI Studios project, or a 'template' (or 'resume')");
-    if (!/^[\w-]+$/.test(projectId))
-        throw new InputError('project-id', `'${projectId}' is not a project ID (letters, digits, '-' and '_')`);
-    if (generation === 'legacy')
-        throw new InputError('api-generation', "saved projects ('project-id') exist only in the v3 API");
-    for (const input of ['variables', 'variables-file']) {
-        if (get(input).trim())
-            throw new InputError(input, "placeholders are filled only in a 'template', not in a saved project");
-    }
-    return { kind: 'project', projectId };
-}
-function readExportOptions(get) {
-    const webhook = get('webhook-url').trim();
-    return {
-        name: get('name').trim() || undefined,
-        resolution: parseChoice('resolution', get('resolution').replace(/p$/i, ''), RESOLUTIONS),
-        workspaceId: get('workspace-id').trim() || undefined,
-        webhookUrl: webhook ? parseUrl('webhook-url', webhook).toString() : undefined
-    };
-}
-function readWait(get) {
-    const interval = get('poll-interval').trim().toLowerCase();
-    const pollFloorSeconds = interval === '' || interval === 'auto'
-        ? 1
-        : parseNumber('poll-interval', interval, 1, { min: 1, max: 600, unit: 'seconds (or auto)' });
-    const timeoutMinutes = parseNumber('timeout', get('timeout'), 30, { min: 0.1, max: 360, unit: 'minutes' });
-    const stallMinutes = parseNumber('stall-timeout', get('stall-timeout'), 10, { min: 0.1, max: 360, unit: 'minutes' });
-    return { pollFloorMs: pollFloorSeconds * 1000, timeoutMs: timeoutMinutes * 60_000, stallTimeoutMs: stallMinutes * 60_000 };
-}
-function readInputPaths(get, workspace) {
-    const files = ['template', 'variables-file', 'script-file', 'scripts-file'].map((input) => get(input).trim());
-    const dir = get('scripts-dir').trim();
-    const relative = (raw) => external_node_path_.relative(workspace, external_node_path_.resolve(workspace, raw)).split(external_node_path_.sep).join('/');
-    return [...files.filter(Boolean).map(relative), ...(dir ? [`${relative(dir)}/`] : [])];
-}
-function readOutputName(get) {
-    const raw = get('output-name').trim();
-    if (!raw)
-        return undefined;
-    if (/[/\\<>:"|?*\u0000-\u001f]/.test(raw) || /^\.+$/.test(raw) || raw.length > 120) {
-        throw new InputError('output-name', `'${raw}' is not a plain file name (no folders, no reserved characters, at most 120 characters)`);
-    }
-    return /\.[A-Za-z0-9]{2,4}$/.test(raw) ? raw : `${raw}.mp4`;
-}
-function readWaitFlag(get, source) {
-    const wait = parseBoolean('wait', get('wait'), true);
-    if (!wait && source.kind === 'resume') {
-        throw new InputError('wait', "'wait: false' with 'resume' would neither export nor download; drop one of them");
-    }
-    return wait;
-}
-/** Characters the artifact service refuses in a name. */
-const BAD_ARTIFACT_CHARS = /["':<>|*?\\/\r\n]/;
-function readArtifact(get) {
-    const name = get('artifact-name').trim();
-    if (BAD_ARTIFACT_CHARS.test(name)) {
-        throw new InputError('artifact-name', `'${name}' contains a character artifacts cannot have (" : < > | * ? \\ / or a newline)`);
-    }
-    const retention = get('retention-days').trim();
-    return {
-        enabled: parseBoolean('upload-artifact', get('upload-artifact'), true),
-        name: name || undefined,
-        archive: parseBoolean('archive', get('archive'), false),
-        retentionDays: retention ? parseNumber('retention-days', retention, 0, { min: 1, max: 90, integer: true, unit: 'days' }) : undefined
-    };
-}
-/** Turns the step's inputs into one validated settings object; nothing is sent before this succeeds. */
-function readSettings(get, workspace) {
-    const credentials = readCredentials(get);
-    const apiUrlRaw = get('api-url').trim();
-    const v3Url = parseUrl('api-url', apiUrlRaw || DEFAULT_V3_URL);
-    const requestTimeoutSeconds = parseNumber('request-timeout', get('request-timeout'), 30, { min: 1, max: 600, unit: 'seconds' });
-    const source = readSource(get, workspace);
-    const outputDir = get('output-dir').trim() || 'videos';
-    return {
-        api: {
-            v3Url,
-            // The legacy API lives on another host; a custom api-url (a proxy, a simulator) serves both.
-            legacyUrl: v3Url.origin === new URL(DEFAULT_V3_URL).origin ? new URL(DEFAULT_LEGACY_URL) : v3Url,
-            credentials,
-            requestTimeoutMs: requestTimeoutSeconds * 1000
-        },
-        source,
-        speech: readSpeech(get, workspace),
-        exportOptions: readExportOptions(get),
-        wait: readWait(get),
-        workspace,
-        outputDir: external_node_path_.resolve(workspace, outputDir),
-        files: readInputPaths(get, workspace),
-        outputName: readOutputName(get),
-        artifact: readArtifact(get),
-        dryRun: parseBoolean('dry-run', get('dry-run'), false),
-        waitForRender: readWaitFlag(get, source)
-    };
-}
-
-;// CONCATENATED MODULE: ./src/settings/manifest.ts
-
-
-
-
-
-
-/** Each entry's definition by name, from a manifest's text (an older version of it); lenient. */
-function manifestDefinitions(text) {
-    const parsed = parseYamlLeniently(text);
-    const list = Array.isArray(parsed) ? parsed : parsed?.videos;
-    const definitions = new Map();
-    for (const value of Array.isArray(list) ? list : []) {
-        if (value && typeof value === 'object' && typeof value.name === 'string') {
-            definitions.set(value.name, JSON.stringify(value));
-        }
-    }
-    return definitions;
-}
-/** What an entry says for its own video; everything else comes from the step's inputs. */
-const PER_VIDEO = new Set([
-    'project-id',
-    'template',
-    'api-generation',
-    'variables',
-    'variables-file',
-    'scripts',
-    'scripts-file',
-    'scripts-dir',
-    'script',
-    'script-file',
-    'resolution',
-    'workspace-id',
-    'webhook-url'
-]);
-/** Entry keys that are not inputs: its name (and default file name), its file name, its title in AI Studios. */
-const OWN_KEYS = ['name', 'output', 'title'];
-/** Per-video inputs that an entry must not inherit from the step (each video says its own). */
-const NOT_INHERITED = new Set(['name', 'project-id', 'template', 'variables', 'variables-file', 'scripts', 'scripts-file', 'scripts-dir', 'script', 'script-file', 'resume', 'output-name']);
-/** An entry's value as the text an input would hold (a mapping of speech becomes `INDEX: "text"` lines). */
-function asInputText(key, value) {
-    if (typeof value === 'string')
-        return value;
-    if (key === 'scripts' && value !== null && typeof value === 'object') {
-        return Object.entries(value).map(([index, text]) => `${index}: ${JSON.stringify(String(text))}`).join('\n');
-    }
-    return typeof value === 'object' ? JSON.stringify(value) : String(value);
-}
-/**
- * Reads a manifest (YAML or JSON: a list of videos, or `videos:` holding one) and validates every entry
- * as a run of its own before anything is sent: one bad entry refuses the run, naming the entry, the
- * file and the line.
- */
-function readManifest(get, workspace) {
-    const raw = get('manifest').trim();
-    const { file, text } = readInputFile('manifest', raw, workspace);
-    const document = parseYamlDocument('manifest', text, { path: file, name: raw });
-    function refuse(node, detail) {
-        const { line, column } = locate(text, node?.range?.[0] ?? 0);
-        throw new InputError('manifest', `${raw}:${line}:${column}: ${detail}`, { file, line, column });
-    }
-    const root = document.contents;
-    const list = (0,dist/* isMap */.jh)(root) ? root.get('videos', true) : root;
-    if (!(0,dist/* isSeq */.oP)(list) || list.items.length === 0)
-        refuse(root, 'a manifest is a non-empty list of videos (or "videos:" holding one)');
-    const entries = [];
-    const outputs = new Map();
-    for (const item of list.items) {
-        if (!(0,dist/* isMap */.jh)(item))
-            refuse(item, 'each video is a mapping of inputs (name, template or project-id, …)');
-        const value = item.toJSON();
-        const name = typeof value.name === 'string' ? value.name.trim() : '';
-        if (!/^[\w.-]{1,80}$/.test(name))
-            refuse(item, `each video needs a "name" of letters, digits, '.', '-' and '_' (got ${JSON.stringify(value.name ?? null)})`);
-        if (entries.some((entry) => entry.name === name))
-            refuse(item, `two videos are named '${name}'`);
-        const unknown = Object.keys(value).filter((key) => !PER_VIDEO.has(key) && !OWN_KEYS.includes(key));
-        if (unknown.length > 0)
-            refuse(item, `video '${name}': unknown key(s) ${unknown.join(', ')}; a video takes ${[...OWN_KEYS, ...PER_VIDEO].join(', ')}`);
-        const entryGet = (input) => {
-            if (input === 'output-name')
-                return asInputText(input, value.output ?? name);
-            if (input === 'name')
-                return value.title === undefined ? '' : asInputText(input, value.title);
-            if (PER_VIDEO.has(input) && input in value)
-                return asInputText(input, value[input]);
-            return NOT_INHERITED.has(input) ? '' : get(input);
-        };
-        let settings;
-        try {
-            settings = readSettings(entryGet, workspace);
-            // A template is checked whole now (placeholders, shape, scenes), not when its turn comes.
-            const source = settings.source;
-            if (source.kind === 'template') {
-                exportFromTemplate(source.template, source.variables, settings.speech, settings.exportOptions, source.generation);
-            }
-        }
-        catch (error) {
-            if (!(error instanceof InputError))
-                throw error;
-            // An error inside a file the entry names (a template) keeps that file's line; others point here.
-            if (error.location)
-                throw new InputError('manifest', `video '${name}': ${error.message}`, error.location);
-            refuse(item, `video '${name}': ${error.message}`);
-        }
-        const output = settings.outputName ?? '';
-        const clash = outputs.get(output);
-        if (clash)
-            refuse(item, `videos '${clash}' and '${name}' would both be saved as ${output}`);
-        outputs.set(output, name);
-        entries.push({ name, settings: { ...settings, label: name }, definition: JSON.stringify(value) });
-    }
-    return entries;
-}
-function readBatchOptions(get) {
-    return {
-        maxParallel: parseNumber('max-parallel', get('max-parallel'), 3, { min: 1, max: 20, integer: true, unit: 'videos' }),
-        failFast: parseBoolean('fail-fast', get('fail-fast'), false),
-        artifactPerVideo: parseBoolean('artifact-per-video', get('artifact-per-video'), false),
-        plan: parseBoolean('plan', get('plan'), false)
-    };
-}
-/** The entries to render: all, or the one `manifest-entry` names (a job of a fanned-out matrix). */
-function selectEntries(entries, get) {
-    const wanted = get('manifest-entry').trim();
-    if (!wanted)
-        return entries;
-    const entry = entries.find((candidate) => candidate.name === wanted);
-    if (!entry)
-        throw new InputError('manifest-entry', `no video named '${wanted}' in the manifest; it has ${entries.map((e) => e.name).join(', ')}`);
-    return [entry];
-}
-/** Without a manifest, the batch inputs are still checked, and those that need one are refused. */
-function checkNoBatch(get) {
-    const options = readBatchOptions(get);
-    if (options.plan)
-        throw new InputError('plan', "a plan lists the videos of a 'manifest'; set 'manifest'");
-    if (get('manifest-entry').trim())
-        throw new InputError('manifest-entry', "names a video of a 'manifest'; set 'manifest'");
-}
-
-;// CONCATENATED MODULE: ./src/batch/changed.ts
-
-
-
-
-/**
- * The entries whose inputs changed in the triggering push or pull request: a file they are made from,
- * or their own lines in the manifest (compared with the manifest at the base commit). All of them
- * where the base is unknown.
- */
-async function changedEntries(github, entries, manifestPath, workspace) {
-    const changes = await findChanges(github);
-    if (!changes)
-        return entries;
-    const manifest = external_node_path_.relative(workspace, manifestPath).split(external_node_path_.sep).join('/');
-    const before = changes.files.has(manifest) ? manifestDefinitions((await fileAt(github, manifest, changes.base)) ?? '') : undefined;
-    const changed = entries.filter((entry) => isAffected(entry.settings.files, changes.files) || (before !== undefined && before.get(entry.name) !== entry.definition));
-    core/* info */.pq(`only-changed: ${changed.length} of ${entries.length} video(s) changed${changed.length ? `: ${changed.map((e) => e.name).join(', ')}` : ''}`);
-    return changed;
-}
-
-;// CONCATENATED MODULE: ./src/deliver/artifact.ts
-
-
-
-
-
-
-/**
- * The default artifact name: the video's name and its export key (unique per export, so matrix jobs
- * don't collide), plus the attempt on a re-run (which may re-attach to the same export).
- */
-function defaultArtifactName(videoPath, exportKey, runAttempt) {
-    const stem = external_node_path_.basename(videoPath, external_node_path_.extname(videoPath));
-    return withAttempt(stem.includes(exportKey) ? stem : `${stem}-${exportKey}`, runAttempt);
-}
-/** The default name of one artifact holding several videos: unique to their export keys. */
-function defaultBatchArtifactName(exportKeys, runAttempt) {
-    const digest = (0,external_node_crypto_.createHash)('sha256').update(exportKeys.join('\n')).digest('hex').slice(0, 12);
-    return withAttempt(`aistudios-videos-${digest}`, runAttempt);
-}
-function withAttempt(base, runAttempt) {
-    const attempt = Number(runAttempt);
-    return (attempt > 1 ? `${base}-attempt-${attempt}` : base).replace(/["':<>|*?\\/\r\n]/g, '_');
-}
-function artifactUrl(id, env) {
-    const server = env.GITHUB_SERVER_URL || 'https://github.com';
-    return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}/artifacts/${id}`;
-}
-/** The artifact client, when uploading is asked for and possible (inside GitHub Actions). */
-async function artifactClient(settings) {
-    if (!settings.enabled)
-        return undefined;
-    if (!artifactServiceReachable()) {
-        core/* notice */.lm('Not running inside GitHub Actions (no ACTIONS_RUNTIME_TOKEN): the artifact upload was skipped');
-        return undefined;
-    }
-    return loadArtifactClient();
-}
-/** Uploads several videos as one zipped artifact (stored, not compressed: video does not compress). */
-async function uploadVideosArtifact(videos, exportKeys, rootDirectory, settings) {
-    const name = settings.name ?? defaultBatchArtifactName(exportKeys, process.env.GITHUB_RUN_ATTEMPT);
-    return uploadZipped(name, videos, rootDirectory, settings);
-}
-async function uploadZipped(name, videos, rootDirectory, settings) {
-    const client = await artifactClient(settings);
-    if (!client || videos.length === 0)
-        return undefined;
-    const result = await client.uploadArtifact(name, videos.map((video) => video.path), rootDirectory, { retentionDays: settings.retentionDays, compressionLevel: 0 });
-    return { id: result.id ?? 0, name, url: artifactUrl(result.id ?? 0, process.env) };
-}
-/**
- * Uploads the video as a workflow artifact. Unzipped by default (skipArchive), so it plays in the
- * browser; the artifact then takes the file's name, so the file is linked under the artifact's name.
- */
-async function uploadVideoArtifact(video, exportKey, settings) {
-    const name = settings.name ?? defaultArtifactName(video.path, exportKey, process.env.GITHUB_RUN_ATTEMPT);
-    if (settings.archive)
-        return uploadZipped(name, [video], external_node_path_.dirname(video.path), settings);
-    const client = await artifactClient(settings);
-    if (!client)
-        return undefined;
-    const ext = external_node_path_.extname(video.path);
-    const fileName = name.endsWith(ext) ? name : `${name}${ext}`;
-    const staging = external_node_fs_.mkdtempSync(external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'aistudios-'));
-    const staged = external_node_path_.join(staging, fileName);
-    try {
-        try {
-            external_node_fs_.linkSync(video.path, staged);
-        }
-        catch {
-            external_node_fs_.copyFileSync(video.path, staged); // another file system
-        }
-        const result = await client.uploadArtifact(fileName, [staged], staging, { retentionDays: settings.retentionDays, skipArchive: true });
-        return { id: result.id ?? 0, name: fileName, url: artifactUrl(result.id ?? 0, process.env), videoSha256: result.digest };
-    }
-    finally {
-        external_node_fs_.rmSync(staging, { recursive: true, force: true });
-    }
-}
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(51455);
-;// CONCATENATED MODULE: ./src/download/checksum.ts
-
-
-/** The video's SHA-256: an unzipped upload already hashed its bytes; otherwise one pass over the file. */
-async function videoSha256(video, artifact) {
-    return artifact?.videoSha256 ?? sha256File(video.path);
-}
-/** Hex SHA-256 of a file, read through one reused buffer: no allocation per chunk, flat memory. */
-async function sha256File(file) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    const buffer = Buffer.allocUnsafe(1 << 20);
-    const handle = await promises_.open(file, 'r');
-    try {
-        for (;;) {
-            const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-            if (bytesRead === 0)
-                break;
-            hash.update(buffer.subarray(0, bytesRead));
-        }
-    }
-    finally {
-        await handle.close();
-    }
-    return hash.digest('hex');
-}
-
-;// CONCATENATED MODULE: ./src/batch/run.ts
-
-
-
-
-
-
-
-
-
-
-
-/** manifest → entries (all validated) → only what changed → render each → deliver → report; exit 1 if any failed. */
-async function produceBatch(get, workspace, signal) {
-    const options = readBatchOptions(get);
-    const githubSettings = readGitHubSettings(get);
-    let entries = selectEntries(readManifest(get, workspace), get);
-    const github = needsGitHub(githubSettings) ? await connectGitHub(githubSettings) : undefined;
-    if (githubSettings.onlyChanged && github) {
-        entries = await changedEntries(github, entries, external_node_path_.resolve(workspace, get('manifest').trim()), workspace);
-        if (entries.length === 0)
-            return core/* notice */.lm('only-changed: no video\'s inputs changed; nothing was rendered');
-    }
-    if (options.plan)
-        return writePlan(entries);
-    const results = await renderAll(entries, options, signal);
-    const done = results.filter((result) => result.status === 'downloaded');
-    const artifact = entries[0].settings.artifact;
-    if (options.artifactPerVideo || entries.length === 1) {
-        for (const result of done) {
-            const { video, exportKey } = result.outcome;
-            if (video && exportKey)
-                result.outcome.artifact = await uploadVideoArtifact(video, exportKey, artifact);
-        }
-    }
-    else {
-        const shared = await uploadVideosArtifact(done.flatMap((result) => result.outcome.video ?? []), done.flatMap((result) => result.outcome.exportKey ?? []), entries[0].settings.outputDir, artifact);
-        for (const result of done)
-            result.outcome.artifact = shared;
-    }
-    for (const result of done) {
-        const { video, artifact: uploaded } = result.outcome;
-        if (video)
-            result.outcome.sha256 = await videoSha256(video, uploaded);
-    }
-    await deliverOnGitHub(github, githubSettings, results);
-    setVideosOutput(results);
-    await writeBatchSummary(results);
-    const failed = results.filter(notDelivered);
-    if (failed.length > 0) {
-        core/* setFailed */.C1(`${failed.length} of ${results.length} video(s) were not delivered: ${failed.map((r) => r.name).join(', ')}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/report/outputs.ts
-
-/** Sets the step outputs for what the run got; unset ones stay empty. */
-function setOutputs(outcome) {
-    if (outcome.exportKey)
-        core/* setOutput */.uH('project-id', outcome.exportKey);
-    if (outcome.videoUrl)
-        core/* setOutput */.uH('video-url', outcome.videoUrl);
-    if (outcome.video) {
-        core/* setOutput */.uH('video-path', outcome.video.path);
-        core/* setOutput */.uH('video-size', outcome.video.size);
-    }
-    if (outcome.sha256)
-        core/* setOutput */.uH('video-sha256', outcome.sha256);
-    if (outcome.artifact) {
-        core/* setOutput */.uH('artifact-id', outcome.artifact.id);
-        core/* setOutput */.uH('artifact-url', outcome.artifact.url);
     }
 }
 
@@ -30888,52 +31041,24 @@ function setOutputs(outcome) {
 
 
 
-
-
-
 /** After a cancel signal, the run has this long to report before it exits regardless. */
 const CANCEL_GRACE_MS = 5000;
-/** inputs → settings → (request → export → wait → download) → deliver → report */
-async function produce(settings, githubSettings, outcome, signal) {
-    const github = needsGitHub(githubSettings) ? await connectGitHub(githubSettings) : undefined;
-    if (github && githubSettings.onlyChanged && !(await videoChanged(github, settings.files)))
-        return;
-    const result = await renderVideo(settings, outcome, signal);
-    if (result.reached === 'dry-run')
-        return;
-    if (result.reached === 'started') {
-        setOutputs(outcome);
-        return writeStartedSummary(outcome);
-    }
-    outcome.artifact = await uploadVideoArtifact(result.video, result.key, settings.artifact);
-    outcome.sha256 = await videoSha256(result.video, outcome.artifact);
-    await deliverOnGitHub(github, githubSettings, [{ name: external_node_path_.basename(result.video.path), status: 'downloaded', outcome }]);
-    setOutputs(outcome);
-    await writeSuccessSummary(outcome);
-}
-async function fail(error, outcome, workspace) {
-    const message = errorMessage(error);
-    if (error instanceof InputError && error.location) {
-        const { file, line, column } = error.location;
-        core/* error */.z3(message, { file: external_node_path_.relative(workspace, file), startLine: line, startColumn: column });
-    }
-    else {
-        core/* error */.z3(message);
-    }
-    if (outcome.exportKey)
-        core/* error */.z3(resumeHint(outcome.exportKey, outcome.generation));
-    setOutputs(outcome);
-    try {
-        await writeFailureSummary(outcome, message);
-    }
-    catch (summaryError) {
-        core/* warning */.$e(`The job summary could not be written: ${errorMessage(summaryError)}`);
-    }
-    process.exitCode = 1;
-}
+const describe = (spec) => spec.source.kind === 'project'
+    ? `project ${spec.source.projectId}`
+    : spec.source.kind === 'template'
+        ? `template ${spec.source.template.name}`
+        : `export ${spec.source.key} (resumed)`;
+const newResult = (spec) => ({
+    spec,
+    name: spec.name ?? 'video',
+    status: 'skipped',
+    source: describe(spec),
+    startedAt: Date.now(),
+    generation: 'v3'
+});
+/** inputs → job → plan → (request → export → wait → download) for each video → deliver → report */
 async function run() {
-    const outcome = { source: '(inputs not read)', startedAt: Date.now(), generation: 'v3' };
-    const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+    const runner = readRunnerEnv();
     const cancel = new AbortController();
     const onSignal = (signal) => {
         cancel.abort(new Error(`The run was cancelled (${signal})`));
@@ -30941,23 +31066,38 @@ async function run() {
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
+    let job;
+    let results = [];
+    let client;
+    let failure;
     try {
-        const get = (name) => core/* getInput */.V4(name);
-        if (get('manifest').trim()) {
-            await produceBatch(get, workspace, cancel.signal);
+        job = readJob((name) => core/* getInput */.V4(name), runner);
+        const github = needsGitHub(job.github) ? await connectGitHub(job.github) : undefined;
+        const videos = await planVideos(job, github);
+        if (job.plan) {
+            const names = videos.map((video) => video.name ?? '');
+            setMatrixOutput(names);
+            return await writePlanSummary(names, job);
         }
-        else {
-            checkNoBatch(get);
-            await produce(readSettings(get, workspace), readGitHubSettings(get), outcome, cancel.signal);
-        }
+        results = videos.map(newResult);
+        client = new AiStudiosClient(job.api);
+        await produceAll(results, { job, client }, cancel.signal);
+        await deliverAll(results, job, github);
     }
     catch (error) {
-        await fail(cancel.signal.aborted ? cancel.signal.reason : error, outcome, workspace);
+        failure = cancel.signal.aborted ? cancel.signal.reason : error;
+        // What was downloaded but not delivered (an artifact, release or comment failed) is not delivered.
+        for (const result of results.filter((r) => r.status === 'downloaded')) {
+            result.status = 'failed';
+            result.error = `not delivered: ${errorMessage(failure)}`;
+        }
     }
     finally {
+        await client?.close();
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
     }
+    await report(results, runner, job, failure);
 }
 
 
@@ -39878,7 +40018,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   V4: () => (/* binding */ getInput),
   pq: () => (/* binding */ info),
   lm: () => (/* binding */ notice),
-  C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
   Oh: () => (/* binding */ startGroup),
@@ -39886,7 +40025,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, platform, saveState, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, platform, saveState, setCommandEcho, setFailed, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(70857);

@@ -1,8 +1,10 @@
-/** Where in a repository file a bad value sits; becomes an annotation on that line. */
-export interface FileLocation {
-  file: string
-  line?: number
-  column?: number
+import type { FileLocation } from './domain.js'
+
+/** Line and column (1-based) of a character offset. */
+export function locate(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)))
+  const lines = before.split('\n')
+  return { line: lines.length, column: lines[lines.length - 1].length + 1 }
 }
 
 /** An input the user gave is unusable. Raised before anything that spends credits is sent. */

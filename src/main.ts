@@ -1,62 +1,40 @@
 import * as core from '@actions/core'
-import * as path from 'node:path'
-import { produceBatch } from './batch/run.js'
-import { uploadVideoArtifact } from './deliver/artifact.js'
-import { deliverOnGitHub } from './deliver/github.js'
-import { videoChanged } from './github/changes.js'
+import { AiStudiosClient } from './aistudios/client.js'
+import { deliverAll } from './deliver/deliver.js'
+import type { Job, VideoResult, VideoSpec } from './domain.js'
+import { errorMessage } from './errors.js'
 import { connectGitHub } from './github/connect.js'
-import { videoSha256 } from './download/checksum.js'
-import { InputError, errorMessage } from './errors.js'
-import type { Outcome } from './report/outcome.js'
-import { setOutputs } from './report/outputs.js'
-import { resumeHint } from './report/resume.js'
-import { writeFailureSummary, writeStartedSummary, writeSuccessSummary } from './report/summary.js'
-import { renderVideo } from './render/render.js'
-import { needsGitHub, readGitHubSettings, type GitHubSettings } from './settings/delivery.js'
-import { checkNoBatch } from './settings/manifest.js'
-import { readSettings, type Settings } from './settings/settings.js'
+import { needsGitHub } from './job/github-settings.js'
+import { readJob } from './job/inputs.js'
+import { planVideos } from './job/plan.js'
+import { readRunnerEnv } from './job/runner.js'
+import { setMatrixOutput } from './report/outputs.js'
+import { report } from './report/report.js'
+import { writePlanSummary } from './report/summary.js'
+import { produceAll } from './video/produce-all.js'
 
 /** After a cancel signal, the run has this long to report before it exits regardless. */
 const CANCEL_GRACE_MS = 5000
 
-/** inputs → settings → (request → export → wait → download) → deliver → report */
-async function produce(settings: Settings, githubSettings: GitHubSettings, outcome: Outcome, signal: AbortSignal): Promise<void> {
-  const github = needsGitHub(githubSettings) ? await connectGitHub(githubSettings) : undefined
-  if (github && githubSettings.onlyChanged && !(await videoChanged(github, settings.files))) return
-  const result = await renderVideo(settings, outcome, signal)
-  if (result.reached === 'dry-run') return
-  if (result.reached === 'started') {
-    setOutputs(outcome)
-    return writeStartedSummary(outcome)
-  }
-  outcome.artifact = await uploadVideoArtifact(result.video, result.key, settings.artifact)
-  outcome.sha256 = await videoSha256(result.video, outcome.artifact)
-  await deliverOnGitHub(github, githubSettings, [{ name: path.basename(result.video.path), status: 'downloaded', outcome }])
-  setOutputs(outcome)
-  await writeSuccessSummary(outcome)
-}
+const describe = (spec: VideoSpec): string =>
+  spec.source.kind === 'project'
+    ? `project ${spec.source.projectId}`
+    : spec.source.kind === 'template'
+      ? `template ${spec.source.template.name}`
+      : `export ${spec.source.key} (resumed)`
 
-async function fail(error: unknown, outcome: Outcome, workspace: string): Promise<void> {
-  const message = errorMessage(error)
-  if (error instanceof InputError && error.location) {
-    const { file, line, column } = error.location
-    core.error(message, { file: path.relative(workspace, file), startLine: line, startColumn: column })
-  } else {
-    core.error(message)
-  }
-  if (outcome.exportKey) core.error(resumeHint(outcome.exportKey, outcome.generation))
-  setOutputs(outcome)
-  try {
-    await writeFailureSummary(outcome, message)
-  } catch (summaryError) {
-    core.warning(`The job summary could not be written: ${errorMessage(summaryError)}`)
-  }
-  process.exitCode = 1
-}
+const newResult = (spec: VideoSpec): VideoResult => ({
+  spec,
+  name: spec.name ?? 'video',
+  status: 'skipped',
+  source: describe(spec),
+  startedAt: Date.now(),
+  generation: 'v3'
+})
 
+/** inputs → job → plan → (request → export → wait → download) for each video → deliver → report */
 export async function run(): Promise<void> {
-  const outcome: Outcome = { source: '(inputs not read)', startedAt: Date.now(), generation: 'v3' }
-  const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
+  const runner = readRunnerEnv()
   const cancel = new AbortController()
   const onSignal = (signal: NodeJS.Signals): void => {
     cancel.abort(new Error(`The run was cancelled (${signal})`))
@@ -64,18 +42,34 @@ export async function run(): Promise<void> {
   }
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
+  let job: Job | undefined
+  let results: VideoResult[] = []
+  let client: AiStudiosClient | undefined
+  let failure: unknown
   try {
-    const get = (name: string): string => core.getInput(name)
-    if (get('manifest').trim()) {
-      await produceBatch(get, workspace, cancel.signal)
-    } else {
-      checkNoBatch(get)
-      await produce(readSettings(get, workspace), readGitHubSettings(get), outcome, cancel.signal)
+    job = readJob((name) => core.getInput(name), runner)
+    const github = needsGitHub(job.github) ? await connectGitHub(job.github) : undefined
+    const videos = await planVideos(job, github)
+    if (job.plan) {
+      const names = videos.map((video) => video.name ?? '')
+      setMatrixOutput(names)
+      return await writePlanSummary(names, job)
     }
+    results = videos.map(newResult)
+    client = new AiStudiosClient(job.api)
+    await produceAll(results, { job, client }, cancel.signal)
+    await deliverAll(results, job, github)
   } catch (error) {
-    await fail(cancel.signal.aborted ? cancel.signal.reason : error, outcome, workspace)
+    failure = cancel.signal.aborted ? cancel.signal.reason : error
+    // What was downloaded but not delivered (an artifact, release or comment failed) is not delivered.
+    for (const result of results.filter((r) => r.status === 'downloaded')) {
+      result.status = 'failed'
+      result.error = `not delivered: ${errorMessage(failure)}`
+    }
   } finally {
+    await client?.close()
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
   }
+  await report(results, runner, job, failure)
 }

@@ -5,7 +5,7 @@ import * as path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { Agent } from 'undici'
 import { tempDir } from './helpers/run-action.ts'
-import { FileWriteError, transfer } from '../src/download/transfer.ts'
+import { FileWriteError, transfer } from '../src/video/transfer.ts'
 import { SAMPLE_VIDEO, instantVideoUrl, startSimulator, syntheticVideo } from './simulator/server.ts'
 
 describe('transfer', () => {

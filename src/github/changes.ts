@@ -49,15 +49,3 @@ export async function fileAt({ octokit, context }: GitHub, file: string, ref: st
     throw error
   }
 }
-
-/** Whether a video's input files changed in the trigger (true where that cannot be told). */
-export async function videoChanged(github: GitHub, files: string[]): Promise<boolean> {
-  if (files.length === 0) {
-    core.notice('only-changed: this video is made from no repository file (template, script-file, …); rendering it')
-    return true
-  }
-  const changes = await findChanges(github)
-  if (!changes || isAffected(files, changes.files)) return true
-  core.notice(`only-changed: none of ${files.join(', ')} changed; nothing was rendered`)
-  return false
-}

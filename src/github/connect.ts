@@ -1,4 +1,4 @@
-import type { GitHubSettings } from '../settings/delivery.js'
+import type { GitHubSettings } from '../domain.js'
 
 /**
  * Octokit (with GITHUB_API_URL, proxies) and the run's context; loaded only when a feature needs them.

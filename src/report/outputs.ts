@@ -1,17 +1,45 @@
 import * as core from '@actions/core'
-import type { Outcome } from './outcome.js'
+import type { VideoResult } from '../domain.js'
 
-/** Sets the step outputs for what the run got; unset ones stay empty. */
-export function setOutputs(outcome: Outcome): void {
-  if (outcome.exportKey) core.setOutput('project-id', outcome.exportKey)
-  if (outcome.videoUrl) core.setOutput('video-url', outcome.videoUrl)
-  if (outcome.video) {
-    core.setOutput('video-path', outcome.video.path)
-    core.setOutput('video-size', outcome.video.size)
+/** The `videos` output: one object a video, for later steps to read with fromJSON. */
+function videosOutput(results: VideoResult[]): string {
+  return JSON.stringify(
+    results.map((result) => ({
+      name: result.name,
+      status: result.status,
+      'project-id': result.exportKey ?? null,
+      path: result.video?.path ?? null,
+      url: result.videoUrl ?? null,
+      size: result.video?.size ?? null,
+      sha256: result.sha256 ?? null,
+      'artifact-url': result.artifact?.url ?? null,
+      'release-url': result.releaseUrl ?? null,
+      error: result.error ?? null
+    }))
+  )
+}
+
+/** Sets the step outputs: `videos` always; the single-video outputs from a plan's only video. */
+export function setOutputs(results: VideoResult[]): void {
+  core.setOutput('videos', videosOutput(results))
+  if (results.length !== 1) return
+  const [result] = results
+  if (result.exportKey) core.setOutput('project-id', result.exportKey)
+  if (result.videoUrl) core.setOutput('video-url', result.videoUrl)
+  if (result.video) {
+    core.setOutput('video-path', result.video.path)
+    core.setOutput('video-size', result.video.size)
   }
-  if (outcome.sha256) core.setOutput('video-sha256', outcome.sha256)
-  if (outcome.artifact) {
-    core.setOutput('artifact-id', outcome.artifact.id)
-    core.setOutput('artifact-url', outcome.artifact.url)
+  if (result.sha256) core.setOutput('video-sha256', result.sha256)
+  if (result.artifact) {
+    core.setOutput('artifact-id', result.artifact.id)
+    core.setOutput('artifact-url', result.artifact.url)
   }
+  if (result.dryRun) core.setOutput('request-path', result.dryRun.path)
+}
+
+/** Plan mode: the matrix of videos for `strategy.matrix: ${{ fromJSON(...) }}`; nothing is sent. */
+export function setMatrixOutput(names: string[]): void {
+  core.setOutput('matrix', JSON.stringify({ include: names.map((video) => ({ video })) }))
+  core.info(`Plan: ${names.length} video(s), nothing sent: ${names.join(', ')}`)
 }

@@ -1,76 +1,90 @@
 import * as core from '@actions/core'
 import * as path from 'node:path'
-import type { Outcome } from './outcome.js'
-import { resumeHint } from './resume.js'
+import { notDelivered, type Job, type RunnerEnv, type VideoResult } from '../domain.js'
+import { escapeHtml as escape, formatBytes } from '../text.js'
+import { resumeHint } from '../resume.js'
 
-export const escape = (text: string): string => text.replace(/[<>&|]/g, (c) => `&#${c.charCodeAt(0)};`)
+type Summary = typeof core.summary
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
-  const units = ['KiB', 'MiB', 'GiB']
-  let value = bytes / 1024
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  return `${value.toFixed(1)} ${units[unit]}`
+/** Whether the user must be told how to resume this video: exported, not delivered. */
+export const needsResume = (result: VideoResult): result is VideoResult & { exportKey: string } =>
+  result.exportKey !== undefined && (notDelivered(result) || result.status === 'started')
+
+const resumeOf = (result: VideoResult & { exportKey: string }): string => resumeHint(result.exportKey, result.generation, result.spec.name)
+
+function heading(results: VideoResult[], job: Job | undefined, failed: boolean): string {
+  if (job?.dryRun) return 'AI Studios dry run: nothing was exported'
+  if (results.length > 1) return `🎬 AI Studios videos: ${results.filter((r) => !notDelivered(r)).length} of ${results.length} delivered`
+  if (failed) return `❌ AI Studios video${job?.manifest && results.length === 0 ? 's' : ''} not delivered`
+  return results[0]?.status === 'started' ? '⏳ AI Studios export started' : '🎬 AI Studios video rendered'
 }
 
-/** Outside a runner (a local run) there is no summary file to write to. */
-export async function write(summary: typeof core.summary): Promise<void> {
-  if (process.env.GITHUB_STEP_SUMMARY) await summary.write()
-  else summary.emptyBuffer()
-}
-
-function rows(outcome: Outcome): string[][] {
-  const seconds = ((Date.now() - outcome.startedAt) / 1000).toFixed(1)
-  const table = [
-    ['Source', escape(outcome.source)],
-    ['Export key', outcome.exportKey ? `<code>${escape(outcome.exportKey)}</code>` : '(not exported)'],
-    ['Time taken', `${seconds} s${outcome.polls ? ` (${outcome.polls} progress checks)` : ''}`]
+/** One video in detail: where it came from, its key, time, file, checksum, artifact. */
+function details(summary: Summary, result: VideoResult): void {
+  const seconds = ((Date.now() - result.startedAt) / 1000).toFixed(1)
+  const rows = [
+    ['Source', escape(result.source)],
+    ['Export key', result.exportKey ? `<code>${escape(result.exportKey)}</code>` : '(not exported)'],
+    ['Time taken', `${seconds} s${result.polls ? ` (${result.polls} progress checks)` : ''}`]
   ]
-  if (outcome.video) {
-    table.push(['Video', `<code>${escape(path.basename(outcome.video.path))}</code>, ${formatBytes(outcome.video.size)}`])
+  if (result.video) rows.push(['Video', `<code>${escape(path.basename(result.video.path))}</code>, ${formatBytes(result.video.size)}`])
+  if (result.sha256) rows.push(['SHA-256', `<code>${result.sha256}</code>`])
+  if (result.artifact) rows.push(['Artifact', `<a href="${result.artifact.url}">${escape(result.artifact.name)}</a>`])
+  summary.addTable(rows.map(([key, value]) => [{ data: key, header: true }, value]))
+}
+
+/** Several videos: one row each, then what failed and how to resume it. */
+function overview(summary: Summary, results: VideoResult[]): void {
+  summary.addTable([
+    ['Video', 'Status', 'Export key', 'File', 'Artifact'].map((data) => ({ data, header: true })),
+    ...results.map(({ name, status, exportKey, video, artifact }) => [
+      escape(name),
+      status,
+      exportKey ? `<code>${escape(exportKey)}</code>` : '',
+      video ? `${escape(path.basename(video.path))}, ${formatBytes(video.size)}` : '',
+      artifact ? `<a href="${artifact.url}">${escape(artifact.name)}</a>` : ''
+    ])
+  ])
+  const failed = results.filter(notDelivered)
+  if (failed.length === 0) return
+  summary.addHeading('What failed', 3).addTable([
+    ['Video', 'Why', 'Resume'].map((data) => ({ data, header: true })),
+    ...failed.map((result) => [
+      escape(result.name),
+      escape(result.error ?? 'not started'),
+      needsResume(result) ? escape(resumeOf(result)) : 'nothing was exported'
+    ])
+  ])
+}
+
+/**
+ * The job summary, for one video or many, whatever happened: written even when the run failed, so
+ * every accepted export's key and how to resume it are always there.
+ */
+export async function writeSummary(results: VideoResult[], runner: RunnerEnv, job: Job | undefined, runError: string | undefined): Promise<void> {
+  // Nothing to say when only-changed found nothing to render.
+  if (!runner.summaryFile || (results.length === 0 && runError === undefined)) return
+  const failed = runError !== undefined || results.some(notDelivered)
+  const summary = core.summary.addHeading(heading(results, job, failed), 2)
+  if (runError) summary.addRaw(`<p>${escape(runError)}</p>`, true)
+  if (results.length === 1) {
+    const [result] = results
+    if (result.error && result.error !== runError) summary.addRaw(`<p>${escape(result.error)}</p>`, true)
+    if (needsResume(result)) summary.addRaw(`<p><strong>Resume:</strong> ${escape(resumeOf(result))}</p>`, true)
+    details(summary, result)
+  } else if (results.length > 1) {
+    overview(summary, results)
   }
-  if (outcome.sha256) table.push(['SHA-256', `<code>${outcome.sha256}</code>`])
-  if (outcome.artifact) table.push(['Artifact', `<a href="${outcome.artifact.url}">${escape(outcome.artifact.name)}</a>`])
-  return table
+  for (const result of results) {
+    if (!result.dryRun) continue
+    const { url, body, path: saved } = result.dryRun
+    summary.addRaw(`<p><code>POST ${escape(url)}</code>, saved as <code>${escape(saved)}</code></p>`, true).addCodeBlock(body, 'json')
+  }
+  await summary.write()
 }
 
-/** The job summary of a run that ended with a video. */
-export async function writeSuccessSummary(outcome: Outcome): Promise<void> {
-  await write(
-    core.summary.addHeading('🎬 AI Studios video rendered', 2).addTable(rows(outcome).map(([k, v]) => [{ data: k, header: true }, v]))
-  )
-}
-
-/** The job summary of a run that failed: what went wrong and, once exported, how to resume. */
-export async function writeFailureSummary(outcome: Outcome, message: string): Promise<void> {
-  const summary = core.summary
-    .addHeading('❌ AI Studios video not delivered', 2)
-    .addRaw(`<p>${escape(message)}</p>`, true)
-  if (outcome.exportKey) summary.addRaw(`<p><strong>Resume:</strong> ${escape(resumeHint(outcome.exportKey, outcome.generation))}</p>`, true)
-  await write(summary.addTable(rows(outcome).map(([k, v]) => [{ data: k, header: true }, v])))
-}
-
-/** The job summary of a run that started the export and did not wait for it (`wait: false`). */
-export async function writeStartedSummary(outcome: Outcome): Promise<void> {
-  const key = outcome.exportKey ?? ''
-  await write(
-    core.summary
-      .addHeading('⏳ AI Studios export started', 2)
-      .addRaw(`<p>Export <code>${escape(key)}</code> is rendering. ${escape(resumeHint(key, outcome.generation))}</p>`, true)
-      .addTable(rows(outcome).map(([k, v]) => [{ data: k, header: true }, v]))
-  )
-}
-
-/** The job summary of a dry run: the request that would have been sent. */
-export async function writeDryRunSummary(method: string, url: string, bodyJson: string, requestPath: string): Promise<void> {
-  await write(
-    core.summary
-      .addHeading('AI Studios dry run: nothing was exported', 2)
-      .addRaw(`<p><code>${method} ${escape(url)}</code>, saved as <code>${escape(requestPath)}</code></p>`, true)
-      .addCodeBlock(bodyJson, 'json')
-  )
+/** Plan mode's summary: the videos the matrix will produce. */
+export async function writePlanSummary(names: string[], job: Job): Promise<void> {
+  if (!job.runner.summaryFile) return
+  await core.summary.addHeading(`AI Studios plan: ${names.length} video(s)`, 2).addList(names.map(escape)).write()
 }

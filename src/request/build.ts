@@ -1,31 +1,28 @@
-import * as core from '@actions/core'
-import type { AiStudiosClient } from '../api/client.js'
-import type { ExportRequest } from '../api/types.js'
-import type { Settings, Source } from '../settings/settings.js'
+import type { AiStudiosClient, CallContext } from '../aistudios/client.js'
+import type { ExportRequest, Log, Source, VideoSpec } from '../domain.js'
 import { exportFromProject } from './project.js'
 import { exportFromTemplate } from './template.js'
 
-/** The export request the settings describe: from a saved project (fetched) or a template. */
+type TemplateSource = Extract<Source, { kind: 'template' }>
+
+/** A template's export request: pure, so every template of a job is checked before anything is sent. */
+export function templateRequest(source: TemplateSource, spec: VideoSpec, log: Log): ExportRequest {
+  const { request, unusedVariables } = exportFromTemplate(source.template, source.variables, spec.speech, spec.exportOptions, source.generation)
+  for (const name of unusedVariables) {
+    log.warning(`Variable ${name} (from ${source.variables.get(name)?.from}) matches no ##${name}## in ${source.template.name}: a typo?`)
+  }
+  return request
+}
+
+/** The export request a spec describes: from a saved project (fetched) or a template. */
 export async function buildExportRequest(
   source: Exclude<Source, { kind: 'resume' }>,
-  settings: Settings,
+  spec: VideoSpec,
   client: AiStudiosClient,
-  signal?: AbortSignal
+  context: CallContext
 ): Promise<ExportRequest> {
-  if (source.kind === 'template') {
-    const { request, unusedVariables } = exportFromTemplate(
-      source.template,
-      source.variables,
-      settings.speech,
-      settings.exportOptions,
-      source.generation
-    )
-    for (const name of unusedVariables) {
-      core.warning(`Variable ${name} (from ${source.variables.get(name)?.from}) matches no ##${name}## in ${source.template.name}: a typo?`)
-    }
-    return request
-  }
-  core.info(`Fetching project ${source.projectId}`)
-  const project = await client.getProject(source.projectId, signal)
-  return exportFromProject(source.projectId, project, settings.speech, settings.exportOptions)
+  if (source.kind === 'template') return templateRequest(source, spec, context.log)
+  context.log.info(`Fetching project ${source.projectId}`)
+  const project = await client.getProject(source.projectId, context)
+  return exportFromProject(source.projectId, project, spec.speech, spec.exportOptions)
 }

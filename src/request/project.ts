@@ -1,5 +1,4 @@
-import type { ExportRequest, Json, JsonObject } from '../api/types.js'
-import type { ExportOptions, SceneSpeech } from '../settings/settings.js'
+import type { ExportOptions, ExportRequest, Json, JsonObject, SceneSpeech } from '../domain.js'
 import { applySpeech } from './speech.js'
 
 /**

@@ -1,6 +1,5 @@
-import { isJsonObject, type Json, type JsonObject } from '../api/types.js'
+import { isJsonObject, type Json, type JsonObject, type SceneSpeech } from '../domain.js'
 import { InputError } from '../errors.js'
-import type { SceneSpeech } from '../settings/settings.js'
 
 /** The input a speech came from, for error messages ("script-file scripts/intro.txt" → script-file). */
 const inputOf = (speech: SceneSpeech): string => speech.from.split(' ')[0]

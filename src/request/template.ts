@@ -1,46 +1,19 @@
-import { isJsonObject, type ExportRequest, type Generation, type Json, type JsonObject } from '../api/types.js'
-import { InputError, type FileLocation } from '../errors.js'
-import type { ExportOptions, SceneSpeech } from '../settings/settings.js'
+import {
+  isJsonObject,
+  type ExportOptions,
+  type ExportRequest,
+  type Generation,
+  type Json,
+  type JsonObject,
+  type SceneSpeech,
+  type Template,
+  type Variable
+} from '../domain.js'
+import { InputError, locate } from '../errors.js'
 import { v3ExportBody } from './project.js'
 import { applySpeech } from './speech.js'
 
-/** A template as read from the repository: its text (for locations) and its parsed value. */
-export interface Template {
-  file: string
-  /** The path as the user wrote it, for messages. */
-  name: string
-  text: string
-  data: Json
-}
-
-export interface Variable {
-  value: string
-  /** The input it came from (variables or variables-file), for messages. */
-  from: string
-}
-
 const PLACEHOLDER = /##([A-Za-z0-9_]+)##/g
-
-/** Line and column (1-based) of a character offset. */
-export function locate(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)))
-  const lines = before.split('\n')
-  return { line: lines.length, column: lines[lines.length - 1].length + 1 }
-}
-
-/** Parses a JSON template; a syntax error names the file, line and column. */
-export function parseTemplate(file: string, name: string, text: string): Template {
-  try {
-    return { file, name, text, data: JSON.parse(text) as Json }
-  } catch (error) {
-    const message = (error as Error).message
-    const position = /at position (\d+)/.exec(message)
-    const { line, column } = locate(text, position ? Number(position[1]) : text.length)
-    const detail = message.replace(/ in JSON at position \d+( \(line \d+ column \d+\))?/, '')
-    const location: FileLocation = { file, line, column }
-    throw new InputError('template', `${name}:${line}:${column}: not valid JSON: ${detail}`, location)
-  }
-}
 
 /** Every placeholder name in the template's string values, with the offset of its first use in the text. */
 function findPlaceholders(template: Template): Map<string, number> {
@@ -85,6 +58,13 @@ export function detectGeneration(scenes: Json[]): Generation | 'mixed' | undefin
     }
   }
   return legacy && v3 ? 'mixed' : legacy ? 'legacy' : v3 ? 'v3' : undefined
+}
+
+/** The generation of a template's shape, when it has one (a resumed export of it is polled there). */
+export function templateGeneration(template: Template): Generation | undefined {
+  const root = template.data
+  const detected = isJsonObject(root) && Array.isArray(root.scenes) ? detectGeneration(root.scenes) : undefined
+  return detected === 'mixed' ? undefined : detected
 }
 
 export interface TemplateExport {

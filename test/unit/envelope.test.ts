@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { parseEnvelope, parseRetryAfter } from '../../src/api/envelope.ts'
+import { parseEnvelope, parseRetryAfter } from '../../src/aistudios/envelope.ts'
 import { ApiError, AuthError } from '../../src/errors.ts'
 
 const json = (value: unknown): string => JSON.stringify(value)

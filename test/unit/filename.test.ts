@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { videoFileName } from '../../src/download/filename.ts'
+import { videoFileName } from '../../src/video/filename.ts'
 
 describe('videoFileName', () => {
   const cases: Array<[string, string]> = [

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { MAX_INTERVAL_MS, estimateRemainingMs, nextPollDelayMs, type Sample } from '../../src/wait/policy.ts'
+import { MAX_INTERVAL_MS, estimateRemainingMs, nextPollDelayMs, type Sample } from '../../src/video/policy.ts'
 
 const base = { floorMs: 1000, deadlineMs: 1_800_000 }
 const linear = (upToMs: number, stepMs: number, totalMs: number): Sample[] => {

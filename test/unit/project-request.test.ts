@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { JsonObject } from '../../src/api/types.ts'
+import type { JsonObject } from '../../src/domain.ts'
 import { InputError } from '../../src/errors.ts'
 import { exportFromProject } from '../../src/request/project.ts'
 import { SAMPLE_PROJECT } from '../simulator/server.ts'

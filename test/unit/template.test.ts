@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { Json } from '../../src/api/types.ts'
-import { InputError } from '../../src/errors.ts'
-import { detectGeneration, exportFromTemplate, fillPlaceholders, locate, parseTemplate, type Variable } from '../../src/request/template.ts'
-import { parseScriptsInput } from '../../src/settings/speech.ts'
+import type { Json, Variable } from '../../src/domain.ts'
+import { InputError, locate } from '../../src/errors.ts'
+import { parseTemplate } from '../../src/job/video-spec.ts'
+import { detectGeneration, exportFromTemplate, fillPlaceholders } from '../../src/request/template.ts'
+import { parseScriptsInput } from '../../src/job/speech.ts'
 
 const vars = (entries: Record<string, string>): Map<string, Variable> =>
   new Map(Object.entries(entries).map(([name, value]) => [name, { value, from: 'variables' }]))

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, it } from 'node:test'
-import { createAgent, isNetworkError, provablyNotSent, send } from '../../src/api/transport.ts'
+import { createAgent, isNetworkError, provablyNotSent, send } from '../../src/aistudios/transport.ts'
 
 async function failureOf(url: string, timeoutMs = 2000): Promise<unknown> {
   try {

@@ -1,35 +1,42 @@
 import * as core from '@actions/core'
 import type { Dispatcher } from 'undici'
-import { ApiError, ExportUnconfirmedError, errorMessage } from '../errors.js'
+import type { ApiConfig, ExportRequest, Generation, JsonObject, Log, Progress } from '../domain.js'
+import { ApiError, AuthError, ExportUnconfirmedError, errorMessage } from '../errors.js'
 import { parseEnvelope } from './envelope.js'
-import { READ_RETRY, withRetries, type RetryPolicy } from './retry.js'
+import { READ_RETRY, sleep, withRetries } from './retry.js'
 import { createAgent, provablyNotSent, send } from './transport.js'
-import type { Credentials, ExportRequest, Generation, JsonObject, Progress } from './types.js'
 
-export interface ApiConfig {
-  /** Base URL of the v3 API, e.g. https://app.aistudios.com */
-  v3Url: URL
-  /** Base URL of the legacy API, e.g. https://aistudios.com */
-  legacyUrl: URL
-  credentials: Credentials
-  requestTimeoutMs: number
-  retry?: RetryPolicy
+/** What each call is told: the run's cancel signal, and where its warnings go (the video's log). */
+export interface CallContext {
+  signal?: AbortSignal
+  log: Log
 }
 
 const PREFIX: Record<Generation, string> = { v3: '/api/odin/v3', legacy: '/api/odin' }
 
+const headersWith = (authorization: string): Record<string, string> => ({
+  Authorization: authorization,
+  'Content-Type': 'application/json',
+  Accept: 'application/json'
+})
+
 /** How many times a POST that provably never left is tried before giving up. */
 const NOT_SENT_ATTEMPTS = 3
 
-/** The only place that knows the API's URLs, headers and envelopes. */
+/**
+ * The only place that knows the API's URLs, headers and envelopes. One per job: one connection pool,
+ * closed at the end, and one token exchange shared by every video.
+ */
 export class AiStudiosClient {
   private readonly dispatcher: Dispatcher
-  private readonly retry: RetryPolicy
-  private authorization?: string
+  private authorization?: Promise<string>
 
   constructor(private readonly config: ApiConfig) {
     this.dispatcher = createAgent(config.requestTimeoutMs)
-    this.retry = config.retry ?? READ_RETRY
+  }
+
+  close(): Promise<void> {
+    return this.dispatcher.close()
   }
 
   url(generation: Generation, path: string): URL {
@@ -42,12 +49,8 @@ export class AiStudiosClient {
     return { method: 'POST', url: this.url(request.generation, '/editor/project').toString() }
   }
 
-  async getProject(projectId: string, signal?: AbortSignal): Promise<JsonObject> {
-    const data = await this.read(
-      `Fetching project ${projectId}`,
-      this.url('v3', `/editor/project/${encodeURIComponent(projectId)}`),
-      signal
-    )
+  async getProject(projectId: string, context: CallContext): Promise<JsonObject> {
+    const data = await this.read(`Fetching project ${projectId}`, this.url('v3', `/editor/project/${encodeURIComponent(projectId)}`), context)
     const project = data.project
     if (typeof project !== 'object' || project === null || Array.isArray(project)) {
       throw new ApiError(`Fetching project ${projectId}`, 200, undefined, 'the answer carries no project', false)
@@ -59,10 +62,10 @@ export class AiStudiosClient {
    * Sends the export: the one call that spends credits. Sent at most once, unless the failure proves
    * the request never reached the server. Returns the key to poll.
    */
-  async startExport(request: ExportRequest, signal?: AbortSignal): Promise<string> {
+  async startExport(request: ExportRequest, { signal, log }: CallContext): Promise<string> {
     const call = 'Starting the export'
     const url = this.url(request.generation, '/editor/project')
-    const headers = await this.headers(signal)
+    const headers = headersWith(await this.authorizationFor({ signal, log }))
     const body = JSON.stringify(request.body)
     for (let attempt = 1; ; attempt++) {
       let answer
@@ -70,8 +73,8 @@ export class AiStudiosClient {
         answer = await send(this.dispatcher, url, 'POST', headers, body, signal)
       } catch (error) {
         if (provablyNotSent(error) && attempt < NOT_SENT_ATTEMPTS && !signal?.aborted) {
-          core.warning(`${call}: ${errorMessage(error)}; the request never left, so it is safe to send again`)
-          await new Promise((resolve) => setTimeout(resolve, 1000 * attempt))
+          log.warning(`${call}: ${errorMessage(error)}; the request never left, so it is safe to send again`)
+          await sleep(1000 * attempt, signal)
           continue
         }
         if (provablyNotSent(error)) throw new Error(`${call} failed: could not connect to ${url.origin} (${errorMessage(error)})`)
@@ -93,12 +96,8 @@ export class AiStudiosClient {
     }
   }
 
-  async getProgress(key: string, generation: Generation, signal?: AbortSignal): Promise<Progress> {
-    const data = await this.read(
-      `Checking progress of ${key}`,
-      this.url(generation, `/editor/progress/${encodeURIComponent(key)}`),
-      signal
-    )
+  async getProgress(key: string, generation: Generation, context: CallContext): Promise<Progress> {
+    const data = await this.read(`Checking progress of ${key}`, this.url(generation, `/editor/progress/${encodeURIComponent(key)}`), context)
     const progress = Number(data.progress)
     if (data.progress === undefined || data.progress === null || !Number.isFinite(progress)) {
       throw new ApiError(`Checking progress of ${key}`, 200, undefined, 'the answer carries no progress', true)
@@ -114,8 +113,21 @@ export class AiStudiosClient {
     }
   }
 
-  private async read(call: string, url: URL, signal?: AbortSignal): Promise<Record<string, unknown>> {
-    return this.retried(call, url, 'GET', await this.headers(signal), undefined, signal)
+  /**
+   * A GET, repeated within the retry policy. A token refused mid-run (it lives 24 hours) is exchanged
+   * once more and the read repeated; reads spend nothing.
+   */
+  private async read(call: string, url: URL, context: CallContext): Promise<Record<string, unknown>> {
+    const authorization = this.authorizationFor(context)
+    const used = await authorization
+    try {
+      return await this.retried(call, url, 'GET', headersWith(used), undefined, context)
+    } catch (error) {
+      if (!(error instanceof AuthError) || 'apiKey' in this.config.credentials) throw error
+      if (this.authorization === authorization) this.authorization = undefined
+      context.log.warning(`${call}: the token was refused; exchanging app-id and user-key for a new one`)
+      return this.retried(call, url, 'GET', headersWith(await this.authorizationFor(context)), undefined, context)
+    }
   }
 
   /** A call that spends nothing, so it may be repeated: sent, parsed, retried within the policy. */
@@ -125,7 +137,7 @@ export class AiStudiosClient {
     method: 'GET' | 'POST',
     headers: Record<string, string>,
     body: string | undefined,
-    signal?: AbortSignal
+    { signal, log }: CallContext
   ): Promise<Record<string, unknown>> {
     return withRetries(
       call,
@@ -133,19 +145,26 @@ export class AiStudiosClient {
         const answer = await send(this.dispatcher, url, method, headers, body, signal)
         return parseEnvelope(call, answer.status, answer.headers, answer.body)
       },
-      this.retry,
-      (message) => core.warning(message),
+      READ_RETRY,
+      (message) => log.warning(message),
       signal
     )
   }
 
-  private async headers(signal?: AbortSignal): Promise<Record<string, string>> {
-    this.authorization ??= await this.obtainAuthorization(signal)
-    return { Authorization: this.authorization, 'Content-Type': 'application/json', Accept: 'application/json' }
+  /** Shared by videos that start at once, so a job exchanges its credentials once; forgotten if the exchange fails. */
+  private authorizationFor(context: CallContext): Promise<string> {
+    if (!this.authorization) {
+      const pending = this.obtainAuthorization(context)
+      this.authorization = pending
+      pending.catch(() => {
+        if (this.authorization === pending) this.authorization = undefined
+      })
+    }
+    return this.authorization
   }
 
   /** The raw API key, or a token exchanged for an app ID and user key (valid 24 hours). */
-  private async obtainAuthorization(signal?: AbortSignal): Promise<string> {
+  private async obtainAuthorization(context: CallContext): Promise<string> {
     const credentials = this.config.credentials
     if ('apiKey' in credentials) return credentials.apiKey
     const call = 'Exchanging app-id and user-key for a token'
@@ -153,7 +172,7 @@ export class AiStudiosClient {
     const body = JSON.stringify({ appId: credentials.appId, userKey: credentials.userKey })
     const headers = { 'Content-Type': 'application/json', Accept: 'application/json' }
     // Getting a token spends nothing, so it is retried like a read.
-    const data = await this.retried(call, url, 'POST', headers, body, signal)
+    const data = await this.retried(call, url, 'POST', headers, body, context)
     if (typeof data.token !== 'string' || data.token === '') {
       throw new ApiError(call, 200, undefined, 'the answer carries no token', false)
     }

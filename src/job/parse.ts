@@ -4,6 +4,9 @@ import { InputError } from '../errors.js'
 
 /** Pure parsers for single input values; each names the input in its error. */
 
+/** Reads one input by name (the step's, or a manifest entry's as if it were the step's). */
+export type InputReader = (name: string) => string
+
 export function parseBoolean(input: string, raw: string, fallback: boolean): boolean {
   const value = raw.trim().toLowerCase()
   if (value === '') return fallback
@@ -52,6 +55,9 @@ export function parseUrl(input: string, raw: string): URL {
   if (url.protocol === 'http:' && LOOPBACK.test(url.hostname)) return url
   throw new InputError(input, `'${raw}' must use https:// (plain http is allowed only for localhost)`)
 }
+
+/** Workspace-relative, with forward slashes: how GitHub names a file of the repository. */
+export const repoPath = (workspace: string, file: string): string => path.relative(workspace, file).split(path.sep).join('/')
 
 /** A path inside the workspace; refuses one that escapes it (absolute or through '..'). */
 export function resolveInWorkspace(input: string, raw: string, workspace: string): string {

@@ -1,7 +1,6 @@
 import { InputError } from '../errors.js'
-import type { Variable } from '../request/template.js'
-import type { InputReader } from './settings.js'
-import { readInputFile } from './parse.js'
+import type { Variable } from '../domain.js'
+import { readInputFile, type InputReader } from './parse.js'
 import { isPlainObject, parseYaml } from './yaml.js'
 
 /** `NAME` or `##NAME##` (as it appears in the template) → `NAME`. */

@@ -2,16 +2,23 @@ import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { describe, it } from 'node:test'
-import { readSettings } from '../../src/settings/settings.ts'
+import { readJob } from '../../src/job/inputs.ts'
+import { readRunnerEnv } from '../../src/job/runner.ts'
 import { tempDir } from '../helpers/run-action.ts'
 
 const workspace = tempDir('aistudios-settings-')
 fs.writeFileSync(path.join(workspace, 'speech.txt'), '\uFEFFHello from a file.\n')
 const reader = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? ''
+const runner = readRunnerEnv({ GITHUB_WORKSPACE: workspace })
+/** The job, with its only video's spec spread in. */
+const readSettings = (get: (name: string) => string) => {
+  const job = readJob(get, runner)
+  return { ...job, ...job.videos[0] }
+}
 
-describe('readSettings', () => {
+describe('readJob', () => {
   it('applies the documented defaults', () => {
-    const settings = readSettings(reader({ 'api-key': 'k', 'project-id': 'p1' }), workspace)
+    const settings = readSettings(reader({ 'api-key': 'k', 'project-id': 'p1' }))
     assert.equal(settings.api.v3Url.toString(), 'https://app.aistudios.com/')
     assert.equal(settings.api.legacyUrl.toString(), 'https://aistudios.com/')
     assert.equal(settings.api.requestTimeoutMs, 30_000)
@@ -24,25 +31,23 @@ describe('readSettings', () => {
   })
 
   it('treats the runner-filled default api-url as the default', () => {
-    const settings = readSettings(reader({ 'api-key': 'k', 'project-id': 'p1', 'api-url': 'https://app.aistudios.com' }), workspace)
+    const settings = readSettings(reader({ 'api-key': 'k', 'project-id': 'p1', 'api-url': 'https://app.aistudios.com' }))
     assert.equal(settings.api.legacyUrl.toString(), 'https://aistudios.com/')
   })
 
   it('serves both generations from a custom api-url', () => {
-    const settings = readSettings(reader({ 'api-key': 'k', 'project-id': 'p1', 'api-url': 'http://127.0.0.1:9' }), workspace)
+    const settings = readSettings(reader({ 'api-key': 'k', 'project-id': 'p1', 'api-url': 'http://127.0.0.1:9' }))
     assert.equal(settings.api.legacyUrl.toString(), 'http://127.0.0.1:9/')
   })
 
   it('reads speech from a file, without BOM and trailing newline', () => {
-    const settings = readSettings(reader({ 'api-key': 'k', 'project-id': 'p1', 'script-file': 'speech.txt' }), workspace)
+    const settings = readSettings(reader({ 'api-key': 'k', 'project-id': 'p1', 'script-file': 'speech.txt' }))
     assert.deepEqual(settings.speech, [{ scene: 0, text: 'Hello from a file.', from: 'script-file speech.txt' }])
   })
 
   it('parses decimal minutes, a poll floor and 1080p', () => {
     const settings = readSettings(
-      reader({ 'api-key': 'k', 'project-id': 'p1', timeout: '2.5', 'poll-interval': '3', resolution: '1080p', 'retention-days': '7' }),
-      workspace
-    )
+      reader({ 'api-key': 'k', 'project-id': 'p1', timeout: '2.5', 'poll-interval': '3', resolution: '1080p', 'retention-days': '7' }))
     assert.equal(settings.wait.timeoutMs, 150_000)
     assert.equal(settings.wait.pollFloorMs, 3000)
     assert.equal(settings.exportOptions.resolution, '1080')
@@ -50,7 +55,7 @@ describe('readSettings', () => {
   })
 
   it('makes resume win over project-id', () => {
-    const settings = readSettings(reader({ 'api-key': 'k', 'project-id': 'p1', resume: 'abc', 'api-generation': 'legacy' }), workspace)
-    assert.deepEqual(settings.source, { kind: 'resume', key: 'abc', generation: 'legacy' })
+    const settings = readSettings(reader({ 'api-key': 'k', 'project-id': 'p1', resume: 'abc', 'api-generation': 'legacy' }))
+    assert.deepEqual(settings.source, { kind: 'resume', key: 'abc', generation: 'legacy', template: undefined })
   })
 })

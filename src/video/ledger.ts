@@ -1,11 +1,9 @@
-import * as core from '@actions/core'
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
-import * as os from 'node:os'
 import * as path from 'node:path'
-import type { ExportRequest, Generation } from '../api/types.js'
-import { artifactServiceReachable, loadArtifactClient } from '../artifacts.js'
+import type { ExportRequest, Generation, Log, RunnerEnv } from '../domain.js'
 import { errorMessage } from '../errors.js'
+import { loadArtifactClient } from '../github/artifact-service.js'
 
 /**
  * A ledger of exports kept as tiny artifacts of the workflow run, one per export, named after the
@@ -35,27 +33,27 @@ export function parseLedgerName(name: string, fingerprint: string): LedgerEntry 
 }
 
 /** On a re-run attempt, the export an earlier attempt started for the same request, if any. */
-export async function findEarlierExport(fingerprint: string): Promise<LedgerEntry | undefined> {
-  if (!artifactServiceReachable() || !(Number(process.env.GITHUB_RUN_ATTEMPT) > 1)) return undefined
+export async function findEarlierExport(fingerprint: string, runner: RunnerEnv, log: Log): Promise<LedgerEntry | undefined> {
+  if (!runner.artifactService || runner.runAttempt <= 1) return undefined
   try {
     const { artifacts } = await (await loadArtifactClient()).listArtifacts()
     return artifacts.map((artifact) => parseLedgerName(artifact.name, fingerprint)).find((entry) => entry !== undefined)
   } catch (error) {
-    core.warning(`Could not read the export ledger of earlier attempts (${errorMessage(error)}); exporting anew`)
+    log.warning(`Could not read the export ledger of earlier attempts (${errorMessage(error)}); exporting anew`)
     return undefined
   }
 }
 
 /** Records an accepted export at once, so a re-run of this job can find it. */
-export async function recordExport(fingerprint: string, entry: LedgerEntry): Promise<void> {
-  if (!artifactServiceReachable()) return
-  const dir = fs.mkdtempSync(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'aistudios-ledger-'))
+export async function recordExport(fingerprint: string, entry: LedgerEntry, runner: RunnerEnv, log: Log): Promise<void> {
+  if (!runner.artifactService) return
+  const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-ledger-'))
   try {
     const file = path.join(dir, 'export.json')
-    fs.writeFileSync(file, JSON.stringify({ ...entry, fingerprint, attempt: process.env.GITHUB_RUN_ATTEMPT ?? '1' }))
+    fs.writeFileSync(file, JSON.stringify({ ...entry, fingerprint, attempt: runner.runAttempt }))
     await (await loadArtifactClient()).uploadArtifact(ledgerName(fingerprint, entry), [file], dir, { retentionDays: 1 })
   } catch (error) {
-    core.warning(`Could not record export ${entry.key} in the ledger (${errorMessage(error)}); a re-run would export again`)
+    log.warning(`Could not record export ${entry.key} in the ledger (${errorMessage(error)}); a re-run would export again`)
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }

@@ -2,8 +2,8 @@ import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { InputError } from '../errors.js'
-import type { InputReader, SceneSpeech } from './settings.js'
-import { readInputFile, resolveInWorkspace } from './parse.js'
+import type { SceneSpeech } from '../domain.js'
+import { readInputFile, resolveInWorkspace, type InputReader } from './parse.js'
 import { isPlainObject, parseYaml } from './yaml.js'
 
 const SCENE_LINE = /^\s*(\d+)\s*:\s?(.*)$/

@@ -1,10 +1,8 @@
 import * as core from '@actions/core'
-import type { AiStudiosClient } from '../api/client.js'
-import type { Generation } from '../api/types.js'
+import type { AiStudiosClient, CallContext } from '../aistudios/client.js'
+import { sleep } from '../aistudios/retry.js'
+import type { Generation, WaitSettings } from '../domain.js'
 import { ApiError, RenderError } from '../errors.js'
-import { sleep } from '../api/retry.js'
-import { labelled } from '../report/log.js'
-import type { WaitSettings } from '../settings/settings.js'
 import { nextPollDelayMs, type Sample } from './policy.js'
 
 /** How long a key the API says it does not know is given (at most stall-timeout) before the render is declared lost. */
@@ -15,7 +13,6 @@ const HEARTBEAT_MS = 60_000
 export interface Rendered {
   downloadUrl: string
   polls: number
-  waitedMs: number
 }
 
 const isNotFound = (error: unknown): boolean =>
@@ -29,11 +26,11 @@ export async function waitForVideo(
   key: string,
   generation: Generation,
   settings: WaitSettings,
-  signal?: AbortSignal,
-  /** Set when several videos render at once: their lines are prefixed, not grouped (groups can't interleave). */
-  label?: string
+  context: CallContext,
+  /** Only a run of one video groups its lines: groups of videos rendering at once would interleave. */
+  grouped: boolean
 ): Promise<Rendered> {
-  const info = labelled(label)
+  const { signal, log } = context
   const started = Date.now()
   const samples: Sample[] = []
   let polls = 0
@@ -42,13 +39,13 @@ export async function waitForVideo(
   let notFoundSince: number | undefined
   const notFoundGraceMs = Math.min(NOT_FOUND_GRACE_MS, settings.stallTimeoutMs)
 
-  if (!label) core.startGroup(`Waiting for the render of ${key}`)
+  if (grouped) core.startGroup(`Waiting for the render of ${key}`)
   try {
     for (;;) {
       const now = (): number => Date.now() - started
       polls++
       try {
-        const answer = await client.getProgress(key, generation, signal)
+        const answer = await client.getProgress(key, generation, context)
         notFoundSince = undefined
         const at = now()
         const previous = samples[samples.length - 1]
@@ -56,12 +53,12 @@ export async function waitForVideo(
         const moved = !previous || previous.progress !== answer.progress
         if (moved) lastChangeAt = at
         if (answer.progress >= 100 && answer.downloadUrl) {
-          info(`Rendered in ${(at / 1000).toFixed(1)} s (${polls} progress checks)`)
-          return { downloadUrl: answer.downloadUrl, polls, waitedMs: at }
+          log.info(`Rendered in ${(at / 1000).toFixed(1)} s (${polls} progress checks)`)
+          return { downloadUrl: answer.downloadUrl, polls }
         }
         if (moved || at - lastLogAt >= HEARTBEAT_MS) {
           const extra = answer.progress >= 100 ? ', waiting for the download URL' : ''
-          info(`${answer.progress.toFixed(1)}% after ${(at / 1000).toFixed(0)} s${extra}`)
+          log.info(`${answer.progress.toFixed(1)}% after ${(at / 1000).toFixed(0)} s${extra}`)
           lastLogAt = at
         }
       } catch (error) {
@@ -72,7 +69,7 @@ export async function waitForVideo(
             `The API no longer knows export ${key} (${(error as Error).message}): the render was lost on the server side`
           )
         }
-        info(`The API does not know ${key} yet; trying again`)
+        log.info(`The API does not know ${key} yet; trying again`)
       }
       // While the key is not found, the grace period above is the bound, with its own message.
       if (notFoundSince === undefined && now() - lastChangeAt >= settings.stallTimeoutMs) {
@@ -102,6 +99,6 @@ export async function waitForVideo(
       )
     }
   } finally {
-    if (!label) core.endGroup()
+    if (grouped) core.endGroup()
   }
 }

@@ -1,18 +1,13 @@
-import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { interceptors, type Dispatcher } from 'undici'
-import { createAgent } from '../api/transport.js'
+import { createAgent } from '../aistudios/transport.js'
+import type { Downloaded, Log } from '../domain.js'
 import { errorMessage } from '../errors.js'
+import { sleep } from '../aistudios/retry.js'
 import { collectAsBytesMove } from '../memory.js'
-import { sleep } from '../api/retry.js'
 import { videoFileName } from './filename.js'
 import { FileWriteError, transfer, type Response } from './transfer.js'
-
-export interface Downloaded {
-  path: string
-  size: number
-}
 
 export interface DownloadOptions {
   outputDir: string
@@ -23,6 +18,7 @@ export interface DownloadOptions {
   requestTimeoutMs: number
   /** Asks the API for a fresh download URL when the signed one expired or was refused. */
   refreshUrl: () => Promise<string>
+  log: Log
   signal?: AbortSignal
 }
 
@@ -37,12 +33,12 @@ function createDownloadDispatcher(timeoutMs: number): Dispatcher {
 }
 
 /** The first free name: an existing file is never overwritten. */
-function freePath(dir: string, name: string): string {
+function freePath(dir: string, name: string, log: Log): string {
   const ext = path.extname(name)
   const stem = name.slice(0, name.length - ext.length)
   let candidate = path.join(dir, name)
   for (let n = 2; fs.existsSync(candidate); n++) candidate = path.join(dir, `${stem}-${n}${ext}`)
-  if (candidate !== path.join(dir, name)) core.warning(`${name} already exists in ${dir}; saving as ${path.basename(candidate)}`)
+  if (candidate !== path.join(dir, name)) log.warning(`${name} already exists in ${dir}; saving as ${path.basename(candidate)}`)
   return candidate
 }
 
@@ -82,7 +78,7 @@ function totalLength(response: Response): number | undefined {
  * A cut transfer resumes with Range where the CDN allows, else restarts, within a bound.
  */
 export async function downloadVideo(initialUrl: string, options: DownloadOptions): Promise<Downloaded> {
-  const { outputDir, signal } = options
+  const { outputDir, signal, log } = options
   fs.mkdirSync(outputDir, { recursive: true })
   const name = options.fileName ?? videoFileName(initialUrl, options.fallbackStem)
   const partial = path.join(outputDir, `.${name}.${process.pid}.part`)
@@ -114,25 +110,25 @@ export async function downloadVideo(initialUrl: string, options: DownloadOptions
       } catch (error) {
         if (signal?.aborted || error instanceof FileWriteError) throw error
         if (!writing) {
-          core.warning(`Download: ${errorMessage(error)}; trying again`)
+          log.warning(`Download: ${errorMessage(error)}; trying again`)
           await sleep(1000 * attempt, signal)
           continue
         }
         // The file on disk is what the next transfer resumes from.
         size = fs.statSync(partial).size
-        core.warning(`Download cut off after ${size} bytes (${errorMessage(error)}); resuming`)
+        log.warning(`Download cut off after ${size} bytes (${errorMessage(error)}); resuming`)
         continue
       }
       const status = response.statusCode
       if ([401, 403, 404, 410].includes(status)) {
         if (refreshes >= MAX_REFRESHES) throw new Error(`Download failed: the video URL answered HTTP ${status} even after ${refreshes} fresh URLs`)
         refreshes++
-        core.warning(`Download: the video URL answered HTTP ${status} (expired or refused); asking the API for a fresh one`)
+        log.warning(`Download: the video URL answered HTTP ${status} (expired or refused); asking the API for a fresh one`)
         url = await options.refreshUrl()
         continue
       }
       if (status >= 500 || status === 429) {
-        core.warning(`Download: HTTP ${status}; trying again`)
+        log.warning(`Download: HTTP ${status}; trying again`)
         await sleep(1000 * attempt, signal)
         continue
       }
@@ -144,18 +140,18 @@ export async function downloadVideo(initialUrl: string, options: DownloadOptions
         }
         throw new Error(`Download failed: the video URL answered HTTP ${status}`)
       }
-      if (status === 200 && size > 0) core.info('Download: the server does not resume transfers; started over')
+      if (status === 200 && size > 0) log.info('Download: the server does not resume transfers; started over')
       expected = totalLength(response) ?? expected
       size = fs.statSync(partial).size
       if (expected !== undefined && size < expected) {
-        core.warning(`Download ended at ${size} of ${expected} bytes; resuming`)
+        log.warning(`Download ended at ${size} of ${expected} bytes; resuming`)
         continue
       }
       if (expected !== undefined && size > expected) throw new Error(`Download failed: got ${size} bytes, expected ${expected}`)
       break
     }
     assertMp4(partial)
-    const final = freePath(outputDir, name)
+    const final = freePath(outputDir, name, log)
     fs.renameSync(partial, final)
     return { path: final, size }
   } finally {

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs/promises'
-import type { UploadedArtifact } from '../deliver/artifact.js'
-import type { Downloaded } from './download.js'
+import type { Downloaded, UploadedArtifact } from '../domain.js'
 
 /** The video's SHA-256: an unzipped upload already hashed its bytes; otherwise one pass over the file. */
 export async function videoSha256(video: Downloaded, artifact: UploadedArtifact | undefined): Promise<string> {

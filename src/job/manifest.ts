@@ -1,17 +1,9 @@
 import { isMap, isSeq, type Node } from 'yaml'
-import { InputError } from '../errors.js'
-import { exportFromTemplate, locate } from '../request/template.js'
-import { parseBoolean, parseNumber, readInputFile } from './parse.js'
-import { readSettings, type InputReader, type Settings } from './settings.js'
+import type { VideoSpec } from '../domain.js'
+import { InputError, locate } from '../errors.js'
+import { readInputFile, repoPath, type InputReader } from './parse.js'
+import { readVideoSpec } from './video-spec.js'
 import { parseYamlDocument, parseYamlLeniently } from './yaml.js'
-
-/** One video of a manifest: its name and the settings of its own run. */
-export interface ManifestEntry {
-  name: string
-  settings: Settings
-  /** The entry as written (JSON), to tell whether a push changed it. */
-  definition: string
-}
 
 /** Each entry's definition by name, from a manifest's text (an older version of it); lenient. */
 export function manifestDefinitions(text: string): Map<string, string> {
@@ -44,8 +36,22 @@ const PER_VIDEO = new Set([
 ])
 /** Entry keys that are not inputs: its name (and default file name), its file name, its title in AI Studios. */
 const OWN_KEYS = ['name', 'output', 'title']
-/** Per-video inputs that an entry must not inherit from the step (each video says its own). */
-const NOT_INHERITED = new Set(['name', 'project-id', 'template', 'variables', 'variables-file', 'scripts', 'scripts-file', 'scripts-dir', 'script', 'script-file', 'resume', 'output-name'])
+/**
+ * Step inputs that say what one video is made from: with a manifest each entry says its own, so the
+ * step's are refused rather than dropped. `resume` goes with `manifest-entry`, for the one entry it names.
+ */
+const ONE_VIDEO_INPUTS = ['project-id', 'template', 'variables', 'variables-file', 'scripts', 'scripts-file', 'scripts-dir', 'script', 'script-file', 'name', 'output-name']
+
+/** With a manifest, a step input that belongs to one video is refused, naming it. */
+export function refuseOneVideoInputs(get: InputReader): void {
+  const given = ONE_VIDEO_INPUTS.find((input) => get(input).trim())
+  if (given) {
+    throw new InputError(given, `it describes one video, but 'manifest' lists the videos: set '${given}' on an entry of the manifest instead`)
+  }
+  if (get('resume').trim() && !get('manifest-entry').trim()) {
+    throw new InputError('resume', "with a 'manifest', resume one video: set 'manifest-entry' to its name as well")
+  }
+}
 
 /** An entry's value as the text an input would hold (a mapping of speech becomes `INDEX: "text"` lines). */
 function asInputText(key: string, value: unknown): string {
@@ -61,7 +67,7 @@ function asInputText(key: string, value: unknown): string {
  * as a run of its own before anything is sent: one bad entry refuses the run, naming the entry, the
  * file and the line.
  */
-export function readManifest(get: InputReader, workspace: string): ManifestEntry[] {
+export function readManifest(get: InputReader, workspace: string): { path: string; videos: VideoSpec[] } {
   const raw = get('manifest').trim()
   const { file, text } = readInputFile('manifest', raw, workspace)
   const document = parseYamlDocument('manifest', text, { path: file, name: raw })
@@ -73,14 +79,16 @@ export function readManifest(get: InputReader, workspace: string): ManifestEntry
   const list = isMap(root) ? root.get('videos', true) : root
   if (!isSeq(list) || list.items.length === 0) refuse(root, 'a manifest is a non-empty list of videos (or "videos:" holding one)')
 
-  const entries: ManifestEntry[] = []
+  const entries: VideoSpec[] = []
   const outputs = new Map<string, string>()
   for (const item of list.items) {
     if (!isMap(item)) refuse(item as Node, 'each video is a mapping of inputs (name, template or project-id, …)')
     const value = item.toJSON() as Record<string, unknown>
     const name = typeof value.name === 'string' ? value.name.trim() : ''
     if (!/^[\w.-]{1,80}$/.test(name)) refuse(item, `each video needs a "name" of letters, digits, '.', '-' and '_' (got ${JSON.stringify(value.name ?? null)})`)
-    if (entries.some((entry) => entry.name === name)) refuse(item, `two videos are named '${name}'`)
+    const twin = entries.find((entry) => entry.name?.toLowerCase() === name.toLowerCase())
+    // Names differing only in case would collide as files on macOS and Windows runners.
+    if (twin) refuse(item, twin.name === name ? `two videos are named '${name}'` : `videos '${twin.name}' and '${name}' differ only in case`)
     const unknown = Object.keys(value).filter((key) => !PER_VIDEO.has(key) && !OWN_KEYS.includes(key))
     if (unknown.length > 0) refuse(item, `video '${name}': unknown key(s) ${unknown.join(', ')}; a video takes ${[...OWN_KEYS, ...PER_VIDEO].join(', ')}`)
 
@@ -88,60 +96,33 @@ export function readManifest(get: InputReader, workspace: string): ManifestEntry
       if (input === 'output-name') return asInputText(input, value.output ?? name)
       if (input === 'name') return value.title === undefined ? '' : asInputText(input, value.title)
       if (PER_VIDEO.has(input) && input in value) return asInputText(input, value[input])
-      return NOT_INHERITED.has(input) ? '' : get(input)
+      if (input === 'resume') return name === get('manifest-entry').trim() ? get(input) : ''
+      return ONE_VIDEO_INPUTS.includes(input) ? '' : get(input)
     }
-    let settings: Settings
+    let spec: VideoSpec
     try {
-      settings = readSettings(entryGet, workspace)
-      // A template is checked whole now (placeholders, shape, scenes), not when its turn comes.
-      const source = settings.source
-      if (source.kind === 'template') {
-        exportFromTemplate(source.template, source.variables, settings.speech, settings.exportOptions, source.generation)
-      }
+      spec = readVideoSpec(entryGet, workspace)
     } catch (error) {
       if (!(error instanceof InputError)) throw error
       // An error inside a file the entry names (a template) keeps that file's line; others point here.
       if (error.location) throw new InputError('manifest', `video '${name}': ${error.message}`, error.location)
       refuse(item, `video '${name}': ${error.message}`)
     }
-    const output = settings.outputName ?? ''
+    const output = (spec.outputName ?? '').toLowerCase()
     const clash = outputs.get(output)
-    if (clash) refuse(item, `videos '${clash}' and '${name}' would both be saved as ${output}`)
+    if (clash) refuse(item, `videos '${clash}' and '${name}' would both be saved as ${spec.outputName}`)
     outputs.set(output, name)
-    entries.push({ name, settings: { ...settings, label: name }, definition: JSON.stringify(value) })
+    const { line, column } = locate(text, item.range?.[0] ?? 0)
+    entries.push({ ...spec, name, definition: JSON.stringify(value), location: { file, line, column } })
   }
-  return entries
+  return { path: repoPath(workspace, file), videos: entries }
 }
 
-export interface BatchOptions {
-  maxParallel: number
-  failFast: boolean
-  artifactPerVideo: boolean
-  /** Send nothing: output the matrix of videos for a fan-out over jobs. */
-  plan: boolean
-}
-
-export function readBatchOptions(get: InputReader): BatchOptions {
-  return {
-    maxParallel: parseNumber('max-parallel', get('max-parallel'), 3, { min: 1, max: 20, integer: true, unit: 'videos' }),
-    failFast: parseBoolean('fail-fast', get('fail-fast'), false),
-    artifactPerVideo: parseBoolean('artifact-per-video', get('artifact-per-video'), false),
-    plan: parseBoolean('plan', get('plan'), false)
-  }
-}
-
-/** The entries to render: all, or the one `manifest-entry` names (a job of a fanned-out matrix). */
-export function selectEntries(entries: ManifestEntry[], get: InputReader): ManifestEntry[] {
+/** The entries to produce: all, or the one `manifest-entry` names (a job of a fanned-out matrix). */
+export function selectEntries(videos: VideoSpec[], get: InputReader): VideoSpec[] {
   const wanted = get('manifest-entry').trim()
-  if (!wanted) return entries
-  const entry = entries.find((candidate) => candidate.name === wanted)
-  if (!entry) throw new InputError('manifest-entry', `no video named '${wanted}' in the manifest; it has ${entries.map((e) => e.name).join(', ')}`)
-  return [entry]
-}
-
-/** Without a manifest, the batch inputs are still checked, and those that need one are refused. */
-export function checkNoBatch(get: InputReader): void {
-  const options = readBatchOptions(get)
-  if (options.plan) throw new InputError('plan', "a plan lists the videos of a 'manifest'; set 'manifest'")
-  if (get('manifest-entry').trim()) throw new InputError('manifest-entry', "names a video of a 'manifest'; set 'manifest'")
+  if (!wanted) return videos
+  const video = videos.find((candidate) => candidate.name === wanted)
+  if (!video) throw new InputError('manifest-entry', `no video named '${wanted}' in the manifest; it has ${videos.map((v) => v.name).join(', ')}`)
+  return [video]
 }

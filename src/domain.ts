@@ -1,0 +1,229 @@
+/**
+ * The shapes every step shares, and nothing else: a leaf that imports nothing, so any step may use it
+ * without reaching into another step.
+ */
+
+/** Where in a repository file a bad value sits; becomes an annotation on that line. */
+export interface FileLocation {
+  file: string
+  line?: number
+  column?: number
+}
+
+/** The two generations of the export API (see the API contract's "Hosts and generations"). */
+export type Generation = 'v3' | 'legacy'
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
+export type JsonObject = { [key: string]: Json }
+
+export const isJsonObject = (value: Json | undefined): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** What one export would send. */
+export interface ExportRequest {
+  generation: Generation
+  body: JsonObject
+}
+
+export interface Progress {
+  /** 0–100, a float. */
+  progress: number
+  /** Present once the video can be fetched; may lag behind progress reaching 100. */
+  downloadUrl?: string
+  state?: string
+}
+
+export type Credentials = { apiKey: string } | { appId: string; userKey: string }
+
+export interface ApiConfig {
+  /** Base URL of the v3 API, e.g. https://app.aistudios.com */
+  v3Url: URL
+  /** Base URL of the legacy API, e.g. https://v2.aistudios.com */
+  legacyUrl: URL
+  credentials: Credentials
+  requestTimeoutMs: number
+}
+
+export const RESOLUTIONS = ['4k', '1080', '720', '480'] as const
+export type Resolution = (typeof RESOLUTIONS)[number]
+
+/** New speech for one line of a scene (line 0 unless given). `from` names where it came from, for messages. */
+export interface SceneSpeech {
+  scene: number
+  line?: number
+  text: string
+  from: string
+}
+
+/** Fields of the export request that the user may set; absent means the API's default. */
+export interface ExportOptions {
+  name?: string
+  resolution?: Resolution
+  workspaceId?: string
+  webhookUrl?: string
+}
+
+/** A template as read from the repository: its text (for locations) and its parsed value. */
+export interface Template {
+  file: string
+  /** The path as the user wrote it, for messages. */
+  name: string
+  text: string
+  data: Json
+}
+
+export interface Variable {
+  value: string
+  /** The input it came from (variables or variables-file), for messages. */
+  from: string
+}
+
+/** What a video is made from. */
+export type Source =
+  | { kind: 'project'; projectId: string }
+  /** A JSON template in the repository; the generation is detected from its shape unless forced. */
+  | { kind: 'template'; template: Template; variables: Map<string, Variable>; generation?: Generation }
+  /** An export already started (by an earlier run): only wait and download. Its generation is forced, or that of the video's template, else v3. */
+  | { kind: 'resume'; key: string; generation?: Generation; template?: Template }
+
+/** One video to produce: the step's own inputs, or one entry of a manifest. */
+export interface VideoSpec {
+  /** The manifest entry's name; absent for the step's own video. Prefixes its log lines in a batch. */
+  name?: string
+  source: Source
+  speech: SceneSpeech[]
+  exportOptions: ExportOptions
+  /** The repository files the video is made from (workspace-relative; a folder ends with '/'). */
+  files: string[]
+  /** The video's file name in the output folder, when chosen; otherwise taken from the download URL. */
+  outputName?: string
+  /** A manifest entry as written (JSON), to tell whether a push changed it. */
+  definition?: string
+  /** Where a manifest entry is written, for refusals found later (a scene its speech names that does not exist). */
+  location?: FileLocation
+}
+
+export interface WaitSettings {
+  /** Never poll more often than this. */
+  pollFloorMs: number
+  timeoutMs: number
+  stallTimeoutMs: number
+}
+
+export interface ArtifactSettings {
+  enabled: boolean
+  /** Chosen by the user; otherwise derived from the video once the export key is known. */
+  name?: string
+  archive: boolean
+  retentionDays?: number
+}
+
+/** What the run does on GitHub's side, beside the artifact. */
+export interface GitHubSettings {
+  /** Absent: the GitHub features asked for are skipped with a warning. */
+  token?: string
+  /** Render only the videos whose input files changed in the triggering push or pull request. */
+  onlyChanged: boolean
+  /** Attach the videos to this release. */
+  release?: { tag: string; replace: boolean }
+  /** Keep one comment on the pull request with what was rendered. */
+  comment: boolean
+}
+
+export interface BatchOptions {
+  maxParallel: number
+  failFast: boolean
+  /** One artifact per video; always so for a single video. */
+  artifactPerVideo: boolean
+}
+
+/** What the runner tells the action through its environment, read once. */
+export interface RunnerEnv {
+  workspace: string
+  tempDir: string
+  runAttempt: number
+  serverUrl: string
+  repository: string
+  runId: string
+  eventPath?: string
+  /** Set inside GitHub Actions: the run's artifact service can be reached. */
+  artifactService: boolean
+  /** Where the job summary goes; absent outside a runner. */
+  summaryFile?: string
+}
+
+/** Everything the step's inputs ask for, validated; nothing is sent before it exists. */
+export interface Job {
+  runner: RunnerEnv
+  api: ApiConfig
+  /** The videos, in the manifest's order; one without a manifest. */
+  videos: VideoSpec[]
+  /** The manifest's workspace-relative path, when there is one. */
+  manifest?: string
+  batch: BatchOptions
+  wait: WaitSettings
+  /** false: send the export, report its key and stop; a later run resumes it. */
+  waitForRender: boolean
+  dryRun: boolean
+  /** Send nothing: output the matrix of videos for a fan-out over jobs. */
+  plan: boolean
+  outputDir: string
+  artifact: ArtifactSettings
+  github: GitHubSettings
+}
+
+export interface Downloaded {
+  path: string
+  size: number
+}
+
+export interface UploadedArtifact {
+  id: number
+  name: string
+  url: string
+  /** SHA-256 of the video itself, when it went up unzipped (the client hashes what it uploads). */
+  videoSha256?: string
+}
+
+/**
+ * How far a video got: only its request printed (dry-run), exported and left to render (started),
+ * downloaded and delivered, failed, or never started (skipped by fail-fast).
+ */
+export type VideoStatus = 'downloaded' | 'started' | 'dry-run' | 'failed' | 'skipped'
+
+/** What the run did for one video, filled in step by step; the reports are made from it alone. */
+export interface VideoResult {
+  spec: VideoSpec
+  /** The name shown for it: the entry's name, or the file once known. */
+  name: string
+  status: VideoStatus
+  /** What the video was made from, for people ("project abc123"). */
+  source: string
+  startedAt: number
+  generation: Generation
+  /** Known as soon as the export is accepted: from then on the user must always learn it. */
+  exportKey?: string
+  /** The export was sent but its answer never came: it may have been accepted. */
+  exportUnconfirmed?: boolean
+  /** A dry run's request: where it would go, its body, and the file it was saved to. */
+  dryRun?: { url: string; body: string; path: string }
+  videoUrl?: string
+  polls?: number
+  video?: Downloaded
+  /** Hex SHA-256 of the video. */
+  sha256?: string
+  artifact?: UploadedArtifact
+  /** The video's download URL as a release asset. */
+  releaseUrl?: string
+  error?: string
+}
+
+/** A video the run did not deliver: it failed, or fail-fast stopped it before it started. */
+export const notDelivered = (result: VideoResult): boolean => result.status === 'failed' || result.status === 'skipped'
+
+/** Log lines about one video; in a batch each names it. */
+export interface Log {
+  info(message: string): void
+  warning(message: string): void
+  notice(message: string): void
+}

@@ -1,0 +1,115 @@
+import * as core from '@actions/core'
+import type { ApiConfig, ArtifactSettings, BatchOptions, Credentials, Job, RunnerEnv, VideoSpec, WaitSettings } from '../domain.js'
+import { InputError } from '../errors.js'
+import { readGitHubSettings } from './github-settings.js'
+import { readManifest, refuseOneVideoInputs, selectEntries } from './manifest.js'
+import { parseBoolean, parseNumber, parseUrl, resolveInWorkspace, type InputReader } from './parse.js'
+import { readVideoSpec } from './video-spec.js'
+
+const DEFAULT_V3_URL = 'https://app.aistudios.com'
+const DEFAULT_LEGACY_URL = 'https://aistudios.com'
+
+/** Reads the secrets first and masks them before anything else can print them. */
+function readCredentials(get: InputReader): Credentials {
+  const apiKey = get('api-key').trim()
+  const appId = get('app-id').trim()
+  const userKey = get('user-key').trim()
+  for (const secret of [apiKey, userKey]) if (secret) core.setSecret(secret)
+  if (apiKey && (appId || userKey)) {
+    throw new InputError('api-key', "give either 'api-key' or 'app-id' with 'user-key', not both")
+  }
+  if (apiKey) return { apiKey }
+  if (appId && userKey) return { appId, userKey }
+  if (appId || userKey) {
+    throw new InputError(appId ? 'user-key' : 'app-id', "'app-id' and 'user-key' must be given together")
+  }
+  throw new InputError('api-key', "required: set 'api-key' (or 'app-id' and 'user-key') from a repository secret")
+}
+
+function readApi(get: InputReader): ApiConfig {
+  const credentials = readCredentials(get)
+  const v3Url = parseUrl('api-url', get('api-url').trim() || DEFAULT_V3_URL)
+  const requestTimeoutSeconds = parseNumber('request-timeout', get('request-timeout'), 30, { min: 1, max: 600, unit: 'seconds' })
+  return {
+    v3Url,
+    // The legacy API lives on another host; a custom api-url (a proxy, a simulator) serves both.
+    legacyUrl: v3Url.origin === new URL(DEFAULT_V3_URL).origin ? new URL(DEFAULT_LEGACY_URL) : v3Url,
+    credentials,
+    requestTimeoutMs: requestTimeoutSeconds * 1000
+  }
+}
+
+function readWait(get: InputReader): WaitSettings {
+  const interval = get('poll-interval').trim().toLowerCase()
+  const pollFloorSeconds =
+    interval === '' || interval === 'auto'
+      ? 1
+      : parseNumber('poll-interval', interval, 1, { min: 1, max: 600, unit: 'seconds (or auto)' })
+  const timeoutMinutes = parseNumber('timeout', get('timeout'), 30, { min: 0.1, max: 360, unit: 'minutes' })
+  const stallMinutes = parseNumber('stall-timeout', get('stall-timeout'), 10, { min: 0.1, max: 360, unit: 'minutes' })
+  return { pollFloorMs: pollFloorSeconds * 1000, timeoutMs: timeoutMinutes * 60_000, stallTimeoutMs: stallMinutes * 60_000 }
+}
+
+/** Characters the artifact service refuses in a name. */
+const BAD_ARTIFACT_CHARS = /["':<>|*?\\/\r\n]/
+
+function readArtifact(get: InputReader): ArtifactSettings {
+  const name = get('artifact-name').trim()
+  if (BAD_ARTIFACT_CHARS.test(name)) {
+    throw new InputError('artifact-name', `'${name}' contains a character artifacts cannot have (" : < > | * ? \\ / or a newline)`)
+  }
+  const retention = get('retention-days').trim()
+  return {
+    enabled: parseBoolean('upload-artifact', get('upload-artifact'), true),
+    name: name || undefined,
+    archive: parseBoolean('archive', get('archive'), false),
+    retentionDays: retention ? parseNumber('retention-days', retention, 0, { min: 1, max: 90, integer: true, unit: 'days' }) : undefined
+  }
+}
+
+function readBatch(get: InputReader): BatchOptions {
+  return {
+    maxParallel: parseNumber('max-parallel', get('max-parallel'), 3, { min: 1, max: 20, integer: true, unit: 'videos' }),
+    failFast: parseBoolean('fail-fast', get('fail-fast'), false),
+    artifactPerVideo: parseBoolean('artifact-per-video', get('artifact-per-video'), false)
+  }
+}
+
+/** The videos: a manifest's entries (all, or the one `manifest-entry` names), or the step's own inputs as a plan of one. */
+function readVideos(get: InputReader, workspace: string, plan: boolean): { videos: VideoSpec[]; manifest?: string } {
+  if (get('manifest').trim()) {
+    refuseOneVideoInputs(get)
+    const manifest = readManifest(get, workspace)
+    return { videos: selectEntries(manifest.videos, get), manifest: manifest.path }
+  }
+  if (plan) throw new InputError('plan', "a plan lists the videos of a 'manifest'; set 'manifest'")
+  if (get('manifest-entry').trim()) throw new InputError('manifest-entry', "names a video of a 'manifest'; set 'manifest'")
+  return { videos: [readVideoSpec(get, workspace)] }
+}
+
+/** Turns the step's inputs into one validated job; nothing is sent before this succeeds. */
+export function readJob(get: InputReader, runner: RunnerEnv): Job {
+  const api = readApi(get)
+  const batch = readBatch(get)
+  const plan = parseBoolean('plan', get('plan'), false)
+  const outputDir = resolveInWorkspace('output-dir', get('output-dir').trim() || 'videos', runner.workspace)
+  const { videos, manifest } = readVideos(get, runner.workspace, plan)
+  const waitForRender = parseBoolean('wait', get('wait'), true)
+  if (!waitForRender && videos.some((video) => video.source.kind === 'resume')) {
+    throw new InputError('wait', "'wait: false' with 'resume' would neither export nor download; drop one of them")
+  }
+  return {
+    runner,
+    api,
+    videos,
+    manifest,
+    batch,
+    wait: readWait(get),
+    waitForRender,
+    dryRun: parseBoolean('dry-run', get('dry-run'), false),
+    plan,
+    outputDir,
+    artifact: readArtifact(get),
+    github: readGitHubSettings(get, runner)
+  }
+}

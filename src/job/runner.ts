@@ -1,0 +1,17 @@
+import * as os from 'node:os'
+import type { RunnerEnv } from '../domain.js'
+
+/** The runner's environment (GITHUB_*, ACTIONS_*, RUNNER_*), read here once and passed on. */
+export function readRunnerEnv(env: NodeJS.ProcessEnv = process.env): RunnerEnv {
+  return {
+    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    tempDir: env.RUNNER_TEMP || os.tmpdir(),
+    runAttempt: Number(env.GITHUB_RUN_ATTEMPT) || 1,
+    serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+    repository: env.GITHUB_REPOSITORY ?? '',
+    runId: env.GITHUB_RUN_ID ?? '',
+    eventPath: env.GITHUB_EVENT_PATH || undefined,
+    artifactService: Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL),
+    summaryFile: env.GITHUB_STEP_SUMMARY || undefined
+  }
+}

@@ -1,0 +1,96 @@
+import * as core from '@actions/core'
+import * as path from 'node:path'
+import { RESOLUTIONS, type ExportOptions, type Json, type Source, type Template, type VideoSpec } from '../domain.js'
+import { InputError, locate } from '../errors.js'
+import { parseChoice, parseUrl, readInputFile, repoPath, type InputReader } from './parse.js'
+import { readSpeech } from './speech.js'
+import { readVariables } from './variables.js'
+
+/** Parses a JSON template; a syntax error names the file, line and column. */
+export function parseTemplate(file: string, name: string, text: string): Template {
+  try {
+    return { file, name, text, data: JSON.parse(text) as Json }
+  } catch (error) {
+    const message = (error as Error).message
+    const position = /at position (\d+)/.exec(message)
+    const { line, column } = locate(text, position ? Number(position[1]) : text.length)
+    const detail = message.replace(/ in JSON at position \d+( \(line \d+ column \d+\))?/, '')
+    throw new InputError('template', `${name}:${line}:${column}: not valid JSON: ${detail}`, { file, line, column })
+  }
+}
+
+function readSource(get: InputReader, workspace: string): Source {
+  const resume = get('resume').trim()
+  const projectId = get('project-id').trim()
+  const templatePath = get('template').trim()
+  const generation = parseChoice('api-generation', get('api-generation'), ['v3', 'legacy', 'auto'] as const)
+  if (projectId && templatePath) throw new InputError('template', "give either 'template' or 'project-id', not both")
+  let own: Source | undefined
+  if (templatePath) {
+    const { file, text } = readInputFile('template', templatePath, workspace)
+    own = {
+      kind: 'template',
+      template: parseTemplate(file, templatePath, text),
+      variables: readVariables(get, workspace),
+      generation: generation === 'auto' ? undefined : generation
+    }
+  } else if (projectId && !resume) {
+    if (!/^[\w-]+$/.test(projectId)) throw new InputError('project-id', `'${projectId}' is not a project ID (letters, digits, '-' and '_')`)
+    if (generation === 'legacy') throw new InputError('api-generation', "saved projects ('project-id') exist only in the v3 API")
+    for (const input of ['variables', 'variables-file']) {
+      if (get(input).trim()) throw new InputError(input, "placeholders are filled only in a 'template', not in a saved project")
+    }
+    own = { kind: 'project', projectId }
+  }
+  if (!resume) {
+    if (own) return own
+    throw new InputError('project-id', "required: the ID of a saved AI Studios project, or a 'template' (or 'resume')")
+  }
+  if (projectId || templatePath) {
+    core.notice(`'resume' is set: ${projectId ? `project ${projectId}` : `template ${templatePath}`} is not exported again; waiting for ${resume}`)
+  }
+  // Without api-generation, the video's own template (when given) tells the generation being resumed.
+  return {
+    kind: 'resume',
+    key: resume,
+    generation: generation === 'auto' ? undefined : generation,
+    template: own?.kind === 'template' ? own.template : undefined
+  }
+}
+
+function readExportOptions(get: InputReader): ExportOptions {
+  const webhook = get('webhook-url').trim()
+  return {
+    name: get('name').trim() || undefined,
+    resolution: parseChoice('resolution', get('resolution').replace(/p$/i, ''), RESOLUTIONS),
+    workspaceId: get('workspace-id').trim() || undefined,
+    webhookUrl: webhook ? parseUrl('webhook-url', webhook).toString() : undefined
+  }
+}
+
+function readInputPaths(get: InputReader, workspace: string): string[] {
+  const files = ['template', 'variables-file', 'script-file', 'scripts-file'].map((input) => get(input).trim())
+  const dir = get('scripts-dir').trim()
+  const relative = (raw: string): string => repoPath(workspace, path.resolve(workspace, raw))
+  return [...files.filter(Boolean).map(relative), ...(dir ? [`${relative(dir)}/`] : [])]
+}
+
+function readOutputName(get: InputReader): string | undefined {
+  const raw = get('output-name').trim()
+  if (!raw) return undefined
+  if (/[/\\<>:"|?*\u0000-\u001f]/.test(raw) || /^\.+$/.test(raw) || raw.length > 120) {
+    throw new InputError('output-name', `'${raw}' is not a plain file name (no folders, no reserved characters, at most 120 characters)`)
+  }
+  return /\.[A-Za-z0-9]{2,4}$/.test(raw) ? raw : `${raw}.mp4`
+}
+
+/** One video's inputs (the step's own, or a manifest entry's) as a validated spec. */
+export function readVideoSpec(get: InputReader, workspace: string): VideoSpec {
+  return {
+    source: readSource(get, workspace),
+    speech: readSpeech(get, workspace),
+    exportOptions: readExportOptions(get),
+    files: readInputPaths(get, workspace),
+    outputName: readOutputName(get)
+  }
+}

@@ -1,0 +1,39 @@
+import * as core from '@actions/core'
+import * as path from 'node:path'
+import { notDelivered, type Job, type RunnerEnv, type VideoResult } from '../domain.js'
+import { InputError, errorMessage } from '../errors.js'
+import { setOutputs } from './outputs.js'
+import { resumeHint } from '../resume.js'
+import { needsResume, writeSummary } from './summary.js'
+
+/** An error that ends the run, as an annotation; on the file and line where the input was written, when known. */
+function annotate(error: unknown, runner: RunnerEnv): void {
+  if (error instanceof InputError && error.location) {
+    const { file, line, column } = error.location
+    core.error(error.message, { file: path.relative(runner.workspace, file), startLine: line, startColumn: column })
+  } else {
+    core.error(errorMessage(error))
+  }
+}
+
+/**
+ * The end of every run, however it went: outputs, the job summary, each accepted export's key with how
+ * to resume it, and the exit status. `error` is what ended the run early, if anything did.
+ */
+export async function report(results: VideoResult[], runner: RunnerEnv, job: Job | undefined, error?: unknown): Promise<void> {
+  if (error !== undefined) annotate(error, runner)
+  for (const result of results.filter(needsResume)) {
+    if (notDelivered(result)) core.error(resumeHint(result.exportKey, result.generation, result.spec.name))
+  }
+  const failed = results.filter(notDelivered)
+  if (results.length > 1 && failed.length > 0) {
+    core.error(`${failed.length} of ${results.length} video(s) were not delivered: ${failed.map((result) => result.name).join(', ')}`)
+  }
+  if (error !== undefined || failed.length > 0) process.exitCode = 1
+  setOutputs(results)
+  try {
+    await writeSummary(results, runner, job, error === undefined ? undefined : errorMessage(error))
+  } catch (summaryError) {
+    core.warning(`The job summary could not be written: ${errorMessage(summaryError)}`)
+  }
+}

@@ -1,0 +1,39 @@
+import type { AiStudiosClient, CallContext } from '../aistudios/client.js'
+import type { ExportRequest, RunnerEnv } from '../domain.js'
+import { ExportUnconfirmedError } from '../errors.js'
+import { findEarlierExport, recordExport, requestFingerprint } from './ledger.js'
+
+/**
+ * Starts the export, the one step that spends credits, at most once per request and workflow run: a
+ * re-run attempt re-attaches to the export an earlier attempt started for the same request.
+ */
+export async function exportOnce(
+  client: AiStudiosClient,
+  request: ExportRequest,
+  runner: RunnerEnv,
+  context: CallContext,
+  /** Told when the request went out but no answer says whether it was taken. */
+  { onUnconfirmed }: { onUnconfirmed: () => void }
+): Promise<string> {
+  const { log } = context
+  const fingerprint = requestFingerprint(request)
+  const earlier = await findEarlierExport(fingerprint, runner, log)
+  if (earlier) {
+    log.notice(
+      `Re-run attempt ${runner.runAttempt}: an earlier attempt already exported this request as ${earlier.key}; ` +
+        'waiting for that export instead of paying for a new one'
+    )
+    return earlier.key
+  }
+  log.info(`Exporting: POST ${client.exportTarget(request).url}`)
+  let key: string
+  try {
+    key = await client.startExport(request, context)
+  } catch (error) {
+    if (error instanceof ExportUnconfirmedError) onUnconfirmed()
+    throw error
+  }
+  log.info(`Export accepted: ${key}`)
+  await recordExport(fingerprint, { key, generation: request.generation }, runner, log)
+  return key
+}

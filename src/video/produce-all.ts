@@ -1,0 +1,70 @@
+import * as core from '@actions/core'
+import type { CallContext } from '../aistudios/client.js'
+import type { ExportRequest, VideoResult } from '../domain.js'
+import { InputError, errorMessage } from '../errors.js'
+import { videoLog } from '../log.js'
+import { checkTemplate, prepareVideo, produceVideo, type Production } from './produce.js'
+
+/** Runs `work` on each item, at most `limit` at a time, starting none once `stop` is aborted. */
+async function inPool<T>(items: T[], limit: number, stop: AbortSignal, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length && !stop.aborted) await work(items[next++])
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+}
+
+/** A refusal found in one video of a manifest, naming the entry and where it is written. */
+function forVideo(error: InputError, result: VideoResult): InputError {
+  const { name, location } = result.spec
+  if (!name) return error
+  const where = error.location ?? location
+  const prefix = !error.location && location ? `${location.file}:${location.line}:${location.column}: ` : ''
+  return new InputError('manifest', `${prefix}video '${name}': ${error.message}`, where)
+}
+
+/**
+ * Produces every video of the job, up to `max-parallel` at a time, in two passes: first every request
+ * (templates checked, saved projects fetched; a dry run ends there), so bad input refuses the run
+ * before any credit is spent; then, for each, export → wait → download. A failure does not abandon the
+ * others unless `fail-fast`, which stops the rest (not yet started: skipped; under way: cancelled,
+ * their export keys kept for resuming). Each result records how far its video got.
+ */
+export async function produceAll(results: VideoResult[], production: Production, signal: AbortSignal): Promise<void> {
+  const { job } = production
+  const stop = new AbortController()
+  const forward = (): void => stop.abort(signal.reason)
+  signal.addEventListener('abort', forward, { once: true })
+  const contextOf = (result: VideoResult): CallContext => ({ signal: stop.signal, log: videoLog(result.spec.name) })
+  const requests = new Map<VideoResult, ExportRequest | undefined>()
+  const fail = (result: VideoResult, error: unknown): void => {
+    result.status = 'failed'
+    result.error = errorMessage(stop.signal.aborted ? stop.signal.reason : error)
+    core.error(result.spec.name ? `${result.spec.name}: ${result.error}` : result.error)
+    if (job.batch.failFast && !stop.signal.aborted) stop.abort(new Error(`cancelled: another video failed ('fail-fast' is true)`))
+  }
+  /** Runs one step of one video; an input refusal ends the whole run, anything else that video. */
+  const step = async (result: VideoResult, work: () => Promise<void>): Promise<void> => {
+    try {
+      await work()
+    } catch (error) {
+      if (error instanceof InputError) throw forVideo(error, result)
+      fail(result, error)
+    }
+  }
+
+  try {
+    for (const result of results) await step(result, async () => void requests.set(result, checkTemplate(result, contextOf(result))))
+    await inPool(results, job.batch.maxParallel, stop.signal, (result) =>
+      step(result, async () => void requests.set(result, await prepareVideo(result, requests.get(result), production, contextOf(result))))
+    )
+    const ready = results.filter((result) => result.status === 'skipped' && requests.has(result))
+    await inPool(ready, job.batch.maxParallel, stop.signal, async (result) => {
+      result.startedAt = Date.now()
+      if (result.spec.name) core.info(`▶ ${result.spec.name}`)
+      await step(result, () => produceVideo(result, requests.get(result), production, contextOf(result)))
+    })
+  } finally {
+    signal.removeEventListener('abort', forward)
+  }
+}

@@ -1,0 +1,88 @@
+import * as path from 'node:path'
+import type { AiStudiosClient, CallContext } from '../aistudios/client.js'
+import type { ExportRequest, Job, VideoResult } from '../domain.js'
+import { RenderError } from '../errors.js'
+import { resumeHint } from '../resume.js'
+import { buildExportRequest, templateRequest } from '../request/build.js'
+import { templateGeneration } from '../request/template.js'
+import { downloadVideo } from './download.js'
+import { saveDryRun } from './dry-run.js'
+import { exportOnce } from './export.js'
+import { waitForVideo } from './wait.js'
+
+/** What producing a video needs besides its own spec: the job, the job's one API client, the call context. */
+export interface Production {
+  job: Job
+  client: AiStudiosClient
+}
+
+/** A template's request at once (pure), so a bad template refuses the run before any video is sent. */
+export function checkTemplate(result: VideoResult, context: CallContext): ExportRequest | undefined {
+  const source = result.spec.source
+  return source.kind === 'template' ? templateRequest(source, result.spec, context.log) : undefined
+}
+
+/**
+ * The request step: the export request (a template's checked earlier, a saved project's fetched now),
+ * or none for a resumed export. A dry run ends here, with the request saved.
+ */
+export async function prepareVideo(
+  result: VideoResult,
+  checked: ExportRequest | undefined,
+  { job, client }: Production,
+  context: CallContext
+): Promise<ExportRequest | undefined> {
+  const source = result.spec.source
+  if (source.kind === 'resume') {
+    result.generation = source.generation ?? (source.template && templateGeneration(source.template)) ?? 'v3'
+    result.exportKey = source.key
+    return undefined
+  }
+  const request = checked ?? (await buildExportRequest(source, result.spec, client, context))
+  result.generation = request.generation
+  if (job.dryRun) {
+    result.dryRun = saveDryRun(client, request, job.outputDir, result.spec.name, context.log)
+    result.status = 'dry-run'
+  }
+  return request
+}
+
+/**
+ * One video, from its request to a file on disk: export → wait → download. Fills `result` step by
+ * step, so whoever handles a failure knows how far it got (above all, the export key).
+ */
+export async function produceVideo(result: VideoResult, request: ExportRequest | undefined, { job, client }: Production, context: CallContext): Promise<void> {
+  const { log, signal } = context
+  if (request) {
+    result.exportKey = await exportOnce(client, request, job.runner, context, {
+      onUnconfirmed: () => (result.exportUnconfirmed = true)
+    })
+  }
+  const key = result.exportKey as string
+  if (!job.waitForRender) {
+    log.info(`Not waiting ('wait' is false). ${resumeHint(key, result.generation, result.spec.name)}`)
+    result.status = 'started'
+    return
+  }
+  const rendered = await waitForVideo(client, key, result.generation, job.wait, context, !result.spec.name)
+  result.videoUrl = rendered.downloadUrl
+  result.polls = rendered.polls
+  log.info(`Downloading ${new URL(rendered.downloadUrl).pathname.split('/').pop()}`)
+  const video = await downloadVideo(rendered.downloadUrl, {
+    outputDir: job.outputDir,
+    fileName: result.spec.outputName,
+    fallbackStem: key,
+    requestTimeoutMs: job.api.requestTimeoutMs,
+    log,
+    signal,
+    refreshUrl: async () => {
+      const fresh = await client.getProgress(key, result.generation, context)
+      if (!fresh.downloadUrl) throw new RenderError(`The API gave no fresh download URL for ${key}`)
+      return (result.videoUrl = fresh.downloadUrl)
+    }
+  })
+  result.video = video
+  result.name = result.spec.name ?? path.basename(video.path)
+  result.status = 'downloaded'
+  log.info(`Saved ${path.relative(job.runner.workspace, video.path)} (${video.size} bytes)`)
+}
