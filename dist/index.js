@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(45972);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(53826);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 45972:
+/***/ 53826:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28410,12 +28410,20 @@ class InputError extends Error {
         this.name = 'InputError';
     }
 }
-/** The API refused the key (or token). Never retried: another try cannot succeed. */
+const CREDENTIAL_ADVICE = {
+    'api-key': "If 'api-key' holds a v3 access token: tokens expire 24 hours after they are issued, so a stored one " +
+        "stops working within a day. Give 'app-id' and 'user-key' (repository secrets) instead; the action " +
+        "exchanges them for a fresh token on every run. If it is the legacy API's secret key, check that it is the current one.",
+    'app-id': "Check the 'app-id' and 'user-key' secrets: AI Studios issues them together (profile, Issue API Key) " +
+        'and cannot show them again once activated; issue a new pair if unsure.',
+    either: "Check 'app-id' and 'user-key' (or 'api-key'), each passed from a repository secret."
+};
+/** The API refused the credentials. Never retried as it is: another try cannot succeed. */
 class AuthError extends Error {
-    constructor(detail) {
-        super(`The AI Studios API rejected the credentials (${detail}). Check the 'api-key' input ` +
-            `(or 'app-id' and 'user-key'): store the key as a repository secret and pass it as ` +
-            '`api-key: ${{ secrets.AISTUDIOS_API_KEY }}`.');
+    detail;
+    constructor(detail, credential) {
+        super(`The AI Studios API rejected the credentials (${detail}). ${CREDENTIAL_ADVICE[credential ?? 'either']}`);
+        this.detail = detail;
         this.name = 'AuthError';
     }
 }
@@ -28448,11 +28456,11 @@ class ApiError extends Error {
  * even though no answer arrived. Never re-sent blindly.
  */
 class ExportUnconfirmedError extends Error {
-    constructor(cause) {
-        super(`The export request was sent but no usable answer came back (${cause}). The export may have ` +
-            'started and spent credits, so it was not sent again. Look for the new project in AI Studios ' +
-            "(My Studio); if it is there, re-run this step with the 'resume' input set to its project ID " +
-            'to download it without paying again.');
+    constructor(cause, cancelled = false) {
+        super(`${cancelled ? 'The run was cancelled while the export request was in flight' : 'The export request was sent but no usable answer came back'} ` +
+            `(${cause}). The export may have been accepted and spent credits, so it was not sent again. Look for the ` +
+            'new project in AI Studios (My Studio), or list your projects with GET /api/odin/v3/editor/project; if it ' +
+            "is there, re-run this step with the 'resume' input set to its project ID to download it without paying again.");
         this.name = 'ExportUnconfirmedError';
     }
 }
@@ -28493,7 +28501,7 @@ function textOf(body) {
  * Turns one HTTP answer into the envelope's `data`, or throws what went wrong. The API answers
  * failures three ways: a non-2xx status, HTTP 200 with `success: false`, or a gateway's HTML page.
  */
-function parseEnvelope(call, status, headers, body, now = Date.now()) {
+function parseEnvelope(call, status, headers, body, { flatAllowed = false, now = Date.now() } = {}) {
     let json;
     try {
         json = JSON.parse(body);
@@ -28510,13 +28518,16 @@ function parseEnvelope(call, status, headers, body, now = Date.now()) {
     }
     if (envelope?.success === true && status >= 200 && status < 300) {
         const data = envelope.data;
-        if (typeof data !== 'object' || data === null) {
-            throw new ApiError(call, status, undefined, 'the answer has no data', false);
-        }
-        return data;
+        if (typeof data === 'object' && data !== null && !Array.isArray(data))
+            return data;
+        // The legacy reference answers flat, beside `success`; its tutorials read the same fields under `data`.
+        if (flatAllowed && data === undefined)
+            return envelope;
+        throw new ApiError(call, status, undefined, 'the answer has no data', false);
     }
     if (envelope && envelope.success === false) {
-        const error = (envelope.error ?? {});
+        // v3 fails with `error: { code, msg }`; the legacy API with `msg` at the top level.
+        const error = (typeof envelope.error === 'object' && envelope.error !== null ? envelope.error : envelope);
         const code = error.code === undefined ? undefined : String(error.code);
         const msg = typeof error.msg === 'string' ? error.msg : typeof error.message === 'string' ? error.message : '';
         if (AUTH_STATUSES.has(status) || (code !== undefined && AUTH_STATUSES.has(Number(code))) || AUTH_WORDS.test(`${code} ${msg}`)) {
@@ -28649,6 +28660,8 @@ const headersWith = (authorization) => ({
     'Content-Type': 'application/json',
     Accept: 'application/json'
 });
+/** HTTP 429 (or its code in the envelope): the API refused the request unprocessed. */
+const isTooManyRequests = (error) => error.status === 429 || error.code === '429';
 /** How many times a POST that provably never left is tried before giving up. */
 const NOT_SENT_ATTEMPTS = 3;
 /**
@@ -28675,16 +28688,36 @@ class AiStudiosClient {
         return { method: 'POST', url: this.url(request.generation, '/editor/project').toString() };
     }
     async getProject(projectId, context) {
-        const data = await this.read(`Fetching project ${projectId}`, this.url('v3', `/editor/project/${encodeURIComponent(projectId)}`), context);
+        const call = `Fetching project ${projectId}`;
+        const data = await this.read(call, 'v3', `/editor/project/${encodeURIComponent(projectId)}`, context);
         const project = data.project;
         if (typeof project !== 'object' || project === null || Array.isArray(project)) {
-            throw new ApiError(`Fetching project ${projectId}`, 200, undefined, 'the answer carries no project', false);
+            throw new ApiError(call, 200, undefined, 'the answer carries no project', false);
         }
         return project;
     }
+    /** What the v3 project record of a finished export says: its thumbnail and (a fallback) download URL. */
+    async getExportRecord(key, context) {
+        const project = await this.getProject(key, context);
+        const text = (value) => (typeof value === 'string' && value !== '' ? value : undefined);
+        return { state: text(project.state), downloadUrl: text(project.download_url), thumbnailUrl: text(project.thumbnailUrl) };
+    }
+    /** Whether the API accepts the credentials (`GET /auth`, v3): spends nothing, so a dry run can ask. */
+    async credentialsAccepted(context) {
+        try {
+            const data = await this.read('Checking the credentials', 'v3', '/auth', context);
+            return data.isAuthenticated === true;
+        }
+        catch (error) {
+            if (error instanceof AuthError)
+                return false;
+            throw error;
+        }
+    }
     /**
-     * Sends the export: the one call that spends credits. Sent at most once, unless the failure proves
-     * the request never reached the server. Returns the key to poll.
+     * Sends the export: the one call that spends credits. Sent at most once, unless the answer proves
+     * the server did not process it: no connection was made, or it answered 429 (sent again after
+     * Retry-After or a backoff). Returns the key to poll, and the credits the answer says it cost.
      */
     async startExport(request, { signal, log }) {
         const call = 'Starting the export';
@@ -28704,30 +28737,38 @@ class AiStudiosClient {
                 }
                 if (provablyNotSent(error))
                     throw new Error(`${call} failed: could not connect to ${url.origin} (${errorMessage(error)})`);
-                throw new ExportUnconfirmedError(errorMessage(error));
+                throw new ExportUnconfirmedError(errorMessage(error), signal?.aborted === true);
             }
             let data;
             try {
-                data = parseEnvelope(call, answer.status, answer.headers, answer.body);
+                data = parseEnvelope(call, answer.status, answer.headers, answer.body, { flatAllowed: request.generation === 'legacy' });
             }
             catch (error) {
+                if (error instanceof ApiError && isTooManyRequests(error) && attempt < READ_RETRY.maxAttempts && !signal?.aborted) {
+                    const delay = backoffDelayMs(attempt, READ_RETRY, error.retryAfterSeconds);
+                    log.warning(`${call}: ${error.message}; the API did not process it, so it is sent again in ${(delay / 1000).toFixed(1)} s`);
+                    await sleep(delay, signal);
+                    continue;
+                }
                 // A gateway page or a 5xx says nothing about whether the API behind it took the export.
-                if (error instanceof ApiError && error.transient)
+                if (error instanceof ApiError && error.transient && !isTooManyRequests(error))
                     throw new ExportUnconfirmedError(error.message);
-                throw error;
+                throw this.explained(error);
             }
             const key = request.generation === 'v3' ? data.projectId : data.key;
             if (typeof key !== 'string' && typeof key !== 'number') {
                 throw new ExportUnconfirmedError(`the answer carries no ${request.generation === 'v3' ? 'projectId' : 'key'}`);
             }
-            return String(key);
+            const credits = Number(data.cube_used);
+            return { key: String(key), credits: data.cube_used !== undefined && Number.isFinite(credits) ? credits : undefined };
         }
     }
     async getProgress(key, generation, context) {
-        const data = await this.read(`Checking progress of ${key}`, this.url(generation, `/editor/progress/${encodeURIComponent(key)}`), context);
+        const call = `Checking progress of ${key}`;
+        const data = await this.read(call, generation, `/editor/progress/${encodeURIComponent(key)}`, context);
         const progress = Number(data.progress);
         if (data.progress === undefined || data.progress === null || !Number.isFinite(progress)) {
-            throw new ApiError(`Checking progress of ${key}`, 200, undefined, 'the answer carries no progress', true);
+            throw new ApiError(call, 200, undefined, 'the answer carries no progress', true);
         }
         // v3 says downloadUrl; legacy says url (tutorial) or videoUrl (reference); records say download_url.
         const url = [data.downloadUrl, data.url, data.videoUrl, data.download_url].find((value) => typeof value === 'string' && value !== '');
@@ -28737,30 +28778,45 @@ class AiStudiosClient {
             state: typeof data.state === 'string' ? data.state : undefined
         };
     }
+    /** The input that holds the job's credentials, for messages. */
+    get credentialInput() {
+        return 'apiKey' in this.config.credentials ? 'api-key' : 'app-id';
+    }
+    /** An AuthError that says which credential was refused and what to do about it. */
+    explained(error) {
+        return error instanceof AuthError ? new AuthError(error.detail, this.credentialInput) : error;
+    }
     /**
      * A GET, repeated within the retry policy. A token refused mid-run (it lives 24 hours) is exchanged
      * once more and the read repeated; reads spend nothing.
      */
-    async read(call, url, context) {
+    async read(call, generation, path, context) {
+        const url = this.url(generation, path);
+        const flatAllowed = generation === 'legacy';
         const authorization = this.authorizationFor(context);
         const used = await authorization;
         try {
-            return await this.retried(call, url, 'GET', headersWith(used), undefined, context);
+            return await this.retried(call, url, 'GET', headersWith(used), undefined, context, flatAllowed);
         }
         catch (error) {
             if (!(error instanceof AuthError) || 'apiKey' in this.config.credentials)
-                throw error;
+                throw this.explained(error);
             if (this.authorization === authorization)
                 this.authorization = undefined;
             context.log.warning(`${call}: the token was refused; exchanging app-id and user-key for a new one`);
-            return this.retried(call, url, 'GET', headersWith(await this.authorizationFor(context)), undefined, context);
+            try {
+                return await this.retried(call, url, 'GET', headersWith(await this.authorizationFor(context)), undefined, context, flatAllowed);
+            }
+            catch (again) {
+                throw this.explained(again);
+            }
         }
     }
     /** A call that spends nothing, so it may be repeated: sent, parsed, retried within the policy. */
-    retried(call, url, method, headers, body, { signal, log }) {
+    retried(call, url, method, headers, body, { signal, log }, flatAllowed = false) {
         return withRetries(call, async () => {
             const answer = await send(this.dispatcher, url, method, headers, body, signal);
-            return parseEnvelope(call, answer.status, answer.headers, answer.body);
+            return parseEnvelope(call, answer.status, answer.headers, answer.body, { flatAllowed });
         }, READ_RETRY, (message) => log.warning(message), signal);
     }
     /** Shared by videos that start at once, so a job exchanges its credentials once; forgotten if the exchange fails. */
@@ -28785,7 +28841,13 @@ class AiStudiosClient {
         const body = JSON.stringify({ appId: credentials.appId, userKey: credentials.userKey });
         const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
         // Getting a token spends nothing, so it is retried like a read.
-        const data = await this.retried(call, url, 'POST', headers, body, context);
+        let data;
+        try {
+            data = await this.retried(call, url, 'POST', headers, body, context);
+        }
+        catch (error) {
+            throw this.explained(error);
+        }
         if (typeof data.token !== 'string' || data.token === '') {
             throw new ApiError(call, 200, undefined, 'the answer carries no token', false);
         }
@@ -28936,13 +28998,14 @@ function commentBody(results, runUrl) {
     const lines = [
         '### 🎬 AI Studios videos',
         '',
-        '| video | status | export key | size | links |',
-        '|---|---|---|---|---|',
-        ...results.map(({ name, status, exportKey, video, artifact, releaseUrl, error }) => {
+        '| video | status | export key | size | links | thumbnail |',
+        '|---|---|---|---|---|---|',
+        ...results.map(({ name, status, exportKey, video, artifact, releaseUrl, thumbnailUrl, error }) => {
             const links = [artifact ? `[artifact](${artifact.url})` : '', releaseUrl ? `[release asset](${releaseUrl})` : ''].filter(Boolean);
             const shown = status === 'failed' ? `❌ ${(error ?? '').replace(/\|/g, '\\|').slice(0, 200)}` : status;
             const key = exportKey ? `\`${exportKey}\`` : '';
-            return `| ${name} | ${shown} | ${key} | ${video ? formatBytes(video.size) : ''} | ${links.join(' · ')} |`;
+            const thumbnail = thumbnailUrl ? `<img src="${thumbnailUrl}" alt="" width="160">` : '';
+            return `| ${name} | ${shown} | ${key} | ${video ? formatBytes(video.size) : ''} | ${links.join(' · ')} | ${thumbnail} |`;
         }),
         '',
         `[Workflow run](${runUrl})`
@@ -29289,21 +29352,29 @@ const isPlainObject = (value) => typeof value === 'object' && value !== null && 
 
 
 
-const SCENE_LINE = /^\s*(\d+)\s*:\s?(.*)$/;
-/** `INDEX: text`, one a line; blank lines and `#` comments are skipped. Pure. */
+const SCENE_LINE = /^\s*(\d+)(?:\.(\d+))?\s*:\s?(.*)$/;
+/** `N` is scene N (its first line of dialogue), `N.M` line M of scene N, both from 0. */
+const ADDRESS = /^(\d+)(?:\.(\d+))?$/;
+/** Scene and line of an address; the line is left out for a bare scene index. */
+function address(scene, line) {
+    return line === undefined ? { scene: Number(scene) } : { scene: Number(scene), line: Number(line) };
+}
+const describe = (speech) => (speech.line === undefined ? `scene ${speech.scene}` : `line ${speech.line} of scene ${speech.scene}`);
+/** `INDEX: text` (INDEX is `N` or `N.M`), one a line; blank lines and `#` comments are skipped. Pure. */
 function parseScriptsInput(raw) {
     const speeches = [];
     raw.split(/\r?\n/).forEach((line, index) => {
         if (!line.trim() || line.trim().startsWith('#'))
             return;
         const match = SCENE_LINE.exec(line);
-        if (!match)
-            throw new InputError('scripts', `line ${index + 1}: expected 'INDEX: text' (the scene's index, from 0), got '${line.trim()}'`);
-        let text = match[2].trim();
+        if (!match) {
+            throw new InputError('scripts', `line ${index + 1}: expected 'INDEX: text' (the scene's index from 0, or SCENE.LINE for a line of dialogue), got '${line.trim()}'`);
+        }
+        let text = match[3].trim();
         // A quoted value is read as YAML would read it, so escapes and colons work as users expect.
         if (/^(".*"|'.*')$/.test(text))
             text = String(parseYaml('scripts', text));
-        speeches.push({ scene: Number(match[1]), text, from: 'scripts' });
+        speeches.push({ ...address(match[1], match[2]), text, from: 'scripts' });
     });
     return speeches;
 }
@@ -29320,22 +29391,23 @@ function readScriptsFile(raw, workspace) {
     return entries
         .filter(([, value]) => value !== null && value !== undefined)
         .map(([key, value]) => {
-        if (!/^\d+$/.test(key))
-            throw new InputError('scripts-file', `${raw}: '${key}' is not a scene index (0, 1, 2, …)`);
+        const match = ADDRESS.exec(key);
+        if (!match)
+            throw new InputError('scripts-file', `${raw}: '${key}' is not a scene index (0, 1, 2, …) or SCENE.LINE (1.0, 1.1, …)`);
         if (typeof value !== 'string' || !value.trim())
-            throw new InputError('scripts-file', `${raw}: the speech of scene ${key} must be non-empty text`);
-        return { scene: Number(key), text: value.trim(), from: `scripts-file ${raw}` };
+            throw new InputError('scripts-file', `${raw}: the speech of ${key} must be non-empty text`);
+        return { ...address(match[1], match[2]), text: value.trim(), from: `scripts-file ${raw}` };
     });
 }
-/** Text files named by scene index (`0.txt`, `01-intro.txt`): the index is the leading number. */
+/** Text files named by scene index (`0.txt`, `01-intro.txt`) or scene and line (`1.1.txt`, `1.1-answer.txt`). */
 function readScriptsDir(raw, workspace) {
     const dir = resolveInWorkspace('scripts-dir', raw, workspace);
     if (!external_node_fs_.existsSync(dir) || !external_node_fs_.statSync(dir).isDirectory())
         throw new InputError('scripts-dir', `'${raw}' is not a directory`);
     const speeches = [];
     for (const entry of external_node_fs_.readdirSync(dir).sort()) {
-        const index = /^(\d+)/.exec(entry)?.[1];
-        if (!index) {
+        const match = /^(\d+)(?:\.(\d+))?(?=\D|$)/.exec(entry);
+        if (!match) {
             core/* warning */.$e(`scripts-dir: ignoring ${entry} (its name does not start with a scene index)`);
             continue;
         }
@@ -29343,7 +29415,7 @@ function readScriptsDir(raw, workspace) {
         const { text } = readInputFile('scripts-dir', relative, workspace);
         if (!text.trim())
             throw new InputError('scripts-dir', `file '${relative}' is empty`);
-        speeches.push({ scene: Number(index), text: text.trim(), from: `scripts-dir ${relative}` });
+        speeches.push({ ...address(match[1], match[2]), text: text.trim(), from: `scripts-dir ${relative}` });
     }
     return speeches;
 }
@@ -29375,11 +29447,13 @@ function readSpeech(get, workspace) {
         speeches.push(...readScriptsDir(scriptsDir, workspace));
     const seen = new Map();
     for (const speech of speeches) {
-        const earlier = seen.get(speech.scene);
+        // `N` and `N.0` are the same line.
+        const id = `${speech.scene}.${speech.line ?? 0}`;
+        const earlier = seen.get(id);
         if (earlier) {
-            throw new InputError(speech.from.split(' ')[0], `scene ${speech.scene} is given speech twice: by ${earlier.from} and by ${speech.from}`);
+            throw new InputError(speech.from.split(' ')[0], `${describe(speech)} is given speech twice: by ${earlier.from} and by ${speech.from}`);
         }
-        seen.set(speech.scene, speech);
+        seen.set(id, speech);
     }
     return speeches;
 }
@@ -29419,6 +29493,7 @@ function readVariables(get, workspace) {
 }
 
 ;// CONCATENATED MODULE: ./src/job/video-spec.ts
+
 
 
 
@@ -29507,11 +29582,26 @@ function readOutputName(get) {
     }
     return /\.[A-Za-z0-9]{2,4}$/.test(raw) ? raw : `${raw}.mp4`;
 }
+/** `tags`: a YAML mapping of a tag set in the editor to the new content of the clips carrying it. */
+function readTags(get) {
+    const raw = get('tags');
+    if (!raw.trim())
+        return [];
+    const parsed = parseYaml('tags', raw);
+    if (!isPlainObject(parsed))
+        throw new InputError('tags', 'must be a mapping of TAG: value (a tag set on clips in the AI Studios editor)');
+    return Object.entries(parsed).map(([tag, value]) => {
+        if (value === null || typeof value === 'object')
+            throw new InputError('tags', `the value of tag '${tag}' must be text (a text, an image URL or a video URL)`);
+        return { tag, value: String(value), from: 'tags' };
+    });
+}
 /** One video's inputs (the step's own, or a manifest entry's) as a validated spec. */
 function readVideoSpec(get, workspace) {
     return {
         source: readSource(get, workspace),
         speech: readSpeech(get, workspace),
+        tags: readTags(get),
         exportOptions: readExportOptions(get),
         files: readInputPaths(get, workspace),
         outputName: readOutputName(get)
@@ -29548,6 +29638,7 @@ const PER_VIDEO = new Set([
     'scripts-dir',
     'script',
     'script-file',
+    'tags',
     'resolution',
     'workspace-id',
     'webhook-url'
@@ -29558,7 +29649,7 @@ const OWN_KEYS = ['name', 'output', 'title'];
  * Step inputs that say what one video is made from: with a manifest each entry says its own, so the
  * step's are refused rather than dropped. `resume` goes with `manifest-entry`, for the one entry it names.
  */
-const ONE_VIDEO_INPUTS = ['project-id', 'template', 'variables', 'variables-file', 'scripts', 'scripts-file', 'scripts-dir', 'script', 'script-file', 'name', 'output-name'];
+const ONE_VIDEO_INPUTS = ['project-id', 'template', 'variables', 'variables-file', 'scripts', 'scripts-file', 'scripts-dir', 'script', 'script-file', 'tags', 'name', 'output-name'];
 /** With a manifest, a step input that belongs to one video is refused, naming it. */
 function refuseOneVideoInputs(get) {
     const given = ONE_VIDEO_INPUTS.find((input) => get(input).trim());
@@ -29663,7 +29754,8 @@ function selectEntries(videos, get) {
 
 
 const DEFAULT_V3_URL = 'https://app.aistudios.com';
-const DEFAULT_LEGACY_URL = 'https://aistudios.com';
+/** The legacy API's current host; `https://aistudios.com` is the retired one (the API contract, section 1). */
+const DEFAULT_LEGACY_URL = 'https://v2.aistudios.com';
 /** Reads the secrets first and masks them before anything else can print them. */
 function readCredentials(get) {
     const apiKey = get('api-key').trim();
@@ -29687,11 +29779,16 @@ function readCredentials(get) {
 function readApi(get) {
     const credentials = readCredentials(get);
     const v3Url = parseUrl('api-url', get('api-url').trim() || DEFAULT_V3_URL);
+    const legacyRaw = get('legacy-api-url').trim();
     const requestTimeoutSeconds = parseNumber('request-timeout', get('request-timeout'), 30, { min: 1, max: 600, unit: 'seconds' });
     return {
         v3Url,
-        // The legacy API lives on another host; a custom api-url (a proxy, a simulator) serves both.
-        legacyUrl: v3Url.origin === new URL(DEFAULT_V3_URL).origin ? new URL(DEFAULT_LEGACY_URL) : v3Url,
+        // The legacy API lives on its own host; a custom api-url (a proxy, a simulator) serves both unless told.
+        legacyUrl: legacyRaw
+            ? parseUrl('legacy-api-url', legacyRaw)
+            : v3Url.origin === new URL(DEFAULT_V3_URL).origin
+                ? new URL(DEFAULT_LEGACY_URL)
+                : v3Url,
         credentials,
         requestTimeoutMs: requestTimeoutSeconds * 1000
     };
@@ -29871,6 +29968,8 @@ function videosOutput(results) {
         'project-id': result.exportKey ?? null,
         path: result.video?.path ?? null,
         url: result.videoUrl ?? null,
+        'thumbnail-url': result.thumbnailUrl ?? null,
+        credits: result.credits ?? null,
         size: result.video?.size ?? null,
         sha256: result.sha256 ?? null,
         'artifact-url': result.artifact?.url ?? null,
@@ -29888,6 +29987,10 @@ function setOutputs(results) {
         core/* setOutput */.uH('project-id', result.exportKey);
     if (result.videoUrl)
         core/* setOutput */.uH('video-url', result.videoUrl);
+    if (result.thumbnailUrl)
+        core/* setOutput */.uH('thumbnail-url', result.thumbnailUrl);
+    if (result.credits !== undefined)
+        core/* setOutput */.uH('credits', result.credits);
     if (result.video) {
         core/* setOutput */.uH('video-path', result.video.path);
         core/* setOutput */.uH('video-size', result.video.size);
@@ -29947,6 +30050,10 @@ function details(summary, result) {
         rows.push(['SHA-256', `<code>${result.sha256}</code>`]);
     if (result.artifact)
         rows.push(['Artifact', `<a href="${result.artifact.url}">${escapeHtml(result.artifact.name)}</a>`]);
+    if (result.credits !== undefined)
+        rows.push(['Credits', String(result.credits)]);
+    if (result.thumbnailUrl)
+        rows.push(['Thumbnail', `<img src="${escapeHtml(result.thumbnailUrl)}" alt="thumbnail" width="240">`]);
     summary.addTable(rows.map(([key, value]) => [{ data: key, header: true }, value]));
 }
 /** Several videos: one row each, then what failed and how to resume it. */
@@ -30067,6 +30174,42 @@ function videoLog(name) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/video/dry-run.ts
+
+
+
+/**
+ * Prints and saves the exact request an export would send. A manifest's videos each get a file of
+ * their own.
+ */
+function saveDryRun(client, request, outputDir, name, log) {
+    const { method, url } = client.exportTarget(request);
+    const body = JSON.stringify(request.body, null, 2);
+    external_node_fs_.mkdirSync(outputDir, { recursive: true });
+    const requestPath = external_node_path_.join(outputDir, name ? `aistudios-request-${name}.json` : 'aistudios-request.json');
+    external_node_fs_.writeFileSync(requestPath, `${body}\n`);
+    log.info('Dry run: nothing that spends credits was sent. The export would be:');
+    log.info(`${method} ${url}`);
+    log.info('Authorization: ***');
+    log.info('Content-Type: application/json');
+    log.info(body);
+    return { url, body, path: requestPath };
+}
+/**
+ * A dry run spends nothing, but it checks what it can: whether the API accepts the credentials
+ * (`GET /api/odin/v3/auth`; the legacy API has no such call). Refused credentials fail the dry run.
+ */
+async function checkCredentials(client, videos, context) {
+    if (videos.every((video) => video.generation === 'legacy')) {
+        context.log.info('Dry run: the legacy API has no call that checks credentials without an export; they were not checked');
+        return;
+    }
+    if (!(await client.credentialsAccepted(context))) {
+        throw new AuthError('GET /api/odin/v3/auth answered isAuthenticated: false', client.credentialInput);
+    }
+    context.log.info('Dry run: the API accepts the credentials (GET /api/odin/v3/auth)');
+}
+
 ;// CONCATENATED MODULE: ./src/request/speech.ts
 
 
@@ -30078,50 +30221,102 @@ function setScript(script, text) {
     if (typeof script.tts === 'string')
         script.tts = text;
 }
+const avatarsOf = (scene) => (Array.isArray(scene.clips) ? scene.clips : []).filter((clip) => isJsonObject(clip) && clip.type === 'aiModel');
+/** Where a speech goes, for messages: "scene 1" or "line 2 of scene 1". */
+const placeOf = (speech) => (speech.line === undefined ? `scene ${speech.scene}` : `line ${speech.line} of scene ${speech.scene}`);
 /**
- * Sets a v3 scene's speech in place. The speech can sit in the first avatar clip's `script.org` and
- * in `scripts[0].org`: where both exist both are set (they must stay equal), else whichever exists.
+ * Sets one line of a v3 scene's speech in place, where the project keeps it, adding no field. Since
+ * docs 1.5 that is `scripts[]`, one entry a line of dialogue; the 1.4 field, the speaking avatar
+ * clip's `script.org`, is kept equal where it exists and that avatar speaks only this line. A 1.4
+ * project has only the clips' scripts: line M is the Mth avatar that speaks.
  */
-function setV3Speech(scene, speech) {
-    let set = false;
-    const clips = Array.isArray(scene.clips) ? scene.clips : [];
-    const avatar = clips.find((clip) => isJsonObject(clip) && clip.type === 'aiModel');
-    if (isJsonObject(avatar)) {
-        if (isJsonObject(avatar.script))
-            setScript(avatar.script, speech.text);
-        else
-            avatar.script = { org: speech.text };
-        set = true;
-    }
+function setV3Speech(scene, speech, sourceName) {
+    const line = speech.line ?? 0;
+    const avatars = avatarsOf(scene);
     const scripts = Array.isArray(scene.scripts) ? scene.scripts : [];
-    if (isJsonObject(scripts[0])) {
-        setScript(scripts[0], speech.text);
-        set = true;
+    const refuse = (why) => {
+        throw new InputError(inputOf(speech), `${placeOf(speech)} of ${sourceName} ${why}`);
+    };
+    if (scripts.length > 0) {
+        const entry = scripts[line];
+        if (!isJsonObject(entry))
+            return refuse(`does not exist: the scene has ${scripts.length} line(s) of dialogue, numbered from 0`);
+        setScript(entry, speech.text);
+        const speaks = (clip) => isJsonObject(clip.model) && clip.model.ai_name === entry.modelId && clip.model.emotion === entry.clothId;
+        const speaker = avatars.find(speaks) ?? (avatars.length === 1 ? avatars[0] : undefined);
+        const speakersLines = scripts.filter((other) => isJsonObject(other) && other.modelId === entry.modelId && other.clothId === entry.clothId);
+        if (speaker && isJsonObject(speaker.script) && speakersLines.length <= 1)
+            setScript(speaker.script, speech.text);
+        return;
     }
-    return set;
+    const speaking = avatars.filter((clip) => isJsonObject(clip.script));
+    const clip = speaking[line];
+    if (!clip || !isJsonObject(clip.script)) {
+        return refuse(speaking.length === 0 ? 'has no avatar to speak it' : `does not exist: the scene has ${speaking.length} speaking avatar(s), numbered from 0`);
+    }
+    setScript(clip.script, speech.text);
 }
-/** Sets a legacy scene's speech in place: `AIModel.script`, a plain string. */
-function setLegacySpeech(scene, speech) {
+/** Sets a legacy scene's speech in place: `AIModel.script`, a plain string; one avatar, one line. */
+function setLegacySpeech(scene, speech, sourceName) {
     if (!isJsonObject(scene.AIModel))
-        return false;
+        throw new InputError(inputOf(speech), `${placeOf(speech)} of ${sourceName} has no avatar to speak it`);
+    if ((speech.line ?? 0) !== 0)
+        throw new InputError(inputOf(speech), `${placeOf(speech)} of ${sourceName} does not exist: a legacy scene has one line`);
     scene.AIModel.script = speech.text;
-    return true;
 }
-/** Applies every speech to its scene (mutating `scenes`); refuses a scene that is missing or has no avatar. */
+/** Applies every speech to its scene and line (mutating `scenes`); refuses one that does not exist. */
 function applySpeech(scenes, speeches, generation, sourceName) {
     for (const speech of speeches) {
         const scene = scenes[speech.scene];
         if (!isJsonObject(scene)) {
             throw new InputError(inputOf(speech), `scene ${speech.scene} does not exist: ${sourceName} has ${scenes.length} scene(s), numbered from 0`);
         }
-        const set = generation === 'v3' ? setV3Speech(scene, speech) : setLegacySpeech(scene, speech);
-        if (!set) {
-            throw new InputError(inputOf(speech), `scene ${speech.scene} of ${sourceName} has no avatar to speak it`);
+        if (generation === 'v3')
+            setV3Speech(scene, speech, sourceName);
+        else
+            setLegacySpeech(scene, speech, sourceName);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/request/tags.ts
+
+
+/** The field a tagged clip's content is set in, by clip type (the 1.6 tutorial's way of changing a project). */
+const CONTENT_FIELD = { textImage: 'text', image: 'source_url', videoImage: 'video_url' };
+/**
+ * Gives every clip carrying a tag (set in the editor) its value: a text its text, an image its
+ * source_url, a video its video_url. A tag that sets no clip is refused, naming it.
+ */
+function applyTags(scenes, tags, sourceName) {
+    for (const { tag, value } of tags) {
+        let set = 0;
+        const others = new Set();
+        for (const scene of scenes) {
+            if (!isJsonObject(scene) || !Array.isArray(scene.clips))
+                continue;
+            for (const clip of scene.clips) {
+                if (!isJsonObject(clip) || clip.tag !== tag)
+                    continue;
+                const field = CONTENT_FIELD[String(clip.type)];
+                if (field) {
+                    clip[field] = value;
+                    set++;
+                }
+                else {
+                    others.add(String(clip.type));
+                }
+            }
         }
+        if (set > 0)
+            continue;
+        throw new InputError('tags', others.size > 0
+            ? `tag '${tag}' marks only ${[...others].join(', ')} clip(s) in ${sourceName}, whose content cannot be set by a tag (a text, image or video clip can)`
+            : `tag '${tag}' matches no clip of ${sourceName}; tags are set on clips in the AI Studios editor`);
     }
 }
 
 ;// CONCATENATED MODULE: ./src/request/project.ts
+
 
 /**
  * A v3 create-and-export body: the source's name and orientation, the scenes, and the export options
@@ -30150,16 +30345,18 @@ function v3ExportBody(source, scenes, options, kept = []) {
  * The create-and-export body for a fetched saved project with new speech: only `name`,
  * `orientation` and `scenes` of the project, never what the server owns (`_id`, timestamps, state).
  */
-function exportFromProject(projectId, project, speech, options) {
+function exportFromProject(projectId, project, speech, options, tags = []) {
     if (!Array.isArray(project.scenes) || project.scenes.length === 0) {
         throw new Error(`Project ${projectId} has no scenes to export; open it in AI Studios and check it was saved`);
     }
     const scenes = structuredClone(project.scenes);
     applySpeech(scenes, speech, 'v3', `project ${projectId}`);
+    applyTags(scenes, tags, `project ${projectId}`);
     return { generation: 'v3', body: v3ExportBody(project, scenes, options) };
 }
 
 ;// CONCATENATED MODULE: ./src/request/template.ts
+
 
 
 
@@ -30225,11 +30422,22 @@ function templateGeneration(template) {
     const detected = isJsonObject(root) && Array.isArray(root.scenes) ? detectGeneration(root.scenes) : undefined;
     return detected === 'mixed' ? undefined : detected;
 }
+/** A tag's value with its placeholders filled too; one left without a value is refused. Marks the names it used. */
+function filledTagValue(tag, variables, used) {
+    const filled = fillPlaceholders(tag.value, variables);
+    for (const match of tag.value.matchAll(PLACEHOLDER))
+        if (variables.has(match[1]))
+            used.set(match[1], 0);
+    const left = [...filled.matchAll(PLACEHOLDER)].map((match) => match[0]);
+    if (left.length > 0)
+        throw new InputError('tags', `the value of tag '${tag.tag}' has placeholder(s) with no value: ${left.join(', ')}`);
+    return filled;
+}
 /**
  * The export request for a template: placeholders filled, speech set per scene, the generation detected
  * from the shape (or forced). Refuses, with every problem named, before anything is sent.
  */
-function exportFromTemplate(template, variables, speech, options, forced) {
+function exportFromTemplate(template, variables, speech, options, forced, tags = []) {
     const placeholders = findPlaceholders(template);
     const unresolved = [...placeholders].filter(([name]) => !variables.has(name));
     if (unresolved.length > 0) {
@@ -30263,6 +30471,10 @@ function exportFromTemplate(template, variables, speech, options, forced) {
     const filled = fillPlaceholders(root, variables);
     const scenes = filled.scenes;
     applySpeech(scenes, speech, generation, template.name);
+    if (tags.length > 0 && generation === 'legacy') {
+        throw new InputError('tags', `tags mark clips of v3 projects and templates; ${template.name} has the legacy shape`);
+    }
+    applyTags(scenes, tags.map((tag) => ({ ...tag, value: filledTagValue(tag, variables, placeholders) })), template.name);
     const unusedVariables = [...variables.keys()].filter((name) => !placeholders.has(name));
     if (generation === 'legacy') {
         const given = Object.entries(options).filter(([, value]) => value !== undefined).map(([key]) => key);
@@ -30282,7 +30494,7 @@ function exportFromTemplate(template, variables, speech, options, forced) {
 
 /** A template's export request: pure, so every template of a job is checked before anything is sent. */
 function templateRequest(source, spec, log) {
-    const { request, unusedVariables } = exportFromTemplate(source.template, source.variables, spec.speech, spec.exportOptions, source.generation);
+    const { request, unusedVariables } = exportFromTemplate(source.template, source.variables, spec.speech, spec.exportOptions, source.generation, spec.tags);
     for (const name of unusedVariables) {
         log.warning(`Variable ${name} (from ${source.variables.get(name)?.from}) matches no ##${name}## in ${source.template.name}: a typo?`);
     }
@@ -30294,7 +30506,7 @@ async function buildExportRequest(source, spec, client, context) {
         return templateRequest(source, spec, context.log);
     context.log.info(`Fetching project ${source.projectId}`);
     const project = await client.getProject(source.projectId, context);
-    return exportFromProject(source.projectId, project, spec.speech, spec.exportOptions);
+    return exportFromProject(source.projectId, project, spec.speech, spec.exportOptions, spec.tags);
 }
 
 ;// CONCATENATED MODULE: ./src/video/filename.ts
@@ -30633,27 +30845,6 @@ async function downloadVideo(initialUrl, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/video/dry-run.ts
-
-
-/**
- * Prints and saves the exact request an export would send. A manifest's videos each get a file of
- * their own.
- */
-function saveDryRun(client, request, outputDir, name, log) {
-    const { method, url } = client.exportTarget(request);
-    const body = JSON.stringify(request.body, null, 2);
-    external_node_fs_.mkdirSync(outputDir, { recursive: true });
-    const requestPath = external_node_path_.join(outputDir, name ? `aistudios-request-${name}.json` : 'aistudios-request.json');
-    external_node_fs_.writeFileSync(requestPath, `${body}\n`);
-    log.info('Dry run: nothing that spends credits was sent. The export would be:');
-    log.info(`${method} ${url}`);
-    log.info('Authorization: ***');
-    log.info('Content-Type: application/json');
-    log.info(body);
-    return { url, body, path: requestPath };
-}
-
 ;// CONCATENATED MODULE: ./src/video/ledger.ts
 
 
@@ -30716,8 +30907,8 @@ async function recordExport(fingerprint, entry, runner, log) {
  * re-run attempt re-attaches to the export an earlier attempt started for the same request.
  */
 async function exportOnce(client, request, runner, context, 
-/** Told when the request went out but no answer says whether it was taken. */
-{ onUnconfirmed }) {
+/** Told when the request went out but no answer says whether it was taken, and what an accepted one cost. */
+{ onUnconfirmed, onCredits }) {
     const { log } = context;
     const fingerprint = requestFingerprint(request);
     const earlier = await findEarlierExport(fingerprint, runner, log);
@@ -30727,16 +30918,19 @@ async function exportOnce(client, request, runner, context,
         return earlier.key;
     }
     log.info(`Exporting: POST ${client.exportTarget(request).url}`);
-    let key;
+    let accepted;
     try {
-        key = await client.startExport(request, context);
+        accepted = await client.startExport(request, context);
     }
     catch (error) {
         if (error instanceof ExportUnconfirmedError)
             onUnconfirmed();
         throw error;
     }
-    log.info(`Export accepted: ${key}`);
+    const { key, credits } = accepted;
+    if (credits !== undefined)
+        onCredits(credits);
+    log.info(`Export accepted: ${key}${credits === undefined ? '' : ` (${credits} credits)`}`);
     await recordExport(fingerprint, { key, generation: request.generation }, runner, log);
     return key;
 }
@@ -30806,14 +31000,14 @@ function nextPollDelayMs({ samples, nowMs, floorMs, deadlineMs }) {
 
 /** How long a key the API says it does not know is given (at most stall-timeout) before the render is declared lost. */
 const NOT_FOUND_GRACE_MS = 60_000;
+/** Progress polls at 100 without a URL before the export's record is asked for one. */
+const URL_LAG_POLLS = 3;
 /** A line is logged at least this often while progress stands still, so the log shows life. */
 const HEARTBEAT_MS = 60_000;
 const isNotFound = (error) => error instanceof ApiError && (error.status === 404 || error.code === '404' || /not ?found/i.test(error.apiMessage));
 const minutes = (ms) => `${(ms / 60_000).toFixed(ms < 600_000 ? 1 : 0)} min`;
 /** Polls the render until it is done and carries a download URL, within the timeout and stall bounds. */
-async function waitForVideo(client, key, generation, settings, context, 
-/** Only a run of one video groups its lines: groups of videos rendering at once would interleave. */
-grouped) {
+async function waitForVideo(client, key, generation, settings, context, { grouped, fallbackUrl }) {
     const { signal, log } = context;
     const started = Date.now();
     const samples = [];
@@ -30821,6 +31015,8 @@ grouped) {
     let lastChangeAt = 0;
     let lastLogAt = -Infinity;
     let notFoundSince;
+    let state;
+    let pollsAt100 = 0;
     const notFoundGraceMs = Math.min(NOT_FOUND_GRACE_MS, settings.stallTimeoutMs);
     if (grouped)
         core/* startGroup */.Oh(`Waiting for the render of ${key}`);
@@ -30837,9 +31033,19 @@ grouped) {
                 const moved = !previous || previous.progress !== answer.progress;
                 if (moved)
                     lastChangeAt = at;
-                if (answer.progress >= 100 && answer.downloadUrl) {
+                if (answer.state !== undefined && answer.state !== state) {
+                    state = answer.state;
+                    log.info(`State: ${state}`);
+                }
+                // 'exported' is the one documented state, and means done; else progress at 100 does.
+                const done = answer.progress >= 100 || answer.state === 'exported';
+                if (done)
+                    pollsAt100++;
+                // The URL can trail progress; after a few polls without it, the export's record may have it.
+                const url = answer.downloadUrl ?? (done && pollsAt100 >= URL_LAG_POLLS ? await fallbackUrl?.() : undefined);
+                if (done && url) {
                     log.info(`Rendered in ${(at / 1000).toFixed(1)} s (${polls} progress checks)`);
-                    return { downloadUrl: answer.downloadUrl, polls };
+                    return { downloadUrl: url, polls };
                 }
                 if (moved || at - lastLogAt >= HEARTBEAT_MS) {
                     const extra = answer.progress >= 100 ? ', waiting for the download URL' : '';
@@ -30859,7 +31065,8 @@ grouped) {
             // While the key is not found, the grace period above is the bound, with its own message.
             if (notFoundSince === undefined && now() - lastChangeAt >= settings.stallTimeoutMs) {
                 throw new RenderError(`The render of ${key} stalled: progress stayed at ${samples.at(-1)?.progress ?? 0}% for ` +
-                    `${minutes(now() - lastChangeAt)} ('stall-timeout' is ${minutes(settings.stallTimeoutMs)})`);
+                    `${minutes(now() - lastChangeAt)} ('stall-timeout' is ${minutes(settings.stallTimeoutMs)}). It may still ` +
+                    'be queued: the API gives 1 to 10 minutes depending on its queue, and reports no failed state');
             }
             if (now() >= settings.timeoutMs) {
                 throw new RenderError(`Timed out after ${minutes(now())} waiting for the render of ${key} ('timeout' is ` +
@@ -30890,6 +31097,16 @@ grouped) {
 
 
 
+/** The thumbnail the export's record names; a failure to read it costs only the thumbnail. */
+async function thumbnailOf(record, log) {
+    try {
+        return (await record()).thumbnailUrl;
+    }
+    catch (error) {
+        log.warning(`The export's record could not be read, so there is no thumbnail: ${errorMessage(error)}`);
+        return undefined;
+    }
+}
 /** A template's request at once (pure), so a bad template refuses the run before any video is sent. */
 function checkTemplate(result, context) {
     const source = result.spec.source;
@@ -30922,7 +31139,8 @@ async function produceVideo(result, request, { job, client }, context) {
     const { log, signal } = context;
     if (request) {
         result.exportKey = await exportOnce(client, request, job.runner, context, {
-            onUnconfirmed: () => (result.exportUnconfirmed = true)
+            onUnconfirmed: () => (result.exportUnconfirmed = true),
+            onCredits: (credits) => (result.credits = credits)
         });
     }
     const key = result.exportKey;
@@ -30931,9 +31149,18 @@ async function produceVideo(result, request, { job, client }, context) {
         result.status = 'started';
         return;
     }
-    const rendered = await waitForVideo(client, key, result.generation, job.wait, context, !result.spec.name);
+    // v3 keeps a record of the export: its URL stands in when progress's lags or expired, and it names the thumbnail.
+    const record = result.generation === 'v3' ? () => client.getExportRecord(key, context) : undefined;
+    const recordUrl = record &&
+        (async () => {
+            const { state, downloadUrl } = await record();
+            return state === 'exported' ? downloadUrl : undefined;
+        });
+    const rendered = await waitForVideo(client, key, result.generation, job.wait, context, { grouped: !result.spec.name, fallbackUrl: recordUrl });
     result.videoUrl = rendered.downloadUrl;
     result.polls = rendered.polls;
+    if (record)
+        result.thumbnailUrl = await thumbnailOf(record, log);
     log.info(`Downloading ${new URL(rendered.downloadUrl).pathname.split('/').pop()}`);
     const video = await downloadVideo(rendered.downloadUrl, {
         outputDir: job.outputDir,
@@ -30943,10 +31170,10 @@ async function produceVideo(result, request, { job, client }, context) {
         log,
         signal,
         refreshUrl: async () => {
-            const fresh = await client.getProgress(key, result.generation, context);
-            if (!fresh.downloadUrl)
+            const fresh = (await client.getProgress(key, result.generation, context)).downloadUrl ?? (await recordUrl?.());
+            if (!fresh)
                 throw new RenderError(`The API gave no fresh download URL for ${key}`);
-            return (result.videoUrl = fresh.downloadUrl);
+            return (result.videoUrl = fresh);
         }
     });
     result.video = video;
@@ -30956,6 +31183,7 @@ async function produceVideo(result, request, { job, client }, context) {
 }
 
 ;// CONCATENATED MODULE: ./src/video/produce-all.ts
+
 
 
 
@@ -30994,7 +31222,8 @@ async function produceAll(results, production, signal) {
     const requests = new Map();
     const fail = (result, error) => {
         result.status = 'failed';
-        result.error = errorMessage(stop.signal.aborted ? stop.signal.reason : error);
+        // An export that may have been taken says so, even when a cancel is what cut its answer off.
+        result.error = errorMessage(stop.signal.aborted && !(error instanceof ExportUnconfirmedError) ? stop.signal.reason : error);
         core/* error */.z3(result.spec.name ? `${result.spec.name}: ${result.error}` : result.error);
         if (job.batch.failFast && !stop.signal.aborted)
             stop.abort(new Error(`cancelled: another video failed ('fail-fast' is true)`));
@@ -31014,6 +31243,8 @@ async function produceAll(results, production, signal) {
         for (const result of results)
             await step(result, async () => void requests.set(result, checkTemplate(result, contextOf(result))));
         await inPool(results, job.batch.maxParallel, stop.signal, (result) => step(result, async () => void requests.set(result, await prepareVideo(result, requests.get(result), production, contextOf(result)))));
+        if (job.dryRun)
+            return await checkCredentials(production.client, results, contextOf(results[0]));
         const ready = results.filter((result) => result.status === 'skipped' && requests.has(result));
         await inPool(ready, job.batch.maxParallel, stop.signal, async (result) => {
             result.startedAt = Date.now();
@@ -31043,7 +31274,7 @@ async function produceAll(results, production, signal) {
 
 /** After a cancel signal, the run has this long to report before it exits regardless. */
 const CANCEL_GRACE_MS = 5000;
-const describe = (spec) => spec.source.kind === 'project'
+const main_describe = (spec) => spec.source.kind === 'project'
     ? `project ${spec.source.projectId}`
     : spec.source.kind === 'template'
         ? `template ${spec.source.template.name}`
@@ -31052,7 +31283,7 @@ const newResult = (spec) => ({
     spec,
     name: spec.name ?? 'video',
     status: 'skipped',
-    source: describe(spec),
+    source: main_describe(spec),
     startedAt: Date.now(),
     generation: 'v3'
 });

@@ -55,6 +55,13 @@ export interface SceneSpeech {
   from: string
 }
 
+/** A value for the clips a user tagged in the editor. `from` names where it came from, for messages. */
+export interface TagValue {
+  tag: string
+  value: string
+  from: string
+}
+
 /** Fields of the export request that the user may set; absent means the API's default. */
 export interface ExportOptions {
   name?: string
@@ -92,6 +99,7 @@ export interface VideoSpec {
   name?: string
   source: Source
   speech: SceneSpeech[]
+  tags: TagValue[]
   exportOptions: ExportOptions
   /** The repository files the video is made from (workspace-relative; a folder ends with '/'). */
   files: string[]
@@ -208,6 +216,10 @@ export interface VideoResult {
   /** A dry run's request: where it would go, its body, and the file it was saved to. */
   dryRun?: { url: string; body: string; path: string }
   videoUrl?: string
+  /** The exported project's thumbnail (v3), from its record once rendered. */
+  thumbnailUrl?: string
+  /** What the render cost, where the API says so (the legacy API's `cube_used`). */
+  credits?: number
   polls?: number
   video?: Downloaded
   /** Hex SHA-256 of the video. */

@@ -19,14 +19,27 @@ export class InputError extends Error {
   }
 }
 
-/** The API refused the key (or token). Never retried: another try cannot succeed. */
+/** Which credential input the API refused: a ready key or token, or the app ID and user key. */
+export type CredentialInput = 'api-key' | 'app-id'
+
+const CREDENTIAL_ADVICE: Record<CredentialInput | 'either', string> = {
+  'api-key':
+    "If 'api-key' holds a v3 access token: tokens expire 24 hours after they are issued, so a stored one " +
+    "stops working within a day. Give 'app-id' and 'user-key' (repository secrets) instead; the action " +
+    "exchanges them for a fresh token on every run. If it is the legacy API's secret key, check that it is the current one.",
+  'app-id':
+    "Check the 'app-id' and 'user-key' secrets: AI Studios issues them together (profile, Issue API Key) " +
+    'and cannot show them again once activated; issue a new pair if unsure.',
+  either: "Check 'app-id' and 'user-key' (or 'api-key'), each passed from a repository secret."
+}
+
+/** The API refused the credentials. Never retried as it is: another try cannot succeed. */
 export class AuthError extends Error {
-  constructor(detail: string) {
-    super(
-      `The AI Studios API rejected the credentials (${detail}). Check the 'api-key' input ` +
-        `(or 'app-id' and 'user-key'): store the key as a repository secret and pass it as ` +
-        '`api-key: ${{ secrets.AISTUDIOS_API_KEY }}`.'
-    )
+  constructor(
+    readonly detail: string,
+    credential?: CredentialInput
+  ) {
+    super(`The AI Studios API rejected the credentials (${detail}). ${CREDENTIAL_ADVICE[credential ?? 'either']}`)
     this.name = 'AuthError'
   }
 }
@@ -54,12 +67,12 @@ export class ApiError extends Error {
  * even though no answer arrived. Never re-sent blindly.
  */
 export class ExportUnconfirmedError extends Error {
-  constructor(cause: string) {
+  constructor(cause: string, cancelled = false) {
     super(
-      `The export request was sent but no usable answer came back (${cause}). The export may have ` +
-        'started and spent credits, so it was not sent again. Look for the new project in AI Studios ' +
-        "(My Studio); if it is there, re-run this step with the 'resume' input set to its project ID " +
-        'to download it without paying again.'
+      `${cancelled ? 'The run was cancelled while the export request was in flight' : 'The export request was sent but no usable answer came back'} ` +
+        `(${cause}). The export may have been accepted and spent credits, so it was not sent again. Look for the ` +
+        'new project in AI Studios (My Studio), or list your projects with GET /api/odin/v3/editor/project; if it ' +
+        "is there, re-run this step with the 'resume' input set to its project ID to download it without paying again."
     )
     this.name = 'ExportUnconfirmedError'
   }

@@ -23,7 +23,7 @@ describe('a rejected key', () => {
         const run = await runAction({ inputs: { 'api-key': wrongKey, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID } })
         assert.equal(run.code, 1)
         assert.match(run.stdout, /::error::The AI Studios API rejected the credentials/)
-        assert.match(run.stdout, /secrets\.AISTUDIOS_API_KEY/)
+        assert.match(run.stdout, /v3 access token: tokens expire 24 hours after they are issued.*Give 'app-id' and 'user-key'/)
         assert.equal(sim.requests.length, 1, 'no retry loop')
         assert.equal(sim.exports.length, 0)
         const shown = run.stdout.replace(`::add-mask::${wrongKey}\n`, '') + run.stderr + run.summary
@@ -59,7 +59,8 @@ describe('dry run', () => {
       })
       assert.equal(run.code, 0, run.stdout)
       assert.equal(sim.exports.length, 0)
-      assert.deepEqual(sim.requests.map((r) => `${r.method} ${r.path}`), [`GET /api/odin/v3/editor/project/${SAMPLE_PROJECT_ID}`])
+      assert.deepEqual(sim.requests.map((r) => `${r.method} ${r.path}`), [`GET /api/odin/v3/editor/project/${SAMPLE_PROJECT_ID}`, 'GET /api/odin/v3/auth'])
+      assert.match(run.stdout, /Dry run: the API accepts the credentials \(GET \/api\/odin\/v3\/auth\)/)
       assert.match(run.stdout, new RegExp(`POST ${sim.apiUrl}/api/odin/v3/editor/project\\n`))
       assert.match(run.stdout, /Authorization: \*\*\*/)
       const saved = JSON.parse(fs.readFileSync(run.outputs['request-path'], 'utf8'))

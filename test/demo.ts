@@ -6,21 +6,24 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { runAction } from './helpers/run-action.ts'
-import { CURVES, SAMPLE_PROJECT_ID, TEST_API_KEY, startSimulator } from './simulator/server.ts'
+import { CURVES, SAMPLE_PROJECT_ID, startSimulator } from './simulator/server.ts'
 import { startArtifactService } from './stand-ins/artifact-service.ts'
 
 const workspace = fileURLToPath(new URL('../.demo/', import.meta.url))
 fs.rmSync(workspace, { recursive: true, force: true })
 fs.mkdirSync(workspace, { recursive: true })
 
-const sim = await startSimulator({ renderMs: 6000, curve: CURVES.steps, urlLagPolls: 1 })
+/** The demo account's app ID and user key: the action exchanges them for a 24-hour token, as with a real account. */
+const DEMO_APP = { id: 'demo-app', userKey: 'demo-user-key' }
+const sim = await startSimulator({ renderMs: 6000, curve: CURVES.steps, urlLagPolls: 1, withState: true, apps: { [DEMO_APP.id]: DEMO_APP.userKey } })
 const artifacts = await startArtifactService()
 console.log(`AI Studios simulator on ${sim.apiUrl} (CDN ${sim.cdnUrl}); artifact service stand-in on ${artifacts.url}\n`)
 
 const run = await runAction({
   workspace,
   inputs: {
-    'api-key': TEST_API_KEY,
+    'app-id': DEMO_APP.id,
+    'user-key': DEMO_APP.userKey,
     'api-url': sim.apiUrl,
     'project-id': SAMPLE_PROJECT_ID,
     script: 'Hello! This video was rendered by the AI Studios action, running against its simulator.'

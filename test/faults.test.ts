@@ -119,7 +119,7 @@ const cases: Case[] = [
     faults: [{ route: 'export', kind: 'lose-answer' }],
     succeeds: false,
     check: (run, sim) => {
-      assert.match(run.stdout, /::error::The export request was sent but no usable answer came back .* The export may have started and spent credits, so it was not sent again/)
+      assert.match(run.stdout, /::error::The export request was sent but no usable answer came back .* The export may have been accepted and spent credits, so it was not sent again/)
       assert.equal(exportPosts(sim), 1, 'not re-sent')
     }
   },

@@ -1,9 +1,9 @@
 import * as core from '@actions/core'
 import type { Dispatcher } from 'undici'
-import type { ApiConfig, ExportRequest, Generation, JsonObject, Log, Progress } from '../domain.js'
-import { ApiError, AuthError, ExportUnconfirmedError, errorMessage } from '../errors.js'
+import type { ApiConfig, ExportRequest, Generation, Json, JsonObject, Log, Progress } from '../domain.js'
+import { ApiError, AuthError, ExportUnconfirmedError, errorMessage, type CredentialInput } from '../errors.js'
 import { parseEnvelope } from './envelope.js'
-import { READ_RETRY, sleep, withRetries } from './retry.js'
+import { READ_RETRY, backoffDelayMs, sleep, withRetries } from './retry.js'
 import { createAgent, provablyNotSent, send } from './transport.js'
 
 /** What each call is told: the run's cancel signal, and where its warnings go (the video's log). */
@@ -19,6 +19,16 @@ const headersWith = (authorization: string): Record<string, string> => ({
   'Content-Type': 'application/json',
   Accept: 'application/json'
 })
+
+/** What the project record of an export says once it is done. */
+export interface ExportRecord {
+  state?: string
+  downloadUrl?: string
+  thumbnailUrl?: string
+}
+
+/** HTTP 429 (or its code in the envelope): the API refused the request unprocessed. */
+const isTooManyRequests = (error: ApiError): boolean => error.status === 429 || error.code === '429'
 
 /** How many times a POST that provably never left is tried before giving up. */
 const NOT_SENT_ATTEMPTS = 3
@@ -50,19 +60,39 @@ export class AiStudiosClient {
   }
 
   async getProject(projectId: string, context: CallContext): Promise<JsonObject> {
-    const data = await this.read(`Fetching project ${projectId}`, this.url('v3', `/editor/project/${encodeURIComponent(projectId)}`), context)
+    const call = `Fetching project ${projectId}`
+    const data = await this.read(call, 'v3', `/editor/project/${encodeURIComponent(projectId)}`, context)
     const project = data.project
     if (typeof project !== 'object' || project === null || Array.isArray(project)) {
-      throw new ApiError(`Fetching project ${projectId}`, 200, undefined, 'the answer carries no project', false)
+      throw new ApiError(call, 200, undefined, 'the answer carries no project', false)
     }
     return project as JsonObject
   }
 
+  /** What the v3 project record of a finished export says: its thumbnail and (a fallback) download URL. */
+  async getExportRecord(key: string, context: CallContext): Promise<ExportRecord> {
+    const project = await this.getProject(key, context)
+    const text = (value: Json | undefined): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined)
+    return { state: text(project.state), downloadUrl: text(project.download_url), thumbnailUrl: text(project.thumbnailUrl) }
+  }
+
+  /** Whether the API accepts the credentials (`GET /auth`, v3): spends nothing, so a dry run can ask. */
+  async credentialsAccepted(context: CallContext): Promise<boolean> {
+    try {
+      const data = await this.read('Checking the credentials', 'v3', '/auth', context)
+      return data.isAuthenticated === true
+    } catch (error) {
+      if (error instanceof AuthError) return false
+      throw error
+    }
+  }
+
   /**
-   * Sends the export: the one call that spends credits. Sent at most once, unless the failure proves
-   * the request never reached the server. Returns the key to poll.
+   * Sends the export: the one call that spends credits. Sent at most once, unless the answer proves
+   * the server did not process it: no connection was made, or it answered 429 (sent again after
+   * Retry-After or a backoff). Returns the key to poll, and the credits the answer says it cost.
    */
-  async startExport(request: ExportRequest, { signal, log }: CallContext): Promise<string> {
+  async startExport(request: ExportRequest, { signal, log }: CallContext): Promise<{ key: string; credits?: number }> {
     const call = 'Starting the export'
     const url = this.url(request.generation, '/editor/project')
     const headers = headersWith(await this.authorizationFor({ signal, log }))
@@ -78,29 +108,37 @@ export class AiStudiosClient {
           continue
         }
         if (provablyNotSent(error)) throw new Error(`${call} failed: could not connect to ${url.origin} (${errorMessage(error)})`)
-        throw new ExportUnconfirmedError(errorMessage(error))
+        throw new ExportUnconfirmedError(errorMessage(error), signal?.aborted === true)
       }
       let data
       try {
-        data = parseEnvelope(call, answer.status, answer.headers, answer.body)
+        data = parseEnvelope(call, answer.status, answer.headers, answer.body, { flatAllowed: request.generation === 'legacy' })
       } catch (error) {
+        if (error instanceof ApiError && isTooManyRequests(error) && attempt < READ_RETRY.maxAttempts && !signal?.aborted) {
+          const delay = backoffDelayMs(attempt, READ_RETRY, error.retryAfterSeconds)
+          log.warning(`${call}: ${error.message}; the API did not process it, so it is sent again in ${(delay / 1000).toFixed(1)} s`)
+          await sleep(delay, signal)
+          continue
+        }
         // A gateway page or a 5xx says nothing about whether the API behind it took the export.
-        if (error instanceof ApiError && error.transient) throw new ExportUnconfirmedError(error.message)
-        throw error
+        if (error instanceof ApiError && error.transient && !isTooManyRequests(error)) throw new ExportUnconfirmedError(error.message)
+        throw this.explained(error)
       }
       const key = request.generation === 'v3' ? data.projectId : data.key
       if (typeof key !== 'string' && typeof key !== 'number') {
         throw new ExportUnconfirmedError(`the answer carries no ${request.generation === 'v3' ? 'projectId' : 'key'}`)
       }
-      return String(key)
+      const credits = Number(data.cube_used)
+      return { key: String(key), credits: data.cube_used !== undefined && Number.isFinite(credits) ? credits : undefined }
     }
   }
 
   async getProgress(key: string, generation: Generation, context: CallContext): Promise<Progress> {
-    const data = await this.read(`Checking progress of ${key}`, this.url(generation, `/editor/progress/${encodeURIComponent(key)}`), context)
+    const call = `Checking progress of ${key}`
+    const data = await this.read(call, generation, `/editor/progress/${encodeURIComponent(key)}`, context)
     const progress = Number(data.progress)
     if (data.progress === undefined || data.progress === null || !Number.isFinite(progress)) {
-      throw new ApiError(`Checking progress of ${key}`, 200, undefined, 'the answer carries no progress', true)
+      throw new ApiError(call, 200, undefined, 'the answer carries no progress', true)
     }
     // v3 says downloadUrl; legacy says url (tutorial) or videoUrl (reference); records say download_url.
     const url = [data.downloadUrl, data.url, data.videoUrl, data.download_url].find(
@@ -113,20 +151,36 @@ export class AiStudiosClient {
     }
   }
 
+  /** The input that holds the job's credentials, for messages. */
+  get credentialInput(): CredentialInput {
+    return 'apiKey' in this.config.credentials ? 'api-key' : 'app-id'
+  }
+
+  /** An AuthError that says which credential was refused and what to do about it. */
+  private explained(error: unknown): unknown {
+    return error instanceof AuthError ? new AuthError(error.detail, this.credentialInput) : error
+  }
+
   /**
    * A GET, repeated within the retry policy. A token refused mid-run (it lives 24 hours) is exchanged
    * once more and the read repeated; reads spend nothing.
    */
-  private async read(call: string, url: URL, context: CallContext): Promise<Record<string, unknown>> {
+  private async read(call: string, generation: Generation, path: string, context: CallContext): Promise<Record<string, unknown>> {
+    const url = this.url(generation, path)
+    const flatAllowed = generation === 'legacy'
     const authorization = this.authorizationFor(context)
     const used = await authorization
     try {
-      return await this.retried(call, url, 'GET', headersWith(used), undefined, context)
+      return await this.retried(call, url, 'GET', headersWith(used), undefined, context, flatAllowed)
     } catch (error) {
-      if (!(error instanceof AuthError) || 'apiKey' in this.config.credentials) throw error
+      if (!(error instanceof AuthError) || 'apiKey' in this.config.credentials) throw this.explained(error)
       if (this.authorization === authorization) this.authorization = undefined
       context.log.warning(`${call}: the token was refused; exchanging app-id and user-key for a new one`)
-      return this.retried(call, url, 'GET', headersWith(await this.authorizationFor(context)), undefined, context)
+      try {
+        return await this.retried(call, url, 'GET', headersWith(await this.authorizationFor(context)), undefined, context, flatAllowed)
+      } catch (again) {
+        throw this.explained(again)
+      }
     }
   }
 
@@ -137,13 +191,14 @@ export class AiStudiosClient {
     method: 'GET' | 'POST',
     headers: Record<string, string>,
     body: string | undefined,
-    { signal, log }: CallContext
+    { signal, log }: CallContext,
+    flatAllowed = false
   ): Promise<Record<string, unknown>> {
     return withRetries(
       call,
       async () => {
         const answer = await send(this.dispatcher, url, method, headers, body, signal)
-        return parseEnvelope(call, answer.status, answer.headers, answer.body)
+        return parseEnvelope(call, answer.status, answer.headers, answer.body, { flatAllowed })
       },
       READ_RETRY,
       (message) => log.warning(message),
@@ -172,7 +227,12 @@ export class AiStudiosClient {
     const body = JSON.stringify({ appId: credentials.appId, userKey: credentials.userKey })
     const headers = { 'Content-Type': 'application/json', Accept: 'application/json' }
     // Getting a token spends nothing, so it is retried like a read.
-    const data = await this.retried(call, url, 'POST', headers, body, context)
+    let data
+    try {
+      data = await this.retried(call, url, 'POST', headers, body, context)
+    } catch (error) {
+      throw this.explained(error)
+    }
     if (typeof data.token !== 'string' || data.token === '') {
       throw new ApiError(call, 200, undefined, 'the answer carries no token', false)
     }

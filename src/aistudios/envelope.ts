@@ -31,7 +31,7 @@ export function parseEnvelope(
   status: number,
   headers: Record<string, string | string[] | undefined>,
   body: string,
-  now = Date.now()
+  { flatAllowed = false, now = Date.now() }: { flatAllowed?: boolean; now?: number } = {}
 ): Record<string, unknown> {
   let json: unknown
   try {
@@ -56,14 +56,15 @@ export function parseEnvelope(
 
   if (envelope?.success === true && status >= 200 && status < 300) {
     const data = envelope.data
-    if (typeof data !== 'object' || data === null) {
-      throw new ApiError(call, status, undefined, 'the answer has no data', false)
-    }
-    return data as Record<string, unknown>
+    if (typeof data === 'object' && data !== null && !Array.isArray(data)) return data as Record<string, unknown>
+    // The legacy reference answers flat, beside `success`; its tutorials read the same fields under `data`.
+    if (flatAllowed && data === undefined) return envelope
+    throw new ApiError(call, status, undefined, 'the answer has no data', false)
   }
 
   if (envelope && envelope.success === false) {
-    const error = (envelope.error ?? {}) as Record<string, unknown>
+    // v3 fails with `error: { code, msg }`; the legacy API with `msg` at the top level.
+    const error = (typeof envelope.error === 'object' && envelope.error !== null ? envelope.error : envelope) as Record<string, unknown>
     const code = error.code === undefined ? undefined : String(error.code)
     const msg = typeof error.msg === 'string' ? error.msg : typeof error.message === 'string' ? error.message : ''
     if (AUTH_STATUSES.has(status) || (code !== undefined && AUTH_STATUSES.has(Number(code))) || AUTH_WORDS.test(`${code} ${msg}`)) {

@@ -11,13 +11,14 @@ export function commentBody(results: VideoResult[], runUrl: string): string {
   const lines = [
     '### 🎬 AI Studios videos',
     '',
-    '| video | status | export key | size | links |',
-    '|---|---|---|---|---|',
-    ...results.map(({ name, status, exportKey, video, artifact, releaseUrl, error }) => {
+    '| video | status | export key | size | links | thumbnail |',
+    '|---|---|---|---|---|---|',
+    ...results.map(({ name, status, exportKey, video, artifact, releaseUrl, thumbnailUrl, error }) => {
       const links = [artifact ? `[artifact](${artifact.url})` : '', releaseUrl ? `[release asset](${releaseUrl})` : ''].filter(Boolean)
       const shown = status === 'failed' ? `❌ ${(error ?? '').replace(/\|/g, '\\|').slice(0, 200)}` : status
       const key = exportKey ? `\`${exportKey}\`` : ''
-      return `| ${name} | ${shown} | ${key} | ${video ? formatBytes(video.size) : ''} | ${links.join(' · ')} |`
+      const thumbnail = thumbnailUrl ? `<img src="${thumbnailUrl}" alt="" width="160">` : ''
+      return `| ${name} | ${shown} | ${key} | ${video ? formatBytes(video.size) : ''} | ${links.join(' · ')} | ${thumbnail} |`
     }),
     '',
     `[Workflow run](${runUrl})`

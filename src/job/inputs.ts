@@ -7,7 +7,8 @@ import { parseBoolean, parseNumber, parseUrl, resolveInWorkspace, type InputRead
 import { readVideoSpec } from './video-spec.js'
 
 const DEFAULT_V3_URL = 'https://app.aistudios.com'
-const DEFAULT_LEGACY_URL = 'https://aistudios.com'
+/** The legacy API's current host; `https://aistudios.com` is the retired one (the API contract, section 1). */
+const DEFAULT_LEGACY_URL = 'https://v2.aistudios.com'
 
 /** Reads the secrets first and masks them before anything else can print them. */
 function readCredentials(get: InputReader): Credentials {
@@ -29,11 +30,16 @@ function readCredentials(get: InputReader): Credentials {
 function readApi(get: InputReader): ApiConfig {
   const credentials = readCredentials(get)
   const v3Url = parseUrl('api-url', get('api-url').trim() || DEFAULT_V3_URL)
+  const legacyRaw = get('legacy-api-url').trim()
   const requestTimeoutSeconds = parseNumber('request-timeout', get('request-timeout'), 30, { min: 1, max: 600, unit: 'seconds' })
   return {
     v3Url,
-    // The legacy API lives on another host; a custom api-url (a proxy, a simulator) serves both.
-    legacyUrl: v3Url.origin === new URL(DEFAULT_V3_URL).origin ? new URL(DEFAULT_LEGACY_URL) : v3Url,
+    // The legacy API lives on its own host; a custom api-url (a proxy, a simulator) serves both unless told.
+    legacyUrl: legacyRaw
+      ? parseUrl('legacy-api-url', legacyRaw)
+      : v3Url.origin === new URL(DEFAULT_V3_URL).origin
+        ? new URL(DEFAULT_LEGACY_URL)
+        : v3Url,
     credentials,
     requestTimeoutMs: requestTimeoutSeconds * 1000
   }

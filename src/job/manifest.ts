@@ -30,6 +30,7 @@ const PER_VIDEO = new Set([
   'scripts-dir',
   'script',
   'script-file',
+  'tags',
   'resolution',
   'workspace-id',
   'webhook-url'
@@ -40,7 +41,7 @@ const OWN_KEYS = ['name', 'output', 'title']
  * Step inputs that say what one video is made from: with a manifest each entry says its own, so the
  * step's are refused rather than dropped. `resume` goes with `manifest-entry`, for the one entry it names.
  */
-const ONE_VIDEO_INPUTS = ['project-id', 'template', 'variables', 'variables-file', 'scripts', 'scripts-file', 'scripts-dir', 'script', 'script-file', 'name', 'output-name']
+const ONE_VIDEO_INPUTS = ['project-id', 'template', 'variables', 'variables-file', 'scripts', 'scripts-file', 'scripts-dir', 'script', 'script-file', 'tags', 'name', 'output-name']
 
 /** With a manifest, a step input that belongs to one video is refused, naming it. */
 export function refuseOneVideoInputs(get: InputReader): void {

@@ -6,19 +6,30 @@ import type { SceneSpeech } from '../domain.js'
 import { readInputFile, resolveInWorkspace, type InputReader } from './parse.js'
 import { isPlainObject, parseYaml } from './yaml.js'
 
-const SCENE_LINE = /^\s*(\d+)\s*:\s?(.*)$/
+const SCENE_LINE = /^\s*(\d+)(?:\.(\d+))?\s*:\s?(.*)$/
+/** `N` is scene N (its first line of dialogue), `N.M` line M of scene N, both from 0. */
+const ADDRESS = /^(\d+)(?:\.(\d+))?$/
 
-/** `INDEX: text`, one a line; blank lines and `#` comments are skipped. Pure. */
+/** Scene and line of an address; the line is left out for a bare scene index. */
+function address(scene: string, line: string | undefined): Pick<SceneSpeech, 'scene' | 'line'> {
+  return line === undefined ? { scene: Number(scene) } : { scene: Number(scene), line: Number(line) }
+}
+
+const describe = (speech: SceneSpeech): string => (speech.line === undefined ? `scene ${speech.scene}` : `line ${speech.line} of scene ${speech.scene}`)
+
+/** `INDEX: text` (INDEX is `N` or `N.M`), one a line; blank lines and `#` comments are skipped. Pure. */
 export function parseScriptsInput(raw: string): SceneSpeech[] {
   const speeches: SceneSpeech[] = []
   raw.split(/\r?\n/).forEach((line, index) => {
     if (!line.trim() || line.trim().startsWith('#')) return
     const match = SCENE_LINE.exec(line)
-    if (!match) throw new InputError('scripts', `line ${index + 1}: expected 'INDEX: text' (the scene's index, from 0), got '${line.trim()}'`)
-    let text = match[2].trim()
+    if (!match) {
+      throw new InputError('scripts', `line ${index + 1}: expected 'INDEX: text' (the scene's index from 0, or SCENE.LINE for a line of dialogue), got '${line.trim()}'`)
+    }
+    let text = match[3].trim()
     // A quoted value is read as YAML would read it, so escapes and colons work as users expect.
     if (/^(".*"|'.*')$/.test(text)) text = String(parseYaml('scripts', text))
-    speeches.push({ scene: Number(match[1]), text, from: 'scripts' })
+    speeches.push({ ...address(match[1], match[2]), text, from: 'scripts' })
   })
   return speeches
 }
@@ -35,27 +46,28 @@ function readScriptsFile(raw: string, workspace: string): SceneSpeech[] {
   return entries
     .filter(([, value]) => value !== null && value !== undefined)
     .map(([key, value]) => {
-      if (!/^\d+$/.test(key)) throw new InputError('scripts-file', `${raw}: '${key}' is not a scene index (0, 1, 2, …)`)
-      if (typeof value !== 'string' || !value.trim()) throw new InputError('scripts-file', `${raw}: the speech of scene ${key} must be non-empty text`)
-      return { scene: Number(key), text: value.trim(), from: `scripts-file ${raw}` }
+      const match = ADDRESS.exec(key)
+      if (!match) throw new InputError('scripts-file', `${raw}: '${key}' is not a scene index (0, 1, 2, …) or SCENE.LINE (1.0, 1.1, …)`)
+      if (typeof value !== 'string' || !value.trim()) throw new InputError('scripts-file', `${raw}: the speech of ${key} must be non-empty text`)
+      return { ...address(match[1], match[2]), text: value.trim(), from: `scripts-file ${raw}` }
     })
 }
 
-/** Text files named by scene index (`0.txt`, `01-intro.txt`): the index is the leading number. */
+/** Text files named by scene index (`0.txt`, `01-intro.txt`) or scene and line (`1.1.txt`, `1.1-answer.txt`). */
 function readScriptsDir(raw: string, workspace: string): SceneSpeech[] {
   const dir = resolveInWorkspace('scripts-dir', raw, workspace)
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new InputError('scripts-dir', `'${raw}' is not a directory`)
   const speeches: SceneSpeech[] = []
   for (const entry of fs.readdirSync(dir).sort()) {
-    const index = /^(\d+)/.exec(entry)?.[1]
-    if (!index) {
+    const match = /^(\d+)(?:\.(\d+))?(?=\D|$)/.exec(entry)
+    if (!match) {
       core.warning(`scripts-dir: ignoring ${entry} (its name does not start with a scene index)`)
       continue
     }
     const relative = path.posix.join(raw.trim().replace(/\/$/, ''), entry)
     const { text } = readInputFile('scripts-dir', relative, workspace)
     if (!text.trim()) throw new InputError('scripts-dir', `file '${relative}' is empty`)
-    speeches.push({ scene: Number(index), text: text.trim(), from: `scripts-dir ${relative}` })
+    speeches.push({ ...address(match[1], match[2]), text: text.trim(), from: `scripts-dir ${relative}` })
   }
   return speeches
 }
@@ -82,13 +94,15 @@ export function readSpeech(get: InputReader, workspace: string): SceneSpeech[] {
   const scriptsDir = get('scripts-dir').trim()
   if (scriptsDir) speeches.push(...readScriptsDir(scriptsDir, workspace))
 
-  const seen = new Map<number, SceneSpeech>()
+  const seen = new Map<string, SceneSpeech>()
   for (const speech of speeches) {
-    const earlier = seen.get(speech.scene)
+    // `N` and `N.0` are the same line.
+    const id = `${speech.scene}.${speech.line ?? 0}`
+    const earlier = seen.get(id)
     if (earlier) {
-      throw new InputError(speech.from.split(' ')[0], `scene ${speech.scene} is given speech twice: by ${earlier.from} and by ${speech.from}`)
+      throw new InputError(speech.from.split(' ')[0], `${describe(speech)} is given speech twice: by ${earlier.from} and by ${speech.from}`)
     }
-    seen.set(speech.scene, speech)
+    seen.set(id, speech)
   }
   return speeches
 }

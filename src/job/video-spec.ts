@@ -1,10 +1,11 @@
 import * as core from '@actions/core'
 import * as path from 'node:path'
-import { RESOLUTIONS, type ExportOptions, type Json, type Source, type Template, type VideoSpec } from '../domain.js'
+import { RESOLUTIONS, type ExportOptions, type Json, type Source, type TagValue, type Template, type VideoSpec } from '../domain.js'
 import { InputError, locate } from '../errors.js'
 import { parseChoice, parseUrl, readInputFile, repoPath, type InputReader } from './parse.js'
 import { readSpeech } from './speech.js'
 import { readVariables } from './variables.js'
+import { isPlainObject, parseYaml } from './yaml.js'
 
 /** Parses a JSON template; a syntax error names the file, line and column. */
 export function parseTemplate(file: string, name: string, text: string): Template {
@@ -84,11 +85,24 @@ function readOutputName(get: InputReader): string | undefined {
   return /\.[A-Za-z0-9]{2,4}$/.test(raw) ? raw : `${raw}.mp4`
 }
 
+/** `tags`: a YAML mapping of a tag set in the editor to the new content of the clips carrying it. */
+function readTags(get: InputReader): TagValue[] {
+  const raw = get('tags')
+  if (!raw.trim()) return []
+  const parsed = parseYaml('tags', raw)
+  if (!isPlainObject(parsed)) throw new InputError('tags', 'must be a mapping of TAG: value (a tag set on clips in the AI Studios editor)')
+  return Object.entries(parsed).map(([tag, value]) => {
+    if (value === null || typeof value === 'object') throw new InputError('tags', `the value of tag '${tag}' must be text (a text, an image URL or a video URL)`)
+    return { tag, value: String(value), from: 'tags' }
+  })
+}
+
 /** One video's inputs (the step's own, or a manifest entry's) as a validated spec. */
 export function readVideoSpec(get: InputReader, workspace: string): VideoSpec {
   return {
     source: readSource(get, workspace),
     speech: readSpeech(get, workspace),
+    tags: readTags(get),
     exportOptions: readExportOptions(get),
     files: readInputPaths(get, workspace),
     outputName: readOutputName(get)

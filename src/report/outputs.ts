@@ -10,6 +10,8 @@ function videosOutput(results: VideoResult[]): string {
       'project-id': result.exportKey ?? null,
       path: result.video?.path ?? null,
       url: result.videoUrl ?? null,
+      'thumbnail-url': result.thumbnailUrl ?? null,
+      credits: result.credits ?? null,
       size: result.video?.size ?? null,
       sha256: result.sha256 ?? null,
       'artifact-url': result.artifact?.url ?? null,
@@ -26,6 +28,8 @@ export function setOutputs(results: VideoResult[]): void {
   const [result] = results
   if (result.exportKey) core.setOutput('project-id', result.exportKey)
   if (result.videoUrl) core.setOutput('video-url', result.videoUrl)
+  if (result.thumbnailUrl) core.setOutput('thumbnail-url', result.thumbnailUrl)
+  if (result.credits !== undefined) core.setOutput('credits', result.credits)
   if (result.video) {
     core.setOutput('video-path', result.video.path)
     core.setOutput('video-size', result.video.size)

@@ -30,6 +30,8 @@ function details(summary: Summary, result: VideoResult): void {
   if (result.video) rows.push(['Video', `<code>${escape(path.basename(result.video.path))}</code>, ${formatBytes(result.video.size)}`])
   if (result.sha256) rows.push(['SHA-256', `<code>${result.sha256}</code>`])
   if (result.artifact) rows.push(['Artifact', `<a href="${result.artifact.url}">${escape(result.artifact.name)}</a>`])
+  if (result.credits !== undefined) rows.push(['Credits', String(result.credits)])
+  if (result.thumbnailUrl) rows.push(['Thumbnail', `<img src="${escape(result.thumbnailUrl)}" alt="thumbnail" width="240">`])
   summary.addTable(rows.map(([key, value]) => [{ data: key, header: true }, value]))
 }
 

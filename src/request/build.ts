@@ -7,7 +7,7 @@ type TemplateSource = Extract<Source, { kind: 'template' }>
 
 /** A template's export request: pure, so every template of a job is checked before anything is sent. */
 export function templateRequest(source: TemplateSource, spec: VideoSpec, log: Log): ExportRequest {
-  const { request, unusedVariables } = exportFromTemplate(source.template, source.variables, spec.speech, spec.exportOptions, source.generation)
+  const { request, unusedVariables } = exportFromTemplate(source.template, source.variables, spec.speech, spec.exportOptions, source.generation, spec.tags)
   for (const name of unusedVariables) {
     log.warning(`Variable ${name} (from ${source.variables.get(name)?.from}) matches no ##${name}## in ${source.template.name}: a typo?`)
   }
@@ -24,5 +24,5 @@ export async function buildExportRequest(
   if (source.kind === 'template') return templateRequest(source, spec, context.log)
   context.log.info(`Fetching project ${source.projectId}`)
   const project = await client.getProject(source.projectId, context)
-  return exportFromProject(source.projectId, project, spec.speech, spec.exportOptions)
+  return exportFromProject(source.projectId, project, spec.speech, spec.exportOptions, spec.tags)
 }

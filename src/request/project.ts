@@ -1,5 +1,6 @@
-import type { ExportOptions, ExportRequest, Json, JsonObject, SceneSpeech } from '../domain.js'
+import type { ExportOptions, ExportRequest, Json, JsonObject, SceneSpeech, TagValue } from '../domain.js'
 import { applySpeech } from './speech.js'
+import { applyTags } from './tags.js'
 
 /**
  * A v3 create-and-export body: the source's name and orientation, the scenes, and the export options
@@ -28,12 +29,14 @@ export function exportFromProject(
   projectId: string,
   project: JsonObject,
   speech: SceneSpeech[],
-  options: ExportOptions
+  options: ExportOptions,
+  tags: TagValue[] = []
 ): ExportRequest {
   if (!Array.isArray(project.scenes) || project.scenes.length === 0) {
     throw new Error(`Project ${projectId} has no scenes to export; open it in AI Studios and check it was saved`)
   }
   const scenes = structuredClone(project.scenes) as Json[]
   applySpeech(scenes, speech, 'v3', `project ${projectId}`)
+  applyTags(scenes, tags, `project ${projectId}`)
   return { generation: 'v3', body: v3ExportBody(project, scenes, options) }
 }

@@ -6,12 +6,14 @@ import {
   type Json,
   type JsonObject,
   type SceneSpeech,
+  type TagValue,
   type Template,
   type Variable
 } from '../domain.js'
 import { InputError, locate } from '../errors.js'
 import { v3ExportBody } from './project.js'
 import { applySpeech } from './speech.js'
+import { applyTags } from './tags.js'
 
 const PLACEHOLDER = /##([A-Za-z0-9_]+)##/g
 
@@ -67,6 +69,15 @@ export function templateGeneration(template: Template): Generation | undefined {
   return detected === 'mixed' ? undefined : detected
 }
 
+/** A tag's value with its placeholders filled too; one left without a value is refused. Marks the names it used. */
+function filledTagValue(tag: TagValue, variables: ReadonlyMap<string, Variable>, used: Map<string, number>): string {
+  const filled = fillPlaceholders(tag.value, variables) as string
+  for (const match of tag.value.matchAll(PLACEHOLDER)) if (variables.has(match[1])) used.set(match[1], 0)
+  const left = [...filled.matchAll(PLACEHOLDER)].map((match) => match[0])
+  if (left.length > 0) throw new InputError('tags', `the value of tag '${tag.tag}' has placeholder(s) with no value: ${left.join(', ')}`)
+  return filled
+}
+
 export interface TemplateExport {
   request: ExportRequest
   /** Variables that matched no placeholder: usually a typo. */
@@ -82,7 +93,8 @@ export function exportFromTemplate(
   variables: ReadonlyMap<string, Variable>,
   speech: SceneSpeech[],
   options: ExportOptions,
-  forced: Generation | undefined
+  forced: Generation | undefined,
+  tags: TagValue[] = []
 ): TemplateExport {
   const placeholders = findPlaceholders(template)
   const unresolved = [...placeholders].filter(([name]) => !variables.has(name))
@@ -121,6 +133,10 @@ export function exportFromTemplate(
   const filled = fillPlaceholders(root, variables) as JsonObject
   const scenes = filled.scenes as Json[]
   applySpeech(scenes, speech, generation, template.name)
+  if (tags.length > 0 && generation === 'legacy') {
+    throw new InputError('tags', `tags mark clips of v3 projects and templates; ${template.name} has the legacy shape`)
+  }
+  applyTags(scenes, tags.map((tag) => ({ ...tag, value: filledTagValue(tag, variables, placeholders) })), template.name)
   const unusedVariables = [...variables.keys()].filter((name) => !placeholders.has(name))
 
   if (generation === 'legacy') {

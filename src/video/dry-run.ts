@@ -1,7 +1,8 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import type { AiStudiosClient } from '../aistudios/client.js'
-import type { ExportRequest, Log } from '../domain.js'
+import type { AiStudiosClient, CallContext } from '../aistudios/client.js'
+import type { ExportRequest, Log, VideoResult } from '../domain.js'
+import { AuthError } from '../errors.js'
 
 /**
  * Prints and saves the exact request an export would send. A manifest's videos each get a file of
@@ -25,4 +26,19 @@ export function saveDryRun(
   log.info('Content-Type: application/json')
   log.info(body)
   return { url, body, path: requestPath }
+}
+
+/**
+ * A dry run spends nothing, but it checks what it can: whether the API accepts the credentials
+ * (`GET /api/odin/v3/auth`; the legacy API has no such call). Refused credentials fail the dry run.
+ */
+export async function checkCredentials(client: AiStudiosClient, videos: VideoResult[], context: CallContext): Promise<void> {
+  if (videos.every((video) => video.generation === 'legacy')) {
+    context.log.info('Dry run: the legacy API has no call that checks credentials without an export; they were not checked')
+    return
+  }
+  if (!(await client.credentialsAccepted(context))) {
+    throw new AuthError('GET /api/odin/v3/auth answered isAuthenticated: false', client.credentialInput)
+  }
+  context.log.info('Dry run: the API accepts the credentials (GET /api/odin/v3/auth)')
 }

@@ -12,8 +12,8 @@ export async function exportOnce(
   request: ExportRequest,
   runner: RunnerEnv,
   context: CallContext,
-  /** Told when the request went out but no answer says whether it was taken. */
-  { onUnconfirmed }: { onUnconfirmed: () => void }
+  /** Told when the request went out but no answer says whether it was taken, and what an accepted one cost. */
+  { onUnconfirmed, onCredits }: { onUnconfirmed: () => void; onCredits: (credits: number) => void }
 ): Promise<string> {
   const { log } = context
   const fingerprint = requestFingerprint(request)
@@ -26,14 +26,16 @@ export async function exportOnce(
     return earlier.key
   }
   log.info(`Exporting: POST ${client.exportTarget(request).url}`)
-  let key: string
+  let accepted
   try {
-    key = await client.startExport(request, context)
+    accepted = await client.startExport(request, context)
   } catch (error) {
     if (error instanceof ExportUnconfirmedError) onUnconfirmed()
     throw error
   }
-  log.info(`Export accepted: ${key}`)
+  const { key, credits } = accepted
+  if (credits !== undefined) onCredits(credits)
+  log.info(`Export accepted: ${key}${credits === undefined ? '' : ` (${credits} credits)`}`)
   await recordExport(fingerprint, { key, generation: request.generation }, runner, log)
   return key
 }

@@ -1,8 +1,9 @@
 import * as core from '@actions/core'
 import type { CallContext } from '../aistudios/client.js'
 import type { ExportRequest, VideoResult } from '../domain.js'
-import { InputError, errorMessage } from '../errors.js'
+import { ExportUnconfirmedError, InputError, errorMessage } from '../errors.js'
 import { videoLog } from '../log.js'
+import { checkCredentials } from './dry-run.js'
 import { checkTemplate, prepareVideo, produceVideo, type Production } from './produce.js'
 
 /** Runs `work` on each item, at most `limit` at a time, starting none once `stop` is aborted. */
@@ -39,7 +40,8 @@ export async function produceAll(results: VideoResult[], production: Production,
   const requests = new Map<VideoResult, ExportRequest | undefined>()
   const fail = (result: VideoResult, error: unknown): void => {
     result.status = 'failed'
-    result.error = errorMessage(stop.signal.aborted ? stop.signal.reason : error)
+    // An export that may have been taken says so, even when a cancel is what cut its answer off.
+    result.error = errorMessage(stop.signal.aborted && !(error instanceof ExportUnconfirmedError) ? stop.signal.reason : error)
     core.error(result.spec.name ? `${result.spec.name}: ${result.error}` : result.error)
     if (job.batch.failFast && !stop.signal.aborted) stop.abort(new Error(`cancelled: another video failed ('fail-fast' is true)`))
   }
@@ -58,6 +60,7 @@ export async function produceAll(results: VideoResult[], production: Production,
     await inPool(results, job.batch.maxParallel, stop.signal, (result) =>
       step(result, async () => void requests.set(result, await prepareVideo(result, requests.get(result), production, contextOf(result))))
     )
+    if (job.dryRun) return await checkCredentials(production.client, results, contextOf(results[0]))
     const ready = results.filter((result) => result.status === 'skipped' && requests.has(result))
     await inPool(ready, job.batch.maxParallel, stop.signal, async (result) => {
       result.startedAt = Date.now()

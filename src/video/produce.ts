@@ -1,7 +1,7 @@
 import * as path from 'node:path'
-import type { AiStudiosClient, CallContext } from '../aistudios/client.js'
-import type { ExportRequest, Job, VideoResult } from '../domain.js'
-import { RenderError } from '../errors.js'
+import type { AiStudiosClient, CallContext, ExportRecord } from '../aistudios/client.js'
+import type { ExportRequest, Job, Log, VideoResult } from '../domain.js'
+import { RenderError, errorMessage } from '../errors.js'
 import { resumeHint } from '../resume.js'
 import { buildExportRequest, templateRequest } from '../request/build.js'
 import { templateGeneration } from '../request/template.js'
@@ -9,6 +9,16 @@ import { downloadVideo } from './download.js'
 import { saveDryRun } from './dry-run.js'
 import { exportOnce } from './export.js'
 import { waitForVideo } from './wait.js'
+
+/** The thumbnail the export's record names; a failure to read it costs only the thumbnail. */
+async function thumbnailOf(record: () => Promise<ExportRecord>, log: Log): Promise<string | undefined> {
+  try {
+    return (await record()).thumbnailUrl
+  } catch (error) {
+    log.warning(`The export's record could not be read, so there is no thumbnail: ${errorMessage(error)}`)
+    return undefined
+  }
+}
 
 /** What producing a video needs besides its own spec: the job, the job's one API client, the call context. */
 export interface Production {
@@ -55,7 +65,8 @@ export async function produceVideo(result: VideoResult, request: ExportRequest |
   const { log, signal } = context
   if (request) {
     result.exportKey = await exportOnce(client, request, job.runner, context, {
-      onUnconfirmed: () => (result.exportUnconfirmed = true)
+      onUnconfirmed: () => (result.exportUnconfirmed = true),
+      onCredits: (credits) => (result.credits = credits)
     })
   }
   const key = result.exportKey as string
@@ -64,9 +75,18 @@ export async function produceVideo(result: VideoResult, request: ExportRequest |
     result.status = 'started'
     return
   }
-  const rendered = await waitForVideo(client, key, result.generation, job.wait, context, !result.spec.name)
+  // v3 keeps a record of the export: its URL stands in when progress's lags or expired, and it names the thumbnail.
+  const record = result.generation === 'v3' ? () => client.getExportRecord(key, context) : undefined
+  const recordUrl =
+    record &&
+    (async () => {
+      const { state, downloadUrl } = await record()
+      return state === 'exported' ? downloadUrl : undefined
+    })
+  const rendered = await waitForVideo(client, key, result.generation, job.wait, context, { grouped: !result.spec.name, fallbackUrl: recordUrl })
   result.videoUrl = rendered.downloadUrl
   result.polls = rendered.polls
+  if (record) result.thumbnailUrl = await thumbnailOf(record, log)
   log.info(`Downloading ${new URL(rendered.downloadUrl).pathname.split('/').pop()}`)
   const video = await downloadVideo(rendered.downloadUrl, {
     outputDir: job.outputDir,
@@ -76,9 +96,9 @@ export async function produceVideo(result: VideoResult, request: ExportRequest |
     log,
     signal,
     refreshUrl: async () => {
-      const fresh = await client.getProgress(key, result.generation, context)
-      if (!fresh.downloadUrl) throw new RenderError(`The API gave no fresh download URL for ${key}`)
-      return (result.videoUrl = fresh.downloadUrl)
+      const fresh = (await client.getProgress(key, result.generation, context)).downloadUrl ?? (await recordUrl?.())
+      if (!fresh) throw new RenderError(`The API gave no fresh download URL for ${key}`)
+      return (result.videoUrl = fresh)
     }
   })
   result.video = video

@@ -7,6 +7,8 @@ import { nextPollDelayMs, type Sample } from './policy.js'
 
 /** How long a key the API says it does not know is given (at most stall-timeout) before the render is declared lost. */
 const NOT_FOUND_GRACE_MS = 60_000
+/** Progress polls at 100 without a URL before the export's record is asked for one. */
+const URL_LAG_POLLS = 3
 /** A line is logged at least this often while progress stands still, so the log shows life. */
 const HEARTBEAT_MS = 60_000
 
@@ -27,8 +29,15 @@ export async function waitForVideo(
   generation: Generation,
   settings: WaitSettings,
   context: CallContext,
-  /** Only a run of one video groups its lines: groups of videos rendering at once would interleave. */
-  grouped: boolean
+  {
+    grouped,
+    fallbackUrl
+  }: {
+    /** Only a run of one video groups its lines: groups of videos rendering at once would interleave. */
+    grouped: boolean
+    /** Another place to find the URL (the v3 export record) when progress reached 100 without one. */
+    fallbackUrl?: () => Promise<string | undefined>
+  }
 ): Promise<Rendered> {
   const { signal, log } = context
   const started = Date.now()
@@ -37,6 +46,8 @@ export async function waitForVideo(
   let lastChangeAt = 0
   let lastLogAt = -Infinity
   let notFoundSince: number | undefined
+  let state: string | undefined
+  let pollsAt100 = 0
   const notFoundGraceMs = Math.min(NOT_FOUND_GRACE_MS, settings.stallTimeoutMs)
 
   if (grouped) core.startGroup(`Waiting for the render of ${key}`)
@@ -52,9 +63,18 @@ export async function waitForVideo(
         samples.push({ atMs: at, progress: answer.progress })
         const moved = !previous || previous.progress !== answer.progress
         if (moved) lastChangeAt = at
-        if (answer.progress >= 100 && answer.downloadUrl) {
+        if (answer.state !== undefined && answer.state !== state) {
+          state = answer.state
+          log.info(`State: ${state}`)
+        }
+        // 'exported' is the one documented state, and means done; else progress at 100 does.
+        const done = answer.progress >= 100 || answer.state === 'exported'
+        if (done) pollsAt100++
+        // The URL can trail progress; after a few polls without it, the export's record may have it.
+        const url = answer.downloadUrl ?? (done && pollsAt100 >= URL_LAG_POLLS ? await fallbackUrl?.() : undefined)
+        if (done && url) {
           log.info(`Rendered in ${(at / 1000).toFixed(1)} s (${polls} progress checks)`)
-          return { downloadUrl: answer.downloadUrl, polls }
+          return { downloadUrl: url, polls }
         }
         if (moved || at - lastLogAt >= HEARTBEAT_MS) {
           const extra = answer.progress >= 100 ? ', waiting for the download URL' : ''
@@ -75,7 +95,8 @@ export async function waitForVideo(
       if (notFoundSince === undefined && now() - lastChangeAt >= settings.stallTimeoutMs) {
         throw new RenderError(
           `The render of ${key} stalled: progress stayed at ${samples.at(-1)?.progress ?? 0}% for ` +
-            `${minutes(now() - lastChangeAt)} ('stall-timeout' is ${minutes(settings.stallTimeoutMs)})`
+            `${minutes(now() - lastChangeAt)} ('stall-timeout' is ${minutes(settings.stallTimeoutMs)}). It may still ` +
+            'be queued: the API gives 1 to 10 minutes depending on its queue, and reports no failed state'
         )
       }
       if (now() >= settings.timeoutMs) {

@@ -1,6 +1,7 @@
 /**
- * A simulator of the AI Studios export API (../shared/aistudios-api.md): v3 and legacy endpoints on one
- * origin, the CDN on a second origin with signed, expiring URLs. A real HTTP server on loopback, with
+ * A simulator of the AI Studios export API (../shared/aistudios-api.md): the v3 API on one origin, the
+ * legacy API on its own origin (and, for a custom api-url that serves both, on the v3 one too) with its
+ * own envelopes, the CDN on a third origin with signed, expiring URLs. A real HTTP server on loopback, with
  * render time, progress curve, URL lag and injected faults as options, and a record of every request.
  */
 import { createHmac, randomBytes } from 'node:crypto'
@@ -17,6 +18,11 @@ export const SAMPLE_PROJECT = JSON.parse(
   fs.readFileSync(fileURLToPath(new URL('./fixtures/project.json', import.meta.url)), 'utf8')
 ) as JsonObject
 export const SAMPLE_PROJECT_ID = 'proj-weekly-update'
+/** A 1.6 project: a dialogue scene (two avatars, one script entry a line) and clips tagged in the editor. */
+export const DIALOGUE_PROJECT = JSON.parse(
+  fs.readFileSync(fileURLToPath(new URL('./fixtures/project-dialogue.json', import.meta.url)), 'utf8')
+) as JsonObject
+export const DIALOGUE_PROJECT_ID = 'proj-dialogue-16'
 export const TEST_API_KEY = 'sim-api-key-7f3a9c'
 
 export type Route = 'auth' | 'token' | 'project' | 'export' | 'progress' | 'workspaces' | 'cdn'
@@ -60,6 +66,8 @@ export interface SimulatorOptions {
   apiKeys?: string[]
   /** appId → userKey pairs that can be exchanged for a token. */
   apps?: Record<string, string>
+  /** How long an exchanged token is accepted (the API's is 24 hours). */
+  tokenLifetimeMs?: number
   /** Saved projects by ID. */
   projects?: Record<string, JsonObject>
   renderMs?: number
@@ -70,6 +78,8 @@ export interface SimulatorOptions {
   withState?: boolean
   /** Which field the legacy progress answer names the video by. */
   legacyUrlField?: 'url' | 'videoUrl'
+  /** Legacy answers flat beside `success` (the reference) or under `data` (the tutorials). */
+  legacyShape?: 'flat' | 'data'
   /** How a wrong key is refused: a 401 envelope, a 200 `success: false`, or a gateway's HTML 401. */
   authFailure?: 'status' | 'envelope' | 'html'
   video?: Buffer
@@ -86,7 +96,7 @@ export interface SimulatorOptions {
 export interface RecordedRequest {
   /** When it arrived (ms since the epoch). */
   at: number
-  origin: 'api' | 'cdn'
+  origin: 'api' | 'legacy' | 'cdn'
   method: string
   path: string
   headers: http.IncomingHttpHeaders
@@ -106,10 +116,13 @@ interface Render {
   key: string
   startedAt: number
   pollsAt100: number
+  body: JsonObject
 }
 
 export interface Simulator {
   apiUrl: string
+  /** The legacy API's own origin (v2.aistudios.com in the real service). */
+  legacyUrl: string
   cdnUrl: string
   requests: RecordedRequest[]
   exports: RecordedExport[]
@@ -139,6 +152,9 @@ export function syntheticVideo(start: number, end: number): Readable {
   })
 }
 
+/** What the simulator's legacy API says an export cost (`cube_used`). */
+export const LEGACY_CUBES = 2
+
 const sign = (secret: string, value: string): string => createHmac('sha256', secret).update(value).digest('hex').slice(0, 32)
 
 function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -154,6 +170,8 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
 const ok = (res: http.ServerResponse, data: unknown): void => send(res, 200, { success: true, data })
 const failure = (res: http.ServerResponse, status: number, code: number | string, msg: string): void =>
   send(res, status, { success: false, error: { code, msg } })
+/** A legacy failure: `msg` at the top level, no `error` object. */
+const legacyFailure = (res: http.ServerResponse, status: number, msg: string): void => send(res, status, { success: false, msg })
 const htmlPage = (status: number, title: string): string =>
   `<!DOCTYPE html><html><head><title>${status} ${title}</title></head><body><center><h1>${status} ${title}</h1></center><hr><center>nginx</center></body></html>`
 
@@ -202,12 +220,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const config = {
     apiKeys: options.apiKeys ?? [TEST_API_KEY],
     apps: options.apps ?? {},
-    projects: options.projects ?? { [SAMPLE_PROJECT_ID]: SAMPLE_PROJECT },
+    tokenLifetimeMs: options.tokenLifetimeMs ?? 24 * 3_600_000,
+    projects: options.projects ?? { [SAMPLE_PROJECT_ID]: SAMPLE_PROJECT, [DIALOGUE_PROJECT_ID]: DIALOGUE_PROJECT },
     renderMs: options.renderMs ?? 1500,
     curve: options.curve ?? CURVES.linear,
     urlLagPolls: options.urlLagPolls ?? 0,
     withState: options.withState ?? false,
     legacyUrlField: options.legacyUrlField ?? 'url',
+    legacyShape: options.legacyShape ?? 'data',
     authFailure: options.authFailure ?? 'status',
     video: options.video ?? SAMPLE_VIDEO,
     videoSize: options.videoSize ?? 0,
@@ -217,7 +237,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     faults: [...(options.faults ?? [])]
   }
   const secret = randomBytes(16).toString('hex')
-  const tokens = new Set<string>()
+  /** Exchanged tokens and when each stops being accepted. */
+  const tokens = new Map<string, number>()
+  const tokenValid = (key: string): boolean => (tokens.get(key) ?? 0) > Date.now()
   const renders = new Map<string, Render>()
   const requests: RecordedRequest[] = []
   const exports: RecordedExport[] = []
@@ -264,19 +286,38 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
   }
 
-  function authorized(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+  function authorized(req: http.IncomingMessage, res: http.ServerResponse, legacy: boolean): boolean {
     const key = req.headers.authorization ?? ''
-    if (config.apiKeys.includes(key) || tokens.has(key)) return true
-    if (config.authFailure === 'html') send(res, 401, htmlPage(401, 'Authorization Required'))
+    // v3 takes only tokens and the test key; the legacy API its secret keys (the test key).
+    if (config.apiKeys.includes(key) || (!legacy && tokenValid(key))) return true
+    if (legacy && config.authFailure !== 'html') legacyFailure(res, config.authFailure === 'envelope' ? 200 : 401, 'Invalid API key')
+    else if (config.authFailure === 'html') send(res, 401, htmlPage(401, 'Authorization Required'))
     else if (config.authFailure === 'envelope') failure(res, 200, 'INVALID_TOKEN', 'Invalid api key')
     else failure(res, 401, 401, 'Unauthorized')
     return false
   }
 
-  function startRender(): string {
+  function startRender(body: JsonObject): string {
     const key = randomBytes(12).toString('hex')
-    renders.set(key, { key, startedAt: Date.now(), pollsAt100: 0 })
+    renders.set(key, { key, startedAt: Date.now(), pollsAt100: 0, body })
     return key
+  }
+
+  /** The record `GET /editor/project/{id}` gives for an exported project: its state, thumbnail and URL once done. */
+  function exportedProject(render: Render): JsonObject {
+    const fraction = config.renderMs > 0 ? Math.min(1, (Date.now() - render.startedAt) / config.renderMs) : 1
+    const done = fraction >= 1
+    return {
+      _id: render.key,
+      name: render.body.name ?? 'Default Template',
+      orientation: render.body.orientation ?? 'landscape',
+      scenes: render.body.scenes ?? [],
+      state: done ? 'exported' : 'progress',
+      progress: Math.round(config.curve(fraction) * 100),
+      creditSubstracted: done,
+      thumbnailUrl: `${cdnUrl}/thumbnails/${render.key}.jpg`,
+      ...(done ? { download_url: signedUrl(render.key) } : {})
+    }
   }
 
   function signedUrl(key: string): string {
@@ -291,15 +332,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (progress < 100) return { progress, state: 'progress' }
     render.pollsAt100++
     if (render.pollsAt100 <= config.urlLagPolls) return { progress: 100, state: 'progress' }
-    return { progress: 100, url: signedUrl(render.key), state: 'complete' }
+    return { progress: 100, url: signedUrl(render.key), state: 'exported' }
   }
 
-  async function api(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  /** The API: on the v3 origin both generations (a custom api-url serves both), on the legacy origin only its own. */
+  async function api(req: http.IncomingMessage, res: http.ServerResponse, origin: 'api' | 'legacy'): Promise<void> {
     const body = await readBody(req)
     const url = new URL(req.url ?? '/', 'http://simulator')
-    requests.push({ at: Date.now(), origin: 'api', method: req.method ?? '', path: url.pathname, headers: req.headers, body })
+    requests.push({ at: Date.now(), origin, method: req.method ?? '', path: url.pathname, headers: req.headers, body })
     const p = url.pathname
     const v3 = /^\/api\/odin\/v3\//.test(p)
+    if (v3 && origin === 'legacy') return legacyFailure(res, 404, `No route ${req.method} ${p}`)
     const route: Route | undefined =
       p === '/api/odin/v3/auth/token' ? 'token'
       : p === '/api/odin/v3/auth' ? 'auth'
@@ -308,7 +351,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       : /\/editor\/project(\/|$)/.test(p) && req.method === 'POST' ? 'export'
       : /^\/api\/odin\/v3\/editor\/project\/[^/]+$/.test(p) && req.method === 'GET' ? 'project'
       : undefined
-    if (!route) return failure(res, 404, 404, `No route ${req.method} ${p}`)
+    // Each generation answers in its own envelope: v3 under `data`, legacy flat or under `data`, its failures with a top-level `msg`.
+    const answer = (data: JsonObject): void =>
+      v3 ? ok(res, data) : config.legacyShape === 'flat' ? send(res, 200, { success: true, ...data }) : ok(res, data)
+    const refuse = (status: number, msg: string): void => (v3 ? failure(res, status, status, msg) : legacyFailure(res, status, msg))
+    if (!route) return refuse(404, `No route ${req.method} ${p}`)
     const fault = takeFault(route)
     if (applyFault(fault, res)) return
 
@@ -320,18 +367,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         return config.authFailure === 'envelope' ? failure(res, 200, 401, 'Invalid appId or userKey') : failure(res, 401, 401, 'Invalid appId or userKey')
       }
       const token = `tok-${randomBytes(16).toString('hex')}`
-      tokens.add(token)
+      tokens.set(token, Date.now() + config.tokenLifetimeMs)
       return ok(res, { token })
     }
     if (route === 'auth') {
       const key = req.headers.authorization ?? ''
-      return ok(res, { isAuthenticated: config.apiKeys.includes(key) || tokens.has(key) })
+      return ok(res, { isAuthenticated: config.apiKeys.includes(key) || tokenValid(key) })
     }
-    if (!authorized(req, res)) return
+    if (!authorized(req, res, !v3)) return
 
     if (route === 'workspaces') return ok(res, [{ workspaceId: 'ws-1', workspaceName: 'Default' }])
     if (route === 'project') {
       const id = decodeURIComponent(p.split('/').pop() ?? '')
+      const render = renders.get(id)
+      if (render) return ok(res, { project: exportedProject(render) })
       const project = config.projects[id]
       if (!project) return failure(res, 404, 404, `Project ${id} not found`)
       return ok(res, { project })
@@ -339,7 +388,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (route === 'progress') {
       const key = decodeURIComponent(p.split('/').pop() ?? '')
       const render = renders.get(key)
-      if (!render || fault?.kind === 'not-found') return failure(res, 404, 404, 'Project not found')
+      if (!render || fault?.kind === 'not-found') return refuse(404, 'Project not found')
       const state = progressOf(render)
       const data: JsonObject = { progress: state.progress }
       if (config.withState) data.state = state.state
@@ -347,32 +396,32 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         if (v3) data.downloadUrl = state.url
         else data[config.legacyUrlField] = state.url
       }
-      return ok(res, data)
+      return answer(data)
     }
     // route === 'export'
     const parsed = jsonBody(body)
-    if (!parsed) return failure(res, 400, 400, 'Body is not JSON')
+    if (!parsed) return refuse(400, 'Body is not JSON')
     const generation = v3 ? 'v3' : 'legacy'
     if (/\/editor\/project\/export$/.test(p)) {
-      if (!config.projects[String(parsed.projectId)]) return failure(res, 404, 404, 'Project not found')
+      if (!config.projects[String(parsed.projectId)]) return refuse(404, 'Project not found')
     } else if (/\/editor\/project\/[^/]+$/.test(p)) {
       const id = decodeURIComponent(p.split('/').pop() ?? '')
-      if (!config.projects[id]) return failure(res, 404, 404, 'Project not found')
-      if (!parsed.updates) return failure(res, 400, 400, 'updates is required')
+      if (!config.projects[id]) return refuse(404, 'Project not found')
+      if (!parsed.updates) return refuse(400, 'updates is required')
     } else if (!Array.isArray(parsed.scenes) || parsed.scenes.length === 0) {
       // The seed's bug (posting `{ scenes }` with scenes undefined) ends here.
-      return failure(res, 400, 400, 'scenes is required')
+      return refuse(400, 'scenes is required')
     }
     if (generation === 'v3' && parsed.resolution !== undefined && !['4k', '1080', '720', '480'].includes(String(parsed.resolution))) {
-      return failure(res, 400, 400, `Invalid resolution ${String(parsed.resolution)}`)
+      return refuse(400, `Invalid resolution ${String(parsed.resolution)}`)
     }
-    const key = startRender()
+    const key = startRender(parsed)
     exports.push({ generation, path: p, body: parsed, key, finishesAt: Date.now() + config.renderMs })
     if (fault?.kind === 'lose-answer') {
       res.socket?.destroy()
       return
     }
-    return ok(res, generation === 'v3' ? { projectId: key } : { key, cube_used: 1 })
+    return answer(generation === 'v3' ? { projectId: key } : { key, cube_used: LEGACY_CUBES })
   }
 
   function cdn(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -410,27 +459,32 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   }
 
   const apiServer = http.createServer((req, res) => {
-    api(req, res).catch((error: unknown) => failure(res, 500, 500, String(error)))
+    api(req, res, 'api').catch((error: unknown) => failure(res, 500, 500, String(error)))
+  })
+  const legacyServer = http.createServer((req, res) => {
+    api(req, res, 'legacy').catch((error: unknown) => legacyFailure(res, 500, String(error)))
   })
   const cdnServer = http.createServer(cdn)
-  for (const server of [apiServer, cdnServer]) {
+  for (const server of [apiServer, legacyServer, cdnServer]) {
     server.on('connection', (socket) => {
       sockets.add(socket)
       socket.on('close', () => sockets.delete(socket))
     })
   }
   const apiUrl = await listen(apiServer)
+  const legacyUrl = await listen(legacyServer)
   cdnUrl = await listen(cdnServer)
 
   return {
     apiUrl,
+    legacyUrl,
     cdnUrl,
     requests,
     exports,
     options: config,
     close: async () => {
       for (const socket of sockets) socket.destroy()
-      await Promise.all([apiServer, cdnServer].map((server) => new Promise((resolve) => server.close(resolve))))
+      await Promise.all([apiServer, legacyServer, cdnServer].map((server) => new Promise((resolve) => server.close(resolve))))
     }
   }
 }

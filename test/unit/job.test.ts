@@ -20,7 +20,7 @@ describe('readJob', () => {
   it('applies the documented defaults', () => {
     const settings = readSettings(reader({ 'api-key': 'k', 'project-id': 'p1' }))
     assert.equal(settings.api.v3Url.toString(), 'https://app.aistudios.com/')
-    assert.equal(settings.api.legacyUrl.toString(), 'https://aistudios.com/')
+    assert.equal(settings.api.legacyUrl.toString(), 'https://v2.aistudios.com/')
     assert.equal(settings.api.requestTimeoutMs, 30_000)
     assert.deepEqual(settings.wait, { pollFloorMs: 1000, timeoutMs: 1_800_000, stallTimeoutMs: 600_000 })
     assert.equal(settings.outputDir, path.join(workspace, 'videos'))
@@ -32,7 +32,7 @@ describe('readJob', () => {
 
   it('treats the runner-filled default api-url as the default', () => {
     const settings = readSettings(reader({ 'api-key': 'k', 'project-id': 'p1', 'api-url': 'https://app.aistudios.com' }))
-    assert.equal(settings.api.legacyUrl.toString(), 'https://aistudios.com/')
+    assert.equal(settings.api.legacyUrl.toString(), 'https://v2.aistudios.com/')
   })
 
   it('serves both generations from a custom api-url', () => {
