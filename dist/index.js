@@ -28392,13 +28392,40 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
 var core = __nccwpck_require__(77094);
+;// CONCATENATED MODULE: ./src/domain.ts
+/**
+ * The shapes every step shares, and nothing else: a leaf that imports nothing, so any step may use it
+ * without reaching into another step.
+ */
+const isJsonObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+const RESOLUTIONS = ['4k', '1080', '720', '480'];
+/** What an export key (a v3 project ID, a legacy key) looks like; anything else is refused, never printed raw. */
+const EXPORT_KEY = /^[\w-]{1,128}$/;
+/** A video the run did not deliver: it failed, or fail-fast stopped it before it started. */
+const notDelivered = (result) => result.status === 'failed' || result.status === 'skipped';
+
 ;// CONCATENATED MODULE: ./src/errors.ts
-/** Line and column (1-based) of a character offset. */
-function locate(text, offset) {
-    const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
-    const lines = before.split('\n');
-    return { line: lines.length, column: lines[lines.length - 1].length + 1 };
+/** Finds line and column (1-based) of offsets in one text: its lines are indexed once, each look-up a binary search. */
+function locator(text) {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
+        starts.push(i + 1);
+    return (offset) => {
+        const at = Math.max(0, Math.min(offset, text.length));
+        let low = 0;
+        let high = starts.length - 1;
+        while (low < high) {
+            const middle = (low + high + 1) >> 1;
+            if (starts[middle] <= at)
+                low = middle;
+            else
+                high = middle - 1;
+        }
+        return { line: low + 1, column: at - starts[low] + 1 };
+    };
 }
+/** Line and column (1-based) of a character offset. */
+const locate = (text, offset) => locator(text)(offset);
 /** An input the user gave is unusable. Raised before anything that spends credits is sent. */
 class InputError extends Error {
     input;
@@ -28561,10 +28588,29 @@ function createAgent(timeoutMs) {
     const options = { connectTimeout: Math.min(10_000, timeoutMs), headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
     return PROXY_VARIABLES.some((name) => process.env[name]) ? new undici.EnvHttpProxyAgent(options) : new undici.Agent(options);
 }
-/** Sends one request and reads the whole (small, JSON or HTML) answer. Never follows redirects. */
+/** The most of an answer that is read: the API's are small JSON (or a gateway's HTML page). */
+const MAX_ANSWER_BYTES = 4 << 20;
+/** An answer larger than anything the API sends: read no further, and not worth asking again. */
+class AnswerTooLargeError extends Error {
+    constructor(url) {
+        super(`the answer from ${url.origin} is larger than ${MAX_ANSWER_BYTES >> 20} MiB; it is not the API's`);
+        this.name = 'AnswerTooLargeError';
+    }
+}
+/** Sends one request and reads its (small, JSON or HTML) answer, at most MAX_ANSWER_BYTES. Never follows redirects. */
 async function send(dispatcher, url, method, headers, body, signal) {
     const response = await (0,undici.request)(url, { dispatcher, method, headers, body, signal });
-    return { status: response.statusCode, headers: response.headers, body: await response.body.text() };
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+        size += chunk.length;
+        if (size > MAX_ANSWER_BYTES) {
+            response.body.destroy();
+            throw new AnswerTooLargeError(url);
+        }
+        chunks.push(chunk);
+    }
+    return { status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') };
 }
 const NEVER_SENT_CODES = new Set([
     'ECONNREFUSED',
@@ -28649,6 +28695,7 @@ async function withRetries(what, attempt, policy, onRetry, signal) {
 }
 
 ;// CONCATENATED MODULE: ./src/aistudios/client.ts
+
 
 
 
@@ -28746,7 +28793,7 @@ class AiStudiosClient {
             catch (error) {
                 if (error instanceof ApiError && isTooManyRequests(error) && attempt < READ_RETRY.maxAttempts && !signal?.aborted) {
                     const delay = backoffDelayMs(attempt, READ_RETRY, error.retryAfterSeconds);
-                    log.warning(`${call}: ${error.message}; the API did not process it, so it is sent again in ${(delay / 1000).toFixed(1)} s`);
+                    log.warning(`${error.message}; the API did not process it, so it is sent again in ${(delay / 1000).toFixed(1)} s`);
                     await sleep(delay, signal);
                     continue;
                 }
@@ -28756,8 +28803,8 @@ class AiStudiosClient {
                 throw this.explained(error);
             }
             const key = request.generation === 'v3' ? data.projectId : data.key;
-            if (typeof key !== 'string' && typeof key !== 'number') {
-                throw new ExportUnconfirmedError(`the answer carries no ${request.generation === 'v3' ? 'projectId' : 'key'}`);
+            if ((typeof key !== 'string' && typeof key !== 'number') || !EXPORT_KEY.test(String(key))) {
+                throw new ExportUnconfirmedError(`the answer carries no usable ${request.generation === 'v3' ? 'projectId' : 'key'}`);
             }
             const credits = Number(data.cube_used);
             return { key: String(key), credits: data.cube_used !== undefined && Number.isFinite(credits) ? credits : undefined };
@@ -28988,7 +29035,28 @@ function formatBytes(bytes) {
     return `${value.toFixed(1)} ${units[unit]}`;
 }
 
+;// CONCATENATED MODULE: ./src/log.ts
+
+/**
+ * A line of text for the log that the runner cannot read as a workflow command, whatever it holds
+ * (a name, an API message, a file's content): a line that starts with `::` is broken with a zero-width
+ * space. Warnings, errors and notices need no such care: @actions/core escapes their newlines.
+ */
+const plain = (text) => text.replace(/^(\s*):(?=:)/gm, '$1:\u200b');
+/** core.info for text that may hold anything from outside. */
+const info = (message) => core/* info */.pq(plain(message));
+/** Log lines about one video: prefixed with its name in a batch (groups cannot interleave). */
+function videoLog(name) {
+    const line = (message) => (name ? `[${name}] ${message}` : message);
+    return {
+        info: (message) => info(line(message)),
+        warning: (message) => core/* warning */.$e(line(message)),
+        notice: (message) => core/* notice */.lm(line(message))
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/deliver/comment.ts
+
 
 
 /** Marks the action's own comment, so later runs update it instead of adding another. */
@@ -29026,7 +29094,7 @@ async function upsertComment({ octokit, context }, results, runner) {
         await octokit.rest.issues.updateComment({ ...context.repo, comment_id: mine.id, body: text });
     else
         await octokit.rest.issues.createComment({ ...context.repo, issue_number, body: text });
-    core/* info */.pq(`${mine ? 'Updated' : 'Wrote'} the video comment on pull request #${issue_number}`);
+    info(`${mine ? 'Updated' : 'Wrote'} the video comment on pull request #${issue_number}`);
 }
 
 // EXTERNAL MODULE: external "node:stream"
@@ -29139,7 +29207,7 @@ async function attachToRelease({ octokit, context, token }, tag, replace, videos
         if (existing)
             await octokit.rest.repos.deleteReleaseAsset({ ...context.repo, asset_id: existing.id });
         urls.set(video.path, await uploadAsset(release.upload_url, token, name, video));
-        core/* info */.pq(`${existing ? 'Replaced' : 'Attached'} ${name} on release ${tag}`);
+        info(`${existing ? 'Replaced' : 'Attached'} ${name} on release ${tag}`);
     }
     return urls;
 }
@@ -29239,6 +29307,9 @@ function parseUrl(input, raw) {
     catch {
         throw new InputError(input, `'${raw}' is not a valid URL`);
     }
+    // A user and password in the URL would be printed wherever the URL is; credentials go in their own inputs.
+    if (url.username || url.password)
+        throw new InputError(input, 'must not carry a user name or password; give credentials in their own inputs, from secrets');
     if (url.protocol === 'https:')
         return url;
     if (url.protocol === 'http:' && LOOPBACK.test(url.hostname))
@@ -29247,23 +29318,45 @@ function parseUrl(input, raw) {
 }
 /** Workspace-relative, with forward slashes: how GitHub names a file of the repository. */
 const repoPath = (workspace, file) => external_node_path_.relative(workspace, file).split(external_node_path_.sep).join('/');
-/** A path inside the workspace; refuses one that escapes it (absolute or through '..'). */
+const outside = (root, target) => {
+    const relative = external_node_path_.relative(root, target);
+    return relative.startsWith('..') || external_node_path_.isAbsolute(relative);
+};
+/** The real path of `target`, or of its nearest existing ancestor joined with the rest (for a path still to be made). */
+function realPath(target) {
+    try {
+        return external_node_fs_.realpathSync(target);
+    }
+    catch {
+        const parent = external_node_path_.dirname(target);
+        return parent === target ? target : external_node_path_.join(realPath(parent), external_node_path_.basename(target));
+    }
+}
+/**
+ * A path inside the workspace; refuses one that escapes it: absolute, through '..', or through a
+ * symbolic link (a file or a folder on the way) that points outside.
+ */
 function resolveInWorkspace(input, raw, workspace) {
     const resolved = external_node_path_.resolve(workspace, raw.trim());
-    const relative = external_node_path_.relative(workspace, resolved);
-    if (relative.startsWith('..') || external_node_path_.isAbsolute(relative)) {
-        throw new InputError(input, `'${raw}' is outside the workspace (${workspace})`);
+    if (outside(workspace, resolved) || outside(realPath(workspace), realPath(resolved))) {
+        throw new InputError(input, `'${raw.trim()}' is outside the workspace (${workspace})`);
     }
     return resolved;
 }
+/** Files an input may name are read whole; none of this size is a template, script or manifest. */
+const MAX_INPUT_FILE_BYTES = 4 << 20;
 /** Reads a text file named by an input, with an error naming the input when it can't. */
 function readInputFile(input, raw, workspace) {
     const file = resolveInWorkspace(input, raw, workspace);
     let text;
     try {
+        if (external_node_fs_.statSync(file).size > MAX_INPUT_FILE_BYTES)
+            throw new InputError(input, `file '${raw.trim()}' is larger than ${MAX_INPUT_FILE_BYTES >> 20} MiB`);
         text = external_node_fs_.readFileSync(file, 'utf8');
     }
     catch (error) {
+        if (error instanceof InputError)
+            throw error;
         const code = error.code;
         const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code})`;
         throw new InputError(input, `file '${raw.trim()}' ${why}`);
@@ -29305,16 +29398,6 @@ const needsGitHub = (settings) => Boolean(settings.token && (settings.onlyChange
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
-;// CONCATENATED MODULE: ./src/domain.ts
-/**
- * The shapes every step shares, and nothing else: a leaf that imports nothing, so any step may use it
- * without reaching into another step.
- */
-const isJsonObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
-const RESOLUTIONS = ['4k', '1080', '720', '480'];
-/** A video the run did not deliver: it failed, or fail-fast stopped it before it started. */
-const notDelivered = (result) => result.status === 'failed' || result.status === 'skipped';
-
 ;// CONCATENATED MODULE: ./src/job/yaml.ts
 
 
@@ -29462,8 +29545,8 @@ function readSpeech(get, workspace) {
 
 
 
-/** `NAME` or `##NAME##` (as it appears in the template) → `NAME`. */
-const NAME = /^(?:##)?([A-Za-z0-9_]+)(?:##)?$/;
+/** `NAME` or `##NAME##` (as it appears in the template) → `NAME`; a name as PLACEHOLDER reads one. */
+const NAME = /^(?:##)?([^#\s](?:[^#\r\n]{0,62}[^#\s])?)(?:##)?$/u;
 function toVariables(input, parsed, from, into) {
     if (parsed === null || parsed === undefined)
         return;
@@ -29472,7 +29555,7 @@ function toVariables(input, parsed, from, into) {
     for (const [key, value] of Object.entries(parsed)) {
         const name = NAME.exec(key)?.[1];
         if (!name)
-            throw new InputError(input, `'${key}' is not a placeholder name (letters, digits and '_')`);
+            throw new InputError(input, `'${key}' is not a placeholder name (up to 64 characters, no '#' or line break, no space at either end)`);
         if (value !== null && typeof value === 'object')
             throw new InputError(input, `the value of ${name} must be text, not a list or mapping`);
         into.set(name, { value: value === null || value === undefined ? '' : String(value), from });
@@ -29501,8 +29584,38 @@ function readVariables(get, workspace) {
 
 
 
+/** Deeper than any scene template nests (a project is about eight levels deep); deeper would exhaust the stack. */
+const MAX_DEPTH = 100;
+/** The offset where the text's JSON nesting first passes MAX_DEPTH, if it does: one pass, strings skipped. */
+function tooDeepAt(text) {
+    let depth = 0;
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (inString) {
+            if (c === '\\')
+                i++;
+            else if (c === '"')
+                inString = false;
+        }
+        else if (c === '"')
+            inString = true;
+        else if (c === '{' || c === '[') {
+            if (++depth > MAX_DEPTH)
+                return i;
+        }
+        else if (c === '}' || c === ']')
+            depth--;
+    }
+    return undefined;
+}
 /** Parses a JSON template; a syntax error names the file, line and column. */
 function parseTemplate(file, name, text) {
+    const deep = tooDeepAt(text);
+    if (deep !== undefined) {
+        const { line, column } = locate(text, deep);
+        throw new InputError('template', `${name}:${line}:${column}: nested more than ${MAX_DEPTH} levels deep; no scene template is`, { file, line, column });
+    }
     try {
         return { file, name, text, data: JSON.parse(text) };
     }
@@ -29542,6 +29655,8 @@ function readSource(get, workspace) {
         }
         own = { kind: 'project', projectId };
     }
+    if (resume && !EXPORT_KEY.test(resume))
+        throw new InputError('resume', 'is not an export key (letters, digits, \'-\' and \'_\', as a run prints it)');
     if (!resume) {
         if (own)
             return own;
@@ -29573,6 +29688,8 @@ function readInputPaths(get, workspace) {
     const relative = (raw) => repoPath(workspace, external_node_path_.resolve(workspace, raw));
     return [...files.filter(Boolean).map(relative), ...(dir ? [`${relative(dir)}/`] : [])];
 }
+/** An extension starts with a letter: `release-v1.2.10` has none and gets `.mp4`. */
+const HAS_EXTENSION = /\.[A-Za-z][A-Za-z0-9]{1,3}$/;
 function readOutputName(get) {
     const raw = get('output-name').trim();
     if (!raw)
@@ -29580,7 +29697,7 @@ function readOutputName(get) {
     if (/[/\\<>:"|?*\u0000-\u001f]/.test(raw) || /^\.+$/.test(raw) || raw.length > 120) {
         throw new InputError('output-name', `'${raw}' is not a plain file name (no folders, no reserved characters, at most 120 characters)`);
     }
-    return /\.[A-Za-z0-9]{2,4}$/.test(raw) ? raw : `${raw}.mp4`;
+    return HAS_EXTENSION.test(raw) ? raw : `${raw}.mp4`;
 }
 /** `tags`: a YAML mapping of a tag set in the editor to the new content of the clips carrying it. */
 function readTags(get) {
@@ -29753,6 +29870,7 @@ function selectEntries(videos, get) {
 
 
 
+
 const DEFAULT_V3_URL = 'https://app.aistudios.com';
 /** The legacy API's current host; `https://aistudios.com` is the retired one (the API contract, section 1). */
 const DEFAULT_LEGACY_URL = 'https://v2.aistudios.com';
@@ -29764,6 +29882,11 @@ function readCredentials(get) {
     for (const secret of [apiKey, userKey])
         if (secret)
             core/* setSecret */.Pq(secret);
+    // A header cannot carry a newline or a space: refused here rather than failing (and retried) as a network error.
+    for (const [input, value] of [['api-key', apiKey], ['app-id', appId], ['user-key', userKey]]) {
+        if (/[^\x21-\x7e]/.test(value))
+            throw new InputError(input, 'holds a space, a newline or another character a credential cannot have; check the secret');
+    }
     if (apiKey && (appId || userKey)) {
         throw new InputError('api-key', "give either 'api-key' or 'app-id' with 'user-key', not both");
     }
@@ -29843,10 +29966,18 @@ function readJob(get, runner) {
     const batch = readBatch(get);
     const plan = parseBoolean('plan', get('plan'), false);
     const outputDir = resolveInWorkspace('output-dir', get('output-dir').trim() || 'videos', runner.workspace);
+    if (external_node_fs_.existsSync(outputDir) && !external_node_fs_.statSync(outputDir).isDirectory())
+        throw new InputError('output-dir', `'${get('output-dir').trim()}' is a file, not a folder`);
     const { videos, manifest } = readVideos(get, runner.workspace, plan);
     const waitForRender = parseBoolean('wait', get('wait'), true);
     if (!waitForRender && videos.some((video) => video.source.kind === 'resume')) {
         throw new InputError('wait', "'wait: false' with 'resume' would neither export nor download; drop one of them");
+    }
+    const artifact = readArtifact(get);
+    // The artifact service does not exist on GitHub Enterprise Server: decided now, before anything is paid for.
+    if (artifact.enabled && runner.enterpriseServer) {
+        core/* warning */.$e(`${runner.serverUrl} is GitHub Enterprise Server, where workflow artifacts of this kind are not available: the video is saved in 'output-dir' but not uploaded`);
+        artifact.enabled = false;
     }
     return {
         runner,
@@ -29859,7 +29990,7 @@ function readJob(get, runner) {
         dryRun: parseBoolean('dry-run', get('dry-run'), false),
         plan,
         outputDir,
-        artifact: readArtifact(get),
+        artifact,
         github: readGitHubSettings(get, runner)
     };
 }
@@ -29912,6 +30043,7 @@ async function fileAt({ octokit, context }, file, ref) {
 
 
 
+
 /**
  * With only-changed, the videos whose inputs changed in the triggering push or pull request: a file
  * they are made from, or (a manifest's) their own entry, compared with the manifest at the base
@@ -29935,7 +30067,7 @@ async function planVideos(job, github) {
     if (changed.length === 0)
         core/* notice */.lm("only-changed: no video's inputs changed; nothing was rendered");
     else
-        core/* info */.pq(`only-changed: ${changed.length} of ${videos.length} video(s) changed: ${names.join(', ')}`);
+        info(`only-changed: ${changed.length} of ${videos.length} video(s) changed: ${names.join(', ')}`);
     return changed;
 }
 
@@ -29943,6 +30075,13 @@ async function planVideos(job, github) {
 var external_node_os_ = __nccwpck_require__(48161);
 ;// CONCATENATED MODULE: ./src/job/runner.ts
 
+/** GitHub Enterprise Server: neither github.com nor GitHub Enterprise Cloud (*.ghe.com), as @actions/artifact tells them apart. */
+function isEnterpriseServer(serverUrl) {
+    if (!serverUrl)
+        return false;
+    const host = new URL(serverUrl).hostname.toLowerCase();
+    return !(host === 'github.com' || host.endsWith('.ghe.com') || host.endsWith('.localhost') || host === 'localhost');
+}
 /** The runner's environment (GITHUB_*, ACTIONS_*, RUNNER_*), read here once and passed on. */
 function readRunnerEnv(env = process.env) {
     return {
@@ -29954,11 +30093,13 @@ function readRunnerEnv(env = process.env) {
         runId: env.GITHUB_RUN_ID ?? '',
         eventPath: env.GITHUB_EVENT_PATH || undefined,
         artifactService: Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL),
+        enterpriseServer: isEnterpriseServer(env.GITHUB_SERVER_URL),
         summaryFile: env.GITHUB_STEP_SUMMARY || undefined
     };
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
+
 
 /** The `videos` output: one object a video, for later steps to read with fromJSON. */
 function videosOutput(results) {
@@ -30007,7 +30148,7 @@ function setOutputs(results) {
 /** Plan mode: the matrix of videos for `strategy.matrix: ${{ fromJSON(...) }}`; nothing is sent. */
 function setMatrixOutput(names) {
     core/* setOutput */.uH('matrix', JSON.stringify({ include: names.map((video) => ({ video })) }));
-    core/* info */.pq(`Plan: ${names.length} video(s), nothing sent: ${names.join(', ')}`);
+    info(`Plan: ${names.length} video(s), nothing sent: ${names.join(', ')}`);
 }
 
 ;// CONCATENATED MODULE: ./src/resume.ts
@@ -30160,18 +30301,6 @@ async function report(results, runner, job, error) {
     catch (summaryError) {
         core/* warning */.$e(`The job summary could not be written: ${errorMessage(summaryError)}`);
     }
-}
-
-;// CONCATENATED MODULE: ./src/log.ts
-
-/** Log lines about one video: prefixed with its name in a batch (groups cannot interleave). */
-function videoLog(name) {
-    const line = (message) => (name ? `[${name}] ${message}` : message);
-    return {
-        info: (message) => core/* info */.pq(line(message)),
-        warning: (message) => core/* warning */.$e(line(message)),
-        notice: (message) => core/* notice */.lm(line(message))
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/video/dry-run.ts
@@ -30361,16 +30490,24 @@ function exportFromProject(projectId, project, speech, options, tags = []) {
 
 
 
-const PLACEHOLDER = /##([A-Za-z0-9_]+)##/g;
+/**
+ * `##NAME##`: a name of up to 64 characters, any but `#` and line breaks, not starting or ending with a
+ * space (`##product-name##`, `##제품##` too), so nothing that looks like a placeholder goes out unfilled.
+ */
+const PLACEHOLDER = /##([^#\s](?:[^#\r\n]{0,62}[^#\s])?)##/gu;
 /** Every placeholder name in the template's string values, with the offset of its first use in the text. */
 function findPlaceholders(template) {
+    // Where each name first stands in the text, found in one pass (a name written with JSON escapes: line 1).
+    const firstInText = new Map();
+    for (const match of template.text.matchAll(PLACEHOLDER))
+        if (!firstInText.has(match[1]))
+            firstInText.set(match[1], match.index);
     const found = new Map();
     const visit = (value) => {
         if (typeof value === 'string') {
-            for (const match of value.matchAll(PLACEHOLDER)) {
+            for (const match of value.matchAll(PLACEHOLDER))
                 if (!found.has(match[1]))
-                    found.set(match[1], Math.max(0, template.text.indexOf(match[0])));
-            }
+                    found.set(match[1], firstInText.get(match[1]) ?? 0);
         }
         else if (Array.isArray(value))
             value.forEach(visit);
@@ -30441,8 +30578,9 @@ function exportFromTemplate(template, variables, speech, options, forced, tags =
     const placeholders = findPlaceholders(template);
     const unresolved = [...placeholders].filter(([name]) => !variables.has(name));
     if (unresolved.length > 0) {
-        const first = locate(template.text, unresolved[0][1]);
-        const list = unresolved.map(([name, offset]) => `##${name}## (line ${locate(template.text, offset).line})`).join(', ');
+        const locate = locator(template.text);
+        const first = locate(unresolved[0][1]);
+        const list = unresolved.map(([name, offset]) => `##${name}## (line ${locate(offset).line})`).join(', ');
         throw new InputError('template', `${template.name} has ${unresolved.length} placeholder(s) with no value: ${list}. Set them in 'variables' or 'variables-file'`, { file: template.file, ...first });
     }
     const root = template.data;
@@ -30536,7 +30674,8 @@ function videoFileName(url, fallbackStem) {
         .replace(/[/\\<>:"|?*]/g, '_')
         .replace(/\.{2,}/g, '.')
         .replace(/^[.\s]+|[.\s]+$/g, '');
-    if (!/\.[A-Za-z0-9]{2,4}$/.test(name))
+    // An extension starts with a letter: `release-v1.2.10` has none.
+    if (!/\.[A-Za-z][A-Za-z0-9]{1,3}$/.test(name))
         name = name ? `${name}.mp4` : '';
     if (name.length > MAX_NAME) {
         const ext = name.slice(name.lastIndexOf('.'));
@@ -30725,6 +30864,19 @@ function freePath(dir, name, log) {
         log.warning(`${name} already exists in ${dir}; saving as ${external_node_path_.basename(candidate)}`);
     return candidate;
 }
+/** The API's download URLs are fetched over http(s) only: a `file:` or other scheme fails at once, naming it. */
+function assertHttp(url) {
+    let protocol;
+    try {
+        protocol = new URL(url).protocol;
+    }
+    catch {
+        throw new Error('The API gave a download URL that is not a URL; it was not fetched');
+    }
+    if (protocol !== 'https:' && protocol !== 'http:')
+        throw new Error(`The API gave a download URL with the scheme ${protocol}, not http(s); it was not fetched`);
+    return url;
+}
 /** An MP4 starts with a box whose type, at bytes 4–8, is `ftyp`. */
 function assertMp4(file) {
     const head = Buffer.alloc(64);
@@ -30759,6 +30911,7 @@ function totalLength(response) {
  */
 async function downloadVideo(initialUrl, options) {
     const { outputDir, signal, log } = options;
+    assertHttp(initialUrl);
     external_node_fs_.mkdirSync(outputDir, { recursive: true });
     const name = options.fileName ?? videoFileName(initialUrl, options.fallbackStem);
     const partial = external_node_path_.join(outputDir, `.${name}.${process.pid}.part`);
@@ -30806,7 +30959,7 @@ async function downloadVideo(initialUrl, options) {
                     throw new Error(`Download failed: the video URL answered HTTP ${status} even after ${refreshes} fresh URLs`);
                 refreshes++;
                 log.warning(`Download: the video URL answered HTTP ${status} (expired or refused); asking the API for a fresh one`);
-                url = await options.refreshUrl();
+                url = assertHttp(await options.refreshUrl());
                 continue;
             }
             if (status >= 500 || status === 429) {
@@ -31249,7 +31402,7 @@ async function produceAll(results, production, signal) {
         await inPool(ready, job.batch.maxParallel, stop.signal, async (result) => {
             result.startedAt = Date.now();
             if (result.spec.name)
-                core/* info */.pq(`▶ ${result.spec.name}`);
+                info(`▶ ${result.spec.name}`);
             await step(result, () => produceVideo(result, requests.get(result), production, contextOf(result)));
         });
     }

@@ -156,6 +156,8 @@ export interface RunnerEnv {
   eventPath?: string
   /** Set inside GitHub Actions: the run's artifact service can be reached. */
   artifactService: boolean
+  /** GitHub Enterprise Server, which has no artifact service for this client. */
+  enterpriseServer: boolean
   /** Where the job summary goes; absent outside a runner. */
   summaryFile?: string
 }
@@ -229,6 +231,9 @@ export interface VideoResult {
   releaseUrl?: string
   error?: string
 }
+
+/** What an export key (a v3 project ID, a legacy key) looks like; anything else is refused, never printed raw. */
+export const EXPORT_KEY = /^[\w-]{1,128}$/
 
 /** A video the run did not deliver: it failed, or fail-fast stopped it before it started. */
 export const notDelivered = (result: VideoResult): boolean => result.status === 'failed' || result.status === 'skipped'

@@ -1,11 +1,24 @@
 import type { FileLocation } from './domain.js'
 
-/** Line and column (1-based) of a character offset. */
-export function locate(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)))
-  const lines = before.split('\n')
-  return { line: lines.length, column: lines[lines.length - 1].length + 1 }
+/** Finds line and column (1-based) of offsets in one text: its lines are indexed once, each look-up a binary search. */
+export function locator(text: string): (offset: number) => { line: number; column: number } {
+  const starts = [0]
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1)
+  return (offset) => {
+    const at = Math.max(0, Math.min(offset, text.length))
+    let low = 0
+    let high = starts.length - 1
+    while (low < high) {
+      const middle = (low + high + 1) >> 1
+      if (starts[middle] <= at) low = middle
+      else high = middle - 1
+    }
+    return { line: low + 1, column: at - starts[low] + 1 }
+  }
 }
+
+/** Line and column (1-based) of a character offset. */
+export const locate = (text: string, offset: number): { line: number; column: number } => locator(text)(offset)
 
 /** An input the user gave is unusable. Raised before anything that spends credits is sent. */
 export class InputError extends Error {

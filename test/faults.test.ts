@@ -133,6 +133,16 @@ const cases: Case[] = [
     }
   },
   {
+    name: 'a 429 in answer to the export, sent again after Retry-After',
+    faults: [{ route: 'export', kind: 'status', status: 429, retryAfter: '1' }],
+    succeeds: true,
+    check: (run, sim) => {
+      assert.match(run.stdout, /::warning::Starting the export failed: HTTP 429 .*; the API did not process it, so it is sent again in 1\.0 s/)
+      assert.equal(exportPosts(sim), 2, 'sent twice')
+      assert.equal(sim.exports.length, 1, 'accepted once')
+    }
+  },
+  {
     name: 'an API error envelope in answer to the export',
     faults: [{ route: 'export', kind: 'envelope', code: 4002, msg: 'Not enough credits' }],
     succeeds: false,

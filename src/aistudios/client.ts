@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import type { Dispatcher } from 'undici'
-import type { ApiConfig, ExportRequest, Generation, Json, JsonObject, Log, Progress } from '../domain.js'
+import { EXPORT_KEY, type ApiConfig, type ExportRequest, type Generation, type Json, type JsonObject, type Log, type Progress } from '../domain.js'
 import { ApiError, AuthError, ExportUnconfirmedError, errorMessage, type CredentialInput } from '../errors.js'
 import { parseEnvelope } from './envelope.js'
 import { READ_RETRY, backoffDelayMs, sleep, withRetries } from './retry.js'
@@ -116,7 +116,7 @@ export class AiStudiosClient {
       } catch (error) {
         if (error instanceof ApiError && isTooManyRequests(error) && attempt < READ_RETRY.maxAttempts && !signal?.aborted) {
           const delay = backoffDelayMs(attempt, READ_RETRY, error.retryAfterSeconds)
-          log.warning(`${call}: ${error.message}; the API did not process it, so it is sent again in ${(delay / 1000).toFixed(1)} s`)
+          log.warning(`${error.message}; the API did not process it, so it is sent again in ${(delay / 1000).toFixed(1)} s`)
           await sleep(delay, signal)
           continue
         }
@@ -125,8 +125,8 @@ export class AiStudiosClient {
         throw this.explained(error)
       }
       const key = request.generation === 'v3' ? data.projectId : data.key
-      if (typeof key !== 'string' && typeof key !== 'number') {
-        throw new ExportUnconfirmedError(`the answer carries no ${request.generation === 'v3' ? 'projectId' : 'key'}`)
+      if ((typeof key !== 'string' && typeof key !== 'number') || !EXPORT_KEY.test(String(key))) {
+        throw new ExportUnconfirmedError(`the answer carries no usable ${request.generation === 'v3' ? 'projectId' : 'key'}`)
       }
       const credits = Number(data.cube_used)
       return { key: String(key), credits: data.cube_used !== undefined && Number.isFinite(credits) ? credits : undefined }

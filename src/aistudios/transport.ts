@@ -18,7 +18,18 @@ export function createAgent(timeoutMs: number): Dispatcher {
   return PROXY_VARIABLES.some((name) => process.env[name]) ? new EnvHttpProxyAgent(options) : new Agent(options)
 }
 
-/** Sends one request and reads the whole (small, JSON or HTML) answer. Never follows redirects. */
+/** The most of an answer that is read: the API's are small JSON (or a gateway's HTML page). */
+export const MAX_ANSWER_BYTES = 4 << 20
+
+/** An answer larger than anything the API sends: read no further, and not worth asking again. */
+export class AnswerTooLargeError extends Error {
+  constructor(url: URL) {
+    super(`the answer from ${url.origin} is larger than ${MAX_ANSWER_BYTES >> 20} MiB; it is not the API's`)
+    this.name = 'AnswerTooLargeError'
+  }
+}
+
+/** Sends one request and reads its (small, JSON or HTML) answer, at most MAX_ANSWER_BYTES. Never follows redirects. */
 export async function send(
   dispatcher: Dispatcher,
   url: URL,
@@ -28,7 +39,17 @@ export async function send(
   signal?: AbortSignal
 ): Promise<RawResponse> {
   const response = await request(url, { dispatcher, method, headers, body, signal })
-  return { status: response.statusCode, headers: response.headers, body: await response.body.text() }
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of response.body) {
+    size += (chunk as Buffer).length
+    if (size > MAX_ANSWER_BYTES) {
+      response.body.destroy()
+      throw new AnswerTooLargeError(url)
+    }
+    chunks.push(chunk as Buffer)
+  }
+  return { status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }
 }
 
 const NEVER_SENT_CODES = new Set([

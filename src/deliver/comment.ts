@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import type { RunnerEnv, VideoResult } from '../domain.js'
 import type { GitHub } from '../github/connect.js'
 import { formatBytes } from '../text.js'
+import { info } from '../log.js'
 
 /** Marks the action's own comment, so later runs update it instead of adding another. */
 const COMMENT_MARKER = '<!-- aistudios-video-action -->'
@@ -38,5 +39,5 @@ export async function upsertComment({ octokit, context }: GitHub, results: Video
   const text = `${COMMENT_MARKER}\n${commentBody(results, `${runner.serverUrl}/${runner.repository}/actions/runs/${runner.runId}`)}`
   if (mine) await octokit.rest.issues.updateComment({ ...context.repo, comment_id: mine.id, body: text })
   else await octokit.rest.issues.createComment({ ...context.repo, issue_number, body: text })
-  core.info(`${mine ? 'Updated' : 'Wrote'} the video comment on pull request #${issue_number}`)
+  info(`${mine ? 'Updated' : 'Wrote'} the video comment on pull request #${issue_number}`)
 }

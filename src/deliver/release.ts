@@ -1,4 +1,3 @@
-import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { Readable } from 'node:stream'
@@ -7,6 +6,7 @@ import { createAgent } from '../aistudios/transport.js'
 import type { Downloaded } from '../domain.js'
 import type { GitHub } from '../github/connect.js'
 import { collectAsBytesMove } from '../memory.js'
+import { info } from '../log.js'
 
 /** An upload may take a while on a slow runner; its answer comes only once the whole file is sent. */
 const UPLOAD_TIMEOUT_MS = 10 * 60_000
@@ -80,7 +80,7 @@ export async function attachToRelease({ octokit, context, token }: GitHub, tag: 
     }
     if (existing) await octokit.rest.repos.deleteReleaseAsset({ ...context.repo, asset_id: existing.id })
     urls.set(video.path, await uploadAsset(release.upload_url, token, name, video))
-    core.info(`${existing ? 'Replaced' : 'Attached'} ${name} on release ${tag}`)
+    info(`${existing ? 'Replaced' : 'Attached'} ${name} on release ${tag}`)
   }
   return urls
 }

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import * as fs from 'node:fs'
 import type { ApiConfig, ArtifactSettings, BatchOptions, Credentials, Job, RunnerEnv, VideoSpec, WaitSettings } from '../domain.js'
 import { InputError } from '../errors.js'
 import { readGitHubSettings } from './github-settings.js'
@@ -16,6 +17,10 @@ function readCredentials(get: InputReader): Credentials {
   const appId = get('app-id').trim()
   const userKey = get('user-key').trim()
   for (const secret of [apiKey, userKey]) if (secret) core.setSecret(secret)
+  // A header cannot carry a newline or a space: refused here rather than failing (and retried) as a network error.
+  for (const [input, value] of [['api-key', apiKey], ['app-id', appId], ['user-key', userKey]]) {
+    if (/[^\x21-\x7e]/.test(value)) throw new InputError(input, 'holds a space, a newline or another character a credential cannot have; check the secret')
+  }
   if (apiKey && (appId || userKey)) {
     throw new InputError('api-key', "give either 'api-key' or 'app-id' with 'user-key', not both")
   }
@@ -99,10 +104,17 @@ export function readJob(get: InputReader, runner: RunnerEnv): Job {
   const batch = readBatch(get)
   const plan = parseBoolean('plan', get('plan'), false)
   const outputDir = resolveInWorkspace('output-dir', get('output-dir').trim() || 'videos', runner.workspace)
+  if (fs.existsSync(outputDir) && !fs.statSync(outputDir).isDirectory()) throw new InputError('output-dir', `'${get('output-dir').trim()}' is a file, not a folder`)
   const { videos, manifest } = readVideos(get, runner.workspace, plan)
   const waitForRender = parseBoolean('wait', get('wait'), true)
   if (!waitForRender && videos.some((video) => video.source.kind === 'resume')) {
     throw new InputError('wait', "'wait: false' with 'resume' would neither export nor download; drop one of them")
+  }
+  const artifact = readArtifact(get)
+  // The artifact service does not exist on GitHub Enterprise Server: decided now, before anything is paid for.
+  if (artifact.enabled && runner.enterpriseServer) {
+    core.warning(`${runner.serverUrl} is GitHub Enterprise Server, where workflow artifacts of this kind are not available: the video is saved in 'output-dir' but not uploaded`)
+    artifact.enabled = false
   }
   return {
     runner,
@@ -115,7 +127,7 @@ export function readJob(get: InputReader, runner: RunnerEnv): Job {
     dryRun: parseBoolean('dry-run', get('dry-run'), false),
     plan,
     outputDir,
-    artifact: readArtifact(get),
+    artifact,
     github: readGitHubSettings(get, runner)
   }
 }

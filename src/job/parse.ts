@@ -51,6 +51,8 @@ export function parseUrl(input: string, raw: string): URL {
   } catch {
     throw new InputError(input, `'${raw}' is not a valid URL`)
   }
+  // A user and password in the URL would be printed wherever the URL is; credentials go in their own inputs.
+  if (url.username || url.password) throw new InputError(input, 'must not carry a user name or password; give credentials in their own inputs, from secrets')
   if (url.protocol === 'https:') return url
   if (url.protocol === 'http:' && LOOPBACK.test(url.hostname)) return url
   throw new InputError(input, `'${raw}' must use https:// (plain http is allowed only for localhost)`)
@@ -59,23 +61,45 @@ export function parseUrl(input: string, raw: string): URL {
 /** Workspace-relative, with forward slashes: how GitHub names a file of the repository. */
 export const repoPath = (workspace: string, file: string): string => path.relative(workspace, file).split(path.sep).join('/')
 
-/** A path inside the workspace; refuses one that escapes it (absolute or through '..'). */
+const outside = (root: string, target: string): boolean => {
+  const relative = path.relative(root, target)
+  return relative.startsWith('..') || path.isAbsolute(relative)
+}
+
+/** The real path of `target`, or of its nearest existing ancestor joined with the rest (for a path still to be made). */
+function realPath(target: string): string {
+  try {
+    return fs.realpathSync(target)
+  } catch {
+    const parent = path.dirname(target)
+    return parent === target ? target : path.join(realPath(parent), path.basename(target))
+  }
+}
+
+/**
+ * A path inside the workspace; refuses one that escapes it: absolute, through '..', or through a
+ * symbolic link (a file or a folder on the way) that points outside.
+ */
 export function resolveInWorkspace(input: string, raw: string, workspace: string): string {
   const resolved = path.resolve(workspace, raw.trim())
-  const relative = path.relative(workspace, resolved)
-  if (relative.startsWith('..') || path.isAbsolute(relative)) {
-    throw new InputError(input, `'${raw}' is outside the workspace (${workspace})`)
+  if (outside(workspace, resolved) || outside(realPath(workspace), realPath(resolved))) {
+    throw new InputError(input, `'${raw.trim()}' is outside the workspace (${workspace})`)
   }
   return resolved
 }
+
+/** Files an input may name are read whole; none of this size is a template, script or manifest. */
+const MAX_INPUT_FILE_BYTES = 4 << 20
 
 /** Reads a text file named by an input, with an error naming the input when it can't. */
 export function readInputFile(input: string, raw: string, workspace: string): { file: string; text: string } {
   const file = resolveInWorkspace(input, raw, workspace)
   let text: string
   try {
+    if (fs.statSync(file).size > MAX_INPUT_FILE_BYTES) throw new InputError(input, `file '${raw.trim()}' is larger than ${MAX_INPUT_FILE_BYTES >> 20} MiB`)
     text = fs.readFileSync(file, 'utf8')
   } catch (error) {
+    if (error instanceof InputError) throw error
     const code = (error as NodeJS.ErrnoException).code
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code})`
     throw new InputError(input, `file '${raw.trim()}' ${why}`)

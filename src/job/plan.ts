@@ -3,6 +3,7 @@ import type { Job, VideoSpec } from '../domain.js'
 import type { GitHub } from '../github/connect.js'
 import { fileAt, findChanges, isAffected } from '../github/changes.js'
 import { manifestDefinitions } from './manifest.js'
+import { info } from '../log.js'
 
 /**
  * With only-changed, the videos whose inputs changed in the triggering push or pull request: a file
@@ -26,6 +27,6 @@ export async function planVideos(job: Job, github: GitHub | undefined): Promise<
   )
   const names = changed.map((video) => video.name ?? video.files.join(', '))
   if (changed.length === 0) core.notice("only-changed: no video's inputs changed; nothing was rendered")
-  else core.info(`only-changed: ${changed.length} of ${videos.length} video(s) changed: ${names.join(', ')}`)
+  else info(`only-changed: ${changed.length} of ${videos.length} video(s) changed: ${names.join(', ')}`)
   return changed
 }

@@ -1,6 +1,13 @@
 import * as os from 'node:os'
 import type { RunnerEnv } from '../domain.js'
 
+/** GitHub Enterprise Server: neither github.com nor GitHub Enterprise Cloud (*.ghe.com), as @actions/artifact tells them apart. */
+function isEnterpriseServer(serverUrl: string | undefined): boolean {
+  if (!serverUrl) return false
+  const host = new URL(serverUrl).hostname.toLowerCase()
+  return !(host === 'github.com' || host.endsWith('.ghe.com') || host.endsWith('.localhost') || host === 'localhost')
+}
+
 /** The runner's environment (GITHUB_*, ACTIONS_*, RUNNER_*), read here once and passed on. */
 export function readRunnerEnv(env: NodeJS.ProcessEnv = process.env): RunnerEnv {
   return {
@@ -12,6 +19,7 @@ export function readRunnerEnv(env: NodeJS.ProcessEnv = process.env): RunnerEnv {
     runId: env.GITHUB_RUN_ID ?? '',
     eventPath: env.GITHUB_EVENT_PATH || undefined,
     artifactService: Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL),
+    enterpriseServer: isEnterpriseServer(env.GITHUB_SERVER_URL),
     summaryFile: env.GITHUB_STEP_SUMMARY || undefined
   }
 }

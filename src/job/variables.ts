@@ -3,15 +3,15 @@ import type { Variable } from '../domain.js'
 import { readInputFile, type InputReader } from './parse.js'
 import { isPlainObject, parseYaml } from './yaml.js'
 
-/** `NAME` or `##NAME##` (as it appears in the template) → `NAME`. */
-const NAME = /^(?:##)?([A-Za-z0-9_]+)(?:##)?$/
+/** `NAME` or `##NAME##` (as it appears in the template) → `NAME`; a name as PLACEHOLDER reads one. */
+const NAME = /^(?:##)?([^#\s](?:[^#\r\n]{0,62}[^#\s])?)(?:##)?$/u
 
 function toVariables(input: string, parsed: unknown, from: string, into: Map<string, Variable>): void {
   if (parsed === null || parsed === undefined) return
   if (!isPlainObject(parsed)) throw new InputError(input, 'must be a mapping of NAME: value')
   for (const [key, value] of Object.entries(parsed)) {
     const name = NAME.exec(key)?.[1]
-    if (!name) throw new InputError(input, `'${key}' is not a placeholder name (letters, digits and '_')`)
+    if (!name) throw new InputError(input, `'${key}' is not a placeholder name (up to 64 characters, no '#' or line break, no space at either end)`)
     if (value !== null && typeof value === 'object') throw new InputError(input, `the value of ${name} must be text, not a list or mapping`)
     into.set(name, { value: value === null || value === undefined ? '' : String(value), from })
   }

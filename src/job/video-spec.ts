@@ -1,14 +1,39 @@
 import * as core from '@actions/core'
 import * as path from 'node:path'
-import { RESOLUTIONS, type ExportOptions, type Json, type Source, type TagValue, type Template, type VideoSpec } from '../domain.js'
+import { EXPORT_KEY, RESOLUTIONS, type ExportOptions, type Json, type Source, type TagValue, type Template, type VideoSpec } from '../domain.js'
 import { InputError, locate } from '../errors.js'
 import { parseChoice, parseUrl, readInputFile, repoPath, type InputReader } from './parse.js'
 import { readSpeech } from './speech.js'
 import { readVariables } from './variables.js'
 import { isPlainObject, parseYaml } from './yaml.js'
 
+/** Deeper than any scene template nests (a project is about eight levels deep); deeper would exhaust the stack. */
+const MAX_DEPTH = 100
+
+/** The offset where the text's JSON nesting first passes MAX_DEPTH, if it does: one pass, strings skipped. */
+function tooDeepAt(text: string): number | undefined {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (inString) {
+      if (c === '\\') i++
+      else if (c === '"') inString = false
+    } else if (c === '"') inString = true
+    else if (c === '{' || c === '[') {
+      if (++depth > MAX_DEPTH) return i
+    } else if (c === '}' || c === ']') depth--
+  }
+  return undefined
+}
+
 /** Parses a JSON template; a syntax error names the file, line and column. */
 export function parseTemplate(file: string, name: string, text: string): Template {
+  const deep = tooDeepAt(text)
+  if (deep !== undefined) {
+    const { line, column } = locate(text, deep)
+    throw new InputError('template', `${name}:${line}:${column}: nested more than ${MAX_DEPTH} levels deep; no scene template is`, { file, line, column })
+  }
   try {
     return { file, name, text, data: JSON.parse(text) as Json }
   } catch (error) {
@@ -43,6 +68,7 @@ function readSource(get: InputReader, workspace: string): Source {
     }
     own = { kind: 'project', projectId }
   }
+  if (resume && !EXPORT_KEY.test(resume)) throw new InputError('resume', 'is not an export key (letters, digits, \'-\' and \'_\', as a run prints it)')
   if (!resume) {
     if (own) return own
     throw new InputError('project-id', "required: the ID of a saved AI Studios project, or a 'template' (or 'resume')")
@@ -76,13 +102,16 @@ function readInputPaths(get: InputReader, workspace: string): string[] {
   return [...files.filter(Boolean).map(relative), ...(dir ? [`${relative(dir)}/`] : [])]
 }
 
+/** An extension starts with a letter: `release-v1.2.10` has none and gets `.mp4`. */
+const HAS_EXTENSION = /\.[A-Za-z][A-Za-z0-9]{1,3}$/
+
 function readOutputName(get: InputReader): string | undefined {
   const raw = get('output-name').trim()
   if (!raw) return undefined
   if (/[/\\<>:"|?*\u0000-\u001f]/.test(raw) || /^\.+$/.test(raw) || raw.length > 120) {
     throw new InputError('output-name', `'${raw}' is not a plain file name (no folders, no reserved characters, at most 120 characters)`)
   }
-  return /\.[A-Za-z0-9]{2,4}$/.test(raw) ? raw : `${raw}.mp4`
+  return HAS_EXTENSION.test(raw) ? raw : `${raw}.mp4`
 }
 
 /** `tags`: a YAML mapping of a tag set in the editor to the new content of the clips carrying it. */

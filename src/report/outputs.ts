@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import type { VideoResult } from '../domain.js'
+import { info } from '../log.js'
 
 /** The `videos` output: one object a video, for later steps to read with fromJSON. */
 function videosOutput(results: VideoResult[]): string {
@@ -45,5 +46,5 @@ export function setOutputs(results: VideoResult[]): void {
 /** Plan mode: the matrix of videos for `strategy.matrix: ${{ fromJSON(...) }}`; nothing is sent. */
 export function setMatrixOutput(names: string[]): void {
   core.setOutput('matrix', JSON.stringify({ include: names.map((video) => ({ video })) }))
-  core.info(`Plan: ${names.length} video(s), nothing sent: ${names.join(', ')}`)
+  info(`Plan: ${names.length} video(s), nothing sent: ${names.join(', ')}`)
 }

@@ -10,21 +10,26 @@ import {
   type Template,
   type Variable
 } from '../domain.js'
-import { InputError, locate } from '../errors.js'
+import { InputError, locator } from '../errors.js'
 import { v3ExportBody } from './project.js'
 import { applySpeech } from './speech.js'
 import { applyTags } from './tags.js'
 
-const PLACEHOLDER = /##([A-Za-z0-9_]+)##/g
+/**
+ * `##NAME##`: a name of up to 64 characters, any but `#` and line breaks, not starting or ending with a
+ * space (`##product-name##`, `##제품##` too), so nothing that looks like a placeholder goes out unfilled.
+ */
+export const PLACEHOLDER = /##([^#\s](?:[^#\r\n]{0,62}[^#\s])?)##/gu
 
 /** Every placeholder name in the template's string values, with the offset of its first use in the text. */
 function findPlaceholders(template: Template): Map<string, number> {
+  // Where each name first stands in the text, found in one pass (a name written with JSON escapes: line 1).
+  const firstInText = new Map<string, number>()
+  for (const match of template.text.matchAll(PLACEHOLDER)) if (!firstInText.has(match[1])) firstInText.set(match[1], match.index)
   const found = new Map<string, number>()
   const visit = (value: Json): void => {
     if (typeof value === 'string') {
-      for (const match of value.matchAll(PLACEHOLDER)) {
-        if (!found.has(match[1])) found.set(match[1], Math.max(0, template.text.indexOf(match[0])))
-      }
+      for (const match of value.matchAll(PLACEHOLDER)) if (!found.has(match[1])) found.set(match[1], firstInText.get(match[1]) ?? 0)
     } else if (Array.isArray(value)) value.forEach(visit)
     else if (value !== null && typeof value === 'object') Object.values(value).forEach(visit)
   }
@@ -99,8 +104,9 @@ export function exportFromTemplate(
   const placeholders = findPlaceholders(template)
   const unresolved = [...placeholders].filter(([name]) => !variables.has(name))
   if (unresolved.length > 0) {
-    const first = locate(template.text, unresolved[0][1])
-    const list = unresolved.map(([name, offset]) => `##${name}## (line ${locate(template.text, offset).line})`).join(', ')
+    const locate = locator(template.text)
+    const first = locate(unresolved[0][1])
+    const list = unresolved.map(([name, offset]) => `##${name}## (line ${locate(offset).line})`).join(', ')
     throw new InputError(
       'template',
       `${template.name} has ${unresolved.length} placeholder(s) with no value: ${list}. Set them in 'variables' or 'variables-file'`,

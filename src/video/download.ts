@@ -42,6 +42,18 @@ function freePath(dir: string, name: string, log: Log): string {
   return candidate
 }
 
+/** The API's download URLs are fetched over http(s) only: a `file:` or other scheme fails at once, naming it. */
+function assertHttp(url: string): string {
+  let protocol: string
+  try {
+    protocol = new URL(url).protocol
+  } catch {
+    throw new Error('The API gave a download URL that is not a URL; it was not fetched')
+  }
+  if (protocol !== 'https:' && protocol !== 'http:') throw new Error(`The API gave a download URL with the scheme ${protocol}, not http(s); it was not fetched`)
+  return url
+}
+
 /** An MP4 starts with a box whose type, at bytes 4–8, is `ftyp`. */
 function assertMp4(file: string): void {
   const head = Buffer.alloc(64)
@@ -79,6 +91,7 @@ function totalLength(response: Response): number | undefined {
  */
 export async function downloadVideo(initialUrl: string, options: DownloadOptions): Promise<Downloaded> {
   const { outputDir, signal, log } = options
+  assertHttp(initialUrl)
   fs.mkdirSync(outputDir, { recursive: true })
   const name = options.fileName ?? videoFileName(initialUrl, options.fallbackStem)
   const partial = path.join(outputDir, `.${name}.${process.pid}.part`)
@@ -124,7 +137,7 @@ export async function downloadVideo(initialUrl: string, options: DownloadOptions
         if (refreshes >= MAX_REFRESHES) throw new Error(`Download failed: the video URL answered HTTP ${status} even after ${refreshes} fresh URLs`)
         refreshes++
         log.warning(`Download: the video URL answered HTTP ${status} (expired or refused); asking the API for a fresh one`)
-        url = await options.refreshUrl()
+        url = assertHttp(await options.refreshUrl())
         continue
       }
       if (status >= 500 || status === 429) {

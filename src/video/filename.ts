@@ -23,7 +23,8 @@ export function videoFileName(url: string, fallbackStem: string): string {
     .replace(/[/\\<>:"|?*]/g, '_')
     .replace(/\.{2,}/g, '.')
     .replace(/^[.\s]+|[.\s]+$/g, '')
-  if (!/\.[A-Za-z0-9]{2,4}$/.test(name)) name = name ? `${name}.mp4` : ''
+  // An extension starts with a letter: `release-v1.2.10` has none.
+  if (!/\.[A-Za-z][A-Za-z0-9]{1,3}$/.test(name)) name = name ? `${name}.mp4` : ''
   if (name.length > MAX_NAME) {
     const ext = name.slice(name.lastIndexOf('.'))
     name = name.slice(0, MAX_NAME - ext.length) + ext

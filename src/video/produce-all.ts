@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import type { CallContext } from '../aistudios/client.js'
 import type { ExportRequest, VideoResult } from '../domain.js'
 import { ExportUnconfirmedError, InputError, errorMessage } from '../errors.js'
-import { videoLog } from '../log.js'
+import { info, videoLog } from '../log.js'
 import { checkCredentials } from './dry-run.js'
 import { checkTemplate, prepareVideo, produceVideo, type Production } from './produce.js'
 
@@ -64,7 +64,7 @@ export async function produceAll(results: VideoResult[], production: Production,
     const ready = results.filter((result) => result.status === 'skipped' && requests.has(result))
     await inPool(ready, job.batch.maxParallel, stop.signal, async (result) => {
       result.startedAt = Date.now()
-      if (result.spec.name) core.info(`▶ ${result.spec.name}`)
+      if (result.spec.name) info(`▶ ${result.spec.name}`)
       await step(result, () => produceVideo(result, requests.get(result), production, contextOf(result)))
     })
   } finally {
