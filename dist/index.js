@@ -28498,6 +28498,13 @@ class RenderError extends Error {
         this.name = 'RenderError';
     }
 }
+/** Progress stood still past stall-timeout: the render is taken for dead, and a re-run exports anew. */
+class StalledError extends RenderError {
+    constructor(message) {
+        super(message);
+        this.name = 'StalledError';
+    }
+}
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
@@ -31014,41 +31021,71 @@ const ledger_PREFIX = 'aistudios-ledger-';
 function requestFingerprint(request) {
     return (0,external_node_crypto_.createHash)('sha256').update(`${request.generation}\n${JSON.stringify(request.body)}`).digest('hex').slice(0, 32);
 }
-function ledgerName(fingerprint, entry) {
-    return `${ledger_PREFIX}${fingerprint}-${entry.generation}-${entry.key}`;
+function ledgerName(fingerprint, mark) {
+    return 'dead' in mark ? `${ledger_PREFIX}${fingerprint}-dead-${mark.dead}` : `${ledger_PREFIX}${fingerprint}-${mark.generation}-${mark.key}`;
 }
 function parseLedgerName(name, fingerprint) {
-    const match = new RegExp(`^${ledger_PREFIX}${fingerprint}-(v3|legacy)-(.+)$`).exec(name);
-    return match ? { generation: match[1], key: match[2] } : undefined;
+    const match = new RegExp(`^${ledger_PREFIX}${fingerprint}-(v3|legacy|dead)-(.+)$`).exec(name);
+    if (!match)
+        return undefined;
+    return match[1] === 'dead' ? { dead: match[2] } : { generation: match[1], key: match[2] };
 }
-/** On a re-run attempt, the export an earlier attempt started for the same request, if any. */
+/**
+ * On a re-run attempt, the export an earlier attempt started for the same request, if any; never one
+ * an earlier attempt declared dead (its render stalled), which would only stall again.
+ */
 async function findEarlierExport(fingerprint, runner, log) {
     if (!runner.artifactService || runner.runAttempt <= 1)
         return undefined;
+    let marks;
     try {
         const { artifacts } = await (await loadArtifactClient()).listArtifacts();
-        return artifacts.map((artifact) => parseLedgerName(artifact.name, fingerprint)).find((entry) => entry !== undefined);
+        marks = artifacts.flatMap((artifact) => parseLedgerName(artifact.name, fingerprint) ?? []);
     }
     catch (error) {
         log.warning(`Could not read the export ledger of earlier attempts (${errorMessage(error)}); exporting anew`);
         return undefined;
+    }
+    const dead = new Set(marks.flatMap((mark) => ('dead' in mark ? [mark.dead] : [])));
+    const exports = marks.filter((mark) => !('dead' in mark));
+    const alive = exports.find((entry) => !dead.has(entry.key));
+    if (!alive && exports.length > 0) {
+        log.notice(`An earlier attempt's export of this request (${exports.map((e) => e.key).join(', ')}) stalled and was declared dead; exporting anew`);
+    }
+    return alive;
+}
+/** Uploads one mark as a tiny artifact of the run, kept a day. */
+async function record(fingerprint, mark, runner) {
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-ledger-'));
+    try {
+        const file = external_node_path_.join(dir, 'export.json');
+        external_node_fs_.writeFileSync(file, JSON.stringify({ ...mark, fingerprint, attempt: runner.runAttempt }));
+        await (await loadArtifactClient()).uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays: 1 });
+    }
+    finally {
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
     }
 }
 /** Records an accepted export at once, so a re-run of this job can find it. */
 async function recordExport(fingerprint, entry, runner, log) {
     if (!runner.artifactService)
         return;
-    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-ledger-'));
     try {
-        const file = external_node_path_.join(dir, 'export.json');
-        external_node_fs_.writeFileSync(file, JSON.stringify({ ...entry, fingerprint, attempt: runner.runAttempt }));
-        await (await loadArtifactClient()).uploadArtifact(ledgerName(fingerprint, entry), [file], dir, { retentionDays: 1 });
+        await record(fingerprint, entry, runner);
     }
     catch (error) {
         log.warning(`Could not record export ${entry.key} in the ledger (${errorMessage(error)}); a re-run would export again`);
     }
-    finally {
-        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+}
+/** Marks an export whose render stalled as dead, so a re-run exports anew rather than waiting on it again. */
+async function recordDead(fingerprint, key, runner, log) {
+    if (!runner.artifactService)
+        return;
+    try {
+        await record(fingerprint, { dead: key }, runner);
+    }
+    catch (error) {
+        log.warning(`Could not mark export ${key} dead in the ledger (${errorMessage(error)}); a re-run would wait for it again`);
     }
 }
 
@@ -31217,7 +31254,7 @@ async function waitForVideo(client, key, generation, settings, context, { groupe
             }
             // While the key is not found, the grace period above is the bound, with its own message.
             if (notFoundSince === undefined && now() - lastChangeAt >= settings.stallTimeoutMs) {
-                throw new RenderError(`The render of ${key} stalled: progress stayed at ${samples.at(-1)?.progress ?? 0}% for ` +
+                throw new StalledError(`The render of ${key} stalled: progress stayed at ${samples.at(-1)?.progress ?? 0}% for ` +
                     `${minutes(now() - lastChangeAt)} ('stall-timeout' is ${minutes(settings.stallTimeoutMs)}). It may still ` +
                     'be queued: the API gives 1 to 10 minutes depending on its queue, and reports no failed state');
             }
@@ -31241,6 +31278,7 @@ async function waitForVideo(client, key, generation, settings, context, { groupe
 }
 
 ;// CONCATENATED MODULE: ./src/video/produce.ts
+
 
 
 
@@ -31309,7 +31347,16 @@ async function produceVideo(result, request, { job, client }, context) {
             const { state, downloadUrl } = await record();
             return state === 'exported' ? downloadUrl : undefined;
         });
-    const rendered = await waitForVideo(client, key, result.generation, job.wait, context, { grouped: !result.spec.name, fallbackUrl: recordUrl });
+    let rendered;
+    try {
+        rendered = await waitForVideo(client, key, result.generation, job.wait, context, { grouped: !result.spec.name, fallbackUrl: recordUrl });
+    }
+    catch (error) {
+        // A stalled render is dead: a re-run attempt must export anew, not wait on it again.
+        if (error instanceof StalledError && request)
+            await recordDead(requestFingerprint(request), key, job.runner, log);
+        throw error;
+    }
     result.videoUrl = rendered.downloadUrl;
     result.polls = rendered.polls;
     if (record)

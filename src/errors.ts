@@ -99,6 +99,14 @@ export class RenderError extends Error {
   }
 }
 
+/** Progress stood still past stall-timeout: the render is taken for dead, and a re-run exports anew. */
+export class StalledError extends RenderError {
+  constructor(message: string) {
+    super(message)
+    this.name = 'StalledError'
+  }
+}
+
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }

@@ -35,3 +35,37 @@ describe('cancellation', () => {
     })
   }
 })
+
+describe('a cancel while the export request is in flight', () => {
+  it('says the export may have been accepted and how to find it, and records it in the videos output', async () => {
+    const sim = await startSimulator({ faults: [{ route: 'export', kind: 'hold-answer' }] })
+    try {
+      const run = await runAction({
+        inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID },
+        timeoutMs: 20_000,
+        onStart: (child) => {
+          const poll = setInterval(() => {
+            if (sim.exports.length > 0) {
+              clearInterval(poll)
+              child.kill('SIGTERM')
+            }
+          }, 20)
+        }
+      })
+      assert.equal(sim.exports.length, 1, 'the server accepted the export')
+      assert.equal(run.signal, null, 'exited by itself')
+      assert.equal(run.code, 1)
+      assert.match(
+        run.stdout,
+        /::error::The run was cancelled while the export request was in flight \(.*\)\. The export may have been accepted and spent credits, so it was not sent again\. Look for the new project in AI Studios \(My Studio\), or list your projects with GET \/api\/odin\/v3\/editor\/project/
+      )
+      const [video] = JSON.parse(run.outputs.videos) as Array<{ status: string; error: string }>
+      assert.equal(video.status, 'failed')
+      assert.match(video.error, /may have been accepted/)
+      assert.match(run.summary, /may have been accepted/)
+    } finally {
+      await sim.close()
+    }
+  })
+})
+

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import { runAction, type ActionRun } from './helpers/run-action.ts'
-import { SAMPLE_PROJECT_ID, SAMPLE_VIDEO, TEST_API_KEY, startSimulator, type Simulator } from './simulator/server.ts'
+import { CURVES, SAMPLE_PROJECT_ID, SAMPLE_VIDEO, TEST_API_KEY, startSimulator, type Simulator } from './simulator/server.ts'
 import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
 
 describe('re-running a failed job', () => {
@@ -51,5 +51,30 @@ describe('re-running a failed job', () => {
     assert.equal(changed.code, 0, changed.stdout)
     assert.equal(sim.exports.length, 2)
     assert.equal(changed.outputs['project-id'], sim.exports[1].key)
+  })
+})
+
+describe('re-running after a render declared dead', () => {
+  it('exports anew and says so, instead of waiting on the dead render again', async () => {
+    const sim = await startSimulator({ renderMs: 2000, curve: CURVES.dead })
+    const artifacts = await startArtifactService()
+    try {
+      const inputs = { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'stall-timeout': '0.1' }
+      const first = await runAction({ inputs, env: { ...artifacts.env, GITHUB_RUN_ATTEMPT: '1' }, timeoutMs: 60_000 })
+      assert.equal(first.code, 1)
+      assert.match(first.stdout, /::error::The render of \w+ stalled: progress stayed at 42\.5%/, 'the stall fired')
+      const dead = sim.exports[0].key
+      assert.ok(artifacts.artifacts.some((a) => a.name.endsWith(`-dead-${dead}`)), 'marked dead in the ledger')
+
+      sim.options.curve = CURVES.linear
+      const second = await runAction({ inputs, env: { ...artifacts.envFor('job-attempt-2'), GITHUB_RUN_ATTEMPT: '2' } })
+      assert.equal(second.code, 0, second.stdout)
+      assert.match(second.stdout, new RegExp(`::notice::An earlier attempt's export of this request \\(${dead}\\) stalled and was declared dead; exporting anew`))
+      assert.equal(sim.exports.length, 2)
+      assert.equal(second.outputs['project-id'], sim.exports[1].key)
+    } finally {
+      await sim.close()
+      await artifacts.close()
+    }
   })
 })

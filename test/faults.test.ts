@@ -152,6 +152,16 @@ const cases: Case[] = [
     }
   },
   {
+    name: 'a download URL with a file: scheme',
+    faults: [{ route: 'progress', kind: 'url', url: 'file:///etc/passwd' }],
+    succeeds: false,
+    check: (run, sim) => {
+      assert.match(run.stdout, /::error::The API gave a download URL with the scheme file:, not http\(s\); it was not fetched/)
+      assert.doesNotMatch(run.stdout, /trying again/, 'failed at once, not retried')
+      assert.equal(cdnRequests(sim).length, 0)
+    }
+  },
+  {
     name: 'a key the progress call stops knowing',
     faults: [{ route: 'progress', kind: 'not-found', times: 1000 }],
     inputs: { 'stall-timeout': '0.1' },

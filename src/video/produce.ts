@@ -1,13 +1,14 @@
 import * as path from 'node:path'
 import type { AiStudiosClient, CallContext, ExportRecord } from '../aistudios/client.js'
 import type { ExportRequest, Job, Log, VideoResult } from '../domain.js'
-import { RenderError, errorMessage } from '../errors.js'
+import { RenderError, StalledError, errorMessage } from '../errors.js'
 import { resumeHint } from '../resume.js'
 import { buildExportRequest, templateRequest } from '../request/build.js'
 import { templateGeneration } from '../request/template.js'
 import { downloadVideo } from './download.js'
 import { saveDryRun } from './dry-run.js'
 import { exportOnce } from './export.js'
+import { recordDead, requestFingerprint } from './ledger.js'
 import { waitForVideo } from './wait.js'
 
 /** The thumbnail the export's record names; a failure to read it costs only the thumbnail. */
@@ -83,7 +84,14 @@ export async function produceVideo(result: VideoResult, request: ExportRequest |
       const { state, downloadUrl } = await record()
       return state === 'exported' ? downloadUrl : undefined
     })
-  const rendered = await waitForVideo(client, key, result.generation, job.wait, context, { grouped: !result.spec.name, fallbackUrl: recordUrl })
+  let rendered
+  try {
+    rendered = await waitForVideo(client, key, result.generation, job.wait, context, { grouped: !result.spec.name, fallbackUrl: recordUrl })
+  } catch (error) {
+    // A stalled render is dead: a re-run attempt must export anew, not wait on it again.
+    if (error instanceof StalledError && request) await recordDead(requestFingerprint(request), key, job.runner, log)
+    throw error
+  }
   result.videoUrl = rendered.downloadUrl
   result.polls = rendered.polls
   if (record) result.thumbnailUrl = await thumbnailOf(record, log)

@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import type { AiStudiosClient, CallContext } from '../aistudios/client.js'
 import { sleep } from '../aistudios/retry.js'
 import type { Generation, WaitSettings } from '../domain.js'
-import { ApiError, RenderError } from '../errors.js'
+import { ApiError, RenderError, StalledError } from '../errors.js'
 import { nextPollDelayMs, type Sample } from './policy.js'
 
 /** How long a key the API says it does not know is given (at most stall-timeout) before the render is declared lost. */
@@ -93,7 +93,7 @@ export async function waitForVideo(
       }
       // While the key is not found, the grace period above is the bound, with its own message.
       if (notFoundSince === undefined && now() - lastChangeAt >= settings.stallTimeoutMs) {
-        throw new RenderError(
+        throw new StalledError(
           `The render of ${key} stalled: progress stayed at ${samples.at(-1)?.progress ?? 0}% for ` +
             `${minutes(now() - lastChangeAt)} ('stall-timeout' is ${minutes(settings.stallTimeoutMs)}). It may still ` +
             'be queued: the API gives 1 to 10 minutes depending on its queue, and reports no failed state'

@@ -38,6 +38,10 @@ export type Fault = { route: Route; times?: number } & (
   | { kind: 'hang'; ms: number }
   /** The export is accepted and starts rendering, then the answer is lost. */
   | { kind: 'lose-answer' }
+  /** The export is accepted and starts rendering, and the answer never comes (the connection stays open). */
+  | { kind: 'hold-answer' }
+  /** The progress call says the render is done and names this as its download URL. */
+  | { kind: 'url'; url: string }
   /** The progress call says the key is not known. */
   | { kind: 'not-found' }
   /** The CDN sends this fraction of the video, then cuts the connection. */
@@ -389,7 +393,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const key = decodeURIComponent(p.split('/').pop() ?? '')
       const render = renders.get(key)
       if (!render || fault?.kind === 'not-found') return refuse(404, 'Project not found')
-      const state = progressOf(render)
+      const state = fault?.kind === 'url' ? { progress: 100, url: fault.url, state: 'exported' } : progressOf(render)
       const data: JsonObject = { progress: state.progress }
       if (config.withState) data.state = state.state
       if (state.url) {
@@ -421,6 +425,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       res.socket?.destroy()
       return
     }
+    if (fault?.kind === 'hold-answer') return
     return answer(generation === 'v3' ? { projectId: key } : { key, cube_used: LEGACY_CUBES })
   }
 
