@@ -60,7 +60,7 @@ async function runBaseline(renderMs: number): Promise<Sample> {
   const peak = watchPeakRss(child)
   let stdout = ''
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-  const code = await new Promise((resolve) => child.on('close', resolve))
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
   await sim.close()
   if (code !== 0) throw new Error(`baseline exited ${code}`)
   return sampleOf(sim, stdout.trim(), startedAt, peak.kb)
@@ -71,7 +71,13 @@ async function runThisAction(renderMs: number): Promise<Sample> {
   const startedAt = Date.now()
   let peak = { kb: 0 }
   const run = await runAction({
-    inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, script: 'This is overriding old script', 'upload-artifact': 'false' },
+    inputs: {
+      'api-key': TEST_API_KEY,
+      'api-url': sim.apiUrl,
+      'project-id': SAMPLE_PROJECT_ID,
+      script: 'This is overriding old script',
+      'upload-artifact': 'false'
+    },
     onStart: (child) => (peak = watchPeakRss(child)),
     timeoutMs: renderMs + 120_000
   })
@@ -129,7 +135,9 @@ async function downloadThroughput(): Promise<string[]> {
     env: { ...process.env, SIM_RENDER_MS: '0', SIM_VIDEO_SIZE: String(size) },
     stdio: ['ignore', 'pipe', 'inherit']
   })
-  const { apiUrl } = JSON.parse(await new Promise<string>((resolve) => server.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())))) as { apiUrl: string }
+  const { apiUrl } = JSON.parse(await new Promise<string>((resolve) => server.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())))) as {
+    apiUrl: string
+  }
   const url = await instantVideoUrl(apiUrl)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-dl-'))
   const ours: number[] = []
@@ -184,7 +192,11 @@ async function uploadThroughput(): Promise<string[]> {
   }
   await service.close()
   fs.rmSync(dir, { recursive: true, force: true })
-  return ['| artifact upload of 256 MiB (3 runs, median) | @actions/artifact → stand-in |', '|---|---|', `| throughput | ${fmt(median(rates))} MiB/s |`]
+  return [
+    '| artifact upload of 256 MiB (3 runs, median) | @actions/artifact → stand-in |',
+    '|---|---|',
+    `| throughput | ${fmt(median(rates))} MiB/s |`
+  ]
 }
 
 async function coldStart(): Promise<string[]> {
@@ -209,7 +221,9 @@ async function coldStart(): Promise<string[]> {
   ]
 }
 
-const report = [`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${fmt(os.totalmem() / GiB)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`]
+const report = [
+  `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${fmt(os.totalmem() / GiB)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`
+]
 const sections = { 'cold-start': coldStart, download: downloadThroughput, upload: uploadThroughput, renders }
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
 for (const [name, section] of Object.entries(sections)) if (!only || only === name) report.push((await section()).join('\n'))

@@ -28562,7 +28562,7 @@ function parseEnvelope(call, status, headers, body, { flatAllowed = false, now =
     if (envelope && envelope.success === false) {
         // v3 fails with `error: { code, msg }`; the legacy API with `msg` at the top level.
         const error = (typeof envelope.error === 'object' && envelope.error !== null ? envelope.error : envelope);
-        const code = error.code === undefined ? undefined : String(error.code);
+        const code = typeof error.code === 'string' || typeof error.code === 'number' ? String(error.code) : undefined;
         const msg = typeof error.msg === 'string' ? error.msg : typeof error.message === 'string' ? error.message : '';
         if (AUTH_STATUSES.has(status) || (code !== undefined && AUTH_STATUSES.has(Number(code))) || AUTH_WORDS.test(`${code} ${msg}`)) {
             throw new AuthError(`HTTP ${status}${code === undefined ? '' : `, code ${code}`}: ${msg || 'no message'}`);
@@ -28619,14 +28619,7 @@ async function send(dispatcher, url, method, headers, body, signal) {
     }
     return { status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') };
 }
-const NEVER_SENT_CODES = new Set([
-    'ECONNREFUSED',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'UND_ERR_CONNECT_TIMEOUT'
-]);
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 function codesOf(error) {
     const codes = [];
     for (let e = error; e; e = e.cause) {
@@ -28667,16 +28660,19 @@ function isTransient(error) {
         return error.transient;
     return isNetworkError(error);
 }
+/** Why a signal was aborted, as an Error (a cancel gives one; anything else is wrapped). */
+const abortReason = (signal) => signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason), { cause: signal.reason });
 const sleep = (ms, signal) => new Promise((resolve, reject) => {
     if (signal?.aborted)
-        return reject(signal.reason);
+        return reject(abortReason(signal));
     const timer = setTimeout(() => {
         signal?.removeEventListener('abort', onAbort);
         resolve();
     }, ms);
     const onAbort = () => {
         clearTimeout(timer);
-        reject(signal?.reason);
+        if (signal)
+            reject(abortReason(signal));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
 });
@@ -28790,7 +28786,7 @@ class AiStudiosClient {
                     continue;
                 }
                 if (provablyNotSent(error))
-                    throw new Error(`${call} failed: could not connect to ${url.origin} (${errorMessage(error)})`);
+                    throw new Error(`${call} failed: could not connect to ${url.origin} (${errorMessage(error)})`, { cause: error });
                 throw new ExportUnconfirmedError(errorMessage(error), signal?.aborted === true);
             }
             let data;
@@ -29433,6 +29429,8 @@ function parseYaml(input, text, file) {
 function parseYamlLeniently(text) {
     return (0,dist/* parseDocument */.Tp)(text, TEXT_ONLY).toJS();
 }
+/** A parsed scalar as the text it was written as (lists and mappings as JSON, for messages). */
+const scalarText = (value) => typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
 const isPlainObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 ;// CONCATENATED MODULE: ./src/job/speech.ts
@@ -29449,7 +29447,7 @@ const ADDRESS = /^(\d+)(?:\.(\d+))?$/;
 function address(scene, line) {
     return line === undefined ? { scene: Number(scene) } : { scene: Number(scene), line: Number(line) };
 }
-const describe = (speech) => (speech.line === undefined ? `scene ${speech.scene}` : `line ${speech.line} of scene ${speech.scene}`);
+const describe = (speech) => speech.line === undefined ? `scene ${speech.scene}` : `line ${speech.line} of scene ${speech.scene}`;
 /** `INDEX: text` (INDEX is `N` or `N.M`), one a line; blank lines and `#` comments are skipped. Pure. */
 function parseScriptsInput(raw) {
     const speeches = [];
@@ -29565,7 +29563,8 @@ function toVariables(input, parsed, from, into) {
             throw new InputError(input, `'${key}' is not a placeholder name (up to 64 characters, no '#' or line break, no space at either end)`);
         if (value !== null && typeof value === 'object')
             throw new InputError(input, `the value of ${name} must be text, not a list or mapping`);
-        into.set(name, { value: value === null || value === undefined ? '' : String(value), from });
+        // A scalar (text, with YAML's failsafe schema); lists and mappings are refused above.
+        into.set(name, { value: value === null || value === undefined ? '' : scalarText(value), from });
     }
 }
 /** Placeholder values from `variables-file`, then `variables` (which wins on the same name). */
@@ -29621,7 +29620,11 @@ function parseTemplate(file, name, text) {
     const deep = tooDeepAt(text);
     if (deep !== undefined) {
         const { line, column } = locate(text, deep);
-        throw new InputError('template', `${name}:${line}:${column}: nested more than ${MAX_DEPTH} levels deep; no scene template is`, { file, line, column });
+        throw new InputError('template', `${name}:${line}:${column}: nested more than ${MAX_DEPTH} levels deep; no scene template is`, {
+            file,
+            line,
+            column
+        });
     }
     try {
         return { file, name, text, data: JSON.parse(text) };
@@ -29663,7 +29666,7 @@ function readSource(get, workspace) {
         own = { kind: 'project', projectId };
     }
     if (resume && !EXPORT_KEY.test(resume))
-        throw new InputError('resume', 'is not an export key (letters, digits, \'-\' and \'_\', as a run prints it)');
+        throw new InputError('resume', "is not an export key (letters, digits, '-' and '_', as a run prints it)");
     if (!resume) {
         if (own)
             return own;
@@ -29701,6 +29704,7 @@ function readOutputName(get) {
     const raw = get('output-name').trim();
     if (!raw)
         return undefined;
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name must not hold
     if (/[/\\<>:"|?*\u0000-\u001f]/.test(raw) || /^\.+$/.test(raw) || raw.length > 120) {
         throw new InputError('output-name', `'${raw}' is not a plain file name (no folders, no reserved characters, at most 120 characters)`);
     }
@@ -29717,7 +29721,7 @@ function readTags(get) {
     return Object.entries(parsed).map(([tag, value]) => {
         if (value === null || typeof value === 'object')
             throw new InputError('tags', `the value of tag '${tag}' must be text (a text, an image URL or a video URL)`);
-        return { tag, value: String(value), from: 'tags' };
+        return { tag, value: scalarText(value), from: 'tags' };
     });
 }
 /** One video's inputs (the step's own, or a manifest entry's) as a validated spec. */
@@ -29773,7 +29777,20 @@ const OWN_KEYS = ['name', 'output', 'title'];
  * Step inputs that say what one video is made from: with a manifest each entry says its own, so the
  * step's are refused rather than dropped. `resume` goes with `manifest-entry`, for the one entry it names.
  */
-const ONE_VIDEO_INPUTS = ['project-id', 'template', 'variables', 'variables-file', 'scripts', 'scripts-file', 'scripts-dir', 'script', 'script-file', 'tags', 'name', 'output-name'];
+const ONE_VIDEO_INPUTS = [
+    'project-id',
+    'template',
+    'variables',
+    'variables-file',
+    'scripts',
+    'scripts-file',
+    'scripts-dir',
+    'script',
+    'script-file',
+    'tags',
+    'name',
+    'output-name'
+];
 /** With a manifest, a step input that belongs to one video is refused, naming it. */
 function refuseOneVideoInputs(get) {
     const given = ONE_VIDEO_INPUTS.find((input) => get(input).trim());
@@ -29789,9 +29806,11 @@ function asInputText(key, value) {
     if (typeof value === 'string')
         return value;
     if (key === 'scripts' && value !== null && typeof value === 'object') {
-        return Object.entries(value).map(([index, text]) => `${index}: ${JSON.stringify(String(text))}`).join('\n');
+        return Object.entries(value)
+            .map(([index, text]) => `${index}: ${JSON.stringify(scalarText(text))}`)
+            .join('\n');
     }
-    return typeof value === 'object' ? JSON.stringify(value) : String(value);
+    return scalarText(value);
 }
 /**
  * Reads a manifest (YAML or JSON: a list of videos, or `videos:` holding one) and validates every entry
@@ -29890,7 +29909,11 @@ function readCredentials(get) {
         if (secret)
             core/* setSecret */.Pq(secret);
     // A header cannot carry a newline or a space: refused here rather than failing (and retried) as a network error.
-    for (const [input, value] of [['api-key', apiKey], ['app-id', appId], ['user-key', userKey]]) {
+    for (const [input, value] of [
+        ['api-key', apiKey],
+        ['app-id', appId],
+        ['user-key', userKey]
+    ]) {
         if (/[^\x21-\x7e]/.test(value))
             throw new InputError(input, 'holds a space, a newline or another character a credential cannot have; check the secret');
     }
@@ -29925,9 +29948,7 @@ function readApi(get) {
 }
 function readWait(get) {
     const interval = get('poll-interval').trim().toLowerCase();
-    const pollFloorSeconds = interval === '' || interval === 'auto'
-        ? 1
-        : parseNumber('poll-interval', interval, 1, { min: 1, max: 600, unit: 'seconds (or auto)' });
+    const pollFloorSeconds = interval === '' || interval === 'auto' ? 1 : parseNumber('poll-interval', interval, 1, { min: 1, max: 600, unit: 'seconds (or auto)' });
     const timeoutMinutes = parseNumber('timeout', get('timeout'), 30, { min: 0.1, max: 360, unit: 'minutes' });
     const stallMinutes = parseNumber('stall-timeout', get('stall-timeout'), 10, { min: 0.1, max: 360, unit: 'minutes' });
     return { pollFloorMs: pollFloorSeconds * 1000, timeoutMs: timeoutMinutes * 60_000, stallTimeoutMs: stallMinutes * 60_000 };
@@ -30068,8 +30089,7 @@ async function planVideos(job, github) {
     if (!changes)
         return videos;
     const before = manifest && changes.files.has(manifest) ? manifestDefinitions((await fileAt(github, manifest, changes.base)) ?? '') : undefined;
-    const changed = videos.filter((video) => isAffected(video.files, changes.files) ||
-        (video.name !== undefined && before !== undefined && before.get(video.name) !== video.definition));
+    const changed = videos.filter((video) => isAffected(video.files, changes.files) || (video.name !== undefined && before !== undefined && before.get(video.name) !== video.definition));
     const names = changed.map((video) => video.name ?? video.files.join(', '));
     if (changed.length === 0)
         core/* notice */.lm("only-changed: no video's inputs changed; nothing was rendered");
@@ -30219,7 +30239,9 @@ function overview(summary, results) {
     const failed = results.filter(notDelivered);
     if (failed.length === 0)
         return;
-    summary.addHeading('What failed', 3).addTable([
+    summary
+        .addHeading('What failed', 3)
+        .addTable([
         ['Video', 'Why', 'Resume'].map((data) => ({ data, header: true })),
         ...failed.map((result) => [
             escapeHtml(result.name),
@@ -30359,7 +30381,7 @@ function setScript(script, text) {
 }
 const avatarsOf = (scene) => (Array.isArray(scene.clips) ? scene.clips : []).filter((clip) => isJsonObject(clip) && clip.type === 'aiModel');
 /** Where a speech goes, for messages: "scene 1" or "line 2 of scene 1". */
-const placeOf = (speech) => (speech.line === undefined ? `scene ${speech.scene}` : `line ${speech.line} of scene ${speech.scene}`);
+const placeOf = (speech) => speech.line === undefined ? `scene ${speech.scene}` : `line ${speech.line} of scene ${speech.scene}`;
 /**
  * Sets one line of a v3 scene's speech in place, where the project keeps it, adding no field. Since
  * docs 1.5 that is `scripts[]`, one entry a line of dialogue; the 1.4 field, the speaking avatar
@@ -30433,13 +30455,14 @@ function applyTags(scenes, tags, sourceName) {
             for (const clip of scene.clips) {
                 if (!isJsonObject(clip) || clip.tag !== tag)
                     continue;
-                const field = CONTENT_FIELD[String(clip.type)];
+                const type = typeof clip.type === 'string' ? clip.type : 'untyped';
+                const field = CONTENT_FIELD[type];
                 if (field) {
                     clip[field] = value;
                     set++;
                 }
                 else {
-                    others.add(String(clip.type));
+                    others.add(type);
                 }
             }
         }
@@ -30622,7 +30645,9 @@ function exportFromTemplate(template, variables, speech, options, forced, tags =
     applyTags(scenes, tags.map((tag) => ({ ...tag, value: filledTagValue(tag, variables, placeholders) })), template.name);
     const unusedVariables = [...variables.keys()].filter((name) => !placeholders.has(name));
     if (generation === 'legacy') {
-        const given = Object.entries(options).filter(([, value]) => value !== undefined).map(([key]) => key);
+        const given = Object.entries(options)
+            .filter(([, value]) => value !== undefined)
+            .map(([key]) => key);
         if (given.length > 0) {
             const inputs = given.map((key) => ({ name: 'name', resolution: 'resolution', workspaceId: 'workspace-id', webhookUrl: 'webhook-url' })[key]);
             throw new InputError(inputs[0] ?? 'template', `the legacy API takes only scenes; ${inputs.join(', ')} cannot be set for ${template.name}`);
@@ -30663,7 +30688,7 @@ const MAX_NAME = 120;
  * Falls back to `<fallbackStem>.mp4` when nothing usable is left.
  */
 function videoFileName(url, fallbackStem) {
-    let segment = '';
+    let segment;
     try {
         segment = new URL(url).pathname.split('/').pop() ?? '';
     }
@@ -30677,6 +30702,7 @@ function videoFileName(url, fallbackStem) {
         // Malformed escapes: keep the segment as it is; the cleaning below still applies.
     }
     let name = segment
+        // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name must not hold
         .replace(/[\u0000-\u001f\u007f]/g, '')
         .replace(/[/\\<>:"|?*]/g, '_')
         .replace(/\.{2,}/g, '.')
@@ -30692,6 +30718,7 @@ function videoFileName(url, fallbackStem) {
 }
 
 ;// CONCATENATED MODULE: ./src/video/transfer.ts
+
 
 
 /** The file could not be written (disk full, no permission): no transfer again would help. */
@@ -30796,7 +30823,10 @@ function transfer(dispatcher, url, options) {
         let resume;
         let response;
         let writer;
-        const onAbort = () => abort?.(signal?.reason);
+        const onAbort = () => {
+            if (signal)
+                abort?.(abortReason(signal));
+        };
         signal?.addEventListener('abort', onAbort, { once: true });
         let settled = false;
         const settle = (error) => {
@@ -30811,7 +30841,7 @@ function transfer(dispatcher, url, options) {
             onConnect(abortRequest) {
                 abort = abortRequest;
                 if (signal?.aborted)
-                    abortRequest(signal.reason);
+                    abortRequest(abortReason(signal));
             },
             onHeaders(statusCode, rawHeaders, resumeRequest) {
                 resume = resumeRequest;
@@ -30891,7 +30921,12 @@ function assertMp4(file) {
     const read = external_node_fs_.readSync(fd, head, 0, head.length, 0);
     external_node_fs_.closeSync(fd);
     if (head.subarray(4, 8).toString('latin1') !== 'ftyp') {
-        const preview = head.subarray(0, read).toString('utf8').replace(/[^\x20-\x7e]+/g, ' ').trim().slice(0, 40);
+        const preview = head
+            .subarray(0, read)
+            .toString('utf8')
+            .replace(/[^\x20-\x7e]+/g, ' ')
+            .trim()
+            .slice(0, 40);
         throw new Error(`The downloaded file is not an MP4 video (it starts with '${preview}'); it was not kept`);
     }
 }
@@ -31019,7 +31054,10 @@ async function downloadVideo(initialUrl, options) {
 const ledger_PREFIX = 'aistudios-ledger-';
 /** SHA-256 of everything that decides the video: the generation and the exact body. */
 function requestFingerprint(request) {
-    return (0,external_node_crypto_.createHash)('sha256').update(`${request.generation}\n${JSON.stringify(request.body)}`).digest('hex').slice(0, 32);
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(`${request.generation}\n${JSON.stringify(request.body)}`)
+        .digest('hex')
+        .slice(0, 32);
 }
 function ledgerName(fingerprint, mark) {
     return 'dead' in mark ? `${ledger_PREFIX}${fingerprint}-dead-${mark.dead}` : `${ledger_PREFIX}${fingerprint}-${mark.generation}-${mark.key}`;
@@ -31441,7 +31479,7 @@ async function produceAll(results, production, signal) {
     };
     try {
         for (const result of results)
-            await step(result, async () => void requests.set(result, checkTemplate(result, contextOf(result))));
+            await step(result, () => Promise.resolve(void requests.set(result, checkTemplate(result, contextOf(result)))));
         await inPool(results, job.batch.maxParallel, stop.signal, (result) => step(result, async () => void requests.set(result, await prepareVideo(result, requests.get(result), production, contextOf(result)))));
         if (job.dryRun)
             return await checkCredentials(production.client, results, contextOf(results[0]));

@@ -16,7 +16,8 @@ import {
 } from './simulator/server.ts'
 
 const LEGACY = fs.readFileSync(fileURLToPath(new URL('./fixtures/templates/legacy-promo.json', import.meta.url)), 'utf8')
-const LEGACY_VARS = 'INTRO_VIDEO_URL: https://example.com/i.mp4\nIMAGE_URL: https://example.com/c.png\nOUTRO_VIDEO_URL: https://example.com/o.mp4\nSCRIPT: Hello'
+const LEGACY_VARS =
+  'INTRO_VIDEO_URL: https://example.com/i.mp4\nIMAGE_URL: https://example.com/c.png\nOUTRO_VIDEO_URL: https://example.com/o.mp4\nSCRIPT: Hello'
 
 type Scene = { scripts: Array<{ org: string; modelId: string }>; clips: Array<Record<string, unknown>> }
 
@@ -34,17 +35,30 @@ describe('credentials: app-id and user-key buy a 24-hour token', () => {
     withSimulator({ apiKeys: [], apps: { app: 'key-1f2e' }, tokenLifetimeMs: 1200, renderMs: 1600 }, async (sim) => {
       const run = await runAction({ inputs: { 'app-id': 'app', 'user-key': 'key-1f2e', 'api-url': sim.apiUrl, 'project-id': DIALOGUE_PROJECT_ID } })
       assert.equal(run.code, 0, run.stdout)
-      assert.match(run.stdout, /::warning::Checking progress of \w+: the token was refused; exchanging app-id and user-key for a new one/, 'the token expired')
+      assert.match(
+        run.stdout,
+        /::warning::Checking progress of \w+: the token was refused; exchanging app-id and user-key for a new one/,
+        'the token expired'
+      )
       assert.equal(sim.requests.filter((r) => r.path.endsWith('/auth/token')).length, 2)
       assert.equal(sim.exports.length, 1)
     }))
 
   it('a dry run asks the API whether it accepts them, and fails when it does not', () =>
     withSimulator({}, async (sim) => {
-      const run = await runAction({ inputs: { 'api-key': 'a-stale-token', 'api-url': sim.apiUrl, template: 't.json', 'dry-run': 'true' }, workspace: makeWorkspace({ 't.json': JSON.stringify(DIALOGUE_PROJECT) }) })
+      const run = await runAction({
+        inputs: { 'api-key': 'a-stale-token', 'api-url': sim.apiUrl, template: 't.json', 'dry-run': 'true' },
+        workspace: makeWorkspace({ 't.json': JSON.stringify(DIALOGUE_PROJECT) })
+      })
       assert.equal(run.code, 1)
-      assert.deepEqual(sim.requests.map((r) => r.path), ['/api/odin/v3/auth'])
-      assert.match(run.stdout, /::error::The AI Studios API rejected the credentials \(GET \/api\/odin\/v3\/auth answered isAuthenticated: false\)\. If 'api-key' holds a v3 access token: tokens expire 24 hours/)
+      assert.deepEqual(
+        sim.requests.map((r) => r.path),
+        ['/api/odin/v3/auth']
+      )
+      assert.match(
+        run.stdout,
+        /::error::The AI Studios API rejected the credentials \(GET \/api\/odin\/v3\/auth answered isAuthenticated: false\)\. If 'api-key' holds a v3 access token: tokens expire 24 hours/
+      )
       assert.ok(!run.stdout.replace(/::add-mask::.*\n/, '').includes('a-stale-token'))
     }))
 })
@@ -83,7 +97,10 @@ describe('dialogue lines and tagged clips of a 1.6 project', () => {
   })
   after(() => sim.close())
   const run = (inputs: Record<string, string>, files: Record<string, string> = {}) =>
-    runAction({ workspace: makeWorkspace(files), inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': DIALOGUE_PROJECT_ID, ...inputs } })
+    runAction({
+      workspace: makeWorkspace(files),
+      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': DIALOGUE_PROJECT_ID, ...inputs }
+    })
   const lastScenes = (): Scene[] => sim.exports.at(-1)?.body.scenes as Scene[]
 
   it('sets a line of dialogue where the project keeps it, the other avatar and lines untouched, no field added', async () => {
@@ -109,7 +126,10 @@ describe('dialogue lines and tagged clips of a 1.6 project', () => {
     const exports = sim.exports.length
     const result = await run({ scripts: '1.3: nobody says this' })
     assert.equal(result.code, 1)
-    assert.match(result.stdout, /::error::Input 'scripts': line 3 of scene 1 of project proj-dialogue-16 does not exist: the scene has 3 line\(s\) of dialogue/)
+    assert.match(
+      result.stdout,
+      /::error::Input 'scripts': line 3 of scene 1 of project proj-dialogue-16 does not exist: the scene has 3 line\(s\) of dialogue/
+    )
     assert.equal(sim.exports.length, exports)
   })
 
@@ -117,7 +137,10 @@ describe('dialogue lines and tagged clips of a 1.6 project', () => {
     const result = await run({ tags: 'title: Shipped this week\nlogo: https://example.com/new-logo.png\ndemo: https://example.com/new-demo.mp4' })
     assert.equal(result.code, 0, result.stdout)
     const clips = lastScenes().flatMap((scene) => scene.clips)
-    assert.deepEqual(clips.filter((c) => c.tag === 'title').map((c) => c.text), ['Shipped this week', 'Shipped this week'])
+    assert.deepEqual(
+      clips.filter((c) => c.tag === 'title').map((c) => c.text),
+      ['Shipped this week', 'Shipped this week']
+    )
     assert.equal(clips.find((c) => c.tag === 'logo')?.source_url, 'https://example.com/new-logo.png')
     assert.equal(clips.find((c) => c.tag === 'demo')?.video_url, 'https://example.com/new-demo.mp4')
     assert.equal(clips.find((c) => c.tag === 'subtitle')?.text, 'What shipped', 'an untagged value stays')
@@ -161,7 +184,10 @@ describe('a download URL that never comes with progress', () => {
       const run = await runAction({ inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': DIALOGUE_PROJECT_ID } })
       assert.equal(run.code, 0, run.stdout)
       const key = run.outputs['project-id']
-      assert.ok(sim.requests.some((r) => r.path === `/api/odin/v3/editor/project/${key}`), 'the record was read')
+      assert.ok(
+        sim.requests.some((r) => r.path === `/api/odin/v3/editor/project/${key}`),
+        'the record was read'
+      )
       assert.deepEqual(fs.readFileSync(run.outputs['video-path']), SAMPLE_VIDEO)
     }))
 })

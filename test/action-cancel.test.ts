@@ -68,4 +68,3 @@ describe('a cancel while the export request is in flight', () => {
     }
   })
 })
-

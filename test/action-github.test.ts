@@ -91,7 +91,14 @@ describe('only-changed', () => {
 describe('release assets', () => {
   const release = (extra: Record<string, string> = {}) =>
     runAction({
-      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'release-upload': 'true', 'github-token': GITHUB_TOKEN, ...extra },
+      inputs: {
+        'api-key': TEST_API_KEY,
+        'api-url': sim.apiUrl,
+        'project-id': SAMPLE_PROJECT_ID,
+        'release-upload': 'true',
+        'github-token': GITHUB_TOKEN,
+        ...extra
+      },
       env: eventEnv('release', { release: { tag_name: 'v1.0' } })
     })
 
@@ -122,7 +129,13 @@ describe('release assets', () => {
   it('says what GitHub answered when the upload is refused', async () => {
     github.releases.push({ id: 2, tag: 'v1.1', assets: [], readOnly: true })
     const run = await runAction({
-      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'release-upload': 'true', 'github-token': GITHUB_TOKEN },
+      inputs: {
+        'api-key': TEST_API_KEY,
+        'api-url': sim.apiUrl,
+        'project-id': SAMPLE_PROJECT_ID,
+        'release-upload': 'true',
+        'github-token': GITHUB_TOKEN
+      },
       env: eventEnv('release', { release: { tag_name: 'v1.1' } })
     })
     assert.equal(run.code, 1)
@@ -135,7 +148,13 @@ describe('release assets', () => {
   it('needs a release: refused before anything is sent outside a release event', async () => {
     const requests = sim.requests.length
     const run = await runAction({
-      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'release-upload': 'true', 'github-token': GITHUB_TOKEN },
+      inputs: {
+        'api-key': TEST_API_KEY,
+        'api-url': sim.apiUrl,
+        'project-id': SAMPLE_PROJECT_ID,
+        'release-upload': 'true',
+        'github-token': GITHUB_TOKEN
+      },
       env: eventEnv('push', {})
     })
     assert.equal(run.code, 1)
@@ -160,7 +179,10 @@ describe('the pull request comment', () => {
     const mine = github.comments.filter((c) => c.issue === 12)
     assert.equal(mine.length, 1)
     assert.notEqual(mine[0].body, firstBody, 'updated with the new render')
-    assert.match(mine[0].body, new RegExp(`AI Studios videos.*ai-studios-video\\.mp4 \\| downloaded \\| \`${second.outputs['project-id']}\` \\| 47\\.1 KiB`, 's'))
+    assert.match(
+      mine[0].body,
+      new RegExp(`AI Studios videos.*ai-studios-video\\.mp4 \\| downloaded \\| \`${second.outputs['project-id']}\` \\| 47\\.1 KiB`, 's')
+    )
   })
 
   it('is skipped with a warning when there is no token', async () => {

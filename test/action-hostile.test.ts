@@ -51,16 +51,32 @@ const cases: Array<{ name: string; inputs: Record<string, string>; workspace?: (
     message: /Input 'script-file': 'etc\/hostname' is outside the workspace/
   },
   { name: 'an output-dir above the workspace', inputs: { 'output-dir': '../x' }, message: /Input 'output-dir': '\.\.\/x' is outside the workspace/ },
-  { name: 'an absolute output-dir', inputs: { 'output-dir': '/tmp/elsewhere' }, message: /Input 'output-dir': '\/tmp\/elsewhere' is outside the workspace/ },
+  {
+    name: 'an absolute output-dir',
+    inputs: { 'output-dir': '/tmp/elsewhere' },
+    message: /Input 'output-dir': '\/tmp\/elsewhere' is outside the workspace/
+  },
   {
     name: 'an output-dir that is a file',
     inputs: { 'output-dir': 'taken' },
     workspace: () => makeWorkspace({ taken: 'a file' }),
     message: /Input 'output-dir': 'taken' is a file, not a folder/
   },
-  { name: 'an api-url with a password in it', inputs: { 'api-url': 'https://user:hunter2@api.example.com' }, message: /Input 'api-url': must not carry a user name or password/ },
-  { name: 'a resume value carrying a workflow command', inputs: { resume: 'abc\n::error::injected' }, message: /Input 'resume': is not an export key/ },
-  { name: 'an api-key with a newline in it', inputs: { 'api-key': `${TEST_API_KEY}\nX-Other: 1` }, message: /Input 'api-key': holds a space, a newline or another character/ },
+  {
+    name: 'an api-url with a password in it',
+    inputs: { 'api-url': 'https://user:hunter2@api.example.com' },
+    message: /Input 'api-url': must not carry a user name or password/
+  },
+  {
+    name: 'a resume value carrying a workflow command',
+    inputs: { resume: 'abc\n::error::injected' },
+    message: /Input 'resume': is not an export key/
+  },
+  {
+    name: 'an api-key with a newline in it',
+    inputs: { 'api-key': `${TEST_API_KEY}\nX-Other: 1` },
+    message: /Input 'api-key': holds a space, a newline or another character/
+  },
   {
     name: 'a placeholder with a hyphen and no value',
     inputs: { 'project-id': '', template: 't.json', tags: 'title: "##product-name##"' },
@@ -99,7 +115,7 @@ describe('hostile input, refused before anything is sent', () => {
 })
 
 describe('hostile answers', () => {
-  it("prints an API message that holds a workflow command as text, not as a command", async () => {
+  it('prints an API message that holds a workflow command as text, not as a command', async () => {
     const run = await runAction({ inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID } })
     assert.equal(run.code, 1)
     assert.match(run.stdout, /Bad things%0A::error::injected by the API/, 'the fault fired, escaped')
@@ -117,7 +133,9 @@ describe('hostile answers', () => {
 
 describe('names and places', () => {
   it('gives an output name ending in a dotted number its .mp4', async () => {
-    const run = await runAction({ inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'output-name': 'release-v1.2.10' } })
+    const run = await runAction({
+      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'output-name': 'release-v1.2.10' }
+    })
     assert.equal(run.code, 0, run.stdout)
     assert.equal(path.basename(run.outputs['video-path']), 'release-v1.2.10.mp4')
   })

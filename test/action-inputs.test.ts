@@ -15,39 +15,151 @@ describe('bad inputs are refused before anything is sent', () => {
   const cases: Array<{ name: string; inputs: () => Record<string, string>; message: RegExp }> = [
     { name: 'no key', inputs: () => ({ ...valid(), 'api-key': '' }), message: /Input 'api-key': required/ },
     { name: 'a key and an app ID', inputs: () => ({ ...valid(), 'app-id': 'app', 'user-key': 'u' }), message: /Input 'api-key': give either/ },
-    { name: 'an app ID without a user key', inputs: () => ({ ...valid(), 'api-key': '', 'app-id': 'app' }), message: /Input 'user-key': 'app-id' and 'user-key' must be given together/ },
+    {
+      name: 'an app ID without a user key',
+      inputs: () => ({ ...valid(), 'api-key': '', 'app-id': 'app' }),
+      message: /Input 'user-key': 'app-id' and 'user-key' must be given together/
+    },
     { name: 'no project', inputs: () => ({ ...valid(), 'project-id': '' }), message: /Input 'project-id': required/ },
-    { name: 'a project ID with a slash', inputs: () => ({ ...valid(), 'project-id': '../x' }), message: /Input 'project-id': '..\/x' is not a project ID/ },
-    { name: 'an unknown resolution', inputs: () => ({ ...valid(), resolution: '999' }), message: /Input 'resolution': '999' is not one of 4k, 1080, 720, 480/ },
-    { name: 'a negative poll interval', inputs: () => ({ ...valid(), 'poll-interval': '-1' }), message: /Input 'poll-interval': '-1' is not a number of seconds/ },
-    { name: 'a poll interval under a second', inputs: () => ({ ...valid(), 'poll-interval': '0.2' }), message: /Input 'poll-interval': 0\.2 seconds \(or auto\) is below the minimum of 1/ },
-    { name: 'a timeout that is not a number', inputs: () => ({ ...valid(), timeout: 'ten' }), message: /Input 'timeout': 'ten' is not a number of minutes/ },
-    { name: 'a zero stall timeout', inputs: () => ({ ...valid(), 'stall-timeout': '0' }), message: /Input 'stall-timeout': 0 minutes is below the minimum/ },
-    { name: 'retention of 0 days', inputs: () => ({ ...valid(), 'retention-days': '0' }), message: /Input 'retention-days': 0 days is below the minimum of 1/ },
-    { name: 'retention of 2.5 days', inputs: () => ({ ...valid(), 'retention-days': '2.5' }), message: /Input 'retention-days': '2\.5' must be a whole number of days/ },
-    { name: 'a non-boolean upload flag', inputs: () => ({ ...valid(), 'upload-artifact': 'maybe' }), message: /Input 'upload-artifact': 'maybe' is not a boolean/ },
-    { name: 'an artifact name with a slash', inputs: () => ({ ...valid(), 'artifact-name': 'a/b' }), message: /Input 'artifact-name': 'a\/b' contains a character/ },
-    { name: 'plain http to a remote API', inputs: () => ({ ...valid(), 'api-url': 'http://example.com' }), message: /Input 'api-url': 'http:\/\/example\.com' must use https:\/\// },
-    { name: 'an API URL that is no URL', inputs: () => ({ ...valid(), 'api-url': 'app.aistudios' }), message: /Input 'api-url': 'app\.aistudios' is not a valid URL/ },
-    { name: 'a webhook over plain http', inputs: () => ({ ...valid(), 'webhook-url': 'http://hooks.example.com/x' }), message: /Input 'webhook-url': .* must use https/ },
-    { name: 'both script and script-file', inputs: () => ({ ...valid(), script: 'hi', 'script-file': 'speech.txt' }), message: /Input 'script': give either 'script' or 'script-file'/ },
-    { name: 'a missing script file', inputs: () => ({ ...valid(), 'script-file': 'nope.txt' }), message: /Input 'script-file': file 'nope\.txt' does not exist/ },
-    { name: 'a script file outside the workspace', inputs: () => ({ ...valid(), 'script-file': '../../etc/passwd' }), message: /Input 'script-file': '..\/..\/etc\/passwd' is outside the workspace/ },
-    { name: 'an empty script file', inputs: () => ({ ...valid(), 'script-file': 'empty.txt' }), message: /Input 'script-file': file 'empty\.txt' is empty/ },
+    {
+      name: 'a project ID with a slash',
+      inputs: () => ({ ...valid(), 'project-id': '../x' }),
+      message: /Input 'project-id': '..\/x' is not a project ID/
+    },
+    {
+      name: 'an unknown resolution',
+      inputs: () => ({ ...valid(), resolution: '999' }),
+      message: /Input 'resolution': '999' is not one of 4k, 1080, 720, 480/
+    },
+    {
+      name: 'a negative poll interval',
+      inputs: () => ({ ...valid(), 'poll-interval': '-1' }),
+      message: /Input 'poll-interval': '-1' is not a number of seconds/
+    },
+    {
+      name: 'a poll interval under a second',
+      inputs: () => ({ ...valid(), 'poll-interval': '0.2' }),
+      message: /Input 'poll-interval': 0\.2 seconds \(or auto\) is below the minimum of 1/
+    },
+    {
+      name: 'a timeout that is not a number',
+      inputs: () => ({ ...valid(), timeout: 'ten' }),
+      message: /Input 'timeout': 'ten' is not a number of minutes/
+    },
+    {
+      name: 'a zero stall timeout',
+      inputs: () => ({ ...valid(), 'stall-timeout': '0' }),
+      message: /Input 'stall-timeout': 0 minutes is below the minimum/
+    },
+    {
+      name: 'retention of 0 days',
+      inputs: () => ({ ...valid(), 'retention-days': '0' }),
+      message: /Input 'retention-days': 0 days is below the minimum of 1/
+    },
+    {
+      name: 'retention of 2.5 days',
+      inputs: () => ({ ...valid(), 'retention-days': '2.5' }),
+      message: /Input 'retention-days': '2\.5' must be a whole number of days/
+    },
+    {
+      name: 'a non-boolean upload flag',
+      inputs: () => ({ ...valid(), 'upload-artifact': 'maybe' }),
+      message: /Input 'upload-artifact': 'maybe' is not a boolean/
+    },
+    {
+      name: 'an artifact name with a slash',
+      inputs: () => ({ ...valid(), 'artifact-name': 'a/b' }),
+      message: /Input 'artifact-name': 'a\/b' contains a character/
+    },
+    {
+      name: 'plain http to a remote API',
+      inputs: () => ({ ...valid(), 'api-url': 'http://example.com' }),
+      message: /Input 'api-url': 'http:\/\/example\.com' must use https:\/\//
+    },
+    {
+      name: 'an API URL that is no URL',
+      inputs: () => ({ ...valid(), 'api-url': 'app.aistudios' }),
+      message: /Input 'api-url': 'app\.aistudios' is not a valid URL/
+    },
+    {
+      name: 'a webhook over plain http',
+      inputs: () => ({ ...valid(), 'webhook-url': 'http://hooks.example.com/x' }),
+      message: /Input 'webhook-url': .* must use https/
+    },
+    {
+      name: 'both script and script-file',
+      inputs: () => ({ ...valid(), script: 'hi', 'script-file': 'speech.txt' }),
+      message: /Input 'script': give either 'script' or 'script-file'/
+    },
+    {
+      name: 'a missing script file',
+      inputs: () => ({ ...valid(), 'script-file': 'nope.txt' }),
+      message: /Input 'script-file': file 'nope\.txt' does not exist/
+    },
+    {
+      name: 'a script file outside the workspace',
+      inputs: () => ({ ...valid(), 'script-file': '../../etc/passwd' }),
+      message: /Input 'script-file': '..\/..\/etc\/passwd' is outside the workspace/
+    },
+    {
+      name: 'an empty script file',
+      inputs: () => ({ ...valid(), 'script-file': 'empty.txt' }),
+      message: /Input 'script-file': file 'empty\.txt' is empty/
+    },
     { name: 'a legacy saved project', inputs: () => ({ ...valid(), 'api-generation': 'legacy' }), message: /Input 'api-generation': saved projects/ },
-    { name: 'wait: false with resume', inputs: () => ({ ...valid(), wait: 'false', resume: 'abc' }), message: /Input 'wait': 'wait: false' with 'resume' would neither export nor download/ },
+    {
+      name: 'wait: false with resume',
+      inputs: () => ({ ...valid(), wait: 'false', resume: 'abc' }),
+      message: /Input 'wait': 'wait: false' with 'resume' would neither export nor download/
+    },
     { name: 'a non-boolean wait', inputs: () => ({ ...valid(), wait: 'later' }), message: /Input 'wait': 'later' is not a boolean/ },
-    { name: 'plan without a manifest', inputs: () => ({ ...valid(), plan: 'true' }), message: /Input 'plan': a plan lists the videos of a 'manifest'/ },
-    { name: 'manifest-entry without a manifest', inputs: () => ({ ...valid(), 'manifest-entry': 'intro' }), message: /Input 'manifest-entry': names a video of a 'manifest'/ },
+    {
+      name: 'plan without a manifest',
+      inputs: () => ({ ...valid(), plan: 'true' }),
+      message: /Input 'plan': a plan lists the videos of a 'manifest'/
+    },
+    {
+      name: 'manifest-entry without a manifest',
+      inputs: () => ({ ...valid(), 'manifest-entry': 'intro' }),
+      message: /Input 'manifest-entry': names a video of a 'manifest'/
+    },
     { name: 'a non-boolean plan', inputs: () => ({ ...valid(), plan: 'soon' }), message: /Input 'plan': 'soon' is not a boolean/ },
-    { name: 'a non-boolean artifact-per-video', inputs: () => ({ ...valid(), 'artifact-per-video': 'each' }), message: /Input 'artifact-per-video': 'each' is not a boolean/ },
-    { name: 'a non-whole max-parallel', inputs: () => ({ ...valid(), 'max-parallel': '2.5' }), message: /Input 'max-parallel': '2\.5' must be a whole number of videos/ },
-    { name: 'a non-boolean only-changed', inputs: () => ({ ...valid(), 'only-changed': 'maybe' }), message: /Input 'only-changed': 'maybe' is not a boolean/ },
-    { name: 'a non-boolean release-upload', inputs: () => ({ ...valid(), 'release-upload': 'v1' }), message: /Input 'release-upload': 'v1' is not a boolean/ },
-    { name: 'a non-boolean release-replace', inputs: () => ({ ...valid(), 'release-upload': 'true', 'release-tag': 'v1', 'release-replace': 'always' }), message: /Input 'release-replace': 'always' is not a boolean/ },
+    {
+      name: 'a non-boolean artifact-per-video',
+      inputs: () => ({ ...valid(), 'artifact-per-video': 'each' }),
+      message: /Input 'artifact-per-video': 'each' is not a boolean/
+    },
+    {
+      name: 'a non-whole max-parallel',
+      inputs: () => ({ ...valid(), 'max-parallel': '2.5' }),
+      message: /Input 'max-parallel': '2\.5' must be a whole number of videos/
+    },
+    {
+      name: 'a non-boolean only-changed',
+      inputs: () => ({ ...valid(), 'only-changed': 'maybe' }),
+      message: /Input 'only-changed': 'maybe' is not a boolean/
+    },
+    {
+      name: 'a non-boolean release-upload',
+      inputs: () => ({ ...valid(), 'release-upload': 'v1' }),
+      message: /Input 'release-upload': 'v1' is not a boolean/
+    },
+    {
+      name: 'a non-boolean release-replace',
+      inputs: () => ({ ...valid(), 'release-upload': 'true', 'release-tag': 'v1', 'release-replace': 'always' }),
+      message: /Input 'release-replace': 'always' is not a boolean/
+    },
     { name: 'a non-boolean comment', inputs: () => ({ ...valid(), comment: 'please' }), message: /Input 'comment': 'please' is not a boolean/ },
-    { name: 'an output name with a folder', inputs: () => ({ ...valid(), 'output-name': 'a/b.mp4' }), message: /Input 'output-name': 'a\/b\.mp4' is not a plain file name/ },
-    { name: 'an unknown generation', inputs: () => ({ ...valid(), 'api-generation': 'v2' }), message: /Input 'api-generation': 'v2' is not one of v3, legacy, auto/ }
+    {
+      name: 'an output name with a folder',
+      inputs: () => ({ ...valid(), 'output-name': 'a/b.mp4' }),
+      message: /Input 'output-name': 'a\/b\.mp4' is not a plain file name/
+    },
+    {
+      name: 'an unknown generation',
+      inputs: () => ({ ...valid(), 'api-generation': 'v2' }),
+      message: /Input 'api-generation': 'v2' is not one of v3, legacy, auto/
+    }
   ]
 
   for (const testCase of cases) {

@@ -9,7 +9,11 @@ import { SAMPLE_PROJECT_ID, SAMPLE_VIDEO, TEST_API_KEY, startSimulator, type Sim
 import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
 
 const LEGACY = fs.readFileSync(fileURLToPath(new URL('./fixtures/templates/legacy-promo.json', import.meta.url)), 'utf8')
-const LEGACY_VARS = { INTRO_VIDEO_URL: 'https://example.com/i.mp4', IMAGE_URL: 'https://example.com/c.png', OUTRO_VIDEO_URL: 'https://example.com/o.mp4' }
+const LEGACY_VARS = {
+  INTRO_VIDEO_URL: 'https://example.com/i.mp4',
+  IMAGE_URL: 'https://example.com/c.png',
+  OUTRO_VIDEO_URL: 'https://example.com/o.mp4'
+}
 
 const MANIFEST = `# five videos, one of which cannot render
 videos:
@@ -91,13 +95,16 @@ describe('a manifest of five videos, one failing', () => {
 
   it('outputs every video with its status, for fromJSON', () => {
     const videos = JSON.parse(run.outputs.videos) as Array<Record<string, string | null>>
-    assert.deepEqual(videos.map((v) => [v.name, v.status]), [
-      ['weekly', 'downloaded'],
-      ['promo-en', 'downloaded'],
-      ['promo-ko', 'downloaded'],
-      ['broken', 'failed'],
-      ['recap', 'downloaded']
-    ])
+    assert.deepEqual(
+      videos.map((v) => [v.name, v.status]),
+      [
+        ['weekly', 'downloaded'],
+        ['promo-en', 'downloaded'],
+        ['promo-ko', 'downloaded'],
+        ['broken', 'failed'],
+        ['recap', 'downloaded']
+      ]
+    )
     assert.equal(videos[2].path, path.join(run.workspace, 'videos', 'promo-korean.mp4'))
     assert.match(String(videos[3].error), /HTTP 404/)
     assert.equal(videos[3]['project-id'], null)
@@ -130,7 +137,12 @@ describe('manifest plan, entry and refusals', () => {
     assert.equal(run.code, 1, 'the broken entry still fails (its project cannot be fetched)')
     assert.equal(sim.exports.length, before)
     const saved = fs.readdirSync(path.join(run.workspace, 'videos')).sort()
-    assert.deepEqual(saved, ['aistudios-request-promo-en.json', 'aistudios-request-promo-ko.json', 'aistudios-request-recap.json', 'aistudios-request-weekly.json'])
+    assert.deepEqual(saved, [
+      'aistudios-request-promo-en.json',
+      'aistudios-request-promo-ko.json',
+      'aistudios-request-recap.json',
+      'aistudios-request-weekly.json'
+    ])
     const korean = JSON.parse(fs.readFileSync(path.join(run.workspace, 'videos', 'aistudios-request-promo-ko.json'), 'utf8'))
     assert.equal(korean.scenes[1].AIModel.script, '안녕하세요')
   })
@@ -139,7 +151,10 @@ describe('manifest plan, entry and refusals', () => {
     const manifest = `videos:\n  - name: version\n    template: promo.json\n    variables:\n${Object.entries({ ...LEGACY_VARS, SCRIPT: '2.0' })
       .map(([name, value]) => `      ${name}: ${value}`)
       .join('\n')}\n`
-    const run = await runAction({ workspace: makeWorkspace({ ...files, 'videos.yml': manifest }), inputs: { ...base(), manifest: 'videos.yml', 'dry-run': 'true' } })
+    const run = await runAction({
+      workspace: makeWorkspace({ ...files, 'videos.yml': manifest }),
+      inputs: { ...base(), manifest: 'videos.yml', 'dry-run': 'true' }
+    })
     assert.equal(run.code, 0, run.stdout)
     const request = JSON.parse(fs.readFileSync(path.join(run.workspace, 'videos', 'aistudios-request-version.json'), 'utf8'))
     assert.equal(request.scenes[1].AIModel.script, '2.0')
@@ -156,10 +171,16 @@ describe('manifest plan, entry and refusals', () => {
   it('stops the rest on the first failure with fail-fast', async () => {
     const manifest = `- name: broken\n  project-id: no-such-project\n- name: a\n  project-id: ${SAMPLE_PROJECT_ID}\n- name: b\n  project-id: ${SAMPLE_PROJECT_ID}\n`
     const before = sim.exports.length
-    const run = await runAction({ workspace: makeWorkspace({ 'm.yml': manifest }), inputs: { ...base(), manifest: 'm.yml', 'max-parallel': '1', 'fail-fast': 'true' } })
+    const run = await runAction({
+      workspace: makeWorkspace({ 'm.yml': manifest }),
+      inputs: { ...base(), manifest: 'm.yml', 'max-parallel': '1', 'fail-fast': 'true' }
+    })
     assert.equal(run.code, 1)
     assert.equal(sim.exports.length, before, 'nothing exported after the failure')
-    assert.deepEqual(JSON.parse(run.outputs.videos).map((v: { status: string }) => v.status), ['failed', 'skipped', 'skipped'])
+    assert.deepEqual(
+      JSON.parse(run.outputs.videos).map((v: { status: string }) => v.status),
+      ['failed', 'skipped', 'skipped']
+    )
   })
 
   const refusals: Array<{ name: string; manifest: string; inputs?: Record<string, string>; message: RegExp }> = [
@@ -168,26 +189,57 @@ describe('manifest plan, entry and refusals', () => {
       manifest: `videos:\n  - name: ok\n    project-id: p\n  - name: empty\n    script: hi\n`,
       message: /::error file=m\.yml,line=4,col=5::Input 'manifest': m\.yml:4:5: video 'empty': Input 'project-id': required/
     },
-    { name: 'two videos of one name', manifest: `- name: a\n  project-id: p\n- name: a\n  project-id: q\n`, message: /m\.yml:3:3: two videos are named 'a'/ },
+    {
+      name: 'two videos of one name',
+      manifest: `- name: a\n  project-id: p\n- name: a\n  project-id: q\n`,
+      message: /m\.yml:3:3: two videos are named 'a'/
+    },
     { name: 'an unknown key', manifest: `- name: a\n  project-id: p\n  scirpt: typo\n`, message: /m\.yml:1:3: video 'a': unknown key\(s\) scirpt/ },
     { name: 'a video without a name', manifest: `- project-id: p\n`, message: /m\.yml:1:3: each video needs a "name"/ },
     {
       name: 'a template entry with a placeholder left empty, before any other video renders',
       manifest: `- name: a\n  project-id: p\n- name: b\n  template: promo.json\n  variables: { SCRIPT: x }\n`,
-      message: /::error file=promo\.json,line=7,col=\d+::Input 'manifest': video 'b': Input 'template': promo\.json has 3 placeholder\(s\) with no value/
+      message:
+        /::error file=promo\.json,line=7,col=\d+::Input 'manifest': video 'b': Input 'template': promo\.json has 3 placeholder\(s\) with no value/
     },
-    { name: 'two videos saved under one file', manifest: `- name: a\n  project-id: p\n  output: x.mp4\n- name: b\n  project-id: q\n  output: x\n`, message: /videos 'a' and 'b' would both be saved as x\.mp4/ },
+    {
+      name: 'two videos saved under one file',
+      manifest: `- name: a\n  project-id: p\n  output: x.mp4\n- name: b\n  project-id: q\n  output: x\n`,
+      message: /videos 'a' and 'b' would both be saved as x\.mp4/
+    },
     { name: 'an empty manifest', manifest: `videos: []\n`, message: /m\.yml:1:\d+: a manifest is a non-empty list of videos/ },
-    { name: 'YAML that does not parse', manifest: `- name: a\n  project-id: [p\n`, message: /::error file=m\.yml,line=\d+,col=\d+::Input 'manifest': m\.yml:\d+:\d+: not valid YAML\/JSON/ },
-    { name: 'an unknown manifest-entry', manifest: `- name: a\n  project-id: p\n`, inputs: { 'manifest-entry': 'zzz' }, message: /Input 'manifest-entry': no video named 'zzz' in the manifest; it has a/ },
-    { name: 'a max-parallel of 0', manifest: `- name: a\n  project-id: p\n`, inputs: { 'max-parallel': '0' }, message: /Input 'max-parallel': 0 videos is below the minimum of 1/ },
-    { name: 'a non-boolean fail-fast', manifest: `- name: a\n  project-id: p\n`, inputs: { 'fail-fast': 'sometimes' }, message: /Input 'fail-fast': 'sometimes' is not a boolean/ },
+    {
+      name: 'YAML that does not parse',
+      manifest: `- name: a\n  project-id: [p\n`,
+      message: /::error file=m\.yml,line=\d+,col=\d+::Input 'manifest': m\.yml:\d+:\d+: not valid YAML\/JSON/
+    },
+    {
+      name: 'an unknown manifest-entry',
+      manifest: `- name: a\n  project-id: p\n`,
+      inputs: { 'manifest-entry': 'zzz' },
+      message: /Input 'manifest-entry': no video named 'zzz' in the manifest; it has a/
+    },
+    {
+      name: 'a max-parallel of 0',
+      manifest: `- name: a\n  project-id: p\n`,
+      inputs: { 'max-parallel': '0' },
+      message: /Input 'max-parallel': 0 videos is below the minimum of 1/
+    },
+    {
+      name: 'a non-boolean fail-fast',
+      manifest: `- name: a\n  project-id: p\n`,
+      inputs: { 'fail-fast': 'sometimes' },
+      message: /Input 'fail-fast': 'sometimes' is not a boolean/
+    },
     { name: 'a missing manifest file', manifest: '', inputs: { manifest: 'nope.yml' }, message: /Input 'manifest': file 'nope\.yml' does not exist/ }
   ]
   for (const refusal of refusals) {
     it(`refuses ${refusal.name}, sending nothing`, async () => {
       const before = sim.requests.length
-      const run = await runAction({ workspace: makeWorkspace({ ...files, 'm.yml': refusal.manifest }), inputs: { ...base(), manifest: 'm.yml', ...refusal.inputs } })
+      const run = await runAction({
+        workspace: makeWorkspace({ ...files, 'm.yml': refusal.manifest }),
+        inputs: { ...base(), manifest: 'm.yml', ...refusal.inputs }
+      })
       assert.equal(run.code, 1)
       assert.match(run.stdout, refusal.message)
       assert.equal(sim.requests.length, before)

@@ -36,7 +36,14 @@ describe('a delivery that fails after two paid renders', () => {
     const exportsBefore = sim.exports.length
     const run = await runAction({
       workspace: makeWorkspace({ 'videos.yml': TWO }),
-      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, manifest: 'videos.yml', 'release-upload': 'true', 'release-tag': 'v7', 'github-token': GITHUB_TOKEN },
+      inputs: {
+        'api-key': TEST_API_KEY,
+        'api-url': sim.apiUrl,
+        manifest: 'videos.yml',
+        'release-upload': 'true',
+        'release-tag': 'v7',
+        'github-token': GITHUB_TOKEN
+      },
       env: { ...artifacts.env, ...eventEnv('push', {}, github.url) }
     })
     assert.equal(run.code, 1)
@@ -45,7 +52,13 @@ describe('a delivery that fails after two paid renders', () => {
     assert.match(run.stdout, /::error::Uploading .* to the release failed: HTTP 403/, 'the delivery fault fired')
 
     const videos = JSON.parse(run.outputs.videos) as VideoOutput[]
-    assert.deepEqual(videos.map((v) => [v.name, v.status]), [['a', 'failed'], ['b', 'failed']])
+    assert.deepEqual(
+      videos.map((v) => [v.name, v.status]),
+      [
+        ['a', 'failed'],
+        ['b', 'failed']
+      ]
+    )
     assert.deepEqual(videos.map((v) => v['project-id']).sort(), [...keys].sort())
     for (const video of videos) {
       assert.ok(video.path, 'the downloaded file is named')
@@ -61,17 +74,31 @@ describe('a delivery that fails after two paid renders', () => {
     // The advice works: that one video is downloaded again without a new export.
     const again = await runAction({
       workspace: makeWorkspace({ 'videos.yml': TWO }),
-      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, manifest: 'videos.yml', 'manifest-entry': 'b', resume: videos[1]['project-id'] as string }
+      inputs: {
+        'api-key': TEST_API_KEY,
+        'api-url': sim.apiUrl,
+        manifest: 'videos.yml',
+        'manifest-entry': 'b',
+        resume: videos[1]['project-id'] as string
+      }
     })
     assert.equal(again.code, 0, again.stdout)
     assert.equal(sim.exports.length, exportsBefore + 2, 'resuming sent no export')
-    assert.deepEqual((JSON.parse(again.outputs.videos) as VideoOutput[]).map((v) => [v.name, v.status]), [['b', 'downloaded']])
+    assert.deepEqual(
+      (JSON.parse(again.outputs.videos) as VideoOutput[]).map((v) => [v.name, v.status]),
+      [['b', 'downloaded']]
+    )
     assert.equal(again.outputs['project-id'], videos[1]['project-id'], 'a plan of one sets the single-video outputs')
   })
 })
 
 describe('step inputs that a manifest does not use', () => {
-  for (const [input, value] of [['script', 'hello'], ['name', 'Title'], ['output-name', 'x.mp4'], ['project-id', SAMPLE_PROJECT_ID]]) {
+  for (const [input, value] of [
+    ['script', 'hello'],
+    ['name', 'Title'],
+    ['output-name', 'x.mp4'],
+    ['project-id', SAMPLE_PROJECT_ID]
+  ]) {
     it(`refuses '${input}' beside a manifest, naming it, before anything is sent`, async () => {
       const before = sim.requests.length
       const run = await runAction({

@@ -9,7 +9,22 @@ import { CURVES, SAMPLE_PROJECT, SAMPLE_PROJECT_ID, SAMPLE_VIDEO, TEST_API_KEY, 
 import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
 
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex')
-const SERVER_OWNED = ['_id', 'createdAt', 'updatedAt', 'state', 'progress', 'download_url', 'userId', 'templateId', 'thumbnailUrl', 'baseInfoId', 'dictionary', 'backendTaskId', 'exportType', 'creditSubstracted']
+const SERVER_OWNED = [
+  '_id',
+  'createdAt',
+  'updatedAt',
+  'state',
+  'progress',
+  'download_url',
+  'userId',
+  'templateId',
+  'thumbnailUrl',
+  'baseInfoId',
+  'dictionary',
+  'backendTaskId',
+  'exportType',
+  'creditSubstracted'
+]
 
 describe('export a saved project with new speech', () => {
   let sim: Simulator

@@ -12,7 +12,12 @@ describe('re-running a failed job', () => {
   let first: ActionRun
   let second: ActionRun
   let changed: ActionRun
-  const inputs = (): Record<string, string> => ({ 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, script: 'Same words' })
+  const inputs = (): Record<string, string> => ({
+    'api-key': TEST_API_KEY,
+    'api-url': sim.apiUrl,
+    'project-id': SAMPLE_PROJECT_ID,
+    script: 'Same words'
+  })
 
   before(async () => {
     sim = await startSimulator({ renderMs: 600_000 })
@@ -23,7 +28,10 @@ describe('re-running a failed job', () => {
     // Attempt 2 of the same job, same request.
     second = await runAction({ inputs: inputs(), env: { ...artifacts.envFor('job-attempt-2'), GITHUB_RUN_ATTEMPT: '2' } })
     // Attempt 3 with other words is another video: it is exported.
-    changed = await runAction({ inputs: { ...inputs(), script: 'Other words' }, env: { ...artifacts.envFor('job-attempt-3'), GITHUB_RUN_ATTEMPT: '3' } })
+    changed = await runAction({
+      inputs: { ...inputs(), script: 'Other words' },
+      env: { ...artifacts.envFor('job-attempt-3'), GITHUB_RUN_ATTEMPT: '3' }
+    })
   })
   after(async () => {
     await sim.close()
@@ -64,12 +72,18 @@ describe('re-running after a render declared dead', () => {
       assert.equal(first.code, 1)
       assert.match(first.stdout, /::error::The render of \w+ stalled: progress stayed at 42\.5%/, 'the stall fired')
       const dead = sim.exports[0].key
-      assert.ok(artifacts.artifacts.some((a) => a.name.endsWith(`-dead-${dead}`)), 'marked dead in the ledger')
+      assert.ok(
+        artifacts.artifacts.some((a) => a.name.endsWith(`-dead-${dead}`)),
+        'marked dead in the ledger'
+      )
 
       sim.options.curve = CURVES.linear
       const second = await runAction({ inputs, env: { ...artifacts.envFor('job-attempt-2'), GITHUB_RUN_ATTEMPT: '2' } })
       assert.equal(second.code, 0, second.stdout)
-      assert.match(second.stdout, new RegExp(`::notice::An earlier attempt's export of this request \\(${dead}\\) stalled and was declared dead; exporting anew`))
+      assert.match(
+        second.stdout,
+        new RegExp(`::notice::An earlier attempt's export of this request \\(${dead}\\) stalled and was declared dead; exporting anew`)
+      )
       assert.equal(sim.exports.length, 2)
       assert.equal(second.outputs['project-id'], sim.exports[1].key)
     } finally {

@@ -35,7 +35,9 @@ describe('a rejected key', () => {
 describe('app-id and user-key', () => {
   it('exchanges them for a token, masks it and renders with it', () =>
     withSimulator({ apiKeys: [], apps: { 'app-123': 'user-key-9d8c7b' } }, async (sim) => {
-      const run = await runAction({ inputs: { 'app-id': 'app-123', 'user-key': 'user-key-9d8c7b', 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID } })
+      const run = await runAction({
+        inputs: { 'app-id': 'app-123', 'user-key': 'user-key-9d8c7b', 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID }
+      })
       assert.equal(run.code, 0, run.stdout)
       const tokenCall = sim.requests.find((r) => r.path === '/api/odin/v3/auth/token')
       assert.deepEqual(JSON.parse(tokenCall?.body ?? '{}'), { appId: 'app-123', userKey: 'user-key-9d8c7b' })
@@ -55,11 +57,21 @@ describe('dry run', () => {
   it('prints and saves the exact request and sends nothing that spends credits', () =>
     withSimulator({}, async (sim) => {
       const run = await runAction({
-        inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, script: 'Dry speech', resolution: '720', 'dry-run': 'true' }
+        inputs: {
+          'api-key': TEST_API_KEY,
+          'api-url': sim.apiUrl,
+          'project-id': SAMPLE_PROJECT_ID,
+          script: 'Dry speech',
+          resolution: '720',
+          'dry-run': 'true'
+        }
       })
       assert.equal(run.code, 0, run.stdout)
       assert.equal(sim.exports.length, 0)
-      assert.deepEqual(sim.requests.map((r) => `${r.method} ${r.path}`), [`GET /api/odin/v3/editor/project/${SAMPLE_PROJECT_ID}`, 'GET /api/odin/v3/auth'])
+      assert.deepEqual(
+        sim.requests.map((r) => `${r.method} ${r.path}`),
+        [`GET /api/odin/v3/editor/project/${SAMPLE_PROJECT_ID}`, 'GET /api/odin/v3/auth']
+      )
       assert.match(run.stdout, /Dry run: the API accepts the credentials \(GET \/api\/odin\/v3\/auth\)/)
       assert.match(run.stdout, new RegExp(`POST ${sim.apiUrl}/api/odin/v3/editor/project\\n`))
       assert.match(run.stdout, /Authorization: \*\*\*/)
@@ -86,7 +98,9 @@ describe('a render that does not finish', () => {
 
   it('declares a stalled render dead, distinct from the timeout', () =>
     withSimulator({ renderMs: 1000, curve: CURVES.dead }, async (sim) => {
-      const run = await runAction({ inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'stall-timeout': '0.1' } })
+      const run = await runAction({
+        inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'stall-timeout': '0.1' }
+      })
       const key = sim.exports[0].key
       assert.equal(run.code, 1)
       assert.match(run.stdout, new RegExp(`::error::The render of ${key} stalled: progress stayed at 42\\.5%25 for 0\\.1 min`))
@@ -98,7 +112,16 @@ describe('a render that does not finish', () => {
 describe('resume', () => {
   it('waits for and downloads an export already started, without exporting again', () =>
     withSimulator({ renderMs: 1000 }, async (sim) => {
-      const first = await runAction({ inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'dry-run': 'false', timeout: '0.1', 'stall-timeout': '0.1' } })
+      const first = await runAction({
+        inputs: {
+          'api-key': TEST_API_KEY,
+          'api-url': sim.apiUrl,
+          'project-id': SAMPLE_PROJECT_ID,
+          'dry-run': 'false',
+          timeout: '0.1',
+          'stall-timeout': '0.1'
+        }
+      })
       assert.equal(first.code, 0, first.stdout)
       const key = first.outputs['project-id']
       const again = await runAction({ inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, resume: key } })

@@ -81,7 +81,7 @@ describe('a v3 template with per-scene speech and a placeholder in a text clip',
   })
   after(() => sim.close())
 
-  it('posts exactly the filled template with each scene\'s speech to the v3 endpoint', () => {
+  it("posts exactly the filled template with each scene's speech to the v3 endpoint", () => {
     assert.equal(run.code, 0, run.stdout)
     assert.equal(sim.exports.length, 1)
     assert.equal(sim.exports[0].path, '/api/odin/v3/editor/project')
@@ -125,7 +125,11 @@ describe('template refusals: exit 1, a precise message, nothing sent', () => {
   const base = (): Record<string, string> => ({ 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl })
   const cases: Array<{ name: string; inputs: Record<string, string>; message: RegExp }> = [
     { name: 'a missing template', inputs: { template: 'nope.json' }, message: /::error::Input 'template': file 'nope\.json' does not exist/ },
-    { name: 'a template outside the workspace', inputs: { template: '/etc/hostname' }, message: /::error::Input 'template': '\/etc\/hostname' is outside the workspace/ },
+    {
+      name: 'a template outside the workspace',
+      inputs: { template: '/etc/hostname' },
+      message: /::error::Input 'template': '\/etc\/hostname' is outside the workspace/
+    },
     { name: 'a template that is a directory', inputs: { template: '.' }, message: /::error::Input 'template': file '\.' is a directory/ },
     {
       name: 'JSON that does not parse, with file, line and column',
@@ -135,20 +139,69 @@ describe('template refusals: exit 1, a precise message, nothing sent', () => {
     {
       name: 'unresolved placeholders, all listed at once',
       inputs: { template: 'promo.json', variables: 'SCRIPT: hi' },
-      message: /::error file=promo\.json,line=\d+,col=\d+::Input 'template': promo\.json has 3 placeholder\(s\) with no value: ##INTRO_VIDEO_URL## \(line 7\), ##IMAGE_URL## \(line 26\), ##OUTRO_VIDEO_URL## \(line 34\)/
+      message:
+        /::error file=promo\.json,line=\d+,col=\d+::Input 'template': promo\.json has 3 placeholder\(s\) with no value: ##INTRO_VIDEO_URL## \(line 7\), ##IMAGE_URL## \(line 26\), ##OUTRO_VIDEO_URL## \(line 34\)/
     },
-    { name: 'a scene index that does not exist', inputs: { template: 'news.json', variables: 'PRODUCT: a\nVERSION: b', scripts: '7: hello' }, message: /::error::Input 'scripts': scene 7 does not exist: news\.json has 3 scene\(s\), numbered from 0/ },
-    { name: 'speech for a scene with no avatar', inputs: { template: 'news.json', variables: 'PRODUCT: a\nVERSION: b', scripts: '1: hello' }, message: /::error::Input 'scripts': scene 1 of news\.json has no avatar to speak it/ },
-    { name: 'an empty scenes array', inputs: { template: 'empty.json' }, message: /::error file=empty\.json::Input 'template': empty\.json has an empty "scenes" array/ },
-    { name: 'a template of neither shape', inputs: { template: 'shapeless.json' }, message: /::error file=shapeless\.json::Input 'template': shapeless\.json is neither template shape/ },
-    { name: 'a template with no avatar or typed clip, unless forced', inputs: { template: 'no-avatar.json', 'api-generation': 'legacy' }, message: /::error::Input 'api-generation': 'legacy' was asked for, but no-avatar\.json has the v3 shape/ },
-    { name: 'both template and project-id', inputs: { template: 'promo.json', 'project-id': SAMPLE_PROJECT_ID }, message: /::error::Input 'template': give either 'template' or 'project-id', not both/ },
-    { name: 'variables for a saved project', inputs: { 'project-id': SAMPLE_PROJECT_ID, variables: 'A: 1' }, message: /::error::Input 'variables': placeholders are filled only in a 'template'/ },
-    { name: 'variables that are not a mapping', inputs: { template: 'promo.json', variables: '- a\n- b' }, message: /::error::Input 'variables': must be a mapping of NAME: value/ },
-    { name: 'a variables file that does not parse', inputs: { template: 'promo.json', 'variables-file': 'bad-vars.yml' }, message: /::error file=bad-vars\.yml,line=\d+,col=\d+::Input 'variables-file': bad-vars\.yml:\d+:\d+: not valid YAML\/JSON/ },
-    { name: 'a malformed scripts line', inputs: { template: 'news.json', variables: 'PRODUCT: a\nVERSION: b', scripts: '0: fine\nfirst: nope' }, message: /::error::Input 'scripts': line 2: expected 'INDEX: text'/ },
-    { name: 'speech given twice for one scene', inputs: { template: 'news.json', variables: 'PRODUCT: a\nVERSION: b', script: 'a', scripts: '0: b' }, message: /::error::Input 'scripts': scene 0 is given speech twice: by script and by scripts/ },
-    { name: 'a legacy template with a resolution', inputs: { template: 'promo.json', variables: 'INTRO_VIDEO_URL: a\nSCRIPT: b\nIMAGE_URL: c\nOUTRO_VIDEO_URL: d', resolution: '720' }, message: /::error::Input 'resolution': the legacy API takes only scenes; resolution cannot be set for promo\.json/ }
+    {
+      name: 'a scene index that does not exist',
+      inputs: { template: 'news.json', variables: 'PRODUCT: a\nVERSION: b', scripts: '7: hello' },
+      message: /::error::Input 'scripts': scene 7 does not exist: news\.json has 3 scene\(s\), numbered from 0/
+    },
+    {
+      name: 'speech for a scene with no avatar',
+      inputs: { template: 'news.json', variables: 'PRODUCT: a\nVERSION: b', scripts: '1: hello' },
+      message: /::error::Input 'scripts': scene 1 of news\.json has no avatar to speak it/
+    },
+    {
+      name: 'an empty scenes array',
+      inputs: { template: 'empty.json' },
+      message: /::error file=empty\.json::Input 'template': empty\.json has an empty "scenes" array/
+    },
+    {
+      name: 'a template of neither shape',
+      inputs: { template: 'shapeless.json' },
+      message: /::error file=shapeless\.json::Input 'template': shapeless\.json is neither template shape/
+    },
+    {
+      name: 'a template with no avatar or typed clip, unless forced',
+      inputs: { template: 'no-avatar.json', 'api-generation': 'legacy' },
+      message: /::error::Input 'api-generation': 'legacy' was asked for, but no-avatar\.json has the v3 shape/
+    },
+    {
+      name: 'both template and project-id',
+      inputs: { template: 'promo.json', 'project-id': SAMPLE_PROJECT_ID },
+      message: /::error::Input 'template': give either 'template' or 'project-id', not both/
+    },
+    {
+      name: 'variables for a saved project',
+      inputs: { 'project-id': SAMPLE_PROJECT_ID, variables: 'A: 1' },
+      message: /::error::Input 'variables': placeholders are filled only in a 'template'/
+    },
+    {
+      name: 'variables that are not a mapping',
+      inputs: { template: 'promo.json', variables: '- a\n- b' },
+      message: /::error::Input 'variables': must be a mapping of NAME: value/
+    },
+    {
+      name: 'a variables file that does not parse',
+      inputs: { template: 'promo.json', 'variables-file': 'bad-vars.yml' },
+      message: /::error file=bad-vars\.yml,line=\d+,col=\d+::Input 'variables-file': bad-vars\.yml:\d+:\d+: not valid YAML\/JSON/
+    },
+    {
+      name: 'a malformed scripts line',
+      inputs: { template: 'news.json', variables: 'PRODUCT: a\nVERSION: b', scripts: '0: fine\nfirst: nope' },
+      message: /::error::Input 'scripts': line 2: expected 'INDEX: text'/
+    },
+    {
+      name: 'speech given twice for one scene',
+      inputs: { template: 'news.json', variables: 'PRODUCT: a\nVERSION: b', script: 'a', scripts: '0: b' },
+      message: /::error::Input 'scripts': scene 0 is given speech twice: by script and by scripts/
+    },
+    {
+      name: 'a legacy template with a resolution',
+      inputs: { template: 'promo.json', variables: 'INTRO_VIDEO_URL: a\nSCRIPT: b\nIMAGE_URL: c\nOUTRO_VIDEO_URL: d', resolution: '720' },
+      message: /::error::Input 'resolution': the legacy API takes only scenes; resolution cannot be set for promo\.json/
+    }
   ]
 
   for (const testCase of cases) {

@@ -7,7 +7,15 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { describe, it } from 'node:test'
 import { runAction, type ActionRun } from './helpers/run-action.ts'
-import { SAMPLE_PROJECT_ID, SAMPLE_VIDEO, TEST_API_KEY, startSimulator, type Fault, type Simulator, type SimulatorOptions } from './simulator/server.ts'
+import {
+  SAMPLE_PROJECT_ID,
+  SAMPLE_VIDEO,
+  TEST_API_KEY,
+  startSimulator,
+  type Fault,
+  type Simulator,
+  type SimulatorOptions
+} from './simulator/server.ts'
 
 interface Case {
   name: string
@@ -35,9 +43,17 @@ const cases: Case[] = [
     succeeds: true,
     check: (run) => assert.match(run.stdout, /::warning::Checking progress of \w+: .*retrying in/)
   },
-  { name: 'a 502 HTML page from the gateway while polling', faults: [{ route: 'progress', kind: 'status', status: 502, html: true }], succeeds: true },
+  {
+    name: 'a 502 HTML page from the gateway while polling',
+    faults: [{ route: 'progress', kind: 'status', status: 502, html: true }],
+    succeeds: true
+  },
   { name: 'a 503 JSON envelope while polling', faults: [{ route: 'progress', kind: 'status', status: 503 }], succeeds: true },
-  { name: 'a 504 HTML page while fetching the project', faults: [{ route: 'project', kind: 'status', status: 504, html: true, times: 2 }], succeeds: true },
+  {
+    name: 'a 504 HTML page while fetching the project',
+    faults: [{ route: 'project', kind: 'status', status: 504, html: true, times: 2 }],
+    succeeds: true
+  },
   {
     name: 'a 429 with Retry-After',
     faults: [{ route: 'progress', kind: 'status', status: 429, retryAfter: '2' }],
@@ -119,7 +135,10 @@ const cases: Case[] = [
     faults: [{ route: 'export', kind: 'lose-answer' }],
     succeeds: false,
     check: (run, sim) => {
-      assert.match(run.stdout, /::error::The export request was sent but no usable answer came back .* The export may have been accepted and spent credits, so it was not sent again/)
+      assert.match(
+        run.stdout,
+        /::error::The export request was sent but no usable answer came back .* The export may have been accepted and spent credits, so it was not sent again/
+      )
       assert.equal(exportPosts(sim), 1, 'not re-sent')
     }
   },
@@ -177,7 +196,10 @@ const cases: Case[] = [
     faults: [{ route: 'project', kind: 'redirect' }],
     succeeds: false,
     check: (run, sim) => {
-      assert.match(run.stdout, /::error::Fetching project \S+ failed: HTTP 302 the API redirected to http:\/\/127\.0\.0\.1:\d+\/elsewhere; redirects are not followed/)
+      assert.match(
+        run.stdout,
+        /::error::Fetching project \S+ failed: HTTP 302 the API redirected to http:\/\/127\.0\.0\.1:\d+\/elsewhere; redirects are not followed/
+      )
       assert.equal(cdnRequests(sim).length, 0, 'the key went to no other host')
     }
   },

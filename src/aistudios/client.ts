@@ -107,7 +107,7 @@ export class AiStudiosClient {
           await sleep(1000 * attempt, signal)
           continue
         }
-        if (provablyNotSent(error)) throw new Error(`${call} failed: could not connect to ${url.origin} (${errorMessage(error)})`)
+        if (provablyNotSent(error)) throw new Error(`${call} failed: could not connect to ${url.origin} (${errorMessage(error)})`, { cause: error })
         throw new ExportUnconfirmedError(errorMessage(error), signal?.aborted === true)
       }
       let data

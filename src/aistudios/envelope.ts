@@ -65,7 +65,7 @@ export function parseEnvelope(
   if (envelope && envelope.success === false) {
     // v3 fails with `error: { code, msg }`; the legacy API with `msg` at the top level.
     const error = (typeof envelope.error === 'object' && envelope.error !== null ? envelope.error : envelope) as Record<string, unknown>
-    const code = error.code === undefined ? undefined : String(error.code)
+    const code = typeof error.code === 'string' || typeof error.code === 'number' ? String(error.code) : undefined
     const msg = typeof error.msg === 'string' ? error.msg : typeof error.message === 'string' ? error.message : ''
     if (AUTH_STATUSES.has(status) || (code !== undefined && AUTH_STATUSES.has(Number(code))) || AUTH_WORDS.test(`${code} ${msg}`)) {
       throw new AuthError(`HTTP ${status}${code === undefined ? '' : `, code ${code}`}: ${msg || 'no message'}`)

@@ -12,12 +12,7 @@ export interface RetryPolicy {
 export const READ_RETRY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 30_000, maxElapsedMs: 120_000 }
 
 /** Exponential backoff with "equal jitter"; a server's Retry-After wins when it gives one. */
-export function backoffDelayMs(
-  attempt: number,
-  policy: RetryPolicy,
-  retryAfterSeconds?: number,
-  random: () => number = Math.random
-): number {
+export function backoffDelayMs(attempt: number, policy: RetryPolicy, retryAfterSeconds?: number, random: () => number = Math.random): number {
   if (retryAfterSeconds !== undefined) return Math.round(retryAfterSeconds * 1000)
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1))
   return Math.round(ceiling / 2 + (random() * ceiling) / 2)
@@ -29,16 +24,20 @@ export function isTransient(error: unknown): boolean {
   return isNetworkError(error)
 }
 
+/** Why a signal was aborted, as an Error (a cancel gives one; anything else is wrapped). */
+export const abortReason = (signal: AbortSignal): Error =>
+  signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason), { cause: signal.reason })
+
 export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason)
+    if (signal?.aborted) return reject(abortReason(signal))
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort)
       resolve()
     }, ms)
     const onAbort = (): void => {
       clearTimeout(timer)
-      reject(signal?.reason)
+      if (signal) reject(abortReason(signal))
     }
     signal?.addEventListener('abort', onAbort, { once: true })
   })

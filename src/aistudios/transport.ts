@@ -52,14 +52,7 @@ export async function send(
   return { status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }
 }
 
-const NEVER_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT'
-])
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'])
 
 function codesOf(error: unknown): string[] {
   const codes: string[] = []
@@ -81,7 +74,5 @@ export function provablyNotSent(error: unknown): boolean {
 /** A network-level failure (as opposed to an HTTP answer) that a read may retry. */
 export function isNetworkError(error: unknown): boolean {
   const codes = codesOf(error)
-  return codes.some(
-    (code) => NEVER_SENT_CODES.has(code) || code.startsWith('UND_ERR_') || code.startsWith('ECONN') || code === 'EPIPE'
-  )
+  return codes.some((code) => NEVER_SENT_CODES.has(code) || code.startsWith('UND_ERR_') || code.startsWith('ECONN') || code === 'EPIPE')
 }

@@ -28,7 +28,12 @@ export async function deliverAll(results: VideoResult[], job: Job, github: GitHu
   if (!github) return
   if (job.github.release) {
     const { tag, replace } = job.github.release
-    const urls = await attachToRelease(github, tag, replace, done.map(({ video }) => video))
+    const urls = await attachToRelease(
+      github,
+      tag,
+      replace,
+      done.map(({ video }) => video)
+    )
     for (const { result, video } of done) result.releaseUrl = urls.get(video.path)
   }
   if (job.github.comment) await upsertComment(github, results, job.runner)

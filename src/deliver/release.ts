@@ -69,7 +69,12 @@ async function uploadAsset(uploadUrl: string, token: string, name: string, video
  * otherwise the upload is refused, so a re-run never silently swaps a published video.
  * Returns each video's download URL by path.
  */
-export async function attachToRelease({ octokit, context, token }: GitHub, tag: string, replace: boolean, videos: Downloaded[]): Promise<Map<string, string>> {
+export async function attachToRelease(
+  { octokit, context, token }: GitHub,
+  tag: string,
+  replace: boolean,
+  videos: Downloaded[]
+): Promise<Map<string, string>> {
   const { data: release } = await octokit.rest.repos.getReleaseByTag({ ...context.repo, tag })
   const urls = new Map<string, string>()
   for (const video of videos) {

@@ -18,8 +18,13 @@ function readCredentials(get: InputReader): Credentials {
   const userKey = get('user-key').trim()
   for (const secret of [apiKey, userKey]) if (secret) core.setSecret(secret)
   // A header cannot carry a newline or a space: refused here rather than failing (and retried) as a network error.
-  for (const [input, value] of [['api-key', apiKey], ['app-id', appId], ['user-key', userKey]]) {
-    if (/[^\x21-\x7e]/.test(value)) throw new InputError(input, 'holds a space, a newline or another character a credential cannot have; check the secret')
+  for (const [input, value] of [
+    ['api-key', apiKey],
+    ['app-id', appId],
+    ['user-key', userKey]
+  ]) {
+    if (/[^\x21-\x7e]/.test(value))
+      throw new InputError(input, 'holds a space, a newline or another character a credential cannot have; check the secret')
   }
   if (apiKey && (appId || userKey)) {
     throw new InputError('api-key', "give either 'api-key' or 'app-id' with 'user-key', not both")
@@ -53,9 +58,7 @@ function readApi(get: InputReader): ApiConfig {
 function readWait(get: InputReader): WaitSettings {
   const interval = get('poll-interval').trim().toLowerCase()
   const pollFloorSeconds =
-    interval === '' || interval === 'auto'
-      ? 1
-      : parseNumber('poll-interval', interval, 1, { min: 1, max: 600, unit: 'seconds (or auto)' })
+    interval === '' || interval === 'auto' ? 1 : parseNumber('poll-interval', interval, 1, { min: 1, max: 600, unit: 'seconds (or auto)' })
   const timeoutMinutes = parseNumber('timeout', get('timeout'), 30, { min: 0.1, max: 360, unit: 'minutes' })
   const stallMinutes = parseNumber('stall-timeout', get('stall-timeout'), 10, { min: 0.1, max: 360, unit: 'minutes' })
   return { pollFloorMs: pollFloorSeconds * 1000, timeoutMs: timeoutMinutes * 60_000, stallTimeoutMs: stallMinutes * 60_000 }
@@ -104,7 +107,8 @@ export function readJob(get: InputReader, runner: RunnerEnv): Job {
   const batch = readBatch(get)
   const plan = parseBoolean('plan', get('plan'), false)
   const outputDir = resolveInWorkspace('output-dir', get('output-dir').trim() || 'videos', runner.workspace)
-  if (fs.existsSync(outputDir) && !fs.statSync(outputDir).isDirectory()) throw new InputError('output-dir', `'${get('output-dir').trim()}' is a file, not a folder`)
+  if (fs.existsSync(outputDir) && !fs.statSync(outputDir).isDirectory())
+    throw new InputError('output-dir', `'${get('output-dir').trim()}' is a file, not a folder`)
   const { videos, manifest } = readVideos(get, runner.workspace, plan)
   const waitForRender = parseBoolean('wait', get('wait'), true)
   if (!waitForRender && videos.some((video) => video.source.kind === 'resume')) {
@@ -113,7 +117,9 @@ export function readJob(get: InputReader, runner: RunnerEnv): Job {
   const artifact = readArtifact(get)
   // The artifact service does not exist on GitHub Enterprise Server: decided now, before anything is paid for.
   if (artifact.enabled && runner.enterpriseServer) {
-    core.warning(`${runner.serverUrl} is GitHub Enterprise Server, where workflow artifacts of this kind are not available: the video is saved in 'output-dir' but not uploaded`)
+    core.warning(
+      `${runner.serverUrl} is GitHub Enterprise Server, where workflow artifacts of this kind are not available: the video is saved in 'output-dir' but not uploaded`
+    )
     artifact.enabled = false
   }
   return {

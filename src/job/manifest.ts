@@ -3,7 +3,7 @@ import type { VideoSpec } from '../domain.js'
 import { InputError, locate } from '../errors.js'
 import { readInputFile, repoPath, type InputReader } from './parse.js'
 import { readVideoSpec } from './video-spec.js'
-import { parseYamlDocument, parseYamlLeniently } from './yaml.js'
+import { parseYamlDocument, parseYamlLeniently, scalarText } from './yaml.js'
 
 /** Each entry's definition by name, from a manifest's text (an older version of it); lenient. */
 export function manifestDefinitions(text: string): Map<string, string> {
@@ -41,7 +41,20 @@ const OWN_KEYS = ['name', 'output', 'title']
  * Step inputs that say what one video is made from: with a manifest each entry says its own, so the
  * step's are refused rather than dropped. `resume` goes with `manifest-entry`, for the one entry it names.
  */
-const ONE_VIDEO_INPUTS = ['project-id', 'template', 'variables', 'variables-file', 'scripts', 'scripts-file', 'scripts-dir', 'script', 'script-file', 'tags', 'name', 'output-name']
+const ONE_VIDEO_INPUTS = [
+  'project-id',
+  'template',
+  'variables',
+  'variables-file',
+  'scripts',
+  'scripts-file',
+  'scripts-dir',
+  'script',
+  'script-file',
+  'tags',
+  'name',
+  'output-name'
+]
 
 /** With a manifest, a step input that belongs to one video is refused, naming it. */
 export function refuseOneVideoInputs(get: InputReader): void {
@@ -58,9 +71,11 @@ export function refuseOneVideoInputs(get: InputReader): void {
 function asInputText(key: string, value: unknown): string {
   if (typeof value === 'string') return value
   if (key === 'scripts' && value !== null && typeof value === 'object') {
-    return Object.entries(value).map(([index, text]) => `${index}: ${JSON.stringify(String(text))}`).join('\n')
+    return Object.entries(value)
+      .map(([index, text]) => `${index}: ${JSON.stringify(scalarText(text))}`)
+      .join('\n')
   }
-  return typeof value === 'object' ? JSON.stringify(value) : String(value)
+  return scalarText(value)
 }
 
 /**
@@ -86,12 +101,14 @@ export function readManifest(get: InputReader, workspace: string): { path: strin
     if (!isMap(item)) refuse(item as Node, 'each video is a mapping of inputs (name, template or project-id, …)')
     const value = item.toJSON() as Record<string, unknown>
     const name = typeof value.name === 'string' ? value.name.trim() : ''
-    if (!/^[\w.-]{1,80}$/.test(name)) refuse(item, `each video needs a "name" of letters, digits, '.', '-' and '_' (got ${JSON.stringify(value.name ?? null)})`)
+    if (!/^[\w.-]{1,80}$/.test(name))
+      refuse(item, `each video needs a "name" of letters, digits, '.', '-' and '_' (got ${JSON.stringify(value.name ?? null)})`)
     const twin = entries.find((entry) => entry.name?.toLowerCase() === name.toLowerCase())
     // Names differing only in case would collide as files on macOS and Windows runners.
     if (twin) refuse(item, twin.name === name ? `two videos are named '${name}'` : `videos '${twin.name}' and '${name}' differ only in case`)
     const unknown = Object.keys(value).filter((key) => !PER_VIDEO.has(key) && !OWN_KEYS.includes(key))
-    if (unknown.length > 0) refuse(item, `video '${name}': unknown key(s) ${unknown.join(', ')}; a video takes ${[...OWN_KEYS, ...PER_VIDEO].join(', ')}`)
+    if (unknown.length > 0)
+      refuse(item, `video '${name}': unknown key(s) ${unknown.join(', ')}; a video takes ${[...OWN_KEYS, ...PER_VIDEO].join(', ')}`)
 
     const entryGet: InputReader = (input) => {
       if (input === 'output-name') return asInputText(input, value.output ?? name)

@@ -52,7 +52,8 @@ export function parseUrl(input: string, raw: string): URL {
     throw new InputError(input, `'${raw}' is not a valid URL`)
   }
   // A user and password in the URL would be printed wherever the URL is; credentials go in their own inputs.
-  if (url.username || url.password) throw new InputError(input, 'must not carry a user name or password; give credentials in their own inputs, from secrets')
+  if (url.username || url.password)
+    throw new InputError(input, 'must not carry a user name or password; give credentials in their own inputs, from secrets')
   if (url.protocol === 'https:') return url
   if (url.protocol === 'http:' && LOOPBACK.test(url.hostname)) return url
   throw new InputError(input, `'${raw}' must use https:// (plain http is allowed only for localhost)`)
@@ -96,7 +97,8 @@ export function readInputFile(input: string, raw: string, workspace: string): { 
   const file = resolveInWorkspace(input, raw, workspace)
   let text: string
   try {
-    if (fs.statSync(file).size > MAX_INPUT_FILE_BYTES) throw new InputError(input, `file '${raw.trim()}' is larger than ${MAX_INPUT_FILE_BYTES >> 20} MiB`)
+    if (fs.statSync(file).size > MAX_INPUT_FILE_BYTES)
+      throw new InputError(input, `file '${raw.trim()}' is larger than ${MAX_INPUT_FILE_BYTES >> 20} MiB`)
     text = fs.readFileSync(file, 'utf8')
   } catch (error) {
     if (error instanceof InputError) throw error

@@ -22,8 +22,7 @@ export async function planVideos(job: Job, github: GitHub | undefined): Promise<
   const before = manifest && changes.files.has(manifest) ? manifestDefinitions((await fileAt(github, manifest, changes.base)) ?? '') : undefined
   const changed = videos.filter(
     (video) =>
-      isAffected(video.files, changes.files) ||
-      (video.name !== undefined && before !== undefined && before.get(video.name) !== video.definition)
+      isAffected(video.files, changes.files) || (video.name !== undefined && before !== undefined && before.get(video.name) !== video.definition)
   )
   const names = changed.map((video) => video.name ?? video.files.join(', '))
   if (changed.length === 0) core.notice("only-changed: no video's inputs changed; nothing was rendered")

@@ -15,7 +15,8 @@ function address(scene: string, line: string | undefined): Pick<SceneSpeech, 'sc
   return line === undefined ? { scene: Number(scene) } : { scene: Number(scene), line: Number(line) }
 }
 
-const describe = (speech: SceneSpeech): string => (speech.line === undefined ? `scene ${speech.scene}` : `line ${speech.line} of scene ${speech.scene}`)
+const describe = (speech: SceneSpeech): string =>
+  speech.line === undefined ? `scene ${speech.scene}` : `line ${speech.line} of scene ${speech.scene}`
 
 /** `INDEX: text` (INDEX is `N` or `N.M`), one a line; blank lines and `#` comments are skipped. Pure. */
 export function parseScriptsInput(raw: string): SceneSpeech[] {
@@ -24,7 +25,10 @@ export function parseScriptsInput(raw: string): SceneSpeech[] {
     if (!line.trim() || line.trim().startsWith('#')) return
     const match = SCENE_LINE.exec(line)
     if (!match) {
-      throw new InputError('scripts', `line ${index + 1}: expected 'INDEX: text' (the scene's index from 0, or SCENE.LINE for a line of dialogue), got '${line.trim()}'`)
+      throw new InputError(
+        'scripts',
+        `line ${index + 1}: expected 'INDEX: text' (the scene's index from 0, or SCENE.LINE for a line of dialogue), got '${line.trim()}'`
+      )
     }
     let text = match[3].trim()
     // A quoted value is read as YAML would read it, so escapes and colons work as users expect.

@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js'
 import type { Variable } from '../domain.js'
 import { readInputFile, type InputReader } from './parse.js'
-import { isPlainObject, parseYaml } from './yaml.js'
+import { isPlainObject, parseYaml, scalarText } from './yaml.js'
 
 /** `NAME` or `##NAME##` (as it appears in the template) → `NAME`; a name as PLACEHOLDER reads one. */
 const NAME = /^(?:##)?([^#\s](?:[^#\r\n]{0,62}[^#\s])?)(?:##)?$/u
@@ -13,7 +13,8 @@ function toVariables(input: string, parsed: unknown, from: string, into: Map<str
     const name = NAME.exec(key)?.[1]
     if (!name) throw new InputError(input, `'${key}' is not a placeholder name (up to 64 characters, no '#' or line break, no space at either end)`)
     if (value !== null && typeof value === 'object') throw new InputError(input, `the value of ${name} must be text, not a list or mapping`)
-    into.set(name, { value: value === null || value === undefined ? '' : String(value), from })
+    // A scalar (text, with YAML's failsafe schema); lists and mappings are refused above.
+    into.set(name, { value: value === null || value === undefined ? '' : scalarText(value), from })
   }
 }
 

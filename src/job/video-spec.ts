@@ -5,7 +5,7 @@ import { InputError, locate } from '../errors.js'
 import { parseChoice, parseUrl, readInputFile, repoPath, type InputReader } from './parse.js'
 import { readSpeech } from './speech.js'
 import { readVariables } from './variables.js'
-import { isPlainObject, parseYaml } from './yaml.js'
+import { isPlainObject, parseYaml, scalarText } from './yaml.js'
 
 /** Deeper than any scene template nests (a project is about eight levels deep); deeper would exhaust the stack. */
 const MAX_DEPTH = 100
@@ -32,7 +32,11 @@ export function parseTemplate(file: string, name: string, text: string): Templat
   const deep = tooDeepAt(text)
   if (deep !== undefined) {
     const { line, column } = locate(text, deep)
-    throw new InputError('template', `${name}:${line}:${column}: nested more than ${MAX_DEPTH} levels deep; no scene template is`, { file, line, column })
+    throw new InputError('template', `${name}:${line}:${column}: nested more than ${MAX_DEPTH} levels deep; no scene template is`, {
+      file,
+      line,
+      column
+    })
   }
   try {
     return { file, name, text, data: JSON.parse(text) as Json }
@@ -68,7 +72,7 @@ function readSource(get: InputReader, workspace: string): Source {
     }
     own = { kind: 'project', projectId }
   }
-  if (resume && !EXPORT_KEY.test(resume)) throw new InputError('resume', 'is not an export key (letters, digits, \'-\' and \'_\', as a run prints it)')
+  if (resume && !EXPORT_KEY.test(resume)) throw new InputError('resume', "is not an export key (letters, digits, '-' and '_', as a run prints it)")
   if (!resume) {
     if (own) return own
     throw new InputError('project-id', "required: the ID of a saved AI Studios project, or a 'template' (or 'resume')")
@@ -108,6 +112,7 @@ const HAS_EXTENSION = /\.[A-Za-z][A-Za-z0-9]{1,3}$/
 function readOutputName(get: InputReader): string | undefined {
   const raw = get('output-name').trim()
   if (!raw) return undefined
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name must not hold
   if (/[/\\<>:"|?*\u0000-\u001f]/.test(raw) || /^\.+$/.test(raw) || raw.length > 120) {
     throw new InputError('output-name', `'${raw}' is not a plain file name (no folders, no reserved characters, at most 120 characters)`)
   }
@@ -121,8 +126,9 @@ function readTags(get: InputReader): TagValue[] {
   const parsed = parseYaml('tags', raw)
   if (!isPlainObject(parsed)) throw new InputError('tags', 'must be a mapping of TAG: value (a tag set on clips in the AI Studios editor)')
   return Object.entries(parsed).map(([tag, value]) => {
-    if (value === null || typeof value === 'object') throw new InputError('tags', `the value of tag '${tag}' must be text (a text, an image URL or a video URL)`)
-    return { tag, value: String(value), from: 'tags' }
+    if (value === null || typeof value === 'object')
+      throw new InputError('tags', `the value of tag '${tag}' must be text (a text, an image URL or a video URL)`)
+    return { tag, value: scalarText(value), from: 'tags' }
   })
 }
 

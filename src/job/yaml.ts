@@ -30,5 +30,9 @@ export function parseYamlLeniently(text: string): unknown {
   return parseDocument(text, TEXT_ONLY).toJS()
 }
 
+/** A parsed scalar as the text it was written as (lists and mappings as JSON, for messages). */
+export const scalarText = (value: unknown): string =>
+  typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value)
+
 export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)

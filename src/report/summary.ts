@@ -49,14 +49,16 @@ function overview(summary: Summary, results: VideoResult[]): void {
   ])
   const failed = results.filter(notDelivered)
   if (failed.length === 0) return
-  summary.addHeading('What failed', 3).addTable([
-    ['Video', 'Why', 'Resume'].map((data) => ({ data, header: true })),
-    ...failed.map((result) => [
-      escape(result.name),
-      escape(result.error ?? 'not started'),
-      needsResume(result) ? escape(resumeOf(result)) : 'nothing was exported'
+  summary
+    .addHeading('What failed', 3)
+    .addTable([
+      ['Video', 'Why', 'Resume'].map((data) => ({ data, header: true })),
+      ...failed.map((result) => [
+        escape(result.name),
+        escape(result.error ?? 'not started'),
+        needsResume(result) ? escape(resumeOf(result)) : 'nothing was exported'
+      ])
     ])
-  ])
 }
 
 /**

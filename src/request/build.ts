@@ -7,7 +7,14 @@ type TemplateSource = Extract<Source, { kind: 'template' }>
 
 /** A template's export request: pure, so every template of a job is checked before anything is sent. */
 export function templateRequest(source: TemplateSource, spec: VideoSpec, log: Log): ExportRequest {
-  const { request, unusedVariables } = exportFromTemplate(source.template, source.variables, spec.speech, spec.exportOptions, source.generation, spec.tags)
+  const { request, unusedVariables } = exportFromTemplate(
+    source.template,
+    source.variables,
+    spec.speech,
+    spec.exportOptions,
+    source.generation,
+    spec.tags
+  )
   for (const name of unusedVariables) {
     log.warning(`Variable ${name} (from ${source.variables.get(name)?.from}) matches no ##${name}## in ${source.template.name}: a typo?`)
   }

@@ -35,7 +35,7 @@ export function exportFromProject(
   if (!Array.isArray(project.scenes) || project.scenes.length === 0) {
     throw new Error(`Project ${projectId} has no scenes to export; open it in AI Studios and check it was saved`)
   }
-  const scenes = structuredClone(project.scenes) as Json[]
+  const scenes = structuredClone<Json[]>(project.scenes)
   applySpeech(scenes, speech, 'v3', `project ${projectId}`)
   applyTags(scenes, tags, `project ${projectId}`)
   return { generation: 'v3', body: v3ExportBody(project, scenes, options) }

@@ -14,7 +14,8 @@ const avatarsOf = (scene: JsonObject): JsonObject[] =>
   (Array.isArray(scene.clips) ? scene.clips : []).filter((clip): clip is JsonObject => isJsonObject(clip) && clip.type === 'aiModel')
 
 /** Where a speech goes, for messages: "scene 1" or "line 2 of scene 1". */
-const placeOf = (speech: SceneSpeech): string => (speech.line === undefined ? `scene ${speech.scene}` : `line ${speech.line} of scene ${speech.scene}`)
+const placeOf = (speech: SceneSpeech): string =>
+  speech.line === undefined ? `scene ${speech.scene}` : `line ${speech.line} of scene ${speech.scene}`
 
 /**
  * Sets one line of a v3 scene's speech in place, where the project keeps it, adding no field. Since
@@ -43,7 +44,9 @@ function setV3Speech(scene: JsonObject, speech: SceneSpeech, sourceName: string)
   const speaking = avatars.filter((clip) => isJsonObject(clip.script))
   const clip = speaking[line]
   if (!clip || !isJsonObject(clip.script)) {
-    return refuse(speaking.length === 0 ? 'has no avatar to speak it' : `does not exist: the scene has ${speaking.length} speaking avatar(s), numbered from 0`)
+    return refuse(
+      speaking.length === 0 ? 'has no avatar to speak it' : `does not exist: the scene has ${speaking.length} speaking avatar(s), numbered from 0`
+    )
   }
   setScript(clip.script, speech.text)
 }
@@ -51,7 +54,8 @@ function setV3Speech(scene: JsonObject, speech: SceneSpeech, sourceName: string)
 /** Sets a legacy scene's speech in place: `AIModel.script`, a plain string; one avatar, one line. */
 function setLegacySpeech(scene: JsonObject, speech: SceneSpeech, sourceName: string): void {
   if (!isJsonObject(scene.AIModel)) throw new InputError(inputOf(speech), `${placeOf(speech)} of ${sourceName} has no avatar to speak it`)
-  if ((speech.line ?? 0) !== 0) throw new InputError(inputOf(speech), `${placeOf(speech)} of ${sourceName} does not exist: a legacy scene has one line`)
+  if ((speech.line ?? 0) !== 0)
+    throw new InputError(inputOf(speech), `${placeOf(speech)} of ${sourceName} does not exist: a legacy scene has one line`)
   scene.AIModel.script = speech.text
 }
 
@@ -60,10 +64,7 @@ export function applySpeech(scenes: Json[], speeches: SceneSpeech[], generation:
   for (const speech of speeches) {
     const scene = scenes[speech.scene]
     if (!isJsonObject(scene)) {
-      throw new InputError(
-        inputOf(speech),
-        `scene ${speech.scene} does not exist: ${sourceName} has ${scenes.length} scene(s), numbered from 0`
-      )
+      throw new InputError(inputOf(speech), `scene ${speech.scene} does not exist: ${sourceName} has ${scenes.length} scene(s), numbered from 0`)
     }
     if (generation === 'v3') setV3Speech(scene, speech, sourceName)
     else setLegacySpeech(scene, speech, sourceName)

@@ -16,12 +16,13 @@ export function applyTags(scenes: Json[], tags: TagValue[], sourceName: string):
       if (!isJsonObject(scene) || !Array.isArray(scene.clips)) continue
       for (const clip of scene.clips) {
         if (!isJsonObject(clip) || clip.tag !== tag) continue
-        const field = CONTENT_FIELD[String(clip.type)]
+        const type = typeof clip.type === 'string' ? clip.type : 'untyped'
+        const field = CONTENT_FIELD[type]
         if (field) {
           clip[field] = value
           set++
         } else {
-          others.add(String(clip.type))
+          others.add(type)
         }
       }
     }

@@ -122,18 +122,26 @@ export function exportFromTemplate(
   if (root.scenes.length === 0) throw new InputError('template', `${template.name} has an empty "scenes" array`, { file: template.file })
   const detected = detectGeneration(root.scenes)
   if (detected === 'mixed') {
-    throw new InputError('template', `${template.name} mixes the v3 shape (clips with "type") and the legacy shape ("AIModel", clips with "detail")`, {
-      file: template.file
-    })
+    throw new InputError(
+      'template',
+      `${template.name} mixes the v3 shape (clips with "type") and the legacy shape ("AIModel", clips with "detail")`,
+      {
+        file: template.file
+      }
+    )
   }
   if (forced && detected && forced !== detected) {
     throw new InputError('api-generation', `'${forced}' was asked for, but ${template.name} has the ${detected} shape`)
   }
   const generation = forced ?? detected
   if (!generation) {
-    throw new InputError('template', `${template.name} is neither template shape: no scene has an avatar or a clip; set 'api-generation' to v3 or legacy`, {
-      file: template.file
-    })
+    throw new InputError(
+      'template',
+      `${template.name} is neither template shape: no scene has an avatar or a clip; set 'api-generation' to v3 or legacy`,
+      {
+        file: template.file
+      }
+    )
   }
 
   const filled = fillPlaceholders(root, variables) as JsonObject
@@ -142,11 +150,17 @@ export function exportFromTemplate(
   if (tags.length > 0 && generation === 'legacy') {
     throw new InputError('tags', `tags mark clips of v3 projects and templates; ${template.name} has the legacy shape`)
   }
-  applyTags(scenes, tags.map((tag) => ({ ...tag, value: filledTagValue(tag, variables, placeholders) })), template.name)
+  applyTags(
+    scenes,
+    tags.map((tag) => ({ ...tag, value: filledTagValue(tag, variables, placeholders) })),
+    template.name
+  )
   const unusedVariables = [...variables.keys()].filter((name) => !placeholders.has(name))
 
   if (generation === 'legacy') {
-    const given = Object.entries(options).filter(([, value]) => value !== undefined).map(([key]) => key)
+    const given = Object.entries(options)
+      .filter(([, value]) => value !== undefined)
+      .map(([key]) => key)
     if (given.length > 0) {
       const inputs = given.map((key) => ({ name: 'name', resolution: 'resolution', workspaceId: 'workspace-id', webhookUrl: 'webhook-url' })[key])
       throw new InputError(inputs[0] ?? 'template', `the legacy API takes only scenes; ${inputs.join(', ')} cannot be set for ${template.name}`)

@@ -50,7 +50,8 @@ function assertHttp(url: string): string {
   } catch {
     throw new Error('The API gave a download URL that is not a URL; it was not fetched')
   }
-  if (protocol !== 'https:' && protocol !== 'http:') throw new Error(`The API gave a download URL with the scheme ${protocol}, not http(s); it was not fetched`)
+  if (protocol !== 'https:' && protocol !== 'http:')
+    throw new Error(`The API gave a download URL with the scheme ${protocol}, not http(s); it was not fetched`)
   return url
 }
 
@@ -61,7 +62,12 @@ function assertMp4(file: string): void {
   const read = fs.readSync(fd, head, 0, head.length, 0)
   fs.closeSync(fd)
   if (head.subarray(4, 8).toString('latin1') !== 'ftyp') {
-    const preview = head.subarray(0, read).toString('utf8').replace(/[^\x20-\x7e]+/g, ' ').trim().slice(0, 40)
+    const preview = head
+      .subarray(0, read)
+      .toString('utf8')
+      .replace(/[^\x20-\x7e]+/g, ' ')
+      .trim()
+      .slice(0, 40)
     throw new Error(`The downloaded file is not an MP4 video (it starts with '${preview}'); it was not kept`)
   }
 }

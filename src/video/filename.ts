@@ -7,7 +7,7 @@ const MAX_NAME = 120
  * Falls back to `<fallbackStem>.mp4` when nothing usable is left.
  */
 export function videoFileName(url: string, fallbackStem: string): string {
-  let segment = ''
+  let segment: string
   try {
     segment = new URL(url).pathname.split('/').pop() ?? ''
   } catch {
@@ -19,6 +19,7 @@ export function videoFileName(url: string, fallbackStem: string): string {
     // Malformed escapes: keep the segment as it is; the cleaning below still applies.
   }
   let name = segment
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name must not hold
     .replace(/[\u0000-\u001f\u007f]/g, '')
     .replace(/[/\\<>:"|?*]/g, '_')
     .replace(/\.{2,}/g, '.')

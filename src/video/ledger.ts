@@ -20,7 +20,10 @@ export interface LedgerEntry {
 
 /** SHA-256 of everything that decides the video: the generation and the exact body. */
 export function requestFingerprint(request: ExportRequest): string {
-  return createHash('sha256').update(`${request.generation}\n${JSON.stringify(request.body)}`).digest('hex').slice(0, 32)
+  return createHash('sha256')
+    .update(`${request.generation}\n${JSON.stringify(request.body)}`)
+    .digest('hex')
+    .slice(0, 32)
 }
 
 /** An export accepted for a request, or marked dead by the attempt that saw its render stall. */

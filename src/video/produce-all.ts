@@ -56,7 +56,7 @@ export async function produceAll(results: VideoResult[], production: Production,
   }
 
   try {
-    for (const result of results) await step(result, async () => void requests.set(result, checkTemplate(result, contextOf(result))))
+    for (const result of results) await step(result, () => Promise.resolve(void requests.set(result, checkTemplate(result, contextOf(result)))))
     await inPool(results, job.batch.maxParallel, stop.signal, (result) =>
       step(result, async () => void requests.set(result, await prepareVideo(result, requests.get(result), production, contextOf(result))))
     )

@@ -62,7 +62,12 @@ export async function prepareVideo(
  * One video, from its request to a file on disk: export → wait → download. Fills `result` step by
  * step, so whoever handles a failure knows how far it got (above all, the export key).
  */
-export async function produceVideo(result: VideoResult, request: ExportRequest | undefined, { job, client }: Production, context: CallContext): Promise<void> {
+export async function produceVideo(
+  result: VideoResult,
+  request: ExportRequest | undefined,
+  { job, client }: Production,
+  context: CallContext
+): Promise<void> {
   const { log, signal } = context
   if (request) {
     result.exportKey = await exportOnce(client, request, job.runner, context, {

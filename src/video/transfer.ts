@@ -1,5 +1,6 @@
 import * as fs from 'node:fs'
 import { util, type Dispatcher } from 'undici'
+import { abortReason } from '../aistudios/retry.js'
 
 type ResponseHeaders = Record<string, string | string[] | undefined>
 
@@ -124,7 +125,9 @@ export function transfer(dispatcher: Dispatcher, url: string, options: TransferO
     let resume: (() => void) | undefined
     let response: Response | undefined
     let writer: FileWriter | undefined
-    const onAbort = (): void => abort?.(signal?.reason as Error)
+    const onAbort = (): void => {
+      if (signal) abort?.(abortReason(signal))
+    }
     signal?.addEventListener('abort', onAbort, { once: true })
     let settled = false
     const settle = (error?: Error): void => {
@@ -134,7 +137,7 @@ export function transfer(dispatcher: Dispatcher, url: string, options: TransferO
       signal?.removeEventListener('abort', onAbort)
       void (writer?.close() ?? Promise.resolve()).then(
         () => (error ? reject(error) : resolve(response as Response)),
-        (writeError: unknown) => reject(error ?? writeError)
+        (writeError: Error) => reject(error ?? writeError)
       )
     }
     dispatcher.dispatch(
@@ -142,16 +145,21 @@ export function transfer(dispatcher: Dispatcher, url: string, options: TransferO
       {
         onConnect(abortRequest) {
           abort = abortRequest
-          if (signal?.aborted) abortRequest(signal.reason as Error)
+          if (signal?.aborted) abortRequest(abortReason(signal))
         },
         onHeaders(statusCode, rawHeaders, resumeRequest) {
           resume = resumeRequest
           if (statusCode < 200) return true
-          response = { statusCode, headers: util.parseHeaders(rawHeaders) as ResponseHeaders }
+          response = { statusCode, headers: util.parseHeaders(rawHeaders) }
           const target = options.target(response)
           if (target) {
             try {
-              writer = new FileWriter(target, options.onWritten, () => resume?.(), (error) => abort?.(error))
+              writer = new FileWriter(
+                target,
+                options.onWritten,
+                () => resume?.(),
+                (error) => abort?.(error)
+              )
             } catch (error) {
               abort?.(error as Error)
             }

@@ -85,9 +85,7 @@ export async function waitForVideo(
         if (!isNotFound(error)) throw error
         notFoundSince ??= now()
         if (now() - notFoundSince >= notFoundGraceMs) {
-          throw new RenderError(
-            `The API no longer knows export ${key} (${(error as Error).message}): the render was lost on the server side`
-          )
+          throw new RenderError(`The API no longer knows export ${key} (${(error as Error).message}): the render was lost on the server side`)
         }
         log.info(`The API does not know ${key} yet; trying again`)
       }

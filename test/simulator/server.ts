@@ -14,9 +14,7 @@ import { fileURLToPath } from 'node:url'
 type JsonObject = Record<string, unknown>
 
 export const SAMPLE_VIDEO = fs.readFileSync(fileURLToPath(new URL('./fixtures/sample.mp4', import.meta.url)))
-export const SAMPLE_PROJECT = JSON.parse(
-  fs.readFileSync(fileURLToPath(new URL('./fixtures/project.json', import.meta.url)), 'utf8')
-) as JsonObject
+export const SAMPLE_PROJECT = JSON.parse(fs.readFileSync(fileURLToPath(new URL('./fixtures/project.json', import.meta.url)), 'utf8')) as JsonObject
 export const SAMPLE_PROJECT_ID = 'proj-weekly-update'
 /** A 1.6 project: a dialogue scene (two avatars, one script entry a line) and clips tagged in the editor. */
 export const DIALOGUE_PROJECT = JSON.parse(
@@ -348,13 +346,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const v3 = /^\/api\/odin\/v3\//.test(p)
     if (v3 && origin === 'legacy') return legacyFailure(res, 404, `No route ${req.method} ${p}`)
     const route: Route | undefined =
-      p === '/api/odin/v3/auth/token' ? 'token'
-      : p === '/api/odin/v3/auth' ? 'auth'
-      : /\/editor\/progress\//.test(p) ? 'progress'
-      : p === '/api/odin/v3/dropdown/workspaces' ? 'workspaces'
-      : /\/editor\/project(\/|$)/.test(p) && req.method === 'POST' ? 'export'
-      : /^\/api\/odin\/v3\/editor\/project\/[^/]+$/.test(p) && req.method === 'GET' ? 'project'
-      : undefined
+      p === '/api/odin/v3/auth/token'
+        ? 'token'
+        : p === '/api/odin/v3/auth'
+          ? 'auth'
+          : /\/editor\/progress\//.test(p)
+            ? 'progress'
+            : p === '/api/odin/v3/dropdown/workspaces'
+              ? 'workspaces'
+              : /\/editor\/project(\/|$)/.test(p) && req.method === 'POST'
+                ? 'export'
+                : /^\/api\/odin\/v3\/editor\/project\/[^/]+$/.test(p) && req.method === 'GET'
+                  ? 'project'
+                  : undefined
     // Each generation answers in its own envelope: v3 under `data`, legacy flat or under `data`, its failures with a top-level `msg`.
     const answer = (data: JsonObject): void =>
       v3 ? ok(res, data) : config.legacyShape === 'flat' ? send(res, 200, { success: true, ...data }) : ok(res, data)
@@ -366,9 +370,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (route === 'token') {
       const parsed = jsonBody(body)
       if (!parsed) return failure(res, 400, 400, 'Body is not JSON')
-      const appId = String(parsed.appId ?? '')
+      const appId = typeof parsed.appId === 'string' ? parsed.appId : ''
       if (!appId || config.apps[appId] === undefined || config.apps[appId] !== parsed.userKey) {
-        return config.authFailure === 'envelope' ? failure(res, 200, 401, 'Invalid appId or userKey') : failure(res, 401, 401, 'Invalid appId or userKey')
+        return config.authFailure === 'envelope'
+          ? failure(res, 200, 401, 'Invalid appId or userKey')
+          : failure(res, 401, 401, 'Invalid appId or userKey')
       }
       const token = `tok-${randomBytes(16).toString('hex')}`
       tokens.set(token, Date.now() + config.tokenLifetimeMs)
@@ -416,8 +422,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       // The seed's bug (posting `{ scenes }` with scenes undefined) ends here.
       return refuse(400, 'scenes is required')
     }
-    if (generation === 'v3' && parsed.resolution !== undefined && !['4k', '1080', '720', '480'].includes(String(parsed.resolution))) {
-      return refuse(400, `Invalid resolution ${String(parsed.resolution)}`)
+    if (generation === 'v3' && parsed.resolution !== undefined && !['4k', '1080', '720', '480'].includes(parsed.resolution as string)) {
+      return refuse(400, `Invalid resolution ${JSON.stringify(parsed.resolution)}`)
     }
     const key = startRender(parsed)
     exports.push({ generation, path: p, body: parsed, key, finishesAt: Date.now() + config.renderMs })
@@ -442,7 +448,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (!match || !renders.has(match[1]) || signature !== sign(secret, `${url.pathname}:${expires}`)) {
       return send(res, 403, '<?xml version="1.0"?><Error><Code>AccessDenied</Code></Error>')
     }
-    if (Date.now() > expires) return send(res, 403, '<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>')
+    if (Date.now() > expires)
+      return send(res, 403, '<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>')
     if (fault?.kind === 'html-page') return send(res, 200, htmlPage(503, 'Service Unavailable'))
     const length = config.videoSize || config.video.length
     const range = config.ranges ? /^bytes=(\d+)-$/.exec(req.headers.range ?? '') : null

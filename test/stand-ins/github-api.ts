@@ -48,7 +48,12 @@ export async function startGitHubApi(): Promise<GitHubApi> {
     res.end(JSON.stringify(body))
   }
   const notFound = (res: http.ServerResponse): void => json(res, 404, { message: 'Not Found' })
-  const assetJson = (asset: Asset) => ({ id: asset.id, name: asset.name, size: asset.bytes.length, browser_download_url: `${origin}/download/${asset.id}/${asset.name}` })
+  const assetJson = (asset: Asset) => ({
+    id: asset.id,
+    name: asset.name,
+    size: asset.bytes.length,
+    browser_download_url: `${origin}/download/${asset.id}/${asset.name}`
+  })
   const releaseJson = (release: Release) => ({
     id: release.id,
     tag_name: release.tag,
@@ -77,11 +82,17 @@ export async function startGitHubApi(): Promise<GitHubApi> {
         const files = api.changes.get(`pr:${m[1]}`) ?? []
         const perPage = Number(url.searchParams.get('per_page') ?? 30)
         const page = Number(url.searchParams.get('page') ?? 1)
-        return json(res, 200, files.slice((page - 1) * perPage, page * perPage).map((filename) => ({ filename, status: 'modified' })))
+        return json(
+          res,
+          200,
+          files.slice((page - 1) * perPage, page * perPage).map((filename) => ({ filename, status: 'modified' }))
+        )
       }
       if ((m = /^\/repos\/[^/]+\/[^/]+\/contents\/(.+)$/.exec(p)) && req.method === 'GET') {
         const text = api.contents.get(`${url.searchParams.get('ref')}:${decodeURIComponent(m[1])}`)
-        return text === undefined ? notFound(res) : json(res, 200, { type: 'file', encoding: 'base64', content: Buffer.from(text).toString('base64') })
+        return text === undefined
+          ? notFound(res)
+          : json(res, 200, { type: 'file', encoding: 'base64', content: Buffer.from(text).toString('base64') })
       }
       if ((m = /^\/repos\/[^/]+\/[^/]+\/releases\/tags\/(.+)$/.exec(p)) && req.method === 'GET') {
         const release = api.releases.find((r) => r.tag === decodeURIComponent(m![1]))
@@ -101,7 +112,8 @@ export async function startGitHubApi(): Promise<GitHubApi> {
         const name = url.searchParams.get('name') ?? ''
         if (!release) return notFound(res)
         if (release.readOnly) return json(res, 403, { message: 'Resource not accessible by integration' })
-        if (release.assets.some((a) => a.name === name)) return json(res, 422, { message: 'Validation Failed', errors: [{ code: 'already_exists', field: 'name' }] })
+        if (release.assets.some((a) => a.name === name))
+          return json(res, 422, { message: 'Validation Failed', errors: [{ code: 'already_exists', field: 'name' }] })
         // GitHub's upload endpoint wants the asset's length up front.
         if (req.headers['content-length'] !== String(body.length)) return json(res, 411, { message: 'Length Required' })
         const asset = { id: nextId++, name, bytes: body }
@@ -110,18 +122,31 @@ export async function startGitHubApi(): Promise<GitHubApi> {
       }
       if ((m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(p))) {
         const issue = Number(m[1])
-        if (req.method === 'GET') return json(res, 200, api.comments.filter((c) => c.issue === issue).map((c) => ({ id: c.id, body: c.body })))
+        if (req.method === 'GET')
+          return json(
+            res,
+            200,
+            api.comments.filter((c) => c.issue === issue).map((c) => ({ id: c.id, body: c.body }))
+          )
         if (req.method === 'POST') {
           const comment = { id: nextId++, issue, body: (JSON.parse(body.toString()) as { body: string }).body }
           api.comments.push(comment)
-          return json(res, 201, { id: comment.id, body: comment.body, html_url: `https://github.com/octo-org/videos/pull/${issue}#issuecomment-${comment.id}` })
+          return json(res, 201, {
+            id: comment.id,
+            body: comment.body,
+            html_url: `https://github.com/octo-org/videos/pull/${issue}#issuecomment-${comment.id}`
+          })
         }
       }
       if ((m = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(p)) && req.method === 'PATCH') {
         const comment = api.comments.find((c) => c.id === Number(m![1]))
         if (!comment) return notFound(res)
         comment.body = (JSON.parse(body.toString()) as { body: string }).body
-        return json(res, 200, { id: comment.id, body: comment.body, html_url: `https://github.com/octo-org/videos/pull/${comment.issue}#issuecomment-${comment.id}` })
+        return json(res, 200, {
+          id: comment.id,
+          body: comment.body,
+          html_url: `https://github.com/octo-org/videos/pull/${comment.issue}#issuecomment-${comment.id}`
+        })
       }
       return notFound(res)
     })

@@ -14,7 +14,10 @@ describe('parseEnvelope', () => {
     assert.throws(
       () => parseEnvelope('Starting the export', 200, {}, json({ success: false, error: { code: 4001, msg: 'Not enough credits' } })),
       (error: unknown) =>
-        error instanceof ApiError && !error.transient && error.code === '4001' && /Starting the export failed: HTTP 200 code 4001: Not enough credits/.test(error.message)
+        error instanceof ApiError &&
+        !error.transient &&
+        error.code === '4001' &&
+        /Starting the export failed: HTTP 200 code 4001: Not enough credits/.test(error.message)
     )
   })
 
@@ -32,8 +35,9 @@ describe('parseEnvelope', () => {
   it('recognises a rejected key in all three shapes', () => {
     assert.throws(() => parseEnvelope('c', 401, {}, json({ success: false, error: { code: 401, msg: 'Unauthorized' } })), AuthError)
     assert.throws(() => parseEnvelope('c', 200, {}, json({ success: false, error: { code: 'INVALID_TOKEN', msg: 'Invalid api key' } })), AuthError)
-    assert.throws(() => parseEnvelope('c', 401, {}, '<html><head><title>401 Authorization Required</title></head></html>'), (error: unknown) =>
-      error instanceof AuthError && /HTTP 401: 401 Authorization Required/.test(error.message)
+    assert.throws(
+      () => parseEnvelope('c', 401, {}, '<html><head><title>401 Authorization Required</title></head></html>'),
+      (error: unknown) => error instanceof AuthError && /HTTP 401: 401 Authorization Required/.test(error.message)
     )
   })
 
@@ -54,7 +58,10 @@ describe('parseEnvelope', () => {
   it('refuses a redirect instead of following it with the key', () => {
     assert.throws(
       () => parseEnvelope('c', 301, { location: 'https://elsewhere.example.com/api' }, ''),
-      (error: unknown) => error instanceof ApiError && !error.transient && /redirected to https:\/\/elsewhere\.example\.com\/api; redirects are not followed/.test(error.message)
+      (error: unknown) =>
+        error instanceof ApiError &&
+        !error.transient &&
+        /redirected to https:\/\/elsewhere\.example\.com\/api; redirects are not followed/.test(error.message)
     )
   })
 

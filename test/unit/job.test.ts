@@ -47,7 +47,8 @@ describe('readJob', () => {
 
   it('parses decimal minutes, a poll floor and 1080p', () => {
     const settings = readSettings(
-      reader({ 'api-key': 'k', 'project-id': 'p1', timeout: '2.5', 'poll-interval': '3', resolution: '1080p', 'retention-days': '7' }))
+      reader({ 'api-key': 'k', 'project-id': 'p1', timeout: '2.5', 'poll-interval': '3', resolution: '1080p', 'retention-days': '7' })
+    )
     assert.equal(settings.wait.timeoutMs, 150_000)
     assert.equal(settings.wait.pollFloorMs, 3000)
     assert.equal(settings.exportOptions.resolution, '1080')

@@ -16,7 +16,12 @@ const SHARED = ['domain', 'errors', 'log', 'text', 'memory', 'resume', 'aistudio
 
 function importsOf(file: string): string[] {
   const text = fs.readFileSync(file, 'utf8')
-  return [...text.matchAll(/from '(\.[^']+)'/g)].map((match) => path.relative(SRC, path.resolve(path.dirname(file), match[1])).split(path.sep)[0].replace(/\.js$/, ''))
+  return [...text.matchAll(/from '(\.[^']+)'/g)].map((match) =>
+    path
+      .relative(SRC, path.resolve(path.dirname(file), match[1]))
+      .split(path.sep)[0]
+      .replace(/\.js$/, '')
+  )
 }
 
 describe('layers', () => {

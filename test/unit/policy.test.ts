@@ -40,19 +40,31 @@ describe('nextPollDelayMs', () => {
   })
 
   it('backs off with the time waited while progress stands still', () => {
-    const stalled = [{ atMs: 0, progress: 0 }, { atMs: 20_000, progress: 0 }]
+    const stalled = [
+      { atMs: 0, progress: 0 },
+      { atMs: 20_000, progress: 0 }
+    ]
     assert.equal(nextPollDelayMs({ ...base, samples: stalled, nowMs: 20_000 }), 5000)
     assert.equal(nextPollDelayMs({ ...base, samples: [...stalled, { atMs: 200_000, progress: 0 }], nowMs: 200_000 }), MAX_INTERVAL_MS)
   })
 
   it('stays sane on a curve that jumps', () => {
-    const jumps = [{ atMs: 0, progress: 0 }, { atMs: 1000, progress: 0 }, { atMs: 2000, progress: 85.7 }]
+    const jumps = [
+      { atMs: 0, progress: 0 },
+      { atMs: 1000, progress: 0 },
+      { atMs: 2000, progress: 85.7 }
+    ]
     const delay = nextPollDelayMs({ ...base, samples: jumps, nowMs: 2000 })
     assert.ok(delay >= 1000 && delay <= MAX_INTERVAL_MS)
   })
 
   it('judges a curve that went backwards (a restarted render) from the restart on', () => {
-    const restarted = [{ atMs: 0, progress: 0 }, { atMs: 10_000, progress: 90 }, { atMs: 20_000, progress: 5 }, { atMs: 30_000, progress: 10 }]
+    const restarted = [
+      { atMs: 0, progress: 0 },
+      { atMs: 10_000, progress: 90 },
+      { atMs: 20_000, progress: 5 },
+      { atMs: 30_000, progress: 10 }
+    ]
     const remaining = estimateRemainingMs(restarted, 30_000)
     assert.equal(remaining, 180_000)
     assert.equal(nextPollDelayMs({ ...base, samples: restarted, nowMs: 30_000 }), MAX_INTERVAL_MS)
@@ -62,11 +74,38 @@ describe('nextPollDelayMs', () => {
 describe('estimateRemainingMs', () => {
   it('is undefined until the curve moves', () => {
     assert.equal(estimateRemainingMs([{ atMs: 0, progress: 10 }], 0), undefined)
-    assert.equal(estimateRemainingMs([{ atMs: 0, progress: 10 }, { atMs: 5000, progress: 10 }], 5000), undefined)
+    assert.equal(
+      estimateRemainingMs(
+        [
+          { atMs: 0, progress: 10 },
+          { atMs: 5000, progress: 10 }
+        ],
+        5000
+      ),
+      undefined
+    )
   })
 
   it('extrapolates the recent rate', () => {
-    assert.equal(estimateRemainingMs([{ atMs: 0, progress: 0 }, { atMs: 10_000, progress: 50 }], 10_000), 10_000)
-    assert.equal(estimateRemainingMs([{ atMs: 0, progress: 0 }, { atMs: 10_000, progress: 50 }], 14_000), 6000)
+    assert.equal(
+      estimateRemainingMs(
+        [
+          { atMs: 0, progress: 0 },
+          { atMs: 10_000, progress: 50 }
+        ],
+        10_000
+      ),
+      10_000
+    )
+    assert.equal(
+      estimateRemainingMs(
+        [
+          { atMs: 0, progress: 0 },
+          { atMs: 10_000, progress: 50 }
+        ],
+        14_000
+      ),
+      6000
+    )
   })
 })

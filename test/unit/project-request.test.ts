@@ -42,8 +42,9 @@ describe('exportFromProject', () => {
   })
 
   it('refuses a scene with no avatar, and one that does not exist', () => {
-    assert.throws(() => exportFromProject('p', project, [speech(2, 'x')], {}), (error: unknown) =>
-      error instanceof InputError && error.message === "Input 'script': scene 2 of project p has no avatar to speak it"
+    assert.throws(
+      () => exportFromProject('p', project, [speech(2, 'x')], {}),
+      (error: unknown) => error instanceof InputError && error.message === "Input 'script': scene 2 of project p has no avatar to speak it"
     )
     assert.throws(() => exportFromProject('p', project, [speech(5, 'x')], {}), /scene 5 does not exist: project p has 3 scene\(s\), numbered from 0/)
   })

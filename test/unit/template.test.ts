@@ -40,7 +40,10 @@ describe('parseTemplate', () => {
     assert.throws(
       () => parseTemplate('/ws/t.json', 't.json', '{\n  "a": 1,\n  "b" 2\n}'),
       (error: unknown) =>
-        error instanceof InputError && error.location?.line === 3 && error.location.column === 7 && /t\.json:3:7: not valid JSON: Expected ':' after property name$/.test(error.message)
+        error instanceof InputError &&
+        error.location?.line === 3 &&
+        error.location.column === 7 &&
+        /t\.json:3:7: not valid JSON: Expected ':' after property name$/.test(error.message)
     )
   })
 
