@@ -28961,7 +28961,7 @@ async function uploadZipped(name, videos, rootDirectory, settings, runner) {
     const client = await artifactClient(settings, runner);
     if (!client || videos.length === 0)
         return undefined;
-    const result = await client.uploadArtifact(name, videos.map((video) => video.path), rootDirectory, { retentionDays: settings.retentionDays, compressionLevel: 0 });
+    const result = await core/* group */.Os(`Artifact upload: ${name}`, () => client.uploadArtifact(name, videos.map((video) => video.path), rootDirectory, { retentionDays: settings.retentionDays, compressionLevel: 0 }));
     return { id: result.id ?? 0, name, url: artifactUrl(result.id ?? 0, runner) };
 }
 /**
@@ -28986,7 +28986,8 @@ async function uploadVideoArtifact(video, exportKey, settings, runner) {
         catch {
             external_node_fs_.copyFileSync(video.path, staged); // another file system
         }
-        const result = await client.uploadArtifact(fileName, [staged], staging, { retentionDays: settings.retentionDays, skipArchive: true });
+        // The client's own lines (validation, blob progress, digest) are folded under one heading.
+        const result = await core/* group */.Os(`Artifact upload: ${fileName}`, () => client.uploadArtifact(fileName, [staged], staging, { retentionDays: settings.retentionDays, skipArchive: true }));
         return { id: result.id ?? 0, name: fileName, url: artifactUrl(result.id ?? 0, runner), videoSha256: result.digest };
     }
     finally {
@@ -29054,7 +29055,8 @@ function videoLog(name) {
     return {
         info: (message) => info(line(message)),
         warning: (message) => core/* warning */.$e(line(message)),
-        notice: (message) => core/* notice */.lm(line(message))
+        notice: (message) => core/* notice */.lm(line(message)),
+        group: (title, work) => (name ? work() : core/* group */.Os(title, work))
     };
 }
 
@@ -29773,6 +29775,8 @@ const PER_VIDEO = new Set([
 ]);
 /** Entry keys that are not inputs: its name (and default file name), its file name, its title in AI Studios. */
 const OWN_KEYS = ['name', 'output', 'title'];
+/** Every key an entry takes (schema/manifest.schema.json describes each; a test keeps the two in step). */
+const MANIFEST_KEYS = [...OWN_KEYS, ...PER_VIDEO];
 /**
  * Step inputs that say what one video is made from: with a manifest each entry says its own, so the
  * step's are refused rather than dropped. `resume` goes with `manifest-entry`, for the one entry it names.
@@ -31093,12 +31097,13 @@ async function findEarlierExport(fingerprint, runner, log) {
     return alive;
 }
 /** Uploads one mark as a tiny artifact of the run, kept a day. */
-async function record(fingerprint, mark, runner) {
+async function record(fingerprint, mark, runner, log) {
     const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-ledger-'));
     try {
         const file = external_node_path_.join(dir, 'export.json');
         external_node_fs_.writeFileSync(file, JSON.stringify({ ...mark, fingerprint, attempt: runner.runAttempt }));
-        await (await loadArtifactClient()).uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays: 1 });
+        const client = await loadArtifactClient();
+        await log.group(`Export ledger: ${ledgerName(fingerprint, mark)}`, () => client.uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays: 1 }));
     }
     finally {
         external_node_fs_.rmSync(dir, { recursive: true, force: true });
@@ -31109,7 +31114,7 @@ async function recordExport(fingerprint, entry, runner, log) {
     if (!runner.artifactService)
         return;
     try {
-        await record(fingerprint, entry, runner);
+        await record(fingerprint, entry, runner, log);
     }
     catch (error) {
         log.warning(`Could not record export ${entry.key} in the ledger (${errorMessage(error)}); a re-run would export again`);
@@ -31120,7 +31125,7 @@ async function recordDead(fingerprint, key, runner, log) {
     if (!runner.artifactService)
         return;
     try {
-        await record(fingerprint, { dead: key }, runner);
+        await record(fingerprint, { dead: key }, runner, log);
     }
     catch (error) {
         log.warning(`Could not mark export ${key} dead in the ledger (${errorMessage(error)}); a re-run would wait for it again`);
@@ -40485,6 +40490,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   N4: () => (/* binding */ endGroup),
   z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
+  Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
   lm: () => (/* binding */ notice),
   uH: () => (/* binding */ setOutput),
@@ -40494,7 +40500,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, platform, saveState, setCommandEcho, setFailed, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, setFailed, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(70857);

@@ -242,4 +242,6 @@ export interface Log {
   info(message: string): void
   warning(message: string): void
   notice(message: string): void
+  /** Folds what `work` prints under a heading: for one video; in a batch, groups would interleave. */
+  group<T>(title: string, work: () => Promise<T>): Promise<T>
 }

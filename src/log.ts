@@ -17,6 +17,7 @@ export function videoLog(name?: string): Log {
   return {
     info: (message) => info(line(message)),
     warning: (message) => core.warning(line(message)),
-    notice: (message) => core.notice(line(message))
+    notice: (message) => core.notice(line(message)),
+    group: (title, work) => (name ? work() : core.group(title, work))
   }
 }

@@ -30,8 +30,28 @@ const run = await runAction({
   },
   env: artifacts.env
 })
-// As a runner shows it: debug lines hidden, workflow commands consumed.
-process.stdout.write(run.stdout.replace(/^::(debug|add-mask)::.*\n/gm, ''))
+/**
+ * As a runner shows it: debug lines and masks consumed, a group as its heading, and the artifact
+ * client's own lines (folded under their group on a runner) left folded.
+ */
+function asRunnerShows(log: string): string {
+  let folded = false
+  const shown: string[] = []
+  for (const line of log.split('\n')) {
+    if (/^::(debug|add-mask)::/.test(line)) continue
+    const group = /^::group::(.*)$/.exec(line)
+    if (group) {
+      folded = /^(Artifact upload|Export ledger)/.test(group[1])
+      shown.push(`▸ ${group[1]}${folded ? ' (folded)' : ''}`)
+    } else if (line === '::endgroup::') {
+      folded = false
+    } else if (!folded) {
+      shown.push(line)
+    }
+  }
+  return shown.join('\n')
+}
+process.stdout.write(asRunnerShows(run.stdout))
 process.stderr.write(run.stderr)
 await sim.close()
 await artifacts.close()

@@ -57,11 +57,13 @@ async function uploadZipped(
 ): Promise<UploadedArtifact | undefined> {
   const client = await artifactClient(settings, runner)
   if (!client || videos.length === 0) return undefined
-  const result = await client.uploadArtifact(
-    name,
-    videos.map((video) => video.path),
-    rootDirectory,
-    { retentionDays: settings.retentionDays, compressionLevel: 0 }
+  const result = await core.group(`Artifact upload: ${name}`, () =>
+    client.uploadArtifact(
+      name,
+      videos.map((video) => video.path),
+      rootDirectory,
+      { retentionDays: settings.retentionDays, compressionLevel: 0 }
+    )
   )
   return { id: result.id ?? 0, name, url: artifactUrl(result.id ?? 0, runner) }
 }
@@ -90,7 +92,10 @@ export async function uploadVideoArtifact(
     } catch {
       fs.copyFileSync(video.path, staged) // another file system
     }
-    const result = await client.uploadArtifact(fileName, [staged], staging, { retentionDays: settings.retentionDays, skipArchive: true })
+    // The client's own lines (validation, blob progress, digest) are folded under one heading.
+    const result = await core.group(`Artifact upload: ${fileName}`, () =>
+      client.uploadArtifact(fileName, [staged], staging, { retentionDays: settings.retentionDays, skipArchive: true })
+    )
     return { id: result.id ?? 0, name: fileName, url: artifactUrl(result.id ?? 0, runner), videoSha256: result.digest }
   } finally {
     fs.rmSync(staging, { recursive: true, force: true })

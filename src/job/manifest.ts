@@ -37,6 +37,8 @@ const PER_VIDEO = new Set([
 ])
 /** Entry keys that are not inputs: its name (and default file name), its file name, its title in AI Studios. */
 const OWN_KEYS = ['name', 'output', 'title']
+/** Every key an entry takes (schema/manifest.schema.json describes each; a test keeps the two in step). */
+export const MANIFEST_KEYS: readonly string[] = [...OWN_KEYS, ...PER_VIDEO]
 /**
  * Step inputs that say what one video is made from: with a manifest each entry says its own, so the
  * step's are refused rather than dropped. `resume` goes with `manifest-entry`, for the one entry it names.

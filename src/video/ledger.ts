@@ -63,12 +63,15 @@ export async function findEarlierExport(fingerprint: string, runner: RunnerEnv, 
 }
 
 /** Uploads one mark as a tiny artifact of the run, kept a day. */
-async function record(fingerprint: string, mark: LedgerMark, runner: RunnerEnv): Promise<void> {
+async function record(fingerprint: string, mark: LedgerMark, runner: RunnerEnv, log: Log): Promise<void> {
   const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-ledger-'))
   try {
     const file = path.join(dir, 'export.json')
     fs.writeFileSync(file, JSON.stringify({ ...mark, fingerprint, attempt: runner.runAttempt }))
-    await (await loadArtifactClient()).uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays: 1 })
+    const client = await loadArtifactClient()
+    await log.group(`Export ledger: ${ledgerName(fingerprint, mark)}`, () =>
+      client.uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays: 1 })
+    )
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }
@@ -78,7 +81,7 @@ async function record(fingerprint: string, mark: LedgerMark, runner: RunnerEnv):
 export async function recordExport(fingerprint: string, entry: LedgerEntry, runner: RunnerEnv, log: Log): Promise<void> {
   if (!runner.artifactService) return
   try {
-    await record(fingerprint, entry, runner)
+    await record(fingerprint, entry, runner, log)
   } catch (error) {
     log.warning(`Could not record export ${entry.key} in the ledger (${errorMessage(error)}); a re-run would export again`)
   }
@@ -88,7 +91,7 @@ export async function recordExport(fingerprint: string, entry: LedgerEntry, runn
 export async function recordDead(fingerprint: string, key: string, runner: RunnerEnv, log: Log): Promise<void> {
   if (!runner.artifactService) return
   try {
-    await record(fingerprint, { dead: key }, runner)
+    await record(fingerprint, { dead: key }, runner, log)
   } catch (error) {
     log.warning(`Could not mark export ${key} dead in the ledger (${errorMessage(error)}); a re-run would wait for it again`)
   }
