@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(53826);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73375);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 53826:
+/***/ 73375:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29024,8 +29024,12 @@ async function sha256File(file) {
 }
 
 ;// CONCATENATED MODULE: ./src/text.ts
-/** Text for people, shared by the summary and the pull request comment. */
 const escapeHtml = (text) => text.replace(/[<>&|]/g, (c) => `&#${c.charCodeAt(0)};`);
+/** What the file says it is: "3.5 s, 320×180, avc1 + mp4a". */
+function describeMp4({ durationSeconds, width, height, codecs }) {
+    const picture = width !== undefined && height !== undefined ? `, ${width}×${height}` : '';
+    return `${durationSeconds.toFixed(1)} s${picture}${codecs.length ? `, ${codecs.join(' + ')}` : ''}`;
+}
 function formatBytes(bytes) {
     if (bytes < 1024)
         return `${bytes} B`;
@@ -29071,14 +29075,15 @@ function commentBody(results, runUrl) {
     const lines = [
         '### 🎬 AI Studios videos',
         '',
-        '| video | status | export key | size | links | thumbnail |',
-        '|---|---|---|---|---|---|',
+        '| video | status | export key | size | duration and picture | links | thumbnail |',
+        '|---|---|---|---|---|---|---|',
         ...results.map(({ name, status, exportKey, video, artifact, releaseUrl, thumbnailUrl, error }) => {
             const links = [artifact ? `[artifact](${artifact.url})` : '', releaseUrl ? `[release asset](${releaseUrl})` : ''].filter(Boolean);
             const shown = status === 'failed' ? `❌ ${(error ?? '').replace(/\|/g, '\\|').slice(0, 200)}` : status;
             const key = exportKey ? `\`${exportKey}\`` : '';
             const thumbnail = thumbnailUrl ? `<img src="${thumbnailUrl}" alt="" width="160">` : '';
-            return `| ${name} | ${shown} | ${key} | ${video ? formatBytes(video.size) : ''} | ${links.join(' · ')} | ${thumbnail} |`;
+            const facts = video ? describeMp4(video.mp4) : '';
+            return `| ${name} | ${shown} | ${key} | ${video ? formatBytes(video.size) : ''} | ${facts} | ${links.join(' · ')} | ${thumbnail} |`;
         }),
         '',
         `[Workflow run](${runUrl})`
@@ -30143,6 +30148,9 @@ function videosOutput(results) {
         'thumbnail-url': result.thumbnailUrl ?? null,
         credits: result.credits ?? null,
         size: result.video?.size ?? null,
+        duration: result.video?.mp4.durationSeconds ?? null,
+        width: result.video?.mp4.width ?? null,
+        height: result.video?.mp4.height ?? null,
         sha256: result.sha256 ?? null,
         'artifact-url': result.artifact?.url ?? null,
         'release-url': result.releaseUrl ?? null,
@@ -30166,6 +30174,12 @@ function setOutputs(results) {
     if (result.video) {
         core/* setOutput */.uH('video-path', result.video.path);
         core/* setOutput */.uH('video-size', result.video.size);
+        const { durationSeconds, width, height } = result.video.mp4;
+        core/* setOutput */.uH('video-duration', durationSeconds.toFixed(3));
+        if (width !== undefined && height !== undefined) {
+            core/* setOutput */.uH('video-width', width);
+            core/* setOutput */.uH('video-height', height);
+        }
     }
     if (result.sha256)
         core/* setOutput */.uH('video-sha256', result.sha256);
@@ -30216,8 +30230,10 @@ function details(summary, result) {
         ['Export key', result.exportKey ? `<code>${escapeHtml(result.exportKey)}</code>` : '(not exported)'],
         ['Time taken', `${seconds} s${result.polls ? ` (${result.polls} progress checks)` : ''}`]
     ];
-    if (result.video)
+    if (result.video) {
         rows.push(['Video', `<code>${escapeHtml(external_node_path_.basename(result.video.path))}</code>, ${formatBytes(result.video.size)}`]);
+        rows.push(['Duration and picture', escapeHtml(describeMp4(result.video.mp4))]);
+    }
     if (result.sha256)
         rows.push(['SHA-256', `<code>${result.sha256}</code>`]);
     if (result.artifact)
@@ -30236,7 +30252,7 @@ function overview(summary, results) {
             escapeHtml(name),
             status,
             exportKey ? `<code>${escapeHtml(exportKey)}</code>` : '',
-            video ? `${escapeHtml(external_node_path_.basename(video.path))}, ${formatBytes(video.size)}` : '',
+            video ? `${escapeHtml(external_node_path_.basename(video.path))}, ${formatBytes(video.size)}, ${escapeHtml(describeMp4(video.mp4))}` : '',
             artifact ? `<a href="${artifact.url}">${escapeHtml(artifact.name)}</a>` : ''
         ])
     ]);
@@ -30721,6 +30737,145 @@ function videoFileName(url, fallbackStem) {
     return name || `${fallbackStem.replace(/[^\w-]/g, '_')}.mp4`;
 }
 
+;// CONCATENATED MODULE: ./src/video/mp4.ts
+
+/**
+ * Reads what the MP4 itself says about the video, from its structure (ISO BMFF boxes): the movie
+ * header (`moov/mvhd`) for the duration, each track's header (`trak/tkhd`) for the picture's size,
+ * and the sample descriptions (`stsd`) for the codecs.
+ *
+ * A reader of these few boxes rather than mp4box.js: the action needs a handful of numbers from a file
+ * it just wrote, and a full demuxer, built to parse media data, would add to the bundle every run loads
+ * for them. This reader walks the top-level boxes with positioned reads, so memory stays flat however
+ * large the `mdat` is, and reads only `moov` whole.
+ */
+/** The file is not a whole MP4: no `ftyp`, a box that runs past the end (a cut download), or no `moov`. */
+class NotMp4Error extends Error {
+    constructor(detail) {
+        super(`The downloaded file is not a whole MP4 video (${detail})`);
+        this.name = 'NotMp4Error';
+    }
+}
+/** A movie header larger than this is no video's (a long render's is a few MB). */
+const MAX_MOOV_BYTES = 64 << 20;
+/** The boxes in `buffer` between two offsets; a box that claims more room than there is is refused. */
+function* childBoxes(buffer, from, to) {
+    for (let at = from; at + 8 <= to;) {
+        let size = buffer.readUInt32BE(at);
+        const type = buffer.toString('latin1', at + 4, at + 8);
+        let header = 8;
+        if (size === 1) {
+            size = Number(buffer.readBigUInt64BE(at + 8));
+            header = 16;
+        }
+        else if (size === 0) {
+            size = to - at;
+        }
+        if (size < header || at + size > to)
+            throw new NotMp4Error(`the '${type}' box runs past its parent`);
+        yield { type, start: at + header, end: at + size };
+        at += size;
+    }
+}
+const find = (buffer, box, type) => {
+    for (const child of childBoxes(buffer, box.start, box.end))
+        if (child.type === type)
+            return child;
+    return undefined;
+};
+/** Duration from `mvhd` (version 0: 32-bit fields; version 1: 64-bit times and duration). */
+function durationOf(moov, mvhd) {
+    const version = moov[mvhd.start];
+    const timescale = moov.readUInt32BE(mvhd.start + (version === 1 ? 20 : 12));
+    const duration = version === 1 ? Number(moov.readBigUInt64BE(mvhd.start + 24)) : moov.readUInt32BE(mvhd.start + 16);
+    if (timescale === 0)
+        throw new NotMp4Error('its movie header has no time scale');
+    return duration / timescale;
+}
+/** A track: its picture size (16.16 fixed point in `tkhd`; 0 for sound) and its sample entries' codes. */
+function trackOf(moov, trak) {
+    const tkhd = find(moov, trak, 'tkhd');
+    let width = 0;
+    let height = 0;
+    if (tkhd) {
+        // After version/flags: times, track ID, reserved, duration, reserved, layer, group, volume, reserved, matrix.
+        const sizeAt = tkhd.start + (moov[tkhd.start] === 1 ? 88 : 76);
+        if (sizeAt + 8 <= tkhd.end) {
+            width = moov.readUInt32BE(sizeAt) / 65536;
+            height = moov.readUInt32BE(sizeAt + 4) / 65536;
+        }
+    }
+    const codecs = [];
+    const mdia = find(moov, trak, 'mdia');
+    const minf = mdia && find(moov, mdia, 'minf');
+    const stbl = minf && find(moov, minf, 'stbl');
+    const stsd = stbl && find(moov, stbl, 'stsd');
+    // stsd: version/flags and an entry count, then sample entries, each a box named by its codec.
+    if (stsd)
+        for (const entry of childBoxes(moov, stsd.start + 8, stsd.end))
+            codecs.push(entry.type);
+    return { width, height, codecs };
+}
+/** Reads the facts of an MP4 file, refusing one that is not whole (see NotMp4Error). */
+function readMp4Facts(file) {
+    const fd = external_node_fs_.openSync(file, 'r');
+    try {
+        const size = external_node_fs_.fstatSync(fd).size;
+        const header = Buffer.alloc(16);
+        let moov;
+        let moovHeader = 8;
+        for (let at = 0, first = true; at < size; first = false) {
+            if (at + 8 > size)
+                throw new NotMp4Error(`${size - at} stray byte(s) at its end`);
+            external_node_fs_.readSync(fd, header, 0, 16, at);
+            const type = header.toString('latin1', 4, 8);
+            if (first && type !== 'ftyp') {
+                const preview = header
+                    .toString('utf8')
+                    .replace(/[^\x20-\x7e]+/g, ' ')
+                    .trim();
+                throw new NotMp4Error(`it starts with '${preview}'`);
+            }
+            let boxSize = header.readUInt32BE(0);
+            let headerSize = 8;
+            if (boxSize === 1) {
+                boxSize = Number(header.readBigUInt64BE(8));
+                headerSize = 16;
+            }
+            else if (boxSize === 0) {
+                boxSize = size - at;
+            }
+            if (boxSize < headerSize || at + boxSize > size)
+                throw new NotMp4Error(`its '${type}' box runs past the end: the file was cut short`);
+            if (type === 'moov') {
+                if (boxSize > MAX_MOOV_BYTES)
+                    throw new NotMp4Error(`its movie header is larger than ${MAX_MOOV_BYTES >> 20} MiB`);
+                moov = Buffer.alloc(boxSize);
+                external_node_fs_.readSync(fd, moov, 0, boxSize, at);
+                moovHeader = headerSize;
+            }
+            at += boxSize;
+        }
+        if (!moov)
+            throw new NotMp4Error("it has no 'moov' box, so no player can read it");
+        const whole = { type: 'moov', start: moovHeader, end: moov.length };
+        const mvhd = find(moov, whole, 'mvhd');
+        if (!mvhd)
+            throw new NotMp4Error("its 'moov' box has no movie header");
+        const tracks = [...childBoxes(moov, whole.start, whole.end)].filter((box) => box.type === 'trak').map((trak) => trackOf(moov, trak));
+        const picture = tracks.find((track) => track.width > 0 && track.height > 0);
+        return {
+            durationSeconds: durationOf(moov, mvhd),
+            width: picture?.width,
+            height: picture?.height,
+            codecs: tracks.flatMap((track) => track.codecs)
+        };
+    }
+    finally {
+        external_node_fs_.closeSync(fd);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/video/transfer.ts
 
 
@@ -30886,10 +31041,13 @@ function transfer(dispatcher, url, options) {
 
 
 
+
 /** Tries in all, counting resumed and restarted transfers. */
 const MAX_TRANSFERS = 6;
 /** Fresh URLs asked for after a 403/404/410 from the CDN. */
 const MAX_REFRESHES = 2;
+/** Downloads started over after a file that is no whole MP4 (an error page, a cut render). */
+const MAX_REFETCHES = 2;
 function createDownloadDispatcher(timeoutMs) {
     // The CDN is another host: no Authorization header is ever set here, so redirects can't leak it.
     return createAgent(timeoutMs).compose(undici.interceptors.redirect({ maxRedirections: 5 }));
@@ -30917,22 +31075,6 @@ function assertHttp(url) {
     if (protocol !== 'https:' && protocol !== 'http:')
         throw new Error(`The API gave a download URL with the scheme ${protocol}, not http(s); it was not fetched`);
     return url;
-}
-/** An MP4 starts with a box whose type, at bytes 4–8, is `ftyp`. */
-function assertMp4(file) {
-    const head = Buffer.alloc(64);
-    const fd = external_node_fs_.openSync(file, 'r');
-    const read = external_node_fs_.readSync(fd, head, 0, head.length, 0);
-    external_node_fs_.closeSync(fd);
-    if (head.subarray(4, 8).toString('latin1') !== 'ftyp') {
-        const preview = head
-            .subarray(0, read)
-            .toString('utf8')
-            .replace(/[^\x20-\x7e]+/g, ' ')
-            .trim()
-            .slice(0, 40);
-        throw new Error(`The downloaded file is not an MP4 video (it starts with '${preview}'); it was not kept`);
-    }
 }
 const header = (response, name) => {
     const value = response.headers[name];
@@ -30964,6 +31106,8 @@ async function downloadVideo(initialUrl, options) {
     const dispatcher = createDownloadDispatcher(options.requestTimeoutMs);
     let url = initialUrl;
     let refreshes = 0;
+    let refetches = 0;
+    let mp4;
     let size = 0;
     let expected;
     const onWritten = collectAsBytesMove();
@@ -31031,12 +31175,25 @@ async function downloadVideo(initialUrl, options) {
             }
             if (expected !== undefined && size > expected)
                 throw new Error(`Download failed: got ${size} bytes, expected ${expected}`);
-            break;
+            // Whole by its length, but is it a video? An error page or a cut render is fetched again, a bounded number of times.
+            try {
+                mp4 = readMp4Facts(partial);
+                break;
+            }
+            catch (error) {
+                if (!(error instanceof NotMp4Error) || refetches >= MAX_REFETCHES)
+                    throw new Error(`${errorMessage(error)}; it was not kept`, { cause: error });
+                refetches++;
+                log.warning(`Download: ${errorMessage(error)}; fetching it again`);
+                size = 0;
+                expected = undefined;
+                external_node_fs_.rmSync(partial, { force: true });
+                await sleep(1000 * refetches, signal);
+            }
         }
-        assertMp4(partial);
         const final = freePath(outputDir, name, log);
         external_node_fs_.renameSync(partial, final);
-        return { path: final, size };
+        return { path: final, size, mp4 };
     }
     finally {
         external_node_fs_.rmSync(partial, { force: true });

@@ -181,9 +181,20 @@ export interface Job {
   github: GitHubSettings
 }
 
+/** What the MP4 itself says about the video (its `moov` box). */
+export interface Mp4Facts {
+  /** Seconds. */
+  durationSeconds: number
+  width?: number
+  height?: number
+  /** The sample entries' four-character codes (`avc1`, `mp4a`, …), in track order. */
+  codecs: string[]
+}
+
 export interface Downloaded {
   path: string
   size: number
+  mp4: Mp4Facts
 }
 
 export interface UploadedArtifact {

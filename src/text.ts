@@ -1,6 +1,13 @@
 /** Text for people, shared by the summary and the pull request comment. */
+import type { Mp4Facts } from './domain.js'
 
 export const escapeHtml = (text: string): string => text.replace(/[<>&|]/g, (c) => `&#${c.charCodeAt(0)};`)
+
+/** What the file says it is: "3.5 s, 320×180, avc1 + mp4a". */
+export function describeMp4({ durationSeconds, width, height, codecs }: Mp4Facts): string {
+  const picture = width !== undefined && height !== undefined ? `, ${width}×${height}` : ''
+  return `${durationSeconds.toFixed(1)} s${picture}${codecs.length ? `, ${codecs.join(' + ')}` : ''}`
+}
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`

@@ -191,3 +191,17 @@ describe('a download URL that never comes with progress', () => {
       assert.deepEqual(fs.readFileSync(run.outputs['video-path']), SAMPLE_VIDEO)
     }))
 })
+
+describe('facts from the file itself', () => {
+  it('outputs the duration, width and height the MP4 says, and shows them in the summary', () =>
+    withSimulator({ renderMs: 200 }, async (sim) => {
+      const run = await runAction({ inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': DIALOGUE_PROJECT_ID } })
+      assert.equal(run.code, 0, run.stdout)
+      assert.match(run.outputs['video-duration'], /^3\.\d{3}$/)
+      assert.equal(run.outputs['video-width'], '320')
+      assert.equal(run.outputs['video-height'], '180')
+      assert.match(run.summary, /3\.\d s, 320×180, avc1 \+ mp4a/)
+      const [video] = JSON.parse(run.outputs.videos) as Array<{ width: number; height: number; duration: number }>
+      assert.deepEqual([video.width, video.height], [320, 180])
+    }))
+})

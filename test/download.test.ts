@@ -132,7 +132,7 @@ describe('transfer', () => {
       const onDisk = fs.readFileSync(file)
       assert.equal(onDisk.length, written)
       assert.ok(written < size)
-      const expected = Buffer.concat(await syntheticVideo(0, written).toArray())
+      const expected = Buffer.concat(await syntheticVideo(0, written, size).toArray())
       assert.ok(onDisk.equals(expected), 'what landed is the start of the video')
     } finally {
       await sim.close()

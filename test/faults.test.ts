@@ -122,11 +122,24 @@ const cases: Case[] = [
     check: (_run, sim) => assert.ok(progressCalls(sim) >= 5)
   },
   {
-    name: 'an HTML error page served as the video',
+    name: 'an HTML error page served as the video, once',
+    faults: [{ route: 'cdn', kind: 'html-page' }],
+    succeeds: true,
+    check: (run, sim) => {
+      assert.match(
+        run.stdout,
+        /::warning::Download: The downloaded file is not a whole MP4 video \(it starts with '<!DOCTYPE html>.*; fetching it again/
+      )
+      assert.equal(cdnRequests(sim).length, 2)
+    }
+  },
+  {
+    name: 'an HTML error page served as the video, every time',
     faults: [{ route: 'cdn', kind: 'html-page', times: 10 }],
     succeeds: false,
-    check: (run) => {
-      assert.match(run.stdout, /::error::The downloaded file is not an MP4 video \(it starts with '<!DOCTYPE html>/)
+    check: (run, sim) => {
+      assert.match(run.stdout, /::error::The downloaded file is not a whole MP4 video \(it starts with '<!DOCTYPE html>.*; it was not kept/)
+      assert.equal(cdnRequests(sim).length, 3, 'fetched again twice, then refused')
       assert.deepEqual(fs.readdirSync(path.join(run.workspace, 'videos')), [], 'nothing kept, no partial file')
     }
   },

@@ -33,7 +33,7 @@ describe('a 1 GiB video', { skip: process.platform !== 'linux' && 'reads /proc' 
         }
       })
       assert.equal(run.code, 0, run.stdout + run.stderr)
-      const expected = await sha256(syntheticVideo(0, SIZE))
+      const expected = await sha256(syntheticVideo(0, SIZE, SIZE))
       assert.equal(run.outputs['video-size'], String(SIZE))
       assert.equal(fs.statSync(run.outputs['video-path']).size, SIZE)
       assert.equal(run.outputs['video-sha256'], expected)

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import type { RunnerEnv, VideoResult } from '../domain.js'
 import type { GitHub } from '../github/connect.js'
-import { formatBytes } from '../text.js'
+import { describeMp4, formatBytes } from '../text.js'
 import { info } from '../log.js'
 
 /** Marks the action's own comment, so later runs update it instead of adding another. */
@@ -12,14 +12,15 @@ export function commentBody(results: VideoResult[], runUrl: string): string {
   const lines = [
     '### 🎬 AI Studios videos',
     '',
-    '| video | status | export key | size | links | thumbnail |',
-    '|---|---|---|---|---|---|',
+    '| video | status | export key | size | duration and picture | links | thumbnail |',
+    '|---|---|---|---|---|---|---|',
     ...results.map(({ name, status, exportKey, video, artifact, releaseUrl, thumbnailUrl, error }) => {
       const links = [artifact ? `[artifact](${artifact.url})` : '', releaseUrl ? `[release asset](${releaseUrl})` : ''].filter(Boolean)
       const shown = status === 'failed' ? `❌ ${(error ?? '').replace(/\|/g, '\\|').slice(0, 200)}` : status
       const key = exportKey ? `\`${exportKey}\`` : ''
       const thumbnail = thumbnailUrl ? `<img src="${thumbnailUrl}" alt="" width="160">` : ''
-      return `| ${name} | ${shown} | ${key} | ${video ? formatBytes(video.size) : ''} | ${links.join(' · ')} | ${thumbnail} |`
+      const facts = video ? describeMp4(video.mp4) : ''
+      return `| ${name} | ${shown} | ${key} | ${video ? formatBytes(video.size) : ''} | ${facts} | ${links.join(' · ')} | ${thumbnail} |`
     }),
     '',
     `[Workflow run](${runUrl})`

@@ -14,6 +14,9 @@ function videosOutput(results: VideoResult[]): string {
       'thumbnail-url': result.thumbnailUrl ?? null,
       credits: result.credits ?? null,
       size: result.video?.size ?? null,
+      duration: result.video?.mp4.durationSeconds ?? null,
+      width: result.video?.mp4.width ?? null,
+      height: result.video?.mp4.height ?? null,
       sha256: result.sha256 ?? null,
       'artifact-url': result.artifact?.url ?? null,
       'release-url': result.releaseUrl ?? null,
@@ -34,6 +37,12 @@ export function setOutputs(results: VideoResult[]): void {
   if (result.video) {
     core.setOutput('video-path', result.video.path)
     core.setOutput('video-size', result.video.size)
+    const { durationSeconds, width, height } = result.video.mp4
+    core.setOutput('video-duration', durationSeconds.toFixed(3))
+    if (width !== undefined && height !== undefined) {
+      core.setOutput('video-width', width)
+      core.setOutput('video-height', height)
+    }
   }
   if (result.sha256) core.setOutput('video-sha256', result.sha256)
   if (result.artifact) {

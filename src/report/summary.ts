@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import * as path from 'node:path'
 import { notDelivered, type Job, type RunnerEnv, type VideoResult } from '../domain.js'
-import { escapeHtml as escape, formatBytes } from '../text.js'
+import { describeMp4, escapeHtml as escape, formatBytes } from '../text.js'
 import { resumeHint } from '../resume.js'
 
 type Summary = typeof core.summary
@@ -27,7 +27,10 @@ function details(summary: Summary, result: VideoResult): void {
     ['Export key', result.exportKey ? `<code>${escape(result.exportKey)}</code>` : '(not exported)'],
     ['Time taken', `${seconds} s${result.polls ? ` (${result.polls} progress checks)` : ''}`]
   ]
-  if (result.video) rows.push(['Video', `<code>${escape(path.basename(result.video.path))}</code>, ${formatBytes(result.video.size)}`])
+  if (result.video) {
+    rows.push(['Video', `<code>${escape(path.basename(result.video.path))}</code>, ${formatBytes(result.video.size)}`])
+    rows.push(['Duration and picture', escape(describeMp4(result.video.mp4))])
+  }
   if (result.sha256) rows.push(['SHA-256', `<code>${result.sha256}</code>`])
   if (result.artifact) rows.push(['Artifact', `<a href="${result.artifact.url}">${escape(result.artifact.name)}</a>`])
   if (result.credits !== undefined) rows.push(['Credits', String(result.credits)])
@@ -43,7 +46,7 @@ function overview(summary: Summary, results: VideoResult[]): void {
       escape(name),
       status,
       exportKey ? `<code>${escape(exportKey)}</code>` : '',
-      video ? `${escape(path.basename(video.path))}, ${formatBytes(video.size)}` : '',
+      video ? `${escape(path.basename(video.path))}, ${formatBytes(video.size)}, ${escape(describeMp4(video.mp4))}` : '',
       artifact ? `<a href="${artifact.url}">${escape(artifact.name)}</a>` : ''
     ])
   ])

@@ -2,11 +2,12 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { interceptors, type Dispatcher } from 'undici'
 import { createAgent } from '../aistudios/transport.js'
-import type { Downloaded, Log } from '../domain.js'
+import type { Downloaded, Log, Mp4Facts } from '../domain.js'
 import { errorMessage } from '../errors.js'
 import { sleep } from '../aistudios/retry.js'
 import { collectAsBytesMove } from '../memory.js'
 import { videoFileName } from './filename.js'
+import { NotMp4Error, readMp4Facts } from './mp4.js'
 import { FileWriteError, transfer, type Response } from './transfer.js'
 
 export interface DownloadOptions {
@@ -26,6 +27,8 @@ export interface DownloadOptions {
 const MAX_TRANSFERS = 6
 /** Fresh URLs asked for after a 403/404/410 from the CDN. */
 const MAX_REFRESHES = 2
+/** Downloads started over after a file that is no whole MP4 (an error page, a cut render). */
+const MAX_REFETCHES = 2
 
 function createDownloadDispatcher(timeoutMs: number): Dispatcher {
   // The CDN is another host: no Authorization header is ever set here, so redirects can't leak it.
@@ -53,23 +56,6 @@ function assertHttp(url: string): string {
   if (protocol !== 'https:' && protocol !== 'http:')
     throw new Error(`The API gave a download URL with the scheme ${protocol}, not http(s); it was not fetched`)
   return url
-}
-
-/** An MP4 starts with a box whose type, at bytes 4–8, is `ftyp`. */
-function assertMp4(file: string): void {
-  const head = Buffer.alloc(64)
-  const fd = fs.openSync(file, 'r')
-  const read = fs.readSync(fd, head, 0, head.length, 0)
-  fs.closeSync(fd)
-  if (head.subarray(4, 8).toString('latin1') !== 'ftyp') {
-    const preview = head
-      .subarray(0, read)
-      .toString('utf8')
-      .replace(/[^\x20-\x7e]+/g, ' ')
-      .trim()
-      .slice(0, 40)
-    throw new Error(`The downloaded file is not an MP4 video (it starts with '${preview}'); it was not kept`)
-  }
 }
 
 const header = (response: Response, name: string): string | undefined => {
@@ -104,6 +90,8 @@ export async function downloadVideo(initialUrl: string, options: DownloadOptions
   const dispatcher = createDownloadDispatcher(options.requestTimeoutMs)
   let url = initialUrl
   let refreshes = 0
+  let refetches = 0
+  let mp4: Mp4Facts | undefined
   let size = 0
   let expected: number | undefined
   const onWritten = collectAsBytesMove()
@@ -167,12 +155,24 @@ export async function downloadVideo(initialUrl: string, options: DownloadOptions
         continue
       }
       if (expected !== undefined && size > expected) throw new Error(`Download failed: got ${size} bytes, expected ${expected}`)
-      break
+      // Whole by its length, but is it a video? An error page or a cut render is fetched again, a bounded number of times.
+      try {
+        mp4 = readMp4Facts(partial)
+        break
+      } catch (error) {
+        if (!(error instanceof NotMp4Error) || refetches >= MAX_REFETCHES)
+          throw new Error(`${errorMessage(error)}; it was not kept`, { cause: error })
+        refetches++
+        log.warning(`Download: ${errorMessage(error)}; fetching it again`)
+        size = 0
+        expected = undefined
+        fs.rmSync(partial, { force: true })
+        await sleep(1000 * refetches, signal)
+      }
     }
-    assertMp4(partial)
     const final = freePath(outputDir, name, log)
     fs.renameSync(partial, final)
-    return { path: final, size }
+    return { path: final, size, mp4 }
   } finally {
     fs.rmSync(partial, { force: true })
     await dispatcher.close()

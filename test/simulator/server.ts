@@ -132,22 +132,51 @@ export interface Simulator {
   close(): Promise<void>
 }
 
-/** One MiB that starts like an MP4 (an `ftyp` box); a synthetic video repeats it. */
+/** One MiB of media data; a synthetic video's `mdat` repeats it. */
 const SYNTHETIC_BLOCK = (() => {
   const block = Buffer.alloc(1 << 20)
   for (let i = 0; i < block.length; i++) block[i] = (i * 31 + 7) & 0xff
-  SAMPLE_VIDEO.copy(block, 0, 0, 32)
   return block
 })()
 
-/** Bytes start..end of a synthetic video, streamed with backpressure. */
-export function syntheticVideo(start: number, end: number): Readable {
+/** The sample's `ftyp` and `moov` boxes: a synthetic video starts with them, so it is a valid MP4. */
+const SAMPLE_HEAD = (() => {
+  let end = 0
+  for (let at = 0; at < SAMPLE_VIDEO.length; at += SAMPLE_VIDEO.readUInt32BE(at)) {
+    const type = SAMPLE_VIDEO.toString('latin1', at + 4, at + 8)
+    if (type === 'ftyp' || type === 'moov') end = at + SAMPLE_VIDEO.readUInt32BE(at)
+  }
+  return SAMPLE_VIDEO.subarray(0, end)
+})()
+
+/** The first bytes of a synthetic video of `total` bytes: the sample's head, then an `mdat` header spanning the rest. */
+function syntheticHead(total: number): Buffer {
+  const large = total - SAMPLE_HEAD.length > 0xffffffff
+  const mdat = Buffer.alloc(large ? 16 : 8)
+  if (large) {
+    mdat.writeUInt32BE(1)
+    mdat.writeBigUInt64BE(BigInt(total - SAMPLE_HEAD.length), 8)
+  } else {
+    mdat.writeUInt32BE(total - SAMPLE_HEAD.length)
+  }
+  mdat.write('mdat', 4, 'latin1')
+  return Buffer.concat([SAMPLE_HEAD, mdat])
+}
+
+/** Bytes start..end of a synthetic video of `total` bytes (a valid MP4), streamed with backpressure. */
+export function syntheticVideo(start: number, end: number, total: number): Readable {
+  const head = syntheticHead(total)
   let offset = start
   return new Readable({
     read() {
       if (offset >= end) return void this.push(null)
-      const at = offset % SYNTHETIC_BLOCK.length
-      const chunk = SYNTHETIC_BLOCK.subarray(at, Math.min(SYNTHETIC_BLOCK.length, at + (end - offset)))
+      const chunk =
+        offset < head.length
+          ? head.subarray(offset, Math.min(head.length, end))
+          : SYNTHETIC_BLOCK.subarray(
+              offset % SYNTHETIC_BLOCK.length,
+              Math.min(SYNTHETIC_BLOCK.length, (offset % SYNTHETIC_BLOCK.length) + (end - offset))
+            )
       offset += chunk.length
       this.push(chunk)
     }
@@ -465,7 +494,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     res.writeHead(range ? 206 : 200, headers)
     const partial = fault?.kind === 'cut' || fault?.kind === 'stall'
     const end = partial ? start + Math.floor((length - start) * fault.fraction) : length
-    const body = config.videoSize ? syntheticVideo(start, end) : Readable.from([config.video.subarray(start, end)])
+    const body = config.videoSize ? syntheticVideo(start, end, length) : Readable.from([config.video.subarray(start, end)])
     body.pipe(res, { end: !partial })
     if (fault?.kind === 'cut') body.on('end', () => setTimeout(() => res.socket?.destroy(), 20))
   }
