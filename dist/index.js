@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73375);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5080);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 73375:
+/***/ 5080:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28697,6 +28697,46 @@ async function withRetries(what, attempt, policy, onRetry, signal) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/log.ts
+
+/**
+ * A line of text for the log that the runner cannot read as a workflow command, whatever it holds
+ * (a name, an API message, a file's content): a line that starts with `::` is broken with a zero-width
+ * space. Warnings, errors and notices need no such care: @actions/core escapes their newlines.
+ */
+const plain = (text) => text.replace(/^(\s*):(?=:)/gm, '$1:\u200b');
+const actionsSink = {
+    info: (message) => core/* info */.pq(plain(message)),
+    warning: (message) => core/* warning */.$e(message),
+    notice: (message) => core/* notice */.lm(message),
+    error: (message, where) => core/* error */.z3(message, where),
+    mask: (secret) => core/* setSecret */.Pq(secret),
+    group: (title, work) => core/* group */.Os(title, work),
+    progress: (_percent, message) => core/* info */.pq(plain(message))
+};
+let sink = actionsSink;
+/** Sends every line from here on to another sink (the CLI's terminal). */
+function useSink(other) {
+    sink = other;
+}
+const info = (message) => sink.info(message);
+const warning = (message) => sink.warning(message);
+const notice = (message) => sink.notice(message);
+const errorLine = (message, where) => sink.error(message, where);
+const mask = (secret) => sink.mask(secret);
+const group = (title, work) => sink.group(title, work);
+/** Log lines about one video: prefixed with its name in a batch (groups cannot interleave). */
+function videoLog(name) {
+    const line = (message) => (name ? `[${name}] ${message}` : message);
+    return {
+        info: (message) => sink.info(line(message)),
+        warning: (message) => sink.warning(line(message)),
+        notice: (message) => sink.notice(line(message)),
+        progress: (percent, message) => sink.progress(percent, line(message)),
+        group: (title, work) => (name ? work() : sink.group(title, work))
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/aistudios/client.ts
 
 
@@ -28901,9 +28941,33 @@ class AiStudiosClient {
         if (typeof data.token !== 'string' || data.token === '') {
             throw new ApiError(call, 200, undefined, 'the answer carries no token', false);
         }
-        core/* setSecret */.Pq(data.token);
+        mask(data.token);
         return data.token;
     }
+}
+
+;// CONCATENATED MODULE: ./src/cancel.ts
+/** After a cancel signal, the run has this long to report before it exits regardless. */
+const CANCEL_GRACE_MS = 5000;
+/**
+ * A signal that SIGINT or SIGTERM (a cancelled workflow, Ctrl-C) aborts, so every wait and request
+ * stops and the run reports what it had; `dispose` stops listening.
+ */
+function cancelOnSignals() {
+    const cancel = new AbortController();
+    const onSignal = (name) => {
+        cancel.abort(new Error(`The run was cancelled (${name})`));
+        setTimeout(() => process.exit(1), CANCEL_GRACE_MS).unref();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    return {
+        signal: cancel.signal,
+        dispose: () => {
+            process.off('SIGINT', onSignal);
+            process.off('SIGTERM', onSignal);
+        }
+    };
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -28947,7 +29011,7 @@ async function artifactClient(settings, runner) {
     if (!settings.enabled)
         return undefined;
     if (!runner.artifactService) {
-        core/* notice */.lm('Not running inside GitHub Actions (no ACTIONS_RUNTIME_TOKEN): the artifact upload was skipped');
+        notice('Not running inside GitHub Actions (no ACTIONS_RUNTIME_TOKEN): the artifact upload was skipped');
         return undefined;
     }
     return loadArtifactClient();
@@ -28961,7 +29025,7 @@ async function uploadZipped(name, videos, rootDirectory, settings, runner) {
     const client = await artifactClient(settings, runner);
     if (!client || videos.length === 0)
         return undefined;
-    const result = await core/* group */.Os(`Artifact upload: ${name}`, () => client.uploadArtifact(name, videos.map((video) => video.path), rootDirectory, { retentionDays: settings.retentionDays, compressionLevel: 0 }));
+    const result = await group(`Artifact upload: ${name}`, () => client.uploadArtifact(name, videos.map((video) => video.path), rootDirectory, { retentionDays: settings.retentionDays, compressionLevel: 0 }));
     return { id: result.id ?? 0, name, url: artifactUrl(result.id ?? 0, runner) };
 }
 /**
@@ -28987,7 +29051,7 @@ async function uploadVideoArtifact(video, exportKey, settings, runner) {
             external_node_fs_.copyFileSync(video.path, staged); // another file system
         }
         // The client's own lines (validation, blob progress, digest) are folded under one heading.
-        const result = await core/* group */.Os(`Artifact upload: ${fileName}`, () => client.uploadArtifact(fileName, [staged], staging, { retentionDays: settings.retentionDays, skipArchive: true }));
+        const result = await group(`Artifact upload: ${fileName}`, () => client.uploadArtifact(fileName, [staged], staging, { retentionDays: settings.retentionDays, skipArchive: true }));
         return { id: result.id ?? 0, name: fileName, url: artifactUrl(result.id ?? 0, runner), videoSha256: result.digest };
     }
     finally {
@@ -29043,29 +29107,7 @@ function formatBytes(bytes) {
     return `${value.toFixed(1)} ${units[unit]}`;
 }
 
-;// CONCATENATED MODULE: ./src/log.ts
-
-/**
- * A line of text for the log that the runner cannot read as a workflow command, whatever it holds
- * (a name, an API message, a file's content): a line that starts with `::` is broken with a zero-width
- * space. Warnings, errors and notices need no such care: @actions/core escapes their newlines.
- */
-const plain = (text) => text.replace(/^(\s*):(?=:)/gm, '$1:\u200b');
-/** core.info for text that may hold anything from outside. */
-const info = (message) => core/* info */.pq(plain(message));
-/** Log lines about one video: prefixed with its name in a batch (groups cannot interleave). */
-function videoLog(name) {
-    const line = (message) => (name ? `[${name}] ${message}` : message);
-    return {
-        info: (message) => info(line(message)),
-        warning: (message) => core/* warning */.$e(line(message)),
-        notice: (message) => core/* notice */.lm(line(message)),
-        group: (title, work) => (name ? work() : core/* group */.Os(title, work))
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/deliver/comment.ts
-
 
 
 /** Marks the action's own comment, so later runs update it instead of adding another. */
@@ -29094,7 +29136,7 @@ function commentBody(results, runUrl) {
 async function upsertComment({ octokit, context }, results, runner) {
     const issue_number = context.payload.pull_request?.number;
     if (!issue_number) {
-        core/* notice */.lm("'comment' is set, but this run is not for a pull request: no comment was written");
+        notice("'comment' is set, but this run is not for a pull request: no comment was written");
         return;
     }
     const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...context.repo, issue_number, per_page: 100 });
@@ -29399,7 +29441,7 @@ function readGitHubSettings(get, runner) {
         settings.release = { tag, replace: parseBoolean('release-replace', get('release-replace'), false) };
     }
     if (!settings.token && (settings.onlyChanged || settings.release || settings.comment)) {
-        core/* warning */.$e("'github-token' is empty: only-changed, release-upload and comment are skipped");
+        warning("'github-token' is empty: only-changed, release-upload and comment are skipped");
         return { onlyChanged: false, comment: false };
     }
     return settings;
@@ -29503,7 +29545,7 @@ function readScriptsDir(raw, workspace) {
     for (const entry of external_node_fs_.readdirSync(dir).sort()) {
         const match = /^(\d+)(?:\.(\d+))?(?=\D|$)/.exec(entry);
         if (!match) {
-            core/* warning */.$e(`scripts-dir: ignoring ${entry} (its name does not start with a scene index)`);
+            warning(`scripts-dir: ignoring ${entry} (its name does not start with a scene index)`);
             continue;
         }
         const relative = external_node_path_.posix.join(raw.trim().replace(/\/$/, ''), entry);
@@ -29680,7 +29722,7 @@ function readSource(get, workspace) {
         throw new InputError('project-id', "required: the ID of a saved AI Studios project, or a 'template' (or 'resume')");
     }
     if (projectId || templatePath) {
-        core/* notice */.lm(`'resume' is set: ${projectId ? `project ${projectId}` : `template ${templatePath}`} is not exported again; waiting for ${resume}`);
+        notice(`'resume' is set: ${projectId ? `project ${projectId}` : `template ${templatePath}`} is not exported again; waiting for ${resume}`);
     }
     // Without api-generation, the video's own template (when given) tells the generation being resumed.
     return {
@@ -29916,7 +29958,7 @@ function readCredentials(get) {
     const userKey = get('user-key').trim();
     for (const secret of [apiKey, userKey])
         if (secret)
-            core/* setSecret */.Pq(secret);
+            mask(secret);
     // A header cannot carry a newline or a space: refused here rather than failing (and retried) as a network error.
     for (const [input, value] of [
         ['api-key', apiKey],
@@ -30013,7 +30055,7 @@ function readJob(get, runner) {
     const artifact = readArtifact(get);
     // The artifact service does not exist on GitHub Enterprise Server: decided now, before anything is paid for.
     if (artifact.enabled && runner.enterpriseServer) {
-        core/* warning */.$e(`${runner.serverUrl} is GitHub Enterprise Server, where workflow artifacts of this kind are not available: the video is saved in 'output-dir' but not uploaded`);
+        warning(`${runner.serverUrl} is GitHub Enterprise Server, where workflow artifacts of this kind are not available: the video is saved in 'output-dir' but not uploaded`);
         artifact.enabled = false;
     }
     return {
@@ -30045,7 +30087,7 @@ async function findChanges({ octokit, context }) {
     if (context.eventName === 'push') {
         const before = String(payload.before ?? '');
         if (!before || NO_COMMIT.test(before) || payload.forced) {
-            core/* notice */.lm(`only-changed: ${payload.forced ? 'a force push' : 'a new branch'} has no known base; rendering everything`);
+            notice(`only-changed: ${payload.forced ? 'a force push' : 'a new branch'} has no known base; rendering everything`);
             return undefined;
         }
         const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${before}...${payload.after}` });
@@ -30056,7 +30098,7 @@ async function findChanges({ octokit, context }) {
         const files = await octokit.paginate(octokit.rest.pulls.listFiles, { owner, repo, pull_number: pull.number, per_page: 100 });
         return { files: new Set(files.map((file) => file.filename)), base: pull.base.sha };
     }
-    core/* notice */.lm(`only-changed: a ${context.eventName ?? 'local'} run has no changes to compare; rendering everything`);
+    notice(`only-changed: a ${context.eventName ?? 'local'} run has no changes to compare; rendering everything`);
     return undefined;
 }
 /** Whether any of a video's input files (a folder ends with '/') is among the changed ones. Pure. */
@@ -30080,7 +30122,6 @@ async function fileAt({ octokit, context }, file, ref) {
 
 
 
-
 /**
  * With only-changed, the videos whose inputs changed in the triggering push or pull request: a file
  * they are made from, or (a manifest's) their own entry, compared with the manifest at the base
@@ -30091,7 +30132,7 @@ async function planVideos(job, github) {
         return job.videos;
     const { videos, manifest } = job;
     if (!manifest && videos.every((video) => video.files.length === 0)) {
-        core/* notice */.lm('only-changed: this video is made from no repository file (template, script-file, …); rendering it');
+        notice('only-changed: this video is made from no repository file (template, script-file, …); rendering it');
         return videos;
     }
     const changes = await findChanges(github);
@@ -30101,7 +30142,7 @@ async function planVideos(job, github) {
     const changed = videos.filter((video) => isAffected(video.files, changes.files) || (video.name !== undefined && before !== undefined && before.get(video.name) !== video.definition));
     const names = changed.map((video) => video.name ?? video.files.join(', '));
     if (changed.length === 0)
-        core/* notice */.lm("only-changed: no video's inputs changed; nothing was rendered");
+        notice("only-changed: no video's inputs changed; nothing was rendered");
     else
         info(`only-changed: ${changed.length} of ${videos.length} video(s) changed: ${names.join(', ')}`);
     return changed;
@@ -31387,7 +31428,6 @@ function nextPollDelayMs({ samples, nowMs, floorMs, deadlineMs }) {
 
 
 
-
 /** How long a key the API says it does not know is given (at most stall-timeout) before the render is declared lost. */
 const NOT_FOUND_GRACE_MS = 60_000;
 /** Progress polls at 100 without a URL before the export's record is asked for one. */
@@ -31397,7 +31437,9 @@ const HEARTBEAT_MS = 60_000;
 const isNotFound = (error) => error instanceof ApiError && (error.status === 404 || error.code === '404' || /not ?found/i.test(error.apiMessage));
 const minutes = (ms) => `${(ms / 60_000).toFixed(ms < 600_000 ? 1 : 0)} min`;
 /** Polls the render until it is done and carries a download URL, within the timeout and stall bounds. */
-async function waitForVideo(client, key, generation, settings, context, { grouped, fallbackUrl }) {
+async function waitForVideo(client, key, generation, settings, context, 
+/** Another place to find the URL (the v3 export record) when progress reached 100 without one. */
+fallbackUrl) {
     const { signal, log } = context;
     const started = Date.now();
     const samples = [];
@@ -31408,9 +31450,8 @@ async function waitForVideo(client, key, generation, settings, context, { groupe
     let state;
     let pollsAt100 = 0;
     const notFoundGraceMs = Math.min(NOT_FOUND_GRACE_MS, settings.stallTimeoutMs);
-    if (grouped)
-        core/* startGroup */.Oh(`Waiting for the render of ${key}`);
-    try {
+    // Grouped for one video; in a batch each line is labelled instead (groups cannot interleave).
+    return context.log.group(`Waiting for the render of ${key}`, async () => {
         for (;;) {
             const now = () => Date.now() - started;
             polls++;
@@ -31439,7 +31480,7 @@ async function waitForVideo(client, key, generation, settings, context, { groupe
                 }
                 if (moved || at - lastLogAt >= HEARTBEAT_MS) {
                     const extra = answer.progress >= 100 ? ', waiting for the download URL' : '';
-                    log.info(`${answer.progress.toFixed(1)}% after ${(at / 1000).toFixed(0)} s${extra}`);
+                    log.progress(answer.progress, `${answer.progress.toFixed(1)}% after ${(at / 1000).toFixed(0)} s${extra}`);
                     lastLogAt = at;
                 }
             }
@@ -31470,11 +31511,7 @@ async function waitForVideo(client, key, generation, settings, context, { groupe
                 deadlineMs: Math.min(settings.timeoutMs, notFoundSince === undefined ? lastChangeAt + settings.stallTimeoutMs : notFoundSince + notFoundGraceMs)
             }), signal);
         }
-    }
-    finally {
-        if (grouped)
-            core/* endGroup */.N4();
-    }
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/video/produce.ts
@@ -31509,6 +31546,7 @@ function checkTemplate(result, context) {
  */
 async function prepareVideo(result, checked, { job, client }, context) {
     const source = result.spec.source;
+    result.stage = 'request';
     if (source.kind === 'resume') {
         result.generation = source.generation ?? (source.template && templateGeneration(source.template)) ?? 'v3';
         result.exportKey = source.key;
@@ -31529,6 +31567,7 @@ async function prepareVideo(result, checked, { job, client }, context) {
 async function produceVideo(result, request, { job, client }, context) {
     const { log, signal } = context;
     if (request) {
+        result.stage = 'export';
         result.exportKey = await exportOnce(client, request, job.runner, context, {
             onUnconfirmed: () => (result.exportUnconfirmed = true),
             onCredits: (credits) => (result.credits = credits)
@@ -31547,9 +31586,10 @@ async function produceVideo(result, request, { job, client }, context) {
             const { state, downloadUrl } = await record();
             return state === 'exported' ? downloadUrl : undefined;
         });
+    result.stage = 'render';
     let rendered;
     try {
-        rendered = await waitForVideo(client, key, result.generation, job.wait, context, { grouped: !result.spec.name, fallbackUrl: recordUrl });
+        rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl);
     }
     catch (error) {
         // A stalled render is dead: a re-run attempt must export anew, not wait on it again.
@@ -31561,6 +31601,7 @@ async function produceVideo(result, request, { job, client }, context) {
     result.polls = rendered.polls;
     if (record)
         result.thumbnailUrl = await thumbnailOf(record, log);
+    result.stage = 'download';
     log.info(`Downloading ${new URL(rendered.downloadUrl).pathname.split('/').pop()}`);
     const video = await downloadVideo(rendered.downloadUrl, {
         outputDir: job.outputDir,
@@ -31587,7 +31628,20 @@ async function produceVideo(result, request, { job, client }, context) {
 
 
 
-
+const produce_all_describe = (spec) => spec.source.kind === 'project'
+    ? `project ${spec.source.projectId}`
+    : spec.source.kind === 'template'
+        ? `template ${spec.source.template.name}`
+        : `export ${spec.source.key} (resumed)`;
+/** A video's result before anything was done for it: skipped, unless something is. */
+const newResult = (spec) => ({
+    spec,
+    name: spec.name ?? 'video',
+    status: 'skipped',
+    source: produce_all_describe(spec),
+    startedAt: Date.now(),
+    generation: 'v3'
+});
 /** Runs `work` on each item, at most `limit` at a time, starting none once `stop` is aborted. */
 async function inPool(items, limit, stop, work) {
     let next = 0;
@@ -31624,7 +31678,7 @@ async function produceAll(results, production, signal) {
         result.status = 'failed';
         // An export that may have been taken says so, even when a cancel is what cut its answer off.
         result.error = errorMessage(stop.signal.aborted && !(error instanceof ExportUnconfirmedError) ? stop.signal.reason : error);
-        core/* error */.z3(result.spec.name ? `${result.spec.name}: ${result.error}` : result.error);
+        errorLine(result.spec.name ? `${result.spec.name}: ${result.error}` : result.error);
         if (job.batch.failFast && !stop.signal.aborted)
             stop.abort(new Error(`cancelled: another video failed ('fail-fast' is true)`));
     };
@@ -31672,31 +31726,11 @@ async function produceAll(results, production, signal) {
 
 
 
-/** After a cancel signal, the run has this long to report before it exits regardless. */
-const CANCEL_GRACE_MS = 5000;
-const main_describe = (spec) => spec.source.kind === 'project'
-    ? `project ${spec.source.projectId}`
-    : spec.source.kind === 'template'
-        ? `template ${spec.source.template.name}`
-        : `export ${spec.source.key} (resumed)`;
-const newResult = (spec) => ({
-    spec,
-    name: spec.name ?? 'video',
-    status: 'skipped',
-    source: main_describe(spec),
-    startedAt: Date.now(),
-    generation: 'v3'
-});
+
 /** inputs → job → plan → (request → export → wait → download) for each video → deliver → report */
 async function run() {
     const runner = readRunnerEnv();
-    const cancel = new AbortController();
-    const onSignal = (signal) => {
-        cancel.abort(new Error(`The run was cancelled (${signal})`));
-        setTimeout(() => process.exit(1), CANCEL_GRACE_MS).unref();
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    const cancel = cancelOnSignals();
     let job;
     let results = [];
     let client;
@@ -31725,8 +31759,7 @@ async function run() {
     }
     finally {
         await client?.close();
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        cancel.dispose();
     }
     await report(results, runner, job, failure);
 }
@@ -40644,7 +40677,6 @@ exports.visitAsync = visitAsync;
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   Yz: () => (/* binding */ core_debug),
-  N4: () => (/* binding */ endGroup),
   z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
   Os: () => (/* binding */ group),
@@ -40652,12 +40684,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   lm: () => (/* binding */ notice),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
-  Oh: () => (/* binding */ startGroup),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, setFailed, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(70857);

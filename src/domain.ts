@@ -217,6 +217,8 @@ export interface VideoResult {
   /** The name shown for it: the entry's name, or the file once known. */
   name: string
   status: VideoStatus
+  /** The step it reached last: where a failed video failed. */
+  stage?: 'request' | 'export' | 'render' | 'download'
   /** What the video was made from, for people ("project abc123"). */
   source: string
   startedAt: number
@@ -253,6 +255,8 @@ export interface Log {
   info(message: string): void
   warning(message: string): void
   notice(message: string): void
+  /** A render's progress: a line in a log, a bar on a terminal. */
+  progress(percent: number, message: string): void
   /** Folds what `work` prints under a heading: for one video; in a batch, groups would interleave. */
   group<T>(title: string, work: () => Promise<T>): Promise<T>
 }

@@ -2,22 +2,60 @@ import * as core from '@actions/core'
 import type { Log } from './domain.js'
 
 /**
+ * Where the shared steps' lines go. In the action, the runner's log, through @actions/core's workflow
+ * commands; the CLI puts a terminal's in its place. Reports and deliveries stay the action's own.
+ */
+export interface Sink {
+  info(message: string): void
+  warning(message: string): void
+  notice(message: string): void
+  error(message: string, where?: core.AnnotationProperties): void
+  /** Hides a secret in everything printed after. */
+  mask(secret: string): void
+  group<T>(title: string, work: () => Promise<T>): Promise<T>
+  /** A render's progress: a line in a log, a bar on a terminal. */
+  progress(percent: number, message: string): void
+}
+
+/**
  * A line of text for the log that the runner cannot read as a workflow command, whatever it holds
  * (a name, an API message, a file's content): a line that starts with `::` is broken with a zero-width
  * space. Warnings, errors and notices need no such care: @actions/core escapes their newlines.
  */
 export const plain = (text: string): string => text.replace(/^(\s*):(?=:)/gm, '$1:\u200b')
 
-/** core.info for text that may hold anything from outside. */
-export const info = (message: string): void => core.info(plain(message))
+const actionsSink: Sink = {
+  info: (message) => core.info(plain(message)),
+  warning: (message) => core.warning(message),
+  notice: (message) => core.notice(message),
+  error: (message, where) => core.error(message, where),
+  mask: (secret) => core.setSecret(secret),
+  group: (title, work) => core.group(title, work),
+  progress: (_percent, message) => core.info(plain(message))
+}
+
+let sink: Sink = actionsSink
+
+/** Sends every line from here on to another sink (the CLI's terminal). */
+export function useSink(other: Sink): void {
+  sink = other
+}
+
+export const info = (message: string): void => sink.info(message)
+export const warning = (message: string): void => sink.warning(message)
+export const notice = (message: string): void => sink.notice(message)
+export const errorLine = (message: string, where?: core.AnnotationProperties): void => sink.error(message, where)
+export const mask = (secret: string): void => sink.mask(secret)
+export const group = <T>(title: string, work: () => Promise<T>): Promise<T> => sink.group(title, work)
 
 /** Log lines about one video: prefixed with its name in a batch (groups cannot interleave). */
 export function videoLog(name?: string): Log {
   const line = (message: string): string => (name ? `[${name}] ${message}` : message)
   return {
-    info: (message) => info(line(message)),
-    warning: (message) => core.warning(line(message)),
-    notice: (message) => core.notice(line(message)),
-    group: (title, work) => (name ? work() : core.group(title, work))
+    info: (message) => sink.info(line(message)),
+    warning: (message) => sink.warning(line(message)),
+    notice: (message) => sink.notice(line(message)),
+    progress: (percent, message) => sink.progress(percent, line(message)),
+    group: (title, work) => (name ? work() : sink.group(title, work))
   }
 }

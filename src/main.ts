@@ -1,7 +1,8 @@
 import * as core from '@actions/core'
 import { AiStudiosClient } from './aistudios/client.js'
+import { cancelOnSignals } from './cancel.js'
 import { deliverAll } from './deliver/deliver.js'
-import type { Job, VideoResult, VideoSpec } from './domain.js'
+import type { Job, VideoResult } from './domain.js'
 import { errorMessage } from './errors.js'
 import { connectGitHub } from './github/connect.js'
 import { needsGitHub } from './job/github-settings.js'
@@ -11,37 +12,12 @@ import { readRunnerEnv } from './job/runner.js'
 import { setMatrixOutput } from './report/outputs.js'
 import { report } from './report/report.js'
 import { writePlanSummary } from './report/summary.js'
-import { produceAll } from './video/produce-all.js'
-
-/** After a cancel signal, the run has this long to report before it exits regardless. */
-const CANCEL_GRACE_MS = 5000
-
-const describe = (spec: VideoSpec): string =>
-  spec.source.kind === 'project'
-    ? `project ${spec.source.projectId}`
-    : spec.source.kind === 'template'
-      ? `template ${spec.source.template.name}`
-      : `export ${spec.source.key} (resumed)`
-
-const newResult = (spec: VideoSpec): VideoResult => ({
-  spec,
-  name: spec.name ?? 'video',
-  status: 'skipped',
-  source: describe(spec),
-  startedAt: Date.now(),
-  generation: 'v3'
-})
+import { newResult, produceAll } from './video/produce-all.js'
 
 /** inputs → job → plan → (request → export → wait → download) for each video → deliver → report */
 export async function run(): Promise<void> {
   const runner = readRunnerEnv()
-  const cancel = new AbortController()
-  const onSignal = (signal: NodeJS.Signals): void => {
-    cancel.abort(new Error(`The run was cancelled (${signal})`))
-    setTimeout(() => process.exit(1), CANCEL_GRACE_MS).unref()
-  }
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
+  const cancel = cancelOnSignals()
   let job: Job | undefined
   let results: VideoResult[] = []
   let client: AiStudiosClient | undefined
@@ -68,8 +44,7 @@ export async function run(): Promise<void> {
     }
   } finally {
     await client?.close()
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
+    cancel.dispose()
   }
   await report(results, runner, job, failure)
 }

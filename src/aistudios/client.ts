@@ -1,10 +1,10 @@
-import * as core from '@actions/core'
 import type { Dispatcher } from 'undici'
 import { EXPORT_KEY, type ApiConfig, type ExportRequest, type Generation, type Json, type JsonObject, type Log, type Progress } from '../domain.js'
 import { ApiError, AuthError, ExportUnconfirmedError, errorMessage, type CredentialInput } from '../errors.js'
 import { parseEnvelope } from './envelope.js'
 import { READ_RETRY, backoffDelayMs, sleep, withRetries } from './retry.js'
 import { createAgent, provablyNotSent, send } from './transport.js'
+import { mask } from '../log.js'
 
 /** What each call is told: the run's cancel signal, and where its warnings go (the video's log). */
 export interface CallContext {
@@ -236,7 +236,7 @@ export class AiStudiosClient {
     if (typeof data.token !== 'string' || data.token === '') {
       throw new ApiError(call, 200, undefined, 'the answer carries no token', false)
     }
-    core.setSecret(data.token)
+    mask(data.token)
     return data.token
   }
 }

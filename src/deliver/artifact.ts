@@ -1,9 +1,9 @@
-import * as core from '@actions/core'
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { ArtifactSettings, Downloaded, RunnerEnv, UploadedArtifact } from '../domain.js'
 import { loadArtifactClient } from '../github/artifact-service.js'
+import { group, notice } from '../log.js'
 
 /**
  * The default artifact name: the video's name and its export key (unique per export, so matrix jobs
@@ -30,7 +30,7 @@ const artifactUrl = (id: number, runner: RunnerEnv): string => `${runner.serverU
 async function artifactClient(settings: ArtifactSettings, runner: RunnerEnv) {
   if (!settings.enabled) return undefined
   if (!runner.artifactService) {
-    core.notice('Not running inside GitHub Actions (no ACTIONS_RUNTIME_TOKEN): the artifact upload was skipped')
+    notice('Not running inside GitHub Actions (no ACTIONS_RUNTIME_TOKEN): the artifact upload was skipped')
     return undefined
   }
   return loadArtifactClient()
@@ -57,7 +57,7 @@ async function uploadZipped(
 ): Promise<UploadedArtifact | undefined> {
   const client = await artifactClient(settings, runner)
   if (!client || videos.length === 0) return undefined
-  const result = await core.group(`Artifact upload: ${name}`, () =>
+  const result = await group(`Artifact upload: ${name}`, () =>
     client.uploadArtifact(
       name,
       videos.map((video) => video.path),
@@ -93,7 +93,7 @@ export async function uploadVideoArtifact(
       fs.copyFileSync(video.path, staged) // another file system
     }
     // The client's own lines (validation, blob progress, digest) are folded under one heading.
-    const result = await core.group(`Artifact upload: ${fileName}`, () =>
+    const result = await group(`Artifact upload: ${fileName}`, () =>
       client.uploadArtifact(fileName, [staged], staging, { retentionDays: settings.retentionDays, skipArchive: true })
     )
     return { id: result.id ?? 0, name: fileName, url: artifactUrl(result.id ?? 0, runner), videoSha256: result.digest }

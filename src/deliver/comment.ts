@@ -1,8 +1,7 @@
-import * as core from '@actions/core'
 import type { RunnerEnv, VideoResult } from '../domain.js'
 import type { GitHub } from '../github/connect.js'
 import { describeMp4, formatBytes } from '../text.js'
-import { info } from '../log.js'
+import { info, notice } from '../log.js'
 
 /** Marks the action's own comment, so later runs update it instead of adding another. */
 const COMMENT_MARKER = '<!-- aistudios-video-action -->'
@@ -32,7 +31,7 @@ export function commentBody(results: VideoResult[], runUrl: string): string {
 export async function upsertComment({ octokit, context }: GitHub, results: VideoResult[], runner: RunnerEnv): Promise<void> {
   const issue_number = (context.payload.pull_request as { number?: number } | undefined)?.number
   if (!issue_number) {
-    core.notice("'comment' is set, but this run is not for a pull request: no comment was written")
+    notice("'comment' is set, but this run is not for a pull request: no comment was written")
     return
   }
   const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...context.repo, issue_number, per_page: 100 })

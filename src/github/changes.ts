@@ -1,5 +1,5 @@
-import * as core from '@actions/core'
 import type { GitHub } from './connect.js'
+import { notice } from '../log.js'
 
 /** Files changed by the triggering push or pull request, and the commit they changed from. */
 export interface Changes {
@@ -19,7 +19,7 @@ export async function findChanges({ octokit, context }: GitHub): Promise<Changes
   if (context.eventName === 'push') {
     const before = String(payload.before ?? '')
     if (!before || NO_COMMIT.test(before) || payload.forced) {
-      core.notice(`only-changed: ${payload.forced ? 'a force push' : 'a new branch'} has no known base; rendering everything`)
+      notice(`only-changed: ${payload.forced ? 'a force push' : 'a new branch'} has no known base; rendering everything`)
       return undefined
     }
     const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${before}...${payload.after}` })
@@ -30,7 +30,7 @@ export async function findChanges({ octokit, context }: GitHub): Promise<Changes
     const files = await octokit.paginate(octokit.rest.pulls.listFiles, { owner, repo, pull_number: pull.number, per_page: 100 })
     return { files: new Set(files.map((file: { filename: string }) => file.filename)), base: pull.base.sha }
   }
-  core.notice(`only-changed: a ${context.eventName ?? 'local'} run has no changes to compare; rendering everything`)
+  notice(`only-changed: a ${context.eventName ?? 'local'} run has no changes to compare; rendering everything`)
   return undefined
 }
 

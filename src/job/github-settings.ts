@@ -1,8 +1,8 @@
-import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import type { GitHubSettings, RunnerEnv } from '../domain.js'
 import { InputError } from '../errors.js'
 import { parseBoolean, type InputReader } from './parse.js'
+import { warning } from '../log.js'
 
 /** The tag of the release that triggered the run, if one did. */
 function releaseTag(runner: RunnerEnv): string | undefined {
@@ -23,7 +23,7 @@ export function readGitHubSettings(get: InputReader, runner: RunnerEnv): GitHubS
     settings.release = { tag, replace: parseBoolean('release-replace', get('release-replace'), false) }
   }
   if (!settings.token && (settings.onlyChanged || settings.release || settings.comment)) {
-    core.warning("'github-token' is empty: only-changed, release-upload and comment are skipped")
+    warning("'github-token' is empty: only-changed, release-upload and comment are skipped")
     return { onlyChanged: false, comment: false }
   }
   return settings

@@ -1,4 +1,3 @@
-import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import type { ApiConfig, ArtifactSettings, BatchOptions, Credentials, Job, RunnerEnv, VideoSpec, WaitSettings } from '../domain.js'
 import { InputError } from '../errors.js'
@@ -6,6 +5,7 @@ import { readGitHubSettings } from './github-settings.js'
 import { readManifest, refuseOneVideoInputs, selectEntries } from './manifest.js'
 import { parseBoolean, parseNumber, parseUrl, resolveInWorkspace, type InputReader } from './parse.js'
 import { readVideoSpec } from './video-spec.js'
+import { mask, warning } from '../log.js'
 
 const DEFAULT_V3_URL = 'https://app.aistudios.com'
 /** The legacy API's current host; `https://aistudios.com` is the retired one (the API contract, section 1). */
@@ -16,7 +16,7 @@ function readCredentials(get: InputReader): Credentials {
   const apiKey = get('api-key').trim()
   const appId = get('app-id').trim()
   const userKey = get('user-key').trim()
-  for (const secret of [apiKey, userKey]) if (secret) core.setSecret(secret)
+  for (const secret of [apiKey, userKey]) if (secret) mask(secret)
   // A header cannot carry a newline or a space: refused here rather than failing (and retried) as a network error.
   for (const [input, value] of [
     ['api-key', apiKey],
@@ -117,7 +117,7 @@ export function readJob(get: InputReader, runner: RunnerEnv): Job {
   const artifact = readArtifact(get)
   // The artifact service does not exist on GitHub Enterprise Server: decided now, before anything is paid for.
   if (artifact.enabled && runner.enterpriseServer) {
-    core.warning(
+    warning(
       `${runner.serverUrl} is GitHub Enterprise Server, where workflow artifacts of this kind are not available: the video is saved in 'output-dir' but not uploaded`
     )
     artifact.enabled = false

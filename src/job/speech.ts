@@ -1,10 +1,10 @@
-import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { InputError } from '../errors.js'
 import type { SceneSpeech } from '../domain.js'
 import { readInputFile, resolveInWorkspace, type InputReader } from './parse.js'
 import { isPlainObject, parseYaml } from './yaml.js'
+import { warning } from '../log.js'
 
 const SCENE_LINE = /^\s*(\d+)(?:\.(\d+))?\s*:\s?(.*)$/
 /** `N` is scene N (its first line of dialogue), `N.M` line M of scene N, both from 0. */
@@ -65,7 +65,7 @@ function readScriptsDir(raw: string, workspace: string): SceneSpeech[] {
   for (const entry of fs.readdirSync(dir).sort()) {
     const match = /^(\d+)(?:\.(\d+))?(?=\D|$)/.exec(entry)
     if (!match) {
-      core.warning(`scripts-dir: ignoring ${entry} (its name does not start with a scene index)`)
+      warning(`scripts-dir: ignoring ${entry} (its name does not start with a scene index)`)
       continue
     }
     const relative = path.posix.join(raw.trim().replace(/\/$/, ''), entry)

@@ -1,4 +1,3 @@
-import * as core from '@actions/core'
 import * as path from 'node:path'
 import { EXPORT_KEY, RESOLUTIONS, type ExportOptions, type Json, type Source, type TagValue, type Template, type VideoSpec } from '../domain.js'
 import { InputError, locate } from '../errors.js'
@@ -6,6 +5,7 @@ import { parseChoice, parseUrl, readInputFile, repoPath, type InputReader } from
 import { readSpeech } from './speech.js'
 import { readVariables } from './variables.js'
 import { isPlainObject, parseYaml, scalarText } from './yaml.js'
+import { notice } from '../log.js'
 
 /** Deeper than any scene template nests (a project is about eight levels deep); deeper would exhaust the stack. */
 const MAX_DEPTH = 100
@@ -78,7 +78,7 @@ function readSource(get: InputReader, workspace: string): Source {
     throw new InputError('project-id', "required: the ID of a saved AI Studios project, or a 'template' (or 'resume')")
   }
   if (projectId || templatePath) {
-    core.notice(`'resume' is set: ${projectId ? `project ${projectId}` : `template ${templatePath}`} is not exported again; waiting for ${resume}`)
+    notice(`'resume' is set: ${projectId ? `project ${projectId}` : `template ${templatePath}`} is not exported again; waiting for ${resume}`)
   }
   // Without api-generation, the video's own template (when given) tells the generation being resumed.
   return {

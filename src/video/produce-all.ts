@@ -1,10 +1,26 @@
-import * as core from '@actions/core'
 import type { CallContext } from '../aistudios/client.js'
-import type { ExportRequest, VideoResult } from '../domain.js'
+import type { ExportRequest, VideoResult, VideoSpec } from '../domain.js'
 import { ExportUnconfirmedError, InputError, errorMessage } from '../errors.js'
-import { info, videoLog } from '../log.js'
+import { errorLine, info, videoLog } from '../log.js'
 import { checkCredentials } from './dry-run.js'
 import { checkTemplate, prepareVideo, produceVideo, type Production } from './produce.js'
+
+const describe = (spec: VideoSpec): string =>
+  spec.source.kind === 'project'
+    ? `project ${spec.source.projectId}`
+    : spec.source.kind === 'template'
+      ? `template ${spec.source.template.name}`
+      : `export ${spec.source.key} (resumed)`
+
+/** A video's result before anything was done for it: skipped, unless something is. */
+export const newResult = (spec: VideoSpec): VideoResult => ({
+  spec,
+  name: spec.name ?? 'video',
+  status: 'skipped',
+  source: describe(spec),
+  startedAt: Date.now(),
+  generation: 'v3'
+})
 
 /** Runs `work` on each item, at most `limit` at a time, starting none once `stop` is aborted. */
 async function inPool<T>(items: T[], limit: number, stop: AbortSignal, work: (item: T) => Promise<void>): Promise<void> {
@@ -42,7 +58,7 @@ export async function produceAll(results: VideoResult[], production: Production,
     result.status = 'failed'
     // An export that may have been taken says so, even when a cancel is what cut its answer off.
     result.error = errorMessage(stop.signal.aborted && !(error instanceof ExportUnconfirmedError) ? stop.signal.reason : error)
-    core.error(result.spec.name ? `${result.spec.name}: ${result.error}` : result.error)
+    errorLine(result.spec.name ? `${result.spec.name}: ${result.error}` : result.error)
     if (job.batch.failFast && !stop.signal.aborted) stop.abort(new Error(`cancelled: another video failed ('fail-fast' is true)`))
   }
   /** Runs one step of one video; an input refusal ends the whole run, anything else that video. */

@@ -44,6 +44,7 @@ export async function prepareVideo(
   context: CallContext
 ): Promise<ExportRequest | undefined> {
   const source = result.spec.source
+  result.stage = 'request'
   if (source.kind === 'resume') {
     result.generation = source.generation ?? (source.template && templateGeneration(source.template)) ?? 'v3'
     result.exportKey = source.key
@@ -70,6 +71,7 @@ export async function produceVideo(
 ): Promise<void> {
   const { log, signal } = context
   if (request) {
+    result.stage = 'export'
     result.exportKey = await exportOnce(client, request, job.runner, context, {
       onUnconfirmed: () => (result.exportUnconfirmed = true),
       onCredits: (credits) => (result.credits = credits)
@@ -89,9 +91,10 @@ export async function produceVideo(
       const { state, downloadUrl } = await record()
       return state === 'exported' ? downloadUrl : undefined
     })
+  result.stage = 'render'
   let rendered
   try {
-    rendered = await waitForVideo(client, key, result.generation, job.wait, context, { grouped: !result.spec.name, fallbackUrl: recordUrl })
+    rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl)
   } catch (error) {
     // A stalled render is dead: a re-run attempt must export anew, not wait on it again.
     if (error instanceof StalledError && request) await recordDead(requestFingerprint(request), key, job.runner, log)
@@ -100,6 +103,7 @@ export async function produceVideo(
   result.videoUrl = rendered.downloadUrl
   result.polls = rendered.polls
   if (record) result.thumbnailUrl = await thumbnailOf(record, log)
+  result.stage = 'download'
   log.info(`Downloading ${new URL(rendered.downloadUrl).pathname.split('/').pop()}`)
   const video = await downloadVideo(rendered.downloadUrl, {
     outputDir: job.outputDir,

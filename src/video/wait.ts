@@ -1,4 +1,3 @@
-import * as core from '@actions/core'
 import type { AiStudiosClient, CallContext } from '../aistudios/client.js'
 import { sleep } from '../aistudios/retry.js'
 import type { Generation, WaitSettings } from '../domain.js'
@@ -29,15 +28,8 @@ export async function waitForVideo(
   generation: Generation,
   settings: WaitSettings,
   context: CallContext,
-  {
-    grouped,
-    fallbackUrl
-  }: {
-    /** Only a run of one video groups its lines: groups of videos rendering at once would interleave. */
-    grouped: boolean
-    /** Another place to find the URL (the v3 export record) when progress reached 100 without one. */
-    fallbackUrl?: () => Promise<string | undefined>
-  }
+  /** Another place to find the URL (the v3 export record) when progress reached 100 without one. */
+  fallbackUrl?: () => Promise<string | undefined>
 ): Promise<Rendered> {
   const { signal, log } = context
   const started = Date.now()
@@ -50,8 +42,8 @@ export async function waitForVideo(
   let pollsAt100 = 0
   const notFoundGraceMs = Math.min(NOT_FOUND_GRACE_MS, settings.stallTimeoutMs)
 
-  if (grouped) core.startGroup(`Waiting for the render of ${key}`)
-  try {
+  // Grouped for one video; in a batch each line is labelled instead (groups cannot interleave).
+  return context.log.group(`Waiting for the render of ${key}`, async () => {
     for (;;) {
       const now = (): number => Date.now() - started
       polls++
@@ -78,7 +70,7 @@ export async function waitForVideo(
         }
         if (moved || at - lastLogAt >= HEARTBEAT_MS) {
           const extra = answer.progress >= 100 ? ', waiting for the download URL' : ''
-          log.info(`${answer.progress.toFixed(1)}% after ${(at / 1000).toFixed(0)} s${extra}`)
+          log.progress(answer.progress, `${answer.progress.toFixed(1)}% after ${(at / 1000).toFixed(0)} s${extra}`)
           lastLogAt = at
         }
       } catch (error) {
@@ -117,7 +109,5 @@ export async function waitForVideo(
         signal
       )
     }
-  } finally {
-    if (grouped) core.endGroup()
-  }
+  })
 }

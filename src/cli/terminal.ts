@@ -1,0 +1,36 @@
+import type { Sink } from '../log.js'
+
+/**
+ * The CLI's sink: plain lines, warnings and errors on stderr, a progress bar drawn in place on a
+ * terminal (a line each time otherwise), and every masked secret replaced by *** in all it prints.
+ */
+export function terminalSink(out: NodeJS.WriteStream, err: NodeJS.WriteStream): Sink {
+  const secrets: string[] = []
+  let barShown = false
+  const hide = (text: string): string => secrets.reduce((shown, secret) => shown.split(secret).join('***'), text)
+  const write = (stream: NodeJS.WriteStream, text: string): void => {
+    if (barShown) {
+      out.write('\n')
+      barShown = false
+    }
+    stream.write(`${hide(text)}\n`)
+  }
+  return {
+    info: (message) => write(out, message),
+    warning: (message) => write(err, `warning: ${message}`),
+    notice: (message) => write(out, `note: ${message}`),
+    error: (message) => write(err, `error: ${message}`),
+    mask: (secret) => void (secret && secrets.push(secret)),
+    group: async (title, work) => {
+      write(out, `── ${title}`)
+      return work()
+    },
+    progress: (percent, message) => {
+      if (!out.isTTY) return write(out, message)
+      const width = 30
+      const filled = Math.round((Math.max(0, Math.min(100, percent)) / 100) * width)
+      out.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${hide(message)}\u001b[K`)
+      barShown = true
+    }
+  }
+}
