@@ -1,12 +1,13 @@
 // The tutorials' approach, written plainly (../shared/seeds): fetch the project, replace the speech,
 // export, poll every 3 s with no timeout or retry, download when the URL appears. The benchmark's
-// baseline. Usage: node bench/baseline.mjs API_URL API_KEY PROJECT_ID OUTPUT_DIR
+// baseline. Usage: node bench/baseline.mjs API_URL API_KEY PROJECT_ID OUTPUT_DIR [POLL_MS]
+// POLL_MS is 3000 (the 1.4 tutorials, the samples) or 60000 (the docs 1.6 tutorial's loop).
 import * as fs from 'node:fs'
 import * as http from 'node:http'
 import * as https from 'node:https'
 import * as path from 'node:path'
 
-const [apiUrl, token, projectId, outputDir] = process.argv.slice(2)
+const [apiUrl, token, projectId, outputDir, pollMs = '3000'] = process.argv.slice(2)
 const headers = { Authorization: token, 'Content-Type': 'application/json' }
 
 const projectInfo = await fetch(`${apiUrl}/api/odin/v3/editor/project/${projectId}`, { headers })
@@ -42,6 +43,6 @@ while (!complete) {
     console.log(path.join(outputDir, filename))
     complete = true
   } else {
-    await new Promise((resolve) => setTimeout(resolve, 3000))
+    await new Promise((resolve) => setTimeout(resolve, Number(pollMs)))
   }
 }

@@ -5,7 +5,7 @@
  *
  *   npm run bench            renders of 20 s, 2 min and 10 min (about 11 minutes in all)
  *   npm run bench -- --quick renders of 5 s and 15 s (about a minute), for a smoke run
- *   npm run bench -- --only download   one section: cold-start, download, upload or renders
+ *   npm run bench -- --only download   one section: cold-start, download, upload, renders or url-lag
  */
 import { execFile, spawn } from 'node:child_process'
 import { promisify } from 'node:util'
@@ -127,6 +127,67 @@ async function renders(): Promise<string[]> {
   return lines
 }
 
+/** The URL appears this long after progress reaches 100, as the tutorials' polling past 100 allows for. */
+const URL_LAG_MS = 1500
+
+interface LagSample {
+  latencyMs: number
+  /** From the moment the download URL existed to the client's request for the video. */
+  afterUrlMs: number
+  /** The shortest gap between two of the client's progress calls. */
+  minGapMs: number
+}
+
+/** One run with a lagging URL: this action, or a tutorial loop polling every `pollMs`. */
+async function lagRun(client: 'action' | number, renderMs: number): Promise<LagSample> {
+  const sim = await startSimulator({ renderMs, urlLagMs: URL_LAG_MS })
+  let videoPath: string
+  if (client === 'action') {
+    const run = await runAction({
+      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'upload-artifact': 'false' },
+      timeoutMs: renderMs + 180_000
+    })
+    if (run.code !== 0) throw new Error(`the action exited ${run.code}: ${run.stdout}`)
+    videoPath = run.outputs['video-path']
+  } else {
+    const out = makeWorkspace()
+    const { stdout } = await promisify(execFile)(process.execPath, [BASELINE, sim.apiUrl, TEST_API_KEY, SAMPLE_PROJECT_ID, out, String(client)])
+    videoPath = stdout.trim()
+  }
+  await sim.close()
+  const urlAt = sim.exports[0].finishesAt + URL_LAG_MS
+  const firstCdn = sim.requests.find((request) => request.origin === 'cdn')?.at ?? NaN
+  const polls = sim.requests.filter((request) => request.path.includes('/editor/progress/')).map((request) => request.at)
+  const gaps = polls.slice(1).map((at, i) => at - polls[i])
+  return { latencyMs: fs.statSync(videoPath).mtimeMs - sim.exports[0].finishesAt, afterUrlMs: firstCdn - urlAt, minGapMs: min(gaps) }
+}
+
+async function urlLag(): Promise<string[]> {
+  const runs = quick ? 2 : 5
+  const clients: Array<{ name: string; client: 'action' | number }> = [
+    { name: 'this action', client: 'action' },
+    { name: 'tutorial loop (3 s)', client: 3000 },
+    { name: 'docs 1.6 tutorial loop (60 s)', client: 60_000 }
+  ]
+  // All at once, each on its own simulator; renders of 20 s ± 10%, the same for the clients of a run.
+  const jobs = Array.from({ length: runs }, () => Math.round(20_000 * (0.9 + 0.2 * Math.random()))).flatMap((renderMs) =>
+    clients.map(async ({ name, client }) => ({ name, sample: await lagRun(client, renderMs) }))
+  )
+  const results = await Promise.all(jobs)
+  const lines = [
+    `| URL ${URL_LAG_MS / 1000} s after 100%, 20 s renders (${runs} runs) | finish → file, median (worst) | URL existed → fetched, median (worst) | closest progress calls |`,
+    '|---|---|---|---|'
+  ]
+  for (const { name } of clients) {
+    const samples = results.filter((result) => result.name === name).map((result) => result.sample)
+    const cell = (values: number[]): string => `${fmt(median(values))} ms (${fmt(max(values))} ms)`
+    lines.push(
+      `| ${name} | ${cell(samples.map((s) => s.latencyMs))} | ${cell(samples.map((s) => s.afterUrlMs))} | ${fmt(min(samples.map((s) => s.minGapMs)))} ms |`
+    )
+  }
+  return lines
+}
+
 async function downloadThroughput(): Promise<string[]> {
   const size = quick ? 256 * MiB : GiB
   const RUNS = 8
@@ -224,7 +285,7 @@ async function coldStart(): Promise<string[]> {
 const report = [
   `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${fmt(os.totalmem() / GiB)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`
 ]
-const sections = { 'cold-start': coldStart, download: downloadThroughput, upload: uploadThroughput, renders }
+const sections = { 'cold-start': coldStart, download: downloadThroughput, upload: uploadThroughput, renders, 'url-lag': urlLag }
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
 for (const [name, section] of Object.entries(sections)) if (!only || only === name) report.push((await section()).join('\n'))
 // At the end, after the artifact client's own log lines.

@@ -76,6 +76,8 @@ export interface SimulatorOptions {
   curve?: Curve
   /** Progress answers at 100 that still carry no download URL. */
   urlLagPolls?: number
+  /** How long after progress reaches 100 the download URL appears (in progress answers and the export's record). */
+  urlLagMs?: number
   /** Whether progress answers carry a `state` field too. */
   withState?: boolean
   /** Which field the legacy progress answer names the video by. */
@@ -256,6 +258,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     renderMs: options.renderMs ?? 1500,
     curve: options.curve ?? CURVES.linear,
     urlLagPolls: options.urlLagPolls ?? 0,
+    urlLagMs: options.urlLagMs ?? 0,
     withState: options.withState ?? false,
     legacyUrlField: options.legacyUrlField ?? 'url',
     legacyShape: options.legacyShape ?? 'data',
@@ -334,10 +337,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     return key
   }
 
+  /** Whether the URL-lag time after the render reached 100% has passed. */
+  const urlExists = (render: Render): boolean => Date.now() >= render.startedAt + config.renderMs + config.urlLagMs
+
   /** The record `GET /editor/project/{id}` gives for an exported project: its state, thumbnail and URL once done. */
   function exportedProject(render: Render): JsonObject {
     const fraction = config.renderMs > 0 ? Math.min(1, (Date.now() - render.startedAt) / config.renderMs) : 1
-    const done = fraction >= 1
+    const done = fraction >= 1 && urlExists(render)
     return {
       _id: render.key,
       name: render.body.name ?? 'Default Template',
@@ -362,7 +368,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const progress = fraction >= 1 ? Math.round(config.curve(1) * 1e4) / 100 : Math.round(config.curve(fraction) * 1e4) / 100
     if (progress < 100) return { progress, state: 'progress' }
     render.pollsAt100++
-    if (render.pollsAt100 <= config.urlLagPolls) return { progress: 100, state: 'progress' }
+    if (render.pollsAt100 <= config.urlLagPolls || !urlExists(render)) return { progress: 100, state: 'progress' }
     return { progress: 100, url: signedUrl(render.key), state: 'exported' }
   }
 
