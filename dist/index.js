@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5080);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(55363);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5080:
+/***/ 55363:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28970,12 +28970,10 @@ function cancelOnSignals() {
     };
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
 ;// CONCATENATED MODULE: ./src/github/artifact-service.ts
 /** The artifact client, loaded only when used: it is the heaviest part of the bundle. */
 async function loadArtifactClient() {
@@ -28983,6 +28981,74 @@ async function loadArtifactClient() {
     return new DefaultArtifactClient();
 }
 
+;// CONCATENATED MODULE: ./src/github/reuse.ts
+
+
+
+/**
+ * Videos a later run may reuse. Beside each delivered video's artifact, a small record artifact named
+ * after the request's fingerprint says where the video is; with `reuse`, a run looks for the newest
+ * unexpired record of its request among the repository's artifacts (GitHub REST API) and downloads
+ * that earlier run's video instead of exporting it again.
+ */
+const reuse_PREFIX = 'aistudios-reuse-';
+const recordName = (fingerprint) => `${reuse_PREFIX}${fingerprint}.json`;
+/** Where another run's artifacts are found: the repository, with the token (actions: read). */
+const findBy = ({ context, token }, runId) => ({
+    token,
+    workflowRunId: runId,
+    repositoryOwner: context.repo.owner,
+    repositoryName: context.repo.repo
+});
+/** The one file an artifact download left in a fresh folder, or the one named so inside a zip. */
+function fileIn(dir, name) {
+    const named = external_node_path_.join(dir, name);
+    if (external_node_fs_.existsSync(named))
+        return named;
+    const [only] = external_node_fs_.readdirSync(dir);
+    if (only === undefined)
+        throw new Error('the artifact held no file');
+    return external_node_path_.join(dir, only);
+}
+/** The newest unexpired record of an earlier run for this request, whose video is unexpired too. */
+async function findReusable(github, fingerprint, runner) {
+    const { octokit, context } = github;
+    const { data } = await octokit.rest.actions.listArtifactsForRepo({ ...context.repo, name: recordName(fingerprint), per_page: 20 });
+    const record = data.artifacts.find((artifact) => !artifact.expired && artifact.workflow_run?.id !== undefined && String(artifact.workflow_run.id) !== runner.runId);
+    const runId = record?.workflow_run?.id;
+    if (!record || runId === undefined || runId === null)
+        return undefined;
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-reuse-'));
+    try {
+        await (await loadArtifactClient()).downloadArtifact(record.id, { path: dir, findBy: findBy(github, runId) });
+        const saved = JSON.parse(external_node_fs_.readFileSync(fileIn(dir, recordName(fingerprint)), 'utf8'));
+        const { data: video } = await octokit.rest.actions.getArtifact({ ...context.repo, artifact_id: saved.artifactId });
+        return video.expired ? undefined : { record: saved, runId };
+    }
+    finally {
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    }
+}
+/** Downloads a reusable video into `dir` (a fresh folder); returns the file's path. */
+async function downloadReusable(github, { record, runId }, dir) {
+    await (await loadArtifactClient()).downloadArtifact(record.artifactId, { path: dir, findBy: findBy(github, runId) });
+    return fileIn(dir, record.fileName);
+}
+/** Leaves the record of a delivered video for later runs, kept as long as the video's artifact. */
+async function recordReusable(fingerprint, record, runner, retentionDays) {
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-reuse-'));
+    try {
+        const file = external_node_path_.join(dir, recordName(fingerprint));
+        external_node_fs_.writeFileSync(file, JSON.stringify(record));
+        await (await loadArtifactClient()).uploadArtifact(recordName(fingerprint), [file], dir, { retentionDays, skipArchive: true });
+    }
+    finally {
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
 ;// CONCATENATED MODULE: ./src/deliver/artifact.ts
 
 
@@ -29026,7 +29092,7 @@ async function uploadZipped(name, videos, rootDirectory, settings, runner) {
     if (!client || videos.length === 0)
         return undefined;
     const result = await group(`Artifact upload: ${name}`, () => client.uploadArtifact(name, videos.map((video) => video.path), rootDirectory, { retentionDays: settings.retentionDays, compressionLevel: 0 }));
-    return { id: result.id ?? 0, name, url: artifactUrl(result.id ?? 0, runner) };
+    return { id: result.id ?? 0, name, url: artifactUrl(result.id ?? 0, runner), zipped: true };
 }
 /**
  * Uploads the video as a workflow artifact. Unzipped by default (skipArchive), so it plays in the
@@ -29052,7 +29118,7 @@ async function uploadVideoArtifact(video, exportKey, settings, runner) {
         }
         // The client's own lines (validation, blob progress, digest) are folded under one heading.
         const result = await group(`Artifact upload: ${fileName}`, () => client.uploadArtifact(fileName, [staged], staging, { retentionDays: settings.retentionDays, skipArchive: true }));
-        return { id: result.id ?? 0, name: fileName, url: artifactUrl(result.id ?? 0, runner), videoSha256: result.digest };
+        return { id: result.id ?? 0, name: fileName, url: artifactUrl(result.id ?? 0, runner), videoSha256: result.digest, zipped: false };
     }
     finally {
         external_node_fs_.rmSync(staging, { recursive: true, force: true });
@@ -29269,6 +29335,31 @@ async function attachToRelease({ octokit, context, token }, tag, replace, videos
 
 
 
+
+
+
+
+/** With `reuse`, each uploaded video's record, so a later run of the same request finds it; a failure costs only that. */
+async function leaveForReuse(done, job) {
+    for (const { result, video } of done) {
+        const { artifact, fingerprint, exportKey } = result;
+        if (!artifact || !fingerprint || !exportKey)
+            continue;
+        const record = {
+            artifactId: artifact.id,
+            fileName: artifact.zipped ? external_node_path_.basename(video.path) : artifact.name,
+            videoName: external_node_path_.basename(video.path),
+            exportKey,
+            generation: result.generation
+        };
+        try {
+            await recordReusable(fingerprint, record, job.runner, job.artifact.retentionDays);
+        }
+        catch (error) {
+            warning(`reuse: could not leave a record of ${result.name} for later runs (${errorMessage(error)})`);
+        }
+    }
+}
 /**
  * Delivers what the run downloaded: the artifact (one per video, or one holding all of a batch), each
  * video's SHA-256, release assets and the pull request comment. Fills each result as it goes, so a
@@ -29287,6 +29378,8 @@ async function deliverAll(results, job, github) {
     }
     for (const { result, video } of done)
         result.sha256 = await videoSha256(video, result.artifact);
+    if (job.github.reuse)
+        await leaveForReuse(done, job);
     if (!github)
         return;
     if (job.github.release) {
@@ -29432,6 +29525,7 @@ function readGitHubSettings(get, runner) {
     const settings = {
         token: get('github-token').trim() || undefined,
         onlyChanged: parseBoolean('only-changed', get('only-changed'), false),
+        reuse: parseBoolean('reuse', get('reuse'), false),
         comment: parseBoolean('comment', get('comment'), false)
     };
     if (parseBoolean('release-upload', get('release-upload'), false)) {
@@ -29440,13 +29534,13 @@ function readGitHubSettings(get, runner) {
             throw new InputError('release-tag', "'release-upload' needs a release: run on a release event or set 'release-tag'");
         settings.release = { tag, replace: parseBoolean('release-replace', get('release-replace'), false) };
     }
-    if (!settings.token && (settings.onlyChanged || settings.release || settings.comment)) {
-        warning("'github-token' is empty: only-changed, release-upload and comment are skipped");
-        return { onlyChanged: false, comment: false };
+    if (!settings.token && (settings.onlyChanged || settings.release || settings.comment || settings.reuse)) {
+        warning("'github-token' is empty: only-changed, reuse, release-upload and comment are skipped");
+        return { onlyChanged: false, reuse: false, comment: false };
     }
     return settings;
 }
-const needsGitHub = (settings) => Boolean(settings.token && (settings.onlyChanged || settings.release || settings.comment));
+const needsGitHub = (settings) => Boolean(settings.token && (settings.onlyChanged || settings.reuse || settings.release || settings.comment));
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
@@ -30193,6 +30287,7 @@ function videosOutput(results) {
         width: result.video?.mp4.width ?? null,
         height: result.video?.mp4.height ?? null,
         sha256: result.sha256 ?? null,
+        'reused-from-run': result.reusedFromRun ?? null,
         'artifact-url': result.artifact?.url ?? null,
         'release-url': result.releaseUrl ?? null,
         error: result.error ?? null
@@ -30281,6 +30376,8 @@ function details(summary, result) {
         rows.push(['Artifact', `<a href="${result.artifact.url}">${escapeHtml(result.artifact.name)}</a>`]);
     if (result.credits !== undefined)
         rows.push(['Credits', String(result.credits)]);
+    if (result.reusedFromRun !== undefined)
+        rows.push(['Reused', `the video of run ${result.reusedFromRun}: nothing was exported`]);
     if (result.thumbnailUrl)
         rows.push(['Thumbnail', `<img src="${escapeHtml(result.thumbnailUrl)}" alt="thumbnail" width="240">`]);
     summary.addTable(rows.map(([key, value]) => [{ data: key, header: true }, value]));
@@ -30289,9 +30386,9 @@ function details(summary, result) {
 function overview(summary, results) {
     summary.addTable([
         ['Video', 'Status', 'Export key', 'File', 'Artifact'].map((data) => ({ data, header: true })),
-        ...results.map(({ name, status, exportKey, video, artifact }) => [
+        ...results.map(({ name, status, exportKey, video, artifact, reusedFromRun }) => [
             escapeHtml(name),
-            status,
+            reusedFromRun === undefined ? status : `${status} (reused from run ${reusedFromRun})`,
             exportKey ? `<code>${escapeHtml(exportKey)}</code>` : '',
             video ? `${escapeHtml(external_node_path_.basename(video.path))}, ${formatBytes(video.size)}, ${escapeHtml(describeMp4(video.mp4))}` : '',
             artifact ? `<a href="${artifact.url}">${escapeHtml(artifact.name)}</a>` : ''
@@ -31366,6 +31463,51 @@ async function exportOnce(client, request, runner, context,
     return key;
 }
 
+;// CONCATENATED MODULE: ./src/video/reuse.ts
+
+
+
+
+
+
+/**
+ * With `reuse`, the video of an earlier run of this repository with the same request, downloaded
+ * instead of exported: no credits spent. True when the result now holds it. Any trouble on the way
+ * (no such video, an expired or unreadable one, a refused token) means exporting as usual, with a warning.
+ */
+async function reuseEarlier(result, fingerprint, github, job, log) {
+    let staging;
+    try {
+        const reusable = await findReusable(github, fingerprint, job.runner);
+        if (!reusable) {
+            log.info('reuse: no earlier run rendered this request; exporting it');
+            return false;
+        }
+        external_node_fs_.mkdirSync(job.outputDir, { recursive: true });
+        staging = external_node_fs_.mkdtempSync(external_node_path_.join(job.outputDir, '.aistudios-reuse-'));
+        const downloaded = await downloadReusable(github, reusable, staging);
+        const mp4 = readMp4Facts(downloaded);
+        const final = freePath(job.outputDir, result.spec.outputName ?? reusable.record.videoName, log);
+        external_node_fs_.renameSync(downloaded, final);
+        result.video = { path: final, size: external_node_fs_.statSync(final).size, mp4 };
+        result.exportKey = reusable.record.exportKey;
+        result.generation = reusable.record.generation;
+        result.reusedFromRun = reusable.runId;
+        result.name = result.spec.name ?? external_node_path_.basename(final);
+        result.status = 'downloaded';
+        log.notice(`reuse: run ${reusable.runId} already rendered this request (export ${reusable.record.exportKey}); its video was downloaded and nothing was exported`);
+        return true;
+    }
+    catch (error) {
+        log.warning(`reuse: the earlier video could not be reused (${errorMessage(error)}); exporting anew`);
+        return false;
+    }
+    finally {
+        if (staging)
+            external_node_fs_.rmSync(staging, { recursive: true, force: true });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/video/policy.ts
 /** When to poll next: a pure function of what the progress curve has shown so far. */
 /** Sparse polling never waits longer than this, so a render that finishes early is seen soon. */
@@ -31525,6 +31667,7 @@ fallbackUrl) {
 
 
 
+
 /** The thumbnail the export's record names; a failure to read it costs only the thumbnail. */
 async function thumbnailOf(record, log) {
     try {
@@ -31564,9 +31707,12 @@ async function prepareVideo(result, checked, { job, client }, context) {
  * One video, from its request to a file on disk: export → wait → download. Fills `result` step by
  * step, so whoever handles a failure knows how far it got (above all, the export key).
  */
-async function produceVideo(result, request, { job, client }, context) {
+async function produceVideo(result, request, { job, client, github }, context) {
     const { log, signal } = context;
     if (request) {
+        result.fingerprint = requestFingerprint(request);
+        if (github && job.github.reuse && (await reuseEarlier(result, result.fingerprint, github, job, log)))
+            return;
         result.stage = 'export';
         result.exportKey = await exportOnce(client, request, job.runner, context, {
             onUnconfirmed: () => (result.exportUnconfirmed = true),
@@ -31746,7 +31892,7 @@ async function run() {
         }
         results = videos.map(newResult);
         client = new AiStudiosClient(job.api);
-        await produceAll(results, { job, client }, cancel.signal);
+        await produceAll(results, { job, client, github }, cancel.signal);
         await deliverAll(results, job, github);
     }
     catch (error) {

@@ -131,6 +131,8 @@ export interface GitHubSettings {
   token?: string
   /** Render only the videos whose input files changed in the triggering push or pull request. */
   onlyChanged: boolean
+  /** Download an earlier run's video of the same request instead of exporting it again (the `reuse` input). */
+  reuse: boolean
   /** Attach the videos to this release. */
   release?: { tag: string; replace: boolean }
   /** Keep one comment on the pull request with what was rendered. */
@@ -203,6 +205,8 @@ export interface UploadedArtifact {
   url: string
   /** SHA-256 of the video itself, when it went up unzipped (the client hashes what it uploads). */
   videoSha256?: string
+  /** Whether the videos are zipped inside it (archive, or one artifact for a batch). */
+  zipped: boolean
 }
 
 /**
@@ -238,6 +242,10 @@ export interface VideoResult {
   video?: Downloaded
   /** Hex SHA-256 of the video. */
   sha256?: string
+  /** The request's fingerprint: what a later run with `reuse` looks for. */
+  fingerprint?: string
+  /** The earlier workflow run whose video was reused instead of exported. */
+  reusedFromRun?: number
   artifact?: UploadedArtifact
   /** The video's download URL as a release asset. */
   releaseUrl?: string

@@ -33,7 +33,7 @@ export async function run(): Promise<void> {
     }
     results = videos.map(newResult)
     client = new AiStudiosClient(job.api)
-    await produceAll(results, { job, client }, cancel.signal)
+    await produceAll(results, { job, client, github }, cancel.signal)
     await deliverAll(results, job, github)
   } catch (error) {
     failure = cancel.signal.aborted ? cancel.signal.reason : error

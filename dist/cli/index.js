@@ -28985,7 +28985,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _job_runner_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(34393);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(25625);
 /* harmony import */ var _resume_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(59412);
-/* harmony import */ var _video_produce_all_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(24351);
+/* harmony import */ var _video_produce_all_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(82798);
 /* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(77593);
 /* harmony import */ var _terminal_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(71028);
 /**
@@ -29411,6 +29411,7 @@ function readGitHubSettings(get, runner) {
     const settings = {
         token: get('github-token').trim() || undefined,
         onlyChanged: parseBoolean('only-changed', get('only-changed'), false),
+        reuse: parseBoolean('reuse', get('reuse'), false),
         comment: parseBoolean('comment', get('comment'), false)
     };
     if (parseBoolean('release-upload', get('release-upload'), false)) {
@@ -29419,13 +29420,13 @@ function readGitHubSettings(get, runner) {
             throw new errors/* InputError */.dz('release-tag', "'release-upload' needs a release: run on a release event or set 'release-tag'");
         settings.release = { tag, replace: parseBoolean('release-replace', get('release-replace'), false) };
     }
-    if (!settings.token && (settings.onlyChanged || settings.release || settings.comment)) {
-        (0,log/* warning */.$e)("'github-token' is empty: only-changed, release-upload and comment are skipped");
-        return { onlyChanged: false, comment: false };
+    if (!settings.token && (settings.onlyChanged || settings.release || settings.comment || settings.reuse)) {
+        (0,log/* warning */.$e)("'github-token' is empty: only-changed, reuse, release-upload and comment are skipped");
+        return { onlyChanged: false, reuse: false, comment: false };
     }
     return settings;
 }
-const needsGitHub = (settings) => Boolean(settings.token && (settings.onlyChanged || settings.release || settings.comment));
+const needsGitHub = (settings) => Boolean(settings.token && (settings.onlyChanged || settings.reuse || settings.release || settings.comment));
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
@@ -30165,7 +30166,7 @@ function resumeHint(exportKey, generation, entry) {
 
 /***/ }),
 
-/***/ 24351:
+/***/ 82798:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31074,7 +31075,7 @@ async function downloadVideo(initialUrl, options) {
 var external_node_crypto_ = __nccwpck_require__(77598);
 ;// CONCATENATED MODULE: ./src/github/artifact-service.ts
 /** The artifact client, loaded only when used: it is the heaviest part of the bundle. */
-async function loadArtifactClient() {
+async function artifact_service_loadArtifactClient() {
     const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 584).then(__nccwpck_require__.bind(__nccwpck_require__, 20584));
     return new DefaultArtifactClient();
 }
@@ -31116,7 +31117,7 @@ async function findEarlierExport(fingerprint, runner, log) {
         return undefined;
     let marks;
     try {
-        const { artifacts } = await (await loadArtifactClient()).listArtifacts();
+        const { artifacts } = await (await artifact_service_loadArtifactClient()).listArtifacts();
         marks = artifacts.flatMap((artifact) => parseLedgerName(artifact.name, fingerprint) ?? []);
     }
     catch (error) {
@@ -31137,7 +31138,7 @@ async function record(fingerprint, mark, runner, log) {
     try {
         const file = external_node_path_.join(dir, 'export.json');
         external_node_fs_.writeFileSync(file, JSON.stringify({ ...mark, fingerprint, attempt: runner.runAttempt }));
-        const client = await loadArtifactClient();
+        const client = await artifact_service_loadArtifactClient();
         await log.group(`Export ledger: ${ledgerName(fingerprint, mark)}`, () => client.uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays: 1 }));
     }
     finally {
@@ -31201,6 +31202,117 @@ async function exportOnce(client, request, runner, context,
     log.info(`Export accepted: ${key}${credits === undefined ? '' : ` (${credits} credits)`}`);
     await recordExport(fingerprint, { key, generation: request.generation }, runner, log);
     return key;
+}
+
+;// CONCATENATED MODULE: ./src/github/reuse.ts
+
+
+
+/**
+ * Videos a later run may reuse. Beside each delivered video's artifact, a small record artifact named
+ * after the request's fingerprint says where the video is; with `reuse`, a run looks for the newest
+ * unexpired record of its request among the repository's artifacts (GitHub REST API) and downloads
+ * that earlier run's video instead of exporting it again.
+ */
+const reuse_PREFIX = 'aistudios-reuse-';
+const recordName = (fingerprint) => `${reuse_PREFIX}${fingerprint}.json`;
+/** Where another run's artifacts are found: the repository, with the token (actions: read). */
+const findBy = ({ context, token }, runId) => ({
+    token,
+    workflowRunId: runId,
+    repositoryOwner: context.repo.owner,
+    repositoryName: context.repo.repo
+});
+/** The one file an artifact download left in a fresh folder, or the one named so inside a zip. */
+function fileIn(dir, name) {
+    const named = external_node_path_.join(dir, name);
+    if (external_node_fs_.existsSync(named))
+        return named;
+    const [only] = external_node_fs_.readdirSync(dir);
+    if (only === undefined)
+        throw new Error('the artifact held no file');
+    return external_node_path_.join(dir, only);
+}
+/** The newest unexpired record of an earlier run for this request, whose video is unexpired too. */
+async function findReusable(github, fingerprint, runner) {
+    const { octokit, context } = github;
+    const { data } = await octokit.rest.actions.listArtifactsForRepo({ ...context.repo, name: recordName(fingerprint), per_page: 20 });
+    const record = data.artifacts.find((artifact) => !artifact.expired && artifact.workflow_run?.id !== undefined && String(artifact.workflow_run.id) !== runner.runId);
+    const runId = record?.workflow_run?.id;
+    if (!record || runId === undefined || runId === null)
+        return undefined;
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-reuse-'));
+    try {
+        await (await artifact_service_loadArtifactClient()).downloadArtifact(record.id, { path: dir, findBy: findBy(github, runId) });
+        const saved = JSON.parse(external_node_fs_.readFileSync(fileIn(dir, recordName(fingerprint)), 'utf8'));
+        const { data: video } = await octokit.rest.actions.getArtifact({ ...context.repo, artifact_id: saved.artifactId });
+        return video.expired ? undefined : { record: saved, runId };
+    }
+    finally {
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    }
+}
+/** Downloads a reusable video into `dir` (a fresh folder); returns the file's path. */
+async function downloadReusable(github, { record, runId }, dir) {
+    await (await artifact_service_loadArtifactClient()).downloadArtifact(record.artifactId, { path: dir, findBy: findBy(github, runId) });
+    return fileIn(dir, record.fileName);
+}
+/** Leaves the record of a delivered video for later runs, kept as long as the video's artifact. */
+async function recordReusable(fingerprint, record, runner, retentionDays) {
+    const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-reuse-'));
+    try {
+        const file = path.join(dir, recordName(fingerprint));
+        fs.writeFileSync(file, JSON.stringify(record));
+        await (await loadArtifactClient()).uploadArtifact(recordName(fingerprint), [file], dir, { retentionDays, skipArchive: true });
+    }
+    finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/video/reuse.ts
+
+
+
+
+
+
+/**
+ * With `reuse`, the video of an earlier run of this repository with the same request, downloaded
+ * instead of exported: no credits spent. True when the result now holds it. Any trouble on the way
+ * (no such video, an expired or unreadable one, a refused token) means exporting as usual, with a warning.
+ */
+async function reuseEarlier(result, fingerprint, github, job, log) {
+    let staging;
+    try {
+        const reusable = await findReusable(github, fingerprint, job.runner);
+        if (!reusable) {
+            log.info('reuse: no earlier run rendered this request; exporting it');
+            return false;
+        }
+        external_node_fs_.mkdirSync(job.outputDir, { recursive: true });
+        staging = external_node_fs_.mkdtempSync(external_node_path_.join(job.outputDir, '.aistudios-reuse-'));
+        const downloaded = await downloadReusable(github, reusable, staging);
+        const mp4 = readMp4Facts(downloaded);
+        const final = freePath(job.outputDir, result.spec.outputName ?? reusable.record.videoName, log);
+        external_node_fs_.renameSync(downloaded, final);
+        result.video = { path: final, size: external_node_fs_.statSync(final).size, mp4 };
+        result.exportKey = reusable.record.exportKey;
+        result.generation = reusable.record.generation;
+        result.reusedFromRun = reusable.runId;
+        result.name = result.spec.name ?? external_node_path_.basename(final);
+        result.status = 'downloaded';
+        log.notice(`reuse: run ${reusable.runId} already rendered this request (export ${reusable.record.exportKey}); its video was downloaded and nothing was exported`);
+        return true;
+    }
+    catch (error) {
+        log.warning(`reuse: the earlier video could not be reused (${(0,errors/* errorMessage */.gJ)(error)}); exporting anew`);
+        return false;
+    }
+    finally {
+        if (staging)
+            external_node_fs_.rmSync(staging, { recursive: true, force: true });
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/video/policy.ts
@@ -31362,6 +31474,7 @@ fallbackUrl) {
 
 
 
+
 /** The thumbnail the export's record names; a failure to read it costs only the thumbnail. */
 async function thumbnailOf(record, log) {
     try {
@@ -31401,9 +31514,12 @@ async function prepareVideo(result, checked, { job, client }, context) {
  * One video, from its request to a file on disk: export → wait → download. Fills `result` step by
  * step, so whoever handles a failure knows how far it got (above all, the export key).
  */
-async function produceVideo(result, request, { job, client }, context) {
+async function produceVideo(result, request, { job, client, github }, context) {
     const { log, signal } = context;
     if (request) {
+        result.fingerprint = requestFingerprint(request);
+        if (github && job.github.reuse && (await reuseEarlier(result, result.fingerprint, github, job, log)))
+            return;
         result.stage = 'export';
         result.exportKey = await exportOnce(client, request, job.runner, context, {
             onUnconfirmed: () => (result.exportUnconfirmed = true),

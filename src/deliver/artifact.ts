@@ -65,7 +65,7 @@ async function uploadZipped(
       { retentionDays: settings.retentionDays, compressionLevel: 0 }
     )
   )
-  return { id: result.id ?? 0, name, url: artifactUrl(result.id ?? 0, runner) }
+  return { id: result.id ?? 0, name, url: artifactUrl(result.id ?? 0, runner), zipped: true }
 }
 
 /**
@@ -96,7 +96,7 @@ export async function uploadVideoArtifact(
     const result = await group(`Artifact upload: ${fileName}`, () =>
       client.uploadArtifact(fileName, [staged], staging, { retentionDays: settings.retentionDays, skipArchive: true })
     )
-    return { id: result.id ?? 0, name: fileName, url: artifactUrl(result.id ?? 0, runner), videoSha256: result.digest }
+    return { id: result.id ?? 0, name: fileName, url: artifactUrl(result.id ?? 0, runner), videoSha256: result.digest, zipped: false }
   } finally {
     fs.rmSync(staging, { recursive: true, force: true })
   }

@@ -1,9 +1,33 @@
-import type { Job, VideoResult } from '../domain.js'
+import * as path from 'node:path'
+import type { Downloaded, Job, VideoResult } from '../domain.js'
+import { errorMessage } from '../errors.js'
+import { recordReusable } from '../github/reuse.js'
+import { warning } from '../log.js'
 import type { GitHub } from '../github/connect.js'
 import { uploadVideoArtifact, uploadVideosArtifact } from './artifact.js'
 import { videoSha256 } from './checksum.js'
 import { upsertComment } from './comment.js'
 import { attachToRelease } from './release.js'
+
+/** With `reuse`, each uploaded video's record, so a later run of the same request finds it; a failure costs only that. */
+async function leaveForReuse(done: Array<{ result: VideoResult; video: Downloaded }>, job: Job): Promise<void> {
+  for (const { result, video } of done) {
+    const { artifact, fingerprint, exportKey } = result
+    if (!artifact || !fingerprint || !exportKey) continue
+    const record = {
+      artifactId: artifact.id,
+      fileName: artifact.zipped ? path.basename(video.path) : artifact.name,
+      videoName: path.basename(video.path),
+      exportKey,
+      generation: result.generation
+    }
+    try {
+      await recordReusable(fingerprint, record, job.runner, job.artifact.retentionDays)
+    } catch (error) {
+      warning(`reuse: could not leave a record of ${result.name} for later runs (${errorMessage(error)})`)
+    }
+  }
+}
 
 /**
  * Delivers what the run downloaded: the artifact (one per video, or one holding all of a batch), each
@@ -25,6 +49,7 @@ export async function deliverAll(results: VideoResult[], job: Job, github: GitHu
     for (const { result } of done) result.artifact = shared
   }
   for (const { result, video } of done) result.sha256 = await videoSha256(video, result.artifact)
+  if (job.github.reuse) await leaveForReuse(done, job)
   if (!github) return
   if (job.github.release) {
     const { tag, replace } = job.github.release

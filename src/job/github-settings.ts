@@ -15,6 +15,7 @@ export function readGitHubSettings(get: InputReader, runner: RunnerEnv): GitHubS
   const settings: GitHubSettings = {
     token: get('github-token').trim() || undefined,
     onlyChanged: parseBoolean('only-changed', get('only-changed'), false),
+    reuse: parseBoolean('reuse', get('reuse'), false),
     comment: parseBoolean('comment', get('comment'), false)
   }
   if (parseBoolean('release-upload', get('release-upload'), false)) {
@@ -22,12 +23,12 @@ export function readGitHubSettings(get: InputReader, runner: RunnerEnv): GitHubS
     if (!tag) throw new InputError('release-tag', "'release-upload' needs a release: run on a release event or set 'release-tag'")
     settings.release = { tag, replace: parseBoolean('release-replace', get('release-replace'), false) }
   }
-  if (!settings.token && (settings.onlyChanged || settings.release || settings.comment)) {
-    warning("'github-token' is empty: only-changed, release-upload and comment are skipped")
-    return { onlyChanged: false, comment: false }
+  if (!settings.token && (settings.onlyChanged || settings.release || settings.comment || settings.reuse)) {
+    warning("'github-token' is empty: only-changed, reuse, release-upload and comment are skipped")
+    return { onlyChanged: false, reuse: false, comment: false }
   }
   return settings
 }
 
 export const needsGitHub = (settings: GitHubSettings): boolean =>
-  Boolean(settings.token && (settings.onlyChanged || settings.release || settings.comment))
+  Boolean(settings.token && (settings.onlyChanged || settings.reuse || settings.release || settings.comment))

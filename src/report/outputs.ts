@@ -18,6 +18,7 @@ function videosOutput(results: VideoResult[]): string {
       width: result.video?.mp4.width ?? null,
       height: result.video?.mp4.height ?? null,
       sha256: result.sha256 ?? null,
+      'reused-from-run': result.reusedFromRun ?? null,
       'artifact-url': result.artifact?.url ?? null,
       'release-url': result.releaseUrl ?? null,
       error: result.error ?? null

@@ -34,6 +34,7 @@ function details(summary: Summary, result: VideoResult): void {
   if (result.sha256) rows.push(['SHA-256', `<code>${result.sha256}</code>`])
   if (result.artifact) rows.push(['Artifact', `<a href="${result.artifact.url}">${escape(result.artifact.name)}</a>`])
   if (result.credits !== undefined) rows.push(['Credits', String(result.credits)])
+  if (result.reusedFromRun !== undefined) rows.push(['Reused', `the video of run ${result.reusedFromRun}: nothing was exported`])
   if (result.thumbnailUrl) rows.push(['Thumbnail', `<img src="${escape(result.thumbnailUrl)}" alt="thumbnail" width="240">`])
   summary.addTable(rows.map(([key, value]) => [{ data: key, header: true }, value]))
 }
@@ -42,9 +43,9 @@ function details(summary: Summary, result: VideoResult): void {
 function overview(summary: Summary, results: VideoResult[]): void {
   summary.addTable([
     ['Video', 'Status', 'Export key', 'File', 'Artifact'].map((data) => ({ data, header: true })),
-    ...results.map(({ name, status, exportKey, video, artifact }) => [
+    ...results.map(({ name, status, exportKey, video, artifact, reusedFromRun }) => [
       escape(name),
-      status,
+      reusedFromRun === undefined ? status : `${status} (reused from run ${reusedFromRun})`,
       exportKey ? `<code>${escape(exportKey)}</code>` : '',
       video ? `${escape(path.basename(video.path))}, ${formatBytes(video.size)}, ${escape(describeMp4(video.mp4))}` : '',
       artifact ? `<a href="${artifact.url}">${escape(artifact.name)}</a>` : ''

@@ -36,7 +36,7 @@ function createDownloadDispatcher(timeoutMs: number): Dispatcher {
 }
 
 /** The first free name: an existing file is never overwritten. */
-function freePath(dir: string, name: string, log: Log): string {
+export function freePath(dir: string, name: string, log: Log): string {
   const ext = path.extname(name)
   const stem = name.slice(0, name.length - ext.length)
   let candidate = path.join(dir, name)

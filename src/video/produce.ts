@@ -1,6 +1,7 @@
 import * as path from 'node:path'
 import type { AiStudiosClient, CallContext, ExportRecord } from '../aistudios/client.js'
 import type { ExportRequest, Job, Log, VideoResult } from '../domain.js'
+import type { GitHub } from '../github/connect.js'
 import { RenderError, StalledError, errorMessage } from '../errors.js'
 import { resumeHint } from '../resume.js'
 import { buildExportRequest, templateRequest } from '../request/build.js'
@@ -9,6 +10,7 @@ import { downloadVideo } from './download.js'
 import { saveDryRun } from './dry-run.js'
 import { exportOnce } from './export.js'
 import { recordDead, requestFingerprint } from './ledger.js'
+import { reuseEarlier } from './reuse.js'
 import { waitForVideo } from './wait.js'
 
 /** The thumbnail the export's record names; a failure to read it costs only the thumbnail. */
@@ -21,10 +23,11 @@ async function thumbnailOf(record: () => Promise<ExportRecord>, log: Log): Promi
   }
 }
 
-/** What producing a video needs besides its own spec: the job, the job's one API client, the call context. */
+/** What producing a video needs besides its own spec: the job, the job's one API client, GitHub when a feature needs it. */
 export interface Production {
   job: Job
   client: AiStudiosClient
+  github?: GitHub
 }
 
 /** A template's request at once (pure), so a bad template refuses the run before any video is sent. */
@@ -66,11 +69,13 @@ export async function prepareVideo(
 export async function produceVideo(
   result: VideoResult,
   request: ExportRequest | undefined,
-  { job, client }: Production,
+  { job, client, github }: Production,
   context: CallContext
 ): Promise<void> {
   const { log, signal } = context
   if (request) {
+    result.fingerprint = requestFingerprint(request)
+    if (github && job.github.reuse && (await reuseEarlier(result, result.fingerprint, github, job, log))) return
     result.stage = 'export'
     result.exportKey = await exportOnce(client, request, job.runner, context, {
       onUnconfirmed: () => (result.exportUnconfirmed = true),

@@ -1,7 +1,9 @@
 /**
  * A stand-in for the GitHub Actions artifact service, as @actions/artifact 6 calls it: the Twirp JSON
  * endpoints CreateArtifact, FinalizeArtifact and ListArtifacts, and a small Azure block-blob endpoint
- * for the signed upload URL. Artifacts belong to the run, so every job and attempt of it sees them. A real HTTP server on loopback; tests read back what was stored.
+ * for the signed upload and download URLs. Artifacts belong to their run, so every job and attempt of
+ * it sees them, and other runs do not (those reach them through the REST API stand-in, with a token).
+ * A real HTTP server on loopback; tests read back what was stored.
  */
 import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -13,6 +15,9 @@ export interface StoredArtifact {
   name: string
   /** The job (attempt) that uploaded it. */
   job: string
+  /** The run's backend ID, and its number as GITHUB_RUN_ID says it. */
+  run: string
+  runId: number
   mimeType?: string
   expiresAt?: string
   /** Set by FinalizeArtifact. */
@@ -28,6 +33,8 @@ export interface ArtifactService {
   env: Record<string, string>
   /** The same for another job of the run, such as a re-run attempt. */
   envFor(job: string): Record<string, string>
+  /** The environment of the first job of another workflow run, numbered `runId`. */
+  envForRun(runId: number): Record<string, string>
   artifacts: StoredArtifact[]
   close(): Promise<void>
 }
@@ -36,10 +43,12 @@ const base64url = (value: object): string => Buffer.from(JSON.stringify(value)).
 
 const RUN_BACKEND_ID = 'c4d5e6f7-run'
 const JOB_BACKEND_ID = 'a1b2c3d4-job'
+/** The first run's number, as run-action.ts sets GITHUB_RUN_ID. */
+const FIRST_RUN_ID = 4242
 
 /** A runtime token as the runner hands it out: a JWT whose `scp` names the run and job. */
-function runtimeToken(job = JOB_BACKEND_ID): string {
-  const claims = { scp: `Actions.ExampleScope Actions.Results:${RUN_BACKEND_ID}:${job}`, exp: 4102444800 }
+function runtimeToken(job = JOB_BACKEND_ID, run = RUN_BACKEND_ID): string {
+  const claims = { scp: `Actions.ExampleScope Actions.Results:${run}:${job}`, exp: 4102444800 }
   return `${base64url({ alg: 'HS256', typ: 'JWT' })}.${base64url(claims)}.c2lnbmF0dXJl`
 }
 
@@ -55,6 +64,8 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
 export async function startArtifactService(): Promise<ArtifactService> {
   const artifacts: StoredArtifact[] = []
   const blocks = new Map<string, Buffer>()
+  /** Run backend IDs by the run's number. */
+  const runs = new Map<string, number>([[RUN_BACKEND_ID, FIRST_RUN_ID]])
   let origin = ''
 
   const json = (res: http.ServerResponse, status: number, body: object): void => {
@@ -68,17 +79,20 @@ export async function startArtifactService(): Promise<ArtifactService> {
       if (url.pathname.startsWith(TWIRP)) {
         const request = JSON.parse(body.toString('utf8')) as Record<string, string>
         const job = request.workflow_job_run_backend_id
-        if (req.headers.authorization !== `Bearer ${runtimeToken(job)}`) return json(res, 401, { code: 'unauthenticated', msg: 'bad token' })
-        if (request.workflow_run_backend_id !== RUN_BACKEND_ID) return json(res, 400, { code: 'invalid_argument', msg: 'unknown run' })
+        const run = request.workflow_run_backend_id
+        if (req.headers.authorization !== `Bearer ${runtimeToken(job, run)}`) return json(res, 401, { code: 'unauthenticated', msg: 'bad token' })
+        if (!runs.has(run)) return json(res, 400, { code: 'invalid_argument', msg: 'unknown run' })
         const method = url.pathname.slice(TWIRP.length)
         if (method === 'CreateArtifact') {
-          if (artifacts.some((a) => a.name === request.name)) {
+          if (artifacts.some((a) => a.run === run && a.name === request.name)) {
             return json(res, 409, { code: 'already_exists', msg: `an artifact named ${request.name} already exists` })
           }
           const artifact: StoredArtifact = {
             id: artifacts.length + 1,
             name: request.name,
             job,
+            run,
+            runId: runs.get(run) ?? 0,
             mimeType: request.mime_type,
             expiresAt: request.expires_at,
             finalized: false,
@@ -88,16 +102,16 @@ export async function startArtifactService(): Promise<ArtifactService> {
           return json(res, 200, { ok: true, signed_upload_url: `${origin}/blob/${artifact.id}?sv=2024&sig=stand-in` })
         }
         if (method === 'FinalizeArtifact') {
-          const artifact = artifacts.find((a) => a.name === request.name)
+          const artifact = artifacts.find((a) => a.run === run && a.name === request.name)
           if (!artifact) return json(res, 404, { code: 'not_found', msg: 'no such artifact' })
           Object.assign(artifact, { finalized: true, size: request.size, hash: request.hash })
           return json(res, 200, { ok: true, artifact_id: String(artifact.id) })
         }
         if (method === 'ListArtifacts') {
           const listed = artifacts
-            .filter((a) => a.finalized && (!request.name_filter || a.name === request.name_filter))
+            .filter((a) => a.run === run && a.finalized && (!request.name_filter || a.name === request.name_filter))
             .map((a) => ({
-              workflow_run_backend_id: RUN_BACKEND_ID,
+              workflow_run_backend_id: a.run,
               workflow_job_run_backend_id: a.job,
               database_id: String(a.id),
               name: a.name,
@@ -110,8 +124,23 @@ export async function startArtifactService(): Promise<ArtifactService> {
       }
       const blob = /^\/blob\/(\d+)$/.exec(url.pathname)
       const artifact = blob ? artifacts.find((a) => a.id === Number(blob[1])) : undefined
-      if (!artifact || req.method !== 'PUT' || url.searchParams.get('sig') !== 'stand-in') {
+      if (!artifact || url.searchParams.get('sig') !== 'stand-in') {
         res.writeHead(403).end()
+        return
+      }
+      if (req.method === 'GET') {
+        // A download, as the signed URL the REST API redirects to serves it: a zip, or the file itself.
+        const zip = !artifact.mimeType || artifact.mimeType === 'application/zip'
+        res.writeHead(200, {
+          'Content-Type': artifact.mimeType ?? 'application/zip',
+          'Content-Length': artifact.bytes.length,
+          ...(zip ? {} : { 'Content-Disposition': `attachment; filename="${artifact.name}"` })
+        })
+        res.end(artifact.bytes)
+        return
+      }
+      if (req.method !== 'PUT') {
+        res.writeHead(405).end()
         return
       }
       const comp = url.searchParams.get('comp')
@@ -129,10 +158,16 @@ export async function startArtifactService(): Promise<ArtifactService> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const envFor = (job: string): Record<string, string> => ({ ACTIONS_RUNTIME_TOKEN: runtimeToken(job), ACTIONS_RESULTS_URL: `${origin}/` })
+  const envForRun = (runId: number): Record<string, string> => {
+    const run = `run-${runId}`
+    runs.set(run, runId)
+    return { ACTIONS_RUNTIME_TOKEN: runtimeToken(JOB_BACKEND_ID, run), ACTIONS_RESULTS_URL: `${origin}/`, GITHUB_RUN_ID: String(runId) }
+  }
   return {
     url: origin,
     env: envFor(JOB_BACKEND_ID),
     envFor,
+    envForRun,
     artifacts,
     close: () =>
       new Promise((resolve) => {

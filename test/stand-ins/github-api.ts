@@ -1,10 +1,13 @@
 /**
  * A stand-in for the parts of the GitHub REST API the action calls through Octokit: compare, pull
- * request files, file contents, releases and their assets (with the uploads endpoint), issue comments.
+ * request files, file contents, releases and their assets (with the uploads endpoint), issue comments,
+ * and the repository's workflow artifacts (listed by name with their expiry, downloaded by a redirect
+ * to the artifact service's signed URL), read from the artifact service stand-in when one is given.
  * A real HTTP server on loopback; tests point GITHUB_API_URL at it and read back what it holds.
  */
 import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { ArtifactService, StoredArtifact } from './artifact-service.ts'
 
 export const GITHUB_TOKEN = 'ghs_standInToken123'
 
@@ -38,7 +41,7 @@ export interface GitHubApi {
   close(): Promise<void>
 }
 
-export async function startGitHubApi(): Promise<GitHubApi> {
+export async function startGitHubApi(artifacts?: ArtifactService): Promise<GitHubApi> {
   const api: Omit<GitHubApi, 'url' | 'close'> = { changes: new Map(), contents: new Map(), releases: [], comments: [], requests: [] }
   let origin = ''
   let nextId = 100
@@ -48,6 +51,16 @@ export async function startGitHubApi(): Promise<GitHubApi> {
     res.end(JSON.stringify(body))
   }
   const notFound = (res: http.ServerResponse): void => json(res, 404, { message: 'Not Found' })
+  const expired = (artifact: StoredArtifact): boolean => artifact.expiresAt !== undefined && Date.parse(artifact.expiresAt) <= Date.now()
+  const artifactJson = (artifact: StoredArtifact) => ({
+    id: artifact.id,
+    name: artifact.name,
+    size_in_bytes: artifact.bytes.length,
+    expired: expired(artifact),
+    expires_at: artifact.expiresAt ?? null,
+    archive_download_url: `${origin}/repos/octo-org/videos/actions/artifacts/${artifact.id}/zip`,
+    workflow_run: { id: artifact.runId }
+  })
   const assetJson = (asset: Asset) => ({
     id: asset.id,
     name: asset.name,
@@ -74,6 +87,23 @@ export async function startGitHubApi(): Promise<GitHubApi> {
         return json(res, 401, { message: 'Bad credentials' })
       }
       let m: RegExpExecArray | null
+      if (/^\/repos\/[^/]+\/[^/]+\/actions\/artifacts$/.test(p) && req.method === 'GET') {
+        // Newest first, as GitHub lists them; `name` filters by the exact name.
+        const name = url.searchParams.get('name')
+        const listed = (artifacts?.artifacts ?? []).filter((a) => a.finalized && (!name || a.name === name)).reverse()
+        return json(res, 200, { total_count: listed.length, artifacts: listed.map(artifactJson) })
+      }
+      if ((m = /^\/repos\/[^/]+\/[^/]+\/actions\/artifacts\/(\d+)$/.exec(p)) && req.method === 'GET') {
+        const artifact = artifacts?.artifacts.find((a) => a.id === Number(m![1]))
+        return artifact ? json(res, 200, artifactJson(artifact)) : notFound(res)
+      }
+      if ((m = /^\/repos\/[^/]+\/[^/]+\/actions\/artifacts\/(\d+)\/zip$/.exec(p)) && req.method === 'GET') {
+        const artifact = artifacts?.artifacts.find((a) => a.id === Number(m![1]))
+        if (!artifact || !artifacts) return notFound(res)
+        if (expired(artifact)) return json(res, 410, { message: 'Artifact has expired' })
+        res.writeHead(302, { Location: `${artifacts.url}/blob/${artifact.id}?sig=stand-in` }).end()
+        return
+      }
       if ((m = /^\/repos\/[^/]+\/[^/]+\/compare\/(.+)$/.exec(p)) && req.method === 'GET') {
         const files = api.changes.get(decodeURIComponent(m[1]))
         return files ? json(res, 200, { files: files.map((filename) => ({ filename, status: 'modified' })) }) : notFound(res)
