@@ -29897,11 +29897,10 @@ function manifestDefinitions(text) {
     }
     return definitions;
 }
-/** What an entry says for its own video; everything else comes from the step's inputs. */
-const PER_VIDEO = new Set([
+/** The inputs that say what a video is made from: its source, placeholder values, speech and tags. */
+const VIDEO_SOURCE_INPUTS = [
     'project-id',
     'template',
-    'api-generation',
     'variables',
     'variables-file',
     'scripts',
@@ -29909,11 +29908,10 @@ const PER_VIDEO = new Set([
     'scripts-dir',
     'script',
     'script-file',
-    'tags',
-    'resolution',
-    'workspace-id',
-    'webhook-url'
-]);
+    'tags'
+];
+/** What an entry says for its own video; everything else comes from the step's inputs. */
+const PER_VIDEO = new Set([...VIDEO_SOURCE_INPUTS, 'api-generation', 'resolution', 'workspace-id', 'webhook-url']);
 /** Entry keys that are not inputs: its name (and default file name), its file name, its title in AI Studios. */
 const OWN_KEYS = ['name', 'output', 'title'];
 /** Every key an entry takes (schema/manifest.schema.json describes each; a test keeps the two in step). */
@@ -29922,20 +29920,7 @@ const MANIFEST_KEYS = [...OWN_KEYS, ...PER_VIDEO];
  * Step inputs that say what one video is made from: with a manifest each entry says its own, so the
  * step's are refused rather than dropped. `resume` goes with `manifest-entry`, for the one entry it names.
  */
-const ONE_VIDEO_INPUTS = [
-    'project-id',
-    'template',
-    'variables',
-    'variables-file',
-    'scripts',
-    'scripts-file',
-    'scripts-dir',
-    'script',
-    'script-file',
-    'tags',
-    'name',
-    'output-name'
-];
+const ONE_VIDEO_INPUTS = [...VIDEO_SOURCE_INPUTS, 'name', 'output-name'];
 /** With a manifest, a step input that belongs to one video is refused, naming it. */
 function refuseOneVideoInputs(get) {
     const given = ONE_VIDEO_INPUTS.find((input) => get(input).trim());
@@ -31841,7 +31826,7 @@ async function produceAll(results, production, signal) {
     };
     try {
         for (const result of results)
-            await step(result, () => Promise.resolve(void requests.set(result, checkTemplate(result, contextOf(result)))));
+            await step(result, () => void requests.set(result, checkTemplate(result, contextOf(result))));
         await inPool(results, job.batch.maxParallel, stop.signal, (result) => step(result, async () => void requests.set(result, await prepareVideo(result, requests.get(result), production, contextOf(result)))));
         if (job.dryRun)
             return await checkCredentials(production.client, results, contextOf(results[0]));

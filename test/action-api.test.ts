@@ -12,7 +12,7 @@ import {
   TEST_API_KEY,
   startSimulator,
   type Simulator,
-  type SimulatorOptions
+  withSimulator
 } from './simulator/server.ts'
 
 const LEGACY = fs.readFileSync(fileURLToPath(new URL('./fixtures/templates/legacy-promo.json', import.meta.url)), 'utf8')
@@ -20,15 +20,6 @@ const LEGACY_VARS =
   'INTRO_VIDEO_URL: https://example.com/i.mp4\nIMAGE_URL: https://example.com/c.png\nOUTRO_VIDEO_URL: https://example.com/o.mp4\nSCRIPT: Hello'
 
 type Scene = { scripts: Array<{ org: string; modelId: string }>; clips: Array<Record<string, unknown>> }
-
-async function withSimulator<T>(options: SimulatorOptions, body: (sim: Simulator) => Promise<T>): Promise<T> {
-  const sim = await startSimulator(options)
-  try {
-    return await body(sim)
-  } finally {
-    await sim.close()
-  }
-}
 
 describe('credentials: app-id and user-key buy a 24-hour token', () => {
   it('exchanges once more when the token is refused mid-run, and repeats only the read', () =>

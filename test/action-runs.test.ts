@@ -4,16 +4,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { describe, it } from 'node:test'
 import { runAction } from './helpers/run-action.ts'
-import { CURVES, SAMPLE_PROJECT_ID, SAMPLE_VIDEO, TEST_API_KEY, startSimulator, type SimulatorOptions } from './simulator/server.ts'
-
-async function withSimulator<T>(options: SimulatorOptions, body: (sim: Awaited<ReturnType<typeof startSimulator>>) => Promise<T>): Promise<T> {
-  const sim = await startSimulator(options)
-  try {
-    return await body(sim)
-  } finally {
-    await sim.close()
-  }
-}
+import { CURVES, SAMPLE_PROJECT_ID, SAMPLE_VIDEO, TEST_API_KEY, withSimulator } from './simulator/server.ts'
 
 describe('a rejected key', () => {
   for (const authFailure of ['status', 'envelope', 'html'] as const) {

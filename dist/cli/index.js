@@ -28856,6 +28856,8 @@ function cancelOnSignals() {
 /* harmony export */   eB: () => (/* binding */ CREDENTIAL_VARIABLES)
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
+/* harmony import */ var _job_manifest_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(97694);
+
 
 /**
  * The action's inputs that the CLI takes as flags (`--template video/promo.json`): every input that
@@ -28864,18 +28866,9 @@ function cancelOnSignals() {
  * that `ps` would show.
  */
 const CLI_INPUTS = [
-    'project-id',
-    'template',
+    ..._job_manifest_js__WEBPACK_IMPORTED_MODULE_1__/* .VIDEO_SOURCE_INPUTS */ .Gg,
     'manifest',
     'manifest-entry',
-    'variables',
-    'variables-file',
-    'scripts',
-    'scripts-file',
-    'scripts-dir',
-    'script',
-    'script-file',
-    'tags',
     'name',
     'resolution',
     'workspace-id',
@@ -28981,7 +28974,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(90833);
 /* harmony import */ var _domain_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(89375);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(83916);
-/* harmony import */ var _job_inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(39762);
+/* harmony import */ var _job_inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(79827);
 /* harmony import */ var _job_runner_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(34393);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(25625);
 /* harmony import */ var _resume_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(59412);
@@ -29272,7 +29265,7 @@ function errorMessage(error) {
 
 /***/ }),
 
-/***/ 39762:
+/***/ 79827:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29285,114 +29278,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(83916);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
-;// CONCATENATED MODULE: ./src/job/parse.ts
-
-
-
-function parseBoolean(input, raw, fallback) {
-    const value = raw.trim().toLowerCase();
-    if (value === '')
-        return fallback;
-    if (['true', 'yes', 'on', '1'].includes(value))
-        return true;
-    if (['false', 'no', 'off', '0'].includes(value))
-        return false;
-    throw new errors/* InputError */.dz(input, `'${raw}' is not a boolean; use true or false`);
-}
-function parseNumber(input, raw, fallback, { min, max, integer = false, unit }) {
-    const value = raw.trim();
-    if (value === '')
-        return fallback;
-    if (!/^[+]?(\d+(\.\d*)?|\.\d+)$/.test(value)) {
-        throw new errors/* InputError */.dz(input, `'${raw}' is not a ${integer ? 'whole number' : 'number'} of ${unit}`);
-    }
-    const number = Number(value);
-    if (integer && !Number.isInteger(number))
-        throw new errors/* InputError */.dz(input, `'${raw}' must be a whole number of ${unit}`);
-    if (number < min)
-        throw new errors/* InputError */.dz(input, `${value} ${unit} is below the minimum of ${min}`);
-    if (max !== undefined && number > max)
-        throw new errors/* InputError */.dz(input, `${value} ${unit} is above the maximum of ${max}`);
-    return number;
-}
-function parseChoice(input, raw, choices) {
-    const value = raw.trim().toLowerCase();
-    if (value === '')
-        return undefined;
-    const found = choices.find((choice) => choice === value);
-    if (!found)
-        throw new errors/* InputError */.dz(input, `'${raw}' is not one of ${choices.join(', ')}`);
-    return found;
-}
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
-/** An http(s) URL; plain http only for loopback hosts, so no key or video travels in clear text. */
-function parseUrl(input, raw) {
-    let url;
-    try {
-        url = new URL(raw.trim());
-    }
-    catch {
-        throw new errors/* InputError */.dz(input, `'${raw}' is not a valid URL`);
-    }
-    // A user and password in the URL would be printed wherever the URL is; credentials go in their own inputs.
-    if (url.username || url.password)
-        throw new errors/* InputError */.dz(input, 'must not carry a user name or password; give credentials in their own inputs, from secrets');
-    if (url.protocol === 'https:')
-        return url;
-    if (url.protocol === 'http:' && LOOPBACK.test(url.hostname))
-        return url;
-    throw new errors/* InputError */.dz(input, `'${raw}' must use https:// (plain http is allowed only for localhost)`);
-}
-/** Workspace-relative, with forward slashes: how GitHub names a file of the repository. */
-const repoPath = (workspace, file) => external_node_path_.relative(workspace, file).split(external_node_path_.sep).join('/');
-const outside = (root, target) => {
-    const relative = external_node_path_.relative(root, target);
-    return relative.startsWith('..') || external_node_path_.isAbsolute(relative);
-};
-/** The real path of `target`, or of its nearest existing ancestor joined with the rest (for a path still to be made). */
-function realPath(target) {
-    try {
-        return external_node_fs_.realpathSync(target);
-    }
-    catch {
-        const parent = external_node_path_.dirname(target);
-        return parent === target ? target : external_node_path_.join(realPath(parent), external_node_path_.basename(target));
-    }
-}
-/**
- * A path inside the workspace; refuses one that escapes it: absolute, through '..', or through a
- * symbolic link (a file or a folder on the way) that points outside.
- */
-function resolveInWorkspace(input, raw, workspace) {
-    const resolved = external_node_path_.resolve(workspace, raw.trim());
-    if (outside(workspace, resolved) || outside(realPath(workspace), realPath(resolved))) {
-        throw new errors/* InputError */.dz(input, `'${raw.trim()}' is outside the workspace (${workspace})`);
-    }
-    return resolved;
-}
-/** Files an input may name are read whole; none of this size is a template, script or manifest. */
-const MAX_INPUT_FILE_BYTES = 4 << 20;
-/** Reads a text file named by an input, with an error naming the input when it can't. */
-function readInputFile(input, raw, workspace) {
-    const file = resolveInWorkspace(input, raw, workspace);
-    let text;
-    try {
-        if (external_node_fs_.statSync(file).size > MAX_INPUT_FILE_BYTES)
-            throw new errors/* InputError */.dz(input, `file '${raw.trim()}' is larger than ${MAX_INPUT_FILE_BYTES >> 20} MiB`);
-        text = external_node_fs_.readFileSync(file, 'utf8');
-    }
-    catch (error) {
-        if (error instanceof errors/* InputError */.dz)
-            throw error;
-        const code = error.code;
-        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code})`;
-        throw new errors/* InputError */.dz(input, `file '${raw.trim()}' ${why}`);
-    }
-    return { file, text: text.replace(/^\uFEFF/, '') };
-}
-
+// EXTERNAL MODULE: ./src/job/parse.ts
+var parse = __nccwpck_require__(90456);
 // EXTERNAL MODULE: ./src/log.ts
 var log = __nccwpck_require__(25625);
 ;// CONCATENATED MODULE: ./src/job/github-settings.ts
@@ -29410,15 +29297,15 @@ function releaseTag(runner) {
 function readGitHubSettings(get, runner) {
     const settings = {
         token: get('github-token').trim() || undefined,
-        onlyChanged: parseBoolean('only-changed', get('only-changed'), false),
-        reuse: parseBoolean('reuse', get('reuse'), false),
-        comment: parseBoolean('comment', get('comment'), false)
+        onlyChanged: (0,parse/* parseBoolean */.yG)('only-changed', get('only-changed'), false),
+        reuse: (0,parse/* parseBoolean */.yG)('reuse', get('reuse'), false),
+        comment: (0,parse/* parseBoolean */.yG)('comment', get('comment'), false)
     };
-    if (parseBoolean('release-upload', get('release-upload'), false)) {
+    if ((0,parse/* parseBoolean */.yG)('release-upload', get('release-upload'), false)) {
         const tag = get('release-tag').trim() || releaseTag(runner);
         if (!tag)
             throw new errors/* InputError */.dz('release-tag', "'release-upload' needs a release: run on a release event or set 'release-tag'");
-        settings.release = { tag, replace: parseBoolean('release-replace', get('release-replace'), false) };
+        settings.release = { tag, replace: (0,parse/* parseBoolean */.yG)('release-replace', get('release-replace'), false) };
     }
     if (!settings.token && (settings.onlyChanged || settings.release || settings.comment || settings.reuse)) {
         (0,log/* warning */.$e)("'github-token' is empty: only-changed, reuse, release-upload and comment are skipped");
@@ -29428,42 +29315,489 @@ function readGitHubSettings(get, runner) {
 }
 const needsGitHub = (settings) => Boolean(settings.token && (settings.onlyChanged || settings.reuse || settings.release || settings.comment));
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(38815);
+// EXTERNAL MODULE: ./src/job/manifest.ts
+var job_manifest = __nccwpck_require__(97694);
+// EXTERNAL MODULE: ./src/job/video-spec.ts + 2 modules
+var video_spec = __nccwpck_require__(97052);
+;// CONCATENATED MODULE: ./src/job/inputs.ts
+
+
+
+
+
+
+
+const DEFAULT_V3_URL = 'https://app.aistudios.com';
+/** The legacy API's current host; `https://aistudios.com` is the retired one (the API contract, section 1). */
+const DEFAULT_LEGACY_URL = 'https://v2.aistudios.com';
+/** Reads the secrets first and masks them before anything else can print them. */
+function readCredentials(get) {
+    const apiKey = get('api-key').trim();
+    const appId = get('app-id').trim();
+    const userKey = get('user-key').trim();
+    for (const secret of [apiKey, userKey])
+        if (secret)
+            (0,log/* mask */.dK)(secret);
+    // A header cannot carry a newline or a space: refused here rather than failing (and retried) as a network error.
+    for (const [input, value] of [
+        ['api-key', apiKey],
+        ['app-id', appId],
+        ['user-key', userKey]
+    ]) {
+        if (/[^\x21-\x7e]/.test(value))
+            throw new errors/* InputError */.dz(input, 'holds a space, a newline or another character a credential cannot have; check the secret');
+    }
+    if (apiKey && (appId || userKey)) {
+        throw new errors/* InputError */.dz('api-key', "give either 'api-key' or 'app-id' with 'user-key', not both");
+    }
+    if (apiKey)
+        return { apiKey };
+    if (appId && userKey)
+        return { appId, userKey };
+    if (appId || userKey) {
+        throw new errors/* InputError */.dz(appId ? 'user-key' : 'app-id', "'app-id' and 'user-key' must be given together");
+    }
+    throw new errors/* InputError */.dz('api-key', "required: set 'api-key' (or 'app-id' and 'user-key') from a repository secret");
+}
+function readApi(get) {
+    const credentials = readCredentials(get);
+    const v3Url = (0,parse/* parseUrl */.Dl)('api-url', get('api-url').trim() || DEFAULT_V3_URL);
+    const legacyRaw = get('legacy-api-url').trim();
+    const requestTimeoutSeconds = (0,parse/* parseNumber */.$J)('request-timeout', get('request-timeout'), 30, { min: 1, max: 600, unit: 'seconds' });
+    return {
+        v3Url,
+        // The legacy API lives on its own host; a custom api-url (a proxy, a simulator) serves both unless told.
+        legacyUrl: legacyRaw
+            ? (0,parse/* parseUrl */.Dl)('legacy-api-url', legacyRaw)
+            : v3Url.origin === new URL(DEFAULT_V3_URL).origin
+                ? new URL(DEFAULT_LEGACY_URL)
+                : v3Url,
+        credentials,
+        requestTimeoutMs: requestTimeoutSeconds * 1000
+    };
+}
+function readWait(get) {
+    const interval = get('poll-interval').trim().toLowerCase();
+    const pollFloorSeconds = interval === '' || interval === 'auto' ? 1 : (0,parse/* parseNumber */.$J)('poll-interval', interval, 1, { min: 1, max: 600, unit: 'seconds (or auto)' });
+    const timeoutMinutes = (0,parse/* parseNumber */.$J)('timeout', get('timeout'), 30, { min: 0.1, max: 360, unit: 'minutes' });
+    const stallMinutes = (0,parse/* parseNumber */.$J)('stall-timeout', get('stall-timeout'), 10, { min: 0.1, max: 360, unit: 'minutes' });
+    return { pollFloorMs: pollFloorSeconds * 1000, timeoutMs: timeoutMinutes * 60_000, stallTimeoutMs: stallMinutes * 60_000 };
+}
+/** Characters the artifact service refuses in a name. */
+const BAD_ARTIFACT_CHARS = /["':<>|*?\\/\r\n]/;
+function readArtifact(get) {
+    const name = get('artifact-name').trim();
+    if (BAD_ARTIFACT_CHARS.test(name)) {
+        throw new errors/* InputError */.dz('artifact-name', `'${name}' contains a character artifacts cannot have (" : < > | * ? \\ / or a newline)`);
+    }
+    const retention = get('retention-days').trim();
+    return {
+        enabled: (0,parse/* parseBoolean */.yG)('upload-artifact', get('upload-artifact'), true),
+        name: name || undefined,
+        archive: (0,parse/* parseBoolean */.yG)('archive', get('archive'), false),
+        retentionDays: retention ? (0,parse/* parseNumber */.$J)('retention-days', retention, 0, { min: 1, max: 90, integer: true, unit: 'days' }) : undefined
+    };
+}
+function readBatch(get) {
+    return {
+        maxParallel: (0,parse/* parseNumber */.$J)('max-parallel', get('max-parallel'), 3, { min: 1, max: 20, integer: true, unit: 'videos' }),
+        failFast: (0,parse/* parseBoolean */.yG)('fail-fast', get('fail-fast'), false),
+        artifactPerVideo: (0,parse/* parseBoolean */.yG)('artifact-per-video', get('artifact-per-video'), false)
+    };
+}
+/** The videos: a manifest's entries (all, or the one `manifest-entry` names), or the step's own inputs as a plan of one. */
+function readVideos(get, workspace, plan) {
+    if (get('manifest').trim()) {
+        (0,job_manifest/* refuseOneVideoInputs */.zU)(get);
+        const manifest = (0,job_manifest/* readManifest */.WI)(get, workspace);
+        return { videos: (0,job_manifest/* selectEntries */.XO)(manifest.videos, get), manifest: manifest.path };
+    }
+    if (plan)
+        throw new errors/* InputError */.dz('plan', "a plan lists the videos of a 'manifest'; set 'manifest'");
+    if (get('manifest-entry').trim())
+        throw new errors/* InputError */.dz('manifest-entry', "names a video of a 'manifest'; set 'manifest'");
+    return { videos: [(0,video_spec/* readVideoSpec */.T)(get, workspace)] };
+}
+/** Turns the step's inputs into one validated job; nothing is sent before this succeeds. */
+function readJob(get, runner) {
+    const api = readApi(get);
+    const batch = readBatch(get);
+    const plan = (0,parse/* parseBoolean */.yG)('plan', get('plan'), false);
+    const outputDir = (0,parse/* resolveInWorkspace */.z1)('output-dir', get('output-dir').trim() || 'videos', runner.workspace);
+    if (external_node_fs_.existsSync(outputDir) && !external_node_fs_.statSync(outputDir).isDirectory())
+        throw new errors/* InputError */.dz('output-dir', `'${get('output-dir').trim()}' is a file, not a folder`);
+    const { videos, manifest } = readVideos(get, runner.workspace, plan);
+    const waitForRender = (0,parse/* parseBoolean */.yG)('wait', get('wait'), true);
+    if (!waitForRender && videos.some((video) => video.source.kind === 'resume')) {
+        throw new errors/* InputError */.dz('wait', "'wait: false' with 'resume' would neither export nor download; drop one of them");
+    }
+    const artifact = readArtifact(get);
+    // The artifact service does not exist on GitHub Enterprise Server: decided now, before anything is paid for.
+    if (artifact.enabled && runner.enterpriseServer) {
+        (0,log/* warning */.$e)(`${runner.serverUrl} is GitHub Enterprise Server, where workflow artifacts of this kind are not available: the video is saved in 'output-dir' but not uploaded`);
+        artifact.enabled = false;
+    }
+    return {
+        runner,
+        api,
+        videos,
+        manifest,
+        batch,
+        wait: readWait(get),
+        waitForRender,
+        dryRun: (0,parse/* parseBoolean */.yG)('dry-run', get('dry-run'), false),
+        plan,
+        outputDir,
+        artifact,
+        github: readGitHubSettings(get, runner)
+    };
+}
+
+
+/***/ }),
+
+/***/ 97694:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Gg: () => (/* binding */ VIDEO_SOURCE_INPUTS),
+/* harmony export */   WI: () => (/* binding */ readManifest),
+/* harmony export */   XO: () => (/* binding */ selectEntries),
+/* harmony export */   zU: () => (/* binding */ refuseOneVideoInputs)
+/* harmony export */ });
+/* unused harmony exports manifestDefinitions, MANIFEST_KEYS */
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(38815);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(83916);
+/* harmony import */ var _parse_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(90456);
+/* harmony import */ var _video_spec_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(97052);
+/* harmony import */ var _yaml_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5892);
+
+
+
+
+
+/** Each entry's definition by name, from a manifest's text (an older version of it); lenient. */
+function manifestDefinitions(text) {
+    const parsed = parseYamlLeniently(text);
+    const list = Array.isArray(parsed) ? parsed : parsed?.videos;
+    const definitions = new Map();
+    for (const value of Array.isArray(list) ? list : []) {
+        if (value && typeof value === 'object' && typeof value.name === 'string') {
+            definitions.set(value.name, JSON.stringify(value));
+        }
+    }
+    return definitions;
+}
+/** The inputs that say what a video is made from: its source, placeholder values, speech and tags. */
+const VIDEO_SOURCE_INPUTS = [
+    'project-id',
+    'template',
+    'variables',
+    'variables-file',
+    'scripts',
+    'scripts-file',
+    'scripts-dir',
+    'script',
+    'script-file',
+    'tags'
+];
+/** What an entry says for its own video; everything else comes from the step's inputs. */
+const PER_VIDEO = new Set([...VIDEO_SOURCE_INPUTS, 'api-generation', 'resolution', 'workspace-id', 'webhook-url']);
+/** Entry keys that are not inputs: its name (and default file name), its file name, its title in AI Studios. */
+const OWN_KEYS = ['name', 'output', 'title'];
+/** Every key an entry takes (schema/manifest.schema.json describes each; a test keeps the two in step). */
+const MANIFEST_KEYS = [...OWN_KEYS, ...PER_VIDEO];
+/**
+ * Step inputs that say what one video is made from: with a manifest each entry says its own, so the
+ * step's are refused rather than dropped. `resume` goes with `manifest-entry`, for the one entry it names.
+ */
+const ONE_VIDEO_INPUTS = [...VIDEO_SOURCE_INPUTS, 'name', 'output-name'];
+/** With a manifest, a step input that belongs to one video is refused, naming it. */
+function refuseOneVideoInputs(get) {
+    const given = ONE_VIDEO_INPUTS.find((input) => get(input).trim());
+    if (given) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(given, `it describes one video, but 'manifest' lists the videos: set '${given}' on an entry of the manifest instead`);
+    }
+    if (get('resume').trim() && !get('manifest-entry').trim()) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('resume', "with a 'manifest', resume one video: set 'manifest-entry' to its name as well");
+    }
+}
+/** An entry's value as the text an input would hold (a mapping of speech becomes `INDEX: "text"` lines). */
+function asInputText(key, value) {
+    if (typeof value === 'string')
+        return value;
+    if (key === 'scripts' && value !== null && typeof value === 'object') {
+        return Object.entries(value)
+            .map(([index, text]) => `${index}: ${JSON.stringify((0,_yaml_js__WEBPACK_IMPORTED_MODULE_4__/* .scalarText */ .ws)(text))}`)
+            .join('\n');
+    }
+    return (0,_yaml_js__WEBPACK_IMPORTED_MODULE_4__/* .scalarText */ .ws)(value);
+}
+/**
+ * Reads a manifest (YAML or JSON: a list of videos, or `videos:` holding one) and validates every entry
+ * as a run of its own before anything is sent: one bad entry refuses the run, naming the entry, the
+ * file and the line.
+ */
+function readManifest(get, workspace) {
+    const raw = get('manifest').trim();
+    const { file, text } = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .readInputFile */ .jH)('manifest', raw, workspace);
+    const document = (0,_yaml_js__WEBPACK_IMPORTED_MODULE_4__/* .parseYamlDocument */ .Iu)('manifest', text, { path: file, name: raw });
+    function refuse(node, detail) {
+        const { line, column } = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .locate */ .x5)(text, node?.range?.[0] ?? 0);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('manifest', `${raw}:${line}:${column}: ${detail}`, { file, line, column });
+    }
+    const root = document.contents;
+    const list = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(root) ? root.get('videos', true) : root;
+    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isSeq */ .oP)(list) || list.items.length === 0)
+        refuse(root, 'a manifest is a non-empty list of videos (or "videos:" holding one)');
+    const entries = [];
+    const outputs = new Map();
+    for (const item of list.items) {
+        if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(item))
+            refuse(item, 'each video is a mapping of inputs (name, template or project-id, …)');
+        const value = item.toJSON();
+        const name = typeof value.name === 'string' ? value.name.trim() : '';
+        if (!/^[\w.-]{1,80}$/.test(name))
+            refuse(item, `each video needs a "name" of letters, digits, '.', '-' and '_' (got ${JSON.stringify(value.name ?? null)})`);
+        const twin = entries.find((entry) => entry.name?.toLowerCase() === name.toLowerCase());
+        // Names differing only in case would collide as files on macOS and Windows runners.
+        if (twin)
+            refuse(item, twin.name === name ? `two videos are named '${name}'` : `videos '${twin.name}' and '${name}' differ only in case`);
+        const unknown = Object.keys(value).filter((key) => !PER_VIDEO.has(key) && !OWN_KEYS.includes(key));
+        if (unknown.length > 0)
+            refuse(item, `video '${name}': unknown key(s) ${unknown.join(', ')}; a video takes ${[...OWN_KEYS, ...PER_VIDEO].join(', ')}`);
+        const entryGet = (input) => {
+            if (input === 'output-name')
+                return asInputText(input, value.output ?? name);
+            if (input === 'name')
+                return value.title === undefined ? '' : asInputText(input, value.title);
+            if (PER_VIDEO.has(input) && input in value)
+                return asInputText(input, value[input]);
+            if (input === 'resume')
+                return name === get('manifest-entry').trim() ? get(input) : '';
+            return ONE_VIDEO_INPUTS.includes(input) ? '' : get(input);
+        };
+        let spec;
+        try {
+            spec = (0,_video_spec_js__WEBPACK_IMPORTED_MODULE_3__/* .readVideoSpec */ .T)(entryGet, workspace);
+        }
+        catch (error) {
+            if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz))
+                throw error;
+            // An error inside a file the entry names (a template) keeps that file's line; others point here.
+            if (error.location)
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('manifest', `video '${name}': ${error.message}`, error.location);
+            refuse(item, `video '${name}': ${error.message}`);
+        }
+        const output = (spec.outputName ?? '').toLowerCase();
+        const clash = outputs.get(output);
+        if (clash)
+            refuse(item, `videos '${clash}' and '${name}' would both be saved as ${spec.outputName}`);
+        outputs.set(output, name);
+        const { line, column } = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .locate */ .x5)(text, item.range?.[0] ?? 0);
+        entries.push({ ...spec, name, definition: JSON.stringify(value), location: { file, line, column } });
+    }
+    return { path: (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .repoPath */ .qN)(workspace, file), videos: entries };
+}
+/** The entries to produce: all, or the one `manifest-entry` names (a job of a fanned-out matrix). */
+function selectEntries(videos, get) {
+    const wanted = get('manifest-entry').trim();
+    if (!wanted)
+        return videos;
+    const video = videos.find((candidate) => candidate.name === wanted);
+    if (!video)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('manifest-entry', `no video named '${wanted}' in the manifest; it has ${videos.map((v) => v.name).join(', ')}`);
+    return [video];
+}
+
+
+/***/ }),
+
+/***/ 90456:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $J: () => (/* binding */ parseNumber),
+/* harmony export */   Dl: () => (/* binding */ parseUrl),
+/* harmony export */   HU: () => (/* binding */ parseChoice),
+/* harmony export */   jH: () => (/* binding */ readInputFile),
+/* harmony export */   qN: () => (/* binding */ repoPath),
+/* harmony export */   yG: () => (/* binding */ parseBoolean),
+/* harmony export */   z1: () => (/* binding */ resolveInWorkspace)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(83916);
+
+
+
+function parseBoolean(input, raw, fallback) {
+    const value = raw.trim().toLowerCase();
+    if (value === '')
+        return fallback;
+    if (['true', 'yes', 'on', '1'].includes(value))
+        return true;
+    if (['false', 'no', 'off', '0'].includes(value))
+        return false;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, `'${raw}' is not a boolean; use true or false`);
+}
+function parseNumber(input, raw, fallback, { min, max, integer = false, unit }) {
+    const value = raw.trim();
+    if (value === '')
+        return fallback;
+    if (!/^[+]?(\d+(\.\d*)?|\.\d+)$/.test(value)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, `'${raw}' is not a ${integer ? 'whole number' : 'number'} of ${unit}`);
+    }
+    const number = Number(value);
+    if (integer && !Number.isInteger(number))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, `'${raw}' must be a whole number of ${unit}`);
+    if (number < min)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, `${value} ${unit} is below the minimum of ${min}`);
+    if (max !== undefined && number > max)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, `${value} ${unit} is above the maximum of ${max}`);
+    return number;
+}
+function parseChoice(input, raw, choices) {
+    const value = raw.trim().toLowerCase();
+    if (value === '')
+        return undefined;
+    const found = choices.find((choice) => choice === value);
+    if (!found)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, `'${raw}' is not one of ${choices.join(', ')}`);
+    return found;
+}
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+/** An http(s) URL; plain http only for loopback hosts, so no key or video travels in clear text. */
+function parseUrl(input, raw) {
+    let url;
+    try {
+        url = new URL(raw.trim());
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, `'${raw}' is not a valid URL`);
+    }
+    // A user and password in the URL would be printed wherever the URL is; credentials go in their own inputs.
+    if (url.username || url.password)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, 'must not carry a user name or password; give credentials in their own inputs, from secrets');
+    if (url.protocol === 'https:')
+        return url;
+    if (url.protocol === 'http:' && LOOPBACK.test(url.hostname))
+        return url;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, `'${raw}' must use https:// (plain http is allowed only for localhost)`);
+}
+/** Workspace-relative, with forward slashes: how GitHub names a file of the repository. */
+const repoPath = (workspace, file) => node_path__WEBPACK_IMPORTED_MODULE_1__.relative(workspace, file).split(node_path__WEBPACK_IMPORTED_MODULE_1__.sep).join('/');
+const outside = (root, target) => {
+    const relative = node_path__WEBPACK_IMPORTED_MODULE_1__.relative(root, target);
+    return relative.startsWith('..') || node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute(relative);
+};
+/** The real path of `target`, or of its nearest existing ancestor joined with the rest (for a path still to be made). */
+function realPath(target) {
+    try {
+        return node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(target);
+    }
+    catch {
+        const parent = node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(target);
+        return parent === target ? target : node_path__WEBPACK_IMPORTED_MODULE_1__.join(realPath(parent), node_path__WEBPACK_IMPORTED_MODULE_1__.basename(target));
+    }
+}
+/**
+ * A path inside the workspace; refuses one that escapes it: absolute, through '..', or through a
+ * symbolic link (a file or a folder on the way) that points outside.
+ */
+function resolveInWorkspace(input, raw, workspace) {
+    const resolved = node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(workspace, raw.trim());
+    if (outside(workspace, resolved) || outside(realPath(workspace), realPath(resolved))) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, `'${raw.trim()}' is outside the workspace (${workspace})`);
+    }
+    return resolved;
+}
+/** Files an input may name are read whole; none of this size is a template, script or manifest. */
+const MAX_INPUT_FILE_BYTES = 4 << 20;
+/** Reads a text file named by an input, with an error naming the input when it can't. */
+function readInputFile(input, raw, workspace) {
+    const file = resolveInWorkspace(input, raw, workspace);
+    let text;
+    try {
+        if (node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync(file).size > MAX_INPUT_FILE_BYTES)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, `file '${raw.trim()}' is larger than ${MAX_INPUT_FILE_BYTES >> 20} MiB`);
+        text = node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(file, 'utf8');
+    }
+    catch (error) {
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz)
+            throw error;
+        const code = error.code;
+        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code})`;
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, `file '${raw.trim()}' ${why}`);
+    }
+    return { file, text: text.replace(/^\uFEFF/, '') };
+}
+
+
+/***/ }),
+
+/***/ 34393:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ readRunnerEnv)
+/* harmony export */ });
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(48161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
+
+/** GitHub Enterprise Server: neither github.com nor GitHub Enterprise Cloud (*.ghe.com), as @actions/artifact tells them apart. */
+function isEnterpriseServer(serverUrl) {
+    if (!serverUrl)
+        return false;
+    const host = new URL(serverUrl).hostname.toLowerCase();
+    return !(host === 'github.com' || host.endsWith('.ghe.com') || host.endsWith('.localhost') || host === 'localhost');
+}
+/** The runner's environment (GITHUB_*, ACTIONS_*, RUNNER_*), read here once and passed on. */
+function readRunnerEnv(env = process.env) {
+    return {
+        workspace: env.GITHUB_WORKSPACE || process.cwd(),
+        tempDir: env.RUNNER_TEMP || node_os__WEBPACK_IMPORTED_MODULE_0__.tmpdir(),
+        runAttempt: Number(env.GITHUB_RUN_ATTEMPT) || 1,
+        serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+        repository: env.GITHUB_REPOSITORY ?? '',
+        runId: env.GITHUB_RUN_ID ?? '',
+        eventPath: env.GITHUB_EVENT_PATH || undefined,
+        artifactService: Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL),
+        enterpriseServer: isEnterpriseServer(env.GITHUB_SERVER_URL),
+        summaryFile: env.GITHUB_STEP_SUMMARY || undefined
+    };
+}
+
+
+/***/ }),
+
+/***/ 97052:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  T: () => (/* binding */ readVideoSpec)
+});
+
+// UNUSED EXPORTS: parseTemplate
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: ./src/domain.ts
 var domain = __nccwpck_require__(89375);
-;// CONCATENATED MODULE: ./src/job/yaml.ts
-
-
-/** Every scalar stays the text written: `VERSION: 2.0` stays "2.0", `ON: yes` stays "yes". */
-const TEXT_ONLY = { schema: 'failsafe' };
-/**
- * Parses YAML (and so JSON) given in an input or in a file an input names, every scalar as text. An
- * error names the input, the line and column, and the file where there is one. The document keeps
- * where each node was written.
- */
-function parseYamlDocument(input, text, file) {
-    const document = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: false, uniqueKeys: true, ...TEXT_ONLY });
-    const error = document.errors[0];
-    if (error) {
-        const position = error.linePos?.[0] ?? { line: 1, col: 1 };
-        const where = file ? `${file.name}:${position.line}:${position.col}` : `line ${position.line}, column ${position.col}`;
-        const detail = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-        throw new errors/* InputError */.dz(input, `${where}: not valid YAML/JSON: ${detail}`, file && { file: file.path, line: position.line, column: position.col });
-    }
-    return document;
-}
-function parseYaml(input, text, file) {
-    return parseYamlDocument(input, text, file).toJS();
-}
-/** The same reading without the refusals, for text that is only compared (an older manifest). */
-function yaml_parseYamlLeniently(text) {
-    return parseDocument(text, TEXT_ONLY).toJS();
-}
-/** A parsed scalar as the text it was written as (lists and mappings as JSON, for messages). */
-const scalarText = (value) => typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
-const isPlainObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
-
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(83916);
+// EXTERNAL MODULE: ./src/job/parse.ts
+var parse = __nccwpck_require__(90456);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: ./src/job/yaml.ts
+var yaml = __nccwpck_require__(5892);
+// EXTERNAL MODULE: ./src/log.ts
+var log = __nccwpck_require__(25625);
 ;// CONCATENATED MODULE: ./src/job/speech.ts
 
 
@@ -29492,20 +29826,20 @@ function parseScriptsInput(raw) {
         let text = match[3].trim();
         // A quoted value is read as YAML would read it, so escapes and colons work as users expect.
         if (/^(".*"|'.*')$/.test(text))
-            text = String(parseYaml('scripts', text));
+            text = String((0,yaml/* parseYaml */.hN)('scripts', text));
         speeches.push({ ...address(match[1], match[2]), text, from: 'scripts' });
     });
     return speeches;
 }
 function readScriptsFile(raw, workspace) {
-    const { file, text } = readInputFile('scripts-file', raw, workspace);
-    const parsed = parseYaml('scripts-file', text, { path: file, name: raw });
+    const { file, text } = (0,parse/* readInputFile */.jH)('scripts-file', raw, workspace);
+    const parsed = (0,yaml/* parseYaml */.hN)('scripts-file', text, { path: file, name: raw });
     const entries = Array.isArray(parsed)
         ? parsed.map((value, index) => [String(index), value])
-        : isPlainObject(parsed)
+        : (0,yaml/* isPlainObject */.Qd)(parsed)
             ? Object.entries(parsed)
             : [];
-    if (!Array.isArray(parsed) && !isPlainObject(parsed))
+    if (!Array.isArray(parsed) && !(0,yaml/* isPlainObject */.Qd)(parsed))
         throw new errors/* InputError */.dz('scripts-file', `${raw} must map scene indexes to speech`);
     return entries
         .filter(([, value]) => value !== null && value !== undefined)
@@ -29520,7 +29854,7 @@ function readScriptsFile(raw, workspace) {
 }
 /** Text files named by scene index (`0.txt`, `01-intro.txt`) or scene and line (`1.1.txt`, `1.1-answer.txt`). */
 function readScriptsDir(raw, workspace) {
-    const dir = resolveInWorkspace('scripts-dir', raw, workspace);
+    const dir = (0,parse/* resolveInWorkspace */.z1)('scripts-dir', raw, workspace);
     if (!external_node_fs_.existsSync(dir) || !external_node_fs_.statSync(dir).isDirectory())
         throw new errors/* InputError */.dz('scripts-dir', `'${raw}' is not a directory`);
     const speeches = [];
@@ -29531,7 +29865,7 @@ function readScriptsDir(raw, workspace) {
             continue;
         }
         const relative = external_node_path_.posix.join(raw.trim().replace(/\/$/, ''), entry);
-        const { text } = readInputFile('scripts-dir', relative, workspace);
+        const { text } = (0,parse/* readInputFile */.jH)('scripts-dir', relative, workspace);
         if (!text.trim())
             throw new errors/* InputError */.dz('scripts-dir', `file '${relative}' is empty`);
         speeches.push({ ...address(match[1], match[2]), text: text.trim(), from: `scripts-dir ${relative}` });
@@ -29549,7 +29883,7 @@ function readSpeech(get, workspace) {
         throw new errors/* InputError */.dz('script', "give either 'script' or 'script-file', not both");
     const speeches = [];
     if (scriptFile) {
-        const { text } = readInputFile('script-file', scriptFile, workspace);
+        const { text } = (0,parse/* readInputFile */.jH)('script-file', scriptFile, workspace);
         if (!text.trim())
             throw new errors/* InputError */.dz('script-file', `file '${scriptFile}' is empty`);
         speeches.push({ scene: 0, text: text.trim(), from: `script-file ${scriptFile}` });
@@ -29586,7 +29920,7 @@ const NAME = /^(?:##)?([^#\s](?:[^#\r\n]{0,62}[^#\s])?)(?:##)?$/u;
 function toVariables(input, parsed, from, into) {
     if (parsed === null || parsed === undefined)
         return;
-    if (!isPlainObject(parsed))
+    if (!(0,yaml/* isPlainObject */.Qd)(parsed))
         throw new errors/* InputError */.dz(input, 'must be a mapping of NAME: value');
     for (const [key, value] of Object.entries(parsed)) {
         const name = NAME.exec(key)?.[1];
@@ -29595,7 +29929,7 @@ function toVariables(input, parsed, from, into) {
         if (value !== null && typeof value === 'object')
             throw new errors/* InputError */.dz(input, `the value of ${name} must be text, not a list or mapping`);
         // A scalar (text, with YAML's failsafe schema); lists and mappings are refused above.
-        into.set(name, { value: value === null || value === undefined ? '' : scalarText(value), from });
+        into.set(name, { value: value === null || value === undefined ? '' : (0,yaml/* scalarText */.ws)(value), from });
     }
 }
 /** Placeholder values from `variables-file`, then `variables` (which wins on the same name). */
@@ -29603,12 +29937,12 @@ function readVariables(get, workspace) {
     const variables = new Map();
     const fileInput = get('variables-file').trim();
     if (fileInput) {
-        const { file, text } = readInputFile('variables-file', fileInput, workspace);
-        toVariables('variables-file', parseYaml('variables-file', text, { path: file, name: fileInput }), `variables-file ${fileInput}`, variables);
+        const { file, text } = (0,parse/* readInputFile */.jH)('variables-file', fileInput, workspace);
+        toVariables('variables-file', (0,yaml/* parseYaml */.hN)('variables-file', text, { path: file, name: fileInput }), `variables-file ${fileInput}`, variables);
     }
     const inline = get('variables');
     if (inline.trim())
-        toVariables('variables', parseYaml('variables', inline), 'variables', variables);
+        toVariables('variables', (0,yaml/* parseYaml */.hN)('variables', inline), 'variables', variables);
     return variables;
 }
 
@@ -29672,12 +30006,12 @@ function readSource(get, workspace) {
     const resume = get('resume').trim();
     const projectId = get('project-id').trim();
     const templatePath = get('template').trim();
-    const generation = parseChoice('api-generation', get('api-generation'), ['v3', 'legacy', 'auto']);
+    const generation = (0,parse/* parseChoice */.HU)('api-generation', get('api-generation'), ['v3', 'legacy', 'auto']);
     if (projectId && templatePath)
         throw new errors/* InputError */.dz('template', "give either 'template' or 'project-id', not both");
     let own;
     if (templatePath) {
-        const { file, text } = readInputFile('template', templatePath, workspace);
+        const { file, text } = (0,parse/* readInputFile */.jH)('template', templatePath, workspace);
         own = {
             kind: 'template',
             template: parseTemplate(file, templatePath, text),
@@ -29718,15 +30052,15 @@ function readExportOptions(get) {
     const webhook = get('webhook-url').trim();
     return {
         name: get('name').trim() || undefined,
-        resolution: parseChoice('resolution', get('resolution').replace(/p$/i, ''), domain/* RESOLUTIONS */.Km),
+        resolution: (0,parse/* parseChoice */.HU)('resolution', get('resolution').replace(/p$/i, ''), domain/* RESOLUTIONS */.Km),
         workspaceId: get('workspace-id').trim() || undefined,
-        webhookUrl: webhook ? parseUrl('webhook-url', webhook).toString() : undefined
+        webhookUrl: webhook ? (0,parse/* parseUrl */.Dl)('webhook-url', webhook).toString() : undefined
     };
 }
 function readInputPaths(get, workspace) {
     const files = ['template', 'variables-file', 'script-file', 'scripts-file'].map((input) => get(input).trim());
     const dir = get('scripts-dir').trim();
-    const relative = (raw) => repoPath(workspace, external_node_path_.resolve(workspace, raw));
+    const relative = (raw) => (0,parse/* repoPath */.qN)(workspace, external_node_path_.resolve(workspace, raw));
     return [...files.filter(Boolean).map(relative), ...(dir ? [`${relative(dir)}/`] : [])];
 }
 /** An extension starts with a letter: `release-v1.2.10` has none and gets `.mp4`. */
@@ -29746,13 +30080,13 @@ function readTags(get) {
     const raw = get('tags');
     if (!raw.trim())
         return [];
-    const parsed = parseYaml('tags', raw);
-    if (!isPlainObject(parsed))
+    const parsed = (0,yaml/* parseYaml */.hN)('tags', raw);
+    if (!(0,yaml/* isPlainObject */.Qd)(parsed))
         throw new errors/* InputError */.dz('tags', 'must be a mapping of TAG: value (a tag set on clips in the AI Studios editor)');
     return Object.entries(parsed).map(([tag, value]) => {
         if (value === null || typeof value === 'object')
             throw new errors/* InputError */.dz('tags', `the value of tag '${tag}' must be text (a text, an image URL or a video URL)`);
-        return { tag, value: scalarText(value), from: 'tags' };
+        return { tag, value: (0,yaml/* scalarText */.ws)(value), from: 'tags' };
     });
 }
 /** One video's inputs (the step's own, or a manifest entry's) as a validated spec. */
@@ -29767,329 +30101,51 @@ function readVideoSpec(get, workspace) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/job/manifest.ts
-
-
-
-
-
-/** Each entry's definition by name, from a manifest's text (an older version of it); lenient. */
-function manifestDefinitions(text) {
-    const parsed = parseYamlLeniently(text);
-    const list = Array.isArray(parsed) ? parsed : parsed?.videos;
-    const definitions = new Map();
-    for (const value of Array.isArray(list) ? list : []) {
-        if (value && typeof value === 'object' && typeof value.name === 'string') {
-            definitions.set(value.name, JSON.stringify(value));
-        }
-    }
-    return definitions;
-}
-/** What an entry says for its own video; everything else comes from the step's inputs. */
-const PER_VIDEO = new Set([
-    'project-id',
-    'template',
-    'api-generation',
-    'variables',
-    'variables-file',
-    'scripts',
-    'scripts-file',
-    'scripts-dir',
-    'script',
-    'script-file',
-    'tags',
-    'resolution',
-    'workspace-id',
-    'webhook-url'
-]);
-/** Entry keys that are not inputs: its name (and default file name), its file name, its title in AI Studios. */
-const OWN_KEYS = ['name', 'output', 'title'];
-/** Every key an entry takes (schema/manifest.schema.json describes each; a test keeps the two in step). */
-const MANIFEST_KEYS = [...OWN_KEYS, ...PER_VIDEO];
-/**
- * Step inputs that say what one video is made from: with a manifest each entry says its own, so the
- * step's are refused rather than dropped. `resume` goes with `manifest-entry`, for the one entry it names.
- */
-const ONE_VIDEO_INPUTS = [
-    'project-id',
-    'template',
-    'variables',
-    'variables-file',
-    'scripts',
-    'scripts-file',
-    'scripts-dir',
-    'script',
-    'script-file',
-    'tags',
-    'name',
-    'output-name'
-];
-/** With a manifest, a step input that belongs to one video is refused, naming it. */
-function refuseOneVideoInputs(get) {
-    const given = ONE_VIDEO_INPUTS.find((input) => get(input).trim());
-    if (given) {
-        throw new errors/* InputError */.dz(given, `it describes one video, but 'manifest' lists the videos: set '${given}' on an entry of the manifest instead`);
-    }
-    if (get('resume').trim() && !get('manifest-entry').trim()) {
-        throw new errors/* InputError */.dz('resume', "with a 'manifest', resume one video: set 'manifest-entry' to its name as well");
-    }
-}
-/** An entry's value as the text an input would hold (a mapping of speech becomes `INDEX: "text"` lines). */
-function asInputText(key, value) {
-    if (typeof value === 'string')
-        return value;
-    if (key === 'scripts' && value !== null && typeof value === 'object') {
-        return Object.entries(value)
-            .map(([index, text]) => `${index}: ${JSON.stringify(scalarText(text))}`)
-            .join('\n');
-    }
-    return scalarText(value);
-}
-/**
- * Reads a manifest (YAML or JSON: a list of videos, or `videos:` holding one) and validates every entry
- * as a run of its own before anything is sent: one bad entry refuses the run, naming the entry, the
- * file and the line.
- */
-function readManifest(get, workspace) {
-    const raw = get('manifest').trim();
-    const { file, text } = readInputFile('manifest', raw, workspace);
-    const document = parseYamlDocument('manifest', text, { path: file, name: raw });
-    function refuse(node, detail) {
-        const { line, column } = (0,errors/* locate */.x5)(text, node?.range?.[0] ?? 0);
-        throw new errors/* InputError */.dz('manifest', `${raw}:${line}:${column}: ${detail}`, { file, line, column });
-    }
-    const root = document.contents;
-    const list = (0,dist/* isMap */.jh)(root) ? root.get('videos', true) : root;
-    if (!(0,dist/* isSeq */.oP)(list) || list.items.length === 0)
-        refuse(root, 'a manifest is a non-empty list of videos (or "videos:" holding one)');
-    const entries = [];
-    const outputs = new Map();
-    for (const item of list.items) {
-        if (!(0,dist/* isMap */.jh)(item))
-            refuse(item, 'each video is a mapping of inputs (name, template or project-id, …)');
-        const value = item.toJSON();
-        const name = typeof value.name === 'string' ? value.name.trim() : '';
-        if (!/^[\w.-]{1,80}$/.test(name))
-            refuse(item, `each video needs a "name" of letters, digits, '.', '-' and '_' (got ${JSON.stringify(value.name ?? null)})`);
-        const twin = entries.find((entry) => entry.name?.toLowerCase() === name.toLowerCase());
-        // Names differing only in case would collide as files on macOS and Windows runners.
-        if (twin)
-            refuse(item, twin.name === name ? `two videos are named '${name}'` : `videos '${twin.name}' and '${name}' differ only in case`);
-        const unknown = Object.keys(value).filter((key) => !PER_VIDEO.has(key) && !OWN_KEYS.includes(key));
-        if (unknown.length > 0)
-            refuse(item, `video '${name}': unknown key(s) ${unknown.join(', ')}; a video takes ${[...OWN_KEYS, ...PER_VIDEO].join(', ')}`);
-        const entryGet = (input) => {
-            if (input === 'output-name')
-                return asInputText(input, value.output ?? name);
-            if (input === 'name')
-                return value.title === undefined ? '' : asInputText(input, value.title);
-            if (PER_VIDEO.has(input) && input in value)
-                return asInputText(input, value[input]);
-            if (input === 'resume')
-                return name === get('manifest-entry').trim() ? get(input) : '';
-            return ONE_VIDEO_INPUTS.includes(input) ? '' : get(input);
-        };
-        let spec;
-        try {
-            spec = readVideoSpec(entryGet, workspace);
-        }
-        catch (error) {
-            if (!(error instanceof errors/* InputError */.dz))
-                throw error;
-            // An error inside a file the entry names (a template) keeps that file's line; others point here.
-            if (error.location)
-                throw new errors/* InputError */.dz('manifest', `video '${name}': ${error.message}`, error.location);
-            refuse(item, `video '${name}': ${error.message}`);
-        }
-        const output = (spec.outputName ?? '').toLowerCase();
-        const clash = outputs.get(output);
-        if (clash)
-            refuse(item, `videos '${clash}' and '${name}' would both be saved as ${spec.outputName}`);
-        outputs.set(output, name);
-        const { line, column } = (0,errors/* locate */.x5)(text, item.range?.[0] ?? 0);
-        entries.push({ ...spec, name, definition: JSON.stringify(value), location: { file, line, column } });
-    }
-    return { path: repoPath(workspace, file), videos: entries };
-}
-/** The entries to produce: all, or the one `manifest-entry` names (a job of a fanned-out matrix). */
-function selectEntries(videos, get) {
-    const wanted = get('manifest-entry').trim();
-    if (!wanted)
-        return videos;
-    const video = videos.find((candidate) => candidate.name === wanted);
-    if (!video)
-        throw new errors/* InputError */.dz('manifest-entry', `no video named '${wanted}' in the manifest; it has ${videos.map((v) => v.name).join(', ')}`);
-    return [video];
-}
-
-;// CONCATENATED MODULE: ./src/job/inputs.ts
-
-
-
-
-
-
-
-const DEFAULT_V3_URL = 'https://app.aistudios.com';
-/** The legacy API's current host; `https://aistudios.com` is the retired one (the API contract, section 1). */
-const DEFAULT_LEGACY_URL = 'https://v2.aistudios.com';
-/** Reads the secrets first and masks them before anything else can print them. */
-function readCredentials(get) {
-    const apiKey = get('api-key').trim();
-    const appId = get('app-id').trim();
-    const userKey = get('user-key').trim();
-    for (const secret of [apiKey, userKey])
-        if (secret)
-            (0,log/* mask */.dK)(secret);
-    // A header cannot carry a newline or a space: refused here rather than failing (and retried) as a network error.
-    for (const [input, value] of [
-        ['api-key', apiKey],
-        ['app-id', appId],
-        ['user-key', userKey]
-    ]) {
-        if (/[^\x21-\x7e]/.test(value))
-            throw new errors/* InputError */.dz(input, 'holds a space, a newline or another character a credential cannot have; check the secret');
-    }
-    if (apiKey && (appId || userKey)) {
-        throw new errors/* InputError */.dz('api-key', "give either 'api-key' or 'app-id' with 'user-key', not both");
-    }
-    if (apiKey)
-        return { apiKey };
-    if (appId && userKey)
-        return { appId, userKey };
-    if (appId || userKey) {
-        throw new errors/* InputError */.dz(appId ? 'user-key' : 'app-id', "'app-id' and 'user-key' must be given together");
-    }
-    throw new errors/* InputError */.dz('api-key', "required: set 'api-key' (or 'app-id' and 'user-key') from a repository secret");
-}
-function readApi(get) {
-    const credentials = readCredentials(get);
-    const v3Url = parseUrl('api-url', get('api-url').trim() || DEFAULT_V3_URL);
-    const legacyRaw = get('legacy-api-url').trim();
-    const requestTimeoutSeconds = parseNumber('request-timeout', get('request-timeout'), 30, { min: 1, max: 600, unit: 'seconds' });
-    return {
-        v3Url,
-        // The legacy API lives on its own host; a custom api-url (a proxy, a simulator) serves both unless told.
-        legacyUrl: legacyRaw
-            ? parseUrl('legacy-api-url', legacyRaw)
-            : v3Url.origin === new URL(DEFAULT_V3_URL).origin
-                ? new URL(DEFAULT_LEGACY_URL)
-                : v3Url,
-        credentials,
-        requestTimeoutMs: requestTimeoutSeconds * 1000
-    };
-}
-function readWait(get) {
-    const interval = get('poll-interval').trim().toLowerCase();
-    const pollFloorSeconds = interval === '' || interval === 'auto' ? 1 : parseNumber('poll-interval', interval, 1, { min: 1, max: 600, unit: 'seconds (or auto)' });
-    const timeoutMinutes = parseNumber('timeout', get('timeout'), 30, { min: 0.1, max: 360, unit: 'minutes' });
-    const stallMinutes = parseNumber('stall-timeout', get('stall-timeout'), 10, { min: 0.1, max: 360, unit: 'minutes' });
-    return { pollFloorMs: pollFloorSeconds * 1000, timeoutMs: timeoutMinutes * 60_000, stallTimeoutMs: stallMinutes * 60_000 };
-}
-/** Characters the artifact service refuses in a name. */
-const BAD_ARTIFACT_CHARS = /["':<>|*?\\/\r\n]/;
-function readArtifact(get) {
-    const name = get('artifact-name').trim();
-    if (BAD_ARTIFACT_CHARS.test(name)) {
-        throw new errors/* InputError */.dz('artifact-name', `'${name}' contains a character artifacts cannot have (" : < > | * ? \\ / or a newline)`);
-    }
-    const retention = get('retention-days').trim();
-    return {
-        enabled: parseBoolean('upload-artifact', get('upload-artifact'), true),
-        name: name || undefined,
-        archive: parseBoolean('archive', get('archive'), false),
-        retentionDays: retention ? parseNumber('retention-days', retention, 0, { min: 1, max: 90, integer: true, unit: 'days' }) : undefined
-    };
-}
-function readBatch(get) {
-    return {
-        maxParallel: parseNumber('max-parallel', get('max-parallel'), 3, { min: 1, max: 20, integer: true, unit: 'videos' }),
-        failFast: parseBoolean('fail-fast', get('fail-fast'), false),
-        artifactPerVideo: parseBoolean('artifact-per-video', get('artifact-per-video'), false)
-    };
-}
-/** The videos: a manifest's entries (all, or the one `manifest-entry` names), or the step's own inputs as a plan of one. */
-function readVideos(get, workspace, plan) {
-    if (get('manifest').trim()) {
-        refuseOneVideoInputs(get);
-        const manifest = readManifest(get, workspace);
-        return { videos: selectEntries(manifest.videos, get), manifest: manifest.path };
-    }
-    if (plan)
-        throw new errors/* InputError */.dz('plan', "a plan lists the videos of a 'manifest'; set 'manifest'");
-    if (get('manifest-entry').trim())
-        throw new errors/* InputError */.dz('manifest-entry', "names a video of a 'manifest'; set 'manifest'");
-    return { videos: [readVideoSpec(get, workspace)] };
-}
-/** Turns the step's inputs into one validated job; nothing is sent before this succeeds. */
-function readJob(get, runner) {
-    const api = readApi(get);
-    const batch = readBatch(get);
-    const plan = parseBoolean('plan', get('plan'), false);
-    const outputDir = resolveInWorkspace('output-dir', get('output-dir').trim() || 'videos', runner.workspace);
-    if (external_node_fs_.existsSync(outputDir) && !external_node_fs_.statSync(outputDir).isDirectory())
-        throw new errors/* InputError */.dz('output-dir', `'${get('output-dir').trim()}' is a file, not a folder`);
-    const { videos, manifest } = readVideos(get, runner.workspace, plan);
-    const waitForRender = parseBoolean('wait', get('wait'), true);
-    if (!waitForRender && videos.some((video) => video.source.kind === 'resume')) {
-        throw new errors/* InputError */.dz('wait', "'wait: false' with 'resume' would neither export nor download; drop one of them");
-    }
-    const artifact = readArtifact(get);
-    // The artifact service does not exist on GitHub Enterprise Server: decided now, before anything is paid for.
-    if (artifact.enabled && runner.enterpriseServer) {
-        (0,log/* warning */.$e)(`${runner.serverUrl} is GitHub Enterprise Server, where workflow artifacts of this kind are not available: the video is saved in 'output-dir' but not uploaded`);
-        artifact.enabled = false;
-    }
-    return {
-        runner,
-        api,
-        videos,
-        manifest,
-        batch,
-        wait: readWait(get),
-        waitForRender,
-        dryRun: parseBoolean('dry-run', get('dry-run'), false),
-        plan,
-        outputDir,
-        artifact,
-        github: readGitHubSettings(get, runner)
-    };
-}
-
 
 /***/ }),
 
-/***/ 34393:
+/***/ 5892:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   O: () => (/* binding */ readRunnerEnv)
+/* harmony export */   Iu: () => (/* binding */ parseYamlDocument),
+/* harmony export */   Qd: () => (/* binding */ isPlainObject),
+/* harmony export */   hN: () => (/* binding */ parseYaml),
+/* harmony export */   ws: () => (/* binding */ scalarText)
 /* harmony export */ });
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(48161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
+/* unused harmony export parseYamlLeniently */
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(38815);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(83916);
 
-/** GitHub Enterprise Server: neither github.com nor GitHub Enterprise Cloud (*.ghe.com), as @actions/artifact tells them apart. */
-function isEnterpriseServer(serverUrl) {
-    if (!serverUrl)
-        return false;
-    const host = new URL(serverUrl).hostname.toLowerCase();
-    return !(host === 'github.com' || host.endsWith('.ghe.com') || host.endsWith('.localhost') || host === 'localhost');
+
+/** Every scalar stays the text written: `VERSION: 2.0` stays "2.0", `ON: yes` stays "yes". */
+const TEXT_ONLY = { schema: 'failsafe' };
+/**
+ * Parses YAML (and so JSON) given in an input or in a file an input names, every scalar as text. An
+ * error names the input, the line and column, and the file where there is one. The document keeps
+ * where each node was written.
+ */
+function parseYamlDocument(input, text, file) {
+    const document = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .parseDocument */ .Tp)(text, { prettyErrors: false, uniqueKeys: true, ...TEXT_ONLY });
+    const error = document.errors[0];
+    if (error) {
+        const position = error.linePos?.[0] ?? { line: 1, col: 1 };
+        const where = file ? `${file.name}:${position.line}:${position.col}` : `line ${position.line}, column ${position.col}`;
+        const detail = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${where}: not valid YAML/JSON: ${detail}`, file && { file: file.path, line: position.line, column: position.col });
+    }
+    return document;
 }
-/** The runner's environment (GITHUB_*, ACTIONS_*, RUNNER_*), read here once and passed on. */
-function readRunnerEnv(env = process.env) {
-    return {
-        workspace: env.GITHUB_WORKSPACE || process.cwd(),
-        tempDir: env.RUNNER_TEMP || node_os__WEBPACK_IMPORTED_MODULE_0__.tmpdir(),
-        runAttempt: Number(env.GITHUB_RUN_ATTEMPT) || 1,
-        serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
-        repository: env.GITHUB_REPOSITORY ?? '',
-        runId: env.GITHUB_RUN_ID ?? '',
-        eventPath: env.GITHUB_EVENT_PATH || undefined,
-        artifactService: Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL),
-        enterpriseServer: isEnterpriseServer(env.GITHUB_SERVER_URL),
-        summaryFile: env.GITHUB_STEP_SUMMARY || undefined
-    };
+function parseYaml(input, text, file) {
+    return parseYamlDocument(input, text, file).toJS();
 }
+/** The same reading without the refusals, for text that is only compared (an older manifest). */
+function parseYamlLeniently(text) {
+    return parseDocument(text, TEXT_ONLY).toJS();
+}
+/** A parsed scalar as the text it was written as (lists and mappings as JSON, for messages). */
+const scalarText = (value) => typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+const isPlainObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 
 /***/ }),
@@ -31648,7 +31704,7 @@ async function produceAll(results, production, signal) {
     };
     try {
         for (const result of results)
-            await step(result, () => Promise.resolve(void requests.set(result, checkTemplate(result, contextOf(result)))));
+            await step(result, () => void requests.set(result, checkTemplate(result, contextOf(result))));
         await inPool(results, job.batch.maxParallel, stop.signal, (result) => step(result, async () => void requests.set(result, await prepareVideo(result, requests.get(result), production, contextOf(result)))));
         if (job.dryRun)
             return await checkCredentials(production.client, results, contextOf(results[0]));

@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js'
+import { VIDEO_SOURCE_INPUTS } from '../job/manifest.js'
 import type { InputReader } from '../job/parse.js'
 
 /**
@@ -8,18 +9,9 @@ import type { InputReader } from '../job/parse.js'
  * that `ps` would show.
  */
 export const CLI_INPUTS = [
-  'project-id',
-  'template',
+  ...VIDEO_SOURCE_INPUTS,
   'manifest',
   'manifest-entry',
-  'variables',
-  'variables-file',
-  'scripts',
-  'scripts-file',
-  'scripts-dir',
-  'script',
-  'script-file',
-  'tags',
   'name',
   'resolution',
   'workspace-id',

@@ -18,11 +18,10 @@ export function manifestDefinitions(text: string): Map<string, string> {
   return definitions
 }
 
-/** What an entry says for its own video; everything else comes from the step's inputs. */
-const PER_VIDEO = new Set([
+/** The inputs that say what a video is made from: its source, placeholder values, speech and tags. */
+export const VIDEO_SOURCE_INPUTS = [
   'project-id',
   'template',
-  'api-generation',
   'variables',
   'variables-file',
   'scripts',
@@ -30,11 +29,10 @@ const PER_VIDEO = new Set([
   'scripts-dir',
   'script',
   'script-file',
-  'tags',
-  'resolution',
-  'workspace-id',
-  'webhook-url'
-])
+  'tags'
+] as const
+/** What an entry says for its own video; everything else comes from the step's inputs. */
+const PER_VIDEO = new Set<string>([...VIDEO_SOURCE_INPUTS, 'api-generation', 'resolution', 'workspace-id', 'webhook-url'])
 /** Entry keys that are not inputs: its name (and default file name), its file name, its title in AI Studios. */
 const OWN_KEYS = ['name', 'output', 'title']
 /** Every key an entry takes (schema/manifest.schema.json describes each; a test keeps the two in step). */
@@ -43,20 +41,7 @@ export const MANIFEST_KEYS: readonly string[] = [...OWN_KEYS, ...PER_VIDEO]
  * Step inputs that say what one video is made from: with a manifest each entry says its own, so the
  * step's are refused rather than dropped. `resume` goes with `manifest-entry`, for the one entry it names.
  */
-const ONE_VIDEO_INPUTS = [
-  'project-id',
-  'template',
-  'variables',
-  'variables-file',
-  'scripts',
-  'scripts-file',
-  'scripts-dir',
-  'script',
-  'script-file',
-  'tags',
-  'name',
-  'output-name'
-]
+const ONE_VIDEO_INPUTS: readonly string[] = [...VIDEO_SOURCE_INPUTS, 'name', 'output-name']
 
 /** With a manifest, a step input that belongs to one video is refused, naming it. */
 export function refuseOneVideoInputs(get: InputReader): void {

@@ -62,7 +62,7 @@ export async function produceAll(results: VideoResult[], production: Production,
     if (job.batch.failFast && !stop.signal.aborted) stop.abort(new Error(`cancelled: another video failed ('fail-fast' is true)`))
   }
   /** Runs one step of one video; an input refusal ends the whole run, anything else that video. */
-  const step = async (result: VideoResult, work: () => Promise<void>): Promise<void> => {
+  const step = async (result: VideoResult, work: () => Promise<void> | void): Promise<void> => {
     try {
       await work()
     } catch (error) {
@@ -72,7 +72,7 @@ export async function produceAll(results: VideoResult[], production: Production,
   }
 
   try {
-    for (const result of results) await step(result, () => Promise.resolve(void requests.set(result, checkTemplate(result, contextOf(result)))))
+    for (const result of results) await step(result, () => void requests.set(result, checkTemplate(result, contextOf(result))))
     await inPool(results, job.batch.maxParallel, stop.signal, (result) =>
       step(result, async () => void requests.set(result, await prepareVideo(result, requests.get(result), production, contextOf(result))))
     )

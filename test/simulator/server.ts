@@ -535,3 +535,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
   }
 }
+
+/** Runs `body` with a simulator of its own, closed afterwards whatever happens. */
+export async function withSimulator<T>(options: SimulatorOptions, body: (sim: Simulator) => Promise<T>): Promise<T> {
+  const sim = await startSimulator(options)
+  try {
+    return await body(sim)
+  } finally {
+    await sim.close()
+  }
+}
