@@ -31419,11 +31419,12 @@ async function recordDead(fingerprint, key, runner, log) {
  * Starts the export, the one step that spends credits, at most once per request and workflow run: a
  * re-run attempt re-attaches to the export an earlier attempt started for the same request.
  */
-async function exportOnce(client, request, runner, context, 
+async function exportOnce(client, request, 
+/** The request's fingerprint (ledger.ts), under which an earlier attempt's export is found. */
+fingerprint, runner, context, 
 /** Told when the request went out but no answer says whether it was taken, and what an accepted one cost. */
 { onUnconfirmed, onCredits }) {
     const { log } = context;
-    const fingerprint = requestFingerprint(request);
     const earlier = await findEarlierExport(fingerprint, runner, log);
     if (earlier) {
         log.notice(`Re-run attempt ${runner.runAttempt}: an earlier attempt already exported this request as ${earlier.key}; ` +
@@ -31694,12 +31695,14 @@ async function prepareVideo(result, checked, { job, client }, context) {
  */
 async function produceVideo(result, request, { job, client, github }, context) {
     const { log, signal } = context;
+    // A resumed export has no request, and so no fingerprint: there is nothing to reuse or mark dead.
+    let fingerprint;
     if (request) {
-        result.fingerprint = requestFingerprint(request);
-        if (github && job.github.reuse && (await reuseEarlier(result, result.fingerprint, github, job, log)))
+        fingerprint = result.fingerprint = requestFingerprint(request);
+        if (github && job.github.reuse && (await reuseEarlier(result, fingerprint, github, job, log)))
             return;
         result.stage = 'export';
-        result.exportKey = await exportOnce(client, request, job.runner, context, {
+        result.exportKey = await exportOnce(client, request, fingerprint, job.runner, context, {
             onUnconfirmed: () => (result.exportUnconfirmed = true),
             onCredits: (credits) => (result.credits = credits)
         });
@@ -31724,8 +31727,8 @@ async function produceVideo(result, request, { job, client, github }, context) {
     }
     catch (error) {
         // A stalled render is dead: a re-run attempt must export anew, not wait on it again.
-        if (error instanceof StalledError && request)
-            await recordDead(requestFingerprint(request), key, job.runner, log);
+        if (error instanceof StalledError && fingerprint)
+            await recordDead(fingerprint, key, job.runner, log);
         throw error;
     }
     result.videoUrl = rendered.downloadUrl;

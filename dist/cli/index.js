@@ -28750,7 +28750,6 @@ async function withRetries(what, attempt, policy, onRetry, signal) {
 /* harmony export */   dm: () => (/* binding */ provablyNotSent),
 /* harmony export */   tN: () => (/* binding */ send)
 /* harmony export */ });
-/* unused harmony exports MAX_ANSWER_BYTES, AnswerTooLargeError */
 /* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(46752);
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
@@ -28963,7 +28962,6 @@ function cliInputs(args, env) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   d: () => (/* binding */ EXIT),
 /* harmony export */   x: () => (/* binding */ cli)
 /* harmony export */ });
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(48161);
@@ -31231,11 +31229,12 @@ async function recordDead(fingerprint, key, runner, log) {
  * Starts the export, the one step that spends credits, at most once per request and workflow run: a
  * re-run attempt re-attaches to the export an earlier attempt started for the same request.
  */
-async function exportOnce(client, request, runner, context, 
+async function exportOnce(client, request, 
+/** The request's fingerprint (ledger.ts), under which an earlier attempt's export is found. */
+fingerprint, runner, context, 
 /** Told when the request went out but no answer says whether it was taken, and what an accepted one cost. */
 { onUnconfirmed, onCredits }) {
     const { log } = context;
-    const fingerprint = requestFingerprint(request);
     const earlier = await findEarlierExport(fingerprint, runner, log);
     if (earlier) {
         log.notice(`Re-run attempt ${runner.runAttempt}: an earlier attempt already exported this request as ${earlier.key}; ` +
@@ -31572,12 +31571,14 @@ async function prepareVideo(result, checked, { job, client }, context) {
  */
 async function produceVideo(result, request, { job, client, github }, context) {
     const { log, signal } = context;
+    // A resumed export has no request, and so no fingerprint: there is nothing to reuse or mark dead.
+    let fingerprint;
     if (request) {
-        result.fingerprint = requestFingerprint(request);
-        if (github && job.github.reuse && (await reuseEarlier(result, result.fingerprint, github, job, log)))
+        fingerprint = result.fingerprint = requestFingerprint(request);
+        if (github && job.github.reuse && (await reuseEarlier(result, fingerprint, github, job, log)))
             return;
         result.stage = 'export';
-        result.exportKey = await exportOnce(client, request, job.runner, context, {
+        result.exportKey = await exportOnce(client, request, fingerprint, job.runner, context, {
             onUnconfirmed: () => (result.exportUnconfirmed = true),
             onCredits: (credits) => (result.credits = credits)
         });
@@ -31602,8 +31603,8 @@ async function produceVideo(result, request, { job, client, github }, context) {
     }
     catch (error) {
         // A stalled render is dead: a re-run attempt must export anew, not wait on it again.
-        if (error instanceof errors/* StalledError */.OV && request)
-            await recordDead(requestFingerprint(request), key, job.runner, log);
+        if (error instanceof errors/* StalledError */.OV && fingerprint)
+            await recordDead(fingerprint, key, job.runner, log);
         throw error;
     }
     result.videoUrl = rendered.downloadUrl;
@@ -43904,7 +43905,6 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ // This entry module used 'module' so it can't be inlined
 /******/ var __webpack_exports__ = __nccwpck_require__(12957);
 /******/ __webpack_exports__ = await __webpack_exports__;
-/******/ var __webpack_exports__EXIT = __webpack_exports__.d;
 /******/ var __webpack_exports__cli = __webpack_exports__.x;
-/******/ export { __webpack_exports__EXIT as EXIT, __webpack_exports__cli as cli };
+/******/ export { __webpack_exports__cli as cli };
 /******/ 

@@ -19,10 +19,10 @@ export function createAgent(timeoutMs: number): Dispatcher {
 }
 
 /** The most of an answer that is read: the API's are small JSON (or a gateway's HTML page). */
-export const MAX_ANSWER_BYTES = 4 << 20
+const MAX_ANSWER_BYTES = 4 << 20
 
 /** An answer larger than anything the API sends: read no further, and not worth asking again. */
-export class AnswerTooLargeError extends Error {
+class AnswerTooLargeError extends Error {
   constructor(url: URL) {
     super(`the answer from ${url.origin} is larger than ${MAX_ANSWER_BYTES >> 20} MiB; it is not the API's`)
     this.name = 'AnswerTooLargeError'

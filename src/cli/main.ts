@@ -20,7 +20,7 @@ import { CLI_INPUTS, CREDENTIAL_VARIABLES, cliInputs, parseArgs } from './args.j
 import { terminalSink } from './terminal.js'
 
 /** What the exit status says (the README's table). */
-export const EXIT = { ok: 0, unexpected: 1, badInput: 2, apiRefused: 3, renderFailed: 4, downloadFailed: 5 } as const
+const EXIT = { ok: 0, unexpected: 1, badInput: 2, apiRefused: 3, renderFailed: 4, downloadFailed: 5 } as const
 
 const USAGE = `Usage: aistudios-video [flags]
 

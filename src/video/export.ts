@@ -1,7 +1,7 @@
 import type { AiStudiosClient, CallContext } from '../aistudios/client.js'
 import type { ExportRequest, RunnerEnv } from '../domain.js'
 import { ExportUnconfirmedError } from '../errors.js'
-import { findEarlierExport, recordExport, requestFingerprint } from './ledger.js'
+import { findEarlierExport, recordExport } from './ledger.js'
 
 /**
  * Starts the export, the one step that spends credits, at most once per request and workflow run: a
@@ -10,13 +10,14 @@ import { findEarlierExport, recordExport, requestFingerprint } from './ledger.js
 export async function exportOnce(
   client: AiStudiosClient,
   request: ExportRequest,
+  /** The request's fingerprint (ledger.ts), under which an earlier attempt's export is found. */
+  fingerprint: string,
   runner: RunnerEnv,
   context: CallContext,
   /** Told when the request went out but no answer says whether it was taken, and what an accepted one cost. */
   { onUnconfirmed, onCredits }: { onUnconfirmed: () => void; onCredits: (credits: number) => void }
 ): Promise<string> {
   const { log } = context
-  const fingerprint = requestFingerprint(request)
   const earlier = await findEarlierExport(fingerprint, runner, log)
   if (earlier) {
     log.notice(

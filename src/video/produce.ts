@@ -73,11 +73,13 @@ export async function produceVideo(
   context: CallContext
 ): Promise<void> {
   const { log, signal } = context
+  // A resumed export has no request, and so no fingerprint: there is nothing to reuse or mark dead.
+  let fingerprint: string | undefined
   if (request) {
-    result.fingerprint = requestFingerprint(request)
-    if (github && job.github.reuse && (await reuseEarlier(result, result.fingerprint, github, job, log))) return
+    fingerprint = result.fingerprint = requestFingerprint(request)
+    if (github && job.github.reuse && (await reuseEarlier(result, fingerprint, github, job, log))) return
     result.stage = 'export'
-    result.exportKey = await exportOnce(client, request, job.runner, context, {
+    result.exportKey = await exportOnce(client, request, fingerprint, job.runner, context, {
       onUnconfirmed: () => (result.exportUnconfirmed = true),
       onCredits: (credits) => (result.credits = credits)
     })
@@ -102,7 +104,7 @@ export async function produceVideo(
     rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl)
   } catch (error) {
     // A stalled render is dead: a re-run attempt must export anew, not wait on it again.
-    if (error instanceof StalledError && request) await recordDead(requestFingerprint(request), key, job.runner, log)
+    if (error instanceof StalledError && fingerprint) await recordDead(fingerprint, key, job.runner, log)
     throw error
   }
   result.videoUrl = rendered.downloadUrl
