@@ -30435,6 +30435,8 @@ function exportFromProject(projectId, project, speech, options, tags = []) {
  * space (`##product-name##`, `##제품##` too), so nothing that looks like a placeholder goes out unfilled.
  */
 const PLACEHOLDER = /##([^#\s](?:[^#\r\n]{0,62}[^#\s])?)##/gu;
+/** How many unresolved placeholders an error names before it counts the rest. */
+const MAX_LISTED = 50;
 /** Every placeholder name in the template's string values, with the offset of its first use in the text. */
 function findPlaceholders(template) {
     // Where each name first stands in the text, found in one pass (a name written with JSON escapes: line 1).
@@ -30520,7 +30522,10 @@ function exportFromTemplate(template, variables, speech, options, forced, tags =
     if (unresolved.length > 0) {
         const locate = (0,errors/* locator */.fl)(template.text);
         const first = locate(unresolved[0][1]);
-        const list = unresolved.map(([name, offset]) => `##${name}## (line ${locate(offset).line})`).join(', ');
+        // Named up to a bound, so a template of thousands of them gives a message a log can hold.
+        const named = unresolved.slice(0, MAX_LISTED).map(([name, offset]) => `##${name}## (line ${locate(offset).line})`);
+        const more = unresolved.length - named.length;
+        const list = `${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
         throw new errors/* InputError */.dz('template', `${template.name} has ${unresolved.length} placeholder(s) with no value: ${list}. Set them in 'variables' or 'variables-file'`, { file: template.file, ...first });
     }
     const root = template.data;

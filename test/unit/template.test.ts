@@ -110,3 +110,17 @@ describe('parseScriptsInput', () => {
     assert.throws(() => parseScriptsInput('0: a\nintro: b'), /Input 'scripts': line 2: expected 'INDEX: text'/)
   })
 })
+
+describe('a template with thousands of unresolved placeholders', () => {
+  it('names the first fifty and counts the rest', () => {
+    const scenes = Array.from({ length: 3000 }, (_, i) => ({ clips: [{ type: 'textImage', text: `##NAME_${i}##` }] }))
+    const template = parseTemplate('/t.json', 't.json', JSON.stringify({ scenes }))
+    assert.throws(
+      () => exportFromTemplate(template, new Map(), [], {}, undefined),
+      (error: unknown) =>
+        error instanceof InputError &&
+        /has 3000 placeholder\(s\) with no value: ##NAME_0## \(line 1\), .*##NAME_49## \(line 1\) and 2950 more\./.test(error.message) &&
+        !error.message.includes('##NAME_50##')
+    )
+  })
+})
