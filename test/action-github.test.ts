@@ -89,7 +89,8 @@ describe('only-changed', () => {
 })
 
 describe('release assets', () => {
-  const release = (extra: Record<string, string> = {}) =>
+  /** A run with release-upload, in the environment of `env`'s event (the release of tag v1.0 unless told). */
+  const release = (extra: Record<string, string> = {}, env = eventEnv('release', { release: { tag_name: 'v1.0' } })) =>
     runAction({
       inputs: {
         'api-key': TEST_API_KEY,
@@ -99,7 +100,7 @@ describe('release assets', () => {
         'github-token': GITHUB_TOKEN,
         ...extra
       },
-      env: eventEnv('release', { release: { tag_name: 'v1.0' } })
+      env
     })
 
   it('attaches the video to the release of the event', async () => {
@@ -128,16 +129,7 @@ describe('release assets', () => {
 
   it('says what GitHub answered when the upload is refused', async () => {
     github.releases.push({ id: 2, tag: 'v1.1', assets: [], readOnly: true })
-    const run = await runAction({
-      inputs: {
-        'api-key': TEST_API_KEY,
-        'api-url': sim.apiUrl,
-        'project-id': SAMPLE_PROJECT_ID,
-        'release-upload': 'true',
-        'github-token': GITHUB_TOKEN
-      },
-      env: eventEnv('release', { release: { tag_name: 'v1.1' } })
-    })
+    const run = await release({}, eventEnv('release', { release: { tag_name: 'v1.1' } }))
     assert.equal(run.code, 1)
     assert.match(
       run.stdout,
@@ -147,16 +139,7 @@ describe('release assets', () => {
 
   it('needs a release: refused before anything is sent outside a release event', async () => {
     const requests = sim.requests.length
-    const run = await runAction({
-      inputs: {
-        'api-key': TEST_API_KEY,
-        'api-url': sim.apiUrl,
-        'project-id': SAMPLE_PROJECT_ID,
-        'release-upload': 'true',
-        'github-token': GITHUB_TOKEN
-      },
-      env: eventEnv('push', {})
-    })
+    const run = await release({}, eventEnv('push', {}))
     assert.equal(run.code, 1)
     assert.match(run.stdout, /::error::Input 'release-tag': 'release-upload' needs a release/)
     assert.equal(sim.requests.length, requests)
