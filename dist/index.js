@@ -29154,7 +29154,8 @@ async function sha256File(file) {
 }
 
 ;// CONCATENATED MODULE: ./src/text.ts
-const escapeHtml = (text) => text.replace(/[<>&|]/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Text safe inside HTML and its double-quoted attributes (and a Markdown table's cells). */
+const escapeHtml = (text) => text.replace(/[<>&|"]/g, (c) => `&#${c.charCodeAt(0)};`);
 /** What the file says it is: "3.5 s, 320×180, avc1 + mp4a". */
 function describeMp4({ durationSeconds, width, height, codecs }) {
     const picture = width !== undefined && height !== undefined ? `, ${width}×${height}` : '';
@@ -29189,7 +29190,8 @@ function commentBody(results, runUrl) {
             const links = [artifact ? `[artifact](${artifact.url})` : '', releaseUrl ? `[release asset](${releaseUrl})` : ''].filter(Boolean);
             const shown = status === 'failed' ? `❌ ${(error ?? '').replace(/\|/g, '\\|').slice(0, 200)}` : status;
             const key = exportKey ? `\`${exportKey}\`` : '';
-            const thumbnail = thumbnailUrl ? `<img src="${thumbnailUrl}" alt="" width="160">` : '';
+            // The URL is the API's: escaped, so it stays an attribute.
+            const thumbnail = thumbnailUrl ? `<img src="${escapeHtml(thumbnailUrl)}" alt="" width="160">` : '';
             const facts = video ? describeMp4(video.mp4) : '';
             return `| ${name} | ${shown} | ${key} | ${video ? formatBytes(video.size) : ''} | ${facts} | ${links.join(' · ')} | ${thumbnail} |`;
         }),
@@ -30420,7 +30422,8 @@ async function writeSummary(results, runner, job, runError) {
         if (!result.dryRun)
             continue;
         const { url, body, path: saved } = result.dryRun;
-        summary.addRaw(`<p><code>POST ${escapeHtml(url)}</code>, saved as <code>${escapeHtml(saved)}</code></p>`, true).addCodeBlock(body, 'json');
+        // The body holds the template's and the API's text: escaped, since the code block is HTML.
+        summary.addRaw(`<p><code>POST ${escapeHtml(url)}</code>, saved as <code>${escapeHtml(saved)}</code></p>`, true).addCodeBlock(escapeHtml(body), 'json');
     }
     await summary.write();
 }

@@ -1,7 +1,8 @@
 /** Text for people, shared by the summary and the pull request comment. */
 import type { Mp4Facts } from './domain.js'
 
-export const escapeHtml = (text: string): string => text.replace(/[<>&|]/g, (c) => `&#${c.charCodeAt(0)};`)
+/** Text safe inside HTML and its double-quoted attributes (and a Markdown table's cells). */
+export const escapeHtml = (text: string): string => text.replace(/[<>&|"]/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /** What the file says it is: "3.5 s, 320×180, avc1 + mp4a". */
 export function describeMp4({ durationSeconds, width, height, codecs }: Mp4Facts): string {

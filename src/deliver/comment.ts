@@ -1,6 +1,6 @@
 import type { RunnerEnv, VideoResult } from '../domain.js'
 import type { GitHub } from '../github/connect.js'
-import { describeMp4, formatBytes } from '../text.js'
+import { describeMp4, escapeHtml, formatBytes } from '../text.js'
 import { info, notice } from '../log.js'
 
 /** Marks the action's own comment, so later runs update it instead of adding another. */
@@ -17,7 +17,8 @@ export function commentBody(results: VideoResult[], runUrl: string): string {
       const links = [artifact ? `[artifact](${artifact.url})` : '', releaseUrl ? `[release asset](${releaseUrl})` : ''].filter(Boolean)
       const shown = status === 'failed' ? `❌ ${(error ?? '').replace(/\|/g, '\\|').slice(0, 200)}` : status
       const key = exportKey ? `\`${exportKey}\`` : ''
-      const thumbnail = thumbnailUrl ? `<img src="${thumbnailUrl}" alt="" width="160">` : ''
+      // The URL is the API's: escaped, so it stays an attribute.
+      const thumbnail = thumbnailUrl ? `<img src="${escapeHtml(thumbnailUrl)}" alt="" width="160">` : ''
       const facts = video ? describeMp4(video.mp4) : ''
       return `| ${name} | ${shown} | ${key} | ${video ? formatBytes(video.size) : ''} | ${facts} | ${links.join(' · ')} | ${thumbnail} |`
     }),

@@ -86,7 +86,8 @@ export async function writeSummary(results: VideoResult[], runner: RunnerEnv, jo
   for (const result of results) {
     if (!result.dryRun) continue
     const { url, body, path: saved } = result.dryRun
-    summary.addRaw(`<p><code>POST ${escape(url)}</code>, saved as <code>${escape(saved)}</code></p>`, true).addCodeBlock(body, 'json')
+    // The body holds the template's and the API's text: escaped, since the code block is HTML.
+    summary.addRaw(`<p><code>POST ${escape(url)}</code>, saved as <code>${escape(saved)}</code></p>`, true).addCodeBlock(escape(body), 'json')
   }
   await summary.write()
 }
