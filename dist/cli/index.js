@@ -28613,24 +28613,24 @@ class AiStudiosClient {
         }
         catch (error) {
             if (!(error instanceof errors/* AuthError */.lR) || 'apiKey' in this.config.credentials)
-                throw this.explained(error);
+                throw error;
             if (this.authorization === authorization)
                 this.authorization = undefined;
             context.log.warning(`${call}: the token was refused; exchanging app-id and user-key for a new one`);
-            try {
-                return await this.retried(call, url, 'GET', headersWith(await this.authorizationFor(context)), undefined, context, flatAllowed);
-            }
-            catch (again) {
-                throw this.explained(again);
-            }
+            return this.retried(call, url, 'GET', headersWith(await this.authorizationFor(context)), undefined, context, flatAllowed);
         }
     }
-    /** A call that spends nothing, so it may be repeated: sent, parsed, retried within the policy. */
-    retried(call, url, method, headers, body, { signal, log }, flatAllowed = false) {
-        return (0,retry/* withRetries */.LH)(call, async () => {
-            const answer = await (0,transport/* send */.tN)(this.dispatcher, url, method, headers, body, signal);
-            return parseEnvelope(call, answer.status, answer.headers, answer.body, { flatAllowed });
-        }, retry/* READ_RETRY */.iw, (message) => log.warning(message), signal);
+    /** A call that spends nothing, so it may be repeated: sent, parsed, retried within the policy; a refusal says which credential. */
+    async retried(call, url, method, headers, body, { signal, log }, flatAllowed = false) {
+        try {
+            return await (0,retry/* withRetries */.LH)(call, async () => {
+                const answer = await (0,transport/* send */.tN)(this.dispatcher, url, method, headers, body, signal);
+                return parseEnvelope(call, answer.status, answer.headers, answer.body, { flatAllowed });
+            }, retry/* READ_RETRY */.iw, (message) => log.warning(message), signal);
+        }
+        catch (error) {
+            throw this.explained(error);
+        }
     }
     /** Shared by videos that start at once, so a job exchanges its credentials once; forgotten if the exchange fails. */
     authorizationFor(context) {
@@ -28654,13 +28654,7 @@ class AiStudiosClient {
         const body = JSON.stringify({ appId: credentials.appId, userKey: credentials.userKey });
         const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
         // Getting a token spends nothing, so it is retried like a read.
-        let data;
-        try {
-            data = await this.retried(call, url, 'POST', headers, body, context);
-        }
-        catch (error) {
-            throw this.explained(error);
-        }
+        const data = await this.retried(call, url, 'POST', headers, body, context);
         if (typeof data.token !== 'string' || data.token === '') {
             throw new errors/* ApiError */.hD(call, 200, undefined, 'the answer carries no token', false);
         }

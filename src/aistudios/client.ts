@@ -173,19 +173,15 @@ export class AiStudiosClient {
     try {
       return await this.retried(call, url, 'GET', headersWith(used), undefined, context, flatAllowed)
     } catch (error) {
-      if (!(error instanceof AuthError) || 'apiKey' in this.config.credentials) throw this.explained(error)
+      if (!(error instanceof AuthError) || 'apiKey' in this.config.credentials) throw error
       if (this.authorization === authorization) this.authorization = undefined
       context.log.warning(`${call}: the token was refused; exchanging app-id and user-key for a new one`)
-      try {
-        return await this.retried(call, url, 'GET', headersWith(await this.authorizationFor(context)), undefined, context, flatAllowed)
-      } catch (again) {
-        throw this.explained(again)
-      }
+      return this.retried(call, url, 'GET', headersWith(await this.authorizationFor(context)), undefined, context, flatAllowed)
     }
   }
 
-  /** A call that spends nothing, so it may be repeated: sent, parsed, retried within the policy. */
-  private retried(
+  /** A call that spends nothing, so it may be repeated: sent, parsed, retried within the policy; a refusal says which credential. */
+  private async retried(
     call: string,
     url: URL,
     method: 'GET' | 'POST',
@@ -194,16 +190,20 @@ export class AiStudiosClient {
     { signal, log }: CallContext,
     flatAllowed = false
   ): Promise<Record<string, unknown>> {
-    return withRetries(
-      call,
-      async () => {
-        const answer = await send(this.dispatcher, url, method, headers, body, signal)
-        return parseEnvelope(call, answer.status, answer.headers, answer.body, { flatAllowed })
-      },
-      READ_RETRY,
-      (message) => log.warning(message),
-      signal
-    )
+    try {
+      return await withRetries(
+        call,
+        async () => {
+          const answer = await send(this.dispatcher, url, method, headers, body, signal)
+          return parseEnvelope(call, answer.status, answer.headers, answer.body, { flatAllowed })
+        },
+        READ_RETRY,
+        (message) => log.warning(message),
+        signal
+      )
+    } catch (error) {
+      throw this.explained(error)
+    }
   }
 
   /** Shared by videos that start at once, so a job exchanges its credentials once; forgotten if the exchange fails. */
@@ -227,12 +227,7 @@ export class AiStudiosClient {
     const body = JSON.stringify({ appId: credentials.appId, userKey: credentials.userKey })
     const headers = { 'Content-Type': 'application/json', Accept: 'application/json' }
     // Getting a token spends nothing, so it is retried like a read.
-    let data
-    try {
-      data = await this.retried(call, url, 'POST', headers, body, context)
-    } catch (error) {
-      throw this.explained(error)
-    }
+    const data = await this.retried(call, url, 'POST', headers, body, context)
     if (typeof data.token !== 'string' || data.token === '') {
       throw new ApiError(call, 200, undefined, 'the answer carries no token', false)
     }
