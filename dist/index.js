@@ -29912,6 +29912,7 @@ const PER_VIDEO = new Set([...VIDEO_SOURCE_INPUTS, 'api-generation', 'resolution
 const OWN_KEYS = ['name', 'output', 'title'];
 /** Every key an entry takes (schema/manifest.schema.json describes each; a test keeps the two in step). */
 const MANIFEST_KEYS = [...OWN_KEYS, ...PER_VIDEO];
+const IS_MANIFEST_KEY = new Set(MANIFEST_KEYS);
 /**
  * Step inputs that say what one video is made from: with a manifest each entry says its own, so the
  * step's are refused rather than dropped. `resume` goes with `manifest-entry`, for the one entry it names.
@@ -29947,8 +29948,10 @@ function readManifest(get, workspace) {
     const raw = get('manifest').trim();
     const { file, text } = readInputFile('manifest', raw, workspace);
     const document = parseYamlDocument('manifest', text, { path: file, name: raw });
+    // One index of the lines for every entry's location: a long manifest stays linear.
+    const locate = locator(text);
     function refuse(node, detail) {
-        const { line, column } = locate(text, node?.range?.[0] ?? 0);
+        const { line, column } = locate(node?.range?.[0] ?? 0);
         throw new InputError('manifest', `${raw}:${line}:${column}: ${detail}`, { file, line, column });
     }
     const root = document.contents;
@@ -29968,9 +29971,9 @@ function readManifest(get, workspace) {
         // Names differing only in case would collide as files on macOS and Windows runners.
         if (twin)
             refuse(item, twin.name === name ? `two videos are named '${name}'` : `videos '${twin.name}' and '${name}' differ only in case`);
-        const unknown = Object.keys(value).filter((key) => !PER_VIDEO.has(key) && !OWN_KEYS.includes(key));
+        const unknown = Object.keys(value).filter((key) => !IS_MANIFEST_KEY.has(key));
         if (unknown.length > 0)
-            refuse(item, `video '${name}': unknown key(s) ${unknown.join(', ')}; a video takes ${[...OWN_KEYS, ...PER_VIDEO].join(', ')}`);
+            refuse(item, `video '${name}': unknown key(s) ${unknown.join(', ')}; a video takes ${MANIFEST_KEYS.join(', ')}`);
         const entryGet = (input) => {
             if (input === 'output-name')
                 return asInputText(input, value.output ?? name);
@@ -29999,7 +30002,7 @@ function readManifest(get, workspace) {
         if (clash)
             refuse(item, `videos '${clash}' and '${name}' would both be saved as ${spec.outputName}`);
         outputs.set(output, name);
-        const { line, column } = locate(text, item.range?.[0] ?? 0);
+        const { line, column } = locate(item.range?.[0] ?? 0);
         entries.push({ ...spec, name, definition: JSON.stringify(value), location: { file, line, column } });
     }
     return { path: repoPath(workspace, file), videos: entries };

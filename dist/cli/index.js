@@ -29499,6 +29499,7 @@ const PER_VIDEO = new Set([...VIDEO_SOURCE_INPUTS, 'api-generation', 'resolution
 const OWN_KEYS = ['name', 'output', 'title'];
 /** Every key an entry takes (schema/manifest.schema.json describes each; a test keeps the two in step). */
 const MANIFEST_KEYS = [...OWN_KEYS, ...PER_VIDEO];
+const IS_MANIFEST_KEY = new Set(MANIFEST_KEYS);
 /**
  * Step inputs that say what one video is made from: with a manifest each entry says its own, so the
  * step's are refused rather than dropped. `resume` goes with `manifest-entry`, for the one entry it names.
@@ -29534,8 +29535,10 @@ function readManifest(get, workspace) {
     const raw = get('manifest').trim();
     const { file, text } = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .readInputFile */ .jH)('manifest', raw, workspace);
     const document = (0,_yaml_js__WEBPACK_IMPORTED_MODULE_4__/* .parseYamlDocument */ .Iu)('manifest', text, { path: file, name: raw });
+    // One index of the lines for every entry's location: a long manifest stays linear.
+    const locate = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .locator */ .fl)(text);
     function refuse(node, detail) {
-        const { line, column } = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .locate */ .x5)(text, node?.range?.[0] ?? 0);
+        const { line, column } = locate(node?.range?.[0] ?? 0);
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('manifest', `${raw}:${line}:${column}: ${detail}`, { file, line, column });
     }
     const root = document.contents;
@@ -29555,9 +29558,9 @@ function readManifest(get, workspace) {
         // Names differing only in case would collide as files on macOS and Windows runners.
         if (twin)
             refuse(item, twin.name === name ? `two videos are named '${name}'` : `videos '${twin.name}' and '${name}' differ only in case`);
-        const unknown = Object.keys(value).filter((key) => !PER_VIDEO.has(key) && !OWN_KEYS.includes(key));
+        const unknown = Object.keys(value).filter((key) => !IS_MANIFEST_KEY.has(key));
         if (unknown.length > 0)
-            refuse(item, `video '${name}': unknown key(s) ${unknown.join(', ')}; a video takes ${[...OWN_KEYS, ...PER_VIDEO].join(', ')}`);
+            refuse(item, `video '${name}': unknown key(s) ${unknown.join(', ')}; a video takes ${MANIFEST_KEYS.join(', ')}`);
         const entryGet = (input) => {
             if (input === 'output-name')
                 return asInputText(input, value.output ?? name);
@@ -29586,7 +29589,7 @@ function readManifest(get, workspace) {
         if (clash)
             refuse(item, `videos '${clash}' and '${name}' would both be saved as ${spec.outputName}`);
         outputs.set(output, name);
-        const { line, column } = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .locate */ .x5)(text, item.range?.[0] ?? 0);
+        const { line, column } = locate(item.range?.[0] ?? 0);
         entries.push({ ...spec, name, definition: JSON.stringify(value), location: { file, line, column } });
     }
     return { path: (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .repoPath */ .qN)(workspace, file), videos: entries };

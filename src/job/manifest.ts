@@ -1,6 +1,6 @@
 import { isMap, isSeq, type Node } from 'yaml'
 import type { VideoSpec } from '../domain.js'
-import { InputError, locate } from '../errors.js'
+import { InputError, locator } from '../errors.js'
 import { readInputFile, repoPath, type InputReader } from './parse.js'
 import { readVideoSpec } from './video-spec.js'
 import { parseYamlDocument, parseYamlLeniently, scalarText } from './yaml.js'
@@ -37,6 +37,7 @@ const PER_VIDEO = new Set<string>([...VIDEO_SOURCE_INPUTS, 'api-generation', 're
 const OWN_KEYS = ['name', 'output', 'title']
 /** Every key an entry takes (schema/manifest.schema.json describes each; a test keeps the two in step). */
 export const MANIFEST_KEYS: readonly string[] = [...OWN_KEYS, ...PER_VIDEO]
+const IS_MANIFEST_KEY = new Set(MANIFEST_KEYS)
 /**
  * Step inputs that say what one video is made from: with a manifest each entry says its own, so the
  * step's are refused rather than dropped. `resume` goes with `manifest-entry`, for the one entry it names.
@@ -74,8 +75,10 @@ export function readManifest(get: InputReader, workspace: string): { path: strin
   const raw = get('manifest').trim()
   const { file, text } = readInputFile('manifest', raw, workspace)
   const document = parseYamlDocument('manifest', text, { path: file, name: raw })
+  // One index of the lines for every entry's location: a long manifest stays linear.
+  const locate = locator(text)
   function refuse(node: Node | null | undefined, detail: string): never {
-    const { line, column } = locate(text, node?.range?.[0] ?? 0)
+    const { line, column } = locate(node?.range?.[0] ?? 0)
     throw new InputError('manifest', `${raw}:${line}:${column}: ${detail}`, { file, line, column })
   }
   const root = document.contents
@@ -93,9 +96,8 @@ export function readManifest(get: InputReader, workspace: string): { path: strin
     const twin = entries.find((entry) => entry.name?.toLowerCase() === name.toLowerCase())
     // Names differing only in case would collide as files on macOS and Windows runners.
     if (twin) refuse(item, twin.name === name ? `two videos are named '${name}'` : `videos '${twin.name}' and '${name}' differ only in case`)
-    const unknown = Object.keys(value).filter((key) => !PER_VIDEO.has(key) && !OWN_KEYS.includes(key))
-    if (unknown.length > 0)
-      refuse(item, `video '${name}': unknown key(s) ${unknown.join(', ')}; a video takes ${[...OWN_KEYS, ...PER_VIDEO].join(', ')}`)
+    const unknown = Object.keys(value).filter((key) => !IS_MANIFEST_KEY.has(key))
+    if (unknown.length > 0) refuse(item, `video '${name}': unknown key(s) ${unknown.join(', ')}; a video takes ${MANIFEST_KEYS.join(', ')}`)
 
     const entryGet: InputReader = (input) => {
       if (input === 'output-name') return asInputText(input, value.output ?? name)
@@ -117,7 +119,7 @@ export function readManifest(get: InputReader, workspace: string): { path: strin
     const clash = outputs.get(output)
     if (clash) refuse(item, `videos '${clash}' and '${name}' would both be saved as ${spec.outputName}`)
     outputs.set(output, name)
-    const { line, column } = locate(text, item.range?.[0] ?? 0)
+    const { line, column } = locate(item.range?.[0] ?? 0)
     entries.push({ ...spec, name, definition: JSON.stringify(value), location: { file, line, column } })
   }
   return { path: repoPath(workspace, file), videos: entries }
