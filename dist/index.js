@@ -30456,11 +30456,10 @@ function annotate(error, runner) {
 async function report(results, runner, job, error) {
     if (error !== undefined)
         annotate(error, runner);
-    for (const result of results.filter(needsResume)) {
-        if (notDelivered(result))
-            core/* error */.z3(resumeHint(result.exportKey, result.generation, result.spec.name));
-    }
     const failed = results.filter(notDelivered);
+    for (const result of failed)
+        if (result.exportKey)
+            core/* error */.z3(resumeHint(result.exportKey, result.generation, result.spec.name));
     if (results.length > 1 && failed.length > 0) {
         core/* error */.z3(`${failed.length} of ${results.length} video(s) were not delivered: ${failed.map((result) => result.name).join(', ')}`);
     }

@@ -4,7 +4,7 @@ import { notDelivered, type Job, type RunnerEnv, type VideoResult } from '../dom
 import { InputError, errorMessage } from '../errors.js'
 import { setOutputs } from './outputs.js'
 import { resumeHint } from '../resume.js'
-import { needsResume, writeSummary } from './summary.js'
+import { writeSummary } from './summary.js'
 
 /** An error that ends the run, as an annotation; on the file and line where the input was written, when known. */
 function annotate(error: unknown, runner: RunnerEnv): void {
@@ -22,10 +22,8 @@ function annotate(error: unknown, runner: RunnerEnv): void {
  */
 export async function report(results: VideoResult[], runner: RunnerEnv, job: Job | undefined, error?: unknown): Promise<void> {
   if (error !== undefined) annotate(error, runner)
-  for (const result of results.filter(needsResume)) {
-    if (notDelivered(result)) core.error(resumeHint(result.exportKey, result.generation, result.spec.name))
-  }
   const failed = results.filter(notDelivered)
+  for (const result of failed) if (result.exportKey) core.error(resumeHint(result.exportKey, result.generation, result.spec.name))
   if (results.length > 1 && failed.length > 0) {
     core.error(`${failed.length} of ${results.length} video(s) were not delivered: ${failed.map((result) => result.name).join(', ')}`)
   }
