@@ -1,12 +1,20 @@
 /** One path for one video and for many: the report survives, nothing is dropped, one client per job. */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { eventEnv, makeWorkspace, runAction } from './helpers/run-action.ts'
+import { eventEnv, makeWorkspace, runAction, type ActionRun } from './helpers/run-action.ts'
 import { SAMPLE_PROJECT_ID, TEST_API_KEY, startSimulator, type Simulator } from './simulator/server.ts'
 import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
 import { GITHUB_TOKEN, startGitHubApi, type GitHubApi } from './stand-ins/github-api.ts'
 
 const TWO = `videos:\n  - name: a\n    project-id: ${SAMPLE_PROJECT_ID}\n  - name: b\n    project-id: ${SAMPLE_PROJECT_ID}\n`
+
+/** The action on the two-video manifest, with the simulator's key and these inputs besides. */
+const runTwo = (inputs: Record<string, string>, env?: Record<string, string>): Promise<ActionRun> =>
+  runAction({
+    workspace: makeWorkspace({ 'videos.yml': TWO }),
+    inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, manifest: 'videos.yml', ...inputs },
+    env
+  })
 
 interface VideoOutput {
   name: string
@@ -34,18 +42,10 @@ describe('a delivery that fails after two paid renders', () => {
   it('still reports every video: the videos output, the summary table and each resume key', async () => {
     github.releases.push({ id: 7, tag: 'v7', assets: [], readOnly: true })
     const exportsBefore = sim.exports.length
-    const run = await runAction({
-      workspace: makeWorkspace({ 'videos.yml': TWO }),
-      inputs: {
-        'api-key': TEST_API_KEY,
-        'api-url': sim.apiUrl,
-        manifest: 'videos.yml',
-        'release-upload': 'true',
-        'release-tag': 'v7',
-        'github-token': GITHUB_TOKEN
-      },
-      env: { ...artifacts.env, ...eventEnv('push', {}, github.url) }
-    })
+    const run = await runTwo(
+      { 'release-upload': 'true', 'release-tag': 'v7', 'github-token': GITHUB_TOKEN },
+      { ...artifacts.env, ...eventEnv('push', {}, github.url) }
+    )
     assert.equal(run.code, 1)
     const keys = sim.exports.slice(exportsBefore).map((e) => e.key)
     assert.equal(keys.length, 2, 'two renders were paid for')
@@ -72,16 +72,7 @@ describe('a delivery that fails after two paid renders', () => {
     assert.match(run.summary, /0 of 2 delivered/)
 
     // The advice works: that one video is downloaded again without a new export.
-    const again = await runAction({
-      workspace: makeWorkspace({ 'videos.yml': TWO }),
-      inputs: {
-        'api-key': TEST_API_KEY,
-        'api-url': sim.apiUrl,
-        manifest: 'videos.yml',
-        'manifest-entry': 'b',
-        resume: videos[1]['project-id'] as string
-      }
-    })
+    const again = await runTwo({ 'manifest-entry': 'b', resume: videos[1]['project-id'] as string })
     assert.equal(again.code, 0, again.stdout)
     assert.equal(sim.exports.length, exportsBefore + 2, 'resuming sent no export')
     assert.deepEqual(
@@ -101,10 +92,7 @@ describe('step inputs that a manifest does not use', () => {
   ]) {
     it(`refuses '${input}' beside a manifest, naming it, before anything is sent`, async () => {
       const before = sim.requests.length
-      const run = await runAction({
-        workspace: makeWorkspace({ 'videos.yml': TWO }),
-        inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, manifest: 'videos.yml', [input]: value }
-      })
+      const run = await runTwo({ [input]: value })
       assert.equal(run.code, 1)
       assert.match(run.stdout, new RegExp(`::error::Input '${input}': it describes one video, but 'manifest' lists the videos`))
       assert.equal(sim.requests.length, before)
@@ -113,10 +101,7 @@ describe('step inputs that a manifest does not use', () => {
 
   it("refuses 'resume' beside a manifest without 'manifest-entry'", async () => {
     const before = sim.requests.length
-    const run = await runAction({
-      workspace: makeWorkspace({ 'videos.yml': TWO }),
-      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, manifest: 'videos.yml', resume: 'abc' }
-    })
+    const run = await runTwo({ resume: 'abc' })
     assert.equal(run.code, 1)
     assert.match(run.stdout, /::error::Input 'resume': with a 'manifest', resume one video: set 'manifest-entry'/)
     assert.equal(sim.requests.length, before)

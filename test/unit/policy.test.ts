@@ -87,25 +87,11 @@ describe('estimateRemainingMs', () => {
   })
 
   it('extrapolates the recent rate', () => {
-    assert.equal(
-      estimateRemainingMs(
-        [
-          { atMs: 0, progress: 0 },
-          { atMs: 10_000, progress: 50 }
-        ],
-        10_000
-      ),
-      10_000
-    )
-    assert.equal(
-      estimateRemainingMs(
-        [
-          { atMs: 0, progress: 0 },
-          { atMs: 10_000, progress: 50 }
-        ],
-        14_000
-      ),
-      6000
-    )
+    const halfwayIn10s = [
+      { atMs: 0, progress: 0 },
+      { atMs: 10_000, progress: 50 }
+    ]
+    assert.equal(estimateRemainingMs(halfwayIn10s, 10_000), 10_000)
+    assert.equal(estimateRemainingMs(halfwayIn10s, 14_000), 6000)
   })
 })
