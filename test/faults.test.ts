@@ -175,6 +175,17 @@ const cases: Case[] = [
     }
   },
   {
+    name: 'a 429 to the export asking to wait an hour',
+    faults: [{ route: 'export', kind: 'status', status: 429, retryAfter: '3600' }],
+    succeeds: false,
+    check: (run, sim) => {
+      assert.match(run.stdout, /::error::Starting the export failed: HTTP 429/)
+      assert.doesNotMatch(run.stdout, /sent again/, 'not waited for an hour')
+      assert.equal(exportPosts(sim), 1)
+      assert.equal(sim.exports.length, 0, 'nothing was accepted, so nothing is owed')
+    }
+  },
+  {
     name: 'an API error envelope in answer to the export',
     faults: [{ route: 'export', kind: 'envelope', code: 4002, msg: 'Not enough credits' }],
     succeeds: false,

@@ -28537,6 +28537,7 @@ class AiStudiosClient {
         const url = this.url(request.generation, '/editor/project');
         const headers = headersWith(await this.authorizationFor({ signal, log }));
         const body = JSON.stringify(request.body);
+        const started = Date.now();
         for (let attempt = 1;; attempt++) {
             let answer;
             try {
@@ -28557,8 +28558,10 @@ class AiStudiosClient {
                 data = parseEnvelope(call, answer.status, answer.headers, answer.body, { flatAllowed: request.generation === 'legacy' });
             }
             catch (error) {
-                if (error instanceof errors/* ApiError */.hD && isTooManyRequests(error) && attempt < retry/* READ_RETRY */.iw.maxAttempts && !signal?.aborted) {
-                    const delay = (0,retry/* backoffDelayMs */.Q4)(attempt, retry/* READ_RETRY */.iw, error.retryAfterSeconds);
+                // Waited out within the reads' bounds: a Retry-After of an hour must not hold the run for an hour.
+                const delay = error instanceof errors/* ApiError */.hD ? (0,retry/* backoffDelayMs */.Q4)(attempt, retry/* READ_RETRY */.iw, error.retryAfterSeconds) : 0;
+                const inBounds = attempt < retry/* READ_RETRY */.iw.maxAttempts && Date.now() - started + delay <= retry/* READ_RETRY */.iw.maxElapsedMs;
+                if (error instanceof errors/* ApiError */.hD && isTooManyRequests(error) && inBounds && !signal?.aborted) {
                     log.warning(`${error.message}; the API did not process it, so it is sent again in ${(delay / 1000).toFixed(1)} s`);
                     await (0,retry/* sleep */.yy)(delay, signal);
                     continue;

@@ -97,6 +97,7 @@ export class AiStudiosClient {
     const url = this.url(request.generation, '/editor/project')
     const headers = headersWith(await this.authorizationFor({ signal, log }))
     const body = JSON.stringify(request.body)
+    const started = Date.now()
     for (let attempt = 1; ; attempt++) {
       let answer
       try {
@@ -114,8 +115,10 @@ export class AiStudiosClient {
       try {
         data = parseEnvelope(call, answer.status, answer.headers, answer.body, { flatAllowed: request.generation === 'legacy' })
       } catch (error) {
-        if (error instanceof ApiError && isTooManyRequests(error) && attempt < READ_RETRY.maxAttempts && !signal?.aborted) {
-          const delay = backoffDelayMs(attempt, READ_RETRY, error.retryAfterSeconds)
+        // Waited out within the reads' bounds: a Retry-After of an hour must not hold the run for an hour.
+        const delay = error instanceof ApiError ? backoffDelayMs(attempt, READ_RETRY, error.retryAfterSeconds) : 0
+        const inBounds = attempt < READ_RETRY.maxAttempts && Date.now() - started + delay <= READ_RETRY.maxElapsedMs
+        if (error instanceof ApiError && isTooManyRequests(error) && inBounds && !signal?.aborted) {
           log.warning(`${error.message}; the API did not process it, so it is sent again in ${(delay / 1000).toFixed(1)} s`)
           await sleep(delay, signal)
           continue
