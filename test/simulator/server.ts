@@ -130,6 +130,8 @@ export interface Simulator {
   cdnUrl: string
   requests: RecordedRequest[]
   exports: RecordedExport[]
+  /** Every fault as it was applied, in order: a fault test proves with it that its fault fired. */
+  fired: Fault[]
   options: Required<Omit<SimulatorOptions, 'faults'>> & { faults: Fault[] }
   close(): Promise<void>
 }
@@ -277,6 +279,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const renders = new Map<string, Render>()
   const requests: RecordedRequest[] = []
   const exports: RecordedExport[] = []
+  const fired: Fault[] = []
   const sockets = new Set<import('node:net').Socket>()
   let cdnUrl = ''
 
@@ -288,6 +291,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const times = (fault.times ?? 1) - 1
     if (times <= 0) config.faults.splice(index, 1)
     else config.faults[index] = { ...fault, times }
+    fired.push(fault)
     return fault
   }
 
@@ -528,6 +532,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     cdnUrl,
     requests,
     exports,
+    fired,
     options: config,
     close: async () => {
       for (const socket of sockets) socket.destroy()
