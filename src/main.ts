@@ -9,7 +9,7 @@ import { needsGitHub } from './job/github-settings.js'
 import { readJob } from './job/inputs.js'
 import { planVideos } from './job/plan.js'
 import { readRunnerEnv } from './job/runner.js'
-import { setMatrixOutput } from './report/outputs.js'
+import { setKeyOutput, setMatrixOutput } from './report/outputs.js'
 import { report } from './report/report.js'
 import { writePlanSummary } from './report/summary.js'
 import { newResult, produceAll } from './video/produce-all.js'
@@ -33,7 +33,8 @@ export async function run(): Promise<void> {
     }
     results = videos.map(newResult)
     client = new AiStudiosClient(job.api)
-    await produceAll(results, { job, client, github }, cancel.signal)
+    const onExportAccepted = (result: VideoResult): void => setKeyOutput(result, results.length)
+    await produceAll(results, { job, client, github, onExportAccepted }, cancel.signal)
     await deliverAll(results, job, github)
   } catch (error) {
     failure = cancel.signal.aborted ? cancel.signal.reason : error

@@ -133,6 +133,7 @@ export function readJob(get: InputReader, runner: RunnerEnv): Job {
     dryRun: parseBoolean('dry-run', get('dry-run'), false),
     plan,
     outputDir,
+    maxVideoBytes: parseNumber('max-video-size', get('max-video-size'), 4096, { min: 1, max: 1 << 20, unit: 'MiB' }) * (1 << 20),
     artifact,
     github: readGitHubSettings(get, runner)
   }
