@@ -35,7 +35,7 @@ export async function run(): Promise<void> {
     client = new AiStudiosClient(job.api)
     const onExportAccepted = (result: VideoResult): void => setKeyOutput(result, results.length)
     await produceAll(results, { job, client, github, onExportAccepted }, cancel.signal)
-    await deliverAll(results, job, github)
+    await deliverAll(results, job, github, cancel.signal)
   } catch (error) {
     failure = cancel.signal.aborted ? cancel.signal.reason : error
     // What was downloaded but not delivered (an artifact, release or comment failed) is not delivered.
@@ -48,4 +48,6 @@ export async function run(): Promise<void> {
     cancel.dispose()
   }
   await report(results, runner, job, failure)
+  // A cancelled run ends once it has reported: work it stopped waiting for (an upload) must not hold it.
+  if (cancel.signal.aborted) process.exit()
 }

@@ -20,7 +20,7 @@ export async function exportOnce(
   { onUnconfirmed, onCredits }: { onUnconfirmed: () => void; onCredits: (credits: number) => void }
 ): Promise<string> {
   const { log } = context
-  const earlier = await findEarlierExport(fingerprint, runner, log)
+  const earlier = await findEarlierExport(fingerprint, runner, log, context.signal)
   if (earlier) {
     log.notice(
       `Re-run attempt ${runner.runAttempt}: an earlier attempt already exported this request as ${earlier.key}; ` +
@@ -39,6 +39,6 @@ export async function exportOnce(
   const { key, credits } = accepted
   if (credits !== undefined) onCredits(credits)
   log.info(`Export accepted: ${key}${credits === undefined ? '' : ` (${credits} credits)`}`)
-  await recordExport(fingerprint, { key, generation: request.generation }, runner, log)
+  await recordExport(fingerprint, { key, generation: request.generation }, runner, log, bounds.cancel)
   return key
 }

@@ -123,7 +123,7 @@ export async function produceVideo(
     rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, request ? exportedAt : Date.now())
   } catch (error) {
     // A stalled render is dead: a re-run attempt must export anew, not wait on it again.
-    if (error instanceof StalledError && fingerprint) await recordDead(fingerprint, key, job.runner, log)
+    if (error instanceof StalledError && fingerprint) await recordDead(fingerprint, key, job.runner, log, cancel)
     throw error
   }
   result.videoUrl = rendered.downloadUrl
