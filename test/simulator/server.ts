@@ -48,6 +48,12 @@ export type Fault = { route: Route; times?: number } &
     | { kind: 'cut'; fraction: number }
     /** The CDN sends this fraction of the video, then nothing more, the connection left open. */
     | { kind: 'stall'; fraction: number }
+    /** The route's usual answer, headers at once, then its body one byte every `everyMs` (a slow link or proxy). */
+    | { kind: 'trickle'; everyMs: number }
+    /** The request is handled at once (an export is accepted and starts rendering); its answer leaves `ms` later. */
+    | { kind: 'delay'; ms: number }
+    /** The CDN answers 200 with a video that never ends: no Content-Length, bytes for as long as they are read. */
+    | { kind: 'endless' }
     /** The CDN answers 200 with an HTML error page instead of the video. */
     | { kind: 'html-page' }
     /** From the API: a redirect to the CDN's origin (another host). From the CDN: the video moved. */
@@ -196,14 +202,35 @@ export const LEGACY_CUBES = 2
 
 const sign = (secret: string, value: string): string => createHmac('sha256', secret).update(value).digest('hex').slice(0, 32)
 
+/** Answers whose sending a fault slows down: held back, or trickled a byte at a time. */
+const pacing = new WeakMap<http.ServerResponse, { delayMs?: number; trickleMs?: number }>()
+
 function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body)
-  res.writeHead(status, {
-    'Content-Type': typeof body === 'string' ? 'text/html; charset=utf-8' : 'application/json',
-    'Content-Length': Buffer.byteLength(text),
-    ...headers
-  })
-  res.end(text)
+  const write = (): void => {
+    res.writeHead(status, {
+      'Content-Type': typeof body === 'string' ? 'text/html; charset=utf-8' : 'application/json',
+      'Content-Length': Buffer.byteLength(text),
+      ...headers
+    })
+    const everyMs = pacing.get(res)?.trickleMs
+    if (!everyMs) return void res.end(text)
+    res.flushHeaders()
+    const bytes = Buffer.from(text)
+    let at = 0
+    const timer = setInterval(() => {
+      if (at < bytes.length) res.write(bytes.subarray(at, ++at))
+      if (at >= bytes.length) {
+        clearInterval(timer)
+        res.end()
+      }
+    }, everyMs)
+    res.on('close', () => clearInterval(timer))
+  }
+  const delayMs = pacing.get(res)?.delayMs
+  if (!delayMs) return write()
+  const timer = setTimeout(write, delayMs)
+  res.on('close', () => clearTimeout(timer))
 }
 
 const ok = (res: http.ServerResponse, data: unknown): void => send(res, 200, { success: true, data })
@@ -411,6 +438,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (!route) return refuse(404, `No route ${req.method} ${p}`)
     const fault = takeFault(route)
     if (applyFault(fault, res)) return
+    if (fault?.kind === 'trickle') pacing.set(res, { trickleMs: fault.everyMs })
+    if (fault?.kind === 'delay') pacing.set(res, { delayMs: fault.ms })
 
     if (route === 'token') {
       const parsed = jsonBody(body)
@@ -497,6 +526,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (Date.now() > expires)
       return send(res, 403, '<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>')
     if (fault?.kind === 'html-page') return send(res, 200, htmlPage(503, 'Service Unavailable'))
+    if (fault?.kind === 'endless') {
+      res.writeHead(200, { 'Content-Type': 'video/mp4' })
+      return void syntheticVideo(0, Infinity, 2 ** 40).pipe(res)
+    }
     const length = config.videoSize || config.video.length
     const range = config.ranges ? /^bytes=(\d+)-$/.exec(req.headers.range ?? '') : null
     const start = range ? Number(range[1]) : 0
