@@ -3,14 +3,14 @@ import type { AiStudiosClient, CallContext, ExportRecord } from '../aistudios/cl
 import type { ExportRequest, Job, Log, Source, VideoResult } from '../domain.js'
 import type { GitHub } from '../github/connect.js'
 import { abortReason } from '../aistudios/retry.js'
-import { RenderError, StalledError, errorMessage } from '../errors.js'
+import { LostError, RenderError, StalledError, errorMessage } from '../errors.js'
 import { resumeHint } from '../resume.js'
 import { buildExportRequest, templateRequest } from '../request/build.js'
 import { templateGeneration } from '../request/template.js'
 import { downloadVideo } from './download.js'
 import { saveDryRun } from './dry-run.js'
 import { exportOnce } from './export.js'
-import { recordDead, requestFingerprint } from './ledger.js'
+import { recordEnd, requestFingerprint } from './ledger.js'
 import { resumeMismatches } from './resume-check.js'
 import { reuseEarlier } from './reuse.js'
 import { waitForVideo } from './wait.js'
@@ -157,8 +157,10 @@ export async function produceVideo(
   try {
     rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, request ? exportedAt : Date.now())
   } catch (error) {
-    // A stalled render is dead: a re-run attempt must export anew, not wait on it again.
-    if (error instanceof StalledError && fingerprint) await recordDead(fingerprint, key, job.runner, log, cancel)
+    // A render stalled after it started is dead, a forgotten key lost: a re-run attempt must export anew,
+    // not wait on it again. A render still at 0% may be queued, and is not marked.
+    const end = error instanceof StalledError ? 'dead' : error instanceof LostError ? 'lost' : undefined
+    if (end && fingerprint) await recordEnd(fingerprint, key, end, job.runner, log, cancel)
     throw error
   }
   result.videoUrl = rendered.downloadUrl

@@ -42,8 +42,8 @@ export type Fault = { route: Route; times?: number } &
     | { kind: 'hold-answer' }
     /** The progress call says the render is done and names this as its download URL. */
     | { kind: 'url'; url: string }
-    /** The progress call says the key is not known. */
-    | { kind: 'not-found' }
+    /** The progress call says the key is not known: by HTTP 404 (default) or in a 200 envelope (`NOT_FOUND`). */
+    | { kind: 'not-found'; shape?: 'status' | 'envelope' }
     /** The CDN sends this fraction of the video, then cuts the connection. */
     | { kind: 'cut'; fraction: number }
     /** The CDN sends this fraction of the video, then nothing more, the connection left open. */
@@ -83,6 +83,8 @@ export interface SimulatorOptions {
   /** Saved projects by ID. */
   projects?: Record<string, JsonObject>
   renderMs?: number
+  /** How long an export waits in the API's queue at 0% before its render starts (the docs: up to minutes). */
+  queueMs?: number
   curve?: Curve
   /** Progress answers at 100 that still carry no download URL. */
   urlLagPolls?: number
@@ -128,6 +130,7 @@ export interface RecordedExport {
 
 interface Render {
   key: string
+  /** When it leaves the queue and starts rendering (ms since the epoch). */
   startedAt: number
   pollsAt100: number
   body: JsonObject
@@ -290,6 +293,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     revokeTokensAtExports: options.revokeTokensAtExports ?? [],
     projects: options.projects ?? { [SAMPLE_PROJECT_ID]: SAMPLE_PROJECT, [DIALOGUE_PROJECT_ID]: DIALOGUE_PROJECT },
     renderMs: options.renderMs ?? 1500,
+    queueMs: options.queueMs ?? 0,
     curve: options.curve ?? CURVES.linear,
     urlLagPolls: options.urlLagPolls ?? 0,
     urlLagMs: options.urlLagMs ?? 0,
@@ -370,16 +374,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   function startRender(body: JsonObject): string {
     const key = randomBytes(12).toString('hex')
-    renders.set(key, { key, startedAt: Date.now(), pollsAt100: 0, body })
+    renders.set(key, { key, startedAt: Date.now() + config.queueMs, pollsAt100: 0, body })
     return key
   }
+
+  /** How far along the render is (0–1); 0 while it waits in the queue. */
+  const fractionOf = (render: Render): number =>
+    config.renderMs > 0 ? Math.min(1, Math.max(0, (Date.now() - render.startedAt) / config.renderMs)) : Date.now() >= render.startedAt ? 1 : 0
 
   /** Whether the URL-lag time after the render reached 100% has passed. */
   const urlExists = (render: Render): boolean => Date.now() >= render.startedAt + config.renderMs + config.urlLagMs
 
   /** The record `GET /editor/project/{id}` gives for an exported project: its state, thumbnail and URL once done. */
   function exportedProject(render: Render): JsonObject {
-    const fraction = config.renderMs > 0 ? Math.min(1, (Date.now() - render.startedAt) / config.renderMs) : 1
+    const fraction = fractionOf(render)
     const done = fraction >= 1 && urlExists(render)
     return {
       _id: render.key,
@@ -401,7 +409,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   }
 
   function progressOf(render: Render): { progress: number; url?: string; state: string } {
-    const fraction = config.renderMs > 0 ? Math.min(1, (Date.now() - render.startedAt) / config.renderMs) : 1
+    const fraction = fractionOf(render)
     const progress = fraction >= 1 ? Math.round(config.curve(1) * 1e4) / 100 : Math.round(config.curve(fraction) * 1e4) / 100
     if (progress < 100) return { progress, state: 'progress' }
     render.pollsAt100++
@@ -473,6 +481,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (route === 'progress') {
       const key = decodeURIComponent(p.split('/').pop() ?? '')
       const render = renders.get(key)
+      if (fault?.kind === 'not-found' && fault.shape === 'envelope') return send(res, 200, { success: false, error: { code: 'NOT_FOUND' } })
       if (!render || fault?.kind === 'not-found') return refuse(404, 'Project not found')
       const state = fault?.kind === 'url' ? { progress: 100, url: fault.url, state: 'exported' } : progressOf(render)
       const data: JsonObject = { progress: state.progress }
@@ -501,7 +510,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return refuse(400, `Invalid resolution ${JSON.stringify(parsed.resolution)}`)
     }
     const key = startRender(parsed)
-    exports.push({ generation, path: p, body: parsed, key, finishesAt: Date.now() + config.renderMs })
+    exports.push({ generation, path: p, body: parsed, key, finishesAt: Date.now() + config.queueMs + config.renderMs })
     if (fault?.kind === 'lose-answer') {
       res.socket?.destroy()
       return
