@@ -7,6 +7,7 @@ import { resumeHint } from '../resume.js'
 import { buildExportRequest, templateRequest } from '../request/build.js'
 import { templateGeneration } from '../request/template.js'
 import { downloadVideo } from './download.js'
+import { isLoopbackHost } from './url-policy.js'
 import { saveDryRun } from './dry-run.js'
 import { exportOnce } from './export.js'
 import { recordDead, requestFingerprint } from './ledger.js'
@@ -117,6 +118,7 @@ export async function produceVideo(
     fileName: result.spec.outputName,
     fallbackStem: key,
     requestTimeoutMs: job.api.requestTimeoutMs,
+    allowLoopback: isLoopbackHost(job.api.v3Url) || isLoopbackHost(job.api.legacyUrl),
     log,
     signal,
     refreshUrl: async () => {
