@@ -132,6 +132,14 @@ export interface ArtifactSettings {
   retentionDays?: number
 }
 
+/**
+ * Which runs of this repository `reuse` may take a video from (a fork's never): `branch`, runs of this
+ * branch or of this pull request; `branch-or-default`, those and the default branch's; `repository`,
+ * any branch's or pull request's run of this repository.
+ */
+export const REUSE_SCOPES = ['branch', 'branch-or-default', 'repository'] as const
+export type ReuseScope = (typeof REUSE_SCOPES)[number]
+
 /** What the run does on GitHub's side, beside the artifact. */
 export interface GitHubSettings {
   /** Absent: the GitHub features asked for are skipped with a warning. */
@@ -140,6 +148,8 @@ export interface GitHubSettings {
   onlyChanged: boolean
   /** Download an earlier run's video of the same request instead of exporting it again (the `reuse` input). */
   reuse: boolean
+  /** Whose earlier runs `reuse` trusts (the `reuse-from` input); never a fork's. */
+  reuseFrom: ReuseScope
   /** Attach the videos to this release. */
   release?: { tag: string; replace: boolean }
   /** Keep one comment on the pull request with what was rendered. */

@@ -13,14 +13,16 @@ import { attachToRelease } from './release.js'
 /** With `reuse`, each uploaded video's record, so a later run of the same request finds it; a failure costs only that. */
 async function leaveForReuse(done: Array<{ result: VideoResult; video: Downloaded }>, job: Job, signal?: AbortSignal): Promise<void> {
   for (const { result, video } of done) {
-    const { artifact, fingerprint, exportKey } = result
-    if (!artifact || !fingerprint || !exportKey) continue
+    const { artifact, fingerprint, exportKey, sha256 } = result
+    if (!artifact || !fingerprint || !exportKey || !sha256) continue
     const record = {
       artifactId: artifact.id,
       fileName: artifact.zipped ? path.basename(video.path) : artifact.name,
       videoName: path.basename(video.path),
       exportKey,
-      generation: result.generation
+      generation: result.generation,
+      sha256,
+      size: video.size
     }
     try {
       await untilCancelled(recordReusable(fingerprint, record, job.runner, job.artifact.retentionDays), signal)

@@ -8,6 +8,7 @@ import { resumeHint } from '../resume.js'
 import { buildExportRequest, templateRequest } from '../request/build.js'
 import { templateGeneration } from '../request/template.js'
 import { downloadVideo } from './download.js'
+import { isLoopbackHost } from './url-policy.js'
 import { saveDryRun } from './dry-run.js'
 import { exportOnce } from './export.js'
 import { recordEnd, requestFingerprint } from './ledger.js'
@@ -174,6 +175,7 @@ export async function produceVideo(
     fallbackStem: key,
     requestTimeoutMs: job.api.requestTimeoutMs,
     maxBytes: job.maxVideoBytes,
+    allowLoopback: isLoopbackHost(job.api.v3Url) || isLoopbackHost(job.api.legacyUrl),
     log,
     signal,
     refreshUrl: async () => {

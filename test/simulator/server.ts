@@ -56,8 +56,8 @@ export type Fault = { route: Route; times?: number } &
     | { kind: 'endless' }
     /** The CDN answers 200 with an HTML error page instead of the video. */
     | { kind: 'html-page' }
-    /** From the API: a redirect to the CDN's origin (another host). From the CDN: the video moved. */
-    | { kind: 'redirect' }
+    /** From the API: a redirect to the CDN's origin (another host). From the CDN: the video moved, or to `location`. */
+    | { kind: 'redirect'; location?: string }
   )
 
 /** Progress (0–1) at a fraction (0–1) of the render time. */
@@ -524,7 +524,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     requests.push({ at: Date.now(), origin: 'cdn', method: req.method ?? '', path: url.pathname + url.search, headers: req.headers, body: '' })
     const fault = takeFault('cdn')
     // On the CDN a redirect points at the video's new place (here: the same file, marked as moved).
-    if (fault?.kind === 'redirect') return void res.writeHead(302, { Location: `${req.url}&moved=1` }).end()
+    if (fault?.kind === 'redirect') return void res.writeHead(302, { Location: fault.location ?? `${req.url}&moved=1` }).end()
     if (applyFault(fault, res)) return
     const expires = Number(url.searchParams.get('Expires'))
     const signature = url.searchParams.get('Signature') ?? ''
