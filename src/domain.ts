@@ -86,7 +86,8 @@ export interface Variable {
 
 /** What a video is made from. */
 export type Source =
-  | { kind: 'project'; projectId: string }
+  /** A saved project: v3 unless `api-generation: legacy` (the legacy API keeps its own, by key). */
+  | { kind: 'project'; projectId: string; generation?: Generation }
   /** A JSON template in the repository; the generation is detected from its shape unless forced. */
   | { kind: 'template'; template: Template; variables: Map<string, Variable>; generation?: Generation }
   /** An export already started (by an earlier run): only wait and download. Its generation is forced, or that of the video's template, else v3. */

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import { eventEnv, makeWorkspace, runAction, type ActionRun } from './helpers/run-action.ts'
-import { DIALOGUE_PROJECT_ID, SAMPLE_VIDEO, TEST_API_KEY, startSimulator, type Simulator } from './simulator/server.ts'
+import { DIALOGUE_PROJECT_ID, SAMPLE_VIDEO, startSimulator, type Simulator } from './simulator/server.ts'
 import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
 import { GITHUB_TOKEN, startGitHubApi, type GitHubApi } from './stand-ins/github-api.ts'
 
@@ -29,7 +29,7 @@ after(async () => {
 const render = (runId: number, inputs: Record<string, string>, workspace?: string): Promise<ActionRun> =>
   runAction({
     workspace,
-    inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'github-token': GITHUB_TOKEN, reuse: 'true', ...inputs },
+    inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'github-token': GITHUB_TOKEN, reuse: 'true', ...inputs },
     env: { ...artifacts.envForRun(runId), ...eventEnv('schedule', {}, github.url) }
   })
 

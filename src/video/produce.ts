@@ -95,8 +95,9 @@ export async function produceVideo(
   const recordUrl =
     record &&
     (async () => {
-      const { state, downloadUrl } = await record()
-      return state === 'exported' ? downloadUrl : undefined
+      // Done is progress 100, whatever `state` says: "exported" is documented only for list items (get-projects.md).
+      const { progress, downloadUrl } = await record()
+      return progress !== undefined && progress >= 100 ? downloadUrl : undefined
     })
   result.stage = 'render'
   let rendered
