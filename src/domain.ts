@@ -86,7 +86,8 @@ export interface Variable {
 
 /** What a new export is made from. */
 export type ExportSource =
-  | { kind: 'project'; projectId: string }
+  /** A saved project: v3 unless `api-generation: legacy` (the legacy API keeps its own, by key). */
+  | { kind: 'project'; projectId: string; generation?: Generation }
   /** A JSON template in the repository; the generation is detected from its shape unless forced. */
   | { kind: 'template'; template: Template; variables: Map<string, Variable>; generation?: Generation }
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { eventEnv as githubEvent, makeWorkspace, runAction, type ActionRun } from './helpers/run-action.ts'
-import { SAMPLE_PROJECT_ID, SAMPLE_VIDEO, TEST_API_KEY, startSimulator, type Simulator } from './simulator/server.ts'
+import { SAMPLE_PROJECT_ID, SAMPLE_VIDEO, startSimulator, type Simulator } from './simulator/server.ts'
 import { GITHUB_TOKEN, startGitHubApi, type GitHubApi } from './stand-ins/github-api.ts'
 
 let sim: Simulator
@@ -34,7 +34,7 @@ const workspaceFiles = { 'videos.yml': manifest(), 'speech/a.txt': 'A', 'speech/
 async function renderChanged(event: string, payload: object, files = workspaceFiles): Promise<{ run: ActionRun; rendered: string[] }> {
   const run = await runAction({
     workspace: makeWorkspace(files),
-    inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, manifest: 'videos.yml', 'only-changed': 'true', 'github-token': GITHUB_TOKEN },
+    inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml', 'only-changed': 'true', 'github-token': GITHUB_TOKEN },
     env: eventEnv(event, payload)
   })
   const rendered = run.outputs.videos ? (JSON.parse(run.outputs.videos) as Array<{ name: string }>).map((v) => v.name) : []
@@ -93,7 +93,7 @@ describe('release assets', () => {
   const release = (extra: Record<string, string> = {}, env = eventEnv('release', { release: { tag_name: 'v1.0' } })) =>
     runAction({
       inputs: {
-        'api-key': TEST_API_KEY,
+        'api-key': sim.mintToken(),
         'api-url': sim.apiUrl,
         'project-id': SAMPLE_PROJECT_ID,
         'release-upload': 'true',
@@ -150,7 +150,7 @@ describe('the pull request comment', () => {
   it('is created once, then updated by later runs, never duplicated', async () => {
     const comment = () =>
       runAction({
-        inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, comment: 'true', 'github-token': GITHUB_TOKEN },
+        inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, comment: 'true', 'github-token': GITHUB_TOKEN },
         env: eventEnv('pull_request', { pull_request: { number: 12, base: { sha: 'x' } } })
       })
     const first = await comment()
@@ -170,7 +170,7 @@ describe('the pull request comment', () => {
 
   it('is skipped with a warning when there is no token', async () => {
     const run = await runAction({
-      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, comment: 'true', 'github-token': '' },
+      inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, comment: 'true', 'github-token': '' },
       env: eventEnv('pull_request', { pull_request: { number: 13 } })
     })
     assert.equal(run.code, 0, run.stdout)
