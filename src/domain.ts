@@ -144,6 +144,8 @@ export interface BatchOptions {
   failFast: boolean
   /** One artifact per video; always so for a single video. */
   artifactPerVideo: boolean
+  /** A plan's most matrix entries (`max-jobs`): the videos are grouped into this many shards at most. */
+  maxJobs: number
 }
 
 /** What the runner tells the action through its environment, read once. */

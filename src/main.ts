@@ -7,7 +7,7 @@ import { errorMessage } from './errors.js'
 import { connectGitHub } from './github/connect.js'
 import { needsGitHub } from './job/github-settings.js'
 import { readJob } from './job/inputs.js'
-import { planVideos } from './job/plan.js'
+import { planVideos, shardVideos } from './job/plan.js'
 import { readRunnerEnv } from './job/runner.js'
 import { setMatrixOutput } from './report/outputs.js'
 import { report } from './report/report.js'
@@ -28,7 +28,7 @@ export async function run(): Promise<void> {
     const videos = await planVideos(job, github)
     if (job.plan) {
       const names = videos.map((video) => video.name ?? '')
-      setMatrixOutput(names)
+      setMatrixOutput(shardVideos(names, job.batch.maxJobs))
       return await writePlanSummary(names, job)
     }
     results = videos.map(newResult)

@@ -6,6 +6,7 @@ import { readManifest, refuseOneVideoInputs, selectEntries } from './manifest.js
 import { parseBoolean, parseNumber, parseUrl, resolveInWorkspace, type InputReader } from './parse.js'
 import { readVideoSpec } from './video-spec.js'
 import { mask, warning } from '../log.js'
+import { MAX_MATRIX_JOBS } from './plan.js'
 
 const DEFAULT_V3_URL = 'https://app.aistudios.com'
 /** The legacy API's current host; `https://aistudios.com` is the retired one (the API contract, section 1). */
@@ -85,7 +86,8 @@ function readBatch(get: InputReader): BatchOptions {
   return {
     maxParallel: parseNumber('max-parallel', get('max-parallel'), 3, { min: 1, max: 20, integer: true, unit: 'videos' }),
     failFast: parseBoolean('fail-fast', get('fail-fast'), false),
-    artifactPerVideo: parseBoolean('artifact-per-video', get('artifact-per-video'), false)
+    artifactPerVideo: parseBoolean('artifact-per-video', get('artifact-per-video'), false),
+    maxJobs: parseNumber('max-jobs', get('max-jobs'), MAX_MATRIX_JOBS, { min: 1, max: MAX_MATRIX_JOBS, integer: true, unit: 'jobs' })
   }
 }
 

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import type { VideoResult } from '../domain.js'
 import { info } from '../log.js'
+import type { Shard } from '../job/plan.js'
 
 /** The `videos` output: one object a video, for later steps to read with fromJSON. */
 function videosOutput(results: VideoResult[]): string {
@@ -53,8 +54,9 @@ export function setOutputs(results: VideoResult[]): void {
   if (result.dryRun) core.setOutput('request-path', result.dryRun.path)
 }
 
-/** Plan mode: the matrix of videos for `strategy.matrix: ${{ fromJSON(...) }}`; nothing is sent. */
-export function setMatrixOutput(names: string[]): void {
-  core.setOutput('matrix', JSON.stringify({ include: names.map((video) => ({ video })) }))
-  info(`Plan: ${names.length} video(s), nothing sent: ${names.join(', ')}`)
+/** Plan mode: the matrix of shards for `strategy.matrix: ${{ fromJSON(...) }}`; nothing is sent. */
+export function setMatrixOutput(shards: Shard[]): void {
+  core.setOutput('matrix', JSON.stringify({ include: shards }))
+  const videos = shards.reduce((sum, shard) => sum + shard.video.split(',').length, 0)
+  info(`Plan: ${videos} video(s) in ${shards.length} job(s), nothing sent`)
 }
