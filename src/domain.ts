@@ -180,6 +180,8 @@ export interface Job {
   dryRun: boolean
   /** Send nothing: output the matrix of videos for a fan-out over jobs. */
   plan: boolean
+  /** `manifest-entry` names the videos: a job of a plan's matrix, which leaves the comment to the collect job. */
+  matrixJob: boolean
   outputDir: string
   artifact: ArtifactSettings
   github: GitHubSettings

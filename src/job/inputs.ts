@@ -2,7 +2,7 @@ import * as fs from 'node:fs'
 import type { ApiConfig, ArtifactSettings, BatchOptions, Credentials, Job, RunnerEnv, VideoSpec, WaitSettings } from '../domain.js'
 import { InputError } from '../errors.js'
 import { readGitHubSettings } from './github-settings.js'
-import { readManifest, refuseOneVideoInputs, selectEntries } from './manifest.js'
+import { entryNames, readManifest, refuseOneVideoInputs, selectEntries } from './manifest.js'
 import { parseBoolean, parseNumber, parseUrl, resolveInWorkspace, type InputReader } from './parse.js'
 import { readVideoSpec } from './video-spec.js'
 import { mask, warning } from '../log.js'
@@ -134,6 +134,7 @@ export function readJob(get: InputReader, runner: RunnerEnv): Job {
     waitForRender,
     dryRun: parseBoolean('dry-run', get('dry-run'), false),
     plan,
+    matrixJob: manifest !== undefined && entryNames(get('manifest-entry')).length > 0,
     outputDir,
     artifact,
     github: readGitHubSettings(get, runner)
