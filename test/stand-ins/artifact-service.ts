@@ -36,6 +36,8 @@ export interface ArtifactService {
   /** The environment of the first job of another workflow run, numbered `runId`. */
   envForRun(runId: number): Record<string, string>
   artifacts: StoredArtifact[]
+  /** Every request it received, Twirp and blob alike, in order. */
+  requests: Array<{ method: string; path: string }>
   close(): Promise<void>
 }
 
@@ -63,6 +65,7 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
 
 export async function startArtifactService(): Promise<ArtifactService> {
   const artifacts: StoredArtifact[] = []
+  const requests: Array<{ method: string; path: string }> = []
   const blocks = new Map<string, Buffer>()
   /** Run backend IDs by the run's number. */
   const runs = new Map<string, number>([[RUN_BACKEND_ID, FIRST_RUN_ID]])
@@ -76,6 +79,7 @@ export async function startArtifactService(): Promise<ArtifactService> {
   const server = http.createServer((req, res) => {
     void readBody(req).then((body) => {
       const url = new URL(req.url ?? '/', 'http://stand-in')
+      requests.push({ method: req.method ?? '', path: url.pathname })
       if (url.pathname.startsWith(TWIRP)) {
         const request = JSON.parse(body.toString('utf8')) as Record<string, string>
         const job = request.workflow_job_run_backend_id
@@ -169,6 +173,7 @@ export async function startArtifactService(): Promise<ArtifactService> {
     envFor,
     envForRun,
     artifacts,
+    requests,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections()
