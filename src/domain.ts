@@ -162,6 +162,8 @@ export interface BatchOptions {
   failFast: boolean
   /** One artifact per video; always so for a single video. */
   artifactPerVideo: boolean
+  /** A plan's most matrix entries (`max-jobs`): the videos are grouped into this many shards at most. */
+  maxJobs: number
 }
 
 /** What the runner tells the action through its environment, read once. */
@@ -198,6 +200,8 @@ export interface Job {
   resumeMismatch: 'refuse' | 'accept'
   /** Send nothing: output the matrix of videos for a fan-out over jobs. */
   plan: boolean
+  /** `manifest-entry` names the videos: a job of a plan's matrix, which leaves the comment to the collect job. */
+  matrixJob: boolean
   outputDir: string
   /** The most bytes one video may have (`max-video-size`): bounds a download that states no length. */
   maxVideoBytes: number
