@@ -250,6 +250,8 @@ export interface VideoResult {
   /** The video's download URL as a release asset. */
   releaseUrl?: string
   error?: string
+  /** What failed it was the API's answer (an HTTP error, refused credentials), not the network or this machine. */
+  refusedByApi?: boolean
 }
 
 /** What an export key (a v3 project ID, a legacy key) looks like; anything else is refused, never printed raw. */

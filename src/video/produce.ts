@@ -3,7 +3,6 @@ import type { AiStudiosClient, CallContext, ExportRecord } from '../aistudios/cl
 import type { ExportRequest, Job, Log, VideoResult } from '../domain.js'
 import type { GitHub } from '../github/connect.js'
 import { RenderError, StalledError, errorMessage } from '../errors.js'
-import { resumeHint } from '../resume.js'
 import { buildExportRequest, templateRequest } from '../request/build.js'
 import { templateGeneration } from '../request/template.js'
 import { downloadVideo } from './download.js'
@@ -86,7 +85,8 @@ export async function produceVideo(
   }
   const key = result.exportKey as string
   if (!job.waitForRender) {
-    log.info(`Not waiting ('wait' is false). ${resumeHint(key, result.generation, result.spec.name)}`)
+    // Each front end tells how to resume it, in its own syntax (the action's report, the CLI's last lines).
+    log.info(`Not waiting ('wait' is false): export ${key} was accepted.`)
     result.status = 'started'
     return
   }
