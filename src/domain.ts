@@ -218,7 +218,7 @@ export type VideoStatus = 'downloaded' | 'started' | 'dry-run' | 'failed' | 'ski
 /** What the run did for one video, filled in step by step; the reports are made from it alone. */
 export interface VideoResult {
   spec: VideoSpec
-  /** The name shown for it: the entry's name, or the file once known. */
+  /** The name shown for it, the same in every state: the entry's name, or the step's `output-name` without its extension, or `video`. */
   name: string
   status: VideoStatus
   /** The step it reached last: where a failed video failed. */

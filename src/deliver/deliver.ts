@@ -2,7 +2,7 @@ import * as path from 'node:path'
 import type { Downloaded, Job, VideoResult } from '../domain.js'
 import { errorMessage } from '../errors.js'
 import { recordReusable } from '../github/reuse.js'
-import { warning } from '../log.js'
+import { videoLog, withVideoName } from '../log.js'
 import type { GitHub } from '../github/connect.js'
 import { uploadVideoArtifact, uploadVideosArtifact } from './artifact.js'
 import { videoSha256 } from './checksum.js'
@@ -24,7 +24,7 @@ async function leaveForReuse(done: Array<{ result: VideoResult; video: Downloade
     try {
       await recordReusable(fingerprint, record, job.runner, job.artifact.retentionDays)
     } catch (error) {
-      warning(`reuse: could not leave a record of ${result.name} for later runs (${errorMessage(error)})`)
+      videoLog(result.spec.name).warning(`reuse: could not leave a record of ${result.name} for later runs (${errorMessage(error)})`)
     }
   }
 }
@@ -37,7 +37,10 @@ async function leaveForReuse(done: Array<{ result: VideoResult; video: Downloade
 export async function deliverAll(results: VideoResult[], job: Job, github: GitHub | undefined): Promise<void> {
   const done = results.flatMap((result) => (result.status === 'downloaded' && result.video ? [{ result, video: result.video }] : []))
   if (job.batch.artifactPerVideo || job.videos.length === 1) {
-    for (const { result, video } of done) result.artifact = await uploadVideoArtifact(video, result.exportKey ?? '', job.artifact, job.runner)
+    // One after another, so the artifact client's own lines can be given their video's name in a batch.
+    for (const { result, video } of done) {
+      result.artifact = await withVideoName(result.spec.name, () => uploadVideoArtifact(video, result.exportKey ?? '', job.artifact, job.runner))
+    }
   } else {
     const shared = await uploadVideosArtifact(
       done.map(({ video }) => video),

@@ -8,6 +8,8 @@ function videosOutput(results: VideoResult[]): string {
     results.map((result) => ({
       name: result.name,
       status: result.status,
+      'export-key': result.exportKey ?? null,
+      // The former name of export-key, kept for workflows written against it.
       'project-id': result.exportKey ?? null,
       path: result.video?.path ?? null,
       url: result.videoUrl ?? null,
@@ -31,7 +33,10 @@ export function setOutputs(results: VideoResult[]): void {
   core.setOutput('videos', videosOutput(results))
   if (results.length !== 1) return
   const [result] = results
-  if (result.exportKey) core.setOutput('project-id', result.exportKey)
+  if (result.exportKey) {
+    core.setOutput('export-key', result.exportKey)
+    core.setOutput('project-id', result.exportKey) // the former name of export-key, kept as an alias
+  }
   if (result.videoUrl) core.setOutput('video-url', result.videoUrl)
   if (result.thumbnailUrl) core.setOutput('thumbnail-url', result.thumbnailUrl)
   if (result.credits !== undefined) core.setOutput('credits', result.credits)

@@ -12,10 +12,16 @@ const describe = (spec: VideoSpec): string =>
       ? `template ${spec.source.template.name}`
       : `export ${spec.source.key} (resumed)`
 
+/**
+ * A video's name, the same in every state: the manifest entry's name, or for the step's own video its
+ * `output-name` without the extension (the file it is saved as), or `video`.
+ */
+export const videoName = (spec: VideoSpec): string => spec.name ?? (spec.outputName ? spec.outputName.replace(/\.[^.]+$/, '') : 'video')
+
 /** A video's result before anything was done for it: skipped, unless something is. */
 export const newResult = (spec: VideoSpec): VideoResult => ({
   spec,
-  name: spec.name ?? 'video',
+  name: videoName(spec),
   status: 'skipped',
   source: describe(spec),
   startedAt: Date.now(),

@@ -126,7 +126,6 @@ export async function produceVideo(
     }
   })
   result.video = video
-  result.name = result.spec.name ?? path.basename(video.path)
   result.status = 'downloaded'
   log.info(`Saved ${path.relative(job.runner.workspace, video.path)} (${video.size} bytes)`)
 }

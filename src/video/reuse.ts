@@ -30,7 +30,6 @@ export async function reuseEarlier(result: VideoResult, fingerprint: string, git
     result.exportKey = reusable.record.exportKey
     result.generation = reusable.record.generation
     result.reusedFromRun = reusable.runId
-    result.name = result.spec.name ?? path.basename(final)
     result.status = 'downloaded'
     log.notice(
       `reuse: run ${reusable.runId} already rendered this request (export ${reusable.record.exportKey}); its video was downloaded and nothing was exported`
