@@ -25,6 +25,7 @@ export const CLI_INPUTS = [
   'request-timeout',
   'wait',
   'resume',
+  'resume-mismatch',
   'output-name',
   'output-dir',
   'max-parallel',
