@@ -188,6 +188,8 @@ export interface Job {
   /** Send nothing: output the matrix of videos for a fan-out over jobs. */
   plan: boolean
   outputDir: string
+  /** The most bytes one video may have (`max-video-size`): bounds a download that states no length. */
+  maxVideoBytes: number
   artifact: ArtifactSettings
   github: GitHubSettings
 }

@@ -10,7 +10,7 @@ import { needsGitHub } from './job/github-settings.js'
 import { readJob } from './job/inputs.js'
 import { planVideos } from './job/plan.js'
 import { readRunnerEnv } from './job/runner.js'
-import { setMatrixOutput } from './report/outputs.js'
+import { setKeyOutput, setMatrixOutput } from './report/outputs.js'
 import { report } from './report/report.js'
 import { writePlanSummary } from './report/summary.js'
 import { newResult, produceAll } from './video/produce-all.js'
@@ -35,9 +35,10 @@ export async function run(): Promise<void> {
     }
     results = videos.map(newResult)
     client = new AiStudiosClient(job.api)
-    await produceAll(results, { job, client, github }, cancel.signal)
+    const onExportAccepted = (result: VideoResult): void => setKeyOutput(result, results.length)
+    await produceAll(results, { job, client, github, onExportAccepted }, cancel.signal)
     // A dry run writes nothing but its own files: no artifact, release asset, comment or reuse record.
-    if (!job.dryRun) await deliverAll(results, job, github)
+    if (!job.dryRun) await deliverAll(results, job, github, cancel.signal)
   } catch (error) {
     failure = cancel.signal.aborted ? cancel.signal.reason : error
     // What was downloaded but not delivered (an artifact, release or comment failed) is not delivered.
@@ -50,4 +51,6 @@ export async function run(): Promise<void> {
     cancel.dispose()
   }
   await report(results, runner, job, failure)
+  // A cancelled run ends once it has reported: work it stopped waiting for (an upload) must not hold it.
+  if (cancel.signal.aborted) process.exit()
 }

@@ -159,6 +159,7 @@ export function readJob(get: InputReader, runner: RunnerEnv): Job {
     resumeMismatch,
     plan,
     outputDir,
+    maxVideoBytes: parseNumber('max-video-size', get('max-video-size'), 4096, { min: 1, max: 1 << 20, unit: 'MiB' }) * (1 << 20),
     artifact,
     github: readGitHubSettings(get, runner)
   }
