@@ -8,6 +8,7 @@ import { resumeHint } from '../resume.js'
 import { buildExportRequest, templateRequest } from '../request/build.js'
 import { templateGeneration } from '../request/template.js'
 import { downloadVideo } from './download.js'
+import { isLoopbackHost } from './url-policy.js'
 import { saveDryRun } from './dry-run.js'
 import { exportOnce } from './export.js'
 import { recordEnd, requestFingerprint } from './ledger.js'
@@ -149,8 +150,9 @@ export async function produceVideo(
   const recordUrl =
     record &&
     (async (bounded: CallContext = context) => {
-      const { state, downloadUrl } = await record(bounded)
-      return state === 'exported' ? downloadUrl : undefined
+      // Done is progress 100, whatever `state` says: "exported" is documented only for list items (get-projects.md).
+      const { progress, downloadUrl } = await record(bounded)
+      return progress !== undefined && progress >= 100 ? downloadUrl : undefined
     })
   result.stage = 'render'
   let rendered
@@ -174,6 +176,7 @@ export async function produceVideo(
     fallbackStem: key,
     requestTimeoutMs: job.api.requestTimeoutMs,
     maxBytes: job.maxVideoBytes,
+    allowLoopback: isLoopbackHost(job.api.v3Url) || isLoopbackHost(job.api.legacyUrl),
     log,
     signal,
     refreshUrl: async () => {
