@@ -244,7 +244,7 @@ export type VideoStatus = 'downloaded' | 'started' | 'dry-run' | 'failed' | 'ski
 /** What the run did for one video, filled in step by step; the reports are made from it alone. */
 export interface VideoResult {
   spec: VideoSpec
-  /** The name shown for it: the entry's name, or the file once known. */
+  /** The name shown for it, the same in every state: the entry's name, or the step's `output-name` without its extension, or `video`. */
   name: string
   status: VideoStatus
   /** The step it reached last: where a failed video failed. */
@@ -276,6 +276,8 @@ export interface VideoResult {
   /** The video's download URL as a release asset. */
   releaseUrl?: string
   error?: string
+  /** What failed it was the API's answer (an HTTP error, refused credentials), not the network or this machine. */
+  refusedByApi?: boolean
 }
 
 /** What an export key (a v3 project ID, a legacy key) looks like; anything else is refused, never printed raw. */
