@@ -5,7 +5,7 @@
 
 /** Each core file and the unit tests that must notice a change to it. */
 const UNIT_TESTS = {
-  'src/aistudios/envelope.ts': ['test/unit/envelope.test.ts'],
+  'src/aistudios/envelope.ts': ['test/unit/envelope.test.ts', 'test/unit/envelope-shapes.test.ts'],
   'src/job/parse.ts': ['test/unit/parse.test.ts'],
   'src/job/speech.ts': ['test/unit/speech-inputs.test.ts', 'test/unit/template.test.ts'],
   'src/request/speech.ts': ['test/unit/speech.test.ts', 'test/unit/project-request.test.ts'],
