@@ -252,7 +252,15 @@ export interface VideoResult {
   /** The video's download URL as a release asset. */
   releaseUrl?: string
   error?: string
+  /** The API could not be reached, and how: what failed this video (the CLI's exit status tells them apart). */
+  unreached?: Unreached
 }
+
+/**
+ * How a request failed to reach the API: its host name does not resolve, the connection was refused,
+ * the host cannot be reached (or not within the connect timeout), or no answer came in time.
+ */
+export type Unreached = 'dns' | 'refused' | 'unreachable' | 'no-answer'
 
 /** What an export key (a v3 project ID, a legacy key) looks like; anything else is refused, never printed raw. */
 export const EXPORT_KEY = /^[\w-]{1,128}$/

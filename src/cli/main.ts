@@ -20,7 +20,7 @@ import { CLI_INPUTS, CREDENTIAL_VARIABLES, cliInputs, parseArgs } from './args.j
 import { terminalSink } from './terminal.js'
 
 /** What the exit status says (the README's table). */
-const EXIT = { ok: 0, unexpected: 1, badInput: 2, apiRefused: 3, renderFailed: 4, downloadFailed: 5 } as const
+const EXIT = { ok: 0, unexpected: 1, badInput: 2, apiRefused: 3, renderFailed: 4, downloadFailed: 5, unreachable: 6, connectionRefused: 7 } as const
 
 const USAGE = `Usage: aistudios-video [flags]
 
@@ -36,12 +36,16 @@ Flags (each as the action's input of the same name): ${CLI_INPUTS.map((input) =>
   --dry-run          check everything and save the request; export nothing
 
 Exit status: 0 done, 2 bad input, 3 the API refused, 4 the render failed or timed out (its export
-key is printed), 5 the download failed, 1 anything else.`
+key is printed), 5 the download failed, 6 the API could not be reached (its host does not resolve,
+is unreachable or did not answer), 7 the API's host refused the connection, 1 anything else.`
 
 /** The exit status a failed video stands for: where it failed. */
 function exitFor(result: VideoResult): number {
   if (result.stage === 'render') return EXIT.renderFailed
   if (result.stage === 'download') return EXIT.downloadFailed
+  // Not reached is not refused: a wrong host or a network is not the API saying no.
+  if (result.unreached === 'refused') return EXIT.connectionRefused
+  if (result.unreached) return EXIT.unreachable
   return EXIT.apiRefused
 }
 
