@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { AiStudiosClient } from './aistudios/client.js'
+import { normaliseNoProxy } from './aistudios/transport.js'
 import { cancelOnSignals } from './cancel.js'
 import { deliverAll } from './deliver/deliver.js'
 import type { Job, VideoResult } from './domain.js'
@@ -16,6 +17,7 @@ import { newResult, produceAll } from './video/produce-all.js'
 
 /** inputs → job → plan → (request → export → wait → download) for each video → deliver → report */
 export async function run(): Promise<void> {
+  normaliseNoProxy()
   const runner = readRunnerEnv()
   const cancel = cancelOnSignals()
   let job: Job | undefined
@@ -35,7 +37,8 @@ export async function run(): Promise<void> {
     client = new AiStudiosClient(job.api)
     const onExportAccepted = (result: VideoResult): void => setKeyOutput(result, results.length)
     await produceAll(results, { job, client, github, onExportAccepted }, cancel.signal)
-    await deliverAll(results, job, github, cancel.signal)
+    // A dry run writes nothing but its own files: no artifact, release asset, comment or reuse record.
+    if (!job.dryRun) await deliverAll(results, job, github, cancel.signal)
   } catch (error) {
     failure = cancel.signal.aborted ? cancel.signal.reason : error
     // What was downloaded but not delivered (an artifact, release or comment failed) is not delivered.

@@ -89,8 +89,9 @@ export class AiStudiosClient {
 
   /**
    * Sends the export: the one call that spends credits. Sent at most once, unless the answer proves
-   * the server did not process it: no connection was made, or it answered 429 (sent again after
-   * Retry-After or a backoff). Returns the key to poll, and the credits the answer says it cost.
+   * the server did not process it: no connection was made, it answered 429 (sent again after
+   * Retry-After or a backoff), or it refused an exchanged token with a 401 (sent once more with a new
+   * token). Returns the key to poll, and the credits the answer says it cost.
    * `context.signal` is the only thing that may cut the request once sent (the runner's cancel);
    * `stop` (the run's own, such as fail-fast) only keeps it from being sent. Each try ends within
    * `request-timeout`, and all of them by `deadlineAt` (the render's `timeout`) when given.
@@ -102,7 +103,9 @@ export class AiStudiosClient {
   ): Promise<{ key: string; credits?: number }> {
     const call = 'Starting the export'
     const url = this.url(request.generation, '/editor/project')
-    const headers = headersWith(await this.authorizationFor({ signal, log }))
+    let authorization = this.authorizationFor({ signal, log })
+    let headers = headersWith(await authorization)
+    let renewed = false
     const body = JSON.stringify(request.body)
     const started = Date.now()
     const pause = stop && signal ? AbortSignal.any([signal, stop]) : (stop ?? signal)
@@ -135,6 +138,15 @@ export class AiStudiosClient {
       try {
         data = parseEnvelope(call, answer.status, answer.headers, answer.body, { flatAllowed: request.generation === 'legacy' })
       } catch (error) {
+        if (error instanceof AuthError && error.unauthorized && this.exchangesTokens && !renewed && !signal?.aborted) {
+          renewed = true
+          log.warning(
+            `${call}: the token was refused (a 401: the export was not processed); exchanging app-id and user-key for a new one and sending it again`
+          )
+          authorization = this.renewed(authorization, { signal, log })
+          headers = headersWith(await authorization)
+          continue
+        }
         // Waited out within the reads' bounds: a Retry-After of an hour must not hold the run for an hour.
         const delay = error instanceof ApiError ? backoffDelayMs(attempt, READ_RETRY, error.retryAfterSeconds) : 0
         const inBounds =
@@ -194,7 +206,21 @@ export class AiStudiosClient {
 
   /** An AuthError that says which credential was refused and what to do about it. */
   private explained(error: unknown): unknown {
-    return error instanceof AuthError ? new AuthError(error.detail, this.credentialInput) : error
+    return error instanceof AuthError ? new AuthError(error.detail, this.credentialInput, error.unauthorized) : error
+  }
+
+  /** Whether the authorization is a token exchanged for app-id and user-key, which can be exchanged again. */
+  private get exchangesTokens(): boolean {
+    return !('apiKey' in this.config.credentials)
+  }
+
+  /**
+   * A new token for a call refused with `refused`: one exchange per refusal wave, shared by every call
+   * refused with the same token (they all hold the same promise); a later wave gets its own.
+   */
+  private renewed(refused: Promise<string>, context: CallContext): Promise<string> {
+    if (this.authorization === refused) this.authorization = undefined
+    return this.authorizationFor(context)
   }
 
   /**
@@ -209,10 +235,9 @@ export class AiStudiosClient {
     try {
       return await this.retried(call, url, 'GET', headersWith(used), undefined, context, flatAllowed)
     } catch (error) {
-      if (!(error instanceof AuthError) || 'apiKey' in this.config.credentials) throw error
-      if (this.authorization === authorization) this.authorization = undefined
+      if (!(error instanceof AuthError) || !this.exchangesTokens) throw error
       context.log.warning(`${call}: the token was refused; exchanging app-id and user-key for a new one`)
-      return this.retried(call, url, 'GET', headersWith(await this.authorizationFor(context)), undefined, context, flatAllowed)
+      return this.retried(call, url, 'GET', headersWith(await this.renewed(authorization, context)), undefined, context, flatAllowed)
     }
   }
 

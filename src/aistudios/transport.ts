@@ -93,11 +93,40 @@ function codesOf(error: unknown): string[] {
 }
 
 /**
- * True only when the error proves no byte of the request reached the server (no connection was
- * made). The one case where a credit-spending POST may be sent again.
+ * The proxy answered CONNECT with something other than 200: no tunnel, so nothing reached the API.
+ * undici says so only in its own error's message (a RequestAbortedError, the code an abort has too).
+ */
+function proxyRefusedTunnel(error: unknown): boolean {
+  for (
+    let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && depth < 6;
+    e = e.cause as typeof e, depth++
+  ) {
+    if (e.code === 'UND_ERR_ABORTED' && typeof e.message === 'string' && /^Proxy response \(\d+\) !== 200 when HTTP Tunneling$/.test(e.message))
+      return true
+  }
+  return false
+}
+
+/**
+ * True only when the error proves no byte of the request reached the server: no connection was made
+ * (to the API, or to the proxy in front of it), or the proxy refused to open the tunnel. The one case
+ * where a credit-spending POST may be sent again.
  */
 export function provablyNotSent(error: unknown): boolean {
-  return codesOf(error).some((code) => NEVER_SENT_CODES.has(code))
+  return codesOf(error).some((code) => NEVER_SENT_CODES.has(code)) || proxyRefusedTunnel(error)
+}
+
+/**
+ * Makes NO_PROXY and no_proxy say the same, once, before any client is made: undici reads the
+ * lower-case name first even when it is empty, @actions/http-client (the artifact client, Octokit)
+ * the first non-empty one. The non-empty one wins, the lower-case one when both are set.
+ */
+export function normaliseNoProxy(env: NodeJS.ProcessEnv = process.env): void {
+  const value = env.no_proxy || env.NO_PROXY
+  if (value === undefined) return
+  env.no_proxy = value
+  env.NO_PROXY = value
 }
 
 /** A network-level failure (as opposed to an HTTP answer) that a read may retry. */

@@ -18,9 +18,26 @@ const noKey = (result: VideoResult, none: string): string => (result.exportUncon
 
 const resumeOf = (result: VideoResult & { exportKey: string }): string => resumeHint(result.exportKey, result.generation, result.spec.name)
 
+/** What happened to a batch, each outcome its own count: "0 delivered, 3 started" is not "3 of 3 delivered". */
+export function batchCounts(results: VideoResult[]): string {
+  const count = (status: VideoResult['status']): number => results.filter((result) => result.status === status).length
+  const counts = [`${count('downloaded')} delivered`]
+  for (const [status, word] of [
+    ['started', 'started'],
+    ['failed', 'failed'],
+    ['skipped', 'skipped']
+  ] as const) {
+    if (count(status) > 0) counts.push(`${count(status)} ${word}`)
+  }
+  return `${counts.join(', ')} (of ${results.length})`
+}
+
 function heading(results: VideoResult[], job: Job | undefined, failed: boolean): string {
   if (job?.dryRun) return 'AI Studios dry run: nothing was exported'
-  if (results.length > 1) return `🎬 AI Studios videos: ${results.filter((r) => !notDelivered(r)).length} of ${results.length} delivered`
+  if (results.length > 1) {
+    const icon = failed ? '❌' : results.some((result) => result.status === 'started') ? '⏳' : '🎬'
+    return `${icon} AI Studios videos: ${batchCounts(results)}`
+  }
   if (failed) return `❌ AI Studios video${job?.manifest && results.length === 0 ? 's' : ''} not delivered`
   return results[0]?.status === 'started' ? '⏳ AI Studios export started' : '🎬 AI Studios video rendered'
 }

@@ -1,6 +1,6 @@
 import * as path from 'node:path'
 import type { AiStudiosClient, CallContext, ExportRecord } from '../aistudios/client.js'
-import type { ExportRequest, Job, Log, VideoResult } from '../domain.js'
+import type { ExportRequest, Job, Log, Source, VideoResult } from '../domain.js'
 import type { GitHub } from '../github/connect.js'
 import { abortReason } from '../aistudios/retry.js'
 import { RenderError, StalledError, errorMessage } from '../errors.js'
@@ -11,6 +11,7 @@ import { downloadVideo } from './download.js'
 import { saveDryRun } from './dry-run.js'
 import { exportOnce } from './export.js'
 import { recordDead, requestFingerprint } from './ledger.js'
+import { resumeMismatches } from './resume-check.js'
 import { reuseEarlier } from './reuse.js'
 import { waitForVideo } from './wait.js'
 
@@ -40,6 +41,33 @@ export function checkTemplate(result: VideoResult, context: CallContext): Export
 }
 
 /**
+ * A resumed export is what the step would export: its record (v3) is compared with the request the
+ * step's project or template makes, before anything is downloaded. A mismatch fails the video unless
+ * `resume-mismatch: accept`.
+ */
+async function checkResumed(
+  result: VideoResult,
+  source: Extract<Source, { kind: 'resume' }>,
+  { job, client }: Production,
+  context: CallContext
+): Promise<void> {
+  if (!source.of) return
+  const what = source.of.kind === 'project' ? `project ${source.of.projectId}` : `template ${source.of.template.name}`
+  if (result.generation === 'legacy') {
+    context.log.notice(`resume: the legacy API keeps no record this action reads, so ${source.key} was not checked against ${what}`)
+    return
+  }
+  const expected = await buildExportRequest(source.of, result.spec, client, context)
+  const mismatches = resumeMismatches(await client.getProject(source.key, context), expected.body)
+  if (mismatches.length === 0) return context.log.info(`resume: export ${source.key} matches ${what}`)
+  const found = `export ${source.key} is not the video ${what} makes: ${mismatches.join('; ')}`
+  if (job.resumeMismatch === 'accept') return context.log.warning(`resume: ${found}. Downloaded anyway ('resume-mismatch' is accept)`)
+  throw new Error(
+    `resume: ${found}. Nothing was downloaded. Check that 'resume' holds this video's key, or set 'resume-mismatch: accept' to download it anyway`
+  )
+}
+
+/**
  * The request step: the export request (a template's checked earlier, a saved project's fetched now),
  * or none for a resumed export. A dry run ends here, with the request saved.
  */
@@ -53,7 +81,14 @@ export async function prepareVideo(
   result.stage = 'request'
   if (source.kind === 'resume') {
     result.generation = source.generation ?? (source.template && templateGeneration(source.template)) ?? 'v3'
+    await checkResumed(result, source, { job, client }, context)
     result.exportKey = source.key
+    if (job.dryRun) {
+      // Progress is a read: a dry run can tell whether the key is there and how far it got.
+      const { progress } = await client.getProgress(source.key, result.generation, context)
+      context.log.info(`Dry run: export ${source.key} is at ${progress}%; a run would wait for it and download it, exporting nothing`)
+      result.status = 'dry-run'
+    }
     return undefined
   }
   const request = checked ?? (await buildExportRequest(source, result.spec, client, context))

@@ -36,6 +36,8 @@ export interface ArtifactService {
   /** The environment of the first job of another workflow run, numbered `runId`. */
   envForRun(runId: number): Record<string, string>
   artifacts: StoredArtifact[]
+  /** Every request it received, Twirp and blob alike, in order. */
+  requests: Array<{ method: string; path: string }>
   close(): Promise<void>
 }
 
@@ -68,6 +70,7 @@ export interface ArtifactServiceOptions {
 
 export async function startArtifactService(options: ArtifactServiceOptions = {}): Promise<ArtifactService> {
   const artifacts: StoredArtifact[] = []
+  const requests: Array<{ method: string; path: string }> = []
   const blocks = new Map<string, Buffer>()
   /** Run backend IDs by the run's number. */
   const runs = new Map<string, number>([[RUN_BACKEND_ID, FIRST_RUN_ID]])
@@ -81,6 +84,7 @@ export async function startArtifactService(options: ArtifactServiceOptions = {})
   const server = http.createServer((req, res) => {
     void readBody(req).then((body) => {
       const url = new URL(req.url ?? '/', 'http://stand-in')
+      requests.push({ method: req.method ?? '', path: url.pathname })
       if (url.pathname.startsWith(TWIRP)) {
         const request = JSON.parse(body.toString('utf8')) as Record<string, string>
         const job = request.workflow_job_run_backend_id
@@ -175,6 +179,7 @@ export async function startArtifactService(options: ArtifactServiceOptions = {})
     envFor,
     envForRun,
     artifacts,
+    requests,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections()
