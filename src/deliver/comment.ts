@@ -13,10 +13,11 @@ export function commentBody(results: VideoResult[], runUrl: string): string {
     '',
     '| video | status | export key | size | duration and picture | links | thumbnail |',
     '|---|---|---|---|---|---|---|',
-    ...results.map(({ name, status, exportKey, video, artifact, releaseUrl, thumbnailUrl, error }) => {
+    ...results.map(({ name, status, exportKey, exportUnconfirmed, video, artifact, releaseUrl, thumbnailUrl, error }) => {
       const links = [artifact ? `[artifact](${artifact.url})` : '', releaseUrl ? `[release asset](${releaseUrl})` : ''].filter(Boolean)
       const shown = status === 'failed' ? `❌ ${(error ?? '').replace(/\|/g, '\\|').slice(0, 200)}` : status
-      const key = exportKey ? `\`${exportKey}\`` : ''
+      // The error is cut short here, so an export that may have been taken says so where its key would be.
+      const key = exportKey ? `\`${exportKey}\`` : exportUnconfirmed ? 'may have been accepted: see the run' : ''
       // The URL is the API's: escaped, so it stays an attribute.
       const thumbnail = thumbnailUrl ? `<img src="${escapeHtml(thumbnailUrl)}" alt="" width="160">` : ''
       const facts = video ? describeMp4(video.mp4) : ''

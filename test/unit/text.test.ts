@@ -25,4 +25,19 @@ describe('commentBody', () => {
     const body = commentBody([result], 'https://github.com/o/r/actions/runs/1')
     assert.match(body, /<img src="https:\/\/cdn\.example\.com\/t\.jpg&#34; onerror=&#34;alert\(1\)" alt=""/)
   })
+
+  it('says an export that may have been accepted may have been, however long its error', () => {
+    const result = {
+      spec: { source: { kind: 'project', projectId: 'p' }, speech: [], tags: [], exportOptions: {}, files: [] },
+      name: 'video',
+      status: 'failed',
+      source: 'project p',
+      startedAt: 0,
+      generation: 'v3',
+      exportUnconfirmed: true,
+      error: `The export request was sent but no usable answer came back (${'x'.repeat(300)}). The export may have been accepted`
+    } satisfies VideoResult
+    const row = commentBody([result], 'https://github.com/o/r/actions/runs/1').split('\n')[4]
+    assert.match(row, /\| may have been accepted: see the run \|/)
+  })
 })
