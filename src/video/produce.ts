@@ -3,14 +3,14 @@ import type { AiStudiosClient, CallContext, ExportRecord } from '../aistudios/cl
 import type { ExportRequest, Job, Log, Source, VideoResult } from '../domain.js'
 import type { GitHub } from '../github/connect.js'
 import { abortReason } from '../aistudios/retry.js'
-import { RenderError, StalledError, errorMessage } from '../errors.js'
-import { resumeHint } from '../resume.js'
+import { LostError, RenderError, StalledError, errorMessage } from '../errors.js'
 import { buildExportRequest, templateRequest } from '../request/build.js'
 import { templateGeneration } from '../request/template.js'
 import { downloadVideo } from './download.js'
+import { isLoopbackHost } from './url-policy.js'
 import { saveDryRun } from './dry-run.js'
 import { exportOnce } from './export.js'
-import { recordDead, requestFingerprint } from './ledger.js'
+import { recordEnd, requestFingerprint } from './ledger.js'
 import { resumeMismatches } from './resume-check.js'
 import { reuseEarlier } from './reuse.js'
 import { waitForVideo } from './wait.js'
@@ -140,7 +140,8 @@ export async function produceVideo(
   }
   const key = result.exportKey as string
   if (!job.waitForRender) {
-    log.info(`Not waiting ('wait' is false). ${resumeHint(key, result.generation, result.spec.name)}`)
+    // Each front end tells how to resume it, in its own syntax (the action's report, the CLI's last lines).
+    log.info(`Not waiting ('wait' is false): export ${key} was accepted.`)
     result.status = 'started'
     return
   }
@@ -149,16 +150,19 @@ export async function produceVideo(
   const recordUrl =
     record &&
     (async (bounded: CallContext = context) => {
-      const { state, downloadUrl } = await record(bounded)
-      return state === 'exported' ? downloadUrl : undefined
+      // Done is progress 100, whatever `state` says: "exported" is documented only for list items (get-projects.md).
+      const { progress, downloadUrl } = await record(bounded)
+      return progress !== undefined && progress >= 100 ? downloadUrl : undefined
     })
   result.stage = 'render'
   let rendered
   try {
     rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, request ? exportedAt : Date.now())
   } catch (error) {
-    // A stalled render is dead: a re-run attempt must export anew, not wait on it again.
-    if (error instanceof StalledError && fingerprint) await recordDead(fingerprint, key, job.runner, log, cancel)
+    // A render stalled after it started is dead, a forgotten key lost: a re-run attempt must export anew,
+    // not wait on it again. A render still at 0% may be queued, and is not marked.
+    const end = error instanceof StalledError ? 'dead' : error instanceof LostError ? 'lost' : undefined
+    if (end && fingerprint) await recordEnd(fingerprint, key, end, job.runner, log, cancel)
     throw error
   }
   result.videoUrl = rendered.downloadUrl
@@ -172,6 +176,7 @@ export async function produceVideo(
     fallbackStem: key,
     requestTimeoutMs: job.api.requestTimeoutMs,
     maxBytes: job.maxVideoBytes,
+    allowLoopback: isLoopbackHost(job.api.v3Url) || isLoopbackHost(job.api.legacyUrl),
     log,
     signal,
     refreshUrl: async () => {
@@ -181,7 +186,6 @@ export async function produceVideo(
     }
   })
   result.video = video
-  result.name = result.spec.name ?? path.basename(video.path)
   result.status = 'downloaded'
   log.info(`Saved ${path.relative(job.runner.workspace, video.path)} (${video.size} bytes)`)
 }

@@ -1,10 +1,13 @@
 import type { AiStudiosClient, CallContext } from '../aistudios/client.js'
 import { sleep } from '../aistudios/retry.js'
 import type { Generation, WaitSettings } from '../domain.js'
-import { ApiError, RenderError, StalledError } from '../errors.js'
+import { ApiError, LostError, RenderError, StalledError } from '../errors.js'
 import { nextPollDelayMs, type Sample } from './policy.js'
 
-/** How long a key the API says it does not know is given (at most stall-timeout) before the render is declared lost. */
+/**
+ * How long a key the API says it does not know is given (at most stall-timeout) before the render is
+ * declared lost: right after an export the API may not know it yet.
+ */
 const NOT_FOUND_GRACE_MS = 60_000
 /** Progress polls at 100 without a URL before the export's record is asked for one. */
 const URL_LAG_POLLS = 3
@@ -16,12 +19,15 @@ export interface Rendered {
   polls: number
 }
 
-const isNotFound = (error: unknown): boolean =>
-  error instanceof ApiError && (error.status === 404 || error.code === '404' || /not ?found/i.test(error.apiMessage))
+const isNotFound = (error: unknown): boolean => error instanceof ApiError && error.notFound
 
 const minutes = (ms: number): string => `${(ms / 60_000).toFixed(ms < 600_000 ? 1 : 0)} min`
 
-/** Polls the render until it is done and carries a download URL, within the timeout and stall bounds. */
+/**
+ * Polls the render until it is done and carries a download URL, within the timeout and stall bounds.
+ * Progress at 0% may be the API's queue (1 to 10 minutes by its docs): only `timeout` bounds it; the
+ * stall clock starts once progress has moved above 0.
+ */
 export async function waitForVideo(
   client: AiStudiosClient,
   key: string,
@@ -41,6 +47,8 @@ export async function waitForVideo(
   const samples: Sample[] = []
   let polls = 0
   let lastChangeAt = 0
+  /** Whether progress has ever been above 0: before that the render may only be queued, never stalled. */
+  let begun = false
   let lastLogAt = -Infinity
   let notFoundSince: number | undefined
   let state: string | undefined
@@ -49,7 +57,10 @@ export async function waitForVideo(
   const timedOut = (): RenderError =>
     new RenderError(
       `Timed out after ${minutes(Date.now() - started)} waiting for the render of ${key} ('timeout' is ` +
-        `${minutes(settings.timeoutMs)}); last progress ${samples.at(-1)?.progress ?? 0}%`
+        `${minutes(settings.timeoutMs)}); ` +
+        (begun
+          ? `last progress ${samples.at(-1)?.progress ?? 0}%`
+          : 'progress never moved above 0%: the render may still be queued (the API gives 1 to 10 minutes depending on its queue) and may yet finish')
     )
 
   // Grouped for one video; in a batch each line is labelled instead (groups cannot interleave).
@@ -73,6 +84,7 @@ export async function waitForVideo(
         samples.push({ atMs: at, progress: answer.progress })
         const moved = !previous || previous.progress !== answer.progress
         if (moved) lastChangeAt = at
+        if (answer.progress > 0) begun = true
         if (answer.state !== undefined && answer.state !== state) {
           state = answer.state
           log.info(`State: ${state}`)
@@ -87,7 +99,7 @@ export async function waitForVideo(
           return { downloadUrl: url, polls }
         }
         if (moved || at - lastLogAt >= HEARTBEAT_MS) {
-          const extra = answer.progress >= 100 ? ', waiting for the download URL' : ''
+          const extra = answer.progress >= 100 ? ', waiting for the download URL' : begun ? '' : ', not started yet (it may be queued)'
           log.progress(answer.progress, `${answer.progress.toFixed(1)}% after ${(at / 1000).toFixed(0)} s${extra}`)
           lastLogAt = at
         }
@@ -95,16 +107,20 @@ export async function waitForVideo(
         if (!isNotFound(error)) throw error
         notFoundSince ??= now()
         if (now() - notFoundSince >= notFoundGraceMs) {
-          throw new RenderError(`The API no longer knows export ${key} (${(error as Error).message}): the render was lost on the server side`)
+          throw new LostError(
+            `The API no longer knows export ${key} (${(error as Error).message}) after ${minutes(now() - notFoundSince)} of asking: ` +
+              'the render was lost on the server side, and a re-run attempt exports anew'
+          )
         }
         log.info(`The API does not know ${key} yet; trying again`)
       }
       // While the key is not found, the grace period above is the bound, with its own message.
-      if (notFoundSince === undefined && now() - lastChangeAt >= settings.stallTimeoutMs) {
+      const stalling = notFoundSince === undefined && begun
+      if (stalling && now() - lastChangeAt >= settings.stallTimeoutMs) {
         throw new StalledError(
           `The render of ${key} stalled: progress stayed at ${samples.at(-1)?.progress ?? 0}% for ` +
-            `${minutes(now() - lastChangeAt)} ('stall-timeout' is ${minutes(settings.stallTimeoutMs)}). It may still ` +
-            'be queued: the API gives 1 to 10 minutes depending on its queue, and reports no failed state'
+            `${minutes(now() - lastChangeAt)} after it had started ('stall-timeout' is ${minutes(settings.stallTimeoutMs)}); ` +
+            'the API reports no failed state, so it is taken for dead and a re-run attempt exports anew'
         )
       }
       if (now() >= settings.timeoutMs) throw timedOut()
@@ -116,7 +132,7 @@ export async function waitForVideo(
           // Wake for whichever bound comes first, so none is overshot by a long sleep.
           deadlineMs: Math.min(
             settings.timeoutMs,
-            notFoundSince === undefined ? lastChangeAt + settings.stallTimeoutMs : notFoundSince + notFoundGraceMs
+            notFoundSince !== undefined ? notFoundSince + notFoundGraceMs : begun ? lastChangeAt + settings.stallTimeoutMs : settings.timeoutMs
           )
         }),
         signal
