@@ -276,9 +276,17 @@ export interface VideoResult {
   /** The video's download URL as a release asset. */
   releaseUrl?: string
   error?: string
+  /** The API could not be reached, and how: what failed this video (the CLI's exit status tells them apart). */
+  unreached?: Unreached
   /** What failed it was the API's answer (an HTTP error, refused credentials), not the network or this machine. */
   refusedByApi?: boolean
 }
+
+/**
+ * How a request failed to reach the API: its host name does not resolve, the connection was refused,
+ * the host cannot be reached (or not within the connect timeout), or no answer came in time.
+ */
+export type Unreached = 'dns' | 'refused' | 'unreachable' | 'no-answer'
 
 /** What an export key (a v3 project ID, a legacy key) looks like; anything else is refused, never printed raw. */
 export const EXPORT_KEY = /^[\w-]{1,128}$/

@@ -213,7 +213,8 @@ export function usage(): string {
     '',
     ...groups.map((group) => `${group}\n`),
     'Exit status: 0 done, 1 something unexpected, 2 bad input, 3 the API refused, 4 the render failed or',
-    'timed out (its export key is printed), 5 the download failed.'
+    'timed out (its export key is printed), 5 the download failed, 6 the API could not be reached (its host',
+    "does not resolve, is unreachable or did not answer), 7 the API's host refused the connection."
   ].join('\n')
 }
 

@@ -1,6 +1,6 @@
 import type { CallContext } from '../aistudios/client.js'
 import type { ExportRequest, VideoResult, VideoSpec } from '../domain.js'
-import { ApiError, AuthError, ExportUnconfirmedError, InputError, errorMessage } from '../errors.js'
+import { ApiError, AuthError, ExportUnconfirmedError, InputError, UnreachableError, errorMessage } from '../errors.js'
 import { errorLine, info, videoLog } from '../log.js'
 import { checkCredentials } from './dry-run.js'
 import { checkTemplate, prepareVideo, produceVideo, type Production } from './produce.js'
@@ -64,6 +64,7 @@ export async function produceAll(results: VideoResult[], production: Production,
     result.status = 'failed'
     // An export that may have been taken says so, even when a cancel is what cut its answer off.
     result.error = errorMessage(stop.signal.aborted && !(error instanceof ExportUnconfirmedError) ? stop.signal.reason : error)
+    if (error instanceof UnreachableError) result.unreached = error.kind
     result.refusedByApi = error instanceof ApiError || error instanceof AuthError
     errorLine(result.spec.name ? `${result.spec.name}: ${result.error}` : result.error)
     if (job.batch.failFast && !stop.signal.aborted) stop.abort(new Error(`cancelled: another video failed ('fail-fast' is true)`))
