@@ -50,7 +50,9 @@ const CREDENTIAL_ADVICE: Record<CredentialInput | 'either', string> = {
 export class AuthError extends Error {
   constructor(
     readonly detail: string,
-    credential?: CredentialInput
+    credential?: CredentialInput,
+    /** A 401 (status or code): the credential was not accepted, so the request was not processed. */
+    readonly unauthorized = false
   ) {
     super(`The AI Studios API rejected the credentials (${detail}). ${CREDENTIAL_ADVICE[credential ?? 'either']}`)
     this.name = 'AuthError'

@@ -3,6 +3,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { ExportRequest, Generation, Log, RunnerEnv } from '../domain.js'
 import { errorMessage } from '../errors.js'
+import { untilCancelled } from '../aistudios/retry.js'
 import { loadArtifactClient } from '../github/artifact-service.js'
 
 /**
@@ -58,13 +59,14 @@ const END_REASON: Record<ExportEnd, string> = {
  * an earlier attempt declared dead (its render stalled) or lost (the API forgot it), which would only
  * end the same way again.
  */
-export async function findEarlierExport(fingerprint: string, runner: RunnerEnv, log: Log): Promise<LedgerEntry | undefined> {
+export async function findEarlierExport(fingerprint: string, runner: RunnerEnv, log: Log, signal?: AbortSignal): Promise<LedgerEntry | undefined> {
   if (!runner.artifactService || runner.runAttempt <= 1) return undefined
   let marks: LedgerMark[]
   try {
-    const { artifacts } = await (await loadArtifactClient()).listArtifacts()
+    const { artifacts } = await untilCancelled((await loadArtifactClient()).listArtifacts(), signal)
     marks = artifacts.flatMap((artifact) => parseLedgerName(artifact.name, fingerprint) ?? [])
   } catch (error) {
+    if (signal?.aborted) throw error
     log.warning(`Could not read the export ledger of earlier attempts (${errorMessage(error)}); exporting anew`)
     return undefined
   }
@@ -81,35 +83,35 @@ export async function findEarlierExport(fingerprint: string, runner: RunnerEnv, 
 }
 
 /** Uploads one mark as a tiny artifact of the run, kept a day. */
-async function record(fingerprint: string, mark: LedgerMark, runner: RunnerEnv, log: Log): Promise<void> {
+async function record(fingerprint: string, mark: LedgerMark, runner: RunnerEnv, log: Log, signal?: AbortSignal): Promise<void> {
   const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-ledger-'))
   try {
     const file = path.join(dir, 'export.json')
     fs.writeFileSync(file, JSON.stringify({ ...mark, fingerprint, attempt: runner.runAttempt }))
     const client = await loadArtifactClient()
     await log.group(`Export ledger: ${ledgerName(fingerprint, mark)}`, () =>
-      client.uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays: 1 })
+      untilCancelled(client.uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays: 1 }), signal)
     )
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }
 }
 
-/** Records an accepted export at once, so a re-run of this job can find it. */
-export async function recordExport(fingerprint: string, entry: LedgerEntry, runner: RunnerEnv, log: Log): Promise<void> {
+/** Records an accepted export at once, so a re-run of this job can find it; a cancel stops waiting for it. */
+export async function recordExport(fingerprint: string, entry: LedgerEntry, runner: RunnerEnv, log: Log, signal?: AbortSignal): Promise<void> {
   if (!runner.artifactService) return
   try {
-    await record(fingerprint, entry, runner, log)
+    await record(fingerprint, entry, runner, log, signal)
   } catch (error) {
     log.warning(`Could not record export ${entry.key} in the ledger (${errorMessage(error)}); a re-run would export again`)
   }
 }
 
 /** Marks an export that will never deliver (dead or lost), so a re-run exports anew rather than waiting on it again. */
-export async function recordEnd(fingerprint: string, key: string, end: ExportEnd, runner: RunnerEnv, log: Log): Promise<void> {
+export async function recordEnd(fingerprint: string, key: string, end: ExportEnd, runner: RunnerEnv, log: Log, signal?: AbortSignal): Promise<void> {
   if (!runner.artifactService) return
   try {
-    await record(fingerprint, { end, key }, runner, log)
+    await record(fingerprint, { end, key }, runner, log, signal)
   } catch (error) {
     log.warning(`Could not mark export ${key} ${end} in the ledger (${errorMessage(error)}); a re-run would wait for it again`)
   }

@@ -35,10 +35,15 @@ export async function waitForVideo(
   settings: WaitSettings,
   context: CallContext,
   /** Another place to find the URL (the v3 export record) when progress reached 100 without one. */
-  fallbackUrl?: () => Promise<string | undefined>
+  fallbackUrl?: (context: CallContext) => Promise<string | undefined>,
+  /** When `timeout` started counting: when the export was sent (its answer counts too), else now. */
+  started = Date.now()
 ): Promise<Rendered> {
-  const { signal, log } = context
-  const started = Date.now()
+  const { log } = context
+  // `timeout` is a deadline, not a check between polls: it cuts a progress answer trickling in too.
+  const deadline = AbortSignal.timeout(Math.max(1, started + settings.timeoutMs - Date.now()))
+  const signal = context.signal ? AbortSignal.any([context.signal, deadline]) : deadline
+  const bounded: CallContext = { signal, log }
   const samples: Sample[] = []
   let polls = 0
   let lastChangeAt = 0
@@ -49,14 +54,30 @@ export async function waitForVideo(
   let state: string | undefined
   let pollsAt100 = 0
   const notFoundGraceMs = Math.min(NOT_FOUND_GRACE_MS, settings.stallTimeoutMs)
+  const timedOut = (): RenderError =>
+    new RenderError(
+      `Timed out after ${minutes(Date.now() - started)} waiting for the render of ${key} ('timeout' is ` +
+        `${minutes(settings.timeoutMs)}); ` +
+        (begun
+          ? `last progress ${samples.at(-1)?.progress ?? 0}%`
+          : 'progress never moved above 0%: the render may still be queued (the API gives 1 to 10 minutes depending on its queue) and may yet finish')
+    )
 
   // Grouped for one video; in a batch each line is labelled instead (groups cannot interleave).
   return context.log.group(`Waiting for the render of ${key}`, async () => {
+    try {
+      return await poll()
+    } catch (error) {
+      throw deadline.aborted && !context.signal?.aborted ? timedOut() : error
+    }
+  })
+
+  async function poll(): Promise<Rendered> {
     for (;;) {
       const now = (): number => Date.now() - started
       polls++
       try {
-        const answer = await client.getProgress(key, generation, context)
+        const answer = await client.getProgress(key, generation, bounded)
         notFoundSince = undefined
         const at = now()
         const previous = samples[samples.length - 1]
@@ -72,7 +93,7 @@ export async function waitForVideo(
         const done = answer.progress >= 100 || answer.state === 'exported'
         if (done) pollsAt100++
         // The URL can trail progress; after a few polls without it, the export's record may have it.
-        const url = answer.downloadUrl ?? (done && pollsAt100 >= URL_LAG_POLLS ? await fallbackUrl?.() : undefined)
+        const url = answer.downloadUrl ?? (done && pollsAt100 >= URL_LAG_POLLS ? await fallbackUrl?.(bounded) : undefined)
         if (done && url) {
           log.info(`Rendered in ${(at / 1000).toFixed(1)} s (${polls} progress checks)`)
           return { downloadUrl: url, polls }
@@ -102,15 +123,7 @@ export async function waitForVideo(
             'the API reports no failed state, so it is taken for dead and a re-run attempt exports anew'
         )
       }
-      if (now() >= settings.timeoutMs) {
-        const last = samples.at(-1)?.progress ?? 0
-        throw new RenderError(
-          `Timed out after ${minutes(now())} waiting for the render of ${key} ('timeout' is ${minutes(settings.timeoutMs)}); ` +
-            (begun
-              ? `last progress ${last}%`
-              : 'progress never moved above 0%: the render may still be queued (the API gives 1 to 10 minutes depending on its queue) and may yet finish')
-        )
-      }
+      if (now() >= settings.timeoutMs) throw timedOut()
       await sleep(
         nextPollDelayMs({
           samples,
@@ -125,5 +138,5 @@ export async function waitForVideo(
         signal
       )
     }
-  })
+  }
 }

@@ -26,31 +26,39 @@ export const TEST_API_KEY = 'sim-api-key-7f3a9c'
 export type Route = 'auth' | 'token' | 'project' | 'export' | 'progress' | 'workspaces' | 'cdn'
 
 /** One injected fault, applied to the next `times` requests of its route (default once). */
-export type Fault = { route: Route; times?: number } & (
-  | { kind: 'status'; status: number; html?: boolean; retryAfter?: string }
-  /** HTTP 200 with `success: false`. */
-  | { kind: 'envelope'; code: number | string; msg: string }
-  /** The connection is closed without an answer. */
-  | { kind: 'reset' }
-  /** No answer for this long, then the connection is closed. */
-  | { kind: 'hang'; ms: number }
-  /** The export is accepted and starts rendering, then the answer is lost. */
-  | { kind: 'lose-answer' }
-  /** The export is accepted and starts rendering, and the answer never comes (the connection stays open). */
-  | { kind: 'hold-answer' }
-  /** The progress call says the render is done and names this as its download URL. */
-  | { kind: 'url'; url: string }
-  /** The progress call says the key is not known: HTTP 404, or HTTP 200 with `success: false` and code `NOT_FOUND` (no message). */
-  | { kind: 'not-found'; shape?: 'status' | 'envelope' }
-  /** The CDN sends this fraction of the video, then cuts the connection. */
-  | { kind: 'cut'; fraction: number }
-  /** The CDN sends this fraction of the video, then nothing more, the connection left open. */
-  | { kind: 'stall'; fraction: number }
-  /** The CDN answers 200 with an HTML error page instead of the video. */
-  | { kind: 'html-page' }
-  /** From the API: a redirect to the CDN's origin (another host). From the CDN: the video moved. */
-  | { kind: 'redirect' }
-)
+export type Fault = { route: Route; times?: number } &
+  /** `msg`: what the JSON envelope says (default "Server error"), e.g. a 400 whose text holds "forbidden". */
+  (
+    | { kind: 'status'; status: number; html?: boolean; retryAfter?: string; msg?: string }
+    /** HTTP 200 with `success: false`. */
+    | { kind: 'envelope'; code: number | string; msg: string }
+    /** The connection is closed without an answer. */
+    | { kind: 'reset' }
+    /** No answer for this long, then the connection is closed. */
+    | { kind: 'hang'; ms: number }
+    /** The export is accepted and starts rendering, then the answer is lost. */
+    | { kind: 'lose-answer' }
+    /** The export is accepted and starts rendering, and the answer never comes (the connection stays open). */
+    | { kind: 'hold-answer' }
+    /** The progress call says the render is done and names this as its download URL. */
+    | { kind: 'url'; url: string }
+    /** The progress call says the key is not known: HTTP 404, or HTTP 200 with `success: false` and code `NOT_FOUND` (no message). */
+    | { kind: 'not-found'; shape?: 'status' | 'envelope' }
+    /** The CDN sends this fraction of the video, then cuts the connection. */
+    | { kind: 'cut'; fraction: number }
+    /** The CDN sends this fraction of the video, then nothing more, the connection left open. */
+    | { kind: 'stall'; fraction: number }
+    /** The route's usual answer, headers at once, then its body one byte every `everyMs` (a slow link or proxy). */
+    | { kind: 'trickle'; everyMs: number }
+    /** The request is handled at once (an export is accepted and starts rendering); its answer leaves `ms` later. */
+    | { kind: 'delay'; ms: number }
+    /** The CDN answers 200 with a video that never ends: no Content-Length, bytes for as long as they are read. */
+    | { kind: 'endless' }
+    /** The CDN answers 200 with an HTML error page instead of the video. */
+    | { kind: 'html-page' }
+    /** From the API: a redirect to the CDN's origin (another host). From the CDN: the video moved. */
+    | { kind: 'redirect' }
+  )
 
 /** Progress (0–1) at a fraction (0–1) of the render time. */
 export type Curve = (fraction: number) => number
@@ -70,6 +78,8 @@ export interface SimulatorOptions {
   apps?: Record<string, string>
   /** How long an exchanged token is accepted (the API's is 24 hours). */
   tokenLifetimeMs?: number
+  /** Export requests (1 = the first to arrive) at whose arrival every exchanged token is revoked: a token refused mid-run. */
+  revokeTokensAtExports?: number[]
   /** Saved projects by ID. */
   projects?: Record<string, JsonObject>
   renderMs?: number
@@ -133,6 +143,8 @@ export interface Simulator {
   cdnUrl: string
   requests: RecordedRequest[]
   exports: RecordedExport[]
+  /** Every fault as it was applied, in order: a fault test proves with it that its fault fired. */
+  fired: Fault[]
   options: Required<Omit<SimulatorOptions, 'faults'>> & { faults: Fault[] }
   close(): Promise<void>
 }
@@ -193,14 +205,35 @@ export const LEGACY_CUBES = 2
 
 const sign = (secret: string, value: string): string => createHmac('sha256', secret).update(value).digest('hex').slice(0, 32)
 
+/** Answers whose sending a fault slows down: held back, or trickled a byte at a time. */
+const pacing = new WeakMap<http.ServerResponse, { delayMs?: number; trickleMs?: number }>()
+
 function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body)
-  res.writeHead(status, {
-    'Content-Type': typeof body === 'string' ? 'text/html; charset=utf-8' : 'application/json',
-    'Content-Length': Buffer.byteLength(text),
-    ...headers
-  })
-  res.end(text)
+  const write = (): void => {
+    res.writeHead(status, {
+      'Content-Type': typeof body === 'string' ? 'text/html; charset=utf-8' : 'application/json',
+      'Content-Length': Buffer.byteLength(text),
+      ...headers
+    })
+    const everyMs = pacing.get(res)?.trickleMs
+    if (!everyMs) return void res.end(text)
+    res.flushHeaders()
+    const bytes = Buffer.from(text)
+    let at = 0
+    const timer = setInterval(() => {
+      if (at < bytes.length) res.write(bytes.subarray(at, ++at))
+      if (at >= bytes.length) {
+        clearInterval(timer)
+        res.end()
+      }
+    }, everyMs)
+    res.on('close', () => clearInterval(timer))
+  }
+  const delayMs = pacing.get(res)?.delayMs
+  if (!delayMs) return write()
+  const timer = setTimeout(write, delayMs)
+  res.on('close', () => clearTimeout(timer))
 }
 
 const ok = (res: http.ServerResponse, data: unknown): void => send(res, 200, { success: true, data })
@@ -257,6 +290,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     apiKeys: options.apiKeys ?? [TEST_API_KEY],
     apps: options.apps ?? {},
     tokenLifetimeMs: options.tokenLifetimeMs ?? 24 * 3_600_000,
+    revokeTokensAtExports: options.revokeTokensAtExports ?? [],
     projects: options.projects ?? { [SAMPLE_PROJECT_ID]: SAMPLE_PROJECT, [DIALOGUE_PROJECT_ID]: DIALOGUE_PROJECT },
     renderMs: options.renderMs ?? 1500,
     queueMs: options.queueMs ?? 0,
@@ -281,6 +315,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const renders = new Map<string, Render>()
   const requests: RecordedRequest[] = []
   const exports: RecordedExport[] = []
+  const fired: Fault[] = []
+  let exportArrivals = 0
   const sockets = new Set<import('node:net').Socket>()
   let cdnUrl = ''
 
@@ -292,6 +328,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const times = (fault.times ?? 1) - 1
     if (times <= 0) config.faults.splice(index, 1)
     else config.faults[index] = { ...fault, times }
+    fired.push(fault)
     return fault
   }
 
@@ -303,7 +340,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         send(
           res,
           fault.status,
-          fault.html ? htmlPage(fault.status, 'Bad Gateway') : { success: false, error: { code: fault.status, msg: 'Server error' } },
+          fault.html ? htmlPage(fault.status, 'Bad Gateway') : { success: false, error: { code: fault.status, msg: fault.msg ?? 'Server error' } },
           fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {}
         )
         return true
@@ -330,7 +367,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (config.apiKeys.includes(key) || (!legacy && tokenValid(key))) return true
     if (legacy && config.authFailure !== 'html') legacyFailure(res, config.authFailure === 'envelope' ? 200 : 401, 'Invalid API key')
     else if (config.authFailure === 'html') send(res, 401, htmlPage(401, 'Authorization Required'))
-    else if (config.authFailure === 'envelope') failure(res, 200, 'INVALID_TOKEN', 'Invalid api key')
+    else if (config.authFailure === 'envelope') failure(res, 200, 401, 'Invalid api key')
     else failure(res, 401, 401, 'Unauthorized')
     return false
   }
@@ -409,6 +446,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (!route) return refuse(404, `No route ${req.method} ${p}`)
     const fault = takeFault(route)
     if (applyFault(fault, res)) return
+    if (fault?.kind === 'trickle') pacing.set(res, { trickleMs: fault.everyMs })
+    if (fault?.kind === 'delay') pacing.set(res, { delayMs: fault.ms })
 
     if (route === 'token') {
       const parsed = jsonBody(body)
@@ -427,6 +466,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const key = req.headers.authorization ?? ''
       return ok(res, { isAuthenticated: config.apiKeys.includes(key) || tokenValid(key) })
     }
+    if (route === 'export' && config.revokeTokensAtExports.includes(++exportArrivals)) tokens.clear()
     if (!authorized(req, res, !v3)) return
 
     if (route === 'workspaces') return ok(res, [{ workspaceId: 'ws-1', workspaceName: 'Default' }])
@@ -495,6 +535,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (Date.now() > expires)
       return send(res, 403, '<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>')
     if (fault?.kind === 'html-page') return send(res, 200, htmlPage(503, 'Service Unavailable'))
+    if (fault?.kind === 'endless') {
+      res.writeHead(200, { 'Content-Type': 'video/mp4' })
+      return void syntheticVideo(0, Infinity, 2 ** 40).pipe(res)
+    }
     const length = config.videoSize || config.video.length
     const range = config.ranges ? /^bytes=(\d+)-$/.exec(req.headers.range ?? '') : null
     const start = range ? Number(range[1]) : 0
@@ -537,6 +581,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     cdnUrl,
     requests,
     exports,
+    fired,
     options: config,
     close: async () => {
       for (const socket of sockets) socket.destroy()

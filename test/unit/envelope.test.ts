@@ -34,10 +34,28 @@ describe('parseEnvelope', () => {
 
   it('recognises a rejected key in all three shapes', () => {
     assert.throws(() => parseEnvelope('c', 401, {}, json({ success: false, error: { code: 401, msg: 'Unauthorized' } })), AuthError)
-    assert.throws(() => parseEnvelope('c', 200, {}, json({ success: false, error: { code: 'INVALID_TOKEN', msg: 'Invalid api key' } })), AuthError)
+    assert.throws(() => parseEnvelope('c', 200, {}, json({ success: false, error: { code: 401, msg: 'Invalid api key' } })), AuthError)
+    assert.throws(() => parseEnvelope('c', 200, {}, json({ success: false, error: { code: 4030, msg: 'No access' } })), AuthError)
     assert.throws(
       () => parseEnvelope('c', 401, {}, '<html><head><title>401 Authorization Required</title></head></html>'),
       (error: unknown) => error instanceof AuthError && /HTTP 401: 401 Authorization Required/.test(error.message)
+    )
+  })
+
+  it('takes no words of a message for a credentials refusal, only statuses and codes', () => {
+    for (const msg of ['The script contains a forbidden word', 'Invalid token count', 'Unauthorized character in the script']) {
+      assert.throws(
+        () => parseEnvelope('c', 400, {}, json({ success: false, error: { code: 400, msg } })),
+        (error: unknown) => error instanceof ApiError && !(error instanceof AuthError) && error.apiMessage === msg
+      )
+    }
+    assert.throws(
+      () => parseEnvelope('c', 200, {}, json({ success: false, msg: 'Invalid API key' })),
+      (error: unknown) => error instanceof ApiError && error.apiMessage === 'Invalid API key'
+    )
+    assert.throws(
+      () => parseEnvelope('c', 403, {}, json({ success: false, error: { code: 403, msg: 'Forbidden' } })),
+      (error: unknown) => error instanceof AuthError && !error.unauthorized
     )
   })
 
