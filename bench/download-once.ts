@@ -10,6 +10,7 @@ const video = await downloadVideo(url, {
   fallbackStem: 'bench',
   requestTimeoutMs: 30_000,
   maxBytes: 2 ** 40,
+  allowLoopback: true,
   refreshUrl: () => Promise.resolve(url),
   log: videoLog()
 })

@@ -1,5 +1,6 @@
 import type { ExportOptions, ExportRequest, Json, JsonObject, SceneSpeech, TagValue } from '../domain.js'
 import { filledText } from './placeholders.js'
+import { completeScripts } from './scripts.js'
 import { applySpeech, placeOf } from './speech.js'
 import { applyTags } from './tags.js'
 
@@ -43,5 +44,6 @@ export function exportFromProject(
   for (const tag of tags) filledText(tag.value, none, `the value of tag '${tag.tag}'`, tag.from)
   applySpeech(scenes, speech, 'v3', `project ${projectId}`)
   applyTags(scenes, tags, `project ${projectId}`)
+  completeScripts(scenes, 'project-id', `project ${projectId}`)
   return { generation: 'v3', body: v3ExportBody(project, scenes, options) }
 }
