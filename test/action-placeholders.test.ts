@@ -4,11 +4,12 @@ import { writeFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import { makeWorkspace, runAction } from './helpers/run-action.ts'
 import { TEMPLATE, sent } from './helpers/template-export.ts'
-import { SAMPLE_PROJECT_ID, TEST_API_KEY, withSimulator } from './simulator/server.ts'
+import { SAMPLE_PROJECT_ID, withSimulator, type Simulator } from './simulator/server.ts'
 
-const inputs = (apiUrl: string, more: Record<string, string>): Record<string, string> => ({
-  'api-key': TEST_API_KEY,
-  'api-url': apiUrl,
+/** v3 takes the tokens it issued: one minted by the simulator stands for an exchanged one. */
+const inputs = (sim: Simulator, more: Record<string, string>): Record<string, string> => ({
+  'api-key': sim.mintToken(),
+  'api-url': sim.apiUrl,
   wait: 'false',
   'upload-artifact': 'false',
   ...more
@@ -20,7 +21,7 @@ describe('placeholders in values and speech', () => {
       const workspace = makeWorkspace({ 't.json': TEMPLATE, 'speech/0.txt': 'Version ##VERSION## is out.\n', 'speech/1.txt': 'Bye.' })
       const run = await runAction({
         workspace,
-        inputs: inputs(sim.apiUrl, {
+        inputs: inputs(sim, {
           template: 't.json',
           variables: 'PRODUCT: "Widget ##EDITION##"\nEDITION: Pro\nVERSION: "2.0"\n',
           'scripts-dir': 'speech',
@@ -59,7 +60,7 @@ describe('placeholders in values and speech', () => {
       withSimulator({}, async (sim) => {
         const run = await runAction({
           workspace: makeWorkspace({ 't.json': TEMPLATE, ...files }),
-          inputs: inputs(sim.apiUrl, { template: 't.json', ...more })
+          inputs: inputs(sim, { template: 't.json', ...more })
         })
         assert.equal(run.code, 1)
         assert.match(run.stdout, new RegExp(`::error::${message.source}`))
@@ -69,7 +70,7 @@ describe('placeholders in values and speech', () => {
 
   it('refuses a placeholder in the speech for a saved project, which has no variables', () =>
     withSimulator({}, async (sim) => {
-      const run = await runAction({ inputs: inputs(sim.apiUrl, { 'project-id': SAMPLE_PROJECT_ID, script: 'Hello ##NAME##' }) })
+      const run = await runAction({ inputs: inputs(sim, { 'project-id': SAMPLE_PROJECT_ID, script: 'Hello ##NAME##' }) })
       assert.equal(run.code, 1)
       assert.match(run.stdout, /::error::Input 'script': the speech of scene 0 \(from script\) has placeholder\(s\) with no value: ##NAME##/)
       assert.equal(sim.exports.length, 0)
@@ -84,7 +85,7 @@ describe('speech files', () => {
         'speech/0.txt': '\uFEFFFirst line\r\nsecond line\r\n',
         'speech/1.txt': 'One\rtwo'
       })
-      const run = await runAction({ workspace, inputs: inputs(sim.apiUrl, { template: 't.json', 'scripts-dir': 'speech' }) })
+      const run = await runAction({ workspace, inputs: inputs(sim, { template: 't.json', 'scripts-dir': 'speech' }) })
       assert.equal(run.code, 0, run.stdout)
       assert.deepEqual(sent(sim.exports[0]).speech, ['First line\nsecond line', 'One\ntwo'])
     }))
@@ -94,7 +95,7 @@ describe('speech files', () => {
       const workspace = makeWorkspace({ 't.json': TEMPLATE.replace(/##\w+##/g, 'x') })
       // "Café crème" in Latin-1: é and è are single bytes that are not UTF-8.
       writeFileSync(`${workspace}/latin1.txt`, Buffer.from('Caf\xe9 cr\xe8me', 'latin1'))
-      const run = await runAction({ workspace, inputs: inputs(sim.apiUrl, { template: 't.json', 'script-file': 'latin1.txt' }) })
+      const run = await runAction({ workspace, inputs: inputs(sim, { template: 't.json', 'script-file': 'latin1.txt' }) })
       assert.equal(run.code, 1)
       assert.match(run.stdout, /::error::Input 'script-file': file 'latin1\.txt' is not UTF-8 text; save it as UTF-8/)
       assert.equal(sim.exports.length, 0)

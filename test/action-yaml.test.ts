@@ -3,11 +3,12 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { makeWorkspace, runAction } from './helpers/run-action.ts'
 import { TEMPLATE, sent } from './helpers/template-export.ts'
-import { TEST_API_KEY, withSimulator } from './simulator/server.ts'
+import { withSimulator, type Simulator } from './simulator/server.ts'
 
-const inputs = (apiUrl: string, more: Record<string, string>): Record<string, string> => ({
-  'api-key': TEST_API_KEY,
-  'api-url': apiUrl,
+/** v3 takes the tokens it issued: one minted by the simulator stands for an exchanged one. */
+const inputs = (sim: Simulator, more: Record<string, string>): Record<string, string> => ({
+  'api-key': sim.mintToken(),
+  'api-url': sim.apiUrl,
   wait: 'false',
   'upload-artifact': 'false',
   ...more
@@ -42,7 +43,7 @@ videos:
         'vars.yml': '<<: &defaults {PRODUCT: Gadget, VERSION: "1"}\nVERSION: "3"\n',
         'scripts.yml': '- &line From a file\n- *line\n'
       })
-      const run = await runAction({ workspace, inputs: inputs(sim.apiUrl, { manifest: 'videos.yml' }) })
+      const run = await runAction({ workspace, inputs: inputs(sim, { manifest: 'videos.yml' }) })
       assert.equal(run.code, 0, run.stdout)
       const byName = new Map(sim.exports.map((exported) => [sent(exported).name, sent(exported)]))
       assert.deepEqual(byName.get('News for Widget 2.0'), {
@@ -62,7 +63,7 @@ videos:
       const workspace = makeWorkspace({ 't.json': TEMPLATE })
       const run = await runAction({
         workspace,
-        inputs: inputs(sim.apiUrl, {
+        inputs: inputs(sim, {
           template: 't.json',
           variables: 'PRODUCT: &p Thing\nVERSION: *p\n',
           tags: '<<: {headline: Merged}\n'
@@ -86,7 +87,7 @@ videos:
       withSimulator({}, async (sim) => {
         const manifest = `mapping: &mapping {source: speech}\ntext: &text words\nvideos:\n  - name: one\n    template: t.json\n${entry}`
         const workspace = makeWorkspace({ 'videos.yml': manifest, 't.json': TEMPLATE.replace(/##\w+##/g, 'x') })
-        const run = await runAction({ workspace, inputs: inputs(sim.apiUrl, { manifest: 'videos.yml' }) })
+        const run = await runAction({ workspace, inputs: inputs(sim, { manifest: 'videos.yml' }) })
         assert.equal(run.code, 1)
         assert.match(
           run.stdout,

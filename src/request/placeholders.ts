@@ -1,5 +1,6 @@
-import type { Json, Variable } from '../domain.js'
+import type { Json, SceneSpeech, TagValue, Variable } from '../domain.js'
 import { InputError } from '../errors.js'
+import { placeOf } from './speech.js'
 
 /**
  * `##NAME##`: a name of up to 64 characters, any but `#` and line breaks, not starting or ending with a
@@ -63,4 +64,11 @@ export function filledText(text: string, variables: ReadonlyMap<string, Variable
     throw new InputError(inputOf(from), `${what} (from ${from}) has placeholder(s) with no value: ${left.join(', ')}; ${hint}`)
   }
   return filled
+}
+
+/** Speech and tag values for a saved project, which has no variables: a placeholder in them is refused, never sent as it is. */
+export function refusePlaceholders(speech: readonly SceneSpeech[], tags: readonly TagValue[]): void {
+  const none = new Map<string, Variable>()
+  for (const line of speech) filledText(line.text, none, `the speech of ${placeOf(line)}`, line.from)
+  for (const tag of tags) filledText(tag.value, none, `the value of tag '${tag.tag}'`, tag.from)
 }

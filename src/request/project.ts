@@ -1,7 +1,7 @@
 import type { ExportOptions, ExportRequest, Json, JsonObject, SceneSpeech, TagValue } from '../domain.js'
-import { filledText } from './placeholders.js'
+import { refusePlaceholders } from './placeholders.js'
 import { completeScripts } from './scripts.js'
-import { applySpeech, placeOf } from './speech.js'
+import { applySpeech } from './speech.js'
 import { applyTags } from './tags.js'
 
 /**
@@ -38,10 +38,7 @@ export function exportFromProject(
     throw new Error(`Project ${projectId} has no scenes to export; open it in AI Studios and check it was saved`)
   }
   const scenes = structuredClone<Json[]>(project.scenes)
-  // A saved project has no variables: a placeholder in new speech or a tag value would be sent as it is.
-  const none = new Map()
-  for (const line of speech) filledText(line.text, none, `the speech of ${placeOf(line)}`, line.from)
-  for (const tag of tags) filledText(tag.value, none, `the value of tag '${tag.tag}'`, tag.from)
+  refusePlaceholders(speech, tags)
   applySpeech(scenes, speech, 'v3', `project ${projectId}`)
   applyTags(scenes, tags, `project ${projectId}`)
   completeScripts(scenes, 'project-id', `project ${projectId}`)

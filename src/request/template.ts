@@ -11,6 +11,7 @@ import {
   type Variable
 } from '../domain.js'
 import { InputError, locator } from '../errors.js'
+import { detectGeneration } from '../job/template-shape.js'
 import { PLACEHOLDER, filledText, fillPlaceholders, resolveVariables } from './placeholders.js'
 import { v3ExportBody } from './project.js'
 import { refuseLegacyOptions } from './legacy-project.js'
@@ -35,30 +36,6 @@ function findPlaceholders(template: Template): Map<string, number> {
   }
   visit(template.data)
   return found
-}
-
-/** Which API generation a template's shape belongs to (see the API contract's two scene shapes). */
-export function detectGeneration(scenes: Json[]): Generation | 'mixed' | undefined {
-  let legacy = false
-  let v3 = false
-  for (const scene of scenes) {
-    if (!isJsonObject(scene)) continue
-    if ('AIModel' in scene) legacy = true
-    if ('scripts' in scene || 'background' in scene) v3 = true
-    for (const clip of Array.isArray(scene.clips) ? scene.clips : []) {
-      if (!isJsonObject(clip)) continue
-      if (isJsonObject(clip.detail)) legacy = true
-      else if (typeof clip.type === 'string') v3 = true
-    }
-  }
-  return legacy && v3 ? 'mixed' : legacy ? 'legacy' : v3 ? 'v3' : undefined
-}
-
-/** The generation of a template's shape, when it has one (a resumed export of it is polled there). */
-export function templateGeneration(template: Template): Generation | undefined {
-  const root = template.data
-  const detected = isJsonObject(root) && Array.isArray(root.scenes) ? detectGeneration(root.scenes) : undefined
-  return detected === 'mixed' ? undefined : detected
 }
 
 /** Marks the variables a text uses, so they are not reported unused. */

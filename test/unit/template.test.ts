@@ -5,7 +5,8 @@ import { InputError, locate } from '../../src/errors.ts'
 import { parseTemplate } from '../../src/job/video-spec.ts'
 import { filledText, fillPlaceholders, resolveVariables } from '../../src/request/placeholders.ts'
 import { exportFromProject } from '../../src/request/project.ts'
-import { detectGeneration, exportFromTemplate } from '../../src/request/template.ts'
+import { detectGeneration } from '../../src/job/template-shape.ts'
+import { exportFromTemplate } from '../../src/request/template.ts'
 import { parseScriptsInput } from '../../src/job/speech.ts'
 
 const vars = (entries: Record<string, string>): Map<string, Variable> =>
