@@ -84,13 +84,20 @@ export interface Variable {
   from: string
 }
 
-/** What a video is made from. */
-export type Source =
+/** What a new export is made from. */
+export type ExportSource =
   | { kind: 'project'; projectId: string }
   /** A JSON template in the repository; the generation is detected from its shape unless forced. */
   | { kind: 'template'; template: Template; variables: Map<string, Variable>; generation?: Generation }
-  /** An export already started (by an earlier run): only wait and download. Its generation is forced, or that of the video's template, else v3. */
-  | { kind: 'resume'; key: string; generation?: Generation; template?: Template }
+
+/** What a video is made from. */
+export type Source =
+  | ExportSource
+  /**
+   * An export already started (by an earlier run): only wait and download. Its generation is forced, or
+   * that of the video's template, else v3. `of`: what the step would export, which the export is checked against.
+   */
+  | { kind: 'resume'; key: string; generation?: Generation; template?: Template; of?: ExportSource }
 
 /** One video to produce: the step's own inputs, or one entry of a manifest. */
 export interface VideoSpec {
@@ -186,9 +193,13 @@ export interface Job {
   /** false: send the export, report its key and stop; a later run resumes it. */
   waitForRender: boolean
   dryRun: boolean
+  /** A resumed export that is not what the step would export: refused (the default) or downloaded anyway. */
+  resumeMismatch: 'refuse' | 'accept'
   /** Send nothing: output the matrix of videos for a fan-out over jobs. */
   plan: boolean
   outputDir: string
+  /** The most bytes one video may have (`max-video-size`): bounds a download that states no length. */
+  maxVideoBytes: number
   artifact: ArtifactSettings
   github: GitHubSettings
 }

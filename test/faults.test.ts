@@ -290,6 +290,13 @@ describe('fault matrix', () => {
           assert.equal(sim.exports.length, 1)
           assert.deepEqual(fs.readFileSync(run.outputs['video-path']), SAMPLE_VIDEO)
         }
+        // Each fault the case names fired: without it the case would pass on a healthy server.
+        for (const fault of testCase.faults) {
+          assert.ok(
+            sim.fired.some((applied) => applied.route === fault.route && applied.kind === fault.kind),
+            `the ${fault.kind} fault on ${fault.route} fired`
+          )
+        }
         testCase.check?.(run, sim)
       } finally {
         await sim.close()

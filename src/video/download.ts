@@ -4,11 +4,12 @@ import type { Dispatcher } from 'undici'
 import { createAgent } from '../aistudios/transport.js'
 import type { Downloaded, Log, Mp4Facts } from '../domain.js'
 import { errorMessage } from '../errors.js'
+import { formatBytes } from '../text.js'
 import { sleep } from '../aistudios/retry.js'
 import { collectAsBytesMove } from '../memory.js'
 import { videoFileName } from './filename.js'
 import { NotMp4Error, readMp4Facts } from './mp4.js'
-import { FileWriteError, transfer, type Response } from './transfer.js'
+import { FileWriteError, TooLargeError, transfer, type Response } from './transfer.js'
 import { MAX_REDIRECTS, refusedUrl } from './url-policy.js'
 
 export interface DownloadOptions {
@@ -17,7 +18,10 @@ export interface DownloadOptions {
   fileName?: string
   /** Names the file when the URL gives no usable name (the export key). */
   fallbackStem: string
+  /** The idle bound between two parts of the body (and the bound on connecting and on the headers). */
   requestTimeoutMs: number
+  /** The most bytes a video may have (`max-video-size`): what bounds a body without a Content-Length, or one that never ends. */
+  maxBytes: number
   /** Whether the video may come from loopback: only when the API itself is there (tests, a local simulator). */
   allowLoopback: boolean
   /** Asks the API for a fresh download URL when the signed one expired or was refused. */
@@ -140,9 +144,18 @@ export async function downloadVideo(initialUrl: string, options: DownloadOptions
             writing = carriesVideo(answer, size)
             return writing ? { path: partial, append: answer.statusCode === 206 } : undefined
           },
-          onWritten
+          onWritten,
+          // What is on disk already counts: a resumed transfer may carry only the rest.
+          maxBytes: options.maxBytes - size
         })
       } catch (error) {
+        if (error instanceof TooLargeError) {
+          throw new Error(
+            `Download stopped: the video is larger than 'max-video-size' (${formatBytes(options.maxBytes)}); nothing was kept. ` +
+              "If the video really is this large, raise 'max-video-size'",
+            { cause: error }
+          )
+        }
         if (signal?.aborted || error instanceof FileWriteError) throw error
         if (!writing) {
           log.warning(`Download: ${errorMessage(error)}; trying again`)

@@ -52,7 +52,10 @@ export interface GitHubApi {
   close(): Promise<void>
 }
 
-export async function startGitHubApi(artifacts?: ArtifactService): Promise<GitHubApi> {
+/** Calls that get no answer, the connection left open (a stuck upload or a hung API). */
+export type HeldCall = 'asset-upload' | 'comment'
+
+export async function startGitHubApi(artifacts?: ArtifactService, hold: HeldCall[] = []): Promise<GitHubApi> {
   const api: Omit<GitHubApi, 'url' | 'close'> = { changes: new Map(), contents: new Map(), releases: [], comments: [], runs: new Map(), requests: [] }
   let origin = ''
   let nextId = 100
@@ -165,6 +168,7 @@ export async function startGitHubApi(artifacts?: ArtifactService): Promise<GitHu
         return
       }
       if ((m = /^\/uploads\/repos\/[^/]+\/[^/]+\/releases\/(\d+)\/assets$/.exec(url.pathname)) && req.method === 'POST') {
+        if (hold.includes('asset-upload')) return
         const release = api.releases.find((r) => r.id === Number(m![1]))
         const name = url.searchParams.get('name') ?? ''
         if (!release) return notFound(res)
@@ -186,6 +190,7 @@ export async function startGitHubApi(artifacts?: ArtifactService): Promise<GitHu
             api.comments.filter((c) => c.issue === issue).map((c) => ({ id: c.id, body: c.body }))
           )
         if (req.method === 'POST') {
+          if (hold.includes('comment')) return
           const comment = { id: nextId++, issue, body: (JSON.parse(body.toString()) as { body: string }).body }
           api.comments.push(comment)
           return json(res, 201, {
