@@ -73,7 +73,10 @@ const BAD_ARTIFACT_CHARS = /["':<>|*?\\/\r\n]/
 function readArtifact(get: InputReader): ArtifactSettings {
   const name = get('artifact-name').trim()
   if (BAD_ARTIFACT_CHARS.test(name)) {
-    throw new InputError('artifact-name', `'${name}' contains a character artifacts cannot have (" : < > | * ? \\ / or a newline)`)
+    throw new InputError(
+      'artifact-name',
+      `'${name.replace(/[\r\n]/g, ' ')}' contains a character artifacts cannot have (" : < > | * ? \\ / or a newline)`
+    )
   }
   const retention = get('retention-days').trim()
   return {
@@ -166,6 +169,12 @@ export function readJob(get: InputReader, runner: RunnerEnv): Job {
     throw new InputError('resume-mismatch', "applies only to a resumed export; set 'resume' or drop it")
   }
   const artifact = readArtifact(get)
+  if (artifact.name && batch.artifactPerVideo && videos.length > 1) {
+    throw new InputError(
+      'artifact-name',
+      `names one artifact, but 'artifact-per-video' makes ${videos.length}, which would collide; drop 'artifact-name' (each artifact is named after its video) or 'artifact-per-video'`
+    )
+  }
   // The artifact service does not exist on GitHub Enterprise Server: decided now, before anything is paid for.
   if (artifact.enabled && runner.enterpriseServer) {
     warning(
