@@ -179,6 +179,10 @@ export interface Job {
   dryRun: boolean
   /** Send nothing: output the matrix of videos for a fan-out over jobs. */
   plan: boolean
+  /** The most exports one run may send (`max-videos`); resumed and reused videos do not count. */
+  maxVideos?: number
+  /** Delete each v3 project the run exported once its video is delivered (`cleanup`). */
+  cleanup: boolean
   outputDir: string
   artifact: ArtifactSettings
   github: GitHubSettings

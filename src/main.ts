@@ -1,13 +1,16 @@
 import * as core from '@actions/core'
 import { AiStudiosClient } from './aistudios/client.js'
 import { cancelOnSignals } from './cancel.js'
+import { cleanupExports } from './deliver/cleanup.js'
 import { deliverAll } from './deliver/deliver.js'
 import type { Job, VideoResult } from './domain.js'
 import { errorMessage } from './errors.js'
 import { connectGitHub } from './github/connect.js'
 import { needsGitHub } from './job/github-settings.js'
 import { readJob } from './job/inputs.js'
+import { budgetLine, exportsPlanned } from './job/budget.js'
 import { planVideos } from './job/plan.js'
+import { info, warning } from './log.js'
 import { readRunnerEnv } from './job/runner.js'
 import { setMatrixOutput } from './report/outputs.js'
 import { report } from './report/report.js'
@@ -27,6 +30,9 @@ export async function run(): Promise<void> {
     const github = needsGitHub(job.github) ? await connectGitHub(job.github) : undefined
     const videos = await planVideos(job, github)
     if (job.plan) {
+      const { text, over } = budgetLine(exportsPlanned(videos), job.maxVideos)
+      info(`Plan: ${text}`)
+      if (over) warning(`Plan: 'max-videos' would refuse this run as one job unless 'reuse' finds enough earlier videos`)
       const names = videos.map((video) => video.name ?? '')
       setMatrixOutput(names)
       return await writePlanSummary(names, job)
@@ -35,6 +41,8 @@ export async function run(): Promise<void> {
     client = new AiStudiosClient(job.api)
     await produceAll(results, { job, client, github }, cancel.signal)
     await deliverAll(results, job, github)
+    // Only now: a project deleted before its video is delivered could not be resumed.
+    if (job.cleanup) await cleanupExports(results, client)
   } catch (error) {
     failure = cancel.signal.aborted ? cancel.signal.reason : error
     // What was downloaded but not delivered (an artifact, release or comment failed) is not delivered.

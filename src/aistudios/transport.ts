@@ -33,7 +33,7 @@ class AnswerTooLargeError extends Error {
 export async function send(
   dispatcher: Dispatcher,
   url: URL,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'DELETE',
   headers: Record<string, string>,
   body: string | undefined,
   signal?: AbortSignal

@@ -101,6 +101,11 @@ function readVideos(get: InputReader, workspace: string, plan: boolean): { video
   return { videos: [readVideoSpec(get, workspace)] }
 }
 
+function readMaxVideos(get: InputReader): number | undefined {
+  const raw = get('max-videos').trim()
+  return raw ? parseNumber('max-videos', raw, 0, { min: 0, max: 10_000, integer: true, unit: 'exports' }) : undefined
+}
+
 /** Turns the step's inputs into one validated job; nothing is sent before this succeeds. */
 export function readJob(get: InputReader, runner: RunnerEnv): Job {
   const api = readApi(get)
@@ -132,6 +137,8 @@ export function readJob(get: InputReader, runner: RunnerEnv): Job {
     waitForRender,
     dryRun: parseBoolean('dry-run', get('dry-run'), false),
     plan,
+    maxVideos: readMaxVideos(get),
+    cleanup: parseBoolean('cleanup', get('cleanup'), false),
     outputDir,
     artifact,
     github: readGitHubSettings(get, runner)

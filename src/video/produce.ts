@@ -63,21 +63,29 @@ export async function prepareVideo(
 }
 
 /**
+ * With `reuse`, an earlier run's video of the same request, downloaded instead of exported (the result
+ * is then 'downloaded'). Done for every video before any export, so `max-videos` counts only what is sent.
+ */
+export async function reuseVideo(result: VideoResult, request: ExportRequest, { job, github }: Production, context: CallContext): Promise<void> {
+  result.fingerprint = requestFingerprint(request)
+  if (github && job.github.reuse) await reuseEarlier(result, result.fingerprint, github, job, context.log)
+}
+
+/**
  * One video, from its request to a file on disk: export → wait → download. Fills `result` step by
  * step, so whoever handles a failure knows how far it got (above all, the export key).
  */
 export async function produceVideo(
   result: VideoResult,
   request: ExportRequest | undefined,
-  { job, client, github }: Production,
+  { job, client }: Production,
   context: CallContext
 ): Promise<void> {
   const { log, signal } = context
-  // A resumed export has no request, and so no fingerprint: there is nothing to reuse or mark dead.
+  // A resumed export has no request, and so no fingerprint: there is nothing to mark dead.
   let fingerprint: string | undefined
   if (request) {
     fingerprint = result.fingerprint = requestFingerprint(request)
-    if (github && job.github.reuse && (await reuseEarlier(result, fingerprint, github, job, log))) return
     result.stage = 'export'
     result.exportKey = await exportOnce(client, request, fingerprint, job.runner, context, {
       onUnconfirmed: () => (result.exportUnconfirmed = true),
