@@ -1,24 +1,28 @@
 import * as core from '@actions/core'
 import { AiStudiosClient } from './aistudios/client.js'
+import { normaliseNoProxy } from './aistudios/transport.js'
 import { cancelOnSignals } from './cancel.js'
 import { cleanupExports } from './deliver/cleanup.js'
 import { deliverAll } from './deliver/deliver.js'
-import type { Job, VideoResult } from './domain.js'
+import { notDelivered, type Job, type VideoResult } from './domain.js'
 import { errorMessage } from './errors.js'
 import { connectGitHub } from './github/connect.js'
 import { needsGitHub } from './job/github-settings.js'
 import { readJob } from './job/inputs.js'
 import { budgetLine, exportsPlanned } from './job/budget.js'
-import { planVideos } from './job/plan.js'
+import { entryNames } from './job/manifest.js'
+import { planVideos, shardVideos } from './job/plan.js'
 import { info, warning } from './log.js'
 import { readRunnerEnv } from './job/runner.js'
-import { setMatrixOutput } from './report/outputs.js'
+import { setKeyOutput, setMatrixOutput } from './report/outputs.js'
 import { report } from './report/report.js'
+import { leaveResultRecord } from './report/result-record.js'
 import { writePlanSummary } from './report/summary.js'
 import { newResult, produceAll } from './video/produce-all.js'
 
 /** inputs → job → plan → (request → export → wait → download) for each video → deliver → report */
 export async function run(): Promise<void> {
+  normaliseNoProxy()
   const runner = readRunnerEnv()
   const cancel = cancelOnSignals()
   let job: Job | undefined
@@ -34,13 +38,15 @@ export async function run(): Promise<void> {
       info(`Plan: ${text}`)
       if (over) warning(`Plan: 'max-videos' would refuse this run as one job unless 'reuse' finds enough earlier videos`)
       const names = videos.map((video) => video.name ?? '')
-      setMatrixOutput(names)
+      setMatrixOutput(shardVideos(names, job.batch.maxJobs))
       return await writePlanSummary(names, job)
     }
     results = videos.map(newResult)
     client = new AiStudiosClient(job.api)
-    await produceAll(results, { job, client, github }, cancel.signal)
-    await deliverAll(results, job, github)
+    const onExportAccepted = (result: VideoResult): void => setKeyOutput(result, results.length)
+    await produceAll(results, { job, client, github, onExportAccepted }, cancel.signal)
+    // A dry run writes nothing but its own files: no artifact, release asset, comment or reuse record.
+    if (!job.dryRun) await deliverAll(results, job, github, cancel.signal)
     // Only now: a project deleted before its video is delivered could not be resumed.
     if (job.cleanup) await cleanupExports(results, client)
   } catch (error) {
@@ -55,4 +61,12 @@ export async function run(): Promise<void> {
     cancel.dispose()
   }
   await report(results, runner, job, failure)
+  // A job of a plan's matrix leaves its result record for the collect job, however it ended.
+  const shard = entryNames(core.getInput('manifest-entry'))
+  if (shard.length > 0 && !job?.plan) {
+    const outcome = cancel.signal.aborted ? 'cancelled' : failure !== undefined || results.some(notDelivered) ? 'failure' : 'success'
+    await leaveResultRecord(results, shard, runner, outcome, failure)
+  }
+  // A cancelled run ends once it has reported: work it stopped waiting for (an upload) must not hold it.
+  if (cancel.signal.aborted) process.exit()
 }

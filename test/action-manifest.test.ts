@@ -146,7 +146,7 @@ describe('a manifest of five videos, one failing', () => {
   })
 
   it('writes a summary with the failure table', () => {
-    assert.match(run.summary, /4 of 5 delivered/)
+    assert.match(run.summary, /4 delivered, 1 failed \(of 5\)/)
     assert.match(run.summary, /What failed.*broken.*HTTP 404.*nothing was exported/s)
   })
 })
@@ -162,7 +162,9 @@ describe('manifest plan, entry and refusals', () => {
   it('plans a matrix and sends nothing', async () => {
     const run = await runAction({ workspace: makeWorkspace(files), inputs: { ...base(), manifest: 'videos.yml', plan: 'true' } })
     assert.equal(run.code, 0, run.stdout)
-    assert.deepEqual(JSON.parse(run.outputs.matrix), { include: ['weekly', 'promo-en', 'promo-ko', 'broken', 'recap'].map((video) => ({ video })) })
+    assert.deepEqual(JSON.parse(run.outputs.matrix), {
+      include: ['weekly', 'promo-en', 'promo-ko', 'broken', 'recap'].map((video, index) => ({ shard: `${index + 1}/5`, video }))
+    })
     assert.equal(sim.requests.length, 0)
   })
 

@@ -10,6 +10,11 @@ import type { AddressInfo } from 'node:net'
 import type { ArtifactService, StoredArtifact } from './artifact-service.ts'
 
 export const GITHUB_TOKEN = 'ghs_standInToken123'
+/** A personal access token: its comments are written as its user, who /user names. */
+export const PERSONAL_TOKEN = 'ghp_standInPersonal456'
+export const PERSONAL_LOGIN = 'octo-dev'
+/** Who each token writes as: the workflow token as the Actions bot, which cannot read /user. */
+const AUTHORS: Record<string, string> = { [GITHUB_TOKEN]: 'github-actions[bot]', [PERSONAL_TOKEN]: PERSONAL_LOGIN }
 
 export interface Asset {
   id: number
@@ -23,10 +28,21 @@ export interface Release {
   /** Uploads to this release are refused as GitHub refuses a token without contents: write. */
   readOnly?: boolean
 }
+/** A workflow run as GET /actions/runs/{id} describes it: what triggered it, and from where. */
+export interface WorkflowRun {
+  event: string
+  headBranch: string
+  /** The repository the run's code came from: `octo-org/videos`, or a fork's. */
+  headRepository: string
+  /** The pull requests of a `pull_request` run (GitHub lists none for a fork's). */
+  pullRequests?: number[]
+}
 export interface Comment {
   id: number
   issue: number
   body: string
+  /** The login of who wrote it. */
+  author: string
 }
 
 export interface GitHubApi {
@@ -37,12 +53,17 @@ export interface GitHubApi {
   contents: Map<string, string>
   releases: Release[]
   comments: Comment[]
+  /** Workflow runs by ID; a run not here answers 404. */
+  runs: Map<number, WorkflowRun>
   requests: Array<{ method: string; path: string; authorization?: string }>
   close(): Promise<void>
 }
 
-export async function startGitHubApi(artifacts?: ArtifactService): Promise<GitHubApi> {
-  const api: Omit<GitHubApi, 'url' | 'close'> = { changes: new Map(), contents: new Map(), releases: [], comments: [], requests: [] }
+/** Calls that get no answer, the connection left open (a stuck upload or a hung API). */
+export type HeldCall = 'asset-upload' | 'comment'
+
+export async function startGitHubApi(artifacts?: ArtifactService, hold: HeldCall[] = []): Promise<GitHubApi> {
+  const api: Omit<GitHubApi, 'url' | 'close'> = { changes: new Map(), contents: new Map(), releases: [], comments: [], runs: new Map(), requests: [] }
   let origin = ''
   let nextId = 100
 
@@ -59,7 +80,20 @@ export async function startGitHubApi(artifacts?: ArtifactService): Promise<GitHu
     expired: expired(artifact),
     expires_at: artifact.expiresAt ?? null,
     archive_download_url: `${origin}/repos/octo-org/videos/actions/artifacts/${artifact.id}/zip`,
-    workflow_run: { id: artifact.runId }
+    workflow_run: { id: artifact.runId, head_branch: api.runs.get(artifact.runId)?.headBranch ?? null }
+  })
+  const runJson = (id: number, run: WorkflowRun) => ({
+    id,
+    event: run.event,
+    head_branch: run.headBranch,
+    head_repository: { full_name: run.headRepository },
+    repository: { full_name: 'octo-org/videos' },
+    pull_requests: (run.pullRequests ?? []).map((number) => ({ number }))
+  })
+  const commentJson = (comment: Comment) => ({
+    id: comment.id,
+    body: comment.body,
+    user: { login: comment.author, type: comment.author.endsWith('[bot]') ? 'Bot' : 'User' }
   })
   const assetJson = (asset: Asset) => ({
     id: asset.id,
@@ -83,8 +117,13 @@ export async function startGitHubApi(artifacts?: ArtifactService): Promise<GitHu
       const url = new URL(req.url ?? '/', 'http://stand-in')
       const p = url.pathname.replace(/^\/api\/v3/, '')
       api.requests.push({ method: req.method ?? '', path: url.pathname + url.search, authorization: req.headers.authorization })
-      if (req.headers.authorization !== `token ${GITHUB_TOKEN}` && req.headers.authorization !== `Bearer ${GITHUB_TOKEN}`) {
-        return json(res, 401, { message: 'Bad credentials' })
+      const token = /^(?:token|Bearer) (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? ''
+      const author = AUTHORS[token]
+      if (!author) return json(res, 401, { message: 'Bad credentials' })
+      if (p === '/user' && req.method === 'GET') {
+        return token === GITHUB_TOKEN
+          ? json(res, 403, { message: 'Resource not accessible by integration' })
+          : json(res, 200, { login: author, id: 7, type: 'User' })
       }
       let m: RegExpExecArray | null
       if (/^\/repos\/[^/]+\/[^/]+\/actions\/artifacts$/.test(p) && req.method === 'GET') {
@@ -96,6 +135,14 @@ export async function startGitHubApi(artifacts?: ArtifactService): Promise<GitHu
       if ((m = /^\/repos\/[^/]+\/[^/]+\/actions\/artifacts\/(\d+)$/.exec(p)) && req.method === 'GET') {
         const artifact = artifacts?.artifacts.find((a) => a.id === Number(m![1]))
         return artifact ? json(res, 200, artifactJson(artifact)) : notFound(res)
+      }
+      if ((m = /^\/repos\/[^/]+\/[^/]+\/actions\/runs\/(\d+)$/.exec(p)) && req.method === 'GET') {
+        const run = api.runs.get(Number(m[1]))
+        return run ? json(res, 200, runJson(Number(m[1]), run)) : notFound(res)
+      }
+      if ((m = /^\/repos\/[^/]+\/[^/]+\/actions\/runs\/(\d+)$/.exec(p)) && req.method === 'GET') {
+        const run = api.runs.get(Number(m[1]))
+        return run ? json(res, 200, runJson(Number(m[1]), run)) : notFound(res)
       }
       if ((m = /^\/repos\/[^/]+\/[^/]+\/actions\/artifacts\/(\d+)\/zip$/.exec(p)) && req.method === 'GET') {
         const artifact = artifacts?.artifacts.find((a) => a.id === Number(m![1]))
@@ -138,6 +185,7 @@ export async function startGitHubApi(artifacts?: ArtifactService): Promise<GitHu
         return
       }
       if ((m = /^\/uploads\/repos\/[^/]+\/[^/]+\/releases\/(\d+)\/assets$/.exec(url.pathname)) && req.method === 'POST') {
+        if (hold.includes('asset-upload')) return
         const release = api.releases.find((r) => r.id === Number(m![1]))
         const name = url.searchParams.get('name') ?? ''
         if (!release) return notFound(res)
@@ -152,14 +200,10 @@ export async function startGitHubApi(artifacts?: ArtifactService): Promise<GitHu
       }
       if ((m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(p))) {
         const issue = Number(m[1])
-        if (req.method === 'GET')
-          return json(
-            res,
-            200,
-            api.comments.filter((c) => c.issue === issue).map((c) => ({ id: c.id, body: c.body }))
-          )
+        if (req.method === 'GET') return json(res, 200, api.comments.filter((c) => c.issue === issue).map(commentJson))
         if (req.method === 'POST') {
-          const comment = { id: nextId++, issue, body: (JSON.parse(body.toString()) as { body: string }).body }
+          if (hold.includes('comment')) return
+          const comment = { id: nextId++, issue, body: (JSON.parse(body.toString()) as { body: string }).body, author }
           api.comments.push(comment)
           return json(res, 201, {
             id: comment.id,
@@ -168,9 +212,17 @@ export async function startGitHubApi(artifacts?: ArtifactService): Promise<GitHu
           })
         }
       }
+      if ((m = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(p)) && req.method === 'DELETE') {
+        const index = api.comments.findIndex((c) => c.id === Number(m![1]))
+        if (index < 0) return notFound(res)
+        api.comments.splice(index, 1)
+        res.writeHead(204).end()
+        return
+      }
       if ((m = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(p)) && req.method === 'PATCH') {
         const comment = api.comments.find((c) => c.id === Number(m![1]))
         if (!comment) return notFound(res)
+        // As on GitHub, a token that may write to the repository may edit anyone's comment.
         comment.body = (JSON.parse(body.toString()) as { body: string }).body
         return json(res, 200, {
           id: comment.id,
