@@ -216,7 +216,13 @@ describe('the pull request comment', () => {
       code: 4002,
       msg: 'Nope\n## Pwned [click](https://evil.example) ![x](https://evil.example/x.png) `tick` <b>|</b>'
     })
-    const inputs = { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, comment: 'true', 'github-token': GITHUB_TOKEN }
+    const inputs = {
+      'api-key': sim.mintToken(),
+      'api-url': sim.apiUrl,
+      'project-id': SAMPLE_PROJECT_ID,
+      comment: 'true',
+      'github-token': GITHUB_TOKEN
+    }
     const failed = await runAction({ inputs, env: pr(22) })
     assert.equal(failed.code, 1)
     assert.equal(sim.options.faults.length, 0, 'the fault fired')
