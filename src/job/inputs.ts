@@ -148,6 +148,11 @@ function refuseTokensForLegacy(credentials: Credentials, videos: VideoSpec[]): v
   )
 }
 
+function readMaxVideos(get: InputReader): number | undefined {
+  const raw = get('max-videos').trim()
+  return raw ? parseNumber('max-videos', raw, 0, { min: 0, max: 10_000, integer: true, unit: 'exports' }) : undefined
+}
+
 /** Turns the step's inputs into one validated job; nothing is sent before this succeeds. */
 export function readJob(get: InputReader, runner: RunnerEnv): Job {
   const api = readApi(get)
@@ -193,6 +198,8 @@ export function readJob(get: InputReader, runner: RunnerEnv): Job {
     dryRun: parseBoolean('dry-run', get('dry-run'), false),
     resumeMismatch,
     plan,
+    maxVideos: readMaxVideos(get),
+    cleanup: parseBoolean('cleanup', get('cleanup'), false),
     matrixJob: manifest !== undefined && entryNames(get('manifest-entry')).length > 0,
     outputDir,
     maxVideoBytes: parseNumber('max-video-size', get('max-video-size'), 4096, { min: 1, max: 1 << 20, unit: 'MiB' }) * (1 << 20),

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { Json, Template, Variable } from '../../src/domain.ts'
 import { InputError } from '../../src/errors.ts'
-import { detectGeneration, exportFromTemplate, templateGeneration } from '../../src/request/template.ts'
+import { exportFromTemplate } from '../../src/request/template.ts'
+import { detectGeneration, templateGeneration } from '../../src/job/template-shape.ts'
 
 const vars = (entries: Record<string, string>): Map<string, Variable> =>
   new Map(Object.entries(entries).map(([name, value]) => [name, { value, from: 'variables' }]))
@@ -99,7 +100,7 @@ describe('exportFromTemplate refuses', () => {
     refuses(
       () => exportFromTemplate(template(v3(title)), vars({ A: 'a' }), [], {}, undefined, [{ ...tag, value: '##A## ##B## ##C##' }]),
       'tags',
-      "the value of tag 'title' has placeholder(s) with no value: ##B##, ##C##"
+      "the value of tag 'title' (from tags) has placeholder(s) with no value: ##B##, ##C##; set them in 'variables' or 'variables-file'"
     )
   })
 })
