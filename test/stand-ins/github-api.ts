@@ -44,12 +44,25 @@ export interface GitHubApi {
   contents: Map<string, string>
   releases: Release[]
   comments: Comment[]
+  /**
+   * Holds the answers to listing comments until this many lists arrived, then answers them all with
+   * what each saw on arrival: concurrent runs that read before either writes. Cleared once it fires.
+   */
+  commentListBarrier?: number
   requests: Array<{ method: string; path: string; authorization?: string }>
   close(): Promise<void>
 }
 
 export async function startGitHubApi(artifacts?: ArtifactService): Promise<GitHubApi> {
-  const api: Omit<GitHubApi, 'url' | 'close'> = { changes: new Map(), contents: new Map(), releases: [], comments: [], requests: [] }
+  const api: Omit<GitHubApi, 'url' | 'close' | 'commentListBarrier'> = {
+    changes: new Map(),
+    contents: new Map(),
+    releases: [],
+    comments: [],
+    requests: []
+  }
+  const control: { commentListBarrier?: number } = {}
+  const held: Array<() => void> = []
   let origin = ''
   let nextId = 100
 
@@ -169,7 +182,16 @@ export async function startGitHubApi(artifacts?: ArtifactService): Promise<GitHu
       }
       if ((m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(p))) {
         const issue = Number(m[1])
-        if (req.method === 'GET') return json(res, 200, api.comments.filter((c) => c.issue === issue).map(commentJson))
+        if (req.method === 'GET') {
+          const seen = api.comments.filter((c) => c.issue === issue).map(commentJson)
+          if (!control.commentListBarrier) return json(res, 200, seen)
+          held.push(() => json(res, 200, seen))
+          if (held.length >= control.commentListBarrier) {
+            control.commentListBarrier = undefined
+            for (const answer of held.splice(0)) answer()
+          }
+          return
+        }
         if (req.method === 'POST') {
           const comment = { id: nextId++, issue, body: (JSON.parse(body.toString()) as { body: string }).body, author }
           api.comments.push(comment)
@@ -205,6 +227,12 @@ export async function startGitHubApi(artifacts?: ArtifactService): Promise<GitHu
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return {
     ...api,
+    get commentListBarrier() {
+      return control.commentListBarrier
+    },
+    set commentListBarrier(count: number | undefined) {
+      control.commentListBarrier = count
+    },
     url: origin,
     close: () =>
       new Promise((resolve) => {
