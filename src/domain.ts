@@ -86,7 +86,8 @@ export interface Variable {
 
 /** What a new export is made from. */
 export type ExportSource =
-  | { kind: 'project'; projectId: string }
+  /** A saved project: v3 unless `api-generation: legacy` (the legacy API keeps its own, by key). */
+  | { kind: 'project'; projectId: string; generation?: Generation }
   /** A JSON template in the repository; the generation is detected from its shape unless forced. */
   | { kind: 'template'; template: Template; variables: Map<string, Variable>; generation?: Generation }
 
@@ -132,6 +133,14 @@ export interface ArtifactSettings {
   retentionDays?: number
 }
 
+/**
+ * Which runs of this repository `reuse` may take a video from (a fork's never): `branch`, runs of this
+ * branch or of this pull request; `branch-or-default`, those and the default branch's; `repository`,
+ * any branch's or pull request's run of this repository.
+ */
+export const REUSE_SCOPES = ['branch', 'branch-or-default', 'repository'] as const
+export type ReuseScope = (typeof REUSE_SCOPES)[number]
+
 /** What the run does on GitHub's side, beside the artifact. */
 export interface GitHubSettings {
   /** Absent: the GitHub features asked for are skipped with a warning. */
@@ -140,6 +149,8 @@ export interface GitHubSettings {
   onlyChanged: boolean
   /** Download an earlier run's video of the same request instead of exporting it again (the `reuse` input). */
   reuse: boolean
+  /** Whose earlier runs `reuse` trusts (the `reuse-from` input); never a fork's. */
+  reuseFrom: ReuseScope
   /** Attach the videos to this release. */
   release?: { tag: string; replace: boolean }
   /** Keep one comment on the pull request with what was rendered. */
@@ -192,6 +203,8 @@ export interface Job {
   /** `manifest-entry` names the videos: a job of a plan's matrix, which leaves the comment to the collect job. */
   matrixJob: boolean
   outputDir: string
+  /** The most bytes one video may have (`max-video-size`): bounds a download that states no length. */
+  maxVideoBytes: number
   artifact: ArtifactSettings
   github: GitHubSettings
 }
@@ -231,7 +244,7 @@ export type VideoStatus = 'downloaded' | 'started' | 'dry-run' | 'failed' | 'ski
 /** What the run did for one video, filled in step by step; the reports are made from it alone. */
 export interface VideoResult {
   spec: VideoSpec
-  /** The name shown for it: the entry's name, or the file once known. */
+  /** The name shown for it, the same in every state: the entry's name, or the step's `output-name` without its extension, or `video`. */
   name: string
   status: VideoStatus
   /** The step it reached last: where a failed video failed. */
@@ -263,6 +276,8 @@ export interface VideoResult {
   /** The video's download URL as a release asset. */
   releaseUrl?: string
   error?: string
+  /** What failed it was the API's answer (an HTTP error, refused credentials), not the network or this machine. */
+  refusedByApi?: boolean
 }
 
 /** What an export key (a v3 project ID, a legacy key) looks like; anything else is refused, never printed raw. */

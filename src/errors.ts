@@ -24,7 +24,8 @@ export const locate = (text: string, offset: number): { line: number; column: nu
 export class InputError extends Error {
   constructor(
     readonly input: string,
-    detail: string,
+    /** What is wrong, without the input's name: each front end names the input its own way. */
+    readonly detail: string,
     readonly location?: FileLocation
   ) {
     super(`Input '${input}': ${detail}`)
@@ -75,6 +76,11 @@ export class ApiError extends Error {
     super(`${call} failed: HTTP ${status}${codePart} ${apiMessage}`.trim())
     this.name = 'ApiError'
   }
+
+  /** Whether the API says it does not know what was asked for, in any shape it uses: status 404, code 404 or NOT_FOUND, or its message. */
+  get notFound(): boolean {
+    return this.status === 404 || /^(404|not[ _-]?found)$/i.test(this.code ?? '') || /not[ _-]?found/i.test(this.apiMessage)
+  }
 }
 
 /**
@@ -101,11 +107,19 @@ export class RenderError extends Error {
   }
 }
 
-/** Progress stood still past stall-timeout: the render is taken for dead, and a re-run exports anew. */
+/** Progress stood still past stall-timeout after it had started: the render is taken for dead, and a re-run exports anew. */
 export class StalledError extends RenderError {
   constructor(message: string) {
     super(message)
     this.name = 'StalledError'
+  }
+}
+
+/** The API stopped knowing the export key past the grace given after an export: a re-run exports anew. */
+export class LostError extends RenderError {
+  constructor(message: string) {
+    super(message)
+    this.name = 'LostError'
   }
 }
 

@@ -13,7 +13,7 @@ import { readJob } from './job/inputs.js'
 import { entryNames } from './job/manifest.js'
 import { planVideos, shardVideos } from './job/plan.js'
 import { readRunnerEnv } from './job/runner.js'
-import { setMatrixOutput } from './report/outputs.js'
+import { setKeyOutput, setMatrixOutput } from './report/outputs.js'
 import { report } from './report/report.js'
 import { leaveResultRecord } from './report/result-record.js'
 import { writePlanSummary } from './report/summary.js'
@@ -45,9 +45,10 @@ export async function run(): Promise<void> {
     }
     results = videos.map(newResult)
     client = new AiStudiosClient(job.api)
-    await produceAll(results, { job, client, github }, cancel.signal)
+    const onExportAccepted = (result: VideoResult): void => setKeyOutput(result, results.length)
+    await produceAll(results, { job, client, github, onExportAccepted }, cancel.signal)
     // A dry run writes nothing but its own files: no artifact, release asset, comment or reuse record.
-    if (!job.dryRun) await deliverAll(results, job, github)
+    if (!job.dryRun) await deliverAll(results, job, github, cancel.signal)
   } catch (error) {
     failure = cancel.signal.aborted ? cancel.signal.reason : error
     // What was downloaded but not delivered (an artifact, release or comment failed) is not delivered.
@@ -66,4 +67,6 @@ export async function run(): Promise<void> {
     const outcome = cancel.signal.aborted ? 'cancelled' : failure !== undefined || results.some(notDelivered) ? 'failure' : 'success'
     await leaveResultRecord(results, shard, runner, outcome, failure, job?.artifact.retentionDays)
   }
+  // A cancelled run ends once it has reported: work it stopped waiting for (an upload) must not hold it.
+  if (cancel.signal.aborted) process.exit()
 }

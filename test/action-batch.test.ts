@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { eventEnv, makeWorkspace, runAction, type ActionRun } from './helpers/run-action.ts'
-import { SAMPLE_PROJECT_ID, TEST_API_KEY, startSimulator, type Simulator } from './simulator/server.ts'
+import { SAMPLE_PROJECT_ID, startSimulator, type Simulator } from './simulator/server.ts'
 import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
 import { GITHUB_TOKEN, startGitHubApi, type GitHubApi } from './stand-ins/github-api.ts'
 
@@ -37,7 +37,7 @@ describe('plan', () => {
   it('groups a 600-video manifest into at most 256 shards covering every video once, sending nothing', async () => {
     const names = namesOf(600)
     const workspace = makeWorkspace({ 'videos.yml': manifestOf(names) })
-    const plan = () => runAction({ workspace, inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, manifest: 'videos.yml', plan: 'true' } })
+    const plan = () => runAction({ workspace, inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml', plan: 'true' } })
     const run = await plan()
     assert.equal(run.code, 0, run.stdout)
     const { include } = JSON.parse(run.outputs.matrix) as { include: Array<{ shard: string; video: string }> }
@@ -54,7 +54,7 @@ describe('plan', () => {
 
   it('honours max-jobs, and a render job renders the videos its shard names', async () => {
     const workspace = makeWorkspace({ 'videos.yml': manifestOf(['a', 'b', 'c']) })
-    const base = { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, manifest: 'videos.yml' }
+    const base = { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml' }
     const plan = await runAction({ workspace, inputs: { ...base, plan: 'true', 'max-jobs': '2' } })
     assert.deepEqual(JSON.parse(plan.outputs.matrix), {
       include: [
@@ -79,7 +79,7 @@ describe('a matrix collected', () => {
     runAction({
       workspace,
       inputs: {
-        'api-key': TEST_API_KEY,
+        'api-key': sim.mintToken(),
         'api-url': sim.apiUrl,
         manifest: 'videos.yml',
         'manifest-entry': video,
@@ -181,7 +181,7 @@ describe('a matrix collected', () => {
     const run = (workspace: string, runId: string) =>
       runAction({
         workspace,
-        inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, manifest: 'videos.yml', comment: 'true', 'github-token': GITHUB_TOKEN },
+        inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml', comment: 'true', 'github-token': GITHUB_TOKEN },
         env: { ...pr(42), GITHUB_RUN_ID: runId }
       })
     // Both runs read the comments before either writes: both create one, and the race must be undone.

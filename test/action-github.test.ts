@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { eventEnv as githubEvent, makeWorkspace, runAction, type ActionRun } from './helpers/run-action.ts'
-import { SAMPLE_PROJECT_ID, SAMPLE_VIDEO, TEST_API_KEY, startSimulator, type Simulator } from './simulator/server.ts'
+import { SAMPLE_PROJECT_ID, SAMPLE_VIDEO, startSimulator, type Simulator } from './simulator/server.ts'
 import { GITHUB_TOKEN, PERSONAL_LOGIN, PERSONAL_TOKEN, startGitHubApi, type GitHubApi } from './stand-ins/github-api.ts'
 
 let sim: Simulator
@@ -34,7 +34,7 @@ const workspaceFiles = { 'videos.yml': manifest(), 'speech/a.txt': 'A', 'speech/
 async function renderChanged(event: string, payload: object, files = workspaceFiles): Promise<{ run: ActionRun; rendered: string[] }> {
   const run = await runAction({
     workspace: makeWorkspace(files),
-    inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, manifest: 'videos.yml', 'only-changed': 'true', 'github-token': GITHUB_TOKEN },
+    inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml', 'only-changed': 'true', 'github-token': GITHUB_TOKEN },
     env: eventEnv(event, payload)
   })
   const rendered = run.outputs.videos ? (JSON.parse(run.outputs.videos) as Array<{ name: string }>).map((v) => v.name) : []
@@ -93,7 +93,7 @@ describe('release assets', () => {
   const release = (extra: Record<string, string> = {}, env = eventEnv('release', { release: { tag_name: 'v1.0' } })) =>
     runAction({
       inputs: {
-        'api-key': TEST_API_KEY,
+        'api-key': sim.mintToken(),
         'api-url': sim.apiUrl,
         'project-id': SAMPLE_PROJECT_ID,
         'release-upload': 'true',
@@ -150,7 +150,7 @@ describe('the pull request comment', () => {
   it('is created once, then updated by later runs, never duplicated', async () => {
     const comment = () =>
       runAction({
-        inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, comment: 'true', 'github-token': GITHUB_TOKEN },
+        inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, comment: 'true', 'github-token': GITHUB_TOKEN },
         env: eventEnv('pull_request', { pull_request: { number: 12, base: { sha: 'x' } } })
       })
     const first = await comment()
@@ -164,7 +164,7 @@ describe('the pull request comment', () => {
     assert.notEqual(mine[0].body, firstBody, 'updated with the new render')
     assert.match(
       mine[0].body,
-      new RegExp(`AI Studios videos.*ai-studios-video\\.mp4 \\| downloaded \\| \`${second.outputs['project-id']}\` \\| 47\\.1 KiB`, 's')
+      new RegExp(`AI Studios videos.*\\| video \\| downloaded \\| \`${second.outputs['project-id']}\` \\| 47\\.1 KiB`, 's')
     )
   })
 
@@ -175,7 +175,7 @@ describe('the pull request comment', () => {
     const planted = { id: 9001, issue: 20, author: 'mallory', body: `${marker}\n[click me](https://evil.example)` }
     github.comments.push({ ...planted })
     const run = await runAction({
-      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, comment: 'true', 'github-token': GITHUB_TOKEN },
+      inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, comment: 'true', 'github-token': GITHUB_TOKEN },
       env: pr(20)
     })
     assert.equal(run.code, 0, run.stdout)
@@ -193,7 +193,7 @@ describe('the pull request comment', () => {
   it('with a personal token, keeps to the comment its user wrote', async () => {
     github.comments.push({ id: 9002, issue: 21, author: 'github-actions[bot]', body: `${marker}\nthe bot's` })
     const inputs = {
-      'api-key': TEST_API_KEY,
+      'api-key': sim.mintToken(),
       'api-url': sim.apiUrl,
       'project-id': SAMPLE_PROJECT_ID,
       comment: 'true',
@@ -216,7 +216,7 @@ describe('the pull request comment', () => {
       code: 4002,
       msg: 'Nope\n## Pwned [click](https://evil.example) ![x](https://evil.example/x.png) `tick` <b>|</b>'
     })
-    const inputs = { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, comment: 'true', 'github-token': GITHUB_TOKEN }
+    const inputs = { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, comment: 'true', 'github-token': GITHUB_TOKEN }
     const failed = await runAction({ inputs, env: pr(22) })
     assert.equal(failed.code, 1)
     assert.equal(sim.options.faults.length, 0, 'the fault fired')
@@ -233,7 +233,7 @@ describe('the pull request comment', () => {
     const nothing = await runAction({
       workspace: makeWorkspace(workspaceFiles),
       inputs: {
-        'api-key': TEST_API_KEY,
+        'api-key': sim.mintToken(),
         'api-url': sim.apiUrl,
         manifest: 'videos.yml',
         'only-changed': 'true',
@@ -255,7 +255,7 @@ describe('the pull request comment', () => {
       return runAction({
         workspace: makeWorkspace(workspaceFiles),
         inputs: {
-          'api-key': TEST_API_KEY,
+          'api-key': sim.mintToken(),
           'api-url': sim.apiUrl,
           manifest: 'videos.yml',
           'only-changed': 'true',
@@ -284,7 +284,7 @@ describe('the pull request comment', () => {
 
   it('is skipped with a warning when there is no token', async () => {
     const run = await runAction({
-      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, comment: 'true', 'github-token': '' },
+      inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, comment: 'true', 'github-token': '' },
       env: eventEnv('pull_request', { pull_request: { number: 13 } })
     })
     assert.equal(run.code, 0, run.stdout)

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import { runAction, type ActionRun } from './helpers/run-action.ts'
-import { CURVES, SAMPLE_PROJECT_ID, SAMPLE_VIDEO, TEST_API_KEY, startSimulator, type Simulator } from './simulator/server.ts'
+import { CURVES, SAMPLE_PROJECT_ID, SAMPLE_VIDEO, startSimulator, type Simulator } from './simulator/server.ts'
 import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
 
 describe('re-running a failed job', () => {
@@ -13,7 +13,7 @@ describe('re-running a failed job', () => {
   let second: ActionRun
   let changed: ActionRun
   const inputs = (): Record<string, string> => ({
-    'api-key': TEST_API_KEY,
+    'api-key': sim.mintToken(),
     'api-url': sim.apiUrl,
     'project-id': SAMPLE_PROJECT_ID,
     script: 'Same words'
@@ -67,7 +67,7 @@ describe('re-running after a render declared dead', () => {
     const sim = await startSimulator({ renderMs: 2000, curve: CURVES.dead })
     const artifacts = await startArtifactService()
     try {
-      const inputs = { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'stall-timeout': '0.1' }
+      const inputs = { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'stall-timeout': '0.1' }
       const first = await runAction({ inputs, env: { ...artifacts.env, GITHUB_RUN_ATTEMPT: '1' }, timeoutMs: 60_000 })
       assert.equal(first.code, 1)
       assert.match(first.stdout, /::error::The render of \w+ stalled: progress stayed at 42\.5%/, 'the stall fired')
@@ -83,6 +83,38 @@ describe('re-running after a render declared dead', () => {
       assert.match(
         second.stdout,
         new RegExp(`::notice::An earlier attempt's export of this request \\(${dead}\\) stalled and was declared dead; exporting anew`)
+      )
+      assert.equal(sim.exports.length, 2)
+      assert.equal(second.outputs['project-id'], sim.exports[1].key)
+    } finally {
+      await sim.close()
+      await artifacts.close()
+    }
+  })
+})
+
+describe('re-running after an export the API lost', () => {
+  it('records the key as lost, and the re-run attempt exports anew saying why', async () => {
+    const sim = await startSimulator({ renderMs: 300, faults: [{ route: 'progress', kind: 'not-found', times: 1000 }] })
+    const artifacts = await startArtifactService()
+    try {
+      const inputs = { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'stall-timeout': '0.1' }
+      const first = await runAction({ inputs, env: { ...artifacts.env, GITHUB_RUN_ATTEMPT: '1' } })
+      assert.equal(first.code, 1)
+      const lost = sim.exports[0].key
+      assert.ok(sim.options.faults[0].times! < 1000, 'the API answered not found')
+      assert.match(first.stdout, new RegExp(`::error::The API no longer knows export ${lost} .*the render was lost`))
+      assert.ok(
+        artifacts.artifacts.some((a) => a.name.endsWith(`-lost-${lost}`)),
+        'marked lost in the ledger'
+      )
+
+      sim.options.faults.length = 0
+      const second = await runAction({ inputs, env: { ...artifacts.envFor('job-attempt-2'), GITHUB_RUN_ATTEMPT: '2' } })
+      assert.equal(second.code, 0, second.stdout)
+      assert.match(
+        second.stdout,
+        new RegExp(`::notice::An earlier attempt's export of this request \\(${lost}\\) was lost: the API no longer knew its key; exporting anew`)
       )
       assert.equal(sim.exports.length, 2)
       assert.equal(second.outputs['project-id'], sim.exports[1].key)

@@ -7,15 +7,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { describe, it } from 'node:test'
 import { runAction, type ActionRun } from './helpers/run-action.ts'
-import {
-  SAMPLE_PROJECT_ID,
-  SAMPLE_VIDEO,
-  TEST_API_KEY,
-  startSimulator,
-  type Fault,
-  type Simulator,
-  type SimulatorOptions
-} from './simulator/server.ts'
+import { SAMPLE_PROJECT_ID, SAMPLE_VIDEO, startSimulator, type Fault, type Simulator, type SimulatorOptions } from './simulator/server.ts'
 
 interface Case {
   name: string
@@ -101,6 +93,42 @@ const cases: Case[] = [
       const cdn = cdnRequests(sim)
       assert.equal(cdn.length, 2)
       assert.match(cdn[1].path, /&moved=1$/)
+    }
+  },
+  {
+    name: 'a CDN redirect to a link-local address (a cloud metadata service): not followed',
+    faults: [{ route: 'cdn', kind: 'redirect', location: 'https://169.254.169.254/latest/meta-data/' }],
+    succeeds: false,
+    check: (run, sim) => {
+      assert.match(run.stdout, /::error::.*redirected where it is not followed \(169\.254\.169\.254 is a private or link-local address\)/)
+      assert.equal(cdnRequests(sim).length, 1)
+    }
+  },
+  {
+    name: 'a CDN redirect to another host over plain http: not followed',
+    faults: [{ route: 'cdn', kind: 'redirect', location: 'http://cdn.example.com/video.mp4' }],
+    succeeds: false,
+    check: (run, sim) => {
+      assert.match(run.stdout, /::error::.*redirected where it is not followed \(it is plain http/)
+      assert.equal(cdnRequests(sim).length, 1)
+    }
+  },
+  {
+    name: 'a CDN redirect carrying a password: not followed, and the password never printed',
+    faults: [{ route: 'cdn', kind: 'redirect', location: 'https://user:hunter2@cdn.example.com/video.mp4' }],
+    succeeds: false,
+    check: (run) => {
+      assert.match(run.stdout, /::error::.*redirected where it is not followed \(it carries a user name or password\)/)
+      assert.ok(!run.stdout.includes('hunter2') && !run.stderr.includes('hunter2'))
+    }
+  },
+  {
+    name: 'a chain of more than 3 CDN redirects: the fourth is not followed',
+    faults: [{ route: 'cdn', kind: 'redirect', times: 4 }],
+    succeeds: false,
+    check: (run, sim) => {
+      assert.match(run.stdout, /::error::.*redirected more than 3 times in a row/)
+      assert.equal(cdnRequests(sim).length, 4)
     }
   },
   {
@@ -245,7 +273,7 @@ describe('fault matrix', () => {
       const sim = await startSimulator({ renderMs: 1200, ...testCase.options, faults: testCase.faults })
       try {
         const run = await runAction({
-          inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, ...testCase.inputs },
+          inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, ...testCase.inputs },
           timeoutMs: 120_000
         })
         assert.equal(run.code, testCase.succeeds ? 0 : 1, run.stdout + run.stderr)

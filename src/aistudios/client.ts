@@ -2,8 +2,9 @@ import type { Dispatcher } from 'undici'
 import { EXPORT_KEY, type ApiConfig, type ExportRequest, type Generation, type Json, type JsonObject, type Log, type Progress } from '../domain.js'
 import { ApiError, AuthError, ExportUnconfirmedError, errorMessage, type CredentialInput } from '../errors.js'
 import { parseEnvelope } from './envelope.js'
-import { READ_RETRY, backoffDelayMs, sleep, withRetries } from './retry.js'
-import { createAgent, provablyNotSent, send } from './transport.js'
+import { parseLegacyProject, type LegacyProject } from './legacy-project.js'
+import { READ_RETRY, abortReason, backoffDelayMs, sleep, withRetries } from './retry.js'
+import { RequestDeadlineError, createAgent, provablyNotSent, send } from './transport.js'
 import { mask } from '../log.js'
 
 /** What each call is told: the run's cancel signal, and where its warnings go (the video's log). */
@@ -23,6 +24,8 @@ const headersWith = (authorization: string): Record<string, string> => ({
 /** What the project record of an export says once it is done. */
 export interface ExportRecord {
   state?: string
+  /** 0–100 (an Int on this record, by get-project.md). */
+  progress?: number
   downloadUrl?: string
   thumbnailUrl?: string
 }
@@ -69,11 +72,18 @@ export class AiStudiosClient {
     return project as JsonObject
   }
 
+  /** A saved legacy project (the legacy host, `GET /api/odin/editor/project/{key}`), as the legacy tutorial fetches it. */
+  async getLegacyProject(key: string, context: CallContext): Promise<LegacyProject> {
+    const answer = await this.read(`Fetching legacy project ${key}`, 'legacy', `/editor/project/${encodeURIComponent(key)}`, context)
+    return parseLegacyProject(answer, key)
+  }
+
   /** What the v3 project record of a finished export says: its thumbnail and (a fallback) download URL. */
   async getExportRecord(key: string, context: CallContext): Promise<ExportRecord> {
     const project = await this.getProject(key, context)
     const text = (value: Json | undefined): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined)
-    return { state: text(project.state), downloadUrl: text(project.download_url), thumbnailUrl: text(project.thumbnailUrl) }
+    const progress = typeof project.progress === 'number' && Number.isFinite(project.progress) ? project.progress : undefined
+    return { state: text(project.state), progress, downloadUrl: text(project.download_url), thumbnailUrl: text(project.thumbnailUrl) }
   }
 
   /** Whether the API accepts the credentials (`GET /auth`, v3): spends nothing, so a dry run can ask. */
@@ -92,8 +102,15 @@ export class AiStudiosClient {
    * the server did not process it: no connection was made, it answered 429 (sent again after
    * Retry-After or a backoff), or it refused an exchanged token with a 401 (sent once more with a new
    * token). Returns the key to poll, and the credits the answer says it cost.
+   * `context.signal` is the only thing that may cut the request once sent (the runner's cancel);
+   * `stop` (the run's own, such as fail-fast) only keeps it from being sent. Each try ends within
+   * `request-timeout`, and all of them by `deadlineAt` (the render's `timeout`) when given.
    */
-  async startExport(request: ExportRequest, { signal, log }: CallContext): Promise<{ key: string; credits?: number }> {
+  async startExport(
+    request: ExportRequest,
+    { signal, log }: CallContext,
+    { stop, deadlineAt }: { stop?: AbortSignal; deadlineAt?: number } = {}
+  ): Promise<{ key: string; credits?: number }> {
     const call = 'Starting the export'
     const url = this.url(request.generation, '/editor/project')
     let authorization = this.authorizationFor({ signal, log })
@@ -101,18 +118,25 @@ export class AiStudiosClient {
     let renewed = false
     const body = JSON.stringify(request.body)
     const started = Date.now()
+    const pause = stop && signal ? AbortSignal.any([signal, stop]) : (stop ?? signal)
     for (let attempt = 1; ; attempt++) {
+      if (stop?.aborted) throw abortReason(stop)
+      const left = (deadlineAt ?? Infinity) - Date.now()
+      const deadlineMs = Math.min(this.config.requestTimeoutMs, left)
       let answer
       try {
-        answer = await send(this.dispatcher, url, 'POST', headers, body, signal)
+        if (left <= 0) throw new RequestDeadlineError(url, 0)
+        answer = await send(this.dispatcher, url, 'POST', headers, body, { signal, deadlineMs })
       } catch (error) {
         if (provablyNotSent(error) && attempt < NOT_SENT_ATTEMPTS && !signal?.aborted) {
           log.warning(`${call}: ${errorMessage(error)}; the request never left, so it is safe to send again`)
-          await sleep(1000 * attempt, signal)
+          await sleep(1000 * attempt, pause)
           continue
         }
         if (provablyNotSent(error)) throw new Error(`${call} failed: could not connect to ${url.origin} (${errorMessage(error)})`, { cause: error })
-        throw new ExportUnconfirmedError(errorMessage(error), signal?.aborted === true)
+        const bound = deadlineMs < this.config.requestTimeoutMs ? "the render's 'timeout' ends there" : "'request-timeout'"
+        const cause = error instanceof RequestDeadlineError ? `${error.message}, ${bound}` : errorMessage(error)
+        throw new ExportUnconfirmedError(cause, signal?.aborted === true)
       }
       let data
       try {
@@ -129,10 +153,11 @@ export class AiStudiosClient {
         }
         // Waited out within the reads' bounds: a Retry-After of an hour must not hold the run for an hour.
         const delay = error instanceof ApiError ? backoffDelayMs(attempt, READ_RETRY, error.retryAfterSeconds) : 0
-        const inBounds = attempt < READ_RETRY.maxAttempts && Date.now() - started + delay <= READ_RETRY.maxElapsedMs
+        const inBounds =
+          attempt < READ_RETRY.maxAttempts && Date.now() - started + delay <= READ_RETRY.maxElapsedMs && Date.now() + delay < (deadlineAt ?? Infinity)
         if (error instanceof ApiError && isTooManyRequests(error) && inBounds && !signal?.aborted) {
           log.warning(`${error.message}; the API did not process it, so it is sent again in ${(delay / 1000).toFixed(1)} s`)
-          await sleep(delay, signal)
+          await sleep(delay, pause)
           continue
         }
         // A gateway page or a 5xx says nothing about whether the API behind it took the export.
@@ -222,7 +247,7 @@ export class AiStudiosClient {
       return await withRetries(
         call,
         async () => {
-          const answer = await send(this.dispatcher, url, method, headers, body, signal)
+          const answer = await send(this.dispatcher, url, method, headers, body, { signal, deadlineMs: this.config.requestTimeoutMs })
           return parseEnvelope(call, answer.status, answer.headers, answer.body, { flatAllowed })
         },
         READ_RETRY,

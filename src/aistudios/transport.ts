@@ -29,27 +29,55 @@ class AnswerTooLargeError extends Error {
   }
 }
 
-/** Sends one request and reads its (small, JSON or HTML) answer, at most MAX_ANSWER_BYTES. Never follows redirects. */
+/** No whole answer (headers and body) came within the request's own deadline: it may have reached the server. */
+export class RequestDeadlineError extends Error {
+  constructor(
+    readonly url: URL,
+    readonly deadlineMs: number
+  ) {
+    super(`no whole answer from ${url.host} within ${(deadlineMs / 1000).toFixed(1)} s`)
+    this.name = 'RequestDeadlineError'
+  }
+}
+
+export interface SendOptions {
+  /** The run's cancel: aborts the request at once. */
+  signal?: AbortSignal
+  /** The whole request's bound, body included: an answer trickled a byte at a time cannot outlast it. */
+  deadlineMs?: number
+}
+
+/**
+ * Sends one request and reads its (small, JSON or HTML) answer, at most MAX_ANSWER_BYTES, within its
+ * deadline. Never follows redirects.
+ */
 export async function send(
   dispatcher: Dispatcher,
   url: URL,
   method: 'GET' | 'POST',
   headers: Record<string, string>,
   body: string | undefined,
-  signal?: AbortSignal
+  { signal, deadlineMs }: SendOptions = {}
 ): Promise<RawResponse> {
-  const response = await request(url, { dispatcher, method, headers, body, signal })
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of response.body) {
-    size += (chunk as Buffer).length
-    if (size > MAX_ANSWER_BYTES) {
-      response.body.destroy()
-      throw new AnswerTooLargeError(url)
+  const deadline = deadlineMs === undefined ? undefined : AbortSignal.timeout(Math.max(1, deadlineMs))
+  const bounded = signal && deadline ? AbortSignal.any([signal, deadline]) : (signal ?? deadline)
+  try {
+    const response = await request(url, { dispatcher, method, headers, body, signal: bounded })
+    const chunks: Buffer[] = []
+    let size = 0
+    for await (const chunk of response.body) {
+      size += (chunk as Buffer).length
+      if (size > MAX_ANSWER_BYTES) {
+        response.body.destroy()
+        throw new AnswerTooLargeError(url)
+      }
+      chunks.push(chunk as Buffer)
     }
-    chunks.push(chunk as Buffer)
+    return { status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }
+  } catch (error) {
+    if (deadline?.aborted && !signal?.aborted) throw new RequestDeadlineError(url, deadlineMs as number)
+    throw error
   }
-  return { status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }
 }
 
 const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'])
@@ -102,6 +130,7 @@ export function normaliseNoProxy(env: NodeJS.ProcessEnv = process.env): void {
 
 /** A network-level failure (as opposed to an HTTP answer) that a read may retry. */
 export function isNetworkError(error: unknown): boolean {
+  if (error instanceof RequestDeadlineError) return true
   const codes = codesOf(error)
   return codes.some((code) => NEVER_SENT_CODES.has(code) || code.startsWith('UND_ERR_') || code.startsWith('ECONN') || code === 'EPIPE')
 }

@@ -39,6 +39,8 @@ export const videoName = z.string().regex(/^[\w.-]{1,80}$/, 'is not a video name
 export const videoEntry = z.object({
   name: z.string().min(1).max(255),
   status: z.enum(['downloaded', 'started', 'dry-run', 'failed', 'skipped']),
+  'export-key': exportKey.nullable(),
+  /** The former name of export-key, kept for workflows written against it. */
   'project-id': exportKey.nullable(),
   path: z.string().max(4096).nullable(),
   url: webUrl.nullable(),
@@ -61,6 +63,7 @@ export function videoEntries(results: VideoResult[]): VideoEntry[] {
   return results.map((result) => ({
     name: result.name,
     status: result.status,
+    'export-key': result.exportKey ?? null,
     'project-id': result.exportKey ?? null,
     path: result.video?.path ?? null,
     url: result.videoUrl ?? null,

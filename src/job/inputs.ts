@@ -162,6 +162,7 @@ export function readJob(get: InputReader, runner: RunnerEnv): Job {
     plan,
     matrixJob: manifest !== undefined && entryNames(get('manifest-entry')).length > 0,
     outputDir,
+    maxVideoBytes: parseNumber('max-video-size', get('max-video-size'), 4096, { min: 1, max: 1 << 20, unit: 'MiB' }) * (1 << 20),
     artifact,
     github: readGitHubSettings(get, runner)
   }

@@ -10,6 +10,7 @@ export const MAX_SUMMARY_ROWS = 1000
 const failedEntry = (name: string, error: string): VideoEntry => ({
   name,
   status: 'failed',
+  'export-key': null,
   'project-id': null,
   path: null,
   url: null,
@@ -71,7 +72,7 @@ export async function writeBatchSummary(entries: VideoEntry[], jobs: number, sum
       ...rows(entries, (entry) => [
         escape(entry.name),
         entry.status,
-        entry['project-id'] ? `<code>${escape(entry['project-id'])}</code>` : '',
+        entry['export-key'] ? `<code>${escape(entry['export-key'])}</code>` : '',
         entry.size === null ? '' : formatBytes(entry.size),
         entry['artifact-url'] ? `<a href="${escape(entry['artifact-url'])}">artifact</a>` : ''
       ])
@@ -84,7 +85,7 @@ export async function writeBatchSummary(entries: VideoEntry[], jobs: number, sum
         ...rows(failed, (entry) => [
           escape(entry.name),
           escape(entry.error ?? entry.status),
-          entry['project-id'] ? `<code>${escape(entry['project-id'])}</code>` : 'not exported'
+          entry['export-key'] ? `<code>${escape(entry['export-key'])}</code>` : 'not exported'
         ])
       ])
   }

@@ -12,7 +12,10 @@ export function setOutputs(results: VideoResult[]): void {
   setVideosOutput(videoEntries(results))
   if (results.length !== 1) return
   const [result] = results
-  if (result.exportKey) core.setOutput('project-id', result.exportKey)
+  if (result.exportKey) {
+    core.setOutput('export-key', result.exportKey)
+    core.setOutput('project-id', result.exportKey) // the former name of export-key, kept as an alias
+  }
   if (result.videoUrl) core.setOutput('video-url', result.videoUrl)
   if (result.thumbnailUrl) core.setOutput('thumbnail-url', result.thumbnailUrl)
   if (result.credits !== undefined) core.setOutput('credits', result.credits)
@@ -32,6 +35,13 @@ export function setOutputs(results: VideoResult[]): void {
     core.setOutput('artifact-url', result.artifact.url)
   }
   if (result.dryRun) core.setOutput('request-path', result.dryRun.path)
+}
+
+/** An accepted export's key, written the moment it exists (a single-video job's `export-key`, alias `project-id`): a kill later still leaves it. */
+export function setKeyOutput(result: VideoResult, videos: number): void {
+  if (videos !== 1 || !result.exportKey) return
+  core.setOutput('export-key', result.exportKey)
+  core.setOutput('project-id', result.exportKey)
 }
 
 /** Plan mode: the matrix of shards for `strategy.matrix: ${{ fromJSON(...) }}`; nothing is sent. */

@@ -2,14 +2,15 @@ import * as path from 'node:path'
 import type { AiStudiosClient, CallContext, ExportRecord } from '../aistudios/client.js'
 import type { ExportRequest, Job, Log, Source, VideoResult } from '../domain.js'
 import type { GitHub } from '../github/connect.js'
-import { RenderError, StalledError, errorMessage } from '../errors.js'
-import { resumeHint } from '../resume.js'
+import { abortReason } from '../aistudios/retry.js'
+import { LostError, RenderError, StalledError, errorMessage } from '../errors.js'
 import { buildExportRequest, templateRequest } from '../request/build.js'
 import { templateGeneration } from '../request/template.js'
 import { downloadVideo } from './download.js'
+import { isLoopbackHost } from './url-policy.js'
 import { saveDryRun } from './dry-run.js'
 import { exportOnce } from './export.js'
-import { recordDead, requestFingerprint } from './ledger.js'
+import { recordEnd, requestFingerprint } from './ledger.js'
 import { resumeMismatches } from './resume-check.js'
 import { reuseEarlier } from './reuse.js'
 import { waitForVideo } from './wait.js'
@@ -29,6 +30,8 @@ export interface Production {
   job: Job
   client: AiStudiosClient
   github?: GitHub
+  /** Told as soon as a video's export is accepted (its key is then in the result), so the key is out before anything else can fail. */
+  onExportAccepted?: (result: VideoResult) => void
 }
 
 /** A template's request at once (pure), so a bad template refuses the run before any video is sent. */
@@ -104,42 +107,62 @@ export async function prepareVideo(
 export async function produceVideo(
   result: VideoResult,
   request: ExportRequest | undefined,
-  { job, client, github }: Production,
-  context: CallContext
+  { job, client, github, onExportAccepted }: Production,
+  context: CallContext,
+  /** The runner's cancel: the one signal that may cut an export request already sent (context's may not). */
+  cancel?: AbortSignal
 ): Promise<void> {
   const { log, signal } = context
+  // `timeout` counts from the export request: a slow or trickled answer to it counts too.
+  const exportedAt = Date.now()
   // A resumed export has no request, and so no fingerprint: there is nothing to reuse or mark dead.
   let fingerprint: string | undefined
   if (request) {
     fingerprint = result.fingerprint = requestFingerprint(request)
     if (github && job.github.reuse && (await reuseEarlier(result, fingerprint, github, job, log))) return
     result.stage = 'export'
-    result.exportKey = await exportOnce(client, request, fingerprint, job.runner, context, {
-      onUnconfirmed: () => (result.exportUnconfirmed = true),
-      onCredits: (credits) => (result.credits = credits)
-    })
+    const deadlineAt = job.waitForRender ? exportedAt + job.wait.timeoutMs : undefined
+    result.exportKey = await exportOnce(
+      client,
+      request,
+      fingerprint,
+      job.runner,
+      context,
+      { cancel, deadlineAt },
+      {
+        onUnconfirmed: () => (result.exportUnconfirmed = true),
+        onCredits: (credits) => (result.credits = credits)
+      }
+    )
+    onExportAccepted?.(result)
+    // A stop (fail-fast) that came while the export was in flight ends the video here, its key kept.
+    if (signal?.aborted) throw abortReason(signal)
   }
   const key = result.exportKey as string
   if (!job.waitForRender) {
-    log.info(`Not waiting ('wait' is false). ${resumeHint(key, result.generation, result.spec.name)}`)
+    // Each front end tells how to resume it, in its own syntax (the action's report, the CLI's last lines).
+    log.info(`Not waiting ('wait' is false): export ${key} was accepted.`)
     result.status = 'started'
     return
   }
   // v3 keeps a record of the export: its URL stands in when progress's lags or expired, and it names the thumbnail.
-  const record = result.generation === 'v3' ? () => client.getExportRecord(key, context) : undefined
+  const record = result.generation === 'v3' ? (bounded: CallContext = context) => client.getExportRecord(key, bounded) : undefined
   const recordUrl =
     record &&
-    (async () => {
-      const { state, downloadUrl } = await record()
-      return state === 'exported' ? downloadUrl : undefined
+    (async (bounded: CallContext = context) => {
+      // Done is progress 100, whatever `state` says: "exported" is documented only for list items (get-projects.md).
+      const { progress, downloadUrl } = await record(bounded)
+      return progress !== undefined && progress >= 100 ? downloadUrl : undefined
     })
   result.stage = 'render'
   let rendered
   try {
-    rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl)
+    rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, request ? exportedAt : Date.now())
   } catch (error) {
-    // A stalled render is dead: a re-run attempt must export anew, not wait on it again.
-    if (error instanceof StalledError && fingerprint) await recordDead(fingerprint, key, job.runner, log)
+    // A render stalled after it started is dead, a forgotten key lost: a re-run attempt must export anew,
+    // not wait on it again. A render still at 0% may be queued, and is not marked.
+    const end = error instanceof StalledError ? 'dead' : error instanceof LostError ? 'lost' : undefined
+    if (end && fingerprint) await recordEnd(fingerprint, key, end, job.runner, log, cancel)
     throw error
   }
   result.videoUrl = rendered.downloadUrl
@@ -152,6 +175,8 @@ export async function produceVideo(
     fileName: result.spec.outputName,
     fallbackStem: key,
     requestTimeoutMs: job.api.requestTimeoutMs,
+    maxBytes: job.maxVideoBytes,
+    allowLoopback: isLoopbackHost(job.api.v3Url) || isLoopbackHost(job.api.legacyUrl),
     log,
     signal,
     refreshUrl: async () => {
@@ -161,7 +186,6 @@ export async function produceVideo(
     }
   })
   result.video = video
-  result.name = result.spec.name ?? path.basename(video.path)
   result.status = 'downloaded'
   log.info(`Saved ${path.relative(job.runner.workspace, video.path)} (${video.size} bytes)`)
 }

@@ -96,3 +96,27 @@ describe('parseRetryAfter', () => {
     assert.equal(parseRetryAfter(undefined, 0), undefined)
   })
 })
+
+describe('ApiError.notFound', () => {
+  const refused = (status: number, body: unknown): ApiError => {
+    try {
+      parseEnvelope('Checking progress of k', status, {}, json(body))
+    } catch (error) {
+      if (error instanceof ApiError) return error
+    }
+    throw new Error('no ApiError')
+  }
+
+  it('is every shape the API says not found in: status 404, code 404 or NOT_FOUND, or the message', () => {
+    assert.ok(refused(404, { success: false, error: { code: 404, msg: 'Gone' } }).notFound)
+    assert.ok(refused(200, { success: false, error: { code: 404 } }).notFound)
+    assert.ok(refused(200, { success: false, error: { code: 'NOT_FOUND' } }).notFound)
+    assert.ok(refused(200, { success: false, error: { code: 'not-found' } }).notFound)
+    assert.ok(refused(200, { success: false, msg: 'Project not found' }).notFound)
+  })
+
+  it('is not any other failure', () => {
+    assert.ok(!refused(200, { success: false, error: { code: 4001, msg: 'Not enough credits' } }).notFound)
+    assert.ok(!refused(400, { success: false, error: { code: 'BAD_REQUEST', msg: 'scenes is required' } }).notFound)
+  })
+})
