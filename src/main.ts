@@ -2,12 +2,14 @@ import * as core from '@actions/core'
 import { AiStudiosClient } from './aistudios/client.js'
 import { normaliseNoProxy } from './aistudios/transport.js'
 import { cancelOnSignals } from './cancel.js'
+import { collect } from './collect.js'
 import { cleanupExports } from './deliver/cleanup.js'
 import { deliverAll } from './deliver/deliver.js'
 import { notDelivered, type Job, type VideoResult } from './domain.js'
 import { errorMessage } from './errors.js'
 import { connectGitHub } from './github/connect.js'
 import { needsGitHub } from './job/github-settings.js'
+import { isCollect } from './job/collect-settings.js'
 import { readJob } from './job/inputs.js'
 import { budgetLine, exportsPlanned } from './job/budget.js'
 import { entryNames } from './job/manifest.js'
@@ -24,6 +26,12 @@ import { newResult, produceAll } from './video/produce-all.js'
 export async function run(): Promise<void> {
   normaliseNoProxy()
   const runner = readRunnerEnv()
+  const get = (name: string): string => core.getInput(name)
+  try {
+    if (isCollect(get)) return await collect(get, runner)
+  } catch (error) {
+    return await report([], runner, undefined, error)
+  }
   const cancel = cancelOnSignals()
   let job: Job | undefined
   let results: VideoResult[] = []
@@ -65,7 +73,7 @@ export async function run(): Promise<void> {
   const shard = entryNames(core.getInput('manifest-entry'))
   if (shard.length > 0 && !job?.plan) {
     const outcome = cancel.signal.aborted ? 'cancelled' : failure !== undefined || results.some(notDelivered) ? 'failure' : 'success'
-    await leaveResultRecord(results, shard, runner, outcome, failure)
+    await leaveResultRecord(results, shard, runner, outcome, failure, job?.artifact.retentionDays)
   }
   // A cancelled run ends once it has reported: work it stopped waiting for (an upload) must not hold it.
   if (cancel.signal.aborted) process.exit()
