@@ -9,6 +9,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import packageJson from '../../package.json' with { type: 'json' }
 import { AiStudiosClient } from '../aistudios/client.js'
+import { normaliseNoProxy } from '../aistudios/transport.js'
 import { cancelOnSignals } from '../cancel.js'
 import { notDelivered, type VideoResult } from '../domain.js'
 import { ApiError, AuthError, InputError, errorMessage } from '../errors.js'
@@ -61,6 +62,7 @@ function printResult(result: VideoResult, workspace: string): void {
 }
 
 export async function cli(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  normaliseNoProxy()
   useSink(terminalSink(process.stdout, process.stderr))
   nameRootFolder('the current folder')
   const cancel = cancelOnSignals()
