@@ -16,7 +16,7 @@ import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ACTION_ENTRY, makeWorkspace, runAction } from '../test/helpers/run-action.ts'
 import { watchPeakRss } from '../test/helpers/rss.ts'
-import { SAMPLE_PROJECT_ID, TEST_API_KEY, instantVideoUrl, startSimulator, type Simulator } from '../test/simulator/server.ts'
+import { SAMPLE_PROJECT_ID, instantVideoUrl, startSimulator, type Simulator } from '../test/simulator/server.ts'
 import { startArtifactService } from '../test/stand-ins/artifact-service.ts'
 
 const quick = process.argv.includes('--quick')
@@ -56,7 +56,7 @@ async function runBaseline(renderMs: number): Promise<Sample> {
   const sim = await startSimulator({ renderMs })
   const out = makeWorkspace()
   const startedAt = Date.now()
-  const child = spawn(process.execPath, [BASELINE, sim.apiUrl, TEST_API_KEY, SAMPLE_PROJECT_ID, out], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [BASELINE, sim.apiUrl, sim.mintToken(), SAMPLE_PROJECT_ID, out], { stdio: ['ignore', 'pipe', 'inherit'] })
   const peak = watchPeakRss(child)
   let stdout = ''
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
@@ -72,7 +72,7 @@ async function runThisAction(renderMs: number): Promise<Sample> {
   let peak = { kb: 0 }
   const run = await runAction({
     inputs: {
-      'api-key': TEST_API_KEY,
+      'api-key': sim.mintToken(),
       'api-url': sim.apiUrl,
       'project-id': SAMPLE_PROJECT_ID,
       script: 'This is overriding old script',
@@ -144,14 +144,14 @@ async function lagRun(client: 'action' | number, renderMs: number): Promise<LagS
   let videoPath: string
   if (client === 'action') {
     const run = await runAction({
-      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'upload-artifact': 'false' },
+      inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'upload-artifact': 'false' },
       timeoutMs: renderMs + 180_000
     })
     if (run.code !== 0) throw new Error(`the action exited ${run.code}: ${run.stdout}`)
     videoPath = run.outputs['video-path']
   } else {
     const out = makeWorkspace()
-    const { stdout } = await promisify(execFile)(process.execPath, [BASELINE, sim.apiUrl, TEST_API_KEY, SAMPLE_PROJECT_ID, out, String(client)])
+    const { stdout } = await promisify(execFile)(process.execPath, [BASELINE, sim.apiUrl, sim.mintToken(), SAMPLE_PROJECT_ID, out, String(client)])
     videoPath = stdout.trim()
   }
   await sim.close()
@@ -196,10 +196,10 @@ async function downloadThroughput(): Promise<string[]> {
     env: { ...process.env, SIM_RENDER_MS: '0', SIM_VIDEO_SIZE: String(size) },
     stdio: ['ignore', 'pipe', 'inherit']
   })
-  const { apiUrl } = JSON.parse(await new Promise<string>((resolve) => server.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())))) as {
-    apiUrl: string
-  }
-  const url = await instantVideoUrl(apiUrl)
+  const { apiUrl, token } = JSON.parse(
+    await new Promise<string>((resolve) => server.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())))
+  ) as { apiUrl: string; token: string }
+  const url = await instantVideoUrl({ apiUrl, mintToken: () => token })
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-dl-'))
   const ours: number[] = []
   const curl: number[] = []
@@ -267,7 +267,7 @@ async function coldStart(): Promise<string[]> {
     const before = sim.requests.length
     let spawnedAt = 0
     await runAction({
-      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'dry-run': 'true' },
+      inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'dry-run': 'true' },
       onStart: () => (spawnedAt = Date.now())
     })
     samples.push(sim.requests[before].at - spawnedAt)

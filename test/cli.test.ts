@@ -10,7 +10,7 @@ import { Writable } from 'node:stream'
 import { CLI_INPUTS, cliInputs, parseArgs } from '../src/cli/args.ts'
 import { terminalSink } from '../src/cli/terminal.ts'
 import { makeWorkspace } from './helpers/run-action.ts'
-import { DIALOGUE_PROJECT, DIALOGUE_PROJECT_ID, SAMPLE_VIDEO, TEST_API_KEY, startSimulator, type Simulator } from './simulator/server.ts'
+import { DIALOGUE_PROJECT, DIALOGUE_PROJECT_ID, SAMPLE_VIDEO, startSimulator, type Simulator } from './simulator/server.ts'
 
 const CLI = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url))
 const APP = { AISTUDIOS_APP_ID: 'cli-app', AISTUDIOS_USER_KEY: 'cli-user-key-73f1' }
@@ -213,7 +213,7 @@ describe('aistudios-video', () => {
     const workspace = makeWorkspace({ 'm.yml': `- name: a\n  project-id: ${DIALOGUE_PROJECT_ID}\n- name: b\n  project-id: ${DIALOGUE_PROJECT_ID}\n` })
     const run = await runCli(['--api-url', sim.apiUrl, '--manifest', 'm.yml'], {
       workspace,
-      env: { AISTUDIOS_APP_ID: '', AISTUDIOS_USER_KEY: '', AISTUDIOS_API_KEY: TEST_API_KEY }
+      env: { AISTUDIOS_APP_ID: '', AISTUDIOS_USER_KEY: '', AISTUDIOS_API_KEY: sim.mintToken() }
     })
     assert.equal(run.code, 0, run.stdout + run.stderr)
     assert.match(run.stdout, /✔ a: saved videos\/a\.mp4/)

@@ -50,7 +50,7 @@ const FLAGS: Record<string, Record<string, Flag>> = {
     'stall-timeout': { kind: 'text', value: 'MIN', text: 'minutes progress may stand still (default 10)' },
     'poll-interval': { kind: 'text', value: 'S', text: 'auto (default), or the fewest seconds between progress checks' },
     'request-timeout': { kind: 'text', value: 'S', text: 'seconds each HTTP request may take (default 30)' },
-    'max-video-size': { kind: 'text', value: 'MIB', text: 'MiB a downloaded video may have at most (default 4096)' },
+    'max-video-size': { kind: 'text', value: 'MIB', text: 'the most MiB a downloaded video may have (default 4096)' },
     'output-dir': { kind: 'text', value: 'DIR', text: 'where videos are saved, inside the current folder (default: videos)' },
     'output-name': { kind: 'text', value: 'FILE', text: "the video's file name (default: from its URL)" }
   },

@@ -3,11 +3,11 @@ import type { Downloaded, Job, VideoResult } from '../domain.js'
 import { untilCancelled } from '../aistudios/retry.js'
 import { errorMessage } from '../errors.js'
 import { recordReusable } from '../github/reuse.js'
-import { videoLog, withVideoName } from '../log.js'
+import { info, videoLog, withVideoName } from '../log.js'
 import type { GitHub } from '../github/connect.js'
 import { uploadVideoArtifact, uploadVideosArtifact } from './artifact.js'
 import { videoSha256 } from './checksum.js'
-import { upsertComment } from './comment.js'
+import { commentRows, upsertComment } from './comment.js'
 import { attachToRelease } from './release.js'
 
 /** With `reuse`, each uploaded video's record, so a later run of the same request finds it; a failure costs only that. */
@@ -77,5 +77,7 @@ export async function deliverAll(results: VideoResult[], job: Job, github: GitHu
     )
     for (const { result, video } of done) result.releaseUrl = urls.get(video.path)
   }
-  if (job.github.comment) await until(upsertComment(github, results, job.runner))
+  if (!job.github.comment) return
+  if (job.matrixJob) info('comment: in a matrix, the collect job writes the pull request comment for the whole batch')
+  else await until(upsertComment(github, commentRows(results, job.runner), job.runner))
 }

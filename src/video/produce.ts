@@ -150,8 +150,9 @@ export async function produceVideo(
   const recordUrl =
     record &&
     (async (bounded: CallContext = context) => {
-      const { state, downloadUrl } = await record(bounded)
-      return state === 'exported' ? downloadUrl : undefined
+      // Done is progress 100, whatever `state` says: "exported" is documented only for list items (get-projects.md).
+      const { progress, downloadUrl } = await record(bounded)
+      return progress !== undefined && progress >= 100 ? downloadUrl : undefined
     })
   result.stage = 'render'
   let rendered
