@@ -12,7 +12,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js'
 import { parse } from 'yaml'
 import { manifestJsonSchema } from '../src/job/manifest-schema.ts'
 import { makeWorkspace, runAction } from './helpers/run-action.ts'
-import { SAMPLE_PROJECT_ID, TEST_API_KEY, withSimulator } from './simulator/server.ts'
+import { SAMPLE_PROJECT_ID, withSimulator } from './simulator/server.ts'
 
 const file = (relative: string): string => fs.readFileSync(fileURLToPath(new URL(`../${relative}`, import.meta.url)), 'utf8')
 const COMMITTED = JSON.parse(file('schema/manifest.schema.json')) as { $id: string }
@@ -56,7 +56,10 @@ describe('the manifest schema', () => {
         const manifest = [{ name: 'v', 'project-id': SAMPLE_PROJECT_ID, ...entry }]
         assert.equal(editor(manifest), !refused, JSON.stringify(editor.errors))
         const workspace = makeWorkspace({ 'm.json': JSON.stringify(manifest) })
-        const run = await runAction({ workspace, inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, manifest: 'm.json', 'dry-run': 'true' } })
+        const run = await runAction({
+          workspace,
+          inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'm.json', 'dry-run': 'true' }
+        })
         if (refused) {
           assert.equal(run.code, 1, run.stdout)
           assert.match(run.stdout, refused)
