@@ -14,9 +14,9 @@ import { reuseEarlier } from './reuse.js'
 import { waitForVideo } from './wait.js'
 
 /** The thumbnail the export's record names; a failure to read it costs only the thumbnail. */
-async function thumbnailOf(record: () => Promise<ExportRecord>, log: Log): Promise<string | undefined> {
+async function thumbnailOf(record: Promise<ExportRecord>, log: Log): Promise<string | undefined> {
   try {
-    return (await record()).thumbnailUrl
+    return (await record).thumbnailUrl
   } catch (error) {
     log.warning(`The export's record could not be read, so there is no thumbnail: ${errorMessage(error)}`)
     return undefined
@@ -90,8 +90,10 @@ export async function produceVideo(
     result.status = 'started'
     return
   }
-  // v3 keeps a record of the export: its URL stands in when progress's lags or expired, and it names the thumbnail.
-  const record = result.generation === 'v3' ? () => client.getExportRecord(key, context) : undefined
+  // v3 keeps a record of the export: its URL stands in when progress's lags or expired, and it names the
+  // thumbnail. The last one read is kept, so the thumbnail costs no second call when the wait read it.
+  let lastRecord: ExportRecord | undefined
+  const record = result.generation === 'v3' ? async () => (lastRecord = await client.getExportRecord(key, context)) : undefined
   const recordUrl =
     record &&
     (async () => {
@@ -109,9 +111,11 @@ export async function produceVideo(
   }
   result.videoUrl = rendered.downloadUrl
   result.polls = rendered.polls
-  if (record) result.thumbnailUrl = await thumbnailOf(record, log)
   result.stage = 'download'
   log.info(`Downloading ${new URL(rendered.downloadUrl).pathname.split('/').pop()}`)
+  // Nothing stands between the URL and the download: the thumbnail is read once the video's bytes come
+  // (thumbnailOf never rejects, so one still in flight when a download fails is left harmlessly).
+  let thumbnail: Promise<string | undefined> | undefined
   const video = await downloadVideo(rendered.downloadUrl, {
     outputDir: job.outputDir,
     fileName: result.spec.outputName,
@@ -119,12 +123,14 @@ export async function produceVideo(
     requestTimeoutMs: job.api.requestTimeoutMs,
     log,
     signal,
+    onReceiving: () => void (thumbnail ??= record && thumbnailOf(lastRecord ? Promise.resolve(lastRecord) : record(), log)),
     refreshUrl: async () => {
       const fresh = (await client.getProgress(key, result.generation, context)).downloadUrl ?? (await recordUrl?.())
       if (!fresh) throw new RenderError(`The API gave no fresh download URL for ${key}`)
       return (result.videoUrl = fresh)
     }
   })
+  if (thumbnail) result.thumbnailUrl = await thumbnail
   result.video = video
   result.name = result.spec.name ?? path.basename(video.path)
   result.status = 'downloaded'
