@@ -3,6 +3,7 @@ import type { ExportRequest, VideoResult, VideoSpec } from '../domain.js'
 import { ExportUnconfirmedError, InputError, errorMessage } from '../errors.js'
 import { errorLine, info, videoLog } from '../log.js'
 import { checkCredentials } from './dry-run.js'
+import { PollScheduler } from './poll-scheduler.js'
 import { checkTemplate, prepareVideo, produceVideo, type Production } from './produce.js'
 
 const describe = (spec: VideoSpec): string =>
@@ -45,7 +46,8 @@ function forVideo(error: InputError, result: VideoResult): InputError {
  * (templates checked, saved projects fetched; a dry run ends there), so bad input refuses the run
  * before any credit is spent; then, for each, export → wait → download. A failure does not abandon the
  * others unless `fail-fast`, which stops the rest (not yet started: skipped; under way: cancelled,
- * their export keys kept for resuming). Each result records how far its video got.
+ * their export keys kept for resuming). Each result records how far its video got. All the videos'
+ * progress calls share one budget (poll-budget.ts).
  */
 export async function produceAll(results: VideoResult[], production: Production, signal: AbortSignal): Promise<void> {
   const { job } = production
@@ -78,10 +80,12 @@ export async function produceAll(results: VideoResult[], production: Production,
     )
     if (job.dryRun) return await checkCredentials(production.client, results, contextOf(results[0]))
     const ready = results.filter((result) => result.status === 'skipped' && requests.has(result))
+    // One poll budget for the whole job, however many of its videos wait at once.
+    const polling = { ...production, polls: new PollScheduler() }
     await inPool(ready, job.batch.maxParallel, stop.signal, async (result) => {
       result.startedAt = Date.now()
       if (result.spec.name) info(`▶ ${result.spec.name}`)
-      await step(result, () => produceVideo(result, requests.get(result), production, contextOf(result)))
+      await step(result, () => produceVideo(result, requests.get(result), polling, contextOf(result)))
     })
   } finally {
     signal.removeEventListener('abort', forward)

@@ -10,6 +10,7 @@ import { downloadVideo } from './download.js'
 import { saveDryRun } from './dry-run.js'
 import { exportOnce } from './export.js'
 import { recordDead, requestFingerprint } from './ledger.js'
+import type { PollScheduler } from './poll-scheduler.js'
 import { reuseEarlier } from './reuse.js'
 import { waitForVideo } from './wait.js'
 
@@ -28,6 +29,8 @@ export interface Production {
   job: Job
   client: AiStudiosClient
   github?: GitHub
+  /** The job's one poll budget, shared by all its videos (produce-all.ts makes it). */
+  polls?: PollScheduler
 }
 
 /** A template's request at once (pure), so a bad template refuses the run before any video is sent. */
@@ -69,7 +72,7 @@ export async function prepareVideo(
 export async function produceVideo(
   result: VideoResult,
   request: ExportRequest | undefined,
-  { job, client, github }: Production,
+  { job, client, github, polls }: Production,
   context: CallContext
 ): Promise<void> {
   const { log, signal } = context
@@ -103,7 +106,7 @@ export async function produceVideo(
   result.stage = 'render'
   let rendered
   try {
-    rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl)
+    rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, polls)
   } catch (error) {
     // A stalled render is dead: a re-run attempt must export anew, not wait on it again.
     if (error instanceof StalledError && fingerprint) await recordDead(fingerprint, key, job.runner, log)

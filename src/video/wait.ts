@@ -1,8 +1,8 @@
 import type { AiStudiosClient, CallContext } from '../aistudios/client.js'
-import { sleep } from '../aistudios/retry.js'
 import type { Generation, WaitSettings } from '../domain.js'
 import { ApiError, RenderError, StalledError } from '../errors.js'
-import { nextPollDelayMs, type Sample } from './policy.js'
+import { estimateRemainingMs, nextPollDelayMs, type Sample } from './policy.js'
+import { PollScheduler } from './poll-scheduler.js'
 
 /** How long a key the API says it does not know is given (at most stall-timeout) before the render is declared lost. */
 const NOT_FOUND_GRACE_MS = 60_000
@@ -29,7 +29,9 @@ export async function waitForVideo(
   settings: WaitSettings,
   context: CallContext,
   /** Another place to find the URL (the v3 export record) when progress reached 100 without one. */
-  fallbackUrl?: () => Promise<string | undefined>
+  fallbackUrl?: () => Promise<string | undefined>,
+  /** The job's one poll budget, shared by all its videos; alone, a video has one of its own. */
+  scheduler = new PollScheduler()
 ): Promise<Rendered> {
   const { signal, log } = context
   const started = Date.now()
@@ -44,6 +46,7 @@ export async function waitForVideo(
 
   // Grouped for one video; in a batch each line is labelled instead (groups cannot interleave).
   return context.log.group(`Waiting for the render of ${key}`, async () => {
+    await scheduler.turn(0, undefined, signal)
     for (;;) {
       const now = (): number => Date.now() - started
       polls++
@@ -95,7 +98,8 @@ export async function waitForVideo(
             `${minutes(settings.timeoutMs)}); last progress ${samples.at(-1)?.progress ?? 0}%`
         )
       }
-      await sleep(
+      const last = samples.at(-1)
+      await scheduler.turn(
         nextPollDelayMs({
           samples,
           nowMs: now(),
@@ -106,6 +110,8 @@ export async function waitForVideo(
             notFoundSince === undefined ? lastChangeAt + settings.stallTimeoutMs : notFoundSince + notFoundGraceMs
           )
         }),
+        // Nearest its finish polls first; one done and waiting for its URL is as near as can be.
+        last && last.progress >= 100 ? 0 : estimateRemainingMs(samples, now()),
         signal
       )
     }
