@@ -4,6 +4,7 @@ import { cancelOnSignals } from './cancel.js'
 import { deliverAll } from './deliver/deliver.js'
 import type { Job, VideoResult } from './domain.js'
 import { errorMessage } from './errors.js'
+import { loadArtifactClient } from './github/artifact-service.js'
 import { connectGitHub } from './github/connect.js'
 import { needsGitHub } from './job/github-settings.js'
 import { readJob } from './job/inputs.js'
@@ -33,7 +34,7 @@ export async function run(): Promise<void> {
     }
     results = videos.map(newResult)
     client = new AiStudiosClient(job.api)
-    await produceAll(results, { job, client, github }, cancel.signal)
+    await produceAll(results, { job, client, github, artifacts: loadArtifactClient }, cancel.signal)
     await deliverAll(results, job, github)
   } catch (error) {
     failure = cancel.signal.aborted ? cancel.signal.reason : error

@@ -1,6 +1,7 @@
 import * as path from 'node:path'
 import type { Downloaded, Job, VideoResult } from '../domain.js'
 import { errorMessage } from '../errors.js'
+import { loadArtifactClient } from '../github/artifact-service.js'
 import { recordReusable } from '../github/reuse.js'
 import { warning } from '../log.js'
 import type { GitHub } from '../github/connect.js'
@@ -22,7 +23,7 @@ async function leaveForReuse(done: Array<{ result: VideoResult; video: Downloade
       generation: result.generation
     }
     try {
-      await recordReusable(fingerprint, record, job.runner, job.artifact.retentionDays)
+      await recordReusable(fingerprint, record, job.runner, job.artifact.retentionDays, loadArtifactClient)
     } catch (error) {
       warning(`reuse: could not leave a record of ${result.name} for later runs (${errorMessage(error)})`)
     }

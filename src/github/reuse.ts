@@ -1,7 +1,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { Generation, RunnerEnv } from '../domain.js'
-import { loadArtifactClient } from './artifact-service.js'
+import type { ArtifactLoader } from './artifact-service.js'
 import type { GitHub } from './connect.js'
 
 /**
@@ -49,7 +49,7 @@ function fileIn(dir: string, name: string): string {
 }
 
 /** The newest unexpired record of an earlier run for this request, whose video is unexpired too. */
-export async function findReusable(github: GitHub, fingerprint: string, runner: RunnerEnv): Promise<Reusable | undefined> {
+export async function findReusable(github: GitHub, fingerprint: string, runner: RunnerEnv, artifacts: ArtifactLoader): Promise<Reusable | undefined> {
   const { octokit, context } = github
   const { data } = await octokit.rest.actions.listArtifactsForRepo({ ...context.repo, name: recordName(fingerprint), per_page: 20 })
   const record = data.artifacts.find(
@@ -59,7 +59,7 @@ export async function findReusable(github: GitHub, fingerprint: string, runner: 
   if (!record || runId === undefined || runId === null) return undefined
   const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-reuse-'))
   try {
-    await (await loadArtifactClient()).downloadArtifact(record.id, { path: dir, findBy: findBy(github, runId) })
+    await (await artifacts()).downloadArtifact(record.id, { path: dir, findBy: findBy(github, runId) })
     const saved = JSON.parse(fs.readFileSync(fileIn(dir, recordName(fingerprint)), 'utf8')) as ReuseRecord
     const { data: video } = await octokit.rest.actions.getArtifact({ ...context.repo, artifact_id: saved.artifactId })
     return video.expired ? undefined : { record: saved, runId }
@@ -69,18 +69,24 @@ export async function findReusable(github: GitHub, fingerprint: string, runner: 
 }
 
 /** Downloads a reusable video into `dir` (a fresh folder); returns the file's path. */
-export async function downloadReusable(github: GitHub, { record, runId }: Reusable, dir: string): Promise<string> {
-  await (await loadArtifactClient()).downloadArtifact(record.artifactId, { path: dir, findBy: findBy(github, runId) })
+export async function downloadReusable(github: GitHub, { record, runId }: Reusable, dir: string, artifacts: ArtifactLoader): Promise<string> {
+  await (await artifacts()).downloadArtifact(record.artifactId, { path: dir, findBy: findBy(github, runId) })
   return fileIn(dir, record.fileName)
 }
 
 /** Leaves the record of a delivered video for later runs, kept as long as the video's artifact. */
-export async function recordReusable(fingerprint: string, record: ReuseRecord, runner: RunnerEnv, retentionDays: number | undefined): Promise<void> {
+export async function recordReusable(
+  fingerprint: string,
+  record: ReuseRecord,
+  runner: RunnerEnv,
+  retentionDays: number | undefined,
+  artifacts: ArtifactLoader
+): Promise<void> {
   const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-reuse-'))
   try {
     const file = path.join(dir, recordName(fingerprint))
     fs.writeFileSync(file, JSON.stringify(record))
-    await (await loadArtifactClient()).uploadArtifact(recordName(fingerprint), [file], dir, { retentionDays, skipArchive: true })
+    await (await artifacts()).uploadArtifact(recordName(fingerprint), [file], dir, { retentionDays, skipArchive: true })
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }

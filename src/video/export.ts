@@ -1,5 +1,6 @@
 import type { AiStudiosClient, CallContext } from '../aistudios/client.js'
 import type { ExportRequest, RunnerEnv } from '../domain.js'
+import type { ArtifactLoader } from '../github/artifact-service.js'
 import { ExportUnconfirmedError } from '../errors.js'
 import { findEarlierExport, recordExport } from './ledger.js'
 
@@ -13,12 +14,14 @@ export async function exportOnce(
   /** The request's fingerprint (ledger.ts), under which an earlier attempt's export is found. */
   fingerprint: string,
   runner: RunnerEnv,
+  /** The artifact client the ledger is kept with; without one (the CLI) there is no ledger. */
+  artifacts: ArtifactLoader | undefined,
   context: CallContext,
   /** Told when the request went out but no answer says whether it was taken, and what an accepted one cost. */
   { onUnconfirmed, onCredits }: { onUnconfirmed: () => void; onCredits: (credits: number) => void }
 ): Promise<string> {
   const { log } = context
-  const earlier = await findEarlierExport(fingerprint, runner, log)
+  const earlier = await findEarlierExport(fingerprint, runner, artifacts, log)
   if (earlier) {
     log.notice(
       `Re-run attempt ${runner.runAttempt}: an earlier attempt already exported this request as ${earlier.key}; ` +
@@ -37,6 +40,6 @@ export async function exportOnce(
   const { key, credits } = accepted
   if (credits !== undefined) onCredits(credits)
   log.info(`Export accepted: ${key}${credits === undefined ? '' : ` (${credits} credits)`}`)
-  await recordExport(fingerprint, { key, generation: request.generation }, runner, log)
+  await recordExport(fingerprint, { key, generation: request.generation }, runner, artifacts, log)
   return key
 }

@@ -3,7 +3,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { ExportRequest, Generation, Log, RunnerEnv } from '../domain.js'
 import { errorMessage } from '../errors.js'
-import { loadArtifactClient } from '../github/artifact-service.js'
+import type { ArtifactLoader } from '../github/artifact-service.js'
 
 /**
  * A ledger of exports kept as tiny artifacts of the workflow run, one per export, named after the
@@ -43,12 +43,17 @@ function parseLedgerName(name: string, fingerprint: string): LedgerMark | undefi
  * On a re-run attempt, the export an earlier attempt started for the same request, if any; never one
  * an earlier attempt declared dead (its render stalled), which would only stall again.
  */
-export async function findEarlierExport(fingerprint: string, runner: RunnerEnv, log: Log): Promise<LedgerEntry | undefined> {
-  if (!runner.artifactService || runner.runAttempt <= 1) return undefined
+export async function findEarlierExport(
+  fingerprint: string,
+  runner: RunnerEnv,
+  artifacts: ArtifactLoader | undefined,
+  log: Log
+): Promise<LedgerEntry | undefined> {
+  if (!artifacts || !runner.artifactService || runner.runAttempt <= 1) return undefined
   let marks: LedgerMark[]
   try {
-    const { artifacts } = await (await loadArtifactClient()).listArtifacts()
-    marks = artifacts.flatMap((artifact) => parseLedgerName(artifact.name, fingerprint) ?? [])
+    const listed = (await (await artifacts()).listArtifacts()).artifacts
+    marks = listed.flatMap((artifact) => parseLedgerName(artifact.name, fingerprint) ?? [])
   } catch (error) {
     log.warning(`Could not read the export ledger of earlier attempts (${errorMessage(error)}); exporting anew`)
     return undefined
@@ -63,12 +68,12 @@ export async function findEarlierExport(fingerprint: string, runner: RunnerEnv, 
 }
 
 /** Uploads one mark as a tiny artifact of the run, kept a day. */
-async function record(fingerprint: string, mark: LedgerMark, runner: RunnerEnv, log: Log): Promise<void> {
+async function record(fingerprint: string, mark: LedgerMark, runner: RunnerEnv, artifacts: ArtifactLoader, log: Log): Promise<void> {
   const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-ledger-'))
   try {
     const file = path.join(dir, 'export.json')
     fs.writeFileSync(file, JSON.stringify({ ...mark, fingerprint, attempt: runner.runAttempt }))
-    const client = await loadArtifactClient()
+    const client = await artifacts()
     await log.group(`Export ledger: ${ledgerName(fingerprint, mark)}`, () =>
       client.uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays: 1 })
     )
@@ -78,20 +83,32 @@ async function record(fingerprint: string, mark: LedgerMark, runner: RunnerEnv, 
 }
 
 /** Records an accepted export at once, so a re-run of this job can find it. */
-export async function recordExport(fingerprint: string, entry: LedgerEntry, runner: RunnerEnv, log: Log): Promise<void> {
-  if (!runner.artifactService) return
+export async function recordExport(
+  fingerprint: string,
+  entry: LedgerEntry,
+  runner: RunnerEnv,
+  artifacts: ArtifactLoader | undefined,
+  log: Log
+): Promise<void> {
+  if (!artifacts || !runner.artifactService) return
   try {
-    await record(fingerprint, entry, runner, log)
+    await record(fingerprint, entry, runner, artifacts, log)
   } catch (error) {
     log.warning(`Could not record export ${entry.key} in the ledger (${errorMessage(error)}); a re-run would export again`)
   }
 }
 
 /** Marks an export whose render stalled as dead, so a re-run exports anew rather than waiting on it again. */
-export async function recordDead(fingerprint: string, key: string, runner: RunnerEnv, log: Log): Promise<void> {
-  if (!runner.artifactService) return
+export async function recordDead(
+  fingerprint: string,
+  key: string,
+  runner: RunnerEnv,
+  artifacts: ArtifactLoader | undefined,
+  log: Log
+): Promise<void> {
+  if (!artifacts || !runner.artifactService) return
   try {
-    await record(fingerprint, { dead: key }, runner, log)
+    await record(fingerprint, { dead: key }, runner, artifacts, log)
   } catch (error) {
     log.warning(`Could not mark export ${key} dead in the ledger (${errorMessage(error)}); a re-run would wait for it again`)
   }

@@ -1,6 +1,7 @@
 import * as path from 'node:path'
 import type { AiStudiosClient, CallContext, ExportRecord } from '../aistudios/client.js'
 import type { ExportRequest, Job, Log, VideoResult } from '../domain.js'
+import type { ArtifactLoader } from '../github/artifact-service.js'
 import type { GitHub } from '../github/connect.js'
 import { RenderError, StalledError, errorMessage } from '../errors.js'
 import { resumeHint } from '../resume.js'
@@ -29,6 +30,8 @@ export interface Production {
   job: Job
   client: AiStudiosClient
   github?: GitHub
+  /** The artifact client, for the export ledger and reuse: the action's; the CLI never loads one. */
+  artifacts?: ArtifactLoader
   /** The job's one poll budget, shared by all its videos (produce-all.ts makes it). */
   polls?: PollScheduler
 }
@@ -72,7 +75,7 @@ export async function prepareVideo(
 export async function produceVideo(
   result: VideoResult,
   request: ExportRequest | undefined,
-  { job, client, github, polls }: Production,
+  { job, client, github, artifacts, polls }: Production,
   context: CallContext
 ): Promise<void> {
   const { log, signal } = context
@@ -80,9 +83,9 @@ export async function produceVideo(
   let fingerprint: string | undefined
   if (request) {
     fingerprint = result.fingerprint = requestFingerprint(request)
-    if (github && job.github.reuse && (await reuseEarlier(result, fingerprint, github, job, log))) return
+    if (github && artifacts && job.github.reuse && (await reuseEarlier(result, fingerprint, github, artifacts, job, log))) return
     result.stage = 'export'
-    result.exportKey = await exportOnce(client, request, fingerprint, job.runner, context, {
+    result.exportKey = await exportOnce(client, request, fingerprint, job.runner, artifacts, context, {
       onUnconfirmed: () => (result.exportUnconfirmed = true),
       onCredits: (credits) => (result.credits = credits)
     })
@@ -109,7 +112,7 @@ export async function produceVideo(
     rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, polls)
   } catch (error) {
     // A stalled render is dead: a re-run attempt must export anew, not wait on it again.
-    if (error instanceof StalledError && fingerprint) await recordDead(fingerprint, key, job.runner, log)
+    if (error instanceof StalledError && fingerprint) await recordDead(fingerprint, key, job.runner, artifacts, log)
     throw error
   }
   result.videoUrl = rendered.downloadUrl
