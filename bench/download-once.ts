@@ -9,6 +9,8 @@ const video = await downloadVideo(url, {
   outputDir,
   fallbackStem: 'bench',
   requestTimeoutMs: 30_000,
+  maxBytes: 2 ** 40,
+  allowLoopback: true,
   refreshUrl: () => Promise.resolve(url),
   log: videoLog()
 })

@@ -84,13 +84,20 @@ export interface Variable {
   from: string
 }
 
-/** What a video is made from. */
-export type Source =
+/** What a new export is made from. */
+export type ExportSource =
   | { kind: 'project'; projectId: string }
   /** A JSON template in the repository; the generation is detected from its shape unless forced. */
   | { kind: 'template'; template: Template; variables: Map<string, Variable>; generation?: Generation }
-  /** An export already started (by an earlier run): only wait and download. Its generation is forced, or that of the video's template, else v3. */
-  | { kind: 'resume'; key: string; generation?: Generation; template?: Template }
+
+/** What a video is made from. */
+export type Source =
+  | ExportSource
+  /**
+   * An export already started (by an earlier run): only wait and download. Its generation is forced, or
+   * that of the video's template, else v3. `of`: what the step would export, which the export is checked against.
+   */
+  | { kind: 'resume'; key: string; generation?: Generation; template?: Template; of?: ExportSource }
 
 /** One video to produce: the step's own inputs, or one entry of a manifest. */
 export interface VideoSpec {
@@ -125,6 +132,14 @@ export interface ArtifactSettings {
   retentionDays?: number
 }
 
+/**
+ * Which runs of this repository `reuse` may take a video from (a fork's never): `branch`, runs of this
+ * branch or of this pull request; `branch-or-default`, those and the default branch's; `repository`,
+ * any branch's or pull request's run of this repository.
+ */
+export const REUSE_SCOPES = ['branch', 'branch-or-default', 'repository'] as const
+export type ReuseScope = (typeof REUSE_SCOPES)[number]
+
 /** What the run does on GitHub's side, beside the artifact. */
 export interface GitHubSettings {
   /** Absent: the GitHub features asked for are skipped with a warning. */
@@ -133,6 +148,8 @@ export interface GitHubSettings {
   onlyChanged: boolean
   /** Download an earlier run's video of the same request instead of exporting it again (the `reuse` input). */
   reuse: boolean
+  /** Whose earlier runs `reuse` trusts (the `reuse-from` input); never a fork's. */
+  reuseFrom: ReuseScope
   /** Attach the videos to this release. */
   release?: { tag: string; replace: boolean }
   /** Keep one comment on the pull request with what was rendered. */
@@ -176,9 +193,13 @@ export interface Job {
   /** false: send the export, report its key and stop; a later run resumes it. */
   waitForRender: boolean
   dryRun: boolean
+  /** A resumed export that is not what the step would export: refused (the default) or downloaded anyway. */
+  resumeMismatch: 'refuse' | 'accept'
   /** Send nothing: output the matrix of videos for a fan-out over jobs. */
   plan: boolean
   outputDir: string
+  /** The most bytes one video may have (`max-video-size`): bounds a download that states no length. */
+  maxVideoBytes: number
   artifact: ArtifactSettings
   github: GitHubSettings
 }

@@ -50,7 +50,9 @@ const CREDENTIAL_ADVICE: Record<CredentialInput | 'either', string> = {
 export class AuthError extends Error {
   constructor(
     readonly detail: string,
-    credential?: CredentialInput
+    credential?: CredentialInput,
+    /** A 401 (status or code): the credential was not accepted, so the request was not processed. */
+    readonly unauthorized = false
   ) {
     super(`The AI Studios API rejected the credentials (${detail}). ${CREDENTIAL_ADVICE[credential ?? 'either']}`)
     this.name = 'AuthError'
@@ -72,6 +74,11 @@ export class ApiError extends Error {
     const codePart = code === undefined ? '' : ` code ${code}:`
     super(`${call} failed: HTTP ${status}${codePart} ${apiMessage}`.trim())
     this.name = 'ApiError'
+  }
+
+  /** Whether the API says it does not know what was asked for, in any shape it uses: status 404, code 404 or NOT_FOUND, or its message. */
+  get notFound(): boolean {
+    return this.status === 404 || /^(404|not[ _-]?found)$/i.test(this.code ?? '') || /not[ _-]?found/i.test(this.apiMessage)
   }
 }
 
@@ -99,11 +106,19 @@ export class RenderError extends Error {
   }
 }
 
-/** Progress stood still past stall-timeout: the render is taken for dead, and a re-run exports anew. */
+/** Progress stood still past stall-timeout after it had started: the render is taken for dead, and a re-run exports anew. */
 export class StalledError extends RenderError {
   constructor(message: string) {
     super(message)
     this.name = 'StalledError'
+  }
+}
+
+/** The API stopped knowing the export key past the grace given after an export: a re-run exports anew. */
+export class LostError extends RenderError {
+  constructor(message: string) {
+    super(message)
+    this.name = 'LostError'
   }
 }
 

@@ -1,22 +1,26 @@
 import * as core from '@actions/core'
 import { AiStudiosClient } from './aistudios/client.js'
+import { normaliseNoProxy } from './aistudios/transport.js'
 import { cancelOnSignals } from './cancel.js'
 import { deliverAll } from './deliver/deliver.js'
 import type { Job, VideoResult } from './domain.js'
 import { errorMessage } from './errors.js'
-import { loadArtifactClient } from './github/artifact-service.js'
+import { provideArtifactClient } from './github/artifact-service.js'
 import { connectGitHub } from './github/connect.js'
 import { needsGitHub } from './job/github-settings.js'
 import { readJob } from './job/inputs.js'
 import { planVideos } from './job/plan.js'
 import { readRunnerEnv } from './job/runner.js'
-import { setMatrixOutput } from './report/outputs.js'
+import { setKeyOutput, setMatrixOutput } from './report/outputs.js'
 import { report } from './report/report.js'
 import { writePlanSummary } from './report/summary.js'
 import { newResult, produceAll } from './video/produce-all.js'
 
 /** inputs → job → plan → (request → export → wait → download) for each video → deliver → report */
 export async function run(): Promise<void> {
+  // The action may upload: it alone brings the artifact client (loaded on first use).
+  provideArtifactClient(async () => new (await import('@actions/artifact')).DefaultArtifactClient())
+  normaliseNoProxy()
   const runner = readRunnerEnv()
   const cancel = cancelOnSignals()
   let job: Job | undefined
@@ -34,8 +38,10 @@ export async function run(): Promise<void> {
     }
     results = videos.map(newResult)
     client = new AiStudiosClient(job.api)
-    await produceAll(results, { job, client, github, artifacts: loadArtifactClient }, cancel.signal)
-    await deliverAll(results, job, github)
+    const onExportAccepted = (result: VideoResult): void => setKeyOutput(result, results.length)
+    await produceAll(results, { job, client, github, onExportAccepted }, cancel.signal)
+    // A dry run writes nothing but its own files: no artifact, release asset, comment or reuse record.
+    if (!job.dryRun) await deliverAll(results, job, github, cancel.signal)
   } catch (error) {
     failure = cancel.signal.aborted ? cancel.signal.reason : error
     // What was downloaded but not delivered (an artifact, release or comment failed) is not delivered.
@@ -48,4 +54,6 @@ export async function run(): Promise<void> {
     cancel.dispose()
   }
   await report(results, runner, job, failure)
+  // A cancelled run ends once it has reported: work it stopped waiting for (an upload) must not hold it.
+  if (cancel.signal.aborted) process.exit()
 }

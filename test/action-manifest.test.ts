@@ -111,7 +111,7 @@ describe('a manifest of five videos, one failing', () => {
   })
 
   it('writes a summary with the failure table', () => {
-    assert.match(run.summary, /4 of 5 delivered/)
+    assert.match(run.summary, /4 delivered, 1 failed \(of 5\)/)
     assert.match(run.summary, /What failed.*broken.*HTTP 404.*nothing was exported/s)
   })
 })

@@ -69,7 +69,7 @@ describe('a delivery that fails after two paid renders', () => {
       assert.match(run.summary, new RegExp(`<code>${key}</code>`))
       assert.match(run.stdout, new RegExp(`::error::Export ${key} was accepted .*manifest-entry: ${name} and resume: ${key}`))
     }
-    assert.match(run.summary, /0 of 2 delivered/)
+    assert.match(run.summary, /0 delivered, 2 failed \(of 2\)/)
 
     // The advice works: that one video is downloaded again without a new export.
     const again = await runTwo({ 'manifest-entry': 'b', resume: videos[1]['project-id'] as string })

@@ -92,3 +92,35 @@ describe('re-running after a render declared dead', () => {
     }
   })
 })
+
+describe('re-running after an export the API lost', () => {
+  it('records the key as lost, and the re-run attempt exports anew saying why', async () => {
+    const sim = await startSimulator({ renderMs: 300, faults: [{ route: 'progress', kind: 'not-found', times: 1000 }] })
+    const artifacts = await startArtifactService()
+    try {
+      const inputs = { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'stall-timeout': '0.1' }
+      const first = await runAction({ inputs, env: { ...artifacts.env, GITHUB_RUN_ATTEMPT: '1' } })
+      assert.equal(first.code, 1)
+      const lost = sim.exports[0].key
+      assert.ok(sim.options.faults[0].times! < 1000, 'the API answered not found')
+      assert.match(first.stdout, new RegExp(`::error::The API no longer knows export ${lost} .*the render was lost`))
+      assert.ok(
+        artifacts.artifacts.some((a) => a.name.endsWith(`-lost-${lost}`)),
+        'marked lost in the ledger'
+      )
+
+      sim.options.faults.length = 0
+      const second = await runAction({ inputs, env: { ...artifacts.envFor('job-attempt-2'), GITHUB_RUN_ATTEMPT: '2' } })
+      assert.equal(second.code, 0, second.stdout)
+      assert.match(
+        second.stdout,
+        new RegExp(`::notice::An earlier attempt's export of this request \\(${lost}\\) was lost: the API no longer knew its key; exporting anew`)
+      )
+      assert.equal(sim.exports.length, 2)
+      assert.equal(second.outputs['project-id'], sim.exports[1].key)
+    } finally {
+      await sim.close()
+      await artifacts.close()
+    }
+  })
+})

@@ -5,11 +5,13 @@
  */
 import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { eventEnv, makeWorkspace, runAction, type ActionRun } from './helpers/run-action.ts'
 import { DIALOGUE_PROJECT_ID, SAMPLE_VIDEO, TEST_API_KEY, startSimulator, type Simulator } from './simulator/server.ts'
 import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
-import { GITHUB_TOKEN, startGitHubApi, type GitHubApi } from './stand-ins/github-api.ts'
+import { GITHUB_TOKEN, startGitHubApi, type GitHubApi, type WorkflowRun } from './stand-ins/github-api.ts'
 
 let sim: Simulator
 let artifacts: ArtifactService
@@ -25,13 +27,34 @@ after(async () => {
   await artifacts.close()
 })
 
-/** One workflow run, numbered `runId`, with reuse on. */
-const render = (runId: number, inputs: Record<string, string>, workspace?: string): Promise<ActionRun> =>
-  runAction({
+/** A push run of this repository on `main` (the default branch), unless told otherwise. */
+const MAIN_PUSH: WorkflowRun = { event: 'push', headBranch: 'main', headRepository: 'octo-org/videos' }
+
+/**
+ * One workflow run, numbered `runId`, with reuse on: GitHub describes it as `run` says, and it runs as
+ * a push to that branch (or a run of that pull request).
+ */
+const render = (runId: number, inputs: Record<string, string>, workspace?: string, run: WorkflowRun = MAIN_PUSH): Promise<ActionRun> => {
+  github.runs.set(runId, run)
+  const pull = run.pullRequests?.[0]
+  const event = pull
+    ? eventEnv('pull_request', { repository: { default_branch: 'main' }, pull_request: { number: pull, head: { ref: run.headBranch } } }, github.url)
+    : eventEnv(run.event, { repository: { default_branch: 'main' } }, github.url)
+  return runAction({
     workspace,
     inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'github-token': GITHUB_TOKEN, reuse: 'true', ...inputs },
-    env: { ...artifacts.envForRun(runId), ...eventEnv('schedule', {}, github.url) }
+    env: { ...artifacts.envForRun(runId), ...event, GITHUB_REF: pull ? `refs/pull/${pull}/merge` : `refs/heads/${run.headBranch}` }
   })
+}
+
+/** Rewrites the reuse record run `runId` left, as a hostile run could have written it. */
+function tamperRecord(runId: number, change: (record: Record<string, unknown>) => void): void {
+  const stored = artifacts.artifacts.find((a) => a.runId === runId && a.name.startsWith('aistudios-reuse-'))
+  assert.ok(stored, `run ${runId} left a record`)
+  const record = JSON.parse(stored.bytes.toString('utf8')) as Record<string, unknown>
+  change(record)
+  stored.bytes = Buffer.from(JSON.stringify(record))
+}
 
 describe('reuse: true', () => {
   const speech = { 'project-id': DIALOGUE_PROJECT_ID, scripts: '1.1: Reused words.' }
@@ -95,5 +118,96 @@ describe('reuse: true', () => {
     const run = await render(104, speech)
     assert.equal(run.code, 0, run.stdout)
     assert.equal(sim.exports.length, exports + 1)
+  })
+})
+
+describe('reuse trusts only what this repository made', () => {
+  const speech = (words: string) => ({ 'project-id': DIALOGUE_PROJECT_ID, scripts: `1.1: ${words}` })
+
+  /** Run `writer` renders the request, then run `reader` (a push to main) asks for it again. */
+  async function plantThenRender(
+    words: string,
+    writer: number,
+    writerRun: WorkflowRun,
+    reader: number,
+    tamper?: (r: Record<string, unknown>) => void
+  ) {
+    const planted = await render(writer, speech(words), undefined, writerRun)
+    assert.equal(planted.code, 0, planted.stdout)
+    if (tamper) tamperRecord(writer, tamper)
+    const exports = sim.exports.length
+    const run = await render(reader, speech(words))
+    assert.equal(run.code, 0, run.stdout)
+    return { run, exported: sim.exports.length - exports }
+  }
+
+  it("refuses a fork's run: warns naming it and exports", async () => {
+    const fork: WorkflowRun = { event: 'pull_request', headBranch: 'main', headRepository: 'evil-fork/videos', pullRequests: [] }
+    const { run, exported } = await plantThenRender('From a fork.', 200, fork, 210)
+    assert.equal(exported, 1)
+    assert.match(run.stdout, /::warning::reuse: the video of run 200 was not reused: its code came from another repository \(evil-fork\/videos\)/)
+    assert.equal(JSON.parse(run.outputs.videos)[0]['reused-from-run'], null)
+  })
+
+  it("refuses another branch's run by default, and takes it with 'reuse-from: repository'", async () => {
+    const branch: WorkflowRun = { event: 'push', headBranch: 'feature-x', headRepository: 'octo-org/videos' }
+    const { run, exported } = await plantThenRender('From a branch.', 201, branch, 211)
+    assert.equal(exported, 1)
+    assert.match(
+      run.stdout,
+      /::warning::reuse: the video of run 201 was not reused: it ran on branch feature-x, not this branch or the default branch/
+    )
+    const exports = sim.exports.length
+    const wide = await render(212, { ...speech('From a branch.'), 'reuse-from': 'repository' }, undefined, { ...MAIN_PUSH, headBranch: 'other' })
+    assert.equal(wide.code, 0, wide.stdout)
+    assert.equal(sim.exports.length, exports, 'reused, nothing exported')
+  })
+
+  it("keeps a pull request's videos to runs of that pull request", async () => {
+    const pr: WorkflowRun = { event: 'pull_request', headBranch: 'feature-y', headRepository: 'octo-org/videos', pullRequests: [7] }
+    const { run, exported } = await plantThenRender('From a pull request.', 202, pr, 213)
+    assert.equal(exported, 1)
+    assert.match(run.stdout, /::warning::reuse: the video of run 202 was not reused: it ran for pull request #7/)
+    const exports = sim.exports.length
+    // Narrowed to this pull request, so the main branch's newer record is passed over.
+    const same = await render(214, { ...speech('From a pull request.'), 'reuse-from': 'branch' }, undefined, pr)
+    assert.equal(same.code, 0, same.stdout)
+    assert.equal(sim.exports.length, exports, 'the same pull request reuses it')
+    assert.match(same.stdout, /::warning::reuse: the video of run 213 was not reused: it ran on branch main, not this branch/)
+    assert.match(same.stdout, /::notice::reuse: run 202 already rendered this request/)
+  })
+
+  it('refuses a video whose SHA-256 differs from its record', async () => {
+    const { run, exported } = await plantThenRender('Wrong digest.', 203, MAIN_PUSH, 215, (r) => (r.sha256 = '0'.repeat(64)))
+    assert.equal(exported, 1)
+    assert.match(run.stdout, /::warning::reuse: the video of run 203 was not reused: its video's SHA-256 differs from its record's/)
+  })
+
+  it('refuses a record without a SHA-256 (as older runs left them)', async () => {
+    const { run, exported } = await plantThenRender('No digest.', 204, MAIN_PUSH, 216, (r) => delete r.sha256)
+    assert.equal(exported, 1)
+    assert.match(run.stdout, /::warning::reuse: the video of run 204 was not reused: its record: sha256:/)
+  })
+
+  it("refuses names with '../': nothing is written outside the output folder", async () => {
+    const outside = path.join(os.tmpdir(), `aistudios-planted-${process.pid}.mp4`)
+    const climb = `../../../../../../../..${outside}`
+    const { run, exported } = await plantThenRender('Climbing names.', 205, MAIN_PUSH, 217, (r) => {
+      r.videoName = climb
+      r.fileName = climb
+    })
+    assert.equal(exported, 1)
+    assert.match(run.stdout, /::warning::reuse: the video of run 205 was not reused: its record: fileName: is not a plain file name/)
+    assert.equal(fs.existsSync(outside), false)
+    assert.equal(path.dirname(run.outputs['video-path']), path.join(run.workspace, 'videos'))
+  })
+
+  it('refuses an export key that is not one, and never prints it', async () => {
+    const hostile = 'p0001`x`</code><b>'
+    const { run, exported } = await plantThenRender('Hostile key.', 206, MAIN_PUSH, 218, (r) => (r.exportKey = hostile))
+    assert.equal(exported, 1)
+    assert.match(run.stdout, /::warning::reuse: the video of run 206 was not reused: its record: exportKey: is not an export key/)
+    assert.ok(!run.stdout.includes(hostile) && !run.summary.includes('<b>'))
+    assert.notEqual(run.outputs['project-id'], hostile)
   })
 })

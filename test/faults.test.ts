@@ -104,6 +104,42 @@ const cases: Case[] = [
     }
   },
   {
+    name: 'a CDN redirect to a link-local address (a cloud metadata service): not followed',
+    faults: [{ route: 'cdn', kind: 'redirect', location: 'https://169.254.169.254/latest/meta-data/' }],
+    succeeds: false,
+    check: (run, sim) => {
+      assert.match(run.stdout, /::error::.*redirected where it is not followed \(169\.254\.169\.254 is a private or link-local address\)/)
+      assert.equal(cdnRequests(sim).length, 1)
+    }
+  },
+  {
+    name: 'a CDN redirect to another host over plain http: not followed',
+    faults: [{ route: 'cdn', kind: 'redirect', location: 'http://cdn.example.com/video.mp4' }],
+    succeeds: false,
+    check: (run, sim) => {
+      assert.match(run.stdout, /::error::.*redirected where it is not followed \(it is plain http/)
+      assert.equal(cdnRequests(sim).length, 1)
+    }
+  },
+  {
+    name: 'a CDN redirect carrying a password: not followed, and the password never printed',
+    faults: [{ route: 'cdn', kind: 'redirect', location: 'https://user:hunter2@cdn.example.com/video.mp4' }],
+    succeeds: false,
+    check: (run) => {
+      assert.match(run.stdout, /::error::.*redirected where it is not followed \(it carries a user name or password\)/)
+      assert.ok(!run.stdout.includes('hunter2') && !run.stderr.includes('hunter2'))
+    }
+  },
+  {
+    name: 'a chain of more than 3 CDN redirects: the fourth is not followed',
+    faults: [{ route: 'cdn', kind: 'redirect', times: 4 }],
+    succeeds: false,
+    check: (run, sim) => {
+      assert.match(run.stdout, /::error::.*redirected more than 3 times in a row/)
+      assert.equal(cdnRequests(sim).length, 4)
+    }
+  },
+  {
     name: 'an expired signed URL, replaced by a fresh one',
     faults: [{ route: 'cdn', kind: 'status', status: 403 }],
     succeeds: true,
@@ -253,6 +289,13 @@ describe('fault matrix', () => {
         if (testCase.succeeds) {
           assert.equal(sim.exports.length, 1)
           assert.deepEqual(fs.readFileSync(run.outputs['video-path']), SAMPLE_VIDEO)
+        }
+        // Each fault the case names fired: without it the case would pass on a healthy server.
+        for (const fault of testCase.faults) {
+          assert.ok(
+            sim.fired.some((applied) => applied.route === fault.route && applied.kind === fault.kind),
+            `the ${fault.kind} fault on ${fault.route} fired`
+          )
         }
         testCase.check?.(run, sim)
       } finally {

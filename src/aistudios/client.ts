@@ -2,8 +2,8 @@ import type { Dispatcher } from 'undici'
 import { EXPORT_KEY, type ApiConfig, type ExportRequest, type Generation, type Json, type JsonObject, type Log, type Progress } from '../domain.js'
 import { ApiError, AuthError, ExportUnconfirmedError, errorMessage, type CredentialInput } from '../errors.js'
 import { parseEnvelope } from './envelope.js'
-import { READ_RETRY, backoffDelayMs, sleep, withRetries } from './retry.js'
-import { createAgent, provablyNotSent, send } from './transport.js'
+import { READ_RETRY, abortReason, backoffDelayMs, sleep, withRetries } from './retry.js'
+import { RequestDeadlineError, createAgent, provablyNotSent, send } from './transport.js'
 import { mask } from '../log.js'
 
 /** What each call is told: the run's cancel signal, and where its warnings go (the video's log). */
@@ -89,38 +89,65 @@ export class AiStudiosClient {
 
   /**
    * Sends the export: the one call that spends credits. Sent at most once, unless the answer proves
-   * the server did not process it: no connection was made, or it answered 429 (sent again after
-   * Retry-After or a backoff). Returns the key to poll, and the credits the answer says it cost.
+   * the server did not process it: no connection was made, it answered 429 (sent again after
+   * Retry-After or a backoff), or it refused an exchanged token with a 401 (sent once more with a new
+   * token). Returns the key to poll, and the credits the answer says it cost.
+   * `context.signal` is the only thing that may cut the request once sent (the runner's cancel);
+   * `stop` (the run's own, such as fail-fast) only keeps it from being sent. Each try ends within
+   * `request-timeout`, and all of them by `deadlineAt` (the render's `timeout`) when given.
    */
-  async startExport(request: ExportRequest, { signal, log }: CallContext): Promise<{ key: string; credits?: number }> {
+  async startExport(
+    request: ExportRequest,
+    { signal, log }: CallContext,
+    { stop, deadlineAt }: { stop?: AbortSignal; deadlineAt?: number } = {}
+  ): Promise<{ key: string; credits?: number }> {
     const call = 'Starting the export'
     const url = this.url(request.generation, '/editor/project')
-    const headers = headersWith(await this.authorizationFor({ signal, log }))
+    let authorization = this.authorizationFor({ signal, log })
+    let headers = headersWith(await authorization)
+    let renewed = false
     const body = JSON.stringify(request.body)
     const started = Date.now()
+    const pause = stop && signal ? AbortSignal.any([signal, stop]) : (stop ?? signal)
     for (let attempt = 1; ; attempt++) {
+      if (stop?.aborted) throw abortReason(stop)
+      const left = (deadlineAt ?? Infinity) - Date.now()
+      const deadlineMs = Math.min(this.config.requestTimeoutMs, left)
       let answer
       try {
-        answer = await send(this.dispatcher, url, 'POST', headers, body, signal)
+        if (left <= 0) throw new RequestDeadlineError(url, 0)
+        answer = await send(this.dispatcher, url, 'POST', headers, body, { signal, deadlineMs })
       } catch (error) {
         if (provablyNotSent(error) && attempt < NOT_SENT_ATTEMPTS && !signal?.aborted) {
           log.warning(`${call}: ${errorMessage(error)}; the request never left, so it is safe to send again`)
-          await sleep(1000 * attempt, signal)
+          await sleep(1000 * attempt, pause)
           continue
         }
         if (provablyNotSent(error)) throw new Error(`${call} failed: could not connect to ${url.origin} (${errorMessage(error)})`, { cause: error })
-        throw new ExportUnconfirmedError(errorMessage(error), signal?.aborted === true)
+        const bound = deadlineMs < this.config.requestTimeoutMs ? "the render's 'timeout' ends there" : "'request-timeout'"
+        const cause = error instanceof RequestDeadlineError ? `${error.message}, ${bound}` : errorMessage(error)
+        throw new ExportUnconfirmedError(cause, signal?.aborted === true)
       }
       let data
       try {
         data = parseEnvelope(call, answer.status, answer.headers, answer.body, { flatAllowed: request.generation === 'legacy' })
       } catch (error) {
+        if (error instanceof AuthError && error.unauthorized && this.exchangesTokens && !renewed && !signal?.aborted) {
+          renewed = true
+          log.warning(
+            `${call}: the token was refused (a 401: the export was not processed); exchanging app-id and user-key for a new one and sending it again`
+          )
+          authorization = this.renewed(authorization, { signal, log })
+          headers = headersWith(await authorization)
+          continue
+        }
         // Waited out within the reads' bounds: a Retry-After of an hour must not hold the run for an hour.
         const delay = error instanceof ApiError ? backoffDelayMs(attempt, READ_RETRY, error.retryAfterSeconds) : 0
-        const inBounds = attempt < READ_RETRY.maxAttempts && Date.now() - started + delay <= READ_RETRY.maxElapsedMs
+        const inBounds =
+          attempt < READ_RETRY.maxAttempts && Date.now() - started + delay <= READ_RETRY.maxElapsedMs && Date.now() + delay < (deadlineAt ?? Infinity)
         if (error instanceof ApiError && isTooManyRequests(error) && inBounds && !signal?.aborted) {
           log.warning(`${error.message}; the API did not process it, so it is sent again in ${(delay / 1000).toFixed(1)} s`)
-          await sleep(delay, signal)
+          await sleep(delay, pause)
           continue
         }
         // A gateway page or a 5xx says nothing about whether the API behind it took the export.
@@ -161,7 +188,21 @@ export class AiStudiosClient {
 
   /** An AuthError that says which credential was refused and what to do about it. */
   private explained(error: unknown): unknown {
-    return error instanceof AuthError ? new AuthError(error.detail, this.credentialInput) : error
+    return error instanceof AuthError ? new AuthError(error.detail, this.credentialInput, error.unauthorized) : error
+  }
+
+  /** Whether the authorization is a token exchanged for app-id and user-key, which can be exchanged again. */
+  private get exchangesTokens(): boolean {
+    return !('apiKey' in this.config.credentials)
+  }
+
+  /**
+   * A new token for a call refused with `refused`: one exchange per refusal wave, shared by every call
+   * refused with the same token (they all hold the same promise); a later wave gets its own.
+   */
+  private renewed(refused: Promise<string>, context: CallContext): Promise<string> {
+    if (this.authorization === refused) this.authorization = undefined
+    return this.authorizationFor(context)
   }
 
   /**
@@ -176,10 +217,9 @@ export class AiStudiosClient {
     try {
       return await this.retried(call, url, 'GET', headersWith(used), undefined, context, flatAllowed)
     } catch (error) {
-      if (!(error instanceof AuthError) || 'apiKey' in this.config.credentials) throw error
-      if (this.authorization === authorization) this.authorization = undefined
+      if (!(error instanceof AuthError) || !this.exchangesTokens) throw error
       context.log.warning(`${call}: the token was refused; exchanging app-id and user-key for a new one`)
-      return this.retried(call, url, 'GET', headersWith(await this.authorizationFor(context)), undefined, context, flatAllowed)
+      return this.retried(call, url, 'GET', headersWith(await this.renewed(authorization, context)), undefined, context, flatAllowed)
     }
   }
 
@@ -197,7 +237,7 @@ export class AiStudiosClient {
       return await withRetries(
         call,
         async () => {
-          const answer = await send(this.dispatcher, url, method, headers, body, signal)
+          const answer = await send(this.dispatcher, url, method, headers, body, { signal, deadlineMs: this.config.requestTimeoutMs })
           return parseEnvelope(call, answer.status, answer.headers, answer.body, { flatAllowed })
         },
         READ_RETRY,

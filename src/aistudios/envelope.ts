@@ -1,7 +1,13 @@
 import { ApiError, AuthError } from '../errors.js'
 
 const AUTH_STATUSES = new Set([401, 403])
-const AUTH_WORDS = /unauthori[sz]ed|forbidden|invalid[ _-]?(api[ _-]?)?(key|token)|expired[ _-]?token|not authenticated/i
+/**
+ * Envelope codes that mean refused credentials: the statuses themselves, and the documented auth codes
+ * (4010, 4030; the API contract, section 6). Never words in a message: "forbidden word" is not a key.
+ */
+const AUTH_CODES = new Set(['401', '403', '4010', '4030'])
+/** Codes that say the credential itself was not accepted (as opposed to not allowed): the request was not processed. */
+const UNAUTHORIZED_CODES = new Set(['401', '4010'])
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value
@@ -67,15 +73,16 @@ export function parseEnvelope(
     const error = (typeof envelope.error === 'object' && envelope.error !== null ? envelope.error : envelope) as Record<string, unknown>
     const code = typeof error.code === 'string' || typeof error.code === 'number' ? String(error.code) : undefined
     const msg = typeof error.msg === 'string' ? error.msg : typeof error.message === 'string' ? error.message : ''
-    if (AUTH_STATUSES.has(status) || (code !== undefined && AUTH_STATUSES.has(Number(code))) || AUTH_WORDS.test(`${code} ${msg}`)) {
-      throw new AuthError(`HTTP ${status}${code === undefined ? '' : `, code ${code}`}: ${msg || 'no message'}`)
+    if (AUTH_STATUSES.has(status) || (code !== undefined && AUTH_CODES.has(code))) {
+      const unauthorized = status === 401 || (code !== undefined && UNAUTHORIZED_CODES.has(code))
+      throw new AuthError(`HTTP ${status}${code === undefined ? '' : `, code ${code}`}: ${msg || 'no message'}`, undefined, unauthorized)
     }
     const transient = transientStatus || code === '429' || (Number(code) >= 500 && Number(code) < 600)
     throw new ApiError(call, status, code, msg || 'no message', transient, retryAfter)
   }
 
   if (AUTH_STATUSES.has(status)) {
-    throw new AuthError(`HTTP ${status}: ${textOf(body) || 'no message'}`)
+    throw new AuthError(`HTTP ${status}: ${textOf(body) || 'no message'}`, undefined, status === 401)
   }
   if (envelope === undefined) {
     const what = body.trim() === '' ? 'an empty answer' : `a non-JSON answer (${textOf(body)})`

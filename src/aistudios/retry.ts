@@ -42,6 +42,24 @@ export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
     signal?.addEventListener('abort', onAbort, { once: true })
   })
 
+/**
+ * Waits for work that takes no signal of its own (the artifact client, Octokit calls) only until the
+ * signal aborts: then rejects with its reason at once, the work left behind, so a cancelled run
+ * reports and exits instead of waiting on it.
+ */
+export function untilCancelled<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work
+  let onAbort = (): void => {}
+  const cancelled = new Promise<never>((_, reject) => {
+    onAbort = () => reject(abortReason(signal))
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, { once: true })
+  })
+  // The work may fail after the cancel won the race: that failure is nobody's to handle.
+  work.catch(() => {})
+  return Promise.race([work, cancelled]).finally(() => signal.removeEventListener('abort', onAbort))
+}
+
 /** Runs a read until it succeeds, fails for good, or the policy's bounds are reached. */
 export async function withRetries<T>(
   what: string,

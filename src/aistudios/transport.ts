@@ -29,27 +29,55 @@ class AnswerTooLargeError extends Error {
   }
 }
 
-/** Sends one request and reads its (small, JSON or HTML) answer, at most MAX_ANSWER_BYTES. Never follows redirects. */
+/** No whole answer (headers and body) came within the request's own deadline: it may have reached the server. */
+export class RequestDeadlineError extends Error {
+  constructor(
+    readonly url: URL,
+    readonly deadlineMs: number
+  ) {
+    super(`no whole answer from ${url.host} within ${(deadlineMs / 1000).toFixed(1)} s`)
+    this.name = 'RequestDeadlineError'
+  }
+}
+
+export interface SendOptions {
+  /** The run's cancel: aborts the request at once. */
+  signal?: AbortSignal
+  /** The whole request's bound, body included: an answer trickled a byte at a time cannot outlast it. */
+  deadlineMs?: number
+}
+
+/**
+ * Sends one request and reads its (small, JSON or HTML) answer, at most MAX_ANSWER_BYTES, within its
+ * deadline. Never follows redirects.
+ */
 export async function send(
   dispatcher: Dispatcher,
   url: URL,
   method: 'GET' | 'POST',
   headers: Record<string, string>,
   body: string | undefined,
-  signal?: AbortSignal
+  { signal, deadlineMs }: SendOptions = {}
 ): Promise<RawResponse> {
-  const response = await request(url, { dispatcher, method, headers, body, signal })
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of response.body) {
-    size += (chunk as Buffer).length
-    if (size > MAX_ANSWER_BYTES) {
-      response.body.destroy()
-      throw new AnswerTooLargeError(url)
+  const deadline = deadlineMs === undefined ? undefined : AbortSignal.timeout(Math.max(1, deadlineMs))
+  const bounded = signal && deadline ? AbortSignal.any([signal, deadline]) : (signal ?? deadline)
+  try {
+    const response = await request(url, { dispatcher, method, headers, body, signal: bounded })
+    const chunks: Buffer[] = []
+    let size = 0
+    for await (const chunk of response.body) {
+      size += (chunk as Buffer).length
+      if (size > MAX_ANSWER_BYTES) {
+        response.body.destroy()
+        throw new AnswerTooLargeError(url)
+      }
+      chunks.push(chunk as Buffer)
     }
-    chunks.push(chunk as Buffer)
+    return { status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }
+  } catch (error) {
+    if (deadline?.aborted && !signal?.aborted) throw new RequestDeadlineError(url, deadlineMs as number)
+    throw error
   }
-  return { status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }
 }
 
 const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'])
@@ -64,15 +92,45 @@ function codesOf(error: unknown): string[] {
 }
 
 /**
- * True only when the error proves no byte of the request reached the server (no connection was
- * made). The one case where a credit-spending POST may be sent again.
+ * The proxy answered CONNECT with something other than 200: no tunnel, so nothing reached the API.
+ * undici says so only in its own error's message (a RequestAbortedError, the code an abort has too).
+ */
+function proxyRefusedTunnel(error: unknown): boolean {
+  for (
+    let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && depth < 6;
+    e = e.cause as typeof e, depth++
+  ) {
+    if (e.code === 'UND_ERR_ABORTED' && typeof e.message === 'string' && /^Proxy response \(\d+\) !== 200 when HTTP Tunneling$/.test(e.message))
+      return true
+  }
+  return false
+}
+
+/**
+ * True only when the error proves no byte of the request reached the server: no connection was made
+ * (to the API, or to the proxy in front of it), or the proxy refused to open the tunnel. The one case
+ * where a credit-spending POST may be sent again.
  */
 export function provablyNotSent(error: unknown): boolean {
-  return codesOf(error).some((code) => NEVER_SENT_CODES.has(code))
+  return codesOf(error).some((code) => NEVER_SENT_CODES.has(code)) || proxyRefusedTunnel(error)
+}
+
+/**
+ * Makes NO_PROXY and no_proxy say the same, once, before any client is made: undici reads the
+ * lower-case name first even when it is empty, @actions/http-client (the artifact client, Octokit)
+ * the first non-empty one. The non-empty one wins, the lower-case one when both are set.
+ */
+export function normaliseNoProxy(env: NodeJS.ProcessEnv = process.env): void {
+  const value = env.no_proxy || env.NO_PROXY
+  if (value === undefined) return
+  env.no_proxy = value
+  env.NO_PROXY = value
 }
 
 /** A network-level failure (as opposed to an HTTP answer) that a read may retry. */
 export function isNetworkError(error: unknown): boolean {
+  if (error instanceof RequestDeadlineError) return true
   const codes = codesOf(error)
   return codes.some((code) => NEVER_SENT_CODES.has(code) || code.startsWith('UND_ERR_') || code.startsWith('ECONN') || code === 'EPIPE')
 }

@@ -23,6 +23,7 @@ export const CLI_INPUTS = [
   'timeout',
   'stall-timeout',
   'request-timeout',
+  'max-video-size',
   'wait',
   'resume',
   'output-name',

@@ -8,6 +8,7 @@
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { AiStudiosClient } from '../aistudios/client.js'
+import { normaliseNoProxy } from '../aistudios/transport.js'
 import { cancelOnSignals } from '../cancel.js'
 import { notDelivered, type VideoResult } from '../domain.js'
 import { InputError, errorMessage } from '../errors.js'
@@ -59,6 +60,7 @@ function printResult(result: VideoResult, workspace: string): void {
 }
 
 export async function cli(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  normaliseNoProxy()
   useSink(terminalSink(process.stdout, process.stderr))
   const cancel = cancelOnSignals()
   let client: AiStudiosClient | undefined

@@ -1,7 +1,7 @@
 import * as path from 'node:path'
 import type { Downloaded, Job, VideoResult } from '../domain.js'
+import { untilCancelled } from '../aistudios/retry.js'
 import { errorMessage } from '../errors.js'
-import { loadArtifactClient } from '../github/artifact-service.js'
 import { recordReusable } from '../github/reuse.js'
 import { warning } from '../log.js'
 import type { GitHub } from '../github/connect.js'
@@ -11,20 +11,23 @@ import { upsertComment } from './comment.js'
 import { attachToRelease } from './release.js'
 
 /** With `reuse`, each uploaded video's record, so a later run of the same request finds it; a failure costs only that. */
-async function leaveForReuse(done: Array<{ result: VideoResult; video: Downloaded }>, job: Job): Promise<void> {
+async function leaveForReuse(done: Array<{ result: VideoResult; video: Downloaded }>, job: Job, signal?: AbortSignal): Promise<void> {
   for (const { result, video } of done) {
-    const { artifact, fingerprint, exportKey } = result
-    if (!artifact || !fingerprint || !exportKey) continue
+    const { artifact, fingerprint, exportKey, sha256 } = result
+    if (!artifact || !fingerprint || !exportKey || !sha256) continue
     const record = {
       artifactId: artifact.id,
       fileName: artifact.zipped ? path.basename(video.path) : artifact.name,
       videoName: path.basename(video.path),
       exportKey,
-      generation: result.generation
+      generation: result.generation,
+      sha256,
+      size: video.size
     }
     try {
-      await recordReusable(fingerprint, record, job.runner, job.artifact.retentionDays, loadArtifactClient)
+      await untilCancelled(recordReusable(fingerprint, record, job.runner, job.artifact.retentionDays), signal)
     } catch (error) {
+      if (signal?.aborted) throw error
       warning(`reuse: could not leave a record of ${result.name} for later runs (${errorMessage(error)})`)
     }
   }
@@ -33,34 +36,41 @@ async function leaveForReuse(done: Array<{ result: VideoResult; video: Downloade
 /**
  * Delivers what the run downloaded: the artifact (one per video, or one holding all of a batch), each
  * video's SHA-256, release assets and the pull request comment. Fills each result as it goes, so a
- * failure part-way still leaves the report everything that was done.
+ * failure part-way still leaves the report everything that was done. A cancel stops waiting for
+ * whichever delivery is under way (none of them takes a signal), so the run reports at once.
  */
-export async function deliverAll(results: VideoResult[], job: Job, github: GitHub | undefined): Promise<void> {
+export async function deliverAll(results: VideoResult[], job: Job, github: GitHub | undefined, signal?: AbortSignal): Promise<void> {
+  const until = <T>(work: Promise<T>): Promise<T> => untilCancelled(work, signal)
   const done = results.flatMap((result) => (result.status === 'downloaded' && result.video ? [{ result, video: result.video }] : []))
   if (job.batch.artifactPerVideo || job.videos.length === 1) {
-    for (const { result, video } of done) result.artifact = await uploadVideoArtifact(video, result.exportKey ?? '', job.artifact, job.runner)
+    for (const { result, video } of done) result.artifact = await until(uploadVideoArtifact(video, result.exportKey ?? '', job.artifact, job.runner))
   } else {
-    const shared = await uploadVideosArtifact(
-      done.map(({ video }) => video),
-      done.map(({ result }) => result.exportKey ?? ''),
-      job.outputDir,
-      job.artifact,
-      job.runner
+    const shared = await until(
+      uploadVideosArtifact(
+        done.map(({ video }) => video),
+        done.map(({ result }) => result.exportKey ?? ''),
+        job.outputDir,
+        job.artifact,
+        job.runner
+      )
     )
     for (const { result } of done) result.artifact = shared
   }
-  for (const { result, video } of done) result.sha256 = await videoSha256(video, result.artifact)
-  if (job.github.reuse) await leaveForReuse(done, job)
+  for (const { result, video } of done) result.sha256 = await until(videoSha256(video, result.artifact))
+  if (job.github.reuse) await leaveForReuse(done, job, signal)
   if (!github) return
   if (job.github.release) {
     const { tag, replace } = job.github.release
-    const urls = await attachToRelease(
-      github,
-      tag,
-      replace,
-      done.map(({ video }) => video)
+    const urls = await until(
+      attachToRelease(
+        github,
+        tag,
+        replace,
+        done.map(({ video }) => video),
+        signal
+      )
     )
     for (const { result, video } of done) result.releaseUrl = urls.get(video.path)
   }
-  if (job.github.comment) await upsertComment(github, results, job.runner)
+  if (job.github.comment) await until(upsertComment(github, results, job.runner))
 }

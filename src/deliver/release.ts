@@ -36,7 +36,7 @@ async function* fileChunks(file: string): AsyncGenerator<Buffer> {
  * than Octokit, whose fetch reads a streamed body far ahead of the socket: a 256 MiB asset took the
  * process to 380 MB, where request() keeps pace (test/memory.test.ts holds it under 150 MB).
  */
-async function uploadAsset(uploadUrl: string, token: string, name: string, video: Downloaded): Promise<string> {
+async function uploadAsset(uploadUrl: string, token: string, name: string, video: Downloaded, signal?: AbortSignal): Promise<string> {
   const url = new URL(uploadUrl.replace(/\{[^}]*\}$/, ''))
   url.searchParams.set('name', name)
   const dispatcher = createAgent(UPLOAD_TIMEOUT_MS)
@@ -51,7 +51,8 @@ async function uploadAsset(uploadUrl: string, token: string, name: string, video
         'content-length': String(video.size),
         'user-agent': 'aistudios-video-action'
       },
-      body: Readable.from(fileChunks(video.path), { objectMode: false })
+      body: Readable.from(fileChunks(video.path), { objectMode: false }),
+      signal
     })
     const text = await response.body.text()
     if (response.statusCode !== 201) {
@@ -73,7 +74,9 @@ export async function attachToRelease(
   { octokit, context, token }: GitHub,
   tag: string,
   replace: boolean,
-  videos: Downloaded[]
+  videos: Downloaded[],
+  /** The run's cancel: stops an upload under way. */
+  signal?: AbortSignal
 ): Promise<Map<string, string>> {
   const { data: release } = await octokit.rest.repos.getReleaseByTag({ ...context.repo, tag })
   const urls = new Map<string, string>()
@@ -84,7 +87,7 @@ export async function attachToRelease(
       throw new Error(`Release ${tag} already has an asset named ${name}; set 'release-replace: true' to replace it`)
     }
     if (existing) await octokit.rest.repos.deleteReleaseAsset({ ...context.repo, asset_id: existing.id })
-    urls.set(video.path, await uploadAsset(release.upload_url, token, name, video))
+    urls.set(video.path, await uploadAsset(release.upload_url, token, name, video, signal))
     info(`${existing ? 'Replaced' : 'Attached'} ${name} on release ${tag}`)
   }
   return urls

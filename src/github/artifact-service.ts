@@ -1,11 +1,17 @@
-/** The artifact client, loaded only when used: it is the heaviest part of the bundle. */
-export async function loadArtifactClient() {
-  const { DefaultArtifactClient } = await import('@actions/artifact')
-  return new DefaultArtifactClient()
-}
+import type { ArtifactClient } from '@actions/artifact'
 
 /**
- * The loader, handed down by the entry point that may upload (the action): a module that only takes
- * it as a parameter does not pull the client's 3.7 MB chunk into a bundle that never uploads (the CLI).
+ * The artifact client, loaded only when used: it is the heaviest part of the bundle (a 3.7 MB chunk).
+ * Only an entry point that may upload provides it (the action's main.ts): a bundle whose entry never
+ * does (the CLI) then holds no import of it at all, and ncc leaves the chunk out.
  */
-export type ArtifactLoader = typeof loadArtifactClient
+let provider: (() => Promise<ArtifactClient>) | undefined
+
+export function provideArtifactClient(load: () => Promise<ArtifactClient>): void {
+  provider = load
+}
+
+export async function loadArtifactClient(): Promise<ArtifactClient> {
+  if (!provider) throw new Error('this entry point has no artifact client')
+  return provider()
+}

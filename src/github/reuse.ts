@@ -1,8 +1,11 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import type { Generation, RunnerEnv } from '../domain.js'
-import type { ArtifactLoader } from './artifact-service.js'
+import { z } from 'zod'
+import type { RunnerEnv } from '../domain.js'
+import { baseName, exportKey, parseAt, sha256Hex } from '../schemas.js'
+import { loadArtifactClient } from './artifact-service.js'
 import type { GitHub } from './connect.js'
+import { workflowRunSchema, type WorkflowRun } from './reuse-trust.js'
 
 /**
  * Videos a later run may reuse. Beside each delivered video's artifact, a small record artifact named
@@ -13,19 +16,35 @@ import type { GitHub } from './connect.js'
 
 const PREFIX = 'aistudios-reuse-'
 
-/** What a record says: the video's artifact and where the video sits inside it. */
-export interface ReuseRecord {
-  artifactId: number
+/**
+ * What a record says: the video's artifact, where the video sits inside it, and the video's digest and
+ * size, which the downloaded bytes must match. Another run wrote it: every field is parsed.
+ */
+export const reuseRecordSchema = z.object({
+  artifactId: z.number().int().positive(),
   /** The file's path inside the artifact (for an unzipped upload, the artifact's own name). */
-  fileName: string
+  fileName: baseName,
   /** The video's own file name, as the run that rendered it saved it. */
-  videoName: string
-  exportKey: string
-  generation: Generation
-}
+  videoName: baseName,
+  exportKey,
+  generation: z.enum(['v3', 'legacy']),
+  sha256: sha256Hex,
+  size: z.number().int().positive()
+})
+export type ReuseRecord = z.infer<typeof reuseRecordSchema>
 
-export interface Reusable {
-  record: ReuseRecord
+/** An artifact as GitHub's REST API lists it: only what reuse reads. */
+const artifactSchema = z.object({
+  id: z.number().int().positive(),
+  name: z.string(),
+  expired: z.boolean(),
+  workflow_run: z.object({ id: z.number().int().positive().nullable().optional() }).nullable().optional()
+})
+const artifactListSchema = z.object({ artifacts: z.array(artifactSchema) })
+
+/** A record artifact of another run: not yet read, nor trusted. */
+export interface Candidate {
+  artifactId: number
   runId: number
 }
 
@@ -48,45 +67,62 @@ function fileIn(dir: string, name: string): string {
   return path.join(dir, only)
 }
 
-/** The newest unexpired record of an earlier run for this request, whose video is unexpired too. */
-export async function findReusable(github: GitHub, fingerprint: string, runner: RunnerEnv, artifacts: ArtifactLoader): Promise<Reusable | undefined> {
+/** The unexpired records of other runs for this request, newest first, as GitHub lists them. */
+export async function listCandidates(github: GitHub, fingerprint: string, runner: RunnerEnv): Promise<Candidate[]> {
   const { octokit, context } = github
   const { data } = await octokit.rest.actions.listArtifactsForRepo({ ...context.repo, name: recordName(fingerprint), per_page: 20 })
-  const record = data.artifacts.find(
-    (artifact) => !artifact.expired && artifact.workflow_run?.id !== undefined && String(artifact.workflow_run.id) !== runner.runId
-  )
-  const runId = record?.workflow_run?.id
-  if (!record || runId === undefined || runId === null) return undefined
+  return parseAt(artifactListSchema, data, "GitHub's list of artifacts").artifacts.flatMap((artifact) => {
+    const runId = artifact.workflow_run?.id
+    return !artifact.expired && artifact.name === recordName(fingerprint) && runId && String(runId) !== runner.runId
+      ? [{ artifactId: artifact.id, runId }]
+      : []
+  })
+}
+
+/** The workflow run a candidate came from, as GitHub describes it. */
+export async function workflowRun({ octokit, context }: GitHub, runId: number): Promise<WorkflowRun> {
+  const { data } = await octokit.rest.actions.getWorkflowRun({ ...context.repo, run_id: runId })
+  return parseAt(workflowRunSchema, data, `GitHub's description of run ${runId}`)
+}
+
+/** A candidate's record, parsed; refused when its video is another run's artifact or expired. */
+export async function readRecord(github: GitHub, candidate: Candidate, fingerprint: string, runner: RunnerEnv): Promise<ReuseRecord> {
   const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-reuse-'))
+  let record: ReuseRecord
   try {
-    await (await artifacts()).downloadArtifact(record.id, { path: dir, findBy: findBy(github, runId) })
-    const saved = JSON.parse(fs.readFileSync(fileIn(dir, recordName(fingerprint)), 'utf8')) as ReuseRecord
-    const { data: video } = await octokit.rest.actions.getArtifact({ ...context.repo, artifact_id: saved.artifactId })
-    return video.expired ? undefined : { record: saved, runId }
+    await (await loadArtifactClient()).downloadArtifact(candidate.artifactId, { path: dir, findBy: findBy(github, candidate.runId) })
+    const text = fs.readFileSync(fileIn(dir, recordName(fingerprint)), 'utf8')
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch {
+      throw new Error('its record is not JSON')
+    }
+    record = parseAt(reuseRecordSchema, json, 'its record')
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }
+  const { octokit, context } = github
+  const { data } = await octokit.rest.actions.getArtifact({ ...context.repo, artifact_id: record.artifactId })
+  const video = parseAt(artifactSchema, data, `GitHub's description of artifact ${record.artifactId}`)
+  if (video.workflow_run?.id !== candidate.runId) throw new Error(`its record names artifact ${record.artifactId}, which another run uploaded`)
+  if (video.expired) throw new Error('its video artifact expired')
+  return record
 }
 
 /** Downloads a reusable video into `dir` (a fresh folder); returns the file's path. */
-export async function downloadReusable(github: GitHub, { record, runId }: Reusable, dir: string, artifacts: ArtifactLoader): Promise<string> {
-  await (await artifacts()).downloadArtifact(record.artifactId, { path: dir, findBy: findBy(github, runId) })
+export async function downloadReusable(github: GitHub, record: ReuseRecord, runId: number, dir: string): Promise<string> {
+  await (await loadArtifactClient()).downloadArtifact(record.artifactId, { path: dir, findBy: findBy(github, runId) })
   return fileIn(dir, record.fileName)
 }
 
 /** Leaves the record of a delivered video for later runs, kept as long as the video's artifact. */
-export async function recordReusable(
-  fingerprint: string,
-  record: ReuseRecord,
-  runner: RunnerEnv,
-  retentionDays: number | undefined,
-  artifacts: ArtifactLoader
-): Promise<void> {
+export async function recordReusable(fingerprint: string, record: ReuseRecord, runner: RunnerEnv, retentionDays: number | undefined): Promise<void> {
   const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-reuse-'))
   try {
     const file = path.join(dir, recordName(fingerprint))
-    fs.writeFileSync(file, JSON.stringify(record))
-    await (await artifacts()).uploadArtifact(recordName(fingerprint), [file], dir, { retentionDays, skipArchive: true })
+    fs.writeFileSync(file, JSON.stringify(parseAt(reuseRecordSchema, record, 'the reuse record')))
+    await (await loadArtifactClient()).uploadArtifact(recordName(fingerprint), [file], dir, { retentionDays, skipArchive: true })
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }

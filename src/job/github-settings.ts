@@ -1,7 +1,7 @@
 import * as fs from 'node:fs'
-import type { GitHubSettings, RunnerEnv } from '../domain.js'
+import { REUSE_SCOPES, type GitHubSettings, type RunnerEnv } from '../domain.js'
 import { InputError } from '../errors.js'
-import { parseBoolean, type InputReader } from './parse.js'
+import { parseBoolean, parseChoice, type InputReader } from './parse.js'
 import { warning } from '../log.js'
 
 /** The tag of the release that triggered the run, if one did. */
@@ -16,6 +16,7 @@ export function readGitHubSettings(get: InputReader, runner: RunnerEnv): GitHubS
     token: get('github-token').trim() || undefined,
     onlyChanged: parseBoolean('only-changed', get('only-changed'), false),
     reuse: parseBoolean('reuse', get('reuse'), false),
+    reuseFrom: parseChoice('reuse-from', get('reuse-from'), REUSE_SCOPES) ?? 'branch-or-default',
     comment: parseBoolean('comment', get('comment'), false)
   }
   if (parseBoolean('release-upload', get('release-upload'), false)) {
@@ -25,7 +26,7 @@ export function readGitHubSettings(get: InputReader, runner: RunnerEnv): GitHubS
   }
   if (!settings.token && (settings.onlyChanged || settings.release || settings.comment || settings.reuse)) {
     warning("'github-token' is empty: only-changed, reuse, release-upload and comment are skipped")
-    return { onlyChanged: false, reuse: false, comment: false }
+    return { onlyChanged: false, reuse: false, reuseFrom: settings.reuseFrom, comment: false }
   }
   return settings
 }

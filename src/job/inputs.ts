@@ -3,7 +3,8 @@ import type { ApiConfig, ArtifactSettings, BatchOptions, Credentials, Job, Runne
 import { InputError } from '../errors.js'
 import { readGitHubSettings } from './github-settings.js'
 import { readManifest, refuseOneVideoInputs, selectEntries } from './manifest.js'
-import { parseBoolean, parseNumber, parseUrl, resolveInWorkspace, type InputReader } from './parse.js'
+import { probeOutputDir } from './output-dir.js'
+import { parseBoolean, parseChoice, parseNumber, parseUrl, resolveInWorkspace, type InputReader } from './parse.js'
 import { readVideoSpec } from './video-spec.js'
 import { mask, warning } from '../log.js'
 
@@ -89,6 +90,23 @@ function readBatch(get: InputReader): BatchOptions {
   }
 }
 
+/** What only a new export uses: with `resume` nothing is exported, so these would change nothing. */
+const EXPORT_ONLY_INPUTS = ['tags', 'resolution', 'workspace-id', 'webhook-url']
+/** What describes the video a resumed export is checked against; without a project or template to check, unused. */
+const CHECKED_INPUTS = ['script', 'script-file', 'scripts', 'scripts-file', 'scripts-dir', 'variables', 'variables-file', 'name']
+
+/** The step's own video with `resume`: an input it makes unused is refused by name, not dropped. */
+function refuseUnusedWithResume(get: InputReader): void {
+  if (!get('resume').trim()) return
+  const source = get('project-id').trim() || get('template').trim()
+  const unused = [...EXPORT_ONLY_INPUTS, ...(source ? [] : CHECKED_INPUTS)].find((input) => get(input).trim())
+  if (!unused) return
+  const why = EXPORT_ONLY_INPUTS.includes(unused)
+    ? 'it changes a new export, and none is made'
+    : "it describes the video to export, and none is made (give the 'project-id' or 'template' it was made from to have the export checked against it)"
+  throw new InputError(unused, `'resume' downloads an export already made, so '${unused}' would change nothing: ${why}; drop it`)
+}
+
 /** The videos: a manifest's entries (all, or the one `manifest-entry` names), or the step's own inputs as a plan of one. */
 function readVideos(get: InputReader, workspace: string, plan: boolean): { videos: VideoSpec[]; manifest?: string } {
   if (get('manifest').trim()) {
@@ -98,6 +116,7 @@ function readVideos(get: InputReader, workspace: string, plan: boolean): { video
   }
   if (plan) throw new InputError('plan', "a plan lists the videos of a 'manifest'; set 'manifest'")
   if (get('manifest-entry').trim()) throw new InputError('manifest-entry', "names a video of a 'manifest'; set 'manifest'")
+  refuseUnusedWithResume(get)
   return { videos: [readVideoSpec(get, workspace)] }
 }
 
@@ -110,9 +129,15 @@ export function readJob(get: InputReader, runner: RunnerEnv): Job {
   if (fs.existsSync(outputDir) && !fs.statSync(outputDir).isDirectory())
     throw new InputError('output-dir', `'${get('output-dir').trim()}' is a file, not a folder`)
   const { videos, manifest } = readVideos(get, runner.workspace, plan)
+  // A plan writes nothing; every other run writes there, so it is tried now, before anything is paid for.
+  if (!plan) probeOutputDir(outputDir, get('output-dir').trim() || 'videos')
   const waitForRender = parseBoolean('wait', get('wait'), true)
   if (!waitForRender && videos.some((video) => video.source.kind === 'resume')) {
     throw new InputError('wait', "'wait: false' with 'resume' would neither export nor download; drop one of them")
+  }
+  const resumeMismatch = parseChoice('resume-mismatch', get('resume-mismatch'), ['refuse', 'accept'] as const) ?? 'refuse'
+  if (get('resume-mismatch').trim() && !videos.some((video) => video.source.kind === 'resume')) {
+    throw new InputError('resume-mismatch', "applies only to a resumed export; set 'resume' or drop it")
   }
   const artifact = readArtifact(get)
   // The artifact service does not exist on GitHub Enterprise Server: decided now, before anything is paid for.
@@ -131,8 +156,10 @@ export function readJob(get: InputReader, runner: RunnerEnv): Job {
     wait: readWait(get),
     waitForRender,
     dryRun: parseBoolean('dry-run', get('dry-run'), false),
+    resumeMismatch,
     plan,
     outputDir,
+    maxVideoBytes: parseNumber('max-video-size', get('max-video-size'), 4096, { min: 1, max: 1 << 20, unit: 'MiB' }) * (1 << 20),
     artifact,
     github: readGitHubSettings(get, runner)
   }

@@ -1,5 +1,15 @@
 import * as path from 'node:path'
-import { EXPORT_KEY, RESOLUTIONS, type ExportOptions, type Json, type Source, type TagValue, type Template, type VideoSpec } from '../domain.js'
+import {
+  EXPORT_KEY,
+  RESOLUTIONS,
+  type ExportOptions,
+  type ExportSource,
+  type Json,
+  type Source,
+  type TagValue,
+  type Template,
+  type VideoSpec
+} from '../domain.js'
 import { InputError, locate } from '../errors.js'
 import { parseChoice, parseUrl, readInputFile, repoPath, type InputReader } from './parse.js'
 import { readSpeech } from './speech.js'
@@ -55,7 +65,7 @@ function readSource(get: InputReader, workspace: string): Source {
   const templatePath = get('template').trim()
   const generation = parseChoice('api-generation', get('api-generation'), ['v3', 'legacy', 'auto'] as const)
   if (projectId && templatePath) throw new InputError('template', "give either 'template' or 'project-id', not both")
-  let own: Source | undefined
+  let own: ExportSource | undefined
   if (templatePath) {
     const { file, text } = readInputFile('template', templatePath, workspace)
     own = {
@@ -64,7 +74,7 @@ function readSource(get: InputReader, workspace: string): Source {
       variables: readVariables(get, workspace),
       generation: generation === 'auto' ? undefined : generation
     }
-  } else if (projectId && !resume) {
+  } else if (projectId) {
     if (!/^[\w-]+$/.test(projectId)) throw new InputError('project-id', `'${projectId}' is not a project ID (letters, digits, '-' and '_')`)
     if (generation === 'legacy') throw new InputError('api-generation', "saved projects ('project-id') exist only in the v3 API")
     for (const input of ['variables', 'variables-file']) {
@@ -77,15 +87,19 @@ function readSource(get: InputReader, workspace: string): Source {
     if (own) return own
     throw new InputError('project-id', "required: the ID of a saved AI Studios project, or a 'template' (or 'resume')")
   }
-  if (projectId || templatePath) {
-    notice(`'resume' is set: ${projectId ? `project ${projectId}` : `template ${templatePath}`} is not exported again; waiting for ${resume}`)
+  if (own) {
+    notice(
+      `'resume' is set: ${own.kind === 'project' ? `project ${projectId}` : `template ${templatePath}`} is not exported again; ` +
+        `${resume} is checked against it and downloaded`
+    )
   }
   // Without api-generation, the video's own template (when given) tells the generation being resumed.
   return {
     kind: 'resume',
     key: resume,
     generation: generation === 'auto' ? undefined : generation,
-    template: own?.kind === 'template' ? own.template : undefined
+    template: own?.kind === 'template' ? own.template : undefined,
+    of: own
   }
 }
 

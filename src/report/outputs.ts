@@ -53,6 +53,11 @@ export function setOutputs(results: VideoResult[]): void {
   if (result.dryRun) core.setOutput('request-path', result.dryRun.path)
 }
 
+/** An accepted export's key, written the moment it exists (a single-video job's `project-id`): a kill later still leaves it. */
+export function setKeyOutput(result: VideoResult, videos: number): void {
+  if (videos === 1 && result.exportKey) core.setOutput('project-id', result.exportKey)
+}
+
 /** Plan mode: the matrix of videos for `strategy.matrix: ${{ fromJSON(...) }}`; nothing is sent. */
 export function setMatrixOutput(names: string[]): void {
   core.setOutput('matrix', JSON.stringify({ include: names.map((video) => ({ video })) }))

@@ -10,11 +10,34 @@ type Summary = typeof core.summary
 export const needsResume = (result: VideoResult): result is VideoResult & { exportKey: string } =>
   result.exportKey !== undefined && (notDelivered(result) || result.status === 'started')
 
+/** Said where a key would be when the export may have been accepted without one coming back. */
+const MAYBE_ACCEPTED = 'unknown: the export may have been accepted; find it in AI Studios (My Studio) and resume with its project ID'
+
+/** What to say where the key goes when there is none: never "not exported" for an export that may have been taken. */
+const noKey = (result: VideoResult, none: string): string => (result.exportUnconfirmed ? MAYBE_ACCEPTED : none)
+
 const resumeOf = (result: VideoResult & { exportKey: string }): string => resumeHint(result.exportKey, result.generation, result.spec.name)
+
+/** What happened to a batch, each outcome its own count: "0 delivered, 3 started" is not "3 of 3 delivered". */
+export function batchCounts(results: VideoResult[]): string {
+  const count = (status: VideoResult['status']): number => results.filter((result) => result.status === status).length
+  const counts = [`${count('downloaded')} delivered`]
+  for (const [status, word] of [
+    ['started', 'started'],
+    ['failed', 'failed'],
+    ['skipped', 'skipped']
+  ] as const) {
+    if (count(status) > 0) counts.push(`${count(status)} ${word}`)
+  }
+  return `${counts.join(', ')} (of ${results.length})`
+}
 
 function heading(results: VideoResult[], job: Job | undefined, failed: boolean): string {
   if (job?.dryRun) return 'AI Studios dry run: nothing was exported'
-  if (results.length > 1) return `🎬 AI Studios videos: ${results.filter((r) => !notDelivered(r)).length} of ${results.length} delivered`
+  if (results.length > 1) {
+    const icon = failed ? '❌' : results.some((result) => result.status === 'started') ? '⏳' : '🎬'
+    return `${icon} AI Studios videos: ${batchCounts(results)}`
+  }
   if (failed) return `❌ AI Studios video${job?.manifest && results.length === 0 ? 's' : ''} not delivered`
   return results[0]?.status === 'started' ? '⏳ AI Studios export started' : '🎬 AI Studios video rendered'
 }
@@ -24,7 +47,7 @@ function details(summary: Summary, result: VideoResult): void {
   const seconds = ((Date.now() - result.startedAt) / 1000).toFixed(1)
   const rows = [
     ['Source', escape(result.source)],
-    ['Export key', result.exportKey ? `<code>${escape(result.exportKey)}</code>` : '(not exported)'],
+    ['Export key', result.exportKey ? `<code>${escape(result.exportKey)}</code>` : noKey(result, '(not exported)')],
     ['Time taken', `${seconds} s${result.polls ? ` (${result.polls} progress checks)` : ''}`]
   ]
   if (result.video) {
@@ -60,7 +83,7 @@ function overview(summary: Summary, results: VideoResult[]): void {
       ...failed.map((result) => [
         escape(result.name),
         escape(result.error ?? 'not started'),
-        needsResume(result) ? escape(resumeOf(result)) : 'nothing was exported'
+        needsResume(result) ? escape(resumeOf(result)) : noKey(result, 'nothing was exported')
       ])
     ])
 }

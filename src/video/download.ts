@@ -1,14 +1,16 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { interceptors, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import { createAgent } from '../aistudios/transport.js'
 import type { Downloaded, Log, Mp4Facts } from '../domain.js'
 import { errorMessage } from '../errors.js'
+import { formatBytes } from '../text.js'
 import { sleep } from '../aistudios/retry.js'
 import { collectAsBytesMove } from '../memory.js'
 import { videoFileName } from './filename.js'
 import { NotMp4Error, readMp4Facts } from './mp4.js'
-import { FileWriteError, transfer, type Response } from './transfer.js'
+import { FileWriteError, TooLargeError, transfer, type Response } from './transfer.js'
+import { MAX_REDIRECTS, refusedUrl } from './url-policy.js'
 
 export interface DownloadOptions {
   outputDir: string
@@ -16,7 +18,12 @@ export interface DownloadOptions {
   fileName?: string
   /** Names the file when the URL gives no usable name (the export key). */
   fallbackStem: string
+  /** The idle bound between two parts of the body (and the bound on connecting and on the headers). */
   requestTimeoutMs: number
+  /** The most bytes a video may have (`max-video-size`): what bounds a body without a Content-Length, or one that never ends. */
+  maxBytes: number
+  /** Whether the video may come from loopback: only when the API itself is there (tests, a local simulator). */
+  allowLoopback: boolean
   /** Asks the API for a fresh download URL when the signed one expired or was refused. */
   refreshUrl: () => Promise<string>
   log: Log
@@ -32,9 +39,33 @@ const MAX_REFRESHES = 2
 /** Downloads started over after a file that is no whole MP4 (an error page, a cut render). */
 const MAX_REFETCHES = 2
 
+/** No Authorization header is ever set here, and redirects are followed by hand, each checked (url-policy.ts). */
 function createDownloadDispatcher(timeoutMs: number): Dispatcher {
-  // The CDN is another host: no Authorization header is ever set here, so redirects can't leak it.
-  return createAgent(timeoutMs).compose(interceptors.redirect({ maxRedirections: 5 }))
+  return createAgent(timeoutMs)
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308])
+
+/** The API's download URL, once checked: where it may not be fetched from, it fails at once naming why. */
+async function checkedApiUrl(url: string, allowLoopback: boolean): Promise<string> {
+  const refused = await refusedUrl(new URL(assertHttp(url)), allowLoopback)
+  if (refused) throw new Error(`The API gave a download URL that was not fetched: ${refused}`)
+  return url
+}
+
+/** Where a redirect points, once checked; throws naming why it is not followed. */
+async function redirectTarget(response: Response, from: string, hops: number, allowLoopback: boolean): Promise<string> {
+  if (hops >= MAX_REDIRECTS) throw new Error(`Download failed: the video URL redirected more than ${MAX_REDIRECTS} times in a row`)
+  const location = header(response, 'location')
+  let next: URL
+  try {
+    next = new URL(location ?? '', from)
+  } catch {
+    throw new Error(`Download failed: the video URL answered HTTP ${response.statusCode} with no usable Location`)
+  }
+  const refused = location ? await refusedUrl(next, allowLoopback) : 'it names no place'
+  if (refused) throw new Error(`Download failed: the video URL redirected where it is not followed (${refused})`)
+  return next.href
 }
 
 /** The first free name: an existing file is never overwritten. */
@@ -84,14 +115,15 @@ function totalLength(response: Response): number | undefined {
  * A cut transfer resumes with Range where the CDN allows, else restarts, within a bound.
  */
 export async function downloadVideo(initialUrl: string, options: DownloadOptions): Promise<Downloaded> {
-  const { outputDir, signal, log } = options
-  assertHttp(initialUrl)
+  const { outputDir, signal, log, allowLoopback } = options
+  await checkedApiUrl(initialUrl, allowLoopback)
   fs.mkdirSync(outputDir, { recursive: true })
   const name = options.fileName ?? videoFileName(initialUrl, options.fallbackStem)
   const partial = path.join(outputDir, `.${name}.${process.pid}.part`)
   const dispatcher = createDownloadDispatcher(options.requestTimeoutMs)
   let url = initialUrl
   let refreshes = 0
+  let hops = 0
   let refetches = 0
   let mp4: Mp4Facts | undefined
   let size = 0
@@ -115,9 +147,18 @@ export async function downloadVideo(initialUrl: string, options: DownloadOptions
             if (writing) options.onReceiving?.()
             return writing ? { path: partial, append: answer.statusCode === 206 } : undefined
           },
-          onWritten
+          onWritten,
+          // What is on disk already counts: a resumed transfer may carry only the rest.
+          maxBytes: options.maxBytes - size
         })
       } catch (error) {
+        if (error instanceof TooLargeError) {
+          throw new Error(
+            `Download stopped: the video is larger than 'max-video-size' (${formatBytes(options.maxBytes)}); nothing was kept. ` +
+              "If the video really is this large, raise 'max-video-size'",
+            { cause: error }
+          )
+        }
         if (signal?.aborted || error instanceof FileWriteError) throw error
         if (!writing) {
           log.warning(`Download: ${errorMessage(error)}; trying again`)
@@ -130,11 +171,16 @@ export async function downloadVideo(initialUrl: string, options: DownloadOptions
         continue
       }
       const status = response.statusCode
+      if (REDIRECTS.has(status)) {
+        url = await redirectTarget(response, url, hops++, allowLoopback)
+        continue
+      }
+      hops = 0
       if ([401, 403, 404, 410].includes(status)) {
         if (refreshes >= MAX_REFRESHES) throw new Error(`Download failed: the video URL answered HTTP ${status} even after ${refreshes} fresh URLs`)
         refreshes++
         log.warning(`Download: the video URL answered HTTP ${status} (expired or refused); asking the API for a fresh one`)
-        url = assertHttp(await options.refreshUrl())
+        url = await checkedApiUrl(await options.refreshUrl(), allowLoopback)
         continue
       }
       if (status >= 500 || status === 429) {

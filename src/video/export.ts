@@ -1,6 +1,5 @@
 import type { AiStudiosClient, CallContext } from '../aistudios/client.js'
 import type { ExportRequest, RunnerEnv } from '../domain.js'
-import type { ArtifactLoader } from '../github/artifact-service.js'
 import { ExportUnconfirmedError } from '../errors.js'
 import { findEarlierExport, recordExport } from './ledger.js'
 
@@ -14,14 +13,14 @@ export async function exportOnce(
   /** The request's fingerprint (ledger.ts), under which an earlier attempt's export is found. */
   fingerprint: string,
   runner: RunnerEnv,
-  /** The artifact client the ledger is kept with; without one (the CLI) there is no ledger. */
-  artifacts: ArtifactLoader | undefined,
   context: CallContext,
+  /** What may cut the request once sent (only the runner's cancel), what keeps it from being sent, and its last moment. */
+  bounds: { cancel?: AbortSignal; deadlineAt?: number },
   /** Told when the request went out but no answer says whether it was taken, and what an accepted one cost. */
   { onUnconfirmed, onCredits }: { onUnconfirmed: () => void; onCredits: (credits: number) => void }
 ): Promise<string> {
   const { log } = context
-  const earlier = await findEarlierExport(fingerprint, runner, artifacts, log)
+  const earlier = await findEarlierExport(fingerprint, runner, log, context.signal)
   if (earlier) {
     log.notice(
       `Re-run attempt ${runner.runAttempt}: an earlier attempt already exported this request as ${earlier.key}; ` +
@@ -32,7 +31,7 @@ export async function exportOnce(
   log.info(`Exporting: POST ${client.exportTarget(request).url}`)
   let accepted
   try {
-    accepted = await client.startExport(request, context)
+    accepted = await client.startExport(request, { ...context, signal: bounds.cancel }, { stop: context.signal, deadlineAt: bounds.deadlineAt })
   } catch (error) {
     if (error instanceof ExportUnconfirmedError) onUnconfirmed()
     throw error
@@ -40,6 +39,6 @@ export async function exportOnce(
   const { key, credits } = accepted
   if (credits !== undefined) onCredits(credits)
   log.info(`Export accepted: ${key}${credits === undefined ? '' : ` (${credits} credits)`}`)
-  await recordExport(fingerprint, { key, generation: request.generation }, runner, artifacts, log)
+  await recordExport(fingerprint, { key, generation: request.generation }, runner, log, bounds.cancel)
   return key
 }

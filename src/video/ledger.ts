@@ -3,7 +3,8 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { ExportRequest, Generation, Log, RunnerEnv } from '../domain.js'
 import { errorMessage } from '../errors.js'
-import type { ArtifactLoader } from '../github/artifact-service.js'
+import { untilCancelled } from '../aistudios/retry.js'
+import { loadArtifactClient } from '../github/artifact-service.js'
 
 /**
  * A ledger of exports kept as tiny artifacts of the workflow run, one per export, named after the
@@ -26,90 +27,92 @@ export function requestFingerprint(request: ExportRequest): string {
     .slice(0, 32)
 }
 
-/** An export accepted for a request, or marked dead by the attempt that saw its render stall. */
-type LedgerMark = LedgerEntry | { dead: string }
+/**
+ * Why an export will never deliver: `dead`, its render stalled after it had started; `lost`, the API
+ * stopped knowing its key.
+ */
+export type ExportEnd = 'dead' | 'lost'
+
+/** An export accepted for a request, or its end, marked by the attempt that saw it. */
+type LedgerMark = LedgerEntry | { end: ExportEnd; key: string }
+
+const isEnd = (mark: LedgerMark): mark is { end: ExportEnd; key: string } => 'end' in mark
 
 function ledgerName(fingerprint: string, mark: LedgerMark): string {
-  return 'dead' in mark ? `${PREFIX}${fingerprint}-dead-${mark.dead}` : `${PREFIX}${fingerprint}-${mark.generation}-${mark.key}`
+  return `${PREFIX}${fingerprint}-${isEnd(mark) ? mark.end : mark.generation}-${mark.key}`
 }
 
 function parseLedgerName(name: string, fingerprint: string): LedgerMark | undefined {
-  const match = new RegExp(`^${PREFIX}${fingerprint}-(v3|legacy|dead)-(.+)$`).exec(name)
+  const match = new RegExp(`^${PREFIX}${fingerprint}-(v3|legacy|dead|lost)-(.+)$`).exec(name)
   if (!match) return undefined
-  return match[1] === 'dead' ? { dead: match[2] } : { generation: match[1] as Generation, key: match[2] }
+  const [, kind, key] = match
+  return kind === 'dead' || kind === 'lost' ? { end: kind, key } : { generation: kind as Generation, key }
+}
+
+const END_REASON: Record<ExportEnd, string> = {
+  dead: 'stalled and was declared dead',
+  lost: 'was lost: the API no longer knew its key'
 }
 
 /**
  * On a re-run attempt, the export an earlier attempt started for the same request, if any; never one
- * an earlier attempt declared dead (its render stalled), which would only stall again.
+ * an earlier attempt declared dead (its render stalled) or lost (the API forgot it), which would only
+ * end the same way again.
  */
-export async function findEarlierExport(
-  fingerprint: string,
-  runner: RunnerEnv,
-  artifacts: ArtifactLoader | undefined,
-  log: Log
-): Promise<LedgerEntry | undefined> {
-  if (!artifacts || !runner.artifactService || runner.runAttempt <= 1) return undefined
+export async function findEarlierExport(fingerprint: string, runner: RunnerEnv, log: Log, signal?: AbortSignal): Promise<LedgerEntry | undefined> {
+  if (!runner.artifactService || runner.runAttempt <= 1) return undefined
   let marks: LedgerMark[]
   try {
-    const listed = (await (await artifacts()).listArtifacts()).artifacts
-    marks = listed.flatMap((artifact) => parseLedgerName(artifact.name, fingerprint) ?? [])
+    const { artifacts } = await untilCancelled((await loadArtifactClient()).listArtifacts(), signal)
+    marks = artifacts.flatMap((artifact) => parseLedgerName(artifact.name, fingerprint) ?? [])
   } catch (error) {
+    if (signal?.aborted) throw error
     log.warning(`Could not read the export ledger of earlier attempts (${errorMessage(error)}); exporting anew`)
     return undefined
   }
-  const dead = new Set(marks.flatMap((mark) => ('dead' in mark ? [mark.dead] : [])))
-  const exports = marks.filter((mark): mark is LedgerEntry => !('dead' in mark))
-  const alive = exports.find((entry) => !dead.has(entry.key))
+  const ends = new Map(marks.flatMap((mark) => (isEnd(mark) ? [[mark.key, mark.end] as const] : [])))
+  const exports = marks.filter((mark): mark is LedgerEntry => !isEnd(mark))
+  const alive = exports.find((entry) => !ends.has(entry.key))
   if (!alive && exports.length > 0) {
-    log.notice(`An earlier attempt's export of this request (${exports.map((e) => e.key).join(', ')}) stalled and was declared dead; exporting anew`)
+    for (const end of ['dead', 'lost'] as const) {
+      const keys = exports.filter((entry) => ends.get(entry.key) === end).map((entry) => entry.key)
+      if (keys.length > 0) log.notice(`An earlier attempt's export of this request (${keys.join(', ')}) ${END_REASON[end]}; exporting anew`)
+    }
   }
   return alive
 }
 
 /** Uploads one mark as a tiny artifact of the run, kept a day. */
-async function record(fingerprint: string, mark: LedgerMark, runner: RunnerEnv, artifacts: ArtifactLoader, log: Log): Promise<void> {
+async function record(fingerprint: string, mark: LedgerMark, runner: RunnerEnv, log: Log, signal?: AbortSignal): Promise<void> {
   const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-ledger-'))
   try {
     const file = path.join(dir, 'export.json')
     fs.writeFileSync(file, JSON.stringify({ ...mark, fingerprint, attempt: runner.runAttempt }))
-    const client = await artifacts()
+    const client = await loadArtifactClient()
     await log.group(`Export ledger: ${ledgerName(fingerprint, mark)}`, () =>
-      client.uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays: 1 })
+      untilCancelled(client.uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays: 1 }), signal)
     )
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }
 }
 
-/** Records an accepted export at once, so a re-run of this job can find it. */
-export async function recordExport(
-  fingerprint: string,
-  entry: LedgerEntry,
-  runner: RunnerEnv,
-  artifacts: ArtifactLoader | undefined,
-  log: Log
-): Promise<void> {
-  if (!artifacts || !runner.artifactService) return
+/** Records an accepted export at once, so a re-run of this job can find it; a cancel stops waiting for it. */
+export async function recordExport(fingerprint: string, entry: LedgerEntry, runner: RunnerEnv, log: Log, signal?: AbortSignal): Promise<void> {
+  if (!runner.artifactService) return
   try {
-    await record(fingerprint, entry, runner, artifacts, log)
+    await record(fingerprint, entry, runner, log, signal)
   } catch (error) {
     log.warning(`Could not record export ${entry.key} in the ledger (${errorMessage(error)}); a re-run would export again`)
   }
 }
 
-/** Marks an export whose render stalled as dead, so a re-run exports anew rather than waiting on it again. */
-export async function recordDead(
-  fingerprint: string,
-  key: string,
-  runner: RunnerEnv,
-  artifacts: ArtifactLoader | undefined,
-  log: Log
-): Promise<void> {
-  if (!artifacts || !runner.artifactService) return
+/** Marks an export that will never deliver (dead or lost), so a re-run exports anew rather than waiting on it again. */
+export async function recordEnd(fingerprint: string, key: string, end: ExportEnd, runner: RunnerEnv, log: Log, signal?: AbortSignal): Promise<void> {
+  if (!runner.artifactService) return
   try {
-    await record(fingerprint, { dead: key }, runner, artifacts, log)
+    await record(fingerprint, { end, key }, runner, log, signal)
   } catch (error) {
-    log.warning(`Could not mark export ${key} dead in the ledger (${errorMessage(error)}); a re-run would wait for it again`)
+    log.warning(`Could not mark export ${key} ${end} in the ledger (${errorMessage(error)}); a re-run would wait for it again`)
   }
 }

@@ -85,7 +85,7 @@ export async function produceAll(results: VideoResult[], production: Production,
     await inPool(ready, job.batch.maxParallel, stop.signal, async (result) => {
       result.startedAt = Date.now()
       if (result.spec.name) info(`▶ ${result.spec.name}`)
-      await step(result, () => produceVideo(result, requests.get(result), polling, contextOf(result)))
+      await step(result, () => produceVideo(result, requests.get(result), polling, contextOf(result), signal))
     })
   } finally {
     signal.removeEventListener('abort', forward)

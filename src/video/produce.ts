@@ -1,17 +1,19 @@
 import * as path from 'node:path'
 import type { AiStudiosClient, CallContext, ExportRecord } from '../aistudios/client.js'
-import type { ExportRequest, Job, Log, VideoResult } from '../domain.js'
-import type { ArtifactLoader } from '../github/artifact-service.js'
+import type { ExportRequest, Job, Log, Source, VideoResult } from '../domain.js'
 import type { GitHub } from '../github/connect.js'
-import { RenderError, StalledError, errorMessage } from '../errors.js'
+import { abortReason } from '../aistudios/retry.js'
+import { LostError, RenderError, StalledError, errorMessage } from '../errors.js'
 import { resumeHint } from '../resume.js'
 import { buildExportRequest, templateRequest } from '../request/build.js'
 import { templateGeneration } from '../request/template.js'
 import { downloadVideo } from './download.js'
+import { isLoopbackHost } from './url-policy.js'
 import { saveDryRun } from './dry-run.js'
 import { exportOnce } from './export.js'
-import { recordDead, requestFingerprint } from './ledger.js'
+import { recordEnd, requestFingerprint } from './ledger.js'
 import type { PollScheduler } from './poll-scheduler.js'
+import { resumeMismatches } from './resume-check.js'
 import { reuseEarlier } from './reuse.js'
 import { waitForVideo } from './wait.js'
 
@@ -30,8 +32,8 @@ export interface Production {
   job: Job
   client: AiStudiosClient
   github?: GitHub
-  /** The artifact client, for the export ledger and reuse: the action's; the CLI never loads one. */
-  artifacts?: ArtifactLoader
+  /** Told as soon as a video's export is accepted (its key is then in the result), so the key is out before anything else can fail. */
+  onExportAccepted?: (result: VideoResult) => void
   /** The job's one poll budget, shared by all its videos (produce-all.ts makes it). */
   polls?: PollScheduler
 }
@@ -40,6 +42,33 @@ export interface Production {
 export function checkTemplate(result: VideoResult, context: CallContext): ExportRequest | undefined {
   const source = result.spec.source
   return source.kind === 'template' ? templateRequest(source, result.spec, context.log) : undefined
+}
+
+/**
+ * A resumed export is what the step would export: its record (v3) is compared with the request the
+ * step's project or template makes, before anything is downloaded. A mismatch fails the video unless
+ * `resume-mismatch: accept`.
+ */
+async function checkResumed(
+  result: VideoResult,
+  source: Extract<Source, { kind: 'resume' }>,
+  { job, client }: Production,
+  context: CallContext
+): Promise<void> {
+  if (!source.of) return
+  const what = source.of.kind === 'project' ? `project ${source.of.projectId}` : `template ${source.of.template.name}`
+  if (result.generation === 'legacy') {
+    context.log.notice(`resume: the legacy API keeps no record this action reads, so ${source.key} was not checked against ${what}`)
+    return
+  }
+  const expected = await buildExportRequest(source.of, result.spec, client, context)
+  const mismatches = resumeMismatches(await client.getProject(source.key, context), expected.body)
+  if (mismatches.length === 0) return context.log.info(`resume: export ${source.key} matches ${what}`)
+  const found = `export ${source.key} is not the video ${what} makes: ${mismatches.join('; ')}`
+  if (job.resumeMismatch === 'accept') return context.log.warning(`resume: ${found}. Downloaded anyway ('resume-mismatch' is accept)`)
+  throw new Error(
+    `resume: ${found}. Nothing was downloaded. Check that 'resume' holds this video's key, or set 'resume-mismatch: accept' to download it anyway`
+  )
 }
 
 /**
@@ -56,7 +85,14 @@ export async function prepareVideo(
   result.stage = 'request'
   if (source.kind === 'resume') {
     result.generation = source.generation ?? (source.template && templateGeneration(source.template)) ?? 'v3'
+    await checkResumed(result, source, { job, client }, context)
     result.exportKey = source.key
+    if (job.dryRun) {
+      // Progress is a read: a dry run can tell whether the key is there and how far it got.
+      const { progress } = await client.getProgress(source.key, result.generation, context)
+      context.log.info(`Dry run: export ${source.key} is at ${progress}%; a run would wait for it and download it, exporting nothing`)
+      result.status = 'dry-run'
+    }
     return undefined
   }
   const request = checked ?? (await buildExportRequest(source, result.spec, client, context))
@@ -75,20 +111,36 @@ export async function prepareVideo(
 export async function produceVideo(
   result: VideoResult,
   request: ExportRequest | undefined,
-  { job, client, github, artifacts, polls }: Production,
-  context: CallContext
+  { job, client, github, onExportAccepted, polls }: Production,
+  context: CallContext,
+  /** The runner's cancel: the one signal that may cut an export request already sent (context's may not). */
+  cancel?: AbortSignal
 ): Promise<void> {
   const { log, signal } = context
+  // `timeout` counts from the export request: a slow or trickled answer to it counts too.
+  const exportedAt = Date.now()
   // A resumed export has no request, and so no fingerprint: there is nothing to reuse or mark dead.
   let fingerprint: string | undefined
   if (request) {
     fingerprint = result.fingerprint = requestFingerprint(request)
-    if (github && artifacts && job.github.reuse && (await reuseEarlier(result, fingerprint, github, artifacts, job, log))) return
+    if (github && job.github.reuse && (await reuseEarlier(result, fingerprint, github, job, log))) return
     result.stage = 'export'
-    result.exportKey = await exportOnce(client, request, fingerprint, job.runner, artifacts, context, {
-      onUnconfirmed: () => (result.exportUnconfirmed = true),
-      onCredits: (credits) => (result.credits = credits)
-    })
+    const deadlineAt = job.waitForRender ? exportedAt + job.wait.timeoutMs : undefined
+    result.exportKey = await exportOnce(
+      client,
+      request,
+      fingerprint,
+      job.runner,
+      context,
+      { cancel, deadlineAt },
+      {
+        onUnconfirmed: () => (result.exportUnconfirmed = true),
+        onCredits: (credits) => (result.credits = credits)
+      }
+    )
+    onExportAccepted?.(result)
+    // A stop (fail-fast) that came while the export was in flight ends the video here, its key kept.
+    if (signal?.aborted) throw abortReason(signal)
   }
   const key = result.exportKey as string
   if (!job.waitForRender) {
@@ -99,20 +151,23 @@ export async function produceVideo(
   // v3 keeps a record of the export: its URL stands in when progress's lags or expired, and it names the
   // thumbnail. The last one read is kept, so the thumbnail costs no second call when the wait read it.
   let lastRecord: ExportRecord | undefined
-  const record = result.generation === 'v3' ? async () => (lastRecord = await client.getExportRecord(key, context)) : undefined
+  const record =
+    result.generation === 'v3' ? async (bounded: CallContext = context) => (lastRecord = await client.getExportRecord(key, bounded)) : undefined
   const recordUrl =
     record &&
-    (async () => {
-      const { state, downloadUrl } = await record()
+    (async (bounded: CallContext = context) => {
+      const { state, downloadUrl } = await record(bounded)
       return state === 'exported' ? downloadUrl : undefined
     })
   result.stage = 'render'
   let rendered
   try {
-    rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, polls)
+    rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, request ? exportedAt : Date.now(), polls)
   } catch (error) {
-    // A stalled render is dead: a re-run attempt must export anew, not wait on it again.
-    if (error instanceof StalledError && fingerprint) await recordDead(fingerprint, key, job.runner, artifacts, log)
+    // A render stalled after it started is dead, a forgotten key lost: a re-run attempt must export anew,
+    // not wait on it again. A render still at 0% may be queued, and is not marked.
+    const end = error instanceof StalledError ? 'dead' : error instanceof LostError ? 'lost' : undefined
+    if (end && fingerprint) await recordEnd(fingerprint, key, end, job.runner, log, cancel)
     throw error
   }
   result.videoUrl = rendered.downloadUrl
@@ -127,6 +182,8 @@ export async function produceVideo(
     fileName: result.spec.outputName,
     fallbackStem: key,
     requestTimeoutMs: job.api.requestTimeoutMs,
+    maxBytes: job.maxVideoBytes,
+    allowLoopback: isLoopbackHost(job.api.v3Url) || isLoopbackHost(job.api.legacyUrl),
     log,
     signal,
     onReceiving: () => void (thumbnail ??= record && thumbnailOf(lastRecord ? Promise.resolve(lastRecord) : record(), log)),

@@ -2,52 +2,72 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { Job, Log, VideoResult } from '../domain.js'
 import { errorMessage } from '../errors.js'
-import type { ArtifactLoader } from '../github/artifact-service.js'
 import type { GitHub } from '../github/connect.js'
-import { downloadReusable, findReusable } from '../github/reuse.js'
+import { downloadReusable, listCandidates, readRecord, workflowRun, type Candidate, type ReuseRecord } from '../github/reuse.js'
+import { distrust, thisRun, type ThisRun } from '../github/reuse-trust.js'
+import { sha256File } from './digest.js'
 import { freePath } from './download.js'
 import { readMp4Facts } from './mp4.js'
 
 /**
- * With `reuse`, the video of an earlier run of this repository with the same request, downloaded
- * instead of exported: no credits spent. True when the result now holds it. Any trouble on the way
- * (no such video, an expired or unreadable one, a refused token) means exporting as usual, with a warning.
+ * One earlier run's video, checked at every step: the run is trusted (this repository's code, on a
+ * trusted ref), its record parses, its video is that same run's artifact, and the downloaded bytes
+ * match the record's size and SHA-256. Returns the record and the file in `staging`; throws why not.
  */
-export async function reuseEarlier(
-  result: VideoResult,
-  fingerprint: string,
-  github: GitHub,
-  artifacts: ArtifactLoader,
-  job: Job,
-  log: Log
-): Promise<boolean> {
-  let staging: string | undefined
+async function fetchTrusted(github: GitHub, candidate: Candidate, here: ThisRun, fingerprint: string, job: Job, staging: string) {
+  const refused = distrust(await workflowRun(github, candidate.runId), here, job.github.reuseFrom)
+  if (refused) throw new Error(refused)
+  const record: ReuseRecord = await readRecord(github, candidate, fingerprint, job.runner)
+  const file = await downloadReusable(github, record, candidate.runId, staging)
+  const size = fs.statSync(file).size
+  if (size !== record.size) throw new Error(`its video has ${size} bytes, where its record says ${record.size}`)
+  if ((await sha256File(file)) !== record.sha256) throw new Error("its video's SHA-256 differs from its record's")
+  return { record, file }
+}
+
+/**
+ * With `reuse`, the video of an earlier trusted run of this repository with the same request,
+ * downloaded instead of exported: no credits spent. True when the result now holds it. A run that is
+ * not trusted, or whose record or video does not check out, is passed over with a warning naming it;
+ * with none left, the video is exported as usual.
+ */
+export async function reuseEarlier(result: VideoResult, fingerprint: string, github: GitHub, job: Job, log: Log): Promise<boolean> {
+  let candidates: Candidate[]
   try {
-    const reusable = await findReusable(github, fingerprint, job.runner, artifacts)
-    if (!reusable) {
-      log.info('reuse: no earlier run rendered this request; exporting it')
-      return false
-    }
-    fs.mkdirSync(job.outputDir, { recursive: true })
-    staging = fs.mkdtempSync(path.join(job.outputDir, '.aistudios-reuse-'))
-    const downloaded = await downloadReusable(github, reusable, staging, artifacts)
-    const mp4 = readMp4Facts(downloaded)
-    const final = freePath(job.outputDir, result.spec.outputName ?? reusable.record.videoName, log)
-    fs.renameSync(downloaded, final)
-    result.video = { path: final, size: fs.statSync(final).size, mp4 }
-    result.exportKey = reusable.record.exportKey
-    result.generation = reusable.record.generation
-    result.reusedFromRun = reusable.runId
-    result.name = result.spec.name ?? path.basename(final)
-    result.status = 'downloaded'
-    log.notice(
-      `reuse: run ${reusable.runId} already rendered this request (export ${reusable.record.exportKey}); its video was downloaded and nothing was exported`
-    )
-    return true
+    candidates = await listCandidates(github, fingerprint, job.runner)
   } catch (error) {
-    log.warning(`reuse: the earlier video could not be reused (${errorMessage(error)}); exporting anew`)
+    log.warning(`reuse: earlier runs' videos could not be looked up (${errorMessage(error)}); exporting anew`)
     return false
-  } finally {
-    if (staging) fs.rmSync(staging, { recursive: true, force: true })
   }
+  const here = thisRun(github.context)
+  for (const candidate of candidates) {
+    fs.mkdirSync(job.outputDir, { recursive: true })
+    const staging = fs.mkdtempSync(path.join(job.outputDir, '.aistudios-reuse-'))
+    try {
+      const { record, file } = await fetchTrusted(github, candidate, here, fingerprint, job, staging)
+      const mp4 = readMp4Facts(file)
+      const final = freePath(job.outputDir, result.spec.outputName ?? record.videoName, log)
+      fs.renameSync(file, final)
+      result.video = { path: final, size: record.size, mp4 }
+      result.exportKey = record.exportKey
+      result.generation = record.generation
+      result.reusedFromRun = candidate.runId
+      result.name = result.spec.name ?? path.basename(final)
+      result.status = 'downloaded'
+      log.notice(
+        `reuse: run ${candidate.runId} already rendered this request (export ${record.exportKey}); its video was downloaded and nothing was exported`
+      )
+      return true
+    } catch (error) {
+      log.warning(`reuse: the video of run ${candidate.runId} was not reused: ${errorMessage(error)}`)
+    } finally {
+      fs.rmSync(staging, { recursive: true, force: true })
+    }
+  }
+  log.info(
+    candidates.length
+      ? 'reuse: no earlier run could be trusted with this request; exporting it'
+      : 'reuse: no earlier run rendered this request; exporting it'
+  )
+  return false
 }

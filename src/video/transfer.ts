@@ -22,6 +22,8 @@ export interface TransferOptions {
   target: (response: Response) => FileTarget | undefined
   /** Bytes that reached the file, as each write lands. */
   onWritten: (count: number) => void
+  /** The most the body may carry: refused at once when its stated length is more, else as soon as it passes. */
+  maxBytes?: number
 }
 
 /** The file could not be written (disk full, no permission): no transfer again would help. */
@@ -29,6 +31,14 @@ export class FileWriteError extends Error {
   constructor(file: string, cause: unknown) {
     super(`Could not write the video to ${file}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
     this.name = 'FileWriteError'
+  }
+}
+
+/** A body larger than the transfer may carry: stopped, and not worth trying again. */
+export class TooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`the answer is larger than ${maxBytes} bytes`)
+    this.name = 'TooLargeError'
   }
 }
 
@@ -125,6 +135,8 @@ export function transfer(dispatcher: Dispatcher, url: string, options: TransferO
     let resume: (() => void) | undefined
     let response: Response | undefined
     let writer: FileWriter | undefined
+    let received = 0
+    const maxBytes = options.maxBytes ?? Infinity
     const onAbort = (): void => {
       if (signal) abort?.(abortReason(signal))
     }
@@ -151,6 +163,10 @@ export function transfer(dispatcher: Dispatcher, url: string, options: TransferO
           resume = resumeRequest
           if (statusCode < 200) return true
           response = { statusCode, headers: util.parseHeaders(rawHeaders) }
+          if (Number(response.headers['content-length'] ?? 0) > maxBytes) {
+            abort?.(new TooLargeError(maxBytes))
+            return true
+          }
           const target = options.target(response)
           if (target) {
             try {
@@ -167,6 +183,11 @@ export function transfer(dispatcher: Dispatcher, url: string, options: TransferO
           return true
         },
         onData(chunk) {
+          received += chunk.length
+          if (received > maxBytes) {
+            abort?.(new TooLargeError(maxBytes))
+            return true
+          }
           return writer ? writer.push(chunk) : true
         },
         onComplete() {

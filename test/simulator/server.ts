@@ -26,31 +26,39 @@ export const TEST_API_KEY = 'sim-api-key-7f3a9c'
 export type Route = 'auth' | 'token' | 'project' | 'export' | 'progress' | 'workspaces' | 'cdn'
 
 /** One injected fault, applied to the next `times` requests of its route (default once). */
-export type Fault = { route: Route; times?: number } & (
-  | { kind: 'status'; status: number; html?: boolean; retryAfter?: string }
-  /** HTTP 200 with `success: false`. */
-  | { kind: 'envelope'; code: number | string; msg: string }
-  /** The connection is closed without an answer. */
-  | { kind: 'reset' }
-  /** No answer for this long, then the connection is closed. */
-  | { kind: 'hang'; ms: number }
-  /** The export is accepted and starts rendering, then the answer is lost. */
-  | { kind: 'lose-answer' }
-  /** The export is accepted and starts rendering, and the answer never comes (the connection stays open). */
-  | { kind: 'hold-answer' }
-  /** The progress call says the render is done and names this as its download URL. */
-  | { kind: 'url'; url: string }
-  /** The progress call says the key is not known. */
-  | { kind: 'not-found' }
-  /** The CDN sends this fraction of the video, then cuts the connection. */
-  | { kind: 'cut'; fraction: number }
-  /** The CDN sends this fraction of the video, then nothing more, the connection left open. */
-  | { kind: 'stall'; fraction: number }
-  /** The CDN answers 200 with an HTML error page instead of the video. */
-  | { kind: 'html-page' }
-  /** From the API: a redirect to the CDN's origin (another host). From the CDN: the video moved. */
-  | { kind: 'redirect' }
-)
+export type Fault = { route: Route; times?: number } &
+  /** `msg`: what the JSON envelope says (default "Server error"), e.g. a 400 whose text holds "forbidden". */
+  (
+    | { kind: 'status'; status: number; html?: boolean; retryAfter?: string; msg?: string }
+    /** HTTP 200 with `success: false`. */
+    | { kind: 'envelope'; code: number | string; msg: string }
+    /** The connection is closed without an answer. */
+    | { kind: 'reset' }
+    /** No answer for this long, then the connection is closed. */
+    | { kind: 'hang'; ms: number }
+    /** The export is accepted and starts rendering, then the answer is lost. */
+    | { kind: 'lose-answer' }
+    /** The export is accepted and starts rendering, and the answer never comes (the connection stays open). */
+    | { kind: 'hold-answer' }
+    /** The progress call says the render is done and names this as its download URL. */
+    | { kind: 'url'; url: string }
+    /** The progress call says the key is not known: by HTTP 404 (default) or in a 200 envelope (`NOT_FOUND`). */
+    | { kind: 'not-found'; shape?: 'status' | 'envelope' }
+    /** The CDN sends this fraction of the video, then cuts the connection. */
+    | { kind: 'cut'; fraction: number }
+    /** The CDN sends this fraction of the video, then nothing more, the connection left open. */
+    | { kind: 'stall'; fraction: number }
+    /** The route's usual answer, headers at once, then its body one byte every `everyMs` (a slow link or proxy). */
+    | { kind: 'trickle'; everyMs: number }
+    /** The request is handled at once (an export is accepted and starts rendering); its answer leaves `ms` later. */
+    | { kind: 'delay'; ms: number }
+    /** The CDN answers 200 with a video that never ends: no Content-Length, bytes for as long as they are read. */
+    | { kind: 'endless' }
+    /** The CDN answers 200 with an HTML error page instead of the video. */
+    | { kind: 'html-page' }
+    /** From the API: a redirect to the CDN's origin (another host). From the CDN: the video moved, or to `location`. */
+    | { kind: 'redirect'; location?: string }
+  )
 
 /** Progress (0–1) at a fraction (0–1) of the render time. */
 export type Curve = (fraction: number) => number
@@ -70,9 +78,13 @@ export interface SimulatorOptions {
   apps?: Record<string, string>
   /** How long an exchanged token is accepted (the API's is 24 hours). */
   tokenLifetimeMs?: number
+  /** Export requests (1 = the first to arrive) at whose arrival every exchanged token is revoked: a token refused mid-run. */
+  revokeTokensAtExports?: number[]
   /** Saved projects by ID. */
   projects?: Record<string, JsonObject>
   renderMs?: number
+  /** How long an export waits in the API's queue at 0% before its render starts (the docs: up to minutes). */
+  queueMs?: number
   curve?: Curve
   /** Progress answers at 100 that still carry no download URL. */
   urlLagPolls?: number
@@ -118,6 +130,7 @@ export interface RecordedExport {
 
 interface Render {
   key: string
+  /** When it leaves the queue and starts rendering (ms since the epoch). */
   startedAt: number
   pollsAt100: number
   body: JsonObject
@@ -130,6 +143,8 @@ export interface Simulator {
   cdnUrl: string
   requests: RecordedRequest[]
   exports: RecordedExport[]
+  /** Every fault as it was applied, in order: a fault test proves with it that its fault fired. */
+  fired: Fault[]
   options: Required<Omit<SimulatorOptions, 'faults'>> & { faults: Fault[] }
   close(): Promise<void>
 }
@@ -190,14 +205,35 @@ export const LEGACY_CUBES = 2
 
 const sign = (secret: string, value: string): string => createHmac('sha256', secret).update(value).digest('hex').slice(0, 32)
 
+/** Answers whose sending a fault slows down: held back, or trickled a byte at a time. */
+const pacing = new WeakMap<http.ServerResponse, { delayMs?: number; trickleMs?: number }>()
+
 function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body)
-  res.writeHead(status, {
-    'Content-Type': typeof body === 'string' ? 'text/html; charset=utf-8' : 'application/json',
-    'Content-Length': Buffer.byteLength(text),
-    ...headers
-  })
-  res.end(text)
+  const write = (): void => {
+    res.writeHead(status, {
+      'Content-Type': typeof body === 'string' ? 'text/html; charset=utf-8' : 'application/json',
+      'Content-Length': Buffer.byteLength(text),
+      ...headers
+    })
+    const everyMs = pacing.get(res)?.trickleMs
+    if (!everyMs) return void res.end(text)
+    res.flushHeaders()
+    const bytes = Buffer.from(text)
+    let at = 0
+    const timer = setInterval(() => {
+      if (at < bytes.length) res.write(bytes.subarray(at, ++at))
+      if (at >= bytes.length) {
+        clearInterval(timer)
+        res.end()
+      }
+    }, everyMs)
+    res.on('close', () => clearInterval(timer))
+  }
+  const delayMs = pacing.get(res)?.delayMs
+  if (!delayMs) return write()
+  const timer = setTimeout(write, delayMs)
+  res.on('close', () => clearTimeout(timer))
 }
 
 const ok = (res: http.ServerResponse, data: unknown): void => send(res, 200, { success: true, data })
@@ -254,8 +290,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     apiKeys: options.apiKeys ?? [TEST_API_KEY],
     apps: options.apps ?? {},
     tokenLifetimeMs: options.tokenLifetimeMs ?? 24 * 3_600_000,
+    revokeTokensAtExports: options.revokeTokensAtExports ?? [],
     projects: options.projects ?? { [SAMPLE_PROJECT_ID]: SAMPLE_PROJECT, [DIALOGUE_PROJECT_ID]: DIALOGUE_PROJECT },
     renderMs: options.renderMs ?? 1500,
+    queueMs: options.queueMs ?? 0,
     curve: options.curve ?? CURVES.linear,
     urlLagPolls: options.urlLagPolls ?? 0,
     urlLagMs: options.urlLagMs ?? 0,
@@ -277,6 +315,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const renders = new Map<string, Render>()
   const requests: RecordedRequest[] = []
   const exports: RecordedExport[] = []
+  const fired: Fault[] = []
+  let exportArrivals = 0
   const sockets = new Set<import('node:net').Socket>()
   let cdnUrl = ''
 
@@ -288,6 +328,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const times = (fault.times ?? 1) - 1
     if (times <= 0) config.faults.splice(index, 1)
     else config.faults[index] = { ...fault, times }
+    fired.push(fault)
     return fault
   }
 
@@ -299,7 +340,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         send(
           res,
           fault.status,
-          fault.html ? htmlPage(fault.status, 'Bad Gateway') : { success: false, error: { code: fault.status, msg: 'Server error' } },
+          fault.html ? htmlPage(fault.status, 'Bad Gateway') : { success: false, error: { code: fault.status, msg: fault.msg ?? 'Server error' } },
           fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {}
         )
         return true
@@ -326,23 +367,27 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (config.apiKeys.includes(key) || (!legacy && tokenValid(key))) return true
     if (legacy && config.authFailure !== 'html') legacyFailure(res, config.authFailure === 'envelope' ? 200 : 401, 'Invalid API key')
     else if (config.authFailure === 'html') send(res, 401, htmlPage(401, 'Authorization Required'))
-    else if (config.authFailure === 'envelope') failure(res, 200, 'INVALID_TOKEN', 'Invalid api key')
+    else if (config.authFailure === 'envelope') failure(res, 200, 401, 'Invalid api key')
     else failure(res, 401, 401, 'Unauthorized')
     return false
   }
 
   function startRender(body: JsonObject): string {
     const key = randomBytes(12).toString('hex')
-    renders.set(key, { key, startedAt: Date.now(), pollsAt100: 0, body })
+    renders.set(key, { key, startedAt: Date.now() + config.queueMs, pollsAt100: 0, body })
     return key
   }
+
+  /** How far along the render is (0–1); 0 while it waits in the queue. */
+  const fractionOf = (render: Render): number =>
+    config.renderMs > 0 ? Math.min(1, Math.max(0, (Date.now() - render.startedAt) / config.renderMs)) : Date.now() >= render.startedAt ? 1 : 0
 
   /** Whether the URL-lag time after the render reached 100% has passed. */
   const urlExists = (render: Render): boolean => Date.now() >= render.startedAt + config.renderMs + config.urlLagMs
 
   /** The record `GET /editor/project/{id}` gives for an exported project: its state, thumbnail and URL once done. */
   function exportedProject(render: Render): JsonObject {
-    const fraction = config.renderMs > 0 ? Math.min(1, (Date.now() - render.startedAt) / config.renderMs) : 1
+    const fraction = fractionOf(render)
     const done = fraction >= 1 && urlExists(render)
     return {
       _id: render.key,
@@ -364,7 +409,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   }
 
   function progressOf(render: Render): { progress: number; url?: string; state: string } {
-    const fraction = config.renderMs > 0 ? Math.min(1, (Date.now() - render.startedAt) / config.renderMs) : 1
+    const fraction = fractionOf(render)
     const progress = fraction >= 1 ? Math.round(config.curve(1) * 1e4) / 100 : Math.round(config.curve(fraction) * 1e4) / 100
     if (progress < 100) return { progress, state: 'progress' }
     render.pollsAt100++
@@ -401,6 +446,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (!route) return refuse(404, `No route ${req.method} ${p}`)
     const fault = takeFault(route)
     if (applyFault(fault, res)) return
+    if (fault?.kind === 'trickle') pacing.set(res, { trickleMs: fault.everyMs })
+    if (fault?.kind === 'delay') pacing.set(res, { delayMs: fault.ms })
 
     if (route === 'token') {
       const parsed = jsonBody(body)
@@ -419,6 +466,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const key = req.headers.authorization ?? ''
       return ok(res, { isAuthenticated: config.apiKeys.includes(key) || tokenValid(key) })
     }
+    if (route === 'export' && config.revokeTokensAtExports.includes(++exportArrivals)) tokens.clear()
     if (!authorized(req, res, !v3)) return
 
     if (route === 'workspaces') return ok(res, [{ workspaceId: 'ws-1', workspaceName: 'Default' }])
@@ -433,6 +481,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (route === 'progress') {
       const key = decodeURIComponent(p.split('/').pop() ?? '')
       const render = renders.get(key)
+      if (fault?.kind === 'not-found' && fault.shape === 'envelope') return send(res, 200, { success: false, error: { code: 'NOT_FOUND' } })
       if (!render || fault?.kind === 'not-found') return refuse(404, 'Project not found')
       const state = fault?.kind === 'url' ? { progress: 100, url: fault.url, state: 'exported' } : progressOf(render)
       const data: JsonObject = { progress: state.progress }
@@ -461,7 +510,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return refuse(400, `Invalid resolution ${JSON.stringify(parsed.resolution)}`)
     }
     const key = startRender(parsed)
-    exports.push({ generation, path: p, body: parsed, key, finishesAt: Date.now() + config.renderMs })
+    exports.push({ generation, path: p, body: parsed, key, finishesAt: Date.now() + config.queueMs + config.renderMs })
     if (fault?.kind === 'lose-answer') {
       res.socket?.destroy()
       return
@@ -475,7 +524,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     requests.push({ at: Date.now(), origin: 'cdn', method: req.method ?? '', path: url.pathname + url.search, headers: req.headers, body: '' })
     const fault = takeFault('cdn')
     // On the CDN a redirect points at the video's new place (here: the same file, marked as moved).
-    if (fault?.kind === 'redirect') return void res.writeHead(302, { Location: `${req.url}&moved=1` }).end()
+    if (fault?.kind === 'redirect') return void res.writeHead(302, { Location: fault.location ?? `${req.url}&moved=1` }).end()
     if (applyFault(fault, res)) return
     const expires = Number(url.searchParams.get('Expires'))
     const signature = url.searchParams.get('Signature') ?? ''
@@ -486,6 +535,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (Date.now() > expires)
       return send(res, 403, '<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>')
     if (fault?.kind === 'html-page') return send(res, 200, htmlPage(503, 'Service Unavailable'))
+    if (fault?.kind === 'endless') {
+      res.writeHead(200, { 'Content-Type': 'video/mp4' })
+      return void syntheticVideo(0, Infinity, 2 ** 40).pipe(res)
+    }
     const length = config.videoSize || config.video.length
     const range = config.ranges ? /^bytes=(\d+)-$/.exec(req.headers.range ?? '') : null
     const start = range ? Number(range[1]) : 0
@@ -528,6 +581,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     cdnUrl,
     requests,
     exports,
+    fired,
     options: config,
     close: async () => {
       for (const socket of sockets) socket.destroy()

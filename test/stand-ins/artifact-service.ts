@@ -36,6 +36,8 @@ export interface ArtifactService {
   /** The environment of the first job of another workflow run, numbered `runId`. */
   envForRun(runId: number): Record<string, string>
   artifacts: StoredArtifact[]
+  /** Every request it received, Twirp and blob alike, in order. */
+  requests: Array<{ method: string; path: string }>
   close(): Promise<void>
 }
 
@@ -61,8 +63,14 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
   })
 }
 
-export async function startArtifactService(): Promise<ArtifactService> {
+export interface ArtifactServiceOptions {
+  /** Blob uploads of artifacts whose name matches get no answer, the connection left open (a stuck upload). */
+  holdUploads?: RegExp
+}
+
+export async function startArtifactService(options: ArtifactServiceOptions = {}): Promise<ArtifactService> {
   const artifacts: StoredArtifact[] = []
+  const requests: Array<{ method: string; path: string }> = []
   const blocks = new Map<string, Buffer>()
   /** Run backend IDs by the run's number. */
   const runs = new Map<string, number>([[RUN_BACKEND_ID, FIRST_RUN_ID]])
@@ -76,6 +84,7 @@ export async function startArtifactService(): Promise<ArtifactService> {
   const server = http.createServer((req, res) => {
     void readBody(req).then((body) => {
       const url = new URL(req.url ?? '/', 'http://stand-in')
+      requests.push({ method: req.method ?? '', path: url.pathname })
       if (url.pathname.startsWith(TWIRP)) {
         const request = JSON.parse(body.toString('utf8')) as Record<string, string>
         const job = request.workflow_job_run_backend_id
@@ -143,6 +152,7 @@ export async function startArtifactService(): Promise<ArtifactService> {
         res.writeHead(405).end()
         return
       }
+      if (options.holdUploads?.test(artifact.name)) return
       const comp = url.searchParams.get('comp')
       if (comp === 'block') {
         blocks.set(`${artifact.id}:${url.searchParams.get('blockid')}`, body)
@@ -169,6 +179,7 @@ export async function startArtifactService(): Promise<ArtifactService> {
     envFor,
     envForRun,
     artifacts,
+    requests,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections()

@@ -23,6 +23,15 @@ export interface Release {
   /** Uploads to this release are refused as GitHub refuses a token without contents: write. */
   readOnly?: boolean
 }
+/** A workflow run as GET /actions/runs/{id} describes it: what triggered it, and from where. */
+export interface WorkflowRun {
+  event: string
+  headBranch: string
+  /** The repository the run's code came from: `octo-org/videos`, or a fork's. */
+  headRepository: string
+  /** The pull requests of a `pull_request` run (GitHub lists none for a fork's). */
+  pullRequests?: number[]
+}
 export interface Comment {
   id: number
   issue: number
@@ -37,12 +46,17 @@ export interface GitHubApi {
   contents: Map<string, string>
   releases: Release[]
   comments: Comment[]
+  /** Workflow runs by ID; a run not here answers 404. */
+  runs: Map<number, WorkflowRun>
   requests: Array<{ method: string; path: string; authorization?: string }>
   close(): Promise<void>
 }
 
-export async function startGitHubApi(artifacts?: ArtifactService): Promise<GitHubApi> {
-  const api: Omit<GitHubApi, 'url' | 'close'> = { changes: new Map(), contents: new Map(), releases: [], comments: [], requests: [] }
+/** Calls that get no answer, the connection left open (a stuck upload or a hung API). */
+export type HeldCall = 'asset-upload' | 'comment'
+
+export async function startGitHubApi(artifacts?: ArtifactService, hold: HeldCall[] = []): Promise<GitHubApi> {
+  const api: Omit<GitHubApi, 'url' | 'close'> = { changes: new Map(), contents: new Map(), releases: [], comments: [], runs: new Map(), requests: [] }
   let origin = ''
   let nextId = 100
 
@@ -59,7 +73,15 @@ export async function startGitHubApi(artifacts?: ArtifactService): Promise<GitHu
     expired: expired(artifact),
     expires_at: artifact.expiresAt ?? null,
     archive_download_url: `${origin}/repos/octo-org/videos/actions/artifacts/${artifact.id}/zip`,
-    workflow_run: { id: artifact.runId }
+    workflow_run: { id: artifact.runId, head_branch: api.runs.get(artifact.runId)?.headBranch ?? null }
+  })
+  const runJson = (id: number, run: WorkflowRun) => ({
+    id,
+    event: run.event,
+    head_branch: run.headBranch,
+    head_repository: { full_name: run.headRepository },
+    repository: { full_name: 'octo-org/videos' },
+    pull_requests: (run.pullRequests ?? []).map((number) => ({ number }))
   })
   const assetJson = (asset: Asset) => ({
     id: asset.id,
@@ -96,6 +118,14 @@ export async function startGitHubApi(artifacts?: ArtifactService): Promise<GitHu
       if ((m = /^\/repos\/[^/]+\/[^/]+\/actions\/artifacts\/(\d+)$/.exec(p)) && req.method === 'GET') {
         const artifact = artifacts?.artifacts.find((a) => a.id === Number(m![1]))
         return artifact ? json(res, 200, artifactJson(artifact)) : notFound(res)
+      }
+      if ((m = /^\/repos\/[^/]+\/[^/]+\/actions\/runs\/(\d+)$/.exec(p)) && req.method === 'GET') {
+        const run = api.runs.get(Number(m[1]))
+        return run ? json(res, 200, runJson(Number(m[1]), run)) : notFound(res)
+      }
+      if ((m = /^\/repos\/[^/]+\/[^/]+\/actions\/runs\/(\d+)$/.exec(p)) && req.method === 'GET') {
+        const run = api.runs.get(Number(m[1]))
+        return run ? json(res, 200, runJson(Number(m[1]), run)) : notFound(res)
       }
       if ((m = /^\/repos\/[^/]+\/[^/]+\/actions\/artifacts\/(\d+)\/zip$/.exec(p)) && req.method === 'GET') {
         const artifact = artifacts?.artifacts.find((a) => a.id === Number(m![1]))
@@ -138,6 +168,7 @@ export async function startGitHubApi(artifacts?: ArtifactService): Promise<GitHu
         return
       }
       if ((m = /^\/uploads\/repos\/[^/]+\/[^/]+\/releases\/(\d+)\/assets$/.exec(url.pathname)) && req.method === 'POST') {
+        if (hold.includes('asset-upload')) return
         const release = api.releases.find((r) => r.id === Number(m![1]))
         const name = url.searchParams.get('name') ?? ''
         if (!release) return notFound(res)
@@ -159,6 +190,7 @@ export async function startGitHubApi(artifacts?: ArtifactService): Promise<GitHu
             api.comments.filter((c) => c.issue === issue).map((c) => ({ id: c.id, body: c.body }))
           )
         if (req.method === 'POST') {
+          if (hold.includes('comment')) return
           const comment = { id: nextId++, issue, body: (JSON.parse(body.toString()) as { body: string }).body }
           api.comments.push(comment)
           return json(res, 201, {

@@ -34,10 +34,28 @@ describe('parseEnvelope', () => {
 
   it('recognises a rejected key in all three shapes', () => {
     assert.throws(() => parseEnvelope('c', 401, {}, json({ success: false, error: { code: 401, msg: 'Unauthorized' } })), AuthError)
-    assert.throws(() => parseEnvelope('c', 200, {}, json({ success: false, error: { code: 'INVALID_TOKEN', msg: 'Invalid api key' } })), AuthError)
+    assert.throws(() => parseEnvelope('c', 200, {}, json({ success: false, error: { code: 401, msg: 'Invalid api key' } })), AuthError)
+    assert.throws(() => parseEnvelope('c', 200, {}, json({ success: false, error: { code: 4030, msg: 'No access' } })), AuthError)
     assert.throws(
       () => parseEnvelope('c', 401, {}, '<html><head><title>401 Authorization Required</title></head></html>'),
       (error: unknown) => error instanceof AuthError && /HTTP 401: 401 Authorization Required/.test(error.message)
+    )
+  })
+
+  it('takes no words of a message for a credentials refusal, only statuses and codes', () => {
+    for (const msg of ['The script contains a forbidden word', 'Invalid token count', 'Unauthorized character in the script']) {
+      assert.throws(
+        () => parseEnvelope('c', 400, {}, json({ success: false, error: { code: 400, msg } })),
+        (error: unknown) => error instanceof ApiError && !(error instanceof AuthError) && error.apiMessage === msg
+      )
+    }
+    assert.throws(
+      () => parseEnvelope('c', 200, {}, json({ success: false, msg: 'Invalid API key' })),
+      (error: unknown) => error instanceof ApiError && error.apiMessage === 'Invalid API key'
+    )
+    assert.throws(
+      () => parseEnvelope('c', 403, {}, json({ success: false, error: { code: 403, msg: 'Forbidden' } })),
+      (error: unknown) => error instanceof AuthError && !error.unauthorized
     )
   })
 
@@ -76,5 +94,29 @@ describe('parseRetryAfter', () => {
     assert.equal(parseRetryAfter('Thu, 01 Jan 1970 00:00:10 GMT', 4000), 6)
     assert.equal(parseRetryAfter('soon', 0), undefined)
     assert.equal(parseRetryAfter(undefined, 0), undefined)
+  })
+})
+
+describe('ApiError.notFound', () => {
+  const refused = (status: number, body: unknown): ApiError => {
+    try {
+      parseEnvelope('Checking progress of k', status, {}, json(body))
+    } catch (error) {
+      if (error instanceof ApiError) return error
+    }
+    throw new Error('no ApiError')
+  }
+
+  it('is every shape the API says not found in: status 404, code 404 or NOT_FOUND, or the message', () => {
+    assert.ok(refused(404, { success: false, error: { code: 404, msg: 'Gone' } }).notFound)
+    assert.ok(refused(200, { success: false, error: { code: 404 } }).notFound)
+    assert.ok(refused(200, { success: false, error: { code: 'NOT_FOUND' } }).notFound)
+    assert.ok(refused(200, { success: false, error: { code: 'not-found' } }).notFound)
+    assert.ok(refused(200, { success: false, msg: 'Project not found' }).notFound)
+  })
+
+  it('is not any other failure', () => {
+    assert.ok(!refused(200, { success: false, error: { code: 4001, msg: 'Not enough credits' } }).notFound)
+    assert.ok(!refused(400, { success: false, error: { code: 'BAD_REQUEST', msg: 'scenes is required' } }).notFound)
   })
 })

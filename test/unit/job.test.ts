@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { describe, it } from 'node:test'
+import { InputError } from '../../src/errors.ts'
 import { readJob } from '../../src/job/inputs.ts'
 import { readRunnerEnv } from '../../src/job/runner.ts'
 import { tempDir } from '../helpers/run-action.ts'
@@ -55,8 +56,21 @@ describe('readJob', () => {
     assert.equal(settings.artifact.retentionDays, 7)
   })
 
-  it('makes resume win over project-id', () => {
-    const settings = readSettings(reader({ 'api-key': 'k', 'project-id': 'p1', resume: 'abc', 'api-generation': 'legacy' }))
-    assert.deepEqual(settings.source, { kind: 'resume', key: 'abc', generation: 'legacy', template: undefined })
+  it('makes resume win over project-id, which its export is checked against', () => {
+    const settings = readSettings(reader({ 'api-key': 'k', 'project-id': 'p1', resume: 'abc', 'api-generation': 'v3' }))
+    assert.deepEqual(settings.source, { kind: 'resume', key: 'abc', generation: 'v3', template: undefined, of: { kind: 'project', projectId: 'p1' } })
+  })
+
+  it('refuses by name an input that resume makes unused', () => {
+    for (const [inputs, unused] of [
+      [{ script: 'Hello' }, 'script'],
+      [{ 'project-id': 'p1', tags: 'title: Hi' }, 'tags'],
+      [{ 'project-id': 'p1', resolution: '720' }, 'resolution']
+    ] as const) {
+      assert.throws(
+        () => readSettings(reader({ 'api-key': 'k', resume: 'abc', ...inputs })),
+        (error: unknown) => error instanceof InputError && error.input === unused && /'resume' downloads an export already made/.test(error.message)
+      )
+    }
   })
 })

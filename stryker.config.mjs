@@ -1,0 +1,40 @@
+// Mutation testing of the pure core: `npm run mutate` (every file below), or one file a change
+// touched: `MUTATE=src/request/tags.ts npm run mutate`. Each file runs only the unit tests that cover
+// it, so a file takes a minute or two, not the end-to-end suite's minutes per mutant.
+// @ts-check
+
+/** Each core file and the unit tests that must notice a change to it. */
+const UNIT_TESTS = {
+  'src/aistudios/envelope.ts': ['test/unit/envelope.test.ts'],
+  'src/job/parse.ts': ['test/unit/parse.test.ts'],
+  'src/job/speech.ts': ['test/unit/speech-inputs.test.ts', 'test/unit/template.test.ts'],
+  'src/request/speech.ts': ['test/unit/speech.test.ts', 'test/unit/project-request.test.ts'],
+  'src/request/tags.ts': ['test/unit/tags.test.ts'],
+  'src/request/template.ts': ['test/unit/template.test.ts'],
+  'src/schemas.ts': ['test/unit/schemas.test.ts'],
+  'src/video/filename.ts': ['test/unit/filename.test.ts'],
+  'src/video/mp4.ts': ['test/unit/mp4.test.ts'],
+  'src/video/policy.ts': ['test/unit/policy.test.ts']
+}
+
+const files = (process.env.MUTATE ?? Object.keys(UNIT_TESTS).join(',')).split(',').map((file) => file.trim())
+const unknown = files.filter((file) => !(file in UNIT_TESTS))
+if (unknown.length) throw new Error(`MUTATE names ${unknown.join(', ')}, which stryker.config.mjs does not map to unit tests`)
+const tests = [...new Set(files.flatMap((file) => UNIT_TESTS[/** @type {keyof typeof UNIT_TESTS} */ (file)]))]
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'command',
+  commandRunner: { command: `node --import tsx --test --test-concurrency=1 ${tests.join(' ')}` },
+  mutate: files,
+  // Timing out is the mutant's fault only when it loops; tsx start-up alone takes a second.
+  timeoutMS: 10_000,
+  concurrency: Number(process.env.MUTATE_CONCURRENCY ?? 2),
+  reporters: ['clear-text', 'html', 'json', 'progress'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  ignorePatterns: ['dist', 'bench', 'reports', 'videos', '.demo'],
+  thresholds: { high: 90, low: 80, break: 80 },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always'
+}

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { isLoopbackHost, refusedUrl } from '../../src/video/url-policy.ts'
+
+const refused = (url: string, allowLoopback = false) => refusedUrl(new URL(url), allowLoopback)
+
+describe('refusedUrl', () => {
+  it('takes https to a public address', async () => {
+    assert.equal(await refused('https://93.184.216.34/v.mp4'), undefined)
+    assert.equal(await refused('https://[2606:2800:220:1::1]/v.mp4'), undefined)
+  })
+
+  it('refuses plain http but to loopback, and other schemes', async () => {
+    assert.match((await refused('http://93.184.216.34/v.mp4')) ?? '', /plain http/)
+    assert.equal(await refused('http://127.0.0.1:8080/v.mp4', true), undefined)
+    assert.match((await refused('ftp://93.184.216.34/v.mp4')) ?? '', /scheme is ftp:/)
+  })
+
+  it('refuses private, link-local and mapped addresses, and loopback unless allowed', async () => {
+    for (const host of [
+      '10.0.0.1',
+      '172.16.5.4',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '[fe80::1]',
+      '[fd00::1]',
+      '[::ffff:10.0.0.1]'
+    ]) {
+      assert.match((await refused(`https://${host}/v.mp4`, true)) ?? '', /private or link-local/, host)
+    }
+    assert.match((await refused('https://127.0.0.1/v.mp4')) ?? '', /loopback/)
+    assert.match((await refused('https://localhost/v.mp4')) ?? '', /loopback/)
+    assert.match((await refused('https://[::1]/v.mp4')) ?? '', /loopback/)
+    assert.equal(await refused('https://127.0.0.1/v.mp4', true), undefined)
+  })
+
+  it('refuses a user name or password', async () => {
+    assert.match((await refused('https://u:p@93.184.216.34/v.mp4')) ?? '', /user name or password/)
+  })
+
+  it('tells loopback hosts', () => {
+    assert.equal(isLoopbackHost(new URL('http://localhost:3000')), true)
+    assert.equal(isLoopbackHost(new URL('http://127.1.2.3')), true)
+    assert.equal(isLoopbackHost(new URL('https://app.aistudios.com')), false)
+  })
+})
