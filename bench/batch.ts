@@ -8,7 +8,7 @@ import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { makeWorkspace, runAction } from '../test/helpers/run-action.ts'
 import { watchPeakRss } from '../test/helpers/rss.ts'
-import { SAMPLE_PROJECT_ID, TEST_API_KEY, startSimulator, type Simulator } from '../test/simulator/server.ts'
+import { SAMPLE_PROJECT_ID, startSimulator, type Simulator } from '../test/simulator/server.ts'
 
 const BASELINE = fileURLToPath(new URL('./baseline.mjs', import.meta.url))
 
@@ -73,7 +73,7 @@ async function actionBatch(count: number, renderMs: number): Promise<BatchSample
   const startedAt = Date.now()
   const run = await runAction({
     workspace: makeWorkspace({ 'videos.yml': manifest(count) }),
-    inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, manifest: 'videos.yml', 'max-parallel': '20', 'upload-artifact': 'false' },
+    inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml', 'max-parallel': '20', 'upload-artifact': 'false' },
     timeoutMs: renderMs * 4 + 600_000
   })
   stop()
@@ -96,7 +96,7 @@ async function baselineBatch(count: number, renderMs: number): Promise<BatchSamp
   for (let i = 0; i < count; i++) {
     const before = sim.exports.length
     const out = makeWorkspace()
-    const child = spawn(process.execPath, [BASELINE, sim.apiUrl, TEST_API_KEY, SAMPLE_PROJECT_ID, out], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, [BASELINE, sim.apiUrl, sim.mintToken(), SAMPLE_PROJECT_ID, out], { stdio: ['ignore', 'pipe', 'inherit'] })
     let stdout = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
     // One at a time until its export exists, so the i-th loop owns the i-th export.
@@ -153,7 +153,7 @@ async function costOf(kind: 'plan' | 'dry-run' | 'render', count: number): Promi
   const run = await runAction({
     workspace: makeWorkspace({ 'videos.yml': manifest(count) }),
     inputs: {
-      'api-key': TEST_API_KEY,
+      'api-key': sim.mintToken(),
       'api-url': sim.apiUrl,
       manifest: 'videos.yml',
       'max-parallel': '20',

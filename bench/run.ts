@@ -18,7 +18,7 @@ import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ACTION_ENTRY, makeWorkspace, runAction } from '../test/helpers/run-action.ts'
 import { watchPeakRss } from '../test/helpers/rss.ts'
-import { SAMPLE_PROJECT_ID, TEST_API_KEY, instantVideoUrl, startSimulator, type Simulator } from '../test/simulator/server.ts'
+import { SAMPLE_PROJECT_ID, instantVideoUrl, startSimulator, type Simulator } from '../test/simulator/server.ts'
 import { startArtifactService } from '../test/stand-ins/artifact-service.ts'
 import { batchCost, pollBudget } from './batch.ts'
 
@@ -59,7 +59,7 @@ async function runBaseline(renderMs: number): Promise<Sample> {
   const sim = await startSimulator({ renderMs })
   const out = makeWorkspace()
   const startedAt = Date.now()
-  const child = spawn(process.execPath, [BASELINE, sim.apiUrl, TEST_API_KEY, SAMPLE_PROJECT_ID, out], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [BASELINE, sim.apiUrl, sim.mintToken(), SAMPLE_PROJECT_ID, out], { stdio: ['ignore', 'pipe', 'inherit'] })
   const peak = watchPeakRss(child)
   let stdout = ''
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
@@ -75,7 +75,7 @@ async function runThisAction(renderMs: number): Promise<Sample> {
   let peak = { kb: 0 }
   const run = await runAction({
     inputs: {
-      'api-key': TEST_API_KEY,
+      'api-key': sim.mintToken(),
       'api-url': sim.apiUrl,
       'project-id': SAMPLE_PROJECT_ID,
       script: 'This is overriding old script',
@@ -147,14 +147,14 @@ async function lagRun(client: 'action' | number, renderMs: number): Promise<LagS
   let videoPath: string
   if (client === 'action') {
     const run = await runAction({
-      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'upload-artifact': 'false' },
+      inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'upload-artifact': 'false' },
       timeoutMs: renderMs + 180_000
     })
     if (run.code !== 0) throw new Error(`the action exited ${run.code}: ${run.stdout}`)
     videoPath = run.outputs['video-path']
   } else {
     const out = makeWorkspace()
-    const { stdout } = await promisify(execFile)(process.execPath, [BASELINE, sim.apiUrl, TEST_API_KEY, SAMPLE_PROJECT_ID, out, String(client)])
+    const { stdout } = await promisify(execFile)(process.execPath, [BASELINE, sim.apiUrl, sim.mintToken(), SAMPLE_PROJECT_ID, out, String(client)])
     videoPath = stdout.trim()
   }
   await sim.close()
@@ -199,10 +199,10 @@ async function downloadThroughput(): Promise<string[]> {
     env: { ...process.env, SIM_RENDER_MS: '0', SIM_VIDEO_SIZE: String(size) },
     stdio: ['ignore', 'pipe', 'inherit']
   })
-  const { apiUrl } = JSON.parse(await new Promise<string>((resolve) => server.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())))) as {
-    apiUrl: string
-  }
-  const url = await instantVideoUrl(apiUrl)
+  const { apiUrl, token } = JSON.parse(
+    await new Promise<string>((resolve) => server.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())))
+  ) as { apiUrl: string; token: string }
+  const url = await instantVideoUrl({ apiUrl, mintToken: () => token })
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-dl-'))
   const ours: number[] = []
   const curl: number[] = []
@@ -274,11 +274,11 @@ async function firstRequestMs(sim: Simulator, start: (onStart: () => void) => Pr
 const CLI_ENTRY = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url))
 
 /** The CLI's dry run, as a person runs it. */
-function runCli(apiUrl: string, onStart: () => void): Promise<void> {
+function runCli(apiUrl: string, token: string, onStart: () => void): Promise<void> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI_ENTRY, '--api-url', apiUrl, '--project-id', SAMPLE_PROJECT_ID, '--dry-run'], {
       cwd: makeWorkspace(),
-      env: { PATH: process.env.PATH, NO_PROXY: '127.0.0.1', AISTUDIOS_API_KEY: TEST_API_KEY },
+      env: { PATH: process.env.PATH, NO_PROXY: '127.0.0.1', AISTUDIOS_API_KEY: token },
       stdio: 'ignore'
     })
     onStart()
@@ -297,7 +297,7 @@ async function coldStart(): Promise<string[]> {
   const RUNS = 15
   const sim = await startSimulator({ renderMs: 600_000 })
   const before = process.argv.includes('--before') ? path.resolve(process.argv[process.argv.indexOf('--before') + 1]) : undefined
-  const inputs = { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'dry-run': 'true' }
+  const inputs = { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'dry-run': 'true' }
   const entries: Array<{ name: string; entry: string; cli?: boolean }> = [
     { name: 'this action', entry: ACTION_ENTRY },
     { name: 'this CLI', entry: CLI_ENTRY, cli: true },
@@ -306,7 +306,9 @@ async function coldStart(): Promise<string[]> {
   const samples = new Map(entries.map(({ name }) => [name, [] as number[]]))
   for (let i = 0; i < RUNS; i++) {
     for (const { name, entry, cli } of i % 2 ? [...entries].reverse() : entries) {
-      const ms = await firstRequestMs(sim, (onStart) => (cli ? runCli(sim.apiUrl, onStart) : runAction({ inputs, entry, onStart })))
+      const ms = await firstRequestMs(sim, (onStart) =>
+        cli ? runCli(sim.apiUrl, inputs['api-key'], onStart) : runAction({ inputs, entry, onStart })
+      )
       samples.get(name)?.push(ms)
     }
   }

@@ -86,7 +86,8 @@ export interface Variable {
 
 /** What a new export is made from. */
 export type ExportSource =
-  | { kind: 'project'; projectId: string }
+  /** A saved project: v3 unless `api-generation: legacy` (the legacy API keeps its own, by key). */
+  | { kind: 'project'; projectId: string; generation?: Generation }
   /** A JSON template in the repository; the generation is detected from its shape unless forced. */
   | { kind: 'template'; template: Template; variables: Map<string, Variable>; generation?: Generation }
 
@@ -161,6 +162,8 @@ export interface BatchOptions {
   failFast: boolean
   /** One artifact per video; always so for a single video. */
   artifactPerVideo: boolean
+  /** A plan's most matrix entries (`max-jobs`): the videos are grouped into this many shards at most. */
+  maxJobs: number
 }
 
 /** What the runner tells the action through its environment, read once. */
@@ -197,6 +200,8 @@ export interface Job {
   resumeMismatch: 'refuse' | 'accept'
   /** Send nothing: output the matrix of videos for a fan-out over jobs. */
   plan: boolean
+  /** `manifest-entry` names the videos: a job of a plan's matrix, which leaves the comment to the collect job. */
+  matrixJob: boolean
   outputDir: string
   /** The most bytes one video may have (`max-video-size`): bounds a download that states no length. */
   maxVideoBytes: number
@@ -239,7 +244,7 @@ export type VideoStatus = 'downloaded' | 'started' | 'dry-run' | 'failed' | 'ski
 /** What the run did for one video, filled in step by step; the reports are made from it alone. */
 export interface VideoResult {
   spec: VideoSpec
-  /** The name shown for it: the entry's name, or the file once known. */
+  /** The name shown for it, the same in every state: the entry's name, or the step's `output-name` without its extension, or `video`. */
   name: string
   status: VideoStatus
   /** The step it reached last: where a failed video failed. */
@@ -271,6 +276,8 @@ export interface VideoResult {
   /** The video's download URL as a release asset. */
   releaseUrl?: string
   error?: string
+  /** What failed it was the API's answer (an HTTP error, refused credentials), not the network or this machine. */
+  refusedByApi?: boolean
 }
 
 /** What an export key (a v3 project ID, a legacy key) looks like; anything else is refused, never printed raw. */

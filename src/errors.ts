@@ -24,7 +24,8 @@ export const locate = (text: string, offset: number): { line: number; column: nu
 export class InputError extends Error {
   constructor(
     readonly input: string,
-    detail: string,
+    /** What is wrong, without the input's name: each front end names the input its own way. */
+    readonly detail: string,
     readonly location?: FileLocation
   ) {
     super(`Input '${input}': ${detail}`)

@@ -59,3 +59,42 @@ export function videoLog(name?: string): Log {
     group: (title, work) => (name ? work() : sink.group(title, work))
   }
 }
+
+/** Workflow commands whose message is for people (a prefix may go before it); the others carry data (a mask, state). */
+const FOR_PEOPLE = /^::(?:debug|notice|warning|error|group)(?: [^:]*)?::/
+
+/** One line of stdout with `prefix` before what people read: after a workflow command's `::name::`, never inside another command. */
+export function prefixLine(line: string, prefix: string): string {
+  if (!line) return line
+  const command = FOR_PEOPLE.exec(line)?.[0]
+  if (command) return `${command}${prefix}${line.slice(command.length)}`
+  return line.startsWith('::') ? line : `${prefix}${line}`
+}
+
+/**
+ * Runs `work` with every line written to stdout starting with `[name] `: for a library that logs through
+ * @actions/core itself (the artifact client), so in a batch its lines name their video too. Only around
+ * work that runs alone: a line anything else wrote meanwhile would carry the name as well.
+ */
+export async function withVideoName<T>(name: string | undefined, work: () => Promise<T>): Promise<T> {
+  if (!name) return work()
+  const stdout = process.stdout
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- put back exactly as it was, below
+  const original = stdout.write
+  const write = original.bind(stdout) as (chunk: string, ...rest: unknown[]) => boolean
+  stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')
+    return write(
+      text
+        .split('\n')
+        .map((line) => prefixLine(line, `[${name}] `))
+        .join('\n'),
+      ...rest
+    )
+  })
+  try {
+    return await work()
+  } finally {
+    stdout.write = original
+  }
+}

@@ -3,16 +3,18 @@ import { AiStudiosClient } from './aistudios/client.js'
 import { normaliseNoProxy } from './aistudios/transport.js'
 import { cancelOnSignals } from './cancel.js'
 import { deliverAll } from './deliver/deliver.js'
-import type { Job, VideoResult } from './domain.js'
+import { notDelivered, type Job, type VideoResult } from './domain.js'
 import { errorMessage } from './errors.js'
 import { provideArtifactClient } from './github/artifact-service.js'
 import { connectGitHub } from './github/connect.js'
 import { needsGitHub } from './job/github-settings.js'
 import { readJob } from './job/inputs.js'
-import { planVideos } from './job/plan.js'
+import { entryNames } from './job/manifest.js'
+import { planVideos, shardVideos } from './job/plan.js'
 import { readRunnerEnv } from './job/runner.js'
 import { setKeyOutput, setMatrixOutput } from './report/outputs.js'
 import { report } from './report/report.js'
+import { leaveResultRecord } from './report/result-record.js'
 import { writePlanSummary } from './report/summary.js'
 import { newResult, produceAll } from './video/produce-all.js'
 
@@ -33,7 +35,7 @@ export async function run(): Promise<void> {
     const videos = await planVideos(job, github)
     if (job.plan) {
       const names = videos.map((video) => video.name ?? '')
-      setMatrixOutput(names)
+      setMatrixOutput(shardVideos(names, job.batch.maxJobs))
       return await writePlanSummary(names, job)
     }
     results = videos.map(newResult)
@@ -54,6 +56,12 @@ export async function run(): Promise<void> {
     cancel.dispose()
   }
   await report(results, runner, job, failure)
+  // A job of a plan's matrix leaves its result record for the collect job, however it ended.
+  const shard = entryNames(core.getInput('manifest-entry'))
+  if (shard.length > 0 && !job?.plan) {
+    const outcome = cancel.signal.aborted ? 'cancelled' : failure !== undefined || results.some(notDelivered) ? 'failure' : 'success'
+    await leaveResultRecord(results, shard, runner, outcome, failure)
+  }
   // A cancelled run ends once it has reported: work it stopped waiting for (an upload) must not hold it.
   if (cancel.signal.aborted) process.exit()
 }

@@ -4,6 +4,18 @@ import type { Mp4Facts } from './domain.js'
 /** Text safe inside HTML and its double-quoted attributes (and a Markdown table's cells). */
 export const escapeHtml = (text: string): string => text.replace(/[<>&|"]/g, (c) => `&#${c.charCodeAt(0)};`)
 
+/**
+ * Text from outside (an API message, a name) as one cell of a Markdown table inside HTML: on one line,
+ * every character Markdown or HTML could read as syntax (a pipe, a bracket, a backtick, a heading, an
+ * autolink's `:` `@` and `www.`, emphasis, an entity) written as a numeric entity, so it shows as
+ * written and can add no heading, link, image or tag. Capped at `max` characters first.
+ */
+export function escapeCell(text: string, max = 200): string {
+  const line = text.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').trim()
+  const capped = line.length > max ? `${line.slice(0, max - 1)}…` : line
+  return capped.replace(/[^\p{L}\p{N} ,.\-/%+]|(?<=www)\./giu, (c) => `&#${c.codePointAt(0)};`)
+}
+
 /** What the file says it is: "3.5 s, 320×180, avc1 + mp4a". */
 export function describeMp4({ durationSeconds, width, height, codecs }: Mp4Facts): string {
   const picture = width !== undefined && height !== undefined ? `, ${width}×${height}` : ''

@@ -92,7 +92,7 @@ describe('dialogue lines and tagged clips of a 1.6 project', () => {
   const run = (inputs: Record<string, string>, files: Record<string, string> = {}) =>
     runAction({
       workspace: makeWorkspace(files),
-      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': DIALOGUE_PROJECT_ID, ...inputs }
+      inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': DIALOGUE_PROJECT_ID, ...inputs }
     })
   const lastScenes = (): Scene[] => sim.exports.at(-1)?.body.scenes as Scene[]
 
@@ -155,7 +155,13 @@ describe('dialogue lines and tagged clips of a 1.6 project', () => {
   it('fills placeholders in the tag values of a v3 template', async () => {
     const result = await runAction({
       workspace: makeWorkspace({ 'qa.json': JSON.stringify(DIALOGUE_PROJECT) }),
-      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, template: 'qa.json', tags: 'title: "Version ##VERSION##"', variables: 'VERSION: 2.0' }
+      inputs: {
+        'api-key': sim.mintToken(),
+        'api-url': sim.apiUrl,
+        template: 'qa.json',
+        tags: 'title: "Version ##VERSION##"',
+        variables: 'VERSION: 2.0'
+      }
     })
     assert.equal(result.code, 0, result.stdout)
     assert.equal(lastScenes()[0].clips.find((c) => c.tag === 'title')?.text, 'Version 2.0')
@@ -186,7 +192,7 @@ describe('dialogue lines and tagged clips of a 1.6 project', () => {
 describe('a download URL that never comes with progress', () => {
   it("is taken from the export's record", () =>
     withSimulator({ renderMs: 200, urlLagPolls: 1000 }, async (sim) => {
-      const run = await runAction({ inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': DIALOGUE_PROJECT_ID } })
+      const run = await runAction({ inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': DIALOGUE_PROJECT_ID } })
       assert.equal(run.code, 0, run.stdout)
       const key = run.outputs['project-id']
       assert.ok(
@@ -206,7 +212,7 @@ describe('a download URL that never comes with progress', () => {
 describe('facts from the file itself', () => {
   it('outputs the duration, width and height the MP4 says, and shows them in the summary', () =>
     withSimulator({ renderMs: 200 }, async (sim) => {
-      const run = await runAction({ inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': DIALOGUE_PROJECT_ID } })
+      const run = await runAction({ inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': DIALOGUE_PROJECT_ID } })
       assert.equal(run.code, 0, run.stdout)
       assert.match(run.outputs['video-duration'], /^3\.\d{3}$/)
       assert.equal(run.outputs['video-width'], '320')

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { runAction } from './helpers/run-action.ts'
-import { SAMPLE_PROJECT_ID, TEST_API_KEY, startSimulator } from './simulator/server.ts'
+import { SAMPLE_PROJECT_ID, startSimulator } from './simulator/server.ts'
 
 describe('cancellation', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -10,7 +10,7 @@ describe('cancellation', () => {
       const sim = await startSimulator({ renderMs: 600_000 })
       try {
         const run = await runAction({
-          inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID },
+          inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID },
           timeoutMs: 20_000,
           onStart: (child, stdout) => {
             const poll = setInterval(() => {
@@ -41,7 +41,7 @@ describe('a cancel while the export request is in flight', () => {
     const sim = await startSimulator({ faults: [{ route: 'export', kind: 'hold-answer' }] })
     try {
       const run = await runAction({
-        inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID },
+        inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID },
         timeoutMs: 20_000,
         onStart: (child) => {
           const poll = setInterval(() => {

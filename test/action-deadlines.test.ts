@@ -7,7 +7,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { describe, it } from 'node:test'
 import { runAction } from './helpers/run-action.ts'
-import { SAMPLE_PROJECT_ID, TEST_API_KEY, withSimulator } from './simulator/server.ts'
+import { SAMPLE_PROJECT_ID, withSimulator } from './simulator/server.ts'
 
 /** The smallest `timeout` (0.1 min = 6 s): a run held by a trickled answer would go on for a minute or more. */
 const SHORT = { timeout: '0.1', 'request-timeout': '5' }
@@ -16,7 +16,7 @@ describe('timeout is a deadline', () => {
   it('ends the render wait at timeout while every progress answer trickles in a byte a second', async () => {
     await withSimulator({ renderMs: 600_000, faults: [{ route: 'progress', kind: 'trickle', everyMs: 1000, times: 100 }] }, async (sim) => {
       const run = await runAction({
-        inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, ...SHORT },
+        inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, ...SHORT },
         timeoutMs: 30_000
       })
       const [exported] = sim.exports
@@ -35,7 +35,7 @@ describe('timeout is a deadline', () => {
   it('ends the export at timeout while its answer trickles in, saying it may have been accepted', async () => {
     await withSimulator({ faults: [{ route: 'export', kind: 'trickle', everyMs: 1000 }] }, async (sim) => {
       const run = await runAction({
-        inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, timeout: '0.1' },
+        inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, timeout: '0.1' },
         timeoutMs: 30_000
       })
       assert.equal(sim.options.faults.length, 0, 'the export answer was trickled')
@@ -56,7 +56,7 @@ describe('a download without a length', () => {
   it('stops a CDN body that never ends at max-video-size, keeping nothing', async () => {
     await withSimulator({ renderMs: 0, faults: [{ route: 'cdn', kind: 'endless' }] }, async (sim) => {
       const run = await runAction({
-        inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'max-video-size': '8' },
+        inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'max-video-size': '8' },
         timeoutMs: 30_000
       })
       const [exported] = sim.exports

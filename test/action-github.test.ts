@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { eventEnv as githubEvent, makeWorkspace, runAction, type ActionRun } from './helpers/run-action.ts'
-import { SAMPLE_PROJECT_ID, SAMPLE_VIDEO, TEST_API_KEY, startSimulator, type Simulator } from './simulator/server.ts'
-import { GITHUB_TOKEN, startGitHubApi, type GitHubApi } from './stand-ins/github-api.ts'
+import { SAMPLE_PROJECT_ID, SAMPLE_VIDEO, startSimulator, type Simulator } from './simulator/server.ts'
+import { GITHUB_TOKEN, PERSONAL_LOGIN, PERSONAL_TOKEN, startGitHubApi, type GitHubApi } from './stand-ins/github-api.ts'
 
 let sim: Simulator
 let github: GitHubApi
@@ -34,7 +34,7 @@ const workspaceFiles = { 'videos.yml': manifest(), 'speech/a.txt': 'A', 'speech/
 async function renderChanged(event: string, payload: object, files = workspaceFiles): Promise<{ run: ActionRun; rendered: string[] }> {
   const run = await runAction({
     workspace: makeWorkspace(files),
-    inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, manifest: 'videos.yml', 'only-changed': 'true', 'github-token': GITHUB_TOKEN },
+    inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml', 'only-changed': 'true', 'github-token': GITHUB_TOKEN },
     env: eventEnv(event, payload)
   })
   const rendered = run.outputs.videos ? (JSON.parse(run.outputs.videos) as Array<{ name: string }>).map((v) => v.name) : []
@@ -93,7 +93,7 @@ describe('release assets', () => {
   const release = (extra: Record<string, string> = {}, env = eventEnv('release', { release: { tag_name: 'v1.0' } })) =>
     runAction({
       inputs: {
-        'api-key': TEST_API_KEY,
+        'api-key': sim.mintToken(),
         'api-url': sim.apiUrl,
         'project-id': SAMPLE_PROJECT_ID,
         'release-upload': 'true',
@@ -150,7 +150,7 @@ describe('the pull request comment', () => {
   it('is created once, then updated by later runs, never duplicated', async () => {
     const comment = () =>
       runAction({
-        inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, comment: 'true', 'github-token': GITHUB_TOKEN },
+        inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, comment: 'true', 'github-token': GITHUB_TOKEN },
         env: eventEnv('pull_request', { pull_request: { number: 12, base: { sha: 'x' } } })
       })
     const first = await comment()
@@ -168,9 +168,123 @@ describe('the pull request comment', () => {
     )
   })
 
+  const pr = (number: number) => eventEnv('pull_request', { pull_request: { number, base: { sha: 'x' } } })
+  const marker = '<!-- aistudios-video-action -->'
+
+  it('never edits a comment with the marker that another user wrote, and writes its own beside it', async () => {
+    const planted = { id: 9001, issue: 20, author: 'mallory', body: `${marker}\n[click me](https://evil.example)` }
+    github.comments.push({ ...planted })
+    const run = await runAction({
+      inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, comment: 'true', 'github-token': GITHUB_TOKEN },
+      env: pr(20)
+    })
+    assert.equal(run.code, 0, run.stdout)
+    assert.deepEqual(
+      github.comments.find((c) => c.id === 9001),
+      planted
+    )
+    assert.ok(!github.requests.some((r) => r.path.endsWith('/issues/comments/9001')), 'no write to the planted comment')
+    const mine = github.comments.filter((c) => c.issue === 20 && c.author === 'github-actions[bot]')
+    assert.equal(mine.length, 1)
+    assert.match(mine[0].body, new RegExp(`\\| \`${run.outputs['project-id']}\` \\|`))
+    assert.match(run.stdout, /Comment 9001 carries the video comment's marker but was not written by github-actions\[bot\]/)
+  })
+
+  it('with a personal token, keeps to the comment its user wrote', async () => {
+    github.comments.push({ id: 9002, issue: 21, author: 'github-actions[bot]', body: `${marker}\nthe bot's` })
+    const inputs = {
+      'api-key': sim.mintToken(),
+      'api-url': sim.apiUrl,
+      'project-id': SAMPLE_PROJECT_ID,
+      comment: 'true',
+      'github-token': PERSONAL_TOKEN
+    }
+    const first = await runAction({ inputs, env: pr(21) })
+    const second = await runAction({ inputs, env: pr(21) })
+    assert.equal(second.code, 0, second.stdout)
+    assert.equal(github.comments.find((c) => c.id === 9002)?.body, `${marker}\nthe bot's`)
+    const mine = github.comments.filter((c) => c.issue === 21 && c.author === PERSONAL_LOGIN)
+    assert.equal(mine.length, 1, 'one comment of its own, updated')
+    assert.match(mine[0].body, new RegExp(`\`${second.outputs['project-id']}\``))
+    assert.notEqual(first.outputs['project-id'], second.outputs['project-id'])
+  })
+
+  it('escapes an API message so it adds no heading, link or image; a run rendering nothing keeps the rows', async () => {
+    sim.options.faults.push({
+      route: 'export',
+      kind: 'envelope',
+      code: 4002,
+      msg: 'Nope\n## Pwned [click](https://evil.example) ![x](https://evil.example/x.png) `tick` <b>|</b>'
+    })
+    const inputs = { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, comment: 'true', 'github-token': GITHUB_TOKEN }
+    const failed = await runAction({ inputs, env: pr(22) })
+    assert.equal(failed.code, 1)
+    assert.equal(sim.options.faults.length, 0, 'the fault fired')
+    const [comment] = github.comments.filter((c) => c.issue === 22)
+    const failedRow = comment.body.split('\n').find((line) => line.includes('Nope'))
+    assert.ok(failedRow, comment.body)
+    assert.equal(failedRow.split('|').length, 10, 'the message stays in its cell')
+    assert.doesNotMatch(comment.body, /^#{1,6} (?!🎬)/m)
+    assert.doesNotMatch(comment.body, /\]\(https:\/\/evil|<b>|`tick`|https:\/\/evil/)
+    assert.match(failedRow, /Nope &#35;&#35; Pwned &#91;click&#93;&#40;https&#58;\/\/evil\.example&#41; &#33;&#91;x&#93;/)
+
+    // only-changed finds nothing to render: the comment is left as it was.
+    github.changes.set('pr:22', ['README.md'])
+    const nothing = await runAction({
+      workspace: makeWorkspace(workspaceFiles),
+      inputs: {
+        'api-key': sim.mintToken(),
+        'api-url': sim.apiUrl,
+        manifest: 'videos.yml',
+        'only-changed': 'true',
+        comment: 'true',
+        'github-token': GITHUB_TOKEN
+      },
+      env: pr(22)
+    })
+    assert.equal(nothing.code, 0, nothing.stdout)
+    assert.deepEqual(
+      github.comments.filter((c) => c.issue === 22),
+      [comment]
+    )
+  })
+
+  it('keeps rows per video: a run updates its own videos and leaves the others', async () => {
+    const changed = (files: string[], runId: string) => {
+      github.changes.set('pr:23', files)
+      return runAction({
+        workspace: makeWorkspace(workspaceFiles),
+        inputs: {
+          'api-key': sim.mintToken(),
+          'api-url': sim.apiUrl,
+          manifest: 'videos.yml',
+          'only-changed': 'true',
+          comment: 'true',
+          'github-token': GITHUB_TOKEN
+        },
+        env: { ...pr(23), GITHUB_RUN_ID: runId }
+      })
+    }
+    const first = await changed(['speech/a.txt', 'speech/b.txt'], '5001')
+    assert.equal(first.code, 0, first.stdout)
+    const second = await changed(['speech/b.txt', 'speech/c.txt'], '5002')
+    assert.equal(second.code, 0, second.stdout)
+    const comments = github.comments.filter((c) => c.issue === 23)
+    assert.equal(comments.length, 1)
+    const rows = comments[0].body.split('\n').filter((line) => /^\| [abc] \|/.test(line))
+    const keyOf = (run: { outputs: Record<string, string> }, name: string) =>
+      (JSON.parse(run.outputs.videos) as Array<{ name: string; 'project-id': string }>).find((v) => v.name === name)?.['project-id']
+    assert.deepEqual(
+      rows.map((line) => line.split(' | ').slice(0, 3).join(' | ')),
+      [`| a | downloaded | \`${keyOf(first, 'a')}\``, `| b | downloaded | \`${keyOf(second, 'b')}\``, `| c | downloaded | \`${keyOf(second, 'c')}\``]
+    )
+    assert.match(rows[0], /actions\/runs\/5001\)/)
+    assert.match(rows[2], /actions\/runs\/5002\)/)
+  })
+
   it('is skipped with a warning when there is no token', async () => {
     const run = await runAction({
-      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, comment: 'true', 'github-token': '' },
+      inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, comment: 'true', 'github-token': '' },
       env: eventEnv('pull_request', { pull_request: { number: 13 } })
     })
     assert.equal(run.code, 0, run.stdout)

@@ -103,7 +103,7 @@ describe('hostile input, refused before anything is sent', () => {
       const before = sim.requests.length
       const run = await runAction({
         workspace: testCase.workspace?.(),
-        inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, ...testCase.inputs }
+        inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, ...testCase.inputs }
       })
       assert.equal(run.code, 1, run.stdout)
       assert.match(run.stdout, new RegExp(`::error[^\\n]*?::${testCase.message.source}`))
@@ -116,7 +116,7 @@ describe('hostile input, refused before anything is sent', () => {
 
 describe('hostile answers', () => {
   it('prints an API message that holds a workflow command as text, not as a command', async () => {
-    const run = await runAction({ inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID } })
+    const run = await runAction({ inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID } })
     assert.equal(run.code, 1)
     assert.match(run.stdout, /Bad things%0A::error::injected by the API/, 'the fault fired, escaped')
     noInjection(run)
@@ -124,7 +124,7 @@ describe('hostile answers', () => {
 
   it('reads no more than 4 MiB of an answer', async () => {
     const exports = sim.exports.length
-    const run = await runAction({ inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': 'huge' } })
+    const run = await runAction({ inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': 'huge' } })
     assert.equal(run.code, 1)
     assert.match(run.stdout, /::error::the answer from http:\/\/127\.0\.0\.1:\d+ is larger than 4 MiB; it is not the API's/)
     assert.equal(sim.exports.length, exports)
@@ -134,7 +134,7 @@ describe('hostile answers', () => {
 describe('names and places', () => {
   it('gives an output name ending in a dotted number its .mp4', async () => {
     const run = await runAction({
-      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'output-name': 'release-v1.2.10' }
+      inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'output-name': 'release-v1.2.10' }
     })
     assert.equal(run.code, 0, run.stdout)
     assert.equal(path.basename(run.outputs['video-path']), 'release-v1.2.10.mp4')
@@ -149,7 +149,7 @@ describe('names and places', () => {
     it('skips the artifact upload with a warning decided before the export, and still delivers the file', async () => {
       const exports = sim.exports.length
       const run = await runAction({
-        inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID },
+        inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID },
         env: { ...artifacts.env, GITHUB_SERVER_URL: 'https://github.example.com' }
       })
       assert.equal(run.code, 0, run.stdout)

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { makeWorkspace, runAction } from './helpers/run-action.ts'
-import { SAMPLE_PROJECT_ID, TEST_API_KEY, startSimulator, type Simulator } from './simulator/server.ts'
+import { SAMPLE_PROJECT_ID, startSimulator, type Simulator } from './simulator/server.ts'
 
 describe('bad inputs are refused before anything is sent', () => {
   let sim: Simulator
@@ -11,7 +11,7 @@ describe('bad inputs are refused before anything is sent', () => {
   })
   after(() => sim.close())
 
-  const valid = (): Record<string, string> => ({ 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID })
+  const valid = (): Record<string, string> => ({ 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID })
   const cases: Array<{ name: string; inputs: () => Record<string, string>; message: RegExp }> = [
     { name: 'no key', inputs: () => ({ ...valid(), 'api-key': '' }), message: /Input 'api-key': required/ },
     { name: 'a key and an app ID', inputs: () => ({ ...valid(), 'app-id': 'app', 'user-key': 'u' }), message: /Input 'api-key': give either/ },

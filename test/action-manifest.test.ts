@@ -3,13 +3,46 @@ import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { fileURLToPath } from 'node:url'
 import { makeWorkspace, runAction, type ActionRun } from './helpers/run-action.ts'
-import { SAMPLE_PROJECT_ID, SAMPLE_VIDEO, TEST_API_KEY, startSimulator, type Simulator } from './simulator/server.ts'
+import { SAMPLE_PROJECT_ID, SAMPLE_VIDEO, startSimulator, type Simulator } from './simulator/server.ts'
 import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
 
-const LEGACY = fs.readFileSync(fileURLToPath(new URL('./fixtures/templates/legacy-promo.json', import.meta.url)), 'utf8')
-const LEGACY_VARS = {
+/** A v3 promo in the getting-started style (speech in the avatar clip only): one credential, a token, serves every video. */
+const PROMO = JSON.stringify(
+  {
+    name: 'Promo',
+    scenes: [
+      {
+        sceneIdx: 0,
+        clips: [{ id: 'intro', type: 'videoImage', layer: 1, top: 0, left: 0, width: 1920, height: 1080, video_url: '##INTRO_VIDEO_URL##' }]
+      },
+      {
+        sceneIdx: 1,
+        clips: [
+          { id: 'chart', type: 'image', layer: 1, top: 0, left: 0, width: 960, height: 540, source_url: '##IMAGE_URL##' },
+          {
+            id: 'anchor',
+            type: 'aiModel',
+            layer: 2,
+            top: 0,
+            left: 960,
+            width: 960,
+            height: 1080,
+            script: { org: '##SCRIPT##', tts: null },
+            model: { ai_name: 'M000004017', emotion: 'BG00006160' }
+          }
+        ]
+      },
+      {
+        sceneIdx: 2,
+        clips: [{ id: 'outro', type: 'videoImage', layer: 1, top: 0, left: 0, width: 1920, height: 1080, video_url: '##OUTRO_VIDEO_URL##' }]
+      }
+    ]
+  },
+  null,
+  2
+)
+const PROMO_VARS = {
   INTRO_VIDEO_URL: 'https://example.com/i.mp4',
   IMAGE_URL: 'https://example.com/c.png',
   OUTRO_VIDEO_URL: 'https://example.com/o.mp4'
@@ -22,10 +55,10 @@ videos:
     script-file: speech/weekly.txt
   - name: promo-en
     template: promo.json
-    variables: ${JSON.stringify({ ...LEGACY_VARS, SCRIPT: 'Hello' })}
+    variables: ${JSON.stringify({ ...PROMO_VARS, SCRIPT: 'Hello' })}
   - name: promo-ko
     template: promo.json
-    variables: ${JSON.stringify({ ...LEGACY_VARS, SCRIPT: '안녕하세요' })}
+    variables: ${JSON.stringify({ ...PROMO_VARS, SCRIPT: '안녕하세요' })}
     output: promo-korean.mp4
   - name: broken
     project-id: no-such-project
@@ -35,7 +68,7 @@ videos:
       0: "That was the week."
 `
 
-const files = { 'videos.yml': MANIFEST, 'promo.json': LEGACY, 'speech/weekly.txt': 'This week in one minute.\n' }
+const files = { 'videos.yml': MANIFEST, 'promo.json': PROMO, 'speech/weekly.txt': 'This week in one minute.\n' }
 /** Entries of a zip: its central directory has one signature per file. */
 const zipEntries = (zip: Buffer): number => zip.toString('latin1').split('PK\u0001\u0002').length - 1
 
@@ -43,12 +76,14 @@ describe('a manifest of five videos, one failing', () => {
   let sim: Simulator
   let artifacts: ArtifactService
   let run: ActionRun
+  let token: string
   before(async () => {
     sim = await startSimulator({ renderMs: 1500 })
     artifacts = await startArtifactService()
+    token = sim.mintToken()
     run = await runAction({
       workspace: makeWorkspace(files),
-      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, manifest: 'videos.yml', 'max-parallel': '2' },
+      inputs: { 'api-key': token, 'api-url': sim.apiUrl, manifest: 'videos.yml', 'max-parallel': '2' },
       env: artifacts.env
     })
   })
@@ -65,7 +100,7 @@ describe('a manifest of five videos, one failing', () => {
   })
 
   it('masks the key once, not once per video', () => {
-    assert.equal(run.stdout.split(`::add-mask::${TEST_API_KEY}\n`).length - 1, 1)
+    assert.equal(run.stdout.split(`::add-mask::${token}\n`).length - 1, 1)
   })
 
   it('names each video in its log lines instead of grouping them (groups cannot interleave)', () => {
@@ -122,12 +157,14 @@ describe('manifest plan, entry and refusals', () => {
     sim = await startSimulator({ renderMs: 800 })
   })
   after(() => sim.close())
-  const base = (): Record<string, string> => ({ 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl })
+  const base = (): Record<string, string> => ({ 'api-key': sim.mintToken(), 'api-url': sim.apiUrl })
 
   it('plans a matrix and sends nothing', async () => {
     const run = await runAction({ workspace: makeWorkspace(files), inputs: { ...base(), manifest: 'videos.yml', plan: 'true' } })
     assert.equal(run.code, 0, run.stdout)
-    assert.deepEqual(JSON.parse(run.outputs.matrix), { include: ['weekly', 'promo-en', 'promo-ko', 'broken', 'recap'].map((video) => ({ video })) })
+    assert.deepEqual(JSON.parse(run.outputs.matrix), {
+      include: ['weekly', 'promo-en', 'promo-ko', 'broken', 'recap'].map((video, index) => ({ shard: `${index + 1}/5`, video }))
+    })
     assert.equal(sim.requests.length, 0)
   })
 
@@ -144,11 +181,11 @@ describe('manifest plan, entry and refusals', () => {
       'aistudios-request-weekly.json'
     ])
     const korean = JSON.parse(fs.readFileSync(path.join(run.workspace, 'videos', 'aistudios-request-promo-ko.json'), 'utf8'))
-    assert.equal(korean.scenes[1].AIModel.script, '안녕하세요')
+    assert.equal(korean.scenes[1].scripts[0].org, '안녕하세요')
   })
 
   it('keeps a variable that looks like a number as written (2.0 stays 2.0)', async () => {
-    const manifest = `videos:\n  - name: version\n    template: promo.json\n    variables:\n${Object.entries({ ...LEGACY_VARS, SCRIPT: '2.0' })
+    const manifest = `videos:\n  - name: version\n    template: promo.json\n    variables:\n${Object.entries({ ...PROMO_VARS, SCRIPT: '2.0' })
       .map(([name, value]) => `      ${name}: ${value}`)
       .join('\n')}\n`
     const run = await runAction({
@@ -157,7 +194,7 @@ describe('manifest plan, entry and refusals', () => {
     })
     assert.equal(run.code, 0, run.stdout)
     const request = JSON.parse(fs.readFileSync(path.join(run.workspace, 'videos', 'aistudios-request-version.json'), 'utf8'))
-    assert.equal(request.scenes[1].AIModel.script, '2.0')
+    assert.equal(request.scenes[1].scripts[0].org, '2.0')
   })
 
   it('renders only the manifest-entry of a matrix job', async () => {
@@ -200,7 +237,7 @@ describe('manifest plan, entry and refusals', () => {
       name: 'a template entry with a placeholder left empty, before any other video renders',
       manifest: `- name: a\n  project-id: p\n- name: b\n  template: promo.json\n  variables: { SCRIPT: x }\n`,
       message:
-        /::error file=promo\.json,line=7,col=\d+::Input 'manifest': video 'b': Input 'template': promo\.json has 3 placeholder\(s\) with no value/
+        /::error file=promo\.json,line=15,col=\d+::Input 'manifest': video 'b': Input 'template': promo\.json has 3 placeholder\(s\) with no value/
     },
     {
       name: 'two videos saved under one file',

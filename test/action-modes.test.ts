@@ -11,7 +11,7 @@ import * as path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { eventEnv, makeWorkspace, runAction, type ActionRun } from './helpers/run-action.ts'
-import { SAMPLE_PROJECT_ID, TEST_API_KEY, startSimulator, withSimulator, type Simulator } from './simulator/server.ts'
+import { SAMPLE_PROJECT_ID, startSimulator, withSimulator, type Simulator } from './simulator/server.ts'
 import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
 import { GITHUB_TOKEN, startGitHubApi, type GitHubApi } from './stand-ins/github-api.ts'
 
@@ -66,7 +66,7 @@ describe('a failure is classified by its status and code, not its words', () => 
   for (const msg of ['The script contains a forbidden word', 'Invalid token count']) {
     it(`a 400 saying "${msg}" is the API's refusal, not the credentials'`, () =>
       withSimulator({ renderMs: 200, faults: [{ route: 'export', kind: 'status', status: 400, msg }] }, async (sim) => {
-        const run = await runAction({ inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID } })
+        const run = await runAction({ inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID } })
         assert.equal(run.code, 1)
         assert.equal(sim.options.faults.length, 0, 'the fault fired')
         assert.ok(run.stdout.includes(`HTTP 400 code 400: ${msg}`), run.stdout)
@@ -80,7 +80,7 @@ describe('checked before paying', () => {
     withSimulator({}, async (sim) => {
       const run = await runAction({
         workspace: makeWorkspace({ taken: 'a file' }),
-        inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'output-dir': 'taken/videos' }
+        inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'output-dir': 'taken/videos' }
       })
       assert.equal(run.code, 1)
       assert.match(run.stdout, /::error::Input 'output-dir': 'taken\/videos': a file stands where a folder of it must be/)
@@ -94,7 +94,7 @@ describe('wait: false on a batch', () => {
     withSimulator({ renderMs: 60_000 }, async (sim) => {
       const run = await runAction({
         workspace: makeWorkspace({ 'videos.yml': manifestOf(['a', 'b', 'c']) }),
-        inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, manifest: 'videos.yml', wait: 'false' }
+        inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml', wait: 'false' }
       })
       assert.equal(run.code, 0, run.stdout)
       assert.equal(sim.exports.length, 3)
@@ -124,7 +124,7 @@ describe('a dry run', () => {
     const run = await runAction({
       workspace: makeWorkspace({ 'videos.yml': manifestOf(['a', 'b']) }),
       inputs: {
-        'api-key': TEST_API_KEY,
+        'api-key': sim.mintToken(),
         'api-url': sim.apiUrl,
         manifest: 'videos.yml',
         'dry-run': 'true',
@@ -145,12 +145,12 @@ describe('a dry run', () => {
   })
 
   it("with resume reads the export's progress and exits 0", async () => {
-    const started = await runAction({ inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, wait: 'false' } })
+    const started = await runAction({ inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, wait: 'false' } })
     assert.equal(started.code, 0, started.stdout)
     const key = sim.exports[0].key
     const exports = sim.exports.length
     const run = await runAction({
-      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, resume: key, 'dry-run': 'true' }
+      inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, resume: key, 'dry-run': 'true' }
     })
     assert.equal(run.code, 0, run.stdout)
     assert.ok(sim.requests.some((r) => r.path === `/api/odin/v3/editor/progress/${key}`))
@@ -168,14 +168,14 @@ describe('resume is checked against the step', () => {
   const resume = (entry: string, extra: Record<string, string> = {}) =>
     runAction({
       workspace,
-      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, manifest: 'videos.yml', 'manifest-entry': entry, resume: koKey, ...extra }
+      inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml', 'manifest-entry': entry, resume: koKey, ...extra }
     })
   before(async () => {
     sim = await startSimulator({ renderMs: 200 })
     workspace = makeWorkspace({ 'videos.yml': manifestOf(['promo-en', 'promo-ko'], (name) => speech[name]) })
     const started = await runAction({
       workspace,
-      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, manifest: 'videos.yml', 'manifest-entry': 'promo-ko', wait: 'false' }
+      inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml', 'manifest-entry': 'promo-ko', wait: 'false' }
     })
     assert.equal(started.code, 0, started.stdout)
     koKey = sim.exports[0].key
@@ -214,7 +214,7 @@ describe('resume is checked against the step', () => {
   ] as const) {
     it(`refuses '${unused}', which resume makes unused, by name`, async () => {
       const requests = sim.requests.length
-      const run = await runAction({ inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, resume: koKey, ...inputs } })
+      const run = await runAction({ inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, resume: koKey, ...inputs } })
       assert.equal(run.code, 1)
       assert.match(run.stdout, new RegExp(`::error::Input '${unused}': 'resume' downloads an export already made`))
       assert.equal(sim.requests.length, requests)
@@ -262,7 +262,7 @@ describe('proxies', () => {
     // A template needs no read first: the export is the first request, and the refused tunnel is its.
     const run = await runAction({
       workspace: makeWorkspace({ 'news.json': V3 }),
-      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, template: 'news.json', variables: 'PRODUCT: W\nVERSION: 1' },
+      inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, template: 'news.json', variables: 'PRODUCT: W\nVERSION: 1' },
       env: { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl, NO_PROXY: '' }
     })
     assert.equal(run.code, 0, run.stdout)
@@ -277,7 +277,7 @@ describe('proxies', () => {
     try {
       const before = connects.length
       const run = await runAction({
-        inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID },
+        inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID },
         env: { ...artifacts.env, HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl, NO_PROXY: '127.0.0.1,localhost', no_proxy: '' }
       })
       assert.equal(run.code, 0, run.stdout)

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { eventEnv, makeWorkspace, runAction, type ActionRun } from './helpers/run-action.ts'
-import { SAMPLE_PROJECT_ID, TEST_API_KEY, startSimulator, type Simulator } from './simulator/server.ts'
+import { SAMPLE_PROJECT_ID, startSimulator, type Simulator } from './simulator/server.ts'
 import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
 import { GITHUB_TOKEN, startGitHubApi, type GitHubApi } from './stand-ins/github-api.ts'
 
@@ -12,7 +12,7 @@ const TWO = `videos:\n  - name: a\n    project-id: ${SAMPLE_PROJECT_ID}\n  - nam
 const runTwo = (inputs: Record<string, string>, env?: Record<string, string>): Promise<ActionRun> =>
   runAction({
     workspace: makeWorkspace({ 'videos.yml': TWO }),
-    inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, manifest: 'videos.yml', ...inputs },
+    inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml', ...inputs },
     env
   })
 
@@ -127,7 +127,7 @@ describe('one API client per job', () => {
 
 describe('a single video', () => {
   it('sets the videos output too', async () => {
-    const run = await runAction({ inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID } })
+    const run = await runAction({ inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID } })
     assert.equal(run.code, 0, run.stdout)
     const videos = JSON.parse(run.outputs.videos) as VideoOutput[]
     assert.equal(videos.length, 1)

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { makeWorkspace, runAction } from './helpers/run-action.ts'
-import { SAMPLE_PROJECT_ID, TEST_API_KEY, withSimulator } from './simulator/server.ts'
+import { SAMPLE_PROJECT_ID, withSimulator } from './simulator/server.ts'
 
 const VIDEOS = 8
 const MANIFEST = `videos:\n${Array.from({ length: VIDEOS }, (_, i) => `  - name: v${i}\n    project-id: ${SAMPLE_PROJECT_ID}\n`).join('')}`
@@ -12,7 +12,13 @@ describe(`${VIDEOS} videos at once`, () => {
     withSimulator({ renderMs: 2500 }, async (sim) => {
       const run = await runAction({
         workspace: makeWorkspace({ 'videos.yml': MANIFEST }),
-        inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, manifest: 'videos.yml', 'max-parallel': String(VIDEOS), 'upload-artifact': 'false' }
+        inputs: {
+          'api-key': sim.mintToken(),
+          'api-url': sim.apiUrl,
+          manifest: 'videos.yml',
+          'max-parallel': String(VIDEOS),
+          'upload-artifact': 'false'
+        }
       })
       assert.equal(run.code, 0, run.stdout)
       assert.equal(sim.exports.length, VIDEOS)

@@ -5,7 +5,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { runAction } from './helpers/run-action.ts'
-import { CURVES, SAMPLE_PROJECT, SAMPLE_PROJECT_ID, SAMPLE_VIDEO, TEST_API_KEY, startSimulator, type Simulator } from './simulator/server.ts'
+import { CURVES, SAMPLE_PROJECT, SAMPLE_PROJECT_ID, SAMPLE_VIDEO, startSimulator, type Simulator } from './simulator/server.ts'
 import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
 
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex')
@@ -30,13 +30,15 @@ describe('export a saved project with new speech', () => {
   let sim: Simulator
   let artifacts: ArtifactService
   let run: Awaited<ReturnType<typeof runAction>>
+  let token: string
   const speech = 'This week: 3 releases, 1 fix — and "quotes" too.'
 
   before(async () => {
     sim = await startSimulator({ renderMs: 2500, curve: CURVES.steps, urlLagPolls: 2, withState: true })
     artifacts = await startArtifactService()
+    token = sim.mintToken()
     run = await runAction({
-      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, script: speech },
+      inputs: { 'api-key': token, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, script: speech },
       env: artifacts.env
     })
   })
@@ -56,12 +58,15 @@ describe('export a saved project with new speech', () => {
     assert.equal(body.name, 'Weekly update')
     assert.equal(body.orientation, 'landscape')
     assert.equal(body.isExport, true)
-    assert.deepEqual(body.scenes[0].clips[0].script, { org: speech, tts: speech })
-    assert.equal(body.scenes[0].scripts[0].org, speech)
-    assert.equal(body.scenes[0].scripts[0].tts, speech)
+    assert.deepEqual(body.scenes[0].clips[0].script, { org: speech, tts: null })
+    assert.deepEqual(body.scenes[0].scripts, [{ org: speech, isTTS: false, tts: null, modelId: 'M000004017', clothId: 'BG00006160' }])
     const original = SAMPLE_PROJECT.scenes as any[]
     assert.deepEqual(body.scenes[0].clips[1], original[0].clips[1])
-    assert.deepEqual(body.scenes.slice(1), original.slice(1))
+    // Scene 1 keeps its speech in the clip only (1.4 style): the line create-project.md requires is built from it.
+    const { scripts, ...scene1 } = body.scenes[1]
+    assert.deepEqual(scene1, original[1])
+    assert.deepEqual(scripts, [{ org: 'Here are the numbers.', isTTS: false, tts: null, modelId: 'M000004017', clothId: 'BG00006160' }])
+    assert.deepEqual(body.scenes.slice(2), original.slice(2))
     for (const field of SERVER_OWNED) assert.ok(!(field in body), `${field} must not be posted`)
   })
 
@@ -114,13 +119,13 @@ describe('export a saved project with new speech', () => {
 
   it('never shows the key, and sends it to no host but the API', () => {
     // `::add-mask::` is the command that tells the runner to mask it; the runner never shows that line.
-    const log = run.stdout.replace(`::add-mask::${TEST_API_KEY}\n`, '')
-    assert.ok(run.stdout.includes(`::add-mask::${TEST_API_KEY}`), 'the key is masked')
+    const log = run.stdout.replace(`::add-mask::${token}\n`, '')
+    assert.ok(run.stdout.includes(`::add-mask::${token}`), 'the key is masked')
     const everything = log + run.stderr + JSON.stringify(run.outputs) + run.summary
-    assert.ok(!everything.includes(TEST_API_KEY))
+    assert.ok(!everything.includes(token))
     for (const request of sim.requests) {
       if (request.origin === 'cdn') assert.equal(request.headers.authorization, undefined)
-      else assert.equal(request.headers.authorization, TEST_API_KEY)
+      else assert.equal(request.headers.authorization, token)
     }
     assert.ok(sim.requests.some((r) => r.origin === 'cdn'))
   })

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import { createProxy, type ProxyServer } from 'proxy'
 import { runAction } from './helpers/run-action.ts'
-import { SAMPLE_PROJECT_ID, SAMPLE_VIDEO, TEST_API_KEY, startSimulator, type Simulator } from './simulator/server.ts'
+import { SAMPLE_PROJECT_ID, SAMPLE_VIDEO, startSimulator, type Simulator } from './simulator/server.ts'
 
 let sim: Simulator
 let proxy: ProxyServer
@@ -30,7 +30,7 @@ after(async () => {
 describe('behind a forward proxy', () => {
   it('sends the API calls and the download through HTTP_PROXY', async () => {
     const run = await runAction({
-      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID },
+      inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID },
       env: { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl, NO_PROXY: '' }
     })
     assert.equal(run.code, 0, run.stdout + run.stderr)
@@ -42,7 +42,7 @@ describe('behind a forward proxy', () => {
   it('goes direct to the hosts NO_PROXY names', async () => {
     const before = forwarded.length
     const run = await runAction({
-      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID },
+      inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID },
       env: { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl, NO_PROXY: '127.0.0.1' }
     })
     assert.equal(run.code, 0, run.stdout + run.stderr)

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
 import { describe, it } from 'node:test'
 import { runAction } from './helpers/run-action.ts'
-import { SAMPLE_PROJECT_ID, SAMPLE_VIDEO, TEST_API_KEY, withSimulator } from './simulator/server.ts'
+import { SAMPLE_PROJECT_ID, SAMPLE_VIDEO, withSimulator } from './simulator/server.ts'
 import { startArtifactService } from './stand-ins/artifact-service.ts'
 
 const progressAnswers = (sim: { requests: Array<{ origin: string; path: string }> }): number =>
@@ -12,7 +12,7 @@ const progressAnswers = (sim: { requests: Array<{ origin: string; path: string }
 describe('a key the API does not know yet', () => {
   it('is given the grace after the export when the envelope says NOT_FOUND with HTTP 200, then delivered', () =>
     withSimulator({ renderMs: 300, faults: [{ route: 'progress', kind: 'not-found', shape: 'envelope', times: 2 }] }, async (sim) => {
-      const run = await runAction({ inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID } })
+      const run = await runAction({ inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID } })
       assert.equal(sim.options.faults.length, 0, 'both NOT_FOUND answers were given')
       assert.equal(run.code, 0, run.stdout)
       assert.ok(progressAnswers(sim) >= 3)
@@ -26,7 +26,7 @@ describe('a render queued at 0%', () => {
     // 'stall-timeout' is at its minimum (6 s); the queue holds the render at 0% for 7 s.
     withSimulator({ queueMs: 7000, renderMs: 500 }, async (sim) => {
       const run = await runAction({
-        inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'stall-timeout': '0.1', timeout: '2' }
+        inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'stall-timeout': '0.1', timeout: '2' }
       })
       assert.equal(run.code, 0, run.stdout)
       const key = sim.exports[0].key
@@ -46,7 +46,7 @@ describe('a render queued at 0%', () => {
     try {
       await withSimulator({ queueMs: 600_000, renderMs: 500 }, async (sim) => {
         const run = await runAction({
-          inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'stall-timeout': '0.1', timeout: '0.1' },
+          inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'stall-timeout': '0.1', timeout: '0.1' },
           env: artifacts.env
         })
         assert.equal(run.code, 1)

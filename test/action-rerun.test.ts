@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import { runAction, type ActionRun } from './helpers/run-action.ts'
-import { CURVES, SAMPLE_PROJECT_ID, SAMPLE_VIDEO, TEST_API_KEY, startSimulator, type Simulator } from './simulator/server.ts'
+import { CURVES, SAMPLE_PROJECT_ID, SAMPLE_VIDEO, startSimulator, type Simulator } from './simulator/server.ts'
 import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
 
 describe('re-running a failed job', () => {
@@ -13,7 +13,7 @@ describe('re-running a failed job', () => {
   let second: ActionRun
   let changed: ActionRun
   const inputs = (): Record<string, string> => ({
-    'api-key': TEST_API_KEY,
+    'api-key': sim.mintToken(),
     'api-url': sim.apiUrl,
     'project-id': SAMPLE_PROJECT_ID,
     script: 'Same words'
@@ -67,7 +67,7 @@ describe('re-running after a render declared dead', () => {
     const sim = await startSimulator({ renderMs: 2000, curve: CURVES.dead })
     const artifacts = await startArtifactService()
     try {
-      const inputs = { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'stall-timeout': '0.1' }
+      const inputs = { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'stall-timeout': '0.1' }
       const first = await runAction({ inputs, env: { ...artifacts.env, GITHUB_RUN_ATTEMPT: '1' }, timeoutMs: 60_000 })
       assert.equal(first.code, 1)
       assert.match(first.stdout, /::error::The render of \w+ stalled: progress stayed at 42\.5%/, 'the stall fired')
@@ -98,7 +98,7 @@ describe('re-running after an export the API lost', () => {
     const sim = await startSimulator({ renderMs: 300, faults: [{ route: 'progress', kind: 'not-found', times: 1000 }] })
     const artifacts = await startArtifactService()
     try {
-      const inputs = { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'stall-timeout': '0.1' }
+      const inputs = { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'stall-timeout': '0.1' }
       const first = await runAction({ inputs, env: { ...artifacts.env, GITHUB_RUN_ATTEMPT: '1' } })
       assert.equal(first.code, 1)
       const lost = sim.exports[0].key

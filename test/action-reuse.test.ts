@@ -9,7 +9,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { eventEnv, makeWorkspace, runAction, type ActionRun } from './helpers/run-action.ts'
-import { DIALOGUE_PROJECT_ID, SAMPLE_VIDEO, TEST_API_KEY, startSimulator, type Simulator } from './simulator/server.ts'
+import { DIALOGUE_PROJECT_ID, SAMPLE_VIDEO, startSimulator, type Simulator } from './simulator/server.ts'
 import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
 import { GITHUB_TOKEN, startGitHubApi, type GitHubApi, type WorkflowRun } from './stand-ins/github-api.ts'
 
@@ -42,7 +42,7 @@ const render = (runId: number, inputs: Record<string, string>, workspace?: strin
     : eventEnv(run.event, { repository: { default_branch: 'main' } }, github.url)
   return runAction({
     workspace,
-    inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'github-token': GITHUB_TOKEN, reuse: 'true', ...inputs },
+    inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'github-token': GITHUB_TOKEN, reuse: 'true', ...inputs },
     env: { ...artifacts.envForRun(runId), ...event, GITHUB_REF: pull ? `refs/pull/${pull}/merge` : `refs/heads/${run.headBranch}` }
   })
 }

@@ -4,7 +4,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { describe, it } from 'node:test'
 import { runAction } from './helpers/run-action.ts'
-import { CURVES, SAMPLE_PROJECT_ID, SAMPLE_VIDEO, TEST_API_KEY, withSimulator } from './simulator/server.ts'
+import { CURVES, SAMPLE_PROJECT_ID, SAMPLE_VIDEO, withSimulator } from './simulator/server.ts'
 
 describe('a rejected key', () => {
   for (const authFailure of ['status', 'envelope', 'html'] as const) {
@@ -49,7 +49,7 @@ describe('dry run', () => {
     withSimulator({}, async (sim) => {
       const run = await runAction({
         inputs: {
-          'api-key': TEST_API_KEY,
+          'api-key': sim.mintToken(),
           'api-url': sim.apiUrl,
           'project-id': SAMPLE_PROJECT_ID,
           script: 'Dry speech',
@@ -77,7 +77,7 @@ describe('dry run', () => {
 describe('a render that does not finish', () => {
   it('times out with the export key, the output set and how to resume', () =>
     withSimulator({ renderMs: 600_000 }, async (sim) => {
-      const run = await runAction({ inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, timeout: '0.1' } })
+      const run = await runAction({ inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, timeout: '0.1' } })
       const key = sim.exports[0].key
       assert.equal(run.code, 1)
       assert.match(run.stdout, new RegExp(`::error::Timed out after 0\\.1 min waiting for the render of ${key}`))
@@ -90,7 +90,7 @@ describe('a render that does not finish', () => {
   it('declares a stalled render dead, distinct from the timeout', () =>
     withSimulator({ renderMs: 1000, curve: CURVES.dead }, async (sim) => {
       const run = await runAction({
-        inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'stall-timeout': '0.1' }
+        inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'stall-timeout': '0.1' }
       })
       const key = sim.exports[0].key
       assert.equal(run.code, 1)
@@ -105,7 +105,7 @@ describe('resume', () => {
     withSimulator({ renderMs: 1000 }, async (sim) => {
       const first = await runAction({
         inputs: {
-          'api-key': TEST_API_KEY,
+          'api-key': sim.mintToken(),
           'api-url': sim.apiUrl,
           'project-id': SAMPLE_PROJECT_ID,
           'dry-run': 'false',
@@ -115,7 +115,7 @@ describe('resume', () => {
       })
       assert.equal(first.code, 0, first.stdout)
       const key = first.outputs['project-id']
-      const again = await runAction({ inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, resume: key } })
+      const again = await runAction({ inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, resume: key } })
       assert.equal(again.code, 0, again.stdout)
       assert.equal(sim.exports.length, 1, 'resume sends no export')
       assert.equal(again.outputs['project-id'], key)
@@ -127,14 +127,16 @@ describe('resume', () => {
 describe('wait: false, then resume in a later job', () => {
   it('sends the export, reports its key without polling, and a later run downloads it', () =>
     withSimulator({ renderMs: 1000 }, async (sim) => {
-      const started = await runAction({ inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, wait: 'false' } })
+      const started = await runAction({
+        inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, wait: 'false' }
+      })
       const key = sim.exports[0]?.key
       assert.equal(started.code, 0, started.stdout)
       assert.equal(started.outputs['project-id'], key)
       assert.equal(started.outputs['video-path'], undefined)
       assert.equal(sim.requests.filter((r) => r.path.includes('/editor/progress/')).length, 0, 'no polling')
       assert.match(started.summary, new RegExp(`AI Studios export started.*resume: ${key}`, 's'))
-      const finished = await runAction({ inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, resume: key } })
+      const finished = await runAction({ inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, resume: key } })
       assert.equal(finished.code, 0, finished.stdout)
       assert.equal(sim.exports.length, 1)
       assert.deepEqual(fs.readFileSync(finished.outputs['video-path']), SAMPLE_VIDEO)

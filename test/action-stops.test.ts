@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import type { ChildProcess } from 'node:child_process'
 import { describe, it } from 'node:test'
 import { eventEnv, makeWorkspace, runAction, type ActionRun, type RunOptions } from './helpers/run-action.ts'
-import { SAMPLE_PROJECT_ID, TEST_API_KEY, withSimulator, type Simulator, type SimulatorOptions } from './simulator/server.ts'
+import { SAMPLE_PROJECT_ID, withSimulator, type Simulator, type SimulatorOptions } from './simulator/server.ts'
 import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
 import { GITHUB_TOKEN, startGitHubApi, type GitHubApi, type HeldCall } from './stand-ins/github-api.ts'
 
@@ -24,7 +24,7 @@ describe('fail-fast with export answers still on the way', () => {
     await withSimulator({ renderMs: 600_000, faults }, async (sim) => {
       const run = await runAction({
         workspace: makeWorkspace({ 'm.yml': manifest }),
-        inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, manifest: 'm.yml', 'max-parallel': '5', 'fail-fast': 'true' },
+        inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'm.yml', 'max-parallel': '5', 'fail-fast': 'true' },
         timeoutMs: 30_000
       })
       assert.equal(sim.options.faults.length, 0, 'one export was refused and four answered late')
@@ -120,7 +120,7 @@ describe('SIGTERM during each stage', () => {
           github?.releases.push({ id: 1, tag: 'v1.0', assets: [] })
           const run: ActionRun = await runAction({
             inputs: {
-              'api-key': TEST_API_KEY,
+              'api-key': sim.mintToken(),
               'api-url': sim.apiUrl,
               'project-id': SAMPLE_PROJECT_ID,
               ...(github ? { 'github-token': GITHUB_TOKEN } : {}),
@@ -161,7 +161,7 @@ describe('the export key, from the moment it exists', () => {
   it('is in the project-id output even when the run is killed outright during the render wait', async () => {
     await withSimulator({ renderMs: 600_000 }, async (sim) => {
       const run = await runAction({
-        inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID },
+        inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID },
         timeoutMs: 30_000,
         onStart: (child, stdout) => {
           const poll = setInterval(() => {

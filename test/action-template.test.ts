@@ -70,7 +70,7 @@ describe('a v3 template with per-scene speech and a placeholder in a text clip',
         'video/speech/README.md': 'Speech files, named by scene index.'
       }),
       inputs: {
-        'api-key': TEST_API_KEY,
+        'api-key': sim.mintToken(),
         'api-url': sim.apiUrl,
         template: 'video/news.json',
         'scripts-dir': 'video/speech',
@@ -87,9 +87,12 @@ describe('a v3 template with per-scene speech and a placeholder in a text clip',
     assert.equal(sim.exports[0].path, '/api/odin/v3/editor/project')
     const template = JSON.parse(V3)
     template.scenes[0].clips[0].text = "Widget 2.0 — what's new in 2.0"
-    template.scenes[0].clips[1].script = { org: 'Welcome to Widget 2.0.', tts: 'Welcome to Widget 2.0.' }
-    Object.assign(template.scenes[0].scripts[0], { org: 'Welcome to Widget 2.0.', tts: 'Welcome to Widget 2.0.' })
-    template.scenes[2].clips[0].script = { org: '다음 주에 만나요.', tts: '다음 주에 만나요.' }
+    template.scenes[0].clips[1].script.org = 'Welcome to Widget 2.0.'
+    template.scenes[0].scripts[0].org = 'Welcome to Widget 2.0.'
+    template.scenes[2].clips[0].script.org = '다음 주에 만나요.'
+    // Scene 2 has speech only in its clip (the getting-started style): its scripts[] is built from the clip.
+    const { ai_name: modelId, emotion: clothId } = template.scenes[2].clips[0].model
+    template.scenes[2].scripts = [{ org: '다음 주에 만나요.', isTTS: false, tts: null, modelId, clothId }]
     assert.deepEqual(sim.exports[0].body, {
       name: 'News for Widget',
       orientation: 'portrait',
@@ -122,7 +125,7 @@ describe('template refusals: exit 1, a precise message, nothing sent', () => {
     'no-avatar.json': '{ "scenes": [ { "clips": [ { "type": "image", "source_url": "x" } ] } ] }',
     'bad-vars.yml': 'A: 1\nB: [unclosed\n'
   }
-  const base = (): Record<string, string> => ({ 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl })
+  const base = (): Record<string, string> => ({ 'api-key': sim.mintToken(), 'api-url': sim.apiUrl })
   const cases: Array<{ name: string; inputs: Record<string, string>; message: RegExp }> = [
     { name: 'a missing template', inputs: { template: 'nope.json' }, message: /::error::Input 'template': file 'nope\.json' does not exist/ },
     {

@@ -10,7 +10,7 @@ import { Writable } from 'node:stream'
 import { CLI_INPUTS, cliInputs, parseArgs } from '../src/cli/args.ts'
 import { terminalSink } from '../src/cli/terminal.ts'
 import { makeWorkspace } from './helpers/run-action.ts'
-import { DIALOGUE_PROJECT, DIALOGUE_PROJECT_ID, SAMPLE_VIDEO, TEST_API_KEY, startSimulator, type Simulator } from './simulator/server.ts'
+import { DIALOGUE_PROJECT, DIALOGUE_PROJECT_ID, SAMPLE_VIDEO, startSimulator, type Simulator } from './simulator/server.ts'
 
 const CLI = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url))
 const APP = { AISTUDIOS_APP_ID: 'cli-app', AISTUDIOS_USER_KEY: 'cli-user-key-73f1' }
@@ -84,32 +84,67 @@ describe('aistudios-video', () => {
     assert.deepEqual(fs.readFileSync(path.join(run.workspace, 'out/ai-studios-video.mp4')), SAMPLE_VIDEO)
   })
 
-  const failures: Array<{ name: string; args: () => string[]; env?: Record<string, string>; code: number; message: RegExp }> = [
+  /** The CLI's documented exit statuses (README, --help), one case each; every error is printed once. */
+  const failures: Array<{
+    name: string
+    args: () => string[]
+    env?: Record<string, string>
+    files?: Record<string, string>
+    code: number
+    message: RegExp
+  }> = [
+    {
+      name: 'something unexpected (the dry run cannot save its request)',
+      args: () => ['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID, '--output-dir', 'out', '--dry-run'],
+      files: { 'out/aistudios-request.json/keep': '' },
+      code: 1,
+      message: /^error: EISDIR: .*aistudios-request\.json/m
+    },
     {
       name: 'bad input',
       args: () => ['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID, '--resolution', '999'],
       code: 2,
-      message: /error: Input 'resolution': '999' is not one of/
+      message: /^error: --resolution: '999' is not one of/m
     },
     {
       name: 'a credential as a flag',
       args: () => ['--user-key', 'x'],
       code: 2,
-      message: /error: Input '--user-key': credentials are read from AISTUDIOS_USER_KEY/
+      message: /^error: --user-key: credentials are read from AISTUDIOS_USER_KEY, never from the command line/m
     },
-    { name: 'an unknown flag', args: () => ['--templat', 'x.json'], code: 2, message: /error: Input '--templat': is not a flag of aistudios-video/ },
+    {
+      name: 'a path outside the current folder',
+      args: () => ['--api-url', sim.apiUrl, '--template', '../promo.json'],
+      code: 2,
+      message: /^error: --template: '\.\.\/promo\.json' is outside the current folder \(/m
+    },
+    {
+      name: 'no credentials in the environment',
+      args: () => ['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID],
+      env: { AISTUDIOS_APP_ID: '', AISTUDIOS_USER_KEY: '' },
+      code: 2,
+      message: /^error: no credentials: set AISTUDIOS_APP_ID and AISTUDIOS_USER_KEY \(or AISTUDIOS_API_KEY\) in the environment/m
+    },
     {
       name: 'refused credentials',
       args: () => ['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID],
       env: { AISTUDIOS_USER_KEY: 'wrong' },
       code: 3,
-      message: /error: .*The AI Studios API rejected the credentials/
+      message: /^error: .*The AI Studios API rejected the credentials/m
     },
     {
-      name: 'a render that times out, with its key',
+      name: 'refused credentials in a dry run (a template: the credential check is the only request)',
+      args: () => ['--api-url', sim.apiUrl, '--template', 'qa.json', '--dry-run'],
+      files: { 'qa.json': JSON.stringify(DIALOGUE_PROJECT) },
+      env: { AISTUDIOS_APP_ID: '', AISTUDIOS_USER_KEY: '', AISTUDIOS_API_KEY: 'not-the-key' },
+      code: 3,
+      message: /^error: The AI Studios API rejected the credentials/m
+    },
+    {
+      name: 'a render that times out, with its key in flag syntax',
       args: () => ['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID, '--timeout', '0.1'],
       code: 4,
-      message: /error: ✖ Timed out after .*\nerror: Export \w+ was accepted .* run again with resume: \w+/
+      message: /^error: Timed out after .*\nerror: Export (\w+) was accepted .* run the same command again with --resume \1\.$/m
     }
   ]
   for (const failure of failures) {
@@ -117,9 +152,11 @@ describe('aistudios-video', () => {
       const slow = failure.code === 4
       if (slow) sim.options.renderMs = 60_000
       try {
-        const run = await runCli(failure.args(), { env: failure.env })
+        const run = await runCli(failure.args(), { env: failure.env, workspace: makeWorkspace(failure.files) })
         assert.equal(run.code, failure.code, run.stdout + run.stderr)
         assert.match(run.stderr, failure.message)
+        const lines = run.stderr.split('\n').filter((line) => line.startsWith('error: '))
+        assert.equal(new Set(lines).size, lines.length, `no error line printed twice:\n${run.stderr}`)
       } finally {
         sim.options.renderMs = 300
       }
@@ -131,18 +168,52 @@ describe('aistudios-video', () => {
     try {
       const run = await runCli(['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID])
       assert.equal(run.code, 5, run.stdout + run.stderr)
-      assert.match(run.stderr, /error: ✖ Download failed: the video URL answered HTTP 404/)
-      assert.match(run.stderr, /run again with resume: \w+/)
+      assert.equal(run.stderr.match(/Download failed: the video URL answered HTTP 404/g)?.length, 1, run.stderr)
+      assert.match(run.stderr, /run the same command again with --resume \w+\.$/m)
     } finally {
       sim.options.faults.length = 0
     }
+  })
+
+  it("tells how to resume a manifest's video in flag syntax: --manifest-entry NAME --resume KEY", async () => {
+    const workspace = makeWorkspace({ 'm.yml': `- name: intro\n  project-id: ${DIALOGUE_PROJECT_ID}\n` })
+    const exports = sim.exports.length
+    const run = await runCli(['--api-url', sim.apiUrl, '--manifest', 'm.yml', '--no-wait'], { workspace })
+    assert.equal(run.code, 0, run.stdout + run.stderr)
+    assert.equal(sim.exports.length, exports + 1)
+    const key = sim.exports.at(-1)?.key
+    assert.ok(key)
+    assert.match(
+      run.stdout,
+      new RegExp(`^⏳ intro: Export ${key} was accepted .* run the same command again with --manifest-entry intro --resume ${key}\\.$`, 'm')
+    )
+    assert.doesNotMatch(run.stdout + run.stderr, /re-run this step|resume: |withs/)
+  })
+
+  it('prints its version and a grouped help, one described line per flag', async () => {
+    const pkg = JSON.parse(fs.readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { version: string }
+    const version = await runCli(['--version'])
+    assert.equal(version.code, 0)
+    assert.equal(version.stdout, `aistudios-video ${pkg.version}\n`)
+    const help = await runCli(['--help'])
+    assert.equal(help.code, 0)
+    for (const flag of [...CLI_INPUTS, 'var', 'tag', 'help', 'version']) {
+      const lines = help.stdout.split('\n').filter((line) => new RegExp(`^  --${flag}\\b(?!-)`).test(line))
+      assert.equal(lines.length, 1, `--${flag} has one line`)
+      assert.match(lines[0], new RegExp(`^  --${flag}( [A-Z=]+)? {2,}\\S.{10,}$`), `--${flag} is described`)
+    }
+    assert.ok((help.stdout.match(/^\S.*:$/gm) ?? []).length >= 5, 'the flags are grouped under headings')
+    assert.ok(
+      help.stdout.split('\n').every((line) => line.length <= 120),
+      'no line wider than a terminal'
+    )
   })
 
   it('renders a manifest', async () => {
     const workspace = makeWorkspace({ 'm.yml': `- name: a\n  project-id: ${DIALOGUE_PROJECT_ID}\n- name: b\n  project-id: ${DIALOGUE_PROJECT_ID}\n` })
     const run = await runCli(['--api-url', sim.apiUrl, '--manifest', 'm.yml'], {
       workspace,
-      env: { AISTUDIOS_APP_ID: '', AISTUDIOS_USER_KEY: '', AISTUDIOS_API_KEY: TEST_API_KEY }
+      env: { AISTUDIOS_APP_ID: '', AISTUDIOS_USER_KEY: '', AISTUDIOS_API_KEY: sim.mintToken() }
     })
     assert.equal(run.code, 0, run.stdout + run.stderr)
     assert.match(run.stdout, /✔ a: saved videos\/a\.mp4/)
@@ -159,6 +230,65 @@ describe('aistudios-video', () => {
   })
 })
 
+describe('aistudios-video never guesses (exit 2, nothing sent)', () => {
+  const SECRET = 'sk-live-5f0c9e'
+  const mistakes: Array<{ name: string; args: () => string[]; message: RegExp }> = [
+    {
+      name: 'a flag one edit away',
+      args: () => ['--templat', 'x.json'],
+      message: /^error: --templat is not a flag of aistudios-video; did you mean --template\?/m
+    },
+    {
+      name: 'a flag two edits away',
+      args: () => ['--projectid', 'p', '--dry-run'],
+      message: /^error: --projectid is not a flag .*did you mean --project-id\?/m
+    },
+    {
+      name: 'an empty value before another flag (--name "$TITLE" with TITLE empty)',
+      args: () => ['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID, '--name', '--dry-run'],
+      message: /^error: --name needs a value, but the flag --dry-run follows it \(a value that starts with -- is written --name=--…\)/m
+    },
+    { name: 'a missing value at the end', args: () => ['--api-url', sim.apiUrl, '--project-id'], message: /^error: --project-id needs a value/m },
+    {
+      name: 'a flag given twice',
+      args: () => ['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID, '--project-id', 'proj-weekly-update'],
+      message: /^error: --project-id is given twice: give it once/m
+    },
+    {
+      name: 'a value after a switch',
+      args: () => ['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID, '--wait', 'false'],
+      message: /^error: --wait is a switch and takes no value \(--no-wait turns it off\)/m
+    },
+    {
+      name: 'a mistyped credential flag with its secret',
+      args: () => [`--API-KEY=${SECRET}`],
+      message: /^error: --API-KEY: credentials are read from AISTUDIOS_API_KEY/m
+    },
+    {
+      name: 'a near-miss credential flag',
+      args: () => ['--user-kye', SECRET],
+      message: /^error: --user-kye: credentials are read from AISTUDIOS_USER_KEY/m
+    }
+  ]
+  for (const mistake of mistakes) {
+    it(mistake.name, async () => {
+      const requests = sim.requests.length
+      const run = await runCli(mistake.args())
+      assert.equal(run.code, 2, run.stdout + run.stderr)
+      assert.match(run.stderr, mistake.message)
+      assert.equal(run.stderr.split('\n').filter(Boolean).length, 1, 'one line')
+      assert.equal(sim.requests.length, requests, 'nothing was sent')
+      assert.ok(!(run.stdout + run.stderr).includes(SECRET), 'a refused flag is named without its value')
+    })
+  }
+
+  it('takes a value that starts with -- when written --name=--x', async () => {
+    const run = await runCli(['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID, '--name=--x', '--dry-run'])
+    assert.equal(run.code, 0, run.stdout + run.stderr)
+    assert.equal(JSON.parse(fs.readFileSync(path.join(run.workspace, 'videos/aistudios-request.json'), 'utf8')).name, '--x')
+  })
+})
+
 describe('the command line as inputs', () => {
   it('reads --flag value, --flag=value, switches, and repeated --var and --tag', () => {
     const args = parseArgs(['--template', 't.json', '--output-dir=out', '--dry-run', '--var', 'A=1', '--var', 'B=x: y', '--tag', 'title=Hi'])
@@ -170,6 +300,22 @@ describe('the command line as inputs', () => {
     assert.deepEqual(parse(get('tags')), { title: 'Hi' })
     assert.equal(get('app-id'), 'app')
     assert.equal(get('upload-artifact'), 'false')
+  })
+
+  it('repeats only list flags; switches stand alone or are turned off with --no-', () => {
+    assert.deepEqual(
+      [...parseArgs(['--no-wait', '--fail-fast', '--tag', 'a=1', '--tag', 'b=2']).inputs],
+      [
+        ['wait', 'false'],
+        ['fail-fast', 'true'],
+        ['tags', 'a: "1"\nb: "2"']
+      ]
+    )
+    assert.throws(() => parseArgs(['--wait', '--no-wait']), /--wait is given twice/)
+    assert.throws(() => parseArgs(['--dry-run=yes']), /--dry-run is a switch and takes no value/)
+    assert.throws(() => parseArgs(['--var', 'A']), /--var takes NAME=VALUE/)
+    assert.throws(() => parseArgs(['promo.json']), /'promo\.json' is not a flag/)
+    assert.equal(parseArgs(['-h']).help, true)
   })
 
   it('takes only inputs the action declares', () => {

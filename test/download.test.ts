@@ -24,7 +24,7 @@ describe('transfer', () => {
     try {
       const file = path.join(dir, 'whole.mp4')
       let written = 0
-      const response = await transfer(dispatcher, await instantVideoUrl(sim.apiUrl), {
+      const response = await transfer(dispatcher, await instantVideoUrl(sim), {
         headers: {},
         target: () => ({ path: file, append: false }),
         onWritten: (count) => (written += count)
@@ -44,7 +44,7 @@ describe('transfer', () => {
       const file = path.join(dir, 'resumed.mp4')
       const half = Math.floor(SAMPLE_VIDEO.length / 2)
       fs.writeFileSync(file, SAMPLE_VIDEO.subarray(0, half))
-      const response = await transfer(dispatcher, await instantVideoUrl(sim.apiUrl), {
+      const response = await transfer(dispatcher, await instantVideoUrl(sim), {
         headers: { Range: `bytes=${half}-` },
         target: () => ({ path: file, append: true }),
         onWritten: () => {}
@@ -59,7 +59,7 @@ describe('transfer', () => {
   it('reads and drops the body of an answer it has no file for', async () => {
     const sim = await startSimulator({ renderMs: 0 })
     try {
-      const url = new URL(await instantVideoUrl(sim.apiUrl))
+      const url = new URL(await instantVideoUrl(sim))
       url.searchParams.set('Signature', 'forged')
       let asked = 0
       const response = await transfer(dispatcher, url.href, {
@@ -81,7 +81,7 @@ describe('transfer', () => {
     const size = 64 << 20
     const sim = await startSimulator({ renderMs: 0, videoSize: size })
     try {
-      const error = await transfer(dispatcher, await instantVideoUrl(sim.apiUrl), {
+      const error = await transfer(dispatcher, await instantVideoUrl(sim), {
         headers: {},
         target: () => ({ path: '/dev/full', append: false }),
         onWritten: () => {}
@@ -102,7 +102,7 @@ describe('transfer', () => {
     try {
       const file = path.join(dir, 'missing-folder', 'video.mp4')
       await assert.rejects(
-        transfer(dispatcher, await instantVideoUrl(sim.apiUrl), { headers: {}, target: () => ({ path: file, append: false }), onWritten: () => {} }),
+        transfer(dispatcher, await instantVideoUrl(sim), { headers: {}, target: () => ({ path: file, append: false }), onWritten: () => {} }),
         (error: unknown) => error instanceof FileWriteError && error.message.startsWith(`Could not write the video to ${file}: ENOENT`)
       )
     } finally {
@@ -118,7 +118,7 @@ describe('transfer', () => {
       const controller = new AbortController()
       let written = 0
       await assert.rejects(
-        transfer(dispatcher, await instantVideoUrl(sim.apiUrl), {
+        transfer(dispatcher, await instantVideoUrl(sim), {
           headers: {},
           signal: controller.signal,
           target: () => ({ path: file, append: false }),

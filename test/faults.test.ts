@@ -7,15 +7,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { describe, it } from 'node:test'
 import { runAction, type ActionRun } from './helpers/run-action.ts'
-import {
-  SAMPLE_PROJECT_ID,
-  SAMPLE_VIDEO,
-  TEST_API_KEY,
-  startSimulator,
-  type Fault,
-  type Simulator,
-  type SimulatorOptions
-} from './simulator/server.ts'
+import { SAMPLE_PROJECT_ID, SAMPLE_VIDEO, startSimulator, type Fault, type Simulator, type SimulatorOptions } from './simulator/server.ts'
 
 interface Case {
   name: string
@@ -281,7 +273,7 @@ describe('fault matrix', () => {
       const sim = await startSimulator({ renderMs: 1200, ...testCase.options, faults: testCase.faults })
       try {
         const run = await runAction({
-          inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, ...testCase.inputs },
+          inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, ...testCase.inputs },
           timeoutMs: 120_000
         })
         assert.equal(run.code, testCase.succeeds ? 0 : 1, run.stdout + run.stderr)

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test'
 import { pipeline } from 'node:stream/promises'
 import { eventEnv, makeWorkspace, runAction } from './helpers/run-action.ts'
 import { watchPeakRss } from './helpers/rss.ts'
-import { SAMPLE_PROJECT_ID, TEST_API_KEY, startSimulator, syntheticVideo } from './simulator/server.ts'
+import { SAMPLE_PROJECT_ID, startSimulator, syntheticVideo } from './simulator/server.ts'
 import { GITHUB_TOKEN, startGitHubApi } from './stand-ins/github-api.ts'
 
 const SIZE = 1 << 30
@@ -26,7 +26,7 @@ describe('a 1 GiB video', { skip: process.platform !== 'linux' && 'reads /proc' 
     try {
       const run = await runAction({
         workspace,
-        inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'upload-artifact': 'false' },
+        inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'upload-artifact': 'false' },
         timeoutMs: 180_000,
         onStart: (child) => {
           peak = watchPeakRss(child)
@@ -58,7 +58,7 @@ describe('a 256 MiB release asset', { skip: process.platform !== 'linux' && 'rea
     try {
       const run = await runAction({
         inputs: {
-          'api-key': TEST_API_KEY,
+          'api-key': sim.mintToken(),
           'api-url': sim.apiUrl,
           'project-id': SAMPLE_PROJECT_ID,
           'upload-artifact': 'false',

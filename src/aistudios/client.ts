@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici'
 import { EXPORT_KEY, type ApiConfig, type ExportRequest, type Generation, type Json, type JsonObject, type Log, type Progress } from '../domain.js'
 import { ApiError, AuthError, ExportUnconfirmedError, errorMessage, type CredentialInput } from '../errors.js'
 import { parseEnvelope } from './envelope.js'
+import { parseLegacyProject, type LegacyProject } from './legacy-project.js'
 import { READ_RETRY, abortReason, backoffDelayMs, sleep, withRetries } from './retry.js'
 import { RequestDeadlineError, createAgent, provablyNotSent, send } from './transport.js'
 import { mask } from '../log.js'
@@ -23,6 +24,8 @@ const headersWith = (authorization: string): Record<string, string> => ({
 /** What the project record of an export says once it is done. */
 export interface ExportRecord {
   state?: string
+  /** 0–100 (an Int on this record, by get-project.md). */
+  progress?: number
   downloadUrl?: string
   thumbnailUrl?: string
 }
@@ -69,11 +72,18 @@ export class AiStudiosClient {
     return project as JsonObject
   }
 
+  /** A saved legacy project (the legacy host, `GET /api/odin/editor/project/{key}`), as the legacy tutorial fetches it. */
+  async getLegacyProject(key: string, context: CallContext): Promise<LegacyProject> {
+    const answer = await this.read(`Fetching legacy project ${key}`, 'legacy', `/editor/project/${encodeURIComponent(key)}`, context)
+    return parseLegacyProject(answer, key)
+  }
+
   /** What the v3 project record of a finished export says: its thumbnail and (a fallback) download URL. */
   async getExportRecord(key: string, context: CallContext): Promise<ExportRecord> {
     const project = await this.getProject(key, context)
     const text = (value: Json | undefined): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined)
-    return { state: text(project.state), downloadUrl: text(project.download_url), thumbnailUrl: text(project.thumbnailUrl) }
+    const progress = typeof project.progress === 'number' && Number.isFinite(project.progress) ? project.progress : undefined
+    return { state: text(project.state), progress, downloadUrl: text(project.download_url), thumbnailUrl: text(project.thumbnailUrl) }
   }
 
   /** Whether the API accepts the credentials (`GET /auth`, v3): spends nothing, so a dry run can ask. */

@@ -7,69 +7,73 @@
  */
 import * as os from 'node:os'
 import * as path from 'node:path'
+import packageJson from '../../package.json' with { type: 'json' }
 import { AiStudiosClient } from '../aistudios/client.js'
 import { normaliseNoProxy } from '../aistudios/transport.js'
 import { cancelOnSignals } from '../cancel.js'
 import { notDelivered, type VideoResult } from '../domain.js'
-import { InputError, errorMessage } from '../errors.js'
+import { ApiError, AuthError, InputError, errorMessage } from '../errors.js'
 import { readJob } from '../job/inputs.js'
+import { nameRootFolder } from '../job/parse.js'
 import { readRunnerEnv } from '../job/runner.js'
 import { errorLine, info, useSink } from '../log.js'
 import { resumeHint } from '../resume.js'
 import { newResult, produceAll } from '../video/produce-all.js'
-import { CLI_INPUTS, CREDENTIAL_VARIABLES, cliInputs, parseArgs } from './args.js'
+import { CLI_INPUTS, CREDENTIAL_VARIABLES, UsageError, checkCredentialVariables, cliInputs, parseArgs, usage } from './args.js'
 import { terminalSink } from './terminal.js'
 
-/** What the exit status says (the README's table). */
+/** What the exit status says (the README's table and --help). */
 const EXIT = { ok: 0, unexpected: 1, badInput: 2, apiRefused: 3, renderFailed: 4, downloadFailed: 5 } as const
-
-const USAGE = `Usage: aistudios-video [flags]
-
-Renders AI Studios videos as the GitHub Action does: --template or --project-id (or --manifest),
-with speech, variables and tags; saves the video in --output-dir (default: videos).
-
-Credentials come from the environment: ${CREDENTIAL_VARIABLES['app-id']} and ${CREDENTIAL_VARIABLES['user-key']}
-(or ${CREDENTIAL_VARIABLES['api-key']}).
-
-Flags (each as the action's input of the same name): ${CLI_INPUTS.map((input) => `--${input}`).join(', ')}.
-  --var NAME=value   a placeholder value (repeatable)
-  --tag TAG=value    a value for the clips carrying TAG (repeatable)
-  --dry-run          check everything and save the request; export nothing
-
-Exit status: 0 done, 2 bad input, 3 the API refused, 4 the render failed or timed out (its export
-key is printed), 5 the download failed, 1 anything else.`
 
 /** The exit status a failed video stands for: where it failed. */
 function exitFor(result: VideoResult): number {
   if (result.stage === 'render') return EXIT.renderFailed
   if (result.stage === 'download') return EXIT.downloadFailed
-  return EXIT.apiRefused
+  return result.refusedByApi ? EXIT.apiRefused : EXIT.unexpected
 }
 
-/** One line a video: where it is, or what went wrong and how to resume it. */
+/** The exit status of an error that ended the run before its videos did. */
+function exitForError(error: unknown): number {
+  if (error instanceof UsageError || error instanceof InputError) return EXIT.badInput
+  if (error instanceof AuthError || error instanceof ApiError) return EXIT.apiRefused
+  return EXIT.unexpected
+}
+
+/** An error as the CLI says it: an input is named as the flag (or environment variable) it came from. */
+function cliMessage(error: unknown): string {
+  if (!(error instanceof InputError)) return errorMessage(error)
+  const { input, detail } = error
+  if (CLI_INPUTS.includes(input)) return `--${input}: ${detail}`
+  if (input === 'variables' || input === 'tags') return `--${input === 'variables' ? 'var' : 'tag'}: ${detail}`
+  if (input in CREDENTIAL_VARIABLES) return `${CREDENTIAL_VARIABLES[input as keyof typeof CREDENTIAL_VARIABLES]}: ${detail}`
+  return errorMessage(error)
+}
+
+/** The last line a video gets: where it was saved, or how to resume it. Its error was printed when it failed. */
 function printResult(result: VideoResult, workspace: string): void {
   const label = result.spec.name ? `${result.spec.name}: ` : ''
   if (result.status === 'downloaded' && result.video) info(`✔ ${label}saved ${path.relative(workspace, result.video.path)}`)
   else if (result.status === 'dry-run' && result.dryRun) info(`✔ ${label}dry run: the request is in ${path.relative(workspace, result.dryRun.path)}`)
-  else if (result.status === 'started' && result.exportKey) info(`⏳ ${label}${resumeHint(result.exportKey, result.generation, result.spec.name)}`)
-  else if (notDelivered(result)) {
-    errorLine(`✖ ${label}${result.error ?? 'not started'}`)
-    if (result.exportKey)
-      errorLine(resumeHint(result.exportKey, result.generation, result.spec.name).replace('re-run this step with the input', 'run again with'))
+  else if (result.exportKey && (result.status === 'started' || notDelivered(result))) {
+    const hint = `${label}${resumeHint(result.exportKey, result.generation, result.spec.name, 'cli')}`
+    if (result.status === 'started') info(`⏳ ${hint}`)
+    else errorLine(hint)
   }
 }
 
 export async function cli(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   normaliseNoProxy()
   useSink(terminalSink(process.stdout, process.stderr))
+  nameRootFolder('the current folder')
   const cancel = cancelOnSignals()
   let client: AiStudiosClient | undefined
   try {
     const args = parseArgs(argv)
-    if (args.help) {
-      info(USAGE)
+    if (args.help || args.version) {
+      info(args.help ? usage() : `aistudios-video ${packageJson.version}`)
       return EXIT.ok
     }
+    checkCredentialVariables(env)
     const workspace = process.cwd()
     const job = readJob(cliInputs(args, env), readRunnerEnv({ GITHUB_WORKSPACE: workspace, RUNNER_TEMP: os.tmpdir() }))
     const results = job.videos.map(newResult)
@@ -79,8 +83,8 @@ export async function cli(argv: readonly string[], env: NodeJS.ProcessEnv): Prom
     const failed = results.find(notDelivered)
     return failed ? exitFor(failed) : EXIT.ok
   } catch (error) {
-    errorLine(errorMessage(error))
-    return error instanceof InputError ? EXIT.badInput : EXIT.unexpected
+    errorLine(cliMessage(error))
+    return exitForError(error)
   } finally {
     await client?.close()
     cancel.dispose()

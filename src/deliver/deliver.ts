@@ -3,11 +3,11 @@ import type { Downloaded, Job, VideoResult } from '../domain.js'
 import { untilCancelled } from '../aistudios/retry.js'
 import { errorMessage } from '../errors.js'
 import { recordReusable } from '../github/reuse.js'
-import { warning } from '../log.js'
+import { info, videoLog, withVideoName } from '../log.js'
 import type { GitHub } from '../github/connect.js'
 import { uploadVideoArtifact, uploadVideosArtifact } from './artifact.js'
 import { videoSha256 } from './checksum.js'
-import { upsertComment } from './comment.js'
+import { commentRows, upsertComment } from './comment.js'
 import { attachToRelease } from './release.js'
 
 /** With `reuse`, each uploaded video's record, so a later run of the same request finds it; a failure costs only that. */
@@ -28,7 +28,7 @@ async function leaveForReuse(done: Array<{ result: VideoResult; video: Downloade
       await untilCancelled(recordReusable(fingerprint, record, job.runner, job.artifact.retentionDays), signal)
     } catch (error) {
       if (signal?.aborted) throw error
-      warning(`reuse: could not leave a record of ${result.name} for later runs (${errorMessage(error)})`)
+      videoLog(result.spec.name).warning(`reuse: could not leave a record of ${result.name} for later runs (${errorMessage(error)})`)
     }
   }
 }
@@ -43,7 +43,10 @@ export async function deliverAll(results: VideoResult[], job: Job, github: GitHu
   const until = <T>(work: Promise<T>): Promise<T> => untilCancelled(work, signal)
   const done = results.flatMap((result) => (result.status === 'downloaded' && result.video ? [{ result, video: result.video }] : []))
   if (job.batch.artifactPerVideo || job.videos.length === 1) {
-    for (const { result, video } of done) result.artifact = await until(uploadVideoArtifact(video, result.exportKey ?? '', job.artifact, job.runner))
+    // One after another, so the artifact client's own lines can be given their video's name in a batch.
+    for (const { result, video } of done) {
+      result.artifact = await until(withVideoName(result.spec.name, () => uploadVideoArtifact(video, result.exportKey ?? '', job.artifact, job.runner)))
+    }
   } else {
     const shared = await until(
       uploadVideosArtifact(
@@ -72,5 +75,7 @@ export async function deliverAll(results: VideoResult[], job: Job, github: GitHu
     )
     for (const { result, video } of done) result.releaseUrl = urls.get(video.path)
   }
-  if (job.github.comment) await until(upsertComment(github, results, job.runner))
+  if (!job.github.comment) return
+  if (job.matrixJob) info('comment: in a matrix, the collect job writes the pull request comment for the whole batch')
+  else await until(upsertComment(github, commentRows(results, job.runner), job.runner))
 }

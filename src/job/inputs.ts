@@ -2,11 +2,12 @@ import * as fs from 'node:fs'
 import type { ApiConfig, ArtifactSettings, BatchOptions, Credentials, Job, RunnerEnv, VideoSpec, WaitSettings } from '../domain.js'
 import { InputError } from '../errors.js'
 import { readGitHubSettings } from './github-settings.js'
-import { readManifest, refuseOneVideoInputs, selectEntries } from './manifest.js'
+import { entryNames, readManifest, refuseOneVideoInputs, selectEntries } from './manifest.js'
 import { probeOutputDir } from './output-dir.js'
 import { parseBoolean, parseChoice, parseNumber, parseUrl, resolveInWorkspace, type InputReader } from './parse.js'
 import { readVideoSpec } from './video-spec.js'
 import { mask, warning } from '../log.js'
+import { MAX_MATRIX_JOBS } from './plan.js'
 
 const DEFAULT_V3_URL = 'https://app.aistudios.com'
 /** The legacy API's current host; `https://aistudios.com` is the retired one (the API contract, section 1). */
@@ -86,7 +87,8 @@ function readBatch(get: InputReader): BatchOptions {
   return {
     maxParallel: parseNumber('max-parallel', get('max-parallel'), 3, { min: 1, max: 20, integer: true, unit: 'videos' }),
     failFast: parseBoolean('fail-fast', get('fail-fast'), false),
-    artifactPerVideo: parseBoolean('artifact-per-video', get('artifact-per-video'), false)
+    artifactPerVideo: parseBoolean('artifact-per-video', get('artifact-per-video'), false),
+    maxJobs: parseNumber('max-jobs', get('max-jobs'), MAX_MATRIX_JOBS, { min: 1, max: MAX_MATRIX_JOBS, integer: true, unit: 'jobs' })
   }
 }
 
@@ -158,6 +160,7 @@ export function readJob(get: InputReader, runner: RunnerEnv): Job {
     dryRun: parseBoolean('dry-run', get('dry-run'), false),
     resumeMismatch,
     plan,
+    matrixJob: manifest !== undefined && entryNames(get('manifest-entry')).length > 0,
     outputDir,
     maxVideoBytes: parseNumber('max-video-size', get('max-video-size'), 4096, { min: 1, max: 1 << 20, unit: 'MiB' }) * (1 << 20),
     artifact,

@@ -50,8 +50,8 @@ export function refuseOneVideoInputs(get: InputReader): void {
   if (given) {
     throw new InputError(given, `it describes one video, but 'manifest' lists the videos: set '${given}' on an entry of the manifest instead`)
   }
-  if (get('resume').trim() && !get('manifest-entry').trim()) {
-    throw new InputError('resume', "with a 'manifest', resume one video: set 'manifest-entry' to its name as well")
+  if (get('resume').trim() && entryNames(get('manifest-entry')).length !== 1) {
+    throw new InputError('resume', "with a 'manifest', resume one video: set 'manifest-entry' to its name (one name) as well")
   }
 }
 
@@ -125,11 +125,24 @@ export function readManifest(get: InputReader, workspace: string): { path: strin
   return { path: repoPath(workspace, file), videos: entries }
 }
 
-/** The entries to produce: all, or the one `manifest-entry` names (a job of a fanned-out matrix). */
+/** The names `manifest-entry` gives: one video, or a matrix shard's videos separated by commas. */
+export const entryNames = (raw: string): string[] =>
+  raw
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean)
+
+/** The entries to produce: all, or those `manifest-entry` names (a job of a fanned-out matrix), in the manifest's order. */
 export function selectEntries(videos: VideoSpec[], get: InputReader): VideoSpec[] {
-  const wanted = get('manifest-entry').trim()
-  if (!wanted) return videos
-  const video = videos.find((candidate) => candidate.name === wanted)
-  if (!video) throw new InputError('manifest-entry', `no video named '${wanted}' in the manifest; it has ${videos.map((v) => v.name).join(', ')}`)
-  return [video]
+  const wanted = entryNames(get('manifest-entry'))
+  if (wanted.length === 0) return videos
+  const unknown = wanted.filter((name) => !videos.some((candidate) => candidate.name === name))
+  if (unknown.length > 0) {
+    const shown = videos.slice(0, 20).map((v) => v.name)
+    throw new InputError(
+      'manifest-entry',
+      `no video named ${unknown.map((name) => `'${name}'`).join(', ')} in the manifest; it has ${shown.join(', ')}${videos.length > 20 ? ', …' : ''}`
+    )
+  }
+  return videos.filter((video) => video.name !== undefined && wanted.includes(video.name))
 }

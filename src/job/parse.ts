@@ -77,6 +77,14 @@ function realPath(target: string): string {
   }
 }
 
+/** What messages call the folder paths must stay in: the workspace in the action, the current folder in the CLI. */
+let rootFolderName = 'the workspace'
+
+/** Names the root folder in messages from here on (the CLI's "the current folder"). */
+export function nameRootFolder(name: string): void {
+  rootFolderName = name
+}
+
 /**
  * A path inside the workspace; refuses one that escapes it: absolute, through '..', or through a
  * symbolic link (a file or a folder on the way) that points outside.
@@ -84,7 +92,7 @@ function realPath(target: string): string {
 export function resolveInWorkspace(input: string, raw: string, workspace: string): string {
   const resolved = path.resolve(workspace, raw.trim())
   if (outside(workspace, resolved) || outside(realPath(workspace), realPath(resolved))) {
-    throw new InputError(input, `'${raw.trim()}' is outside the workspace (${workspace})`)
+    throw new InputError(input, `'${raw.trim()}' is outside ${rootFolderName} (${workspace})`)
   }
   return resolved
 }

@@ -28,3 +28,27 @@ export async function planVideos(job: Job, github: GitHub | undefined): Promise<
   else info(`only-changed: ${changed.length} of ${videos.length} video(s) changed: ${names.join(', ')}`)
   return changed
 }
+
+/** GitHub's limit on the jobs of one matrix, and so the default of `max-jobs`. */
+export const MAX_MATRIX_JOBS = 256
+
+/** One matrix entry: which of the plan's shards it is, and the videos it renders (`manifest-entry`). */
+export interface Shard {
+  /** `3/40`: the third of forty, for people. */
+  shard: string
+  /** The videos' names, comma-separated, as `manifest-entry` takes them. */
+  video: string
+}
+
+/**
+ * The videos grouped into at most `maxJobs` matrix entries: one video a job when they fit, else runs
+ * of neighbours in the manifest's order, sizes differing by one at most. Pure and stable: the same
+ * list gives the same shards.
+ */
+export function shardVideos(names: string[], maxJobs: number): Shard[] {
+  const count = Math.min(names.length, Math.max(1, maxJobs))
+  return Array.from({ length: count }, (_, index) => ({
+    shard: `${index + 1}/${count}`,
+    video: names.slice(Math.floor((index * names.length) / count), Math.floor(((index + 1) * names.length) / count)).join(',')
+  }))
+}

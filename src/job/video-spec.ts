@@ -76,11 +76,10 @@ function readSource(get: InputReader, workspace: string): Source {
     }
   } else if (projectId) {
     if (!/^[\w-]+$/.test(projectId)) throw new InputError('project-id', `'${projectId}' is not a project ID (letters, digits, '-' and '_')`)
-    if (generation === 'legacy') throw new InputError('api-generation', "saved projects ('project-id') exist only in the v3 API")
     for (const input of ['variables', 'variables-file']) {
       if (get(input).trim()) throw new InputError(input, "placeholders are filled only in a 'template', not in a saved project")
     }
-    own = { kind: 'project', projectId }
+    own = { kind: 'project', projectId, ...(generation === 'legacy' ? { generation } : {}) }
   }
   if (resume && !EXPORT_KEY.test(resume)) throw new InputError('resume', "is not an export key (letters, digits, '-' and '_', as a run prints it)")
   if (!resume) {

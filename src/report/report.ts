@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import * as path from 'node:path'
 import { notDelivered, type Job, type RunnerEnv, type VideoResult } from '../domain.js'
 import { InputError, errorMessage } from '../errors.js'
+import { info } from '../log.js'
 import { setOutputs } from './outputs.js'
 import { resumeHint } from '../resume.js'
 import { writeSummary } from './summary.js'
@@ -24,6 +25,8 @@ export async function report(results: VideoResult[], runner: RunnerEnv, job: Job
   if (error !== undefined) annotate(error, runner)
   const failed = results.filter(notDelivered)
   for (const result of failed) if (result.exportKey) core.error(resumeHint(result.exportKey, result.generation, result.spec.name))
+  for (const result of results)
+    if (result.status === 'started' && result.exportKey) info(resumeHint(result.exportKey, result.generation, result.spec.name))
   if (results.length > 1 && failed.length > 0) {
     core.error(`${failed.length} of ${results.length} video(s) were not delivered: ${failed.map((result) => result.name).join(', ')}`)
   }

@@ -1,5 +1,6 @@
 import type { AiStudiosClient, CallContext } from '../aistudios/client.js'
 import type { ExportRequest, Log, Source, VideoSpec } from '../domain.js'
+import { exportFromLegacyProject } from './legacy-project.js'
 import { exportFromProject } from './project.js'
 import { exportFromTemplate } from './template.js'
 
@@ -29,6 +30,16 @@ export async function buildExportRequest(
   context: CallContext
 ): Promise<ExportRequest> {
   if (source.kind === 'template') return templateRequest(source, spec, context.log)
+  if (source.generation === 'legacy') {
+    context.log.info(`Fetching legacy project ${source.projectId}`)
+    return exportFromLegacyProject(
+      source.projectId,
+      await client.getLegacyProject(source.projectId, context),
+      spec.speech,
+      spec.exportOptions,
+      spec.tags
+    )
+  }
   context.log.info(`Fetching project ${source.projectId}`)
   const project = await client.getProject(source.projectId, context)
   return exportFromProject(source.projectId, project, spec.speech, spec.exportOptions, spec.tags)

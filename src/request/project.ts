@@ -1,4 +1,5 @@
 import type { ExportOptions, ExportRequest, Json, JsonObject, SceneSpeech, TagValue } from '../domain.js'
+import { completeScripts } from './scripts.js'
 import { applySpeech } from './speech.js'
 import { applyTags } from './tags.js'
 
@@ -38,5 +39,6 @@ export function exportFromProject(
   const scenes = structuredClone<Json[]>(project.scenes)
   applySpeech(scenes, speech, 'v3', `project ${projectId}`)
   applyTags(scenes, tags, `project ${projectId}`)
+  completeScripts(scenes, 'project-id', `project ${projectId}`)
   return { generation: 'v3', body: v3ExportBody(project, scenes, options) }
 }

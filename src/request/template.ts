@@ -12,6 +12,8 @@ import {
 } from '../domain.js'
 import { InputError, locator } from '../errors.js'
 import { v3ExportBody } from './project.js'
+import { refuseLegacyOptions } from './legacy-project.js'
+import { completeScripts } from './scripts.js'
 import { applySpeech } from './speech.js'
 import { applyTags } from './tags.js'
 
@@ -164,15 +166,10 @@ export function exportFromTemplate(
   const unusedVariables = [...variables.keys()].filter((name) => !placeholders.has(name))
 
   if (generation === 'legacy') {
-    const given = Object.entries(options)
-      .filter(([, value]) => value !== undefined)
-      .map(([key]) => key)
-    if (given.length > 0) {
-      const inputs = given.map((key) => ({ name: 'name', resolution: 'resolution', workspaceId: 'workspace-id', webhookUrl: 'webhook-url' })[key])
-      throw new InputError(inputs[0] ?? 'template', `the legacy API takes only scenes; ${inputs.join(', ')} cannot be set for ${template.name}`)
-    }
+    refuseLegacyOptions(options, template.name, 'template')
     return { request: { generation, body: { scenes } }, unusedVariables }
   }
+  completeScripts(scenes, 'template', template.name)
   // A template saved from a fetched project may carry server-owned fields that must not be posted.
   const body = v3ExportBody(filled, scenes, options, ['workspaceId', 'resolution', 'webhookUrl'])
   return { request: { generation, body }, unusedVariables }

@@ -1,6 +1,6 @@
 import type { CallContext } from '../aistudios/client.js'
 import type { ExportRequest, VideoResult, VideoSpec } from '../domain.js'
-import { ExportUnconfirmedError, InputError, errorMessage } from '../errors.js'
+import { ApiError, AuthError, ExportUnconfirmedError, InputError, errorMessage } from '../errors.js'
 import { errorLine, info, videoLog } from '../log.js'
 import { checkCredentials } from './dry-run.js'
 import { PollScheduler } from './poll-scheduler.js'
@@ -13,10 +13,16 @@ const describe = (spec: VideoSpec): string =>
       ? `template ${spec.source.template.name}`
       : `export ${spec.source.key} (resumed)`
 
+/**
+ * A video's name, the same in every state: the manifest entry's name, or for the step's own video its
+ * `output-name` without the extension (the file it is saved as), or `video`.
+ */
+export const videoName = (spec: VideoSpec): string => spec.name ?? (spec.outputName ? spec.outputName.replace(/\.[^.]+$/, '') : 'video')
+
 /** A video's result before anything was done for it: skipped, unless something is. */
 export const newResult = (spec: VideoSpec): VideoResult => ({
   spec,
-  name: spec.name ?? 'video',
+  name: videoName(spec),
   status: 'skipped',
   source: describe(spec),
   startedAt: Date.now(),
@@ -60,6 +66,7 @@ export async function produceAll(results: VideoResult[], production: Production,
     result.status = 'failed'
     // An export that may have been taken says so, even when a cancel is what cut its answer off.
     result.error = errorMessage(stop.signal.aborted && !(error instanceof ExportUnconfirmedError) ? stop.signal.reason : error)
+    result.refusedByApi = error instanceof ApiError || error instanceof AuthError
     errorLine(result.spec.name ? `${result.spec.name}: ${result.error}` : result.error)
     if (job.batch.failFast && !stop.signal.aborted) stop.abort(new Error(`cancelled: another video failed ('fail-fast' is true)`))
   }

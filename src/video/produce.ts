@@ -4,7 +4,6 @@ import type { ExportRequest, Job, Log, Source, VideoResult } from '../domain.js'
 import type { GitHub } from '../github/connect.js'
 import { abortReason } from '../aistudios/retry.js'
 import { LostError, RenderError, StalledError, errorMessage } from '../errors.js'
-import { resumeHint } from '../resume.js'
 import { buildExportRequest, templateRequest } from '../request/build.js'
 import { templateGeneration } from '../request/template.js'
 import { downloadVideo } from './download.js'
@@ -144,7 +143,8 @@ export async function produceVideo(
   }
   const key = result.exportKey as string
   if (!job.waitForRender) {
-    log.info(`Not waiting ('wait' is false). ${resumeHint(key, result.generation, result.spec.name)}`)
+    // Each front end tells how to resume it, in its own syntax (the action's report, the CLI's last lines).
+    log.info(`Not waiting ('wait' is false): export ${key} was accepted.`)
     result.status = 'started'
     return
   }
@@ -156,8 +156,9 @@ export async function produceVideo(
   const recordUrl =
     record &&
     (async (bounded: CallContext = context) => {
-      const { state, downloadUrl } = await record(bounded)
-      return state === 'exported' ? downloadUrl : undefined
+      // Done is progress 100, whatever `state` says: "exported" is documented only for list items (get-projects.md).
+      const { progress, downloadUrl } = await record(bounded)
+      return progress !== undefined && progress >= 100 ? downloadUrl : undefined
     })
   result.stage = 'render'
   let rendered
@@ -195,7 +196,6 @@ export async function produceVideo(
   })
   if (thumbnail) result.thumbnailUrl = await thumbnail
   result.video = video
-  result.name = result.spec.name ?? path.basename(video.path)
   result.status = 'downloaded'
   log.info(`Saved ${path.relative(job.runner.workspace, video.path)} (${video.size} bytes)`)
 }

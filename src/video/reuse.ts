@@ -52,7 +52,6 @@ export async function reuseEarlier(result: VideoResult, fingerprint: string, git
       result.exportKey = record.exportKey
       result.generation = record.generation
       result.reusedFromRun = candidate.runId
-      result.name = result.spec.name ?? path.basename(final)
       result.status = 'downloaded'
       log.notice(
         `reuse: run ${candidate.runId} already rendered this request (export ${record.exportKey}); its video was downloaded and nothing was exported`

@@ -3,7 +3,7 @@
  * credentials it accepts as one JSON line on stdout (for scripts) and as text on stderr (for people),
  * and runs until stopped. SIM_RENDER_MS sets the render time, SIM_VIDEO_SIZE a synthetic video's size.
  */
-import { DIALOGUE_PROJECT_ID, SAMPLE_PROJECT_ID, TEST_API_KEY, startSimulator } from './server.ts'
+import { DIALOGUE_PROJECT_ID, LEGACY_PROJECT_ID, SAMPLE_PROJECT_ID, TEST_API_KEY, startSimulator } from './server.ts'
 
 /** The simulator's account: an app ID and user key, exchanged for a token as with a real account. */
 const APP = { appId: 'sim-app', userKey: 'sim-user-key' }
@@ -20,7 +20,10 @@ console.log(
     legacyUrl: sim.legacyUrl,
     cdnUrl: sim.cdnUrl,
     ...APP,
-    apiKey: TEST_API_KEY,
+    /** A v3 token for scripts that skip the exchange (valid 24 hours), and the legacy API's secret key. */
+    token: sim.mintToken(),
+    legacyKey: TEST_API_KEY,
+    legacyProjectId: LEGACY_PROJECT_ID,
     projectId: SAMPLE_PROJECT_ID,
     dialogueProjectId: DIALOGUE_PROJECT_ID
   })
@@ -31,4 +34,5 @@ console.error(`AI Studios simulator
   app-id:         ${APP.appId}
   user-key:       ${APP.userKey}
   project-id:     ${SAMPLE_PROJECT_ID} (1.4 style) or ${DIALOGUE_PROJECT_ID} (1.6, dialogue and tags)
+  legacy:         api-key ${TEST_API_KEY}, project-id ${LEGACY_PROJECT_ID} with api-generation: legacy
 Stop it with Ctrl-C.`)

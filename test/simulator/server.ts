@@ -21,9 +21,15 @@ export const DIALOGUE_PROJECT = JSON.parse(
   fs.readFileSync(fileURLToPath(new URL('./fixtures/project-dialogue.json', import.meta.url)), 'utf8')
 ) as JsonObject
 export const DIALOGUE_PROJECT_ID = 'proj-dialogue-16'
+/** A saved legacy project as `GET /api/odin/editor/project/{key}` returns it under `response` (get-project.mdx). */
+export const LEGACY_PROJECT = JSON.parse(
+  fs.readFileSync(fileURLToPath(new URL('./fixtures/legacy-project.json', import.meta.url)), 'utf8')
+) as JsonObject
+export const LEGACY_PROJECT_ID = 'legacy-proj-4e2a'
+/** The legacy API's secret key. v3 has no long-lived key: a test of the `api-key` path mints a token (`mintToken`). */
 export const TEST_API_KEY = 'sim-api-key-7f3a9c'
 
-export type Route = 'auth' | 'token' | 'project' | 'export' | 'progress' | 'workspaces' | 'cdn'
+export type Route = 'auth' | 'token' | 'project' | 'export' | 'progress' | 'workspaces' | 'delete' | 'cdn'
 
 /** One injected fault, applied to the next `times` requests of its route (default once). */
 export type Fault = { route: Route; times?: number } &
@@ -72,7 +78,7 @@ export const CURVES = {
 } satisfies Record<string, Curve>
 
 export interface SimulatorOptions {
-  /** Raw API keys accepted in Authorization. */
+  /** The legacy API's secret keys, accepted as they are in Authorization. v3 accepts only tokens it issued. */
   apiKeys?: string[]
   /** appId → userKey pairs that can be exchanged for a token. */
   apps?: Record<string, string>
@@ -82,6 +88,13 @@ export interface SimulatorOptions {
   revokeTokensAtExports?: number[]
   /** Saved projects by ID. */
   projects?: Record<string, JsonObject>
+  /** Saved legacy projects by key: `{ projectName, scenes }`. */
+  legacyProjects?: Record<string, JsonObject>
+  /**
+   * The `state` an export's record says once rendered: "exported" is the one value documented (for list
+   * items, get-projects.md); the getting-started pages call a finished video "Complete" in prose.
+   */
+  recordState?: string
   renderMs?: number
   /** How long an export waits in the API's queue at 0% before its render starts (the docs: up to minutes). */
   queueMs?: number
@@ -137,6 +150,13 @@ interface Render {
 }
 
 export interface Simulator {
+  /**
+   * A v3 token, issued as `POST /auth/token` issues one: what an earlier step of a job would hand the
+   * action as `api-key` (v3 documents no long-lived key).
+   */
+  mintToken(): string
+  /** The project IDs `DELETE /api/odin/v3/editor/project` removed, in order. */
+  deleted: string[]
   apiUrl: string
   /** The legacy API's own origin (v2.aistudios.com in the real service). */
   legacyUrl: string
@@ -263,22 +283,94 @@ function jsonBody(body: string): JsonObject | undefined {
   }
 }
 
+const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/**
+ * What `create-project.md` (1.6) says is missing or wrong in a create-and-export body, if anything:
+ * scenes, each with `sceneIdx` and `clips`; each clip with `id`, `type`, `layer` and its geometry; each
+ * scene with an avatar with `scripts[]`, every line with `org`, `isTTS`, `tts`, `modelId`, `clothId`, the
+ * last two matching an avatar clip's `model.ai_name` and `model.emotion`.
+ */
+export function v3BodyProblem(body: JsonObject): string | undefined {
+  if (!Array.isArray(body.scenes) || body.scenes.length === 0) return 'scenes is required'
+  for (const [index, scene] of body.scenes.entries()) {
+    const at = `scenes[${index}]`
+    if (!isObject(scene)) return `${at} is not an object`
+    if (!Number.isInteger(scene.sceneIdx)) return `${at}.sceneIdx is required (Int)`
+    if (!Array.isArray(scene.clips)) return `${at}.clips is required (Array)`
+    const avatars: JsonObject[] = []
+    for (const [c, clip] of scene.clips.entries()) {
+      if (!isObject(clip)) return `${at}.clips[${c}] is not an object`
+      if (typeof clip.id !== 'string' || clip.id === '') return `${at}.clips[${c}].id is required`
+      if (typeof clip.type !== 'string') return `${at}.clips[${c}].type is required`
+      for (const field of ['layer', 'top', 'left', 'width', 'height']) {
+        if (typeof clip[field] !== 'number') return `${at}.clips[${c}].${field} is required (a number)`
+      }
+      if (clip.type !== 'aiModel') continue
+      if (!isObject(clip.model) || typeof clip.model.ai_name !== 'string' || typeof clip.model.emotion !== 'string') {
+        return `${at}.clips[${c}].model.ai_name and model.emotion are required`
+      }
+      avatars.push(clip.model)
+    }
+    // The reference requires scripts[] and ties each line to the scene's avatar clip; a scene with no avatar
+    // has no line to speak (the getting-started page and export-from-json-template.md show such scenes without it).
+    if (avatars.length === 0) continue
+    if (!Array.isArray(scene.scripts) || scene.scripts.length === 0) return `${at}.scripts is required`
+    // "Exactly one" entry (create-project.md) vs one a line of dialogue (tutorial export-from-exist-project.mdx, 5.3): both are taken.
+    for (const [l, line] of scene.scripts.entries()) {
+      const where = `${at}.scripts[${l}]`
+      if (!isObject(line)) return `${where} is not an object`
+      if (typeof line.org !== 'string') return `${where}.org is required (String)`
+      if (typeof line.isTTS !== 'boolean') return `${where}.isTTS is required (Boolean)`
+      if (!('tts' in line) || !(line.tts === null || isObject(line.tts))) return `${where}.tts is required (Json or null)`
+      if (typeof line.modelId !== 'string' || typeof line.clothId !== 'string') return `${where}.modelId and clothId are required (String)`
+      if (!avatars.some((model) => model.ai_name === line.modelId && model.emotion === line.clothId)) {
+        return `${where}: modelId and clothId must match the avatar clip's model.ai_name and model.emotion`
+      }
+    }
+  }
+  return undefined
+}
+
 function listen(server: http.Server): Promise<string> {
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`))
   })
 }
 
+/** The smallest body `create-project.md` accepts: one scene, one avatar clip, its one line. */
+export const MINIMAL_V3_BODY = {
+  scenes: [
+    {
+      sceneIdx: 0,
+      clips: [
+        {
+          id: 'avatar',
+          type: 'aiModel',
+          layer: 1,
+          top: 0,
+          left: 0,
+          width: 1920,
+          height: 1080,
+          model: { ai_name: 'M000004017', emotion: 'BG00006160' }
+        }
+      ],
+      scripts: [{ org: 'Hello.', isTTS: false, tts: null, modelId: 'M000004017', clothId: 'BG00006160' }]
+    }
+  ]
+}
+
 /**
- * Exports an empty project through a simulator's API and returns the signed URL of its video: a
+ * Exports a minimal project through a simulator's API and returns the signed URL of its video: a
  * shortcut to the CDN for tests and benchmarks of the download alone (the render must be instant).
  */
-export async function instantVideoUrl(apiUrl: string): Promise<string> {
-  const headers = { Authorization: TEST_API_KEY, 'Content-Type': 'application/json' }
-  const exported = (await (await fetch(`${apiUrl}/api/odin/v3/editor/project`, { method: 'POST', headers, body: '{"scenes":[{}]}' })).json()) as {
+export async function instantVideoUrl(sim: Pick<Simulator, 'apiUrl' | 'mintToken'>): Promise<string> {
+  const headers = { Authorization: sim.mintToken(), 'Content-Type': 'application/json' }
+  const body = JSON.stringify(MINIMAL_V3_BODY)
+  const exported = (await (await fetch(`${sim.apiUrl}/api/odin/v3/editor/project`, { method: 'POST', headers, body })).json()) as {
     data: { projectId: string }
   }
-  const progress = (await (await fetch(`${apiUrl}/api/odin/v3/editor/progress/${exported.data.projectId}`, { headers })).json()) as {
+  const progress = (await (await fetch(`${sim.apiUrl}/api/odin/v3/editor/progress/${exported.data.projectId}`, { headers })).json()) as {
     data: { downloadUrl?: string }
   }
   if (!progress.data.downloadUrl) throw new Error('the render is not instant: start the simulator with renderMs 0')
@@ -291,7 +383,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     apps: options.apps ?? {},
     tokenLifetimeMs: options.tokenLifetimeMs ?? 24 * 3_600_000,
     revokeTokensAtExports: options.revokeTokensAtExports ?? [],
-    projects: options.projects ?? { [SAMPLE_PROJECT_ID]: SAMPLE_PROJECT, [DIALOGUE_PROJECT_ID]: DIALOGUE_PROJECT },
+    projects: { ...(options.projects ?? { [SAMPLE_PROJECT_ID]: SAMPLE_PROJECT, [DIALOGUE_PROJECT_ID]: DIALOGUE_PROJECT }) },
+    legacyProjects: options.legacyProjects ?? { [LEGACY_PROJECT_ID]: LEGACY_PROJECT },
+    recordState: options.recordState ?? 'exported',
     renderMs: options.renderMs ?? 1500,
     queueMs: options.queueMs ?? 0,
     curve: options.curve ?? CURVES.linear,
@@ -312,6 +406,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   /** Exchanged tokens and when each stops being accepted. */
   const tokens = new Map<string, number>()
   const tokenValid = (key: string): boolean => (tokens.get(key) ?? 0) > Date.now()
+  const mintToken = (): string => {
+    const token = `tok-${randomBytes(16).toString('hex')}`
+    tokens.set(token, Date.now() + config.tokenLifetimeMs)
+    return token
+  }
+  const deleted: string[] = []
   const renders = new Map<string, Render>()
   const requests: RecordedRequest[] = []
   const exports: RecordedExport[] = []
@@ -332,20 +432,25 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     return fault
   }
 
-  /** Applies a generic fault; true when the request has been dealt with. */
-  function applyFault(fault: Fault | undefined, res: http.ServerResponse): boolean {
+  /** Applies a generic fault, a failure in the legacy envelope on a legacy route; true when the request has been dealt with. */
+  function applyFault(fault: Fault | undefined, res: http.ServerResponse, legacy = false): boolean {
     if (!fault) return false
     switch (fault.kind) {
       case 'status':
         send(
           res,
           fault.status,
-          fault.html ? htmlPage(fault.status, 'Bad Gateway') : { success: false, error: { code: fault.status, msg: fault.msg ?? 'Server error' } },
+          fault.html
+            ? htmlPage(fault.status, 'Bad Gateway')
+            : legacy
+              ? { success: false, msg: fault.msg ?? 'Server error' }
+              : { success: false, error: { code: fault.status, msg: fault.msg ?? 'Server error' } },
           fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {}
         )
         return true
       case 'envelope':
-        failure(res, 200, fault.code, fault.msg)
+        if (legacy) legacyFailure(res, 200, fault.msg)
+        else failure(res, 200, fault.code, fault.msg)
         return true
       case 'reset':
         res.socket?.destroy()
@@ -363,8 +468,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   function authorized(req: http.IncomingMessage, res: http.ServerResponse, legacy: boolean): boolean {
     const key = req.headers.authorization ?? ''
-    // v3 takes only tokens and the test key; the legacy API its secret keys (the test key).
-    if (config.apiKeys.includes(key) || (!legacy && tokenValid(key))) return true
+    // v3 takes only the 24-hour tokens it issued (auth.md; no page documents a long-lived v3 key); the legacy API its secret keys.
+    if (legacy ? config.apiKeys.includes(key) : tokenValid(key)) return true
     if (legacy && config.authFailure !== 'html') legacyFailure(res, config.authFailure === 'envelope' ? 200 : 401, 'Invalid API key')
     else if (config.authFailure === 'html') send(res, 401, htmlPage(401, 'Authorization Required'))
     else if (config.authFailure === 'envelope') failure(res, 200, 401, 'Invalid api key')
@@ -394,7 +499,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       name: render.body.name ?? 'Default Template',
       orientation: render.body.orientation ?? 'landscape',
       scenes: render.body.scenes ?? [],
-      state: done ? 'exported' : 'progress',
+      state: done ? config.recordState : 'progress',
       progress: Math.round(config.curve(fraction) * 100),
       creditSubstracted: done,
       thumbnailUrl: `${cdnUrl}/thumbnails/${render.key}.jpg`,
@@ -436,16 +541,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
               ? 'workspaces'
               : /\/editor\/project(\/|$)/.test(p) && req.method === 'POST'
                 ? 'export'
-                : /^\/api\/odin\/v3\/editor\/project\/[^/]+$/.test(p) && req.method === 'GET'
+                : /^\/api\/odin(\/v3)?\/editor\/project\/[^/]+$/.test(p) && req.method === 'GET'
                   ? 'project'
-                  : undefined
+                  : p === '/api/odin/v3/editor/project' && req.method === 'DELETE'
+                    ? 'delete'
+                    : undefined
     // Each generation answers in its own envelope: v3 under `data`, legacy flat or under `data`, its failures with a top-level `msg`.
     const answer = (data: JsonObject): void =>
       v3 ? ok(res, data) : config.legacyShape === 'flat' ? send(res, 200, { success: true, ...data }) : ok(res, data)
     const refuse = (status: number, msg: string): void => (v3 ? failure(res, status, status, msg) : legacyFailure(res, status, msg))
     if (!route) return refuse(404, `No route ${req.method} ${p}`)
     const fault = takeFault(route)
-    if (applyFault(fault, res)) return
+    if (applyFault(fault, res, !v3)) return
     if (fault?.kind === 'trickle') pacing.set(res, { trickleMs: fault.everyMs })
     if (fault?.kind === 'delay') pacing.set(res, { delayMs: fault.ms })
 
@@ -458,18 +565,28 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           ? failure(res, 200, 401, 'Invalid appId or userKey')
           : failure(res, 401, 401, 'Invalid appId or userKey')
       }
-      const token = `tok-${randomBytes(16).toString('hex')}`
-      tokens.set(token, Date.now() + config.tokenLifetimeMs)
-      return ok(res, { token })
-    }
-    if (route === 'auth') {
-      const key = req.headers.authorization ?? ''
-      return ok(res, { isAuthenticated: config.apiKeys.includes(key) || tokenValid(key) })
+      return ok(res, { token: mintToken() })
     }
     if (route === 'export' && config.revokeTokensAtExports.includes(++exportArrivals)) tokens.clear()
+    if (route === 'auth') return ok(res, { isAuthenticated: tokenValid(req.headers.authorization ?? '') })
     if (!authorized(req, res, !v3)) return
 
     if (route === 'workspaces') return ok(res, [{ workspaceId: 'ws-1', workspaceName: 'Default' }])
+    if (route === 'project' && !v3) {
+      // get-project.mdx and the legacy tutorial: the project under `response`, beside `success`, not under `data`.
+      const project = config.legacyProjects[decodeURIComponent(p.split('/').pop() ?? '')]
+      if (!project) return legacyFailure(res, 404, 'Project not found')
+      return send(res, 200, { success: true, response: project })
+    }
+    if (route === 'delete') {
+      // delete-projects.md: `ids` (req) → `deletedCount`.
+      const parsed = jsonBody(body)
+      const ids = parsed?.ids
+      if (!Array.isArray(ids) || ids.length === 0 || !ids.every((id) => typeof id === 'string')) return failure(res, 400, 400, 'ids is required')
+      const known = ids.filter((id) => renders.delete(id) || (Object.hasOwn(config.projects, id) && delete config.projects[id]))
+      deleted.push(...known)
+      return ok(res, { deletedCount: known.length })
+    }
     if (route === 'project') {
       const id = decodeURIComponent(p.split('/').pop() ?? '')
       const render = renders.get(id)
@@ -505,6 +622,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     } else if (!Array.isArray(parsed.scenes) || parsed.scenes.length === 0) {
       // The seed's bug (posting `{ scenes }` with scenes undefined) ends here.
       return refuse(400, 'scenes is required')
+    } else if (generation === 'v3') {
+      const problem = v3BodyProblem(parsed)
+      if (problem) return refuse(400, problem)
     }
     if (generation === 'v3' && parsed.resolution !== undefined && !['4k', '1080', '720', '480'].includes(parsed.resolution as string)) {
       return refuse(400, `Invalid resolution ${JSON.stringify(parsed.resolution)}`)
@@ -576,6 +696,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   cdnUrl = await listen(cdnServer)
 
   return {
+    mintToken,
+    deleted,
     apiUrl,
     legacyUrl,
     cdnUrl,

@@ -10,6 +10,11 @@ import type { AddressInfo } from 'node:net'
 import type { ArtifactService, StoredArtifact } from './artifact-service.ts'
 
 export const GITHUB_TOKEN = 'ghs_standInToken123'
+/** A personal access token: its comments are written as its user, who /user names. */
+export const PERSONAL_TOKEN = 'ghp_standInPersonal456'
+export const PERSONAL_LOGIN = 'octo-dev'
+/** Who each token writes as: the workflow token as the Actions bot, which cannot read /user. */
+const AUTHORS: Record<string, string> = { [GITHUB_TOKEN]: 'github-actions[bot]', [PERSONAL_TOKEN]: PERSONAL_LOGIN }
 
 export interface Asset {
   id: number
@@ -36,6 +41,8 @@ export interface Comment {
   id: number
   issue: number
   body: string
+  /** The login of who wrote it. */
+  author: string
 }
 
 export interface GitHubApi {
@@ -83,6 +90,11 @@ export async function startGitHubApi(artifacts?: ArtifactService, hold: HeldCall
     repository: { full_name: 'octo-org/videos' },
     pull_requests: (run.pullRequests ?? []).map((number) => ({ number }))
   })
+  const commentJson = (comment: Comment) => ({
+    id: comment.id,
+    body: comment.body,
+    user: { login: comment.author, type: comment.author.endsWith('[bot]') ? 'Bot' : 'User' }
+  })
   const assetJson = (asset: Asset) => ({
     id: asset.id,
     name: asset.name,
@@ -105,8 +117,13 @@ export async function startGitHubApi(artifacts?: ArtifactService, hold: HeldCall
       const url = new URL(req.url ?? '/', 'http://stand-in')
       const p = url.pathname.replace(/^\/api\/v3/, '')
       api.requests.push({ method: req.method ?? '', path: url.pathname + url.search, authorization: req.headers.authorization })
-      if (req.headers.authorization !== `token ${GITHUB_TOKEN}` && req.headers.authorization !== `Bearer ${GITHUB_TOKEN}`) {
-        return json(res, 401, { message: 'Bad credentials' })
+      const token = /^(?:token|Bearer) (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? ''
+      const author = AUTHORS[token]
+      if (!author) return json(res, 401, { message: 'Bad credentials' })
+      if (p === '/user' && req.method === 'GET') {
+        return token === GITHUB_TOKEN
+          ? json(res, 403, { message: 'Resource not accessible by integration' })
+          : json(res, 200, { login: author, id: 7, type: 'User' })
       }
       let m: RegExpExecArray | null
       if (/^\/repos\/[^/]+\/[^/]+\/actions\/artifacts$/.test(p) && req.method === 'GET') {
@@ -183,15 +200,10 @@ export async function startGitHubApi(artifacts?: ArtifactService, hold: HeldCall
       }
       if ((m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(p))) {
         const issue = Number(m[1])
-        if (req.method === 'GET')
-          return json(
-            res,
-            200,
-            api.comments.filter((c) => c.issue === issue).map((c) => ({ id: c.id, body: c.body }))
-          )
+        if (req.method === 'GET') return json(res, 200, api.comments.filter((c) => c.issue === issue).map(commentJson))
         if (req.method === 'POST') {
           if (hold.includes('comment')) return
-          const comment = { id: nextId++, issue, body: (JSON.parse(body.toString()) as { body: string }).body }
+          const comment = { id: nextId++, issue, body: (JSON.parse(body.toString()) as { body: string }).body, author }
           api.comments.push(comment)
           return json(res, 201, {
             id: comment.id,
@@ -200,9 +212,17 @@ export async function startGitHubApi(artifacts?: ArtifactService, hold: HeldCall
           })
         }
       }
+      if ((m = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(p)) && req.method === 'DELETE') {
+        const index = api.comments.findIndex((c) => c.id === Number(m![1]))
+        if (index < 0) return notFound(res)
+        api.comments.splice(index, 1)
+        res.writeHead(204).end()
+        return
+      }
       if ((m = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(p)) && req.method === 'PATCH') {
         const comment = api.comments.find((c) => c.id === Number(m![1]))
         if (!comment) return notFound(res)
+        // As on GitHub, a token that may write to the repository may edit anyone's comment.
         comment.body = (JSON.parse(body.toString()) as { body: string }).body
         return json(res, 200, {
           id: comment.id,

@@ -13,7 +13,10 @@ describe('exportFromProject', () => {
     const request = exportFromProject('p', project, [], { resolution: '4k', workspaceId: 'ws', webhookUrl: 'https://hooks.example.com/x' })
     assert.equal(request.generation, 'v3')
     assert.deepEqual(Object.keys(request.body).sort(), ['isExport', 'name', 'orientation', 'resolution', 'scenes', 'webhookUrl', 'workspaceId'])
-    assert.deepEqual(request.body.scenes, project.scenes)
+    const scenes = structuredClone(project.scenes) as any[]
+    // Scene 1 is 1.4-style (speech only in the clip): its scripts[] is built as create-project.md requires.
+    scenes[1].scripts = [{ org: 'Here are the numbers.', isTTS: false, tts: null, modelId: 'M000004017', clothId: 'BG00006160' }]
+    assert.deepEqual(request.body.scenes, scenes)
   })
 
   it('names the export after the input when given', () => {
@@ -28,10 +31,10 @@ describe('exportFromProject', () => {
     assert.equal(JSON.stringify(project), before)
   })
 
-  it('sets the speech where only the clip holds it', () => {
+  it('sets the speech where only the clip holds it, and builds scripts[] from it', () => {
     const body = exportFromProject('p', project, [speech(1, 'Numbers')], {}).body as any
     assert.equal(body.scenes[1].clips[1].script.org, 'Numbers')
-    assert.equal(body.scenes[1].scripts, undefined)
+    assert.deepEqual(body.scenes[1].scripts, [{ org: 'Numbers', isTTS: false, tts: null, modelId: 'M000004017', clothId: 'BG00006160' }])
   })
 
   it('sets the speech where only scripts[] holds it', () => {

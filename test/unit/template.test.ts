@@ -71,11 +71,13 @@ describe('exportFromTemplate', () => {
   const template = (data: Json) => ({ file: '/ws/t.json', name: 't.json', text: JSON.stringify(data, null, 2), data })
 
   it('keeps only the fields a create-and-export body holds', () => {
-    const data = { _id: 'x', createdAt: 'y', name: 'N', scenes: [{ clips: [{ type: 'aiModel', script: { org: 'a' } }] }], resolution: '480' }
+    const avatar = { type: 'aiModel', script: { org: 'a' }, model: { ai_name: 'M1', emotion: 'C1' } }
+    const data = { _id: 'x', createdAt: 'y', name: 'N', scenes: [{ clips: [avatar] }], resolution: '480' }
     const { request } = exportFromTemplate(template(data), vars({}), [], { workspaceId: 'ws' }, undefined)
+    const scenes = [{ clips: [avatar], sceneIdx: 0, scripts: [{ org: 'a', isTTS: false, tts: null, modelId: 'M1', clothId: 'C1' }] }]
     assert.deepEqual(request, {
       generation: 'v3',
-      body: { name: 'N', orientation: 'landscape', scenes: data.scenes, isExport: true, resolution: '480', workspaceId: 'ws' }
+      body: { name: 'N', orientation: 'landscape', scenes, isExport: true, resolution: '480', workspaceId: 'ws' }
     })
   })
 

@@ -1,0 +1,143 @@
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { z } from 'zod'
+import type { RunnerEnv, VideoResult } from '../domain.js'
+import { errorMessage } from '../errors.js'
+import { exportKey, parseAt, sha256Hex } from '../schemas.js'
+import { loadArtifactClient } from './artifact-service.js'
+
+/**
+ * Result records: the small artifact each render job of a matrix leaves, however it ended, and the
+ * collect job reads back. Artifacts of this run only: the runner's token reaches no other run's. A
+ * sibling job's record crosses a boundary, so it is parsed by the schemas below and checked against
+ * the run, the attempt and the videos its job was given before anything uses it.
+ */
+
+const PREFIX = 'aistudios-result-'
+const FILE = 'result.json'
+/** A record is a few hundred bytes a video; more than this is not one of ours. */
+const MAX_RECORD_BYTES = 4 * 1024 * 1024
+/** A matrix job is named by its shard's first video: names are unique in a manifest. */
+const NAME = /^aistudios-result-(\d{1,4})-([\w.-]{1,80})$/
+
+/** An http(s) URL: https, or http to a loopback host (the simulator); never another scheme. */
+const webUrl = z
+  .string()
+  .max(8192)
+  .refine((text) => {
+    try {
+      const url = new URL(text)
+      return url.protocol === 'https:' || (url.protocol === 'http:' && /^(127\.0\.0\.1|localhost|\[::1\])$/.test(url.hostname))
+    } catch {
+      return false
+    }
+  }, 'is not an https URL')
+
+/** A manifest entry's name, as the manifest reader allows it. */
+export const videoName = z.string().regex(/^[\w.-]{1,80}$/, 'is not a video name')
+
+/** One video of the `videos` output, as a job wrote it. */
+export const videoEntry = z.object({
+  name: z.string().min(1).max(255),
+  status: z.enum(['downloaded', 'started', 'dry-run', 'failed', 'skipped']),
+  'export-key': exportKey.nullable(),
+  /** The former name of export-key, kept for workflows written against it. */
+  'project-id': exportKey.nullable(),
+  path: z.string().max(4096).nullable(),
+  url: webUrl.nullable(),
+  'thumbnail-url': webUrl.nullable(),
+  credits: z.number().nonnegative().nullable(),
+  size: z.number().int().nonnegative().nullable(),
+  duration: z.number().nonnegative().nullable(),
+  width: z.number().int().positive().nullable(),
+  height: z.number().int().positive().nullable(),
+  sha256: sha256Hex.nullable(),
+  'reused-from-run': z.number().int().positive().nullable(),
+  'artifact-url': webUrl.nullable(),
+  'release-url': webUrl.nullable(),
+  error: z.string().max(4000).nullable()
+})
+export type VideoEntry = z.infer<typeof videoEntry>
+
+/** The `videos` output's objects, one a video: also what a matrix job's result record holds. */
+export function videoEntries(results: VideoResult[]): VideoEntry[] {
+  return results.map((result) => ({
+    name: result.name,
+    status: result.status,
+    'export-key': result.exportKey ?? null,
+    'project-id': result.exportKey ?? null,
+    path: result.video?.path ?? null,
+    url: result.videoUrl ?? null,
+    'thumbnail-url': result.thumbnailUrl ?? null,
+    credits: result.credits ?? null,
+    size: result.video?.size ?? null,
+    duration: result.video?.mp4.durationSeconds ?? null,
+    width: result.video?.mp4.width ?? null,
+    height: result.video?.mp4.height ?? null,
+    sha256: result.sha256 ?? null,
+    'reused-from-run': result.reusedFromRun ?? null,
+    'artifact-url': result.artifact?.url ?? null,
+    'release-url': result.releaseUrl ?? null,
+    error: result.error ?? null
+  }))
+}
+
+export const resultRecord = z.object({
+  version: z.literal(1),
+  runId: z.string().regex(/^\d+$/),
+  attempt: z.number().int().positive(),
+  /** The videos the job was given (`manifest-entry`), whether or not it got to them. */
+  videos: z.array(videoName).max(2000),
+  outcome: z.enum(['success', 'failure', 'cancelled']),
+  error: z.string().max(4000).nullable(),
+  entries: z.array(videoEntry).max(2000)
+})
+export type ResultRecord = z.infer<typeof resultRecord>
+
+/** A record read back, with the artifact it came from (for messages). */
+export interface ReadRecord {
+  artifact: string
+  record: ResultRecord
+}
+
+/** Leaves this job's record in the run's artifacts; the attempt in its name keeps re-runs apart. */
+export async function uploadResultRecord(record: ResultRecord, runner: RunnerEnv): Promise<string> {
+  const name = `${PREFIX}${record.attempt}-${record.videos[0] ?? 'none'}`
+  const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-result-'))
+  try {
+    fs.writeFileSync(path.join(dir, FILE), JSON.stringify(record))
+    await (await loadArtifactClient()).uploadArtifact(name, [path.join(dir, FILE)], dir, { retentionDays: 1, skipArchive: true })
+    return name
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * Every result record of this run up to this attempt, parsed and checked: one that does not parse,
+ * names another run or attempt, or is too big is refused through `refuse` (a warning) and left out.
+ */
+export async function readResultRecords(runner: RunnerEnv, refuse: (message: string) => void): Promise<ReadRecord[]> {
+  const client = await loadArtifactClient()
+  const { artifacts } = await client.listArtifacts()
+  const read: ReadRecord[] = []
+  for (const artifact of artifacts) {
+    const match = NAME.exec(artifact.name)
+    if (!match || Number(match[1]) > runner.runAttempt) continue
+    const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-collect-'))
+    try {
+      await client.downloadArtifact(artifact.id, { path: dir })
+      const file = path.join(dir, FILE)
+      if (!fs.existsSync(file) || fs.statSync(file).size > MAX_RECORD_BYTES) throw new Error(`it holds no ${FILE} of a sensible size`)
+      const record = parseAt(resultRecord, JSON.parse(fs.readFileSync(file, 'utf8')), `result record ${artifact.name}`)
+      if (record.runId !== runner.runId || String(record.attempt) !== match[1])
+        throw new Error(`it says it is of run ${record.runId}, attempt ${record.attempt}, not this run's attempt ${match[1]}`)
+      read.push({ artifact: artifact.name, record })
+    } catch (error) {
+      refuse(`result record ${artifact.name} was refused: ${errorMessage(error)}`)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  }
+  return read
+}

@@ -1,0 +1,37 @@
+import type { RunnerEnv, VideoResult } from '../domain.js'
+import { errorMessage } from '../errors.js'
+import { uploadResultRecord, videoEntries, type ResultRecord } from '../github/results.js'
+import { info, warning } from '../log.js'
+
+/** Room for the errors a record carries; a longer one is cut, never the record refused for it. */
+const MAX_ERROR = 2000
+const cut = (text: string | null): string | null => (text === null || text.length <= MAX_ERROR ? text : `${text.slice(0, MAX_ERROR - 1)}…`)
+
+/**
+ * A matrix job's result record, left however the job ended (a refused input, a failure, a cancel): the
+ * `videos` entry of each video it reached and its outcome, for the collect job to gather. `videos` are
+ * the names the job was given; a video with no entry is reported by collect with the job's error.
+ */
+export async function leaveResultRecord(
+  results: VideoResult[],
+  videos: string[],
+  runner: RunnerEnv,
+  outcome: ResultRecord['outcome'],
+  error: unknown
+): Promise<void> {
+  if (!runner.artifactService) return
+  const record: ResultRecord = {
+    version: 1,
+    runId: runner.runId,
+    attempt: runner.runAttempt,
+    videos: videos.filter((name) => /^[\w.-]{1,80}$/.test(name)),
+    outcome,
+    error: error === undefined ? null : cut(errorMessage(error)),
+    entries: videoEntries(results).map((entry) => ({ ...entry, error: cut(entry.error) }))
+  }
+  try {
+    info(`Left the result record ${await uploadResultRecord(record, runner)} for the collect job`)
+  } catch (uploadError) {
+    warning(`The result record could not be left (${errorMessage(uploadError)}): the collect job will report this job's videos as not reported`)
+  }
+}
