@@ -79,10 +79,10 @@ async function actionBatch(count: number, renderMs: number): Promise<BatchSample
   stop()
   await sim.close()
   if (run.code !== 0) throw new Error(`the action exited ${run.code}: ${run.stdout.slice(-2000)}`)
-  const videos = JSON.parse(run.outputs.videos) as Array<{ 'project-id': string; path: string }>
+  const videos = JSON.parse(run.outputs.videos) as Array<{ 'export-key': string; path: string }>
   return sampleOf(
     sim,
-    videos.map((video) => [video['project-id'], path.resolve(run.workspace, video.path)]),
+    videos.map((video) => [video['export-key'], path.resolve(run.workspace, video.path)]),
     startedAt
   )
 }
