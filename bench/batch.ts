@@ -100,7 +100,12 @@ async function baselineBatch(count: number, renderMs: number): Promise<BatchSamp
     let stdout = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
     // One at a time until its export exists, so the i-th loop owns the i-th export.
-    while (sim.exports.length === before) await new Promise((resolve) => setTimeout(resolve, 5))
+    let exited = false
+    child.on('exit', () => (exited = true))
+    while (sim.exports.length === before) {
+      if (exited) throw new Error(`baseline ${i} ended before it exported`)
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
     const key = sim.exports[before].key
     runs.push(
       new Promise((resolve, reject) =>
