@@ -93,7 +93,9 @@ export class ApiError extends Error {
     /** Whether repeating the same read might succeed (5xx, 429, gateway pages). */
     readonly transient: boolean,
     /** Seconds the server asked us to wait (Retry-After), if any. */
-    readonly retryAfterSeconds?: number
+    readonly retryAfterSeconds?: number,
+    /** Whether the API itself said no (its envelope with `success: false`): proof it did not carry out the request. */
+    readonly refused = false
   ) {
     const codePart = code === undefined ? '' : ` code ${code}:`
     super(`${call} failed: HTTP ${status}${codePart} ${apiMessage}`.trim())

@@ -34,6 +34,10 @@ export interface ExportRecord {
 /** HTTP 429 (or its code in the envelope): the API refused the request unprocessed. */
 const isTooManyRequests = (error: ApiError): boolean => error.status === 429 || error.code === '429'
 
+/** Whether an export's failed answer proves the API did not take it: credentials refused, 429, or its own non-5xx `success: false`. */
+const provenRefusal = (error: unknown): boolean =>
+  error instanceof AuthError || (error instanceof ApiError && (isTooManyRequests(error) || (error.refused && !error.transient)))
+
 /** How many times a POST that provably never left is tried before giving up. */
 const NOT_SENT_ATTEMPTS = 3
 
@@ -177,9 +181,10 @@ export class AiStudiosClient {
           await sleep(delay, pause)
           continue
         }
-        // A gateway page or a 5xx says nothing about whether the API behind it took the export.
-        if (error instanceof ApiError && error.transient && !isTooManyRequests(error)) throw new ExportUnconfirmedError(error.message)
-        throw this.explained(error)
+        // Only a refusal proves the export was not taken: the API's own `success: false` (not a 5xx), a 401/403, a 429.
+        // Anything else (a gateway page, a 5xx, a 2xx without data, a redirect) says the POST was processed somewhere.
+        if (provenRefusal(error)) throw this.explained(error)
+        throw new ExportUnconfirmedError(errorMessage(error))
       }
       const key = request.generation === 'v3' ? data.projectId : data.key
       if ((typeof key !== 'string' && typeof key !== 'number') || !EXPORT_KEY.test(String(key))) {
