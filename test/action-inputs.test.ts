@@ -106,7 +106,6 @@ describe('bad inputs are refused before anything is sent', () => {
       inputs: () => ({ ...valid(), 'script-file': 'empty.txt' }),
       message: /Input 'script-file': file 'empty\.txt' is empty/
     },
-    { name: 'a legacy saved project', inputs: () => ({ ...valid(), 'api-generation': 'legacy' }), message: /Input 'api-generation': saved projects/ },
     {
       name: 'wait: false with resume',
       inputs: () => ({ ...valid(), wait: 'false', resume: 'abc' }),

@@ -73,7 +73,10 @@ const BAD_ARTIFACT_CHARS = /["':<>|*?\\/\r\n]/
 function readArtifact(get: InputReader): ArtifactSettings {
   const name = get('artifact-name').trim()
   if (BAD_ARTIFACT_CHARS.test(name)) {
-    throw new InputError('artifact-name', `'${name}' contains a character artifacts cannot have (" : < > | * ? \\ / or a newline)`)
+    throw new InputError(
+      'artifact-name',
+      `'${name.replace(/[\r\n]/g, ' ')}' contains a character artifacts cannot have (" : < > | * ? \\ / or a newline)`
+    )
   }
   const retention = get('retention-days').trim()
   return {
@@ -145,6 +148,11 @@ function refuseTokensForLegacy(credentials: Credentials, videos: VideoSpec[]): v
   )
 }
 
+function readMaxVideos(get: InputReader): number | undefined {
+  const raw = get('max-videos').trim()
+  return raw ? parseNumber('max-videos', raw, 0, { min: 0, max: 10_000, integer: true, unit: 'exports' }) : undefined
+}
+
 /** Turns the step's inputs into one validated job; nothing is sent before this succeeds. */
 export function readJob(get: InputReader, runner: RunnerEnv): Job {
   const api = readApi(get)
@@ -166,6 +174,12 @@ export function readJob(get: InputReader, runner: RunnerEnv): Job {
     throw new InputError('resume-mismatch', "applies only to a resumed export; set 'resume' or drop it")
   }
   const artifact = readArtifact(get)
+  if (artifact.name && batch.artifactPerVideo && videos.length > 1) {
+    throw new InputError(
+      'artifact-name',
+      `names one artifact, but 'artifact-per-video' makes ${videos.length}, which would collide; drop 'artifact-name' (each artifact is named after its video) or 'artifact-per-video'`
+    )
+  }
   // The artifact service does not exist on GitHub Enterprise Server: decided now, before anything is paid for.
   if (artifact.enabled && runner.enterpriseServer) {
     warning(
@@ -184,6 +198,8 @@ export function readJob(get: InputReader, runner: RunnerEnv): Job {
     dryRun: parseBoolean('dry-run', get('dry-run'), false),
     resumeMismatch,
     plan,
+    maxVideos: readMaxVideos(get),
+    cleanup: parseBoolean('cleanup', get('cleanup'), false),
     matrixJob: manifest !== undefined && entryNames(get('manifest-entry')).length > 0,
     outputDir,
     maxVideoBytes: parseNumber('max-video-size', get('max-video-size'), 4096, { min: 1, max: 1 << 20, unit: 'MiB' }) * (1 << 20),
