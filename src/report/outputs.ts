@@ -1,14 +1,30 @@
 import * as core from '@actions/core'
 import type { VideoResult } from '../domain.js'
-import { info, redact } from '../log.js'
+import { info, redact, warning } from '../log.js'
+import { OUTPUT_LIMIT_BYTES, boundVideosJson } from './bounds.js'
 import type { Shard } from '../job/plan.js'
 import { videoEntries, type VideoEntry } from '../github/results.js'
 
 /** Sets one output, with any masked secret a value echoes hidden: outputs are not masked by the runner once read. */
 const setOutput = (name: string, value: string | number): void => core.setOutput(name, redact(String(value)))
 
-/** The `videos` output: one object a video, for later steps to read with fromJSON. */
-export const setVideosOutput = (entries: VideoEntry[]): void => setOutput('videos', JSON.stringify(entries))
+/**
+ * The `videos` output: one object a video, for later steps to read with fromJSON; kept under GitHub's
+ * limit for an output, the log saying what had to be left out.
+ */
+export function setVideosOutput(entries: VideoEntry[]): void {
+  const { json, dropped, omitted } = boundVideosJson(entries)
+  if (dropped.length > 0 || omitted > 0) {
+    warning(
+      `The 'videos' output would pass GitHub's ${OUTPUT_LIMIT_BYTES >> 20} MiB limit for an output: ` +
+        (dropped.length > 0 ? `${dropped.join(', ')} ${dropped.length === 1 ? 'is' : 'are'} left empty in every entry` : '') +
+        (dropped.length > 0 && omitted > 0 ? ', and ' : '') +
+        (omitted > 0 ? `the last ${omitted} of ${entries.length} entries are left out` : '') +
+        '; the log names every video and its export key'
+    )
+  }
+  setOutput('videos', json)
+}
 
 /** Sets the step outputs: `videos` always; the single-video outputs from a plan's only video. */
 export function setOutputs(results: VideoResult[]): void {
