@@ -201,7 +201,13 @@ export async function startGitHubApi(artifacts?: ArtifactService, hold: HeldCall
       if ((m = /^\/uploads\/repos\/[^/]+\/[^/]+\/releases\/(\d+)\/assets$/.exec(url.pathname)) && req.method === 'POST') {
         if (hold.includes('asset-upload')) return
         const release = api.releases.find((r) => r.id === Number(m![1]))
-        const name = url.searchParams.get('name') ?? ''
+        // GitHub renames what it calls special characters: each run becomes one '.', accents dropped, no dot at either end.
+        const name = (url.searchParams.get('name') ?? '')
+          .normalize('NFKD')
+          .replace(/\p{M}/gu, '')
+          .replace(/[^\w.-]+/g, '.')
+          .replace(/\.{2,}/g, '.')
+          .replace(/^\.|\.$/g, '')
         if (!release) return notFound(res)
         if (release.readOnly) return json(res, 403, { message: 'Resource not accessible by integration' })
         if (release.assets.some((a) => a.name === name))
