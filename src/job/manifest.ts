@@ -19,6 +19,9 @@ export function manifestDefinitions(text: string): Map<string, string> {
   return definitions
 }
 
+/** The most videos a manifest lists: their plan, records and `videos` output stay under GitHub's 1 MiB per output. */
+export const MAX_MANIFEST_VIDEOS = 2000
+
 /** The inputs that say what a video is made from: its source, placeholder values, speech and tags. */
 export const VIDEO_SOURCE_INPUTS = [
   'project-id',
@@ -87,6 +90,8 @@ export function readManifest(get: InputReader, workspace: string): { path: strin
   const root = document.contents
   const list = isMap(root) ? root.get('videos', true) : root
   if (!isSeq(list) || list.items.length === 0) refuse(root, 'a manifest is a non-empty list of videos (or "videos:" holding one)')
+  if (list.items.length > MAX_MANIFEST_VIDEOS)
+    refuse(list, `a manifest lists at most ${MAX_MANIFEST_VIDEOS} videos (this one ${list.items.length}): split it into several`)
 
   const entries: VideoSpec[] = []
   const outputs = new Map<string, string>()
