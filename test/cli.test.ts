@@ -138,7 +138,7 @@ describe('aistudios-video', () => {
       files: { 'qa.json': JSON.stringify(DIALOGUE_PROJECT) },
       env: { AISTUDIOS_APP_ID: '', AISTUDIOS_USER_KEY: '', AISTUDIOS_API_KEY: 'not-the-key' },
       code: 3,
-      message: /^error: The AI Studios API rejected the credentials/m
+      message: /^error: The AI Studios API rejected the credentials \(.*\)\. Check AISTUDIOS_APP_ID and AISTUDIOS_USER_KEY .*AISTUDIOS_API_KEY/m
     },
     {
       name: 'a render that times out, with its key in flag syntax',
