@@ -164,7 +164,8 @@ describe('the pull request comment', () => {
     assert.notEqual(mine[0].body, firstBody, 'updated with the new render')
     assert.match(
       mine[0].body,
-      new RegExp(`AI Studios videos.*ai-studios-video\\.mp4 \\| downloaded \\| \`${second.outputs['project-id']}\` \\| 47\\.1 KiB`, 's')
+      // The video's name, as in the videos output: a single video without output-name is 'video'.
+      new RegExp(`AI Studios videos.*\\| video \\| downloaded \\| \`${second.outputs['project-id']}\` \\| 47\\.1 KiB`, 's')
     )
   })
 
