@@ -200,6 +200,10 @@ export interface Job {
   resumeMismatch: 'refuse' | 'accept'
   /** Send nothing: output the matrix of videos for a fan-out over jobs. */
   plan: boolean
+  /** The most exports one run may send (`max-videos`); resumed and reused videos do not count. */
+  maxVideos?: number
+  /** Delete each v3 project the run exported once its video is delivered (`cleanup`). */
+  cleanup: boolean
   /** `manifest-entry` names the videos: a job of a plan's matrix, which leaves the comment to the collect job. */
   matrixJob: boolean
   outputDir: string

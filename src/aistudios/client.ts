@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici'
 import { EXPORT_KEY, type ApiConfig, type ExportRequest, type Generation, type Json, type JsonObject, type Log, type Progress } from '../domain.js'
 import { ApiError, AuthError, ExportUnconfirmedError, UnreachableError, errorMessage, type CredentialInput, type HostInput } from '../errors.js'
+import { parseDeletedCount } from './delete-projects.js'
 import { parseEnvelope } from './envelope.js'
 import { parseLegacyProject, type LegacyProject } from './legacy-project.js'
 import { READ_RETRY, abortReason, attemptsFor, backoffDelayMs, sleep, withRetries } from './retry.js'
@@ -76,6 +77,16 @@ export class AiStudiosClient {
   async getLegacyProject(key: string, context: CallContext): Promise<LegacyProject> {
     const answer = await this.read(`Fetching legacy project ${key}`, 'legacy', `/editor/project/${encodeURIComponent(key)}`, context)
     return parseLegacyProject(answer, key)
+  }
+
+  /**
+   * Deletes v3 projects, all in one call (`DELETE /editor/project` takes a list of `ids`); returns how
+   * many the API says it removed. Deleting spends nothing and is the same if repeated, so it is retried like a read.
+   */
+  async deleteProjects(ids: string[], context: CallContext): Promise<number> {
+    const url = this.url('v3', '/editor/project')
+    const headers = headersWith(await this.authorizationFor(context))
+    return parseDeletedCount(await this.retried('Deleting exported projects', url, 'DELETE', headers, JSON.stringify({ ids }), context))
   }
 
   /** What the v3 project record of a finished export says: its thumbnail and (a fallback) download URL. */
@@ -255,7 +266,7 @@ export class AiStudiosClient {
   private async retried(
     call: string,
     url: URL,
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     headers: Record<string, string>,
     body: string | undefined,
     { signal, log }: CallContext,

@@ -55,7 +55,7 @@ export interface SendOptions {
 export async function send(
   dispatcher: Dispatcher,
   url: URL,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'DELETE',
   headers: Record<string, string>,
   body: string | undefined,
   { signal, deadlineMs }: SendOptions = {}

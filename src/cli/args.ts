@@ -22,7 +22,8 @@ const FLAGS: Record<string, Record<string, Flag>> = {
     'project-id': { kind: 'text', value: 'ID', text: 'a saved project to export again with new speech' },
     manifest: { kind: 'text', value: 'FILE', text: 'a YAML or JSON list of videos' },
     'manifest-entry': { kind: 'text', value: 'NAME', text: 'render only this video of the manifest' },
-    resume: { kind: 'text', value: 'KEY', text: 'an export already started: wait for it and download it, exporting nothing' }
+    resume: { kind: 'text', value: 'KEY', text: 'an export already started: wait for it and download it, exporting nothing' },
+    'resume-mismatch': { kind: 'text', value: 'WHAT', text: 'refuse (default) or accept a resumed export unlike what the flags describe' }
   },
   'Placeholders, speech and tags': {
     var: { kind: 'list', value: 'NAME=VALUE', text: 'a placeholder value (repeatable)' },

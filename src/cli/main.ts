@@ -59,6 +59,7 @@ function printResult(result: VideoResult, workspace: string): void {
   const label = result.spec.name ? `${result.spec.name}: ` : ''
   if (result.status === 'downloaded' && result.video) info(`✔ ${label}saved ${path.relative(workspace, result.video.path)}`)
   else if (result.status === 'dry-run' && result.dryRun) info(`✔ ${label}dry run: the request is in ${path.relative(workspace, result.dryRun.path)}`)
+  else if (result.status === 'dry-run' && result.exportKey) info(`✔ ${label}dry run: export ${result.exportKey} is there to resume`)
   else if (result.exportKey && (result.status === 'started' || notDelivered(result))) {
     const hint = `${label}${resumeHint(result.exportKey, result.generation, result.spec.name, 'cli')}`
     if (result.status === 'started') info(`⏳ ${hint}`)

@@ -1,9 +1,11 @@
 import type { CallContext } from '../aistudios/client.js'
 import type { ExportRequest, VideoResult, VideoSpec } from '../domain.js'
 import { ApiError, AuthError, ExportUnconfirmedError, InputError, UnreachableError, errorMessage } from '../errors.js'
-import { errorLine, info, videoLog } from '../log.js'
+import { budgetLine, budgetRefusal } from '../job/budget.js'
+import { errorLine, info, videoLog, warning } from '../log.js'
 import { checkCredentials } from './dry-run.js'
-import { checkTemplate, prepareVideo, produceVideo, type Production } from './produce.js'
+import { PollScheduler } from './poll-scheduler.js'
+import { checkTemplate, prepareVideo, produceVideo, reuseVideo, type Production } from './produce.js'
 
 const describe = (spec: VideoSpec): string =>
   spec.source.kind === 'project'
@@ -51,7 +53,8 @@ function forVideo(error: InputError, result: VideoResult): InputError {
  * (templates checked, saved projects fetched; a dry run ends there), so bad input refuses the run
  * before any credit is spent; then, for each, export → wait → download. A failure does not abandon the
  * others unless `fail-fast`, which stops the rest (not yet started: skipped; under way: cancelled,
- * their export keys kept for resuming). Each result records how far its video got.
+ * their export keys kept for resuming). Each result records how far its video got. All the videos'
+ * progress calls share one budget (poll-budget.ts).
  */
 export async function produceAll(results: VideoResult[], production: Production, signal: AbortSignal): Promise<void> {
   const { job } = production
@@ -84,12 +87,28 @@ export async function produceAll(results: VideoResult[], production: Production,
     await inPool(results, job.batch.maxParallel, stop.signal, (result) =>
       step(result, async () => void requests.set(result, await prepareVideo(result, requests.get(result), production, contextOf(result))))
     )
-    if (job.dryRun) return await checkCredentials(production.client, results, contextOf(results[0]))
-    const ready = results.filter((result) => result.status === 'skipped' && requests.has(result))
+    if (job.dryRun) {
+      const { text, over } = budgetLine(results.filter((result) => requests.get(result)).length, job.maxVideos)
+      info(`Dry run: ${text}`)
+      if (over) warning(`Dry run: 'max-videos' would refuse this run unless 'reuse' finds enough earlier videos`)
+      return await checkCredentials(production.client, results, contextOf(results[0]))
+    }
+    const prepared = results.filter((result) => result.status === 'skipped' && requests.has(result))
+    if (production.github && job.github.reuse) {
+      await inPool(prepared, job.batch.maxParallel, stop.signal, async (result) => {
+        const request = requests.get(result)
+        if (request) await step(result, () => reuseVideo(result, request, production, contextOf(result)))
+      })
+    }
+    const ready = prepared.filter((result) => result.status === 'skipped')
+    const refusal = budgetRefusal(ready.filter((result) => requests.get(result)).length, job.maxVideos)
+    if (refusal) throw refusal
+    // One poll budget for the whole job, however many of its videos wait at once.
+    const polling = { ...production, polls: new PollScheduler() }
     await inPool(ready, job.batch.maxParallel, stop.signal, async (result) => {
       result.startedAt = Date.now()
       if (result.spec.name) info(`▶ ${result.spec.name}`)
-      await step(result, () => produceVideo(result, requests.get(result), production, contextOf(result), signal))
+      await step(result, () => produceVideo(result, requests.get(result), polling, contextOf(result), signal))
     })
   } finally {
     signal.removeEventListener('abort', forward)

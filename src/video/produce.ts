@@ -5,20 +5,21 @@ import type { GitHub } from '../github/connect.js'
 import { abortReason } from '../aistudios/retry.js'
 import { LostError, RenderError, StalledError, errorMessage } from '../errors.js'
 import { buildExportRequest, templateRequest } from '../request/build.js'
-import { templateGeneration } from '../request/template.js'
+import { templateGeneration } from '../job/template-shape.js'
 import { downloadVideo } from './download.js'
 import { isLoopbackHost } from './url-policy.js'
 import { saveDryRun } from './dry-run.js'
 import { exportOnce } from './export.js'
 import { recordEnd, requestFingerprint } from './ledger.js'
+import type { PollScheduler } from './poll-scheduler.js'
 import { resumeMismatches } from './resume-check.js'
 import { reuseEarlier } from './reuse.js'
 import { waitForVideo } from './wait.js'
 
 /** The thumbnail the export's record names; a failure to read it costs only the thumbnail. */
-async function thumbnailOf(record: () => Promise<ExportRecord>, log: Log): Promise<string | undefined> {
+async function thumbnailOf(record: Promise<ExportRecord>, log: Log): Promise<string | undefined> {
   try {
-    return (await record()).thumbnailUrl
+    return (await record).thumbnailUrl
   } catch (error) {
     log.warning(`The export's record could not be read, so there is no thumbnail: ${errorMessage(error)}`)
     return undefined
@@ -32,6 +33,8 @@ export interface Production {
   github?: GitHub
   /** Told as soon as a video's export is accepted (its key is then in the result), so the key is out before anything else can fail. */
   onExportAccepted?: (result: VideoResult) => void
+  /** The job's one poll budget, shared by all its videos (produce-all.ts makes it). */
+  polls?: PollScheduler
 }
 
 /** A template's request at once (pure), so a bad template refuses the run before any video is sent. */
@@ -101,13 +104,22 @@ export async function prepareVideo(
 }
 
 /**
+ * With `reuse`, an earlier run's video of the same request, downloaded instead of exported (the result
+ * is then 'downloaded'). Done for every video before any export, so `max-videos` counts only what is sent.
+ */
+export async function reuseVideo(result: VideoResult, request: ExportRequest, { job, github }: Production, context: CallContext): Promise<void> {
+  result.fingerprint = requestFingerprint(request)
+  if (github && job.github.reuse) await reuseEarlier(result, result.fingerprint, github, job, context.log)
+}
+
+/**
  * One video, from its request to a file on disk: export → wait → download. Fills `result` step by
  * step, so whoever handles a failure knows how far it got (above all, the export key).
  */
 export async function produceVideo(
   result: VideoResult,
   request: ExportRequest | undefined,
-  { job, client, github, onExportAccepted }: Production,
+  { job, client, onExportAccepted, polls }: Production,
   context: CallContext,
   /** The runner's cancel: the one signal that may cut an export request already sent (context's may not). */
   cancel?: AbortSignal
@@ -115,11 +127,10 @@ export async function produceVideo(
   const { log, signal } = context
   // `timeout` counts from the export request (a slow or trickled answer to it counts too), else from the wait.
   let exportedAt: number | undefined
-  // A resumed export has no request, and so no fingerprint: there is nothing to reuse or mark dead.
+  // A resumed export has no request, and so no fingerprint: there is nothing to mark dead.
   let fingerprint: string | undefined
   if (request) {
     fingerprint = result.fingerprint = requestFingerprint(request)
-    if (github && job.github.reuse && (await reuseEarlier(result, fingerprint, github, job, log))) return
     result.stage = 'export'
     exportedAt = Date.now()
     const deadlineAt = job.waitForRender ? exportedAt + job.wait.timeoutMs : undefined
@@ -149,8 +160,11 @@ export async function produceVideo(
     result.status = 'started'
     return
   }
-  // v3 keeps a record of the export: its URL stands in when progress's lags or expired, and it names the thumbnail.
-  const record = result.generation === 'v3' ? (bounded: CallContext = context) => client.getExportRecord(key, bounded) : undefined
+  // v3 keeps a record of the export: its URL stands in when progress's lags or expired, and it names the
+  // thumbnail. The last one read is kept, so the thumbnail costs no second call when the wait read it.
+  let lastRecord: ExportRecord | undefined
+  const record =
+    result.generation === 'v3' ? async (bounded: CallContext = context) => (lastRecord = await client.getExportRecord(key, bounded)) : undefined
   const recordUrl =
     record &&
     (async (bounded: CallContext = context) => {
@@ -161,7 +175,7 @@ export async function produceVideo(
   result.stage = 'render'
   let rendered
   try {
-    rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, exportedAt)
+    rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, exportedAt, polls)
   } catch (error) {
     // A render stalled after it started is dead, a forgotten key lost: a re-run attempt must export anew,
     // not wait on it again. A render still at 0% may be queued, and is not marked.
@@ -171,9 +185,11 @@ export async function produceVideo(
   }
   result.videoUrl = rendered.downloadUrl
   result.polls = rendered.polls
-  if (record) result.thumbnailUrl = await thumbnailOf(record, log)
   result.stage = 'download'
   log.info(`Downloading ${new URL(rendered.downloadUrl).pathname.split('/').pop()}`)
+  // Nothing stands between the URL and the download: the thumbnail is read once the video's bytes come
+  // (thumbnailOf never rejects, so one still in flight when a download fails is left harmlessly).
+  let thumbnail: Promise<string | undefined> | undefined
   const video = await downloadVideo(rendered.downloadUrl, {
     outputDir: job.outputDir,
     fileName: result.spec.outputName,
@@ -183,12 +199,14 @@ export async function produceVideo(
     allowLoopback: isLoopbackHost(job.api.v3Url) || isLoopbackHost(job.api.legacyUrl),
     log,
     signal,
+    onReceiving: () => void (thumbnail ??= record && thumbnailOf(lastRecord ? Promise.resolve(lastRecord) : record(), log)),
     refreshUrl: async () => {
       const fresh = (await client.getProgress(key, result.generation, context)).downloadUrl ?? (await recordUrl?.())
       if (!fresh) throw new RenderError(`The API gave no fresh download URL for ${key}`)
       return (result.videoUrl = fresh)
     }
   })
+  if (thumbnail) result.thumbnailUrl = await thumbnail
   result.video = video
   result.status = 'downloaded'
   log.info(`Saved ${path.relative(job.runner.workspace, video.path)} (${video.size} bytes)`)
