@@ -16,7 +16,7 @@ export async function planVideos(job: Job, github: GitHub | undefined): Promise<
     notice('only-changed: this video is made from no repository file (template, script-file, …); rendering it')
     return videos
   }
-  const changes = await findChanges(github)
+  const changes = await findChanges(github, job.runner.workspace)
   if (!changes) return videos
   const before = manifest && changes.files.has(manifest) ? manifestDefinitions((await fileAt(github, manifest, changes.base)) ?? '') : undefined
   const changed = videos.filter(
