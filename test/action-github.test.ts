@@ -248,10 +248,7 @@ describe('the pull request comment', () => {
     const mine = github.comments.filter((c) => c.issue === 12)
     assert.equal(mine.length, 1)
     assert.notEqual(mine[0].body, firstBody, 'updated with the new render')
-    assert.match(
-      mine[0].body,
-      new RegExp(`AI Studios videos.*ai-studios-video\\.mp4 \\| downloaded \\| \`${second.outputs['project-id']}\` \\| 47\\.1 KiB`, 's')
-    )
+    assert.match(mine[0].body, new RegExp(`AI Studios videos.*\\| video \\| downloaded \\| \`${sim.exports.at(-1)?.key}\` \\| 47\\.1 KiB`, 's'))
   })
 
   const pr = (number: number) => eventEnv('pull_request', { pull_request: { number, base: { sha: 'x' } } })
