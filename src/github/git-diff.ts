@@ -1,15 +1,14 @@
 import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 
 /** The checkout's own git: a source of the changed files with no cap, where it holds both commits. */
 
 const GIT_TIMEOUT_MS = 60_000
+const run = promisify(execFile)
 
-function git(workspace: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile('git', ['-C', workspace, ...args], { timeout: GIT_TIMEOUT_MS, maxBuffer: 64 << 20 }, (error, stdout) =>
-      error ? reject(error) : resolve(stdout)
-    )
-  )
+async function git(workspace: string, args: string[]): Promise<string> {
+  const { stdout } = await run('git', ['-C', workspace, ...args], { timeout: GIT_TIMEOUT_MS, maxBuffer: 64 << 20 })
+  return stdout
 }
 
 const SHA = /^[0-9a-f]{7,64}$/i
