@@ -17,6 +17,14 @@ const projectInfo = await fetch(`${apiUrl}/api/odin/v3/editor/project/${projectI
 const project = { ...projectInfo }
 const modelIdx = project.scenes[0].clips.findIndex((clip) => clip.type === 'aiModel')
 project.scenes[0].clips[modelIdx].script.org = 'This is overriding old script'
+// The reference (create-project.md) requires each avatar's lines in scene.scripts[] too, as the 1.6
+// tutorial writes them (export-from-exist-project.mdx, 5.3); the 1.4 seed has none, so they are added.
+for (const scene of project.scenes) {
+  const avatar = scene.clips.find((clip) => clip.type === 'aiModel')
+  if (avatar && !scene.scripts?.length) {
+    scene.scripts = [{ org: avatar.script.org, isTTS: false, tts: null, modelId: avatar.model.ai_name, clothId: avatar.model.emotion }]
+  }
+}
 
 // The seed posts `{ scenes }` with scenes undefined; the intended body is the edited project.
 const projectKey = await fetch(`${apiUrl}/api/odin/v3/editor/project`, {

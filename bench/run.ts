@@ -5,7 +5,10 @@
  *
  *   npm run bench            renders of 20 s, 2 min and 10 min (about 11 minutes in all)
  *   npm run bench -- --quick renders of 5 s and 15 s (about a minute), for a smoke run
- *   npm run bench -- --only download   one section: cold-start, download, upload, renders, url-lag or unreachable
+ *   npm run bench -- --only download   one section: cold-start, download, upload, renders, url-lag,
+ *                                      unreachable, poll-budget or batch-cost
+ *   npm run bench -- --only cold-start --before OTHER/dist/index.js   cold start beside another build
+ *   npm run bench -- --only renders --skip-10min   renders of 20 s and 2 min only
  */
 import { execFile, spawn } from 'node:child_process'
 import { promisify } from 'node:util'
@@ -20,6 +23,7 @@ import { ACTION_ENTRY, makeWorkspace, runAction } from '../test/helpers/run-acti
 import { watchPeakRss } from '../test/helpers/rss.ts'
 import { SAMPLE_PROJECT_ID, instantVideoUrl, startSimulator, type Simulator } from '../test/simulator/server.ts'
 import { startArtifactService } from '../test/stand-ins/artifact-service.ts'
+import { batchCost, pollBudget } from './batch.ts'
 
 const quick = process.argv.includes('--quick')
 const BASELINE = fileURLToPath(new URL('./baseline.mjs', import.meta.url))
@@ -95,10 +99,10 @@ async function renders(): Promise<string[]> {
         { label: '15 s', renderMs: 15_000, runs: 2 }
       ]
     : [
-        { label: '20 s', renderMs: 20_000, runs: 5 },
-        { label: '2 min', renderMs: 120_000, runs: 3 },
+        { label: '20 s', renderMs: 20_000, runs: 9 },
+        { label: '2 min', renderMs: 120_000, runs: 5 },
         { label: '10 min', renderMs: 600_000, runs: 2 }
-      ]
+      ].filter((scenario) => !process.argv.includes('--skip-10min') || scenario.renderMs < 600_000)
   // Every run on its own simulator, all at once: the clients wait far more than they work. Render
   // times vary ±10% around the nominal one (the same for both clients of a pair), as real ones do, so
   // that no render ends on the baseline's 3 s grid by construction.
@@ -262,25 +266,63 @@ async function uploadThroughput(): Promise<string[]> {
   ]
 }
 
-async function coldStart(): Promise<string[]> {
-  const sim = await startSimulator({ renderMs: 600_000 })
-  const samples: number[] = []
-  for (let i = 0; i < 10; i++) {
-    const before = sim.requests.length
-    let spawnedAt = 0
-    await runAction({
-      inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'dry-run': 'true' },
-      onStart: () => (spawnedAt = Date.now())
+/** Milliseconds from spawning `start()`'s process to the simulator's first request from it. */
+async function firstRequestMs(sim: Simulator, start: (onStart: () => void) => Promise<unknown>): Promise<number> {
+  const before = sim.requests.length
+  let spawnedAt = 0
+  await start(() => (spawnedAt = Date.now()))
+  return sim.requests[before].at - spawnedAt
+}
+
+const CLI_ENTRY = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url))
+
+/** The CLI's dry run, as a person runs it. */
+function runCli(apiUrl: string, token: string, onStart: () => void): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI_ENTRY, '--api-url', apiUrl, '--project-id', SAMPLE_PROJECT_ID, '--dry-run'], {
+      cwd: makeWorkspace(),
+      env: { PATH: process.env.PATH, NO_PROXY: '127.0.0.1', AISTUDIOS_API_KEY: token },
+      stdio: 'ignore'
     })
-    samples.push(sim.requests[before].at - spawnedAt)
+    onStart()
+    child.on('close', () => resolve())
+  })
+}
+
+const chunksOf = (dir: string): number =>
+  fs.readdirSync(dir).reduce((sum, name) => (name.endsWith('.js') ? sum + fs.statSync(path.join(dir, name)).size : sum), 0)
+
+/**
+ * Cold start of each entry point, alternating runs; with `--before OTHER/dist/index.js`, that build's
+ * action too (its dist/cli beside it), in the same rounds.
+ */
+async function coldStart(): Promise<string[]> {
+  const RUNS = 15
+  const sim = await startSimulator({ renderMs: 600_000 })
+  const before = process.argv.includes('--before') ? path.resolve(process.argv[process.argv.indexOf('--before') + 1]) : undefined
+  const inputs = { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'dry-run': 'true' }
+  const entries: Array<{ name: string; entry: string; cli?: boolean }> = [
+    { name: 'this action', entry: ACTION_ENTRY },
+    { name: 'this CLI', entry: CLI_ENTRY, cli: true },
+    ...(before ? [{ name: `before (${path.relative(process.cwd(), before)})`, entry: before }] : [])
+  ]
+  const samples = new Map(entries.map(({ name }) => [name, [] as number[]]))
+  for (let i = 0; i < RUNS; i++) {
+    for (const { name, entry, cli } of i % 2 ? [...entries].reverse() : entries) {
+      const ms = await firstRequestMs(sim, (onStart) =>
+        cli ? runCli(sim.apiUrl, inputs['api-key'], onStart) : runAction({ inputs, entry, onStart })
+      )
+      samples.get(name)?.push(ms)
+    }
   }
   await sim.close()
-  const dist = path.dirname(ACTION_ENTRY)
-  const total = fs.readdirSync(dist).reduce((sum, name) => sum + fs.statSync(path.join(dist, name)).size, 0)
   return [
-    '| cold start: process start → first request (10 runs) | median | worst | dist/index.js | all of dist/ |',
+    `| cold start: process start → first request (${RUNS} runs each, alternating) | median | worst | entry file | every chunk of its folder |`,
     '|---|---|---|---|---|',
-    `| this action | ${fmt(median(samples))} ms | ${fmt(max(samples))} ms | ${fmt(fs.statSync(ACTION_ENTRY).size / 1024)} KiB | ${fmt(total / 1024)} KiB |`
+    ...entries.map(({ name, entry }) => {
+      const values = samples.get(name) ?? []
+      return `| ${name} | ${fmt(median(values))} ms | ${fmt(max(values))} ms | ${fmt(fs.statSync(entry).size / 1024)} KiB | ${fmt(chunksOf(path.dirname(entry)) / 1024)} KiB |`
+    })
   ]
 }
 
@@ -309,7 +351,16 @@ async function unreachable(): Promise<string[]> {
 const report = [
   `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${fmt(os.totalmem() / GiB)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`
 ]
-const sections = { 'cold-start': coldStart, download: downloadThroughput, upload: uploadThroughput, renders, 'url-lag': urlLag, unreachable }
+const sections = {
+  'cold-start': coldStart,
+  download: downloadThroughput,
+  upload: uploadThroughput,
+  renders,
+  'url-lag': urlLag,
+  unreachable,
+  'poll-budget': () => pollBudget(quick),
+  'batch-cost': () => batchCost(quick)
+}
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
 for (const [name, section] of Object.entries(sections)) if (!only || only === name) report.push((await section()).join('\n'))
 // At the end, after the artifact client's own log lines.

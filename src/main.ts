@@ -7,6 +7,7 @@ import { cleanupExports } from './deliver/cleanup.js'
 import { deliverAll } from './deliver/deliver.js'
 import { notDelivered, type Job, type VideoResult } from './domain.js'
 import { errorMessage } from './errors.js'
+import { provideArtifactClient } from './github/artifact-service.js'
 import { connectGitHub } from './github/connect.js'
 import { needsGitHub } from './job/github-settings.js'
 import { isCollect } from './job/collect-settings.js'
@@ -24,6 +25,8 @@ import { newResult, produceAll } from './video/produce-all.js'
 
 /** inputs → job → plan → (request → export → wait → download) for each video → deliver → report */
 export async function run(): Promise<void> {
+  // The action may upload: it alone brings the artifact client (loaded on first use).
+  provideArtifactClient(async () => new (await import('@actions/artifact')).DefaultArtifactClient())
   normaliseNoProxy()
   const runner = readRunnerEnv()
   const get = (name: string): string => core.getInput(name)

@@ -175,6 +175,18 @@ describe('dialogue lines and tagged clips of a 1.6 project', () => {
     assert.equal(result.outputs['thumbnail-url'], `${sim.cdnUrl}/thumbnails/${key}.jpg`)
     assert.match(result.summary, new RegExp(`<img src="${sim.cdnUrl}/thumbnails/${key}\\.jpg"`))
   })
+
+  it('asks for nothing between the progress answer carrying the URL and the video: the thumbnail comes after', async () => {
+    const result = await run({})
+    assert.equal(result.code, 0, result.stdout)
+    const key = result.outputs['project-id']
+    const mine = sim.requests.filter((r) => r.path.endsWith(key) || r.path.startsWith(`/videos/${key}/`))
+    const firstVideo = mine.findIndex((r) => r.origin === 'cdn')
+    const record = mine.findIndex((r) => r.path === `/api/odin/v3/editor/project/${key}`)
+    assert.ok(firstVideo > 0 && record > 0, 'the video and the record were both fetched')
+    assert.equal(mine[firstVideo - 1].path, `/api/odin/v3/editor/progress/${key}`, 'the video follows the last progress answer')
+    assert.ok(record > firstVideo, 'the record (the thumbnail) is read after the video was asked for')
+  })
 })
 
 describe('a download URL that never comes with progress', () => {
@@ -187,6 +199,12 @@ describe('a download URL that never comes with progress', () => {
         sim.requests.some((r) => r.path === `/api/odin/v3/editor/project/${key}`),
         'the record was read'
       )
+      assert.equal(
+        sim.requests.filter((r) => r.path === `/api/odin/v3/editor/project/${key}`).length,
+        1,
+        'the record read for the URL also gives the thumbnail'
+      )
+      assert.equal(run.outputs['thumbnail-url'], `${sim.cdnUrl}/thumbnails/${key}.jpg`)
       assert.deepEqual(fs.readFileSync(run.outputs['video-path']), SAMPLE_VIDEO)
     }))
 })

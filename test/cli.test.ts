@@ -219,6 +219,15 @@ describe('aistudios-video', () => {
     assert.match(run.stdout, /✔ a: saved videos\/a\.mp4/)
     assert.match(run.stdout, /✔ b: saved videos\/b\.mp4/)
   })
+
+  it('ships no artifact client: the CLI never uploads, so its bundle is one file', () => {
+    const dir = path.dirname(CLI)
+    assert.deepEqual(
+      fs.readdirSync(dir).filter((name) => name.endsWith('.js')),
+      ['index.js']
+    )
+    assert.ok(!fs.readFileSync(CLI, 'utf8').includes('DefaultArtifactClient'), 'no trace of the artifact client in the bundle')
+  })
 })
 
 describe('aistudios-video never guesses (exit 2, nothing sent)', () => {

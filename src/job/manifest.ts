@@ -2,6 +2,7 @@ import { isMap, isSeq, type Node } from 'yaml'
 import type { VideoSpec } from '../domain.js'
 import { InputError, locator } from '../errors.js'
 import { readInputFile, repoPath, type InputReader } from './parse.js'
+import { manifestEntry } from './manifest-schema.js'
 import { readVideoSpec } from './video-spec.js'
 import { isPlainObject, parseYamlDocument, parseYamlLeniently, scalarText, yamlValue } from './yaml.js'
 
@@ -35,7 +36,7 @@ export const VIDEO_SOURCE_INPUTS = [
 const PER_VIDEO = new Set<string>([...VIDEO_SOURCE_INPUTS, 'api-generation', 'resolution', 'workspace-id', 'webhook-url'])
 /** Entry keys that are not inputs: its name (and default file name), its file name, its title in AI Studios. */
 const OWN_KEYS = ['name', 'output', 'title']
-/** Every key an entry takes (schema/manifest.schema.json describes each; a test keeps the two in step). */
+/** Every key an entry takes (manifest-schema.ts defines each; a test keeps the two in step). */
 export const MANIFEST_KEYS: readonly string[] = [...OWN_KEYS, ...PER_VIDEO]
 const IS_MANIFEST_KEY = new Set(MANIFEST_KEYS)
 /**
@@ -108,6 +109,13 @@ export function readManifest(get: InputReader, workspace: string): { path: strin
     if (twin) refuse(item, twin.name === name ? `two videos are named '${name}'` : `videos '${twin.name}' and '${name}' differ only in case`)
     const unknown = Object.keys(value).filter((key) => !IS_MANIFEST_KEY.has(key))
     if (unknown.length > 0) refuse(item, `video '${name}': unknown key(s) ${unknown.join(', ')}; a video takes ${MANIFEST_KEYS.join(', ')}`)
+    // The schema an editor reads (generated from this one) holds here too: the types of every value.
+    const checked = manifestEntry.safeParse(value)
+    if (!checked.success) {
+      const [issue] = checked.error.issues
+      const at = issue.path.length ? `${issue.path.map(String).join('.')}: ` : ''
+      refuse((item.getIn(issue.path as Array<string | number>, true) as Node | undefined) ?? item, `video '${name}': ${at}${issue.message}`)
+    }
 
     // Each value as input text, read up front so a list or mapping where text belongs is refused at its line.
     const texts = new Map<string, string>()

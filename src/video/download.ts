@@ -28,6 +28,8 @@ export interface DownloadOptions {
   refreshUrl: () => Promise<string>
   log: Log
   signal?: AbortSignal
+  /** Told once, when the video's bytes first come: what is not the video waits until then. */
+  onReceiving?: () => void
 }
 
 /** Tries in all, counting resumed and restarted transfers. */
@@ -142,6 +144,7 @@ export async function downloadVideo(initialUrl: string, options: DownloadOptions
           signal,
           target: (answer) => {
             writing = carriesVideo(answer, size)
+            if (writing) options.onReceiving?.()
             return writing ? { path: partial, append: answer.statusCode === 206 } : undefined
           },
           onWritten,

@@ -4,6 +4,7 @@ import { ApiError, AuthError, ExportUnconfirmedError, InputError, UnreachableErr
 import { budgetLine, budgetRefusal } from '../job/budget.js'
 import { errorLine, info, videoLog, warning } from '../log.js'
 import { checkCredentials } from './dry-run.js'
+import { PollScheduler } from './poll-scheduler.js'
 import { checkTemplate, prepareVideo, produceVideo, reuseVideo, type Production } from './produce.js'
 
 const describe = (spec: VideoSpec): string =>
@@ -52,7 +53,8 @@ function forVideo(error: InputError, result: VideoResult): InputError {
  * (templates checked, saved projects fetched; a dry run ends there), so bad input refuses the run
  * before any credit is spent; then, for each, export → wait → download. A failure does not abandon the
  * others unless `fail-fast`, which stops the rest (not yet started: skipped; under way: cancelled,
- * their export keys kept for resuming). Each result records how far its video got.
+ * their export keys kept for resuming). Each result records how far its video got. All the videos'
+ * progress calls share one budget (poll-budget.ts).
  */
 export async function produceAll(results: VideoResult[], production: Production, signal: AbortSignal): Promise<void> {
   const { job } = production
@@ -101,10 +103,12 @@ export async function produceAll(results: VideoResult[], production: Production,
     const ready = prepared.filter((result) => result.status === 'skipped')
     const refusal = budgetRefusal(ready.filter((result) => requests.get(result)).length, job.maxVideos)
     if (refusal) throw refusal
+    // One poll budget for the whole job, however many of its videos wait at once.
+    const polling = { ...production, polls: new PollScheduler() }
     await inPool(ready, job.batch.maxParallel, stop.signal, async (result) => {
       result.startedAt = Date.now()
       if (result.spec.name) info(`▶ ${result.spec.name}`)
-      await step(result, () => produceVideo(result, requests.get(result), production, contextOf(result), signal))
+      await step(result, () => produceVideo(result, requests.get(result), polling, contextOf(result), signal))
     })
   } finally {
     signal.removeEventListener('abort', forward)

@@ -11,14 +11,15 @@ import { isLoopbackHost } from './url-policy.js'
 import { saveDryRun } from './dry-run.js'
 import { exportOnce } from './export.js'
 import { recordEnd, requestFingerprint } from './ledger.js'
+import type { PollScheduler } from './poll-scheduler.js'
 import { resumeMismatches } from './resume-check.js'
 import { reuseEarlier } from './reuse.js'
 import { waitForVideo } from './wait.js'
 
 /** The thumbnail the export's record names; a failure to read it costs only the thumbnail. */
-async function thumbnailOf(record: () => Promise<ExportRecord>, log: Log): Promise<string | undefined> {
+async function thumbnailOf(record: Promise<ExportRecord>, log: Log): Promise<string | undefined> {
   try {
-    return (await record()).thumbnailUrl
+    return (await record).thumbnailUrl
   } catch (error) {
     log.warning(`The export's record could not be read, so there is no thumbnail: ${errorMessage(error)}`)
     return undefined
@@ -32,6 +33,8 @@ export interface Production {
   github?: GitHub
   /** Told as soon as a video's export is accepted (its key is then in the result), so the key is out before anything else can fail. */
   onExportAccepted?: (result: VideoResult) => void
+  /** The job's one poll budget, shared by all its videos (produce-all.ts makes it). */
+  polls?: PollScheduler
 }
 
 /** A template's request at once (pure), so a bad template refuses the run before any video is sent. */
@@ -116,7 +119,7 @@ export async function reuseVideo(result: VideoResult, request: ExportRequest, { 
 export async function produceVideo(
   result: VideoResult,
   request: ExportRequest | undefined,
-  { job, client, onExportAccepted }: Production,
+  { job, client, onExportAccepted, polls }: Production,
   context: CallContext,
   /** The runner's cancel: the one signal that may cut an export request already sent (context's may not). */
   cancel?: AbortSignal
@@ -153,8 +156,11 @@ export async function produceVideo(
     result.status = 'started'
     return
   }
-  // v3 keeps a record of the export: its URL stands in when progress's lags or expired, and it names the thumbnail.
-  const record = result.generation === 'v3' ? (bounded: CallContext = context) => client.getExportRecord(key, bounded) : undefined
+  // v3 keeps a record of the export: its URL stands in when progress's lags or expired, and it names the
+  // thumbnail. The last one read is kept, so the thumbnail costs no second call when the wait read it.
+  let lastRecord: ExportRecord | undefined
+  const record =
+    result.generation === 'v3' ? async (bounded: CallContext = context) => (lastRecord = await client.getExportRecord(key, bounded)) : undefined
   const recordUrl =
     record &&
     (async (bounded: CallContext = context) => {
@@ -165,7 +171,7 @@ export async function produceVideo(
   result.stage = 'render'
   let rendered
   try {
-    rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, request ? exportedAt : Date.now())
+    rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, request ? exportedAt : Date.now(), polls)
   } catch (error) {
     // A render stalled after it started is dead, a forgotten key lost: a re-run attempt must export anew,
     // not wait on it again. A render still at 0% may be queued, and is not marked.
@@ -175,9 +181,11 @@ export async function produceVideo(
   }
   result.videoUrl = rendered.downloadUrl
   result.polls = rendered.polls
-  if (record) result.thumbnailUrl = await thumbnailOf(record, log)
   result.stage = 'download'
   log.info(`Downloading ${new URL(rendered.downloadUrl).pathname.split('/').pop()}`)
+  // Nothing stands between the URL and the download: the thumbnail is read once the video's bytes come
+  // (thumbnailOf never rejects, so one still in flight when a download fails is left harmlessly).
+  let thumbnail: Promise<string | undefined> | undefined
   const video = await downloadVideo(rendered.downloadUrl, {
     outputDir: job.outputDir,
     fileName: result.spec.outputName,
@@ -187,12 +195,14 @@ export async function produceVideo(
     allowLoopback: isLoopbackHost(job.api.v3Url) || isLoopbackHost(job.api.legacyUrl),
     log,
     signal,
+    onReceiving: () => void (thumbnail ??= record && thumbnailOf(lastRecord ? Promise.resolve(lastRecord) : record(), log)),
     refreshUrl: async () => {
       const fresh = (await client.getProgress(key, result.generation, context)).downloadUrl ?? (await recordUrl?.())
       if (!fresh) throw new RenderError(`The API gave no fresh download URL for ${key}`)
       return (result.videoUrl = fresh)
     }
   })
+  if (thumbnail) result.thumbnailUrl = await thumbnail
   result.video = video
   result.status = 'downloaded'
   log.info(`Saved ${path.relative(job.runner.workspace, video.path)} (${video.size} bytes)`)

@@ -1,8 +1,8 @@
 import type { AiStudiosClient, CallContext } from '../aistudios/client.js'
-import { sleep } from '../aistudios/retry.js'
 import type { Generation, WaitSettings } from '../domain.js'
 import { ApiError, LostError, RenderError, StalledError } from '../errors.js'
-import { nextPollDelayMs, type Sample } from './policy.js'
+import { estimateRemainingMs, nextPollDelayMs, type Sample } from './policy.js'
+import { PollScheduler } from './poll-scheduler.js'
 
 /**
  * How long a key the API says it does not know is given (at most stall-timeout) before the render is
@@ -37,7 +37,9 @@ export async function waitForVideo(
   /** Another place to find the URL (the v3 export record) when progress reached 100 without one. */
   fallbackUrl?: (context: CallContext) => Promise<string | undefined>,
   /** When `timeout` started counting: when the export was sent (its answer counts too), else now. */
-  started = Date.now()
+  started = Date.now(),
+  /** The job's one poll budget, shared by all its videos; alone, a video has one of its own. */
+  scheduler = new PollScheduler()
 ): Promise<Rendered> {
   const { log } = context
   // `timeout` is a deadline, not a check between polls: it cuts a progress answer trickling in too.
@@ -73,6 +75,7 @@ export async function waitForVideo(
   })
 
   async function poll(): Promise<Rendered> {
+    await scheduler.turn(0, undefined, signal)
     for (;;) {
       const now = (): number => Date.now() - started
       polls++
@@ -124,7 +127,8 @@ export async function waitForVideo(
         )
       }
       if (now() >= settings.timeoutMs) throw timedOut()
-      await sleep(
+      const last = samples.at(-1)
+      await scheduler.turn(
         nextPollDelayMs({
           samples,
           nowMs: now(),
@@ -135,6 +139,8 @@ export async function waitForVideo(
             notFoundSince !== undefined ? notFoundSince + notFoundGraceMs : begun ? lastChangeAt + settings.stallTimeoutMs : settings.timeoutMs
           )
         }),
+        // Nearest its finish polls first; one done and waiting for its URL is as near as can be.
+        last && last.progress >= 100 ? 0 : estimateRemainingMs(samples, now()),
         signal
       )
     }

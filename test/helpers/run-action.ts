@@ -25,6 +25,8 @@ export interface RunOptions {
   /** Called with the child as soon as it starts (to signal it). */
   onStart?: (child: import('node:child_process').ChildProcess, stdout: () => string) => void
   timeoutMs?: number
+  /** Another build's entry point to run instead of this one's (the benchmark's side-by-side). */
+  entry?: string
 }
 
 /** Folders made for runs, removed when the test process exits (node --test runs each file in its own). */
@@ -86,7 +88,7 @@ export function runAction(options: RunOptions): Promise<ActionRun> {
   }
   for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [ACTION_ENTRY], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [options.entry ?? ACTION_ENTRY], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
