@@ -1,5 +1,8 @@
 /** GitHub's side through real Octokit over HTTP to a stand-in of the REST API: changes, releases, comments. */
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { eventEnv as githubEvent, makeWorkspace, runAction, type ActionRun } from './helpers/run-action.ts'
 import { SAMPLE_PROJECT_ID, SAMPLE_VIDEO, startSimulator, type Simulator } from './simulator/server.ts'
@@ -77,6 +80,61 @@ describe('only-changed', () => {
       assert.match(run.stdout, /::notice::only-changed: .*rendering everything/)
     })
   }
+
+  /** 340 other files, then the speech file last: beyond compare's 300. */
+  const manyThenB = [...Array.from({ length: 340 }, (_, i) => `assets/file-${i}.png`), 'speech/b.txt']
+
+  it("renders everything, with a notice, when compare's 300-file list may be cut and the checkout lacks the commits", async () => {
+    github.changes.set('iii...jjj', manyThenB)
+    const { run, rendered } = await renderChanged('push', { before: 'iii', after: 'jjj' })
+    assert.equal(run.code, 0, run.stdout)
+    assert.deepEqual(rendered, ['a', 'b', 'c'])
+    assert.match(
+      run.stdout,
+      /::notice::only-changed: GitHub's compare lists at most 300 files, and the checkout does not hold both commits .*rendering everything/
+    )
+  })
+
+  it("takes a large push's changes from the checkout's git diff when it holds both commits", async () => {
+    const workspace = makeWorkspace(workspaceFiles)
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-C', workspace, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { encoding: 'utf8' }).trim()
+    git('init', '-q')
+    git('add', '.')
+    git('commit', '-qm', 'one')
+    const before = git('rev-parse', 'HEAD')
+    fs.writeFileSync(path.join(workspace, 'speech/b.txt'), 'B, rewritten')
+    git('commit', '-qam', 'two')
+    const after = git('rev-parse', 'HEAD')
+    github.changes.set(`${before}...${after}`, manyThenB)
+    const run = await runAction({
+      workspace,
+      inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml', 'only-changed': 'true', 'github-token': GITHUB_TOKEN },
+      env: eventEnv('push', { before, after })
+    })
+    assert.equal(run.code, 0, run.stdout)
+    assert.deepEqual(
+      (JSON.parse(run.outputs.videos) as Array<{ name: string }>).map((v) => v.name),
+      ['b']
+    )
+    assert.match(run.stdout, /only-changed: GitHub's compare lists at most 300 files; the changes were taken from the checkout's git diff/)
+  })
+
+  it("renders everything, with a notice, past a pull request's 3,000-file list", async () => {
+    github.changes.set('pr:8', [...Array.from({ length: 3000 }, (_, i) => `assets/file-${i}.png`), 'speech/c.txt'])
+    const { run, rendered } = await renderChanged('pull_request', { pull_request: { number: 8, base: { sha: 'base8' }, head: { sha: 'head8' } } })
+    assert.equal(run.code, 0, run.stdout)
+    assert.deepEqual(rendered, ['a', 'b', 'c'])
+    assert.match(run.stdout, /::notice::only-changed: A pull request's file list lists at most 3000 files/)
+    assert.equal(github.requests.filter((r) => r.path.includes('/pulls/8/files')).length, 30, 'every page was read')
+  })
+
+  it('counts a moved file for its old path too', async () => {
+    github.changes.set('pr:9', [{ filename: 'archive/b.txt', previous_filename: 'speech/b.txt' }])
+    const { run, rendered } = await renderChanged('pull_request', { pull_request: { number: 9, base: { sha: 'base9' }, head: { sha: 'head9' } } })
+    assert.equal(run.code, 0, run.stdout)
+    assert.deepEqual(rendered, ['b'])
+  })
 
   it('exits 0 with a notice and no export when nothing changed', async () => {
     github.changes.set('ggg...hhh', ['docs/index.md'])
