@@ -5,15 +5,15 @@
 
 /** Each core file and the unit tests that must notice a change to it. */
 const UNIT_TESTS = {
-  'src/aistudios/envelope.ts': ['test/unit/envelope.test.ts'],
+  'src/aistudios/envelope.ts': ['test/unit/envelope.test.ts', 'test/unit/envelope-shapes.test.ts'],
   'src/job/parse.ts': ['test/unit/parse.test.ts'],
   'src/job/speech.ts': ['test/unit/speech-inputs.test.ts', 'test/unit/template.test.ts'],
   'src/request/speech.ts': ['test/unit/speech.test.ts', 'test/unit/project-request.test.ts'],
   'src/request/tags.ts': ['test/unit/tags.test.ts'],
-  'src/request/template.ts': ['test/unit/template.test.ts'],
+  'src/request/template.ts': ['test/unit/template.test.ts', 'test/unit/template-export.test.ts'],
   'src/schemas.ts': ['test/unit/schemas.test.ts'],
   'src/video/filename.ts': ['test/unit/filename.test.ts'],
-  'src/video/mp4.ts': ['test/unit/mp4.test.ts'],
+  'src/video/mp4.ts': ['test/unit/mp4.test.ts', 'test/unit/mp4-boxes.test.ts'],
   'src/video/policy.ts': ['test/unit/policy.test.ts']
 }
 

@@ -6,7 +6,7 @@
  *   npm run bench            renders of 20 s, 2 min and 10 min (about 11 minutes in all)
  *   npm run bench -- --quick renders of 5 s and 15 s (about a minute), for a smoke run
  *   npm run bench -- --only download   one section: cold-start, download, upload, renders, url-lag,
- *                                      poll-budget or batch-cost
+ *                                      unreachable, poll-budget or batch-cost
  *   npm run bench -- --only cold-start --before OTHER/dist/index.js   cold start beside another build
  *   npm run bench -- --only renders --skip-10min   renders of 20 s and 2 min only
  */
@@ -14,6 +14,8 @@ import { execFile, spawn } from 'node:child_process'
 import { promisify } from 'node:util'
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
+import * as http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -324,6 +326,28 @@ async function coldStart(): Promise<string[]> {
   ]
 }
 
+/** Time to fail against an api-url that cannot be reached: a closed port, a name that does not resolve. */
+async function unreachable(): Promise<string[]> {
+  const server = http.createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const closed = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  await new Promise((resolve) => server.close(resolve))
+  const rows: string[] = []
+  for (const [what, url] of [
+    ['a closed port (connection refused)', closed],
+    ['a host name that does not resolve', 'https://api.aistudios-bench.invalid']
+  ]) {
+    const samples: number[] = []
+    for (let i = 0; i < 3; i++) {
+      const started = Date.now()
+      await runAction({ inputs: { 'api-key': 'bench-key', 'api-url': url, 'project-id': SAMPLE_PROJECT_ID } })
+      samples.push(Date.now() - started)
+    }
+    rows.push(`| ${what} | ${fmt(median(samples))} ms | ${fmt(max(samples))} ms |`)
+  }
+  return ['| api-url unreachable: process start → failed (3 runs) | median | worst |', '|---|---|---|', ...rows]
+}
+
 const report = [
   `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${fmt(os.totalmem() / GiB)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`
 ]
@@ -333,6 +357,7 @@ const sections = {
   upload: uploadThroughput,
   renders,
   'url-lag': urlLag,
+  unreachable,
   'poll-budget': () => pollBudget(quick),
   'batch-cost': () => batchCost(quick)
 }

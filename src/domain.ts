@@ -200,6 +200,10 @@ export interface Job {
   resumeMismatch: 'refuse' | 'accept'
   /** Send nothing: output the matrix of videos for a fan-out over jobs. */
   plan: boolean
+  /** The most exports one run may send (`max-videos`); resumed and reused videos do not count. */
+  maxVideos?: number
+  /** Delete each v3 project the run exported once its video is delivered (`cleanup`). */
+  cleanup: boolean
   /** `manifest-entry` names the videos: a job of a plan's matrix, which leaves the comment to the collect job. */
   matrixJob: boolean
   outputDir: string
@@ -276,9 +280,17 @@ export interface VideoResult {
   /** The video's download URL as a release asset. */
   releaseUrl?: string
   error?: string
+  /** The API could not be reached, and how: what failed this video (the CLI's exit status tells them apart). */
+  unreached?: Unreached
   /** What failed it was the API's answer (an HTTP error, refused credentials), not the network or this machine. */
   refusedByApi?: boolean
 }
+
+/**
+ * How a request failed to reach the API: its host name does not resolve, the connection was refused,
+ * the host cannot be reached (or not within the connect timeout), or no answer came in time.
+ */
+export type Unreached = 'dns' | 'refused' | 'unreachable' | 'no-answer'
 
 /** What an export key (a v3 project ID, a legacy key) looks like; anything else is refused, never printed raw. */
 export const EXPORT_KEY = /^[\w-]{1,128}$/

@@ -1,4 +1,4 @@
-import type { FileLocation } from './domain.js'
+import type { FileLocation, Unreached } from './domain.js'
 
 /** Finds line and column (1-based) of offsets in one text: its lines are indexed once, each look-up a binary search. */
 export function locator(text: string): (offset: number) => { line: number; column: number } {
@@ -57,6 +57,29 @@ export class AuthError extends Error {
   ) {
     super(`The AI Studios API rejected the credentials (${detail}). ${CREDENTIAL_ADVICE[credential ?? 'either']}`)
     this.name = 'AuthError'
+  }
+}
+
+/** The input that names an API host, for messages. */
+export type HostInput = 'api-url' | 'legacy-api-url'
+
+/** A call could not reach the API: names the input the host came from, the host, and what happened. */
+export class UnreachableError extends Error {
+  constructor(
+    call: string,
+    readonly input: HostInput,
+    readonly host: string,
+    readonly kind: Unreached,
+    what: string,
+    cause?: unknown
+  ) {
+    super(
+      kind === 'no-answer'
+        ? `${call} failed: the AI Studios API at ${host} (from '${input}') did not answer: ${what}`
+        : `${call} failed: could not reach the AI Studios API at ${host} (from '${input}'): ${what}. Check '${input}' and that the runner can reach that host`,
+      { cause }
+    )
+    this.name = 'UnreachableError'
   }
 }
 

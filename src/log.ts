@@ -82,7 +82,7 @@ export async function withVideoName<T>(name: string | undefined, work: () => Pro
   // eslint-disable-next-line @typescript-eslint/unbound-method -- put back exactly as it was, below
   const original = stdout.write
   const write = original.bind(stdout) as (chunk: string, ...rest: unknown[]) => boolean
-  stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+  stdout.write = (chunk: string | Uint8Array, ...rest: unknown[]) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')
     return write(
       text
@@ -91,7 +91,7 @@ export async function withVideoName<T>(name: string | undefined, work: () => Pro
         .join('\n'),
       ...rest
     )
-  })
+  }
   try {
     return await work()
   } finally {

@@ -2,15 +2,20 @@ import * as core from '@actions/core'
 import { AiStudiosClient } from './aistudios/client.js'
 import { normaliseNoProxy } from './aistudios/transport.js'
 import { cancelOnSignals } from './cancel.js'
+import { collect } from './collect.js'
+import { cleanupExports } from './deliver/cleanup.js'
 import { deliverAll } from './deliver/deliver.js'
 import { notDelivered, type Job, type VideoResult } from './domain.js'
 import { errorMessage } from './errors.js'
 import { provideArtifactClient } from './github/artifact-service.js'
 import { connectGitHub } from './github/connect.js'
 import { needsGitHub } from './job/github-settings.js'
+import { isCollect } from './job/collect-settings.js'
 import { readJob } from './job/inputs.js'
+import { budgetLine, exportsPlanned } from './job/budget.js'
 import { entryNames } from './job/manifest.js'
 import { planVideos, shardVideos } from './job/plan.js'
+import { info, warning } from './log.js'
 import { readRunnerEnv } from './job/runner.js'
 import { setKeyOutput, setMatrixOutput } from './report/outputs.js'
 import { report } from './report/report.js'
@@ -24,6 +29,12 @@ export async function run(): Promise<void> {
   provideArtifactClient(async () => new (await import('@actions/artifact')).DefaultArtifactClient())
   normaliseNoProxy()
   const runner = readRunnerEnv()
+  const get = (name: string): string => core.getInput(name)
+  try {
+    if (isCollect(get)) return await collect(get, runner)
+  } catch (error) {
+    return await report([], runner, undefined, error)
+  }
   const cancel = cancelOnSignals()
   let job: Job | undefined
   let results: VideoResult[] = []
@@ -34,6 +45,9 @@ export async function run(): Promise<void> {
     const github = needsGitHub(job.github) ? await connectGitHub(job.github) : undefined
     const videos = await planVideos(job, github)
     if (job.plan) {
+      const { text, over } = budgetLine(exportsPlanned(videos), job.maxVideos)
+      info(`Plan: ${text}`)
+      if (over) warning(`Plan: 'max-videos' would refuse this run as one job unless 'reuse' finds enough earlier videos`)
       const names = videos.map((video) => video.name ?? '')
       setMatrixOutput(shardVideos(names, job.batch.maxJobs))
       return await writePlanSummary(names, job)
@@ -44,6 +58,8 @@ export async function run(): Promise<void> {
     await produceAll(results, { job, client, github, onExportAccepted }, cancel.signal)
     // A dry run writes nothing but its own files: no artifact, release asset, comment or reuse record.
     if (!job.dryRun) await deliverAll(results, job, github, cancel.signal)
+    // Only now: a project deleted before its video is delivered could not be resumed.
+    if (job.cleanup) await cleanupExports(results, client)
   } catch (error) {
     failure = cancel.signal.aborted ? cancel.signal.reason : error
     // What was downloaded but not delivered (an artifact, release or comment failed) is not delivered.
@@ -60,7 +76,7 @@ export async function run(): Promise<void> {
   const shard = entryNames(core.getInput('manifest-entry'))
   if (shard.length > 0 && !job?.plan) {
     const outcome = cancel.signal.aborted ? 'cancelled' : failure !== undefined || results.some(notDelivered) ? 'failure' : 'success'
-    await leaveResultRecord(results, shard, runner, outcome, failure)
+    await leaveResultRecord(results, shard, runner, outcome, failure, job?.artifact.retentionDays)
   }
   // A cancelled run ends once it has reported: work it stopped waiting for (an upload) must not hold it.
   if (cancel.signal.aborted) process.exit()

@@ -17,6 +17,20 @@ export const baseName = z
   .max(255)
   .refine((name) => !/[/\\\p{Cc}]/u.test(name) && name !== '.' && name !== '..', 'is not a plain file name')
 
+/** Device names Windows reserves, with or without an extension (`CON`, `nul.mp4`, `COM1`, `LPT¹`). */
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³])(\..*)?$/i
+
+/**
+ * Why a plain file name could not be kept as it is on a Windows runner (a device name, or a trailing
+ * dot or space, which Windows drops), if it could not. Separators and reserved characters are refused
+ * wherever names are read; this is what Windows adds.
+ */
+export function windowsUnsafe(name: string): string | undefined {
+  if (WINDOWS_DEVICE.test(name)) return 'is a device name on Windows (CON, PRN, AUX, NUL, COM1–9, LPT1–9)'
+  if (/[. ]$/.test(name)) return 'ends with a dot or a space, which Windows drops'
+  return undefined
+}
+
 /** A SHA-256 digest as lowercase hex. */
 export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'is not a SHA-256 digest')
 

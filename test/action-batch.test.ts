@@ -5,18 +5,33 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { makeWorkspace, runAction } from './helpers/run-action.ts'
+import { eventEnv, makeWorkspace, runAction, type ActionRun } from './helpers/run-action.ts'
 import { SAMPLE_PROJECT_ID, startSimulator, type Simulator } from './simulator/server.ts'
+import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
+import { GITHUB_TOKEN, startGitHubApi, type GitHubApi } from './stand-ins/github-api.ts'
 
 const manifestOf = (names: string[]): string =>
   `videos:\n${names.map((name) => `  - name: ${name}\n    project-id: ${SAMPLE_PROJECT_ID}\n`).join('')}`
 const namesOf = (count: number, prefix = 'clip'): string[] => Array.from({ length: count }, (_, index) => `${prefix}-${index + 1}`)
 
 let sim: Simulator
+let artifacts: ArtifactService
+let github: GitHubApi
 before(async () => {
   sim = await startSimulator({ renderMs: 300 })
+  artifacts = await startArtifactService()
+  github = await startGitHubApi(artifacts)
 })
-after(() => sim.close())
+after(async () => {
+  await sim.close()
+  await github.close()
+  await artifacts.close()
+})
+
+type Entry = { name: string; status: string; 'project-id': string | null; error: string | null }
+const videosOf = (run: ActionRun): Entry[] => JSON.parse(run.outputs.videos ?? '[]') as Entry[]
+/** The keys the simulator handed out, by the export's project name. */
+const exportedKeys = (): string[] => sim.exports.map((e) => e.key)
 
 describe('plan', () => {
   it('groups a 600-video manifest into at most 256 shards covering every video once, sending nothing', async () => {
@@ -55,5 +70,134 @@ describe('plan', () => {
       (JSON.parse(render.outputs.videos) as Array<{ name: string }>).map((video) => video.name),
       ['b', 'c']
     )
+  })
+})
+
+describe('a matrix collected', () => {
+  const pr = (number: number) => eventEnv('pull_request', { pull_request: { number, base: { sha: 'x' } } }, github.url)
+  const render = (workspace: string, video: string, env: Record<string, string>, onStart?: Parameters<typeof runAction>[0]['onStart']) =>
+    runAction({
+      workspace,
+      inputs: {
+        'api-key': sim.mintToken(),
+        'api-url': sim.apiUrl,
+        manifest: 'videos.yml',
+        'manifest-entry': video,
+        comment: 'true',
+        'github-token': GITHUB_TOKEN
+      },
+      env,
+      onStart
+    })
+  const collect = (workspace: string, env: Record<string, string>) =>
+    runAction({ workspace, inputs: { manifest: 'videos.yml', collect: 'true', comment: 'true', 'github-token': GITHUB_TOKEN }, env })
+
+  it('three render jobs at once, then collect: one comment listing all three, one summary, videos with all three', async () => {
+    const workspace = makeWorkspace({ 'videos.yml': manifestOf(['alpha', 'beta', 'gamma']) })
+    const before = sim.exports.length
+    const jobs = await Promise.all(
+      ['alpha', 'beta', 'gamma'].map((video) => render(workspace, video, { ...pr(40), ...artifacts.envFor(`render-${video}`) }))
+    )
+    for (const job of jobs) assert.equal(job.code, 0, job.stdout)
+    assert.equal(github.comments.filter((c) => c.issue === 40).length, 0, 'render jobs leave the comment to collect')
+    const keys = exportedKeys().slice(before)
+    assert.equal(keys.length, 3)
+
+    const run = await collect(workspace, { ...pr(40), ...artifacts.envFor('collect') })
+    assert.equal(run.code, 0, run.stdout)
+    const videos = videosOf(run)
+    assert.deepEqual(
+      videos.map((v) => [v.name, v.status]),
+      [
+        ['alpha', 'downloaded'],
+        ['beta', 'downloaded'],
+        ['gamma', 'downloaded']
+      ]
+    )
+    assert.deepEqual(videos.map((v) => v['project-id']).sort(), [...keys].sort())
+    const comments = github.comments.filter((c) => c.issue === 40)
+    assert.equal(comments.length, 1)
+    for (const key of keys) assert.match(comments[0].body, new RegExp(`\\| \`${key}\` \\|`))
+    assert.equal(run.summary.match(/<h2>/g)?.length, 1, 'one summary')
+    assert.match(run.summary, /AI Studios batch: 3 of 3 delivered/)
+    assert.equal(sim.exports.length, before + 3, 'collect exports nothing')
+  })
+
+  it('fails naming the videos of a job killed before reporting, a cancelled job’s with its reason, and refuses a forged record', async () => {
+    const workspace = makeWorkspace({ 'videos.yml': manifestOf(['delta', 'epsilon', 'zeta', 'eta']) })
+    const env = { ...pr(41), ...artifacts.envForRun(5000) }
+    const [done, cancelled, killed] = await Promise.all([
+      render(workspace, 'delta', env),
+      render(workspace, 'epsilon', env, (child, stdout) => {
+        const poll = setInterval(() => {
+          if (/progress|%/i.test(stdout())) {
+            clearInterval(poll)
+            child.kill('SIGTERM')
+          }
+        }, 20)
+      }),
+      render(workspace, 'zeta,eta', env, (child) => child.kill('SIGKILL'))
+    ])
+    assert.equal(done.code, 0, done.stdout)
+    assert.equal(cancelled.code, 1, cancelled.stdout)
+    assert.equal(killed.signal, 'SIGKILL')
+    // A record the killed job never wrote, planted by a step of the run: it claims a video with a key that is no key.
+    const forged = {
+      version: 1,
+      runId: '5000',
+      attempt: 1,
+      videos: ['zeta'],
+      outcome: 'success',
+      error: null,
+      entries: [{ ...videosOf(done)[0], name: 'zeta', 'project-id': 'p`</code><b>' }]
+    }
+    artifacts.artifacts.push({
+      id: 9000 + artifacts.artifacts.length,
+      name: 'aistudios-result-1-zeta.json',
+      job: 'a1b2c3d4-job',
+      run: 'run-5000',
+      runId: 5000,
+      mimeType: 'application/json',
+      finalized: true,
+      bytes: Buffer.from(JSON.stringify(forged))
+    })
+
+    const run = await collect(workspace, { ...pr(41), ...artifacts.envForRun(5000) })
+    assert.equal(run.code, 1, run.stdout)
+    const byName = new Map(videosOf(run).map((v) => [v.name, v]))
+    assert.equal(byName.get('delta')?.status, 'downloaded')
+    assert.equal(byName.get('epsilon')?.status, 'failed')
+    assert.match(byName.get('epsilon')?.error ?? '', /cancelled/)
+    for (const name of ['zeta', 'eta']) assert.equal(byName.get(name)?.error, 'no result: its job did not report')
+    assert.match(run.stdout, /::error::3 of 4 video\(s\) were not delivered: epsilon, zeta, eta/)
+    assert.match(run.stdout, /::warning::result record aistudios-result-1-zeta\.json was refused: .*project-id/)
+    const [comment] = github.comments.filter((c) => c.issue === 41)
+    assert.match(comment.body, /\| zeta \| ❌ no result&#58; its job did not report \|/)
+  })
+
+  it('two concurrent runs on one pull request leave one comment with both runs’ rows', async () => {
+    const one = makeWorkspace({ 'videos.yml': manifestOf(['north', 'south']) })
+    const two = makeWorkspace({ 'videos.yml': manifestOf(['east', 'west']) })
+    const run = (workspace: string, runId: string) =>
+      runAction({
+        workspace,
+        inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml', comment: 'true', 'github-token': GITHUB_TOKEN },
+        env: { ...pr(42), GITHUB_RUN_ID: runId }
+      })
+    // Both runs read the comments before either writes: both create one, and the race must be undone.
+    github.commentListBarrier = 2
+    const writes = github.requests.length
+    const runs = await Promise.all([run(one, '6001'), run(two, '6002')])
+    for (const r of runs) assert.equal(r.code, 0, r.stdout)
+    const made = github.requests.slice(writes).filter((r) => r.method === 'POST' && r.path.endsWith('/issues/42/comments'))
+    assert.equal(made.length, 2, 'the barrier made both runs create a comment')
+    assert.ok(
+      github.requests.slice(writes).some((r) => r.method === 'DELETE'),
+      'the duplicate was deleted'
+    )
+    const comments = github.comments.filter((c) => c.issue === 42)
+    assert.equal(comments.length, 1)
+    const keys = runs.flatMap((r) => videosOf(r).map((v) => [v.name, v['project-id']]))
+    for (const [name, key] of keys) assert.match(comments[0].body, new RegExp(`^\\| ${name} \\| downloaded \\| \`${key}\``, 'm'))
   })
 })

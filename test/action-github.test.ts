@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { eventEnv as githubEvent, makeWorkspace, runAction, type ActionRun } from './helpers/run-action.ts'
 import { SAMPLE_PROJECT_ID, SAMPLE_VIDEO, startSimulator, type Simulator } from './simulator/server.ts'
-import { GITHUB_TOKEN, PERSONAL_LOGIN, PERSONAL_TOKEN, startGitHubApi, type GitHubApi } from './stand-ins/github-api.ts'
+import { GITHUB_TOKEN, PERSONAL_LOGIN, PERSONAL_TOKEN, startGitHubApi, type GitHubApi, type Release } from './stand-ins/github-api.ts'
 
 let sim: Simulator
 let github: GitHubApi
@@ -127,6 +127,34 @@ describe('release assets', () => {
     assert.notEqual(github.releases[0].assets[0].id, before)
   })
 
+  it('finds an asset GitHub renamed by its stored name: says so, refuses it unless asked, replaces it when asked', async () => {
+    const v2Release: Release = { id: 3, tag: 'v2.0', assets: [] }
+    github.releases.push(v2Release)
+    const v2 = eventEnv('release', { release: { tag_name: 'v2.0' } })
+    const named = { 'output-name': 'Weekly promo (final).mp4' }
+    const first = await release(named, v2)
+    assert.equal(first.code, 0, first.stdout)
+    const [stored] = v2Release.assets
+    assert.equal(stored.name, 'Weekly.promo.final.mp4', 'the stand-in renamed it as GitHub does')
+    assert.match(first.stdout, /Attached Weekly promo \(final\)\.mp4 on release v2\.0 \(GitHub stores it as Weekly\.promo\.final\.mp4\)/)
+
+    const again = await release(named, v2)
+    assert.equal(again.code, 1)
+    assert.match(
+      again.stdout,
+      /::error::Release v2\.0 already has an asset named Weekly\.promo\.final\.mp4 \(GitHub's name for Weekly promo \(final\)\.mp4\); set 'release-replace: true'/
+    )
+
+    const replaced = await release({ ...named, 'release-replace': 'true' }, v2)
+    assert.equal(replaced.code, 0, replaced.stdout)
+    assert.deepEqual(
+      v2Release.assets.map((a) => a.name),
+      ['Weekly.promo.final.mp4']
+    )
+    assert.notEqual(v2Release.assets[0].id, stored.id)
+    assert.ok(github.requests.some((r) => r.method === 'DELETE' && r.path.endsWith(`/releases/assets/${stored.id}`)))
+  })
+
   it('says what GitHub answered when the upload is refused', async () => {
     github.releases.push({ id: 2, tag: 'v1.1', assets: [], readOnly: true })
     const run = await release({}, eventEnv('release', { release: { tag_name: 'v1.1' } }))
@@ -162,10 +190,7 @@ describe('the pull request comment', () => {
     const mine = github.comments.filter((c) => c.issue === 12)
     assert.equal(mine.length, 1)
     assert.notEqual(mine[0].body, firstBody, 'updated with the new render')
-    assert.match(
-      mine[0].body,
-      new RegExp(`AI Studios videos.*ai-studios-video\\.mp4 \\| downloaded \\| \`${second.outputs['project-id']}\` \\| 47\\.1 KiB`, 's')
-    )
+    assert.match(mine[0].body, new RegExp(`AI Studios videos.*\\| video \\| downloaded \\| \`${sim.exports.at(-1)?.key}\` \\| 47\\.1 KiB`, 's'))
   })
 
   const pr = (number: number) => eventEnv('pull_request', { pull_request: { number, base: { sha: 'x' } } })
@@ -216,7 +241,13 @@ describe('the pull request comment', () => {
       code: 4002,
       msg: 'Nope\n## Pwned [click](https://evil.example) ![x](https://evil.example/x.png) `tick` <b>|</b>'
     })
-    const inputs = { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, comment: 'true', 'github-token': GITHUB_TOKEN }
+    const inputs = {
+      'api-key': sim.mintToken(),
+      'api-url': sim.apiUrl,
+      'project-id': SAMPLE_PROJECT_ID,
+      comment: 'true',
+      'github-token': GITHUB_TOKEN
+    }
     const failed = await runAction({ inputs, env: pr(22) })
     assert.equal(failed.code, 1)
     assert.equal(sim.options.faults.length, 0, 'the fault fired')

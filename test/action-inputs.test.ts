@@ -106,7 +106,6 @@ describe('bad inputs are refused before anything is sent', () => {
       inputs: () => ({ ...valid(), 'script-file': 'empty.txt' }),
       message: /Input 'script-file': file 'empty\.txt' is empty/
     },
-    { name: 'a legacy saved project', inputs: () => ({ ...valid(), 'api-generation': 'legacy' }), message: /Input 'api-generation': saved projects/ },
     {
       name: 'wait: false with resume',
       inputs: () => ({ ...valid(), wait: 'false', resume: 'abc' }),
@@ -170,6 +169,51 @@ describe('bad inputs are refused before anything is sent', () => {
       assert.match(run.stdout, new RegExp(`::error::${testCase.message.source}`))
       assert.equal(sim.requests.length, before, 'nothing was sent')
       assert.match(run.summary, /not delivered/)
+    })
+  }
+})
+
+describe('legacy credentials', () => {
+  const LEGACY = JSON.stringify({ scenes: [{ AIModel: { model: 'M1', clothes: 'C1', language: 'en', script: 'Hi' } }] })
+  const appCredentials = { 'app-id': 'app-1', 'user-key': 'user-key-1' }
+
+  for (const { name, inputs, files, names } of [
+    {
+      name: 'a legacy template',
+      inputs: { template: 'promo.json' },
+      files: { 'promo.json': LEGACY },
+      names: /template promo\.json goes to the legacy API/
+    },
+    {
+      name: 'a saved legacy project',
+      inputs: { 'project-id': 'p1', 'api-generation': 'legacy' },
+      files: {},
+      names: /project p1 goes to the legacy API/
+    },
+    {
+      name: 'a resumed legacy export',
+      inputs: { resume: 'key-1', 'api-generation': 'legacy' },
+      files: {},
+      names: /export key-1 goes to the legacy API/
+    },
+    {
+      name: 'a legacy entry of a manifest',
+      inputs: { manifest: 'videos.yml' },
+      files: { 'promo.json': LEGACY, 'videos.yml': `- name: new\n  project-id: ${SAMPLE_PROJECT_ID}\n- name: old\n  template: promo.json\n` },
+      names: /video 'old' \(template promo\.json\) goes to the legacy API/
+    }
+  ]) {
+    it(`refuses app-id and user-key for ${name}, sending nothing: the legacy API takes its secret key in api-key`, async () => {
+      const sim = await startSimulator({ apps: { 'app-1': 'user-key-1' } })
+      try {
+        const run = await runAction({ inputs: { ...appCredentials, 'api-url': sim.apiUrl, ...inputs }, workspace: makeWorkspace(files) })
+        assert.equal(run.code, 1)
+        assert.match(run.stdout, /::error::Input 'api-key': the legacy API takes its secret key in `api-key`/)
+        assert.match(run.stdout, names)
+        assert.equal(sim.requests.length, 0, 'no token exchanged, nothing sent')
+      } finally {
+        await sim.close()
+      }
     })
   }
 })

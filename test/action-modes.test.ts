@@ -282,7 +282,10 @@ describe('proxies', () => {
       })
       assert.equal(run.code, 0, run.stdout)
       assert.ok(artifacts.requests.length > 0, 'the artifact client went direct, as NO_PROXY says')
-      assert.ok(artifacts.artifacts.some((a) => a.finalized && !a.name.startsWith('aistudios-ledger-')), 'the video was uploaded')
+      assert.ok(
+        artifacts.artifacts.some((a) => a.finalized && !a.name.startsWith('aistudios-ledger-')),
+        'the video was uploaded'
+      )
       assert.deepEqual(connects.slice(before), [], 'the API client went direct too')
     } finally {
       await artifacts.close()

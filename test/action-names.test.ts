@@ -4,7 +4,7 @@ import { describe, it } from 'node:test'
 import { prefixLine } from '../src/log.ts'
 import { makeWorkspace, runAction } from './helpers/run-action.ts'
 import { startArtifactService } from './stand-ins/artifact-service.ts'
-import { SAMPLE_PROJECT_ID, TEST_API_KEY, withSimulator } from './simulator/server.ts'
+import { SAMPLE_PROJECT_ID, withSimulator } from './simulator/server.ts'
 
 type VideoOutput = { name: string; status: string; 'export-key': string | null; 'project-id': string | null }
 const videosOf = (outputs: Record<string, string>): VideoOutput[] => JSON.parse(outputs.videos) as VideoOutput[]
@@ -12,7 +12,7 @@ const videosOf = (outputs: Record<string, string>): VideoOutput[] => JSON.parse(
 describe('outputs', () => {
   it("export-key holds the new export's key; project-id is its alias, not the project-id input", () =>
     withSimulator({ renderMs: 200 }, async (sim) => {
-      const run = await runAction({ inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID } })
+      const run = await runAction({ inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID } })
       assert.equal(run.code, 0, run.stdout)
       const key = sim.exports[0].key
       assert.notEqual(key, SAMPLE_PROJECT_ID)
@@ -24,7 +24,7 @@ describe('outputs', () => {
   for (const outputName of ['', 'weekly-update']) {
     it(`videos[].name is the video's name whether it is saved or not (${outputName ? 'output-name' : 'no output-name'})`, () =>
       withSimulator({ renderMs: 200 }, async (sim) => {
-        const inputs = { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'output-name': outputName }
+        const inputs = { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'output-name': outputName }
         const saved = await runAction({ inputs })
         assert.equal(saved.code, 0, saved.stdout)
         sim.options.renderMs = 60_000
@@ -45,7 +45,7 @@ describe('outputs', () => {
     withSimulator({ renderMs: 200 }, async (sim) => {
       sim.options.faults.push({ route: 'cdn', kind: 'status', status: 404, times: 20 })
       const workspace = makeWorkspace({ 'm.yml': `- name: intro\n  project-id: ${SAMPLE_PROJECT_ID}\n  output: first.mp4\n` })
-      const run = await runAction({ workspace, inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, manifest: 'm.yml' } })
+      const run = await runAction({ workspace, inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'm.yml' } })
       assert.equal(run.code, 1, run.stdout)
       assert.deepEqual(
         videosOf(run.outputs).map(({ name, status }) => [name, status]),
@@ -65,7 +65,7 @@ describe('batch logs', () => {
         const run = await runAction({
           workspace,
           env: artifacts.env,
-          inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, manifest: 'm.yml', 'artifact-per-video': 'true' }
+          inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'm.yml', 'artifact-per-video': 'true' }
         })
         assert.equal(run.code, 0, run.stdout)
         assert.equal(artifacts.artifacts.filter((a) => a.name.endsWith('.mp4')).length, 2, 'each video went up as its own artifact')

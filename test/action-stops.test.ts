@@ -32,8 +32,8 @@ describe('fail-fast with export answers still on the way', () => {
       const accepted = sim.exports.map((e) => e.key).sort()
       assert.equal(accepted.length, 4)
       assert.equal(run.code, 1)
-      const videos = JSON.parse(run.outputs.videos) as Array<{ status: string; 'project-id': string | null; error: string }>
-      assert.deepEqual(videos.flatMap((v) => v['project-id'] ?? []).sort(), accepted, 'every accepted key is in the videos output')
+      const videos = JSON.parse(run.outputs.videos) as Array<{ status: string; 'export-key': string | null; error: string }>
+      assert.deepEqual(videos.flatMap((v) => v['export-key'] ?? []).sort(), accepted, 'every accepted key is in the videos output')
       for (const key of accepted) {
         assert.match(run.stdout, new RegExp(`::error::(\\[v\\d\\] )?Export ${key} was accepted.*resume: ${key}`))
         assert.match(run.summary, new RegExp(`<code>${key}</code>`))
@@ -140,7 +140,7 @@ describe('SIGTERM during each stage', () => {
           if (stage.keyed) {
             const { key } = sim.exports[0]
             assert.match(run.stdout, /::error::.*The run was cancelled \(SIGTERM\)/)
-            assert.equal(run.outputs['project-id'], key)
+            assert.equal(run.outputs['export-key'], key)
             assert.match(run.stdout, new RegExp(`::error::Export ${key} was accepted .*resume: ${key}`))
             assert.match(run.summary, new RegExp(`Resume:.*resume: ${key}`))
           } else {
@@ -173,6 +173,7 @@ describe('the export key, from the moment it exists', () => {
       })
       assert.equal(run.signal, 'SIGKILL', 'killed: nothing could be written at the end')
       assert.equal(sim.exports.length, 1)
+      assert.equal(run.outputs['export-key'], sim.exports[0].key)
       assert.equal(run.outputs['project-id'], sim.exports[0].key)
     })
   })

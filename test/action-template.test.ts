@@ -14,7 +14,7 @@ const V3 = fixture('v3-news.json')
 describe('a legacy template with the four placeholders of the tutorial', () => {
   let sim: Simulator
   let run: Awaited<ReturnType<typeof runAction>>
-  const speech = '안녕하세요! 이번 주 "소식"입니다.\nC:\\path and ##not-a-placeholder##'
+  const speech = '안녕하세요! 이번 주 "소식"입니다.\nC:\\path, C# and ## alone'
 
   before(async () => {
     sim = await startSimulator({ renderMs: 1200, legacyUrlField: 'videoUrl' })

@@ -11,7 +11,7 @@ import * as path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { tempDir } from './helpers/run-action.ts'
-import { DIALOGUE_PROJECT, startSimulator, TEST_API_KEY, type Simulator } from './simulator/server.ts'
+import { DIALOGUE_PROJECT, startSimulator, type Simulator } from './simulator/server.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies?: object; files: string[] }
@@ -59,7 +59,7 @@ describe('the npm package', () => {
       [path.join(unpacked, 'dist/cli/index.js'), '--api-url', sim.apiUrl, '--template', 'promo.json', '--dry-run'],
       {
         cwd: workspace,
-        env: { PATH: process.env.PATH ?? '', NO_PROXY: '127.0.0.1', AISTUDIOS_API_KEY: TEST_API_KEY }
+        env: { PATH: process.env.PATH ?? '', NO_PROXY: '127.0.0.1', AISTUDIOS_API_KEY: sim.mintToken() }
       }
     )
     assert.match(run.stdout, /✔ dry run: the request is in videos[/\\]aistudios-request\.json/)

@@ -1,10 +1,11 @@
 import type { Dispatcher } from 'undici'
 import { EXPORT_KEY, type ApiConfig, type ExportRequest, type Generation, type Json, type JsonObject, type Log, type Progress } from '../domain.js'
-import { ApiError, AuthError, ExportUnconfirmedError, errorMessage, type CredentialInput } from '../errors.js'
+import { ApiError, AuthError, ExportUnconfirmedError, UnreachableError, errorMessage, type CredentialInput, type HostInput } from '../errors.js'
+import { parseDeletedCount } from './delete-projects.js'
 import { parseEnvelope } from './envelope.js'
 import { parseLegacyProject, type LegacyProject } from './legacy-project.js'
-import { READ_RETRY, abortReason, backoffDelayMs, sleep, withRetries } from './retry.js'
-import { RequestDeadlineError, createAgent, provablyNotSent, send } from './transport.js'
+import { READ_RETRY, abortReason, attemptsFor, backoffDelayMs, sleep, withRetries } from './retry.js'
+import { RequestDeadlineError, createAgent, provablyNotSent, send, unreached } from './transport.js'
 import { mask } from '../log.js'
 
 /** What each call is told: the run's cancel signal, and where its warnings go (the video's log). */
@@ -78,6 +79,16 @@ export class AiStudiosClient {
     return parseLegacyProject(answer, key)
   }
 
+  /**
+   * Deletes v3 projects, all in one call (`DELETE /editor/project` takes a list of `ids`); returns how
+   * many the API says it removed. Deleting spends nothing and is the same if repeated, so it is retried like a read.
+   */
+  async deleteProjects(ids: string[], context: CallContext): Promise<number> {
+    const url = this.url('v3', '/editor/project')
+    const headers = headersWith(await this.authorizationFor(context))
+    return parseDeletedCount(await this.retried('Deleting exported projects', url, 'DELETE', headers, JSON.stringify({ ids }), context))
+  }
+
   /** What the v3 project record of a finished export says: its thumbnail and (a fallback) download URL. */
   async getExportRecord(key: string, context: CallContext): Promise<ExportRecord> {
     const project = await this.getProject(key, context)
@@ -128,14 +139,20 @@ export class AiStudiosClient {
         if (left <= 0) throw new RequestDeadlineError(url, 0)
         answer = await send(this.dispatcher, url, 'POST', headers, body, { signal, deadlineMs })
       } catch (error) {
-        if (provablyNotSent(error) && attempt < NOT_SENT_ATTEMPTS && !signal?.aborted) {
+        if (provablyNotSent(error) && attempt < Math.min(NOT_SENT_ATTEMPTS, attemptsFor(error, READ_RETRY)) && !signal?.aborted) {
           log.warning(`${call}: ${errorMessage(error)}; the request never left, so it is safe to send again`)
           await sleep(1000 * attempt, pause)
           continue
         }
-        if (provablyNotSent(error)) throw new Error(`${call} failed: could not connect to ${url.origin} (${errorMessage(error)})`, { cause: error })
+        if (provablyNotSent(error)) throw this.unreachable(call, url, error)
         const bound = deadlineMs < this.config.requestTimeoutMs ? "the render's 'timeout' ends there" : "'request-timeout'"
-        const cause = error instanceof RequestDeadlineError ? `${error.message}, ${bound}` : errorMessage(error)
+        const how = unreached(error)
+        const cause =
+          error instanceof RequestDeadlineError
+            ? `${error.message} (from '${this.hostInput(url)}'), ${bound}`
+            : how
+              ? `${url.host} (from '${this.hostInput(url)}'): ${how.what}`
+              : errorMessage(error)
         throw new ExportUnconfirmedError(cause, signal?.aborted === true)
       }
       let data
@@ -196,6 +213,18 @@ export class AiStudiosClient {
     return 'apiKey' in this.config.credentials ? 'api-key' : 'app-id'
   }
 
+  /** Which input a URL's host came from. */
+  private hostInput(url: URL): HostInput {
+    const { v3Url, legacyUrl } = this.config
+    return url.origin === legacyUrl.origin && legacyUrl.origin !== v3Url.origin ? 'legacy-api-url' : 'api-url'
+  }
+
+  /** A network failure as a message naming the input, the host and what happened; anything else as it is. */
+  private unreachable(call: string, url: URL, error: unknown): unknown {
+    const how = unreached(error)
+    return how ? new UnreachableError(call, this.hostInput(url), url.host, how.kind, how.what, error) : error
+  }
+
   /** An AuthError that says which credential was refused and what to do about it. */
   private explained(error: unknown): unknown {
     return error instanceof AuthError ? new AuthError(error.detail, this.credentialInput, error.unauthorized) : error
@@ -237,7 +266,7 @@ export class AiStudiosClient {
   private async retried(
     call: string,
     url: URL,
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     headers: Record<string, string>,
     body: string | undefined,
     { signal, log }: CallContext,
@@ -255,7 +284,7 @@ export class AiStudiosClient {
         signal
       )
     } catch (error) {
-      throw this.explained(error)
+      throw this.unreachable(call, url, this.explained(error))
     }
   }
 

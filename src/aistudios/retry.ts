@@ -1,5 +1,5 @@
 import { ApiError } from '../errors.js'
-import { isNetworkError } from './transport.js'
+import { isNetworkError, unreached } from './transport.js'
 
 export interface RetryPolicy {
   maxAttempts: number
@@ -10,6 +10,16 @@ export interface RetryPolicy {
 }
 
 export const READ_RETRY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 30_000, maxElapsedMs: 120_000 }
+
+/**
+ * Tries a failure may have in all, whatever the policy: a host name that does not resolve is asked
+ * once more (a DNS hiccup), a refused or unreachable host twice more (a server restarting), so a wrong
+ * `api-url` fails within seconds rather than after the policy's two minutes.
+ */
+export function attemptsFor(error: unknown, policy: RetryPolicy): number {
+  const kind = unreached(error)?.kind
+  return kind === 'dns' ? 2 : kind === 'refused' || kind === 'unreachable' ? 3 : policy.maxAttempts
+}
 
 /** Exponential backoff with "equal jitter"; a server's Retry-After wins when it gives one. */
 export function backoffDelayMs(attempt: number, policy: RetryPolicy, retryAfterSeconds?: number, random: () => number = Math.random): number {
@@ -73,12 +83,12 @@ export async function withRetries<T>(
     try {
       return await attempt()
     } catch (error) {
-      if (!isTransient(error) || n >= policy.maxAttempts || signal?.aborted) throw error
+      if (!isTransient(error) || n >= attemptsFor(error, policy) || signal?.aborted) throw error
       const retryAfter = error instanceof ApiError ? error.retryAfterSeconds : undefined
       const delay = backoffDelayMs(n, policy, retryAfter)
       if (Date.now() - started + delay > policy.maxElapsedMs) throw error
       const reason = error instanceof Error ? error.message : String(error)
-      onRetry(`${what}: ${reason}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${n + 1} of ${policy.maxAttempts})`)
+      onRetry(`${what}: ${reason}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${n + 1} of ${attemptsFor(error, policy)})`)
       await sleep(delay, signal)
     }
   }

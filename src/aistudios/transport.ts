@@ -1,4 +1,5 @@
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
+import type { Unreached } from '../domain.js'
 
 export interface RawResponse {
   status: number
@@ -54,7 +55,7 @@ export interface SendOptions {
 export async function send(
   dispatcher: Dispatcher,
   url: URL,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'DELETE',
   headers: Record<string, string>,
   body: string | undefined,
   { signal, deadlineMs }: SendOptions = {}
@@ -133,4 +134,25 @@ export function isNetworkError(error: unknown): boolean {
   if (error instanceof RequestDeadlineError) return true
   const codes = codesOf(error)
   return codes.some((code) => NEVER_SENT_CODES.has(code) || code.startsWith('UND_ERR_') || code.startsWith('ECONN') || code === 'EPIPE')
+}
+
+/** What each network failure says about reaching the server, in words for a message. */
+const UNREACHED: Record<string, { kind: Unreached; what: string }> = {
+  ENOTFOUND: { kind: 'dns', what: 'its host name does not resolve (ENOTFOUND)' },
+  EAI_AGAIN: { kind: 'dns', what: 'its host name could not be resolved (EAI_AGAIN, a DNS failure)' },
+  ECONNREFUSED: { kind: 'refused', what: 'the connection was refused (ECONNREFUSED): nothing listens at that address' },
+  EHOSTUNREACH: { kind: 'unreachable', what: 'the host is unreachable (EHOSTUNREACH)' },
+  ENETUNREACH: { kind: 'unreachable', what: 'the network is unreachable (ENETUNREACH)' },
+  UND_ERR_CONNECT_TIMEOUT: { kind: 'unreachable', what: 'no connection was made within the connect timeout' },
+  UND_ERR_HEADERS_TIMEOUT: { kind: 'no-answer', what: "no answer within 'request-timeout'" },
+  UND_ERR_BODY_TIMEOUT: { kind: 'no-answer', what: "the answer stopped coming ('request-timeout')" },
+  ECONNRESET: { kind: 'no-answer', what: 'the connection was closed without an answer (ECONNRESET)' },
+  UND_ERR_SOCKET: { kind: 'no-answer', what: 'the connection was closed without an answer' }
+}
+
+/** How a network failure kept the request from the server or its answer from us; undefined for anything else. */
+export function unreached(error: unknown): { kind: Unreached; what: string } | undefined {
+  if (error instanceof RequestDeadlineError) return { kind: 'no-answer', what: `${error.message} ('request-timeout')` }
+  for (const code of codesOf(error)) if (UNREACHED[code]) return UNREACHED[code]
+  return undefined
 }

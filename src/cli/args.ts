@@ -22,7 +22,8 @@ const FLAGS: Record<string, Record<string, Flag>> = {
     'project-id': { kind: 'text', value: 'ID', text: 'a saved project to export again with new speech' },
     manifest: { kind: 'text', value: 'FILE', text: 'a YAML or JSON list of videos' },
     'manifest-entry': { kind: 'text', value: 'NAME', text: 'render only this video of the manifest' },
-    resume: { kind: 'text', value: 'KEY', text: 'an export already started: wait for it and download it, exporting nothing' }
+    resume: { kind: 'text', value: 'KEY', text: 'an export already started: wait for it and download it, exporting nothing' },
+    'resume-mismatch': { kind: 'text', value: 'WHAT', text: 'refuse (default) or accept a resumed export unlike what the flags describe' }
   },
   'Placeholders, speech and tags': {
     var: { kind: 'list', value: 'NAME=VALUE', text: 'a placeholder value (repeatable)' },
@@ -212,7 +213,8 @@ export function usage(): string {
     '',
     ...groups.map((group) => `${group}\n`),
     'Exit status: 0 done, 1 something unexpected, 2 bad input, 3 the API refused, 4 the render failed or',
-    'timed out (its export key is printed), 5 the download failed.'
+    'timed out (its export key is printed), 5 the download failed, 6 the API could not be reached (its host',
+    "does not resolve, is unreachable or did not answer), 7 the API's host refused the connection."
   ].join('\n')
 }
 

@@ -11,8 +11,8 @@ import packageJson from '../../package.json' with { type: 'json' }
 import { AiStudiosClient } from '../aistudios/client.js'
 import { normaliseNoProxy } from '../aistudios/transport.js'
 import { cancelOnSignals } from '../cancel.js'
-import { notDelivered, type VideoResult } from '../domain.js'
-import { ApiError, AuthError, InputError, errorMessage } from '../errors.js'
+import { notDelivered, type Unreached, type VideoResult } from '../domain.js'
+import { ApiError, AuthError, InputError, UnreachableError, errorMessage } from '../errors.js'
 import { readJob } from '../job/inputs.js'
 import { nameRootFolder } from '../job/parse.js'
 import { readRunnerEnv } from '../job/runner.js'
@@ -23,12 +23,16 @@ import { CLI_INPUTS, CREDENTIAL_VARIABLES, UsageError, checkCredentialVariables,
 import { terminalSink } from './terminal.js'
 
 /** What the exit status says (the README's table and --help). */
-const EXIT = { ok: 0, unexpected: 1, badInput: 2, apiRefused: 3, renderFailed: 4, downloadFailed: 5 } as const
+const EXIT = { ok: 0, unexpected: 1, badInput: 2, apiRefused: 3, renderFailed: 4, downloadFailed: 5, unreachable: 6, connectionRefused: 7 } as const
+
+/** Not reached is not refused: a wrong host or a network is not the API saying no. */
+const exitForUnreached = (how: Unreached): number => (how === 'refused' ? EXIT.connectionRefused : EXIT.unreachable)
 
 /** The exit status a failed video stands for: where it failed. */
 function exitFor(result: VideoResult): number {
   if (result.stage === 'render') return EXIT.renderFailed
   if (result.stage === 'download') return EXIT.downloadFailed
+  if (result.unreached) return exitForUnreached(result.unreached)
   return result.refusedByApi ? EXIT.apiRefused : EXIT.unexpected
 }
 
@@ -36,6 +40,7 @@ function exitFor(result: VideoResult): number {
 function exitForError(error: unknown): number {
   if (error instanceof UsageError || error instanceof InputError) return EXIT.badInput
   if (error instanceof AuthError || error instanceof ApiError) return EXIT.apiRefused
+  if (error instanceof UnreachableError) return exitForUnreached(error.kind)
   return EXIT.unexpected
 }
 
@@ -54,6 +59,7 @@ function printResult(result: VideoResult, workspace: string): void {
   const label = result.spec.name ? `${result.spec.name}: ` : ''
   if (result.status === 'downloaded' && result.video) info(`✔ ${label}saved ${path.relative(workspace, result.video.path)}`)
   else if (result.status === 'dry-run' && result.dryRun) info(`✔ ${label}dry run: the request is in ${path.relative(workspace, result.dryRun.path)}`)
+  else if (result.status === 'dry-run' && result.exportKey) info(`✔ ${label}dry run: export ${result.exportKey} is there to resume`)
   else if (result.exportKey && (result.status === 'started' || notDelivered(result))) {
     const hint = `${label}${resumeHint(result.exportKey, result.generation, result.spec.name, 'cli')}`
     if (result.status === 'started') info(`⏳ ${hint}`)

@@ -71,6 +71,8 @@ async function uploadZipped(
 /**
  * Uploads the video as a workflow artifact. Unzipped by default (skipArchive), so it plays in the
  * browser; the artifact then takes the file's name, so the file is linked under the artifact's name.
+ * An `artifact-name` is always the artifact's exact name: without the video's ending (`.mp4`) the
+ * artifact is zipped, as download-artifact finds it by that name.
  */
 export async function uploadVideoArtifact(
   video: Downloaded,
@@ -78,11 +80,14 @@ export async function uploadVideoArtifact(
   settings: ArtifactSettings,
   runner: RunnerEnv
 ): Promise<UploadedArtifact | undefined> {
+  const ext = path.extname(video.path)
+  // An unzipped artifact takes its file's name: a chosen name without the video's ending is kept
+  // exact by zipping instead (the video inside keeps its own name).
+  const exact = settings.name !== undefined && !settings.name.endsWith(ext)
   const name = settings.name ?? defaultArtifactName(video.path, exportKey, runner.runAttempt)
-  if (settings.archive) return uploadZipped(name, [video], path.dirname(video.path), settings, runner)
+  if (settings.archive || exact) return uploadZipped(name, [video], path.dirname(video.path), settings, runner)
   const client = await artifactClient(settings, runner)
   if (!client) return undefined
-  const ext = path.extname(video.path)
   const fileName = name.endsWith(ext) ? name : `${name}${ext}`
   const staging = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-'))
   const staged = path.join(staging, fileName)

@@ -59,7 +59,7 @@ export function rowOf(entry: VideoEntry, run: number): CommentRow {
   return {
     name: entry.name,
     status: entry.status,
-    key: entry['project-id'] ?? undefined,
+    key: entry['export-key'] ?? entry['project-id'] ?? undefined,
     size: entry.size ?? undefined,
     picture,
     artifact: link(entry['artifact-url']),

@@ -45,7 +45,9 @@ export async function deliverAll(results: VideoResult[], job: Job, github: GitHu
   if (job.batch.artifactPerVideo || job.videos.length === 1) {
     // One after another, so the artifact client's own lines can be given their video's name in a batch.
     for (const { result, video } of done) {
-      result.artifact = await until(withVideoName(result.spec.name, () => uploadVideoArtifact(video, result.exportKey ?? '', job.artifact, job.runner)))
+      result.artifact = await withVideoName(result.spec.name, () =>
+        until(uploadVideoArtifact(video, result.exportKey ?? '', job.artifact, job.runner))
+      )
     }
   } else {
     const shared = await until(

@@ -2,11 +2,14 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { Readable } from 'node:stream'
 import { request } from 'undici'
+import { z } from 'zod'
 import { createAgent } from '../aistudios/transport.js'
 import type { Downloaded } from '../domain.js'
 import type { GitHub } from '../github/connect.js'
 import { collectAsBytesMove } from '../memory.js'
 import { info } from '../log.js'
+import { parseAt } from '../schemas.js'
+import { storedAssetName } from './asset-name.js'
 
 /** An upload may take a while on a slow runner; its answer comes only once the whole file is sent. */
 const UPLOAD_TIMEOUT_MS = 10 * 60_000
@@ -31,12 +34,23 @@ async function* fileChunks(file: string): AsyncGenerator<Buffer> {
   }
 }
 
+/** GitHub's answers the release delivery reads, parsed before use. */
+const releaseSchema = z.object({ id: z.number().int().positive(), upload_url: z.string().url() })
+const assetSchema = z.object({ id: z.number().int().positive(), name: z.string(), browser_download_url: z.string().url() })
+
 /**
  * Posts a video to the release's upload URL, streamed from disk. Sent with undici's request() rather
  * than Octokit, whose fetch reads a streamed body far ahead of the socket: a 256 MiB asset took the
  * process to 380 MB, where request() keeps pace (test/memory.test.ts holds it under 150 MB).
+ * Returns the asset as GitHub stored it (its name may differ from the file's).
  */
-async function uploadAsset(uploadUrl: string, token: string, name: string, video: Downloaded, signal?: AbortSignal): Promise<string> {
+async function uploadAsset(
+  uploadUrl: string,
+  token: string,
+  name: string,
+  video: Downloaded,
+  signal?: AbortSignal
+): Promise<z.infer<typeof assetSchema>> {
   const url = new URL(uploadUrl.replace(/\{[^}]*\}$/, ''))
   url.searchParams.set('name', name)
   const dispatcher = createAgent(UPLOAD_TIMEOUT_MS)
@@ -59,15 +73,23 @@ async function uploadAsset(uploadUrl: string, token: string, name: string, video
       const hint = response.statusCode === 403 ? " (the token needs 'contents: write')" : ''
       throw new Error(`Uploading ${name} to the release failed: HTTP ${response.statusCode} ${messageOf(text)}${hint}`)
     }
-    return (JSON.parse(text) as { browser_download_url: string }).browser_download_url
+    return parseAt(assetSchema, parseJson(text), "GitHub's answer to the asset upload")
   } finally {
     await dispatcher.close()
   }
 }
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
 /**
- * Attaches videos to a release as assets. An asset of the same name is replaced only when asked;
- * otherwise the upload is refused, so a re-run never silently swaps a published video.
+ * Attaches videos to a release as assets. An asset of the same name (as GitHub stores it) is replaced
+ * only when asked; otherwise the upload is refused, so a re-run never silently swaps a published video.
  * Returns each video's download URL by path.
  */
 export async function attachToRelease(
@@ -78,17 +100,24 @@ export async function attachToRelease(
   /** The run's cancel: stops an upload under way. */
   signal?: AbortSignal
 ): Promise<Map<string, string>> {
-  const { data: release } = await octokit.rest.repos.getReleaseByTag({ ...context.repo, tag })
+  const { data } = await octokit.rest.repos.getReleaseByTag({ ...context.repo, tag })
+  const release = parseAt(releaseSchema, data, `GitHub's release ${tag}`)
+  const listed = await octokit.paginate(octokit.rest.repos.listReleaseAssets, { ...context.repo, release_id: release.id, per_page: 100 })
+  const assets = parseAt(z.array(assetSchema), listed, `GitHub's assets of release ${tag}`)
   const urls = new Map<string, string>()
   for (const video of videos) {
     const name = path.basename(video.path)
-    const existing = release.assets.find((asset) => asset.name === name)
+    const stored = storedAssetName(name)
+    const existing = assets.find((asset) => asset.name === name || asset.name === stored)
     if (existing && !replace) {
-      throw new Error(`Release ${tag} already has an asset named ${name}; set 'release-replace: true' to replace it`)
+      const as = existing.name === name ? '' : ` (GitHub's name for ${name})`
+      throw new Error(`Release ${tag} already has an asset named ${existing.name}${as}; set 'release-replace: true' to replace it`)
     }
     if (existing) await octokit.rest.repos.deleteReleaseAsset({ ...context.repo, asset_id: existing.id })
-    urls.set(video.path, await uploadAsset(release.upload_url, token, name, video, signal))
-    info(`${existing ? 'Replaced' : 'Attached'} ${name} on release ${tag}`)
+    const asset = await uploadAsset(release.upload_url, token, name, video, signal)
+    urls.set(video.path, asset.browser_download_url)
+    const renamed = asset.name === name ? '' : ` (GitHub stores it as ${asset.name})`
+    info(`${existing ? 'Replaced' : 'Attached'} ${name} on release ${tag}${renamed}`)
   }
   return urls
 }

@@ -14,11 +14,10 @@ import { loadArtifactClient } from './artifact-service.js'
  */
 
 const PREFIX = 'aistudios-result-'
-const FILE = 'result.json'
 /** A record is a few hundred bytes a video; more than this is not one of ours. */
 const MAX_RECORD_BYTES = 4 * 1024 * 1024
-/** A matrix job is named by its shard's first video: names are unique in a manifest. */
-const NAME = /^aistudios-result-(\d{1,4})-([\w.-]{1,80})$/
+/** A record is named by its attempt and its shard's first video (names are unique in a manifest); uploaded unzipped, the file's name is the artifact's. */
+const NAME = /^aistudios-result-(\d{1,4})-([\w.-]{1,80})\.json$/
 
 /** An http(s) URL: https, or http to a loopback host (the simulator); never another scheme. */
 const webUrl = z
@@ -100,13 +99,13 @@ export interface ReadRecord {
   record: ResultRecord
 }
 
-/** Leaves this job's record in the run's artifacts; the attempt in its name keeps re-runs apart. */
-export async function uploadResultRecord(record: ResultRecord, runner: RunnerEnv): Promise<string> {
-  const name = `${PREFIX}${record.attempt}-${record.videos[0] ?? 'none'}`
+/** Leaves this job's record in the run's artifacts, kept as long as its videos; the attempt in its name keeps re-runs apart. */
+export async function uploadResultRecord(record: ResultRecord, runner: RunnerEnv, retentionDays: number | undefined): Promise<string> {
+  const name = `${PREFIX}${record.attempt}-${record.videos[0] ?? 'none'}.json`
   const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-result-'))
   try {
-    fs.writeFileSync(path.join(dir, FILE), JSON.stringify(record))
-    await (await loadArtifactClient()).uploadArtifact(name, [path.join(dir, FILE)], dir, { retentionDays: 1, skipArchive: true })
+    fs.writeFileSync(path.join(dir, name), JSON.stringify(record))
+    await (await loadArtifactClient()).uploadArtifact(name, [path.join(dir, name)], dir, { retentionDays, skipArchive: true })
     return name
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
@@ -127,8 +126,9 @@ export async function readResultRecords(runner: RunnerEnv, refuse: (message: str
     const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-collect-'))
     try {
       await client.downloadArtifact(artifact.id, { path: dir })
-      const file = path.join(dir, FILE)
-      if (!fs.existsSync(file) || fs.statSync(file).size > MAX_RECORD_BYTES) throw new Error(`it holds no ${FILE} of a sensible size`)
+      // The name matched NAME, so it is a plain file name.
+      const file = path.join(dir, artifact.name)
+      if (!fs.existsSync(file) || fs.statSync(file).size > MAX_RECORD_BYTES) throw new Error('it holds no record of a sensible size')
       const record = parseAt(resultRecord, JSON.parse(fs.readFileSync(file, 'utf8')), `result record ${artifact.name}`)
       if (record.runId !== runner.runId || String(record.attempt) !== match[1])
         throw new Error(`it says it is of run ${record.runId}, attempt ${record.attempt}, not this run's attempt ${match[1]}`)

@@ -5,6 +5,7 @@ import { readGitHubSettings } from './github-settings.js'
 import { entryNames, readManifest, refuseOneVideoInputs, selectEntries } from './manifest.js'
 import { probeOutputDir } from './output-dir.js'
 import { parseBoolean, parseChoice, parseNumber, parseUrl, resolveInWorkspace, type InputReader } from './parse.js'
+import { videoGeneration } from './template-shape.js'
 import { readVideoSpec } from './video-spec.js'
 import { mask, warning } from '../log.js'
 import { MAX_MATRIX_JOBS } from './plan.js'
@@ -72,7 +73,10 @@ const BAD_ARTIFACT_CHARS = /["':<>|*?\\/\r\n]/
 function readArtifact(get: InputReader): ArtifactSettings {
   const name = get('artifact-name').trim()
   if (BAD_ARTIFACT_CHARS.test(name)) {
-    throw new InputError('artifact-name', `'${name}' contains a character artifacts cannot have (" : < > | * ? \\ / or a newline)`)
+    throw new InputError(
+      'artifact-name',
+      `'${name.replace(/[\r\n]/g, ' ')}' contains a character artifacts cannot have (" : < > | * ? \\ / or a newline)`
+    )
   }
   const retention = get('retention-days').trim()
   return {
@@ -122,6 +126,33 @@ function readVideos(get: InputReader, workspace: string, plan: boolean): { video
   return { videos: [readVideoSpec(get, workspace)] }
 }
 
+/**
+ * The legacy API takes only its own secret key: a v3 token bought with `app-id`/`user-key` would be
+ * sent to it and refused, with the app ID blamed. Refused before anything is sent.
+ */
+function refuseTokensForLegacy(credentials: Credentials, videos: VideoSpec[]): void {
+  if (!('appId' in credentials)) return
+  const legacy = videos.find((video) => videoGeneration(video) === 'legacy')
+  if (!legacy) return
+  const source = legacy.source
+  const what =
+    source.kind === 'template'
+      ? `template ${source.template.name}`
+      : source.kind === 'resume'
+        ? `export ${source.key}`
+        : `project ${source.projectId}`
+  throw new InputError(
+    'api-key',
+    `the legacy API takes its secret key in \`api-key\`, and ${legacy.name ? `video '${legacy.name}' (${what})` : what} goes to the legacy API; ` +
+      "'app-id' and 'user-key' buy v3 tokens, which it does not accept. Set 'api-key' to the legacy API's secret key instead"
+  )
+}
+
+function readMaxVideos(get: InputReader): number | undefined {
+  const raw = get('max-videos').trim()
+  return raw ? parseNumber('max-videos', raw, 0, { min: 0, max: 10_000, integer: true, unit: 'exports' }) : undefined
+}
+
 /** Turns the step's inputs into one validated job; nothing is sent before this succeeds. */
 export function readJob(get: InputReader, runner: RunnerEnv): Job {
   const api = readApi(get)
@@ -131,6 +162,7 @@ export function readJob(get: InputReader, runner: RunnerEnv): Job {
   if (fs.existsSync(outputDir) && !fs.statSync(outputDir).isDirectory())
     throw new InputError('output-dir', `'${get('output-dir').trim()}' is a file, not a folder`)
   const { videos, manifest } = readVideos(get, runner.workspace, plan)
+  refuseTokensForLegacy(api.credentials, videos)
   // A plan writes nothing; every other run writes there, so it is tried now, before anything is paid for.
   if (!plan) probeOutputDir(outputDir, get('output-dir').trim() || 'videos')
   const waitForRender = parseBoolean('wait', get('wait'), true)
@@ -142,6 +174,12 @@ export function readJob(get: InputReader, runner: RunnerEnv): Job {
     throw new InputError('resume-mismatch', "applies only to a resumed export; set 'resume' or drop it")
   }
   const artifact = readArtifact(get)
+  if (artifact.name && batch.artifactPerVideo && videos.length > 1) {
+    throw new InputError(
+      'artifact-name',
+      `names one artifact, but 'artifact-per-video' makes ${videos.length}, which would collide; drop 'artifact-name' (each artifact is named after its video) or 'artifact-per-video'`
+    )
+  }
   // The artifact service does not exist on GitHub Enterprise Server: decided now, before anything is paid for.
   if (artifact.enabled && runner.enterpriseServer) {
     warning(
@@ -160,6 +198,8 @@ export function readJob(get: InputReader, runner: RunnerEnv): Job {
     dryRun: parseBoolean('dry-run', get('dry-run'), false),
     resumeMismatch,
     plan,
+    maxVideos: readMaxVideos(get),
+    cleanup: parseBoolean('cleanup', get('cleanup'), false),
     matrixJob: manifest !== undefined && entryNames(get('manifest-entry')).length > 0,
     outputDir,
     maxVideoBytes: parseNumber('max-video-size', get('max-video-size'), 4096, { min: 1, max: 1 << 20, unit: 'MiB' }) * (1 << 20),

@@ -2,8 +2,9 @@ import { isMap, isSeq, type Node } from 'yaml'
 import type { VideoSpec } from '../domain.js'
 import { InputError, locator } from '../errors.js'
 import { readInputFile, repoPath, type InputReader } from './parse.js'
+import { manifestEntry } from './manifest-schema.js'
 import { readVideoSpec } from './video-spec.js'
-import { parseYamlDocument, parseYamlLeniently, scalarText } from './yaml.js'
+import { isPlainObject, parseYamlDocument, parseYamlLeniently, scalarText, yamlValue } from './yaml.js'
 
 /** Each entry's definition by name, from a manifest's text (an older version of it); lenient. */
 export function manifestDefinitions(text: string): Map<string, string> {
@@ -35,7 +36,7 @@ export const VIDEO_SOURCE_INPUTS = [
 const PER_VIDEO = new Set<string>([...VIDEO_SOURCE_INPUTS, 'api-generation', 'resolution', 'workspace-id', 'webhook-url'])
 /** Entry keys that are not inputs: its name (and default file name), its file name, its title in AI Studios. */
 const OWN_KEYS = ['name', 'output', 'title']
-/** Every key an entry takes (schema/manifest.schema.json describes each; a test keeps the two in step). */
+/** Every key an entry takes (manifest-schema.ts defines each; a test keeps the two in step). */
 export const MANIFEST_KEYS: readonly string[] = [...OWN_KEYS, ...PER_VIDEO]
 const IS_MANIFEST_KEY = new Set(MANIFEST_KEYS)
 /**
@@ -55,15 +56,24 @@ export function refuseOneVideoInputs(get: InputReader): void {
   }
 }
 
-/** An entry's value as the text an input would hold (a mapping of speech becomes `INDEX: "text"` lines). */
-function asInputText(key: string, value: unknown): string {
+/** Entry keys that take a mapping (as their input takes YAML); every other key takes text. */
+const MAPPING_KEYS = new Set(['variables', 'scripts', 'tags'])
+
+/**
+ * An entry's value as the text an input would hold (a mapping of speech becomes `INDEX: "text"` lines),
+ * or why it cannot be one: a list or mapping where text belongs is never sent as its JSON.
+ */
+function asInputText(key: string, value: unknown): string | { refused: string } {
   if (typeof value === 'string') return value
-  if (key === 'scripts' && value !== null && typeof value === 'object') {
-    return Object.entries(value)
-      .map(([index, text]) => `${index}: ${JSON.stringify(scalarText(text))}`)
-      .join('\n')
+  if (value === null || typeof value !== 'object') return scalarText(value)
+  if (!MAPPING_KEYS.has(key) || !isPlainObject(value)) return { refused: `'${key}' must be text, not a ${Array.isArray(value) ? 'list' : 'mapping'}` }
+  if (key !== 'scripts') return JSON.stringify(value)
+  const lines: string[] = []
+  for (const [index, text] of Object.entries(value)) {
+    if (text !== null && typeof text === 'object') return { refused: `the speech of scene ${index} in 'scripts' must be text, not a list or mapping` }
+    lines.push(`${index}: ${JSON.stringify(scalarText(text))}`)
   }
-  return scalarText(value)
+  return lines.join('\n')
 }
 
 /**
@@ -89,7 +99,8 @@ export function readManifest(get: InputReader, workspace: string): { path: strin
   const outputs = new Map<string, string>()
   for (const item of list.items) {
     if (!isMap(item)) refuse(item as Node, 'each video is a mapping of inputs (name, template or project-id, …)')
-    const value = item.toJSON() as Record<string, unknown>
+    // Aliases and merge keys resolved to what they stand for, never sent as the alias itself.
+    const value = yamlValue(item, document, 'manifest', text, { path: file, name: raw }) as Record<string, unknown>
     const name = typeof value.name === 'string' ? value.name.trim() : ''
     if (!/^[\w.-]{1,80}$/.test(name))
       refuse(item, `each video needs a "name" of letters, digits, '.', '-' and '_' (got ${JSON.stringify(value.name ?? null)})`)
@@ -98,11 +109,24 @@ export function readManifest(get: InputReader, workspace: string): { path: strin
     if (twin) refuse(item, twin.name === name ? `two videos are named '${name}'` : `videos '${twin.name}' and '${name}' differ only in case`)
     const unknown = Object.keys(value).filter((key) => !IS_MANIFEST_KEY.has(key))
     if (unknown.length > 0) refuse(item, `video '${name}': unknown key(s) ${unknown.join(', ')}; a video takes ${MANIFEST_KEYS.join(', ')}`)
+    // The schema an editor reads (generated from this one) holds here too: the types of every value.
+    const checked = manifestEntry.safeParse(value)
+    if (!checked.success) {
+      const [issue] = checked.error.issues
+      const at = issue.path.length ? `${issue.path.map(String).join('.')}: ` : ''
+      refuse((item.getIn(issue.path as Array<string | number>, true) as Node | undefined) ?? item, `video '${name}': ${at}${issue.message}`)
+    }
 
+    // Each value as input text, read up front so a list or mapping where text belongs is refused at its line.
+    const texts = new Map<string, string>()
+    for (const key of Object.keys(value)) {
+      const read = asInputText(key, value[key])
+      texts.set(key, typeof read === 'string' ? read : refuse(item.get(key, true) ?? item, `video '${name}': ${read.refused}`))
+    }
     const entryGet: InputReader = (input) => {
-      if (input === 'output-name') return asInputText(input, value.output ?? name)
-      if (input === 'name') return value.title === undefined ? '' : asInputText(input, value.title)
-      if (PER_VIDEO.has(input) && input in value) return asInputText(input, value[input])
+      if (input === 'output-name') return texts.get('output') ?? name
+      if (input === 'name') return texts.get('title') ?? ''
+      if (PER_VIDEO.has(input) && input in value) return texts.get(input) ?? ''
       if (input === 'resume') return name === get('manifest-entry').trim() ? get(input) : ''
       return ONE_VIDEO_INPUTS.includes(input) ? '' : get(input)
     }

@@ -100,14 +100,24 @@ export function resolveInWorkspace(input: string, raw: string, workspace: string
 /** Files an input may name are read whole; none of this size is a template, script or manifest. */
 const MAX_INPUT_FILE_BYTES = 4 << 20
 
-/** Reads a text file named by an input, with an error naming the input when it can't. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * Reads a text file named by an input, with an error naming the input when it can't. Its bytes must be
+ * UTF-8: another encoding (Latin-1, Windows-1252) is refused naming the file, never sent as mangled text.
+ */
 export function readInputFile(input: string, raw: string, workspace: string): { file: string; text: string } {
   const file = resolveInWorkspace(input, raw, workspace)
   let text: string
   try {
     if (fs.statSync(file).size > MAX_INPUT_FILE_BYTES)
       throw new InputError(input, `file '${raw.trim()}' is larger than ${MAX_INPUT_FILE_BYTES >> 20} MiB`)
-    text = fs.readFileSync(file, 'utf8')
+    const bytes = fs.readFileSync(file)
+    try {
+      text = UTF8.decode(bytes)
+    } catch {
+      throw new InputError(input, `file '${raw.trim()}' is not UTF-8 text; save it as UTF-8`)
+    }
   } catch (error) {
     if (error instanceof InputError) throw error
     const code = (error as NodeJS.ErrnoException).code

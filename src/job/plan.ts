@@ -9,7 +9,7 @@ import { info, notice } from '../log.js'
  * they are made from, or (a manifest's) their own entry, compared with the manifest at the base
  * commit. All of them where that cannot be told: an unknown base, or a video made from no file.
  */
-export async function planVideos(job: Job, github: GitHub | undefined): Promise<VideoSpec[]> {
+export async function planVideos(job: Pick<Job, 'videos' | 'manifest' | 'github'>, github: GitHub | undefined): Promise<VideoSpec[]> {
   if (!github || !job.github.onlyChanged) return job.videos
   const { videos, manifest } = job
   if (!manifest && videos.every((video) => video.files.length === 0)) {

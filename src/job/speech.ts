@@ -100,6 +100,8 @@ export function readSpeech(get: InputReader, workspace: string): SceneSpeech[] {
 
   const seen = new Map<string, SceneSpeech>()
   for (const speech of speeches) {
+    // Windows line ends (and old Mac ones) become plain ones: a CR would be spoken or shown as a stray character.
+    speech.text = speech.text.replace(/\r\n?/g, '\n')
     // `N` and `N.0` are the same line.
     const id = `${speech.scene}.${speech.line ?? 0}`
     const earlier = seen.get(id)

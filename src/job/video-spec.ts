@@ -11,6 +11,7 @@ import {
   type VideoSpec
 } from '../domain.js'
 import { InputError, locate } from '../errors.js'
+import { windowsUnsafe } from '../schemas.js'
 import { parseChoice, parseUrl, readInputFile, repoPath, type InputReader } from './parse.js'
 import { readSpeech } from './speech.js'
 import { readVariables } from './variables.js'
@@ -129,7 +130,11 @@ function readOutputName(get: InputReader): string | undefined {
   if (/[/\\<>:"|?*\u0000-\u001f]/.test(raw) || /^\.+$/.test(raw) || raw.length > 120) {
     throw new InputError('output-name', `'${raw}' is not a plain file name (no folders, no reserved characters, at most 120 characters)`)
   }
-  return HAS_EXTENSION.test(raw) ? raw : `${raw}.mp4`
+  const name = HAS_EXTENSION.test(raw) ? raw : `${raw}.mp4`
+  // The action runs on Windows runners too: a name Windows cannot keep is refused on every runner alike.
+  const unsafe = windowsUnsafe(name)
+  if (unsafe) throw new InputError('output-name', `'${raw}' ${unsafe}; choose another file name`)
+  return name
 }
 
 /** `tags`: a YAML mapping of a tag set in the editor to the new content of the clips carrying it. */

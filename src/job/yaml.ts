@@ -1,15 +1,61 @@
-import { parseDocument, type Document } from 'yaml'
-import { InputError } from '../errors.js'
+import { isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml'
+import { InputError, locator } from '../errors.js'
 
-/** Every scalar stays the text written: `VERSION: 2.0` stays "2.0", `ON: yes` stays "yes". */
-const TEXT_ONLY = { schema: 'failsafe' } as const
+/**
+ * Every scalar stays the text written: `VERSION: 2.0` stays "2.0", `ON: yes` stays "yes". Merge keys
+ * (`<<: *common`) merge, as YAML users expect of them.
+ */
+const TEXT_ONLY = { schema: 'failsafe', merge: true } as const
+
+/** A file an input names: its path and the name the user wrote, for messages. */
+export interface YamlFile {
+  path: string
+  name: string
+}
+
+/** An InputError naming the input, the place (file:line:column, or line and column) and what is wrong there. */
+function refusal(input: string, text: string, offset: number, detail: string, file?: YamlFile): InputError {
+  const { line, column } = locator(text)(offset)
+  const where = file ? `${file.name}:${line}:${column}` : `line ${line}, column ${column}`
+  return new InputError(input, `${where}: ${detail}`, file && { file: file.path, line, column })
+}
+
+/** Whether a merge key's value can be merged: a mapping, an alias of one, or a list of those. */
+function mergeable(value: unknown, document: Document, nested = false): boolean {
+  if (isMap(value) || (isAlias(value) && isMap(value.resolve(document)))) return true
+  return !nested && isSeq(value) && value.items.every((item) => mergeable(item, document, true))
+}
+
+/**
+ * The first alias or merge key that cannot resolve to a value, as a refusal: an alias of an anchor set
+ * nowhere before it, or a merge key given something other than mappings. Pure.
+ */
+export function unresolvable(document: Document, input: string, text: string, file?: YamlFile): InputError | undefined {
+  let found: InputError | undefined
+  visit(document, {
+    Alias(_, alias) {
+      if (alias.resolve(document)) return undefined
+      found = refusal(input, text, alias.range?.[0] ?? 0, `the alias *${alias.source} has no anchor &${alias.source} before it`, file)
+      return visit.BREAK
+    },
+    Pair(_, pair) {
+      const key = pair.key
+      const merge = isScalar(key) && (typeof key.value === 'symbol' || key.value === '<<')
+      if (!merge || mergeable(pair.value, document)) return undefined
+      const at = (pair.value as Node | null)?.range?.[0] ?? (key as Node).range?.[0] ?? 0
+      found = refusal(input, text, at, 'a merge key (<<) takes a mapping, an alias of one, or a list of those', file)
+      return visit.BREAK
+    }
+  })
+  return found
+}
 
 /**
  * Parses YAML (and so JSON) given in an input or in a file an input names, every scalar as text. An
  * error names the input, the line and column, and the file where there is one. The document keeps
- * where each node was written.
+ * where each node was written; every alias and merge key in it resolves.
  */
-export function parseYamlDocument(input: string, text: string, file?: { path: string; name: string }): Document {
+export function parseYamlDocument(input: string, text: string, file?: YamlFile): Document {
   const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, ...TEXT_ONLY })
   const error = document.errors[0]
   if (error) {
@@ -18,16 +64,35 @@ export function parseYamlDocument(input: string, text: string, file?: { path: st
     const detail = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')
     throw new InputError(input, `${where}: not valid YAML/JSON: ${detail}`, file && { file: file.path, line: position.line, column: position.col })
   }
+  const unresolved = unresolvable(document, input, text, file)
+  if (unresolved) throw unresolved
   return document
 }
 
-export function parseYaml(input: string, text: string, file?: { path: string; name: string }): unknown {
-  return parseYamlDocument(input, text, file).toJS()
+/**
+ * A node's value with every alias and merge key resolved to what it stands for: never the alias
+ * itself. Refuses (at the node) a document that expands past the library's bound on aliases.
+ */
+export function yamlValue(node: Node | null, document: Document, input: string, text: string, file?: YamlFile): unknown {
+  try {
+    return node === null ? null : node.toJS(document)
+  } catch (error) {
+    throw refusal(input, text, node?.range?.[0] ?? 0, `cannot be read: ${(error as Error).message}`, file)
+  }
+}
+
+export function parseYaml(input: string, text: string, file?: YamlFile): unknown {
+  const document = parseYamlDocument(input, text, file)
+  return yamlValue(document.contents, document, input, text, file)
 }
 
 /** The same reading without the refusals, for text that is only compared (an older manifest). */
 export function parseYamlLeniently(text: string): unknown {
-  return parseDocument(text, TEXT_ONLY).toJS()
+  try {
+    return parseDocument(text, TEXT_ONLY).toJS()
+  } catch {
+    return undefined
+  }
 }
 
 /** A parsed scalar as the text it was written as (lists and mappings as JSON, for messages). */

@@ -17,7 +17,8 @@ export async function leaveResultRecord(
   videos: string[],
   runner: RunnerEnv,
   outcome: ResultRecord['outcome'],
-  error: unknown
+  error: unknown,
+  retentionDays: number | undefined
 ): Promise<void> {
   if (!runner.artifactService) return
   const record: ResultRecord = {
@@ -30,7 +31,7 @@ export async function leaveResultRecord(
     entries: videoEntries(results).map((entry) => ({ ...entry, error: cut(entry.error) }))
   }
   try {
-    info(`Left the result record ${await uploadResultRecord(record, runner)} for the collect job`)
+    info(`Left the result record ${await uploadResultRecord(record, runner, retentionDays)} for the collect job`)
   } catch (uploadError) {
     warning(`The result record could not be left (${errorMessage(uploadError)}): the collect job will report this job's videos as not reported`)
   }

@@ -1,6 +1,7 @@
 import type { LegacyProject } from '../aistudios/legacy-project.js'
 import type { ExportOptions, ExportRequest, Json, SceneSpeech, TagValue } from '../domain.js'
 import { InputError } from '../errors.js'
+import { refusePlaceholders } from './placeholders.js'
 import { applySpeech } from './speech.js'
 
 /** The legacy export body holds only scenes (export-project.mdx): an option the user set for it is refused, naming its input. */
@@ -27,6 +28,7 @@ export function exportFromLegacyProject(
   const sourceName = `legacy project ${key}`
   if (tags.length > 0) throw new InputError('tags', `tags mark clips of v3 projects and templates; ${sourceName} is a legacy project`)
   refuseLegacyOptions(options, sourceName, 'project-id')
+  refusePlaceholders(speech, tags)
   const scenes = structuredClone<Json[]>(project.scenes)
   applySpeech(scenes, speech, 'legacy', sourceName)
   return { generation: 'legacy', body: { scenes } }

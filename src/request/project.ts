@@ -1,4 +1,5 @@
 import type { ExportOptions, ExportRequest, Json, JsonObject, SceneSpeech, TagValue } from '../domain.js'
+import { refusePlaceholders } from './placeholders.js'
 import { completeScripts } from './scripts.js'
 import { applySpeech } from './speech.js'
 import { applyTags } from './tags.js'
@@ -37,6 +38,7 @@ export function exportFromProject(
     throw new Error(`Project ${projectId} has no scenes to export; open it in AI Studios and check it was saved`)
   }
   const scenes = structuredClone<Json[]>(project.scenes)
+  refusePlaceholders(speech, tags)
   applySpeech(scenes, speech, 'v3', `project ${projectId}`)
   applyTags(scenes, tags, `project ${projectId}`)
   completeScripts(scenes, 'project-id', `project ${projectId}`)

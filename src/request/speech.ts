@@ -14,7 +14,7 @@ const avatarsOf = (scene: JsonObject): JsonObject[] =>
   (Array.isArray(scene.clips) ? scene.clips : []).filter((clip): clip is JsonObject => isJsonObject(clip) && clip.type === 'aiModel')
 
 /** Where a speech goes, for messages: "scene 1" or "line 2 of scene 1". */
-const placeOf = (speech: SceneSpeech): string =>
+export const placeOf = (speech: SceneSpeech): string =>
   speech.line === undefined ? `scene ${speech.scene}` : `line ${speech.line} of scene ${speech.scene}`
 
 /**

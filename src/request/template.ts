@@ -11,17 +11,13 @@ import {
   type Variable
 } from '../domain.js'
 import { InputError, locator } from '../errors.js'
+import { detectGeneration } from '../job/template-shape.js'
+import { PLACEHOLDER, filledText, fillPlaceholders, resolveVariables } from './placeholders.js'
 import { v3ExportBody } from './project.js'
 import { refuseLegacyOptions } from './legacy-project.js'
 import { completeScripts } from './scripts.js'
-import { applySpeech } from './speech.js'
+import { applySpeech, placeOf } from './speech.js'
 import { applyTags } from './tags.js'
-
-/**
- * `##NAME##`: a name of up to 64 characters, any but `#` and line breaks, not starting or ending with a
- * space (`##product-name##`, `##제품##` too), so nothing that looks like a placeholder goes out unfilled.
- */
-export const PLACEHOLDER = /##([^#\s](?:[^#\r\n]{0,62}[^#\s])?)##/gu
 
 /** How many unresolved placeholders an error names before it counts the rest. */
 const MAX_LISTED = 50
@@ -42,50 +38,9 @@ function findPlaceholders(template: Template): Map<string, number> {
   return found
 }
 
-/**
- * Replaces each `##NAME##` in every string value (never in keys). Works on parsed values, so quotes,
- * backslashes, newlines and any script come out as valid JSON; a value containing `##` is not re-read.
- */
-export function fillPlaceholders(value: Json, variables: ReadonlyMap<string, Variable>): Json {
-  if (typeof value === 'string') return value.replace(PLACEHOLDER, (whole, name: string) => variables.get(name)?.value ?? whole)
-  if (Array.isArray(value)) return value.map((item) => fillPlaceholders(item, variables))
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fillPlaceholders(item, variables)]))
-  }
-  return value
-}
-
-/** Which API generation a template's shape belongs to (see the API contract's two scene shapes). */
-export function detectGeneration(scenes: Json[]): Generation | 'mixed' | undefined {
-  let legacy = false
-  let v3 = false
-  for (const scene of scenes) {
-    if (!isJsonObject(scene)) continue
-    if ('AIModel' in scene) legacy = true
-    if ('scripts' in scene || 'background' in scene) v3 = true
-    for (const clip of Array.isArray(scene.clips) ? scene.clips : []) {
-      if (!isJsonObject(clip)) continue
-      if (isJsonObject(clip.detail)) legacy = true
-      else if (typeof clip.type === 'string') v3 = true
-    }
-  }
-  return legacy && v3 ? 'mixed' : legacy ? 'legacy' : v3 ? 'v3' : undefined
-}
-
-/** The generation of a template's shape, when it has one (a resumed export of it is polled there). */
-export function templateGeneration(template: Template): Generation | undefined {
-  const root = template.data
-  const detected = isJsonObject(root) && Array.isArray(root.scenes) ? detectGeneration(root.scenes) : undefined
-  return detected === 'mixed' ? undefined : detected
-}
-
-/** A tag's value with its placeholders filled too; one left without a value is refused. Marks the names it used. */
-function filledTagValue(tag: TagValue, variables: ReadonlyMap<string, Variable>, used: Map<string, number>): string {
-  const filled = fillPlaceholders(tag.value, variables) as string
-  for (const match of tag.value.matchAll(PLACEHOLDER)) if (variables.has(match[1])) used.set(match[1], 0)
-  const left = [...filled.matchAll(PLACEHOLDER)].map((match) => match[0])
-  if (left.length > 0) throw new InputError('tags', `the value of tag '${tag.tag}' has placeholder(s) with no value: ${left.join(', ')}`)
-  return filled
+/** Marks the variables a text uses, so they are not reported unused. */
+function markUsed(text: string, variables: ReadonlyMap<string, Variable>, used: Map<string, number>): void {
+  for (const match of text.matchAll(PLACEHOLDER)) if (variables.has(match[1]) && !used.has(match[1])) used.set(match[1], 0)
 }
 
 export interface TemplateExport {
@@ -100,13 +55,15 @@ export interface TemplateExport {
  */
 export function exportFromTemplate(
   template: Template,
-  variables: ReadonlyMap<string, Variable>,
+  given: ReadonlyMap<string, Variable>,
   speech: SceneSpeech[],
   options: ExportOptions,
   forced: Generation | undefined,
   tags: TagValue[] = []
 ): TemplateExport {
   const placeholders = findPlaceholders(template)
+  // Placeholders in the values themselves are filled first (one level), or refused.
+  const variables = resolveVariables(given)
   const unresolved = [...placeholders].filter(([name]) => !variables.has(name))
   if (unresolved.length > 0) {
     const locate = locator(template.text)
@@ -154,13 +111,16 @@ export function exportFromTemplate(
 
   const filled = fillPlaceholders(root, variables) as JsonObject
   const scenes = filled.scenes as Json[]
-  applySpeech(scenes, speech, generation, template.name)
+  // Speech and tag values are checked like the template's own strings: filled, or refused.
+  for (const text of [...speech.map((line) => line.text), ...tags.map((tag) => tag.value)]) markUsed(text, variables, placeholders)
+  const filledSpeech = speech.map((line) => ({ ...line, text: filledText(line.text, variables, `the speech of ${placeOf(line)}`, line.from) }))
+  applySpeech(scenes, filledSpeech, generation, template.name)
   if (tags.length > 0 && generation === 'legacy') {
     throw new InputError('tags', `tags mark clips of v3 projects and templates; ${template.name} has the legacy shape`)
   }
   applyTags(
     scenes,
-    tags.map((tag) => ({ ...tag, value: filledTagValue(tag, variables, placeholders) })),
+    tags.map((tag) => ({ ...tag, value: filledText(tag.value, variables, `the value of tag '${tag.tag}'`, tag.from) })),
     template.name
   )
   const unusedVariables = [...variables.keys()].filter((name) => !placeholders.has(name))

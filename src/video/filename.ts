@@ -1,3 +1,5 @@
+import { windowsUnsafe } from '../schemas.js'
+
 /** Longest file name kept from a URL; file systems allow 255 bytes and artifact names are kept short. */
 const MAX_NAME = 120
 
@@ -30,5 +32,7 @@ export function videoFileName(url: string, fallbackStem: string): string {
     const ext = name.slice(name.lastIndexOf('.'))
     name = name.slice(0, MAX_NAME - ext.length) + ext
   }
-  return name || `${fallbackStem.replace(/[^\w-]/g, '_')}.mp4`
+  name ||= `${fallbackStem.replace(/[^\w-]/g, '_')}.mp4`
+  // A device name (CON.mp4) is no file on a Windows runner: kept, with a mark that makes it one.
+  return windowsUnsafe(name) ? `_${name}` : name
 }

@@ -1,10 +1,11 @@
 import type { CallContext } from '../aistudios/client.js'
 import type { ExportRequest, VideoResult, VideoSpec } from '../domain.js'
-import { ApiError, AuthError, ExportUnconfirmedError, InputError, errorMessage } from '../errors.js'
-import { errorLine, info, videoLog } from '../log.js'
+import { ApiError, AuthError, ExportUnconfirmedError, InputError, UnreachableError, errorMessage } from '../errors.js'
+import { budgetLine, budgetRefusal } from '../job/budget.js'
+import { errorLine, info, videoLog, warning } from '../log.js'
 import { checkCredentials } from './dry-run.js'
 import { PollScheduler } from './poll-scheduler.js'
-import { checkTemplate, prepareVideo, produceVideo, type Production } from './produce.js'
+import { checkTemplate, prepareVideo, produceVideo, reuseVideo, type Production } from './produce.js'
 
 const describe = (spec: VideoSpec): string =>
   spec.source.kind === 'project'
@@ -66,6 +67,7 @@ export async function produceAll(results: VideoResult[], production: Production,
     result.status = 'failed'
     // An export that may have been taken says so, even when a cancel is what cut its answer off.
     result.error = errorMessage(stop.signal.aborted && !(error instanceof ExportUnconfirmedError) ? stop.signal.reason : error)
+    if (error instanceof UnreachableError) result.unreached = error.kind
     result.refusedByApi = error instanceof ApiError || error instanceof AuthError
     errorLine(result.spec.name ? `${result.spec.name}: ${result.error}` : result.error)
     if (job.batch.failFast && !stop.signal.aborted) stop.abort(new Error(`cancelled: another video failed ('fail-fast' is true)`))
@@ -85,8 +87,22 @@ export async function produceAll(results: VideoResult[], production: Production,
     await inPool(results, job.batch.maxParallel, stop.signal, (result) =>
       step(result, async () => void requests.set(result, await prepareVideo(result, requests.get(result), production, contextOf(result))))
     )
-    if (job.dryRun) return await checkCredentials(production.client, results, contextOf(results[0]))
-    const ready = results.filter((result) => result.status === 'skipped' && requests.has(result))
+    if (job.dryRun) {
+      const { text, over } = budgetLine(results.filter((result) => requests.get(result)).length, job.maxVideos)
+      info(`Dry run: ${text}`)
+      if (over) warning(`Dry run: 'max-videos' would refuse this run unless 'reuse' finds enough earlier videos`)
+      return await checkCredentials(production.client, results, contextOf(results[0]))
+    }
+    const prepared = results.filter((result) => result.status === 'skipped' && requests.has(result))
+    if (production.github && job.github.reuse) {
+      await inPool(prepared, job.batch.maxParallel, stop.signal, async (result) => {
+        const request = requests.get(result)
+        if (request) await step(result, () => reuseVideo(result, request, production, contextOf(result)))
+      })
+    }
+    const ready = prepared.filter((result) => result.status === 'skipped')
+    const refusal = budgetRefusal(ready.filter((result) => requests.get(result)).length, job.maxVideos)
+    if (refusal) throw refusal
     // One poll budget for the whole job, however many of its videos wait at once.
     const polling = { ...production, polls: new PollScheduler() }
     await inPool(ready, job.batch.maxParallel, stop.signal, async (result) => {

@@ -5,7 +5,7 @@ import type { GitHub } from '../github/connect.js'
 import { abortReason } from '../aistudios/retry.js'
 import { LostError, RenderError, StalledError, errorMessage } from '../errors.js'
 import { buildExportRequest, templateRequest } from '../request/build.js'
-import { templateGeneration } from '../request/template.js'
+import { templateGeneration } from '../job/template-shape.js'
 import { downloadVideo } from './download.js'
 import { isLoopbackHost } from './url-policy.js'
 import { saveDryRun } from './dry-run.js'
@@ -104,13 +104,22 @@ export async function prepareVideo(
 }
 
 /**
+ * With `reuse`, an earlier run's video of the same request, downloaded instead of exported (the result
+ * is then 'downloaded'). Done for every video before any export, so `max-videos` counts only what is sent.
+ */
+export async function reuseVideo(result: VideoResult, request: ExportRequest, { job, github }: Production, context: CallContext): Promise<void> {
+  result.fingerprint = requestFingerprint(request)
+  if (github && job.github.reuse) await reuseEarlier(result, result.fingerprint, github, job, context.log)
+}
+
+/**
  * One video, from its request to a file on disk: export → wait → download. Fills `result` step by
  * step, so whoever handles a failure knows how far it got (above all, the export key).
  */
 export async function produceVideo(
   result: VideoResult,
   request: ExportRequest | undefined,
-  { job, client, github, onExportAccepted, polls }: Production,
+  { job, client, onExportAccepted, polls }: Production,
   context: CallContext,
   /** The runner's cancel: the one signal that may cut an export request already sent (context's may not). */
   cancel?: AbortSignal
@@ -118,11 +127,10 @@ export async function produceVideo(
   const { log, signal } = context
   // `timeout` counts from the export request: a slow or trickled answer to it counts too.
   const exportedAt = Date.now()
-  // A resumed export has no request, and so no fingerprint: there is nothing to reuse or mark dead.
+  // A resumed export has no request, and so no fingerprint: there is nothing to mark dead.
   let fingerprint: string | undefined
   if (request) {
     fingerprint = result.fingerprint = requestFingerprint(request)
-    if (github && job.github.reuse && (await reuseEarlier(result, fingerprint, github, job, log))) return
     result.stage = 'export'
     const deadlineAt = job.waitForRender ? exportedAt + job.wait.timeoutMs : undefined
     result.exportKey = await exportOnce(

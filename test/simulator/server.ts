@@ -48,7 +48,7 @@ export type Fault = { route: Route; times?: number } &
     | { kind: 'hold-answer' }
     /** The progress call says the render is done and names this as its download URL. */
     | { kind: 'url'; url: string }
-    /** The progress call says the key is not known: by HTTP 404 (default) or in a 200 envelope (`NOT_FOUND`). */
+    /** The progress call says the key is not known: HTTP 404, or HTTP 200 with `success: false` and code `NOT_FOUND` (no message). */
     | { kind: 'not-found'; shape?: 'status' | 'envelope' }
     /** The CDN sends this fraction of the video, then cuts the connection. */
     | { kind: 'cut'; fraction: number }

@@ -54,6 +54,19 @@ function runtimeToken(job = JOB_BACKEND_ID, run = RUN_BACKEND_ID): string {
   return `${base64url({ alg: 'HS256', typ: 'JWT' })}.${base64url(claims)}.c2lnbmF0dXJl`
 }
 
+/** The run and job a runtime token's `scp` claim names, or undefined for anything else. */
+function tokenScope(authorization: string | undefined): { run: string; job: string } | undefined {
+  const payload = /^Bearer [^.]+\.([^.]+)\./.exec(authorization ?? '')?.[1]
+  if (!payload) return undefined
+  try {
+    const { scp } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { scp?: string }
+    const match = /Actions\.Results:([^:\s]+):(\S+)/.exec(scp ?? '')
+    return match ? { run: match[1], job: match[2] } : undefined
+  } catch {
+    return undefined
+  }
+}
+
 function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
@@ -89,9 +102,12 @@ export async function startArtifactService(options: ArtifactServiceOptions = {})
         const request = JSON.parse(body.toString('utf8')) as Record<string, string>
         const job = request.workflow_job_run_backend_id
         const run = request.workflow_run_backend_id
-        if (req.headers.authorization !== `Bearer ${runtimeToken(job, run)}`) return json(res, 401, { code: 'unauthenticated', msg: 'bad token' })
-        if (!runs.has(run)) return json(res, 400, { code: 'invalid_argument', msg: 'unknown run' })
         const method = url.pathname.slice(TWIRP.length)
+        // A job's token reaches every artifact of its run (a download names the uploading job), and writes only as itself.
+        const scope = tokenScope(req.headers.authorization)
+        const writes = method === 'CreateArtifact' || method === 'FinalizeArtifact'
+        if (!scope || scope.run !== run || (writes && scope.job !== job)) return json(res, 401, { code: 'unauthenticated', msg: 'bad token' })
+        if (!runs.has(run)) return json(res, 400, { code: 'invalid_argument', msg: 'unknown run' })
         if (method === 'CreateArtifact') {
           if (artifacts.some((a) => a.run === run && a.name === request.name)) {
             return json(res, 409, { code: 'already_exists', msg: `an artifact named ${request.name} already exists` })
@@ -118,7 +134,13 @@ export async function startArtifactService(options: ArtifactServiceOptions = {})
         }
         if (method === 'ListArtifacts') {
           const listed = artifacts
-            .filter((a) => a.run === run && a.finalized && (!request.name_filter || a.name === request.name_filter))
+            .filter(
+              (a) =>
+                a.run === run &&
+                a.finalized &&
+                (!request.name_filter || a.name === request.name_filter) &&
+                (!request.id_filter || String(a.id) === String(request.id_filter))
+            )
             .map((a) => ({
               workflow_run_backend_id: a.run,
               workflow_job_run_backend_id: a.job,
@@ -128,6 +150,11 @@ export async function startArtifactService(options: ArtifactServiceOptions = {})
               created_at: new Date().toISOString()
             }))
           return json(res, 200, { artifacts: listed })
+        }
+        if (method === 'GetSignedArtifactURL') {
+          const artifact = artifacts.find((a) => a.run === run && a.job === job && a.name === request.name && a.finalized)
+          if (!artifact) return json(res, 404, { code: 'not_found', msg: 'no such artifact' })
+          return json(res, 200, { signed_url: `${origin}/blob/${artifact.id}?sig=stand-in` })
         }
         return json(res, 404, { code: 'bad_route', msg: method })
       }

@@ -53,6 +53,11 @@ export interface GitHubApi {
   contents: Map<string, string>
   releases: Release[]
   comments: Comment[]
+  /**
+   * Holds the answers to listing comments until this many lists arrived, then answers them all with
+   * what each saw on arrival: concurrent runs that read before either writes. Cleared once it fires.
+   */
+  commentListBarrier?: number
   /** Workflow runs by ID; a run not here answers 404. */
   runs: Map<number, WorkflowRun>
   requests: Array<{ method: string; path: string; authorization?: string }>
@@ -63,7 +68,16 @@ export interface GitHubApi {
 export type HeldCall = 'asset-upload' | 'comment'
 
 export async function startGitHubApi(artifacts?: ArtifactService, hold: HeldCall[] = []): Promise<GitHubApi> {
-  const api: Omit<GitHubApi, 'url' | 'close'> = { changes: new Map(), contents: new Map(), releases: [], comments: [], runs: new Map(), requests: [] }
+  const api: Omit<GitHubApi, 'url' | 'close' | 'commentListBarrier'> = {
+    changes: new Map(),
+    contents: new Map(),
+    releases: [],
+    comments: [],
+    runs: new Map(),
+    requests: []
+  }
+  const control: { commentListBarrier?: number } = {}
+  const held: Array<() => void> = []
   let origin = ''
   let nextId = 100
 
@@ -187,7 +201,13 @@ export async function startGitHubApi(artifacts?: ArtifactService, hold: HeldCall
       if ((m = /^\/uploads\/repos\/[^/]+\/[^/]+\/releases\/(\d+)\/assets$/.exec(url.pathname)) && req.method === 'POST') {
         if (hold.includes('asset-upload')) return
         const release = api.releases.find((r) => r.id === Number(m![1]))
-        const name = url.searchParams.get('name') ?? ''
+        // GitHub renames what it calls special characters: each run becomes one '.', accents dropped, no dot at either end.
+        const name = (url.searchParams.get('name') ?? '')
+          .normalize('NFKD')
+          .replace(/\p{M}/gu, '')
+          .replace(/[^\w.-]+/g, '.')
+          .replace(/\.{2,}/g, '.')
+          .replace(/^\.|\.$/g, '')
         if (!release) return notFound(res)
         if (release.readOnly) return json(res, 403, { message: 'Resource not accessible by integration' })
         if (release.assets.some((a) => a.name === name))
@@ -200,7 +220,16 @@ export async function startGitHubApi(artifacts?: ArtifactService, hold: HeldCall
       }
       if ((m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(p))) {
         const issue = Number(m[1])
-        if (req.method === 'GET') return json(res, 200, api.comments.filter((c) => c.issue === issue).map(commentJson))
+        if (req.method === 'GET') {
+          const seen = api.comments.filter((c) => c.issue === issue).map(commentJson)
+          if (!control.commentListBarrier) return json(res, 200, seen)
+          held.push(() => json(res, 200, seen))
+          if (held.length >= control.commentListBarrier) {
+            control.commentListBarrier = undefined
+            for (const answer of held.splice(0)) answer()
+          }
+          return
+        }
         if (req.method === 'POST') {
           if (hold.includes('comment')) return
           const comment = { id: nextId++, issue, body: (JSON.parse(body.toString()) as { body: string }).body, author }
@@ -237,6 +266,12 @@ export async function startGitHubApi(artifacts?: ArtifactService, hold: HeldCall
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return {
     ...api,
+    get commentListBarrier() {
+      return control.commentListBarrier
+    },
+    set commentListBarrier(count: number | undefined) {
+      control.commentListBarrier = count
+    },
     url: origin,
     close: () =>
       new Promise((resolve) => {

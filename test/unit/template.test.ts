@@ -3,7 +3,10 @@ import { describe, it } from 'node:test'
 import type { Json, Variable } from '../../src/domain.ts'
 import { InputError, locate } from '../../src/errors.ts'
 import { parseTemplate } from '../../src/job/video-spec.ts'
-import { detectGeneration, exportFromTemplate, fillPlaceholders } from '../../src/request/template.ts'
+import { filledText, fillPlaceholders, resolveVariables } from '../../src/request/placeholders.ts'
+import { exportFromProject } from '../../src/request/project.ts'
+import { detectGeneration } from '../../src/job/template-shape.ts'
+import { exportFromTemplate } from '../../src/request/template.ts'
 import { parseScriptsInput } from '../../src/job/speech.ts'
 
 const vars = (entries: Record<string, string>): Map<string, Variable> =>
@@ -88,10 +91,10 @@ describe('exportFromTemplate', () => {
     assert.deepEqual(result.request.body, { scenes: [{ AIModel: { script: 'hi' } }] })
   })
 
-  it('sets per-scene speech after filling, so speech is never read for placeholders', () => {
+  it('sets per-scene speech after filling, its own placeholders filled like the template strings', () => {
     const data = { scenes: [{ AIModel: { script: '##S##' } }] }
     const { request } = exportFromTemplate(template(data), vars({ S: 'x' }), [{ scene: 0, text: '##S## literal', from: 'scripts' }], {}, undefined)
-    assert.deepEqual(request.body, { scenes: [{ AIModel: { script: '##S## literal' } }] })
+    assert.deepEqual(request.body, { scenes: [{ AIModel: { script: 'x literal' } }] })
   })
 
   it('lets an input force the generation of an ambiguous template', () => {
@@ -124,5 +127,61 @@ describe('a template with thousands of unresolved placeholders', () => {
         /has 3000 placeholder\(s\) with no value: ##NAME_0## \(line 1\), .*##NAME_49## \(line 1\) and 2950 more\./.test(error.message) &&
         !error.message.includes('##NAME_50##')
     )
+  })
+})
+
+describe('placeholders in values, speech and tags', () => {
+  it('fill a variable value from the others, one level deep', () => {
+    const resolved = resolveVariables(vars({ TITLE: 'Release ##VERSION## of ##PRODUCT##', VERSION: '2.0', PRODUCT: 'Widget' }))
+    assert.equal(resolved.get('TITLE')?.value, 'Release 2.0 of Widget')
+    assert.equal(resolved.get('VERSION')?.value, '2.0')
+  })
+
+  it('refuse a value whose placeholder has no variable, or needs a second level, or itself', () => {
+    assert.throws(
+      () => resolveVariables(vars({ TITLE: 'Release ##VERSION##' })),
+      /Input 'variables': the value of TITLE still has ##VERSION## .*no variable has that name/
+    )
+    assert.throws(() => resolveVariables(vars({ A: '##B##', B: '##C##', C: 'c' })), /the value of A still has ##C## .*one level deep/)
+    assert.throws(() => resolveVariables(vars({ A: 'x ##A##' })), /the value of A still has ##A##/)
+  })
+
+  it('fill speech and tag values, and refuse one left unfilled naming its source', () => {
+    assert.equal(filledText('Version ##V## is out', vars({ V: '2' }), 'the speech of scene 0', 'script-file a.txt'), 'Version 2 is out')
+    assert.throws(
+      () => filledText('Version ##V## is out', vars({}), 'the speech of scene 0', 'script-file a.txt'),
+      (error: unknown) =>
+        error instanceof InputError &&
+        error.input === 'script-file' &&
+        /the speech of scene 0 \(from script-file a\.txt\) has placeholder\(s\) with no value: ##V##; placeholders are filled only in a 'template'/.test(
+          error.message
+        )
+    )
+  })
+
+  it('are filled in a template export: values in values, speech, tag values', () => {
+    const text = JSON.stringify({ name: '##TITLE##', scenes: [{ AIModel: { script: 'old' } }] })
+    const template = parseTemplate('/t.json', 't.json', text)
+    const { request } = exportFromTemplate(
+      template,
+      vars({ TITLE: 'Release ##VERSION##', VERSION: '2.0' }),
+      [{ scene: 0, text: 'Now in ##VERSION##', from: 'script' }],
+      {},
+      undefined
+    )
+    assert.deepEqual(request.body, { scenes: [{ AIModel: { script: 'Now in 2.0' } }] })
+    assert.throws(
+      () => exportFromTemplate(template, vars({ TITLE: 'x' }), [{ scene: 0, text: '##MISSING##', from: 'scripts-dir s/0.txt' }], {}, undefined),
+      /Input 'scripts-dir': the speech of scene 0 \(from scripts-dir s\/0\.txt\) has placeholder\(s\) with no value: ##MISSING##/
+    )
+  })
+
+  it('are refused in speech and tag values for a saved project, which has no variables', () => {
+    const project = { name: 'p', scenes: [{ clips: [{ type: 'aiModel', script: { org: 'old' } }] }] }
+    assert.throws(
+      () => exportFromProject('p1', project, [{ scene: 0, text: 'Hi ##NAME##', from: 'script' }], {}),
+      /Input 'script': the speech of scene 0/
+    )
+    assert.throws(() => exportFromProject('p1', project, [], {}, [{ tag: 't', value: '##X##', from: 'tags' }]), /Input 'tags': the value of tag 't'/)
   })
 })

@@ -38,7 +38,10 @@ describe('commentBody', () => {
     const rows = Array.from({ length: 150 }, (_, index) => row(`v${index}`, index < 50 ? 1 : 2, index === 3 ? { status: 'failed', error: 'x' } : {}))
     const { body, kept } = commentBody(rows, runner)
     assert.equal(kept.length, MAX_COMMENT_ROWS)
-    assert.ok(kept.some((r) => r.name === 'v3'), 'the failure is kept')
+    assert.ok(
+      kept.some((r) => r.name === 'v3'),
+      'the failure is kept'
+    )
     assert.ok(kept.every((r) => r.run === 2 || r.name === 'v3'))
     assert.match(body, /50 more video\(s\) are not listed here/)
   })

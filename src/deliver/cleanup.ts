@@ -1,0 +1,25 @@
+import type { AiStudiosClient } from '../aistudios/client.js'
+import type { VideoResult } from '../domain.js'
+import { errorMessage } from '../errors.js'
+import { info, videoLog, warning } from '../log.js'
+
+/**
+ * With `cleanup`, the v3 projects this run exported and fully delivered, deleted from the AI Studios
+ * dashboard in one `DELETE /api/odin/v3/editor/project` (delete-projects.md takes a list of ids). Never
+ * a failed video's (its key must stay resumable), nor a reused one's (another run exported it). The
+ * legacy API documents no call that deletes a project. A refused delete costs only a warning.
+ */
+export async function cleanupExports(results: VideoResult[], client: AiStudiosClient): Promise<void> {
+  const delivered = results.filter((result) => result.status === 'downloaded' && result.exportKey && result.reusedFromRun === undefined)
+  const legacy = delivered.filter((result) => result.generation === 'legacy').length
+  if (legacy > 0) info(`cleanup: the legacy API has no call that deletes a project; ${legacy} legacy export(s) stay in AI Studios`)
+  const ids = delivered.filter((result) => result.generation === 'v3').map((result) => result.exportKey as string)
+  if (ids.length === 0) return
+  try {
+    const deleted = await client.deleteProjects(ids, { log: videoLog(undefined) })
+    info(`cleanup: deleted ${deleted} of ${ids.length} exported project(s) from AI Studios (${ids.join(', ')})`)
+    if (deleted < ids.length) warning(`cleanup: the API deleted ${deleted} of ${ids.length} exported project(s); delete the rest in AI Studios`)
+  } catch (error) {
+    warning(`cleanup: the exported project(s) ${ids.join(', ')} could not be deleted (${errorMessage(error)}); delete them in AI Studios`)
+  }
+}

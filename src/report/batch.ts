@@ -1,0 +1,93 @@
+import * as core from '@actions/core'
+import type { ReadRecord, VideoEntry } from '../github/results.js'
+import { escapeHtml as escape, formatBytes } from '../text.js'
+
+/** What collect says of a planned video that no record mentions. */
+export const NO_RESULT = 'no result: its job did not report'
+/** The summary lists this many videos at most (GitHub takes 1 MiB a summary); the rest are counted. */
+export const MAX_SUMMARY_ROWS = 1000
+
+const failedEntry = (name: string, error: string): VideoEntry => ({
+  name,
+  status: 'failed',
+  'export-key': null,
+  'project-id': null,
+  path: null,
+  url: null,
+  'thumbnail-url': null,
+  credits: null,
+  size: null,
+  duration: null,
+  width: null,
+  height: null,
+  sha256: null,
+  'reused-from-run': null,
+  'artifact-url': null,
+  'release-url': null,
+  error
+})
+
+/**
+ * One entry a planned video, in the plan's order, from the records of its jobs: the newest attempt's
+ * record that was given the video wins. A record may speak only of videos of this plan that its job
+ * was given; anything else is refused through `refuse`. A video its job was given but did not reach
+ * failed with the job's error; a video no record names has no result. Pure.
+ */
+export function gatherEntries(planned: string[], records: ReadRecord[], refuse: (message: string) => void): VideoEntry[] {
+  const isPlanned = new Set(planned)
+  const found = new Map<string, { attempt: number; entry: VideoEntry }>()
+  for (const { artifact, record } of records) {
+    const given = new Set(record.videos.filter((name) => isPlanned.has(name)))
+    const strays = [...record.videos.filter((name) => !isPlanned.has(name)), ...record.entries.filter((e) => !given.has(e.name)).map((e) => e.name)]
+    if (strays.length > 0)
+      refuse(
+        `result record ${artifact} speaks of video(s) it was not given in this plan (${[...new Set(strays)].slice(0, 5).join(', ')}): those are ignored`
+      )
+    for (const name of given) {
+      const earlier = found.get(name)
+      if (earlier && earlier.attempt > record.attempt) continue
+      const why = record.error ?? `its job ended (${record.outcome}) before this video`
+      found.set(name, { attempt: record.attempt, entry: record.entries.find((e) => e.name === name) ?? failedEntry(name, why) })
+    }
+  }
+  return planned.map((name) => found.get(name)?.entry ?? failedEntry(name, NO_RESULT))
+}
+
+/** Whether collect fails for this video: it failed, was skipped, or has no result. */
+export const entryFailed = (entry: VideoEntry): boolean => entry.status === 'failed' || entry.status === 'skipped'
+
+/** The collect job's summary: the whole batch in one table, then what failed and why. */
+export async function writeBatchSummary(entries: VideoEntry[], jobs: number, summaryFile: string | undefined): Promise<void> {
+  if (!summaryFile) return
+  const failed = entries.filter(entryFailed)
+  const rows = (list: VideoEntry[], row: (entry: VideoEntry) => string[]): string[][] => [
+    ...list.slice(0, MAX_SUMMARY_ROWS).map(row),
+    ...(list.length > MAX_SUMMARY_ROWS ? [[`… and ${list.length - MAX_SUMMARY_ROWS} more`, '', '']] : [])
+  ]
+  const summary = core.summary
+    .addHeading(`🎬 AI Studios batch: ${entries.length - failed.length} of ${entries.length} delivered`, 2)
+    .addRaw(`<p>Gathered from ${jobs} result record(s) of this run's matrix jobs.</p>`, true)
+    .addTable([
+      ['Video', 'Status', 'Export key', 'Size', 'Artifact'].map((data) => ({ data, header: true })),
+      ...rows(entries, (entry) => [
+        escape(entry.name),
+        entry.status,
+        entry['export-key'] ? `<code>${escape(entry['export-key'])}</code>` : '',
+        entry.size === null ? '' : formatBytes(entry.size),
+        entry['artifact-url'] ? `<a href="${escape(entry['artifact-url'])}">artifact</a>` : ''
+      ])
+    ])
+  if (failed.length > 0) {
+    summary
+      .addHeading('What failed', 3)
+      .addTable([
+        ['Video', 'Why', 'Export key'].map((data) => ({ data, header: true })),
+        ...rows(failed, (entry) => [
+          escape(entry.name),
+          escape(entry.error ?? entry.status),
+          entry['export-key'] ? `<code>${escape(entry['export-key'])}</code>` : 'not exported'
+        ])
+      ])
+  }
+  await summary.write()
+}

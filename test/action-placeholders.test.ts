@@ -1,0 +1,103 @@
+/** No `##NAME##` is sent unfilled, and speech files are read as the UTF-8 text they are, end to end. */
+import assert from 'node:assert/strict'
+import { writeFileSync } from 'node:fs'
+import { describe, it } from 'node:test'
+import { makeWorkspace, runAction } from './helpers/run-action.ts'
+import { TEMPLATE, sent } from './helpers/template-export.ts'
+import { SAMPLE_PROJECT_ID, withSimulator, type Simulator } from './simulator/server.ts'
+
+/** v3 takes the tokens it issued: one minted by the simulator stands for an exchanged one. */
+const inputs = (sim: Simulator, more: Record<string, string>): Record<string, string> => ({
+  'api-key': sim.mintToken(),
+  'api-url': sim.apiUrl,
+  wait: 'false',
+  'upload-artifact': 'false',
+  ...more
+})
+
+describe('placeholders in values and speech', () => {
+  it('fills a value from another variable, and speech and tag values from the variables', () =>
+    withSimulator({}, async (sim) => {
+      const workspace = makeWorkspace({ 't.json': TEMPLATE, 'speech/0.txt': 'Version ##VERSION## is out.\n', 'speech/1.txt': 'Bye.' })
+      const run = await runAction({
+        workspace,
+        inputs: inputs(sim, {
+          template: 't.json',
+          variables: 'PRODUCT: "Widget ##EDITION##"\nEDITION: Pro\nVERSION: "2.0"\n',
+          'scripts-dir': 'speech',
+          tags: 'headline: "New in ##VERSION##"'
+        })
+      })
+      assert.equal(run.code, 0, run.stdout)
+      assert.deepEqual(sent(sim.exports[0]), {
+        name: 'News for Widget Pro 2.0',
+        speech: ['Version 2.0 is out.', 'Bye.'],
+        headlines: ['New in 2.0', 'New in 2.0']
+      })
+    }))
+
+  for (const { name, more, files, message } of [
+    {
+      name: 'a value whose placeholder has no variable',
+      more: { variables: 'PRODUCT: "Release ##VERSION##"' },
+      files: {},
+      message: /Input 'variables': the value of PRODUCT still has ##VERSION## after its placeholders were filled: no variable has that name/
+    },
+    {
+      name: 'a value that would need a second level',
+      more: { variables: 'PRODUCT: "Widget ##TITLE##"\nTITLE: "Release ##VERSION##"\nVERSION: "2.0"' },
+      files: {},
+      message: /Input 'variables': the value of PRODUCT still has ##VERSION## .*one level deep/
+    },
+    {
+      name: 'speech in a file with a placeholder that has no value',
+      more: { variables: 'PRODUCT: W\nVERSION: "2"', 'script-file': 'intro.txt' },
+      files: { 'intro.txt': 'Hello ##AUDIENCE##' },
+      message: /Input 'script-file': the speech of scene 0 \(from script-file intro\.txt\) has placeholder\(s\) with no value: ##AUDIENCE##/
+    }
+  ]) {
+    it(`refuses ${name}, sending nothing`, () =>
+      withSimulator({}, async (sim) => {
+        const run = await runAction({
+          workspace: makeWorkspace({ 't.json': TEMPLATE, ...files }),
+          inputs: inputs(sim, { template: 't.json', ...more })
+        })
+        assert.equal(run.code, 1)
+        assert.match(run.stdout, new RegExp(`::error::${message.source}`))
+        assert.equal(sim.exports.length, 0)
+      }))
+  }
+
+  it('refuses a placeholder in the speech for a saved project, which has no variables', () =>
+    withSimulator({}, async (sim) => {
+      const run = await runAction({ inputs: inputs(sim, { 'project-id': SAMPLE_PROJECT_ID, script: 'Hello ##NAME##' }) })
+      assert.equal(run.code, 1)
+      assert.match(run.stdout, /::error::Input 'script': the speech of scene 0 \(from script\) has placeholder\(s\) with no value: ##NAME##/)
+      assert.equal(sim.exports.length, 0)
+    }))
+})
+
+describe('speech files', () => {
+  it('turn CRLF into LF and drop a byte order mark', () =>
+    withSimulator({}, async (sim) => {
+      const workspace = makeWorkspace({
+        't.json': TEMPLATE.replace(/##\w+##/g, 'x'),
+        'speech/0.txt': '\uFEFFFirst line\r\nsecond line\r\n',
+        'speech/1.txt': 'One\rtwo'
+      })
+      const run = await runAction({ workspace, inputs: inputs(sim, { template: 't.json', 'scripts-dir': 'speech' }) })
+      assert.equal(run.code, 0, run.stdout)
+      assert.deepEqual(sent(sim.exports[0]).speech, ['First line\nsecond line', 'One\ntwo'])
+    }))
+
+  it('refuse bytes that are not UTF-8, naming the file', () =>
+    withSimulator({}, async (sim) => {
+      const workspace = makeWorkspace({ 't.json': TEMPLATE.replace(/##\w+##/g, 'x') })
+      // "Café crème" in Latin-1: é and è are single bytes that are not UTF-8.
+      writeFileSync(`${workspace}/latin1.txt`, Buffer.from('Caf\xe9 cr\xe8me', 'latin1'))
+      const run = await runAction({ workspace, inputs: inputs(sim, { template: 't.json', 'script-file': 'latin1.txt' }) })
+      assert.equal(run.code, 1)
+      assert.match(run.stdout, /::error::Input 'script-file': file 'latin1\.txt' is not UTF-8 text; save it as UTF-8/)
+      assert.equal(sim.exports.length, 0)
+    }))
+})
