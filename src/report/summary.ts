@@ -3,8 +3,15 @@ import * as path from 'node:path'
 import { notDelivered, type Job, type RunnerEnv, type VideoResult } from '../domain.js'
 import { describeMp4, escapeHtml as escape, formatBytes } from '../text.js'
 import { resumeHint } from '../resume.js'
+import { redact } from '../log.js'
 
 type Summary = typeof core.summary
+
+/** The summary with any masked secret its text echoes hidden: the runner masks only its log. */
+export const redacted = (summary: Summary): Summary => {
+  const text = redact(summary.stringify())
+  return summary.emptyBuffer().addRaw(text)
+}
 
 /** Whether the user must be told how to resume this video: exported, not delivered. */
 export const needsResume = (result: VideoResult): result is VideoResult & { exportKey: string } =>
@@ -112,7 +119,7 @@ export async function writeSummary(results: VideoResult[], runner: RunnerEnv, jo
     // The body holds the template's and the API's text: escaped, since the code block is HTML.
     summary.addRaw(`<p><code>POST ${escape(url)}</code>, saved as <code>${escape(saved)}</code></p>`, true).addCodeBlock(escape(body), 'json')
   }
-  await summary.write()
+  await redacted(summary).write()
 }
 
 /** Plan mode's summary: the videos the matrix will produce. */
