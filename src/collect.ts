@@ -22,7 +22,7 @@ export async function collect(get: InputReader, runner: RunnerEnv): Promise<void
     const job = readCollectJob(get, runner)
     if (!runner.artifactService) throw new Error("'collect' reads this run's artifacts: it runs only in a job of the workflow run it collects")
     const github = needsGitHub(job.github) ? await connectGitHub(job.github) : undefined
-    const planned = (await planVideos(job, github)).map((video) => video.name ?? '')
+    const planned = (await planVideos(job, github, runner.workspace)).map((video) => video.name ?? '')
     const records = await readResultRecords(runner, warning)
     const entries = gatherEntries(planned, records, warning)
     info(`collect: ${records.length} result record(s) for ${planned.length} planned video(s)`)

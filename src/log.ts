@@ -24,14 +24,37 @@ export interface Sink {
  */
 export const plain = (text: string): string => text.replace(/^(\s*):(?=:)/gm, '$1:\u200b')
 
+/**
+ * Text from outside made safe for a log or a terminal: control characters (escape sequences, bells,
+ * carriage returns that redraw a line) and bidirectional overrides that disguise text are dropped;
+ * newlines and tabs stay.
+ */
+export const printable = (text: string): string => text.replace(/[^\P{Cc}\n\t]|[\u202a-\u202e\u2066-\u2069\u200e\u200f]/gu, '')
+
+/** Every secret masked so far; what the runner hides in its log is hidden from what the action writes too. */
+const secrets: string[] = []
+
+/**
+ * `text` with every masked secret (as written, URL-encoded and JSON-escaped) replaced by ***: for what
+ * the action itself writes where the runner's masking does not reach (outputs, the summary, comments,
+ * records). An API that echoes a key in its message cannot carry it out.
+ */
+export function redact(text: string): string {
+  let shown = text
+  for (const secret of secrets) {
+    for (const form of new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])) shown = shown.split(form).join('***')
+  }
+  return shown
+}
+
 const actionsSink: Sink = {
-  info: (message) => core.info(plain(message)),
-  warning: (message) => core.warning(message),
-  notice: (message) => core.notice(message),
-  error: (message, where) => core.error(message, where),
+  info: (message) => core.info(plain(printable(message))),
+  warning: (message) => core.warning(printable(message)),
+  notice: (message) => core.notice(printable(message)),
+  error: (message, where) => core.error(printable(message), where),
   mask: (secret) => core.setSecret(secret),
-  group: (title, work) => core.group(title, work),
-  progress: (_percent, message) => core.info(plain(message))
+  group: (title, work) => core.group(printable(title), work),
+  progress: (_percent, message) => core.info(plain(printable(message)))
 }
 
 let sink: Sink = actionsSink
@@ -45,7 +68,11 @@ export const info = (message: string): void => sink.info(message)
 export const warning = (message: string): void => sink.warning(message)
 export const notice = (message: string): void => sink.notice(message)
 export const errorLine = (message: string, where?: core.AnnotationProperties): void => sink.error(message, where)
-export const mask = (secret: string): void => sink.mask(secret)
+export function mask(secret: string): void {
+  if (!secret) return
+  secrets.push(secret)
+  sink.mask(secret)
+}
 export const group = <T>(title: string, work: () => Promise<T>): Promise<T> => sink.group(title, work)
 
 /** Log lines about one video: prefixed with its name in a batch (groups cannot interleave). */

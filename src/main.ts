@@ -43,7 +43,7 @@ export async function run(): Promise<void> {
   try {
     job = readJob((name) => core.getInput(name), runner)
     const github = needsGitHub(job.github) ? await connectGitHub(job.github) : undefined
-    const videos = await planVideos(job, github)
+    const videos = await planVideos(job, github, job.runner.workspace)
     if (job.plan) {
       const { text, over } = budgetLine(exportsPlanned(videos), job.maxVideos)
       info(`Plan: ${text}`)

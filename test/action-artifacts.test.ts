@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { makeWorkspace, runAction } from './helpers/run-action.ts'
-import { SAMPLE_PROJECT_ID, SAMPLE_VIDEO, TEST_API_KEY, startSimulator, type Simulator } from './simulator/server.ts'
+import { SAMPLE_PROJECT_ID, SAMPLE_VIDEO, startSimulator, type Simulator } from './simulator/server.ts'
 import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
 
 let sim: Simulator
@@ -20,7 +20,7 @@ after(async () => {
 })
 
 const TWO = `videos:\n  - name: a\n    project-id: ${SAMPLE_PROJECT_ID}\n  - name: b\n    project-id: ${SAMPLE_PROJECT_ID}\n`
-const valid = (): Record<string, string> => ({ 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID })
+const valid = (): Record<string, string> => ({ 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID })
 
 describe('artifact-name is the artifact’s exact name', () => {
   it("'my-video' makes an artifact named my-video (zipped, the video inside)", async () => {
@@ -50,7 +50,7 @@ describe('artifact names refused before any export', () => {
     const exports = sim.exports.length
     const run = await runAction({
       workspace: makeWorkspace({ 'videos.yml': TWO }),
-      inputs: { 'api-key': TEST_API_KEY, 'api-url': sim.apiUrl, manifest: 'videos.yml', 'artifact-per-video': 'true', 'artifact-name': 'all' },
+      inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml', 'artifact-per-video': 'true', 'artifact-name': 'all' },
       env: artifacts.env
     })
     assert.equal(run.code, 1)

@@ -1,5 +1,8 @@
 /** GitHub's side through real Octokit over HTTP to a stand-in of the REST API: changes, releases, comments. */
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { eventEnv as githubEvent, makeWorkspace, runAction, type ActionRun } from './helpers/run-action.ts'
 import { SAMPLE_PROJECT_ID, SAMPLE_VIDEO, startSimulator, type Simulator } from './simulator/server.ts'
@@ -78,6 +81,61 @@ describe('only-changed', () => {
     })
   }
 
+  /** 340 other files, then the speech file last: beyond compare's 300. */
+  const manyThenB = [...Array.from({ length: 340 }, (_, i) => `assets/file-${i}.png`), 'speech/b.txt']
+
+  it("renders everything, with a notice, when compare's 300-file list may be cut and the checkout lacks the commits", async () => {
+    github.changes.set('iii...jjj', manyThenB)
+    const { run, rendered } = await renderChanged('push', { before: 'iii', after: 'jjj' })
+    assert.equal(run.code, 0, run.stdout)
+    assert.deepEqual(rendered, ['a', 'b', 'c'])
+    assert.match(
+      run.stdout,
+      /::notice::only-changed: GitHub's compare lists at most 300 files, and the checkout does not hold both commits .*rendering everything/
+    )
+  })
+
+  it("takes a large push's changes from the checkout's git diff when it holds both commits", async () => {
+    const workspace = makeWorkspace(workspaceFiles)
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-C', workspace, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { encoding: 'utf8' }).trim()
+    git('init', '-q')
+    git('add', '.')
+    git('commit', '-qm', 'one')
+    const before = git('rev-parse', 'HEAD')
+    fs.writeFileSync(path.join(workspace, 'speech/b.txt'), 'B, rewritten')
+    git('commit', '-qam', 'two')
+    const after = git('rev-parse', 'HEAD')
+    github.changes.set(`${before}...${after}`, manyThenB)
+    const run = await runAction({
+      workspace,
+      inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml', 'only-changed': 'true', 'github-token': GITHUB_TOKEN },
+      env: eventEnv('push', { before, after })
+    })
+    assert.equal(run.code, 0, run.stdout)
+    assert.deepEqual(
+      (JSON.parse(run.outputs.videos) as Array<{ name: string }>).map((v) => v.name),
+      ['b']
+    )
+    assert.match(run.stdout, /only-changed: GitHub's compare lists at most 300 files; the changes were taken from the checkout's git diff/)
+  })
+
+  it("renders everything, with a notice, past a pull request's 3,000-file list", async () => {
+    github.changes.set('pr:8', [...Array.from({ length: 3000 }, (_, i) => `assets/file-${i}.png`), 'speech/c.txt'])
+    const { run, rendered } = await renderChanged('pull_request', { pull_request: { number: 8, base: { sha: 'base8' }, head: { sha: 'head8' } } })
+    assert.equal(run.code, 0, run.stdout)
+    assert.deepEqual(rendered, ['a', 'b', 'c'])
+    assert.match(run.stdout, /::notice::only-changed: A pull request's file list lists at most 3000 files/)
+    assert.equal(github.requests.filter((r) => r.path.includes('/pulls/8/files')).length, 30, 'every page was read')
+  })
+
+  it('counts a moved file for its old path too', async () => {
+    github.changes.set('pr:9', [{ filename: 'archive/b.txt', previous_filename: 'speech/b.txt' }])
+    const { run, rendered } = await renderChanged('pull_request', { pull_request: { number: 9, base: { sha: 'base9' }, head: { sha: 'head9' } } })
+    assert.equal(run.code, 0, run.stdout)
+    assert.deepEqual(rendered, ['b'])
+  })
+
   it('exits 0 with a notice and no export when nothing changed', async () => {
     github.changes.set('ggg...hhh', ['docs/index.md'])
     const exports = sim.exports.length
@@ -103,28 +161,45 @@ describe('release assets', () => {
       env
     })
 
+  /** A release of its own for each test, so each passes alone and in any order; `existing` is already attached. */
+  const releaseOf = (tag: string, existing = false): { release: Release; env: Record<string, string> } => {
+    const made: Release = {
+      id: github.releases.length + 100,
+      tag,
+      assets: existing ? [{ id: 7000 + github.releases.length, name: 'ai-studios-video.mp4', bytes: Buffer.from('old') }] : []
+    }
+    github.releases.push(made)
+    return { release: made, env: eventEnv('release', { release: { tag_name: tag } }) }
+  }
+
   it('attaches the video to the release of the event', async () => {
-    github.releases.push({ id: 1, tag: 'v1.0', assets: [] })
-    const run = await release()
+    const { release: v10, env } = releaseOf('v1.0')
+    const run = await release({}, env)
     assert.equal(run.code, 0, run.stdout)
-    assert.equal(github.releases[0].assets.length, 1)
-    assert.equal(github.releases[0].assets[0].name, 'ai-studios-video.mp4')
-    assert.deepEqual(github.releases[0].assets[0].bytes, SAMPLE_VIDEO)
+    assert.equal(v10.assets.length, 1)
+    assert.equal(v10.assets[0].name, 'ai-studios-video.mp4')
+    assert.deepEqual(v10.assets[0].bytes, SAMPLE_VIDEO)
   })
 
   it('refuses to replace an asset of the same name unless asked', async () => {
-    const run = await release()
+    const { release: v11, env } = releaseOf('v1.0.1', true)
+    const run = await release({}, env)
     assert.equal(run.code, 1)
-    assert.match(run.stdout, /::error::Release v1\.0 already has an asset named ai-studios-video\.mp4; set 'release-replace: true' to replace it/)
-    assert.equal(github.releases[0].assets.length, 1)
+    assert.match(run.stdout, /::error::Release v1\.0\.1 already has an asset named ai-studios-video\.mp4; set 'release-replace: true' to replace it/)
+    assert.deepEqual(
+      v11.assets.map((asset) => asset.bytes.toString()),
+      ['old']
+    )
   })
 
   it('replaces it when asked', async () => {
-    const before = github.releases[0].assets[0].id
-    const run = await release({ 'release-replace': 'true' })
+    const { release: v12, env } = releaseOf('v1.0.2', true)
+    const before = v12.assets[0].id
+    const run = await release({ 'release-replace': 'true' }, env)
     assert.equal(run.code, 0, run.stdout)
-    assert.equal(github.releases[0].assets.length, 1)
-    assert.notEqual(github.releases[0].assets[0].id, before)
+    assert.equal(v12.assets.length, 1)
+    assert.notEqual(v12.assets[0].id, before)
+    assert.deepEqual(v12.assets[0].bytes, SAMPLE_VIDEO)
   })
 
   it('finds an asset GitHub renamed by its stored name: says so, refuses it unless asked, replaces it when asked', async () => {
@@ -211,7 +286,7 @@ describe('the pull request comment', () => {
     assert.ok(!github.requests.some((r) => r.path.endsWith('/issues/comments/9001')), 'no write to the planted comment')
     const mine = github.comments.filter((c) => c.issue === 20 && c.author === 'github-actions[bot]')
     assert.equal(mine.length, 1)
-    assert.match(mine[0].body, new RegExp(`\\| \`${run.outputs['project-id']}\` \\|`))
+    assert.match(mine[0].body, new RegExp(`\\| \`${sim.exports.at(-1)?.key}\` \\|`))
     assert.match(run.stdout, /Comment 9001 carries the video comment's marker but was not written by github-actions\[bot\]/)
   })
 
@@ -230,8 +305,10 @@ describe('the pull request comment', () => {
     assert.equal(github.comments.find((c) => c.id === 9002)?.body, `${marker}\nthe bot's`)
     const mine = github.comments.filter((c) => c.issue === 21 && c.author === PERSONAL_LOGIN)
     assert.equal(mine.length, 1, 'one comment of its own, updated')
-    assert.match(mine[0].body, new RegExp(`\`${second.outputs['project-id']}\``))
-    assert.notEqual(first.outputs['project-id'], second.outputs['project-id'])
+    const [firstKey, secondKey] = sim.exports.slice(-2).map((exported) => exported.key)
+    assert.equal(first.outputs['project-id'], firstKey)
+    assert.match(mine[0].body, new RegExp(`\`${secondKey}\``))
+    assert.doesNotMatch(mine[0].body, new RegExp(`\`${firstKey}\``), 'the row was updated, not added')
   })
 
   it('escapes an API message so it adds no heading, link or image; a run rendering nothing keeps the rows', async () => {

@@ -124,3 +124,32 @@ describe('re-running after an export the API lost', () => {
     }
   })
 })
+
+describe('a ledger entry whose key is no export key', () => {
+  it('is ignored with a warning, never used as a key: the video is exported anew', async () => {
+    const sim = await startSimulator({ renderMs: 600_000 })
+    const artifacts = await startArtifactService()
+    try {
+      const inputs = (): Record<string, string> => ({ 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID })
+      const first = await runAction({ inputs: { ...inputs(), timeout: '0.1' }, env: { ...artifacts.env, GITHUB_RUN_ATTEMPT: '1' } })
+      assert.equal(first.code, 1)
+      const entry = artifacts.artifacts.find((a) => a.name.startsWith('aistudios-ledger-'))
+      assert.ok(entry, 'attempt 1 left its ledger entry')
+      // As a hostile job of the run could have named it.
+      const hostile = 'k1 `$(id)` &amp; <b>'
+      entry.name = entry.name.replace(/-v3-.+$/, `-v3-${hostile}`)
+      sim.options.renderMs = 200
+      const second = await runAction({ inputs: inputs(), env: { ...artifacts.envFor('job-attempt-2'), GITHUB_RUN_ATTEMPT: '2' } })
+      assert.equal(second.code, 0, second.stdout)
+      assert.match(second.stdout, /::warning::1 export ledger entry of this request held no export key and was ignored/)
+      assert.equal(sim.exports.length, 2, 'exported anew')
+      // The artifact client's own debug lines quote its whole answer, escaped by @actions/core; ours never name it.
+      const ours = second.stdout.split('\n').filter((line) => !line.startsWith('::debug::'))
+      assert.ok(!ours.some((line) => line.includes(hostile)))
+      assert.equal(second.outputs['project-id'], sim.exports[1].key)
+    } finally {
+      await sim.close()
+      await artifacts.close()
+    }
+  })
+})

@@ -9,14 +9,19 @@ import { info, notice } from '../log.js'
  * they are made from, or (a manifest's) their own entry, compared with the manifest at the base
  * commit. All of them where that cannot be told: an unknown base, or a video made from no file.
  */
-export async function planVideos(job: Pick<Job, 'videos' | 'manifest' | 'github'>, github: GitHub | undefined): Promise<VideoSpec[]> {
+export async function planVideos(
+  job: Pick<Job, 'videos' | 'manifest' | 'github'>,
+  github: GitHub | undefined,
+  /** The checkout, whose git may list the changes where GitHub's list is cut short. */
+  workspace: string
+): Promise<VideoSpec[]> {
   if (!github || !job.github.onlyChanged) return job.videos
   const { videos, manifest } = job
   if (!manifest && videos.every((video) => video.files.length === 0)) {
     notice('only-changed: this video is made from no repository file (template, script-file, …); rendering it')
     return videos
   }
-  const changes = await findChanges(github)
+  const changes = await findChanges(github, workspace)
   if (!changes) return videos
   const before = manifest && changes.files.has(manifest) ? manifestDefinitions((await fileAt(github, manifest, changes.base)) ?? '') : undefined
   const changed = videos.filter(

@@ -3,6 +3,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { ExportRequest, Generation, Log, RunnerEnv } from '../domain.js'
 import { errorMessage } from '../errors.js'
+import { exportKey } from '../schemas.js'
 import { untilCancelled } from '../aistudios/retry.js'
 import { loadArtifactClient } from '../github/artifact-service.js'
 
@@ -64,7 +65,15 @@ export async function findEarlierExport(fingerprint: string, runner: RunnerEnv, 
   let marks: LedgerMark[]
   try {
     const { artifacts } = await untilCancelled((await loadArtifactClient()).listArtifacts(), signal)
-    marks = artifacts.flatMap((artifact) => parseLedgerName(artifact.name, fingerprint) ?? [])
+    const named = artifacts.flatMap((artifact) => parseLedgerName(artifact.name, fingerprint) ?? [])
+    // Any job of the run may have written an entry: a key is used only when it has an export key's shape.
+    marks = named.filter((mark) => exportKey.safeParse(mark.key).success)
+    const ignored = named.length - marks.length
+    if (ignored > 0) {
+      log.warning(
+        `${ignored} export ledger ${ignored === 1 ? 'entry' : 'entries'} of this request held no export key and ${ignored === 1 ? 'was' : 'were'} ignored`
+      )
+    }
   } catch (error) {
     if (signal?.aborted) throw error
     log.warning(`Could not read the export ledger of earlier attempts (${errorMessage(error)}); exporting anew`)

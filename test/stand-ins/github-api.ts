@@ -47,8 +47,8 @@ export interface Comment {
 
 export interface GitHubApi {
   url: string
-  /** Changed files of a compare (`base...head`) or of a pull request (`pr:N`). */
-  changes: Map<string, string[]>
+  /** Changed files of a compare (`base...head`) or of a pull request (`pr:N`); a rename names its old path. */
+  changes: Map<string, Array<string | { filename: string; previous_filename: string }>>
   /** File contents by `ref:path`. */
   contents: Map<string, string>
   releases: Release[]
@@ -96,6 +96,8 @@ export async function startGitHubApi(artifacts?: ArtifactService, hold: HeldCall
     archive_download_url: `${origin}/repos/octo-org/videos/actions/artifacts/${artifact.id}/zip`,
     workflow_run: { id: artifact.runId, head_branch: api.runs.get(artifact.runId)?.headBranch ?? null }
   })
+  const changedFile = (file: string | { filename: string; previous_filename: string }) =>
+    typeof file === 'string' ? { filename: file, status: 'modified' } : { ...file, status: 'renamed' }
   const runJson = (id: number, run: WorkflowRun) => ({
     id,
     event: run.event,
@@ -166,18 +168,22 @@ export async function startGitHubApi(artifacts?: ArtifactService, hold: HeldCall
         return
       }
       if ((m = /^\/repos\/[^/]+\/[^/]+\/compare\/(.+)$/.exec(p)) && req.method === 'GET') {
+        // GitHub lists at most 300 files for a whole comparison, whatever the paging.
         const files = api.changes.get(decodeURIComponent(m[1]))
-        return files ? json(res, 200, { files: files.map((filename) => ({ filename, status: 'modified' })) }) : notFound(res)
+        return files ? json(res, 200, { files: files.slice(0, 300).map(changedFile) }) : notFound(res)
       }
       if ((m = /^\/repos\/[^/]+\/[^/]+\/pulls\/(\d+)\/files$/.exec(p)) && req.method === 'GET') {
-        const files = api.changes.get(`pr:${m[1]}`) ?? []
+        // At most 3,000 files, in pages linked as GitHub links them.
+        const files = (api.changes.get(`pr:${m[1]}`) ?? []).slice(0, 3000)
         const perPage = Number(url.searchParams.get('per_page') ?? 30)
         const page = Number(url.searchParams.get('page') ?? 1)
-        return json(
-          res,
-          200,
-          files.slice((page - 1) * perPage, page * perPage).map((filename) => ({ filename, status: 'modified' }))
-        )
+        if (page * perPage < files.length) {
+          const next = new URL(url.pathname, origin)
+          next.searchParams.set('per_page', String(perPage))
+          next.searchParams.set('page', String(page + 1))
+          res.setHeader('Link', `<${next.href}>; rel="next"`)
+        }
+        return json(res, 200, files.slice((page - 1) * perPage, page * perPage).map(changedFile))
       }
       if ((m = /^\/repos\/[^/]+\/[^/]+\/contents\/(.+)$/.exec(p)) && req.method === 'GET') {
         const text = api.contents.get(`${url.searchParams.get('ref')}:${decodeURIComponent(m[1])}`)
