@@ -125,6 +125,14 @@ export class ExportUnconfirmedError extends Error {
   }
 }
 
+/** The export request never left: nothing was spent, and running the step again starts it anew. */
+export class ExportNotSentError extends Error {
+  constructor(cause: string) {
+    super(`The export request was not sent (${cause}). Nothing was spent; run the step again to export.`)
+    this.name = 'ExportNotSentError'
+  }
+}
+
 /** Anything that ends a run after the export was accepted: the user must learn the key. */
 export class RenderError extends Error {
   constructor(message: string) {

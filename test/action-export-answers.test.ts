@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { runAction } from './helpers/run-action.ts'
+import { makeWorkspace, runAction } from './helpers/run-action.ts'
+import { TEMPLATE } from './helpers/template-export.ts'
 import { SAMPLE_PROJECT_ID, withSimulator, type Fault } from './simulator/server.ts'
 
 const rewrites: { name: string; fault: Fault }[] = [
@@ -46,6 +47,31 @@ describe('an export answer that is not a refusal', () => {
       assert.equal(run.code, 1)
       assert.match(run.stdout, /Not enough credits/)
       assert.doesNotMatch(run.stdout, /may have been accepted/)
+    })
+  })
+})
+
+describe('a deadline reached before the export is sent', () => {
+  it('says the export was not sent when the token exchange outlasts timeout, and bounds the exchange by it', async () => {
+    await withSimulator({ apiKeys: [], apps: { app: 'key-1f2e' }, faults: [{ route: 'token', kind: 'delay', ms: 7000 }] }, async (sim) => {
+      const run = await runAction({
+        workspace: makeWorkspace({ 't.json': TEMPLATE }),
+        inputs: {
+          'app-id': 'app',
+          'user-key': 'key-1f2e',
+          'api-url': sim.apiUrl,
+          template: 't.json',
+          variables: 'PRODUCT: X\nVERSION: 1',
+          timeout: '0.1'
+        },
+        timeoutMs: 60_000
+      })
+      assert.equal(sim.options.faults.length, 0, 'the token answer was delayed')
+      assert.equal(sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/editor/project')).length, 0, 'no export was sent')
+      assert.equal(run.code, 1)
+      assert.match(run.stdout, /::error::The export request was not sent \(the render's 'timeout' ran out before it could be sent/)
+      assert.doesNotMatch(run.stdout, /may have been accepted/)
+      assert.match(run.summary, /\(not exported\)/)
     })
   })
 })
