@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { AiStudiosClient } from './aistudios/client.js'
+import { workAbandoned } from './aistudios/retry.js'
 import { normaliseNoProxy } from './aistudios/transport.js'
 import { cancelOnSignals } from './cancel.js'
 import { collect } from './collect.js'
@@ -79,5 +80,5 @@ export async function run(): Promise<void> {
     await leaveResultRecord(results, shard, runner, outcome, failure, job?.artifact.retentionDays)
   }
   // A cancelled run ends once it has reported: work it stopped waiting for (an upload) must not hold it.
-  if (cancel.signal.aborted) process.exit()
+  if (cancel.signal.aborted || workAbandoned()) process.exit()
 }

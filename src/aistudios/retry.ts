@@ -52,6 +52,11 @@ export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
     signal?.addEventListener('abort', onAbort, { once: true })
   })
 
+let abandoned = 0
+
+/** Whether work was left behind by untilCancelled (an upload still open): the process must end without waiting for it. */
+export const workAbandoned = (): boolean => abandoned > 0
+
 /**
  * Waits for work that takes no signal of its own (the artifact client, Octokit calls) only until the
  * signal aborts: then rejects with its reason at once, the work left behind, so a cancelled run
@@ -61,7 +66,10 @@ export function untilCancelled<T>(work: Promise<T>, signal?: AbortSignal): Promi
   if (!signal) return work
   let onAbort = (): void => {}
   const cancelled = new Promise<never>((_, reject) => {
-    onAbort = () => reject(abortReason(signal))
+    onAbort = () => {
+      abandoned++
+      reject(abortReason(signal))
+    }
     if (signal.aborted) onAbort()
     else signal.addEventListener('abort', onAbort, { once: true })
   })

@@ -44,6 +44,12 @@ export async function exportOnce(
   if (credits !== undefined) onCredits(credits)
   log.info(`Export accepted: ${key}${credits === undefined ? '' : ` (${credits} credits)`}`)
   onAccepted(key)
-  await recordExport(fingerprint, { key, generation: request.generation }, runner, log, bounds.cancel)
+  // The ledger is worth a run's time only within the run's own bounds: its deadline and a stop end the wait for it.
+  const until = [
+    bounds.cancel,
+    context.signal,
+    bounds.deadlineAt === undefined ? undefined : AbortSignal.timeout(Math.max(1, bounds.deadlineAt - Date.now()))
+  ]
+  await recordExport(fingerprint, { key, generation: request.generation }, runner, log, AbortSignal.any(until.filter((s) => s !== undefined)))
   return key
 }
