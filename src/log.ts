@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import type { Log } from './domain.js'
+import { terminalText } from './text.js'
 
 /**
  * Where the shared steps' lines go. In the action, the runner's log, through @actions/core's workflow
@@ -24,14 +25,15 @@ export interface Sink {
  */
 export const plain = (text: string): string => text.replace(/^(\s*):(?=:)/gm, '$1:\u200b')
 
+/** Every line, whatever it quotes, reaches the log without escape sequences or control characters. */
 const actionsSink: Sink = {
-  info: (message) => core.info(plain(message)),
-  warning: (message) => core.warning(message),
-  notice: (message) => core.notice(message),
-  error: (message, where) => core.error(message, where),
+  info: (message) => core.info(plain(terminalText(message))),
+  warning: (message) => core.warning(terminalText(message)),
+  notice: (message) => core.notice(terminalText(message)),
+  error: (message, where) => core.error(terminalText(message), where),
   mask: (secret) => core.setSecret(secret),
-  group: (title, work) => core.group(title, work),
-  progress: (_percent, message) => core.info(plain(message))
+  group: (title, work) => core.group(plain(terminalText(title)), work),
+  progress: (_percent, message) => core.info(plain(terminalText(message)))
 }
 
 let sink: Sink = actionsSink

@@ -1,4 +1,5 @@
 import type { Sink } from '../log.js'
+import { terminalText } from '../text.js'
 
 /**
  * The CLI's sink: plain lines, warnings and errors on stderr, a progress bar drawn in place on a
@@ -7,7 +8,8 @@ import type { Sink } from '../log.js'
 export function terminalSink(out: NodeJS.WriteStream, err: NodeJS.WriteStream): Sink {
   const secrets: string[] = []
   let barShown = false
-  const hide = (text: string): string => secrets.reduce((shown, secret) => shown.split(secret).join('***'), text)
+  // Secrets hidden first, then whatever the text quotes is stripped of escape sequences and control characters.
+  const hide = (text: string): string => terminalText(secrets.reduce((shown, secret) => shown.split(secret).join('***'), text))
   const write = (stream: NodeJS.WriteStream, text: string): void => {
     if (barShown) {
       out.write('\n')
