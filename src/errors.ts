@@ -1,4 +1,5 @@
 import type { FileLocation, Unreached } from './domain.js'
+import { redact } from './log.js'
 
 /** Finds line and column (1-based) of offsets in one text: its lines are indexed once, each look-up a binary search. */
 export function locator(text: string): (offset: number) => { line: number; column: number } {
@@ -146,6 +147,7 @@ export class LostError extends RenderError {
   }
 }
 
+/** What went wrong, for a message; with any masked secret an answer echoed hidden (see redact). */
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
+  return redact(error instanceof Error ? error.message : String(error))
 }

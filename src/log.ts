@@ -25,15 +25,37 @@ export interface Sink {
  */
 export const plain = (text: string): string => text.replace(/^(\s*):(?=:)/gm, '$1:\u200b')
 
-/** Every line, whatever it quotes, reaches the log without escape sequences or control characters. */
+/**
+ * Text from outside made safe for a log or a terminal: whole escape sequences (not only their ESC),
+ * other control characters and bidirectional overrides dropped; newlines and tabs stay. The one
+ * definition is text.ts's.
+ */
+export const printable = terminalText
+
+/** Every secret masked so far; what the runner hides in its log is hidden from what the action writes too. */
+const secrets: string[] = []
+
+/**
+ * `text` with every masked secret (as written, URL-encoded and JSON-escaped) replaced by ***: for what
+ * the action itself writes where the runner's masking does not reach (outputs, the summary, comments,
+ * records). An API that echoes a key in its message cannot carry it out.
+ */
+export function redact(text: string): string {
+  let shown = text
+  for (const secret of secrets) {
+    for (const form of new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])) shown = shown.split(form).join('***')
+  }
+  return shown
+}
+
 const actionsSink: Sink = {
-  info: (message) => core.info(plain(terminalText(message))),
-  warning: (message) => core.warning(terminalText(message)),
-  notice: (message) => core.notice(terminalText(message)),
-  error: (message, where) => core.error(terminalText(message), where),
+  info: (message) => core.info(plain(printable(message))),
+  warning: (message) => core.warning(printable(message)),
+  notice: (message) => core.notice(printable(message)),
+  error: (message, where) => core.error(printable(message), where),
   mask: (secret) => core.setSecret(secret),
-  group: (title, work) => core.group(plain(terminalText(title)), work),
-  progress: (_percent, message) => core.info(plain(terminalText(message)))
+  group: (title, work) => core.group(printable(title), work),
+  progress: (_percent, message) => core.info(plain(printable(message)))
 }
 
 let sink: Sink = actionsSink
@@ -47,7 +69,11 @@ export const info = (message: string): void => sink.info(message)
 export const warning = (message: string): void => sink.warning(message)
 export const notice = (message: string): void => sink.notice(message)
 export const errorLine = (message: string, where?: core.AnnotationProperties): void => sink.error(message, where)
-export const mask = (secret: string): void => sink.mask(secret)
+export function mask(secret: string): void {
+  if (!secret) return
+  secrets.push(secret)
+  sink.mask(secret)
+}
 export const group = <T>(title: string, work: () => Promise<T>): Promise<T> => sink.group(title, work)
 
 /** Log lines about one video: prefixed with its name in a batch (groups cannot interleave). */

@@ -15,7 +15,7 @@ export const baseName = z
   .string()
   .min(1)
   .max(255)
-  .refine((name) => !/[/\\\p{Cc}]/u.test(name) && name !== '.' && name !== '..', 'is not a plain file name')
+  .refine((name) => !/[/\\\p{Cc}\p{Cf}]/u.test(name) && name !== '.' && name !== '..', 'is not a plain file name')
 
 /** Device names Windows reserves, with or without an extension (`CON`, `nul.mp4`, `COM1`, `LPT¹`). */
 const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³])(\..*)?$/i

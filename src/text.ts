@@ -1,8 +1,12 @@
 /** Text for people, shared by the summary and the pull request comment. */
 import type { Mp4Facts } from './domain.js'
 
-/** Text safe inside HTML and its double-quoted attributes (and a Markdown table's cells). */
-export const escapeHtml = (text: string): string => text.replace(/[<>&|"]/g, (c) => `&#${c.charCodeAt(0)};`)
+/**
+ * Text safe inside HTML and its double-quoted attributes (and a Markdown table's cells). Line breaks
+ * are written as entities too: a blank line inside an HTML block in Markdown would end it, and what
+ * followed (an API message's `## heading` or `![image](…)`) would be read as Markdown.
+ */
+export const escapeHtml = (text: string): string => text.replace(/[<>&|"\r\n]/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /**
  * Text from outside (an API message, a name) as one cell of a Markdown table inside HTML: on one line,

@@ -170,7 +170,8 @@ describe('dialogue lines and tagged clips of a 1.6 project', () => {
   it('logs the state, and outputs the thumbnail from the export record', async () => {
     const result = await run({})
     assert.equal(result.code, 0, result.stdout)
-    const key = result.outputs['project-id']
+    const key = sim.exports.at(-1)?.key ?? ''
+    assert.equal(result.outputs['project-id'], key)
     assert.match(result.stdout, /State: exported/)
     assert.equal(result.outputs['thumbnail-url'], `${sim.cdnUrl}/thumbnails/${key}.jpg`)
     assert.match(result.summary, new RegExp(`<img src="${sim.cdnUrl}/thumbnails/${key}\\.jpg"`))
@@ -179,7 +180,8 @@ describe('dialogue lines and tagged clips of a 1.6 project', () => {
   it('asks for nothing between the progress answer carrying the URL and the video: the thumbnail comes after', async () => {
     const result = await run({})
     assert.equal(result.code, 0, result.stdout)
-    const key = result.outputs['project-id']
+    const key = sim.exports.at(-1)?.key ?? ''
+    assert.equal(result.outputs['project-id'], key)
     const mine = sim.requests.filter((r) => r.path.endsWith(key) || r.path.startsWith(`/videos/${key}/`))
     const firstVideo = mine.findIndex((r) => r.origin === 'cdn')
     const record = mine.findIndex((r) => r.path === `/api/odin/v3/editor/project/${key}`)
@@ -194,7 +196,8 @@ describe('a download URL that never comes with progress', () => {
     withSimulator({ renderMs: 200, urlLagPolls: 1000 }, async (sim) => {
       const run = await runAction({ inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': DIALOGUE_PROJECT_ID } })
       assert.equal(run.code, 0, run.stdout)
-      const key = run.outputs['project-id']
+      const key = sim.exports[0].key
+      assert.equal(run.outputs['project-id'], key)
       assert.ok(
         sim.requests.some((r) => r.path === `/api/odin/v3/editor/project/${key}`),
         'the record was read'

@@ -4,7 +4,10 @@
  * the collect job's one summary, `videos` output and pull request comment.
  */
 import assert from 'node:assert/strict'
+import * as fs from 'node:fs'
 import { after, before, describe, it } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
 import { eventEnv, makeWorkspace, runAction, type ActionRun } from './helpers/run-action.ts'
 import { SAMPLE_PROJECT_ID, startSimulator, type Simulator } from './simulator/server.ts'
 import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
@@ -52,6 +55,13 @@ describe('plan', () => {
     assert.equal(again.outputs.matrix, run.outputs.matrix, 'the same manifest gives the same shards')
   })
 
+  it('refuses a manifest of more than 2,000 videos before anything is sent', async () => {
+    const workspace = makeWorkspace({ 'videos.yml': manifestOf(namesOf(2001)) })
+    const run = await runAction({ workspace, inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml', plan: 'true' } })
+    assert.equal(run.code, 1)
+    assert.match(run.stdout, /a manifest lists at most 2000 videos \(this one 2001\)/)
+  })
+
   it('honours max-jobs, and a render job renders the videos its shard names', async () => {
     const workspace = makeWorkspace({ 'videos.yml': manifestOf(['a', 'b', 'c']) })
     const base = { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml' }
@@ -73,8 +83,9 @@ describe('plan', () => {
   })
 })
 
+const pr = (number: number) => eventEnv('pull_request', { pull_request: { number, base: { sha: 'x' } } }, github.url)
+
 describe('a matrix collected', () => {
-  const pr = (number: number) => eventEnv('pull_request', { pull_request: { number, base: { sha: 'x' } } }, github.url)
   const render = (workspace: string, video: string, env: Record<string, string>, onStart?: Parameters<typeof runAction>[0]['onStart']) =>
     runAction({
       workspace,
@@ -130,7 +141,7 @@ describe('a matrix collected', () => {
       render(workspace, 'delta', env),
       render(workspace, 'epsilon', env, (child, stdout) => {
         const poll = setInterval(() => {
-          if (/progress|%/i.test(stdout())) {
+          if (/Export accepted/.test(stdout())) {
             clearInterval(poll)
             child.kill('SIGTERM')
           }
@@ -199,5 +210,71 @@ describe('a matrix collected', () => {
     assert.equal(comments.length, 1)
     const keys = runs.flatMap((r) => videosOf(r).map((v) => [v.name, v['project-id']]))
     for (const [name, key] of keys) assert.match(comments[0].body, new RegExp(`^\\| ${name} \\| downloaded \\| \`${key}\``, 'm'))
+  })
+})
+
+describe('the reusable workflow .github/workflows/render-videos.yml', () => {
+  type Step = { uses?: string; with?: Record<string, string | boolean | number> }
+  const workflow = parse(fs.readFileSync(fileURLToPath(new URL('../.github/workflows/render-videos.yml', import.meta.url)), 'utf8')) as {
+    jobs: Record<string, { needs?: string | string[]; steps: Step[] }>
+  }
+  /** The action's inputs in a job, its expressions filled from `values` (inputs.*, secrets.*, matrix.*). */
+  const inputsOf = (job: string, values: Record<string, string>): Record<string, string> => {
+    const step = workflow.jobs[job].steps.find((s) => s.uses?.includes('/aistudios-video-action@'))
+    assert.ok(step?.with, `${job} runs the action`)
+    return Object.fromEntries(
+      Object.entries(step.with).map(([name, value]) => [
+        name,
+        String(value).replace(/\$\{\{\s*([\w.-]+)\s*\}\}/g, (_, path: string) => {
+          assert.ok(path in values, `${job}: ${path} has a value`)
+          return values[path]
+        })
+      ])
+    )
+  }
+
+  it('runs plan, render (a matrix, at once) and collect in order against the stand-ins', async () => {
+    assert.deepEqual(workflow.jobs.render.needs, 'plan')
+    assert.deepEqual(workflow.jobs.collect.needs, ['plan', 'render'])
+    const workspace = makeWorkspace({ 'videos.yml': manifestOf(['one', 'two', 'three', 'four', 'five']) })
+    const values = {
+      'inputs.manifest': 'videos.yml',
+      'inputs.only-changed': 'false',
+      'inputs.comment': 'true',
+      'inputs.max-parallel': '2',
+      'inputs.max-jobs': '2',
+      'inputs.reuse': 'false',
+      'inputs.retention-days': '',
+      'secrets.AISTUDIOS_APP_ID': '',
+      'secrets.AISTUDIOS_USER_KEY': '',
+      'secrets.AISTUDIOS_API_KEY': sim.mintToken()
+    }
+    const env = (job: string) => ({ ...pr(43), ...artifacts.envFor(job) })
+    const base = { 'api-url': sim.apiUrl, 'github-token': GITHUB_TOKEN }
+    const plan = await runAction({ workspace, inputs: { ...base, ...inputsOf('plan', values) }, env: env('plan') })
+    assert.equal(plan.code, 0, plan.stdout)
+    const { include } = JSON.parse(plan.outputs.matrix) as { include: Array<{ shard: string; video: string }> }
+    assert.equal(include.length, 2)
+    const before = sim.exports.length
+    const renders = await Promise.all(
+      include.map((entry) =>
+        runAction({
+          workspace,
+          inputs: { ...base, ...inputsOf('render', { ...values, 'matrix.video': entry.video }) },
+          env: env(`render-${entry.shard.replace('/', '-')}`)
+        })
+      )
+    )
+    for (const render of renders) assert.equal(render.code, 0, render.stdout)
+    assert.equal(sim.exports.length, before + 5)
+    const collected = await runAction({ workspace, inputs: { ...base, ...inputsOf('collect', values) }, env: env('collect') })
+    assert.equal(collected.code, 0, collected.stdout)
+    assert.deepEqual(
+      videosOf(collected).map((v) => v.name),
+      ['one', 'two', 'three', 'four', 'five']
+    )
+    const comments = github.comments.filter((c) => c.issue === 43)
+    assert.equal(comments.length, 1)
+    for (const key of exportedKeys().slice(before)) assert.ok(comments[0].body.includes(`\`${key}\``))
   })
 })

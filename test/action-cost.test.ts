@@ -43,7 +43,8 @@ describe('max-videos', () => {
   it('does not count a resumed video', async () => {
     const first = await runAction({ inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, wait: 'false' } })
     assert.equal(first.code, 0, first.stdout)
-    const key = first.outputs['project-id']
+    const key = sim.exports.at(-1)?.key ?? ''
+    assert.equal(first.outputs['project-id'], key)
     const exports = sim.exports.length
     const result = await runAction({
       inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, resume: key, 'upload-artifact': 'false', 'max-videos': '0' }

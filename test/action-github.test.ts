@@ -161,28 +161,45 @@ describe('release assets', () => {
       env
     })
 
+  /** A release of its own for each test, so each passes alone and in any order; `existing` is already attached. */
+  const releaseOf = (tag: string, existing = false): { release: Release; env: Record<string, string> } => {
+    const made: Release = {
+      id: github.releases.length + 100,
+      tag,
+      assets: existing ? [{ id: 7000 + github.releases.length, name: 'ai-studios-video.mp4', bytes: Buffer.from('old') }] : []
+    }
+    github.releases.push(made)
+    return { release: made, env: eventEnv('release', { release: { tag_name: tag } }) }
+  }
+
   it('attaches the video to the release of the event', async () => {
-    github.releases.push({ id: 1, tag: 'v1.0', assets: [] })
-    const run = await release()
+    const { release: v10, env } = releaseOf('v1.0')
+    const run = await release({}, env)
     assert.equal(run.code, 0, run.stdout)
-    assert.equal(github.releases[0].assets.length, 1)
-    assert.equal(github.releases[0].assets[0].name, 'ai-studios-video.mp4')
-    assert.deepEqual(github.releases[0].assets[0].bytes, SAMPLE_VIDEO)
+    assert.equal(v10.assets.length, 1)
+    assert.equal(v10.assets[0].name, 'ai-studios-video.mp4')
+    assert.deepEqual(v10.assets[0].bytes, SAMPLE_VIDEO)
   })
 
   it('refuses to replace an asset of the same name unless asked', async () => {
-    const run = await release()
+    const { release: v11, env } = releaseOf('v1.0.1', true)
+    const run = await release({}, env)
     assert.equal(run.code, 1)
-    assert.match(run.stdout, /::error::Release v1\.0 already has an asset named ai-studios-video\.mp4; set 'release-replace: true' to replace it/)
-    assert.equal(github.releases[0].assets.length, 1)
+    assert.match(run.stdout, /::error::Release v1\.0\.1 already has an asset named ai-studios-video\.mp4; set 'release-replace: true' to replace it/)
+    assert.deepEqual(
+      v11.assets.map((asset) => asset.bytes.toString()),
+      ['old']
+    )
   })
 
   it('replaces it when asked', async () => {
-    const before = github.releases[0].assets[0].id
-    const run = await release({ 'release-replace': 'true' })
+    const { release: v12, env } = releaseOf('v1.0.2', true)
+    const before = v12.assets[0].id
+    const run = await release({ 'release-replace': 'true' }, env)
     assert.equal(run.code, 0, run.stdout)
-    assert.equal(github.releases[0].assets.length, 1)
-    assert.notEqual(github.releases[0].assets[0].id, before)
+    assert.equal(v12.assets.length, 1)
+    assert.notEqual(v12.assets[0].id, before)
+    assert.deepEqual(v12.assets[0].bytes, SAMPLE_VIDEO)
   })
 
   it('finds an asset GitHub renamed by its stored name: says so, refuses it unless asked, replaces it when asked', async () => {
@@ -269,7 +286,7 @@ describe('the pull request comment', () => {
     assert.ok(!github.requests.some((r) => r.path.endsWith('/issues/comments/9001')), 'no write to the planted comment')
     const mine = github.comments.filter((c) => c.issue === 20 && c.author === 'github-actions[bot]')
     assert.equal(mine.length, 1)
-    assert.match(mine[0].body, new RegExp(`\\| \`${run.outputs['project-id']}\` \\|`))
+    assert.match(mine[0].body, new RegExp(`\\| \`${sim.exports.at(-1)?.key}\` \\|`))
     assert.match(run.stdout, /Comment 9001 carries the video comment's marker but was not written by github-actions\[bot\]/)
   })
 
@@ -288,8 +305,10 @@ describe('the pull request comment', () => {
     assert.equal(github.comments.find((c) => c.id === 9002)?.body, `${marker}\nthe bot's`)
     const mine = github.comments.filter((c) => c.issue === 21 && c.author === PERSONAL_LOGIN)
     assert.equal(mine.length, 1, 'one comment of its own, updated')
-    assert.match(mine[0].body, new RegExp(`\`${second.outputs['project-id']}\``))
-    assert.notEqual(first.outputs['project-id'], second.outputs['project-id'])
+    const [firstKey, secondKey] = sim.exports.slice(-2).map((exported) => exported.key)
+    assert.equal(first.outputs['project-id'], firstKey)
+    assert.match(mine[0].body, new RegExp(`\`${secondKey}\``))
+    assert.doesNotMatch(mine[0].body, new RegExp(`\`${firstKey}\``), 'the row was updated, not added')
   })
 
   it('escapes an API message so it adds no heading, link or image; a run rendering nothing keeps the rows', async () => {

@@ -81,7 +81,7 @@ const cases: Array<{ name: string; inputs: Record<string, string>; workspace?: (
     name: 'a placeholder with a hyphen and no value',
     inputs: { 'project-id': '', template: 't.json', tags: 'title: "##product-name##"' },
     workspace: () => makeWorkspace({ 't.json': TEMPLATE }),
-    message: /Input 'tags': the value of tag 'title' has placeholder\(s\) with no value: ##product-name##/
+    message: /Input 'tags': the value of tag 'title' \(from tags\) has placeholder\(s\) with no value: ##product-name##/
   },
   {
     name: 'a template nested 100,000 deep',

@@ -107,6 +107,12 @@ describe('bad inputs are refused before anything is sent', () => {
       message: /Input 'script-file': file 'empty\.txt' is empty/
     },
     {
+      name: 'a max-videos that is no whole number',
+      inputs: () => ({ ...valid(), 'max-videos': '2.5' }),
+      message: /Input 'max-videos': '2\.5' must be a whole number/
+    },
+    { name: 'a non-boolean cleanup', inputs: () => ({ ...valid(), cleanup: 'maybe' }), message: /Input 'cleanup': 'maybe' is not a boolean/ },
+    {
       name: 'wait: false with resume',
       inputs: () => ({ ...valid(), wait: 'false', resume: 'abc' }),
       message: /Input 'wait': 'wait: false' with 'resume' would neither export nor download/

@@ -132,6 +132,7 @@ describe('a single video', () => {
     const videos = JSON.parse(run.outputs.videos) as VideoOutput[]
     assert.equal(videos.length, 1)
     assert.equal(videos[0].status, 'downloaded')
-    assert.equal(videos[0]['project-id'], run.outputs['project-id'])
+    assert.equal(videos[0]['project-id'], sim.exports.at(-1)?.key)
+    assert.equal(run.outputs['project-id'], sim.exports.at(-1)?.key)
   })
 })

@@ -1,6 +1,7 @@
 /** As strict as the API reference (issue 20): documented bodies, tokens only on v3, legacy envelopes and projects, the record's URL. */
 import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { after, before, describe, it } from 'node:test'
 import { makeWorkspace, runAction } from './helpers/run-action.ts'
 import {
@@ -12,6 +13,7 @@ import {
   TEST_API_KEY,
   startSimulator,
   withSimulator,
+  v3BodyProblem,
   type Simulator
 } from './simulator/server.ts'
 
@@ -61,6 +63,16 @@ describe('a v3 template in the getting-started style', () => {
     assert.equal(run.code, 1)
     assert.match(run.stdout, /::error::Input 'template': t\.json, line 0 of scene 0: modelId\/clothId M000099999\/BG00006160 match no avatar clip/)
     assert.equal(sim.requests.length, before, 'nothing was sent')
+  })
+})
+
+describe("the README's v3 template", () => {
+  it('is the shape create-project.md documents, as the simulator checks it', () => {
+    const readme = fs.readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8')
+    const start = readme.indexOf('```json', readme.indexOf('**v3** (`POST /api/odin/v3/editor/project`')) + '```json'.length
+    const example = JSON.parse(readme.slice(start, readme.indexOf('```', start))) as Record<string, unknown>
+    assert.equal(v3BodyProblem(example), undefined)
+    assert.ok(Array.isArray((example.scenes as any[])[0].scripts))
   })
 })
 

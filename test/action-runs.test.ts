@@ -114,7 +114,8 @@ describe('resume', () => {
         }
       })
       assert.equal(first.code, 0, first.stdout)
-      const key = first.outputs['project-id']
+      const key = sim.exports[0].key
+      assert.equal(first.outputs['project-id'], key)
       const again = await runAction({ inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, resume: key } })
       assert.equal(again.code, 0, again.stdout)
       assert.equal(sim.exports.length, 1, 'resume sends no export')

@@ -106,6 +106,7 @@ describe('SIGTERM during each stage', () => {
               killedAt = Date.now()
               child.kill('SIGTERM')
             }, 20)
+            child.on('exit', () => clearInterval(poll))
           }
           const env = {
             ...artifacts?.env,
@@ -169,6 +170,7 @@ describe('the export key, from the moment it exists', () => {
             clearInterval(poll)
             child.kill('SIGKILL')
           }, 20)
+          child.on('exit', () => clearInterval(poll))
         }
       })
       assert.equal(run.signal, 'SIGKILL', 'killed: nothing could be written at the end')
@@ -176,5 +178,32 @@ describe('the export key, from the moment it exists', () => {
       assert.equal(run.outputs['export-key'], sim.exports[0].key)
       assert.equal(run.outputs['project-id'], sim.exports[0].key)
     })
+  })
+
+  it('is written before the export is recorded in the ledger, so a kill while that upload hangs still leaves it', async () => {
+    const artifacts = await startArtifactService({ holdUploads: /^aistudios-ledger-/ })
+    try {
+      await withSimulator({ renderMs: 600_000 }, async (sim) => {
+        const run = await runAction({
+          inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID },
+          env: artifacts.env,
+          timeoutMs: 30_000,
+          onStart: (child) => {
+            const poll = setInterval(() => {
+              if (!artifacts.artifacts.some((a) => a.name.startsWith('aistudios-ledger-'))) return
+              clearInterval(poll)
+              setTimeout(() => child.kill('SIGKILL'), 200)
+            }, 20)
+            child.on('exit', () => clearInterval(poll))
+          }
+        })
+        assert.equal(run.signal, 'SIGKILL')
+        assert.equal(sim.exports.length, 1)
+        assert.ok(!artifacts.artifacts.some((a) => a.finalized), 'the ledger upload was held')
+        assert.equal(run.outputs['export-key'], sim.exports[0].key)
+      })
+    } finally {
+      await artifacts.close()
+    }
   })
 })

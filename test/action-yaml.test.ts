@@ -78,7 +78,7 @@ videos:
       name: 'an alias of a mapping as speech',
       entry: '    script: *mapping\n',
       line: 6,
-      message: /video 'one': 'script' must be text, not a mapping/
+      message: /video 'one': script: Invalid input/
     },
     { name: 'an alias with no anchor', entry: '    script: *nowhere\n', line: 6, message: /the alias \*nowhere has no anchor &nowhere before it/ },
     { name: 'a merge key of text', entry: '    variables:\n      <<: *text\n', line: 7, message: /a merge key \(<<\) takes a mapping/ }

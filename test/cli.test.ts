@@ -67,7 +67,7 @@ describe('aistudios-video', () => {
     )
     assert.equal(run.code, 0, run.stdout + run.stderr)
     assert.equal(sim.exports.length, exports, 'nothing exported')
-    assert.match(run.stdout, /✔ dry run: the request is in videos\/aistudios-request\.json/)
+    assert.match(run.stdout, /✔ dry run: the request is in videos[/\\]aistudios-request\.json/)
     const body = JSON.parse(fs.readFileSync(path.join(workspace, 'videos/aistudios-request.json'), 'utf8'))
     assert.equal(body.scenes[1].scripts[1].org, 'On Monday.')
     assert.equal(body.scenes[0].clips.find((c: { tag?: string }) => c.tag === 'title').text, 'Version 2.0')
@@ -80,7 +80,7 @@ describe('aistudios-video', () => {
     assert.equal(run.code, 0, run.stdout + run.stderr)
     assert.match(run.stdout, /^\d+\.\d% after \d+ s/m)
     assert.doesNotMatch(run.stdout, /\r/)
-    assert.match(run.stdout, /✔ saved out\/ai-studios-video\.mp4/)
+    assert.match(run.stdout, /✔ saved out[/\\]ai-studios-video\.mp4/)
     assert.deepEqual(fs.readFileSync(path.join(run.workspace, 'out/ai-studios-video.mp4')), SAMPLE_VIDEO)
   })
 
@@ -138,7 +138,7 @@ describe('aistudios-video', () => {
       files: { 'qa.json': JSON.stringify(DIALOGUE_PROJECT) },
       env: { AISTUDIOS_APP_ID: '', AISTUDIOS_USER_KEY: '', AISTUDIOS_API_KEY: 'not-the-key' },
       code: 3,
-      message: /^error: The AI Studios API rejected the credentials/m
+      message: /^error: The AI Studios API rejected the credentials \(.*\)\. Check AISTUDIOS_APP_ID and AISTUDIOS_USER_KEY .*AISTUDIOS_API_KEY/m
     },
     {
       name: 'a render that times out, with its key in flag syntax',
@@ -229,8 +229,8 @@ describe('aistudios-video', () => {
       env: { AISTUDIOS_APP_ID: '', AISTUDIOS_USER_KEY: '', AISTUDIOS_API_KEY: sim.mintToken() }
     })
     assert.equal(run.code, 0, run.stdout + run.stderr)
-    assert.match(run.stdout, /✔ a: saved videos\/a\.mp4/)
-    assert.match(run.stdout, /✔ b: saved videos\/b\.mp4/)
+    assert.match(run.stdout, /✔ a: saved videos[/\\]a\.mp4/)
+    assert.match(run.stdout, /✔ b: saved videos[/\\]b\.mp4/)
   })
 
   it('ships no artifact client: the CLI never uploads, so its bundle is one file', () => {

@@ -46,6 +46,13 @@ function exitForError(error: unknown): number {
 
 /** An error as the CLI says it: an input is named as the flag (or environment variable) it came from. */
 function cliMessage(error: unknown): string {
+  if (error instanceof AuthError) {
+    const { 'app-id': appId, 'user-key': userKey, 'api-key': apiKey } = CREDENTIAL_VARIABLES
+    return (
+      `The AI Studios API rejected the credentials (${error.detail}). Check ${appId} and ${userKey} (AI Studios issues them together: ` +
+      `profile, Issue API Key), or ${apiKey} (a v3 access token expires 24 hours after it is issued).`
+    )
+  }
   if (!(error instanceof InputError)) return errorMessage(error)
   const { input, detail } = error
   if (CLI_INPUTS.includes(input)) return `--${input}: ${detail}`

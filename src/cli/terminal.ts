@@ -1,21 +1,21 @@
-import type { Sink } from '../log.js'
-import { terminalText } from '../text.js'
+import { plain, printable, type Sink } from '../log.js'
 
 /**
  * The CLI's sink: plain lines, warnings and errors on stderr, a progress bar drawn in place on a
  * terminal (a line each time otherwise), and every masked secret replaced by *** in all it prints.
+ * Text is printed without control characters, and a line that starts with `::` is broken, as in the
+ * action: the CLI may itself run in a workflow step, where its output is the runner's log.
  */
 export function terminalSink(out: NodeJS.WriteStream, err: NodeJS.WriteStream): Sink {
   const secrets: string[] = []
   let barShown = false
-  // Secrets hidden first, then whatever the text quotes is stripped of escape sequences and control characters.
-  const hide = (text: string): string => terminalText(secrets.reduce((shown, secret) => shown.split(secret).join('***'), text))
+  const hide = (text: string): string => secrets.reduce((shown, secret) => shown.split(secret).join('***'), text)
   const write = (stream: NodeJS.WriteStream, text: string): void => {
     if (barShown) {
       out.write('\n')
       barShown = false
     }
-    stream.write(`${hide(text)}\n`)
+    stream.write(`${plain(printable(hide(text)))}\n`)
   }
   return {
     info: (message) => write(out, message),
@@ -31,7 +31,7 @@ export function terminalSink(out: NodeJS.WriteStream, err: NodeJS.WriteStream): 
       if (!out.isTTY) return write(out, message)
       const width = 30
       const filled = Math.round((Math.max(0, Math.min(100, percent)) / 100) * width)
-      out.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${hide(message)}\u001b[K`)
+      out.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${printable(hide(message)).replace(/\n/g, ' ')}\u001b[K`)
       barShown = true
     }
   }

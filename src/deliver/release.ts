@@ -34,6 +34,18 @@ async function* fileChunks(file: string): AsyncGenerator<Buffer> {
   }
 }
 
+/**
+ * Where the token may go with an upload: GitHub's own hosts for this run's API. The upload URL comes
+ * in GitHub's answer, so it is checked like any answer: api.github.com's uploads live on
+ * uploads.github.com; a GitHub Enterprise Server's (and a stand-in's) on the API's own origin.
+ */
+export function uploadUrlAllowed(uploadUrl: URL, apiUrl: string): boolean {
+  const api = new URL(apiUrl)
+  if (uploadUrl.username || uploadUrl.password) return false
+  if (uploadUrl.origin === api.origin) return true
+  return api.origin === 'https://api.github.com' && uploadUrl.origin === 'https://uploads.github.com'
+}
+
 /** GitHub's answers the release delivery reads, parsed before use. */
 const releaseSchema = z.object({ id: z.number().int().positive(), upload_url: z.string().url() })
 const assetSchema = z.object({ id: z.number().int().positive(), name: z.string(), browser_download_url: z.string().url() })
@@ -46,12 +58,18 @@ const assetSchema = z.object({ id: z.number().int().positive(), name: z.string()
  */
 async function uploadAsset(
   uploadUrl: string,
+  apiUrl: string,
   token: string,
   name: string,
   video: Downloaded,
   signal?: AbortSignal
 ): Promise<z.infer<typeof assetSchema>> {
   const url = new URL(uploadUrl.replace(/\{[^}]*\}$/, ''))
+  if (!uploadUrlAllowed(url, apiUrl)) {
+    throw new Error(
+      `GitHub's release answer names ${url.origin} for the upload, not a host of ${new URL(apiUrl).origin}; the token was not sent there`
+    )
+  }
   url.searchParams.set('name', name)
   const dispatcher = createAgent(UPLOAD_TIMEOUT_MS)
   try {
@@ -114,8 +132,10 @@ export async function attachToRelease(
       throw new Error(`Release ${tag} already has an asset named ${existing.name}${as}; set 'release-replace: true' to replace it`)
     }
     if (existing) await octokit.rest.repos.deleteReleaseAsset({ ...context.repo, asset_id: existing.id })
-    const asset = await uploadAsset(release.upload_url, token, name, video, signal)
-    urls.set(video.path, asset.browser_download_url)
+    const asset = await uploadAsset(release.upload_url, context.apiUrl, token, name, video, signal)
+    // Where the asset can be downloaded, as GitHub says; only a GitHub address is passed on as an output.
+    const download = new URL(asset.browser_download_url)
+    if (download.protocol === 'https:' || download.origin === new URL(context.apiUrl).origin) urls.set(video.path, download.href)
     const renamed = asset.name === name ? '' : ` (GitHub stores it as ${asset.name})`
     info(`${existing ? 'Replaced' : 'Attached'} ${name} on release ${tag}${renamed}`)
   }

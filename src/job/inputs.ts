@@ -19,7 +19,8 @@ function readCredentials(get: InputReader): Credentials {
   const apiKey = get('api-key').trim()
   const appId = get('app-id').trim()
   const userKey = get('user-key').trim()
-  for (const secret of [apiKey, userKey]) if (secret) mask(secret)
+  // The app ID is half of a credential pair: hidden like the key, so an echo of it gives nothing away.
+  for (const secret of [apiKey, appId, userKey]) if (secret) mask(secret)
   // A header cannot carry a newline or a space: refused here rather than failing (and retried) as a network error.
   for (const [input, value] of [
     ['api-key', apiKey],

@@ -4,7 +4,7 @@ import { InputError, locator } from '../errors.js'
 import { readInputFile, repoPath, type InputReader } from './parse.js'
 import { manifestEntry } from './manifest-schema.js'
 import { readVideoSpec } from './video-spec.js'
-import { isPlainObject, parseYamlDocument, parseYamlLeniently, scalarText, yamlValue } from './yaml.js'
+import { parseYamlDocument, parseYamlLeniently, scalarText, yamlValue } from './yaml.js'
 
 /** Each entry's definition by name, from a manifest's text (an older version of it); lenient. */
 export function manifestDefinitions(text: string): Map<string, string> {
@@ -18,6 +18,9 @@ export function manifestDefinitions(text: string): Map<string, string> {
   }
   return definitions
 }
+
+/** The most videos a manifest lists: their plan, records and `videos` output stay under GitHub's 1 MiB per output. */
+export const MAX_MANIFEST_VIDEOS = 2000
 
 /** The inputs that say what a video is made from: its source, placeholder values, speech and tags. */
 export const VIDEO_SOURCE_INPUTS = [
@@ -56,24 +59,17 @@ export function refuseOneVideoInputs(get: InputReader): void {
   }
 }
 
-/** Entry keys that take a mapping (as their input takes YAML); every other key takes text. */
-const MAPPING_KEYS = new Set(['variables', 'scripts', 'tags'])
-
 /**
- * An entry's value as the text an input would hold (a mapping of speech becomes `INDEX: "text"` lines),
- * or why it cannot be one: a list or mapping where text belongs is never sent as its JSON.
+ * An entry's value as the text an input would hold: speech by index (a mapping or a list) becomes
+ * `INDEX: "text"` lines, a mapping its JSON (read back as YAML). The schema has checked every type, so
+ * no list or mapping reaches a key that takes text.
  */
-function asInputText(key: string, value: unknown): string | { refused: string } {
-  if (typeof value === 'string') return value
+function asInputText(key: string, value: unknown): string {
   if (value === null || typeof value !== 'object') return scalarText(value)
-  if (!MAPPING_KEYS.has(key) || !isPlainObject(value)) return { refused: `'${key}' must be text, not a ${Array.isArray(value) ? 'list' : 'mapping'}` }
   if (key !== 'scripts') return JSON.stringify(value)
-  const lines: string[] = []
-  for (const [index, text] of Object.entries(value)) {
-    if (text !== null && typeof text === 'object') return { refused: `the speech of scene ${index} in 'scripts' must be text, not a list or mapping` }
-    lines.push(`${index}: ${JSON.stringify(scalarText(text))}`)
-  }
-  return lines.join('\n')
+  return Object.entries(value)
+    .map(([index, text]) => `${index}: ${JSON.stringify(scalarText(text))}`)
+    .join('\n')
 }
 
 /**
@@ -94,6 +90,8 @@ export function readManifest(get: InputReader, workspace: string): { path: strin
   const root = document.contents
   const list = isMap(root) ? root.get('videos', true) : root
   if (!isSeq(list) || list.items.length === 0) refuse(root, 'a manifest is a non-empty list of videos (or "videos:" holding one)')
+  if (list.items.length > MAX_MANIFEST_VIDEOS)
+    refuse(list, `a manifest lists at most ${MAX_MANIFEST_VIDEOS} videos (this one ${list.items.length}): split it into several`)
 
   const entries: VideoSpec[] = []
   const outputs = new Map<string, string>()
@@ -117,12 +115,7 @@ export function readManifest(get: InputReader, workspace: string): { path: strin
       refuse((item.getIn(issue.path as Array<string | number>, true) as Node | undefined) ?? item, `video '${name}': ${at}${issue.message}`)
     }
 
-    // Each value as input text, read up front so a list or mapping where text belongs is refused at its line.
-    const texts = new Map<string, string>()
-    for (const key of Object.keys(value)) {
-      const read = asInputText(key, value[key])
-      texts.set(key, typeof read === 'string' ? read : refuse(item.get(key, true) ?? item, `video '${name}': ${read.refused}`))
-    }
+    const texts = new Map(Object.entries(value).map(([key, entry]) => [key, asInputText(key, entry)]))
     const entryGet: InputReader = (input) => {
       if (input === 'output-name') return texts.get('output') ?? name
       if (input === 'name') return texts.get('title') ?? ''

@@ -7,11 +7,10 @@ import { InputError } from '../errors.js'
  * run cannot write to refuses the run before the export spends credits, not after the render.
  */
 export function probeOutputDir(outputDir: string, raw: string): void {
-  const probe = path.join(outputDir, `.aistudios-write-check-${process.pid}`)
   try {
     fs.mkdirSync(outputDir, { recursive: true })
-    fs.writeFileSync(probe, '')
-    fs.rmSync(probe, { force: true })
+    // A folder of a fresh name, made and removed: no name a pull request could have planted a link at.
+    fs.rmdirSync(fs.mkdtempSync(path.join(outputDir, '.aistudios-write-check-')))
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown error'
     const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a file stands where a folder of it must be' : `it cannot be written (${code})`

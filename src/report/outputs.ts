@@ -1,11 +1,30 @@
 import * as core from '@actions/core'
 import type { VideoResult } from '../domain.js'
-import { info } from '../log.js'
+import { info, redact, warning } from '../log.js'
+import { OUTPUT_LIMIT_BYTES, boundVideosJson } from './bounds.js'
 import type { Shard } from '../job/plan.js'
 import { videoEntries, type VideoEntry } from '../github/results.js'
 
-/** The `videos` output: one object a video, for later steps to read with fromJSON. */
-export const setVideosOutput = (entries: VideoEntry[]): void => core.setOutput('videos', JSON.stringify(entries))
+/** Sets one output, with any masked secret a value echoes hidden: outputs are not masked by the runner once read. */
+const setOutput = (name: string, value: string | number): void => core.setOutput(name, redact(String(value)))
+
+/**
+ * The `videos` output: one object a video, for later steps to read with fromJSON; kept under GitHub's
+ * limit for an output, the log saying what had to be left out.
+ */
+export function setVideosOutput(entries: VideoEntry[]): void {
+  const { json, dropped, omitted } = boundVideosJson(entries)
+  if (dropped.length > 0 || omitted > 0) {
+    warning(
+      `The 'videos' output would pass GitHub's ${OUTPUT_LIMIT_BYTES >> 20} MiB limit for an output: ` +
+        (dropped.length > 0 ? `${dropped.join(', ')} ${dropped.length === 1 ? 'is' : 'are'} left empty in every entry` : '') +
+        (dropped.length > 0 && omitted > 0 ? ', and ' : '') +
+        (omitted > 0 ? `the last ${omitted} of ${entries.length} entries are left out` : '') +
+        '; the log names every video and its export key'
+    )
+  }
+  setOutput('videos', json)
+}
 
 /** Sets the step outputs: `videos` always; the single-video outputs from a plan's only video. */
 export function setOutputs(results: VideoResult[]): void {
@@ -13,40 +32,40 @@ export function setOutputs(results: VideoResult[]): void {
   if (results.length !== 1) return
   const [result] = results
   if (result.exportKey) {
-    core.setOutput('export-key', result.exportKey)
-    core.setOutput('project-id', result.exportKey) // the former name of export-key, kept as an alias
+    setOutput('export-key', result.exportKey)
+    setOutput('project-id', result.exportKey) // the former name of export-key, kept as an alias
   }
-  if (result.videoUrl) core.setOutput('video-url', result.videoUrl)
-  if (result.thumbnailUrl) core.setOutput('thumbnail-url', result.thumbnailUrl)
-  if (result.credits !== undefined) core.setOutput('credits', result.credits)
+  if (result.videoUrl) setOutput('video-url', result.videoUrl)
+  if (result.thumbnailUrl) setOutput('thumbnail-url', result.thumbnailUrl)
+  if (result.credits !== undefined) setOutput('credits', result.credits)
   if (result.video) {
-    core.setOutput('video-path', result.video.path)
-    core.setOutput('video-size', result.video.size)
+    setOutput('video-path', result.video.path)
+    setOutput('video-size', result.video.size)
     const { durationSeconds, width, height } = result.video.mp4
-    core.setOutput('video-duration', durationSeconds.toFixed(3))
+    setOutput('video-duration', durationSeconds.toFixed(3))
     if (width !== undefined && height !== undefined) {
-      core.setOutput('video-width', width)
-      core.setOutput('video-height', height)
+      setOutput('video-width', width)
+      setOutput('video-height', height)
     }
   }
-  if (result.sha256) core.setOutput('video-sha256', result.sha256)
+  if (result.sha256) setOutput('video-sha256', result.sha256)
   if (result.artifact) {
-    core.setOutput('artifact-id', result.artifact.id)
-    core.setOutput('artifact-url', result.artifact.url)
+    setOutput('artifact-id', result.artifact.id)
+    setOutput('artifact-url', result.artifact.url)
   }
-  if (result.dryRun) core.setOutput('request-path', result.dryRun.path)
+  if (result.dryRun) setOutput('request-path', result.dryRun.path)
 }
 
 /** An accepted export's key, written the moment it exists (a single-video job's `export-key`, alias `project-id`): a kill later still leaves it. */
 export function setKeyOutput(result: VideoResult, videos: number): void {
   if (videos !== 1 || !result.exportKey) return
-  core.setOutput('export-key', result.exportKey)
-  core.setOutput('project-id', result.exportKey)
+  setOutput('export-key', result.exportKey)
+  setOutput('project-id', result.exportKey)
 }
 
 /** Plan mode: the matrix of shards for `strategy.matrix: ${{ fromJSON(...) }}`; nothing is sent. */
 export function setMatrixOutput(shards: Shard[]): void {
-  core.setOutput('matrix', JSON.stringify({ include: shards }))
+  setOutput('matrix', JSON.stringify({ include: shards }))
   const videos = shards.reduce((sum, shard) => sum + shard.video.split(',').length, 0)
   info(`Plan: ${videos} video(s) in ${shards.length} job(s), nothing sent`)
 }

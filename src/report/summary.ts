@@ -3,8 +3,25 @@ import * as path from 'node:path'
 import { notDelivered, type Job, type RunnerEnv, type VideoResult } from '../domain.js'
 import { describeMp4, escapeHtml as escape, formatBytes } from '../text.js'
 import { resumeHint } from '../resume.js'
+import { redact } from '../log.js'
+import {
+  MAX_SUMMARY_BODY_CHARS,
+  MAX_SUMMARY_REQUESTS,
+  MAX_SUMMARY_ROWS,
+  MAX_SUMMARY_TEXT_CHARS,
+  SUMMARY_BUDGET_BYTES,
+  cut,
+  takeWithin,
+  utf8Bytes
+} from './bounds.js'
 
 type Summary = typeof core.summary
+
+/** The summary with any masked secret its text echoes hidden: the runner masks only its log. */
+export const redacted = (summary: Summary): Summary => {
+  const text = redact(summary.stringify())
+  return summary.emptyBuffer().addRaw(text)
+}
 
 /** Whether the user must be told how to resume this video: exported, not delivered. */
 export const needsResume = (result: VideoResult): result is VideoResult & { exportKey: string } =>
@@ -62,30 +79,63 @@ function details(summary: Summary, result: VideoResult): void {
   summary.addTable(rows.map(([key, value]) => [{ data: key, header: true }, value]))
 }
 
-/** Several videos: one row each, then what failed and how to resume it. */
-function overview(summary: Summary, results: VideoResult[]): void {
-  summary.addTable([
-    ['Video', 'Status', 'Export key', 'File', 'Artifact'].map((data) => ({ data, header: true })),
-    ...results.map(({ name, status, exportKey, video, artifact, reusedFromRun }) => [
+/** A table row's bytes as the summary writes it: its cells and their markup. */
+const rowBytes = (row: string[]): number => row.reduce((sum, cell) => sum + utf8Bytes(cell) + 9, 9)
+
+/** A batch's table rows within the bounds: the rows that fit, and a line counting the rest. */
+function boundedRows(rows: string[][], budget: number, what: string): { rows: string[][]; more?: string; bytes: number } {
+  const { taken, omitted, bytes } = takeWithin(rows, rowBytes, budget, MAX_SUMMARY_ROWS)
+  return {
+    rows: taken,
+    bytes,
+    more: omitted > 0 ? `… and ${omitted} more ${what}, not listed (the summary has a size limit); the log names each` : undefined
+  }
+}
+
+/**
+ * Several videos: one row each, then what failed and how to resume it, within the summary's budget:
+ * the failures (each with its resume hint) are measured first, rows beyond the bounds counted.
+ */
+function overview(summary: Summary, results: VideoResult[], budget: number): number {
+  const failed = results
+    .filter(notDelivered)
+    .map((result) => [
+      escape(result.name),
+      escape(cut(result.error ?? 'not started', MAX_SUMMARY_TEXT_CHARS)),
+      needsResume(result) ? escape(resumeOf(result)) : noKey(result, 'nothing was exported')
+    ])
+  const failures = boundedRows(failed, budget / 2, 'failed videos')
+  const all = boundedRows(
+    results.map(({ name, status, exportKey, video, artifact, reusedFromRun }) => [
       escape(name),
       reusedFromRun === undefined ? status : `${status} (reused from run ${reusedFromRun})`,
       exportKey ? `<code>${escape(exportKey)}</code>` : '',
       video ? `${escape(path.basename(video.path))}, ${formatBytes(video.size)}, ${escape(describeMp4(video.mp4))}` : '',
       artifact ? `<a href="${artifact.url}">${escape(artifact.name)}</a>` : ''
-    ])
-  ])
-  const failed = results.filter(notDelivered)
-  if (failed.length === 0) return
-  summary
-    .addHeading('What failed', 3)
-    .addTable([
-      ['Video', 'Why', 'Resume'].map((data) => ({ data, header: true })),
-      ...failed.map((result) => [
-        escape(result.name),
-        escape(result.error ?? 'not started'),
-        needsResume(result) ? escape(resumeOf(result)) : noKey(result, 'nothing was exported')
-      ])
-    ])
+    ]),
+    budget - failures.bytes,
+    'videos'
+  )
+  summary.addTable([['Video', 'Status', 'Export key', 'File', 'Artifact'].map((data) => ({ data, header: true })), ...all.rows])
+  if (all.more) summary.addRaw(`<p>${all.more}</p>`, true)
+  if (failed.length === 0) return all.bytes
+  summary.addHeading('What failed', 3).addTable([['Video', 'Why', 'Resume'].map((data) => ({ data, header: true })), ...failures.rows])
+  if (failures.more) summary.addRaw(`<p>${failures.more}</p>`, true)
+  return all.bytes + failures.bytes
+}
+
+/** Dry-run requests, within what is left of the budget: a few shown (each body cut), the rest counted. */
+function dryRunRequests(summary: Summary, results: VideoResult[], budget: number): void {
+  const blocks = results.flatMap(({ dryRun }) => {
+    if (!dryRun) return []
+    const { url, body, path: saved } = dryRun
+    // The body holds the template's and the API's text: escaped, since the code block is HTML.
+    const shown = cut(body, MAX_SUMMARY_BODY_CHARS)
+    return [{ intro: `<p><code>POST ${escape(url)}</code>, saved as <code>${escape(saved)}</code></p>`, body: escape(shown) }]
+  })
+  const { taken, omitted } = takeWithin(blocks, (block) => utf8Bytes(block.intro) + utf8Bytes(block.body) + 64, budget, MAX_SUMMARY_REQUESTS)
+  for (const block of taken) summary.addRaw(block.intro, true).addCodeBlock(block.body, 'json')
+  if (omitted > 0) summary.addRaw(`<p>… and ${omitted} more request(s), not shown: each is saved in full in its file in 'output-dir'</p>`, true)
 }
 
 /**
@@ -97,22 +147,18 @@ export async function writeSummary(results: VideoResult[], runner: RunnerEnv, jo
   if (!runner.summaryFile || (results.length === 0 && runError === undefined)) return
   const failed = runError !== undefined || results.some(notDelivered)
   const summary = core.summary.addHeading(heading(results, job, failed), 2)
-  if (runError) summary.addRaw(`<p>${escape(runError)}</p>`, true)
+  if (runError) summary.addRaw(`<p>${escape(cut(runError, MAX_SUMMARY_TEXT_CHARS))}</p>`, true)
+  let used = 0
   if (results.length === 1) {
     const [result] = results
-    if (result.error && result.error !== runError) summary.addRaw(`<p>${escape(result.error)}</p>`, true)
+    if (result.error && result.error !== runError) summary.addRaw(`<p>${escape(cut(result.error, MAX_SUMMARY_TEXT_CHARS))}</p>`, true)
     if (needsResume(result)) summary.addRaw(`<p><strong>Resume:</strong> ${escape(resumeOf(result))}</p>`, true)
     details(summary, result)
   } else if (results.length > 1) {
-    overview(summary, results)
+    used = overview(summary, results, SUMMARY_BUDGET_BYTES)
   }
-  for (const result of results) {
-    if (!result.dryRun) continue
-    const { url, body, path: saved } = result.dryRun
-    // The body holds the template's and the API's text: escaped, since the code block is HTML.
-    summary.addRaw(`<p><code>POST ${escape(url)}</code>, saved as <code>${escape(saved)}</code></p>`, true).addCodeBlock(escape(body), 'json')
-  }
-  await summary.write()
+  dryRunRequests(summary, results, SUMMARY_BUDGET_BYTES - used)
+  await redacted(summary).write()
 }
 
 /** Plan mode's summary: the videos the matrix will produce. */

@@ -19,7 +19,12 @@ export function saveDryRun(
   const body = JSON.stringify(request.body, null, 2)
   fs.mkdirSync(outputDir, { recursive: true })
   const requestPath = path.join(outputDir, name ? `aistudios-request-${name}.json` : 'aistudios-request.json')
-  fs.writeFileSync(requestPath, `${body}\n`)
+  // Written beside it and renamed over it: a symbolic link a pull request left at this name is replaced,
+  // never followed to a file outside the workspace.
+  const written = fs.mkdtempSync(path.join(outputDir, '.aistudios-request-'))
+  fs.writeFileSync(path.join(written, 'request.json'), `${body}\n`)
+  fs.renameSync(path.join(written, 'request.json'), requestPath)
+  fs.rmSync(written, { recursive: true, force: true })
   log.info('Dry run: nothing that spends credits was sent. The export would be:')
   log.info(`${method} ${url}`)
   log.info('Authorization: ***')

@@ -16,8 +16,11 @@ export async function exportOnce(
   context: CallContext,
   /** What may cut the request once sent (only the runner's cancel), what keeps it from being sent, and its last moment. */
   bounds: { cancel?: AbortSignal; deadlineAt?: number },
-  /** Told when the request went out but no answer says whether it was taken, and what an accepted one cost. */
-  { onUnconfirmed, onCredits }: { onUnconfirmed: () => void; onCredits: (credits: number) => void }
+  /**
+   * Told when the request went out but no answer says whether it was taken, what an accepted one cost,
+   * and its key the moment it is known (before the ledger is written, which may take a while).
+   */
+  { onUnconfirmed, onCredits, onAccepted }: { onUnconfirmed: () => void; onCredits: (credits: number) => void; onAccepted: (key: string) => void }
 ): Promise<string> {
   const { log } = context
   const earlier = await findEarlierExport(fingerprint, runner, log, context.signal)
@@ -26,6 +29,7 @@ export async function exportOnce(
       `Re-run attempt ${runner.runAttempt}: an earlier attempt already exported this request as ${earlier.key}; ` +
         'waiting for that export instead of paying for a new one'
     )
+    onAccepted(earlier.key)
     return earlier.key
   }
   log.info(`Exporting: POST ${client.exportTarget(request).url}`)
@@ -39,6 +43,7 @@ export async function exportOnce(
   const { key, credits } = accepted
   if (credits !== undefined) onCredits(credits)
   log.info(`Export accepted: ${key}${credits === undefined ? '' : ` (${credits} credits)`}`)
+  onAccepted(key)
   await recordExport(fingerprint, { key, generation: request.generation }, runner, log, bounds.cancel)
   return key
 }

@@ -23,11 +23,14 @@ export function videoFileName(url: string, fallbackStem: string): string {
   let name = segment
     // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name must not hold
     .replace(/[\u0000-\u001f\u007f]/g, '')
+    // Format characters (a right-to-left override) would make `clip\u202e4pm.exe` show as `clipexe.mp4`.
+    .replace(/\p{Cf}/gu, '')
     .replace(/[/\\<>:"|?*]/g, '_')
     .replace(/\.{2,}/g, '.')
     .replace(/^[.\s]+|[.\s]+$/g, '')
-  // An extension starts with a letter: `release-v1.2.10` has none.
-  if (!/\.[A-Za-z][A-Za-z0-9]{1,3}$/.test(name)) name = name ? `${name}.mp4` : ''
+  // The file is an MP4 (its boxes are checked), so it is named as one whatever the URL says: `index.html`
+  // becomes `index.html.mp4`, and `release-v1.2.10` gets the extension it lacks.
+  if (!/\.mp4$/i.test(name)) name = name ? `${name}.mp4` : ''
   if (name.length > MAX_NAME) {
     const ext = name.slice(name.lastIndexOf('.'))
     name = name.slice(0, MAX_NAME - ext.length) + ext

@@ -17,6 +17,11 @@ export interface PollState {
 
 /** Sparse polling never waits longer than this, so a render that finishes early is seen soon. */
 export const MAX_INTERVAL_MS = 15_000
+/**
+ * Within this many floor intervals of the estimated finish, the next poll is aimed past it. Three,
+ * not two: halving from 2–3 s left cost one more call than the tutorials' 3 s loop at 20 s renders.
+ */
+const AIM_FLOORS = 3
 /** How long after the estimated finish the last poll lands, to be past it rather than just before. */
 const END_MARGIN_MS = 250
 /** The progress curve is judged over this much recent time; older samples say little about the end. */
@@ -47,7 +52,7 @@ export function estimateRemainingMs(samples: readonly Sample[], nowMs: number): 
 
 /**
  * Poll sparsely early and densely near the estimated end: sleeping half the estimated remaining time
- * converges on the finish in few requests; once it is within two floor intervals, the next poll is
+ * converges on the finish in few requests; once it is within three floor intervals, the next poll is
  * aimed just past the estimated finish. Where the estimate is off, polling goes on at the floor.
  */
 export function nextPollDelayMs({ samples, nowMs, floorMs, deadlineMs }: PollState): number {
@@ -60,7 +65,7 @@ export function nextPollDelayMs({ samples, nowMs, floorMs, deadlineMs }: PollSta
     const remaining = estimateRemainingMs(samples, nowMs)
     // Without a rate, back off with the time already waited: a quick render is still caught early.
     if (remaining === undefined) delay = nowMs / 4
-    else delay = remaining <= 2 * floorMs ? remaining + END_MARGIN_MS : remaining / 2
+    else delay = remaining <= AIM_FLOORS * floorMs ? remaining + END_MARGIN_MS : remaining / 2
   }
   delay = Math.min(Math.max(delay, floorMs), Math.max(MAX_INTERVAL_MS, floorMs))
   return Math.max(0, Math.min(delay, deadlineMs - nowMs))

@@ -125,13 +125,14 @@ export async function produceVideo(
   cancel?: AbortSignal
 ): Promise<void> {
   const { log, signal } = context
-  // `timeout` counts from the export request: a slow or trickled answer to it counts too.
-  const exportedAt = Date.now()
+  // `timeout` counts from the export request (a slow or trickled answer to it counts too), else from the wait.
+  let exportedAt: number | undefined
   // A resumed export has no request, and so no fingerprint: there is nothing to mark dead.
   let fingerprint: string | undefined
   if (request) {
     fingerprint = result.fingerprint = requestFingerprint(request)
     result.stage = 'export'
+    exportedAt = Date.now()
     const deadlineAt = job.waitForRender ? exportedAt + job.wait.timeoutMs : undefined
     result.exportKey = await exportOnce(
       client,
@@ -142,10 +143,13 @@ export async function produceVideo(
       { cancel, deadlineAt },
       {
         onUnconfirmed: () => (result.exportUnconfirmed = true),
-        onCredits: (credits) => (result.credits = credits)
+        onCredits: (credits) => (result.credits = credits),
+        onAccepted: (key) => {
+          result.exportKey = key
+          onExportAccepted?.(result)
+        }
       }
     )
-    onExportAccepted?.(result)
     // A stop (fail-fast) that came while the export was in flight ends the video here, its key kept.
     if (signal?.aborted) throw abortReason(signal)
   }
@@ -171,7 +175,7 @@ export async function produceVideo(
   result.stage = 'render'
   let rendered
   try {
-    rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, request ? exportedAt : Date.now(), polls)
+    rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, exportedAt, polls)
   } catch (error) {
     // A render stalled after it started is dead, a forgotten key lost: a re-run attempt must export anew,
     // not wait on it again. A render still at 0% may be queued, and is not marked.

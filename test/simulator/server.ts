@@ -679,7 +679,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   }
 
   const apiServer = http.createServer((req, res) => {
-    api(req, res, 'api').catch((error: unknown) => failure(res, 500, 500, String(error)))
+    // A legacy path served on the v3 origin (a custom api-url) fails in the legacy envelope too.
+    const legacy = !(req.url ?? '').startsWith('/api/odin/v3/')
+    api(req, res, 'api').catch((error: unknown) => (legacy ? legacyFailure(res, 500, String(error)) : failure(res, 500, 500, String(error))))
   })
   const legacyServer = http.createServer((req, res) => {
     api(req, res, 'legacy').catch((error: unknown) => legacyFailure(res, 500, String(error)))

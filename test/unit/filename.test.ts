@@ -13,7 +13,10 @@ describe('videoFileName', () => {
     ['https://cdn.example.com/', 'fallback-key.mp4'],
     ['https://cdn.example.com/videos/noext', 'noext.mp4'],
     ['https://cdn.example.com/videos/bad%E0%A4%A.mp4', 'bad%E0%A4%A.mp4'],
-    ['not a url', 'fallback-key.mp4']
+    ['not a url', 'fallback-key.mp4'],
+    ['https://cdn.example.com/videos/clip%E2%80%AE4pm.exe', 'clip4pm.exe.mp4'],
+    ['https://cdn.example.com/videos/index.html', 'index.html.mp4'],
+    ['https://cdn.example.com/videos/WEEKLY.MP4', 'WEEKLY.MP4']
   ]
   for (const [url, expected] of cases) {
     it(`${url} → ${expected}`, () => assert.equal(videoFileName(url, 'fallback-key'), expected))

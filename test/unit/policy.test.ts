@@ -21,6 +21,13 @@ describe('nextPollDelayMs', () => {
     assert.equal(nextPollDelayMs({ ...base, floorMs: 5000, samples, nowMs: 59_900 }), 5000)
   })
 
+  it('aims straight past the finish from three floor intervals out, with no halving step between', () => {
+    // 60 s render, 57.5 s in: 2.5 s left, within three 1 s floors: one poll, 250 ms after the finish.
+    assert.equal(Math.round(nextPollDelayMs({ ...base, samples: linear(57_500, 500, 60_000), nowMs: 57_500 })), 2750)
+    // 3.5 s left: still halving.
+    assert.equal(Math.round(nextPollDelayMs({ ...base, samples: linear(56_500, 500, 60_000), nowMs: 56_500 })), 1750)
+  })
+
   it('aims the last poll just past the estimated finish', () => {
     // 60 s render, 58.5 s in: 1.5 s left, so the next poll lands 250 ms after the finish.
     assert.equal(nextPollDelayMs({ ...base, samples: linear(58_500, 500, 60_000), nowMs: 58_500 }), 1750)

@@ -11,7 +11,7 @@ describe('boundary schemas', () => {
 
   it('takes plain file names only', () => {
     for (const name of ['video.mp4', 'a..b.mp4', '.hidden', 'x'.repeat(255)]) assert.equal(baseName.parse(name), name)
-    for (const name of ['', '.', '..', 'a/b', 'a\\b', '../x', 'a\u0000b', 'a\u001bb', 'a\nb', 'x'.repeat(256)])
+    for (const name of ['', '.', '..', 'a/b', 'a\\b', '../x', 'a\u0000b', 'a\u001bb', 'a\nb', 'clip\u202egpj.mp4', 'x'.repeat(256)])
       assert.equal(baseName.safeParse(name).success, false, JSON.stringify(name))
   })
 

@@ -11,6 +11,10 @@ const row = (name: string, run: number, extra: Partial<CommentRow> = {}): Commen
 describe('escapeHtml', () => {
   it('escapes what would end an element, an attribute or a table cell', () => {
     assert.equal(escapeHtml('<b>"x" & y | z</b>'), '&#60;b&#62;&#34;x&#34; &#38; y &#124; z&#60;/b&#62;')
+    assert.equal(
+      escapeHtml('msg\r\n\n## Pwned\n\n![x](https://evil.example/p.png)'),
+      'msg&#13;&#10;&#10;## Pwned&#10;&#10;![x](https://evil.example/p.png)'
+    )
   })
 })
 

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import type { ReadRecord, ResultRecord, VideoEntry } from '../../src/github/results.ts'
+import { NO_RESULT, gatherEntries } from '../../src/report/batch.ts'
+
+const entry = (name: string, status: VideoEntry['status'] = 'downloaded'): VideoEntry => ({
+  name,
+  status,
+  'export-key': `k-${name}`,
+  'project-id': `k-${name}`,
+  path: null,
+  url: null,
+  'thumbnail-url': null,
+  credits: null,
+  size: null,
+  duration: null,
+  width: null,
+  height: null,
+  sha256: null,
+  'reused-from-run': null,
+  'artifact-url': null,
+  'release-url': null,
+  error: status === 'failed' ? 'boom' : null
+})
+const record = (attempt: number, videos: string[], entries: VideoEntry[], extra: Partial<ResultRecord> = {}): ReadRecord => ({
+  artifact: `aistudios-result-${attempt}-${videos[0]}.json`,
+  record: { version: 1, runId: '7', attempt, videos, outcome: 'success', error: null, entries, ...extra }
+})
+
+describe('gatherEntries', () => {
+  it('gives every planned video once, in the plan’s order; one no record names has no result', () => {
+    const gathered = gatherEntries(['a', 'b', 'c'], [record(1, ['c'], [entry('c')]), record(1, ['a'], [entry('a')])], () => {})
+    assert.deepEqual(
+      gathered.map((e) => [e.name, e.status, e.error]),
+      [
+        ['a', 'downloaded', null],
+        ['b', 'failed', NO_RESULT],
+        ['c', 'downloaded', null]
+      ]
+    )
+  })
+
+  it('takes the newest attempt’s record of a video, whatever order they come in', () => {
+    const gathered = gatherEntries(['a'], [record(2, ['a'], [entry('a')]), record(1, ['a'], [entry('a', 'failed')])], () => {})
+    assert.equal(gathered[0].status, 'downloaded')
+  })
+
+  it('fails a video its job was given but never reached, with the job’s error', () => {
+    const gathered = gatherEntries(['a'], [record(1, ['a'], [], { outcome: 'failure', error: "Input 'manifest': bad" })], () => {})
+    assert.deepEqual([gathered[0].status, gathered[0].error], ['failed', "Input 'manifest': bad"])
+  })
+
+  it('refuses what a record says of videos its job was not given or the plan does not have', () => {
+    const refused: string[] = []
+    const gathered = gatherEntries(['a', 'b'], [record(1, ['a', 'x'], [entry('a'), entry('b')])], (message) => refused.push(message))
+    assert.equal(gathered[1].error, NO_RESULT, "b's entry is not taken from a record that was not given b")
+    assert.match(refused.join('\n'), /was not given in this plan \(x, b\)/)
+  })
+})
