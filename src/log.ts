@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import type { Log } from './domain.js'
+import { terminalText } from './text.js'
 
 /**
  * Where the shared steps' lines go. In the action, the runner's log, through @actions/core's workflow
@@ -25,11 +26,11 @@ export interface Sink {
 export const plain = (text: string): string => text.replace(/^(\s*):(?=:)/gm, '$1:\u200b')
 
 /**
- * Text from outside made safe for a log or a terminal: control characters (escape sequences, bells,
- * carriage returns that redraw a line) and bidirectional overrides that disguise text are dropped;
- * newlines and tabs stay.
+ * Text from outside made safe for a log or a terminal: whole escape sequences (not only their ESC),
+ * other control characters and bidirectional overrides dropped; newlines and tabs stay. The one
+ * definition is text.ts's.
  */
-export const printable = (text: string): string => text.replace(/[^\P{Cc}\n\t]|[\u202a-\u202e\u2066-\u2069\u200e\u200f]/gu, '')
+export const printable = terminalText
 
 /** The shortest secret replaced in what the action writes. */
 const MIN_REDACTED = 4
