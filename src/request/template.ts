@@ -14,6 +14,7 @@ import { InputError, locator } from '../errors.js'
 import { detectGeneration } from '../job/template-shape.js'
 import { PLACEHOLDER, filledText, fillPlaceholders, resolveVariables } from './placeholders.js'
 import { v3ExportBody } from './project.js'
+import { templateOptions } from './template-options.js'
 import { refuseLegacyOptions } from './legacy-project.js'
 import { completeScripts } from './scripts.js'
 import { applySpeech, placeOf } from './speech.js'
@@ -130,7 +131,8 @@ export function exportFromTemplate(
     return { request: { generation, body: { scenes } }, unusedVariables }
   }
   completeScripts(scenes, 'template', template.name)
-  // A template saved from a fetched project may carry server-owned fields that must not be posted.
-  const body = v3ExportBody(filled, scenes, options, ['workspaceId', 'resolution', 'webhookUrl'])
+  // A template saved from a fetched project may carry server-owned fields that must not be posted: only
+  // its export options go along, checked as the inputs are.
+  const body = v3ExportBody(templateOptions(filled, template), scenes, options)
   return { request: { generation, body }, unusedVariables }
 }
