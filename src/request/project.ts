@@ -1,5 +1,5 @@
 import type { ExportOptions, ExportRequest, Json, JsonObject, SceneSpeech, TagValue } from '../domain.js'
-import { refusePlaceholders } from './placeholders.js'
+import { refuseLeftPlaceholders, refusePlaceholders } from './placeholders.js'
 import { completeScripts } from './scripts.js'
 import { applySpeech } from './speech.js'
 import { applyTags } from './tags.js'
@@ -43,12 +43,12 @@ export function exportFromProject(
     throw new Error(`Project ${projectId} has no scenes to export; open it in AI Studios and check it was saved`)
   }
   const scenes = structuredClone<Json[]>(project.scenes)
-  refusePlaceholders(speech, tags)
+  refusePlaceholders(speech, tags, options.name)
   applySpeech(scenes, speech, 'v3', `project ${projectId}`)
   applyTags(scenes, tags, `project ${projectId}`)
   completeScripts(scenes, 'project-id', `project ${projectId}`)
-  return {
-    generation: 'v3',
-    body: v3ExportBody({ name: typeof project.name === 'string' ? project.name : undefined, orientation: project.orientation }, scenes, options)
-  }
+  const own = { name: typeof project.name === 'string' ? project.name : undefined, orientation: project.orientation }
+  const body = v3ExportBody(own, scenes, options)
+  refuseLeftPlaceholders(body, `project ${projectId}`, 'project-id')
+  return { generation: 'v3', body }
 }
