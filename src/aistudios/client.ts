@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici'
-import { EXPORT_KEY, type ApiConfig, type ExportRequest, type Generation, type Json, type JsonObject, type Log, type Progress } from '../domain.js'
+import { exportAnswer, progressAnswer } from './answers.js'
+import type { ApiConfig, ExportRequest, Generation, Json, JsonObject, Log, Progress } from '../domain.js'
 import {
   ApiError,
   AuthError,
@@ -213,31 +214,20 @@ export class AiStudiosClient {
         if (provenRefusal(error)) throw this.explained(error)
         throw new ExportUnconfirmedError(errorMessage(error))
       }
-      const key = request.generation === 'v3' ? data.projectId : data.key
-      if ((typeof key !== 'string' && typeof key !== 'number') || !EXPORT_KEY.test(String(key))) {
+      const accepted = exportAnswer(request.generation).safeParse(data)
+      if (!accepted.success) {
         throw new ExportUnconfirmedError(`the answer carries no usable ${request.generation === 'v3' ? 'projectId' : 'key'}`)
       }
-      const credits = Number(data.cube_used)
-      return { key: String(key), credits: data.cube_used !== undefined && Number.isFinite(credits) ? credits : undefined }
+      return accepted.data
     }
   }
 
   async getProgress(key: string, generation: Generation, context: CallContext): Promise<Progress> {
     const call = `Checking progress of ${key}`
     const data = await this.read(call, generation, `/editor/progress/${encodeURIComponent(key)}`, context)
-    const progress = Number(data.progress)
-    if (data.progress === undefined || data.progress === null || !Number.isFinite(progress)) {
-      throw new ApiError(call, 200, undefined, 'the answer carries no progress', true)
-    }
-    // v3 says downloadUrl; legacy says url (tutorial) or videoUrl (reference); records say download_url.
-    const url = [data.downloadUrl, data.url, data.videoUrl, data.download_url].find(
-      (value): value is string => typeof value === 'string' && value !== ''
-    )
-    return {
-      progress,
-      downloadUrl: url,
-      state: typeof data.state === 'string' ? data.state : undefined
-    }
+    const parsed = progressAnswer.safeParse(data)
+    if (!parsed.success) throw new ApiError(call, 200, undefined, 'the answer carries no progress', true)
+    return parsed.data
   }
 
   /** The input that holds the job's credentials, for messages. */
