@@ -261,6 +261,16 @@ describe('aistudios-video never guesses (exit 2, nothing sent)', () => {
       args: () => ['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID, '--name', '--dry-run'],
       message: /^error: --name needs a value, but the flag --dry-run follows it \(a value that starts with -- is written --name=--…\)/m
     },
+    {
+      name: 'an empty value (--resume "$KEY" with KEY unset): nothing exported',
+      args: () => ['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID, '--resume', ''],
+      message: /^error: --resume is given an empty value: give it one/m
+    },
+    {
+      name: 'an empty inline value (--manifest-entry=): not every video',
+      args: () => ['--api-url', sim.apiUrl, '--manifest', 'm.yml', '--manifest-entry='],
+      message: /^error: --manifest-entry is given an empty value: give it one/m
+    },
     { name: 'a missing value at the end', args: () => ['--api-url', sim.apiUrl, '--project-id'], message: /^error: --project-id needs a value/m },
     {
       name: 'a flag given twice',

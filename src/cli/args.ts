@@ -182,6 +182,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     }
     const value = token.value
     if (value === undefined) throw new UsageError(`--${name} needs a value (--${name} ${flag.value})`)
+    // An empty value ("$VAR" unset) is never "not given": --resume "" would export anew, --manifest-entry "" render every video.
+    if (value === '') throw new UsageError(`--${name} is given an empty value: give it one (--${name} ${flag.value}) or leave the flag out`)
     if (!token.inlineValue && value.startsWith('--')) {
       throw new UsageError(
         `--${name} needs a value, but the flag ${shown(value.split('=')[0])} follows it (a value that starts with -- is written --${name}=--…)`
