@@ -121,6 +121,7 @@ describe('template refusals: exit 1, a precise message, nothing sent', () => {
     'news.json': V3,
     'bad.json': '{\n  "scenes": [\n    { "clips" [] }\n  ]\n}\n',
     'empty.json': '{ "scenes": [] }',
+    'dup.json': '{\n  "scenes": [],\n  "scenes": [{ "clips": [] }]\n}\n',
     'shapeless.json': '{ "video": [] }',
     'no-avatar.json': '{ "scenes": [ { "clips": [ { "type": "image", "source_url": "x" } ] } ] }',
     'bad-vars.yml': 'A: 1\nB: [unclosed\n'
@@ -138,6 +139,11 @@ describe('template refusals: exit 1, a precise message, nothing sent', () => {
       name: 'JSON that does not parse, with file, line and column',
       inputs: { template: 'bad.json' },
       message: /::error file=bad\.json,line=3,col=15::Input 'template': bad\.json:3:15: not valid JSON: Expected ':' after property name/
+    },
+    {
+      name: 'a key written twice in one object, with file, line and column',
+      inputs: { template: 'dup.json' },
+      message: /::error file=dup\.json,line=3,col=3::Input 'template': dup\.json:3:3: the key "scenes" is written twice in one object/
     },
     {
       name: 'unresolved placeholders, all listed at once',
