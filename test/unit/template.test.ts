@@ -122,8 +122,8 @@ describe('exportFromTemplate', () => {
 describe('parseScriptsInput', () => {
   it('reads INDEX: text lines, skipping blanks and comments, with YAML quoting', () => {
     assert.deepEqual(parseScriptsInput('0: Hello: world\n\n# note\n 2 : "Two\\nlines"\n'), [
-      { scene: 0, text: 'Hello: world', from: 'scripts' },
-      { scene: 2, text: 'Two\nlines', from: 'scripts' }
+      { scene: 0, text: 'Hello: world', from: 'scripts', at: { where: 'line 1' } },
+      { scene: 2, text: 'Two\nlines', from: 'scripts', at: { where: 'line 4' } }
     ])
   })
 
