@@ -52,6 +52,14 @@ export interface SceneSpeech {
   line?: number
   text: string
   from: string
+  /** Where it is written, for refusals found later (a scene that does not exist, speech given twice). */
+  at?: WrittenAt
+}
+
+/** Where a value is written: "scripts.yml:3:1" with the file's location, or "line 2" of an input. */
+export interface WrittenAt {
+  where: string
+  location?: FileLocation
 }
 
 /** A value for the clips a user tagged in the editor. `from` names where it came from, for messages. */

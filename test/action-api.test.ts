@@ -121,7 +121,7 @@ describe('dialogue lines and tagged clips of a 1.6 project', () => {
     assert.equal(result.code, 1)
     assert.match(
       result.stdout,
-      /::error::Input 'scripts': line 3 of scene 1 of project proj-dialogue-16 does not exist: the scene has 3 line\(s\) of dialogue/
+      /::error::Input 'scripts': line 1: line 3 of scene 1 of project proj-dialogue-16 does not exist: the scene has 3 line\(s\) of dialogue/
     )
     assert.equal(sim.exports.length, exports)
   })

@@ -121,11 +121,14 @@ describe('template refusals: exit 1, a precise message, nothing sent', () => {
     'news.json': V3,
     'bad.json': '{\n  "scenes": [\n    { "clips" [] }\n  ]\n}\n',
     'empty.json': '{ "scenes": [] }',
+    'dup.json': '{\n  "scenes": [],\n  "scenes": [{ "clips": [] }]\n}\n',
     'shapeless.json': '{ "video": [] }',
     'no-avatar.json': '{ "scenes": [ { "clips": [ { "type": "image", "source_url": "x" } ] } ] }',
     'bad-vars.yml': 'A: 1\nB: [unclosed\n',
     'own-options.json': `{\n  "resolution": "8k",\n  "webhookUrl": "http://user:pw@evil.example/hook",\n  "scenes": ${JSON.stringify(JSON.parse(V3).scenes)}\n}`,
-    'own-hook.json': `{\n  "webhookUrl": "http://user:pw@evil.example/hook",\n  "scenes": ${JSON.stringify(JSON.parse(V3).scenes)}\n}`
+    'own-hook.json': `{\n  "webhookUrl": "http://user:pw@evil.example/hook",\n  "scenes": ${JSON.stringify(JSON.parse(V3).scenes)}\n}`,
+    'list-vars.yml': 'PRODUCT: a\n\nVERSION: [1, 2]\n',
+    'far.yml': '0: hello\n# then\n7: nobody\n'
   }
   const base = (): Record<string, string> => ({ 'api-key': sim.mintToken(), 'api-url': sim.apiUrl })
   const cases: Array<{ name: string; inputs: Record<string, string>; message: RegExp }> = [
@@ -142,6 +145,11 @@ describe('template refusals: exit 1, a precise message, nothing sent', () => {
       message: /::error file=bad\.json,line=3,col=15::Input 'template': bad\.json:3:15: not valid JSON: Expected ':' after property name/
     },
     {
+      name: 'a key written twice in one object, with file, line and column',
+      inputs: { template: 'dup.json' },
+      message: /::error file=dup\.json,line=3,col=3::Input 'template': dup\.json:3:3: the key "scenes" is written twice in one object/
+    },
+    {
       name: 'unresolved placeholders, all listed at once',
       inputs: { template: 'promo.json', variables: 'SCRIPT: hi' },
       message:
@@ -150,12 +158,12 @@ describe('template refusals: exit 1, a precise message, nothing sent', () => {
     {
       name: 'a scene index that does not exist',
       inputs: { template: 'news.json', variables: 'PRODUCT: a\nVERSION: b', scripts: '7: hello' },
-      message: /::error::Input 'scripts': scene 7 does not exist: news\.json has 3 scene\(s\), numbered from 0/
+      message: /::error::Input 'scripts': line 1: scene 7 does not exist: news\.json has 3 scene\(s\), numbered from 0/
     },
     {
       name: 'speech for a scene with no avatar',
       inputs: { template: 'news.json', variables: 'PRODUCT: a\nVERSION: b', scripts: '1: hello' },
-      message: /::error::Input 'scripts': scene 1 of news\.json has no avatar to speak it/
+      message: /::error::Input 'scripts': line 1: scene 1 of news\.json has no avatar to speak it/
     },
     {
       name: 'an empty scenes array',
@@ -193,6 +201,16 @@ describe('template refusals: exit 1, a precise message, nothing sent', () => {
       message: /::error file=bad-vars\.yml,line=\d+,col=\d+::Input 'variables-file': bad-vars\.yml:\d+:\d+: not valid YAML\/JSON/
     },
     {
+      name: 'a list in a variables file, at its line',
+      inputs: { template: 'news.json', 'variables-file': 'list-vars.yml' },
+      message: /::error file=list-vars\.yml,line=3,col=1::Input 'variables-file': list-vars\.yml:3:1: the value of VERSION must be text, not a list/
+    },
+    {
+      name: 'a scene that does not exist, at its line in the scripts file',
+      inputs: { template: 'news.json', variables: 'PRODUCT: a\nVERSION: b', 'scripts-file': 'far.yml' },
+      message: /::error file=far\.yml,line=3,col=1::Input 'scripts-file': far\.yml:3:1: scene 7 does not exist: news\.json has 3 scene\(s\)/
+    },
+    {
       name: 'a malformed scripts line',
       inputs: { template: 'news.json', variables: 'PRODUCT: a\nVERSION: b', scripts: '0: fine\nfirst: nope' },
       message: /::error::Input 'scripts': line 2: expected 'INDEX: text'/
@@ -200,7 +218,7 @@ describe('template refusals: exit 1, a precise message, nothing sent', () => {
     {
       name: 'speech given twice for one scene',
       inputs: { template: 'news.json', variables: 'PRODUCT: a\nVERSION: b', script: 'a', scripts: '0: b' },
-      message: /::error::Input 'scripts': scene 0 is given speech twice: by script and by scripts/
+      message: /::error::Input 'scripts': line 1: scene 0 is given speech twice: by script and by scripts/
     },
     {
       name: "a template's own resolution the API does not render, even in a dry run",

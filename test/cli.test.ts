@@ -141,6 +141,20 @@ describe('aistudios-video', () => {
       message: /^error: The AI Studios API rejected the credentials \(.*\)\. Check AISTUDIOS_APP_ID and AISTUDIOS_USER_KEY .*AISTUDIOS_API_KEY/m
     },
     {
+      name: 'an API it cannot reach, named as the flag it came from',
+      args: () => ['--api-url', 'http://127.0.0.1:9', '--project-id', DIALOGUE_PROJECT_ID],
+      code: 7,
+      message:
+        /^error: .*Exchanging AISTUDIOS_APP_ID and AISTUDIOS_USER_KEY for a token failed: could not reach the AI Studios API at 127\.0\.0\.1:9 \(from --api-url\).*Check --api-url and/m
+    },
+    {
+      name: 'app credentials for the legacy API, named as the variables they came from',
+      args: () => ['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID, '--api-generation', 'legacy'],
+      code: 2,
+      message:
+        /^error: AISTUDIOS_API_KEY: the legacy API takes its secret key in AISTUDIOS_API_KEY, .*AISTUDIOS_APP_ID and AISTUDIOS_USER_KEY buy v3 tokens.*Set AISTUDIOS_API_KEY to/m
+    },
+    {
       name: 'a render that times out, with its key in flag syntax',
       args: () => ['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID, '--timeout', '0.1'],
       code: 4,

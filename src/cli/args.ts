@@ -78,6 +78,28 @@ export const CLI_INPUTS: readonly string[] = Object.keys(ALL).filter((flag) => !
 /** The environment variables credentials come from, by input. */
 export const CREDENTIAL_VARIABLES = { 'app-id': 'AISTUDIOS_APP_ID', 'user-key': 'AISTUDIOS_USER_KEY', 'api-key': 'AISTUDIOS_API_KEY' } as const
 
+/** Inputs the CLI takes under another flag's name. */
+const RENAMED_FLAGS: Record<string, string> = { variables: 'var', tags: 'tag' }
+
+/**
+ * A message of the action's as the CLI user reads it: a quoted input name becomes the environment
+ * variable or flag the user set ('app-id' → AISTUDIOS_APP_ID, 'api-url' → --api-url), as does the
+ * phrase "app-id and user-key". Names in other text (a file called app-id.json) stay. Pure.
+ */
+export function cliWording(text: string): string {
+  const named = (name: string): string | undefined =>
+    name in CREDENTIAL_VARIABLES
+      ? CREDENTIAL_VARIABLES[name as keyof typeof CREDENTIAL_VARIABLES]
+      : name in RENAMED_FLAGS
+        ? `--${RENAMED_FLAGS[name]}`
+        : CLI_INPUTS.includes(name)
+          ? `--${name}`
+          : undefined
+  return text
+    .replace(/(['`])([a-z][a-z-]*)\1/g, (whole, _quote: string, name: string) => named(name) ?? whole)
+    .replace(/(?<![\w./-])app-id and user-key(?![\w-]|\.\w)/g, `${CREDENTIAL_VARIABLES['app-id']} and ${CREDENTIAL_VARIABLES['user-key']}`)
+}
+
 /** A command line that cannot be taken as written (exit status 2). Its message names flags, never their values. */
 export class UsageError extends Error {
   constructor(message: string) {

@@ -19,7 +19,7 @@ import { readRunnerEnv } from '../job/runner.js'
 import { errorLine, info, useSink } from '../log.js'
 import { resumeHint } from '../resume.js'
 import { newResult, produceAll } from '../video/produce-all.js'
-import { CLI_INPUTS, CREDENTIAL_VARIABLES, UsageError, checkCredentialVariables, cliInputs, parseArgs, usage } from './args.js'
+import { CLI_INPUTS, CREDENTIAL_VARIABLES, UsageError, checkCredentialVariables, cliInputs, cliWording, parseArgs, usage } from './args.js'
 import { terminalSink } from './terminal.js'
 
 /** What the exit status says (the README's table and --help). */
@@ -76,7 +76,7 @@ function printResult(result: VideoResult, workspace: string): void {
 
 export async function cli(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   normaliseNoProxy()
-  useSink(terminalSink(process.stdout, process.stderr))
+  useSink(terminalSink(process.stdout, process.stderr, cliWording))
   nameRootFolder('the current folder')
   const cancel = cancelOnSignals()
   let client: AiStudiosClient | undefined

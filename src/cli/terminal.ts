@@ -4,9 +4,11 @@ import { plain, printable, type Sink } from '../log.js'
  * The CLI's sink: plain lines, warnings and errors on stderr, a progress bar drawn in place on a
  * terminal (a line each time otherwise), and every masked secret replaced by *** in all it prints.
  * Text is printed without control characters, and a line that starts with `::` is broken, as in the
- * action: the CLI may itself run in a workflow step, where its output is the runner's log.
+ * action: the CLI may itself run in a workflow step, where its output is the runner's log. Warnings,
+ * notes and errors are `reworded` (the action's input names as the CLI user set them); plain lines
+ * (a dry run's request) are printed as they are.
  */
-export function terminalSink(out: NodeJS.WriteStream, err: NodeJS.WriteStream): Sink {
+export function terminalSink(out: NodeJS.WriteStream, err: NodeJS.WriteStream, reword: (text: string) => string = (text) => text): Sink {
   const secrets: string[] = []
   let barShown = false
   const hide = (text: string): string => secrets.reduce((shown, secret) => shown.split(secret).join('***'), text)
@@ -19,9 +21,9 @@ export function terminalSink(out: NodeJS.WriteStream, err: NodeJS.WriteStream): 
   }
   return {
     info: (message) => write(out, message),
-    warning: (message) => write(err, `warning: ${message}`),
-    notice: (message) => write(out, `note: ${message}`),
-    error: (message) => write(err, `error: ${message}`),
+    warning: (message) => write(err, `warning: ${reword(message)}`),
+    notice: (message) => write(out, `note: ${reword(message)}`),
+    error: (message) => write(err, `error: ${reword(message)}`),
     mask: (secret) => void (secret && secrets.push(secret)),
     group: async (title, work) => {
       write(out, `── ${title}`)

@@ -3,7 +3,7 @@ import * as path from 'node:path'
 import { InputError } from '../errors.js'
 import type { SceneSpeech } from '../domain.js'
 import { readInputFile, resolveInWorkspace, type InputReader } from './parse.js'
-import { isPlainObject, parseYaml } from './yaml.js'
+import { isPlainObject, parseYaml, parseYamlDocument, refusal, topLevelOffsets, writtenAt, yamlValue } from './yaml.js'
 import { warning } from '../log.js'
 
 const SCENE_LINE = /^\s*(\d+)(?:\.(\d+))?\s*:\s?(.*)$/
@@ -33,27 +33,34 @@ export function parseScriptsInput(raw: string): SceneSpeech[] {
     let text = match[3].trim()
     // A quoted value is read as YAML would read it, so escapes and colons work as users expect.
     if (/^(".*"|'.*')$/.test(text)) text = String(parseYaml('scripts', text))
-    speeches.push({ ...address(match[1], match[2]), text, from: 'scripts' })
+    speeches.push({ ...address(match[1], match[2]), text, from: 'scripts', at: { where: `line ${index + 1}` } })
   })
   return speeches
 }
 
 function readScriptsFile(raw: string, workspace: string): SceneSpeech[] {
   const { file, text } = readInputFile('scripts-file', raw, workspace)
-  const parsed = parseYaml('scripts-file', text, { path: file, name: raw })
+  const yamlFile = { path: file, name: raw }
+  const document = parseYamlDocument('scripts-file', text, yamlFile)
+  const parsed = yamlValue(document.contents, document, 'scripts-file', text, yamlFile)
+  const start = document.contents?.range?.[0] ?? 0
   const entries: Array<[string, unknown]> = Array.isArray(parsed)
     ? parsed.map((value, index) => [String(index), value])
     : isPlainObject(parsed)
       ? Object.entries(parsed)
       : []
-  if (!Array.isArray(parsed) && !isPlainObject(parsed)) throw new InputError('scripts-file', `${raw} must map scene indexes to speech`)
+  if (!Array.isArray(parsed) && !isPlainObject(parsed)) throw refusal('scripts-file', text, start, 'must map scene indexes to speech', yamlFile)
+  const offsets = topLevelOffsets(document)
   return entries
     .filter(([, value]) => value !== null && value !== undefined)
     .map(([key, value]) => {
+      // A key merged in (`<<: *common`) is not written in this mapping: the mapping's start stands for it.
+      const offset = offsets.get(key) ?? start
       const match = ADDRESS.exec(key)
-      if (!match) throw new InputError('scripts-file', `${raw}: '${key}' is not a scene index (0, 1, 2, …) or SCENE.LINE (1.0, 1.1, …)`)
-      if (typeof value !== 'string' || !value.trim()) throw new InputError('scripts-file', `${raw}: the speech of ${key} must be non-empty text`)
-      return { ...address(match[1], match[2]), text: value.trim(), from: `scripts-file ${raw}` }
+      if (!match) throw refusal('scripts-file', text, offset, `'${key}' is not a scene index (0, 1, 2, …) or SCENE.LINE (1.0, 1.1, …)`, yamlFile)
+      if (typeof value !== 'string' || !value.trim())
+        throw refusal('scripts-file', text, offset, `the speech of ${key} must be non-empty text`, yamlFile)
+      return { ...address(match[1], match[2]), text: value.trim(), from: `scripts-file ${raw}`, at: writtenAt(text, offset, yamlFile) }
     })
 }
 
@@ -69,9 +76,9 @@ function readScriptsDir(raw: string, workspace: string): SceneSpeech[] {
       continue
     }
     const relative = path.posix.join(raw.trim().replace(/\/$/, ''), entry)
-    const { text } = readInputFile('scripts-dir', relative, workspace)
+    const { file, text } = readInputFile('scripts-dir', relative, workspace)
     if (!text.trim()) throw new InputError('scripts-dir', `file '${relative}' is empty`)
-    speeches.push({ ...address(match[1], match[2]), text: text.trim(), from: `scripts-dir ${relative}` })
+    speeches.push({ ...address(match[1], match[2]), text: text.trim(), from: `scripts-dir ${relative}`, at: { where: relative, location: { file } } })
   }
   return speeches
 }
@@ -86,9 +93,9 @@ export function readSpeech(get: InputReader, workspace: string): SceneSpeech[] {
   if (script.trim() && scriptFile) throw new InputError('script', "give either 'script' or 'script-file', not both")
   const speeches: SceneSpeech[] = []
   if (scriptFile) {
-    const { text } = readInputFile('script-file', scriptFile, workspace)
+    const { file, text } = readInputFile('script-file', scriptFile, workspace)
     if (!text.trim()) throw new InputError('script-file', `file '${scriptFile}' is empty`)
-    speeches.push({ scene: 0, text: text.trim(), from: `script-file ${scriptFile}` })
+    speeches.push({ scene: 0, text: text.trim(), from: `script-file ${scriptFile}`, at: { where: scriptFile, location: { file } } })
   } else if (script.trim()) {
     speeches.push({ scene: 0, text: script.trim(), from: 'script' })
   }
@@ -106,7 +113,8 @@ export function readSpeech(get: InputReader, workspace: string): SceneSpeech[] {
     const id = `${speech.scene}.${speech.line ?? 0}`
     const earlier = seen.get(id)
     if (earlier) {
-      throw new InputError(speech.from.split(' ')[0], `${describe(speech)} is given speech twice: by ${earlier.from} and by ${speech.from}`)
+      const detail = `${describe(speech)} is given speech twice: by ${earlier.from} and by ${speech.from}`
+      throw new InputError(speech.from.split(' ')[0], speech.at ? `${speech.at.where}: ${detail}` : detail, speech.at?.location)
     }
     seen.set(id, speech)
   }

@@ -13,6 +13,7 @@ import {
 import { InputError, locate } from '../errors.js'
 import { windowsUnsafe } from '../schemas.js'
 import { parseChoice, parseUrl, readInputFile, repoPath, type InputReader } from './parse.js'
+import { duplicateKey } from './json-keys.js'
 import { readSpeech } from './speech.js'
 import { readVariables } from './variables.js'
 import { isPlainObject, parseYaml, scalarText } from './yaml.js'
@@ -49,8 +50,9 @@ export function parseTemplate(file: string, name: string, text: string): Templat
       column
     })
   }
+  let data: Json
   try {
-    return { file, name, text, data: JSON.parse(text) as Json }
+    data = JSON.parse(text) as Json
   } catch (error) {
     const message = (error as Error).message
     const position = /at position (\d+)/.exec(message)
@@ -58,6 +60,17 @@ export function parseTemplate(file: string, name: string, text: string): Templat
     const detail = message.replace(/ in JSON at position \d+( \(line \d+ column \d+\))?/, '')
     throw new InputError('template', `${name}:${line}:${column}: not valid JSON: ${detail}`, { file, line, column })
   }
+  // JSON.parse keeps the last of two equal keys silently; the YAML inputs refuse them, and so does this.
+  const duplicate = duplicateKey(text)
+  if (duplicate) {
+    const { line, column } = locate(text, duplicate.offset)
+    throw new InputError(
+      'template',
+      `${name}:${line}:${column}: the key ${JSON.stringify(duplicate.key.slice(0, 80))} is written twice in one object`,
+      { file, line, column }
+    )
+  }
+  return { file, name, text, data }
 }
 
 function readSource(get: InputReader, workspace: string): Source {

@@ -1,4 +1,5 @@
 import { isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml'
+import type { WrittenAt } from '../domain.js'
 import { InputError, locator } from '../errors.js'
 
 /**
@@ -13,11 +14,16 @@ export interface YamlFile {
   name: string
 }
 
-/** An InputError naming the input, the place (file:line:column, or line and column) and what is wrong there. */
-function refusal(input: string, text: string, offset: number, detail: string, file?: YamlFile): InputError {
+/** Where an offset of a text is: "name:line:column" with the file's location, or "line L, column C" of an input. */
+export function writtenAt(text: string, offset: number, file?: YamlFile): WrittenAt {
   const { line, column } = locator(text)(offset)
-  const where = file ? `${file.name}:${line}:${column}` : `line ${line}, column ${column}`
-  return new InputError(input, `${where}: ${detail}`, file && { file: file.path, line, column })
+  return file ? { where: `${file.name}:${line}:${column}`, location: { file: file.path, line, column } } : { where: `line ${line}, column ${column}` }
+}
+
+/** An InputError naming the input, the place (file:line:column, or line and column) and what is wrong there. */
+export function refusal(input: string, text: string, offset: number, detail: string, file?: YamlFile): InputError {
+  const { where, location } = writtenAt(text, offset, file)
+  return new InputError(input, `${where}: ${detail}`, location)
 }
 
 /** Whether a merge key's value can be merged: a mapping, an alias of one, or a list of those. */
@@ -79,6 +85,24 @@ export function yamlValue(node: Node | null, document: Document, input: string, 
   } catch (error) {
     throw refusal(input, text, node?.range?.[0] ?? 0, `cannot be read: ${(error as Error).message}`, file)
   }
+}
+
+/**
+ * Where each top-level entry of a document is written: a mapping's keys as written (merged-in keys are
+ * absent), a list's items by index. The offset of the key or item, for refusals at their line.
+ */
+export function topLevelOffsets(document: Document): Map<string, number> {
+  const offsets = new Map<string, number>()
+  const contents = document.contents
+  if (isMap(contents)) {
+    for (const pair of contents.items) {
+      const key = pair.key as Node | null
+      if (isScalar(key) && !offsets.has(String(key.value))) offsets.set(String(key.value), key.range?.[0] ?? 0)
+    }
+  } else if (isSeq(contents)) {
+    contents.items.forEach((item, index) => offsets.set(String(index), (item as Node | null)?.range?.[0] ?? 0))
+  }
+  return offsets
 }
 
 export function parseYaml(input: string, text: string, file?: YamlFile): unknown {

@@ -4,6 +4,11 @@ import { InputError } from '../errors.js'
 /** The input a speech came from, for error messages ("script-file scripts/intro.txt" → script-file). */
 const inputOf = (speech: SceneSpeech): string => speech.from.split(' ')[0]
 
+/** A refusal of a speech, at the place it is written where that is known. */
+function refusal(speech: SceneSpeech, detail: string): InputError {
+  return new InputError(inputOf(speech), speech.at ? `${speech.at.where}: ${detail}` : detail, speech.at?.location)
+}
+
 /** Sets `org`, and `tts` where present: a stale `tts` would have the avatar say the old words. */
 function setScript(script: JsonObject, text: string): void {
   script.org = text
@@ -28,7 +33,7 @@ function setV3Speech(scene: JsonObject, speech: SceneSpeech, sourceName: string)
   const avatars = avatarsOf(scene)
   const scripts = Array.isArray(scene.scripts) ? scene.scripts : []
   const refuse = (why: string): never => {
-    throw new InputError(inputOf(speech), `${placeOf(speech)} of ${sourceName} ${why}`)
+    throw refusal(speech, `${placeOf(speech)} of ${sourceName} ${why}`)
   }
   if (scripts.length > 0) {
     const entry = scripts[line]
@@ -53,9 +58,8 @@ function setV3Speech(scene: JsonObject, speech: SceneSpeech, sourceName: string)
 
 /** Sets a legacy scene's speech in place: `AIModel.script`, a plain string; one avatar, one line. */
 function setLegacySpeech(scene: JsonObject, speech: SceneSpeech, sourceName: string): void {
-  if (!isJsonObject(scene.AIModel)) throw new InputError(inputOf(speech), `${placeOf(speech)} of ${sourceName} has no avatar to speak it`)
-  if ((speech.line ?? 0) !== 0)
-    throw new InputError(inputOf(speech), `${placeOf(speech)} of ${sourceName} does not exist: a legacy scene has one line`)
+  if (!isJsonObject(scene.AIModel)) throw refusal(speech, `${placeOf(speech)} of ${sourceName} has no avatar to speak it`)
+  if ((speech.line ?? 0) !== 0) throw refusal(speech, `${placeOf(speech)} of ${sourceName} does not exist: a legacy scene has one line`)
   scene.AIModel.script = speech.text
 }
 
@@ -64,7 +68,7 @@ export function applySpeech(scenes: Json[], speeches: SceneSpeech[], generation:
   for (const speech of speeches) {
     const scene = scenes[speech.scene]
     if (!isJsonObject(scene)) {
-      throw new InputError(inputOf(speech), `scene ${speech.scene} does not exist: ${sourceName} has ${scenes.length} scene(s), numbered from 0`)
+      throw refusal(speech, `scene ${speech.scene} does not exist: ${sourceName} has ${scenes.length} scene(s), numbered from 0`)
     }
     if (generation === 'v3') setV3Speech(scene, speech, sourceName)
     else setLegacySpeech(scene, speech, sourceName)

@@ -43,7 +43,14 @@ describe('readJob', () => {
 
   it('reads speech from a file, without BOM and trailing newline', () => {
     const settings = readSettings(reader({ 'api-key': 'k', 'project-id': 'p1', 'script-file': 'speech.txt' }))
-    assert.deepEqual(settings.speech, [{ scene: 0, text: 'Hello from a file.', from: 'script-file speech.txt' }])
+    assert.deepEqual(settings.speech, [
+      {
+        scene: 0,
+        text: 'Hello from a file.',
+        from: 'script-file speech.txt',
+        at: { where: 'speech.txt', location: { file: path.join(fs.realpathSync(workspace), 'speech.txt') } }
+      }
+    ])
   })
 
   it('parses decimal minutes, a poll floor and 1080p', () => {

@@ -32,6 +32,13 @@ write('suffix-key.yml', 'x1: Hello\n')
 write('list-value.yml', '0: [a, b]\n')
 write('broken.yml', '0: "unterminated\n')
 
+/** Where a scripts-file entry is written, as a speech carries it. */
+const fileAt = (name: string, line: number, column: number) => ({
+  where: `${name}:${line}:${column}`,
+  location: { file: path.join(workspace, name), line, column }
+})
+/** Where a whole file of speech is. */
+const dirAt = (name: string) => ({ where: name, location: { file: path.join(workspace, name) } })
 const reader = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? ''
 const read = (inputs: Record<string, string>) => readSpeech(reader(inputs), workspace)
 const refuses = (inputs: Record<string, string>, input: string, pattern: RegExp): void => {
@@ -44,14 +51,14 @@ const refuses = (inputs: Record<string, string>, input: string, pattern: RegExp)
 describe('parseScriptsInput', () => {
   it('reads scene and scene.line addresses, skipping blank lines and comments', () => {
     assert.deepEqual(parseScriptsInput('# intro\n0: Hello\n\n 1.2 :  Bye  \r\n'), [
-      { scene: 0, text: 'Hello', from: 'scripts' },
-      { scene: 1, line: 2, text: 'Bye', from: 'scripts' }
+      { scene: 0, text: 'Hello', from: 'scripts', at: { where: 'line 2' } },
+      { scene: 1, line: 2, text: 'Bye', from: 'scripts', at: { where: 'line 4' } }
     ])
   })
   it('reads many-digit scenes and lines, and text right after the colon', () => {
     assert.deepEqual(parseScriptsInput('12.34: x\n7:xyz\n  \n  # indented comment'), [
-      { scene: 12, line: 34, text: 'x', from: 'scripts' },
-      { scene: 7, text: 'xyz', from: 'scripts' }
+      { scene: 12, line: 34, text: 'x', from: 'scripts', at: { where: 'line 1' } },
+      { scene: 7, text: 'xyz', from: 'scripts', at: { where: 'line 2' } }
     ])
   })
   it('reads text that only holds quotes as it is', () => {
@@ -67,8 +74,8 @@ describe('parseScriptsInput', () => {
     )
   })
   it('reads a quoted value as YAML, so colons and escapes work', () => {
-    assert.deepEqual(parseScriptsInput('0: "Time: 10:30\\tnow"'), [{ scene: 0, text: 'Time: 10:30\tnow', from: 'scripts' }])
-    assert.deepEqual(parseScriptsInput("0: 'it''s'"), [{ scene: 0, text: "it's", from: 'scripts' }])
+    assert.deepEqual(parseScriptsInput('0: "Time: 10:30\\tnow"'), [{ scene: 0, text: 'Time: 10:30\tnow', from: 'scripts', at: { where: 'line 1' } }])
+    assert.deepEqual(parseScriptsInput("0: 'it''s'"), [{ scene: 0, text: "it's", from: 'scripts', at: { where: 'line 1' } }])
   })
   it('refuses a line without an index, naming its line number', () => {
     assert.throws(
@@ -86,7 +93,9 @@ describe('readSpeech', () => {
   })
   it('takes script or script-file for scene 0, trimmed, naming where it came from', () => {
     assert.deepEqual(read({ script: '  Hi  ' }), [{ scene: 0, text: 'Hi', from: 'script' }])
-    assert.deepEqual(read({ 'script-file': ' intro.txt ' }), [{ scene: 0, text: 'Hello from a file.', from: 'script-file intro.txt' }])
+    assert.deepEqual(read({ 'script-file': ' intro.txt ' }), [
+      { scene: 0, text: 'Hello from a file.', from: 'script-file intro.txt', at: dirAt('intro.txt') }
+    ])
   })
   it('refuses script beside script-file, and an empty script-file', () => {
     refuses({ script: 'a', 'script-file': 'intro.txt' }, 'script', /either 'script' or 'script-file', not both/)
@@ -94,8 +103,8 @@ describe('readSpeech', () => {
   })
   it('reads a scripts-file as a map of addresses or a list', () => {
     assert.deepEqual(read({ 'scripts-file': 'lines.yml' }), [
-      { scene: 0, text: 'First scene', from: 'scripts-file lines.yml' },
-      { scene: 1, line: 1, text: 'The answer', from: 'scripts-file lines.yml' }
+      { scene: 0, text: 'First scene', from: 'scripts-file lines.yml', at: fileAt('lines.yml', 1, 1) },
+      { scene: 1, line: 1, text: 'The answer', from: 'scripts-file lines.yml', at: fileAt('lines.yml', 2, 1) }
     ])
     assert.deepEqual(
       read({ 'scripts-file': 'list.yml' }).map(({ scene, text }) => [scene, text]),
@@ -107,9 +116,9 @@ describe('readSpeech', () => {
   })
   it('reads many-digit keys and trims the speech', () => {
     assert.deepEqual(read({ 'scripts-file': 'keys.yml' }), [
-      { scene: 3, text: 'padded', from: 'scripts-file keys.yml' },
-      { scene: 12, text: 'Twelve', from: 'scripts-file keys.yml' },
-      { scene: 1, line: 12, text: 'Line twelve', from: 'scripts-file keys.yml' }
+      { scene: 3, text: 'padded', from: 'scripts-file keys.yml', at: fileAt('keys.yml', 3, 1) },
+      { scene: 12, text: 'Twelve', from: 'scripts-file keys.yml', at: fileAt('keys.yml', 1, 1) },
+      { scene: 1, line: 12, text: 'Line twelve', from: 'scripts-file keys.yml', at: fileAt('keys.yml', 2, 1) }
     ])
   })
   it('names the scripts-file input when the file is missing or not YAML', () => {
@@ -126,8 +135,8 @@ describe('readSpeech', () => {
   })
   it('reads a scripts-dir by file name, ignoring files without an index', () => {
     assert.deepEqual(read({ 'scripts-dir': 'dir/' }), [
-      { scene: 0, text: 'Dir scene zero', from: 'scripts-dir dir/0-intro.txt' },
-      { scene: 1, line: 1, text: 'Dir answer', from: 'scripts-dir dir/1.1-answer.txt' }
+      { scene: 0, text: 'Dir scene zero', from: 'scripts-dir dir/0-intro.txt', at: dirAt('dir/0-intro.txt') },
+      { scene: 1, line: 1, text: 'Dir answer', from: 'scripts-dir dir/1.1-answer.txt', at: dirAt('dir/1.1-answer.txt') }
     ])
   })
   it('reads a scripts-dir in the order of its file names', () => {

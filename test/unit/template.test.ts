@@ -54,6 +54,22 @@ describe('parseTemplate', () => {
     assert.throws(() => parseTemplate('/ws/t.json', 't.json', '{\n "a": ['), /t\.json:2:8: not valid JSON: Unexpected end of JSON input/)
   })
 
+  it('refuses a key written twice in one object at its second place, keys compared decoded', () => {
+    assert.throws(
+      () => parseTemplate('/ws/t.json', 't.json', '{\n  "scenes": [{"a": 1, "b": {"a": 2}}],\n  "\\u0073cenes": []\n}'),
+      (error: unknown) =>
+        error instanceof InputError &&
+        error.location?.line === 3 &&
+        error.location.column === 3 &&
+        /t\.json:3:3: the key "scenes" is written twice in one object$/.test(error.message)
+    )
+  })
+
+  it('keeps equal keys in different objects and equal strings as values', () => {
+    const text = '{"a": "a", "b": [{"a": 1}, {"a": 2}, "a", "a"], "c": {"a": {"a": 0}}}'
+    assert.deepEqual(parseTemplate('/t.json', 't.json', text).data, JSON.parse(text))
+  })
+
   it('locates offsets', () => {
     assert.deepEqual(locate('ab\ncd', 4), { line: 2, column: 2 })
   })
@@ -106,8 +122,8 @@ describe('exportFromTemplate', () => {
 describe('parseScriptsInput', () => {
   it('reads INDEX: text lines, skipping blanks and comments, with YAML quoting', () => {
     assert.deepEqual(parseScriptsInput('0: Hello: world\n\n# note\n 2 : "Two\\nlines"\n'), [
-      { scene: 0, text: 'Hello: world', from: 'scripts' },
-      { scene: 2, text: 'Two\nlines', from: 'scripts' }
+      { scene: 0, text: 'Hello: world', from: 'scripts', at: { where: 'line 1' } },
+      { scene: 2, text: 'Two\nlines', from: 'scripts', at: { where: 'line 4' } }
     ])
   })
 
