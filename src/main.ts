@@ -62,7 +62,7 @@ export async function run(): Promise<void> {
     // A dry run writes nothing but its own files: no artifact, release asset, comment or reuse record.
     if (!job.dryRun) await deliverAll(results, job, github, cancel.signal)
     // Only now: a project deleted before its video is delivered could not be resumed.
-    if (job.cleanup) await cleanupExports(results, client)
+    if (job.cleanup) await cleanupExports(results, client, job)
   } catch (error) {
     failure = cancel.signal.aborted ? cancel.signal.reason : error
     // What was downloaded but not delivered (an artifact, release or comment failed) is not delivered.

@@ -103,6 +103,18 @@ describe('cleanup', () => {
     assert.equal(deletes().length, before)
   })
 
+  it('keeps the project when the artifact upload it was asked for was skipped (no runtime token)', async () => {
+    const before = deletes().length
+    const result = await runAction({
+      inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, cleanup: 'true' },
+      env: { ACTIONS_RUNTIME_TOKEN: '' }
+    })
+    const key = sim.exports.at(-1)?.key as string
+    assert.equal(result.code, 0, result.stdout)
+    assert.equal(deletes().length, before, 'nothing deleted')
+    assert.match(result.stdout, new RegExp(`cleanup: ${key} is kept in AI Studios: its artifact was not uploaded`))
+  })
+
   it('warns, and still succeeds, when the API refuses the delete', async () => {
     sim.options.faults.push({ route: 'delete', kind: 'status', status: 400 })
     const result = await runAction({

@@ -1,5 +1,5 @@
 import type { AiStudiosClient } from '../aistudios/client.js'
-import type { VideoResult } from '../domain.js'
+import type { Job, VideoResult } from '../domain.js'
 import { errorMessage } from '../errors.js'
 import { info, videoLog, warning } from '../log.js'
 
@@ -9,8 +9,13 @@ import { info, videoLog, warning } from '../log.js'
  * a failed video's (its key must stay resumable), nor a reused one's (another run exported it). The
  * legacy API documents no call that deletes a project. A refused delete costs only a warning.
  */
-export async function cleanupExports(results: VideoResult[], client: AiStudiosClient): Promise<void> {
-  const delivered = results.filter((result) => result.status === 'downloaded' && result.exportKey && result.reusedFromRun === undefined)
+export async function cleanupExports(results: VideoResult[], client: AiStudiosClient, job: Job): Promise<void> {
+  const downloaded = results.filter((result) => result.status === 'downloaded' && result.exportKey && result.reusedFromRun === undefined)
+  const delivered = downloaded.filter((result) => {
+    const missing = missingDelivery(result, job)
+    if (missing) info(`cleanup: ${result.exportKey} is kept in AI Studios: ${missing}`)
+    return !missing
+  })
   const legacy = delivered.filter((result) => result.generation === 'legacy').length
   if (legacy > 0) info(`cleanup: the legacy API has no call that deletes a project; ${legacy} legacy export(s) stay in AI Studios`)
   const ids = delivered.filter((result) => result.generation === 'v3').map((result) => result.exportKey as string)
@@ -22,4 +27,11 @@ export async function cleanupExports(results: VideoResult[], client: AiStudiosCl
   } catch (error) {
     warning(`cleanup: the exported project(s) ${ids.join(', ')} could not be deleted (${errorMessage(error)}); delete them in AI Studios`)
   }
+}
+
+/** Which delivery the run was asked for did not happen (an artifact upload skipped without the runtime token, on GHES), if any. */
+export function missingDelivery(result: VideoResult, job: Job): string | undefined {
+  if (job.artifact.enabled && !result.artifact) return 'its artifact was not uploaded'
+  if (job.github.release && !result.releaseUrl) return 'it was not attached to the release'
+  return undefined
 }
