@@ -95,6 +95,8 @@ export function readManifest(get: InputReader, workspace: string): { path: strin
 
   const entries: VideoSpec[] = []
   const outputs = new Map<string, string>()
+  // Each name by its lower case: one look-up an entry, so a long manifest is read in linear time.
+  const names = new Map<string, string>()
   for (const item of list.items) {
     if (!isMap(item)) refuse(item as Node, 'each video is a mapping of inputs (name, template or project-id, …)')
     // Aliases and merge keys resolved to what they stand for, never sent as the alias itself.
@@ -102,9 +104,10 @@ export function readManifest(get: InputReader, workspace: string): { path: strin
     const name = typeof value.name === 'string' ? value.name.trim() : ''
     if (!/^[\w.-]{1,80}$/.test(name))
       refuse(item, `each video needs a "name" of letters, digits, '.', '-' and '_' (got ${JSON.stringify(value.name ?? null)})`)
-    const twin = entries.find((entry) => entry.name?.toLowerCase() === name.toLowerCase())
+    const twin = names.get(name.toLowerCase())
     // Names differing only in case would collide as files on macOS and Windows runners.
-    if (twin) refuse(item, twin.name === name ? `two videos are named '${name}'` : `videos '${twin.name}' and '${name}' differ only in case`)
+    if (twin !== undefined) refuse(item, twin === name ? `two videos are named '${name}'` : `videos '${twin}' and '${name}' differ only in case`)
+    names.set(name.toLowerCase(), name)
     const unknown = Object.keys(value).filter((key) => !IS_MANIFEST_KEY.has(key))
     if (unknown.length > 0) refuse(item, `video '${name}': unknown key(s) ${unknown.join(', ')}; a video takes ${MANIFEST_KEYS.join(', ')}`)
     // The schema an editor reads (generated from this one) holds here too: the types of every value.
