@@ -17,8 +17,11 @@ export const baseName = z
   .max(255)
   .refine((name) => !/[/\\\p{Cc}\p{Cf}]/u.test(name) && name !== '.' && name !== '..', 'is not a plain file name')
 
-/** Device names Windows reserves, with or without an extension (`CON`, `nul.mp4`, `COM1`, `LPT¹`). */
-const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³])(\..*)?$/i
+/**
+ * Device names Windows reserves, with or without an extension (`CON`, `nul.mp4`, `COM0`, `LPT¹`,
+ * `CONIN$`), spaces before the extension included: Windows drops them, so `nul .mp4` is NUL too.
+ */
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$) *(\..*)?$/i
 
 /**
  * Why a plain file name could not be kept as it is on a Windows runner (a device name, or a trailing
@@ -26,7 +29,7 @@ const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³])(\..*)?$
  * wherever names are read; this is what Windows adds.
  */
 export function windowsUnsafe(name: string): string | undefined {
-  if (WINDOWS_DEVICE.test(name)) return 'is a device name on Windows (CON, PRN, AUX, NUL, COM1–9, LPT1–9)'
+  if (WINDOWS_DEVICE.test(name)) return 'is a device name on Windows (CON, PRN, AUX, NUL, COM0–9, LPT0–9, CONIN$, CONOUT$)'
   if (/[. ]$/.test(name)) return 'ends with a dot or a space, which Windows drops'
   return undefined
 }

@@ -51,6 +51,10 @@ describe('plan', () => {
     )
     assert.ok(include.every((entry, index) => entry.shard === `${index + 1}/${include.length}`))
     assert.equal(sim.requests.length, 0)
+    // The summary lists the first MAX_SUMMARY_ROWS (500) and counts the rest: a plan's summary stays bounded.
+    assert.equal(run.summary.split('<li>').length - 1, 500)
+    assert.ok(run.summary.includes('<li>clip-500</li>') && !run.summary.includes('<li>clip-501</li>'))
+    assert.match(run.summary, /…and 100 more video\(s\), not listed/)
     const again = await plan()
     assert.equal(again.outputs.matrix, run.outputs.matrix, 'the same manifest gives the same shards')
   })

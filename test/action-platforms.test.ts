@@ -12,23 +12,25 @@ import { makeWorkspace, runAction } from './helpers/run-action.ts'
 import { SAMPLE_PROJECT_ID, withSimulator } from './simulator/server.ts'
 
 describe('file names on every runner', () => {
-  it('refuses an output-name Windows reserves, before anything is sent', () =>
-    withSimulator({}, async (sim) => {
-      const run = await runAction({
-        inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'output-name': 'CON' }
-      })
-      assert.equal(run.code, 1, run.stdout)
-      assert.match(run.stdout, /::error::Input 'output-name': 'CON' is a device name on Windows/)
-      assert.equal(sim.requests.length, 0)
-      assert.equal(sim.exports.length, 0)
-    }))
+  for (const name of ['CON', 'COM0', 'lpt0.mp4', 'CONIN$', 'CONOUT$', 'nul .mp4']) {
+    it(`refuses the output-name ${JSON.stringify(name)}, which Windows reserves, before anything is sent`, () =>
+      withSimulator({}, async (sim) => {
+        const run = await runAction({
+          inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'output-name': name }
+        })
+        assert.equal(run.code, 1, run.stdout)
+        assert.ok(run.stdout.includes(`::error::Input 'output-name': '${name}' is a device name on Windows`), run.stdout)
+        assert.equal(sim.requests.length, 0)
+        assert.equal(sim.exports.length, 0)
+      }))
+  }
 
   it('refuses a manifest entry whose name would be a Windows device file (nul.mp4)', () =>
     withSimulator({}, async (sim) => {
       const workspace = makeWorkspace({ 'm.yml': `- name: nul\n  project-id: ${SAMPLE_PROJECT_ID}\n` })
       const run = await runAction({ workspace, inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'm.yml' } })
       assert.equal(run.code, 1, run.stdout)
-      assert.match(run.stdout, /video 'nul': .*'nul' is a device name on Windows/)
+      assert.match(run.stdout, /::error file=m\.yml,line=1,col=3::.*each video needs a "name" .*nor a Windows device name such as CON \(got "nul"\)/)
       assert.equal(sim.requests.length, 0)
     }))
 })

@@ -48,7 +48,17 @@ describe('the manifest schema', () => {
     { name: 'resolution 1440', entry: { resolution: 1440 }, refused: /video 'v': resolution: / },
     { name: "resolution '1440p'", entry: { resolution: '1440p' }, refused: /video 'v': resolution: / },
     { name: 'a mapping as speech for scene 0', entry: { script: { text: 'hi' } }, refused: /video 'v': script: / },
-    { name: 'a list of variables', entry: { variables: ['A'] }, refused: /video 'v': variables: / }
+    { name: 'a list of variables', entry: { variables: ['A'] }, refused: /video 'v': variables: / },
+    {
+      name: 'a name that is a Windows device',
+      entry: { name: 'CON' },
+      refused: /each video needs a "name" .*not only dots nor a Windows device name/
+    },
+    { name: "the name '..'", entry: { name: '..' }, refused: /each video needs a "name" .*not only dots/ },
+    { name: 'a name that only starts like a device', entry: { name: 'console' } },
+    { name: 'an output in a folder', entry: { output: 'sub/b.mp4' }, refused: /video 'v': output: is not a plain file name/ },
+    { name: "the output 'nul .mp4'", entry: { output: 'nul .mp4' }, refused: /video 'v': output: is not a plain file name/ },
+    { name: 'a webhook to localhost over http', entry: { 'webhook-url': 'http://localhost:9/x' }, refused: /video 'v': webhook-url: / }
   ]
   for (const { name, entry, refused } of cases) {
     it(`${refused ? 'refuses' : 'takes'} ${name}, in the editor and in the action (dist/index.js)`, () =>
@@ -69,6 +79,37 @@ describe('the manifest schema', () => {
         }
       }))
   }
+})
+
+describe('the manifest schema and the action, beside the entries', () => {
+  it('refuse a key beside "videos:" (a typo is not ignored)', () =>
+    withSimulator({}, async (sim) => {
+      const manifest = { videos: [{ name: 'v', 'project-id': SAMPLE_PROJECT_ID }], 'max-parallel': 2 }
+      assert.equal(editor(manifest), false)
+      const workspace = makeWorkspace({ 'm.yml': `videos:\n  - name: v\n    project-id: ${SAMPLE_PROJECT_ID}\nmax-parallel: 2\n` })
+      const run = await runAction({ workspace, inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'm.yml', 'dry-run': 'true' } })
+      assert.equal(run.code, 1, run.stdout)
+      assert.match(run.stdout, /::error file=m\.yml,line=4,col=1::Input 'manifest': m\.yml:4:1: unknown key "max-parallel" beside "videos:"/)
+    }))
+
+  it("refuse a webhook to localhost over http, as the 'webhook-url' input does", () =>
+    withSimulator({}, async (sim) => {
+      const run = await runAction({
+        inputs: {
+          'api-key': sim.mintToken(),
+          'api-url': sim.apiUrl,
+          'project-id': SAMPLE_PROJECT_ID,
+          'webhook-url': 'http://localhost:9/x',
+          'dry-run': 'true'
+        }
+      })
+      assert.equal(run.code, 1, run.stdout)
+      assert.match(
+        run.stdout,
+        /::error::Input 'webhook-url': 'http:\/\/localhost:9\/x' must use https:\/\/ \(AI Studios calls it from its own servers\)/
+      )
+      assert.equal(sim.requests.length, 0)
+    }))
 })
 
 describe("the README's manifest", () => {

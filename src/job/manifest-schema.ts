@@ -11,6 +11,18 @@ export const MANIFEST_SCHEMA_ID = 'https://raw.githubusercontent.com/your-org/ai
 
 const RELATIVE = 'Relative to the workspace (the repository checked out), not to the manifest; it must lie inside it.'
 
+/** `word` in any case, as a JSON Schema pattern can say it (it has no flags): `con` → `[cC][oO][nN]`. */
+const anyCase = (word: string): string => word.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`)
+/**
+ * Not a name Windows reserves (schemas.ts windowsUnsafe): a device name, with spaces or an extension
+ * after it. What the action refuses, the schema refuses too, so an editor flags it.
+ */
+const NOT_DEVICE = `(?!(?:${['con', 'prn', 'aux', 'nul', 'com[0-9¹²³]', 'lpt[0-9¹²³]', 'conin\\$', 'conout\\$'].map(anyCase).join('|')}) *(?:\\.|$))`
+/** A video's name: letters, digits, '.', '-' and '_', not only dots, not a Windows device name. */
+export const VIDEO_NAME = new RegExp(`^(?!\\.+$)${NOT_DEVICE}[\\w.-]{1,80}$`)
+/** A plain file name (as `output-name` takes it): no folder, no reserved character, not only dots, not a device name. */
+const FILE_NAME = new RegExp(`^(?!\\.+$)${NOT_DEVICE}[^/\\\\<>:"|?*\\u0000-\\u001f]{1,120}$`)
+
 /** A scalar, taken as the text written (`2.0` stays `2.0`). */
 const text = z.union([z.string(), z.number(), z.boolean()])
 /** A file or folder of the repository. */
@@ -31,9 +43,13 @@ export const manifestEntry = z
   .strictObject({
     name: z
       .string()
-      .regex(/^[\w.-]{1,80}$/, "is not a name of letters, digits, '.', '-' and '_'")
+      .regex(VIDEO_NAME, "is not a name of letters, digits, '.', '-' and '_' (at most 80, not only dots, not a Windows device name such as CON)")
       .describe("Unique in the manifest (case aside); names the video in logs and outputs, and its file (NAME.mp4) unless 'output' says otherwise."),
-    output: z.string().min(1).describe("The video's file name in output-dir ('.mp4' is added when it has no extension).").optional(),
+    output: z
+      .string()
+      .regex(FILE_NAME, 'is not a plain file name (no folders, no reserved characters, at most 120 characters, not a Windows device name)')
+      .describe("The video's file name in output-dir ('.mp4' is added when it has no extension).")
+      .optional(),
     title: text.describe("The exported project's name in AI Studios (v3 only).").optional(),
     'project-id': z
       .string()

@@ -1,8 +1,8 @@
-import { isMap, isSeq, type Node } from 'yaml'
+import { isMap, isScalar, isSeq, type Node } from 'yaml'
 import type { VideoSpec } from '../domain.js'
 import { InputError, locator } from '../errors.js'
 import { readInputFile, repoPath, type InputReader } from './parse.js'
-import { manifestEntry } from './manifest-schema.js'
+import { VIDEO_NAME, manifestEntry } from './manifest-schema.js'
 import { readVideoSpec } from './video-spec.js'
 import { parseYamlDocument, parseYamlLeniently, scalarText, yamlValue } from './yaml.js'
 
@@ -88,6 +88,16 @@ export function readManifest(get: InputReader, workspace: string): { path: strin
     throw new InputError('manifest', `${raw}:${line}:${column}: ${detail}`, { file, line, column })
   }
   const root = document.contents
+  // Beside `videos:` only values kept for aliases (`common: &common …`); any other key (a typo, `video:`,
+  // a step input) is refused, not ignored.
+  const beside = isMap(root)
+    ? root.items.find((pair) => !(isScalar(pair.key) && pair.key.value === 'videos') && !(pair.value as Node | null)?.anchor)
+    : undefined
+  if (beside)
+    refuse(
+      beside.key as Node,
+      `unknown key ${JSON.stringify(isScalar(beside.key) ? beside.key.value : String(beside.key))} beside "videos:"; a manifest is a list of videos, or "videos:" holding one (and values with an &anchor, for aliases)`
+    )
   const list = isMap(root) ? root.get('videos', true) : root
   if (!isSeq(list) || list.items.length === 0) refuse(root, 'a manifest is a non-empty list of videos (or "videos:" holding one)')
   if (list.items.length > MAX_MANIFEST_VIDEOS)
@@ -95,16 +105,22 @@ export function readManifest(get: InputReader, workspace: string): { path: strin
 
   const entries: VideoSpec[] = []
   const outputs = new Map<string, string>()
+  // Each name by its lower case: one look-up an entry, so a long manifest is read in linear time.
+  const names = new Map<string, string>()
   for (const item of list.items) {
     if (!isMap(item)) refuse(item as Node, 'each video is a mapping of inputs (name, template or project-id, …)')
     // Aliases and merge keys resolved to what they stand for, never sent as the alias itself.
     const value = yamlValue(item, document, 'manifest', text, { path: file, name: raw }) as Record<string, unknown>
     const name = typeof value.name === 'string' ? value.name.trim() : ''
-    if (!/^[\w.-]{1,80}$/.test(name))
-      refuse(item, `each video needs a "name" of letters, digits, '.', '-' and '_' (got ${JSON.stringify(value.name ?? null)})`)
-    const twin = entries.find((entry) => entry.name?.toLowerCase() === name.toLowerCase())
+    if (!VIDEO_NAME.test(name))
+      refuse(
+        item,
+        `each video needs a "name" of letters, digits, '.', '-' and '_', not only dots nor a Windows device name such as CON (got ${JSON.stringify(value.name ?? null)})`
+      )
+    const twin = names.get(name.toLowerCase())
     // Names differing only in case would collide as files on macOS and Windows runners.
-    if (twin) refuse(item, twin.name === name ? `two videos are named '${name}'` : `videos '${twin.name}' and '${name}' differ only in case`)
+    if (twin !== undefined) refuse(item, twin === name ? `two videos are named '${name}'` : `videos '${twin}' and '${name}' differ only in case`)
+    names.set(name.toLowerCase(), name)
     const unknown = Object.keys(value).filter((key) => !IS_MANIFEST_KEY.has(key))
     if (unknown.length > 0) refuse(item, `video '${name}': unknown key(s) ${unknown.join(', ')}; a video takes ${MANIFEST_KEYS.join(', ')}`)
     // The schema an editor reads (generated from this one) holds here too: the types of every value.

@@ -59,6 +59,16 @@ export function parseUrl(input: string, raw: string): URL {
   throw new InputError(input, `'${raw}' must use https:// (plain http is allowed only for localhost)`)
 }
 
+/**
+ * A URL AI Studios calls (`webhook-url`, a template's `webhookUrl`): https only, even to localhost, as
+ * the service cannot reach the runner's own host; no credentials in it.
+ */
+export function parseWebhookUrl(input: string, raw: string): URL {
+  const url = parseUrl(input, raw)
+  if (url.protocol !== 'https:') throw new InputError(input, `'${raw}' must use https:// (AI Studios calls it from its own servers)`)
+  return url
+}
+
 /** Workspace-relative, with forward slashes: how GitHub names a file of the repository. */
 export const repoPath = (workspace: string, file: string): string => path.relative(workspace, file).split(path.sep).join('/')
 

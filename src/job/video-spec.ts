@@ -12,7 +12,7 @@ import {
 } from '../domain.js'
 import { InputError, locate } from '../errors.js'
 import { windowsUnsafe } from '../schemas.js'
-import { parseChoice, parseUrl, readInputFile, repoPath, type InputReader } from './parse.js'
+import { parseChoice, parseWebhookUrl, readInputFile, repoPath, type InputReader } from './parse.js'
 import { duplicateKey } from './json-keys.js'
 import { readSpeech } from './speech.js'
 import { readVariables } from './variables.js'
@@ -122,7 +122,7 @@ function readExportOptions(get: InputReader): ExportOptions {
     name: get('name').trim() || undefined,
     resolution: parseChoice('resolution', get('resolution').replace(/p$/i, ''), RESOLUTIONS),
     workspaceId: get('workspace-id').trim() || undefined,
-    webhookUrl: webhook ? parseUrl('webhook-url', webhook).toString() : undefined
+    webhookUrl: webhook ? parseWebhookUrl('webhook-url', webhook).toString() : undefined
   }
 }
 

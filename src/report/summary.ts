@@ -161,8 +161,11 @@ export async function writeSummary(results: VideoResult[], runner: RunnerEnv, jo
   await redacted(summary).write()
 }
 
-/** Plan mode's summary: the videos the matrix will produce. */
+/** Plan mode's summary: the videos the matrix will produce, the first MAX_SUMMARY_ROWS listed and the rest counted. */
 export async function writePlanSummary(names: string[], job: Job): Promise<void> {
   if (!job.runner.summaryFile) return
-  await core.summary.addHeading(`AI Studios plan: ${names.length} video(s)`, 2).addList(names.map(escape)).write()
+  const { taken, omitted } = takeWithin(names.map(escape), (name) => utf8Bytes(name) + 16, SUMMARY_BUDGET_BYTES, MAX_SUMMARY_ROWS)
+  const summary = core.summary.addHeading(`AI Studios plan: ${names.length} video(s)`, 2).addList(taken)
+  if (omitted > 0) summary.addRaw(`<p>…and ${omitted} more video(s), not listed (see the <code>matrix</code> output).</p>`, true)
+  await summary.write()
 }

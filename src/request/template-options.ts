@@ -1,6 +1,6 @@
 import { RESOLUTIONS, type ExportOptions, type JsonObject, type Template } from '../domain.js'
 import { InputError, locate } from '../errors.js'
-import { parseChoice, parseUrl } from '../job/parse.js'
+import { parseChoice, parseWebhookUrl } from '../job/parse.js'
 
 /** Where the top-level key `"key"` of a JSON object's text starts (one pass, strings skipped), or 0. */
 export function topLevelKeyOffset(text: string, key: string): number {
@@ -56,6 +56,6 @@ export function templateOptions(root: JsonObject, template: Template): ExportOpt
     orientation,
     resolution: checked('resolution', (value) => parseChoice('resolution', value.replace(/p$/i, ''), RESOLUTIONS)),
     workspaceId: text('workspaceId'),
-    webhookUrl: checked('webhookUrl', (value) => parseUrl('webhook-url', value).toString())
+    webhookUrl: checked('webhookUrl', (value) => parseWebhookUrl('webhook-url', value).toString())
   }
 }

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { boundVideosJson, cut, takeWithin, utf8Bytes } from '../../src/report/bounds.ts'
+import { MAX_MANIFEST_VIDEOS } from '../../src/job/manifest.ts'
+import { MAX_MATRIX_JOBS, shardVideos } from '../../src/job/plan.ts'
+import { OUTPUT_LIMIT_BYTES, boundVideosJson, cut, takeWithin, utf8Bytes } from '../../src/report/bounds.ts'
 
 describe('takeWithin', () => {
   it('takes items in order while both the count and the byte budget allow', () => {
@@ -61,5 +63,14 @@ describe('boundVideosJson', () => {
     assert.ok(utf8Bytes(json) <= 2000)
     assert.equal(parsed.length + omitted, 100)
     assert.deepEqual(parsed[0], { name: 'video-0', status: 'downloaded', 'export-key': 'key0', url: null, error: null, size: null })
+  })
+})
+
+describe("a plan's matrix output", () => {
+  it('stays under 1 MiB for the largest manifest: MAX_MANIFEST_VIDEOS names of 80 characters, in any number of jobs', () => {
+    const names = Array.from({ length: MAX_MANIFEST_VIDEOS }, (_, index) => `${index}-`.padEnd(80, 'n'))
+    for (const jobs of [1, 2, MAX_MATRIX_JOBS]) {
+      assert.ok(utf8Bytes(JSON.stringify({ include: shardVideos(names, jobs) })) < OUTPUT_LIMIT_BYTES, `${jobs} job(s)`)
+    }
   })
 })

@@ -22,9 +22,27 @@ function assertPortable(name: string): void {
 }
 
 describe('windowsUnsafe', () => {
-  const unsafe = ['CON', 'con.mp4', 'Nul.MP4', 'aux', 'PRN.json', 'COM1.mp4', 'lpt9', 'COM¹.mp4', 'video.', 'video ', 'clip.mp4.']
+  const unsafe = [
+    'CON',
+    'con.mp4',
+    'Nul.MP4',
+    'aux',
+    'PRN.json',
+    'COM1.mp4',
+    'lpt9',
+    'COM¹.mp4',
+    'video.',
+    'video ',
+    'clip.mp4.',
+    'COM0',
+    'lpt0.mp4',
+    'CONIN$',
+    'conout$.mp4',
+    'nul .mp4',
+    'CON  .txt'
+  ]
   for (const name of unsafe) it(`refuses ${JSON.stringify(name)}`, () => assert.ok(windowsUnsafe(name)))
-  const safe = ['console.mp4', 'CONTENT', 'com10.mp4', 'lpt.mp4', 'nullable.mp4', 'a.b.mp4', '주간.mp4']
+  const safe = ['console.mp4', 'CONTENT', 'com10.mp4', 'lpt.mp4', 'nullable.mp4', 'a.b.mp4', '주간.mp4', 'conin.mp4', 'nul-.mp4', 'com 1.mp4']
   for (const name of safe) it(`takes ${JSON.stringify(name)}`, () => assert.equal(windowsUnsafe(name), undefined))
 })
 
