@@ -8,7 +8,7 @@ import * as fs from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
-import { eventEnv, makeWorkspace, runAction, type ActionRun } from './helpers/run-action.ts'
+import { eventEnv, makeWorkspace, NO_POSIX_SIGNALS, runAction, type ActionRun } from './helpers/run-action.ts'
 import { SAMPLE_PROJECT_ID, startSimulator, type Simulator } from './simulator/server.ts'
 import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
 import { GITHUB_TOKEN, startGitHubApi, type GitHubApi } from './stand-ins/github-api.ts'
@@ -138,57 +138,61 @@ describe('a matrix collected', () => {
     assert.equal(sim.exports.length, before + 3, 'collect exports nothing')
   })
 
-  it('fails naming the videos of a job killed before reporting, a cancelled job’s with its reason, and refuses a forged record', async () => {
-    const workspace = makeWorkspace({ 'videos.yml': manifestOf(['delta', 'epsilon', 'zeta', 'eta']) })
-    const env = { ...pr(41), ...artifacts.envForRun(5000) }
-    const [done, cancelled, killed] = await Promise.all([
-      render(workspace, 'delta', env),
-      render(workspace, 'epsilon', env, (child, stdout) => {
-        const poll = setInterval(() => {
-          if (/Export accepted/.test(stdout())) {
-            clearInterval(poll)
-            child.kill('SIGTERM')
-          }
-        }, 20)
-      }),
-      render(workspace, 'zeta,eta', env, (child) => child.kill('SIGKILL'))
-    ])
-    assert.equal(done.code, 0, done.stdout)
-    assert.equal(cancelled.code, 1, cancelled.stdout)
-    assert.equal(killed.signal, 'SIGKILL')
-    // A record the killed job never wrote, planted by a step of the run: it claims a video with a key that is no key.
-    const forged = {
-      version: 1,
-      runId: '5000',
-      attempt: 1,
-      videos: ['zeta'],
-      outcome: 'success',
-      error: null,
-      entries: [{ ...videosOf(done)[0], name: 'zeta', 'project-id': 'p`</code><b>' }]
-    }
-    artifacts.artifacts.push({
-      id: 9000 + artifacts.artifacts.length,
-      name: 'aistudios-result-1-zeta.json',
-      job: 'a1b2c3d4-job',
-      run: 'run-5000',
-      runId: 5000,
-      mimeType: 'application/json',
-      finalized: true,
-      bytes: Buffer.from(JSON.stringify(forged))
-    })
+  it(
+    'fails naming the videos of a job killed before reporting, a cancelled job’s with its reason, and refuses a forged record',
+    { skip: NO_POSIX_SIGNALS },
+    async () => {
+      const workspace = makeWorkspace({ 'videos.yml': manifestOf(['delta', 'epsilon', 'zeta', 'eta']) })
+      const env = { ...pr(41), ...artifacts.envForRun(5000) }
+      const [done, cancelled, killed] = await Promise.all([
+        render(workspace, 'delta', env),
+        render(workspace, 'epsilon', env, (child, stdout) => {
+          const poll = setInterval(() => {
+            if (/Export accepted/.test(stdout())) {
+              clearInterval(poll)
+              child.kill('SIGTERM')
+            }
+          }, 20)
+        }),
+        render(workspace, 'zeta,eta', env, (child) => child.kill('SIGKILL'))
+      ])
+      assert.equal(done.code, 0, done.stdout)
+      assert.equal(cancelled.code, 1, cancelled.stdout)
+      assert.equal(killed.signal, 'SIGKILL')
+      // A record the killed job never wrote, planted by a step of the run: it claims a video with a key that is no key.
+      const forged = {
+        version: 1,
+        runId: '5000',
+        attempt: 1,
+        videos: ['zeta'],
+        outcome: 'success',
+        error: null,
+        entries: [{ ...videosOf(done)[0], name: 'zeta', 'project-id': 'p`</code><b>' }]
+      }
+      artifacts.artifacts.push({
+        id: 9000 + artifacts.artifacts.length,
+        name: 'aistudios-result-1-zeta.json',
+        job: 'a1b2c3d4-job',
+        run: 'run-5000',
+        runId: 5000,
+        mimeType: 'application/json',
+        finalized: true,
+        bytes: Buffer.from(JSON.stringify(forged))
+      })
 
-    const run = await collect(workspace, { ...pr(41), ...artifacts.envForRun(5000) })
-    assert.equal(run.code, 1, run.stdout)
-    const byName = new Map(videosOf(run).map((v) => [v.name, v]))
-    assert.equal(byName.get('delta')?.status, 'downloaded')
-    assert.equal(byName.get('epsilon')?.status, 'failed')
-    assert.match(byName.get('epsilon')?.error ?? '', /cancelled/)
-    for (const name of ['zeta', 'eta']) assert.equal(byName.get(name)?.error, 'no result: its job did not report')
-    assert.match(run.stdout, /::error::3 of 4 video\(s\) were not delivered: epsilon, zeta, eta/)
-    assert.match(run.stdout, /::warning::result record aistudios-result-1-zeta\.json was refused: .*project-id/)
-    const [comment] = github.comments.filter((c) => c.issue === 41)
-    assert.match(comment.body, /\| zeta \| ❌ no result&#58; its job did not report \|/)
-  })
+      const run = await collect(workspace, { ...pr(41), ...artifacts.envForRun(5000) })
+      assert.equal(run.code, 1, run.stdout)
+      const byName = new Map(videosOf(run).map((v) => [v.name, v]))
+      assert.equal(byName.get('delta')?.status, 'downloaded')
+      assert.equal(byName.get('epsilon')?.status, 'failed')
+      assert.match(byName.get('epsilon')?.error ?? '', /cancelled/)
+      for (const name of ['zeta', 'eta']) assert.equal(byName.get(name)?.error, 'no result: its job did not report')
+      assert.match(run.stdout, /::error::3 of 4 video\(s\) were not delivered: epsilon, zeta, eta/)
+      assert.match(run.stdout, /::warning::result record aistudios-result-1-zeta\.json was refused: .*project-id/)
+      const [comment] = github.comments.filter((c) => c.issue === 41)
+      assert.match(comment.body, /\| zeta \| ❌ no result&#58; its job did not report \|/)
+    }
+  )
 
   it('two concurrent runs on one pull request leave one comment with both runs’ rows', async () => {
     const one = makeWorkspace({ 'videos.yml': manifestOf(['north', 'south']) })

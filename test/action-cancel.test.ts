@@ -1,10 +1,10 @@
 /** A cancelled workflow: the runner signals the action while it waits for the render. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { runAction } from './helpers/run-action.ts'
+import { runAction, NO_POSIX_SIGNALS } from './helpers/run-action.ts'
 import { SAMPLE_PROJECT_ID, startSimulator } from './simulator/server.ts'
 
-describe('cancellation', () => {
+describe('cancellation', { skip: NO_POSIX_SIGNALS }, () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`on ${signal} while polling, exits promptly with the export key and how to resume`, async () => {
       const sim = await startSimulator({ renderMs: 600_000 })
@@ -36,7 +36,7 @@ describe('cancellation', () => {
   }
 })
 
-describe('a cancel while the export request is in flight', () => {
+describe('a cancel while the export request is in flight', { skip: NO_POSIX_SIGNALS }, () => {
   it('says the export may have been accepted and how to find it, and records it in the videos output', async () => {
     const sim = await startSimulator({ faults: [{ route: 'export', kind: 'hold-answer' }] })
     try {

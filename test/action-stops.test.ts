@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import type { ChildProcess } from 'node:child_process'
 import { describe, it } from 'node:test'
-import { eventEnv, makeWorkspace, runAction, type ActionRun, type RunOptions } from './helpers/run-action.ts'
+import { eventEnv, makeWorkspace, runAction, type ActionRun, type RunOptions, NO_POSIX_SIGNALS } from './helpers/run-action.ts'
 import { SAMPLE_PROJECT_ID, withSimulator, type Simulator, type SimulatorOptions } from './simulator/server.ts'
 import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
 import { GITHUB_TOKEN, startGitHubApi, type GitHubApi, type HeldCall } from './stand-ins/github-api.ts'
@@ -91,7 +91,7 @@ const stages: Stage[] = [
   }
 ]
 
-describe('SIGTERM during each stage', () => {
+describe('SIGTERM during each stage', { skip: NO_POSIX_SIGNALS }, () => {
   for (const stage of stages) {
     it(`during ${stage.name}: stops it, writes the outputs, the summary and how to resume, then exits`, async (t) => {
       const artifacts = stage.artifacts ? await startArtifactService({ holdUploads: stage.artifacts }) : undefined

@@ -117,3 +117,10 @@ export function eventEnv(name: string, payload: object, apiUrl: string): Record<
   fs.writeFileSync(file, JSON.stringify(payload))
   return { GITHUB_EVENT_NAME: name, GITHUB_EVENT_PATH: file, GITHUB_API_URL: apiUrl }
 }
+
+/**
+ * Why a test that signals the action is skipped on Windows: there a child process is given no SIGTERM it
+ * could handle (kill ends it at once), so what the action writes on a cancel cannot be seen. The action
+ * itself listens for SIGINT and SIGBREAK there.
+ */
+export const NO_POSIX_SIGNALS = process.platform === 'win32' ? 'Windows delivers no SIGTERM a process can handle' : false
