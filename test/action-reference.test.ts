@@ -18,13 +18,14 @@ import {
 } from './simulator/server.ts'
 
 const AVATAR = { ai_name: 'M000004017', emotion: 'BG00006160', language: 'en' }
+const background = { type: 'background', source_type: 'color', source_url: '', source_color: '#000000' }
 const geometry = { layer: 2, top: 0, left: 0, width: 1920, height: 1080 }
 /** The getting-started style: speech only in the avatar clip's `script.org`, no `scripts[]`. */
 const CLIP_ONLY = {
   name: 'Clip only',
   scenes: [
-    { clips: [{ id: 'anchor', type: 'aiModel', ...geometry, script: { org: 'Hello from ##WHO##.', tts: null }, model: AVATAR }] },
-    { clips: [{ id: 'logo', type: 'image', ...geometry, source_url: 'https://example.com/logo.png' }] }
+    { background, clips: [{ id: 'anchor', type: 'aiModel', ...geometry, script: { org: 'Hello from ##WHO##.', tts: null }, model: AVATAR }] },
+    { background, clips: [{ id: 'logo', type: 'image', ...geometry, source_url: 'https://example.com/logo.png' }] }
   ]
 }
 

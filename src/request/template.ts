@@ -15,6 +15,7 @@ import { detectGeneration } from '../job/template-shape.js'
 import { PLACEHOLDER, filledText, fillPlaceholders, resolveVariables } from './placeholders.js'
 import { v3ExportBody } from './project.js'
 import { refuseLegacyOptions } from './legacy-project.js'
+import { legacyScenesProblem, v3ScenesProblem } from './contract.js'
 import { completeScripts } from './scripts.js'
 import { applySpeech, placeOf } from './speech.js'
 import { applyTags } from './tags.js'
@@ -125,11 +126,16 @@ export function exportFromTemplate(
   )
   const unusedVariables = [...variables.keys()].filter((name) => !placeholders.has(name))
 
+  const incomplete = (problem: string | undefined): void => {
+    if (problem) throw new InputError('template', `${template.name}: ${problem}; the API reference requires it`, { file: template.file })
+  }
   if (generation === 'legacy') {
     refuseLegacyOptions(options, template.name, 'template')
+    incomplete(legacyScenesProblem(scenes))
     return { request: { generation, body: { scenes } }, unusedVariables }
   }
   completeScripts(scenes, 'template', template.name)
+  incomplete(v3ScenesProblem(scenes))
   // A template saved from a fetched project may carry server-owned fields that must not be posted.
   const body = v3ExportBody(filled, scenes, options, ['workspaceId', 'resolution', 'webhookUrl'])
   return { request: { generation, body }, unusedVariables }
