@@ -11,6 +11,7 @@ import { planVideos } from './job/plan.js'
 import { info, warning } from './log.js'
 import { entryFailed, gatherEntries, writeBatchSummary } from './report/batch.js'
 import { setVideosOutput } from './report/outputs.js'
+import { terminalText } from './text.js'
 
 /**
  * `collect: true`, the job after a plan's matrix: reads every result record of this run attempt and
@@ -40,10 +41,12 @@ export async function collect(get: InputReader, runner: RunnerEnv): Promise<void
       )
     const failed = entries.filter(entryFailed)
     if (failed.length > 0) {
-      for (const entry of failed) core.error(`${entry.name}: ${entry.error ?? entry.status}`)
-      core.setFailed(`${failed.length} of ${entries.length} video(s) were not delivered: ${failed.map((entry) => entry.name).join(', ')}`)
+      for (const entry of failed) core.error(terminalText(`${entry.name}: ${entry.error ?? entry.status}`))
+      core.setFailed(
+        terminalText(`${failed.length} of ${entries.length} video(s) were not delivered: ${failed.map((entry) => entry.name).join(', ')}`)
+      )
     }
   } catch (error) {
-    core.setFailed(errorMessage(error))
+    core.setFailed(terminalText(errorMessage(error)))
   }
 }

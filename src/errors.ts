@@ -94,7 +94,9 @@ export class ApiError extends Error {
     /** Whether repeating the same read might succeed (5xx, 429, gateway pages). */
     readonly transient: boolean,
     /** Seconds the server asked us to wait (Retry-After), if any. */
-    readonly retryAfterSeconds?: number
+    readonly retryAfterSeconds?: number,
+    /** Whether the API itself said no (its envelope with `success: false`): proof it did not carry out the request. */
+    readonly refused = false
   ) {
     const codePart = code === undefined ? '' : ` code ${code}:`
     super(`${call} failed: HTTP ${status}${codePart} ${apiMessage}`.trim())
@@ -120,6 +122,14 @@ export class ExportUnconfirmedError extends Error {
         "is there, re-run this step with the 'resume' input set to its project ID to download it without paying again."
     )
     this.name = 'ExportUnconfirmedError'
+  }
+}
+
+/** The export request never left: nothing was spent, and running the step again starts it anew. */
+export class ExportNotSentError extends Error {
+  constructor(cause: string) {
+    super(`The export request was not sent (${cause}). Nothing was spent; run the step again to export.`)
+    this.name = 'ExportNotSentError'
   }
 }
 

@@ -12,10 +12,10 @@ import { connectGitHub } from './github/connect.js'
 import { needsGitHub } from './job/github-settings.js'
 import { isCollect } from './job/collect-settings.js'
 import { readJob } from './job/inputs.js'
-import { budgetLine, exportsPlanned } from './job/budget.js'
+import { budgetLine, budgetRefusal, exportsPlanned } from './job/budget.js'
 import { entryNames } from './job/manifest.js'
 import { planVideos, shardVideos } from './job/plan.js'
-import { info, warning } from './log.js'
+import { info } from './log.js'
 import { readRunnerEnv } from './job/runner.js'
 import { setKeyOutput, setMatrixOutput } from './report/outputs.js'
 import { report } from './report/report.js'
@@ -45,9 +45,11 @@ export async function run(): Promise<void> {
     const github = needsGitHub(job.github) ? await connectGitHub(job.github) : undefined
     const videos = await planVideos(job, github, job.runner.workspace)
     if (job.plan) {
-      const { text, over } = budgetLine(exportsPlanned(videos), job.maxVideos)
+      const { text } = budgetLine(exportsPlanned(videos), job.maxVideos)
       info(`Plan: ${text}`)
-      if (over) warning(`Plan: 'max-videos' would refuse this run as one job unless 'reuse' finds enough earlier videos`)
+      // Each matrix job counts only its own shard: the cap on what one run may spend holds here, for all of them.
+      const refusal = budgetRefusal(exportsPlanned(videos), job.maxVideos, 'plan')
+      if (refusal) throw refusal
       const names = videos.map((video) => video.name ?? '')
       setMatrixOutput(shardVideos(names, job.batch.maxJobs))
       return await writePlanSummary(names, job)

@@ -37,3 +37,20 @@ export function formatBytes(bytes: number): string {
   }
   return `${value.toFixed(1)} ${units[unit]}`
 }
+
+/**
+ * Text for a terminal or a log from whatever wrote it (an API message, a name, a file): escape
+ * sequences (colours, cursor moves, OSC links and titles) removed, and every other control character
+ * but newline and tab, with the Unicode marks that reorder text (bidi overrides), removed too; a
+ * terminal shows it as written and can be made to do nothing else.
+ */
+export function terminalText(text: string): string {
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- escape sequences are exactly what is removed
+      .replace(/\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u009d[^\u0007\u009c]*(?:\u0007|\u009c)?/g, '')
+      // eslint-disable-next-line no-control-regex -- CSI (ESC [ or its one-byte form) and two-byte escapes
+      .replace(/(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]?|\u001b[ -/]*[0-~]?/g, '')
+      .replace(/[^\P{Cc}\n\t]|[\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, '')
+  )
+}

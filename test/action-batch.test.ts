@@ -216,7 +216,7 @@ describe('a matrix collected', () => {
 describe('the reusable workflow .github/workflows/render-videos.yml', () => {
   type Step = { uses?: string; with?: Record<string, string | boolean | number> }
   const workflow = parse(fs.readFileSync(fileURLToPath(new URL('../.github/workflows/render-videos.yml', import.meta.url)), 'utf8')) as {
-    jobs: Record<string, { needs?: string | string[]; steps: Step[] }>
+    jobs: Record<string, { needs?: string | string[]; if?: string; outputs?: Record<string, string>; steps: Step[] }>
   }
   /** The action's inputs in a job, its expressions filled from `values` (inputs.*, secrets.*, matrix.*). */
   const inputsOf = (job: string, values: Record<string, string>): Record<string, string> => {
@@ -236,6 +236,9 @@ describe('the reusable workflow .github/workflows/render-videos.yml', () => {
   it('runs plan, render (a matrix, at once) and collect in order against the stand-ins', async () => {
     assert.deepEqual(workflow.jobs.render.needs, 'plan')
     assert.deepEqual(workflow.jobs.collect.needs, ['plan', 'render'])
+    // GitHub fails a job whose matrix is empty: the render job runs only when the plan holds videos.
+    assert.equal(workflow.jobs.render.if, "needs.plan.outputs.count != '0'")
+    assert.equal(workflow.jobs.plan.outputs?.count, '${{ steps.plan.outputs.count }}')
     const workspace = makeWorkspace({ 'videos.yml': manifestOf(['one', 'two', 'three', 'four', 'five']) })
     const values = {
       'inputs.manifest': 'videos.yml',
@@ -255,6 +258,7 @@ describe('the reusable workflow .github/workflows/render-videos.yml', () => {
     assert.equal(plan.code, 0, plan.stdout)
     const { include } = JSON.parse(plan.outputs.matrix) as { include: Array<{ shard: string; video: string }> }
     assert.equal(include.length, 2)
+    assert.equal(plan.outputs.count, '5')
     const before = sim.exports.length
     const renders = await Promise.all(
       include.map((entry) =>

@@ -40,6 +40,15 @@ describe('max-videos', () => {
     assert.match(result.stdout, /Plan: A run would send 3 export\(s\);/)
   })
 
+  it('refuses a plan whose matrix would send more: its jobs each see only their shard', async () => {
+    const requestsBefore = sim.requests.length
+    const result = await run({ plan: 'true', 'max-videos': '2' })
+    assert.equal(result.code, 1)
+    assert.match(result.stdout, /::error::Input 'max-videos': the plan's matrix would send 3 exports, more than the 2 one run may/)
+    assert.equal(result.outputs.matrix, undefined)
+    assert.equal(sim.requests.length, requestsBefore)
+  })
+
   it('does not count a resumed video', async () => {
     const first = await runAction({ inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, wait: 'false' } })
     assert.equal(first.code, 0, first.stdout)

@@ -144,6 +144,31 @@ describe('only-changed', () => {
     assert.match(run.stdout, /::notice::only-changed: no video's inputs changed; nothing was rendered/)
     assert.equal(sim.exports.length, exports)
   })
+
+  it("plans an empty matrix with count 0 (the render job's guard), not saying anything was rendered", async () => {
+    github.changes.set('iii...jjj', ['docs/index.md'])
+    const run = await runAction({
+      workspace: makeWorkspace(workspaceFiles),
+      inputs: {
+        'api-key': sim.mintToken(),
+        'api-url': sim.apiUrl,
+        manifest: 'videos.yml',
+        'only-changed': 'true',
+        plan: 'true',
+        'github-token': GITHUB_TOKEN
+      },
+      env: eventEnv('push', { before: 'iii', after: 'jjj' })
+    })
+    assert.equal(run.code, 0, run.stdout)
+    assert.ok(
+      github.requests.some((r) => r.path.endsWith('/compare/iii...jjj')),
+      'the changes were asked for'
+    )
+    assert.deepEqual(JSON.parse(run.outputs.matrix), { include: [] })
+    assert.equal(run.outputs.count, '0')
+    assert.match(run.stdout, /::notice::only-changed: no video's inputs changed; the plan lists no video \(count 0\)/)
+    assert.doesNotMatch(run.stdout, /nothing was rendered/)
+  })
 })
 
 describe('release assets', () => {

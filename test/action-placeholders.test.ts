@@ -68,6 +68,64 @@ describe('placeholders in values and speech', () => {
       }))
   }
 
+  it("fills the video's name from the variables, and counts its placeholder as used", () =>
+    withSimulator({}, async (sim) => {
+      const run = await runAction({
+        workspace: makeWorkspace({ 't.json': TEMPLATE }),
+        inputs: inputs(sim, { template: 't.json', name: 'Release ##VERSION##', variables: 'PRODUCT: W\nVERSION: "2.0"' })
+      })
+      assert.equal(run.code, 0, run.stdout)
+      assert.equal(sent(sim.exports[0]).name, 'Release 2.0')
+      assert.doesNotMatch(run.stdout, /Variable VERSION .* matches no/)
+    }))
+
+  for (const { what, template, more, message } of [
+    {
+      what: "a name's placeholder with no value",
+      template: TEMPLATE,
+      more: { name: 'Release ##RELEASE##' },
+      message: /Input 'name': the video's name \(from name\) has placeholder\(s\) with no value: ##RELEASE##/
+    },
+    {
+      what: 'a placeholder in a key, at its line',
+      template: TEMPLATE.replace('"text":"old"', '"text":"old",\n"##KEY##":1'),
+      more: {},
+      message:
+        /::error file=t\.json,line=2,col=2::Input 'template': t\.json:2:2: ##KEY## would be sent as it is \(at scenes\[0\]\.clips\[0\]\.##KEY##, a key\): placeholders are filled in values, never in keys/
+    },
+    {
+      what: 'a placeholder ending with a space',
+      template: TEMPLATE.replace('"old"', '"##X ##"'),
+      more: {},
+      message: /Input 'template': t\.json:1:\d+: ##X ## would be sent as it is \(at scenes\[0\]\.clips\[0\]\.text\): 'X ' is not a placeholder name/
+    },
+    {
+      what: 'a placeholder name of 65 characters',
+      template: TEMPLATE.replace('"old"', `"##${'N'.repeat(65)}##"`),
+      more: {},
+      message: /Input 'template': t\.json:1:\d+: ##N{65}## would be sent as it is .*is not a placeholder name/
+    }
+  ]) {
+    it(`refuses ${what}, sending nothing`, () =>
+      withSimulator({}, async (sim) => {
+        const run = await runAction({
+          workspace: makeWorkspace({ 't.json': template }),
+          inputs: inputs(sim, { template: 't.json', variables: 'PRODUCT: W\nVERSION: "2.0"', ...more })
+        })
+        assert.equal(run.code, 1, run.stdout)
+        assert.match(run.stdout, message)
+        assert.equal(sim.exports.length, 0)
+      }))
+  }
+
+  it("refuses a placeholder in a saved project's name, which has no variables", () =>
+    withSimulator({}, async (sim) => {
+      const run = await runAction({ inputs: inputs(sim, { 'project-id': SAMPLE_PROJECT_ID, name: 'Release ##VERSION##' }) })
+      assert.equal(run.code, 1)
+      assert.match(run.stdout, /::error::Input 'name': the video's name \(from name\) has placeholder\(s\) with no value: ##VERSION##/)
+      assert.equal(sim.exports.length, 0)
+    }))
+
   it('refuses a placeholder in the speech for a saved project, which has no variables', () =>
     withSimulator({}, async (sim) => {
       const run = await runAction({ inputs: inputs(sim, { 'project-id': SAMPLE_PROJECT_ID, script: 'Hello ##NAME##' }) })

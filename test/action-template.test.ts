@@ -125,6 +125,8 @@ describe('template refusals: exit 1, a precise message, nothing sent', () => {
     'shapeless.json': '{ "video": [] }',
     'no-avatar.json': '{ "scenes": [ { "clips": [ { "type": "image", "source_url": "x" } ] } ] }',
     'bad-vars.yml': 'A: 1\nB: [unclosed\n',
+    'own-options.json': `{\n  "resolution": "8k",\n  "webhookUrl": "http://user:pw@evil.example/hook",\n  "scenes": ${JSON.stringify(JSON.parse(V3).scenes)}\n}`,
+    'own-hook.json': `{\n  "webhookUrl": "http://user:pw@evil.example/hook",\n  "scenes": ${JSON.stringify(JSON.parse(V3).scenes)}\n}`,
     'list-vars.yml': 'PRODUCT: a\n\nVERSION: [1, 2]\n',
     'far.yml': '0: hello\n# then\n7: nobody\n',
     'bare-legacy.json': '{ "scenes": [ { "AIModel": { "script": "hi" } } ] }',
@@ -231,6 +233,18 @@ describe('template refusals: exit 1, a precise message, nothing sent', () => {
       name: 'speech given twice for one scene',
       inputs: { template: 'news.json', variables: 'PRODUCT: a\nVERSION: b', script: 'a', scripts: '0: b' },
       message: /::error::Input 'scripts': line 1: scene 0 is given speech twice: by script and by scripts/
+    },
+    {
+      name: "a template's own resolution the API does not render, even in a dry run",
+      inputs: { template: 'own-options.json', variables: 'PRODUCT: a\nVERSION: b', 'dry-run': 'true' },
+      message:
+        /::error file=own-options\.json,line=2,col=3::Input 'template': own-options\.json:2:3: "resolution" '8k' is not one of 4k, 1080, 720, 480/
+    },
+    {
+      name: "a template's own webhook with credentials, not printed",
+      inputs: { template: 'own-hook.json', variables: 'PRODUCT: a\nVERSION: b', 'dry-run': 'true' },
+      message:
+        /::error file=own-hook\.json,line=2,col=3::Input 'template': own-hook\.json:2:3: "webhookUrl" must not carry a user name or password[^\n]*\n(?![^]*user:pw)/
     },
     {
       name: 'a legacy template with a resolution',

@@ -177,6 +177,19 @@ describe('aistudios-video', () => {
     })
   }
 
+  it("prints an API message's words, never its escape sequences or control characters", async () => {
+    sim.options.faults.push({ route: 'project', kind: 'envelope', code: 4004, msg: 'Gone\u001b[31m\u001b]0;pwned\u0007 away\r\u0000' })
+    try {
+      const run = await runCli(['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID])
+      assert.notEqual(run.code, 0)
+      assert.match(run.stderr, /Gone away/)
+      // eslint-disable-next-line no-control-regex -- control characters are what must not reach the terminal
+      assert.doesNotMatch(run.stdout + run.stderr, /[\u001b\u0007\r\u0000]/)
+    } finally {
+      sim.options.faults.length = 0
+    }
+  })
+
   it('exits 5 when the download fails, the key printed', async () => {
     sim.options.faults.push({ route: 'cdn', kind: 'status', status: 404, times: 10 })
     try {

@@ -223,6 +223,23 @@ const cases: Case[] = [
     }
   },
   {
+    name: 'an API message with escape sequences and control characters: the log shows its words only',
+    faults: [
+      {
+        route: 'export',
+        kind: 'envelope',
+        code: 4002,
+        msg: 'Not enough\u001b[2J\u001b]8;;https://evil.example\u0007 credits\u001b]8;;\u0007\r\u202e'
+      }
+    ],
+    succeeds: false,
+    check: (run) => {
+      assert.match(run.stdout, /::error::Starting the export failed: HTTP 200 code 4002: Not enough credits/)
+      // eslint-disable-next-line no-control-regex -- control characters are what must not reach the log
+      assert.doesNotMatch(run.stdout + run.stderr, /[\u001b\u0007\r\u202e]/)
+    }
+  },
+  {
     name: 'a download URL with a file: scheme',
     faults: [{ route: 'progress', kind: 'url', url: 'file:///etc/passwd' }],
     succeeds: false,

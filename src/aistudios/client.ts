@@ -1,6 +1,16 @@
 import type { Dispatcher } from 'undici'
-import { EXPORT_KEY, type ApiConfig, type ExportRequest, type Generation, type Json, type JsonObject, type Log, type Progress } from '../domain.js'
-import { ApiError, AuthError, ExportUnconfirmedError, UnreachableError, errorMessage, type CredentialInput, type HostInput } from '../errors.js'
+import { exportAnswer, progressAnswer } from './answers.js'
+import type { ApiConfig, ExportRequest, Generation, Json, JsonObject, Log, Progress } from '../domain.js'
+import {
+  ApiError,
+  AuthError,
+  ExportNotSentError,
+  ExportUnconfirmedError,
+  UnreachableError,
+  errorMessage,
+  type CredentialInput,
+  type HostInput
+} from '../errors.js'
 import { parseDeletedCount } from './delete-projects.js'
 import { parseEnvelope } from './envelope.js'
 import { parseLegacyProject, type LegacyProject } from './legacy-project.js'
@@ -33,6 +43,28 @@ export interface ExportRecord {
 
 /** HTTP 429 (or its code in the envelope): the API refused the request unprocessed. */
 const isTooManyRequests = (error: ApiError): boolean => error.status === 429 || error.code === '429'
+
+/** Whether an export's failed answer proves the API did not take it: credentials refused, 429, or its own non-5xx `success: false`. */
+const provenRefusal = (error: unknown): boolean =>
+  error instanceof AuthError || (error instanceof ApiError && (isTooManyRequests(error) || (error.refused && !error.transient)))
+
+const NOT_SENT_IN_TIME = "the render's 'timeout' ran out before it could be sent"
+
+/**
+ * The credentials' exchange, waited for only until the export's deadline: it happens before the send,
+ * so running out there means nothing was sent. The exchange itself goes on (other videos share it).
+ */
+function beforeDeadline(authorization: Promise<string>, deadlineAt: number | undefined): Promise<string> {
+  if (deadlineAt === undefined) return authorization
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new ExportNotSentError(`${NOT_SENT_IN_TIME}: no token came from the exchange of app-id and user-key`)),
+      Math.max(0, deadlineAt - Date.now())
+    )
+  })
+  return Promise.race([authorization, late]).finally(() => clearTimeout(timer))
+}
 
 /** How many times a POST that provably never left is tried before giving up. */
 const NOT_SENT_ATTEMPTS = 3
@@ -125,7 +157,7 @@ export class AiStudiosClient {
     const call = 'Starting the export'
     const url = this.url(request.generation, '/editor/project')
     let authorization = this.authorizationFor({ signal, log })
-    let headers = headersWith(await authorization)
+    let headers = headersWith(await beforeDeadline(authorization, deadlineAt))
     let renewed = false
     const body = JSON.stringify(request.body)
     const started = Date.now()
@@ -133,10 +165,10 @@ export class AiStudiosClient {
     for (let attempt = 1; ; attempt++) {
       if (stop?.aborted) throw abortReason(stop)
       const left = (deadlineAt ?? Infinity) - Date.now()
+      if (left <= 0) throw new ExportNotSentError(NOT_SENT_IN_TIME)
       const deadlineMs = Math.min(this.config.requestTimeoutMs, left)
       let answer
       try {
-        if (left <= 0) throw new RequestDeadlineError(url, 0)
         answer = await send(this.dispatcher, url, 'POST', headers, body, { signal, deadlineMs })
       } catch (error) {
         if (provablyNotSent(error) && attempt < Math.min(NOT_SENT_ATTEMPTS, attemptsFor(error, READ_RETRY)) && !signal?.aborted) {
@@ -165,7 +197,7 @@ export class AiStudiosClient {
             `${call}: the token was refused (a 401: the export was not processed); exchanging app-id and user-key for a new one and sending it again`
           )
           authorization = this.renewed(authorization, { signal, log })
-          headers = headersWith(await authorization)
+          headers = headersWith(await beforeDeadline(authorization, deadlineAt))
           continue
         }
         // Waited out within the reads' bounds: a Retry-After of an hour must not hold the run for an hour.
@@ -177,35 +209,25 @@ export class AiStudiosClient {
           await sleep(delay, pause)
           continue
         }
-        // A gateway page or a 5xx says nothing about whether the API behind it took the export.
-        if (error instanceof ApiError && error.transient && !isTooManyRequests(error)) throw new ExportUnconfirmedError(error.message)
-        throw this.explained(error)
+        // Only a refusal proves the export was not taken: the API's own `success: false` (not a 5xx), a 401/403, a 429.
+        // Anything else (a gateway page, a 5xx, a 2xx without data, a redirect) says the POST was processed somewhere.
+        if (provenRefusal(error)) throw this.explained(error)
+        throw new ExportUnconfirmedError(errorMessage(error))
       }
-      const key = request.generation === 'v3' ? data.projectId : data.key
-      if ((typeof key !== 'string' && typeof key !== 'number') || !EXPORT_KEY.test(String(key))) {
+      const accepted = exportAnswer(request.generation).safeParse(data)
+      if (!accepted.success) {
         throw new ExportUnconfirmedError(`the answer carries no usable ${request.generation === 'v3' ? 'projectId' : 'key'}`)
       }
-      const credits = Number(data.cube_used)
-      return { key: String(key), credits: data.cube_used !== undefined && Number.isFinite(credits) ? credits : undefined }
+      return accepted.data
     }
   }
 
   async getProgress(key: string, generation: Generation, context: CallContext): Promise<Progress> {
     const call = `Checking progress of ${key}`
     const data = await this.read(call, generation, `/editor/progress/${encodeURIComponent(key)}`, context)
-    const progress = Number(data.progress)
-    if (data.progress === undefined || data.progress === null || !Number.isFinite(progress)) {
-      throw new ApiError(call, 200, undefined, 'the answer carries no progress', true)
-    }
-    // v3 says downloadUrl; legacy says url (tutorial) or videoUrl (reference); records say download_url.
-    const url = [data.downloadUrl, data.url, data.videoUrl, data.download_url].find(
-      (value): value is string => typeof value === 'string' && value !== ''
-    )
-    return {
-      progress,
-      downloadUrl: url,
-      state: typeof data.state === 'string' ? data.state : undefined
-    }
+    const parsed = progressAnswer.safeParse(data)
+    if (!parsed.success) throw new ApiError(call, 200, undefined, 'the answer carries no progress', true)
+    return parsed.data
   }
 
   /** The input that holds the job's credentials, for messages. */

@@ -78,7 +78,7 @@ export function parseEnvelope(
       throw new AuthError(`HTTP ${status}${code === undefined ? '' : `, code ${code}`}: ${msg || 'no message'}`, undefined, unauthorized)
     }
     const transient = transientStatus || code === '429' || (Number(code) >= 500 && Number(code) < 600)
-    throw new ApiError(call, status, code, msg || 'no message', transient, retryAfter)
+    throw new ApiError(call, status, code, msg || 'no message', transient, retryAfter, true)
   }
 
   if (AUTH_STATUSES.has(status)) {

@@ -4,13 +4,20 @@ import { InputError } from '../errors.js'
 /** The exports a plan of videos would send before reuse: every video but a resumed one (already paid for). */
 export const exportsPlanned = (videos: readonly VideoSpec[]): number => videos.filter((video) => video.source.kind !== 'resume').length
 
-/** The refusal `max-videos` calls for when a run would send `count` exports, if it does. */
-export function budgetRefusal(count: number, max: number | undefined): InputError | undefined {
+/**
+ * The refusal `max-videos` calls for when a run would send `count` exports, if it does. A plan's
+ * matrix is one run: its jobs each see only their shard, so the plan refuses for all of them (before
+ * any reuse is known).
+ */
+export function budgetRefusal(count: number, max: number | undefined, of: 'run' | 'plan' = 'run'): InputError | undefined {
   if (max === undefined || count <= max) return undefined
   return new InputError(
     'max-videos',
-    `this run would send ${count} exports, more than the ${max} it may (resumed and reused videos do not count); nothing was exported. ` +
-      "Raise 'max-videos', or render fewer videos ('manifest-entry', 'only-changed')"
+    of === 'plan'
+      ? `the plan's matrix would send ${count} exports, more than the ${max} one run may (resumed videos do not count); no matrix was output. ` +
+          "Raise 'max-videos', or plan fewer videos ('only-changed', a smaller manifest)"
+      : `this run would send ${count} exports, more than the ${max} it may (resumed and reused videos do not count); nothing was exported. ` +
+          "Raise 'max-videos', or render fewer videos ('manifest-entry', 'only-changed')"
   )
 }
 

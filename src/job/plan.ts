@@ -10,7 +10,7 @@ import { info, notice } from '../log.js'
  * commit. All of them where that cannot be told: an unknown base, or a video made from no file.
  */
 export async function planVideos(
-  job: Pick<Job, 'videos' | 'manifest' | 'github'>,
+  job: Pick<Job, 'videos' | 'manifest' | 'github'> & { plan?: boolean },
   github: GitHub | undefined,
   /** The checkout, whose git may list the changes where GitHub's list is cut short. */
   workspace: string
@@ -29,7 +29,8 @@ export async function planVideos(
       isAffected(video.files, changes.files) || (video.name !== undefined && before !== undefined && before.get(video.name) !== video.definition)
   )
   const names = changed.map((video) => video.name ?? video.files.join(', '))
-  if (changed.length === 0) notice("only-changed: no video's inputs changed; nothing was rendered")
+  if (changed.length === 0)
+    notice(`only-changed: no video's inputs changed; ${job.plan ? 'the plan lists no video (count 0)' : 'nothing was rendered'}`)
   else info(`only-changed: ${changed.length} of ${videos.length} video(s) changed: ${names.join(', ')}`)
   return changed
 }

@@ -63,9 +63,14 @@ export function setKeyOutput(result: VideoResult, videos: number): void {
   setOutput('project-id', result.exportKey)
 }
 
-/** Plan mode: the matrix of shards for `strategy.matrix: ${{ fromJSON(...) }}`; nothing is sent. */
+/**
+ * Plan mode: the matrix of shards for `strategy.matrix: ${{ fromJSON(...) }}`, and how many videos it
+ * holds: GitHub fails a job whose matrix is empty, so the render job is guarded by `count != '0'`.
+ * Nothing is sent.
+ */
 export function setMatrixOutput(shards: Shard[]): void {
   setOutput('matrix', JSON.stringify({ include: shards }))
   const videos = shards.reduce((sum, shard) => sum + shard.video.split(',').length, 0)
+  setOutput('count', String(videos))
   info(`Plan: ${videos} video(s) in ${shards.length} job(s), nothing sent`)
 }

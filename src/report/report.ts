@@ -6,14 +6,15 @@ import { info } from '../log.js'
 import { setOutputs } from './outputs.js'
 import { resumeHint } from '../resume.js'
 import { writeSummary } from './summary.js'
+import { terminalText } from '../text.js'
 
 /** An error that ends the run, as an annotation; on the file and line where the input was written, when known. */
 function annotate(error: unknown, runner: RunnerEnv): void {
   if (error instanceof InputError && error.location) {
     const { file, line, column } = error.location
-    core.error(error.message, { file: path.relative(runner.workspace, file), startLine: line, startColumn: column })
+    core.error(terminalText(error.message), { file: path.relative(runner.workspace, file), startLine: line, startColumn: column })
   } else {
-    core.error(errorMessage(error))
+    core.error(terminalText(errorMessage(error)))
   }
 }
 
@@ -28,7 +29,7 @@ export async function report(results: VideoResult[], runner: RunnerEnv, job: Job
   for (const result of results)
     if (result.status === 'started' && result.exportKey) info(resumeHint(result.exportKey, result.generation, result.spec.name))
   if (results.length > 1 && failed.length > 0) {
-    core.error(`${failed.length} of ${results.length} video(s) were not delivered: ${failed.map((result) => result.name).join(', ')}`)
+    core.error(terminalText(`${failed.length} of ${results.length} video(s) were not delivered: ${failed.map((result) => result.name).join(', ')}`))
   }
   if (error !== undefined || failed.length > 0) process.exitCode = 1
   setOutputs(results)

@@ -1,7 +1,7 @@
 import type { LegacyProject } from '../aistudios/legacy-project.js'
 import type { ExportOptions, ExportRequest, Json, SceneSpeech, TagValue } from '../domain.js'
 import { InputError } from '../errors.js'
-import { refusePlaceholders } from './placeholders.js'
+import { refuseLeftPlaceholders, refusePlaceholders } from './placeholders.js'
 import { applySpeech } from './speech.js'
 
 /** The legacy export body holds only scenes (export-project.mdx): an option the user set for it is refused, naming its input. */
@@ -31,5 +31,6 @@ export function exportFromLegacyProject(
   refusePlaceholders(speech, tags)
   const scenes = structuredClone<Json[]>(project.scenes)
   applySpeech(scenes, speech, 'legacy', sourceName)
+  refuseLeftPlaceholders(scenes, sourceName, 'project-id')
   return { generation: 'legacy', body: { scenes } }
 }

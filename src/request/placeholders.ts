@@ -1,5 +1,5 @@
 import type { Json, SceneSpeech, TagValue, Variable } from '../domain.js'
-import { InputError } from '../errors.js'
+import { InputError, locate } from '../errors.js'
 import { placeOf } from './speech.js'
 
 /**
@@ -66,9 +66,59 @@ export function filledText(text: string, variables: ReadonlyMap<string, Variable
   return filled
 }
 
-/** Speech and tag values for a saved project, which has no variables: a placeholder in them is refused, never sent as it is. */
-export function refusePlaceholders(speech: readonly SceneSpeech[], tags: readonly TagValue[]): void {
+/** Speech, tag values and the name for a saved project, which has no variables: a placeholder in them is refused, never sent as it is. */
+export function refusePlaceholders(speech: readonly SceneSpeech[], tags: readonly TagValue[], name?: string): void {
   const none = new Map<string, Variable>()
+  if (name !== undefined) filledText(name, none, "the video's name", 'name')
   for (const line of speech) filledText(line.text, none, `the speech of ${placeOf(line)}`, line.from)
   for (const tag of tags) filledText(tag.value, none, `the value of tag '${tag.tag}'`, tag.from)
+}
+
+/** Anything between two `##` on one line: what a reader takes for a placeholder, a valid name or not. */
+const PLACEHOLDER_LIKE = /##[^#\r\n]+##/u
+
+/** The first `##…##` left in a value, in a key or a string, with where it stands (`scenes[1].clips[0].text`). */
+export function placeholderLeft(value: Json, at = ''): { at: string; found: string; inKey: boolean } | undefined {
+  if (typeof value === 'string') {
+    const match = PLACEHOLDER_LIKE.exec(value)
+    return match ? { at: at || '(the value)', found: match[0], inKey: false } : undefined
+  }
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const left = placeholderLeft(item, `${at}[${index}]`)
+      if (left) return left
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const path = at ? `${at}.${key}` : key
+      const inKey = PLACEHOLDER_LIKE.exec(key)
+      if (inKey) return { at: path, found: inKey[0], inKey: true }
+      const left = placeholderLeft(item, path)
+      if (left) return left
+    }
+  }
+  return undefined
+}
+
+/**
+ * The last check of a body before it is sent: no `##…##` anywhere in it, keys included. Catches what
+ * the filling does not look at (a key, a name of 65 characters, `##X ##`, a project's own text), so
+ * nothing that reads as a placeholder goes out unfilled. Pure.
+ */
+export function refuseLeftPlaceholders(body: Json, sourceName: string, input: string, text?: { file: string; text: string }): void {
+  const left = placeholderLeft(body)
+  if (!left) return
+  const name = left.found.slice(2, -2)
+  const valid = new RegExp(`^${PLACEHOLDER.source}$`, 'u').test(left.found)
+  const why = !valid
+    ? `'${name}' is not a placeholder name (1 to 64 characters, no '#', not starting or ending with a space)`
+    : left.inKey
+      ? 'placeholders are filled in values, never in keys'
+      : input === 'template'
+        ? 'it has no value'
+        : "placeholders are filled only in a 'template', from 'variables'"
+  const offset = text ? text.text.indexOf(left.found) : -1
+  const location = text && offset >= 0 ? { file: text.file, ...locate(text.text, offset) } : undefined
+  const where = location ? `${sourceName}:${location.line}:${location.column}` : sourceName
+  throw new InputError(input, `${where}: ${left.found} would be sent as it is (at ${left.at}${left.inKey ? ', a key' : ''}): ${why}`, location)
 }

@@ -1,25 +1,30 @@
 import type { ExportOptions, ExportRequest, Json, JsonObject, SceneSpeech, TagValue } from '../domain.js'
-import { refusePlaceholders } from './placeholders.js'
+import { refuseLeftPlaceholders, refusePlaceholders } from './placeholders.js'
 import { completeScripts } from './scripts.js'
 import { applySpeech } from './speech.js'
 import { applyTags } from './tags.js'
 
+/** What the source of an export says for itself: its name and orientation, and (a template) export options. */
+export type SourceOptions = ExportOptions & { orientation?: unknown }
+
 /**
  * A v3 create-and-export body: the source's name and orientation, the scenes, and the export options
- * the user set (the API's defaults apply to the rest). Of the source's other fields only `kept` go
- * along, never what the server owns (`_id`, timestamps, state); an option set by the user wins.
+ * the user set, else the source's own (checked where it was read); the API's defaults apply to the rest.
+ * Nothing else of the source goes along: never what the server owns (`_id`, timestamps, state).
  */
-export function v3ExportBody(source: JsonObject, scenes: Json[], options: ExportOptions, kept: readonly string[] = []): JsonObject {
+export function v3ExportBody(own: SourceOptions, scenes: Json[], options: ExportOptions): JsonObject {
   const body: JsonObject = {
-    name: options.name ?? (typeof source.name === 'string' ? source.name : 'Default Template'),
-    orientation: source.orientation === 'portrait' ? 'portrait' : 'landscape',
+    name: options.name ?? own.name ?? 'Default Template',
+    orientation: own.orientation === 'portrait' ? 'portrait' : 'landscape',
     scenes,
     isExport: true
   }
-  for (const key of kept) if (source[key] !== undefined) body[key] = source[key]
-  if (options.workspaceId) body.workspaceId = options.workspaceId
-  if (options.resolution) body.resolution = options.resolution
-  if (options.webhookUrl) body.webhookUrl = options.webhookUrl
+  const workspaceId = options.workspaceId ?? own.workspaceId
+  const resolution = options.resolution ?? own.resolution
+  const webhookUrl = options.webhookUrl ?? own.webhookUrl
+  if (workspaceId) body.workspaceId = workspaceId
+  if (resolution) body.resolution = resolution
+  if (webhookUrl) body.webhookUrl = webhookUrl
   return body
 }
 
@@ -38,9 +43,12 @@ export function exportFromProject(
     throw new Error(`Project ${projectId} has no scenes to export; open it in AI Studios and check it was saved`)
   }
   const scenes = structuredClone<Json[]>(project.scenes)
-  refusePlaceholders(speech, tags)
+  refusePlaceholders(speech, tags, options.name)
   applySpeech(scenes, speech, 'v3', `project ${projectId}`)
   applyTags(scenes, tags, `project ${projectId}`)
   completeScripts(scenes, 'project-id', `project ${projectId}`)
-  return { generation: 'v3', body: v3ExportBody(project, scenes, options) }
+  const own = { name: typeof project.name === 'string' ? project.name : undefined, orientation: project.orientation }
+  const body = v3ExportBody(own, scenes, options)
+  refuseLeftPlaceholders(body, `project ${projectId}`, 'project-id')
+  return { generation: 'v3', body }
 }

@@ -12,8 +12,9 @@ import {
 } from '../domain.js'
 import { InputError, locator } from '../errors.js'
 import { detectGeneration } from '../job/template-shape.js'
-import { PLACEHOLDER, filledText, fillPlaceholders, resolveVariables } from './placeholders.js'
+import { PLACEHOLDER, filledText, fillPlaceholders, refuseLeftPlaceholders, resolveVariables } from './placeholders.js'
 import { v3ExportBody } from './project.js'
+import { templateOptions } from './template-options.js'
 import { refuseLegacyOptions } from './legacy-project.js'
 import { legacyScenesProblem, v3ScenesProblem } from './contract.js'
 import { completeScripts } from './scripts.js'
@@ -113,7 +114,10 @@ export function exportFromTemplate(
   const filled = fillPlaceholders(root, variables) as JsonObject
   const scenes = filled.scenes as Json[]
   // Speech and tag values are checked like the template's own strings: filled, or refused.
-  for (const text of [...speech.map((line) => line.text), ...tags.map((tag) => tag.value)]) markUsed(text, variables, placeholders)
+  for (const text of [...speech.map((line) => line.text), ...tags.map((tag) => tag.value), options.name ?? ''])
+    markUsed(text, variables, placeholders)
+  // The video's name ('name', a manifest entry's 'title') is filled like speech: "Release ##VERSION##".
+  const filledOptions = options.name === undefined ? options : { ...options, name: filledText(options.name, variables, "the video's name", 'name') }
   const filledSpeech = speech.map((line) => ({ ...line, text: filledText(line.text, variables, `the speech of ${placeOf(line)}`, line.from) }))
   applySpeech(scenes, filledSpeech, generation, template.name)
   if (tags.length > 0 && generation === 'legacy') {
@@ -132,11 +136,14 @@ export function exportFromTemplate(
   if (generation === 'legacy') {
     refuseLegacyOptions(options, template.name, 'template')
     incomplete(legacyScenesProblem(scenes))
+    refuseLeftPlaceholders(scenes, template.name, 'template', template)
     return { request: { generation, body: { scenes } }, unusedVariables }
   }
   completeScripts(scenes, 'template', template.name)
+  // A template saved from a fetched project may carry server-owned fields that must not be posted: only
+  // its export options go along, checked as the inputs are.
+  const body = v3ExportBody(templateOptions(filled, template), scenes, filledOptions)
   incomplete(v3ScenesProblem(scenes))
-  // A template saved from a fetched project may carry server-owned fields that must not be posted.
-  const body = v3ExportBody(filled, scenes, options, ['workspaceId', 'resolution', 'webhookUrl'])
+  refuseLeftPlaceholders(body, template.name, 'template', template)
   return { request: { generation, body }, unusedVariables }
 }

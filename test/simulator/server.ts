@@ -46,6 +46,8 @@ export type Fault = { route: Route; times?: number } &
     | { kind: 'lose-answer' }
     /** The export is accepted and starts rendering, and the answer never comes (the connection stays open). */
     | { kind: 'hold-answer' }
+    /** The export is accepted and starts rendering, and a proxy replaces its answer with this one. */
+    | { kind: 'rewrite'; status: number; body?: string; headers?: Record<string, string> }
     /** The progress call says the render is done and names this as its download URL. */
     | { kind: 'url'; url: string }
     /** The progress call says the key is not known: HTTP 404, or HTTP 200 with `success: false` and code `NOT_FOUND` (no message). */
@@ -636,6 +638,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return
     }
     if (fault?.kind === 'hold-answer') return
+    if (fault?.kind === 'rewrite')
+      return void res.writeHead(fault.status, { 'Content-Type': 'application/json', ...fault.headers }).end(fault.body ?? '')
     return answer(generation === 'v3' ? { projectId: key } : { key, cube_used: LEGACY_CUBES })
   }
 

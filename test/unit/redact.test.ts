@@ -32,7 +32,8 @@ describe('redact', () => {
 
 describe('printable', () => {
   it('drops escape sequences, bells, carriage returns and direction overrides, keeping newlines and tabs', () => {
-    assert.equal(printable('a\u001b[2Jb\u0007c\rd\u202ee\u2066f\n\tg'), 'a[2Jbcdef\n\tg')
-    assert.equal(printable('\u001b]0;title\u0007x'), ']0;titlex')
+    // The whole sequence goes, not only its ESC: no '[2J' or ']0;title' left behind.
+    assert.equal(printable('a\u001b[2Jb\u0007c\rd\u202ee\u2066f\n\tg'), 'abcdef\n\tg')
+    assert.equal(printable('\u001b]0;title\u0007x'), 'x')
   })
 })

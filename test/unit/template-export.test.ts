@@ -193,3 +193,60 @@ describe('detectGeneration', () => {
     assert.equal(detectGeneration([{ clips: 'none' }]), undefined)
   })
 })
+
+describe("a template's own export options", () => {
+  const own = (fields: Record<string, Json>): Template => {
+    const data = { name: 'T', ...fields, scenes: [{ background, clips: [avatar] }] }
+    return template(data, JSON.stringify(data, null, 2))
+  }
+  const cases: Array<[string, Record<string, Json>, string, number]> = [
+    ['a resolution the API does not render', { resolution: '8k' }, `"resolution" '8k' is not one of 4k, 1080, 720, 480`, 3],
+    [
+      'a webhook over http with credentials',
+      { webhookUrl: 'http://user:pw@evil.example/hook' },
+      '"webhookUrl" must not carry a user name or password; give credentials in their own inputs, from secrets',
+      3
+    ],
+    [
+      'a webhook over plain http',
+      { webhookUrl: 'http://evil.example/hook' },
+      `"webhookUrl" 'http://evil.example/hook' must use https:// (plain http is allowed only for localhost)`,
+      3
+    ],
+    [
+      'a workspace that is not text',
+      { workspaceId: { $ne: 1 } },
+      `"workspaceId" must be non-empty text (as the 'workspace-id' input), got {"$ne":1}`,
+      3
+    ],
+    ['an orientation the API does not know', { orientation: 'square' }, `"orientation" 'square' is not one of landscape, portrait`, 3],
+    ['a name that is not text', { name: 7 }, `"name" must be non-empty text (as the 'name' input), got 7`, 2]
+  ]
+  for (const [what, fields, message, line] of cases) {
+    it(`refuses ${what} at its line`, () => {
+      refuses(() => exportFromTemplate(own(fields), vars({}), [], {}, 'v3'), 'template', `t.json:${line}:3: ${message}`, {
+        file: '/ws/t.json',
+        line,
+        column: 3
+      })
+    })
+  }
+
+  it('keeps checked values (normalised), the inputs winning over them', () => {
+    const data = own({ resolution: '1080p', webhookUrl: 'https://hooks.example/a', workspaceId: 'W1', orientation: 'portrait' })
+    const kept = exportFromTemplate(data, vars({}), [], {}, 'v3').request.body
+    assert.deepEqual([kept.resolution, kept.webhookUrl, kept.workspaceId, kept.orientation], ['1080', 'https://hooks.example/a', 'W1', 'portrait'])
+    const set = exportFromTemplate(data, vars({}), [], { resolution: '720', workspaceId: 'W2' }, 'v3').request.body
+    assert.deepEqual([set.resolution, set.workspaceId], ['720', 'W2'])
+  })
+
+  it('finds the top-level key, not a nested one of the same name', () => {
+    const text =
+      '{"scenes": [{"resolution": "x", "clips": [{"type": "aiModel", "script": {"org": "a"}, "model": {"ai_name": "M1", "emotion": "C1"}}]}],\n "resolution": "8k"}'
+    refuses(
+      () => exportFromTemplate(template(JSON.parse(text) as Json, text), vars({}), [], {}, 'v3'),
+      'template',
+      `t.json:2:2: "resolution" '8k' is not one of 4k, 1080, 720, 480`
+    )
+  })
+})

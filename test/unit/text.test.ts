@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { MAX_COMMENT_ROWS, commentBody, mergeRows, type CommentRow } from '../../src/deliver/comment.ts'
 import { readRunnerEnv } from '../../src/job/runner.ts'
-import { escapeCell, escapeHtml } from '../../src/text.ts'
+import { escapeCell, escapeHtml, terminalText } from '../../src/text.ts'
 
 const runner = readRunnerEnv({ GITHUB_REPOSITORY: 'o/r', GITHUB_SERVER_URL: 'https://github.com' })
 const row = (name: string, run: number, extra: Partial<CommentRow> = {}): CommentRow => ({ name, status: 'downloaded', run, ...extra })
@@ -63,5 +63,16 @@ describe('mergeRows', () => {
       ]
     )
     assert.deepEqual(mergeRows(merged, [row('a', 4)]), merged)
+  })
+})
+
+describe('terminalText', () => {
+  it('removes escape sequences: colours, screen clears, OSC links and titles', () => {
+    assert.equal(terminalText('red \u001b[31mX\u001b[0m'), 'red X')
+    assert.equal(terminalText('\u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007 here'), 'click here')
+    assert.equal(terminalText('\u001b[2J\u001b[Hgone \u001b]0;title\u001b\\ok'), 'gone ok')
+  })
+  it('removes other control characters and bidi overrides, keeping newlines and tabs', () => {
+    assert.equal(terminalText('a\rb\u0007c\u0000d\u009b31m \u202eevil\n\tnext'), 'abcd evil\n\tnext')
   })
 })

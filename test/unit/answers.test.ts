@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { exportAnswer, progressAnswer } from '../../src/aistudios/answers.ts'
+
+describe('progressAnswer', () => {
+  it('takes a number or a numeric string, and the first download URL of the names the API uses', () => {
+    assert.deepEqual(progressAnswer.parse({ progress: 42.5, state: 'rendering' }), { progress: 42.5, downloadUrl: undefined, state: 'rendering' })
+    assert.deepEqual(progressAnswer.parse({ progress: '100', videoUrl: 'https://cdn/v.mp4' }), {
+      progress: 100,
+      downloadUrl: 'https://cdn/v.mp4',
+      state: undefined
+    })
+  })
+  it('refuses an answer without a progress figure; ignores a URL that is no string', () => {
+    for (const progress of [undefined, null, true, 'soon', '', {}])
+      assert.equal(progressAnswer.safeParse({ progress }).success, false, JSON.stringify(progress))
+    assert.equal(progressAnswer.parse({ progress: 100, downloadUrl: { href: 'x' } }).downloadUrl, undefined)
+  })
+})
+
+describe('exportAnswer', () => {
+  it("takes v3's projectId and legacy's key (a number too) with the credits", () => {
+    assert.deepEqual(exportAnswer('v3').parse({ projectId: 'abc123' }), { key: 'abc123', credits: undefined })
+    assert.deepEqual(exportAnswer('legacy').parse({ key: 12345, cube_used: '3' }), { key: '12345', credits: 3 })
+  })
+  it('refuses a key that is not an export key', () => {
+    for (const projectId of ['p0001`x`</code><b>', '../x', '', null]) assert.equal(exportAnswer('v3').safeParse({ projectId }).success, false)
+  })
+})
