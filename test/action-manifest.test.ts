@@ -14,10 +14,12 @@ const PROMO = JSON.stringify(
     scenes: [
       {
         sceneIdx: 0,
+        background: { type: 'background', source_type: 'color', source_url: '', source_color: '#000000' },
         clips: [{ id: 'intro', type: 'videoImage', layer: 1, top: 0, left: 0, width: 1920, height: 1080, video_url: '##INTRO_VIDEO_URL##' }]
       },
       {
         sceneIdx: 1,
+        background: { type: 'background', source_type: 'color', source_url: '', source_color: '#000000' },
         clips: [
           { id: 'chart', type: 'image', layer: 1, top: 0, left: 0, width: 960, height: 540, source_url: '##IMAGE_URL##' },
           {
@@ -35,6 +37,7 @@ const PROMO = JSON.stringify(
       },
       {
         sceneIdx: 2,
+        background: { type: 'background', source_type: 'color', source_url: '', source_color: '#000000' },
         clips: [{ id: 'outro', type: 'videoImage', layer: 1, top: 0, left: 0, width: 1920, height: 1080, video_url: '##OUTRO_VIDEO_URL##' }]
       }
     ]
@@ -237,7 +240,7 @@ describe('manifest plan, entry and refusals', () => {
       name: 'a template entry with a placeholder left empty, before any other video renders',
       manifest: `- name: a\n  project-id: p\n- name: b\n  template: promo.json\n  variables: { SCRIPT: x }\n`,
       message:
-        /::error file=promo\.json,line=15,col=\d+::Input 'manifest': video 'b': Input 'template': promo\.json has 3 placeholder\(s\) with no value/
+        /::error file=promo\.json,line=21,col=\d+::Input 'manifest': video 'b': Input 'template': promo\.json has 3 placeholder\(s\) with no value/
     },
     {
       name: 'two videos saved under one file',

@@ -18,13 +18,14 @@ import {
 } from './simulator/server.ts'
 
 const AVATAR = { ai_name: 'M000004017', emotion: 'BG00006160', language: 'en' }
+const background = { type: 'background', source_type: 'color', source_url: '', source_color: '#000000' }
 const geometry = { layer: 2, top: 0, left: 0, width: 1920, height: 1080 }
 /** The getting-started style: speech only in the avatar clip's `script.org`, no `scripts[]`. */
 const CLIP_ONLY = {
   name: 'Clip only',
   scenes: [
-    { clips: [{ id: 'anchor', type: 'aiModel', ...geometry, script: { org: 'Hello from ##WHO##.', tts: null }, model: AVATAR }] },
-    { clips: [{ id: 'logo', type: 'image', ...geometry, source_url: 'https://example.com/logo.png' }] }
+    { background, clips: [{ id: 'anchor', type: 'aiModel', ...geometry, script: { org: 'Hello from ##WHO##.', tts: null }, model: AVATAR }] },
+    { background, clips: [{ id: 'logo', type: 'image', ...geometry, source_url: 'https://example.com/logo.png' }] }
   ]
 }
 
@@ -104,6 +105,66 @@ describe('the simulator holds to the reference', () => {
     assert.equal((await post(sim.apiUrl, '/api/odin/v3/editor/project', token, { scenes: [{}] })).status, 400)
     assert.equal(sim.exports.length, 0)
     assert.equal((await post(sim.apiUrl, '/api/odin/v3/editor/project', token, MINIMAL_V3_BODY)).status, 200)
+  })
+
+  it('refuses what the reference requires of scenes and clips: v3 background and clip fields, legacy AIModel and detail', async () => {
+    const token = sim.mintToken()
+    const exported = sim.exports.length
+    const v3 = (change: (scene: any) => void): unknown => {
+      const body = structuredClone(MINIMAL_V3_BODY) as any
+      change(body.scenes[0])
+      return body
+    }
+    const image = { id: 'i', type: 'image', layer: 2, top: 0, left: 0, width: 9, height: 9 }
+    const refusals: Array<[unknown, string]> = [
+      [
+        v3((scene) => {
+          delete scene.background
+        }),
+        'scenes[0].background is required (Json)'
+      ],
+      [
+        v3((scene) => {
+          scene.clips.push(image)
+        }),
+        'scenes[0].clips[1].source_url is required for a image clip'
+      ],
+      [
+        v3((scene) => {
+          scene.clips.push({ ...image, type: 'textImage', text: 'x', fill: '#fff', fontSize: '40' })
+        }),
+        'scenes[0].clips[1].fontSize is required (Int)'
+      ]
+    ]
+    for (const [body, msg] of refusals) {
+      assert.deepEqual((await post(sim.apiUrl, '/api/odin/v3/editor/project', token, body)).json, { success: false, error: { code: 400, msg } })
+    }
+    const legacyModel = { model: 'M1', clothes: '1', locationX: 0, locationY: 0, script: 'hi' }
+    const legacy: Array<[unknown, string]> = [
+      [{ scenes: [{ AIModel: { script: 'hi' } }] }, 'scenes[0].AIModel.model is required'],
+      [{ scenes: [{ AIModel: legacyModel, clips: [{ type: 'image', detail: {} }] }] }, 'scenes[0].clips[0].detail.url is required']
+    ]
+    for (const [body, msg] of legacy) {
+      const answer = await post(sim.apiUrl, '/api/odin/editor/project', TEST_API_KEY, body)
+      assert.equal(answer.status, 400)
+      assert.match(JSON.stringify(answer.json), new RegExp(msg.replace(/[.[\]]/g, '\\$&')))
+    }
+    assert.equal(sim.exports.length, exported)
+    // `resource_url` (the tutorial's code) names an image as `source_url` (clips.md) does; `language` may be left out.
+    assert.equal(
+      (
+        await post(
+          sim.apiUrl,
+          '/api/odin/v3/editor/project',
+          token,
+          v3((scene) => {
+            scene.clips.push({ ...image, resource_url: 'https://x/i.png' })
+          })
+        )
+      ).status,
+      200
+    )
+    assert.equal((await post(sim.apiUrl, '/api/odin/editor/project', TEST_API_KEY, { scenes: [{ AIModel: legacyModel }] })).status, 200)
   })
 
   it('takes no permanent key on v3: only tokens it issued', async () => {

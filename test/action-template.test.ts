@@ -128,7 +128,11 @@ describe('template refusals: exit 1, a precise message, nothing sent', () => {
     'own-options.json': `{\n  "resolution": "8k",\n  "webhookUrl": "http://user:pw@evil.example/hook",\n  "scenes": ${JSON.stringify(JSON.parse(V3).scenes)}\n}`,
     'own-hook.json': `{\n  "webhookUrl": "http://user:pw@evil.example/hook",\n  "scenes": ${JSON.stringify(JSON.parse(V3).scenes)}\n}`,
     'list-vars.yml': 'PRODUCT: a\n\nVERSION: [1, 2]\n',
-    'far.yml': '0: hello\n# then\n7: nobody\n'
+    'far.yml': '0: hello\n# then\n7: nobody\n',
+    'bare-legacy.json': '{ "scenes": [ { "AIModel": { "script": "hi" } } ] }',
+    'no-background.json': JSON.stringify({
+      scenes: [{ clips: [{ id: 'c', type: 'image', layer: 1, top: 0, left: 0, width: 9, height: 9, source_url: 'https://x/i.png' }] }]
+    })
   }
   const base = (): Record<string, string> => ({ 'api-key': sim.mintToken(), 'api-url': sim.apiUrl })
   const cases: Array<{ name: string; inputs: Record<string, string>; message: RegExp }> = [
@@ -209,6 +213,16 @@ describe('template refusals: exit 1, a precise message, nothing sent', () => {
       name: 'a scene that does not exist, at its line in the scripts file',
       inputs: { template: 'news.json', variables: 'PRODUCT: a\nVERSION: b', 'scripts-file': 'far.yml' },
       message: /::error file=far\.yml,line=3,col=1::Input 'scripts-file': far\.yml:3:1: scene 7 does not exist: news\.json has 3 scene\(s\)/
+    },
+    {
+      name: 'a legacy avatar without what the reference requires, naming the scene',
+      inputs: { template: 'bare-legacy.json', 'api-key': 'legacy-key' },
+      message: /::error file=bare-legacy\.json::Input 'template': bare-legacy\.json: scene 0: AIModel has no "model"; the API reference requires it/
+    },
+    {
+      name: 'a v3 scene without background, naming the scene',
+      inputs: { template: 'no-background.json' },
+      message: /::error file=no-background\.json::Input 'template': no-background\.json: scene 0 has no "background"; the API reference requires it/
     },
     {
       name: 'a malformed scripts line',

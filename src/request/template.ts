@@ -16,6 +16,7 @@ import { PLACEHOLDER, filledText, fillPlaceholders, refuseLeftPlaceholders, reso
 import { v3ExportBody } from './project.js'
 import { templateOptions } from './template-options.js'
 import { refuseLegacyOptions } from './legacy-project.js'
+import { legacyScenesProblem, v3ScenesProblem } from './contract.js'
 import { completeScripts } from './scripts.js'
 import { applySpeech, placeOf } from './speech.js'
 import { applyTags } from './tags.js'
@@ -129,8 +130,12 @@ export function exportFromTemplate(
   )
   const unusedVariables = [...variables.keys()].filter((name) => !placeholders.has(name))
 
+  const incomplete = (problem: string | undefined): void => {
+    if (problem) throw new InputError('template', `${template.name}: ${problem}; the API reference requires it`, { file: template.file })
+  }
   if (generation === 'legacy') {
     refuseLegacyOptions(options, template.name, 'template')
+    incomplete(legacyScenesProblem(scenes))
     refuseLeftPlaceholders(scenes, template.name, 'template', template)
     return { request: { generation, body: { scenes } }, unusedVariables }
   }
@@ -138,6 +143,7 @@ export function exportFromTemplate(
   // A template saved from a fetched project may carry server-owned fields that must not be posted: only
   // its export options go along, checked as the inputs are.
   const body = v3ExportBody(templateOptions(filled, template), scenes, filledOptions)
+  incomplete(v3ScenesProblem(scenes))
   refuseLeftPlaceholders(body, template.name, 'template', template)
   return { request: { generation, body }, unusedVariables }
 }

@@ -293,12 +293,47 @@ const isObject = (value: unknown): value is JsonObject => typeof value === 'obje
  * scene with an avatar with `scripts[]`, every line with `org`, `isTTS`, `tts`, `modelId`, `clothId`, the
  * last two matching an avatar clip's `model.ai_name` and `model.emotion`.
  */
+/** Per clip type, the fields `clips.md` marks required besides the common ones. */
+const CLIP_REQUIRED: Record<string, string[]> = {
+  shape: ['shapeName', 'fill'],
+  image: ['source_url'],
+  textImage: ['text', 'fill', 'fontSize'],
+  videoImage: ['video_url'],
+  audio: ['source_url', 'label']
+}
+
+/**
+ * What the legacy reference (export-project.mdx) requires of a scene. `AIModel` itself (absent in the
+ * legacy tutorial's scenes) and `AIModel.language` (omitted by the reference's own samples) are not.
+ */
+export function legacyBodyProblem(body: JsonObject): string | undefined {
+  for (const [index, scene] of (body.scenes as unknown[]).entries()) {
+    const at = `scenes[${index}]`
+    if (!isObject(scene)) return `${at} is not an object`
+    const model = scene.AIModel
+    if (model !== undefined) {
+      if (!isObject(model)) return `${at}.AIModel is not an object`
+      for (const field of ['model', 'clothes', 'script']) if (typeof model[field] !== 'string') return `${at}.AIModel.${field} is required`
+      for (const field of ['locationX', 'locationY']) if (typeof model[field] !== 'number') return `${at}.AIModel.${field} is required (Float)`
+    }
+    if (scene.clips === undefined) continue
+    if (!Array.isArray(scene.clips)) return `${at}.clips is not an array`
+    for (const [c, clip] of scene.clips.entries()) {
+      if (!isObject(clip) || typeof clip.type !== 'string') return `${at}.clips[${c}].type is required`
+      if (!isObject(clip.detail)) return `${at}.clips[${c}].detail is required`
+      if (clip.type !== 'text' && (typeof clip.detail.url !== 'string' || clip.detail.url === '')) return `${at}.clips[${c}].detail.url is required`
+    }
+  }
+  return undefined
+}
+
 export function v3BodyProblem(body: JsonObject): string | undefined {
   if (!Array.isArray(body.scenes) || body.scenes.length === 0) return 'scenes is required'
   for (const [index, scene] of body.scenes.entries()) {
     const at = `scenes[${index}]`
     if (!isObject(scene)) return `${at} is not an object`
     if (!Number.isInteger(scene.sceneIdx)) return `${at}.sceneIdx is required (Int)`
+    if (!isObject(scene.background)) return `${at}.background is required (Json)`
     if (!Array.isArray(scene.clips)) return `${at}.clips is required (Array)`
     const avatars: JsonObject[] = []
     for (const [c, clip] of scene.clips.entries()) {
@@ -308,6 +343,12 @@ export function v3BodyProblem(body: JsonObject): string | undefined {
       for (const field of ['layer', 'top', 'left', 'width', 'height']) {
         if (typeof clip[field] !== 'number') return `${at}.clips[${c}].${field} is required (a number)`
       }
+      const missing = (CLIP_REQUIRED[clip.type] ?? []).find((field) => !(field in clip) || clip[field] === null || clip[field] === '')
+      // `source_url` (clips.md) or `resource_url` (the tutorial's code, contract 8): either names an image.
+      if (missing && !(missing === 'source_url' && clip.type === 'image' && typeof clip.resource_url === 'string')) {
+        return `${at}.clips[${c}].${missing} is required for a ${clip.type} clip`
+      }
+      if (clip.type === 'textImage' && !Number.isInteger(clip.fontSize)) return `${at}.clips[${c}].fontSize is required (Int)`
       if (clip.type !== 'aiModel') continue
       if (!isObject(clip.model) || typeof clip.model.ai_name !== 'string' || typeof clip.model.emotion !== 'string') {
         return `${at}.clips[${c}].model.ai_name and model.emotion are required`
@@ -345,6 +386,7 @@ export const MINIMAL_V3_BODY = {
   scenes: [
     {
       sceneIdx: 0,
+      background: { type: 'background', source_type: 'color', source_url: '', source_color: '#000000' },
       clips: [
         {
           id: 'avatar',
@@ -624,8 +666,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     } else if (!Array.isArray(parsed.scenes) || parsed.scenes.length === 0) {
       // The seed's bug (posting `{ scenes }` with scenes undefined) ends here.
       return refuse(400, 'scenes is required')
-    } else if (generation === 'v3') {
-      const problem = v3BodyProblem(parsed)
+    } else {
+      const problem = generation === 'v3' ? v3BodyProblem(parsed) : legacyBodyProblem(parsed)
       if (problem) return refuse(400, problem)
     }
     if (generation === 'v3' && parsed.resolution !== undefined && !['4k', '1080', '720', '480'].includes(parsed.resolution as string)) {

@@ -9,8 +9,13 @@ import { detectGeneration, templateGeneration } from '../../src/job/template-sha
 const vars = (entries: Record<string, string>): Map<string, Variable> =>
   new Map(Object.entries(entries).map(([name, value]) => [name, { value, from: 'variables' }]))
 const template = (data: Json, text = JSON.stringify(data, null, 2)): Template => ({ file: '/ws/t.json', name: 't.json', text, data })
-const avatar = { type: 'aiModel', script: { org: 'a' }, model: { ai_name: 'M1', emotion: 'C1' } }
-const v3 = (...clips: Json[]): Json => ({ scenes: [{ clips: [avatar, ...clips] }] })
+/** Complete by the API reference: a clip's id, layer and geometry, a scene's background. */
+const box = { layer: 1, top: 0, left: 0, width: 10, height: 10 }
+const background = { type: 'background', source_type: 'color', source_url: '', source_color: '#000000' }
+const avatar = { id: 'a', type: 'aiModel', ...box, script: { org: 'a' }, model: { ai_name: 'M1', emotion: 'C1' } }
+/** A legacy avatar complete by the reference (export-project.mdx), but its script. */
+const legacyModel = { model: 'M1', clothes: '1', locationX: 0, locationY: 0 }
+const v3 = (...clips: Json[]): Json => ({ scenes: [{ background, clips: [avatar, ...clips] }] })
 
 /** Asserts an InputError naming `input`, with exactly `message` after "Input 'x': ", at `location` when given. */
 function refuses(work: () => unknown, input: string, message: string, location?: object): void {
@@ -96,7 +101,7 @@ describe('exportFromTemplate refuses', () => {
       'tags',
       'tags mark clips of v3 projects and templates; t.json has the legacy shape'
     )
-    const title = { type: 'textImage', tag: 'title', text: '' }
+    const title = { id: 't', type: 'textImage', ...box, tag: 'title', text: '', fill: '#fff', fontSize: 40 }
     refuses(
       () => exportFromTemplate(template(v3(title)), vars({ A: 'a' }), [], {}, undefined, [{ ...tag, value: '##A## ##B## ##C##' }]),
       'tags',
@@ -107,7 +112,7 @@ describe('exportFromTemplate refuses', () => {
 
 describe('exportFromTemplate fills', () => {
   it("a tag's placeholders from the variables, counting those names as used", () => {
-    const title = { type: 'textImage', tag: 'title', text: '' }
+    const title = { id: 't', type: 'textImage', ...box, tag: 'title', text: '', fill: '#fff', fontSize: 40 }
     const result = exportFromTemplate(template(v3(title)), vars({ V: '2.0', OTHER: 'x' }), [], {}, undefined, [
       { tag: 'title', value: 'Version ##V##', from: 'tags' }
     ])
@@ -117,10 +122,55 @@ describe('exportFromTemplate fills', () => {
   })
 
   it('placeholders deep in arrays and objects, found wherever they stand', () => {
-    const data = { scenes: [{ AIModel: { script: 'x' }, extra: [[{ deep: '##D##' }], null, 3] }] }
+    const data = { scenes: [{ AIModel: { ...legacyModel, script: 'x' }, extra: [[{ deep: '##D##' }], null, 3] }] }
     const result = exportFromTemplate(template(data), vars({ D: 'filled' }), [], {}, undefined)
-    assert.deepEqual(result.request.body, { scenes: [{ AIModel: { script: 'x' }, extra: [[{ deep: 'filled' }], null, 3] }] })
+    assert.deepEqual(result.request.body, { scenes: [{ AIModel: { ...legacyModel, script: 'x' }, extra: [[{ deep: 'filled' }], null, 3] }] })
     assert.deepEqual(result.unusedVariables, [])
+  })
+})
+
+describe('exportFromTemplate refuses what the API reference calls required, naming scene, clip or line', () => {
+  const incomplete = (data: Json, message: string): void =>
+    refuses(() => exportFromTemplate(template(data), vars({}), [], {}, undefined), 'template', `t.json: ${message}; the API reference requires it`, {
+      file: '/ws/t.json'
+    })
+  const line = { org: 'a', isTTS: false, tts: null, modelId: 'M1', clothId: 'C1' }
+  it('v3: a scene without background, a bad or repeated sceneIdx, a scene that is not an object', () => {
+    incomplete({ scenes: [{ clips: [avatar] }] }, 'scene 0 has no "background"')
+    incomplete({ scenes: [{ background, sceneIdx: '0', clips: [avatar] }] }, 'scene 0 has "sceneIdx" "0", not an integer')
+    incomplete(
+      {
+        scenes: [
+          { background, clips: [avatar] },
+          { background, sceneIdx: 0, clips: [avatar] }
+        ]
+      },
+      'scene 1 repeats "sceneIdx" 0'
+    )
+    incomplete({ scenes: [{ background, clips: [avatar] }, 'scene'] }, 'scene 1 is not an object')
+  })
+  it("v3: a clip without its type's required fields", () => {
+    incomplete(v3({ id: 'i', type: 'image', ...box }), 'clip 1 of scene 0 (image) has no source_url (or resource_url)')
+    incomplete(v3({ id: 't', type: 'textImage', ...box, text: 'x', fill: '#fff' }), 'clip 1 of scene 0 (textImage) has no fontSize (an integer)')
+    incomplete(v3({ id: 'i', type: 'image', source_url: 'https://x/i.png', layer: 1 }), 'clip 1 of scene 0 (image) has no number "top"')
+    // `resource_url` (the tutorial's code) is taken for `source_url` (clips.md).
+    assert.ok(exportFromTemplate(template(v3({ id: 'i', type: 'image', ...box, resource_url: 'https://x/i.png' })), vars({}), [], {}, undefined))
+  })
+  it('v3: a line of scripts[] without org, isTTS, tts, modelId or clothId', () => {
+    const scene = (scripts: Json[]): Json => ({ scenes: [{ background, clips: [avatar], scripts }] })
+    incomplete(scene([{ ...line, isTTS: 'no' }]), 'line 0 of scene 0 has no true/false "isTTS"')
+    incomplete(scene([line, { ...line, tts: 5 }]), 'line 1 of scene 0 has no "tts" (null, or the voice\'s data)')
+    incomplete(scene([{ isTTS: false, tts: null, modelId: 'M1', clothId: 'C1' }]), 'line 0 of scene 0 has no text "org"')
+  })
+  it('legacy: an AIModel without model, clothes or location, a clip without detail or its url', () => {
+    incomplete({ scenes: [{ AIModel: { script: 'hi' } }] }, 'scene 0: AIModel has no "model"')
+    incomplete({ scenes: [{ AIModel: { model: 'M1', clothes: '1', locationX: 0, script: 'hi' } }] }, 'scene 0: AIModel has no number "locationY"')
+    incomplete(
+      { scenes: [{ AIModel: { ...legacyModel, script: 'hi' }, clips: [{ type: 'image', detail: {} }] }] },
+      'clip 0 of scene 0 (image) has no "detail.url"'
+    )
+    // `language` (required by the reference, omitted by its samples) and `AIModel` itself (absent in the tutorial) may be left out.
+    assert.ok(exportFromTemplate(template({ scenes: [{ AIModel: { ...legacyModel, script: 'hi' } }, { clips: [] }] }), vars({}), [], {}, undefined))
   })
 })
 
@@ -146,7 +196,7 @@ describe('detectGeneration', () => {
 
 describe("a template's own export options", () => {
   const own = (fields: Record<string, Json>): Template => {
-    const data = { name: 'T', ...fields, scenes: [{ clips: [avatar] }] }
+    const data = { name: 'T', ...fields, scenes: [{ background, clips: [avatar] }] }
     return template(data, JSON.stringify(data, null, 2))
   }
   const cases: Array<[string, Record<string, Json>, string, number]> = [

@@ -9,6 +9,9 @@ import { detectGeneration } from '../../src/job/template-shape.ts'
 import { exportFromTemplate } from '../../src/request/template.ts'
 import { parseScriptsInput } from '../../src/job/speech.ts'
 
+/** A legacy avatar complete by the API reference (export-project.mdx), but its script. */
+const LEGACY_MODEL = { model: 'M1', clothes: '1', locationX: 0, locationY: 0 }
+
 const vars = (entries: Record<string, string>): Map<string, Variable> =>
   new Map(Object.entries(entries).map(([name, value]) => [name, { value, from: 'variables' }]))
 
@@ -90,10 +93,21 @@ describe('exportFromTemplate', () => {
   const template = (data: Json) => ({ file: '/ws/t.json', name: 't.json', text: JSON.stringify(data, null, 2), data })
 
   it('keeps only the fields a create-and-export body holds', () => {
-    const avatar = { type: 'aiModel', script: { org: 'a' }, model: { ai_name: 'M1', emotion: 'C1' } }
-    const data = { _id: 'x', createdAt: 'y', name: 'N', scenes: [{ clips: [avatar] }], resolution: '480' }
+    const avatar = {
+      id: 'a',
+      type: 'aiModel',
+      layer: 1,
+      top: 0,
+      left: 0,
+      width: 9,
+      height: 9,
+      script: { org: 'a' },
+      model: { ai_name: 'M1', emotion: 'C1' }
+    }
+    const background = { type: 'background', source_type: 'color', source_url: '', source_color: '#000000' }
+    const data = { _id: 'x', createdAt: 'y', name: 'N', scenes: [{ background, clips: [avatar] }], resolution: '480' }
     const { request } = exportFromTemplate(template(data), vars({}), [], { workspaceId: 'ws' }, undefined)
-    const scenes = [{ clips: [avatar], sceneIdx: 0, scripts: [{ org: 'a', isTTS: false, tts: null, modelId: 'M1', clothId: 'C1' }] }]
+    const scenes = [{ background, clips: [avatar], sceneIdx: 0, scripts: [{ org: 'a', isTTS: false, tts: null, modelId: 'M1', clothId: 'C1' }] }]
     assert.deepEqual(request, {
       generation: 'v3',
       body: { name: 'N', orientation: 'landscape', scenes, isExport: true, resolution: '480', workspaceId: 'ws' }
@@ -101,16 +115,16 @@ describe('exportFromTemplate', () => {
   })
 
   it('reports variables that match no placeholder', () => {
-    const data = { scenes: [{ AIModel: { script: '##S##' } }] }
+    const data = { scenes: [{ AIModel: { ...LEGACY_MODEL, script: '##S##' } }] }
     const result = exportFromTemplate(template(data), vars({ S: 'hi', TYPO: 'x' }), [], {}, undefined)
     assert.deepEqual(result.unusedVariables, ['TYPO'])
-    assert.deepEqual(result.request.body, { scenes: [{ AIModel: { script: 'hi' } }] })
+    assert.deepEqual(result.request.body, { scenes: [{ AIModel: { ...LEGACY_MODEL, script: 'hi' } }] })
   })
 
   it('sets per-scene speech after filling, its own placeholders filled like the template strings', () => {
-    const data = { scenes: [{ AIModel: { script: '##S##' } }] }
+    const data = { scenes: [{ AIModel: { ...LEGACY_MODEL, script: '##S##' } }] }
     const { request } = exportFromTemplate(template(data), vars({ S: 'x' }), [{ scene: 0, text: '##S## literal', from: 'scripts' }], {}, undefined)
-    assert.deepEqual(request.body, { scenes: [{ AIModel: { script: 'x literal' } }] })
+    assert.deepEqual(request.body, { scenes: [{ AIModel: { ...LEGACY_MODEL, script: 'x literal' } }] })
   })
 
   it('lets an input force the generation of an ambiguous template', () => {
@@ -176,7 +190,7 @@ describe('placeholders in values, speech and tags', () => {
   })
 
   it('are filled in a template export: values in values, speech, tag values', () => {
-    const text = JSON.stringify({ name: '##TITLE##', scenes: [{ AIModel: { script: 'old' } }] })
+    const text = JSON.stringify({ name: '##TITLE##', scenes: [{ AIModel: { ...LEGACY_MODEL, script: 'old' } }] })
     const template = parseTemplate('/t.json', 't.json', text)
     const { request } = exportFromTemplate(
       template,
@@ -185,7 +199,7 @@ describe('placeholders in values, speech and tags', () => {
       {},
       undefined
     )
-    assert.deepEqual(request.body, { scenes: [{ AIModel: { script: 'Now in 2.0' } }] })
+    assert.deepEqual(request.body, { scenes: [{ AIModel: { ...LEGACY_MODEL, script: 'Now in 2.0' } }] })
     assert.throws(
       () => exportFromTemplate(template, vars({ TITLE: 'x' }), [{ scene: 0, text: '##MISSING##', from: 'scripts-dir s/0.txt' }], {}, undefined),
       /Input 'scripts-dir': the speech of scene 0 \(from scripts-dir s\/0\.txt\) has placeholder\(s\) with no value: ##MISSING##/
