@@ -115,6 +115,6 @@ describe('the CLI exit status', () => {
   it('is 6 when the host name does not resolve', async () => {
     const run = await runCli(['--api-url', NOWHERE, '--project-id', SAMPLE_PROJECT_ID])
     assert.equal(run.code, 6, run.stderr)
-    assert.match(run.stderr, /api\.aistudios-test\.invalid \(from 'api-url'\): its host name/)
+    assert.match(run.stderr, /api\.aistudios-test\.invalid \(from --api-url\): its host name/)
   })
 })
