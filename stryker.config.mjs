@@ -11,7 +11,7 @@ const UNIT_TESTS = {
   'src/request/speech.ts': ['test/unit/speech.test.ts', 'test/unit/project-request.test.ts'],
   'src/request/tags.ts': ['test/unit/tags.test.ts'],
   'src/request/template.ts': ['test/unit/template.test.ts', 'test/unit/template-export.test.ts'],
-  'src/schemas.ts': ['test/unit/schemas.test.ts'],
+  'src/schemas.ts': ['test/unit/schemas.test.ts', 'test/unit/windows-names.test.ts'],
   'src/video/filename.ts': ['test/unit/filename.test.ts'],
   'src/video/mp4.ts': ['test/unit/mp4.test.ts', 'test/unit/mp4-boxes.test.ts'],
   'src/video/policy.ts': ['test/unit/policy.test.ts']

@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(63152);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(13947);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,238 +28381,17 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 63152:
+/***/ 13947:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  e: () => (/* binding */ main_run)
 });
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
 var lib_core = __nccwpck_require__(77094);
-;// CONCATENATED MODULE: ./src/domain.ts
-/**
- * The shapes every step shares, and nothing else: a leaf that imports nothing, so any step may use it
- * without reaching into another step.
- */
-const isJsonObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
-const RESOLUTIONS = ['4k', '1080', '720', '480'];
-/**
- * Which runs of this repository `reuse` may take a video from (a fork's never): `branch`, runs of this
- * branch or of this pull request; `branch-or-default`, those and the default branch's; `repository`,
- * any branch's or pull request's run of this repository.
- */
-const REUSE_SCOPES = ['branch', 'branch-or-default', 'repository'];
-/** What an export key (a v3 project ID, a legacy key) looks like; anything else is refused, never printed raw. */
-const EXPORT_KEY = /^[\w-]{1,128}$/;
-/** A video the run did not deliver: it failed, or fail-fast stopped it before it started. */
-const notDelivered = (result) => result.status === 'failed' || result.status === 'skipped';
-
-;// CONCATENATED MODULE: ./src/errors.ts
-/** Finds line and column (1-based) of offsets in one text: its lines are indexed once, each look-up a binary search. */
-function locator(text) {
-    const starts = [0];
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
-        starts.push(i + 1);
-    return (offset) => {
-        const at = Math.max(0, Math.min(offset, text.length));
-        let low = 0;
-        let high = starts.length - 1;
-        while (low < high) {
-            const middle = (low + high + 1) >> 1;
-            if (starts[middle] <= at)
-                low = middle;
-            else
-                high = middle - 1;
-        }
-        return { line: low + 1, column: at - starts[low] + 1 };
-    };
-}
-/** Line and column (1-based) of a character offset. */
-const locate = (text, offset) => locator(text)(offset);
-/** An input the user gave is unusable. Raised before anything that spends credits is sent. */
-class InputError extends Error {
-    input;
-    detail;
-    location;
-    constructor(input, 
-    /** What is wrong, without the input's name: each front end names the input its own way. */
-    detail, location) {
-        super(`Input '${input}': ${detail}`);
-        this.input = input;
-        this.detail = detail;
-        this.location = location;
-        this.name = 'InputError';
-    }
-}
-const CREDENTIAL_ADVICE = {
-    'api-key': "If 'api-key' holds a v3 access token: tokens expire 24 hours after they are issued, so a stored one " +
-        "stops working within a day. Give 'app-id' and 'user-key' (repository secrets) instead; the action " +
-        "exchanges them for a fresh token on every run. If it is the legacy API's secret key, check that it is the current one.",
-    'app-id': "Check the 'app-id' and 'user-key' secrets: AI Studios issues them together (profile, Issue API Key) " +
-        'and cannot show them again once activated; issue a new pair if unsure.',
-    either: "Check 'app-id' and 'user-key' (or 'api-key'), each passed from a repository secret."
-};
-/** The API refused the credentials. Never retried as it is: another try cannot succeed. */
-class AuthError extends Error {
-    detail;
-    unauthorized;
-    constructor(detail, credential, 
-    /** A 401 (status or code): the credential was not accepted, so the request was not processed. */
-    unauthorized = false) {
-        super(`The AI Studios API rejected the credentials (${detail}). ${CREDENTIAL_ADVICE[credential ?? 'either']}`);
-        this.detail = detail;
-        this.unauthorized = unauthorized;
-        this.name = 'AuthError';
-    }
-}
-/** The API answered, but not with success; carries what the API said. */
-class ApiError extends Error {
-    call;
-    status;
-    code;
-    apiMessage;
-    transient;
-    retryAfterSeconds;
-    constructor(call, status, code, apiMessage, 
-    /** Whether repeating the same read might succeed (5xx, 429, gateway pages). */
-    transient, 
-    /** Seconds the server asked us to wait (Retry-After), if any. */
-    retryAfterSeconds) {
-        const codePart = code === undefined ? '' : ` code ${code}:`;
-        super(`${call} failed: HTTP ${status}${codePart} ${apiMessage}`.trim());
-        this.call = call;
-        this.status = status;
-        this.code = code;
-        this.apiMessage = apiMessage;
-        this.transient = transient;
-        this.retryAfterSeconds = retryAfterSeconds;
-        this.name = 'ApiError';
-    }
-    /** Whether the API says it does not know what was asked for, in any shape it uses: status 404, code 404 or NOT_FOUND, or its message. */
-    get notFound() {
-        return this.status === 404 || /^(404|not[ _-]?found)$/i.test(this.code ?? '') || /not[ _-]?found/i.test(this.apiMessage);
-    }
-}
-/**
- * The export request may have reached the server, so it may be rendering (and spending credits)
- * even though no answer arrived. Never re-sent blindly.
- */
-class ExportUnconfirmedError extends Error {
-    constructor(cause, cancelled = false) {
-        super(`${cancelled ? 'The run was cancelled while the export request was in flight' : 'The export request was sent but no usable answer came back'} ` +
-            `(${cause}). The export may have been accepted and spent credits, so it was not sent again. Look for the ` +
-            'new project in AI Studios (My Studio), or list your projects with GET /api/odin/v3/editor/project; if it ' +
-            "is there, re-run this step with the 'resume' input set to its project ID to download it without paying again.");
-        this.name = 'ExportUnconfirmedError';
-    }
-}
-/** Anything that ends a run after the export was accepted: the user must learn the key. */
-class RenderError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'RenderError';
-    }
-}
-/** Progress stood still past stall-timeout after it had started: the render is taken for dead, and a re-run exports anew. */
-class StalledError extends RenderError {
-    constructor(message) {
-        super(message);
-        this.name = 'StalledError';
-    }
-}
-/** The API stopped knowing the export key past the grace given after an export: a re-run exports anew. */
-class LostError extends RenderError {
-    constructor(message) {
-        super(message);
-        this.name = 'LostError';
-    }
-}
-function errors_errorMessage(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-
-;// CONCATENATED MODULE: ./src/aistudios/envelope.ts
-
-const AUTH_STATUSES = new Set([401, 403]);
-/**
- * Envelope codes that mean refused credentials: the statuses themselves, and the documented auth codes
- * (4010, 4030; the API contract, section 6). Never words in a message: "forbidden word" is not a key.
- */
-const AUTH_CODES = new Set(['401', '403', '4010', '4030']);
-/** Codes that say the credential itself was not accepted (as opposed to not allowed): the request was not processed. */
-const UNAUTHORIZED_CODES = new Set(['401', '4010']);
-function headerValue(value) {
-    return Array.isArray(value) ? value[0] : value;
-}
-/** Seconds from a Retry-After header (either delta-seconds or an HTTP date). */
-function parseRetryAfter(value, now) {
-    if (!value)
-        return undefined;
-    const trimmed = value.trim();
-    if (/^\d+(\.\d+)?$/.test(trimmed))
-        return Number(trimmed);
-    const date = Date.parse(trimmed);
-    return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
-}
-function textOf(body) {
-    const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1];
-    const text = (title ?? body.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
-    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-}
-/**
- * Turns one HTTP answer into the envelope's `data`, or throws what went wrong. The API answers
- * failures three ways: a non-2xx status, HTTP 200 with `success: false`, or a gateway's HTML page.
- */
-function parseEnvelope(call, status, headers, body, { flatAllowed = false, now = Date.now() } = {}) {
-    let json;
-    try {
-        json = JSON.parse(body);
-    }
-    catch {
-        json = undefined;
-    }
-    const envelope = typeof json === 'object' && json !== null ? json : undefined;
-    const retryAfter = parseRetryAfter(headerValue(headers['retry-after']), now);
-    const transientStatus = status === 429 || status >= 500;
-    if (status >= 300 && status < 400) {
-        const location = headerValue(headers.location) ?? 'nowhere';
-        throw new ApiError(call, status, undefined, `the API redirected to ${location}; redirects are not followed, so the key goes to no other host. Check 'api-url'`, false);
-    }
-    if (envelope?.success === true && status >= 200 && status < 300) {
-        const data = envelope.data;
-        if (typeof data === 'object' && data !== null && !Array.isArray(data))
-            return data;
-        // The legacy reference answers flat, beside `success`; its tutorials read the same fields under `data`.
-        if (flatAllowed && data === undefined)
-            return envelope;
-        throw new ApiError(call, status, undefined, 'the answer has no data', false);
-    }
-    if (envelope && envelope.success === false) {
-        // v3 fails with `error: { code, msg }`; the legacy API with `msg` at the top level.
-        const error = (typeof envelope.error === 'object' && envelope.error !== null ? envelope.error : envelope);
-        const code = typeof error.code === 'string' || typeof error.code === 'number' ? String(error.code) : undefined;
-        const msg = typeof error.msg === 'string' ? error.msg : typeof error.message === 'string' ? error.message : '';
-        if (AUTH_STATUSES.has(status) || (code !== undefined && AUTH_CODES.has(code))) {
-            const unauthorized = status === 401 || (code !== undefined && UNAUTHORIZED_CODES.has(code));
-            throw new AuthError(`HTTP ${status}${code === undefined ? '' : `, code ${code}`}: ${msg || 'no message'}`, undefined, unauthorized);
-        }
-        const transient = transientStatus || code === '429' || (Number(code) >= 500 && Number(code) < 600);
-        throw new ApiError(call, status, code, msg || 'no message', transient, retryAfter);
-    }
-    if (AUTH_STATUSES.has(status)) {
-        throw new AuthError(`HTTP ${status}: ${textOf(body) || 'no message'}`, undefined, status === 401);
-    }
-    if (envelope === undefined) {
-        const what = body.trim() === '' ? 'an empty answer' : `a non-JSON answer (${textOf(body)})`;
-        // A gateway page in front of the API is usually passing trouble, whatever its status.
-        throw new ApiError(call, status, undefined, what, true, retryAfter);
-    }
-    throw new ApiError(call, status, undefined, `an unexpected answer: ${textOf(body)}`, transientStatus, retryAfter);
-}
-
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -37525,7 +37304,7 @@ function strictObject(shape, params) {
         type: "object",
         shape,
         catchall: never(),
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 // looseObject
@@ -38148,6 +37927,24 @@ function preprocess(fn, schema) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/domain.ts
+/**
+ * The shapes every step shares, and nothing else: a leaf that imports nothing, so any step may use it
+ * without reaching into another step.
+ */
+const isJsonObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+const RESOLUTIONS = ['4k', '1080', '720', '480'];
+/**
+ * Which runs of this repository `reuse` may take a video from (a fork's never): `branch`, runs of this
+ * branch or of this pull request; `branch-or-default`, those and the default branch's; `repository`,
+ * any branch's or pull request's run of this repository.
+ */
+const REUSE_SCOPES = ['branch', 'branch-or-default', 'repository'];
+/** What an export key (a v3 project ID, a legacy key) looks like; anything else is refused, never printed raw. */
+const EXPORT_KEY = /^[\w-]{1,128}$/;
+/** A video the run did not deliver: it failed, or fail-fast stopped it before it started. */
+const notDelivered = (result) => result.status === 'failed' || result.status === 'skipped';
+
 ;// CONCATENATED MODULE: ./src/schemas.ts
 /**
  * The schemas every trust boundary shares (zod, the one validation library of the action). A value
@@ -38163,7 +37960,24 @@ const exportKey = schemas_string().regex(EXPORT_KEY, "is not an export key (lett
 const baseName = schemas_string()
     .min(1)
     .max(255)
-    .refine((name) => !/[/\\\p{Cc}]/u.test(name) && name !== '.' && name !== '..', 'is not a plain file name');
+    .refine((name) => !/[/\\\p{Cc}\p{Cf}]/u.test(name) && name !== '.' && name !== '..', 'is not a plain file name');
+/**
+ * Device names Windows reserves, with or without an extension (`CON`, `nul.mp4`, `COM0`, `LPT¹`,
+ * `CONIN$`), spaces before the extension included: Windows drops them, so `nul .mp4` is NUL too.
+ */
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$) *(\..*)?$/i;
+/**
+ * Why a plain file name could not be kept as it is on a Windows runner (a device name, or a trailing
+ * dot or space, which Windows drops), if it could not. Separators and reserved characters are refused
+ * wherever names are read; this is what Windows adds.
+ */
+function windowsUnsafe(name) {
+    if (WINDOWS_DEVICE.test(name))
+        return 'is a device name on Windows (CON, PRN, AUX, NUL, COM0–9, LPT0–9, CONIN$, CONOUT$)';
+    if (/[. ]$/.test(name))
+        return 'ends with a dot or a space, which Windows drops';
+    return undefined;
+}
 /** A SHA-256 digest as lowercase hex. */
 const sha256Hex = schemas_string().regex(/^[0-9a-f]{64}$/, 'is not a SHA-256 digest');
 /** A value that crossed a boundary and did not match its schema; the message names where it came from. */
@@ -38186,11 +38000,441 @@ function describeIssues(issues) {
     return shown.join('; ') + (issues.length > 3 ? ` (and ${issues.length - 3} more)` : '');
 }
 /** Parses `value` by `schema`, or throws a BoundaryError naming `boundary`. */
-function schemas_parseAt(schema, value, boundary) {
+function parseAt(schema, value, boundary) {
     const result = schema.safeParse(value);
     if (!result.success)
         throw new BoundaryError(boundary, result.error.issues);
     return result.data;
+}
+
+;// CONCATENATED MODULE: ./src/aistudios/answers.ts
+
+
+/**
+ * The API's answers, as far as the action reads them: each parsed here before use. A field of the
+ * wrong type counts as absent (an answer may carry more, or less, than the contract says); what the
+ * action cannot do without (a progress figure, an export key) is required.
+ */
+/** A non-empty string, or absent. */
+const answers_text = schemas_string().min(1).optional().catch(undefined);
+/** A progress answer: v3 names the video downloadUrl; legacy url (tutorial) or videoUrl (reference); records download_url. */
+const progressAnswer = object({
+    progress: union([schemas_number(), schemas_string().min(1)])
+        .transform(Number)
+        .pipe(schemas_number()),
+    downloadUrl: answers_text,
+    url: answers_text,
+    videoUrl: answers_text,
+    download_url: answers_text,
+    state: answers_text
+})
+    .transform(({ progress, downloadUrl, url, videoUrl, download_url, state }) => ({
+    progress,
+    downloadUrl: downloadUrl ?? url ?? videoUrl ?? download_url,
+    state
+}));
+/** The export's answer: its key (v3 `projectId`, legacy `key`, a string or a number) and, legacy, the credits it cost. */
+const exportAnswer = (generation) => object({
+    [generation === 'v3' ? 'projectId' : 'key']: union([schemas_string(), schemas_number()]).transform(String).pipe(exportKey),
+    cube_used: union([schemas_number(), schemas_string()]).transform(Number).pipe(schemas_number()).optional().catch(undefined)
+})
+    .transform((answer) => ({ key: String(answer[generation === 'v3' ? 'projectId' : 'key']), credits: answer.cube_used }));
+
+;// CONCATENATED MODULE: ./src/text.ts
+/**
+ * Text safe inside HTML and its double-quoted attributes (and a Markdown table's cells). Line breaks
+ * are written as entities too: a blank line inside an HTML block in Markdown would end it, and what
+ * followed (an API message's `## heading` or `![image](…)`) would be read as Markdown.
+ */
+const escapeHtml = (text) => text.replace(/[<>&|"\r\n]/g, (c) => `&#${c.charCodeAt(0)};`);
+/**
+ * Text from outside (an API message, a name) as one cell of a Markdown table inside HTML: on one line,
+ * every character Markdown or HTML could read as syntax (a pipe, a bracket, a backtick, a heading, an
+ * autolink's `:` `@` and `www.`, emphasis, an entity) written as a numeric entity, so it shows as
+ * written and can add no heading, link, image or tag. Capped at `max` characters first.
+ */
+function escapeCell(text, max = 200) {
+    const line = text.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').trim();
+    const capped = line.length > max ? `${line.slice(0, max - 1)}…` : line;
+    return capped.replace(/[^\p{L}\p{N} ,.\-/%+]|(?<=www)\./giu, (c) => `&#${c.codePointAt(0)};`);
+}
+/** What the file says it is: "3.5 s, 320×180, avc1 + mp4a". */
+function describeMp4({ durationSeconds, width, height, codecs }) {
+    const picture = width !== undefined && height !== undefined ? `, ${width}×${height}` : '';
+    return `${durationSeconds.toFixed(1)} s${picture}${codecs.length ? `, ${codecs.join(' + ')}` : ''}`;
+}
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    const units = ['KiB', 'MiB', 'GiB'];
+    let value = bytes / 1024;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return `${value.toFixed(1)} ${units[unit]}`;
+}
+/**
+ * Text for a terminal or a log from whatever wrote it (an API message, a name, a file): escape
+ * sequences (colours, cursor moves, OSC links and titles) removed, and every other control character
+ * but newline and tab, with the Unicode marks that reorder text (bidi overrides), removed too; a
+ * terminal shows it as written and can be made to do nothing else.
+ */
+function terminalText(text) {
+    return (text
+        // eslint-disable-next-line no-control-regex -- escape sequences are exactly what is removed
+        .replace(/\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u009d[^\u0007\u009c]*(?:\u0007|\u009c)?/g, '')
+        // eslint-disable-next-line no-control-regex -- CSI (ESC [ or its one-byte form) and two-byte escapes
+        .replace(/(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]?|\u001b[ -/]*[0-~]?/g, '')
+        .replace(/[^\P{Cc}\n\t]|[\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, ''));
+}
+
+;// CONCATENATED MODULE: ./src/log.ts
+
+
+/**
+ * A line of text for the log that the runner cannot read as a workflow command, whatever it holds
+ * (a name, an API message, a file's content): a line that starts with `::` is broken with a zero-width
+ * space. Warnings, errors and notices need no such care: @actions/core escapes their newlines.
+ */
+const plain = (text) => text.replace(/^(\s*):(?=:)/gm, '$1:\u200b');
+/**
+ * Text from outside made safe for a log or a terminal: whole escape sequences (not only their ESC),
+ * other control characters and bidirectional overrides dropped; newlines and tabs stay. The one
+ * definition is text.ts's.
+ */
+const printable = terminalText;
+/** The shortest secret replaced in what the action writes. */
+const MIN_REDACTED = 4;
+/** Every secret masked so far; what the runner hides in its log is hidden from what the action writes too. */
+const secrets = [];
+/**
+ * `text` with every masked secret (as written, URL-encoded and JSON-escaped) replaced by ***: for what
+ * the action itself writes where the runner's masking does not reach (outputs, the summary, comments,
+ * records). An API that echoes a key in its message cannot carry it out.
+ */
+function redact(text) {
+    let shown = text;
+    // A value this short is no real credential (a test's `u`); hiding it would garble every message.
+    for (const secret of secrets.filter((value) => value.length >= MIN_REDACTED)) {
+        for (const form of new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]))
+            shown = shown.split(form).join('***');
+    }
+    return shown;
+}
+const actionsSink = {
+    info: (message) => lib_core/* info */.pq(plain(printable(message))),
+    warning: (message) => lib_core/* warning */.$e(printable(message)),
+    notice: (message) => lib_core/* notice */.lm(printable(message)),
+    error: (message, where) => lib_core/* error */.z3(printable(message), where),
+    mask: (secret) => lib_core/* setSecret */.Pq(secret),
+    group: (title, work) => lib_core/* group */.Os(printable(title), work),
+    progress: (_percent, message) => lib_core/* info */.pq(plain(printable(message)))
+};
+let sink = actionsSink;
+/** Sends every line from here on to another sink (the CLI's terminal). */
+function useSink(other) {
+    sink = other;
+}
+const info = (message) => sink.info(message);
+const warning = (message) => sink.warning(message);
+const notice = (message) => sink.notice(message);
+const errorLine = (message, where) => sink.error(message, where);
+function mask(secret) {
+    if (!secret)
+        return;
+    secrets.push(secret);
+    sink.mask(secret);
+}
+const group = (title, work) => sink.group(title, work);
+/** Log lines about one video: prefixed with its name in a batch (groups cannot interleave). */
+function videoLog(name) {
+    const line = (message) => (name ? `[${name}] ${message}` : message);
+    return {
+        info: (message) => sink.info(line(message)),
+        warning: (message) => sink.warning(line(message)),
+        notice: (message) => sink.notice(line(message)),
+        progress: (percent, message) => sink.progress(percent, line(message)),
+        group: (title, work) => (name ? work() : sink.group(title, work))
+    };
+}
+/** Workflow commands whose message is for people (a prefix may go before it); the others carry data (a mask, state). */
+const FOR_PEOPLE = /^::(?:debug|notice|warning|error|group)(?: [^:]*)?::/;
+/** One line of stdout with `prefix` before what people read: after a workflow command's `::name::`, never inside another command. */
+function prefixLine(line, prefix) {
+    if (!line)
+        return line;
+    const command = FOR_PEOPLE.exec(line)?.[0];
+    if (command)
+        return `${command}${prefix}${line.slice(command.length)}`;
+    return line.startsWith('::') ? line : `${prefix}${line}`;
+}
+/**
+ * Runs `work` with every line written to stdout starting with `[name] `: for a library that logs through
+ * @actions/core itself (the artifact client), so in a batch its lines name their video too. Only around
+ * work that runs alone: a line anything else wrote meanwhile would carry the name as well.
+ */
+async function withVideoName(name, work) {
+    if (!name)
+        return work();
+    const stdout = process.stdout;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- put back exactly as it was, below
+    const original = stdout.write;
+    const write = original.bind(stdout);
+    stdout.write = (chunk, ...rest) => {
+        const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+        return write(text
+            .split('\n')
+            .map((line) => prefixLine(line, `[${name}] `))
+            .join('\n'), ...rest);
+    };
+    try {
+        return await work();
+    }
+    finally {
+        stdout.write = original;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/errors.ts
+
+/** Finds line and column (1-based) of offsets in one text: its lines are indexed once, each look-up a binary search. */
+function locator(text) {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
+        starts.push(i + 1);
+    return (offset) => {
+        const at = Math.max(0, Math.min(offset, text.length));
+        let low = 0;
+        let high = starts.length - 1;
+        while (low < high) {
+            const middle = (low + high + 1) >> 1;
+            if (starts[middle] <= at)
+                low = middle;
+            else
+                high = middle - 1;
+        }
+        return { line: low + 1, column: at - starts[low] + 1 };
+    };
+}
+/** Line and column (1-based) of a character offset. */
+const locate = (text, offset) => locator(text)(offset);
+/** An input the user gave is unusable. Raised before anything that spends credits is sent. */
+class InputError extends Error {
+    input;
+    detail;
+    location;
+    constructor(input, 
+    /** What is wrong, without the input's name: each front end names the input its own way. */
+    detail, location) {
+        super(`Input '${input}': ${detail}`);
+        this.input = input;
+        this.detail = detail;
+        this.location = location;
+        this.name = 'InputError';
+    }
+}
+const CREDENTIAL_ADVICE = {
+    'api-key': "If 'api-key' holds a v3 access token: tokens expire 24 hours after they are issued, so a stored one " +
+        "stops working within a day. Give 'app-id' and 'user-key' (repository secrets) instead; the action " +
+        "exchanges them for a fresh token on every run. If it is the legacy API's secret key, check that it is the current one.",
+    'app-id': "Check the 'app-id' and 'user-key' secrets: AI Studios issues them together (profile, Issue API Key) " +
+        'and cannot show them again once activated; issue a new pair if unsure.',
+    either: "Check 'app-id' and 'user-key' (or 'api-key'), each passed from a repository secret."
+};
+/** The API refused the credentials. Never retried as it is: another try cannot succeed. */
+class AuthError extends Error {
+    detail;
+    unauthorized;
+    constructor(detail, credential, 
+    /** A 401 (status or code): the credential was not accepted, so the request was not processed. */
+    unauthorized = false) {
+        super(`The AI Studios API rejected the credentials (${detail}). ${CREDENTIAL_ADVICE[credential ?? 'either']}`);
+        this.detail = detail;
+        this.unauthorized = unauthorized;
+        this.name = 'AuthError';
+    }
+}
+/** A call could not reach the API: names the input the host came from, the host, and what happened. */
+class UnreachableError extends Error {
+    input;
+    host;
+    kind;
+    constructor(call, input, host, kind, what, cause) {
+        super(kind === 'no-answer'
+            ? `${call} failed: the AI Studios API at ${host} (from '${input}') did not answer: ${what}`
+            : `${call} failed: could not reach the AI Studios API at ${host} (from '${input}'): ${what}. Check '${input}' and that the runner can reach that host`, { cause });
+        this.input = input;
+        this.host = host;
+        this.kind = kind;
+        this.name = 'UnreachableError';
+    }
+}
+/** The API answered, but not with success; carries what the API said. */
+class ApiError extends Error {
+    call;
+    status;
+    code;
+    apiMessage;
+    transient;
+    retryAfterSeconds;
+    refused;
+    constructor(call, status, code, apiMessage, 
+    /** Whether repeating the same read might succeed (5xx, 429, gateway pages). */
+    transient, 
+    /** Seconds the server asked us to wait (Retry-After), if any. */
+    retryAfterSeconds, 
+    /** Whether the API itself said no (its envelope with `success: false`): proof it did not carry out the request. */
+    refused = false) {
+        const codePart = code === undefined ? '' : ` code ${code}:`;
+        super(`${call} failed: HTTP ${status}${codePart} ${apiMessage}`.trim());
+        this.call = call;
+        this.status = status;
+        this.code = code;
+        this.apiMessage = apiMessage;
+        this.transient = transient;
+        this.retryAfterSeconds = retryAfterSeconds;
+        this.refused = refused;
+        this.name = 'ApiError';
+    }
+    /** Whether the API says it does not know what was asked for, in any shape it uses: status 404, code 404 or NOT_FOUND, or its message. */
+    get notFound() {
+        return this.status === 404 || /^(404|not[ _-]?found)$/i.test(this.code ?? '') || /not[ _-]?found/i.test(this.apiMessage);
+    }
+}
+/**
+ * The export request may have reached the server, so it may be rendering (and spending credits)
+ * even though no answer arrived. Never re-sent blindly.
+ */
+class ExportUnconfirmedError extends Error {
+    constructor(cause, cancelled = false) {
+        super(`${cancelled ? 'The run was cancelled while the export request was in flight' : 'The export request was sent but no usable answer came back'} ` +
+            `(${cause}). The export may have been accepted and spent credits, so it was not sent again. Look for the ` +
+            'new project in AI Studios (My Studio), or list your projects with GET /api/odin/v3/editor/project; if it ' +
+            "is there, re-run this step with the 'resume' input set to its project ID to download it without paying again.");
+        this.name = 'ExportUnconfirmedError';
+    }
+}
+/** The export request never left: nothing was spent, and running the step again starts it anew. */
+class ExportNotSentError extends Error {
+    constructor(cause) {
+        super(`The export request was not sent (${cause}). Nothing was spent; run the step again to export.`);
+        this.name = 'ExportNotSentError';
+    }
+}
+/** Anything that ends a run after the export was accepted: the user must learn the key. */
+class RenderError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'RenderError';
+    }
+}
+/** Progress stood still past stall-timeout after it had started: the render is taken for dead, and a re-run exports anew. */
+class StalledError extends RenderError {
+    constructor(message) {
+        super(message);
+        this.name = 'StalledError';
+    }
+}
+/** The API stopped knowing the export key past the grace given after an export: a re-run exports anew. */
+class LostError extends RenderError {
+    constructor(message) {
+        super(message);
+        this.name = 'LostError';
+    }
+}
+/** What went wrong, for a message; with any masked secret an answer echoed hidden (see redact). */
+function errorMessage(error) {
+    return redact(error instanceof Error ? error.message : String(error));
+}
+
+;// CONCATENATED MODULE: ./src/aistudios/delete-projects.ts
+
+
+/** The answer of `DELETE /api/odin/v3/editor/project` (delete-projects.md): how many of the ids were removed. */
+const deleteProjectsAnswer = object({ deletedCount: schemas_number().int().min(0) });
+function parseDeletedCount(answer) {
+    return parseAt(deleteProjectsAnswer, answer, "The API's answer to deleting projects").deletedCount;
+}
+
+;// CONCATENATED MODULE: ./src/aistudios/envelope.ts
+
+const AUTH_STATUSES = new Set([401, 403]);
+/**
+ * Envelope codes that mean refused credentials: the statuses themselves, and the documented auth codes
+ * (4010, 4030; the API contract, section 6). Never words in a message: "forbidden word" is not a key.
+ */
+const AUTH_CODES = new Set(['401', '403', '4010', '4030']);
+/** Codes that say the credential itself was not accepted (as opposed to not allowed): the request was not processed. */
+const UNAUTHORIZED_CODES = new Set(['401', '4010']);
+function headerValue(value) {
+    return Array.isArray(value) ? value[0] : value;
+}
+/** Seconds from a Retry-After header (either delta-seconds or an HTTP date). */
+function parseRetryAfter(value, now) {
+    if (!value)
+        return undefined;
+    const trimmed = value.trim();
+    if (/^\d+(\.\d+)?$/.test(trimmed))
+        return Number(trimmed);
+    const date = Date.parse(trimmed);
+    return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
+}
+function textOf(body) {
+    const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1];
+    const text = (title ?? body.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
+    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+/**
+ * Turns one HTTP answer into the envelope's `data`, or throws what went wrong. The API answers
+ * failures three ways: a non-2xx status, HTTP 200 with `success: false`, or a gateway's HTML page.
+ */
+function parseEnvelope(call, status, headers, body, { flatAllowed = false, now = Date.now() } = {}) {
+    let json;
+    try {
+        json = JSON.parse(body);
+    }
+    catch {
+        json = undefined;
+    }
+    const envelope = typeof json === 'object' && json !== null ? json : undefined;
+    const retryAfter = parseRetryAfter(headerValue(headers['retry-after']), now);
+    const transientStatus = status === 429 || status >= 500;
+    if (status >= 300 && status < 400) {
+        const location = headerValue(headers.location) ?? 'nowhere';
+        throw new ApiError(call, status, undefined, `the API redirected to ${location}; redirects are not followed, so the key goes to no other host. Check 'api-url'`, false);
+    }
+    if (envelope?.success === true && status >= 200 && status < 300) {
+        const data = envelope.data;
+        if (typeof data === 'object' && data !== null && !Array.isArray(data))
+            return data;
+        // The legacy reference answers flat, beside `success`; its tutorials read the same fields under `data`.
+        if (flatAllowed && data === undefined)
+            return envelope;
+        throw new ApiError(call, status, undefined, 'the answer has no data', false);
+    }
+    if (envelope && envelope.success === false) {
+        // v3 fails with `error: { code, msg }`; the legacy API with `msg` at the top level.
+        const error = (typeof envelope.error === 'object' && envelope.error !== null ? envelope.error : envelope);
+        const code = typeof error.code === 'string' || typeof error.code === 'number' ? String(error.code) : undefined;
+        const msg = typeof error.msg === 'string' ? error.msg : typeof error.message === 'string' ? error.message : '';
+        if (AUTH_STATUSES.has(status) || (code !== undefined && AUTH_CODES.has(code))) {
+            const unauthorized = status === 401 || (code !== undefined && UNAUTHORIZED_CODES.has(code));
+            throw new AuthError(`HTTP ${status}${code === undefined ? '' : `, code ${code}`}: ${msg || 'no message'}`, undefined, unauthorized);
+        }
+        const transient = transientStatus || code === '429' || (Number(code) >= 500 && Number(code) < 600);
+        throw new ApiError(call, status, code, msg || 'no message', transient, retryAfter, true);
+    }
+    if (AUTH_STATUSES.has(status)) {
+        throw new AuthError(`HTTP ${status}: ${textOf(body) || 'no message'}`, undefined, status === 401);
+    }
+    if (envelope === undefined) {
+        const what = body.trim() === '' ? 'an empty answer' : `a non-JSON answer (${textOf(body)})`;
+        // A gateway page in front of the API is usually passing trouble, whatever its status.
+        throw new ApiError(call, status, undefined, what, true, retryAfter);
+    }
+    throw new ApiError(call, status, undefined, `an unexpected answer: ${textOf(body)}`, transientStatus, retryAfter);
 }
 
 ;// CONCATENATED MODULE: ./src/aistudios/legacy-project.ts
@@ -38209,7 +38453,7 @@ const legacyProjectAnswer = object({
 });
 /** The project of a legacy get-project answer (its envelope, flat beside `success`), or a BoundaryError naming the project. */
 function parseLegacyProject(answer, key) {
-    const { response } = schemas_parseAt(legacyProjectAnswer, answer, `The legacy API's answer for project ${key}`);
+    const { response } = parseAt(legacyProjectAnswer, answer, `The legacy API's answer for project ${key}`);
     return { projectName: response.projectName, scenes: response.scenes };
 }
 
@@ -38323,11 +38567,42 @@ function isNetworkError(error) {
     const codes = codesOf(error);
     return codes.some((code) => NEVER_SENT_CODES.has(code) || code.startsWith('UND_ERR_') || code.startsWith('ECONN') || code === 'EPIPE');
 }
+/** What each network failure says about reaching the server, in words for a message. */
+const UNREACHED = {
+    ENOTFOUND: { kind: 'dns', what: 'its host name does not resolve (ENOTFOUND)' },
+    EAI_AGAIN: { kind: 'dns', what: 'its host name could not be resolved (EAI_AGAIN, a DNS failure)' },
+    ECONNREFUSED: { kind: 'refused', what: 'the connection was refused (ECONNREFUSED): nothing listens at that address' },
+    EHOSTUNREACH: { kind: 'unreachable', what: 'the host is unreachable (EHOSTUNREACH)' },
+    ENETUNREACH: { kind: 'unreachable', what: 'the network is unreachable (ENETUNREACH)' },
+    UND_ERR_CONNECT_TIMEOUT: { kind: 'unreachable', what: 'no connection was made within the connect timeout' },
+    UND_ERR_HEADERS_TIMEOUT: { kind: 'no-answer', what: "no answer within 'request-timeout'" },
+    UND_ERR_BODY_TIMEOUT: { kind: 'no-answer', what: "the answer stopped coming ('request-timeout')" },
+    ECONNRESET: { kind: 'no-answer', what: 'the connection was closed without an answer (ECONNRESET)' },
+    UND_ERR_SOCKET: { kind: 'no-answer', what: 'the connection was closed without an answer' }
+};
+/** How a network failure kept the request from the server or its answer from us; undefined for anything else. */
+function unreached(error) {
+    if (error instanceof RequestDeadlineError)
+        return { kind: 'no-answer', what: `${error.message} ('request-timeout')` };
+    for (const code of codesOf(error))
+        if (UNREACHED[code])
+            return UNREACHED[code];
+    return undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/aistudios/retry.ts
 
 
 const READ_RETRY = { maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 30_000, maxElapsedMs: 120_000 };
+/**
+ * Tries a failure may have in all, whatever the policy: a host name that does not resolve is asked
+ * once more (a DNS hiccup), a refused or unreachable host twice more (a server restarting), so a wrong
+ * `api-url` fails within seconds rather than after the policy's two minutes.
+ */
+function attemptsFor(error, policy) {
+    const kind = unreached(error)?.kind;
+    return kind === 'dns' ? 2 : kind === 'refused' || kind === 'unreachable' ? 3 : policy.maxAttempts;
+}
 /** Exponential backoff with "equal jitter"; a server's Retry-After wins when it gives one. */
 function backoffDelayMs(attempt, policy, retryAfterSeconds, random = Math.random) {
     if (retryAfterSeconds !== undefined)
@@ -38357,6 +38632,9 @@ const sleep = (ms, signal) => new Promise((resolve, reject) => {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
 });
+let abandoned = 0;
+/** Whether work was left behind by untilCancelled (an upload still open): the process must end without waiting for it. */
+const workAbandoned = () => abandoned > 0;
 /**
  * Waits for work that takes no signal of its own (the artifact client, Octokit calls) only until the
  * signal aborts: then rejects with its reason at once, the work left behind, so a cancelled run
@@ -38367,7 +38645,10 @@ function untilCancelled(work, signal) {
         return work;
     let onAbort = () => { };
     const cancelled = new Promise((_, reject) => {
-        onAbort = () => reject(abortReason(signal));
+        onAbort = () => {
+            abandoned++;
+            reject(abortReason(signal));
+        };
         if (signal.aborted)
             onAbort();
         else
@@ -38385,97 +38666,21 @@ async function withRetries(what, attempt, policy, onRetry, signal) {
             return await attempt();
         }
         catch (error) {
-            if (!isTransient(error) || n >= policy.maxAttempts || signal?.aborted)
+            if (!isTransient(error) || n >= attemptsFor(error, policy) || signal?.aborted)
                 throw error;
             const retryAfter = error instanceof ApiError ? error.retryAfterSeconds : undefined;
             const delay = backoffDelayMs(n, policy, retryAfter);
             if (Date.now() - started + delay > policy.maxElapsedMs)
                 throw error;
             const reason = error instanceof Error ? error.message : String(error);
-            onRetry(`${what}: ${reason}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${n + 1} of ${policy.maxAttempts})`);
+            onRetry(`${what}: ${reason}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${n + 1} of ${attemptsFor(error, policy)})`);
             await sleep(delay, signal);
         }
     }
 }
 
-;// CONCATENATED MODULE: ./src/log.ts
-
-/**
- * A line of text for the log that the runner cannot read as a workflow command, whatever it holds
- * (a name, an API message, a file's content): a line that starts with `::` is broken with a zero-width
- * space. Warnings, errors and notices need no such care: @actions/core escapes their newlines.
- */
-const plain = (text) => text.replace(/^(\s*):(?=:)/gm, '$1:\u200b');
-const actionsSink = {
-    info: (message) => lib_core/* info */.pq(plain(message)),
-    warning: (message) => lib_core/* warning */.$e(message),
-    notice: (message) => lib_core/* notice */.lm(message),
-    error: (message, where) => lib_core/* error */.z3(message, where),
-    mask: (secret) => lib_core/* setSecret */.Pq(secret),
-    group: (title, work) => lib_core/* group */.Os(title, work),
-    progress: (_percent, message) => lib_core/* info */.pq(plain(message))
-};
-let sink = actionsSink;
-/** Sends every line from here on to another sink (the CLI's terminal). */
-function useSink(other) {
-    sink = other;
-}
-const info = (message) => sink.info(message);
-const warning = (message) => sink.warning(message);
-const notice = (message) => sink.notice(message);
-const errorLine = (message, where) => sink.error(message, where);
-const mask = (secret) => sink.mask(secret);
-const group = (title, work) => sink.group(title, work);
-/** Log lines about one video: prefixed with its name in a batch (groups cannot interleave). */
-function videoLog(name) {
-    const line = (message) => (name ? `[${name}] ${message}` : message);
-    return {
-        info: (message) => sink.info(line(message)),
-        warning: (message) => sink.warning(line(message)),
-        notice: (message) => sink.notice(line(message)),
-        progress: (percent, message) => sink.progress(percent, line(message)),
-        group: (title, work) => (name ? work() : sink.group(title, work))
-    };
-}
-/** Workflow commands whose message is for people (a prefix may go before it); the others carry data (a mask, state). */
-const FOR_PEOPLE = /^::(?:debug|notice|warning|error|group)(?: [^:]*)?::/;
-/** One line of stdout with `prefix` before what people read: after a workflow command's `::name::`, never inside another command. */
-function prefixLine(line, prefix) {
-    if (!line)
-        return line;
-    const command = FOR_PEOPLE.exec(line)?.[0];
-    if (command)
-        return `${command}${prefix}${line.slice(command.length)}`;
-    return line.startsWith('::') ? line : `${prefix}${line}`;
-}
-/**
- * Runs `work` with every line written to stdout starting with `[name] `: for a library that logs through
- * @actions/core itself (the artifact client), so in a batch its lines name their video too. Only around
- * work that runs alone: a line anything else wrote meanwhile would carry the name as well.
- */
-async function withVideoName(name, work) {
-    if (!name)
-        return work();
-    const stdout = process.stdout;
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- put back exactly as it was, below
-    const original = stdout.write;
-    const write = original.bind(stdout);
-    stdout.write = (chunk, ...rest) => {
-        const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-        return write(text
-            .split('\n')
-            .map((line) => prefixLine(line, `[${name}] `))
-            .join('\n'), ...rest);
-    };
-    try {
-        return await work();
-    }
-    finally {
-        stdout.write = original;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/aistudios/client.ts
+
 
 
 
@@ -38491,6 +38696,22 @@ const headersWith = (authorization) => ({
 });
 /** HTTP 429 (or its code in the envelope): the API refused the request unprocessed. */
 const isTooManyRequests = (error) => error.status === 429 || error.code === '429';
+/** Whether an export's failed answer proves the API did not take it: credentials refused, 429, or its own non-5xx `success: false`. */
+const provenRefusal = (error) => error instanceof AuthError || (error instanceof ApiError && (isTooManyRequests(error) || (error.refused && !error.transient)));
+const NOT_SENT_IN_TIME = "the render's 'timeout' ran out before it could be sent";
+/**
+ * The credentials' exchange, waited for only until the export's deadline: it happens before the send,
+ * so running out there means nothing was sent. The exchange itself goes on (other videos share it).
+ */
+function beforeDeadline(authorization, deadlineAt) {
+    if (deadlineAt === undefined)
+        return authorization;
+    let timer;
+    const late = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new ExportNotSentError(`${NOT_SENT_IN_TIME}: no token came from the exchange of app-id and user-key`)), Math.max(0, deadlineAt - Date.now()));
+    });
+    return Promise.race([authorization, late]).finally(() => clearTimeout(timer));
+}
 /** How many times a POST that provably never left is tried before giving up. */
 const NOT_SENT_ATTEMPTS = 3;
 /**
@@ -38530,6 +38751,15 @@ class AiStudiosClient {
         const answer = await this.read(`Fetching legacy project ${key}`, 'legacy', `/editor/project/${encodeURIComponent(key)}`, context);
         return parseLegacyProject(answer, key);
     }
+    /**
+     * Deletes v3 projects, all in one call (`DELETE /editor/project` takes a list of `ids`); returns how
+     * many the API says it removed. Deleting spends nothing and is the same if repeated, so it is retried like a read.
+     */
+    async deleteProjects(ids, context) {
+        const url = this.url('v3', '/editor/project');
+        const headers = headersWith(await this.authorizationFor(context));
+        return parseDeletedCount(await this.retried('Deleting exported projects', url, 'DELETE', headers, JSON.stringify({ ids }), context));
+    }
     /** What the v3 project record of a finished export says: its thumbnail and (a fallback) download URL. */
     async getExportRecord(key, context) {
         const project = await this.getProject(key, context);
@@ -38562,7 +38792,7 @@ class AiStudiosClient {
         const call = 'Starting the export';
         const url = this.url(request.generation, '/editor/project');
         let authorization = this.authorizationFor({ signal, log });
-        let headers = headersWith(await authorization);
+        let headers = headersWith(await beforeDeadline(authorization, deadlineAt));
         let renewed = false;
         const body = JSON.stringify(request.body);
         const started = Date.now();
@@ -38571,23 +38801,28 @@ class AiStudiosClient {
             if (stop?.aborted)
                 throw abortReason(stop);
             const left = (deadlineAt ?? Infinity) - Date.now();
+            if (left <= 0)
+                throw new ExportNotSentError(NOT_SENT_IN_TIME);
             const deadlineMs = Math.min(this.config.requestTimeoutMs, left);
             let answer;
             try {
-                if (left <= 0)
-                    throw new RequestDeadlineError(url, 0);
                 answer = await send(this.dispatcher, url, 'POST', headers, body, { signal, deadlineMs });
             }
             catch (error) {
-                if (provablyNotSent(error) && attempt < NOT_SENT_ATTEMPTS && !signal?.aborted) {
-                    log.warning(`${call}: ${errors_errorMessage(error)}; the request never left, so it is safe to send again`);
+                if (provablyNotSent(error) && attempt < Math.min(NOT_SENT_ATTEMPTS, attemptsFor(error, READ_RETRY)) && !signal?.aborted) {
+                    log.warning(`${call}: ${errorMessage(error)}; the request never left, so it is safe to send again`);
                     await sleep(1000 * attempt, pause);
                     continue;
                 }
                 if (provablyNotSent(error))
-                    throw new Error(`${call} failed: could not connect to ${url.origin} (${errors_errorMessage(error)})`, { cause: error });
+                    throw this.unreachable(call, url, error);
                 const bound = deadlineMs < this.config.requestTimeoutMs ? "the render's 'timeout' ends there" : "'request-timeout'";
-                const cause = error instanceof RequestDeadlineError ? `${error.message}, ${bound}` : errors_errorMessage(error);
+                const how = unreached(error);
+                const cause = error instanceof RequestDeadlineError
+                    ? `${error.message} (from '${this.hostInput(url)}'), ${bound}`
+                    : how
+                        ? `${url.host} (from '${this.hostInput(url)}'): ${how.what}`
+                        : errorMessage(error);
                 throw new ExportUnconfirmedError(cause, signal?.aborted === true);
             }
             let data;
@@ -38599,7 +38834,7 @@ class AiStudiosClient {
                     renewed = true;
                     log.warning(`${call}: the token was refused (a 401: the export was not processed); exchanging app-id and user-key for a new one and sending it again`);
                     authorization = this.renewed(authorization, { signal, log });
-                    headers = headersWith(await authorization);
+                    headers = headersWith(await beforeDeadline(authorization, deadlineAt));
                     continue;
                 }
                 // Waited out within the reads' bounds: a Retry-After of an hour must not hold the run for an hour.
@@ -38610,37 +38845,40 @@ class AiStudiosClient {
                     await sleep(delay, pause);
                     continue;
                 }
-                // A gateway page or a 5xx says nothing about whether the API behind it took the export.
-                if (error instanceof ApiError && error.transient && !isTooManyRequests(error))
-                    throw new ExportUnconfirmedError(error.message);
-                throw this.explained(error);
+                // Only a refusal proves the export was not taken: the API's own `success: false` (not a 5xx), a 401/403, a 429.
+                // Anything else (a gateway page, a 5xx, a 2xx without data, a redirect) says the POST was processed somewhere.
+                if (provenRefusal(error))
+                    throw this.explained(error);
+                throw new ExportUnconfirmedError(errorMessage(error));
             }
-            const key = request.generation === 'v3' ? data.projectId : data.key;
-            if ((typeof key !== 'string' && typeof key !== 'number') || !EXPORT_KEY.test(String(key))) {
+            const accepted = exportAnswer(request.generation).safeParse(data);
+            if (!accepted.success) {
                 throw new ExportUnconfirmedError(`the answer carries no usable ${request.generation === 'v3' ? 'projectId' : 'key'}`);
             }
-            const credits = Number(data.cube_used);
-            return { key: String(key), credits: data.cube_used !== undefined && Number.isFinite(credits) ? credits : undefined };
+            return accepted.data;
         }
     }
     async getProgress(key, generation, context) {
         const call = `Checking progress of ${key}`;
         const data = await this.read(call, generation, `/editor/progress/${encodeURIComponent(key)}`, context);
-        const progress = Number(data.progress);
-        if (data.progress === undefined || data.progress === null || !Number.isFinite(progress)) {
+        const parsed = progressAnswer.safeParse(data);
+        if (!parsed.success)
             throw new ApiError(call, 200, undefined, 'the answer carries no progress', true);
-        }
-        // v3 says downloadUrl; legacy says url (tutorial) or videoUrl (reference); records say download_url.
-        const url = [data.downloadUrl, data.url, data.videoUrl, data.download_url].find((value) => typeof value === 'string' && value !== '');
-        return {
-            progress,
-            downloadUrl: url,
-            state: typeof data.state === 'string' ? data.state : undefined
-        };
+        return parsed.data;
     }
     /** The input that holds the job's credentials, for messages. */
     get credentialInput() {
         return 'apiKey' in this.config.credentials ? 'api-key' : 'app-id';
+    }
+    /** Which input a URL's host came from. */
+    hostInput(url) {
+        const { v3Url, legacyUrl } = this.config;
+        return url.origin === legacyUrl.origin && legacyUrl.origin !== v3Url.origin ? 'legacy-api-url' : 'api-url';
+    }
+    /** A network failure as a message naming the input, the host and what happened; anything else as it is. */
+    unreachable(call, url, error) {
+        const how = unreached(error);
+        return how ? new UnreachableError(call, this.hostInput(url), url.host, how.kind, how.what, error) : error;
     }
     /** An AuthError that says which credential was refused and what to do about it. */
     explained(error) {
@@ -38687,7 +38925,7 @@ class AiStudiosClient {
             }, READ_RETRY, (message) => log.warning(message), signal);
         }
         catch (error) {
-            throw this.explained(error);
+            throw this.unreachable(call, url, this.explained(error));
         }
     }
     /** Shared by videos that start at once, so a job exchanges its credentials once; forgotten if the exchange fails. */
@@ -38725,8 +38963,14 @@ class AiStudiosClient {
 /** After a cancel signal, the run has this long to report before it exits regardless. */
 const CANCEL_GRACE_MS = 5000;
 /**
- * A signal that SIGINT or SIGTERM (a cancelled workflow, Ctrl-C) aborts, so every wait and request
- * stops and the run reports what it had; `dispose` stops listening.
+ * The signals that cancel a run: SIGTERM (a cancelled workflow on Linux and macOS runners), SIGINT
+ * (Ctrl-C, and how a Windows runner cancels, where SIGTERM does not exist) and SIGBREAK (Ctrl-Break on
+ * Windows; elsewhere it can be listened to but never arrives).
+ */
+const CANCEL_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGBREAK'];
+/**
+ * A signal that any of CANCEL_SIGNALS aborts, so every wait and request stops and the run reports what
+ * it had; `dispose` stops listening.
  */
 function cancelOnSignals() {
     const cancel = new AbortController();
@@ -38734,26 +38978,1863 @@ function cancelOnSignals() {
         cancel.abort(new Error(`The run was cancelled (${name})`));
         setTimeout(() => process.exit(1), CANCEL_GRACE_MS).unref();
     };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    for (const name of CANCEL_SIGNALS)
+        process.once(name, onSignal);
     return {
         signal: cancel.signal,
         dispose: () => {
-            process.off('SIGINT', onSignal);
-            process.off('SIGTERM', onSignal);
+            for (const name of CANCEL_SIGNALS)
+                process.off(name, onSignal);
         }
     };
 }
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/github/comments.ts
+
+
+/**
+ * Pull request comments through the REST API, parsed at the boundary: who the token is, and each
+ * comment's ID, body and author, so only comments this identity wrote are ever edited.
+ */
+/** The author the workflow's own token (an installation token, which cannot read /user) writes as. */
+const WORKFLOW_TOKEN_LOGIN = 'github-actions[bot]';
+const login = schemas_string().min(1).max(100);
+const user = object({ login });
+const comment = object({ id: schemas_number().int().positive(), body: schemas_string().max(1_000_000).nullish(), user: user.nullable() });
+const comments_status = (error) => error.status;
+/** The login the token writes comments as: the user of a personal token, else the workflow token's bot. */
+async function whoAmI({ octokit }) {
+    try {
+        const { data } = await octokit.request('GET /user');
+        return parseAt(user, data, 'GitHub GET /user').login;
+    }
+    catch (error) {
+        // An installation token may not read /user (403 "Resource not accessible by integration").
+        if (comments_status(error) === 403)
+            return WORKFLOW_TOKEN_LOGIN;
+        throw error;
+    }
+}
+/** The pull request's comments, oldest first. */
+async function listComments({ octokit, context }, issue) {
+    const data = await octokit.paginate(octokit.rest.issues.listComments, { ...context.repo, issue_number: issue, per_page: 100 });
+    return parseAt(array(comment), data, `GitHub's comments of #${issue}`)
+        .map((c) => ({ id: c.id, body: c.body ?? '', author: c.user?.login }))
+        .sort((a, b) => a.id - b.id);
+}
+async function createComment({ octokit, context }, issue, body) {
+    await octokit.rest.issues.createComment({ ...context.repo, issue_number: issue, body });
+}
+/** Updates a comment; false when it is gone (deleted meanwhile). */
+async function updateComment({ octokit, context }, id, body) {
+    try {
+        await octokit.rest.issues.updateComment({ ...context.repo, comment_id: id, body });
+        return true;
+    }
+    catch (error) {
+        if (comments_status(error) === 404)
+            return false;
+        throw error;
+    }
+}
+/** Deletes a comment; one already gone is fine. */
+async function deleteComment({ octokit, context }, id) {
+    try {
+        await octokit.rest.issues.deleteComment({ ...context.repo, comment_id: id });
+    }
+    catch (error) {
+        if (comments_status(error) !== 404)
+            throw error;
+    }
+}
+/** The pull request the run is for, from the event payload; undefined for any other event. */
+function pullRequestNumber({ context }) {
+    const parsed = object({ number: schemas_number().int().positive() }).safeParse(context.payload.pull_request);
+    return parsed.success ? parsed.data.number : undefined;
+}
+
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
 ;// CONCATENATED MODULE: ./src/github/artifact-service.ts
-/** The artifact client, loaded only when used: it is the heaviest part of the bundle. */
-async function artifact_service_loadArtifactClient() {
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(351), __nccwpck_require__.e(645)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9645));
-    return new DefaultArtifactClient();
+/**
+ * The artifact client, loaded only when used: it is the heaviest part of the bundle (a 3.7 MB chunk).
+ * Only an entry point that may upload provides it (the action's main.ts): a bundle whose entry never
+ * does (the CLI) then holds no import of it at all, and ncc leaves the chunk out.
+ */
+let provider;
+function provideArtifactClient(load) {
+    provider = load;
+}
+async function loadArtifactClient() {
+    if (!provider)
+        throw new Error('this entry point has no artifact client');
+    return provider();
+}
+
+;// CONCATENATED MODULE: ./src/github/results.ts
+
+
+
+
+
+
+/**
+ * Result records: the small artifact each render job of a matrix leaves, however it ended, and the
+ * collect job reads back. Artifacts of this run only: the runner's token reaches no other run's. A
+ * sibling job's record crosses a boundary, so it is parsed by the schemas below and checked against
+ * the run, the attempt and the videos its job was given before anything uses it.
+ */
+const results_PREFIX = 'aistudios-result-';
+/** A record is a few hundred bytes a video; more than this is not one of ours. */
+const MAX_RECORD_BYTES = 4 * 1024 * 1024;
+/** A record is named by its attempt and its shard's first video (names are unique in a manifest); uploaded unzipped, the file's name is the artifact's. */
+const NAME = /^aistudios-result-(\d{1,4})-([\w.-]{1,80})\.json$/;
+/** An http(s) URL: https, or http to a loopback host (the simulator); never another scheme. */
+const webUrl = schemas_string()
+    .max(8192)
+    .refine((text) => {
+    try {
+        const url = new URL(text);
+        return url.protocol === 'https:' || (url.protocol === 'http:' && /^(127\.0\.0\.1|localhost|\[::1\])$/.test(url.hostname));
+    }
+    catch {
+        return false;
+    }
+}, 'is not an https URL');
+/** A manifest entry's name, as the manifest reader allows it. */
+const videoName = schemas_string().regex(/^[\w.-]{1,80}$/, 'is not a video name');
+/** One video of the `videos` output, as a job wrote it. */
+const videoEntry = object({
+    name: schemas_string().min(1).max(255),
+    status: schemas_enum(['downloaded', 'started', 'dry-run', 'failed', 'skipped']),
+    'export-key': exportKey.nullable(),
+    /** The former name of export-key, kept for workflows written against it. */
+    'project-id': exportKey.nullable(),
+    path: schemas_string().max(4096).nullable(),
+    url: webUrl.nullable(),
+    'thumbnail-url': webUrl.nullable(),
+    credits: schemas_number().nonnegative().nullable(),
+    size: schemas_number().int().nonnegative().nullable(),
+    duration: schemas_number().nonnegative().nullable(),
+    width: schemas_number().int().positive().nullable(),
+    height: schemas_number().int().positive().nullable(),
+    sha256: sha256Hex.nullable(),
+    'reused-from-run': schemas_number().int().positive().nullable(),
+    'artifact-url': webUrl.nullable(),
+    'release-url': webUrl.nullable(),
+    error: schemas_string().max(4000).nullable()
+});
+/** The `videos` output's objects, one a video: also what a matrix job's result record holds. */
+function videoEntries(results) {
+    return results.map((result) => ({
+        name: result.name,
+        status: result.status,
+        'export-key': result.exportKey ?? null,
+        'project-id': result.exportKey ?? null,
+        path: result.video?.path ?? null,
+        url: result.videoUrl ?? null,
+        'thumbnail-url': result.thumbnailUrl ?? null,
+        credits: result.credits ?? null,
+        size: result.video?.size ?? null,
+        duration: result.video?.mp4.durationSeconds ?? null,
+        width: result.video?.mp4.width ?? null,
+        height: result.video?.mp4.height ?? null,
+        sha256: result.sha256 ?? null,
+        'reused-from-run': result.reusedFromRun ?? null,
+        'artifact-url': result.artifact?.url ?? null,
+        'release-url': result.releaseUrl ?? null,
+        error: result.error ?? null
+    }));
+}
+const resultRecord = object({
+    version: literal(1),
+    runId: schemas_string().regex(/^\d+$/),
+    attempt: schemas_number().int().positive(),
+    /** The videos the job was given (`manifest-entry`), whether or not it got to them. */
+    videos: array(videoName).max(2000),
+    outcome: schemas_enum(['success', 'failure', 'cancelled']),
+    error: schemas_string().max(4000).nullable(),
+    entries: array(videoEntry).max(2000)
+});
+/** Leaves this job's record in the run's artifacts, kept as long as its videos; the attempt in its name keeps re-runs apart. */
+async function uploadResultRecord(record, runner, retentionDays) {
+    const name = `${results_PREFIX}${record.attempt}-${record.videos[0] ?? 'none'}.json`;
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-result-'));
+    try {
+        external_node_fs_.writeFileSync(external_node_path_.join(dir, name), JSON.stringify(record));
+        await (await loadArtifactClient()).uploadArtifact(name, [external_node_path_.join(dir, name)], dir, { retentionDays, skipArchive: true });
+        return name;
+    }
+    finally {
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    }
+}
+/**
+ * Every result record of this run up to this attempt, parsed and checked: one that does not parse,
+ * names another run or attempt, or is too big is refused through `refuse` (a warning) and left out.
+ */
+async function readResultRecords(runner, refuse) {
+    const client = await loadArtifactClient();
+    const { artifacts } = await client.listArtifacts();
+    const read = [];
+    for (const artifact of artifacts) {
+        const match = NAME.exec(artifact.name);
+        if (!match || Number(match[1]) > runner.runAttempt)
+            continue;
+        const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-collect-'));
+        try {
+            await client.downloadArtifact(artifact.id, { path: dir });
+            // The name matched NAME, so it is a plain file name.
+            const file = external_node_path_.join(dir, artifact.name);
+            if (!external_node_fs_.existsSync(file) || external_node_fs_.statSync(file).size > MAX_RECORD_BYTES)
+                throw new Error('it holds no record of a sensible size');
+            const record = parseAt(resultRecord, JSON.parse(external_node_fs_.readFileSync(file, 'utf8')), `result record ${artifact.name}`);
+            if (record.runId !== runner.runId || String(record.attempt) !== match[1])
+                throw new Error(`it says it is of run ${record.runId}, attempt ${record.attempt}, not this run's attempt ${match[1]}`);
+            read.push({ artifact: artifact.name, record });
+        }
+        catch (error) {
+            refuse(`result record ${artifact.name} was refused: ${errorMessage(error)}`);
+        }
+        finally {
+            external_node_fs_.rmSync(dir, { recursive: true, force: true });
+        }
+    }
+    return read;
+}
+
+;// CONCATENATED MODULE: ./src/deliver/comment.ts
+
+
+
+
+
+
+
+/**
+ * The pull request comment: one, the action's own, with a row a video. Rows are kept per video: a run
+ * replaces its own videos' rows and leaves the others, so runs that each render some videos (a matrix
+ * collected, `only-changed`, two pushes) build one table. The rows travel in the comment itself, in an
+ * HTML comment, and are read back only from a comment this token's identity wrote.
+ */
+/** Marks the action's own comment, so later runs update it instead of adding another. */
+const COMMENT_MARKER = '<!-- aistudios-video-action -->';
+const ROWS = /<!-- aistudios-rows:([A-Za-z0-9_-]*) -->/;
+/** The most rows a comment keeps: a bigger batch's full list is in its collect job's summary. */
+const MAX_COMMENT_ROWS = 100;
+/** GitHub takes 65,536 characters a comment; room is left for the footer. */
+const MAX_COMMENT_CHARS = 60_000;
+/** Rounds of write and re-read before giving up on a comment that keeps changing under concurrent runs. */
+const MAX_ROUNDS = 6;
+const loopbackOrHttps = (text) => {
+    try {
+        const url = new URL(text);
+        return url.protocol === 'https:' || (url.protocol === 'http:' && /^(127\.0\.0\.1|localhost|\[::1\])$/.test(url.hostname));
+    }
+    catch {
+        return false;
+    }
+};
+const href = schemas_string().max(2048).refine(loopbackOrHttps, 'is not an https URL');
+/** One video's row, as stored in the comment. */
+const commentRow = object({
+    name: schemas_string().min(1).max(255),
+    status: schemas_enum(['downloaded', 'started', 'dry-run', 'failed', 'skipped']),
+    key: exportKey.optional(),
+    size: schemas_number().int().nonnegative().optional(),
+    picture: schemas_string().max(100).optional(),
+    artifact: href.optional(),
+    release: href.optional(),
+    thumbnail: href.optional(),
+    error: schemas_string().max(300).optional(),
+    /** The workflow run that wrote the row: a newer run's row of a video wins. */
+    run: schemas_number().int().positive()
+});
+/** A `videos` entry as a row of run `run`; long errors are cut, URLs kept only when they are https. */
+function rowOf(entry, run) {
+    const link = (url) => (url && url.length <= 2048 && loopbackOrHttps(url) ? url : undefined);
+    const picture = entry.duration === null ? undefined : `${entry.duration.toFixed(1)} s${entry.width && entry.height ? `, ${entry.width}×${entry.height}` : ''}`;
+    return {
+        name: entry.name,
+        status: entry.status,
+        key: entry['export-key'] ?? entry['project-id'] ?? undefined,
+        size: entry.size ?? undefined,
+        picture,
+        artifact: link(entry['artifact-url']),
+        release: link(entry['release-url']),
+        thumbnail: link(entry['thumbnail-url']),
+        error: entry.error === null ? undefined : entry.error.slice(0, 300),
+        run
+    };
+}
+/** This run's rows. */
+const commentRows = (results, runner) => videoEntries(results).map((entry) => rowOf(entry, Number(runner.runId) || 1));
+/** Rows by video: a row of a newer (or the same) run replaces the video's earlier row in place. Pure. */
+function mergeRows(earlier, later) {
+    const rows = new Map(earlier.map((row) => [row.name, row]));
+    for (const row of later) {
+        const old = rows.get(row.name);
+        if (!old || old.run <= row.run)
+            rows.set(row.name, row);
+    }
+    return [...rows.values()];
+}
+/** A URL as a Markdown link target: no character that could end the link or the cell. */
+const target = (url) => new URL(url).href.replace(/[()<>|`"' ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+function tableRow(row, runner) {
+    const links = [row.artifact ? `[artifact](${target(row.artifact)})` : '', row.release ? `[release asset](${target(row.release)})` : ''];
+    const status = row.status === 'failed' ? `❌ ${escapeCell(row.error ?? 'failed')}` : row.status;
+    const thumbnail = row.thumbnail ? `<img src="${escapeHtml(target(row.thumbnail))}" alt="" width="160">` : '';
+    const run = `[${row.run}](${target(`${runner.serverUrl}/${runner.repository}/actions/runs/${row.run}`)})`;
+    return `| ${escapeCell(row.name)} | ${status} | ${row.key ? `\`${row.key}\`` : ''} | ${row.size === undefined ? '' : formatBytes(row.size)} | ${escapeCell(row.picture ?? '')} | ${links.filter(Boolean).join(' · ')} | ${thumbnail} | ${run} |`;
+}
+/** Which rows to keep when there are too many: failures first, then the newest runs'. */
+const failed = (row) => (row.status === 'failed' ? 1 : 0);
+const byRank = (a, b) => failed(b) - failed(a) || b.run - a.run;
+/** The comment's text: the table of `rows` (bounded in count and size), and the rows themselves for the next run. */
+function commentBody(rows, runner) {
+    let kept = [...rows].sort(byRank).slice(0, MAX_COMMENT_ROWS);
+    for (;;) {
+        const shown = rows.filter((row) => kept.includes(row));
+        const omitted = rows.length - shown.length;
+        const data = Buffer.from(JSON.stringify(shown)).toString('base64url');
+        const body = [
+            COMMENT_MARKER,
+            '### 🎬 AI Studios videos',
+            '',
+            '| video | status | export key | size | duration and picture | links | thumbnail | run |',
+            '|---|---|---|---|---|---|---|---|',
+            ...shown.map((row) => tableRow(row, runner)),
+            ...(omitted > 0 ? ['', `${omitted} more video(s) are not listed here: see the summary of their workflow run.`] : []),
+            `<!-- aistudios-rows:${data} -->`
+        ].join('\n');
+        if (body.length <= MAX_COMMENT_CHARS || kept.length === 0)
+            return { body, kept: shown };
+        kept = kept.slice(0, Math.floor(kept.length * 0.9));
+    }
+}
+/** The rows a comment of ours holds; none (with a warning) where they do not parse. */
+function rowsIn(comment) {
+    const data = ROWS.exec(comment.body)?.[1];
+    if (data === undefined)
+        return [];
+    try {
+        return parseAt(array(commentRow).max(MAX_COMMENT_ROWS), JSON.parse(Buffer.from(data, 'base64url').toString('utf8')), `comment ${comment.id}'s rows`);
+    }
+    catch (error) {
+        warning(`The rows of comment ${comment.id} could not be read; they are replaced (${error instanceof Error ? error.message : String(error)})`);
+        return [];
+    }
+}
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+/**
+ * Merges `rows` into the pull request's comment, creating it when there is none. Only a comment this
+ * token's identity wrote is ever edited, whatever marker another holds. Concurrent runs: each writes,
+ * waits a moment, re-reads, and writes again until its rows are there and there is one comment
+ * (duplicates made by a race are merged into the oldest and deleted). A run with no rows changes nothing.
+ */
+async function upsertComment(github, rows, runner) {
+    const issue = pullRequestNumber(github);
+    if (!issue) {
+        notice("'comment' is set, but this run is not for a pull request: no comment was written");
+        return;
+    }
+    if (rows.length === 0) {
+        info(`Nothing was rendered: the comment on pull request #${issue} keeps its rows`);
+        return;
+    }
+    const me = await whoAmI(github);
+    const warned = new Set();
+    for (let round = 1;; round++) {
+        const comments = await listComments(github, issue);
+        for (const other of comments.filter((c) => c.body.includes(COMMENT_MARKER) && c.author !== me && !warned.has(c.id))) {
+            warned.add(other.id);
+            notice(`Comment ${other.id} carries the video comment's marker but was not written by ${me}: it is left alone`);
+        }
+        const mine = comments.filter((c) => c.author === me && c.body.includes(COMMENT_MARKER));
+        const stored = mine.map(rowsIn).reduce(mergeRows, []);
+        const { body, kept } = commentBody(mergeRows(stored, rows), runner);
+        const [keep, ...extra] = mine;
+        if (keep && extra.length === 0 && same(rowsIn(keep), kept)) {
+            info(`The video comment on pull request #${issue} lists this run's ${rows.length} video(s)`);
+            return;
+        }
+        if (round > MAX_ROUNDS) {
+            warning(`The video comment on pull request #${issue} kept changing under concurrent runs; it may lack some of this run's rows`);
+            return;
+        }
+        if (!keep)
+            await createComment(github, issue, body);
+        else
+            await updateComment(github, keep.id, body);
+        for (const duplicate of extra)
+            await deleteComment(github, duplicate.id);
+        // A concurrent run may have written from what it read before this write: look again in a moment.
+        await (0,promises_namespaceObject.setTimeout)(200 + Math.random() * 600);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/connect.ts
+/**
+ * Octokit (with GITHUB_API_URL, proxies) and the run's context; loaded only when a feature needs them.
+ * The token is kept for the one call made without Octokit (release asset uploads).
+ */
+async function connectGitHub(settings) {
+    const github = await __nccwpck_require__.e(/* import() */ 351).then(__nccwpck_require__.bind(__nccwpck_require__, 61351));
+    const token = settings.token ?? '';
+    return { octokit: github.getOctokit(token), context: github.context, token };
+}
+
+;// CONCATENATED MODULE: ./src/job/parse.ts
+
+
+
+function parseBoolean(input, raw, fallback) {
+    const value = raw.trim().toLowerCase();
+    if (value === '')
+        return fallback;
+    if (['true', 'yes', 'on', '1'].includes(value))
+        return true;
+    if (['false', 'no', 'off', '0'].includes(value))
+        return false;
+    throw new InputError(input, `'${raw}' is not a boolean; use true or false`);
+}
+function parseNumber(input, raw, fallback, { min, max, integer = false, unit }) {
+    const value = raw.trim();
+    if (value === '')
+        return fallback;
+    if (!/^[+]?(\d+(\.\d*)?|\.\d+)$/.test(value)) {
+        throw new InputError(input, `'${raw}' is not a ${integer ? 'whole number' : 'number'} of ${unit}`);
+    }
+    const number = Number(value);
+    if (integer && !Number.isInteger(number))
+        throw new InputError(input, `'${raw}' must be a whole number of ${unit}`);
+    if (number < min)
+        throw new InputError(input, `${value} ${unit} is below the minimum of ${min}`);
+    if (max !== undefined && number > max)
+        throw new InputError(input, `${value} ${unit} is above the maximum of ${max}`);
+    return number;
+}
+function parseChoice(input, raw, choices) {
+    const value = raw.trim().toLowerCase();
+    if (value === '')
+        return undefined;
+    const found = choices.find((choice) => choice === value);
+    if (!found)
+        throw new InputError(input, `'${raw}' is not one of ${choices.join(', ')}`);
+    return found;
+}
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+/** An http(s) URL; plain http only for loopback hosts, so no key or video travels in clear text. */
+function parseUrl(input, raw) {
+    let url;
+    try {
+        url = new URL(raw.trim());
+    }
+    catch {
+        throw new InputError(input, `'${raw}' is not a valid URL`);
+    }
+    // A user and password in the URL would be printed wherever the URL is; credentials go in their own inputs.
+    if (url.username || url.password)
+        throw new InputError(input, 'must not carry a user name or password; give credentials in their own inputs, from secrets');
+    if (url.protocol === 'https:')
+        return url;
+    if (url.protocol === 'http:' && LOOPBACK.test(url.hostname))
+        return url;
+    throw new InputError(input, `'${raw}' must use https:// (plain http is allowed only for localhost)`);
+}
+/**
+ * A URL AI Studios calls (`webhook-url`, a template's `webhookUrl`): https only, even to localhost, as
+ * the service cannot reach the runner's own host; no credentials in it.
+ */
+function parseWebhookUrl(input, raw) {
+    const url = parseUrl(input, raw);
+    if (url.protocol !== 'https:')
+        throw new InputError(input, `'${raw}' must use https:// (AI Studios calls it from its own servers)`);
+    return url;
+}
+/** Workspace-relative, with forward slashes: how GitHub names a file of the repository. */
+const repoPath = (workspace, file) => external_node_path_.relative(workspace, file).split(external_node_path_.sep).join('/');
+const outside = (root, target) => {
+    const relative = external_node_path_.relative(root, target);
+    return relative.startsWith('..') || external_node_path_.isAbsolute(relative);
+};
+/** The real path of `target`, or of its nearest existing ancestor joined with the rest (for a path still to be made). */
+function realPath(target) {
+    try {
+        return external_node_fs_.realpathSync(target);
+    }
+    catch {
+        const parent = external_node_path_.dirname(target);
+        return parent === target ? target : external_node_path_.join(realPath(parent), external_node_path_.basename(target));
+    }
+}
+/** What messages call the folder paths must stay in: the workspace in the action, the current folder in the CLI. */
+let rootFolderName = 'the workspace';
+/** Names the root folder in messages from here on (the CLI's "the current folder"). */
+function nameRootFolder(name) {
+    rootFolderName = name;
+}
+/**
+ * A path inside the workspace; refuses one that escapes it: absolute, through '..', or through a
+ * symbolic link (a file or a folder on the way) that points outside.
+ */
+function resolveInWorkspace(input, raw, workspace) {
+    const resolved = external_node_path_.resolve(workspace, raw.trim());
+    if (outside(workspace, resolved) || outside(realPath(workspace), realPath(resolved))) {
+        throw new InputError(input, `'${raw.trim()}' is outside ${rootFolderName} (${workspace})`);
+    }
+    return resolved;
+}
+/** Files an input may name are read whole; none of this size is a template, script or manifest. */
+const MAX_INPUT_FILE_BYTES = 4 << 20;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+/**
+ * Reads a text file named by an input, with an error naming the input when it can't. Its bytes must be
+ * UTF-8: another encoding (Latin-1, Windows-1252) is refused naming the file, never sent as mangled text.
+ */
+function readInputFile(input, raw, workspace) {
+    const file = resolveInWorkspace(input, raw, workspace);
+    let text;
+    try {
+        if (external_node_fs_.statSync(file).size > MAX_INPUT_FILE_BYTES)
+            throw new InputError(input, `file '${raw.trim()}' is larger than ${MAX_INPUT_FILE_BYTES >> 20} MiB`);
+        const bytes = external_node_fs_.readFileSync(file);
+        try {
+            text = UTF8.decode(bytes);
+        }
+        catch {
+            throw new InputError(input, `file '${raw.trim()}' is not UTF-8 text; save it as UTF-8`);
+        }
+    }
+    catch (error) {
+        if (error instanceof InputError)
+            throw error;
+        const code = error.code;
+        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code})`;
+        throw new InputError(input, `file '${raw.trim()}' ${why}`);
+    }
+    return { file, text: text.replace(/^\uFEFF/, '') };
+}
+
+;// CONCATENATED MODULE: ./src/job/github-settings.ts
+
+
+
+
+
+/** The tag of the release that triggered the run, if one did. */
+function releaseTag(runner) {
+    if (!runner.eventPath || !external_node_fs_.existsSync(runner.eventPath))
+        return undefined;
+    const payload = JSON.parse(external_node_fs_.readFileSync(runner.eventPath, 'utf8'));
+    return typeof payload.release?.tag_name === 'string' ? payload.release.tag_name : undefined;
+}
+function readGitHubSettings(get, runner) {
+    const settings = {
+        token: get('github-token').trim() || undefined,
+        onlyChanged: parseBoolean('only-changed', get('only-changed'), false),
+        reuse: parseBoolean('reuse', get('reuse'), false),
+        reuseFrom: parseChoice('reuse-from', get('reuse-from'), REUSE_SCOPES) ?? 'branch-or-default',
+        comment: parseBoolean('comment', get('comment'), false)
+    };
+    if (parseBoolean('release-upload', get('release-upload'), false)) {
+        const tag = get('release-tag').trim() || releaseTag(runner);
+        if (!tag)
+            throw new InputError('release-tag', "'release-upload' needs a release: run on a release event or set 'release-tag'");
+        settings.release = { tag, replace: parseBoolean('release-replace', get('release-replace'), false) };
+    }
+    if (!settings.token && (settings.onlyChanged || settings.release || settings.comment || settings.reuse)) {
+        warning("'github-token' is empty: only-changed, reuse, release-upload and comment are skipped");
+        return { onlyChanged: false, reuse: false, reuseFrom: settings.reuseFrom, comment: false };
+    }
+    return settings;
+}
+const needsGitHub = (settings) => Boolean(settings.token && (settings.onlyChanged || settings.reuse || settings.release || settings.comment));
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(38815);
+;// CONCATENATED MODULE: ./src/job/manifest-schema.ts
+/**
+ * The one definition of a manifest: the action validates each entry with this schema, and
+ * schema/manifest.schema.json (what an editor reads) is generated from it (`npm run schema`; a test
+ * fails when the committed file differs). What an entry's values mean is then read by the same code as
+ * the step's inputs (video-spec.ts).
+ */
+
+/** Where the generated schema is published: the YAML language server reads it from this URL. */
+const MANIFEST_SCHEMA_ID = 'https://raw.githubusercontent.com/your-org/aistudios-video-action/v1/schema/manifest.schema.json';
+const RELATIVE = 'Relative to the workspace (the repository checked out), not to the manifest; it must lie inside it.';
+/** `word` in any case, as a JSON Schema pattern can say it (it has no flags): `con` → `[cC][oO][nN]`. */
+const anyCase = (word) => word.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`);
+/**
+ * Not a name Windows reserves (schemas.ts windowsUnsafe): a device name, with spaces or an extension
+ * after it. What the action refuses, the schema refuses too, so an editor flags it.
+ */
+const NOT_DEVICE = `(?!(?:${['con', 'prn', 'aux', 'nul', 'com[0-9¹²³]', 'lpt[0-9¹²³]', 'conin\\$', 'conout\\$'].map(anyCase).join('|')}) *(?:\\.|$))`;
+/** A video's name: letters, digits, '.', '-' and '_', not only dots, not a Windows device name. */
+const VIDEO_NAME = new RegExp(`^(?!\\.+$)${NOT_DEVICE}[\\w.-]{1,80}$`);
+/** A plain file name (as `output-name` takes it): no folder, no reserved character, not only dots, not a device name. */
+const FILE_NAME = new RegExp(`^(?!\\.+$)${NOT_DEVICE}[^/\\\\<>:"|?*\\u0000-\\u001f]{1,120}$`);
+/** A scalar, taken as the text written (`2.0` stays `2.0`). */
+const manifest_schema_text = union([schemas_string(), schemas_number(), schemas_boolean()]);
+/** A file or folder of the repository. */
+const manifest_schema_repoPath = (what) => schemas_string().min(1).describe(`${what} ${RELATIVE}`);
+/** A mapping written inline, or as the YAML text an input would hold. */
+const mapping = (what) => union([schemas_string(), record(schemas_string(), manifest_schema_text)]).describe(what);
+const speech = union([
+    schemas_string().describe("One 'INDEX: text' a line, as the 'scripts' input takes it."),
+    record(schemas_string().regex(/^\d+(\.\d+)?$/), manifest_schema_text).describe('INDEX to speech.'),
+    array(manifest_schema_text).describe("A list: entry N is scene N's speech.")
+])
+    .describe("Speech by line: N is scene N's first line, N.M line M of scene N (both from 0).");
+/** One video of a manifest: its own name and file, and the inputs of a single video. */
+const manifestEntry = strictObject({
+    name: schemas_string()
+        .regex(VIDEO_NAME, "is not a name of letters, digits, '.', '-' and '_' (at most 80, not only dots, not a Windows device name such as CON)")
+        .describe("Unique in the manifest (case aside); names the video in logs and outputs, and its file (NAME.mp4) unless 'output' says otherwise."),
+    output: schemas_string()
+        .regex(FILE_NAME, 'is not a plain file name (no folders, no reserved characters, at most 120 characters, not a Windows device name)')
+        .describe("The video's file name in output-dir ('.mp4' is added when it has no extension).")
+        .optional(),
+    title: manifest_schema_text.describe("The exported project's name in AI Studios (v3 only).").optional(),
+    'project-id': schemas_string()
+        .regex(/^[\w-]+$/, 'is not a project ID')
+        .describe('ID of a saved AI Studios project to export again (the last part of its editor URL).')
+        .optional(),
+    template: manifest_schema_repoPath('A JSON scene template (v3 or legacy shape).').optional(),
+    'api-generation': schemas_enum(['auto', 'v3', 'legacy']).describe("auto (from the template's shape), v3 or legacy.").optional(),
+    variables: mapping('Placeholder values: NAME (or ##NAME##) to text.').optional(),
+    'variables-file': manifest_schema_repoPath('A JSON or YAML file of placeholder values.').optional(),
+    scripts: speech.optional(),
+    'scripts-file': manifest_schema_repoPath('A JSON or YAML file mapping N or N.M to speech.').optional(),
+    'scripts-dir': manifest_schema_repoPath('A folder of text files named by N or N.M (0.txt, 1.1-answer.txt).').optional(),
+    script: manifest_schema_text.describe("New speech for scene 0's first line.").optional(),
+    'script-file': manifest_schema_repoPath("A text file holding scene 0's speech.").optional(),
+    tags: mapping('Values for clips tagged in the AI Studios editor: a text clip gets the text, an image its source_url, a video clip its video_url.').optional(),
+    resolution: union([schemas_string().regex(/^(4[kK]|1080|720|480)[pP]?$/, 'is not 4k, 1080, 720 or 480'), literal([1080, 720, 480])])
+        .describe('4k, 1080, 720 or 480 (a trailing p is allowed).')
+        .optional(),
+    'workspace-id': schemas_string().min(1).describe('AI Studios workspace to export into.').optional(),
+    'webhook-url': schemas_string()
+        .regex(/^https:\/\//, 'is not an https URL')
+        .describe('https URL AI Studios calls when the render is done.')
+        .optional()
+})
+    // One of the two sources: the action refuses neither or both as the step's inputs (video-spec.ts); editors see it here.
+    .meta({ id: 'video', oneOf: [{ required: ['project-id'] }, { required: ['template'] }] });
+const videos = array(manifestEntry).min(1).describe('The videos, in the order they start.');
+/** A whole manifest: a list of videos, or `videos:` holding one. */
+const manifestDocument = union([videos, strictObject({ videos })]).meta({
+    title: 'AI Studios video manifest',
+    description: "The videos one step of the AI Studios Video action renders (its 'manifest' input): a list of videos, or 'videos:' holding one. " +
+        `Every path in it is ${RELATIVE.charAt(0).toLowerCase()}${RELATIVE.slice(1)}`
+});
+/** schema/manifest.schema.json, as it must read. */
+function manifestJsonSchema() {
+    const generated = z.toJSONSchema(manifestDocument, { target: 'draft-2020-12' });
+    const { $schema, ...rest } = generated;
+    return { $schema, $id: MANIFEST_SCHEMA_ID, ...rest };
+}
+
+;// CONCATENATED MODULE: ./src/job/json-keys.ts
+const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
+/**
+ * The first key written twice in one object of a valid JSON text, if any: JSON.parse keeps the last
+ * silently, where the YAML inputs refuse duplicates. Keys compare decoded ("\u0061" is "a"). One pass. Pure.
+ */
+function duplicateKey(text) {
+    // One frame per open object or array: the object's keys so far, or undefined for an array.
+    const frames = [];
+    let expectKey = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '"') {
+            const start = i;
+            for (i++; text[i] !== '"'; i++)
+                if (text[i] === '\\')
+                    i++;
+            const keys = frames.at(-1);
+            if (!expectKey || !keys)
+                continue;
+            expectKey = false;
+            const key = JSON.parse(text.slice(start, i + 1));
+            if (keys.has(key))
+                return { key, offset: start };
+            keys.add(key);
+        }
+        else if (c === '{') {
+            frames.push(new Set());
+            expectKey = true;
+        }
+        else if (c === '[')
+            frames.push(undefined);
+        else if (c === '}' || c === ']')
+            frames.pop();
+        else if (c === ',')
+            expectKey = frames.at(-1) !== undefined;
+        else if (!WHITESPACE.has(c))
+            expectKey = false;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/job/yaml.ts
+
+
+/**
+ * Every scalar stays the text written: `VERSION: 2.0` stays "2.0", `ON: yes` stays "yes". Merge keys
+ * (`<<: *common`) merge, as YAML users expect of them.
+ */
+const TEXT_ONLY = { schema: 'failsafe', merge: true };
+/** Where an offset of a text is: "name:line:column" with the file's location, or "line L, column C" of an input. */
+function writtenAt(text, offset, file) {
+    const { line, column } = locator(text)(offset);
+    return file ? { where: `${file.name}:${line}:${column}`, location: { file: file.path, line, column } } : { where: `line ${line}, column ${column}` };
+}
+/** An InputError naming the input, the place (file:line:column, or line and column) and what is wrong there. */
+function refusal(input, text, offset, detail, file) {
+    const { where, location } = writtenAt(text, offset, file);
+    return new InputError(input, `${where}: ${detail}`, location);
+}
+/** Whether a merge key's value can be merged: a mapping, an alias of one, or a list of those. */
+function mergeable(value, document, nested = false) {
+    if ((0,dist/* isMap */.jh)(value) || ((0,dist/* isAlias */.Vj)(value) && (0,dist/* isMap */.jh)(value.resolve(document))))
+        return true;
+    return !nested && (0,dist/* isSeq */.oP)(value) && value.items.every((item) => mergeable(item, document, true));
+}
+/**
+ * The first alias or merge key that cannot resolve to a value, as a refusal: an alias of an anchor set
+ * nowhere before it, or a merge key given something other than mappings. Pure.
+ */
+function unresolvable(document, input, text, file) {
+    let found;
+    (0,dist/* visit */.YR)(document, {
+        Alias(_, alias) {
+            if (alias.resolve(document))
+                return undefined;
+            found = refusal(input, text, alias.range?.[0] ?? 0, `the alias *${alias.source} has no anchor &${alias.source} before it`, file);
+            return dist/* visit */.YR.BREAK;
+        },
+        Pair(_, pair) {
+            const key = pair.key;
+            const merge = (0,dist/* isScalar */.jn)(key) && (typeof key.value === 'symbol' || key.value === '<<');
+            if (!merge || mergeable(pair.value, document))
+                return undefined;
+            const at = pair.value?.range?.[0] ?? key.range?.[0] ?? 0;
+            found = refusal(input, text, at, 'a merge key (<<) takes a mapping, an alias of one, or a list of those', file);
+            return dist/* visit */.YR.BREAK;
+        }
+    });
+    return found;
+}
+/**
+ * Parses YAML (and so JSON) given in an input or in a file an input names, every scalar as text. An
+ * error names the input, the line and column, and the file where there is one. The document keeps
+ * where each node was written; every alias and merge key in it resolves.
+ */
+function parseYamlDocument(input, text, file) {
+    const document = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: false, uniqueKeys: true, ...TEXT_ONLY });
+    const error = document.errors[0];
+    if (error) {
+        const position = error.linePos?.[0] ?? { line: 1, col: 1 };
+        const where = file ? `${file.name}:${position.line}:${position.col}` : `line ${position.line}, column ${position.col}`;
+        const detail = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+        throw new InputError(input, `${where}: not valid YAML/JSON: ${detail}`, file && { file: file.path, line: position.line, column: position.col });
+    }
+    const unresolved = unresolvable(document, input, text, file);
+    if (unresolved)
+        throw unresolved;
+    return document;
+}
+/**
+ * A node's value with every alias and merge key resolved to what it stands for: never the alias
+ * itself. Refuses (at the node) a document that expands past the library's bound on aliases.
+ */
+function yamlValue(node, document, input, text, file) {
+    try {
+        return node === null ? null : node.toJS(document);
+    }
+    catch (error) {
+        throw refusal(input, text, node?.range?.[0] ?? 0, `cannot be read: ${error.message}`, file);
+    }
+}
+/**
+ * Where each top-level entry of a document is written: a mapping's keys as written (merged-in keys are
+ * absent), a list's items by index. The offset of the key or item, for refusals at their line.
+ */
+function topLevelOffsets(document) {
+    const offsets = new Map();
+    const contents = document.contents;
+    if ((0,dist/* isMap */.jh)(contents)) {
+        for (const pair of contents.items) {
+            const key = pair.key;
+            if ((0,dist/* isScalar */.jn)(key) && !offsets.has(String(key.value)))
+                offsets.set(String(key.value), key.range?.[0] ?? 0);
+        }
+    }
+    else if ((0,dist/* isSeq */.oP)(contents)) {
+        contents.items.forEach((item, index) => offsets.set(String(index), item?.range?.[0] ?? 0));
+    }
+    return offsets;
+}
+function parseYaml(input, text, file) {
+    const document = parseYamlDocument(input, text, file);
+    return yamlValue(document.contents, document, input, text, file);
+}
+/** The same reading without the refusals, for text that is only compared (an older manifest). */
+function parseYamlLeniently(text) {
+    try {
+        return (0,dist/* parseDocument */.Tp)(text, TEXT_ONLY).toJS();
+    }
+    catch {
+        return undefined;
+    }
+}
+/** A parsed scalar as the text it was written as (lists and mappings as JSON, for messages). */
+const scalarText = (value) => typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+const yaml_isPlainObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+;// CONCATENATED MODULE: ./src/job/speech.ts
+
+
+
+
+
+
+const SCENE_LINE = /^\s*(\d+)(?:\.(\d+))?\s*:\s?(.*)$/;
+/** `N` is scene N (its first line of dialogue), `N.M` line M of scene N, both from 0. */
+const ADDRESS = /^(\d+)(?:\.(\d+))?$/;
+/** Scene and line of an address; the line is left out for a bare scene index. */
+function address(scene, line) {
+    return line === undefined ? { scene: Number(scene) } : { scene: Number(scene), line: Number(line) };
+}
+const speech_describe = (speech) => speech.line === undefined ? `scene ${speech.scene}` : `line ${speech.line} of scene ${speech.scene}`;
+/** `INDEX: text` (INDEX is `N` or `N.M`), one a line; blank lines and `#` comments are skipped. Pure. */
+function parseScriptsInput(raw) {
+    const speeches = [];
+    raw.split(/\r?\n/).forEach((line, index) => {
+        if (!line.trim() || line.trim().startsWith('#'))
+            return;
+        const match = SCENE_LINE.exec(line);
+        if (!match) {
+            throw new InputError('scripts', `line ${index + 1}: expected 'INDEX: text' (the scene's index from 0, or SCENE.LINE for a line of dialogue), got '${line.trim()}'`);
+        }
+        let text = match[3].trim();
+        // A quoted value is read as YAML would read it, so escapes and colons work as users expect.
+        if (/^(".*"|'.*')$/.test(text))
+            text = String(parseYaml('scripts', text));
+        speeches.push({ ...address(match[1], match[2]), text, from: 'scripts', at: { where: `line ${index + 1}` } });
+    });
+    return speeches;
+}
+function readScriptsFile(raw, workspace) {
+    const { file, text } = readInputFile('scripts-file', raw, workspace);
+    const yamlFile = { path: file, name: raw };
+    const document = parseYamlDocument('scripts-file', text, yamlFile);
+    const parsed = yamlValue(document.contents, document, 'scripts-file', text, yamlFile);
+    const start = document.contents?.range?.[0] ?? 0;
+    const entries = Array.isArray(parsed)
+        ? parsed.map((value, index) => [String(index), value])
+        : yaml_isPlainObject(parsed)
+            ? Object.entries(parsed)
+            : [];
+    if (!Array.isArray(parsed) && !yaml_isPlainObject(parsed))
+        throw refusal('scripts-file', text, start, 'must map scene indexes to speech', yamlFile);
+    const offsets = topLevelOffsets(document);
+    return entries
+        .filter(([, value]) => value !== null && value !== undefined)
+        .map(([key, value]) => {
+        // A key merged in (`<<: *common`) is not written in this mapping: the mapping's start stands for it.
+        const offset = offsets.get(key) ?? start;
+        const match = ADDRESS.exec(key);
+        if (!match)
+            throw refusal('scripts-file', text, offset, `'${key}' is not a scene index (0, 1, 2, …) or SCENE.LINE (1.0, 1.1, …)`, yamlFile);
+        if (typeof value !== 'string' || !value.trim())
+            throw refusal('scripts-file', text, offset, `the speech of ${key} must be non-empty text`, yamlFile);
+        return { ...address(match[1], match[2]), text: value.trim(), from: `scripts-file ${raw}`, at: writtenAt(text, offset, yamlFile) };
+    });
+}
+/** Text files named by scene index (`0.txt`, `01-intro.txt`) or scene and line (`1.1.txt`, `1.1-answer.txt`). */
+function readScriptsDir(raw, workspace) {
+    const dir = resolveInWorkspace('scripts-dir', raw, workspace);
+    if (!external_node_fs_.existsSync(dir) || !external_node_fs_.statSync(dir).isDirectory())
+        throw new InputError('scripts-dir', `'${raw}' is not a directory`);
+    const speeches = [];
+    for (const entry of external_node_fs_.readdirSync(dir).sort()) {
+        const match = /^(\d+)(?:\.(\d+))?(?=\D|$)/.exec(entry);
+        if (!match) {
+            warning(`scripts-dir: ignoring ${entry} (its name does not start with a scene index)`);
+            continue;
+        }
+        const relative = external_node_path_.posix.join(raw.trim().replace(/\/$/, ''), entry);
+        const { file, text } = readInputFile('scripts-dir', relative, workspace);
+        if (!text.trim())
+            throw new InputError('scripts-dir', `file '${relative}' is empty`);
+        speeches.push({ ...address(match[1], match[2]), text: text.trim(), from: `scripts-dir ${relative}`, at: { where: relative, location: { file } } });
+    }
+    return speeches;
+}
+/**
+ * All new speech, by scene: `script`/`script-file` for scene 0, `scripts`, `scripts-file` and
+ * `scripts-dir` for any scene. Two sources for one scene are refused, naming both.
+ */
+function readSpeech(get, workspace) {
+    const script = get('script');
+    const scriptFile = get('script-file').trim();
+    if (script.trim() && scriptFile)
+        throw new InputError('script', "give either 'script' or 'script-file', not both");
+    const speeches = [];
+    if (scriptFile) {
+        const { file, text } = readInputFile('script-file', scriptFile, workspace);
+        if (!text.trim())
+            throw new InputError('script-file', `file '${scriptFile}' is empty`);
+        speeches.push({ scene: 0, text: text.trim(), from: `script-file ${scriptFile}`, at: { where: scriptFile, location: { file } } });
+    }
+    else if (script.trim()) {
+        speeches.push({ scene: 0, text: script.trim(), from: 'script' });
+    }
+    speeches.push(...parseScriptsInput(get('scripts')));
+    const scriptsFile = get('scripts-file').trim();
+    if (scriptsFile)
+        speeches.push(...readScriptsFile(scriptsFile, workspace));
+    const scriptsDir = get('scripts-dir').trim();
+    if (scriptsDir)
+        speeches.push(...readScriptsDir(scriptsDir, workspace));
+    const seen = new Map();
+    for (const speech of speeches) {
+        // Windows line ends (and old Mac ones) become plain ones: a CR would be spoken or shown as a stray character.
+        speech.text = speech.text.replace(/\r\n?/g, '\n');
+        // `N` and `N.0` are the same line.
+        const id = `${speech.scene}.${speech.line ?? 0}`;
+        const earlier = seen.get(id);
+        if (earlier) {
+            const detail = `${speech_describe(speech)} is given speech twice: by ${earlier.from} and by ${speech.from}`;
+            throw new InputError(speech.from.split(' ')[0], speech.at ? `${speech.at.where}: ${detail}` : detail, speech.at?.location);
+        }
+        seen.set(id, speech);
+    }
+    return speeches;
+}
+
+;// CONCATENATED MODULE: ./src/job/variables.ts
+
+
+
+/** `NAME` or `##NAME##` (as it appears in the template) → `NAME`; a name as PLACEHOLDER reads one. */
+const variables_NAME = /^(?:##)?([^#\s](?:[^#\r\n]{0,62}[^#\s])?)(?:##)?$/u;
+/** Adds the variables of one YAML text; a refusal names the line and column (and the file) of the entry at fault. */
+function toVariables(input, text, from, into, file) {
+    const document = parseYamlDocument(input, text, file);
+    const parsed = yamlValue(document.contents, document, input, text, file);
+    if (parsed === null || parsed === undefined)
+        return;
+    const start = document.contents?.range?.[0] ?? 0;
+    if (!yaml_isPlainObject(parsed)) {
+        if (file)
+            throw refusal(input, text, start, 'must be a mapping of NAME: value', file);
+        throw new InputError(input, 'must be a mapping of NAME: value');
+    }
+    const offsets = topLevelOffsets(document);
+    for (const [key, value] of Object.entries(parsed)) {
+        // A key merged in (`<<: *common`) is not written in this mapping: the mapping's start stands for it.
+        const refuse = (detail) => refusal(input, text, offsets.get(key) ?? start, detail, file);
+        const name = variables_NAME.exec(key)?.[1];
+        if (!name)
+            throw refuse(`'${key}' is not a placeholder name (up to 64 characters, no '#' or line break, no space at either end)`);
+        if (value !== null && typeof value === 'object')
+            throw refuse(`the value of ${name} must be text, not a list or mapping`);
+        // A scalar (text, with YAML's failsafe schema); lists and mappings are refused above.
+        into.set(name, { value: value === null || value === undefined ? '' : scalarText(value), from });
+    }
+}
+/** Placeholder values from `variables-file`, then `variables` (which wins on the same name). */
+function readVariables(get, workspace) {
+    const variables = new Map();
+    const fileInput = get('variables-file').trim();
+    if (fileInput) {
+        const { file, text } = readInputFile('variables-file', fileInput, workspace);
+        toVariables('variables-file', text, `variables-file ${fileInput}`, variables, { path: file, name: fileInput });
+    }
+    const inline = get('variables');
+    if (inline.trim())
+        toVariables('variables', inline, 'variables', variables);
+    return variables;
+}
+
+;// CONCATENATED MODULE: ./src/job/video-spec.ts
+
+
+
+
+
+
+
+
+
+
+/** Deeper than any scene template nests (a project is about eight levels deep); deeper would exhaust the stack. */
+const MAX_DEPTH = 100;
+/** The offset where the text's JSON nesting first passes MAX_DEPTH, if it does: one pass, strings skipped. */
+function tooDeepAt(text) {
+    let depth = 0;
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (inString) {
+            if (c === '\\')
+                i++;
+            else if (c === '"')
+                inString = false;
+        }
+        else if (c === '"')
+            inString = true;
+        else if (c === '{' || c === '[') {
+            if (++depth > MAX_DEPTH)
+                return i;
+        }
+        else if (c === '}' || c === ']')
+            depth--;
+    }
+    return undefined;
+}
+/** Parses a JSON template; a syntax error names the file, line and column. */
+function parseTemplate(file, name, text) {
+    const deep = tooDeepAt(text);
+    if (deep !== undefined) {
+        const { line, column } = locate(text, deep);
+        throw new InputError('template', `${name}:${line}:${column}: nested more than ${MAX_DEPTH} levels deep; no scene template is`, {
+            file,
+            line,
+            column
+        });
+    }
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (error) {
+        const message = error.message;
+        const position = /at position (\d+)/.exec(message);
+        const { line, column } = locate(text, position ? Number(position[1]) : text.length);
+        const detail = message.replace(/ in JSON at position \d+( \(line \d+ column \d+\))?/, '');
+        throw new InputError('template', `${name}:${line}:${column}: not valid JSON: ${detail}`, { file, line, column });
+    }
+    // JSON.parse keeps the last of two equal keys silently; the YAML inputs refuse them, and so does this.
+    const duplicate = duplicateKey(text);
+    if (duplicate) {
+        const { line, column } = locate(text, duplicate.offset);
+        throw new InputError('template', `${name}:${line}:${column}: the key ${JSON.stringify(duplicate.key.slice(0, 80))} is written twice in one object`, { file, line, column });
+    }
+    return { file, name, text, data };
+}
+function readSource(get, workspace) {
+    const resume = get('resume').trim();
+    const projectId = get('project-id').trim();
+    const templatePath = get('template').trim();
+    const generation = parseChoice('api-generation', get('api-generation'), ['v3', 'legacy', 'auto']);
+    if (projectId && templatePath)
+        throw new InputError('template', "give either 'template' or 'project-id', not both");
+    let own;
+    if (templatePath) {
+        const { file, text } = readInputFile('template', templatePath, workspace);
+        own = {
+            kind: 'template',
+            template: parseTemplate(file, templatePath, text),
+            variables: readVariables(get, workspace),
+            generation: generation === 'auto' ? undefined : generation
+        };
+    }
+    else if (projectId) {
+        if (!/^[\w-]+$/.test(projectId))
+            throw new InputError('project-id', `'${projectId}' is not a project ID (letters, digits, '-' and '_')`);
+        for (const input of ['variables', 'variables-file']) {
+            if (get(input).trim())
+                throw new InputError(input, "placeholders are filled only in a 'template', not in a saved project");
+        }
+        own = { kind: 'project', projectId, ...(generation === 'legacy' ? { generation } : {}) };
+    }
+    if (resume && !EXPORT_KEY.test(resume))
+        throw new InputError('resume', "is not an export key (letters, digits, '-' and '_', as a run prints it)");
+    if (!resume) {
+        if (own)
+            return own;
+        throw new InputError('project-id', "required: the ID of a saved AI Studios project, or a 'template' (or 'resume')");
+    }
+    if (own) {
+        notice(`'resume' is set: ${own.kind === 'project' ? `project ${projectId}` : `template ${templatePath}`} is not exported again; ` +
+            `${resume} is checked against it and downloaded`);
+    }
+    // Without api-generation, the video's own template (when given) tells the generation being resumed.
+    return {
+        kind: 'resume',
+        key: resume,
+        generation: generation === 'auto' ? undefined : generation,
+        template: own?.kind === 'template' ? own.template : undefined,
+        of: own
+    };
+}
+function readExportOptions(get) {
+    const webhook = get('webhook-url').trim();
+    return {
+        name: get('name').trim() || undefined,
+        resolution: parseChoice('resolution', get('resolution').replace(/p$/i, ''), RESOLUTIONS),
+        workspaceId: get('workspace-id').trim() || undefined,
+        webhookUrl: webhook ? parseWebhookUrl('webhook-url', webhook).toString() : undefined
+    };
+}
+function readInputPaths(get, workspace) {
+    const files = ['template', 'variables-file', 'script-file', 'scripts-file'].map((input) => get(input).trim());
+    const dir = get('scripts-dir').trim();
+    const relative = (raw) => repoPath(workspace, external_node_path_.resolve(workspace, raw));
+    return [...files.filter(Boolean).map(relative), ...(dir ? [`${relative(dir)}/`] : [])];
+}
+/** An extension starts with a letter: `release-v1.2.10` has none and gets `.mp4`. */
+const HAS_EXTENSION = /\.[A-Za-z][A-Za-z0-9]{1,3}$/;
+function readOutputName(get) {
+    const raw = get('output-name').trim();
+    if (!raw)
+        return undefined;
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name must not hold
+    if (/[/\\<>:"|?*\u0000-\u001f]/.test(raw) || /^\.+$/.test(raw) || raw.length > 120) {
+        throw new InputError('output-name', `'${raw}' is not a plain file name (no folders, no reserved characters, at most 120 characters)`);
+    }
+    const name = HAS_EXTENSION.test(raw) ? raw : `${raw}.mp4`;
+    // The action runs on Windows runners too: a name Windows cannot keep is refused on every runner alike.
+    const unsafe = windowsUnsafe(name);
+    if (unsafe)
+        throw new InputError('output-name', `'${raw}' ${unsafe}; choose another file name`);
+    return name;
+}
+/** `tags`: a YAML mapping of a tag set in the editor to the new content of the clips carrying it. */
+function readTags(get) {
+    const raw = get('tags');
+    if (!raw.trim())
+        return [];
+    const parsed = parseYaml('tags', raw);
+    if (!yaml_isPlainObject(parsed))
+        throw new InputError('tags', 'must be a mapping of TAG: value (a tag set on clips in the AI Studios editor)');
+    return Object.entries(parsed).map(([tag, value]) => {
+        if (value === null || typeof value === 'object')
+            throw new InputError('tags', `the value of tag '${tag}' must be text (a text, an image URL or a video URL)`);
+        return { tag, value: scalarText(value), from: 'tags' };
+    });
+}
+/** One video's inputs (the step's own, or a manifest entry's) as a validated spec. */
+function readVideoSpec(get, workspace) {
+    return {
+        source: readSource(get, workspace),
+        speech: readSpeech(get, workspace),
+        tags: readTags(get),
+        exportOptions: readExportOptions(get),
+        files: readInputPaths(get, workspace),
+        outputName: readOutputName(get)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/job/manifest.ts
+
+
+
+
+
+
+/** Each entry's definition by name, from a manifest's text (an older version of it); lenient. */
+function manifestDefinitions(text) {
+    const parsed = parseYamlLeniently(text);
+    const list = Array.isArray(parsed) ? parsed : parsed?.videos;
+    const definitions = new Map();
+    for (const value of Array.isArray(list) ? list : []) {
+        if (value && typeof value === 'object' && typeof value.name === 'string') {
+            definitions.set(value.name, JSON.stringify(value));
+        }
+    }
+    return definitions;
+}
+/** The most videos a manifest lists: their plan, records and `videos` output stay under GitHub's 1 MiB per output. */
+const MAX_MANIFEST_VIDEOS = 2000;
+/** The inputs that say what a video is made from: its source, placeholder values, speech and tags. */
+const VIDEO_SOURCE_INPUTS = [
+    'project-id',
+    'template',
+    'variables',
+    'variables-file',
+    'scripts',
+    'scripts-file',
+    'scripts-dir',
+    'script',
+    'script-file',
+    'tags'
+];
+/** What an entry says for its own video; everything else comes from the step's inputs. */
+const PER_VIDEO = new Set([...VIDEO_SOURCE_INPUTS, 'api-generation', 'resolution', 'workspace-id', 'webhook-url']);
+/** Entry keys that are not inputs: its name (and default file name), its file name, its title in AI Studios. */
+const OWN_KEYS = ['name', 'output', 'title'];
+/** Every key an entry takes (manifest-schema.ts defines each; a test keeps the two in step). */
+const MANIFEST_KEYS = [...OWN_KEYS, ...PER_VIDEO];
+const IS_MANIFEST_KEY = new Set(MANIFEST_KEYS);
+/**
+ * Step inputs that say what one video is made from: with a manifest each entry says its own, so the
+ * step's are refused rather than dropped. `resume` goes with `manifest-entry`, for the one entry it names.
+ */
+const ONE_VIDEO_INPUTS = [...VIDEO_SOURCE_INPUTS, 'name', 'output-name'];
+/** With a manifest, a step input that belongs to one video is refused, naming it. */
+function refuseOneVideoInputs(get) {
+    const given = ONE_VIDEO_INPUTS.find((input) => get(input).trim());
+    if (given) {
+        throw new InputError(given, `it describes one video, but 'manifest' lists the videos: set '${given}' on an entry of the manifest instead`);
+    }
+    if (get('resume').trim() && entryNames(get('manifest-entry')).length !== 1) {
+        throw new InputError('resume', "with a 'manifest', resume one video: set 'manifest-entry' to its name (one name) as well");
+    }
+}
+/**
+ * An entry's value as the text an input would hold: speech by index (a mapping or a list) becomes
+ * `INDEX: "text"` lines, a mapping its JSON (read back as YAML). The schema has checked every type, so
+ * no list or mapping reaches a key that takes text.
+ */
+function asInputText(key, value) {
+    if (value === null || typeof value !== 'object')
+        return scalarText(value);
+    if (key !== 'scripts')
+        return JSON.stringify(value);
+    return Object.entries(value)
+        .map(([index, text]) => `${index}: ${JSON.stringify(scalarText(text))}`)
+        .join('\n');
+}
+/**
+ * Reads a manifest (YAML or JSON: a list of videos, or `videos:` holding one) and validates every entry
+ * as a run of its own before anything is sent: one bad entry refuses the run, naming the entry, the
+ * file and the line.
+ */
+function readManifest(get, workspace) {
+    const raw = get('manifest').trim();
+    const { file, text } = readInputFile('manifest', raw, workspace);
+    const document = parseYamlDocument('manifest', text, { path: file, name: raw });
+    // One index of the lines for every entry's location: a long manifest stays linear.
+    const locate = locator(text);
+    function refuse(node, detail) {
+        const { line, column } = locate(node?.range?.[0] ?? 0);
+        throw new InputError('manifest', `${raw}:${line}:${column}: ${detail}`, { file, line, column });
+    }
+    const root = document.contents;
+    // Beside `videos:` only values kept for aliases (`common: &common …`); any other key (a typo, `video:`,
+    // a step input) is refused, not ignored.
+    const beside = (0,dist/* isMap */.jh)(root)
+        ? root.items.find((pair) => !((0,dist/* isScalar */.jn)(pair.key) && pair.key.value === 'videos') && !pair.value?.anchor)
+        : undefined;
+    if (beside)
+        refuse(beside.key, `unknown key ${JSON.stringify((0,dist/* isScalar */.jn)(beside.key) ? beside.key.value : String(beside.key))} beside "videos:"; a manifest is a list of videos, or "videos:" holding one (and values with an &anchor, for aliases)`);
+    const list = (0,dist/* isMap */.jh)(root) ? root.get('videos', true) : root;
+    if (!(0,dist/* isSeq */.oP)(list) || list.items.length === 0)
+        refuse(root, 'a manifest is a non-empty list of videos (or "videos:" holding one)');
+    if (list.items.length > MAX_MANIFEST_VIDEOS)
+        refuse(list, `a manifest lists at most ${MAX_MANIFEST_VIDEOS} videos (this one ${list.items.length}): split it into several`);
+    const entries = [];
+    const outputs = new Map();
+    // Each name by its lower case: one look-up an entry, so a long manifest is read in linear time.
+    const names = new Map();
+    for (const item of list.items) {
+        if (!(0,dist/* isMap */.jh)(item))
+            refuse(item, 'each video is a mapping of inputs (name, template or project-id, …)');
+        // Aliases and merge keys resolved to what they stand for, never sent as the alias itself.
+        const value = yamlValue(item, document, 'manifest', text, { path: file, name: raw });
+        const name = typeof value.name === 'string' ? value.name.trim() : '';
+        if (!VIDEO_NAME.test(name))
+            refuse(item, `each video needs a "name" of letters, digits, '.', '-' and '_', not only dots nor a Windows device name such as CON (got ${JSON.stringify(value.name ?? null)})`);
+        const twin = names.get(name.toLowerCase());
+        // Names differing only in case would collide as files on macOS and Windows runners.
+        if (twin !== undefined)
+            refuse(item, twin === name ? `two videos are named '${name}'` : `videos '${twin}' and '${name}' differ only in case`);
+        names.set(name.toLowerCase(), name);
+        const unknown = Object.keys(value).filter((key) => !IS_MANIFEST_KEY.has(key));
+        if (unknown.length > 0)
+            refuse(item, `video '${name}': unknown key(s) ${unknown.join(', ')}; a video takes ${MANIFEST_KEYS.join(', ')}`);
+        // The schema an editor reads (generated from this one) holds here too: the types of every value.
+        const checked = manifestEntry.safeParse(value);
+        if (!checked.success) {
+            const [issue] = checked.error.issues;
+            const at = issue.path.length ? `${issue.path.map(String).join('.')}: ` : '';
+            refuse(item.getIn(issue.path, true) ?? item, `video '${name}': ${at}${issue.message}`);
+        }
+        const texts = new Map(Object.entries(value).map(([key, entry]) => [key, asInputText(key, entry)]));
+        const entryGet = (input) => {
+            if (input === 'output-name')
+                return texts.get('output') ?? name;
+            if (input === 'name')
+                return texts.get('title') ?? '';
+            if (PER_VIDEO.has(input) && input in value)
+                return texts.get(input) ?? '';
+            if (input === 'resume')
+                return name === get('manifest-entry').trim() ? get(input) : '';
+            return ONE_VIDEO_INPUTS.includes(input) ? '' : get(input);
+        };
+        let spec;
+        try {
+            spec = readVideoSpec(entryGet, workspace);
+        }
+        catch (error) {
+            if (!(error instanceof InputError))
+                throw error;
+            // An error inside a file the entry names (a template) keeps that file's line; others point here.
+            if (error.location)
+                throw new InputError('manifest', `video '${name}': ${error.message}`, error.location);
+            refuse(item, `video '${name}': ${error.message}`);
+        }
+        const output = (spec.outputName ?? '').toLowerCase();
+        const clash = outputs.get(output);
+        if (clash)
+            refuse(item, `videos '${clash}' and '${name}' would both be saved as ${spec.outputName}`);
+        outputs.set(output, name);
+        const { line, column } = locate(item.range?.[0] ?? 0);
+        entries.push({ ...spec, name, definition: JSON.stringify(value), location: { file, line, column } });
+    }
+    return { path: repoPath(workspace, file), videos: entries };
+}
+/** The names `manifest-entry` gives: one video, or a matrix shard's videos separated by commas. */
+const entryNames = (raw) => raw
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+/** The entries to produce: all, or those `manifest-entry` names (a job of a fanned-out matrix), in the manifest's order. */
+function selectEntries(videos, get) {
+    const wanted = entryNames(get('manifest-entry'));
+    if (wanted.length === 0)
+        return videos;
+    const unknown = wanted.filter((name) => !videos.some((candidate) => candidate.name === name));
+    if (unknown.length > 0) {
+        const shown = videos.slice(0, 20).map((v) => v.name);
+        throw new InputError('manifest-entry', `no video named ${unknown.map((name) => `'${name}'`).join(', ')} in the manifest; it has ${shown.join(', ')}${videos.length > 20 ? ', …' : ''}`);
+    }
+    return videos.filter((video) => video.name !== undefined && wanted.includes(video.name));
+}
+
+;// CONCATENATED MODULE: ./src/job/collect-settings.ts
+
+
+
+
+/** Whether the step collects a matrix's results (`collect`) instead of rendering. */
+const isCollect = (get) => parseBoolean('collect', get('collect'), false);
+/** The collect job's inputs: the same `manifest` and `only-changed` as the plan, so it knows every video planned. */
+function readCollectJob(get, runner) {
+    if (!get('manifest').trim())
+        throw new InputError('manifest', "'collect' gathers the videos a plan made from a 'manifest'; set the plan's 'manifest'");
+    for (const input of ['plan', 'manifest-entry', 'dry-run', 'release-upload', 'reuse']) {
+        const value = get(input).trim();
+        if (value && value !== 'false')
+            throw new InputError(input, "'collect' renders nothing: it only gathers the matrix's result records");
+    }
+    const { path, videos } = readManifest(get, runner.workspace);
+    return { videos, manifest: path, github: readGitHubSettings(get, runner) };
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(57975);
+;// CONCATENATED MODULE: ./src/github/git-diff.ts
+
+
+/** The checkout's own git: a source of the changed files with no cap, where it holds both commits. */
+const GIT_TIMEOUT_MS = 60_000;
+const run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
+async function git(workspace, args) {
+    const { stdout } = await run('git', ['-C', workspace, ...args], { timeout: GIT_TIMEOUT_MS, maxBuffer: 64 << 20 });
+    return stdout;
+}
+const SHA = /^[0-9a-f]{7,64}$/i;
+/**
+ * The files changed between two commits, by the checkout's git: both the old and the new path of a
+ * rename (renames are not detected, so a move is a deletion and an addition). Undefined where the
+ * checkout is no repository or lacks either commit (a shallow clone).
+ */
+async function gitChangedFiles(workspace, base, head) {
+    if (!SHA.test(base) || !SHA.test(head))
+        return undefined;
+    try {
+        await git(workspace, ['cat-file', '-e', `${base}^{commit}`]);
+        await git(workspace, ['cat-file', '-e', `${head}^{commit}`]);
+        // Three dots, from where they diverged, as GitHub's compare and a pull request's files count.
+        const out = await git(workspace, ['diff', '--name-only', '--no-renames', '-z', `${base}...${head}`]);
+        return new Set(out.split('\0').filter(Boolean));
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/changes.ts
+
+
+
+
+const NO_COMMIT = /^0+$/;
+/** GitHub's caps: compare lists 300 files for a whole comparison, a pull request's list 3,000. */
+const COMPARE_FILE_CAP = 300;
+const PULL_FILE_CAP = 3000;
+/** A changed file as compare and a pull request's list give it; a rename names its old path too. */
+const changedFileSchema = object({ filename: schemas_string(), previous_filename: schemas_string().optional() });
+const compareSchema = object({ files: array(changedFileSchema).optional() });
+const pullSchema = object({
+    number: schemas_number().int().positive(),
+    base: object({ sha: schemas_string() }),
+    head: object({ sha: schemas_string() }).optional()
+});
+const pushSchema = object({ before: schemas_string().optional(), after: schemas_string().optional(), forced: schemas_boolean().optional() });
+/** Both paths of every change: a move touches where the file was and where it is. Pure. */
+function changedPaths(files) {
+    return new Set(files.flatMap((file) => (file.previous_filename ? [file.filename, file.previous_filename] : [file.filename])));
+}
+/**
+ * The list GitHub gave when it may be whole, else the checkout's git diff when it holds both commits,
+ * else undefined (everything is rendered, with a notice).
+ */
+async function complete(listed, count, cap, workspace, base, head, what) {
+    if (count < cap)
+        return listed;
+    const local = await gitChangedFiles(workspace, base, head);
+    if (local) {
+        info(`only-changed: ${what} lists at most ${cap} files; the changes were taken from the checkout's git diff`);
+        return local;
+    }
+    notice(`only-changed: ${what} lists at most ${cap} files, and the checkout does not hold both commits (fetch-depth: 0 would); rendering everything`);
+    return undefined;
+}
+/**
+ * The files the trigger changed, through the GitHub API (or, where its list may be cut short, the
+ * checkout's git); undefined where the base or the full list is unknown (a new branch, a force push,
+ * a schedule, a manual run, a change too large), and then everything is rendered.
+ */
+async function findChanges({ octokit, context }, workspace) {
+    const { owner, repo } = context.repo;
+    if (context.eventName === 'push') {
+        const payload = parseAt(pushSchema, context.payload, "the push event's payload");
+        const before = payload.before ?? '';
+        if (!before || NO_COMMIT.test(before) || payload.forced) {
+            notice(`only-changed: ${payload.forced ? 'a force push' : 'a new branch'} has no known base; rendering everything`);
+            return undefined;
+        }
+        const after = payload.after ?? '';
+        const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${before}...${after}` });
+        const files = parseAt(compareSchema, data, "GitHub's compare").files ?? [];
+        const paths = await complete(changedPaths(files), files.length, COMPARE_FILE_CAP, workspace, before, after, "GitHub's compare");
+        return paths && { files: paths, base: before };
+    }
+    if (context.eventName === 'pull_request' || context.eventName === 'pull_request_target') {
+        const pull = parseAt(pullSchema, context.payload.pull_request, "the pull request event's payload");
+        const listed = await octokit.paginate(octokit.rest.pulls.listFiles, { owner, repo, pull_number: pull.number, per_page: 100 });
+        const files = parseAt(array(changedFileSchema), listed, "GitHub's list of the pull request's files");
+        const paths = await complete(changedPaths(files), files.length, PULL_FILE_CAP, workspace, pull.base.sha, pull.head?.sha ?? '', "A pull request's file list");
+        return paths && { files: paths, base: pull.base.sha };
+    }
+    notice(`only-changed: a ${context.eventName ?? 'local'} run has no changes to compare; rendering everything`);
+    return undefined;
+}
+/** Whether any of a video's input files (a folder ends with '/') is among the changed ones. Pure. */
+function isAffected(inputs, changed) {
+    return inputs.some((input) => (input.endsWith('/') ? [...changed].some((file) => file.startsWith(input)) : changed.has(input)));
+}
+/** A file's text at a commit, or undefined where it did not exist. */
+async function fileAt({ octokit, context }, file, ref) {
+    try {
+        const { data } = await octokit.rest.repos.getContent({ ...context.repo, path: file, ref });
+        return 'content' in data && typeof data.content === 'string' ? Buffer.from(data.content, 'base64').toString('utf8') : undefined;
+    }
+    catch (error) {
+        if (error.status === 404)
+            return undefined;
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/job/plan.ts
+
+
+
+/**
+ * With only-changed, the videos whose inputs changed in the triggering push or pull request: a file
+ * they are made from, or (a manifest's) their own entry, compared with the manifest at the base
+ * commit. All of them where that cannot be told: an unknown base, or a video made from no file.
+ */
+async function planVideos(job, github, 
+/** The checkout, whose git may list the changes where GitHub's list is cut short. */
+workspace) {
+    if (!github || !job.github.onlyChanged)
+        return job.videos;
+    const { videos, manifest } = job;
+    if (!manifest && videos.every((video) => video.files.length === 0)) {
+        notice('only-changed: this video is made from no repository file (template, script-file, …); rendering it');
+        return videos;
+    }
+    const changes = await findChanges(github, workspace);
+    if (!changes)
+        return videos;
+    const before = manifest && changes.files.has(manifest) ? manifestDefinitions((await fileAt(github, manifest, changes.base)) ?? '') : undefined;
+    const changed = videos.filter((video) => isAffected(video.files, changes.files) || (video.name !== undefined && before !== undefined && before.get(video.name) !== video.definition));
+    const names = changed.map((video) => video.name ?? video.files.join(', '));
+    if (changed.length === 0)
+        notice(`only-changed: no video's inputs changed; ${job.plan ? 'the plan lists no video (count 0)' : 'nothing was rendered'}`);
+    else
+        info(`only-changed: ${changed.length} of ${videos.length} video(s) changed: ${names.join(', ')}`);
+    return changed;
+}
+/** GitHub's limit on the jobs of one matrix, and so the default of `max-jobs`. */
+const MAX_MATRIX_JOBS = 256;
+/**
+ * The videos grouped into at most `maxJobs` matrix entries: one video a job when they fit, else runs
+ * of neighbours in the manifest's order, sizes differing by one at most. Pure and stable: the same
+ * list gives the same shards.
+ */
+function shardVideos(names, maxJobs) {
+    const count = Math.min(names.length, Math.max(1, maxJobs));
+    return Array.from({ length: count }, (_, index) => ({
+        shard: `${index + 1}/${count}`,
+        video: names.slice(Math.floor((index * names.length) / count), Math.floor(((index + 1) * names.length) / count)).join(',')
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/report/batch.ts
+
+
+/** What collect says of a planned video that no record mentions. */
+const NO_RESULT = 'no result: its job did not report';
+/** The summary lists this many videos at most (GitHub takes 1 MiB a summary); the rest are counted. */
+const MAX_SUMMARY_ROWS = 1000;
+const failedEntry = (name, error) => ({
+    name,
+    status: 'failed',
+    'export-key': null,
+    'project-id': null,
+    path: null,
+    url: null,
+    'thumbnail-url': null,
+    credits: null,
+    size: null,
+    duration: null,
+    width: null,
+    height: null,
+    sha256: null,
+    'reused-from-run': null,
+    'artifact-url': null,
+    'release-url': null,
+    error
+});
+/**
+ * One entry a planned video, in the plan's order, from the records of its jobs: the newest attempt's
+ * record that was given the video wins. A record may speak only of videos of this plan that its job
+ * was given; anything else is refused through `refuse`. A video its job was given but did not reach
+ * failed with the job's error; a video no record names has no result. Pure.
+ */
+function gatherEntries(planned, records, refuse) {
+    const isPlanned = new Set(planned);
+    const found = new Map();
+    for (const { artifact, record } of records) {
+        const given = new Set(record.videos.filter((name) => isPlanned.has(name)));
+        const strays = [...record.videos.filter((name) => !isPlanned.has(name)), ...record.entries.filter((e) => !given.has(e.name)).map((e) => e.name)];
+        if (strays.length > 0)
+            refuse(`result record ${artifact} speaks of video(s) it was not given in this plan (${[...new Set(strays)].slice(0, 5).join(', ')}): those are ignored`);
+        for (const name of given) {
+            const earlier = found.get(name);
+            if (earlier && earlier.attempt > record.attempt)
+                continue;
+            const why = record.error ?? `its job ended (${record.outcome}) before this video`;
+            found.set(name, { attempt: record.attempt, entry: record.entries.find((e) => e.name === name) ?? failedEntry(name, why) });
+        }
+    }
+    return planned.map((name) => found.get(name)?.entry ?? failedEntry(name, NO_RESULT));
+}
+/** Whether collect fails for this video: it failed, was skipped, or has no result. */
+const entryFailed = (entry) => entry.status === 'failed' || entry.status === 'skipped';
+/** The collect job's summary: the whole batch in one table, then what failed and why. */
+async function writeBatchSummary(entries, jobs, summaryFile) {
+    if (!summaryFile)
+        return;
+    const failed = entries.filter(entryFailed);
+    const rows = (list, row) => [
+        ...list.slice(0, MAX_SUMMARY_ROWS).map(row),
+        ...(list.length > MAX_SUMMARY_ROWS ? [[`… and ${list.length - MAX_SUMMARY_ROWS} more`, '', '']] : [])
+    ];
+    const summary = lib_core/* summary */.z
+        .addHeading(`🎬 AI Studios batch: ${entries.length - failed.length} of ${entries.length} delivered`, 2)
+        .addRaw(`<p>Gathered from ${jobs} result record(s) of this run's matrix jobs.</p>`, true)
+        .addTable([
+        ['Video', 'Status', 'Export key', 'Size', 'Artifact'].map((data) => ({ data, header: true })),
+        ...rows(entries, (entry) => [
+            escapeHtml(entry.name),
+            entry.status,
+            entry['export-key'] ? `<code>${escapeHtml(entry['export-key'])}</code>` : '',
+            entry.size === null ? '' : formatBytes(entry.size),
+            entry['artifact-url'] ? `<a href="${escapeHtml(entry['artifact-url'])}">artifact</a>` : ''
+        ])
+    ]);
+    if (failed.length > 0) {
+        summary
+            .addHeading('What failed', 3)
+            .addTable([
+            ['Video', 'Why', 'Export key'].map((data) => ({ data, header: true })),
+            ...rows(failed, (entry) => [
+                escapeHtml(entry.name),
+                escapeHtml(entry.error ?? entry.status),
+                entry['export-key'] ? `<code>${escapeHtml(entry['export-key'])}</code>` : 'not exported'
+            ])
+        ]);
+    }
+    await summary.write();
+}
+
+;// CONCATENATED MODULE: ./src/report/bounds.ts
+/** GitHub's limits on what a step writes, and pure ways to stay under them. */
+/** GitHub drops a step's job summary larger than 1 MiB (with an error) instead of showing it. */
+const SUMMARY_LIMIT_BYTES = 1024 * 1024;
+/** What the summary's counted parts may take: room is left for headings, notes and table markup. */
+const SUMMARY_BUDGET_BYTES = SUMMARY_LIMIT_BYTES - 64 * 1024;
+/** Rows of a batch's table listed at most; the rest are counted, not listed. */
+const bounds_MAX_SUMMARY_ROWS = 500;
+/** Characters of one message (an error, a resume hint) shown in the summary. */
+const MAX_SUMMARY_TEXT_CHARS = 1000;
+/** Dry-run requests shown in the summary at most; every one is saved in full in its file. */
+const MAX_SUMMARY_REQUESTS = 5;
+/** Characters of one dry-run request body shown in the summary. */
+const MAX_SUMMARY_BODY_CHARS = 32 * 1024;
+/** GitHub takes a step output of up to 1 MiB. */
+const OUTPUT_LIMIT_BYTES = 1024 * 1024;
+/** What the `videos` output may take, some room left under the limit. */
+const VIDEOS_OUTPUT_BUDGET_BYTES = OUTPUT_LIMIT_BYTES - 16 * 1024;
+/** Fields of a `videos` entry never dropped: what the video is, how it ended, its key to resume it. */
+const KEPT_FIELDS = new Set(['name', 'status', 'export-key']);
+const utf8Bytes = (text) => Buffer.byteLength(text, 'utf8');
+/** A text cut to `max` characters, saying so; whole otherwise. */
+const cut = (text, max) => text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+/**
+ * The first items that fit both bounds, in order: at most `maxItems`, their sizes together at most
+ * `budget`. Returns them, how many were left out, and the bytes they take.
+ */
+function takeWithin(items, size, budget, maxItems) {
+    let bytes = 0;
+    let count = 0;
+    for (const item of items) {
+        if (count >= maxItems)
+            break;
+        const next = size(item);
+        if (bytes + next > budget)
+            break;
+        bytes += next;
+        count++;
+    }
+    return { taken: items.slice(0, count), omitted: items.length - count, bytes };
+}
+/**
+ * The `videos` output as JSON under its budget: while it is too large, the field taking the most room
+ * across all entries (a signed URL, an error) is emptied in every entry, the longest first; name,
+ * status and export key stay. Only if that is not enough are the last entries left out. Returns the
+ * JSON, the fields dropped and the entries left out, for the log.
+ */
+function boundVideosJson(entries, budget = VIDEOS_OUTPUT_BUDGET_BYTES) {
+    let current = entries.map((entry) => ({ ...entry }));
+    let json = JSON.stringify(current);
+    const dropped = [];
+    while (utf8Bytes(json) > budget) {
+        const sizes = new Map();
+        for (const entry of current) {
+            for (const [field, value] of Object.entries(entry)) {
+                if (KEPT_FIELDS.has(field) || value === null)
+                    continue;
+                sizes.set(field, (sizes.get(field) ?? 0) + utf8Bytes(JSON.stringify(value)));
+            }
+        }
+        const longest = [...sizes].sort((a, b) => b[1] - a[1])[0]?.[0];
+        if (longest === undefined)
+            break;
+        dropped.push(longest);
+        current = current.map((entry) => ({ ...entry, [longest]: null }));
+        json = JSON.stringify(current);
+    }
+    if (utf8Bytes(json) <= budget)
+        return { json, dropped, omitted: 0 };
+    // Each entry costs its JSON and a comma; the brackets take 2 bytes.
+    const { taken, omitted } = takeWithin(current, (entry) => utf8Bytes(JSON.stringify(entry)) + 1, budget - 2, Infinity);
+    return { json: JSON.stringify(taken), dropped, omitted };
+}
+
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+
+
+
+
+/** Sets one output, with any masked secret a value echoes hidden: outputs are not masked by the runner once read. */
+const setOutput = (name, value) => lib_core/* setOutput */.uH(name, redact(String(value)));
+/**
+ * The `videos` output: one object a video, for later steps to read with fromJSON; kept under GitHub's
+ * limit for an output, the log saying what had to be left out.
+ */
+function setVideosOutput(entries) {
+    const { json, dropped, omitted } = boundVideosJson(entries);
+    if (dropped.length > 0 || omitted > 0) {
+        warning(`The 'videos' output would pass GitHub's ${OUTPUT_LIMIT_BYTES >> 20} MiB limit for an output: ` +
+            (dropped.length > 0 ? `${dropped.join(', ')} ${dropped.length === 1 ? 'is' : 'are'} left empty in every entry` : '') +
+            (dropped.length > 0 && omitted > 0 ? ', and ' : '') +
+            (omitted > 0 ? `the last ${omitted} of ${entries.length} entries are left out` : '') +
+            '; the log names every video and its export key');
+    }
+    setOutput('videos', json);
+}
+/** Sets the step outputs: `videos` always; the single-video outputs from a plan's only video. */
+function setOutputs(results) {
+    setVideosOutput(videoEntries(results));
+    if (results.length !== 1)
+        return;
+    const [result] = results;
+    if (result.exportKey) {
+        setOutput('export-key', result.exportKey);
+        setOutput('project-id', result.exportKey); // the former name of export-key, kept as an alias
+    }
+    if (result.videoUrl)
+        setOutput('video-url', result.videoUrl);
+    if (result.thumbnailUrl)
+        setOutput('thumbnail-url', result.thumbnailUrl);
+    if (result.credits !== undefined)
+        setOutput('credits', result.credits);
+    if (result.video) {
+        setOutput('video-path', result.video.path);
+        setOutput('video-size', result.video.size);
+        const { durationSeconds, width, height } = result.video.mp4;
+        setOutput('video-duration', durationSeconds.toFixed(3));
+        if (width !== undefined && height !== undefined) {
+            setOutput('video-width', width);
+            setOutput('video-height', height);
+        }
+    }
+    if (result.sha256)
+        setOutput('video-sha256', result.sha256);
+    if (result.artifact) {
+        setOutput('artifact-id', result.artifact.id);
+        setOutput('artifact-url', result.artifact.url);
+    }
+    if (result.dryRun)
+        setOutput('request-path', result.dryRun.path);
+}
+/** An accepted export's key, written the moment it exists (a single-video job's `export-key`, alias `project-id`): a kill later still leaves it. */
+function setKeyOutput(result, videos) {
+    if (videos !== 1 || !result.exportKey)
+        return;
+    setOutput('export-key', result.exportKey);
+    setOutput('project-id', result.exportKey);
+}
+/**
+ * Plan mode: the matrix of shards for `strategy.matrix: ${{ fromJSON(...) }}`, and how many videos it
+ * holds: GitHub fails a job whose matrix is empty, so the render job is guarded by `count != '0'`.
+ * Nothing is sent.
+ */
+function setMatrixOutput(shards) {
+    setOutput('matrix', JSON.stringify({ include: shards }));
+    const videos = shards.reduce((sum, shard) => sum + shard.video.split(',').length, 0);
+    setOutput('count', String(videos));
+    info(`Plan: ${videos} video(s) in ${shards.length} job(s), nothing sent`);
+}
+
+;// CONCATENATED MODULE: ./src/collect.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * `collect: true`, the job after a plan's matrix: reads every result record of this run attempt and
+ * writes one summary, one `videos` output and one pull request comment for the whole batch. Fails when
+ * a video failed or a planned video has no record. Exports nothing and needs no AI Studios credentials.
+ */
+async function collect(get, runner) {
+    try {
+        const job = readCollectJob(get, runner);
+        if (!runner.artifactService)
+            throw new Error("'collect' reads this run's artifacts: it runs only in a job of the workflow run it collects");
+        const github = needsGitHub(job.github) ? await connectGitHub(job.github) : undefined;
+        const planned = (await planVideos(job, github, runner.workspace)).map((video) => video.name ?? '');
+        const records = await readResultRecords(runner, warning);
+        const entries = gatherEntries(planned, records, warning);
+        info(`collect: ${records.length} result record(s) for ${planned.length} planned video(s)`);
+        setVideosOutput(entries);
+        try {
+            await writeBatchSummary(entries, records.length, runner.summaryFile);
+        }
+        catch (summaryError) {
+            warning(`The job summary could not be written: ${errorMessage(summaryError)}`);
+        }
+        if (github && job.github.comment)
+            await upsertComment(github, entries.map((entry) => rowOf(entry, Number(runner.runId) || 1)), runner);
+        const failed = entries.filter(entryFailed);
+        if (failed.length > 0) {
+            for (const entry of failed)
+                lib_core/* error */.z3(terminalText(`${entry.name}: ${entry.error ?? entry.status}`));
+            lib_core/* setFailed */.C1(terminalText(`${failed.length} of ${entries.length} video(s) were not delivered: ${failed.map((entry) => entry.name).join(', ')}`));
+        }
+    }
+    catch (error) {
+        lib_core/* setFailed */.C1(terminalText(errorMessage(error)));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deliver/cleanup.ts
+
+
+
+/**
+ * With `cleanup`, the v3 projects this run exported and fully delivered, deleted from the AI Studios
+ * dashboard in one `DELETE /api/odin/v3/editor/project` (delete-projects.md takes a list of ids). Never
+ * a failed video's (its key must stay resumable), nor any while a video of the run failed, nor a
+ * reused one's (another run exported it). The
+ * legacy API documents no call that deletes a project. A refused delete costs only a warning.
+ */
+async function cleanupExports(results, client, job) {
+    // A re-run attempt of a failed job starts again with every video, re-attaching to each export this
+    // attempt made: deleted, a delivered video's project could not be downloaded again and would be paid for twice.
+    const undelivered = results.filter(notDelivered).length;
+    if (undelivered > 0) {
+        info(`cleanup: nothing deleted: ${undelivered} video(s) of this run were not delivered, and a re-run attempt re-attaches to every export it made`);
+        return;
+    }
+    const downloaded = results.filter((result) => result.status === 'downloaded' && result.exportKey && result.reusedFromRun === undefined);
+    const delivered = downloaded.filter((result) => {
+        const missing = missingDelivery(result, job);
+        if (missing)
+            info(`cleanup: ${result.exportKey} is kept in AI Studios: ${missing}`);
+        return !missing;
+    });
+    const legacy = delivered.filter((result) => result.generation === 'legacy').length;
+    if (legacy > 0)
+        info(`cleanup: the legacy API has no call that deletes a project; ${legacy} legacy export(s) stay in AI Studios`);
+    const ids = delivered.filter((result) => result.generation === 'v3').map((result) => result.exportKey);
+    if (ids.length === 0)
+        return;
+    try {
+        const deleted = await client.deleteProjects(ids, { log: videoLog(undefined) });
+        info(`cleanup: deleted ${deleted} of ${ids.length} exported project(s) from AI Studios (${ids.join(', ')})`);
+        if (deleted < ids.length)
+            warning(`cleanup: the API deleted ${deleted} of ${ids.length} exported project(s); delete the rest in AI Studios`);
+    }
+    catch (error) {
+        warning(`cleanup: the exported project(s) ${ids.join(', ')} could not be deleted (${errorMessage(error)}); delete them in AI Studios`);
+    }
+}
+/** Which delivery the run was asked for did not happen (an artifact upload skipped without the runtime token, on GHES), if any. */
+function missingDelivery(result, job) {
+    if (job.artifact.enabled && !result.artifact)
+        return 'its artifact was not uploaded';
+    if (job.github.release && !result.releaseUrl)
+        return 'it was not attached to the release';
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/github/reuse-trust.ts
@@ -38873,7 +40954,7 @@ function fileIn(dir, name) {
 async function listCandidates(github, fingerprint, runner) {
     const { octokit, context } = github;
     const { data } = await octokit.rest.actions.listArtifactsForRepo({ ...context.repo, name: recordName(fingerprint), per_page: 20 });
-    return schemas_parseAt(artifactListSchema, data, "GitHub's list of artifacts").artifacts.flatMap((artifact) => {
+    return parseAt(artifactListSchema, data, "GitHub's list of artifacts").artifacts.flatMap((artifact) => {
         const runId = artifact.workflow_run?.id;
         return !artifact.expired && artifact.name === recordName(fingerprint) && runId && String(runId) !== runner.runId
             ? [{ artifactId: artifact.id, runId }]
@@ -38883,14 +40964,14 @@ async function listCandidates(github, fingerprint, runner) {
 /** The workflow run a candidate came from, as GitHub describes it. */
 async function workflowRun({ octokit, context }, runId) {
     const { data } = await octokit.rest.actions.getWorkflowRun({ ...context.repo, run_id: runId });
-    return schemas_parseAt(workflowRunSchema, data, `GitHub's description of run ${runId}`);
+    return parseAt(workflowRunSchema, data, `GitHub's description of run ${runId}`);
 }
 /** A candidate's record, parsed; refused when its video is another run's artifact or expired. */
 async function readRecord(github, candidate, fingerprint, runner) {
     const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-reuse-'));
     let record;
     try {
-        await (await artifact_service_loadArtifactClient()).downloadArtifact(candidate.artifactId, { path: dir, findBy: findBy(github, candidate.runId) });
+        await (await loadArtifactClient()).downloadArtifact(candidate.artifactId, { path: dir, findBy: findBy(github, candidate.runId) });
         const text = external_node_fs_.readFileSync(fileIn(dir, recordName(fingerprint)), 'utf8');
         let json;
         try {
@@ -38899,14 +40980,14 @@ async function readRecord(github, candidate, fingerprint, runner) {
         catch {
             throw new Error('its record is not JSON');
         }
-        record = schemas_parseAt(reuseRecordSchema, json, 'its record');
+        record = parseAt(reuseRecordSchema, json, 'its record');
     }
     finally {
         external_node_fs_.rmSync(dir, { recursive: true, force: true });
     }
     const { octokit, context } = github;
     const { data } = await octokit.rest.actions.getArtifact({ ...context.repo, artifact_id: record.artifactId });
-    const video = schemas_parseAt(artifactSchema, data, `GitHub's description of artifact ${record.artifactId}`);
+    const video = parseAt(artifactSchema, data, `GitHub's description of artifact ${record.artifactId}`);
     if (video.workflow_run?.id !== candidate.runId)
         throw new Error(`its record names artifact ${record.artifactId}, which another run uploaded`);
     if (video.expired)
@@ -38915,7 +40996,7 @@ async function readRecord(github, candidate, fingerprint, runner) {
 }
 /** Downloads a reusable video into `dir` (a fresh folder); returns the file's path. */
 async function downloadReusable(github, record, runId, dir) {
-    await (await artifact_service_loadArtifactClient()).downloadArtifact(record.artifactId, { path: dir, findBy: findBy(github, runId) });
+    await (await loadArtifactClient()).downloadArtifact(record.artifactId, { path: dir, findBy: findBy(github, runId) });
     return fileIn(dir, record.fileName);
 }
 /** Leaves the record of a delivered video for later runs, kept as long as the video's artifact. */
@@ -38923,8 +41004,8 @@ async function recordReusable(fingerprint, record, runner, retentionDays) {
     const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-reuse-'));
     try {
         const file = external_node_path_.join(dir, recordName(fingerprint));
-        external_node_fs_.writeFileSync(file, JSON.stringify(schemas_parseAt(reuseRecordSchema, record, 'the reuse record')));
-        await (await artifact_service_loadArtifactClient()).uploadArtifact(recordName(fingerprint), [file], dir, { retentionDays, skipArchive: true });
+        external_node_fs_.writeFileSync(file, JSON.stringify(parseAt(reuseRecordSchema, record, 'the reuse record')));
+        await (await loadArtifactClient()).uploadArtifact(recordName(fingerprint), [file], dir, { retentionDays, skipArchive: true });
     }
     finally {
         external_node_fs_.rmSync(dir, { recursive: true, force: true });
@@ -38964,7 +41045,7 @@ async function artifactClient(settings, runner) {
         notice('Not running inside GitHub Actions (no ACTIONS_RUNTIME_TOKEN): the artifact upload was skipped');
         return undefined;
     }
-    return artifact_service_loadArtifactClient();
+    return loadArtifactClient();
 }
 /** Uploads several videos as one zipped artifact (stored, not compressed: video does not compress). */
 async function uploadVideosArtifact(videos, exportKeys, rootDirectory, settings, runner) {
@@ -38981,15 +41062,20 @@ async function uploadZipped(name, videos, rootDirectory, settings, runner) {
 /**
  * Uploads the video as a workflow artifact. Unzipped by default (skipArchive), so it plays in the
  * browser; the artifact then takes the file's name, so the file is linked under the artifact's name.
+ * An `artifact-name` is always the artifact's exact name: without the video's ending (`.mp4`) the
+ * artifact is zipped, as download-artifact finds it by that name.
  */
 async function uploadVideoArtifact(video, exportKey, settings, runner) {
+    const ext = external_node_path_.extname(video.path);
+    // An unzipped artifact takes its file's name: a chosen name without the video's ending is kept
+    // exact by zipping instead (the video inside keeps its own name).
+    const exact = settings.name !== undefined && !settings.name.endsWith(ext);
     const name = settings.name ?? defaultArtifactName(video.path, exportKey, runner.runAttempt);
-    if (settings.archive)
+    if (settings.archive || exact)
         return uploadZipped(name, [video], external_node_path_.dirname(video.path), settings, runner);
     const client = await artifactClient(settings, runner);
     if (!client)
         return undefined;
-    const ext = external_node_path_.extname(video.path);
     const fileName = name.endsWith(ext) ? name : `${name}${ext}`;
     const staging = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-'));
     const staged = external_node_path_.join(staging, fileName);
@@ -39040,407 +41126,6 @@ async function videoSha256(video, artifact) {
     return artifact?.videoSha256 ?? sha256File(video.path);
 }
 
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/github/comments.ts
-
-
-/**
- * Pull request comments through the REST API, parsed at the boundary: who the token is, and each
- * comment's ID, body and author, so only comments this identity wrote are ever edited.
- */
-/** The author the workflow's own token (an installation token, which cannot read /user) writes as. */
-const WORKFLOW_TOKEN_LOGIN = 'github-actions[bot]';
-const login = schemas_string().min(1).max(100);
-const user = object({ login });
-const comment = object({ id: schemas_number().int().positive(), body: schemas_string().max(1_000_000).nullish(), user: user.nullable() });
-const comments_status = (error) => error.status;
-/** The login the token writes comments as: the user of a personal token, else the workflow token's bot. */
-async function whoAmI({ octokit }) {
-    try {
-        const { data } = await octokit.request('GET /user');
-        return schemas_parseAt(user, data, 'GitHub GET /user').login;
-    }
-    catch (error) {
-        // An installation token may not read /user (403 "Resource not accessible by integration").
-        if (comments_status(error) === 403)
-            return WORKFLOW_TOKEN_LOGIN;
-        throw error;
-    }
-}
-/** The pull request's comments, oldest first. */
-async function listComments({ octokit, context }, issue) {
-    const data = await octokit.paginate(octokit.rest.issues.listComments, { ...context.repo, issue_number: issue, per_page: 100 });
-    return schemas_parseAt(array(comment), data, `GitHub's comments of #${issue}`)
-        .map((c) => ({ id: c.id, body: c.body ?? '', author: c.user?.login }))
-        .sort((a, b) => a.id - b.id);
-}
-async function createComment({ octokit, context }, issue, body) {
-    await octokit.rest.issues.createComment({ ...context.repo, issue_number: issue, body });
-}
-/** Updates a comment; false when it is gone (deleted meanwhile). */
-async function updateComment({ octokit, context }, id, body) {
-    try {
-        await octokit.rest.issues.updateComment({ ...context.repo, comment_id: id, body });
-        return true;
-    }
-    catch (error) {
-        if (comments_status(error) === 404)
-            return false;
-        throw error;
-    }
-}
-/** Deletes a comment; one already gone is fine. */
-async function deleteComment({ octokit, context }, id) {
-    try {
-        await octokit.rest.issues.deleteComment({ ...context.repo, comment_id: id });
-    }
-    catch (error) {
-        if (comments_status(error) !== 404)
-            throw error;
-    }
-}
-/** The pull request the run is for, from the event payload; undefined for any other event. */
-function pullRequestNumber({ context }) {
-    const parsed = object({ number: schemas_number().int().positive() }).safeParse(context.payload.pull_request);
-    return parsed.success ? parsed.data.number : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/github/results.ts
-
-
-
-
-
-
-/**
- * Result records: the small artifact each render job of a matrix leaves, however it ended, and the
- * collect job reads back. Artifacts of this run only: the runner's token reaches no other run's. A
- * sibling job's record crosses a boundary, so it is parsed by the schemas below and checked against
- * the run, the attempt and the videos its job was given before anything uses it.
- */
-const results_PREFIX = 'aistudios-result-';
-const FILE = 'result.json';
-/** A record is a few hundred bytes a video; more than this is not one of ours. */
-const MAX_RECORD_BYTES = (/* unused pure expression or super */ null && (4 * 1024 * 1024));
-/** A matrix job is named by its shard's first video: names are unique in a manifest. */
-const NAME = /^aistudios-result-(\d{1,4})-([\w.-]{1,80})$/;
-/** An http(s) URL: https, or http to a loopback host (the simulator); never another scheme. */
-const webUrl = schemas_string()
-    .max(8192)
-    .refine((text) => {
-    try {
-        const url = new URL(text);
-        return url.protocol === 'https:' || (url.protocol === 'http:' && /^(127\.0\.0\.1|localhost|\[::1\])$/.test(url.hostname));
-    }
-    catch {
-        return false;
-    }
-}, 'is not an https URL');
-/** A manifest entry's name, as the manifest reader allows it. */
-const videoName = schemas_string().regex(/^[\w.-]{1,80}$/, 'is not a video name');
-/** One video of the `videos` output, as a job wrote it. */
-const videoEntry = object({
-    name: schemas_string().min(1).max(255),
-    status: schemas_enum(['downloaded', 'started', 'dry-run', 'failed', 'skipped']),
-    'export-key': exportKey.nullable(),
-    /** The former name of export-key, kept for workflows written against it. */
-    'project-id': exportKey.nullable(),
-    path: schemas_string().max(4096).nullable(),
-    url: webUrl.nullable(),
-    'thumbnail-url': webUrl.nullable(),
-    credits: schemas_number().nonnegative().nullable(),
-    size: schemas_number().int().nonnegative().nullable(),
-    duration: schemas_number().nonnegative().nullable(),
-    width: schemas_number().int().positive().nullable(),
-    height: schemas_number().int().positive().nullable(),
-    sha256: sha256Hex.nullable(),
-    'reused-from-run': schemas_number().int().positive().nullable(),
-    'artifact-url': webUrl.nullable(),
-    'release-url': webUrl.nullable(),
-    error: schemas_string().max(4000).nullable()
-});
-/** The `videos` output's objects, one a video: also what a matrix job's result record holds. */
-function videoEntries(results) {
-    return results.map((result) => ({
-        name: result.name,
-        status: result.status,
-        'export-key': result.exportKey ?? null,
-        'project-id': result.exportKey ?? null,
-        path: result.video?.path ?? null,
-        url: result.videoUrl ?? null,
-        'thumbnail-url': result.thumbnailUrl ?? null,
-        credits: result.credits ?? null,
-        size: result.video?.size ?? null,
-        duration: result.video?.mp4.durationSeconds ?? null,
-        width: result.video?.mp4.width ?? null,
-        height: result.video?.mp4.height ?? null,
-        sha256: result.sha256 ?? null,
-        'reused-from-run': result.reusedFromRun ?? null,
-        'artifact-url': result.artifact?.url ?? null,
-        'release-url': result.releaseUrl ?? null,
-        error: result.error ?? null
-    }));
-}
-const resultRecord = object({
-    version: literal(1),
-    runId: schemas_string().regex(/^\d+$/),
-    attempt: schemas_number().int().positive(),
-    /** The videos the job was given (`manifest-entry`), whether or not it got to them. */
-    videos: array(videoName).max(2000),
-    outcome: schemas_enum(['success', 'failure', 'cancelled']),
-    error: schemas_string().max(4000).nullable(),
-    entries: array(videoEntry).max(2000)
-});
-/** Leaves this job's record in the run's artifacts; the attempt in its name keeps re-runs apart. */
-async function uploadResultRecord(record, runner) {
-    const name = `${results_PREFIX}${record.attempt}-${record.videos[0] ?? 'none'}`;
-    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-result-'));
-    try {
-        external_node_fs_.writeFileSync(external_node_path_.join(dir, FILE), JSON.stringify(record));
-        await (await artifact_service_loadArtifactClient()).uploadArtifact(name, [external_node_path_.join(dir, FILE)], dir, { retentionDays: 1, skipArchive: true });
-        return name;
-    }
-    finally {
-        external_node_fs_.rmSync(dir, { recursive: true, force: true });
-    }
-}
-/**
- * Every result record of this run up to this attempt, parsed and checked: one that does not parse,
- * names another run or attempt, or is too big is refused through `refuse` (a warning) and left out.
- */
-async function readResultRecords(runner, refuse) {
-    const client = await loadArtifactClient();
-    const { artifacts } = await client.listArtifacts();
-    const read = [];
-    for (const artifact of artifacts) {
-        const match = NAME.exec(artifact.name);
-        if (!match || Number(match[1]) > runner.runAttempt)
-            continue;
-        const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-collect-'));
-        try {
-            await client.downloadArtifact(artifact.id, { path: dir });
-            const file = path.join(dir, FILE);
-            if (!fs.existsSync(file) || fs.statSync(file).size > MAX_RECORD_BYTES)
-                throw new Error(`it holds no ${FILE} of a sensible size`);
-            const record = parseAt(resultRecord, JSON.parse(fs.readFileSync(file, 'utf8')), `result record ${artifact.name}`);
-            if (record.runId !== runner.runId || String(record.attempt) !== match[1])
-                throw new Error(`it says it is of run ${record.runId}, attempt ${record.attempt}, not this run's attempt ${match[1]}`);
-            read.push({ artifact: artifact.name, record });
-        }
-        catch (error) {
-            refuse(`result record ${artifact.name} was refused: ${errorMessage(error)}`);
-        }
-        finally {
-            fs.rmSync(dir, { recursive: true, force: true });
-        }
-    }
-    return read;
-}
-
-;// CONCATENATED MODULE: ./src/text.ts
-/** Text safe inside HTML and its double-quoted attributes (and a Markdown table's cells). */
-const escapeHtml = (text) => text.replace(/[<>&|"]/g, (c) => `&#${c.charCodeAt(0)};`);
-/**
- * Text from outside (an API message, a name) as one cell of a Markdown table inside HTML: on one line,
- * every character Markdown or HTML could read as syntax (a pipe, a bracket, a backtick, a heading, an
- * autolink's `:` `@` and `www.`, emphasis, an entity) written as a numeric entity, so it shows as
- * written and can add no heading, link, image or tag. Capped at `max` characters first.
- */
-function escapeCell(text, max = 200) {
-    const line = text.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').trim();
-    const capped = line.length > max ? `${line.slice(0, max - 1)}…` : line;
-    return capped.replace(/[^\p{L}\p{N} ,.\-/%+]|(?<=www)\./giu, (c) => `&#${c.codePointAt(0)};`);
-}
-/** What the file says it is: "3.5 s, 320×180, avc1 + mp4a". */
-function describeMp4({ durationSeconds, width, height, codecs }) {
-    const picture = width !== undefined && height !== undefined ? `, ${width}×${height}` : '';
-    return `${durationSeconds.toFixed(1)} s${picture}${codecs.length ? `, ${codecs.join(' + ')}` : ''}`;
-}
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    const units = ['KiB', 'MiB', 'GiB'];
-    let value = bytes / 1024;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return `${value.toFixed(1)} ${units[unit]}`;
-}
-
-;// CONCATENATED MODULE: ./src/deliver/comment.ts
-
-
-
-
-
-
-
-/**
- * The pull request comment: one, the action's own, with a row a video. Rows are kept per video: a run
- * replaces its own videos' rows and leaves the others, so runs that each render some videos (a matrix
- * collected, `only-changed`, two pushes) build one table. The rows travel in the comment itself, in an
- * HTML comment, and are read back only from a comment this token's identity wrote.
- */
-/** Marks the action's own comment, so later runs update it instead of adding another. */
-const COMMENT_MARKER = '<!-- aistudios-video-action -->';
-const ROWS = /<!-- aistudios-rows:([A-Za-z0-9_-]*) -->/;
-/** The most rows a comment keeps: a bigger batch's full list is in its collect job's summary. */
-const MAX_COMMENT_ROWS = 100;
-/** GitHub takes 65,536 characters a comment; room is left for the footer. */
-const MAX_COMMENT_CHARS = 60_000;
-/** Rounds of write and re-read before giving up on a comment that keeps changing under concurrent runs. */
-const MAX_ROUNDS = 6;
-const loopbackOrHttps = (text) => {
-    try {
-        const url = new URL(text);
-        return url.protocol === 'https:' || (url.protocol === 'http:' && /^(127\.0\.0\.1|localhost|\[::1\])$/.test(url.hostname));
-    }
-    catch {
-        return false;
-    }
-};
-const href = schemas_string().max(2048).refine(loopbackOrHttps, 'is not an https URL');
-/** One video's row, as stored in the comment. */
-const commentRow = object({
-    name: schemas_string().min(1).max(255),
-    status: schemas_enum(['downloaded', 'started', 'dry-run', 'failed', 'skipped']),
-    key: exportKey.optional(),
-    size: schemas_number().int().nonnegative().optional(),
-    picture: schemas_string().max(100).optional(),
-    artifact: href.optional(),
-    release: href.optional(),
-    thumbnail: href.optional(),
-    error: schemas_string().max(300).optional(),
-    /** The workflow run that wrote the row: a newer run's row of a video wins. */
-    run: schemas_number().int().positive()
-});
-/** A `videos` entry as a row of run `run`; long errors are cut, URLs kept only when they are https. */
-function rowOf(entry, run) {
-    const link = (url) => (url && url.length <= 2048 && loopbackOrHttps(url) ? url : undefined);
-    const picture = entry.duration === null ? undefined : `${entry.duration.toFixed(1)} s${entry.width && entry.height ? `, ${entry.width}×${entry.height}` : ''}`;
-    return {
-        name: entry.name,
-        status: entry.status,
-        key: entry['project-id'] ?? undefined,
-        size: entry.size ?? undefined,
-        picture,
-        artifact: link(entry['artifact-url']),
-        release: link(entry['release-url']),
-        thumbnail: link(entry['thumbnail-url']),
-        error: entry.error === null ? undefined : entry.error.slice(0, 300),
-        run
-    };
-}
-/** This run's rows. */
-const commentRows = (results, runner) => videoEntries(results).map((entry) => rowOf(entry, Number(runner.runId) || 1));
-/** Rows by video: a row of a newer (or the same) run replaces the video's earlier row in place. Pure. */
-function mergeRows(earlier, later) {
-    const rows = new Map(earlier.map((row) => [row.name, row]));
-    for (const row of later) {
-        const old = rows.get(row.name);
-        if (!old || old.run <= row.run)
-            rows.set(row.name, row);
-    }
-    return [...rows.values()];
-}
-/** A URL as a Markdown link target: no character that could end the link or the cell. */
-const target = (url) => new URL(url).href.replace(/[()<>|`"' ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-function tableRow(row, runner) {
-    const links = [row.artifact ? `[artifact](${target(row.artifact)})` : '', row.release ? `[release asset](${target(row.release)})` : ''];
-    const status = row.status === 'failed' ? `❌ ${escapeCell(row.error ?? 'failed')}` : row.status;
-    const thumbnail = row.thumbnail ? `<img src="${escapeHtml(target(row.thumbnail))}" alt="" width="160">` : '';
-    const run = `[${row.run}](${target(`${runner.serverUrl}/${runner.repository}/actions/runs/${row.run}`)})`;
-    return `| ${escapeCell(row.name)} | ${status} | ${row.key ? `\`${row.key}\`` : ''} | ${row.size === undefined ? '' : formatBytes(row.size)} | ${escapeCell(row.picture ?? '')} | ${links.filter(Boolean).join(' · ')} | ${thumbnail} | ${run} |`;
-}
-/** Which rows to keep when there are too many: failures first, then the newest runs'. */
-const failed = (row) => (row.status === 'failed' ? 1 : 0);
-const byRank = (a, b) => failed(b) - failed(a) || b.run - a.run;
-/** The comment's text: the table of `rows` (bounded in count and size), and the rows themselves for the next run. */
-function commentBody(rows, runner) {
-    let kept = [...rows].sort(byRank).slice(0, MAX_COMMENT_ROWS);
-    for (;;) {
-        const shown = rows.filter((row) => kept.includes(row));
-        const omitted = rows.length - shown.length;
-        const data = Buffer.from(JSON.stringify(shown)).toString('base64url');
-        const body = [
-            COMMENT_MARKER,
-            '### 🎬 AI Studios videos',
-            '',
-            '| video | status | export key | size | duration and picture | links | thumbnail | run |',
-            '|---|---|---|---|---|---|---|---|',
-            ...shown.map((row) => tableRow(row, runner)),
-            ...(omitted > 0 ? ['', `${omitted} more video(s) are not listed here: see the summary of their workflow run.`] : []),
-            `<!-- aistudios-rows:${data} -->`
-        ].join('\n');
-        if (body.length <= MAX_COMMENT_CHARS || kept.length === 0)
-            return { body, kept: shown };
-        kept = kept.slice(0, Math.floor(kept.length * 0.9));
-    }
-}
-/** The rows a comment of ours holds; none (with a warning) where they do not parse. */
-function rowsIn(comment) {
-    const data = ROWS.exec(comment.body)?.[1];
-    if (data === undefined)
-        return [];
-    try {
-        return schemas_parseAt(array(commentRow).max(MAX_COMMENT_ROWS), JSON.parse(Buffer.from(data, 'base64url').toString('utf8')), `comment ${comment.id}'s rows`);
-    }
-    catch (error) {
-        warning(`The rows of comment ${comment.id} could not be read; they are replaced (${error instanceof Error ? error.message : String(error)})`);
-        return [];
-    }
-}
-const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-/**
- * Merges `rows` into the pull request's comment, creating it when there is none. Only a comment this
- * token's identity wrote is ever edited, whatever marker another holds. Concurrent runs: each writes,
- * waits a moment, re-reads, and writes again until its rows are there and there is one comment
- * (duplicates made by a race are merged into the oldest and deleted). A run with no rows changes nothing.
- */
-async function upsertComment(github, rows, runner) {
-    const issue = pullRequestNumber(github);
-    if (!issue) {
-        notice("'comment' is set, but this run is not for a pull request: no comment was written");
-        return;
-    }
-    if (rows.length === 0) {
-        info(`Nothing was rendered: the comment on pull request #${issue} keeps its rows`);
-        return;
-    }
-    const me = await whoAmI(github);
-    const warned = new Set();
-    for (let round = 1;; round++) {
-        const comments = await listComments(github, issue);
-        for (const other of comments.filter((c) => c.body.includes(COMMENT_MARKER) && c.author !== me && !warned.has(c.id))) {
-            warned.add(other.id);
-            notice(`Comment ${other.id} carries the video comment's marker but was not written by ${me}: it is left alone`);
-        }
-        const mine = comments.filter((c) => c.author === me && c.body.includes(COMMENT_MARKER));
-        const stored = mine.map(rowsIn).reduce(mergeRows, []);
-        const { body, kept } = commentBody(mergeRows(stored, rows), runner);
-        const [keep, ...extra] = mine;
-        if (keep && extra.length === 0 && same(rowsIn(keep), kept)) {
-            info(`The video comment on pull request #${issue} lists this run's ${rows.length} video(s)`);
-            return;
-        }
-        if (round > MAX_ROUNDS) {
-            warning(`The video comment on pull request #${issue} kept changing under concurrent runs; it may lack some of this run's rows`);
-            return;
-        }
-        if (!keep)
-            await createComment(github, issue, body);
-        else
-            await updateComment(github, keep.id, body);
-        for (const duplicate of extra)
-            await deleteComment(github, duplicate.id);
-        // A concurrent run may have written from what it read before this write: look again in a moment.
-        await (0,external_node_timers_promises_namespaceObject.setTimeout)(200 + Math.random() * 600);
-    }
-}
-
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(57075);
 ;// CONCATENATED MODULE: external "node:v8"
@@ -39471,7 +41156,27 @@ function collectAsBytesMove() {
     };
 }
 
+;// CONCATENATED MODULE: ./src/deliver/asset-name.ts
+/**
+ * The name GitHub stores a release asset under. Its upload endpoint renames "special characters,
+ * non-alphanumeric characters, and leading or trailing periods" (GitHub's REST docs) without a list:
+ * observed, each run of characters other than letters, digits, `_`, `-` and `.` becomes one `.`
+ * (`My video (final).mp4` → `My.video.final.mp4`), accents are dropped, and leading or trailing periods
+ * go. A prediction, used to find an earlier upload of the same file; the upload's answer has the truth.
+ */
+function storedAssetName(name) {
+    return name
+        .normalize('NFKD')
+        .replace(/\p{M}/gu, '')
+        .replace(/[^A-Za-z0-9_.-]+/g, '.')
+        .replace(/\.{2,}/g, '.')
+        .replace(/^\.+|\.+$/g, '');
+}
+
 ;// CONCATENATED MODULE: ./src/deliver/release.ts
+
+
+
 
 
 
@@ -39502,12 +41207,32 @@ async function* fileChunks(file) {
     }
 }
 /**
+ * Where the token may go with an upload: GitHub's own hosts for this run's API. The upload URL comes
+ * in GitHub's answer, so it is checked like any answer: api.github.com's uploads live on
+ * uploads.github.com; a GitHub Enterprise Server's (and a stand-in's) on the API's own origin.
+ */
+function uploadUrlAllowed(uploadUrl, apiUrl) {
+    const api = new URL(apiUrl);
+    if (uploadUrl.username || uploadUrl.password)
+        return false;
+    if (uploadUrl.origin === api.origin)
+        return true;
+    return api.origin === 'https://api.github.com' && uploadUrl.origin === 'https://uploads.github.com';
+}
+/** GitHub's answers the release delivery reads, parsed before use. */
+const releaseSchema = object({ id: schemas_number().int().positive(), upload_url: schemas_string().url() });
+const assetSchema = object({ id: schemas_number().int().positive(), name: schemas_string(), browser_download_url: schemas_string().url() });
+/**
  * Posts a video to the release's upload URL, streamed from disk. Sent with undici's request() rather
  * than Octokit, whose fetch reads a streamed body far ahead of the socket: a 256 MiB asset took the
  * process to 380 MB, where request() keeps pace (test/memory.test.ts holds it under 150 MB).
+ * Returns the asset as GitHub stored it (its name may differ from the file's).
  */
-async function uploadAsset(uploadUrl, token, name, video, signal) {
+async function uploadAsset(uploadUrl, apiUrl, token, name, video, signal) {
     const url = new URL(uploadUrl.replace(/\{[^}]*\}$/, ''));
+    if (!uploadUrlAllowed(url, apiUrl)) {
+        throw new Error(`GitHub's release answer names ${url.origin} for the upload, not a host of ${new URL(apiUrl).origin}; the token was not sent there`);
+    }
     url.searchParams.set('name', name);
     const dispatcher = createAgent(UPLOAD_TIMEOUT_MS);
     try {
@@ -39529,32 +41254,50 @@ async function uploadAsset(uploadUrl, token, name, video, signal) {
             const hint = response.statusCode === 403 ? " (the token needs 'contents: write')" : '';
             throw new Error(`Uploading ${name} to the release failed: HTTP ${response.statusCode} ${messageOf(text)}${hint}`);
         }
-        return JSON.parse(text).browser_download_url;
+        return parseAt(assetSchema, parseJson(text), "GitHub's answer to the asset upload");
     }
     finally {
         await dispatcher.close();
     }
 }
+function parseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
 /**
- * Attaches videos to a release as assets. An asset of the same name is replaced only when asked;
- * otherwise the upload is refused, so a re-run never silently swaps a published video.
+ * Attaches videos to a release as assets. An asset of the same name (as GitHub stores it) is replaced
+ * only when asked; otherwise the upload is refused, so a re-run never silently swaps a published video.
  * Returns each video's download URL by path.
  */
 async function attachToRelease({ octokit, context, token }, tag, replace, videos, 
 /** The run's cancel: stops an upload under way. */
 signal) {
-    const { data: release } = await octokit.rest.repos.getReleaseByTag({ ...context.repo, tag });
+    const { data } = await octokit.rest.repos.getReleaseByTag({ ...context.repo, tag });
+    const release = parseAt(releaseSchema, data, `GitHub's release ${tag}`);
+    const listed = await octokit.paginate(octokit.rest.repos.listReleaseAssets, { ...context.repo, release_id: release.id, per_page: 100 });
+    const assets = parseAt(array(assetSchema), listed, `GitHub's assets of release ${tag}`);
     const urls = new Map();
     for (const video of videos) {
         const name = external_node_path_.basename(video.path);
-        const existing = release.assets.find((asset) => asset.name === name);
+        const stored = storedAssetName(name);
+        const existing = assets.find((asset) => asset.name === name || asset.name === stored);
         if (existing && !replace) {
-            throw new Error(`Release ${tag} already has an asset named ${name}; set 'release-replace: true' to replace it`);
+            const as = existing.name === name ? '' : ` (GitHub's name for ${name})`;
+            throw new Error(`Release ${tag} already has an asset named ${existing.name}${as}; set 'release-replace: true' to replace it`);
         }
         if (existing)
             await octokit.rest.repos.deleteReleaseAsset({ ...context.repo, asset_id: existing.id });
-        urls.set(video.path, await uploadAsset(release.upload_url, token, name, video, signal));
-        info(`${existing ? 'Replaced' : 'Attached'} ${name} on release ${tag}`);
+        const asset = await uploadAsset(release.upload_url, context.apiUrl, token, name, video, signal);
+        // Where the asset can be downloaded, as GitHub says; only a GitHub address is passed on as an output.
+        const download = new URL(asset.browser_download_url);
+        if (download.protocol === 'https:' || download.origin === new URL(context.apiUrl).origin)
+            urls.set(video.path, download.href);
+        const renamed = asset.name === name ? '' : ` (GitHub stores it as ${asset.name})`;
+        info(`${existing ? 'Replaced' : 'Attached'} ${name} on release ${tag}${renamed}`);
     }
     return urls;
 }
@@ -39590,7 +41333,7 @@ async function leaveForReuse(done, job, signal) {
         catch (error) {
             if (signal?.aborted)
                 throw error;
-            videoLog(result.spec.name).warning(`reuse: could not leave a record of ${result.name} for later runs (${errors_errorMessage(error)})`);
+            videoLog(result.spec.name).warning(`reuse: could not leave a record of ${result.name} for later runs (${errorMessage(error)})`);
         }
     }
 }
@@ -39606,7 +41349,7 @@ async function deliverAll(results, job, github, signal) {
     if (job.batch.artifactPerVideo || job.videos.length === 1) {
         // One after another, so the artifact client's own lines can be given their video's name in a batch.
         for (const { result, video } of done) {
-            result.artifact = await until(withVideoName(result.spec.name, () => uploadVideoArtifact(video, result.exportKey ?? '', job.artifact, job.runner)));
+            result.artifact = await withVideoName(result.spec.name, () => until(uploadVideoArtifact(video, result.exportKey ?? '', job.artifact, job.runner)));
         }
     }
     else {
@@ -39634,651 +41377,6 @@ async function deliverAll(results, job, github, signal) {
         await until(upsertComment(github, commentRows(results, job.runner), job.runner));
 }
 
-;// CONCATENATED MODULE: ./src/github/connect.ts
-/**
- * Octokit (with GITHUB_API_URL, proxies) and the run's context; loaded only when a feature needs them.
- * The token is kept for the one call made without Octokit (release asset uploads).
- */
-async function connectGitHub(settings) {
-    const github = await __nccwpck_require__.e(/* import() */ 351).then(__nccwpck_require__.bind(__nccwpck_require__, 61351));
-    const token = settings.token ?? '';
-    return { octokit: github.getOctokit(token), context: github.context, token };
-}
-
-;// CONCATENATED MODULE: ./src/job/parse.ts
-
-
-
-function parseBoolean(input, raw, fallback) {
-    const value = raw.trim().toLowerCase();
-    if (value === '')
-        return fallback;
-    if (['true', 'yes', 'on', '1'].includes(value))
-        return true;
-    if (['false', 'no', 'off', '0'].includes(value))
-        return false;
-    throw new InputError(input, `'${raw}' is not a boolean; use true or false`);
-}
-function parseNumber(input, raw, fallback, { min, max, integer = false, unit }) {
-    const value = raw.trim();
-    if (value === '')
-        return fallback;
-    if (!/^[+]?(\d+(\.\d*)?|\.\d+)$/.test(value)) {
-        throw new InputError(input, `'${raw}' is not a ${integer ? 'whole number' : 'number'} of ${unit}`);
-    }
-    const number = Number(value);
-    if (integer && !Number.isInteger(number))
-        throw new InputError(input, `'${raw}' must be a whole number of ${unit}`);
-    if (number < min)
-        throw new InputError(input, `${value} ${unit} is below the minimum of ${min}`);
-    if (max !== undefined && number > max)
-        throw new InputError(input, `${value} ${unit} is above the maximum of ${max}`);
-    return number;
-}
-function parseChoice(input, raw, choices) {
-    const value = raw.trim().toLowerCase();
-    if (value === '')
-        return undefined;
-    const found = choices.find((choice) => choice === value);
-    if (!found)
-        throw new InputError(input, `'${raw}' is not one of ${choices.join(', ')}`);
-    return found;
-}
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
-/** An http(s) URL; plain http only for loopback hosts, so no key or video travels in clear text. */
-function parseUrl(input, raw) {
-    let url;
-    try {
-        url = new URL(raw.trim());
-    }
-    catch {
-        throw new InputError(input, `'${raw}' is not a valid URL`);
-    }
-    // A user and password in the URL would be printed wherever the URL is; credentials go in their own inputs.
-    if (url.username || url.password)
-        throw new InputError(input, 'must not carry a user name or password; give credentials in their own inputs, from secrets');
-    if (url.protocol === 'https:')
-        return url;
-    if (url.protocol === 'http:' && LOOPBACK.test(url.hostname))
-        return url;
-    throw new InputError(input, `'${raw}' must use https:// (plain http is allowed only for localhost)`);
-}
-/** Workspace-relative, with forward slashes: how GitHub names a file of the repository. */
-const repoPath = (workspace, file) => external_node_path_.relative(workspace, file).split(external_node_path_.sep).join('/');
-const outside = (root, target) => {
-    const relative = external_node_path_.relative(root, target);
-    return relative.startsWith('..') || external_node_path_.isAbsolute(relative);
-};
-/** The real path of `target`, or of its nearest existing ancestor joined with the rest (for a path still to be made). */
-function realPath(target) {
-    try {
-        return external_node_fs_.realpathSync(target);
-    }
-    catch {
-        const parent = external_node_path_.dirname(target);
-        return parent === target ? target : external_node_path_.join(realPath(parent), external_node_path_.basename(target));
-    }
-}
-/** What messages call the folder paths must stay in: the workspace in the action, the current folder in the CLI. */
-let rootFolderName = 'the workspace';
-/** Names the root folder in messages from here on (the CLI's "the current folder"). */
-function nameRootFolder(name) {
-    rootFolderName = name;
-}
-/**
- * A path inside the workspace; refuses one that escapes it: absolute, through '..', or through a
- * symbolic link (a file or a folder on the way) that points outside.
- */
-function resolveInWorkspace(input, raw, workspace) {
-    const resolved = external_node_path_.resolve(workspace, raw.trim());
-    if (outside(workspace, resolved) || outside(realPath(workspace), realPath(resolved))) {
-        throw new InputError(input, `'${raw.trim()}' is outside ${rootFolderName} (${workspace})`);
-    }
-    return resolved;
-}
-/** Files an input may name are read whole; none of this size is a template, script or manifest. */
-const MAX_INPUT_FILE_BYTES = 4 << 20;
-/** Reads a text file named by an input, with an error naming the input when it can't. */
-function readInputFile(input, raw, workspace) {
-    const file = resolveInWorkspace(input, raw, workspace);
-    let text;
-    try {
-        if (external_node_fs_.statSync(file).size > MAX_INPUT_FILE_BYTES)
-            throw new InputError(input, `file '${raw.trim()}' is larger than ${MAX_INPUT_FILE_BYTES >> 20} MiB`);
-        text = external_node_fs_.readFileSync(file, 'utf8');
-    }
-    catch (error) {
-        if (error instanceof InputError)
-            throw error;
-        const code = error.code;
-        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code})`;
-        throw new InputError(input, `file '${raw.trim()}' ${why}`);
-    }
-    return { file, text: text.replace(/^\uFEFF/, '') };
-}
-
-;// CONCATENATED MODULE: ./src/job/github-settings.ts
-
-
-
-
-
-/** The tag of the release that triggered the run, if one did. */
-function releaseTag(runner) {
-    if (!runner.eventPath || !external_node_fs_.existsSync(runner.eventPath))
-        return undefined;
-    const payload = JSON.parse(external_node_fs_.readFileSync(runner.eventPath, 'utf8'));
-    return typeof payload.release?.tag_name === 'string' ? payload.release.tag_name : undefined;
-}
-function readGitHubSettings(get, runner) {
-    const settings = {
-        token: get('github-token').trim() || undefined,
-        onlyChanged: parseBoolean('only-changed', get('only-changed'), false),
-        reuse: parseBoolean('reuse', get('reuse'), false),
-        reuseFrom: parseChoice('reuse-from', get('reuse-from'), REUSE_SCOPES) ?? 'branch-or-default',
-        comment: parseBoolean('comment', get('comment'), false)
-    };
-    if (parseBoolean('release-upload', get('release-upload'), false)) {
-        const tag = get('release-tag').trim() || releaseTag(runner);
-        if (!tag)
-            throw new InputError('release-tag', "'release-upload' needs a release: run on a release event or set 'release-tag'");
-        settings.release = { tag, replace: parseBoolean('release-replace', get('release-replace'), false) };
-    }
-    if (!settings.token && (settings.onlyChanged || settings.release || settings.comment || settings.reuse)) {
-        warning("'github-token' is empty: only-changed, reuse, release-upload and comment are skipped");
-        return { onlyChanged: false, reuse: false, reuseFrom: settings.reuseFrom, comment: false };
-    }
-    return settings;
-}
-const needsGitHub = (settings) => Boolean(settings.token && (settings.onlyChanged || settings.reuse || settings.release || settings.comment));
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(38815);
-;// CONCATENATED MODULE: ./src/job/yaml.ts
-
-
-/** Every scalar stays the text written: `VERSION: 2.0` stays "2.0", `ON: yes` stays "yes". */
-const TEXT_ONLY = { schema: 'failsafe' };
-/**
- * Parses YAML (and so JSON) given in an input or in a file an input names, every scalar as text. An
- * error names the input, the line and column, and the file where there is one. The document keeps
- * where each node was written.
- */
-function parseYamlDocument(input, text, file) {
-    const document = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: false, uniqueKeys: true, ...TEXT_ONLY });
-    const error = document.errors[0];
-    if (error) {
-        const position = error.linePos?.[0] ?? { line: 1, col: 1 };
-        const where = file ? `${file.name}:${position.line}:${position.col}` : `line ${position.line}, column ${position.col}`;
-        const detail = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-        throw new InputError(input, `${where}: not valid YAML/JSON: ${detail}`, file && { file: file.path, line: position.line, column: position.col });
-    }
-    return document;
-}
-function parseYaml(input, text, file) {
-    return parseYamlDocument(input, text, file).toJS();
-}
-/** The same reading without the refusals, for text that is only compared (an older manifest). */
-function parseYamlLeniently(text) {
-    return (0,dist/* parseDocument */.Tp)(text, TEXT_ONLY).toJS();
-}
-/** A parsed scalar as the text it was written as (lists and mappings as JSON, for messages). */
-const scalarText = (value) => typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
-const yaml_isPlainObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-;// CONCATENATED MODULE: ./src/job/speech.ts
-
-
-
-
-
-
-const SCENE_LINE = /^\s*(\d+)(?:\.(\d+))?\s*:\s?(.*)$/;
-/** `N` is scene N (its first line of dialogue), `N.M` line M of scene N, both from 0. */
-const ADDRESS = /^(\d+)(?:\.(\d+))?$/;
-/** Scene and line of an address; the line is left out for a bare scene index. */
-function address(scene, line) {
-    return line === undefined ? { scene: Number(scene) } : { scene: Number(scene), line: Number(line) };
-}
-const speech_describe = (speech) => speech.line === undefined ? `scene ${speech.scene}` : `line ${speech.line} of scene ${speech.scene}`;
-/** `INDEX: text` (INDEX is `N` or `N.M`), one a line; blank lines and `#` comments are skipped. Pure. */
-function parseScriptsInput(raw) {
-    const speeches = [];
-    raw.split(/\r?\n/).forEach((line, index) => {
-        if (!line.trim() || line.trim().startsWith('#'))
-            return;
-        const match = SCENE_LINE.exec(line);
-        if (!match) {
-            throw new InputError('scripts', `line ${index + 1}: expected 'INDEX: text' (the scene's index from 0, or SCENE.LINE for a line of dialogue), got '${line.trim()}'`);
-        }
-        let text = match[3].trim();
-        // A quoted value is read as YAML would read it, so escapes and colons work as users expect.
-        if (/^(".*"|'.*')$/.test(text))
-            text = String(parseYaml('scripts', text));
-        speeches.push({ ...address(match[1], match[2]), text, from: 'scripts' });
-    });
-    return speeches;
-}
-function readScriptsFile(raw, workspace) {
-    const { file, text } = readInputFile('scripts-file', raw, workspace);
-    const parsed = parseYaml('scripts-file', text, { path: file, name: raw });
-    const entries = Array.isArray(parsed)
-        ? parsed.map((value, index) => [String(index), value])
-        : yaml_isPlainObject(parsed)
-            ? Object.entries(parsed)
-            : [];
-    if (!Array.isArray(parsed) && !yaml_isPlainObject(parsed))
-        throw new InputError('scripts-file', `${raw} must map scene indexes to speech`);
-    return entries
-        .filter(([, value]) => value !== null && value !== undefined)
-        .map(([key, value]) => {
-        const match = ADDRESS.exec(key);
-        if (!match)
-            throw new InputError('scripts-file', `${raw}: '${key}' is not a scene index (0, 1, 2, …) or SCENE.LINE (1.0, 1.1, …)`);
-        if (typeof value !== 'string' || !value.trim())
-            throw new InputError('scripts-file', `${raw}: the speech of ${key} must be non-empty text`);
-        return { ...address(match[1], match[2]), text: value.trim(), from: `scripts-file ${raw}` };
-    });
-}
-/** Text files named by scene index (`0.txt`, `01-intro.txt`) or scene and line (`1.1.txt`, `1.1-answer.txt`). */
-function readScriptsDir(raw, workspace) {
-    const dir = resolveInWorkspace('scripts-dir', raw, workspace);
-    if (!external_node_fs_.existsSync(dir) || !external_node_fs_.statSync(dir).isDirectory())
-        throw new InputError('scripts-dir', `'${raw}' is not a directory`);
-    const speeches = [];
-    for (const entry of external_node_fs_.readdirSync(dir).sort()) {
-        const match = /^(\d+)(?:\.(\d+))?(?=\D|$)/.exec(entry);
-        if (!match) {
-            warning(`scripts-dir: ignoring ${entry} (its name does not start with a scene index)`);
-            continue;
-        }
-        const relative = external_node_path_.posix.join(raw.trim().replace(/\/$/, ''), entry);
-        const { text } = readInputFile('scripts-dir', relative, workspace);
-        if (!text.trim())
-            throw new InputError('scripts-dir', `file '${relative}' is empty`);
-        speeches.push({ ...address(match[1], match[2]), text: text.trim(), from: `scripts-dir ${relative}` });
-    }
-    return speeches;
-}
-/**
- * All new speech, by scene: `script`/`script-file` for scene 0, `scripts`, `scripts-file` and
- * `scripts-dir` for any scene. Two sources for one scene are refused, naming both.
- */
-function readSpeech(get, workspace) {
-    const script = get('script');
-    const scriptFile = get('script-file').trim();
-    if (script.trim() && scriptFile)
-        throw new InputError('script', "give either 'script' or 'script-file', not both");
-    const speeches = [];
-    if (scriptFile) {
-        const { text } = readInputFile('script-file', scriptFile, workspace);
-        if (!text.trim())
-            throw new InputError('script-file', `file '${scriptFile}' is empty`);
-        speeches.push({ scene: 0, text: text.trim(), from: `script-file ${scriptFile}` });
-    }
-    else if (script.trim()) {
-        speeches.push({ scene: 0, text: script.trim(), from: 'script' });
-    }
-    speeches.push(...parseScriptsInput(get('scripts')));
-    const scriptsFile = get('scripts-file').trim();
-    if (scriptsFile)
-        speeches.push(...readScriptsFile(scriptsFile, workspace));
-    const scriptsDir = get('scripts-dir').trim();
-    if (scriptsDir)
-        speeches.push(...readScriptsDir(scriptsDir, workspace));
-    const seen = new Map();
-    for (const speech of speeches) {
-        // `N` and `N.0` are the same line.
-        const id = `${speech.scene}.${speech.line ?? 0}`;
-        const earlier = seen.get(id);
-        if (earlier) {
-            throw new InputError(speech.from.split(' ')[0], `${speech_describe(speech)} is given speech twice: by ${earlier.from} and by ${speech.from}`);
-        }
-        seen.set(id, speech);
-    }
-    return speeches;
-}
-
-;// CONCATENATED MODULE: ./src/job/variables.ts
-
-
-
-/** `NAME` or `##NAME##` (as it appears in the template) → `NAME`; a name as PLACEHOLDER reads one. */
-const variables_NAME = /^(?:##)?([^#\s](?:[^#\r\n]{0,62}[^#\s])?)(?:##)?$/u;
-function toVariables(input, parsed, from, into) {
-    if (parsed === null || parsed === undefined)
-        return;
-    if (!yaml_isPlainObject(parsed))
-        throw new InputError(input, 'must be a mapping of NAME: value');
-    for (const [key, value] of Object.entries(parsed)) {
-        const name = variables_NAME.exec(key)?.[1];
-        if (!name)
-            throw new InputError(input, `'${key}' is not a placeholder name (up to 64 characters, no '#' or line break, no space at either end)`);
-        if (value !== null && typeof value === 'object')
-            throw new InputError(input, `the value of ${name} must be text, not a list or mapping`);
-        // A scalar (text, with YAML's failsafe schema); lists and mappings are refused above.
-        into.set(name, { value: value === null || value === undefined ? '' : scalarText(value), from });
-    }
-}
-/** Placeholder values from `variables-file`, then `variables` (which wins on the same name). */
-function readVariables(get, workspace) {
-    const variables = new Map();
-    const fileInput = get('variables-file').trim();
-    if (fileInput) {
-        const { file, text } = readInputFile('variables-file', fileInput, workspace);
-        toVariables('variables-file', parseYaml('variables-file', text, { path: file, name: fileInput }), `variables-file ${fileInput}`, variables);
-    }
-    const inline = get('variables');
-    if (inline.trim())
-        toVariables('variables', parseYaml('variables', inline), 'variables', variables);
-    return variables;
-}
-
-;// CONCATENATED MODULE: ./src/job/video-spec.ts
-
-
-
-
-
-
-
-
-/** Deeper than any scene template nests (a project is about eight levels deep); deeper would exhaust the stack. */
-const MAX_DEPTH = 100;
-/** The offset where the text's JSON nesting first passes MAX_DEPTH, if it does: one pass, strings skipped. */
-function tooDeepAt(text) {
-    let depth = 0;
-    let inString = false;
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (inString) {
-            if (c === '\\')
-                i++;
-            else if (c === '"')
-                inString = false;
-        }
-        else if (c === '"')
-            inString = true;
-        else if (c === '{' || c === '[') {
-            if (++depth > MAX_DEPTH)
-                return i;
-        }
-        else if (c === '}' || c === ']')
-            depth--;
-    }
-    return undefined;
-}
-/** Parses a JSON template; a syntax error names the file, line and column. */
-function parseTemplate(file, name, text) {
-    const deep = tooDeepAt(text);
-    if (deep !== undefined) {
-        const { line, column } = locate(text, deep);
-        throw new InputError('template', `${name}:${line}:${column}: nested more than ${MAX_DEPTH} levels deep; no scene template is`, {
-            file,
-            line,
-            column
-        });
-    }
-    try {
-        return { file, name, text, data: JSON.parse(text) };
-    }
-    catch (error) {
-        const message = error.message;
-        const position = /at position (\d+)/.exec(message);
-        const { line, column } = locate(text, position ? Number(position[1]) : text.length);
-        const detail = message.replace(/ in JSON at position \d+( \(line \d+ column \d+\))?/, '');
-        throw new InputError('template', `${name}:${line}:${column}: not valid JSON: ${detail}`, { file, line, column });
-    }
-}
-function readSource(get, workspace) {
-    const resume = get('resume').trim();
-    const projectId = get('project-id').trim();
-    const templatePath = get('template').trim();
-    const generation = parseChoice('api-generation', get('api-generation'), ['v3', 'legacy', 'auto']);
-    if (projectId && templatePath)
-        throw new InputError('template', "give either 'template' or 'project-id', not both");
-    let own;
-    if (templatePath) {
-        const { file, text } = readInputFile('template', templatePath, workspace);
-        own = {
-            kind: 'template',
-            template: parseTemplate(file, templatePath, text),
-            variables: readVariables(get, workspace),
-            generation: generation === 'auto' ? undefined : generation
-        };
-    }
-    else if (projectId) {
-        if (!/^[\w-]+$/.test(projectId))
-            throw new InputError('project-id', `'${projectId}' is not a project ID (letters, digits, '-' and '_')`);
-        for (const input of ['variables', 'variables-file']) {
-            if (get(input).trim())
-                throw new InputError(input, "placeholders are filled only in a 'template', not in a saved project");
-        }
-        own = { kind: 'project', projectId, ...(generation === 'legacy' ? { generation } : {}) };
-    }
-    if (resume && !EXPORT_KEY.test(resume))
-        throw new InputError('resume', "is not an export key (letters, digits, '-' and '_', as a run prints it)");
-    if (!resume) {
-        if (own)
-            return own;
-        throw new InputError('project-id', "required: the ID of a saved AI Studios project, or a 'template' (or 'resume')");
-    }
-    if (own) {
-        notice(`'resume' is set: ${own.kind === 'project' ? `project ${projectId}` : `template ${templatePath}`} is not exported again; ` +
-            `${resume} is checked against it and downloaded`);
-    }
-    // Without api-generation, the video's own template (when given) tells the generation being resumed.
-    return {
-        kind: 'resume',
-        key: resume,
-        generation: generation === 'auto' ? undefined : generation,
-        template: own?.kind === 'template' ? own.template : undefined,
-        of: own
-    };
-}
-function readExportOptions(get) {
-    const webhook = get('webhook-url').trim();
-    return {
-        name: get('name').trim() || undefined,
-        resolution: parseChoice('resolution', get('resolution').replace(/p$/i, ''), RESOLUTIONS),
-        workspaceId: get('workspace-id').trim() || undefined,
-        webhookUrl: webhook ? parseUrl('webhook-url', webhook).toString() : undefined
-    };
-}
-function readInputPaths(get, workspace) {
-    const files = ['template', 'variables-file', 'script-file', 'scripts-file'].map((input) => get(input).trim());
-    const dir = get('scripts-dir').trim();
-    const relative = (raw) => repoPath(workspace, external_node_path_.resolve(workspace, raw));
-    return [...files.filter(Boolean).map(relative), ...(dir ? [`${relative(dir)}/`] : [])];
-}
-/** An extension starts with a letter: `release-v1.2.10` has none and gets `.mp4`. */
-const HAS_EXTENSION = /\.[A-Za-z][A-Za-z0-9]{1,3}$/;
-function readOutputName(get) {
-    const raw = get('output-name').trim();
-    if (!raw)
-        return undefined;
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name must not hold
-    if (/[/\\<>:"|?*\u0000-\u001f]/.test(raw) || /^\.+$/.test(raw) || raw.length > 120) {
-        throw new InputError('output-name', `'${raw}' is not a plain file name (no folders, no reserved characters, at most 120 characters)`);
-    }
-    return HAS_EXTENSION.test(raw) ? raw : `${raw}.mp4`;
-}
-/** `tags`: a YAML mapping of a tag set in the editor to the new content of the clips carrying it. */
-function readTags(get) {
-    const raw = get('tags');
-    if (!raw.trim())
-        return [];
-    const parsed = parseYaml('tags', raw);
-    if (!yaml_isPlainObject(parsed))
-        throw new InputError('tags', 'must be a mapping of TAG: value (a tag set on clips in the AI Studios editor)');
-    return Object.entries(parsed).map(([tag, value]) => {
-        if (value === null || typeof value === 'object')
-            throw new InputError('tags', `the value of tag '${tag}' must be text (a text, an image URL or a video URL)`);
-        return { tag, value: scalarText(value), from: 'tags' };
-    });
-}
-/** One video's inputs (the step's own, or a manifest entry's) as a validated spec. */
-function readVideoSpec(get, workspace) {
-    return {
-        source: readSource(get, workspace),
-        speech: readSpeech(get, workspace),
-        tags: readTags(get),
-        exportOptions: readExportOptions(get),
-        files: readInputPaths(get, workspace),
-        outputName: readOutputName(get)
-    };
-}
-
-;// CONCATENATED MODULE: ./src/job/manifest.ts
-
-
-
-
-
-/** Each entry's definition by name, from a manifest's text (an older version of it); lenient. */
-function manifestDefinitions(text) {
-    const parsed = parseYamlLeniently(text);
-    const list = Array.isArray(parsed) ? parsed : parsed?.videos;
-    const definitions = new Map();
-    for (const value of Array.isArray(list) ? list : []) {
-        if (value && typeof value === 'object' && typeof value.name === 'string') {
-            definitions.set(value.name, JSON.stringify(value));
-        }
-    }
-    return definitions;
-}
-/** The inputs that say what a video is made from: its source, placeholder values, speech and tags. */
-const VIDEO_SOURCE_INPUTS = [
-    'project-id',
-    'template',
-    'variables',
-    'variables-file',
-    'scripts',
-    'scripts-file',
-    'scripts-dir',
-    'script',
-    'script-file',
-    'tags'
-];
-/** What an entry says for its own video; everything else comes from the step's inputs. */
-const PER_VIDEO = new Set([...VIDEO_SOURCE_INPUTS, 'api-generation', 'resolution', 'workspace-id', 'webhook-url']);
-/** Entry keys that are not inputs: its name (and default file name), its file name, its title in AI Studios. */
-const OWN_KEYS = ['name', 'output', 'title'];
-/** Every key an entry takes (schema/manifest.schema.json describes each; a test keeps the two in step). */
-const MANIFEST_KEYS = [...OWN_KEYS, ...PER_VIDEO];
-const IS_MANIFEST_KEY = new Set(MANIFEST_KEYS);
-/**
- * Step inputs that say what one video is made from: with a manifest each entry says its own, so the
- * step's are refused rather than dropped. `resume` goes with `manifest-entry`, for the one entry it names.
- */
-const ONE_VIDEO_INPUTS = [...VIDEO_SOURCE_INPUTS, 'name', 'output-name'];
-/** With a manifest, a step input that belongs to one video is refused, naming it. */
-function refuseOneVideoInputs(get) {
-    const given = ONE_VIDEO_INPUTS.find((input) => get(input).trim());
-    if (given) {
-        throw new InputError(given, `it describes one video, but 'manifest' lists the videos: set '${given}' on an entry of the manifest instead`);
-    }
-    if (get('resume').trim() && entryNames(get('manifest-entry')).length !== 1) {
-        throw new InputError('resume', "with a 'manifest', resume one video: set 'manifest-entry' to its name (one name) as well");
-    }
-}
-/** An entry's value as the text an input would hold (a mapping of speech becomes `INDEX: "text"` lines). */
-function asInputText(key, value) {
-    if (typeof value === 'string')
-        return value;
-    if (key === 'scripts' && value !== null && typeof value === 'object') {
-        return Object.entries(value)
-            .map(([index, text]) => `${index}: ${JSON.stringify(scalarText(text))}`)
-            .join('\n');
-    }
-    return scalarText(value);
-}
-/**
- * Reads a manifest (YAML or JSON: a list of videos, or `videos:` holding one) and validates every entry
- * as a run of its own before anything is sent: one bad entry refuses the run, naming the entry, the
- * file and the line.
- */
-function readManifest(get, workspace) {
-    const raw = get('manifest').trim();
-    const { file, text } = readInputFile('manifest', raw, workspace);
-    const document = parseYamlDocument('manifest', text, { path: file, name: raw });
-    // One index of the lines for every entry's location: a long manifest stays linear.
-    const locate = locator(text);
-    function refuse(node, detail) {
-        const { line, column } = locate(node?.range?.[0] ?? 0);
-        throw new InputError('manifest', `${raw}:${line}:${column}: ${detail}`, { file, line, column });
-    }
-    const root = document.contents;
-    const list = (0,dist/* isMap */.jh)(root) ? root.get('videos', true) : root;
-    if (!(0,dist/* isSeq */.oP)(list) || list.items.length === 0)
-        refuse(root, 'a manifest is a non-empty list of videos (or "videos:" holding one)');
-    const entries = [];
-    const outputs = new Map();
-    for (const item of list.items) {
-        if (!(0,dist/* isMap */.jh)(item))
-            refuse(item, 'each video is a mapping of inputs (name, template or project-id, …)');
-        const value = item.toJSON();
-        const name = typeof value.name === 'string' ? value.name.trim() : '';
-        if (!/^[\w.-]{1,80}$/.test(name))
-            refuse(item, `each video needs a "name" of letters, digits, '.', '-' and '_' (got ${JSON.stringify(value.name ?? null)})`);
-        const twin = entries.find((entry) => entry.name?.toLowerCase() === name.toLowerCase());
-        // Names differing only in case would collide as files on macOS and Windows runners.
-        if (twin)
-            refuse(item, twin.name === name ? `two videos are named '${name}'` : `videos '${twin.name}' and '${name}' differ only in case`);
-        const unknown = Object.keys(value).filter((key) => !IS_MANIFEST_KEY.has(key));
-        if (unknown.length > 0)
-            refuse(item, `video '${name}': unknown key(s) ${unknown.join(', ')}; a video takes ${MANIFEST_KEYS.join(', ')}`);
-        const entryGet = (input) => {
-            if (input === 'output-name')
-                return asInputText(input, value.output ?? name);
-            if (input === 'name')
-                return value.title === undefined ? '' : asInputText(input, value.title);
-            if (PER_VIDEO.has(input) && input in value)
-                return asInputText(input, value[input]);
-            if (input === 'resume')
-                return name === get('manifest-entry').trim() ? get(input) : '';
-            return ONE_VIDEO_INPUTS.includes(input) ? '' : get(input);
-        };
-        let spec;
-        try {
-            spec = readVideoSpec(entryGet, workspace);
-        }
-        catch (error) {
-            if (!(error instanceof InputError))
-                throw error;
-            // An error inside a file the entry names (a template) keeps that file's line; others point here.
-            if (error.location)
-                throw new InputError('manifest', `video '${name}': ${error.message}`, error.location);
-            refuse(item, `video '${name}': ${error.message}`);
-        }
-        const output = (spec.outputName ?? '').toLowerCase();
-        const clash = outputs.get(output);
-        if (clash)
-            refuse(item, `videos '${clash}' and '${name}' would both be saved as ${spec.outputName}`);
-        outputs.set(output, name);
-        const { line, column } = locate(item.range?.[0] ?? 0);
-        entries.push({ ...spec, name, definition: JSON.stringify(value), location: { file, line, column } });
-    }
-    return { path: repoPath(workspace, file), videos: entries };
-}
-/** The names `manifest-entry` gives: one video, or a matrix shard's videos separated by commas. */
-const entryNames = (raw) => raw
-    .split(',')
-    .map((name) => name.trim())
-    .filter(Boolean);
-/** The entries to produce: all, or those `manifest-entry` names (a job of a fanned-out matrix), in the manifest's order. */
-function selectEntries(videos, get) {
-    const wanted = entryNames(get('manifest-entry'));
-    if (wanted.length === 0)
-        return videos;
-    const unknown = wanted.filter((name) => !videos.some((candidate) => candidate.name === name));
-    if (unknown.length > 0) {
-        const shown = videos.slice(0, 20).map((v) => v.name);
-        throw new InputError('manifest-entry', `no video named ${unknown.map((name) => `'${name}'`).join(', ')} in the manifest; it has ${shown.join(', ')}${videos.length > 20 ? ', …' : ''}`);
-    }
-    return videos.filter((video) => video.name !== undefined && wanted.includes(video.name));
-}
-
 ;// CONCATENATED MODULE: ./src/job/output-dir.ts
 
 
@@ -40288,11 +41386,10 @@ function selectEntries(videos, get) {
  * run cannot write to refuses the run before the export spends credits, not after the render.
  */
 function probeOutputDir(outputDir, raw) {
-    const probe = external_node_path_.join(outputDir, `.aistudios-write-check-${process.pid}`);
     try {
         external_node_fs_.mkdirSync(outputDir, { recursive: true });
-        external_node_fs_.writeFileSync(probe, '');
-        external_node_fs_.rmSync(probe, { force: true });
+        // A folder of a fresh name, made and removed: no name a pull request could have planted a link at.
+        external_node_fs_.rmdirSync(external_node_fs_.mkdtempSync(external_node_path_.join(outputDir, '.aistudios-write-check-')));
     }
     catch (error) {
         const code = error.code ?? 'unknown error';
@@ -40301,95 +41398,46 @@ function probeOutputDir(outputDir, raw) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/github/changes.ts
+;// CONCATENATED MODULE: ./src/job/template-shape.ts
 
-const NO_COMMIT = /^0+$/;
-/**
- * The files the trigger changed, through the GitHub API; undefined where the base is unknown (a new
- * branch, a force push, a schedule, a manual run), and then everything is rendered.
- */
-async function findChanges({ octokit, context }) {
-    const payload = context.payload;
-    const { owner, repo } = context.repo;
-    if (context.eventName === 'push') {
-        const before = String(payload.before ?? '');
-        if (!before || NO_COMMIT.test(before) || payload.forced) {
-            notice(`only-changed: ${payload.forced ? 'a force push' : 'a new branch'} has no known base; rendering everything`);
-            return undefined;
+/** Which API generation a template's shape belongs to (see the API contract's two scene shapes). */
+function detectGeneration(scenes) {
+    let legacy = false;
+    let v3 = false;
+    for (const scene of scenes) {
+        if (!isJsonObject(scene))
+            continue;
+        if ('AIModel' in scene)
+            legacy = true;
+        if ('scripts' in scene || 'background' in scene)
+            v3 = true;
+        for (const clip of Array.isArray(scene.clips) ? scene.clips : []) {
+            if (!isJsonObject(clip))
+                continue;
+            if (isJsonObject(clip.detail))
+                legacy = true;
+            else if (typeof clip.type === 'string')
+                v3 = true;
         }
-        const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${before}...${payload.after}` });
-        return { files: new Set((data.files ?? []).map((file) => file.filename)), base: before };
     }
-    if (context.eventName === 'pull_request' || context.eventName === 'pull_request_target') {
-        const pull = payload.pull_request;
-        const files = await octokit.paginate(octokit.rest.pulls.listFiles, { owner, repo, pull_number: pull.number, per_page: 100 });
-        return { files: new Set(files.map((file) => file.filename)), base: pull.base.sha };
-    }
-    notice(`only-changed: a ${context.eventName ?? 'local'} run has no changes to compare; rendering everything`);
-    return undefined;
+    return legacy && v3 ? 'mixed' : legacy ? 'legacy' : v3 ? 'v3' : undefined;
 }
-/** Whether any of a video's input files (a folder ends with '/') is among the changed ones. Pure. */
-function isAffected(inputs, changed) {
-    return inputs.some((input) => (input.endsWith('/') ? [...changed].some((file) => file.startsWith(input)) : changed.has(input)));
+/** The generation of a template's shape, when it has one (a resumed export of it is polled there). */
+function templateGeneration(template) {
+    const root = template.data;
+    const detected = isJsonObject(root) && Array.isArray(root.scenes) ? detectGeneration(root.scenes) : undefined;
+    return detected === 'mixed' ? undefined : detected;
 }
-/** A file's text at a commit, or undefined where it did not exist. */
-async function fileAt({ octokit, context }, file, ref) {
-    try {
-        const { data } = await octokit.rest.repos.getContent({ ...context.repo, path: file, ref });
-        return 'content' in data && typeof data.content === 'string' ? Buffer.from(data.content, 'base64').toString('utf8') : undefined;
-    }
-    catch (error) {
-        if (error.status === 404)
-            return undefined;
-        throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/job/plan.ts
-
-
-
-/**
- * With only-changed, the videos whose inputs changed in the triggering push or pull request: a file
- * they are made from, or (a manifest's) their own entry, compared with the manifest at the base
- * commit. All of them where that cannot be told: an unknown base, or a video made from no file.
- */
-async function planVideos(job, github) {
-    if (!github || !job.github.onlyChanged)
-        return job.videos;
-    const { videos, manifest } = job;
-    if (!manifest && videos.every((video) => video.files.length === 0)) {
-        notice('only-changed: this video is made from no repository file (template, script-file, …); rendering it');
-        return videos;
-    }
-    const changes = await findChanges(github);
-    if (!changes)
-        return videos;
-    const before = manifest && changes.files.has(manifest) ? manifestDefinitions((await fileAt(github, manifest, changes.base)) ?? '') : undefined;
-    const changed = videos.filter((video) => isAffected(video.files, changes.files) || (video.name !== undefined && before !== undefined && before.get(video.name) !== video.definition));
-    const names = changed.map((video) => video.name ?? video.files.join(', '));
-    if (changed.length === 0)
-        notice("only-changed: no video's inputs changed; nothing was rendered");
-    else
-        info(`only-changed: ${changed.length} of ${videos.length} video(s) changed: ${names.join(', ')}`);
-    return changed;
-}
-/** GitHub's limit on the jobs of one matrix, and so the default of `max-jobs`. */
-const MAX_MATRIX_JOBS = 256;
-/**
- * The videos grouped into at most `maxJobs` matrix entries: one video a job when they fit, else runs
- * of neighbours in the manifest's order, sizes differing by one at most. Pure and stable: the same
- * list gives the same shards.
- */
-function shardVideos(names, maxJobs) {
-    const count = Math.min(names.length, Math.max(1, maxJobs));
-    return Array.from({ length: count }, (_, index) => ({
-        shard: `${index + 1}/${count}`,
-        video: names.slice(Math.floor((index * names.length) / count), Math.floor(((index + 1) * names.length) / count)).join(',')
-    }));
+/** The generation a video's requests go to, when its inputs tell: forced, or its template's shape; a saved project is v3 unless told. */
+function videoGeneration(spec) {
+    const source = spec.source;
+    if (source.kind === 'project')
+        return source.generation ?? 'v3';
+    return source.generation ?? (source.template && templateGeneration(source.template));
 }
 
 ;// CONCATENATED MODULE: ./src/job/inputs.ts
+
 
 
 
@@ -40407,7 +41455,8 @@ function readCredentials(get) {
     const apiKey = get('api-key').trim();
     const appId = get('app-id').trim();
     const userKey = get('user-key').trim();
-    for (const secret of [apiKey, userKey])
+    // The app ID is half of a credential pair: hidden like the key, so an echo of it gives nothing away.
+    for (const secret of [apiKey, appId, userKey])
         if (secret)
             mask(secret);
     // A header cannot carry a newline or a space: refused here rather than failing (and retried) as a network error.
@@ -40460,7 +41509,7 @@ const BAD_ARTIFACT_CHARS = /["':<>|*?\\/\r\n]/;
 function readArtifact(get) {
     const name = get('artifact-name').trim();
     if (BAD_ARTIFACT_CHARS.test(name)) {
-        throw new InputError('artifact-name', `'${name}' contains a character artifacts cannot have (" : < > | * ? \\ / or a newline)`);
+        throw new InputError('artifact-name', `'${name.replace(/[\r\n]/g, ' ')}' contains a character artifacts cannot have (" : < > | * ? \\ / or a newline)`);
     }
     const retention = get('retention-days').trim();
     return {
@@ -40509,6 +41558,29 @@ function readVideos(get, workspace, plan) {
     refuseUnusedWithResume(get);
     return { videos: [readVideoSpec(get, workspace)] };
 }
+/**
+ * The legacy API takes only its own secret key: a v3 token bought with `app-id`/`user-key` would be
+ * sent to it and refused, with the app ID blamed. Refused before anything is sent.
+ */
+function refuseTokensForLegacy(credentials, videos) {
+    if (!('appId' in credentials))
+        return;
+    const legacy = videos.find((video) => videoGeneration(video) === 'legacy');
+    if (!legacy)
+        return;
+    const source = legacy.source;
+    const what = source.kind === 'template'
+        ? `template ${source.template.name}`
+        : source.kind === 'resume'
+            ? `export ${source.key}`
+            : `project ${source.projectId}`;
+    throw new InputError('api-key', `the legacy API takes its secret key in \`api-key\`, and ${legacy.name ? `video '${legacy.name}' (${what})` : what} goes to the legacy API; ` +
+        "'app-id' and 'user-key' buy v3 tokens, which it does not accept. Set 'api-key' to the legacy API's secret key instead");
+}
+function readMaxVideos(get) {
+    const raw = get('max-videos').trim();
+    return raw ? parseNumber('max-videos', raw, 0, { min: 0, max: 10_000, integer: true, unit: 'exports' }) : undefined;
+}
 /** Turns the step's inputs into one validated job; nothing is sent before this succeeds. */
 function readJob(get, runner) {
     const api = readApi(get);
@@ -40518,6 +41590,7 @@ function readJob(get, runner) {
     if (external_node_fs_.existsSync(outputDir) && !external_node_fs_.statSync(outputDir).isDirectory())
         throw new InputError('output-dir', `'${get('output-dir').trim()}' is a file, not a folder`);
     const { videos, manifest } = readVideos(get, runner.workspace, plan);
+    refuseTokensForLegacy(api.credentials, videos);
     // A plan writes nothing; every other run writes there, so it is tried now, before anything is paid for.
     if (!plan)
         probeOutputDir(outputDir, get('output-dir').trim() || 'videos');
@@ -40530,6 +41603,9 @@ function readJob(get, runner) {
         throw new InputError('resume-mismatch', "applies only to a resumed export; set 'resume' or drop it");
     }
     const artifact = readArtifact(get);
+    if (artifact.name && batch.artifactPerVideo && videos.length > 1) {
+        throw new InputError('artifact-name', `names one artifact, but 'artifact-per-video' makes ${videos.length}, which would collide; drop 'artifact-name' (each artifact is named after its video) or 'artifact-per-video'`);
+    }
     // The artifact service does not exist on GitHub Enterprise Server: decided now, before anything is paid for.
     if (artifact.enabled && runner.enterpriseServer) {
         warning(`${runner.serverUrl} is GitHub Enterprise Server, where workflow artifacts of this kind are not available: the video is saved in 'output-dir' but not uploaded`);
@@ -40546,11 +41622,40 @@ function readJob(get, runner) {
         dryRun: parseBoolean('dry-run', get('dry-run'), false),
         resumeMismatch,
         plan,
+        maxVideos: readMaxVideos(get),
+        cleanup: parseBoolean('cleanup', get('cleanup'), false),
         matrixJob: manifest !== undefined && entryNames(get('manifest-entry')).length > 0,
         outputDir,
         maxVideoBytes: parseNumber('max-video-size', get('max-video-size'), 4096, { min: 1, max: 1 << 20, unit: 'MiB' }) * (1 << 20),
         artifact,
         github: readGitHubSettings(get, runner)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/job/budget.ts
+
+/** The exports a plan of videos would send before reuse: every video but a resumed one (already paid for). */
+const exportsPlanned = (videos) => videos.filter((video) => video.source.kind !== 'resume').length;
+/**
+ * The refusal `max-videos` calls for when a run would send `count` exports, if it does. A plan's
+ * matrix is one run: its jobs each see only their shard, so the plan refuses for all of them (before
+ * any reuse is known).
+ */
+function budgetRefusal(count, max, of = 'run') {
+    if (max === undefined || count <= max)
+        return undefined;
+    return new InputError('max-videos', of === 'plan'
+        ? `the plan's matrix would send ${count} exports, more than the ${max} one run may (resumed videos do not count); no matrix was output. ` +
+            "Raise 'max-videos', or plan fewer videos ('only-changed', a smaller manifest)"
+        : `this run would send ${count} exports, more than the ${max} it may (resumed and reused videos do not count); nothing was exported. ` +
+            "Raise 'max-videos', or render fewer videos ('manifest-entry', 'only-changed')");
+}
+/** What a plan or a dry run says about the exports a run would send, and whether `max-videos` would refuse it. */
+function budgetLine(count, max) {
+    const cap = max === undefined ? '' : ` (max-videos: ${max})`;
+    return {
+        text: `A run would send ${count} export(s)${cap}; resumed videos do not count, nor do videos 'reuse' finds`,
+        over: budgetRefusal(count, max) !== undefined
     };
 }
 
@@ -40581,61 +41686,6 @@ function readRunnerEnv(env = process.env) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/report/outputs.ts
-
-
-
-/** The `videos` output: one object a video, for later steps to read with fromJSON. */
-const setVideosOutput = (entries) => lib_core/* setOutput */.uH('videos', JSON.stringify(entries));
-/** Sets the step outputs: `videos` always; the single-video outputs from a plan's only video. */
-function setOutputs(results) {
-    setVideosOutput(videoEntries(results));
-    if (results.length !== 1)
-        return;
-    const [result] = results;
-    if (result.exportKey) {
-        lib_core/* setOutput */.uH('export-key', result.exportKey);
-        lib_core/* setOutput */.uH('project-id', result.exportKey); // the former name of export-key, kept as an alias
-    }
-    if (result.videoUrl)
-        lib_core/* setOutput */.uH('video-url', result.videoUrl);
-    if (result.thumbnailUrl)
-        lib_core/* setOutput */.uH('thumbnail-url', result.thumbnailUrl);
-    if (result.credits !== undefined)
-        lib_core/* setOutput */.uH('credits', result.credits);
-    if (result.video) {
-        lib_core/* setOutput */.uH('video-path', result.video.path);
-        lib_core/* setOutput */.uH('video-size', result.video.size);
-        const { durationSeconds, width, height } = result.video.mp4;
-        lib_core/* setOutput */.uH('video-duration', durationSeconds.toFixed(3));
-        if (width !== undefined && height !== undefined) {
-            lib_core/* setOutput */.uH('video-width', width);
-            lib_core/* setOutput */.uH('video-height', height);
-        }
-    }
-    if (result.sha256)
-        lib_core/* setOutput */.uH('video-sha256', result.sha256);
-    if (result.artifact) {
-        lib_core/* setOutput */.uH('artifact-id', result.artifact.id);
-        lib_core/* setOutput */.uH('artifact-url', result.artifact.url);
-    }
-    if (result.dryRun)
-        lib_core/* setOutput */.uH('request-path', result.dryRun.path);
-}
-/** An accepted export's key, written the moment it exists (a single-video job's `export-key`, alias `project-id`): a kill later still leaves it. */
-function setKeyOutput(result, videos) {
-    if (videos !== 1 || !result.exportKey)
-        return;
-    lib_core/* setOutput */.uH('export-key', result.exportKey);
-    lib_core/* setOutput */.uH('project-id', result.exportKey);
-}
-/** Plan mode: the matrix of shards for `strategy.matrix: ${{ fromJSON(...) }}`; nothing is sent. */
-function setMatrixOutput(shards) {
-    lib_core/* setOutput */.uH('matrix', JSON.stringify({ include: shards }));
-    const videos = shards.reduce((sum, shard) => sum + shard.video.split(',').length, 0);
-    info(`Plan: ${videos} video(s) in ${shards.length} job(s), nothing sent`);
-}
-
 ;// CONCATENATED MODULE: ./src/resume.ts
 /** How each front end writes the inputs that resume an export, and what to do with them. */
 const HOW = {
@@ -40658,6 +41708,13 @@ function resumeHint(exportKey, generation, entry, frontEnd = 'action') {
 
 
 
+
+
+/** The summary with any masked secret its text echoes hidden: the runner masks only its log. */
+const redacted = (summary) => {
+    const text = redact(summary.stringify());
+    return summary.emptyBuffer().addRaw(text);
+};
 /** Whether the user must be told how to resume this video: exported, not delivered. */
 const needsResume = (result) => result.exportKey !== undefined && (notDelivered(result) || result.status === 'started');
 /** Said where a key would be when the export may have been accepted without one coming back. */
@@ -40714,31 +41771,62 @@ function details(summary, result) {
         rows.push(['Thumbnail', `<img src="${escapeHtml(result.thumbnailUrl)}" alt="thumbnail" width="240">`]);
     summary.addTable(rows.map(([key, value]) => [{ data: key, header: true }, value]));
 }
-/** Several videos: one row each, then what failed and how to resume it. */
-function overview(summary, results) {
-    summary.addTable([
-        ['Video', 'Status', 'Export key', 'File', 'Artifact'].map((data) => ({ data, header: true })),
-        ...results.map(({ name, status, exportKey, video, artifact, reusedFromRun }) => [
-            escapeHtml(name),
-            reusedFromRun === undefined ? status : `${status} (reused from run ${reusedFromRun})`,
-            exportKey ? `<code>${escapeHtml(exportKey)}</code>` : '',
-            video ? `${escapeHtml(external_node_path_.basename(video.path))}, ${formatBytes(video.size)}, ${escapeHtml(describeMp4(video.mp4))}` : '',
-            artifact ? `<a href="${artifact.url}">${escapeHtml(artifact.name)}</a>` : ''
-        ])
+/** A table row's bytes as the summary writes it: its cells and their markup. */
+const rowBytes = (row) => row.reduce((sum, cell) => sum + utf8Bytes(cell) + 9, 9);
+/** A batch's table rows within the bounds: the rows that fit, and a line counting the rest. */
+function boundedRows(rows, budget, what) {
+    const { taken, omitted, bytes } = takeWithin(rows, rowBytes, budget, bounds_MAX_SUMMARY_ROWS);
+    return {
+        rows: taken,
+        bytes,
+        more: omitted > 0 ? `… and ${omitted} more ${what}, not listed (the summary has a size limit); the log names each` : undefined
+    };
+}
+/**
+ * Several videos: one row each, then what failed and how to resume it, within the summary's budget:
+ * the failures (each with its resume hint) are measured first, rows beyond the bounds counted.
+ */
+function overview(summary, results, budget) {
+    const failed = results
+        .filter(notDelivered)
+        .map((result) => [
+        escapeHtml(result.name),
+        escapeHtml(cut(result.error ?? 'not started', MAX_SUMMARY_TEXT_CHARS)),
+        needsResume(result) ? escapeHtml(resumeOf(result)) : noKey(result, 'nothing was exported')
     ]);
-    const failed = results.filter(notDelivered);
+    const failures = boundedRows(failed, budget / 2, 'failed videos');
+    const all = boundedRows(results.map(({ name, status, exportKey, video, artifact, reusedFromRun }) => [
+        escapeHtml(name),
+        reusedFromRun === undefined ? status : `${status} (reused from run ${reusedFromRun})`,
+        exportKey ? `<code>${escapeHtml(exportKey)}</code>` : '',
+        video ? `${escapeHtml(external_node_path_.basename(video.path))}, ${formatBytes(video.size)}, ${escapeHtml(describeMp4(video.mp4))}` : '',
+        artifact ? `<a href="${artifact.url}">${escapeHtml(artifact.name)}</a>` : ''
+    ]), budget - failures.bytes, 'videos');
+    summary.addTable([['Video', 'Status', 'Export key', 'File', 'Artifact'].map((data) => ({ data, header: true })), ...all.rows]);
+    if (all.more)
+        summary.addRaw(`<p>${all.more}</p>`, true);
     if (failed.length === 0)
-        return;
-    summary
-        .addHeading('What failed', 3)
-        .addTable([
-        ['Video', 'Why', 'Resume'].map((data) => ({ data, header: true })),
-        ...failed.map((result) => [
-            escapeHtml(result.name),
-            escapeHtml(result.error ?? 'not started'),
-            needsResume(result) ? escapeHtml(resumeOf(result)) : noKey(result, 'nothing was exported')
-        ])
-    ]);
+        return all.bytes;
+    summary.addHeading('What failed', 3).addTable([['Video', 'Why', 'Resume'].map((data) => ({ data, header: true })), ...failures.rows]);
+    if (failures.more)
+        summary.addRaw(`<p>${failures.more}</p>`, true);
+    return all.bytes + failures.bytes;
+}
+/** Dry-run requests, within what is left of the budget: a few shown (each body cut), the rest counted. */
+function dryRunRequests(summary, results, budget) {
+    const blocks = results.flatMap(({ dryRun }) => {
+        if (!dryRun)
+            return [];
+        const { url, body, path: saved } = dryRun;
+        // The body holds the template's and the API's text: escaped, since the code block is HTML.
+        const shown = cut(body, MAX_SUMMARY_BODY_CHARS);
+        return [{ intro: `<p><code>POST ${escapeHtml(url)}</code>, saved as <code>${escapeHtml(saved)}</code></p>`, body: escapeHtml(shown) }];
+    });
+    const { taken, omitted } = takeWithin(blocks, (block) => utf8Bytes(block.intro) + utf8Bytes(block.body) + 64, budget, MAX_SUMMARY_REQUESTS);
+    for (const block of taken)
+        summary.addRaw(block.intro, true).addCodeBlock(block.body, 'json');
+    if (omitted > 0)
+        summary.addRaw(`<p>… and ${omitted} more request(s), not shown: each is saved in full in its file in 'output-dir'</p>`, true);
 }
 /**
  * The job summary, for one video or many, whatever happened: written even when the run failed, so
@@ -40751,35 +41839,35 @@ async function writeSummary(results, runner, job, runError) {
     const failed = runError !== undefined || results.some(notDelivered);
     const summary = lib_core/* summary */.z.addHeading(heading(results, job, failed), 2);
     if (runError)
-        summary.addRaw(`<p>${escapeHtml(runError)}</p>`, true);
+        summary.addRaw(`<p>${escapeHtml(cut(runError, MAX_SUMMARY_TEXT_CHARS))}</p>`, true);
+    let used = 0;
     if (results.length === 1) {
         const [result] = results;
         if (result.error && result.error !== runError)
-            summary.addRaw(`<p>${escapeHtml(result.error)}</p>`, true);
+            summary.addRaw(`<p>${escapeHtml(cut(result.error, MAX_SUMMARY_TEXT_CHARS))}</p>`, true);
         if (needsResume(result))
             summary.addRaw(`<p><strong>Resume:</strong> ${escapeHtml(resumeOf(result))}</p>`, true);
         details(summary, result);
     }
     else if (results.length > 1) {
-        overview(summary, results);
+        used = overview(summary, results, SUMMARY_BUDGET_BYTES);
     }
-    for (const result of results) {
-        if (!result.dryRun)
-            continue;
-        const { url, body, path: saved } = result.dryRun;
-        // The body holds the template's and the API's text: escaped, since the code block is HTML.
-        summary.addRaw(`<p><code>POST ${escapeHtml(url)}</code>, saved as <code>${escapeHtml(saved)}</code></p>`, true).addCodeBlock(escapeHtml(body), 'json');
-    }
-    await summary.write();
+    dryRunRequests(summary, results, SUMMARY_BUDGET_BYTES - used);
+    await redacted(summary).write();
 }
-/** Plan mode's summary: the videos the matrix will produce. */
+/** Plan mode's summary: the videos the matrix will produce, the first MAX_SUMMARY_ROWS listed and the rest counted. */
 async function writePlanSummary(names, job) {
     if (!job.runner.summaryFile)
         return;
-    await lib_core/* summary */.z.addHeading(`AI Studios plan: ${names.length} video(s)`, 2).addList(names.map(escapeHtml)).write();
+    const { taken, omitted } = takeWithin(names.map(escapeHtml), (name) => utf8Bytes(name) + 16, SUMMARY_BUDGET_BYTES, bounds_MAX_SUMMARY_ROWS);
+    const summary = lib_core/* summary */.z.addHeading(`AI Studios plan: ${names.length} video(s)`, 2).addList(taken);
+    if (omitted > 0)
+        summary.addRaw(`<p>…and ${omitted} more video(s), not listed (see the <code>matrix</code> output).</p>`, true);
+    await summary.write();
 }
 
 ;// CONCATENATED MODULE: ./src/report/report.ts
+
 
 
 
@@ -40792,10 +41880,10 @@ async function writePlanSummary(names, job) {
 function annotate(error, runner) {
     if (error instanceof InputError && error.location) {
         const { file, line, column } = error.location;
-        lib_core/* error */.z3(error.message, { file: external_node_path_.relative(runner.workspace, file), startLine: line, startColumn: column });
+        lib_core/* error */.z3(terminalText(error.message), { file: external_node_path_.relative(runner.workspace, file), startLine: line, startColumn: column });
     }
     else {
-        lib_core/* error */.z3(errors_errorMessage(error));
+        lib_core/* error */.z3(terminalText(errorMessage(error)));
     }
 }
 /**
@@ -40813,16 +41901,16 @@ async function report(results, runner, job, error) {
         if (result.status === 'started' && result.exportKey)
             info(resumeHint(result.exportKey, result.generation, result.spec.name));
     if (results.length > 1 && failed.length > 0) {
-        lib_core/* error */.z3(`${failed.length} of ${results.length} video(s) were not delivered: ${failed.map((result) => result.name).join(', ')}`);
+        lib_core/* error */.z3(terminalText(`${failed.length} of ${results.length} video(s) were not delivered: ${failed.map((result) => result.name).join(', ')}`));
     }
     if (error !== undefined || failed.length > 0)
         process.exitCode = 1;
     setOutputs(results);
     try {
-        await writeSummary(results, runner, job, error === undefined ? undefined : errors_errorMessage(error));
+        await writeSummary(results, runner, job, error === undefined ? undefined : errorMessage(error));
     }
     catch (summaryError) {
-        lib_core/* warning */.$e(`The job summary could not be written: ${errors_errorMessage(summaryError)}`);
+        lib_core/* warning */.$e(`The job summary could not be written: ${errorMessage(summaryError)}`);
     }
 }
 
@@ -40832,13 +41920,13 @@ async function report(results, runner, job, error) {
 
 /** Room for the errors a record carries; a longer one is cut, never the record refused for it. */
 const MAX_ERROR = 2000;
-const cut = (text) => (text === null || text.length <= MAX_ERROR ? text : `${text.slice(0, MAX_ERROR - 1)}…`);
+const result_record_cut = (text) => (text === null || text.length <= MAX_ERROR ? text : `${text.slice(0, MAX_ERROR - 1)}…`);
 /**
  * A matrix job's result record, left however the job ended (a refused input, a failure, a cancel): the
  * `videos` entry of each video it reached and its outcome, for the collect job to gather. `videos` are
  * the names the job was given; a video with no entry is reported by collect with the job's error.
  */
-async function leaveResultRecord(results, videos, runner, outcome, error) {
+async function leaveResultRecord(results, videos, runner, outcome, error, retentionDays) {
     if (!runner.artifactService)
         return;
     const record = {
@@ -40847,14 +41935,14 @@ async function leaveResultRecord(results, videos, runner, outcome, error) {
         attempt: runner.runAttempt,
         videos: videos.filter((name) => /^[\w.-]{1,80}$/.test(name)),
         outcome,
-        error: error === undefined ? null : cut(errors_errorMessage(error)),
-        entries: videoEntries(results).map((entry) => ({ ...entry, error: cut(entry.error) }))
+        error: error === undefined ? null : result_record_cut(errorMessage(error)),
+        entries: videoEntries(results).map((entry) => ({ ...entry, error: result_record_cut(entry.error) }))
     };
     try {
-        info(`Left the result record ${await uploadResultRecord(record, runner)} for the collect job`);
+        info(`Left the result record ${await uploadResultRecord(record, runner, retentionDays)} for the collect job`);
     }
     catch (uploadError) {
-        warning(`The result record could not be left (${errors_errorMessage(uploadError)}): the collect job will report this job's videos as not reported`);
+        warning(`The result record could not be left (${errorMessage(uploadError)}): the collect job will report this job's videos as not reported`);
     }
 }
 
@@ -40871,7 +41959,12 @@ function saveDryRun(client, request, outputDir, name, log) {
     const body = JSON.stringify(request.body, null, 2);
     external_node_fs_.mkdirSync(outputDir, { recursive: true });
     const requestPath = external_node_path_.join(outputDir, name ? `aistudios-request-${name}.json` : 'aistudios-request.json');
-    external_node_fs_.writeFileSync(requestPath, `${body}\n`);
+    // Written beside it and renamed over it: a symbolic link a pull request left at this name is replaced,
+    // never followed to a file outside the workspace.
+    const written = external_node_fs_.mkdtempSync(external_node_path_.join(outputDir, '.aistudios-request-'));
+    external_node_fs_.writeFileSync(external_node_path_.join(written, 'request.json'), `${body}\n`);
+    external_node_fs_.renameSync(external_node_path_.join(written, 'request.json'), requestPath);
+    external_node_fs_.rmSync(written, { recursive: true, force: true });
     log.info('Dry run: nothing that spends credits was sent. The export would be:');
     log.info(`${method} ${url}`);
     log.info('Authorization: ***');
@@ -40894,11 +41987,130 @@ async function checkCredentials(client, videos, context) {
     context.log.info('Dry run: the API accepts the credentials (GET /api/odin/v3/auth)');
 }
 
+;// CONCATENATED MODULE: ./src/video/poll-budget.ts
+/**
+ * One poll budget per job, as a pure function: which waiting video polls next, and when. Every video of
+ * a job asks here before each progress call, so the job as a whole stays polite however many videos
+ * wait at once (the API documents no rate limit; its tutorials poll every 3 to 60 s).
+ */
+/** Progress calls per second for the whole job, whatever `max-parallel` is. */
+const POLLS_PER_SECOND = 2;
+/** The budget is counted over any window this long. */
+const WINDOW_MS = 1000;
+/** A video this close to its estimated finish (or done and waiting for its URL) is urgent. */
+const URGENT_MS = 5000;
+/** A video with no estimate yet ranks as if it finished this far off. */
+const UNKNOWN_FINISH_MS = 15_000;
+/** Each millisecond a poll is overdue counts as this many nearer the finish, so none waits for ever. */
+const AGING = 4;
+/** Time to the finish, capped: far ones rank alike, and waiting soon outweighs the difference. */
+const finishInMs = (waiter, nowMs) => waiter.finishAtMs === undefined ? UNKNOWN_FINISH_MS : Math.min(UNKNOWN_FINISH_MS, Math.max(0, waiter.finishAtMs - nowMs));
+/** Not known to be far from its finish: near it, done and waiting for its URL, or with no estimate yet. */
+const isUrgent = (waiter, nowMs) => waiter.finishAtMs === undefined || waiter.finishAtMs - nowMs <= URGENT_MS;
+/** Lower goes first: nearest its finish, less the time it has been kept waiting. */
+const rank = (waiter, nowMs) => finishInMs(waiter, nowMs) - AGING * (nowMs - waiter.dueAtMs);
+/**
+ * The next turn: among the videos whose poll is due and for which the last second's calls leave room,
+ * the one nearest its finish. Videos known to be far from their finish share one slot a second fewer
+ * than the budget, so one about to finish never waits behind the others' sparse early polls.
+ */
+function nextTurn(waiters, grants, nowMs, perSecond = POLLS_PER_SECOND) {
+    const recent = grants.filter((grant) => grant.atMs > nowMs - WINDOW_MS);
+    /** When the window holds fewer than `allowed` of these grants again. */
+    const roomAt = (of, allowed) => {
+        const times = of.map((grant) => grant.atMs).sort((a, b) => a - b);
+        return times.length < allowed ? nowMs : times[times.length - allowed] + WINDOW_MS;
+    };
+    const anyRoom = roomAt(recent, perSecond);
+    const calmRoom = perSecond < 2
+        ? anyRoom
+        : Math.max(anyRoom, roomAt(recent.filter((grant) => !grant.urgent), perSecond - 1));
+    const readyAt = (waiter) => Math.max(waiter.dueAtMs, isUrgent(waiter, Math.max(nowMs, waiter.dueAtMs)) ? anyRoom : calmRoom);
+    const ready = waiters.filter((waiter) => readyAt(waiter) <= nowMs);
+    if (ready.length === 0)
+        return waiters.length === 0 ? {} : { wakeAtMs: Math.min(...waiters.map(readyAt)) };
+    const best = ready.reduce((a, b) => {
+        const order = rank(a, nowMs) - rank(b, nowMs);
+        return order < 0 || (order === 0 && a.dueAtMs <= b.dueAtMs) ? a : b;
+    });
+    return { grant: best.id, urgent: isUrgent(best, nowMs) };
+}
+
+;// CONCATENATED MODULE: ./src/video/poll-scheduler.ts
+
+
+/**
+ * The job's one poll budget at work (poll-budget.ts decides): each video asks for its turn before a
+ * progress call, and is let go when its own delay has passed and the job's budget allows.
+ */
+class PollScheduler {
+    perSecond;
+    pending = new Map();
+    grants = [];
+    nextId = 0;
+    timer;
+    constructor(perSecond = POLLS_PER_SECOND) {
+        this.perSecond = perSecond;
+    }
+    /**
+     * Resolves when the caller may poll: not before `delayMs` from now, and within the budget. `finishInMs`
+     * is its render's estimated time left (undefined while unknown), which orders the queue.
+     */
+    turn(delayMs, finishInMs, signal) {
+        return new Promise((resolve, reject) => {
+            if (signal?.aborted)
+                return reject(abortReason(signal));
+            const now = Date.now();
+            const id = this.nextId++;
+            const onAbort = () => {
+                this.pending.delete(id);
+                this.schedule();
+                if (signal)
+                    reject(abortReason(signal));
+            };
+            signal?.addEventListener('abort', onAbort, { once: true });
+            this.pending.set(id, {
+                id,
+                dueAtMs: now + delayMs,
+                finishAtMs: finishInMs === undefined ? undefined : now + finishInMs,
+                resolve: () => {
+                    signal?.removeEventListener('abort', onAbort);
+                    resolve();
+                }
+            });
+            this.schedule();
+        });
+    }
+    /** Grants every turn the budget allows now, and sets one timer for the next look. */
+    schedule() {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        for (;;) {
+            const now = Date.now();
+            this.grants = this.grants.filter((grant) => grant.atMs > now - WINDOW_MS);
+            const { grant, urgent = false, wakeAtMs } = nextTurn([...this.pending.values()], this.grants, now, this.perSecond);
+            if (grant === undefined) {
+                if (wakeAtMs !== undefined)
+                    this.timer = setTimeout(() => this.schedule(), Math.max(0, wakeAtMs - now));
+                return;
+            }
+            const granted = this.pending.get(grant);
+            this.pending.delete(grant);
+            this.grants.push({ atMs: now, urgent });
+            granted.resolve();
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/request/speech.ts
 
 
 /** The input a speech came from, for error messages ("script-file scripts/intro.txt" → script-file). */
 const inputOf = (speech) => speech.from.split(' ')[0];
+/** A refusal of a speech, at the place it is written where that is known. */
+function speech_refusal(speech, detail) {
+    return new InputError(inputOf(speech), speech.at ? `${speech.at.where}: ${detail}` : detail, speech.at?.location);
+}
 /** Sets `org`, and `tts` where present: a stale `tts` would have the avatar say the old words. */
 function setScript(script, text) {
     script.org = text;
@@ -40919,7 +42131,7 @@ function setV3Speech(scene, speech, sourceName) {
     const avatars = avatarsOf(scene);
     const scripts = Array.isArray(scene.scripts) ? scene.scripts : [];
     const refuse = (why) => {
-        throw new InputError(inputOf(speech), `${placeOf(speech)} of ${sourceName} ${why}`);
+        throw speech_refusal(speech, `${placeOf(speech)} of ${sourceName} ${why}`);
     };
     if (scripts.length > 0) {
         const entry = scripts[line];
@@ -40943,9 +42155,9 @@ function setV3Speech(scene, speech, sourceName) {
 /** Sets a legacy scene's speech in place: `AIModel.script`, a plain string; one avatar, one line. */
 function setLegacySpeech(scene, speech, sourceName) {
     if (!isJsonObject(scene.AIModel))
-        throw new InputError(inputOf(speech), `${placeOf(speech)} of ${sourceName} has no avatar to speak it`);
+        throw speech_refusal(speech, `${placeOf(speech)} of ${sourceName} has no avatar to speak it`);
     if ((speech.line ?? 0) !== 0)
-        throw new InputError(inputOf(speech), `${placeOf(speech)} of ${sourceName} does not exist: a legacy scene has one line`);
+        throw speech_refusal(speech, `${placeOf(speech)} of ${sourceName} does not exist: a legacy scene has one line`);
     scene.AIModel.script = speech.text;
 }
 /** Applies every speech to its scene and line (mutating `scenes`); refuses one that does not exist. */
@@ -40953,7 +42165,7 @@ function applySpeech(scenes, speeches, generation, sourceName) {
     for (const speech of speeches) {
         const scene = scenes[speech.scene];
         if (!isJsonObject(scene)) {
-            throw new InputError(inputOf(speech), `scene ${speech.scene} does not exist: ${sourceName} has ${scenes.length} scene(s), numbered from 0`);
+            throw speech_refusal(speech, `scene ${speech.scene} does not exist: ${sourceName} has ${scenes.length} scene(s), numbered from 0`);
         }
         if (generation === 'v3')
             setV3Speech(scene, speech, sourceName);
@@ -40962,7 +42174,130 @@ function applySpeech(scenes, speeches, generation, sourceName) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/request/placeholders.ts
+
+
+/**
+ * `##NAME##`: a name of up to 64 characters, any but `#` and line breaks, not starting or ending with a
+ * space (`##product-name##`, `##제품##` too), so nothing that looks like a placeholder goes out unfilled.
+ */
+const PLACEHOLDER = /##([^#\s](?:[^#\r\n]{0,62}[^#\s])?)##/gu;
+/** The input a value came from, for errors ("variables-file vars.yml" → variables-file). */
+const placeholders_inputOf = (from) => from.split(' ')[0];
+/** Each `##NAME##` in a text, once, in order. */
+const placeholdersIn = (text) => [...new Set([...text.matchAll(PLACEHOLDER)].map((match) => match[0]))];
+/**
+ * Replaces each `##NAME##` in every string value (never in keys). Works on parsed values, so quotes,
+ * backslashes, newlines and any script come out as valid JSON; a value containing `##` is not re-read.
+ */
+function fillPlaceholders(value, variables) {
+    if (typeof value === 'string')
+        return value.replace(PLACEHOLDER, (whole, name) => variables.get(name)?.value ?? whole);
+    if (Array.isArray(value))
+        return value.map((item) => fillPlaceholders(item, variables));
+    if (value !== null && typeof value === 'object') {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fillPlaceholders(item, variables)]));
+    }
+    return value;
+}
+/**
+ * Variable values with the placeholders in them filled from the other variables' values as given: one
+ * level, no recursion (so no cycle can loop). A placeholder left in a value after that is refused, so
+ * none is ever sent. Pure.
+ */
+function resolveVariables(variables) {
+    const resolved = new Map();
+    for (const [name, variable] of variables) {
+        const value = variable.value.replace(PLACEHOLDER, (whole, inner) => (inner === name ? whole : (variables.get(inner)?.value ?? whole)));
+        const left = placeholdersIn(value);
+        if (left.length > 0) {
+            const unknown = left.filter((placeholder) => !variables.has(placeholder.slice(2, -2)));
+            throw new InputError(placeholders_inputOf(variable.from), `the value of ${name} still has ${left.join(', ')} after its placeholders were filled: ` +
+                (unknown.length === left.length
+                    ? 'no variable has that name'
+                    : "a value may use other variables' values, one level deep: the values it uses are not filled in turn, nor may a value use itself"));
+        }
+        resolved.set(name, { ...variable, value });
+    }
+    return resolved;
+}
+/**
+ * A text sent to the API (speech, a tag's value) with its placeholders filled from `variables`; one
+ * left without a value is refused, naming what the text is and where it came from. Pure.
+ */
+function filledText(text, variables, what, from) {
+    const filled = fillPlaceholders(text, variables);
+    const left = placeholdersIn(filled);
+    if (left.length > 0) {
+        const hint = variables.size > 0 ? "set them in 'variables' or 'variables-file'" : "placeholders are filled only in a 'template', from 'variables'";
+        throw new InputError(placeholders_inputOf(from), `${what} (from ${from}) has placeholder(s) with no value: ${left.join(', ')}; ${hint}`);
+    }
+    return filled;
+}
+/** Speech, tag values and the name for a saved project, which has no variables: a placeholder in them is refused, never sent as it is. */
+function refusePlaceholders(speech, tags, name) {
+    const none = new Map();
+    if (name !== undefined)
+        filledText(name, none, "the video's name", 'name');
+    for (const line of speech)
+        filledText(line.text, none, `the speech of ${placeOf(line)}`, line.from);
+    for (const tag of tags)
+        filledText(tag.value, none, `the value of tag '${tag.tag}'`, tag.from);
+}
+/** Anything between two `##` on one line: what a reader takes for a placeholder, a valid name or not. */
+const PLACEHOLDER_LIKE = /##[^#\r\n]+##/u;
+/** The first `##…##` left in a value, in a key or a string, with where it stands (`scenes[1].clips[0].text`). */
+function placeholderLeft(value, at = '') {
+    if (typeof value === 'string') {
+        const match = PLACEHOLDER_LIKE.exec(value);
+        return match ? { at: at || '(the value)', found: match[0], inKey: false } : undefined;
+    }
+    if (Array.isArray(value)) {
+        for (const [index, item] of value.entries()) {
+            const left = placeholderLeft(item, `${at}[${index}]`);
+            if (left)
+                return left;
+        }
+    }
+    else if (value !== null && typeof value === 'object') {
+        for (const [key, item] of Object.entries(value)) {
+            const path = at ? `${at}.${key}` : key;
+            const inKey = PLACEHOLDER_LIKE.exec(key);
+            if (inKey)
+                return { at: path, found: inKey[0], inKey: true };
+            const left = placeholderLeft(item, path);
+            if (left)
+                return left;
+        }
+    }
+    return undefined;
+}
+/**
+ * The last check of a body before it is sent: no `##…##` anywhere in it, keys included. Catches what
+ * the filling does not look at (a key, a name of 65 characters, `##X ##`, a project's own text), so
+ * nothing that reads as a placeholder goes out unfilled. Pure.
+ */
+function refuseLeftPlaceholders(body, sourceName, input, text) {
+    const left = placeholderLeft(body);
+    if (!left)
+        return;
+    const name = left.found.slice(2, -2);
+    const valid = new RegExp(`^${PLACEHOLDER.source}$`, 'u').test(left.found);
+    const why = !valid
+        ? `'${name}' is not a placeholder name (1 to 64 characters, no '#', not starting or ending with a space)`
+        : left.inKey
+            ? 'placeholders are filled in values, never in keys'
+            : input === 'template'
+                ? 'it has no value'
+                : "placeholders are filled only in a 'template', from 'variables'";
+    const offset = text ? text.text.indexOf(left.found) : -1;
+    const location = text && offset >= 0 ? { file: text.file, ...locate(text.text, offset) } : undefined;
+    const where = location ? `${sourceName}:${location.line}:${location.column}` : sourceName;
+    throw new InputError(input, `${where}: ${left.found} would be sent as it is (at ${left.at}${left.inKey ? ', a key' : ''}): ${why}`, location);
+}
+
 ;// CONCATENATED MODULE: ./src/request/legacy-project.ts
+
 
 
 /** The legacy export body holds only scenes (export-project.mdx): an option the user set for it is refused, naming its input. */
@@ -40983,8 +42318,10 @@ function exportFromLegacyProject(key, project, speech, options, tags) {
     if (tags.length > 0)
         throw new InputError('tags', `tags mark clips of v3 projects and templates; ${sourceName} is a legacy project`);
     refuseLegacyOptions(options, sourceName, 'project-id');
+    refusePlaceholders(speech, tags);
     const scenes = structuredClone(project.scenes);
     applySpeech(scenes, speech, 'legacy', sourceName);
+    refuseLeftPlaceholders(scenes, sourceName, 'project-id');
     return { generation: 'legacy', body: { scenes } };
 }
 
@@ -41100,27 +42437,28 @@ function applyTags(scenes, tags, sourceName) {
 
 
 
+
 /**
  * A v3 create-and-export body: the source's name and orientation, the scenes, and the export options
- * the user set (the API's defaults apply to the rest). Of the source's other fields only `kept` go
- * along, never what the server owns (`_id`, timestamps, state); an option set by the user wins.
+ * the user set, else the source's own (checked where it was read); the API's defaults apply to the rest.
+ * Nothing else of the source goes along: never what the server owns (`_id`, timestamps, state).
  */
-function v3ExportBody(source, scenes, options, kept = []) {
+function v3ExportBody(own, scenes, options) {
     const body = {
-        name: options.name ?? (typeof source.name === 'string' ? source.name : 'Default Template'),
-        orientation: source.orientation === 'portrait' ? 'portrait' : 'landscape',
+        name: options.name ?? own.name ?? 'Default Template',
+        orientation: own.orientation === 'portrait' ? 'portrait' : 'landscape',
         scenes,
         isExport: true
     };
-    for (const key of kept)
-        if (source[key] !== undefined)
-            body[key] = source[key];
-    if (options.workspaceId)
-        body.workspaceId = options.workspaceId;
-    if (options.resolution)
-        body.resolution = options.resolution;
-    if (options.webhookUrl)
-        body.webhookUrl = options.webhookUrl;
+    const workspaceId = options.workspaceId ?? own.workspaceId;
+    const resolution = options.resolution ?? own.resolution;
+    const webhookUrl = options.webhookUrl ?? own.webhookUrl;
+    if (workspaceId)
+        body.workspaceId = workspaceId;
+    if (resolution)
+        body.resolution = resolution;
+    if (webhookUrl)
+        body.webhookUrl = webhookUrl;
     return body;
 }
 /**
@@ -41132,10 +42470,223 @@ function exportFromProject(projectId, project, speech, options, tags = []) {
         throw new Error(`Project ${projectId} has no scenes to export; open it in AI Studios and check it was saved`);
     }
     const scenes = structuredClone(project.scenes);
+    refusePlaceholders(speech, tags, options.name);
     applySpeech(scenes, speech, 'v3', `project ${projectId}`);
     applyTags(scenes, tags, `project ${projectId}`);
     completeScripts(scenes, 'project-id', `project ${projectId}`);
-    return { generation: 'v3', body: v3ExportBody(project, scenes, options) };
+    const own = { name: typeof project.name === 'string' ? project.name : undefined, orientation: project.orientation };
+    const body = v3ExportBody(own, scenes, options);
+    refuseLeftPlaceholders(body, `project ${projectId}`, 'project-id');
+    return { generation: 'v3', body };
+}
+
+;// CONCATENATED MODULE: ./src/request/template-options.ts
+
+
+
+/** Where the top-level key `"key"` of a JSON object's text starts (one pass, strings skipped), or 0. */
+function topLevelKeyOffset(text, key) {
+    const quoted = JSON.stringify(key);
+    let depth = 0;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '"') {
+            if (depth === 1 && text.startsWith(quoted, i) && /^\s*:/.test(text.slice(i + quoted.length, i + quoted.length + 20)))
+                return i;
+            for (i++; i < text.length && text[i] !== '"'; i++)
+                if (text[i] === '\\')
+                    i++;
+        }
+        else if (c === '{' || c === '[')
+            depth++;
+        else if (c === '}' || c === ']')
+            depth--;
+    }
+    return 0;
+}
+/** The template's own fields an export takes, each under the input that sets it too. */
+const FIELDS = { name: 'name', orientation: 'orientation', resolution: 'resolution', workspaceId: 'workspace-id', webhookUrl: 'webhook-url' };
+/**
+ * The export options a v3 template sets itself (top-level `name`, `orientation`, `resolution`,
+ * `workspaceId`, `webhookUrl`), checked as the inputs that set them are: a template is a repository
+ * file, so its `webhookUrl` must be https without credentials, its `resolution` one the API renders.
+ * Refused naming the template's line; the inputs, where set, win later.
+ */
+function templateOptions(root, template) {
+    const refuse = (field, detail) => {
+        const { line, column } = locate(template.text, topLevelKeyOffset(template.text, field));
+        throw new InputError('template', `${template.name}:${line}:${column}: "${field}" ${detail}`, { file: template.file, line, column });
+    };
+    const text = (field) => {
+        const value = root[field];
+        if (value === undefined || value === null)
+            return undefined;
+        if (typeof value === 'number' && field === 'resolution')
+            return String(value);
+        if (typeof value !== 'string' || !value.trim())
+            return refuse(field, `must be non-empty text (as the '${FIELDS[field]}' input), got ${JSON.stringify(value)}`);
+        return value.trim();
+    };
+    // The input's own check, its message kept: only where the value stands differs.
+    const checked = (field, check) => {
+        const value = text(field);
+        if (value === undefined)
+            return undefined;
+        try {
+            return check(value);
+        }
+        catch (error) {
+            if (!(error instanceof InputError))
+                throw error;
+            return refuse(field, error.detail);
+        }
+    };
+    const orientation = checked('orientation', (value) => parseChoice('orientation', value, ['landscape', 'portrait'])) ?? 'landscape';
+    return {
+        name: text('name'),
+        orientation,
+        resolution: checked('resolution', (value) => parseChoice('resolution', value.replace(/p$/i, ''), RESOLUTIONS)),
+        workspaceId: text('workspaceId'),
+        webhookUrl: checked('webhookUrl', (value) => parseWebhookUrl('webhook-url', value).toString())
+    };
+}
+
+;// CONCATENATED MODULE: ./src/request/contract.ts
+
+/**
+ * What the API contract (/work/shared/aistudios-api.md) calls required in a scene, checked before
+ * anything is sent: a body the reference calls incomplete is refused by the API (after a credit
+ * check) or rendered wrong. Each check returns the first problem, naming the scene, clip or line. Pure.
+ */
+const isText = (value) => typeof value === 'string' && value !== '';
+const isNumber = (value) => typeof value === 'number' && Number.isFinite(value);
+/** Per v3 clip type, its required fields besides the common ones (contract 5.5, clips.md). */
+const V3_CLIP_FIELDS = {
+    aiModel: [
+        ['model', (clip) => isJsonObject(clip.model) && isText(clip.model.ai_name) && isText(clip.model.emotion), 'model.ai_name and model.emotion']
+    ],
+    shape: [
+        ['shapeName', (clip) => isText(clip.shapeName), 'shapeName'],
+        ['fill', (clip) => isText(clip.fill), 'fill']
+    ],
+    // `source_url` in clips.md and the tutorial's table, `resource_url` in the same tutorial's code (contract 8): either.
+    image: [['source_url', (clip) => isText(clip.source_url) || isText(clip.resource_url), 'source_url (or resource_url)']],
+    textImage: [
+        ['text', (clip) => typeof clip.text === 'string', 'text'],
+        ['fill', (clip) => isText(clip.fill), 'fill'],
+        ['fontSize', (clip) => Number.isInteger(clip.fontSize), 'fontSize (an integer)']
+    ],
+    videoImage: [['video_url', (clip) => isText(clip.video_url), 'video_url']],
+    audio: [
+        ['source_url', (clip) => isText(clip.source_url), 'source_url'],
+        ['label', (clip) => typeof clip.label === 'string', 'label']
+    ]
+};
+/** Common clip fields (contract 5.4): `id`, `type`, `layer` and the geometry. */
+function v3ClipProblem(clip, at) {
+    if (!isJsonObject(clip))
+        return `${at} is not an object`;
+    if (!isText(clip.id))
+        return `${at} has no "id"`;
+    if (!isText(clip.type))
+        return `${at} has no "type"`;
+    for (const field of ['layer', 'top', 'left', 'width', 'height']) {
+        if (!isNumber(clip[field]))
+            return `${at} (${clip.type}) has no number "${field}"`;
+    }
+    const type = clip.type;
+    for (const [, ok, what] of Object.hasOwn(V3_CLIP_FIELDS, type) ? V3_CLIP_FIELDS[type] : []) {
+        if (!ok(clip))
+            return `${at} (${clip.type}) has no ${what}`;
+    }
+    return undefined;
+}
+/** A line of `scene.scripts[]` (contract 5.3): every field is required. */
+function v3LineProblem(line, at) {
+    if (!isJsonObject(line))
+        return `${at} is not an object`;
+    if (typeof line.org !== 'string')
+        return `${at} has no text "org"`;
+    if (typeof line.isTTS !== 'boolean')
+        return `${at} has no true/false "isTTS"`;
+    if (!('tts' in line) || !(line.tts === null || isJsonObject(line.tts)))
+        return `${at} has no "tts" (null, or the voice's data)`;
+    if (!isText(line.modelId) || !isText(line.clothId))
+        return `${at} has no text "modelId" and "clothId"`;
+    return undefined;
+}
+/** The first problem of v3 scenes (contract 5.2–5.5), after `scripts[]` and `sceneIdx` are completed. */
+function v3ScenesProblem(scenes) {
+    const seen = new Set();
+    for (const [index, scene] of scenes.entries()) {
+        const at = `scene ${index}`;
+        if (!isJsonObject(scene))
+            return `${at} is not an object`;
+        if (!Number.isInteger(scene.sceneIdx))
+            return `${at} has "sceneIdx" ${JSON.stringify(scene.sceneIdx)}, not an integer`;
+        if (seen.has(scene.sceneIdx))
+            return `${at} repeats "sceneIdx" ${scene.sceneIdx}`;
+        seen.add(scene.sceneIdx);
+        if (!isJsonObject(scene.background))
+            return `${at} has no "background"`;
+        if (!Array.isArray(scene.clips))
+            return `${at} has no "clips" array`;
+        for (const [c, clip] of scene.clips.entries()) {
+            const problem = v3ClipProblem(clip, `clip ${c} of ${at}`);
+            if (problem)
+                return problem;
+        }
+        for (const [l, line] of (Array.isArray(scene.scripts) ? scene.scripts : []).entries()) {
+            const problem = v3LineProblem(line, `line ${l} of ${at}`);
+            if (problem)
+                return problem;
+        }
+    }
+    return undefined;
+}
+/** Legacy clip types that carry a URL: the reference's `image`/`background`, the tutorial's `userVideo`. */
+const LEGACY_URL_TYPES = new Set(['image', 'background', 'userVideo']);
+/** The first problem of legacy scenes (contract 4, export-project.mdx). */
+function legacyScenesProblem(scenes) {
+    for (const [index, scene] of scenes.entries()) {
+        const at = `scene ${index}`;
+        if (!isJsonObject(scene))
+            return `${at} is not an object`;
+        // `AIModel` is required by the reference, yet the legacy tutorial has scenes without one (contract 8): either.
+        const model = scene.AIModel;
+        if (model !== undefined) {
+            if (!isJsonObject(model))
+                return `${at} has an "AIModel" that is not an object`;
+            for (const field of ['model', 'clothes'])
+                if (!isText(model[field]))
+                    return `${at}: AIModel has no "${field}"`;
+            if (typeof model.script !== 'string')
+                return `${at}: AIModel has no text "script"`;
+            // `language` is required by the reference, yet the getting-started, auth and scene samples and the
+            // cURL/Node tabs of export-project.mdx omit it (contract 8): either.
+            if (model.language !== undefined && !isText(model.language))
+                return `${at}: AIModel has a "language" that is not text`;
+            for (const field of ['locationX', 'locationY'])
+                if (!isNumber(model[field]))
+                    return `${at}: AIModel has no number "${field}"`;
+        }
+        if (scene.clips === undefined)
+            continue;
+        if (!Array.isArray(scene.clips))
+            return `${at} has "clips" that is not an array`;
+        for (const [c, clip] of scene.clips.entries()) {
+            const where = `clip ${c} of ${at}`;
+            if (!isJsonObject(clip))
+                return `${where} is not an object`;
+            if (!isText(clip.type))
+                return `${where} has no "type"`;
+            if (!isJsonObject(clip.detail))
+                return `${where} (${clip.type}) has no "detail"`;
+            if (LEGACY_URL_TYPES.has(clip.type) && !isText(clip.detail.url))
+                return `${where} (${clip.type}) has no "detail.url"`;
+        }
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/request/template.ts
@@ -41146,11 +42697,10 @@ function exportFromProject(projectId, project, speech, options, tags = []) {
 
 
 
-/**
- * `##NAME##`: a name of up to 64 characters, any but `#` and line breaks, not starting or ending with a
- * space (`##product-name##`, `##제품##` too), so nothing that looks like a placeholder goes out unfilled.
- */
-const PLACEHOLDER = /##([^#\s](?:[^#\r\n]{0,62}[^#\s])?)##/gu;
+
+
+
+
 /** How many unresolved placeholders an error names before it counts the rest. */
 const MAX_LISTED = 50;
 /** Every placeholder name in the template's string values, with the offset of its first use in the text. */
@@ -41175,65 +42725,20 @@ function findPlaceholders(template) {
     visit(template.data);
     return found;
 }
-/**
- * Replaces each `##NAME##` in every string value (never in keys). Works on parsed values, so quotes,
- * backslashes, newlines and any script come out as valid JSON; a value containing `##` is not re-read.
- */
-function fillPlaceholders(value, variables) {
-    if (typeof value === 'string')
-        return value.replace(PLACEHOLDER, (whole, name) => variables.get(name)?.value ?? whole);
-    if (Array.isArray(value))
-        return value.map((item) => fillPlaceholders(item, variables));
-    if (value !== null && typeof value === 'object') {
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fillPlaceholders(item, variables)]));
-    }
-    return value;
-}
-/** Which API generation a template's shape belongs to (see the API contract's two scene shapes). */
-function detectGeneration(scenes) {
-    let legacy = false;
-    let v3 = false;
-    for (const scene of scenes) {
-        if (!isJsonObject(scene))
-            continue;
-        if ('AIModel' in scene)
-            legacy = true;
-        if ('scripts' in scene || 'background' in scene)
-            v3 = true;
-        for (const clip of Array.isArray(scene.clips) ? scene.clips : []) {
-            if (!isJsonObject(clip))
-                continue;
-            if (isJsonObject(clip.detail))
-                legacy = true;
-            else if (typeof clip.type === 'string')
-                v3 = true;
-        }
-    }
-    return legacy && v3 ? 'mixed' : legacy ? 'legacy' : v3 ? 'v3' : undefined;
-}
-/** The generation of a template's shape, when it has one (a resumed export of it is polled there). */
-function templateGeneration(template) {
-    const root = template.data;
-    const detected = isJsonObject(root) && Array.isArray(root.scenes) ? detectGeneration(root.scenes) : undefined;
-    return detected === 'mixed' ? undefined : detected;
-}
-/** A tag's value with its placeholders filled too; one left without a value is refused. Marks the names it used. */
-function filledTagValue(tag, variables, used) {
-    const filled = fillPlaceholders(tag.value, variables);
-    for (const match of tag.value.matchAll(PLACEHOLDER))
-        if (variables.has(match[1]))
+/** Marks the variables a text uses, so they are not reported unused. */
+function markUsed(text, variables, used) {
+    for (const match of text.matchAll(PLACEHOLDER))
+        if (variables.has(match[1]) && !used.has(match[1]))
             used.set(match[1], 0);
-    const left = [...filled.matchAll(PLACEHOLDER)].map((match) => match[0]);
-    if (left.length > 0)
-        throw new InputError('tags', `the value of tag '${tag.tag}' has placeholder(s) with no value: ${left.join(', ')}`);
-    return filled;
 }
 /**
  * The export request for a template: placeholders filled, speech set per scene, the generation detected
  * from the shape (or forced). Refuses, with every problem named, before anything is sent.
  */
-function exportFromTemplate(template, variables, speech, options, forced, tags = []) {
+function exportFromTemplate(template, given, speech, options, forced, tags = []) {
     const placeholders = findPlaceholders(template);
+    // Placeholders in the values themselves are filled first (one level), or refused.
+    const variables = resolveVariables(given);
     const unresolved = [...placeholders].filter(([name]) => !variables.has(name));
     if (unresolved.length > 0) {
         const locate = locator(template.text);
@@ -41269,19 +42774,34 @@ function exportFromTemplate(template, variables, speech, options, forced, tags =
     }
     const filled = fillPlaceholders(root, variables);
     const scenes = filled.scenes;
-    applySpeech(scenes, speech, generation, template.name);
+    // Speech and tag values are checked like the template's own strings: filled, or refused.
+    for (const text of [...speech.map((line) => line.text), ...tags.map((tag) => tag.value), options.name ?? ''])
+        markUsed(text, variables, placeholders);
+    // The video's name ('name', a manifest entry's 'title') is filled like speech: "Release ##VERSION##".
+    const filledOptions = options.name === undefined ? options : { ...options, name: filledText(options.name, variables, "the video's name", 'name') };
+    const filledSpeech = speech.map((line) => ({ ...line, text: filledText(line.text, variables, `the speech of ${placeOf(line)}`, line.from) }));
+    applySpeech(scenes, filledSpeech, generation, template.name);
     if (tags.length > 0 && generation === 'legacy') {
         throw new InputError('tags', `tags mark clips of v3 projects and templates; ${template.name} has the legacy shape`);
     }
-    applyTags(scenes, tags.map((tag) => ({ ...tag, value: filledTagValue(tag, variables, placeholders) })), template.name);
+    applyTags(scenes, tags.map((tag) => ({ ...tag, value: filledText(tag.value, variables, `the value of tag '${tag.tag}'`, tag.from) })), template.name);
     const unusedVariables = [...variables.keys()].filter((name) => !placeholders.has(name));
+    const incomplete = (problem) => {
+        if (problem)
+            throw new InputError('template', `${template.name}: ${problem}; the API reference requires it`, { file: template.file });
+    };
     if (generation === 'legacy') {
         refuseLegacyOptions(options, template.name, 'template');
+        incomplete(legacyScenesProblem(scenes));
+        refuseLeftPlaceholders(scenes, template.name, 'template', template);
         return { request: { generation, body: { scenes } }, unusedVariables };
     }
     completeScripts(scenes, 'template', template.name);
-    // A template saved from a fetched project may carry server-owned fields that must not be posted.
-    const body = v3ExportBody(filled, scenes, options, ['workspaceId', 'resolution', 'webhookUrl']);
+    // A template saved from a fetched project may carry server-owned fields that must not be posted: only
+    // its export options go along, checked as the inputs are.
+    const body = v3ExportBody(templateOptions(filled, template), scenes, filledOptions);
+    incomplete(v3ScenesProblem(scenes));
+    refuseLeftPlaceholders(body, template.name, 'template', template);
     return { request: { generation, body }, unusedVariables };
 }
 
@@ -41311,6 +42831,7 @@ async function buildExportRequest(source, spec, client, context) {
 }
 
 ;// CONCATENATED MODULE: ./src/video/filename.ts
+
 /** Longest file name kept from a URL; file systems allow 255 bytes and artifact names are kept short. */
 const MAX_NAME = 120;
 /**
@@ -41335,17 +42856,22 @@ function videoFileName(url, fallbackStem) {
     let name = segment
         // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name must not hold
         .replace(/[\u0000-\u001f\u007f]/g, '')
+        // Format characters (a right-to-left override) would make `clip\u202e4pm.exe` show as `clipexe.mp4`.
+        .replace(/\p{Cf}/gu, '')
         .replace(/[/\\<>:"|?*]/g, '_')
         .replace(/\.{2,}/g, '.')
         .replace(/^[.\s]+|[.\s]+$/g, '');
-    // An extension starts with a letter: `release-v1.2.10` has none.
-    if (!/\.[A-Za-z][A-Za-z0-9]{1,3}$/.test(name))
+    // The file is an MP4 (its boxes are checked), so it is named as one whatever the URL says: `index.html`
+    // becomes `index.html.mp4`, and `release-v1.2.10` gets the extension it lacks.
+    if (!/\.mp4$/i.test(name))
         name = name ? `${name}.mp4` : '';
     if (name.length > MAX_NAME) {
         const ext = name.slice(name.lastIndexOf('.'));
         name = name.slice(0, MAX_NAME - ext.length) + ext;
     }
-    return name || `${fallbackStem.replace(/[^\w-]/g, '_')}.mp4`;
+    name ||= `${fallbackStem.replace(/[^\w-]/g, '_')}.mp4`;
+    // A device name (CON.mp4) is no file on a Windows runner: kept, with a mark that makes it one.
+    return windowsUnsafe(name) ? `_${name}` : name;
 }
 
 ;// CONCATENATED MODULE: ./src/video/mp4.ts
@@ -41878,6 +43404,8 @@ async function downloadVideo(initialUrl, options) {
                     signal,
                     target: (answer) => {
                         writing = carriesVideo(answer, size);
+                        if (writing)
+                            options.onReceiving?.();
                         return writing ? { path: partial, append: answer.statusCode === 206 } : undefined;
                     },
                     onWritten,
@@ -41893,13 +43421,13 @@ async function downloadVideo(initialUrl, options) {
                 if (signal?.aborted || error instanceof FileWriteError)
                     throw error;
                 if (!writing) {
-                    log.warning(`Download: ${errors_errorMessage(error)}; trying again`);
+                    log.warning(`Download: ${errorMessage(error)}; trying again`);
                     await sleep(1000 * attempt, signal);
                     continue;
                 }
                 // The file on disk is what the next transfer resumes from.
                 size = external_node_fs_.statSync(partial).size;
-                log.warning(`Download cut off after ${size} bytes (${errors_errorMessage(error)}); resuming`);
+                log.warning(`Download cut off after ${size} bytes (${errorMessage(error)}); resuming`);
                 continue;
             }
             const status = response.statusCode;
@@ -41946,9 +43474,9 @@ async function downloadVideo(initialUrl, options) {
             }
             catch (error) {
                 if (!(error instanceof NotMp4Error) || refetches >= MAX_REFETCHES)
-                    throw new Error(`${errors_errorMessage(error)}; it was not kept`, { cause: error });
+                    throw new Error(`${errorMessage(error)}; it was not kept`, { cause: error });
                 refetches++;
-                log.warning(`Download: ${errors_errorMessage(error)}; fetching it again`);
+                log.warning(`Download: ${errorMessage(error)}; fetching it again`);
                 size = 0;
                 expected = undefined;
                 external_node_fs_.rmSync(partial, { force: true });
@@ -41966,6 +43494,7 @@ async function downloadVideo(initialUrl, options) {
 }
 
 ;// CONCATENATED MODULE: ./src/video/ledger.ts
+
 
 
 
@@ -42010,13 +43539,19 @@ async function findEarlierExport(fingerprint, runner, log, signal) {
         return undefined;
     let marks;
     try {
-        const { artifacts } = await untilCancelled((await artifact_service_loadArtifactClient()).listArtifacts(), signal);
-        marks = artifacts.flatMap((artifact) => parseLedgerName(artifact.name, fingerprint) ?? []);
+        const { artifacts } = await untilCancelled((await loadArtifactClient()).listArtifacts(), signal);
+        const named = artifacts.flatMap((artifact) => parseLedgerName(artifact.name, fingerprint) ?? []);
+        // Any job of the run may have written an entry: a key is used only when it has an export key's shape.
+        marks = named.filter((mark) => exportKey.safeParse(mark.key).success);
+        const ignored = named.length - marks.length;
+        if (ignored > 0) {
+            log.warning(`${ignored} export ledger ${ignored === 1 ? 'entry' : 'entries'} of this request held no export key and ${ignored === 1 ? 'was' : 'were'} ignored`);
+        }
     }
     catch (error) {
         if (signal?.aborted)
             throw error;
-        log.warning(`Could not read the export ledger of earlier attempts (${errors_errorMessage(error)}); exporting anew`);
+        log.warning(`Could not read the export ledger of earlier attempts (${errorMessage(error)}); exporting anew`);
         return undefined;
     }
     const ends = new Map(marks.flatMap((mark) => (isEnd(mark) ? [[mark.key, mark.end]] : [])));
@@ -42037,7 +43572,7 @@ async function ledger_record(fingerprint, mark, runner, log, signal) {
     try {
         const file = external_node_path_.join(dir, 'export.json');
         external_node_fs_.writeFileSync(file, JSON.stringify({ ...mark, fingerprint, attempt: runner.runAttempt }));
-        const client = await artifact_service_loadArtifactClient();
+        const client = await loadArtifactClient();
         await log.group(`Export ledger: ${ledgerName(fingerprint, mark)}`, () => untilCancelled(client.uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays: 1 }), signal));
     }
     finally {
@@ -42052,7 +43587,7 @@ async function recordExport(fingerprint, entry, runner, log, signal) {
         await ledger_record(fingerprint, entry, runner, log, signal);
     }
     catch (error) {
-        log.warning(`Could not record export ${entry.key} in the ledger (${errors_errorMessage(error)}); a re-run would export again`);
+        log.warning(`Could not record export ${entry.key} in the ledger (${errorMessage(error)}); a re-run would export again`);
     }
 }
 /** Marks an export that will never deliver (dead or lost), so a re-run exports anew rather than waiting on it again. */
@@ -42063,7 +43598,7 @@ async function recordEnd(fingerprint, key, end, runner, log, signal) {
         await ledger_record(fingerprint, { end, key }, runner, log, signal);
     }
     catch (error) {
-        log.warning(`Could not mark export ${key} ${end} in the ledger (${errors_errorMessage(error)}); a re-run would wait for it again`);
+        log.warning(`Could not mark export ${key} ${end} in the ledger (${errorMessage(error)}); a re-run would wait for it again`);
     }
 }
 
@@ -42079,13 +43614,17 @@ async function exportOnce(client, request,
 fingerprint, runner, context, 
 /** What may cut the request once sent (only the runner's cancel), what keeps it from being sent, and its last moment. */
 bounds, 
-/** Told when the request went out but no answer says whether it was taken, and what an accepted one cost. */
-{ onUnconfirmed, onCredits }) {
+/**
+ * Told when the request went out but no answer says whether it was taken, what an accepted one cost,
+ * and its key the moment it is known (before the ledger is written, which may take a while).
+ */
+{ onUnconfirmed, onCredits, onAccepted }) {
     const { log } = context;
     const earlier = await findEarlierExport(fingerprint, runner, log, context.signal);
     if (earlier) {
         log.notice(`Re-run attempt ${runner.runAttempt}: an earlier attempt already exported this request as ${earlier.key}; ` +
             'waiting for that export instead of paying for a new one');
+        onAccepted(earlier.key);
         return earlier.key;
     }
     log.info(`Exporting: POST ${client.exportTarget(request).url}`);
@@ -42102,7 +43641,14 @@ bounds,
     if (credits !== undefined)
         onCredits(credits);
     log.info(`Export accepted: ${key}${credits === undefined ? '' : ` (${credits} credits)`}`);
-    await recordExport(fingerprint, { key, generation: request.generation }, runner, log, bounds.cancel);
+    onAccepted(key);
+    // The ledger is worth a run's time only within the run's own bounds: its deadline and a stop end the wait for it.
+    const until = [
+        bounds.cancel,
+        context.signal,
+        bounds.deadlineAt === undefined ? undefined : AbortSignal.timeout(Math.max(1, bounds.deadlineAt - Date.now()))
+    ];
+    await recordExport(fingerprint, { key, generation: request.generation }, runner, log, AbortSignal.any(until.filter((s) => s !== undefined)));
     return key;
 }
 
@@ -42188,7 +43734,7 @@ async function reuseEarlier(result, fingerprint, github, job, log) {
         candidates = await listCandidates(github, fingerprint, job.runner);
     }
     catch (error) {
-        log.warning(`reuse: earlier runs' videos could not be looked up (${errors_errorMessage(error)}); exporting anew`);
+        log.warning(`reuse: earlier runs' videos could not be looked up (${errorMessage(error)}); exporting anew`);
         return false;
     }
     const here = thisRun(github.context);
@@ -42209,7 +43755,7 @@ async function reuseEarlier(result, fingerprint, github, job, log) {
             return true;
         }
         catch (error) {
-            log.warning(`reuse: the video of run ${candidate.runId} was not reused: ${errors_errorMessage(error)}`);
+            log.warning(`reuse: the video of run ${candidate.runId} was not reused: ${errorMessage(error)}`);
         }
         finally {
             external_node_fs_.rmSync(staging, { recursive: true, force: true });
@@ -42225,10 +43771,15 @@ async function reuseEarlier(result, fingerprint, github, job, log) {
 /** When to poll next: a pure function of what the progress curve has shown so far. */
 /** Sparse polling never waits longer than this, so a render that finishes early is seen soon. */
 const MAX_INTERVAL_MS = 15_000;
+/**
+ * Within this many floor intervals of the estimated finish, the next poll is aimed past it. Three,
+ * not two: halving from 2–3 s left cost one more call than the tutorials' 3 s loop at 20 s renders.
+ */
+const AIM_FLOORS = 3;
 /** How long after the estimated finish the last poll lands, to be past it rather than just before. */
 const END_MARGIN_MS = 250;
 /** The progress curve is judged over this much recent time; older samples say little about the end. */
-const WINDOW_MS = 120_000;
+const policy_WINDOW_MS = 120_000;
 /** Samples since progress last went backwards (a restarted render), within the window. */
 function recent(samples) {
     let start = 0;
@@ -42236,7 +43787,7 @@ function recent(samples) {
         if (samples[i].progress < samples[i - 1].progress)
             start = i;
     const last = samples[samples.length - 1];
-    while (start < samples.length - 2 && last.atMs - samples[start].atMs > WINDOW_MS)
+    while (start < samples.length - 2 && last.atMs - samples[start].atMs > policy_WINDOW_MS)
         start++;
     return samples.slice(start);
 }
@@ -42257,7 +43808,7 @@ function estimateRemainingMs(samples, nowMs) {
 }
 /**
  * Poll sparsely early and densely near the estimated end: sleeping half the estimated remaining time
- * converges on the finish in few requests; once it is within two floor intervals, the next poll is
+ * converges on the finish in few requests; once it is within three floor intervals, the next poll is
  * aimed just past the estimated finish. Where the estimate is off, polling goes on at the floor.
  */
 function nextPollDelayMs({ samples, nowMs, floorMs, deadlineMs }) {
@@ -42273,7 +43824,7 @@ function nextPollDelayMs({ samples, nowMs, floorMs, deadlineMs }) {
         if (remaining === undefined)
             delay = nowMs / 4;
         else
-            delay = remaining <= 2 * floorMs ? remaining + END_MARGIN_MS : remaining / 2;
+            delay = remaining <= AIM_FLOORS * floorMs ? remaining + END_MARGIN_MS : remaining / 2;
     }
     delay = Math.min(Math.max(delay, floorMs), Math.max(MAX_INTERVAL_MS, floorMs));
     return Math.max(0, Math.min(delay, deadlineMs - nowMs));
@@ -42303,7 +43854,9 @@ async function waitForVideo(client, key, generation, settings, context,
 /** Another place to find the URL (the v3 export record) when progress reached 100 without one. */
 fallbackUrl, 
 /** When `timeout` started counting: when the export was sent (its answer counts too), else now. */
-started = Date.now()) {
+started = Date.now(), 
+/** The job's one poll budget, shared by all its videos; alone, a video has one of its own. */
+scheduler = new PollScheduler()) {
     const { log } = context;
     // `timeout` is a deadline, not a check between polls: it cuts a progress answer trickling in too.
     const deadline = AbortSignal.timeout(Math.max(1, started + settings.timeoutMs - Date.now()));
@@ -42334,6 +43887,7 @@ started = Date.now()) {
         }
     });
     async function poll() {
+        await scheduler.turn(0, undefined, signal);
         for (;;) {
             const now = () => Date.now() - started;
             polls++;
@@ -42387,13 +43941,16 @@ started = Date.now()) {
             }
             if (now() >= settings.timeoutMs)
                 throw timedOut();
-            await sleep(nextPollDelayMs({
+            const last = samples.at(-1);
+            await scheduler.turn(nextPollDelayMs({
                 samples,
                 nowMs: now(),
                 floorMs: settings.pollFloorMs,
                 // Wake for whichever bound comes first, so none is overshot by a long sleep.
                 deadlineMs: Math.min(settings.timeoutMs, notFoundSince !== undefined ? notFoundSince + notFoundGraceMs : begun ? lastChangeAt + settings.stallTimeoutMs : settings.timeoutMs)
-            }), signal);
+            }), 
+            // Nearest its finish polls first; one done and waiting for its URL is as near as can be.
+            last && last.progress >= 100 ? 0 : estimateRemainingMs(samples, now()), signal);
         }
     }
 }
@@ -42415,10 +43972,10 @@ started = Date.now()) {
 /** The thumbnail the export's record names; a failure to read it costs only the thumbnail. */
 async function thumbnailOf(record, log) {
     try {
-        return (await record()).thumbnailUrl;
+        return (await record).thumbnailUrl;
     }
     catch (error) {
-        log.warning(`The export's record could not be read, so there is no thumbnail: ${errors_errorMessage(error)}`);
+        log.warning(`The export's record could not be read, so there is no thumbnail: ${errorMessage(error)}`);
         return undefined;
     }
 }
@@ -42477,28 +44034,39 @@ async function prepareVideo(result, checked, { job, client }, context) {
     return request;
 }
 /**
+ * With `reuse`, an earlier run's video of the same request, downloaded instead of exported (the result
+ * is then 'downloaded'). Done for every video before any export, so `max-videos` counts only what is sent.
+ */
+async function reuseVideo(result, request, { job, github }, context) {
+    result.fingerprint = requestFingerprint(request);
+    if (github && job.github.reuse)
+        await reuseEarlier(result, result.fingerprint, github, job, context.log);
+}
+/**
  * One video, from its request to a file on disk: export → wait → download. Fills `result` step by
  * step, so whoever handles a failure knows how far it got (above all, the export key).
  */
-async function produceVideo(result, request, { job, client, github, onExportAccepted }, context, 
+async function produceVideo(result, request, { job, client, onExportAccepted, polls }, context, 
 /** The runner's cancel: the one signal that may cut an export request already sent (context's may not). */
 cancel) {
     const { log, signal } = context;
-    // `timeout` counts from the export request: a slow or trickled answer to it counts too.
-    const exportedAt = Date.now();
-    // A resumed export has no request, and so no fingerprint: there is nothing to reuse or mark dead.
+    // `timeout` counts from the export request (a slow or trickled answer to it counts too), else from the wait.
+    let exportedAt;
+    // A resumed export has no request, and so no fingerprint: there is nothing to mark dead.
     let fingerprint;
     if (request) {
         fingerprint = result.fingerprint = requestFingerprint(request);
-        if (github && job.github.reuse && (await reuseEarlier(result, fingerprint, github, job, log)))
-            return;
         result.stage = 'export';
+        exportedAt = Date.now();
         const deadlineAt = job.waitForRender ? exportedAt + job.wait.timeoutMs : undefined;
         result.exportKey = await exportOnce(client, request, fingerprint, job.runner, context, { cancel, deadlineAt }, {
             onUnconfirmed: () => (result.exportUnconfirmed = true),
-            onCredits: (credits) => (result.credits = credits)
+            onCredits: (credits) => (result.credits = credits),
+            onAccepted: (key) => {
+                result.exportKey = key;
+                onExportAccepted?.(result);
+            }
         });
-        onExportAccepted?.(result);
         // A stop (fail-fast) that came while the export was in flight ends the video here, its key kept.
         if (signal?.aborted)
             throw abortReason(signal);
@@ -42510,8 +44078,10 @@ cancel) {
         result.status = 'started';
         return;
     }
-    // v3 keeps a record of the export: its URL stands in when progress's lags or expired, and it names the thumbnail.
-    const record = result.generation === 'v3' ? (bounded = context) => client.getExportRecord(key, bounded) : undefined;
+    // v3 keeps a record of the export: its URL stands in when progress's lags or expired, and it names the
+    // thumbnail. The last one read is kept, so the thumbnail costs no second call when the wait read it.
+    let lastRecord;
+    const record = result.generation === 'v3' ? async (bounded = context) => (lastRecord = await client.getExportRecord(key, bounded)) : undefined;
     const recordUrl = record &&
         (async (bounded = context) => {
             // Done is progress 100, whatever `state` says: "exported" is documented only for list items (get-projects.md).
@@ -42521,7 +44091,7 @@ cancel) {
     result.stage = 'render';
     let rendered;
     try {
-        rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, request ? exportedAt : Date.now());
+        rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, exportedAt, polls);
     }
     catch (error) {
         // A render stalled after it started is dead, a forgotten key lost: a re-run attempt must export anew,
@@ -42533,10 +44103,11 @@ cancel) {
     }
     result.videoUrl = rendered.downloadUrl;
     result.polls = rendered.polls;
-    if (record)
-        result.thumbnailUrl = await thumbnailOf(record, log);
     result.stage = 'download';
     log.info(`Downloading ${new URL(rendered.downloadUrl).pathname.split('/').pop()}`);
+    // Nothing stands between the URL and the download: the thumbnail is read once the video's bytes come
+    // (thumbnailOf never rejects, so one still in flight when a download fails is left harmlessly).
+    let thumbnail;
     const video = await downloadVideo(rendered.downloadUrl, {
         outputDir: job.outputDir,
         fileName: result.spec.outputName,
@@ -42546,6 +44117,7 @@ cancel) {
         allowLoopback: isLoopbackHost(job.api.v3Url) || isLoopbackHost(job.api.legacyUrl),
         log,
         signal,
+        onReceiving: () => void (thumbnail ??= record && thumbnailOf(lastRecord ? Promise.resolve(lastRecord) : record(), log)),
         refreshUrl: async () => {
             const fresh = (await client.getProgress(key, result.generation, context)).downloadUrl ?? (await recordUrl?.());
             if (!fresh)
@@ -42553,12 +44125,16 @@ cancel) {
             return (result.videoUrl = fresh);
         }
     });
+    if (thumbnail)
+        result.thumbnailUrl = await thumbnail;
     result.video = video;
     result.status = 'downloaded';
     log.info(`Saved ${external_node_path_.relative(job.runner.workspace, video.path)} (${video.size} bytes)`);
 }
 
 ;// CONCATENATED MODULE: ./src/video/produce-all.ts
+
+
 
 
 
@@ -42605,7 +44181,8 @@ function forVideo(error, result) {
  * (templates checked, saved projects fetched; a dry run ends there), so bad input refuses the run
  * before any credit is spent; then, for each, export → wait → download. A failure does not abandon the
  * others unless `fail-fast`, which stops the rest (not yet started: skipped; under way: cancelled,
- * their export keys kept for resuming). Each result records how far its video got.
+ * their export keys kept for resuming). Each result records how far its video got. All the videos'
+ * progress calls share one budget (poll-budget.ts).
  */
 async function produceAll(results, production, signal) {
     const { job } = production;
@@ -42617,7 +44194,9 @@ async function produceAll(results, production, signal) {
     const fail = (result, error) => {
         result.status = 'failed';
         // An export that may have been taken says so, even when a cancel is what cut its answer off.
-        result.error = errors_errorMessage(stop.signal.aborted && !(error instanceof ExportUnconfirmedError) ? stop.signal.reason : error);
+        result.error = errorMessage(stop.signal.aborted && !(error instanceof ExportUnconfirmedError) ? stop.signal.reason : error);
+        if (error instanceof UnreachableError)
+            result.unreached = error.kind;
         result.refusedByApi = error instanceof ApiError || error instanceof AuthError;
         errorLine(result.spec.name ? `${result.spec.name}: ${result.error}` : result.error);
         if (job.batch.failFast && !stop.signal.aborted)
@@ -42638,14 +44217,32 @@ async function produceAll(results, production, signal) {
         for (const result of results)
             await step(result, () => void requests.set(result, checkTemplate(result, contextOf(result))));
         await inPool(results, job.batch.maxParallel, stop.signal, (result) => step(result, async () => void requests.set(result, await prepareVideo(result, requests.get(result), production, contextOf(result)))));
-        if (job.dryRun)
+        if (job.dryRun) {
+            const { text, over } = budgetLine(results.filter((result) => requests.get(result)).length, job.maxVideos);
+            info(`Dry run: ${text}`);
+            if (over)
+                warning(`Dry run: 'max-videos' would refuse this run unless 'reuse' finds enough earlier videos`);
             return await checkCredentials(production.client, results, contextOf(results[0]));
-        const ready = results.filter((result) => result.status === 'skipped' && requests.has(result));
+        }
+        const prepared = results.filter((result) => result.status === 'skipped' && requests.has(result));
+        if (production.github && job.github.reuse) {
+            await inPool(prepared, job.batch.maxParallel, stop.signal, async (result) => {
+                const request = requests.get(result);
+                if (request)
+                    await step(result, () => reuseVideo(result, request, production, contextOf(result)));
+            });
+        }
+        const ready = prepared.filter((result) => result.status === 'skipped');
+        const refusal = budgetRefusal(ready.filter((result) => requests.get(result)).length, job.maxVideos);
+        if (refusal)
+            throw refusal;
+        // One poll budget for the whole job, however many of its videos wait at once.
+        const polling = { ...production, polls: new PollScheduler() };
         await inPool(ready, job.batch.maxParallel, stop.signal, async (result) => {
             result.startedAt = Date.now();
             if (result.spec.name)
                 info(`▶ ${result.spec.name}`);
-            await step(result, () => produceVideo(result, requests.get(result), production, contextOf(result), signal));
+            await step(result, () => produceVideo(result, requests.get(result), polling, contextOf(result), signal));
         });
     }
     finally {
@@ -42672,10 +44269,27 @@ async function produceAll(results, production, signal) {
 
 
 
+
+
+
+
+
+
+
 /** inputs → job → plan → (request → export → wait → download) for each video → deliver → report */
-async function run() {
+async function main_run() {
+    // The action may upload: it alone brings the artifact client (loaded on first use).
+    provideArtifactClient(async () => new (await Promise.all(/* import() */[__nccwpck_require__.e(351), __nccwpck_require__.e(645)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9645))).DefaultArtifactClient());
     normaliseNoProxy();
     const runner = readRunnerEnv();
+    const get = (name) => lib_core/* getInput */.V4(name);
+    try {
+        if (isCollect(get))
+            return await collect(get, runner);
+    }
+    catch (error) {
+        return await report([], runner, undefined, error);
+    }
     const cancel = cancelOnSignals();
     let job;
     let results = [];
@@ -42684,8 +44298,14 @@ async function run() {
     try {
         job = readJob((name) => lib_core/* getInput */.V4(name), runner);
         const github = needsGitHub(job.github) ? await connectGitHub(job.github) : undefined;
-        const videos = await planVideos(job, github);
+        const videos = await planVideos(job, github, job.runner.workspace);
         if (job.plan) {
+            const { text } = budgetLine(exportsPlanned(videos), job.maxVideos);
+            info(`Plan: ${text}`);
+            // Each matrix job counts only its own shard: the cap on what one run may spend holds here, for all of them.
+            const refusal = budgetRefusal(exportsPlanned(videos), job.maxVideos, 'plan');
+            if (refusal)
+                throw refusal;
             const names = videos.map((video) => video.name ?? '');
             setMatrixOutput(shardVideos(names, job.batch.maxJobs));
             return await writePlanSummary(names, job);
@@ -42697,13 +44317,16 @@ async function run() {
         // A dry run writes nothing but its own files: no artifact, release asset, comment or reuse record.
         if (!job.dryRun)
             await deliverAll(results, job, github, cancel.signal);
+        // Only now: a project deleted before its video is delivered could not be resumed.
+        if (job.cleanup)
+            await cleanupExports(results, client, job);
     }
     catch (error) {
         failure = cancel.signal.aborted ? cancel.signal.reason : error;
         // What was downloaded but not delivered (an artifact, release or comment failed) is not delivered.
         for (const result of results.filter((r) => r.status === 'downloaded')) {
             result.status = 'failed';
-            result.error = `not delivered: ${errors_errorMessage(failure)}`;
+            result.error = `not delivered: ${errorMessage(failure)}`;
         }
     }
     finally {
@@ -42715,10 +44338,10 @@ async function run() {
     const shard = entryNames(lib_core/* getInput */.V4('manifest-entry'));
     if (shard.length > 0 && !job?.plan) {
         const outcome = cancel.signal.aborted ? 'cancelled' : failure !== undefined || results.some(notDelivered) ? 'failure' : 'success';
-        await leaveResultRecord(results, shard, runner, outcome, failure);
+        await leaveResultRecord(results, shard, runner, outcome, failure, job?.artifact.retentionDays);
     }
     // A cancelled run ends once it has reported: work it stopped waiting for (an upload) must not hold it.
-    if (cancel.signal.aborted)
+    if (cancel.signal.aborted || workAbandoned())
         process.exit();
 }
 
@@ -45694,13 +47317,13 @@ __webpack_unused_export__ = errors.YAMLError;
 __webpack_unused_export__ = errors.YAMLParseError;
 __webpack_unused_export__ = errors.YAMLWarning;
 __webpack_unused_export__ = Alias.Alias;
-__webpack_unused_export__ = identity.isAlias;
+exports.Vj = identity.isAlias;
 __webpack_unused_export__ = identity.isCollection;
 __webpack_unused_export__ = identity.isDocument;
 exports.jh = identity.isMap;
 __webpack_unused_export__ = identity.isNode;
 __webpack_unused_export__ = identity.isPair;
-__webpack_unused_export__ = identity.isScalar;
+exports.jn = identity.isScalar;
 exports.oP = identity.isSeq;
 __webpack_unused_export__ = Pair.Pair;
 __webpack_unused_export__ = Scalar.Scalar;
@@ -45714,7 +47337,7 @@ __webpack_unused_export__ = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
-__webpack_unused_export__ = visit.visit;
+exports.YR = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
 
 
@@ -51640,13 +53263,14 @@ __nccwpck_require__.d(__webpack_exports__, {
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
   lm: () => (/* binding */ notice),
+  C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(70857);

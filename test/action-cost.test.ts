@@ -91,6 +91,19 @@ describe('cleanup', () => {
     }
   })
 
+  it('deletes nothing while any video of the run failed: a re-run attempt re-attaches to every export it made', async () => {
+    const before = deletes().length
+    const exports = sim.exports.length
+    const result = await runAction({
+      workspace: makeWorkspace({ 'videos.yml': `${manifest(['good'])}- name: gone\n  project-id: no-such-project\n` }),
+      inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml', 'upload-artifact': 'false', cleanup: 'true' }
+    })
+    assert.equal(result.code, 1)
+    assert.equal(sim.exports.length, exports + 1, 'the good video was exported and delivered')
+    assert.equal(deletes().length, before, 'its project is kept')
+    assert.match(result.stdout, /cleanup: nothing deleted: 1 video\(s\) of this run were not delivered/)
+  })
+
   it('deletes nothing when the video fails, so its key stays resumable', async () => {
     const before = deletes().length
     sim.options.faults.push({ route: 'progress', kind: 'status', status: 400 })

@@ -1,15 +1,23 @@
 import type { AiStudiosClient } from '../aistudios/client.js'
-import type { Job, VideoResult } from '../domain.js'
+import { notDelivered, type Job, type VideoResult } from '../domain.js'
 import { errorMessage } from '../errors.js'
 import { info, videoLog, warning } from '../log.js'
 
 /**
  * With `cleanup`, the v3 projects this run exported and fully delivered, deleted from the AI Studios
  * dashboard in one `DELETE /api/odin/v3/editor/project` (delete-projects.md takes a list of ids). Never
- * a failed video's (its key must stay resumable), nor a reused one's (another run exported it). The
+ * a failed video's (its key must stay resumable), nor any while a video of the run failed, nor a
+ * reused one's (another run exported it). The
  * legacy API documents no call that deletes a project. A refused delete costs only a warning.
  */
 export async function cleanupExports(results: VideoResult[], client: AiStudiosClient, job: Job): Promise<void> {
+  // A re-run attempt of a failed job starts again with every video, re-attaching to each export this
+  // attempt made: deleted, a delivered video's project could not be downloaded again and would be paid for twice.
+  const undelivered = results.filter(notDelivered).length
+  if (undelivered > 0) {
+    info(`cleanup: nothing deleted: ${undelivered} video(s) of this run were not delivered, and a re-run attempt re-attaches to every export it made`)
+    return
+  }
   const downloaded = results.filter((result) => result.status === 'downloaded' && result.exportKey && result.reusedFromRun === undefined)
   const delivered = downloaded.filter((result) => {
     const missing = missingDelivery(result, job)

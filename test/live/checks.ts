@@ -40,6 +40,7 @@ export const LIVE_TEMPLATE = {
   scenes: [
     {
       sceneIdx: 0,
+      background: { type: 'background', source_type: 'color', source_url: '', source_color: '#000000' },
       clips: [
         {
           id: 'anchor',
