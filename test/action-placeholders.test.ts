@@ -3,17 +3,8 @@ import assert from 'node:assert/strict'
 import { writeFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import { makeWorkspace, runAction } from './helpers/run-action.ts'
-import { TEMPLATE, sent } from './helpers/template-export.ts'
-import { SAMPLE_PROJECT_ID, withSimulator, type Simulator } from './simulator/server.ts'
-
-/** v3 takes the tokens it issued: one minted by the simulator stands for an exchanged one. */
-const inputs = (sim: Simulator, more: Record<string, string>): Record<string, string> => ({
-  'api-key': sim.mintToken(),
-  'api-url': sim.apiUrl,
-  wait: 'false',
-  'upload-artifact': 'false',
-  ...more
-})
+import { TEMPLATE, exportInputs as inputs, sent } from './helpers/template-export.ts'
+import { SAMPLE_PROJECT_ID, withSimulator } from './simulator/server.ts'
 
 describe('placeholders in values and speech', () => {
   it('fills a value from another variable, and speech and tag values from the variables', () =>

@@ -2,17 +2,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { makeWorkspace, runAction } from './helpers/run-action.ts'
-import { TEMPLATE, sent } from './helpers/template-export.ts'
-import { withSimulator, type Simulator } from './simulator/server.ts'
-
-/** v3 takes the tokens it issued: one minted by the simulator stands for an exchanged one. */
-const inputs = (sim: Simulator, more: Record<string, string>): Record<string, string> => ({
-  'api-key': sim.mintToken(),
-  'api-url': sim.apiUrl,
-  wait: 'false',
-  'upload-artifact': 'false',
-  ...more
-})
+import { TEMPLATE, exportInputs as inputs, sent } from './helpers/template-export.ts'
+import { withSimulator } from './simulator/server.ts'
 
 describe('YAML aliases, anchors and merge keys', () => {
   it('resolve to their values in a manifest, its variables, scripts and tags, and in files it names', () =>

@@ -1,5 +1,5 @@
 /** A small v3 template (two scenes, each with a line of speech and a tagged headline) and what an export of it carried. */
-import type { RecordedExport } from '../simulator/server.ts'
+import type { RecordedExport, Simulator } from '../simulator/server.ts'
 
 const scene = (index: number): object => ({
   sceneIdx: index,
@@ -34,3 +34,12 @@ export function sent(exported: RecordedExport): { name: unknown; speech: unknown
     headlines: scenes.flatMap((s) => s.clips.filter((clip) => clip.tag === 'headline').map((clip) => clip.text))
   }
 }
+
+/** Inputs that export the template and stop: v3 takes the tokens it issued, so one minted by the simulator stands for an exchanged one. */
+export const exportInputs = (sim: Simulator, more: Record<string, string>): Record<string, string> => ({
+  'api-key': sim.mintToken(),
+  'api-url': sim.apiUrl,
+  wait: 'false',
+  'upload-artifact': 'false',
+  ...more
+})
