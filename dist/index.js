@@ -38099,12 +38099,6 @@ function terminalText(text) {
  * space. Warnings, errors and notices need no such care: @actions/core escapes their newlines.
  */
 const plain = (text) => text.replace(/^(\s*):(?=:)/gm, '$1:\u200b');
-/**
- * Text from outside made safe for a log or a terminal: whole escape sequences (not only their ESC),
- * other control characters and bidirectional overrides dropped; newlines and tabs stay. The one
- * definition is text.ts's.
- */
-const printable = terminalText;
 /** The shortest secret replaced in what the action writes. */
 const MIN_REDACTED = 4;
 /** Every secret masked so far; what the runner hides in its log is hidden from what the action writes too. */
@@ -38124,13 +38118,13 @@ function redact(text) {
     return shown;
 }
 const actionsSink = {
-    info: (message) => lib_core/* info */.pq(plain(printable(message))),
-    warning: (message) => lib_core/* warning */.$e(printable(message)),
-    notice: (message) => lib_core/* notice */.lm(printable(message)),
-    error: (message, where) => lib_core/* error */.z3(printable(message), where),
+    info: (message) => lib_core/* info */.pq(plain(terminalText(message))),
+    warning: (message) => lib_core/* warning */.$e(terminalText(message)),
+    notice: (message) => lib_core/* notice */.lm(terminalText(message)),
+    error: (message, where) => lib_core/* error */.z3(terminalText(message), where),
     mask: (secret) => lib_core/* setSecret */.Pq(secret),
-    group: (title, work) => lib_core/* group */.Os(printable(title), work),
-    progress: (_percent, message) => lib_core/* info */.pq(plain(printable(message)))
+    group: (title, work) => lib_core/* group */.Os(terminalText(title), work),
+    progress: (_percent, message) => lib_core/* info */.pq(plain(terminalText(message)))
 };
 let sink = actionsSink;
 /** Sends every line from here on to another sink (the CLI's terminal). */

@@ -25,13 +25,6 @@ export interface Sink {
  */
 export const plain = (text: string): string => text.replace(/^(\s*):(?=:)/gm, '$1:\u200b')
 
-/**
- * Text from outside made safe for a log or a terminal: whole escape sequences (not only their ESC),
- * other control characters and bidirectional overrides dropped; newlines and tabs stay. The one
- * definition is text.ts's.
- */
-export const printable = terminalText
-
 /** The shortest secret replaced in what the action writes. */
 const MIN_REDACTED = 4
 
@@ -53,13 +46,13 @@ export function redact(text: string): string {
 }
 
 const actionsSink: Sink = {
-  info: (message) => core.info(plain(printable(message))),
-  warning: (message) => core.warning(printable(message)),
-  notice: (message) => core.notice(printable(message)),
-  error: (message, where) => core.error(printable(message), where),
+  info: (message) => core.info(plain(terminalText(message))),
+  warning: (message) => core.warning(terminalText(message)),
+  notice: (message) => core.notice(terminalText(message)),
+  error: (message, where) => core.error(terminalText(message), where),
   mask: (secret) => core.setSecret(secret),
-  group: (title, work) => core.group(printable(title), work),
-  progress: (_percent, message) => core.info(plain(printable(message)))
+  group: (title, work) => core.group(terminalText(title), work),
+  progress: (_percent, message) => core.info(plain(terminalText(message)))
 }
 
 let sink: Sink = actionsSink

@@ -29520,6 +29520,8 @@ __webpack_async_result__();
 /* harmony export */   c: () => (/* binding */ terminalSink)
 /* harmony export */ });
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(886);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8992);
+
 
 /**
  * The CLI's sink: plain lines, warnings and errors on stderr, a progress bar drawn in place on a
@@ -29538,7 +29540,7 @@ function terminalSink(out, err, reword = (text) => text) {
             out.write('\n');
             barShown = false;
         }
-        stream.write(`${(0,_log_js__WEBPACK_IMPORTED_MODULE_0__/* .plain */ .pj)((0,_log_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g$)(hide(text)))}\n`);
+        stream.write(`${(0,_log_js__WEBPACK_IMPORTED_MODULE_0__/* .plain */ .pj)((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .terminalText */ .eR)(hide(text)))}\n`);
     };
     return {
         info: (message) => write(out, message),
@@ -29555,7 +29557,7 @@ function terminalSink(out, err, reword = (text) => text) {
                 return write(out, message);
             const width = 30;
             const filled = Math.round((Math.max(0, Math.min(100, percent)) / 100) * width);
-            out.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(0,_log_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g$)(hide(message)).replace(/\n/g, ' ')}\u001b[K`);
+            out.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .terminalText */ .eR)(hide(message)).replace(/\n/g, ' ')}\u001b[K`);
             barShown = true;
         }
     };
@@ -31218,7 +31220,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   dK: () => (/* binding */ mask),
   lm: () => (/* binding */ log_notice),
   pj: () => (/* binding */ plain),
-  g$: () => (/* binding */ printable),
   E$: () => (/* binding */ redact),
   J$: () => (/* binding */ useSink),
   KH: () => (/* binding */ videoLog),
@@ -34183,12 +34184,6 @@ var src_text = __nccwpck_require__(8992);
  * space. Warnings, errors and notices need no such care: @actions/core escapes their newlines.
  */
 const plain = (text) => text.replace(/^(\s*):(?=:)/gm, '$1:\u200b');
-/**
- * Text from outside made safe for a log or a terminal: whole escape sequences (not only their ESC),
- * other control characters and bidirectional overrides dropped; newlines and tabs stay. The one
- * definition is text.ts's.
- */
-const printable = src_text/* terminalText */.eR;
 /** The shortest secret replaced in what the action writes. */
 const MIN_REDACTED = 4;
 /** Every secret masked so far; what the runner hides in its log is hidden from what the action writes too. */
@@ -34208,13 +34203,13 @@ function redact(text) {
     return shown;
 }
 const actionsSink = {
-    info: (message) => info(plain(printable(message))),
-    warning: (message) => warning(printable(message)),
-    notice: (message) => notice(printable(message)),
-    error: (message, where) => error(printable(message), where),
+    info: (message) => info(plain((0,src_text/* terminalText */.eR)(message))),
+    warning: (message) => warning((0,src_text/* terminalText */.eR)(message)),
+    notice: (message) => notice((0,src_text/* terminalText */.eR)(message)),
+    error: (message, where) => error((0,src_text/* terminalText */.eR)(message), where),
     mask: (secret) => core_setSecret(secret),
-    group: (title, work) => group(printable(title), work),
-    progress: (_percent, message) => info(plain(printable(message)))
+    group: (title, work) => group((0,src_text/* terminalText */.eR)(title), work),
+    progress: (_percent, message) => info(plain((0,src_text/* terminalText */.eR)(message)))
 };
 let sink = actionsSink;
 /** Sends every line from here on to another sink (the CLI's terminal). */

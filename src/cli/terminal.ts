@@ -1,4 +1,5 @@
-import { plain, printable, type Sink } from '../log.js'
+import { plain, type Sink } from '../log.js'
+import { terminalText } from '../text.js'
 
 /**
  * The CLI's sink: plain lines, warnings and errors on stderr, a progress bar drawn in place on a
@@ -17,7 +18,7 @@ export function terminalSink(out: NodeJS.WriteStream, err: NodeJS.WriteStream, r
       out.write('\n')
       barShown = false
     }
-    stream.write(`${plain(printable(hide(text)))}\n`)
+    stream.write(`${plain(terminalText(hide(text)))}\n`)
   }
   return {
     info: (message) => write(out, message),
@@ -33,7 +34,7 @@ export function terminalSink(out: NodeJS.WriteStream, err: NodeJS.WriteStream, r
       if (!out.isTTY) return write(out, message)
       const width = 30
       const filled = Math.round((Math.max(0, Math.min(100, percent)) / 100) * width)
-      out.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${printable(hide(message)).replace(/\n/g, ' ')}\u001b[K`)
+      out.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${terminalText(hide(message)).replace(/\n/g, ' ')}\u001b[K`)
       barShown = true
     }
   }

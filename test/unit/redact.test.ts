@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { mask, printable, redact, useSink, type Sink } from '../../src/log.ts'
+import { mask, redact, useSink, type Sink } from '../../src/log.ts'
+import { terminalText } from '../../src/text.ts'
 import { errorMessage } from '../../src/errors.ts'
 
 const quiet: Sink = {
@@ -30,10 +31,10 @@ describe('redact', () => {
   })
 })
 
-describe('printable', () => {
+describe('terminalText', () => {
   it('drops escape sequences, bells, carriage returns and direction overrides, keeping newlines and tabs', () => {
     // The whole sequence goes, not only its ESC: no '[2J' or ']0;title' left behind.
-    assert.equal(printable('a\u001b[2Jb\u0007c\rd\u202ee\u2066f\n\tg'), 'abcdef\n\tg')
-    assert.equal(printable('\u001b]0;title\u0007x'), 'x')
+    assert.equal(terminalText('a\u001b[2Jb\u0007c\rd\u202ee\u2066f\n\tg'), 'abcdef\n\tg')
+    assert.equal(terminalText('\u001b]0;title\u0007x'), 'x')
   })
 })
