@@ -26,6 +26,11 @@ export function describeMp4({ durationSeconds, width, height, codecs }: Mp4Facts
   return `${durationSeconds.toFixed(1)} s${picture}${codecs.length ? `, ${codecs.join(' + ')}` : ''}`
 }
 
+/** A span of time as the inputs count it: `1.5 min`, whole minutes from ten on. */
+export function formatMinutes(ms: number): string {
+  return `${(ms / 60_000).toFixed(ms < 600_000 ? 1 : 0)} min`
+}
+
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`
   const units = ['KiB', 'MiB', 'GiB']

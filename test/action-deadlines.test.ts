@@ -1,6 +1,6 @@
 /**
- * Every wait has a deadline: `timeout` cuts a progress or export answer trickled a byte at a time,
- * whatever `request-timeout` says; a download without a length ends at `max-video-size`.
+ * Every wait has a deadline: `timeout` cuts a progress or export answer, or a download, trickled a
+ * byte at a time, whatever `request-timeout` says; a download without a length ends at `max-video-size`.
  */
 import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
@@ -52,7 +52,7 @@ describe('timeout is a deadline', () => {
   })
 })
 
-describe('a download without a length', () => {
+describe('a download is bounded', () => {
   it('stops a CDN body that never ends at max-video-size, keeping nothing', async () => {
     await withSimulator({ renderMs: 0, faults: [{ route: 'cdn', kind: 'endless' }] }, async (sim) => {
       const run = await runAction({
@@ -64,6 +64,33 @@ describe('a download without a length', () => {
       assert.equal(run.signal, null, 'the run ended by itself, not killed by the test')
       assert.equal(run.code, 1)
       assert.match(run.stdout, /::error::Download stopped: the video is larger than 'max-video-size' \(8\.0 MiB\); nothing was kept/)
+      const dir = path.join(run.workspace, 'videos')
+      assert.deepEqual(fs.existsSync(dir) ? fs.readdirSync(dir) : [], [], 'no file, not even a partial one')
+      assert.equal(run.outputs['project-id'], exported.key)
+      assert.match(run.summary, new RegExp(`Resume:.*resume: ${exported.key}`))
+    })
+  })
+
+  it('ends a download trickled in a byte at a time at timeout, keeping nothing', async () => {
+    await withSimulator({ renderMs: 0, faults: [{ route: 'cdn', kind: 'trickle', everyMs: 200 }] }, async (sim) => {
+      const run = await runAction({
+        inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, ...SHORT },
+        timeoutMs: 30_000
+      })
+      const [exported] = sim.exports
+      assert.equal(sim.options.faults.length, 0, 'the CDN trickled its answer')
+      assert.ok(
+        sim.requests.some((r) => r.origin === 'cdn' && r.path.startsWith('/videos/')),
+        'the video was being downloaded'
+      )
+      assert.equal(run.signal, null, 'the run ended by itself, not killed by the test')
+      assert.equal(run.code, 1)
+      assert.match(
+        run.stdout,
+        new RegExp(
+          `::error::Timed out after .* downloading the video of ${exported.key} \\('timeout' is 0.1 min, and bounds the render and its download together\\).*nothing was kept`
+        )
+      )
       const dir = path.join(run.workspace, 'videos')
       assert.deepEqual(fs.existsSync(dir) ? fs.readdirSync(dir) : [], [], 'no file, not even a partial one')
       assert.equal(run.outputs['project-id'], exported.key)

@@ -29160,7 +29160,7 @@ const FLAGS = {
     },
     'Waiting and saving': {
         wait: { kind: 'switch', text: 'wait for the render and download it (default); --no-wait prints the key and stops' },
-        timeout: { kind: 'text', value: 'MIN', text: 'minutes to wait for the render (default 30)' },
+        timeout: { kind: 'text', value: 'MIN', text: 'minutes to wait for the render and download (default 30)' },
         'stall-timeout': { kind: 'text', value: 'MIN', text: 'minutes progress may stand still (default 10)' },
         'poll-interval': { kind: 'text', value: 'S', text: 'auto (default), or the fewest seconds between progress checks' },
         'request-timeout': { kind: 'text', value: 'S', text: 'seconds each HTTP request may take (default 30)' },
@@ -34384,6 +34384,7 @@ function parseAt(schema, value, boundary) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   dp: () => (/* binding */ formatMinutes),
 /* harmony export */   eR: () => (/* binding */ terminalText),
 /* harmony export */   z3: () => (/* binding */ formatBytes)
 /* harmony export */ });
@@ -34409,6 +34410,10 @@ function escapeCell(text, max = 200) {
 function describeMp4({ durationSeconds, width, height, codecs }) {
     const picture = width !== undefined && height !== undefined ? `, ${width}×${height}` : '';
     return `${durationSeconds.toFixed(1)} s${picture}${codecs.length ? `, ${codecs.join(' + ')}` : ''}`;
+}
+/** A span of time as the inputs count it: `1.5 min`, whole minutes from ten on. */
+function formatMinutes(ms) {
+    return `${(ms / 60_000).toFixed(ms < 600_000 ? 1 : 0)} min`;
 }
 function formatBytes(bytes) {
     if (bytes < 1024)
@@ -35379,10 +35384,10 @@ async function buildExportRequest(source, spec, client, context) {
     return exportFromProject(source.projectId, project, spec.speech, spec.exportOptions, spec.tags);
 }
 
-// EXTERNAL MODULE: ./src/aistudios/transport.ts
-var transport = __nccwpck_require__(780);
 // EXTERNAL MODULE: ./src/text.ts
 var src_text = __nccwpck_require__(8992);
+// EXTERNAL MODULE: ./src/aistudios/transport.ts
+var transport = __nccwpck_require__(780);
 ;// CONCATENATED MODULE: external "node:v8"
 const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
 ;// CONCATENATED MODULE: external "node:vm"
@@ -36638,6 +36643,7 @@ function nextPollDelayMs({ samples, nowMs, floorMs, deadlineMs }) {
 
 
 
+
 /**
  * How long a key the API says it does not know is given (at most stall-timeout) before the render is
  * declared lost: right after an export the API may not know it yet.
@@ -36648,7 +36654,6 @@ const URL_LAG_POLLS = 3;
 /** A line is logged at least this often while progress stands still, so the log shows life. */
 const HEARTBEAT_MS = 60_000;
 const isNotFound = (error) => error instanceof errors/* ApiError */.hD && error.notFound;
-const minutes = (ms) => `${(ms / 60_000).toFixed(ms < 600_000 ? 1 : 0)} min`;
 /**
  * Polls the render until it is done and carries a download URL, within the timeout and stall bounds.
  * Progress at 0% may be the API's queue (1 to 10 minutes by its docs): only `timeout` bounds it; the
@@ -36676,8 +36681,8 @@ scheduler = new PollScheduler()) {
     let state;
     let pollsAt100 = 0;
     const notFoundGraceMs = Math.min(NOT_FOUND_GRACE_MS, settings.stallTimeoutMs);
-    const timedOut = () => new errors/* RenderError */.vH(`Timed out after ${minutes(Date.now() - started)} waiting for the render of ${key} ('timeout' is ` +
-        `${minutes(settings.timeoutMs)}); ` +
+    const timedOut = () => new errors/* RenderError */.vH(`Timed out after ${(0,src_text/* formatMinutes */.dp)(Date.now() - started)} waiting for the render of ${key} ('timeout' is ` +
+        `${(0,src_text/* formatMinutes */.dp)(settings.timeoutMs)}); ` +
         (begun
             ? `last progress ${samples.at(-1)?.progress ?? 0}%`
             : 'progress never moved above 0%: the render may still be queued (the API gives 1 to 10 minutes depending on its queue) and may yet finish'));
@@ -36731,7 +36736,7 @@ scheduler = new PollScheduler()) {
                     throw error;
                 notFoundSince ??= now();
                 if (now() - notFoundSince >= notFoundGraceMs) {
-                    throw new errors/* LostError */.zO(`The API no longer knows export ${key} (${error.message}) after ${minutes(now() - notFoundSince)} of asking: ` +
+                    throw new errors/* LostError */.zO(`The API no longer knows export ${key} (${error.message}) after ${(0,src_text/* formatMinutes */.dp)(now() - notFoundSince)} of asking: ` +
                         'the render was lost on the server side, and a re-run attempt exports anew');
                 }
                 log.info(`The API does not know ${key} yet; trying again`);
@@ -36740,7 +36745,7 @@ scheduler = new PollScheduler()) {
             const stalling = notFoundSince === undefined && begun;
             if (stalling && now() - lastChangeAt >= settings.stallTimeoutMs) {
                 throw new errors/* StalledError */.OV(`The render of ${key} stalled: progress stayed at ${samples.at(-1)?.progress ?? 0}% for ` +
-                    `${minutes(now() - lastChangeAt)} after it had started ('stall-timeout' is ${minutes(settings.stallTimeoutMs)}); ` +
+                    `${(0,src_text/* formatMinutes */.dp)(now() - lastChangeAt)} after it had started ('stall-timeout' is ${(0,src_text/* formatMinutes */.dp)(settings.stallTimeoutMs)}); ` +
                     'the API reports no failed state, so it is taken for dead and a re-run attempt exports anew');
             }
             if (now() >= settings.timeoutMs)
@@ -36760,6 +36765,7 @@ scheduler = new PollScheduler()) {
 }
 
 ;// CONCATENATED MODULE: ./src/video/produce.ts
+
 
 
 
@@ -36893,9 +36899,11 @@ cancel) {
             return progress !== undefined && progress >= 100 ? downloadUrl : undefined;
         });
     result.stage = 'render';
+    // One `timeout` for the whole wait, render and download: whatever a server does, the run ends there.
+    const started = exportedAt ?? Date.now();
     let rendered;
     try {
-        rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, exportedAt, polls);
+        rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, started, polls);
     }
     catch (error) {
         // A render stalled after it started is dead, a forgotten key lost: a re-run attempt must export anew,
@@ -36912,6 +36920,8 @@ cancel) {
     // Nothing stands between the URL and the download: the thumbnail is read once the video's bytes come
     // (thumbnailOf never rejects, so one still in flight when a download fails is left harmlessly).
     let thumbnail;
+    const deadline = AbortSignal.timeout(Math.max(1, started + job.wait.timeoutMs - Date.now()));
+    const bounded = { log, signal: signal ? AbortSignal.any([signal, deadline]) : deadline };
     const video = await downloadVideo(rendered.downloadUrl, {
         outputDir: job.outputDir,
         fileName: result.spec.outputName,
@@ -36920,14 +36930,20 @@ cancel) {
         maxBytes: job.maxVideoBytes,
         allowLoopback: isLoopbackHost(job.api.v3Url) || isLoopbackHost(job.api.legacyUrl),
         log,
-        signal,
-        onReceiving: () => void (thumbnail ??= record && thumbnailOf(lastRecord ? Promise.resolve(lastRecord) : record(), log)),
+        signal: bounded.signal,
+        onReceiving: () => void (thumbnail ??= record && thumbnailOf(lastRecord ? Promise.resolve(lastRecord) : record(bounded), log)),
         refreshUrl: async () => {
-            const fresh = (await client.getProgress(key, result.generation, context)).downloadUrl ?? (await recordUrl?.());
+            const fresh = (await client.getProgress(key, result.generation, bounded)).downloadUrl ?? (await recordUrl?.(bounded));
             if (!fresh)
                 throw new errors/* RenderError */.vH(`The API gave no fresh download URL for ${key}`);
             return (result.videoUrl = fresh);
         }
+    }).catch((error) => {
+        if (!deadline.aborted || signal?.aborted)
+            throw error;
+        throw new errors/* RenderError */.vH(`Timed out after ${(0,src_text/* formatMinutes */.dp)(Date.now() - started)} downloading the video of ${key} ('timeout' is ${(0,src_text/* formatMinutes */.dp)(job.wait.timeoutMs)}, ` +
+            'and bounds the render and its download together); the download was not finished and nothing was kept. ' +
+            'The render is done: a run with resume downloads it without exporting again');
     });
     if (thumbnail)
         result.thumbnailUrl = await thumbnail;

@@ -47,7 +47,7 @@ const FLAGS: Record<string, Record<string, Flag>> = {
   },
   'Waiting and saving': {
     wait: { kind: 'switch', text: 'wait for the render and download it (default); --no-wait prints the key and stops' },
-    timeout: { kind: 'text', value: 'MIN', text: 'minutes to wait for the render (default 30)' },
+    timeout: { kind: 'text', value: 'MIN', text: 'minutes to wait for the render and download (default 30)' },
     'stall-timeout': { kind: 'text', value: 'MIN', text: 'minutes progress may stand still (default 10)' },
     'poll-interval': { kind: 'text', value: 'S', text: 'auto (default), or the fewest seconds between progress checks' },
     'request-timeout': { kind: 'text', value: 'S', text: 'seconds each HTTP request may take (default 30)' },

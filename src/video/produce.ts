@@ -6,6 +6,7 @@ import { abortReason } from '../aistudios/retry.js'
 import { LostError, RenderError, StalledError, errorMessage } from '../errors.js'
 import { buildExportRequest, templateRequest } from '../request/build.js'
 import { templateGeneration } from '../job/template-shape.js'
+import { formatMinutes } from '../text.js'
 import { downloadVideo } from './download.js'
 import { isLoopbackHost } from './url-policy.js'
 import { saveDryRun } from './dry-run.js'
@@ -173,9 +174,11 @@ export async function produceVideo(
       return progress !== undefined && progress >= 100 ? downloadUrl : undefined
     })
   result.stage = 'render'
+  // One `timeout` for the whole wait, render and download: whatever a server does, the run ends there.
+  const started = exportedAt ?? Date.now()
   let rendered
   try {
-    rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, exportedAt, polls)
+    rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, started, polls)
   } catch (error) {
     // A render stalled after it started is dead, a forgotten key lost: a re-run attempt must export anew,
     // not wait on it again. A render still at 0% may be queued, and is not marked.
@@ -190,6 +193,8 @@ export async function produceVideo(
   // Nothing stands between the URL and the download: the thumbnail is read once the video's bytes come
   // (thumbnailOf never rejects, so one still in flight when a download fails is left harmlessly).
   let thumbnail: Promise<string | undefined> | undefined
+  const deadline = AbortSignal.timeout(Math.max(1, started + job.wait.timeoutMs - Date.now()))
+  const bounded: CallContext = { log, signal: signal ? AbortSignal.any([signal, deadline]) : deadline }
   const video = await downloadVideo(rendered.downloadUrl, {
     outputDir: job.outputDir,
     fileName: result.spec.outputName,
@@ -198,13 +203,20 @@ export async function produceVideo(
     maxBytes: job.maxVideoBytes,
     allowLoopback: isLoopbackHost(job.api.v3Url) || isLoopbackHost(job.api.legacyUrl),
     log,
-    signal,
-    onReceiving: () => void (thumbnail ??= record && thumbnailOf(lastRecord ? Promise.resolve(lastRecord) : record(), log)),
+    signal: bounded.signal,
+    onReceiving: () => void (thumbnail ??= record && thumbnailOf(lastRecord ? Promise.resolve(lastRecord) : record(bounded), log)),
     refreshUrl: async () => {
-      const fresh = (await client.getProgress(key, result.generation, context)).downloadUrl ?? (await recordUrl?.())
+      const fresh = (await client.getProgress(key, result.generation, bounded)).downloadUrl ?? (await recordUrl?.(bounded))
       if (!fresh) throw new RenderError(`The API gave no fresh download URL for ${key}`)
       return (result.videoUrl = fresh)
     }
+  }).catch((error: unknown) => {
+    if (!deadline.aborted || signal?.aborted) throw error
+    throw new RenderError(
+      `Timed out after ${formatMinutes(Date.now() - started)} downloading the video of ${key} ('timeout' is ${formatMinutes(job.wait.timeoutMs)}, ` +
+        'and bounds the render and its download together); the download was not finished and nothing was kept. ' +
+        'The render is done: a run with resume downloads it without exporting again'
+    )
   })
   if (thumbnail) result.thumbnailUrl = await thumbnail
   result.video = video

@@ -3,6 +3,7 @@ import type { Generation, WaitSettings } from '../domain.js'
 import { ApiError, LostError, RenderError, StalledError } from '../errors.js'
 import { estimateRemainingMs, nextPollDelayMs, type Sample } from './policy.js'
 import { PollScheduler } from './poll-scheduler.js'
+import { formatMinutes } from '../text.js'
 
 /**
  * How long a key the API says it does not know is given (at most stall-timeout) before the render is
@@ -20,8 +21,6 @@ export interface Rendered {
 }
 
 const isNotFound = (error: unknown): boolean => error instanceof ApiError && error.notFound
-
-const minutes = (ms: number): string => `${(ms / 60_000).toFixed(ms < 600_000 ? 1 : 0)} min`
 
 /**
  * Polls the render until it is done and carries a download URL, within the timeout and stall bounds.
@@ -58,8 +57,8 @@ export async function waitForVideo(
   const notFoundGraceMs = Math.min(NOT_FOUND_GRACE_MS, settings.stallTimeoutMs)
   const timedOut = (): RenderError =>
     new RenderError(
-      `Timed out after ${minutes(Date.now() - started)} waiting for the render of ${key} ('timeout' is ` +
-        `${minutes(settings.timeoutMs)}); ` +
+      `Timed out after ${formatMinutes(Date.now() - started)} waiting for the render of ${key} ('timeout' is ` +
+        `${formatMinutes(settings.timeoutMs)}); ` +
         (begun
           ? `last progress ${samples.at(-1)?.progress ?? 0}%`
           : 'progress never moved above 0%: the render may still be queued (the API gives 1 to 10 minutes depending on its queue) and may yet finish')
@@ -111,7 +110,7 @@ export async function waitForVideo(
         notFoundSince ??= now()
         if (now() - notFoundSince >= notFoundGraceMs) {
           throw new LostError(
-            `The API no longer knows export ${key} (${(error as Error).message}) after ${minutes(now() - notFoundSince)} of asking: ` +
+            `The API no longer knows export ${key} (${(error as Error).message}) after ${formatMinutes(now() - notFoundSince)} of asking: ` +
               'the render was lost on the server side, and a re-run attempt exports anew'
           )
         }
@@ -122,7 +121,7 @@ export async function waitForVideo(
       if (stalling && now() - lastChangeAt >= settings.stallTimeoutMs) {
         throw new StalledError(
           `The render of ${key} stalled: progress stayed at ${samples.at(-1)?.progress ?? 0}% for ` +
-            `${minutes(now() - lastChangeAt)} after it had started ('stall-timeout' is ${minutes(settings.stallTimeoutMs)}); ` +
+            `${formatMinutes(now() - lastChangeAt)} after it had started ('stall-timeout' is ${formatMinutes(settings.stallTimeoutMs)}); ` +
             'the API reports no failed state, so it is taken for dead and a re-run attempt exports anew'
         )
       }

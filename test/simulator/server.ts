@@ -227,6 +227,16 @@ export const LEGACY_CUBES = 2
 
 const sign = (secret: string, value: string): string => createHmac('sha256', secret).update(value).digest('hex').slice(0, 32)
 
+/** A body one byte every `everyMs`: a link slow enough that no idle timer ever fires. */
+async function* trickled(body: Readable, everyMs: number): AsyncGenerator<Buffer> {
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    for (let at = 0; at < chunk.length; at++) {
+      await new Promise((resolve) => setTimeout(resolve, everyMs))
+      yield chunk.subarray(at, at + 1)
+    }
+  }
+}
+
 /** Answers whose sending a fault slows down: held back, or trickled a byte at a time. */
 const pacing = new WeakMap<http.ServerResponse, { delayMs?: number; trickleMs?: number }>()
 
@@ -719,8 +729,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     res.writeHead(range ? 206 : 200, headers)
     const partial = fault?.kind === 'cut' || fault?.kind === 'stall'
     const end = partial ? start + Math.floor((length - start) * fault.fraction) : length
-    const body = config.videoSize ? syntheticVideo(start, end, length) : Readable.from([config.video.subarray(start, end)])
+    const whole = config.videoSize ? syntheticVideo(start, end, length) : Readable.from([config.video.subarray(start, end)])
+    const body = fault?.kind === 'trickle' ? Readable.from(trickled(whole, fault.everyMs)) : whole
     body.pipe(res, { end: !partial })
+    res.on('close', () => body.destroy())
     if (fault?.kind === 'cut') body.on('end', () => setTimeout(() => res.socket?.destroy(), 20))
   }
 
