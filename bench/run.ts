@@ -316,12 +316,60 @@ async function coldStart(): Promise<string[]> {
     }
   }
   await sim.close()
+  const floor = await startFloor(RUNS)
   return [
     `| cold start: process start → first request (${RUNS} runs each, alternating) | median | worst | entry file | every chunk of its folder |`,
     '|---|---|---|---|---|',
     ...entries.map(({ name, entry }) => {
       const values = samples.get(name) ?? []
       return `| ${name} | ${fmt(median(values))} ms | ${fmt(max(values))} ms | ${fmt(fs.statSync(entry).size / 1024)} KiB | ${fmt(chunksOf(path.dirname(entry)) / 1024)} KiB |`
+    }),
+    '',
+    ...floor
+  ]
+}
+
+/**
+ * What the start is made of: Node alone, then each chosen package alone, bundled by ncc as dist/ is
+ * (imported, nothing done), as process start → exit. Their sum is about the least an entry point that
+ * loads them can take on this machine.
+ */
+async function startFloor(runs: number): Promise<string[]> {
+  const parts: Array<[string, string]> = [
+    ['Node alone (an empty module)', ''],
+    ['@actions/core (its OIDC client loads undici whole)', '@actions/core'],
+    ['undici', 'undici'],
+    ['zod', 'zod'],
+    ['yaml', 'yaml']
+  ]
+  // Inside node_modules, so that ncc resolves the packages from the entry's folder.
+  const dir = fs.mkdtempSync(path.join(fileURLToPath(new URL('../node_modules/', import.meta.url)), '.floor-'))
+  // @ts-expect-error ncc ships no types; its API is one function.
+  const { default: ncc } = (await import('@vercel/ncc')) as { default: (entry: string, options: object) => Promise<{ code: string }> }
+  const bundles = new Map<string, string>()
+  for (const [name, pkg] of parts) {
+    const entry = path.join(dir, `${bundles.size}.mjs`)
+    fs.writeFileSync(entry, pkg ? `import * as loaded from '${pkg}'\nglobalThis.loaded = loaded\n` : '')
+    const bundle = path.join(dir, `${bundles.size}.bundle.mjs`)
+    fs.writeFileSync(bundle, (await ncc(entry, { quiet: true })).code)
+    bundles.set(name, bundle)
+  }
+  const samples = new Map(parts.map(([name]) => [name, [] as number[]]))
+  for (let i = 0; i < runs; i++) {
+    for (const [name] of i % 2 ? [...parts].reverse() : parts) {
+      const startedAt = performance.now()
+      await promisify(execFile)(process.execPath, [bundles.get(name) as string])
+      samples.get(name)?.push(performance.now() - startedAt)
+    }
+  }
+  fs.rmSync(dir, { recursive: true, force: true })
+  const node = median(samples.get(parts[0][0]) ?? [])
+  return [
+    `| what a start is made of: each part alone, bundled by ncc, process start → exit (${runs} runs each, alternating) | median | above Node alone |`,
+    '|---|---|---|',
+    ...parts.map(([name]) => {
+      const value = median(samples.get(name) ?? [])
+      return `| ${name} | ${fmt(value)} ms | ${name === parts[0][0] ? '' : `+${fmt(value - node)} ms`} |`
     })
   ]
 }

@@ -38039,6 +38039,37 @@ const exportAnswer = (generation) => object({
     cube_used: union([schemas_number(), schemas_string()]).transform(Number).pipe(schemas_number()).optional().catch(undefined)
 })
     .transform((answer) => ({ key: String(answer[generation === 'v3' ? 'projectId' : 'key']), credits: answer.cube_used }));
+/** A code as the API writes it, a number or a string; anything else counts as absent. */
+const code = union([schemas_string(), schemas_number()]).transform(String).optional().catch(undefined);
+const message = schemas_string().optional().catch(undefined);
+/**
+ * The envelope every answer comes in (the contract, section 6): `success`, then `data`, or a failure
+ * under `error` (v3) or at the top level (legacy). Read loosely: what it carries decides what it means.
+ */
+const envelopeAnswer = looseObject({
+    success: schemas_boolean().optional().catch(undefined),
+    data: unknown().optional(),
+    error: object({ code, msg: message, message }).optional().catch(undefined),
+    code,
+    msg: message,
+    message
+});
+/** The `data` of a success: an object (an array or a bare value is no answer the API gives). */
+const answerData = record(schemas_string(), unknown());
+/** `POST /auth/token`: the token exchanged for an app ID and user key. */
+const tokenAnswer = object({ token: schemas_string().min(1) });
+/** `GET /auth`: whether the credentials are accepted; anything but `true` is no. */
+const authAnswer = object({ isAuthenticated: literal(true).optional().catch(undefined) });
+/** `GET /editor/project/{id}`: the saved project, a JSON object the request step edits. */
+const projectAnswer = object({ project: record(schemas_string(), json()) });
+/** What the action reads of an export's project record: its state, progress, download URL and thumbnail. */
+const exportRecordAnswer = object({
+    state: answers_text,
+    progress: schemas_number().finite().optional().catch(undefined),
+    download_url: answers_text,
+    thumbnailUrl: answers_text
+})
+    .transform(({ state, progress, download_url, thumbnailUrl }) => ({ state, progress, downloadUrl: download_url, thumbnailUrl }));
 
 ;// CONCATENATED MODULE: ./src/text.ts
 /**
@@ -38358,6 +38389,7 @@ function parseDeletedCount(answer) {
 
 ;// CONCATENATED MODULE: ./src/aistudios/envelope.ts
 
+
 const AUTH_STATUSES = new Set([401, 403]);
 /**
  * Envelope codes that mean refused credentials: the statuses themselves, and the documented auth codes
@@ -38396,7 +38428,8 @@ function parseEnvelope(call, status, headers, body, { flatAllowed = false, now =
     catch {
         json = undefined;
     }
-    const envelope = typeof json === 'object' && json !== null ? json : undefined;
+    // A bare value (null, a number) is no envelope; a JSON array is one with nothing in it.
+    const envelope = typeof json === 'object' && json !== null ? (envelopeAnswer.safeParse(json).data ?? envelopeAnswer.parse({})) : undefined;
     const retryAfter = parseRetryAfter(headerValue(headers['retry-after']), now);
     const transientStatus = status === 429 || status >= 500;
     if (status >= 300 && status < 400) {
@@ -38404,19 +38437,19 @@ function parseEnvelope(call, status, headers, body, { flatAllowed = false, now =
         throw new ApiError(call, status, undefined, `the API redirected to ${location}; redirects are not followed, so the key goes to no other host. Check 'api-url'`, false);
     }
     if (envelope?.success === true && status >= 200 && status < 300) {
-        const data = envelope.data;
-        if (typeof data === 'object' && data !== null && !Array.isArray(data))
-            return data;
+        const data = answerData.safeParse(envelope.data);
+        if (data.success)
+            return data.data;
         // The legacy reference answers flat, beside `success`; its tutorials read the same fields under `data`.
-        if (flatAllowed && data === undefined)
+        if (flatAllowed && envelope.data === undefined)
             return envelope;
         throw new ApiError(call, status, undefined, 'the answer has no data', false);
     }
     if (envelope && envelope.success === false) {
         // v3 fails with `error: { code, msg }`; the legacy API with `msg` at the top level.
-        const error = (typeof envelope.error === 'object' && envelope.error !== null ? envelope.error : envelope);
-        const code = typeof error.code === 'string' || typeof error.code === 'number' ? String(error.code) : undefined;
-        const msg = typeof error.msg === 'string' ? error.msg : typeof error.message === 'string' ? error.message : '';
+        const error = envelope.error ?? envelope;
+        const code = error.code;
+        const msg = error.msg ?? error.message ?? '';
         if (AUTH_STATUSES.has(status) || (code !== undefined && AUTH_CODES.has(code))) {
             const unauthorized = status === 401 || (code !== undefined && UNAUTHORIZED_CODES.has(code));
             throw new AuthError(`HTTP ${status}${code === undefined ? '' : `, code ${code}`}: ${msg || 'no message'}`, undefined, unauthorized);
@@ -38738,11 +38771,10 @@ class AiStudiosClient {
     async getProject(projectId, context) {
         const call = `Fetching project ${projectId}`;
         const data = await this.read(call, 'v3', `/editor/project/${encodeURIComponent(projectId)}`, context);
-        const project = data.project;
-        if (typeof project !== 'object' || project === null || Array.isArray(project)) {
+        const parsed = projectAnswer.safeParse(data);
+        if (!parsed.success)
             throw new ApiError(call, 200, undefined, 'the answer carries no project', false);
-        }
-        return project;
+        return parsed.data.project;
     }
     /** A saved legacy project (the legacy host, `GET /api/odin/editor/project/{key}`), as the legacy tutorial fetches it. */
     async getLegacyProject(key, context) {
@@ -38760,16 +38792,13 @@ class AiStudiosClient {
     }
     /** What the v3 project record of a finished export says: its thumbnail and (a fallback) download URL. */
     async getExportRecord(key, context) {
-        const project = await this.getProject(key, context);
-        const text = (value) => (typeof value === 'string' && value !== '' ? value : undefined);
-        const progress = typeof project.progress === 'number' && Number.isFinite(project.progress) ? project.progress : undefined;
-        return { state: text(project.state), progress, downloadUrl: text(project.download_url), thumbnailUrl: text(project.thumbnailUrl) };
+        return exportRecordAnswer.parse(await this.getProject(key, context));
     }
     /** Whether the API accepts the credentials (`GET /auth`, v3): spends nothing, so a dry run can ask. */
     async credentialsAccepted(context) {
         try {
             const data = await this.read('Checking the credentials', 'v3', '/auth', context);
-            return data.isAuthenticated === true;
+            return authAnswer.parse(data).isAuthenticated === true;
         }
         catch (error) {
             if (error instanceof AuthError)
@@ -38948,12 +38977,11 @@ class AiStudiosClient {
         const body = JSON.stringify({ appId: credentials.appId, userKey: credentials.userKey });
         const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
         // Getting a token spends nothing, so it is retried like a read.
-        const data = await this.retried(call, url, 'POST', headers, body, context);
-        if (typeof data.token !== 'string' || data.token === '') {
+        const answer = tokenAnswer.safeParse(await this.retried(call, url, 'POST', headers, body, context));
+        if (!answer.success)
             throw new ApiError(call, 200, undefined, 'the answer carries no token', false);
-        }
-        mask(data.token);
-        return data.token;
+        mask(answer.data.token);
+        return answer.data.token;
     }
 }
 

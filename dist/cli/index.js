@@ -28416,6 +28416,37 @@ const exportAnswer = (generation) => schemas/* object */.Ikc({
     cube_used: schemas/* union */.KCZ([schemas/* number */.aig(), schemas/* string */.YjP()]).transform(Number).pipe(schemas/* number */.aig()).optional().catch(undefined)
 })
     .transform((answer) => ({ key: String(answer[generation === 'v3' ? 'projectId' : 'key']), credits: answer.cube_used }));
+/** A code as the API writes it, a number or a string; anything else counts as absent. */
+const code = schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig()]).transform(String).optional().catch(undefined);
+const message = schemas/* string */.YjP().optional().catch(undefined);
+/**
+ * The envelope every answer comes in (the contract, section 6): `success`, then `data`, or a failure
+ * under `error` (v3) or at the top level (legacy). Read loosely: what it carries decides what it means.
+ */
+const envelopeAnswer = schemas/* looseObject */._H3({
+    success: schemas/* boolean */.zMY().optional().catch(undefined),
+    data: schemas/* unknown */.L5J().optional(),
+    error: schemas/* object */.Ikc({ code, msg: message, message }).optional().catch(undefined),
+    code,
+    msg: message,
+    message
+});
+/** The `data` of a success: an object (an array or a bare value is no answer the API gives). */
+const answerData = schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J());
+/** `POST /auth/token`: the token exchanged for an app ID and user key. */
+const tokenAnswer = schemas/* object */.Ikc({ token: schemas/* string */.YjP().min(1) });
+/** `GET /auth`: whether the credentials are accepted; anything but `true` is no. */
+const authAnswer = schemas/* object */.Ikc({ isAuthenticated: schemas/* literal */.euz(true).optional().catch(undefined) });
+/** `GET /editor/project/{id}`: the saved project, a JSON object the request step edits. */
+const projectAnswer = schemas/* object */.Ikc({ project: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* json */.Pq9()) });
+/** What the action reads of an export's project record: its state, progress, download URL and thumbnail. */
+const exportRecordAnswer = schemas/* object */.Ikc({
+    state: answers_text,
+    progress: schemas/* number */.aig().finite().optional().catch(undefined),
+    download_url: answers_text,
+    thumbnailUrl: answers_text
+})
+    .transform(({ state, progress, download_url, thumbnailUrl }) => ({ state, progress, downloadUrl: download_url, thumbnailUrl }));
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
@@ -28429,6 +28460,7 @@ function parseDeletedCount(answer) {
 }
 
 ;// CONCATENATED MODULE: ./src/aistudios/envelope.ts
+
 
 const AUTH_STATUSES = new Set([401, 403]);
 /**
@@ -28468,7 +28500,8 @@ function parseEnvelope(call, status, headers, body, { flatAllowed = false, now =
     catch {
         json = undefined;
     }
-    const envelope = typeof json === 'object' && json !== null ? json : undefined;
+    // A bare value (null, a number) is no envelope; a JSON array is one with nothing in it.
+    const envelope = typeof json === 'object' && json !== null ? (envelopeAnswer.safeParse(json).data ?? envelopeAnswer.parse({})) : undefined;
     const retryAfter = parseRetryAfter(headerValue(headers['retry-after']), now);
     const transientStatus = status === 429 || status >= 500;
     if (status >= 300 && status < 400) {
@@ -28476,19 +28509,19 @@ function parseEnvelope(call, status, headers, body, { flatAllowed = false, now =
         throw new errors/* ApiError */.hD(call, status, undefined, `the API redirected to ${location}; redirects are not followed, so the key goes to no other host. Check 'api-url'`, false);
     }
     if (envelope?.success === true && status >= 200 && status < 300) {
-        const data = envelope.data;
-        if (typeof data === 'object' && data !== null && !Array.isArray(data))
-            return data;
+        const data = answerData.safeParse(envelope.data);
+        if (data.success)
+            return data.data;
         // The legacy reference answers flat, beside `success`; its tutorials read the same fields under `data`.
-        if (flatAllowed && data === undefined)
+        if (flatAllowed && envelope.data === undefined)
             return envelope;
         throw new errors/* ApiError */.hD(call, status, undefined, 'the answer has no data', false);
     }
     if (envelope && envelope.success === false) {
         // v3 fails with `error: { code, msg }`; the legacy API with `msg` at the top level.
-        const error = (typeof envelope.error === 'object' && envelope.error !== null ? envelope.error : envelope);
-        const code = typeof error.code === 'string' || typeof error.code === 'number' ? String(error.code) : undefined;
-        const msg = typeof error.msg === 'string' ? error.msg : typeof error.message === 'string' ? error.message : '';
+        const error = envelope.error ?? envelope;
+        const code = error.code;
+        const msg = error.msg ?? error.message ?? '';
         if (AUTH_STATUSES.has(status) || (code !== undefined && AUTH_CODES.has(code))) {
             const unauthorized = status === 401 || (code !== undefined && UNAUTHORIZED_CODES.has(code));
             throw new errors/* AuthError */.lR(`HTTP ${status}${code === undefined ? '' : `, code ${code}`}: ${msg || 'no message'}`, undefined, unauthorized);
@@ -28594,11 +28627,10 @@ class AiStudiosClient {
     async getProject(projectId, context) {
         const call = `Fetching project ${projectId}`;
         const data = await this.read(call, 'v3', `/editor/project/${encodeURIComponent(projectId)}`, context);
-        const project = data.project;
-        if (typeof project !== 'object' || project === null || Array.isArray(project)) {
+        const parsed = projectAnswer.safeParse(data);
+        if (!parsed.success)
             throw new errors/* ApiError */.hD(call, 200, undefined, 'the answer carries no project', false);
-        }
-        return project;
+        return parsed.data.project;
     }
     /** A saved legacy project (the legacy host, `GET /api/odin/editor/project/{key}`), as the legacy tutorial fetches it. */
     async getLegacyProject(key, context) {
@@ -28616,16 +28648,13 @@ class AiStudiosClient {
     }
     /** What the v3 project record of a finished export says: its thumbnail and (a fallback) download URL. */
     async getExportRecord(key, context) {
-        const project = await this.getProject(key, context);
-        const text = (value) => (typeof value === 'string' && value !== '' ? value : undefined);
-        const progress = typeof project.progress === 'number' && Number.isFinite(project.progress) ? project.progress : undefined;
-        return { state: text(project.state), progress, downloadUrl: text(project.download_url), thumbnailUrl: text(project.thumbnailUrl) };
+        return exportRecordAnswer.parse(await this.getProject(key, context));
     }
     /** Whether the API accepts the credentials (`GET /auth`, v3): spends nothing, so a dry run can ask. */
     async credentialsAccepted(context) {
         try {
             const data = await this.read('Checking the credentials', 'v3', '/auth', context);
-            return data.isAuthenticated === true;
+            return authAnswer.parse(data).isAuthenticated === true;
         }
         catch (error) {
             if (error instanceof errors/* AuthError */.lR)
@@ -28804,12 +28833,11 @@ class AiStudiosClient {
         const body = JSON.stringify({ appId: credentials.appId, userKey: credentials.userKey });
         const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
         // Getting a token spends nothing, so it is retried like a read.
-        const data = await this.retried(call, url, 'POST', headers, body, context);
-        if (typeof data.token !== 'string' || data.token === '') {
+        const answer = tokenAnswer.safeParse(await this.retried(call, url, 'POST', headers, body, context));
+        if (!answer.success)
             throw new errors/* ApiError */.hD(call, 200, undefined, 'the answer carries no token', false);
-        }
-        (0,log/* mask */.dK)(data.token);
-        return data.token;
+        (0,log/* mask */.dK)(answer.data.token);
+        return answer.data.token;
     }
 }
 
@@ -45888,10 +45916,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   g1P: () => (/* binding */ record),
   rej: () => (/* binding */ strictObject),
   YjP: () => (/* binding */ schemas_string),
-  KCZ: () => (/* binding */ union)
+  KCZ: () => (/* binding */ union),
+  L5J: () => (/* binding */ unknown)
 });
 
-// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, jwt, keyof, ksuid, lazy, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, unknown, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
+// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, jwt, keyof, ksuid, lazy, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 

@@ -37,3 +37,42 @@ export const exportAnswer = (generation: 'v3' | 'legacy') =>
       cube_used: z.union([z.number(), z.string()]).transform(Number).pipe(z.number()).optional().catch(undefined)
     })
     .transform((answer) => ({ key: String(answer[generation === 'v3' ? 'projectId' : 'key']), credits: answer.cube_used as number | undefined }))
+
+/** A code as the API writes it, a number or a string; anything else counts as absent. */
+const code = z.union([z.string(), z.number()]).transform(String).optional().catch(undefined)
+const message = z.string().optional().catch(undefined)
+
+/**
+ * The envelope every answer comes in (the contract, section 6): `success`, then `data`, or a failure
+ * under `error` (v3) or at the top level (legacy). Read loosely: what it carries decides what it means.
+ */
+export const envelopeAnswer = z.looseObject({
+  success: z.boolean().optional().catch(undefined),
+  data: z.unknown().optional(),
+  error: z.object({ code, msg: message, message }).optional().catch(undefined),
+  code,
+  msg: message,
+  message
+})
+
+/** The `data` of a success: an object (an array or a bare value is no answer the API gives). */
+export const answerData = z.record(z.string(), z.unknown())
+
+/** `POST /auth/token`: the token exchanged for an app ID and user key. */
+export const tokenAnswer = z.object({ token: z.string().min(1) })
+
+/** `GET /auth`: whether the credentials are accepted; anything but `true` is no. */
+export const authAnswer = z.object({ isAuthenticated: z.literal(true).optional().catch(undefined) })
+
+/** `GET /editor/project/{id}`: the saved project, a JSON object the request step edits. */
+export const projectAnswer = z.object({ project: z.record(z.string(), z.json()) })
+
+/** What the action reads of an export's project record: its state, progress, download URL and thumbnail. */
+export const exportRecordAnswer = z
+  .object({
+    state: text,
+    progress: z.number().finite().optional().catch(undefined),
+    download_url: text,
+    thumbnailUrl: text
+  })
+  .transform(({ state, progress, download_url, thumbnailUrl }) => ({ state, progress, downloadUrl: download_url, thumbnailUrl }))

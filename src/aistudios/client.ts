@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici'
-import { exportAnswer, progressAnswer } from './answers.js'
-import type { ApiConfig, ExportRequest, Generation, Json, JsonObject, Log, Progress } from '../domain.js'
+import { authAnswer, exportAnswer, exportRecordAnswer, progressAnswer, projectAnswer, tokenAnswer } from './answers.js'
+import type { ApiConfig, ExportRequest, Generation, JsonObject, Log, Progress } from '../domain.js'
 import {
   ApiError,
   AuthError,
@@ -98,11 +98,9 @@ export class AiStudiosClient {
   async getProject(projectId: string, context: CallContext): Promise<JsonObject> {
     const call = `Fetching project ${projectId}`
     const data = await this.read(call, 'v3', `/editor/project/${encodeURIComponent(projectId)}`, context)
-    const project = data.project
-    if (typeof project !== 'object' || project === null || Array.isArray(project)) {
-      throw new ApiError(call, 200, undefined, 'the answer carries no project', false)
-    }
-    return project as JsonObject
+    const parsed = projectAnswer.safeParse(data)
+    if (!parsed.success) throw new ApiError(call, 200, undefined, 'the answer carries no project', false)
+    return parsed.data.project
   }
 
   /** A saved legacy project (the legacy host, `GET /api/odin/editor/project/{key}`), as the legacy tutorial fetches it. */
@@ -123,17 +121,14 @@ export class AiStudiosClient {
 
   /** What the v3 project record of a finished export says: its thumbnail and (a fallback) download URL. */
   async getExportRecord(key: string, context: CallContext): Promise<ExportRecord> {
-    const project = await this.getProject(key, context)
-    const text = (value: Json | undefined): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined)
-    const progress = typeof project.progress === 'number' && Number.isFinite(project.progress) ? project.progress : undefined
-    return { state: text(project.state), progress, downloadUrl: text(project.download_url), thumbnailUrl: text(project.thumbnailUrl) }
+    return exportRecordAnswer.parse(await this.getProject(key, context))
   }
 
   /** Whether the API accepts the credentials (`GET /auth`, v3): spends nothing, so a dry run can ask. */
   async credentialsAccepted(context: CallContext): Promise<boolean> {
     try {
       const data = await this.read('Checking the credentials', 'v3', '/auth', context)
-      return data.isAuthenticated === true
+      return authAnswer.parse(data).isAuthenticated === true
     } catch (error) {
       if (error instanceof AuthError) return false
       throw error
@@ -331,11 +326,9 @@ export class AiStudiosClient {
     const body = JSON.stringify({ appId: credentials.appId, userKey: credentials.userKey })
     const headers = { 'Content-Type': 'application/json', Accept: 'application/json' }
     // Getting a token spends nothing, so it is retried like a read.
-    const data = await this.retried(call, url, 'POST', headers, body, context)
-    if (typeof data.token !== 'string' || data.token === '') {
-      throw new ApiError(call, 200, undefined, 'the answer carries no token', false)
-    }
-    mask(data.token)
-    return data.token
+    const answer = tokenAnswer.safeParse(await this.retried(call, url, 'POST', headers, body, context))
+    if (!answer.success) throw new ApiError(call, 200, undefined, 'the answer carries no token', false)
+    mask(answer.data.token)
+    return answer.data.token
   }
 }

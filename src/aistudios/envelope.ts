@@ -1,4 +1,5 @@
 import { ApiError, AuthError } from '../errors.js'
+import { answerData, envelopeAnswer } from './answers.js'
 
 const AUTH_STATUSES = new Set([401, 403])
 /**
@@ -45,7 +46,8 @@ export function parseEnvelope(
   } catch {
     json = undefined
   }
-  const envelope = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : undefined
+  // A bare value (null, a number) is no envelope; a JSON array is one with nothing in it.
+  const envelope = typeof json === 'object' && json !== null ? (envelopeAnswer.safeParse(json).data ?? envelopeAnswer.parse({})) : undefined
   const retryAfter = parseRetryAfter(headerValue(headers['retry-after']), now)
   const transientStatus = status === 429 || status >= 500
 
@@ -61,18 +63,18 @@ export function parseEnvelope(
   }
 
   if (envelope?.success === true && status >= 200 && status < 300) {
-    const data = envelope.data
-    if (typeof data === 'object' && data !== null && !Array.isArray(data)) return data as Record<string, unknown>
+    const data = answerData.safeParse(envelope.data)
+    if (data.success) return data.data
     // The legacy reference answers flat, beside `success`; its tutorials read the same fields under `data`.
-    if (flatAllowed && data === undefined) return envelope
+    if (flatAllowed && envelope.data === undefined) return envelope
     throw new ApiError(call, status, undefined, 'the answer has no data', false)
   }
 
   if (envelope && envelope.success === false) {
     // v3 fails with `error: { code, msg }`; the legacy API with `msg` at the top level.
-    const error = (typeof envelope.error === 'object' && envelope.error !== null ? envelope.error : envelope) as Record<string, unknown>
-    const code = typeof error.code === 'string' || typeof error.code === 'number' ? String(error.code) : undefined
-    const msg = typeof error.msg === 'string' ? error.msg : typeof error.message === 'string' ? error.message : ''
+    const error = envelope.error ?? envelope
+    const code = error.code
+    const msg = error.msg ?? error.message ?? ''
     if (AUTH_STATUSES.has(status) || (code !== undefined && AUTH_CODES.has(code))) {
       const unauthorized = status === 401 || (code !== undefined && UNAUTHORIZED_CODES.has(code))
       throw new AuthError(`HTTP ${status}${code === undefined ? '' : `, code ${code}`}: ${msg || 'no message'}`, undefined, unauthorized)

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { exportAnswer, progressAnswer } from '../../src/aistudios/answers.ts'
+import { authAnswer, exportAnswer, exportRecordAnswer, progressAnswer, projectAnswer, tokenAnswer } from '../../src/aistudios/answers.ts'
 
 describe('progressAnswer', () => {
   it('takes a number or a numeric string, and the first download URL of the names the API uses', () => {
@@ -25,5 +25,39 @@ describe('exportAnswer', () => {
   })
   it('refuses a key that is not an export key', () => {
     for (const projectId of ['p0001`x`</code><b>', '../x', '', null]) assert.equal(exportAnswer('v3').safeParse({ projectId }).success, false)
+  })
+})
+
+describe('the other answers', () => {
+  it('takes a token only as a non-empty string', () => {
+    assert.equal(tokenAnswer.parse({ token: 'abc' }).token, 'abc')
+    for (const token of [undefined, '', 42, ['abc'], { value: 'abc' }])
+      assert.equal(tokenAnswer.safeParse({ token }).success, false, JSON.stringify(token))
+  })
+  it('takes credentials as accepted only for isAuthenticated: true', () => {
+    assert.equal(authAnswer.parse({ isAuthenticated: true }).isAuthenticated, true)
+    for (const isAuthenticated of [undefined, false, 'true', 1, null]) assert.equal(authAnswer.parse({ isAuthenticated }).isAuthenticated, undefined)
+  })
+  it('takes a project only as a JSON object', () => {
+    assert.deepEqual(projectAnswer.parse({ project: { name: 'p', scenes: [] } }).project, { name: 'p', scenes: [] })
+    for (const project of [undefined, null, 'p', [{ name: 'p' }]])
+      assert.equal(projectAnswer.safeParse({ project }).success, false, JSON.stringify(project))
+  })
+  it("reads an export's record, a field of the wrong type counting as absent", () => {
+    assert.deepEqual(
+      exportRecordAnswer.parse({ state: 'exported', progress: 100, download_url: 'https://cdn/v.mp4', thumbnailUrl: 'https://cdn/t.jpg' }),
+      {
+        state: 'exported',
+        progress: 100,
+        downloadUrl: 'https://cdn/v.mp4',
+        thumbnailUrl: 'https://cdn/t.jpg'
+      }
+    )
+    assert.deepEqual(exportRecordAnswer.parse({ state: 7, progress: '100', download_url: '', thumbnailUrl: ['x'] }), {
+      state: undefined,
+      progress: undefined,
+      downloadUrl: undefined,
+      thumbnailUrl: undefined
+    })
   })
 })
