@@ -38494,13 +38494,16 @@ var undici = __nccwpck_require__(46752);
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 /**
- * An agent with a bound on every phase of a request. Behind HTTPS_PROXY (self-hosted runners) it is
+ * An agent with a bound on every phase of a request, and `lookup` (when given) for its connections' names. Behind HTTPS_PROXY (self-hosted runners) it is
  * undici's EnvHttpProxyAgent, which also honours NO_PROXY; otherwise a plain agent (undici 6 warns
  * on stderr whenever an EnvHttpProxyAgent is made, which would only puzzle everyone else).
  */
-function createAgent(timeoutMs) {
+function createAgent(timeoutMs, lookup) {
     const options = { connectTimeout: Math.min(10_000, timeoutMs), headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
-    return PROXY_VARIABLES.some((name) => process.env[name]) ? new undici.EnvHttpProxyAgent(options) : new undici.Agent(options);
+    // Behind a proxy the proxy resolves the names: a lookup here would judge the proxy's own address.
+    if (PROXY_VARIABLES.some((name) => process.env[name]))
+        return new undici.EnvHttpProxyAgent(options);
+    return new undici.Agent(lookup ? { ...options, connect: { lookup } } : options);
 }
 /** The most of an answer that is read: the API's are small JSON (or a gateway's HTML page). */
 const MAX_ANSWER_BYTES = 4 << 20;
@@ -43214,11 +43217,14 @@ function transfer(dispatcher, url, options) {
     });
 }
 
+// EXTERNAL MODULE: external "node:dns"
+var external_node_dns_ = __nccwpck_require__(40610);
 ;// CONCATENATED MODULE: external "node:dns/promises"
 const external_node_dns_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns/promises");
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(77030);
 ;// CONCATENATED MODULE: ./src/video/url-policy.ts
+
 
 
 /**
@@ -43251,12 +43257,32 @@ for (const [net, prefix] of [
     ['ff00::', 8]
 ])
     internal.addSubnet(net, prefix, 'ipv6');
-/** IPv4 written inside IPv6 (::ffff:10.0.0.1) is judged as the IPv4 address it is. */
+/** The eight 16-bit groups of an IPv6 address (a dotted IPv4 tail included). */
+function groupsOf(address) {
+    const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
+    const hex = dotted
+        ? address.slice(0, dotted.index) + [(+dotted[1] << 8) | +dotted[2], (+dotted[3] << 8) | +dotted[4]].map((n) => n.toString(16)).join(':')
+        : address;
+    const [head, tail] = hex.split('::');
+    const part = (text) => (text ? text.split(':').map((group) => parseInt(group, 16)) : []);
+    const left = part(head);
+    const right = part(tail);
+    return [...left, ...Array(8 - left.length - right.length).fill(0), ...right];
+}
+/**
+ * Prefixes (the first six groups) under which IPv6 carries an IPv4 address in its last 32 bits: mapped
+ * (::ffff:0:0/96), NAT64's well-known prefix (64:ff9b::/96) and the old compatible form (::/96).
+ */
+const IPV4_CARRIERS = ['0,0,0,0,0,65535', '100,65435,0,0,0,0', '0,0,0,0,0,0'];
+/** IPv4 written inside IPv6 (::ffff:10.0.0.1, 64:ff9b::a00:1) is judged as the IPv4 address it is. */
 function url_policy_plain(address) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped)
-        return { address: mapped[1], family: 'ipv4' };
-    return { address, family: (0,external_node_net_.isIP)(address) === 6 ? 'ipv6' : 'ipv4' };
+    if ((0,external_node_net_.isIP)(address) !== 6)
+        return { address, family: 'ipv4' };
+    const groups = groupsOf(address);
+    const [high, low] = groups.slice(6);
+    if (IPV4_CARRIERS.includes(groups.slice(0, 6).join(',')) && (high !== 0 || low > 1))
+        return { address: [high >> 8, high & 255, low >> 8, low & 255].join('.'), family: 'ipv4' };
+    return { address, family: 'ipv6' };
 }
 const isLoopbackAddress = (address) => {
     const { address: a, family } = url_policy_plain(address);
@@ -43308,6 +43334,33 @@ async function refusedUrl(url, allowLoopback) {
     }
     return undefined;
 }
+/** A name that resolved, when connecting, to an address a download may not go to. */
+class RefusedAddressError extends Error {
+    constructor(host, why) {
+        super(`${host} resolved, when connecting, to ${why}`);
+        this.name = 'RefusedAddressError';
+    }
+}
+/**
+ * A lookup for the download's connections that refuses what refusedUrl refuses, at the moment of
+ * connecting: a name checked once and looked up again to connect could answer otherwise the second
+ * time (DNS rebinding).
+ */
+function guardedLookup(allowLoopback) {
+    return (hostname, options, callback) => {
+        external_node_dns_.lookup(hostname, options, (error, address, family) => {
+            if (error)
+                return callback(error, address, family);
+            const found = typeof address === 'string' ? [address] : address.map((entry) => entry.address);
+            for (const each of found) {
+                const refused = refusedAddress(each, allowLoopback);
+                if (refused)
+                    return callback(new RefusedAddressError(hostname, refused), address, family);
+            }
+            callback(null, address, family);
+        });
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/video/download.ts
 
@@ -43327,9 +43380,12 @@ const MAX_TRANSFERS = 6;
 const MAX_REFRESHES = 2;
 /** Downloads started over after a file that is no whole MP4 (an error page, a cut render). */
 const MAX_REFETCHES = 2;
-/** No Authorization header is ever set here, and redirects are followed by hand, each checked (url-policy.ts). */
-function createDownloadDispatcher(timeoutMs) {
-    return createAgent(timeoutMs);
+/**
+ * No Authorization header is ever set here, redirects are followed by hand, each checked, and every
+ * connection's address is checked again as it is made (url-policy.ts).
+ */
+function createDownloadDispatcher(timeoutMs, allowLoopback) {
+    return createAgent(timeoutMs, guardedLookup(allowLoopback));
 }
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** The API's download URL, once checked: where it may not be fetched from, it fails at once naming why. */
@@ -43380,6 +43436,13 @@ function assertHttp(url) {
         throw new Error(`The API gave a download URL with the scheme ${protocol}, not http(s); it was not fetched`);
     return url;
 }
+/** The connect-time refusal inside an error undici may have wrapped, if that is what it is. */
+function download_refusedAddress(error) {
+    for (let e = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++)
+        if (e instanceof RefusedAddressError)
+            return e;
+    return undefined;
+}
 const header = (response, name) => {
     const value = response.headers[name];
     return Array.isArray(value) ? value[0] : value;
@@ -43407,7 +43470,7 @@ async function downloadVideo(initialUrl, options) {
     external_node_fs_.mkdirSync(outputDir, { recursive: true });
     const name = options.fileName ?? videoFileName(initialUrl, options.fallbackStem);
     const partial = external_node_path_.join(outputDir, `.${name}.${process.pid}.part`);
-    const dispatcher = createDownloadDispatcher(options.requestTimeoutMs);
+    const dispatcher = createDownloadDispatcher(options.requestTimeoutMs, allowLoopback);
     let url = initialUrl;
     let refreshes = 0;
     let hops = 0;
@@ -43446,6 +43509,9 @@ async function downloadVideo(initialUrl, options) {
                 }
                 if (signal?.aborted || error instanceof FileWriteError)
                     throw error;
+                const refusal = download_refusedAddress(error);
+                if (refusal)
+                    throw new Error(`Download failed: the video URL was not fetched: ${refusal.message}`, { cause: error });
                 if (!writing) {
                     log.warning(`Download: ${errorMessage(error)}; trying again`);
                     await sleep(1000 * attempt, signal);

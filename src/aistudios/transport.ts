@@ -1,4 +1,5 @@
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
+import type { LookupFunction } from 'node:net'
 import type { Unreached } from '../domain.js'
 
 export interface RawResponse {
@@ -10,13 +11,15 @@ export interface RawResponse {
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']
 
 /**
- * An agent with a bound on every phase of a request. Behind HTTPS_PROXY (self-hosted runners) it is
+ * An agent with a bound on every phase of a request, and `lookup` (when given) for its connections' names. Behind HTTPS_PROXY (self-hosted runners) it is
  * undici's EnvHttpProxyAgent, which also honours NO_PROXY; otherwise a plain agent (undici 6 warns
  * on stderr whenever an EnvHttpProxyAgent is made, which would only puzzle everyone else).
  */
-export function createAgent(timeoutMs: number): Dispatcher {
+export function createAgent(timeoutMs: number, lookup?: LookupFunction): Dispatcher {
   const options = { connectTimeout: Math.min(10_000, timeoutMs), headersTimeout: timeoutMs, bodyTimeout: timeoutMs }
-  return PROXY_VARIABLES.some((name) => process.env[name]) ? new EnvHttpProxyAgent(options) : new Agent(options)
+  // Behind a proxy the proxy resolves the names: a lookup here would judge the proxy's own address.
+  if (PROXY_VARIABLES.some((name) => process.env[name])) return new EnvHttpProxyAgent(options)
+  return new Agent(lookup ? { ...options, connect: { lookup } } : options)
 }
 
 /** The most of an answer that is read: the API's are small JSON (or a gateway's HTML page). */

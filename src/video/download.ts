@@ -10,7 +10,7 @@ import { collectAsBytesMove } from '../memory.js'
 import { videoFileName } from './filename.js'
 import { NotMp4Error, readMp4Facts } from './mp4.js'
 import { FileWriteError, TooLargeError, transfer, type Response } from './transfer.js'
-import { MAX_REDIRECTS, refusedUrl } from './url-policy.js'
+import { MAX_REDIRECTS, RefusedAddressError, guardedLookup, refusedUrl } from './url-policy.js'
 
 export interface DownloadOptions {
   outputDir: string
@@ -39,9 +39,12 @@ const MAX_REFRESHES = 2
 /** Downloads started over after a file that is no whole MP4 (an error page, a cut render). */
 const MAX_REFETCHES = 2
 
-/** No Authorization header is ever set here, and redirects are followed by hand, each checked (url-policy.ts). */
-function createDownloadDispatcher(timeoutMs: number): Dispatcher {
-  return createAgent(timeoutMs)
+/**
+ * No Authorization header is ever set here, redirects are followed by hand, each checked, and every
+ * connection's address is checked again as it is made (url-policy.ts).
+ */
+export function createDownloadDispatcher(timeoutMs: number, allowLoopback: boolean): Dispatcher {
+  return createAgent(timeoutMs, guardedLookup(allowLoopback))
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
@@ -91,6 +94,12 @@ function assertHttp(url: string): string {
   return url
 }
 
+/** The connect-time refusal inside an error undici may have wrapped, if that is what it is. */
+function refusedAddress(error: unknown): RefusedAddressError | undefined {
+  for (let e = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) if (e instanceof RefusedAddressError) return e
+  return undefined
+}
+
 const header = (response: Response, name: string): string | undefined => {
   const value = response.headers[name]
   return Array.isArray(value) ? value[0] : value
@@ -120,7 +129,7 @@ export async function downloadVideo(initialUrl: string, options: DownloadOptions
   fs.mkdirSync(outputDir, { recursive: true })
   const name = options.fileName ?? videoFileName(initialUrl, options.fallbackStem)
   const partial = path.join(outputDir, `.${name}.${process.pid}.part`)
-  const dispatcher = createDownloadDispatcher(options.requestTimeoutMs)
+  const dispatcher = createDownloadDispatcher(options.requestTimeoutMs, allowLoopback)
   let url = initialUrl
   let refreshes = 0
   let hops = 0
@@ -160,6 +169,8 @@ export async function downloadVideo(initialUrl: string, options: DownloadOptions
           )
         }
         if (signal?.aborted || error instanceof FileWriteError) throw error
+        const refusal = refusedAddress(error)
+        if (refusal) throw new Error(`Download failed: the video URL was not fetched: ${refusal.message}`, { cause: error })
         if (!writing) {
           log.warning(`Download: ${errorMessage(error)}; trying again`)
           await sleep(1000 * attempt, signal)

@@ -1,5 +1,6 @@
+import * as dns from 'node:dns'
 import { lookup } from 'node:dns/promises'
-import { BlockList, isIP } from 'node:net'
+import { BlockList, isIP, type LookupFunction } from 'node:net'
 
 /**
  * Where a download may go. The URL comes from the API, and each redirect from whoever answered: a
@@ -35,11 +36,33 @@ for (const [net, prefix] of [
 ] as const)
   internal.addSubnet(net, prefix, 'ipv6')
 
-/** IPv4 written inside IPv6 (::ffff:10.0.0.1) is judged as the IPv4 address it is. */
+/** The eight 16-bit groups of an IPv6 address (a dotted IPv4 tail included). */
+function groupsOf(address: string): number[] {
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address)
+  const hex = dotted
+    ? address.slice(0, dotted.index) + [(+dotted[1] << 8) | +dotted[2], (+dotted[3] << 8) | +dotted[4]].map((n) => n.toString(16)).join(':')
+    : address
+  const [head, tail] = hex.split('::') as [string, string | undefined]
+  const part = (text: string | undefined): number[] => (text ? text.split(':').map((group) => parseInt(group, 16)) : [])
+  const left = part(head)
+  const right = part(tail)
+  return [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right]
+}
+
+/**
+ * Prefixes (the first six groups) under which IPv6 carries an IPv4 address in its last 32 bits: mapped
+ * (::ffff:0:0/96), NAT64's well-known prefix (64:ff9b::/96) and the old compatible form (::/96).
+ */
+const IPV4_CARRIERS = ['0,0,0,0,0,65535', '100,65435,0,0,0,0', '0,0,0,0,0,0']
+
+/** IPv4 written inside IPv6 (::ffff:10.0.0.1, 64:ff9b::a00:1) is judged as the IPv4 address it is. */
 function plain(address: string): { address: string; family: 'ipv4' | 'ipv6' } {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)
-  if (mapped) return { address: mapped[1], family: 'ipv4' }
-  return { address, family: isIP(address) === 6 ? 'ipv6' : 'ipv4' }
+  if (isIP(address) !== 6) return { address, family: 'ipv4' }
+  const groups = groupsOf(address)
+  const [high, low] = groups.slice(6)
+  if (IPV4_CARRIERS.includes(groups.slice(0, 6).join(',')) && (high !== 0 || low > 1))
+    return { address: [high >> 8, high & 255, low >> 8, low & 255].join('.'), family: 'ipv4' }
+  return { address, family: 'ipv6' }
 }
 
 const isLoopbackAddress = (address: string): boolean => {
@@ -54,7 +77,7 @@ export function isLoopbackHost(url: URL): boolean {
 }
 
 /** Why an address may not be fetched from, or undefined when it may. */
-function refusedAddress(address: string, allowLoopback: boolean): string | undefined {
+export function refusedAddress(address: string, allowLoopback: boolean): string | undefined {
   if (isLoopbackAddress(address)) return allowLoopback ? undefined : 'a loopback address'
   const { address: a, family } = plain(address)
   return internal.check(a, family) ? 'a private or link-local address' : undefined
@@ -86,4 +109,31 @@ export async function refusedUrl(url: URL, allowLoopback: boolean): Promise<stri
     if (refused) return `${host} is ${refused}`
   }
   return undefined
+}
+
+/** A name that resolved, when connecting, to an address a download may not go to. */
+export class RefusedAddressError extends Error {
+  constructor(host: string, why: string) {
+    super(`${host} resolved, when connecting, to ${why}`)
+    this.name = 'RefusedAddressError'
+  }
+}
+
+/**
+ * A lookup for the download's connections that refuses what refusedUrl refuses, at the moment of
+ * connecting: a name checked once and looked up again to connect could answer otherwise the second
+ * time (DNS rebinding).
+ */
+export function guardedLookup(allowLoopback: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    dns.lookup(hostname, options, (error, address, family) => {
+      if (error) return callback(error, address, family)
+      const found = typeof address === 'string' ? [address] : address.map((entry) => entry.address)
+      for (const each of found) {
+        const refused = refusedAddress(each, allowLoopback)
+        if (refused) return callback(new RefusedAddressError(hostname, refused), address, family)
+      }
+      callback(null, address, family)
+    })
+  }
 }
