@@ -38756,11 +38756,15 @@ class AiStudiosClient {
     config;
     dispatcher;
     authorization;
+    /** Aborted by close(): what still runs then (a token exchange nobody waits for, its retries) stops. */
+    closing = new AbortController();
     constructor(config) {
         this.config = config;
         this.dispatcher = createAgent(config.requestTimeoutMs);
     }
+    /** Ends the job's calls: none is left that a video still waits for (an export in flight never is). */
     close() {
+        this.closing.abort(new Error('The API client was closed'));
         return this.dispatcher.close();
     }
     url(generation, path) {
@@ -38934,8 +38938,9 @@ class AiStudiosClient {
     async read(call, generation, path, context) {
         const url = this.url(generation, path);
         const flatAllowed = generation === 'legacy';
+        // The exchange may be another video's, bounded by its signal: each read waits for it only within its own.
         const authorization = this.authorizationFor(context);
-        const used = await authorization;
+        const used = await untilCancelled(authorization, context.signal);
         try {
             return await this.retried(call, url, 'GET', headersWith(used), undefined, context, flatAllowed);
         }
@@ -38943,11 +38948,14 @@ class AiStudiosClient {
             if (!(error instanceof AuthError) || !this.exchangesTokens)
                 throw error;
             context.log.warning(`${call}: the token was refused; exchanging app-id and user-key for a new one`);
-            return this.retried(call, url, 'GET', headersWith(await this.renewed(authorization, context)), undefined, context, flatAllowed);
+            const renewed = await untilCancelled(this.renewed(authorization, context), context.signal);
+            return this.retried(call, url, 'GET', headersWith(renewed), undefined, context, flatAllowed);
         }
     }
     /** A call that spends nothing, so it may be repeated: sent, parsed, retried within the policy; a refusal says which credential. */
-    async retried(call, url, method, headers, body, { signal, log }, flatAllowed = false) {
+    async retried(call, url, method, headers, body, context, flatAllowed = false) {
+        const { log } = context;
+        const signal = context.signal ? AbortSignal.any([context.signal, this.closing.signal]) : this.closing.signal;
         try {
             return await withRetries(call, async () => {
                 const answer = await send(this.dispatcher, url, method, headers, body, { signal, deadlineMs: this.config.requestTimeoutMs });
@@ -39111,6 +39119,7 @@ async function loadArtifactClient() {
 
 
 
+
 /**
  * Result records: the small artifact each render job of a matrix leaves, however it ended, and the
  * collect job reads back. Artifacts of this run only: the runner's token reaches no other run's. A
@@ -39202,13 +39211,17 @@ async function uploadResultRecord(record, runner, retentionDays) {
         external_node_fs_.rmSync(dir, { recursive: true, force: true });
     }
 }
+/** The longest one call to the artifact service may take while records are read (the list, each record). */
+const RECORD_READ_MS = 30_000;
 /**
  * Every result record of this run up to this attempt, parsed and checked: one that does not parse,
  * names another run or attempt, or is too big is refused through `refuse` (a warning) and left out.
  */
 async function readResultRecords(runner, refuse) {
     const client = await loadArtifactClient();
-    const { artifacts } = await client.listArtifacts();
+    // The artifact client takes no signal: a call past its bound is left behind, and the process ends without it.
+    const bounded = (work) => untilCancelled(work, AbortSignal.timeout(RECORD_READ_MS));
+    const { artifacts } = await bounded(client.listArtifacts());
     const read = [];
     for (const artifact of artifacts) {
         const match = NAME.exec(artifact.name);
@@ -39216,7 +39229,7 @@ async function readResultRecords(runner, refuse) {
             continue;
         const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-collect-'));
         try {
-            await client.downloadArtifact(artifact.id, { path: dir });
+            await bounded(client.downloadArtifact(artifact.id, { path: dir }));
             // The name matched NAME, so it is a plain file name.
             const file = external_node_path_.join(dir, artifact.name);
             if (!external_node_fs_.existsSync(file) || external_node_fs_.statSync(file).size > MAX_RECORD_BYTES)
@@ -39408,14 +39421,39 @@ async function upsertComment(github, rows, runner) {
 }
 
 ;// CONCATENATED MODULE: ./src/github/connect.ts
+
+/** The longest one GitHub API call may take, its answer included (a page of a listing is one call). */
+const GITHUB_CALL_MS = 60_000;
 /**
  * Octokit (with GITHUB_API_URL, proxies) and the run's context; loaded only when a feature needs them.
+ * Every call it makes ends within GITHUB_CALL_MS, and at once when `signal` (the run's cancel) aborts.
  * The token is kept for the one call made without Octokit (release asset uploads).
  */
-async function connectGitHub(settings) {
+async function connectGitHub(settings, signal) {
     const github = await __nccwpck_require__.e(/* import() */ 351).then(__nccwpck_require__.bind(__nccwpck_require__, 61351));
     const token = settings.token ?? '';
-    return { octokit: github.getOctokit(token), context: github.context, token };
+    const octokit = github.getOctokit(token);
+    octokit.hook.wrap('request', async (request, options) => {
+        const deadline = AbortSignal.timeout(GITHUB_CALL_MS);
+        try {
+            // A call's own signal (a step's bound) is kept beside the run's cancel and the call's deadline. The
+            // options are set in place: the hooks inside this one (the token's) read the call's options, not
+            // what is passed on. They are this call's own object; its `request` may be shared, so it is replaced.
+            const signals = [options.request.signal, signal, deadline].filter((each) => each !== undefined);
+            options.request = { ...options.request, signal: AbortSignal.any(signals) };
+            return await request(options);
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw abortReason(signal);
+            if (options.request.signal?.aborted)
+                throw abortReason(options.request.signal);
+            if (deadline.aborted)
+                throw new Error(`GitHub did not answer ${options.method} ${options.url} within ${GITHUB_CALL_MS / 1000} s`, { cause: error });
+            throw error;
+        }
+    });
+    return { octokit, context: github.context, token };
 }
 
 ;// CONCATENATED MODULE: ./src/job/parse.ts
@@ -40826,7 +40864,7 @@ async function collect(get, runner) {
  * reused one's (another run exported it). The
  * legacy API documents no call that deletes a project. A refused delete costs only a warning.
  */
-async function cleanupExports(results, client, job) {
+async function cleanupExports(results, client, job, signal) {
     // A re-run attempt of a failed job starts again with every video, re-attaching to each export this
     // attempt made: deleted, a delivered video's project could not be downloaded again and would be paid for twice.
     const undelivered = results.filter(notDelivered).length;
@@ -40848,13 +40886,16 @@ async function cleanupExports(results, client, job) {
     if (ids.length === 0)
         return;
     try {
-        const deleted = await client.deleteProjects(ids, { log: videoLog(undefined) });
+        // A courtesy, not the run's work: one 'request-timeout' in all, retries included, and a cancel ends it.
+        const bound = AbortSignal.timeout(job.api.requestTimeoutMs);
+        const deleted = await client.deleteProjects(ids, { log: videoLog(undefined), signal: signal ? AbortSignal.any([signal, bound]) : bound });
         info(`cleanup: deleted ${deleted} of ${ids.length} exported project(s) from AI Studios (${ids.join(', ')})`);
         if (deleted < ids.length)
             warning(`cleanup: the API deleted ${deleted} of ${ids.length} exported project(s); delete the rest in AI Studios`);
     }
     catch (error) {
-        warning(`cleanup: the exported project(s) ${ids.join(', ')} could not be deleted (${errorMessage(error)}); delete them in AI Studios`);
+        const why = signal?.aborted ? 'the run was cancelled' : errorMessage(error);
+        warning(`cleanup: the exported project(s) ${ids.join(', ')} could not be deleted (${why}); delete them in AI Studios`);
     }
 }
 /** Which delivery the run was asked for did not happen (an artifact upload skipped without the runtime token, on GHES), if any. */
@@ -40980,9 +41021,14 @@ function fileIn(dir, name) {
     return external_node_path_.join(dir, only);
 }
 /** The unexpired records of other runs for this request, newest first, as GitHub lists them. */
-async function listCandidates(github, fingerprint, runner) {
+async function listCandidates(github, fingerprint, runner, signal) {
     const { octokit, context } = github;
-    const { data } = await octokit.rest.actions.listArtifactsForRepo({ ...context.repo, name: recordName(fingerprint), per_page: 20 });
+    const { data } = await octokit.rest.actions.listArtifactsForRepo({
+        ...context.repo,
+        name: recordName(fingerprint),
+        per_page: 20,
+        request: { signal }
+    });
     return parseAt(artifactListSchema, data, "GitHub's list of artifacts").artifacts.flatMap((artifact) => {
         const runId = artifact.workflow_run?.id;
         return !artifact.expired && artifact.name === recordName(fingerprint) && runId && String(runId) !== runner.runId
@@ -41947,6 +41993,10 @@ async function report(results, runner, job, error) {
 
 
 
+
+/** How long the record's upload is waited for; after a cancel, only what the cancel's grace leaves. */
+const RECORD_UPLOAD_MS = 30_000;
+const RECORD_UPLOAD_CANCELLED_MS = 3000;
 /** Room for the errors a record carries; a longer one is cut, never the record refused for it. */
 const MAX_ERROR = 2000;
 const result_record_cut = (text) => (text === null || text.length <= MAX_ERROR ? text : `${text.slice(0, MAX_ERROR - 1)}…`);
@@ -41955,7 +42005,7 @@ const result_record_cut = (text) => (text === null || text.length <= MAX_ERROR ?
  * `videos` entry of each video it reached and its outcome, for the collect job to gather. `videos` are
  * the names the job was given; a video with no entry is reported by collect with the job's error.
  */
-async function leaveResultRecord(results, videos, runner, outcome, error, retentionDays) {
+async function leaveResultRecord(results, videos, runner, outcome, error, retentionDays, cancelled) {
     if (!runner.artifactService)
         return;
     const record = {
@@ -41967,11 +42017,14 @@ async function leaveResultRecord(results, videos, runner, outcome, error, retent
         error: error === undefined ? null : result_record_cut(errorMessage(error)),
         entries: videoEntries(results).map((entry) => ({ ...entry, error: result_record_cut(entry.error) }))
     };
+    const boundMs = cancelled ? RECORD_UPLOAD_CANCELLED_MS : RECORD_UPLOAD_MS;
     try {
-        info(`Left the result record ${await uploadResultRecord(record, runner, retentionDays)} for the collect job`);
+        const name = await untilCancelled(uploadResultRecord(record, runner, retentionDays), AbortSignal.timeout(boundMs));
+        info(`Left the result record ${name} for the collect job`);
     }
     catch (uploadError) {
-        warning(`The result record could not be left (${errorMessage(uploadError)}): the collect job will report this job's videos as not reported`);
+        const why = uploadError instanceof DOMException && uploadError.name === 'TimeoutError' ? `no answer within ${boundMs / 1000} s` : errorMessage(uploadError);
+        warning(`The result record could not be left (${why}): the collect job will report this job's videos as not reported`);
     }
 }
 
@@ -43621,17 +43674,21 @@ const END_REASON = {
     dead: 'stalled and was declared dead',
     lost: 'was lost: the API no longer knew its key'
 };
+/** The longest the ledger is read for (a list of the run's artifacts): past it, the export is sent as if there were none. */
+const LEDGER_READ_MS = 30_000;
 /**
  * On a re-run attempt, the export an earlier attempt started for the same request, if any; never one
  * an earlier attempt declared dead (its render stalled) or lost (the API forgot it), which would only
- * end the same way again.
+ * end the same way again. Read within LEDGER_READ_MS and the video's deadline; `signal` (a stop) ends it.
  */
-async function findEarlierExport(fingerprint, runner, log, signal) {
+async function findEarlierExport(fingerprint, runner, log, signal, deadlineAt) {
     if (!runner.artifactService || runner.runAttempt <= 1)
         return undefined;
+    const boundMs = Math.max(1, Math.min(LEDGER_READ_MS, deadlineAt - Date.now()));
+    const bound = AbortSignal.timeout(boundMs);
     let marks;
     try {
-        const { artifacts } = await untilCancelled((await loadArtifactClient()).listArtifacts(), signal);
+        const { artifacts } = await untilCancelled((await loadArtifactClient()).listArtifacts(), signal ? AbortSignal.any([signal, bound]) : bound);
         const named = artifacts.flatMap((artifact) => parseLedgerName(artifact.name, fingerprint) ?? []);
         // Any job of the run may have written an entry: a key is used only when it has an export key's shape.
         marks = named.filter((mark) => exportKey.safeParse(mark.key).success);
@@ -43643,7 +43700,8 @@ async function findEarlierExport(fingerprint, runner, log, signal) {
     catch (error) {
         if (signal?.aborted)
             throw error;
-        log.warning(`Could not read the export ledger of earlier attempts (${errorMessage(error)}); exporting anew`);
+        const why = bound.aborted ? `no answer within ${(boundMs / 1000).toFixed(1)} s` : errorMessage(error);
+        log.warning(`Could not read the export ledger of earlier attempts (${why}); exporting anew`);
         return undefined;
     }
     const ends = new Map(marks.flatMap((mark) => (isEnd(mark) ? [[mark.key, mark.end]] : [])));
@@ -43712,7 +43770,7 @@ bounds,
  */
 { onUnconfirmed, onCredits, onAccepted }) {
     const { log } = context;
-    const earlier = await findEarlierExport(fingerprint, runner, log, context.signal);
+    const earlier = await findEarlierExport(fingerprint, runner, log, context.signal, bounds.deadlineAt);
     if (earlier) {
         log.notice(`Re-run attempt ${runner.runAttempt}: an earlier attempt already exported this request as ${earlier.key}; ` +
             'waiting for that export instead of paying for a new one');
@@ -43735,11 +43793,7 @@ bounds,
     log.info(`Export accepted: ${key}${credits === undefined ? '' : ` (${credits} credits)`}`);
     onAccepted(key);
     // The ledger is worth a run's time only within the run's own bounds: its deadline and a stop end the wait for it.
-    const until = [
-        bounds.cancel,
-        context.signal,
-        bounds.deadlineAt === undefined ? undefined : AbortSignal.timeout(Math.max(1, bounds.deadlineAt - Date.now()))
-    ];
+    const until = [bounds.cancel, context.signal, AbortSignal.timeout(Math.max(1, bounds.deadlineAt - Date.now()))];
     await recordExport(fingerprint, { key, generation: request.generation }, runner, log, AbortSignal.any(until.filter((s) => s !== undefined)));
     return key;
 }
@@ -43796,17 +43850,20 @@ function resumeMismatches(record, expected) {
 
 
 
+
+
 /**
  * One earlier run's video, checked at every step: the run is trusted (this repository's code, on a
  * trusted ref), its record parses, its video is that same run's artifact, and the downloaded bytes
  * match the record's size and SHA-256. Returns the record and the file in `staging`; throws why not.
  */
-async function fetchTrusted(github, candidate, here, fingerprint, job, staging) {
+async function fetchTrusted(github, candidate, here, fingerprint, job, staging, until) {
     const refused = distrust(await workflowRun(github, candidate.runId), here, job.github.reuseFrom);
     if (refused)
         throw new Error(refused);
-    const record = await readRecord(github, candidate, fingerprint, job.runner);
-    const file = await downloadReusable(github, record, candidate.runId, staging);
+    // The artifact client takes no signal: its downloads are left behind when `until` ends the wait.
+    const record = await untilCancelled(readRecord(github, candidate, fingerprint, job.runner), until);
+    const file = await untilCancelled(downloadReusable(github, record, candidate.runId, staging), until);
     const size = external_node_fs_.statSync(file).size;
     if (size !== record.size)
         throw new Error(`its video has ${size} bytes, where its record says ${record.size}`);
@@ -43820,13 +43877,19 @@ async function fetchTrusted(github, candidate, here, fingerprint, job, staging) 
  * not trusted, or whose record or video does not check out, is passed over with a warning naming it;
  * with none left, the video is exported as usual.
  */
-async function reuseEarlier(result, fingerprint, github, job, log) {
+async function reuseEarlier(result, fingerprint, github, job, log, signal) {
+    // Looking is bounded like the wait it stands in for, by 'timeout'; a stop ends it and the video.
+    const bound = AbortSignal.timeout(job.wait.timeoutMs);
+    const until = signal ? AbortSignal.any([signal, bound]) : bound;
     let candidates;
     try {
-        candidates = await listCandidates(github, fingerprint, job.runner);
+        candidates = await listCandidates(github, fingerprint, job.runner, until);
     }
     catch (error) {
-        log.warning(`reuse: earlier runs' videos could not be looked up (${errorMessage(error)}); exporting anew`);
+        if (signal?.aborted)
+            throw abortReason(signal);
+        const why = bound.aborted ? `no answer within 'timeout' (${formatMinutes(job.wait.timeoutMs)})` : errorMessage(error);
+        log.warning(`reuse: earlier runs' videos could not be looked up (${why}); exporting anew`);
         return false;
     }
     const here = thisRun(github.context);
@@ -43834,7 +43897,7 @@ async function reuseEarlier(result, fingerprint, github, job, log) {
         external_node_fs_.mkdirSync(job.outputDir, { recursive: true });
         const staging = external_node_fs_.mkdtempSync(external_node_path_.join(job.outputDir, '.aistudios-reuse-'));
         try {
-            const { record, file } = await fetchTrusted(github, candidate, here, fingerprint, job, staging);
+            const { record, file } = await fetchTrusted(github, candidate, here, fingerprint, job, staging, until);
             const mp4 = readMp4Facts(file);
             const final = freePath(job.outputDir, result.spec.outputName ?? record.videoName, log);
             external_node_fs_.renameSync(file, final);
@@ -43847,6 +43910,12 @@ async function reuseEarlier(result, fingerprint, github, job, log) {
             return true;
         }
         catch (error) {
+            if (signal?.aborted)
+                throw abortReason(signal);
+            if (bound.aborted) {
+                log.warning(`reuse: no earlier run's video came within 'timeout' (${formatMinutes(job.wait.timeoutMs)}); exporting anew`);
+                return false;
+            }
             log.warning(`reuse: the video of run ${candidate.runId} was not reused: ${errorMessage(error)}`);
         }
         finally {
@@ -44133,7 +44202,7 @@ async function prepareVideo(result, checked, { job, client }, context) {
 async function reuseVideo(result, request, { job, github }, context) {
     result.fingerprint = requestFingerprint(request);
     if (github && job.github.reuse)
-        await reuseEarlier(result, result.fingerprint, github, job, context.log);
+        await reuseEarlier(result, result.fingerprint, github, job, context.log, context.signal);
 }
 /**
  * One video, from its request to a file on disk: export → wait → download. Fills `result` step by
@@ -44143,7 +44212,8 @@ async function produceVideo(result, request, { job, client, onExportAccepted, po
 /** The runner's cancel: the one signal that may cut an export request already sent (context's may not). */
 cancel) {
     const { log, signal } = context;
-    // `timeout` counts from the export request (a slow or trickled answer to it counts too), else from the wait.
+    // `timeout` counts from the export request (a slow or trickled answer to it counts too), else from the
+    // wait, and bounds all that follows for this video: the ledger, the render, the download.
     let exportedAt;
     // A resumed export has no request, and so no fingerprint: there is nothing to mark dead.
     let fingerprint;
@@ -44151,7 +44221,7 @@ cancel) {
         fingerprint = result.fingerprint = requestFingerprint(request);
         result.stage = 'export';
         exportedAt = Date.now();
-        const deadlineAt = job.waitForRender ? exportedAt + job.wait.timeoutMs : undefined;
+        const deadlineAt = exportedAt + job.wait.timeoutMs;
         result.exportKey = await exportOnce(client, request, fingerprint, job.runner, context, { cancel, deadlineAt }, {
             onUnconfirmed: () => (result.exportUnconfirmed = true),
             onCredits: (credits) => (result.credits = credits),
@@ -44182,8 +44252,8 @@ cancel) {
             return progress !== undefined && progress >= 100 ? downloadUrl : undefined;
         });
     result.stage = 'render';
-    // One `timeout` for the whole wait, render and download: whatever a server does, the run ends there.
     const started = exportedAt ?? Date.now();
+    const deadlineAt = started + job.wait.timeoutMs;
     let rendered;
     try {
         rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, started, polls);
@@ -44192,8 +44262,10 @@ cancel) {
         // A render stalled after it started is dead, a forgotten key lost: a re-run attempt must export anew,
         // not wait on it again. A render still at 0% may be queued, and is not marked.
         const end = error instanceof StalledError ? 'dead' : error instanceof LostError ? 'lost' : undefined;
-        if (end && fingerprint)
-            await recordEnd(fingerprint, key, end, job.runner, log, cancel);
+        if (end && fingerprint) {
+            const until = AbortSignal.timeout(Math.max(1, deadlineAt - Date.now()));
+            await recordEnd(fingerprint, key, end, job.runner, log, cancel ? AbortSignal.any([cancel, until]) : until);
+        }
         throw error;
     }
     result.videoUrl = rendered.downloadUrl;
@@ -44203,7 +44275,7 @@ cancel) {
     // Nothing stands between the URL and the download: the thumbnail is read once the video's bytes come
     // (thumbnailOf never rejects, so one still in flight when a download fails is left harmlessly).
     let thumbnail;
-    const deadline = AbortSignal.timeout(Math.max(1, started + job.wait.timeoutMs - Date.now()));
+    const deadline = AbortSignal.timeout(Math.max(1, deadlineAt - Date.now()));
     const bounded = { log, signal: signal ? AbortSignal.any([signal, deadline]) : deadline };
     const video = await downloadVideo(rendered.downloadUrl, {
         outputDir: job.outputDir,
@@ -44387,8 +44459,13 @@ async function main_run() {
     const runner = readRunnerEnv();
     const get = (name) => lib_core/* getInput */.V4(name);
     try {
-        if (isCollect(get))
-            return await collect(get, runner);
+        if (isCollect(get)) {
+            await collect(get, runner);
+            // A record read past its bound was left behind: it must not hold the process.
+            if (workAbandoned())
+                process.exit();
+            return;
+        }
     }
     catch (error) {
         return await report([], runner, undefined, error);
@@ -44400,7 +44477,7 @@ async function main_run() {
     let failure;
     try {
         job = readJob((name) => lib_core/* getInput */.V4(name), runner);
-        const github = needsGitHub(job.github) ? await connectGitHub(job.github) : undefined;
+        const github = needsGitHub(job.github) ? await connectGitHub(job.github, cancel.signal) : undefined;
         const videos = await planVideos(job, github, job.runner.workspace);
         if (job.plan) {
             const { text } = budgetLine(exportsPlanned(videos), job.maxVideos);
@@ -44422,7 +44499,7 @@ async function main_run() {
             await deliverAll(results, job, github, cancel.signal);
         // Only now: a project deleted before its video is delivered could not be resumed.
         if (job.cleanup)
-            await cleanupExports(results, client, job);
+            await cleanupExports(results, client, job, cancel.signal);
     }
     catch (error) {
         failure = cancel.signal.aborted ? cancel.signal.reason : error;
@@ -44441,7 +44518,7 @@ async function main_run() {
     const shard = entryNames(lib_core/* getInput */.V4('manifest-entry'));
     if (shard.length > 0 && !job?.plan) {
         const outcome = cancel.signal.aborted ? 'cancelled' : failure !== undefined || results.some(notDelivered) ? 'failure' : 'success';
-        await leaveResultRecord(results, shard, runner, outcome, failure, job?.artifact.retentionDays);
+        await leaveResultRecord(results, shard, runner, outcome, failure, job?.artifact.retentionDays, cancel.signal.aborted);
     }
     // A cancelled run ends once it has reported: work it stopped waiting for (an upload) must not hold it.
     if (cancel.signal.aborted || workAbandoned())

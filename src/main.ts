@@ -32,7 +32,12 @@ export async function run(): Promise<void> {
   const runner = readRunnerEnv()
   const get = (name: string): string => core.getInput(name)
   try {
-    if (isCollect(get)) return await collect(get, runner)
+    if (isCollect(get)) {
+      await collect(get, runner)
+      // A record read past its bound was left behind: it must not hold the process.
+      if (workAbandoned()) process.exit()
+      return
+    }
   } catch (error) {
     return await report([], runner, undefined, error)
   }
@@ -43,7 +48,7 @@ export async function run(): Promise<void> {
   let failure: unknown
   try {
     job = readJob((name) => core.getInput(name), runner)
-    const github = needsGitHub(job.github) ? await connectGitHub(job.github) : undefined
+    const github = needsGitHub(job.github) ? await connectGitHub(job.github, cancel.signal) : undefined
     const videos = await planVideos(job, github, job.runner.workspace)
     if (job.plan) {
       const { text } = budgetLine(exportsPlanned(videos), job.maxVideos)
@@ -62,7 +67,7 @@ export async function run(): Promise<void> {
     // A dry run writes nothing but its own files: no artifact, release asset, comment or reuse record.
     if (!job.dryRun) await deliverAll(results, job, github, cancel.signal)
     // Only now: a project deleted before its video is delivered could not be resumed.
-    if (job.cleanup) await cleanupExports(results, client, job)
+    if (job.cleanup) await cleanupExports(results, client, job, cancel.signal)
   } catch (error) {
     failure = cancel.signal.aborted ? cancel.signal.reason : error
     // What was downloaded but not delivered (an artifact, release or comment failed) is not delivered.
@@ -79,7 +84,7 @@ export async function run(): Promise<void> {
   const shard = entryNames(core.getInput('manifest-entry'))
   if (shard.length > 0 && !job?.plan) {
     const outcome = cancel.signal.aborted ? 'cancelled' : failure !== undefined || results.some(notDelivered) ? 'failure' : 'success'
-    await leaveResultRecord(results, shard, runner, outcome, failure, job?.artifact.retentionDays)
+    await leaveResultRecord(results, shard, runner, outcome, failure, job?.artifact.retentionDays, cancel.signal.aborted)
   }
   // A cancelled run ends once it has reported: work it stopped waiting for (an upload) must not hold it.
   if (cancel.signal.aborted || workAbandoned()) process.exit()

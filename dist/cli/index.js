@@ -28609,11 +28609,15 @@ class AiStudiosClient {
     config;
     dispatcher;
     authorization;
+    /** Aborted by close(): what still runs then (a token exchange nobody waits for, its retries) stops. */
+    closing = new AbortController();
     constructor(config) {
         this.config = config;
         this.dispatcher = (0,transport/* createAgent */.Sn)(config.requestTimeoutMs);
     }
+    /** Ends the job's calls: none is left that a video still waits for (an export in flight never is). */
     close() {
+        this.closing.abort(new Error('The API client was closed'));
         return this.dispatcher.close();
     }
     url(generation, path) {
@@ -28787,8 +28791,9 @@ class AiStudiosClient {
     async read(call, generation, path, context) {
         const url = this.url(generation, path);
         const flatAllowed = generation === 'legacy';
+        // The exchange may be another video's, bounded by its signal: each read waits for it only within its own.
         const authorization = this.authorizationFor(context);
-        const used = await authorization;
+        const used = await (0,retry/* untilCancelled */.c8)(authorization, context.signal);
         try {
             return await this.retried(call, url, 'GET', headersWith(used), undefined, context, flatAllowed);
         }
@@ -28796,11 +28801,14 @@ class AiStudiosClient {
             if (!(error instanceof errors/* AuthError */.lR) || !this.exchangesTokens)
                 throw error;
             context.log.warning(`${call}: the token was refused; exchanging app-id and user-key for a new one`);
-            return this.retried(call, url, 'GET', headersWith(await this.renewed(authorization, context)), undefined, context, flatAllowed);
+            const renewed = await (0,retry/* untilCancelled */.c8)(this.renewed(authorization, context), context.signal);
+            return this.retried(call, url, 'GET', headersWith(renewed), undefined, context, flatAllowed);
         }
     }
     /** A call that spends nothing, so it may be repeated: sent, parsed, retried within the policy; a refusal says which credential. */
-    async retried(call, url, method, headers, body, { signal, log }, flatAllowed = false) {
+    async retried(call, url, method, headers, body, context, flatAllowed = false) {
+        const { log } = context;
+        const signal = context.signal ? AbortSignal.any([context.signal, this.closing.signal]) : this.closing.signal;
         try {
             return await (0,retry/* withRetries */.LH)(call, async () => {
                 const answer = await (0,transport/* send */.tN)(this.dispatcher, url, method, headers, body, { signal, deadlineMs: this.config.requestTimeoutMs });
@@ -36231,17 +36239,21 @@ const END_REASON = {
     dead: 'stalled and was declared dead',
     lost: 'was lost: the API no longer knew its key'
 };
+/** The longest the ledger is read for (a list of the run's artifacts): past it, the export is sent as if there were none. */
+const LEDGER_READ_MS = 30_000;
 /**
  * On a re-run attempt, the export an earlier attempt started for the same request, if any; never one
  * an earlier attempt declared dead (its render stalled) or lost (the API forgot it), which would only
- * end the same way again.
+ * end the same way again. Read within LEDGER_READ_MS and the video's deadline; `signal` (a stop) ends it.
  */
-async function findEarlierExport(fingerprint, runner, log, signal) {
+async function findEarlierExport(fingerprint, runner, log, signal, deadlineAt) {
     if (!runner.artifactService || runner.runAttempt <= 1)
         return undefined;
+    const boundMs = Math.max(1, Math.min(LEDGER_READ_MS, deadlineAt - Date.now()));
+    const bound = AbortSignal.timeout(boundMs);
     let marks;
     try {
-        const { artifacts } = await (0,retry/* untilCancelled */.c8)((await artifact_service_loadArtifactClient()).listArtifacts(), signal);
+        const { artifacts } = await (0,retry/* untilCancelled */.c8)((await artifact_service_loadArtifactClient()).listArtifacts(), signal ? AbortSignal.any([signal, bound]) : bound);
         const named = artifacts.flatMap((artifact) => parseLedgerName(artifact.name, fingerprint) ?? []);
         // Any job of the run may have written an entry: a key is used only when it has an export key's shape.
         marks = named.filter((mark) => schemas/* exportKey */.Ei.safeParse(mark.key).success);
@@ -36253,7 +36265,8 @@ async function findEarlierExport(fingerprint, runner, log, signal) {
     catch (error) {
         if (signal?.aborted)
             throw error;
-        log.warning(`Could not read the export ledger of earlier attempts (${(0,errors/* errorMessage */.gJ)(error)}); exporting anew`);
+        const why = bound.aborted ? `no answer within ${(boundMs / 1000).toFixed(1)} s` : (0,errors/* errorMessage */.gJ)(error);
+        log.warning(`Could not read the export ledger of earlier attempts (${why}); exporting anew`);
         return undefined;
     }
     const ends = new Map(marks.flatMap((mark) => (isEnd(mark) ? [[mark.key, mark.end]] : [])));
@@ -36322,7 +36335,7 @@ bounds,
  */
 { onUnconfirmed, onCredits, onAccepted }) {
     const { log } = context;
-    const earlier = await findEarlierExport(fingerprint, runner, log, context.signal);
+    const earlier = await findEarlierExport(fingerprint, runner, log, context.signal, bounds.deadlineAt);
     if (earlier) {
         log.notice(`Re-run attempt ${runner.runAttempt}: an earlier attempt already exported this request as ${earlier.key}; ` +
             'waiting for that export instead of paying for a new one');
@@ -36345,11 +36358,7 @@ bounds,
     log.info(`Export accepted: ${key}${credits === undefined ? '' : ` (${credits} credits)`}`);
     onAccepted(key);
     // The ledger is worth a run's time only within the run's own bounds: its deadline and a stop end the wait for it.
-    const until = [
-        bounds.cancel,
-        context.signal,
-        bounds.deadlineAt === undefined ? undefined : AbortSignal.timeout(Math.max(1, bounds.deadlineAt - Date.now()))
-    ];
+    const until = [bounds.cancel, context.signal, AbortSignal.timeout(Math.max(1, bounds.deadlineAt - Date.now()))];
     await recordExport(fingerprint, { key, generation: request.generation }, runner, log, AbortSignal.any(until.filter((s) => s !== undefined)));
     return key;
 }
@@ -36513,9 +36522,14 @@ function fileIn(dir, name) {
     return external_node_path_.join(dir, only);
 }
 /** The unexpired records of other runs for this request, newest first, as GitHub lists them. */
-async function listCandidates(github, fingerprint, runner) {
+async function listCandidates(github, fingerprint, runner, signal) {
     const { octokit, context } = github;
-    const { data } = await octokit.rest.actions.listArtifactsForRepo({ ...context.repo, name: recordName(fingerprint), per_page: 20 });
+    const { data } = await octokit.rest.actions.listArtifactsForRepo({
+        ...context.repo,
+        name: recordName(fingerprint),
+        per_page: 20,
+        request: { signal }
+    });
     return (0,schemas/* parseAt */.Ze)(artifactListSchema, data, "GitHub's list of artifacts").artifacts.flatMap((artifact) => {
         const runId = artifact.workflow_run?.id;
         return !artifact.expired && artifact.name === recordName(fingerprint) && runId && String(runId) !== runner.runId
@@ -36607,17 +36621,20 @@ async function sha256File(file) {
 
 
 
+
+
 /**
  * One earlier run's video, checked at every step: the run is trusted (this repository's code, on a
  * trusted ref), its record parses, its video is that same run's artifact, and the downloaded bytes
  * match the record's size and SHA-256. Returns the record and the file in `staging`; throws why not.
  */
-async function fetchTrusted(github, candidate, here, fingerprint, job, staging) {
+async function fetchTrusted(github, candidate, here, fingerprint, job, staging, until) {
     const refused = distrust(await workflowRun(github, candidate.runId), here, job.github.reuseFrom);
     if (refused)
         throw new Error(refused);
-    const record = await readRecord(github, candidate, fingerprint, job.runner);
-    const file = await downloadReusable(github, record, candidate.runId, staging);
+    // The artifact client takes no signal: its downloads are left behind when `until` ends the wait.
+    const record = await (0,retry/* untilCancelled */.c8)(readRecord(github, candidate, fingerprint, job.runner), until);
+    const file = await (0,retry/* untilCancelled */.c8)(downloadReusable(github, record, candidate.runId, staging), until);
     const size = external_node_fs_.statSync(file).size;
     if (size !== record.size)
         throw new Error(`its video has ${size} bytes, where its record says ${record.size}`);
@@ -36631,13 +36648,19 @@ async function fetchTrusted(github, candidate, here, fingerprint, job, staging) 
  * not trusted, or whose record or video does not check out, is passed over with a warning naming it;
  * with none left, the video is exported as usual.
  */
-async function reuseEarlier(result, fingerprint, github, job, log) {
+async function reuseEarlier(result, fingerprint, github, job, log, signal) {
+    // Looking is bounded like the wait it stands in for, by 'timeout'; a stop ends it and the video.
+    const bound = AbortSignal.timeout(job.wait.timeoutMs);
+    const until = signal ? AbortSignal.any([signal, bound]) : bound;
     let candidates;
     try {
-        candidates = await listCandidates(github, fingerprint, job.runner);
+        candidates = await listCandidates(github, fingerprint, job.runner, until);
     }
     catch (error) {
-        log.warning(`reuse: earlier runs' videos could not be looked up (${(0,errors/* errorMessage */.gJ)(error)}); exporting anew`);
+        if (signal?.aborted)
+            throw (0,retry/* abortReason */.Js)(signal);
+        const why = bound.aborted ? `no answer within 'timeout' (${(0,src_text/* formatMinutes */.dp)(job.wait.timeoutMs)})` : (0,errors/* errorMessage */.gJ)(error);
+        log.warning(`reuse: earlier runs' videos could not be looked up (${why}); exporting anew`);
         return false;
     }
     const here = thisRun(github.context);
@@ -36645,7 +36668,7 @@ async function reuseEarlier(result, fingerprint, github, job, log) {
         external_node_fs_.mkdirSync(job.outputDir, { recursive: true });
         const staging = external_node_fs_.mkdtempSync(external_node_path_.join(job.outputDir, '.aistudios-reuse-'));
         try {
-            const { record, file } = await fetchTrusted(github, candidate, here, fingerprint, job, staging);
+            const { record, file } = await fetchTrusted(github, candidate, here, fingerprint, job, staging, until);
             const mp4 = readMp4Facts(file);
             const final = freePath(job.outputDir, result.spec.outputName ?? record.videoName, log);
             external_node_fs_.renameSync(file, final);
@@ -36658,6 +36681,12 @@ async function reuseEarlier(result, fingerprint, github, job, log) {
             return true;
         }
         catch (error) {
+            if (signal?.aborted)
+                throw (0,retry/* abortReason */.Js)(signal);
+            if (bound.aborted) {
+                log.warning(`reuse: no earlier run's video came within 'timeout' (${(0,src_text/* formatMinutes */.dp)(job.wait.timeoutMs)}); exporting anew`);
+                return false;
+            }
             log.warning(`reuse: the video of run ${candidate.runId} was not reused: ${(0,errors/* errorMessage */.gJ)(error)}`);
         }
         finally {
@@ -36944,7 +36973,7 @@ async function prepareVideo(result, checked, { job, client }, context) {
 async function reuseVideo(result, request, { job, github }, context) {
     result.fingerprint = requestFingerprint(request);
     if (github && job.github.reuse)
-        await reuseEarlier(result, result.fingerprint, github, job, context.log);
+        await reuseEarlier(result, result.fingerprint, github, job, context.log, context.signal);
 }
 /**
  * One video, from its request to a file on disk: export → wait → download. Fills `result` step by
@@ -36954,7 +36983,8 @@ async function produceVideo(result, request, { job, client, onExportAccepted, po
 /** The runner's cancel: the one signal that may cut an export request already sent (context's may not). */
 cancel) {
     const { log, signal } = context;
-    // `timeout` counts from the export request (a slow or trickled answer to it counts too), else from the wait.
+    // `timeout` counts from the export request (a slow or trickled answer to it counts too), else from the
+    // wait, and bounds all that follows for this video: the ledger, the render, the download.
     let exportedAt;
     // A resumed export has no request, and so no fingerprint: there is nothing to mark dead.
     let fingerprint;
@@ -36962,7 +36992,7 @@ cancel) {
         fingerprint = result.fingerprint = requestFingerprint(request);
         result.stage = 'export';
         exportedAt = Date.now();
-        const deadlineAt = job.waitForRender ? exportedAt + job.wait.timeoutMs : undefined;
+        const deadlineAt = exportedAt + job.wait.timeoutMs;
         result.exportKey = await exportOnce(client, request, fingerprint, job.runner, context, { cancel, deadlineAt }, {
             onUnconfirmed: () => (result.exportUnconfirmed = true),
             onCredits: (credits) => (result.credits = credits),
@@ -36993,8 +37023,8 @@ cancel) {
             return progress !== undefined && progress >= 100 ? downloadUrl : undefined;
         });
     result.stage = 'render';
-    // One `timeout` for the whole wait, render and download: whatever a server does, the run ends there.
     const started = exportedAt ?? Date.now();
+    const deadlineAt = started + job.wait.timeoutMs;
     let rendered;
     try {
         rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, started, polls);
@@ -37003,8 +37033,10 @@ cancel) {
         // A render stalled after it started is dead, a forgotten key lost: a re-run attempt must export anew,
         // not wait on it again. A render still at 0% may be queued, and is not marked.
         const end = error instanceof errors/* StalledError */.OV ? 'dead' : error instanceof errors/* LostError */.zO ? 'lost' : undefined;
-        if (end && fingerprint)
-            await recordEnd(fingerprint, key, end, job.runner, log, cancel);
+        if (end && fingerprint) {
+            const until = AbortSignal.timeout(Math.max(1, deadlineAt - Date.now()));
+            await recordEnd(fingerprint, key, end, job.runner, log, cancel ? AbortSignal.any([cancel, until]) : until);
+        }
         throw error;
     }
     result.videoUrl = rendered.downloadUrl;
@@ -37014,7 +37046,7 @@ cancel) {
     // Nothing stands between the URL and the download: the thumbnail is read once the video's bytes come
     // (thumbnailOf never rejects, so one still in flight when a download fails is left harmlessly).
     let thumbnail;
-    const deadline = AbortSignal.timeout(Math.max(1, started + job.wait.timeoutMs - Date.now()));
+    const deadline = AbortSignal.timeout(Math.max(1, deadlineAt - Date.now()));
     const bounded = { log, signal: signal ? AbortSignal.any([signal, deadline]) : deadline };
     const video = await downloadVideo(rendered.downloadUrl, {
         outputDir: job.outputDir,

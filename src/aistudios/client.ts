@@ -14,7 +14,7 @@ import {
 import { parseDeletedCount } from './delete-projects.js'
 import { parseEnvelope } from './envelope.js'
 import { parseLegacyProject, type LegacyProject } from './legacy-project.js'
-import { READ_RETRY, abortReason, attemptsFor, backoffDelayMs, sleep, withRetries } from './retry.js'
+import { READ_RETRY, abortReason, attemptsFor, backoffDelayMs, sleep, untilCancelled, withRetries } from './retry.js'
 import { RequestDeadlineError, createAgent, provablyNotSent, send, unreached } from './transport.js'
 import { mask } from '../log.js'
 
@@ -76,12 +76,16 @@ const NOT_SENT_ATTEMPTS = 3
 export class AiStudiosClient {
   private readonly dispatcher: Dispatcher
   private authorization?: Promise<string>
+  /** Aborted by close(): what still runs then (a token exchange nobody waits for, its retries) stops. */
+  private readonly closing = new AbortController()
 
   constructor(private readonly config: ApiConfig) {
     this.dispatcher = createAgent(config.requestTimeoutMs)
   }
 
+  /** Ends the job's calls: none is left that a video still waits for (an export in flight never is). */
   close(): Promise<void> {
+    this.closing.abort(new Error('The API client was closed'))
     return this.dispatcher.close()
   }
 
@@ -268,14 +272,16 @@ export class AiStudiosClient {
   private async read(call: string, generation: Generation, path: string, context: CallContext): Promise<Record<string, unknown>> {
     const url = this.url(generation, path)
     const flatAllowed = generation === 'legacy'
+    // The exchange may be another video's, bounded by its signal: each read waits for it only within its own.
     const authorization = this.authorizationFor(context)
-    const used = await authorization
+    const used = await untilCancelled(authorization, context.signal)
     try {
       return await this.retried(call, url, 'GET', headersWith(used), undefined, context, flatAllowed)
     } catch (error) {
       if (!(error instanceof AuthError) || !this.exchangesTokens) throw error
       context.log.warning(`${call}: the token was refused; exchanging app-id and user-key for a new one`)
-      return this.retried(call, url, 'GET', headersWith(await this.renewed(authorization, context)), undefined, context, flatAllowed)
+      const renewed = await untilCancelled(this.renewed(authorization, context), context.signal)
+      return this.retried(call, url, 'GET', headersWith(renewed), undefined, context, flatAllowed)
     }
   }
 
@@ -286,9 +292,11 @@ export class AiStudiosClient {
     method: 'GET' | 'POST' | 'DELETE',
     headers: Record<string, string>,
     body: string | undefined,
-    { signal, log }: CallContext,
+    context: CallContext,
     flatAllowed = false
   ): Promise<Record<string, unknown>> {
+    const { log } = context
+    const signal = context.signal ? AbortSignal.any([context.signal, this.closing.signal]) : this.closing.signal
     try {
       return await withRetries(
         call,

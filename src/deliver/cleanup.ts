@@ -10,7 +10,7 @@ import { info, videoLog, warning } from '../log.js'
  * reused one's (another run exported it). The
  * legacy API documents no call that deletes a project. A refused delete costs only a warning.
  */
-export async function cleanupExports(results: VideoResult[], client: AiStudiosClient, job: Job): Promise<void> {
+export async function cleanupExports(results: VideoResult[], client: AiStudiosClient, job: Job, signal?: AbortSignal): Promise<void> {
   // A re-run attempt of a failed job starts again with every video, re-attaching to each export this
   // attempt made: deleted, a delivered video's project could not be downloaded again and would be paid for twice.
   const undelivered = results.filter(notDelivered).length
@@ -29,11 +29,14 @@ export async function cleanupExports(results: VideoResult[], client: AiStudiosCl
   const ids = delivered.filter((result) => result.generation === 'v3').map((result) => result.exportKey as string)
   if (ids.length === 0) return
   try {
-    const deleted = await client.deleteProjects(ids, { log: videoLog(undefined) })
+    // A courtesy, not the run's work: one 'request-timeout' in all, retries included, and a cancel ends it.
+    const bound = AbortSignal.timeout(job.api.requestTimeoutMs)
+    const deleted = await client.deleteProjects(ids, { log: videoLog(undefined), signal: signal ? AbortSignal.any([signal, bound]) : bound })
     info(`cleanup: deleted ${deleted} of ${ids.length} exported project(s) from AI Studios (${ids.join(', ')})`)
     if (deleted < ids.length) warning(`cleanup: the API deleted ${deleted} of ${ids.length} exported project(s); delete the rest in AI Studios`)
   } catch (error) {
-    warning(`cleanup: the exported project(s) ${ids.join(', ')} could not be deleted (${errorMessage(error)}); delete them in AI Studios`)
+    const why = signal?.aborted ? 'the run was cancelled' : errorMessage(error)
+    warning(`cleanup: the exported project(s) ${ids.join(', ')} could not be deleted (${why}); delete them in AI Studios`)
   }
 }
 

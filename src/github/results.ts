@@ -5,6 +5,7 @@ import type { RunnerEnv, VideoResult } from '../domain.js'
 import { errorMessage } from '../errors.js'
 import { exportKey, parseAt, sha256Hex } from '../schemas.js'
 import { loadArtifactClient } from './artifact-service.js'
+import { untilCancelled } from '../aistudios/retry.js'
 
 /**
  * Result records: the small artifact each render job of a matrix leaves, however it ended, and the
@@ -112,20 +113,25 @@ export async function uploadResultRecord(record: ResultRecord, runner: RunnerEnv
   }
 }
 
+/** The longest one call to the artifact service may take while records are read (the list, each record). */
+export const RECORD_READ_MS = 30_000
+
 /**
  * Every result record of this run up to this attempt, parsed and checked: one that does not parse,
  * names another run or attempt, or is too big is refused through `refuse` (a warning) and left out.
  */
 export async function readResultRecords(runner: RunnerEnv, refuse: (message: string) => void): Promise<ReadRecord[]> {
   const client = await loadArtifactClient()
-  const { artifacts } = await client.listArtifacts()
+  // The artifact client takes no signal: a call past its bound is left behind, and the process ends without it.
+  const bounded = <T>(work: Promise<T>): Promise<T> => untilCancelled(work, AbortSignal.timeout(RECORD_READ_MS))
+  const { artifacts } = await bounded(client.listArtifacts())
   const read: ReadRecord[] = []
   for (const artifact of artifacts) {
     const match = NAME.exec(artifact.name)
     if (!match || Number(match[1]) > runner.runAttempt) continue
     const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-collect-'))
     try {
-      await client.downloadArtifact(artifact.id, { path: dir })
+      await bounded(client.downloadArtifact(artifact.id, { path: dir }))
       // The name matched NAME, so it is a plain file name.
       const file = path.join(dir, artifact.name)
       if (!fs.existsSync(file) || fs.statSync(file).size > MAX_RECORD_BYTES) throw new Error('it holds no record of a sensible size')

@@ -68,9 +68,14 @@ function fileIn(dir: string, name: string): string {
 }
 
 /** The unexpired records of other runs for this request, newest first, as GitHub lists them. */
-export async function listCandidates(github: GitHub, fingerprint: string, runner: RunnerEnv): Promise<Candidate[]> {
+export async function listCandidates(github: GitHub, fingerprint: string, runner: RunnerEnv, signal?: AbortSignal): Promise<Candidate[]> {
   const { octokit, context } = github
-  const { data } = await octokit.rest.actions.listArtifactsForRepo({ ...context.repo, name: recordName(fingerprint), per_page: 20 })
+  const { data } = await octokit.rest.actions.listArtifactsForRepo({
+    ...context.repo,
+    name: recordName(fingerprint),
+    per_page: 20,
+    request: { signal }
+  })
   return parseAt(artifactListSchema, data, "GitHub's list of artifacts").artifacts.flatMap((artifact) => {
     const runId = artifact.workflow_run?.id
     return !artifact.expired && artifact.name === recordName(fingerprint) && runId && String(runId) !== runner.runId

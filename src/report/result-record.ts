@@ -2,6 +2,11 @@ import type { RunnerEnv, VideoResult } from '../domain.js'
 import { errorMessage } from '../errors.js'
 import { uploadResultRecord, videoEntries, type ResultRecord } from '../github/results.js'
 import { info, warning } from '../log.js'
+import { untilCancelled } from '../aistudios/retry.js'
+
+/** How long the record's upload is waited for; after a cancel, only what the cancel's grace leaves. */
+export const RECORD_UPLOAD_MS = 30_000
+const RECORD_UPLOAD_CANCELLED_MS = 3000
 
 /** Room for the errors a record carries; a longer one is cut, never the record refused for it. */
 const MAX_ERROR = 2000
@@ -18,7 +23,8 @@ export async function leaveResultRecord(
   runner: RunnerEnv,
   outcome: ResultRecord['outcome'],
   error: unknown,
-  retentionDays: number | undefined
+  retentionDays: number | undefined,
+  cancelled: boolean
 ): Promise<void> {
   if (!runner.artifactService) return
   const record: ResultRecord = {
@@ -30,9 +36,13 @@ export async function leaveResultRecord(
     error: error === undefined ? null : cut(errorMessage(error)),
     entries: videoEntries(results).map((entry) => ({ ...entry, error: cut(entry.error) }))
   }
+  const boundMs = cancelled ? RECORD_UPLOAD_CANCELLED_MS : RECORD_UPLOAD_MS
   try {
-    info(`Left the result record ${await uploadResultRecord(record, runner, retentionDays)} for the collect job`)
+    const name = await untilCancelled(uploadResultRecord(record, runner, retentionDays), AbortSignal.timeout(boundMs))
+    info(`Left the result record ${name} for the collect job`)
   } catch (uploadError) {
-    warning(`The result record could not be left (${errorMessage(uploadError)}): the collect job will report this job's videos as not reported`)
+    const why =
+      uploadError instanceof DOMException && uploadError.name === 'TimeoutError' ? `no answer within ${boundMs / 1000} s` : errorMessage(uploadError)
+    warning(`The result record could not be left (${why}): the collect job will report this job's videos as not reported`)
   }
 }

@@ -15,7 +15,7 @@ export async function exportOnce(
   runner: RunnerEnv,
   context: CallContext,
   /** What may cut the request once sent (only the runner's cancel), what keeps it from being sent, and its last moment. */
-  bounds: { cancel?: AbortSignal; deadlineAt?: number },
+  bounds: { cancel?: AbortSignal; deadlineAt: number },
   /**
    * Told when the request went out but no answer says whether it was taken, what an accepted one cost,
    * and its key the moment it is known (before the ledger is written, which may take a while).
@@ -23,7 +23,7 @@ export async function exportOnce(
   { onUnconfirmed, onCredits, onAccepted }: { onUnconfirmed: () => void; onCredits: (credits: number) => void; onAccepted: (key: string) => void }
 ): Promise<string> {
   const { log } = context
-  const earlier = await findEarlierExport(fingerprint, runner, log, context.signal)
+  const earlier = await findEarlierExport(fingerprint, runner, log, context.signal, bounds.deadlineAt)
   if (earlier) {
     log.notice(
       `Re-run attempt ${runner.runAttempt}: an earlier attempt already exported this request as ${earlier.key}; ` +
@@ -45,11 +45,7 @@ export async function exportOnce(
   log.info(`Export accepted: ${key}${credits === undefined ? '' : ` (${credits} credits)`}`)
   onAccepted(key)
   // The ledger is worth a run's time only within the run's own bounds: its deadline and a stop end the wait for it.
-  const until = [
-    bounds.cancel,
-    context.signal,
-    bounds.deadlineAt === undefined ? undefined : AbortSignal.timeout(Math.max(1, bounds.deadlineAt - Date.now()))
-  ]
+  const until = [bounds.cancel, context.signal, AbortSignal.timeout(Math.max(1, bounds.deadlineAt - Date.now()))]
   await recordExport(fingerprint, { key, generation: request.generation }, runner, log, AbortSignal.any(until.filter((s) => s !== undefined)))
   return key
 }

@@ -55,16 +55,27 @@ const END_REASON: Record<ExportEnd, string> = {
   lost: 'was lost: the API no longer knew its key'
 }
 
+/** The longest the ledger is read for (a list of the run's artifacts): past it, the export is sent as if there were none. */
+export const LEDGER_READ_MS = 30_000
+
 /**
  * On a re-run attempt, the export an earlier attempt started for the same request, if any; never one
  * an earlier attempt declared dead (its render stalled) or lost (the API forgot it), which would only
- * end the same way again.
+ * end the same way again. Read within LEDGER_READ_MS and the video's deadline; `signal` (a stop) ends it.
  */
-export async function findEarlierExport(fingerprint: string, runner: RunnerEnv, log: Log, signal?: AbortSignal): Promise<LedgerEntry | undefined> {
+export async function findEarlierExport(
+  fingerprint: string,
+  runner: RunnerEnv,
+  log: Log,
+  signal: AbortSignal | undefined,
+  deadlineAt: number
+): Promise<LedgerEntry | undefined> {
   if (!runner.artifactService || runner.runAttempt <= 1) return undefined
+  const boundMs = Math.max(1, Math.min(LEDGER_READ_MS, deadlineAt - Date.now()))
+  const bound = AbortSignal.timeout(boundMs)
   let marks: LedgerMark[]
   try {
-    const { artifacts } = await untilCancelled((await loadArtifactClient()).listArtifacts(), signal)
+    const { artifacts } = await untilCancelled((await loadArtifactClient()).listArtifacts(), signal ? AbortSignal.any([signal, bound]) : bound)
     const named = artifacts.flatMap((artifact) => parseLedgerName(artifact.name, fingerprint) ?? [])
     // Any job of the run may have written an entry: a key is used only when it has an export key's shape.
     marks = named.filter((mark) => exportKey.safeParse(mark.key).success)
@@ -76,7 +87,8 @@ export async function findEarlierExport(fingerprint: string, runner: RunnerEnv, 
     }
   } catch (error) {
     if (signal?.aborted) throw error
-    log.warning(`Could not read the export ledger of earlier attempts (${errorMessage(error)}); exporting anew`)
+    const why = bound.aborted ? `no answer within ${(boundMs / 1000).toFixed(1)} s` : errorMessage(error)
+    log.warning(`Could not read the export ledger of earlier attempts (${why}); exporting anew`)
     return undefined
   }
   const ends = new Map(marks.flatMap((mark) => (isEnd(mark) ? [[mark.key, mark.end] as const] : [])))

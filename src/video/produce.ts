@@ -110,7 +110,7 @@ export async function prepareVideo(
  */
 export async function reuseVideo(result: VideoResult, request: ExportRequest, { job, github }: Production, context: CallContext): Promise<void> {
   result.fingerprint = requestFingerprint(request)
-  if (github && job.github.reuse) await reuseEarlier(result, result.fingerprint, github, job, context.log)
+  if (github && job.github.reuse) await reuseEarlier(result, result.fingerprint, github, job, context.log, context.signal)
 }
 
 /**
@@ -126,7 +126,8 @@ export async function produceVideo(
   cancel?: AbortSignal
 ): Promise<void> {
   const { log, signal } = context
-  // `timeout` counts from the export request (a slow or trickled answer to it counts too), else from the wait.
+  // `timeout` counts from the export request (a slow or trickled answer to it counts too), else from the
+  // wait, and bounds all that follows for this video: the ledger, the render, the download.
   let exportedAt: number | undefined
   // A resumed export has no request, and so no fingerprint: there is nothing to mark dead.
   let fingerprint: string | undefined
@@ -134,7 +135,7 @@ export async function produceVideo(
     fingerprint = result.fingerprint = requestFingerprint(request)
     result.stage = 'export'
     exportedAt = Date.now()
-    const deadlineAt = job.waitForRender ? exportedAt + job.wait.timeoutMs : undefined
+    const deadlineAt = exportedAt + job.wait.timeoutMs
     result.exportKey = await exportOnce(
       client,
       request,
@@ -174,8 +175,8 @@ export async function produceVideo(
       return progress !== undefined && progress >= 100 ? downloadUrl : undefined
     })
   result.stage = 'render'
-  // One `timeout` for the whole wait, render and download: whatever a server does, the run ends there.
   const started = exportedAt ?? Date.now()
+  const deadlineAt = started + job.wait.timeoutMs
   let rendered
   try {
     rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, started, polls)
@@ -183,7 +184,10 @@ export async function produceVideo(
     // A render stalled after it started is dead, a forgotten key lost: a re-run attempt must export anew,
     // not wait on it again. A render still at 0% may be queued, and is not marked.
     const end = error instanceof StalledError ? 'dead' : error instanceof LostError ? 'lost' : undefined
-    if (end && fingerprint) await recordEnd(fingerprint, key, end, job.runner, log, cancel)
+    if (end && fingerprint) {
+      const until = AbortSignal.timeout(Math.max(1, deadlineAt - Date.now()))
+      await recordEnd(fingerprint, key, end, job.runner, log, cancel ? AbortSignal.any([cancel, until]) : until)
+    }
     throw error
   }
   result.videoUrl = rendered.downloadUrl
@@ -193,7 +197,7 @@ export async function produceVideo(
   // Nothing stands between the URL and the download: the thumbnail is read once the video's bytes come
   // (thumbnailOf never rejects, so one still in flight when a download fails is left harmlessly).
   let thumbnail: Promise<string | undefined> | undefined
-  const deadline = AbortSignal.timeout(Math.max(1, started + job.wait.timeoutMs - Date.now()))
+  const deadline = AbortSignal.timeout(Math.max(1, deadlineAt - Date.now()))
   const bounded: CallContext = { log, signal: signal ? AbortSignal.any([signal, deadline]) : deadline }
   const video = await downloadVideo(rendered.downloadUrl, {
     outputDir: job.outputDir,

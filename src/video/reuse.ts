@@ -2,6 +2,8 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { Job, Log, VideoResult } from '../domain.js'
 import { errorMessage } from '../errors.js'
+import { abortReason, untilCancelled } from '../aistudios/retry.js'
+import { formatMinutes } from '../text.js'
 import type { GitHub } from '../github/connect.js'
 import { downloadReusable, listCandidates, readRecord, workflowRun, type Candidate, type ReuseRecord } from '../github/reuse.js'
 import { distrust, thisRun, type ThisRun } from '../github/reuse-trust.js'
@@ -14,11 +16,12 @@ import { readMp4Facts } from './mp4.js'
  * trusted ref), its record parses, its video is that same run's artifact, and the downloaded bytes
  * match the record's size and SHA-256. Returns the record and the file in `staging`; throws why not.
  */
-async function fetchTrusted(github: GitHub, candidate: Candidate, here: ThisRun, fingerprint: string, job: Job, staging: string) {
+async function fetchTrusted(github: GitHub, candidate: Candidate, here: ThisRun, fingerprint: string, job: Job, staging: string, until: AbortSignal) {
   const refused = distrust(await workflowRun(github, candidate.runId), here, job.github.reuseFrom)
   if (refused) throw new Error(refused)
-  const record: ReuseRecord = await readRecord(github, candidate, fingerprint, job.runner)
-  const file = await downloadReusable(github, record, candidate.runId, staging)
+  // The artifact client takes no signal: its downloads are left behind when `until` ends the wait.
+  const record: ReuseRecord = await untilCancelled(readRecord(github, candidate, fingerprint, job.runner), until)
+  const file = await untilCancelled(downloadReusable(github, record, candidate.runId, staging), until)
   const size = fs.statSync(file).size
   if (size !== record.size) throw new Error(`its video has ${size} bytes, where its record says ${record.size}`)
   if ((await sha256File(file)) !== record.sha256) throw new Error("its video's SHA-256 differs from its record's")
@@ -31,12 +34,24 @@ async function fetchTrusted(github: GitHub, candidate: Candidate, here: ThisRun,
  * not trusted, or whose record or video does not check out, is passed over with a warning naming it;
  * with none left, the video is exported as usual.
  */
-export async function reuseEarlier(result: VideoResult, fingerprint: string, github: GitHub, job: Job, log: Log): Promise<boolean> {
+export async function reuseEarlier(
+  result: VideoResult,
+  fingerprint: string,
+  github: GitHub,
+  job: Job,
+  log: Log,
+  signal?: AbortSignal
+): Promise<boolean> {
+  // Looking is bounded like the wait it stands in for, by 'timeout'; a stop ends it and the video.
+  const bound = AbortSignal.timeout(job.wait.timeoutMs)
+  const until = signal ? AbortSignal.any([signal, bound]) : bound
   let candidates: Candidate[]
   try {
-    candidates = await listCandidates(github, fingerprint, job.runner)
+    candidates = await listCandidates(github, fingerprint, job.runner, until)
   } catch (error) {
-    log.warning(`reuse: earlier runs' videos could not be looked up (${errorMessage(error)}); exporting anew`)
+    if (signal?.aborted) throw abortReason(signal)
+    const why = bound.aborted ? `no answer within 'timeout' (${formatMinutes(job.wait.timeoutMs)})` : errorMessage(error)
+    log.warning(`reuse: earlier runs' videos could not be looked up (${why}); exporting anew`)
     return false
   }
   const here = thisRun(github.context)
@@ -44,7 +59,7 @@ export async function reuseEarlier(result: VideoResult, fingerprint: string, git
     fs.mkdirSync(job.outputDir, { recursive: true })
     const staging = fs.mkdtempSync(path.join(job.outputDir, '.aistudios-reuse-'))
     try {
-      const { record, file } = await fetchTrusted(github, candidate, here, fingerprint, job, staging)
+      const { record, file } = await fetchTrusted(github, candidate, here, fingerprint, job, staging, until)
       const mp4 = readMp4Facts(file)
       const final = freePath(job.outputDir, result.spec.outputName ?? record.videoName, log)
       fs.renameSync(file, final)
@@ -58,6 +73,11 @@ export async function reuseEarlier(result: VideoResult, fingerprint: string, git
       )
       return true
     } catch (error) {
+      if (signal?.aborted) throw abortReason(signal)
+      if (bound.aborted) {
+        log.warning(`reuse: no earlier run's video came within 'timeout' (${formatMinutes(job.wait.timeoutMs)}); exporting anew`)
+        return false
+      }
       log.warning(`reuse: the video of run ${candidate.runId} was not reused: ${errorMessage(error)}`)
     } finally {
       fs.rmSync(staging, { recursive: true, force: true })

@@ -79,6 +79,8 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
 export interface ArtifactServiceOptions {
   /** Blob uploads of artifacts whose name matches get no answer, the connection left open (a stuck upload). */
   holdUploads?: RegExp
+  /** Twirp calls (CreateArtifact, ListArtifacts, …) whose method matches get no answer, the connection left open (a hung service). */
+  holdTwirp?: RegExp
 }
 
 export async function startArtifactService(options: ArtifactServiceOptions = {}): Promise<ArtifactService> {
@@ -103,6 +105,7 @@ export async function startArtifactService(options: ArtifactServiceOptions = {})
         const job = request.workflow_job_run_backend_id
         const run = request.workflow_run_backend_id
         const method = url.pathname.slice(TWIRP.length)
+        if (options.holdTwirp?.test(method)) return
         // A job's token reaches every artifact of its run (a download names the uploading job), and writes only as itself.
         const scope = tokenScope(req.headers.authorization)
         const writes = method === 'CreateArtifact' || method === 'FinalizeArtifact'

@@ -65,7 +65,7 @@ export interface GitHubApi {
 }
 
 /** Calls that get no answer, the connection left open (a stuck upload or a hung API). */
-export type HeldCall = 'asset-upload' | 'comment'
+export type HeldCall = 'asset-upload' | 'comment' | 'artifact-list' | 'compare'
 
 export async function startGitHubApi(artifacts?: ArtifactService, hold: HeldCall[] = []): Promise<GitHubApi> {
   const api: Omit<GitHubApi, 'url' | 'close' | 'commentListBarrier'> = {
@@ -143,6 +143,7 @@ export async function startGitHubApi(artifacts?: ArtifactService, hold: HeldCall
       }
       let m: RegExpExecArray | null
       if (/^\/repos\/[^/]+\/[^/]+\/actions\/artifacts$/.test(p) && req.method === 'GET') {
+        if (hold.includes('artifact-list')) return
         // Newest first, as GitHub lists them; `name` filters by the exact name.
         const name = url.searchParams.get('name')
         const listed = (artifacts?.artifacts ?? []).filter((a) => a.finalized && (!name || a.name === name)).reverse()
@@ -168,6 +169,7 @@ export async function startGitHubApi(artifacts?: ArtifactService, hold: HeldCall
         return
       }
       if ((m = /^\/repos\/[^/]+\/[^/]+\/compare\/(.+)$/.exec(p)) && req.method === 'GET') {
+        if (hold.includes('compare')) return
         // GitHub lists at most 300 files for a whole comparison, whatever the paging.
         const files = api.changes.get(decodeURIComponent(m[1]))
         return files ? json(res, 200, { files: files.slice(0, 300).map(changedFile) }) : notFound(res)

@@ -1,0 +1,283 @@
+/**
+ * Every wait around the video has a bound of its own, and a cancel ends it: a token exchange another
+ * video started, the ledger and the matrix's result record, GitHub's answers (reuse, only-changed) and
+ * cleanup. Each test holds one of them (a trickled answer, a service that never answers) and checks
+ * that the run ends by itself, says why, and reports. The test's own kill comes well before the
+ * unbounded wait would have ended.
+ */
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { NO_POSIX_SIGNALS, eventEnv, makeWorkspace, runAction } from './helpers/run-action.ts'
+import { TEMPLATE } from './helpers/template-export.ts'
+import { CURVES, DIALOGUE_PROJECT_ID, SAMPLE_PROJECT_ID, withSimulator, type Fault } from './simulator/server.ts'
+import { startArtifactService } from './stand-ins/artifact-service.ts'
+import { GITHUB_TOKEN, startGitHubApi } from './stand-ins/github-api.ts'
+
+const fired = (sim: { fired: Fault[] }, route: Fault['route'], kind: Fault['kind']): boolean =>
+  sim.fired.some((fault) => fault.route === route && fault.kind === kind)
+
+describe('the token exchange', () => {
+  it("bounds a progress check that waits on another video's token renewal by its own timeout", async () => {
+    const entry = (name: string): string => `  - name: ${name}\n    template: t.json\n    variables:\n      PRODUCT: ${name}\n      VERSION: '1'\n`
+    await withSimulator(
+      {
+        apiKeys: [],
+        apps: { app: 'key-1f2e' },
+        renderMs: 600_000,
+        revokeTokensAtExports: [2],
+        faults: [
+          { route: 'token', kind: 'delay', ms: 1 },
+          { route: 'token', kind: 'trickle', everyMs: 1000, times: 20 }
+        ]
+      },
+      async (sim) => {
+        const run = await runAction({
+          workspace: makeWorkspace({ 't.json': TEMPLATE, 'videos.yml': `videos:\n${entry('a')}${entry('b')}` }),
+          inputs: {
+            'app-id': 'app',
+            'user-key': 'key-1f2e',
+            'api-url': sim.apiUrl,
+            manifest: 'videos.yml',
+            'max-parallel': '2',
+            timeout: '0.1',
+            'request-timeout': '30'
+          },
+          timeoutMs: 30_000
+        })
+        assert.ok(fired(sim, 'token', 'trickle'), 'the renewal was trickled')
+        assert.equal(run.signal, null, 'the run ended by itself, not killed by the test')
+        assert.equal(run.code, 1)
+        const [first] = sim.exports
+        assert.match(run.stdout, new RegExp(`::error::a: Timed out after .* waiting for the render of ${first.key}`))
+        assert.match(run.summary, new RegExp(`resume: ${first.key}`))
+      }
+    )
+  })
+
+  it('stops an exchange that outlived timeout when the run ends, its retries included', async () => {
+    await withSimulator(
+      { apiKeys: [], apps: { app: 'key-1f2e' }, faults: [{ route: 'token', kind: 'trickle', everyMs: 1000, times: 20 }] },
+      async (sim) => {
+        const run = await runAction({
+          workspace: makeWorkspace({ 't.json': TEMPLATE }),
+          inputs: {
+            'app-id': 'app',
+            'user-key': 'key-1f2e',
+            'api-url': sim.apiUrl,
+            template: 't.json',
+            variables: 'PRODUCT: X\nVERSION: 1',
+            timeout: '0.1',
+            'request-timeout': '30'
+          },
+          timeoutMs: 25_000
+        })
+        assert.ok(fired(sim, 'token', 'trickle'), 'the exchange was trickled')
+        assert.equal(run.signal, null, 'the run ended by itself, not killed by the test')
+        assert.equal(sim.exports.length, 0)
+        assert.match(run.stdout, /::error::The export request was not sent \(the render's 'timeout' ran out before it could be sent/)
+        const afterError = run.stdout.slice(run.stdout.indexOf('::error::'))
+        assert.doesNotMatch(afterError, /retrying in/, 'no retry of the exchange after the run failed')
+      }
+    )
+  })
+})
+
+describe('the ledger', () => {
+  for (const end of ['dead', 'lost'] as const) {
+    it(`gives the ${end} mark only what is left of timeout when its upload never ends`, async () => {
+      const artifacts = await startArtifactService({ holdUploads: new RegExp(`-${end}-`) })
+      try {
+        const faults: Fault[] = end === 'lost' ? [{ route: 'progress', kind: 'not-found', times: 10_000 }] : []
+        await withSimulator({ renderMs: end === 'dead' ? 2000 : 600_000, curve: CURVES.dead, faults }, async (sim) => {
+          const run = await runAction({
+            inputs: {
+              'api-key': sim.mintToken(),
+              'api-url': sim.apiUrl,
+              'project-id': SAMPLE_PROJECT_ID,
+              timeout: '0.25',
+              'stall-timeout': '0.1',
+              'upload-artifact': 'false'
+            },
+            env: artifacts.env,
+            timeoutMs: 45_000
+          })
+          const [exported] = sim.exports
+          assert.equal(run.signal, null, 'the run ended by itself, not killed by the test')
+          assert.ok(
+            artifacts.artifacts.some((artifact) => artifact.name.includes(`-${end}-`) && !artifact.finalized),
+            'the mark was being uploaded'
+          )
+          assert.match(run.stdout, new RegExp(`Could not mark export ${exported.key} ${end} in the ledger`))
+          assert.match(run.stdout, end === 'dead' ? /::error::The render of .* stalled/ : /::error::The API no longer knows export/)
+          assert.match(run.summary, new RegExp(`resume: ${exported.key}`))
+        })
+      } finally {
+        await artifacts.close()
+      }
+    })
+  }
+
+  it("bounds the accepted export's record by timeout with wait: false too", async () => {
+    const artifacts = await startArtifactService({ holdUploads: /ledger/ })
+    try {
+      await withSimulator({ renderMs: 600_000 }, async (sim) => {
+        const run = await runAction({
+          inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, timeout: '0.1', wait: 'false' },
+          env: artifacts.env,
+          timeoutMs: 30_000
+        })
+        const [exported] = sim.exports
+        assert.equal(run.signal, null, 'the run ended by itself, not killed by the test')
+        assert.ok(
+          artifacts.artifacts.some((artifact) => artifact.name.startsWith('aistudios-ledger-') && !artifact.finalized),
+          'the record was being uploaded'
+        )
+        assert.match(run.stdout, new RegExp(`Could not record export ${exported.key} in the ledger`))
+        assert.equal(run.outputs['export-key'], exported.key)
+        assert.match(run.summary, new RegExp(exported.key))
+      })
+    } finally {
+      await artifacts.close()
+    }
+  })
+
+  it("reads an earlier attempt's ledger within the video's timeout, and sends nothing past it", async () => {
+    const artifacts = await startArtifactService({ holdTwirp: /ListArtifacts/ })
+    try {
+      await withSimulator({ renderMs: 1000 }, async (sim) => {
+        const run = await runAction({
+          inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, timeout: '0.1', 'upload-artifact': 'false' },
+          env: { ...artifacts.env, GITHUB_RUN_ATTEMPT: '2' },
+          timeoutMs: 30_000
+        })
+        assert.equal(run.signal, null, 'the run ended by itself, not killed by the test')
+        assert.match(run.stdout, /Could not read the export ledger of earlier attempts \(no answer within 6\.0 s\); exporting anew/)
+        assert.equal(sim.exports.length, 0, 'nothing was exported past timeout')
+        assert.match(run.stdout, /::error::The export request was not sent \(the render's 'timeout' ran out before it could be sent\)/)
+      })
+    } finally {
+      await artifacts.close()
+    }
+  })
+})
+
+describe("a matrix job's result record", () => {
+  it('is waited for only briefly after a cancel, and the report is written first', { skip: NO_POSIX_SIGNALS }, async () => {
+    const artifacts = await startArtifactService({ holdUploads: /aistudios-result-/ })
+    try {
+      await withSimulator({ renderMs: 600_000 }, async (sim) => {
+        const manifest = `videos:\n  - name: one\n    project-id: ${SAMPLE_PROJECT_ID}\n  - name: two\n    project-id: ${SAMPLE_PROJECT_ID}\n`
+        const run = await runAction({
+          workspace: makeWorkspace({ 'videos.yml': manifest }),
+          inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml', 'manifest-entry': 'one' },
+          env: artifacts.env,
+          onStart: (child, stdout) => {
+            const timer = setInterval(() => {
+              if (!/Export accepted/.test(stdout())) return
+              clearInterval(timer)
+              child.kill('SIGTERM')
+            }, 50)
+          },
+          timeoutMs: 30_000
+        })
+        assert.equal(run.signal, null, 'the run ended by itself, not killed by the test')
+        assert.ok(
+          artifacts.artifacts.some((artifact) => artifact.name.startsWith('aistudios-result-') && !artifact.finalized),
+          'the record was being uploaded'
+        )
+        assert.match(run.stdout, /The result record could not be left \(no answer within 3 s\)/)
+        assert.match(run.summary, new RegExp(`resume: ${sim.exports[0].key}`))
+      })
+    } finally {
+      await artifacts.close()
+    }
+  })
+})
+
+describe("GitHub's answers", () => {
+  it('give reuse up within timeout when GitHub never lists the artifacts, then export', async () => {
+    const artifacts = await startArtifactService()
+    const github = await startGitHubApi(artifacts, ['artifact-list'])
+    try {
+      await withSimulator({ renderMs: 300 }, async (sim) => {
+        const run = await runAction({
+          inputs: {
+            'api-key': sim.mintToken(),
+            'api-url': sim.apiUrl,
+            'github-token': GITHUB_TOKEN,
+            reuse: 'true',
+            'project-id': DIALOGUE_PROJECT_ID,
+            timeout: '0.1'
+          },
+          env: {
+            ...artifacts.envForRun(4242),
+            ...eventEnv('push', { repository: { default_branch: 'main' } }, github.url),
+            GITHUB_REF: 'refs/heads/main'
+          },
+          timeoutMs: 30_000
+        })
+        assert.equal(run.signal, null, 'the run ended by itself, not killed by the test')
+        assert.match(run.stdout, /reuse: earlier runs' videos could not be looked up \(no answer within 'timeout' \(0\.1 min\)\); exporting anew/)
+        assert.equal(sim.exports.length, 1)
+        assert.equal(run.code, 0)
+      })
+    } finally {
+      await github.close()
+      await artifacts.close()
+    }
+  })
+
+  it("end at a cancel while only-changed waits for GitHub's compare, and the run reports", { skip: NO_POSIX_SIGNALS }, async () => {
+    const github = await startGitHubApi(undefined, ['compare'])
+    try {
+      await withSimulator({ renderMs: 300 }, async (sim) => {
+        const manifest = `videos:\n  - name: a\n    project-id: ${SAMPLE_PROJECT_ID}\n    script-file: a.txt\n`
+        let signalled = false
+        const run = await runAction({
+          workspace: makeWorkspace({ 'videos.yml': manifest, 'a.txt': 'A' }),
+          inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml', 'only-changed': 'true', 'github-token': GITHUB_TOKEN },
+          env: eventEnv('push', { before: 'aaa111', after: 'bbb222' }, github.url),
+          onStart: (child) => {
+            const timer = setInterval(() => {
+              if (!github.requests.some((request) => request.path.includes('/compare/'))) return
+              clearInterval(timer)
+              signalled = true
+              child.kill('SIGTERM')
+            }, 50)
+          },
+          timeoutMs: 20_000
+        })
+        assert.ok(signalled, 'the compare was asked for')
+        assert.equal(run.signal, null, 'the run ended by itself, not killed by the test')
+        assert.match(run.stdout, /::error::The run was cancelled \(SIGTERM\)/)
+        assert.notEqual(run.summary, '', 'the summary was written')
+        assert.equal(sim.exports.length, 0)
+      })
+    } finally {
+      await github.close()
+    }
+  })
+})
+
+describe('cleanup', () => {
+  it('gives a DELETE that never answers one request-timeout, keeping the delivered video', async () => {
+    await withSimulator({ renderMs: 300, faults: [{ route: 'delete', kind: 'hang', ms: 600_000, times: 10 }] }, async (sim) => {
+      const run = await runAction({
+        inputs: {
+          'api-key': sim.mintToken(),
+          'api-url': sim.apiUrl,
+          'project-id': SAMPLE_PROJECT_ID,
+          cleanup: 'true',
+          'upload-artifact': 'false',
+          'request-timeout': '5'
+        },
+        timeoutMs: 25_000
+      })
+      assert.ok(fired(sim, 'delete', 'hang'), 'the DELETE was held')
+      assert.equal(run.signal, null, 'the run ended by itself, not killed by the test')
+      assert.equal(run.code, 0)
+      assert.match(run.stdout, /::warning::cleanup: the exported project\(s\) .* could not be deleted/)
+      assert.ok(run.outputs['video-path'], 'the video was delivered')
+    })
+  })
+})
