@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { NO_POSIX_SIGNALS, eventEnv, makeWorkspace, runAction } from './helpers/run-action.ts'
-import { TEMPLATE } from './helpers/template-export.ts'
+import { TEMPLATE, appTemplateInputs } from './helpers/template-export.ts'
 import { CURVES, DIALOGUE_PROJECT_ID, SAMPLE_PROJECT_ID, withSimulator, type Fault } from './simulator/server.ts'
 import { startArtifactService } from './stand-ins/artifact-service.ts'
 import { GITHUB_TOKEN, startGitHubApi } from './stand-ins/github-api.ts'
@@ -60,15 +60,7 @@ describe('the token exchange', () => {
       async (sim) => {
         const run = await runAction({
           workspace: makeWorkspace({ 't.json': TEMPLATE }),
-          inputs: {
-            'app-id': 'app',
-            'user-key': 'key-1f2e',
-            'api-url': sim.apiUrl,
-            template: 't.json',
-            variables: 'PRODUCT: X\nVERSION: 1',
-            timeout: '0.1',
-            'request-timeout': '30'
-          },
+          inputs: appTemplateInputs(sim.apiUrl, { timeout: '0.1', 'request-timeout': '30' }),
           timeoutMs: 25_000
         })
         assert.ok(fired(sim, 'token', 'trickle'), 'the exchange was trickled')

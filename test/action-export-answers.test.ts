@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { makeWorkspace, runAction } from './helpers/run-action.ts'
-import { TEMPLATE } from './helpers/template-export.ts'
+import { TEMPLATE, appTemplateInputs } from './helpers/template-export.ts'
 import { SAMPLE_PROJECT_ID, withSimulator, type Fault } from './simulator/server.ts'
 
 const rewrites: { name: string; fault: Fault }[] = [
@@ -56,14 +56,7 @@ describe('a deadline reached before the export is sent', () => {
     await withSimulator({ apiKeys: [], apps: { app: 'key-1f2e' }, faults: [{ route: 'token', kind: 'delay', ms: 7000 }] }, async (sim) => {
       const run = await runAction({
         workspace: makeWorkspace({ 't.json': TEMPLATE }),
-        inputs: {
-          'app-id': 'app',
-          'user-key': 'key-1f2e',
-          'api-url': sim.apiUrl,
-          template: 't.json',
-          variables: 'PRODUCT: X\nVERSION: 1',
-          timeout: '0.1'
-        },
+        inputs: appTemplateInputs(sim.apiUrl, { timeout: '0.1' }),
         timeoutMs: 60_000
       })
       assert.equal(sim.options.faults.length, 0, 'the token answer was delayed')

@@ -35,6 +35,18 @@ export function sent(exported: RecordedExport): { name: unknown; speech: unknown
   }
 }
 
+/** The simulator's app (see `apps` in its options) whose user key exchanges for a token. */
+export const APP = { 'app-id': 'app', 'user-key': 'key-1f2e' }
+
+/** Inputs that export the template (in `t.json`) with app-id and user-key, as a run that exchanges a token does. */
+export const appTemplateInputs = (apiUrl: string, more: Record<string, string>): Record<string, string> => ({
+  ...APP,
+  'api-url': apiUrl,
+  template: 't.json',
+  variables: 'PRODUCT: X\nVERSION: 1',
+  ...more
+})
+
 /** Inputs that export the template and stop: v3 takes the tokens it issued, so one minted by the simulator stands for an exchanged one. */
 export const exportInputs = (sim: Simulator, more: Record<string, string>): Record<string, string> => ({
   'api-key': sim.mintToken(),
