@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(13947);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5860);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 13947:
+/***/ 5860:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38019,7 +38019,8 @@ function parseAt(schema, value, boundary) {
 const answers_text = schemas_string().min(1).optional().catch(undefined);
 /** A progress answer: v3 names the video downloadUrl; legacy url (tutorial) or videoUrl (reference); records download_url. */
 const progressAnswer = object({
-    progress: union([schemas_number(), schemas_string().min(1)])
+    // A decimal figure, as a number or its digits ("0x64" or "1e3" are no percentage).
+    progress: union([schemas_number(), schemas_string().regex(/^\d{1,3}(\.\d+)?$/)])
         .transform(Number)
         .pipe(schemas_number()),
     downloadUrl: answers_text,
@@ -38411,6 +38412,13 @@ function parseRetryAfter(value, now) {
     const date = Date.parse(trimmed);
     return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
 }
+/**
+ * A JSON reviver that keeps an integer too large for a double as the digits it was written with: an
+ * export key sent as a number past 2^53 would otherwise become another key (V8 gives the source text).
+ */
+function keepLargeIntegers(_key, value, context) {
+    return typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value) && context?.source ? context.source : value;
+}
 function textOf(body) {
     const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1];
     const text = (title ?? body.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
@@ -38423,7 +38431,7 @@ function textOf(body) {
 function parseEnvelope(call, status, headers, body, { flatAllowed = false, now = Date.now() } = {}) {
     let json;
     try {
-        json = JSON.parse(body);
+        json = JSON.parse(body, keepLargeIntegers);
     }
     catch {
         json = undefined;
@@ -38450,7 +38458,8 @@ function parseEnvelope(call, status, headers, body, { flatAllowed = false, now =
         const error = envelope.error ?? envelope;
         const code = error.code;
         const msg = error.msg ?? error.message ?? '';
-        if (AUTH_STATUSES.has(status) || (code !== undefined && AUTH_CODES.has(code))) {
+        // A 5xx is the server failing, whatever code its body carries: it proves nothing was refused.
+        if (AUTH_STATUSES.has(status) || (code !== undefined && AUTH_CODES.has(code) && status < 500)) {
             const unauthorized = status === 401 || (code !== undefined && UNAUTHORIZED_CODES.has(code));
             throw new AuthError(`HTTP ${status}${code === undefined ? '' : `, code ${code}`}: ${msg || 'no message'}`, undefined, unauthorized);
         }
@@ -38490,7 +38499,56 @@ function parseLegacyProject(answer, key) {
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(46752);
+;// CONCATENATED MODULE: ./src/waits.ts
+/**
+ * Waiting with signals: sleeping until a signal aborts, and giving up on work that takes none. A leaf
+ * module: every step's waits use it, and it uses nothing of theirs.
+ */
+/** Why a signal was aborted, as an Error (a cancel gives one; anything else is wrapped). */
+const abortReason = (signal) => signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason), { cause: signal.reason });
+const sleep = (ms, signal) => new Promise((resolve, reject) => {
+    if (signal?.aborted)
+        return reject(abortReason(signal));
+    const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+    }, ms);
+    const onAbort = () => {
+        clearTimeout(timer);
+        if (signal)
+            reject(abortReason(signal));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+});
+let abandoned = 0;
+/** Whether work was left behind by untilCancelled (an upload still open): the process must end without waiting for it. */
+const workAbandoned = () => abandoned > 0;
+/**
+ * Waits for work that takes no signal of its own (the artifact client, Octokit calls) only until the
+ * signal aborts: then rejects with its reason at once, the work left behind, so a cancelled run
+ * reports and exits instead of waiting on it.
+ */
+function untilCancelled(work, signal) {
+    if (!signal)
+        return work;
+    let onAbort = () => { };
+    const cancelled = new Promise((_, reject) => {
+        onAbort = () => {
+            abandoned++;
+            reject(abortReason(signal));
+        };
+        if (signal.aborted)
+            onAbort();
+        else
+            signal.addEventListener('abort', onAbort, { once: true });
+    });
+    // The work may fail after the cancel won the race: that failure is nobody's to handle.
+    work.catch(() => { });
+    return Promise.race([work, cancelled]).finally(() => signal.removeEventListener('abort', onAbort));
+}
+
 ;// CONCATENATED MODULE: ./src/aistudios/transport.ts
+
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 /**
@@ -38500,10 +38558,10 @@ const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy
  */
 function createAgent(timeoutMs, lookup) {
     const options = { connectTimeout: Math.min(10_000, timeoutMs), headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
-    // Behind a proxy the proxy resolves the names: a lookup here would judge the proxy's own address.
-    if (PROXY_VARIABLES.some((name) => process.env[name]))
-        return new undici.EnvHttpProxyAgent(options);
-    return new undici.Agent(lookup ? { ...options, connect: { lookup } } : options);
+    const agentOptions = lookup ? { ...options, connect: { lookup } } : options;
+    // Behind a proxy, `lookup` judges the hosts reached directly (NO_PROXY): undici's proxy agent builds
+    // its own connections, and the proxy resolves the names it is given.
+    return PROXY_VARIABLES.some((name) => process.env[name]) ? new undici.EnvHttpProxyAgent(agentOptions) : new undici.Agent(agentOptions);
 }
 /** The most of an answer that is read: the API's are small JSON (or a gateway's HTML page). */
 const MAX_ANSWER_BYTES = 4 << 20;
@@ -38533,7 +38591,8 @@ async function send(dispatcher, url, method, headers, body, { signal, deadlineMs
     const deadline = deadlineMs === undefined ? undefined : AbortSignal.timeout(Math.max(1, deadlineMs));
     const bounded = signal && deadline ? AbortSignal.any([signal, deadline]) : (signal ?? deadline);
     try {
-        const response = await (0,undici.request)(url, { dispatcher, method, headers, body, signal: bounded });
+        // undici applies an abort only once connected: a connect that hangs is left behind, not waited for.
+        const response = await untilCancelled((0,undici.request)(url, { dispatcher, method, headers, body, signal: bounded }), bounded);
         const chunks = [];
         let size = 0;
         for await (const chunk of response.body) {
@@ -38627,6 +38686,7 @@ function unreached(error) {
 ;// CONCATENATED MODULE: ./src/aistudios/retry.ts
 
 
+
 const READ_RETRY = { maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 30_000, maxElapsedMs: 120_000 };
 /**
  * Tries a failure may have in all, whatever the policy: a host name that does not resolve is asked
@@ -38649,48 +38709,6 @@ function isTransient(error) {
     if (error instanceof ApiError)
         return error.transient;
     return isNetworkError(error);
-}
-/** Why a signal was aborted, as an Error (a cancel gives one; anything else is wrapped). */
-const abortReason = (signal) => signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason), { cause: signal.reason });
-const sleep = (ms, signal) => new Promise((resolve, reject) => {
-    if (signal?.aborted)
-        return reject(abortReason(signal));
-    const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-    }, ms);
-    const onAbort = () => {
-        clearTimeout(timer);
-        if (signal)
-            reject(abortReason(signal));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-});
-let abandoned = 0;
-/** Whether work was left behind by untilCancelled (an upload still open): the process must end without waiting for it. */
-const workAbandoned = () => abandoned > 0;
-/**
- * Waits for work that takes no signal of its own (the artifact client, Octokit calls) only until the
- * signal aborts: then rejects with its reason at once, the work left behind, so a cancelled run
- * reports and exits instead of waiting on it.
- */
-function untilCancelled(work, signal) {
-    if (!signal)
-        return work;
-    let onAbort = () => { };
-    const cancelled = new Promise((_, reject) => {
-        onAbort = () => {
-            abandoned++;
-            reject(abortReason(signal));
-        };
-        if (signal.aborted)
-            onAbort();
-        else
-            signal.addEventListener('abort', onAbort, { once: true });
-    });
-    // The work may fail after the cancel won the race: that failure is nobody's to handle.
-    work.catch(() => { });
-    return Promise.race([work, cancelled]).finally(() => signal.removeEventListener('abort', onAbort));
 }
 /** Runs a read until it succeeds, fails for good, or the policy's bounds are reached. */
 async function withRetries(what, attempt, policy, onRetry, signal) {
@@ -38722,14 +38740,15 @@ async function withRetries(what, attempt, policy, onRetry, signal) {
 
 
 
+
 const PREFIX = { v3: '/api/odin/v3', legacy: '/api/odin' };
 const headersWith = (authorization) => ({
     Authorization: authorization,
     'Content-Type': 'application/json',
     Accept: 'application/json'
 });
-/** HTTP 429 (or its code in the envelope): the API refused the request unprocessed. */
-const isTooManyRequests = (error) => error.status === 429 || error.code === '429';
+/** HTTP 429, or its code in the API's own refusal (not a 5xx, which a gateway may write): the API refused the request unprocessed. */
+const isTooManyRequests = (error) => error.status === 429 || (error.code === '429' && error.status < 500);
 /** Whether an export's failed answer proves the API did not take it: credentials refused, 429, or its own non-5xx `success: false`. */
 const provenRefusal = (error) => error instanceof AuthError || (error instanceof ApiError && (isTooManyRequests(error) || (error.refused && !error.transient)));
 const NOT_SENT_IN_TIME = "the render's 'timeout' ran out before it could be sent";
@@ -38758,14 +38777,20 @@ class AiStudiosClient {
     authorization;
     /** Aborted by close(): what still runs then (a token exchange nobody waits for, its retries) stops. */
     closing = new AbortController();
+    /** Export requests sent and not yet answered: close() never cuts one. */
+    exportsInFlight = 0;
     constructor(config) {
         this.config = config;
         this.dispatcher = createAgent(config.requestTimeoutMs);
     }
-    /** Ends the job's calls: none is left that a video still waits for (an export in flight never is). */
+    /**
+     * Ends the job's calls. What is left then was abandoned (a read past its deadline, a connect that
+     * hangs, an exchange nobody waits for) and is destroyed, unless an export is in flight: that one is
+     * let finish, as the action itself never cuts an export.
+     */
     close() {
         this.closing.abort(new Error('The API client was closed'));
-        return this.dispatcher.close();
+        return this.exportsInFlight > 0 ? this.dispatcher.close() : this.dispatcher.destroy();
     }
     url(generation, path) {
         const base = generation === 'v3' ? this.config.v3Url : this.config.legacyUrl;
@@ -38840,6 +38865,7 @@ class AiStudiosClient {
             const deadlineMs = Math.min(this.config.requestTimeoutMs, left);
             let answer;
             try {
+                this.exportsInFlight++;
                 answer = await send(this.dispatcher, url, 'POST', headers, body, { signal, deadlineMs });
             }
             catch (error) {
@@ -38858,6 +38884,9 @@ class AiStudiosClient {
                         ? `${url.host} (from '${this.hostInput(url)}'): ${how.what}`
                         : errorMessage(error);
                 throw new ExportUnconfirmedError(cause, signal?.aborted === true);
+            }
+            finally {
+                this.exportsInFlight--;
             }
             let data;
             try {
@@ -38999,6 +39028,16 @@ class AiStudiosClient {
 ;// CONCATENATED MODULE: ./src/cancel.ts
 /** After a cancel signal, the run has this long to report before it exits regardless. */
 const CANCEL_GRACE_MS = 5000;
+/** A signal that aborts `ms` after `signal` does (at once counting from now, when it already has). */
+function after(signal, ms) {
+    const later = new AbortController();
+    const start = () => void setTimeout(() => later.abort(new Error(`${ms} ms after the cancel`)), ms).unref();
+    if (signal.aborted)
+        start();
+    else
+        signal.addEventListener('abort', start, { once: true });
+    return later.signal;
+}
 /**
  * The signals that cancel a run: SIGTERM (a cancelled workflow on Linux and macOS runners), SIGINT
  * (Ctrl-C, and how a Windows runner cancels, where SIGTERM does not exist) and SIGBREAK (Ctrl-Break on
@@ -39217,10 +39256,13 @@ const RECORD_READ_MS = 30_000;
  * Every result record of this run up to this attempt, parsed and checked: one that does not parse,
  * names another run or attempt, or is too big is refused through `refuse` (a warning) and left out.
  */
-async function readResultRecords(runner, refuse) {
+async function readResultRecords(runner, refuse, signal) {
     const client = await loadArtifactClient();
     // The artifact client takes no signal: a call past its bound is left behind, and the process ends without it.
-    const bounded = (work) => untilCancelled(work, AbortSignal.timeout(RECORD_READ_MS));
+    const bounded = (work) => {
+        const bound = AbortSignal.timeout(RECORD_READ_MS);
+        return untilCancelled(work, signal ? AbortSignal.any([signal, bound]) : bound);
+    };
     const { artifacts } = await bounded(client.listArtifacts());
     const read = [];
     for (const artifact of artifacts) {
@@ -39240,6 +39282,8 @@ async function readResultRecords(runner, refuse) {
             read.push({ artifact: artifact.name, record });
         }
         catch (error) {
+            if (signal?.aborted)
+                throw error;
             refuse(`result record ${artifact.name} was refused: ${errorMessage(error)}`);
         }
         finally {
@@ -40822,14 +40866,14 @@ function setMatrixOutput(shards) {
  * writes one summary, one `videos` output and one pull request comment for the whole batch. Fails when
  * a video failed or a planned video has no record. Exports nothing and needs no AI Studios credentials.
  */
-async function collect(get, runner) {
+async function collect(get, runner, signal) {
     try {
         const job = readCollectJob(get, runner);
         if (!runner.artifactService)
             throw new Error("'collect' reads this run's artifacts: it runs only in a job of the workflow run it collects");
-        const github = needsGitHub(job.github) ? await connectGitHub(job.github) : undefined;
+        const github = needsGitHub(job.github) ? await connectGitHub(job.github, signal) : undefined;
         const planned = (await planVideos(job, github, runner.workspace)).map((video) => video.name ?? '');
-        const records = await readResultRecords(runner, warning);
+        const records = await readResultRecords(runner, warning, signal);
         const entries = gatherEntries(planned, records, warning);
         info(`collect: ${records.length} result record(s) for ${planned.length} planned video(s)`);
         setVideosOutput(entries);
@@ -40849,7 +40893,7 @@ async function collect(get, runner) {
         }
     }
     catch (error) {
-        lib_core/* setFailed */.C1(terminalText(errorMessage(error)));
+        lib_core/* setFailed */.C1(terminalText(errorMessage(signal.aborted ? signal.reason : error)));
     }
 }
 
@@ -41387,6 +41431,7 @@ signal) {
 
 
 
+
 /** With `reuse`, each uploaded video's record, so a later run of the same request finds it; a failure costs only that. */
 async function leaveForReuse(done, job, signal) {
     for (const { result, video } of done) {
@@ -41419,28 +41464,39 @@ async function leaveForReuse(done, job, signal) {
  * whichever delivery is under way (none of them takes a signal), so the run reports at once.
  */
 async function deliverAll(results, job, github, signal) {
-    const until = (work) => untilCancelled(work, signal);
+    // Each delivery is waited for at most 'timeout', as the video was, and not at all past a cancel.
+    const until = async (work, what) => {
+        const bound = AbortSignal.timeout(job.wait.timeoutMs);
+        try {
+            return await untilCancelled(work, signal ? AbortSignal.any([signal, bound]) : bound);
+        }
+        catch (error) {
+            if (signal?.aborted || !bound.aborted)
+                throw error;
+            throw new Error(`${what} did not end within 'timeout' (${formatMinutes(job.wait.timeoutMs)})`, { cause: error });
+        }
+    };
     const done = results.flatMap((result) => (result.status === 'downloaded' && result.video ? [{ result, video: result.video }] : []));
     if (job.batch.artifactPerVideo || job.videos.length === 1) {
         // One after another, so the artifact client's own lines can be given their video's name in a batch.
         for (const { result, video } of done) {
-            result.artifact = await withVideoName(result.spec.name, () => until(uploadVideoArtifact(video, result.exportKey ?? '', job.artifact, job.runner)));
+            result.artifact = await withVideoName(result.spec.name, () => until(uploadVideoArtifact(video, result.exportKey ?? '', job.artifact, job.runner), 'The artifact upload'));
         }
     }
     else {
-        const shared = await until(uploadVideosArtifact(done.map(({ video }) => video), done.map(({ result }) => result.exportKey ?? ''), job.outputDir, job.artifact, job.runner));
+        const shared = await until(uploadVideosArtifact(done.map(({ video }) => video), done.map(({ result }) => result.exportKey ?? ''), job.outputDir, job.artifact, job.runner), 'The artifact upload');
         for (const { result } of done)
             result.artifact = shared;
     }
     for (const { result, video } of done)
-        result.sha256 = await until(videoSha256(video, result.artifact));
+        result.sha256 = await until(videoSha256(video, result.artifact), 'Hashing the video');
     if (job.github.reuse)
         await leaveForReuse(done, job, signal);
     if (!github)
         return;
     if (job.github.release) {
         const { tag, replace } = job.github.release;
-        const urls = await until(attachToRelease(github, tag, replace, done.map(({ video }) => video), signal));
+        const urls = await until(attachToRelease(github, tag, replace, done.map(({ video }) => video), signal), 'Attaching the video to the release');
         for (const { result, video } of done)
             result.releaseUrl = urls.get(video.path);
     }
@@ -41449,7 +41505,7 @@ async function deliverAll(results, job, github, signal) {
     if (job.matrixJob)
         info('comment: in a matrix, the collect job writes the pull request comment for the whole batch');
     else
-        await until(upsertComment(github, commentRows(results, job.runner), job.runner));
+        await until(upsertComment(github, commentRows(results, job.runner), job.runner), 'The pull request comment');
 }
 
 ;// CONCATENATED MODULE: ./src/job/output-dir.ts
@@ -41994,6 +42050,7 @@ async function report(results, runner, job, error) {
 
 
 
+
 /** How long the record's upload is waited for; after a cancel, only what the cancel's grace leaves. */
 const RECORD_UPLOAD_MS = 30_000;
 const RECORD_UPLOAD_CANCELLED_MS = 3000;
@@ -42005,7 +42062,9 @@ const result_record_cut = (text) => (text === null || text.length <= MAX_ERROR ?
  * `videos` entry of each video it reached and its outcome, for the collect job to gather. `videos` are
  * the names the job was given; a video with no entry is reported by collect with the job's error.
  */
-async function leaveResultRecord(results, videos, runner, outcome, error, retentionDays, cancelled) {
+async function leaveResultRecord(results, videos, runner, outcome, error, retentionDays, 
+/** The run's cancel: from it (before or during the upload) the record has RECORD_UPLOAD_CANCELLED_MS left. */
+cancel) {
     if (!runner.artifactService)
         return;
     const record = {
@@ -42017,13 +42076,14 @@ async function leaveResultRecord(results, videos, runner, outcome, error, retent
         error: error === undefined ? null : result_record_cut(errorMessage(error)),
         entries: videoEntries(results).map((entry) => ({ ...entry, error: result_record_cut(entry.error) }))
     };
-    const boundMs = cancelled ? RECORD_UPLOAD_CANCELLED_MS : RECORD_UPLOAD_MS;
+    const bound = AbortSignal.any([AbortSignal.timeout(RECORD_UPLOAD_MS), after(cancel, RECORD_UPLOAD_CANCELLED_MS)]);
     try {
-        const name = await untilCancelled(uploadResultRecord(record, runner, retentionDays), AbortSignal.timeout(boundMs));
+        const name = await untilCancelled(uploadResultRecord(record, runner, retentionDays), bound);
         info(`Left the result record ${name} for the collect job`);
     }
     catch (uploadError) {
-        const why = uploadError instanceof DOMException && uploadError.name === 'TimeoutError' ? `no answer within ${boundMs / 1000} s` : errorMessage(uploadError);
+        const within = cancel.aborted ? `${RECORD_UPLOAD_CANCELLED_MS / 1000} s of the cancel` : `${RECORD_UPLOAD_MS / 1000} s`;
+        const why = bound.aborted ? `no answer within ${within}` : errorMessage(uploadError);
         warning(`The result record could not be left (${why}): the collect job will report this job's videos as not reported`);
     }
 }
@@ -42977,6 +43037,11 @@ class NotMp4Error extends Error {
 }
 /** A movie header larger than this is no video's (a long render's is a few MB). */
 const MAX_MOOV_BYTES = 64 << 20;
+/**
+ * Top-level boxes read at most: a video has a handful, a fragmented one a pair per fragment. The walk
+ * is synchronous, so a file of millions of tiny boxes must not hold the process (0.3 s at this bound).
+ */
+const MAX_TOP_LEVEL_BOXES = 100_000;
 /** The boxes in `buffer` between two offsets; a box that claims more room than there is is refused. */
 function* childBoxes(buffer, from, to) {
     for (let at = from; at + 8 <= to;) {
@@ -43043,7 +43108,9 @@ function readMp4Facts(file) {
         const header = Buffer.alloc(16);
         let moov;
         let moovHeader = 8;
-        for (let at = 0, first = true; at < size; first = false) {
+        for (let at = 0, first = true, boxes = 0; at < size; first = false) {
+            if (++boxes > MAX_TOP_LEVEL_BOXES)
+                throw new NotMp4Error(`it has more than ${MAX_TOP_LEVEL_BOXES} top-level boxes, which no video has`);
             if (at + 8 > size)
                 throw new NotMp4Error(`${size - at} stray byte(s) at its end`);
             external_node_fs_.readSync(fd, header, 0, 16, at);
@@ -43206,6 +43273,8 @@ function transfer(dispatcher, url, options) {
     const { signal } = options;
     const { origin, pathname, search } = new URL(url);
     return new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(abortReason(signal));
         let abort;
         let resume;
         let response;
@@ -43213,8 +43282,13 @@ function transfer(dispatcher, url, options) {
         let received = 0;
         const maxBytes = options.maxBytes ?? Infinity;
         const onAbort = () => {
-            if (signal)
-                abort?.(abortReason(signal));
+            if (!signal)
+                return;
+            // Not connected yet (a handshake that hangs): undici could not cut it now, so it is left behind.
+            if (abort)
+                abort(abortReason(signal));
+            else
+                settle(abortReason(signal));
         };
         signal?.addEventListener('abort', onAbort, { once: true });
         let settled = false;
@@ -43634,7 +43708,8 @@ async function downloadVideo(initialUrl, options) {
     }
     finally {
         external_node_fs_.rmSync(partial, { force: true });
-        await dispatcher.close();
+        // Whatever is left (a connect that hangs) was given up: it is destroyed, not waited for.
+        await dispatcher.destroy();
     }
 }
 
@@ -43674,7 +43749,7 @@ const END_REASON = {
     dead: 'stalled and was declared dead',
     lost: 'was lost: the API no longer knew its key'
 };
-/** The longest the ledger is read for (a list of the run's artifacts): past it, the export is sent as if there were none. */
+/** The longest the ledger is read for (a list of the run's artifacts): past it, nothing is exported. */
 const LEDGER_READ_MS = 30_000;
 /**
  * On a re-run attempt, the export an earlier attempt started for the same request, if any; never one
@@ -43701,8 +43776,9 @@ async function findEarlierExport(fingerprint, runner, log, signal, deadlineAt) {
         if (signal?.aborted)
             throw error;
         const why = bound.aborted ? `no answer within ${(boundMs / 1000).toFixed(1)} s` : errorMessage(error);
-        log.warning(`Could not read the export ledger of earlier attempts (${why}); exporting anew`);
-        return undefined;
+        // An earlier attempt may have paid for this very request: not knowing, nothing is sent.
+        throw new ExportNotSentError(`the export ledger of earlier attempts could not be read (${why}), and an earlier attempt may have exported this request; ` +
+            "rather than pay twice, nothing was sent. Re-run the job once the artifact service answers, or resume the key an earlier attempt's log gives");
     }
     const ends = new Map(marks.flatMap((mark) => (isEnd(mark) ? [[mark.key, mark.end]] : [])));
     const exports = marks.filter((mark) => !isEnd(mark));
@@ -44003,9 +44079,16 @@ function nextPollDelayMs({ samples, nowMs, floorMs, deadlineMs }) {
 const NOT_FOUND_GRACE_MS = 60_000;
 /** Progress polls at 100 without a URL before the export's record is asked for one. */
 const URL_LAG_POLLS = 3;
+/**
+ * Progress answers in a row that say nothing readable (a 2xx without a figure, a list for data) before
+ * the wait gives up on them: one odd answer does not end a render that is still going.
+ */
+const MAX_UNREADABLE_ANSWERS = 5;
 /** A line is logged at least this often while progress stands still, so the log shows life. */
 const HEARTBEAT_MS = 60_000;
 const isNotFound = (error) => error instanceof ApiError && error.notFound;
+/** A 2xx answer that could not be read as progress. */
+const isUnreadable = (error) => error instanceof ApiError && error.status >= 200 && error.status < 300 && !error.notFound;
 /**
  * Polls the render until it is done and carries a download URL, within the timeout and stall bounds.
  * Progress at 0% may be the API's queue (1 to 10 minutes by its docs): only `timeout` bounds it; the
@@ -44032,6 +44115,7 @@ scheduler = new PollScheduler()) {
     let notFoundSince;
     let state;
     let pollsAt100 = 0;
+    let unreadable = 0;
     const notFoundGraceMs = Math.min(NOT_FOUND_GRACE_MS, settings.stallTimeoutMs);
     const timedOut = () => new RenderError(`Timed out after ${formatMinutes(Date.now() - started)} waiting for the render of ${key} ('timeout' is ` +
         `${formatMinutes(settings.timeoutMs)}); ` +
@@ -44055,6 +44139,7 @@ scheduler = new PollScheduler()) {
             try {
                 const answer = await client.getProgress(key, generation, bounded);
                 notFoundSince = undefined;
+                unreadable = 0;
                 const at = now();
                 const previous = samples[samples.length - 1];
                 samples.push({ atMs: at, progress: answer.progress });
@@ -44084,14 +44169,19 @@ scheduler = new PollScheduler()) {
                 }
             }
             catch (error) {
-                if (!isNotFound(error))
-                    throw error;
-                notFoundSince ??= now();
-                if (now() - notFoundSince >= notFoundGraceMs) {
-                    throw new LostError(`The API no longer knows export ${key} (${error.message}) after ${formatMinutes(now() - notFoundSince)} of asking: ` +
-                        'the render was lost on the server side, and a re-run attempt exports anew');
+                if (isUnreadable(error) && ++unreadable < MAX_UNREADABLE_ANSWERS) {
+                    log.warning(`${error.message}; asking again at the next check (${unreadable} such answer(s) in a row)`);
                 }
-                log.info(`The API does not know ${key} yet; trying again`);
+                else {
+                    if (!isNotFound(error))
+                        throw error;
+                    notFoundSince ??= now();
+                    if (now() - notFoundSince >= notFoundGraceMs) {
+                        throw new LostError(`The API no longer knows export ${key} (${error.message}) after ${formatMinutes(now() - notFoundSince)} of asking: ` +
+                            'the render was lost on the server side, and a re-run attempt exports anew');
+                    }
+                    log.info(`The API does not know ${key} yet; trying again`);
+                }
             }
             // While the key is not found, the grace period above is the bound, with its own message.
             const stalling = notFoundSince === undefined && begun;
@@ -44458,11 +44548,13 @@ async function main_run() {
     normaliseNoProxy();
     const runner = readRunnerEnv();
     const get = (name) => lib_core/* getInput */.V4(name);
+    // Listened for from the start to the last line: a cancel anywhere ends the wait at hand, and the run reports.
+    const cancel = cancelOnSignals();
     try {
         if (isCollect(get)) {
-            await collect(get, runner);
+            await collect(get, runner, cancel.signal);
             // A record read past its bound was left behind: it must not hold the process.
-            if (workAbandoned())
+            if (cancel.signal.aborted || workAbandoned())
                 process.exit();
             return;
         }
@@ -44470,7 +44562,6 @@ async function main_run() {
     catch (error) {
         return await report([], runner, undefined, error);
     }
-    const cancel = cancelOnSignals();
     let job;
     let results = [];
     let client;
@@ -44511,15 +44602,15 @@ async function main_run() {
     }
     finally {
         await client?.close();
-        cancel.dispose();
     }
     await report(results, runner, job, failure);
     // A job of a plan's matrix leaves its result record for the collect job, however it ended.
     const shard = entryNames(lib_core/* getInput */.V4('manifest-entry'));
     if (shard.length > 0 && !job?.plan) {
         const outcome = cancel.signal.aborted ? 'cancelled' : failure !== undefined || results.some(notDelivered) ? 'failure' : 'success';
-        await leaveResultRecord(results, shard, runner, outcome, failure, job?.artifact.retentionDays, cancel.signal.aborted);
+        await leaveResultRecord(results, shard, runner, outcome, failure, job?.artifact.retentionDays, cancel.signal);
     }
+    cancel.dispose();
     // A cancelled run ends once it has reported: work it stopped waiting for (an upload) must not hold it.
     if (cancel.signal.aborted || workAbandoned())
         process.exit();

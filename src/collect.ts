@@ -18,13 +18,13 @@ import { terminalText } from './text.js'
  * writes one summary, one `videos` output and one pull request comment for the whole batch. Fails when
  * a video failed or a planned video has no record. Exports nothing and needs no AI Studios credentials.
  */
-export async function collect(get: InputReader, runner: RunnerEnv): Promise<void> {
+export async function collect(get: InputReader, runner: RunnerEnv, signal: AbortSignal): Promise<void> {
   try {
     const job = readCollectJob(get, runner)
     if (!runner.artifactService) throw new Error("'collect' reads this run's artifacts: it runs only in a job of the workflow run it collects")
-    const github = needsGitHub(job.github) ? await connectGitHub(job.github) : undefined
+    const github = needsGitHub(job.github) ? await connectGitHub(job.github, signal) : undefined
     const planned = (await planVideos(job, github, runner.workspace)).map((video) => video.name ?? '')
-    const records = await readResultRecords(runner, warning)
+    const records = await readResultRecords(runner, warning, signal)
     const entries = gatherEntries(planned, records, warning)
     info(`collect: ${records.length} result record(s) for ${planned.length} planned video(s)`)
     setVideosOutput(entries)
@@ -47,6 +47,6 @@ export async function collect(get: InputReader, runner: RunnerEnv): Promise<void
       )
     }
   } catch (error) {
-    core.setFailed(terminalText(errorMessage(error)))
+    core.setFailed(terminalText(errorMessage(signal.aborted ? signal.reason : error)))
   }
 }

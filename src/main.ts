@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { AiStudiosClient } from './aistudios/client.js'
-import { workAbandoned } from './aistudios/retry.js'
+import { workAbandoned } from './waits.js'
 import { normaliseNoProxy } from './aistudios/transport.js'
 import { cancelOnSignals } from './cancel.js'
 import { collect } from './collect.js'
@@ -31,17 +31,18 @@ export async function run(): Promise<void> {
   normaliseNoProxy()
   const runner = readRunnerEnv()
   const get = (name: string): string => core.getInput(name)
+  // Listened for from the start to the last line: a cancel anywhere ends the wait at hand, and the run reports.
+  const cancel = cancelOnSignals()
   try {
     if (isCollect(get)) {
-      await collect(get, runner)
+      await collect(get, runner, cancel.signal)
       // A record read past its bound was left behind: it must not hold the process.
-      if (workAbandoned()) process.exit()
+      if (cancel.signal.aborted || workAbandoned()) process.exit()
       return
     }
   } catch (error) {
     return await report([], runner, undefined, error)
   }
-  const cancel = cancelOnSignals()
   let job: Job | undefined
   let results: VideoResult[] = []
   let client: AiStudiosClient | undefined
@@ -77,15 +78,15 @@ export async function run(): Promise<void> {
     }
   } finally {
     await client?.close()
-    cancel.dispose()
   }
   await report(results, runner, job, failure)
   // A job of a plan's matrix leaves its result record for the collect job, however it ended.
   const shard = entryNames(core.getInput('manifest-entry'))
   if (shard.length > 0 && !job?.plan) {
     const outcome = cancel.signal.aborted ? 'cancelled' : failure !== undefined || results.some(notDelivered) ? 'failure' : 'success'
-    await leaveResultRecord(results, shard, runner, outcome, failure, job?.artifact.retentionDays, cancel.signal.aborted)
+    await leaveResultRecord(results, shard, runner, outcome, failure, job?.artifact.retentionDays, cancel.signal)
   }
+  cancel.dispose()
   // A cancelled run ends once it has reported: work it stopped waiting for (an upload) must not hold it.
   if (cancel.signal.aborted || workAbandoned()) process.exit()
 }

@@ -6,6 +6,8 @@
  * unbounded wait would have ended.
  */
 import assert from 'node:assert/strict'
+import * as net from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { describe, it } from 'node:test'
 import { NO_POSIX_SIGNALS, eventEnv, makeWorkspace, runAction } from './helpers/run-action.ts'
 import { TEMPLATE, appTemplateInputs } from './helpers/template-export.ts'
@@ -133,7 +135,7 @@ describe('the ledger', () => {
     }
   })
 
-  it("reads an earlier attempt's ledger within the video's timeout, and sends nothing past it", async () => {
+  it("reads an earlier attempt's ledger within the video's timeout, and sends nothing when it cannot", async () => {
     const artifacts = await startArtifactService({ holdTwirp: /ListArtifacts/ })
     try {
       await withSimulator({ renderMs: 1000 }, async (sim) => {
@@ -143,9 +145,11 @@ describe('the ledger', () => {
           timeoutMs: 30_000
         })
         assert.equal(run.signal, null, 'the run ended by itself, not killed by the test')
-        assert.match(run.stdout, /Could not read the export ledger of earlier attempts \(no answer within 6\.0 s\); exporting anew/)
-        assert.equal(sim.exports.length, 0, 'nothing was exported past timeout')
-        assert.match(run.stdout, /::error::The export request was not sent \(the render's 'timeout' ran out before it could be sent\)/)
+        assert.equal(sim.exports.length, 0, 'nothing was exported')
+        assert.match(
+          run.stdout,
+          /::error::The export request was not sent \(the export ledger of earlier attempts could not be read \(no answer within 6\.0 s\), and an earlier attempt may have exported this request; rather than pay twice, nothing was sent/
+        )
       })
     } finally {
       await artifacts.close()
@@ -177,8 +181,34 @@ describe("a matrix job's result record", () => {
           artifacts.artifacts.some((artifact) => artifact.name.startsWith('aistudios-result-') && !artifact.finalized),
           'the record was being uploaded'
         )
-        assert.match(run.stdout, /The result record could not be left \(no answer within 3 s\)/)
+        assert.match(run.stdout, /The result record could not be left \(no answer within 3 s of the cancel\)/)
         assert.match(run.summary, new RegExp(`resume: ${sim.exports[0].key}`))
+      })
+    } finally {
+      await artifacts.close()
+    }
+  })
+  it('is given a few seconds more by a cancel that comes during its upload, the cancel handled', { skip: NO_POSIX_SIGNALS }, async () => {
+    const artifacts = await startArtifactService({ holdUploads: /aistudios-result-/ })
+    try {
+      await withSimulator({ renderMs: 0 }, async (sim) => {
+        const manifest = `videos:\n  - name: one\n    project-id: ${SAMPLE_PROJECT_ID}\n`
+        const run = await runAction({
+          workspace: makeWorkspace({ 'videos.yml': manifest }),
+          inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml', 'manifest-entry': 'one', 'upload-artifact': 'false' },
+          env: artifacts.env,
+          onStart: (child) => {
+            const timer = setInterval(() => {
+              if (!artifacts.artifacts.some((artifact) => artifact.name.startsWith('aistudios-result-'))) return
+              clearInterval(timer)
+              child.kill('SIGTERM')
+            }, 50)
+          },
+          timeoutMs: 30_000
+        })
+        assert.equal(run.signal, null, 'the cancel was handled, not the default end of the process')
+        assert.match(run.stdout, /The result record could not be left \(no answer within 3 s of the cancel\)/)
+        assert.ok(run.outputs['video-path'], 'the video was delivered before the cancel')
       })
     } finally {
       await artifacts.close()
@@ -271,5 +301,146 @@ describe('cleanup', () => {
       assert.match(run.stdout, /::warning::cleanup: the exported project\(s\) .* could not be deleted/)
       assert.ok(run.outputs['video-path'], 'the video was delivered')
     })
+  })
+})
+
+describe('a connection that never completes', () => {
+  /** A TCP server that accepts and never answers: a TLS handshake that hangs. */
+  const silentServer = async (): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> => {
+    const sockets = new Set<net.Socket>()
+    let count = 0
+    const server = net.createServer((socket) => {
+      count++
+      sockets.add(socket)
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    return {
+      port: (server.address() as AddressInfo).port,
+      connections: () => count,
+      close: async () => {
+        for (const socket of sockets) socket.destroy()
+        await new Promise((resolve) => server.close(resolve))
+      }
+    }
+  }
+
+  it('ends the download at a cancel, with the report written', { skip: NO_POSIX_SIGNALS }, async () => {
+    const silent = await silentServer()
+    try {
+      await withSimulator(
+        { renderMs: 0, faults: [{ route: 'progress', kind: 'url', url: `https://127.0.0.1:${silent.port}/video.mp4` }] },
+        async (sim) => {
+          const run = await runAction({
+            inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'upload-artifact': 'false' },
+            onStart: (child) => {
+              const timer = setInterval(() => {
+                if (silent.connections() === 0) return
+                clearInterval(timer)
+                child.kill('SIGTERM')
+              }, 50)
+            },
+            timeoutMs: 20_000
+          })
+          assert.ok(silent.connections() > 0, 'the download connected to the silent host')
+          assert.equal(run.signal, null, 'the run ended by itself, not killed by the test')
+          assert.match(run.stdout, /::error::The run was cancelled \(SIGTERM\)/)
+          assert.match(run.summary, new RegExp(`resume: ${sim.exports[0].key}`), 'the report was written before the forced exit')
+        }
+      )
+    } finally {
+      await silent.close()
+    }
+  })
+
+  it('ends an API call at a cancel, with the report written', { skip: NO_POSIX_SIGNALS }, async () => {
+    const silent = await silentServer()
+    try {
+      const run = await runAction({
+        workspace: makeWorkspace({ 't.json': TEMPLATE }),
+        inputs: appTemplateInputs(`https://127.0.0.1:${silent.port}`, {}),
+        onStart: (child) => {
+          const timer = setInterval(() => {
+            if (silent.connections() === 0) return
+            clearInterval(timer)
+            child.kill('SIGTERM')
+          }, 50)
+        },
+        timeoutMs: 20_000
+      })
+      assert.ok(silent.connections() > 0, 'the token exchange connected to the silent host')
+      assert.equal(run.signal, null, 'the run ended by itself, not killed by the test')
+      assert.match(run.stdout, /::error::.*The run was cancelled \(SIGTERM\)/)
+      assert.notEqual(run.summary, '', 'the report was written before the forced exit')
+    } finally {
+      await silent.close()
+    }
+  })
+})
+
+describe('answers and uploads after the render', () => {
+  it('asks again after a progress answer it cannot read, and delivers', async () => {
+    await withSimulator(
+      { renderMs: 1500, faults: [{ route: 'progress', kind: 'raw', status: 200, body: '{"success":true,"data":[]}' }] },
+      async (sim) => {
+        const run = await runAction({
+          inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'upload-artifact': 'false' },
+          timeoutMs: 30_000
+        })
+        assert.ok(fired(sim, 'progress', 'raw'), 'the odd answer was sent')
+        assert.equal(run.code, 0, run.stdout)
+        assert.match(run.stdout, /::warning::.*the answer has no data; asking again at the next check \(1 such answer\(s\) in a row\)/)
+        assert.ok(run.outputs['video-path'])
+      }
+    )
+  })
+
+  it('bounds the artifact upload by timeout, and the report keeps the key', async () => {
+    const artifacts = await startArtifactService({ holdUploads: /^(?!aistudios-)/ })
+    try {
+      await withSimulator({ renderMs: 0 }, async (sim) => {
+        const run = await runAction({
+          inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, timeout: '0.1' },
+          env: artifacts.env,
+          timeoutMs: 30_000
+        })
+        assert.ok(
+          artifacts.artifacts.some((artifact) => !artifact.name.startsWith('aistudios-') && !artifact.finalized),
+          'the video was being uploaded'
+        )
+        assert.equal(run.signal, null, 'the run ended by itself, not killed by the test')
+        assert.match(run.stdout, /The artifact upload did not end within 'timeout' \(0\.1 min\)/)
+        assert.match(run.summary, new RegExp(`resume: ${sim.exports[0].key}`))
+      })
+    } finally {
+      await artifacts.close()
+    }
+  })
+})
+
+describe('collect', () => {
+  it('ends at a cancel while reading the records, saying so', { skip: NO_POSIX_SIGNALS }, async () => {
+    const artifacts = await startArtifactService({ holdTwirp: /ListArtifacts/ })
+    try {
+      let listed = false
+      const run = await runAction({
+        workspace: makeWorkspace({ 'videos.yml': `videos:\n  - name: one\n    project-id: ${SAMPLE_PROJECT_ID}\n` }),
+        inputs: { manifest: 'videos.yml', collect: 'true' },
+        env: artifacts.env,
+        onStart: (child) => {
+          const timer = setInterval(() => {
+            if (!artifacts.requests.some((request) => request.path.endsWith('/ListArtifacts'))) return
+            clearInterval(timer)
+            listed = true
+            child.kill('SIGTERM')
+          }, 50)
+        },
+        timeoutMs: 20_000
+      })
+      assert.ok(listed, 'the records were being listed')
+      assert.equal(run.signal, null, 'the cancel was handled, not the default end of the process')
+      assert.match(run.stdout, /::error::The run was cancelled \(SIGTERM\)/)
+    } finally {
+      await artifacts.close()
+    }
   })
 })

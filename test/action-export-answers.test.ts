@@ -15,7 +15,16 @@ const rewrites: { name: string; fault: Fault }[] = [
     name: '200 with data but no success',
     fault: { route: 'export', kind: 'rewrite', status: 200, body: '{"data":{"projectId":"from-the-proxy"}}' }
   },
-  { name: 'a 302 redirect', fault: { route: 'export', kind: 'rewrite', status: 302, headers: { Location: 'https://elsewhere.example/' } } }
+  { name: 'a 302 redirect', fault: { route: 'export', kind: 'rewrite', status: 302, headers: { Location: 'https://elsewhere.example/' } } },
+  // A 5xx is the server failing, whatever code its body carries: neither "too many requests" nor "unauthorized" proves a refusal.
+  {
+    name: 'a 503 whose envelope says 429',
+    fault: { route: 'export', kind: 'rewrite', status: 503, body: '{"success":false,"error":{"code":429,"msg":"upstream busy"}}' }
+  },
+  {
+    name: 'a 500 whose envelope says 4010',
+    fault: { route: 'export', kind: 'rewrite', status: 500, body: '{"success":false,"error":{"code":4010,"msg":"session store down"}}' }
+  }
 ]
 
 describe('an export answer that is not a refusal', () => {

@@ -28371,7 +28371,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7173:
+/***/ 5625:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28396,7 +28396,8 @@ var src_schemas = __nccwpck_require__(9011);
 const answers_text = schemas/* string */.YjP().min(1).optional().catch(undefined);
 /** A progress answer: v3 names the video downloadUrl; legacy url (tutorial) or videoUrl (reference); records download_url. */
 const progressAnswer = schemas/* object */.Ikc({
-    progress: schemas/* union */.KCZ([schemas/* number */.aig(), schemas/* string */.YjP().min(1)])
+    // A decimal figure, as a number or its digits ("0x64" or "1e3" are no percentage).
+    progress: schemas/* union */.KCZ([schemas/* number */.aig(), schemas/* string */.YjP().regex(/^\d{1,3}(\.\d+)?$/)])
         .transform(Number)
         .pipe(schemas/* number */.aig()),
     downloadUrl: answers_text,
@@ -28483,6 +28484,13 @@ function parseRetryAfter(value, now) {
     const date = Date.parse(trimmed);
     return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
 }
+/**
+ * A JSON reviver that keeps an integer too large for a double as the digits it was written with: an
+ * export key sent as a number past 2^53 would otherwise become another key (V8 gives the source text).
+ */
+function keepLargeIntegers(_key, value, context) {
+    return typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value) && context?.source ? context.source : value;
+}
 function textOf(body) {
     const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1];
     const text = (title ?? body.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
@@ -28495,7 +28503,7 @@ function textOf(body) {
 function parseEnvelope(call, status, headers, body, { flatAllowed = false, now = Date.now() } = {}) {
     let json;
     try {
-        json = JSON.parse(body);
+        json = JSON.parse(body, keepLargeIntegers);
     }
     catch {
         json = undefined;
@@ -28522,7 +28530,8 @@ function parseEnvelope(call, status, headers, body, { flatAllowed = false, now =
         const error = envelope.error ?? envelope;
         const code = error.code;
         const msg = error.msg ?? error.message ?? '';
-        if (AUTH_STATUSES.has(status) || (code !== undefined && AUTH_CODES.has(code))) {
+        // A 5xx is the server failing, whatever code its body carries: it proves nothing was refused.
+        if (AUTH_STATUSES.has(status) || (code !== undefined && AUTH_CODES.has(code) && status < 500)) {
             const unauthorized = status === 401 || (code !== undefined && UNAUTHORIZED_CODES.has(code));
             throw new errors/* AuthError */.lR(`HTTP ${status}${code === undefined ? '' : `, code ${code}`}: ${msg || 'no message'}`, undefined, unauthorized);
         }
@@ -28560,13 +28569,62 @@ function parseLegacyProject(answer, key) {
     return { projectName: response.projectName, scenes: response.scenes };
 }
 
-// EXTERNAL MODULE: ./src/aistudios/retry.ts
-var retry = __nccwpck_require__(2219);
 // EXTERNAL MODULE: ./src/aistudios/transport.ts
 var transport = __nccwpck_require__(780);
+// EXTERNAL MODULE: ./src/waits.ts
+var waits = __nccwpck_require__(5837);
+;// CONCATENATED MODULE: ./src/aistudios/retry.ts
+
+
+
+const READ_RETRY = { maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 30_000, maxElapsedMs: 120_000 };
+/**
+ * Tries a failure may have in all, whatever the policy: a host name that does not resolve is asked
+ * once more (a DNS hiccup), a refused or unreachable host twice more (a server restarting), so a wrong
+ * `api-url` fails within seconds rather than after the policy's two minutes.
+ */
+function attemptsFor(error, policy) {
+    const kind = (0,transport/* unreached */.iq)(error)?.kind;
+    return kind === 'dns' ? 2 : kind === 'refused' || kind === 'unreachable' ? 3 : policy.maxAttempts;
+}
+/** Exponential backoff with "equal jitter"; a server's Retry-After wins when it gives one. */
+function backoffDelayMs(attempt, policy, retryAfterSeconds, random = Math.random) {
+    if (retryAfterSeconds !== undefined)
+        return Math.round(retryAfterSeconds * 1000);
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+/** Whether a failed read is worth repeating as it is. */
+function isTransient(error) {
+    if (error instanceof errors/* ApiError */.hD)
+        return error.transient;
+    return (0,transport/* isNetworkError */.TX)(error);
+}
+/** Runs a read until it succeeds, fails for good, or the policy's bounds are reached. */
+async function withRetries(what, attempt, policy, onRetry, signal) {
+    const started = Date.now();
+    for (let n = 1;; n++) {
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            if (!isTransient(error) || n >= attemptsFor(error, policy) || signal?.aborted)
+                throw error;
+            const retryAfter = error instanceof errors/* ApiError */.hD ? error.retryAfterSeconds : undefined;
+            const delay = backoffDelayMs(n, policy, retryAfter);
+            if (Date.now() - started + delay > policy.maxElapsedMs)
+                throw error;
+            const reason = error instanceof Error ? error.message : String(error);
+            onRetry(`${what}: ${reason}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${n + 1} of ${attemptsFor(error, policy)})`);
+            await (0,waits/* sleep */.yy)(delay, signal);
+        }
+    }
+}
+
 // EXTERNAL MODULE: ./src/log.ts + 21 modules
 var log = __nccwpck_require__(886);
 ;// CONCATENATED MODULE: ./src/aistudios/client.ts
+
 
 
 
@@ -28581,8 +28639,8 @@ const headersWith = (authorization) => ({
     'Content-Type': 'application/json',
     Accept: 'application/json'
 });
-/** HTTP 429 (or its code in the envelope): the API refused the request unprocessed. */
-const isTooManyRequests = (error) => error.status === 429 || error.code === '429';
+/** HTTP 429, or its code in the API's own refusal (not a 5xx, which a gateway may write): the API refused the request unprocessed. */
+const isTooManyRequests = (error) => error.status === 429 || (error.code === '429' && error.status < 500);
 /** Whether an export's failed answer proves the API did not take it: credentials refused, 429, or its own non-5xx `success: false`. */
 const provenRefusal = (error) => error instanceof errors/* AuthError */.lR || (error instanceof errors/* ApiError */.hD && (isTooManyRequests(error) || (error.refused && !error.transient)));
 const NOT_SENT_IN_TIME = "the render's 'timeout' ran out before it could be sent";
@@ -28611,14 +28669,20 @@ class AiStudiosClient {
     authorization;
     /** Aborted by close(): what still runs then (a token exchange nobody waits for, its retries) stops. */
     closing = new AbortController();
+    /** Export requests sent and not yet answered: close() never cuts one. */
+    exportsInFlight = 0;
     constructor(config) {
         this.config = config;
         this.dispatcher = (0,transport/* createAgent */.Sn)(config.requestTimeoutMs);
     }
-    /** Ends the job's calls: none is left that a video still waits for (an export in flight never is). */
+    /**
+     * Ends the job's calls. What is left then was abandoned (a read past its deadline, a connect that
+     * hangs, an exchange nobody waits for) and is destroyed, unless an export is in flight: that one is
+     * let finish, as the action itself never cuts an export.
+     */
     close() {
         this.closing.abort(new Error('The API client was closed'));
-        return this.dispatcher.close();
+        return this.exportsInFlight > 0 ? this.dispatcher.close() : this.dispatcher.destroy();
     }
     url(generation, path) {
         const base = generation === 'v3' ? this.config.v3Url : this.config.legacyUrl;
@@ -28686,19 +28750,20 @@ class AiStudiosClient {
         const pause = stop && signal ? AbortSignal.any([signal, stop]) : (stop ?? signal);
         for (let attempt = 1;; attempt++) {
             if (stop?.aborted)
-                throw (0,retry/* abortReason */.Js)(stop);
+                throw (0,waits/* abortReason */.Js)(stop);
             const left = (deadlineAt ?? Infinity) - Date.now();
             if (left <= 0)
                 throw new errors/* ExportNotSentError */.Ce(NOT_SENT_IN_TIME);
             const deadlineMs = Math.min(this.config.requestTimeoutMs, left);
             let answer;
             try {
+                this.exportsInFlight++;
                 answer = await (0,transport/* send */.tN)(this.dispatcher, url, 'POST', headers, body, { signal, deadlineMs });
             }
             catch (error) {
-                if ((0,transport/* provablyNotSent */.dm)(error) && attempt < Math.min(NOT_SENT_ATTEMPTS, (0,retry/* attemptsFor */.mh)(error, retry/* READ_RETRY */.iw)) && !signal?.aborted) {
+                if ((0,transport/* provablyNotSent */.dm)(error) && attempt < Math.min(NOT_SENT_ATTEMPTS, attemptsFor(error, READ_RETRY)) && !signal?.aborted) {
                     log.warning(`${call}: ${(0,errors/* errorMessage */.gJ)(error)}; the request never left, so it is safe to send again`);
-                    await (0,retry/* sleep */.yy)(1000 * attempt, pause);
+                    await (0,waits/* sleep */.yy)(1000 * attempt, pause);
                     continue;
                 }
                 if ((0,transport/* provablyNotSent */.dm)(error))
@@ -28711,6 +28776,9 @@ class AiStudiosClient {
                         ? `${url.host} (from '${this.hostInput(url)}'): ${how.what}`
                         : (0,errors/* errorMessage */.gJ)(error);
                 throw new errors/* ExportUnconfirmedError */.JK(cause, signal?.aborted === true);
+            }
+            finally {
+                this.exportsInFlight--;
             }
             let data;
             try {
@@ -28725,11 +28793,11 @@ class AiStudiosClient {
                     continue;
                 }
                 // Waited out within the reads' bounds: a Retry-After of an hour must not hold the run for an hour.
-                const delay = error instanceof errors/* ApiError */.hD ? (0,retry/* backoffDelayMs */.Q4)(attempt, retry/* READ_RETRY */.iw, error.retryAfterSeconds) : 0;
-                const inBounds = attempt < retry/* READ_RETRY */.iw.maxAttempts && Date.now() - started + delay <= retry/* READ_RETRY */.iw.maxElapsedMs && Date.now() + delay < (deadlineAt ?? Infinity);
+                const delay = error instanceof errors/* ApiError */.hD ? backoffDelayMs(attempt, READ_RETRY, error.retryAfterSeconds) : 0;
+                const inBounds = attempt < READ_RETRY.maxAttempts && Date.now() - started + delay <= READ_RETRY.maxElapsedMs && Date.now() + delay < (deadlineAt ?? Infinity);
                 if (error instanceof errors/* ApiError */.hD && isTooManyRequests(error) && inBounds && !signal?.aborted) {
                     log.warning(`${error.message}; the API did not process it, so it is sent again in ${(delay / 1000).toFixed(1)} s`);
-                    await (0,retry/* sleep */.yy)(delay, pause);
+                    await (0,waits/* sleep */.yy)(delay, pause);
                     continue;
                 }
                 // Only a refusal proves the export was not taken: the API's own `success: false` (not a 5xx), a 401/403, a 429.
@@ -28793,7 +28861,7 @@ class AiStudiosClient {
         const flatAllowed = generation === 'legacy';
         // The exchange may be another video's, bounded by its signal: each read waits for it only within its own.
         const authorization = this.authorizationFor(context);
-        const used = await (0,retry/* untilCancelled */.c8)(authorization, context.signal);
+        const used = await (0,waits/* untilCancelled */.c8)(authorization, context.signal);
         try {
             return await this.retried(call, url, 'GET', headersWith(used), undefined, context, flatAllowed);
         }
@@ -28801,7 +28869,7 @@ class AiStudiosClient {
             if (!(error instanceof errors/* AuthError */.lR) || !this.exchangesTokens)
                 throw error;
             context.log.warning(`${call}: the token was refused; exchanging app-id and user-key for a new one`);
-            const renewed = await (0,retry/* untilCancelled */.c8)(this.renewed(authorization, context), context.signal);
+            const renewed = await (0,waits/* untilCancelled */.c8)(this.renewed(authorization, context), context.signal);
             return this.retried(call, url, 'GET', headersWith(renewed), undefined, context, flatAllowed);
         }
     }
@@ -28810,10 +28878,10 @@ class AiStudiosClient {
         const { log } = context;
         const signal = context.signal ? AbortSignal.any([context.signal, this.closing.signal]) : this.closing.signal;
         try {
-            return await (0,retry/* withRetries */.LH)(call, async () => {
+            return await withRetries(call, async () => {
                 const answer = await (0,transport/* send */.tN)(this.dispatcher, url, method, headers, body, { signal, deadlineMs: this.config.requestTimeoutMs });
                 return parseEnvelope(call, answer.status, answer.headers, answer.body, { flatAllowed });
-            }, retry/* READ_RETRY */.iw, (message) => log.warning(message), signal);
+            }, READ_RETRY, (message) => log.warning(message), signal);
         }
         catch (error) {
             throw this.unreachable(call, url, this.explained(error));
@@ -28852,112 +28920,6 @@ class AiStudiosClient {
 
 /***/ }),
 
-/***/ 2219:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Js: () => (/* binding */ abortReason),
-/* harmony export */   LH: () => (/* binding */ withRetries),
-/* harmony export */   Q4: () => (/* binding */ backoffDelayMs),
-/* harmony export */   c8: () => (/* binding */ untilCancelled),
-/* harmony export */   iw: () => (/* binding */ READ_RETRY),
-/* harmony export */   mh: () => (/* binding */ attemptsFor),
-/* harmony export */   yy: () => (/* binding */ sleep)
-/* harmony export */ });
-/* unused harmony exports isTransient, workAbandoned */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _transport_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(780);
-
-
-const READ_RETRY = { maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 30_000, maxElapsedMs: 120_000 };
-/**
- * Tries a failure may have in all, whatever the policy: a host name that does not resolve is asked
- * once more (a DNS hiccup), a refused or unreachable host twice more (a server restarting), so a wrong
- * `api-url` fails within seconds rather than after the policy's two minutes.
- */
-function attemptsFor(error, policy) {
-    const kind = (0,_transport_js__WEBPACK_IMPORTED_MODULE_1__/* .unreached */ .iq)(error)?.kind;
-    return kind === 'dns' ? 2 : kind === 'refused' || kind === 'unreachable' ? 3 : policy.maxAttempts;
-}
-/** Exponential backoff with "equal jitter"; a server's Retry-After wins when it gives one. */
-function backoffDelayMs(attempt, policy, retryAfterSeconds, random = Math.random) {
-    if (retryAfterSeconds !== undefined)
-        return Math.round(retryAfterSeconds * 1000);
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-/** Whether a failed read is worth repeating as it is. */
-function isTransient(error) {
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ApiError */ .hD)
-        return error.transient;
-    return (0,_transport_js__WEBPACK_IMPORTED_MODULE_1__/* .isNetworkError */ .TX)(error);
-}
-/** Why a signal was aborted, as an Error (a cancel gives one; anything else is wrapped). */
-const abortReason = (signal) => signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason), { cause: signal.reason });
-const sleep = (ms, signal) => new Promise((resolve, reject) => {
-    if (signal?.aborted)
-        return reject(abortReason(signal));
-    const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-    }, ms);
-    const onAbort = () => {
-        clearTimeout(timer);
-        if (signal)
-            reject(abortReason(signal));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-});
-let abandoned = 0;
-/** Whether work was left behind by untilCancelled (an upload still open): the process must end without waiting for it. */
-const workAbandoned = () => abandoned > 0;
-/**
- * Waits for work that takes no signal of its own (the artifact client, Octokit calls) only until the
- * signal aborts: then rejects with its reason at once, the work left behind, so a cancelled run
- * reports and exits instead of waiting on it.
- */
-function untilCancelled(work, signal) {
-    if (!signal)
-        return work;
-    let onAbort = () => { };
-    const cancelled = new Promise((_, reject) => {
-        onAbort = () => {
-            abandoned++;
-            reject(abortReason(signal));
-        };
-        if (signal.aborted)
-            onAbort();
-        else
-            signal.addEventListener('abort', onAbort, { once: true });
-    });
-    // The work may fail after the cancel won the race: that failure is nobody's to handle.
-    work.catch(() => { });
-    return Promise.race([work, cancelled]).finally(() => signal.removeEventListener('abort', onAbort));
-}
-/** Runs a read until it succeeds, fails for good, or the policy's bounds are reached. */
-async function withRetries(what, attempt, policy, onRetry, signal) {
-    const started = Date.now();
-    for (let n = 1;; n++) {
-        try {
-            return await attempt();
-        }
-        catch (error) {
-            if (!isTransient(error) || n >= attemptsFor(error, policy) || signal?.aborted)
-                throw error;
-            const retryAfter = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ApiError */ .hD ? error.retryAfterSeconds : undefined;
-            const delay = backoffDelayMs(n, policy, retryAfter);
-            if (Date.now() - started + delay > policy.maxElapsedMs)
-                throw error;
-            const reason = error instanceof Error ? error.message : String(error);
-            onRetry(`${what}: ${reason}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${n + 1} of ${attemptsFor(error, policy)})`);
-            await sleep(delay, signal);
-        }
-    }
-}
-
-
-/***/ }),
-
 /***/ 780:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -28971,6 +28933,8 @@ async function withRetries(what, attempt, policy, onRetry, signal) {
 /* harmony export */   tN: () => (/* binding */ send)
 /* harmony export */ });
 /* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6752);
+/* harmony import */ var _waits_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5837);
+
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 /**
@@ -28980,10 +28944,10 @@ const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy
  */
 function createAgent(timeoutMs, lookup) {
     const options = { connectTimeout: Math.min(10_000, timeoutMs), headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
-    // Behind a proxy the proxy resolves the names: a lookup here would judge the proxy's own address.
-    if (PROXY_VARIABLES.some((name) => process.env[name]))
-        return new undici__WEBPACK_IMPORTED_MODULE_0__/* .EnvHttpProxyAgent */ .J2(options);
-    return new undici__WEBPACK_IMPORTED_MODULE_0__/* .Agent */ .g6(lookup ? { ...options, connect: { lookup } } : options);
+    const agentOptions = lookup ? { ...options, connect: { lookup } } : options;
+    // Behind a proxy, `lookup` judges the hosts reached directly (NO_PROXY): undici's proxy agent builds
+    // its own connections, and the proxy resolves the names it is given.
+    return PROXY_VARIABLES.some((name) => process.env[name]) ? new undici__WEBPACK_IMPORTED_MODULE_0__/* .EnvHttpProxyAgent */ .J2(agentOptions) : new undici__WEBPACK_IMPORTED_MODULE_0__/* .Agent */ .g6(agentOptions);
 }
 /** The most of an answer that is read: the API's are small JSON (or a gateway's HTML page). */
 const MAX_ANSWER_BYTES = 4 << 20;
@@ -29013,7 +28977,8 @@ async function send(dispatcher, url, method, headers, body, { signal, deadlineMs
     const deadline = deadlineMs === undefined ? undefined : AbortSignal.timeout(Math.max(1, deadlineMs));
     const bounded = signal && deadline ? AbortSignal.any([signal, deadline]) : (signal ?? deadline);
     try {
-        const response = await (0,undici__WEBPACK_IMPORTED_MODULE_0__/* .request */ .Em)(url, { dispatcher, method, headers, body, signal: bounded });
+        // undici applies an abort only once connected: a connect that hangs is left behind, not waited for.
+        const response = await (0,_waits_js__WEBPACK_IMPORTED_MODULE_1__/* .untilCancelled */ .c8)((0,undici__WEBPACK_IMPORTED_MODULE_0__/* .request */ .Em)(url, { dispatcher, method, headers, body, signal: bounded }), bounded);
         const chunks = [];
         let size = 0;
         for await (const chunk of response.body) {
@@ -29111,11 +29076,21 @@ function unreached(error) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   d: () => (/* binding */ cancelOnSignals)
+/* harmony export */   dJ: () => (/* binding */ cancelOnSignals)
 /* harmony export */ });
-/* unused harmony export CANCEL_SIGNALS */
+/* unused harmony exports after, CANCEL_SIGNALS */
 /** After a cancel signal, the run has this long to report before it exits regardless. */
 const CANCEL_GRACE_MS = 5000;
+/** A signal that aborts `ms` after `signal` does (at once counting from now, when it already has). */
+function after(signal, ms) {
+    const later = new AbortController();
+    const start = () => void setTimeout(() => later.abort(new Error(`${ms} ms after the cancel`)), ms).unref();
+    if (signal.aborted)
+        start();
+    else
+        signal.addEventListener('abort', start, { once: true });
+    return later.signal;
+}
 /**
  * The signals that cancel a run: SIGTERM (a cancelled workflow on Linux and macOS runners), SIGINT
  * (Ctrl-C, and how a Windows runner cancels, where SIGTERM does not exist) and SIGBREAK (Ctrl-Break on
@@ -29419,7 +29394,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _package_json__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8330);
-/* harmony import */ var _aistudios_client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7173);
+/* harmony import */ var _aistudios_client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5625);
 /* harmony import */ var _aistudios_transport_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(780);
 /* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(833);
 /* harmony import */ var _domain_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(9375);
@@ -29517,7 +29492,7 @@ async function cli(argv, env) {
     (0,_aistudios_transport_js__WEBPACK_IMPORTED_MODULE_4__/* .normaliseNoProxy */ .AM)();
     (0,_log_js__WEBPACK_IMPORTED_MODULE_9__/* .useSink */ .J$)((0,_terminal_js__WEBPACK_IMPORTED_MODULE_13__/* .terminalSink */ .c)(process.stdout, process.stderr, _args_js__WEBPACK_IMPORTED_MODULE_12__/* .cliWording */ .Fb));
     (0,_job_parse_js__WEBPACK_IMPORTED_MODULE_7__/* .nameRootFolder */ .gK)('the current folder');
-    const cancel = (0,_cancel_js__WEBPACK_IMPORTED_MODULE_15__/* .cancelOnSignals */ .d)();
+    const cancel = (0,_cancel_js__WEBPACK_IMPORTED_MODULE_15__/* .cancelOnSignals */ .dJ)();
     let client;
     try {
         const args = (0,_args_js__WEBPACK_IMPORTED_MODULE_12__/* .parseArgs */ .Zy)(argv);
@@ -34572,8 +34547,8 @@ async function checkCredentials(client, videos, context) {
     context.log.info('Dry run: the API accepts the credentials (GET /api/odin/v3/auth)');
 }
 
-// EXTERNAL MODULE: ./src/aistudios/retry.ts
-var retry = __nccwpck_require__(2219);
+// EXTERNAL MODULE: ./src/waits.ts
+var waits = __nccwpck_require__(5837);
 ;// CONCATENATED MODULE: ./src/video/poll-budget.ts
 /**
  * One poll budget per job, as a pure function: which waiting video polls next, and when. Every video of
@@ -34646,14 +34621,14 @@ class PollScheduler {
     turn(delayMs, finishInMs, signal) {
         return new Promise((resolve, reject) => {
             if (signal?.aborted)
-                return reject((0,retry/* abortReason */.Js)(signal));
+                return reject((0,waits/* abortReason */.Js)(signal));
             const now = Date.now();
             const id = this.nextId++;
             const onAbort = () => {
                 this.pending.delete(id);
                 this.schedule();
                 if (signal)
-                    reject((0,retry/* abortReason */.Js)(signal));
+                    reject((0,waits/* abortReason */.Js)(signal));
             };
             signal?.addEventListener('abort', onAbort, { once: true });
             this.pending.set(id, {
@@ -35522,6 +35497,11 @@ class NotMp4Error extends Error {
 }
 /** A movie header larger than this is no video's (a long render's is a few MB). */
 const MAX_MOOV_BYTES = 64 << 20;
+/**
+ * Top-level boxes read at most: a video has a handful, a fragmented one a pair per fragment. The walk
+ * is synchronous, so a file of millions of tiny boxes must not hold the process (0.3 s at this bound).
+ */
+const MAX_TOP_LEVEL_BOXES = 100_000;
 /** The boxes in `buffer` between two offsets; a box that claims more room than there is is refused. */
 function* childBoxes(buffer, from, to) {
     for (let at = from; at + 8 <= to;) {
@@ -35588,7 +35568,9 @@ function readMp4Facts(file) {
         const header = Buffer.alloc(16);
         let moov;
         let moovHeader = 8;
-        for (let at = 0, first = true; at < size; first = false) {
+        for (let at = 0, first = true, boxes = 0; at < size; first = false) {
+            if (++boxes > MAX_TOP_LEVEL_BOXES)
+                throw new NotMp4Error(`it has more than ${MAX_TOP_LEVEL_BOXES} top-level boxes, which no video has`);
             if (at + 8 > size)
                 throw new NotMp4Error(`${size - at} stray byte(s) at its end`);
             external_node_fs_.readSync(fd, header, 0, 16, at);
@@ -35753,6 +35735,8 @@ function transfer(dispatcher, url, options) {
     const { signal } = options;
     const { origin, pathname, search } = new URL(url);
     return new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject((0,waits/* abortReason */.Js)(signal));
         let abort;
         let resume;
         let response;
@@ -35760,8 +35744,13 @@ function transfer(dispatcher, url, options) {
         let received = 0;
         const maxBytes = options.maxBytes ?? Infinity;
         const onAbort = () => {
-            if (signal)
-                abort?.((0,retry/* abortReason */.Js)(signal));
+            if (!signal)
+                return;
+            // Not connected yet (a handshake that hangs): undici could not cut it now, so it is left behind.
+            if (abort)
+                abort((0,waits/* abortReason */.Js)(signal));
+            else
+                settle((0,waits/* abortReason */.Js)(signal));
         };
         signal?.addEventListener('abort', onAbort, { once: true });
         let settled = false;
@@ -35777,7 +35766,7 @@ function transfer(dispatcher, url, options) {
             onConnect(abortRequest) {
                 abort = abortRequest;
                 if (signal?.aborted)
-                    abortRequest((0,retry/* abortReason */.Js)(signal));
+                    abortRequest((0,waits/* abortReason */.Js)(signal));
             },
             onHeaders(statusCode, rawHeaders, resumeRequest) {
                 resume = resumeRequest;
@@ -36114,7 +36103,7 @@ async function downloadVideo(initialUrl, options) {
                     throw new Error(`Download failed: the video URL was not fetched: ${refusal.message}`, { cause: error });
                 if (!writing) {
                     log.warning(`Download: ${(0,errors/* errorMessage */.gJ)(error)}; trying again`);
-                    await (0,retry/* sleep */.yy)(1000 * attempt, signal);
+                    await (0,waits/* sleep */.yy)(1000 * attempt, signal);
                     continue;
                 }
                 // The file on disk is what the next transfer resumes from.
@@ -36138,7 +36127,7 @@ async function downloadVideo(initialUrl, options) {
             }
             if (status >= 500 || status === 429) {
                 log.warning(`Download: HTTP ${status}; trying again`);
-                await (0,retry/* sleep */.yy)(1000 * attempt, signal);
+                await (0,waits/* sleep */.yy)(1000 * attempt, signal);
                 continue;
             }
             if (!writing) {
@@ -36172,7 +36161,7 @@ async function downloadVideo(initialUrl, options) {
                 size = 0;
                 expected = undefined;
                 external_node_fs_.rmSync(partial, { force: true });
-                await (0,retry/* sleep */.yy)(1000 * refetches, signal);
+                await (0,waits/* sleep */.yy)(1000 * refetches, signal);
             }
         }
         const final = freePath(outputDir, name, log);
@@ -36181,7 +36170,8 @@ async function downloadVideo(initialUrl, options) {
     }
     finally {
         external_node_fs_.rmSync(partial, { force: true });
-        await dispatcher.close();
+        // Whatever is left (a connect that hangs) was given up: it is destroyed, not waited for.
+        await dispatcher.destroy();
     }
 }
 
@@ -36239,7 +36229,7 @@ const END_REASON = {
     dead: 'stalled and was declared dead',
     lost: 'was lost: the API no longer knew its key'
 };
-/** The longest the ledger is read for (a list of the run's artifacts): past it, the export is sent as if there were none. */
+/** The longest the ledger is read for (a list of the run's artifacts): past it, nothing is exported. */
 const LEDGER_READ_MS = 30_000;
 /**
  * On a re-run attempt, the export an earlier attempt started for the same request, if any; never one
@@ -36253,7 +36243,7 @@ async function findEarlierExport(fingerprint, runner, log, signal, deadlineAt) {
     const bound = AbortSignal.timeout(boundMs);
     let marks;
     try {
-        const { artifacts } = await (0,retry/* untilCancelled */.c8)((await artifact_service_loadArtifactClient()).listArtifacts(), signal ? AbortSignal.any([signal, bound]) : bound);
+        const { artifacts } = await (0,waits/* untilCancelled */.c8)((await artifact_service_loadArtifactClient()).listArtifacts(), signal ? AbortSignal.any([signal, bound]) : bound);
         const named = artifacts.flatMap((artifact) => parseLedgerName(artifact.name, fingerprint) ?? []);
         // Any job of the run may have written an entry: a key is used only when it has an export key's shape.
         marks = named.filter((mark) => schemas/* exportKey */.Ei.safeParse(mark.key).success);
@@ -36266,8 +36256,9 @@ async function findEarlierExport(fingerprint, runner, log, signal, deadlineAt) {
         if (signal?.aborted)
             throw error;
         const why = bound.aborted ? `no answer within ${(boundMs / 1000).toFixed(1)} s` : (0,errors/* errorMessage */.gJ)(error);
-        log.warning(`Could not read the export ledger of earlier attempts (${why}); exporting anew`);
-        return undefined;
+        // An earlier attempt may have paid for this very request: not knowing, nothing is sent.
+        throw new errors/* ExportNotSentError */.Ce(`the export ledger of earlier attempts could not be read (${why}), and an earlier attempt may have exported this request; ` +
+            "rather than pay twice, nothing was sent. Re-run the job once the artifact service answers, or resume the key an earlier attempt's log gives");
     }
     const ends = new Map(marks.flatMap((mark) => (isEnd(mark) ? [[mark.key, mark.end]] : [])));
     const exports = marks.filter((mark) => !isEnd(mark));
@@ -36288,7 +36279,7 @@ async function record(fingerprint, mark, runner, log, signal) {
         const file = external_node_path_.join(dir, 'export.json');
         external_node_fs_.writeFileSync(file, JSON.stringify({ ...mark, fingerprint, attempt: runner.runAttempt }));
         const client = await artifact_service_loadArtifactClient();
-        await log.group(`Export ledger: ${ledgerName(fingerprint, mark)}`, () => (0,retry/* untilCancelled */.c8)(client.uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays: 1 }), signal));
+        await log.group(`Export ledger: ${ledgerName(fingerprint, mark)}`, () => (0,waits/* untilCancelled */.c8)(client.uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays: 1 }), signal));
     }
     finally {
         external_node_fs_.rmSync(dir, { recursive: true, force: true });
@@ -36633,8 +36624,8 @@ async function fetchTrusted(github, candidate, here, fingerprint, job, staging, 
     if (refused)
         throw new Error(refused);
     // The artifact client takes no signal: its downloads are left behind when `until` ends the wait.
-    const record = await (0,retry/* untilCancelled */.c8)(readRecord(github, candidate, fingerprint, job.runner), until);
-    const file = await (0,retry/* untilCancelled */.c8)(downloadReusable(github, record, candidate.runId, staging), until);
+    const record = await (0,waits/* untilCancelled */.c8)(readRecord(github, candidate, fingerprint, job.runner), until);
+    const file = await (0,waits/* untilCancelled */.c8)(downloadReusable(github, record, candidate.runId, staging), until);
     const size = external_node_fs_.statSync(file).size;
     if (size !== record.size)
         throw new Error(`its video has ${size} bytes, where its record says ${record.size}`);
@@ -36658,7 +36649,7 @@ async function reuseEarlier(result, fingerprint, github, job, log, signal) {
     }
     catch (error) {
         if (signal?.aborted)
-            throw (0,retry/* abortReason */.Js)(signal);
+            throw (0,waits/* abortReason */.Js)(signal);
         const why = bound.aborted ? `no answer within 'timeout' (${(0,src_text/* formatMinutes */.dp)(job.wait.timeoutMs)})` : (0,errors/* errorMessage */.gJ)(error);
         log.warning(`reuse: earlier runs' videos could not be looked up (${why}); exporting anew`);
         return false;
@@ -36682,7 +36673,7 @@ async function reuseEarlier(result, fingerprint, github, job, log, signal) {
         }
         catch (error) {
             if (signal?.aborted)
-                throw (0,retry/* abortReason */.Js)(signal);
+                throw (0,waits/* abortReason */.Js)(signal);
             if (bound.aborted) {
                 log.warning(`reuse: no earlier run's video came within 'timeout' (${(0,src_text/* formatMinutes */.dp)(job.wait.timeoutMs)}); exporting anew`);
                 return false;
@@ -36774,9 +36765,16 @@ function nextPollDelayMs({ samples, nowMs, floorMs, deadlineMs }) {
 const NOT_FOUND_GRACE_MS = 60_000;
 /** Progress polls at 100 without a URL before the export's record is asked for one. */
 const URL_LAG_POLLS = 3;
+/**
+ * Progress answers in a row that say nothing readable (a 2xx without a figure, a list for data) before
+ * the wait gives up on them: one odd answer does not end a render that is still going.
+ */
+const MAX_UNREADABLE_ANSWERS = 5;
 /** A line is logged at least this often while progress stands still, so the log shows life. */
 const HEARTBEAT_MS = 60_000;
 const isNotFound = (error) => error instanceof errors/* ApiError */.hD && error.notFound;
+/** A 2xx answer that could not be read as progress. */
+const isUnreadable = (error) => error instanceof errors/* ApiError */.hD && error.status >= 200 && error.status < 300 && !error.notFound;
 /**
  * Polls the render until it is done and carries a download URL, within the timeout and stall bounds.
  * Progress at 0% may be the API's queue (1 to 10 minutes by its docs): only `timeout` bounds it; the
@@ -36803,6 +36801,7 @@ scheduler = new PollScheduler()) {
     let notFoundSince;
     let state;
     let pollsAt100 = 0;
+    let unreadable = 0;
     const notFoundGraceMs = Math.min(NOT_FOUND_GRACE_MS, settings.stallTimeoutMs);
     const timedOut = () => new errors/* RenderError */.vH(`Timed out after ${(0,src_text/* formatMinutes */.dp)(Date.now() - started)} waiting for the render of ${key} ('timeout' is ` +
         `${(0,src_text/* formatMinutes */.dp)(settings.timeoutMs)}); ` +
@@ -36826,6 +36825,7 @@ scheduler = new PollScheduler()) {
             try {
                 const answer = await client.getProgress(key, generation, bounded);
                 notFoundSince = undefined;
+                unreadable = 0;
                 const at = now();
                 const previous = samples[samples.length - 1];
                 samples.push({ atMs: at, progress: answer.progress });
@@ -36855,14 +36855,19 @@ scheduler = new PollScheduler()) {
                 }
             }
             catch (error) {
-                if (!isNotFound(error))
-                    throw error;
-                notFoundSince ??= now();
-                if (now() - notFoundSince >= notFoundGraceMs) {
-                    throw new errors/* LostError */.zO(`The API no longer knows export ${key} (${error.message}) after ${(0,src_text/* formatMinutes */.dp)(now() - notFoundSince)} of asking: ` +
-                        'the render was lost on the server side, and a re-run attempt exports anew');
+                if (isUnreadable(error) && ++unreadable < MAX_UNREADABLE_ANSWERS) {
+                    log.warning(`${error.message}; asking again at the next check (${unreadable} such answer(s) in a row)`);
                 }
-                log.info(`The API does not know ${key} yet; trying again`);
+                else {
+                    if (!isNotFound(error))
+                        throw error;
+                    notFoundSince ??= now();
+                    if (now() - notFoundSince >= notFoundGraceMs) {
+                        throw new errors/* LostError */.zO(`The API no longer knows export ${key} (${error.message}) after ${(0,src_text/* formatMinutes */.dp)(now() - notFoundSince)} of asking: ` +
+                            'the render was lost on the server side, and a re-run attempt exports anew');
+                    }
+                    log.info(`The API does not know ${key} yet; trying again`);
+                }
             }
             // While the key is not found, the grace period above is the bound, with its own message.
             const stalling = notFoundSince === undefined && begun;
@@ -37003,7 +37008,7 @@ cancel) {
         });
         // A stop (fail-fast) that came while the export was in flight ends the video here, its key kept.
         if (signal?.aborted)
-            throw (0,retry/* abortReason */.Js)(signal);
+            throw (0,waits/* abortReason */.Js)(signal);
     }
     const key = result.exportKey;
     if (!job.waitForRender) {
@@ -37194,6 +37199,65 @@ async function produceAll(results, production, signal) {
     finally {
         signal.removeEventListener('abort', forward);
     }
+}
+
+
+/***/ }),
+
+/***/ 5837:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Js: () => (/* binding */ abortReason),
+/* harmony export */   c8: () => (/* binding */ untilCancelled),
+/* harmony export */   yy: () => (/* binding */ sleep)
+/* harmony export */ });
+/* unused harmony export workAbandoned */
+/**
+ * Waiting with signals: sleeping until a signal aborts, and giving up on work that takes none. A leaf
+ * module: every step's waits use it, and it uses nothing of theirs.
+ */
+/** Why a signal was aborted, as an Error (a cancel gives one; anything else is wrapped). */
+const abortReason = (signal) => signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason), { cause: signal.reason });
+const sleep = (ms, signal) => new Promise((resolve, reject) => {
+    if (signal?.aborted)
+        return reject(abortReason(signal));
+    const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+    }, ms);
+    const onAbort = () => {
+        clearTimeout(timer);
+        if (signal)
+            reject(abortReason(signal));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+});
+let abandoned = 0;
+/** Whether work was left behind by untilCancelled (an upload still open): the process must end without waiting for it. */
+const workAbandoned = () => abandoned > 0;
+/**
+ * Waits for work that takes no signal of its own (the artifact client, Octokit calls) only until the
+ * signal aborts: then rejects with its reason at once, the work left behind, so a cancelled run
+ * reports and exits instead of waiting on it.
+ */
+function untilCancelled(work, signal) {
+    if (!signal)
+        return work;
+    let onAbort = () => { };
+    const cancelled = new Promise((_, reject) => {
+        onAbort = () => {
+            abandoned++;
+            reject(abortReason(signal));
+        };
+        if (signal.aborted)
+            onAbort();
+        else
+            signal.addEventListener('abort', onAbort, { once: true });
+    });
+    // The work may fail after the cancel won the race: that failure is nobody's to handle.
+    work.catch(() => { });
+    return Promise.race([work, cancelled]).finally(() => signal.removeEventListener('abort', onAbort));
 }
 
 

@@ -13,8 +13,9 @@ const text = z.string().min(1).optional().catch(undefined)
 /** A progress answer: v3 names the video downloadUrl; legacy url (tutorial) or videoUrl (reference); records download_url. */
 export const progressAnswer = z
   .object({
+    // A decimal figure, as a number or its digits ("0x64" or "1e3" are no percentage).
     progress: z
-      .union([z.number(), z.string().min(1)])
+      .union([z.number(), z.string().regex(/^\d{1,3}(\.\d+)?$/)])
       .transform(Number)
       .pipe(z.number()),
     downloadUrl: text,

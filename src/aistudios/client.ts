@@ -14,7 +14,8 @@ import {
 import { parseDeletedCount } from './delete-projects.js'
 import { parseEnvelope } from './envelope.js'
 import { parseLegacyProject, type LegacyProject } from './legacy-project.js'
-import { READ_RETRY, abortReason, attemptsFor, backoffDelayMs, sleep, untilCancelled, withRetries } from './retry.js'
+import { READ_RETRY, attemptsFor, backoffDelayMs, withRetries } from './retry.js'
+import { abortReason, sleep, untilCancelled } from '../waits.js'
 import { RequestDeadlineError, createAgent, provablyNotSent, send, unreached } from './transport.js'
 import { mask } from '../log.js'
 
@@ -41,8 +42,8 @@ export interface ExportRecord {
   thumbnailUrl?: string
 }
 
-/** HTTP 429 (or its code in the envelope): the API refused the request unprocessed. */
-const isTooManyRequests = (error: ApiError): boolean => error.status === 429 || error.code === '429'
+/** HTTP 429, or its code in the API's own refusal (not a 5xx, which a gateway may write): the API refused the request unprocessed. */
+const isTooManyRequests = (error: ApiError): boolean => error.status === 429 || (error.code === '429' && error.status < 500)
 
 /** Whether an export's failed answer proves the API did not take it: credentials refused, 429, or its own non-5xx `success: false`. */
 const provenRefusal = (error: unknown): boolean =>
@@ -78,15 +79,21 @@ export class AiStudiosClient {
   private authorization?: Promise<string>
   /** Aborted by close(): what still runs then (a token exchange nobody waits for, its retries) stops. */
   private readonly closing = new AbortController()
+  /** Export requests sent and not yet answered: close() never cuts one. */
+  private exportsInFlight = 0
 
   constructor(private readonly config: ApiConfig) {
     this.dispatcher = createAgent(config.requestTimeoutMs)
   }
 
-  /** Ends the job's calls: none is left that a video still waits for (an export in flight never is). */
+  /**
+   * Ends the job's calls. What is left then was abandoned (a read past its deadline, a connect that
+   * hangs, an exchange nobody waits for) and is destroyed, unless an export is in flight: that one is
+   * let finish, as the action itself never cuts an export.
+   */
   close(): Promise<void> {
     this.closing.abort(new Error('The API client was closed'))
-    return this.dispatcher.close()
+    return this.exportsInFlight > 0 ? this.dispatcher.close() : this.dispatcher.destroy()
   }
 
   url(generation: Generation, path: string): URL {
@@ -168,6 +175,7 @@ export class AiStudiosClient {
       const deadlineMs = Math.min(this.config.requestTimeoutMs, left)
       let answer
       try {
+        this.exportsInFlight++
         answer = await send(this.dispatcher, url, 'POST', headers, body, { signal, deadlineMs })
       } catch (error) {
         if (provablyNotSent(error) && attempt < Math.min(NOT_SENT_ATTEMPTS, attemptsFor(error, READ_RETRY)) && !signal?.aborted) {
@@ -185,6 +193,8 @@ export class AiStudiosClient {
               ? `${url.host} (from '${this.hostInput(url)}'): ${how.what}`
               : errorMessage(error)
         throw new ExportUnconfirmedError(cause, signal?.aborted === true)
+      } finally {
+        this.exportsInFlight--
       }
       let data
       try {

@@ -23,6 +23,14 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000)
 }
 
+/**
+ * A JSON reviver that keeps an integer too large for a double as the digits it was written with: an
+ * export key sent as a number past 2^53 would otherwise become another key (V8 gives the source text).
+ */
+function keepLargeIntegers(this: unknown, _key: string, value: unknown, context?: { source?: string }): unknown {
+  return typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value) && context?.source ? context.source : value
+}
+
 function textOf(body: string): string {
   const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1]
   const text = (title ?? body.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim()
@@ -42,7 +50,7 @@ export function parseEnvelope(
 ): Record<string, unknown> {
   let json: unknown
   try {
-    json = JSON.parse(body)
+    json = JSON.parse(body, keepLargeIntegers)
   } catch {
     json = undefined
   }
@@ -75,7 +83,8 @@ export function parseEnvelope(
     const error = envelope.error ?? envelope
     const code = error.code
     const msg = error.msg ?? error.message ?? ''
-    if (AUTH_STATUSES.has(status) || (code !== undefined && AUTH_CODES.has(code))) {
+    // A 5xx is the server failing, whatever code its body carries: it proves nothing was refused.
+    if (AUTH_STATUSES.has(status) || (code !== undefined && AUTH_CODES.has(code) && status < 500)) {
       const unauthorized = status === 401 || (code !== undefined && UNAUTHORIZED_CODES.has(code))
       throw new AuthError(`HTTP ${status}${code === undefined ? '' : `, code ${code}`}: ${msg || 'no message'}`, undefined, unauthorized)
     }

@@ -1,6 +1,7 @@
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
 import type { LookupFunction } from 'node:net'
 import type { Unreached } from '../domain.js'
+import { untilCancelled } from '../waits.js'
 
 export interface RawResponse {
   status: number
@@ -17,9 +18,10 @@ const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy
  */
 export function createAgent(timeoutMs: number, lookup?: LookupFunction): Dispatcher {
   const options = { connectTimeout: Math.min(10_000, timeoutMs), headersTimeout: timeoutMs, bodyTimeout: timeoutMs }
-  // Behind a proxy the proxy resolves the names: a lookup here would judge the proxy's own address.
-  if (PROXY_VARIABLES.some((name) => process.env[name])) return new EnvHttpProxyAgent(options)
-  return new Agent(lookup ? { ...options, connect: { lookup } } : options)
+  const agentOptions = lookup ? { ...options, connect: { lookup } } : options
+  // Behind a proxy, `lookup` judges the hosts reached directly (NO_PROXY): undici's proxy agent builds
+  // its own connections, and the proxy resolves the names it is given.
+  return PROXY_VARIABLES.some((name) => process.env[name]) ? new EnvHttpProxyAgent(agentOptions) : new Agent(agentOptions)
 }
 
 /** The most of an answer that is read: the API's are small JSON (or a gateway's HTML page). */
@@ -66,7 +68,8 @@ export async function send(
   const deadline = deadlineMs === undefined ? undefined : AbortSignal.timeout(Math.max(1, deadlineMs))
   const bounded = signal && deadline ? AbortSignal.any([signal, deadline]) : (signal ?? deadline)
   try {
-    const response = await request(url, { dispatcher, method, headers, body, signal: bounded })
+    // undici applies an abort only once connected: a connect that hangs is left behind, not waited for.
+    const response = await untilCancelled(request(url, { dispatcher, method, headers, body, signal: bounded }), bounded)
     const chunks: Buffer[] = []
     let size = 0
     for await (const chunk of response.body) {

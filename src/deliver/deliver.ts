@@ -1,7 +1,8 @@
 import * as path from 'node:path'
 import type { Downloaded, Job, VideoResult } from '../domain.js'
-import { untilCancelled } from '../aistudios/retry.js'
+import { untilCancelled } from '../waits.js'
 import { errorMessage } from '../errors.js'
+import { formatMinutes } from '../text.js'
 import { recordReusable } from '../github/reuse.js'
 import { info, videoLog, withVideoName } from '../log.js'
 import type { GitHub } from '../github/connect.js'
@@ -40,13 +41,22 @@ async function leaveForReuse(done: Array<{ result: VideoResult; video: Downloade
  * whichever delivery is under way (none of them takes a signal), so the run reports at once.
  */
 export async function deliverAll(results: VideoResult[], job: Job, github: GitHub | undefined, signal?: AbortSignal): Promise<void> {
-  const until = <T>(work: Promise<T>): Promise<T> => untilCancelled(work, signal)
+  // Each delivery is waited for at most 'timeout', as the video was, and not at all past a cancel.
+  const until = async <T>(work: Promise<T>, what: string): Promise<T> => {
+    const bound = AbortSignal.timeout(job.wait.timeoutMs)
+    try {
+      return await untilCancelled(work, signal ? AbortSignal.any([signal, bound]) : bound)
+    } catch (error) {
+      if (signal?.aborted || !bound.aborted) throw error
+      throw new Error(`${what} did not end within 'timeout' (${formatMinutes(job.wait.timeoutMs)})`, { cause: error })
+    }
+  }
   const done = results.flatMap((result) => (result.status === 'downloaded' && result.video ? [{ result, video: result.video }] : []))
   if (job.batch.artifactPerVideo || job.videos.length === 1) {
     // One after another, so the artifact client's own lines can be given their video's name in a batch.
     for (const { result, video } of done) {
       result.artifact = await withVideoName(result.spec.name, () =>
-        until(uploadVideoArtifact(video, result.exportKey ?? '', job.artifact, job.runner))
+        until(uploadVideoArtifact(video, result.exportKey ?? '', job.artifact, job.runner), 'The artifact upload')
       )
     }
   } else {
@@ -57,11 +67,12 @@ export async function deliverAll(results: VideoResult[], job: Job, github: GitHu
         job.outputDir,
         job.artifact,
         job.runner
-      )
+      ),
+      'The artifact upload'
     )
     for (const { result } of done) result.artifact = shared
   }
-  for (const { result, video } of done) result.sha256 = await until(videoSha256(video, result.artifact))
+  for (const { result, video } of done) result.sha256 = await until(videoSha256(video, result.artifact), 'Hashing the video')
   if (job.github.reuse) await leaveForReuse(done, job, signal)
   if (!github) return
   if (job.github.release) {
@@ -73,11 +84,12 @@ export async function deliverAll(results: VideoResult[], job: Job, github: GitHu
         replace,
         done.map(({ video }) => video),
         signal
-      )
+      ),
+      'Attaching the video to the release'
     )
     for (const { result, video } of done) result.releaseUrl = urls.get(video.path)
   }
   if (!job.github.comment) return
   if (job.matrixJob) info('comment: in a matrix, the collect job writes the pull request comment for the whole batch')
-  else await until(upsertComment(github, commentRows(results, job.runner), job.runner))
+  else await until(upsertComment(github, commentRows(results, job.runner), job.runner), 'The pull request comment')
 }

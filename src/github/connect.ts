@@ -1,4 +1,4 @@
-import { abortReason } from '../aistudios/retry.js'
+import { abortReason } from '../waits.js'
 import type { GitHubSettings } from '../domain.js'
 
 /** The longest one GitHub API call may take, its answer included (a page of a listing is one call). */

@@ -5,7 +5,7 @@ import type { RunnerEnv, VideoResult } from '../domain.js'
 import { errorMessage } from '../errors.js'
 import { exportKey, parseAt, sha256Hex } from '../schemas.js'
 import { loadArtifactClient } from './artifact-service.js'
-import { untilCancelled } from '../aistudios/retry.js'
+import { untilCancelled } from '../waits.js'
 
 /**
  * Result records: the small artifact each render job of a matrix leaves, however it ended, and the
@@ -120,10 +120,13 @@ export const RECORD_READ_MS = 30_000
  * Every result record of this run up to this attempt, parsed and checked: one that does not parse,
  * names another run or attempt, or is too big is refused through `refuse` (a warning) and left out.
  */
-export async function readResultRecords(runner: RunnerEnv, refuse: (message: string) => void): Promise<ReadRecord[]> {
+export async function readResultRecords(runner: RunnerEnv, refuse: (message: string) => void, signal?: AbortSignal): Promise<ReadRecord[]> {
   const client = await loadArtifactClient()
   // The artifact client takes no signal: a call past its bound is left behind, and the process ends without it.
-  const bounded = <T>(work: Promise<T>): Promise<T> => untilCancelled(work, AbortSignal.timeout(RECORD_READ_MS))
+  const bounded = <T>(work: Promise<T>): Promise<T> => {
+    const bound = AbortSignal.timeout(RECORD_READ_MS)
+    return untilCancelled(work, signal ? AbortSignal.any([signal, bound]) : bound)
+  }
   const { artifacts } = await bounded(client.listArtifacts())
   const read: ReadRecord[] = []
   for (const artifact of artifacts) {
@@ -140,6 +143,7 @@ export async function readResultRecords(runner: RunnerEnv, refuse: (message: str
         throw new Error(`it says it is of run ${record.runId}, attempt ${record.attempt}, not this run's attempt ${match[1]}`)
       read.push({ artifact: artifact.name, record })
     } catch (error) {
+      if (signal?.aborted) throw error
       refuse(`result record ${artifact.name} was refused: ${errorMessage(error)}`)
     } finally {
       fs.rmSync(dir, { recursive: true, force: true })

@@ -2,7 +2,8 @@ import type { RunnerEnv, VideoResult } from '../domain.js'
 import { errorMessage } from '../errors.js'
 import { uploadResultRecord, videoEntries, type ResultRecord } from '../github/results.js'
 import { info, warning } from '../log.js'
-import { untilCancelled } from '../aistudios/retry.js'
+import { untilCancelled } from '../waits.js'
+import { after } from '../cancel.js'
 
 /** How long the record's upload is waited for; after a cancel, only what the cancel's grace leaves. */
 export const RECORD_UPLOAD_MS = 30_000
@@ -24,7 +25,8 @@ export async function leaveResultRecord(
   outcome: ResultRecord['outcome'],
   error: unknown,
   retentionDays: number | undefined,
-  cancelled: boolean
+  /** The run's cancel: from it (before or during the upload) the record has RECORD_UPLOAD_CANCELLED_MS left. */
+  cancel: AbortSignal
 ): Promise<void> {
   if (!runner.artifactService) return
   const record: ResultRecord = {
@@ -36,13 +38,13 @@ export async function leaveResultRecord(
     error: error === undefined ? null : cut(errorMessage(error)),
     entries: videoEntries(results).map((entry) => ({ ...entry, error: cut(entry.error) }))
   }
-  const boundMs = cancelled ? RECORD_UPLOAD_CANCELLED_MS : RECORD_UPLOAD_MS
+  const bound = AbortSignal.any([AbortSignal.timeout(RECORD_UPLOAD_MS), after(cancel, RECORD_UPLOAD_CANCELLED_MS)])
   try {
-    const name = await untilCancelled(uploadResultRecord(record, runner, retentionDays), AbortSignal.timeout(boundMs))
+    const name = await untilCancelled(uploadResultRecord(record, runner, retentionDays), bound)
     info(`Left the result record ${name} for the collect job`)
   } catch (uploadError) {
-    const why =
-      uploadError instanceof DOMException && uploadError.name === 'TimeoutError' ? `no answer within ${boundMs / 1000} s` : errorMessage(uploadError)
+    const within = cancel.aborted ? `${RECORD_UPLOAD_CANCELLED_MS / 1000} s of the cancel` : `${RECORD_UPLOAD_MS / 1000} s`
+    const why = bound.aborted ? `no answer within ${within}` : errorMessage(uploadError)
     warning(`The result record could not be left (${why}): the collect job will report this job's videos as not reported`)
   }
 }

@@ -5,7 +5,7 @@ import { createAgent } from '../aistudios/transport.js'
 import type { Downloaded, Log, Mp4Facts } from '../domain.js'
 import { errorMessage } from '../errors.js'
 import { formatBytes } from '../text.js'
-import { sleep } from '../aistudios/retry.js'
+import { sleep } from '../waits.js'
 import { collectAsBytesMove } from '../memory.js'
 import { videoFileName } from './filename.js'
 import { NotMp4Error, readMp4Facts } from './mp4.js'
@@ -235,6 +235,7 @@ export async function downloadVideo(initialUrl: string, options: DownloadOptions
     return { path: final, size, mp4 }
   } finally {
     fs.rmSync(partial, { force: true })
-    await dispatcher.close()
+    // Whatever is left (a connect that hangs) was given up: it is destroyed, not waited for.
+    await dispatcher.destroy()
   }
 }

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { ExportRequest, Generation, Log, RunnerEnv } from '../domain.js'
-import { errorMessage } from '../errors.js'
+import { ExportNotSentError, errorMessage } from '../errors.js'
 import { exportKey } from '../schemas.js'
-import { untilCancelled } from '../aistudios/retry.js'
+import { untilCancelled } from '../waits.js'
 import { loadArtifactClient } from '../github/artifact-service.js'
 
 /**
@@ -55,7 +55,7 @@ const END_REASON: Record<ExportEnd, string> = {
   lost: 'was lost: the API no longer knew its key'
 }
 
-/** The longest the ledger is read for (a list of the run's artifacts): past it, the export is sent as if there were none. */
+/** The longest the ledger is read for (a list of the run's artifacts): past it, nothing is exported. */
 export const LEDGER_READ_MS = 30_000
 
 /**
@@ -88,8 +88,11 @@ export async function findEarlierExport(
   } catch (error) {
     if (signal?.aborted) throw error
     const why = bound.aborted ? `no answer within ${(boundMs / 1000).toFixed(1)} s` : errorMessage(error)
-    log.warning(`Could not read the export ledger of earlier attempts (${why}); exporting anew`)
-    return undefined
+    // An earlier attempt may have paid for this very request: not knowing, nothing is sent.
+    throw new ExportNotSentError(
+      `the export ledger of earlier attempts could not be read (${why}), and an earlier attempt may have exported this request; ` +
+        "rather than pay twice, nothing was sent. Re-run the job once the artifact service answers, or resume the key an earlier attempt's log gives"
+    )
   }
   const ends = new Map(marks.flatMap((mark) => (isEnd(mark) ? [[mark.key, mark.end] as const] : [])))
   const exports = marks.filter((mark): mark is LedgerEntry => !isEnd(mark))

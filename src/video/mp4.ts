@@ -22,6 +22,11 @@ export class NotMp4Error extends Error {
 
 /** A movie header larger than this is no video's (a long render's is a few MB). */
 const MAX_MOOV_BYTES = 64 << 20
+/**
+ * Top-level boxes read at most: a video has a handful, a fragmented one a pair per fragment. The walk
+ * is synchronous, so a file of millions of tiny boxes must not hold the process (0.3 s at this bound).
+ */
+const MAX_TOP_LEVEL_BOXES = 100_000
 
 interface Box {
   type: string
@@ -93,7 +98,8 @@ export function readMp4Facts(file: string): Mp4Facts {
     const header = Buffer.alloc(16)
     let moov: Buffer | undefined
     let moovHeader = 8
-    for (let at = 0, first = true; at < size; first = false) {
+    for (let at = 0, first = true, boxes = 0; at < size; first = false) {
+      if (++boxes > MAX_TOP_LEVEL_BOXES) throw new NotMp4Error(`it has more than ${MAX_TOP_LEVEL_BOXES} top-level boxes, which no video has`)
       if (at + 8 > size) throw new NotMp4Error(`${size - at} stray byte(s) at its end`)
       fs.readSync(fd, header, 0, 16, at)
       const type = header.toString('latin1', 4, 8)

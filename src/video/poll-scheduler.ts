@@ -1,4 +1,4 @@
-import { abortReason } from '../aistudios/retry.js'
+import { abortReason } from '../waits.js'
 import { nextTurn, POLLS_PER_SECOND, WINDOW_MS, type Grant, type Waiter } from './poll-budget.js'
 
 interface Pending extends Waiter {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs'
 import { util, type Dispatcher } from 'undici'
-import { abortReason } from '../aistudios/retry.js'
+import { abortReason } from '../waits.js'
 
 type ResponseHeaders = Record<string, string | string[] | undefined>
 
@@ -131,6 +131,7 @@ export function transfer(dispatcher: Dispatcher, url: string, options: TransferO
   const { signal } = options
   const { origin, pathname, search } = new URL(url)
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortReason(signal))
     let abort: ((error?: Error) => void) | undefined
     let resume: (() => void) | undefined
     let response: Response | undefined
@@ -138,7 +139,10 @@ export function transfer(dispatcher: Dispatcher, url: string, options: TransferO
     let received = 0
     const maxBytes = options.maxBytes ?? Infinity
     const onAbort = (): void => {
-      if (signal) abort?.(abortReason(signal))
+      if (!signal) return
+      // Not connected yet (a handshake that hangs): undici could not cut it now, so it is left behind.
+      if (abort) abort(abortReason(signal))
+      else settle(abortReason(signal))
     }
     signal?.addEventListener('abort', onAbort, { once: true })
     let settled = false

@@ -12,6 +12,11 @@ import { formatMinutes } from '../text.js'
 const NOT_FOUND_GRACE_MS = 60_000
 /** Progress polls at 100 without a URL before the export's record is asked for one. */
 const URL_LAG_POLLS = 3
+/**
+ * Progress answers in a row that say nothing readable (a 2xx without a figure, a list for data) before
+ * the wait gives up on them: one odd answer does not end a render that is still going.
+ */
+const MAX_UNREADABLE_ANSWERS = 5
 /** A line is logged at least this often while progress stands still, so the log shows life. */
 const HEARTBEAT_MS = 60_000
 
@@ -21,6 +26,8 @@ export interface Rendered {
 }
 
 const isNotFound = (error: unknown): boolean => error instanceof ApiError && error.notFound
+/** A 2xx answer that could not be read as progress. */
+const isUnreadable = (error: unknown): boolean => error instanceof ApiError && error.status >= 200 && error.status < 300 && !error.notFound
 
 /**
  * Polls the render until it is done and carries a download URL, within the timeout and stall bounds.
@@ -54,6 +61,7 @@ export async function waitForVideo(
   let notFoundSince: number | undefined
   let state: string | undefined
   let pollsAt100 = 0
+  let unreadable = 0
   const notFoundGraceMs = Math.min(NOT_FOUND_GRACE_MS, settings.stallTimeoutMs)
   const timedOut = (): RenderError =>
     new RenderError(
@@ -81,6 +89,7 @@ export async function waitForVideo(
       try {
         const answer = await client.getProgress(key, generation, bounded)
         notFoundSince = undefined
+        unreadable = 0
         const at = now()
         const previous = samples[samples.length - 1]
         samples.push({ atMs: at, progress: answer.progress })
@@ -106,15 +115,19 @@ export async function waitForVideo(
           lastLogAt = at
         }
       } catch (error) {
-        if (!isNotFound(error)) throw error
-        notFoundSince ??= now()
-        if (now() - notFoundSince >= notFoundGraceMs) {
-          throw new LostError(
-            `The API no longer knows export ${key} (${(error as Error).message}) after ${formatMinutes(now() - notFoundSince)} of asking: ` +
-              'the render was lost on the server side, and a re-run attempt exports anew'
-          )
+        if (isUnreadable(error) && ++unreadable < MAX_UNREADABLE_ANSWERS) {
+          log.warning(`${(error as Error).message}; asking again at the next check (${unreadable} such answer(s) in a row)`)
+        } else {
+          if (!isNotFound(error)) throw error
+          notFoundSince ??= now()
+          if (now() - notFoundSince >= notFoundGraceMs) {
+            throw new LostError(
+              `The API no longer knows export ${key} (${(error as Error).message}) after ${formatMinutes(now() - notFoundSince)} of asking: ` +
+                'the render was lost on the server side, and a re-run attempt exports anew'
+            )
+          }
+          log.info(`The API does not know ${key} yet; trying again`)
         }
-        log.info(`The API does not know ${key} yet; trying again`)
       }
       // While the key is not found, the grace period above is the bound, with its own message.
       const stalling = notFoundSince === undefined && begun

@@ -48,6 +48,8 @@ export type Fault = { route: Route; times?: number } &
     | { kind: 'hold-answer' }
     /** The export is accepted and starts rendering, and a proxy replaces its answer with this one. */
     | { kind: 'rewrite'; status: number; body?: string; headers?: Record<string, string> }
+    /** The route answers exactly this and does nothing else: a broken server or a proxy in between. */
+    | { kind: 'raw'; status: number; body: string }
     /** The progress call says the render is done and names this as its download URL. */
     | { kind: 'url'; url: string }
     /** The progress call says the key is not known: HTTP 404, or HTTP 200 with `success: false` and code `NOT_FOUND` (no message). */
@@ -514,6 +516,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         return true
       case 'redirect':
         res.writeHead(302, { Location: `${cdnUrl}/elsewhere` }).end()
+        return true
+      case 'raw':
+        res.writeHead(fault.status, { 'Content-Type': 'application/json' }).end(fault.body)
         return true
       default:
         return false

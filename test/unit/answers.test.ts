@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { parseEnvelope } from '../../src/aistudios/envelope.ts'
 import { authAnswer, exportAnswer, exportRecordAnswer, progressAnswer, projectAnswer, tokenAnswer } from '../../src/aistudios/answers.ts'
 
 describe('progressAnswer', () => {
@@ -12,7 +13,7 @@ describe('progressAnswer', () => {
     })
   })
   it('refuses an answer without a progress figure; ignores a URL that is no string', () => {
-    for (const progress of [undefined, null, true, 'soon', '', {}])
+    for (const progress of [undefined, null, true, 'soon', '', {}, '0x64', '1e3', ' ', '45%', '-5'])
       assert.equal(progressAnswer.safeParse({ progress }).success, false, JSON.stringify(progress))
     assert.equal(progressAnswer.parse({ progress: 100, downloadUrl: { href: 'x' } }).downloadUrl, undefined)
   })
@@ -59,5 +60,14 @@ describe('the other answers', () => {
       downloadUrl: undefined,
       thumbnailUrl: undefined
     })
+  })
+})
+
+describe('a key sent as a number', () => {
+  it('keeps the digits of an integer too large for a double', () => {
+    const data = parseEnvelope('Starting the export', 200, {}, '{"success":true,"data":{"projectId":12345678901234567891}}')
+    assert.equal(exportAnswer('v3').parse(data).key, '12345678901234567891')
+    const small = parseEnvelope('Starting the export', 200, {}, '{"success":true,"data":{"projectId":42}}')
+    assert.equal(exportAnswer('v3').parse(small).key, '42')
   })
 })

@@ -125,6 +125,15 @@ describe('readMp4Facts, box by box', () => {
     refuses(Buffer.concat([ftyp, box('moov', mvhd1(0, 100))]), 'its movie header has no time scale')
   })
 
+  it('refuses a file of more top-level boxes than any video has, and reads one at the bound', () => {
+    const moov = box('moov', mvhd0(1, 9))
+    const free = box('free')
+    // ftyp and moov count: the rest of the bound is empty boxes.
+    const at = (count: number): Buffer => Buffer.concat([ftyp, moov, ...Array<Buffer>(count - 2).fill(free)])
+    assert.equal(read(at(100_000)).durationSeconds, 9)
+    refuses(at(100_001), 'it has more than 100000 top-level boxes, which no video has')
+  })
+
   it('refuses a movie header over 64 MiB without reading it, and reads one of exactly 64 MiB', () => {
     const header = (size: number): Buffer => Buffer.concat([u32(1), Buffer.from('moov'), u64(size)])
     // A sparse file: the claimed moov is really there, as zeros, but never read whole.

@@ -80,6 +80,18 @@ describe('the download connection', () => {
       assert.ok(refusal instanceof RefusedAddressError, String(refusal))
       assert.match(refusal.message, /localhost resolved, when connecting, to a loopback address/)
       assert.equal(connections, 0, 'no connection was made')
+      // Behind a proxy, a host NO_PROXY sends straight there is checked the same way.
+      const proxy = { HTTP_PROXY: 'http://127.0.0.1:9', HTTPS_PROXY: 'http://127.0.0.1:9', NO_PROXY: 'localhost', no_proxy: 'localhost' }
+      const saved = Object.fromEntries(Object.keys(proxy).map((name) => [name, process.env[name]]))
+      Object.assign(process.env, proxy)
+      try {
+        assert.ok((await get(false)) instanceof RefusedAddressError, 'refused behind a proxy too')
+      } finally {
+        for (const [name, value] of Object.entries(saved))
+          if (value === undefined) delete process.env[name]
+          else process.env[name] = value
+      }
+      assert.equal(connections, 0, 'no connection was made')
       assert.equal(((await get(true)) as { statusCode: number }).statusCode, 200, 'allowed where the API is on loopback')
       assert.equal(connections, 1)
     } finally {
