@@ -38546,6 +38546,16 @@ function untilCancelled(work, signal) {
     work.catch(() => { });
     return Promise.race([work, cancelled]).finally(() => signal.removeEventListener('abort', onAbort));
 }
+/** A signal that aborts `ms` after `signal` does (at once counting from now, when it already has). */
+function after(signal, ms) {
+    const later = new AbortController();
+    const start = () => void setTimeout(() => later.abort(new Error(`${ms} ms after the cancel`)), ms).unref();
+    if (signal.aborted)
+        start();
+    else
+        signal.addEventListener('abort', start, { once: true });
+    return later.signal;
+}
 
 ;// CONCATENATED MODULE: ./src/aistudios/transport.ts
 
@@ -39028,16 +39038,6 @@ class AiStudiosClient {
 ;// CONCATENATED MODULE: ./src/cancel.ts
 /** After a cancel signal, the run has this long to report before it exits regardless. */
 const CANCEL_GRACE_MS = 5000;
-/** A signal that aborts `ms` after `signal` does (at once counting from now, when it already has). */
-function after(signal, ms) {
-    const later = new AbortController();
-    const start = () => void setTimeout(() => later.abort(new Error(`${ms} ms after the cancel`)), ms).unref();
-    if (signal.aborted)
-        start();
-    else
-        signal.addEventListener('abort', start, { once: true });
-    return later.signal;
-}
 /**
  * The signals that cancel a run: SIGTERM (a cancelled workflow on Linux and macOS runners), SIGINT
  * (Ctrl-C, and how a Windows runner cancels, where SIGTERM does not exist) and SIGBREAK (Ctrl-Break on
@@ -42046,7 +42046,6 @@ async function report(results, runner, job, error) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/result-record.ts
-
 
 
 

@@ -1,15 +1,6 @@
 /** After a cancel signal, the run has this long to report before it exits regardless. */
 const CANCEL_GRACE_MS = 5000
 
-/** A signal that aborts `ms` after `signal` does (at once counting from now, when it already has). */
-export function after(signal: AbortSignal, ms: number): AbortSignal {
-  const later = new AbortController()
-  const start = (): void => void setTimeout(() => later.abort(new Error(`${ms} ms after the cancel`)), ms).unref()
-  if (signal.aborted) start()
-  else signal.addEventListener('abort', start, { once: true })
-  return later.signal
-}
-
 /**
  * The signals that cancel a run: SIGTERM (a cancelled workflow on Linux and macOS runners), SIGINT
  * (Ctrl-C, and how a Windows runner cancels, where SIGTERM does not exist) and SIGBREAK (Ctrl-Break on

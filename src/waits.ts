@@ -46,3 +46,12 @@ export function untilCancelled<T>(work: Promise<T>, signal?: AbortSignal): Promi
   work.catch(() => {})
   return Promise.race([work, cancelled]).finally(() => signal.removeEventListener('abort', onAbort))
 }
+
+/** A signal that aborts `ms` after `signal` does (at once counting from now, when it already has). */
+export function after(signal: AbortSignal, ms: number): AbortSignal {
+  const later = new AbortController()
+  const start = (): void => void setTimeout(() => later.abort(new Error(`${ms} ms after the cancel`)), ms).unref()
+  if (signal.aborted) start()
+  else signal.addEventListener('abort', start, { once: true })
+  return later.signal
+}

@@ -29076,21 +29076,11 @@ function unreached(error) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   dJ: () => (/* binding */ cancelOnSignals)
+/* harmony export */   d: () => (/* binding */ cancelOnSignals)
 /* harmony export */ });
-/* unused harmony exports after, CANCEL_SIGNALS */
+/* unused harmony export CANCEL_SIGNALS */
 /** After a cancel signal, the run has this long to report before it exits regardless. */
 const CANCEL_GRACE_MS = 5000;
-/** A signal that aborts `ms` after `signal` does (at once counting from now, when it already has). */
-function after(signal, ms) {
-    const later = new AbortController();
-    const start = () => void setTimeout(() => later.abort(new Error(`${ms} ms after the cancel`)), ms).unref();
-    if (signal.aborted)
-        start();
-    else
-        signal.addEventListener('abort', start, { once: true });
-    return later.signal;
-}
 /**
  * The signals that cancel a run: SIGTERM (a cancelled workflow on Linux and macOS runners), SIGINT
  * (Ctrl-C, and how a Windows runner cancels, where SIGTERM does not exist) and SIGBREAK (Ctrl-Break on
@@ -29492,7 +29482,7 @@ async function cli(argv, env) {
     (0,_aistudios_transport_js__WEBPACK_IMPORTED_MODULE_4__/* .normaliseNoProxy */ .AM)();
     (0,_log_js__WEBPACK_IMPORTED_MODULE_9__/* .useSink */ .J$)((0,_terminal_js__WEBPACK_IMPORTED_MODULE_13__/* .terminalSink */ .c)(process.stdout, process.stderr, _args_js__WEBPACK_IMPORTED_MODULE_12__/* .cliWording */ .Fb));
     (0,_job_parse_js__WEBPACK_IMPORTED_MODULE_7__/* .nameRootFolder */ .gK)('the current folder');
-    const cancel = (0,_cancel_js__WEBPACK_IMPORTED_MODULE_15__/* .cancelOnSignals */ .dJ)();
+    const cancel = (0,_cancel_js__WEBPACK_IMPORTED_MODULE_15__/* .cancelOnSignals */ .d)();
     let client;
     try {
         const args = (0,_args_js__WEBPACK_IMPORTED_MODULE_12__/* .parseArgs */ .Zy)(argv);
@@ -37212,7 +37202,7 @@ async function produceAll(results, production, signal) {
 /* harmony export */   c8: () => (/* binding */ untilCancelled),
 /* harmony export */   yy: () => (/* binding */ sleep)
 /* harmony export */ });
-/* unused harmony export workAbandoned */
+/* unused harmony exports workAbandoned, after */
 /**
  * Waiting with signals: sleeping until a signal aborts, and giving up on work that takes none. A leaf
  * module: every step's waits use it, and it uses nothing of theirs.
@@ -37258,6 +37248,16 @@ function untilCancelled(work, signal) {
     // The work may fail after the cancel won the race: that failure is nobody's to handle.
     work.catch(() => { });
     return Promise.race([work, cancelled]).finally(() => signal.removeEventListener('abort', onAbort));
+}
+/** A signal that aborts `ms` after `signal` does (at once counting from now, when it already has). */
+function after(signal, ms) {
+    const later = new AbortController();
+    const start = () => void setTimeout(() => later.abort(new Error(`${ms} ms after the cancel`)), ms).unref();
+    if (signal.aborted)
+        start();
+    else
+        signal.addEventListener('abort', start, { once: true });
+    return later.signal;
 }
 
 

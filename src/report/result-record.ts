@@ -2,8 +2,7 @@ import type { RunnerEnv, VideoResult } from '../domain.js'
 import { errorMessage } from '../errors.js'
 import { uploadResultRecord, videoEntries, type ResultRecord } from '../github/results.js'
 import { info, warning } from '../log.js'
-import { untilCancelled } from '../waits.js'
-import { after } from '../cancel.js'
+import { after, untilCancelled } from '../waits.js'
 
 /** How long the record's upload is waited for; after a cancel, only what the cancel's grace leaves. */
 export const RECORD_UPLOAD_MS = 30_000
