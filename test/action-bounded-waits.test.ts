@@ -9,7 +9,7 @@ import assert from 'node:assert/strict'
 import * as net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { describe, it } from 'node:test'
-import { NO_POSIX_SIGNALS, eventEnv, makeWorkspace, runAction } from './helpers/run-action.ts'
+import { NO_POSIX_SIGNALS, eventEnv, makeWorkspace, runAction, signalWhen } from './helpers/run-action.ts'
 import { TEMPLATE, appTemplateInputs } from './helpers/template-export.ts'
 import { CURVES, DIALOGUE_PROJECT_ID, SAMPLE_PROJECT_ID, withSimulator, type Fault } from './simulator/server.ts'
 import { startArtifactService } from './stand-ins/artifact-service.ts'
@@ -167,13 +167,7 @@ describe("a matrix job's result record", () => {
           workspace: makeWorkspace({ 'videos.yml': manifest }),
           inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml', 'manifest-entry': 'one' },
           env: artifacts.env,
-          onStart: (child, stdout) => {
-            const timer = setInterval(() => {
-              if (!/Export accepted/.test(stdout())) return
-              clearInterval(timer)
-              child.kill('SIGTERM')
-            }, 50)
-          },
+          onStart: signalWhen((stdout) => /Export accepted/.test(stdout)),
           timeoutMs: 30_000
         })
         assert.equal(run.signal, null, 'the run ended by itself, not killed by the test')
@@ -197,13 +191,7 @@ describe("a matrix job's result record", () => {
           workspace: makeWorkspace({ 'videos.yml': manifest }),
           inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml', 'manifest-entry': 'one', 'upload-artifact': 'false' },
           env: artifacts.env,
-          onStart: (child) => {
-            const timer = setInterval(() => {
-              if (!artifacts.artifacts.some((artifact) => artifact.name.startsWith('aistudios-result-'))) return
-              clearInterval(timer)
-              child.kill('SIGTERM')
-            }, 50)
-          },
+          onStart: signalWhen(() => artifacts.artifacts.some((artifact) => artifact.name.startsWith('aistudios-result-'))),
           timeoutMs: 30_000
         })
         assert.equal(run.signal, null, 'the cancel was handled, not the default end of the process')
@@ -259,14 +247,7 @@ describe("GitHub's answers", () => {
           workspace: makeWorkspace({ 'videos.yml': manifest, 'a.txt': 'A' }),
           inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml', 'only-changed': 'true', 'github-token': GITHUB_TOKEN },
           env: eventEnv('push', { before: 'aaa111', after: 'bbb222' }, github.url),
-          onStart: (child) => {
-            const timer = setInterval(() => {
-              if (!github.requests.some((request) => request.path.includes('/compare/'))) return
-              clearInterval(timer)
-              signalled = true
-              child.kill('SIGTERM')
-            }, 50)
-          },
+          onStart: signalWhen(() => (signalled = github.requests.some((request) => request.path.includes('/compare/')))),
           timeoutMs: 20_000
         })
         assert.ok(signalled, 'the compare was asked for')
@@ -332,13 +313,7 @@ describe('a connection that never completes', () => {
         async (sim) => {
           const run = await runAction({
             inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'upload-artifact': 'false' },
-            onStart: (child) => {
-              const timer = setInterval(() => {
-                if (silent.connections() === 0) return
-                clearInterval(timer)
-                child.kill('SIGTERM')
-              }, 50)
-            },
+            onStart: signalWhen(() => silent.connections() > 0),
             timeoutMs: 20_000
           })
           assert.ok(silent.connections() > 0, 'the download connected to the silent host')
@@ -358,13 +333,7 @@ describe('a connection that never completes', () => {
       const run = await runAction({
         workspace: makeWorkspace({ 't.json': TEMPLATE }),
         inputs: appTemplateInputs(`https://127.0.0.1:${silent.port}`, {}),
-        onStart: (child) => {
-          const timer = setInterval(() => {
-            if (silent.connections() === 0) return
-            clearInterval(timer)
-            child.kill('SIGTERM')
-          }, 50)
-        },
+        onStart: signalWhen(() => silent.connections() > 0),
         timeoutMs: 20_000
       })
       assert.ok(silent.connections() > 0, 'the token exchange connected to the silent host')
@@ -426,14 +395,7 @@ describe('collect', () => {
         workspace: makeWorkspace({ 'videos.yml': `videos:\n  - name: one\n    project-id: ${SAMPLE_PROJECT_ID}\n` }),
         inputs: { manifest: 'videos.yml', collect: 'true' },
         env: artifacts.env,
-        onStart: (child) => {
-          const timer = setInterval(() => {
-            if (!artifacts.requests.some((request) => request.path.endsWith('/ListArtifacts'))) return
-            clearInterval(timer)
-            listed = true
-            child.kill('SIGTERM')
-          }, 50)
-        },
+        onStart: signalWhen(() => (listed = artifacts.requests.some((request) => request.path.endsWith('/ListArtifacts')))),
         timeoutMs: 20_000
       })
       assert.ok(listed, 'the records were being listed')

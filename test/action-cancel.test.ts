@@ -1,7 +1,7 @@
 /** A cancelled workflow: the runner signals the action while it waits for the render. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { runAction, NO_POSIX_SIGNALS } from './helpers/run-action.ts'
+import { runAction, signalWhen, NO_POSIX_SIGNALS } from './helpers/run-action.ts'
 import { SAMPLE_PROJECT_ID, startSimulator } from './simulator/server.ts'
 
 describe('cancellation', { skip: NO_POSIX_SIGNALS }, () => {
@@ -12,14 +12,7 @@ describe('cancellation', { skip: NO_POSIX_SIGNALS }, () => {
         const run = await runAction({
           inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID },
           timeoutMs: 20_000,
-          onStart: (child, stdout) => {
-            const poll = setInterval(() => {
-              if (stdout().includes('% after')) {
-                clearInterval(poll)
-                child.kill(signal)
-              }
-            }, 50)
-          }
+          onStart: signalWhen((stdout) => stdout.includes('% after'), signal)
         })
         const key = sim.exports[0].key
         assert.equal(run.signal, null, 'exited by itself, not killed by the test timeout')
@@ -43,14 +36,7 @@ describe('a cancel while the export request is in flight', { skip: NO_POSIX_SIGN
       const run = await runAction({
         inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID },
         timeoutMs: 20_000,
-        onStart: (child) => {
-          const poll = setInterval(() => {
-            if (sim.exports.length > 0) {
-              clearInterval(poll)
-              child.kill('SIGTERM')
-            }
-          }, 20)
-        }
+        onStart: signalWhen(() => sim.exports.length > 0)
       })
       assert.equal(sim.exports.length, 1, 'the server accepted the export')
       assert.equal(run.signal, null, 'exited by itself')

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import type { ChildProcess } from 'node:child_process'
 import { describe, it } from 'node:test'
-import { eventEnv, makeWorkspace, runAction, type ActionRun, type RunOptions, NO_POSIX_SIGNALS } from './helpers/run-action.ts'
+import { eventEnv, makeWorkspace, runAction, signalWhen, type ActionRun, type RunOptions, NO_POSIX_SIGNALS } from './helpers/run-action.ts'
 import { SAMPLE_PROJECT_ID, withSimulator, type Simulator, type SimulatorOptions } from './simulator/server.ts'
 import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
 import { GITHUB_TOKEN, startGitHubApi, type GitHubApi, type HeldCall } from './stand-ins/github-api.ts'
@@ -164,14 +164,7 @@ describe('the export key, from the moment it exists', () => {
       const run = await runAction({
         inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID },
         timeoutMs: 30_000,
-        onStart: (child, stdout) => {
-          const poll = setInterval(() => {
-            if (!stdout().includes('% after')) return
-            clearInterval(poll)
-            child.kill('SIGKILL')
-          }, 20)
-          child.on('exit', () => clearInterval(poll))
-        }
+        onStart: signalWhen((stdout) => stdout.includes('% after'), 'SIGKILL')
       })
       assert.equal(run.signal, 'SIGKILL', 'killed: nothing could be written at the end')
       assert.equal(sim.exports.length, 1)

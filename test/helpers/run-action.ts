@@ -119,6 +119,21 @@ export function eventEnv(name: string, payload: object, apiUrl: string): Record<
 }
 
 /**
+ * An `onStart` that sends `signal` to the action as soon as `ready` says so (asked every 20 ms with the
+ * action's output so far): a cancel (or a kill) at a chosen stage of the run.
+ */
+export function signalWhen(ready: (stdout: string) => boolean, signal: NodeJS.Signals = 'SIGTERM'): NonNullable<RunOptions['onStart']> {
+  return (child, stdout) => {
+    const poll = setInterval(() => {
+      if (!ready(stdout())) return
+      clearInterval(poll)
+      child.kill(signal)
+    }, 20)
+    child.on('exit', () => clearInterval(poll))
+  }
+}
+
+/**
  * Why a test that signals the action is skipped on Windows: there a child process is given no SIGTERM it
  * could handle (kill ends it at once), so what the action writes on a cancel cannot be seen. The action
  * itself listens for SIGINT and SIGBREAK there.
