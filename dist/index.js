@@ -38020,7 +38020,7 @@ const answers_text = schemas_string().min(1).optional().catch(undefined);
 /** A progress answer: v3 names the video downloadUrl; legacy url (tutorial) or videoUrl (reference); records download_url. */
 const progressAnswer = object({
     // A decimal figure, as a number or its digits ("0x64" or "1e3" are no percentage).
-    progress: union([schemas_number(), schemas_string().regex(/^\d{1,3}(\.\d+)?$/)])
+    progress: union([schemas_number(), schemas_string().regex(/^\d{1,3}(\.\d{1,6})?$/)])
         .transform(Number)
         .pipe(schemas_number()),
     downloadUrl: answers_text,
@@ -38036,7 +38036,10 @@ const progressAnswer = object({
 }));
 /** The export's answer: its key (v3 `projectId`, legacy `key`, a string or a number) and, legacy, the credits it cost. */
 const exportAnswer = (generation) => object({
-    [generation === 'v3' ? 'projectId' : 'key']: union([schemas_string(), schemas_number()]).transform(String).pipe(exportKey),
+    // A number only as a safe integer: anything else (1E21, 2.5) names no key exactly.
+    [generation === 'v3' ? 'projectId' : 'key']: union([schemas_string(), schemas_number().refine(Number.isSafeInteger)])
+        .transform(String)
+        .pipe(exportKey),
     cube_used: union([schemas_number(), schemas_string()]).transform(Number).pipe(schemas_number()).optional().catch(undefined)
 })
     .transform((answer) => ({ key: String(answer[generation === 'v3' ? 'projectId' : 'key']), credits: answer.cube_used }));
@@ -38413,11 +38416,13 @@ function parseRetryAfter(value, now) {
     return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
 }
 /**
- * A JSON reviver that keeps an integer too large for a double as the digits it was written with: an
- * export key sent as a number past 2^53 would otherwise become another key (V8 gives the source text).
+ * A JSON reviver that keeps an integer too large for a double, written as plain digits, as those
+ * digits: an export key sent as a number past 2^53 would otherwise become another key (V8 gives the
+ * source text). Any other unsafe number (1E21) stays a number, which no key schema takes.
  */
 function keepLargeIntegers(_key, value, context) {
-    return typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value) && context?.source ? context.source : value;
+    const source = context?.source;
+    return typeof value === 'number' && !Number.isSafeInteger(value) && source !== undefined && /^\d+$/.test(source) ? source : value;
 }
 function textOf(body) {
     const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1];
@@ -39471,7 +39476,8 @@ const GITHUB_CALL_MS = 60_000;
 /**
  * Octokit (with GITHUB_API_URL, proxies) and the run's context; loaded only when a feature needs them.
  * Every call it makes ends within GITHUB_CALL_MS, and at once when `signal` (the run's cancel) aborts.
- * The token is kept for the one call made without Octokit (release asset uploads).
+ * The token is kept for the one call made without Octokit (release asset uploads), and the signal
+ * for the work beside GitHub's calls (the checkout's git).
  */
 async function connectGitHub(settings, signal) {
     const github = await __nccwpck_require__.e(/* import() */ 351).then(__nccwpck_require__.bind(__nccwpck_require__, 61351));
@@ -39497,7 +39503,7 @@ async function connectGitHub(settings, signal) {
             throw error;
         }
     });
-    return { octokit, context: github.context, token };
+    return { octokit, context: github.context, token, signal };
 }
 
 ;// CONCATENATED MODULE: ./src/job/parse.ts
@@ -40451,11 +40457,12 @@ var external_node_util_ = __nccwpck_require__(57975);
 ;// CONCATENATED MODULE: ./src/github/git-diff.ts
 
 
+
 /** The checkout's own git: a source of the changed files with no cap, where it holds both commits. */
 const GIT_TIMEOUT_MS = 60_000;
 const run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
-async function git(workspace, args) {
-    const { stdout } = await run('git', ['-C', workspace, ...args], { timeout: GIT_TIMEOUT_MS, maxBuffer: 64 << 20 });
+async function git(workspace, args, signal) {
+    const { stdout } = await run('git', ['-C', workspace, ...args], { timeout: GIT_TIMEOUT_MS, maxBuffer: 64 << 20, signal });
     return stdout;
 }
 const SHA = /^[0-9a-f]{7,64}$/i;
@@ -40464,17 +40471,20 @@ const SHA = /^[0-9a-f]{7,64}$/i;
  * rename (renames are not detected, so a move is a deletion and an addition). Undefined where the
  * checkout is no repository or lacks either commit (a shallow clone).
  */
-async function gitChangedFiles(workspace, base, head) {
+async function gitChangedFiles(workspace, base, head, signal) {
     if (!SHA.test(base) || !SHA.test(head))
         return undefined;
     try {
-        await git(workspace, ['cat-file', '-e', `${base}^{commit}`]);
-        await git(workspace, ['cat-file', '-e', `${head}^{commit}`]);
+        await git(workspace, ['cat-file', '-e', `${base}^{commit}`], signal);
+        await git(workspace, ['cat-file', '-e', `${head}^{commit}`], signal);
         // Three dots, from where they diverged, as GitHub's compare and a pull request's files count.
-        const out = await git(workspace, ['diff', '--name-only', '--no-renames', '-z', `${base}...${head}`]);
+        const out = await git(workspace, ['diff', '--name-only', '--no-renames', '-z', `${base}...${head}`], signal);
         return new Set(out.split('\0').filter(Boolean));
     }
     catch {
+        // A cancel ends the run; anything else says only that git cannot tell.
+        if (signal?.aborted)
+            throw abortReason(signal);
         return undefined;
     }
 }
@@ -40505,10 +40515,10 @@ function changedPaths(files) {
  * The list GitHub gave when it may be whole, else the checkout's git diff when it holds both commits,
  * else undefined (everything is rendered, with a notice).
  */
-async function complete(listed, count, cap, workspace, base, head, what) {
+async function complete(listed, count, cap, workspace, base, head, what, signal) {
     if (count < cap)
         return listed;
-    const local = await gitChangedFiles(workspace, base, head);
+    const local = await gitChangedFiles(workspace, base, head, signal);
     if (local) {
         info(`only-changed: ${what} lists at most ${cap} files; the changes were taken from the checkout's git diff`);
         return local;
@@ -40521,7 +40531,7 @@ async function complete(listed, count, cap, workspace, base, head, what) {
  * checkout's git); undefined where the base or the full list is unknown (a new branch, a force push,
  * a schedule, a manual run, a change too large), and then everything is rendered.
  */
-async function findChanges({ octokit, context }, workspace) {
+async function findChanges({ octokit, context, signal }, workspace) {
     const { owner, repo } = context.repo;
     if (context.eventName === 'push') {
         const payload = parseAt(pushSchema, context.payload, "the push event's payload");
@@ -40533,14 +40543,14 @@ async function findChanges({ octokit, context }, workspace) {
         const after = payload.after ?? '';
         const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${before}...${after}` });
         const files = parseAt(compareSchema, data, "GitHub's compare").files ?? [];
-        const paths = await complete(changedPaths(files), files.length, COMPARE_FILE_CAP, workspace, before, after, "GitHub's compare");
+        const paths = await complete(changedPaths(files), files.length, COMPARE_FILE_CAP, workspace, before, after, "GitHub's compare", signal);
         return paths && { files: paths, base: before };
     }
     if (context.eventName === 'pull_request' || context.eventName === 'pull_request_target') {
         const pull = parseAt(pullSchema, context.payload.pull_request, "the pull request event's payload");
         const listed = await octokit.paginate(octokit.rest.pulls.listFiles, { owner, repo, pull_number: pull.number, per_page: 100 });
         const files = parseAt(array(changedFileSchema), listed, "GitHub's list of the pull request's files");
-        const paths = await complete(changedPaths(files), files.length, PULL_FILE_CAP, workspace, pull.base.sha, pull.head?.sha ?? '', "A pull request's file list");
+        const paths = await complete(changedPaths(files), files.length, PULL_FILE_CAP, workspace, pull.base.sha, pull.head?.sha ?? '', "A pull request's file list", signal);
         return paths && { files: paths, base: pull.base.sha };
     }
     notice(`only-changed: a ${context.eventName ?? 'local'} run has no changes to compare; rendering everything`);
@@ -43748,6 +43758,8 @@ const END_REASON = {
     dead: 'stalled and was declared dead',
     lost: 'was lost: the API no longer knew its key'
 };
+/** How long an accepted export's record may still take after a cancel: it is what keeps a re-run from paying again. */
+const LEDGER_CANCEL_GRACE_MS = 2000;
 /** The longest the ledger is read for (a list of the run's artifacts): past it, nothing is exported. */
 const LEDGER_READ_MS = 30_000;
 /**
@@ -43794,15 +43806,12 @@ async function findEarlierExport(fingerprint, runner, log, signal, deadlineAt) {
 /** Uploads one mark as a tiny artifact of the run, kept a day. */
 async function ledger_record(fingerprint, mark, runner, log, signal) {
     const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-ledger-'));
-    try {
-        const file = external_node_path_.join(dir, 'export.json');
-        external_node_fs_.writeFileSync(file, JSON.stringify({ ...mark, fingerprint, attempt: runner.runAttempt }));
-        const client = await loadArtifactClient();
-        await log.group(`Export ledger: ${ledgerName(fingerprint, mark)}`, () => untilCancelled(client.uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays: 1 }), signal));
-    }
-    finally {
-        external_node_fs_.rmSync(dir, { recursive: true, force: true });
-    }
+    const file = external_node_path_.join(dir, 'export.json');
+    external_node_fs_.writeFileSync(file, JSON.stringify({ ...mark, fingerprint, attempt: runner.runAttempt }));
+    // The file goes when the upload ends, not when the wait for it does: an upload left running still reads it.
+    const upload = loadArtifactClient().then((client) => client.uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays: 1 }));
+    void upload.finally(() => external_node_fs_.rmSync(dir, { recursive: true, force: true })).catch(() => { });
+    await log.group(`Export ledger: ${ledgerName(fingerprint, mark)}`, () => untilCancelled(upload, signal));
 }
 /** Records an accepted export at once, so a re-run of this job can find it; a cancel stops waiting for it. */
 async function recordExport(fingerprint, entry, runner, log, signal) {
@@ -43828,6 +43837,7 @@ async function recordEnd(fingerprint, key, end, runner, log, signal) {
 }
 
 ;// CONCATENATED MODULE: ./src/video/export.ts
+
 
 
 /**
@@ -43867,9 +43877,11 @@ bounds,
         onCredits(credits);
     log.info(`Export accepted: ${key}${credits === undefined ? '' : ` (${credits} credits)`}`);
     onAccepted(key);
-    // The ledger is worth a run's time only within the run's own bounds: its deadline and a stop end the wait for it.
-    const until = [bounds.cancel, context.signal, AbortSignal.timeout(Math.max(1, bounds.deadlineAt - Date.now()))];
-    await recordExport(fingerprint, { key, generation: request.generation }, runner, log, AbortSignal.any(until.filter((s) => s !== undefined)));
+    // The record is what keeps a re-run attempt from paying again: a stop of the run's own (fail-fast) does
+    // not cut it, a cancel leaves it LEDGER_CANCEL_GRACE_MS, and the video's deadline bounds it.
+    const deadline = AbortSignal.timeout(Math.max(1, bounds.deadlineAt - Date.now()));
+    const until = bounds.cancel ? AbortSignal.any([deadline, after(bounds.cancel, LEDGER_CANCEL_GRACE_MS)]) : deadline;
+    await recordExport(fingerprint, { key, generation: request.generation }, runner, log, until);
     return key;
 }
 

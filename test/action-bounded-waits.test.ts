@@ -6,10 +6,12 @@
  * unbounded wait would have ended.
  */
 import assert from 'node:assert/strict'
+import * as fs from 'node:fs'
 import * as net from 'node:net'
+import * as path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { describe, it } from 'node:test'
-import { NO_POSIX_SIGNALS, eventEnv, makeWorkspace, runAction, signalWhen } from './helpers/run-action.ts'
+import { NO_POSIX_SIGNALS, eventEnv, makeWorkspace, runAction, signalWhen, tempDir } from './helpers/run-action.ts'
 import { TEMPLATE, appTemplateInputs } from './helpers/template-export.ts'
 import { CURVES, DIALOGUE_PROJECT_ID, SAMPLE_PROJECT_ID, withSimulator, type Fault } from './simulator/server.ts'
 import { startArtifactService } from './stand-ins/artifact-service.ts'
@@ -155,6 +157,42 @@ describe('the ledger', () => {
       await artifacts.close()
     }
   })
+
+  it('records an export accepted after fail-fast stopped the batch, so a re-run attempt does not pay for it again', async () => {
+    const manifest = ['v1', 'v2'].map((name) => `- name: ${name}\n  project-id: ${SAMPLE_PROJECT_ID}\n  script: Speech of ${name}.\n`).join('')
+    const faults: Fault[] = [
+      { route: 'export', kind: 'status', status: 400 },
+      { route: 'export', kind: 'delay', ms: 1500 }
+    ]
+    const artifacts = await startArtifactService()
+    try {
+      await withSimulator({ renderMs: 600_000, faults }, async (sim) => {
+        const workspace = makeWorkspace({ 'm.yml': manifest })
+        const inputs = { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'm.yml', 'max-parallel': '2', 'fail-fast': 'true' }
+        const first = await runAction({ workspace, inputs, env: artifacts.env, timeoutMs: 30_000 })
+        assert.ok(fired(sim, 'export', 'delay'), "v2's export was answered after v1 had failed")
+        const v2 = sim.exports.filter((exported) => JSON.stringify(exported.body).includes('Speech of v2'))
+        assert.equal(v2.length, 1)
+        assert.match(first.stdout, /cancelled: another video failed \('fail-fast' is true\)/)
+        assert.ok(
+          artifacts.artifacts.some(
+            (artifact) => artifact.finalized && artifact.name.startsWith('aistudios-ledger-') && artifact.name.endsWith(v2[0].key)
+          ),
+          "v2's export is in the ledger"
+        )
+        const second = await runAction({
+          workspace,
+          inputs: { ...inputs, wait: 'false' },
+          env: { ...artifacts.envFor('job-attempt-2'), GITHUB_RUN_ATTEMPT: '2' },
+          timeoutMs: 30_000
+        })
+        assert.match(second.stdout, new RegExp(`Re-run attempt 2: an earlier attempt already exported this request as ${v2[0].key}`))
+        assert.equal(sim.exports.filter((exported) => JSON.stringify(exported.body).includes('Speech of v2')).length, 1, 'v2 was paid for once')
+      })
+    } finally {
+      await artifacts.close()
+    }
+  })
 })
 
 describe("a matrix job's result record", () => {
@@ -254,6 +292,36 @@ describe("GitHub's answers", () => {
         assert.equal(run.signal, null, 'the run ended by itself, not killed by the test')
         assert.match(run.stdout, /::error::The run was cancelled \(SIGTERM\)/)
         assert.notEqual(run.summary, '', 'the summary was written')
+        assert.equal(sim.exports.length, 0)
+      })
+    } finally {
+      await github.close()
+    }
+  })
+
+  it("end at a cancel while only-changed asks the checkout's git, and the run reports", { skip: NO_POSIX_SIGNALS }, async () => {
+    const github = await startGitHubApi()
+    // A git that takes its time: a diff on a large checkout.
+    const bin = tempDir('aistudios-slow-git-')
+    fs.writeFileSync(path.join(bin, 'git'), '#!/bin/sh\nexec sleep 40\n', { mode: 0o755 })
+    try {
+      await withSimulator({ renderMs: 300 }, async (sim) => {
+        // More files than GitHub's compare lists: the checkout's git is asked for the rest.
+        github.changes.set(
+          'aaaaaaa...bbbbbbb',
+          Array.from({ length: 341 }, (_, i) => `assets/f-${i}.png`)
+        )
+        const manifest = `videos:\n  - name: a\n    project-id: ${SAMPLE_PROJECT_ID}\n    script-file: a.txt\n`
+        const run = await runAction({
+          workspace: makeWorkspace({ 'videos.yml': manifest, 'a.txt': 'A' }),
+          inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml', 'only-changed': 'true', 'github-token': GITHUB_TOKEN },
+          env: { ...eventEnv('push', { before: 'aaaaaaa', after: 'bbbbbbb' }, github.url), PATH: `${bin}${path.delimiter}${process.env.PATH}` },
+          onStart: signalWhen(() => github.requests.some((request) => request.path.includes('/compare/'))),
+          timeoutMs: 20_000
+        })
+        assert.equal(run.signal, null, 'the run ended by itself, not killed by the test')
+        assert.match(run.stdout, /::error::The run was cancelled \(SIGTERM\)/)
+        assert.notEqual(run.summary, '', 'the summary was written before the forced exit')
         assert.equal(sim.exports.length, 0)
       })
     } finally {

@@ -15,7 +15,7 @@ export const progressAnswer = z
   .object({
     // A decimal figure, as a number or its digits ("0x64" or "1e3" are no percentage).
     progress: z
-      .union([z.number(), z.string().regex(/^\d{1,3}(\.\d+)?$/)])
+      .union([z.number(), z.string().regex(/^\d{1,3}(\.\d{1,6})?$/)])
       .transform(Number)
       .pipe(z.number()),
     downloadUrl: text,
@@ -34,7 +34,11 @@ export const progressAnswer = z
 export const exportAnswer = (generation: 'v3' | 'legacy') =>
   z
     .object({
-      [generation === 'v3' ? 'projectId' : 'key']: z.union([z.string(), z.number()]).transform(String).pipe(exportKey),
+      // A number only as a safe integer: anything else (1E21, 2.5) names no key exactly.
+      [generation === 'v3' ? 'projectId' : 'key']: z
+        .union([z.string(), z.number().refine(Number.isSafeInteger)])
+        .transform(String)
+        .pipe(exportKey),
       cube_used: z.union([z.number(), z.string()]).transform(Number).pipe(z.number()).optional().catch(undefined)
     })
     .transform((answer) => ({ key: String(answer[generation === 'v3' ? 'projectId' : 'key']), credits: answer.cube_used as number | undefined }))

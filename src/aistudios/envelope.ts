@@ -24,11 +24,13 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
 }
 
 /**
- * A JSON reviver that keeps an integer too large for a double as the digits it was written with: an
- * export key sent as a number past 2^53 would otherwise become another key (V8 gives the source text).
+ * A JSON reviver that keeps an integer too large for a double, written as plain digits, as those
+ * digits: an export key sent as a number past 2^53 would otherwise become another key (V8 gives the
+ * source text). Any other unsafe number (1E21) stays a number, which no key schema takes.
  */
 function keepLargeIntegers(this: unknown, _key: string, value: unknown, context?: { source?: string }): unknown {
-  return typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value) && context?.source ? context.source : value
+  const source = context?.source
+  return typeof value === 'number' && !Number.isSafeInteger(value) && source !== undefined && /^\d+$/.test(source) ? source : value
 }
 
 function textOf(body: string): string {

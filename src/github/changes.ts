@@ -35,9 +35,18 @@ export function changedPaths(files: ReadonlyArray<z.infer<typeof changedFileSche
  * The list GitHub gave when it may be whole, else the checkout's git diff when it holds both commits,
  * else undefined (everything is rendered, with a notice).
  */
-async function complete(listed: Set<string>, count: number, cap: number, workspace: string, base: string, head: string, what: string) {
+async function complete(
+  listed: Set<string>,
+  count: number,
+  cap: number,
+  workspace: string,
+  base: string,
+  head: string,
+  what: string,
+  signal: AbortSignal | undefined
+) {
   if (count < cap) return listed
-  const local = await gitChangedFiles(workspace, base, head)
+  const local = await gitChangedFiles(workspace, base, head, signal)
   if (local) {
     info(`only-changed: ${what} lists at most ${cap} files; the changes were taken from the checkout's git diff`)
     return local
@@ -51,7 +60,7 @@ async function complete(listed: Set<string>, count: number, cap: number, workspa
  * checkout's git); undefined where the base or the full list is unknown (a new branch, a force push,
  * a schedule, a manual run, a change too large), and then everything is rendered.
  */
-export async function findChanges({ octokit, context }: GitHub, workspace: string): Promise<Changes | undefined> {
+export async function findChanges({ octokit, context, signal }: GitHub, workspace: string): Promise<Changes | undefined> {
   const { owner, repo } = context.repo
   if (context.eventName === 'push') {
     const payload = parseAt(pushSchema, context.payload, "the push event's payload")
@@ -63,7 +72,7 @@ export async function findChanges({ octokit, context }: GitHub, workspace: strin
     const after = payload.after ?? ''
     const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${before}...${after}` })
     const files = parseAt(compareSchema, data, "GitHub's compare").files ?? []
-    const paths = await complete(changedPaths(files), files.length, COMPARE_FILE_CAP, workspace, before, after, "GitHub's compare")
+    const paths = await complete(changedPaths(files), files.length, COMPARE_FILE_CAP, workspace, before, after, "GitHub's compare", signal)
     return paths && { files: paths, base: before }
   }
   if (context.eventName === 'pull_request' || context.eventName === 'pull_request_target') {
@@ -77,7 +86,8 @@ export async function findChanges({ octokit, context }: GitHub, workspace: strin
       workspace,
       pull.base.sha,
       pull.head?.sha ?? '',
-      "A pull request's file list"
+      "A pull request's file list",
+      signal
     )
     return paths && { files: paths, base: pull.base.sha }
   }

@@ -7,7 +7,8 @@ export const GITHUB_CALL_MS = 60_000
 /**
  * Octokit (with GITHUB_API_URL, proxies) and the run's context; loaded only when a feature needs them.
  * Every call it makes ends within GITHUB_CALL_MS, and at once when `signal` (the run's cancel) aborts.
- * The token is kept for the one call made without Octokit (release asset uploads).
+ * The token is kept for the one call made without Octokit (release asset uploads), and the signal
+ * for the work beside GitHub's calls (the checkout's git).
  */
 export async function connectGitHub(settings: GitHubSettings, signal?: AbortSignal) {
   const github = await import('@actions/github')
@@ -30,7 +31,7 @@ export async function connectGitHub(settings: GitHubSettings, signal?: AbortSign
       throw error
     }
   })
-  return { octokit, context: github.context, token }
+  return { octokit, context: github.context, token, signal }
 }
 
 export type GitHub = Awaited<ReturnType<typeof connectGitHub>>

@@ -1,7 +1,8 @@
 import type { AiStudiosClient, CallContext } from '../aistudios/client.js'
 import type { ExportRequest, RunnerEnv } from '../domain.js'
 import { ExportUnconfirmedError } from '../errors.js'
-import { findEarlierExport, recordExport } from './ledger.js'
+import { LEDGER_CANCEL_GRACE_MS, findEarlierExport, recordExport } from './ledger.js'
+import { after } from '../waits.js'
 
 /**
  * Starts the export, the one step that spends credits, at most once per request and workflow run: a
@@ -44,8 +45,10 @@ export async function exportOnce(
   if (credits !== undefined) onCredits(credits)
   log.info(`Export accepted: ${key}${credits === undefined ? '' : ` (${credits} credits)`}`)
   onAccepted(key)
-  // The ledger is worth a run's time only within the run's own bounds: its deadline and a stop end the wait for it.
-  const until = [bounds.cancel, context.signal, AbortSignal.timeout(Math.max(1, bounds.deadlineAt - Date.now()))]
-  await recordExport(fingerprint, { key, generation: request.generation }, runner, log, AbortSignal.any(until.filter((s) => s !== undefined)))
+  // The record is what keeps a re-run attempt from paying again: a stop of the run's own (fail-fast) does
+  // not cut it, a cancel leaves it LEDGER_CANCEL_GRACE_MS, and the video's deadline bounds it.
+  const deadline = AbortSignal.timeout(Math.max(1, bounds.deadlineAt - Date.now()))
+  const until = bounds.cancel ? AbortSignal.any([deadline, after(bounds.cancel, LEDGER_CANCEL_GRACE_MS)]) : deadline
+  await recordExport(fingerprint, { key, generation: request.generation }, runner, log, until)
   return key
 }

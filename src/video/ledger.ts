@@ -55,6 +55,9 @@ const END_REASON: Record<ExportEnd, string> = {
   lost: 'was lost: the API no longer knew its key'
 }
 
+/** How long an accepted export's record may still take after a cancel: it is what keeps a re-run from paying again. */
+export const LEDGER_CANCEL_GRACE_MS = 2000
+
 /** The longest the ledger is read for (a list of the run's artifacts): past it, nothing is exported. */
 export const LEDGER_READ_MS = 30_000
 
@@ -109,16 +112,12 @@ export async function findEarlierExport(
 /** Uploads one mark as a tiny artifact of the run, kept a day. */
 async function record(fingerprint: string, mark: LedgerMark, runner: RunnerEnv, log: Log, signal?: AbortSignal): Promise<void> {
   const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-ledger-'))
-  try {
-    const file = path.join(dir, 'export.json')
-    fs.writeFileSync(file, JSON.stringify({ ...mark, fingerprint, attempt: runner.runAttempt }))
-    const client = await loadArtifactClient()
-    await log.group(`Export ledger: ${ledgerName(fingerprint, mark)}`, () =>
-      untilCancelled(client.uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays: 1 }), signal)
-    )
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true })
-  }
+  const file = path.join(dir, 'export.json')
+  fs.writeFileSync(file, JSON.stringify({ ...mark, fingerprint, attempt: runner.runAttempt }))
+  // The file goes when the upload ends, not when the wait for it does: an upload left running still reads it.
+  const upload = loadArtifactClient().then((client) => client.uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays: 1 }))
+  void upload.finally(() => fs.rmSync(dir, { recursive: true, force: true })).catch(() => {})
+  await log.group(`Export ledger: ${ledgerName(fingerprint, mark)}`, () => untilCancelled(upload, signal))
 }
 
 /** Records an accepted export at once, so a re-run of this job can find it; a cancel stops waiting for it. */

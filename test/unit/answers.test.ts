@@ -13,7 +13,7 @@ describe('progressAnswer', () => {
     })
   })
   it('refuses an answer without a progress figure; ignores a URL that is no string', () => {
-    for (const progress of [undefined, null, true, 'soon', '', {}, '0x64', '1e3', ' ', '45%', '-5'])
+    for (const progress of [undefined, null, true, 'soon', '', {}, '0x64', '1e3', ' ', '45%', '-5', '99.999999999999999'])
       assert.equal(progressAnswer.safeParse({ progress }).success, false, JSON.stringify(progress))
     assert.equal(progressAnswer.parse({ progress: 100, downloadUrl: { href: 'x' } }).downloadUrl, undefined)
   })
@@ -69,5 +69,11 @@ describe('a key sent as a number', () => {
     assert.equal(exportAnswer('v3').parse(data).key, '12345678901234567891')
     const small = parseEnvelope('Starting the export', 200, {}, '{"success":true,"data":{"projectId":42}}')
     assert.equal(exportAnswer('v3').parse(small).key, '42')
+  })
+  it('takes no key from a number that names none exactly', () => {
+    for (const written of ['9007199254740993e0', '1E21', '2.5']) {
+      const data = parseEnvelope('Starting the export', 200, {}, `{"success":true,"data":{"projectId":${written}}}`)
+      assert.equal(exportAnswer('v3').safeParse(data).success, false, written)
+    }
   })
 })
