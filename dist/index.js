@@ -38561,15 +38561,24 @@ function after(signal, ms) {
         signal.addEventListener('abort', start, { once: true });
     return later.signal;
 }
+/**
+ * A deadline `ms` from now (at least 1 ms), and the signal that aborts at it or with `signal`, whichever
+ * comes first: `deadline.aborted` then tells which of the two ended the wait.
+ */
+function withDeadline(ms, signal) {
+    const deadline = AbortSignal.timeout(Math.max(1, ms));
+    return { deadline, signal: signal ? AbortSignal.any([signal, deadline]) : deadline };
+}
 
 ;// CONCATENATED MODULE: ./src/aistudios/transport.ts
 
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 /**
- * An agent with a bound on every phase of a request, and `lookup` (when given) for its connections' names. Behind HTTPS_PROXY (self-hosted runners) it is
- * undici's EnvHttpProxyAgent, which also honours NO_PROXY; otherwise a plain agent (undici 6 warns
- * on stderr whenever an EnvHttpProxyAgent is made, which would only puzzle everyone else).
+ * An agent with a bound on every phase of a request, and `lookup` (when given) for its connections'
+ * names. Behind HTTPS_PROXY (self-hosted runners) it is undici's EnvHttpProxyAgent, which also honours
+ * NO_PROXY; otherwise a plain agent (undici 6 warns on stderr whenever an EnvHttpProxyAgent is made,
+ * which would only puzzle everyone else).
  */
 function createAgent(timeoutMs, lookup) {
     const options = { connectTimeout: Math.min(10_000, timeoutMs), headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
@@ -39264,10 +39273,7 @@ const RECORD_READ_MS = 30_000;
 async function readResultRecords(runner, refuse, signal) {
     const client = await loadArtifactClient();
     // The artifact client takes no signal: a call past its bound is left behind, and the process ends without it.
-    const bounded = (work) => {
-        const bound = AbortSignal.timeout(RECORD_READ_MS);
-        return untilCancelled(work, signal ? AbortSignal.any([signal, bound]) : bound);
-    };
+    const bounded = (work) => untilCancelled(work, withDeadline(RECORD_READ_MS, signal).signal);
     const { artifacts } = await bounded(client.listArtifacts());
     const read = [];
     for (const artifact of artifacts) {
@@ -40626,6 +40632,7 @@ function shardVideos(names, maxJobs) {
 const NO_RESULT = 'no result: its job did not report';
 /** The summary lists this many videos at most (GitHub takes 1 MiB a summary); the rest are counted. */
 const MAX_SUMMARY_ROWS = 1000;
+/** The entry of a video no record reported: failed, with why, every other field empty. */
 const failedEntry = (name, error) => ({
     name,
     status: 'failed',
@@ -40911,6 +40918,7 @@ async function collect(get, runner, signal) {
 
 
 
+
 /**
  * With `cleanup`, the v3 projects this run exported and fully delivered, deleted from the AI Studios
  * dashboard in one `DELETE /api/odin/v3/editor/project` (delete-projects.md takes a list of ids). Never
@@ -40941,8 +40949,7 @@ async function cleanupExports(results, client, job, signal) {
         return;
     try {
         // A courtesy, not the run's work: one 'request-timeout' in all, retries included, and a cancel ends it.
-        const bound = AbortSignal.timeout(job.api.requestTimeoutMs);
-        const deleted = await client.deleteProjects(ids, { log: videoLog(undefined), signal: signal ? AbortSignal.any([signal, bound]) : bound });
+        const deleted = await client.deleteProjects(ids, { log: videoLog(undefined), signal: withDeadline(job.api.requestTimeoutMs, signal).signal });
         info(`cleanup: deleted ${deleted} of ${ids.length} exported project(s) from AI Studios (${ids.join(', ')})`);
         if (deleted < ids.length)
             warning(`cleanup: the API deleted ${deleted} of ${ids.length} exported project(s); delete the rest in AI Studios`);
@@ -41476,12 +41483,12 @@ async function leaveForReuse(done, job, signal) {
 async function deliverAll(results, job, github, signal) {
     // Each delivery is waited for at most 'timeout', as the video was, and not at all past a cancel.
     const until = async (work, what) => {
-        const bound = AbortSignal.timeout(job.wait.timeoutMs);
+        const { deadline, signal: until } = withDeadline(job.wait.timeoutMs, signal);
         try {
-            return await untilCancelled(work, signal ? AbortSignal.any([signal, bound]) : bound);
+            return await untilCancelled(work, until);
         }
         catch (error) {
-            if (signal?.aborted || !bound.aborted)
+            if (signal?.aborted || !deadline.aborted)
                 throw error;
             throw new Error(`${what} did not end within 'timeout' (${formatMinutes(job.wait.timeoutMs)})`, { cause: error });
         }
@@ -42085,7 +42092,7 @@ cancel) {
         error: error === undefined ? null : result_record_cut(errorMessage(error)),
         entries: videoEntries(results).map((entry) => ({ ...entry, error: result_record_cut(entry.error) }))
     };
-    const bound = AbortSignal.any([AbortSignal.timeout(RECORD_UPLOAD_MS), after(cancel, RECORD_UPLOAD_CANCELLED_MS)]);
+    const bound = withDeadline(RECORD_UPLOAD_MS, after(cancel, RECORD_UPLOAD_CANCELLED_MS)).signal;
     try {
         const name = await untilCancelled(uploadResultRecord(record, runner, retentionDays), bound);
         info(`Left the result record ${name} for the collect job`);
@@ -43771,10 +43778,10 @@ async function findEarlierExport(fingerprint, runner, log, signal, deadlineAt) {
     if (!runner.artifactService || runner.runAttempt <= 1)
         return undefined;
     const boundMs = Math.max(1, Math.min(LEDGER_READ_MS, deadlineAt - Date.now()));
-    const bound = AbortSignal.timeout(boundMs);
+    const { deadline: bound, signal: until } = withDeadline(boundMs, signal);
     let marks;
     try {
-        const { artifacts } = await untilCancelled((await loadArtifactClient()).listArtifacts(), signal ? AbortSignal.any([signal, bound]) : bound);
+        const { artifacts } = await untilCancelled((await loadArtifactClient()).listArtifacts(), until);
         const named = artifacts.flatMap((artifact) => parseLedgerName(artifact.name, fingerprint) ?? []);
         // Any job of the run may have written an entry: a key is used only when it has an export key's shape.
         marks = named.filter((mark) => exportKey.safeParse(mark.key).success);
@@ -43879,9 +43886,8 @@ bounds,
     onAccepted(key);
     // The record is what keeps a re-run attempt from paying again: a stop of the run's own (fail-fast) does
     // not cut it, a cancel leaves it LEDGER_CANCEL_GRACE_MS, and the video's deadline bounds it.
-    const deadline = AbortSignal.timeout(Math.max(1, bounds.deadlineAt - Date.now()));
-    const until = bounds.cancel ? AbortSignal.any([deadline, after(bounds.cancel, LEDGER_CANCEL_GRACE_MS)]) : deadline;
-    await recordExport(fingerprint, { key, generation: request.generation }, runner, log, until);
+    const grace = bounds.cancel && after(bounds.cancel, LEDGER_CANCEL_GRACE_MS);
+    await recordExport(fingerprint, { key, generation: request.generation }, runner, log, withDeadline(bounds.deadlineAt - Date.now(), grace).signal);
     return key;
 }
 
@@ -43966,8 +43972,7 @@ async function fetchTrusted(github, candidate, here, fingerprint, job, staging, 
  */
 async function reuseEarlier(result, fingerprint, github, job, log, signal) {
     // Looking is bounded like the wait it stands in for, by 'timeout'; a stop ends it and the video.
-    const bound = AbortSignal.timeout(job.wait.timeoutMs);
-    const until = signal ? AbortSignal.any([signal, bound]) : bound;
+    const { deadline: bound, signal: until } = withDeadline(job.wait.timeoutMs, signal);
     let candidates;
     try {
         candidates = await listCandidates(github, fingerprint, job.runner, until);
@@ -44083,6 +44088,7 @@ function nextPollDelayMs({ samples, nowMs, floorMs, deadlineMs }) {
 
 
 
+
 /**
  * How long a key the API says it does not know is given (at most stall-timeout) before the render is
  * declared lost: right after an export the API may not know it yet.
@@ -44114,8 +44120,7 @@ started = Date.now(),
 scheduler = new PollScheduler()) {
     const { log } = context;
     // `timeout` is a deadline, not a check between polls: it cuts a progress answer trickling in too.
-    const deadline = AbortSignal.timeout(Math.max(1, started + settings.timeoutMs - Date.now()));
-    const signal = context.signal ? AbortSignal.any([context.signal, deadline]) : deadline;
+    const { deadline, signal } = withDeadline(started + settings.timeoutMs - Date.now(), context.signal);
     const bounded = { signal, log };
     const samples = [];
     let polls = 0;
@@ -44364,8 +44369,7 @@ cancel) {
         // not wait on it again. A render still at 0% may be queued, and is not marked.
         const end = error instanceof StalledError ? 'dead' : error instanceof LostError ? 'lost' : undefined;
         if (end && fingerprint) {
-            const until = AbortSignal.timeout(Math.max(1, deadlineAt - Date.now()));
-            await recordEnd(fingerprint, key, end, job.runner, log, cancel ? AbortSignal.any([cancel, until]) : until);
+            await recordEnd(fingerprint, key, end, job.runner, log, withDeadline(deadlineAt - Date.now(), cancel).signal);
         }
         throw error;
     }
@@ -44376,8 +44380,8 @@ cancel) {
     // Nothing stands between the URL and the download: the thumbnail is read once the video's bytes come
     // (thumbnailOf never rejects, so one still in flight when a download fails is left harmlessly).
     let thumbnail;
-    const deadline = AbortSignal.timeout(Math.max(1, deadlineAt - Date.now()));
-    const bounded = { log, signal: signal ? AbortSignal.any([signal, deadline]) : deadline };
+    const { deadline, signal: downloadSignal } = withDeadline(deadlineAt - Date.now(), signal);
+    const bounded = { log, signal: downloadSignal };
     const video = await downloadVideo(rendered.downloadUrl, {
         outputDir: job.outputDir,
         fileName: result.spec.outputName,

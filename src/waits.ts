@@ -55,3 +55,12 @@ export function after(signal: AbortSignal, ms: number): AbortSignal {
   else signal.addEventListener('abort', start, { once: true })
   return later.signal
 }
+
+/**
+ * A deadline `ms` from now (at least 1 ms), and the signal that aborts at it or with `signal`, whichever
+ * comes first: `deadline.aborted` then tells which of the two ended the wait.
+ */
+export function withDeadline(ms: number, signal?: AbortSignal): { deadline: AbortSignal; signal: AbortSignal } {
+  const deadline = AbortSignal.timeout(Math.max(1, ms))
+  return { deadline, signal: signal ? AbortSignal.any([signal, deadline]) : deadline }
+}

@@ -28943,9 +28943,10 @@ class AiStudiosClient {
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 /**
- * An agent with a bound on every phase of a request, and `lookup` (when given) for its connections' names. Behind HTTPS_PROXY (self-hosted runners) it is
- * undici's EnvHttpProxyAgent, which also honours NO_PROXY; otherwise a plain agent (undici 6 warns
- * on stderr whenever an EnvHttpProxyAgent is made, which would only puzzle everyone else).
+ * An agent with a bound on every phase of a request, and `lookup` (when given) for its connections'
+ * names. Behind HTTPS_PROXY (self-hosted runners) it is undici's EnvHttpProxyAgent, which also honours
+ * NO_PROXY; otherwise a plain agent (undici 6 warns on stderr whenever an EnvHttpProxyAgent is made,
+ * which would only puzzle everyone else).
  */
 function createAgent(timeoutMs, lookup) {
     const options = { connectTimeout: Math.min(10_000, timeoutMs), headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
@@ -36241,10 +36242,10 @@ async function findEarlierExport(fingerprint, runner, log, signal, deadlineAt) {
     if (!runner.artifactService || runner.runAttempt <= 1)
         return undefined;
     const boundMs = Math.max(1, Math.min(LEDGER_READ_MS, deadlineAt - Date.now()));
-    const bound = AbortSignal.timeout(boundMs);
+    const { deadline: bound, signal: until } = (0,waits/* withDeadline */.NE)(boundMs, signal);
     let marks;
     try {
-        const { artifacts } = await (0,waits/* untilCancelled */.c8)((await artifact_service_loadArtifactClient()).listArtifacts(), signal ? AbortSignal.any([signal, bound]) : bound);
+        const { artifacts } = await (0,waits/* untilCancelled */.c8)((await artifact_service_loadArtifactClient()).listArtifacts(), until);
         const named = artifacts.flatMap((artifact) => parseLedgerName(artifact.name, fingerprint) ?? []);
         // Any job of the run may have written an entry: a key is used only when it has an export key's shape.
         marks = named.filter((mark) => schemas/* exportKey */.Ei.safeParse(mark.key).success);
@@ -36349,9 +36350,8 @@ bounds,
     onAccepted(key);
     // The record is what keeps a re-run attempt from paying again: a stop of the run's own (fail-fast) does
     // not cut it, a cancel leaves it LEDGER_CANCEL_GRACE_MS, and the video's deadline bounds it.
-    const deadline = AbortSignal.timeout(Math.max(1, bounds.deadlineAt - Date.now()));
-    const until = bounds.cancel ? AbortSignal.any([deadline, (0,waits/* after */.Pl)(bounds.cancel, LEDGER_CANCEL_GRACE_MS)]) : deadline;
-    await recordExport(fingerprint, { key, generation: request.generation }, runner, log, until);
+    const grace = bounds.cancel && (0,waits/* after */.Pl)(bounds.cancel, LEDGER_CANCEL_GRACE_MS);
+    await recordExport(fingerprint, { key, generation: request.generation }, runner, log, (0,waits/* withDeadline */.NE)(bounds.deadlineAt - Date.now(), grace).signal);
     return key;
 }
 
@@ -36642,8 +36642,7 @@ async function fetchTrusted(github, candidate, here, fingerprint, job, staging, 
  */
 async function reuseEarlier(result, fingerprint, github, job, log, signal) {
     // Looking is bounded like the wait it stands in for, by 'timeout'; a stop ends it and the video.
-    const bound = AbortSignal.timeout(job.wait.timeoutMs);
-    const until = signal ? AbortSignal.any([signal, bound]) : bound;
+    const { deadline: bound, signal: until } = (0,waits/* withDeadline */.NE)(job.wait.timeoutMs, signal);
     let candidates;
     try {
         candidates = await listCandidates(github, fingerprint, job.runner, until);
@@ -36759,6 +36758,7 @@ function nextPollDelayMs({ samples, nowMs, floorMs, deadlineMs }) {
 
 
 
+
 /**
  * How long a key the API says it does not know is given (at most stall-timeout) before the render is
  * declared lost: right after an export the API may not know it yet.
@@ -36790,8 +36790,7 @@ started = Date.now(),
 scheduler = new PollScheduler()) {
     const { log } = context;
     // `timeout` is a deadline, not a check between polls: it cuts a progress answer trickling in too.
-    const deadline = AbortSignal.timeout(Math.max(1, started + settings.timeoutMs - Date.now()));
-    const signal = context.signal ? AbortSignal.any([context.signal, deadline]) : deadline;
+    const { deadline, signal } = (0,waits/* withDeadline */.NE)(started + settings.timeoutMs - Date.now(), context.signal);
     const bounded = { signal, log };
     const samples = [];
     let polls = 0;
@@ -37040,8 +37039,7 @@ cancel) {
         // not wait on it again. A render still at 0% may be queued, and is not marked.
         const end = error instanceof errors/* StalledError */.OV ? 'dead' : error instanceof errors/* LostError */.zO ? 'lost' : undefined;
         if (end && fingerprint) {
-            const until = AbortSignal.timeout(Math.max(1, deadlineAt - Date.now()));
-            await recordEnd(fingerprint, key, end, job.runner, log, cancel ? AbortSignal.any([cancel, until]) : until);
+            await recordEnd(fingerprint, key, end, job.runner, log, (0,waits/* withDeadline */.NE)(deadlineAt - Date.now(), cancel).signal);
         }
         throw error;
     }
@@ -37052,8 +37050,8 @@ cancel) {
     // Nothing stands between the URL and the download: the thumbnail is read once the video's bytes come
     // (thumbnailOf never rejects, so one still in flight when a download fails is left harmlessly).
     let thumbnail;
-    const deadline = AbortSignal.timeout(Math.max(1, deadlineAt - Date.now()));
-    const bounded = { log, signal: signal ? AbortSignal.any([signal, deadline]) : deadline };
+    const { deadline, signal: downloadSignal } = (0,waits/* withDeadline */.NE)(deadlineAt - Date.now(), signal);
+    const bounded = { log, signal: downloadSignal };
     const video = await downloadVideo(rendered.downloadUrl, {
         outputDir: job.outputDir,
         fileName: result.spec.outputName,
@@ -37210,6 +37208,7 @@ async function produceAll(results, production, signal) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Js: () => (/* binding */ abortReason),
+/* harmony export */   NE: () => (/* binding */ withDeadline),
 /* harmony export */   Pl: () => (/* binding */ after),
 /* harmony export */   c8: () => (/* binding */ untilCancelled),
 /* harmony export */   yy: () => (/* binding */ sleep)
@@ -37270,6 +37269,14 @@ function after(signal, ms) {
     else
         signal.addEventListener('abort', start, { once: true });
     return later.signal;
+}
+/**
+ * A deadline `ms` from now (at least 1 ms), and the signal that aborts at it or with `signal`, whichever
+ * comes first: `deadline.aborted` then tells which of the two ended the wait.
+ */
+function withDeadline(ms, signal) {
+    const deadline = AbortSignal.timeout(Math.max(1, ms));
+    return { deadline, signal: signal ? AbortSignal.any([signal, deadline]) : deadline };
 }
 
 

@@ -12,9 +12,10 @@ export interface RawResponse {
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']
 
 /**
- * An agent with a bound on every phase of a request, and `lookup` (when given) for its connections' names. Behind HTTPS_PROXY (self-hosted runners) it is
- * undici's EnvHttpProxyAgent, which also honours NO_PROXY; otherwise a plain agent (undici 6 warns
- * on stderr whenever an EnvHttpProxyAgent is made, which would only puzzle everyone else).
+ * An agent with a bound on every phase of a request, and `lookup` (when given) for its connections'
+ * names. Behind HTTPS_PROXY (self-hosted runners) it is undici's EnvHttpProxyAgent, which also honours
+ * NO_PROXY; otherwise a plain agent (undici 6 warns on stderr whenever an EnvHttpProxyAgent is made,
+ * which would only puzzle everyone else).
  */
 export function createAgent(timeoutMs: number, lookup?: LookupFunction): Dispatcher {
   const options = { connectTimeout: Math.min(10_000, timeoutMs), headersTimeout: timeoutMs, bodyTimeout: timeoutMs }

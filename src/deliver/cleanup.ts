@@ -2,6 +2,7 @@ import type { AiStudiosClient } from '../aistudios/client.js'
 import { notDelivered, type Job, type VideoResult } from '../domain.js'
 import { errorMessage } from '../errors.js'
 import { info, videoLog, warning } from '../log.js'
+import { withDeadline } from '../waits.js'
 
 /**
  * With `cleanup`, the v3 projects this run exported and fully delivered, deleted from the AI Studios
@@ -30,8 +31,7 @@ export async function cleanupExports(results: VideoResult[], client: AiStudiosCl
   if (ids.length === 0) return
   try {
     // A courtesy, not the run's work: one 'request-timeout' in all, retries included, and a cancel ends it.
-    const bound = AbortSignal.timeout(job.api.requestTimeoutMs)
-    const deleted = await client.deleteProjects(ids, { log: videoLog(undefined), signal: signal ? AbortSignal.any([signal, bound]) : bound })
+    const deleted = await client.deleteProjects(ids, { log: videoLog(undefined), signal: withDeadline(job.api.requestTimeoutMs, signal).signal })
     info(`cleanup: deleted ${deleted} of ${ids.length} exported project(s) from AI Studios (${ids.join(', ')})`)
     if (deleted < ids.length) warning(`cleanup: the API deleted ${deleted} of ${ids.length} exported project(s); delete the rest in AI Studios`)
   } catch (error) {

@@ -1,6 +1,6 @@
 import * as path from 'node:path'
 import type { Downloaded, Job, VideoResult } from '../domain.js'
-import { untilCancelled } from '../waits.js'
+import { untilCancelled, withDeadline } from '../waits.js'
 import { errorMessage } from '../errors.js'
 import { formatMinutes } from '../text.js'
 import { recordReusable } from '../github/reuse.js'
@@ -43,11 +43,11 @@ async function leaveForReuse(done: Array<{ result: VideoResult; video: Downloade
 export async function deliverAll(results: VideoResult[], job: Job, github: GitHub | undefined, signal?: AbortSignal): Promise<void> {
   // Each delivery is waited for at most 'timeout', as the video was, and not at all past a cancel.
   const until = async <T>(work: Promise<T>, what: string): Promise<T> => {
-    const bound = AbortSignal.timeout(job.wait.timeoutMs)
+    const { deadline, signal: until } = withDeadline(job.wait.timeoutMs, signal)
     try {
-      return await untilCancelled(work, signal ? AbortSignal.any([signal, bound]) : bound)
+      return await untilCancelled(work, until)
     } catch (error) {
-      if (signal?.aborted || !bound.aborted) throw error
+      if (signal?.aborted || !deadline.aborted) throw error
       throw new Error(`${what} did not end within 'timeout' (${formatMinutes(job.wait.timeoutMs)})`, { cause: error })
     }
   }

@@ -5,7 +5,7 @@ import type { RunnerEnv, VideoResult } from '../domain.js'
 import { errorMessage } from '../errors.js'
 import { exportKey, parseAt, sha256Hex } from '../schemas.js'
 import { loadArtifactClient } from './artifact-service.js'
-import { untilCancelled } from '../waits.js'
+import { untilCancelled, withDeadline } from '../waits.js'
 
 /**
  * Result records: the small artifact each render job of a matrix leaves, however it ended, and the
@@ -123,10 +123,7 @@ export const RECORD_READ_MS = 30_000
 export async function readResultRecords(runner: RunnerEnv, refuse: (message: string) => void, signal?: AbortSignal): Promise<ReadRecord[]> {
   const client = await loadArtifactClient()
   // The artifact client takes no signal: a call past its bound is left behind, and the process ends without it.
-  const bounded = <T>(work: Promise<T>): Promise<T> => {
-    const bound = AbortSignal.timeout(RECORD_READ_MS)
-    return untilCancelled(work, signal ? AbortSignal.any([signal, bound]) : bound)
-  }
+  const bounded = <T>(work: Promise<T>): Promise<T> => untilCancelled(work, withDeadline(RECORD_READ_MS, signal).signal)
   const { artifacts } = await bounded(client.listArtifacts())
   const read: ReadRecord[] = []
   for (const artifact of artifacts) {

@@ -2,7 +2,7 @@ import type { RunnerEnv, VideoResult } from '../domain.js'
 import { errorMessage } from '../errors.js'
 import { uploadResultRecord, videoEntries, type ResultRecord } from '../github/results.js'
 import { info, warning } from '../log.js'
-import { after, untilCancelled } from '../waits.js'
+import { after, untilCancelled, withDeadline } from '../waits.js'
 
 /** How long the record's upload is waited for; after a cancel, only what the cancel's grace leaves. */
 export const RECORD_UPLOAD_MS = 30_000
@@ -37,7 +37,7 @@ export async function leaveResultRecord(
     error: error === undefined ? null : cut(errorMessage(error)),
     entries: videoEntries(results).map((entry) => ({ ...entry, error: cut(entry.error) }))
   }
-  const bound = AbortSignal.any([AbortSignal.timeout(RECORD_UPLOAD_MS), after(cancel, RECORD_UPLOAD_CANCELLED_MS)])
+  const bound = withDeadline(RECORD_UPLOAD_MS, after(cancel, RECORD_UPLOAD_CANCELLED_MS)).signal
   try {
     const name = await untilCancelled(uploadResultRecord(record, runner, retentionDays), bound)
     info(`Left the result record ${name} for the collect job`)

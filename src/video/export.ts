@@ -2,7 +2,7 @@ import type { AiStudiosClient, CallContext } from '../aistudios/client.js'
 import type { ExportRequest, RunnerEnv } from '../domain.js'
 import { ExportUnconfirmedError } from '../errors.js'
 import { LEDGER_CANCEL_GRACE_MS, findEarlierExport, recordExport } from './ledger.js'
-import { after } from '../waits.js'
+import { after, withDeadline } from '../waits.js'
 
 /**
  * Starts the export, the one step that spends credits, at most once per request and workflow run: a
@@ -47,8 +47,7 @@ export async function exportOnce(
   onAccepted(key)
   // The record is what keeps a re-run attempt from paying again: a stop of the run's own (fail-fast) does
   // not cut it, a cancel leaves it LEDGER_CANCEL_GRACE_MS, and the video's deadline bounds it.
-  const deadline = AbortSignal.timeout(Math.max(1, bounds.deadlineAt - Date.now()))
-  const until = bounds.cancel ? AbortSignal.any([deadline, after(bounds.cancel, LEDGER_CANCEL_GRACE_MS)]) : deadline
-  await recordExport(fingerprint, { key, generation: request.generation }, runner, log, until)
+  const grace = bounds.cancel && after(bounds.cancel, LEDGER_CANCEL_GRACE_MS)
+  await recordExport(fingerprint, { key, generation: request.generation }, runner, log, withDeadline(bounds.deadlineAt - Date.now(), grace).signal)
   return key
 }

@@ -4,7 +4,7 @@ import * as path from 'node:path'
 import type { ExportRequest, Generation, Log, RunnerEnv } from '../domain.js'
 import { ExportNotSentError, errorMessage } from '../errors.js'
 import { exportKey } from '../schemas.js'
-import { untilCancelled } from '../waits.js'
+import { untilCancelled, withDeadline } from '../waits.js'
 import { loadArtifactClient } from '../github/artifact-service.js'
 
 /**
@@ -75,10 +75,10 @@ export async function findEarlierExport(
 ): Promise<LedgerEntry | undefined> {
   if (!runner.artifactService || runner.runAttempt <= 1) return undefined
   const boundMs = Math.max(1, Math.min(LEDGER_READ_MS, deadlineAt - Date.now()))
-  const bound = AbortSignal.timeout(boundMs)
+  const { deadline: bound, signal: until } = withDeadline(boundMs, signal)
   let marks: LedgerMark[]
   try {
-    const { artifacts } = await untilCancelled((await loadArtifactClient()).listArtifacts(), signal ? AbortSignal.any([signal, bound]) : bound)
+    const { artifacts } = await untilCancelled((await loadArtifactClient()).listArtifacts(), until)
     const named = artifacts.flatMap((artifact) => parseLedgerName(artifact.name, fingerprint) ?? [])
     // Any job of the run may have written an entry: a key is used only when it has an export key's shape.
     marks = named.filter((mark) => exportKey.safeParse(mark.key).success)

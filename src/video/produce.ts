@@ -2,7 +2,7 @@ import * as path from 'node:path'
 import type { AiStudiosClient, CallContext, ExportRecord } from '../aistudios/client.js'
 import type { ExportRequest, Job, Log, Source, VideoResult } from '../domain.js'
 import type { GitHub } from '../github/connect.js'
-import { abortReason } from '../waits.js'
+import { abortReason, withDeadline } from '../waits.js'
 import { LostError, RenderError, StalledError, errorMessage } from '../errors.js'
 import { buildExportRequest, templateRequest } from '../request/build.js'
 import { templateGeneration } from '../job/template-shape.js'
@@ -185,8 +185,7 @@ export async function produceVideo(
     // not wait on it again. A render still at 0% may be queued, and is not marked.
     const end = error instanceof StalledError ? 'dead' : error instanceof LostError ? 'lost' : undefined
     if (end && fingerprint) {
-      const until = AbortSignal.timeout(Math.max(1, deadlineAt - Date.now()))
-      await recordEnd(fingerprint, key, end, job.runner, log, cancel ? AbortSignal.any([cancel, until]) : until)
+      await recordEnd(fingerprint, key, end, job.runner, log, withDeadline(deadlineAt - Date.now(), cancel).signal)
     }
     throw error
   }
@@ -197,8 +196,8 @@ export async function produceVideo(
   // Nothing stands between the URL and the download: the thumbnail is read once the video's bytes come
   // (thumbnailOf never rejects, so one still in flight when a download fails is left harmlessly).
   let thumbnail: Promise<string | undefined> | undefined
-  const deadline = AbortSignal.timeout(Math.max(1, deadlineAt - Date.now()))
-  const bounded: CallContext = { log, signal: signal ? AbortSignal.any([signal, deadline]) : deadline }
+  const { deadline, signal: downloadSignal } = withDeadline(deadlineAt - Date.now(), signal)
+  const bounded: CallContext = { log, signal: downloadSignal }
   const video = await downloadVideo(rendered.downloadUrl, {
     outputDir: job.outputDir,
     fileName: result.spec.outputName,

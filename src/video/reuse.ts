@@ -2,7 +2,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { Job, Log, VideoResult } from '../domain.js'
 import { errorMessage } from '../errors.js'
-import { abortReason, untilCancelled } from '../waits.js'
+import { abortReason, untilCancelled, withDeadline } from '../waits.js'
 import { formatMinutes } from '../text.js'
 import type { GitHub } from '../github/connect.js'
 import { downloadReusable, listCandidates, readRecord, workflowRun, type Candidate, type ReuseRecord } from '../github/reuse.js'
@@ -43,8 +43,7 @@ export async function reuseEarlier(
   signal?: AbortSignal
 ): Promise<boolean> {
   // Looking is bounded like the wait it stands in for, by 'timeout'; a stop ends it and the video.
-  const bound = AbortSignal.timeout(job.wait.timeoutMs)
-  const until = signal ? AbortSignal.any([signal, bound]) : bound
+  const { deadline: bound, signal: until } = withDeadline(job.wait.timeoutMs, signal)
   let candidates: Candidate[]
   try {
     candidates = await listCandidates(github, fingerprint, job.runner, until)

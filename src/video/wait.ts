@@ -4,6 +4,7 @@ import { ApiError, LostError, RenderError, StalledError } from '../errors.js'
 import { estimateRemainingMs, nextPollDelayMs, type Sample } from './policy.js'
 import { PollScheduler } from './poll-scheduler.js'
 import { formatMinutes } from '../text.js'
+import { withDeadline } from '../waits.js'
 
 /**
  * How long a key the API says it does not know is given (at most stall-timeout) before the render is
@@ -49,8 +50,7 @@ export async function waitForVideo(
 ): Promise<Rendered> {
   const { log } = context
   // `timeout` is a deadline, not a check between polls: it cuts a progress answer trickling in too.
-  const deadline = AbortSignal.timeout(Math.max(1, started + settings.timeoutMs - Date.now()))
-  const signal = context.signal ? AbortSignal.any([context.signal, deadline]) : deadline
+  const { deadline, signal } = withDeadline(started + settings.timeoutMs - Date.now(), context.signal)
   const bounded: CallContext = { signal, log }
   const samples: Sample[] = []
   let polls = 0
