@@ -34,12 +34,23 @@ const manifest = (cText = 'c.txt') => `videos:
 `
 const workspaceFiles = { 'videos.yml': manifest(), 'speech/a.txt': 'A', 'speech/b.txt': 'B', 'speech/c.txt': 'C', 'speech/c2.txt': 'C2' }
 
-async function renderChanged(event: string, payload: object, files = workspaceFiles): Promise<{ run: ActionRun; rendered: string[] }> {
-  const run = await runAction({
+/** A run of the manifest with only-changed in `env`'s event, with `more` inputs. */
+const runChanged = (env: Record<string, string>, more: Record<string, string> = {}, files = workspaceFiles): Promise<ActionRun> =>
+  runAction({
     workspace: makeWorkspace(files),
-    inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml', 'only-changed': 'true', 'github-token': GITHUB_TOKEN },
-    env: eventEnv(event, payload)
+    inputs: {
+      'api-key': sim.mintToken(),
+      'api-url': sim.apiUrl,
+      manifest: 'videos.yml',
+      'only-changed': 'true',
+      'github-token': GITHUB_TOKEN,
+      ...more
+    },
+    env
   })
+
+async function renderChanged(event: string, payload: object, files = workspaceFiles): Promise<{ run: ActionRun; rendered: string[] }> {
+  const run = await runChanged(eventEnv(event, payload), {}, files)
   const rendered = run.outputs.videos ? (JSON.parse(run.outputs.videos) as Array<{ name: string }>).map((v) => v.name) : []
   return { run, rendered }
 }
@@ -147,18 +158,7 @@ describe('only-changed', () => {
 
   it("plans an empty matrix with count 0 (the render job's guard), not saying anything was rendered", async () => {
     github.changes.set('iii...jjj', ['docs/index.md'])
-    const run = await runAction({
-      workspace: makeWorkspace(workspaceFiles),
-      inputs: {
-        'api-key': sim.mintToken(),
-        'api-url': sim.apiUrl,
-        manifest: 'videos.yml',
-        'only-changed': 'true',
-        plan: 'true',
-        'github-token': GITHUB_TOKEN
-      },
-      env: eventEnv('push', { before: 'iii', after: 'jjj' })
-    })
+    const run = await runChanged(eventEnv('push', { before: 'iii', after: 'jjj' }), { plan: 'true' })
     assert.equal(run.code, 0, run.stdout)
     assert.ok(
       github.requests.some((r) => r.path.endsWith('/compare/iii...jjj')),
@@ -363,18 +363,7 @@ describe('the pull request comment', () => {
 
     // only-changed finds nothing to render: the comment is left as it was.
     github.changes.set('pr:22', ['README.md'])
-    const nothing = await runAction({
-      workspace: makeWorkspace(workspaceFiles),
-      inputs: {
-        'api-key': sim.mintToken(),
-        'api-url': sim.apiUrl,
-        manifest: 'videos.yml',
-        'only-changed': 'true',
-        comment: 'true',
-        'github-token': GITHUB_TOKEN
-      },
-      env: pr(22)
-    })
+    const nothing = await runChanged(pr(22), { comment: 'true' })
     assert.equal(nothing.code, 0, nothing.stdout)
     assert.deepEqual(
       github.comments.filter((c) => c.issue === 22),
@@ -385,18 +374,7 @@ describe('the pull request comment', () => {
   it('keeps rows per video: a run updates its own videos and leaves the others', async () => {
     const changed = (files: string[], runId: string) => {
       github.changes.set('pr:23', files)
-      return runAction({
-        workspace: makeWorkspace(workspaceFiles),
-        inputs: {
-          'api-key': sim.mintToken(),
-          'api-url': sim.apiUrl,
-          manifest: 'videos.yml',
-          'only-changed': 'true',
-          comment: 'true',
-          'github-token': GITHUB_TOKEN
-        },
-        env: { ...pr(23), GITHUB_RUN_ID: runId }
-      })
+      return runChanged({ ...pr(23), GITHUB_RUN_ID: runId }, { comment: 'true' })
     }
     const first = await changed(['speech/a.txt', 'speech/b.txt'], '5001')
     assert.equal(first.code, 0, first.stdout)

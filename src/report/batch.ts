@@ -7,7 +7,8 @@ export const NO_RESULT = 'no result: its job did not report'
 /** The summary lists this many videos at most (GitHub takes 1 MiB a summary); the rest are counted. */
 export const MAX_SUMMARY_ROWS = 1000
 
-const failedEntry = (name: string, error: string): VideoEntry => ({
+/** The entry of a video no record reported: failed, with why, every other field empty. */
+export const failedEntry = (name: string, error: string): VideoEntry => ({
   name,
   status: 'failed',
   'export-key': null,

@@ -1,25 +1,13 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { ReadRecord, ResultRecord, VideoEntry } from '../../src/github/results.ts'
-import { NO_RESULT, gatherEntries } from '../../src/report/batch.ts'
+import { NO_RESULT, failedEntry, gatherEntries } from '../../src/report/batch.ts'
 
 const entry = (name: string, status: VideoEntry['status'] = 'downloaded'): VideoEntry => ({
-  name,
+  ...failedEntry(name, 'boom'),
   status,
   'export-key': `k-${name}`,
   'project-id': `k-${name}`,
-  path: null,
-  url: null,
-  'thumbnail-url': null,
-  credits: null,
-  size: null,
-  duration: null,
-  width: null,
-  height: null,
-  sha256: null,
-  'reused-from-run': null,
-  'artifact-url': null,
-  'release-url': null,
   error: status === 'failed' ? 'boom' : null
 })
 const record = (attempt: number, videos: string[], entries: VideoEntry[], extra: Partial<ResultRecord> = {}): ReadRecord => ({
