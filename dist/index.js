@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5860);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(95912);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5860:
+/***/ 95912:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41780,6 +41780,53 @@ function readJob(get, runner) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/job/action-defaults.ts
+/**
+ * The defaults action.yml declares (a test keeps the two equal). The runner sets every one of them on
+ * every run, whether the step gives the input or not; `${{ github.token }}` is evaluated by the runner and
+ * so is not listed.
+ */
+const ACTION_DEFAULTS = {
+    plan: 'false',
+    collect: 'false',
+    'max-jobs': '256',
+    'max-parallel': '3',
+    'fail-fast': 'false',
+    'artifact-per-video': 'false',
+    'api-url': 'https://app.aistudios.com',
+    'api-generation': 'auto',
+    'poll-interval': 'auto',
+    timeout: '30',
+    'stall-timeout': '10',
+    'request-timeout': '30',
+    'max-video-size': '4096',
+    wait: 'true',
+    'resume-mismatch': 'refuse',
+    'output-dir': 'videos',
+    'upload-artifact': 'true',
+    archive: 'false',
+    'only-changed': 'false',
+    'release-upload': 'false',
+    'release-replace': 'false',
+    comment: 'false',
+    reuse: 'false',
+    'reuse-from': 'branch-or-default',
+    cleanup: 'false',
+    'dry-run': 'false'
+};
+/**
+ * The step's inputs as the user gave them: a value equal to its action.yml default reads as not given,
+ * since the runner sets it on every run and cannot tell the two apart. So no check of the kind "applies
+ * only with X" ever refuses a default, and each parser's fallback (the same value) stands in. Pure.
+ */
+function asGiven(get) {
+    return (name) => {
+        const value = get(name);
+        const fallback = ACTION_DEFAULTS[name];
+        return fallback !== undefined && value.trim().toLowerCase() === fallback.toLowerCase() ? '' : value;
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/job/budget.ts
 
 /** The exports a plan of videos would send before reuse: every video but a resumed one (already paid for). */
@@ -44556,13 +44603,15 @@ async function produceAll(results, production, signal) {
 
 
 
+
 /** inputs → job → plan → (request → export → wait → download) for each video → deliver → report */
 async function main_run() {
     // The action may upload: it alone brings the artifact client (loaded on first use).
     provideArtifactClient(async () => new (await Promise.all(/* import() */[__nccwpck_require__.e(351), __nccwpck_require__.e(645)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9645))).DefaultArtifactClient());
     normaliseNoProxy();
     const runner = readRunnerEnv();
-    const get = (name) => lib_core/* getInput */.V4(name);
+    // Read once, as given: a default the runner set on its own reads as not given (see asGiven).
+    const get = asGiven((name) => lib_core/* getInput */.V4(name));
     // Listened for from the start to the last line: a cancel anywhere ends the wait at hand, and the run reports.
     const cancel = cancelOnSignals();
     try {
@@ -44582,7 +44631,7 @@ async function main_run() {
     let client;
     let failure;
     try {
-        job = readJob((name) => lib_core/* getInput */.V4(name), runner);
+        job = readJob(get, runner);
         const github = needsGitHub(job.github) ? await connectGitHub(job.github, cancel.signal) : undefined;
         const videos = await planVideos(job, github, job.runner.workspace);
         if (job.plan) {
@@ -44620,7 +44669,7 @@ async function main_run() {
     }
     await report(results, runner, job, failure);
     // A job of a plan's matrix leaves its result record for the collect job, however it ended.
-    const shard = entryNames(lib_core/* getInput */.V4('manifest-entry'));
+    const shard = entryNames(get('manifest-entry'));
     if (shard.length > 0 && !job?.plan) {
         const outcome = cancel.signal.aborted ? 'cancelled' : failure !== undefined || results.some(notDelivered) ? 'failure' : 'success';
         await leaveResultRecord(results, shard, runner, outcome, failure, job?.artifact.retentionDays, cancel.signal);

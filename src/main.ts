@@ -13,6 +13,7 @@ import { connectGitHub } from './github/connect.js'
 import { needsGitHub } from './job/github-settings.js'
 import { isCollect } from './job/collect-settings.js'
 import { readJob } from './job/inputs.js'
+import { asGiven } from './job/action-defaults.js'
 import { budgetLine, budgetRefusal, exportsPlanned } from './job/budget.js'
 import { entryNames } from './job/manifest.js'
 import { planVideos, shardVideos } from './job/plan.js'
@@ -30,7 +31,8 @@ export async function run(): Promise<void> {
   provideArtifactClient(async () => new (await import('@actions/artifact')).DefaultArtifactClient())
   normaliseNoProxy()
   const runner = readRunnerEnv()
-  const get = (name: string): string => core.getInput(name)
+  // Read once, as given: a default the runner set on its own reads as not given (see asGiven).
+  const get = asGiven((name: string): string => core.getInput(name))
   // Listened for from the start to the last line: a cancel anywhere ends the wait at hand, and the run reports.
   const cancel = cancelOnSignals()
   try {
@@ -48,7 +50,7 @@ export async function run(): Promise<void> {
   let client: AiStudiosClient | undefined
   let failure: unknown
   try {
-    job = readJob((name) => core.getInput(name), runner)
+    job = readJob(get, runner)
     const github = needsGitHub(job.github) ? await connectGitHub(job.github, cancel.signal) : undefined
     const videos = await planVideos(job, github, job.runner.workspace)
     if (job.plan) {
@@ -81,7 +83,7 @@ export async function run(): Promise<void> {
   }
   await report(results, runner, job, failure)
   // A job of a plan's matrix leaves its result record for the collect job, however it ended.
-  const shard = entryNames(core.getInput('manifest-entry'))
+  const shard = entryNames(get('manifest-entry'))
   if (shard.length > 0 && !job?.plan) {
     const outcome = cancel.signal.aborted ? 'cancelled' : failure !== undefined || results.some(notDelivered) ? 'failure' : 'success'
     await leaveResultRecord(results, shard, runner, outcome, failure, job?.artifact.retentionDays, cancel.signal)

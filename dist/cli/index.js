@@ -29117,21 +29117,73 @@ function cancelOnSignals() {
 
 /***/ }),
 
-/***/ 7593:
+/***/ 4751:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   CI: () => (/* binding */ usage),
-/* harmony export */   Fb: () => (/* binding */ cliWording),
-/* harmony export */   Un: () => (/* binding */ cliInputs),
-/* harmony export */   Zy: () => (/* binding */ parseArgs),
-/* harmony export */   dV: () => (/* binding */ CLI_INPUTS),
-/* harmony export */   eB: () => (/* binding */ CREDENTIAL_VARIABLES),
-/* harmony export */   eb: () => (/* binding */ UsageError),
-/* harmony export */   nU: () => (/* binding */ checkCredentialVariables)
-/* harmony export */ });
-/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7975);
-/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_0__);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  dV: () => (/* binding */ CLI_INPUTS),
+  eB: () => (/* binding */ CREDENTIAL_VARIABLES),
+  eb: () => (/* binding */ UsageError),
+  nU: () => (/* binding */ checkCredentialVariables),
+  Un: () => (/* binding */ cliInputs),
+  Fb: () => (/* binding */ cliWording),
+  Zy: () => (/* binding */ parseArgs),
+  CI: () => (/* binding */ usage)
+});
+
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./src/job/action-defaults.ts
+/**
+ * The defaults action.yml declares (a test keeps the two equal). The runner sets every one of them on
+ * every run, whether the step gives the input or not; `${{ github.token }}` is evaluated by the runner and
+ * so is not listed.
+ */
+const ACTION_DEFAULTS = {
+    plan: 'false',
+    collect: 'false',
+    'max-jobs': '256',
+    'max-parallel': '3',
+    'fail-fast': 'false',
+    'artifact-per-video': 'false',
+    'api-url': 'https://app.aistudios.com',
+    'api-generation': 'auto',
+    'poll-interval': 'auto',
+    timeout: '30',
+    'stall-timeout': '10',
+    'request-timeout': '30',
+    'max-video-size': '4096',
+    wait: 'true',
+    'resume-mismatch': 'refuse',
+    'output-dir': 'videos',
+    'upload-artifact': 'true',
+    archive: 'false',
+    'only-changed': 'false',
+    'release-upload': 'false',
+    'release-replace': 'false',
+    comment: 'false',
+    reuse: 'false',
+    'reuse-from': 'branch-or-default',
+    cleanup: 'false',
+    'dry-run': 'false'
+};
+/**
+ * The step's inputs as the user gave them: a value equal to its action.yml default reads as not given,
+ * since the runner sets it on every run and cannot tell the two apart. So no check of the kind "applies
+ * only with X" ever refuses a default, and each parser's fallback (the same value) stands in. Pure.
+ */
+function asGiven(get) {
+    return (name) => {
+        const value = get(name);
+        const fallback = ACTION_DEFAULTS[name];
+        return fallback !== undefined && value.trim().toLowerCase() === fallback.toLowerCase() ? '' : value;
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cli/args.ts
+
 
 /**
  * Every flag, grouped as --help shows them. Each is the action's input of the same name: every input
@@ -29273,7 +29325,7 @@ function pair(flag, raw) {
  */
 function parseArgs(argv) {
     const options = Object.fromEntries(Object.entries(ALL).map(([flag, { kind }]) => [flag, { type: kind === 'switch' ? 'boolean' : 'string' }]));
-    const { tokens } = (0,node_util__WEBPACK_IMPORTED_MODULE_0__.parseArgs)({
+    const { tokens } = (0,external_node_util_.parseArgs)({
         args: [...argv],
         options: { ...options, help: { type: 'boolean', short: 'h' } },
         strict: false,
@@ -29363,7 +29415,7 @@ function checkCredentialVariables(env) {
 }
 /** The inputs a run of the CLI reads: its flags, and the credentials from the environment. */
 function cliInputs(args, env) {
-    return (name) => {
+    return asGiven((name) => {
         if (name in CREDENTIAL_VARIABLES)
             return env[CREDENTIAL_VARIABLES[name]] ?? '';
         // Artifacts and GitHub's features belong to a workflow run.
@@ -29372,7 +29424,7 @@ function cliInputs(args, env) {
         if (name === 'github-token')
             return '';
         return args.inputs.get(name) ?? '';
-    };
+    });
 }
 
 
@@ -29401,7 +29453,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(886);
 /* harmony import */ var _resume_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(9412);
 /* harmony import */ var _video_produce_all_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(5743);
-/* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(7593);
+/* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(4751);
 /* harmony import */ var _terminal_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(1028);
 /**
  * `aistudios-video`: the action's core behind a command line, to try a template or a manifest before

@@ -1,5 +1,6 @@
 import { parseArgs as tokenize } from 'node:util'
 import type { InputReader } from '../job/parse.js'
+import { asGiven } from '../job/action-defaults.js'
 
 /** A flag of the CLI: an action input of the same name (or --var/--tag, which add to one), described for --help. */
 interface Flag {
@@ -253,11 +254,11 @@ export function checkCredentialVariables(env: NodeJS.ProcessEnv): void {
 
 /** The inputs a run of the CLI reads: its flags, and the credentials from the environment. */
 export function cliInputs(args: CliArgs, env: NodeJS.ProcessEnv): InputReader {
-  return (name) => {
+  return asGiven((name) => {
     if (name in CREDENTIAL_VARIABLES) return env[CREDENTIAL_VARIABLES[name as keyof typeof CREDENTIAL_VARIABLES]] ?? ''
     // Artifacts and GitHub's features belong to a workflow run.
     if (name === 'upload-artifact') return 'false'
     if (name === 'github-token') return ''
     return args.inputs.get(name) ?? ''
-  }
+  })
 }

@@ -4,6 +4,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
 
 export const ACTION_ENTRY = fileURLToPath(new URL('../../dist/index.js', import.meta.url))
 
@@ -18,8 +19,12 @@ export interface ActionRun {
 }
 
 export interface RunOptions {
+  /** The step's `with:`; every other input gets its action.yml default, as on a runner. */
   inputs: Record<string, string>
+  /** The runner's environment beyond the harness's own; never an `INPUT_*` (inputs go through `inputs`). */
   env?: Record<string, string>
+  /** The expression context for defaults (`github.token` is the harness's job token unless given). */
+  context?: Record<string, string>
   /** An existing workspace to run in (files the inputs name); a fresh one otherwise. */
   workspace?: string
   /** Called with the child as soon as it starts (to signal it). */
@@ -27,6 +32,44 @@ export interface RunOptions {
   timeoutMs?: number
   /** Another build's entry point to run instead of this one's (the benchmark's side-by-side). */
   entry?: string
+}
+
+/** action.yml as the runner reads it: each input's declared default, if it has one. */
+const ACTION_YML = fileURLToPath(new URL('../../action.yml', import.meta.url))
+export const ACTION_INPUTS: Readonly<Record<string, { default?: string }>> = (
+  parse(fs.readFileSync(ACTION_YML, 'utf8')) as { inputs: Record<string, { default?: unknown }> }
+).inputs as Record<string, { default?: string }>
+
+/** The job token the runner puts behind `${{ github.token }}` (a stand-in's, where a test names one). */
+export const HARNESS_GITHUB_TOKEN = 'ghs_harness-job-token'
+
+/** The expressions action.yml's defaults use, evaluated as the runner evaluates them before the step. */
+function evaluateDefault(input: string, value: string, context: Record<string, string>): string {
+  return value.replace(/\$\{\{\s*([\w.-]+)\s*\}\}/g, (_, expression: string) => {
+    if (!(expression in context)) throw new Error(`action.yml: the default of '${input}' uses \${{ ${expression} }}, which the harness does not know`)
+    return context[expression]
+  })
+}
+
+/** The runner's name for an input's variable: upper case, spaces as '_', hyphens kept. */
+export const inputVariable = (name: string): string => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+
+/**
+ * The `INPUT_*` variables the runner sets for a step: every input the step gives, and every input action.yml
+ * declares with a default that the step does not give (GitHub's metadata syntax). An input action.yml does
+ * not declare is a test's mistake here (the runner only warns of it).
+ */
+export function runnerInputs(given: Record<string, string>, context: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const name of Object.keys(given)) {
+    if (!(name in ACTION_INPUTS)) throw new Error(`'${name}' is not an input of action.yml`)
+  }
+  const full = { 'github.token': HARNESS_GITHUB_TOKEN, ...context }
+  for (const [name, declared] of Object.entries(ACTION_INPUTS)) {
+    if (name in given) env[inputVariable(name)] = given[name]
+    else if (declared.default !== undefined) env[inputVariable(name)] = evaluateDefault(name, String(declared.default), full)
+  }
+  return env
 }
 
 /** Folders made for runs, removed when the test process exits (node --test runs each file in its own). */
@@ -64,7 +107,7 @@ function parseOutputFile(text: string): Record<string, string> {
   return outputs
 }
 
-export function runAction(options: RunOptions): Promise<ActionRun> {
+export async function runAction(options: RunOptions): Promise<ActionRun> {
   const workspace = options.workspace ?? makeWorkspace()
   const runnerDir = tempDir('aistudios-runner-')
   const outputFile = path.join(runnerDir, 'output')
@@ -86,7 +129,9 @@ export function runAction(options: RunOptions): Promise<ActionRun> {
     RUNNER_TEMP: runnerDir,
     ...options.env
   }
-  for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  const bypass = Object.keys(options.env ?? {}).find((name) => name.toUpperCase().startsWith('INPUT_'))
+  if (bypass) throw new Error(`${bypass}: give inputs through 'inputs', where action.yml's defaults are applied as the runner applies them`)
+  Object.assign(env, runnerInputs(options.inputs, options.context))
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [options.entry ?? ACTION_ENTRY], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
