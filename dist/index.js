@@ -42501,7 +42501,165 @@ function refuseLeftPlaceholders(body, sourceName, input, text) {
     throw new InputError(input, `${where}: ${left.found} would be sent as it is (at ${left.at}${left.inKey ? ', a key' : ''}): ${why}`, location);
 }
 
+;// CONCATENATED MODULE: ./src/request/contract.ts
+
+
+/**
+ * What the API reference calls required in a scene (the team's contract, aistudios-api.md, sections 4
+ * and 5), checked before anything is sent: a body the reference calls incomplete is refused by the API
+ * (after a credit check) or rendered wrong. Never stricter than DeepBrain's own examples (contract 8):
+ * what a tutorial or the official sample sends passes, where the reference table says otherwise too.
+ * Each check returns the first problem, naming the scene, clip or line. Pure.
+ */
+const isText = (value) => typeof value === 'string' && value !== '';
+const isNumber = (value) => typeof value === 'number' && Number.isFinite(value);
+/** Per v3 clip type, its required fields besides the common ones (contract 5.5, clips.md). */
+const V3_CLIP_FIELDS = {
+    aiModel: [
+        ['model', (clip) => isJsonObject(clip.model) && isText(clip.model.ai_name) && isText(clip.model.emotion), 'model.ai_name and model.emotion']
+    ],
+    shape: [
+        ['shapeName', (clip) => isText(clip.shapeName), 'shapeName'],
+        ['fill', (clip) => isText(clip.fill), 'fill']
+    ],
+    // `source_url` in clips.md and the tutorial's table, `resource_url` in the same tutorial's code (contract 8): either.
+    image: [['source_url', (clip) => isText(clip.source_url) || isText(clip.resource_url), 'source_url (or resource_url)']],
+    textImage: [
+        ['text', (clip) => typeof clip.text === 'string', 'text'],
+        ['fill', (clip) => isText(clip.fill), 'fill'],
+        // An integer in clips.md, yet the exist-project tutorial computes it as px * 3 / 4 (7.5 for 10 px): any number.
+        ['fontSize', (clip) => isNumber(clip.fontSize), 'number fontSize']
+    ],
+    videoImage: [['video_url', (clip) => isText(clip.video_url), 'video_url']],
+    audio: [
+        ['source_url', (clip) => isText(clip.source_url), 'source_url'],
+        ['label', (clip) => typeof clip.label === 'string', 'label']
+    ]
+};
+/** Common clip fields (contract 5.4): `id`, `type`, `layer` and the geometry. */
+function v3ClipProblem(clip, at) {
+    if (!isJsonObject(clip))
+        return `${at} is not an object`;
+    if (!isText(clip.id))
+        return `${at} has no "id"`;
+    if (!isText(clip.type))
+        return `${at} has no "type"`;
+    for (const field of ['layer', 'top', 'left', 'width', 'height']) {
+        if (!isNumber(clip[field]))
+            return `${at} (${clip.type}) has no number "${field}"`;
+    }
+    const type = clip.type;
+    for (const [, ok, what] of Object.hasOwn(V3_CLIP_FIELDS, type) ? V3_CLIP_FIELDS[type] : []) {
+        if (!ok(clip))
+            return `${at} (${clip.type}) has no ${what}`;
+    }
+    return undefined;
+}
+/** A line of `scene.scripts[]` (contract 5.3): every field is required. */
+function v3LineProblem(line, at) {
+    if (!isJsonObject(line))
+        return `${at} is not an object`;
+    if (typeof line.org !== 'string')
+        return `${at} has no text "org"`;
+    if (typeof line.isTTS !== 'boolean')
+        return `${at} has no true/false "isTTS"`;
+    if (!('tts' in line) || !(line.tts === null || isJsonObject(line.tts)))
+        return `${at} has no "tts" (null, or the voice's data)`;
+    if (!isText(line.modelId) || !isText(line.clothId))
+        return `${at} has no text "modelId" and "clothId"`;
+    return undefined;
+}
+/**
+ * The first problem of v3 scenes (contract 5.2–5.5), after `scripts[]` and `sceneIdx` are completed. A
+ * repeated `sceneIdx` passes: the JSON-template tutorial and the official sample send two scenes with 0.
+ */
+function v3ScenesProblem(scenes) {
+    for (const [index, scene] of scenes.entries()) {
+        const at = `scene ${index}`;
+        if (!isJsonObject(scene))
+            return `${at} is not an object`;
+        if (!Number.isInteger(scene.sceneIdx))
+            return `${at} has "sceneIdx" ${JSON.stringify(scene.sceneIdx)}, not an integer`;
+        if (!isJsonObject(scene.background))
+            return `${at} has no "background"`;
+        if (!Array.isArray(scene.clips))
+            return `${at} has no "clips" array`;
+        for (const [c, clip] of scene.clips.entries()) {
+            const problem = v3ClipProblem(clip, `clip ${c} of ${at}`);
+            if (problem)
+                return problem;
+        }
+        for (const [l, line] of (Array.isArray(scene.scripts) ? scene.scripts : []).entries()) {
+            const problem = v3LineProblem(line, `line ${l} of ${at}`);
+            if (problem)
+                return problem;
+        }
+    }
+    return undefined;
+}
+/** Legacy clip types that carry a URL: the reference's `image`/`background`, the tutorial's `userVideo`. */
+const LEGACY_URL_TYPES = new Set(['image', 'background', 'userVideo']);
+/** The first problem of legacy scenes (contract 4, export-project.mdx). */
+function legacyScenesProblem(scenes) {
+    for (const [index, scene] of scenes.entries()) {
+        const at = `scene ${index}`;
+        if (!isJsonObject(scene))
+            return `${at} is not an object`;
+        // `AIModel` is required by the reference, yet the legacy tutorial has scenes without one (contract 8): either.
+        const model = scene.AIModel;
+        if (model !== undefined) {
+            if (!isJsonObject(model))
+                return `${at} has an "AIModel" that is not an object`;
+            for (const field of ['model', 'clothes'])
+                if (!isText(model[field]))
+                    return `${at}: AIModel has no "${field}"`;
+            if (typeof model.script !== 'string')
+                return `${at}: AIModel has no text "script"`;
+            // `language` is required by the reference, yet the getting-started, auth and scene samples and the
+            // cURL/Node tabs of export-project.mdx omit it (contract 8): either.
+            if (model.language !== undefined && !isText(model.language))
+                return `${at}: AIModel has a "language" that is not text`;
+            for (const field of ['locationX', 'locationY'])
+                if (!isNumber(model[field]))
+                    return `${at}: AIModel has no number "${field}"`;
+        }
+        if (scene.clips === undefined)
+            continue;
+        if (!Array.isArray(scene.clips))
+            return `${at} has "clips" that is not an array`;
+        for (const [c, clip] of scene.clips.entries()) {
+            const where = `clip ${c} of ${at}`;
+            if (!isJsonObject(clip))
+                return `${where} is not an object`;
+            if (!isText(clip.type))
+                return `${where} has no "type"`;
+            if (!isJsonObject(clip.detail))
+                return `${where} (${clip.type}) has no "detail"`;
+            if (LEGACY_URL_TYPES.has(clip.type) && !isText(clip.detail.url))
+                return `${where} (${clip.type}) has no "detail.url"`;
+        }
+    }
+    return undefined;
+}
+/** The first problem of a body about to be sent, whatever it was made from (a template, a saved project, either generation). */
+function requestProblem(request) {
+    const scenes = request.body.scenes;
+    if (!Array.isArray(scenes) || scenes.length === 0)
+        return 'it has no scenes';
+    return request.generation === 'legacy' ? legacyScenesProblem(scenes) : v3ScenesProblem(scenes);
+}
+/**
+ * A saved project's body as the template's is checked: what the API would refuse after a credit check is
+ * refused first, naming the project and what it lacks, so the user can mend it in the editor.
+ */
+function refuseIncomplete(request, sourceName) {
+    const problem = requestProblem(request);
+    if (problem)
+        throw new InputError('project-id', `${sourceName}: ${problem}; the API reference requires it (open the project in AI Studios and save it again)`);
+}
+
 ;// CONCATENATED MODULE: ./src/request/legacy-project.ts
+
 
 
 
@@ -42526,8 +42684,10 @@ function exportFromLegacyProject(key, project, speech, options, tags) {
     refusePlaceholders(speech, tags);
     const scenes = structuredClone(project.scenes);
     applySpeech(scenes, speech, 'legacy', sourceName);
+    const request = { generation: 'legacy', body: { scenes } };
+    refuseIncomplete(request, sourceName);
     refuseLeftPlaceholders(scenes, sourceName, 'project-id');
-    return { generation: 'legacy', body: { scenes } };
+    return request;
 }
 
 ;// CONCATENATED MODULE: ./src/request/scripts.ts
@@ -42603,11 +42763,43 @@ function completeScripts(scenes, input, sourceName) {
 ;// CONCATENATED MODULE: ./src/request/tags.ts
 
 
-/** The field a tagged clip's content is set in, by clip type (the 1.6 tutorial's way of changing a project). */
-const CONTENT_FIELD = { textImage: 'text', image: 'source_url', videoImage: 'video_url' };
 /**
- * Gives every clip carrying a tag (set in the editor) its value: a text its text, an image its
- * source_url, a video its video_url. A tag that sets no clip is refused, naming it.
+ * The fields a tagged clip's content is set in, by clip type (the 1.6 tutorial's way of changing a
+ * project). An image keeps its picture in `source_url` (clips.md) or `resource_url` (the tutorial's code):
+ * whichever the clip holds is set, both where it holds both, so no old picture is left beside the new one.
+ */
+function contentFields(clip) {
+    if (clip.type === 'textImage')
+        return ['text'];
+    if (clip.type === 'videoImage')
+        return ['video_url'];
+    if (clip.type !== 'image')
+        return [];
+    const held = ['source_url', 'resource_url'].filter((field) => typeof clip[field] === 'string');
+    return held.length > 0 ? held : ['source_url'];
+}
+/**
+ * Media the API fetches itself: an https URL (unreachable media fails the export or renders without it,
+ * after paying: tutorial 5.1), or a path on the API's own site as the reference's samples give one
+ * (`/images/background/bg_blue_gradient.png`, contract 5.2). Pure.
+ */
+function isMediaReference(value) {
+    if (/^\/(?![/\\])[^\s\\]*$/.test(value))
+        return !value.split('/').includes('..');
+    try {
+        const url = new URL(value);
+        return url.protocol === 'https:' && url.hostname !== '' && !url.username && !url.password && !/\s/.test(value);
+    }
+    catch {
+        return false;
+    }
+}
+/** A value for a log line: one line, bounded. */
+const tags_shown = (value) => JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}…` : value);
+/**
+ * Gives every clip carrying a tag (set in the editor) its value: a text its text, an image its picture,
+ * a video its video_url. A tag that sets no clip, or a value an image or video cannot take, is refused,
+ * naming the tag.
  */
 function applyTags(scenes, tags, sourceName) {
     for (const { tag, value } of tags) {
@@ -42619,15 +42811,17 @@ function applyTags(scenes, tags, sourceName) {
             for (const clip of scene.clips) {
                 if (!isJsonObject(clip) || clip.tag !== tag)
                     continue;
-                const type = typeof clip.type === 'string' ? clip.type : 'untyped';
-                const field = CONTENT_FIELD[type];
-                if (field) {
+                const fields = contentFields(clip);
+                if (fields.length === 0) {
+                    others.add(typeof clip.type === 'string' ? clip.type : 'untyped');
+                    continue;
+                }
+                if (clip.type !== 'textImage' && !isMediaReference(value)) {
+                    throw new InputError('tags', `tag '${tag}' sets a ${clip.type === 'image' ? 'picture' : 'video'} of ${sourceName}, which takes an https URL (or a path on the API's own site, /…); got ${tags_shown(value)}`);
+                }
+                for (const field of fields)
                     clip[field] = value;
-                    set++;
-                }
-                else {
-                    others.add(type);
-                }
+                set++;
             }
         }
         if (set > 0)
@@ -42639,6 +42833,8 @@ function applyTags(scenes, tags, sourceName) {
 }
 
 ;// CONCATENATED MODULE: ./src/request/project.ts
+
+
 
 
 
@@ -42667,6 +42863,15 @@ function v3ExportBody(own, scenes, options) {
     return body;
 }
 /**
+ * What a saved project holds that the create-and-export body cannot carry (create-project.md lists no
+ * such field since docs 1.5), so the re-created project would lose it: named in a warning. Pure.
+ */
+function fieldsLost(project) {
+    const dictionary = project.dictionary;
+    const held = Array.isArray(dictionary) ? dictionary.length > 0 : isJsonObject(dictionary) ? Object.keys(dictionary).length > 0 : false;
+    return held ? ['dictionary (its pronunciation list)'] : [];
+}
+/**
  * The create-and-export body for a fetched saved project with new speech: only `name`,
  * `orientation` and `scenes` of the project, never what the server owns (`_id`, timestamps, state).
  */
@@ -42680,9 +42885,10 @@ function exportFromProject(projectId, project, speech, options, tags = []) {
     applyTags(scenes, tags, `project ${projectId}`);
     completeScripts(scenes, 'project-id', `project ${projectId}`);
     const own = { name: typeof project.name === 'string' ? project.name : undefined, orientation: project.orientation };
-    const body = v3ExportBody(own, scenes, options);
-    refuseLeftPlaceholders(body, `project ${projectId}`, 'project-id');
-    return { generation: 'v3', body };
+    const request = { generation: 'v3', body: v3ExportBody(own, scenes, options) };
+    refuseIncomplete(request, `project ${projectId}`);
+    refuseLeftPlaceholders(request.body, `project ${projectId}`, 'project-id');
+    return request;
 }
 
 ;// CONCATENATED MODULE: ./src/request/template-options.ts
@@ -42746,6 +42952,12 @@ function templateOptions(root, template) {
             return refuse(field, error.detail);
         }
     };
+    // The user's own choice is never overridden: a template that asks not to be exported is not billed.
+    if (root.isExport !== undefined && root.isExport !== true) {
+        const { line, column } = locate(template.text, topLevelKeyOffset(template.text, 'isExport'));
+        throw new InputError('template', `${template.name}:${line}:${column}: "isExport": ${JSON.stringify(root.isExport)} asks AI Studios to save the project without rendering it, ` +
+            'and this action renders (and pays for) every export; remove "isExport" to export it, or create the project in AI Studios instead', { file: template.file, line, column });
+    }
     const orientation = checked('orientation', (value) => parseChoice('orientation', value, ['landscape', 'portrait'])) ?? 'landscape';
     return {
         name: text('name'),
@@ -42754,144 +42966,6 @@ function templateOptions(root, template) {
         workspaceId: text('workspaceId'),
         webhookUrl: checked('webhookUrl', (value) => parseWebhookUrl('webhook-url', value).toString())
     };
-}
-
-;// CONCATENATED MODULE: ./src/request/contract.ts
-
-/**
- * What the API contract (/work/shared/aistudios-api.md) calls required in a scene, checked before
- * anything is sent: a body the reference calls incomplete is refused by the API (after a credit
- * check) or rendered wrong. Each check returns the first problem, naming the scene, clip or line. Pure.
- */
-const isText = (value) => typeof value === 'string' && value !== '';
-const isNumber = (value) => typeof value === 'number' && Number.isFinite(value);
-/** Per v3 clip type, its required fields besides the common ones (contract 5.5, clips.md). */
-const V3_CLIP_FIELDS = {
-    aiModel: [
-        ['model', (clip) => isJsonObject(clip.model) && isText(clip.model.ai_name) && isText(clip.model.emotion), 'model.ai_name and model.emotion']
-    ],
-    shape: [
-        ['shapeName', (clip) => isText(clip.shapeName), 'shapeName'],
-        ['fill', (clip) => isText(clip.fill), 'fill']
-    ],
-    // `source_url` in clips.md and the tutorial's table, `resource_url` in the same tutorial's code (contract 8): either.
-    image: [['source_url', (clip) => isText(clip.source_url) || isText(clip.resource_url), 'source_url (or resource_url)']],
-    textImage: [
-        ['text', (clip) => typeof clip.text === 'string', 'text'],
-        ['fill', (clip) => isText(clip.fill), 'fill'],
-        ['fontSize', (clip) => Number.isInteger(clip.fontSize), 'fontSize (an integer)']
-    ],
-    videoImage: [['video_url', (clip) => isText(clip.video_url), 'video_url']],
-    audio: [
-        ['source_url', (clip) => isText(clip.source_url), 'source_url'],
-        ['label', (clip) => typeof clip.label === 'string', 'label']
-    ]
-};
-/** Common clip fields (contract 5.4): `id`, `type`, `layer` and the geometry. */
-function v3ClipProblem(clip, at) {
-    if (!isJsonObject(clip))
-        return `${at} is not an object`;
-    if (!isText(clip.id))
-        return `${at} has no "id"`;
-    if (!isText(clip.type))
-        return `${at} has no "type"`;
-    for (const field of ['layer', 'top', 'left', 'width', 'height']) {
-        if (!isNumber(clip[field]))
-            return `${at} (${clip.type}) has no number "${field}"`;
-    }
-    const type = clip.type;
-    for (const [, ok, what] of Object.hasOwn(V3_CLIP_FIELDS, type) ? V3_CLIP_FIELDS[type] : []) {
-        if (!ok(clip))
-            return `${at} (${clip.type}) has no ${what}`;
-    }
-    return undefined;
-}
-/** A line of `scene.scripts[]` (contract 5.3): every field is required. */
-function v3LineProblem(line, at) {
-    if (!isJsonObject(line))
-        return `${at} is not an object`;
-    if (typeof line.org !== 'string')
-        return `${at} has no text "org"`;
-    if (typeof line.isTTS !== 'boolean')
-        return `${at} has no true/false "isTTS"`;
-    if (!('tts' in line) || !(line.tts === null || isJsonObject(line.tts)))
-        return `${at} has no "tts" (null, or the voice's data)`;
-    if (!isText(line.modelId) || !isText(line.clothId))
-        return `${at} has no text "modelId" and "clothId"`;
-    return undefined;
-}
-/** The first problem of v3 scenes (contract 5.2–5.5), after `scripts[]` and `sceneIdx` are completed. */
-function v3ScenesProblem(scenes) {
-    const seen = new Set();
-    for (const [index, scene] of scenes.entries()) {
-        const at = `scene ${index}`;
-        if (!isJsonObject(scene))
-            return `${at} is not an object`;
-        if (!Number.isInteger(scene.sceneIdx))
-            return `${at} has "sceneIdx" ${JSON.stringify(scene.sceneIdx)}, not an integer`;
-        if (seen.has(scene.sceneIdx))
-            return `${at} repeats "sceneIdx" ${scene.sceneIdx}`;
-        seen.add(scene.sceneIdx);
-        if (!isJsonObject(scene.background))
-            return `${at} has no "background"`;
-        if (!Array.isArray(scene.clips))
-            return `${at} has no "clips" array`;
-        for (const [c, clip] of scene.clips.entries()) {
-            const problem = v3ClipProblem(clip, `clip ${c} of ${at}`);
-            if (problem)
-                return problem;
-        }
-        for (const [l, line] of (Array.isArray(scene.scripts) ? scene.scripts : []).entries()) {
-            const problem = v3LineProblem(line, `line ${l} of ${at}`);
-            if (problem)
-                return problem;
-        }
-    }
-    return undefined;
-}
-/** Legacy clip types that carry a URL: the reference's `image`/`background`, the tutorial's `userVideo`. */
-const LEGACY_URL_TYPES = new Set(['image', 'background', 'userVideo']);
-/** The first problem of legacy scenes (contract 4, export-project.mdx). */
-function legacyScenesProblem(scenes) {
-    for (const [index, scene] of scenes.entries()) {
-        const at = `scene ${index}`;
-        if (!isJsonObject(scene))
-            return `${at} is not an object`;
-        // `AIModel` is required by the reference, yet the legacy tutorial has scenes without one (contract 8): either.
-        const model = scene.AIModel;
-        if (model !== undefined) {
-            if (!isJsonObject(model))
-                return `${at} has an "AIModel" that is not an object`;
-            for (const field of ['model', 'clothes'])
-                if (!isText(model[field]))
-                    return `${at}: AIModel has no "${field}"`;
-            if (typeof model.script !== 'string')
-                return `${at}: AIModel has no text "script"`;
-            // `language` is required by the reference, yet the getting-started, auth and scene samples and the
-            // cURL/Node tabs of export-project.mdx omit it (contract 8): either.
-            if (model.language !== undefined && !isText(model.language))
-                return `${at}: AIModel has a "language" that is not text`;
-            for (const field of ['locationX', 'locationY'])
-                if (!isNumber(model[field]))
-                    return `${at}: AIModel has no number "${field}"`;
-        }
-        if (scene.clips === undefined)
-            continue;
-        if (!Array.isArray(scene.clips))
-            return `${at} has "clips" that is not an array`;
-        for (const [c, clip] of scene.clips.entries()) {
-            const where = `clip ${c} of ${at}`;
-            if (!isJsonObject(clip))
-                return `${where} is not an object`;
-            if (!isText(clip.type))
-                return `${where} has no "type"`;
-            if (!isJsonObject(clip.detail))
-                return `${where} (${clip.type}) has no "detail"`;
-            if (LEGACY_URL_TYPES.has(clip.type) && !isText(clip.detail.url))
-                return `${where} (${clip.type}) has no "detail.url"`;
-        }
-    }
-    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/request/template.ts
@@ -42997,17 +43071,19 @@ function exportFromTemplate(template, given, speech, options, forced, tags = [])
     };
     if (generation === 'legacy') {
         refuseLegacyOptions(options, template.name, 'template');
-        incomplete(legacyScenesProblem(scenes));
+        const request = { generation, body: { scenes } };
+        incomplete(requestProblem(request));
         refuseLeftPlaceholders(scenes, template.name, 'template', template);
-        return { request: { generation, body: { scenes } }, unusedVariables };
+        return { request, unusedVariables };
     }
     completeScripts(scenes, 'template', template.name);
     // A template saved from a fetched project may carry server-owned fields that must not be posted: only
     // its export options go along, checked as the inputs are.
     const body = v3ExportBody(templateOptions(filled, template), scenes, filledOptions);
-    incomplete(v3ScenesProblem(scenes));
+    const request = { generation, body };
+    incomplete(requestProblem(request));
     refuseLeftPlaceholders(body, template.name, 'template', template);
-    return { request: { generation, body }, unusedVariables };
+    return { request, unusedVariables };
 }
 
 ;// CONCATENATED MODULE: ./src/request/build.ts
@@ -43032,6 +43108,9 @@ async function buildExportRequest(source, spec, client, context) {
     }
     context.log.info(`Fetching project ${source.projectId}`);
     const project = await client.getProject(source.projectId, context);
+    for (const field of fieldsLost(project)) {
+        context.log.warning(`Project ${source.projectId} has a ${field}, which the export body cannot carry: the exported copy is made without it (add the words to the speech as they should sound)`);
+    }
     return exportFromProject(source.projectId, project, spec.speech, spec.exportOptions, spec.tags);
 }
 

@@ -133,7 +133,7 @@ describe('the simulator holds to the reference', () => {
         v3((scene) => {
           scene.clips.push({ ...image, type: 'textImage', text: 'x', fill: '#fff', fontSize: '40' })
         }),
-        'scenes[0].clips[1].fontSize is required (Int)'
+        'scenes[0].clips[1].fontSize is required for a textImage clip'
       ]
     ]
     for (const [body, msg] of refusals) {

@@ -1,7 +1,7 @@
 import type { AiStudiosClient, CallContext } from '../aistudios/client.js'
 import type { ExportRequest, Log, Source, VideoSpec } from '../domain.js'
 import { exportFromLegacyProject } from './legacy-project.js'
-import { exportFromProject } from './project.js'
+import { exportFromProject, fieldsLost } from './project.js'
 import { exportFromTemplate } from './template.js'
 
 type TemplateSource = Extract<Source, { kind: 'template' }>
@@ -42,5 +42,10 @@ export async function buildExportRequest(
   }
   context.log.info(`Fetching project ${source.projectId}`)
   const project = await client.getProject(source.projectId, context)
+  for (const field of fieldsLost(project)) {
+    context.log.warning(
+      `Project ${source.projectId} has a ${field}, which the export body cannot carry: the exported copy is made without it (add the words to the speech as they should sound)`
+    )
+  }
   return exportFromProject(source.projectId, project, spec.speech, spec.exportOptions, spec.tags)
 }

@@ -1,9 +1,12 @@
-import { isJsonObject, type Json, type JsonObject } from '../domain.js'
+import { isJsonObject, type ExportRequest, type Json, type JsonObject } from '../domain.js'
+import { InputError } from '../errors.js'
 
 /**
- * What the API contract (/work/shared/aistudios-api.md) calls required in a scene, checked before
- * anything is sent: a body the reference calls incomplete is refused by the API (after a credit
- * check) or rendered wrong. Each check returns the first problem, naming the scene, clip or line. Pure.
+ * What the API reference calls required in a scene (the team's contract, aistudios-api.md, sections 4
+ * and 5), checked before anything is sent: a body the reference calls incomplete is refused by the API
+ * (after a credit check) or rendered wrong. Never stricter than DeepBrain's own examples (contract 8):
+ * what a tutorial or the official sample sends passes, where the reference table says otherwise too.
+ * Each check returns the first problem, naming the scene, clip or line. Pure.
  */
 
 const isText = (value: Json | undefined): boolean => typeof value === 'string' && value !== ''
@@ -23,7 +26,8 @@ const V3_CLIP_FIELDS: Record<string, Array<[field: string, ok: (clip: JsonObject
   textImage: [
     ['text', (clip) => typeof clip.text === 'string', 'text'],
     ['fill', (clip) => isText(clip.fill), 'fill'],
-    ['fontSize', (clip) => Number.isInteger(clip.fontSize), 'fontSize (an integer)']
+    // An integer in clips.md, yet the exist-project tutorial computes it as px * 3 / 4 (7.5 for 10 px): any number.
+    ['fontSize', (clip) => isNumber(clip.fontSize), 'number fontSize']
   ],
   videoImage: [['video_url', (clip) => isText(clip.video_url), 'video_url']],
   audio: [
@@ -57,15 +61,15 @@ function v3LineProblem(line: Json, at: string): string | undefined {
   return undefined
 }
 
-/** The first problem of v3 scenes (contract 5.2–5.5), after `scripts[]` and `sceneIdx` are completed. */
+/**
+ * The first problem of v3 scenes (contract 5.2–5.5), after `scripts[]` and `sceneIdx` are completed. A
+ * repeated `sceneIdx` passes: the JSON-template tutorial and the official sample send two scenes with 0.
+ */
 export function v3ScenesProblem(scenes: Json[]): string | undefined {
-  const seen = new Set<number>()
   for (const [index, scene] of scenes.entries()) {
     const at = `scene ${index}`
     if (!isJsonObject(scene)) return `${at} is not an object`
     if (!Number.isInteger(scene.sceneIdx)) return `${at} has "sceneIdx" ${JSON.stringify(scene.sceneIdx)}, not an integer`
-    if (seen.has(scene.sceneIdx as number)) return `${at} repeats "sceneIdx" ${scene.sceneIdx as number}`
-    seen.add(scene.sceneIdx as number)
     if (!isJsonObject(scene.background)) return `${at} has no "background"`
     if (!Array.isArray(scene.clips)) return `${at} has no "clips" array`
     for (const [c, clip] of scene.clips.entries()) {
@@ -110,4 +114,21 @@ export function legacyScenesProblem(scenes: Json[]): string | undefined {
     }
   }
   return undefined
+}
+
+/** The first problem of a body about to be sent, whatever it was made from (a template, a saved project, either generation). */
+export function requestProblem(request: ExportRequest): string | undefined {
+  const scenes = request.body.scenes
+  if (!Array.isArray(scenes) || scenes.length === 0) return 'it has no scenes'
+  return request.generation === 'legacy' ? legacyScenesProblem(scenes) : v3ScenesProblem(scenes)
+}
+
+/**
+ * A saved project's body as the template's is checked: what the API would refuse after a credit check is
+ * refused first, naming the project and what it lacks, so the user can mend it in the editor.
+ */
+export function refuseIncomplete(request: ExportRequest, sourceName: string): void {
+  const problem = requestProblem(request)
+  if (problem)
+    throw new InputError('project-id', `${sourceName}: ${problem}; the API reference requires it (open the project in AI Studios and save it again)`)
 }

@@ -3,6 +3,7 @@ import type { ExportOptions, ExportRequest, Json, SceneSpeech, TagValue } from '
 import { InputError } from '../errors.js'
 import { refuseLeftPlaceholders, refusePlaceholders } from './placeholders.js'
 import { applySpeech } from './speech.js'
+import { refuseIncomplete } from './contract.js'
 
 /** The legacy export body holds only scenes (export-project.mdx): an option the user set for it is refused, naming its input. */
 export function refuseLegacyOptions(options: ExportOptions, sourceName: string, fallbackInput: string): void {
@@ -31,6 +32,8 @@ export function exportFromLegacyProject(
   refusePlaceholders(speech, tags)
   const scenes = structuredClone<Json[]>(project.scenes)
   applySpeech(scenes, speech, 'legacy', sourceName)
+  const request: ExportRequest = { generation: 'legacy', body: { scenes } }
+  refuseIncomplete(request, sourceName)
   refuseLeftPlaceholders(scenes, sourceName, 'project-id')
-  return { generation: 'legacy', body: { scenes } }
+  return request
 }

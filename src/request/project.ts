@@ -1,8 +1,9 @@
-import type { ExportOptions, ExportRequest, Json, JsonObject, SceneSpeech, TagValue } from '../domain.js'
+import { isJsonObject, type ExportOptions, type ExportRequest, type Json, type JsonObject, type SceneSpeech, type TagValue } from '../domain.js'
 import { refuseLeftPlaceholders, refusePlaceholders } from './placeholders.js'
 import { completeScripts } from './scripts.js'
 import { applySpeech } from './speech.js'
 import { applyTags } from './tags.js'
+import { refuseIncomplete } from './contract.js'
 
 /** What the source of an export says for itself: its name and orientation, and (a template) export options. */
 export type SourceOptions = ExportOptions & { orientation?: unknown }
@@ -29,6 +30,16 @@ export function v3ExportBody(own: SourceOptions, scenes: Json[], options: Export
 }
 
 /**
+ * What a saved project holds that the create-and-export body cannot carry (create-project.md lists no
+ * such field since docs 1.5), so the re-created project would lose it: named in a warning. Pure.
+ */
+export function fieldsLost(project: JsonObject): string[] {
+  const dictionary = project.dictionary
+  const held = Array.isArray(dictionary) ? dictionary.length > 0 : isJsonObject(dictionary) ? Object.keys(dictionary).length > 0 : false
+  return held ? ['dictionary (its pronunciation list)'] : []
+}
+
+/**
  * The create-and-export body for a fetched saved project with new speech: only `name`,
  * `orientation` and `scenes` of the project, never what the server owns (`_id`, timestamps, state).
  */
@@ -48,7 +59,8 @@ export function exportFromProject(
   applyTags(scenes, tags, `project ${projectId}`)
   completeScripts(scenes, 'project-id', `project ${projectId}`)
   const own = { name: typeof project.name === 'string' ? project.name : undefined, orientation: project.orientation }
-  const body = v3ExportBody(own, scenes, options)
-  refuseLeftPlaceholders(body, `project ${projectId}`, 'project-id')
-  return { generation: 'v3', body }
+  const request: ExportRequest = { generation: 'v3', body: v3ExportBody(own, scenes, options) }
+  refuseIncomplete(request, `project ${projectId}`)
+  refuseLeftPlaceholders(request.body, `project ${projectId}`, 'project-id')
+  return request
 }

@@ -1,12 +1,41 @@
-import { isJsonObject, type Json, type TagValue } from '../domain.js'
+import { isJsonObject, type Json, type JsonObject, type TagValue } from '../domain.js'
 import { InputError } from '../errors.js'
 
-/** The field a tagged clip's content is set in, by clip type (the 1.6 tutorial's way of changing a project). */
-const CONTENT_FIELD: Record<string, string> = { textImage: 'text', image: 'source_url', videoImage: 'video_url' }
+/**
+ * The fields a tagged clip's content is set in, by clip type (the 1.6 tutorial's way of changing a
+ * project). An image keeps its picture in `source_url` (clips.md) or `resource_url` (the tutorial's code):
+ * whichever the clip holds is set, both where it holds both, so no old picture is left beside the new one.
+ */
+function contentFields(clip: JsonObject): string[] {
+  if (clip.type === 'textImage') return ['text']
+  if (clip.type === 'videoImage') return ['video_url']
+  if (clip.type !== 'image') return []
+  const held = ['source_url', 'resource_url'].filter((field) => typeof clip[field] === 'string')
+  return held.length > 0 ? held : ['source_url']
+}
 
 /**
- * Gives every clip carrying a tag (set in the editor) its value: a text its text, an image its
- * source_url, a video its video_url. A tag that sets no clip is refused, naming it.
+ * Media the API fetches itself: an https URL (unreachable media fails the export or renders without it,
+ * after paying: tutorial 5.1), or a path on the API's own site as the reference's samples give one
+ * (`/images/background/bg_blue_gradient.png`, contract 5.2). Pure.
+ */
+export function isMediaReference(value: string): boolean {
+  if (/^\/(?![/\\])[^\s\\]*$/.test(value)) return !value.split('/').includes('..')
+  try {
+    const url = new URL(value)
+    return url.protocol === 'https:' && url.hostname !== '' && !url.username && !url.password && !/\s/.test(value)
+  } catch {
+    return false
+  }
+}
+
+/** A value for a log line: one line, bounded. */
+const shown = (value: string): string => JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}…` : value)
+
+/**
+ * Gives every clip carrying a tag (set in the editor) its value: a text its text, an image its picture,
+ * a video its video_url. A tag that sets no clip, or a value an image or video cannot take, is refused,
+ * naming the tag.
  */
 export function applyTags(scenes: Json[], tags: TagValue[], sourceName: string): void {
   for (const { tag, value } of tags) {
@@ -16,14 +45,19 @@ export function applyTags(scenes: Json[], tags: TagValue[], sourceName: string):
       if (!isJsonObject(scene) || !Array.isArray(scene.clips)) continue
       for (const clip of scene.clips) {
         if (!isJsonObject(clip) || clip.tag !== tag) continue
-        const type = typeof clip.type === 'string' ? clip.type : 'untyped'
-        const field = CONTENT_FIELD[type]
-        if (field) {
-          clip[field] = value
-          set++
-        } else {
-          others.add(type)
+        const fields = contentFields(clip)
+        if (fields.length === 0) {
+          others.add(typeof clip.type === 'string' ? clip.type : 'untyped')
+          continue
         }
+        if (clip.type !== 'textImage' && !isMediaReference(value)) {
+          throw new InputError(
+            'tags',
+            `tag '${tag}' sets a ${clip.type === 'image' ? 'picture' : 'video'} of ${sourceName}, which takes an https URL (or a path on the API's own site, /…); got ${shown(value)}`
+          )
+        }
+        for (const field of fields) clip[field] = value
+        set++
       }
     }
     if (set > 0) continue

@@ -50,6 +50,16 @@ export function templateOptions(root: JsonObject, template: Template): ExportOpt
       return refuse(field, error.detail)
     }
   }
+  // The user's own choice is never overridden: a template that asks not to be exported is not billed.
+  if (root.isExport !== undefined && root.isExport !== true) {
+    const { line, column } = locate(template.text, topLevelKeyOffset(template.text, 'isExport'))
+    throw new InputError(
+      'template',
+      `${template.name}:${line}:${column}: "isExport": ${JSON.stringify(root.isExport)} asks AI Studios to save the project without rendering it, ` +
+        'and this action renders (and pays for) every export; remove "isExport" to export it, or create the project in AI Studios instead',
+      { file: template.file, line, column }
+    )
+  }
   const orientation = checked('orientation', (value) => parseChoice('orientation', value, ['landscape', 'portrait'] as const)) ?? 'landscape'
   return {
     name: text('name'),

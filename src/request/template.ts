@@ -16,7 +16,7 @@ import { PLACEHOLDER, filledText, fillPlaceholders, refuseLeftPlaceholders, reso
 import { v3ExportBody } from './project.js'
 import { templateOptions } from './template-options.js'
 import { refuseLegacyOptions } from './legacy-project.js'
-import { legacyScenesProblem, v3ScenesProblem } from './contract.js'
+import { requestProblem } from './contract.js'
 import { completeScripts } from './scripts.js'
 import { applySpeech, placeOf } from './speech.js'
 import { applyTags } from './tags.js'
@@ -135,15 +135,17 @@ export function exportFromTemplate(
   }
   if (generation === 'legacy') {
     refuseLegacyOptions(options, template.name, 'template')
-    incomplete(legacyScenesProblem(scenes))
+    const request: ExportRequest = { generation, body: { scenes } }
+    incomplete(requestProblem(request))
     refuseLeftPlaceholders(scenes, template.name, 'template', template)
-    return { request: { generation, body: { scenes } }, unusedVariables }
+    return { request, unusedVariables }
   }
   completeScripts(scenes, 'template', template.name)
   // A template saved from a fetched project may carry server-owned fields that must not be posted: only
   // its export options go along, checked as the inputs are.
   const body = v3ExportBody(templateOptions(filled, template), scenes, filledOptions)
-  incomplete(v3ScenesProblem(scenes))
+  const request: ExportRequest = { generation, body }
+  incomplete(requestProblem(request))
   refuseLeftPlaceholders(body, template.name, 'template', template)
-  return { request: { generation, body }, unusedVariables }
+  return { request, unusedVariables }
 }

@@ -305,14 +305,33 @@ const isObject = (value: unknown): value is JsonObject => typeof value === 'obje
  * scene with an avatar with `scripts[]`, every line with `org`, `isTTS`, `tts`, `modelId`, `clothId`, the
  * last two matching an avatar clip's `model.ai_name` and `model.emotion`.
  */
-/** Per clip type, the fields `clips.md` marks required besides the common ones. */
-const CLIP_REQUIRED: Record<string, string[]> = {
-  shape: ['shapeName', 'fill'],
-  image: ['source_url'],
-  textImage: ['text', 'fill', 'fontSize'],
-  videoImage: ['video_url'],
-  audio: ['source_url', 'label']
+/**
+ * Per clip type, the fields `clips.md` marks required besides the common ones, and what each must hold:
+ * text that names something (a URL, a colour, a shape) is not empty; a text or label shown may be; a
+ * size is any number (the exist-project tutorial sends fontSize 7.5, clips.md says Int).
+ */
+type Need = 'named' | 'text' | 'number'
+const CLIP_REQUIRED: Record<string, Array<[string, Need]>> = {
+  shape: [
+    ['shapeName', 'named'],
+    ['fill', 'named']
+  ],
+  image: [['source_url', 'named']],
+  textImage: [
+    ['text', 'text'],
+    ['fill', 'named'],
+    ['fontSize', 'number']
+  ],
+  videoImage: [['video_url', 'named']],
+  audio: [
+    ['source_url', 'named'],
+    ['label', 'text']
+  ]
 }
+const holds = (value: unknown, need: Need): boolean =>
+  need === 'number' ? typeof value === 'number' && Number.isFinite(value) : typeof value === 'string' && (need === 'text' || value !== '')
+/** Legacy clip types whose `detail.url` the reference (image, background) and the tutorial (userVideo) give. */
+const LEGACY_MEDIA_TYPES = new Set(['image', 'background', 'userVideo'])
 
 /**
  * What the legacy reference (export-project.mdx) requires of a scene. `AIModel` itself (absent in the
@@ -325,7 +344,9 @@ export function legacyBodyProblem(body: JsonObject): string | undefined {
     const model = scene.AIModel
     if (model !== undefined) {
       if (!isObject(model)) return `${at}.AIModel is not an object`
-      for (const field of ['model', 'clothes', 'script']) if (typeof model[field] !== 'string') return `${at}.AIModel.${field} is required`
+      for (const field of ['model', 'clothes'])
+        if (typeof model[field] !== 'string' || model[field] === '') return `${at}.AIModel.${field} is required`
+      if (typeof model.script !== 'string') return `${at}.AIModel.script is required`
       for (const field of ['locationX', 'locationY']) if (typeof model[field] !== 'number') return `${at}.AIModel.${field} is required (Float)`
     }
     if (scene.clips === undefined) continue
@@ -333,7 +354,8 @@ export function legacyBodyProblem(body: JsonObject): string | undefined {
     for (const [c, clip] of scene.clips.entries()) {
       if (!isObject(clip) || typeof clip.type !== 'string') return `${at}.clips[${c}].type is required`
       if (!isObject(clip.detail)) return `${at}.clips[${c}].detail is required`
-      if (clip.type !== 'text' && (typeof clip.detail.url !== 'string' || clip.detail.url === '')) return `${at}.clips[${c}].detail.url is required`
+      if (LEGACY_MEDIA_TYPES.has(clip.type) && (typeof clip.detail.url !== 'string' || clip.detail.url === ''))
+        return `${at}.clips[${c}].detail.url is required`
     }
   }
   return undefined
@@ -355,31 +377,38 @@ export function v3BodyProblem(body: JsonObject): string | undefined {
       for (const field of ['layer', 'top', 'left', 'width', 'height']) {
         if (typeof clip[field] !== 'number') return `${at}.clips[${c}].${field} is required (a number)`
       }
-      const missing = (CLIP_REQUIRED[clip.type] ?? []).find((field) => !(field in clip) || clip[field] === null || clip[field] === '')
+      const missing = (Object.hasOwn(CLIP_REQUIRED, clip.type) ? CLIP_REQUIRED[clip.type] : []).find(([field, need]) => !holds(clip[field], need))
       // `source_url` (clips.md) or `resource_url` (the tutorial's code, contract 8): either names an image.
-      if (missing && !(missing === 'source_url' && clip.type === 'image' && typeof clip.resource_url === 'string')) {
-        return `${at}.clips[${c}].${missing} is required for a ${clip.type} clip`
+      if (missing && !(missing[0] === 'source_url' && clip.type === 'image' && holds(clip.resource_url, 'named'))) {
+        return `${at}.clips[${c}].${missing[0]} is required for a ${clip.type} clip`
       }
-      if (clip.type === 'textImage' && !Number.isInteger(clip.fontSize)) return `${at}.clips[${c}].fontSize is required (Int)`
       if (clip.type !== 'aiModel') continue
-      if (!isObject(clip.model) || typeof clip.model.ai_name !== 'string' || typeof clip.model.emotion !== 'string') {
+      if (!isObject(clip.model) || !holds(clip.model.ai_name, 'named') || !holds(clip.model.emotion, 'named')) {
         return `${at}.clips[${c}].model.ai_name and model.emotion are required`
       }
       avatars.push(clip.model)
     }
     // The reference requires scripts[] and ties each line to the scene's avatar clip; a scene with no avatar
     // has no line to speak (the getting-started page and export-from-json-template.md show such scenes without it).
-    if (avatars.length === 0) continue
-    if (!Array.isArray(scene.scripts) || scene.scripts.length === 0) return `${at}.scripts is required`
+    if (avatars.length === 0 && !Array.isArray(scene.scripts)) continue
+    if (avatars.length > 0 && (!Array.isArray(scene.scripts) || scene.scripts.length === 0)) {
+      // The 1.4 model, which getting-started, auth and the JSON-template tutorial still show: the avatar clip speaks its script.org.
+      const spoken = scene.clips.some(
+        (clip) => isObject(clip) && clip.type === 'aiModel' && isObject(clip.script) && typeof clip.script.org === 'string'
+      )
+      if (spoken) continue
+      return `${at}.scripts is required`
+    }
     // "Exactly one" entry (create-project.md) vs one a line of dialogue (tutorial export-from-exist-project.mdx, 5.3): both are taken.
-    for (const [l, line] of scene.scripts.entries()) {
+    for (const [l, line] of (Array.isArray(scene.scripts) ? scene.scripts : []).entries()) {
       const where = `${at}.scripts[${l}]`
       if (!isObject(line)) return `${where} is not an object`
       if (typeof line.org !== 'string') return `${where}.org is required (String)`
       if (typeof line.isTTS !== 'boolean') return `${where}.isTTS is required (Boolean)`
       if (!('tts' in line) || !(line.tts === null || isObject(line.tts))) return `${where}.tts is required (Json or null)`
-      if (typeof line.modelId !== 'string' || typeof line.clothId !== 'string') return `${where}.modelId and clothId are required (String)`
-      if (!avatars.some((model) => model.ai_name === line.modelId && model.emotion === line.clothId)) {
+      if (!holds(line.modelId, 'named') || !holds(line.clothId, 'named')) return `${where}.modelId and clothId are required (String)`
+      // A line of a scene without an avatar has no speaker to match (the action sends such a line as the project holds it).
+      if (avatars.length > 0 && !avatars.some((model) => model.ai_name === line.modelId && model.emotion === line.clothId)) {
         return `${where}: modelId and clothId must match the avatar clip's model.ai_name and model.emotion`
       }
     }

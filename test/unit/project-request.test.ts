@@ -38,7 +38,8 @@ describe('exportFromProject', () => {
   })
 
   it('sets the speech where only scripts[] holds it', () => {
-    const onlyScripts = { scenes: [{ clips: [], scripts: [{ org: 'old', isTTS: true }] }] } as JsonObject
+    const line = { org: 'old', isTTS: true, tts: { voice: 'v' }, modelId: 'M1', clothId: 'C1' }
+    const onlyScripts = { scenes: [{ background: { type: 'background' }, clips: [], scripts: [line] }] } as JsonObject
     const body = exportFromProject('p', onlyScripts, [speech(0, 'new')], {}).body as any
     assert.equal(body.scenes[0].scripts[0].org, 'new')
     assert.deepEqual(body.scenes[0].clips, [])
@@ -50,6 +51,13 @@ describe('exportFromProject', () => {
       (error: unknown) => error instanceof InputError && error.message === "Input 'script': scene 2 of project p has no avatar to speak it"
     )
     assert.throws(() => exportFromProject('p', project, [speech(5, 'x')], {}), /scene 5 does not exist: project p has 3 scene\(s\), numbered from 0/)
+  })
+
+  it('refuses a saved project the reference calls incomplete, naming project and scene', () => {
+    assert.throws(
+      () => exportFromProject('p', { scenes: [{ clips: [], scripts: [] }] }, [], {}),
+      (error: unknown) => error instanceof InputError && error.input === 'project-id' && /^project p: scene 0 has no "background"/.test(error.detail)
+    )
   })
 
   it('refuses a project without scenes', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { Json, TagValue } from '../../src/domain.ts'
 import { InputError } from '../../src/errors.ts'
-import { applyTags } from '../../src/request/tags.ts'
+import { applyTags, isMediaReference } from '../../src/request/tags.ts'
 
 const tag = (name: string, value: string): TagValue => ({ tag: name, value, from: 'tags' })
 
@@ -81,5 +81,48 @@ describe('applyTags', () => {
 
   it('refuses an unmatched tag even after earlier tags matched', () => {
     assert.throws(() => applyTags(scenes(), [tag('title', 'ok'), tag('missing', 'x')], 's'), /'missing'/)
+  })
+
+  it("sets an image's picture where the clip keeps it: source_url, resource_url, or both", () => {
+    const clips = [
+      { type: 'image', tag: 'p', resource_url: 'https://old/r.png' },
+      { type: 'image', tag: 'p', source_url: 'https://old/s.png', resource_url: 'https://old/r.png' },
+      { type: 'image', tag: 'p' }
+    ]
+    const input = [{ clips }] as unknown as Json[]
+    applyTags(input, [tag('p', 'https://new/p.png')], 's')
+    assert.deepEqual((input[0] as { clips: unknown[] }).clips, [
+      { type: 'image', tag: 'p', resource_url: 'https://new/p.png' },
+      { type: 'image', tag: 'p', source_url: 'https://new/p.png', resource_url: 'https://new/p.png' },
+      { type: 'image', tag: 'p', source_url: 'https://new/p.png' }
+    ])
+  })
+
+  it('refuses, naming the tag, a picture or video that is not an https URL or a path of the API; text stays free', () => {
+    for (const [name, value] of [
+      ['logo', 'not a url'],
+      ['clip', 'file:///etc/passwd'],
+      ['logo', 'http://example.com/a.png'],
+      ['clip', 'https://user:pw@example.com/a.mp4'],
+      ['logo', '//example.com/a.png'],
+      ['logo', '/images/../../etc/passwd'],
+      ['clip', '']
+    ]) {
+      assert.throws(
+        () => applyTags(scenes(), [tag(name, value)], 'news.json'),
+        (error: unknown) => error instanceof InputError && error.input === 'tags' && error.message.includes(`tag '${name}' sets a`),
+        value
+      )
+    }
+    const input = scenes()
+    applyTags(input, [tag('title', 'not a url, and fine'), tag('logo', '/images/background/bg_blue_gradient.png')], 's')
+  })
+
+  it('knows a media reference: https with a host, or a path on the API site', () => {
+    assert.ok(isMediaReference('https://example.com/a.png'))
+    assert.ok(isMediaReference('/images/background/bg_blue_gradient.png'))
+    assert.ok(!isMediaReference('https://exa mple.com/a.png'))
+    assert.ok(!isMediaReference('/a\\b'))
+    assert.ok(!isMediaReference('ftp://example.com/a.png'))
   })
 })

@@ -135,23 +135,30 @@ describe('exportFromTemplate refuses what the API reference calls required, nami
       file: '/ws/t.json'
     })
   const line = { org: 'a', isTTS: false, tts: null, modelId: 'M1', clothId: 'C1' }
-  it('v3: a scene without background, a bad or repeated sceneIdx, a scene that is not an object', () => {
+  it('v3: a scene without background, a bad sceneIdx, a scene that is not an object', () => {
     incomplete({ scenes: [{ clips: [avatar] }] }, 'scene 0 has no "background"')
     incomplete({ scenes: [{ background, sceneIdx: '0', clips: [avatar] }] }, 'scene 0 has "sceneIdx" "0", not an integer')
-    incomplete(
-      {
-        scenes: [
-          { background, clips: [avatar] },
-          { background, sceneIdx: 0, clips: [avatar] }
-        ]
-      },
-      'scene 1 repeats "sceneIdx" 0'
-    )
     incomplete({ scenes: [{ background, clips: [avatar] }, 'scene'] }, 'scene 1 is not an object')
+  })
+  it('v3: takes a repeated sceneIdx and a fractional fontSize, as the tutorials send them', () => {
+    const repeated = {
+      scenes: [
+        { background, sceneIdx: 0, clips: [avatar] },
+        { background, sceneIdx: 0, clips: [avatar] }
+      ]
+    }
+    const sent = exportFromTemplate(template(repeated), vars({}), [], {}, undefined).request.body.scenes as Array<{ sceneIdx: number }>
+    assert.deepEqual(
+      sent.map((scene) => scene.sceneIdx),
+      [0, 0]
+    )
+    assert.ok(
+      exportFromTemplate(template(v3({ id: 't', type: 'textImage', ...box, text: '', fill: '#fff', fontSize: 7.5 })), vars({}), [], {}, undefined)
+    )
   })
   it("v3: a clip without its type's required fields", () => {
     incomplete(v3({ id: 'i', type: 'image', ...box }), 'clip 1 of scene 0 (image) has no source_url (or resource_url)')
-    incomplete(v3({ id: 't', type: 'textImage', ...box, text: 'x', fill: '#fff' }), 'clip 1 of scene 0 (textImage) has no fontSize (an integer)')
+    incomplete(v3({ id: 't', type: 'textImage', ...box, text: 'x', fill: '#fff' }), 'clip 1 of scene 0 (textImage) has no number fontSize')
     incomplete(v3({ id: 'i', type: 'image', source_url: 'https://x/i.png', layer: 1 }), 'clip 1 of scene 0 (image) has no number "top"')
     // `resource_url` (the tutorial's code) is taken for `source_url` (clips.md).
     assert.ok(exportFromTemplate(template(v3({ id: 'i', type: 'image', ...box, resource_url: 'https://x/i.png' })), vars({}), [], {}, undefined))
