@@ -3,7 +3,7 @@
  * what a `permissions:` value grants, what a workflow without one gets, the check GitHub makes of a
  * called workflow before its run starts, and what each feature of the action asks of the token.
  */
-import { schemaDefinition } from './workflow-schema.ts'
+import { PERMISSION_SCOPES } from './workflow-schema.ts'
 
 /** A `permissions:` level; write includes read. */
 export type Level = 'none' | 'read' | 'write'
@@ -12,9 +12,6 @@ export const LEVELS: readonly Level[] = ['none', 'read', 'write']
 export type Grant = Partial<Record<string, Level>>
 
 export const atLeast = (granted: Level | undefined, wanted: Level): boolean => LEVELS.indexOf(granted ?? 'none') >= LEVELS.indexOf(wanted)
-
-/** The scopes `permissions:` takes (GitHub's workflow schema), which `read-all` and `write-all` cover. */
-const SCOPES = Object.keys(schemaDefinition('permissions-mapping').mapping?.properties ?? {})
 
 /**
  * What a workflow without `permissions:` gets: the repository's default. The restricted one (GitHub's
@@ -26,10 +23,11 @@ export const RESTRICTED_DEFAULT: Grant = { contents: 'read', packages: 'read' }
 /** What a `permissions:` value grants: `read-all`, `write-all`, `{}`, or scope by scope (the rest none). */
 export function grantOf(value: unknown): Grant {
   if (value === 'read-all' || value === 'write-all')
-    return Object.fromEntries(SCOPES.map((scope) => [scope, value === 'read-all' ? 'read' : 'write']))
+    return Object.fromEntries(PERMISSION_SCOPES.map((scope) => [scope, value === 'read-all' ? 'read' : 'write']))
   if (typeof value !== 'object' || value === null) throw new Error(`permissions: ${JSON.stringify(value)} is not a permissions value`)
   for (const [scope, level] of Object.entries(value)) {
-    if (!SCOPES.includes(scope) || !LEVELS.includes(level as Level)) throw new Error(`permissions: '${scope}: ${String(level)}' is not a permission`)
+    if (!PERMISSION_SCOPES.includes(scope) || !LEVELS.includes(level as Level))
+      throw new Error(`permissions: '${scope}: ${String(level)}' is not a permission`)
   }
   return value
 }

@@ -1,15 +1,12 @@
-/** GitHub's workflow schema, as @actions/workflow-parser ships it: the scopes `permissions:` takes, the contexts an `if:` may use. */
-import * as fs from 'node:fs'
+/** GitHub's workflow schema, as @actions/workflow-parser holds it: what `permissions:` takes, what a job's `if:` may use. */
+import { DefinitionInfo } from '@actions/workflow-parser/templates/schema/definition-info'
+import type { MappingDefinition } from '@actions/workflow-parser/templates/schema/mapping-definition'
+import { getWorkflowSchema } from '@actions/workflow-parser/workflows/workflow-schema'
 
-type Definition = { context?: string[]; mapping?: { properties?: Record<string, unknown> } }
-const definitions = (
-  JSON.parse(fs.readFileSync(new URL('workflow-v1.0.min.json', import.meta.resolve('@actions/workflow-parser')), 'utf8')) as {
-    definitions: Record<string, Definition>
-  }
-).definitions
+const schema = getWorkflowSchema()
 
-export function schemaDefinition(name: string): Definition {
-  const found = definitions[name]
-  if (!found) throw new Error(`the workflow schema has no definition '${name}'`)
-  return found
-}
+/** The scopes `permissions:` takes, which `read-all` and `write-all` cover. */
+export const PERMISSION_SCOPES: readonly string[] = Object.keys((schema.getDefinition('permissions-mapping') as MappingDefinition).properties)
+
+/** A job's `if:`: its allowed contexts (`needs`, …) and status functions (`success(0,MAX)`, …). */
+export const JOB_IF = new DefinitionInfo(schema, 'job-if')
