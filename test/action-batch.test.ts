@@ -4,10 +4,7 @@
  * the collect job's one summary, `videos` output and pull request comment.
  */
 import assert from 'node:assert/strict'
-import * as fs from 'node:fs'
 import { after, before, describe, it } from 'node:test'
-import { fileURLToPath } from 'node:url'
-import { parse } from 'yaml'
 import { eventEnv, makeWorkspace, NO_POSIX_SIGNALS, runAction, type ActionRun } from './helpers/run-action.ts'
 import { SAMPLE_PROJECT_ID, startSimulator, type Simulator } from './simulator/server.ts'
 import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
@@ -218,75 +215,5 @@ describe('a matrix collected', () => {
     assert.equal(comments.length, 1)
     const keys = runs.flatMap((r) => videosOf(r).map((v) => [v.name, v['project-id']]))
     for (const [name, key] of keys) assert.match(comments[0].body, new RegExp(`^\\| ${name} \\| downloaded \\| \`${key}\``, 'm'))
-  })
-})
-
-describe('the reusable workflow .github/workflows/render-videos.yml', () => {
-  type Step = { uses?: string; with?: Record<string, string | boolean | number> }
-  const workflow = parse(fs.readFileSync(fileURLToPath(new URL('../.github/workflows/render-videos.yml', import.meta.url)), 'utf8')) as {
-    jobs: Record<string, { needs?: string | string[]; if?: string; outputs?: Record<string, string>; steps: Step[] }>
-  }
-  /** The action's inputs in a job, its expressions filled from `values` (inputs.*, secrets.*, matrix.*). */
-  const inputsOf = (job: string, values: Record<string, string>): Record<string, string> => {
-    const step = workflow.jobs[job].steps.find((s) => s.uses?.includes('/aistudios-video-action@'))
-    assert.ok(step?.with, `${job} runs the action`)
-    return Object.fromEntries(
-      Object.entries(step.with).map(([name, value]) => [
-        name,
-        String(value).replace(/\$\{\{\s*([\w.-]+)\s*\}\}/g, (_, path: string) => {
-          assert.ok(path in values, `${job}: ${path} has a value`)
-          return values[path]
-        })
-      ])
-    )
-  }
-
-  it('runs plan, render (a matrix, at once) and collect in order against the stand-ins', async () => {
-    assert.deepEqual(workflow.jobs.render.needs, 'plan')
-    assert.deepEqual(workflow.jobs.collect.needs, ['plan', 'render'])
-    // GitHub fails a job whose matrix is empty: the render job runs only when the plan holds videos.
-    assert.equal(workflow.jobs.render.if, "needs.plan.outputs.count != '0'")
-    assert.equal(workflow.jobs.plan.outputs?.count, '${{ steps.plan.outputs.count }}')
-    const workspace = makeWorkspace({ 'videos.yml': manifestOf(['one', 'two', 'three', 'four', 'five']) })
-    const values = {
-      'inputs.manifest': 'videos.yml',
-      'inputs.only-changed': 'false',
-      'inputs.comment': 'true',
-      'inputs.max-parallel': '2',
-      'inputs.max-jobs': '2',
-      'inputs.reuse': 'false',
-      'inputs.retention-days': '',
-      'secrets.AISTUDIOS_APP_ID': '',
-      'secrets.AISTUDIOS_USER_KEY': '',
-      'secrets.AISTUDIOS_API_KEY': sim.mintToken()
-    }
-    const env = (job: string) => ({ ...pr(43), ...artifacts.envFor(job) })
-    const base = { 'api-url': sim.apiUrl, 'github-token': GITHUB_TOKEN }
-    const plan = await runAction({ workspace, inputs: { ...base, ...inputsOf('plan', values) }, env: env('plan') })
-    assert.equal(plan.code, 0, plan.stdout)
-    const { include } = JSON.parse(plan.outputs.matrix) as { include: Array<{ shard: string; video: string }> }
-    assert.equal(include.length, 2)
-    assert.equal(plan.outputs.count, '5')
-    const before = sim.exports.length
-    const renders = await Promise.all(
-      include.map((entry) =>
-        runAction({
-          workspace,
-          inputs: { ...base, ...inputsOf('render', { ...values, 'matrix.video': entry.video }) },
-          env: env(`render-${entry.shard.replace('/', '-')}`)
-        })
-      )
-    )
-    for (const render of renders) assert.equal(render.code, 0, render.stdout)
-    assert.equal(sim.exports.length, before + 5)
-    const collected = await runAction({ workspace, inputs: { ...base, ...inputsOf('collect', values) }, env: env('collect') })
-    assert.equal(collected.code, 0, collected.stdout)
-    assert.deepEqual(
-      videosOf(collected).map((v) => v.name),
-      ['one', 'two', 'three', 'four', 'five']
-    )
-    const comments = github.comments.filter((c) => c.issue === 43)
-    assert.equal(comments.length, 1)
-    for (const key of exportedKeys().slice(before)) assert.ok(comments[0].body.includes(`\`${key}\``))
   })
 })

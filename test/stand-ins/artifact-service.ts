@@ -33,8 +33,8 @@ export interface ArtifactService {
   env: Record<string, string>
   /** The same for another job of the run, such as a re-run attempt. */
   envFor(job: string): Record<string, string>
-  /** The environment of the first job of another workflow run, numbered `runId`. */
-  envForRun(runId: number): Record<string, string>
+  /** The environment of a job (the first unless named) of another workflow run, numbered `runId`. */
+  envForRun(runId: number, job?: string): Record<string, string>
   artifacts: StoredArtifact[]
   /** Every request it received, Twirp and blob alike, in order. */
   requests: Array<{ method: string; path: string }>
@@ -198,10 +198,10 @@ export async function startArtifactService(options: ArtifactServiceOptions = {})
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const envFor = (job: string): Record<string, string> => ({ ACTIONS_RUNTIME_TOKEN: runtimeToken(job), ACTIONS_RESULTS_URL: `${origin}/` })
-  const envForRun = (runId: number): Record<string, string> => {
+  const envForRun = (runId: number, job = JOB_BACKEND_ID): Record<string, string> => {
     const run = `run-${runId}`
     runs.set(run, runId)
-    return { ACTIONS_RUNTIME_TOKEN: runtimeToken(JOB_BACKEND_ID, run), ACTIONS_RESULTS_URL: `${origin}/`, GITHUB_RUN_ID: String(runId) }
+    return { ACTIONS_RUNTIME_TOKEN: runtimeToken(job, run), ACTIONS_RESULTS_URL: `${origin}/`, GITHUB_RUN_ID: String(runId) }
   }
   return {
     url: origin,

@@ -3,11 +3,14 @@
  * request files, file contents, releases and their assets (with the uploads endpoint), issue comments,
  * and the repository's workflow artifacts (listed by name with their expiry, downloaded by a redirect
  * to the artifact service's signed URL), read from the artifact service stand-in when one is given.
- * A real HTTP server on loopback; tests point GITHUB_API_URL at it and read back what it holds.
+ * A job's token (`jobToken`) carries the permissions its job was given, and each call wants the one
+ * GitHub's REST reference names for it. A real HTTP server on loopback; tests point GITHUB_API_URL at
+ * it and read back what it holds.
  */
 import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { ArtifactService, StoredArtifact } from './artifact-service.ts'
+import { atLeast, type Grant, type Level } from '../helpers/permissions.ts'
 
 export const GITHUB_TOKEN = 'ghs_standInToken123'
 /** A personal access token: its comments are written as its user, who /user names. */
@@ -15,6 +18,25 @@ export const PERSONAL_TOKEN = 'ghp_standInPersonal456'
 export const PERSONAL_LOGIN = 'octo-dev'
 /** Who each token writes as: the workflow token as the Actions bot, which cannot read /user. */
 const AUTHORS: Record<string, string> = { [GITHUB_TOKEN]: 'github-actions[bot]', [PERSONAL_TOKEN]: PERSONAL_LOGIN }
+
+/**
+ * The permission each call wants from an installation token (GitHub's "Permissions required for GitHub
+ * Apps"; any one of a list suffices): the calls are the ones the stand-in answers.
+ */
+function permissionFor(method: string, path: string): Array<[string, Level]> {
+  if (/^\/repos\/[^/]+\/[^/]+\/actions\//.test(path)) return [['actions', 'read']]
+  if (/^\/repos\/[^/]+\/[^/]+\/pulls\/\d+\/files$/.test(path)) return [['pull-requests', 'read']]
+  if (/^\/repos\/[^/]+\/[^/]+\/issues\//.test(path)) {
+    const level: Level = method === 'GET' ? 'read' : 'write'
+    return [
+      ['issues', level],
+      ['pull-requests', level]
+    ]
+  }
+  if (/^\/repos\/[^/]+\/[^/]+\/(compare|contents|releases)\//.test(path)) return [['contents', method === 'GET' ? 'read' : 'write']]
+  if (/^\/uploads\//.test(path)) return [['contents', 'write']]
+  return []
+}
 
 export interface Asset {
   id: number
@@ -61,6 +83,10 @@ export interface GitHubApi {
   /** Workflow runs by ID; a run not here answers 404. */
   runs: Map<number, WorkflowRun>
   requests: Array<{ method: string; path: string; authorization?: string }>
+  /** Calls refused (403) because the job token lacked the permission named. */
+  refused: Array<{ method: string; path: string; wanted: string }>
+  /** A new job token with these permissions, as GitHub mints one for each job; it writes as the Actions bot. */
+  jobToken(permissions: Grant): string
   close(): Promise<void>
 }
 
@@ -68,14 +94,17 @@ export interface GitHubApi {
 export type HeldCall = 'asset-upload' | 'comment' | 'artifact-list' | 'compare'
 
 export async function startGitHubApi(artifacts?: ArtifactService, hold: HeldCall[] = []): Promise<GitHubApi> {
-  const api: Omit<GitHubApi, 'url' | 'close' | 'commentListBarrier'> = {
+  const api: Omit<GitHubApi, 'url' | 'close' | 'commentListBarrier' | 'jobToken'> = {
     changes: new Map(),
     contents: new Map(),
     releases: [],
     comments: [],
     runs: new Map(),
-    requests: []
+    requests: [],
+    refused: []
   }
+  /** The job tokens minted, with their permissions; the two fixed tokens may do anything. */
+  const jobTokens = new Map<string, Grant>()
   const control: { commentListBarrier?: number } = {}
   const held: Array<() => void> = []
   let origin = ''
@@ -134,10 +163,22 @@ export async function startGitHubApi(artifacts?: ArtifactService, hold: HeldCall
       const p = url.pathname.replace(/^\/api\/v3/, '')
       api.requests.push({ method: req.method ?? '', path: url.pathname + url.search, authorization: req.headers.authorization })
       const token = /^(?:token|Bearer) (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? ''
-      const author = AUTHORS[token]
+      const granted = jobTokens.get(token)
+      const author = granted ? 'github-actions[bot]' : AUTHORS[token]
       if (!author) return json(res, 401, { message: 'Bad credentials' })
+      if (granted) {
+        const wanted = permissionFor(req.method ?? '', p)
+        if (wanted.length > 0 && !wanted.some(([scope, level]) => atLeast(granted[scope], level))) {
+          api.refused.push({
+            method: req.method ?? '',
+            path: url.pathname,
+            wanted: wanted.map(([scope, level]) => `${scope}: ${level}`).join(' or ')
+          })
+          return json(res, 403, { message: 'Resource not accessible by integration' })
+        }
+      }
       if (p === '/user' && req.method === 'GET') {
-        return token === GITHUB_TOKEN
+        return token === GITHUB_TOKEN || granted
           ? json(res, 403, { message: 'Resource not accessible by integration' })
           : json(res, 200, { login: author, id: 7, type: 'User' })
       }
@@ -281,6 +322,11 @@ export async function startGitHubApi(artifacts?: ArtifactService, hold: HeldCall
       control.commentListBarrier = count
     },
     url: origin,
+    jobToken: (permissions) => {
+      const token = `ghs_standInJob${jobTokens.size + 1}`
+      jobTokens.set(token, { ...permissions })
+      return token
+    },
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections()
