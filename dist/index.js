@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(33358);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(23954);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 33358:
+/***/ 23954:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40247,6 +40247,10 @@ function readTags(get) {
         return { tag, value: scalarText(value), from: 'tags' };
     });
 }
+/** The inputs that give what a video says as text, not as a file: the step's are written in its workflow. */
+const INLINE_INPUTS = ['script', 'scripts', 'variables', 'tags'];
+/** Which of INLINE_INPUTS are given. */
+const inlineInputs = (get) => INLINE_INPUTS.filter((input) => get(input).trim());
 /** One video's inputs (the step's own, or a manifest entry's) as a validated spec. */
 function readVideoSpec(get, workspace) {
     return {
@@ -40578,18 +40582,54 @@ async function fileAt({ octokit, context }, file, ref) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/job/workflow-file.ts
+
+
+
+const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
+/** Whether the checkout's copy of a workflow file can be called by another (`workflow_call`); lenient. */
+function reusable(workspace, file) {
+    try {
+        return /\bworkflow_call\b/.test(external_node_fs_.readFileSync(external_node_path_.join(workspace, file), 'utf8'));
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Whether the step's inline inputs (`inline`, written in the workflow) may have changed: the run's
+ * workflow file is among the changed files, or a changed workflow of the repository is a reusable one.
+ * In a reusable workflow GITHUB_WORKFLOW_REF names the caller, while the step, and its `with:`, may be
+ * written in the called file, which nothing names. Where the run names no workflow (a local run) they
+ * count as changed, with a notice: a needless render costs one export, a skipped one leaves a changed
+ * video unrendered behind a green run.
+ */
+function workflowChanged(changed, workflowFile, workspace, inline) {
+    const what = inline.join(', ');
+    if (!workflowFile) {
+        notice(`only-changed: this run names no workflow file (GITHUB_WORKFLOW_REF), which holds the step's inline ${what}; counted as changed`);
+        return true;
+    }
+    const edited = [...changed].filter((file) => file === workflowFile || (WORKFLOW.test(file) && reusable(workspace, file)));
+    if (edited.length > 0)
+        info(`only-changed: ${edited.join(', ')} changed, which may hold the step's inline ${what}`);
+    return edited.length > 0;
+}
+
 ;// CONCATENATED MODULE: ./src/job/plan.ts
 
 
 
+
 /**
- * With only-changed, the videos whose inputs changed in the triggering push or pull request: a file
- * they are made from, or (a manifest's) their own entry, compared with the manifest at the base
- * commit. All of them where that cannot be told: an unknown base, or a video made from no file.
+ * With only-changed, the videos whose inputs changed in the triggering push or pull request's own
+ * commits: a file they are made from, the workflow file where the step's inline inputs are written, or
+ * (a manifest's) their own entry, compared with the manifest at the base commit. All of them where that
+ * cannot be told: an unknown base, or a video made from no file.
  */
 async function planVideos(job, github, 
-/** The checkout, whose git may list the changes where GitHub's list is cut short. */
-workspace) {
+/** The checkout (whose git may list the changes where GitHub's list is cut short) and the run's workflow file. */
+runner) {
     if (!github || !job.github.onlyChanged)
         return job.videos;
     const { videos, manifest } = job;
@@ -40597,11 +40637,15 @@ workspace) {
         notice('only-changed: this video is made from no repository file (template, script-file, …); rendering it');
         return videos;
     }
-    const changes = await findChanges(github, workspace);
+    const changes = await findChanges(github, runner.workspace);
     if (!changes)
         return videos;
     const before = manifest && changes.files.has(manifest) ? manifestDefinitions((await fileAt(github, manifest, changes.base)) ?? '') : undefined;
-    const changed = videos.filter((video) => isAffected(video.files, changes.files) || (video.name !== undefined && before !== undefined && before.get(video.name) !== video.definition));
+    const inline = [...new Set(videos.flatMap((video) => video.inline ?? []))];
+    const workflow = inline.length > 0 && workflowChanged(changes.files, runner.workflowFile, runner.workspace, inline);
+    const changed = videos.filter((video) => isAffected(video.files, changes.files) ||
+        (workflow && (video.inline ?? []).length > 0) ||
+        (video.name !== undefined && before !== undefined && before.get(video.name) !== video.definition));
     const names = changed.map((video) => video.name ?? video.files.join(', '));
     if (changed.length === 0)
         notice(`only-changed: no video's inputs changed; ${job.plan ? 'the plan lists no video (count 0)' : 'nothing was rendered'}`);
@@ -40888,7 +40932,7 @@ async function collect(get, runner, signal) {
         if (!runner.artifactService)
             throw new Error("'collect' reads this run's artifacts: it runs only in a job of the workflow run it collects");
         const github = needsGitHub(job.github) ? await connectGitHub(job.github, signal) : undefined;
-        const planned = (await planVideos(job, github, runner.workspace)).map((video) => video.name ?? '');
+        const planned = (await planVideos(job, github, runner)).map((video) => video.name ?? '');
         const records = await readResultRecords(runner, warning, signal);
         const entries = gatherEntries(planned, records, warning);
         info(`collect: ${records.length} result record(s) for ${planned.length} planned video(s)`);
@@ -41703,7 +41747,7 @@ function readVideos(get, workspace, plan) {
     if (get('manifest-entry').trim())
         throw new InputError('manifest-entry', "names a video of a 'manifest'; set 'manifest'");
     refuseUnusedWithResume(get);
-    return { videos: [readVideoSpec(get, workspace)] };
+    return { videos: [{ ...readVideoSpec(get, workspace), inline: inlineInputs(get) }] };
 }
 /**
  * The legacy API takes only its own secret key: a v3 token bought with `app-id`/`user-key` would be
@@ -41864,6 +41908,10 @@ function isEnterpriseServer(serverUrl) {
     const host = new URL(serverUrl).hostname.toLowerCase();
     return !(host === 'github.com' || host.endsWith('.ghe.com') || host.endsWith('.localhost') || host === 'localhost');
 }
+/** `octo-org/videos/.github/workflows/render.yml@refs/heads/main` → `.github/workflows/render.yml`. Pure. */
+function workflowPath(ref) {
+    return /^[^/]+\/[^/]+\/([^@]+)@/.exec(ref ?? '')?.[1];
+}
 /** The runner's environment (GITHUB_*, ACTIONS_*, RUNNER_*), read here once and passed on. */
 function readRunnerEnv(env = process.env) {
     return {
@@ -41876,7 +41924,8 @@ function readRunnerEnv(env = process.env) {
         eventPath: env.GITHUB_EVENT_PATH || undefined,
         artifactService: Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL),
         enterpriseServer: isEnterpriseServer(env.GITHUB_SERVER_URL),
-        summaryFile: env.GITHUB_STEP_SUMMARY || undefined
+        summaryFile: env.GITHUB_STEP_SUMMARY || undefined,
+        workflowFile: workflowPath(env.GITHUB_WORKFLOW_REF)
     };
 }
 
@@ -44632,7 +44681,7 @@ async function main_run() {
     try {
         job = readJob(get, runner);
         const github = needsGitHub(job.github) ? await connectGitHub(job.github, cancel.signal) : undefined;
-        const videos = await planVideos(job, github, job.runner.workspace);
+        const videos = await planVideos(job, github, job.runner);
         if (job.plan) {
             const { text } = budgetLine(exportsPlanned(videos), job.maxVideos);
             info(`Plan: ${text}`);

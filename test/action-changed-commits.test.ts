@@ -1,10 +1,13 @@
 /**
  * only-changed decides from the triggering event's own commits, through dist/index.js against the simulator
  * and the GitHub and artifact-service stand-ins: a pull request's run of an earlier push while the live
- * file list already holds a later one, and the plan and collect jobs of one run agreeing.
+ * file list already holds a later one, the plan and collect jobs of one run agreeing, and the workflow
+ * file as the home of a step's inline inputs.
  */
 import assert from 'node:assert/strict'
+import * as fs from 'node:fs'
 import { after, before, describe, it } from 'node:test'
+import { fileURLToPath } from 'node:url'
 import { eventEnv, makeWorkspace, runAction, type ActionRun } from './helpers/run-action.ts'
 import { SAMPLE_PROJECT_ID, startSimulator, type Simulator } from './simulator/server.ts'
 import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
@@ -112,5 +115,61 @@ describe('a pull request with two pushes', () => {
     assert.match(comment.body, /\| a \| downloaded \|/)
     assert.doesNotMatch(comment.body, /\| b \||no result/)
     assert.ok(!askedLiveList(31), 'neither job read the live file list')
+  })
+})
+
+describe('the workflow file holds the inline inputs', () => {
+  const V3 = fs.readFileSync(fileURLToPath(new URL('./fixtures/templates/v3-news.json', import.meta.url)), 'utf8')
+  /** The workflow the harness runs (GITHUB_WORKFLOW_REF names it), and one more. */
+  const WORKFLOW = '.github/workflows/videos.yml'
+  const files = {
+    'video/news.json': V3,
+    [WORKFLOW]: 'on: push\n',
+    '.github/workflows/lint.yml': 'on: push\n',
+    '.github/workflows/render-one.yml': 'on:\n  workflow_call:\n'
+  }
+  let pushNumber = 0
+  /** A run of `inputs` with only-changed for a push that changed `changed`; what it exported. */
+  async function push(changed: string[], inputs: Record<string, string>, env: Record<string, string> = {}, workspace = makeWorkspace(files)) {
+    const before = `before${++pushNumber}`
+    github.changes.set(`${before}...after${pushNumber}`, changed)
+    const from = sim.exports.length
+    const run = await runAction({
+      workspace,
+      inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'only-changed': 'true', 'github-token': GITHUB_TOKEN, ...inputs },
+      env: { ...eventEnv('push', { before, after: `after${pushNumber}` }, github.url), ...env }
+    })
+    assert.equal(run.code, 0, run.stdout)
+    return { run, exported: exportedSince(from) }
+  }
+  const inlineVariables = { template: 'video/news.json', variables: 'PRODUCT: Widget\nVERSION: 2.0', name: 'news' }
+  const inlineScript = { template: 'video/news.json', 'variables-file': 'vars.yml', script: 'Hello from the workflow.', name: 'news' }
+
+  for (const [what, inputs] of [
+    ['variables', inlineVariables],
+    ['script', inlineScript]
+  ] as const) {
+    it(`renders a template with inline ${what} when only the workflow file changed, and not for another file`, async () => {
+      const workspace = makeWorkspace({ ...files, 'vars.yml': 'PRODUCT: Widget\nVERSION: 2.0\n' })
+      assert.deepEqual((await push(['docs/index.md', '.github/workflows/lint.yml'], inputs, {}, workspace)).exported, [])
+      const { run, exported } = await push([WORKFLOW], inputs, {}, workspace)
+      assert.deepEqual(exported, ['news'])
+      assert.match(run.stdout, new RegExp(`only-changed: .*${WORKFLOW.replace(/\./g, '\\.')}.*${what}`))
+    })
+  }
+
+  it('counts a changed reusable workflow of the repository (the step may be written there), not an entry of a manifest', async () => {
+    const { exported } = await push(['.github/workflows/render-one.yml'], inlineVariables)
+    assert.deepEqual(exported, ['news'])
+    // A manifest entry's inline speech is written in the manifest, which is compared entry by entry.
+    const manifest = `videos:\n  - name: m\n    project-id: ${SAMPLE_PROJECT_ID}\n    title: m\n    script-file: speech/m.txt\n    scripts:\n      1: inline\n`
+    const workspace = makeWorkspace({ ...files, 'videos.yml': manifest, 'speech/m.txt': 'M' })
+    assert.deepEqual((await push([WORKFLOW], { manifest: 'videos.yml' }, {}, workspace)).exported, [])
+  })
+
+  it('renders inline inputs, with a notice, where the run names no workflow file', async () => {
+    const { run, exported } = await push(['docs/index.md'], inlineVariables, { GITHUB_WORKFLOW_REF: '' })
+    assert.deepEqual(exported, ['news'])
+    assert.match(run.stdout, /::notice::only-changed: .*workflow file.*variables/)
   })
 })

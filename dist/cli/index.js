@@ -29447,7 +29447,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(2747);
 /* harmony import */ var _domain_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(7061);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2174);
-/* harmony import */ var _job_inputs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7693);
+/* harmony import */ var _job_inputs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4176);
 /* harmony import */ var _job_parse_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3138);
 /* harmony import */ var _job_runner_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8495);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(5125);
@@ -29830,7 +29830,7 @@ function errorMessage(error) {
 
 /***/ }),
 
-/***/ 7693:
+/***/ 4176:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30458,6 +30458,10 @@ function readTags(get) {
         return { tag, value: scalarText(value), from: 'tags' };
     });
 }
+/** The inputs that give what a video says as text, not as a file: the step's are written in its workflow. */
+const INLINE_INPUTS = ['script', 'scripts', 'variables', 'tags'];
+/** Which of INLINE_INPUTS are given. */
+const inlineInputs = (get) => INLINE_INPUTS.filter((input) => get(input).trim());
 /** One video's inputs (the step's own, or a manifest entry's) as a validated spec. */
 function readVideoSpec(get, workspace) {
     return {
@@ -30792,18 +30796,54 @@ async function changes_fileAt({ octokit, context }, file, ref) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/job/workflow-file.ts
+
+
+
+const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
+/** Whether the checkout's copy of a workflow file can be called by another (`workflow_call`); lenient. */
+function reusable(workspace, file) {
+    try {
+        return /\bworkflow_call\b/.test(fs.readFileSync(path.join(workspace, file), 'utf8'));
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Whether the step's inline inputs (`inline`, written in the workflow) may have changed: the run's
+ * workflow file is among the changed files, or a changed workflow of the repository is a reusable one.
+ * In a reusable workflow GITHUB_WORKFLOW_REF names the caller, while the step, and its `with:`, may be
+ * written in the called file, which nothing names. Where the run names no workflow (a local run) they
+ * count as changed, with a notice: a needless render costs one export, a skipped one leaves a changed
+ * video unrendered behind a green run.
+ */
+function workflow_file_workflowChanged(changed, workflowFile, workspace, inline) {
+    const what = inline.join(', ');
+    if (!workflowFile) {
+        notice(`only-changed: this run names no workflow file (GITHUB_WORKFLOW_REF), which holds the step's inline ${what}; counted as changed`);
+        return true;
+    }
+    const edited = [...changed].filter((file) => file === workflowFile || (WORKFLOW.test(file) && reusable(workspace, file)));
+    if (edited.length > 0)
+        info(`only-changed: ${edited.join(', ')} changed, which may hold the step's inline ${what}`);
+    return edited.length > 0;
+}
+
 ;// CONCATENATED MODULE: ./src/job/plan.ts
 
 
 
+
 /**
- * With only-changed, the videos whose inputs changed in the triggering push or pull request: a file
- * they are made from, or (a manifest's) their own entry, compared with the manifest at the base
- * commit. All of them where that cannot be told: an unknown base, or a video made from no file.
+ * With only-changed, the videos whose inputs changed in the triggering push or pull request's own
+ * commits: a file they are made from, the workflow file where the step's inline inputs are written, or
+ * (a manifest's) their own entry, compared with the manifest at the base commit. All of them where that
+ * cannot be told: an unknown base, or a video made from no file.
  */
 async function planVideos(job, github, 
-/** The checkout, whose git may list the changes where GitHub's list is cut short. */
-workspace) {
+/** The checkout (whose git may list the changes where GitHub's list is cut short) and the run's workflow file. */
+runner) {
     if (!github || !job.github.onlyChanged)
         return job.videos;
     const { videos, manifest } = job;
@@ -30811,11 +30851,15 @@ workspace) {
         notice('only-changed: this video is made from no repository file (template, script-file, …); rendering it');
         return videos;
     }
-    const changes = await findChanges(github, workspace);
+    const changes = await findChanges(github, runner.workspace);
     if (!changes)
         return videos;
     const before = manifest && changes.files.has(manifest) ? manifestDefinitions((await fileAt(github, manifest, changes.base)) ?? '') : undefined;
-    const changed = videos.filter((video) => isAffected(video.files, changes.files) || (video.name !== undefined && before !== undefined && before.get(video.name) !== video.definition));
+    const inline = [...new Set(videos.flatMap((video) => video.inline ?? []))];
+    const workflow = inline.length > 0 && workflowChanged(changes.files, runner.workflowFile, runner.workspace, inline);
+    const changed = videos.filter((video) => isAffected(video.files, changes.files) ||
+        (workflow && (video.inline ?? []).length > 0) ||
+        (video.name !== undefined && before !== undefined && before.get(video.name) !== video.definition));
     const names = changed.map((video) => video.name ?? video.files.join(', '));
     if (changed.length === 0)
         notice(`only-changed: no video's inputs changed; ${job.plan ? 'the plan lists no video (count 0)' : 'nothing was rendered'}`);
@@ -30958,7 +31002,7 @@ function readVideos(get, workspace, plan) {
     if (get('manifest-entry').trim())
         throw new errors/* InputError */.dz('manifest-entry', "names a video of a 'manifest'; set 'manifest'");
     refuseUnusedWithResume(get);
-    return { videos: [readVideoSpec(get, workspace)] };
+    return { videos: [{ ...readVideoSpec(get, workspace), inline: inlineInputs(get) }] };
 }
 /**
  * The legacy API takes only its own secret key: a v3 token bought with `app-id`/`user-key` would be
@@ -31196,6 +31240,7 @@ function readInputFile(input, raw, workspace) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   O: () => (/* binding */ readRunnerEnv)
 /* harmony export */ });
+/* unused harmony export workflowPath */
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
 
@@ -31205,6 +31250,10 @@ function isEnterpriseServer(serverUrl) {
         return false;
     const host = new URL(serverUrl).hostname.toLowerCase();
     return !(host === 'github.com' || host.endsWith('.ghe.com') || host.endsWith('.localhost') || host === 'localhost');
+}
+/** `octo-org/videos/.github/workflows/render.yml@refs/heads/main` → `.github/workflows/render.yml`. Pure. */
+function workflowPath(ref) {
+    return /^[^/]+\/[^/]+\/([^@]+)@/.exec(ref ?? '')?.[1];
 }
 /** The runner's environment (GITHUB_*, ACTIONS_*, RUNNER_*), read here once and passed on. */
 function readRunnerEnv(env = process.env) {
@@ -31218,7 +31267,8 @@ function readRunnerEnv(env = process.env) {
         eventPath: env.GITHUB_EVENT_PATH || undefined,
         artifactService: Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL),
         enterpriseServer: isEnterpriseServer(env.GITHUB_SERVER_URL),
-        summaryFile: env.GITHUB_STEP_SUMMARY || undefined
+        summaryFile: env.GITHUB_STEP_SUMMARY || undefined,
+        workflowFile: workflowPath(env.GITHUB_WORKFLOW_REF)
     };
 }
 
