@@ -23,7 +23,7 @@ export async function collect(get: InputReader, runner: RunnerEnv, signal: Abort
     const job = readCollectJob(get, runner)
     if (!runner.artifactService) throw new Error("'collect' reads this run's artifacts: it runs only in a job of the workflow run it collects")
     const github = needsGitHub(job.github) ? await connectGitHub(job.github, signal) : undefined
-    const planned = (await planVideos(job, github, runner.workspace)).map((video) => video.name ?? '')
+    const planned = (await planVideos(job, github, runner)).map((video) => video.name ?? '')
     const records = await readResultRecords(runner, warning, signal)
     const entries = gatherEntries(planned, records, warning)
     info(`collect: ${records.length} result record(s) for ${planned.length} planned video(s)`)

@@ -118,6 +118,11 @@ export interface VideoSpec {
   exportOptions: ExportOptions
   /** The repository files the video is made from (workspace-relative; a folder ends with '/'). */
   files: string[]
+  /**
+   * The step's own inputs that say what the video is made from as text (`script`, `variables`, …), not
+   * as files: they are written in the workflow. Never a manifest entry's, which its manifest holds.
+   */
+  inline?: string[]
   /** The video's file name in the output folder, when chosen; otherwise taken from the download URL. */
   outputName?: string
   /** A manifest entry as written (JSON), to tell whether a push changed it. */
@@ -189,6 +194,11 @@ export interface RunnerEnv {
   enterpriseServer: boolean
   /** Where the job summary goes; absent outside a runner. */
   summaryFile?: string
+  /**
+   * The workflow file of the run (GITHUB_WORKFLOW_REF's path, the caller's in a reusable workflow): where
+   * a step's inline inputs may be written. Absent outside a runner.
+   */
+  workflowFile?: string
 }
 
 /** Everything the step's inputs ask for, validated; nothing is sent before it exists. */

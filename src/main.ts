@@ -52,7 +52,7 @@ export async function run(): Promise<void> {
   try {
     job = readJob(get, runner)
     const github = needsGitHub(job.github) ? await connectGitHub(job.github, cancel.signal) : undefined
-    const videos = await planVideos(job, github, job.runner.workspace)
+    const videos = await planVideos(job, github, job.runner)
     if (job.plan) {
       const { text } = budgetLine(exportsPlanned(videos), job.maxVideos)
       info(`Plan: ${text}`)

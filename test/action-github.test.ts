@@ -72,11 +72,12 @@ describe('only-changed', () => {
     assert.deepEqual(rendered, ['c'])
   })
 
-  it('renders the files a pull request changed', async () => {
-    github.changes.set('pr:7', ['speech/a.txt', 'speech/c.txt'])
-    const { run, rendered } = await renderChanged('pull_request', { pull_request: { number: 7, base: { sha: 'base' } } })
+  it("renders the files a pull request event's commits changed", async () => {
+    github.changes.set('base7...head7', ['speech/a.txt', 'speech/c.txt'])
+    const { run, rendered } = await renderChanged('pull_request', { pull_request: { number: 7, base: { sha: 'base7' }, head: { sha: 'head7' } } })
     assert.equal(run.code, 0, run.stdout)
     assert.deepEqual(rendered, ['a', 'c'])
+    assert.ok(github.requests.some((r) => r.path.endsWith('/compare/base7...head7')))
   })
 
   for (const [event, payload, why] of [
@@ -131,17 +132,21 @@ describe('only-changed', () => {
     assert.match(run.stdout, /only-changed: GitHub's compare lists at most 300 files; the changes were taken from the checkout's git diff/)
   })
 
-  it("renders everything, with a notice, past a pull request's 3,000-file list", async () => {
-    github.changes.set('pr:8', [...Array.from({ length: 3000 }, (_, i) => `assets/file-${i}.png`), 'speech/c.txt'])
+  it("renders everything, with a notice, past compare's 300 files for a pull request, never reading its live list", async () => {
+    github.changes.set('base8...head8', manyThenB)
+    github.changes.set('pr:8', ['speech/c.txt'])
     const { run, rendered } = await renderChanged('pull_request', { pull_request: { number: 8, base: { sha: 'base8' }, head: { sha: 'head8' } } })
     assert.equal(run.code, 0, run.stdout)
     assert.deepEqual(rendered, ['a', 'b', 'c'])
-    assert.match(run.stdout, /::notice::only-changed: A pull request's file list lists at most 3000 files/)
-    assert.equal(github.requests.filter((r) => r.path.includes('/pulls/8/files')).length, 30, 'every page was read')
+    assert.match(
+      run.stdout,
+      /::notice::only-changed: GitHub's compare lists at most 300 files, and the checkout does not hold both commits .*rendering everything/
+    )
+    assert.ok(!github.requests.some((r) => r.path.includes('/pulls/8/files')))
   })
 
   it('counts a moved file for its old path too', async () => {
-    github.changes.set('pr:9', [{ filename: 'archive/b.txt', previous_filename: 'speech/b.txt' }])
+    github.changes.set('base9...head9', [{ filename: 'archive/b.txt', previous_filename: 'speech/b.txt' }])
     const { run, rendered } = await renderChanged('pull_request', { pull_request: { number: 9, base: { sha: 'base9' }, head: { sha: 'head9' } } })
     assert.equal(run.code, 0, run.stdout)
     assert.deepEqual(rendered, ['b'])
@@ -293,7 +298,8 @@ describe('the pull request comment', () => {
     assert.match(mine[0].body, new RegExp(`AI Studios videos.*\\| video \\| downloaded \\| \`${sim.exports.at(-1)?.key}\` \\| 47\\.1 KiB`, 's'))
   })
 
-  const pr = (number: number) => eventEnv('pull_request', { pull_request: { number, base: { sha: 'x' } } })
+  /** A pull request event; its head commit `head` (the push it was made for) unless told. */
+  const pr = (number: number, head = 'head') => eventEnv('pull_request', { pull_request: { number, base: { sha: 'x' }, head: { sha: head } } })
   const marker = '<!-- aistudios-video-action -->'
 
   it('never edits a comment with the marker that another user wrote, and writes its own beside it', async () => {
@@ -362,8 +368,8 @@ describe('the pull request comment', () => {
     assert.match(failedRow, /Nope &#35;&#35; Pwned &#91;click&#93;&#40;https&#58;\/\/evil\.example&#41; &#33;&#91;x&#93;/)
 
     // only-changed finds nothing to render: the comment is left as it was.
-    github.changes.set('pr:22', ['README.md'])
-    const nothing = await runChanged(pr(22), { comment: 'true' })
+    github.changes.set('x...head22', ['README.md'])
+    const nothing = await runChanged(pr(22, 'head22'), { comment: 'true' })
     assert.equal(nothing.code, 0, nothing.stdout)
     assert.deepEqual(
       github.comments.filter((c) => c.issue === 22),
@@ -372,9 +378,10 @@ describe('the pull request comment', () => {
   })
 
   it('keeps rows per video: a run updates its own videos and leaves the others', async () => {
+    /** A run for a push to the pull request that changed `files`. */
     const changed = (files: string[], runId: string) => {
-      github.changes.set('pr:23', files)
-      return runChanged({ ...pr(23), GITHUB_RUN_ID: runId }, { comment: 'true' })
+      github.changes.set(`x...push${runId}`, files)
+      return runChanged({ ...pr(23, `push${runId}`), GITHUB_RUN_ID: runId }, { comment: 'true' })
     }
     const first = await changed(['speech/a.txt', 'speech/b.txt'], '5001')
     assert.equal(first.code, 0, first.stdout)

@@ -12,18 +12,17 @@ export interface Changes {
 
 const NO_COMMIT = /^0+$/
 
-/** GitHub's caps: compare lists 300 files for a whole comparison, a pull request's list 3,000. */
+/**
+ * GitHub's cap: compare lists at most 300 files for a whole comparison. (A pull request's own file list
+ * is not used: it is the live one, which a later push changes while this run goes.)
+ */
 export const COMPARE_FILE_CAP = 300
-export const PULL_FILE_CAP = 3000
 
-/** A changed file as compare and a pull request's list give it; a rename names its old path too. */
+/** A changed file as compare gives it; a rename names its old path too. */
 const changedFileSchema = z.object({ filename: z.string(), previous_filename: z.string().optional() })
 const compareSchema = z.object({ files: z.array(changedFileSchema).optional() })
-const pullSchema = z.object({
-  number: z.number().int().positive(),
-  base: z.object({ sha: z.string() }),
-  head: z.object({ sha: z.string() }).optional()
-})
+/** The commits a pull request event was made for: the base branch's and the pushed head's, as they were then. */
+const pullSchema = z.object({ base: z.object({ sha: z.string().min(1) }), head: z.object({ sha: z.string().min(1) }) })
 const pushSchema = z.object({ before: z.string().optional(), after: z.string().optional(), forced: z.boolean().optional() })
 
 /** Both paths of every change: a move touches where the file was and where it is. Pure. */
@@ -32,36 +31,34 @@ export function changedPaths(files: ReadonlyArray<z.infer<typeof changedFileSche
 }
 
 /**
- * The list GitHub gave when it may be whole, else the checkout's git diff when it holds both commits,
- * else undefined (everything is rendered, with a notice).
+ * The files changed from `base` to `head` (from where they diverged, three dots): GitHub's compare when
+ * its list may be whole, else the checkout's git diff when it holds both commits, else undefined
+ * (everything is rendered, with a notice).
  */
-async function complete(
-  listed: Set<string>,
-  count: number,
-  cap: number,
-  workspace: string,
-  base: string,
-  head: string,
-  what: string,
-  signal: AbortSignal | undefined
-) {
-  if (count < cap) return listed
+async function compare({ octokit, context, signal }: GitHub, workspace: string, base: string, head: string): Promise<Set<string> | undefined> {
+  const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ ...context.repo, basehead: `${base}...${head}` })
+  const files = parseAt(compareSchema, data, "GitHub's compare").files ?? []
+  if (files.length < COMPARE_FILE_CAP) return changedPaths(files)
   const local = await gitChangedFiles(workspace, base, head, signal)
   if (local) {
-    info(`only-changed: ${what} lists at most ${cap} files; the changes were taken from the checkout's git diff`)
+    info(`only-changed: GitHub's compare lists at most ${COMPARE_FILE_CAP} files; the changes were taken from the checkout's git diff`)
     return local
   }
-  notice(`only-changed: ${what} lists at most ${cap} files, and the checkout does not hold both commits (fetch-depth: 0 would); rendering everything`)
+  notice(
+    `only-changed: GitHub's compare lists at most ${COMPARE_FILE_CAP} files, and the checkout does not hold both commits (fetch-depth: 0 would); rendering everything`
+  )
   return undefined
 }
 
 /**
- * The files the trigger changed, through the GitHub API (or, where its list may be cut short, the
- * checkout's git); undefined where the base or the full list is unknown (a new branch, a force push,
- * a schedule, a manual run, a change too large), and then everything is rendered.
+ * The files the triggering event's own commits changed: a push's `before...after`, a pull request
+ * event's `base.sha...head.sha` (never the pull request's live list, which a later push changes under
+ * an earlier run; so the plan and collect jobs of one run see the same). Undefined where the base or
+ * the full list is unknown (a new branch, a force push, a schedule, a manual run, a change too large),
+ * and then everything is rendered.
  */
-export async function findChanges({ octokit, context, signal }: GitHub, workspace: string): Promise<Changes | undefined> {
-  const { owner, repo } = context.repo
+export async function findChanges(github: GitHub, workspace: string): Promise<Changes | undefined> {
+  const { context } = github
   if (context.eventName === 'push') {
     const payload = parseAt(pushSchema, context.payload, "the push event's payload")
     const before = payload.before ?? ''
@@ -69,27 +66,13 @@ export async function findChanges({ octokit, context, signal }: GitHub, workspac
       notice(`only-changed: ${payload.forced ? 'a force push' : 'a new branch'} has no known base; rendering everything`)
       return undefined
     }
-    const after = payload.after ?? ''
-    const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${before}...${after}` })
-    const files = parseAt(compareSchema, data, "GitHub's compare").files ?? []
-    const paths = await complete(changedPaths(files), files.length, COMPARE_FILE_CAP, workspace, before, after, "GitHub's compare", signal)
-    return paths && { files: paths, base: before }
+    const files = await compare(github, workspace, before, payload.after ?? '')
+    return files && { files, base: before }
   }
   if (context.eventName === 'pull_request' || context.eventName === 'pull_request_target') {
     const pull = parseAt(pullSchema, context.payload.pull_request, "the pull request event's payload")
-    const listed = await octokit.paginate(octokit.rest.pulls.listFiles, { owner, repo, pull_number: pull.number, per_page: 100 })
-    const files = parseAt(z.array(changedFileSchema), listed, "GitHub's list of the pull request's files")
-    const paths = await complete(
-      changedPaths(files),
-      files.length,
-      PULL_FILE_CAP,
-      workspace,
-      pull.base.sha,
-      pull.head?.sha ?? '',
-      "A pull request's file list",
-      signal
-    )
-    return paths && { files: paths, base: pull.base.sha }
+    const files = await compare(github, workspace, pull.base.sha, pull.head.sha)
+    return files && { files, base: pull.base.sha }
   }
   notice(`only-changed: a ${context.eventName ?? 'local'} run has no changes to compare; rendering everything`)
   return undefined

@@ -6,7 +6,7 @@ import { entryNames, readManifest, refuseOneVideoInputs, selectEntries } from '.
 import { probeOutputDir } from './output-dir.js'
 import { parseBoolean, parseChoice, parseNumber, parseUrl, resolveInWorkspace, type InputReader } from './parse.js'
 import { videoGeneration } from './template-shape.js'
-import { readVideoSpec } from './video-spec.js'
+import { inlineInputs, readVideoSpec } from './video-spec.js'
 import { mask, warning } from '../log.js'
 import { MAX_MATRIX_JOBS } from './plan.js'
 
@@ -124,7 +124,7 @@ function readVideos(get: InputReader, workspace: string, plan: boolean): { video
   if (plan) throw new InputError('plan', "a plan lists the videos of a 'manifest'; set 'manifest'")
   if (get('manifest-entry').trim()) throw new InputError('manifest-entry', "names a video of a 'manifest'; set 'manifest'")
   refuseUnusedWithResume(get)
-  return { videos: [readVideoSpec(get, workspace)] }
+  return { videos: [{ ...readVideoSpec(get, workspace), inline: inlineInputs(get) }] }
 }
 
 /**

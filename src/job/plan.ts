@@ -1,19 +1,21 @@
-import type { Job, VideoSpec } from '../domain.js'
+import type { Job, RunnerEnv, VideoSpec } from '../domain.js'
 import type { GitHub } from '../github/connect.js'
 import { fileAt, findChanges, isAffected } from '../github/changes.js'
 import { manifestDefinitions } from './manifest.js'
+import { workflowChanged } from './workflow-file.js'
 import { info, notice } from '../log.js'
 
 /**
- * With only-changed, the videos whose inputs changed in the triggering push or pull request: a file
- * they are made from, or (a manifest's) their own entry, compared with the manifest at the base
- * commit. All of them where that cannot be told: an unknown base, or a video made from no file.
+ * With only-changed, the videos whose inputs changed in the triggering push or pull request's own
+ * commits: a file they are made from, the workflow file where the step's inline inputs are written, or
+ * (a manifest's) their own entry, compared with the manifest at the base commit. All of them where that
+ * cannot be told: an unknown base, or a video made from no file.
  */
 export async function planVideos(
   job: Pick<Job, 'videos' | 'manifest' | 'github'> & { plan?: boolean },
   github: GitHub | undefined,
-  /** The checkout, whose git may list the changes where GitHub's list is cut short. */
-  workspace: string
+  /** The checkout (whose git may list the changes where GitHub's list is cut short) and the run's workflow file. */
+  runner: Pick<RunnerEnv, 'workspace' | 'workflowFile'>
 ): Promise<VideoSpec[]> {
   if (!github || !job.github.onlyChanged) return job.videos
   const { videos, manifest } = job
@@ -21,12 +23,16 @@ export async function planVideos(
     notice('only-changed: this video is made from no repository file (template, script-file, …); rendering it')
     return videos
   }
-  const changes = await findChanges(github, workspace)
+  const changes = await findChanges(github, runner.workspace)
   if (!changes) return videos
   const before = manifest && changes.files.has(manifest) ? manifestDefinitions((await fileAt(github, manifest, changes.base)) ?? '') : undefined
+  const inline = [...new Set(videos.flatMap((video) => video.inline ?? []))]
+  const workflow = inline.length > 0 && workflowChanged(changes.files, runner.workflowFile, runner.workspace, inline)
   const changed = videos.filter(
     (video) =>
-      isAffected(video.files, changes.files) || (video.name !== undefined && before !== undefined && before.get(video.name) !== video.definition)
+      isAffected(video.files, changes.files) ||
+      (workflow && (video.inline ?? []).length > 0) ||
+      (video.name !== undefined && before !== undefined && before.get(video.name) !== video.definition)
   )
   const names = changed.map((video) => video.name ?? video.files.join(', '))
   if (changed.length === 0)

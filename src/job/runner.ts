@@ -8,6 +8,11 @@ function isEnterpriseServer(serverUrl: string | undefined): boolean {
   return !(host === 'github.com' || host.endsWith('.ghe.com') || host.endsWith('.localhost') || host === 'localhost')
 }
 
+/** `octo-org/videos/.github/workflows/render.yml@refs/heads/main` → `.github/workflows/render.yml`. Pure. */
+export function workflowPath(ref: string | undefined): string | undefined {
+  return /^[^/]+\/[^/]+\/([^@]+)@/.exec(ref ?? '')?.[1]
+}
+
 /** The runner's environment (GITHUB_*, ACTIONS_*, RUNNER_*), read here once and passed on. */
 export function readRunnerEnv(env: NodeJS.ProcessEnv = process.env): RunnerEnv {
   return {
@@ -20,6 +25,7 @@ export function readRunnerEnv(env: NodeJS.ProcessEnv = process.env): RunnerEnv {
     eventPath: env.GITHUB_EVENT_PATH || undefined,
     artifactService: Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL),
     enterpriseServer: isEnterpriseServer(env.GITHUB_SERVER_URL),
-    summaryFile: env.GITHUB_STEP_SUMMARY || undefined
+    summaryFile: env.GITHUB_STEP_SUMMARY || undefined,
+    workflowFile: workflowPath(env.GITHUB_WORKFLOW_REF)
   }
 }

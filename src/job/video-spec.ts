@@ -163,6 +163,12 @@ function readTags(get: InputReader): TagValue[] {
   })
 }
 
+/** The inputs that give what a video says as text, not as a file: the step's are written in its workflow. */
+export const INLINE_INPUTS = ['script', 'scripts', 'variables', 'tags'] as const
+
+/** Which of INLINE_INPUTS are given. */
+export const inlineInputs = (get: InputReader): string[] => INLINE_INPUTS.filter((input) => get(input).trim())
+
 /** One video's inputs (the step's own, or a manifest entry's) as a validated spec. */
 export function readVideoSpec(get: InputReader, workspace: string): VideoSpec {
   return {

@@ -126,6 +126,8 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     GITHUB_RUN_ID: '4242',
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_SERVER_URL: 'https://github.com',
+    // The workflow the step is written in, as the runner names it for every run.
+    GITHUB_WORKFLOW_REF: 'octo-org/videos/.github/workflows/videos.yml@refs/heads/main',
     RUNNER_TEMP: runnerDir,
     ...options.env
   }

@@ -69,7 +69,10 @@ export interface Comment {
 
 export interface GitHubApi {
   url: string
-  /** Changed files of a compare (`base...head`) or of a pull request (`pr:N`); a rename names its old path. */
+  /**
+   * Changed files of a compare, by its `base...head` (one entry a push, so a test can model several), or
+   * a pull request's live list (`pr:N`: its files now, which a later push changes); a rename names its old path.
+   */
   changes: Map<string, Array<string | { filename: string; previous_filename: string }>>
   /** File contents by `ref:path`. */
   contents: Map<string, string>
