@@ -89,7 +89,7 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   'only-changed pull request': async (token) => {
     const id = ++serial
-    github.changes.set(`pr:${id}`, ['videos.yml'])
+    github.changes.set(`b${id}...h${id}`, ['videos.yml'])
     github.contents.set(`b${id}:videos.yml`, MANIFEST)
     const run = await runAction({
       ...api(token),

@@ -78,7 +78,7 @@ async function callReadme(
   granted: Grant = jobGrant(caller.flow, caller.name, RESTRICTED_DEFAULT)
 ): Promise<{ run: WorkflowRun; tokens: Tokens }> {
   assert.ok('pull_request' in caller.flow.on, 'the README calls it on pull requests')
-  github.changes.set(`pr:${pull}`, changed)
+  github.changes.set(`base${pull}...head${pull}`, changed)
   github.runs.set(runId, { event: 'pull_request', headBranch: `topic-${pull}`, headRepository: 'octo-org/videos', pullRequests: [pull] })
   const tokens: Tokens = new Map()
   const run = await runWorkflow({

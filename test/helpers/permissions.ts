@@ -73,8 +73,9 @@ export const FEATURES: ReadonlyArray<{ input: string; events?: readonly string[]
   { input: 'reuse', needs: { actions: 'read' } },
   { input: 'release-upload', needs: { contents: 'write' } },
   { input: 'comment', needs: { 'pull-requests': 'write' } },
+  // Compare of the event's own commits (never a pull request's live file list), and the manifest at the base.
   { input: 'only-changed', events: ['push'], needs: { contents: 'read' } },
-  { input: 'only-changed', events: ['pull_request', 'pull_request_target'], needs: { contents: 'read', 'pull-requests': 'read' } }
+  { input: 'only-changed', events: ['pull_request', 'pull_request_target'], needs: { contents: 'read' } }
 ]
 
 /**
