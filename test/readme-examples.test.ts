@@ -1,7 +1,8 @@
 /**
  * The README's examples run as written. Each YAML block that uses this action runs through the
- * workflow runner (test/helpers/workflow.ts) and the harness (every action.yml default applied), with
- * its `with:` as written and its expressions filled from a small context: secrets → the simulator's
+ * workflow runner (test/helpers/run-workflow.ts: GitHub's expression evaluator, each job's token holding
+ * the permissions the example grants) and the harness (every action.yml default applied), with its
+ * `with:` as written and its expressions filled from a small context: secrets → the simulator's
  * credentials, vars → the README's project ID, github.* → the trigger's event. The files they use are
  * kept in examples/, the repository a checkout gives, and a block marked `<!-- example-file: PATH -->`
  * is byte for byte examples/PATH. The one deviation: the API host, which cannot be reached from here,
@@ -14,11 +15,17 @@ import * as path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
-import { eventEnv, makeWorkspace } from './helpers/run-action.ts'
-import { EXAMPLES, isThisAction, runWorkflow, type Expressions, type WorkflowRun } from './helpers/workflow.ts'
+import { makeWorkspace } from './helpers/run-action.ts'
+import { jobGrant } from './helpers/permissions.ts'
+import { runJobs } from './helpers/run-workflow.ts'
 import { DIALOGUE_PROJECT, SAMPLE_VIDEO, TEST_API_KEY, startSimulator, type Simulator } from './simulator/server.ts'
 import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
-import { GITHUB_TOKEN, startGitHubApi, type GitHubApi } from './stand-ins/github-api.ts'
+import { startGitHubApi, type GitHubApi } from './stand-ins/github-api.ts'
+
+/** The repository's example files (examples/), as a checkout lays them. */
+const EXAMPLES = fileURLToPath(new URL('../examples', import.meta.url))
+/** This action in a step: its published name at any ref, or the repository itself. */
+const isThisAction = (uses: string | undefined): boolean => uses !== undefined && (uses === './' || /\/aistudios-video-action@/.test(uses))
 
 const README = fs.readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8')
 
@@ -129,16 +136,8 @@ describe("the README's examples run as written", () => {
     await artifacts.close()
   })
 
-  const context: Expressions = {
-    'secrets.AISTUDIOS_APP_ID': APP.id,
-    'secrets.AISTUDIOS_USER_KEY': APP.userKey,
-    'secrets.AISTUDIOS_LEGACY_KEY': TEST_API_KEY,
-    'vars.AISTUDIOS_PROJECT_ID': README_PROJECT,
-    'github.run_number': '7',
-    'github.ref_name': 'main',
-    'github.event.release.tag_name': TAG
-  }
-  const payloads: Record<string, object> = {
+  const secrets = { AISTUDIOS_APP_ID: APP.id, AISTUDIOS_USER_KEY: APP.userKey, AISTUDIOS_LEGACY_KEY: TEST_API_KEY }
+  const payloads: Record<string, Record<string, unknown>> = {
     push: { ref: 'refs/heads/main', before: BEFORE_SHA, after: AFTER_SHA },
     pull_request: { number: 43, pull_request: { number: 43, base: { sha: BEFORE_SHA }, head: { sha: HEAD_SHA } } },
     release: { action: 'published', release: { tag_name: TAG } },
@@ -156,21 +155,30 @@ describe("the README's examples run as written", () => {
       assert.ok(trigger in payloads, `a payload for ${trigger}`)
       if (trigger === 'release') github.releases.push({ id: 900 + run, tag: TAG, assets: [] })
       const exportsBefore = sim.exports.length
-      const result: WorkflowRun = await runWorkflow(workflow, {
-        repository: EXAMPLES,
-        context,
-        githubToken: GITHUB_TOKEN,
-        envFor: (job) => ({
-          ...eventEnv(trigger, payloads[trigger], github.url),
-          ...artifacts.envFor(`readme-${run}-${job}`),
-          GITHUB_RUN_ID: String(5000 + run),
+      const refusedBefore = github.refused.length
+      const flow = parse(workflow) as Parameters<typeof runJobs>[0] & { permissions?: unknown }
+      const jobs = await runJobs(flow, {
+        github: { event_name: trigger, event: payloads[trigger], repository: 'octo-org/videos', run_number: 7, ref_name: 'main' },
+        inputs: {},
+        secrets,
+        vars: { AISTUDIOS_PROJECT_ID: README_PROJECT },
+        event: { name: trigger, payload: payloads[trigger] },
+        githubApiUrl: github.url,
+        checkout: EXAMPLES,
+        // Each job's token holds the permissions the example gives it (the restricted default where it gives none).
+        tokenFor: (job) => github.jobToken(jobGrant(flow, job)),
+        env: (job) => ({
+          ...artifacts.envForRun(5000 + run, `readme-${job}`),
           GITHUB_REF: 'refs/heads/main',
           GITHUB_WORKFLOW_REF: `octo-org/videos/.github/workflows/readme-${block.line}.yml@refs/heads/main`
         }),
-        extraInputs: (written): Record<string, string> => (written['api-url'] ? {} : { 'api-url': sim.apiUrl })
+        extraInputs: (written): Record<string, string> => (written['api-url'] ? {} : { 'api-url': sim.apiUrl }),
+        skipShell: true
       })
+      const result = { steps: Object.values(jobs).flatMap((job) => job.runs.map((action) => ({ run: action }))) }
+      assert.deepEqual(github.refused.slice(refusedBefore), [], 'no call refused for want of a permission')
       assert.ok(result.steps.length > 0, 'the action ran')
-      for (const step of result.steps) assert.equal(step.run.code, 0, `${step.job}:\n${step.run.stdout}\n${step.run.stderr}`)
+      for (const step of result.steps) assert.equal(step.run.code, 0, `${step.run.stdout}\n${step.run.stderr}`)
       // Each export the simulator saw is one a step reported, and no step reported a key twice as new.
       const exported = sim.exports.slice(exportsBefore).map((record) => record.key)
       assert.equal(new Set(exported).size, exported.length)

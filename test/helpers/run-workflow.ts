@@ -192,10 +192,51 @@ export async function runWorkflow(call: WorkflowCall): Promise<WorkflowRun> {
   const callerContext: Context = { github, secrets: call.callerSecrets, inputs: {}, vars: {} }
   const { refused, inputs, secrets } = callInputs(declared, call, callerContext)
   refused.push(...nestedRefusals(workflow, call.granted))
-  const jobs: Record<string, JobRun> = {}
-  if (refused.length > 0) return { refused, jobs, outputs: {} }
+  if (refused.length > 0) return { refused, jobs: {}, outputs: {} }
+  const jobs = await runJobs(workflow, {
+    github,
+    inputs,
+    secrets,
+    vars: {},
+    event: call.event,
+    githubApiUrl: call.githubApiUrl,
+    checkout: call.checkout,
+    env: call.env,
+    tokenFor: (name) => call.tokenFor(jobGrant(workflow, name, call.granted))
+  })
+  const jobsContext = Object.fromEntries(Object.entries(jobs).map(([name, job]) => [name, { result: job.result, outputs: job.outputs }]))
+  const outputs = Object.fromEntries(
+    Object.entries(declared.outputs ?? {}).map(([name, output]) => [name, asText(output.value, { github, inputs, jobs: jobsContext })])
+  )
+  return { refused: [], jobs, outputs }
+}
 
-  const event = eventEnv(call.event.name, call.event.payload, call.githubApiUrl)
+/** What a workflow's jobs run with: the contexts GitHub gives them, the event, the checkout, each job's token. */
+export interface JobsRun {
+  github: Record<string, unknown>
+  inputs: Record<string, unknown>
+  secrets: Record<string, string>
+  vars: Record<string, string>
+  event: { name: string; payload: Record<string, unknown> }
+  githubApiUrl: string
+  checkout: string
+  env: (jobRun: string) => Record<string, string>
+  /** The token GitHub mints for a job, by the job's name. */
+  tokenFor: (job: string) => string
+  /** Inputs a step of this action gets beside its `with:` (only what the real world cannot give here). */
+  extraInputs?: (given: Record<string, string>) => Record<string, string>
+  /** Pass over `run:` steps (a user's shell) instead of refusing the workflow. */
+  skipShell?: boolean
+}
+
+/**
+ * A workflow's jobs as GitHub runs them: in the order their `needs:` make, each `if:` by GitHub's
+ * evaluator (with the parser's implicit `success()`), a matrix job once per entry at once, each job run in
+ * its own copy of the checkout with its token, each step of this action through runAction.
+ */
+export async function runJobs(workflow: { jobs: Record<string, Job> }, run: JobsRun): Promise<Record<string, JobRun>> {
+  const event = eventEnv(run.event.name, run.event.payload, run.githubApiUrl)
+  const jobs: Record<string, JobRun> = {}
   for (const name of jobOrder(workflow.jobs)) {
     const job = workflow.jobs[name]
     /** Every job this one waits for, directly or through another. */
@@ -210,7 +251,7 @@ export async function runWorkflow(call: WorkflowCall): Promise<WorkflowRun> {
     addNeeds(job)
     const functions = statusFunctions([...ancestors].map((ancestor) => jobs[ancestor].result))
     const needs = Object.fromEntries(needsOf(job).map((need) => [need, { result: jobs[need].result, outputs: jobs[need].outputs }]))
-    const jobContext: Context = { github, inputs, vars: {}, needs }
+    const jobContext: Context = { github: run.github, inputs: run.inputs, vars: run.vars, needs }
     const condition = ensureStatusFunction(whole(job.if ?? '') ?? (job.if?.trim() || 'success()'), JOB_IF)
     if (!truthy(evaluate(condition, jobContext, functions))) {
       jobs[name] = { result: 'skipped', runs: [], matrix: [], outputs: {} }
@@ -228,16 +269,16 @@ export async function runWorkflow(call: WorkflowCall): Promise<WorkflowRun> {
       }
       if (matrix.length > 1 && job.strategy['fail-fast'] !== false) throw new Error(`${name}: the harness does not cancel a matrix (fail-fast)`)
     }
-    const token = call.tokenFor(jobGrant(workflow, name, call.granted))
+    const token = run.tokenFor(name)
     const legs = await Promise.all(
       matrix.map(async (entry, index) => {
         const workspace = tempDir('aistudios-job-')
-        fs.cpSync(call.checkout, workspace, { recursive: true })
+        fs.cpSync(run.checkout, workspace, { recursive: true })
         const steps: Record<string, { outputs: Record<string, string>; outcome: string }> = {}
         const context: Context = {
           ...jobContext,
-          github: { ...github, token },
-          secrets: { ...secrets, GITHUB_TOKEN: token },
+          github: { ...run.github, token },
+          secrets: { ...run.secrets, GITHUB_TOKEN: token },
           matrix: job.strategy ? entry : null,
           strategy: { 'fail-fast': job.strategy?.['fail-fast'] ?? true, 'job-index': index, 'job-total': matrix.length },
           steps,
@@ -245,24 +286,30 @@ export async function runWorkflow(call: WorkflowCall): Promise<WorkflowRun> {
           runner: { os: 'Linux' },
           env: {}
         }
-        let run: ActionRun | undefined
+        let action: ActionRun | undefined
         for (const step of job.steps) {
-          if (step.if !== undefined || step.run !== undefined) throw new Error(`${name}: the harness runs no step with if: or run:`)
+          if (step.if !== undefined) throw new Error(`${name}: the harness runs no step with if:`)
+          // A shell step is the user's own (listing outputs, say): not run, and said so, never silently.
+          if (step.run !== undefined) {
+            if (!run.skipShell) throw new Error(`${name}: the harness runs no run: step`)
+            continue
+          }
           if (step.uses?.startsWith('actions/checkout@')) continue
           if (!step.uses || !/\/aistudios-video-action@/.test(step.uses)) throw new Error(`${name}: the harness does not run ${step.uses}`)
           const inputs = Object.fromEntries(Object.entries(step.with ?? {}).map(([input, value]) => [input, asText(value, context)]))
           const jobRun = job.strategy ? `${name}-${index + 1}` : name
-          run = await runAction({ workspace, inputs, context: { 'github.token': token }, env: { ...event, ...call.env(jobRun) } })
-          if (step.id) steps[step.id] = { outputs: run.outputs, outcome: run.code === 0 ? 'success' : 'failure' }
-          if (run.code !== 0) break
+          const given = { ...inputs, ...run.extraInputs?.(inputs) }
+          action = await runAction({ workspace, inputs: given, context: { 'github.token': token }, env: { ...event, ...run.env(jobRun) } })
+          if (step.id) steps[step.id] = { outputs: action.outputs, outcome: action.code === 0 ? 'success' : 'failure' }
+          if (action.code !== 0) break
         }
         const outputs = Object.fromEntries(Object.entries(job.outputs ?? {}).map(([output, value]) => [output, asText(value, context)]))
-        return { run, ok: run === undefined || run.code === 0, outputs }
+        return { action, ok: action === undefined || action.code === 0, outputs }
       })
     )
     jobs[name] = {
       result: legs.every((leg) => leg.ok) ? 'success' : 'failure',
-      runs: legs.flatMap((leg) => (leg.run ? [leg.run] : [])),
+      runs: legs.flatMap((leg) => (leg.action ? [leg.action] : [])),
       matrix,
       // A matrix job's outputs are its runs' outputs together, a later run's value over an earlier's.
       outputs: Object.assign({}, ...legs.map((leg) => Object.fromEntries(Object.entries(leg.outputs).filter(([, value]) => value !== '')))) as Record<
@@ -271,9 +318,5 @@ export async function runWorkflow(call: WorkflowCall): Promise<WorkflowRun> {
       >
     }
   }
-  const jobsContext = Object.fromEntries(Object.entries(jobs).map(([name, job]) => [name, { result: job.result, outputs: job.outputs }]))
-  const outputs = Object.fromEntries(
-    Object.entries(declared.outputs ?? {}).map(([name, output]) => [name, asText(output.value, { github, inputs, jobs: jobsContext })])
-  )
-  return { refused: [], jobs, outputs }
+  return jobs
 }
