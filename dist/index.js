@@ -39149,6 +39149,57 @@ function pullRequestNumber({ context }) {
 var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
+;// CONCATENATED MODULE: ./src/resume.ts
+/** How each front end writes the inputs that resume an export, and what to do with them. */
+const HOW = {
+    action: (inputs) => `re-run this step with the input${inputs.length > 1 ? 's' : ''} ${inputs.map(([name, value]) => `${name}: ${value}`).join(' and ')}`,
+    cli: (inputs) => `run the same command again with ${inputs.map(([name, value]) => `--${name} ${value}`).join(' ')}`
+};
+/** How each front end says "run it again as it was". */
+const AGAIN = { action: 're-run this step as it is', cli: 'run the same command again' };
+/** The inputs that resume an export, written as `frontEnd` takes them. */
+function resumeWith(exportKey, generation, entry, frontEnd) {
+    const inputs = [
+        ...(entry ? [['manifest-entry', entry]] : []),
+        ['resume', exportKey],
+        ...(generation === 'legacy' ? [['api-generation', 'legacy']] : [])
+    ];
+    return HOW[frontEnd](inputs);
+}
+/** How to pick up an export that a run started but did not see finish, without paying for it again. */
+function resumeHint(exportKey, generation, entry, frontEnd = 'action') {
+    return `Export ${exportKey} was accepted and may still be rendering (its credits are spent). To download it without exporting again, ${resumeWith(exportKey, generation, entry, frontEnd)}.`;
+}
+/** Whether the video's export was accepted: from then on, the user must always learn its key. */
+const exported = (result) => result.exportKey !== undefined;
+/**
+ * How to deliver a saved video whose delivery failed, paying nothing again. `resume` finds the render
+ * finished (nothing undelivered is ever cleaned up) and downloads it again; a reused video's key is
+ * another run's, whose project that run may have deleted, so `reuse` is what finds it again.
+ */
+function redeliverHint(result, frontEnd = 'action') {
+    if (result.reusedFromRun !== undefined) {
+        return `To deliver it, ${AGAIN[frontEnd]}: 'reuse' finds the video of run ${result.reusedFromRun} again, exporting nothing.`;
+    }
+    const how = resumeWith(result.exportKey, result.generation, result.spec.name, frontEnd);
+    return `To deliver it without exporting again, ${how}; that downloads the finished video again.`;
+}
+/**
+ * What to tell of an exported video that was not delivered, as far as the run saw it get: a render not
+ * seen finished may still be rendering; a finished one was not saved, or was saved and a delivery failed.
+ */
+function resumeAdvice(result, frontEnd = 'action') {
+    const { exportKey, generation, undelivered } = result;
+    if (undelivered) {
+        return `Export ${exportKey} finished rendering and its video is saved as ${undelivered.savedAs}, but ${undelivered.delivery} failed. ${redeliverHint(result, frontEnd)}`;
+    }
+    // Only a render seen finished (its URL came) may be called finished; anything short of it may still be under way.
+    if (result.stage !== 'download' && result.stage !== 'deliver')
+        return resumeHint(exportKey, generation, result.spec.name, frontEnd);
+    const how = resumeWith(exportKey, generation, result.spec.name, frontEnd);
+    return `Export ${exportKey} finished rendering (its credits are spent), but its video was not saved. To download it without exporting again, ${how}.`;
+}
+
 ;// CONCATENATED MODULE: ./src/github/artifact-service.ts
 /**
  * The artifact client, loaded only when used: it is the heaviest part of the bundle (a 3.7 MB chunk).
@@ -39166,6 +39217,7 @@ async function loadArtifactClient() {
 }
 
 ;// CONCATENATED MODULE: ./src/github/results.ts
+
 
 
 
@@ -39238,8 +39290,16 @@ function videoEntries(results) {
         'reused-from-run': result.reusedFromRun ?? null,
         'artifact-url': result.artifact?.url ?? null,
         'release-url': result.releaseUrl ?? null,
-        error: result.error ?? null
+        error: errorOf(result)
     }));
+}
+/** A video's error; one saved but not delivered also says how to deliver it, wherever the entry is read (a record, collect, the comment). */
+function errorOf(result) {
+    if (result.error === undefined)
+        return null;
+    if (!result.undelivered || !exported(result))
+        return result.error;
+    return `${result.error.replace(/\.?$/, '.')} ${redeliverHint(result)}`;
 }
 const resultRecord = object({
     version: literal(1),
@@ -41450,35 +41510,41 @@ function parseJson(text) {
 /**
  * Attaches videos to a release as assets. An asset of the same name (as GitHub stores it) is replaced
  * only when asked; otherwise the upload is refused, so a re-run never silently swaps a published video.
- * Returns each video's download URL by path.
+ * Each video's outcome is told as it comes: a video refused does not keep the others from the release.
+ * Throws only when the release itself cannot be read, or at a cancel.
  */
-async function attachToRelease({ octokit, context, token }, tag, replace, videos, 
+async function attachToRelease({ octokit, context, token }, tag, replace, videos, onOutcome, 
 /** The run's cancel: stops an upload under way. */
 signal) {
     const { data } = await octokit.rest.repos.getReleaseByTag({ ...context.repo, tag });
     const release = parseAt(releaseSchema, data, `GitHub's release ${tag}`);
     const listed = await octokit.paginate(octokit.rest.repos.listReleaseAssets, { ...context.repo, release_id: release.id, per_page: 100 });
     const assets = parseAt(array(assetSchema), listed, `GitHub's assets of release ${tag}`);
-    const urls = new Map();
     for (const video of videos) {
-        const name = external_node_path_.basename(video.path);
-        const stored = storedAssetName(name);
-        const existing = assets.find((asset) => asset.name === name || asset.name === stored);
-        if (existing && !replace) {
-            const as = existing.name === name ? '' : ` (GitHub's name for ${name})`;
-            throw new Error(`Release ${tag} already has an asset named ${existing.name}${as}; set 'release-replace: true' to replace it`);
+        try {
+            const name = external_node_path_.basename(video.path);
+            const stored = storedAssetName(name);
+            const existing = assets.find((asset) => asset.name === name || asset.name === stored);
+            if (existing && !replace) {
+                const as = existing.name === name ? '' : ` (GitHub's name for ${name})`;
+                throw new Error(`Release ${tag} already has an asset named ${existing.name}${as}; set 'release-replace: true' to replace it`);
+            }
+            if (existing)
+                await octokit.rest.repos.deleteReleaseAsset({ ...context.repo, asset_id: existing.id });
+            const asset = await uploadAsset(release.upload_url, context.apiUrl, token, name, video, signal);
+            // Where the asset can be downloaded, as GitHub says; only a GitHub address is passed on as an output.
+            const download = new URL(asset.browser_download_url);
+            const passed = download.protocol === 'https:' || download.origin === new URL(context.apiUrl).origin;
+            const renamed = asset.name === name ? '' : ` (GitHub stores it as ${asset.name})`;
+            info(`${existing ? 'Replaced' : 'Attached'} ${name} on release ${tag}${renamed}`);
+            onOutcome({ video, attached: true, url: passed ? download.href : undefined });
         }
-        if (existing)
-            await octokit.rest.repos.deleteReleaseAsset({ ...context.repo, asset_id: existing.id });
-        const asset = await uploadAsset(release.upload_url, context.apiUrl, token, name, video, signal);
-        // Where the asset can be downloaded, as GitHub says; only a GitHub address is passed on as an output.
-        const download = new URL(asset.browser_download_url);
-        if (download.protocol === 'https:' || download.origin === new URL(context.apiUrl).origin)
-            urls.set(video.path, download.href);
-        const renamed = asset.name === name ? '' : ` (GitHub stores it as ${asset.name})`;
-        info(`${existing ? 'Replaced' : 'Attached'} ${name} on release ${tag}${renamed}`);
+        catch (error) {
+            if (signal?.aborted)
+                throw error;
+            onOutcome({ video, attached: false, error });
+        }
     }
-    return urls;
 }
 
 ;// CONCATENATED MODULE: ./src/deliver/deliver.ts
@@ -41517,15 +41583,36 @@ async function leaveForReuse(done, job, signal) {
         }
     }
 }
+/** Room a failure's reason takes in a video's error, so what follows it (how to deliver) is never cut off. */
+const MAX_REASON = 600;
+/**
+ * Marks a saved video whose delivery failed: failed, its file kept, which delivery and why. Only its
+ * first failure counts: no later delivery is tried for it.
+ */
+function markUndelivered(result, delivery, error, workspace) {
+    if (result.status !== 'downloaded' || !result.video)
+        return;
+    const reason = errorMessage(error);
+    const savedAs = external_node_path_.relative(workspace, result.video.path);
+    result.status = 'failed';
+    result.stage = 'deliver';
+    result.undelivered = { delivery, reason, savedAs };
+    const shown = reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 1)}…` : reason;
+    result.error = `not delivered: the render finished and the video is saved as ${savedAs}, but ${delivery} failed: ${shown}`;
+}
+const sentence = (text) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 /**
  * Delivers what the run downloaded: the artifact (one per video, or one holding all of a batch), each
- * video's SHA-256, release assets and the pull request comment. Fills each result as it goes, so a
- * failure part-way still leaves the report everything that was done. A cancel stops waiting for
- * whichever delivery is under way (none of them takes a signal), so the run reports at once.
+ * video's SHA-256, release assets and the pull request comment. Fills each result as it goes. A
+ * delivery that fails marks the videos it was for as saved but not delivered (markUndelivered), and
+ * the others go on: the comment still lists every video, failures included. A failure that touches no
+ * saved video (the comment of a run that waited for none) is thrown once the rest is done. A cancel
+ * stops waiting for whichever delivery is under way (none of them takes a signal), so the run reports
+ * at once, each video not yet delivered marked at that delivery.
  */
 async function deliverAll(results, job, github, signal) {
     // Each delivery is waited for at most 'timeout', as the video was, and not at all past a cancel.
-    const until = async (work, what) => {
+    const until = async (work) => {
         const { deadline, signal: until } = withDeadline(job.wait.timeoutMs, signal);
         try {
             return await untilCancelled(work, until);
@@ -41533,39 +41620,107 @@ async function deliverAll(results, job, github, signal) {
         catch (error) {
             if (signal?.aborted || !deadline.aborted)
                 throw error;
-            throw new Error(`${what} did not end within 'timeout' (${formatMinutes(job.wait.timeoutMs)})`, { cause: error });
+            throw new Error(`it did not end within 'timeout' (${formatMinutes(job.wait.timeoutMs)})`, { cause: error });
         }
     };
-    const done = results.flatMap((result) => (result.status === 'downloaded' && result.video ? [{ result, video: result.video }] : []));
-    if (job.batch.artifactPerVideo || job.videos.length === 1) {
-        // One after another, so the artifact client's own lines can be given their video's name in a batch.
-        for (const { result, video } of done) {
-            result.artifact = await withVideoName(result.spec.name, () => until(uploadVideoArtifact(video, result.exportKey ?? '', job.artifact, job.runner), 'The artifact upload'));
+    /** The videos still to deliver: saved, and none of their deliveries failed. */
+    const saved = () => results.flatMap((result) => (result.status === 'downloaded' && result.video ? [{ result, video: result.video }] : []));
+    const { workspace } = job.runner;
+    // The delivery under way, for the videos a cancel leaves; a failure no saved video carries, for the end.
+    let under = 'the artifact upload';
+    let unowned;
+    /** A delivery failed for `of`: those still saved are marked, and it is said once for them. */
+    const failed = (of, delivery, error) => {
+        const hit = of.filter((result) => result.status === 'downloaded' && result.video);
+        if (hit.length === 0) {
+            unowned ??= new Error(`${sentence(delivery)} failed: ${errorMessage(error)}`, { cause: error });
+            return;
+        }
+        const names = results.length > 1 && hit.length < results.length ? `${hit.map((result) => result.name).join(', ')}: ` : '';
+        errorLine(`${names}${sentence(delivery)} failed: ${errorMessage(error)}`);
+        for (const result of hit)
+            markUndelivered(result, delivery, error, workspace);
+    };
+    /** Runs one delivery for `of`; anything but a cancel fails only it. */
+    const attempt = async (of, delivery, work) => {
+        under = delivery;
+        try {
+            await work();
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw error;
+            failed(of, delivery, error);
+        }
+    };
+    try {
+        if (job.batch.artifactPerVideo || job.videos.length === 1) {
+            // One after another, so the artifact client's own lines can be given their video's name in a batch.
+            for (const { result, video } of saved()) {
+                await attempt([result], 'the artifact upload', async () => {
+                    result.artifact = await withVideoName(result.spec.name, () => until(uploadVideoArtifact(video, result.exportKey ?? '', job.artifact, job.runner)));
+                });
+            }
+        }
+        else {
+            const done = saved();
+            await attempt(done.map(({ result }) => result), 'the artifact upload', async () => {
+                const shared = await until(uploadVideosArtifact(done.map(({ video }) => video), done.map(({ result }) => result.exportKey ?? ''), job.outputDir, job.artifact, job.runner));
+                for (const { result } of done)
+                    result.artifact = shared;
+            });
+        }
+        for (const { result, video } of saved()) {
+            await attempt([result], "computing the video's SHA-256", async () => {
+                result.sha256 = await until(videoSha256(video, result.artifact));
+            });
+        }
+        under = 'the reuse record';
+        if (job.github.reuse)
+            await leaveForReuse(saved(), job, signal);
+        if (github && job.github.release) {
+            const { tag, replace } = job.github.release;
+            const delivery = (under = `attaching the video to release ${tag}`);
+            // The videos not yet told of: a video refused fails alone, the release unread fails them all.
+            const untold = new Map(saved().map(({ result, video }) => [video, result]));
+            const told = (outcome) => {
+                const result = untold.get(outcome.video);
+                if (!result)
+                    return;
+                untold.delete(outcome.video);
+                if (outcome.attached)
+                    result.releaseUrl = outcome.url;
+                else
+                    failed([result], delivery, outcome.error);
+            };
+            try {
+                await until(attachToRelease(github, tag, replace, [...untold.keys()], told, signal));
+            }
+            catch (error) {
+                if (signal?.aborted)
+                    throw error;
+                failed([...untold.values()], delivery, error);
+                untold.clear(); // an upload left behind past 'timeout' tells nothing any more
+            }
+        }
+        if (github && job.github.comment) {
+            if (job.matrixJob)
+                info('comment: in a matrix, the collect job writes the pull request comment for the whole batch');
+            else {
+                // Every video's row, the failures of the deliveries above included.
+                const rows = commentRows(results, job.runner);
+                await attempt(saved().map(({ result }) => result), 'the pull request comment', () => until(upsertComment(github, rows, job.runner)));
+            }
         }
     }
-    else {
-        const shared = await until(uploadVideosArtifact(done.map(({ video }) => video), done.map(({ result }) => result.exportKey ?? ''), job.outputDir, job.artifact, job.runner), 'The artifact upload');
-        for (const { result } of done)
-            result.artifact = shared;
+    catch (error) {
+        // A cancel (or anything unforeseen): each video not yet delivered is marked at the delivery under way.
+        for (const { result } of saved())
+            markUndelivered(result, under, signal?.aborted ? signal.reason : error, workspace);
+        throw error;
     }
-    for (const { result, video } of done)
-        result.sha256 = await until(videoSha256(video, result.artifact), 'Hashing the video');
-    if (job.github.reuse)
-        await leaveForReuse(done, job, signal);
-    if (!github)
-        return;
-    if (job.github.release) {
-        const { tag, replace } = job.github.release;
-        const urls = await until(attachToRelease(github, tag, replace, done.map(({ video }) => video), signal), 'Attaching the video to the release');
-        for (const { result, video } of done)
-            result.releaseUrl = urls.get(video.path);
-    }
-    if (!job.github.comment)
-        return;
-    if (job.matrixJob)
-        info('comment: in a matrix, the collect job writes the pull request comment for the whole batch');
-    else
-        await until(upsertComment(github, commentRows(results, job.runner), job.runner), 'The pull request comment');
+    if (unowned)
+        throw unowned;
 }
 
 ;// CONCATENATED MODULE: ./src/job/output-dir.ts
@@ -41929,22 +42084,6 @@ function readRunnerEnv(env = process.env) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/resume.ts
-/** How each front end writes the inputs that resume an export, and what to do with them. */
-const HOW = {
-    action: (inputs) => `re-run this step with the input${inputs.length > 1 ? 's' : ''} ${inputs.map(([name, value]) => `${name}: ${value}`).join(' and ')}`,
-    cli: (inputs) => `run the same command again with ${inputs.map(([name, value]) => `--${name} ${value}`).join(' ')}`
-};
-/** How to pick up an export that a run started but did not finish, without paying for it again. */
-function resumeHint(exportKey, generation, entry, frontEnd = 'action') {
-    const inputs = [
-        ...(entry ? [['manifest-entry', entry]] : []),
-        ['resume', exportKey],
-        ...(generation === 'legacy' ? [['api-generation', 'legacy']] : [])
-    ];
-    return `Export ${exportKey} was accepted and may still be rendering (its credits are spent). To download it without exporting again, ${HOW[frontEnd](inputs)}.`;
-}
-
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 
 
@@ -41964,7 +42103,8 @@ const needsResume = (result) => result.exportKey !== undefined && (notDelivered(
 const MAYBE_ACCEPTED = 'unknown: the export may have been accepted; find it in AI Studios (My Studio) and resume with its project ID';
 /** What to say where the key goes when there is none: never "not exported" for an export that may have been taken. */
 const noKey = (result, none) => (result.exportUnconfirmed ? MAYBE_ACCEPTED : none);
-const resumeOf = (result) => resumeHint(result.exportKey, result.generation, result.spec.name);
+/** How to resume it; for a video saved but not delivered (its error tells that), only how to deliver it. */
+const resumeOf = (result) => (result.undelivered ? redeliverHint(result) : resumeAdvice(result));
 /** What happened to a batch, each outcome its own count: "0 delivered, 3 started" is not "3 of 3 delivered". */
 function batchCounts(results) {
     const count = (status) => results.filter((result) => result.status === status).length;
@@ -42137,9 +42277,8 @@ async function report(results, runner, job, error) {
     if (error !== undefined)
         annotate(error, runner);
     const failed = results.filter(notDelivered);
-    for (const result of failed)
-        if (result.exportKey)
-            lib_core/* error */.z3(resumeHint(result.exportKey, result.generation, result.spec.name));
+    for (const result of failed.filter(exported))
+        lib_core/* error */.z3(terminalText(resumeAdvice(result)));
     for (const result of results)
         if (result.status === 'started' && result.exportKey)
             info(resumeHint(result.exportKey, result.generation, result.spec.name));
@@ -44730,7 +44869,6 @@ async function produceAll(results, production, signal) {
 
 
 
-
 /** inputs → job → plan → (request → export → wait → download) for each video → deliver → report */
 async function main_run() {
     // The action may upload: it alone brings the artifact client (loaded on first use).
@@ -44785,11 +44923,9 @@ async function main_run() {
     }
     catch (error) {
         failure = cancel.signal.aborted ? cancel.signal.reason : error;
-        // What was downloaded but not delivered (an artifact, release or comment failed) is not delivered.
-        for (const result of results.filter((r) => r.status === 'downloaded')) {
-            result.status = 'failed';
-            result.error = `not delivered: ${errorMessage(failure)}`;
-        }
+        // A video saved but not delivered when the run ended says so (deliverAll marks those it reached).
+        for (const result of results)
+            markUndelivered(result, 'its delivery', failure, runner.workspace);
     }
     finally {
         await client?.close();

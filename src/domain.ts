@@ -269,8 +269,8 @@ export interface VideoResult {
   /** The name shown for it, the same in every state: the entry's name, or the step's `output-name` without its extension, or `video`. */
   name: string
   status: VideoStatus
-  /** The step it reached last: where a failed video failed. */
-  stage?: 'request' | 'export' | 'render' | 'download'
+  /** The step it reached last: where a failed video failed. From 'download' on, its render was seen finished. */
+  stage?: 'request' | 'export' | 'render' | 'download' | 'deliver'
   /** What the video was made from, for people ("project abc123"). */
   source: string
   startedAt: number
@@ -297,11 +297,22 @@ export interface VideoResult {
   artifact?: UploadedArtifact
   /** The video's download URL as a release asset. */
   releaseUrl?: string
+  /** Saved, but a delivery failed: the video is kept, and only that delivery is owed. */
+  undelivered?: Undelivered
   error?: string
   /** The API could not be reached, and how: what failed this video (the CLI's exit status tells them apart). */
   unreached?: Unreached
   /** What failed it was the API's answer (an HTTP error, refused credentials), not the network or this machine. */
   refusedByApi?: boolean
+}
+
+/** A delivery that failed after the video was saved. */
+export interface Undelivered {
+  /** Which delivery, as a sentence names it: "the artifact upload", "attaching the video to release v1.0". */
+  delivery: string
+  reason: string
+  /** Where the video is, relative to the workspace. */
+  savedAs: string
 }
 
 /**

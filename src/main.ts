@@ -5,9 +5,8 @@ import { normaliseNoProxy } from './aistudios/transport.js'
 import { cancelOnSignals } from './cancel.js'
 import { collect } from './collect.js'
 import { cleanupExports } from './deliver/cleanup.js'
-import { deliverAll } from './deliver/deliver.js'
+import { deliverAll, markUndelivered } from './deliver/deliver.js'
 import { notDelivered, type Job, type VideoResult } from './domain.js'
-import { errorMessage } from './errors.js'
 import { provideArtifactClient } from './github/artifact-service.js'
 import { connectGitHub } from './github/connect.js'
 import { needsGitHub } from './job/github-settings.js'
@@ -73,11 +72,8 @@ export async function run(): Promise<void> {
     if (job.cleanup) await cleanupExports(results, client, job, cancel.signal)
   } catch (error) {
     failure = cancel.signal.aborted ? cancel.signal.reason : error
-    // What was downloaded but not delivered (an artifact, release or comment failed) is not delivered.
-    for (const result of results.filter((r) => r.status === 'downloaded')) {
-      result.status = 'failed'
-      result.error = `not delivered: ${errorMessage(failure)}`
-    }
+    // A video saved but not delivered when the run ended says so (deliverAll marks those it reached).
+    for (const result of results) markUndelivered(result, 'its delivery', failure, runner.workspace)
   } finally {
     await client?.close()
   }

@@ -1,4 +1,4 @@
-import type { Generation } from './domain.js'
+import type { Generation, VideoResult } from './domain.js'
 
 /** Who tells the user how to resume: the action (its step's inputs) or the CLI (its flags). */
 export type FrontEnd = 'action' | 'cli'
@@ -10,12 +10,53 @@ const HOW: Record<FrontEnd, (inputs: Array<[string, string]>) => string> = {
   cli: (inputs) => `run the same command again with ${inputs.map(([name, value]) => `--${name} ${value}`).join(' ')}`
 }
 
-/** How to pick up an export that a run started but did not finish, without paying for it again. */
-export function resumeHint(exportKey: string, generation: Generation, entry?: string, frontEnd: FrontEnd = 'action'): string {
+/** How each front end says "run it again as it was". */
+const AGAIN: Record<FrontEnd, string> = { action: 're-run this step as it is', cli: 'run the same command again' }
+
+/** The inputs that resume an export, written as `frontEnd` takes them. */
+function resumeWith(exportKey: string, generation: Generation, entry: string | undefined, frontEnd: FrontEnd): string {
   const inputs: Array<[string, string]> = [
     ...(entry ? [['manifest-entry', entry] as [string, string]] : []),
     ['resume', exportKey],
     ...(generation === 'legacy' ? [['api-generation', 'legacy'] as [string, string]] : [])
   ]
-  return `Export ${exportKey} was accepted and may still be rendering (its credits are spent). To download it without exporting again, ${HOW[frontEnd](inputs)}.`
+  return HOW[frontEnd](inputs)
+}
+
+/** How to pick up an export that a run started but did not see finish, without paying for it again. */
+export function resumeHint(exportKey: string, generation: Generation, entry?: string, frontEnd: FrontEnd = 'action'): string {
+  return `Export ${exportKey} was accepted and may still be rendering (its credits are spent). To download it without exporting again, ${resumeWith(exportKey, generation, entry, frontEnd)}.`
+}
+
+type Exported = VideoResult & { exportKey: string }
+
+/** Whether the video's export was accepted: from then on, the user must always learn its key. */
+export const exported = (result: VideoResult): result is Exported => result.exportKey !== undefined
+
+/**
+ * How to deliver a saved video whose delivery failed, paying nothing again. `resume` finds the render
+ * finished (nothing undelivered is ever cleaned up) and downloads it again; a reused video's key is
+ * another run's, whose project that run may have deleted, so `reuse` is what finds it again.
+ */
+export function redeliverHint(result: Exported, frontEnd: FrontEnd = 'action'): string {
+  if (result.reusedFromRun !== undefined) {
+    return `To deliver it, ${AGAIN[frontEnd]}: 'reuse' finds the video of run ${result.reusedFromRun} again, exporting nothing.`
+  }
+  const how = resumeWith(result.exportKey, result.generation, result.spec.name, frontEnd)
+  return `To deliver it without exporting again, ${how}; that downloads the finished video again.`
+}
+
+/**
+ * What to tell of an exported video that was not delivered, as far as the run saw it get: a render not
+ * seen finished may still be rendering; a finished one was not saved, or was saved and a delivery failed.
+ */
+export function resumeAdvice(result: Exported, frontEnd: FrontEnd = 'action'): string {
+  const { exportKey, generation, undelivered } = result
+  if (undelivered) {
+    return `Export ${exportKey} finished rendering and its video is saved as ${undelivered.savedAs}, but ${undelivered.delivery} failed. ${redeliverHint(result, frontEnd)}`
+  }
+  // Only a render seen finished (its URL came) may be called finished; anything short of it may still be under way.
+  if (result.stage !== 'download' && result.stage !== 'deliver') return resumeHint(exportKey, generation, result.spec.name, frontEnd)
+  const how = resumeWith(exportKey, generation, result.spec.name, frontEnd)
+  return `Export ${exportKey} finished rendering (its credits are spent), but its video was not saved. To download it without exporting again, ${how}.`
 }

@@ -445,7 +445,7 @@ describe('answers and uploads after the render', () => {
           'the video was being uploaded'
         )
         assert.equal(run.signal, null, 'the run ended by itself, not killed by the test')
-        assert.match(run.stdout, /The artifact upload did not end within 'timeout' \(0\.1 min\)/)
+        assert.match(run.stdout, /::error::The artifact upload failed: it did not end within 'timeout' \(0\.1 min\)/)
         assert.match(run.summary, new RegExp(`resume: ${sim.exports[0].key}`))
       })
     } finally {

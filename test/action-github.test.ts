@@ -215,7 +215,10 @@ describe('release assets', () => {
     const { release: v11, env } = releaseOf('v1.0.1', true)
     const run = await release({}, env)
     assert.equal(run.code, 1)
-    assert.match(run.stdout, /::error::Release v1\.0\.1 already has an asset named ai-studios-video\.mp4; set 'release-replace: true' to replace it/)
+    assert.match(
+      run.stdout,
+      /::error::Attaching the video to release v1\.0\.1 failed: Release v1\.0\.1 already has an asset named ai-studios-video\.mp4; set 'release-replace: true' to replace it/
+    )
     assert.deepEqual(
       v11.assets.map((asset) => asset.bytes.toString()),
       ['old']
@@ -247,7 +250,7 @@ describe('release assets', () => {
     assert.equal(again.code, 1)
     assert.match(
       again.stdout,
-      /::error::Release v2\.0 already has an asset named Weekly\.promo\.final\.mp4 \(GitHub's name for Weekly promo \(final\)\.mp4\); set 'release-replace: true'/
+      /::error::Attaching the video to release v2\.0 failed: Release v2\.0 already has an asset named Weekly\.promo\.final\.mp4 \(GitHub's name for Weekly promo \(final\)\.mp4\); set 'release-replace: true'/
     )
 
     const replaced = await release({ ...named, 'release-replace': 'true' }, v2)
@@ -266,7 +269,7 @@ describe('release assets', () => {
     assert.equal(run.code, 1)
     assert.match(
       run.stdout,
-      /::error::Uploading ai-studios-video\.mp4 to the release failed: HTTP 403 Resource not accessible by integration \(the token needs 'contents: write'\)/
+      /::error::Attaching the video to release v1\.1 failed: Uploading ai-studios-video\.mp4 to the release failed: HTTP 403 Resource not accessible by integration \(the token needs 'contents: write'\)/
     )
   })
 

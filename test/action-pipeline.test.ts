@@ -49,7 +49,16 @@ describe('a delivery that fails after two paid renders', () => {
     assert.equal(run.code, 1)
     const keys = sim.exports.slice(exportsBefore).map((e) => e.key)
     assert.equal(keys.length, 2, 'two renders were paid for')
-    assert.match(run.stdout, /::error::Uploading .* to the release failed: HTTP 403/, 'the delivery fault fired')
+    assert.match(
+      run.stdout,
+      /::error::a: Attaching the video to release v7 failed: Uploading a\.mp4 to the release failed: HTTP 403/,
+      'the delivery fault fired'
+    )
+    assert.match(
+      run.stdout,
+      /::error::b: Attaching the video to release v7 failed: Uploading b\.mp4 to the release failed: HTTP 403/,
+      'each video was tried'
+    )
 
     const videos = JSON.parse(run.outputs.videos) as VideoOutput[]
     assert.deepEqual(
@@ -62,12 +71,18 @@ describe('a delivery that fails after two paid renders', () => {
     assert.deepEqual(videos.map((v) => v['project-id']).sort(), [...keys].sort())
     for (const video of videos) {
       assert.ok(video.path, 'the downloaded file is named')
-      assert.match(video.error ?? '', /^not delivered: Uploading/)
+      assert.match(
+        video.error ?? '',
+        /^not delivered: the render finished and the video is saved as videos[\\/][ab]\.mp4, but attaching the video to release v7 failed: Uploading/
+      )
     }
     for (const [index, name] of ['a', 'b'].entries()) {
       const key = videos[index]['project-id'] as string
       assert.match(run.summary, new RegExp(`<code>${key}</code>`))
-      assert.match(run.stdout, new RegExp(`::error::Export ${key} was accepted .*manifest-entry: ${name} and resume: ${key}`))
+      assert.match(
+        run.stdout,
+        new RegExp(`::error::Export ${key} finished rendering and its video is saved as .*manifest-entry: ${name} and resume: ${key}`)
+      )
     }
     assert.match(run.summary, /0 delivered, 2 failed \(of 2\)/)
 

@@ -55,23 +55,33 @@ interface Stage {
   started: (sim: Simulator, stdout: string, artifacts?: ArtifactService, github?: GitHubApi) => boolean
   /** Whether an export key exists by then. */
   keyed: boolean
+  /** What the run may say of that export: only a render not seen finished "may still be rendering". */
+  told?: string
 }
 
 const stages: Stage[] = [
   { name: 'the export', simulator: { faults: [{ route: 'export', kind: 'hold-answer' }] }, started: (sim) => sim.exports.length > 0, keyed: false },
-  { name: 'the render wait', simulator: { renderMs: 600_000 }, started: (_, stdout) => stdout.includes('% after'), keyed: true },
+  {
+    name: 'the render wait',
+    simulator: { renderMs: 600_000 },
+    started: (_, stdout) => stdout.includes('% after'),
+    keyed: true,
+    told: 'was accepted and may still be rendering'
+  },
   {
     name: 'the download',
     simulator: { renderMs: 0, faults: [{ route: 'cdn', kind: 'stall', fraction: 0.5 }] },
     started: (sim) => sim.requests.some((r) => r.origin === 'cdn'),
-    keyed: true
+    keyed: true,
+    told: 'finished rendering \\(its credits are spent\\), but its video was not saved'
   },
   {
     name: 'the artifact upload',
     simulator: { renderMs: 0 },
     artifacts: /^(?!aistudios-ledger-)/,
     started: (_, __, artifacts) => artifacts?.artifacts.some((a) => !a.name.startsWith('aistudios-ledger-')) === true,
-    keyed: true
+    keyed: true,
+    told: 'finished rendering and its video is saved as videos.ai-studios-video\\.mp4, but the artifact upload failed'
   },
   {
     name: 'the release upload',
@@ -79,7 +89,8 @@ const stages: Stage[] = [
     inputs: { 'release-upload': 'true' },
     github: 'asset-upload',
     started: (_, __, ___, github) => github?.requests.some((r) => r.path.startsWith('/uploads/')) === true,
-    keyed: true
+    keyed: true,
+    told: 'finished rendering and its video is saved as videos.ai-studios-video\\.mp4, but attaching the video to release v1\\.0 failed'
   },
   {
     name: 'the pull request comment',
@@ -87,7 +98,8 @@ const stages: Stage[] = [
     inputs: { comment: 'true' },
     github: 'comment',
     started: (_, __, ___, github) => github?.requests.some((r) => r.method === 'POST' && r.path.endsWith('/comments')) === true,
-    keyed: true
+    keyed: true,
+    told: 'finished rendering and its video is saved as videos.ai-studios-video\\.mp4, but the pull request comment failed'
   }
 ]
 
@@ -142,8 +154,9 @@ describe('SIGTERM during each stage', { skip: NO_POSIX_SIGNALS }, () => {
             const { key } = sim.exports[0]
             assert.match(run.stdout, /::error::.*The run was cancelled \(SIGTERM\)/)
             assert.equal(run.outputs['export-key'], key)
-            assert.match(run.stdout, new RegExp(`::error::Export ${key} was accepted .*resume: ${key}`))
+            assert.match(run.stdout, new RegExp(`::error::Export ${key} ${stage.told}\\b.*resume: ${key}`))
             assert.match(run.summary, new RegExp(`Resume:.*resume: ${key}`))
+            if (stage.name !== 'the render wait') assert.doesNotMatch(run.stdout + run.summary, /may still be rendering/)
           } else {
             assert.match(video.error, /may have been accepted/)
             assert.match(run.summary, /may have been accepted/)

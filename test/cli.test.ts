@@ -190,13 +190,22 @@ describe('aistudios-video', () => {
     }
   })
 
-  it('exits 5 when the download fails, the key printed', async () => {
+  it('exits 5 when the download fails, the key printed, the render told as finished', async () => {
     sim.options.faults.push({ route: 'cdn', kind: 'status', status: 404, times: 10 })
     try {
       const run = await runCli(['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID])
       assert.equal(run.code, 5, run.stdout + run.stderr)
       assert.equal(run.stderr.match(/Download failed: the video URL answered HTTP 404/g)?.length, 1, run.stderr)
-      assert.match(run.stderr, /run the same command again with --resume \w+\.$/m)
+      const key = sim.exports.at(-1)?.key
+      assert.match(
+        run.stderr,
+        new RegExp(
+          `^error: Export ${key} finished rendering \\(its credits are spent\\), but its video was not saved\\. ` +
+            `To download it without exporting again, run the same command again with --resume ${key}\\.$`,
+          'm'
+        )
+      )
+      assert.doesNotMatch(run.stdout + run.stderr, /may still be rendering/)
     } finally {
       sim.options.faults.length = 0
     }

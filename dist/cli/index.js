@@ -29528,8 +29528,8 @@ function printResult(result, workspace) {
         (0,_log_js__WEBPACK_IMPORTED_MODULE_9__/* .info */ .pq)(`✔ ${label}dry run: the request is in ${node_path__WEBPACK_IMPORTED_MODULE_1__.relative(workspace, result.dryRun.path)}`);
     else if (result.status === 'dry-run' && result.exportKey)
         (0,_log_js__WEBPACK_IMPORTED_MODULE_9__/* .info */ .pq)(`✔ ${label}dry run: export ${result.exportKey} is there to resume`);
-    else if (result.exportKey && (result.status === 'started' || (0,_domain_js__WEBPACK_IMPORTED_MODULE_14__/* .notDelivered */ .AG)(result))) {
-        const hint = `${label}${(0,_resume_js__WEBPACK_IMPORTED_MODULE_10__/* .resumeHint */ .t)(result.exportKey, result.generation, result.spec.name, 'cli')}`;
+    else if ((0,_resume_js__WEBPACK_IMPORTED_MODULE_10__/* .exported */ .ES)(result) && (result.status === 'started' || (0,_domain_js__WEBPACK_IMPORTED_MODULE_14__/* .notDelivered */ .AG)(result))) {
+        const hint = `${label}${(0,_resume_js__WEBPACK_IMPORTED_MODULE_10__/* .resumeAdvice */ .yB)(result, 'cli')}`;
         if (result.status === 'started')
             (0,_log_js__WEBPACK_IMPORTED_MODULE_9__/* .info */ .pq)(`⏳ ${hint}`);
         else
@@ -34398,21 +34398,58 @@ async function withVideoName(name, work) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   t: () => (/* binding */ resumeHint)
+/* harmony export */   ES: () => (/* binding */ exported),
+/* harmony export */   yB: () => (/* binding */ resumeAdvice)
 /* harmony export */ });
+/* unused harmony exports resumeHint, redeliverHint */
 /** How each front end writes the inputs that resume an export, and what to do with them. */
 const HOW = {
     action: (inputs) => `re-run this step with the input${inputs.length > 1 ? 's' : ''} ${inputs.map(([name, value]) => `${name}: ${value}`).join(' and ')}`,
     cli: (inputs) => `run the same command again with ${inputs.map(([name, value]) => `--${name} ${value}`).join(' ')}`
 };
-/** How to pick up an export that a run started but did not finish, without paying for it again. */
-function resumeHint(exportKey, generation, entry, frontEnd = 'action') {
+/** How each front end says "run it again as it was". */
+const AGAIN = { action: 're-run this step as it is', cli: 'run the same command again' };
+/** The inputs that resume an export, written as `frontEnd` takes them. */
+function resumeWith(exportKey, generation, entry, frontEnd) {
     const inputs = [
         ...(entry ? [['manifest-entry', entry]] : []),
         ['resume', exportKey],
         ...(generation === 'legacy' ? [['api-generation', 'legacy']] : [])
     ];
-    return `Export ${exportKey} was accepted and may still be rendering (its credits are spent). To download it without exporting again, ${HOW[frontEnd](inputs)}.`;
+    return HOW[frontEnd](inputs);
+}
+/** How to pick up an export that a run started but did not see finish, without paying for it again. */
+function resumeHint(exportKey, generation, entry, frontEnd = 'action') {
+    return `Export ${exportKey} was accepted and may still be rendering (its credits are spent). To download it without exporting again, ${resumeWith(exportKey, generation, entry, frontEnd)}.`;
+}
+/** Whether the video's export was accepted: from then on, the user must always learn its key. */
+const exported = (result) => result.exportKey !== undefined;
+/**
+ * How to deliver a saved video whose delivery failed, paying nothing again. `resume` finds the render
+ * finished (nothing undelivered is ever cleaned up) and downloads it again; a reused video's key is
+ * another run's, whose project that run may have deleted, so `reuse` is what finds it again.
+ */
+function redeliverHint(result, frontEnd = 'action') {
+    if (result.reusedFromRun !== undefined) {
+        return `To deliver it, ${AGAIN[frontEnd]}: 'reuse' finds the video of run ${result.reusedFromRun} again, exporting nothing.`;
+    }
+    const how = resumeWith(result.exportKey, result.generation, result.spec.name, frontEnd);
+    return `To deliver it without exporting again, ${how}; that downloads the finished video again.`;
+}
+/**
+ * What to tell of an exported video that was not delivered, as far as the run saw it get: a render not
+ * seen finished may still be rendering; a finished one was not saved, or was saved and a delivery failed.
+ */
+function resumeAdvice(result, frontEnd = 'action') {
+    const { exportKey, generation, undelivered } = result;
+    if (undelivered) {
+        return `Export ${exportKey} finished rendering and its video is saved as ${undelivered.savedAs}, but ${undelivered.delivery} failed. ${redeliverHint(result, frontEnd)}`;
+    }
+    // Only a render seen finished (its URL came) may be called finished; anything short of it may still be under way.
+    if (result.stage !== 'download' && result.stage !== 'deliver')
+        return resumeHint(exportKey, generation, result.spec.name, frontEnd);
+    const how = resumeWith(exportKey, generation, result.spec.name, frontEnd);
+    return `Export ${exportKey} finished rendering (its credits are spent), but its video was not saved. To download it without exporting again, ${how}.`;
 }
 
 

@@ -17,7 +17,7 @@ import { readJob } from '../job/inputs.js'
 import { nameRootFolder } from '../job/parse.js'
 import { readRunnerEnv } from '../job/runner.js'
 import { errorLine, info, useSink } from '../log.js'
-import { resumeHint } from '../resume.js'
+import { exported, resumeAdvice } from '../resume.js'
 import { newResult, produceAll } from '../video/produce-all.js'
 import { CLI_INPUTS, CREDENTIAL_VARIABLES, UsageError, checkCredentialVariables, cliInputs, cliWording, parseArgs, usage } from './args.js'
 import { terminalSink } from './terminal.js'
@@ -67,8 +67,8 @@ function printResult(result: VideoResult, workspace: string): void {
   if (result.status === 'downloaded' && result.video) info(`✔ ${label}saved ${path.relative(workspace, result.video.path)}`)
   else if (result.status === 'dry-run' && result.dryRun) info(`✔ ${label}dry run: the request is in ${path.relative(workspace, result.dryRun.path)}`)
   else if (result.status === 'dry-run' && result.exportKey) info(`✔ ${label}dry run: export ${result.exportKey} is there to resume`)
-  else if (result.exportKey && (result.status === 'started' || notDelivered(result))) {
-    const hint = `${label}${resumeHint(result.exportKey, result.generation, result.spec.name, 'cli')}`
+  else if (exported(result) && (result.status === 'started' || notDelivered(result))) {
+    const hint = `${label}${resumeAdvice(result, 'cli')}`
     if (result.status === 'started') info(`⏳ ${hint}`)
     else errorLine(hint)
   }

@@ -4,12 +4,12 @@ import { untilCancelled, withDeadline } from '../waits.js'
 import { errorMessage } from '../errors.js'
 import { formatMinutes } from '../text.js'
 import { recordReusable } from '../github/reuse.js'
-import { info, videoLog, withVideoName } from '../log.js'
+import { errorLine, info, videoLog, withVideoName } from '../log.js'
 import type { GitHub } from '../github/connect.js'
 import { uploadVideoArtifact, uploadVideosArtifact } from './artifact.js'
 import { videoSha256 } from './checksum.js'
 import { commentRows, upsertComment } from './comment.js'
-import { attachToRelease } from './release.js'
+import { attachToRelease, type AssetOutcome } from './release.js'
 
 /** With `reuse`, each uploaded video's record, so a later run of the same request finds it; a failure costs only that. */
 async function leaveForReuse(done: Array<{ result: VideoResult; video: Downloaded }>, job: Job, signal?: AbortSignal): Promise<void> {
@@ -34,62 +34,146 @@ async function leaveForReuse(done: Array<{ result: VideoResult; video: Downloade
   }
 }
 
+/** Room a failure's reason takes in a video's error, so what follows it (how to deliver) is never cut off. */
+const MAX_REASON = 600
+
+/**
+ * Marks a saved video whose delivery failed: failed, its file kept, which delivery and why. Only its
+ * first failure counts: no later delivery is tried for it.
+ */
+export function markUndelivered(result: VideoResult, delivery: string, error: unknown, workspace: string): void {
+  if (result.status !== 'downloaded' || !result.video) return
+  const reason = errorMessage(error)
+  const savedAs = path.relative(workspace, result.video.path)
+  result.status = 'failed'
+  result.stage = 'deliver'
+  result.undelivered = { delivery, reason, savedAs }
+  const shown = reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 1)}…` : reason
+  result.error = `not delivered: the render finished and the video is saved as ${savedAs}, but ${delivery} failed: ${shown}`
+}
+
+const sentence = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}`
+
 /**
  * Delivers what the run downloaded: the artifact (one per video, or one holding all of a batch), each
- * video's SHA-256, release assets and the pull request comment. Fills each result as it goes, so a
- * failure part-way still leaves the report everything that was done. A cancel stops waiting for
- * whichever delivery is under way (none of them takes a signal), so the run reports at once.
+ * video's SHA-256, release assets and the pull request comment. Fills each result as it goes. A
+ * delivery that fails marks the videos it was for as saved but not delivered (markUndelivered), and
+ * the others go on: the comment still lists every video, failures included. A failure that touches no
+ * saved video (the comment of a run that waited for none) is thrown once the rest is done. A cancel
+ * stops waiting for whichever delivery is under way (none of them takes a signal), so the run reports
+ * at once, each video not yet delivered marked at that delivery.
  */
 export async function deliverAll(results: VideoResult[], job: Job, github: GitHub | undefined, signal?: AbortSignal): Promise<void> {
   // Each delivery is waited for at most 'timeout', as the video was, and not at all past a cancel.
-  const until = async <T>(work: Promise<T>, what: string): Promise<T> => {
+  const until = async <T>(work: Promise<T>): Promise<T> => {
     const { deadline, signal: until } = withDeadline(job.wait.timeoutMs, signal)
     try {
       return await untilCancelled(work, until)
     } catch (error) {
       if (signal?.aborted || !deadline.aborted) throw error
-      throw new Error(`${what} did not end within 'timeout' (${formatMinutes(job.wait.timeoutMs)})`, { cause: error })
+      throw new Error(`it did not end within 'timeout' (${formatMinutes(job.wait.timeoutMs)})`, { cause: error })
     }
   }
-  const done = results.flatMap((result) => (result.status === 'downloaded' && result.video ? [{ result, video: result.video }] : []))
-  if (job.batch.artifactPerVideo || job.videos.length === 1) {
-    // One after another, so the artifact client's own lines can be given their video's name in a batch.
-    for (const { result, video } of done) {
-      result.artifact = await withVideoName(result.spec.name, () =>
-        until(uploadVideoArtifact(video, result.exportKey ?? '', job.artifact, job.runner), 'The artifact upload')
+  /** The videos still to deliver: saved, and none of their deliveries failed. */
+  const saved = (): Array<{ result: VideoResult; video: Downloaded }> =>
+    results.flatMap((result) => (result.status === 'downloaded' && result.video ? [{ result, video: result.video }] : []))
+  const { workspace } = job.runner
+  // The delivery under way, for the videos a cancel leaves; a failure no saved video carries, for the end.
+  let under = 'the artifact upload'
+  let unowned: Error | undefined
+  /** A delivery failed for `of`: those still saved are marked, and it is said once for them. */
+  const failed = (of: VideoResult[], delivery: string, error: unknown): void => {
+    const hit = of.filter((result) => result.status === 'downloaded' && result.video)
+    if (hit.length === 0) {
+      unowned ??= new Error(`${sentence(delivery)} failed: ${errorMessage(error)}`, { cause: error })
+      return
+    }
+    const names = results.length > 1 && hit.length < results.length ? `${hit.map((result) => result.name).join(', ')}: ` : ''
+    errorLine(`${names}${sentence(delivery)} failed: ${errorMessage(error)}`)
+    for (const result of hit) markUndelivered(result, delivery, error, workspace)
+  }
+  /** Runs one delivery for `of`; anything but a cancel fails only it. */
+  const attempt = async (of: VideoResult[], delivery: string, work: () => Promise<void>): Promise<void> => {
+    under = delivery
+    try {
+      await work()
+    } catch (error) {
+      if (signal?.aborted) throw error
+      failed(of, delivery, error)
+    }
+  }
+  try {
+    if (job.batch.artifactPerVideo || job.videos.length === 1) {
+      // One after another, so the artifact client's own lines can be given their video's name in a batch.
+      for (const { result, video } of saved()) {
+        await attempt([result], 'the artifact upload', async () => {
+          result.artifact = await withVideoName(result.spec.name, () =>
+            until(uploadVideoArtifact(video, result.exportKey ?? '', job.artifact, job.runner))
+          )
+        })
+      }
+    } else {
+      const done = saved()
+      await attempt(
+        done.map(({ result }) => result),
+        'the artifact upload',
+        async () => {
+          const shared = await until(
+            uploadVideosArtifact(
+              done.map(({ video }) => video),
+              done.map(({ result }) => result.exportKey ?? ''),
+              job.outputDir,
+              job.artifact,
+              job.runner
+            )
+          )
+          for (const { result } of done) result.artifact = shared
+        }
       )
     }
-  } else {
-    const shared = await until(
-      uploadVideosArtifact(
-        done.map(({ video }) => video),
-        done.map(({ result }) => result.exportKey ?? ''),
-        job.outputDir,
-        job.artifact,
-        job.runner
-      ),
-      'The artifact upload'
-    )
-    for (const { result } of done) result.artifact = shared
+    for (const { result, video } of saved()) {
+      await attempt([result], "computing the video's SHA-256", async () => {
+        result.sha256 = await until(videoSha256(video, result.artifact))
+      })
+    }
+    under = 'the reuse record'
+    if (job.github.reuse) await leaveForReuse(saved(), job, signal)
+    if (github && job.github.release) {
+      const { tag, replace } = job.github.release
+      const delivery = (under = `attaching the video to release ${tag}`)
+      // The videos not yet told of: a video refused fails alone, the release unread fails them all.
+      const untold = new Map(saved().map(({ result, video }) => [video, result]))
+      const told = (outcome: AssetOutcome): void => {
+        const result = untold.get(outcome.video)
+        if (!result) return
+        untold.delete(outcome.video)
+        if (outcome.attached) result.releaseUrl = outcome.url
+        else failed([result], delivery, outcome.error)
+      }
+      try {
+        await until(attachToRelease(github, tag, replace, [...untold.keys()], told, signal))
+      } catch (error) {
+        if (signal?.aborted) throw error
+        failed([...untold.values()], delivery, error)
+        untold.clear() // an upload left behind past 'timeout' tells nothing any more
+      }
+    }
+    if (github && job.github.comment) {
+      if (job.matrixJob) info('comment: in a matrix, the collect job writes the pull request comment for the whole batch')
+      else {
+        // Every video's row, the failures of the deliveries above included.
+        const rows = commentRows(results, job.runner)
+        await attempt(
+          saved().map(({ result }) => result),
+          'the pull request comment',
+          () => until(upsertComment(github, rows, job.runner))
+        )
+      }
+    }
+  } catch (error) {
+    // A cancel (or anything unforeseen): each video not yet delivered is marked at the delivery under way.
+    for (const { result } of saved()) markUndelivered(result, under, signal?.aborted ? signal.reason : error, workspace)
+    throw error
   }
-  for (const { result, video } of done) result.sha256 = await until(videoSha256(video, result.artifact), 'Hashing the video')
-  if (job.github.reuse) await leaveForReuse(done, job, signal)
-  if (!github) return
-  if (job.github.release) {
-    const { tag, replace } = job.github.release
-    const urls = await until(
-      attachToRelease(
-        github,
-        tag,
-        replace,
-        done.map(({ video }) => video),
-        signal
-      ),
-      'Attaching the video to the release'
-    )
-    for (const { result, video } of done) result.releaseUrl = urls.get(video.path)
-  }
-  if (!job.github.comment) return
-  if (job.matrixJob) info('comment: in a matrix, the collect job writes the pull request comment for the whole batch')
-  else await until(upsertComment(github, commentRows(results, job.runner), job.runner), 'The pull request comment')
+  if (unowned) throw unowned
 }

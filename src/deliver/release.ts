@@ -105,39 +105,48 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** What became of one video: attached (`url`: its download link, when GitHub gives one to pass on), or refused and why. */
+export type AssetOutcome = { video: Downloaded; attached: true; url?: string } | { video: Downloaded; attached: false; error: unknown }
+
 /**
  * Attaches videos to a release as assets. An asset of the same name (as GitHub stores it) is replaced
  * only when asked; otherwise the upload is refused, so a re-run never silently swaps a published video.
- * Returns each video's download URL by path.
+ * Each video's outcome is told as it comes: a video refused does not keep the others from the release.
+ * Throws only when the release itself cannot be read, or at a cancel.
  */
 export async function attachToRelease(
   { octokit, context, token }: GitHub,
   tag: string,
   replace: boolean,
   videos: Downloaded[],
+  onOutcome: (outcome: AssetOutcome) => void,
   /** The run's cancel: stops an upload under way. */
   signal?: AbortSignal
-): Promise<Map<string, string>> {
+): Promise<void> {
   const { data } = await octokit.rest.repos.getReleaseByTag({ ...context.repo, tag })
   const release = parseAt(releaseSchema, data, `GitHub's release ${tag}`)
   const listed = await octokit.paginate(octokit.rest.repos.listReleaseAssets, { ...context.repo, release_id: release.id, per_page: 100 })
   const assets = parseAt(z.array(assetSchema), listed, `GitHub's assets of release ${tag}`)
-  const urls = new Map<string, string>()
   for (const video of videos) {
-    const name = path.basename(video.path)
-    const stored = storedAssetName(name)
-    const existing = assets.find((asset) => asset.name === name || asset.name === stored)
-    if (existing && !replace) {
-      const as = existing.name === name ? '' : ` (GitHub's name for ${name})`
-      throw new Error(`Release ${tag} already has an asset named ${existing.name}${as}; set 'release-replace: true' to replace it`)
+    try {
+      const name = path.basename(video.path)
+      const stored = storedAssetName(name)
+      const existing = assets.find((asset) => asset.name === name || asset.name === stored)
+      if (existing && !replace) {
+        const as = existing.name === name ? '' : ` (GitHub's name for ${name})`
+        throw new Error(`Release ${tag} already has an asset named ${existing.name}${as}; set 'release-replace: true' to replace it`)
+      }
+      if (existing) await octokit.rest.repos.deleteReleaseAsset({ ...context.repo, asset_id: existing.id })
+      const asset = await uploadAsset(release.upload_url, context.apiUrl, token, name, video, signal)
+      // Where the asset can be downloaded, as GitHub says; only a GitHub address is passed on as an output.
+      const download = new URL(asset.browser_download_url)
+      const passed = download.protocol === 'https:' || download.origin === new URL(context.apiUrl).origin
+      const renamed = asset.name === name ? '' : ` (GitHub stores it as ${asset.name})`
+      info(`${existing ? 'Replaced' : 'Attached'} ${name} on release ${tag}${renamed}`)
+      onOutcome({ video, attached: true, url: passed ? download.href : undefined })
+    } catch (error) {
+      if (signal?.aborted) throw error
+      onOutcome({ video, attached: false, error })
     }
-    if (existing) await octokit.rest.repos.deleteReleaseAsset({ ...context.repo, asset_id: existing.id })
-    const asset = await uploadAsset(release.upload_url, context.apiUrl, token, name, video, signal)
-    // Where the asset can be downloaded, as GitHub says; only a GitHub address is passed on as an output.
-    const download = new URL(asset.browser_download_url)
-    if (download.protocol === 'https:' || download.origin === new URL(context.apiUrl).origin) urls.set(video.path, download.href)
-    const renamed = asset.name === name ? '' : ` (GitHub stores it as ${asset.name})`
-    info(`${existing ? 'Replaced' : 'Attached'} ${name} on release ${tag}${renamed}`)
   }
-  return urls
 }

@@ -3,6 +3,7 @@ import * as path from 'node:path'
 import { z } from 'zod'
 import type { RunnerEnv, VideoResult } from '../domain.js'
 import { errorMessage } from '../errors.js'
+import { exported, redeliverHint } from '../resume.js'
 import { exportKey, parseAt, sha256Hex } from '../schemas.js'
 import { loadArtifactClient } from './artifact-service.js'
 import { untilCancelled, withDeadline } from '../waits.js'
@@ -78,8 +79,15 @@ export function videoEntries(results: VideoResult[]): VideoEntry[] {
     'reused-from-run': result.reusedFromRun ?? null,
     'artifact-url': result.artifact?.url ?? null,
     'release-url': result.releaseUrl ?? null,
-    error: result.error ?? null
+    error: errorOf(result)
   }))
+}
+
+/** A video's error; one saved but not delivered also says how to deliver it, wherever the entry is read (a record, collect, the comment). */
+function errorOf(result: VideoResult): string | null {
+  if (result.error === undefined) return null
+  if (!result.undelivered || !exported(result)) return result.error
+  return `${result.error.replace(/\.?$/, '.')} ${redeliverHint(result)}`
 }
 
 export const resultRecord = z.object({

@@ -4,7 +4,7 @@ import { notDelivered, type Job, type RunnerEnv, type VideoResult } from '../dom
 import { InputError, errorMessage } from '../errors.js'
 import { info } from '../log.js'
 import { setOutputs } from './outputs.js'
-import { resumeHint } from '../resume.js'
+import { exported, resumeAdvice, resumeHint } from '../resume.js'
 import { writeSummary } from './summary.js'
 import { terminalText } from '../text.js'
 
@@ -25,7 +25,7 @@ function annotate(error: unknown, runner: RunnerEnv): void {
 export async function report(results: VideoResult[], runner: RunnerEnv, job: Job | undefined, error?: unknown): Promise<void> {
   if (error !== undefined) annotate(error, runner)
   const failed = results.filter(notDelivered)
-  for (const result of failed) if (result.exportKey) core.error(resumeHint(result.exportKey, result.generation, result.spec.name))
+  for (const result of failed.filter(exported)) core.error(terminalText(resumeAdvice(result)))
   for (const result of results)
     if (result.status === 'started' && result.exportKey) info(resumeHint(result.exportKey, result.generation, result.spec.name))
   if (results.length > 1 && failed.length > 0) {

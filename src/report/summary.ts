@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import * as path from 'node:path'
 import { notDelivered, type Job, type RunnerEnv, type VideoResult } from '../domain.js'
 import { describeMp4, escapeHtml as escape, formatBytes } from '../text.js'
-import { resumeHint } from '../resume.js'
+import { redeliverHint, resumeAdvice } from '../resume.js'
 import { redact } from '../log.js'
 import {
   MAX_SUMMARY_BODY_CHARS,
@@ -33,7 +33,8 @@ const MAYBE_ACCEPTED = 'unknown: the export may have been accepted; find it in A
 /** What to say where the key goes when there is none: never "not exported" for an export that may have been taken. */
 const noKey = (result: VideoResult, none: string): string => (result.exportUnconfirmed ? MAYBE_ACCEPTED : none)
 
-const resumeOf = (result: VideoResult & { exportKey: string }): string => resumeHint(result.exportKey, result.generation, result.spec.name)
+/** How to resume it; for a video saved but not delivered (its error tells that), only how to deliver it. */
+const resumeOf = (result: VideoResult & { exportKey: string }): string => (result.undelivered ? redeliverHint(result) : resumeAdvice(result))
 
 /** What happened to a batch, each outcome its own count: "0 delivered, 3 started" is not "3 of 3 delivered". */
 export function batchCounts(results: VideoResult[]): string {

@@ -78,6 +78,8 @@ export interface GitHubApi {
   contents: Map<string, string>
   releases: Release[]
   comments: Comment[]
+  /** Pull requests whose comments are refused as GitHub refuses a token without pull-requests: write. */
+  readOnlyIssues: number[]
   /**
    * Holds the answers to listing comments until this many lists arrived, then answers them all with
    * what each saw on arrival: concurrent runs that read before either writes. Cleared once it fires.
@@ -102,6 +104,7 @@ export async function startGitHubApi(artifacts?: ArtifactService, hold: HeldCall
     contents: new Map(),
     releases: [],
     comments: [],
+    readOnlyIssues: [],
     runs: new Map(),
     requests: [],
     refused: []
@@ -284,6 +287,7 @@ export async function startGitHubApi(artifacts?: ArtifactService, hold: HeldCall
         }
         if (req.method === 'POST') {
           if (hold.includes('comment')) return
+          if (api.readOnlyIssues.includes(issue)) return json(res, 403, { message: 'Resource not accessible by integration' })
           const comment = { id: nextId++, issue, body: (JSON.parse(body.toString()) as { body: string }).body, author }
           api.comments.push(comment)
           return json(res, 201, {
@@ -303,6 +307,7 @@ export async function startGitHubApi(artifacts?: ArtifactService, hold: HeldCall
       if ((m = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(p)) && req.method === 'PATCH') {
         const comment = api.comments.find((c) => c.id === Number(m![1]))
         if (!comment) return notFound(res)
+        if (api.readOnlyIssues.includes(comment.issue)) return json(res, 403, { message: 'Resource not accessible by integration' })
         // As on GitHub, a token that may write to the repository may edit anyone's comment.
         comment.body = (JSON.parse(body.toString()) as { body: string }).body
         return json(res, 200, {
