@@ -64,7 +64,7 @@ describe('every body passes one contract, and what the user wrote is kept or nam
   it("names a saved project's dictionary that the exported copy loses", async () => {
     const run = await runAction({ inputs: { ...v3(), 'project-id': 'spoken', script: 'Hello.' } })
     assert.equal(run.code, 0, run.stdout)
-    assert.match(run.stdout, /::warning::Project spoken has a dictionary \(its pronunciation list\), which the export body cannot carry/)
+    assert.match(run.stdout, /::warning::Project spoken has a dictionary \(its pronunciation list\), which the create-and-export body does not take/)
     const plain = await runAction({ inputs: { ...v3(), 'project-id': 'plain', script: 'Hello.' } })
     assert.doesNotMatch(plain.stdout, /dictionary/)
   })

@@ -248,7 +248,12 @@ describe('template refusals: exit 1, a precise message, nothing sent', () => {
     },
     {
       name: 'a legacy template with a resolution',
-      inputs: { template: 'promo.json', variables: 'INTRO_VIDEO_URL: a\nSCRIPT: b\nIMAGE_URL: c\nOUTRO_VIDEO_URL: d', resolution: '720' },
+      inputs: {
+        template: 'promo.json',
+        variables:
+          'INTRO_VIDEO_URL: https://x.example/a.mp4\nSCRIPT: b\nIMAGE_URL: https://x.example/c.png\nOUTRO_VIDEO_URL: https://x.example/d.mp4',
+        resolution: '720'
+      },
       message: /::error::Input 'resolution': the legacy API takes only scenes; resolution cannot be set for promo\.json/
     }
   ]
@@ -274,7 +279,8 @@ describe('a template dry run', () => {
           'api-key': TEST_API_KEY,
           'api-url': sim.apiUrl,
           template: 'promo.json',
-          variables: 'INTRO_VIDEO_URL: a\nSCRIPT: "Line one\\nline two"\nIMAGE_URL: c\nOUTRO_VIDEO_URL: d',
+          variables:
+            'INTRO_VIDEO_URL: https://x.example/a.mp4\nSCRIPT: "Line one\\nline two"\nIMAGE_URL: https://x.example/c.png\nOUTRO_VIDEO_URL: https://x.example/d.mp4',
           'dry-run': 'true',
           'output-dir': 'out'
         }

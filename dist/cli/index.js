@@ -29452,7 +29452,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _job_runner_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(4393);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(886);
 /* harmony import */ var _resume_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(9412);
-/* harmony import */ var _video_produce_all_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(5743);
+/* harmony import */ var _video_produce_all_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(4136);
 /* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(4751);
 /* harmony import */ var _terminal_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(1028);
 /**
@@ -30162,6 +30162,9 @@ function parseScriptsInput(raw) {
         // A quoted value is read as YAML would read it, so escapes and colons work as users expect.
         if (/^(".*"|'.*')$/.test(text))
             text = String(parseYaml('scripts', text));
+        // As the speech files are: an empty line of speech would be paid for as a silent scene (an unset `${{ }}`, say).
+        if (!text.trim())
+            throw new errors/* InputError */.dz('scripts', `line ${index + 1}: the speech of ${match[1]}${match[2] ? `.${match[2]}` : ''} is empty; leave the line out to keep the project's speech`);
         speeches.push({ ...address(match[1], match[2]), text, from: 'scripts', at: { where: `line ${index + 1}` } });
     });
     return speeches;
@@ -34597,7 +34600,7 @@ function terminalText(text) {
 
 /***/ }),
 
-/***/ 5743:
+/***/ 4136:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35045,6 +35048,9 @@ function v3ClipProblem(clip, at) {
         if (!isNumber(clip[field]))
             return `${at} (${clip.type}) has no number "${field}"`;
     }
+    // An Int in the reference, and a whole number in every example: a stacking order has no halves.
+    if (!Number.isInteger(clip.layer))
+        return `${at} (${clip.type}) has "layer" ${String(clip.layer)}, not a whole number`;
     const type = clip.type;
     for (const [, ok, what] of Object.hasOwn(V3_CLIP_FIELDS, type) ? V3_CLIP_FIELDS[type] : []) {
         if (!ok(clip))
@@ -35081,6 +35087,9 @@ function v3ScenesProblem(scenes) {
             return `${at} has no "background"`;
         if (!Array.isArray(scene.clips))
             return `${at} has no "clips" array`;
+        // One entry a line (create-project.md types it Json and says one entry; every example writes a list).
+        if (scene.scripts !== undefined && scene.scripts !== null && !Array.isArray(scene.scripts))
+            return `${at} has "scripts" that is not a list (one entry a line)`;
         for (const [c, clip] of scene.clips.entries()) {
             const problem = v3ClipProblem(clip, `clip ${c} of ${at}`);
             if (problem)
@@ -35229,6 +35238,9 @@ function completeScripts(scenes, input, sourceName) {
         const avatars = scripts_avatarsOf(scene);
         if (avatars.length === 0)
             return;
+        // A single object is not taken for a list and replaced: its voice (isTTS, tts) would be lost unsaid.
+        if (scene.scripts !== undefined && scene.scripts !== null && !Array.isArray(scene.scripts))
+            refuse(`scene ${index} has "scripts" that is not a list (one entry a line)`);
         const scripts = Array.isArray(scene.scripts) ? scene.scripts : [];
         if (scripts.length === 0) {
             // Line M is the Mth avatar that speaks, as the speech inputs count them.
@@ -35275,17 +35287,36 @@ function contentFields(clip) {
     const held = ['source_url', 'resource_url'].filter((field) => typeof clip[field] === 'string');
     return held.length > 0 ? held : ['source_url'];
 }
+/** Characters no media reference holds: white space, invisible format characters, backslashes, controls. */
+const NOT_IN_REFERENCE = /[\s\p{Cf}\p{Cc}\\]/u;
 /**
  * Media the API fetches itself: an https URL (unreachable media fails the export or renders without it,
  * after paying: tutorial 5.1), or a path on the API's own site as the reference's samples give one
- * (`/images/background/bg_blue_gradient.png`, contract 5.2). Pure.
+ * (`/images/background/bg_blue_gradient.png`, contract 5.2). Judged as written, never as a URL parser
+ * would repair it (`https:/host`, `https:\\host`), and a path may not climb out, percent-encoded or not. Pure.
  */
 function isMediaReference(value) {
-    if (/^\/(?![/\\])[^\s\\]*$/.test(value))
-        return !value.split('/').includes('..');
+    if (NOT_IN_REFERENCE.test(value))
+        return false;
+    if (value.startsWith('/')) {
+        if (value.startsWith('//') || value.length < 2)
+            return false;
+        let decoded;
+        try {
+            decoded = decodeURIComponent(value.split(/[?#]/)[0]);
+        }
+        catch {
+            return false;
+        }
+        return !decoded.split('/').some((segment) => segment === '..' || segment === '.') && !NOT_IN_REFERENCE.test(decoded);
+    }
+    const written = /^https:\/\/([^/?#@]+)/i.exec(value);
+    if (!written)
+        return false;
     try {
         const url = new URL(value);
-        return url.protocol === 'https:' && url.hostname !== '' && !url.username && !url.password && !/\s/.test(value);
+        // The host as written is the host the parser found (an IDN host in its punycode form alike).
+        return url.protocol === 'https:' && url.host === new URL(`https://${written[1]}/`).host && !url.username && !url.password;
     }
     catch {
         return false;
@@ -35336,6 +35367,7 @@ function applyTags(scenes, tags, sourceName) {
 
 
 
+
 /**
  * A v3 create-and-export body: the source's name and orientation, the scenes, and the export options
  * the user set, else the source's own (checked where it was read); the API's defaults apply to the rest.
@@ -35360,11 +35392,12 @@ function v3ExportBody(own, scenes, options) {
     return body;
 }
 /**
- * What a saved project holds that the create-and-export body cannot carry (create-project.md lists no
- * such field since docs 1.5), so the re-created project would lose it: named in a warning. Pure.
+ * What a source holds that the create-and-export body does not take (create-project.md lists no
+ * `dictionary` since docs 1.5; only 1.4 did), so the exported copy is made without it: named in a
+ * warning, never lost silently. Pure.
  */
-function fieldsLost(project) {
-    const dictionary = project.dictionary;
+function fieldsLost(source) {
+    const dictionary = source.dictionary;
     const held = Array.isArray(dictionary) ? dictionary.length > 0 : (0,domain/* isJsonObject */.OW)(dictionary) ? Object.keys(dictionary).length > 0 : false;
     return held ? ['dictionary (its pronunciation list)'] : [];
 }
@@ -35381,7 +35414,12 @@ function exportFromProject(projectId, project, speech, options, tags = []) {
     applySpeech(scenes, speech, 'v3', `project ${projectId}`);
     applyTags(scenes, tags, `project ${projectId}`);
     completeScripts(scenes, 'project-id', `project ${projectId}`);
-    const own = { name: typeof project.name === 'string' ? project.name : undefined, orientation: project.orientation };
+    // Read as a template's is: the case the editor wrote it in, and nothing but the two the API renders.
+    const orientation = typeof project.orientation === 'string' ? project.orientation.trim().toLowerCase() : (project.orientation ?? 'landscape');
+    if (orientation !== 'landscape' && orientation !== 'portrait') {
+        throw new errors/* InputError */.dz('project-id', `project ${projectId} has "orientation" ${JSON.stringify(project.orientation)}; the API renders landscape or portrait`);
+    }
+    const own = { name: typeof project.name === 'string' ? project.name : undefined, orientation };
     const request = { generation: 'v3', body: v3ExportBody(own, scenes, options) };
     refuseIncomplete(request, `project ${projectId}`);
     refuseLeftPlaceholders(request.body, `project ${projectId}`, 'project-id');
@@ -35415,6 +35453,25 @@ function topLevelKeyOffset(text, key) {
             depth--;
     }
     return 0;
+}
+/**
+ * A template's own `isExport`, either generation: the user's choice is never overridden, so a template
+ * that asks to be saved without rendering is refused at its line, never billed; any value but true is
+ * refused (a text "false" means the same to a reader).
+ */
+function refuseNoExport(root, template) {
+    if (root.isExport === undefined || root.isExport === true)
+        return;
+    const { line, column } = (0,errors/* locate */.x5)(template.text, topLevelKeyOffset(template.text, 'isExport'));
+    const noExport = root.isExport === false || root.isExport === 0 || (typeof root.isExport === 'string' && /^\s*(false|0|no)\s*$/i.test(root.isExport));
+    const why = noExport
+        ? 'asks AI Studios to save the project without rendering it, and this action renders (and pays for) every export; remove "isExport" to export it, or create the project in AI Studios instead'
+        : 'must be true or left out (this action exports every video)';
+    throw new errors/* InputError */.dz('template', `${template.name}:${line}:${column}: "isExport": ${JSON.stringify(root.isExport)} ${why}`, {
+        file: template.file,
+        line,
+        column
+    });
 }
 /** The template's own fields an export takes, each under the input that sets it too. */
 const FIELDS = { name: 'name', orientation: 'orientation', resolution: 'resolution', workspaceId: 'workspace-id', webhookUrl: 'webhook-url' };
@@ -35453,12 +35510,6 @@ function templateOptions(root, template) {
             return refuse(field, error.detail);
         }
     };
-    // The user's own choice is never overridden: a template that asks not to be exported is not billed.
-    if (root.isExport !== undefined && root.isExport !== true) {
-        const { line, column } = (0,errors/* locate */.x5)(template.text, topLevelKeyOffset(template.text, 'isExport'));
-        throw new errors/* InputError */.dz('template', `${template.name}:${line}:${column}: "isExport": ${JSON.stringify(root.isExport)} asks AI Studios to save the project without rendering it, ` +
-            'and this action renders (and pays for) every export; remove "isExport" to export it, or create the project in AI Studios instead', { file: template.file, line, column });
-    }
     const orientation = checked('orientation', (value) => (0,parse/* parseChoice */.HU)('orientation', value, ['landscape', 'portrait'])) ?? 'landscape';
     return {
         name: text('name'),
@@ -35469,7 +35520,57 @@ function templateOptions(root, template) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/request/media.ts
+
+
+
+/** The fields that name media the API fetches, by clip type: v3 clips (clips.md), and a legacy clip's `detail.url`. */
+function mediaFields(clip) {
+    if (!(0,domain/* isJsonObject */.OW)(clip))
+        return [];
+    if ((0,domain/* isJsonObject */.OW)(clip.detail))
+        return [['detail.url', clip.detail]];
+    if (clip.type === 'image')
+        return [
+            ['source_url', clip],
+            ['resource_url', clip]
+        ];
+    if (clip.type === 'videoImage')
+        return [['video_url', clip]];
+    if (clip.type === 'audio')
+        return [['source_url', clip]];
+    return [];
+}
+const key = (field) => field.replace(/^detail\./, '');
+const media_shown = (value) => JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}…` : value);
+/**
+ * A media field a placeholder filled is checked as a tag value is (an https URL, or a path on the API's
+ * own site): a variable is the user's input, and media the API cannot fetch fails the export or renders
+ * without it after paying. What the template writes itself is the template's, as DeepBrain's examples are.
+ * Compares the template's scenes as written with the filled ones, clip by clip. Pure.
+ */
+function refuseFilledMedia(written, filled, templateName) {
+    written.forEach((scene, s) => {
+        const filledScene = filled[s];
+        if (!(0,domain/* isJsonObject */.OW)(scene) || !(0,domain/* isJsonObject */.OW)(filledScene) || !Array.isArray(scene.clips) || !Array.isArray(filledScene.clips))
+            return;
+        const filledClips = filledScene.clips;
+        scene.clips.forEach((clip, c) => {
+            const filledHolders = new Map(mediaFields(filledClips[c]));
+            for (const [field, holder] of mediaFields(clip)) {
+                const raw = holder[key(field)];
+                const value = filledHolders.get(field)?.[key(field)];
+                if (typeof raw !== 'string' || !raw.includes('##') || typeof value !== 'string' || isMediaReference(value))
+                    continue;
+                throw new errors/* InputError */.dz('variables', `${templateName}: the ${field} of clip ${c} of scene ${s} (${raw.slice(0, 60)}) is filled with ${media_shown(value)}, ` +
+                    "which is not an https URL or a path on the API's own site (/…); the API fetches it itself");
+            }
+        });
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/request/template.ts
+
 
 
 
@@ -35537,6 +35638,7 @@ function exportFromTemplate(template, given, speech, options, forced, tags = [])
     }
     if (root.scenes.length === 0)
         throw new errors/* InputError */.dz('template', `${template.name} has an empty "scenes" array`, { file: template.file });
+    refuseNoExport(root, template);
     const detected = (0,template_shape/* detectGeneration */.sd)(root.scenes);
     if (detected === 'mixed') {
         throw new errors/* InputError */.dz('template', `${template.name} mixes the v3 shape (clips with "type") and the legacy shape ("AIModel", clips with "detail")`, {
@@ -35554,6 +35656,7 @@ function exportFromTemplate(template, given, speech, options, forced, tags = [])
     }
     const filled = fillPlaceholders(root, variables);
     const scenes = filled.scenes;
+    refuseFilledMedia(root.scenes, scenes, template.name);
     // Speech and tag values are checked like the template's own strings: filled, or refused.
     for (const text of [...speech.map((line) => line.text), ...tags.map((tag) => tag.value), options.name ?? ''])
         markUsed(text, variables, placeholders);
@@ -35591,9 +35694,14 @@ function exportFromTemplate(template, given, speech, options, forced, tags = [])
 
 
 
+
+const LOST = 'the create-and-export body does not take (docs 1.5+): the exported project is made without it; write the words in the speech as they should sound';
 /** A template's export request: pure, so every template of a job is checked before anything is sent. */
 function templateRequest(source, spec, log) {
     const { request, unusedVariables } = exportFromTemplate(source.template, source.variables, spec.speech, spec.exportOptions, source.generation, spec.tags);
+    if ((0,domain/* isJsonObject */.OW)(source.template.data))
+        for (const field of fieldsLost(source.template.data))
+            log.warning(`${source.template.name} has a ${field}, which ${LOST}`);
     for (const name of unusedVariables) {
         log.warning(`Variable ${name} (from ${source.variables.get(name)?.from}) matches no ##${name}## in ${source.template.name}: a typo?`);
     }
@@ -35609,9 +35717,8 @@ async function buildExportRequest(source, spec, client, context) {
     }
     context.log.info(`Fetching project ${source.projectId}`);
     const project = await client.getProject(source.projectId, context);
-    for (const field of fieldsLost(project)) {
-        context.log.warning(`Project ${source.projectId} has a ${field}, which the export body cannot carry: the exported copy is made without it (add the words to the speech as they should sound)`);
-    }
+    for (const field of fieldsLost(project))
+        context.log.warning(`Project ${source.projectId} has a ${field}, which ${LOST}`);
     return exportFromProject(source.projectId, project, spec.speech, spec.exportOptions, spec.tags);
 }
 
@@ -37152,7 +37259,17 @@ async function checkResumed(result, source, { job, client }, context) {
         context.log.notice(`resume: the legacy API keeps no record this action reads, so ${source.key} was not checked against ${what}`);
         return;
     }
-    const expected = await buildExportRequest(source.of, result.spec, client, context);
+    let expected;
+    try {
+        expected = await buildExportRequest(source.of, result.spec, client, context);
+    }
+    catch (error) {
+        // The export is paid for: a source since deleted, or changed into what a new export could not send,
+        // must not keep its video from being downloaded. Nothing is compared, and the log says so.
+        if (context.signal?.aborted)
+            throw error;
+        return context.log.warning(`resume: export ${source.key} was not checked against ${what}, which cannot be read as an export now (${(0,errors/* errorMessage */.gJ)(error)}); it is downloaded unchecked`);
+    }
     const mismatches = resumeMismatches(await client.getProject(source.key, context), expected.body);
     if (mismatches.length === 0)
         return context.log.info(`resume: export ${source.key} matches ${what}`);

@@ -33,6 +33,12 @@ export function parseScriptsInput(raw: string): SceneSpeech[] {
     let text = match[3].trim()
     // A quoted value is read as YAML would read it, so escapes and colons work as users expect.
     if (/^(".*"|'.*')$/.test(text)) text = String(parseYaml('scripts', text))
+    // As the speech files are: an empty line of speech would be paid for as a silent scene (an unset `${{ }}`, say).
+    if (!text.trim())
+      throw new InputError(
+        'scripts',
+        `line ${index + 1}: the speech of ${match[1]}${match[2] ? `.${match[2]}` : ''} is empty; leave the line out to keep the project's speech`
+      )
     speeches.push({ ...address(match[1], match[2]), text, from: 'scripts', at: { where: `line ${index + 1}` } })
   })
   return speeches

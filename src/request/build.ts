@@ -1,10 +1,13 @@
 import type { AiStudiosClient, CallContext } from '../aistudios/client.js'
-import type { ExportRequest, Log, Source, VideoSpec } from '../domain.js'
+import { isJsonObject, type ExportRequest, type Log, type Source, type VideoSpec } from '../domain.js'
 import { exportFromLegacyProject } from './legacy-project.js'
 import { exportFromProject, fieldsLost } from './project.js'
 import { exportFromTemplate } from './template.js'
 
 type TemplateSource = Extract<Source, { kind: 'template' }>
+
+const LOST =
+  'the create-and-export body does not take (docs 1.5+): the exported project is made without it; write the words in the speech as they should sound'
 
 /** A template's export request: pure, so every template of a job is checked before anything is sent. */
 export function templateRequest(source: TemplateSource, spec: VideoSpec, log: Log): ExportRequest {
@@ -16,6 +19,8 @@ export function templateRequest(source: TemplateSource, spec: VideoSpec, log: Lo
     source.generation,
     spec.tags
   )
+  if (isJsonObject(source.template.data))
+    for (const field of fieldsLost(source.template.data)) log.warning(`${source.template.name} has a ${field}, which ${LOST}`)
   for (const name of unusedVariables) {
     log.warning(`Variable ${name} (from ${source.variables.get(name)?.from}) matches no ##${name}## in ${source.template.name}: a typo?`)
   }
@@ -42,10 +47,6 @@ export async function buildExportRequest(
   }
   context.log.info(`Fetching project ${source.projectId}`)
   const project = await client.getProject(source.projectId, context)
-  for (const field of fieldsLost(project)) {
-    context.log.warning(
-      `Project ${source.projectId} has a ${field}, which the export body cannot carry: the exported copy is made without it (add the words to the speech as they should sound)`
-    )
-  }
+  for (const field of fieldsLost(project)) context.log.warning(`Project ${source.projectId} has a ${field}, which ${LOST}`)
   return exportFromProject(source.projectId, project, spec.speech, spec.exportOptions, spec.tags)
 }

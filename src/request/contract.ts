@@ -44,6 +44,8 @@ function v3ClipProblem(clip: Json, at: string): string | undefined {
   for (const field of ['layer', 'top', 'left', 'width', 'height']) {
     if (!isNumber(clip[field])) return `${at} (${clip.type as string}) has no number "${field}"`
   }
+  // An Int in the reference, and a whole number in every example: a stacking order has no halves.
+  if (!Number.isInteger(clip.layer)) return `${at} (${clip.type as string}) has "layer" ${String(clip.layer)}, not a whole number`
   const type = clip.type as string
   for (const [, ok, what] of Object.hasOwn(V3_CLIP_FIELDS, type) ? V3_CLIP_FIELDS[type] : []) {
     if (!ok(clip)) return `${at} (${clip.type as string}) has no ${what}`
@@ -72,6 +74,9 @@ export function v3ScenesProblem(scenes: Json[]): string | undefined {
     if (!Number.isInteger(scene.sceneIdx)) return `${at} has "sceneIdx" ${JSON.stringify(scene.sceneIdx)}, not an integer`
     if (!isJsonObject(scene.background)) return `${at} has no "background"`
     if (!Array.isArray(scene.clips)) return `${at} has no "clips" array`
+    // One entry a line (create-project.md types it Json and says one entry; every example writes a list).
+    if (scene.scripts !== undefined && scene.scripts !== null && !Array.isArray(scene.scripts))
+      return `${at} has "scripts" that is not a list (one entry a line)`
     for (const [c, clip] of scene.clips.entries()) {
       const problem = v3ClipProblem(clip, `clip ${c} of ${at}`)
       if (problem) return problem

@@ -1,4 +1,5 @@
 import { isJsonObject, type ExportOptions, type ExportRequest, type Json, type JsonObject, type SceneSpeech, type TagValue } from '../domain.js'
+import { InputError } from '../errors.js'
 import { refuseLeftPlaceholders, refusePlaceholders } from './placeholders.js'
 import { completeScripts } from './scripts.js'
 import { applySpeech } from './speech.js'
@@ -30,11 +31,12 @@ export function v3ExportBody(own: SourceOptions, scenes: Json[], options: Export
 }
 
 /**
- * What a saved project holds that the create-and-export body cannot carry (create-project.md lists no
- * such field since docs 1.5), so the re-created project would lose it: named in a warning. Pure.
+ * What a source holds that the create-and-export body does not take (create-project.md lists no
+ * `dictionary` since docs 1.5; only 1.4 did), so the exported copy is made without it: named in a
+ * warning, never lost silently. Pure.
  */
-export function fieldsLost(project: JsonObject): string[] {
-  const dictionary = project.dictionary
+export function fieldsLost(source: JsonObject): string[] {
+  const dictionary = source.dictionary
   const held = Array.isArray(dictionary) ? dictionary.length > 0 : isJsonObject(dictionary) ? Object.keys(dictionary).length > 0 : false
   return held ? ['dictionary (its pronunciation list)'] : []
 }
@@ -58,7 +60,15 @@ export function exportFromProject(
   applySpeech(scenes, speech, 'v3', `project ${projectId}`)
   applyTags(scenes, tags, `project ${projectId}`)
   completeScripts(scenes, 'project-id', `project ${projectId}`)
-  const own = { name: typeof project.name === 'string' ? project.name : undefined, orientation: project.orientation }
+  // Read as a template's is: the case the editor wrote it in, and nothing but the two the API renders.
+  const orientation = typeof project.orientation === 'string' ? project.orientation.trim().toLowerCase() : (project.orientation ?? 'landscape')
+  if (orientation !== 'landscape' && orientation !== 'portrait') {
+    throw new InputError(
+      'project-id',
+      `project ${projectId} has "orientation" ${JSON.stringify(project.orientation)}; the API renders landscape or portrait`
+    )
+  }
+  const own = { name: typeof project.name === 'string' ? project.name : undefined, orientation }
   const request: ExportRequest = { generation: 'v3', body: v3ExportBody(own, scenes, options) }
   refuseIncomplete(request, `project ${projectId}`)
   refuseLeftPlaceholders(request.body, `project ${projectId}`, 'project-id')

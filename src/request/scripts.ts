@@ -44,6 +44,9 @@ export function completeScripts(scenes: Json[], input: string, sourceName: strin
     scene.sceneIdx ??= index
     const avatars = avatarsOf(scene)
     if (avatars.length === 0) return
+    // A single object is not taken for a list and replaced: its voice (isTTS, tts) would be lost unsaid.
+    if (scene.scripts !== undefined && scene.scripts !== null && !Array.isArray(scene.scripts))
+      refuse(`scene ${index} has "scripts" that is not a list (one entry a line)`)
     const scripts = Array.isArray(scene.scripts) ? scene.scripts : []
     if (scripts.length === 0) {
       // Line M is the Mth avatar that speaks, as the speech inputs count them.

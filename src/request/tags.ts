@@ -14,16 +14,33 @@ function contentFields(clip: JsonObject): string[] {
   return held.length > 0 ? held : ['source_url']
 }
 
+/** Characters no media reference holds: white space, invisible format characters, backslashes, controls. */
+const NOT_IN_REFERENCE = /[\s\p{Cf}\p{Cc}\\]/u
+
 /**
  * Media the API fetches itself: an https URL (unreachable media fails the export or renders without it,
  * after paying: tutorial 5.1), or a path on the API's own site as the reference's samples give one
- * (`/images/background/bg_blue_gradient.png`, contract 5.2). Pure.
+ * (`/images/background/bg_blue_gradient.png`, contract 5.2). Judged as written, never as a URL parser
+ * would repair it (`https:/host`, `https:\\host`), and a path may not climb out, percent-encoded or not. Pure.
  */
 export function isMediaReference(value: string): boolean {
-  if (/^\/(?![/\\])[^\s\\]*$/.test(value)) return !value.split('/').includes('..')
+  if (NOT_IN_REFERENCE.test(value)) return false
+  if (value.startsWith('/')) {
+    if (value.startsWith('//') || value.length < 2) return false
+    let decoded: string
+    try {
+      decoded = decodeURIComponent(value.split(/[?#]/)[0])
+    } catch {
+      return false
+    }
+    return !decoded.split('/').some((segment) => segment === '..' || segment === '.') && !NOT_IN_REFERENCE.test(decoded)
+  }
+  const written = /^https:\/\/([^/?#@]+)/i.exec(value)
+  if (!written) return false
   try {
     const url = new URL(value)
-    return url.protocol === 'https:' && url.hostname !== '' && !url.username && !url.password && !/\s/.test(value)
+    // The host as written is the host the parser found (an IDN host in its punycode form alike).
+    return url.protocol === 'https:' && url.host === new URL(`https://${written[1]}/`).host && !url.username && !url.password
   } catch {
     return false
   }

@@ -17,6 +17,26 @@ export function topLevelKeyOffset(text: string, key: string): number {
   return 0
 }
 
+/**
+ * A template's own `isExport`, either generation: the user's choice is never overridden, so a template
+ * that asks to be saved without rendering is refused at its line, never billed; any value but true is
+ * refused (a text "false" means the same to a reader).
+ */
+export function refuseNoExport(root: JsonObject, template: Template): void {
+  if (root.isExport === undefined || root.isExport === true) return
+  const { line, column } = locate(template.text, topLevelKeyOffset(template.text, 'isExport'))
+  const noExport =
+    root.isExport === false || root.isExport === 0 || (typeof root.isExport === 'string' && /^\s*(false|0|no)\s*$/i.test(root.isExport))
+  const why = noExport
+    ? 'asks AI Studios to save the project without rendering it, and this action renders (and pays for) every export; remove "isExport" to export it, or create the project in AI Studios instead'
+    : 'must be true or left out (this action exports every video)'
+  throw new InputError('template', `${template.name}:${line}:${column}: "isExport": ${JSON.stringify(root.isExport)} ${why}`, {
+    file: template.file,
+    line,
+    column
+  })
+}
+
 /** The template's own fields an export takes, each under the input that sets it too. */
 const FIELDS = { name: 'name', orientation: 'orientation', resolution: 'resolution', workspaceId: 'workspace-id', webhookUrl: 'webhook-url' } as const
 
@@ -49,16 +69,6 @@ export function templateOptions(root: JsonObject, template: Template): ExportOpt
       if (!(error instanceof InputError)) throw error
       return refuse(field, error.detail)
     }
-  }
-  // The user's own choice is never overridden: a template that asks not to be exported is not billed.
-  if (root.isExport !== undefined && root.isExport !== true) {
-    const { line, column } = locate(template.text, topLevelKeyOffset(template.text, 'isExport'))
-    throw new InputError(
-      'template',
-      `${template.name}:${line}:${column}: "isExport": ${JSON.stringify(root.isExport)} asks AI Studios to save the project without rendering it, ` +
-        'and this action renders (and pays for) every export; remove "isExport" to export it, or create the project in AI Studios instead',
-      { file: template.file, line, column }
-    )
   }
   const orientation = checked('orientation', (value) => parseChoice('orientation', value, ['landscape', 'portrait'] as const)) ?? 'landscape'
   return {

@@ -14,9 +14,10 @@ import { InputError, locator } from '../errors.js'
 import { detectGeneration } from '../job/template-shape.js'
 import { PLACEHOLDER, filledText, fillPlaceholders, refuseLeftPlaceholders, resolveVariables } from './placeholders.js'
 import { v3ExportBody } from './project.js'
-import { templateOptions } from './template-options.js'
+import { refuseNoExport, templateOptions } from './template-options.js'
 import { refuseLegacyOptions } from './legacy-project.js'
 import { requestProblem } from './contract.js'
+import { refuseFilledMedia } from './media.js'
 import { completeScripts } from './scripts.js'
 import { applySpeech, placeOf } from './speech.js'
 import { applyTags } from './tags.js'
@@ -87,6 +88,7 @@ export function exportFromTemplate(
     })
   }
   if (root.scenes.length === 0) throw new InputError('template', `${template.name} has an empty "scenes" array`, { file: template.file })
+  refuseNoExport(root, template)
   const detected = detectGeneration(root.scenes)
   if (detected === 'mixed') {
     throw new InputError(
@@ -113,6 +115,7 @@ export function exportFromTemplate(
 
   const filled = fillPlaceholders(root, variables) as JsonObject
   const scenes = filled.scenes as Json[]
+  refuseFilledMedia(root.scenes, scenes, template.name)
   // Speech and tag values are checked like the template's own strings: filled, or refused.
   for (const text of [...speech.map((line) => line.text), ...tags.map((tag) => tag.value), options.name ?? ''])
     markUsed(text, variables, placeholders)

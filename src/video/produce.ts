@@ -61,7 +61,17 @@ async function checkResumed(
     context.log.notice(`resume: the legacy API keeps no record this action reads, so ${source.key} was not checked against ${what}`)
     return
   }
-  const expected = await buildExportRequest(source.of, result.spec, client, context)
+  let expected: ExportRequest
+  try {
+    expected = await buildExportRequest(source.of, result.spec, client, context)
+  } catch (error) {
+    // The export is paid for: a source since deleted, or changed into what a new export could not send,
+    // must not keep its video from being downloaded. Nothing is compared, and the log says so.
+    if (context.signal?.aborted) throw error
+    return context.log.warning(
+      `resume: export ${source.key} was not checked against ${what}, which cannot be read as an export now (${errorMessage(error)}); it is downloaded unchecked`
+    )
+  }
   const mismatches = resumeMismatches(await client.getProject(source.key, context), expected.body)
   if (mismatches.length === 0) return context.log.info(`resume: export ${source.key} matches ${what}`)
   const found = `export ${source.key} is not the video ${what} makes: ${mismatches.join('; ')}`

@@ -347,12 +347,14 @@ export function legacyBodyProblem(body: JsonObject): string | undefined {
       for (const field of ['model', 'clothes'])
         if (typeof model[field] !== 'string' || model[field] === '') return `${at}.AIModel.${field} is required`
       if (typeof model.script !== 'string') return `${at}.AIModel.script is required`
-      for (const field of ['locationX', 'locationY']) if (typeof model[field] !== 'number') return `${at}.AIModel.${field} is required (Float)`
+      for (const field of ['locationX', 'locationY']) if (!holds(model[field], 'number')) return `${at}.AIModel.${field} is required (Float)`
+      // Required by the reference, left out by its own samples: absent passes, present must name a language.
+      if (model.language !== undefined && !holds(model.language, 'named')) return `${at}.AIModel.language must match the model's language`
     }
     if (scene.clips === undefined) continue
     if (!Array.isArray(scene.clips)) return `${at}.clips is not an array`
     for (const [c, clip] of scene.clips.entries()) {
-      if (!isObject(clip) || typeof clip.type !== 'string') return `${at}.clips[${c}].type is required`
+      if (!isObject(clip) || typeof clip.type !== 'string' || clip.type === '') return `${at}.clips[${c}].type is required`
       if (!isObject(clip.detail)) return `${at}.clips[${c}].detail is required`
       if (LEGACY_MEDIA_TYPES.has(clip.type) && (typeof clip.detail.url !== 'string' || clip.detail.url === ''))
         return `${at}.clips[${c}].detail.url is required`
@@ -369,14 +371,16 @@ export function v3BodyProblem(body: JsonObject): string | undefined {
     if (!Number.isInteger(scene.sceneIdx)) return `${at}.sceneIdx is required (Int)`
     if (!isObject(scene.background)) return `${at}.background is required (Json)`
     if (!Array.isArray(scene.clips)) return `${at}.clips is required (Array)`
+    if (scene.scripts !== undefined && scene.scripts !== null && !Array.isArray(scene.scripts)) return `${at}.scripts must be an Array`
     const avatars: JsonObject[] = []
     for (const [c, clip] of scene.clips.entries()) {
       if (!isObject(clip)) return `${at}.clips[${c}] is not an object`
       if (typeof clip.id !== 'string' || clip.id === '') return `${at}.clips[${c}].id is required`
-      if (typeof clip.type !== 'string') return `${at}.clips[${c}].type is required`
+      if (typeof clip.type !== 'string' || clip.type === '') return `${at}.clips[${c}].type is required`
       for (const field of ['layer', 'top', 'left', 'width', 'height']) {
-        if (typeof clip[field] !== 'number') return `${at}.clips[${c}].${field} is required (a number)`
+        if (!holds(clip[field], 'number')) return `${at}.clips[${c}].${field} is required (a number)`
       }
+      if (!Number.isInteger(clip.layer)) return `${at}.clips[${c}].layer must be an Int`
       const missing = (Object.hasOwn(CLIP_REQUIRED, clip.type) ? CLIP_REQUIRED[clip.type] : []).find(([field, need]) => !holds(clip[field], need))
       // `source_url` (clips.md) or `resource_url` (the tutorial's code, contract 8): either names an image.
       if (missing && !(missing[0] === 'source_url' && clip.type === 'image' && holds(clip.resource_url, 'named'))) {
@@ -393,10 +397,10 @@ export function v3BodyProblem(body: JsonObject): string | undefined {
     if (avatars.length === 0 && !Array.isArray(scene.scripts)) continue
     if (avatars.length > 0 && (!Array.isArray(scene.scripts) || scene.scripts.length === 0)) {
       // The 1.4 model, which getting-started, auth and the JSON-template tutorial still show: the avatar clip speaks its script.org.
-      const spoken = scene.clips.some(
-        (clip) => isObject(clip) && clip.type === 'aiModel' && isObject(clip.script) && typeof clip.script.org === 'string'
-      )
-      if (spoken) continue
+      const scripted = scene.clips.filter((clip): clip is JsonObject => isObject(clip) && clip.type === 'aiModel' && isObject(clip.script))
+      if (scripted.some((clip) => typeof (clip.script as JsonObject).org !== 'string'))
+        return `${at}: an avatar clip's script.org is required (String)`
+      if (scripted.length > 0) continue
       return `${at}.scripts is required`
     }
     // "Exactly one" entry (create-project.md) vs one a line of dialogue (tutorial export-from-exist-project.mdx, 5.3): both are taken.

@@ -124,5 +124,19 @@ describe('applyTags', () => {
     assert.ok(!isMediaReference('https://exa mple.com/a.png'))
     assert.ok(!isMediaReference('/a\\b'))
     assert.ok(!isMediaReference('ftp://example.com/a.png'))
+    // As written, not as a URL parser repairs it: one slash, none, three, backslashes, an invisible space.
+    for (const repaired of [
+      'https:/cdn.example.com/a.png',
+      'https:cdn.example.com/a.png',
+      'https:///cdn.example.com/a.png',
+      'https:\\\\cdn.example.com\\a.png',
+      'https://cdn.example.com/a.png\u200b'
+    ])
+      assert.ok(!isMediaReference(repaired), repaired)
+    // A path that is the site's root, or climbs out percent-encoded.
+    for (const path of ['/', '/%2e%2e/%2e%2e/etc/passwd', '/images/%2E%2E/x', '/a/./b', '/%zz']) assert.ok(!isMediaReference(path), path)
+    assert.ok(isMediaReference('https://bücher.example/a.png'), 'an IDN host')
+    assert.ok(isMediaReference('https://[2001:db8::1]/a.png'), 'an IPv6 literal')
+    assert.ok(isMediaReference('https://cdn.example.com:8443/a.png?sig=1#t'))
   })
 })

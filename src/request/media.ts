@@ -1,0 +1,47 @@
+import { isJsonObject, type Json } from '../domain.js'
+import { InputError } from '../errors.js'
+import { isMediaReference } from './tags.js'
+
+/** The fields that name media the API fetches, by clip type: v3 clips (clips.md), and a legacy clip's `detail.url`. */
+function mediaFields(clip: Json): Array<[field: string, holder: Record<string, Json>]> {
+  if (!isJsonObject(clip)) return []
+  if (isJsonObject(clip.detail)) return [['detail.url', clip.detail]]
+  if (clip.type === 'image')
+    return [
+      ['source_url', clip],
+      ['resource_url', clip]
+    ]
+  if (clip.type === 'videoImage') return [['video_url', clip]]
+  if (clip.type === 'audio') return [['source_url', clip]]
+  return []
+}
+
+const key = (field: string): string => field.replace(/^detail\./, '')
+const shown = (value: string): string => JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}…` : value)
+
+/**
+ * A media field a placeholder filled is checked as a tag value is (an https URL, or a path on the API's
+ * own site): a variable is the user's input, and media the API cannot fetch fails the export or renders
+ * without it after paying. What the template writes itself is the template's, as DeepBrain's examples are.
+ * Compares the template's scenes as written with the filled ones, clip by clip. Pure.
+ */
+export function refuseFilledMedia(written: Json[], filled: Json[], templateName: string): void {
+  written.forEach((scene, s) => {
+    const filledScene = filled[s]
+    if (!isJsonObject(scene) || !isJsonObject(filledScene) || !Array.isArray(scene.clips) || !Array.isArray(filledScene.clips)) return
+    const filledClips = filledScene.clips
+    scene.clips.forEach((clip, c) => {
+      const filledHolders = new Map(mediaFields(filledClips[c]))
+      for (const [field, holder] of mediaFields(clip)) {
+        const raw = holder[key(field)]
+        const value = filledHolders.get(field)?.[key(field)]
+        if (typeof raw !== 'string' || !raw.includes('##') || typeof value !== 'string' || isMediaReference(value)) continue
+        throw new InputError(
+          'variables',
+          `${templateName}: the ${field} of clip ${c} of scene ${s} (${raw.slice(0, 60)}) is filled with ${shown(value)}, ` +
+            "which is not an https URL or a path on the API's own site (/…); the API fetches it itself"
+        )
+      }
+    })
+  })
+}
