@@ -5,9 +5,13 @@ export type FrontEnd = 'action' | 'cli'
 
 /** How each front end writes the inputs that resume an export, and what to do with them. */
 const HOW: Record<FrontEnd, (inputs: Array<[string, string]>) => string> = {
+  // What resume refuses as unused is named, so the hint works when followed as written.
   action: (inputs) =>
-    `re-run this step with the input${inputs.length > 1 ? 's' : ''} ${inputs.map(([name, value]) => `${name}: ${value}`).join(' and ')}`,
-  cli: (inputs) => `run the same command again with ${inputs.map(([name, value]) => `--${name} ${value}`).join(' ')}`
+    `re-run this step with the input${inputs.length > 1 ? 's' : ''} ${inputs.map(([name, value]) => `${name}: ${value}`).join(' and ')}` +
+    " (drop 'wait: false', 'tags', 'resolution', 'workspace-id' and 'webhook-url' if set)",
+  cli: (inputs) =>
+    `run the same command again with ${inputs.map(([name, value]) => `--${name} ${value}`).join(' ')}` +
+    ' (drop --no-wait, --tag, --tags, --resolution, --workspace-id and --webhook-url if given)'
 }
 
 /** How each front end says "run it again as it was". */
@@ -43,7 +47,10 @@ export function redeliverHint(result: Exported, frontEnd: FrontEnd = 'action'): 
     return `To deliver it, ${AGAIN[frontEnd]}: 'reuse' finds the video of run ${result.reusedFromRun} again, exporting nothing.`
   }
   const how = resumeWith(result.exportKey, result.generation, result.spec.name, frontEnd)
-  return `To deliver it without exporting again, ${how}; that downloads the finished video again.`
+  // In a workflow, re-running the failed job is the plainest way: its re-run attempt finds the export in the
+  // run's ledger, and it keeps the job as it was (a manifest run's comment stays its own, not a matrix job's).
+  const rerun = frontEnd === 'action' ? `re-run the failed job (its re-run attempt finds export ${result.exportKey} in the run's ledger), or ` : ''
+  return `To deliver it without exporting again, ${rerun}${how}; that downloads the finished video again.`
 }
 
 /**

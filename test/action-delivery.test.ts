@@ -51,7 +51,7 @@ function assertSavedNotDelivered(run: ActionRun, key: string, delivery: string, 
   assert.equal(video.status, 'failed')
   assert.equal(video.path, saved)
   const story = `the render finished and the video is saved as ${shown('videos', file)}, but ${literal(delivery)} failed`
-  const how = `To deliver it without exporting again, re-run this step with the input resume: ${key}; that downloads the finished video again\\.`
+  const how = `To deliver it without exporting again, re-run the failed job \\(its re-run attempt finds export ${key} in the run's ledger\\), or re-run this step with the input resume: ${key} \\(drop [^)]*\\); that downloads the finished video again\\.`
   assert.match(video.error ?? '', new RegExp(`^not delivered: ${story}: ${reason.source}.* ${how}$`))
   const title = `${delivery.charAt(0).toUpperCase()}${literal(delivery.slice(1))}`
   assert.match(run.stdout, new RegExp(`^::error::${title} failed: ${reason.source}`, 'm'))
@@ -230,7 +230,7 @@ describe('a refused delivery in a batch', () => {
       a.error ?? '',
       new RegExp(
         `^not delivered: the render finished and the video is saved as ${shown('videos', 'a.mp4')}, but attaching the video to release v8\\.1 failed: ` +
-          `Release v8\\.1 already has an asset named a\\.mp4.* re-run this step with the inputs manifest-entry: a and resume: ${a['export-key']}; that downloads`
+          `Release v8\\.1 already has an asset named a\\.mp4.* re-run this step with the inputs manifest-entry: a and resume: ${a['export-key']} \\(drop [^)]*\\); that downloads`
       )
     )
     assert.match(run.stdout, /^::error::a: Attaching the video to release v8\.1 failed: Release v8\.1 already has an asset named a\.mp4/m)
@@ -242,7 +242,9 @@ describe('a refused delivery in a batch', () => {
     assert.match(run.summary, /1 delivered, 1 failed \(of 2\)/)
     assert.match(
       run.summary,
-      new RegExp(`re-run this step with the inputs manifest-entry: a and resume: ${a['export-key']}; that downloads the finished video again`)
+      new RegExp(
+        `re-run this step with the inputs manifest-entry: a and resume: ${a['export-key']} \\(drop [^)]*\\); that downloads the finished video again`
+      )
     )
     const [comment] = github.comments.filter((c) => c.issue === 32)
     assert.ok(comment, 'the comment was written despite the refused asset')
@@ -285,7 +287,7 @@ describe('a refused delivery in a matrix job, as collect tells it', () => {
     assert.equal(solo.status, 'failed')
     const told = new RegExp(
       `not delivered: the render finished and the video is saved as ${shown('videos', 'solo.mp4')}, but attaching the video to release v8\\.2 failed: ` +
-        `Uploading solo\\.mp4 to the release failed: HTTP 403.* re-run this step with the inputs manifest-entry: solo and resume: ${key}; that downloads the finished video again\\.`
+        `Uploading solo\\.mp4 to the release failed: HTTP 403.* re-run this step with the inputs manifest-entry: solo and resume: ${key} \\(drop [^)]*\\); that downloads the finished video again\\.`
     )
     assert.match(solo.error ?? '', told)
     assert.match(collect.stdout, new RegExp(`^::error::solo: ${told.source}`, 'm'))
@@ -319,7 +321,7 @@ describe('a refused delivery of a render not waited for', () => {
     assert.equal(video.status, 'started')
     assert.equal(run.outputs['export-key'], key)
     assert.equal(run.outputs['video-path'], undefined)
-    assert.match(run.stdout, new RegExp(`^Export ${key} was accepted and may still be rendering .*resume: ${key}\\.$`, 'm'))
+    assert.match(run.stdout, new RegExp(`^Export ${key} was accepted and may still be rendering .*resume: ${key} \\(drop [^)]*\\)\\.$`, 'm'))
     assert.doesNotMatch(run.stdout + run.summary, /finished rendering/)
   })
 })

@@ -69,6 +69,15 @@ describe("the action's own defaults", () => {
     assert.equal(get('wait'), 'false')
     assert.equal(get('script'), 'refuse')
   })
+
+  it('folds case only where the parser does: a keyword, never a folder or a URL', () => {
+    const given: Record<string, string> = { wait: 'TRUE', 'output-dir': 'Videos', 'api-url': 'https://APP.aistudios.com', 'poll-interval': 'Auto' }
+    const get = asGiven((name) => given[name] ?? '')
+    assert.equal(get('wait'), '')
+    assert.equal(get('poll-interval'), '')
+    assert.equal(get('output-dir'), 'Videos')
+    assert.equal(get('api-url'), 'https://APP.aistudios.com')
+  })
 })
 
 describe('every mode runs with nothing but its own inputs and the defaults', () => {

@@ -158,7 +158,7 @@ describe('aistudios-video', () => {
       name: 'a render that times out, with its key in flag syntax',
       args: () => ['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID, '--timeout', '0.1'],
       code: 4,
-      message: /^error: Timed out after .*\nerror: Export (\w+) was accepted .* run the same command again with --resume \1\.$/m
+      message: /^error: Timed out after .*\nerror: Export (\w+) was accepted .* run the same command again with --resume \1 \(drop [^)]*\)\.$/m
     }
   ]
   for (const failure of failures) {
@@ -201,7 +201,7 @@ describe('aistudios-video', () => {
         run.stderr,
         new RegExp(
           `^error: Export ${key} finished rendering \\(its credits are spent\\), but its video was not saved\\. ` +
-            `To download it without exporting again, run the same command again with --resume ${key}\\.$`,
+            `To download it without exporting again, run the same command again with --resume ${key} \\(drop [^)]*\\)\\.$`,
           'm'
         )
       )
@@ -221,7 +221,10 @@ describe('aistudios-video', () => {
     assert.ok(key)
     assert.match(
       run.stdout,
-      new RegExp(`^⏳ intro: Export ${key} was accepted .* run the same command again with --manifest-entry intro --resume ${key}\\.$`, 'm')
+      new RegExp(
+        `^⏳ intro: Export ${key} was accepted .* run the same command again with --manifest-entry intro --resume ${key} \\(drop [^)]*\\)\\.$`,
+        'm'
+      )
     )
     assert.doesNotMatch(run.stdout + run.stderr, /re-run this step|resume: |withs/)
   })

@@ -29178,9 +29178,15 @@ function asGiven(get) {
     return (name) => {
         const value = get(name);
         const fallback = ACTION_DEFAULTS[name];
-        return fallback !== undefined && value.trim().toLowerCase() === fallback.toLowerCase() ? '' : value;
+        if (fallback === undefined)
+            return value;
+        // A keyword reads the same in any case (True, AUTO); a folder or URL does not (Videos is not videos).
+        const same = KEYWORD.test(fallback) ? value.trim().toLowerCase() === fallback : value.trim() === fallback;
+        return same ? '' : value;
     };
 }
+/** The defaults their parsers read in any case: booleans and choices. */
+const KEYWORD = /^(true|false|auto|refuse|branch-or-default)$/;
 
 ;// CONCATENATED MODULE: ./src/cli/args.ts
 
@@ -30484,6 +30490,20 @@ function readVideoSpec(get, workspace) {
 
 
 
+/**
+ * An entry's definition as only-changed compares it: its keys in order at every depth, so a formatter's
+ * reordering is no change (and no new export). Pure.
+ */
+function definitionOf(value) {
+    const sorted = (item) => Array.isArray(item)
+        ? item.map(sorted)
+        : item && typeof item === 'object'
+            ? Object.fromEntries(Object.entries(item)
+                .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+                .map(([key, inner]) => [key, sorted(inner)]))
+            : item;
+    return JSON.stringify(sorted(value));
+}
 /** Each entry's definition by name, from a manifest's text (an older version of it); lenient. */
 function manifest_manifestDefinitions(text) {
     const parsed = parseYamlLeniently(text);
@@ -30491,7 +30511,7 @@ function manifest_manifestDefinitions(text) {
     const definitions = new Map();
     for (const value of Array.isArray(list) ? list : []) {
         if (value && typeof value === 'object' && typeof value.name === 'string') {
-            definitions.set(value.name, JSON.stringify(value));
+            definitions.set(value.name, definitionOf(value));
         }
     }
     return definitions;
@@ -30632,7 +30652,7 @@ function readManifest(get, workspace) {
             refuse(item, `videos '${clash}' and '${name}' would both be saved as ${spec.outputName}`);
         outputs.set(output, name);
         const { line, column } = locate(item.range?.[0] ?? 0);
-        entries.push({ ...spec, name, definition: JSON.stringify(value), location: { file, line, column } });
+        entries.push({ ...spec, name, definition: definitionOf(value), location: { file, line, column } });
     }
     return { path: (0,parse/* repoPath */.qN)(workspace, file), videos: entries };
 }
@@ -30732,6 +30752,7 @@ const changedFileSchema = schemas/* object */.Ikc({ filename: schemas/* string *
 const compareSchema = schemas/* object */.Ikc({ files: schemas/* array */.YOg(changedFileSchema).optional() });
 /** The commits a pull request event was made for: the base branch's and the pushed head's, as they were then. */
 const pullSchema = schemas/* object */.Ikc({ base: schemas/* object */.Ikc({ sha: schemas/* string */.YjP().min(1) }), head: schemas/* object */.Ikc({ sha: schemas/* string */.YjP().min(1) }) });
+const syncSchema = schemas/* object */.Ikc({ action: schemas/* string */.YjP().optional(), before: schemas/* string */.YjP().optional(), after: schemas/* string */.YjP().optional() });
 const pushSchema = schemas/* object */.Ikc({ before: schemas/* string */.YjP().optional(), after: schemas/* string */.YjP().optional(), forced: schemas/* boolean */.zMY().optional() });
 /** Both paths of every change: a move touches where the file was and where it is. Pure. */
 function changedPaths(files) {
@@ -30744,15 +30765,17 @@ function changedPaths(files) {
  */
 async function compare({ octokit, context, signal }, workspace, base, head) {
     const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ ...context.repo, basehead: `${base}...${head}` });
-    const files = parseAt(compareSchema, data, "GitHub's compare").files ?? [];
-    if (files.length < COMPARE_FILE_CAP)
+    const files = parseAt(compareSchema, data, "GitHub's compare").files;
+    if (files && files.length < COMPARE_FILE_CAP)
         return changedPaths(files);
+    // No list is not "nothing changed": it cannot be told from GitHub, so the checkout is asked, else all render.
+    const why = files ? `lists at most ${COMPARE_FILE_CAP} files` : 'gave no list of files';
     const local = await gitChangedFiles(workspace, base, head, signal);
     if (local) {
-        info(`only-changed: GitHub's compare lists at most ${COMPARE_FILE_CAP} files; the changes were taken from the checkout's git diff`);
+        info(`only-changed: GitHub's compare ${why}; the changes were taken from the checkout's git diff`);
         return local;
     }
-    notice(`only-changed: GitHub's compare lists at most ${COMPARE_FILE_CAP} files, and the checkout does not hold both commits (fetch-depth: 0 would); rendering everything`);
+    notice(`only-changed: GitHub's compare ${why}, and the checkout does not hold both commits (fetch-depth: 0 would); rendering everything`);
     return undefined;
 }
 /**
@@ -30776,6 +30799,13 @@ async function changes_findChanges(github, workspace) {
     }
     if (context.eventName === 'pull_request' || context.eventName === 'pull_request_target') {
         const pull = parseAt(pullSchema, context.payload.pull_request, "the pull request event's payload");
+        // A push to the pull request (synchronize) carries its own before and after: what that push changed,
+        // so a video an earlier push rendered is not paid for again. Opened or reopened: the whole pull request.
+        const push = parseAt(syncSchema, context.payload, "the pull request event's payload");
+        if (push.action === 'synchronize' && push.before && push.after && !NO_COMMIT.test(push.before)) {
+            const files = await compare(github, workspace, push.before, push.after);
+            return files && { files, base: push.before };
+        }
         const files = await compare(github, workspace, pull.base.sha, pull.head.sha);
         return files && { files, base: pull.base.sha };
     }
@@ -30860,7 +30890,10 @@ runner) {
     const before = manifest && changes.files.has(manifest) ? manifestDefinitions((await fileAt(github, manifest, changes.base)) ?? '') : undefined;
     const inline = [...new Set(videos.flatMap((video) => video.inline ?? []))];
     const workflow = inline.length > 0 && workflowChanged(changes.files, runner.workflowFile, runner.workspace, inline);
-    const changed = videos.filter((video) => isAffected(video.files, changes.files) ||
+    const changed = videos.filter((video) => 
+    // A resume the user asked for is downloaded whatever the commits changed: it is the point of the run.
+    video.source.kind === 'resume' ||
+        isAffected(video.files, changes.files) ||
         (workflow && (video.inline ?? []).length > 0) ||
         (video.name !== undefined && before !== undefined && before.get(video.name) !== video.definition));
     const names = changed.map((video) => video.name ?? video.files.join(', '));
@@ -31256,7 +31289,8 @@ function isEnterpriseServer(serverUrl) {
 }
 /** `octo-org/videos/.github/workflows/render.yml@refs/heads/main` → `.github/workflows/render.yml`. Pure. */
 function workflowPath(ref) {
-    return /^[^/]+\/[^/]+\/([^@]+)@/.exec(ref ?? '')?.[1];
+    // The ref follows the last '@': a workflow file's own name may hold one (video@v2.yml).
+    return /^[^/]+\/[^/]+\/(.+)@[^@]*$/.exec(ref ?? '')?.[1];
 }
 /** The runner's environment (GITHUB_*, ACTIONS_*, RUNNER_*), read here once and passed on. */
 function readRunnerEnv(env = process.env) {
@@ -34407,8 +34441,11 @@ async function withVideoName(name, work) {
 /* unused harmony exports resumeHint, redeliverHint */
 /** How each front end writes the inputs that resume an export, and what to do with them. */
 const HOW = {
-    action: (inputs) => `re-run this step with the input${inputs.length > 1 ? 's' : ''} ${inputs.map(([name, value]) => `${name}: ${value}`).join(' and ')}`,
-    cli: (inputs) => `run the same command again with ${inputs.map(([name, value]) => `--${name} ${value}`).join(' ')}`
+    // What resume refuses as unused is named, so the hint works when followed as written.
+    action: (inputs) => `re-run this step with the input${inputs.length > 1 ? 's' : ''} ${inputs.map(([name, value]) => `${name}: ${value}`).join(' and ')}` +
+        " (drop 'wait: false', 'tags', 'resolution', 'workspace-id' and 'webhook-url' if set)",
+    cli: (inputs) => `run the same command again with ${inputs.map(([name, value]) => `--${name} ${value}`).join(' ')}` +
+        ' (drop --no-wait, --tag, --tags, --resolution, --workspace-id and --webhook-url if given)'
 };
 /** How each front end says "run it again as it was". */
 const AGAIN = { action: 're-run this step as it is', cli: 'run the same command again' };
@@ -34437,7 +34474,10 @@ function redeliverHint(result, frontEnd = 'action') {
         return `To deliver it, ${AGAIN[frontEnd]}: 'reuse' finds the video of run ${result.reusedFromRun} again, exporting nothing.`;
     }
     const how = resumeWith(result.exportKey, result.generation, result.spec.name, frontEnd);
-    return `To deliver it without exporting again, ${how}; that downloads the finished video again.`;
+    // In a workflow, re-running the failed job is the plainest way: its re-run attempt finds the export in the
+    // run's ledger, and it keeps the job as it was (a manifest run's comment stays its own, not a matrix job's).
+    const rerun = frontEnd === 'action' ? `re-run the failed job (its re-run attempt finds export ${result.exportKey} in the run's ledger), or ` : '';
+    return `To deliver it without exporting again, ${rerun}${how}; that downloads the finished video again.`;
 }
 /**
  * What to tell of an exported video that was not delivered, as far as the run saw it get: a render not
@@ -35050,7 +35090,7 @@ function v3ClipProblem(clip, at) {
     }
     // An Int in the reference, and a whole number in every example: a stacking order has no halves.
     if (!Number.isInteger(clip.layer))
-        return `${at} (${clip.type}) has "layer" ${String(clip.layer)}, not a whole number`;
+        return `${at} (${clip.type}) has "layer" ${JSON.stringify(clip.layer)}, not a whole number`;
     const type = clip.type;
     for (const [, ok, what] of Object.hasOwn(V3_CLIP_FIELDS, type) ? V3_CLIP_FIELDS[type] : []) {
         if (!ok(clip))
@@ -36789,6 +36829,7 @@ function thisRun(context) {
 
 
 
+
 /**
  * Videos a later run may reuse. Beside each delivered video's artifact, a small record artifact named
  * after the request's fingerprint says where the video is; with `reuse`, a run looks for the newest
@@ -36838,15 +36879,30 @@ function fileIn(dir, name) {
     return external_node_path_.join(dir, only);
 }
 /** The unexpired records of other runs for this request, newest first, as GitHub lists them. */
+/** How many records of one request reuse reads at most: GitHub's largest page, ten times. */
+const RECORD_PAGE_SIZE = 100;
+const RECORD_PAGES = 10;
 async function listCandidates(github, fingerprint, runner, signal) {
     const { octokit, context } = github;
-    const { data } = await octokit.rest.actions.listArtifactsForRepo({
-        ...context.repo,
-        name: recordName(fingerprint),
-        per_page: 20,
-        request: { signal }
-    });
-    return (0,schemas/* parseAt */.Ze)(artifactListSchema, data, "GitHub's list of artifacts").artifacts.flatMap((artifact) => {
+    const artifacts = [];
+    // Newest first, a page at a time: other runs' records of the same request (pull requests, forks) must not
+    // hide a trusted one behind the first page. Bounded, and said so where the bound is reached.
+    for (let page = 1; page <= RECORD_PAGES; page++) {
+        const { data } = await octokit.rest.actions.listArtifactsForRepo({
+            ...context.repo,
+            name: recordName(fingerprint),
+            per_page: RECORD_PAGE_SIZE,
+            page,
+            request: { signal }
+        });
+        const listed = (0,schemas/* parseAt */.Ze)(artifactListSchema, data, "GitHub's list of artifacts").artifacts;
+        artifacts.push(...listed);
+        if (listed.length < RECORD_PAGE_SIZE)
+            break;
+        if (page === RECORD_PAGES)
+            (0,log/* warning */.$e)(`reuse: more than ${RECORD_PAGES * RECORD_PAGE_SIZE} records are named ${recordName(fingerprint)}; only the newest ${RECORD_PAGES * RECORD_PAGE_SIZE} were looked at`);
+    }
+    return artifacts.flatMap((artifact) => {
         const runId = artifact.workflow_run?.id;
         return !artifact.expired && artifact.name === recordName(fingerprint) && runId && String(runId) !== runner.runId
             ? [{ artifactId: artifact.id, runId }]

@@ -23,6 +23,7 @@ const changedFileSchema = z.object({ filename: z.string(), previous_filename: z.
 const compareSchema = z.object({ files: z.array(changedFileSchema).optional() })
 /** The commits a pull request event was made for: the base branch's and the pushed head's, as they were then. */
 const pullSchema = z.object({ base: z.object({ sha: z.string().min(1) }), head: z.object({ sha: z.string().min(1) }) })
+const syncSchema = z.object({ action: z.string().optional(), before: z.string().optional(), after: z.string().optional() })
 const pushSchema = z.object({ before: z.string().optional(), after: z.string().optional(), forced: z.boolean().optional() })
 
 /** Both paths of every change: a move touches where the file was and where it is. Pure. */
@@ -37,16 +38,16 @@ export function changedPaths(files: ReadonlyArray<z.infer<typeof changedFileSche
  */
 async function compare({ octokit, context, signal }: GitHub, workspace: string, base: string, head: string): Promise<Set<string> | undefined> {
   const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ ...context.repo, basehead: `${base}...${head}` })
-  const files = parseAt(compareSchema, data, "GitHub's compare").files ?? []
-  if (files.length < COMPARE_FILE_CAP) return changedPaths(files)
+  const files = parseAt(compareSchema, data, "GitHub's compare").files
+  if (files && files.length < COMPARE_FILE_CAP) return changedPaths(files)
+  // No list is not "nothing changed": it cannot be told from GitHub, so the checkout is asked, else all render.
+  const why = files ? `lists at most ${COMPARE_FILE_CAP} files` : 'gave no list of files'
   const local = await gitChangedFiles(workspace, base, head, signal)
   if (local) {
-    info(`only-changed: GitHub's compare lists at most ${COMPARE_FILE_CAP} files; the changes were taken from the checkout's git diff`)
+    info(`only-changed: GitHub's compare ${why}; the changes were taken from the checkout's git diff`)
     return local
   }
-  notice(
-    `only-changed: GitHub's compare lists at most ${COMPARE_FILE_CAP} files, and the checkout does not hold both commits (fetch-depth: 0 would); rendering everything`
-  )
+  notice(`only-changed: GitHub's compare ${why}, and the checkout does not hold both commits (fetch-depth: 0 would); rendering everything`)
   return undefined
 }
 
@@ -71,6 +72,13 @@ export async function findChanges(github: GitHub, workspace: string): Promise<Ch
   }
   if (context.eventName === 'pull_request' || context.eventName === 'pull_request_target') {
     const pull = parseAt(pullSchema, context.payload.pull_request, "the pull request event's payload")
+    // A push to the pull request (synchronize) carries its own before and after: what that push changed,
+    // so a video an earlier push rendered is not paid for again. Opened or reopened: the whole pull request.
+    const push = parseAt(syncSchema, context.payload, "the pull request event's payload")
+    if (push.action === 'synchronize' && push.before && push.after && !NO_COMMIT.test(push.before)) {
+      const files = await compare(github, workspace, push.before, push.after)
+      return files && { files, base: push.before }
+    }
     const files = await compare(github, workspace, pull.base.sha, pull.head.sha)
     return files && { files, base: pull.base.sha }
   }

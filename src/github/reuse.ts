@@ -6,6 +6,7 @@ import { baseName, exportKey, parseAt, sha256Hex } from '../schemas.js'
 import { loadArtifactClient } from './artifact-service.js'
 import type { GitHub } from './connect.js'
 import { workflowRunSchema, type WorkflowRun } from './reuse-trust.js'
+import { warning } from '../log.js'
 
 /**
  * Videos a later run may reuse. Beside each delivered video's artifact, a small record artifact named
@@ -68,15 +69,32 @@ function fileIn(dir: string, name: string): string {
 }
 
 /** The unexpired records of other runs for this request, newest first, as GitHub lists them. */
+/** How many records of one request reuse reads at most: GitHub's largest page, ten times. */
+const RECORD_PAGE_SIZE = 100
+const RECORD_PAGES = 10
+
 export async function listCandidates(github: GitHub, fingerprint: string, runner: RunnerEnv, signal?: AbortSignal): Promise<Candidate[]> {
   const { octokit, context } = github
-  const { data } = await octokit.rest.actions.listArtifactsForRepo({
-    ...context.repo,
-    name: recordName(fingerprint),
-    per_page: 20,
-    request: { signal }
-  })
-  return parseAt(artifactListSchema, data, "GitHub's list of artifacts").artifacts.flatMap((artifact) => {
+  const artifacts: Array<z.infer<typeof artifactListSchema>['artifacts'][number]> = []
+  // Newest first, a page at a time: other runs' records of the same request (pull requests, forks) must not
+  // hide a trusted one behind the first page. Bounded, and said so where the bound is reached.
+  for (let page = 1; page <= RECORD_PAGES; page++) {
+    const { data } = await octokit.rest.actions.listArtifactsForRepo({
+      ...context.repo,
+      name: recordName(fingerprint),
+      per_page: RECORD_PAGE_SIZE,
+      page,
+      request: { signal }
+    })
+    const listed = parseAt(artifactListSchema, data, "GitHub's list of artifacts").artifacts
+    artifacts.push(...listed)
+    if (listed.length < RECORD_PAGE_SIZE) break
+    if (page === RECORD_PAGES)
+      warning(
+        `reuse: more than ${RECORD_PAGES * RECORD_PAGE_SIZE} records are named ${recordName(fingerprint)}; only the newest ${RECORD_PAGES * RECORD_PAGE_SIZE} were looked at`
+      )
+  }
+  return artifacts.flatMap((artifact) => {
     const runId = artifact.workflow_run?.id
     return !artifact.expired && artifact.name === recordName(fingerprint) && runId && String(runId) !== runner.runId
       ? [{ artifactId: artifact.id, runId }]

@@ -43,6 +43,12 @@ export function asGiven(get: InputReader): InputReader {
   return (name) => {
     const value = get(name)
     const fallback = ACTION_DEFAULTS[name]
-    return fallback !== undefined && value.trim().toLowerCase() === fallback.toLowerCase() ? '' : value
+    if (fallback === undefined) return value
+    // A keyword reads the same in any case (True, AUTO); a folder or URL does not (Videos is not videos).
+    const same = KEYWORD.test(fallback) ? value.trim().toLowerCase() === fallback : value.trim() === fallback
+    return same ? '' : value
   }
 }
+
+/** The defaults their parsers read in any case: booleans and choices. */
+const KEYWORD = /^(true|false|auto|refuse|branch-or-default)$/

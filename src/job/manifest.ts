@@ -6,6 +6,24 @@ import { VIDEO_NAME, manifestEntry } from './manifest-schema.js'
 import { readVideoSpec } from './video-spec.js'
 import { parseYamlDocument, parseYamlLeniently, scalarText, yamlValue } from './yaml.js'
 
+/**
+ * An entry's definition as only-changed compares it: its keys in order at every depth, so a formatter's
+ * reordering is no change (and no new export). Pure.
+ */
+export function definitionOf(value: unknown): string {
+  const sorted = (item: unknown): unknown =>
+    Array.isArray(item)
+      ? item.map(sorted)
+      : item && typeof item === 'object'
+        ? Object.fromEntries(
+            Object.entries(item)
+              .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+              .map(([key, inner]) => [key, sorted(inner)])
+          )
+        : item
+  return JSON.stringify(sorted(value))
+}
+
 /** Each entry's definition by name, from a manifest's text (an older version of it); lenient. */
 export function manifestDefinitions(text: string): Map<string, string> {
   const parsed = parseYamlLeniently(text)
@@ -13,7 +31,7 @@ export function manifestDefinitions(text: string): Map<string, string> {
   const definitions = new Map<string, string>()
   for (const value of Array.isArray(list) ? list : []) {
     if (value && typeof value === 'object' && typeof (value as { name?: unknown }).name === 'string') {
-      definitions.set((value as { name: string }).name, JSON.stringify(value))
+      definitions.set((value as { name: string }).name, definitionOf(value))
     }
   }
   return definitions
@@ -153,7 +171,7 @@ export function readManifest(get: InputReader, workspace: string): { path: strin
     if (clash) refuse(item, `videos '${clash}' and '${name}' would both be saved as ${spec.outputName}`)
     outputs.set(output, name)
     const { line, column } = locate(item.range?.[0] ?? 0)
-    entries.push({ ...spec, name, definition: JSON.stringify(value), location: { file, line, column } })
+    entries.push({ ...spec, name, definition: definitionOf(value), location: { file, line, column } })
   }
   return { path: repoPath(workspace, file), videos: entries }
 }

@@ -30,6 +30,8 @@ export async function planVideos(
   const workflow = inline.length > 0 && workflowChanged(changes.files, runner.workflowFile, runner.workspace, inline)
   const changed = videos.filter(
     (video) =>
+      // A resume the user asked for is downloaded whatever the commits changed: it is the point of the run.
+      video.source.kind === 'resume' ||
       isAffected(video.files, changes.files) ||
       (workflow && (video.inline ?? []).length > 0) ||
       (video.name !== undefined && before !== undefined && before.get(video.name) !== video.definition)

@@ -10,7 +10,8 @@ function isEnterpriseServer(serverUrl: string | undefined): boolean {
 
 /** `octo-org/videos/.github/workflows/render.yml@refs/heads/main` → `.github/workflows/render.yml`. Pure. */
 export function workflowPath(ref: string | undefined): string | undefined {
-  return /^[^/]+\/[^/]+\/([^@]+)@/.exec(ref ?? '')?.[1]
+  // The ref follows the last '@': a workflow file's own name may hold one (video@v2.yml).
+  return /^[^/]+\/[^/]+\/(.+)@[^@]*$/.exec(ref ?? '')?.[1]
 }
 
 /** The runner's environment (GITHUB_*, ACTIONS_*, RUNNER_*), read here once and passed on. */

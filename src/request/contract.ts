@@ -45,7 +45,7 @@ function v3ClipProblem(clip: Json, at: string): string | undefined {
     if (!isNumber(clip[field])) return `${at} (${clip.type as string}) has no number "${field}"`
   }
   // An Int in the reference, and a whole number in every example: a stacking order has no halves.
-  if (!Number.isInteger(clip.layer)) return `${at} (${clip.type as string}) has "layer" ${String(clip.layer)}, not a whole number`
+  if (!Number.isInteger(clip.layer)) return `${at} (${clip.type as string}) has "layer" ${JSON.stringify(clip.layer)}, not a whole number`
   const type = clip.type as string
   for (const [, ok, what] of Object.hasOwn(V3_CLIP_FIELDS, type) ? V3_CLIP_FIELDS[type] : []) {
     if (!ok(clip)) return `${at} (${clip.type as string}) has no ${what}`

@@ -28,7 +28,7 @@ describe('resumeAdvice', () => {
     assert.equal(
       resumeAdvice(failed('download', { generation: 'legacy', spec: { ...failed('download').spec, name: 'intro' } }), 'cli'),
       'Export K1 finished rendering (its credits are spent), but its video was not saved. To download it without exporting again, ' +
-        'run the same command again with --manifest-entry intro --resume K1 --api-generation legacy.'
+        'run the same command again with --manifest-entry intro --resume K1 --api-generation legacy (drop --no-wait, --tag, --tags, --resolution, --workspace-id and --webhook-url if given).'
     )
   })
 
@@ -37,7 +37,7 @@ describe('resumeAdvice', () => {
     assert.equal(
       resumeAdvice(failed('deliver', { undelivered })),
       'Export K1 finished rendering and its video is saved as videos/a.mp4, but the artifact upload failed. ' +
-        'To deliver it without exporting again, re-run this step with the input resume: K1; that downloads the finished video again.'
+        "To deliver it without exporting again, re-run the failed job (its re-run attempt finds export K1 in the run's ledger), or re-run this step with the input resume: K1 (drop 'wait: false', 'tags', 'resolution', 'workspace-id' and 'webhook-url' if set); that downloads the finished video again."
     )
     assert.match(
       resumeAdvice(failed('deliver', { undelivered, reusedFromRun: 41 }), 'cli'),

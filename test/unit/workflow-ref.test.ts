@@ -9,6 +9,7 @@ describe('the workflow file of a run', () => {
   it("is the path part of GITHUB_WORKFLOW_REF, between the repository's name and the ref", () => {
     assert.equal(workflowPath('octo-org/videos/.github/workflows/render.yml@refs/heads/main'), '.github/workflows/render.yml')
     assert.equal(workflowPath('octo-org/videos/.github/workflows/preview.yaml@refs/pull/7/merge'), '.github/workflows/preview.yaml')
+    assert.equal(workflowPath('octo-org/videos/.github/workflows/video@v2.yml@refs/heads/main'), '.github/workflows/video@v2.yml')
     assert.equal(readRunnerEnv({ GITHUB_WORKFLOW_REF: 'o/r/.github/workflows/a.yml@v1' }).workflowFile, '.github/workflows/a.yml')
   })
 
