@@ -41567,7 +41567,9 @@ function parseJson(text) {
  */
 async function attachToRelease({ octokit, context, token }, tag, replace, videos, onOutcome, 
 /** The run's cancel: stops an upload under way. */
-signal) {
+signal, 
+/** Told when a published asset is deleted to make room for the video: a failed upload then leaves none. */
+onDeleted = () => undefined) {
     const { data } = await octokit.rest.repos.getReleaseByTag({ ...context.repo, tag });
     const release = parseAt(releaseSchema, data, `GitHub's release ${tag}`);
     const listed = await octokit.paginate(octokit.rest.repos.listReleaseAssets, { ...context.repo, release_id: release.id, per_page: 100 });
@@ -41581,8 +41583,10 @@ signal) {
                 const as = existing.name === name ? '' : ` (GitHub's name for ${name})`;
                 throw new Error(`Release ${tag} already has an asset named ${existing.name}${as}; set 'release-replace: true' to replace it`);
             }
-            if (existing)
+            if (existing) {
                 await octokit.rest.repos.deleteReleaseAsset({ ...context.repo, asset_id: existing.id });
+                onDeleted(video, existing.name);
+            }
             const asset = await uploadAsset(release.upload_url, context.apiUrl, token, name, video, signal);
             // Where the asset can be downloaded, as GitHub says; only a GitHub address is passed on as an output.
             const download = new URL(asset.browser_download_url);
@@ -41642,7 +41646,7 @@ const MAX_REASON = 600;
  * first failure counts: no later delivery is tried for it.
  */
 function markUndelivered(result, delivery, error, workspace) {
-    if (result.status !== 'downloaded' || !result.video)
+    if (result.status !== 'downloaded' || !result.video || result.delivered)
         return;
     const reason = errorMessage(error);
     const savedAs = external_node_path_.relative(workspace, result.video.path);
@@ -41735,6 +41739,13 @@ async function deliverAll(results, job, github, signal) {
             const delivery = (under = `attaching the video to release ${tag}`);
             // The videos not yet told of: a video refused fails alone, the release unread fails them all.
             const untold = new Map(saved().map(({ result, video }) => [video, result]));
+            // A published asset deleted to make room: if the new one does not arrive, the release holds neither, and that is said.
+            const deleted = new Map();
+            const withLoss = (video, error) => deleted.has(video)
+                ? new Error(`${errorMessage(error)}; its published asset ${deleted.get(video)} was deleted first, so the release holds none until it is attached again`, {
+                    cause: error
+                })
+                : error;
             const told = (outcome) => {
                 const result = untold.get(outcome.video);
                 if (!result)
@@ -41743,15 +41754,16 @@ async function deliverAll(results, job, github, signal) {
                 if (outcome.attached)
                     result.releaseUrl = outcome.url;
                 else
-                    failed([result], delivery, outcome.error);
+                    failed([result], delivery, withLoss(outcome.video, outcome.error));
             };
             try {
-                await until(attachToRelease(github, tag, replace, [...untold.keys()], told, signal));
+                await until(attachToRelease(github, tag, replace, [...untold.keys()], told, signal, (video, asset) => deleted.set(video, asset)));
             }
             catch (error) {
                 if (signal?.aborted)
                     throw error;
-                failed([...untold.values()], delivery, error);
+                for (const [video, result] of untold)
+                    failed([result], delivery, withLoss(video, error));
                 untold.clear(); // an upload left behind past 'timeout' tells nothing any more
             }
         }
@@ -41766,11 +41778,21 @@ async function deliverAll(results, job, github, signal) {
         }
     }
     catch (error) {
-        // A cancel (or anything unforeseen): each video not yet delivered is marked at the delivery under way.
-        for (const { result } of saved())
-            markUndelivered(result, under, signal?.aborted ? signal.reason : error, workspace);
+        // A cancel (or anything unforeseen): each video not yet delivered is marked at the first delivery it
+        // lacks: one the release already holds lacks only the comment (if any), not the release again.
+        const commentPending = Boolean(github && job.github.comment && !job.matrixJob);
+        for (const { result } of saved()) {
+            const attached = under.startsWith('attaching the video to release') && result.releaseUrl !== undefined;
+            const lacking = attached ? (commentPending ? 'the pull request comment' : undefined) : under;
+            if (lacking)
+                markUndelivered(result, lacking, signal?.aborted ? signal.reason : error, workspace);
+            else
+                result.delivered = true;
+        }
         throw error;
     }
+    for (const { result } of saved())
+        result.delivered = true;
     if (unowned)
         throw unowned;
 }

@@ -299,6 +299,8 @@ export interface VideoResult {
   releaseUrl?: string
   /** Saved, but a delivery failed: the video is kept, and only that delivery is owed. */
   undelivered?: Undelivered
+  /** Every delivery it was given is done: nothing that ends the run afterwards (a cancel, cleanup) makes it undelivered. */
+  delivered?: boolean
   error?: string
   /** The API could not be reached, and how: what failed this video (the CLI's exit status tells them apart). */
   unreached?: Unreached

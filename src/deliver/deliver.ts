@@ -42,7 +42,7 @@ const MAX_REASON = 600
  * first failure counts: no later delivery is tried for it.
  */
 export function markUndelivered(result: VideoResult, delivery: string, error: unknown, workspace: string): void {
-  if (result.status !== 'downloaded' || !result.video) return
+  if (result.status !== 'downloaded' || !result.video || result.delivered) return
   const reason = errorMessage(error)
   const savedAs = path.relative(workspace, result.video.path)
   result.status = 'failed'
@@ -143,18 +143,29 @@ export async function deliverAll(results: VideoResult[], job: Job, github: GitHu
       const delivery = (under = `attaching the video to release ${tag}`)
       // The videos not yet told of: a video refused fails alone, the release unread fails them all.
       const untold = new Map(saved().map(({ result, video }) => [video, result]))
+      // A published asset deleted to make room: if the new one does not arrive, the release holds neither, and that is said.
+      const deleted = new Map<Downloaded, string>()
+      const withLoss = (video: Downloaded, error: unknown): unknown =>
+        deleted.has(video)
+          ? new Error(
+              `${errorMessage(error)}; its published asset ${deleted.get(video)} was deleted first, so the release holds none until it is attached again`,
+              {
+                cause: error
+              }
+            )
+          : error
       const told = (outcome: AssetOutcome): void => {
         const result = untold.get(outcome.video)
         if (!result) return
         untold.delete(outcome.video)
         if (outcome.attached) result.releaseUrl = outcome.url
-        else failed([result], delivery, outcome.error)
+        else failed([result], delivery, withLoss(outcome.video, outcome.error))
       }
       try {
-        await until(attachToRelease(github, tag, replace, [...untold.keys()], told, signal))
+        await until(attachToRelease(github, tag, replace, [...untold.keys()], told, signal, (video, asset) => deleted.set(video, asset)))
       } catch (error) {
         if (signal?.aborted) throw error
-        failed([...untold.values()], delivery, error)
+        for (const [video, result] of untold) failed([result], delivery, withLoss(video, error))
         untold.clear() // an upload left behind past 'timeout' tells nothing any more
       }
     }
@@ -171,9 +182,17 @@ export async function deliverAll(results: VideoResult[], job: Job, github: GitHu
       }
     }
   } catch (error) {
-    // A cancel (or anything unforeseen): each video not yet delivered is marked at the delivery under way.
-    for (const { result } of saved()) markUndelivered(result, under, signal?.aborted ? signal.reason : error, workspace)
+    // A cancel (or anything unforeseen): each video not yet delivered is marked at the first delivery it
+    // lacks: one the release already holds lacks only the comment (if any), not the release again.
+    const commentPending = Boolean(github && job.github.comment && !job.matrixJob)
+    for (const { result } of saved()) {
+      const attached = under.startsWith('attaching the video to release') && result.releaseUrl !== undefined
+      const lacking = attached ? (commentPending ? 'the pull request comment' : undefined) : under
+      if (lacking) markUndelivered(result, lacking, signal?.aborted ? signal.reason : error, workspace)
+      else result.delivered = true
+    }
     throw error
   }
+  for (const { result } of saved()) result.delivered = true
   if (unowned) throw unowned
 }

@@ -121,7 +121,9 @@ export async function attachToRelease(
   videos: Downloaded[],
   onOutcome: (outcome: AssetOutcome) => void,
   /** The run's cancel: stops an upload under way. */
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  /** Told when a published asset is deleted to make room for the video: a failed upload then leaves none. */
+  onDeleted: (video: Downloaded, asset: string) => void = () => undefined
 ): Promise<void> {
   const { data } = await octokit.rest.repos.getReleaseByTag({ ...context.repo, tag })
   const release = parseAt(releaseSchema, data, `GitHub's release ${tag}`)
@@ -136,7 +138,10 @@ export async function attachToRelease(
         const as = existing.name === name ? '' : ` (GitHub's name for ${name})`
         throw new Error(`Release ${tag} already has an asset named ${existing.name}${as}; set 'release-replace: true' to replace it`)
       }
-      if (existing) await octokit.rest.repos.deleteReleaseAsset({ ...context.repo, asset_id: existing.id })
+      if (existing) {
+        await octokit.rest.repos.deleteReleaseAsset({ ...context.repo, asset_id: existing.id })
+        onDeleted(video, existing.name)
+      }
       const asset = await uploadAsset(release.upload_url, context.apiUrl, token, name, video, signal)
       // Where the asset can be downloaded, as GitHub says; only a GitHub address is passed on as an output.
       const download = new URL(asset.browser_download_url)
