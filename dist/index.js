@@ -39647,7 +39647,21 @@ function parseWebhookUrl(input, raw) {
     return url;
 }
 /** Workspace-relative, with forward slashes: how GitHub names a file of the repository. */
-const repoPath = (workspace, file) => external_node_path_.relative(workspace, file).split(external_node_path_.sep).join('/');
+/**
+ * A file's path in the repository it belongs to, as GitHub's compare names it: from the nearest folder
+ * below the workspace that holds a `.git` (a checkout into a folder, actions/checkout's `path:`), else
+ * from the workspace.
+ */
+function repoPath(workspace, file) {
+    let root = workspace;
+    for (let dir = external_node_path_.dirname(file); dir.startsWith(workspace + external_node_path_.sep); dir = external_node_path_.dirname(dir)) {
+        if (external_node_fs_.existsSync(external_node_path_.join(dir, '.git'))) {
+            root = dir;
+            break;
+        }
+    }
+    return external_node_path_.relative(root, file).split(external_node_path_.sep).join('/');
+}
 const outside = (root, target) => {
     const relative = external_node_path_.relative(root, target);
     return relative.startsWith('..') || external_node_path_.isAbsolute(relative);
@@ -40169,6 +40183,7 @@ function readVariables(get, workspace) {
 
 
 
+
 /** Deeper than any scene template nests (a project is about eight levels deep); deeper would exhaust the stack. */
 const MAX_DEPTH = 100;
 /** The offset where the text's JSON nesting first passes MAX_DEPTH, if it does: one pass, strings skipped. */
@@ -40279,12 +40294,41 @@ function readExportOptions(get) {
         webhookUrl: webhook ? parseWebhookUrl('webhook-url', webhook).toString() : undefined
     };
 }
-function readInputPaths(get, workspace) {
-    const files = ['template', 'variables-file', 'script-file', 'scripts-file'].map((input) => get(input).trim());
-    const dir = get('scripts-dir').trim();
-    const relative = (raw) => repoPath(workspace, external_node_path_.resolve(workspace, raw));
-    return [...files.filter(Boolean).map(relative), ...(dir ? [`${relative(dir)}/`] : [])];
+/**
+ * Where a symbolic link in the checkout points, as a path of the repository: a push that changes the
+ * linked file changes the video too (only-changed compares what git stores, the target). Lenient.
+ */
+function linkTarget(workspace, file) {
+    try {
+        if (!external_node_fs_.lstatSync(file).isSymbolicLink())
+            return [];
+        const target = external_node_fs_.realpathSync(file);
+        const root = external_node_fs_.realpathSync(workspace);
+        return target.startsWith(root + external_node_path_.sep) ? [repoPath(root, target)] : [];
+    }
+    catch {
+        return [];
+    }
 }
+function readInputPaths(get, workspace) {
+    const files = ['template', 'variables-file', 'script-file', 'scripts-file'].map((input) => get(input).trim()).filter(Boolean);
+    const dir = get('scripts-dir').trim();
+    const absolute = (raw) => external_node_path_.resolve(workspace, raw);
+    const relative = (raw) => repoPath(workspace, absolute(raw));
+    const linked = [
+        ...files.flatMap((file) => linkTarget(workspace, absolute(file))),
+        ...(dir ? listed(absolute(dir)).flatMap((entry) => linkTarget(workspace, external_node_path_.join(absolute(dir), entry))) : [])
+    ];
+    return [...files.map(relative), ...(dir ? [`${relative(dir)}/`] : []), ...linked];
+}
+const listed = (dir) => {
+    try {
+        return external_node_fs_.readdirSync(dir);
+    }
+    catch {
+        return [];
+    }
+};
 /** An extension starts with a letter: `release-v1.2.10` has none and gets `.mp4`. */
 const HAS_EXTENSION = /\.[A-Za-z][A-Za-z0-9]{1,3}$/;
 function readOutputName(get) {

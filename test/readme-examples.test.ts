@@ -58,7 +58,8 @@ const APP = { id: 'readme-app', userKey: 'readme-user-key' }
 const BEFORE_SHA = 'a'.repeat(40)
 const AFTER_SHA = 'b'.repeat(40)
 const HEAD_SHA = 'c'.repeat(40)
-const TAG = 'v1.2.0'
+/** A tag as monorepos write them: a '/' no file name can hold. */
+const TAG = 'web/v2.0'
 /** What the push and the pull request of the examples change: one speech file of the manifest. */
 const CHANGED = ['video/speech/weekly.txt']
 

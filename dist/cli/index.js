@@ -30320,6 +30320,7 @@ function readVariables(get, workspace) {
 
 
 
+
 /** Deeper than any scene template nests (a project is about eight levels deep); deeper would exhaust the stack. */
 const MAX_DEPTH = 100;
 /** The offset where the text's JSON nesting first passes MAX_DEPTH, if it does: one pass, strings skipped. */
@@ -30430,12 +30431,41 @@ function readExportOptions(get) {
         webhookUrl: webhook ? (0,parse/* parseWebhookUrl */._b)('webhook-url', webhook).toString() : undefined
     };
 }
-function readInputPaths(get, workspace) {
-    const files = ['template', 'variables-file', 'script-file', 'scripts-file'].map((input) => get(input).trim());
-    const dir = get('scripts-dir').trim();
-    const relative = (raw) => (0,parse/* repoPath */.qN)(workspace, external_node_path_.resolve(workspace, raw));
-    return [...files.filter(Boolean).map(relative), ...(dir ? [`${relative(dir)}/`] : [])];
+/**
+ * Where a symbolic link in the checkout points, as a path of the repository: a push that changes the
+ * linked file changes the video too (only-changed compares what git stores, the target). Lenient.
+ */
+function linkTarget(workspace, file) {
+    try {
+        if (!external_node_fs_.lstatSync(file).isSymbolicLink())
+            return [];
+        const target = external_node_fs_.realpathSync(file);
+        const root = external_node_fs_.realpathSync(workspace);
+        return target.startsWith(root + external_node_path_.sep) ? [(0,parse/* repoPath */.qN)(root, target)] : [];
+    }
+    catch {
+        return [];
+    }
 }
+function readInputPaths(get, workspace) {
+    const files = ['template', 'variables-file', 'script-file', 'scripts-file'].map((input) => get(input).trim()).filter(Boolean);
+    const dir = get('scripts-dir').trim();
+    const absolute = (raw) => external_node_path_.resolve(workspace, raw);
+    const relative = (raw) => (0,parse/* repoPath */.qN)(workspace, absolute(raw));
+    const linked = [
+        ...files.flatMap((file) => linkTarget(workspace, absolute(file))),
+        ...(dir ? listed(absolute(dir)).flatMap((entry) => linkTarget(workspace, external_node_path_.join(absolute(dir), entry))) : [])
+    ];
+    return [...files.map(relative), ...(dir ? [`${relative(dir)}/`] : []), ...linked];
+}
+const listed = (dir) => {
+    try {
+        return external_node_fs_.readdirSync(dir);
+    }
+    catch {
+        return [];
+    }
+};
 /** An extension starts with a letter: `release-v1.2.10` has none and gets `.mp4`. */
 const HAS_EXTENSION = /\.[A-Za-z][A-Za-z0-9]{1,3}$/;
 function readOutputName(get) {
@@ -31204,7 +31234,21 @@ function parseWebhookUrl(input, raw) {
     return url;
 }
 /** Workspace-relative, with forward slashes: how GitHub names a file of the repository. */
-const repoPath = (workspace, file) => node_path__WEBPACK_IMPORTED_MODULE_1__.relative(workspace, file).split(node_path__WEBPACK_IMPORTED_MODULE_1__.sep).join('/');
+/**
+ * A file's path in the repository it belongs to, as GitHub's compare names it: from the nearest folder
+ * below the workspace that holds a `.git` (a checkout into a folder, actions/checkout's `path:`), else
+ * from the workspace.
+ */
+function repoPath(workspace, file) {
+    let root = workspace;
+    for (let dir = node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(file); dir.startsWith(workspace + node_path__WEBPACK_IMPORTED_MODULE_1__.sep); dir = node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(dir)) {
+        if (node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, '.git'))) {
+            root = dir;
+            break;
+        }
+    }
+    return node_path__WEBPACK_IMPORTED_MODULE_1__.relative(root, file).split(node_path__WEBPACK_IMPORTED_MODULE_1__.sep).join('/');
+}
 const outside = (root, target) => {
     const relative = node_path__WEBPACK_IMPORTED_MODULE_1__.relative(root, target);
     return relative.startsWith('..') || node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute(relative);

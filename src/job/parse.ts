@@ -70,7 +70,21 @@ export function parseWebhookUrl(input: string, raw: string): URL {
 }
 
 /** Workspace-relative, with forward slashes: how GitHub names a file of the repository. */
-export const repoPath = (workspace: string, file: string): string => path.relative(workspace, file).split(path.sep).join('/')
+/**
+ * A file's path in the repository it belongs to, as GitHub's compare names it: from the nearest folder
+ * below the workspace that holds a `.git` (a checkout into a folder, actions/checkout's `path:`), else
+ * from the workspace.
+ */
+export function repoPath(workspace: string, file: string): string {
+  let root = workspace
+  for (let dir = path.dirname(file); dir.startsWith(workspace + path.sep); dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, '.git'))) {
+      root = dir
+      break
+    }
+  }
+  return path.relative(root, file).split(path.sep).join('/')
+}
 
 const outside = (root: string, target: string): boolean => {
   const relative = path.relative(root, target)

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs'
 import * as path from 'node:path'
 import {
   EXPORT_KEY,
@@ -126,11 +127,39 @@ function readExportOptions(get: InputReader): ExportOptions {
   }
 }
 
+/**
+ * Where a symbolic link in the checkout points, as a path of the repository: a push that changes the
+ * linked file changes the video too (only-changed compares what git stores, the target). Lenient.
+ */
+function linkTarget(workspace: string, file: string): string[] {
+  try {
+    if (!fs.lstatSync(file).isSymbolicLink()) return []
+    const target = fs.realpathSync(file)
+    const root = fs.realpathSync(workspace)
+    return target.startsWith(root + path.sep) ? [repoPath(root, target)] : []
+  } catch {
+    return []
+  }
+}
+
 function readInputPaths(get: InputReader, workspace: string): string[] {
-  const files = ['template', 'variables-file', 'script-file', 'scripts-file'].map((input) => get(input).trim())
+  const files = ['template', 'variables-file', 'script-file', 'scripts-file'].map((input) => get(input).trim()).filter(Boolean)
   const dir = get('scripts-dir').trim()
-  const relative = (raw: string): string => repoPath(workspace, path.resolve(workspace, raw))
-  return [...files.filter(Boolean).map(relative), ...(dir ? [`${relative(dir)}/`] : [])]
+  const absolute = (raw: string): string => path.resolve(workspace, raw)
+  const relative = (raw: string): string => repoPath(workspace, absolute(raw))
+  const linked = [
+    ...files.flatMap((file) => linkTarget(workspace, absolute(file))),
+    ...(dir ? listed(absolute(dir)).flatMap((entry) => linkTarget(workspace, path.join(absolute(dir), entry))) : [])
+  ]
+  return [...files.map(relative), ...(dir ? [`${relative(dir)}/`] : []), ...linked]
+}
+
+const listed = (dir: string): string[] => {
+  try {
+    return fs.readdirSync(dir)
+  } catch {
+    return []
+  }
 }
 
 /** An extension starts with a letter: `release-v1.2.10` has none and gets `.mp4`. */
