@@ -4,40 +4,29 @@
  * the collect job's one summary, `videos` output and pull request comment.
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { eventEnv, makeWorkspace, NO_POSIX_SIGNALS, runAction, type ActionRun } from './helpers/run-action.ts'
-import { SAMPLE_PROJECT_ID, startSimulator, type Simulator } from './simulator/server.ts'
-import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
-import { GITHUB_TOKEN, startGitHubApi, type GitHubApi } from './stand-ins/github-api.ts'
+import { useStandIns } from './helpers/stand-ins.ts'
+import { SAMPLE_PROJECT_ID } from './simulator/server.ts'
+import { GITHUB_TOKEN } from './stand-ins/github-api.ts'
 
 const manifestOf = (names: string[]): string =>
   `videos:\n${names.map((name) => `  - name: ${name}\n    project-id: ${SAMPLE_PROJECT_ID}\n`).join('')}`
 const namesOf = (count: number, prefix = 'clip'): string[] => Array.from({ length: count }, (_, index) => `${prefix}-${index + 1}`)
 
-let sim: Simulator
-let artifacts: ArtifactService
-let github: GitHubApi
-before(async () => {
-  sim = await startSimulator({ renderMs: 300 })
-  artifacts = await startArtifactService()
-  github = await startGitHubApi(artifacts)
-})
-after(async () => {
-  await sim.close()
-  await github.close()
-  await artifacts.close()
-})
+const world = useStandIns({ renderMs: 300 })
 
 type Entry = { name: string; status: string; 'project-id': string | null; error: string | null }
 const videosOf = (run: ActionRun): Entry[] => JSON.parse(run.outputs.videos ?? '[]') as Entry[]
 /** The keys the simulator handed out, by the export's project name. */
-const exportedKeys = (): string[] => sim.exports.map((e) => e.key)
+const exportedKeys = (): string[] => world.sim.exports.map((e) => e.key)
 
 describe('plan', () => {
   it('groups a 600-video manifest into at most 256 shards covering every video once, sending nothing', async () => {
     const names = namesOf(600)
     const workspace = makeWorkspace({ 'videos.yml': manifestOf(names) })
-    const plan = () => runAction({ workspace, inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml', plan: 'true' } })
+    const plan = () =>
+      runAction({ workspace, inputs: { 'api-key': world.sim.mintToken(), 'api-url': world.sim.apiUrl, manifest: 'videos.yml', plan: 'true' } })
     const run = await plan()
     assert.equal(run.code, 0, run.stdout)
     const { include } = JSON.parse(run.outputs.matrix) as { include: Array<{ shard: string; video: string }> }
@@ -47,7 +36,7 @@ describe('plan', () => {
       names
     )
     assert.ok(include.every((entry, index) => entry.shard === `${index + 1}/${include.length}`))
-    assert.equal(sim.requests.length, 0)
+    assert.equal(world.sim.requests.length, 0)
     // The summary lists the first MAX_SUMMARY_ROWS (500) and counts the rest: a plan's summary stays bounded.
     assert.equal(run.summary.split('<li>').length - 1, 500)
     assert.ok(run.summary.includes('<li>clip-500</li>') && !run.summary.includes('<li>clip-501</li>'))
@@ -58,14 +47,17 @@ describe('plan', () => {
 
   it('refuses a manifest of more than 2,000 videos before anything is sent', async () => {
     const workspace = makeWorkspace({ 'videos.yml': manifestOf(namesOf(2001)) })
-    const run = await runAction({ workspace, inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml', plan: 'true' } })
+    const run = await runAction({
+      workspace,
+      inputs: { 'api-key': world.sim.mintToken(), 'api-url': world.sim.apiUrl, manifest: 'videos.yml', plan: 'true' }
+    })
     assert.equal(run.code, 1)
     assert.match(run.stdout, /a manifest lists at most 2000 videos \(this one 2001\)/)
   })
 
   it('honours max-jobs, and a render job renders the videos its shard names', async () => {
     const workspace = makeWorkspace({ 'videos.yml': manifestOf(['a', 'b', 'c']) })
-    const base = { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml' }
+    const base = { 'api-key': world.sim.mintToken(), 'api-url': world.sim.apiUrl, manifest: 'videos.yml' }
     const plan = await runAction({ workspace, inputs: { ...base, plan: 'true', 'max-jobs': '2' } })
     assert.deepEqual(JSON.parse(plan.outputs.matrix), {
       include: [
@@ -73,10 +65,10 @@ describe('plan', () => {
         { shard: '2/2', video: 'b,c' }
       ]
     })
-    const exports = sim.exports.length
+    const exports = world.sim.exports.length
     const render = await runAction({ workspace, inputs: { ...base, 'manifest-entry': 'b,c' } })
     assert.equal(render.code, 0, render.stdout)
-    assert.equal(sim.exports.length, exports + 2)
+    assert.equal(world.sim.exports.length, exports + 2)
     assert.deepEqual(
       (JSON.parse(render.outputs.videos) as Array<{ name: string }>).map((video) => video.name),
       ['b', 'c']
@@ -84,15 +76,15 @@ describe('plan', () => {
   })
 })
 
-const pr = (number: number) => eventEnv('pull_request', { pull_request: { number, base: { sha: 'x' } } }, github.url)
+const pr = (number: number) => eventEnv('pull_request', { pull_request: { number, base: { sha: 'x' } } }, world.github.url)
 
 describe('a matrix collected', () => {
   const render = (workspace: string, video: string, env: Record<string, string>, onStart?: Parameters<typeof runAction>[0]['onStart']) =>
     runAction({
       workspace,
       inputs: {
-        'api-key': sim.mintToken(),
-        'api-url': sim.apiUrl,
+        'api-key': world.sim.mintToken(),
+        'api-url': world.sim.apiUrl,
         manifest: 'videos.yml',
         'manifest-entry': video,
         comment: 'true',
@@ -106,16 +98,16 @@ describe('a matrix collected', () => {
 
   it('three render jobs at once, then collect: one comment listing all three, one summary, videos with all three', async () => {
     const workspace = makeWorkspace({ 'videos.yml': manifestOf(['alpha', 'beta', 'gamma']) })
-    const before = sim.exports.length
+    const before = world.sim.exports.length
     const jobs = await Promise.all(
-      ['alpha', 'beta', 'gamma'].map((video) => render(workspace, video, { ...pr(40), ...artifacts.envFor(`render-${video}`) }))
+      ['alpha', 'beta', 'gamma'].map((video) => render(workspace, video, { ...pr(40), ...world.artifacts.envFor(`render-${video}`) }))
     )
     for (const job of jobs) assert.equal(job.code, 0, job.stdout)
-    assert.equal(github.comments.filter((c) => c.issue === 40).length, 0, 'render jobs leave the comment to collect')
+    assert.equal(world.github.comments.filter((c) => c.issue === 40).length, 0, 'render jobs leave the comment to collect')
     const keys = exportedKeys().slice(before)
     assert.equal(keys.length, 3)
 
-    const run = await collect(workspace, { ...pr(40), ...artifacts.envFor('collect') })
+    const run = await collect(workspace, { ...pr(40), ...world.artifacts.envFor('collect') })
     assert.equal(run.code, 0, run.stdout)
     const videos = videosOf(run)
     assert.deepEqual(
@@ -127,12 +119,12 @@ describe('a matrix collected', () => {
       ]
     )
     assert.deepEqual(videos.map((v) => v['project-id']).sort(), [...keys].sort())
-    const comments = github.comments.filter((c) => c.issue === 40)
+    const comments = world.github.comments.filter((c) => c.issue === 40)
     assert.equal(comments.length, 1)
     for (const key of keys) assert.match(comments[0].body, new RegExp(`\\| \`${key}\` \\|`))
     assert.equal(run.summary.match(/<h2>/g)?.length, 1, 'one summary')
     assert.match(run.summary, /AI Studios batch: 3 of 3 delivered/)
-    assert.equal(sim.exports.length, before + 3, 'collect exports nothing')
+    assert.equal(world.sim.exports.length, before + 3, 'collect exports nothing')
   })
 
   it(
@@ -140,7 +132,7 @@ describe('a matrix collected', () => {
     { skip: NO_POSIX_SIGNALS },
     async () => {
       const workspace = makeWorkspace({ 'videos.yml': manifestOf(['delta', 'epsilon', 'zeta', 'eta']) })
-      const env = { ...pr(41), ...artifacts.envForRun(5000) }
+      const env = { ...pr(41), ...world.artifacts.envForRun(5000) }
       const [done, cancelled, killed] = await Promise.all([
         render(workspace, 'delta', env),
         render(workspace, 'epsilon', env, (child, stdout) => {
@@ -166,8 +158,8 @@ describe('a matrix collected', () => {
         error: null,
         entries: [{ ...videosOf(done)[0], name: 'zeta', 'project-id': 'p`</code><b>' }]
       }
-      artifacts.artifacts.push({
-        id: 9000 + artifacts.artifacts.length,
+      world.artifacts.artifacts.push({
+        id: 9000 + world.artifacts.artifacts.length,
         name: 'aistudios-result-1-zeta.json',
         job: 'a1b2c3d4-job',
         run: 'run-5000',
@@ -177,7 +169,7 @@ describe('a matrix collected', () => {
         bytes: Buffer.from(JSON.stringify(forged))
       })
 
-      const run = await collect(workspace, { ...pr(41), ...artifacts.envForRun(5000) })
+      const run = await collect(workspace, { ...pr(41), ...world.artifacts.envForRun(5000) })
       assert.equal(run.code, 1, run.stdout)
       const byName = new Map(videosOf(run).map((v) => [v.name, v]))
       assert.equal(byName.get('delta')?.status, 'downloaded')
@@ -186,7 +178,7 @@ describe('a matrix collected', () => {
       for (const name of ['zeta', 'eta']) assert.equal(byName.get(name)?.error, 'no result: its job did not report')
       assert.match(run.stdout, /::error::3 of 4 video\(s\) were not delivered: epsilon, zeta, eta/)
       assert.match(run.stdout, /::warning::result record aistudios-result-1-zeta\.json was refused: .*project-id/)
-      const [comment] = github.comments.filter((c) => c.issue === 41)
+      const [comment] = world.github.comments.filter((c) => c.issue === 41)
       assert.match(comment.body, /\| zeta \| ❌ no result&#58; its job did not report \|/)
     }
   )
@@ -197,21 +189,27 @@ describe('a matrix collected', () => {
     const run = (workspace: string, runId: string) =>
       runAction({
         workspace,
-        inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml', comment: 'true', 'github-token': GITHUB_TOKEN },
+        inputs: {
+          'api-key': world.sim.mintToken(),
+          'api-url': world.sim.apiUrl,
+          manifest: 'videos.yml',
+          comment: 'true',
+          'github-token': GITHUB_TOKEN
+        },
         env: { ...pr(42), GITHUB_RUN_ID: runId }
       })
     // Both runs read the comments before either writes: both create one, and the race must be undone.
-    github.commentListBarrier = 2
-    const writes = github.requests.length
+    world.github.commentListBarrier = 2
+    const writes = world.github.requests.length
     const runs = await Promise.all([run(one, '6001'), run(two, '6002')])
     for (const r of runs) assert.equal(r.code, 0, r.stdout)
-    const made = github.requests.slice(writes).filter((r) => r.method === 'POST' && r.path.endsWith('/issues/42/comments'))
+    const made = world.github.requests.slice(writes).filter((r) => r.method === 'POST' && r.path.endsWith('/issues/42/comments'))
     assert.equal(made.length, 2, 'the barrier made both runs create a comment')
     assert.ok(
-      github.requests.slice(writes).some((r) => r.method === 'DELETE'),
+      world.github.requests.slice(writes).some((r) => r.method === 'DELETE'),
       'the duplicate was deleted'
     )
-    const comments = github.comments.filter((c) => c.issue === 42)
+    const comments = world.github.comments.filter((c) => c.issue === 42)
     assert.equal(comments.length, 1)
     const keys = runs.flatMap((r) => videosOf(r).map((v) => [v.name, v['project-id']]))
     for (const [name, key] of keys) assert.match(comments[0].body, new RegExp(`^\\| ${name} \\| downloaded \\| \`${key}\``, 'm'))

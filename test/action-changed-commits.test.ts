@@ -6,31 +6,19 @@
  */
 import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { eventEnv, makeWorkspace, runAction, type ActionRun } from './helpers/run-action.ts'
-import { SAMPLE_PROJECT_ID, startSimulator, type Simulator } from './simulator/server.ts'
-import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
-import { GITHUB_TOKEN, startGitHubApi, type GitHubApi } from './stand-ins/github-api.ts'
+import { useStandIns } from './helpers/stand-ins.ts'
+import { SAMPLE_PROJECT_ID } from './simulator/server.ts'
+import { GITHUB_TOKEN } from './stand-ins/github-api.ts'
 
-let sim: Simulator
-let artifacts: ArtifactService
-let github: GitHubApi
-before(async () => {
-  sim = await startSimulator({ renderMs: 300 })
-  artifacts = await startArtifactService()
-  github = await startGitHubApi(artifacts)
-})
-after(async () => {
-  await sim.close()
-  await github.close()
-  await artifacts.close()
-})
+const world = useStandIns({ renderMs: 300 })
 
 type Entry = { name: string; status: string; error: string | null }
 const videosOf = (run: ActionRun): Entry[] => JSON.parse(run.outputs.videos ?? '[]') as Entry[]
 /** The project names the simulator was asked to export since `from`: what was paid for. */
-const exportedSince = (from: number): string[] => sim.exports.slice(from).map((e) => (e.body as { name?: string }).name ?? '')
+const exportedSince = (from: number): string[] => world.sim.exports.slice(from).map((e) => (e.body as { name?: string }).name ?? '')
 
 describe('a pull request with two pushes', () => {
   const manifest = `videos:
@@ -46,23 +34,29 @@ describe('a pull request with two pushes', () => {
   const files = { 'videos.yml': manifest, 'speech/a.txt': 'A, rewritten', 'speech/b.txt': 'B, rewritten' }
   /** The first push changed a's speech; the second b's as well. */
   const pushes = (number: number) => {
-    github.changes.set(`base${number}...first${number}`, ['speech/a.txt'])
-    github.changes.set(`base${number}...second${number}`, ['speech/a.txt', 'speech/b.txt'])
+    world.github.changes.set(`base${number}...first${number}`, ['speech/a.txt'])
+    world.github.changes.set(`base${number}...second${number}`, ['speech/a.txt', 'speech/b.txt'])
     const event = (head: string) =>
-      eventEnv('pull_request', { pull_request: { number, base: { sha: `base${number}` }, head: { sha: `${head}${number}` } } }, github.url)
+      eventEnv('pull_request', { pull_request: { number, base: { sha: `base${number}` }, head: { sha: `${head}${number}` } } }, world.github.url)
     return { first: event('first'), second: event('second') }
   }
-  const compared = (number: number, head: string) => github.requests.some((r) => r.path.endsWith(`/compare/base${number}...${head}${number}`))
-  const askedLiveList = (number: number) => github.requests.some((r) => r.path.includes(`/pulls/${number}/files`))
+  const compared = (number: number, head: string) => world.github.requests.some((r) => r.path.endsWith(`/compare/base${number}...${head}${number}`))
+  const askedLiveList = (number: number) => world.github.requests.some((r) => r.path.includes(`/pulls/${number}/files`))
 
   it("renders, for the first push's run started after the second push, only what the first push changed", async () => {
     const { first } = pushes(30)
     // The second push has landed: the pull request's live file list holds both changes.
-    github.changes.set('pr:30', ['speech/a.txt', 'speech/b.txt'])
-    const from = sim.exports.length
+    world.github.changes.set('pr:30', ['speech/a.txt', 'speech/b.txt'])
+    const from = world.sim.exports.length
     const run = await runAction({
       workspace: makeWorkspace(files),
-      inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml', 'only-changed': 'true', 'github-token': GITHUB_TOKEN },
+      inputs: {
+        'api-key': world.sim.mintToken(),
+        'api-url': world.sim.apiUrl,
+        manifest: 'videos.yml',
+        'only-changed': 'true',
+        'github-token': GITHUB_TOKEN
+      },
       env: first
     })
     assert.equal(run.code, 0, run.stdout)
@@ -74,12 +68,12 @@ describe('a pull request with two pushes', () => {
   it("plans, renders and collects the first push's videos although the second push lands between plan and collect", async () => {
     const { first } = pushes(31)
     const workspace = makeWorkspace(files)
-    const base = { 'api-url': sim.apiUrl, manifest: 'videos.yml', 'github-token': GITHUB_TOKEN }
-    github.changes.set('pr:31', ['speech/a.txt'])
+    const base = { 'api-url': world.sim.apiUrl, manifest: 'videos.yml', 'github-token': GITHUB_TOKEN }
+    world.github.changes.set('pr:31', ['speech/a.txt'])
     const plan = await runAction({
       workspace,
-      inputs: { ...base, 'api-key': sim.mintToken(), plan: 'true', 'only-changed': 'true' },
-      env: { ...first, ...artifacts.envForRun(7100) }
+      inputs: { ...base, 'api-key': world.sim.mintToken(), plan: 'true', 'only-changed': 'true' },
+      env: { ...first, ...world.artifacts.envForRun(7100) }
     })
     assert.equal(plan.code, 0, plan.stdout)
     const { include } = JSON.parse(plan.outputs.matrix) as { include: Array<{ video: string }> }
@@ -89,13 +83,13 @@ describe('a pull request with two pushes', () => {
     )
 
     // The second push, while the first run's render jobs go.
-    github.changes.set('pr:31', ['speech/a.txt', 'speech/b.txt'])
-    const from = sim.exports.length
+    world.github.changes.set('pr:31', ['speech/a.txt', 'speech/b.txt'])
+    const from = world.sim.exports.length
     for (const entry of include) {
       const render = await runAction({
         workspace,
-        inputs: { ...base, 'api-key': sim.mintToken(), 'manifest-entry': entry.video, comment: 'true' },
-        env: { ...first, ...artifacts.envForRun(7100) }
+        inputs: { ...base, 'api-key': world.sim.mintToken(), 'manifest-entry': entry.video, comment: 'true' },
+        env: { ...first, ...world.artifacts.envForRun(7100) }
       })
       assert.equal(render.code, 0, render.stdout)
     }
@@ -104,14 +98,14 @@ describe('a pull request with two pushes', () => {
     const collect = await runAction({
       workspace,
       inputs: { ...base, collect: 'true', 'only-changed': 'true', comment: 'true' },
-      env: { ...first, ...artifacts.envForRun(7100) }
+      env: { ...first, ...world.artifacts.envForRun(7100) }
     })
     assert.equal(collect.code, 0, collect.stdout)
     assert.deepEqual(
       videosOf(collect).map((video) => [video.name, video.status]),
       [['a', 'downloaded']]
     )
-    const [comment] = github.comments.filter((c) => c.issue === 31)
+    const [comment] = world.github.comments.filter((c) => c.issue === 31)
     assert.match(comment.body, /\| a \| downloaded \|/)
     assert.doesNotMatch(comment.body, /\| b \||no result/)
     assert.ok(!askedLiveList(31), 'neither job read the live file list')
@@ -132,12 +126,12 @@ describe('the workflow file holds the inline inputs', () => {
   /** A run of `inputs` with only-changed for a push that changed `changed`; what it exported. */
   async function push(changed: string[], inputs: Record<string, string>, env: Record<string, string> = {}, workspace = makeWorkspace(files)) {
     const before = `before${++pushNumber}`
-    github.changes.set(`${before}...after${pushNumber}`, changed)
-    const from = sim.exports.length
+    world.github.changes.set(`${before}...after${pushNumber}`, changed)
+    const from = world.sim.exports.length
     const run = await runAction({
       workspace,
-      inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'only-changed': 'true', 'github-token': GITHUB_TOKEN, ...inputs },
-      env: { ...eventEnv('push', { before, after: `after${pushNumber}` }, github.url), ...env }
+      inputs: { 'api-key': world.sim.mintToken(), 'api-url': world.sim.apiUrl, 'only-changed': 'true', 'github-token': GITHUB_TOKEN, ...inputs },
+      env: { ...eventEnv('push', { before, after: `after${pushNumber}` }, world.github.url), ...env }
     })
     assert.equal(run.code, 0, run.stdout)
     return { run, exported: exportedSince(from) }

@@ -7,25 +7,13 @@
 import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { eventEnv, makeWorkspace, runAction, type ActionRun } from './helpers/run-action.ts'
-import { SAMPLE_PROJECT_ID, SAMPLE_VIDEO, startSimulator, type Simulator } from './simulator/server.ts'
-import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
-import { GITHUB_TOKEN, startGitHubApi, type GitHubApi } from './stand-ins/github-api.ts'
+import { useStandIns } from './helpers/stand-ins.ts'
+import { SAMPLE_PROJECT_ID, SAMPLE_VIDEO } from './simulator/server.ts'
+import { GITHUB_TOKEN } from './stand-ins/github-api.ts'
 
-let sim: Simulator
-let artifacts: ArtifactService
-let github: GitHubApi
-before(async () => {
-  sim = await startSimulator({ renderMs: 300 })
-  artifacts = await startArtifactService()
-  github = await startGitHubApi(artifacts)
-})
-after(async () => {
-  await sim.close()
-  await github.close()
-  await artifacts.close()
-})
+const world = useStandIns({ renderMs: 300 })
 
 type Entry = { name: string; status: string; 'export-key': string | null; path: string | null; 'release-url': string | null; error: string | null }
 const videosOf = (run: ActionRun): Entry[] => JSON.parse(run.outputs.videos ?? '[]') as Entry[]
@@ -70,20 +58,20 @@ function assertSavedNotDelivered(run: ActionRun, key: string, delivery: string, 
 
 describe('a delivery refused after the video was saved', () => {
   it('the artifact (a resume whose artifact name the run already holds: 409): one export, the video kept, told as undelivered', async () => {
-    const env = artifacts.envForRun(7001)
-    const exports = sim.exports.length
-    const first = await runAction({ inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID }, env })
+    const env = world.artifacts.envForRun(7001)
+    const exports = world.sim.exports.length
+    const first = await runAction({ inputs: { 'api-key': world.sim.mintToken(), 'api-url': world.sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID }, env })
     assert.equal(first.code, 0, first.stdout)
-    assert.equal(sim.exports.length, exports + 1)
-    const { key } = sim.exports[exports]
-    const taken = artifacts.artifacts.find((a) => a.runId === 7001 && !a.name.startsWith('aistudios-'))
+    assert.equal(world.sim.exports.length, exports + 1)
+    const { key } = world.sim.exports[exports]
+    const taken = world.artifacts.artifacts.find((a) => a.runId === 7001 && !a.name.startsWith('aistudios-'))
     assert.ok(taken, 'the first run uploaded the video')
 
-    const creates = sent(artifacts, 'POST', '/CreateArtifact').length
-    const resumed = await runAction({ inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, resume: key }, env })
-    assert.equal(sim.exports.length, exports + 1, 'the resume exported nothing')
-    assert.equal(sent(artifacts, 'POST', '/CreateArtifact').length, creates + 1, 'the upload was asked for once')
-    assert.equal(artifacts.artifacts.filter((a) => a.name === taken.name).length, 1, 'the stand-in refused the second')
+    const creates = sent(world.artifacts, 'POST', '/CreateArtifact').length
+    const resumed = await runAction({ inputs: { 'api-key': world.sim.mintToken(), 'api-url': world.sim.apiUrl, resume: key }, env })
+    assert.equal(world.sim.exports.length, exports + 1, 'the resume exported nothing')
+    assert.equal(sent(world.artifacts, 'POST', '/CreateArtifact').length, creates + 1, 'the upload was asked for once')
+    assert.equal(world.artifacts.artifacts.filter((a) => a.name === taken.name).length, 1, 'the stand-in refused the second')
     assertSavedNotDelivered(
       resumed,
       key,
@@ -91,80 +79,89 @@ describe('a delivery refused after the video was saved', () => {
       new RegExp(`.*\\(409\\) Conflict.*${literal(`an artifact named ${taken.name} already exists`)}`)
     )
 
-    // The advice holds: in a run whose artifacts do not collide, the resume delivers it, exporting nothing.
-    const again = await runAction({ inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, resume: key }, env: artifacts.envForRun(7011) })
+    // The advice holds: in a run whose world.artifacts do not collide, the resume delivers it, exporting nothing.
+    const again = await runAction({
+      inputs: { 'api-key': world.sim.mintToken(), 'api-url': world.sim.apiUrl, resume: key },
+      env: world.artifacts.envForRun(7011)
+    })
     assert.equal(again.code, 0, again.stdout)
-    assert.equal(sim.exports.length, exports + 1, 'still the one export')
-    assert.ok(artifacts.artifacts.some((a) => a.runId === 7011 && a.name === taken.name && a.finalized))
+    assert.equal(world.sim.exports.length, exports + 1, 'still the one export')
+    assert.ok(world.artifacts.artifacts.some((a) => a.runId === 7011 && a.name === taken.name && a.finalized))
   })
 
   it('a release asset (a token without contents: write): the artifact still delivered, the release named', async () => {
-    github.releases.push({ id: 801, tag: 'v8.0', assets: [], readOnly: true })
-    const exports = sim.exports.length
+    world.github.releases.push({ id: 801, tag: 'v8.0', assets: [], readOnly: true })
+    const exports = world.sim.exports.length
     const run = await runAction({
       inputs: {
-        'api-key': sim.mintToken(),
-        'api-url': sim.apiUrl,
+        'api-key': world.sim.mintToken(),
+        'api-url': world.sim.apiUrl,
         'project-id': SAMPLE_PROJECT_ID,
         'release-upload': 'true',
         'github-token': GITHUB_TOKEN
       },
-      env: { ...artifacts.envForRun(7002), ...eventEnv('release', { release: { tag_name: 'v8.0' } }, github.url) }
+      env: { ...world.artifacts.envForRun(7002), ...eventEnv('release', { release: { tag_name: 'v8.0' } }, world.github.url) }
     })
-    assert.equal(sim.exports.length, exports + 1)
-    const { key } = sim.exports[exports]
-    assert.equal(sent(github, 'POST', '/releases/801/assets?name=ai-studios-video.mp4').length, 1, 'the upload was tried once')
-    assert.equal(github.releases.find((r) => r.id === 801)?.assets.length, 0)
+    assert.equal(world.sim.exports.length, exports + 1)
+    const { key } = world.sim.exports[exports]
+    assert.equal(sent(world.github, 'POST', '/releases/801/assets?name=ai-studios-video.mp4').length, 1, 'the upload was tried once')
+    assert.equal(world.github.releases.find((r) => r.id === 801)?.assets.length, 0)
     assertSavedNotDelivered(
       run,
       key,
       'attaching the video to release v8.0',
       /Uploading ai-studios-video\.mp4 to the release failed: HTTP 403 Resource not accessible by integration/
     )
-    const uploaded = artifacts.artifacts.find((a) => a.runId === 7002 && !a.name.startsWith('aistudios-'))
+    const uploaded = world.artifacts.artifacts.find((a) => a.runId === 7002 && !a.name.startsWith('aistudios-'))
     assert.ok(uploaded?.finalized, 'the artifact went up before the release refused')
     assert.equal(run.outputs['artifact-id'], String(uploaded.id))
   })
 
   it('the pull request comment (a token without pull-requests: write): told as undelivered', async () => {
-    github.readOnlyIssues.push(31)
-    const exports = sim.exports.length
+    world.github.readOnlyIssues.push(31)
+    const exports = world.sim.exports.length
     const run = await runAction({
-      inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, comment: 'true', 'github-token': GITHUB_TOKEN },
-      env: eventEnv('pull_request', { pull_request: { number: 31 } }, github.url)
+      inputs: {
+        'api-key': world.sim.mintToken(),
+        'api-url': world.sim.apiUrl,
+        'project-id': SAMPLE_PROJECT_ID,
+        comment: 'true',
+        'github-token': GITHUB_TOKEN
+      },
+      env: eventEnv('pull_request', { pull_request: { number: 31 } }, world.github.url)
     })
-    assert.equal(sim.exports.length, exports + 1)
-    const { key } = sim.exports[exports]
-    assert.equal(sent(github, 'POST', '/issues/31/comments').length, 1, 'the comment was tried')
-    assert.equal(github.comments.filter((c) => c.issue === 31).length, 0)
+    assert.equal(world.sim.exports.length, exports + 1)
+    const { key } = world.sim.exports[exports]
+    assert.equal(sent(world.github, 'POST', '/issues/31/comments').length, 1, 'the comment was tried')
+    assert.equal(world.github.comments.filter((c) => c.issue === 31).length, 0)
     assertSavedNotDelivered(run, key, 'the pull request comment', /Resource not accessible by integration/)
   })
 })
 
 describe('a refused delivery of a reused video', () => {
   it("says to re-run as it is ('reuse' finds the earlier run's video again), not to resume another run's key", async () => {
-    const inputs = { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, script: 'Words to reuse.' }
+    const inputs = { 'api-key': world.sim.mintToken(), 'api-url': world.sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, script: 'Words to reuse.' }
     const reuseRun = (runId: number, more: Record<string, string> = {}): Promise<ActionRun> => {
-      github.runs.set(runId, { event: 'push', headBranch: 'main', headRepository: 'octo-org/videos' })
+      world.github.runs.set(runId, { event: 'push', headBranch: 'main', headRepository: 'octo-org/videos' })
       return runAction({
         inputs: { ...inputs, reuse: 'true', 'github-token': GITHUB_TOKEN, ...more },
         env: {
-          ...artifacts.envForRun(runId),
-          ...eventEnv('push', { repository: { default_branch: 'main' } }, github.url),
+          ...world.artifacts.envForRun(runId),
+          ...eventEnv('push', { repository: { default_branch: 'main' } }, world.github.url),
           GITHUB_REF: 'refs/heads/main'
         }
       })
     }
-    const exports = sim.exports.length
+    const exports = world.sim.exports.length
     const first = await reuseRun(7101)
     assert.equal(first.code, 0, first.stdout)
-    assert.equal(sim.exports.length, exports + 1)
-    const { key } = sim.exports[exports]
+    assert.equal(world.sim.exports.length, exports + 1)
+    const { key } = world.sim.exports[exports]
 
-    github.releases.push({ id: 804, tag: 'v8.3', assets: [], readOnly: true })
+    world.github.releases.push({ id: 804, tag: 'v8.3', assets: [], readOnly: true })
     const refused = await reuseRun(7102, { 'release-upload': 'true', 'release-tag': 'v8.3' })
     assert.equal(refused.code, 1, refused.stdout)
-    assert.equal(sim.exports.length, exports + 1, 'reused: nothing exported')
+    assert.equal(world.sim.exports.length, exports + 1, 'reused: nothing exported')
     const [video] = videosOf(refused)
     assert.equal(video.status, 'failed')
     assert.equal(video['export-key'], key)
@@ -183,38 +180,38 @@ describe('a refused delivery of a reused video', () => {
     assert.doesNotMatch(refused.stdout + refused.summary, /resume: |may still be rendering/)
 
     // The advice holds: run as it is (the release now writable), it is reused again and delivered.
-    github.releases.push({ id: 805, tag: 'v8.4', assets: [] })
+    world.github.releases.push({ id: 805, tag: 'v8.4', assets: [] })
     const again = await reuseRun(7103, { 'release-upload': 'true', 'release-tag': 'v8.4' })
     assert.equal(again.code, 0, again.stdout)
-    assert.equal(sim.exports.length, exports + 1, 'still the one export')
-    assert.equal(github.releases.find((r) => r.id === 805)?.assets.length, 1)
+    assert.equal(world.sim.exports.length, exports + 1, 'still the one export')
+    assert.equal(world.github.releases.find((r) => r.id === 805)?.assets.length, 1)
   })
 })
 
 describe('a refused delivery in a batch', () => {
   it('fails only the video it refused: the others are delivered, and the comment lists the failure', async () => {
-    github.releases.push({ id: 802, tag: 'v8.1', assets: [{ id: 8020, name: 'a.mp4', bytes: Buffer.from('old') }] })
+    world.github.releases.push({ id: 802, tag: 'v8.1', assets: [{ id: 8020, name: 'a.mp4', bytes: Buffer.from('old') }] })
     const manifest = `videos:\n  - name: a\n    project-id: ${SAMPLE_PROJECT_ID}\n  - name: b\n    project-id: ${SAMPLE_PROJECT_ID}\n`
-    const exports = sim.exports.length
+    const exports = world.sim.exports.length
     const run = await runAction({
       workspace: makeWorkspace({ 'videos.yml': manifest }),
       inputs: {
-        'api-key': sim.mintToken(),
-        'api-url': sim.apiUrl,
+        'api-key': world.sim.mintToken(),
+        'api-url': world.sim.apiUrl,
         manifest: 'videos.yml',
         'release-upload': 'true',
         'release-tag': 'v8.1',
         comment: 'true',
         'github-token': GITHUB_TOKEN
       },
-      env: { ...artifacts.envForRun(7003), ...eventEnv('pull_request', { pull_request: { number: 32 } }, github.url) }
+      env: { ...world.artifacts.envForRun(7003), ...eventEnv('pull_request', { pull_request: { number: 32 } }, world.github.url) }
     })
     assert.equal(run.code, 1, run.stdout)
-    assert.equal(sim.exports.length, exports + 2, 'one export a video')
-    const keyOf = new Map(sim.exports.slice(exports).map((e) => [e.key, e.key]))
+    assert.equal(world.sim.exports.length, exports + 2, 'one export a video')
+    const keyOf = new Map(world.sim.exports.slice(exports).map((e) => [e.key, e.key]))
     const [a, b] = videosOf(run)
     assert.ok(a['export-key'] && keyOf.has(a['export-key']) && b['export-key'] && keyOf.has(b['export-key']))
-    const release = github.releases.find((r) => r.id === 802)
+    const release = world.github.releases.find((r) => r.id === 802)
     assert.deepEqual(
       release?.assets.map((asset) => [asset.name, asset.bytes.equals(SAMPLE_VIDEO) ? 'video' : asset.bytes.toString()]),
       [
@@ -246,7 +243,7 @@ describe('a refused delivery in a batch', () => {
         `re-run this step with the inputs manifest-entry: a and resume: ${a['export-key']} \\(drop [^)]*\\); that downloads the finished video again`
       )
     )
-    const [comment] = github.comments.filter((c) => c.issue === 32)
+    const [comment] = world.github.comments.filter((c) => c.issue === 32)
     assert.ok(comment, 'the comment was written despite the refused asset')
     assert.match(comment.body, /^\| a \| ❌ not delivered&#58; the render finished/m)
     assert.match(comment.body, new RegExp(`^\\| b \\| downloaded \\| \`${b['export-key']}\``, 'm'))
@@ -255,15 +252,15 @@ describe('a refused delivery in a batch', () => {
 
 describe('a refused delivery in a matrix job, as collect tells it', () => {
   it("carries the undelivered video's story in the result record to collect's outputs, summary and errors", async () => {
-    github.releases.push({ id: 803, tag: 'v8.2', assets: [], readOnly: true })
+    world.github.releases.push({ id: 803, tag: 'v8.2', assets: [], readOnly: true })
     const workspace = makeWorkspace({ 'videos.yml': `videos:\n  - name: solo\n    project-id: ${SAMPLE_PROJECT_ID}\n` })
-    const env = { ...artifacts.envForRun(7004), ...eventEnv('push', {}, github.url) }
-    const exports = sim.exports.length
+    const env = { ...world.artifacts.envForRun(7004), ...eventEnv('push', {}, world.github.url) }
+    const exports = world.sim.exports.length
     const render = await runAction({
       workspace,
       inputs: {
-        'api-key': sim.mintToken(),
-        'api-url': sim.apiUrl,
+        'api-key': world.sim.mintToken(),
+        'api-url': world.sim.apiUrl,
         manifest: 'videos.yml',
         'manifest-entry': 'solo',
         'release-upload': 'true',
@@ -273,16 +270,16 @@ describe('a refused delivery in a matrix job, as collect tells it', () => {
       env
     })
     assert.equal(render.code, 1, render.stdout)
-    assert.equal(sim.exports.length, exports + 1)
-    const { key } = sim.exports[exports]
+    assert.equal(world.sim.exports.length, exports + 1)
+    const { key } = world.sim.exports[exports]
     assert.ok(
-      artifacts.artifacts.some((a) => a.runId === 7004 && a.name === 'aistudios-result-1-solo.json'),
+      world.artifacts.artifacts.some((a) => a.runId === 7004 && a.name === 'aistudios-result-1-solo.json'),
       'the record was left'
     )
 
     const collect = await runAction({ workspace, inputs: { manifest: 'videos.yml', collect: 'true' }, env })
     assert.equal(collect.code, 1, collect.stdout)
-    assert.equal(sim.exports.length, exports + 1, 'collect exports nothing')
+    assert.equal(world.sim.exports.length, exports + 1, 'collect exports nothing')
     const [solo] = videosOf(collect)
     assert.equal(solo.status, 'failed')
     const told = new RegExp(
@@ -298,23 +295,23 @@ describe('a refused delivery in a matrix job, as collect tells it', () => {
 
 describe('a refused delivery of a render not waited for', () => {
   it("wait: false: the comment's failure fails the run and is named; the export is still one that may be rendering", async () => {
-    github.readOnlyIssues.push(33)
-    const exports = sim.exports.length
+    world.github.readOnlyIssues.push(33)
+    const exports = world.sim.exports.length
     const run = await runAction({
       inputs: {
-        'api-key': sim.mintToken(),
-        'api-url': sim.apiUrl,
+        'api-key': world.sim.mintToken(),
+        'api-url': world.sim.apiUrl,
         'project-id': SAMPLE_PROJECT_ID,
         wait: 'false',
         comment: 'true',
         'github-token': GITHUB_TOKEN
       },
-      env: eventEnv('pull_request', { pull_request: { number: 33 } }, github.url)
+      env: eventEnv('pull_request', { pull_request: { number: 33 } }, world.github.url)
     })
     assert.equal(run.code, 1, run.stdout)
-    assert.equal(sim.exports.length, exports + 1)
-    const { key } = sim.exports[exports]
-    assert.equal(sent(github, 'POST', '/issues/33/comments').length, 1)
+    assert.equal(world.sim.exports.length, exports + 1)
+    const { key } = world.sim.exports[exports]
+    assert.equal(sent(world.github, 'POST', '/issues/33/comments').length, 1)
     assert.match(run.stdout, /^::error::The pull request comment failed: Resource not accessible by integration/m)
     assert.match(run.summary, /<p>The pull request comment failed: Resource not accessible by integration/)
     const [video] = videosOf(run)

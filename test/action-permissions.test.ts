@@ -1,31 +1,18 @@
 /**
  * What each feature asks of the GITHUB_TOKEN (FEATURES, the rows of README.md's "Permissions" table),
  * seen from GitHub's side: dist/index.js runs with a job token of exactly a row's permissions, given
- * as the runner gives it (action.yml's `${{ github.token }}`), against the GitHub stand-in, which wants
+ * as the runner gives it (action.yml's `${{ world.github.token }}`), against the GitHub stand-in, which wants
  * for each call the permission GitHub's REST reference names. With the row's permissions every call
  * the feature makes is answered; with any one of them a level lower, a call is refused.
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { eventEnv, makeWorkspace, runAction } from './helpers/run-action.ts'
+import { useStandIns } from './helpers/stand-ins.ts'
 import { FEATURES, LEVELS, type Grant } from './helpers/permissions.ts'
-import { SAMPLE_PROJECT_ID, startSimulator, type Simulator } from './simulator/server.ts'
-import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
-import { startGitHubApi, type GitHubApi } from './stand-ins/github-api.ts'
+import { SAMPLE_PROJECT_ID } from './simulator/server.ts'
 
-let sim: Simulator
-let artifacts: ArtifactService
-let github: GitHubApi
-before(async () => {
-  sim = await startSimulator({ renderMs: 100 })
-  artifacts = await startArtifactService()
-  github = await startGitHubApi(artifacts)
-})
-after(async () => {
-  await sim.close()
-  await github.close()
-  await artifacts.close()
-})
+const world = useStandIns({ renderMs: 100 })
 
 const MANIFEST = `videos:\n  - name: a\n    project-id: ${SAMPLE_PROJECT_ID}\n    script-file: speech/a.txt\n`
 /** A number of its own for each run: its workflow run, pull request, release and commits. */
@@ -41,24 +28,28 @@ const api = (token: string) => ({ context: { 'github.token': token } })
 const SCENARIOS: Record<string, Scenario> = {
   reuse: async (token) => {
     const id = ++serial
-    const [seen, refused] = [github.requests.length, github.refused.length]
+    const [seen, refused] = [world.github.requests.length, world.github.refused.length]
     await runAction({
       ...api(token),
-      inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, reuse: 'true' },
-      env: { ...eventEnv('push', { repository: { default_branch: 'main' } }, github.url), ...artifacts.envForRun(id), GITHUB_REF: 'refs/heads/main' }
+      inputs: { 'api-key': world.sim.mintToken(), 'api-url': world.sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, reuse: 'true' },
+      env: {
+        ...eventEnv('push', { repository: { default_branch: 'main' } }, world.github.url),
+        ...world.artifacts.envForRun(id),
+        GITHUB_REF: 'refs/heads/main'
+      }
     })
     // Nothing to reuse here: the work is the search for an earlier run's record, answered.
-    const searched = github.requests.slice(seen).some((r) => r.path.startsWith('/repos/octo-org/videos/actions/artifacts?'))
-    return searched && github.refused.length === refused
+    const searched = world.github.requests.slice(seen).some((r) => r.path.startsWith('/repos/octo-org/videos/actions/artifacts?'))
+    return searched && world.github.refused.length === refused
   },
   'release-upload': async (token) => {
     const id = ++serial
     const release = { id, tag: `v${id}`, assets: [] }
-    github.releases.push(release)
+    world.github.releases.push(release)
     await runAction({
       ...api(token),
-      inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'release-upload': 'true' },
-      env: { ...eventEnv('release', { release: { tag_name: release.tag } }, github.url), ...artifacts.envForRun(id) }
+      inputs: { 'api-key': world.sim.mintToken(), 'api-url': world.sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'release-upload': 'true' },
+      env: { ...eventEnv('release', { release: { tag_name: release.tag } }, world.github.url), ...world.artifacts.envForRun(id) }
     })
     return release.assets.length === 1
   },
@@ -66,36 +57,36 @@ const SCENARIOS: Record<string, Scenario> = {
     const id = ++serial
     await runAction({
       ...api(token),
-      inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, comment: 'true' },
+      inputs: { 'api-key': world.sim.mintToken(), 'api-url': world.sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, comment: 'true' },
       env: {
-        ...eventEnv('pull_request', { pull_request: { number: id, base: { sha: `b${id}` }, head: { sha: `h${id}` } } }, github.url),
-        ...artifacts.envForRun(id)
+        ...eventEnv('pull_request', { pull_request: { number: id, base: { sha: `b${id}` }, head: { sha: `h${id}` } } }, world.github.url),
+        ...world.artifacts.envForRun(id)
       }
     })
-    return github.comments.some((comment) => comment.issue === id)
+    return world.github.comments.some((comment) => comment.issue === id)
   },
   // A plan sends nothing: it reads the changes, and the manifest at the base since the push or pull request changed it.
   'only-changed push': async (token) => {
     const id = ++serial
-    github.changes.set(`b${id}...a${id}`, ['videos.yml'])
-    github.contents.set(`b${id}:videos.yml`, MANIFEST)
+    world.github.changes.set(`b${id}...a${id}`, ['videos.yml'])
+    world.github.contents.set(`b${id}:videos.yml`, MANIFEST)
     const run = await runAction({
       ...api(token),
       workspace: makeWorkspace({ 'videos.yml': MANIFEST, 'speech/a.txt': 'A' }),
-      inputs: { 'api-key': sim.mintToken(), manifest: 'videos.yml', plan: 'true', 'only-changed': 'true' },
-      env: eventEnv('push', { before: `b${id}`, after: `a${id}` }, github.url)
+      inputs: { 'api-key': world.sim.mintToken(), manifest: 'videos.yml', plan: 'true', 'only-changed': 'true' },
+      env: eventEnv('push', { before: `b${id}`, after: `a${id}` }, world.github.url)
     })
     return run.code === 0 && run.outputs.count === '0'
   },
   'only-changed pull request': async (token) => {
     const id = ++serial
-    github.changes.set(`b${id}...h${id}`, ['videos.yml'])
-    github.contents.set(`b${id}:videos.yml`, MANIFEST)
+    world.github.changes.set(`b${id}...h${id}`, ['videos.yml'])
+    world.github.contents.set(`b${id}:videos.yml`, MANIFEST)
     const run = await runAction({
       ...api(token),
       workspace: makeWorkspace({ 'videos.yml': MANIFEST, 'speech/a.txt': 'A' }),
-      inputs: { 'api-key': sim.mintToken(), manifest: 'videos.yml', plan: 'true', 'only-changed': 'true' },
-      env: eventEnv('pull_request', { pull_request: { number: id, base: { sha: `b${id}` }, head: { sha: `h${id}` } } }, github.url)
+      inputs: { 'api-key': world.sim.mintToken(), manifest: 'videos.yml', plan: 'true', 'only-changed': 'true' },
+      env: eventEnv('pull_request', { pull_request: { number: id, base: { sha: `b${id}` }, head: { sha: `h${id}` } } }, world.github.url)
     })
     return run.code === 0 && run.outputs.count === '0'
   }
@@ -115,13 +106,13 @@ describe("each feature's permissions, as the GitHub stand-in holds the job token
     const label = `${row.input}${row.events ? ` on ${row.events[0]}` : ''}`
     it(`${label}: ${JSON.stringify(row.needs)} is enough, and each of it is needed`, async () => {
       const scenario = scenarioOf(row)
-      let refused = github.refused.length
-      assert.ok(await scenario(github.jobToken(row.needs)), 'the feature did its work')
-      assert.deepEqual(github.refused.slice(refused), [])
+      let refused = world.github.refused.length
+      assert.ok(await scenario(world.github.jobToken(row.needs)), 'the feature did its work')
+      assert.deepEqual(world.github.refused.slice(refused), [])
       for (const [scope, level] of Object.entries(row.needs)) {
-        refused = github.refused.length
-        assert.equal(await scenario(github.jobToken(lower(row.needs, scope))), false, `with ${scope} below ${level}`)
-        const wanted = github.refused.slice(refused).map((call) => call.wanted)
+        refused = world.github.refused.length
+        assert.equal(await scenario(world.github.jobToken(lower(row.needs, scope))), false, `with ${scope} below ${level}`)
+        const wanted = world.github.refused.slice(refused).map((call) => call.wanted)
         assert.ok(
           wanted.some((permissions) => permissions.split(' or ').includes(`${scope}: ${level}`)),
           `${scope} below ${level}: ${wanted.join('; ')}`

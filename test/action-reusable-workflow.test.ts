@@ -8,15 +8,14 @@
  */
 import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 import { makeWorkspace } from './helpers/run-action.ts'
+import { useStandIns } from './helpers/stand-ins.ts'
 import { jobGrant, RESTRICTED_DEFAULT, type Grant } from './helpers/permissions.ts'
 import { runWorkflow, type WorkflowRun } from './helpers/run-workflow.ts'
-import { SAMPLE_PROJECT_ID, startSimulator, type Simulator } from './simulator/server.ts'
-import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
-import { startGitHubApi, type GitHubApi } from './stand-ins/github-api.ts'
+import { SAMPLE_PROJECT_ID } from './simulator/server.ts'
 
 const WORKFLOW = fileURLToPath(new URL('../.github/workflows/render-videos.yml', import.meta.url))
 const README = fs.readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8')
@@ -40,19 +39,7 @@ const caller = (() => {
 /** The AI Studios credentials the simulator accepts, as the caller's repository secrets hold them. */
 const SECRETS = { AISTUDIOS_APP_ID: 'app-reusable', AISTUDIOS_USER_KEY: 'user-key-reusable' }
 
-let sim: Simulator
-let artifacts: ArtifactService
-let github: GitHubApi
-before(async () => {
-  sim = await startSimulator({ renderMs: 300, apps: { [SECRETS.AISTUDIOS_APP_ID]: SECRETS.AISTUDIOS_USER_KEY } })
-  artifacts = await startArtifactService()
-  github = await startGitHubApi(artifacts)
-})
-after(async () => {
-  await sim.close()
-  await github.close()
-  await artifacts.close()
-})
+const world = useStandIns({ renderMs: 300, apps: { [SECRETS.AISTUDIOS_APP_ID]: SECRETS.AISTUDIOS_USER_KEY } })
 
 const MANIFEST = `videos:
 ${['intro', 'weekly', 'outro'].map((name) => `  - name: ${name}\n    project-id: ${SAMPLE_PROJECT_ID}\n    script-file: video/speech/${name}.txt\n`).join('')}`
@@ -78,12 +65,12 @@ async function callReadme(
   granted: Grant = jobGrant(caller.flow, caller.name, RESTRICTED_DEFAULT)
 ): Promise<{ run: WorkflowRun; tokens: Tokens }> {
   assert.ok('pull_request' in caller.flow.on, 'the README calls it on pull requests')
-  github.changes.set(`base${pull}...head${pull}`, changed)
-  github.runs.set(runId, { event: 'pull_request', headBranch: `topic-${pull}`, headRepository: 'octo-org/videos', pullRequests: [pull] })
+  world.github.changes.set(`base${pull}...head${pull}`, changed)
+  world.github.runs.set(runId, { event: 'pull_request', headBranch: `topic-${pull}`, headRepository: 'octo-org/videos', pullRequests: [pull] })
   const tokens: Tokens = new Map()
   const run = await runWorkflow({
     file: WORKFLOW,
-    with: { ...caller.job.with, 'api-url': sim.apiUrl, ...more },
+    with: { ...caller.job.with, 'api-url': world.sim.apiUrl, ...more },
     secrets: caller.job.secrets,
     granted,
     callerSecrets: SECRETS,
@@ -95,11 +82,11 @@ async function callReadme(
         pull_request: { number: pull, base: { sha: `base${pull}` }, head: { sha: `head${pull}`, ref: `topic-${pull}` } }
       }
     },
-    githubApiUrl: github.url,
+    githubApiUrl: world.github.url,
     checkout: makeWorkspace(CHECKOUT),
-    env: (jobRun) => ({ ...artifacts.envForRun(runId, jobRun), GITHUB_REF: `refs/pull/${pull}/merge` }),
+    env: (jobRun) => ({ ...world.artifacts.envForRun(runId, jobRun), GITHUB_REF: `refs/pull/${pull}/merge` }),
     tokenFor: (grant) => {
-      const token = github.jobToken(grant)
+      const token = world.github.jobToken(grant)
       tokens.set(JSON.stringify(grant), token)
       return token
     }
@@ -134,8 +121,8 @@ describe("the reusable workflow, called as the README's caller calls it", () => 
   })
 
   it('plans, renders the changed videos in one job each, and collects them into one output and one comment', async () => {
-    const exports = sim.exports.length
-    const requests = github.requests.length
+    const exports = world.sim.exports.length
+    const requests = world.github.requests.length
     const { run, tokens } = await callReadme(7001, 51, ['video/speech/intro.txt', 'video/speech/outro.txt'])
     assert.deepEqual(run.refused, [])
     assert.deepEqual(
@@ -152,7 +139,7 @@ describe("the reusable workflow, called as the README's caller calls it", () => 
       ['intro', 'outro'],
       'one render job for each changed video'
     )
-    const made = sim.exports.slice(exports)
+    const made = world.sim.exports.slice(exports)
     assert.equal(made.length, 2, 'the simulator exported the two changed videos')
     // The workflow's `videos` output is collect's: every video the simulator exported, by its key.
     assert.deepEqual(
@@ -168,21 +155,21 @@ describe("the reusable workflow, called as the README's caller calls it", () => 
         .sort(),
       made.map((e) => e.key).sort()
     )
-    const comments = github.comments.filter((comment) => comment.issue === 51)
+    const comments = world.github.comments.filter((comment) => comment.issue === 51)
     assert.equal(comments.length, 1, 'one comment for the batch')
     assert.equal(comments[0].author, 'github-actions[bot]')
     for (const { key } of made) assert.ok(comments[0].body.includes(`\`${key}\``), `the comment names ${key}`)
-    // Every call to GitHub carried a job's own token (action.yml's `${{ github.token }}`), and none was refused.
-    const seen = new Set(github.requests.slice(requests).map((request) => request.authorization))
+    // Every call to GitHub carried a job's own token (action.yml's `${{ world.github.token }}`), and none was refused.
+    const seen = new Set(world.github.requests.slice(requests).map((request) => request.authorization))
     assert.ok(
       seen.size > 0 && [...seen].every((authorization) => [...tokens.values()].some((token) => authorization === `token ${token}`)),
       [...seen].join()
     )
-    assert.deepEqual(github.refused, [])
+    assert.deepEqual(world.github.refused, [])
   })
 
   it('skips the render jobs when the pull request changed no video, and collect still runs: 2 jobs, nothing sent, no comment', async () => {
-    const exports = sim.exports.length
+    const exports = world.sim.exports.length
     const { run } = await callReadme(7002, 52, ['video/README.md'])
     assert.deepEqual(run.refused, [])
     assert.deepEqual(
@@ -194,33 +181,33 @@ describe("the reusable workflow, called as the README's caller calls it", () => 
       ],
       stdoutOf(run)
     )
-    assert.equal(sim.exports.length, exports)
+    assert.equal(world.sim.exports.length, exports)
     assert.deepEqual(videosOf(run), [])
-    assert.equal(github.comments.filter((comment) => comment.issue === 52).length, 0)
-    assert.deepEqual(github.refused, [])
+    assert.equal(world.github.comments.filter((comment) => comment.issue === 52).length, 0)
+    assert.deepEqual(world.github.refused, [])
   })
 
   it("reuses an earlier run's videos with reuse: true (the render job's actions: read)", async () => {
-    const exports = sim.exports.length
+    const exports = world.sim.exports.length
     const first = await callReadme(7003, 53, ['video/speech/weekly.txt'], { reuse: true })
     assert.deepEqual(first.run.refused, [])
     assert.equal(first.run.jobs.collect.result, 'success', stdoutOf(first.run))
-    assert.equal(sim.exports.length, exports + 1)
+    assert.equal(world.sim.exports.length, exports + 1)
     const second = await callReadme(7004, 53, ['video/speech/weekly.txt'], { reuse: true })
     assert.equal(second.run.jobs.collect.result, 'success', stdoutOf(second.run))
-    assert.equal(sim.exports.length, exports + 1, 'nothing exported the second time')
+    assert.equal(world.sim.exports.length, exports + 1, 'nothing exported the second time')
     assert.deepEqual(
       videosOf(second.run).map((video) => [video.name, video['export-key'], video['reused-from-run']]),
-      [['weekly', sim.exports[exports].key, 7003]]
+      [['weekly', world.sim.exports[exports].key, 7003]]
     )
-    assert.deepEqual(github.refused, [])
+    assert.deepEqual(world.github.refused, [])
   })
 
   it('is refused before any job starts when the caller grants less than a job asks for, as GitHub refuses it', async () => {
-    const requests = sim.requests.length
+    const requests = world.sim.requests.length
     const { run } = await callReadme(7005, 54, ['video/speech/intro.txt'], {}, { contents: 'read', 'pull-requests': 'write' })
     assert.deepEqual(run.refused, ["The nested job 'render' is requesting 'actions: read', but is only allowed 'actions: none'."])
     assert.deepEqual(run.jobs, {})
-    assert.equal(sim.requests.length, requests)
+    assert.equal(world.sim.requests.length, requests)
   })
 })

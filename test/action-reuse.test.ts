@@ -1,31 +1,19 @@
 /**
  * reuse: true, end to end: real @actions/artifact and Octokit against the artifact service and REST
- * stand-ins, extended as the real services behave (artifacts of other runs listed by name with their
+ * stand-ins, extended as the real services behave (world.artifacts of other runs listed by name with their
  * expiry, downloaded through the REST API's redirect to a signed URL).
  */
 import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { after, before, describe, it } from 'node:test'
+import { before, describe, it } from 'node:test'
 import { eventEnv, makeWorkspace, runAction, type ActionRun } from './helpers/run-action.ts'
-import { DIALOGUE_PROJECT_ID, SAMPLE_VIDEO, startSimulator, type Simulator } from './simulator/server.ts'
-import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
-import { GITHUB_TOKEN, startGitHubApi, type GitHubApi, type WorkflowRun } from './stand-ins/github-api.ts'
+import { useStandIns } from './helpers/stand-ins.ts'
+import { DIALOGUE_PROJECT_ID, SAMPLE_VIDEO } from './simulator/server.ts'
+import { GITHUB_TOKEN, type WorkflowRun } from './stand-ins/github-api.ts'
 
-let sim: Simulator
-let artifacts: ArtifactService
-let github: GitHubApi
-before(async () => {
-  sim = await startSimulator({ renderMs: 300 })
-  artifacts = await startArtifactService()
-  github = await startGitHubApi(artifacts)
-})
-after(async () => {
-  await sim.close()
-  await github.close()
-  await artifacts.close()
-})
+const world = useStandIns({ renderMs: 300 })
 
 /** A push run of this repository on `main` (the default branch), unless told otherwise. */
 const MAIN_PUSH: WorkflowRun = { event: 'push', headBranch: 'main', headRepository: 'octo-org/videos' }
@@ -35,21 +23,25 @@ const MAIN_PUSH: WorkflowRun = { event: 'push', headBranch: 'main', headReposito
  * a push to that branch (or a run of that pull request).
  */
 const render = (runId: number, inputs: Record<string, string>, workspace?: string, run: WorkflowRun = MAIN_PUSH): Promise<ActionRun> => {
-  github.runs.set(runId, run)
+  world.github.runs.set(runId, run)
   const pull = run.pullRequests?.[0]
   const event = pull
-    ? eventEnv('pull_request', { repository: { default_branch: 'main' }, pull_request: { number: pull, head: { ref: run.headBranch } } }, github.url)
-    : eventEnv(run.event, { repository: { default_branch: 'main' } }, github.url)
+    ? eventEnv(
+        'pull_request',
+        { repository: { default_branch: 'main' }, pull_request: { number: pull, head: { ref: run.headBranch } } },
+        world.github.url
+      )
+    : eventEnv(run.event, { repository: { default_branch: 'main' } }, world.github.url)
   return runAction({
     workspace,
-    inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'github-token': GITHUB_TOKEN, reuse: 'true', ...inputs },
-    env: { ...artifacts.envForRun(runId), ...event, GITHUB_REF: pull ? `refs/pull/${pull}/merge` : `refs/heads/${run.headBranch}` }
+    inputs: { 'api-key': world.sim.mintToken(), 'api-url': world.sim.apiUrl, 'github-token': GITHUB_TOKEN, reuse: 'true', ...inputs },
+    env: { ...world.artifacts.envForRun(runId), ...event, GITHUB_REF: pull ? `refs/pull/${pull}/merge` : `refs/heads/${run.headBranch}` }
   })
 }
 
 /** Rewrites the reuse record run `runId` left, as a hostile run could have written it. */
 function tamperRecord(runId: number, change: (record: Record<string, unknown>) => void): void {
-  const stored = artifacts.artifacts.find((a) => a.runId === runId && a.name.startsWith('aistudios-reuse-'))
+  const stored = world.artifacts.artifacts.find((a) => a.runId === runId && a.name.startsWith('aistudios-reuse-'))
   assert.ok(stored, `run ${runId} left a record`)
   const record = JSON.parse(stored.bytes.toString('utf8')) as Record<string, unknown>
   change(record)
@@ -68,14 +60,14 @@ describe('reuse: true', () => {
 
   it('exports the first time and leaves a record beside the video', () => {
     assert.equal(first.code, 0, first.stdout)
-    assert.equal(sim.exports.length, 1)
+    assert.equal(world.sim.exports.length, 1)
     assert.match(first.stdout, /reuse: no earlier run rendered this request; exporting it/)
-    assert.ok(artifacts.artifacts.some((a) => a.runId === 100 && /^aistudios-reuse-[0-9a-f]{32}\.json$/.test(a.name)))
+    assert.ok(world.artifacts.artifacts.some((a) => a.runId === 100 && /^aistudios-reuse-[0-9a-f]{32}\.json$/.test(a.name)))
   })
 
   it("downloads the earlier run's video the second time: no export, outputs as usual, the summary says which run", () => {
     assert.equal(second.code, 0, second.stdout)
-    assert.equal(sim.exports.length, 1, 'nothing exported')
+    assert.equal(world.sim.exports.length, 1, 'nothing exported')
     assert.match(
       second.stdout,
       /::notice::reuse: run 100 already rendered this request \(export \w+\); its video was downloaded and nothing was exported/
@@ -86,11 +78,11 @@ describe('reuse: true', () => {
     assert.match(second.summary, /Reused.*the video of run 100/s)
     assert.equal((JSON.parse(second.outputs.videos) as Array<{ 'reused-from-run': number }>)[0]['reused-from-run'], 100)
     assert.ok(
-      github.requests.some((r) => r.path.startsWith('/repos/octo-org/videos/actions/artifacts?name=aistudios-reuse-')),
+      world.github.requests.some((r) => r.path.startsWith('/repos/octo-org/videos/actions/artifacts?name=aistudios-reuse-')),
       'looked up by the REST API'
     )
     assert.ok(
-      github.requests.some((r) => /^\/repos\/octo-org\/videos\/actions\/artifacts\/\d+\/zip$/.test(r.path)),
+      world.github.requests.some((r) => /^\/repos\/octo-org\/videos\/actions\/artifacts\/\d+\/zip$/.test(r.path)),
       "downloaded through the REST API's redirect"
     )
   })
@@ -98,26 +90,26 @@ describe('reuse: true', () => {
   it('exports a changed request anew', async () => {
     const changed = await render(102, { ...speech, scripts: '1.1: Other words.' })
     assert.equal(changed.code, 0, changed.stdout)
-    assert.equal(sim.exports.length, 2)
+    assert.equal(world.sim.exports.length, 2)
   })
 
   it('works per video in a manifest', async () => {
     const manifest = `- name: same\n  project-id: ${DIALOGUE_PROJECT_ID}\n  scripts: { "1.1": "Reused words." }\n- name: new\n  project-id: ${DIALOGUE_PROJECT_ID}\n  scripts: { "1.1": "Brand new words." }\n`
-    const exports = sim.exports.length
+    const exports = world.sim.exports.length
     const run = await render(103, { manifest: 'm.yml', 'artifact-per-video': 'true' }, makeWorkspace({ 'm.yml': manifest }))
     assert.equal(run.code, 0, run.stdout)
-    assert.equal(sim.exports.length, exports + 1, 'only the new video was exported')
+    assert.equal(world.sim.exports.length, exports + 1, 'only the new video was exported')
     const videos = JSON.parse(run.outputs.videos) as Array<{ name: string; 'reused-from-run': number | null }>
     assert.equal(typeof videos.find((v) => v.name === 'same')?.['reused-from-run'], 'number')
     assert.equal(videos.find((v) => v.name === 'new')?.['reused-from-run'], null)
   })
 
   it('does not reuse an expired video: exports anew', async () => {
-    for (const artifact of artifacts.artifacts) artifact.expiresAt = new Date(Date.now() - 1000).toISOString()
-    const exports = sim.exports.length
+    for (const artifact of world.artifacts.artifacts) artifact.expiresAt = new Date(Date.now() - 1000).toISOString()
+    const exports = world.sim.exports.length
     const run = await render(104, speech)
     assert.equal(run.code, 0, run.stdout)
-    assert.equal(sim.exports.length, exports + 1)
+    assert.equal(world.sim.exports.length, exports + 1)
   })
 })
 
@@ -135,10 +127,10 @@ describe('reuse trusts only what this repository made', () => {
     const planted = await render(writer, speech(words), undefined, writerRun)
     assert.equal(planted.code, 0, planted.stdout)
     if (tamper) tamperRecord(writer, tamper)
-    const exports = sim.exports.length
+    const exports = world.sim.exports.length
     const run = await render(reader, speech(words))
     assert.equal(run.code, 0, run.stdout)
-    return { run, exported: sim.exports.length - exports }
+    return { run, exported: world.sim.exports.length - exports }
   }
 
   it("refuses a fork's run: warns naming it and exports", async () => {
@@ -157,10 +149,10 @@ describe('reuse trusts only what this repository made', () => {
       run.stdout,
       /::warning::reuse: the video of run 201 was not reused: it ran on branch feature-x, not this branch or the default branch/
     )
-    const exports = sim.exports.length
+    const exports = world.sim.exports.length
     const wide = await render(212, { ...speech('From a branch.'), 'reuse-from': 'repository' }, undefined, { ...MAIN_PUSH, headBranch: 'other' })
     assert.equal(wide.code, 0, wide.stdout)
-    assert.equal(sim.exports.length, exports, 'reused, nothing exported')
+    assert.equal(world.sim.exports.length, exports, 'reused, nothing exported')
   })
 
   it("keeps a pull request's videos to runs of that pull request", async () => {
@@ -168,11 +160,11 @@ describe('reuse trusts only what this repository made', () => {
     const { run, exported } = await plantThenRender('From a pull request.', 202, pr, 213)
     assert.equal(exported, 1)
     assert.match(run.stdout, /::warning::reuse: the video of run 202 was not reused: it ran for pull request #7/)
-    const exports = sim.exports.length
+    const exports = world.sim.exports.length
     // Narrowed to this pull request, so the main branch's newer record is passed over.
     const same = await render(214, { ...speech('From a pull request.'), 'reuse-from': 'branch' }, undefined, pr)
     assert.equal(same.code, 0, same.stdout)
-    assert.equal(sim.exports.length, exports, 'the same pull request reuses it')
+    assert.equal(world.sim.exports.length, exports, 'the same pull request reuses it')
     assert.match(same.stdout, /::warning::reuse: the video of run 213 was not reused: it ran on branch main, not this branch/)
     assert.match(same.stdout, /::notice::reuse: run 202 already rendered this request/)
   })

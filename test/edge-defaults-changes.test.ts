@@ -6,25 +6,13 @@
 import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { eventEnv, makeWorkspace, runAction } from './helpers/run-action.ts'
-import { SAMPLE_PROJECT_ID, startSimulator, type Simulator } from './simulator/server.ts'
-import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
-import { GITHUB_TOKEN, startGitHubApi, type GitHubApi } from './stand-ins/github-api.ts'
+import { useStandIns } from './helpers/stand-ins.ts'
+import { SAMPLE_PROJECT_ID } from './simulator/server.ts'
+import { GITHUB_TOKEN } from './stand-ins/github-api.ts'
 
-let sim: Simulator
-let artifacts: ArtifactService
-let github: GitHubApi
-before(async () => {
-  sim = await startSimulator({ renderMs: 200 })
-  artifacts = await startArtifactService()
-  github = await startGitHubApi(artifacts)
-})
-after(async () => {
-  await sim.close()
-  await github.close()
-  await artifacts.close()
-})
+const world = useStandIns({ renderMs: 200 })
 
 describe('asGiven folds case, and output-dir is a case-sensitive path', () => {
   // PROVES: `output-dir: Videos` (a folder a later step reads, on a case-sensitive Linux runner) equals the
@@ -37,8 +25,8 @@ describe('asGiven folds case, and output-dir is a case-sensitive path', () => {
       const workspace = makeWorkspace({})
       const run = await runAction({
         workspace,
-        inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'output-dir': 'Videos' },
-        env: artifacts.envForRun(9001)
+        inputs: { 'api-key': world.sim.mintToken(), 'api-url': world.sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'output-dir': 'Videos' },
+        env: world.artifacts.envForRun(9001)
       })
       assert.equal(run.code, 0, run.stdout)
       assert.equal(
@@ -59,13 +47,13 @@ describe("only-changed misses the workflow file when its name holds '@'", () => 
     const workflowFile = '.github/workflows/video@v2.yml'
     const template = fs.readFileSync(new URL('../examples/video/news.json', import.meta.url), 'utf8')
     const workspace = makeWorkspace({ [workflowFile]: 'on: push\n', 'video/news.json': template })
-    github.changes.set('w91a...w91b', [workflowFile])
-    const exports = sim.exports.length
+    world.github.changes.set('w91a...w91b', [workflowFile])
+    const exports = world.sim.exports.length
     const run = await runAction({
       workspace,
       inputs: {
-        'api-key': sim.mintToken(),
-        'api-url': sim.apiUrl,
+        'api-key': world.sim.mintToken(),
+        'api-url': world.sim.apiUrl,
         // the template is a repository file; its values are written inline in the workflow file
         template: 'video/news.json',
         variables: 'PRODUCT: Widget\nVERSION: "3.0"',
@@ -73,14 +61,14 @@ describe("only-changed misses the workflow file when its name holds '@'", () => 
         'github-token': GITHUB_TOKEN
       },
       env: {
-        ...artifacts.envForRun(9002),
-        ...eventEnv('push', { before: 'w91a', after: 'w91b' }, github.url),
+        ...world.artifacts.envForRun(9002),
+        ...eventEnv('push', { before: 'w91a', after: 'w91b' }, world.github.url),
         GITHUB_WORKFLOW_REF: `octo-org/videos/${workflowFile}@refs/heads/main`
       }
     })
     assert.equal(run.code, 0, run.stdout)
     assert.equal(
-      sim.exports.length,
+      world.sim.exports.length,
       exports + 1,
       `observed: nothing exported: ${run.stdout
         .split('\n')
@@ -98,9 +86,9 @@ describe('the CLI folds --output-dir case the same way', () => {
     const cli = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url))
     const workspace = makeWorkspace({})
     const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(process.execPath, [cli, '--api-url', sim.apiUrl, '--project-id', SAMPLE_PROJECT_ID, '--output-dir', 'Videos'], {
+      const child = spawn(process.execPath, [cli, '--api-url', world.sim.apiUrl, '--project-id', SAMPLE_PROJECT_ID, '--output-dir', 'Videos'], {
         cwd: workspace,
-        env: { PATH: process.env.PATH ?? '', NO_PROXY: '127.0.0.1', AISTUDIOS_API_KEY: sim.mintToken() },
+        env: { PATH: process.env.PATH ?? '', NO_PROXY: '127.0.0.1', AISTUDIOS_API_KEY: world.sim.mintToken() },
         stdio: 'ignore'
       })
       child.on('error', reject)

@@ -4,25 +4,13 @@
  * sent, yet the video is exported and paid again. Expected to FAIL while it is so.
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { eventEnv, makeWorkspace, runAction } from './helpers/run-action.ts'
-import { SAMPLE_PROJECT_ID, startSimulator, type Simulator } from './simulator/server.ts'
-import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
-import { GITHUB_TOKEN, startGitHubApi, type GitHubApi } from './stand-ins/github-api.ts'
+import { useStandIns } from './helpers/stand-ins.ts'
+import { SAMPLE_PROJECT_ID } from './simulator/server.ts'
+import { GITHUB_TOKEN } from './stand-ins/github-api.ts'
 
-let sim: Simulator
-let artifacts: ArtifactService
-let github: GitHubApi
-before(async () => {
-  sim = await startSimulator({ renderMs: 200 })
-  artifacts = await startArtifactService()
-  github = await startGitHubApi(artifacts)
-})
-after(async () => {
-  await sim.close()
-  await github.close()
-  await artifacts.close()
-})
+const world = useStandIns({ renderMs: 200 })
 
 describe('an entry whose keys were only reordered', () => {
   // PROVES: the base manifest writes `name, project-id, title`; the new one `name, title, project-id` (same
@@ -31,17 +19,23 @@ describe('an entry whose keys were only reordered', () => {
   it('is not exported again', async () => {
     const old = `videos:\n  - name: a\n    project-id: ${SAMPLE_PROJECT_ID}\n    title: video a\n`
     const now = `videos:\n  - name: a\n    title: video a\n    project-id: ${SAMPLE_PROJECT_ID}\n`
-    github.changes.set('k1...k2', ['videos.yml'])
-    github.contents.set('k1:videos.yml', old)
-    const exports = sim.exports.length
+    world.github.changes.set('k1...k2', ['videos.yml'])
+    world.github.contents.set('k1:videos.yml', old)
+    const exports = world.sim.exports.length
     const run = await runAction({
       workspace: makeWorkspace({ 'videos.yml': now }),
-      inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'videos.yml', 'only-changed': 'true', 'github-token': GITHUB_TOKEN },
-      env: { ...artifacts.envForRun(9801), ...eventEnv('push', { before: 'k1', after: 'k2' }, github.url) }
+      inputs: {
+        'api-key': world.sim.mintToken(),
+        'api-url': world.sim.apiUrl,
+        manifest: 'videos.yml',
+        'only-changed': 'true',
+        'github-token': GITHUB_TOKEN
+      },
+      env: { ...world.artifacts.envForRun(9801), ...eventEnv('push', { before: 'k1', after: 'k2' }, world.github.url) }
     })
     assert.equal(run.code, 0, run.stdout)
     assert.equal(
-      sim.exports.length,
+      world.sim.exports.length,
       exports,
       `observed: ${run.stdout
         .split('\n')

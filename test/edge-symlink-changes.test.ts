@@ -7,25 +7,13 @@
 import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { eventEnv, makeWorkspace, runAction } from './helpers/run-action.ts'
-import { SAMPLE_PROJECT_ID, startSimulator, type Simulator } from './simulator/server.ts'
-import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
-import { GITHUB_TOKEN, startGitHubApi, type GitHubApi } from './stand-ins/github-api.ts'
+import { useStandIns } from './helpers/stand-ins.ts'
+import { SAMPLE_PROJECT_ID } from './simulator/server.ts'
+import { GITHUB_TOKEN } from './stand-ins/github-api.ts'
 
-let sim: Simulator
-let artifacts: ArtifactService
-let github: GitHubApi
-before(async () => {
-  sim = await startSimulator({ renderMs: 200 })
-  artifacts = await startArtifactService()
-  github = await startGitHubApi(artifacts)
-})
-after(async () => {
-  await sim.close()
-  await github.close()
-  await artifacts.close()
-})
+const world = useStandIns({ renderMs: 200 })
 
 describe('a speech file that is a symbolic link', () => {
   // PROVES: speech/a.txt -> ../shared/intro.txt (both in the repository). A push rewrites shared/intro.txt:
@@ -35,23 +23,23 @@ describe('a speech file that is a symbolic link', () => {
     const workspace = makeWorkspace({ 'shared/intro.txt': 'The new intro words.' })
     fs.mkdirSync(path.join(workspace, 'speech'))
     fs.symlinkSync('../shared/intro.txt', path.join(workspace, 'speech/a.txt'))
-    github.changes.set('s1...s2', ['shared/intro.txt'])
-    const exports = sim.exports.length
+    world.github.changes.set('s1...s2', ['shared/intro.txt'])
+    const exports = world.sim.exports.length
     const run = await runAction({
       workspace,
       inputs: {
-        'api-key': sim.mintToken(),
-        'api-url': sim.apiUrl,
+        'api-key': world.sim.mintToken(),
+        'api-url': world.sim.apiUrl,
         'project-id': SAMPLE_PROJECT_ID,
         'script-file': 'speech/a.txt',
         'only-changed': 'true',
         'github-token': GITHUB_TOKEN
       },
-      env: { ...artifacts.envForRun(9901), ...eventEnv('push', { before: 's1', after: 's2' }, github.url) }
+      env: { ...world.artifacts.envForRun(9901), ...eventEnv('push', { before: 's1', after: 's2' }, world.github.url) }
     })
     assert.equal(run.code, 0, run.stdout)
     assert.equal(
-      sim.exports.length,
+      world.sim.exports.length,
       exports + 1,
       `observed: ${run.stdout
         .split('\n')
@@ -68,23 +56,23 @@ describe('the repository checked out into a folder of the workspace (actions/che
   it('renders the video whose speech the push changed', async () => {
     // actions/checkout leaves the repository's .git in the folder it checks out into.
     const workspace = makeWorkspace({ 'site/speech/a.txt': 'New words.', 'site/.git/HEAD': 'ref: refs/heads/main\n' })
-    github.changes.set('p1...p2', ['speech/a.txt'])
-    const exports = sim.exports.length
+    world.github.changes.set('p1...p2', ['speech/a.txt'])
+    const exports = world.sim.exports.length
     const run = await runAction({
       workspace,
       inputs: {
-        'api-key': sim.mintToken(),
-        'api-url': sim.apiUrl,
+        'api-key': world.sim.mintToken(),
+        'api-url': world.sim.apiUrl,
         'project-id': SAMPLE_PROJECT_ID,
         'script-file': 'site/speech/a.txt',
         'only-changed': 'true',
         'github-token': GITHUB_TOKEN
       },
-      env: { ...artifacts.envForRun(9902), ...eventEnv('push', { before: 'p1', after: 'p2' }, github.url) }
+      env: { ...world.artifacts.envForRun(9902), ...eventEnv('push', { before: 'p1', after: 'p2' }, world.github.url) }
     })
     assert.equal(run.code, 0, run.stdout)
     assert.equal(
-      sim.exports.length,
+      world.sim.exports.length,
       exports + 1,
       `observed: ${run.stdout
         .split('\n')
