@@ -91,11 +91,18 @@ export function isAffected(inputs: string[], changed: Set<string>): boolean {
   return inputs.some((input) => (input.endsWith('/') ? [...changed].some((file) => file.startsWith(input)) : changed.has(input)))
 }
 
-/** A file's text at a commit, or undefined where it did not exist. */
+/**
+ * A file's text at a commit, or undefined where it did not exist. Asked for raw: GitHub's JSON answer
+ * carries a file's content only up to 1 MB, and a manifest may be larger.
+ */
 export async function fileAt({ octokit, context }: GitHub, file: string, ref: string): Promise<string | undefined> {
   try {
-    const { data } = await octokit.rest.repos.getContent({ ...context.repo, path: file, ref })
-    return 'content' in data && typeof data.content === 'string' ? Buffer.from(data.content, 'base64').toString('utf8') : undefined
+    const { data } = await octokit.rest.repos.getContent({ ...context.repo, path: file, ref, mediaType: { format: 'raw' } })
+    // Octokit gives text for a text/* or utf-8 answer, bytes for any other: the file is UTF-8 either way.
+    const raw: unknown = data
+    if (typeof raw === 'string') return raw
+    if (raw instanceof ArrayBuffer) return new TextDecoder('utf-8').decode(raw)
+    throw new Error(`GitHub's raw content of ${file} at ${ref} is neither text nor bytes`)
   } catch (error) {
     if ((error as { status?: number }).status === 404) return undefined
     throw error
