@@ -39691,6 +39691,11 @@ function resolveInWorkspace(input, raw, workspace) {
     if (outside(workspace, resolved) || outside(realPath(workspace), realPath(resolved))) {
         throw new InputError(input, `'${raw.trim()}' is outside ${rootFolderName} (${workspace})`);
     }
+    // A checkout's .git holds its credentials (checkout's persisted token): never read as speech or written to,
+    // whether named or reached through a link a pull request committed.
+    if (external_node_path_.relative(realPath(workspace), realPath(resolved)).split(external_node_path_.sep).includes('.git')) {
+        throw new InputError(input, `'${raw.trim()}' is inside a .git folder (named, or through a link), which holds the checkout's credentials`);
+    }
     return resolved;
 }
 /** Files an input may name are read whole; none of this size is a template, script or manifest. */
@@ -40642,7 +40647,6 @@ const changedFileSchema = object({ filename: schemas_string(), previous_filename
 const compareSchema = object({ files: array(changedFileSchema).optional() });
 /** The commits a pull request event was made for: the base branch's and the pushed head's, as they were then. */
 const pullSchema = object({ base: object({ sha: schemas_string().min(1) }), head: object({ sha: schemas_string().min(1) }) });
-const syncSchema = object({ action: schemas_string().optional(), before: schemas_string().optional(), after: schemas_string().optional() });
 const pushSchema = object({ before: schemas_string().optional(), after: schemas_string().optional(), forced: schemas_boolean().optional() });
 /** Both paths of every change: a move touches where the file was and where it is. Pure. */
 function changedPaths(files) {
@@ -40689,13 +40693,9 @@ async function findChanges(github, workspace) {
     }
     if (context.eventName === 'pull_request' || context.eventName === 'pull_request_target') {
         const pull = parseAt(pullSchema, context.payload.pull_request, "the pull request event's payload");
-        // A push to the pull request (synchronize) carries its own before and after: what that push changed,
-        // so a video an earlier push rendered is not paid for again. Opened or reopened: the whole pull request.
-        const push = parseAt(syncSchema, context.payload, "the pull request event's payload");
-        if (push.action === 'synchronize' && push.before && push.after && !NO_COMMIT.test(push.before)) {
-            const files = await compare(github, workspace, push.before, push.after);
-            return files && { files, base: push.before };
-        }
+        // The whole pull request, whichever push this run is for: a push's own before...after would skip what an
+        // earlier push changed when that push's run did not finish, and pay for main's changes after a rebase.
+        // What an earlier push already rendered is paid for again unless 'reuse' finds it.
         const files = await compare(github, workspace, pull.base.sha, pull.head.sha);
         return files && { files, base: pull.base.sha };
     }
@@ -41735,8 +41735,29 @@ async function deliverAll(results, job, github, signal) {
     /** The videos still to deliver: saved, and none of their deliveries failed. */
     const saved = () => results.flatMap((result) => (result.status === 'downloaded' && result.video ? [{ result, video: result.video }] : []));
     const { workspace } = job.runner;
-    // The delivery under way, for the videos a cancel leaves; a failure no saved video carries, for the end.
-    let under = 'the artifact upload';
+    // What each video has had delivered, so a cancel tells each the first delivery it lacks, no other.
+    const uploaded = new Set();
+    const attached = new Set();
+    let commented = false;
+    // A published asset deleted to make room: if the new one does not arrive, the release holds neither, and that is said.
+    const deleted = new Map();
+    const withLoss = (video, error) => deleted.has(video)
+        ? new Error(`${errorMessage(error)}; its published asset ${deleted.get(video)} was deleted first, so the release holds none until it is attached again`, {
+            cause: error
+        })
+        : error;
+    const releaseDelivery = job.github.release ? `attaching the video to release ${job.github.release.tag}` : undefined;
+    /** The first delivery a video was given and has not had, if any. */
+    const lacking = (result) => {
+        if (job.artifact.enabled && !uploaded.has(result))
+            return 'the artifact upload';
+        if (github && releaseDelivery && !attached.has(result))
+            return releaseDelivery;
+        if (github && job.github.comment && !job.matrixJob && !commented)
+            return 'the pull request comment';
+        return undefined;
+    };
+    // A failure no saved video carries, for the end.
     let unowned;
     /** A delivery failed for `of`: those still saved are marked, and it is said once for them. */
     const failed = (of, delivery, error) => {
@@ -41752,7 +41773,6 @@ async function deliverAll(results, job, github, signal) {
     };
     /** Runs one delivery for `of`; anything but a cancel fails only it. */
     const attempt = async (of, delivery, work) => {
-        under = delivery;
         try {
             await work();
         }
@@ -41768,6 +41788,7 @@ async function deliverAll(results, job, github, signal) {
             for (const { result, video } of saved()) {
                 await attempt([result], 'the artifact upload', async () => {
                     result.artifact = await withVideoName(result.spec.name, () => until(uploadVideoArtifact(video, result.exportKey ?? '', job.artifact, job.runner)));
+                    uploaded.add(result);
                 });
             }
         }
@@ -41775,8 +41796,10 @@ async function deliverAll(results, job, github, signal) {
             const done = saved();
             await attempt(done.map(({ result }) => result), 'the artifact upload', async () => {
                 const shared = await until(uploadVideosArtifact(done.map(({ video }) => video), done.map(({ result }) => result.exportKey ?? ''), job.outputDir, job.artifact, job.runner));
-                for (const { result } of done)
+                for (const { result } of done) {
                     result.artifact = shared;
+                    uploaded.add(result);
+                }
             });
         }
         for (const { result, video } of saved()) {
@@ -41784,28 +41807,22 @@ async function deliverAll(results, job, github, signal) {
                 result.sha256 = await until(videoSha256(video, result.artifact));
             });
         }
-        under = 'the reuse record';
         if (job.github.reuse)
             await leaveForReuse(saved(), job, signal);
         if (github && job.github.release) {
             const { tag, replace } = job.github.release;
-            const delivery = (under = `attaching the video to release ${tag}`);
+            const delivery = `attaching the video to release ${tag}`;
             // The videos not yet told of: a video refused fails alone, the release unread fails them all.
             const untold = new Map(saved().map(({ result, video }) => [video, result]));
-            // A published asset deleted to make room: if the new one does not arrive, the release holds neither, and that is said.
-            const deleted = new Map();
-            const withLoss = (video, error) => deleted.has(video)
-                ? new Error(`${errorMessage(error)}; its published asset ${deleted.get(video)} was deleted first, so the release holds none until it is attached again`, {
-                    cause: error
-                })
-                : error;
             const told = (outcome) => {
                 const result = untold.get(outcome.video);
                 if (!result)
                     return;
                 untold.delete(outcome.video);
-                if (outcome.attached)
+                if (outcome.attached) {
                     result.releaseUrl = outcome.url;
+                    attached.add(result);
+                }
                 else
                     failed([result], delivery, withLoss(outcome.video, outcome.error));
             };
@@ -41826,19 +41843,21 @@ async function deliverAll(results, job, github, signal) {
             else {
                 // Every video's row, the failures of the deliveries above included.
                 const rows = commentRows(results, job.runner);
-                await attempt(saved().map(({ result }) => result), 'the pull request comment', () => until(upsertComment(github, rows, job.runner)));
+                await attempt(saved().map(({ result }) => result), 'the pull request comment', async () => {
+                    await until(upsertComment(github, rows, job.runner));
+                    commented = true;
+                });
             }
         }
     }
     catch (error) {
         // A cancel (or anything unforeseen): each video not yet delivered is marked at the first delivery it
-        // lacks: one the release already holds lacks only the comment (if any), not the release again.
-        const commentPending = Boolean(github && job.github.comment && !job.matrixJob);
-        for (const { result } of saved()) {
-            const attached = under.startsWith('attaching the video to release') && result.releaseUrl !== undefined;
-            const lacking = attached ? (commentPending ? 'the pull request comment' : undefined) : under;
-            if (lacking)
-                markUndelivered(result, lacking, signal?.aborted ? signal.reason : error, workspace);
+        // lacks (an artifact already up, an asset already on the release is not lacking); the rest are delivered.
+        const reason = signal?.aborted ? signal.reason : error;
+        for (const { result, video } of saved()) {
+            const first = lacking(result);
+            if (first)
+                markUndelivered(result, first, first === releaseDelivery ? withLoss(video, reason) : reason, workspace);
             else
                 result.delivered = true;
         }
@@ -43367,20 +43386,28 @@ const media_shown = (value) => JSON.stringify(value.length > 100 ? `${value.slic
  * Compares the template's scenes as written with the filled ones, clip by clip. Pure.
  */
 function refuseFilledMedia(written, filled, templateName) {
+    const check = (where, field, raw, value) => {
+        if (typeof raw !== 'string' || !raw.includes('##') || typeof value !== 'string' || isMediaReference(value))
+            return;
+        throw new InputError('variables', `${templateName}: the ${field} of ${where} (${raw.slice(0, 60)}) is filled with ${media_shown(value)}, ` +
+            "which is not an https URL or a path on the API's own site (/…); the API fetches it itself");
+    };
     written.forEach((scene, s) => {
         const filledScene = filled[s];
-        if (!isJsonObject(scene) || !isJsonObject(filledScene) || !Array.isArray(scene.clips) || !Array.isArray(filledScene.clips))
+        if (!isJsonObject(scene) || !isJsonObject(filledScene))
+            return;
+        // A scene's background image is media too (source_type "image").
+        if (isJsonObject(scene.background) && isJsonObject(filledScene.background))
+            check(`the background of scene ${s}`, 'source_url', scene.background.source_url, filledScene.background.source_url);
+        if (!Array.isArray(scene.clips) || !Array.isArray(filledScene.clips))
             return;
         const filledClips = filledScene.clips;
         scene.clips.forEach((clip, c) => {
-            const filledHolders = new Map(mediaFields(filledClips[c]));
-            for (const [field, holder] of mediaFields(clip)) {
-                const raw = holder[key(field)];
-                const value = filledHolders.get(field)?.[key(field)];
-                if (typeof raw !== 'string' || !raw.includes('##') || typeof value !== 'string' || isMediaReference(value))
-                    continue;
-                throw new InputError('variables', `${templateName}: the ${field} of clip ${c} of scene ${s} (${raw.slice(0, 60)}) is filled with ${media_shown(value)}, ` +
-                    "which is not an https URL or a path on the API's own site (/…); the API fetches it itself");
+            // The clip's type as filled: a variable may name it too.
+            for (const [field, holder] of mediaFields(filledClips[c])) {
+                const writtenHolder = field.startsWith('detail.') ? (isJsonObject(clip) && isJsonObject(clip.detail) ? clip.detail : undefined) : clip;
+                const raw = isJsonObject(writtenHolder) ? writtenHolder[key(field)] : undefined;
+                check(`clip ${c} of scene ${s}`, field, raw, holder[key(field)]);
             }
         });
     });

@@ -30782,7 +30782,6 @@ const changedFileSchema = schemas/* object */.Ikc({ filename: schemas/* string *
 const compareSchema = schemas/* object */.Ikc({ files: schemas/* array */.YOg(changedFileSchema).optional() });
 /** The commits a pull request event was made for: the base branch's and the pushed head's, as they were then. */
 const pullSchema = schemas/* object */.Ikc({ base: schemas/* object */.Ikc({ sha: schemas/* string */.YjP().min(1) }), head: schemas/* object */.Ikc({ sha: schemas/* string */.YjP().min(1) }) });
-const syncSchema = schemas/* object */.Ikc({ action: schemas/* string */.YjP().optional(), before: schemas/* string */.YjP().optional(), after: schemas/* string */.YjP().optional() });
 const pushSchema = schemas/* object */.Ikc({ before: schemas/* string */.YjP().optional(), after: schemas/* string */.YjP().optional(), forced: schemas/* boolean */.zMY().optional() });
 /** Both paths of every change: a move touches where the file was and where it is. Pure. */
 function changedPaths(files) {
@@ -30829,13 +30828,9 @@ async function changes_findChanges(github, workspace) {
     }
     if (context.eventName === 'pull_request' || context.eventName === 'pull_request_target') {
         const pull = parseAt(pullSchema, context.payload.pull_request, "the pull request event's payload");
-        // A push to the pull request (synchronize) carries its own before and after: what that push changed,
-        // so a video an earlier push rendered is not paid for again. Opened or reopened: the whole pull request.
-        const push = parseAt(syncSchema, context.payload, "the pull request event's payload");
-        if (push.action === 'synchronize' && push.before && push.after && !NO_COMMIT.test(push.before)) {
-            const files = await compare(github, workspace, push.before, push.after);
-            return files && { files, base: push.before };
-        }
+        // The whole pull request, whichever push this run is for: a push's own before...after would skip what an
+        // earlier push changed when that push's run did not finish, and pay for main's changes after a rebase.
+        // What an earlier push already rendered is paid for again unless 'reuse' finds it.
         const files = await compare(github, workspace, pull.base.sha, pull.head.sha);
         return files && { files, base: pull.base.sha };
     }
@@ -31286,6 +31281,11 @@ function resolveInWorkspace(input, raw, workspace) {
     const resolved = node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(workspace, raw.trim());
     if (outside(workspace, resolved) || outside(realPath(workspace), realPath(resolved))) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, `'${raw.trim()}' is outside ${rootFolderName} (${workspace})`);
+    }
+    // A checkout's .git holds its credentials (checkout's persisted token): never read as speech or written to,
+    // whether named or reached through a link a pull request committed.
+    if (node_path__WEBPACK_IMPORTED_MODULE_1__.relative(realPath(workspace), realPath(resolved)).split(node_path__WEBPACK_IMPORTED_MODULE_1__.sep).includes('.git')) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(input, `'${raw.trim()}' is inside a .git folder (named, or through a link), which holds the checkout's credentials`);
     }
     return resolved;
 }
@@ -35643,20 +35643,28 @@ const media_shown = (value) => JSON.stringify(value.length > 100 ? `${value.slic
  * Compares the template's scenes as written with the filled ones, clip by clip. Pure.
  */
 function refuseFilledMedia(written, filled, templateName) {
+    const check = (where, field, raw, value) => {
+        if (typeof raw !== 'string' || !raw.includes('##') || typeof value !== 'string' || isMediaReference(value))
+            return;
+        throw new errors/* InputError */.dz('variables', `${templateName}: the ${field} of ${where} (${raw.slice(0, 60)}) is filled with ${media_shown(value)}, ` +
+            "which is not an https URL or a path on the API's own site (/…); the API fetches it itself");
+    };
     written.forEach((scene, s) => {
         const filledScene = filled[s];
-        if (!(0,domain/* isJsonObject */.OW)(scene) || !(0,domain/* isJsonObject */.OW)(filledScene) || !Array.isArray(scene.clips) || !Array.isArray(filledScene.clips))
+        if (!(0,domain/* isJsonObject */.OW)(scene) || !(0,domain/* isJsonObject */.OW)(filledScene))
+            return;
+        // A scene's background image is media too (source_type "image").
+        if ((0,domain/* isJsonObject */.OW)(scene.background) && (0,domain/* isJsonObject */.OW)(filledScene.background))
+            check(`the background of scene ${s}`, 'source_url', scene.background.source_url, filledScene.background.source_url);
+        if (!Array.isArray(scene.clips) || !Array.isArray(filledScene.clips))
             return;
         const filledClips = filledScene.clips;
         scene.clips.forEach((clip, c) => {
-            const filledHolders = new Map(mediaFields(filledClips[c]));
-            for (const [field, holder] of mediaFields(clip)) {
-                const raw = holder[key(field)];
-                const value = filledHolders.get(field)?.[key(field)];
-                if (typeof raw !== 'string' || !raw.includes('##') || typeof value !== 'string' || isMediaReference(value))
-                    continue;
-                throw new errors/* InputError */.dz('variables', `${templateName}: the ${field} of clip ${c} of scene ${s} (${raw.slice(0, 60)}) is filled with ${media_shown(value)}, ` +
-                    "which is not an https URL or a path on the API's own site (/…); the API fetches it itself");
+            // The clip's type as filled: a variable may name it too.
+            for (const [field, holder] of mediaFields(filledClips[c])) {
+                const writtenHolder = field.startsWith('detail.') ? ((0,domain/* isJsonObject */.OW)(clip) && (0,domain/* isJsonObject */.OW)(clip.detail) ? clip.detail : undefined) : clip;
+                const raw = (0,domain/* isJsonObject */.OW)(writtenHolder) ? writtenHolder[key(field)] : undefined;
+                check(`clip ${c} of scene ${s}`, field, raw, holder[key(field)]);
             }
         });
     });

@@ -78,8 +78,30 @@ export async function deliverAll(results: VideoResult[], job: Job, github: GitHu
   const saved = (): Array<{ result: VideoResult; video: Downloaded }> =>
     results.flatMap((result) => (result.status === 'downloaded' && result.video ? [{ result, video: result.video }] : []))
   const { workspace } = job.runner
-  // The delivery under way, for the videos a cancel leaves; a failure no saved video carries, for the end.
-  let under = 'the artifact upload'
+  // What each video has had delivered, so a cancel tells each the first delivery it lacks, no other.
+  const uploaded = new Set<VideoResult>()
+  const attached = new Set<VideoResult>()
+  let commented = false
+  // A published asset deleted to make room: if the new one does not arrive, the release holds neither, and that is said.
+  const deleted = new Map<Downloaded, string>()
+  const withLoss = (video: Downloaded, error: unknown): unknown =>
+    deleted.has(video)
+      ? new Error(
+          `${errorMessage(error)}; its published asset ${deleted.get(video)} was deleted first, so the release holds none until it is attached again`,
+          {
+            cause: error
+          }
+        )
+      : error
+  const releaseDelivery = job.github.release ? `attaching the video to release ${job.github.release.tag}` : undefined
+  /** The first delivery a video was given and has not had, if any. */
+  const lacking = (result: VideoResult): string | undefined => {
+    if (job.artifact.enabled && !uploaded.has(result)) return 'the artifact upload'
+    if (github && releaseDelivery && !attached.has(result)) return releaseDelivery
+    if (github && job.github.comment && !job.matrixJob && !commented) return 'the pull request comment'
+    return undefined
+  }
+  // A failure no saved video carries, for the end.
   let unowned: Error | undefined
   /** A delivery failed for `of`: those still saved are marked, and it is said once for them. */
   const failed = (of: VideoResult[], delivery: string, error: unknown): void => {
@@ -94,7 +116,6 @@ export async function deliverAll(results: VideoResult[], job: Job, github: GitHu
   }
   /** Runs one delivery for `of`; anything but a cancel fails only it. */
   const attempt = async (of: VideoResult[], delivery: string, work: () => Promise<void>): Promise<void> => {
-    under = delivery
     try {
       await work()
     } catch (error) {
@@ -110,6 +131,7 @@ export async function deliverAll(results: VideoResult[], job: Job, github: GitHu
           result.artifact = await withVideoName(result.spec.name, () =>
             until(uploadVideoArtifact(video, result.exportKey ?? '', job.artifact, job.runner))
           )
+          uploaded.add(result)
         })
       }
     } else {
@@ -127,7 +149,10 @@ export async function deliverAll(results: VideoResult[], job: Job, github: GitHu
               job.runner
             )
           )
-          for (const { result } of done) result.artifact = shared
+          for (const { result } of done) {
+            result.artifact = shared
+            uploaded.add(result)
+          }
         }
       )
     }
@@ -136,30 +161,20 @@ export async function deliverAll(results: VideoResult[], job: Job, github: GitHu
         result.sha256 = await until(videoSha256(video, result.artifact))
       })
     }
-    under = 'the reuse record'
     if (job.github.reuse) await leaveForReuse(saved(), job, signal)
     if (github && job.github.release) {
       const { tag, replace } = job.github.release
-      const delivery = (under = `attaching the video to release ${tag}`)
+      const delivery = `attaching the video to release ${tag}`
       // The videos not yet told of: a video refused fails alone, the release unread fails them all.
       const untold = new Map(saved().map(({ result, video }) => [video, result]))
-      // A published asset deleted to make room: if the new one does not arrive, the release holds neither, and that is said.
-      const deleted = new Map<Downloaded, string>()
-      const withLoss = (video: Downloaded, error: unknown): unknown =>
-        deleted.has(video)
-          ? new Error(
-              `${errorMessage(error)}; its published asset ${deleted.get(video)} was deleted first, so the release holds none until it is attached again`,
-              {
-                cause: error
-              }
-            )
-          : error
       const told = (outcome: AssetOutcome): void => {
         const result = untold.get(outcome.video)
         if (!result) return
         untold.delete(outcome.video)
-        if (outcome.attached) result.releaseUrl = outcome.url
-        else failed([result], delivery, withLoss(outcome.video, outcome.error))
+        if (outcome.attached) {
+          result.releaseUrl = outcome.url
+          attached.add(result)
+        } else failed([result], delivery, withLoss(outcome.video, outcome.error))
       }
       try {
         await until(attachToRelease(github, tag, replace, [...untold.keys()], told, signal, (video, asset) => deleted.set(video, asset)))
@@ -177,18 +192,20 @@ export async function deliverAll(results: VideoResult[], job: Job, github: GitHu
         await attempt(
           saved().map(({ result }) => result),
           'the pull request comment',
-          () => until(upsertComment(github, rows, job.runner))
+          async () => {
+            await until(upsertComment(github, rows, job.runner))
+            commented = true
+          }
         )
       }
     }
   } catch (error) {
     // A cancel (or anything unforeseen): each video not yet delivered is marked at the first delivery it
-    // lacks: one the release already holds lacks only the comment (if any), not the release again.
-    const commentPending = Boolean(github && job.github.comment && !job.matrixJob)
-    for (const { result } of saved()) {
-      const attached = under.startsWith('attaching the video to release') && result.releaseUrl !== undefined
-      const lacking = attached ? (commentPending ? 'the pull request comment' : undefined) : under
-      if (lacking) markUndelivered(result, lacking, signal?.aborted ? signal.reason : error, workspace)
+    // lacks (an artifact already up, an asset already on the release is not lacking); the rest are delivered.
+    const reason: unknown = signal?.aborted ? signal.reason : error
+    for (const { result, video } of saved()) {
+      const first = lacking(result)
+      if (first) markUndelivered(result, first, first === releaseDelivery ? withLoss(video, reason) : reason, workspace)
       else result.delivered = true
     }
     throw error

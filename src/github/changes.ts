@@ -23,7 +23,6 @@ const changedFileSchema = z.object({ filename: z.string(), previous_filename: z.
 const compareSchema = z.object({ files: z.array(changedFileSchema).optional() })
 /** The commits a pull request event was made for: the base branch's and the pushed head's, as they were then. */
 const pullSchema = z.object({ base: z.object({ sha: z.string().min(1) }), head: z.object({ sha: z.string().min(1) }) })
-const syncSchema = z.object({ action: z.string().optional(), before: z.string().optional(), after: z.string().optional() })
 const pushSchema = z.object({ before: z.string().optional(), after: z.string().optional(), forced: z.boolean().optional() })
 
 /** Both paths of every change: a move touches where the file was and where it is. Pure. */
@@ -72,13 +71,9 @@ export async function findChanges(github: GitHub, workspace: string): Promise<Ch
   }
   if (context.eventName === 'pull_request' || context.eventName === 'pull_request_target') {
     const pull = parseAt(pullSchema, context.payload.pull_request, "the pull request event's payload")
-    // A push to the pull request (synchronize) carries its own before and after: what that push changed,
-    // so a video an earlier push rendered is not paid for again. Opened or reopened: the whole pull request.
-    const push = parseAt(syncSchema, context.payload, "the pull request event's payload")
-    if (push.action === 'synchronize' && push.before && push.after && !NO_COMMIT.test(push.before)) {
-      const files = await compare(github, workspace, push.before, push.after)
-      return files && { files, base: push.before }
-    }
+    // The whole pull request, whichever push this run is for: a push's own before...after would skip what an
+    // earlier push changed when that push's run did not finish, and pay for main's changes after a rebase.
+    // What an earlier push already rendered is paid for again unless 'reuse' finds it.
     const files = await compare(github, workspace, pull.base.sha, pull.head.sha)
     return files && { files, base: pull.base.sha }
   }

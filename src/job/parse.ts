@@ -118,6 +118,11 @@ export function resolveInWorkspace(input: string, raw: string, workspace: string
   if (outside(workspace, resolved) || outside(realPath(workspace), realPath(resolved))) {
     throw new InputError(input, `'${raw.trim()}' is outside ${rootFolderName} (${workspace})`)
   }
+  // A checkout's .git holds its credentials (checkout's persisted token): never read as speech or written to,
+  // whether named or reached through a link a pull request committed.
+  if (path.relative(realPath(workspace), realPath(resolved)).split(path.sep).includes('.git')) {
+    throw new InputError(input, `'${raw.trim()}' is inside a .git folder (named, or through a link), which holds the checkout's credentials`)
+  }
   return resolved
 }
 

@@ -26,21 +26,28 @@ const shown = (value: string): string => JSON.stringify(value.length > 100 ? `${
  * Compares the template's scenes as written with the filled ones, clip by clip. Pure.
  */
 export function refuseFilledMedia(written: Json[], filled: Json[], templateName: string): void {
+  const check = (where: string, field: string, raw: Json | undefined, value: Json | undefined): void => {
+    if (typeof raw !== 'string' || !raw.includes('##') || typeof value !== 'string' || isMediaReference(value)) return
+    throw new InputError(
+      'variables',
+      `${templateName}: the ${field} of ${where} (${raw.slice(0, 60)}) is filled with ${shown(value)}, ` +
+        "which is not an https URL or a path on the API's own site (/…); the API fetches it itself"
+    )
+  }
   written.forEach((scene, s) => {
     const filledScene = filled[s]
-    if (!isJsonObject(scene) || !isJsonObject(filledScene) || !Array.isArray(scene.clips) || !Array.isArray(filledScene.clips)) return
+    if (!isJsonObject(scene) || !isJsonObject(filledScene)) return
+    // A scene's background image is media too (source_type "image").
+    if (isJsonObject(scene.background) && isJsonObject(filledScene.background))
+      check(`the background of scene ${s}`, 'source_url', scene.background.source_url, filledScene.background.source_url)
+    if (!Array.isArray(scene.clips) || !Array.isArray(filledScene.clips)) return
     const filledClips = filledScene.clips
     scene.clips.forEach((clip, c) => {
-      const filledHolders = new Map(mediaFields(filledClips[c]))
-      for (const [field, holder] of mediaFields(clip)) {
-        const raw = holder[key(field)]
-        const value = filledHolders.get(field)?.[key(field)]
-        if (typeof raw !== 'string' || !raw.includes('##') || typeof value !== 'string' || isMediaReference(value)) continue
-        throw new InputError(
-          'variables',
-          `${templateName}: the ${field} of clip ${c} of scene ${s} (${raw.slice(0, 60)}) is filled with ${shown(value)}, ` +
-            "which is not an https URL or a path on the API's own site (/…); the API fetches it itself"
-        )
+      // The clip's type as filled: a variable may name it too.
+      for (const [field, holder] of mediaFields(filledClips[c])) {
+        const writtenHolder = field.startsWith('detail.') ? (isJsonObject(clip) && isJsonObject(clip.detail) ? clip.detail : undefined) : clip
+        const raw = isJsonObject(writtenHolder) ? writtenHolder[key(field)] : undefined
+        check(`clip ${c} of scene ${s}`, field, raw, holder[key(field)])
       }
     })
   })

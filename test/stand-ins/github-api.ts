@@ -238,9 +238,13 @@ export async function startGitHubApi(artifacts?: ArtifactService, hold: HeldCall
         const text = api.contents.get(`${url.searchParams.get('ref')}:${decodeURIComponent(m[1])}`)
         if (text === undefined) return notFound(res)
         // The raw media type gives the file itself (up to 100 MB); the JSON one only up to 1 MB, as GitHub's do.
-        if (/vnd\.github(\.v3)?\.raw/.test(req.headers.accept ?? '')) return res.writeHead(200, { 'content-type': 'application/vnd.github.raw' }).end(text)
+        if (/vnd\.github(\.v3)?\.raw/.test(req.headers.accept ?? ''))
+          return res.writeHead(200, { 'content-type': 'application/vnd.github.raw' }).end(text)
         if (Buffer.byteLength(text) > 1 << 20)
-          return json(res, 403, { message: 'This API returns blobs up to 1 MB in size.', errors: [{ resource: 'Blob', field: 'data', code: 'too_large' }] })
+          return json(res, 403, {
+            message: 'This API returns blobs up to 1 MB in size.',
+            errors: [{ resource: 'Blob', field: 'data', code: 'too_large' }]
+          })
         return json(res, 200, { type: 'file', encoding: 'base64', content: Buffer.from(text).toString('base64') })
       }
       if ((m = /^\/repos\/[^/]+\/[^/]+\/releases\/tags\/(.+)$/.exec(p)) && req.method === 'GET') {
