@@ -21,6 +21,22 @@ describe('a key the API does not know yet', () => {
     }))
 })
 
+describe('a resumed key the API does not know', () => {
+  it('ends the run at its first answer, naming the key and what to check: the grace is for an export this run made', () =>
+    withSimulator({ renderMs: 300 }, async (sim) => {
+      const key = '0123456789abcdef01234567'
+      const run = await runAction({ inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, resume: key } })
+      assert.equal(run.code, 1, run.stdout)
+      assert.equal(progressAnswers(sim), 1, 'asked once, not for a minute')
+      assert.equal(sim.exports.length, 0)
+      assert.match(
+        run.stdout,
+        new RegExp(`::error::The API does not know export ${key} \\(.*\\): check that 'resume' holds a key this account exported`)
+      )
+      assert.doesNotMatch(run.stdout, /trying again/)
+    }))
+})
+
 describe('a render queued at 0%', () => {
   it('is not stalled: queued longer than stall-timeout, it then renders and is delivered', () =>
     // 'stall-timeout' is at its minimum (6 s); the queue holds the render at 0% for 7 s.

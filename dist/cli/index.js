@@ -37228,7 +37228,12 @@ fallbackUrl,
 /** When `timeout` started counting: when the export was sent (its answer counts too), else now. */
 started = Date.now(), 
 /** The job's one poll budget, shared by all its videos; alone, a video has one of its own. */
-scheduler = new PollScheduler()) {
+scheduler = new PollScheduler(), 
+/**
+ * Whether this run made the export just now: only then may the API not know its key for a while. A key
+ * the user resumes was made long ago, so an unknown one ends the wait at once.
+ */
+justExported = true) {
     const { log } = context;
     // `timeout` is a deadline, not a check between polls: it cuts a progress answer trickling in too.
     const { deadline, signal } = (0,waits/* withDeadline */.NE)(started + settings.timeoutMs - Date.now(), context.signal);
@@ -37302,6 +37307,10 @@ scheduler = new PollScheduler()) {
                 else {
                     if (!isNotFound(error))
                         throw error;
+                    if (!justExported) {
+                        throw new Error(`The API does not know export ${key} (${error.message}): check that 'resume' holds a key this account ` +
+                            'exported (one from another account or API host, or one deleted since, is unknown); nothing was exported', { cause: error });
+                    }
                     notFoundSince ??= now();
                     if (now() - notFoundSince >= notFoundGraceMs) {
                         throw new errors/* LostError */.zO(`The API no longer knows export ${key} (${error.message}) after ${(0,src_text/* formatMinutes */.dp)(now() - notFoundSince)} of asking: ` +
@@ -37483,7 +37492,8 @@ cancel) {
     const deadlineAt = started + job.wait.timeoutMs;
     let rendered;
     try {
-        rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, started, polls);
+        // Only an export this run made may be unknown for a while; a resumed key was made long ago.
+        rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, started, polls, request !== undefined);
     }
     catch (error) {
         // A render stalled after it started is dead, a forgotten key lost: a re-run attempt must export anew,

@@ -189,7 +189,8 @@ export async function produceVideo(
   const deadlineAt = started + job.wait.timeoutMs
   let rendered
   try {
-    rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, started, polls)
+    // Only an export this run made may be unknown for a while; a resumed key was made long ago.
+    rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, started, polls, request !== undefined)
   } catch (error) {
     // A render stalled after it started is dead, a forgotten key lost: a re-run attempt must export anew,
     // not wait on it again. A render still at 0% may be queued, and is not marked.

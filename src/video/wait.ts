@@ -46,7 +46,12 @@ export async function waitForVideo(
   /** When `timeout` started counting: when the export was sent (its answer counts too), else now. */
   started = Date.now(),
   /** The job's one poll budget, shared by all its videos; alone, a video has one of its own. */
-  scheduler = new PollScheduler()
+  scheduler = new PollScheduler(),
+  /**
+   * Whether this run made the export just now: only then may the API not know its key for a while. A key
+   * the user resumes was made long ago, so an unknown one ends the wait at once.
+   */
+  justExported = true
 ): Promise<Rendered> {
   const { log } = context
   // `timeout` is a deadline, not a check between polls: it cuts a progress answer trickling in too.
@@ -119,6 +124,13 @@ export async function waitForVideo(
           log.warning(`${(error as Error).message}; asking again at the next check (${unreadable} such answer(s) in a row)`)
         } else {
           if (!isNotFound(error)) throw error
+          if (!justExported) {
+            throw new Error(
+              `The API does not know export ${key} (${(error as Error).message}): check that 'resume' holds a key this account ` +
+                'exported (one from another account or API host, or one deleted since, is unknown); nothing was exported',
+              { cause: error }
+            )
+          }
           notFoundSince ??= now()
           if (now() - notFoundSince >= notFoundGraceMs) {
             throw new LostError(
