@@ -40870,6 +40870,18 @@ function gatherEntries(planned, records, refuse) {
 }
 /** Whether collect fails for this video: it failed, was skipped, or has no result. */
 const entryFailed = (entry) => entry.status === 'failed' || entry.status === 'skipped';
+/**
+ * The batch's outcomes, each its own count, as a single job's summary gives them: a video of a job that did
+ * not wait (`wait: false`) was started, not delivered. Pure.
+ */
+function entryCounts(entries) {
+    const count = (status) => entries.filter((entry) => entry.status === status).length;
+    const counts = [`${count('downloaded')} delivered`];
+    for (const status of ['started', 'dry-run', 'failed', 'skipped'])
+        if (count(status) > 0)
+            counts.push(`${count(status)} ${status}`);
+    return `${counts.join(', ')} (of ${entries.length})`;
+}
 /** The collect job's summary: the whole batch in one table, then what failed and why. */
 async function writeBatchSummary(entries, jobs, summaryFile) {
     if (!summaryFile)
@@ -40880,7 +40892,7 @@ async function writeBatchSummary(entries, jobs, summaryFile) {
         ...(list.length > MAX_SUMMARY_ROWS ? [[`… and ${list.length - MAX_SUMMARY_ROWS} more`, '', '']] : [])
     ];
     const summary = lib_core/* summary */.z
-        .addHeading(`🎬 AI Studios batch: ${entries.length - failed.length} of ${entries.length} delivered`, 2)
+        .addHeading(`${failed.length > 0 ? '❌' : entries.some((entry) => entry.status === 'started') ? '⏳' : '🎬'} AI Studios batch: ${entryCounts(entries)}`, 2)
         .addRaw(`<p>Gathered from ${jobs} result record(s) of this run's matrix jobs.</p>`, true)
         .addTable([
         ['Video', 'Status', 'Export key', 'Size', 'Artifact'].map((data) => ({ data, header: true })),

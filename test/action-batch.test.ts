@@ -123,7 +123,7 @@ describe('a matrix collected', () => {
     assert.equal(comments.length, 1)
     for (const key of keys) assert.match(comments[0].body, new RegExp(`\\| \`${key}\` \\|`))
     assert.equal(run.summary.match(/<h2>/g)?.length, 1, 'one summary')
-    assert.match(run.summary, /AI Studios batch: 3 of 3 delivered/)
+    assert.match(run.summary, /🎬 AI Studios batch: 3 delivered \(of 3\)/)
     assert.equal(world.sim.exports.length, before + 3, 'collect exports nothing')
   })
 

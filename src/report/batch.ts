@@ -57,6 +57,17 @@ export function gatherEntries(planned: string[], records: ReadRecord[], refuse: 
 /** Whether collect fails for this video: it failed, was skipped, or has no result. */
 export const entryFailed = (entry: VideoEntry): boolean => entry.status === 'failed' || entry.status === 'skipped'
 
+/**
+ * The batch's outcomes, each its own count, as a single job's summary gives them: a video of a job that did
+ * not wait (`wait: false`) was started, not delivered. Pure.
+ */
+export function entryCounts(entries: VideoEntry[]): string {
+  const count = (status: VideoEntry['status']): number => entries.filter((entry) => entry.status === status).length
+  const counts = [`${count('downloaded')} delivered`]
+  for (const status of ['started', 'dry-run', 'failed', 'skipped'] as const) if (count(status) > 0) counts.push(`${count(status)} ${status}`)
+  return `${counts.join(', ')} (of ${entries.length})`
+}
+
 /** The collect job's summary: the whole batch in one table, then what failed and why. */
 export async function writeBatchSummary(entries: VideoEntry[], jobs: number, summaryFile: string | undefined): Promise<void> {
   if (!summaryFile) return
@@ -66,7 +77,10 @@ export async function writeBatchSummary(entries: VideoEntry[], jobs: number, sum
     ...(list.length > MAX_SUMMARY_ROWS ? [[`… and ${list.length - MAX_SUMMARY_ROWS} more`, '', '']] : [])
   ]
   const summary = core.summary
-    .addHeading(`🎬 AI Studios batch: ${entries.length - failed.length} of ${entries.length} delivered`, 2)
+    .addHeading(
+      `${failed.length > 0 ? '❌' : entries.some((entry) => entry.status === 'started') ? '⏳' : '🎬'} AI Studios batch: ${entryCounts(entries)}`,
+      2
+    )
     .addRaw(`<p>Gathered from ${jobs} result record(s) of this run's matrix jobs.</p>`, true)
     .addTable([
       ['Video', 'Status', 'Export key', 'Size', 'Artifact'].map((data) => ({ data, header: true })),
