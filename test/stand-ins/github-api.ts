@@ -194,7 +194,10 @@ export async function startGitHubApi(artifacts?: ArtifactService, hold: HeldCall
         // Newest first, as GitHub lists them; `name` filters by the exact name.
         const name = url.searchParams.get('name')
         const listed = (artifacts?.artifacts ?? []).filter((a) => a.finalized && (!name || a.name === name)).reverse()
-        return json(res, 200, { total_count: listed.length, artifacts: listed.map(artifactJson) })
+        // Paged as GitHub pages it: per_page (default 30, at most 100), page from 1.
+        const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), 100)
+        const page = Number(url.searchParams.get('page') ?? 1)
+        return json(res, 200, { total_count: listed.length, artifacts: listed.slice((page - 1) * perPage, page * perPage).map(artifactJson) })
       }
       if ((m = /^\/repos\/[^/]+\/[^/]+\/actions\/artifacts\/(\d+)$/.exec(p)) && req.method === 'GET') {
         const artifact = artifacts?.artifacts.find((a) => a.id === Number(m![1]))
