@@ -29188,7 +29188,10 @@ function asGiven(get) {
 /** The defaults their parsers read in any case: booleans and choices. */
 const KEYWORD = /^(true|false|auto|refuse|branch-or-default)$/;
 
+// EXTERNAL MODULE: ./src/job/yaml.ts
+var yaml = __nccwpck_require__(5892);
 ;// CONCATENATED MODULE: ./src/cli/args.ts
+
 
 
 /**
@@ -29319,7 +29322,27 @@ function pair(flag, raw) {
     const at = raw.indexOf('=');
     if (at <= 0)
         throw new UsageError(`--${flag} takes NAME=VALUE`);
-    return `${raw.slice(0, at)}: ${JSON.stringify(raw.slice(at + 1))}`;
+    return [raw.slice(0, at), raw.slice(at + 1)];
+}
+/** A mapping input's text as its reader takes it: names to text as written (YAML's failsafe reading). */
+function mappingOf(input, text) {
+    const parsed = (0,yaml/* parseYaml */.hN)(input, text);
+    if (parsed === null || parsed === undefined)
+        return {};
+    if (!(0,yaml/* isPlainObject */.Qd)(parsed))
+        throw new UsageError(`--${input} must be a mapping of NAME: value`);
+    return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, value === null || typeof value === 'object' ? value : (0,yaml/* scalarText */.ws)(value)]));
+}
+/**
+ * `--var` and `--tag` pairs over `--variables` and `--tags`, whichever came first: one mapping, as JSON
+ * (which YAML reads), so no pair is dropped or read as YAML syntax (`##NAME##=x` is no comment). A flag
+ * repeated for the same name: the last wins.
+ */
+function mergePairs(inputs, input, pairs) {
+    if (pairs.length === 0)
+        return;
+    const given = inputs.get(input);
+    inputs.set(input, JSON.stringify({ ...(given ? mappingOf(input, given) : {}), ...Object.fromEntries(pairs) }));
 }
 /**
  * The command line as the action's inputs, read by node:util's parseArgs and then checked so that
@@ -29340,6 +29363,9 @@ function parseArgs(argv) {
     });
     const inputs = new Map();
     const seen = new Set();
+    // --var and --tag pairs, merged over --variables and --tags at the end (mergePairs).
+    const varPairs = [];
+    const tagPairs = [];
     const result = { help: false, version: false, inputs };
     let previous;
     for (const token of tokens) {
@@ -29380,13 +29406,15 @@ function parseArgs(argv) {
         if (!token.inlineValue && value.startsWith('--')) {
             throw new UsageError(`--${name} needs a value, but the flag ${shown(value.split('=')[0])} follows it (a value that starts with -- is written --${name}=--…)`);
         }
-        if (name === 'var' || name === 'tag') {
-            const input = name === 'var' ? 'variables' : 'tags';
-            inputs.set(input, [inputs.get(input), pair(name, value)].filter(Boolean).join('\n'));
-        }
+        if (name === 'var')
+            varPairs.push(pair(name, value));
+        else if (name === 'tag')
+            tagPairs.push(pair(name, value));
         else
             inputs.set(name, value);
     }
+    mergePairs(inputs, 'variables', varPairs);
+    mergePairs(inputs, 'tags', tagPairs);
     return result;
 }
 /** --help: what the command does, then one described line per flag, in groups. */
@@ -29453,7 +29481,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(833);
 /* harmony import */ var _domain_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(9375);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3916);
-/* harmony import */ var _job_inputs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7056);
+/* harmony import */ var _job_inputs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7094);
 /* harmony import */ var _job_parse_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(456);
 /* harmony import */ var _job_runner_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(4393);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(886);
@@ -29836,7 +29864,7 @@ function errorMessage(error) {
 
 /***/ }),
 
-/***/ 7056:
+/***/ 7094:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30023,122 +30051,8 @@ function duplicateKey(text) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/job/yaml.ts
-
-
-/**
- * Every scalar stays the text written: `VERSION: 2.0` stays "2.0", `ON: yes` stays "yes". Merge keys
- * (`<<: *common`) merge, as YAML users expect of them.
- */
-const TEXT_ONLY = { schema: 'failsafe', merge: true };
-/** Where an offset of a text is: "name:line:column" with the file's location, or "line L, column C" of an input. */
-function writtenAt(text, offset, file) {
-    const { line, column } = (0,errors/* locator */.fl)(text)(offset);
-    return file ? { where: `${file.name}:${line}:${column}`, location: { file: file.path, line, column } } : { where: `line ${line}, column ${column}` };
-}
-/** An InputError naming the input, the place (file:line:column, or line and column) and what is wrong there. */
-function refusal(input, text, offset, detail, file) {
-    const { where, location } = writtenAt(text, offset, file);
-    return new errors/* InputError */.dz(input, `${where}: ${detail}`, location);
-}
-/** Whether a merge key's value can be merged: a mapping, an alias of one, or a list of those. */
-function mergeable(value, document, nested = false) {
-    if ((0,dist/* isMap */.jh)(value) || ((0,dist/* isAlias */.Vj)(value) && (0,dist/* isMap */.jh)(value.resolve(document))))
-        return true;
-    return !nested && (0,dist/* isSeq */.oP)(value) && value.items.every((item) => mergeable(item, document, true));
-}
-/**
- * The first alias or merge key that cannot resolve to a value, as a refusal: an alias of an anchor set
- * nowhere before it, or a merge key given something other than mappings. Pure.
- */
-function unresolvable(document, input, text, file) {
-    let found;
-    (0,dist/* visit */.YR)(document, {
-        Alias(_, alias) {
-            if (alias.resolve(document))
-                return undefined;
-            found = refusal(input, text, alias.range?.[0] ?? 0, `the alias *${alias.source} has no anchor &${alias.source} before it`, file);
-            return dist/* visit */.YR.BREAK;
-        },
-        Pair(_, pair) {
-            const key = pair.key;
-            const merge = (0,dist/* isScalar */.jn)(key) && (typeof key.value === 'symbol' || key.value === '<<');
-            if (!merge || mergeable(pair.value, document))
-                return undefined;
-            const at = pair.value?.range?.[0] ?? key.range?.[0] ?? 0;
-            found = refusal(input, text, at, 'a merge key (<<) takes a mapping, an alias of one, or a list of those', file);
-            return dist/* visit */.YR.BREAK;
-        }
-    });
-    return found;
-}
-/**
- * Parses YAML (and so JSON) given in an input or in a file an input names, every scalar as text. An
- * error names the input, the line and column, and the file where there is one. The document keeps
- * where each node was written; every alias and merge key in it resolves.
- */
-function parseYamlDocument(input, text, file) {
-    const document = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: false, uniqueKeys: true, ...TEXT_ONLY });
-    const error = document.errors[0];
-    if (error) {
-        const position = error.linePos?.[0] ?? { line: 1, col: 1 };
-        const where = file ? `${file.name}:${position.line}:${position.col}` : `line ${position.line}, column ${position.col}`;
-        const detail = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-        throw new errors/* InputError */.dz(input, `${where}: not valid YAML/JSON: ${detail}`, file && { file: file.path, line: position.line, column: position.col });
-    }
-    const unresolved = unresolvable(document, input, text, file);
-    if (unresolved)
-        throw unresolved;
-    return document;
-}
-/**
- * A node's value with every alias and merge key resolved to what it stands for: never the alias
- * itself. Refuses (at the node) a document that expands past the library's bound on aliases.
- */
-function yamlValue(node, document, input, text, file) {
-    try {
-        return node === null ? null : node.toJS(document);
-    }
-    catch (error) {
-        throw refusal(input, text, node?.range?.[0] ?? 0, `cannot be read: ${error.message}`, file);
-    }
-}
-/**
- * Where each top-level entry of a document is written: a mapping's keys as written (merged-in keys are
- * absent), a list's items by index. The offset of the key or item, for refusals at their line.
- */
-function topLevelOffsets(document) {
-    const offsets = new Map();
-    const contents = document.contents;
-    if ((0,dist/* isMap */.jh)(contents)) {
-        for (const pair of contents.items) {
-            const key = pair.key;
-            if ((0,dist/* isScalar */.jn)(key) && !offsets.has(String(key.value)))
-                offsets.set(String(key.value), key.range?.[0] ?? 0);
-        }
-    }
-    else if ((0,dist/* isSeq */.oP)(contents)) {
-        contents.items.forEach((item, index) => offsets.set(String(index), item?.range?.[0] ?? 0));
-    }
-    return offsets;
-}
-function parseYaml(input, text, file) {
-    const document = parseYamlDocument(input, text, file);
-    return yamlValue(document.contents, document, input, text, file);
-}
-/** The same reading without the refusals, for text that is only compared (an older manifest). */
-function yaml_parseYamlLeniently(text) {
-    try {
-        return parseDocument(text, TEXT_ONLY).toJS();
-    }
-    catch {
-        return undefined;
-    }
-}
-/** A parsed scalar as the text it was written as (lists and mappings as JSON, for messages). */
-const scalarText = (value) => typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
-const isPlainObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
-
+// EXTERNAL MODULE: ./src/job/yaml.ts
+var yaml = __nccwpck_require__(5892);
 ;// CONCATENATED MODULE: ./src/job/speech.ts
 
 
@@ -30167,7 +30081,7 @@ function parseScriptsInput(raw) {
         let text = match[3].trim();
         // A quoted value is read as YAML would read it, so escapes and colons work as users expect.
         if (/^(".*"|'.*')$/.test(text))
-            text = String(parseYaml('scripts', text));
+            text = String((0,yaml/* parseYaml */.hN)('scripts', text));
         // As the speech files are: an empty line of speech would be paid for as a silent scene (an unset `${{ }}`, say).
         if (!text.trim())
             throw new errors/* InputError */.dz('scripts', `line ${index + 1}: the speech of ${match[1]}${match[2] ? `.${match[2]}` : ''} is empty; leave the line out to keep the project's speech`);
@@ -30178,17 +30092,17 @@ function parseScriptsInput(raw) {
 function readScriptsFile(raw, workspace) {
     const { file, text } = (0,parse/* readInputFile */.jH)('scripts-file', raw, workspace);
     const yamlFile = { path: file, name: raw };
-    const document = parseYamlDocument('scripts-file', text, yamlFile);
-    const parsed = yamlValue(document.contents, document, 'scripts-file', text, yamlFile);
+    const document = (0,yaml/* parseYamlDocument */.Iu)('scripts-file', text, yamlFile);
+    const parsed = (0,yaml/* yamlValue */.t$)(document.contents, document, 'scripts-file', text, yamlFile);
     const start = document.contents?.range?.[0] ?? 0;
     const entries = Array.isArray(parsed)
         ? parsed.map((value, index) => [String(index), value])
-        : isPlainObject(parsed)
+        : (0,yaml/* isPlainObject */.Qd)(parsed)
             ? Object.entries(parsed)
             : [];
-    if (!Array.isArray(parsed) && !isPlainObject(parsed))
-        throw refusal('scripts-file', text, start, 'must map scene indexes to speech', yamlFile);
-    const offsets = topLevelOffsets(document);
+    if (!Array.isArray(parsed) && !(0,yaml/* isPlainObject */.Qd)(parsed))
+        throw (0,yaml/* refusal */.x5)('scripts-file', text, start, 'must map scene indexes to speech', yamlFile);
+    const offsets = (0,yaml/* topLevelOffsets */.QI)(document);
     return entries
         .filter(([, value]) => value !== null && value !== undefined)
         .map(([key, value]) => {
@@ -30196,10 +30110,10 @@ function readScriptsFile(raw, workspace) {
         const offset = offsets.get(key) ?? start;
         const match = ADDRESS.exec(key);
         if (!match)
-            throw refusal('scripts-file', text, offset, `'${key}' is not a scene index (0, 1, 2, …) or SCENE.LINE (1.0, 1.1, …)`, yamlFile);
+            throw (0,yaml/* refusal */.x5)('scripts-file', text, offset, `'${key}' is not a scene index (0, 1, 2, …) or SCENE.LINE (1.0, 1.1, …)`, yamlFile);
         if (typeof value !== 'string' || !value.trim())
-            throw refusal('scripts-file', text, offset, `the speech of ${key} must be non-empty text`, yamlFile);
-        return { ...address(match[1], match[2]), text: value.trim(), from: `scripts-file ${raw}`, at: writtenAt(text, offset, yamlFile) };
+            throw (0,yaml/* refusal */.x5)('scripts-file', text, offset, `the speech of ${key} must be non-empty text`, yamlFile);
+        return { ...address(match[1], match[2]), text: value.trim(), from: `scripts-file ${raw}`, at: (0,yaml/* writtenAt */.nt)(text, offset, yamlFile) };
     });
 }
 /** Text files named by scene index (`0.txt`, `01-intro.txt`) or scene and line (`1.1.txt`, `1.1-answer.txt`). */
@@ -30272,27 +30186,27 @@ function readSpeech(get, workspace) {
 const NAME = /^(?:##)?([^#\s](?:[^#\r\n]{0,62}[^#\s])?)(?:##)?$/u;
 /** Adds the variables of one YAML text; a refusal names the line and column (and the file) of the entry at fault. */
 function toVariables(input, text, from, into, file) {
-    const document = parseYamlDocument(input, text, file);
-    const parsed = yamlValue(document.contents, document, input, text, file);
+    const document = (0,yaml/* parseYamlDocument */.Iu)(input, text, file);
+    const parsed = (0,yaml/* yamlValue */.t$)(document.contents, document, input, text, file);
     if (parsed === null || parsed === undefined)
         return;
     const start = document.contents?.range?.[0] ?? 0;
-    if (!isPlainObject(parsed)) {
+    if (!(0,yaml/* isPlainObject */.Qd)(parsed)) {
         if (file)
-            throw refusal(input, text, start, 'must be a mapping of NAME: value', file);
+            throw (0,yaml/* refusal */.x5)(input, text, start, 'must be a mapping of NAME: value', file);
         throw new errors/* InputError */.dz(input, 'must be a mapping of NAME: value');
     }
-    const offsets = topLevelOffsets(document);
+    const offsets = (0,yaml/* topLevelOffsets */.QI)(document);
     for (const [key, value] of Object.entries(parsed)) {
         // A key merged in (`<<: *common`) is not written in this mapping: the mapping's start stands for it.
-        const refuse = (detail) => refusal(input, text, offsets.get(key) ?? start, detail, file);
+        const refuse = (detail) => (0,yaml/* refusal */.x5)(input, text, offsets.get(key) ?? start, detail, file);
         const name = NAME.exec(key)?.[1];
         if (!name)
             throw refuse(`'${key}' is not a placeholder name (up to 64 characters, no '#' or line break, no space at either end)`);
         if (value !== null && typeof value === 'object')
             throw refuse(`the value of ${name} must be text, not a list or mapping`);
         // A scalar (text, with YAML's failsafe schema); lists and mappings are refused above.
-        into.set(name, { value: value === null || value === undefined ? '' : scalarText(value), from });
+        into.set(name, { value: value === null || value === undefined ? '' : (0,yaml/* scalarText */.ws)(value), from });
     }
 }
 /** Placeholder values from `variables-file`, then `variables` (which wins on the same name). */
@@ -30488,13 +30402,13 @@ function readTags(get) {
     const raw = get('tags');
     if (!raw.trim())
         return [];
-    const parsed = parseYaml('tags', raw);
-    if (!isPlainObject(parsed))
+    const parsed = (0,yaml/* parseYaml */.hN)('tags', raw);
+    if (!(0,yaml/* isPlainObject */.Qd)(parsed))
         throw new errors/* InputError */.dz('tags', 'must be a mapping of TAG: value (a tag set on clips in the AI Studios editor)');
     return Object.entries(parsed).map(([tag, value]) => {
         if (value === null || typeof value === 'object')
             throw new errors/* InputError */.dz('tags', `the value of tag '${tag}' must be text (a text, an image URL or a video URL)`);
-        return { tag, value: scalarText(value), from: 'tags' };
+        return { tag, value: (0,yaml/* scalarText */.ws)(value), from: 'tags' };
     });
 }
 /** The inputs that give what a video says as text, not as a file: the step's are written in its workflow. */
@@ -30590,11 +30504,11 @@ function refuseOneVideoInputs(get) {
  */
 function asInputText(key, value) {
     if (value === null || typeof value !== 'object')
-        return scalarText(value);
+        return (0,yaml/* scalarText */.ws)(value);
     if (key !== 'scripts')
         return JSON.stringify(value);
     return Object.entries(value)
-        .map(([index, text]) => `${index}: ${JSON.stringify(scalarText(text))}`)
+        .map(([index, text]) => `${index}: ${JSON.stringify((0,yaml/* scalarText */.ws)(text))}`)
         .join('\n');
 }
 /**
@@ -30605,7 +30519,7 @@ function asInputText(key, value) {
 function readManifest(get, workspace) {
     const raw = get('manifest').trim();
     const { file, text } = (0,parse/* readInputFile */.jH)('manifest', raw, workspace);
-    const document = parseYamlDocument('manifest', text, { path: file, name: raw });
+    const document = (0,yaml/* parseYamlDocument */.Iu)('manifest', text, { path: file, name: raw });
     // One index of the lines for every entry's location: a long manifest stays linear.
     const locate = (0,errors/* locator */.fl)(text);
     function refuse(node, detail) {
@@ -30633,7 +30547,7 @@ function readManifest(get, workspace) {
         if (!(0,dist/* isMap */.jh)(item))
             refuse(item, 'each video is a mapping of inputs (name, template or project-id, …)');
         // Aliases and merge keys resolved to what they stand for, never sent as the alias itself.
-        const value = yamlValue(item, document, 'manifest', text, { path: file, name: raw });
+        const value = (0,yaml/* yamlValue */.t$)(item, document, 'manifest', text, { path: file, name: raw });
         const name = typeof value.name === 'string' ? value.name.trim() : '';
         if (!VIDEO_NAME.test(name))
             refuse(item, `each video needs a "name" of letters, digits, '.', '-' and '_', not only dots nor a Windows device name such as CON (got ${JSON.stringify(value.name ?? null)})`);
@@ -31410,6 +31324,140 @@ function videoGeneration(spec) {
         return source.generation ?? 'v3';
     return source.generation ?? (source.template && templateGeneration(source.template));
 }
+
+
+/***/ }),
+
+/***/ 5892:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Iu: () => (/* binding */ parseYamlDocument),
+/* harmony export */   QI: () => (/* binding */ topLevelOffsets),
+/* harmony export */   Qd: () => (/* binding */ isPlainObject),
+/* harmony export */   hN: () => (/* binding */ parseYaml),
+/* harmony export */   nt: () => (/* binding */ writtenAt),
+/* harmony export */   t$: () => (/* binding */ yamlValue),
+/* harmony export */   ws: () => (/* binding */ scalarText),
+/* harmony export */   x5: () => (/* binding */ refusal)
+/* harmony export */ });
+/* unused harmony exports unresolvable, parseYamlLeniently */
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8815);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+
+
+/**
+ * Every scalar stays the text written: `VERSION: 2.0` stays "2.0", `ON: yes` stays "yes". Merge keys
+ * (`<<: *common`) merge, as YAML users expect of them.
+ */
+const TEXT_ONLY = { schema: 'failsafe', merge: true };
+/** Where an offset of a text is: "name:line:column" with the file's location, or "line L, column C" of an input. */
+function writtenAt(text, offset, file) {
+    const { line, column } = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .locator */ .fl)(text)(offset);
+    return file ? { where: `${file.name}:${line}:${column}`, location: { file: file.path, line, column } } : { where: `line ${line}, column ${column}` };
+}
+/** An InputError naming the input, the place (file:line:column, or line and column) and what is wrong there. */
+function refusal(input, text, offset, detail, file) {
+    const { where, location } = writtenAt(text, offset, file);
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${where}: ${detail}`, location);
+}
+/** Whether a merge key's value can be merged: a mapping, an alias of one, or a list of those. */
+function mergeable(value, document, nested = false) {
+    if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(value) || ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isAlias */ .Vj)(value) && (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(value.resolve(document))))
+        return true;
+    return !nested && (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isSeq */ .oP)(value) && value.items.every((item) => mergeable(item, document, true));
+}
+/**
+ * The first alias or merge key that cannot resolve to a value, as a refusal: an alias of an anchor set
+ * nowhere before it, or a merge key given something other than mappings. Pure.
+ */
+function unresolvable(document, input, text, file) {
+    let found;
+    (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .visit */ .YR)(document, {
+        Alias(_, alias) {
+            if (alias.resolve(document))
+                return undefined;
+            found = refusal(input, text, alias.range?.[0] ?? 0, `the alias *${alias.source} has no anchor &${alias.source} before it`, file);
+            return yaml__WEBPACK_IMPORTED_MODULE_0__/* .visit */ .YR.BREAK;
+        },
+        Pair(_, pair) {
+            const key = pair.key;
+            const merge = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(key) && (typeof key.value === 'symbol' || key.value === '<<');
+            if (!merge || mergeable(pair.value, document))
+                return undefined;
+            const at = pair.value?.range?.[0] ?? key.range?.[0] ?? 0;
+            found = refusal(input, text, at, 'a merge key (<<) takes a mapping, an alias of one, or a list of those', file);
+            return yaml__WEBPACK_IMPORTED_MODULE_0__/* .visit */ .YR.BREAK;
+        }
+    });
+    return found;
+}
+/**
+ * Parses YAML (and so JSON) given in an input or in a file an input names, every scalar as text. An
+ * error names the input, the line and column, and the file where there is one. The document keeps
+ * where each node was written; every alias and merge key in it resolves.
+ */
+function parseYamlDocument(input, text, file) {
+    const document = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .parseDocument */ .Tp)(text, { prettyErrors: false, uniqueKeys: true, ...TEXT_ONLY });
+    const error = document.errors[0];
+    if (error) {
+        const position = error.linePos?.[0] ?? { line: 1, col: 1 };
+        const where = file ? `${file.name}:${position.line}:${position.col}` : `line ${position.line}, column ${position.col}`;
+        const detail = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${where}: not valid YAML/JSON: ${detail}`, file && { file: file.path, line: position.line, column: position.col });
+    }
+    const unresolved = unresolvable(document, input, text, file);
+    if (unresolved)
+        throw unresolved;
+    return document;
+}
+/**
+ * A node's value with every alias and merge key resolved to what it stands for: never the alias
+ * itself. Refuses (at the node) a document that expands past the library's bound on aliases.
+ */
+function yamlValue(node, document, input, text, file) {
+    try {
+        return node === null ? null : node.toJS(document);
+    }
+    catch (error) {
+        throw refusal(input, text, node?.range?.[0] ?? 0, `cannot be read: ${error.message}`, file);
+    }
+}
+/**
+ * Where each top-level entry of a document is written: a mapping's keys as written (merged-in keys are
+ * absent), a list's items by index. The offset of the key or item, for refusals at their line.
+ */
+function topLevelOffsets(document) {
+    const offsets = new Map();
+    const contents = document.contents;
+    if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(contents)) {
+        for (const pair of contents.items) {
+            const key = pair.key;
+            if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(key) && !offsets.has(String(key.value)))
+                offsets.set(String(key.value), key.range?.[0] ?? 0);
+        }
+    }
+    else if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isSeq */ .oP)(contents)) {
+        contents.items.forEach((item, index) => offsets.set(String(index), item?.range?.[0] ?? 0));
+    }
+    return offsets;
+}
+function parseYaml(input, text, file) {
+    const document = parseYamlDocument(input, text, file);
+    return yamlValue(document.contents, document, input, text, file);
+}
+/** The same reading without the refusals, for text that is only compared (an older manifest). */
+function parseYamlLeniently(text) {
+    try {
+        return parseDocument(text, TEXT_ONLY).toJS();
+    }
+    catch {
+        return undefined;
+    }
+}
+/** A parsed scalar as the text it was written as (lists and mappings as JSON, for messages). */
+const scalarText = (value) => typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+const isPlainObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 
 /***/ }),

@@ -1,6 +1,7 @@
 import { parseArgs as tokenize } from 'node:util'
 import type { InputReader } from '../job/parse.js'
 import { asGiven } from '../job/action-defaults.js'
+import { isPlainObject, parseYaml, scalarText } from '../job/yaml.js'
 
 /** A flag of the CLI: an action input of the same name (or --var/--tag, which add to one), described for --help. */
 interface Flag {
@@ -151,10 +152,31 @@ function unknownFlag(rawName: string, name: string): UsageError {
 }
 
 /** `K=V` as a YAML line `K: "V"`, so a value is always text. */
-function pair(flag: string, raw: string): string {
+function pair(flag: string, raw: string): [string, string] {
   const at = raw.indexOf('=')
   if (at <= 0) throw new UsageError(`--${flag} takes NAME=VALUE`)
-  return `${raw.slice(0, at)}: ${JSON.stringify(raw.slice(at + 1))}`
+  return [raw.slice(0, at), raw.slice(at + 1)]
+}
+
+/** A mapping input's text as its reader takes it: names to text as written (YAML's failsafe reading). */
+function mappingOf(input: string, text: string): Record<string, string> {
+  const parsed = parseYaml(input, text)
+  if (parsed === null || parsed === undefined) return {}
+  if (!isPlainObject(parsed)) throw new UsageError(`--${input} must be a mapping of NAME: value`)
+  return Object.fromEntries(
+    Object.entries(parsed).map(([key, value]) => [key, value === null || typeof value === 'object' ? value : scalarText(value)])
+  ) as Record<string, string>
+}
+
+/**
+ * `--var` and `--tag` pairs over `--variables` and `--tags`, whichever came first: one mapping, as JSON
+ * (which YAML reads), so no pair is dropped or read as YAML syntax (`##NAME##=x` is no comment). A flag
+ * repeated for the same name: the last wins.
+ */
+function mergePairs(inputs: Map<string, string>, input: string, pairs: Array<[string, string]>): void {
+  if (pairs.length === 0) return
+  const given = inputs.get(input)
+  inputs.set(input, JSON.stringify({ ...(given ? mappingOf(input, given) : {}), ...Object.fromEntries(pairs) }))
 }
 
 /**
@@ -178,6 +200,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   })
   const inputs = new Map<string, string>()
   const seen = new Set<string>()
+  // --var and --tag pairs, merged over --variables and --tags at the end (mergePairs).
+  const varPairs: Array<[string, string]> = []
+  const tagPairs: Array<[string, string]> = []
   const result: CliArgs = { help: false, version: false, inputs }
   let previous: (typeof tokens)[number] | undefined
   for (const token of tokens) {
@@ -212,11 +237,12 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         `--${name} needs a value, but the flag ${shown(value.split('=')[0])} follows it (a value that starts with -- is written --${name}=--…)`
       )
     }
-    if (name === 'var' || name === 'tag') {
-      const input = name === 'var' ? 'variables' : 'tags'
-      inputs.set(input, [inputs.get(input), pair(name, value)].filter(Boolean).join('\n'))
-    } else inputs.set(name, value)
+    if (name === 'var') varPairs.push(pair(name, value))
+    else if (name === 'tag') tagPairs.push(pair(name, value))
+    else inputs.set(name, value)
   }
+  mergePairs(inputs, 'variables', varPairs)
+  mergePairs(inputs, 'tags', tagPairs)
   return result
 }
 
