@@ -38093,6 +38093,8 @@ function escapeCell(text, max = 200) {
     const capped = line.length > max ? `${line.slice(0, max - 1)}…` : line;
     return capped.replace(/[^\p{L}\p{N} ,.\-/%+]|(?<=www)\./giu, (c) => `&#${c.codePointAt(0)};`);
 }
+/** A value from outside in a message: quoted, on one line (JSON escapes every control character), at most `max` characters. */
+const quotedValue = (text, max = 100) => JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
 /** What the file says it is: "3.5 s, 320×180, avc1 + mp4a". */
 function describeMp4({ durationSeconds, width, height, codecs }) {
     const picture = width !== undefined && height !== undefined ? `, ${width}×${height}` : '';
@@ -43124,6 +43126,7 @@ function completeScripts(scenes, input, sourceName) {
 ;// CONCATENATED MODULE: ./src/request/tags.ts
 
 
+
 /**
  * The fields a tagged clip's content is set in, by clip type (the 1.6 tutorial's way of changing a
  * project). An image keeps its picture in `source_url` (clips.md) or `resource_url` (the tutorial's code):
@@ -43174,8 +43177,6 @@ function isMediaReference(value) {
         return false;
     }
 }
-/** A value for a log line: one line, bounded. */
-const tags_shown = (value) => JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}…` : value);
 /**
  * Gives every clip carrying a tag (set in the editor) its value: a text its text, an image its picture,
  * a video its video_url. A tag that sets no clip, or a value an image or video cannot take, is refused,
@@ -43197,7 +43198,7 @@ function applyTags(scenes, tags, sourceName) {
                     continue;
                 }
                 if (clip.type !== 'textImage' && !isMediaReference(value)) {
-                    throw new InputError('tags', `tag '${tag}' sets a ${clip.type === 'image' ? 'picture' : 'video'} of ${sourceName}, which takes an https URL (or a path on the API's own site, /…); got ${tags_shown(value)}`);
+                    throw new InputError('tags', `tag '${tag}' sets a ${clip.type === 'image' ? 'picture' : 'video'} of ${sourceName}, which takes an https URL (or a path on the API's own site, /…); got ${quotedValue(value)}`);
                 }
                 for (const field of fields)
                     clip[field] = value;
@@ -43372,6 +43373,7 @@ function templateOptions(root, template) {
 
 
 
+
 /** The fields that name media the API fetches, by clip type: v3 clips (clips.md), and a legacy clip's `detail.url`. */
 function mediaFields(clip) {
     if (!isJsonObject(clip))
@@ -43390,7 +43392,6 @@ function mediaFields(clip) {
     return [];
 }
 const key = (field) => field.replace(/^detail\./, '');
-const media_shown = (value) => JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}…` : value);
 /**
  * A media field a placeholder filled is checked as a tag value is (an https URL, or a path on the API's
  * own site): a variable is the user's input, and media the API cannot fetch fails the export or renders
@@ -43401,7 +43402,7 @@ function refuseFilledMedia(written, filled, templateName) {
     const check = (where, field, raw, value) => {
         if (typeof raw !== 'string' || !raw.includes('##') || typeof value !== 'string' || isMediaReference(value))
             return;
-        throw new InputError('variables', `${templateName}: the ${field} of ${where} (${raw.slice(0, 60)}) is filled with ${media_shown(value)}, ` +
+        throw new InputError('variables', `${templateName}: the ${field} of ${where} (${raw.slice(0, 60)}) is filled with ${quotedValue(value)}, ` +
             "which is not an https URL or a path on the API's own site (/…); the API fetches it itself");
     };
     written.forEach((scene, s) => {
@@ -44483,8 +44484,9 @@ bounds,
 
 ;// CONCATENATED MODULE: ./src/video/resume-check.ts
 
+
 /** The API's text in a message: quoted, at most 80 characters, control characters escaped (no terminal escape gets through). */
-const quoted = (text) => JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+const quoted = (text) => quotedValue(text, 80);
 /** Each scene's speech, line by line: `scripts[].org` (docs 1.5+), else the avatar clips' `script.org` (1.4). */
 function speechOf(scenes) {
     return scenes.map((scene) => {

@@ -20,6 +20,9 @@ export function escapeCell(text: string, max = 200): string {
   return capped.replace(/[^\p{L}\p{N} ,.\-/%+]|(?<=www)\./giu, (c) => `&#${c.codePointAt(0)};`)
 }
 
+/** A value from outside in a message: quoted, on one line (JSON escapes every control character), at most `max` characters. */
+export const quotedValue = (text: string, max = 100): string => JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text)
+
 /** What the file says it is: "3.5 s, 320×180, avc1 + mp4a". */
 export function describeMp4({ durationSeconds, width, height, codecs }: Mp4Facts): string {
   const picture = width !== undefined && height !== undefined ? `, ${width}×${height}` : ''

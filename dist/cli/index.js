@@ -34680,6 +34680,7 @@ function parseAt(schema, value, boundary) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A0: () => (/* binding */ quotedValue),
 /* harmony export */   dp: () => (/* binding */ formatMinutes),
 /* harmony export */   eR: () => (/* binding */ terminalText),
 /* harmony export */   z3: () => (/* binding */ formatBytes)
@@ -34702,6 +34703,8 @@ function escapeCell(text, max = 200) {
     const capped = line.length > max ? `${line.slice(0, max - 1)}…` : line;
     return capped.replace(/[^\p{L}\p{N} ,.\-/%+]|(?<=www)\./giu, (c) => `&#${c.codePointAt(0)};`);
 }
+/** A value from outside in a message: quoted, on one line (JSON escapes every control character), at most `max` characters. */
+const quotedValue = (text, max = 100) => JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
 /** What the file says it is: "3.5 s, 320×180, avc1 + mp4a". */
 function describeMp4({ durationSeconds, width, height, codecs }) {
     const picture = width !== undefined && height !== undefined ? `, ${width}×${height}` : '';
@@ -35410,7 +35413,10 @@ function completeScripts(scenes, input, sourceName) {
     });
 }
 
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __nccwpck_require__(8992);
 ;// CONCATENATED MODULE: ./src/request/tags.ts
+
 
 
 /**
@@ -35463,8 +35469,6 @@ function isMediaReference(value) {
         return false;
     }
 }
-/** A value for a log line: one line, bounded. */
-const tags_shown = (value) => JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}…` : value);
 /**
  * Gives every clip carrying a tag (set in the editor) its value: a text its text, an image its picture,
  * a video its video_url. A tag that sets no clip, or a value an image or video cannot take, is refused,
@@ -35486,7 +35490,7 @@ function applyTags(scenes, tags, sourceName) {
                     continue;
                 }
                 if (clip.type !== 'textImage' && !isMediaReference(value)) {
-                    throw new errors/* InputError */.dz('tags', `tag '${tag}' sets a ${clip.type === 'image' ? 'picture' : 'video'} of ${sourceName}, which takes an https URL (or a path on the API's own site, /…); got ${tags_shown(value)}`);
+                    throw new errors/* InputError */.dz('tags', `tag '${tag}' sets a ${clip.type === 'image' ? 'picture' : 'video'} of ${sourceName}, which takes an https URL (or a path on the API's own site, /…); got ${(0,src_text/* quotedValue */.A0)(value)}`);
                 }
                 for (const field of fields)
                     clip[field] = value;
@@ -35665,6 +35669,7 @@ function templateOptions(root, template) {
 
 
 
+
 /** The fields that name media the API fetches, by clip type: v3 clips (clips.md), and a legacy clip's `detail.url`. */
 function mediaFields(clip) {
     if (!(0,domain/* isJsonObject */.OW)(clip))
@@ -35683,7 +35688,6 @@ function mediaFields(clip) {
     return [];
 }
 const key = (field) => field.replace(/^detail\./, '');
-const media_shown = (value) => JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}…` : value);
 /**
  * A media field a placeholder filled is checked as a tag value is (an https URL, or a path on the API's
  * own site): a variable is the user's input, and media the API cannot fetch fails the export or renders
@@ -35694,7 +35698,7 @@ function refuseFilledMedia(written, filled, templateName) {
     const check = (where, field, raw, value) => {
         if (typeof raw !== 'string' || !raw.includes('##') || typeof value !== 'string' || isMediaReference(value))
             return;
-        throw new errors/* InputError */.dz('variables', `${templateName}: the ${field} of ${where} (${raw.slice(0, 60)}) is filled with ${media_shown(value)}, ` +
+        throw new errors/* InputError */.dz('variables', `${templateName}: the ${field} of ${where} (${raw.slice(0, 60)}) is filled with ${(0,src_text/* quotedValue */.A0)(value)}, ` +
             "which is not an https URL or a path on the API's own site (/…); the API fetches it itself");
     };
     written.forEach((scene, s) => {
@@ -35871,8 +35875,6 @@ async function buildExportRequest(source, spec, client, context) {
     return exportFromProject(source.projectId, project, spec.speech, spec.exportOptions, spec.tags);
 }
 
-// EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(8992);
 // EXTERNAL MODULE: ./src/aistudios/transport.ts
 var transport = __nccwpck_require__(780);
 ;// CONCATENATED MODULE: external "node:v8"
@@ -36830,8 +36832,9 @@ bounds,
 
 ;// CONCATENATED MODULE: ./src/video/resume-check.ts
 
+
 /** The API's text in a message: quoted, at most 80 characters, control characters escaped (no terminal escape gets through). */
-const quoted = (text) => JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+const quoted = (text) => (0,src_text/* quotedValue */.A0)(text, 80);
 /** Each scene's speech, line by line: `scripts[].org` (docs 1.5+), else the avatar clips' `script.org` (1.4). */
 function speechOf(scenes) {
     return scenes.map((scene) => {

@@ -1,6 +1,7 @@
 import { isJsonObject, type Json } from '../domain.js'
 import { InputError } from '../errors.js'
 import { isMediaReference } from './tags.js'
+import { quotedValue } from '../text.js'
 
 /** The fields that name media the API fetches, by clip type: v3 clips (clips.md), and a legacy clip's `detail.url`. */
 function mediaFields(clip: Json): Array<[field: string, holder: Record<string, Json>]> {
@@ -17,7 +18,6 @@ function mediaFields(clip: Json): Array<[field: string, holder: Record<string, J
 }
 
 const key = (field: string): string => field.replace(/^detail\./, '')
-const shown = (value: string): string => JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}…` : value)
 
 /**
  * A media field a placeholder filled is checked as a tag value is (an https URL, or a path on the API's
@@ -30,7 +30,7 @@ export function refuseFilledMedia(written: Json[], filled: Json[], templateName:
     if (typeof raw !== 'string' || !raw.includes('##') || typeof value !== 'string' || isMediaReference(value)) return
     throw new InputError(
       'variables',
-      `${templateName}: the ${field} of ${where} (${raw.slice(0, 60)}) is filled with ${shown(value)}, ` +
+      `${templateName}: the ${field} of ${where} (${raw.slice(0, 60)}) is filled with ${quotedValue(value)}, ` +
         "which is not an https URL or a path on the API's own site (/…); the API fetches it itself"
     )
   }

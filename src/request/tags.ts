@@ -1,5 +1,6 @@
 import { isJsonObject, type Json, type JsonObject, type TagValue } from '../domain.js'
 import { InputError } from '../errors.js'
+import { quotedValue } from '../text.js'
 
 /**
  * The fields a tagged clip's content is set in, by clip type (the 1.6 tutorial's way of changing a
@@ -46,9 +47,6 @@ export function isMediaReference(value: string): boolean {
   }
 }
 
-/** A value for a log line: one line, bounded. */
-const shown = (value: string): string => JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}…` : value)
-
 /**
  * Gives every clip carrying a tag (set in the editor) its value: a text its text, an image its picture,
  * a video its video_url. A tag that sets no clip, or a value an image or video cannot take, is refused,
@@ -70,7 +68,7 @@ export function applyTags(scenes: Json[], tags: TagValue[], sourceName: string):
         if (clip.type !== 'textImage' && !isMediaReference(value)) {
           throw new InputError(
             'tags',
-            `tag '${tag}' sets a ${clip.type === 'image' ? 'picture' : 'video'} of ${sourceName}, which takes an https URL (or a path on the API's own site, /…); got ${shown(value)}`
+            `tag '${tag}' sets a ${clip.type === 'image' ? 'picture' : 'video'} of ${sourceName}, which takes an https URL (or a path on the API's own site, /…); got ${quotedValue(value)}`
           )
         }
         for (const field of fields) clip[field] = value

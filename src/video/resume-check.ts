@@ -1,7 +1,8 @@
 import { isJsonObject, type Json, type JsonObject } from '../domain.js'
+import { quotedValue } from '../text.js'
 
 /** The API's text in a message: quoted, at most 80 characters, control characters escaped (no terminal escape gets through). */
-const quoted = (text: string): string => JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text)
+const quoted = (text: string): string => quotedValue(text, 80)
 
 /** Each scene's speech, line by line: `scripts[].org` (docs 1.5+), else the avatar clips' `script.org` (1.4). */
 function speechOf(scenes: Json[]): string[][] {
