@@ -41723,6 +41723,8 @@ function markUndelivered(result, delivery, error, workspace) {
     const shown = reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 1)}…` : reason;
     result.error = `not delivered: the render finished and the video is saved as ${savedAs}, but ${delivery} failed: ${shown}`;
 }
+/** The release delivery, named the same where it fails and where a cancel finds it lacking. */
+const attaching = (tag) => `attaching the video to release ${tag}`;
 const sentence = (text) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 /**
  * Delivers what the run downloaded: the artifact (one per video, or one holding all of a batch), each
@@ -41731,7 +41733,7 @@ const sentence = (text) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
  * the others go on: the comment still lists every video, failures included. A failure that touches no
  * saved video (the comment of a run that waited for none) is thrown once the rest is done. A cancel
  * stops waiting for whichever delivery is under way (none of them takes a signal), so the run reports
- * at once, each video not yet delivered marked at that delivery.
+ * at once, each video not yet delivered marked at the first delivery it lacks.
  */
 async function deliverAll(results, job, github, signal) {
     // Each delivery is waited for at most 'timeout', as the video was, and not at all past a cancel.
@@ -41760,7 +41762,7 @@ async function deliverAll(results, job, github, signal) {
             cause: error
         })
         : error;
-    const releaseDelivery = job.github.release ? `attaching the video to release ${job.github.release.tag}` : undefined;
+    const releaseDelivery = job.github.release ? attaching(job.github.release.tag) : undefined;
     /** The first delivery a video was given and has not had, if any. */
     const lacking = (result) => {
         if (job.artifact.enabled && !uploaded.has(result))
@@ -41825,7 +41827,7 @@ async function deliverAll(results, job, github, signal) {
             await leaveForReuse(saved(), job, signal);
         if (github && job.github.release) {
             const { tag, replace } = job.github.release;
-            const delivery = `attaching the video to release ${tag}`;
+            const delivery = attaching(tag);
             // The videos not yet told of: a video refused fails alone, the release unread fails them all.
             const untold = new Map(saved().map(({ result, video }) => [video, result]));
             const told = (outcome) => {

@@ -52,6 +52,9 @@ export function markUndelivered(result: VideoResult, delivery: string, error: un
   result.error = `not delivered: the render finished and the video is saved as ${savedAs}, but ${delivery} failed: ${shown}`
 }
 
+/** The release delivery, named the same where it fails and where a cancel finds it lacking. */
+const attaching = (tag: string): string => `attaching the video to release ${tag}`
+
 const sentence = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}`
 
 /**
@@ -61,7 +64,7 @@ const sentence = (text: string): string => `${text.charAt(0).toUpperCase()}${tex
  * the others go on: the comment still lists every video, failures included. A failure that touches no
  * saved video (the comment of a run that waited for none) is thrown once the rest is done. A cancel
  * stops waiting for whichever delivery is under way (none of them takes a signal), so the run reports
- * at once, each video not yet delivered marked at that delivery.
+ * at once, each video not yet delivered marked at the first delivery it lacks.
  */
 export async function deliverAll(results: VideoResult[], job: Job, github: GitHub | undefined, signal?: AbortSignal): Promise<void> {
   // Each delivery is waited for at most 'timeout', as the video was, and not at all past a cancel.
@@ -93,7 +96,7 @@ export async function deliverAll(results: VideoResult[], job: Job, github: GitHu
           }
         )
       : error
-  const releaseDelivery = job.github.release ? `attaching the video to release ${job.github.release.tag}` : undefined
+  const releaseDelivery = job.github.release ? attaching(job.github.release.tag) : undefined
   /** The first delivery a video was given and has not had, if any. */
   const lacking = (result: VideoResult): string | undefined => {
     if (job.artifact.enabled && !uploaded.has(result)) return 'the artifact upload'
@@ -164,7 +167,7 @@ export async function deliverAll(results: VideoResult[], job: Job, github: GitHu
     if (job.github.reuse) await leaveForReuse(saved(), job, signal)
     if (github && job.github.release) {
       const { tag, replace } = job.github.release
-      const delivery = `attaching the video to release ${tag}`
+      const delivery = attaching(tag)
       // The videos not yet told of: a video refused fails alone, the release unread fails them all.
       const untold = new Map(saved().map(({ result, video }) => [video, result]))
       const told = (outcome: AssetOutcome): void => {
