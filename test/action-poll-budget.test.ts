@@ -35,3 +35,33 @@ describe(`${VIDEOS} videos at once`, () => {
       }
     }))
 })
+
+describe('videos whose URL lags after 100%', () => {
+  it('read the export record within the same budget as their progress checks', () =>
+    withSimulator({ renderMs: 1500, urlLagMs: 5000 }, async (sim) => {
+      const manifest = `videos:\n${Array.from({ length: 4 }, (_, i) => `  - name: v${i}\n    project-id: ${SAMPLE_PROJECT_ID}\n`).join('')}`
+      const run = await runAction({
+        workspace: makeWorkspace({ 'videos.yml': manifest }),
+        inputs: {
+          'api-key': sim.mintToken(),
+          'api-url': sim.apiUrl,
+          manifest: 'videos.yml',
+          'max-parallel': '4',
+          'upload-artifact': 'false'
+        }
+      })
+      assert.equal(run.code, 0, run.stdout)
+      const keys = new Set(sim.exports.map((e) => e.key))
+      const recordReads = sim.requests.filter(
+        (r) => r.method === 'GET' && keys.has(r.path.split('/').pop() ?? '') && r.path.includes('/editor/project/')
+      )
+      // The fault under test: the lag made the wait read records besides its polls.
+      assert.ok(recordReads.length > 0, 'the URL lag made the wait read export records')
+      const calls = sim.requests
+        .filter((r) => r.at >= Math.min(...recordReads.map((read) => read.at)) - 5000)
+        .filter((r) => r.method === 'GET' && (r.path.startsWith('/api/odin/v3/editor/progress/') || recordReads.includes(r)))
+        .map((r) => r.at)
+      const busiest = Math.max(...calls.map((at) => calls.filter((other) => other >= at && other < at + 750).length))
+      assert.ok(busiest <= 2, `at most 2 API calls about the render within any 750 ms of the simulator's log, saw ${busiest}`)
+    }))
+})

@@ -37408,6 +37408,7 @@ justExported = true) {
 
 
 
+
 /** The thumbnail the export's record names; a failure to read it costs only the thumbnail. */
 async function thumbnailOf(record, log) {
     try {
@@ -37528,10 +37529,18 @@ cancel) {
         result.status = 'started';
         return;
     }
+    // Every call about the render takes its turn in the job's one budget, so the README's rate holds
+    // whatever a server lags: progress polls (in the wait), record reads and fresh URLs alike.
+    const budget = polls ?? new PollScheduler();
     // v3 keeps a record of the export: its URL stands in when progress's lags or expired, and it names the
     // thumbnail. The last one read is kept, so the thumbnail costs no second call when the wait read it.
     let lastRecord;
-    const record = result.generation === 'v3' ? async (bounded = context) => (lastRecord = await client.getExportRecord(key, bounded)) : undefined;
+    const record = result.generation === 'v3'
+        ? async (bounded = context) => {
+            await budget.turn(0, 0, bounded.signal);
+            return (lastRecord = await client.getExportRecord(key, bounded));
+        }
+        : undefined;
     const recordUrl = record &&
         (async (bounded = context) => {
             // Done is progress 100, whatever `state` says: "exported" is documented only for list items (get-projects.md).
@@ -37544,7 +37553,7 @@ cancel) {
     let rendered;
     try {
         // Only an export this run made may be unknown for a while; a resumed key was made long ago.
-        rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, started, polls, request !== undefined);
+        rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, started, budget, request !== undefined);
     }
     catch (error) {
         // A render stalled after it started is dead, a forgotten key lost: a re-run attempt must export anew,
@@ -37575,6 +37584,7 @@ cancel) {
         signal: bounded.signal,
         onReceiving: () => void (thumbnail ??= record && thumbnailOf(lastRecord ? Promise.resolve(lastRecord) : record(bounded), log)),
         refreshUrl: async () => {
+            await budget.turn(0, 0, bounded.signal);
             const fresh = (await client.getProgress(key, result.generation, bounded)).downloadUrl ?? (await recordUrl?.(bounded));
             if (!fresh)
                 throw new errors/* RenderError */.vH(`The API gave no fresh download URL for ${key}`);

@@ -12,7 +12,7 @@ import { isLoopbackHost } from './url-policy.js'
 import { saveDryRun } from './dry-run.js'
 import { exportOnce } from './export.js'
 import { recordEnd, requestFingerprint } from './ledger.js'
-import type { PollScheduler } from './poll-scheduler.js'
+import { PollScheduler } from './poll-scheduler.js'
 import { resumeMismatches } from './resume-check.js'
 import { reuseEarlier } from './reuse.js'
 import { waitForVideo } from './wait.js'
@@ -172,11 +172,19 @@ export async function produceVideo(
     result.status = 'started'
     return
   }
+  // Every call about the render takes its turn in the job's one budget, so the README's rate holds
+  // whatever a server lags: progress polls (in the wait), record reads and fresh URLs alike.
+  const budget = polls ?? new PollScheduler()
   // v3 keeps a record of the export: its URL stands in when progress's lags or expired, and it names the
   // thumbnail. The last one read is kept, so the thumbnail costs no second call when the wait read it.
   let lastRecord: ExportRecord | undefined
   const record =
-    result.generation === 'v3' ? async (bounded: CallContext = context) => (lastRecord = await client.getExportRecord(key, bounded)) : undefined
+    result.generation === 'v3'
+      ? async (bounded: CallContext = context) => {
+          await budget.turn(0, 0, bounded.signal)
+          return (lastRecord = await client.getExportRecord(key, bounded))
+        }
+      : undefined
   const recordUrl =
     record &&
     (async (bounded: CallContext = context) => {
@@ -190,7 +198,7 @@ export async function produceVideo(
   let rendered
   try {
     // Only an export this run made may be unknown for a while; a resumed key was made long ago.
-    rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, started, polls, request !== undefined)
+    rendered = await waitForVideo(client, key, result.generation, job.wait, context, recordUrl, started, budget, request !== undefined)
   } catch (error) {
     // A render stalled after it started is dead, a forgotten key lost: a re-run attempt must export anew,
     // not wait on it again. A render still at 0% may be queued, and is not marked.
@@ -220,6 +228,7 @@ export async function produceVideo(
     signal: bounded.signal,
     onReceiving: () => void (thumbnail ??= record && thumbnailOf(lastRecord ? Promise.resolve(lastRecord) : record(bounded), log)),
     refreshUrl: async () => {
+      await budget.turn(0, 0, bounded.signal)
       const fresh = (await client.getProgress(key, result.generation, bounded)).downloadUrl ?? (await recordUrl?.(bounded))
       if (!fresh) throw new RenderError(`The API gave no fresh download URL for ${key}`)
       return (result.videoUrl = fresh)
