@@ -40819,13 +40819,100 @@ function shardVideos(names, maxJobs) {
     }));
 }
 
+;// CONCATENATED MODULE: ./src/report/bounds.ts
+/** GitHub's limits on what a step writes, and pure ways to stay under them. */
+/** GitHub drops a step's job summary larger than 1 MiB (with an error) instead of showing it. */
+const SUMMARY_LIMIT_BYTES = 1024 * 1024;
+/** What the summary's counted parts may take: room is left for headings, notes and table markup. */
+const SUMMARY_BUDGET_BYTES = SUMMARY_LIMIT_BYTES - 64 * 1024;
+/** Rows of a batch's table listed at most; the rest are counted, not listed. */
+const MAX_SUMMARY_ROWS = 500;
+/** Characters of one message (an error, a resume hint) shown in the summary. */
+const MAX_SUMMARY_TEXT_CHARS = 1000;
+/** Dry-run requests shown in the summary at most; every one is saved in full in its file. */
+const MAX_SUMMARY_REQUESTS = 5;
+/** Characters of one dry-run request body shown in the summary. */
+const MAX_SUMMARY_BODY_CHARS = 32 * 1024;
+/** GitHub takes a step output of up to 1 MiB. */
+const OUTPUT_LIMIT_BYTES = 1024 * 1024;
+/** What the `videos` output may take, some room left under the limit. */
+const VIDEOS_OUTPUT_BUDGET_BYTES = OUTPUT_LIMIT_BYTES - 16 * 1024;
+/** Fields of a `videos` entry never dropped: what the video is, how it ended, its key to resume it. */
+const KEPT_FIELDS = new Set(['name', 'status', 'export-key']);
+const utf8Bytes = (text) => Buffer.byteLength(text, 'utf8');
+/** A text cut to `max` characters, saying so; whole otherwise. */
+const cut = (text, max) => text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+/**
+ * The first items that fit both bounds, in order: at most `maxItems`, their sizes together at most
+ * `budget`. Returns them, how many were left out, and the bytes they take.
+ */
+function takeWithin(items, size, budget, maxItems) {
+    let bytes = 0;
+    let count = 0;
+    for (const item of items) {
+        if (count >= maxItems)
+            break;
+        const next = size(item);
+        if (bytes + next > budget)
+            break;
+        bytes += next;
+        count++;
+    }
+    return { taken: items.slice(0, count), omitted: items.length - count, bytes };
+}
+/** A table row's bytes as the summary writes it: its cells and their markup. */
+const rowBytes = (row) => row.reduce((sum, cell) => sum + utf8Bytes(cell) + 9, 9);
+/**
+ * A summary table's rows within the bounds: the first rows that fit `budget` bytes and MAX_SUMMARY_ROWS,
+ * the bytes they take, and a line counting the rest (`what` they are, and where each is named instead).
+ */
+function boundedRows(rows, budget, what, namedIn = 'the log names each') {
+    const { taken, omitted, bytes } = takeWithin(rows, rowBytes, budget, MAX_SUMMARY_ROWS);
+    return {
+        rows: taken,
+        bytes,
+        more: omitted > 0 ? `… and ${omitted} more ${what}, not listed (the summary has a size limit); ${namedIn}` : undefined
+    };
+}
+/**
+ * The `videos` output as JSON under its budget: while it is too large, the field taking the most room
+ * across all entries (a signed URL, an error) is emptied in every entry, the longest first; name,
+ * status and export key stay. Only if that is not enough are the last entries left out. Returns the
+ * JSON, the fields dropped and the entries left out, for the log.
+ */
+function boundVideosJson(entries, budget = VIDEOS_OUTPUT_BUDGET_BYTES) {
+    let current = entries.map((entry) => ({ ...entry }));
+    let json = JSON.stringify(current);
+    const dropped = [];
+    while (utf8Bytes(json) > budget) {
+        const sizes = new Map();
+        for (const entry of current) {
+            for (const [field, value] of Object.entries(entry)) {
+                if (KEPT_FIELDS.has(field) || value === null)
+                    continue;
+                sizes.set(field, (sizes.get(field) ?? 0) + utf8Bytes(JSON.stringify(value)));
+            }
+        }
+        const longest = [...sizes].sort((a, b) => b[1] - a[1])[0]?.[0];
+        if (longest === undefined)
+            break;
+        dropped.push(longest);
+        current = current.map((entry) => ({ ...entry, [longest]: null }));
+        json = JSON.stringify(current);
+    }
+    if (utf8Bytes(json) <= budget)
+        return { json, dropped, omitted: 0 };
+    // Each entry costs its JSON and a comma; the brackets take 2 bytes.
+    const { taken, omitted } = takeWithin(current, (entry) => utf8Bytes(JSON.stringify(entry)) + 1, budget - 2, Infinity);
+    return { json: JSON.stringify(taken), dropped, omitted };
+}
+
 ;// CONCATENATED MODULE: ./src/report/batch.ts
+
 
 
 /** What collect says of a planned video that no record mentions. */
 const NO_RESULT = 'no result: its job did not report';
-/** The summary lists this many videos at most (GitHub takes 1 MiB a summary); the rest are counted. */
-const MAX_SUMMARY_ROWS = 1000;
 /** The entry of a video no record reported: failed, with why, every other field empty. */
 const failedEntry = (name, error) => ({
     name,
@@ -40884,115 +40971,37 @@ function entryCounts(entries) {
             counts.push(`${count(status)} ${status}`);
     return `${counts.join(', ')} (of ${entries.length})`;
 }
-/** The collect job's summary: the whole batch in one table, then what failed and why. */
+/**
+ * The collect job's summary, within the same budget as a single job's: what failed and why comes first
+ * and is measured first, so no truncation hides a failure; then the whole batch, rows past the bounds
+ * counted.
+ */
 async function writeBatchSummary(entries, jobs, summaryFile) {
     if (!summaryFile)
         return;
+    const key = (entry, none) => (entry['export-key'] ? `<code>${escapeHtml(entry['export-key'])}</code>` : none);
     const failed = entries.filter(entryFailed);
-    const rows = (list, row) => [
-        ...list.slice(0, MAX_SUMMARY_ROWS).map(row),
-        ...(list.length > MAX_SUMMARY_ROWS ? [[`… and ${list.length - MAX_SUMMARY_ROWS} more`, '', '']] : [])
-    ];
+    const failures = boundedRows(failed.map((entry) => [escapeHtml(entry.name), escapeHtml(cut(entry.error ?? entry.status, MAX_SUMMARY_TEXT_CHARS)), key(entry, 'not exported')]), SUMMARY_BUDGET_BYTES / 2, 'failed videos');
+    const all = boundedRows(entries.map((entry) => [
+        escapeHtml(entry.name),
+        entry.status,
+        key(entry, ''),
+        entry.size === null ? '' : formatBytes(entry.size),
+        entry['artifact-url'] ? `<a href="${escapeHtml(entry['artifact-url'])}">artifact</a>` : ''
+    ]), SUMMARY_BUDGET_BYTES - failures.bytes, 'videos', "the job's `videos` output names each");
     const summary = lib_core/* summary */.z
         .addHeading(`${failed.length > 0 ? '❌' : entries.some((entry) => entry.status === 'started') ? '⏳' : '🎬'} AI Studios batch: ${entryCounts(entries)}`, 2)
-        .addRaw(`<p>Gathered from ${jobs} result record(s) of this run's matrix jobs.</p>`, true)
-        .addTable([
-        ['Video', 'Status', 'Export key', 'Size', 'Artifact'].map((data) => ({ data, header: true })),
-        ...rows(entries, (entry) => [
-            escapeHtml(entry.name),
-            entry.status,
-            entry['export-key'] ? `<code>${escapeHtml(entry['export-key'])}</code>` : '',
-            entry.size === null ? '' : formatBytes(entry.size),
-            entry['artifact-url'] ? `<a href="${escapeHtml(entry['artifact-url'])}">artifact</a>` : ''
-        ])
-    ]);
+        .addRaw(`<p>Gathered from ${jobs} result record(s) of this run's matrix jobs.</p>`, true);
     if (failed.length > 0) {
-        summary
-            .addHeading('What failed', 3)
-            .addTable([
-            ['Video', 'Why', 'Export key'].map((data) => ({ data, header: true })),
-            ...rows(failed, (entry) => [
-                escapeHtml(entry.name),
-                escapeHtml(entry.error ?? entry.status),
-                entry['export-key'] ? `<code>${escapeHtml(entry['export-key'])}</code>` : 'not exported'
-            ])
-        ]);
+        summary.addHeading('What failed', 3).addTable([['Video', 'Why', 'Export key'].map((data) => ({ data, header: true })), ...failures.rows]);
+        if (failures.more)
+            summary.addRaw(`<p>${failures.more}</p>`, true);
+        summary.addHeading('Every video', 3);
     }
+    summary.addTable([['Video', 'Status', 'Export key', 'Size', 'Artifact'].map((data) => ({ data, header: true })), ...all.rows]);
+    if (all.more)
+        summary.addRaw(`<p>${all.more}</p>`, true);
     await summary.write();
-}
-
-;// CONCATENATED MODULE: ./src/report/bounds.ts
-/** GitHub's limits on what a step writes, and pure ways to stay under them. */
-/** GitHub drops a step's job summary larger than 1 MiB (with an error) instead of showing it. */
-const SUMMARY_LIMIT_BYTES = 1024 * 1024;
-/** What the summary's counted parts may take: room is left for headings, notes and table markup. */
-const SUMMARY_BUDGET_BYTES = SUMMARY_LIMIT_BYTES - 64 * 1024;
-/** Rows of a batch's table listed at most; the rest are counted, not listed. */
-const bounds_MAX_SUMMARY_ROWS = 500;
-/** Characters of one message (an error, a resume hint) shown in the summary. */
-const MAX_SUMMARY_TEXT_CHARS = 1000;
-/** Dry-run requests shown in the summary at most; every one is saved in full in its file. */
-const MAX_SUMMARY_REQUESTS = 5;
-/** Characters of one dry-run request body shown in the summary. */
-const MAX_SUMMARY_BODY_CHARS = 32 * 1024;
-/** GitHub takes a step output of up to 1 MiB. */
-const OUTPUT_LIMIT_BYTES = 1024 * 1024;
-/** What the `videos` output may take, some room left under the limit. */
-const VIDEOS_OUTPUT_BUDGET_BYTES = OUTPUT_LIMIT_BYTES - 16 * 1024;
-/** Fields of a `videos` entry never dropped: what the video is, how it ended, its key to resume it. */
-const KEPT_FIELDS = new Set(['name', 'status', 'export-key']);
-const utf8Bytes = (text) => Buffer.byteLength(text, 'utf8');
-/** A text cut to `max` characters, saying so; whole otherwise. */
-const cut = (text, max) => text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
-/**
- * The first items that fit both bounds, in order: at most `maxItems`, their sizes together at most
- * `budget`. Returns them, how many were left out, and the bytes they take.
- */
-function takeWithin(items, size, budget, maxItems) {
-    let bytes = 0;
-    let count = 0;
-    for (const item of items) {
-        if (count >= maxItems)
-            break;
-        const next = size(item);
-        if (bytes + next > budget)
-            break;
-        bytes += next;
-        count++;
-    }
-    return { taken: items.slice(0, count), omitted: items.length - count, bytes };
-}
-/**
- * The `videos` output as JSON under its budget: while it is too large, the field taking the most room
- * across all entries (a signed URL, an error) is emptied in every entry, the longest first; name,
- * status and export key stay. Only if that is not enough are the last entries left out. Returns the
- * JSON, the fields dropped and the entries left out, for the log.
- */
-function boundVideosJson(entries, budget = VIDEOS_OUTPUT_BUDGET_BYTES) {
-    let current = entries.map((entry) => ({ ...entry }));
-    let json = JSON.stringify(current);
-    const dropped = [];
-    while (utf8Bytes(json) > budget) {
-        const sizes = new Map();
-        for (const entry of current) {
-            for (const [field, value] of Object.entries(entry)) {
-                if (KEPT_FIELDS.has(field) || value === null)
-                    continue;
-                sizes.set(field, (sizes.get(field) ?? 0) + utf8Bytes(JSON.stringify(value)));
-            }
-        }
-        const longest = [...sizes].sort((a, b) => b[1] - a[1])[0]?.[0];
-        if (longest === undefined)
-            break;
-        dropped.push(longest);
-        current = current.map((entry) => ({ ...entry, [longest]: null }));
-        json = JSON.stringify(current);
-    }
-    if (utf8Bytes(json) <= budget)
-        return { json, dropped, omitted: 0 };
-    // Each entry costs its JSON and a comma; the brackets take 2 bytes.
-    const { taken, omitted } = takeWithin(current, (entry) => utf8Bytes(JSON.stringify(entry)) + 1, budget - 2, Infinity);
-    return { json: JSON.stringify(taken), dropped, omitted };
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
@@ -42323,17 +42332,6 @@ function details(summary, result) {
         rows.push(['Thumbnail', `<img src="${escapeHtml(result.thumbnailUrl)}" alt="thumbnail" width="240">`]);
     summary.addTable(rows.map(([key, value]) => [{ data: key, header: true }, value]));
 }
-/** A table row's bytes as the summary writes it: its cells and their markup. */
-const rowBytes = (row) => row.reduce((sum, cell) => sum + utf8Bytes(cell) + 9, 9);
-/** A batch's table rows within the bounds: the rows that fit, and a line counting the rest. */
-function boundedRows(rows, budget, what) {
-    const { taken, omitted, bytes } = takeWithin(rows, rowBytes, budget, bounds_MAX_SUMMARY_ROWS);
-    return {
-        rows: taken,
-        bytes,
-        more: omitted > 0 ? `… and ${omitted} more ${what}, not listed (the summary has a size limit); the log names each` : undefined
-    };
-}
 /**
  * Several videos: one row each, then what failed and how to resume it, within the summary's budget:
  * the failures (each with its resume hint) are measured first, rows beyond the bounds counted.
@@ -42411,7 +42409,7 @@ async function writeSummary(results, runner, job, runError) {
 async function writePlanSummary(names, job) {
     if (!job.runner.summaryFile)
         return;
-    const { taken, omitted } = takeWithin(names.map(escapeHtml), (name) => utf8Bytes(name) + 16, SUMMARY_BUDGET_BYTES, bounds_MAX_SUMMARY_ROWS);
+    const { taken, omitted } = takeWithin(names.map(escapeHtml), (name) => utf8Bytes(name) + 16, SUMMARY_BUDGET_BYTES, MAX_SUMMARY_ROWS);
     const summary = lib_core/* summary */.z.addHeading(`AI Studios plan: ${names.length} video(s)`, 2).addList(taken);
     if (omitted > 0)
         summary.addRaw(`<p>…and ${omitted} more video(s), not listed (see the <code>matrix</code> output).</p>`, true);

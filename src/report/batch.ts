@@ -1,11 +1,10 @@
 import * as core from '@actions/core'
 import type { ReadRecord, VideoEntry } from '../github/results.js'
 import { escapeHtml as escape, formatBytes } from '../text.js'
+import { MAX_SUMMARY_TEXT_CHARS, SUMMARY_BUDGET_BYTES, boundedRows, cut } from './bounds.js'
 
 /** What collect says of a planned video that no record mentions. */
 export const NO_RESULT = 'no result: its job did not report'
-/** The summary lists this many videos at most (GitHub takes 1 MiB a summary); the rest are counted. */
-export const MAX_SUMMARY_ROWS = 1000
 
 /** The entry of a video no record reported: failed, with why, every other field empty. */
 export const failedEntry = (name: string, error: string): VideoEntry => ({
@@ -68,41 +67,44 @@ export function entryCounts(entries: VideoEntry[]): string {
   return `${counts.join(', ')} (of ${entries.length})`
 }
 
-/** The collect job's summary: the whole batch in one table, then what failed and why. */
+/**
+ * The collect job's summary, within the same budget as a single job's: what failed and why comes first
+ * and is measured first, so no truncation hides a failure; then the whole batch, rows past the bounds
+ * counted.
+ */
 export async function writeBatchSummary(entries: VideoEntry[], jobs: number, summaryFile: string | undefined): Promise<void> {
   if (!summaryFile) return
+  const key = (entry: VideoEntry, none: string): string => (entry['export-key'] ? `<code>${escape(entry['export-key'])}</code>` : none)
   const failed = entries.filter(entryFailed)
-  const rows = (list: VideoEntry[], row: (entry: VideoEntry) => string[]): string[][] => [
-    ...list.slice(0, MAX_SUMMARY_ROWS).map(row),
-    ...(list.length > MAX_SUMMARY_ROWS ? [[`… and ${list.length - MAX_SUMMARY_ROWS} more`, '', '']] : [])
-  ]
+  const failures = boundedRows(
+    failed.map((entry) => [escape(entry.name), escape(cut(entry.error ?? entry.status, MAX_SUMMARY_TEXT_CHARS)), key(entry, 'not exported')]),
+    SUMMARY_BUDGET_BYTES / 2,
+    'failed videos'
+  )
+  const all = boundedRows(
+    entries.map((entry) => [
+      escape(entry.name),
+      entry.status,
+      key(entry, ''),
+      entry.size === null ? '' : formatBytes(entry.size),
+      entry['artifact-url'] ? `<a href="${escape(entry['artifact-url'])}">artifact</a>` : ''
+    ]),
+    SUMMARY_BUDGET_BYTES - failures.bytes,
+    'videos',
+    "the job's `videos` output names each"
+  )
   const summary = core.summary
     .addHeading(
       `${failed.length > 0 ? '❌' : entries.some((entry) => entry.status === 'started') ? '⏳' : '🎬'} AI Studios batch: ${entryCounts(entries)}`,
       2
     )
     .addRaw(`<p>Gathered from ${jobs} result record(s) of this run's matrix jobs.</p>`, true)
-    .addTable([
-      ['Video', 'Status', 'Export key', 'Size', 'Artifact'].map((data) => ({ data, header: true })),
-      ...rows(entries, (entry) => [
-        escape(entry.name),
-        entry.status,
-        entry['export-key'] ? `<code>${escape(entry['export-key'])}</code>` : '',
-        entry.size === null ? '' : formatBytes(entry.size),
-        entry['artifact-url'] ? `<a href="${escape(entry['artifact-url'])}">artifact</a>` : ''
-      ])
-    ])
   if (failed.length > 0) {
-    summary
-      .addHeading('What failed', 3)
-      .addTable([
-        ['Video', 'Why', 'Export key'].map((data) => ({ data, header: true })),
-        ...rows(failed, (entry) => [
-          escape(entry.name),
-          escape(entry.error ?? entry.status),
-          entry['export-key'] ? `<code>${escape(entry['export-key'])}</code>` : 'not exported'
-        ])
-      ])
+    summary.addHeading('What failed', 3).addTable([['Video', 'Why', 'Export key'].map((data) => ({ data, header: true })), ...failures.rows])
+    if (failures.more) summary.addRaw(`<p>${failures.more}</p>`, true)
+    summary.addHeading('Every video', 3)
   }
+  summary.addTable([['Video', 'Status', 'Export key', 'Size', 'Artifact'].map((data) => ({ data, header: true })), ...all.rows])
+  if (all.more) summary.addRaw(`<p>${all.more}</p>`, true)
   await summary.write()
 }

@@ -48,6 +48,27 @@ export function takeWithin<T>(
   return { taken: items.slice(0, count), omitted: items.length - count, bytes }
 }
 
+/** A table row's bytes as the summary writes it: its cells and their markup. */
+const rowBytes = (row: string[]): number => row.reduce((sum, cell) => sum + utf8Bytes(cell) + 9, 9)
+
+/**
+ * A summary table's rows within the bounds: the first rows that fit `budget` bytes and MAX_SUMMARY_ROWS,
+ * the bytes they take, and a line counting the rest (`what` they are, and where each is named instead).
+ */
+export function boundedRows(
+  rows: string[][],
+  budget: number,
+  what: string,
+  namedIn = 'the log names each'
+): { rows: string[][]; more?: string; bytes: number } {
+  const { taken, omitted, bytes } = takeWithin(rows, rowBytes, budget, MAX_SUMMARY_ROWS)
+  return {
+    rows: taken,
+    bytes,
+    more: omitted > 0 ? `… and ${omitted} more ${what}, not listed (the summary has a size limit); ${namedIn}` : undefined
+  }
+}
+
 /**
  * The `videos` output as JSON under its budget: while it is too large, the field taking the most room
  * across all entries (a signed URL, an error) is emptied in every entry, the longest first; name,

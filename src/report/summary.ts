@@ -10,6 +10,7 @@ import {
   MAX_SUMMARY_ROWS,
   MAX_SUMMARY_TEXT_CHARS,
   SUMMARY_BUDGET_BYTES,
+  boundedRows,
   cut,
   takeWithin,
   utf8Bytes
@@ -78,19 +79,6 @@ function details(summary: Summary, result: VideoResult): void {
   if (result.reusedFromRun !== undefined) rows.push(['Reused', `the video of run ${result.reusedFromRun}: nothing was exported`])
   if (result.thumbnailUrl) rows.push(['Thumbnail', `<img src="${escape(result.thumbnailUrl)}" alt="thumbnail" width="240">`])
   summary.addTable(rows.map(([key, value]) => [{ data: key, header: true }, value]))
-}
-
-/** A table row's bytes as the summary writes it: its cells and their markup. */
-const rowBytes = (row: string[]): number => row.reduce((sum, cell) => sum + utf8Bytes(cell) + 9, 9)
-
-/** A batch's table rows within the bounds: the rows that fit, and a line counting the rest. */
-function boundedRows(rows: string[][], budget: number, what: string): { rows: string[][]; more?: string; bytes: number } {
-  const { taken, omitted, bytes } = takeWithin(rows, rowBytes, budget, MAX_SUMMARY_ROWS)
-  return {
-    rows: taken,
-    bytes,
-    more: omitted > 0 ? `… and ${omitted} more ${what}, not listed (the summary has a size limit); the log names each` : undefined
-  }
 }
 
 /**
