@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(91043);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(17940);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 91043:
+/***/ 17940:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39233,6 +39233,7 @@ async function loadArtifactClient() {
 
 
 
+
 /**
  * Result records: the small artifact each render job of a matrix leaves, however it ended, and the
  * collect job reads back. Artifacts of this run only: the runner's token reaches no other run's. A
@@ -39242,8 +39243,13 @@ async function loadArtifactClient() {
 const results_PREFIX = 'aistudios-result-';
 /** A record is a few hundred bytes a video; more than this is not one of ours. */
 const MAX_RECORD_BYTES = 4 * 1024 * 1024;
-/** A record is named by its attempt and its shard's first video (names are unique in a manifest); uploaded unzipped, the file's name is the artifact's. */
-const NAME = /^aistudios-result-(\d{1,4})-([\w.-]{1,80})\.json$/;
+/**
+ * A record is named by its attempt, its pipeline and its shard's first video (names are unique in a
+ * manifest); uploaded unzipped, the file's name is the artifact's. A pipeline ID holds no '.', so the
+ * first '.' after it ends it.
+ */
+const NAME = /^aistudios-result-(\d{1,4})-([A-Za-z0-9_-]{1,64})\.([\w.-]{1,80})\.json$/;
+const recordName = (record) => `${results_PREFIX}${record.attempt}-${record.pipeline.id}.${record.videos[0] ?? 'none'}.json`;
 /** An http(s) URL: https, or http to a loopback host (the simulator); never another scheme. */
 const webUrl = schemas_string()
     .max(8192)
@@ -39310,7 +39316,11 @@ function errorOf(result) {
     return `${result.error.replace(/\.?$/, '.')} ${redeliverHint(result)}`;
 }
 const resultRecord = object({
-    version: literal(1),
+    version: literal(2),
+    /** The pipeline of the job that wrote it: collect takes only its own plan's records. */
+    pipeline: object({ id: schemas_string().regex(/^[A-Za-z0-9_-]{1,64}$/), manifest: schemas_string().min(1).max(4096) }),
+    /** The job's ID in its workflow (GITHUB_JOB), for messages. */
+    job: schemas_string().max(100).nullable(),
     runId: schemas_string().regex(/^\d+$/),
     attempt: schemas_number().int().positive(),
     /** The videos the job was given (`manifest-entry`), whether or not it got to them. */
@@ -39321,7 +39331,7 @@ const resultRecord = object({
 });
 /** Leaves this job's record in the run's artifacts, kept as long as its videos; the attempt in its name keeps re-runs apart. */
 async function uploadResultRecord(record, runner, retentionDays) {
-    const name = `${results_PREFIX}${record.attempt}-${record.videos[0] ?? 'none'}.json`;
+    const name = recordName(record);
     const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-result-'));
     try {
         external_node_fs_.writeFileSync(external_node_path_.join(dir, name), JSON.stringify(record));
@@ -39335,19 +39345,25 @@ async function uploadResultRecord(record, runner, retentionDays) {
 /** The longest one call to the artifact service may take while records are read (the list, each record). */
 const RECORD_READ_MS = 30_000;
 /**
- * Every result record of this run up to this attempt, parsed and checked: one that does not parse,
- * names another run or attempt, or is too big is refused through `refuse` (a warning) and left out.
+ * Every result record of this run and pipeline up to this attempt, parsed and checked: one that does not
+ * parse, names another run, attempt or manifest, or is too big is refused through `refuse` (a warning)
+ * and left out. Another pipeline's records are not read at all, only named.
  */
-async function readResultRecords(runner, refuse, signal) {
+async function readResultRecords(runner, pipeline, refuse, signal) {
     const client = await loadArtifactClient();
     // The artifact client takes no signal: a call past its bound is left behind, and the process ends without it.
     const bounded = (work) => untilCancelled(work, withDeadline(RECORD_READ_MS, signal).signal);
     const { artifacts } = await bounded(client.listArtifacts());
     const read = [];
+    const foreign = [];
     for (const artifact of artifacts) {
         const match = NAME.exec(artifact.name);
         if (!match || Number(match[1]) > runner.runAttempt)
             continue;
+        if (match[2] !== pipeline.id) {
+            foreign.push(artifact.name);
+            continue;
+        }
         const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-collect-'));
         try {
             await bounded(client.downloadArtifact(artifact.id, { path: dir }));
@@ -39358,6 +39374,8 @@ async function readResultRecords(runner, refuse, signal) {
             const record = parseAt(resultRecord, JSON.parse(external_node_fs_.readFileSync(file, 'utf8')), `result record ${artifact.name}`);
             if (record.runId !== runner.runId || String(record.attempt) !== match[1])
                 throw new Error(`it says it is of run ${record.runId}, attempt ${record.attempt}, not this run's attempt ${match[1]}`);
+            if (record.pipeline.id !== pipeline.id || record.pipeline.manifest !== pipeline.manifest)
+                throw new Error(`it says it is of pipeline ${record.pipeline.id} on ${quotedValue(record.pipeline.manifest)}, not this collect's ${pipeline.id} on ${quotedValue(pipeline.manifest)}`);
             read.push({ artifact: artifact.name, record });
         }
         catch (error) {
@@ -39369,7 +39387,7 @@ async function readResultRecords(runner, refuse, signal) {
             external_node_fs_.rmSync(dir, { recursive: true, force: true });
         }
     }
-    return read;
+    return { read, foreign };
 }
 
 ;// CONCATENATED MODULE: ./src/deliver/comment.ts
@@ -39417,10 +39435,12 @@ const commentRow = object({
     thumbnail: href.optional(),
     error: schemas_string().max(300).optional(),
     /** The workflow run that wrote the row: a newer run's row of a video wins. */
-    run: schemas_number().int().positive()
+    run: schemas_number().int().positive(),
+    /** The manifest of the video's pipeline: rows are kept per pipeline and video, so two manifests' `intro`s stay apart. */
+    pipeline: schemas_string().min(1).max(255).optional()
 });
-/** A `videos` entry as a row of run `run`; long errors are cut, URLs kept only when they are https. */
-function rowOf(entry, run) {
+/** A `videos` entry as a row of run `run` and pipeline `pipeline` (a manifest); long errors are cut, URLs kept only when they are https. */
+function rowOf(entry, run, pipeline) {
     const link = (url) => (url && url.length <= 2048 && loopbackOrHttps(url) ? url : undefined);
     const picture = entry.duration === null ? undefined : `${entry.duration.toFixed(1)} s${entry.width && entry.height ? `, ${entry.width}×${entry.height}` : ''}`;
     return {
@@ -39433,29 +39453,33 @@ function rowOf(entry, run) {
         release: link(entry['release-url']),
         thumbnail: link(entry['thumbnail-url']),
         error: entry.error === null ? undefined : entry.error.slice(0, 300),
-        run
+        run,
+        pipeline: pipeline && pipeline.length <= 255 ? pipeline : undefined
     };
 }
-/** This run's rows. */
-const commentRows = (results, runner) => videoEntries(results).map((entry) => rowOf(entry, Number(runner.runId) || 1));
-/** Rows by video: a row of a newer (or the same) run replaces the video's earlier row in place. Pure. */
+/** This run's rows, of the manifest's pipeline when there is one. */
+const commentRows = (results, runner, manifest) => videoEntries(results).map((entry) => rowOf(entry, Number(runner.runId) || 1, manifest));
+/** What a row stands for: a video of a pipeline (its manifest), or the step's own video. */
+const rowKey = (row) => JSON.stringify([row.pipeline ?? null, row.name]);
+/** Rows by pipeline and video: a row of a newer (or the same) run replaces the video's earlier row in place. Pure. */
 function mergeRows(earlier, later) {
-    const rows = new Map(earlier.map((row) => [row.name, row]));
+    const rows = new Map(earlier.map((row) => [rowKey(row), row]));
     for (const row of later) {
-        const old = rows.get(row.name);
+        const old = rows.get(rowKey(row));
         if (!old || old.run <= row.run)
-            rows.set(row.name, row);
+            rows.set(rowKey(row), row);
     }
     return [...rows.values()];
 }
 /** A URL as a Markdown link target: no character that could end the link or the cell. */
 const target = (url) => new URL(url).href.replace(/[()<>|`"' ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-function tableRow(row, runner) {
+function tableRow(row, runner, pipelines) {
     const links = [row.artifact ? `[artifact](${target(row.artifact)})` : '', row.release ? `[release asset](${target(row.release)})` : ''];
     const status = row.status === 'failed' ? `❌ ${escapeCell(row.error ?? 'failed')}` : row.status;
     const thumbnail = row.thumbnail ? `<img src="${escapeHtml(target(row.thumbnail))}" alt="" width="160">` : '';
     const run = `[${row.run}](${target(`${runner.serverUrl}/${runner.repository}/actions/runs/${row.run}`)})`;
-    return `| ${escapeCell(row.name)} | ${status} | ${row.key ? `\`${row.key}\`` : ''} | ${row.size === undefined ? '' : formatBytes(row.size)} | ${escapeCell(row.picture ?? '')} | ${links.filter(Boolean).join(' · ')} | ${thumbnail} | ${run} |`;
+    const video = pipelines && row.pipeline ? `${escapeCell(row.name)} · ${escapeCell(row.pipeline)}` : escapeCell(row.name);
+    return `| ${video} | ${status} | ${row.key ? `\`${row.key}\`` : ''} | ${row.size === undefined ? '' : formatBytes(row.size)} | ${escapeCell(row.picture ?? '')} | ${links.filter(Boolean).join(' · ')} | ${thumbnail} | ${run} |`;
 }
 /** Which rows to keep when there are too many: failures first, then the newest runs'. */
 const failed = (row) => (row.status === 'failed' ? 1 : 0);
@@ -39473,7 +39497,7 @@ function commentBody(rows, runner) {
             '',
             '| video | status | export key | size | duration and picture | links | thumbnail | run |',
             '|---|---|---|---|---|---|---|---|',
-            ...shown.map((row) => tableRow(row, runner)),
+            ...shown.map((row) => tableRow(row, runner, new Set(shown.map((shownRow) => shownRow.pipeline ?? '')).size > 1)),
             ...(omitted > 0 ? ['', `${omitted} more video(s) are not listed here: see the summary of their workflow run.`] : []),
             `<!-- aistudios-rows:${data} -->`
         ].join('\n');
@@ -40574,7 +40598,57 @@ function selectEntries(videos, get) {
     return videos.filter((video) => video.name !== undefined && wanted.includes(video.name));
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+;// CONCATENATED MODULE: ./src/job/pipeline.ts
+
+
+
+
+
+/** What a pipeline's ID may hold: it goes into artifact names, so a short plain word. */
+const PIPELINE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/**
+ * A manifest's pipeline when the step names none: the same for its plan, render and collect jobs, and
+ * apart for another manifest. Two pipelines of one manifest in one run need their plan's `pipeline`. Pure.
+ */
+const manifestPipelineId = (manifest) => `m${(0,external_node_crypto_.createHash)('sha256').update(`aistudios-pipeline\n${manifest}`).digest('hex').slice(0, 15)}`;
+/**
+ * The batch pipeline a step of a plan's matrix belongs to: its plan's `pipeline` output, given to the
+ * render and collect jobs as the `pipeline` input, or the manifest's own. Refused by name when it could
+ * not be one.
+ */
+function readPipeline(get, manifest) {
+    const given = get('pipeline').trim();
+    if (given && !PIPELINE_ID.test(given))
+        throw new InputError('pipeline', `${quotedValue(given)} is not a pipeline ID: 1 to 64 letters, digits, '-' or '_' (the plan's 'pipeline' output is one)`);
+    return { id: given || manifestPipelineId(manifest), manifest };
+}
+/**
+ * The ID a plan gives its pipeline: the one it was given, else one of its own, new for each plan, so two
+ * calls of a reusable workflow in one run keep apart even on one manifest.
+ */
+function planPipelineId(pipeline, given, runner) {
+    if (given)
+        return pipeline.id;
+    return `p${(0,external_node_crypto_.createHash)('sha256').update(`${runner.runId}\n${runner.runAttempt}\n${pipeline.manifest}\n${(0,external_node_crypto_.randomUUID)()}`).digest('hex').slice(0, 15)}`;
+}
+/**
+ * The pipeline a matrix job's record names when its inputs were refused before a job was read: the same
+ * as a read job's, or, when even `pipeline` is refused, the manifest's own (collect reports the video).
+ */
+function pipelineOfRefused(get, workspace) {
+    const manifest = repoPath(workspace, external_node_path_.resolve(workspace, get('manifest').trim()));
+    try {
+        return readPipeline(get, manifest);
+    }
+    catch {
+        return { id: manifestPipelineId(manifest), manifest };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/job/collect-settings.ts
+
 
 
 
@@ -40591,7 +40665,7 @@ function readCollectJob(get, runner) {
             throw new InputError(input, "'collect' renders nothing: it only gathers the matrix's result records");
     }
     const { path, videos } = readManifest(get, runner.workspace);
-    return { videos, manifest: path, github: readGitHubSettings(get, runner) };
+    return { videos, manifest: path, pipeline: readPipeline(get, path), github: readGitHubSettings(get, runner) };
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -40936,8 +41010,9 @@ const failedEntry = (name, error) => ({
 /**
  * One entry a planned video, in the plan's order, from the records of its jobs: the newest attempt's
  * record that was given the video wins. A record may speak only of videos of this plan that its job
- * was given; anything else is refused through `refuse`. A video its job was given but did not reach
- * failed with the job's error; a video no record names has no result. Pure.
+ * was given; anything else is refused through `refuse`. Two records of one attempt that both report a
+ * video are refused by name, and the video failed: which one is true cannot be told. A video its job was
+ * given but did not reach failed with the job's error; a video no record names has no result. Pure.
  */
 function gatherEntries(planned, records, refuse) {
     const isPlanned = new Set(planned);
@@ -40951,8 +41026,14 @@ function gatherEntries(planned, records, refuse) {
             const earlier = found.get(name);
             if (earlier && earlier.attempt > record.attempt)
                 continue;
+            if (earlier && earlier.attempt === record.attempt) {
+                const why = `result records ${earlier.artifact} and ${artifact} both report it for attempt ${record.attempt}`;
+                refuse(`${why}: video ${name} is taken as failed`);
+                found.set(name, { ...earlier, entry: failedEntry(name, `${why}; re-run the job that renders it`) });
+                continue;
+            }
             const why = record.error ?? `its job ended (${record.outcome}) before this video`;
-            found.set(name, { attempt: record.attempt, entry: record.entries.find((e) => e.name === name) ?? failedEntry(name, why) });
+            found.set(name, { attempt: record.attempt, artifact, entry: record.entries.find((e) => e.name === name) ?? failedEntry(name, why) });
         }
     }
     return planned.map((name) => found.get(name)?.entry ?? failedEntry(name, NO_RESULT));
@@ -41073,8 +41154,9 @@ function setKeyOutput(result, videos) {
  * holds: GitHub fails a job whose matrix is empty, so the render job is guarded by `count != '0'`.
  * Nothing is sent.
  */
-function setMatrixOutput(shards) {
+function setMatrixOutput(shards, pipeline) {
     setOutput('matrix', JSON.stringify({ include: shards }));
+    setOutput('pipeline', pipeline);
     const videos = shards.reduce((sum, shard) => sum + shard.video.split(',').length, 0);
     setOutput('count', String(videos));
     info(`Plan: ${videos} video(s) in ${shards.length} job(s), nothing sent`);
@@ -41105,9 +41187,12 @@ async function collect(get, runner, signal) {
             throw new Error("'collect' reads this run's artifacts: it runs only in a job of the workflow run it collects");
         const github = needsGitHub(job.github) ? await connectGitHub(job.github, signal) : undefined;
         const planned = (await planVideos(job, github, runner)).map((video) => video.name ?? '');
-        const records = await readResultRecords(runner, warning, signal);
+        const { read: records, foreign } = await readResultRecords(runner, job.pipeline, warning, signal);
         const entries = gatherEntries(planned, records, warning);
-        info(`collect: ${records.length} result record(s) for ${planned.length} planned video(s)`);
+        info(`collect: ${records.length} result record(s) of pipeline ${job.pipeline.id} (${job.manifest}) for ${planned.length} planned video(s)`);
+        if (foreign.length > 0)
+            info(terminalText(`collect: ${foreign.length} result record(s) of other pipelines of this run left alone (${foreign.slice(0, 10).join(', ')}${foreign.length > 10 ? ', …' : ''}); ` +
+                "a record of this pipeline's plan is read only when its render job had the plan's 'pipeline' output"));
         setVideosOutput(entries);
         try {
             await writeBatchSummary(entries, records.length, runner.summaryFile);
@@ -41116,7 +41201,7 @@ async function collect(get, runner, signal) {
             warning(`The job summary could not be written: ${errorMessage(summaryError)}`);
         }
         if (github && job.github.comment)
-            await upsertComment(github, entries.map((entry) => rowOf(entry, Number(runner.runId) || 1)), runner);
+            await upsertComment(github, entries.map((entry) => rowOf(entry, Number(runner.runId) || 1, job.pipeline.manifest)), runner);
         const failed = entries.filter(entryFailed);
         if (failed.length > 0) {
             for (const entry of failed)
@@ -41279,7 +41364,7 @@ const artifactSchema = object({
     workflow_run: object({ id: schemas_number().int().positive().nullable().optional() }).nullable().optional()
 });
 const artifactListSchema = object({ artifacts: array(artifactSchema) });
-const recordName = (fingerprint) => `${reuse_PREFIX}${fingerprint}.json`;
+const reuse_recordName = (fingerprint) => `${reuse_PREFIX}${fingerprint}.json`;
 /** Where another run's artifacts are found: the repository, with the token (actions: read). */
 const findBy = ({ context, token }, runId) => ({
     token,
@@ -41309,7 +41394,7 @@ async function listCandidates(github, fingerprint, runner, signal) {
     for (let page = 1; page <= RECORD_PAGES; page++) {
         const { data } = await octokit.rest.actions.listArtifactsForRepo({
             ...context.repo,
-            name: recordName(fingerprint),
+            name: reuse_recordName(fingerprint),
             per_page: RECORD_PAGE_SIZE,
             page,
             request: { signal }
@@ -41319,11 +41404,11 @@ async function listCandidates(github, fingerprint, runner, signal) {
         if (listed.length < RECORD_PAGE_SIZE)
             break;
         if (page === RECORD_PAGES)
-            warning(`reuse: more than ${RECORD_PAGES * RECORD_PAGE_SIZE} records are named ${recordName(fingerprint)}; only the newest ${RECORD_PAGES * RECORD_PAGE_SIZE} were looked at`);
+            warning(`reuse: more than ${RECORD_PAGES * RECORD_PAGE_SIZE} records are named ${reuse_recordName(fingerprint)}; only the newest ${RECORD_PAGES * RECORD_PAGE_SIZE} were looked at`);
     }
     return artifacts.flatMap((artifact) => {
         const runId = artifact.workflow_run?.id;
-        return !artifact.expired && artifact.name === recordName(fingerprint) && runId && String(runId) !== runner.runId
+        return !artifact.expired && artifact.name === reuse_recordName(fingerprint) && runId && String(runId) !== runner.runId
             ? [{ artifactId: artifact.id, runId }]
             : [];
     });
@@ -41339,7 +41424,7 @@ async function readRecord(github, candidate, fingerprint, runner) {
     let record;
     try {
         await (await loadArtifactClient()).downloadArtifact(candidate.artifactId, { path: dir, findBy: findBy(github, candidate.runId) });
-        const text = external_node_fs_.readFileSync(fileIn(dir, recordName(fingerprint)), 'utf8');
+        const text = external_node_fs_.readFileSync(fileIn(dir, reuse_recordName(fingerprint)), 'utf8');
         let json;
         try {
             json = JSON.parse(text);
@@ -41370,17 +41455,15 @@ async function downloadReusable(github, record, runId, dir) {
 async function recordReusable(fingerprint, record, runner, retentionDays) {
     const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-reuse-'));
     try {
-        const file = external_node_path_.join(dir, recordName(fingerprint));
+        const file = external_node_path_.join(dir, reuse_recordName(fingerprint));
         external_node_fs_.writeFileSync(file, JSON.stringify(parseAt(reuseRecordSchema, record, 'the reuse record')));
-        await (await loadArtifactClient()).uploadArtifact(recordName(fingerprint), [file], dir, { retentionDays, skipArchive: true });
+        await (await loadArtifactClient()).uploadArtifact(reuse_recordName(fingerprint), [file], dir, { retentionDays, skipArchive: true });
     }
     finally {
         external_node_fs_.rmSync(dir, { recursive: true, force: true });
     }
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
 ;// CONCATENATED MODULE: ./src/deliver/artifact.ts
 
 
@@ -41867,7 +41950,7 @@ async function deliverAll(results, job, github, signal) {
                 info('comment: in a matrix, the collect job writes the pull request comment for the whole batch');
             else {
                 // Every video's row, the failures of the deliveries above included.
-                const rows = commentRows(results, job.runner);
+                const rows = commentRows(results, job.runner, job.manifest);
                 await attempt(saved().map(({ result }) => result), 'the pull request comment', async () => {
                     await until(upsertComment(github, rows, job.runner));
                     commented = true;
@@ -41954,6 +42037,7 @@ function videoGeneration(spec) {
 }
 
 ;// CONCATENATED MODULE: ./src/job/inputs.ts
+
 
 
 
@@ -42072,6 +42156,8 @@ function readVideos(get, workspace, plan) {
         throw new InputError('plan', "a plan lists the videos of a 'manifest'; set 'manifest'");
     if (get('manifest-entry').trim())
         throw new InputError('manifest-entry', "names a video of a 'manifest'; set 'manifest'");
+    if (get('pipeline').trim())
+        throw new InputError('pipeline', "names the batch pipeline of a 'manifest''s plan; set 'manifest'");
     refuseUnusedWithResume(get);
     return { videos: [{ ...readVideoSpec(get, workspace), inline: inlineInputs(get) }] };
 }
@@ -42133,6 +42219,7 @@ function readJob(get, runner) {
         api,
         videos,
         manifest,
+        pipeline: manifest === undefined ? undefined : readPipeline(get, manifest),
         batch,
         wait: readWait(get),
         waitForRender,
@@ -42258,7 +42345,8 @@ function readRunnerEnv(env = process.env) {
         artifactService: Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL),
         enterpriseServer: isEnterpriseServer(env.GITHUB_SERVER_URL),
         summaryFile: env.GITHUB_STEP_SUMMARY || undefined,
-        workflowFile: workflowPath(env.GITHUB_WORKFLOW_REF)
+        workflowFile: workflowPath(env.GITHUB_WORKFLOW_REF),
+        jobId: env.GITHUB_JOB || undefined
     };
 }
 
@@ -42479,13 +42567,15 @@ const result_record_cut = (text) => (text === null || text.length <= MAX_ERROR ?
  * `videos` entry of each video it reached and its outcome, for the collect job to gather. `videos` are
  * the names the job was given; a video with no entry is reported by collect with the job's error.
  */
-async function leaveResultRecord(results, videos, runner, outcome, error, retentionDays, 
+async function leaveResultRecord(results, videos, pipeline, runner, outcome, error, retentionDays, 
 /** The run's cancel: from it (before or during the upload) the record has RECORD_UPLOAD_CANCELLED_MS left. */
 cancel) {
     if (!runner.artifactService)
         return;
     const record = {
-        version: 1,
+        version: 2,
+        pipeline,
+        job: runner.jobId?.slice(0, 100) ?? null,
         runId: runner.runId,
         attempt: runner.runAttempt,
         videos: videos.filter((name) => /^[\w.-]{1,80}$/.test(name)),
@@ -45178,6 +45268,7 @@ async function produceAll(results, production, signal) {
 
 
 
+
 /** inputs → job → plan → (request → export → wait → download) for each video → deliver → report */
 async function main_run() {
     // The action may upload: it alone brings the artifact client (loaded on first use).
@@ -45216,7 +45307,7 @@ async function main_run() {
             if (refusal)
                 throw refusal;
             const names = videos.map((video) => video.name ?? '');
-            setMatrixOutput(shardVideos(names, job.batch.maxJobs));
+            setMatrixOutput(shardVideos(names, job.batch.maxJobs), planPipelineId(job.pipeline, get('pipeline') !== '', runner));
             return await writePlanSummary(names, job);
         }
         results = videos.map(newResult);
@@ -45244,7 +45335,7 @@ async function main_run() {
     const shard = entryNames(get('manifest-entry'));
     if (shard.length > 0 && !job?.plan) {
         const outcome = cancel.signal.aborted ? 'cancelled' : failure !== undefined || results.some(notDelivered) ? 'failure' : 'success';
-        await leaveResultRecord(results, shard, runner, outcome, failure, job?.artifact.retentionDays, cancel.signal);
+        await leaveResultRecord(results, shard, job?.pipeline ?? pipelineOfRefused(get, runner.workspace), runner, outcome, failure, job?.artifact.retentionDays, cancel.signal);
     }
     cancel.dispose();
     // A cancelled run ends once it has reported: work it stopped waiting for (an upload) must not hold it.

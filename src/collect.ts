@@ -24,9 +24,16 @@ export async function collect(get: InputReader, runner: RunnerEnv, signal: Abort
     if (!runner.artifactService) throw new Error("'collect' reads this run's artifacts: it runs only in a job of the workflow run it collects")
     const github = needsGitHub(job.github) ? await connectGitHub(job.github, signal) : undefined
     const planned = (await planVideos(job, github, runner)).map((video) => video.name ?? '')
-    const records = await readResultRecords(runner, warning, signal)
+    const { read: records, foreign } = await readResultRecords(runner, job.pipeline, warning, signal)
     const entries = gatherEntries(planned, records, warning)
-    info(`collect: ${records.length} result record(s) for ${planned.length} planned video(s)`)
+    info(`collect: ${records.length} result record(s) of pipeline ${job.pipeline.id} (${job.manifest}) for ${planned.length} planned video(s)`)
+    if (foreign.length > 0)
+      info(
+        terminalText(
+          `collect: ${foreign.length} result record(s) of other pipelines of this run left alone (${foreign.slice(0, 10).join(', ')}${foreign.length > 10 ? ', …' : ''}); ` +
+            "a record of this pipeline's plan is read only when its render job had the plan's 'pipeline' output"
+        )
+      )
     setVideosOutput(entries)
     try {
       await writeBatchSummary(entries, records.length, runner.summaryFile)
@@ -36,7 +43,7 @@ export async function collect(get: InputReader, runner: RunnerEnv, signal: Abort
     if (github && job.github.comment)
       await upsertComment(
         github,
-        entries.map((entry) => rowOf(entry, Number(runner.runId) || 1)),
+        entries.map((entry) => rowOf(entry, Number(runner.runId) || 1, job.pipeline.manifest)),
         runner
       )
     const failed = entries.filter(entryFailed)

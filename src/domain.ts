@@ -199,6 +199,18 @@ export interface RunnerEnv {
    * a step's inline inputs may be written. Absent outside a runner.
    */
   workflowFile?: string
+  /** The job's ID in its workflow (GITHUB_JOB): named in the result record it leaves. */
+  jobId?: string
+}
+
+/**
+ * A batch pipeline: one plan, its render jobs and its collect job. Its ID names its result records, so
+ * two pipelines in one run neither collide nor read each other's; its manifest keys its comment rows.
+ */
+export interface Pipeline {
+  id: string
+  /** The manifest's workspace-relative path. */
+  manifest: string
 }
 
 /** Everything the step's inputs ask for, validated; nothing is sent before it exists. */
@@ -209,6 +221,8 @@ export interface Job {
   videos: VideoSpec[]
   /** The manifest's workspace-relative path, when there is one. */
   manifest?: string
+  /** The batch pipeline of a manifest's plan, render or collect job. */
+  pipeline?: Pipeline
   batch: BatchOptions
   wait: WaitSettings
   /** false: send the export, report its key and stop; a later run resumes it. */

@@ -6,7 +6,7 @@ import { cancelOnSignals } from './cancel.js'
 import { collect } from './collect.js'
 import { cleanupExports } from './deliver/cleanup.js'
 import { deliverAll, markUndelivered } from './deliver/deliver.js'
-import { notDelivered, type Job, type VideoResult } from './domain.js'
+import { notDelivered, type Job, type Pipeline, type VideoResult } from './domain.js'
 import { provideArtifactClient } from './github/artifact-service.js'
 import { connectGitHub } from './github/connect.js'
 import { needsGitHub } from './job/github-settings.js'
@@ -16,6 +16,7 @@ import { asGiven } from './job/action-defaults.js'
 import { budgetLine, budgetRefusal, exportsPlanned } from './job/budget.js'
 import { entryNames } from './job/manifest.js'
 import { planVideos, shardVideos } from './job/plan.js'
+import { pipelineOfRefused, planPipelineId } from './job/pipeline.js'
 import { info } from './log.js'
 import { readRunnerEnv } from './job/runner.js'
 import { setKeyOutput, setMatrixOutput } from './report/outputs.js'
@@ -59,7 +60,7 @@ export async function run(): Promise<void> {
       const refusal = budgetRefusal(exportsPlanned(videos), job.maxVideos, 'plan')
       if (refusal) throw refusal
       const names = videos.map((video) => video.name ?? '')
-      setMatrixOutput(shardVideos(names, job.batch.maxJobs))
+      setMatrixOutput(shardVideos(names, job.batch.maxJobs), planPipelineId(job.pipeline as Pipeline, get('pipeline') !== '', runner))
       return await writePlanSummary(names, job)
     }
     results = videos.map(newResult)
@@ -82,7 +83,16 @@ export async function run(): Promise<void> {
   const shard = entryNames(get('manifest-entry'))
   if (shard.length > 0 && !job?.plan) {
     const outcome = cancel.signal.aborted ? 'cancelled' : failure !== undefined || results.some(notDelivered) ? 'failure' : 'success'
-    await leaveResultRecord(results, shard, runner, outcome, failure, job?.artifact.retentionDays, cancel.signal)
+    await leaveResultRecord(
+      results,
+      shard,
+      job?.pipeline ?? pipelineOfRefused(get, runner.workspace),
+      runner,
+      outcome,
+      failure,
+      job?.artifact.retentionDays,
+      cancel.signal
+    )
   }
   cancel.dispose()
   // A cancelled run ends once it has reported: work it stopped waiting for (an upload) must not hold it.

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { manifestPipelineId } from '../src/job/pipeline.ts'
 import { eventEnv, makeWorkspace, NO_POSIX_SIGNALS, runAction, type ActionRun } from './helpers/run-action.ts'
 import { useStandIns } from './helpers/stand-ins.ts'
 import { SAMPLE_PROJECT_ID } from './simulator/server.ts'
@@ -150,7 +151,9 @@ describe('a matrix collected', () => {
       assert.equal(killed.signal, 'SIGKILL')
       // A record the killed job never wrote, planted by a step of the run: it claims a video with a key that is no key.
       const forged = {
-        version: 1,
+        version: 2,
+        pipeline: { id: manifestPipelineId('videos.yml'), manifest: 'videos.yml' },
+        job: 'render',
         runId: '5000',
         attempt: 1,
         videos: ['zeta'],
@@ -160,7 +163,7 @@ describe('a matrix collected', () => {
       }
       world.artifacts.artifacts.push({
         id: 9000 + world.artifacts.artifacts.length,
-        name: 'aistudios-result-1-zeta.json',
+        name: `aistudios-result-1-${manifestPipelineId('videos.yml')}.zeta.json`,
         job: 'a1b2c3d4-job',
         run: 'run-5000',
         runId: 5000,
@@ -177,7 +180,7 @@ describe('a matrix collected', () => {
       assert.match(byName.get('epsilon')?.error ?? '', /cancelled/)
       for (const name of ['zeta', 'eta']) assert.equal(byName.get(name)?.error, 'no result: its job did not report')
       assert.match(run.stdout, /::error::3 of 4 video\(s\) were not delivered: epsilon, zeta, eta/)
-      assert.match(run.stdout, /::warning::result record aistudios-result-1-zeta\.json was refused: .*project-id/)
+      assert.match(run.stdout, /::warning::result record aistudios-result-1-m[0-9a-f]{15}\.zeta\.json was refused: .*project-id/)
       const [comment] = world.github.comments.filter((c) => c.issue === 41)
       assert.match(comment.body, /\| zeta \| ❌ no result&#58; its job did not report \|/)
     }

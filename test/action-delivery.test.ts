@@ -8,6 +8,7 @@ import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { describe, it } from 'node:test'
+import { manifestPipelineId } from '../src/job/pipeline.ts'
 import { eventEnv, makeWorkspace, runAction, type ActionRun } from './helpers/run-action.ts'
 import { useStandIns } from './helpers/stand-ins.ts'
 import { SAMPLE_PROJECT_ID, SAMPLE_VIDEO } from './simulator/server.ts'
@@ -273,7 +274,7 @@ describe('a refused delivery in a matrix job, as collect tells it', () => {
     assert.equal(world.sim.exports.length, exports + 1)
     const { key } = world.sim.exports[exports]
     assert.ok(
-      world.artifacts.artifacts.some((a) => a.runId === 7004 && a.name === 'aistudios-result-1-solo.json'),
+      world.artifacts.artifacts.some((a) => a.runId === 7004 && a.name === `aistudios-result-1-${manifestPipelineId('videos.yml')}.solo.json`),
       'the record was left'
     )
 

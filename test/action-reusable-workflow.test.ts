@@ -43,8 +43,16 @@ const world = useStandIns({ renderMs: 300, apps: { [SECRETS.AISTUDIOS_APP_ID]: S
 
 const MANIFEST = `videos:
 ${['intro', 'weekly', 'outro'].map((name) => `  - name: ${name}\n    project-id: ${SAMPLE_PROJECT_ID}\n    script-file: video/speech/${name}.txt\n`).join('')}`
+/** A second pipeline's manifest (the Korean videos): its `intro` shares a name with the English one, and fails. */
+const KOREAN = `videos:
+  - name: intro
+    project-id: no-such-project
+  - name: hello
+    project-id: ${SAMPLE_PROJECT_ID}
+`
 const CHECKOUT = {
   'video/manifest.yml': MANIFEST,
+  'video/ko.yml': KOREAN,
   'video/speech/intro.txt': 'Hello.',
   'video/speech/weekly.txt': 'This week.',
   'video/speech/outro.txt': 'Bye.'
@@ -209,5 +217,36 @@ describe("the reusable workflow, called as the README's caller calls it", () => 
     assert.deepEqual(run.refused, ["The nested job 'render' is requesting 'actions: read', but is only allowed 'actions: none'."])
     assert.deepEqual(run.jobs, {})
     assert.equal(world.sim.requests.length, requests)
+  })
+
+  it('keeps two calls in one run apart: each collect reads only its own plan’s records, and the comment keeps both intros', async () => {
+    const runId = 7006
+    const changed = ['video/speech/intro.txt', 'video/ko.yml']
+    const english = await callReadme(runId, 56, changed)
+    const korean = await callReadme(runId, 56, changed, { manifest: 'video/ko.yml' })
+    const both = `${stdoutOf(english.run)}\n${stdoutOf(korean.run)}`
+    assert.doesNotMatch(both, /result record could not be left/, 'no record collided with the other call’s')
+    assert.equal(english.run.jobs.collect.result, 'success', both)
+    assert.deepEqual(
+      videosOf(english.run).map((video) => [video.name, video.status]),
+      [['intro', 'downloaded']]
+    )
+    assert.equal(korean.run.jobs.collect.result, 'failure', 'the Korean intro failed, and its collect says so')
+    assert.deepEqual(
+      videosOf(korean.run).map((video) => [video.name, video.status]),
+      [
+        ['intro', 'failed'],
+        ['hello', 'downloaded']
+      ]
+    )
+    // The keys each collect reports are the simulator's exports of its own manifest's videos.
+    const englishKey = videosOf(english.run)[0]['export-key']
+    assert.ok(world.sim.exports.some((e) => e.key === englishKey))
+    assert.ok(!videosOf(korean.run).some((video) => video['export-key'] === englishKey), 'Korean lists no English export')
+    assert.match(stdoutOf(korean.run), /result record\(s\) of other pipelines of this run left alone/)
+    const comment = world.github.comments.find((c) => c.issue === 56)
+    assert.ok(comment, 'one comment')
+    assert.match(comment.body, /\| intro · video\/manifest\.yml \| downloaded/)
+    assert.match(comment.body, /\| intro · video\/ko\.yml \| ❌/)
   })
 })

@@ -29481,7 +29481,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(833);
 /* harmony import */ var _domain_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(9375);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3916);
-/* harmony import */ var _job_inputs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7094);
+/* harmony import */ var _job_inputs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3496);
 /* harmony import */ var _job_parse_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(456);
 /* harmony import */ var _job_runner_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(4393);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(886);
@@ -29864,7 +29864,7 @@ function errorMessage(error) {
 
 /***/ }),
 
-/***/ 7094:
+/***/ 3496:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29947,7 +29947,7 @@ const FILE_NAME = new RegExp(`^(?!\\.+$)${NOT_DEVICE}[^/\\\\<>:"|?*\\u0000-\\u00
 /** A scalar, taken as the text written (`2.0` stays `2.0`). */
 const manifest_schema_text = schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig(), schemas/* boolean */.zMY()]);
 /** A file or folder of the repository. */
-const repoPath = (what) => schemas/* string */.YjP().min(1).describe(`${what} ${RELATIVE}`);
+const manifest_schema_repoPath = (what) => schemas/* string */.YjP().min(1).describe(`${what} ${RELATIVE}`);
 /** A mapping written inline, or as the YAML text an input would hold. */
 const mapping = (what) => schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* record */.g1P(schemas/* string */.YjP(), manifest_schema_text)]).describe(what);
 const speech = schemas/* union */.KCZ([
@@ -29970,15 +29970,15 @@ const manifestEntry = schemas/* strictObject */.rej({
         .regex(/^[\w-]+$/, 'is not a project ID')
         .describe('ID of a saved AI Studios project to export again (the last part of its editor URL).')
         .optional(),
-    template: repoPath('A JSON scene template (v3 or legacy shape).').optional(),
+    template: manifest_schema_repoPath('A JSON scene template (v3 or legacy shape).').optional(),
     'api-generation': schemas/* enum */.k5n(['auto', 'v3', 'legacy']).describe("auto (from the template's shape), v3 or legacy.").optional(),
     variables: mapping('Placeholder values: NAME (or ##NAME##) to text.').optional(),
-    'variables-file': repoPath('A JSON or YAML file of placeholder values.').optional(),
+    'variables-file': manifest_schema_repoPath('A JSON or YAML file of placeholder values.').optional(),
     scripts: speech.optional(),
-    'scripts-file': repoPath('A JSON or YAML file mapping N or N.M to speech.').optional(),
-    'scripts-dir': repoPath('A folder of text files named by N or N.M (0.txt, 1.1-answer.txt).').optional(),
+    'scripts-file': manifest_schema_repoPath('A JSON or YAML file mapping N or N.M to speech.').optional(),
+    'scripts-dir': manifest_schema_repoPath('A folder of text files named by N or N.M (0.txt, 1.1-answer.txt).').optional(),
     script: manifest_schema_text.describe("New speech for scene 0's first line.").optional(),
-    'script-file': repoPath("A text file holding scene 0's speech.").optional(),
+    'script-file': manifest_schema_repoPath("A text file holding scene 0's speech.").optional(),
     tags: mapping('Values for clips tagged in the AI Studios editor: a text clip gets the text, an image its source_url, a video clip its video_url.').optional(),
     resolution: schemas/* union */.KCZ([schemas/* string */.YjP().regex(/^(4[kK]|1080|720|480)[pP]?$/, 'is not 4k, 1080, 720 or 480'), schemas/* literal */.euz([1080, 720, 480])])
         .describe('4k, 1080, 720 or 480 (a trailing p is allowed).')
@@ -30618,6 +30618,57 @@ function selectEntries(videos, get) {
     return videos.filter((video) => video.name !== undefined && wanted.includes(video.name));
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __nccwpck_require__(8992);
+;// CONCATENATED MODULE: ./src/job/pipeline.ts
+
+
+
+
+
+/** What a pipeline's ID may hold: it goes into artifact names, so a short plain word. */
+const PIPELINE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/**
+ * A manifest's pipeline when the step names none: the same for its plan, render and collect jobs, and
+ * apart for another manifest. Two pipelines of one manifest in one run need their plan's `pipeline`. Pure.
+ */
+const manifestPipelineId = (manifest) => `m${(0,external_node_crypto_.createHash)('sha256').update(`aistudios-pipeline\n${manifest}`).digest('hex').slice(0, 15)}`;
+/**
+ * The batch pipeline a step of a plan's matrix belongs to: its plan's `pipeline` output, given to the
+ * render and collect jobs as the `pipeline` input, or the manifest's own. Refused by name when it could
+ * not be one.
+ */
+function readPipeline(get, manifest) {
+    const given = get('pipeline').trim();
+    if (given && !PIPELINE_ID.test(given))
+        throw new errors/* InputError */.dz('pipeline', `${(0,src_text/* quotedValue */.A0)(given)} is not a pipeline ID: 1 to 64 letters, digits, '-' or '_' (the plan's 'pipeline' output is one)`);
+    return { id: given || manifestPipelineId(manifest), manifest };
+}
+/**
+ * The ID a plan gives its pipeline: the one it was given, else one of its own, new for each plan, so two
+ * calls of a reusable workflow in one run keep apart even on one manifest.
+ */
+function planPipelineId(pipeline, given, runner) {
+    if (given)
+        return pipeline.id;
+    return `p${createHash('sha256').update(`${runner.runId}\n${runner.runAttempt}\n${pipeline.manifest}\n${randomUUID()}`).digest('hex').slice(0, 15)}`;
+}
+/**
+ * The pipeline a matrix job's record names when its inputs were refused before a job was read: the same
+ * as a read job's, or, when even `pipeline` is refused, the manifest's own (collect reports the video).
+ */
+function pipelineOfRefused(get, workspace) {
+    const manifest = repoPath(workspace, path.resolve(workspace, get('manifest').trim()));
+    try {
+        return readPipeline(get, manifest);
+    }
+    catch {
+        return { id: manifestPipelineId(manifest), manifest };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/job/output-dir.ts
 
 
@@ -30877,6 +30928,7 @@ function shardVideos(names, maxJobs) {
 
 
 
+
 const DEFAULT_V3_URL = 'https://app.aistudios.com';
 /** The legacy API's current host; `https://aistudios.com` is the retired one (the API contract, section 1). */
 const DEFAULT_LEGACY_URL = 'https://v2.aistudios.com';
@@ -30985,6 +31037,8 @@ function readVideos(get, workspace, plan) {
         throw new errors/* InputError */.dz('plan', "a plan lists the videos of a 'manifest'; set 'manifest'");
     if (get('manifest-entry').trim())
         throw new errors/* InputError */.dz('manifest-entry', "names a video of a 'manifest'; set 'manifest'");
+    if (get('pipeline').trim())
+        throw new errors/* InputError */.dz('pipeline', "names the batch pipeline of a 'manifest''s plan; set 'manifest'");
     refuseUnusedWithResume(get);
     return { videos: [{ ...readVideoSpec(get, workspace), inline: inlineInputs(get) }] };
 }
@@ -31046,6 +31100,7 @@ function readJob(get, runner) {
         api,
         videos,
         manifest,
+        pipeline: manifest === undefined ? undefined : readPipeline(get, manifest),
         batch,
         wait: readWait(get),
         waitForRender,
@@ -31272,7 +31327,8 @@ function readRunnerEnv(env = process.env) {
         artifactService: Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL),
         enterpriseServer: isEnterpriseServer(env.GITHUB_SERVER_URL),
         summaryFile: env.GITHUB_STEP_SUMMARY || undefined,
-        workflowFile: workflowPath(env.GITHUB_WORKFLOW_REF)
+        workflowFile: workflowPath(env.GITHUB_WORKFLOW_REF),
+        jobId: env.GITHUB_JOB || undefined
     };
 }
 

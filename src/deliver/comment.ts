@@ -47,12 +47,14 @@ const commentRow = z.object({
   thumbnail: href.optional(),
   error: z.string().max(300).optional(),
   /** The workflow run that wrote the row: a newer run's row of a video wins. */
-  run: z.number().int().positive()
+  run: z.number().int().positive(),
+  /** The manifest of the video's pipeline: rows are kept per pipeline and video, so two manifests' `intro`s stay apart. */
+  pipeline: z.string().min(1).max(255).optional()
 })
 export type CommentRow = z.infer<typeof commentRow>
 
-/** A `videos` entry as a row of run `run`; long errors are cut, URLs kept only when they are https. */
-export function rowOf(entry: VideoEntry, run: number): CommentRow {
+/** A `videos` entry as a row of run `run` and pipeline `pipeline` (a manifest); long errors are cut, URLs kept only when they are https. */
+export function rowOf(entry: VideoEntry, run: number, pipeline?: string): CommentRow {
   const link = (url: string | null): string | undefined => (url && url.length <= 2048 && loopbackOrHttps(url) ? url : undefined)
   const picture =
     entry.duration === null ? undefined : `${entry.duration.toFixed(1)} s${entry.width && entry.height ? `, ${entry.width}×${entry.height}` : ''}`
@@ -66,20 +68,24 @@ export function rowOf(entry: VideoEntry, run: number): CommentRow {
     release: link(entry['release-url']),
     thumbnail: link(entry['thumbnail-url']),
     error: entry.error === null ? undefined : entry.error.slice(0, 300),
-    run
+    run,
+    pipeline: pipeline && pipeline.length <= 255 ? pipeline : undefined
   }
 }
 
-/** This run's rows. */
-export const commentRows = (results: VideoResult[], runner: RunnerEnv): CommentRow[] =>
-  videoEntries(results).map((entry) => rowOf(entry, Number(runner.runId) || 1))
+/** This run's rows, of the manifest's pipeline when there is one. */
+export const commentRows = (results: VideoResult[], runner: RunnerEnv, manifest?: string): CommentRow[] =>
+  videoEntries(results).map((entry) => rowOf(entry, Number(runner.runId) || 1, manifest))
 
-/** Rows by video: a row of a newer (or the same) run replaces the video's earlier row in place. Pure. */
+/** What a row stands for: a video of a pipeline (its manifest), or the step's own video. */
+const rowKey = (row: CommentRow): string => JSON.stringify([row.pipeline ?? null, row.name])
+
+/** Rows by pipeline and video: a row of a newer (or the same) run replaces the video's earlier row in place. Pure. */
 export function mergeRows(earlier: CommentRow[], later: CommentRow[]): CommentRow[] {
-  const rows = new Map(earlier.map((row) => [row.name, row]))
+  const rows = new Map(earlier.map((row) => [rowKey(row), row]))
   for (const row of later) {
-    const old = rows.get(row.name)
-    if (!old || old.run <= row.run) rows.set(row.name, row)
+    const old = rows.get(rowKey(row))
+    if (!old || old.run <= row.run) rows.set(rowKey(row), row)
   }
   return [...rows.values()]
 }
@@ -87,12 +93,13 @@ export function mergeRows(earlier: CommentRow[], later: CommentRow[]): CommentRo
 /** A URL as a Markdown link target: no character that could end the link or the cell. */
 const target = (url: string): string => new URL(url).href.replace(/[()<>|`"' ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 
-function tableRow(row: CommentRow, runner: RunnerEnv): string {
+function tableRow(row: CommentRow, runner: RunnerEnv, pipelines: boolean): string {
   const links = [row.artifact ? `[artifact](${target(row.artifact)})` : '', row.release ? `[release asset](${target(row.release)})` : '']
   const status = row.status === 'failed' ? `❌ ${escapeCell(row.error ?? 'failed')}` : row.status
   const thumbnail = row.thumbnail ? `<img src="${escapeHtml(target(row.thumbnail))}" alt="" width="160">` : ''
   const run = `[${row.run}](${target(`${runner.serverUrl}/${runner.repository}/actions/runs/${row.run}`)})`
-  return `| ${escapeCell(row.name)} | ${status} | ${row.key ? `\`${row.key}\`` : ''} | ${row.size === undefined ? '' : formatBytes(row.size)} | ${escapeCell(row.picture ?? '')} | ${links.filter(Boolean).join(' · ')} | ${thumbnail} | ${run} |`
+  const video = pipelines && row.pipeline ? `${escapeCell(row.name)} · ${escapeCell(row.pipeline)}` : escapeCell(row.name)
+  return `| ${video} | ${status} | ${row.key ? `\`${row.key}\`` : ''} | ${row.size === undefined ? '' : formatBytes(row.size)} | ${escapeCell(row.picture ?? '')} | ${links.filter(Boolean).join(' · ')} | ${thumbnail} | ${run} |`
 }
 
 /** Which rows to keep when there are too many: failures first, then the newest runs'. */
@@ -112,7 +119,7 @@ export function commentBody(rows: CommentRow[], runner: RunnerEnv): { body: stri
       '',
       '| video | status | export key | size | duration and picture | links | thumbnail | run |',
       '|---|---|---|---|---|---|---|---|',
-      ...shown.map((row) => tableRow(row, runner)),
+      ...shown.map((row) => tableRow(row, runner, new Set(shown.map((shownRow) => shownRow.pipeline ?? '')).size > 1)),
       ...(omitted > 0 ? ['', `${omitted} more video(s) are not listed here: see the summary of their workflow run.`] : []),
       `<!-- aistudios-rows:${data} -->`
     ].join('\n')

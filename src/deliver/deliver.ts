@@ -191,7 +191,7 @@ export async function deliverAll(results: VideoResult[], job: Job, github: GitHu
       if (job.matrixJob) info('comment: in a matrix, the collect job writes the pull request comment for the whole batch')
       else {
         // Every video's row, the failures of the deliveries above included.
-        const rows = commentRows(results, job.runner)
+        const rows = commentRows(results, job.runner, job.manifest)
         await attempt(
           saved().map(({ result }) => result),
           'the pull request comment',

@@ -1,12 +1,13 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { z } from 'zod'
-import type { RunnerEnv, VideoResult } from '../domain.js'
+import type { Pipeline, RunnerEnv, VideoResult } from '../domain.js'
 import { errorMessage } from '../errors.js'
 import { exported, redeliverHint } from '../resume.js'
 import { exportKey, parseAt, sha256Hex } from '../schemas.js'
 import { loadArtifactClient } from './artifact-service.js'
 import { untilCancelled, withDeadline } from '../waits.js'
+import { quotedValue } from '../text.js'
 
 /**
  * Result records: the small artifact each render job of a matrix leaves, however it ended, and the
@@ -18,8 +19,13 @@ import { untilCancelled, withDeadline } from '../waits.js'
 const PREFIX = 'aistudios-result-'
 /** A record is a few hundred bytes a video; more than this is not one of ours. */
 const MAX_RECORD_BYTES = 4 * 1024 * 1024
-/** A record is named by its attempt and its shard's first video (names are unique in a manifest); uploaded unzipped, the file's name is the artifact's. */
-const NAME = /^aistudios-result-(\d{1,4})-([\w.-]{1,80})\.json$/
+/**
+ * A record is named by its attempt, its pipeline and its shard's first video (names are unique in a
+ * manifest); uploaded unzipped, the file's name is the artifact's. A pipeline ID holds no '.', so the
+ * first '.' after it ends it.
+ */
+const NAME = /^aistudios-result-(\d{1,4})-([A-Za-z0-9_-]{1,64})\.([\w.-]{1,80})\.json$/
+const recordName = (record: ResultRecord): string => `${PREFIX}${record.attempt}-${record.pipeline.id}.${record.videos[0] ?? 'none'}.json`
 
 /** An http(s) URL: https, or http to a loopback host (the simulator); never another scheme. */
 const webUrl = z
@@ -91,7 +97,11 @@ function errorOf(result: VideoResult): string | null {
 }
 
 export const resultRecord = z.object({
-  version: z.literal(1),
+  version: z.literal(2),
+  /** The pipeline of the job that wrote it: collect takes only its own plan's records. */
+  pipeline: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), manifest: z.string().min(1).max(4096) }),
+  /** The job's ID in its workflow (GITHUB_JOB), for messages. */
+  job: z.string().max(100).nullable(),
   runId: z.string().regex(/^\d+$/),
   attempt: z.number().int().positive(),
   /** The videos the job was given (`manifest-entry`), whether or not it got to them. */
@@ -110,7 +120,7 @@ export interface ReadRecord {
 
 /** Leaves this job's record in the run's artifacts, kept as long as its videos; the attempt in its name keeps re-runs apart. */
 export async function uploadResultRecord(record: ResultRecord, runner: RunnerEnv, retentionDays: number | undefined): Promise<string> {
-  const name = `${PREFIX}${record.attempt}-${record.videos[0] ?? 'none'}.json`
+  const name = recordName(record)
   const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-result-'))
   try {
     fs.writeFileSync(path.join(dir, name), JSON.stringify(record))
@@ -124,19 +134,36 @@ export async function uploadResultRecord(record: ResultRecord, runner: RunnerEnv
 /** The longest one call to the artifact service may take while records are read (the list, each record). */
 export const RECORD_READ_MS = 30_000
 
+/** The records collect read: its own pipeline's, and the names of those of other pipelines it left alone. */
+export interface RecordsRead {
+  read: ReadRecord[]
+  foreign: string[]
+}
+
 /**
- * Every result record of this run up to this attempt, parsed and checked: one that does not parse,
- * names another run or attempt, or is too big is refused through `refuse` (a warning) and left out.
+ * Every result record of this run and pipeline up to this attempt, parsed and checked: one that does not
+ * parse, names another run, attempt or manifest, or is too big is refused through `refuse` (a warning)
+ * and left out. Another pipeline's records are not read at all, only named.
  */
-export async function readResultRecords(runner: RunnerEnv, refuse: (message: string) => void, signal?: AbortSignal): Promise<ReadRecord[]> {
+export async function readResultRecords(
+  runner: RunnerEnv,
+  pipeline: Pipeline,
+  refuse: (message: string) => void,
+  signal?: AbortSignal
+): Promise<RecordsRead> {
   const client = await loadArtifactClient()
   // The artifact client takes no signal: a call past its bound is left behind, and the process ends without it.
   const bounded = <T>(work: Promise<T>): Promise<T> => untilCancelled(work, withDeadline(RECORD_READ_MS, signal).signal)
   const { artifacts } = await bounded(client.listArtifacts())
   const read: ReadRecord[] = []
+  const foreign: string[] = []
   for (const artifact of artifacts) {
     const match = NAME.exec(artifact.name)
     if (!match || Number(match[1]) > runner.runAttempt) continue
+    if (match[2] !== pipeline.id) {
+      foreign.push(artifact.name)
+      continue
+    }
     const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-collect-'))
     try {
       await bounded(client.downloadArtifact(artifact.id, { path: dir }))
@@ -146,6 +173,10 @@ export async function readResultRecords(runner: RunnerEnv, refuse: (message: str
       const record = parseAt(resultRecord, JSON.parse(fs.readFileSync(file, 'utf8')), `result record ${artifact.name}`)
       if (record.runId !== runner.runId || String(record.attempt) !== match[1])
         throw new Error(`it says it is of run ${record.runId}, attempt ${record.attempt}, not this run's attempt ${match[1]}`)
+      if (record.pipeline.id !== pipeline.id || record.pipeline.manifest !== pipeline.manifest)
+        throw new Error(
+          `it says it is of pipeline ${record.pipeline.id} on ${quotedValue(record.pipeline.manifest)}, not this collect's ${pipeline.id} on ${quotedValue(pipeline.manifest)}`
+        )
       read.push({ artifact: artifact.name, record })
     } catch (error) {
       if (signal?.aborted) throw error
@@ -154,5 +185,5 @@ export async function readResultRecords(runner: RunnerEnv, refuse: (message: str
       fs.rmSync(dir, { recursive: true, force: true })
     }
   }
-  return read
+  return { read, foreign }
 }

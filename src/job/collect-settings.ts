@@ -1,13 +1,16 @@
-import type { GitHubSettings, RunnerEnv, VideoSpec } from '../domain.js'
+import type { GitHubSettings, Pipeline, RunnerEnv, VideoSpec } from '../domain.js'
 import { InputError } from '../errors.js'
 import { readGitHubSettings } from './github-settings.js'
 import { readManifest } from './manifest.js'
+import { readPipeline } from './pipeline.js'
 import { parseBoolean, type InputReader } from './parse.js'
 
 /** What the collect job needs: the plan's videos (the manifest, with only-changed) and the comment. No credentials. */
 export interface CollectJob {
   videos: VideoSpec[]
   manifest: string
+  /** The pipeline whose records it gathers: its plan's, and no other's. */
+  pipeline: Pipeline
   github: GitHubSettings
 }
 
@@ -23,5 +26,5 @@ export function readCollectJob(get: InputReader, runner: RunnerEnv): CollectJob 
     if (value && value !== 'false') throw new InputError(input, "'collect' renders nothing: it only gathers the matrix's result records")
   }
   const { path, videos } = readManifest(get, runner.workspace)
-  return { videos, manifest: path, github: readGitHubSettings(get, runner) }
+  return { videos, manifest: path, pipeline: readPipeline(get, path), github: readGitHubSettings(get, runner) }
 }

@@ -3,6 +3,7 @@ import type { ApiConfig, ArtifactSettings, BatchOptions, Credentials, Job, Runne
 import { InputError } from '../errors.js'
 import { readGitHubSettings } from './github-settings.js'
 import { entryNames, readManifest, refuseOneVideoInputs, selectEntries } from './manifest.js'
+import { readPipeline } from './pipeline.js'
 import { probeOutputDir } from './output-dir.js'
 import { parseBoolean, parseChoice, parseNumber, parseUrl, resolveInWorkspace, type InputReader } from './parse.js'
 import { videoGeneration } from './template-shape.js'
@@ -123,6 +124,7 @@ function readVideos(get: InputReader, workspace: string, plan: boolean): { video
   }
   if (plan) throw new InputError('plan', "a plan lists the videos of a 'manifest'; set 'manifest'")
   if (get('manifest-entry').trim()) throw new InputError('manifest-entry', "names a video of a 'manifest'; set 'manifest'")
+  if (get('pipeline').trim()) throw new InputError('pipeline', "names the batch pipeline of a 'manifest''s plan; set 'manifest'")
   refuseUnusedWithResume(get)
   return { videos: [{ ...readVideoSpec(get, workspace), inline: inlineInputs(get) }] }
 }
@@ -193,6 +195,7 @@ export function readJob(get: InputReader, runner: RunnerEnv): Job {
     api,
     videos,
     manifest,
+    pipeline: manifest === undefined ? undefined : readPipeline(get, manifest),
     batch,
     wait: readWait(get),
     waitForRender,

@@ -27,6 +27,7 @@ export function readRunnerEnv(env: NodeJS.ProcessEnv = process.env): RunnerEnv {
     artifactService: Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL),
     enterpriseServer: isEnterpriseServer(env.GITHUB_SERVER_URL),
     summaryFile: env.GITHUB_STEP_SUMMARY || undefined,
-    workflowFile: workflowPath(env.GITHUB_WORKFLOW_REF)
+    workflowFile: workflowPath(env.GITHUB_WORKFLOW_REF),
+    jobId: env.GITHUB_JOB || undefined
   }
 }

@@ -30,12 +30,13 @@ export const failedEntry = (name: string, error: string): VideoEntry => ({
 /**
  * One entry a planned video, in the plan's order, from the records of its jobs: the newest attempt's
  * record that was given the video wins. A record may speak only of videos of this plan that its job
- * was given; anything else is refused through `refuse`. A video its job was given but did not reach
- * failed with the job's error; a video no record names has no result. Pure.
+ * was given; anything else is refused through `refuse`. Two records of one attempt that both report a
+ * video are refused by name, and the video failed: which one is true cannot be told. A video its job was
+ * given but did not reach failed with the job's error; a video no record names has no result. Pure.
  */
 export function gatherEntries(planned: string[], records: ReadRecord[], refuse: (message: string) => void): VideoEntry[] {
   const isPlanned = new Set(planned)
-  const found = new Map<string, { attempt: number; entry: VideoEntry }>()
+  const found = new Map<string, { attempt: number; artifact: string; entry: VideoEntry }>()
   for (const { artifact, record } of records) {
     const given = new Set(record.videos.filter((name) => isPlanned.has(name)))
     const strays = [...record.videos.filter((name) => !isPlanned.has(name)), ...record.entries.filter((e) => !given.has(e.name)).map((e) => e.name)]
@@ -46,8 +47,14 @@ export function gatherEntries(planned: string[], records: ReadRecord[], refuse: 
     for (const name of given) {
       const earlier = found.get(name)
       if (earlier && earlier.attempt > record.attempt) continue
+      if (earlier && earlier.attempt === record.attempt) {
+        const why = `result records ${earlier.artifact} and ${artifact} both report it for attempt ${record.attempt}`
+        refuse(`${why}: video ${name} is taken as failed`)
+        found.set(name, { ...earlier, entry: failedEntry(name, `${why}; re-run the job that renders it`) })
+        continue
+      }
       const why = record.error ?? `its job ended (${record.outcome}) before this video`
-      found.set(name, { attempt: record.attempt, entry: record.entries.find((e) => e.name === name) ?? failedEntry(name, why) })
+      found.set(name, { attempt: record.attempt, artifact, entry: record.entries.find((e) => e.name === name) ?? failedEntry(name, why) })
     }
   }
   return planned.map((name) => found.get(name)?.entry ?? failedEntry(name, NO_RESULT))

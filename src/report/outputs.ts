@@ -68,8 +68,9 @@ export function setKeyOutput(result: VideoResult, videos: number): void {
  * holds: GitHub fails a job whose matrix is empty, so the render job is guarded by `count != '0'`.
  * Nothing is sent.
  */
-export function setMatrixOutput(shards: Shard[]): void {
+export function setMatrixOutput(shards: Shard[], pipeline: string): void {
   setOutput('matrix', JSON.stringify({ include: shards }))
+  setOutput('pipeline', pipeline)
   const videos = shards.reduce((sum, shard) => sum + shard.video.split(',').length, 0)
   setOutput('count', String(videos))
   info(`Plan: ${videos} video(s) in ${shards.length} job(s), nothing sent`)

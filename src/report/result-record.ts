@@ -1,4 +1,4 @@
-import type { RunnerEnv, VideoResult } from '../domain.js'
+import type { Pipeline, RunnerEnv, VideoResult } from '../domain.js'
 import { errorMessage } from '../errors.js'
 import { uploadResultRecord, videoEntries, type ResultRecord } from '../github/results.js'
 import { info, warning } from '../log.js'
@@ -20,6 +20,7 @@ const cut = (text: string | null): string | null => (text === null || text.lengt
 export async function leaveResultRecord(
   results: VideoResult[],
   videos: string[],
+  pipeline: Pipeline,
   runner: RunnerEnv,
   outcome: ResultRecord['outcome'],
   error: unknown,
@@ -29,7 +30,9 @@ export async function leaveResultRecord(
 ): Promise<void> {
   if (!runner.artifactService) return
   const record: ResultRecord = {
-    version: 1,
+    version: 2,
+    pipeline,
+    job: runner.jobId?.slice(0, 100) ?? null,
     runId: runner.runId,
     attempt: runner.runAttempt,
     videos: videos.filter((name) => /^[\w.-]{1,80}$/.test(name)),

@@ -11,8 +11,19 @@ const entry = (name: string, status: VideoEntry['status'] = 'downloaded'): Video
   error: status === 'failed' ? 'boom' : null
 })
 const record = (attempt: number, videos: string[], entries: VideoEntry[], extra: Partial<ResultRecord> = {}): ReadRecord => ({
-  artifact: `aistudios-result-${attempt}-${videos[0]}.json`,
-  record: { version: 1, runId: '7', attempt, videos, outcome: 'success', error: null, entries, ...extra }
+  artifact: `aistudios-result-${attempt}-p1.${videos[0]}.json`,
+  record: {
+    version: 2,
+    pipeline: { id: 'p1', manifest: 'videos.yml' },
+    job: 'render',
+    runId: '7',
+    attempt,
+    videos,
+    outcome: 'success',
+    error: null,
+    entries,
+    ...extra
+  }
 })
 
 describe('gatherEntries', () => {
@@ -43,5 +54,25 @@ describe('gatherEntries', () => {
     const gathered = gatherEntries(['a', 'b'], [record(1, ['a', 'x'], [entry('a'), entry('b')])], (message) => refused.push(message))
     assert.equal(gathered[1].error, NO_RESULT, "b's entry is not taken from a record that was not given b")
     assert.match(refused.join('\n'), /was not given in this plan \(x, b\)/)
+  })
+
+  it('refuses two records of one attempt that report the same video, naming both, and fails the video', () => {
+    const refusals: string[] = []
+    const first = record(1, ['a'], [entry('a')])
+    const second = { ...record(1, ['a'], [entry('a')]), artifact: 'aistudios-result-1-p1.b.json' }
+    const gathered = gatherEntries(['a'], [first, second], (message) => refusals.push(message))
+    assert.equal(gathered[0].status, 'failed')
+    assert.match(gathered[0].error ?? '', /aistudios-result-1-p1\.a\.json and aistudios-result-1-p1\.b\.json both report it for attempt 1/)
+    assert.equal(refusals.length, 1)
+    assert.match(refusals[0], /video a is taken as failed/)
+  })
+
+  it('lets a later attempt replace a video two records of an earlier attempt disagreed on', () => {
+    const gathered = gatherEntries(
+      ['a'],
+      [record(1, ['a'], [entry('a')]), { ...record(1, ['a'], [entry('a', 'failed')]), artifact: 'x' }, record(2, ['a'], [entry('a')])],
+      () => {}
+    )
+    assert.equal(gathered[0].status, 'downloaded')
   })
 })

@@ -64,6 +64,26 @@ describe('mergeRows', () => {
     )
     assert.deepEqual(mergeRows(merged, [row('a', 4)]), merged)
   })
+
+  it('keeps rows apart by pipeline and video: two manifests’ intros are two rows, each replaced by its own', () => {
+    const merged = mergeRows([row('intro', 5, { pipeline: 'en.yml' })], [row('intro', 5, { pipeline: 'ko.yml', status: 'failed' })])
+    assert.deepEqual(
+      merged.map((r) => [r.pipeline, r.status]),
+      [
+        ['en.yml', 'downloaded'],
+        ['ko.yml', 'failed']
+      ]
+    )
+    const again = mergeRows(merged, [row('intro', 6, { pipeline: 'ko.yml' })])
+    assert.deepEqual(
+      again.map((r) => [r.pipeline, r.run, r.status]),
+      [
+        ['en.yml', 5, 'downloaded'],
+        ['ko.yml', 6, 'downloaded']
+      ]
+    )
+    assert.equal(mergeRows([row('intro', 5)], [row('intro', 6, { pipeline: 'en.yml' })]).length, 2, 'the step’s own video is not a manifest’s')
+  })
 })
 
 describe('terminalText', () => {
