@@ -2,7 +2,9 @@
  * The README works when pasted: every YAML block parses with GitHub's own workflow parser (a snippet
  * inside a minimal workflow), gives this action only inputs action.yml declares, hands outputs to
  * shells through env: only, and every manifest passes the manifest schema. The inputs and outputs
- * tables agree with action.yml.
+ * reference is action.yml's, as scripts/reference.ts generates it. Its commands and figures hold:
+ * every command is one the repository has, every benchmark figure is in bench/RESULTS.md, and the
+ * CLI's exit table is the one --help prints.
  */
 import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
@@ -12,10 +14,12 @@ import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import { parse } from 'yaml'
 import { MANIFEST_KEYS } from '../src/job/manifest.ts'
+import { usage } from '../src/cli/args.ts'
+import { GROUPS, renderInputs, updateReadme, type ActionMetadata } from '../scripts/reference.ts'
 
 const file = (relative: string): string => fs.readFileSync(fileURLToPath(new URL(`../${relative}`, import.meta.url)), 'utf8')
 const README = file('README.md')
-const ACTION = parse(file('action.yml')) as { inputs: Record<string, { default?: string }>; outputs: Record<string, unknown> }
+const ACTION = parse(file('action.yml')) as ActionMetadata
 const SCHEMA = JSON.parse(file('schema/manifest.schema.json')) as object
 const validateManifest = new Ajv2020({ allErrors: true, allowUnionTypes: true }).compile(SCHEMA)
 
@@ -102,6 +106,108 @@ describe('the README', () => {
 
   it('lists exactly the outputs of action.yml', () => {
     assert.deepEqual([...tableNames('Outputs').keys()].sort(), Object.keys(ACTION.outputs).sort())
+  })
+})
+
+describe("the README's reference", () => {
+  it('is generated from action.yml: run `npm run reference` after changing an input', () => {
+    assert.ok(updateReadme(README, ACTION) === README, 'README.md differs from what `npm run reference` writes from action.yml')
+  })
+
+  it('is linked from the top, above the quick start', () => {
+    const top = README.slice(0, README.indexOf('\n## Quick start\n'))
+    for (const link of ['(#inputs)', '(#outputs)', '(#permissions)']) assert.ok(top.includes(link), link)
+  })
+
+  it('refuses an input no group names, naming it and where to add it', () => {
+    const withDraft: ActionMetadata = { ...ACTION, inputs: { ...ACTION.inputs, draft: { description: 'A later input.' } } }
+    assert.throws(() => renderInputs(withDraft), /action\.yml declares 'draft' but no group of scripts\/reference\.ts names it/)
+  })
+
+  it('refuses a group naming an input action.yml lacks, or an input named twice', () => {
+    const stale = [...GROUPS, { title: 'Gone', when: 'Never.', inputs: ['from-nowhere'] }]
+    assert.throws(() => renderInputs(ACTION, stale), /groups 'from-nowhere', which action\.yml does not declare/)
+    const twice = [...GROUPS, { title: 'Again', when: 'Never.', inputs: ['app-id'] }]
+    assert.throws(() => renderInputs(ACTION, twice), /names 'app-id' in two groups/)
+  })
+
+  it('opens each group with one sentence on when to use it', () => {
+    for (const group of GROUPS) assert.match(group.when, /^[A-Z][^]*[.]$/, group.title)
+    for (const group of GROUPS) assert.doesNotMatch(group.when.slice(0, -1), /[.!?] [A-Z]/, `${group.title}: one sentence`)
+  })
+
+  it('says which of the five speech inputs to use when', () => {
+    const speech = GROUPS.find((group) => group.inputs.includes('script'))
+    for (const input of ['script', 'script-file', 'scripts', 'scripts-file', 'scripts-dir']) {
+      assert.ok(speech?.inputs.includes(input) && speech.choose?.includes(`\`${input}\``), input)
+    }
+  })
+})
+
+describe("the README's commands and figures", () => {
+  const pkg = JSON.parse(file('package.json')) as { scripts: Record<string, string>; devDependencies: Record<string, string> }
+  /** Every command the README shows: code spans and shell blocks. */
+  const code = [...README.matchAll(/```sh\n([\s\S]*?)```|`([^`\n]+)`/g)].map((match) => match[1] ?? match[2])
+
+  it('runs only npm scripts the repository has', () => {
+    const named = code.flatMap((text) => [...text.matchAll(/\bnpm run ([\w:-]+)/g)].map((match) => match[1]))
+    assert.ok(named.length >= 5)
+    for (const script of named) assert.ok(script in pkg.scripts, `npm run ${script} is not a script of package.json`)
+  })
+
+  it('installs with npx --yes, so no prompt waits for an answer', () => {
+    const npx = code.flatMap((text) => [...text.matchAll(/\bnpx\b[^\n]*/g)].map((match) => match[0])).filter((line) => !/^npx`?$/.test(line))
+    assert.ok(npx.length >= 2)
+    for (const line of npx) assert.match(line, /^npx --yes /, line)
+  })
+
+  it('installs the Node that package.json pins, and the CI script the README names exists', () => {
+    for (const match of README.matchAll(/node@([\d.]+)/g)) assert.equal(match[1], pkg.devDependencies.node)
+    for (const match of README.matchAll(/`(\.ci\/[\w.-]+)`/g))
+      assert.ok(fs.existsSync(fileURLToPath(new URL(`../${match[1]}`, import.meta.url))), match[1])
+  })
+
+  it('gives no duration a test cannot hold', () => {
+    assert.doesNotMatch(README, /\babout (?:a|an|\d+) (?:minute|hour)s?\b/)
+  })
+
+  it("gives the CLI's exit statuses as --help does", () => {
+    const section = README.split('\n## Try a template before committing it: the CLI\n')[1]?.split('\n## ')[0] ?? ''
+    const table = [...section.matchAll(/^\| (\d+) \| (.+) \|$/gm)].map((match) => Number(match[1]))
+    const help = [...(/Exit status: ([^]*)$/.exec(usage())?.[1] ?? '').matchAll(/(?:^|, )(\d+) /g)].map((match) => Number(match[1]))
+    assert.ok(table.length >= 2, 'the README has an exit status table')
+    assert.deepEqual(table, help)
+  })
+
+  it('takes each performance figure from bench/RESULTS.md, as written or rounded', () => {
+    /** A figure as a kind and a value in that kind's base unit (seconds, MB, MiB/s, a ratio). */
+    const UNITS: Record<string, [string, number]> = {
+      ms: ['time', 0.001],
+      s: ['time', 1],
+      MB: ['size', 1],
+      'MiB/s': ['rate', 1],
+      '×': ['ratio', 1],
+      x: ['ratio', 1]
+    }
+    const FIGURE = /(\d+(?:\.\d+)?) ?(ms|s|MB|MiB\/s|×|x)(?![\w/])/g
+    const measured = [...file('bench/RESULTS.md').matchAll(FIGURE)].map((match) => ({
+      kind: UNITS[match[2]][0],
+      value: Number(match[1]) * UNITS[match[2]][1]
+    }))
+    const section = README.split('\n## Performance\n')[1]?.split('\n## ')[0] ?? ''
+    const rows = section.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| |'))
+    const figures = rows.flatMap((row) => [...row.replace(/^\|[^|]*\|/, '').matchAll(FIGURE)])
+    assert.ok(figures.length >= 10)
+    for (const [written, number, unit] of figures) {
+      const [kind, scale] = UNITS[unit]
+      // Half of the last digit written: 2.5 s stands for 2.45 to 2.55 s.
+      const half = (0.5 * scale) / 10 ** (number.split('.')[1]?.length ?? 0)
+      const value = Number(number) * scale
+      assert.ok(
+        measured.some((figure) => figure.kind === kind && Math.abs(figure.value - value) <= half + 1e-9),
+        `${written} is not a figure of bench/RESULTS.md`
+      )
+    }
   })
 })
 
