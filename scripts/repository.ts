@@ -67,10 +67,7 @@ export function syncMentions(root: string): string[] {
   const files = [...new Set(strayMentions(root).map((mention) => mention.file))]
   for (const file of files) {
     const full = path.join(root, file)
-    fs.writeFileSync(
-      full,
-      fs.readFileSync(full, 'utf8').replace(MENTION, (_whole, _owner: string) => `${owner}/${NAME}`)
-    )
+    fs.writeFileSync(full, fs.readFileSync(full, 'utf8').replace(MENTION, `${owner}/${NAME}`))
   }
   return files
 }
