@@ -149,10 +149,13 @@ describe("the README's commands and figures", () => {
   /** Every command the README shows: code spans and shell blocks. */
   const code = [...README.matchAll(/```sh\n([\s\S]*?)```|`([^`\n]+)`/g)].map((match) => match[1] ?? match[2])
 
-  it('runs only npm scripts the repository has', () => {
-    const named = code.flatMap((text) => [...text.matchAll(/\bnpm run ([\w:-]+)/g)].map((match) => match[1]))
-    assert.ok(named.length >= 5)
+  it('runs only npm scripts the repository has, here and in RELEASING.md', () => {
+    const releasing = [...file('RELEASING.md').matchAll(/```sh\n([\s\S]*?)```|`([^`\n]+)`/g)].map((match) => match[1] ?? match[2])
+    const named = [...code, ...releasing].flatMap((text) => [...text.matchAll(/\bnpm run ([\w:-]+)/g)].map((match) => match[1]))
+    assert.ok(named.length >= 7)
     for (const script of named) assert.ok(script in pkg.scripts, `npm run ${script} is not a script of package.json`)
+    for (const match of releasing.join('\n').matchAll(/\bnode (scripts\/[\w.-]+)/g))
+      assert.ok(fs.existsSync(fileURLToPath(new URL(`../${match[1]}`, import.meta.url))), match[1])
   })
 
   it('installs with npx --yes, so no prompt waits for an answer', () => {
