@@ -30,21 +30,21 @@ export const GROUPS: readonly Group[] = [
     title: 'Credentials and the API',
     when: 'Every step that talks to AI Studios needs credentials; the hosts matter only in China, behind a proxy or against the simulator.',
     choose:
-      'Use `app-id` with `user-key` (from secrets) for anything that runs unattended: the action buys a fresh token each run. Use `api-key` only for a v3 token an earlier step of the same job obtained, or for the legacy API, which takes only its secret key. `github-token` is for the GitHub features below; the default is the right one unless another repository is involved.',
+      "Use `app-id` with `user-key` (from secrets) for anything that runs unattended: the action buys a fresh token each run. Use `api-key` only for a v3 token an earlier step of the same job obtained, or for the legacy API, which takes only its secret key. `github-token` is for the GitHub features (`reuse`, `only-changed`, `release-upload`, `comment`); the workflow's own token, the default, needs only the permissions their rows name.",
     inputs: ['app-id', 'user-key', 'api-key', 'github-token', 'api-url', 'legacy-api-url']
   },
   {
     title: 'What to render',
     when: 'Every video starts from a project saved in the editor, a scene template kept in git, or a manifest of several videos.',
     choose:
-      '`project-id` to reuse a project designed in the editor with new speech; `template` to keep the scenes in the repository and fill `##NAME##` placeholders; `manifest` (under [Batches and the matrix](#batches-and-the-matrix)) for several videos. `api-generation` is needed only when a template could be read as either API.',
+      "`project-id` to reuse a project designed in the editor with new speech; `template` to keep the scenes in the repository and fill `##NAME##` placeholders; `manifest` (under [Batches and the matrix](#batches-and-the-matrix)) for several videos. The API generation is read from a template's shape; `api-generation: legacy` is needed for a project saved in the legacy editor.",
     inputs: ['project-id', 'template', 'api-generation', 'name', 'workspace-id']
   },
   {
     title: 'Speech',
     when: 'Give the avatars new words; leave all five empty to keep the saved speech.',
     choose:
-      'One speaker in one scene: `script` for text written in the workflow, `script-file` for a file in git (a commit to it changes the video). Several scenes or a dialogue: `scripts` inline, `scripts-file` for one file holding every line, `scripts-dir` for one file a line (so `on.push.paths` can watch each). `script` is the same as `0:` in the others; a line given speech twice stops the run.',
+      "One speaker in one scene: `script` for text written in the workflow, `script-file` for a file in git (a commit to it changes the video). Several scenes or a dialogue: `scripts` inline, `scripts-file` for one file holding every line, `scripts-dir` for one file a line (so `on.push.paths` can watch each). They combine line by line (`script` or `script-file` is line `0`, scene 0's first), but a line given speech by two of them stops the run, as do `script` and `script-file` together.",
     inputs: ['script', 'script-file', 'scripts', 'scripts-file', 'scripts-dir']
   },
   {
