@@ -182,6 +182,46 @@ describe("the README's commands and figures", () => {
     assert.deepEqual(table, help)
   })
 
+  /**
+   * The bounds the README states, each beside the constant of the code that holds it (read from the
+   * source, so no module changes for the test): a changed constant fails here until the README says it.
+   */
+  const BOUNDS: Array<[RegExp, string, string, number?]> = [
+    [/Videos per manifest \| ([\d,]+)/, 'src/job/manifest.ts', 'MAX_MANIFEST_VIDEOS'],
+    [/Jobs per plan \| ([\d,]+)/, 'src/job/plan.ts', 'MAX_MATRIX_JOBS'],
+    [/Rows in the comment \| ([\d,]+)/, 'src/deliver/comment.ts', 'MAX_COMMENT_ROWS'],
+    [/Rows in the collect summary \| ([\d,]+)/, 'src/report/batch.ts', 'MAX_SUMMARY_ROWS'],
+    [/past ([\d,]+) rows/, 'src/report/bounds.ts', 'MAX_SUMMARY_ROWS'],
+    [/shows (\d+) dry-run requests/, 'src/report/bounds.ts', 'MAX_SUMMARY_REQUESTS'],
+    [/the ledger is read within (\d+) s/, 'src/video/ledger.ts', 'LEDGER_READ_MS', 1000],
+    [/or (\d+) s after a cancel: a stuck upload/, 'src/video/ledger.ts', 'LEDGER_CANCEL_GRACE_MS', 1000],
+    [/comments\) ends within (\d+) s/, 'src/github/connect.ts', 'GITHUB_CALL_MS', 1000],
+    [/result record is waited for (\d+) s/, 'src/report/result-record.ts', 'RECORD_UPLOAD_MS', 1000],
+    [/and (\d+) s after a cancel \(one that comes/, 'src/report/result-record.ts', 'RECORD_UPLOAD_CANCELLED_MS', 1000],
+    [/Past the (\d+) files/, 'src/github/changes.ts', 'COMPARE_FILE_CAP'],
+    [/at most (\d+) redirects/, 'src/video/url-policy.ts', 'MAX_REDIRECTS'],
+    [/at most (\d+) a second for the whole job/, 'src/video/poll-budget.ts', 'POLLS_PER_SECOND'],
+    [/(\d+) a page, up to/, 'src/github/reuse.ts', 'RECORD_PAGE_SIZE'],
+    [/at most (\d+) tries within/, 'src/aistudios/retry.ts', 'maxAttempts'],
+    [/tries within (\d+) minutes/, 'src/aistudios/retry.ts', 'maxElapsedMs', 60_000],
+    [/templates up to (\d+) levels deep/, 'src/job/video-spec.ts', 'MAX_DEPTH'],
+    [/up to (\d+) in a row/, 'src/video/wait.ts', 'MAX_UNREADABLE_ANSWERS'],
+    [/at most ([\d,]+) top-level boxes/, 'src/video/mp4.ts', 'MAX_TOP_LEVEL_BOXES'],
+    [/under (\d+) MB of peak memory in the tests/, 'test/memory.test.ts', 'BUDGET_KB', 1024]
+  ]
+  const flat = README.replace(/\s+/g, ' ')
+  for (const [claim, source, name, unit = 1] of BOUNDS) {
+    it(`states ${name} (${source}) as the code holds it`, () => {
+      const written = claim.exec(flat)?.[1]
+      assert.ok(written, `the README says ${String(claim)}`)
+      // `NAME = 30_000`, `NAME: 6` or `NAME = 150 * 1024`: a number, or a product of numbers.
+      const value = new RegExp(`\\b${name}(?::\\s*\\w+)?\\s*[=:]\\s*([\\d_]+(?:\\s*\\*\\s*[\\d_]+)*)`).exec(file(source))?.[1]
+      assert.ok(value, `${source} sets ${name}`)
+      const number = value.split('*').reduce((product, factor) => product * Number(factor.trim().replace(/_/g, '')), 1)
+      assert.equal(Number(written.replace(/,/g, '')), number / unit, `the README says ${written} for ${name}`)
+    })
+  }
+
   it('takes each performance figure from bench/RESULTS.md, as written or rounded', () => {
     /** A figure as a kind and a value in that kind's base unit (seconds, MB, MiB/s, a ratio). */
     const UNITS: Record<string, [string, number]> = {
