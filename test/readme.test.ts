@@ -207,17 +207,20 @@ describe("the README's commands and figures", () => {
     [/templates up to (\d+) levels deep/, 'src/job/video-spec.ts', 'MAX_DEPTH'],
     [/up to (\d+) in a row/, 'src/video/wait.ts', 'MAX_UNREADABLE_ANSWERS'],
     [/at most ([\d,]+) top-level boxes/, 'src/video/mp4.ts', 'MAX_TOP_LEVEL_BOXES'],
-    [/under (\d+) MB of peak memory in the tests/, 'test/memory.test.ts', 'BUDGET_KB', 1024]
+    [/under (\d+) MB of peak memory in the tests/, 'test/memory.test.ts', 'BUDGET_KB', 1024],
+    [/none larger than (\d+) MiB/, 'src/job/parse.ts', 'MAX_INPUT_FILE_BYTES', 1 << 20],
+    [/API answers are read up to (\d+) MiB/, 'src/aistudios/transport.ts', 'MAX_ANSWER_BYTES', 1 << 20]
   ]
   const flat = README.replace(/\s+/g, ' ')
   for (const [claim, source, name, unit = 1] of BOUNDS) {
     it(`states ${name} (${source}) as the code holds it`, () => {
       const written = claim.exec(flat)?.[1]
       assert.ok(written, `the README says ${String(claim)}`)
-      // `NAME = 30_000`, `NAME: 6` or `NAME = 150 * 1024`: a number, or a product of numbers.
-      const value = new RegExp(`\\b${name}(?::\\s*\\w+)?\\s*[=:]\\s*([\\d_]+(?:\\s*\\*\\s*[\\d_]+)*)`).exec(file(source))?.[1]
+      // `NAME = 30_000`, `NAME: 6`, `NAME = 150 * 1024` or `NAME = 4 << 20`: a number, a product, a shift.
+      const value = new RegExp(`\\b${name}(?::\\s*\\w+)?\\s*[=:]\\s*([\\d_]+(?:\\s*(?:\\*|<<)\\s*[\\d_]+)*)`).exec(file(source))?.[1]
       assert.ok(value, `${source} sets ${name}`)
-      const number = value.split('*').reduce((product, factor) => product * Number(factor.trim().replace(/_/g, '')), 1)
+      const numbers = value.split(/\*|<</).map((part) => Number(part.trim().replace(/_/g, '')))
+      const number = value.includes('<<') ? numbers[0] * 2 ** numbers[1] : numbers.reduce((product, factor) => product * factor, 1)
       assert.equal(Number(written.replace(/,/g, '')), number / unit, `the README says ${written} for ${name}`)
     })
   }
