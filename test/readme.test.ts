@@ -114,6 +114,22 @@ describe("the README's reference", () => {
     assert.ok(updateReadme(README, ACTION) === README, 'README.md differs from what `npm run reference` writes from action.yml')
   })
 
+  it('leaves action.yml as the runner reads it: no key the metadata syntax does not have', () => {
+    const raw = parse(file('action.yml')) as Record<string, unknown>
+    assert.deepEqual(
+      Object.keys(raw).filter((key) => !['name', 'author', 'description', 'inputs', 'outputs', 'runs', 'branding'].includes(key)),
+      []
+    )
+    for (const [name, input] of Object.entries(ACTION.inputs)) {
+      const extra = Object.keys(input).filter((key) => !['description', 'required', 'default', 'deprecationMessage'].includes(key))
+      assert.deepEqual(extra, [], `input ${name}`)
+      assert.ok(input.description.trim(), `input ${name} has a description, the reference's row`)
+    }
+    for (const [name, output] of Object.entries(ACTION.outputs)) {
+      assert.deepEqual(Object.keys(output), ['description'], `output ${name}`)
+    }
+  })
+
   it('is linked from the top, above the quick start', () => {
     const top = README.slice(0, README.indexOf('\n## Quick start\n'))
     for (const link of ['(#inputs)', '(#outputs)', '(#permissions)']) assert.ok(top.includes(link), link)
