@@ -15,7 +15,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js'
 import { parse } from 'yaml'
 import { MANIFEST_KEYS } from '../src/job/manifest.ts'
 import { usage } from '../src/cli/args.ts'
-import { GROUPS, renderInputs, updateReadme, type ActionMetadata } from '../scripts/reference.ts'
+import { GROUPS, anchor, renderInputs, updateReadme, type ActionMetadata } from '../scripts/reference.ts'
 
 const file = (relative: string): string => fs.readFileSync(fileURLToPath(new URL(`../${relative}`, import.meta.url)), 'utf8')
 const README = file('README.md')
@@ -128,6 +128,14 @@ describe("the README's reference", () => {
     for (const [name, output] of Object.entries(ACTION.outputs)) {
       assert.deepEqual(Object.keys(output), ['description'], `output ${name}`)
     }
+  })
+
+  it("links only to headings the README has (the groups' and the sections' anchors as GitHub makes them)", () => {
+    const prose = README.replace(/```[\s\S]*?```/g, '')
+    const anchors = new Set([...prose.matchAll(/^#{1,6} (.+)$/gm)].map((match) => anchor(match[1])))
+    const links = [...prose.matchAll(/\]\(#([^)]+)\)/g)].map((match) => match[1])
+    assert.ok(links.length >= 10)
+    for (const link of links) assert.ok(anchors.has(link), `#${link} is no heading of README.md`)
   })
 
   it('is linked from the top, above the quick start', () => {
