@@ -93,6 +93,7 @@ export const GROUPS: readonly Group[] = [
       '`dry-run` to see the exact request and spend nothing; `only-changed` to render only what a push or pull request changed; `max-videos` as a hard cap; `cleanup` to keep the AI Studios dashboard tidy.',
     inputs: ['dry-run', 'only-changed', 'max-videos', 'cleanup']
   },
+  // Drafts (a later `draft` / `from-draft`: review before paying, then export what was reviewed) belong here.
   {
     title: 'Reuse what was paid for',
     when: "Never pay twice for one video: take an earlier run's video, or finish an export already started.",
