@@ -138,11 +138,12 @@ function splitDefault(description: string): { text: string; given?: string } {
   return { text: (description.slice(0, match.index) + description.slice(match.index + match[0].length)).trim(), given: match[1] }
 }
 
-/** Input names with a hyphen, as code: they are never ordinary words. */
+/** Input names as code: those with a hyphen anywhere (never ordinary words), the others after "With" ("With manifest:"). */
 function codeNames(text: string, names: readonly string[]): string {
   const hyphenated = names.filter((name) => name.includes('-')).sort((a, b) => b.length - a.length)
-  if (hyphenated.length === 0) return text
-  return text.replace(new RegExp(`(?<![\\w\`-])(${hyphenated.join('|')})(?![\\w\`-])`, 'g'), '`$1`')
+  const plain = names.filter((name) => !name.includes('-'))
+  const withHyphen = hyphenated.length === 0 ? text : text.replace(new RegExp(`(?<![\\w\`-])(${hyphenated.join('|')})(?![\\w\`-])`, 'g'), '`$1`')
+  return plain.length === 0 ? withHyphen : withHyphen.replace(new RegExp(`\\bWith (${plain.join('|')})\\b`, 'g'), 'With `$1`')
 }
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ')
