@@ -169,7 +169,7 @@ export function renderInputs(action: ActionMetadata, groups: readonly Group[] = 
       const input = action.inputs[name]
       const { text, given } = splitDefault(input.description)
       const fallback = given ? cell(codeNames(given, names)) : ''
-      const value = input.default !== undefined && input.default !== '' ? `\`${input.default}\`` : fallback
+      const value = input.default !== undefined && input.default !== '' ? `\`${input.default}\`` : fallback || 'none'
       return `| \`${name}\` | ${value} | ${permissionOf(name)} | ${cell(codeNames(text, names))} |`
     })
     return [
