@@ -52,6 +52,26 @@ describe("the repository's owner", () => {
     assert.equal(fs.readFileSync(path.join(root, 'dist/index.js'), 'utf8'), `"${placeholder}"`, 'dist/ is the build output')
   })
 
+  it('moves in a copy of this repository: after the command, no mention of the old owner is left outside dist/', () => {
+    const copy = tempDir('aistudios-owner-copy-')
+    const skip = new Set(['.git', 'node_modules', 'dist'])
+    fs.cpSync(ROOT, copy, { recursive: true, filter: (source) => !skip.has(path.basename(source)) })
+    const pkgFile = path.join(copy, 'package.json')
+    const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8')) as { repository: { url: string } }
+    const before = ownerOf(copy)
+    pkg.repository.url = `https://github.com/acme-videos/${NAME}`
+    fs.writeFileSync(pkgFile, JSON.stringify(pkg, null, 2))
+    assert.ok(syncMentions(copy).length >= 8, 'the README, workflows, CHANGELOG, schema, src and tests mention it')
+    assert.deepEqual(strayMentions(copy), [])
+    const read = (file: string): string => fs.readFileSync(path.join(copy, file), 'utf8')
+    const id = `https://raw.githubusercontent.com/acme-videos/${NAME}/v1/schema/manifest.schema.json`
+    assert.equal((JSON.parse(read('schema/manifest.schema.json')) as { $id: string }).$id, id)
+    assert.ok(read('src/job/manifest-schema.ts').includes(`'${id}'`), 'the code that makes the schema agrees')
+    for (const file of ['README.md', 'CHANGELOG.md', '.github/workflows/render-videos.yml', 'examples/video/manifest.yml']) {
+      assert.ok(!read(file).includes(`${before}/${NAME}`), `${file} still names ${before}`)
+    }
+  })
+
   it('must be a GitHub URL of this repository', () => {
     const root = tempDir('aistudios-owner-')
     fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ repository: 'https://gitlab.com/acme/other' }))
