@@ -230,6 +230,7 @@ describe("the README's commands and figures", () => {
     [/tries within (\d+) minutes/, 'src/aistudios/retry.ts', 'maxElapsedMs', 60_000],
     [/templates up to (\d+) levels deep/, 'src/job/video-spec.ts', 'MAX_DEPTH'],
     [/up to (\d+) in a row/, 'src/video/wait.ts', 'MAX_UNREADABLE_ANSWERS'],
+    [/given a grace of (a) minute/, 'src/video/wait.ts', 'NOT_FOUND_GRACE_MS', 60_000],
     [/at most ([\d,]+) top-level boxes/, 'src/video/mp4.ts', 'MAX_TOP_LEVEL_BOXES'],
     [/under (\d+) MB of peak memory in the tests/, 'test/memory.test.ts', 'BUDGET_KB', 1024],
     [/none larger than (\d+) MiB/, 'src/job/parse.ts', 'MAX_INPUT_FILE_BYTES', 1 << 20],
@@ -245,7 +246,7 @@ describe("the README's commands and figures", () => {
       assert.ok(value, `${source} sets ${name}`)
       const numbers = value.split(/\*|<</).map((part) => Number(part.trim().replace(/_/g, '')))
       const number = value.includes('<<') ? numbers[0] * 2 ** numbers[1] : numbers.reduce((product, factor) => product * factor, 1)
-      assert.equal(Number(written.replace(/,/g, '')), number / unit, `the README says ${written} for ${name}`)
+      assert.equal(written === 'a' ? 1 : Number(written.replace(/,/g, '')), number / unit, `the README says ${written} for ${name}`)
     })
   }
 
