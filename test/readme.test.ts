@@ -130,12 +130,16 @@ describe("the README's reference", () => {
     }
   })
 
-  it("links only to headings the README has (the groups' and the sections' anchors as GitHub makes them)", () => {
+  it("links only to headings and files the README's repository has (anchors as GitHub makes them)", () => {
     const prose = README.replace(/```[\s\S]*?```/g, '')
     const anchors = new Set([...prose.matchAll(/^#{1,6} (.+)$/gm)].map((match) => anchor(match[1])))
     const links = [...prose.matchAll(/\]\(#([^)]+)\)/g)].map((match) => match[1])
     assert.ok(links.length >= 10)
     for (const link of links) assert.ok(anchors.has(link), `#${link} is no heading of README.md`)
+    // Links to the repository's own files (RELEASING.md, bench/RESULTS.md, …) name files it has.
+    for (const [, target] of prose.matchAll(/\]\(((?!https?:|#)[^)#\s]+)/g)) {
+      assert.ok(fs.existsSync(fileURLToPath(new URL(`../${target}`, import.meta.url))), `${target} is no file of the repository`)
+    }
   })
 
   it('is linked from the top, above the quick start', () => {
