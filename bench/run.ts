@@ -3,8 +3,9 @@
  * loop (bench/baseline.mjs), against the simulator on loopback; then download throughput against curl,
  * artifact upload throughput against the stand-in, cold start and bundle size. Prints tables.
  *
- *   npm run bench            renders of 20 s, 2 min and 10 min (about 11 minutes in all)
- *   npm run bench -- --quick renders of 5 s and 15 s (about a minute), for a smoke run
+ *   npm run bench            renders of 20 s, 2 min and 10 min, and every other section
+ *   npm run bench -- --quick renders of 5 s and 15 s and fewer rounds, for a smoke run (still minutes: every
+ *                            section runs)
  *   npm run bench -- --only download   one section: cold-start, download, upload, renders, url-lag,
  *                                      unreachable, poll-budget or batch-cost
  *   npm run bench -- --only cold-start --before OTHER/dist/index.js   cold start beside another build

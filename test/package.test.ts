@@ -16,16 +16,29 @@ import { DIALOGUE_PROJECT, startSimulator, type Simulator } from './simulator/se
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies?: object; files: string[] }
 
-/** The files `npm pack` would put in the package, as npm itself lists them. */
-function packedFiles(): string[] {
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
-  const json = execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    shell: process.platform === 'win32'
-  })
-  return (JSON.parse(json) as Array<{ files: Array<{ path: string }> }>)[0].files.map((file) => file.path)
+interface Packed {
+  entryCount: number
+  size: number
+  unpackedSize: number
+  files: Array<{ path: string }>
 }
+
+/** What `npm pack` would make, as npm itself reports it (read once: it packs the whole bundle). */
+let packed: Packed | undefined
+function pack(): Packed {
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+  packed ??= (
+    JSON.parse(
+      execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        shell: process.platform === 'win32'
+      })
+    ) as Packed[]
+  )[0]
+  return packed
+}
+const packedFiles = (): string[] => pack().files.map((file) => file.path)
 
 let sim: Simulator
 before(async () => {
@@ -42,6 +55,22 @@ describe('the npm package', () => {
     for (const file of packedFiles()) {
       assert.ok(/^(dist\/cli\/|schema\/|package\.json$|README\.md$|LICENSE$)/.test(file), `${file} is not packed`)
     }
+  })
+
+  it("is as large as the README says: the file count exactly, the sizes within the README's 20%", () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ')
+    const claim =
+      /`npm pack --dry-run`: (\d+) files, about ([\d.]+) MB packed and ([\d.]+) MB unpacked; a test holds these figures to within 20%/.exec(readme)
+    assert.ok(claim, "the README's CLI section gives the package's size")
+    const { entryCount, size, unpackedSize } = pack()
+    assert.equal(entryCount, Number(claim[1]), 'files')
+    const within = (measured: number, written: string, what: string): void =>
+      assert.ok(
+        Math.abs(measured / 1e6 - Number(written)) <= Number(written) * 0.2,
+        `${what}: ${(measured / 1e6).toFixed(2)} MB, the README says ${written} MB`
+      )
+    within(size, claim[2], 'packed')
+    within(unpackedSize, claim[3], 'unpacked')
   })
 
   it('runs a dry run from the packed files alone, with no node_modules', async () => {

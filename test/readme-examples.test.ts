@@ -45,7 +45,7 @@ const blocks: Block[] = [...README.matchAll(/(?:<!-- example-file: (\S+) -->\n)?
 
 const CLI = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url))
 /** The package's own command, as the README's terminal examples call it. */
-const NPX_CLI = 'npx github:your-org/aistudios-video-action'
+const NPX_CLI = 'npx --yes github:your-org/aistudios-video-action'
 
 /** A shell line's words, quotes removed (the README's commands use no other shell syntax). */
 function shellWords(line: string): string[] {

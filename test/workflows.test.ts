@@ -1,10 +1,14 @@
 /**
  * The repository's own automation: each workflow job's permissions (the release writes only in a job
- * that installs and builds nothing), checkouts that keep no credential, the tests on every runner a
- * user may pick, Dependabot's deliberate pins, and the CHANGELOG's compare links.
+ * that installs and builds nothing), the release's refusal of a tag that is not package.json's version
+ * or has no dated notes, checkouts that keep no credential, the tests on every runner a user may pick,
+ * Dependabot's deliberate pins, and the CHANGELOG's compare links.
  */
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
 import { describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
@@ -45,9 +49,67 @@ describe('the release workflow', () => {
     }
   })
 
+  it('refuses a tag before anything is installed: scripts/check-release.ts runs first, given the tag', () => {
+    const steps = release.jobs.test.steps
+    const check = steps.findIndex((step) => step.run === 'node scripts/check-release.ts "$TAG"')
+    assert.ok(check >= 0, 'the test job runs scripts/check-release.ts')
+    assert.equal((steps[check] as Step & { env?: Record<string, string> }).env?.TAG, '${{ github.ref_name }}')
+    assert.ok(check < steps.findIndex((step) => step.run === 'npm ci'), 'before npm ci')
+  })
+
   it("finds the version's notes in CHANGELOG.md, stopping before the compare links", () => {
     const script = release.jobs.release.steps.find((step) => step.run?.includes('awk'))?.run ?? ''
     assert.match(script, /\\\[\[\^\]\]\+\\\]: /, 'the awk program stops at a link reference line')
+  })
+})
+
+describe('scripts/check-release.ts, as release.yml runs it', () => {
+  const SCRIPT = fileURLToPath(new URL('../scripts/check-release.ts', import.meta.url))
+  const check = (tag: string, root: string): { code: number | null; output: string } => {
+    const run = spawnSync(process.execPath, [path.join(root, 'scripts/check-release.ts'), tag], { encoding: 'utf8' })
+    return { code: run.status, output: run.stdout + run.stderr }
+  }
+  /** A tree with package.json at `version` and a CHANGELOG.md whose 1.0.0 heading ends in `dated`. */
+  const tree = (version: string, dated: string): string => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aistudios-release-'))
+    fs.mkdirSync(path.join(root, 'scripts'))
+    fs.copyFileSync(SCRIPT, path.join(root, 'scripts/check-release.ts'))
+    fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ version }))
+    fs.writeFileSync(
+      path.join(root, 'CHANGELOG.md'),
+      `# Changelog\n\n## [Unreleased]\n\n## [1.0.0]${dated}\n\n### Added\n- Everything.\n\n[Unreleased]: https://github.com/o/r/compare/v1.0.0...HEAD\n[1.0.0]: https://github.com/o/r/releases/tag/v1.0.0\n`
+    )
+    return root
+  }
+
+  it("lets a tag through that is package.json's version, with dated notes", () => {
+    const run = check('v1.0.0', tree('1.0.0', ' - 2026-12-24'))
+    assert.equal(run.code, 0, run.output)
+    assert.match(run.output, /v1\.0\.0 may be released/)
+  })
+
+  it("refuses a tag that differs from package.json's version, as an error annotation", () => {
+    const run = check('v1.0.1', tree('1.0.0', ' - 2026-12-24'))
+    assert.equal(run.code, 1)
+    assert.match(run.output, /^::error::the tag v1\.0\.1 is not package\.json's version \(1\.0\.0\)/m)
+  })
+
+  it('refuses a version without its CHANGELOG section, with undated notes, or a tag that is no version', () => {
+    assert.match(check('v1.1.0', tree('1.1.0', ' - 2026-12-24')).output, /CHANGELOG\.md has no section '## \[1\.1\.0\]'/)
+    assert.match(check('v1.0.0', tree('1.0.0', ' - not released yet')).output, /'## \[1\.0\.0\]' is not dated/)
+    assert.match(check('1.0.0', tree('1.0.0', ' - 2026-12-24')).output, /'1\.0\.0' is not a release tag/)
+  })
+
+  it("holds this repository: its own version's tag fails for nothing but the date its release commit writes", () => {
+    const root = fileURLToPath(new URL('..', import.meta.url))
+    const { version } = JSON.parse(file('package.json')) as { version: string }
+    const own = check(`v${version}`, root)
+    const problems = own.output.split('\n').filter((line) => line.startsWith('::error::'))
+    assert.ok(
+      problems.every((line) => / is not dated: /.test(line)),
+      own.output
+    )
+    assert.equal(check('v0.0.1', root).code, 1)
   })
 })
 
