@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(17940);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(65218);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 17940:
+/***/ 65218:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39183,6 +39183,9 @@ const exported = (result) => result.exportKey !== undefined;
  * another run's, whose project that run may have deleted, so `reuse` is what finds it again.
  */
 function redeliverHint(result, frontEnd = 'action') {
+    if (result.deliveredByAttempt !== undefined) {
+        return `To deliver it, ${AGAIN[frontEnd]}: it takes the video from attempt ${result.deliveredByAttempt}'s artifact again, exporting nothing.`;
+    }
     if (result.reusedFromRun !== undefined) {
         return `To deliver it, ${AGAIN[frontEnd]}: 'reuse' finds the video of run ${result.reusedFromRun} again, exporting nothing.`;
     }
@@ -39198,6 +39201,9 @@ function redeliverHint(result, frontEnd = 'action') {
  */
 function resumeAdvice(result, frontEnd = 'action') {
     const { exportKey, generation, undelivered } = result;
+    if (result.deliveredByAttempt !== undefined && !undelivered) {
+        return `Export ${exportKey} was delivered by attempt ${result.deliveredByAttempt} of this run, and 'cleanup' deleted its project, so it cannot be resumed: download its video from that attempt's artifacts; nothing more was spent.`;
+    }
     if (undelivered) {
         return `Export ${exportKey} finished rendering and its video is saved as ${undelivered.savedAs}, but ${undelivered.delivery} failed. ${redeliverHint(result, frontEnd)}`;
     }
@@ -41214,7 +41220,189 @@ async function collect(get, runner, signal) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/video/ledger.ts
+
+
+
+
+
+
+
+
+/**
+ * A ledger of exports kept as tiny artifacts of the workflow run, one per export, named after the
+ * request's fingerprint and the export key. A re-run attempt of a failed job finds there the export an
+ * earlier attempt started for the same request, and waits for it instead of paying again.
+ */
+const ledger_PREFIX = 'aistudios-ledger-';
+/** SHA-256 of everything that decides the video: the generation and the exact body. */
+function requestFingerprint(request) {
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(`${request.generation}\n${JSON.stringify(request.body)}`)
+        .digest('hex')
+        .slice(0, 32);
+}
+/**
+ * A video an attempt delivered as an artifact of the run before `cleanup` deleted its project: where a
+ * re-run attempt finds it again, and what its bytes must be.
+ */
+const deliveredVideo = object({
+    attempt: schemas_number().int().positive(),
+    /** The artifact holding it; null when the run uploaded none (the video went only to a release, or stayed on its runner). */
+    artifactId: schemas_number().int().positive().nullable(),
+    artifactName: schemas_string().min(1).max(255).nullable(),
+    /** The video's file name inside the artifact. */
+    file: schemas_string()
+        .min(1)
+        .max(255)
+        .refine((name) => external_node_path_.basename(name) === name && name !== '.' && name !== '..', 'is not a file name'),
+    size: schemas_number().int().positive(),
+    sha256: sha256Hex
+});
+const isEnd = (mark) => 'end' in mark;
+function ledgerName(fingerprint, mark) {
+    return `${ledger_PREFIX}${fingerprint}-${isEnd(mark) ? mark.end : mark.generation}-${mark.key}`;
+}
+function parseLedgerName(name, fingerprint) {
+    const match = new RegExp(`^${ledger_PREFIX}${fingerprint}-(v3|legacy|dead|lost|delivered)-(.+)$`).exec(name);
+    if (!match)
+        return undefined;
+    const [, kind, key] = match;
+    return kind === 'dead' || kind === 'lost' || kind === 'delivered' ? { end: kind, key } : { generation: kind, key };
+}
+/**
+ * The ledger is kept as long as GitHub lets a run be re-run (30 days), or the repository's longest
+ * retention if shorter: a re-run attempt that found no mark would pay again.
+ */
+const ledgerRetentionDays = (runner) => Math.min(30, runner.maxRetentionDays ?? 30);
+const END_REASON = {
+    dead: 'stalled and was declared dead',
+    lost: 'was lost: the API no longer knew its key'
+};
+/** How long an accepted export's record may still take after a cancel: it is what keeps a re-run from paying again. */
+const LEDGER_CANCEL_GRACE_MS = 2000;
+/** The longest the ledger is read for (a list of the run's artifacts): past it, nothing is exported. */
+const LEDGER_READ_MS = 30_000;
+/**
+ * On a re-run attempt, the export an earlier attempt started for the same request, if any; never one
+ * an earlier attempt declared dead (its render stalled) or lost (the API forgot it), which would only
+ * end the same way again. One an earlier attempt delivered before `cleanup` deleted its project comes
+ * with where its video is. Read within LEDGER_READ_MS and the video's deadline; `signal` (a stop) ends it.
+ */
+async function findEarlierExport(fingerprint, runner, log, signal, deadlineAt) {
+    if (!runner.artifactService || runner.runAttempt <= 1)
+        return undefined;
+    const boundMs = Math.max(1, Math.min(LEDGER_READ_MS, deadlineAt - Date.now()));
+    const { deadline: bound, signal: until } = withDeadline(boundMs, signal);
+    const unread = (error, what) => {
+        if (signal?.aborted)
+            return error;
+        const why = bound.aborted ? `no answer within ${(boundMs / 1000).toFixed(1)} s` : errorMessage(error);
+        // An earlier attempt may have paid for this very request: not knowing, nothing is sent.
+        return new ExportNotSentError(`${what} could not be read (${why}), and an earlier attempt may have exported this request; ` +
+            "rather than pay twice, nothing was sent. Re-run the job once the artifact service answers, or resume the key an earlier attempt's log gives");
+    };
+    let marks;
+    try {
+        const { artifacts } = await untilCancelled((await loadArtifactClient()).listArtifacts(), until);
+        const named = artifacts.flatMap((artifact) => {
+            const mark = parseLedgerName(artifact.name, fingerprint);
+            return mark ? [{ ...mark, id: artifact.id }] : [];
+        });
+        // Any job of the run may have written an entry: a key is used only when it has an export key's shape.
+        marks = named.filter((mark) => exportKey.safeParse(mark.key).success);
+        const ignored = named.length - marks.length;
+        if (ignored > 0) {
+            log.warning(`${ignored} export ledger ${ignored === 1 ? 'entry' : 'entries'} of this request held no export key and ${ignored === 1 ? 'was' : 'were'} ignored`);
+        }
+    }
+    catch (error) {
+        throw unread(error, 'the export ledger of earlier attempts');
+    }
+    const exports = marks.filter((mark) => !isEnd(mark));
+    // Delivered before cleanup deleted it: its video is in the run's artifacts, and waiting would find no project.
+    const delivered = marks.find((mark) => isEnd(mark) && mark.end === 'delivered' && exports.some((entry) => entry.key === mark.key));
+    if (delivered) {
+        const entry = exports.find((candidate) => candidate.key === delivered.key);
+        try {
+            return { key: entry.key, generation: entry.generation, delivered: await readDelivered(delivered.id, runner, until) };
+        }
+        catch (error) {
+            throw unread(error, `the ledger's record of the delivery of export ${entry.key}`);
+        }
+    }
+    const ends = new Map(marks.flatMap((mark) => (isEnd(mark) ? [[mark.key, mark.end]] : [])));
+    const alive = exports.find((entry) => !ends.has(entry.key));
+    if (!alive && exports.length > 0) {
+        for (const end of ['dead', 'lost']) {
+            const keys = exports.filter((entry) => ends.get(entry.key) === end).map((entry) => entry.key);
+            if (keys.length > 0)
+                log.notice(`An earlier attempt's export of this request (${keys.join(', ')}) ${END_REASON[end]}; exporting anew`);
+        }
+    }
+    return alive && { key: alive.key, generation: alive.generation };
+}
+/** A mark's record is a few hundred bytes; more is not one of ours. */
+const MAX_MARK_BYTES = 64 * 1024;
+/** The delivery a `delivered` mark records: its artifact downloaded, its one file parsed by its schema. */
+async function readDelivered(id, runner, until) {
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-ledger-'));
+    try {
+        await untilCancelled((await loadArtifactClient()).downloadArtifact(id, { path: dir }), until);
+        const file = external_node_path_.join(dir, 'export.json');
+        if (!external_node_fs_.existsSync(file) || external_node_fs_.statSync(file).size > MAX_MARK_BYTES)
+            throw new Error('it holds no record of a sensible size');
+        return parseAt(object({ delivered: deliveredVideo }), JSON.parse(external_node_fs_.readFileSync(file, 'utf8')), 'the delivery record').delivered;
+    }
+    finally {
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    }
+}
+/** Uploads one mark as a tiny artifact of the run, kept while the run may be re-run. */
+async function ledger_record(fingerprint, mark, runner, log, signal) {
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-ledger-'));
+    const file = external_node_path_.join(dir, 'export.json');
+    external_node_fs_.writeFileSync(file, JSON.stringify({ ...mark, fingerprint, attempt: runner.runAttempt }));
+    // The file goes when the upload ends, not when the wait for it does: an upload left running still reads it.
+    const retentionDays = ledgerRetentionDays(runner);
+    const upload = loadArtifactClient().then((client) => client.uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays }));
+    void upload.finally(() => external_node_fs_.rmSync(dir, { recursive: true, force: true })).catch(() => { });
+    await log.group(`Export ledger: ${ledgerName(fingerprint, mark)}`, () => untilCancelled(upload, signal));
+}
+/** Records an accepted export at once, so a re-run of this job can find it; a cancel stops waiting for it. */
+async function recordExport(fingerprint, entry, runner, log, signal) {
+    if (!runner.artifactService)
+        return;
+    try {
+        await ledger_record(fingerprint, entry, runner, log, signal);
+    }
+    catch (error) {
+        log.warning(`Could not record export ${entry.key} in the ledger (${errorMessage(error)}); a re-run would export again`);
+    }
+}
+/** Marks an export that will never deliver (dead or lost), so a re-run exports anew rather than waiting on it again. */
+async function recordEnd(fingerprint, key, end, runner, log, signal) {
+    if (!runner.artifactService)
+        return;
+    try {
+        await ledger_record(fingerprint, { end, key }, runner, log, signal);
+    }
+    catch (error) {
+        log.warning(`Could not mark export ${key} ${end} in the ledger (${errorMessage(error)}); a re-run would wait for it again`);
+    }
+}
+/**
+ * Marks a video delivered as an artifact of the run, before `cleanup` deletes its project: a re-run
+ * attempt then takes the video from that artifact instead of waiting for a project that is gone and
+ * paying again. Throws when the mark could not be left: the project must then be kept.
+ */
+async function recordDelivered(fingerprint, key, delivered, runner, log, signal) {
+    await ledger_record(fingerprint, { end: 'delivered', key, delivered }, runner, log, signal);
+}
+
 ;// CONCATENATED MODULE: ./src/deliver/cleanup.ts
+
+
 
 
 
@@ -41234,7 +41422,7 @@ async function cleanupExports(results, client, job, signal) {
         info(`cleanup: nothing deleted: ${undelivered} video(s) of this run were not delivered, and a re-run attempt re-attaches to every export it made`);
         return;
     }
-    const downloaded = results.filter((result) => result.status === 'downloaded' && result.exportKey && result.reusedFromRun === undefined);
+    const downloaded = results.filter((result) => result.status === 'downloaded' && result.exportKey && result.reusedFromRun === undefined && result.deliveredByAttempt === undefined);
     const delivered = downloaded.filter((result) => {
         const missing = missingDelivery(result, job);
         if (missing)
@@ -41244,7 +41432,11 @@ async function cleanupExports(results, client, job, signal) {
     const legacy = delivered.filter((result) => result.generation === 'legacy').length;
     if (legacy > 0)
         info(`cleanup: the legacy API has no call that deletes a project; ${legacy} legacy export(s) stay in AI Studios`);
-    const ids = delivered.filter((result) => result.generation === 'v3').map((result) => result.exportKey);
+    const ids = [];
+    for (const result of delivered.filter((candidate) => candidate.generation === 'v3')) {
+        if (await markDelivered(result, job, signal))
+            ids.push(result.exportKey);
+    }
     if (ids.length === 0)
         return;
     try {
@@ -41266,6 +41458,33 @@ function missingDelivery(result, job) {
     if (job.github.release && !result.releaseUrl)
         return 'it was not attached to the release';
     return undefined;
+}
+/**
+ * Before its project is deleted, the ledger learns the video was delivered and where: a re-run attempt
+ * then neither waits for a project that is gone nor pays for it again. Without that mark the project is
+ * kept. A resumed export has no request to mark, and a re-run attempt resuming it is told it is unknown.
+ */
+async function markDelivered(result, job, signal) {
+    const { fingerprint, exportKey: key, video, sha256, artifact } = result;
+    if (!job.runner.artifactService || !fingerprint || !key || !video || !sha256)
+        return true;
+    const delivered = {
+        attempt: job.runner.runAttempt,
+        artifactId: artifact && artifact.id > 0 ? artifact.id : null,
+        artifactName: artifact?.name ?? null,
+        // An unzipped artifact is downloaded under its own name; a zipped one holds the video under the file's.
+        file: artifact && !artifact.zipped ? artifact.name : external_node_path_.basename(video.path),
+        size: video.size,
+        sha256
+    };
+    try {
+        await recordDelivered(fingerprint, key, delivered, job.runner, videoLog(undefined), withDeadline(job.api.requestTimeoutMs, signal).signal);
+        return true;
+    }
+    catch (error) {
+        warning(`cleanup: ${key} is kept in AI Studios: the ledger could not record its delivery (${errorMessage(error)}), and a re-run attempt would pay for it again`);
+        return false;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/github/reuse-trust.ts
@@ -42346,7 +42565,8 @@ function readRunnerEnv(env = process.env) {
         enterpriseServer: isEnterpriseServer(env.GITHUB_SERVER_URL),
         summaryFile: env.GITHUB_STEP_SUMMARY || undefined,
         workflowFile: workflowPath(env.GITHUB_WORKFLOW_REF),
-        jobId: env.GITHUB_JOB || undefined
+        jobId: env.GITHUB_JOB || undefined,
+        maxRetentionDays: Number(env.GITHUB_RETENTION_DAYS) > 0 ? Number(env.GITHUB_RETENTION_DAYS) : undefined
     };
 }
 
@@ -44410,120 +44630,6 @@ async function downloadVideo(initialUrl, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/video/ledger.ts
-
-
-
-
-
-
-
-/**
- * A ledger of exports kept as tiny artifacts of the workflow run, one per export, named after the
- * request's fingerprint and the export key. A re-run attempt of a failed job finds there the export an
- * earlier attempt started for the same request, and waits for it instead of paying again.
- */
-const ledger_PREFIX = 'aistudios-ledger-';
-/** SHA-256 of everything that decides the video: the generation and the exact body. */
-function requestFingerprint(request) {
-    return (0,external_node_crypto_.createHash)('sha256')
-        .update(`${request.generation}\n${JSON.stringify(request.body)}`)
-        .digest('hex')
-        .slice(0, 32);
-}
-const isEnd = (mark) => 'end' in mark;
-function ledgerName(fingerprint, mark) {
-    return `${ledger_PREFIX}${fingerprint}-${isEnd(mark) ? mark.end : mark.generation}-${mark.key}`;
-}
-function parseLedgerName(name, fingerprint) {
-    const match = new RegExp(`^${ledger_PREFIX}${fingerprint}-(v3|legacy|dead|lost)-(.+)$`).exec(name);
-    if (!match)
-        return undefined;
-    const [, kind, key] = match;
-    return kind === 'dead' || kind === 'lost' ? { end: kind, key } : { generation: kind, key };
-}
-const END_REASON = {
-    dead: 'stalled and was declared dead',
-    lost: 'was lost: the API no longer knew its key'
-};
-/** How long an accepted export's record may still take after a cancel: it is what keeps a re-run from paying again. */
-const LEDGER_CANCEL_GRACE_MS = 2000;
-/** The longest the ledger is read for (a list of the run's artifacts): past it, nothing is exported. */
-const LEDGER_READ_MS = 30_000;
-/**
- * On a re-run attempt, the export an earlier attempt started for the same request, if any; never one
- * an earlier attempt declared dead (its render stalled) or lost (the API forgot it), which would only
- * end the same way again. Read within LEDGER_READ_MS and the video's deadline; `signal` (a stop) ends it.
- */
-async function findEarlierExport(fingerprint, runner, log, signal, deadlineAt) {
-    if (!runner.artifactService || runner.runAttempt <= 1)
-        return undefined;
-    const boundMs = Math.max(1, Math.min(LEDGER_READ_MS, deadlineAt - Date.now()));
-    const { deadline: bound, signal: until } = withDeadline(boundMs, signal);
-    let marks;
-    try {
-        const { artifacts } = await untilCancelled((await loadArtifactClient()).listArtifacts(), until);
-        const named = artifacts.flatMap((artifact) => parseLedgerName(artifact.name, fingerprint) ?? []);
-        // Any job of the run may have written an entry: a key is used only when it has an export key's shape.
-        marks = named.filter((mark) => exportKey.safeParse(mark.key).success);
-        const ignored = named.length - marks.length;
-        if (ignored > 0) {
-            log.warning(`${ignored} export ledger ${ignored === 1 ? 'entry' : 'entries'} of this request held no export key and ${ignored === 1 ? 'was' : 'were'} ignored`);
-        }
-    }
-    catch (error) {
-        if (signal?.aborted)
-            throw error;
-        const why = bound.aborted ? `no answer within ${(boundMs / 1000).toFixed(1)} s` : errorMessage(error);
-        // An earlier attempt may have paid for this very request: not knowing, nothing is sent.
-        throw new ExportNotSentError(`the export ledger of earlier attempts could not be read (${why}), and an earlier attempt may have exported this request; ` +
-            "rather than pay twice, nothing was sent. Re-run the job once the artifact service answers, or resume the key an earlier attempt's log gives");
-    }
-    const ends = new Map(marks.flatMap((mark) => (isEnd(mark) ? [[mark.key, mark.end]] : [])));
-    const exports = marks.filter((mark) => !isEnd(mark));
-    const alive = exports.find((entry) => !ends.has(entry.key));
-    if (!alive && exports.length > 0) {
-        for (const end of ['dead', 'lost']) {
-            const keys = exports.filter((entry) => ends.get(entry.key) === end).map((entry) => entry.key);
-            if (keys.length > 0)
-                log.notice(`An earlier attempt's export of this request (${keys.join(', ')}) ${END_REASON[end]}; exporting anew`);
-        }
-    }
-    return alive;
-}
-/** Uploads one mark as a tiny artifact of the run, kept a day. */
-async function ledger_record(fingerprint, mark, runner, log, signal) {
-    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-ledger-'));
-    const file = external_node_path_.join(dir, 'export.json');
-    external_node_fs_.writeFileSync(file, JSON.stringify({ ...mark, fingerprint, attempt: runner.runAttempt }));
-    // The file goes when the upload ends, not when the wait for it does: an upload left running still reads it.
-    const upload = loadArtifactClient().then((client) => client.uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays: 1 }));
-    void upload.finally(() => external_node_fs_.rmSync(dir, { recursive: true, force: true })).catch(() => { });
-    await log.group(`Export ledger: ${ledgerName(fingerprint, mark)}`, () => untilCancelled(upload, signal));
-}
-/** Records an accepted export at once, so a re-run of this job can find it; a cancel stops waiting for it. */
-async function recordExport(fingerprint, entry, runner, log, signal) {
-    if (!runner.artifactService)
-        return;
-    try {
-        await ledger_record(fingerprint, entry, runner, log, signal);
-    }
-    catch (error) {
-        log.warning(`Could not record export ${entry.key} in the ledger (${errorMessage(error)}); a re-run would export again`);
-    }
-}
-/** Marks an export that will never deliver (dead or lost), so a re-run exports anew rather than waiting on it again. */
-async function recordEnd(fingerprint, key, end, runner, log, signal) {
-    if (!runner.artifactService)
-        return;
-    try {
-        await ledger_record(fingerprint, { end, key }, runner, log, signal);
-    }
-    catch (error) {
-        log.warning(`Could not mark export ${key} ${end} in the ledger (${errorMessage(error)}); a re-run would wait for it again`);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/video/export.ts
 
 
@@ -44544,11 +44650,18 @@ bounds,
 { onUnconfirmed, onCredits, onAccepted }) {
     const { log } = context;
     const earlier = await findEarlierExport(fingerprint, runner, log, context.signal, bounds.deadlineAt);
+    if (earlier?.delivered) {
+        log.notice(`Re-run attempt ${runner.runAttempt}: attempt ${earlier.delivered.attempt} delivered this request (export ${earlier.key})` +
+            `${earlier.delivered.artifactName ? ` as the artifact ${earlier.delivered.artifactName}` : ''}, and 'cleanup' deleted its project; ` +
+            'nothing is exported or waited for');
+        onAccepted(earlier.key);
+        return { key: earlier.key, delivered: earlier.delivered };
+    }
     if (earlier) {
         log.notice(`Re-run attempt ${runner.runAttempt}: an earlier attempt already exported this request as ${earlier.key}; ` +
             'waiting for that export instead of paying for a new one');
         onAccepted(earlier.key);
-        return earlier.key;
+        return { key: earlier.key };
     }
     log.info(`Exporting: POST ${client.exportTarget(request).url}`);
     let accepted;
@@ -44569,7 +44682,7 @@ bounds,
     // not cut it, a cancel leaves it LEDGER_CANCEL_GRACE_MS, and the video's deadline bounds it.
     const grace = bounds.cancel && after(bounds.cancel, LEDGER_CANCEL_GRACE_MS);
     await recordExport(fingerprint, { key, generation: request.generation }, runner, log, withDeadline(bounds.deadlineAt - Date.now(), grace).signal);
-    return key;
+    return { key };
 }
 
 ;// CONCATENATED MODULE: ./src/video/resume-check.ts
@@ -44614,6 +44727,67 @@ function resumeMismatches(record, expected) {
         }
     }
     return found;
+}
+
+;// CONCATENATED MODULE: ./src/video/redeliver.ts
+
+
+
+
+
+
+
+
+/** The delivered file inside the artifact (which may be zipped with others, in folders): found by name, checked by size and digest. */
+function findFile(dir, name) {
+    for (const entry of external_node_fs_.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+        if (entry.isFile() && entry.name === name)
+            return external_node_path_.join(entry.parentPath, entry.name);
+    }
+    return undefined;
+}
+/**
+ * On a re-run attempt, a video an earlier attempt of this run delivered before `cleanup` deleted its
+ * project: downloaded again from that attempt's artifact and checked against the ledger's size and
+ * SHA-256, so nothing is exported or waited for. Fails the video (and sends nothing) when it cannot.
+ */
+async function redeliver(result, delivered, job, log, signal) {
+    result.stage = 'download';
+    result.deliveredByAttempt = delivered.attempt;
+    external_node_fs_.mkdirSync(job.outputDir, { recursive: true });
+    const staging = external_node_fs_.mkdtempSync(external_node_path_.join(job.outputDir, '.aistudios-redeliver-'));
+    try {
+        if (delivered.artifactId === null)
+            throw new Error('it went up as no artifact of this run');
+        // The artifact client takes no signal: a download past the video's deadline is left behind.
+        await untilCancelled((await loadArtifactClient()).downloadArtifact(delivered.artifactId, { path: staging }), signal);
+        // Unzipped, the video is saved under its artifact's name; zipped, under its own.
+        const file = findFile(staging, delivered.file);
+        if (!file)
+            throw new Error(`it holds no file ${delivered.file}`);
+        const size = external_node_fs_.statSync(file).size;
+        if (size !== delivered.size)
+            throw new Error(`its ${delivered.file} has ${size} bytes, where the ledger says ${delivered.size}`);
+        if ((await sha256File(file)) !== delivered.sha256)
+            throw new Error(`its ${delivered.file}'s SHA-256 differs from the ledger's`);
+        const mp4 = readMp4Facts(file);
+        const final = freePath(job.outputDir, result.spec.outputName ?? delivered.file, log);
+        external_node_fs_.renameSync(file, final);
+        result.video = { path: final, size, mp4 };
+        result.sha256 = delivered.sha256;
+        result.status = 'downloaded';
+        log.info(`Saved ${external_node_path_.relative(job.runner.workspace, final)} (${size} bytes) from attempt ${delivered.attempt}'s artifact ${delivered.artifactName ?? ''}`);
+    }
+    catch (error) {
+        if (signal.aborted)
+            throw abortReason(signal);
+        throw new Error(`Attempt ${delivered.attempt} delivered this video (export ${result.exportKey})${delivered.artifactName ? ` as the artifact ${delivered.artifactName}` : ''}, and 'cleanup' ` +
+            `deleted its project, so it is neither waited for nor exported again; taking it from that artifact failed (${errorMessage(error)}). ` +
+            `Download it from attempt ${delivered.attempt}'s artifacts, or run the workflow anew (a new run exports again)`, { cause: error });
+    }
+    finally {
+        external_node_fs_.rmSync(staging, { recursive: true, force: true });
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/video/reuse.ts
@@ -44929,6 +45103,7 @@ justExported = true) {
 
 
 
+
 /** The thumbnail the export's record names; a failure to read it costs only the thumbnail. */
 async function thumbnailOf(record, log) {
     try {
@@ -45030,7 +45205,7 @@ cancel) {
         result.stage = 'export';
         exportedAt = Date.now();
         const deadlineAt = exportedAt + job.wait.timeoutMs;
-        result.exportKey = await exportOnce(client, request, fingerprint, job.runner, context, { cancel, deadlineAt }, {
+        const exported = await exportOnce(client, request, fingerprint, job.runner, context, { cancel, deadlineAt }, {
             onUnconfirmed: () => (result.exportUnconfirmed = true),
             onCredits: (credits) => (result.credits = credits),
             onAccepted: (key) => {
@@ -45038,9 +45213,12 @@ cancel) {
                 onExportAccepted?.(result);
             }
         });
+        result.exportKey = exported.key;
         // A stop (fail-fast) that came while the export was in flight ends the video here, its key kept.
         if (signal?.aborted)
             throw abortReason(signal);
+        if (exported.delivered)
+            return await redeliver(result, exported.delivered, job, log, withDeadline(deadlineAt - Date.now(), signal).signal);
     }
     const key = result.exportKey;
     if (!job.waitForRender) {

@@ -201,6 +201,8 @@ export interface RunnerEnv {
   workflowFile?: string
   /** The job's ID in its workflow (GITHUB_JOB): named in the result record it leaves. */
   jobId?: string
+  /** The longest an artifact may be kept in this repository (GITHUB_RETENTION_DAYS), when the runner says. */
+  maxRetentionDays?: number
 }
 
 /**
@@ -308,6 +310,11 @@ export interface VideoResult {
   fingerprint?: string
   /** The earlier workflow run whose video was reused instead of exported. */
   reusedFromRun?: number
+  /**
+   * The earlier attempt of this run that delivered the video before `cleanup` deleted its project: its
+   * key can no longer be resumed, and a re-run attempt takes the video from that attempt's artifact.
+   */
+  deliveredByAttempt?: number
   artifact?: UploadedArtifact
   /** The video's download URL as a release asset. */
   releaseUrl?: string

@@ -43,6 +43,9 @@ export const exported = (result: VideoResult): result is Exported => result.expo
  * another run's, whose project that run may have deleted, so `reuse` is what finds it again.
  */
 export function redeliverHint(result: Exported, frontEnd: FrontEnd = 'action'): string {
+  if (result.deliveredByAttempt !== undefined) {
+    return `To deliver it, ${AGAIN[frontEnd]}: it takes the video from attempt ${result.deliveredByAttempt}'s artifact again, exporting nothing.`
+  }
   if (result.reusedFromRun !== undefined) {
     return `To deliver it, ${AGAIN[frontEnd]}: 'reuse' finds the video of run ${result.reusedFromRun} again, exporting nothing.`
   }
@@ -59,6 +62,9 @@ export function redeliverHint(result: Exported, frontEnd: FrontEnd = 'action'): 
  */
 export function resumeAdvice(result: Exported, frontEnd: FrontEnd = 'action'): string {
   const { exportKey, generation, undelivered } = result
+  if (result.deliveredByAttempt !== undefined && !undelivered) {
+    return `Export ${exportKey} was delivered by attempt ${result.deliveredByAttempt} of this run, and 'cleanup' deleted its project, so it cannot be resumed: download its video from that attempt's artifacts; nothing more was spent.`
+  }
   if (undelivered) {
     return `Export ${exportKey} finished rendering and its video is saved as ${undelivered.savedAs}, but ${undelivered.delivery} failed. ${redeliverHint(result, frontEnd)}`
   }

@@ -153,3 +153,77 @@ describe('a ledger entry whose key is no export key', () => {
     }
   })
 })
+
+describe('re-running a job whose cleanup deleted the project it delivered', () => {
+  it('takes the video from the earlier attempt’s artifact: neither waits for the deleted project nor pays again', async () => {
+    const sim = await startSimulator({ renderMs: 300 })
+    const artifacts = await startArtifactService()
+    try {
+      const inputs = { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, script: 'Same words', cleanup: 'true' }
+      const first = await runAction({ inputs, env: { ...artifacts.env, GITHUB_RUN_ATTEMPT: '1' } })
+      assert.equal(first.code, 0, first.stdout)
+      assert.equal(sim.exports.length, 1)
+      const { key } = sim.exports[0]
+      // The fault under test: attempt 1's cleanup deleted the project on the simulator.
+      assert.ok(
+        sim.requests.some((r) => r.method === 'DELETE' && r.body.includes(key)),
+        'attempt 1 deleted its project'
+      )
+      assert.ok(
+        artifacts.artifacts.some((a) => a.name.endsWith(`-delivered-${key}`)),
+        'the ledger marks it delivered before the delete'
+      )
+      const polls = sim.requests.length
+
+      for (const attempt of ['2', '3']) {
+        const again = await runAction({ inputs, env: { ...artifacts.envFor(`job-attempt-${attempt}`), GITHUB_RUN_ATTEMPT: attempt } })
+        assert.equal(again.code, 0, again.stdout)
+        assert.match(
+          again.stdout,
+          new RegExp(`::notice::Re-run attempt ${attempt}: attempt 1 delivered this request \\(export ${key}\\) as the artifact`)
+        )
+        assert.deepEqual(fs.readFileSync(again.outputs['video-path']), SAMPLE_VIDEO)
+        assert.equal(again.outputs['export-key'], key)
+      }
+      assert.equal(sim.exports.length, 1, 'no attempt exported again')
+      // Each attempt reads its source project to make the request it looks up; none asks after the deleted export.
+      assert.deepEqual(
+        sim.requests.slice(polls).filter((r) => r.path.includes(key) || r.path.includes('/progress/') || r.method !== 'GET'),
+        [],
+        'no attempt asked the API anything about the deleted project'
+      )
+    } finally {
+      await sim.close()
+      await artifacts.close()
+    }
+  })
+
+  it('fails the video without paying when the delivery left no artifact to take it from, and says why', async () => {
+    const sim = await startSimulator({ renderMs: 300 })
+    const artifacts = await startArtifactService()
+    try {
+      const inputs = {
+        'api-key': sim.mintToken(),
+        'api-url': sim.apiUrl,
+        'project-id': SAMPLE_PROJECT_ID,
+        cleanup: 'true',
+        'upload-artifact': 'false'
+      }
+      const first = await runAction({ inputs, env: { ...artifacts.env, GITHUB_RUN_ATTEMPT: '1' } })
+      assert.equal(first.code, 0, first.stdout)
+      const { key } = sim.exports[0]
+      const again = await runAction({ inputs, env: { ...artifacts.envFor('job-attempt-2'), GITHUB_RUN_ATTEMPT: '2' } })
+      assert.equal(again.code, 1, again.stdout)
+      assert.match(
+        again.stdout,
+        new RegExp(
+          `Attempt 1 delivered this video \\(export ${key}\\), and 'cleanup' deleted its project, so it is neither waited for nor exported again`
+        )
+      )
+      assert.equal(sim.exports.length, 1)
+    } finally {
+      await sim.close()
+      await artifacts.close()
+    }
+  })
+})

@@ -29486,7 +29486,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _job_runner_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(4393);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(886);
 /* harmony import */ var _resume_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(9412);
-/* harmony import */ var _video_produce_all_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(4136);
+/* harmony import */ var _video_produce_all_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(9753);
 /* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(4751);
 /* harmony import */ var _terminal_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(1028);
 /**
@@ -31328,7 +31328,8 @@ function readRunnerEnv(env = process.env) {
         enterpriseServer: isEnterpriseServer(env.GITHUB_SERVER_URL),
         summaryFile: env.GITHUB_STEP_SUMMARY || undefined,
         workflowFile: workflowPath(env.GITHUB_WORKFLOW_REF),
-        jobId: env.GITHUB_JOB || undefined
+        jobId: env.GITHUB_JOB || undefined,
+        maxRetentionDays: Number(env.GITHUB_RETENTION_DAYS) > 0 ? Number(env.GITHUB_RETENTION_DAYS) : undefined
     };
 }
 
@@ -34627,6 +34628,9 @@ const exported = (result) => result.exportKey !== undefined;
  * another run's, whose project that run may have deleted, so `reuse` is what finds it again.
  */
 function redeliverHint(result, frontEnd = 'action') {
+    if (result.deliveredByAttempt !== undefined) {
+        return `To deliver it, ${AGAIN[frontEnd]}: it takes the video from attempt ${result.deliveredByAttempt}'s artifact again, exporting nothing.`;
+    }
     if (result.reusedFromRun !== undefined) {
         return `To deliver it, ${AGAIN[frontEnd]}: 'reuse' finds the video of run ${result.reusedFromRun} again, exporting nothing.`;
     }
@@ -34642,6 +34646,9 @@ function redeliverHint(result, frontEnd = 'action') {
  */
 function resumeAdvice(result, frontEnd = 'action') {
     const { exportKey, generation, undelivered } = result;
+    if (result.deliveredByAttempt !== undefined && !undelivered) {
+        return `Export ${exportKey} was delivered by attempt ${result.deliveredByAttempt} of this run, and 'cleanup' deleted its project, so it cannot be resumed: download its video from that attempt's artifacts; nothing more was spent.`;
+    }
     if (undelivered) {
         return `Export ${exportKey} finished rendering and its video is saved as ${undelivered.savedAs}, but ${undelivered.delivery} failed. ${redeliverHint(result, frontEnd)}`;
     }
@@ -34800,7 +34807,7 @@ function terminalText(text) {
 
 /***/ }),
 
-/***/ 4136:
+/***/ 9753:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36708,6 +36715,8 @@ async function downloadVideo(initialUrl, options) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
+var classic_schemas = __nccwpck_require__(8816);
 ;// CONCATENATED MODULE: ./src/github/artifact-service.ts
 /**
  * The artifact client, loaded only when used: it is the heaviest part of the bundle (a 3.7 MB chunk).
@@ -36732,6 +36741,7 @@ async function artifact_service_loadArtifactClient() {
 
 
 
+
 /**
  * A ledger of exports kept as tiny artifacts of the workflow run, one per export, named after the
  * request's fingerprint and the export key. A re-run attempt of a failed job finds there the export an
@@ -36745,17 +36755,39 @@ function requestFingerprint(request) {
         .digest('hex')
         .slice(0, 32);
 }
+/**
+ * A video an attempt delivered as an artifact of the run before `cleanup` deleted its project: where a
+ * re-run attempt finds it again, and what its bytes must be.
+ */
+const deliveredVideo = classic_schemas/* object */.Ikc({
+    attempt: classic_schemas/* number */.aig().int().positive(),
+    /** The artifact holding it; null when the run uploaded none (the video went only to a release, or stayed on its runner). */
+    artifactId: classic_schemas/* number */.aig().int().positive().nullable(),
+    artifactName: classic_schemas/* string */.YjP().min(1).max(255).nullable(),
+    /** The video's file name inside the artifact. */
+    file: classic_schemas/* string */.YjP()
+        .min(1)
+        .max(255)
+        .refine((name) => external_node_path_.basename(name) === name && name !== '.' && name !== '..', 'is not a file name'),
+    size: classic_schemas/* number */.aig().int().positive(),
+    sha256: schemas/* sha256Hex */.fg
+});
 const isEnd = (mark) => 'end' in mark;
 function ledgerName(fingerprint, mark) {
     return `${PREFIX}${fingerprint}-${isEnd(mark) ? mark.end : mark.generation}-${mark.key}`;
 }
 function parseLedgerName(name, fingerprint) {
-    const match = new RegExp(`^${PREFIX}${fingerprint}-(v3|legacy|dead|lost)-(.+)$`).exec(name);
+    const match = new RegExp(`^${PREFIX}${fingerprint}-(v3|legacy|dead|lost|delivered)-(.+)$`).exec(name);
     if (!match)
         return undefined;
     const [, kind, key] = match;
-    return kind === 'dead' || kind === 'lost' ? { end: kind, key } : { generation: kind, key };
+    return kind === 'dead' || kind === 'lost' || kind === 'delivered' ? { end: kind, key } : { generation: kind, key };
 }
+/**
+ * The ledger is kept as long as GitHub lets a run be re-run (30 days), or the repository's longest
+ * retention if shorter: a re-run attempt that found no mark would pay again.
+ */
+const ledgerRetentionDays = (runner) => Math.min(30, runner.maxRetentionDays ?? 30);
 const END_REASON = {
     dead: 'stalled and was declared dead',
     lost: 'was lost: the API no longer knew its key'
@@ -36767,17 +36799,29 @@ const LEDGER_READ_MS = 30_000;
 /**
  * On a re-run attempt, the export an earlier attempt started for the same request, if any; never one
  * an earlier attempt declared dead (its render stalled) or lost (the API forgot it), which would only
- * end the same way again. Read within LEDGER_READ_MS and the video's deadline; `signal` (a stop) ends it.
+ * end the same way again. One an earlier attempt delivered before `cleanup` deleted its project comes
+ * with where its video is. Read within LEDGER_READ_MS and the video's deadline; `signal` (a stop) ends it.
  */
 async function findEarlierExport(fingerprint, runner, log, signal, deadlineAt) {
     if (!runner.artifactService || runner.runAttempt <= 1)
         return undefined;
     const boundMs = Math.max(1, Math.min(LEDGER_READ_MS, deadlineAt - Date.now()));
     const { deadline: bound, signal: until } = (0,waits/* withDeadline */.NE)(boundMs, signal);
+    const unread = (error, what) => {
+        if (signal?.aborted)
+            return error;
+        const why = bound.aborted ? `no answer within ${(boundMs / 1000).toFixed(1)} s` : (0,errors/* errorMessage */.gJ)(error);
+        // An earlier attempt may have paid for this very request: not knowing, nothing is sent.
+        return new errors/* ExportNotSentError */.Ce(`${what} could not be read (${why}), and an earlier attempt may have exported this request; ` +
+            "rather than pay twice, nothing was sent. Re-run the job once the artifact service answers, or resume the key an earlier attempt's log gives");
+    };
     let marks;
     try {
         const { artifacts } = await (0,waits/* untilCancelled */.c8)((await artifact_service_loadArtifactClient()).listArtifacts(), until);
-        const named = artifacts.flatMap((artifact) => parseLedgerName(artifact.name, fingerprint) ?? []);
+        const named = artifacts.flatMap((artifact) => {
+            const mark = parseLedgerName(artifact.name, fingerprint);
+            return mark ? [{ ...mark, id: artifact.id }] : [];
+        });
         // Any job of the run may have written an entry: a key is used only when it has an export key's shape.
         marks = named.filter((mark) => schemas/* exportKey */.Ei.safeParse(mark.key).success);
         const ignored = named.length - marks.length;
@@ -36786,15 +36830,21 @@ async function findEarlierExport(fingerprint, runner, log, signal, deadlineAt) {
         }
     }
     catch (error) {
-        if (signal?.aborted)
-            throw error;
-        const why = bound.aborted ? `no answer within ${(boundMs / 1000).toFixed(1)} s` : (0,errors/* errorMessage */.gJ)(error);
-        // An earlier attempt may have paid for this very request: not knowing, nothing is sent.
-        throw new errors/* ExportNotSentError */.Ce(`the export ledger of earlier attempts could not be read (${why}), and an earlier attempt may have exported this request; ` +
-            "rather than pay twice, nothing was sent. Re-run the job once the artifact service answers, or resume the key an earlier attempt's log gives");
+        throw unread(error, 'the export ledger of earlier attempts');
+    }
+    const exports = marks.filter((mark) => !isEnd(mark));
+    // Delivered before cleanup deleted it: its video is in the run's artifacts, and waiting would find no project.
+    const delivered = marks.find((mark) => isEnd(mark) && mark.end === 'delivered' && exports.some((entry) => entry.key === mark.key));
+    if (delivered) {
+        const entry = exports.find((candidate) => candidate.key === delivered.key);
+        try {
+            return { key: entry.key, generation: entry.generation, delivered: await readDelivered(delivered.id, runner, until) };
+        }
+        catch (error) {
+            throw unread(error, `the ledger's record of the delivery of export ${entry.key}`);
+        }
     }
     const ends = new Map(marks.flatMap((mark) => (isEnd(mark) ? [[mark.key, mark.end]] : [])));
-    const exports = marks.filter((mark) => !isEnd(mark));
     const alive = exports.find((entry) => !ends.has(entry.key));
     if (!alive && exports.length > 0) {
         for (const end of ['dead', 'lost']) {
@@ -36803,15 +36853,32 @@ async function findEarlierExport(fingerprint, runner, log, signal, deadlineAt) {
                 log.notice(`An earlier attempt's export of this request (${keys.join(', ')}) ${END_REASON[end]}; exporting anew`);
         }
     }
-    return alive;
+    return alive && { key: alive.key, generation: alive.generation };
 }
-/** Uploads one mark as a tiny artifact of the run, kept a day. */
+/** A mark's record is a few hundred bytes; more is not one of ours. */
+const MAX_MARK_BYTES = 64 * 1024;
+/** The delivery a `delivered` mark records: its artifact downloaded, its one file parsed by its schema. */
+async function readDelivered(id, runner, until) {
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-ledger-'));
+    try {
+        await (0,waits/* untilCancelled */.c8)((await artifact_service_loadArtifactClient()).downloadArtifact(id, { path: dir }), until);
+        const file = external_node_path_.join(dir, 'export.json');
+        if (!external_node_fs_.existsSync(file) || external_node_fs_.statSync(file).size > MAX_MARK_BYTES)
+            throw new Error('it holds no record of a sensible size');
+        return (0,schemas/* parseAt */.Ze)(classic_schemas/* object */.Ikc({ delivered: deliveredVideo }), JSON.parse(external_node_fs_.readFileSync(file, 'utf8')), 'the delivery record').delivered;
+    }
+    finally {
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    }
+}
+/** Uploads one mark as a tiny artifact of the run, kept while the run may be re-run. */
 async function record(fingerprint, mark, runner, log, signal) {
     const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-ledger-'));
     const file = external_node_path_.join(dir, 'export.json');
     external_node_fs_.writeFileSync(file, JSON.stringify({ ...mark, fingerprint, attempt: runner.runAttempt }));
     // The file goes when the upload ends, not when the wait for it does: an upload left running still reads it.
-    const upload = artifact_service_loadArtifactClient().then((client) => client.uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays: 1 }));
+    const retentionDays = ledgerRetentionDays(runner);
+    const upload = artifact_service_loadArtifactClient().then((client) => client.uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays }));
     void upload.finally(() => external_node_fs_.rmSync(dir, { recursive: true, force: true })).catch(() => { });
     await log.group(`Export ledger: ${ledgerName(fingerprint, mark)}`, () => (0,waits/* untilCancelled */.c8)(upload, signal));
 }
@@ -36837,6 +36904,14 @@ async function recordEnd(fingerprint, key, end, runner, log, signal) {
         log.warning(`Could not mark export ${key} ${end} in the ledger (${(0,errors/* errorMessage */.gJ)(error)}); a re-run would wait for it again`);
     }
 }
+/**
+ * Marks a video delivered as an artifact of the run, before `cleanup` deletes its project: a re-run
+ * attempt then takes the video from that artifact instead of waiting for a project that is gone and
+ * paying again. Throws when the mark could not be left: the project must then be kept.
+ */
+async function recordDelivered(fingerprint, key, delivered, runner, log, signal) {
+    await record(fingerprint, { end: 'delivered', key, delivered }, runner, log, signal);
+}
 
 ;// CONCATENATED MODULE: ./src/video/export.ts
 
@@ -36858,11 +36933,18 @@ bounds,
 { onUnconfirmed, onCredits, onAccepted }) {
     const { log } = context;
     const earlier = await findEarlierExport(fingerprint, runner, log, context.signal, bounds.deadlineAt);
+    if (earlier?.delivered) {
+        log.notice(`Re-run attempt ${runner.runAttempt}: attempt ${earlier.delivered.attempt} delivered this request (export ${earlier.key})` +
+            `${earlier.delivered.artifactName ? ` as the artifact ${earlier.delivered.artifactName}` : ''}, and 'cleanup' deleted its project; ` +
+            'nothing is exported or waited for');
+        onAccepted(earlier.key);
+        return { key: earlier.key, delivered: earlier.delivered };
+    }
     if (earlier) {
         log.notice(`Re-run attempt ${runner.runAttempt}: an earlier attempt already exported this request as ${earlier.key}; ` +
             'waiting for that export instead of paying for a new one');
         onAccepted(earlier.key);
-        return earlier.key;
+        return { key: earlier.key };
     }
     log.info(`Exporting: POST ${client.exportTarget(request).url}`);
     let accepted;
@@ -36883,7 +36965,7 @@ bounds,
     // not cut it, a cancel leaves it LEDGER_CANCEL_GRACE_MS, and the video's deadline bounds it.
     const grace = bounds.cancel && (0,waits/* after */.Pl)(bounds.cancel, LEDGER_CANCEL_GRACE_MS);
     await recordExport(fingerprint, { key, generation: request.generation }, runner, log, (0,waits/* withDeadline */.NE)(bounds.deadlineAt - Date.now(), grace).signal);
-    return key;
+    return { key };
 }
 
 ;// CONCATENATED MODULE: ./src/video/resume-check.ts
@@ -36930,8 +37012,91 @@ function resumeMismatches(record, expected) {
     return found;
 }
 
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
-var classic_schemas = __nccwpck_require__(8816);
+;// CONCATENATED MODULE: external "node:fs/promises"
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/video/digest.ts
+
+
+/** Hex SHA-256 of a file, read through one reused buffer: no allocation per chunk, flat memory. */
+async function sha256File(file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    const handle = await external_node_fs_promises_namespaceObject.open(file, 'r');
+    try {
+        for (;;) {
+            const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+            if (bytesRead === 0)
+                break;
+            hash.update(buffer.subarray(0, bytesRead));
+        }
+    }
+    finally {
+        await handle.close();
+    }
+    return hash.digest('hex');
+}
+
+;// CONCATENATED MODULE: ./src/video/redeliver.ts
+
+
+
+
+
+
+
+
+/** The delivered file inside the artifact (which may be zipped with others, in folders): found by name, checked by size and digest. */
+function findFile(dir, name) {
+    for (const entry of external_node_fs_.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+        if (entry.isFile() && entry.name === name)
+            return external_node_path_.join(entry.parentPath, entry.name);
+    }
+    return undefined;
+}
+/**
+ * On a re-run attempt, a video an earlier attempt of this run delivered before `cleanup` deleted its
+ * project: downloaded again from that attempt's artifact and checked against the ledger's size and
+ * SHA-256, so nothing is exported or waited for. Fails the video (and sends nothing) when it cannot.
+ */
+async function redeliver(result, delivered, job, log, signal) {
+    result.stage = 'download';
+    result.deliveredByAttempt = delivered.attempt;
+    external_node_fs_.mkdirSync(job.outputDir, { recursive: true });
+    const staging = external_node_fs_.mkdtempSync(external_node_path_.join(job.outputDir, '.aistudios-redeliver-'));
+    try {
+        if (delivered.artifactId === null)
+            throw new Error('it went up as no artifact of this run');
+        // The artifact client takes no signal: a download past the video's deadline is left behind.
+        await (0,waits/* untilCancelled */.c8)((await artifact_service_loadArtifactClient()).downloadArtifact(delivered.artifactId, { path: staging }), signal);
+        // Unzipped, the video is saved under its artifact's name; zipped, under its own.
+        const file = findFile(staging, delivered.file);
+        if (!file)
+            throw new Error(`it holds no file ${delivered.file}`);
+        const size = external_node_fs_.statSync(file).size;
+        if (size !== delivered.size)
+            throw new Error(`its ${delivered.file} has ${size} bytes, where the ledger says ${delivered.size}`);
+        if ((await sha256File(file)) !== delivered.sha256)
+            throw new Error(`its ${delivered.file}'s SHA-256 differs from the ledger's`);
+        const mp4 = readMp4Facts(file);
+        const final = freePath(job.outputDir, result.spec.outputName ?? delivered.file, log);
+        external_node_fs_.renameSync(file, final);
+        result.video = { path: final, size, mp4 };
+        result.sha256 = delivered.sha256;
+        result.status = 'downloaded';
+        log.info(`Saved ${external_node_path_.relative(job.runner.workspace, final)} (${size} bytes) from attempt ${delivered.attempt}'s artifact ${delivered.artifactName ?? ''}`);
+    }
+    catch (error) {
+        if (signal.aborted)
+            throw (0,waits/* abortReason */.Js)(signal);
+        throw new Error(`Attempt ${delivered.attempt} delivered this video (export ${result.exportKey})${delivered.artifactName ? ` as the artifact ${delivered.artifactName}` : ''}, and 'cleanup' ` +
+            `deleted its project, so it is neither waited for nor exported again; taking it from that artifact failed (${(0,errors/* errorMessage */.gJ)(error)}). ` +
+            `Download it from attempt ${delivered.attempt}'s artifacts, or run the workflow anew (a new run exports again)`, { cause: error });
+    }
+    finally {
+        external_node_fs_.rmSync(staging, { recursive: true, force: true });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/github/reuse-trust.ts
 
 /**
@@ -37126,30 +37291,6 @@ async function recordReusable(fingerprint, record, runner, retentionDays) {
     finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }
-}
-
-;// CONCATENATED MODULE: external "node:fs/promises"
-const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: ./src/video/digest.ts
-
-
-/** Hex SHA-256 of a file, read through one reused buffer: no allocation per chunk, flat memory. */
-async function sha256File(file) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    const buffer = Buffer.allocUnsafe(1 << 20);
-    const handle = await external_node_fs_promises_namespaceObject.open(file, 'r');
-    try {
-        for (;;) {
-            const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-            if (bytesRead === 0)
-                break;
-            hash.update(buffer.subarray(0, bytesRead));
-        }
-    }
-    finally {
-        await handle.close();
-    }
-    return hash.digest('hex');
 }
 
 ;// CONCATENATED MODULE: ./src/video/reuse.ts
@@ -37465,6 +37606,7 @@ justExported = true) {
 
 
 
+
 /** The thumbnail the export's record names; a failure to read it costs only the thumbnail. */
 async function thumbnailOf(record, log) {
     try {
@@ -37566,7 +37708,7 @@ cancel) {
         result.stage = 'export';
         exportedAt = Date.now();
         const deadlineAt = exportedAt + job.wait.timeoutMs;
-        result.exportKey = await exportOnce(client, request, fingerprint, job.runner, context, { cancel, deadlineAt }, {
+        const exported = await exportOnce(client, request, fingerprint, job.runner, context, { cancel, deadlineAt }, {
             onUnconfirmed: () => (result.exportUnconfirmed = true),
             onCredits: (credits) => (result.credits = credits),
             onAccepted: (key) => {
@@ -37574,9 +37716,12 @@ cancel) {
                 onExportAccepted?.(result);
             }
         });
+        result.exportKey = exported.key;
         // A stop (fail-fast) that came while the export was in flight ends the video here, its key kept.
         if (signal?.aborted)
             throw (0,waits/* abortReason */.Js)(signal);
+        if (exported.delivered)
+            return await redeliver(result, exported.delivered, job, log, (0,waits/* withDeadline */.NE)(deadlineAt - Date.now(), signal).signal);
     }
     const key = result.exportKey;
     if (!job.waitForRender) {

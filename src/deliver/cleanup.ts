@@ -3,6 +3,8 @@ import { notDelivered, type Job, type VideoResult } from '../domain.js'
 import { errorMessage } from '../errors.js'
 import { info, videoLog, warning } from '../log.js'
 import { withDeadline } from '../waits.js'
+import { recordDelivered } from '../video/ledger.js'
+import * as path from 'node:path'
 
 /**
  * With `cleanup`, the v3 projects this run exported and fully delivered, deleted from the AI Studios
@@ -19,7 +21,9 @@ export async function cleanupExports(results: VideoResult[], client: AiStudiosCl
     info(`cleanup: nothing deleted: ${undelivered} video(s) of this run were not delivered, and a re-run attempt re-attaches to every export it made`)
     return
   }
-  const downloaded = results.filter((result) => result.status === 'downloaded' && result.exportKey && result.reusedFromRun === undefined)
+  const downloaded = results.filter(
+    (result) => result.status === 'downloaded' && result.exportKey && result.reusedFromRun === undefined && result.deliveredByAttempt === undefined
+  )
   const delivered = downloaded.filter((result) => {
     const missing = missingDelivery(result, job)
     if (missing) info(`cleanup: ${result.exportKey} is kept in AI Studios: ${missing}`)
@@ -27,7 +31,10 @@ export async function cleanupExports(results: VideoResult[], client: AiStudiosCl
   })
   const legacy = delivered.filter((result) => result.generation === 'legacy').length
   if (legacy > 0) info(`cleanup: the legacy API has no call that deletes a project; ${legacy} legacy export(s) stay in AI Studios`)
-  const ids = delivered.filter((result) => result.generation === 'v3').map((result) => result.exportKey as string)
+  const ids: string[] = []
+  for (const result of delivered.filter((candidate) => candidate.generation === 'v3')) {
+    if (await markDelivered(result, job, signal)) ids.push(result.exportKey as string)
+  }
   if (ids.length === 0) return
   try {
     // A courtesy, not the run's work: one 'request-timeout' in all, retries included, and a cancel ends it.
@@ -45,4 +52,32 @@ export function missingDelivery(result: VideoResult, job: Job): string | undefin
   if (job.artifact.enabled && !result.artifact) return 'its artifact was not uploaded'
   if (job.github.release && !result.releaseUrl) return 'it was not attached to the release'
   return undefined
+}
+
+/**
+ * Before its project is deleted, the ledger learns the video was delivered and where: a re-run attempt
+ * then neither waits for a project that is gone nor pays for it again. Without that mark the project is
+ * kept. A resumed export has no request to mark, and a re-run attempt resuming it is told it is unknown.
+ */
+async function markDelivered(result: VideoResult, job: Job, signal?: AbortSignal): Promise<boolean> {
+  const { fingerprint, exportKey: key, video, sha256, artifact } = result
+  if (!job.runner.artifactService || !fingerprint || !key || !video || !sha256) return true
+  const delivered = {
+    attempt: job.runner.runAttempt,
+    artifactId: artifact && artifact.id > 0 ? artifact.id : null,
+    artifactName: artifact?.name ?? null,
+    // An unzipped artifact is downloaded under its own name; a zipped one holds the video under the file's.
+    file: artifact && !artifact.zipped ? artifact.name : path.basename(video.path),
+    size: video.size,
+    sha256
+  }
+  try {
+    await recordDelivered(fingerprint, key, delivered, job.runner, videoLog(undefined), withDeadline(job.api.requestTimeoutMs, signal).signal)
+    return true
+  } catch (error) {
+    warning(
+      `cleanup: ${key} is kept in AI Studios: the ledger could not record its delivery (${errorMessage(error)}), and a re-run attempt would pay for it again`
+    )
+    return false
+  }
 }

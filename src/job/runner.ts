@@ -28,6 +28,7 @@ export function readRunnerEnv(env: NodeJS.ProcessEnv = process.env): RunnerEnv {
     enterpriseServer: isEnterpriseServer(env.GITHUB_SERVER_URL),
     summaryFile: env.GITHUB_STEP_SUMMARY || undefined,
     workflowFile: workflowPath(env.GITHUB_WORKFLOW_REF),
-    jobId: env.GITHUB_JOB || undefined
+    jobId: env.GITHUB_JOB || undefined,
+    maxRetentionDays: Number(env.GITHUB_RETENTION_DAYS) > 0 ? Number(env.GITHUB_RETENTION_DAYS) : undefined
   }
 }

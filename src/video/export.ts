@@ -1,7 +1,7 @@
 import type { AiStudiosClient, CallContext } from '../aistudios/client.js'
 import type { ExportRequest, RunnerEnv } from '../domain.js'
 import { ExportUnconfirmedError } from '../errors.js'
-import { LEDGER_CANCEL_GRACE_MS, findEarlierExport, recordExport } from './ledger.js'
+import { LEDGER_CANCEL_GRACE_MS, findEarlierExport, recordExport, type DeliveredVideo } from './ledger.js'
 import { after, withDeadline } from '../waits.js'
 
 /**
@@ -22,16 +22,25 @@ export async function exportOnce(
    * and its key the moment it is known (before the ledger is written, which may take a while).
    */
   { onUnconfirmed, onCredits, onAccepted }: { onUnconfirmed: () => void; onCredits: (credits: number) => void; onAccepted: (key: string) => void }
-): Promise<string> {
+): Promise<{ key: string; delivered?: DeliveredVideo }> {
   const { log } = context
   const earlier = await findEarlierExport(fingerprint, runner, log, context.signal, bounds.deadlineAt)
+  if (earlier?.delivered) {
+    log.notice(
+      `Re-run attempt ${runner.runAttempt}: attempt ${earlier.delivered.attempt} delivered this request (export ${earlier.key})` +
+        `${earlier.delivered.artifactName ? ` as the artifact ${earlier.delivered.artifactName}` : ''}, and 'cleanup' deleted its project; ` +
+        'nothing is exported or waited for'
+    )
+    onAccepted(earlier.key)
+    return { key: earlier.key, delivered: earlier.delivered }
+  }
   if (earlier) {
     log.notice(
       `Re-run attempt ${runner.runAttempt}: an earlier attempt already exported this request as ${earlier.key}; ` +
         'waiting for that export instead of paying for a new one'
     )
     onAccepted(earlier.key)
-    return earlier.key
+    return { key: earlier.key }
   }
   log.info(`Exporting: POST ${client.exportTarget(request).url}`)
   let accepted
@@ -49,5 +58,5 @@ export async function exportOnce(
   // not cut it, a cancel leaves it LEDGER_CANCEL_GRACE_MS, and the video's deadline bounds it.
   const grace = bounds.cancel && after(bounds.cancel, LEDGER_CANCEL_GRACE_MS)
   await recordExport(fingerprint, { key, generation: request.generation }, runner, log, withDeadline(bounds.deadlineAt - Date.now(), grace).signal)
-  return key
+  return { key }
 }

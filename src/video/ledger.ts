@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import { z } from 'zod'
 import type { ExportRequest, Generation, Log, RunnerEnv } from '../domain.js'
 import { ExportNotSentError, errorMessage } from '../errors.js'
-import { exportKey } from '../schemas.js'
+import { exportKey, parseAt, sha256Hex } from '../schemas.js'
 import { untilCancelled, withDeadline } from '../waits.js'
 import { loadArtifactClient } from '../github/artifact-service.js'
 
@@ -34,21 +35,47 @@ export function requestFingerprint(request: ExportRequest): string {
  */
 export type ExportEnd = 'dead' | 'lost'
 
-/** An export accepted for a request, or its end, marked by the attempt that saw it. */
-type LedgerMark = LedgerEntry | { end: ExportEnd; key: string }
+/**
+ * A video an attempt delivered as an artifact of the run before `cleanup` deleted its project: where a
+ * re-run attempt finds it again, and what its bytes must be.
+ */
+export const deliveredVideo = z.object({
+  attempt: z.number().int().positive(),
+  /** The artifact holding it; null when the run uploaded none (the video went only to a release, or stayed on its runner). */
+  artifactId: z.number().int().positive().nullable(),
+  artifactName: z.string().min(1).max(255).nullable(),
+  /** The video's file name inside the artifact. */
+  file: z
+    .string()
+    .min(1)
+    .max(255)
+    .refine((name) => path.basename(name) === name && name !== '.' && name !== '..', 'is not a file name'),
+  size: z.number().int().positive(),
+  sha256: sha256Hex
+})
+export type DeliveredVideo = z.infer<typeof deliveredVideo>
 
-const isEnd = (mark: LedgerMark): mark is { end: ExportEnd; key: string } => 'end' in mark
+/** An export accepted for a request, its end, or its delivery before cleanup, marked by the attempt that saw it. */
+type LedgerMark = LedgerEntry | { end: ExportEnd | 'delivered'; key: string }
+
+const isEnd = (mark: LedgerMark): mark is { end: ExportEnd | 'delivered'; key: string } => 'end' in mark
 
 function ledgerName(fingerprint: string, mark: LedgerMark): string {
   return `${PREFIX}${fingerprint}-${isEnd(mark) ? mark.end : mark.generation}-${mark.key}`
 }
 
 function parseLedgerName(name: string, fingerprint: string): LedgerMark | undefined {
-  const match = new RegExp(`^${PREFIX}${fingerprint}-(v3|legacy|dead|lost)-(.+)$`).exec(name)
+  const match = new RegExp(`^${PREFIX}${fingerprint}-(v3|legacy|dead|lost|delivered)-(.+)$`).exec(name)
   if (!match) return undefined
   const [, kind, key] = match
-  return kind === 'dead' || kind === 'lost' ? { end: kind, key } : { generation: kind as Generation, key }
+  return kind === 'dead' || kind === 'lost' || kind === 'delivered' ? { end: kind, key } : { generation: kind as Generation, key }
 }
+
+/**
+ * The ledger is kept as long as GitHub lets a run be re-run (30 days), or the repository's longest
+ * retention if shorter: a re-run attempt that found no mark would pay again.
+ */
+const ledgerRetentionDays = (runner: RunnerEnv): number => Math.min(30, runner.maxRetentionDays ?? 30)
 
 const END_REASON: Record<ExportEnd, string> = {
   dead: 'stalled and was declared dead',
@@ -61,10 +88,16 @@ export const LEDGER_CANCEL_GRACE_MS = 2000
 /** The longest the ledger is read for (a list of the run's artifacts): past it, nothing is exported. */
 export const LEDGER_READ_MS = 30_000
 
+/** An earlier attempt's export of the request; `delivered` when that attempt delivered it and `cleanup` deleted its project. */
+export interface EarlierExport extends LedgerEntry {
+  delivered?: DeliveredVideo
+}
+
 /**
  * On a re-run attempt, the export an earlier attempt started for the same request, if any; never one
  * an earlier attempt declared dead (its render stalled) or lost (the API forgot it), which would only
- * end the same way again. Read within LEDGER_READ_MS and the video's deadline; `signal` (a stop) ends it.
+ * end the same way again. One an earlier attempt delivered before `cleanup` deleted its project comes
+ * with where its video is. Read within LEDGER_READ_MS and the video's deadline; `signal` (a stop) ends it.
  */
 export async function findEarlierExport(
   fingerprint: string,
@@ -72,14 +105,26 @@ export async function findEarlierExport(
   log: Log,
   signal: AbortSignal | undefined,
   deadlineAt: number
-): Promise<LedgerEntry | undefined> {
+): Promise<EarlierExport | undefined> {
   if (!runner.artifactService || runner.runAttempt <= 1) return undefined
   const boundMs = Math.max(1, Math.min(LEDGER_READ_MS, deadlineAt - Date.now()))
   const { deadline: bound, signal: until } = withDeadline(boundMs, signal)
-  let marks: LedgerMark[]
+  const unread = (error: unknown, what: string): Error => {
+    if (signal?.aborted) return error as Error
+    const why = bound.aborted ? `no answer within ${(boundMs / 1000).toFixed(1)} s` : errorMessage(error)
+    // An earlier attempt may have paid for this very request: not knowing, nothing is sent.
+    return new ExportNotSentError(
+      `${what} could not be read (${why}), and an earlier attempt may have exported this request; ` +
+        "rather than pay twice, nothing was sent. Re-run the job once the artifact service answers, or resume the key an earlier attempt's log gives"
+    )
+  }
+  let marks: Array<LedgerMark & { id: number }>
   try {
     const { artifacts } = await untilCancelled((await loadArtifactClient()).listArtifacts(), until)
-    const named = artifacts.flatMap((artifact) => parseLedgerName(artifact.name, fingerprint) ?? [])
+    const named = artifacts.flatMap((artifact) => {
+      const mark = parseLedgerName(artifact.name, fingerprint)
+      return mark ? [{ ...mark, id: artifact.id }] : []
+    })
     // Any job of the run may have written an entry: a key is used only when it has an export key's shape.
     marks = named.filter((mark) => exportKey.safeParse(mark.key).success)
     const ignored = named.length - marks.length
@@ -89,16 +134,20 @@ export async function findEarlierExport(
       )
     }
   } catch (error) {
-    if (signal?.aborted) throw error
-    const why = bound.aborted ? `no answer within ${(boundMs / 1000).toFixed(1)} s` : errorMessage(error)
-    // An earlier attempt may have paid for this very request: not knowing, nothing is sent.
-    throw new ExportNotSentError(
-      `the export ledger of earlier attempts could not be read (${why}), and an earlier attempt may have exported this request; ` +
-        "rather than pay twice, nothing was sent. Re-run the job once the artifact service answers, or resume the key an earlier attempt's log gives"
-    )
+    throw unread(error, 'the export ledger of earlier attempts')
+  }
+  const exports = marks.filter((mark): mark is LedgerEntry & { id: number } => !isEnd(mark))
+  // Delivered before cleanup deleted it: its video is in the run's artifacts, and waiting would find no project.
+  const delivered = marks.find((mark) => isEnd(mark) && mark.end === 'delivered' && exports.some((entry) => entry.key === mark.key))
+  if (delivered) {
+    const entry = exports.find((candidate) => candidate.key === delivered.key) as LedgerEntry
+    try {
+      return { key: entry.key, generation: entry.generation, delivered: await readDelivered(delivered.id, runner, until) }
+    } catch (error) {
+      throw unread(error, `the ledger's record of the delivery of export ${entry.key}`)
+    }
   }
   const ends = new Map(marks.flatMap((mark) => (isEnd(mark) ? [[mark.key, mark.end] as const] : [])))
-  const exports = marks.filter((mark): mark is LedgerEntry => !isEnd(mark))
   const alive = exports.find((entry) => !ends.has(entry.key))
   if (!alive && exports.length > 0) {
     for (const end of ['dead', 'lost'] as const) {
@@ -106,16 +155,39 @@ export async function findEarlierExport(
       if (keys.length > 0) log.notice(`An earlier attempt's export of this request (${keys.join(', ')}) ${END_REASON[end]}; exporting anew`)
     }
   }
-  return alive
+  return alive && { key: alive.key, generation: alive.generation }
 }
 
-/** Uploads one mark as a tiny artifact of the run, kept a day. */
-async function record(fingerprint: string, mark: LedgerMark, runner: RunnerEnv, log: Log, signal?: AbortSignal): Promise<void> {
+/** A mark's record is a few hundred bytes; more is not one of ours. */
+const MAX_MARK_BYTES = 64 * 1024
+
+/** The delivery a `delivered` mark records: its artifact downloaded, its one file parsed by its schema. */
+async function readDelivered(id: number, runner: RunnerEnv, until: AbortSignal): Promise<DeliveredVideo> {
+  const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-ledger-'))
+  try {
+    await untilCancelled((await loadArtifactClient()).downloadArtifact(id, { path: dir }), until)
+    const file = path.join(dir, 'export.json')
+    if (!fs.existsSync(file) || fs.statSync(file).size > MAX_MARK_BYTES) throw new Error('it holds no record of a sensible size')
+    return parseAt(z.object({ delivered: deliveredVideo }), JSON.parse(fs.readFileSync(file, 'utf8')), 'the delivery record').delivered
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** Uploads one mark as a tiny artifact of the run, kept while the run may be re-run. */
+async function record(
+  fingerprint: string,
+  mark: LedgerMark & { delivered?: DeliveredVideo },
+  runner: RunnerEnv,
+  log: Log,
+  signal?: AbortSignal
+): Promise<void> {
   const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-ledger-'))
   const file = path.join(dir, 'export.json')
   fs.writeFileSync(file, JSON.stringify({ ...mark, fingerprint, attempt: runner.runAttempt }))
   // The file goes when the upload ends, not when the wait for it does: an upload left running still reads it.
-  const upload = loadArtifactClient().then((client) => client.uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays: 1 }))
+  const retentionDays = ledgerRetentionDays(runner)
+  const upload = loadArtifactClient().then((client) => client.uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays }))
   void upload.finally(() => fs.rmSync(dir, { recursive: true, force: true })).catch(() => {})
   await log.group(`Export ledger: ${ledgerName(fingerprint, mark)}`, () => untilCancelled(upload, signal))
 }
@@ -138,4 +210,20 @@ export async function recordEnd(fingerprint: string, key: string, end: ExportEnd
   } catch (error) {
     log.warning(`Could not mark export ${key} ${end} in the ledger (${errorMessage(error)}); a re-run would wait for it again`)
   }
+}
+
+/**
+ * Marks a video delivered as an artifact of the run, before `cleanup` deletes its project: a re-run
+ * attempt then takes the video from that artifact instead of waiting for a project that is gone and
+ * paying again. Throws when the mark could not be left: the project must then be kept.
+ */
+export async function recordDelivered(
+  fingerprint: string,
+  key: string,
+  delivered: DeliveredVideo,
+  runner: RunnerEnv,
+  log: Log,
+  signal?: AbortSignal
+): Promise<void> {
+  await record(fingerprint, { end: 'delivered', key, delivered }, runner, log, signal)
 }

@@ -14,6 +14,7 @@ import { exportOnce } from './export.js'
 import { recordEnd, requestFingerprint } from './ledger.js'
 import { PollScheduler } from './poll-scheduler.js'
 import { resumeMismatches } from './resume-check.js'
+import { redeliver } from './redeliver.js'
 import { reuseEarlier } from './reuse.js'
 import { waitForVideo } from './wait.js'
 
@@ -146,7 +147,7 @@ export async function produceVideo(
     result.stage = 'export'
     exportedAt = Date.now()
     const deadlineAt = exportedAt + job.wait.timeoutMs
-    result.exportKey = await exportOnce(
+    const exported = await exportOnce(
       client,
       request,
       fingerprint,
@@ -162,8 +163,10 @@ export async function produceVideo(
         }
       }
     )
+    result.exportKey = exported.key
     // A stop (fail-fast) that came while the export was in flight ends the video here, its key kept.
     if (signal?.aborted) throw abortReason(signal)
+    if (exported.delivered) return await redeliver(result, exported.delivered, job, log, withDeadline(deadlineAt - Date.now(), signal).signal)
   }
   const key = result.exportKey as string
   if (!job.waitForRender) {
