@@ -37211,10 +37211,10 @@ function fileIn(dir, name) {
         throw new Error('the artifact held no file');
     return external_node_path_.join(dir, only);
 }
-/** The unexpired records of other runs for this request, newest first, as GitHub lists them. */
 /** How many records of one request reuse reads at most: GitHub's largest page, ten times. */
 const RECORD_PAGE_SIZE = 100;
 const RECORD_PAGES = 10;
+/** The unexpired records of other runs for this request, newest first, as GitHub lists them. */
 async function listCandidates(github, fingerprint, runner, signal) {
     const { octokit, context } = github;
     const artifacts = [];

@@ -68,11 +68,11 @@ function fileIn(dir: string, name: string): string {
   return path.join(dir, only)
 }
 
-/** The unexpired records of other runs for this request, newest first, as GitHub lists them. */
 /** How many records of one request reuse reads at most: GitHub's largest page, ten times. */
 const RECORD_PAGE_SIZE = 100
 const RECORD_PAGES = 10
 
+/** The unexpired records of other runs for this request, newest first, as GitHub lists them. */
 export async function listCandidates(github: GitHub, fingerprint: string, runner: RunnerEnv, signal?: AbortSignal): Promise<Candidate[]> {
   const { octokit, context } = github
   const artifacts: Array<z.infer<typeof artifactListSchema>['artifacts'][number]> = []
