@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(65218);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(12801);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 65218:
+/***/ 12801:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28392,6 +28392,829 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
 var lib_core = __nccwpck_require__(77094);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(46752);
+;// CONCATENATED MODULE: ./src/waits.ts
+/**
+ * Waiting with signals: sleeping until a signal aborts, and giving up on work that takes none. A leaf
+ * module: every step's waits use it, and it uses nothing of theirs.
+ */
+/** Why a signal was aborted, as an Error (a cancel gives one; anything else is wrapped). */
+const abortReason = (signal) => signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason), { cause: signal.reason });
+const sleep = (ms, signal) => new Promise((resolve, reject) => {
+    if (signal?.aborted)
+        return reject(abortReason(signal));
+    const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+    }, ms);
+    const onAbort = () => {
+        clearTimeout(timer);
+        if (signal)
+            reject(abortReason(signal));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+});
+let abandoned = 0;
+/** Whether work was left behind by untilCancelled (an upload still open): the process must end without waiting for it. */
+const workAbandoned = () => abandoned > 0;
+/**
+ * Waits for work that takes no signal of its own (the artifact client, Octokit calls) only until the
+ * signal aborts: then rejects with its reason at once, the work left behind, so a cancelled run
+ * reports and exits instead of waiting on it.
+ */
+function untilCancelled(work, signal) {
+    if (!signal)
+        return work;
+    let onAbort = () => { };
+    const cancelled = new Promise((_, reject) => {
+        onAbort = () => {
+            abandoned++;
+            reject(abortReason(signal));
+        };
+        if (signal.aborted)
+            onAbort();
+        else
+            signal.addEventListener('abort', onAbort, { once: true });
+    });
+    // The work may fail after the cancel won the race: that failure is nobody's to handle.
+    work.catch(() => { });
+    return Promise.race([work, cancelled]).finally(() => signal.removeEventListener('abort', onAbort));
+}
+/** A signal that aborts `ms` after `signal` does (at once counting from now, when it already has). */
+function after(signal, ms) {
+    const later = new AbortController();
+    const start = () => void setTimeout(() => later.abort(new Error(`${ms} ms after the cancel`)), ms).unref();
+    if (signal.aborted)
+        start();
+    else
+        signal.addEventListener('abort', start, { once: true });
+    return later.signal;
+}
+/**
+ * A deadline `ms` from now (at least 1 ms), and the signal that aborts at it or with `signal`, whichever
+ * comes first: `deadline.aborted` then tells which of the two ended the wait.
+ */
+function withDeadline(ms, signal) {
+    const deadline = AbortSignal.timeout(Math.max(1, ms));
+    return { deadline, signal: signal ? AbortSignal.any([signal, deadline]) : deadline };
+}
+
+;// CONCATENATED MODULE: ./src/aistudios/transport.ts
+
+
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+/**
+ * An agent with a bound on every phase of a request, and `lookup` (when given) for its connections'
+ * names. Behind HTTPS_PROXY (self-hosted runners) it is undici's EnvHttpProxyAgent, which also honours
+ * NO_PROXY; otherwise a plain agent (undici 6 warns on stderr whenever an EnvHttpProxyAgent is made,
+ * which would only puzzle everyone else).
+ */
+function createAgent(timeoutMs, lookup) {
+    const options = { connectTimeout: Math.min(10_000, timeoutMs), headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
+    const agentOptions = lookup ? { ...options, connect: { lookup } } : options;
+    // Behind a proxy, `lookup` judges the hosts reached directly (NO_PROXY): undici's proxy agent builds
+    // its own connections, and the proxy resolves the names it is given.
+    return PROXY_VARIABLES.some((name) => process.env[name]) ? new undici.EnvHttpProxyAgent(agentOptions) : new undici.Agent(agentOptions);
+}
+/** The most of an answer that is read: the API's are small JSON (or a gateway's HTML page). */
+const MAX_ANSWER_BYTES = 4 << 20;
+/** An answer larger than anything the API sends: read no further, and not worth asking again. */
+class AnswerTooLargeError extends Error {
+    constructor(url) {
+        super(`the answer from ${url.origin} is larger than ${MAX_ANSWER_BYTES >> 20} MiB; it is not the API's`);
+        this.name = 'AnswerTooLargeError';
+    }
+}
+/** No whole answer (headers and body) came within the request's own deadline: it may have reached the server. */
+class RequestDeadlineError extends Error {
+    url;
+    deadlineMs;
+    constructor(url, deadlineMs) {
+        super(`no whole answer from ${url.host} within ${(deadlineMs / 1000).toFixed(1)} s`);
+        this.url = url;
+        this.deadlineMs = deadlineMs;
+        this.name = 'RequestDeadlineError';
+    }
+}
+/**
+ * Sends one request and reads its (small, JSON or HTML) answer, at most MAX_ANSWER_BYTES, within its
+ * deadline. Never follows redirects.
+ */
+async function send(dispatcher, url, method, headers, body, { signal, deadlineMs } = {}) {
+    const deadline = deadlineMs === undefined ? undefined : AbortSignal.timeout(Math.max(1, deadlineMs));
+    const bounded = signal && deadline ? AbortSignal.any([signal, deadline]) : (signal ?? deadline);
+    try {
+        // undici applies an abort only once connected: a connect that hangs is left behind, not waited for.
+        const response = await untilCancelled((0,undici.request)(url, { dispatcher, method, headers, body, signal: bounded }), bounded);
+        const chunks = [];
+        let size = 0;
+        for await (const chunk of response.body) {
+            size += chunk.length;
+            if (size > MAX_ANSWER_BYTES) {
+                response.body.destroy();
+                throw new AnswerTooLargeError(url);
+            }
+            chunks.push(chunk);
+        }
+        return { status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') };
+    }
+    catch (error) {
+        if (deadline?.aborted && !signal?.aborted)
+            throw new RequestDeadlineError(url, deadlineMs);
+        throw error;
+    }
+}
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+function codesOf(error) {
+    const codes = [];
+    for (let e = error; e; e = e.cause) {
+        if (typeof e.code === 'string')
+            codes.push(e.code);
+        if (codes.length > 5)
+            break;
+    }
+    return codes;
+}
+/**
+ * The proxy answered CONNECT with something other than 200: no tunnel, so nothing reached the API.
+ * undici says so only in its own error's message (a RequestAbortedError, the code an abort has too).
+ */
+function proxyRefusedTunnel(error) {
+    for (let e = error, depth = 0; e && depth < 6; e = e.cause, depth++) {
+        if (e.code === 'UND_ERR_ABORTED' && typeof e.message === 'string' && /^Proxy response \(\d+\) !== 200 when HTTP Tunneling$/.test(e.message))
+            return true;
+    }
+    return false;
+}
+/**
+ * True only when the error proves no byte of the request reached the server: no connection was made
+ * (to the API, or to the proxy in front of it), or the proxy refused to open the tunnel. The one case
+ * where a credit-spending POST may be sent again.
+ */
+function provablyNotSent(error) {
+    return codesOf(error).some((code) => NEVER_SENT_CODES.has(code)) || proxyRefusedTunnel(error);
+}
+/**
+ * Makes NO_PROXY and no_proxy say the same, once, before any client is made: undici reads the
+ * lower-case name first even when it is empty, @actions/http-client (the artifact client, Octokit)
+ * the first non-empty one. The non-empty one wins, the lower-case one when both are set.
+ */
+function normaliseNoProxy(env = process.env) {
+    const value = env.no_proxy || env.NO_PROXY;
+    if (value === undefined)
+        return;
+    env.no_proxy = value;
+    env.NO_PROXY = value;
+}
+/** A network-level failure (as opposed to an HTTP answer) that a read may retry. */
+function isNetworkError(error) {
+    if (error instanceof RequestDeadlineError)
+        return true;
+    const codes = codesOf(error);
+    return codes.some((code) => NEVER_SENT_CODES.has(code) || code.startsWith('UND_ERR_') || code.startsWith('ECONN') || code === 'EPIPE');
+}
+/** What each network failure says about reaching the server, in words for a message. */
+const UNREACHED = {
+    ENOTFOUND: { kind: 'dns', what: 'its host name does not resolve (ENOTFOUND)' },
+    EAI_AGAIN: { kind: 'dns', what: 'its host name could not be resolved (EAI_AGAIN, a DNS failure)' },
+    ECONNREFUSED: { kind: 'refused', what: 'the connection was refused (ECONNREFUSED): nothing listens at that address' },
+    EHOSTUNREACH: { kind: 'unreachable', what: 'the host is unreachable (EHOSTUNREACH)' },
+    ENETUNREACH: { kind: 'unreachable', what: 'the network is unreachable (ENETUNREACH)' },
+    UND_ERR_CONNECT_TIMEOUT: { kind: 'unreachable', what: 'no connection was made within the connect timeout' },
+    UND_ERR_HEADERS_TIMEOUT: { kind: 'no-answer', what: "no answer within 'request-timeout'" },
+    UND_ERR_BODY_TIMEOUT: { kind: 'no-answer', what: "the answer stopped coming ('request-timeout')" },
+    ECONNRESET: { kind: 'no-answer', what: 'the connection was closed without an answer (ECONNRESET)' },
+    UND_ERR_SOCKET: { kind: 'no-answer', what: 'the connection was closed without an answer' }
+};
+/** How a network failure kept the request from the server or its answer from us; undefined for anything else. */
+function unreached(error) {
+    if (error instanceof RequestDeadlineError)
+        return { kind: 'no-answer', what: `${error.message} ('request-timeout')` };
+    for (const code of codesOf(error))
+        if (UNREACHED[code])
+            return UNREACHED[code];
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/cancel.ts
+/** After a cancel signal, the run has this long to report before it exits regardless. */
+const CANCEL_GRACE_MS = 5000;
+/**
+ * The signals that cancel a run: SIGTERM (a cancelled workflow on Linux and macOS runners), SIGINT
+ * (Ctrl-C, and how a Windows runner cancels, where SIGTERM does not exist) and SIGBREAK (Ctrl-Break on
+ * Windows; elsewhere it can be listened to but never arrives).
+ */
+const CANCEL_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGBREAK'];
+/**
+ * A signal that any of CANCEL_SIGNALS aborts, so every wait and request stops and the run reports what
+ * it had; `dispose` stops listening.
+ */
+function cancelOnSignals() {
+    const cancel = new AbortController();
+    const onSignal = (name) => {
+        cancel.abort(new Error(`The run was cancelled (${name})`));
+        setTimeout(() => process.exit(1), CANCEL_GRACE_MS).unref();
+    };
+    for (const name of CANCEL_SIGNALS)
+        process.once(name, onSignal);
+    return {
+        signal: cancel.signal,
+        dispose: () => {
+            for (const name of CANCEL_SIGNALS)
+                process.off(name, onSignal);
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/github/artifact-service.ts
+/**
+ * The artifact client, loaded only when used: it is the heaviest part of the bundle (a 3.7 MB chunk).
+ * Only an entry point that may upload provides it (the action's main.ts): a bundle whose entry never
+ * does (the CLI) then holds no import of it at all, and ncc leaves the chunk out.
+ */
+let provider;
+function provideArtifactClient(load) {
+    provider = load;
+}
+async function loadArtifactClient() {
+    if (!provider)
+        throw new Error('this entry point has no artifact client');
+    return provider();
+}
+
+;// CONCATENATED MODULE: ./src/job/action-defaults.ts
+/**
+ * The defaults action.yml declares (a test keeps the two equal). The runner sets every one of them on
+ * every run, whether the step gives the input or not; `${{ github.token }}` is evaluated by the runner and
+ * so is not listed.
+ */
+const ACTION_DEFAULTS = {
+    plan: 'false',
+    collect: 'false',
+    'max-jobs': '256',
+    'max-parallel': '3',
+    'fail-fast': 'false',
+    'artifact-per-video': 'false',
+    'api-url': 'https://app.aistudios.com',
+    'api-generation': 'auto',
+    'poll-interval': 'auto',
+    timeout: '30',
+    'stall-timeout': '10',
+    'request-timeout': '30',
+    'max-video-size': '4096',
+    wait: 'true',
+    'resume-mismatch': 'refuse',
+    'output-dir': 'videos',
+    'upload-artifact': 'true',
+    archive: 'false',
+    'only-changed': 'false',
+    'release-upload': 'false',
+    'release-replace': 'false',
+    comment: 'false',
+    reuse: 'false',
+    'reuse-from': 'branch-or-default',
+    cleanup: 'false',
+    'dry-run': 'false'
+};
+/**
+ * The step's inputs as the user gave them: a value equal to its action.yml default reads as not given,
+ * since the runner sets it on every run and cannot tell the two apart. So no check of the kind "applies
+ * only with X" ever refuses a default, and each parser's fallback (the same value) stands in. Pure.
+ */
+function asGiven(get) {
+    return (name) => {
+        const value = get(name);
+        const fallback = ACTION_DEFAULTS[name];
+        if (fallback === undefined)
+            return value;
+        // A keyword reads the same in any case (True, AUTO); a folder or URL does not (Videos is not videos).
+        const same = KEYWORD.test(fallback) ? value.trim().toLowerCase() === fallback : value.trim() === fallback;
+        return same ? '' : value;
+    };
+}
+/** The defaults their parsers read in any case: booleans and choices. */
+const KEYWORD = /^(true|false|auto|refuse|branch-or-default)$/;
+
+;// CONCATENATED MODULE: ./src/text.ts
+/**
+ * Text safe inside HTML and its double-quoted attributes (and a Markdown table's cells). Line breaks
+ * are written as entities too: a blank line inside an HTML block in Markdown would end it, and what
+ * followed (an API message's `## heading` or `![image](…)`) would be read as Markdown.
+ */
+const escapeHtml = (text) => text.replace(/[<>&|"\r\n]/g, (c) => `&#${c.charCodeAt(0)};`);
+/**
+ * Text from outside (an API message, a name) as one cell of a Markdown table inside HTML: on one line,
+ * every character Markdown or HTML could read as syntax (a pipe, a bracket, a backtick, a heading, an
+ * autolink's `:` `@` and `www.`, emphasis, an entity) written as a numeric entity, so it shows as
+ * written and can add no heading, link, image or tag. Capped at `max` characters first.
+ */
+function escapeCell(text, max = 200) {
+    const line = text.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').trim();
+    const capped = line.length > max ? `${line.slice(0, max - 1)}…` : line;
+    return capped.replace(/[^\p{L}\p{N} ,.\-/%+]|(?<=www)\./giu, (c) => `&#${c.codePointAt(0)};`);
+}
+/** A value from outside in a message: quoted, on one line (JSON escapes every control character), at most `max` characters. */
+const quotedValue = (text, max = 100) => JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
+/** What the file says it is: "3.5 s, 320×180, avc1 + mp4a". */
+function describeMp4({ durationSeconds, width, height, codecs }) {
+    const picture = width !== undefined && height !== undefined ? `, ${width}×${height}` : '';
+    return `${durationSeconds.toFixed(1)} s${picture}${codecs.length ? `, ${codecs.join(' + ')}` : ''}`;
+}
+/** A span of time as the inputs count it: `1.5 min`, whole minutes from ten on. */
+function formatMinutes(ms) {
+    return `${(ms / 60_000).toFixed(ms < 600_000 ? 1 : 0)} min`;
+}
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    const units = ['KiB', 'MiB', 'GiB'];
+    let value = bytes / 1024;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return `${value.toFixed(1)} ${units[unit]}`;
+}
+/**
+ * Text for a terminal or a log from whatever wrote it (an API message, a name, a file): escape
+ * sequences (colours, cursor moves, OSC links and titles) removed, and every other control character
+ * but newline and tab, with the Unicode marks that reorder text (bidi overrides), removed too; a
+ * terminal shows it as written and can be made to do nothing else.
+ */
+function terminalText(text) {
+    return (text
+        // eslint-disable-next-line no-control-regex -- escape sequences are exactly what is removed
+        .replace(/\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u009d[^\u0007\u009c]*(?:\u0007|\u009c)?/g, '')
+        // eslint-disable-next-line no-control-regex -- CSI (ESC [ or its one-byte form) and two-byte escapes
+        .replace(/(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]?|\u001b[ -/]*[0-~]?/g, '')
+        .replace(/[^\P{Cc}\n\t]|[\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, ''));
+}
+
+;// CONCATENATED MODULE: ./src/log.ts
+
+
+/**
+ * A line of text for the log that the runner cannot read as a workflow command, whatever it holds
+ * (a name, an API message, a file's content): a line that starts with `::` is broken with a zero-width
+ * space. Warnings, errors and notices need no such care: @actions/core escapes their newlines.
+ */
+const plain = (text) => text.replace(/^(\s*):(?=:)/gm, '$1:\u200b');
+/** The shortest secret replaced in what the action writes. */
+const MIN_REDACTED = 4;
+/** Every secret masked so far; what the runner hides in its log is hidden from what the action writes too. */
+const secrets = [];
+/**
+ * `text` with every masked secret (as written, URL-encoded and JSON-escaped) replaced by ***: for what
+ * the action itself writes where the runner's masking does not reach (outputs, the summary, comments,
+ * records). An API that echoes a key in its message cannot carry it out.
+ */
+function redact(text) {
+    let shown = text;
+    // A value this short is no real credential (a test's `u`); hiding it would garble every message.
+    for (const secret of secrets.filter((value) => value.length >= MIN_REDACTED)) {
+        for (const form of new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]))
+            shown = shown.split(form).join('***');
+    }
+    return shown;
+}
+const actionsSink = {
+    info: (message) => lib_core/* info */.pq(plain(terminalText(message))),
+    warning: (message) => lib_core/* warning */.$e(terminalText(message)),
+    notice: (message) => lib_core/* notice */.lm(terminalText(message)),
+    error: (message, where) => lib_core/* error */.z3(terminalText(message), where),
+    mask: (secret) => lib_core/* setSecret */.Pq(secret),
+    group: (title, work) => lib_core/* group */.Os(terminalText(title), work),
+    progress: (_percent, message) => lib_core/* info */.pq(plain(terminalText(message)))
+};
+let sink = actionsSink;
+/** Sends every line from here on to another sink (the CLI's terminal). */
+function useSink(other) {
+    sink = other;
+}
+const info = (message) => sink.info(message);
+const warning = (message) => sink.warning(message);
+const notice = (message) => sink.notice(message);
+const errorLine = (message, where) => sink.error(message, where);
+function mask(secret) {
+    if (!secret)
+        return;
+    secrets.push(secret);
+    sink.mask(secret);
+}
+const group = (title, work) => sink.group(title, work);
+/** Log lines about one video: prefixed with its name in a batch (groups cannot interleave). */
+function videoLog(name) {
+    const line = (message) => (name ? `[${name}] ${message}` : message);
+    return {
+        info: (message) => sink.info(line(message)),
+        warning: (message) => sink.warning(line(message)),
+        notice: (message) => sink.notice(line(message)),
+        progress: (percent, message) => sink.progress(percent, line(message)),
+        group: (title, work) => (name ? work() : sink.group(title, work))
+    };
+}
+/** Workflow commands whose message is for people (a prefix may go before it); the others carry data (a mask, state). */
+const FOR_PEOPLE = /^::(?:debug|notice|warning|error|group)(?: [^:]*)?::/;
+/** One line of stdout with `prefix` before what people read: after a workflow command's `::name::`, never inside another command. */
+function prefixLine(line, prefix) {
+    if (!line)
+        return line;
+    const command = FOR_PEOPLE.exec(line)?.[0];
+    if (command)
+        return `${command}${prefix}${line.slice(command.length)}`;
+    return line.startsWith('::') ? line : `${prefix}${line}`;
+}
+/**
+ * Runs `work` with every line written to stdout starting with `[name] `: for a library that logs through
+ * @actions/core itself (the artifact client), so in a batch its lines name their video too. Only around
+ * work that runs alone: a line anything else wrote meanwhile would carry the name as well.
+ */
+async function withVideoName(name, work) {
+    if (!name)
+        return work();
+    const stdout = process.stdout;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- put back exactly as it was, below
+    const original = stdout.write;
+    const write = original.bind(stdout);
+    stdout.write = (chunk, ...rest) => {
+        const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+        return write(text
+            .split('\n')
+            .map((line) => prefixLine(line, `[${name}] `))
+            .join('\n'), ...rest);
+    };
+    try {
+        return await work();
+    }
+    finally {
+        stdout.write = original;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/errors.ts
+
+/** Finds line and column (1-based) of offsets in one text: its lines are indexed once, each look-up a binary search. */
+function locator(text) {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
+        starts.push(i + 1);
+    return (offset) => {
+        const at = Math.max(0, Math.min(offset, text.length));
+        let low = 0;
+        let high = starts.length - 1;
+        while (low < high) {
+            const middle = (low + high + 1) >> 1;
+            if (starts[middle] <= at)
+                low = middle;
+            else
+                high = middle - 1;
+        }
+        return { line: low + 1, column: at - starts[low] + 1 };
+    };
+}
+/** Line and column (1-based) of a character offset. */
+const locate = (text, offset) => locator(text)(offset);
+/** An input the user gave is unusable. Raised before anything that spends credits is sent. */
+class InputError extends Error {
+    input;
+    detail;
+    location;
+    constructor(input, 
+    /** What is wrong, without the input's name: each front end names the input its own way. */
+    detail, location) {
+        super(`Input '${input}': ${detail}`);
+        this.input = input;
+        this.detail = detail;
+        this.location = location;
+        this.name = 'InputError';
+    }
+}
+const CREDENTIAL_ADVICE = {
+    'api-key': "If 'api-key' holds a v3 access token: tokens expire 24 hours after they are issued, so a stored one " +
+        "stops working within a day. Give 'app-id' and 'user-key' (repository secrets) instead; the action " +
+        "exchanges them for a fresh token on every run. If it is the legacy API's secret key, check that it is the current one.",
+    'app-id': "Check the 'app-id' and 'user-key' secrets: AI Studios issues them together (profile, Issue API Key) " +
+        'and cannot show them again once activated; issue a new pair if unsure.',
+    either: "Check 'app-id' and 'user-key' (or 'api-key'), each passed from a repository secret."
+};
+/** The API refused the credentials. Never retried as it is: another try cannot succeed. */
+class AuthError extends Error {
+    detail;
+    unauthorized;
+    constructor(detail, credential, 
+    /** A 401 (status or code): the credential was not accepted, so the request was not processed. */
+    unauthorized = false) {
+        super(`The AI Studios API rejected the credentials (${detail}). ${CREDENTIAL_ADVICE[credential ?? 'either']}`);
+        this.detail = detail;
+        this.unauthorized = unauthorized;
+        this.name = 'AuthError';
+    }
+}
+/** A call could not reach the API: names the input the host came from, the host, and what happened. */
+class UnreachableError extends Error {
+    input;
+    host;
+    kind;
+    constructor(call, input, host, kind, what, cause) {
+        super(kind === 'no-answer'
+            ? `${call} failed: the AI Studios API at ${host} (from '${input}') did not answer: ${what}`
+            : `${call} failed: could not reach the AI Studios API at ${host} (from '${input}'): ${what}. Check '${input}' and that the runner can reach that host`, { cause });
+        this.input = input;
+        this.host = host;
+        this.kind = kind;
+        this.name = 'UnreachableError';
+    }
+}
+/** The API answered, but not with success; carries what the API said. */
+class ApiError extends Error {
+    call;
+    status;
+    code;
+    apiMessage;
+    transient;
+    retryAfterSeconds;
+    refused;
+    constructor(call, status, code, apiMessage, 
+    /** Whether repeating the same read might succeed (5xx, 429, gateway pages). */
+    transient, 
+    /** Seconds the server asked us to wait (Retry-After), if any. */
+    retryAfterSeconds, 
+    /** Whether the API itself said no (its envelope with `success: false`): proof it did not carry out the request. */
+    refused = false) {
+        const codePart = code === undefined ? '' : ` code ${code}:`;
+        super(`${call} failed: HTTP ${status}${codePart} ${apiMessage}`.trim());
+        this.call = call;
+        this.status = status;
+        this.code = code;
+        this.apiMessage = apiMessage;
+        this.transient = transient;
+        this.retryAfterSeconds = retryAfterSeconds;
+        this.refused = refused;
+        this.name = 'ApiError';
+    }
+    /** Whether the API says it does not know what was asked for, in any shape it uses: status 404, code 404 or NOT_FOUND, or its message. */
+    get notFound() {
+        return this.status === 404 || /^(404|not[ _-]?found)$/i.test(this.code ?? '') || /not[ _-]?found/i.test(this.apiMessage);
+    }
+}
+/**
+ * The export request may have reached the server, so it may be rendering (and spending credits)
+ * even though no answer arrived. Never re-sent blindly.
+ */
+class ExportUnconfirmedError extends Error {
+    constructor(cause, cancelled = false) {
+        super(`${cancelled ? 'The run was cancelled while the export request was in flight' : 'The export request was sent but no usable answer came back'} ` +
+            `(${cause}). The export may have been accepted and spent credits, so it was not sent again. Look for the ` +
+            'new project in AI Studios (My Studio), or list your projects with GET /api/odin/v3/editor/project; if it ' +
+            "is there, re-run this step with the 'resume' input set to its project ID to download it without paying again.");
+        this.name = 'ExportUnconfirmedError';
+    }
+}
+/** The export request never left: nothing was spent, and running the step again starts it anew. */
+class ExportNotSentError extends Error {
+    constructor(cause) {
+        super(`The export request was not sent (${cause}). Nothing was spent; run the step again to export.`);
+        this.name = 'ExportNotSentError';
+    }
+}
+/** Anything that ends a run after the export was accepted: the user must learn the key. */
+class RenderError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'RenderError';
+    }
+}
+/** Progress stood still past stall-timeout after it had started: the render is taken for dead, and a re-run exports anew. */
+class StalledError extends RenderError {
+    constructor(message) {
+        super(message);
+        this.name = 'StalledError';
+    }
+}
+/** The API stopped knowing the export key past the grace given after an export: a re-run exports anew. */
+class LostError extends RenderError {
+    constructor(message) {
+        super(message);
+        this.name = 'LostError';
+    }
+}
+/** What went wrong, for a message; with any masked secret an answer echoed hidden (see redact). */
+function errorMessage(error) {
+    return redact(error instanceof Error ? error.message : String(error));
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+;// CONCATENATED MODULE: ./src/domain.ts
+/**
+ * The shapes every step shares, and nothing else: a leaf that imports nothing, so any step may use it
+ * without reaching into another step.
+ */
+const isJsonObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+const RESOLUTIONS = ['4k', '1080', '720', '480'];
+/**
+ * Which runs of this repository `reuse` may take a video from (a fork's never): `branch`, runs of this
+ * branch or of this pull request; `branch-or-default`, those and the default branch's; `repository`,
+ * any branch's or pull request's run of this repository.
+ */
+const REUSE_SCOPES = ['branch', 'branch-or-default', 'repository'];
+/** What an export key (a v3 project ID, a legacy key) looks like; anything else is refused, never printed raw. */
+const EXPORT_KEY = /^[\w-]{1,128}$/;
+/** A video the run did not deliver: it failed, or fail-fast stopped it before it started. */
+const notDelivered = (result) => result.status === 'failed' || result.status === 'skipped';
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+;// CONCATENATED MODULE: ./src/job/parse.ts
+
+
+
+function parseBoolean(input, raw, fallback) {
+    const value = raw.trim().toLowerCase();
+    if (value === '')
+        return fallback;
+    if (['true', 'yes', 'on', '1'].includes(value))
+        return true;
+    if (['false', 'no', 'off', '0'].includes(value))
+        return false;
+    throw new InputError(input, `'${raw}' is not a boolean; use true or false`);
+}
+function parseNumber(input, raw, fallback, { min, max, integer = false, unit }) {
+    const value = raw.trim();
+    if (value === '')
+        return fallback;
+    if (!/^[+]?(\d+(\.\d*)?|\.\d+)$/.test(value)) {
+        throw new InputError(input, `'${raw}' is not a ${integer ? 'whole number' : 'number'} of ${unit}`);
+    }
+    const number = Number(value);
+    if (integer && !Number.isInteger(number))
+        throw new InputError(input, `'${raw}' must be a whole number of ${unit}`);
+    if (number < min)
+        throw new InputError(input, `${value} ${unit} is below the minimum of ${min}`);
+    if (max !== undefined && number > max)
+        throw new InputError(input, `${value} ${unit} is above the maximum of ${max}`);
+    return number;
+}
+function parseChoice(input, raw, choices) {
+    const value = raw.trim().toLowerCase();
+    if (value === '')
+        return undefined;
+    const found = choices.find((choice) => choice === value);
+    if (!found)
+        throw new InputError(input, `'${raw}' is not one of ${choices.join(', ')}`);
+    return found;
+}
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+/** An http(s) URL; plain http only for loopback hosts, so no key or video travels in clear text. */
+function parseUrl(input, raw) {
+    let url;
+    try {
+        url = new URL(raw.trim());
+    }
+    catch {
+        throw new InputError(input, `'${raw}' is not a valid URL`);
+    }
+    // A user and password in the URL would be printed wherever the URL is; credentials go in their own inputs.
+    if (url.username || url.password)
+        throw new InputError(input, 'must not carry a user name or password; give credentials in their own inputs, from secrets');
+    if (url.protocol === 'https:')
+        return url;
+    if (url.protocol === 'http:' && LOOPBACK.test(url.hostname))
+        return url;
+    throw new InputError(input, `'${raw}' must use https:// (plain http is allowed only for localhost)`);
+}
+/**
+ * A URL AI Studios calls (`webhook-url`, a template's `webhookUrl`): https only, even to localhost, as
+ * the service cannot reach the runner's own host; no credentials in it.
+ */
+function parseWebhookUrl(input, raw) {
+    const url = parseUrl(input, raw);
+    if (url.protocol !== 'https:')
+        throw new InputError(input, `'${raw}' must use https:// (AI Studios calls it from its own servers)`);
+    return url;
+}
+/** Workspace-relative, with forward slashes: how GitHub names a file of the repository. */
+/**
+ * A file's path in the repository it belongs to, as GitHub's compare names it: from the nearest folder
+ * below the workspace that holds a `.git` (a checkout into a folder, actions/checkout's `path:`), else
+ * from the workspace.
+ */
+function repoPath(workspace, file) {
+    let root = workspace;
+    for (let dir = external_node_path_.dirname(file); dir.startsWith(workspace + external_node_path_.sep); dir = external_node_path_.dirname(dir)) {
+        if (external_node_fs_.existsSync(external_node_path_.join(dir, '.git'))) {
+            root = dir;
+            break;
+        }
+    }
+    return external_node_path_.relative(root, file).split(external_node_path_.sep).join('/');
+}
+const outside = (root, target) => {
+    const relative = external_node_path_.relative(root, target);
+    return relative.startsWith('..') || external_node_path_.isAbsolute(relative);
+};
+/** The real path of `target`, or of its nearest existing ancestor joined with the rest (for a path still to be made). */
+function realPath(target) {
+    try {
+        return external_node_fs_.realpathSync(target);
+    }
+    catch {
+        const parent = external_node_path_.dirname(target);
+        return parent === target ? target : external_node_path_.join(realPath(parent), external_node_path_.basename(target));
+    }
+}
+/** What messages call the folder paths must stay in: the workspace in the action, the current folder in the CLI. */
+let rootFolderName = 'the workspace';
+/** Names the root folder in messages from here on (the CLI's "the current folder"). */
+function nameRootFolder(name) {
+    rootFolderName = name;
+}
+/**
+ * A path inside the workspace; refuses one that escapes it: absolute, through '..', or through a
+ * symbolic link (a file or a folder on the way) that points outside.
+ */
+function resolveInWorkspace(input, raw, workspace) {
+    const resolved = external_node_path_.resolve(workspace, raw.trim());
+    if (outside(workspace, resolved) || outside(realPath(workspace), realPath(resolved))) {
+        throw new InputError(input, `'${raw.trim()}' is outside ${rootFolderName} (${workspace})`);
+    }
+    // A checkout's .git holds its credentials (checkout's persisted token): never read as speech or written to,
+    // whether named or reached through a link a pull request committed.
+    if (external_node_path_.relative(realPath(workspace), realPath(resolved)).split(external_node_path_.sep).includes('.git')) {
+        throw new InputError(input, `'${raw.trim()}' is inside a .git folder (named, or through a link), which holds the checkout's credentials`);
+    }
+    return resolved;
+}
+/** Files an input may name are read whole; none of this size is a template, script or manifest. */
+const MAX_INPUT_FILE_BYTES = 4 << 20;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+/**
+ * Reads a text file named by an input, with an error naming the input when it can't. Its bytes must be
+ * UTF-8: another encoding (Latin-1, Windows-1252) is refused naming the file, never sent as mangled text.
+ */
+function readInputFile(input, raw, workspace) {
+    const file = resolveInWorkspace(input, raw, workspace);
+    let text;
+    try {
+        if (external_node_fs_.statSync(file).size > MAX_INPUT_FILE_BYTES)
+            throw new InputError(input, `file '${raw.trim()}' is larger than ${MAX_INPUT_FILE_BYTES >> 20} MiB`);
+        const bytes = external_node_fs_.readFileSync(file);
+        try {
+            text = UTF8.decode(bytes);
+        }
+        catch {
+            throw new InputError(input, `file '${raw.trim()}' is not UTF-8 text; save it as UTF-8`);
+        }
+    }
+    catch (error) {
+        if (error instanceof InputError)
+            throw error;
+        const code = error.code;
+        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code})`;
+        throw new InputError(input, `file '${raw.trim()}' ${why}`);
+    }
+    return { file, text: text.replace(/^\uFEFF/, '') };
+}
+
+;// CONCATENATED MODULE: ./src/job/github-settings.ts
+
+
+
+
+
+/** The tag of the release that triggered the run, if one did. */
+function releaseTag(runner) {
+    if (!runner.eventPath || !external_node_fs_.existsSync(runner.eventPath))
+        return undefined;
+    const payload = JSON.parse(external_node_fs_.readFileSync(runner.eventPath, 'utf8'));
+    return typeof payload.release?.tag_name === 'string' ? payload.release.tag_name : undefined;
+}
+function readGitHubSettings(get, runner) {
+    const settings = {
+        token: get('github-token').trim() || undefined,
+        onlyChanged: parseBoolean('only-changed', get('only-changed'), false),
+        reuse: parseBoolean('reuse', get('reuse'), false),
+        reuseFrom: parseChoice('reuse-from', get('reuse-from'), REUSE_SCOPES) ?? 'branch-or-default',
+        comment: parseBoolean('comment', get('comment'), false)
+    };
+    if (parseBoolean('release-upload', get('release-upload'), false)) {
+        const tag = get('release-tag').trim() || releaseTag(runner);
+        if (!tag)
+            throw new InputError('release-tag', "'release-upload' needs a release: run on a release event or set 'release-tag'");
+        settings.release = { tag, replace: parseBoolean('release-replace', get('release-replace'), false) };
+    }
+    if (!settings.token && (settings.onlyChanged || settings.release || settings.comment || settings.reuse)) {
+        warning("'github-token' is empty: only-changed, reuse, release-upload and comment are skipped");
+        return { onlyChanged: false, reuse: false, reuseFrom: settings.reuseFrom, comment: false };
+    }
+    return settings;
+}
+const needsGitHub = (settings) => Boolean(settings.token && (settings.onlyChanged || settings.reuse || settings.release || settings.comment));
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(38815);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -37927,1877 +38750,6 @@ function preprocess(fn, schema) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/domain.ts
-/**
- * The shapes every step shares, and nothing else: a leaf that imports nothing, so any step may use it
- * without reaching into another step.
- */
-const isJsonObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
-const RESOLUTIONS = ['4k', '1080', '720', '480'];
-/**
- * Which runs of this repository `reuse` may take a video from (a fork's never): `branch`, runs of this
- * branch or of this pull request; `branch-or-default`, those and the default branch's; `repository`,
- * any branch's or pull request's run of this repository.
- */
-const REUSE_SCOPES = ['branch', 'branch-or-default', 'repository'];
-/** What an export key (a v3 project ID, a legacy key) looks like; anything else is refused, never printed raw. */
-const EXPORT_KEY = /^[\w-]{1,128}$/;
-/** A video the run did not deliver: it failed, or fail-fast stopped it before it started. */
-const notDelivered = (result) => result.status === 'failed' || result.status === 'skipped';
-
-;// CONCATENATED MODULE: ./src/schemas.ts
-/**
- * The schemas every trust boundary shares (zod, the one validation library of the action). A value
- * that crosses into the action (an input, a repository file, an API or GitHub answer, another run's
- * artifact, a sibling job's record) is parsed here or by a schema built from these before anything
- * uses it. Boundary-specific schemas live beside their boundary and import these.
- */
-
-
-/** An export key (a v3 project ID, a legacy key): anything else is refused, never printed raw. */
-const exportKey = schemas_string().regex(EXPORT_KEY, "is not an export key (letters, digits, '-' and '_')");
-/** A plain file name: no separator, no `..`, no control character, nothing a shell or runner reads. */
-const baseName = schemas_string()
-    .min(1)
-    .max(255)
-    .refine((name) => !/[/\\\p{Cc}\p{Cf}]/u.test(name) && name !== '.' && name !== '..', 'is not a plain file name');
-/**
- * Device names Windows reserves, with or without an extension (`CON`, `nul.mp4`, `COM0`, `LPT¹`,
- * `CONIN$`), spaces before the extension included: Windows drops them, so `nul .mp4` is NUL too.
- */
-const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$) *(\..*)?$/i;
-/**
- * Why a plain file name could not be kept as it is on a Windows runner (a device name, or a trailing
- * dot or space, which Windows drops), if it could not. Separators and reserved characters are refused
- * wherever names are read; this is what Windows adds.
- */
-function windowsUnsafe(name) {
-    if (WINDOWS_DEVICE.test(name))
-        return 'is a device name on Windows (CON, PRN, AUX, NUL, COM0–9, LPT0–9, CONIN$, CONOUT$)';
-    if (/[. ]$/.test(name))
-        return 'ends with a dot or a space, which Windows drops';
-    return undefined;
-}
-/** A SHA-256 digest as lowercase hex. */
-const sha256Hex = schemas_string().regex(/^[0-9a-f]{64}$/, 'is not a SHA-256 digest');
-/** A value that crossed a boundary and did not match its schema; the message names where it came from. */
-class BoundaryError extends Error {
-    boundary;
-    issues;
-    constructor(boundary, issues) {
-        super(`${boundary}: ${describeIssues(issues)}`);
-        this.boundary = boundary;
-        this.issues = issues;
-        this.name = 'BoundaryError';
-    }
-}
-/** The first few issues as "at path: message", with control characters shown escaped. */
-function describeIssues(issues) {
-    const shown = issues.slice(0, 3).map((issue) => {
-        const path = issue.path.length ? issue.path.map(String).join('.') : '(the value)';
-        return `${path.replace(/\p{Cc}/gu, '?')}: ${issue.message}`;
-    });
-    return shown.join('; ') + (issues.length > 3 ? ` (and ${issues.length - 3} more)` : '');
-}
-/** Parses `value` by `schema`, or throws a BoundaryError naming `boundary`. */
-function parseAt(schema, value, boundary) {
-    const result = schema.safeParse(value);
-    if (!result.success)
-        throw new BoundaryError(boundary, result.error.issues);
-    return result.data;
-}
-
-;// CONCATENATED MODULE: ./src/aistudios/answers.ts
-
-
-/**
- * The API's answers, as far as the action reads them: each parsed here before use. A field of the
- * wrong type counts as absent (an answer may carry more, or less, than the contract says); what the
- * action cannot do without (a progress figure, an export key) is required.
- */
-/** A non-empty string, or absent. */
-const answers_text = schemas_string().min(1).optional().catch(undefined);
-/** A progress answer: v3 names the video downloadUrl; legacy url (tutorial) or videoUrl (reference); records download_url. */
-const progressAnswer = object({
-    // A decimal figure, as a number or its digits ("0x64" or "1e3" are no percentage).
-    progress: union([schemas_number(), schemas_string().regex(/^\d{1,3}(\.\d{1,6})?$/)])
-        .transform(Number)
-        .pipe(schemas_number()),
-    downloadUrl: answers_text,
-    url: answers_text,
-    videoUrl: answers_text,
-    download_url: answers_text,
-    state: answers_text
-})
-    .transform(({ progress, downloadUrl, url, videoUrl, download_url, state }) => ({
-    progress,
-    downloadUrl: downloadUrl ?? url ?? videoUrl ?? download_url,
-    state
-}));
-/** The export's answer: its key (v3 `projectId`, legacy `key`, a string or a number) and, legacy, the credits it cost. */
-const exportAnswer = (generation) => object({
-    // A number only as a safe integer: anything else (1E21, 2.5) names no key exactly.
-    [generation === 'v3' ? 'projectId' : 'key']: union([schemas_string(), schemas_number().refine(Number.isSafeInteger)])
-        .transform(String)
-        .pipe(exportKey),
-    cube_used: union([schemas_number(), schemas_string()]).transform(Number).pipe(schemas_number()).optional().catch(undefined)
-})
-    .transform((answer) => ({ key: String(answer[generation === 'v3' ? 'projectId' : 'key']), credits: answer.cube_used }));
-/** A code as the API writes it, a number or a string; anything else counts as absent. */
-const code = union([schemas_string(), schemas_number()]).transform(String).optional().catch(undefined);
-const message = schemas_string().optional().catch(undefined);
-/**
- * The envelope every answer comes in (the contract, section 6): `success`, then `data`, or a failure
- * under `error` (v3) or at the top level (legacy). Read loosely: what it carries decides what it means.
- */
-const envelopeAnswer = looseObject({
-    success: schemas_boolean().optional().catch(undefined),
-    data: unknown().optional(),
-    error: object({ code, msg: message, message }).optional().catch(undefined),
-    code,
-    msg: message,
-    message
-});
-/** The `data` of a success: an object (an array or a bare value is no answer the API gives). */
-const answerData = record(schemas_string(), unknown());
-/** `POST /auth/token`: the token exchanged for an app ID and user key. */
-const tokenAnswer = object({ token: schemas_string().min(1) });
-/** `GET /auth`: whether the credentials are accepted; anything but `true` is no. */
-const authAnswer = object({ isAuthenticated: literal(true).optional().catch(undefined) });
-/** `GET /editor/project/{id}`: the saved project, a JSON object the request step edits. */
-const projectAnswer = object({ project: record(schemas_string(), json()) });
-/** What the action reads of an export's project record: its state, progress, download URL and thumbnail. */
-const exportRecordAnswer = object({
-    state: answers_text,
-    progress: schemas_number().finite().optional().catch(undefined),
-    download_url: answers_text,
-    thumbnailUrl: answers_text
-})
-    .transform(({ state, progress, download_url, thumbnailUrl }) => ({ state, progress, downloadUrl: download_url, thumbnailUrl }));
-
-;// CONCATENATED MODULE: ./src/text.ts
-/**
- * Text safe inside HTML and its double-quoted attributes (and a Markdown table's cells). Line breaks
- * are written as entities too: a blank line inside an HTML block in Markdown would end it, and what
- * followed (an API message's `## heading` or `![image](…)`) would be read as Markdown.
- */
-const escapeHtml = (text) => text.replace(/[<>&|"\r\n]/g, (c) => `&#${c.charCodeAt(0)};`);
-/**
- * Text from outside (an API message, a name) as one cell of a Markdown table inside HTML: on one line,
- * every character Markdown or HTML could read as syntax (a pipe, a bracket, a backtick, a heading, an
- * autolink's `:` `@` and `www.`, emphasis, an entity) written as a numeric entity, so it shows as
- * written and can add no heading, link, image or tag. Capped at `max` characters first.
- */
-function escapeCell(text, max = 200) {
-    const line = text.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').trim();
-    const capped = line.length > max ? `${line.slice(0, max - 1)}…` : line;
-    return capped.replace(/[^\p{L}\p{N} ,.\-/%+]|(?<=www)\./giu, (c) => `&#${c.codePointAt(0)};`);
-}
-/** A value from outside in a message: quoted, on one line (JSON escapes every control character), at most `max` characters. */
-const quotedValue = (text, max = 100) => JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
-/** What the file says it is: "3.5 s, 320×180, avc1 + mp4a". */
-function describeMp4({ durationSeconds, width, height, codecs }) {
-    const picture = width !== undefined && height !== undefined ? `, ${width}×${height}` : '';
-    return `${durationSeconds.toFixed(1)} s${picture}${codecs.length ? `, ${codecs.join(' + ')}` : ''}`;
-}
-/** A span of time as the inputs count it: `1.5 min`, whole minutes from ten on. */
-function formatMinutes(ms) {
-    return `${(ms / 60_000).toFixed(ms < 600_000 ? 1 : 0)} min`;
-}
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    const units = ['KiB', 'MiB', 'GiB'];
-    let value = bytes / 1024;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return `${value.toFixed(1)} ${units[unit]}`;
-}
-/**
- * Text for a terminal or a log from whatever wrote it (an API message, a name, a file): escape
- * sequences (colours, cursor moves, OSC links and titles) removed, and every other control character
- * but newline and tab, with the Unicode marks that reorder text (bidi overrides), removed too; a
- * terminal shows it as written and can be made to do nothing else.
- */
-function terminalText(text) {
-    return (text
-        // eslint-disable-next-line no-control-regex -- escape sequences are exactly what is removed
-        .replace(/\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u009d[^\u0007\u009c]*(?:\u0007|\u009c)?/g, '')
-        // eslint-disable-next-line no-control-regex -- CSI (ESC [ or its one-byte form) and two-byte escapes
-        .replace(/(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]?|\u001b[ -/]*[0-~]?/g, '')
-        .replace(/[^\P{Cc}\n\t]|[\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, ''));
-}
-
-;// CONCATENATED MODULE: ./src/log.ts
-
-
-/**
- * A line of text for the log that the runner cannot read as a workflow command, whatever it holds
- * (a name, an API message, a file's content): a line that starts with `::` is broken with a zero-width
- * space. Warnings, errors and notices need no such care: @actions/core escapes their newlines.
- */
-const plain = (text) => text.replace(/^(\s*):(?=:)/gm, '$1:\u200b');
-/** The shortest secret replaced in what the action writes. */
-const MIN_REDACTED = 4;
-/** Every secret masked so far; what the runner hides in its log is hidden from what the action writes too. */
-const secrets = [];
-/**
- * `text` with every masked secret (as written, URL-encoded and JSON-escaped) replaced by ***: for what
- * the action itself writes where the runner's masking does not reach (outputs, the summary, comments,
- * records). An API that echoes a key in its message cannot carry it out.
- */
-function redact(text) {
-    let shown = text;
-    // A value this short is no real credential (a test's `u`); hiding it would garble every message.
-    for (const secret of secrets.filter((value) => value.length >= MIN_REDACTED)) {
-        for (const form of new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]))
-            shown = shown.split(form).join('***');
-    }
-    return shown;
-}
-const actionsSink = {
-    info: (message) => lib_core/* info */.pq(plain(terminalText(message))),
-    warning: (message) => lib_core/* warning */.$e(terminalText(message)),
-    notice: (message) => lib_core/* notice */.lm(terminalText(message)),
-    error: (message, where) => lib_core/* error */.z3(terminalText(message), where),
-    mask: (secret) => lib_core/* setSecret */.Pq(secret),
-    group: (title, work) => lib_core/* group */.Os(terminalText(title), work),
-    progress: (_percent, message) => lib_core/* info */.pq(plain(terminalText(message)))
-};
-let sink = actionsSink;
-/** Sends every line from here on to another sink (the CLI's terminal). */
-function useSink(other) {
-    sink = other;
-}
-const info = (message) => sink.info(message);
-const warning = (message) => sink.warning(message);
-const notice = (message) => sink.notice(message);
-const errorLine = (message, where) => sink.error(message, where);
-function mask(secret) {
-    if (!secret)
-        return;
-    secrets.push(secret);
-    sink.mask(secret);
-}
-const group = (title, work) => sink.group(title, work);
-/** Log lines about one video: prefixed with its name in a batch (groups cannot interleave). */
-function videoLog(name) {
-    const line = (message) => (name ? `[${name}] ${message}` : message);
-    return {
-        info: (message) => sink.info(line(message)),
-        warning: (message) => sink.warning(line(message)),
-        notice: (message) => sink.notice(line(message)),
-        progress: (percent, message) => sink.progress(percent, line(message)),
-        group: (title, work) => (name ? work() : sink.group(title, work))
-    };
-}
-/** Workflow commands whose message is for people (a prefix may go before it); the others carry data (a mask, state). */
-const FOR_PEOPLE = /^::(?:debug|notice|warning|error|group)(?: [^:]*)?::/;
-/** One line of stdout with `prefix` before what people read: after a workflow command's `::name::`, never inside another command. */
-function prefixLine(line, prefix) {
-    if (!line)
-        return line;
-    const command = FOR_PEOPLE.exec(line)?.[0];
-    if (command)
-        return `${command}${prefix}${line.slice(command.length)}`;
-    return line.startsWith('::') ? line : `${prefix}${line}`;
-}
-/**
- * Runs `work` with every line written to stdout starting with `[name] `: for a library that logs through
- * @actions/core itself (the artifact client), so in a batch its lines name their video too. Only around
- * work that runs alone: a line anything else wrote meanwhile would carry the name as well.
- */
-async function withVideoName(name, work) {
-    if (!name)
-        return work();
-    const stdout = process.stdout;
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- put back exactly as it was, below
-    const original = stdout.write;
-    const write = original.bind(stdout);
-    stdout.write = (chunk, ...rest) => {
-        const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-        return write(text
-            .split('\n')
-            .map((line) => prefixLine(line, `[${name}] `))
-            .join('\n'), ...rest);
-    };
-    try {
-        return await work();
-    }
-    finally {
-        stdout.write = original;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/errors.ts
-
-/** Finds line and column (1-based) of offsets in one text: its lines are indexed once, each look-up a binary search. */
-function locator(text) {
-    const starts = [0];
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
-        starts.push(i + 1);
-    return (offset) => {
-        const at = Math.max(0, Math.min(offset, text.length));
-        let low = 0;
-        let high = starts.length - 1;
-        while (low < high) {
-            const middle = (low + high + 1) >> 1;
-            if (starts[middle] <= at)
-                low = middle;
-            else
-                high = middle - 1;
-        }
-        return { line: low + 1, column: at - starts[low] + 1 };
-    };
-}
-/** Line and column (1-based) of a character offset. */
-const locate = (text, offset) => locator(text)(offset);
-/** An input the user gave is unusable. Raised before anything that spends credits is sent. */
-class InputError extends Error {
-    input;
-    detail;
-    location;
-    constructor(input, 
-    /** What is wrong, without the input's name: each front end names the input its own way. */
-    detail, location) {
-        super(`Input '${input}': ${detail}`);
-        this.input = input;
-        this.detail = detail;
-        this.location = location;
-        this.name = 'InputError';
-    }
-}
-const CREDENTIAL_ADVICE = {
-    'api-key': "If 'api-key' holds a v3 access token: tokens expire 24 hours after they are issued, so a stored one " +
-        "stops working within a day. Give 'app-id' and 'user-key' (repository secrets) instead; the action " +
-        "exchanges them for a fresh token on every run. If it is the legacy API's secret key, check that it is the current one.",
-    'app-id': "Check the 'app-id' and 'user-key' secrets: AI Studios issues them together (profile, Issue API Key) " +
-        'and cannot show them again once activated; issue a new pair if unsure.',
-    either: "Check 'app-id' and 'user-key' (or 'api-key'), each passed from a repository secret."
-};
-/** The API refused the credentials. Never retried as it is: another try cannot succeed. */
-class AuthError extends Error {
-    detail;
-    unauthorized;
-    constructor(detail, credential, 
-    /** A 401 (status or code): the credential was not accepted, so the request was not processed. */
-    unauthorized = false) {
-        super(`The AI Studios API rejected the credentials (${detail}). ${CREDENTIAL_ADVICE[credential ?? 'either']}`);
-        this.detail = detail;
-        this.unauthorized = unauthorized;
-        this.name = 'AuthError';
-    }
-}
-/** A call could not reach the API: names the input the host came from, the host, and what happened. */
-class UnreachableError extends Error {
-    input;
-    host;
-    kind;
-    constructor(call, input, host, kind, what, cause) {
-        super(kind === 'no-answer'
-            ? `${call} failed: the AI Studios API at ${host} (from '${input}') did not answer: ${what}`
-            : `${call} failed: could not reach the AI Studios API at ${host} (from '${input}'): ${what}. Check '${input}' and that the runner can reach that host`, { cause });
-        this.input = input;
-        this.host = host;
-        this.kind = kind;
-        this.name = 'UnreachableError';
-    }
-}
-/** The API answered, but not with success; carries what the API said. */
-class ApiError extends Error {
-    call;
-    status;
-    code;
-    apiMessage;
-    transient;
-    retryAfterSeconds;
-    refused;
-    constructor(call, status, code, apiMessage, 
-    /** Whether repeating the same read might succeed (5xx, 429, gateway pages). */
-    transient, 
-    /** Seconds the server asked us to wait (Retry-After), if any. */
-    retryAfterSeconds, 
-    /** Whether the API itself said no (its envelope with `success: false`): proof it did not carry out the request. */
-    refused = false) {
-        const codePart = code === undefined ? '' : ` code ${code}:`;
-        super(`${call} failed: HTTP ${status}${codePart} ${apiMessage}`.trim());
-        this.call = call;
-        this.status = status;
-        this.code = code;
-        this.apiMessage = apiMessage;
-        this.transient = transient;
-        this.retryAfterSeconds = retryAfterSeconds;
-        this.refused = refused;
-        this.name = 'ApiError';
-    }
-    /** Whether the API says it does not know what was asked for, in any shape it uses: status 404, code 404 or NOT_FOUND, or its message. */
-    get notFound() {
-        return this.status === 404 || /^(404|not[ _-]?found)$/i.test(this.code ?? '') || /not[ _-]?found/i.test(this.apiMessage);
-    }
-}
-/**
- * The export request may have reached the server, so it may be rendering (and spending credits)
- * even though no answer arrived. Never re-sent blindly.
- */
-class ExportUnconfirmedError extends Error {
-    constructor(cause, cancelled = false) {
-        super(`${cancelled ? 'The run was cancelled while the export request was in flight' : 'The export request was sent but no usable answer came back'} ` +
-            `(${cause}). The export may have been accepted and spent credits, so it was not sent again. Look for the ` +
-            'new project in AI Studios (My Studio), or list your projects with GET /api/odin/v3/editor/project; if it ' +
-            "is there, re-run this step with the 'resume' input set to its project ID to download it without paying again.");
-        this.name = 'ExportUnconfirmedError';
-    }
-}
-/** The export request never left: nothing was spent, and running the step again starts it anew. */
-class ExportNotSentError extends Error {
-    constructor(cause) {
-        super(`The export request was not sent (${cause}). Nothing was spent; run the step again to export.`);
-        this.name = 'ExportNotSentError';
-    }
-}
-/** Anything that ends a run after the export was accepted: the user must learn the key. */
-class RenderError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'RenderError';
-    }
-}
-/** Progress stood still past stall-timeout after it had started: the render is taken for dead, and a re-run exports anew. */
-class StalledError extends RenderError {
-    constructor(message) {
-        super(message);
-        this.name = 'StalledError';
-    }
-}
-/** The API stopped knowing the export key past the grace given after an export: a re-run exports anew. */
-class LostError extends RenderError {
-    constructor(message) {
-        super(message);
-        this.name = 'LostError';
-    }
-}
-/** What went wrong, for a message; with any masked secret an answer echoed hidden (see redact). */
-function errorMessage(error) {
-    return redact(error instanceof Error ? error.message : String(error));
-}
-
-;// CONCATENATED MODULE: ./src/aistudios/delete-projects.ts
-
-
-/** The answer of `DELETE /api/odin/v3/editor/project` (delete-projects.md): how many of the ids were removed. */
-const deleteProjectsAnswer = object({ deletedCount: schemas_number().int().min(0) });
-function parseDeletedCount(answer) {
-    return parseAt(deleteProjectsAnswer, answer, "The API's answer to deleting projects").deletedCount;
-}
-
-;// CONCATENATED MODULE: ./src/aistudios/envelope.ts
-
-
-const AUTH_STATUSES = new Set([401, 403]);
-/**
- * Envelope codes that mean refused credentials: the statuses themselves, and the documented auth codes
- * (4010, 4030; the API contract, section 6). Never words in a message: "forbidden word" is not a key.
- */
-const AUTH_CODES = new Set(['401', '403', '4010', '4030']);
-/** Codes that say the credential itself was not accepted (as opposed to not allowed): the request was not processed. */
-const UNAUTHORIZED_CODES = new Set(['401', '4010']);
-function headerValue(value) {
-    return Array.isArray(value) ? value[0] : value;
-}
-/** Seconds from a Retry-After header (either delta-seconds or an HTTP date). */
-function parseRetryAfter(value, now) {
-    if (!value)
-        return undefined;
-    const trimmed = value.trim();
-    if (/^\d+(\.\d+)?$/.test(trimmed))
-        return Number(trimmed);
-    const date = Date.parse(trimmed);
-    return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
-}
-/**
- * A JSON reviver that keeps an integer too large for a double, written as plain digits, as those
- * digits: an export key sent as a number past 2^53 would otherwise become another key (V8 gives the
- * source text). Any other unsafe number (1E21) stays a number, which no key schema takes.
- */
-function keepLargeIntegers(_key, value, context) {
-    const source = context?.source;
-    return typeof value === 'number' && !Number.isSafeInteger(value) && source !== undefined && /^\d+$/.test(source) ? source : value;
-}
-function textOf(body) {
-    const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1];
-    const text = (title ?? body.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
-    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-}
-/**
- * Turns one HTTP answer into the envelope's `data`, or throws what went wrong. The API answers
- * failures three ways: a non-2xx status, HTTP 200 with `success: false`, or a gateway's HTML page.
- */
-function parseEnvelope(call, status, headers, body, { flatAllowed = false, now = Date.now() } = {}) {
-    let json;
-    try {
-        json = JSON.parse(body, keepLargeIntegers);
-    }
-    catch {
-        json = undefined;
-    }
-    // A bare value (null, a number) is no envelope; a JSON array is one with nothing in it.
-    const envelope = typeof json === 'object' && json !== null ? (envelopeAnswer.safeParse(json).data ?? envelopeAnswer.parse({})) : undefined;
-    const retryAfter = parseRetryAfter(headerValue(headers['retry-after']), now);
-    const transientStatus = status === 429 || status >= 500;
-    if (status >= 300 && status < 400) {
-        const location = headerValue(headers.location) ?? 'nowhere';
-        throw new ApiError(call, status, undefined, `the API redirected to ${location}; redirects are not followed, so the key goes to no other host. Check 'api-url'`, false);
-    }
-    if (envelope?.success === true && status >= 200 && status < 300) {
-        const data = answerData.safeParse(envelope.data);
-        if (data.success)
-            return data.data;
-        // The legacy reference answers flat, beside `success`; its tutorials read the same fields under `data`.
-        if (flatAllowed && envelope.data === undefined)
-            return envelope;
-        throw new ApiError(call, status, undefined, 'the answer has no data', false);
-    }
-    if (envelope && envelope.success === false) {
-        // v3 fails with `error: { code, msg }`; the legacy API with `msg` at the top level.
-        const error = envelope.error ?? envelope;
-        const code = error.code;
-        const msg = error.msg ?? error.message ?? '';
-        // A 5xx is the server failing, whatever code its body carries: it proves nothing was refused.
-        if (AUTH_STATUSES.has(status) || (code !== undefined && AUTH_CODES.has(code) && status < 500)) {
-            const unauthorized = status === 401 || (code !== undefined && UNAUTHORIZED_CODES.has(code));
-            throw new AuthError(`HTTP ${status}${code === undefined ? '' : `, code ${code}`}: ${msg || 'no message'}`, undefined, unauthorized);
-        }
-        const transient = transientStatus || code === '429' || (Number(code) >= 500 && Number(code) < 600);
-        throw new ApiError(call, status, code, msg || 'no message', transient, retryAfter, true);
-    }
-    if (AUTH_STATUSES.has(status)) {
-        throw new AuthError(`HTTP ${status}: ${textOf(body) || 'no message'}`, undefined, status === 401);
-    }
-    if (envelope === undefined) {
-        const what = body.trim() === '' ? 'an empty answer' : `a non-JSON answer (${textOf(body)})`;
-        // A gateway page in front of the API is usually passing trouble, whatever its status.
-        throw new ApiError(call, status, undefined, what, true, retryAfter);
-    }
-    throw new ApiError(call, status, undefined, `an unexpected answer: ${textOf(body)}`, transientStatus, retryAfter);
-}
-
-;// CONCATENATED MODULE: ./src/aistudios/legacy-project.ts
-
-
-/**
- * A saved legacy project as `GET https://v2.aistudios.com/api/odin/editor/project/{key}` answers it:
- * `success` beside `response: { projectName, scenes }` (get-project.mdx; the legacy tutorial
- * export-from-exist-project.md reads `res.response.scenes`). Only what the export needs is required.
- */
-const legacyProjectAnswer = object({
-    response: looseObject({
-        projectName: schemas_string().optional(),
-        scenes: array(record(schemas_string(), json())).min(1, 'has no scenes to export')
-    })
-});
-/** The project of a legacy get-project answer (its envelope, flat beside `success`), or a BoundaryError naming the project. */
-function parseLegacyProject(answer, key) {
-    const { response } = parseAt(legacyProjectAnswer, answer, `The legacy API's answer for project ${key}`);
-    return { projectName: response.projectName, scenes: response.scenes };
-}
-
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(46752);
-;// CONCATENATED MODULE: ./src/waits.ts
-/**
- * Waiting with signals: sleeping until a signal aborts, and giving up on work that takes none. A leaf
- * module: every step's waits use it, and it uses nothing of theirs.
- */
-/** Why a signal was aborted, as an Error (a cancel gives one; anything else is wrapped). */
-const abortReason = (signal) => signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason), { cause: signal.reason });
-const sleep = (ms, signal) => new Promise((resolve, reject) => {
-    if (signal?.aborted)
-        return reject(abortReason(signal));
-    const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-    }, ms);
-    const onAbort = () => {
-        clearTimeout(timer);
-        if (signal)
-            reject(abortReason(signal));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-});
-let abandoned = 0;
-/** Whether work was left behind by untilCancelled (an upload still open): the process must end without waiting for it. */
-const workAbandoned = () => abandoned > 0;
-/**
- * Waits for work that takes no signal of its own (the artifact client, Octokit calls) only until the
- * signal aborts: then rejects with its reason at once, the work left behind, so a cancelled run
- * reports and exits instead of waiting on it.
- */
-function untilCancelled(work, signal) {
-    if (!signal)
-        return work;
-    let onAbort = () => { };
-    const cancelled = new Promise((_, reject) => {
-        onAbort = () => {
-            abandoned++;
-            reject(abortReason(signal));
-        };
-        if (signal.aborted)
-            onAbort();
-        else
-            signal.addEventListener('abort', onAbort, { once: true });
-    });
-    // The work may fail after the cancel won the race: that failure is nobody's to handle.
-    work.catch(() => { });
-    return Promise.race([work, cancelled]).finally(() => signal.removeEventListener('abort', onAbort));
-}
-/** A signal that aborts `ms` after `signal` does (at once counting from now, when it already has). */
-function after(signal, ms) {
-    const later = new AbortController();
-    const start = () => void setTimeout(() => later.abort(new Error(`${ms} ms after the cancel`)), ms).unref();
-    if (signal.aborted)
-        start();
-    else
-        signal.addEventListener('abort', start, { once: true });
-    return later.signal;
-}
-/**
- * A deadline `ms` from now (at least 1 ms), and the signal that aborts at it or with `signal`, whichever
- * comes first: `deadline.aborted` then tells which of the two ended the wait.
- */
-function withDeadline(ms, signal) {
-    const deadline = AbortSignal.timeout(Math.max(1, ms));
-    return { deadline, signal: signal ? AbortSignal.any([signal, deadline]) : deadline };
-}
-
-;// CONCATENATED MODULE: ./src/aistudios/transport.ts
-
-
-const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
-/**
- * An agent with a bound on every phase of a request, and `lookup` (when given) for its connections'
- * names. Behind HTTPS_PROXY (self-hosted runners) it is undici's EnvHttpProxyAgent, which also honours
- * NO_PROXY; otherwise a plain agent (undici 6 warns on stderr whenever an EnvHttpProxyAgent is made,
- * which would only puzzle everyone else).
- */
-function createAgent(timeoutMs, lookup) {
-    const options = { connectTimeout: Math.min(10_000, timeoutMs), headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
-    const agentOptions = lookup ? { ...options, connect: { lookup } } : options;
-    // Behind a proxy, `lookup` judges the hosts reached directly (NO_PROXY): undici's proxy agent builds
-    // its own connections, and the proxy resolves the names it is given.
-    return PROXY_VARIABLES.some((name) => process.env[name]) ? new undici.EnvHttpProxyAgent(agentOptions) : new undici.Agent(agentOptions);
-}
-/** The most of an answer that is read: the API's are small JSON (or a gateway's HTML page). */
-const MAX_ANSWER_BYTES = 4 << 20;
-/** An answer larger than anything the API sends: read no further, and not worth asking again. */
-class AnswerTooLargeError extends Error {
-    constructor(url) {
-        super(`the answer from ${url.origin} is larger than ${MAX_ANSWER_BYTES >> 20} MiB; it is not the API's`);
-        this.name = 'AnswerTooLargeError';
-    }
-}
-/** No whole answer (headers and body) came within the request's own deadline: it may have reached the server. */
-class RequestDeadlineError extends Error {
-    url;
-    deadlineMs;
-    constructor(url, deadlineMs) {
-        super(`no whole answer from ${url.host} within ${(deadlineMs / 1000).toFixed(1)} s`);
-        this.url = url;
-        this.deadlineMs = deadlineMs;
-        this.name = 'RequestDeadlineError';
-    }
-}
-/**
- * Sends one request and reads its (small, JSON or HTML) answer, at most MAX_ANSWER_BYTES, within its
- * deadline. Never follows redirects.
- */
-async function send(dispatcher, url, method, headers, body, { signal, deadlineMs } = {}) {
-    const deadline = deadlineMs === undefined ? undefined : AbortSignal.timeout(Math.max(1, deadlineMs));
-    const bounded = signal && deadline ? AbortSignal.any([signal, deadline]) : (signal ?? deadline);
-    try {
-        // undici applies an abort only once connected: a connect that hangs is left behind, not waited for.
-        const response = await untilCancelled((0,undici.request)(url, { dispatcher, method, headers, body, signal: bounded }), bounded);
-        const chunks = [];
-        let size = 0;
-        for await (const chunk of response.body) {
-            size += chunk.length;
-            if (size > MAX_ANSWER_BYTES) {
-                response.body.destroy();
-                throw new AnswerTooLargeError(url);
-            }
-            chunks.push(chunk);
-        }
-        return { status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') };
-    }
-    catch (error) {
-        if (deadline?.aborted && !signal?.aborted)
-            throw new RequestDeadlineError(url, deadlineMs);
-        throw error;
-    }
-}
-const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
-function codesOf(error) {
-    const codes = [];
-    for (let e = error; e; e = e.cause) {
-        if (typeof e.code === 'string')
-            codes.push(e.code);
-        if (codes.length > 5)
-            break;
-    }
-    return codes;
-}
-/**
- * The proxy answered CONNECT with something other than 200: no tunnel, so nothing reached the API.
- * undici says so only in its own error's message (a RequestAbortedError, the code an abort has too).
- */
-function proxyRefusedTunnel(error) {
-    for (let e = error, depth = 0; e && depth < 6; e = e.cause, depth++) {
-        if (e.code === 'UND_ERR_ABORTED' && typeof e.message === 'string' && /^Proxy response \(\d+\) !== 200 when HTTP Tunneling$/.test(e.message))
-            return true;
-    }
-    return false;
-}
-/**
- * True only when the error proves no byte of the request reached the server: no connection was made
- * (to the API, or to the proxy in front of it), or the proxy refused to open the tunnel. The one case
- * where a credit-spending POST may be sent again.
- */
-function provablyNotSent(error) {
-    return codesOf(error).some((code) => NEVER_SENT_CODES.has(code)) || proxyRefusedTunnel(error);
-}
-/**
- * Makes NO_PROXY and no_proxy say the same, once, before any client is made: undici reads the
- * lower-case name first even when it is empty, @actions/http-client (the artifact client, Octokit)
- * the first non-empty one. The non-empty one wins, the lower-case one when both are set.
- */
-function normaliseNoProxy(env = process.env) {
-    const value = env.no_proxy || env.NO_PROXY;
-    if (value === undefined)
-        return;
-    env.no_proxy = value;
-    env.NO_PROXY = value;
-}
-/** A network-level failure (as opposed to an HTTP answer) that a read may retry. */
-function isNetworkError(error) {
-    if (error instanceof RequestDeadlineError)
-        return true;
-    const codes = codesOf(error);
-    return codes.some((code) => NEVER_SENT_CODES.has(code) || code.startsWith('UND_ERR_') || code.startsWith('ECONN') || code === 'EPIPE');
-}
-/** What each network failure says about reaching the server, in words for a message. */
-const UNREACHED = {
-    ENOTFOUND: { kind: 'dns', what: 'its host name does not resolve (ENOTFOUND)' },
-    EAI_AGAIN: { kind: 'dns', what: 'its host name could not be resolved (EAI_AGAIN, a DNS failure)' },
-    ECONNREFUSED: { kind: 'refused', what: 'the connection was refused (ECONNREFUSED): nothing listens at that address' },
-    EHOSTUNREACH: { kind: 'unreachable', what: 'the host is unreachable (EHOSTUNREACH)' },
-    ENETUNREACH: { kind: 'unreachable', what: 'the network is unreachable (ENETUNREACH)' },
-    UND_ERR_CONNECT_TIMEOUT: { kind: 'unreachable', what: 'no connection was made within the connect timeout' },
-    UND_ERR_HEADERS_TIMEOUT: { kind: 'no-answer', what: "no answer within 'request-timeout'" },
-    UND_ERR_BODY_TIMEOUT: { kind: 'no-answer', what: "the answer stopped coming ('request-timeout')" },
-    ECONNRESET: { kind: 'no-answer', what: 'the connection was closed without an answer (ECONNRESET)' },
-    UND_ERR_SOCKET: { kind: 'no-answer', what: 'the connection was closed without an answer' }
-};
-/** How a network failure kept the request from the server or its answer from us; undefined for anything else. */
-function unreached(error) {
-    if (error instanceof RequestDeadlineError)
-        return { kind: 'no-answer', what: `${error.message} ('request-timeout')` };
-    for (const code of codesOf(error))
-        if (UNREACHED[code])
-            return UNREACHED[code];
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/aistudios/retry.ts
-
-
-
-const READ_RETRY = { maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 30_000, maxElapsedMs: 120_000 };
-/**
- * Tries a failure may have in all, whatever the policy: a host name that does not resolve is asked
- * once more (a DNS hiccup), a refused or unreachable host twice more (a server restarting), so a wrong
- * `api-url` fails within seconds rather than after the policy's two minutes.
- */
-function attemptsFor(error, policy) {
-    const kind = unreached(error)?.kind;
-    return kind === 'dns' ? 2 : kind === 'refused' || kind === 'unreachable' ? 3 : policy.maxAttempts;
-}
-/** Exponential backoff with "equal jitter"; a server's Retry-After wins when it gives one. */
-function backoffDelayMs(attempt, policy, retryAfterSeconds, random = Math.random) {
-    if (retryAfterSeconds !== undefined)
-        return Math.round(retryAfterSeconds * 1000);
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-/** Whether a failed read is worth repeating as it is. */
-function isTransient(error) {
-    if (error instanceof ApiError)
-        return error.transient;
-    return isNetworkError(error);
-}
-/** Runs a read until it succeeds, fails for good, or the policy's bounds are reached. */
-async function withRetries(what, attempt, policy, onRetry, signal) {
-    const started = Date.now();
-    for (let n = 1;; n++) {
-        try {
-            return await attempt();
-        }
-        catch (error) {
-            if (!isTransient(error) || n >= attemptsFor(error, policy) || signal?.aborted)
-                throw error;
-            const retryAfter = error instanceof ApiError ? error.retryAfterSeconds : undefined;
-            const delay = backoffDelayMs(n, policy, retryAfter);
-            if (Date.now() - started + delay > policy.maxElapsedMs)
-                throw error;
-            const reason = error instanceof Error ? error.message : String(error);
-            onRetry(`${what}: ${reason}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${n + 1} of ${attemptsFor(error, policy)})`);
-            await sleep(delay, signal);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/aistudios/client.ts
-
-
-
-
-
-
-
-
-
-const PREFIX = { v3: '/api/odin/v3', legacy: '/api/odin' };
-const headersWith = (authorization) => ({
-    Authorization: authorization,
-    'Content-Type': 'application/json',
-    Accept: 'application/json'
-});
-/** HTTP 429, or its code in the API's own refusal (not a 5xx, which a gateway may write): the API refused the request unprocessed. */
-const isTooManyRequests = (error) => error.status === 429 || (error.code === '429' && error.status < 500);
-/** Whether an export's failed answer proves the API did not take it: credentials refused, 429, or its own non-5xx `success: false`. */
-const provenRefusal = (error) => error instanceof AuthError || (error instanceof ApiError && (isTooManyRequests(error) || (error.refused && !error.transient)));
-const NOT_SENT_IN_TIME = "the render's 'timeout' ran out before it could be sent";
-/**
- * The credentials' exchange, waited for only until the export's deadline: it happens before the send,
- * so running out there means nothing was sent. The exchange itself goes on (other videos share it).
- */
-function beforeDeadline(authorization, deadlineAt) {
-    if (deadlineAt === undefined)
-        return authorization;
-    let timer;
-    const late = new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new ExportNotSentError(`${NOT_SENT_IN_TIME}: no token came from the exchange of app-id and user-key`)), Math.max(0, deadlineAt - Date.now()));
-    });
-    return Promise.race([authorization, late]).finally(() => clearTimeout(timer));
-}
-/** How many times a POST that provably never left is tried before giving up. */
-const NOT_SENT_ATTEMPTS = 3;
-/**
- * The only place that knows the API's URLs, headers and envelopes. One per job: one connection pool,
- * closed at the end, and one token exchange shared by every video.
- */
-class AiStudiosClient {
-    config;
-    dispatcher;
-    authorization;
-    /** Aborted by close(): what still runs then (a token exchange nobody waits for, its retries) stops. */
-    closing = new AbortController();
-    /** Export requests sent and not yet answered: close() never cuts one. */
-    exportsInFlight = 0;
-    constructor(config) {
-        this.config = config;
-        this.dispatcher = createAgent(config.requestTimeoutMs);
-    }
-    /**
-     * Ends the job's calls. What is left then was abandoned (a read past its deadline, a connect that
-     * hangs, an exchange nobody waits for) and is destroyed, unless an export is in flight: that one is
-     * let finish, as the action itself never cuts an export.
-     */
-    close() {
-        this.closing.abort(new Error('The API client was closed'));
-        return this.exportsInFlight > 0 ? this.dispatcher.close() : this.dispatcher.destroy();
-    }
-    url(generation, path) {
-        const base = generation === 'v3' ? this.config.v3Url : this.config.legacyUrl;
-        return new URL(base.pathname.replace(/\/$/, '') + PREFIX[generation] + path, base);
-    }
-    /** The method and URL an export request goes to (printed by a dry run). */
-    exportTarget(request) {
-        return { method: 'POST', url: this.url(request.generation, '/editor/project').toString() };
-    }
-    async getProject(projectId, context) {
-        const call = `Fetching project ${projectId}`;
-        const data = await this.read(call, 'v3', `/editor/project/${encodeURIComponent(projectId)}`, context);
-        const parsed = projectAnswer.safeParse(data);
-        if (!parsed.success)
-            throw new ApiError(call, 200, undefined, 'the answer carries no project', false);
-        return parsed.data.project;
-    }
-    /** A saved legacy project (the legacy host, `GET /api/odin/editor/project/{key}`), as the legacy tutorial fetches it. */
-    async getLegacyProject(key, context) {
-        const answer = await this.read(`Fetching legacy project ${key}`, 'legacy', `/editor/project/${encodeURIComponent(key)}`, context);
-        return parseLegacyProject(answer, key);
-    }
-    /**
-     * Deletes v3 projects, all in one call (`DELETE /editor/project` takes a list of `ids`); returns how
-     * many the API says it removed. Deleting spends nothing and is the same if repeated, so it is retried like a read.
-     */
-    async deleteProjects(ids, context) {
-        const url = this.url('v3', '/editor/project');
-        const headers = headersWith(await this.authorizationFor(context));
-        return parseDeletedCount(await this.retried('Deleting exported projects', url, 'DELETE', headers, JSON.stringify({ ids }), context));
-    }
-    /** What the v3 project record of a finished export says: its thumbnail and (a fallback) download URL. */
-    async getExportRecord(key, context) {
-        return exportRecordAnswer.parse(await this.getProject(key, context));
-    }
-    /** Whether the API accepts the credentials (`GET /auth`, v3): spends nothing, so a dry run can ask. */
-    async credentialsAccepted(context) {
-        try {
-            const data = await this.read('Checking the credentials', 'v3', '/auth', context);
-            return authAnswer.parse(data).isAuthenticated === true;
-        }
-        catch (error) {
-            if (error instanceof AuthError)
-                return false;
-            throw error;
-        }
-    }
-    /**
-     * Sends the export: the one call that spends credits. Sent at most once, unless the answer proves
-     * the server did not process it: no connection was made, it answered 429 (sent again after
-     * Retry-After or a backoff), or it refused an exchanged token with a 401 (sent once more with a new
-     * token). Returns the key to poll, and the credits the answer says it cost.
-     * `context.signal` is the only thing that may cut the request once sent (the runner's cancel);
-     * `stop` (the run's own, such as fail-fast) only keeps it from being sent. Each try ends within
-     * `request-timeout`, and all of them by `deadlineAt` (the render's `timeout`) when given.
-     */
-    async startExport(request, { signal, log }, { stop, deadlineAt } = {}) {
-        const call = 'Starting the export';
-        const url = this.url(request.generation, '/editor/project');
-        let authorization = this.authorizationFor({ signal, log });
-        let headers = headersWith(await beforeDeadline(authorization, deadlineAt));
-        let renewed = false;
-        const body = JSON.stringify(request.body);
-        const started = Date.now();
-        const pause = stop && signal ? AbortSignal.any([signal, stop]) : (stop ?? signal);
-        for (let attempt = 1;; attempt++) {
-            if (stop?.aborted)
-                throw abortReason(stop);
-            const left = (deadlineAt ?? Infinity) - Date.now();
-            if (left <= 0)
-                throw new ExportNotSentError(NOT_SENT_IN_TIME);
-            const deadlineMs = Math.min(this.config.requestTimeoutMs, left);
-            let answer;
-            try {
-                this.exportsInFlight++;
-                answer = await send(this.dispatcher, url, 'POST', headers, body, { signal, deadlineMs });
-            }
-            catch (error) {
-                if (provablyNotSent(error) && attempt < Math.min(NOT_SENT_ATTEMPTS, attemptsFor(error, READ_RETRY)) && !signal?.aborted) {
-                    log.warning(`${call}: ${errorMessage(error)}; the request never left, so it is safe to send again`);
-                    await sleep(1000 * attempt, pause);
-                    continue;
-                }
-                if (provablyNotSent(error))
-                    throw this.unreachable(call, url, error);
-                const bound = deadlineMs < this.config.requestTimeoutMs ? "the render's 'timeout' ends there" : "'request-timeout'";
-                const how = unreached(error);
-                const cause = error instanceof RequestDeadlineError
-                    ? `${error.message} (from '${this.hostInput(url)}'), ${bound}`
-                    : how
-                        ? `${url.host} (from '${this.hostInput(url)}'): ${how.what}`
-                        : errorMessage(error);
-                throw new ExportUnconfirmedError(cause, signal?.aborted === true);
-            }
-            finally {
-                this.exportsInFlight--;
-            }
-            let data;
-            try {
-                data = parseEnvelope(call, answer.status, answer.headers, answer.body, { flatAllowed: request.generation === 'legacy' });
-            }
-            catch (error) {
-                if (error instanceof AuthError && error.unauthorized && this.exchangesTokens && !renewed && !signal?.aborted) {
-                    renewed = true;
-                    log.warning(`${call}: the token was refused (a 401: the export was not processed); exchanging app-id and user-key for a new one and sending it again`);
-                    authorization = this.renewed(authorization, { signal, log });
-                    headers = headersWith(await beforeDeadline(authorization, deadlineAt));
-                    continue;
-                }
-                // Waited out within the reads' bounds: a Retry-After of an hour must not hold the run for an hour.
-                const delay = error instanceof ApiError ? backoffDelayMs(attempt, READ_RETRY, error.retryAfterSeconds) : 0;
-                const inBounds = attempt < READ_RETRY.maxAttempts && Date.now() - started + delay <= READ_RETRY.maxElapsedMs && Date.now() + delay < (deadlineAt ?? Infinity);
-                if (error instanceof ApiError && isTooManyRequests(error) && inBounds && !signal?.aborted) {
-                    log.warning(`${error.message}; the API did not process it, so it is sent again in ${(delay / 1000).toFixed(1)} s`);
-                    await sleep(delay, pause);
-                    continue;
-                }
-                // Only a refusal proves the export was not taken: the API's own `success: false` (not a 5xx), a 401/403, a 429.
-                // Anything else (a gateway page, a 5xx, a 2xx without data, a redirect) says the POST was processed somewhere.
-                if (provenRefusal(error))
-                    throw this.explained(error);
-                throw new ExportUnconfirmedError(errorMessage(error));
-            }
-            const accepted = exportAnswer(request.generation).safeParse(data);
-            if (!accepted.success) {
-                throw new ExportUnconfirmedError(`the answer carries no usable ${request.generation === 'v3' ? 'projectId' : 'key'}`);
-            }
-            return accepted.data;
-        }
-    }
-    async getProgress(key, generation, context) {
-        const call = `Checking progress of ${key}`;
-        const data = await this.read(call, generation, `/editor/progress/${encodeURIComponent(key)}`, context);
-        const parsed = progressAnswer.safeParse(data);
-        if (!parsed.success)
-            throw new ApiError(call, 200, undefined, 'the answer carries no progress', true);
-        return parsed.data;
-    }
-    /** The input that holds the job's credentials, for messages. */
-    get credentialInput() {
-        return 'apiKey' in this.config.credentials ? 'api-key' : 'app-id';
-    }
-    /** Which input a URL's host came from. */
-    hostInput(url) {
-        const { v3Url, legacyUrl } = this.config;
-        return url.origin === legacyUrl.origin && legacyUrl.origin !== v3Url.origin ? 'legacy-api-url' : 'api-url';
-    }
-    /** A network failure as a message naming the input, the host and what happened; anything else as it is. */
-    unreachable(call, url, error) {
-        const how = unreached(error);
-        return how ? new UnreachableError(call, this.hostInput(url), url.host, how.kind, how.what, error) : error;
-    }
-    /** An AuthError that says which credential was refused and what to do about it. */
-    explained(error) {
-        return error instanceof AuthError ? new AuthError(error.detail, this.credentialInput, error.unauthorized) : error;
-    }
-    /** Whether the authorization is a token exchanged for app-id and user-key, which can be exchanged again. */
-    get exchangesTokens() {
-        return !('apiKey' in this.config.credentials);
-    }
-    /**
-     * A new token for a call refused with `refused`: one exchange per refusal wave, shared by every call
-     * refused with the same token (they all hold the same promise); a later wave gets its own.
-     */
-    renewed(refused, context) {
-        if (this.authorization === refused)
-            this.authorization = undefined;
-        return this.authorizationFor(context);
-    }
-    /**
-     * A GET, repeated within the retry policy. A token refused mid-run (it lives 24 hours) is exchanged
-     * once more and the read repeated; reads spend nothing.
-     */
-    async read(call, generation, path, context) {
-        const url = this.url(generation, path);
-        const flatAllowed = generation === 'legacy';
-        // The exchange may be another video's, bounded by its signal: each read waits for it only within its own.
-        const authorization = this.authorizationFor(context);
-        const used = await untilCancelled(authorization, context.signal);
-        try {
-            return await this.retried(call, url, 'GET', headersWith(used), undefined, context, flatAllowed);
-        }
-        catch (error) {
-            if (!(error instanceof AuthError) || !this.exchangesTokens)
-                throw error;
-            context.log.warning(`${call}: the token was refused; exchanging app-id and user-key for a new one`);
-            const renewed = await untilCancelled(this.renewed(authorization, context), context.signal);
-            return this.retried(call, url, 'GET', headersWith(renewed), undefined, context, flatAllowed);
-        }
-    }
-    /** A call that spends nothing, so it may be repeated: sent, parsed, retried within the policy; a refusal says which credential. */
-    async retried(call, url, method, headers, body, context, flatAllowed = false) {
-        const { log } = context;
-        const signal = context.signal ? AbortSignal.any([context.signal, this.closing.signal]) : this.closing.signal;
-        try {
-            return await withRetries(call, async () => {
-                const answer = await send(this.dispatcher, url, method, headers, body, { signal, deadlineMs: this.config.requestTimeoutMs });
-                return parseEnvelope(call, answer.status, answer.headers, answer.body, { flatAllowed });
-            }, READ_RETRY, (message) => log.warning(message), signal);
-        }
-        catch (error) {
-            throw this.unreachable(call, url, this.explained(error));
-        }
-    }
-    /** Shared by videos that start at once, so a job exchanges its credentials once; forgotten if the exchange fails. */
-    authorizationFor(context) {
-        if (!this.authorization) {
-            const pending = this.obtainAuthorization(context);
-            this.authorization = pending;
-            pending.catch(() => {
-                if (this.authorization === pending)
-                    this.authorization = undefined;
-            });
-        }
-        return this.authorization;
-    }
-    /** The raw API key, or a token exchanged for an app ID and user key (valid 24 hours). */
-    async obtainAuthorization(context) {
-        const credentials = this.config.credentials;
-        if ('apiKey' in credentials)
-            return credentials.apiKey;
-        const call = 'Exchanging app-id and user-key for a token';
-        const url = this.url('v3', '/auth/token');
-        const body = JSON.stringify({ appId: credentials.appId, userKey: credentials.userKey });
-        const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
-        // Getting a token spends nothing, so it is retried like a read.
-        const answer = tokenAnswer.safeParse(await this.retried(call, url, 'POST', headers, body, context));
-        if (!answer.success)
-            throw new ApiError(call, 200, undefined, 'the answer carries no token', false);
-        mask(answer.data.token);
-        return answer.data.token;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/cancel.ts
-/** After a cancel signal, the run has this long to report before it exits regardless. */
-const CANCEL_GRACE_MS = 5000;
-/**
- * The signals that cancel a run: SIGTERM (a cancelled workflow on Linux and macOS runners), SIGINT
- * (Ctrl-C, and how a Windows runner cancels, where SIGTERM does not exist) and SIGBREAK (Ctrl-Break on
- * Windows; elsewhere it can be listened to but never arrives).
- */
-const CANCEL_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGBREAK'];
-/**
- * A signal that any of CANCEL_SIGNALS aborts, so every wait and request stops and the run reports what
- * it had; `dispose` stops listening.
- */
-function cancelOnSignals() {
-    const cancel = new AbortController();
-    const onSignal = (name) => {
-        cancel.abort(new Error(`The run was cancelled (${name})`));
-        setTimeout(() => process.exit(1), CANCEL_GRACE_MS).unref();
-    };
-    for (const name of CANCEL_SIGNALS)
-        process.once(name, onSignal);
-    return {
-        signal: cancel.signal,
-        dispose: () => {
-            for (const name of CANCEL_SIGNALS)
-                process.off(name, onSignal);
-        }
-    };
-}
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/github/comments.ts
-
-
-/**
- * Pull request comments through the REST API, parsed at the boundary: who the token is, and each
- * comment's ID, body and author, so only comments this identity wrote are ever edited.
- */
-/** The author the workflow's own token (an installation token, which cannot read /user) writes as. */
-const WORKFLOW_TOKEN_LOGIN = 'github-actions[bot]';
-const login = schemas_string().min(1).max(100);
-const user = object({ login });
-const comment = object({ id: schemas_number().int().positive(), body: schemas_string().max(1_000_000).nullish(), user: user.nullable() });
-const comments_status = (error) => error.status;
-/** The login the token writes comments as: the user of a personal token, else the workflow token's bot. */
-async function whoAmI({ octokit }) {
-    try {
-        const { data } = await octokit.request('GET /user');
-        return parseAt(user, data, 'GitHub GET /user').login;
-    }
-    catch (error) {
-        // An installation token may not read /user (403 "Resource not accessible by integration").
-        if (comments_status(error) === 403)
-            return WORKFLOW_TOKEN_LOGIN;
-        throw error;
-    }
-}
-/** The pull request's comments, oldest first. */
-async function listComments({ octokit, context }, issue) {
-    const data = await octokit.paginate(octokit.rest.issues.listComments, { ...context.repo, issue_number: issue, per_page: 100 });
-    return parseAt(array(comment), data, `GitHub's comments of #${issue}`)
-        .map((c) => ({ id: c.id, body: c.body ?? '', author: c.user?.login }))
-        .sort((a, b) => a.id - b.id);
-}
-async function createComment({ octokit, context }, issue, body) {
-    await octokit.rest.issues.createComment({ ...context.repo, issue_number: issue, body });
-}
-/** Updates a comment; false when it is gone (deleted meanwhile). */
-async function updateComment({ octokit, context }, id, body) {
-    try {
-        await octokit.rest.issues.updateComment({ ...context.repo, comment_id: id, body });
-        return true;
-    }
-    catch (error) {
-        if (comments_status(error) === 404)
-            return false;
-        throw error;
-    }
-}
-/** Deletes a comment; one already gone is fine. */
-async function deleteComment({ octokit, context }, id) {
-    try {
-        await octokit.rest.issues.deleteComment({ ...context.repo, comment_id: id });
-    }
-    catch (error) {
-        if (comments_status(error) !== 404)
-            throw error;
-    }
-}
-/** The pull request the run is for, from the event payload; undefined for any other event. */
-function pullRequestNumber({ context }) {
-    const parsed = object({ number: schemas_number().int().positive() }).safeParse(context.payload.pull_request);
-    return parsed.success ? parsed.data.number : undefined;
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
-;// CONCATENATED MODULE: ./src/resume.ts
-/** How each front end writes the inputs that resume an export, and what to do with them. */
-const HOW = {
-    // What resume refuses as unused is named, so the hint works when followed as written.
-    action: (inputs) => `re-run this step with the input${inputs.length > 1 ? 's' : ''} ${inputs.map(([name, value]) => `${name}: ${value}`).join(' and ')}` +
-        " (drop 'wait: false', 'tags', 'resolution', 'workspace-id' and 'webhook-url' if set)",
-    cli: (inputs) => `run the same command again with ${inputs.map(([name, value]) => `--${name} ${value}`).join(' ')}` +
-        ' (drop --no-wait, --tag, --tags, --resolution, --workspace-id and --webhook-url if given)'
-};
-/** How each front end says "run it again as it was". */
-const AGAIN = { action: 're-run this step as it is', cli: 'run the same command again' };
-/** The inputs that resume an export, written as `frontEnd` takes them. */
-function resumeWith(exportKey, generation, entry, frontEnd) {
-    const inputs = [
-        ...(entry ? [['manifest-entry', entry]] : []),
-        ['resume', exportKey],
-        ...(generation === 'legacy' ? [['api-generation', 'legacy']] : [])
-    ];
-    return HOW[frontEnd](inputs);
-}
-/** How to pick up an export that a run started but did not see finish, without paying for it again. */
-function resumeHint(exportKey, generation, entry, frontEnd = 'action') {
-    return `Export ${exportKey} was accepted and may still be rendering (its credits are spent). To download it without exporting again, ${resumeWith(exportKey, generation, entry, frontEnd)}.`;
-}
-/** Whether the video's export was accepted: from then on, the user must always learn its key. */
-const exported = (result) => result.exportKey !== undefined;
-/**
- * How to deliver a saved video whose delivery failed, paying nothing again. `resume` finds the render
- * finished (nothing undelivered is ever cleaned up) and downloads it again; a reused video's key is
- * another run's, whose project that run may have deleted, so `reuse` is what finds it again.
- */
-function redeliverHint(result, frontEnd = 'action') {
-    if (result.deliveredByAttempt !== undefined) {
-        return `To deliver it, ${AGAIN[frontEnd]}: it takes the video from attempt ${result.deliveredByAttempt}'s artifact again, exporting nothing.`;
-    }
-    if (result.reusedFromRun !== undefined) {
-        return `To deliver it, ${AGAIN[frontEnd]}: 'reuse' finds the video of run ${result.reusedFromRun} again, exporting nothing.`;
-    }
-    const how = resumeWith(result.exportKey, result.generation, result.spec.name, frontEnd);
-    // In a workflow, re-running the failed job is the plainest way: its re-run attempt finds the export in the
-    // run's ledger, and it keeps the job as it was (a manifest run's comment stays its own, not a matrix job's).
-    const rerun = frontEnd === 'action' ? `re-run the failed job (its re-run attempt finds export ${result.exportKey} in the run's ledger), or ` : '';
-    return `To deliver it without exporting again, ${rerun}${how}; that downloads the finished video again.`;
-}
-/**
- * What to tell of an exported video that was not delivered, as far as the run saw it get: a render not
- * seen finished may still be rendering; a finished one was not saved, or was saved and a delivery failed.
- */
-function resumeAdvice(result, frontEnd = 'action') {
-    const { exportKey, generation, undelivered } = result;
-    if (result.deliveredByAttempt !== undefined && !undelivered) {
-        return `Export ${exportKey} was delivered by attempt ${result.deliveredByAttempt} of this run, and 'cleanup' deleted its project, so it cannot be resumed: download its video from that attempt's artifacts; nothing more was spent.`;
-    }
-    if (undelivered) {
-        return `Export ${exportKey} finished rendering and its video is saved as ${undelivered.savedAs}, but ${undelivered.delivery} failed. ${redeliverHint(result, frontEnd)}`;
-    }
-    // Only a render seen finished (its URL came) may be called finished; anything short of it may still be under way.
-    if (result.stage !== 'download' && result.stage !== 'deliver')
-        return resumeHint(exportKey, generation, result.spec.name, frontEnd);
-    const how = resumeWith(exportKey, generation, result.spec.name, frontEnd);
-    return `Export ${exportKey} finished rendering (its credits are spent), but its video was not saved. To download it without exporting again, ${how}.`;
-}
-
-;// CONCATENATED MODULE: ./src/github/artifact-service.ts
-/**
- * The artifact client, loaded only when used: it is the heaviest part of the bundle (a 3.7 MB chunk).
- * Only an entry point that may upload provides it (the action's main.ts): a bundle whose entry never
- * does (the CLI) then holds no import of it at all, and ncc leaves the chunk out.
- */
-let provider;
-function provideArtifactClient(load) {
-    provider = load;
-}
-async function loadArtifactClient() {
-    if (!provider)
-        throw new Error('this entry point has no artifact client');
-    return provider();
-}
-
-;// CONCATENATED MODULE: ./src/github/results.ts
-
-
-
-
-
-
-
-
-
-/**
- * Result records: the small artifact each render job of a matrix leaves, however it ended, and the
- * collect job reads back. Artifacts of this run only: the runner's token reaches no other run's. A
- * sibling job's record crosses a boundary, so it is parsed by the schemas below and checked against
- * the run, the attempt and the videos its job was given before anything uses it.
- */
-const results_PREFIX = 'aistudios-result-';
-/** A record is a few hundred bytes a video; more than this is not one of ours. */
-const MAX_RECORD_BYTES = 4 * 1024 * 1024;
-/**
- * A record is named by its attempt, its pipeline and its shard's first video (names are unique in a
- * manifest); uploaded unzipped, the file's name is the artifact's. A pipeline ID holds no '.', so the
- * first '.' after it ends it.
- */
-const NAME = /^aistudios-result-(\d{1,4})-([A-Za-z0-9_-]{1,64})\.([\w.-]{1,80})\.json$/;
-const recordName = (record) => `${results_PREFIX}${record.attempt}-${record.pipeline.id}.${record.videos[0] ?? 'none'}.json`;
-/** An http(s) URL: https, or http to a loopback host (the simulator); never another scheme. */
-const webUrl = schemas_string()
-    .max(8192)
-    .refine((text) => {
-    try {
-        const url = new URL(text);
-        return url.protocol === 'https:' || (url.protocol === 'http:' && /^(127\.0\.0\.1|localhost|\[::1\])$/.test(url.hostname));
-    }
-    catch {
-        return false;
-    }
-}, 'is not an https URL');
-/** A manifest entry's name, as the manifest reader allows it. */
-const videoName = schemas_string().regex(/^[\w.-]{1,80}$/, 'is not a video name');
-/** One video of the `videos` output, as a job wrote it. */
-const videoEntry = object({
-    name: schemas_string().min(1).max(255),
-    status: schemas_enum(['downloaded', 'started', 'dry-run', 'failed', 'skipped']),
-    'export-key': exportKey.nullable(),
-    /** The former name of export-key, kept for workflows written against it. */
-    'project-id': exportKey.nullable(),
-    path: schemas_string().max(4096).nullable(),
-    url: webUrl.nullable(),
-    'thumbnail-url': webUrl.nullable(),
-    credits: schemas_number().nonnegative().nullable(),
-    size: schemas_number().int().nonnegative().nullable(),
-    duration: schemas_number().nonnegative().nullable(),
-    width: schemas_number().int().positive().nullable(),
-    height: schemas_number().int().positive().nullable(),
-    sha256: sha256Hex.nullable(),
-    'reused-from-run': schemas_number().int().positive().nullable(),
-    'artifact-url': webUrl.nullable(),
-    'release-url': webUrl.nullable(),
-    error: schemas_string().max(4000).nullable()
-});
-/** The `videos` output's objects, one a video: also what a matrix job's result record holds. */
-function videoEntries(results) {
-    return results.map((result) => ({
-        name: result.name,
-        status: result.status,
-        'export-key': result.exportKey ?? null,
-        'project-id': result.exportKey ?? null,
-        path: result.video?.path ?? null,
-        url: result.videoUrl ?? null,
-        'thumbnail-url': result.thumbnailUrl ?? null,
-        credits: result.credits ?? null,
-        size: result.video?.size ?? null,
-        duration: result.video?.mp4.durationSeconds ?? null,
-        width: result.video?.mp4.width ?? null,
-        height: result.video?.mp4.height ?? null,
-        sha256: result.sha256 ?? null,
-        'reused-from-run': result.reusedFromRun ?? null,
-        'artifact-url': result.artifact?.url ?? null,
-        'release-url': result.releaseUrl ?? null,
-        error: errorOf(result)
-    }));
-}
-/** A video's error; one saved but not delivered also says how to deliver it, wherever the entry is read (a record, collect, the comment). */
-function errorOf(result) {
-    if (result.error === undefined)
-        return null;
-    if (!result.undelivered || !exported(result))
-        return result.error;
-    return `${result.error.replace(/\.?$/, '.')} ${redeliverHint(result)}`;
-}
-const resultRecord = object({
-    version: literal(2),
-    /** The pipeline of the job that wrote it: collect takes only its own plan's records. */
-    pipeline: object({ id: schemas_string().regex(/^[A-Za-z0-9_-]{1,64}$/), manifest: schemas_string().min(1).max(4096) }),
-    /** The job's ID in its workflow (GITHUB_JOB), for messages. */
-    job: schemas_string().max(100).nullable(),
-    runId: schemas_string().regex(/^\d+$/),
-    attempt: schemas_number().int().positive(),
-    /** The videos the job was given (`manifest-entry`), whether or not it got to them. */
-    videos: array(videoName).max(2000),
-    outcome: schemas_enum(['success', 'failure', 'cancelled']),
-    error: schemas_string().max(4000).nullable(),
-    entries: array(videoEntry).max(2000)
-});
-/** Leaves this job's record in the run's artifacts, kept as long as its videos; the attempt in its name keeps re-runs apart. */
-async function uploadResultRecord(record, runner, retentionDays) {
-    const name = recordName(record);
-    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-result-'));
-    try {
-        external_node_fs_.writeFileSync(external_node_path_.join(dir, name), JSON.stringify(record));
-        await (await loadArtifactClient()).uploadArtifact(name, [external_node_path_.join(dir, name)], dir, { retentionDays, skipArchive: true });
-        return name;
-    }
-    finally {
-        external_node_fs_.rmSync(dir, { recursive: true, force: true });
-    }
-}
-/** The longest one call to the artifact service may take while records are read (the list, each record). */
-const RECORD_READ_MS = 30_000;
-/**
- * Every result record of this run and pipeline up to this attempt, parsed and checked: one that does not
- * parse, names another run, attempt or manifest, or is too big is refused through `refuse` (a warning)
- * and left out. Another pipeline's records are not read at all, only named.
- */
-async function readResultRecords(runner, pipeline, refuse, signal) {
-    const client = await loadArtifactClient();
-    // The artifact client takes no signal: a call past its bound is left behind, and the process ends without it.
-    const bounded = (work) => untilCancelled(work, withDeadline(RECORD_READ_MS, signal).signal);
-    const { artifacts } = await bounded(client.listArtifacts());
-    const read = [];
-    const foreign = [];
-    for (const artifact of artifacts) {
-        const match = NAME.exec(artifact.name);
-        if (!match || Number(match[1]) > runner.runAttempt)
-            continue;
-        if (match[2] !== pipeline.id) {
-            foreign.push(artifact.name);
-            continue;
-        }
-        const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-collect-'));
-        try {
-            await bounded(client.downloadArtifact(artifact.id, { path: dir }));
-            // The name matched NAME, so it is a plain file name.
-            const file = external_node_path_.join(dir, artifact.name);
-            if (!external_node_fs_.existsSync(file) || external_node_fs_.statSync(file).size > MAX_RECORD_BYTES)
-                throw new Error('it holds no record of a sensible size');
-            const record = parseAt(resultRecord, JSON.parse(external_node_fs_.readFileSync(file, 'utf8')), `result record ${artifact.name}`);
-            if (record.runId !== runner.runId || String(record.attempt) !== match[1])
-                throw new Error(`it says it is of run ${record.runId}, attempt ${record.attempt}, not this run's attempt ${match[1]}`);
-            if (record.pipeline.id !== pipeline.id || record.pipeline.manifest !== pipeline.manifest)
-                throw new Error(`it says it is of pipeline ${record.pipeline.id} on ${quotedValue(record.pipeline.manifest)}, not this collect's ${pipeline.id} on ${quotedValue(pipeline.manifest)}`);
-            read.push({ artifact: artifact.name, record });
-        }
-        catch (error) {
-            if (signal?.aborted)
-                throw error;
-            refuse(`result record ${artifact.name} was refused: ${errorMessage(error)}`);
-        }
-        finally {
-            external_node_fs_.rmSync(dir, { recursive: true, force: true });
-        }
-    }
-    return { read, foreign };
-}
-
-;// CONCATENATED MODULE: ./src/deliver/comment.ts
-
-
-
-
-
-
-
-/**
- * The pull request comment: one, the action's own, with a row a video. Rows are kept per video: a run
- * replaces its own videos' rows and leaves the others, so runs that each render some videos (a matrix
- * collected, `only-changed`, two pushes) build one table. The rows travel in the comment itself, in an
- * HTML comment, and are read back only from a comment this token's identity wrote.
- */
-/** Marks the action's own comment, so later runs update it instead of adding another. */
-const COMMENT_MARKER = '<!-- aistudios-video-action -->';
-const ROWS = /<!-- aistudios-rows:([A-Za-z0-9_-]*) -->/;
-/** The most rows a comment keeps: a bigger batch's full list is in its collect job's summary. */
-const MAX_COMMENT_ROWS = 100;
-/** GitHub takes 65,536 characters a comment; room is left for the footer. */
-const MAX_COMMENT_CHARS = 60_000;
-/** Rounds of write and re-read before giving up on a comment that keeps changing under concurrent runs. */
-const MAX_ROUNDS = 6;
-const loopbackOrHttps = (text) => {
-    try {
-        const url = new URL(text);
-        return url.protocol === 'https:' || (url.protocol === 'http:' && /^(127\.0\.0\.1|localhost|\[::1\])$/.test(url.hostname));
-    }
-    catch {
-        return false;
-    }
-};
-const href = schemas_string().max(2048).refine(loopbackOrHttps, 'is not an https URL');
-/** One video's row, as stored in the comment. */
-const commentRow = object({
-    name: schemas_string().min(1).max(255),
-    status: schemas_enum(['downloaded', 'started', 'dry-run', 'failed', 'skipped']),
-    key: exportKey.optional(),
-    size: schemas_number().int().nonnegative().optional(),
-    picture: schemas_string().max(100).optional(),
-    artifact: href.optional(),
-    release: href.optional(),
-    thumbnail: href.optional(),
-    error: schemas_string().max(300).optional(),
-    /** The workflow run that wrote the row: a newer run's row of a video wins. */
-    run: schemas_number().int().positive(),
-    /** The manifest of the video's pipeline: rows are kept per pipeline and video, so two manifests' `intro`s stay apart. */
-    pipeline: schemas_string().min(1).max(255).optional()
-});
-/** A `videos` entry as a row of run `run` and pipeline `pipeline` (a manifest); long errors are cut, URLs kept only when they are https. */
-function rowOf(entry, run, pipeline) {
-    const link = (url) => (url && url.length <= 2048 && loopbackOrHttps(url) ? url : undefined);
-    const picture = entry.duration === null ? undefined : `${entry.duration.toFixed(1)} s${entry.width && entry.height ? `, ${entry.width}×${entry.height}` : ''}`;
-    return {
-        name: entry.name,
-        status: entry.status,
-        key: entry['export-key'] ?? entry['project-id'] ?? undefined,
-        size: entry.size ?? undefined,
-        picture,
-        artifact: link(entry['artifact-url']),
-        release: link(entry['release-url']),
-        thumbnail: link(entry['thumbnail-url']),
-        error: entry.error === null ? undefined : entry.error.slice(0, 300),
-        run,
-        pipeline: pipeline && pipeline.length <= 255 ? pipeline : undefined
-    };
-}
-/** This run's rows, of the manifest's pipeline when there is one. */
-const commentRows = (results, runner, manifest) => videoEntries(results).map((entry) => rowOf(entry, Number(runner.runId) || 1, manifest));
-/** What a row stands for: a video of a pipeline (its manifest), or the step's own video. */
-const rowKey = (row) => JSON.stringify([row.pipeline ?? null, row.name]);
-/** Rows by pipeline and video: a row of a newer (or the same) run replaces the video's earlier row in place. Pure. */
-function mergeRows(earlier, later) {
-    const rows = new Map(earlier.map((row) => [rowKey(row), row]));
-    for (const row of later) {
-        const old = rows.get(rowKey(row));
-        if (!old || old.run <= row.run)
-            rows.set(rowKey(row), row);
-    }
-    return [...rows.values()];
-}
-/** A URL as a Markdown link target: no character that could end the link or the cell. */
-const target = (url) => new URL(url).href.replace(/[()<>|`"' ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-function tableRow(row, runner, pipelines) {
-    const links = [row.artifact ? `[artifact](${target(row.artifact)})` : '', row.release ? `[release asset](${target(row.release)})` : ''];
-    const status = row.status === 'failed' ? `❌ ${escapeCell(row.error ?? 'failed')}` : row.status;
-    const thumbnail = row.thumbnail ? `<img src="${escapeHtml(target(row.thumbnail))}" alt="" width="160">` : '';
-    const run = `[${row.run}](${target(`${runner.serverUrl}/${runner.repository}/actions/runs/${row.run}`)})`;
-    const video = pipelines && row.pipeline ? `${escapeCell(row.name)} · ${escapeCell(row.pipeline)}` : escapeCell(row.name);
-    return `| ${video} | ${status} | ${row.key ? `\`${row.key}\`` : ''} | ${row.size === undefined ? '' : formatBytes(row.size)} | ${escapeCell(row.picture ?? '')} | ${links.filter(Boolean).join(' · ')} | ${thumbnail} | ${run} |`;
-}
-/** Which rows to keep when there are too many: failures first, then the newest runs'. */
-const failed = (row) => (row.status === 'failed' ? 1 : 0);
-const byRank = (a, b) => failed(b) - failed(a) || b.run - a.run;
-/** The comment's text: the table of `rows` (bounded in count and size), and the rows themselves for the next run. */
-function commentBody(rows, runner) {
-    let kept = [...rows].sort(byRank).slice(0, MAX_COMMENT_ROWS);
-    for (;;) {
-        const shown = rows.filter((row) => kept.includes(row));
-        const omitted = rows.length - shown.length;
-        const data = Buffer.from(JSON.stringify(shown)).toString('base64url');
-        const body = [
-            COMMENT_MARKER,
-            '### 🎬 AI Studios videos',
-            '',
-            '| video | status | export key | size | duration and picture | links | thumbnail | run |',
-            '|---|---|---|---|---|---|---|---|',
-            ...shown.map((row) => tableRow(row, runner, new Set(shown.map((shownRow) => shownRow.pipeline ?? '')).size > 1)),
-            ...(omitted > 0 ? ['', `${omitted} more video(s) are not listed here: see the summary of their workflow run.`] : []),
-            `<!-- aistudios-rows:${data} -->`
-        ].join('\n');
-        if (body.length <= MAX_COMMENT_CHARS || kept.length === 0)
-            return { body, kept: shown };
-        kept = kept.slice(0, Math.floor(kept.length * 0.9));
-    }
-}
-/** The rows a comment of ours holds; none (with a warning) where they do not parse. */
-function rowsIn(comment) {
-    const data = ROWS.exec(comment.body)?.[1];
-    if (data === undefined)
-        return [];
-    try {
-        return parseAt(array(commentRow).max(MAX_COMMENT_ROWS), JSON.parse(Buffer.from(data, 'base64url').toString('utf8')), `comment ${comment.id}'s rows`);
-    }
-    catch (error) {
-        warning(`The rows of comment ${comment.id} could not be read; they are replaced (${error instanceof Error ? error.message : String(error)})`);
-        return [];
-    }
-}
-const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-/**
- * Merges `rows` into the pull request's comment, creating it when there is none. Only a comment this
- * token's identity wrote is ever edited, whatever marker another holds. Concurrent runs: each writes,
- * waits a moment, re-reads, and writes again until its rows are there and there is one comment
- * (duplicates made by a race are merged into the oldest and deleted). A run with no rows changes nothing.
- */
-async function upsertComment(github, rows, runner) {
-    const issue = pullRequestNumber(github);
-    if (!issue) {
-        notice("'comment' is set, but this run is not for a pull request: no comment was written");
-        return;
-    }
-    if (rows.length === 0) {
-        info(`Nothing was rendered: the comment on pull request #${issue} keeps its rows`);
-        return;
-    }
-    const me = await whoAmI(github);
-    const warned = new Set();
-    for (let round = 1;; round++) {
-        const comments = await listComments(github, issue);
-        for (const other of comments.filter((c) => c.body.includes(COMMENT_MARKER) && c.author !== me && !warned.has(c.id))) {
-            warned.add(other.id);
-            notice(`Comment ${other.id} carries the video comment's marker but was not written by ${me}: it is left alone`);
-        }
-        const mine = comments.filter((c) => c.author === me && c.body.includes(COMMENT_MARKER));
-        const stored = mine.map(rowsIn).reduce(mergeRows, []);
-        const { body, kept } = commentBody(mergeRows(stored, rows), runner);
-        const [keep, ...extra] = mine;
-        if (keep && extra.length === 0 && same(rowsIn(keep), kept)) {
-            info(`The video comment on pull request #${issue} lists this run's ${rows.length} video(s)`);
-            return;
-        }
-        if (round > MAX_ROUNDS) {
-            warning(`The video comment on pull request #${issue} kept changing under concurrent runs; it may lack some of this run's rows`);
-            return;
-        }
-        if (!keep)
-            await createComment(github, issue, body);
-        else
-            await updateComment(github, keep.id, body);
-        for (const duplicate of extra)
-            await deleteComment(github, duplicate.id);
-        // A concurrent run may have written from what it read before this write: look again in a moment.
-        await (0,promises_namespaceObject.setTimeout)(200 + Math.random() * 600);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/github/connect.ts
-
-/** The longest one GitHub API call may take, its answer included (a page of a listing is one call). */
-const GITHUB_CALL_MS = 60_000;
-/**
- * Octokit (with GITHUB_API_URL, proxies) and the run's context; loaded only when a feature needs them.
- * Every call it makes ends within GITHUB_CALL_MS, and at once when `signal` (the run's cancel) aborts.
- * The token is kept for the one call made without Octokit (release asset uploads), and the signal
- * for the work beside GitHub's calls (the checkout's git).
- */
-async function connectGitHub(settings, signal) {
-    const github = await __nccwpck_require__.e(/* import() */ 351).then(__nccwpck_require__.bind(__nccwpck_require__, 61351));
-    const token = settings.token ?? '';
-    const octokit = github.getOctokit(token);
-    octokit.hook.wrap('request', async (request, options) => {
-        const deadline = AbortSignal.timeout(GITHUB_CALL_MS);
-        try {
-            // A call's own signal (a step's bound) is kept beside the run's cancel and the call's deadline. The
-            // options are set in place: the hooks inside this one (the token's) read the call's options, not
-            // what is passed on. They are this call's own object; its `request` may be shared, so it is replaced.
-            const signals = [options.request.signal, signal, deadline].filter((each) => each !== undefined);
-            options.request = { ...options.request, signal: AbortSignal.any(signals) };
-            return await request(options);
-        }
-        catch (error) {
-            if (signal?.aborted)
-                throw abortReason(signal);
-            if (options.request.signal?.aborted)
-                throw abortReason(options.request.signal);
-            if (deadline.aborted)
-                throw new Error(`GitHub did not answer ${options.method} ${options.url} within ${GITHUB_CALL_MS / 1000} s`, { cause: error });
-            throw error;
-        }
-    });
-    return { octokit, context: github.context, token, signal };
-}
-
-;// CONCATENATED MODULE: ./src/job/parse.ts
-
-
-
-function parseBoolean(input, raw, fallback) {
-    const value = raw.trim().toLowerCase();
-    if (value === '')
-        return fallback;
-    if (['true', 'yes', 'on', '1'].includes(value))
-        return true;
-    if (['false', 'no', 'off', '0'].includes(value))
-        return false;
-    throw new InputError(input, `'${raw}' is not a boolean; use true or false`);
-}
-function parseNumber(input, raw, fallback, { min, max, integer = false, unit }) {
-    const value = raw.trim();
-    if (value === '')
-        return fallback;
-    if (!/^[+]?(\d+(\.\d*)?|\.\d+)$/.test(value)) {
-        throw new InputError(input, `'${raw}' is not a ${integer ? 'whole number' : 'number'} of ${unit}`);
-    }
-    const number = Number(value);
-    if (integer && !Number.isInteger(number))
-        throw new InputError(input, `'${raw}' must be a whole number of ${unit}`);
-    if (number < min)
-        throw new InputError(input, `${value} ${unit} is below the minimum of ${min}`);
-    if (max !== undefined && number > max)
-        throw new InputError(input, `${value} ${unit} is above the maximum of ${max}`);
-    return number;
-}
-function parseChoice(input, raw, choices) {
-    const value = raw.trim().toLowerCase();
-    if (value === '')
-        return undefined;
-    const found = choices.find((choice) => choice === value);
-    if (!found)
-        throw new InputError(input, `'${raw}' is not one of ${choices.join(', ')}`);
-    return found;
-}
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
-/** An http(s) URL; plain http only for loopback hosts, so no key or video travels in clear text. */
-function parseUrl(input, raw) {
-    let url;
-    try {
-        url = new URL(raw.trim());
-    }
-    catch {
-        throw new InputError(input, `'${raw}' is not a valid URL`);
-    }
-    // A user and password in the URL would be printed wherever the URL is; credentials go in their own inputs.
-    if (url.username || url.password)
-        throw new InputError(input, 'must not carry a user name or password; give credentials in their own inputs, from secrets');
-    if (url.protocol === 'https:')
-        return url;
-    if (url.protocol === 'http:' && LOOPBACK.test(url.hostname))
-        return url;
-    throw new InputError(input, `'${raw}' must use https:// (plain http is allowed only for localhost)`);
-}
-/**
- * A URL AI Studios calls (`webhook-url`, a template's `webhookUrl`): https only, even to localhost, as
- * the service cannot reach the runner's own host; no credentials in it.
- */
-function parseWebhookUrl(input, raw) {
-    const url = parseUrl(input, raw);
-    if (url.protocol !== 'https:')
-        throw new InputError(input, `'${raw}' must use https:// (AI Studios calls it from its own servers)`);
-    return url;
-}
-/** Workspace-relative, with forward slashes: how GitHub names a file of the repository. */
-/**
- * A file's path in the repository it belongs to, as GitHub's compare names it: from the nearest folder
- * below the workspace that holds a `.git` (a checkout into a folder, actions/checkout's `path:`), else
- * from the workspace.
- */
-function repoPath(workspace, file) {
-    let root = workspace;
-    for (let dir = external_node_path_.dirname(file); dir.startsWith(workspace + external_node_path_.sep); dir = external_node_path_.dirname(dir)) {
-        if (external_node_fs_.existsSync(external_node_path_.join(dir, '.git'))) {
-            root = dir;
-            break;
-        }
-    }
-    return external_node_path_.relative(root, file).split(external_node_path_.sep).join('/');
-}
-const outside = (root, target) => {
-    const relative = external_node_path_.relative(root, target);
-    return relative.startsWith('..') || external_node_path_.isAbsolute(relative);
-};
-/** The real path of `target`, or of its nearest existing ancestor joined with the rest (for a path still to be made). */
-function realPath(target) {
-    try {
-        return external_node_fs_.realpathSync(target);
-    }
-    catch {
-        const parent = external_node_path_.dirname(target);
-        return parent === target ? target : external_node_path_.join(realPath(parent), external_node_path_.basename(target));
-    }
-}
-/** What messages call the folder paths must stay in: the workspace in the action, the current folder in the CLI. */
-let rootFolderName = 'the workspace';
-/** Names the root folder in messages from here on (the CLI's "the current folder"). */
-function nameRootFolder(name) {
-    rootFolderName = name;
-}
-/**
- * A path inside the workspace; refuses one that escapes it: absolute, through '..', or through a
- * symbolic link (a file or a folder on the way) that points outside.
- */
-function resolveInWorkspace(input, raw, workspace) {
-    const resolved = external_node_path_.resolve(workspace, raw.trim());
-    if (outside(workspace, resolved) || outside(realPath(workspace), realPath(resolved))) {
-        throw new InputError(input, `'${raw.trim()}' is outside ${rootFolderName} (${workspace})`);
-    }
-    // A checkout's .git holds its credentials (checkout's persisted token): never read as speech or written to,
-    // whether named or reached through a link a pull request committed.
-    if (external_node_path_.relative(realPath(workspace), realPath(resolved)).split(external_node_path_.sep).includes('.git')) {
-        throw new InputError(input, `'${raw.trim()}' is inside a .git folder (named, or through a link), which holds the checkout's credentials`);
-    }
-    return resolved;
-}
-/** Files an input may name are read whole; none of this size is a template, script or manifest. */
-const MAX_INPUT_FILE_BYTES = 4 << 20;
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-/**
- * Reads a text file named by an input, with an error naming the input when it can't. Its bytes must be
- * UTF-8: another encoding (Latin-1, Windows-1252) is refused naming the file, never sent as mangled text.
- */
-function readInputFile(input, raw, workspace) {
-    const file = resolveInWorkspace(input, raw, workspace);
-    let text;
-    try {
-        if (external_node_fs_.statSync(file).size > MAX_INPUT_FILE_BYTES)
-            throw new InputError(input, `file '${raw.trim()}' is larger than ${MAX_INPUT_FILE_BYTES >> 20} MiB`);
-        const bytes = external_node_fs_.readFileSync(file);
-        try {
-            text = UTF8.decode(bytes);
-        }
-        catch {
-            throw new InputError(input, `file '${raw.trim()}' is not UTF-8 text; save it as UTF-8`);
-        }
-    }
-    catch (error) {
-        if (error instanceof InputError)
-            throw error;
-        const code = error.code;
-        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code})`;
-        throw new InputError(input, `file '${raw.trim()}' ${why}`);
-    }
-    return { file, text: text.replace(/^\uFEFF/, '') };
-}
-
-;// CONCATENATED MODULE: ./src/job/github-settings.ts
-
-
-
-
-
-/** The tag of the release that triggered the run, if one did. */
-function releaseTag(runner) {
-    if (!runner.eventPath || !external_node_fs_.existsSync(runner.eventPath))
-        return undefined;
-    const payload = JSON.parse(external_node_fs_.readFileSync(runner.eventPath, 'utf8'));
-    return typeof payload.release?.tag_name === 'string' ? payload.release.tag_name : undefined;
-}
-function readGitHubSettings(get, runner) {
-    const settings = {
-        token: get('github-token').trim() || undefined,
-        onlyChanged: parseBoolean('only-changed', get('only-changed'), false),
-        reuse: parseBoolean('reuse', get('reuse'), false),
-        reuseFrom: parseChoice('reuse-from', get('reuse-from'), REUSE_SCOPES) ?? 'branch-or-default',
-        comment: parseBoolean('comment', get('comment'), false)
-    };
-    if (parseBoolean('release-upload', get('release-upload'), false)) {
-        const tag = get('release-tag').trim() || releaseTag(runner);
-        if (!tag)
-            throw new InputError('release-tag', "'release-upload' needs a release: run on a release event or set 'release-tag'");
-        settings.release = { tag, replace: parseBoolean('release-replace', get('release-replace'), false) };
-    }
-    if (!settings.token && (settings.onlyChanged || settings.release || settings.comment || settings.reuse)) {
-        warning("'github-token' is empty: only-changed, reuse, release-upload and comment are skipped");
-        return { onlyChanged: false, reuse: false, reuseFrom: settings.reuseFrom, comment: false };
-    }
-    return settings;
-}
-const needsGitHub = (settings) => Boolean(settings.token && (settings.onlyChanged || settings.reuse || settings.release || settings.comment));
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(38815);
 ;// CONCATENATED MODULE: ./src/job/manifest-schema.ts
 /**
  * The one definition of a manifest: the action validates each entry with this schema, and
@@ -39879,6 +38831,68 @@ function manifestJsonSchema() {
     const generated = z.toJSONSchema(manifestDocument, { target: 'draft-2020-12' });
     const { $schema, ...rest } = generated;
     return { $schema, $id: MANIFEST_SCHEMA_ID, ...rest };
+}
+
+;// CONCATENATED MODULE: ./src/schemas.ts
+/**
+ * The schemas every trust boundary shares (zod, the one validation library of the action). A value
+ * that crosses into the action (an input, a repository file, an API or GitHub answer, another run's
+ * artifact, a sibling job's record) is parsed here or by a schema built from these before anything
+ * uses it. Boundary-specific schemas live beside their boundary and import these.
+ */
+
+
+/** An export key (a v3 project ID, a legacy key): anything else is refused, never printed raw. */
+const exportKey = schemas_string().regex(EXPORT_KEY, "is not an export key (letters, digits, '-' and '_')");
+/** A plain file name: no separator, no `..`, no control character, nothing a shell or runner reads. */
+const baseName = schemas_string()
+    .min(1)
+    .max(255)
+    .refine((name) => !/[/\\\p{Cc}\p{Cf}]/u.test(name) && name !== '.' && name !== '..', 'is not a plain file name');
+/**
+ * Device names Windows reserves, with or without an extension (`CON`, `nul.mp4`, `COM0`, `LPT¹`,
+ * `CONIN$`), spaces before the extension included: Windows drops them, so `nul .mp4` is NUL too.
+ */
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$) *(\..*)?$/i;
+/**
+ * Why a plain file name could not be kept as it is on a Windows runner (a device name, or a trailing
+ * dot or space, which Windows drops), if it could not. Separators and reserved characters are refused
+ * wherever names are read; this is what Windows adds.
+ */
+function windowsUnsafe(name) {
+    if (WINDOWS_DEVICE.test(name))
+        return 'is a device name on Windows (CON, PRN, AUX, NUL, COM0–9, LPT0–9, CONIN$, CONOUT$)';
+    if (/[. ]$/.test(name))
+        return 'ends with a dot or a space, which Windows drops';
+    return undefined;
+}
+/** A SHA-256 digest as lowercase hex. */
+const sha256Hex = schemas_string().regex(/^[0-9a-f]{64}$/, 'is not a SHA-256 digest');
+/** A value that crossed a boundary and did not match its schema; the message names where it came from. */
+class BoundaryError extends Error {
+    boundary;
+    issues;
+    constructor(boundary, issues) {
+        super(`${boundary}: ${describeIssues(issues)}`);
+        this.boundary = boundary;
+        this.issues = issues;
+        this.name = 'BoundaryError';
+    }
+}
+/** The first few issues as "at path: message", with control characters shown escaped. */
+function describeIssues(issues) {
+    const shown = issues.slice(0, 3).map((issue) => {
+        const path = issue.path.length ? issue.path.map(String).join('.') : '(the value)';
+        return `${path.replace(/\p{Cc}/gu, '?')}: ${issue.message}`;
+    });
+    return shown.join('; ') + (issues.length > 3 ? ` (and ${issues.length - 3} more)` : '');
+}
+/** Parses `value` by `schema`, or throws a BoundaryError naming `boundary`. */
+function parseAt(schema, value, boundary) {
+    const result = schema.safeParse(value);
+    if (!result.success)
+        throw new BoundaryError(boundary, result.error.issues);
+    return result.data;
 }
 
 ;// CONCATENATED MODULE: ./src/job/json-keys.ts
@@ -40169,7 +39183,7 @@ function readSpeech(get, workspace) {
 
 
 /** `NAME` or `##NAME##` (as it appears in the template) → `NAME`; a name as PLACEHOLDER reads one. */
-const variables_NAME = /^(?:##)?([^#\s](?:[^#\r\n]{0,62}[^#\s])?)(?:##)?$/u;
+const NAME = /^(?:##)?([^#\s](?:[^#\r\n]{0,62}[^#\s])?)(?:##)?$/u;
 /** Adds the variables of one YAML text; a refusal names the line and column (and the file) of the entry at fault. */
 function toVariables(input, text, from, into, file) {
     const document = parseYamlDocument(input, text, file);
@@ -40186,7 +39200,7 @@ function toVariables(input, text, from, into, file) {
     for (const [key, value] of Object.entries(parsed)) {
         // A key merged in (`<<: *common`) is not written in this mapping: the mapping's start stands for it.
         const refuse = (detail) => refusal(input, text, offsets.get(key) ?? start, detail, file);
-        const name = variables_NAME.exec(key)?.[1];
+        const name = NAME.exec(key)?.[1];
         if (!name)
             throw refuse(`'${key}' is not a placeholder name (up to 64 characters, no '#' or line break, no space at either end)`);
         if (value !== null && typeof value === 'object')
@@ -40674,6 +39688,65 @@ function readCollectJob(get, runner) {
     return { videos, manifest: path, pipeline: readPipeline(get, path), github: readGitHubSettings(get, runner) };
 }
 
+;// CONCATENATED MODULE: ./src/job/output-dir.ts
+
+
+
+/**
+ * Makes `output-dir` (and its parents) and writes and removes a small file in it, so a folder the
+ * run cannot write to refuses the run before the export spends credits, not after the render.
+ */
+function probeOutputDir(outputDir, raw) {
+    try {
+        external_node_fs_.mkdirSync(outputDir, { recursive: true });
+        // A folder of a fresh name, made and removed: no name a pull request could have planted a link at.
+        external_node_fs_.rmdirSync(external_node_fs_.mkdtempSync(external_node_path_.join(outputDir, '.aistudios-write-check-')));
+    }
+    catch (error) {
+        const code = error.code ?? 'unknown error';
+        const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a file stands where a folder of it must be' : `it cannot be written (${code})`;
+        throw new InputError('output-dir', `'${raw}': ${why}; nothing was exported`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/job/template-shape.ts
+
+/** Which API generation a template's shape belongs to (see the API contract's two scene shapes). */
+function detectGeneration(scenes) {
+    let legacy = false;
+    let v3 = false;
+    for (const scene of scenes) {
+        if (!isJsonObject(scene))
+            continue;
+        if ('AIModel' in scene)
+            legacy = true;
+        if ('scripts' in scene || 'background' in scene)
+            v3 = true;
+        for (const clip of Array.isArray(scene.clips) ? scene.clips : []) {
+            if (!isJsonObject(clip))
+                continue;
+            if (isJsonObject(clip.detail))
+                legacy = true;
+            else if (typeof clip.type === 'string')
+                v3 = true;
+        }
+    }
+    return legacy && v3 ? 'mixed' : legacy ? 'legacy' : v3 ? 'v3' : undefined;
+}
+/** The generation of a template's shape, when it has one (a resumed export of it is polled there). */
+function templateGeneration(template) {
+    const root = template.data;
+    const detected = isJsonObject(root) && Array.isArray(root.scenes) ? detectGeneration(root.scenes) : undefined;
+    return detected === 'mixed' ? undefined : detected;
+}
+/** The generation a video's requests go to, when its inputs tell: forced, or its template's shape; a saved project is v3 unless told. */
+function videoGeneration(spec) {
+    const source = spec.source;
+    if (source.kind === 'project')
+        return source.generation ?? 'v3';
+    return source.generation ?? (source.template && templateGeneration(source.template));
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:util"
@@ -40897,6 +39970,752 @@ function shardVideos(names, maxJobs) {
         shard: `${index + 1}/${count}`,
         video: names.slice(Math.floor((index * names.length) / count), Math.floor(((index + 1) * names.length) / count)).join(',')
     }));
+}
+
+;// CONCATENATED MODULE: ./src/job/inputs.ts
+
+
+
+
+
+
+
+
+
+
+
+const DEFAULT_V3_URL = 'https://app.aistudios.com';
+/** The legacy API's current host; `https://aistudios.com` is the retired one (the API contract, section 1). */
+const DEFAULT_LEGACY_URL = 'https://v2.aistudios.com';
+/** Reads the secrets first and masks them before anything else can print them. */
+function readCredentials(get) {
+    const apiKey = get('api-key').trim();
+    const appId = get('app-id').trim();
+    const userKey = get('user-key').trim();
+    // The app ID is half of a credential pair: hidden like the key, so an echo of it gives nothing away.
+    for (const secret of [apiKey, appId, userKey])
+        if (secret)
+            mask(secret);
+    // A header cannot carry a newline or a space: refused here rather than failing (and retried) as a network error.
+    for (const [input, value] of [
+        ['api-key', apiKey],
+        ['app-id', appId],
+        ['user-key', userKey]
+    ]) {
+        if (/[^\x21-\x7e]/.test(value))
+            throw new InputError(input, 'holds a space, a newline or another character a credential cannot have; check the secret');
+    }
+    if (apiKey && (appId || userKey)) {
+        throw new InputError('api-key', "give either 'api-key' or 'app-id' with 'user-key', not both");
+    }
+    if (apiKey)
+        return { apiKey };
+    if (appId && userKey)
+        return { appId, userKey };
+    if (appId || userKey) {
+        throw new InputError(appId ? 'user-key' : 'app-id', "'app-id' and 'user-key' must be given together");
+    }
+    throw new InputError('api-key', "required: set 'api-key' (or 'app-id' and 'user-key') from a repository secret");
+}
+function readApi(get) {
+    const credentials = readCredentials(get);
+    const v3Url = parseUrl('api-url', get('api-url').trim() || DEFAULT_V3_URL);
+    const legacyRaw = get('legacy-api-url').trim();
+    const requestTimeoutSeconds = parseNumber('request-timeout', get('request-timeout'), 30, { min: 1, max: 600, unit: 'seconds' });
+    return {
+        v3Url,
+        // The legacy API lives on its own host; a custom api-url (a proxy, a simulator) serves both unless told.
+        legacyUrl: legacyRaw
+            ? parseUrl('legacy-api-url', legacyRaw)
+            : v3Url.origin === new URL(DEFAULT_V3_URL).origin
+                ? new URL(DEFAULT_LEGACY_URL)
+                : v3Url,
+        credentials,
+        requestTimeoutMs: requestTimeoutSeconds * 1000
+    };
+}
+function readWait(get) {
+    const interval = get('poll-interval').trim().toLowerCase();
+    const pollFloorSeconds = interval === '' || interval === 'auto' ? 1 : parseNumber('poll-interval', interval, 1, { min: 1, max: 600, unit: 'seconds (or auto)' });
+    const timeoutMinutes = parseNumber('timeout', get('timeout'), 30, { min: 0.1, max: 360, unit: 'minutes' });
+    const stallMinutes = parseNumber('stall-timeout', get('stall-timeout'), 10, { min: 0.1, max: 360, unit: 'minutes' });
+    return { pollFloorMs: pollFloorSeconds * 1000, timeoutMs: timeoutMinutes * 60_000, stallTimeoutMs: stallMinutes * 60_000 };
+}
+/** Characters the artifact service refuses in a name. */
+const BAD_ARTIFACT_CHARS = /["':<>|*?\\/\r\n]/;
+function readArtifact(get) {
+    const name = get('artifact-name').trim();
+    if (BAD_ARTIFACT_CHARS.test(name)) {
+        throw new InputError('artifact-name', `'${name.replace(/[\r\n]/g, ' ')}' contains a character artifacts cannot have (" : < > | * ? \\ / or a newline)`);
+    }
+    const retention = get('retention-days').trim();
+    return {
+        enabled: parseBoolean('upload-artifact', get('upload-artifact'), true),
+        name: name || undefined,
+        archive: parseBoolean('archive', get('archive'), false),
+        retentionDays: retention ? parseNumber('retention-days', retention, 0, { min: 1, max: 90, integer: true, unit: 'days' }) : undefined
+    };
+}
+function readBatch(get) {
+    return {
+        maxParallel: parseNumber('max-parallel', get('max-parallel'), 3, { min: 1, max: 20, integer: true, unit: 'videos' }),
+        failFast: parseBoolean('fail-fast', get('fail-fast'), false),
+        artifactPerVideo: parseBoolean('artifact-per-video', get('artifact-per-video'), false),
+        maxJobs: parseNumber('max-jobs', get('max-jobs'), MAX_MATRIX_JOBS, { min: 1, max: MAX_MATRIX_JOBS, integer: true, unit: 'jobs' })
+    };
+}
+/** What only a new export uses: with `resume` nothing is exported, so these would change nothing. */
+const EXPORT_ONLY_INPUTS = ['tags', 'resolution', 'workspace-id', 'webhook-url'];
+/** What describes the video a resumed export is checked against; without a project or template to check, unused. */
+const CHECKED_INPUTS = ['script', 'script-file', 'scripts', 'scripts-file', 'scripts-dir', 'variables', 'variables-file', 'name'];
+/** The step's own video with `resume`: an input it makes unused is refused by name, not dropped. */
+function refuseUnusedWithResume(get) {
+    if (!get('resume').trim())
+        return;
+    const source = get('project-id').trim() || get('template').trim();
+    const unused = [...EXPORT_ONLY_INPUTS, ...(source ? [] : CHECKED_INPUTS)].find((input) => get(input).trim());
+    if (!unused)
+        return;
+    const why = EXPORT_ONLY_INPUTS.includes(unused)
+        ? 'it changes a new export, and none is made'
+        : "it describes the video to export, and none is made (give the 'project-id' or 'template' it was made from to have the export checked against it)";
+    throw new InputError(unused, `'resume' downloads an export already made, so '${unused}' would change nothing: ${why}; drop it`);
+}
+/** The videos: a manifest's entries (all, or the one `manifest-entry` names), or the step's own inputs as a plan of one. */
+function readVideos(get, workspace, plan) {
+    if (get('manifest').trim()) {
+        refuseOneVideoInputs(get);
+        const manifest = readManifest(get, workspace);
+        return { videos: selectEntries(manifest.videos, get), manifest: manifest.path };
+    }
+    if (plan)
+        throw new InputError('plan', "a plan lists the videos of a 'manifest'; set 'manifest'");
+    if (get('manifest-entry').trim())
+        throw new InputError('manifest-entry', "names a video of a 'manifest'; set 'manifest'");
+    if (get('pipeline').trim())
+        throw new InputError('pipeline', "names the batch pipeline of a 'manifest''s plan; set 'manifest'");
+    refuseUnusedWithResume(get);
+    return { videos: [{ ...readVideoSpec(get, workspace), inline: inlineInputs(get) }] };
+}
+/**
+ * The legacy API takes only its own secret key: a v3 token bought with `app-id`/`user-key` would be
+ * sent to it and refused, with the app ID blamed. Refused before anything is sent.
+ */
+function refuseTokensForLegacy(credentials, videos) {
+    if (!('appId' in credentials))
+        return;
+    const legacy = videos.find((video) => videoGeneration(video) === 'legacy');
+    if (!legacy)
+        return;
+    const source = legacy.source;
+    const what = source.kind === 'template'
+        ? `template ${source.template.name}`
+        : source.kind === 'resume'
+            ? `export ${source.key}`
+            : `project ${source.projectId}`;
+    throw new InputError('api-key', `the legacy API takes its secret key in \`api-key\`, and ${legacy.name ? `video '${legacy.name}' (${what})` : what} goes to the legacy API; ` +
+        "'app-id' and 'user-key' buy v3 tokens, which it does not accept. Set 'api-key' to the legacy API's secret key instead");
+}
+function readMaxVideos(get) {
+    const raw = get('max-videos').trim();
+    return raw ? parseNumber('max-videos', raw, 0, { min: 0, max: 10_000, integer: true, unit: 'exports' }) : undefined;
+}
+/** Whether the step plans a matrix (`plan`) instead of rendering. */
+const isPlan = (get) => parseBoolean('plan', get('plan'), false);
+/** Turns the step's inputs into one validated job; nothing is sent before this succeeds. */
+function readJob(get, runner) {
+    const api = readApi(get);
+    const batch = readBatch(get);
+    const plan = isPlan(get);
+    const outputDir = resolveInWorkspace('output-dir', get('output-dir').trim() || 'videos', runner.workspace);
+    if (external_node_fs_.existsSync(outputDir) && !external_node_fs_.statSync(outputDir).isDirectory())
+        throw new InputError('output-dir', `'${get('output-dir').trim()}' is a file, not a folder`);
+    const { videos, manifest } = readVideos(get, runner.workspace, plan);
+    refuseTokensForLegacy(api.credentials, videos);
+    // A plan writes nothing; every other run writes there, so it is tried now, before anything is paid for.
+    if (!plan)
+        probeOutputDir(outputDir, get('output-dir').trim() || 'videos');
+    const waitForRender = parseBoolean('wait', get('wait'), true);
+    if (!waitForRender && videos.some((video) => video.source.kind === 'resume')) {
+        throw new InputError('wait', "'wait: false' with 'resume' would neither export nor download; drop one of them");
+    }
+    const resumeMismatch = parseChoice('resume-mismatch', get('resume-mismatch'), ['refuse', 'accept']) ?? 'refuse';
+    if (get('resume-mismatch').trim() && !videos.some((video) => video.source.kind === 'resume')) {
+        throw new InputError('resume-mismatch', "applies only to a resumed export; set 'resume' or drop it");
+    }
+    const artifact = readArtifact(get);
+    if (artifact.name && batch.artifactPerVideo && videos.length > 1) {
+        throw new InputError('artifact-name', `names one artifact, but 'artifact-per-video' makes ${videos.length}, which would collide; drop 'artifact-name' (each artifact is named after its video) or 'artifact-per-video'`);
+    }
+    // The artifact service does not exist on GitHub Enterprise Server: decided now, before anything is paid for.
+    if (artifact.enabled && runner.enterpriseServer) {
+        warning(`${runner.serverUrl} is GitHub Enterprise Server, where workflow artifacts of this kind are not available: the video is saved in 'output-dir' but not uploaded`);
+        artifact.enabled = false;
+    }
+    return {
+        runner,
+        api,
+        videos,
+        manifest,
+        pipeline: manifest === undefined ? undefined : readPipeline(get, manifest),
+        batch,
+        wait: readWait(get),
+        waitForRender,
+        dryRun: parseBoolean('dry-run', get('dry-run'), false),
+        resumeMismatch,
+        plan,
+        maxVideos: readMaxVideos(get),
+        cleanup: parseBoolean('cleanup', get('cleanup'), false),
+        matrixJob: manifest !== undefined && entryNames(get('manifest-entry')).length > 0,
+        outputDir,
+        maxVideoBytes: parseNumber('max-video-size', get('max-video-size'), 4096, { min: 1, max: 1 << 20, unit: 'MiB' }) * (1 << 20),
+        artifact,
+        github: readGitHubSettings(get, runner)
+    };
+}
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+;// CONCATENATED MODULE: ./src/job/runner.ts
+
+/** GitHub Enterprise Server: neither github.com nor GitHub Enterprise Cloud (*.ghe.com), as @actions/artifact tells them apart. */
+function isEnterpriseServer(serverUrl) {
+    if (!serverUrl)
+        return false;
+    const host = new URL(serverUrl).hostname.toLowerCase();
+    return !(host === 'github.com' || host.endsWith('.ghe.com') || host.endsWith('.localhost') || host === 'localhost');
+}
+/** `octo-org/videos/.github/workflows/render.yml@refs/heads/main` → `.github/workflows/render.yml`. Pure. */
+function workflowPath(ref) {
+    // The ref follows the last '@': a workflow file's own name may hold one (video@v2.yml).
+    return /^[^/]+\/[^/]+\/(.+)@[^@]*$/.exec(ref ?? '')?.[1];
+}
+/** The runner's environment (GITHUB_*, ACTIONS_*, RUNNER_*), read here once and passed on. */
+function readRunnerEnv(env = process.env) {
+    return {
+        workspace: env.GITHUB_WORKSPACE || process.cwd(),
+        tempDir: env.RUNNER_TEMP || external_node_os_.tmpdir(),
+        runAttempt: Number(env.GITHUB_RUN_ATTEMPT) || 1,
+        serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+        repository: env.GITHUB_REPOSITORY ?? '',
+        runId: env.GITHUB_RUN_ID ?? '',
+        eventPath: env.GITHUB_EVENT_PATH || undefined,
+        artifactService: Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL),
+        enterpriseServer: isEnterpriseServer(env.GITHUB_SERVER_URL),
+        summaryFile: env.GITHUB_STEP_SUMMARY || undefined,
+        workflowFile: workflowPath(env.GITHUB_WORKFLOW_REF),
+        jobId: env.GITHUB_JOB || undefined,
+        maxRetentionDays: Number(env.GITHUB_RETENTION_DAYS) > 0 ? Number(env.GITHUB_RETENTION_DAYS) : undefined
+    };
+}
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/github/comments.ts
+
+
+/**
+ * Pull request comments through the REST API, parsed at the boundary: who the token is, and each
+ * comment's ID, body and author, so only comments this identity wrote are ever edited.
+ */
+/** The author the workflow's own token (an installation token, which cannot read /user) writes as. */
+const WORKFLOW_TOKEN_LOGIN = 'github-actions[bot]';
+const login = schemas_string().min(1).max(100);
+const user = object({ login });
+const comment = object({ id: schemas_number().int().positive(), body: schemas_string().max(1_000_000).nullish(), user: user.nullable() });
+const comments_status = (error) => error.status;
+/** The login the token writes comments as: the user of a personal token, else the workflow token's bot. */
+async function whoAmI({ octokit }) {
+    try {
+        const { data } = await octokit.request('GET /user');
+        return parseAt(user, data, 'GitHub GET /user').login;
+    }
+    catch (error) {
+        // An installation token may not read /user (403 "Resource not accessible by integration").
+        if (comments_status(error) === 403)
+            return WORKFLOW_TOKEN_LOGIN;
+        throw error;
+    }
+}
+/** The pull request's comments, oldest first. */
+async function listComments({ octokit, context }, issue) {
+    const data = await octokit.paginate(octokit.rest.issues.listComments, { ...context.repo, issue_number: issue, per_page: 100 });
+    return parseAt(array(comment), data, `GitHub's comments of #${issue}`)
+        .map((c) => ({ id: c.id, body: c.body ?? '', author: c.user?.login }))
+        .sort((a, b) => a.id - b.id);
+}
+async function createComment({ octokit, context }, issue, body) {
+    await octokit.rest.issues.createComment({ ...context.repo, issue_number: issue, body });
+}
+/** Updates a comment; false when it is gone (deleted meanwhile). */
+async function updateComment({ octokit, context }, id, body) {
+    try {
+        await octokit.rest.issues.updateComment({ ...context.repo, comment_id: id, body });
+        return true;
+    }
+    catch (error) {
+        if (comments_status(error) === 404)
+            return false;
+        throw error;
+    }
+}
+/** Deletes a comment; one already gone is fine. */
+async function deleteComment({ octokit, context }, id) {
+    try {
+        await octokit.rest.issues.deleteComment({ ...context.repo, comment_id: id });
+    }
+    catch (error) {
+        if (comments_status(error) !== 404)
+            throw error;
+    }
+}
+/** The pull request the run is for, from the event payload; undefined for any other event. */
+function pullRequestNumber({ context }) {
+    const parsed = object({ number: schemas_number().int().positive() }).safeParse(context.payload.pull_request);
+    return parsed.success ? parsed.data.number : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/resume.ts
+/** How each front end writes the inputs that resume an export, and what to do with them. */
+const HOW = {
+    // What resume refuses as unused is named, so the hint works when followed as written.
+    action: (inputs) => `re-run this step with the input${inputs.length > 1 ? 's' : ''} ${inputs.map(([name, value]) => `${name}: ${value}`).join(' and ')}` +
+        " (drop 'wait: false', 'tags', 'resolution', 'workspace-id' and 'webhook-url' if set)",
+    cli: (inputs) => `run the same command again with ${inputs.map(([name, value]) => `--${name} ${value}`).join(' ')}` +
+        ' (drop --no-wait, --tag, --tags, --resolution, --workspace-id and --webhook-url if given)'
+};
+/** How each front end says "run it again as it was". */
+const AGAIN = { action: 're-run this step as it is', cli: 'run the same command again' };
+/** The inputs that resume an export, written as `frontEnd` takes them. */
+function resumeWith(exportKey, generation, entry, frontEnd) {
+    const inputs = [
+        ...(entry ? [['manifest-entry', entry]] : []),
+        ['resume', exportKey],
+        ...(generation === 'legacy' ? [['api-generation', 'legacy']] : [])
+    ];
+    return HOW[frontEnd](inputs);
+}
+/** How to pick up an export that a run started but did not see finish, without paying for it again. */
+function resumeHint(exportKey, generation, entry, frontEnd = 'action') {
+    return `Export ${exportKey} was accepted and may still be rendering (its credits are spent). To download it without exporting again, ${resumeWith(exportKey, generation, entry, frontEnd)}.`;
+}
+/** Whether the video's export was accepted: from then on, the user must always learn its key. */
+const exported = (result) => result.exportKey !== undefined;
+/**
+ * How to deliver a saved video whose delivery failed, paying nothing again. `resume` finds the render
+ * finished (nothing undelivered is ever cleaned up) and downloads it again; a reused video's key is
+ * another run's, whose project that run may have deleted, so `reuse` is what finds it again.
+ */
+function redeliverHint(result, frontEnd = 'action') {
+    if (result.deliveredByAttempt !== undefined) {
+        return `To deliver it, ${AGAIN[frontEnd]}: it takes the video from attempt ${result.deliveredByAttempt}'s artifact again, exporting nothing.`;
+    }
+    if (result.reusedFromRun !== undefined) {
+        return `To deliver it, ${AGAIN[frontEnd]}: 'reuse' finds the video of run ${result.reusedFromRun} again, exporting nothing.`;
+    }
+    const how = resumeWith(result.exportKey, result.generation, result.spec.name, frontEnd);
+    // In a workflow, re-running the failed job is the plainest way: its re-run attempt finds the export in the
+    // run's ledger, and it keeps the job as it was (a manifest run's comment stays its own, not a matrix job's).
+    const rerun = frontEnd === 'action' ? `re-run the failed job (its re-run attempt finds export ${result.exportKey} in the run's ledger), or ` : '';
+    return `To deliver it without exporting again, ${rerun}${how}; that downloads the finished video again.`;
+}
+/**
+ * What to tell of an exported video that was not delivered, as far as the run saw it get: a render not
+ * seen finished may still be rendering; a finished one was not saved, or was saved and a delivery failed.
+ */
+function resumeAdvice(result, frontEnd = 'action') {
+    const { exportKey, generation, undelivered } = result;
+    if (result.deliveredByAttempt !== undefined && !undelivered) {
+        return `Export ${exportKey} was delivered by attempt ${result.deliveredByAttempt} of this run, and 'cleanup' deleted its project, so it cannot be resumed: download its video from that attempt's artifacts; nothing more was spent.`;
+    }
+    if (undelivered) {
+        return `Export ${exportKey} finished rendering and its video is saved as ${undelivered.savedAs}, but ${undelivered.delivery} failed. ${redeliverHint(result, frontEnd)}`;
+    }
+    // Only a render seen finished (its URL came) may be called finished; anything short of it may still be under way.
+    if (result.stage !== 'download' && result.stage !== 'deliver')
+        return resumeHint(exportKey, generation, result.spec.name, frontEnd);
+    const how = resumeWith(exportKey, generation, result.spec.name, frontEnd);
+    return `Export ${exportKey} finished rendering (its credits are spent), but its video was not saved. To download it without exporting again, ${how}.`;
+}
+
+;// CONCATENATED MODULE: ./src/github/results.ts
+
+
+
+
+
+
+
+
+
+/**
+ * Result records: the small artifact each render job of a matrix leaves, however it ended, and the
+ * collect job reads back. Artifacts of this run only: the runner's token reaches no other run's. A
+ * sibling job's record crosses a boundary, so it is parsed by the schemas below and checked against
+ * the run, the attempt and the videos its job was given before anything uses it.
+ */
+const PREFIX = 'aistudios-result-';
+/** A record is a few hundred bytes a video; more than this is not one of ours. */
+const MAX_RECORD_BYTES = 4 * 1024 * 1024;
+/**
+ * A record is named by its attempt, its pipeline and its shard's first video (names are unique in a
+ * manifest); uploaded unzipped, the file's name is the artifact's. A pipeline ID holds no '.', so the
+ * first '.' after it ends it.
+ */
+const results_NAME = /^aistudios-result-(\d{1,4})-([A-Za-z0-9_-]{1,64})\.([\w.-]{1,80})\.json$/;
+const recordName = (record) => `${PREFIX}${record.attempt}-${record.pipeline.id}.${record.videos[0] ?? 'none'}.json`;
+/** An http(s) URL: https, or http to a loopback host (the simulator); never another scheme. */
+const webUrl = schemas_string()
+    .max(8192)
+    .refine((text) => {
+    try {
+        const url = new URL(text);
+        return url.protocol === 'https:' || (url.protocol === 'http:' && /^(127\.0\.0\.1|localhost|\[::1\])$/.test(url.hostname));
+    }
+    catch {
+        return false;
+    }
+}, 'is not an https URL');
+/** A manifest entry's name, as the manifest reader allows it. */
+const videoName = schemas_string().regex(/^[\w.-]{1,80}$/, 'is not a video name');
+/** One video of the `videos` output, as a job wrote it. */
+const videoEntry = object({
+    name: schemas_string().min(1).max(255),
+    status: schemas_enum(['downloaded', 'started', 'dry-run', 'failed', 'skipped']),
+    'export-key': exportKey.nullable(),
+    /** The former name of export-key, kept for workflows written against it. */
+    'project-id': exportKey.nullable(),
+    path: schemas_string().max(4096).nullable(),
+    url: webUrl.nullable(),
+    'thumbnail-url': webUrl.nullable(),
+    credits: schemas_number().nonnegative().nullable(),
+    size: schemas_number().int().nonnegative().nullable(),
+    duration: schemas_number().nonnegative().nullable(),
+    width: schemas_number().int().positive().nullable(),
+    height: schemas_number().int().positive().nullable(),
+    sha256: sha256Hex.nullable(),
+    'reused-from-run': schemas_number().int().positive().nullable(),
+    'artifact-url': webUrl.nullable(),
+    'release-url': webUrl.nullable(),
+    error: schemas_string().max(4000).nullable()
+});
+/** The `videos` output's objects, one a video: also what a matrix job's result record holds. */
+function videoEntries(results) {
+    return results.map((result) => ({
+        name: result.name,
+        status: result.status,
+        'export-key': result.exportKey ?? null,
+        'project-id': result.exportKey ?? null,
+        path: result.video?.path ?? null,
+        url: result.videoUrl ?? null,
+        'thumbnail-url': result.thumbnailUrl ?? null,
+        credits: result.credits ?? null,
+        size: result.video?.size ?? null,
+        duration: result.video?.mp4.durationSeconds ?? null,
+        width: result.video?.mp4.width ?? null,
+        height: result.video?.mp4.height ?? null,
+        sha256: result.sha256 ?? null,
+        'reused-from-run': result.reusedFromRun ?? null,
+        'artifact-url': result.artifact?.url ?? null,
+        'release-url': result.releaseUrl ?? null,
+        error: errorOf(result)
+    }));
+}
+/** A video's error; one saved but not delivered also says how to deliver it, wherever the entry is read (a record, collect, the comment). */
+function errorOf(result) {
+    if (result.error === undefined)
+        return null;
+    if (!result.undelivered || !exported(result))
+        return result.error;
+    return `${result.error.replace(/\.?$/, '.')} ${redeliverHint(result)}`;
+}
+const resultRecord = object({
+    version: literal(2),
+    /** The pipeline of the job that wrote it: collect takes only its own plan's records. */
+    pipeline: object({ id: schemas_string().regex(/^[A-Za-z0-9_-]{1,64}$/), manifest: schemas_string().min(1).max(4096) }),
+    /** The job's ID in its workflow (GITHUB_JOB), for messages. */
+    job: schemas_string().max(100).nullable(),
+    runId: schemas_string().regex(/^\d+$/),
+    attempt: schemas_number().int().positive(),
+    /** The videos the job was given (`manifest-entry`), whether or not it got to them. */
+    videos: array(videoName).max(2000),
+    outcome: schemas_enum(['success', 'failure', 'cancelled']),
+    error: schemas_string().max(4000).nullable(),
+    entries: array(videoEntry).max(2000)
+});
+/** Leaves this job's record in the run's artifacts, kept as long as its videos; the attempt in its name keeps re-runs apart. */
+async function uploadResultRecord(record, runner, retentionDays) {
+    const name = recordName(record);
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-result-'));
+    try {
+        external_node_fs_.writeFileSync(external_node_path_.join(dir, name), JSON.stringify(record));
+        await (await loadArtifactClient()).uploadArtifact(name, [external_node_path_.join(dir, name)], dir, { retentionDays, skipArchive: true });
+        return name;
+    }
+    finally {
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    }
+}
+/** The longest one call to the artifact service may take while records are read (the list, each record). */
+const RECORD_READ_MS = 30_000;
+/**
+ * Every result record of this run and pipeline up to this attempt, parsed and checked: one that does not
+ * parse, names another run, attempt or manifest, or is too big is refused through `refuse` (a warning)
+ * and left out. Another pipeline's records are not read at all, only named.
+ */
+async function readResultRecords(runner, pipeline, refuse, signal) {
+    const client = await loadArtifactClient();
+    // The artifact client takes no signal: a call past its bound is left behind, and the process ends without it.
+    const bounded = (work) => untilCancelled(work, withDeadline(RECORD_READ_MS, signal).signal);
+    const { artifacts } = await bounded(client.listArtifacts());
+    const read = [];
+    const foreign = [];
+    for (const artifact of artifacts) {
+        const match = results_NAME.exec(artifact.name);
+        if (!match || Number(match[1]) > runner.runAttempt)
+            continue;
+        if (match[2] !== pipeline.id) {
+            foreign.push(artifact.name);
+            continue;
+        }
+        const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-collect-'));
+        try {
+            await bounded(client.downloadArtifact(artifact.id, { path: dir }));
+            // The name matched NAME, so it is a plain file name.
+            const file = external_node_path_.join(dir, artifact.name);
+            if (!external_node_fs_.existsSync(file) || external_node_fs_.statSync(file).size > MAX_RECORD_BYTES)
+                throw new Error('it holds no record of a sensible size');
+            const record = parseAt(resultRecord, JSON.parse(external_node_fs_.readFileSync(file, 'utf8')), `result record ${artifact.name}`);
+            if (record.runId !== runner.runId || String(record.attempt) !== match[1])
+                throw new Error(`it says it is of run ${record.runId}, attempt ${record.attempt}, not this run's attempt ${match[1]}`);
+            if (record.pipeline.id !== pipeline.id || record.pipeline.manifest !== pipeline.manifest)
+                throw new Error(`it says it is of pipeline ${record.pipeline.id} on ${quotedValue(record.pipeline.manifest)}, not this collect's ${pipeline.id} on ${quotedValue(pipeline.manifest)}`);
+            read.push({ artifact: artifact.name, record });
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw error;
+            refuse(`result record ${artifact.name} was refused: ${errorMessage(error)}`);
+        }
+        finally {
+            external_node_fs_.rmSync(dir, { recursive: true, force: true });
+        }
+    }
+    return { read, foreign };
+}
+
+;// CONCATENATED MODULE: ./src/deliver/comment.ts
+
+
+
+
+
+
+
+/**
+ * The pull request comment: one, the action's own, with a row a video. Rows are kept per video: a run
+ * replaces its own videos' rows and leaves the others, so runs that each render some videos (a matrix
+ * collected, `only-changed`, two pushes) build one table. The rows travel in the comment itself, in an
+ * HTML comment, and are read back only from a comment this token's identity wrote.
+ */
+/** Marks the action's own comment, so later runs update it instead of adding another. */
+const COMMENT_MARKER = '<!-- aistudios-video-action -->';
+const ROWS = /<!-- aistudios-rows:([A-Za-z0-9_-]*) -->/;
+/** The most rows a comment keeps: a bigger batch's full list is in its collect job's summary. */
+const MAX_COMMENT_ROWS = 100;
+/** GitHub takes 65,536 characters a comment; room is left for the footer. */
+const MAX_COMMENT_CHARS = 60_000;
+/** Rounds of write and re-read before giving up on a comment that keeps changing under concurrent runs. */
+const MAX_ROUNDS = 6;
+const loopbackOrHttps = (text) => {
+    try {
+        const url = new URL(text);
+        return url.protocol === 'https:' || (url.protocol === 'http:' && /^(127\.0\.0\.1|localhost|\[::1\])$/.test(url.hostname));
+    }
+    catch {
+        return false;
+    }
+};
+const href = schemas_string().max(2048).refine(loopbackOrHttps, 'is not an https URL');
+/** One video's row, as stored in the comment. */
+const commentRow = object({
+    name: schemas_string().min(1).max(255),
+    status: schemas_enum(['downloaded', 'started', 'dry-run', 'failed', 'skipped']),
+    key: exportKey.optional(),
+    size: schemas_number().int().nonnegative().optional(),
+    picture: schemas_string().max(100).optional(),
+    artifact: href.optional(),
+    release: href.optional(),
+    thumbnail: href.optional(),
+    error: schemas_string().max(300).optional(),
+    /** The workflow run that wrote the row: a newer run's row of a video wins. */
+    run: schemas_number().int().positive(),
+    /** The manifest of the video's pipeline: rows are kept per pipeline and video, so two manifests' `intro`s stay apart. */
+    pipeline: schemas_string().min(1).max(255).optional()
+});
+/** A `videos` entry as a row of run `run` and pipeline `pipeline` (a manifest); long errors are cut, URLs kept only when they are https. */
+function rowOf(entry, run, pipeline) {
+    const link = (url) => (url && url.length <= 2048 && loopbackOrHttps(url) ? url : undefined);
+    const picture = entry.duration === null ? undefined : `${entry.duration.toFixed(1)} s${entry.width && entry.height ? `, ${entry.width}×${entry.height}` : ''}`;
+    return {
+        name: entry.name,
+        status: entry.status,
+        key: entry['export-key'] ?? entry['project-id'] ?? undefined,
+        size: entry.size ?? undefined,
+        picture,
+        artifact: link(entry['artifact-url']),
+        release: link(entry['release-url']),
+        thumbnail: link(entry['thumbnail-url']),
+        error: entry.error === null ? undefined : entry.error.slice(0, 300),
+        run,
+        pipeline: pipeline && pipeline.length <= 255 ? pipeline : undefined
+    };
+}
+/** This run's rows, of the manifest's pipeline when there is one. */
+const commentRows = (results, runner, manifest) => videoEntries(results).map((entry) => rowOf(entry, Number(runner.runId) || 1, manifest));
+/** What a row stands for: a video of a pipeline (its manifest), or the step's own video. */
+const rowKey = (row) => JSON.stringify([row.pipeline ?? null, row.name]);
+/** Rows by pipeline and video: a row of a newer (or the same) run replaces the video's earlier row in place. Pure. */
+function mergeRows(earlier, later) {
+    const rows = new Map(earlier.map((row) => [rowKey(row), row]));
+    for (const row of later) {
+        const old = rows.get(rowKey(row));
+        if (!old || old.run <= row.run)
+            rows.set(rowKey(row), row);
+    }
+    return [...rows.values()];
+}
+/** A URL as a Markdown link target: no character that could end the link or the cell. */
+const target = (url) => new URL(url).href.replace(/[()<>|`"' ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+function tableRow(row, runner, pipelines) {
+    const links = [row.artifact ? `[artifact](${target(row.artifact)})` : '', row.release ? `[release asset](${target(row.release)})` : ''];
+    const status = row.status === 'failed' ? `❌ ${escapeCell(row.error ?? 'failed')}` : row.status;
+    const thumbnail = row.thumbnail ? `<img src="${escapeHtml(target(row.thumbnail))}" alt="" width="160">` : '';
+    const run = `[${row.run}](${target(`${runner.serverUrl}/${runner.repository}/actions/runs/${row.run}`)})`;
+    const video = pipelines && row.pipeline ? `${escapeCell(row.name)} · ${escapeCell(row.pipeline)}` : escapeCell(row.name);
+    return `| ${video} | ${status} | ${row.key ? `\`${row.key}\`` : ''} | ${row.size === undefined ? '' : formatBytes(row.size)} | ${escapeCell(row.picture ?? '')} | ${links.filter(Boolean).join(' · ')} | ${thumbnail} | ${run} |`;
+}
+/** Which rows to keep when there are too many: failures first, then the newest runs'. */
+const failed = (row) => (row.status === 'failed' ? 1 : 0);
+const byRank = (a, b) => failed(b) - failed(a) || b.run - a.run;
+/** The comment's text: the table of `rows` (bounded in count and size), and the rows themselves for the next run. */
+function commentBody(rows, runner) {
+    let kept = [...rows].sort(byRank).slice(0, MAX_COMMENT_ROWS);
+    for (;;) {
+        const shown = rows.filter((row) => kept.includes(row));
+        const omitted = rows.length - shown.length;
+        const data = Buffer.from(JSON.stringify(shown)).toString('base64url');
+        const body = [
+            COMMENT_MARKER,
+            '### 🎬 AI Studios videos',
+            '',
+            '| video | status | export key | size | duration and picture | links | thumbnail | run |',
+            '|---|---|---|---|---|---|---|---|',
+            ...shown.map((row) => tableRow(row, runner, new Set(shown.map((shownRow) => shownRow.pipeline ?? '')).size > 1)),
+            ...(omitted > 0 ? ['', `${omitted} more video(s) are not listed here: see the summary of their workflow run.`] : []),
+            `<!-- aistudios-rows:${data} -->`
+        ].join('\n');
+        if (body.length <= MAX_COMMENT_CHARS || kept.length === 0)
+            return { body, kept: shown };
+        kept = kept.slice(0, Math.floor(kept.length * 0.9));
+    }
+}
+/** The rows a comment of ours holds; none (with a warning) where they do not parse. */
+function rowsIn(comment) {
+    const data = ROWS.exec(comment.body)?.[1];
+    if (data === undefined)
+        return [];
+    try {
+        return parseAt(array(commentRow).max(MAX_COMMENT_ROWS), JSON.parse(Buffer.from(data, 'base64url').toString('utf8')), `comment ${comment.id}'s rows`);
+    }
+    catch (error) {
+        warning(`The rows of comment ${comment.id} could not be read; they are replaced (${error instanceof Error ? error.message : String(error)})`);
+        return [];
+    }
+}
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+/**
+ * Merges `rows` into the pull request's comment, creating it when there is none. Only a comment this
+ * token's identity wrote is ever edited, whatever marker another holds. Concurrent runs: each writes,
+ * waits a moment, re-reads, and writes again until its rows are there and there is one comment
+ * (duplicates made by a race are merged into the oldest and deleted). A run with no rows changes nothing.
+ */
+async function upsertComment(github, rows, runner) {
+    const issue = pullRequestNumber(github);
+    if (!issue) {
+        notice("'comment' is set, but this run is not for a pull request: no comment was written");
+        return;
+    }
+    if (rows.length === 0) {
+        info(`Nothing was rendered: the comment on pull request #${issue} keeps its rows`);
+        return;
+    }
+    const me = await whoAmI(github);
+    const warned = new Set();
+    for (let round = 1;; round++) {
+        const comments = await listComments(github, issue);
+        for (const other of comments.filter((c) => c.body.includes(COMMENT_MARKER) && c.author !== me && !warned.has(c.id))) {
+            warned.add(other.id);
+            notice(`Comment ${other.id} carries the video comment's marker but was not written by ${me}: it is left alone`);
+        }
+        const mine = comments.filter((c) => c.author === me && c.body.includes(COMMENT_MARKER));
+        const stored = mine.map(rowsIn).reduce(mergeRows, []);
+        const { body, kept } = commentBody(mergeRows(stored, rows), runner);
+        const [keep, ...extra] = mine;
+        if (keep && extra.length === 0 && same(rowsIn(keep), kept)) {
+            info(`The video comment on pull request #${issue} lists this run's ${rows.length} video(s)`);
+            return;
+        }
+        if (round > MAX_ROUNDS) {
+            warning(`The video comment on pull request #${issue} kept changing under concurrent runs; it may lack some of this run's rows`);
+            return;
+        }
+        if (!keep)
+            await createComment(github, issue, body);
+        else
+            await updateComment(github, keep.id, body);
+        for (const duplicate of extra)
+            await deleteComment(github, duplicate.id);
+        // A concurrent run may have written from what it read before this write: look again in a moment.
+        await (0,promises_namespaceObject.setTimeout)(200 + Math.random() * 600);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/connect.ts
+
+/** The longest one GitHub API call may take, its answer included (a page of a listing is one call). */
+const GITHUB_CALL_MS = 60_000;
+/**
+ * Octokit (with GITHUB_API_URL, proxies) and the run's context; loaded only when a feature needs them.
+ * Every call it makes ends within GITHUB_CALL_MS, and at once when `signal` (the run's cancel) aborts.
+ * The token is kept for the one call made without Octokit (release asset uploads), and the signal
+ * for the work beside GitHub's calls (the checkout's git).
+ */
+async function connectGitHub(settings, signal) {
+    const github = await __nccwpck_require__.e(/* import() */ 351).then(__nccwpck_require__.bind(__nccwpck_require__, 61351));
+    const token = settings.token ?? '';
+    const octokit = github.getOctokit(token);
+    octokit.hook.wrap('request', async (request, options) => {
+        const deadline = AbortSignal.timeout(GITHUB_CALL_MS);
+        try {
+            // A call's own signal (a step's bound) is kept beside the run's cancel and the call's deadline. The
+            // options are set in place: the hooks inside this one (the token's) read the call's options, not
+            // what is passed on. They are this call's own object; its `request` may be shared, so it is replaced.
+            const signals = [options.request.signal, signal, deadline].filter((each) => each !== undefined);
+            options.request = { ...options.request, signal: AbortSignal.any(signals) };
+            return await request(options);
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw abortReason(signal);
+            if (options.request.signal?.aborted)
+                throw abortReason(options.request.signal);
+            if (deadline.aborted)
+                throw new Error(`GitHub did not answer ${options.method} ${options.url} within ${GITHUB_CALL_MS / 1000} s`, { cause: error });
+            throw error;
+        }
+    });
+    return { octokit, context: github.context, token, signal };
 }
 
 ;// CONCATENATED MODULE: ./src/report/bounds.ts
@@ -41168,7 +40987,7 @@ function setMatrixOutput(shards, pipeline) {
     info(`Plan: ${videos} video(s) in ${shards.length} job(s), nothing sent`);
 }
 
-;// CONCATENATED MODULE: ./src/collect.ts
+;// CONCATENATED MODULE: ./src/modes/collect.ts
 
 
 
@@ -41217,6 +41036,800 @@ async function collect(get, runner, signal) {
     }
     catch (error) {
         lib_core/* setFailed */.C1(terminalText(errorMessage(signal.aborted ? signal.reason : error)));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/job/budget.ts
+
+/** The exports a plan of videos would send before reuse: every video but a resumed one (already paid for). */
+const exportsPlanned = (videos) => videos.filter((video) => video.source.kind !== 'resume').length;
+/**
+ * The refusal `max-videos` calls for when a run would send `count` exports, if it does. A plan's
+ * matrix is one run: its jobs each see only their shard, so the plan refuses for all of them (before
+ * any reuse is known).
+ */
+function budgetRefusal(count, max, of = 'run') {
+    if (max === undefined || count <= max)
+        return undefined;
+    return new InputError('max-videos', of === 'plan'
+        ? `the plan's matrix would send ${count} exports, more than the ${max} one run may (resumed videos do not count); no matrix was output. ` +
+            "Raise 'max-videos', or plan fewer videos ('only-changed', a smaller manifest)"
+        : `this run would send ${count} exports, more than the ${max} it may (resumed and reused videos do not count); nothing was exported. ` +
+            "Raise 'max-videos', or render fewer videos ('manifest-entry', 'only-changed')");
+}
+/** What a plan or a dry run says about the exports a run would send, and whether `max-videos` would refuse it. */
+function budgetLine(count, max) {
+    const cap = max === undefined ? '' : ` (max-videos: ${max})`;
+    return {
+        text: `A run would send ${count} export(s)${cap}; resumed videos do not count, nor do videos 'reuse' finds`,
+        over: budgetRefusal(count, max) !== undefined
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+
+
+
+
+
+
+
+/** The summary with any masked secret its text echoes hidden: the runner masks only its log. */
+const redacted = (summary) => {
+    const text = redact(summary.stringify());
+    return summary.emptyBuffer().addRaw(text);
+};
+/** Whether the user must be told how to resume this video: exported, not delivered. */
+const needsResume = (result) => result.exportKey !== undefined && (notDelivered(result) || result.status === 'started');
+/** Said where a key would be when the export may have been accepted without one coming back. */
+const MAYBE_ACCEPTED = 'unknown: the export may have been accepted; find it in AI Studios (My Studio) and resume with its project ID';
+/** What to say where the key goes when there is none: never "not exported" for an export that may have been taken. */
+const noKey = (result, none) => (result.exportUnconfirmed ? MAYBE_ACCEPTED : none);
+/** How to resume it; for a video saved but not delivered (its error tells that), only how to deliver it. */
+const resumeOf = (result) => (result.undelivered ? redeliverHint(result) : resumeAdvice(result));
+/** What happened to a batch, each outcome its own count: "0 delivered, 3 started" is not "3 of 3 delivered". */
+function batchCounts(results) {
+    const count = (status) => results.filter((result) => result.status === status).length;
+    const counts = [`${count('downloaded')} delivered`];
+    for (const [status, word] of [
+        ['started', 'started'],
+        ['failed', 'failed'],
+        ['skipped', 'skipped']
+    ]) {
+        if (count(status) > 0)
+            counts.push(`${count(status)} ${word}`);
+    }
+    return `${counts.join(', ')} (of ${results.length})`;
+}
+function heading(results, job, failed) {
+    if (job?.dryRun)
+        return 'AI Studios dry run: nothing was exported';
+    if (results.length > 1) {
+        const icon = failed ? '❌' : results.some((result) => result.status === 'started') ? '⏳' : '🎬';
+        return `${icon} AI Studios videos: ${batchCounts(results)}`;
+    }
+    if (failed)
+        return `❌ AI Studios video${job?.manifest && results.length === 0 ? 's' : ''} not delivered`;
+    return results[0]?.status === 'started' ? '⏳ AI Studios export started' : '🎬 AI Studios video rendered';
+}
+/** One video in detail: where it came from, its key, time, file, checksum, artifact. */
+function details(summary, result) {
+    const seconds = ((Date.now() - result.startedAt) / 1000).toFixed(1);
+    const rows = [
+        ['Source', escapeHtml(result.source)],
+        ['Export key', result.exportKey ? `<code>${escapeHtml(result.exportKey)}</code>` : noKey(result, '(not exported)')],
+        ['Time taken', `${seconds} s${result.polls ? ` (${result.polls} progress checks)` : ''}`]
+    ];
+    if (result.video) {
+        rows.push(['Video', `<code>${escapeHtml(external_node_path_.basename(result.video.path))}</code>, ${formatBytes(result.video.size)}`]);
+        rows.push(['Duration and picture', escapeHtml(describeMp4(result.video.mp4))]);
+    }
+    if (result.sha256)
+        rows.push(['SHA-256', `<code>${result.sha256}</code>`]);
+    if (result.artifact)
+        rows.push(['Artifact', `<a href="${result.artifact.url}">${escapeHtml(result.artifact.name)}</a>`]);
+    if (result.credits !== undefined)
+        rows.push(['Credits', String(result.credits)]);
+    if (result.reusedFromRun !== undefined)
+        rows.push(['Reused', `the video of run ${result.reusedFromRun}: nothing was exported`]);
+    if (result.thumbnailUrl)
+        rows.push(['Thumbnail', `<img src="${escapeHtml(result.thumbnailUrl)}" alt="thumbnail" width="240">`]);
+    summary.addTable(rows.map(([key, value]) => [{ data: key, header: true }, value]));
+}
+/**
+ * Several videos: one row each, then what failed and how to resume it, within the summary's budget:
+ * the failures (each with its resume hint) are measured first, rows beyond the bounds counted.
+ */
+function overview(summary, results, budget) {
+    const failed = results
+        .filter(notDelivered)
+        .map((result) => [
+        escapeHtml(result.name),
+        escapeHtml(cut(result.error ?? 'not started', MAX_SUMMARY_TEXT_CHARS)),
+        needsResume(result) ? escapeHtml(resumeOf(result)) : noKey(result, 'nothing was exported')
+    ]);
+    const failures = boundedRows(failed, budget / 2, 'failed videos');
+    const all = boundedRows(results.map(({ name, status, exportKey, video, artifact, reusedFromRun }) => [
+        escapeHtml(name),
+        reusedFromRun === undefined ? status : `${status} (reused from run ${reusedFromRun})`,
+        exportKey ? `<code>${escapeHtml(exportKey)}</code>` : '',
+        video ? `${escapeHtml(external_node_path_.basename(video.path))}, ${formatBytes(video.size)}, ${escapeHtml(describeMp4(video.mp4))}` : '',
+        artifact ? `<a href="${artifact.url}">${escapeHtml(artifact.name)}</a>` : ''
+    ]), budget - failures.bytes, 'videos');
+    summary.addTable([['Video', 'Status', 'Export key', 'File', 'Artifact'].map((data) => ({ data, header: true })), ...all.rows]);
+    if (all.more)
+        summary.addRaw(`<p>${all.more}</p>`, true);
+    if (failed.length === 0)
+        return all.bytes;
+    summary.addHeading('What failed', 3).addTable([['Video', 'Why', 'Resume'].map((data) => ({ data, header: true })), ...failures.rows]);
+    if (failures.more)
+        summary.addRaw(`<p>${failures.more}</p>`, true);
+    return all.bytes + failures.bytes;
+}
+/** Dry-run requests, within what is left of the budget: a few shown (each body cut), the rest counted. */
+function dryRunRequests(summary, results, budget) {
+    const blocks = results.flatMap(({ dryRun }) => {
+        if (!dryRun)
+            return [];
+        const { url, body, path: saved } = dryRun;
+        // The body holds the template's and the API's text: escaped, since the code block is HTML.
+        const shown = cut(body, MAX_SUMMARY_BODY_CHARS);
+        return [{ intro: `<p><code>POST ${escapeHtml(url)}</code>, saved as <code>${escapeHtml(saved)}</code></p>`, body: escapeHtml(shown) }];
+    });
+    const { taken, omitted } = takeWithin(blocks, (block) => utf8Bytes(block.intro) + utf8Bytes(block.body) + 64, budget, MAX_SUMMARY_REQUESTS);
+    for (const block of taken)
+        summary.addRaw(block.intro, true).addCodeBlock(block.body, 'json');
+    if (omitted > 0)
+        summary.addRaw(`<p>… and ${omitted} more request(s), not shown: each is saved in full in its file in 'output-dir'</p>`, true);
+}
+/**
+ * The job summary, for one video or many, whatever happened: written even when the run failed, so
+ * every accepted export's key and how to resume it are always there.
+ */
+async function writeSummary(results, runner, job, runError) {
+    // Nothing to say when only-changed found nothing to render.
+    if (!runner.summaryFile || (results.length === 0 && runError === undefined))
+        return;
+    const failed = runError !== undefined || results.some(notDelivered);
+    const summary = lib_core/* summary */.z.addHeading(heading(results, job, failed), 2);
+    if (runError)
+        summary.addRaw(`<p>${escapeHtml(cut(runError, MAX_SUMMARY_TEXT_CHARS))}</p>`, true);
+    let used = 0;
+    if (results.length === 1) {
+        const [result] = results;
+        if (result.error && result.error !== runError)
+            summary.addRaw(`<p>${escapeHtml(cut(result.error, MAX_SUMMARY_TEXT_CHARS))}</p>`, true);
+        if (needsResume(result))
+            summary.addRaw(`<p><strong>Resume:</strong> ${escapeHtml(resumeOf(result))}</p>`, true);
+        details(summary, result);
+    }
+    else if (results.length > 1) {
+        used = overview(summary, results, SUMMARY_BUDGET_BYTES);
+    }
+    dryRunRequests(summary, results, SUMMARY_BUDGET_BYTES - used);
+    await redacted(summary).write();
+}
+/** Plan mode's summary: the videos the matrix will produce, the first MAX_SUMMARY_ROWS listed and the rest counted. */
+async function writePlanSummary(names, job) {
+    if (!job.runner.summaryFile)
+        return;
+    const { taken, omitted } = takeWithin(names.map(escapeHtml), (name) => utf8Bytes(name) + 16, SUMMARY_BUDGET_BYTES, MAX_SUMMARY_ROWS);
+    const summary = lib_core/* summary */.z.addHeading(`AI Studios plan: ${names.length} video(s)`, 2).addList(taken);
+    if (omitted > 0)
+        summary.addRaw(`<p>…and ${omitted} more video(s), not listed (see the <code>matrix</code> output).</p>`, true);
+    await summary.write();
+}
+
+;// CONCATENATED MODULE: ./src/report/report.ts
+
+
+
+
+
+
+
+
+
+/** An error that ends the run, as an annotation; on the file and line where the input was written, when known. */
+function annotate(error, runner) {
+    if (error instanceof InputError && error.location) {
+        const { file, line, column } = error.location;
+        lib_core/* error */.z3(terminalText(error.message), { file: external_node_path_.relative(runner.workspace, file), startLine: line, startColumn: column });
+    }
+    else {
+        lib_core/* error */.z3(terminalText(errorMessage(error)));
+    }
+}
+/**
+ * The end of every run, however it went: outputs, the job summary, each accepted export's key with how
+ * to resume it, and the exit status. `error` is what ended the run early, if anything did.
+ */
+async function report(results, runner, job, error) {
+    if (error !== undefined)
+        annotate(error, runner);
+    const failed = results.filter(notDelivered);
+    for (const result of failed.filter(exported))
+        lib_core/* error */.z3(terminalText(resumeAdvice(result)));
+    for (const result of results)
+        if (result.status === 'started' && result.exportKey)
+            info(resumeHint(result.exportKey, result.generation, result.spec.name));
+    if (results.length > 1 && failed.length > 0) {
+        lib_core/* error */.z3(terminalText(`${failed.length} of ${results.length} video(s) were not delivered: ${failed.map((result) => result.name).join(', ')}`));
+    }
+    if (error !== undefined || failed.length > 0)
+        process.exitCode = 1;
+    setOutputs(results);
+    try {
+        await writeSummary(results, runner, job, error === undefined ? undefined : errorMessage(error));
+    }
+    catch (summaryError) {
+        lib_core/* warning */.$e(`The job summary could not be written: ${errorMessage(summaryError)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/modes/plan.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * `plan: true`, the job before a matrix: the manifest's videos (those a push changed, with only-changed)
+ * grouped into at most `max-jobs` shards, output as the matrix with this pipeline's ID. Sends nothing;
+ * the cap on what the whole run may spend (`max-videos`) is checked here, for every render job at once.
+ */
+async function plan(get, runner, signal) {
+    let job;
+    try {
+        job = readJob(get, runner);
+        const github = needsGitHub(job.github) ? await connectGitHub(job.github, signal) : undefined;
+        const videos = await planVideos(job, github, job.runner);
+        info(`Plan: ${budgetLine(exportsPlanned(videos), job.maxVideos).text}`);
+        // Each matrix job counts only its own shard: the cap on what one run may spend holds here, for all of them.
+        const refusal = budgetRefusal(exportsPlanned(videos), job.maxVideos, 'plan');
+        if (refusal)
+            throw refusal;
+        const names = videos.map((video) => video.name ?? '');
+        setMatrixOutput(shardVideos(names, job.batch.maxJobs), planPipelineId(job.pipeline, get('pipeline') !== '', runner));
+        await writePlanSummary(names, job);
+    }
+    catch (error) {
+        await report([], runner, job, signal.aborted ? signal.reason : error);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/aistudios/answers.ts
+
+
+/**
+ * The API's answers, as far as the action reads them: each parsed here before use. A field of the
+ * wrong type counts as absent (an answer may carry more, or less, than the contract says); what the
+ * action cannot do without (a progress figure, an export key) is required.
+ */
+/** A non-empty string, or absent. */
+const answers_text = schemas_string().min(1).optional().catch(undefined);
+/** A progress answer: v3 names the video downloadUrl; legacy url (tutorial) or videoUrl (reference); records download_url. */
+const progressAnswer = object({
+    // A decimal figure, as a number or its digits ("0x64" or "1e3" are no percentage).
+    progress: union([schemas_number(), schemas_string().regex(/^\d{1,3}(\.\d{1,6})?$/)])
+        .transform(Number)
+        .pipe(schemas_number()),
+    downloadUrl: answers_text,
+    url: answers_text,
+    videoUrl: answers_text,
+    download_url: answers_text,
+    state: answers_text
+})
+    .transform(({ progress, downloadUrl, url, videoUrl, download_url, state }) => ({
+    progress,
+    downloadUrl: downloadUrl ?? url ?? videoUrl ?? download_url,
+    state
+}));
+/** The export's answer: its key (v3 `projectId`, legacy `key`, a string or a number) and, legacy, the credits it cost. */
+const exportAnswer = (generation) => object({
+    // A number only as a safe integer: anything else (1E21, 2.5) names no key exactly.
+    [generation === 'v3' ? 'projectId' : 'key']: union([schemas_string(), schemas_number().refine(Number.isSafeInteger)])
+        .transform(String)
+        .pipe(exportKey),
+    cube_used: union([schemas_number(), schemas_string()]).transform(Number).pipe(schemas_number()).optional().catch(undefined)
+})
+    .transform((answer) => ({ key: String(answer[generation === 'v3' ? 'projectId' : 'key']), credits: answer.cube_used }));
+/** A code as the API writes it, a number or a string; anything else counts as absent. */
+const code = union([schemas_string(), schemas_number()]).transform(String).optional().catch(undefined);
+const message = schemas_string().optional().catch(undefined);
+/**
+ * The envelope every answer comes in (the contract, section 6): `success`, then `data`, or a failure
+ * under `error` (v3) or at the top level (legacy). Read loosely: what it carries decides what it means.
+ */
+const envelopeAnswer = looseObject({
+    success: schemas_boolean().optional().catch(undefined),
+    data: unknown().optional(),
+    error: object({ code, msg: message, message }).optional().catch(undefined),
+    code,
+    msg: message,
+    message
+});
+/** The `data` of a success: an object (an array or a bare value is no answer the API gives). */
+const answerData = record(schemas_string(), unknown());
+/** `POST /auth/token`: the token exchanged for an app ID and user key. */
+const tokenAnswer = object({ token: schemas_string().min(1) });
+/** `GET /auth`: whether the credentials are accepted; anything but `true` is no. */
+const authAnswer = object({ isAuthenticated: literal(true).optional().catch(undefined) });
+/** `GET /editor/project/{id}`: the saved project, a JSON object the request step edits. */
+const projectAnswer = object({ project: record(schemas_string(), json()) });
+/** What the action reads of an export's project record: its state, progress, download URL and thumbnail. */
+const exportRecordAnswer = object({
+    state: answers_text,
+    progress: schemas_number().finite().optional().catch(undefined),
+    download_url: answers_text,
+    thumbnailUrl: answers_text
+})
+    .transform(({ state, progress, download_url, thumbnailUrl }) => ({ state, progress, downloadUrl: download_url, thumbnailUrl }));
+
+;// CONCATENATED MODULE: ./src/aistudios/delete-projects.ts
+
+
+/** The answer of `DELETE /api/odin/v3/editor/project` (delete-projects.md): how many of the ids were removed. */
+const deleteProjectsAnswer = object({ deletedCount: schemas_number().int().min(0) });
+function parseDeletedCount(answer) {
+    return parseAt(deleteProjectsAnswer, answer, "The API's answer to deleting projects").deletedCount;
+}
+
+;// CONCATENATED MODULE: ./src/aistudios/envelope.ts
+
+
+const AUTH_STATUSES = new Set([401, 403]);
+/**
+ * Envelope codes that mean refused credentials: the statuses themselves, and the documented auth codes
+ * (4010, 4030; the API contract, section 6). Never words in a message: "forbidden word" is not a key.
+ */
+const AUTH_CODES = new Set(['401', '403', '4010', '4030']);
+/** Codes that say the credential itself was not accepted (as opposed to not allowed): the request was not processed. */
+const UNAUTHORIZED_CODES = new Set(['401', '4010']);
+function headerValue(value) {
+    return Array.isArray(value) ? value[0] : value;
+}
+/** Seconds from a Retry-After header (either delta-seconds or an HTTP date). */
+function parseRetryAfter(value, now) {
+    if (!value)
+        return undefined;
+    const trimmed = value.trim();
+    if (/^\d+(\.\d+)?$/.test(trimmed))
+        return Number(trimmed);
+    const date = Date.parse(trimmed);
+    return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
+}
+/**
+ * A JSON reviver that keeps an integer too large for a double, written as plain digits, as those
+ * digits: an export key sent as a number past 2^53 would otherwise become another key (V8 gives the
+ * source text). Any other unsafe number (1E21) stays a number, which no key schema takes.
+ */
+function keepLargeIntegers(_key, value, context) {
+    const source = context?.source;
+    return typeof value === 'number' && !Number.isSafeInteger(value) && source !== undefined && /^\d+$/.test(source) ? source : value;
+}
+function textOf(body) {
+    const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1];
+    const text = (title ?? body.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
+    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+/**
+ * Turns one HTTP answer into the envelope's `data`, or throws what went wrong. The API answers
+ * failures three ways: a non-2xx status, HTTP 200 with `success: false`, or a gateway's HTML page.
+ */
+function parseEnvelope(call, status, headers, body, { flatAllowed = false, now = Date.now() } = {}) {
+    let json;
+    try {
+        json = JSON.parse(body, keepLargeIntegers);
+    }
+    catch {
+        json = undefined;
+    }
+    // A bare value (null, a number) is no envelope; a JSON array is one with nothing in it.
+    const envelope = typeof json === 'object' && json !== null ? (envelopeAnswer.safeParse(json).data ?? envelopeAnswer.parse({})) : undefined;
+    const retryAfter = parseRetryAfter(headerValue(headers['retry-after']), now);
+    const transientStatus = status === 429 || status >= 500;
+    if (status >= 300 && status < 400) {
+        const location = headerValue(headers.location) ?? 'nowhere';
+        throw new ApiError(call, status, undefined, `the API redirected to ${location}; redirects are not followed, so the key goes to no other host. Check 'api-url'`, false);
+    }
+    if (envelope?.success === true && status >= 200 && status < 300) {
+        const data = answerData.safeParse(envelope.data);
+        if (data.success)
+            return data.data;
+        // The legacy reference answers flat, beside `success`; its tutorials read the same fields under `data`.
+        if (flatAllowed && envelope.data === undefined)
+            return envelope;
+        throw new ApiError(call, status, undefined, 'the answer has no data', false);
+    }
+    if (envelope && envelope.success === false) {
+        // v3 fails with `error: { code, msg }`; the legacy API with `msg` at the top level.
+        const error = envelope.error ?? envelope;
+        const code = error.code;
+        const msg = error.msg ?? error.message ?? '';
+        // A 5xx is the server failing, whatever code its body carries: it proves nothing was refused.
+        if (AUTH_STATUSES.has(status) || (code !== undefined && AUTH_CODES.has(code) && status < 500)) {
+            const unauthorized = status === 401 || (code !== undefined && UNAUTHORIZED_CODES.has(code));
+            throw new AuthError(`HTTP ${status}${code === undefined ? '' : `, code ${code}`}: ${msg || 'no message'}`, undefined, unauthorized);
+        }
+        const transient = transientStatus || code === '429' || (Number(code) >= 500 && Number(code) < 600);
+        throw new ApiError(call, status, code, msg || 'no message', transient, retryAfter, true);
+    }
+    if (AUTH_STATUSES.has(status)) {
+        throw new AuthError(`HTTP ${status}: ${textOf(body) || 'no message'}`, undefined, status === 401);
+    }
+    if (envelope === undefined) {
+        const what = body.trim() === '' ? 'an empty answer' : `a non-JSON answer (${textOf(body)})`;
+        // A gateway page in front of the API is usually passing trouble, whatever its status.
+        throw new ApiError(call, status, undefined, what, true, retryAfter);
+    }
+    throw new ApiError(call, status, undefined, `an unexpected answer: ${textOf(body)}`, transientStatus, retryAfter);
+}
+
+;// CONCATENATED MODULE: ./src/aistudios/legacy-project.ts
+
+
+/**
+ * A saved legacy project as `GET https://v2.aistudios.com/api/odin/editor/project/{key}` answers it:
+ * `success` beside `response: { projectName, scenes }` (get-project.mdx; the legacy tutorial
+ * export-from-exist-project.md reads `res.response.scenes`). Only what the export needs is required.
+ */
+const legacyProjectAnswer = object({
+    response: looseObject({
+        projectName: schemas_string().optional(),
+        scenes: array(record(schemas_string(), json())).min(1, 'has no scenes to export')
+    })
+});
+/** The project of a legacy get-project answer (its envelope, flat beside `success`), or a BoundaryError naming the project. */
+function parseLegacyProject(answer, key) {
+    const { response } = parseAt(legacyProjectAnswer, answer, `The legacy API's answer for project ${key}`);
+    return { projectName: response.projectName, scenes: response.scenes };
+}
+
+;// CONCATENATED MODULE: ./src/aistudios/retry.ts
+
+
+
+const READ_RETRY = { maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 30_000, maxElapsedMs: 120_000 };
+/**
+ * Tries a failure may have in all, whatever the policy: a host name that does not resolve is asked
+ * once more (a DNS hiccup), a refused or unreachable host twice more (a server restarting), so a wrong
+ * `api-url` fails within seconds rather than after the policy's two minutes.
+ */
+function attemptsFor(error, policy) {
+    const kind = unreached(error)?.kind;
+    return kind === 'dns' ? 2 : kind === 'refused' || kind === 'unreachable' ? 3 : policy.maxAttempts;
+}
+/** Exponential backoff with "equal jitter"; a server's Retry-After wins when it gives one. */
+function backoffDelayMs(attempt, policy, retryAfterSeconds, random = Math.random) {
+    if (retryAfterSeconds !== undefined)
+        return Math.round(retryAfterSeconds * 1000);
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+/** Whether a failed read is worth repeating as it is. */
+function isTransient(error) {
+    if (error instanceof ApiError)
+        return error.transient;
+    return isNetworkError(error);
+}
+/** Runs a read until it succeeds, fails for good, or the policy's bounds are reached. */
+async function withRetries(what, attempt, policy, onRetry, signal) {
+    const started = Date.now();
+    for (let n = 1;; n++) {
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            if (!isTransient(error) || n >= attemptsFor(error, policy) || signal?.aborted)
+                throw error;
+            const retryAfter = error instanceof ApiError ? error.retryAfterSeconds : undefined;
+            const delay = backoffDelayMs(n, policy, retryAfter);
+            if (Date.now() - started + delay > policy.maxElapsedMs)
+                throw error;
+            const reason = error instanceof Error ? error.message : String(error);
+            onRetry(`${what}: ${reason}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${n + 1} of ${attemptsFor(error, policy)})`);
+            await sleep(delay, signal);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/aistudios/client.ts
+
+
+
+
+
+
+
+
+
+const client_PREFIX = { v3: '/api/odin/v3', legacy: '/api/odin' };
+const headersWith = (authorization) => ({
+    Authorization: authorization,
+    'Content-Type': 'application/json',
+    Accept: 'application/json'
+});
+/** HTTP 429, or its code in the API's own refusal (not a 5xx, which a gateway may write): the API refused the request unprocessed. */
+const isTooManyRequests = (error) => error.status === 429 || (error.code === '429' && error.status < 500);
+/** Whether an export's failed answer proves the API did not take it: credentials refused, 429, or its own non-5xx `success: false`. */
+const provenRefusal = (error) => error instanceof AuthError || (error instanceof ApiError && (isTooManyRequests(error) || (error.refused && !error.transient)));
+const NOT_SENT_IN_TIME = "the render's 'timeout' ran out before it could be sent";
+/**
+ * The credentials' exchange, waited for only until the export's deadline: it happens before the send,
+ * so running out there means nothing was sent. The exchange itself goes on (other videos share it).
+ */
+function beforeDeadline(authorization, deadlineAt) {
+    if (deadlineAt === undefined)
+        return authorization;
+    let timer;
+    const late = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new ExportNotSentError(`${NOT_SENT_IN_TIME}: no token came from the exchange of app-id and user-key`)), Math.max(0, deadlineAt - Date.now()));
+    });
+    return Promise.race([authorization, late]).finally(() => clearTimeout(timer));
+}
+/** How many times a POST that provably never left is tried before giving up. */
+const NOT_SENT_ATTEMPTS = 3;
+/**
+ * The only place that knows the API's URLs, headers and envelopes. One per job: one connection pool,
+ * closed at the end, and one token exchange shared by every video.
+ */
+class AiStudiosClient {
+    config;
+    dispatcher;
+    authorization;
+    /** Aborted by close(): what still runs then (a token exchange nobody waits for, its retries) stops. */
+    closing = new AbortController();
+    /** Export requests sent and not yet answered: close() never cuts one. */
+    exportsInFlight = 0;
+    constructor(config) {
+        this.config = config;
+        this.dispatcher = createAgent(config.requestTimeoutMs);
+    }
+    /**
+     * Ends the job's calls. What is left then was abandoned (a read past its deadline, a connect that
+     * hangs, an exchange nobody waits for) and is destroyed, unless an export is in flight: that one is
+     * let finish, as the action itself never cuts an export.
+     */
+    close() {
+        this.closing.abort(new Error('The API client was closed'));
+        return this.exportsInFlight > 0 ? this.dispatcher.close() : this.dispatcher.destroy();
+    }
+    url(generation, path) {
+        const base = generation === 'v3' ? this.config.v3Url : this.config.legacyUrl;
+        return new URL(base.pathname.replace(/\/$/, '') + client_PREFIX[generation] + path, base);
+    }
+    /** The method and URL an export request goes to (printed by a dry run). */
+    exportTarget(request) {
+        return { method: 'POST', url: this.url(request.generation, '/editor/project').toString() };
+    }
+    async getProject(projectId, context) {
+        const call = `Fetching project ${projectId}`;
+        const data = await this.read(call, 'v3', `/editor/project/${encodeURIComponent(projectId)}`, context);
+        const parsed = projectAnswer.safeParse(data);
+        if (!parsed.success)
+            throw new ApiError(call, 200, undefined, 'the answer carries no project', false);
+        return parsed.data.project;
+    }
+    /** A saved legacy project (the legacy host, `GET /api/odin/editor/project/{key}`), as the legacy tutorial fetches it. */
+    async getLegacyProject(key, context) {
+        const answer = await this.read(`Fetching legacy project ${key}`, 'legacy', `/editor/project/${encodeURIComponent(key)}`, context);
+        return parseLegacyProject(answer, key);
+    }
+    /**
+     * Deletes v3 projects, all in one call (`DELETE /editor/project` takes a list of `ids`); returns how
+     * many the API says it removed. Deleting spends nothing and is the same if repeated, so it is retried like a read.
+     */
+    async deleteProjects(ids, context) {
+        const url = this.url('v3', '/editor/project');
+        const headers = headersWith(await this.authorizationFor(context));
+        return parseDeletedCount(await this.retried('Deleting exported projects', url, 'DELETE', headers, JSON.stringify({ ids }), context));
+    }
+    /** What the v3 project record of a finished export says: its thumbnail and (a fallback) download URL. */
+    async getExportRecord(key, context) {
+        return exportRecordAnswer.parse(await this.getProject(key, context));
+    }
+    /** Whether the API accepts the credentials (`GET /auth`, v3): spends nothing, so a dry run can ask. */
+    async credentialsAccepted(context) {
+        try {
+            const data = await this.read('Checking the credentials', 'v3', '/auth', context);
+            return authAnswer.parse(data).isAuthenticated === true;
+        }
+        catch (error) {
+            if (error instanceof AuthError)
+                return false;
+            throw error;
+        }
+    }
+    /**
+     * Sends the export: the one call that spends credits. Sent at most once, unless the answer proves
+     * the server did not process it: no connection was made, it answered 429 (sent again after
+     * Retry-After or a backoff), or it refused an exchanged token with a 401 (sent once more with a new
+     * token). Returns the key to poll, and the credits the answer says it cost.
+     * `context.signal` is the only thing that may cut the request once sent (the runner's cancel);
+     * `stop` (the run's own, such as fail-fast) only keeps it from being sent. Each try ends within
+     * `request-timeout`, and all of them by `deadlineAt` (the render's `timeout`) when given.
+     */
+    async startExport(request, { signal, log }, { stop, deadlineAt } = {}) {
+        const call = 'Starting the export';
+        const url = this.url(request.generation, '/editor/project');
+        let authorization = this.authorizationFor({ signal, log });
+        let headers = headersWith(await beforeDeadline(authorization, deadlineAt));
+        let renewed = false;
+        const body = JSON.stringify(request.body);
+        const started = Date.now();
+        const pause = stop && signal ? AbortSignal.any([signal, stop]) : (stop ?? signal);
+        for (let attempt = 1;; attempt++) {
+            if (stop?.aborted)
+                throw abortReason(stop);
+            const left = (deadlineAt ?? Infinity) - Date.now();
+            if (left <= 0)
+                throw new ExportNotSentError(NOT_SENT_IN_TIME);
+            const deadlineMs = Math.min(this.config.requestTimeoutMs, left);
+            let answer;
+            try {
+                this.exportsInFlight++;
+                answer = await send(this.dispatcher, url, 'POST', headers, body, { signal, deadlineMs });
+            }
+            catch (error) {
+                if (provablyNotSent(error) && attempt < Math.min(NOT_SENT_ATTEMPTS, attemptsFor(error, READ_RETRY)) && !signal?.aborted) {
+                    log.warning(`${call}: ${errorMessage(error)}; the request never left, so it is safe to send again`);
+                    await sleep(1000 * attempt, pause);
+                    continue;
+                }
+                if (provablyNotSent(error))
+                    throw this.unreachable(call, url, error);
+                const bound = deadlineMs < this.config.requestTimeoutMs ? "the render's 'timeout' ends there" : "'request-timeout'";
+                const how = unreached(error);
+                const cause = error instanceof RequestDeadlineError
+                    ? `${error.message} (from '${this.hostInput(url)}'), ${bound}`
+                    : how
+                        ? `${url.host} (from '${this.hostInput(url)}'): ${how.what}`
+                        : errorMessage(error);
+                throw new ExportUnconfirmedError(cause, signal?.aborted === true);
+            }
+            finally {
+                this.exportsInFlight--;
+            }
+            let data;
+            try {
+                data = parseEnvelope(call, answer.status, answer.headers, answer.body, { flatAllowed: request.generation === 'legacy' });
+            }
+            catch (error) {
+                if (error instanceof AuthError && error.unauthorized && this.exchangesTokens && !renewed && !signal?.aborted) {
+                    renewed = true;
+                    log.warning(`${call}: the token was refused (a 401: the export was not processed); exchanging app-id and user-key for a new one and sending it again`);
+                    authorization = this.renewed(authorization, { signal, log });
+                    headers = headersWith(await beforeDeadline(authorization, deadlineAt));
+                    continue;
+                }
+                // Waited out within the reads' bounds: a Retry-After of an hour must not hold the run for an hour.
+                const delay = error instanceof ApiError ? backoffDelayMs(attempt, READ_RETRY, error.retryAfterSeconds) : 0;
+                const inBounds = attempt < READ_RETRY.maxAttempts && Date.now() - started + delay <= READ_RETRY.maxElapsedMs && Date.now() + delay < (deadlineAt ?? Infinity);
+                if (error instanceof ApiError && isTooManyRequests(error) && inBounds && !signal?.aborted) {
+                    log.warning(`${error.message}; the API did not process it, so it is sent again in ${(delay / 1000).toFixed(1)} s`);
+                    await sleep(delay, pause);
+                    continue;
+                }
+                // Only a refusal proves the export was not taken: the API's own `success: false` (not a 5xx), a 401/403, a 429.
+                // Anything else (a gateway page, a 5xx, a 2xx without data, a redirect) says the POST was processed somewhere.
+                if (provenRefusal(error))
+                    throw this.explained(error);
+                throw new ExportUnconfirmedError(errorMessage(error));
+            }
+            const accepted = exportAnswer(request.generation).safeParse(data);
+            if (!accepted.success) {
+                throw new ExportUnconfirmedError(`the answer carries no usable ${request.generation === 'v3' ? 'projectId' : 'key'}`);
+            }
+            return accepted.data;
+        }
+    }
+    async getProgress(key, generation, context) {
+        const call = `Checking progress of ${key}`;
+        const data = await this.read(call, generation, `/editor/progress/${encodeURIComponent(key)}`, context);
+        const parsed = progressAnswer.safeParse(data);
+        if (!parsed.success)
+            throw new ApiError(call, 200, undefined, 'the answer carries no progress', true);
+        return parsed.data;
+    }
+    /** The input that holds the job's credentials, for messages. */
+    get credentialInput() {
+        return 'apiKey' in this.config.credentials ? 'api-key' : 'app-id';
+    }
+    /** Which input a URL's host came from. */
+    hostInput(url) {
+        const { v3Url, legacyUrl } = this.config;
+        return url.origin === legacyUrl.origin && legacyUrl.origin !== v3Url.origin ? 'legacy-api-url' : 'api-url';
+    }
+    /** A network failure as a message naming the input, the host and what happened; anything else as it is. */
+    unreachable(call, url, error) {
+        const how = unreached(error);
+        return how ? new UnreachableError(call, this.hostInput(url), url.host, how.kind, how.what, error) : error;
+    }
+    /** An AuthError that says which credential was refused and what to do about it. */
+    explained(error) {
+        return error instanceof AuthError ? new AuthError(error.detail, this.credentialInput, error.unauthorized) : error;
+    }
+    /** Whether the authorization is a token exchanged for app-id and user-key, which can be exchanged again. */
+    get exchangesTokens() {
+        return !('apiKey' in this.config.credentials);
+    }
+    /**
+     * A new token for a call refused with `refused`: one exchange per refusal wave, shared by every call
+     * refused with the same token (they all hold the same promise); a later wave gets its own.
+     */
+    renewed(refused, context) {
+        if (this.authorization === refused)
+            this.authorization = undefined;
+        return this.authorizationFor(context);
+    }
+    /**
+     * A GET, repeated within the retry policy. A token refused mid-run (it lives 24 hours) is exchanged
+     * once more and the read repeated; reads spend nothing.
+     */
+    async read(call, generation, path, context) {
+        const url = this.url(generation, path);
+        const flatAllowed = generation === 'legacy';
+        // The exchange may be another video's, bounded by its signal: each read waits for it only within its own.
+        const authorization = this.authorizationFor(context);
+        const used = await untilCancelled(authorization, context.signal);
+        try {
+            return await this.retried(call, url, 'GET', headersWith(used), undefined, context, flatAllowed);
+        }
+        catch (error) {
+            if (!(error instanceof AuthError) || !this.exchangesTokens)
+                throw error;
+            context.log.warning(`${call}: the token was refused; exchanging app-id and user-key for a new one`);
+            const renewed = await untilCancelled(this.renewed(authorization, context), context.signal);
+            return this.retried(call, url, 'GET', headersWith(renewed), undefined, context, flatAllowed);
+        }
+    }
+    /** A call that spends nothing, so it may be repeated: sent, parsed, retried within the policy; a refusal says which credential. */
+    async retried(call, url, method, headers, body, context, flatAllowed = false) {
+        const { log } = context;
+        const signal = context.signal ? AbortSignal.any([context.signal, this.closing.signal]) : this.closing.signal;
+        try {
+            return await withRetries(call, async () => {
+                const answer = await send(this.dispatcher, url, method, headers, body, { signal, deadlineMs: this.config.requestTimeoutMs });
+                return parseEnvelope(call, answer.status, answer.headers, answer.body, { flatAllowed });
+            }, READ_RETRY, (message) => log.warning(message), signal);
+        }
+        catch (error) {
+            throw this.unreachable(call, url, this.explained(error));
+        }
+    }
+    /** Shared by videos that start at once, so a job exchanges its credentials once; forgotten if the exchange fails. */
+    authorizationFor(context) {
+        if (!this.authorization) {
+            const pending = this.obtainAuthorization(context);
+            this.authorization = pending;
+            pending.catch(() => {
+                if (this.authorization === pending)
+                    this.authorization = undefined;
+            });
+        }
+        return this.authorization;
+    }
+    /** The raw API key, or a token exchanged for an app ID and user key (valid 24 hours). */
+    async obtainAuthorization(context) {
+        const credentials = this.config.credentials;
+        if ('apiKey' in credentials)
+            return credentials.apiKey;
+        const call = 'Exchanging app-id and user-key for a token';
+        const url = this.url('v3', '/auth/token');
+        const body = JSON.stringify({ appId: credentials.appId, userKey: credentials.userKey });
+        const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+        // Getting a token spends nothing, so it is retried like a read.
+        const answer = tokenAnswer.safeParse(await this.retried(call, url, 'POST', headers, body, context));
+        if (!answer.success)
+            throw new ApiError(call, 200, undefined, 'the answer carries no token', false);
+        mask(answer.data.token);
+        return answer.data.token;
     }
 }
 
@@ -42194,581 +42807,6 @@ async function deliverAll(results, job, github, signal) {
         result.delivered = true;
     if (unowned)
         throw unowned;
-}
-
-;// CONCATENATED MODULE: ./src/job/output-dir.ts
-
-
-
-/**
- * Makes `output-dir` (and its parents) and writes and removes a small file in it, so a folder the
- * run cannot write to refuses the run before the export spends credits, not after the render.
- */
-function probeOutputDir(outputDir, raw) {
-    try {
-        external_node_fs_.mkdirSync(outputDir, { recursive: true });
-        // A folder of a fresh name, made and removed: no name a pull request could have planted a link at.
-        external_node_fs_.rmdirSync(external_node_fs_.mkdtempSync(external_node_path_.join(outputDir, '.aistudios-write-check-')));
-    }
-    catch (error) {
-        const code = error.code ?? 'unknown error';
-        const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a file stands where a folder of it must be' : `it cannot be written (${code})`;
-        throw new InputError('output-dir', `'${raw}': ${why}; nothing was exported`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/job/template-shape.ts
-
-/** Which API generation a template's shape belongs to (see the API contract's two scene shapes). */
-function detectGeneration(scenes) {
-    let legacy = false;
-    let v3 = false;
-    for (const scene of scenes) {
-        if (!isJsonObject(scene))
-            continue;
-        if ('AIModel' in scene)
-            legacy = true;
-        if ('scripts' in scene || 'background' in scene)
-            v3 = true;
-        for (const clip of Array.isArray(scene.clips) ? scene.clips : []) {
-            if (!isJsonObject(clip))
-                continue;
-            if (isJsonObject(clip.detail))
-                legacy = true;
-            else if (typeof clip.type === 'string')
-                v3 = true;
-        }
-    }
-    return legacy && v3 ? 'mixed' : legacy ? 'legacy' : v3 ? 'v3' : undefined;
-}
-/** The generation of a template's shape, when it has one (a resumed export of it is polled there). */
-function templateGeneration(template) {
-    const root = template.data;
-    const detected = isJsonObject(root) && Array.isArray(root.scenes) ? detectGeneration(root.scenes) : undefined;
-    return detected === 'mixed' ? undefined : detected;
-}
-/** The generation a video's requests go to, when its inputs tell: forced, or its template's shape; a saved project is v3 unless told. */
-function videoGeneration(spec) {
-    const source = spec.source;
-    if (source.kind === 'project')
-        return source.generation ?? 'v3';
-    return source.generation ?? (source.template && templateGeneration(source.template));
-}
-
-;// CONCATENATED MODULE: ./src/job/inputs.ts
-
-
-
-
-
-
-
-
-
-
-
-const DEFAULT_V3_URL = 'https://app.aistudios.com';
-/** The legacy API's current host; `https://aistudios.com` is the retired one (the API contract, section 1). */
-const DEFAULT_LEGACY_URL = 'https://v2.aistudios.com';
-/** Reads the secrets first and masks them before anything else can print them. */
-function readCredentials(get) {
-    const apiKey = get('api-key').trim();
-    const appId = get('app-id').trim();
-    const userKey = get('user-key').trim();
-    // The app ID is half of a credential pair: hidden like the key, so an echo of it gives nothing away.
-    for (const secret of [apiKey, appId, userKey])
-        if (secret)
-            mask(secret);
-    // A header cannot carry a newline or a space: refused here rather than failing (and retried) as a network error.
-    for (const [input, value] of [
-        ['api-key', apiKey],
-        ['app-id', appId],
-        ['user-key', userKey]
-    ]) {
-        if (/[^\x21-\x7e]/.test(value))
-            throw new InputError(input, 'holds a space, a newline or another character a credential cannot have; check the secret');
-    }
-    if (apiKey && (appId || userKey)) {
-        throw new InputError('api-key', "give either 'api-key' or 'app-id' with 'user-key', not both");
-    }
-    if (apiKey)
-        return { apiKey };
-    if (appId && userKey)
-        return { appId, userKey };
-    if (appId || userKey) {
-        throw new InputError(appId ? 'user-key' : 'app-id', "'app-id' and 'user-key' must be given together");
-    }
-    throw new InputError('api-key', "required: set 'api-key' (or 'app-id' and 'user-key') from a repository secret");
-}
-function readApi(get) {
-    const credentials = readCredentials(get);
-    const v3Url = parseUrl('api-url', get('api-url').trim() || DEFAULT_V3_URL);
-    const legacyRaw = get('legacy-api-url').trim();
-    const requestTimeoutSeconds = parseNumber('request-timeout', get('request-timeout'), 30, { min: 1, max: 600, unit: 'seconds' });
-    return {
-        v3Url,
-        // The legacy API lives on its own host; a custom api-url (a proxy, a simulator) serves both unless told.
-        legacyUrl: legacyRaw
-            ? parseUrl('legacy-api-url', legacyRaw)
-            : v3Url.origin === new URL(DEFAULT_V3_URL).origin
-                ? new URL(DEFAULT_LEGACY_URL)
-                : v3Url,
-        credentials,
-        requestTimeoutMs: requestTimeoutSeconds * 1000
-    };
-}
-function readWait(get) {
-    const interval = get('poll-interval').trim().toLowerCase();
-    const pollFloorSeconds = interval === '' || interval === 'auto' ? 1 : parseNumber('poll-interval', interval, 1, { min: 1, max: 600, unit: 'seconds (or auto)' });
-    const timeoutMinutes = parseNumber('timeout', get('timeout'), 30, { min: 0.1, max: 360, unit: 'minutes' });
-    const stallMinutes = parseNumber('stall-timeout', get('stall-timeout'), 10, { min: 0.1, max: 360, unit: 'minutes' });
-    return { pollFloorMs: pollFloorSeconds * 1000, timeoutMs: timeoutMinutes * 60_000, stallTimeoutMs: stallMinutes * 60_000 };
-}
-/** Characters the artifact service refuses in a name. */
-const BAD_ARTIFACT_CHARS = /["':<>|*?\\/\r\n]/;
-function readArtifact(get) {
-    const name = get('artifact-name').trim();
-    if (BAD_ARTIFACT_CHARS.test(name)) {
-        throw new InputError('artifact-name', `'${name.replace(/[\r\n]/g, ' ')}' contains a character artifacts cannot have (" : < > | * ? \\ / or a newline)`);
-    }
-    const retention = get('retention-days').trim();
-    return {
-        enabled: parseBoolean('upload-artifact', get('upload-artifact'), true),
-        name: name || undefined,
-        archive: parseBoolean('archive', get('archive'), false),
-        retentionDays: retention ? parseNumber('retention-days', retention, 0, { min: 1, max: 90, integer: true, unit: 'days' }) : undefined
-    };
-}
-function readBatch(get) {
-    return {
-        maxParallel: parseNumber('max-parallel', get('max-parallel'), 3, { min: 1, max: 20, integer: true, unit: 'videos' }),
-        failFast: parseBoolean('fail-fast', get('fail-fast'), false),
-        artifactPerVideo: parseBoolean('artifact-per-video', get('artifact-per-video'), false),
-        maxJobs: parseNumber('max-jobs', get('max-jobs'), MAX_MATRIX_JOBS, { min: 1, max: MAX_MATRIX_JOBS, integer: true, unit: 'jobs' })
-    };
-}
-/** What only a new export uses: with `resume` nothing is exported, so these would change nothing. */
-const EXPORT_ONLY_INPUTS = ['tags', 'resolution', 'workspace-id', 'webhook-url'];
-/** What describes the video a resumed export is checked against; without a project or template to check, unused. */
-const CHECKED_INPUTS = ['script', 'script-file', 'scripts', 'scripts-file', 'scripts-dir', 'variables', 'variables-file', 'name'];
-/** The step's own video with `resume`: an input it makes unused is refused by name, not dropped. */
-function refuseUnusedWithResume(get) {
-    if (!get('resume').trim())
-        return;
-    const source = get('project-id').trim() || get('template').trim();
-    const unused = [...EXPORT_ONLY_INPUTS, ...(source ? [] : CHECKED_INPUTS)].find((input) => get(input).trim());
-    if (!unused)
-        return;
-    const why = EXPORT_ONLY_INPUTS.includes(unused)
-        ? 'it changes a new export, and none is made'
-        : "it describes the video to export, and none is made (give the 'project-id' or 'template' it was made from to have the export checked against it)";
-    throw new InputError(unused, `'resume' downloads an export already made, so '${unused}' would change nothing: ${why}; drop it`);
-}
-/** The videos: a manifest's entries (all, or the one `manifest-entry` names), or the step's own inputs as a plan of one. */
-function readVideos(get, workspace, plan) {
-    if (get('manifest').trim()) {
-        refuseOneVideoInputs(get);
-        const manifest = readManifest(get, workspace);
-        return { videos: selectEntries(manifest.videos, get), manifest: manifest.path };
-    }
-    if (plan)
-        throw new InputError('plan', "a plan lists the videos of a 'manifest'; set 'manifest'");
-    if (get('manifest-entry').trim())
-        throw new InputError('manifest-entry', "names a video of a 'manifest'; set 'manifest'");
-    if (get('pipeline').trim())
-        throw new InputError('pipeline', "names the batch pipeline of a 'manifest''s plan; set 'manifest'");
-    refuseUnusedWithResume(get);
-    return { videos: [{ ...readVideoSpec(get, workspace), inline: inlineInputs(get) }] };
-}
-/**
- * The legacy API takes only its own secret key: a v3 token bought with `app-id`/`user-key` would be
- * sent to it and refused, with the app ID blamed. Refused before anything is sent.
- */
-function refuseTokensForLegacy(credentials, videos) {
-    if (!('appId' in credentials))
-        return;
-    const legacy = videos.find((video) => videoGeneration(video) === 'legacy');
-    if (!legacy)
-        return;
-    const source = legacy.source;
-    const what = source.kind === 'template'
-        ? `template ${source.template.name}`
-        : source.kind === 'resume'
-            ? `export ${source.key}`
-            : `project ${source.projectId}`;
-    throw new InputError('api-key', `the legacy API takes its secret key in \`api-key\`, and ${legacy.name ? `video '${legacy.name}' (${what})` : what} goes to the legacy API; ` +
-        "'app-id' and 'user-key' buy v3 tokens, which it does not accept. Set 'api-key' to the legacy API's secret key instead");
-}
-function readMaxVideos(get) {
-    const raw = get('max-videos').trim();
-    return raw ? parseNumber('max-videos', raw, 0, { min: 0, max: 10_000, integer: true, unit: 'exports' }) : undefined;
-}
-/** Turns the step's inputs into one validated job; nothing is sent before this succeeds. */
-function readJob(get, runner) {
-    const api = readApi(get);
-    const batch = readBatch(get);
-    const plan = parseBoolean('plan', get('plan'), false);
-    const outputDir = resolveInWorkspace('output-dir', get('output-dir').trim() || 'videos', runner.workspace);
-    if (external_node_fs_.existsSync(outputDir) && !external_node_fs_.statSync(outputDir).isDirectory())
-        throw new InputError('output-dir', `'${get('output-dir').trim()}' is a file, not a folder`);
-    const { videos, manifest } = readVideos(get, runner.workspace, plan);
-    refuseTokensForLegacy(api.credentials, videos);
-    // A plan writes nothing; every other run writes there, so it is tried now, before anything is paid for.
-    if (!plan)
-        probeOutputDir(outputDir, get('output-dir').trim() || 'videos');
-    const waitForRender = parseBoolean('wait', get('wait'), true);
-    if (!waitForRender && videos.some((video) => video.source.kind === 'resume')) {
-        throw new InputError('wait', "'wait: false' with 'resume' would neither export nor download; drop one of them");
-    }
-    const resumeMismatch = parseChoice('resume-mismatch', get('resume-mismatch'), ['refuse', 'accept']) ?? 'refuse';
-    if (get('resume-mismatch').trim() && !videos.some((video) => video.source.kind === 'resume')) {
-        throw new InputError('resume-mismatch', "applies only to a resumed export; set 'resume' or drop it");
-    }
-    const artifact = readArtifact(get);
-    if (artifact.name && batch.artifactPerVideo && videos.length > 1) {
-        throw new InputError('artifact-name', `names one artifact, but 'artifact-per-video' makes ${videos.length}, which would collide; drop 'artifact-name' (each artifact is named after its video) or 'artifact-per-video'`);
-    }
-    // The artifact service does not exist on GitHub Enterprise Server: decided now, before anything is paid for.
-    if (artifact.enabled && runner.enterpriseServer) {
-        warning(`${runner.serverUrl} is GitHub Enterprise Server, where workflow artifacts of this kind are not available: the video is saved in 'output-dir' but not uploaded`);
-        artifact.enabled = false;
-    }
-    return {
-        runner,
-        api,
-        videos,
-        manifest,
-        pipeline: manifest === undefined ? undefined : readPipeline(get, manifest),
-        batch,
-        wait: readWait(get),
-        waitForRender,
-        dryRun: parseBoolean('dry-run', get('dry-run'), false),
-        resumeMismatch,
-        plan,
-        maxVideos: readMaxVideos(get),
-        cleanup: parseBoolean('cleanup', get('cleanup'), false),
-        matrixJob: manifest !== undefined && entryNames(get('manifest-entry')).length > 0,
-        outputDir,
-        maxVideoBytes: parseNumber('max-video-size', get('max-video-size'), 4096, { min: 1, max: 1 << 20, unit: 'MiB' }) * (1 << 20),
-        artifact,
-        github: readGitHubSettings(get, runner)
-    };
-}
-
-;// CONCATENATED MODULE: ./src/job/action-defaults.ts
-/**
- * The defaults action.yml declares (a test keeps the two equal). The runner sets every one of them on
- * every run, whether the step gives the input or not; `${{ github.token }}` is evaluated by the runner and
- * so is not listed.
- */
-const ACTION_DEFAULTS = {
-    plan: 'false',
-    collect: 'false',
-    'max-jobs': '256',
-    'max-parallel': '3',
-    'fail-fast': 'false',
-    'artifact-per-video': 'false',
-    'api-url': 'https://app.aistudios.com',
-    'api-generation': 'auto',
-    'poll-interval': 'auto',
-    timeout: '30',
-    'stall-timeout': '10',
-    'request-timeout': '30',
-    'max-video-size': '4096',
-    wait: 'true',
-    'resume-mismatch': 'refuse',
-    'output-dir': 'videos',
-    'upload-artifact': 'true',
-    archive: 'false',
-    'only-changed': 'false',
-    'release-upload': 'false',
-    'release-replace': 'false',
-    comment: 'false',
-    reuse: 'false',
-    'reuse-from': 'branch-or-default',
-    cleanup: 'false',
-    'dry-run': 'false'
-};
-/**
- * The step's inputs as the user gave them: a value equal to its action.yml default reads as not given,
- * since the runner sets it on every run and cannot tell the two apart. So no check of the kind "applies
- * only with X" ever refuses a default, and each parser's fallback (the same value) stands in. Pure.
- */
-function asGiven(get) {
-    return (name) => {
-        const value = get(name);
-        const fallback = ACTION_DEFAULTS[name];
-        if (fallback === undefined)
-            return value;
-        // A keyword reads the same in any case (True, AUTO); a folder or URL does not (Videos is not videos).
-        const same = KEYWORD.test(fallback) ? value.trim().toLowerCase() === fallback : value.trim() === fallback;
-        return same ? '' : value;
-    };
-}
-/** The defaults their parsers read in any case: booleans and choices. */
-const KEYWORD = /^(true|false|auto|refuse|branch-or-default)$/;
-
-;// CONCATENATED MODULE: ./src/job/budget.ts
-
-/** The exports a plan of videos would send before reuse: every video but a resumed one (already paid for). */
-const exportsPlanned = (videos) => videos.filter((video) => video.source.kind !== 'resume').length;
-/**
- * The refusal `max-videos` calls for when a run would send `count` exports, if it does. A plan's
- * matrix is one run: its jobs each see only their shard, so the plan refuses for all of them (before
- * any reuse is known).
- */
-function budgetRefusal(count, max, of = 'run') {
-    if (max === undefined || count <= max)
-        return undefined;
-    return new InputError('max-videos', of === 'plan'
-        ? `the plan's matrix would send ${count} exports, more than the ${max} one run may (resumed videos do not count); no matrix was output. ` +
-            "Raise 'max-videos', or plan fewer videos ('only-changed', a smaller manifest)"
-        : `this run would send ${count} exports, more than the ${max} it may (resumed and reused videos do not count); nothing was exported. ` +
-            "Raise 'max-videos', or render fewer videos ('manifest-entry', 'only-changed')");
-}
-/** What a plan or a dry run says about the exports a run would send, and whether `max-videos` would refuse it. */
-function budgetLine(count, max) {
-    const cap = max === undefined ? '' : ` (max-videos: ${max})`;
-    return {
-        text: `A run would send ${count} export(s)${cap}; resumed videos do not count, nor do videos 'reuse' finds`,
-        over: budgetRefusal(count, max) !== undefined
-    };
-}
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(48161);
-;// CONCATENATED MODULE: ./src/job/runner.ts
-
-/** GitHub Enterprise Server: neither github.com nor GitHub Enterprise Cloud (*.ghe.com), as @actions/artifact tells them apart. */
-function isEnterpriseServer(serverUrl) {
-    if (!serverUrl)
-        return false;
-    const host = new URL(serverUrl).hostname.toLowerCase();
-    return !(host === 'github.com' || host.endsWith('.ghe.com') || host.endsWith('.localhost') || host === 'localhost');
-}
-/** `octo-org/videos/.github/workflows/render.yml@refs/heads/main` → `.github/workflows/render.yml`. Pure. */
-function workflowPath(ref) {
-    // The ref follows the last '@': a workflow file's own name may hold one (video@v2.yml).
-    return /^[^/]+\/[^/]+\/(.+)@[^@]*$/.exec(ref ?? '')?.[1];
-}
-/** The runner's environment (GITHUB_*, ACTIONS_*, RUNNER_*), read here once and passed on. */
-function readRunnerEnv(env = process.env) {
-    return {
-        workspace: env.GITHUB_WORKSPACE || process.cwd(),
-        tempDir: env.RUNNER_TEMP || external_node_os_.tmpdir(),
-        runAttempt: Number(env.GITHUB_RUN_ATTEMPT) || 1,
-        serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
-        repository: env.GITHUB_REPOSITORY ?? '',
-        runId: env.GITHUB_RUN_ID ?? '',
-        eventPath: env.GITHUB_EVENT_PATH || undefined,
-        artifactService: Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL),
-        enterpriseServer: isEnterpriseServer(env.GITHUB_SERVER_URL),
-        summaryFile: env.GITHUB_STEP_SUMMARY || undefined,
-        workflowFile: workflowPath(env.GITHUB_WORKFLOW_REF),
-        jobId: env.GITHUB_JOB || undefined,
-        maxRetentionDays: Number(env.GITHUB_RETENTION_DAYS) > 0 ? Number(env.GITHUB_RETENTION_DAYS) : undefined
-    };
-}
-
-;// CONCATENATED MODULE: ./src/report/summary.ts
-
-
-
-
-
-
-
-/** The summary with any masked secret its text echoes hidden: the runner masks only its log. */
-const redacted = (summary) => {
-    const text = redact(summary.stringify());
-    return summary.emptyBuffer().addRaw(text);
-};
-/** Whether the user must be told how to resume this video: exported, not delivered. */
-const needsResume = (result) => result.exportKey !== undefined && (notDelivered(result) || result.status === 'started');
-/** Said where a key would be when the export may have been accepted without one coming back. */
-const MAYBE_ACCEPTED = 'unknown: the export may have been accepted; find it in AI Studios (My Studio) and resume with its project ID';
-/** What to say where the key goes when there is none: never "not exported" for an export that may have been taken. */
-const noKey = (result, none) => (result.exportUnconfirmed ? MAYBE_ACCEPTED : none);
-/** How to resume it; for a video saved but not delivered (its error tells that), only how to deliver it. */
-const resumeOf = (result) => (result.undelivered ? redeliverHint(result) : resumeAdvice(result));
-/** What happened to a batch, each outcome its own count: "0 delivered, 3 started" is not "3 of 3 delivered". */
-function batchCounts(results) {
-    const count = (status) => results.filter((result) => result.status === status).length;
-    const counts = [`${count('downloaded')} delivered`];
-    for (const [status, word] of [
-        ['started', 'started'],
-        ['failed', 'failed'],
-        ['skipped', 'skipped']
-    ]) {
-        if (count(status) > 0)
-            counts.push(`${count(status)} ${word}`);
-    }
-    return `${counts.join(', ')} (of ${results.length})`;
-}
-function heading(results, job, failed) {
-    if (job?.dryRun)
-        return 'AI Studios dry run: nothing was exported';
-    if (results.length > 1) {
-        const icon = failed ? '❌' : results.some((result) => result.status === 'started') ? '⏳' : '🎬';
-        return `${icon} AI Studios videos: ${batchCounts(results)}`;
-    }
-    if (failed)
-        return `❌ AI Studios video${job?.manifest && results.length === 0 ? 's' : ''} not delivered`;
-    return results[0]?.status === 'started' ? '⏳ AI Studios export started' : '🎬 AI Studios video rendered';
-}
-/** One video in detail: where it came from, its key, time, file, checksum, artifact. */
-function details(summary, result) {
-    const seconds = ((Date.now() - result.startedAt) / 1000).toFixed(1);
-    const rows = [
-        ['Source', escapeHtml(result.source)],
-        ['Export key', result.exportKey ? `<code>${escapeHtml(result.exportKey)}</code>` : noKey(result, '(not exported)')],
-        ['Time taken', `${seconds} s${result.polls ? ` (${result.polls} progress checks)` : ''}`]
-    ];
-    if (result.video) {
-        rows.push(['Video', `<code>${escapeHtml(external_node_path_.basename(result.video.path))}</code>, ${formatBytes(result.video.size)}`]);
-        rows.push(['Duration and picture', escapeHtml(describeMp4(result.video.mp4))]);
-    }
-    if (result.sha256)
-        rows.push(['SHA-256', `<code>${result.sha256}</code>`]);
-    if (result.artifact)
-        rows.push(['Artifact', `<a href="${result.artifact.url}">${escapeHtml(result.artifact.name)}</a>`]);
-    if (result.credits !== undefined)
-        rows.push(['Credits', String(result.credits)]);
-    if (result.reusedFromRun !== undefined)
-        rows.push(['Reused', `the video of run ${result.reusedFromRun}: nothing was exported`]);
-    if (result.thumbnailUrl)
-        rows.push(['Thumbnail', `<img src="${escapeHtml(result.thumbnailUrl)}" alt="thumbnail" width="240">`]);
-    summary.addTable(rows.map(([key, value]) => [{ data: key, header: true }, value]));
-}
-/**
- * Several videos: one row each, then what failed and how to resume it, within the summary's budget:
- * the failures (each with its resume hint) are measured first, rows beyond the bounds counted.
- */
-function overview(summary, results, budget) {
-    const failed = results
-        .filter(notDelivered)
-        .map((result) => [
-        escapeHtml(result.name),
-        escapeHtml(cut(result.error ?? 'not started', MAX_SUMMARY_TEXT_CHARS)),
-        needsResume(result) ? escapeHtml(resumeOf(result)) : noKey(result, 'nothing was exported')
-    ]);
-    const failures = boundedRows(failed, budget / 2, 'failed videos');
-    const all = boundedRows(results.map(({ name, status, exportKey, video, artifact, reusedFromRun }) => [
-        escapeHtml(name),
-        reusedFromRun === undefined ? status : `${status} (reused from run ${reusedFromRun})`,
-        exportKey ? `<code>${escapeHtml(exportKey)}</code>` : '',
-        video ? `${escapeHtml(external_node_path_.basename(video.path))}, ${formatBytes(video.size)}, ${escapeHtml(describeMp4(video.mp4))}` : '',
-        artifact ? `<a href="${artifact.url}">${escapeHtml(artifact.name)}</a>` : ''
-    ]), budget - failures.bytes, 'videos');
-    summary.addTable([['Video', 'Status', 'Export key', 'File', 'Artifact'].map((data) => ({ data, header: true })), ...all.rows]);
-    if (all.more)
-        summary.addRaw(`<p>${all.more}</p>`, true);
-    if (failed.length === 0)
-        return all.bytes;
-    summary.addHeading('What failed', 3).addTable([['Video', 'Why', 'Resume'].map((data) => ({ data, header: true })), ...failures.rows]);
-    if (failures.more)
-        summary.addRaw(`<p>${failures.more}</p>`, true);
-    return all.bytes + failures.bytes;
-}
-/** Dry-run requests, within what is left of the budget: a few shown (each body cut), the rest counted. */
-function dryRunRequests(summary, results, budget) {
-    const blocks = results.flatMap(({ dryRun }) => {
-        if (!dryRun)
-            return [];
-        const { url, body, path: saved } = dryRun;
-        // The body holds the template's and the API's text: escaped, since the code block is HTML.
-        const shown = cut(body, MAX_SUMMARY_BODY_CHARS);
-        return [{ intro: `<p><code>POST ${escapeHtml(url)}</code>, saved as <code>${escapeHtml(saved)}</code></p>`, body: escapeHtml(shown) }];
-    });
-    const { taken, omitted } = takeWithin(blocks, (block) => utf8Bytes(block.intro) + utf8Bytes(block.body) + 64, budget, MAX_SUMMARY_REQUESTS);
-    for (const block of taken)
-        summary.addRaw(block.intro, true).addCodeBlock(block.body, 'json');
-    if (omitted > 0)
-        summary.addRaw(`<p>… and ${omitted} more request(s), not shown: each is saved in full in its file in 'output-dir'</p>`, true);
-}
-/**
- * The job summary, for one video or many, whatever happened: written even when the run failed, so
- * every accepted export's key and how to resume it are always there.
- */
-async function writeSummary(results, runner, job, runError) {
-    // Nothing to say when only-changed found nothing to render.
-    if (!runner.summaryFile || (results.length === 0 && runError === undefined))
-        return;
-    const failed = runError !== undefined || results.some(notDelivered);
-    const summary = lib_core/* summary */.z.addHeading(heading(results, job, failed), 2);
-    if (runError)
-        summary.addRaw(`<p>${escapeHtml(cut(runError, MAX_SUMMARY_TEXT_CHARS))}</p>`, true);
-    let used = 0;
-    if (results.length === 1) {
-        const [result] = results;
-        if (result.error && result.error !== runError)
-            summary.addRaw(`<p>${escapeHtml(cut(result.error, MAX_SUMMARY_TEXT_CHARS))}</p>`, true);
-        if (needsResume(result))
-            summary.addRaw(`<p><strong>Resume:</strong> ${escapeHtml(resumeOf(result))}</p>`, true);
-        details(summary, result);
-    }
-    else if (results.length > 1) {
-        used = overview(summary, results, SUMMARY_BUDGET_BYTES);
-    }
-    dryRunRequests(summary, results, SUMMARY_BUDGET_BYTES - used);
-    await redacted(summary).write();
-}
-/** Plan mode's summary: the videos the matrix will produce, the first MAX_SUMMARY_ROWS listed and the rest counted. */
-async function writePlanSummary(names, job) {
-    if (!job.runner.summaryFile)
-        return;
-    const { taken, omitted } = takeWithin(names.map(escapeHtml), (name) => utf8Bytes(name) + 16, SUMMARY_BUDGET_BYTES, MAX_SUMMARY_ROWS);
-    const summary = lib_core/* summary */.z.addHeading(`AI Studios plan: ${names.length} video(s)`, 2).addList(taken);
-    if (omitted > 0)
-        summary.addRaw(`<p>…and ${omitted} more video(s), not listed (see the <code>matrix</code> output).</p>`, true);
-    await summary.write();
-}
-
-;// CONCATENATED MODULE: ./src/report/report.ts
-
-
-
-
-
-
-
-
-
-/** An error that ends the run, as an annotation; on the file and line where the input was written, when known. */
-function annotate(error, runner) {
-    if (error instanceof InputError && error.location) {
-        const { file, line, column } = error.location;
-        lib_core/* error */.z3(terminalText(error.message), { file: external_node_path_.relative(runner.workspace, file), startLine: line, startColumn: column });
-    }
-    else {
-        lib_core/* error */.z3(terminalText(errorMessage(error)));
-    }
-}
-/**
- * The end of every run, however it went: outputs, the job summary, each accepted export's key with how
- * to resume it, and the exit status. `error` is what ended the run early, if anything did.
- */
-async function report(results, runner, job, error) {
-    if (error !== undefined)
-        annotate(error, runner);
-    const failed = results.filter(notDelivered);
-    for (const result of failed.filter(exported))
-        lib_core/* error */.z3(terminalText(resumeAdvice(result)));
-    for (const result of results)
-        if (result.status === 'started' && result.exportKey)
-            info(resumeHint(result.exportKey, result.generation, result.spec.name));
-    if (results.length > 1 && failed.length > 0) {
-        lib_core/* error */.z3(terminalText(`${failed.length} of ${results.length} video(s) were not delivered: ${failed.map((result) => result.name).join(', ')}`));
-    }
-    if (error !== undefined || failed.length > 0)
-        process.exitCode = 1;
-    setOutputs(results);
-    try {
-        await writeSummary(results, runner, job, error === undefined ? undefined : errorMessage(error));
-    }
-    catch (summaryError) {
-        lib_core/* warning */.$e(`The job summary could not be written: ${errorMessage(summaryError)}`);
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/report/result-record.ts
@@ -45420,6 +45458,64 @@ async function produceAll(results, production, signal) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/modes/render.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Rendering, one video or a manifest's (a matrix job's shard): inputs → job → plan → (request → export
+ * → wait → download) for each video → deliver → cleanup → report, and, in a plan's matrix, the result
+ * record the collect job reads, however the job ended.
+ */
+async function render(get, runner, signal) {
+    let job;
+    let results = [];
+    let client;
+    let failure;
+    try {
+        job = readJob(get, runner);
+        const github = needsGitHub(job.github) ? await connectGitHub(job.github, signal) : undefined;
+        results = (await planVideos(job, github, job.runner)).map(newResult);
+        client = new AiStudiosClient(job.api);
+        const onExportAccepted = (result) => setKeyOutput(result, results.length);
+        await produceAll(results, { job, client, github, onExportAccepted }, signal);
+        // A dry run writes nothing but its own files: no artifact, release asset, comment or reuse record.
+        if (!job.dryRun)
+            await deliverAll(results, job, github, signal);
+        // Only now: a project deleted before its video is delivered could not be resumed.
+        if (job.cleanup)
+            await cleanupExports(results, client, job, signal);
+    }
+    catch (error) {
+        failure = signal.aborted ? signal.reason : error;
+        // A video saved but not delivered when the run ended says so (deliverAll marks those it reached).
+        for (const result of results)
+            markUndelivered(result, 'its delivery', failure, runner.workspace);
+    }
+    finally {
+        await client?.close();
+    }
+    await report(results, runner, job, failure);
+    // A job of a plan's matrix leaves its result record for the collect job, however it ended.
+    const shard = entryNames(get('manifest-entry'));
+    if (shard.length > 0) {
+        const outcome = signal.aborted ? 'cancelled' : failure !== undefined || results.some(notDelivered) ? 'failure' : 'success';
+        const pipeline = job?.pipeline ?? pipelineOfRefused(get, runner.workspace);
+        await leaveResultRecord(results, shard, pipeline, runner, outcome, failure, job?.artifact.retentionDays, signal);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
@@ -45434,20 +45530,7 @@ async function produceAll(results, production, signal) {
 
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** inputs → job → plan → (request → export → wait → download) for each video → deliver → report */
+/** The action's three modes: `plan` (a matrix of videos), render (the videos), `collect` (the matrix's results). */
 async function main_run() {
     // The action may upload: it alone brings the artifact client (loaded on first use).
     provideArtifactClient(async () => new (await Promise.all(/* import() */[__nccwpck_require__.e(351), __nccwpck_require__.e(645)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9645))).DefaultArtifactClient());
@@ -45457,66 +45540,16 @@ async function main_run() {
     const get = asGiven((name) => lib_core/* getInput */.V4(name));
     // Listened for from the start to the last line: a cancel anywhere ends the wait at hand, and the run reports.
     const cancel = cancelOnSignals();
+    let mode;
     try {
-        if (isCollect(get)) {
-            await collect(get, runner, cancel.signal);
-            // A record read past its bound was left behind: it must not hold the process.
-            if (cancel.signal.aborted || workAbandoned())
-                process.exit();
-            return;
-        }
+        mode = isCollect(get) ? collect : isPlan(get) ? plan : render;
     }
     catch (error) {
         return await report([], runner, undefined, error);
     }
-    let job;
-    let results = [];
-    let client;
-    let failure;
-    try {
-        job = readJob(get, runner);
-        const github = needsGitHub(job.github) ? await connectGitHub(job.github, cancel.signal) : undefined;
-        const videos = await planVideos(job, github, job.runner);
-        if (job.plan) {
-            const { text } = budgetLine(exportsPlanned(videos), job.maxVideos);
-            info(`Plan: ${text}`);
-            // Each matrix job counts only its own shard: the cap on what one run may spend holds here, for all of them.
-            const refusal = budgetRefusal(exportsPlanned(videos), job.maxVideos, 'plan');
-            if (refusal)
-                throw refusal;
-            const names = videos.map((video) => video.name ?? '');
-            setMatrixOutput(shardVideos(names, job.batch.maxJobs), planPipelineId(job.pipeline, get('pipeline') !== '', runner));
-            return await writePlanSummary(names, job);
-        }
-        results = videos.map(newResult);
-        client = new AiStudiosClient(job.api);
-        const onExportAccepted = (result) => setKeyOutput(result, results.length);
-        await produceAll(results, { job, client, github, onExportAccepted }, cancel.signal);
-        // A dry run writes nothing but its own files: no artifact, release asset, comment or reuse record.
-        if (!job.dryRun)
-            await deliverAll(results, job, github, cancel.signal);
-        // Only now: a project deleted before its video is delivered could not be resumed.
-        if (job.cleanup)
-            await cleanupExports(results, client, job, cancel.signal);
-    }
-    catch (error) {
-        failure = cancel.signal.aborted ? cancel.signal.reason : error;
-        // A video saved but not delivered when the run ended says so (deliverAll marks those it reached).
-        for (const result of results)
-            markUndelivered(result, 'its delivery', failure, runner.workspace);
-    }
-    finally {
-        await client?.close();
-    }
-    await report(results, runner, job, failure);
-    // A job of a plan's matrix leaves its result record for the collect job, however it ended.
-    const shard = entryNames(get('manifest-entry'));
-    if (shard.length > 0 && !job?.plan) {
-        const outcome = cancel.signal.aborted ? 'cancelled' : failure !== undefined || results.some(notDelivered) ? 'failure' : 'success';
-        await leaveResultRecord(results, shard, job?.pipeline ?? pipelineOfRefused(get, runner.workspace), runner, outcome, failure, job?.artifact.retentionDays, cancel.signal);
-    }
+    await mode(get, runner, cancel.signal);
     cancel.dispose();
-    // A cancelled run ends once it has reported: work it stopped waiting for (an upload) must not hold it.
+    // A cancelled run ends once it has reported: work it stopped waiting for (an upload, a record read) must not hold it.
     if (cancel.signal.aborted || workAbandoned())
         process.exit();
 }

@@ -29873,6 +29873,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   c: () => (/* binding */ readJob)
 });
 
+// UNUSED EXPORTS: isPlan
+
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./src/errors.ts
@@ -31065,11 +31067,13 @@ function readMaxVideos(get) {
     const raw = get('max-videos').trim();
     return raw ? (0,parse/* parseNumber */.$J)('max-videos', raw, 0, { min: 0, max: 10_000, integer: true, unit: 'exports' }) : undefined;
 }
+/** Whether the step plans a matrix (`plan`) instead of rendering. */
+const isPlan = (get) => (0,parse/* parseBoolean */.yG)('plan', get('plan'), false);
 /** Turns the step's inputs into one validated job; nothing is sent before this succeeds. */
 function readJob(get, runner) {
     const api = readApi(get);
     const batch = readBatch(get);
-    const plan = (0,parse/* parseBoolean */.yG)('plan', get('plan'), false);
+    const plan = isPlan(get);
     const outputDir = (0,parse/* resolveInWorkspace */.z1)('output-dir', get('output-dir').trim() || 'videos', runner.workspace);
     if (external_node_fs_.existsSync(outputDir) && !external_node_fs_.statSync(outputDir).isDirectory())
         throw new errors/* InputError */.dz('output-dir', `'${get('output-dir').trim()}' is a file, not a folder`);

@@ -156,11 +156,14 @@ function readMaxVideos(get: InputReader): number | undefined {
   return raw ? parseNumber('max-videos', raw, 0, { min: 0, max: 10_000, integer: true, unit: 'exports' }) : undefined
 }
 
+/** Whether the step plans a matrix (`plan`) instead of rendering. */
+export const isPlan = (get: InputReader): boolean => parseBoolean('plan', get('plan'), false)
+
 /** Turns the step's inputs into one validated job; nothing is sent before this succeeds. */
 export function readJob(get: InputReader, runner: RunnerEnv): Job {
   const api = readApi(get)
   const batch = readBatch(get)
-  const plan = parseBoolean('plan', get('plan'), false)
+  const plan = isPlan(get)
   const outputDir = resolveInWorkspace('output-dir', get('output-dir').trim() || 'videos', runner.workspace)
   if (fs.existsSync(outputDir) && !fs.statSync(outputDir).isDirectory())
     throw new InputError('output-dir', `'${get('output-dir').trim()}' is a file, not a folder`)
