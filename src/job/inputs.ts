@@ -98,7 +98,7 @@ function readBatch(get: InputReader): BatchOptions {
 }
 
 /** What only a new export uses: with `resume` nothing is exported, so these would change nothing. */
-const EXPORT_ONLY_INPUTS = ['tags', 'resolution', 'workspace-id', 'webhook-url']
+export const EXPORT_ONLY_INPUTS: readonly string[] = ['tags', 'resolution', 'workspace-id', 'webhook-url']
 /** What describes the video a resumed export is checked against; without a project or template to check, unused. */
 const CHECKED_INPUTS = ['script', 'script-file', 'scripts', 'scripts-file', 'scripts-dir', 'variables', 'variables-file', 'name']
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { cliWording } from '../../src/cli/args.ts'
+import { cliWording } from '../../src/cli/wording.ts'
 
 describe('cliWording', () => {
   it('names credentials as their environment variables and inputs as flags', () => {
@@ -10,6 +10,29 @@ describe('cliWording', () => {
     )
     assert.equal(cliWording("set them in 'variables' or 'variables-file'"), 'set them in --var or --variables-file')
   })
+  it('says settings as flags and workflow terms as a terminal user knows them', () => {
+    assert.equal(
+      cliWording("'wait: false' with 'resume' would neither export nor download; set 'resume-mismatch: accept'"),
+      '--no-wait with --resume would neither export nor download; set --resume-mismatch accept'
+    )
+    assert.equal(
+      cliWording("Not waiting ('wait' is false); stopped ('fail-fast' is true)"),
+      'Not waiting (--no-wait is given); stopped (--fail-fast is given)'
+    )
+    assert.equal(
+      cliWording("Raise 'max-videos', or render fewer videos ('manifest-entry', 'only-changed')"),
+      'Raise --max-videos, or render fewer videos (--manifest-entry)'
+    )
+    assert.equal(
+      cliWording("Give 'app-id' and 'user-key' (repository secrets) instead; the action exchanges them. Check that the runner can reach that host"),
+      'Give AISTUDIOS_APP_ID and AISTUDIOS_USER_KEY (environment variables) instead; the CLI exchanges them. Check that this machine can reach that host'
+    )
+    assert.equal(
+      cliWording("required: set 'api-key' (or 'app-id' and 'user-key') from a repository secret"),
+      'required: set AISTUDIOS_API_KEY (or AISTUDIOS_APP_ID and AISTUDIOS_USER_KEY) in the environment'
+    )
+  })
+
   it('leaves other quoted words and names inside other text alone', () => {
     const text = "file 'my-app-id.json' of 'scene' in app-id.json; 'app-id and user-key'x"
     assert.equal(cliWording(text), text.replace("'app-id and user-key'", "'AISTUDIOS_APP_ID and AISTUDIOS_USER_KEY'"))
