@@ -3,8 +3,9 @@ import type { ApiConfig, ArtifactSettings, BatchOptions, Credentials, Job, Runne
 import { InputError } from '../errors.js'
 import { readGitHubSettings } from './github-settings.js'
 import { entryNames, readManifest, refuseOneVideoInputs, selectEntries } from './manifest.js'
-import { probeOutputDir } from './output-dir.js'
+import { checkOutputDirNames, probeOutputDir } from './output-dir.js'
 import { parseBoolean, parseChoice, parseNumber, parseUrl, resolveInWorkspace, type InputReader } from './parse.js'
+import { windowsUnsafe } from '../schemas.js'
 import { videoGeneration } from './template-shape.js'
 import { inlineInputs, readVideoSpec } from './video-spec.js'
 import { mask, warning } from '../log.js'
@@ -68,17 +69,23 @@ function readWait(get: InputReader): WaitSettings {
   return { pollFloorMs: pollFloorSeconds * 1000, timeoutMs: timeoutMinutes * 60_000, stallTimeoutMs: stallMinutes * 60_000 }
 }
 
-/** Characters the artifact service refuses in a name. */
-const BAD_ARTIFACT_CHARS = /["':<>|*?\\/\r\n]/
+/** Characters the artifact service refuses in a name, and control characters, which no file may hold. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what a name must not hold
+const BAD_ARTIFACT_CHARS = /["':<>|*?\\/\u0000-\u001f\u007f]/
 
 function readArtifact(get: InputReader): ArtifactSettings {
   const name = get('artifact-name').trim()
   if (BAD_ARTIFACT_CHARS.test(name)) {
     throw new InputError(
       'artifact-name',
-      `'${name.replace(/[\r\n]/g, ' ')}' contains a character artifacts cannot have (" : < > | * ? \\ / or a newline)`
+      // eslint-disable-next-line no-control-regex -- shown without them
+      `'${name.replace(/[\u0000-\u001f\u007f]/g, ' ')}' contains a character artifacts cannot have (" : < > | * ? \\ / or a control character)`
     )
   }
+  // download-artifact saves an artifact as a folder (or file) of its name, which Windows must be able to hold.
+  const written = get('artifact-name').replace(/^\s+|\n+$/g, '')
+  const unsafe = windowsUnsafe(written)
+  if (name && unsafe) throw new InputError('artifact-name', `'${written}' ${unsafe}; choose another name`)
   const retention = get('retention-days').trim()
   return {
     enabled: parseBoolean('upload-artifact', get('upload-artifact'), true),
@@ -159,6 +166,7 @@ export function readJob(get: InputReader, runner: RunnerEnv): Job {
   const api = readApi(get)
   const batch = readBatch(get)
   const plan = parseBoolean('plan', get('plan'), false)
+  checkOutputDirNames(get('output-dir').trim())
   const outputDir = resolveInWorkspace('output-dir', get('output-dir').trim() || 'videos', runner.workspace)
   if (fs.existsSync(outputDir) && !fs.statSync(outputDir).isDirectory())
     throw new InputError('output-dir', `'${get('output-dir').trim()}' is a file, not a folder`)
