@@ -448,6 +448,11 @@ describe('aistudios-video never guesses (exit 2, nothing sent)', () => {
       args: () => ['--api-url', sim.apiUrl, '--manifest', 'm.yml', '--manifest-entry='],
       message: /^error: --manifest-entry is given an empty value: give it one/m
     },
+    {
+      name: 'a flag a resumed run refuses, named as it was typed (--tags, not --tag)',
+      args: () => ['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID, '--resume', 'k1', '--tags', 'title: x'],
+      message: /^error: --tags: --resume downloads an export already made, so --tags would change nothing: .*; drop it$/m
+    },
     { name: 'a missing value at the end', args: () => ['--api-url', sim.apiUrl, '--project-id'], message: /^error: --project-id needs a value/m },
     {
       name: 'a flag given twice',

@@ -62,8 +62,8 @@ function exitForError(error: unknown): number {
 /** An error as the CLI says it: an input is named as the flag (or environment variable) it came from; the sink words the rest. */
 function cliMessage(error: unknown, typed: readonly string[]): string {
   if (!(error instanceof InputError)) return errorMessage(error)
-  // A switch is named as it was typed: --no-wait, not a --wait the user never wrote.
-  const name = typed.find((flag) => flag === `--no-${error.input}`) ?? cliName(error.input)
+  // Named as it was typed: --no-wait, not a --wait the user never wrote.
+  const name = cliName(error.input, typed)
   return name ? `${name}: ${error.detail}` : errorMessage(error)
 }
 
@@ -82,13 +82,16 @@ function printResult(result: VideoResult, workspace: string, args: CliArgs): voi
 
 export async function cli(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   normaliseNoProxy()
-  useSink(terminalSink(process.stdout, process.stderr, cliWording))
+  // Messages name the flags as typed, once the command line is read.
+  let typed: readonly string[] = []
+  useSink(terminalSink(process.stdout, process.stderr, (text) => cliWording(text, typed)))
   nameRootFolder('the current folder')
   const cancel = cancelOnSignals()
   let client: AiStudiosClient | undefined
   let args: CliArgs | undefined
   try {
     args = parseArgs(argv)
+    typed = args.typed
     if (args.help || args.version) {
       info(args.help ? usage() : `aistudios-video ${packageJson.version}`)
       return EXIT.ok

@@ -26,10 +26,14 @@ const RENAMED_FLAGS: Record<string, string> = { variables: 'var', tags: 'tag' }
 
 /**
  * The one mapping from the action's vocabulary to the CLI's: how a terminal user sets `input` (a flag,
- * or an environment variable for a credential), or undefined for an input no flag stands for. Pure.
+ * or an environment variable for a credential), or undefined for an input no flag stands for. Where
+ * two flags set it, the one `typed` (--tags rather than --tag, --no-wait rather than --wait). Pure.
  */
-export function cliName(input: string): string | undefined {
+export function cliName(input: string, typed: readonly string[] = []): string | undefined {
   if (input in CREDENTIAL_VARIABLES) return CREDENTIAL_VARIABLES[input as keyof typeof CREDENTIAL_VARIABLES]
+  const flags = [`--${input}`, `--no-${input}`, ...(input in RENAMED_FLAGS ? [`--${RENAMED_FLAGS[input]}`] : [])]
+  const asTyped = typed.find((flag) => flags.includes(flag))
+  if (asTyped) return asTyped
   if (input in RENAMED_FLAGS) return `--${RENAMED_FLAGS[input]}`
   return CLI_INPUTS.includes(input) ? `--${input}` : undefined
 }
@@ -52,6 +56,7 @@ const PHRASES: Array<[RegExp, string]> = [
   [/, each passed from a repository secret/g, ', each set in the environment'],
   [/ from a repository secret/g, ' in the environment'],
   [/the ('app-id') and ('user-key') secrets/g, '$1 and $2'],
+  [/\(and drop ('app-id') and ('user-key')\)/g, '(and unset $1 and $2)'],
   [/in their own inputs, from secrets/g, "in the environment ('app-id' and 'user-key', or 'api-key')"],
   [/check the secret\b/g, 'check the environment variable'],
   [/the action exchanges them/g, 'the CLI exchanges them'],
@@ -70,9 +75,10 @@ const QUOTED = /(['`])([a-z][a-z-]*)(?:: ([^'`\n]+))?\1/g
  * environment variable the user sets ('app-id' → AISTUDIOS_APP_ID, 'api-url' → --api-url), a quoted
  * setting becomes the flag that sets it ('wait: false' → --no-wait), "'wait' is false" says --no-wait,
  * an input only a workflow has is dropped from a list of choices, and workflow terms become a
- * terminal's. Names in other text (a file called app-id.json) stay. Pure.
+ * terminal's. An input is named as the flag `typed` for it, where there are two. Names in other text
+ * (a file called app-id.json) stay. Pure.
  */
-export function cliWording(text: string): string {
+export function cliWording(text: string, typed: readonly string[] = []): string {
   const worded = PHRASES.reduce((shown, [phrase, replacement]) => shown.replace(phrase, replacement), text)
     .replace(/(['`])([a-z][a-z-]*)\1 is (true|false)\b/g, (whole, _q: string, input: string, value: string) =>
       SWITCHES.includes(input) ? `${cliSetting(input, value)} is given` : whole
@@ -84,7 +90,7 @@ export function cliWording(text: string): string {
     .replace(/\(, /g, '(')
   return worded
     .replace(QUOTED, (whole, _quote: string, input: string, value?: string) =>
-      value === undefined ? (cliName(input) ?? whole) : (cliSetting(input, value.trim()) ?? whole)
+      value === undefined ? (cliName(input, typed) ?? whole) : (cliSetting(input, value.trim()) ?? whole)
     )
     .replace(/(?<![\w./-])app-id and user-key(?![\w-]|\.\w)/g, `${CREDENTIAL_VARIABLES['app-id']} and ${CREDENTIAL_VARIABLES['user-key']}`)
 }

@@ -152,7 +152,7 @@ function refuseTokensForLegacy(credentials: Credentials, videos: VideoSpec[]): v
   throw new InputError(
     'api-key',
     `the legacy API takes its secret key in \`api-key\`, and ${legacy.name ? `video '${legacy.name}' (${what})` : what} goes to the legacy API; ` +
-      "'app-id' and 'user-key' buy v3 tokens, which it does not accept. Set 'api-key' to the legacy API's secret key instead"
+      "'app-id' and 'user-key' buy v3 tokens, which it does not accept. Set 'api-key' to the legacy API's secret key instead (and drop 'app-id' and 'user-key')"
   )
 }
 

@@ -33,6 +33,16 @@ describe('cliWording', () => {
     )
   })
 
+  it('names an input as the flag typed for it, where two flags set it', () => {
+    assert.equal(cliWording("so 'tags' would change nothing", ['--tags']), 'so --tags would change nothing')
+    assert.equal(cliWording("so 'tags' would change nothing", ['--tag']), 'so --tag would change nothing')
+    assert.equal(cliWording("in 'variables'", ['--variables', '--var']), 'in --variables')
+    assert.equal(
+      cliWording("Set 'api-key' to it instead (and drop 'app-id' and 'user-key')"),
+      'Set AISTUDIOS_API_KEY to it instead (and unset AISTUDIOS_APP_ID and AISTUDIOS_USER_KEY)'
+    )
+  })
+
   it('leaves other quoted words and names inside other text alone', () => {
     const text = "file 'my-app-id.json' of 'scene' in app-id.json; 'app-id and user-key'x"
     assert.equal(cliWording(text), text.replace("'app-id and user-key'", "'AISTUDIOS_APP_ID and AISTUDIOS_USER_KEY'"))
