@@ -61,6 +61,7 @@ const PHRASES: Array<[RegExp, string]> = [
   [/check the secret\b/g, 'check the environment variable'],
   [/the action exchanges them/g, 'the CLI exchanges them'],
   [/the runner can reach/g, 'this machine can reach'],
+  [/a re-run attempt exports anew/g, 'running the command again exports anew'],
   // The CLI never looks for earlier runs' videos.
   [/ unless 'reuse' finds enough earlier videos/g, ''],
   [/, nor do videos 'reuse' finds/g, ''],

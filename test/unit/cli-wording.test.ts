@@ -43,6 +43,13 @@ describe('cliWording', () => {
     )
   })
 
+  it('says what a workflow re-run does as what running the command again does', () => {
+    assert.equal(
+      cliWording("stood still ('stall-timeout' is 10 min); it is taken for dead and a re-run attempt exports anew"),
+      'stood still (--stall-timeout is 10 min); it is taken for dead and running the command again exports anew'
+    )
+  })
+
   it('leaves other quoted words and names inside other text alone', () => {
     const text = "file 'my-app-id.json' of 'scene' in app-id.json; 'app-id and user-key'x"
     assert.equal(cliWording(text), text.replace("'app-id and user-key'", "'AISTUDIOS_APP_ID and AISTUDIOS_USER_KEY'"))
