@@ -268,6 +268,15 @@ describe('aistudios-video', () => {
     })
   }
 
+  it('saves the video beside a folder that stands at its name, saying so', async () => {
+    const run = await runCli(['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID], {
+      workspace: makeWorkspace({ 'videos/ai-studios-video.mp4/keep': '' })
+    })
+    assert.equal(run.code, 0, run.stdout + run.stderr)
+    assert.match(run.stderr, /^warning: ai-studios-video\.mp4 already exists in .*; saving as ai-studios-video-2\.mp4$/m)
+    assert.deepEqual(fs.readFileSync(path.join(run.workspace, 'videos/ai-studios-video-2.mp4')), SAMPLE_VIDEO)
+  })
+
   it("prints an API message's words, never its escape sequences or control characters", async () => {
     sim.options.faults.push({ route: 'project', kind: 'envelope', code: 4004, msg: 'Gone\u001b[31m\u001b]0;pwned\u0007 away\r\u0000' })
     try {
@@ -358,6 +367,11 @@ describe('aistudios-video', () => {
 
     it("after --no-wait, a manifest's video, its entry already named", () =>
       followed(['--api-url', sim.apiUrl, '--manifest', 'm.yml', '--manifest-entry', 'intro', '--no-wait'], 0, {
+        'm.yml': `- name: intro\n  project-id: ${DIALOGUE_PROJECT_ID}\n- name: outro\n  project-id: ${DIALOGUE_PROJECT_ID}\n`
+      }))
+
+    it("after --no-wait, one of a manifest's videos, no entry named", () =>
+      followed(['--api-url', sim.apiUrl, '--manifest', 'm.yml', '--no-wait', '--max-parallel', '1'], 0, {
         'm.yml': `- name: intro\n  project-id: ${DIALOGUE_PROJECT_ID}\n- name: outro\n  project-id: ${DIALOGUE_PROJECT_ID}\n`
       }))
 
