@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import * as fs from 'node:fs'
+import * as net from 'node:net'
 import * as path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
@@ -275,6 +276,31 @@ describe('aistudios-video', () => {
     assert.equal(run.code, 0, run.stdout + run.stderr)
     assert.match(run.stderr, /^warning: ai-studios-video\.mp4 already exists in .*; saving as ai-studios-video-2\.mp4$/m)
     assert.deepEqual(fs.readFileSync(path.join(run.workspace, 'videos/ai-studios-video-2.mp4')), SAMPLE_VIDEO)
+  })
+
+  it('exits 6 when the API does not answer within --request-timeout, named as the flag', async () => {
+    // A host that takes the connection and never answers.
+    const sockets: net.Socket[] = []
+    const silent = net.createServer((socket) => void sockets.push(socket))
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = silent.address() as net.AddressInfo
+      const run = await runCli([
+        '--api-url',
+        `http://127.0.0.1:${port}`,
+        '--project-id',
+        DIALOGUE_PROJECT_ID,
+        '--request-timeout',
+        '1',
+        '--timeout',
+        '0.1'
+      ])
+      assert.equal(run.code, 6, run.stdout + run.stderr)
+      assert.match(run.stderr, /^error: .*the AI Studios API at 127\.0\.0\.1:\d+ \(from --api-url\) did not answer/m)
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => silent.close(resolve))
+    }
   })
 
   it("prints an API message's words, never its escape sequences or control characters", async () => {
