@@ -269,6 +269,16 @@ describe('aistudios-video', () => {
     })
   }
 
+  it('says in a dry run how many exports a run would send, and that --max-videos would refuse it', async () => {
+    const workspace = makeWorkspace({ 'm.yml': `- name: a\n  project-id: ${DIALOGUE_PROJECT_ID}\n- name: b\n  project-id: ${DIALOGUE_PROJECT_ID}\n` })
+    const exports = sim.exports.length
+    const run = await runCli(['--api-url', sim.apiUrl, '--manifest', 'm.yml', '--max-videos', '1', '--dry-run'], { workspace })
+    assert.equal(run.code, 0, run.stdout + run.stderr)
+    assert.match(run.stdout, /^Dry run: A run would send 2 export\(s\) \(--max-videos 1\); resumed videos do not count$/m)
+    assert.match(run.stderr, /^warning: Dry run: --max-videos would refuse this run$/m)
+    assert.equal(sim.exports.length, exports)
+  })
+
   it('saves the video beside a folder that stands at its name, saying so', async () => {
     const run = await runCli(['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID], {
       workspace: makeWorkspace({ 'videos/ai-studios-video.mp4/keep': '' })

@@ -89,6 +89,11 @@ export function cliWording(text: string, typed: readonly string[] = []): string 
       WORKFLOW_INPUTS.includes(input) ? (before === '(' ? '(' : '') : whole
     )
     .replace(/\(, /g, '(')
+    // A setting in brackets, unquoted: "(max-videos: 3)".
+    .replace(
+      /\(([a-z][a-z-]*): ([^()'`\n]+)\)/g,
+      (whole, input: string, value: string) => `(${cliSetting(input, value.trim()) ?? whole.slice(1, -1)})`
+    )
   return worded
     .replace(QUOTED, (whole, _quote: string, input: string, value?: string) =>
       value === undefined ? (cliName(input, typed) ?? whole) : (cliSetting(input, value.trim()) ?? whole)

@@ -50,6 +50,18 @@ describe('cliWording', () => {
     )
   })
 
+  it("says a dry run's count as the flag that caps it, without what only a workflow does", () => {
+    assert.equal(
+      cliWording("A run would send 2 export(s) (max-videos: 1); resumed videos do not count, nor do videos 'reuse' finds"),
+      'A run would send 2 export(s) (--max-videos 1); resumed videos do not count'
+    )
+    assert.equal(
+      cliWording("Dry run: 'max-videos' would refuse this run unless 'reuse' finds enough earlier videos"),
+      'Dry run: --max-videos would refuse this run'
+    )
+    assert.equal(cliWording('(scene: 1) (artifact-name: x)'), '(scene: 1) (artifact-name: x)')
+  })
+
   it('leaves other quoted words and names inside other text alone', () => {
     const text = "file 'my-app-id.json' of 'scene' in app-id.json; 'app-id and user-key'x"
     assert.equal(cliWording(text), text.replace("'app-id and user-key'", "'AISTUDIOS_APP_ID and AISTUDIOS_USER_KEY'"))
