@@ -537,6 +537,38 @@ describe('aistudios-video never guesses (exit 2, nothing sent)', () => {
     })
   }
 
+  for (const [what, args, files, message] of [
+    [
+      "an output name with a trailing dot ('trail.')",
+      ['--output-name', 'trail.'],
+      {},
+      /^error: --output-name: 'trail\.' ends with a dot or a space/m
+    ],
+    [
+      "an output name with a trailing space ('trail ')",
+      ['--output-name', 'trail '],
+      {},
+      /^error: --output-name: 'trail ' ends with a dot or a space/m
+    ],
+    ['an output name that is a device (AUX.mp4)', ['--output-name', 'AUX.mp4'], {}, /^error: --output-name: 'AUX\.mp4' is a device name on Windows/m],
+    [
+      'a manifest nested 100,000 deep',
+      ['--manifest', 'deep.yml'],
+      { 'deep.yml': `${'['.repeat(100_000)}${']'.repeat(100_000)}` },
+      /^error: --manifest: deep\.yml:1:65: nested 100000 levels deep, more than the 64 a YAML input may have$/m
+    ]
+  ] as const) {
+    it(`refuses ${what} by name, as the action does, sending nothing`, async () => {
+      const requests = sim.requests.length
+      const source = args[0] === '--manifest' ? [] : ['--project-id', DIALOGUE_PROJECT_ID]
+      const run = await runCli(['--api-url', sim.apiUrl, ...source, ...args], { workspace: makeWorkspace(files) })
+      assert.equal(run.code, 2, run.stdout + run.stderr)
+      assert.match(run.stderr, message)
+      assert.doesNotMatch(run.stderr, /call stack/)
+      assert.equal(sim.requests.length, requests, 'nothing was sent')
+    })
+  }
+
   it('takes a value that starts with -- when written --name=--x', async () => {
     const run = await runCli(['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID, '--name=--x', '--dry-run'])
     assert.equal(run.code, 0, run.stdout + run.stderr)
