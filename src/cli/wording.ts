@@ -62,6 +62,12 @@ const PHRASES: Array<[RegExp, string]> = [
   [/the action exchanges them/g, 'the CLI exchanges them'],
   [/the runner can reach/g, 'this machine can reach'],
   [/a re-run attempt exports anew/g, 'running the command again exports anew'],
+  [
+    /re-run this step with the 'resume' input set to its project ID/g,
+    "run the same command again with 'resume' and that project ID added, leaving out any 'wait: false', 'tags', 'resolution', 'workspace-id' and 'webhook-url'"
+  ],
+  [/run the step again/g, 'run the same command again'],
+  [/the step's\b/g, "the command's"],
   // The CLI never looks for earlier runs' videos.
   [/ unless 'reuse' finds enough earlier videos/g, ''],
   [/, nor do videos 'reuse' finds/g, ''],

@@ -62,6 +62,16 @@ describe('cliWording', () => {
     assert.equal(cliWording('(scene: 1) (artifact-name: x)'), '(scene: 1) (artifact-name: x)')
   })
 
+  it("tells an unconfirmed export's way to resume, and a refused resume's difference, in the command's terms", () => {
+    assert.equal(
+      cliWording("if it is there, re-run this step with the 'resume' input set to its project ID to download it"),
+      'if it is there, run the same command again with --resume and that project ID added, leaving out any --no-wait, ' +
+        '--tag, --resolution, --workspace-id and --webhook-url to download it'
+    )
+    assert.equal(cliWording('Nothing was spent; run the step again to export.'), 'Nothing was spent; run the same command again to export.')
+    assert.equal(cliWording("it is named 'a', the step's video 'b'"), "it is named 'a', the command's video 'b'")
+  })
+
   it('leaves other quoted words and names inside other text alone', () => {
     const text = "file 'my-app-id.json' of 'scene' in app-id.json; 'app-id and user-key'x"
     assert.equal(cliWording(text), text.replace("'app-id and user-key'", "'AISTUDIOS_APP_ID and AISTUDIOS_USER_KEY'"))
