@@ -503,6 +503,11 @@ describe('aistudios-video never guesses (exit 2, nothing sent)', () => {
       args: () => ['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID, '--resume', 'k1', '--tags', 'title: x'],
       message: /^error: --tags: --resume downloads an export already made, so --tags would change nothing: .*; drop it$/m
     },
+    {
+      name: '--no-wait with --resume, named as typed (no --wait the user never wrote)',
+      args: () => ['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID, '--resume', 'k1', '--no-wait'],
+      message: /^error: --no-wait: --no-wait with --resume would neither export nor download; drop one of them$/m
+    },
     { name: 'a missing value at the end', args: () => ['--api-url', sim.apiUrl, '--project-id'], message: /^error: --project-id needs a value/m },
     {
       name: 'a flag given twice',
