@@ -91,10 +91,8 @@ export function cliWording(text: string, typed: readonly string[] = []): string 
       SWITCHES.includes(input) ? `${cliSetting(input, value)} is given` : whole
     )
     // A workflow's input in a list of choices ("('manifest-entry', 'only-changed')") is no choice here.
-    .replace(/(, |\()(['`])([a-z][a-z-]*)\2(?=[,)])/g, (whole, before: string, _q: string, input: string) =>
-      WORKFLOW_INPUTS.includes(input) ? (before === '(' ? '(' : '') : whole
-    )
-    .replace(/\(, /g, '(')
+    .replace(/, (['`])([a-z][a-z-]*)\1(?=[,)])/g, (whole, _q: string, input: string) => (WORKFLOW_INPUTS.includes(input) ? '' : whole))
+    .replace(/\((['`])([a-z][a-z-]*)\1(, |(?=\)))/g, (whole, _q: string, input: string) => (WORKFLOW_INPUTS.includes(input) ? '(' : whole))
     // A setting in brackets, unquoted: "(max-videos: 3)".
     .replace(
       /\(([a-z][a-z-]*): ([^()'`\n]+)\)/g,

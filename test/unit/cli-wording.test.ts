@@ -23,6 +23,8 @@ describe('cliWording', () => {
       cliWording("Raise 'max-videos', or render fewer videos ('manifest-entry', 'only-changed')"),
       'Raise --max-videos, or render fewer videos (--manifest-entry)'
     )
+    assert.equal(cliWording("plan fewer videos ('only-changed', a smaller manifest)"), 'plan fewer videos (a smaller manifest)')
+    assert.equal(cliWording("a list (, 'x')"), "a list (, 'x')")
     assert.equal(
       cliWording("Give 'app-id' and 'user-key' (repository secrets) instead; the action exchanges them. Check that the runner can reach that host"),
       'Give AISTUDIOS_APP_ID and AISTUDIOS_USER_KEY (environment variables) instead; the CLI exchanges them. Check that this machine can reach that host'
