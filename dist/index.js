@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(12801);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(75597);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 12801:
+/***/ 75597:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38768,10 +38768,13 @@ const anyCase = (word) => word.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}
  * after it. What the action refuses, the schema refuses too, so an editor flags it.
  */
 const NOT_DEVICE = `(?!(?:${['con', 'prn', 'aux', 'nul', 'com[0-9¹²³]', 'lpt[0-9¹²³]', 'conin\\$', 'conout\\$'].map(anyCase).join('|')}) *(?:\\.|$))`;
-/** A video's name: letters, digits, '.', '-' and '_', not only dots, not a Windows device name. */
-const VIDEO_NAME = new RegExp(`^(?!\\.+$)${NOT_DEVICE}[\\w.-]{1,80}$`);
-/** A plain file name (as `output-name` takes it): no folder, no reserved character, not only dots, not a device name. */
-const FILE_NAME = new RegExp(`^(?!\\.+$)${NOT_DEVICE}[^/\\\\<>:"|?*\\u0000-\\u001f]{1,120}$`);
+/**
+ * A video's name: letters, digits, '.', '-' and '_', not a Windows device name, and not ending with a
+ * dot, which Windows drops (so not only dots either).
+ */
+const VIDEO_NAME = new RegExp(`^${NOT_DEVICE}[\\w.-]{0,79}[\\w-]$`);
+/** A plain file name (as `output-name` takes it): no folder, no reserved character, not a device name, no trailing dot or space. */
+const FILE_NAME = new RegExp(`^${NOT_DEVICE}[^/\\\\<>:"|?*\\u0000-\\u001f]{0,119}[^/\\\\<>:"|?*\\u0000-\\u001f. ]$`);
 /** A scalar, taken as the text written (`2.0` stays `2.0`). */
 const manifest_schema_text = union([schemas_string(), schemas_number(), schemas_boolean()]);
 /** A file or folder of the repository. */
@@ -38787,10 +38790,10 @@ const speech = union([
 /** One video of a manifest: its own name and file, and the inputs of a single video. */
 const manifestEntry = strictObject({
     name: schemas_string()
-        .regex(VIDEO_NAME, "is not a name of letters, digits, '.', '-' and '_' (at most 80, not only dots, not a Windows device name such as CON)")
+        .regex(VIDEO_NAME, "is not a name of letters, digits, '.', '-' and '_' (at most 80, not ending with a dot, not a Windows device name such as CON)")
         .describe("Unique in the manifest (case aside); names the video in logs and outputs, and its file (NAME.mp4) unless 'output' says otherwise."),
     output: schemas_string()
-        .regex(FILE_NAME, 'is not a plain file name (no folders, no reserved characters, at most 120 characters, not a Windows device name)')
+        .regex(FILE_NAME, 'is not a plain file name (no folders, no reserved characters, at most 120 characters, no trailing dot or space, not a Windows device name)')
         .describe("The video's file name in output-dir ('.mp4' is added when it has no extension).")
         .optional(),
     title: manifest_schema_text.describe("The exported project's name in AI Studios (v3 only).").optional(),
@@ -38987,11 +38990,50 @@ function unresolvable(document, input, text, file) {
     return found;
 }
 /**
+ * The deepest nesting of collections a YAML input may have. A manifest is a handful of levels deep;
+ * a document far deeper is no manifest, and the YAML library's composer recurses once per level, so
+ * 100,000 levels would overflow the stack ("Maximum call stack size exceeded") instead of being refused.
+ */
+const MAX_YAML_DEPTH = 64;
+/**
+ * How deep a document's collections nest, and where the first one past MAX_YAML_DEPTH starts, if any.
+ * Read from the parser's concrete syntax tree, which is built without recursion, and walked with a
+ * stack of its own, so no depth can overflow it. Pure.
+ */
+function yamlDepth(text) {
+    let depth = 0;
+    let offset;
+    for (const token of new dist/* Parser */.iX().parse(text)) {
+        const pending = [[token, 0]];
+        for (let next = pending.pop(); next; next = pending.pop()) {
+            const [node, level] = next;
+            if (!node)
+                continue;
+            if (node.type === 'document')
+                pending.push([node.value, level]);
+            else if (node.type === 'block-map' || node.type === 'block-seq' || node.type === 'flow-collection') {
+                if (level + 1 > MAX_YAML_DEPTH && (offset === undefined || node.offset < offset))
+                    offset = node.offset;
+                depth = Math.max(depth, level + 1);
+                for (const item of node.items) {
+                    pending.push(['key' in item ? (item.key ?? undefined) : undefined, level + 1]);
+                    pending.push([item.value, level + 1]);
+                }
+            }
+        }
+    }
+    return { depth, offset };
+}
+/**
  * Parses YAML (and so JSON) given in an input or in a file an input names, every scalar as text. An
  * error names the input, the line and column, and the file where there is one. The document keeps
  * where each node was written; every alias and merge key in it resolves.
  */
 function parseYamlDocument(input, text, file) {
+    const { depth, offset } = yamlDepth(text);
+    if (offset !== undefined) {
+        throw refusal(input, text, offset, `nested ${depth} levels deep, more than the ${MAX_YAML_DEPTH} a YAML input may have`, file);
+    }
     const document = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: false, uniqueKeys: true, ...TEXT_ONLY });
     const error = document.errors[0];
     if (error) {
@@ -39043,6 +39085,8 @@ function parseYaml(input, text, file) {
 /** The same reading without the refusals, for text that is only compared (an older manifest). */
 function parseYamlLeniently(text) {
     try {
+        if (yamlDepth(text).offset !== undefined)
+            return undefined;
         return (0,dist/* parseDocument */.Tp)(text, TEXT_ONLY).toJS();
     }
     catch {
@@ -39383,18 +39427,21 @@ const listed = (dir) => {
 /** An extension starts with a letter: `release-v1.2.10` has none and gets `.mp4`. */
 const HAS_EXTENSION = /\.[A-Za-z][A-Za-z0-9]{1,3}$/;
 function readOutputName(get) {
-    const raw = get('output-name').trim();
+    const given = get('output-name');
+    const raw = given.trim();
     if (!raw)
         return undefined;
+    // Checked as written (a block scalar's last newline aside): `trail ` and `trail.` are not names to tidy up.
+    const written = given.replace(/^\s+|\n+$/g, '');
     // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name must not hold
     if (/[/\\<>:"|?*\u0000-\u001f]/.test(raw) || /^\.+$/.test(raw) || raw.length > 120) {
         throw new InputError('output-name', `'${raw}' is not a plain file name (no folders, no reserved characters, at most 120 characters)`);
     }
     const name = HAS_EXTENSION.test(raw) ? raw : `${raw}.mp4`;
     // The action runs on Windows runners too: a name Windows cannot keep is refused on every runner alike.
-    const unsafe = windowsUnsafe(name);
+    const unsafe = windowsUnsafe(written) ?? windowsUnsafe(name);
     if (unsafe)
-        throw new InputError('output-name', `'${raw}' ${unsafe}; choose another file name`);
+        throw new InputError('output-name', `'${written}' ${unsafe}; choose another file name`);
     return name;
 }
 /** `tags`: a YAML mapping of a tag set in the editor to the new content of the clips carrying it. */
@@ -39550,7 +39597,7 @@ function readManifest(get, workspace) {
         const value = yamlValue(item, document, 'manifest', text, { path: file, name: raw });
         const name = typeof value.name === 'string' ? value.name.trim() : '';
         if (!VIDEO_NAME.test(name))
-            refuse(item, `each video needs a "name" of letters, digits, '.', '-' and '_', not only dots nor a Windows device name such as CON (got ${JSON.stringify(value.name ?? null)})`);
+            refuse(item, `each video needs a "name" of letters, digits, '.', '-' and '_', not only dots nor a Windows device name such as CON, and not ending with a dot (got ${JSON.stringify(value.name ?? null)})`);
         const twin = names.get(name.toLowerCase());
         // Names differing only in case would collide as files on macOS and Windows runners.
         if (twin !== undefined)
@@ -39692,6 +39739,23 @@ function readCollectJob(get, runner) {
 
 
 
+
+/**
+ * Refuses an `output-dir` with a folder name Windows cannot hold (`out.`, `CON`, `a:b`), on every runner
+ * alike, before anything is paid for: the same workflow may run on a Windows runner. Pure.
+ */
+function checkOutputDirNames(raw) {
+    for (const folder of raw.split(/[/\\]/)) {
+        if (folder === '' || folder === '.' || folder === '..')
+            continue;
+        // eslint-disable-next-line no-control-regex -- control characters are exactly what a name must not hold
+        const why = /[<>:"|?*\u0000-\u001f]/.test(folder)
+            ? 'holds a character Windows reserves (< > : " | ? * or a control character)'
+            : windowsUnsafe(folder);
+        if (why)
+            throw new InputError('output-dir', `'${raw}': the folder name '${folder}' ${why}; choose another folder`);
+    }
+}
 /**
  * Makes `output-dir` (and its parents) and writes and removes a small file in it, so a folder the
  * run cannot write to refuses the run before the export spends credits, not after the render.
@@ -39984,6 +40048,7 @@ function shardVideos(names, maxJobs) {
 
 
 
+
 const DEFAULT_V3_URL = 'https://app.aistudios.com';
 /** The legacy API's current host; `https://aistudios.com` is the retired one (the API contract, section 1). */
 const DEFAULT_LEGACY_URL = 'https://v2.aistudios.com';
@@ -40041,13 +40106,21 @@ function readWait(get) {
     const stallMinutes = parseNumber('stall-timeout', get('stall-timeout'), 10, { min: 0.1, max: 360, unit: 'minutes' });
     return { pollFloorMs: pollFloorSeconds * 1000, timeoutMs: timeoutMinutes * 60_000, stallTimeoutMs: stallMinutes * 60_000 };
 }
-/** Characters the artifact service refuses in a name. */
-const BAD_ARTIFACT_CHARS = /["':<>|*?\\/\r\n]/;
+/** Characters the artifact service refuses in a name, and control characters, which no file may hold. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what a name must not hold
+const BAD_ARTIFACT_CHARS = /["':<>|*?\\/\u0000-\u001f\u007f]/;
 function readArtifact(get) {
     const name = get('artifact-name').trim();
     if (BAD_ARTIFACT_CHARS.test(name)) {
-        throw new InputError('artifact-name', `'${name.replace(/[\r\n]/g, ' ')}' contains a character artifacts cannot have (" : < > | * ? \\ / or a newline)`);
+        throw new InputError('artifact-name', 
+        // eslint-disable-next-line no-control-regex -- shown without them
+        `'${name.replace(/[\u0000-\u001f\u007f]/g, ' ')}' contains a character artifacts cannot have (" : < > | * ? \\ / or a control character)`);
     }
+    // download-artifact saves an artifact as a folder (or file) of its name, which Windows must be able to hold.
+    const written = get('artifact-name').replace(/^\s+|\n+$/g, '');
+    const unsafe = windowsUnsafe(written);
+    if (name && unsafe)
+        throw new InputError('artifact-name', `'${written}' ${unsafe}; choose another name`);
     const retention = get('retention-days').trim();
     return {
         enabled: parseBoolean('upload-artifact', get('upload-artifact'), true),
@@ -40114,7 +40187,7 @@ function refuseTokensForLegacy(credentials, videos) {
             ? `export ${source.key}`
             : `project ${source.projectId}`;
     throw new InputError('api-key', `the legacy API takes its secret key in \`api-key\`, and ${legacy.name ? `video '${legacy.name}' (${what})` : what} goes to the legacy API; ` +
-        "'app-id' and 'user-key' buy v3 tokens, which it does not accept. Set 'api-key' to the legacy API's secret key instead");
+        "'app-id' and 'user-key' buy v3 tokens, which it does not accept. Set 'api-key' to the legacy API's secret key instead (and drop 'app-id' and 'user-key')");
 }
 function readMaxVideos(get) {
     const raw = get('max-videos').trim();
@@ -40127,6 +40200,7 @@ function readJob(get, runner) {
     const api = readApi(get);
     const batch = readBatch(get);
     const plan = isPlan(get);
+    checkOutputDirNames(get('output-dir').trim());
     const outputDir = resolveInWorkspace('output-dir', get('output-dir').trim() || 'videos', runner.workspace);
     if (external_node_fs_.existsSync(outputDir) && !external_node_fs_.statSync(outputDir).isDirectory())
         throw new InputError('output-dir', `'${get('output-dir').trim()}' is a file, not a folder`);
@@ -40276,16 +40350,13 @@ function pullRequestNumber({ context }) {
 }
 
 ;// CONCATENATED MODULE: ./src/resume.ts
-/** How each front end writes the inputs that resume an export, and what to do with them. */
-const HOW = {
-    // What resume refuses as unused is named, so the hint works when followed as written.
-    action: (inputs) => `re-run this step with the input${inputs.length > 1 ? 's' : ''} ${inputs.map(([name, value]) => `${name}: ${value}`).join(' and ')}` +
+/** The action's: what resume refuses as unused is named, so the hint works when followed as written. */
+const ACTION = {
+    resumeWith: (inputs) => `re-run this step with the input${inputs.length > 1 ? 's' : ''} ${inputs.map(([name, value]) => `${name}: ${value}`).join(' and ')}` +
         " (drop 'wait: false', 'tags', 'resolution', 'workspace-id' and 'webhook-url' if set)",
-    cli: (inputs) => `run the same command again with ${inputs.map(([name, value]) => `--${name} ${value}`).join(' ')}` +
-        ' (drop --no-wait, --tag, --tags, --resolution, --workspace-id and --webhook-url if given)'
+    again: 're-run this step as it is',
+    rerunsJobs: true
 };
-/** How each front end says "run it again as it was". */
-const AGAIN = { action: 're-run this step as it is', cli: 'run the same command again' };
 /** The inputs that resume an export, written as `frontEnd` takes them. */
 function resumeWith(exportKey, generation, entry, frontEnd) {
     const inputs = [
@@ -40293,10 +40364,10 @@ function resumeWith(exportKey, generation, entry, frontEnd) {
         ['resume', exportKey],
         ...(generation === 'legacy' ? [['api-generation', 'legacy']] : [])
     ];
-    return HOW[frontEnd](inputs);
+    return frontEnd.resumeWith(inputs);
 }
 /** How to pick up an export that a run started but did not see finish, without paying for it again. */
-function resumeHint(exportKey, generation, entry, frontEnd = 'action') {
+function resumeHint(exportKey, generation, entry, frontEnd = ACTION) {
     return `Export ${exportKey} was accepted and may still be rendering (its credits are spent). To download it without exporting again, ${resumeWith(exportKey, generation, entry, frontEnd)}.`;
 }
 /** Whether the video's export was accepted: from then on, the user must always learn its key. */
@@ -40306,24 +40377,24 @@ const exported = (result) => result.exportKey !== undefined;
  * finished (nothing undelivered is ever cleaned up) and downloads it again; a reused video's key is
  * another run's, whose project that run may have deleted, so `reuse` is what finds it again.
  */
-function redeliverHint(result, frontEnd = 'action') {
+function redeliverHint(result, frontEnd = ACTION) {
     if (result.deliveredByAttempt !== undefined) {
-        return `To deliver it, ${AGAIN[frontEnd]}: it takes the video from attempt ${result.deliveredByAttempt}'s artifact again, exporting nothing.`;
+        return `To deliver it, ${frontEnd.again}: it takes the video from attempt ${result.deliveredByAttempt}'s artifact again, exporting nothing.`;
     }
     if (result.reusedFromRun !== undefined) {
-        return `To deliver it, ${AGAIN[frontEnd]}: 'reuse' finds the video of run ${result.reusedFromRun} again, exporting nothing.`;
+        return `To deliver it, ${frontEnd.again}: 'reuse' finds the video of run ${result.reusedFromRun} again, exporting nothing.`;
     }
     const how = resumeWith(result.exportKey, result.generation, result.spec.name, frontEnd);
     // In a workflow, re-running the failed job is the plainest way: its re-run attempt finds the export in the
     // run's ledger, and it keeps the job as it was (a manifest run's comment stays its own, not a matrix job's).
-    const rerun = frontEnd === 'action' ? `re-run the failed job (its re-run attempt finds export ${result.exportKey} in the run's ledger), or ` : '';
+    const rerun = frontEnd.rerunsJobs ? `re-run the failed job (its re-run attempt finds export ${result.exportKey} in the run's ledger), or ` : '';
     return `To deliver it without exporting again, ${rerun}${how}; that downloads the finished video again.`;
 }
 /**
  * What to tell of an exported video that was not delivered, as far as the run saw it get: a render not
  * seen finished may still be rendering; a finished one was not saved, or was saved and a delivery failed.
  */
-function resumeAdvice(result, frontEnd = 'action') {
+function resumeAdvice(result, frontEnd = ACTION) {
     const { exportKey, generation, undelivered } = result;
     if (result.deliveredByAttempt !== undefined && !undelivered) {
         return `Export ${exportKey} was delivered by attempt ${result.deliveredByAttempt} of this run, and 'cleanup' deleted its project, so it cannot be resumed: download its video from that attempt's artifacts; nothing more was spent.`;
@@ -42853,6 +42924,62 @@ cancel) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/write-file.ts
+
+
+/** What a file system's refusal means, in words. */
+const WHY = {
+    EFBIG: 'it would be larger than this process may write (a file-size limit, ulimit -f)',
+    ENOSPC: 'the disk is full',
+    EDQUOT: 'the disk quota is used up',
+    EISDIR: 'a folder stands at its name',
+    ENOTDIR: 'a file stands where a folder of its path must be',
+    EEXIST: 'a file stands where a folder of its path must be',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'the file system is read-only'
+};
+/** Why a write failed, in words, with the system's code. */
+function whyNotWritten(cause) {
+    const code = cause?.code;
+    if (code && WHY[code])
+        return `${WHY[code]} (${code})`;
+    return code ?? (cause instanceof Error ? cause.message : String(cause));
+}
+/**
+ * A file this machine could not write: the message names it and why, and nothing of it is left
+ * behind. Not the user's input nor the API: the CLI's exit status 1.
+ */
+class WriteError extends Error {
+    file;
+    constructor(file, cause, what = '') {
+        super(`Could not write ${what ? `${what} ` : ''}${file}: ${whyNotWritten(cause)}; nothing of it was kept`, { cause });
+        this.file = file;
+        this.name = 'WriteError';
+    }
+}
+/**
+ * Writes `text` to `target` through a fresh folder beside it, renamed over it: a symbolic link a pull
+ * request left at that name is replaced, never followed. On any failure the folder is removed and a
+ * WriteError names `target`.
+ */
+function replaceFile(target, text, what = '') {
+    let staging;
+    try {
+        external_node_fs_.mkdirSync(external_node_path_.dirname(target), { recursive: true });
+        staging = external_node_fs_.mkdtempSync(external_node_path_.join(external_node_path_.dirname(target), '.aistudios-write-'));
+        external_node_fs_.writeFileSync(external_node_path_.join(staging, 'file'), text);
+        external_node_fs_.renameSync(external_node_path_.join(staging, 'file'), target);
+    }
+    catch (error) {
+        throw new WriteError(target, error, what);
+    }
+    finally {
+        if (staging)
+            external_node_fs_.rmSync(staging, { recursive: true, force: true });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/video/dry-run.ts
 
 
@@ -42864,14 +42991,9 @@ cancel) {
 function saveDryRun(client, request, outputDir, name, log) {
     const { method, url } = client.exportTarget(request);
     const body = JSON.stringify(request.body, null, 2);
-    external_node_fs_.mkdirSync(outputDir, { recursive: true });
     const requestPath = external_node_path_.join(outputDir, name ? `aistudios-request-${name}.json` : 'aistudios-request.json');
-    // Written beside it and renamed over it: a symbolic link a pull request left at this name is replaced,
-    // never followed to a file outside the workspace.
-    const written = external_node_fs_.mkdtempSync(external_node_path_.join(outputDir, '.aistudios-request-'));
-    external_node_fs_.writeFileSync(external_node_path_.join(written, 'request.json'), `${body}\n`);
-    external_node_fs_.renameSync(external_node_path_.join(written, 'request.json'), requestPath);
-    external_node_fs_.rmSync(written, { recursive: true, force: true });
+    // A symbolic link a pull request left at this name is replaced, never followed outside the workspace.
+    replaceFile(requestPath, `${body}\n`, 'the request');
     log.info('Dry run: nothing that spends credits was sent. The export would be:');
     log.info(`${method} ${url}`);
     log.info('Authorization: ***');
@@ -44200,11 +44322,17 @@ class FileWriter {
         this.writing = true;
         external_node_fs_.writev(this.fd, buffers, (error, count) => {
             this.writing = false;
-            if (error || count < bytes) {
-                this.failure = new FileWriteError(this.target.path, error ?? `wrote ${count} of ${bytes} bytes (is the disk full?)`);
+            if (error || count === 0) {
+                this.failure = new FileWriteError(this.target.path, error ?? `wrote 0 of ${bytes} bytes (is the disk full?)`);
                 this.onFailed(this.failure);
             }
             else {
+                // A short write is no failure yet: the rest is written next, and a real one (EFBIG, ENOSPC) says why.
+                if (count < bytes) {
+                    const rest = Buffer.concat(buffers).subarray(count);
+                    this.pending.unshift(rest);
+                    this.pendingBytes += rest.length;
+                }
                 this.onWritten(count);
                 this.flush();
                 if (this.full && this.pendingBytes < HIGH_WATER_BYTES) {
@@ -44456,6 +44584,7 @@ function guardedLookup(allowLoopback) {
 
 
 
+
 /** Tries in all, counting resumed and restarted transfers. */
 const MAX_TRANSFERS = 6;
 /** Fresh URLs asked for after a 403/404/410 from the CDN. */
@@ -44660,6 +44789,12 @@ async function downloadVideo(initialUrl, options) {
         const final = freePath(outputDir, name, log);
         external_node_fs_.renameSync(partial, final);
         return { path: final, size, mp4 };
+    }
+    catch (error) {
+        // Named as the video's file, not its partial one, which is removed below.
+        if (error instanceof FileWriteError)
+            throw new WriteError(external_node_path_.join(outputDir, name), error.cause, 'the video');
+        throw error;
     }
     finally {
         external_node_fs_.rmSync(partial, { force: true });
@@ -45347,6 +45482,7 @@ cancel) {
 
 
 
+
 const produce_all_describe = (spec) => spec.source.kind === 'project'
     ? `project ${spec.source.projectId}`
     : spec.source.kind === 'template'
@@ -45406,6 +45542,7 @@ async function produceAll(results, production, signal) {
         if (error instanceof UnreachableError)
             result.unreached = error.kind;
         result.refusedByApi = error instanceof ApiError || error instanceof AuthError;
+        result.unwritable = error instanceof WriteError;
         errorLine(result.spec.name ? `${result.spec.name}: ${result.error}` : result.error);
         if (job.batch.failFast && !stop.signal.aborted)
             stop.abort(new Error(`cancelled: another video failed ('fail-fast' is true)`));
@@ -48541,7 +48678,7 @@ __webpack_unused_export__ = YAMLSeq.YAMLSeq;
 __webpack_unused_export__ = cst;
 __webpack_unused_export__ = lexer.Lexer;
 __webpack_unused_export__ = lineCounter.LineCounter;
-__webpack_unused_export__ = parser.Parser;
+exports.iX = parser.Parser;
 __webpack_unused_export__ = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;

@@ -327,6 +327,8 @@ export interface VideoResult {
   unreached?: Unreached
   /** What failed it was the API's answer (an HTTP error, refused credentials), not the network or this machine. */
   refusedByApi?: boolean
+  /** What failed it was a file this machine could not write (its message names the file). */
+  unwritable?: boolean
 }
 
 /** A delivery that failed after the video was saved. */

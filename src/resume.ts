@@ -1,21 +1,26 @@
 import type { Generation, VideoResult } from './domain.js'
 
-/** Who tells the user how to resume: the action (its step's inputs) or the CLI (its flags). */
-export type FrontEnd = 'action' | 'cli'
-
-/** How each front end writes the inputs that resume an export, and what to do with them. */
-const HOW: Record<FrontEnd, (inputs: Array<[string, string]>) => string> = {
-  // What resume refuses as unused is named, so the hint works when followed as written.
-  action: (inputs) =>
-    `re-run this step with the input${inputs.length > 1 ? 's' : ''} ${inputs.map(([name, value]) => `${name}: ${value}`).join(' and ')}` +
-    " (drop 'wait: false', 'tags', 'resolution', 'workspace-id' and 'webhook-url' if set)",
-  cli: (inputs) =>
-    `run the same command again with ${inputs.map(([name, value]) => `--${name} ${value}`).join(' ')}` +
-    ' (drop --no-wait, --tag, --tags, --resolution, --workspace-id and --webhook-url if given)'
+/**
+ * How a front end tells its user to run again: the action in its step's inputs, the CLI in the flags of
+ * the command as it was typed (src/cli). Each hint must work when followed as written.
+ */
+export interface FrontEnd {
+  /** Run again with these inputs set, dropping what they make unused. */
+  resumeWith(inputs: Array<[string, string]>): string
+  /** Run again as it was. */
+  again: string
+  /** Whether a failed job's re-run attempt is a way to finish (a workflow's, never a terminal's). */
+  rerunsJobs: boolean
 }
 
-/** How each front end says "run it again as it was". */
-const AGAIN: Record<FrontEnd, string> = { action: 're-run this step as it is', cli: 'run the same command again' }
+/** The action's: what resume refuses as unused is named, so the hint works when followed as written. */
+export const ACTION: FrontEnd = {
+  resumeWith: (inputs) =>
+    `re-run this step with the input${inputs.length > 1 ? 's' : ''} ${inputs.map(([name, value]) => `${name}: ${value}`).join(' and ')}` +
+    " (drop 'wait: false', 'tags', 'resolution', 'workspace-id' and 'webhook-url' if set)",
+  again: 're-run this step as it is',
+  rerunsJobs: true
+}
 
 /** The inputs that resume an export, written as `frontEnd` takes them. */
 function resumeWith(exportKey: string, generation: Generation, entry: string | undefined, frontEnd: FrontEnd): string {
@@ -24,11 +29,11 @@ function resumeWith(exportKey: string, generation: Generation, entry: string | u
     ['resume', exportKey],
     ...(generation === 'legacy' ? [['api-generation', 'legacy'] as [string, string]] : [])
   ]
-  return HOW[frontEnd](inputs)
+  return frontEnd.resumeWith(inputs)
 }
 
 /** How to pick up an export that a run started but did not see finish, without paying for it again. */
-export function resumeHint(exportKey: string, generation: Generation, entry?: string, frontEnd: FrontEnd = 'action'): string {
+export function resumeHint(exportKey: string, generation: Generation, entry?: string, frontEnd: FrontEnd = ACTION): string {
   return `Export ${exportKey} was accepted and may still be rendering (its credits are spent). To download it without exporting again, ${resumeWith(exportKey, generation, entry, frontEnd)}.`
 }
 
@@ -42,17 +47,17 @@ export const exported = (result: VideoResult): result is Exported => result.expo
  * finished (nothing undelivered is ever cleaned up) and downloads it again; a reused video's key is
  * another run's, whose project that run may have deleted, so `reuse` is what finds it again.
  */
-export function redeliverHint(result: Exported, frontEnd: FrontEnd = 'action'): string {
+export function redeliverHint(result: Exported, frontEnd: FrontEnd = ACTION): string {
   if (result.deliveredByAttempt !== undefined) {
-    return `To deliver it, ${AGAIN[frontEnd]}: it takes the video from attempt ${result.deliveredByAttempt}'s artifact again, exporting nothing.`
+    return `To deliver it, ${frontEnd.again}: it takes the video from attempt ${result.deliveredByAttempt}'s artifact again, exporting nothing.`
   }
   if (result.reusedFromRun !== undefined) {
-    return `To deliver it, ${AGAIN[frontEnd]}: 'reuse' finds the video of run ${result.reusedFromRun} again, exporting nothing.`
+    return `To deliver it, ${frontEnd.again}: 'reuse' finds the video of run ${result.reusedFromRun} again, exporting nothing.`
   }
   const how = resumeWith(result.exportKey, result.generation, result.spec.name, frontEnd)
   // In a workflow, re-running the failed job is the plainest way: its re-run attempt finds the export in the
   // run's ledger, and it keeps the job as it was (a manifest run's comment stays its own, not a matrix job's).
-  const rerun = frontEnd === 'action' ? `re-run the failed job (its re-run attempt finds export ${result.exportKey} in the run's ledger), or ` : ''
+  const rerun = frontEnd.rerunsJobs ? `re-run the failed job (its re-run attempt finds export ${result.exportKey} in the run's ledger), or ` : ''
   return `To deliver it without exporting again, ${rerun}${how}; that downloads the finished video again.`
 }
 
@@ -60,7 +65,7 @@ export function redeliverHint(result: Exported, frontEnd: FrontEnd = 'action'): 
  * What to tell of an exported video that was not delivered, as far as the run saw it get: a render not
  * seen finished may still be rendering; a finished one was not saved, or was saved and a delivery failed.
  */
-export function resumeAdvice(result: Exported, frontEnd: FrontEnd = 'action'): string {
+export function resumeAdvice(result: Exported, frontEnd: FrontEnd = ACTION): string {
   const { exportKey, generation, undelivered } = result
   if (result.deliveredByAttempt !== undefined && !undelivered) {
     return `Export ${exportKey} was delivered by attempt ${result.deliveredByAttempt} of this run, and 'cleanup' deleted its project, so it cannot be resumed: download its video from that attempt's artifacts; nothing more was spent.`

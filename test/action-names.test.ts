@@ -97,3 +97,69 @@ describe('batch logs', () => {
     assert.equal(prefixLine('', '[a] '), '')
   })
 })
+
+describe('names Windows cannot hold', () => {
+  const manifest = (entry: string) => ({ 'm.yml': `- project-id: ${SAMPLE_PROJECT_ID}\n${entry}` })
+  const cases: Array<{ name: string; inputs?: Record<string, string>; files?: Record<string, string>; message: RegExp }> = [
+    {
+      name: "an output-name with a trailing dot ('trail.')",
+      inputs: { 'output-name': 'trail.' },
+      message: /Input 'output-name': 'trail\.' ends with a dot or a space/
+    },
+    {
+      name: 'an output-name that is a device (COM1.mp4)',
+      inputs: { 'output-name': 'COM1.mp4' },
+      message: /Input 'output-name': 'COM1\.mp4' is a device name on Windows/
+    },
+    {
+      name: 'an output-name with a reserved character',
+      inputs: { 'output-name': 'a?b' },
+      message: /Input 'output-name': 'a\?b' is not a plain file name/
+    },
+    {
+      name: "a manifest output with a trailing space ('trail ')",
+      files: manifest('  name: one\n  output: "trail "\n'),
+      message: /m\.yml:\d+:\d+: video 'one': output: is not a plain file name .*no trailing dot or space/
+    },
+    {
+      name: "a manifest video named with a trailing dot ('trail.')",
+      files: manifest('  name: trail.\n'),
+      message: /m\.yml:\d+:\d+: each video needs a "name" .*not ending with a dot \(got "trail\."\)/
+    },
+    { name: 'a manifest video named as a device (LPT1)', files: manifest('  name: LPT1\n'), message: /each video needs a "name" .*\(got "LPT1"\)/ },
+    {
+      name: 'an artifact named as a device (NUL.zip)',
+      inputs: { 'artifact-name': 'NUL.zip' },
+      message: /Input 'artifact-name': 'NUL\.zip' is a device name on Windows/
+    },
+    {
+      name: 'an artifact name with a trailing dot',
+      inputs: { 'artifact-name': 'weekly.' },
+      message: /Input 'artifact-name': 'weekly\.' ends with a dot or a space/
+    },
+    {
+      name: 'an output-dir with a trailing dot',
+      inputs: { 'output-dir': 'videos./new' },
+      message: /Input 'output-dir': 'videos\.\/new': the folder name 'videos\.' ends with a dot/
+    }
+  ]
+  for (const { name, inputs = {}, files, message } of cases) {
+    it(`refuses ${name} by name on every runner, exporting nothing`, () =>
+      withSimulator({ renderMs: 200 }, async (sim) => {
+        const source: Record<string, string> = files ? { manifest: 'm.yml' } : { 'project-id': SAMPLE_PROJECT_ID }
+        const run = await runAction({
+          workspace: makeWorkspace(files),
+          inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, ...source, ...inputs }
+        })
+        assert.equal(run.code, 1, run.stdout)
+        assert.match(run.stdout, new RegExp(`^::error[^:]*::.*${message.source}`, 'm'))
+        // The simulator's own log: no export, and no request that could start one.
+        assert.equal(sim.exports.length, 0, 'nothing exported')
+        assert.deepEqual(
+          sim.requests.filter((request) => request.method !== 'GET'),
+          [],
+          'no request but reads'
+        )
+      }))
+  }
+})

@@ -30,7 +30,10 @@ describe('file names on every runner', () => {
       const workspace = makeWorkspace({ 'm.yml': `- name: nul\n  project-id: ${SAMPLE_PROJECT_ID}\n` })
       const run = await runAction({ workspace, inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, manifest: 'm.yml' } })
       assert.equal(run.code, 1, run.stdout)
-      assert.match(run.stdout, /::error file=m\.yml,line=1,col=3::.*each video needs a "name" .*nor a Windows device name such as CON \(got "nul"\)/)
+      assert.match(
+        run.stdout,
+        /::error file=m\.yml,line=1,col=3::.*each video needs a "name" .*nor a Windows device name such as CON, and not ending with a dot \(got "nul"\)/
+      )
       assert.equal(sim.requests.length, 0)
     }))
 })

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { makeWorkspace, runAction } from './helpers/run-action.ts'
 import { TEMPLATE, exportInputs as inputs, sent } from './helpers/template-export.ts'
+import { MAX_YAML_DEPTH } from '../src/job/yaml.ts'
 import { withSimulator } from './simulator/server.ts'
 
 describe('YAML aliases, anchors and merge keys', () => {
@@ -85,6 +86,33 @@ videos:
           new RegExp(`::error file=videos\\.yml,line=${line},col=\\d+::Input 'manifest': videos\\.yml:${line}:\\d+: ${message.source}`)
         )
         assert.equal(sim.exports.length, 0)
+      }))
+  }
+})
+
+describe(`YAML nested deeper than ${MAX_YAML_DEPTH} levels`, () => {
+  for (const [shape, manifest, depth] of [
+    ['a flow sequence 100,000 deep', `${'['.repeat(100_000)}${']'.repeat(100_000)}`, 100_000],
+    ['a block mapping 2,000 deep', `${Array.from({ length: 2_000 }, (_, i) => `${' '.repeat(i)}a:`).join('\n')} x\n`, 2_000]
+  ] as const) {
+    it(`is refused by its depth and file (${shape}), not with a stack overflow, exporting nothing`, () =>
+      withSimulator({}, async (sim) => {
+        const workspace = makeWorkspace({ 'deep.yml': manifest })
+        const run = await runAction({ workspace, inputs: inputs(sim, { manifest: 'deep.yml' }) })
+        assert.equal(run.code, 1, run.stdout.slice(0, 2000))
+        assert.match(
+          run.stdout,
+          new RegExp(
+            `::error file=deep\\.yml,line=\\d+,col=\\d+::Input 'manifest': deep\\.yml:\\d+:\\d+: nested ${depth} levels deep, more than the 64`
+          )
+        )
+        assert.doesNotMatch(run.stdout, /Maximum call stack/)
+        assert.equal(sim.exports.length, 0, 'nothing exported')
+        assert.deepEqual(
+          sim.requests.filter((request) => request.method !== 'GET'),
+          [],
+          'no request but reads'
+        )
       }))
   }
 })

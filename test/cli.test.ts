@@ -2,13 +2,15 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import * as fs from 'node:fs'
+import * as net from 'node:net'
 import * as path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 import { Writable } from 'node:stream'
-import { CLI_INPUTS, cliInputs, parseArgs } from '../src/cli/args.ts'
+import { CLI_INPUTS, cliInputs, parseArgs, takesValue } from '../src/cli/args.ts'
 import { terminalSink } from '../src/cli/terminal.ts'
+import { WORKFLOW_INPUTS } from '../src/cli/wording.ts'
 import { makeWorkspace } from './helpers/run-action.ts'
 import { DIALOGUE_PROJECT, DIALOGUE_PROJECT_ID, SAMPLE_VIDEO, startSimulator, type Simulator } from './simulator/server.ts'
 
@@ -22,10 +24,13 @@ interface CliRun {
   workspace: string
 }
 
-function runCli(args: string[], options: { env?: Record<string, string>; workspace?: string } = {}): Promise<CliRun> {
+/** Runs the CLI; `fileSizeKiB` caps the files it may write (the shell's ulimit -f), so a write fails with EFBIG. */
+function runCli(args: string[], options: { env?: Record<string, string>; workspace?: string; fileSizeKiB?: number } = {}): Promise<CliRun> {
   const workspace = options.workspace ?? makeWorkspace()
+  const limited = options.fileSizeKiB === undefined ? [] : ['/bin/sh', '-c', `ulimit -f ${options.fileSizeKiB} && exec "$0" "$@"`]
+  const [command, ...rest] = [...limited, process.execPath, CLI, ...args]
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(command, rest, {
       cwd: workspace,
       env: { PATH: process.env.PATH ?? '', NO_PROXY: '127.0.0.1', ...APP, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe']
@@ -37,6 +42,27 @@ function runCli(args: string[], options: { env?: Record<string, string>; workspa
     child.on('error', reject)
     child.on('close', (code) => resolve({ code, stdout, stderr, workspace }))
   })
+}
+
+/**
+ * The command line a resume hint asks for, followed literally: every flag it says to leave out taken
+ * out (with its value), then the flags it says to add, as printed.
+ */
+function followHint(argv: readonly string[], hint: string): string[] {
+  const match = /run the same command again(?: with (.+?) added)?(?:, leaving out (.+?))?\.$/.exec(hint)
+  assert.ok(match, `a hint to follow: ${hint}`)
+  const [, add = '', leave = ''] = match
+  const out = leave
+    .split(/, | and /)
+    .filter(Boolean)
+    .map((item) => item.replace(/^every /, ''))
+  const kept: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i].split('=')[0]
+    if (!out.includes(flag)) kept.push(argv[i])
+    else if (!argv[i].includes('=') && takesValue(flag.slice(2))) i++
+  }
+  return [...kept, ...add.split(' ').filter(Boolean)]
 }
 
 let sim: Simulator
@@ -114,21 +140,55 @@ describe('aistudios-video', () => {
     args: () => string[]
     env?: Record<string, string>
     files?: Record<string, string>
+    fileSizeKiB?: number
     code: number
     message: RegExp
   }> = [
     {
-      name: 'something unexpected (the dry run cannot save its request)',
+      name: 'a file that cannot be written (a folder stands at the request file)',
       args: () => ['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID, '--output-dir', 'out', '--dry-run'],
       files: { 'out/aistudios-request.json/keep': '' },
       code: 1,
-      message: /^error: EISDIR: .*aistudios-request\.json/m
+      message:
+        /^error: Could not write the request \S*out[/\\]aistudios-request\.json: a folder stands at its name \(EISDIR\); nothing of it was kept$/m
+    },
+    {
+      name: 'a file that cannot be written (the request, over a file-size limit)',
+      args: () => ['--api-url', sim.apiUrl, '--template', 'qa.json', '--dry-run'],
+      files: { 'qa.json': JSON.stringify(DIALOGUE_PROJECT) },
+      fileSizeKiB: 1,
+      code: 1,
+      message:
+        /^error: Could not write the request \S*videos[/\\]aistudios-request\.json: it would be larger than this process may write .*\(EFBIG\)/m
+    },
+    {
+      name: 'a file that cannot be written (the video, over a file-size limit), its key printed',
+      args: () => ['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID],
+      fileSizeKiB: 16,
+      code: 1,
+      message:
+        /^error: Could not write the video \S*videos[/\\]ai-studios-video\.mp4: it would be larger .*\(EFBIG\); nothing of it was kept\nerror: Export \w+ finished rendering/m
+    },
+    {
+      name: 'an output folder whose parent is a file, before anything is sent',
+      args: () => ['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID, '--output-dir', 'notes.txt/videos'],
+      files: { 'notes.txt': 'a file' },
+      code: 2,
+      message: /^error: --output-dir: 'notes\.txt\/videos': a file stands where a folder of it must be; nothing was exported$/m
     },
     {
       name: 'bad input',
       args: () => ['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID, '--resolution', '999'],
       code: 2,
       message: /^error: --resolution: '999' is not one of/m
+    },
+    {
+      name: '--max-videos over, refused before paying, named as the flag',
+      args: () => ['--api-url', sim.apiUrl, '--manifest', 'm.yml', '--max-videos', '1'],
+      files: { 'm.yml': `- name: a\n  project-id: ${DIALOGUE_PROJECT_ID}\n- name: b\n  project-id: ${DIALOGUE_PROJECT_ID}\n` },
+      code: 2,
+      message:
+        /^error: --max-videos: this run would send 2 exports, more than the 1 it may \(resumed videos do not count\); nothing was exported\. Raise --max-videos, or render fewer videos \(--manifest-entry\)$/m
     },
     {
       name: 'a credential as a flag',
@@ -162,7 +222,8 @@ describe('aistudios-video', () => {
       files: { 'qa.json': JSON.stringify(DIALOGUE_PROJECT) },
       env: { AISTUDIOS_APP_ID: '', AISTUDIOS_USER_KEY: '', AISTUDIOS_API_KEY: 'not-the-key' },
       code: 3,
-      message: /^error: The AI Studios API rejected the credentials \(.*\)\. Check AISTUDIOS_APP_ID and AISTUDIOS_USER_KEY .*AISTUDIOS_API_KEY/m
+      message:
+        /^error: The AI Studios API rejected the credentials \(.*\)\. If AISTUDIOS_API_KEY holds .*Give AISTUDIOS_APP_ID and AISTUDIOS_USER_KEY \(environment variables\) instead; the CLI exchanges/m
     },
     {
       name: 'an API it cannot reach, named as the flag it came from',
@@ -182,7 +243,7 @@ describe('aistudios-video', () => {
       name: 'a render that times out, with its key in flag syntax',
       args: () => ['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID, '--timeout', '0.1'],
       code: 4,
-      message: /^error: Timed out after .*\nerror: Export (\w+) was accepted .* run the same command again with --resume \1 \(drop [^)]*\)\.$/m
+      message: /^error: Timed out after .*\nerror: Export (\w+) was accepted .* run the same command again with --resume \1 added\.$/m
     }
   ]
   for (const failure of failures) {
@@ -190,16 +251,67 @@ describe('aistudios-video', () => {
       const slow = failure.code === 4
       if (slow) sim.options.renderMs = 60_000
       try {
-        const run = await runCli(failure.args(), { env: failure.env, workspace: makeWorkspace(failure.files) })
+        const exports = sim.exports.length
+        const run = await runCli(failure.args(), { env: failure.env, workspace: makeWorkspace(failure.files), fileSizeKiB: failure.fileSizeKiB })
         assert.equal(run.code, failure.code, run.stdout + run.stderr)
         assert.match(run.stderr, failure.message)
         const lines = run.stderr.split('\n').filter((line) => line.startsWith('error: '))
         assert.equal(new Set(lines).size, lines.length, `no error line printed twice:\n${run.stderr}`)
+        if (failure.code === 2) assert.equal(sim.exports.length, exports, 'bad input: nothing exported')
+        // Nothing half-written is left: no staging folder, no partial video.
+        const left = fs.readdirSync(run.workspace, { recursive: true, encoding: 'utf8' }).filter((file) => /(^|[/\\])\.aistudios-|\.part$/.test(file))
+        assert.deepEqual(left, [], 'nothing left behind')
+        // A terminal user sets flags and environment variables: no workflow's inputs, secrets or runner.
+        assert.doesNotMatch(run.stdout + run.stderr, /repository secret|the runner|re-run this step|'(wait|resume|tags|max-videos)(: [^']*)?'/)
       } finally {
         sim.options.renderMs = 300
       }
     })
   }
+
+  it('says in a dry run how many exports a run would send, and that --max-videos would refuse it', async () => {
+    const workspace = makeWorkspace({ 'm.yml': `- name: a\n  project-id: ${DIALOGUE_PROJECT_ID}\n- name: b\n  project-id: ${DIALOGUE_PROJECT_ID}\n` })
+    const exports = sim.exports.length
+    const run = await runCli(['--api-url', sim.apiUrl, '--manifest', 'm.yml', '--max-videos', '1', '--dry-run'], { workspace })
+    assert.equal(run.code, 0, run.stdout + run.stderr)
+    assert.match(run.stdout, /^Dry run: A run would send 2 export\(s\) \(--max-videos 1\); resumed videos do not count$/m)
+    assert.match(run.stderr, /^warning: Dry run: --max-videos would refuse this run$/m)
+    assert.equal(sim.exports.length, exports)
+  })
+
+  it('saves the video beside a folder that stands at its name, saying so', async () => {
+    const run = await runCli(['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID], {
+      workspace: makeWorkspace({ 'videos/ai-studios-video.mp4/keep': '' })
+    })
+    assert.equal(run.code, 0, run.stdout + run.stderr)
+    assert.match(run.stderr, /^warning: ai-studios-video\.mp4 already exists in .*; saving as ai-studios-video-2\.mp4$/m)
+    assert.deepEqual(fs.readFileSync(path.join(run.workspace, 'videos/ai-studios-video-2.mp4')), SAMPLE_VIDEO)
+  })
+
+  it('exits 6 when the API does not answer within --request-timeout, named as the flag', async () => {
+    // A host that takes the connection and never answers.
+    const sockets: net.Socket[] = []
+    const silent = net.createServer((socket) => void sockets.push(socket))
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = silent.address() as net.AddressInfo
+      const run = await runCli([
+        '--api-url',
+        `http://127.0.0.1:${port}`,
+        '--project-id',
+        DIALOGUE_PROJECT_ID,
+        '--request-timeout',
+        '1',
+        '--timeout',
+        '0.1'
+      ])
+      assert.equal(run.code, 6, run.stdout + run.stderr)
+      assert.match(run.stderr, /^error: .*the AI Studios API at 127\.0\.0\.1:\d+ \(from --api-url\) did not answer/m)
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => silent.close(resolve))
+    }
+  })
 
   it("prints an API message's words, never its escape sequences or control characters", async () => {
     sim.options.faults.push({ route: 'project', kind: 'envelope', code: 4004, msg: 'Gone\u001b[31m\u001b]0;pwned\u0007 away\r\u0000' })
@@ -225,7 +337,7 @@ describe('aistudios-video', () => {
         run.stderr,
         new RegExp(
           `^error: Export ${key} finished rendering \\(its credits are spent\\), but its video was not saved\\. ` +
-            `To download it without exporting again, run the same command again with --resume ${key} \\(drop [^)]*\\)\\.$`,
+            `To download it without exporting again, run the same command again with --resume ${key} added\\.$`,
           'm'
         )
       )
@@ -246,11 +358,76 @@ describe('aistudios-video', () => {
     assert.match(
       run.stdout,
       new RegExp(
-        `^⏳ intro: Export ${key} was accepted .* run the same command again with --manifest-entry intro --resume ${key} \\(drop [^)]*\\)\\.$`,
+        `^⏳ intro: Export ${key} was accepted .* run the same command again with --manifest-entry intro --resume ${key} added, leaving out --no-wait\\.$`,
         'm'
       )
     )
     assert.doesNotMatch(run.stdout + run.stderr, /re-run this step|resume: |withs/)
+  })
+
+  describe('every resume hint, followed literally, downloads the export without exporting again', () => {
+    /** Runs `argv`, takes the hint it prints for its export, runs what the hint says, and checks the video is saved. */
+    async function followed(argv: string[], code: number, files: Record<string, string> = {}, between: () => void = () => {}): Promise<void> {
+      const workspace = makeWorkspace(files)
+      const first = await runCli(argv, { workspace })
+      assert.equal(first.code, code, first.stdout + first.stderr)
+      const key = sim.exports.at(-1)?.key
+      const hint = (first.stdout + first.stderr).split('\n').find((line) => line.includes(`Export ${key} `))
+      assert.ok(hint, first.stdout + first.stderr)
+      between()
+      const exports = sim.exports.length
+      const again = await runCli(followHint(argv, hint), { workspace })
+      assert.equal(again.code, 0, `${hint}\n${again.stdout}${again.stderr}`)
+      assert.match(again.stdout, /✔ (\w+: )?saved videos[/\\]/)
+      assert.equal(sim.exports.length, exports, 'nothing exported again')
+    }
+
+    it('after --no-wait, with flags a resumed run refuses (--tag twice, --resolution, --webhook-url)', () =>
+      followed(
+        [
+          '--api-url',
+          sim.apiUrl,
+          '--project-id',
+          DIALOGUE_PROJECT_ID,
+          '--tag',
+          'title=Hi',
+          '--tag=subtitle=there',
+          '--resolution',
+          '720',
+          '--webhook-url',
+          'https://hooks.example.com/done',
+          '--no-wait'
+        ],
+        0
+      ))
+
+    it("after --no-wait, a manifest's video, its entry already named", () =>
+      followed(['--api-url', sim.apiUrl, '--manifest', 'm.yml', '--manifest-entry', 'intro', '--no-wait'], 0, {
+        'm.yml': `- name: intro\n  project-id: ${DIALOGUE_PROJECT_ID}\n- name: outro\n  project-id: ${DIALOGUE_PROJECT_ID}\n`
+      }))
+
+    it("after --no-wait, one of a manifest's videos, no entry named", () =>
+      followed(['--api-url', sim.apiUrl, '--manifest', 'm.yml', '--no-wait', '--max-parallel', '1'], 0, {
+        'm.yml': `- name: intro\n  project-id: ${DIALOGUE_PROJECT_ID}\n- name: outro\n  project-id: ${DIALOGUE_PROJECT_ID}\n`
+      }))
+
+    it('after a render that timed out (exit 4)', async () => {
+      sim.options.renderMs = 60_000
+      try {
+        await followed(['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID, '--timeout', '0.1'], 4, {}, () => (sim.options.renderMs = 300))
+      } finally {
+        sim.options.renderMs = 300
+      }
+    })
+
+    it('after a download that failed (exit 5)', async () => {
+      sim.options.faults.push({ route: 'cdn', kind: 'status', status: 404, times: 10 })
+      try {
+        await followed(['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID], 5, {}, () => (sim.options.faults.length = 0))
+      } finally {
+        sim.options.faults.length = 0
+      }
+    })
   })
 
   it('prints its version and a grouped help, one described line per flag', async () => {
@@ -321,6 +498,16 @@ describe('aistudios-video never guesses (exit 2, nothing sent)', () => {
       args: () => ['--api-url', sim.apiUrl, '--manifest', 'm.yml', '--manifest-entry='],
       message: /^error: --manifest-entry is given an empty value: give it one/m
     },
+    {
+      name: 'a flag a resumed run refuses, named as it was typed (--tags, not --tag)',
+      args: () => ['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID, '--resume', 'k1', '--tags', 'title: x'],
+      message: /^error: --tags: --resume downloads an export already made, so --tags would change nothing: .*; drop it$/m
+    },
+    {
+      name: '--no-wait with --resume, named as typed (no --wait the user never wrote)',
+      args: () => ['--api-url', sim.apiUrl, '--project-id', DIALOGUE_PROJECT_ID, '--resume', 'k1', '--no-wait'],
+      message: /^error: --no-wait: --no-wait with --resume would neither export nor download; drop one of them$/m
+    },
     { name: 'a missing value at the end', args: () => ['--api-url', sim.apiUrl, '--project-id'], message: /^error: --project-id needs a value/m },
     {
       name: 'a flag given twice',
@@ -352,6 +539,38 @@ describe('aistudios-video never guesses (exit 2, nothing sent)', () => {
       assert.equal(run.stderr.split('\n').filter(Boolean).length, 1, 'one line')
       assert.equal(sim.requests.length, requests, 'nothing was sent')
       assert.ok(!(run.stdout + run.stderr).includes(SECRET), 'a refused flag is named without its value')
+    })
+  }
+
+  for (const [what, args, files, message] of [
+    [
+      "an output name with a trailing dot ('trail.')",
+      ['--output-name', 'trail.'],
+      {},
+      /^error: --output-name: 'trail\.' ends with a dot or a space/m
+    ],
+    [
+      "an output name with a trailing space ('trail ')",
+      ['--output-name', 'trail '],
+      {},
+      /^error: --output-name: 'trail ' ends with a dot or a space/m
+    ],
+    ['an output name that is a device (AUX.mp4)', ['--output-name', 'AUX.mp4'], {}, /^error: --output-name: 'AUX\.mp4' is a device name on Windows/m],
+    [
+      'a manifest nested 100,000 deep',
+      ['--manifest', 'deep.yml'],
+      { 'deep.yml': `${'['.repeat(100_000)}${']'.repeat(100_000)}` },
+      /^error: --manifest: deep\.yml:1:65: nested 100000 levels deep, more than the 64 a YAML input may have$/m
+    ]
+  ] as const) {
+    it(`refuses ${what} by name, as the action does, sending nothing`, async () => {
+      const requests = sim.requests.length
+      const source = args[0] === '--manifest' ? [] : ['--project-id', DIALOGUE_PROJECT_ID]
+      const run = await runCli(['--api-url', sim.apiUrl, ...source, ...args], { workspace: makeWorkspace(files) })
+      assert.equal(run.code, 2, run.stdout + run.stderr)
+      assert.match(run.stderr, message)
+      assert.doesNotMatch(run.stderr, /call stack/)
+      assert.equal(sim.requests.length, requests, 'nothing was sent')
     })
   }
 
@@ -391,9 +610,14 @@ describe('the command line as inputs', () => {
     assert.equal(parseArgs(['-h']).help, true)
   })
 
-  it('takes only inputs the action declares', () => {
+  it('takes only inputs the action declares; every other one is a credential or only a workflow’s', () => {
     const action = parse(fs.readFileSync(fileURLToPath(new URL('../action.yml', import.meta.url)), 'utf8')) as { inputs: Record<string, unknown> }
     for (const input of CLI_INPUTS) assert.ok(input in action.inputs, input)
+    assert.deepEqual(
+      [...CLI_INPUTS, ...WORKFLOW_INPUTS, 'app-id', 'user-key', 'api-key'].sort(),
+      Object.keys(action.inputs).sort(),
+      'each input is a flag, an environment variable or a workflow’s alone (wording.ts)'
+    )
   })
 })
 

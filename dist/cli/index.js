@@ -29125,13 +29125,15 @@ function cancelOnSignals() {
 __nccwpck_require__.d(__webpack_exports__, {
   dV: () => (/* binding */ CLI_INPUTS),
   eB: () => (/* binding */ CREDENTIAL_VARIABLES),
+  Xj: () => (/* binding */ SWITCHES),
   eb: () => (/* binding */ UsageError),
   nU: () => (/* binding */ checkCredentialVariables),
   Un: () => (/* binding */ cliInputs),
-  Fb: () => (/* binding */ cliWording),
   Zy: () => (/* binding */ parseArgs),
   CI: () => (/* binding */ usage)
 });
+
+// UNUSED EXPORTS: takesValue
 
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
@@ -29227,7 +29229,8 @@ const FLAGS = {
         'workspace-id': { kind: 'text', value: 'ID', text: 'the AI Studios workspace to export into' },
         'webhook-url': { kind: 'text', value: 'URL', text: 'an https URL AI Studios calls when the render is done' },
         'api-generation': { kind: 'text', value: 'G', text: 'auto (default), v3 or legacy' },
-        'dry-run': { kind: 'switch', text: 'check everything and the credentials, save the request, export nothing' }
+        'dry-run': { kind: 'switch', text: 'check everything and the credentials, save the request, export nothing' },
+        'max-videos': { kind: 'text', value: 'N', text: 'refuse a run that would send more than N exports, before any is sent (resumed do not count)' }
     },
     'Waiting and saving': {
         wait: { kind: 'switch', text: 'wait for the render and download it (default); --no-wait prints the key and stops' },
@@ -29257,27 +29260,12 @@ const ALL = Object.fromEntries(Object.values(FLAGS).flatMap((group) => Object.en
 const OWN = new Set(['help', 'version', 'var', 'tag']);
 /** The action's inputs that the CLI takes as flags of the same name. */
 const CLI_INPUTS = Object.keys(ALL).filter((flag) => !OWN.has(flag));
+/** The inputs the CLI takes as switches (`--dry-run`, `--no-wait`). */
+const SWITCHES = CLI_INPUTS.filter((flag) => ALL[flag].kind === 'switch');
+/** Whether a flag takes a value after it (`--template FILE`), not a switch. */
+const takesValue = (flag) => ALL[flag] !== undefined && ALL[flag].kind !== 'switch';
 /** The environment variables credentials come from, by input. */
 const CREDENTIAL_VARIABLES = { 'app-id': 'AISTUDIOS_APP_ID', 'user-key': 'AISTUDIOS_USER_KEY', 'api-key': 'AISTUDIOS_API_KEY' };
-/** Inputs the CLI takes under another flag's name. */
-const RENAMED_FLAGS = { variables: 'var', tags: 'tag' };
-/**
- * A message of the action's as the CLI user reads it: a quoted input name becomes the environment
- * variable or flag the user set ('app-id' → AISTUDIOS_APP_ID, 'api-url' → --api-url), as does the
- * phrase "app-id and user-key". Names in other text (a file called app-id.json) stay. Pure.
- */
-function cliWording(text) {
-    const named = (name) => name in CREDENTIAL_VARIABLES
-        ? CREDENTIAL_VARIABLES[name]
-        : name in RENAMED_FLAGS
-            ? `--${RENAMED_FLAGS[name]}`
-            : CLI_INPUTS.includes(name)
-                ? `--${name}`
-                : undefined;
-    return text
-        .replace(/(['`])([a-z][a-z-]*)\1/g, (whole, _quote, name) => named(name) ?? whole)
-        .replace(/(?<![\w./-])app-id and user-key(?![\w-]|\.\w)/g, `${CREDENTIAL_VARIABLES['app-id']} and ${CREDENTIAL_VARIABLES['user-key']}`);
-}
 /** A command line that cannot be taken as written (exit status 2). Its message names flags, never their values. */
 class UsageError extends Error {
     constructor(message) {
@@ -29366,7 +29354,7 @@ function parseArgs(argv) {
     // --var and --tag pairs, merged over --variables and --tags at the end (mergePairs).
     const varPairs = [];
     const tagPairs = [];
-    const result = { help: false, version: false, inputs };
+    const result = { help: false, version: false, inputs, typed: [] };
     let previous;
     for (const token of tokens) {
         if (token.kind === 'option-terminator')
@@ -29388,6 +29376,7 @@ function parseArgs(argv) {
         if (seen.has(name) && flag.kind !== 'list')
             throw new UsageError(`--${name} is given twice: give it once`);
         seen.add(name);
+        result.typed.push(negated ? `--no-${name}` : `--${name}`);
         if (flag.kind === 'switch') {
             if (token.value !== undefined)
                 throw new UsageError(`--${name} is a switch and takes no value (write --${name} or --no-${name})`);
@@ -29431,9 +29420,10 @@ function usage() {
         `Credentials come from the environment: ${CREDENTIAL_VARIABLES['app-id']} and ${CREDENTIAL_VARIABLES['user-key']} (or ${CREDENTIAL_VARIABLES['api-key']}).`,
         '',
         ...groups.map((group) => `${group}\n`),
-        'Exit status: 0 done, 1 something unexpected, 2 bad input, 3 the API refused, 4 the render failed or',
-        'timed out (its export key is printed), 5 the download failed, 6 the API could not be reached (its host',
-        "does not resolve, is unreachable or did not answer), 7 the API's host refused the connection."
+        'Exit status: 0 done, 1 a file could not be written (it is named) or something unexpected, 2 bad input',
+        '(nothing sent), 3 the API refused, 4 the render failed or timed out (its export key is printed), 5 the',
+        'download failed, 6 the API could not be reached (its host does not resolve, is unreachable or did not',
+        "answer), 7 the API's host refused the connection."
     ].join('\n');
 }
 /** Refuses a run whose environment holds no usable set of credentials, naming the variables (the action's own message names inputs). */
@@ -29478,8 +29468,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _package_json__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8330);
 /* harmony import */ var _aistudios_client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5625);
 /* harmony import */ var _aistudios_transport_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(780);
-/* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(833);
-/* harmony import */ var _domain_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(9375);
+/* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_18__ = __nccwpck_require__(833);
+/* harmony import */ var _domain_js__WEBPACK_IMPORTED_MODULE_17__ = __nccwpck_require__(9375);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3916);
 /* harmony import */ var _job_inputs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3496);
 /* harmony import */ var _job_parse_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(456);
@@ -29487,8 +29477,11 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(886);
 /* harmony import */ var _resume_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(9412);
 /* harmony import */ var _video_produce_all_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(9753);
-/* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(4751);
-/* harmony import */ var _terminal_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(1028);
+/* harmony import */ var _write_file_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(8655);
+/* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(4751);
+/* harmony import */ var _resume_command_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(8015);
+/* harmony import */ var _terminal_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(1028);
+/* harmony import */ var _wording_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(4040);
 /**
  * `aistudios-video`: the action's core behind a command line, to try a template or a manifest before
  * committing it. The same job, validation, API client and pipeline as the action (one core, two front
@@ -29511,12 +29504,27 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 
+
+
+
 /** What the exit status says (the README's table and --help). */
-const EXIT = { ok: 0, unexpected: 1, badInput: 2, apiRefused: 3, renderFailed: 4, downloadFailed: 5, unreachable: 6, connectionRefused: 7 };
+const EXIT = {
+    ok: 0,
+    unexpected: 1,
+    notWritten: 1,
+    badInput: 2,
+    apiRefused: 3,
+    renderFailed: 4,
+    downloadFailed: 5,
+    unreachable: 6,
+    connectionRefused: 7
+};
 /** Not reached is not refused: a wrong host or a network is not the API saying no. */
 const exitForUnreached = (how) => (how === 'refused' ? EXIT.connectionRefused : EXIT.unreachable);
 /** The exit status a failed video stands for: where it failed. */
 function exitFor(result) {
+    if (result.unwritable)
+        return EXIT.notWritten;
     if (result.stage === 'render')
         return EXIT.renderFailed;
     if (result.stage === 'download')
@@ -29527,34 +29535,26 @@ function exitFor(result) {
 }
 /** The exit status of an error that ended the run before its videos did. */
 function exitForError(error) {
-    if (error instanceof _args_js__WEBPACK_IMPORTED_MODULE_12__/* .UsageError */ .eb || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz)
+    if (error instanceof _args_js__WEBPACK_IMPORTED_MODULE_13__/* .UsageError */ .eb || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz)
         return EXIT.badInput;
     if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .AuthError */ .lR || error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .ApiError */ .hD)
         return EXIT.apiRefused;
     if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .UnreachableError */ .Jk)
         return exitForUnreached(error.kind);
+    if (error instanceof _write_file_js__WEBPACK_IMPORTED_MODULE_12__/* .WriteError */ .QM)
+        return EXIT.notWritten;
     return EXIT.unexpected;
 }
-/** An error as the CLI says it: an input is named as the flag (or environment variable) it came from. */
-function cliMessage(error) {
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .AuthError */ .lR) {
-        const { 'app-id': appId, 'user-key': userKey, 'api-key': apiKey } = _args_js__WEBPACK_IMPORTED_MODULE_12__/* .CREDENTIAL_VARIABLES */ .eB;
-        return (`The AI Studios API rejected the credentials (${error.detail}). Check ${appId} and ${userKey} (AI Studios issues them together: ` +
-            `profile, Issue API Key), or ${apiKey} (a v3 access token expires 24 hours after it is issued).`);
-    }
+/** An error as the CLI says it: an input is named as the flag (or environment variable) it came from; the sink words the rest. */
+function cliMessage(error, typed) {
     if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz))
         return (0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(error);
-    const { input, detail } = error;
-    if (_args_js__WEBPACK_IMPORTED_MODULE_12__/* .CLI_INPUTS */ .dV.includes(input))
-        return `--${input}: ${detail}`;
-    if (input === 'variables' || input === 'tags')
-        return `--${input === 'variables' ? 'var' : 'tag'}: ${detail}`;
-    if (input in _args_js__WEBPACK_IMPORTED_MODULE_12__/* .CREDENTIAL_VARIABLES */ .eB)
-        return `${_args_js__WEBPACK_IMPORTED_MODULE_12__/* .CREDENTIAL_VARIABLES */ .eB[input]}: ${detail}`;
-    return (0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(error);
+    // Named as it was typed: --no-wait, not a --wait the user never wrote.
+    const name = (0,_wording_js__WEBPACK_IMPORTED_MODULE_16__/* .cliName */ ._t)(error.input, typed);
+    return name ? `${name}: ${error.detail}` : (0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(error);
 }
 /** The last line a video gets: where it was saved, or how to resume it. Its error was printed when it failed. */
-function printResult(result, workspace) {
+function printResult(result, workspace, args) {
     const label = result.spec.name ? `${result.spec.name}: ` : '';
     if (result.status === 'downloaded' && result.video)
         (0,_log_js__WEBPACK_IMPORTED_MODULE_9__/* .info */ .pq)(`✔ ${label}saved ${node_path__WEBPACK_IMPORTED_MODULE_1__.relative(workspace, result.video.path)}`);
@@ -29562,8 +29562,8 @@ function printResult(result, workspace) {
         (0,_log_js__WEBPACK_IMPORTED_MODULE_9__/* .info */ .pq)(`✔ ${label}dry run: the request is in ${node_path__WEBPACK_IMPORTED_MODULE_1__.relative(workspace, result.dryRun.path)}`);
     else if (result.status === 'dry-run' && result.exportKey)
         (0,_log_js__WEBPACK_IMPORTED_MODULE_9__/* .info */ .pq)(`✔ ${label}dry run: export ${result.exportKey} is there to resume`);
-    else if ((0,_resume_js__WEBPACK_IMPORTED_MODULE_10__/* .exported */ .ES)(result) && (result.status === 'started' || (0,_domain_js__WEBPACK_IMPORTED_MODULE_14__/* .notDelivered */ .AG)(result))) {
-        const hint = `${label}${(0,_resume_js__WEBPACK_IMPORTED_MODULE_10__/* .resumeAdvice */ .yB)(result, 'cli')}`;
+    else if ((0,_resume_js__WEBPACK_IMPORTED_MODULE_10__/* .exported */ .ES)(result) && (result.status === 'started' || (0,_domain_js__WEBPACK_IMPORTED_MODULE_17__/* .notDelivered */ .AG)(result))) {
+        const hint = `${label}${(0,_resume_js__WEBPACK_IMPORTED_MODULE_10__/* .resumeAdvice */ .yB)(result, (0,_resume_command_js__WEBPACK_IMPORTED_MODULE_14__/* .cliFrontEnd */ .x)(args))}`;
         if (result.status === 'started')
             (0,_log_js__WEBPACK_IMPORTED_MODULE_9__/* .info */ .pq)(`⏳ ${hint}`);
         else
@@ -29572,29 +29572,33 @@ function printResult(result, workspace) {
 }
 async function cli(argv, env) {
     (0,_aistudios_transport_js__WEBPACK_IMPORTED_MODULE_4__/* .normaliseNoProxy */ .AM)();
-    (0,_log_js__WEBPACK_IMPORTED_MODULE_9__/* .useSink */ .J$)((0,_terminal_js__WEBPACK_IMPORTED_MODULE_13__/* .terminalSink */ .c)(process.stdout, process.stderr, _args_js__WEBPACK_IMPORTED_MODULE_12__/* .cliWording */ .Fb));
+    // Messages name the flags as typed, once the command line is read.
+    let typed = [];
+    (0,_log_js__WEBPACK_IMPORTED_MODULE_9__/* .useSink */ .J$)((0,_terminal_js__WEBPACK_IMPORTED_MODULE_15__/* .terminalSink */ .c)(process.stdout, process.stderr, (text) => (0,_wording_js__WEBPACK_IMPORTED_MODULE_16__/* .cliWording */ .Fb)(text, typed)));
     (0,_job_parse_js__WEBPACK_IMPORTED_MODULE_7__/* .nameRootFolder */ .gK)('the current folder');
-    const cancel = (0,_cancel_js__WEBPACK_IMPORTED_MODULE_15__/* .cancelOnSignals */ .d)();
+    const cancel = (0,_cancel_js__WEBPACK_IMPORTED_MODULE_18__/* .cancelOnSignals */ .d)();
     let client;
+    let args;
     try {
-        const args = (0,_args_js__WEBPACK_IMPORTED_MODULE_12__/* .parseArgs */ .Zy)(argv);
+        args = (0,_args_js__WEBPACK_IMPORTED_MODULE_13__/* .parseArgs */ .Zy)(argv);
+        typed = args.typed;
         if (args.help || args.version) {
-            (0,_log_js__WEBPACK_IMPORTED_MODULE_9__/* .info */ .pq)(args.help ? (0,_args_js__WEBPACK_IMPORTED_MODULE_12__/* .usage */ .CI)() : `aistudios-video ${_package_json__WEBPACK_IMPORTED_MODULE_2__/* .version */ .rE}`);
+            (0,_log_js__WEBPACK_IMPORTED_MODULE_9__/* .info */ .pq)(args.help ? (0,_args_js__WEBPACK_IMPORTED_MODULE_13__/* .usage */ .CI)() : `aistudios-video ${_package_json__WEBPACK_IMPORTED_MODULE_2__/* .version */ .rE}`);
             return EXIT.ok;
         }
-        (0,_args_js__WEBPACK_IMPORTED_MODULE_12__/* .checkCredentialVariables */ .nU)(env);
+        (0,_args_js__WEBPACK_IMPORTED_MODULE_13__/* .checkCredentialVariables */ .nU)(env);
         const workspace = process.cwd();
-        const job = (0,_job_inputs_js__WEBPACK_IMPORTED_MODULE_6__/* .readJob */ .c)((0,_args_js__WEBPACK_IMPORTED_MODULE_12__/* .cliInputs */ .Un)(args, env), (0,_job_runner_js__WEBPACK_IMPORTED_MODULE_8__/* .readRunnerEnv */ .O)({ GITHUB_WORKSPACE: workspace, RUNNER_TEMP: node_os__WEBPACK_IMPORTED_MODULE_0__.tmpdir() }));
+        const job = (0,_job_inputs_js__WEBPACK_IMPORTED_MODULE_6__/* .readJob */ .cd)((0,_args_js__WEBPACK_IMPORTED_MODULE_13__/* .cliInputs */ .Un)(args, env), (0,_job_runner_js__WEBPACK_IMPORTED_MODULE_8__/* .readRunnerEnv */ .O)({ GITHUB_WORKSPACE: workspace, RUNNER_TEMP: node_os__WEBPACK_IMPORTED_MODULE_0__.tmpdir() }));
         const results = job.videos.map(_video_produce_all_js__WEBPACK_IMPORTED_MODULE_11__/* .newResult */ .YT);
         client = new _aistudios_client_js__WEBPACK_IMPORTED_MODULE_3__/* .AiStudiosClient */ .D(job.api);
         await (0,_video_produce_all_js__WEBPACK_IMPORTED_MODULE_11__/* .produceAll */ .K3)(results, { job, client }, cancel.signal);
         for (const result of results)
-            printResult(result, workspace);
-        const failed = results.find(_domain_js__WEBPACK_IMPORTED_MODULE_14__/* .notDelivered */ .AG);
+            printResult(result, workspace, args);
+        const failed = results.find(_domain_js__WEBPACK_IMPORTED_MODULE_17__/* .notDelivered */ .AG);
         return failed ? exitFor(failed) : EXIT.ok;
     }
     catch (error) {
-        (0,_log_js__WEBPACK_IMPORTED_MODULE_9__/* .errorLine */ .BP)(cliMessage(error));
+        (0,_log_js__WEBPACK_IMPORTED_MODULE_9__/* .errorLine */ .BP)(cliMessage(error, args?.typed ?? []));
         return exitForError(error);
     }
     finally {
@@ -29606,6 +29610,46 @@ process.exitCode = await cli(process.argv.slice(2), process.env);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 8015:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   x: () => (/* binding */ cliFrontEnd)
+/* harmony export */ });
+/* unused harmony export resumeCommand */
+/* harmony import */ var _job_inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3496);
+/* harmony import */ var _wording_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4040);
+
+
+/** The flags, as typed, that a resumed run refuses as unused: --no-wait, and what changes only a new export. */
+const unusedWithResume = (typed) => typed === '--no-wait' || _job_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .EXPORT_ONLY_INPUTS */ .qB.some((input) => typed === `--${input}` || typed === (0,_wording_js__WEBPACK_IMPORTED_MODULE_1__/* .cliName */ ._t)(input));
+/** `a`, `a and b`, `a, b and c`. */
+const listed = (items) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
+/**
+ * How to run the command the user typed again with `inputs` set, in words that work when followed
+ * literally: each flag to add (one already typed with that value is not added twice), and each typed
+ * flag to leave out, as typed (one the hint sets anew, and what a resumed run refuses). Pure.
+ */
+function resumeCommand(args, inputs) {
+    const added = inputs.filter(([input, value]) => args.inputs.get(input) !== value);
+    const replaced = added.filter(([input]) => args.inputs.has(input)).map(([input]) => `--${input}`);
+    const dropped = [...new Set([...replaced, ...args.typed.filter(unusedWithResume)])].map((flag) => args.typed.filter((typed) => typed === flag).length > 1 ? `every ${flag}` : flag);
+    const add = added.map(([input, value]) => (0,_wording_js__WEBPACK_IMPORTED_MODULE_1__/* .cliSetting */ .ZN)(input, value) ?? `--${input} ${value}`).join(' ');
+    const leave = dropped.length ? `leaving out ${listed(dropped)}` : '';
+    if (!add)
+        return `run the same command again${leave ? `, ${leave}` : ''}`;
+    return `run the same command again with ${add} added${leave ? `, ${leave}` : ''}`;
+}
+/** The CLI as a front end of the resume advice: in the flags of the command as it was typed. */
+const cliFrontEnd = (args) => ({
+    resumeWith: (inputs) => resumeCommand(args, inputs),
+    again: 'run the same command again',
+    rerunsJobs: false
+});
+
 
 /***/ }),
 
@@ -29623,9 +29667,9 @@ __webpack_async_result__();
  * The CLI's sink: plain lines, warnings and errors on stderr, a progress bar drawn in place on a
  * terminal (a line each time otherwise), and every masked secret replaced by *** in all it prints.
  * Text is printed without control characters, and a line that starts with `::` is broken, as in the
- * action: the CLI may itself run in a workflow step, where its output is the runner's log. Warnings,
- * notes and errors are `reworded` (the action's input names as the CLI user set them); plain lines
- * (a dry run's request) are printed as they are.
+ * action: the CLI may itself run in a workflow step, where its output is the runner's log. Lines are
+ * `reworded` (the action's input names as the CLI user sets them); a block of lines (a dry run's
+ * request) is printed as it is.
  */
 function terminalSink(out, err, reword = (text) => text) {
     const secrets = [];
@@ -29639,7 +29683,8 @@ function terminalSink(out, err, reword = (text) => text) {
         stream.write(`${(0,_log_js__WEBPACK_IMPORTED_MODULE_0__/* .plain */ .pj)((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .terminalText */ .eR)(hide(text)))}\n`);
     };
     return {
-        info: (message) => write(out, message),
+        // A block of lines (a dry run's request) is data, printed as it is; a line is the action's words.
+        info: (message) => write(out, message.includes('\n') ? message : reword(message)),
         warning: (message) => write(err, `warning: ${reword(message)}`),
         notice: (message) => write(out, `note: ${reword(message)}`),
         error: (message) => write(err, `error: ${reword(message)}`),
@@ -29657,6 +29702,119 @@ function terminalSink(out, err, reword = (text) => text) {
             barShown = true;
         }
     };
+}
+
+
+/***/ }),
+
+/***/ 4040:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Fb: () => (/* binding */ cliWording),
+/* harmony export */   ZN: () => (/* binding */ cliSetting),
+/* harmony export */   _t: () => (/* binding */ cliName)
+/* harmony export */ });
+/* unused harmony export WORKFLOW_INPUTS */
+/* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4751);
+
+/** The action's inputs that only a workflow has (GitHub's features, artifacts, plans): no flag stands for them. */
+const WORKFLOW_INPUTS = [
+    'plan',
+    'collect',
+    'max-jobs',
+    'pipeline',
+    'artifact-per-video',
+    'upload-artifact',
+    'artifact-name',
+    'archive',
+    'retention-days',
+    'github-token',
+    'only-changed',
+    'release-upload',
+    'release-tag',
+    'release-replace',
+    'comment',
+    'reuse',
+    'reuse-from',
+    'cleanup'
+];
+/** Inputs the CLI takes under another flag's name. */
+const RENAMED_FLAGS = { variables: 'var', tags: 'tag' };
+/**
+ * The one mapping from the action's vocabulary to the CLI's: how a terminal user sets `input` (a flag,
+ * or an environment variable for a credential), or undefined for an input no flag stands for. Where
+ * two flags set it, the one `typed` (--tags rather than --tag, --no-wait rather than --wait). Pure.
+ */
+function cliName(input, typed = []) {
+    if (input in _args_js__WEBPACK_IMPORTED_MODULE_0__/* .CREDENTIAL_VARIABLES */ .eB)
+        return _args_js__WEBPACK_IMPORTED_MODULE_0__/* .CREDENTIAL_VARIABLES */ .eB[input];
+    const flags = [`--${input}`, `--no-${input}`, ...(input in RENAMED_FLAGS ? [`--${RENAMED_FLAGS[input]}`] : [])];
+    const asTyped = typed.find((flag) => flags.includes(flag));
+    if (asTyped)
+        return asTyped;
+    if (input in RENAMED_FLAGS)
+        return `--${RENAMED_FLAGS[input]}`;
+    return _args_js__WEBPACK_IMPORTED_MODULE_0__/* .CLI_INPUTS */ .dV.includes(input) ? `--${input}` : undefined;
+}
+/** How a terminal user gives `input` the value `value`: `--no-wait` for `wait: false`, `--resume-mismatch accept`. Pure. */
+function cliSetting(input, value) {
+    const name = cliName(input);
+    if (!name)
+        return undefined;
+    if (_args_js__WEBPACK_IMPORTED_MODULE_0__/* .SWITCHES */ .Xj.includes(input) && /^(true|false)$/i.test(value))
+        return value.toLowerCase() === 'true' ? name : `--no-${input}`;
+    if (input in _args_js__WEBPACK_IMPORTED_MODULE_0__/* .CREDENTIAL_VARIABLES */ .eB)
+        return `${name}=${value}`;
+    return `${name} ${value}`;
+}
+/**
+ * Workflow terms a terminal user has no use for, as the CLI says them: where credentials come from, who
+ * exchanges them, what must reach the API, and what only a workflow does (reuse, only-changed).
+ */
+const PHRASES = [
+    [/ \(repository secrets\)/g, ' (environment variables)'],
+    [/, each passed from a repository secret/g, ', each set in the environment'],
+    [/ from a repository secret/g, ' in the environment'],
+    [/the ('app-id') and ('user-key') secrets/g, '$1 and $2'],
+    [/\(and drop ('app-id') and ('user-key')\)/g, '(and unset $1 and $2)'],
+    [/in their own inputs, from secrets/g, "in the environment ('app-id' and 'user-key', or 'api-key')"],
+    [/check the secret\b/g, 'check the environment variable'],
+    [/the action exchanges them/g, 'the CLI exchanges them'],
+    [/the runner can reach/g, 'this machine can reach'],
+    [/a re-run attempt exports anew/g, 'running the command again exports anew'],
+    [
+        /re-run this step with the 'resume' input set to its project ID/g,
+        "run the same command again with 'resume' and that project ID added, leaving out any 'wait: false', 'tags', 'resolution', 'workspace-id' and 'webhook-url'"
+    ],
+    [/run the step again/g, 'run the same command again'],
+    [/the step's\b/g, "the command's"],
+    // The CLI never looks for earlier runs' videos.
+    [/ unless 'reuse' finds enough earlier videos/g, ''],
+    [/, nor do videos 'reuse' finds/g, ''],
+    [/resumed and reused videos do not count/g, 'resumed videos do not count']
+];
+/** A quoted name, or a quoted `name: value` setting, as in the action's messages. */
+const QUOTED = /(['`])([a-z][a-z-]*)(?:: ([^'`\n]+))?\1/g;
+/**
+ * A message of the action's as the CLI user reads it: a quoted input name becomes the flag or
+ * environment variable the user sets ('app-id' → AISTUDIOS_APP_ID, 'api-url' → --api-url), a quoted
+ * setting becomes the flag that sets it ('wait: false' → --no-wait), "'wait' is false" says --no-wait,
+ * an input only a workflow has is dropped from a list of choices, and workflow terms become a
+ * terminal's. An input is named as the flag `typed` for it, where there are two. Names in other text
+ * (a file called app-id.json) stay. Pure.
+ */
+function cliWording(text, typed = []) {
+    const worded = PHRASES.reduce((shown, [phrase, replacement]) => shown.replace(phrase, replacement), text)
+        .replace(/(['`])([a-z][a-z-]*)\1 is (true|false)\b/g, (whole, _q, input, value) => _args_js__WEBPACK_IMPORTED_MODULE_0__/* .SWITCHES */ .Xj.includes(input) ? `${cliSetting(input, value)} is given` : whole)
+        // A workflow's input in a list of choices ("('manifest-entry', 'only-changed')") is no choice here.
+        .replace(/, (['`])([a-z][a-z-]*)\1(?=[,)])/g, (whole, _q, input) => (WORKFLOW_INPUTS.includes(input) ? '' : whole))
+        .replace(/\((['`])([a-z][a-z-]*)\1(, |(?=\)))/g, (whole, _q, input) => (WORKFLOW_INPUTS.includes(input) ? '(' : whole))
+        // A setting in brackets, unquoted: "(max-videos: 3)".
+        .replace(/\(([a-z][a-z-]*): ([^()'`\n]+)\)/g, (whole, input, value) => `(${cliSetting(input, value.trim()) ?? whole.slice(1, -1)})`);
+    return worded
+        .replace(QUOTED, (whole, _quote, input, value) => value === undefined ? (cliName(input, typed) ?? whole) : (cliSetting(input, value.trim()) ?? whole))
+        .replace(/(?<![\w./-])app-id and user-key(?![\w-]|\.\w)/g, `${_args_js__WEBPACK_IMPORTED_MODULE_0__/* .CREDENTIAL_VARIABLES */ .eB['app-id']} and ${_args_js__WEBPACK_IMPORTED_MODULE_0__/* .CREDENTIAL_VARIABLES */ .eB['user-key']}`);
 }
 
 
@@ -29870,7 +30028,8 @@ function errorMessage(error) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  c: () => (/* binding */ readJob)
+  qB: () => (/* binding */ EXPORT_ONLY_INPUTS),
+  cd: () => (/* binding */ readJob)
 });
 
 // UNUSED EXPORTS: isPlan
@@ -29942,10 +30101,13 @@ const anyCase = (word) => word.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}
  * after it. What the action refuses, the schema refuses too, so an editor flags it.
  */
 const NOT_DEVICE = `(?!(?:${['con', 'prn', 'aux', 'nul', 'com[0-9¹²³]', 'lpt[0-9¹²³]', 'conin\\$', 'conout\\$'].map(anyCase).join('|')}) *(?:\\.|$))`;
-/** A video's name: letters, digits, '.', '-' and '_', not only dots, not a Windows device name. */
-const VIDEO_NAME = new RegExp(`^(?!\\.+$)${NOT_DEVICE}[\\w.-]{1,80}$`);
-/** A plain file name (as `output-name` takes it): no folder, no reserved character, not only dots, not a device name. */
-const FILE_NAME = new RegExp(`^(?!\\.+$)${NOT_DEVICE}[^/\\\\<>:"|?*\\u0000-\\u001f]{1,120}$`);
+/**
+ * A video's name: letters, digits, '.', '-' and '_', not a Windows device name, and not ending with a
+ * dot, which Windows drops (so not only dots either).
+ */
+const VIDEO_NAME = new RegExp(`^${NOT_DEVICE}[\\w.-]{0,79}[\\w-]$`);
+/** A plain file name (as `output-name` takes it): no folder, no reserved character, not a device name, no trailing dot or space. */
+const FILE_NAME = new RegExp(`^${NOT_DEVICE}[^/\\\\<>:"|?*\\u0000-\\u001f]{0,119}[^/\\\\<>:"|?*\\u0000-\\u001f. ]$`);
 /** A scalar, taken as the text written (`2.0` stays `2.0`). */
 const manifest_schema_text = schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig(), schemas/* boolean */.zMY()]);
 /** A file or folder of the repository. */
@@ -29961,10 +30123,10 @@ const speech = schemas/* union */.KCZ([
 /** One video of a manifest: its own name and file, and the inputs of a single video. */
 const manifestEntry = schemas/* strictObject */.rej({
     name: schemas/* string */.YjP()
-        .regex(VIDEO_NAME, "is not a name of letters, digits, '.', '-' and '_' (at most 80, not only dots, not a Windows device name such as CON)")
+        .regex(VIDEO_NAME, "is not a name of letters, digits, '.', '-' and '_' (at most 80, not ending with a dot, not a Windows device name such as CON)")
         .describe("Unique in the manifest (case aside); names the video in logs and outputs, and its file (NAME.mp4) unless 'output' says otherwise."),
     output: schemas/* string */.YjP()
-        .regex(FILE_NAME, 'is not a plain file name (no folders, no reserved characters, at most 120 characters, not a Windows device name)')
+        .regex(FILE_NAME, 'is not a plain file name (no folders, no reserved characters, at most 120 characters, no trailing dot or space, not a Windows device name)')
         .describe("The video's file name in output-dir ('.mp4' is added when it has no extension).")
         .optional(),
     title: manifest_schema_text.describe("The exported project's name in AI Studios (v3 only).").optional(),
@@ -30385,18 +30547,21 @@ const listed = (dir) => {
 /** An extension starts with a letter: `release-v1.2.10` has none and gets `.mp4`. */
 const HAS_EXTENSION = /\.[A-Za-z][A-Za-z0-9]{1,3}$/;
 function readOutputName(get) {
-    const raw = get('output-name').trim();
+    const given = get('output-name');
+    const raw = given.trim();
     if (!raw)
         return undefined;
+    // Checked as written (a block scalar's last newline aside): `trail ` and `trail.` are not names to tidy up.
+    const written = given.replace(/^\s+|\n+$/g, '');
     // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name must not hold
     if (/[/\\<>:"|?*\u0000-\u001f]/.test(raw) || /^\.+$/.test(raw) || raw.length > 120) {
         throw new errors/* InputError */.dz('output-name', `'${raw}' is not a plain file name (no folders, no reserved characters, at most 120 characters)`);
     }
     const name = HAS_EXTENSION.test(raw) ? raw : `${raw}.mp4`;
     // The action runs on Windows runners too: a name Windows cannot keep is refused on every runner alike.
-    const unsafe = (0,src_schemas/* windowsUnsafe */._O)(name);
+    const unsafe = (0,src_schemas/* windowsUnsafe */._O)(written) ?? (0,src_schemas/* windowsUnsafe */._O)(name);
     if (unsafe)
-        throw new errors/* InputError */.dz('output-name', `'${raw}' ${unsafe}; choose another file name`);
+        throw new errors/* InputError */.dz('output-name', `'${written}' ${unsafe}; choose another file name`);
     return name;
 }
 /** `tags`: a YAML mapping of a tag set in the editor to the new content of the clips carrying it. */
@@ -30552,7 +30717,7 @@ function readManifest(get, workspace) {
         const value = (0,yaml/* yamlValue */.t$)(item, document, 'manifest', text, { path: file, name: raw });
         const name = typeof value.name === 'string' ? value.name.trim() : '';
         if (!VIDEO_NAME.test(name))
-            refuse(item, `each video needs a "name" of letters, digits, '.', '-' and '_', not only dots nor a Windows device name such as CON (got ${JSON.stringify(value.name ?? null)})`);
+            refuse(item, `each video needs a "name" of letters, digits, '.', '-' and '_', not only dots nor a Windows device name such as CON, and not ending with a dot (got ${JSON.stringify(value.name ?? null)})`);
         const twin = names.get(name.toLowerCase());
         // Names differing only in case would collide as files on macOS and Windows runners.
         if (twin !== undefined)
@@ -30675,6 +30840,23 @@ function pipelineOfRefused(get, workspace) {
 
 
 
+
+/**
+ * Refuses an `output-dir` with a folder name Windows cannot hold (`out.`, `CON`, `a:b`), on every runner
+ * alike, before anything is paid for: the same workflow may run on a Windows runner. Pure.
+ */
+function checkOutputDirNames(raw) {
+    for (const folder of raw.split(/[/\\]/)) {
+        if (folder === '' || folder === '.' || folder === '..')
+            continue;
+        // eslint-disable-next-line no-control-regex -- control characters are exactly what a name must not hold
+        const why = /[<>:"|?*\u0000-\u001f]/.test(folder)
+            ? 'holds a character Windows reserves (< > : " | ? * or a control character)'
+            : (0,src_schemas/* windowsUnsafe */._O)(folder);
+        if (why)
+            throw new errors/* InputError */.dz('output-dir', `'${raw}': the folder name '${folder}' ${why}; choose another folder`);
+    }
+}
 /**
  * Makes `output-dir` (and its parents) and writes and removes a small file in it, so a folder the
  * run cannot write to refuses the run before the export spends credits, not after the render.
@@ -30931,6 +31113,7 @@ function shardVideos(names, maxJobs) {
 
 
 
+
 const DEFAULT_V3_URL = 'https://app.aistudios.com';
 /** The legacy API's current host; `https://aistudios.com` is the retired one (the API contract, section 1). */
 const DEFAULT_LEGACY_URL = 'https://v2.aistudios.com';
@@ -30988,13 +31171,21 @@ function readWait(get) {
     const stallMinutes = (0,parse/* parseNumber */.$J)('stall-timeout', get('stall-timeout'), 10, { min: 0.1, max: 360, unit: 'minutes' });
     return { pollFloorMs: pollFloorSeconds * 1000, timeoutMs: timeoutMinutes * 60_000, stallTimeoutMs: stallMinutes * 60_000 };
 }
-/** Characters the artifact service refuses in a name. */
-const BAD_ARTIFACT_CHARS = /["':<>|*?\\/\r\n]/;
+/** Characters the artifact service refuses in a name, and control characters, which no file may hold. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what a name must not hold
+const BAD_ARTIFACT_CHARS = /["':<>|*?\\/\u0000-\u001f\u007f]/;
 function readArtifact(get) {
     const name = get('artifact-name').trim();
     if (BAD_ARTIFACT_CHARS.test(name)) {
-        throw new errors/* InputError */.dz('artifact-name', `'${name.replace(/[\r\n]/g, ' ')}' contains a character artifacts cannot have (" : < > | * ? \\ / or a newline)`);
+        throw new errors/* InputError */.dz('artifact-name', 
+        // eslint-disable-next-line no-control-regex -- shown without them
+        `'${name.replace(/[\u0000-\u001f\u007f]/g, ' ')}' contains a character artifacts cannot have (" : < > | * ? \\ / or a control character)`);
     }
+    // download-artifact saves an artifact as a folder (or file) of its name, which Windows must be able to hold.
+    const written = get('artifact-name').replace(/^\s+|\n+$/g, '');
+    const unsafe = (0,src_schemas/* windowsUnsafe */._O)(written);
+    if (name && unsafe)
+        throw new errors/* InputError */.dz('artifact-name', `'${written}' ${unsafe}; choose another name`);
     const retention = get('retention-days').trim();
     return {
         enabled: (0,parse/* parseBoolean */.yG)('upload-artifact', get('upload-artifact'), true),
@@ -31061,7 +31252,7 @@ function refuseTokensForLegacy(credentials, videos) {
             ? `export ${source.key}`
             : `project ${source.projectId}`;
     throw new errors/* InputError */.dz('api-key', `the legacy API takes its secret key in \`api-key\`, and ${legacy.name ? `video '${legacy.name}' (${what})` : what} goes to the legacy API; ` +
-        "'app-id' and 'user-key' buy v3 tokens, which it does not accept. Set 'api-key' to the legacy API's secret key instead");
+        "'app-id' and 'user-key' buy v3 tokens, which it does not accept. Set 'api-key' to the legacy API's secret key instead (and drop 'app-id' and 'user-key')");
 }
 function readMaxVideos(get) {
     const raw = get('max-videos').trim();
@@ -31074,6 +31265,7 @@ function readJob(get, runner) {
     const api = readApi(get);
     const batch = readBatch(get);
     const plan = isPlan(get);
+    checkOutputDirNames(get('output-dir').trim());
     const outputDir = (0,parse/* resolveInWorkspace */.z1)('output-dir', get('output-dir').trim() || 'videos', runner.workspace);
     if (external_node_fs_.existsSync(outputDir) && !external_node_fs_.statSync(outputDir).isDirectory())
         throw new errors/* InputError */.dz('output-dir', `'${get('output-dir').trim()}' is a file, not a folder`);
@@ -31402,7 +31594,7 @@ function videoGeneration(spec) {
 /* harmony export */   ws: () => (/* binding */ scalarText),
 /* harmony export */   x5: () => (/* binding */ refusal)
 /* harmony export */ });
-/* unused harmony exports unresolvable, parseYamlLeniently */
+/* unused harmony exports unresolvable, MAX_YAML_DEPTH, yamlDepth, parseYamlLeniently */
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8815);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
 
@@ -31454,11 +31646,50 @@ function unresolvable(document, input, text, file) {
     return found;
 }
 /**
+ * The deepest nesting of collections a YAML input may have. A manifest is a handful of levels deep;
+ * a document far deeper is no manifest, and the YAML library's composer recurses once per level, so
+ * 100,000 levels would overflow the stack ("Maximum call stack size exceeded") instead of being refused.
+ */
+const MAX_YAML_DEPTH = 64;
+/**
+ * How deep a document's collections nest, and where the first one past MAX_YAML_DEPTH starts, if any.
+ * Read from the parser's concrete syntax tree, which is built without recursion, and walked with a
+ * stack of its own, so no depth can overflow it. Pure.
+ */
+function yamlDepth(text) {
+    let depth = 0;
+    let offset;
+    for (const token of new yaml__WEBPACK_IMPORTED_MODULE_0__/* .Parser */ .iX().parse(text)) {
+        const pending = [[token, 0]];
+        for (let next = pending.pop(); next; next = pending.pop()) {
+            const [node, level] = next;
+            if (!node)
+                continue;
+            if (node.type === 'document')
+                pending.push([node.value, level]);
+            else if (node.type === 'block-map' || node.type === 'block-seq' || node.type === 'flow-collection') {
+                if (level + 1 > MAX_YAML_DEPTH && (offset === undefined || node.offset < offset))
+                    offset = node.offset;
+                depth = Math.max(depth, level + 1);
+                for (const item of node.items) {
+                    pending.push(['key' in item ? (item.key ?? undefined) : undefined, level + 1]);
+                    pending.push([item.value, level + 1]);
+                }
+            }
+        }
+    }
+    return { depth, offset };
+}
+/**
  * Parses YAML (and so JSON) given in an input or in a file an input names, every scalar as text. An
  * error names the input, the line and column, and the file where there is one. The document keeps
  * where each node was written; every alias and merge key in it resolves.
  */
 function parseYamlDocument(input, text, file) {
+    const { depth, offset } = yamlDepth(text);
+    if (offset !== undefined) {
+        throw refusal(input, text, offset, `nested ${depth} levels deep, more than the ${MAX_YAML_DEPTH} a YAML input may have`, file);
+    }
     const document = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .parseDocument */ .Tp)(text, { prettyErrors: false, uniqueKeys: true, ...TEXT_ONLY });
     const error = document.errors[0];
     if (error) {
@@ -31510,6 +31741,8 @@ function parseYaml(input, text, file) {
 /** The same reading without the refusals, for text that is only compared (an older manifest). */
 function parseYamlLeniently(text) {
     try {
+        if (yamlDepth(text).offset !== undefined)
+            return undefined;
         return parseDocument(text, TEXT_ONLY).toJS();
     }
     catch {
@@ -34600,17 +34833,14 @@ async function withVideoName(name, work) {
 /* harmony export */   ES: () => (/* binding */ exported),
 /* harmony export */   yB: () => (/* binding */ resumeAdvice)
 /* harmony export */ });
-/* unused harmony exports resumeHint, redeliverHint */
-/** How each front end writes the inputs that resume an export, and what to do with them. */
-const HOW = {
-    // What resume refuses as unused is named, so the hint works when followed as written.
-    action: (inputs) => `re-run this step with the input${inputs.length > 1 ? 's' : ''} ${inputs.map(([name, value]) => `${name}: ${value}`).join(' and ')}` +
+/* unused harmony exports ACTION, resumeHint, redeliverHint */
+/** The action's: what resume refuses as unused is named, so the hint works when followed as written. */
+const ACTION = {
+    resumeWith: (inputs) => `re-run this step with the input${inputs.length > 1 ? 's' : ''} ${inputs.map(([name, value]) => `${name}: ${value}`).join(' and ')}` +
         " (drop 'wait: false', 'tags', 'resolution', 'workspace-id' and 'webhook-url' if set)",
-    cli: (inputs) => `run the same command again with ${inputs.map(([name, value]) => `--${name} ${value}`).join(' ')}` +
-        ' (drop --no-wait, --tag, --tags, --resolution, --workspace-id and --webhook-url if given)'
+    again: 're-run this step as it is',
+    rerunsJobs: true
 };
-/** How each front end says "run it again as it was". */
-const AGAIN = { action: 're-run this step as it is', cli: 'run the same command again' };
 /** The inputs that resume an export, written as `frontEnd` takes them. */
 function resumeWith(exportKey, generation, entry, frontEnd) {
     const inputs = [
@@ -34618,10 +34848,10 @@ function resumeWith(exportKey, generation, entry, frontEnd) {
         ['resume', exportKey],
         ...(generation === 'legacy' ? [['api-generation', 'legacy']] : [])
     ];
-    return HOW[frontEnd](inputs);
+    return frontEnd.resumeWith(inputs);
 }
 /** How to pick up an export that a run started but did not see finish, without paying for it again. */
-function resumeHint(exportKey, generation, entry, frontEnd = 'action') {
+function resumeHint(exportKey, generation, entry, frontEnd = ACTION) {
     return `Export ${exportKey} was accepted and may still be rendering (its credits are spent). To download it without exporting again, ${resumeWith(exportKey, generation, entry, frontEnd)}.`;
 }
 /** Whether the video's export was accepted: from then on, the user must always learn its key. */
@@ -34631,24 +34861,24 @@ const exported = (result) => result.exportKey !== undefined;
  * finished (nothing undelivered is ever cleaned up) and downloads it again; a reused video's key is
  * another run's, whose project that run may have deleted, so `reuse` is what finds it again.
  */
-function redeliverHint(result, frontEnd = 'action') {
+function redeliverHint(result, frontEnd = ACTION) {
     if (result.deliveredByAttempt !== undefined) {
-        return `To deliver it, ${AGAIN[frontEnd]}: it takes the video from attempt ${result.deliveredByAttempt}'s artifact again, exporting nothing.`;
+        return `To deliver it, ${frontEnd.again}: it takes the video from attempt ${result.deliveredByAttempt}'s artifact again, exporting nothing.`;
     }
     if (result.reusedFromRun !== undefined) {
-        return `To deliver it, ${AGAIN[frontEnd]}: 'reuse' finds the video of run ${result.reusedFromRun} again, exporting nothing.`;
+        return `To deliver it, ${frontEnd.again}: 'reuse' finds the video of run ${result.reusedFromRun} again, exporting nothing.`;
     }
     const how = resumeWith(result.exportKey, result.generation, result.spec.name, frontEnd);
     // In a workflow, re-running the failed job is the plainest way: its re-run attempt finds the export in the
     // run's ledger, and it keeps the job as it was (a manifest run's comment stays its own, not a matrix job's).
-    const rerun = frontEnd === 'action' ? `re-run the failed job (its re-run attempt finds export ${result.exportKey} in the run's ledger), or ` : '';
+    const rerun = frontEnd.rerunsJobs ? `re-run the failed job (its re-run attempt finds export ${result.exportKey} in the run's ledger), or ` : '';
     return `To deliver it without exporting again, ${rerun}${how}; that downloads the finished video again.`;
 }
 /**
  * What to tell of an exported video that was not delivered, as far as the run saw it get: a render not
  * seen finished may still be rendering; a finished one was not saved, or was saved and a delivery failed.
  */
-function resumeAdvice(result, frontEnd = 'action') {
+function resumeAdvice(result, frontEnd = ACTION) {
     const { exportKey, generation, undelivered } = result;
     if (result.deliveredByAttempt !== undefined && !undelivered) {
         return `Export ${exportKey} was delivered by attempt ${result.deliveredByAttempt} of this run, and 'cleanup' deleted its project, so it cannot be resumed: download its video from that attempt's artifacts; nothing more was spent.`;
@@ -34852,10 +35082,10 @@ function budgetLine(count, max) {
     };
 }
 
+// EXTERNAL MODULE: ./src/write-file.ts
+var write_file = __nccwpck_require__(8655);
 // EXTERNAL MODULE: ./src/log.ts + 21 modules
 var log = __nccwpck_require__(886);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./src/video/dry-run.ts
@@ -34869,14 +35099,9 @@ var external_node_path_ = __nccwpck_require__(6760);
 function saveDryRun(client, request, outputDir, name, log) {
     const { method, url } = client.exportTarget(request);
     const body = JSON.stringify(request.body, null, 2);
-    external_node_fs_.mkdirSync(outputDir, { recursive: true });
     const requestPath = external_node_path_.join(outputDir, name ? `aistudios-request-${name}.json` : 'aistudios-request.json');
-    // Written beside it and renamed over it: a symbolic link a pull request left at this name is replaced,
-    // never followed to a file outside the workspace.
-    const written = external_node_fs_.mkdtempSync(external_node_path_.join(outputDir, '.aistudios-request-'));
-    external_node_fs_.writeFileSync(external_node_path_.join(written, 'request.json'), `${body}\n`);
-    external_node_fs_.renameSync(external_node_path_.join(written, 'request.json'), requestPath);
-    external_node_fs_.rmSync(written, { recursive: true, force: true });
+    // A symbolic link a pull request left at this name is replaced, never followed outside the workspace.
+    (0,write_file/* replaceFile */.fR)(requestPath, `${body}\n`, 'the request');
     log.info('Dry run: nothing that spends credits was sent. The export would be:');
     log.info(`${method} ${url}`);
     log.info('Authorization: ***');
@@ -35942,6 +36167,8 @@ async function buildExportRequest(source, spec, client, context) {
     return exportFromProject(source.projectId, project, spec.speech, spec.exportOptions, spec.tags);
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./src/aistudios/transport.ts
 var transport = __nccwpck_require__(780);
 ;// CONCATENATED MODULE: external "node:v8"
@@ -36249,11 +36476,17 @@ class FileWriter {
         this.writing = true;
         external_node_fs_.writev(this.fd, buffers, (error, count) => {
             this.writing = false;
-            if (error || count < bytes) {
-                this.failure = new FileWriteError(this.target.path, error ?? `wrote ${count} of ${bytes} bytes (is the disk full?)`);
+            if (error || count === 0) {
+                this.failure = new FileWriteError(this.target.path, error ?? `wrote 0 of ${bytes} bytes (is the disk full?)`);
                 this.onFailed(this.failure);
             }
             else {
+                // A short write is no failure yet: the rest is written next, and a real one (EFBIG, ENOSPC) says why.
+                if (count < bytes) {
+                    const rest = Buffer.concat(buffers).subarray(count);
+                    this.pending.unshift(rest);
+                    this.pendingBytes += rest.length;
+                }
                 this.onWritten(count);
                 this.flush();
                 if (this.full && this.pendingBytes < HIGH_WATER_BYTES) {
@@ -36505,6 +36738,7 @@ function guardedLookup(allowLoopback) {
 
 
 
+
 /** Tries in all, counting resumed and restarted transfers. */
 const MAX_TRANSFERS = 6;
 /** Fresh URLs asked for after a 403/404/410 from the CDN. */
@@ -36709,6 +36943,12 @@ async function downloadVideo(initialUrl, options) {
         const final = freePath(outputDir, name, log);
         external_node_fs_.renameSync(partial, final);
         return { path: final, size, mp4 };
+    }
+    catch (error) {
+        // Named as the video's file, not its partial one, which is removed below.
+        if (error instanceof FileWriteError)
+            throw new write_file/* WriteError */.QM(external_node_path_.join(outputDir, name), error.cause, 'the video');
+        throw error;
     }
     finally {
         external_node_fs_.rmSync(partial, { force: true });
@@ -37816,6 +38056,7 @@ cancel) {
 
 
 
+
 const describe = (spec) => spec.source.kind === 'project'
     ? `project ${spec.source.projectId}`
     : spec.source.kind === 'template'
@@ -37875,6 +38116,7 @@ async function produceAll(results, production, signal) {
         if (error instanceof errors/* UnreachableError */.Jk)
             result.unreached = error.kind;
         result.refusedByApi = error instanceof errors/* ApiError */.hD || error instanceof errors/* AuthError */.lR;
+        result.unwritable = error instanceof write_file/* WriteError */.QM;
         (0,log/* errorLine */.BP)(result.spec.name ? `${result.spec.name}: ${result.error}` : result.error);
         if (job.batch.failFast && !stop.signal.aborted)
             stop.abort(new Error(`cancelled: another video failed ('fail-fast' is true)`));
@@ -38004,6 +38246,76 @@ function after(signal, ms) {
 function withDeadline(ms, signal) {
     const deadline = AbortSignal.timeout(Math.max(1, ms));
     return { deadline, signal: signal ? AbortSignal.any([signal, deadline]) : deadline };
+}
+
+
+/***/ }),
+
+/***/ 8655:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   QM: () => (/* binding */ WriteError),
+/* harmony export */   fR: () => (/* binding */ replaceFile)
+/* harmony export */ });
+/* unused harmony export whyNotWritten */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+
+
+/** What a file system's refusal means, in words. */
+const WHY = {
+    EFBIG: 'it would be larger than this process may write (a file-size limit, ulimit -f)',
+    ENOSPC: 'the disk is full',
+    EDQUOT: 'the disk quota is used up',
+    EISDIR: 'a folder stands at its name',
+    ENOTDIR: 'a file stands where a folder of its path must be',
+    EEXIST: 'a file stands where a folder of its path must be',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'the file system is read-only'
+};
+/** Why a write failed, in words, with the system's code. */
+function whyNotWritten(cause) {
+    const code = cause?.code;
+    if (code && WHY[code])
+        return `${WHY[code]} (${code})`;
+    return code ?? (cause instanceof Error ? cause.message : String(cause));
+}
+/**
+ * A file this machine could not write: the message names it and why, and nothing of it is left
+ * behind. Not the user's input nor the API: the CLI's exit status 1.
+ */
+class WriteError extends Error {
+    file;
+    constructor(file, cause, what = '') {
+        super(`Could not write ${what ? `${what} ` : ''}${file}: ${whyNotWritten(cause)}; nothing of it was kept`, { cause });
+        this.file = file;
+        this.name = 'WriteError';
+    }
+}
+/**
+ * Writes `text` to `target` through a fresh folder beside it, renamed over it: a symbolic link a pull
+ * request left at that name is replaced, never followed. On any failure the folder is removed and a
+ * WriteError names `target`.
+ */
+function replaceFile(target, text, what = '') {
+    let staging;
+    try {
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync(node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(target), { recursive: true });
+        staging = node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync(node_path__WEBPACK_IMPORTED_MODULE_1__.join(node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(target), '.aistudios-write-'));
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync(node_path__WEBPACK_IMPORTED_MODULE_1__.join(staging, 'file'), text);
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.renameSync(node_path__WEBPACK_IMPORTED_MODULE_1__.join(staging, 'file'), target);
+    }
+    catch (error) {
+        throw new WriteError(target, error, what);
+    }
+    finally {
+        if (staging)
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(staging, { recursive: true, force: true });
+    }
 }
 
 
@@ -40888,7 +41200,7 @@ __webpack_unused_export__ = YAMLSeq.YAMLSeq;
 __webpack_unused_export__ = cst;
 __webpack_unused_export__ = lexer.Lexer;
 __webpack_unused_export__ = lineCounter.LineCounter;
-__webpack_unused_export__ = parser.Parser;
+exports.iX = parser.Parser;
 __webpack_unused_export__ = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;

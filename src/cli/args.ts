@@ -45,7 +45,8 @@ const FLAGS: Record<string, Record<string, Flag>> = {
     'workspace-id': { kind: 'text', value: 'ID', text: 'the AI Studios workspace to export into' },
     'webhook-url': { kind: 'text', value: 'URL', text: 'an https URL AI Studios calls when the render is done' },
     'api-generation': { kind: 'text', value: 'G', text: 'auto (default), v3 or legacy' },
-    'dry-run': { kind: 'switch', text: 'check everything and the credentials, save the request, export nothing' }
+    'dry-run': { kind: 'switch', text: 'check everything and the credentials, save the request, export nothing' },
+    'max-videos': { kind: 'text', value: 'N', text: 'refuse a run that would send more than N exports, before any is sent (resumed do not count)' }
   },
   'Waiting and saving': {
     wait: { kind: 'switch', text: 'wait for the render and download it (default); --no-wait prints the key and stops' },
@@ -76,31 +77,13 @@ const ALL: Record<string, Flag> = Object.fromEntries(Object.values(FLAGS).flatMa
 const OWN = new Set(['help', 'version', 'var', 'tag'])
 /** The action's inputs that the CLI takes as flags of the same name. */
 export const CLI_INPUTS: readonly string[] = Object.keys(ALL).filter((flag) => !OWN.has(flag))
+/** The inputs the CLI takes as switches (`--dry-run`, `--no-wait`). */
+export const SWITCHES: readonly string[] = CLI_INPUTS.filter((flag) => ALL[flag].kind === 'switch')
+/** Whether a flag takes a value after it (`--template FILE`), not a switch. */
+export const takesValue = (flag: string): boolean => ALL[flag] !== undefined && ALL[flag].kind !== 'switch'
 
 /** The environment variables credentials come from, by input. */
 export const CREDENTIAL_VARIABLES = { 'app-id': 'AISTUDIOS_APP_ID', 'user-key': 'AISTUDIOS_USER_KEY', 'api-key': 'AISTUDIOS_API_KEY' } as const
-
-/** Inputs the CLI takes under another flag's name. */
-const RENAMED_FLAGS: Record<string, string> = { variables: 'var', tags: 'tag' }
-
-/**
- * A message of the action's as the CLI user reads it: a quoted input name becomes the environment
- * variable or flag the user set ('app-id' → AISTUDIOS_APP_ID, 'api-url' → --api-url), as does the
- * phrase "app-id and user-key". Names in other text (a file called app-id.json) stay. Pure.
- */
-export function cliWording(text: string): string {
-  const named = (name: string): string | undefined =>
-    name in CREDENTIAL_VARIABLES
-      ? CREDENTIAL_VARIABLES[name as keyof typeof CREDENTIAL_VARIABLES]
-      : name in RENAMED_FLAGS
-        ? `--${RENAMED_FLAGS[name]}`
-        : CLI_INPUTS.includes(name)
-          ? `--${name}`
-          : undefined
-  return text
-    .replace(/(['`])([a-z][a-z-]*)\1/g, (whole, _quote: string, name: string) => named(name) ?? whole)
-    .replace(/(?<![\w./-])app-id and user-key(?![\w-]|\.\w)/g, `${CREDENTIAL_VARIABLES['app-id']} and ${CREDENTIAL_VARIABLES['user-key']}`)
-}
 
 /** A command line that cannot be taken as written (exit status 2). Its message names flags, never their values. */
 export class UsageError extends Error {
@@ -114,6 +97,8 @@ export interface CliArgs {
   help: boolean
   version: boolean
   inputs: Map<string, string>
+  /** Each flag as it was typed (`--no-wait`, `--tag`), in order: what a hint may tell the user to leave out. */
+  typed: string[]
 }
 
 /** Text from the command line as it may be shown: printable, and short. */
@@ -203,7 +188,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   // --var and --tag pairs, merged over --variables and --tags at the end (mergePairs).
   const varPairs: Array<[string, string]> = []
   const tagPairs: Array<[string, string]> = []
-  const result: CliArgs = { help: false, version: false, inputs }
+  const result: CliArgs = { help: false, version: false, inputs, typed: [] }
   let previous: (typeof tokens)[number] | undefined
   for (const token of tokens) {
     if (token.kind === 'option-terminator') throw new UsageError("'--' ends no list of files here: every value follows its flag")
@@ -222,6 +207,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     if (!flag || (token.rawName.startsWith('-') && !token.rawName.startsWith('--') && name !== 'help')) throw unknownFlag(token.rawName, name)
     if (seen.has(name) && flag.kind !== 'list') throw new UsageError(`--${name} is given twice: give it once`)
     seen.add(name)
+    result.typed.push(negated ? `--no-${name}` : `--${name}`)
     if (flag.kind === 'switch') {
       if (token.value !== undefined) throw new UsageError(`--${name} is a switch and takes no value (write --${name} or --no-${name})`)
       if (name === 'help' || name === 'version') result[name] = !negated
@@ -263,9 +249,10 @@ export function usage(): string {
     `Credentials come from the environment: ${CREDENTIAL_VARIABLES['app-id']} and ${CREDENTIAL_VARIABLES['user-key']} (or ${CREDENTIAL_VARIABLES['api-key']}).`,
     '',
     ...groups.map((group) => `${group}\n`),
-    'Exit status: 0 done, 1 something unexpected, 2 bad input, 3 the API refused, 4 the render failed or',
-    'timed out (its export key is printed), 5 the download failed, 6 the API could not be reached (its host',
-    "does not resolve, is unreachable or did not answer), 7 the API's host refused the connection."
+    'Exit status: 0 done, 1 a file could not be written (it is named) or something unexpected, 2 bad input',
+    '(nothing sent), 3 the API refused, 4 the render failed or timed out (its export key is printed), 5 the',
+    'download failed, 6 the API could not be reached (its host does not resolve, is unreachable or did not',
+    "answer), 7 the API's host refused the connection."
   ].join('\n')
 }
 

@@ -19,17 +19,31 @@ import { readRunnerEnv } from '../job/runner.js'
 import { errorLine, info, useSink } from '../log.js'
 import { exported, resumeAdvice } from '../resume.js'
 import { newResult, produceAll } from '../video/produce-all.js'
-import { CLI_INPUTS, CREDENTIAL_VARIABLES, UsageError, checkCredentialVariables, cliInputs, cliWording, parseArgs, usage } from './args.js'
+import { WriteError } from '../write-file.js'
+import { UsageError, checkCredentialVariables, cliInputs, parseArgs, usage, type CliArgs } from './args.js'
+import { cliFrontEnd } from './resume-command.js'
 import { terminalSink } from './terminal.js'
+import { cliName, cliWording } from './wording.js'
 
 /** What the exit status says (the README's table and --help). */
-const EXIT = { ok: 0, unexpected: 1, badInput: 2, apiRefused: 3, renderFailed: 4, downloadFailed: 5, unreachable: 6, connectionRefused: 7 } as const
+const EXIT = {
+  ok: 0,
+  unexpected: 1,
+  notWritten: 1,
+  badInput: 2,
+  apiRefused: 3,
+  renderFailed: 4,
+  downloadFailed: 5,
+  unreachable: 6,
+  connectionRefused: 7
+} as const
 
 /** Not reached is not refused: a wrong host or a network is not the API saying no. */
 const exitForUnreached = (how: Unreached): number => (how === 'refused' ? EXIT.connectionRefused : EXIT.unreachable)
 
 /** The exit status a failed video stands for: where it failed. */
 function exitFor(result: VideoResult): number {
+  if (result.unwritable) return EXIT.notWritten
   if (result.stage === 'render') return EXIT.renderFailed
   if (result.stage === 'download') return EXIT.downloadFailed
   if (result.unreached) return exitForUnreached(result.unreached)
@@ -41,34 +55,26 @@ function exitForError(error: unknown): number {
   if (error instanceof UsageError || error instanceof InputError) return EXIT.badInput
   if (error instanceof AuthError || error instanceof ApiError) return EXIT.apiRefused
   if (error instanceof UnreachableError) return exitForUnreached(error.kind)
+  if (error instanceof WriteError) return EXIT.notWritten
   return EXIT.unexpected
 }
 
-/** An error as the CLI says it: an input is named as the flag (or environment variable) it came from. */
-function cliMessage(error: unknown): string {
-  if (error instanceof AuthError) {
-    const { 'app-id': appId, 'user-key': userKey, 'api-key': apiKey } = CREDENTIAL_VARIABLES
-    return (
-      `The AI Studios API rejected the credentials (${error.detail}). Check ${appId} and ${userKey} (AI Studios issues them together: ` +
-      `profile, Issue API Key), or ${apiKey} (a v3 access token expires 24 hours after it is issued).`
-    )
-  }
+/** An error as the CLI says it: an input is named as the flag (or environment variable) it came from; the sink words the rest. */
+function cliMessage(error: unknown, typed: readonly string[]): string {
   if (!(error instanceof InputError)) return errorMessage(error)
-  const { input, detail } = error
-  if (CLI_INPUTS.includes(input)) return `--${input}: ${detail}`
-  if (input === 'variables' || input === 'tags') return `--${input === 'variables' ? 'var' : 'tag'}: ${detail}`
-  if (input in CREDENTIAL_VARIABLES) return `${CREDENTIAL_VARIABLES[input as keyof typeof CREDENTIAL_VARIABLES]}: ${detail}`
-  return errorMessage(error)
+  // Named as it was typed: --no-wait, not a --wait the user never wrote.
+  const name = cliName(error.input, typed)
+  return name ? `${name}: ${error.detail}` : errorMessage(error)
 }
 
 /** The last line a video gets: where it was saved, or how to resume it. Its error was printed when it failed. */
-function printResult(result: VideoResult, workspace: string): void {
+function printResult(result: VideoResult, workspace: string, args: CliArgs): void {
   const label = result.spec.name ? `${result.spec.name}: ` : ''
   if (result.status === 'downloaded' && result.video) info(`✔ ${label}saved ${path.relative(workspace, result.video.path)}`)
   else if (result.status === 'dry-run' && result.dryRun) info(`✔ ${label}dry run: the request is in ${path.relative(workspace, result.dryRun.path)}`)
   else if (result.status === 'dry-run' && result.exportKey) info(`✔ ${label}dry run: export ${result.exportKey} is there to resume`)
   else if (exported(result) && (result.status === 'started' || notDelivered(result))) {
-    const hint = `${label}${resumeAdvice(result, 'cli')}`
+    const hint = `${label}${resumeAdvice(result, cliFrontEnd(args))}`
     if (result.status === 'started') info(`⏳ ${hint}`)
     else errorLine(hint)
   }
@@ -76,12 +82,16 @@ function printResult(result: VideoResult, workspace: string): void {
 
 export async function cli(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   normaliseNoProxy()
-  useSink(terminalSink(process.stdout, process.stderr, cliWording))
+  // Messages name the flags as typed, once the command line is read.
+  let typed: readonly string[] = []
+  useSink(terminalSink(process.stdout, process.stderr, (text) => cliWording(text, typed)))
   nameRootFolder('the current folder')
   const cancel = cancelOnSignals()
   let client: AiStudiosClient | undefined
+  let args: CliArgs | undefined
   try {
-    const args = parseArgs(argv)
+    args = parseArgs(argv)
+    typed = args.typed
     if (args.help || args.version) {
       info(args.help ? usage() : `aistudios-video ${packageJson.version}`)
       return EXIT.ok
@@ -92,11 +102,11 @@ export async function cli(argv: readonly string[], env: NodeJS.ProcessEnv): Prom
     const results = job.videos.map(newResult)
     client = new AiStudiosClient(job.api)
     await produceAll(results, { job, client }, cancel.signal)
-    for (const result of results) printResult(result, workspace)
+    for (const result of results) printResult(result, workspace, args)
     const failed = results.find(notDelivered)
     return failed ? exitFor(failed) : EXIT.ok
   } catch (error) {
-    errorLine(cliMessage(error))
+    errorLine(cliMessage(error, args?.typed ?? []))
     return exitForError(error)
   } finally {
     await client?.close()

@@ -5,9 +5,9 @@ import { terminalText } from '../text.js'
  * The CLI's sink: plain lines, warnings and errors on stderr, a progress bar drawn in place on a
  * terminal (a line each time otherwise), and every masked secret replaced by *** in all it prints.
  * Text is printed without control characters, and a line that starts with `::` is broken, as in the
- * action: the CLI may itself run in a workflow step, where its output is the runner's log. Warnings,
- * notes and errors are `reworded` (the action's input names as the CLI user set them); plain lines
- * (a dry run's request) are printed as they are.
+ * action: the CLI may itself run in a workflow step, where its output is the runner's log. Lines are
+ * `reworded` (the action's input names as the CLI user sets them); a block of lines (a dry run's
+ * request) is printed as it is.
  */
 export function terminalSink(out: NodeJS.WriteStream, err: NodeJS.WriteStream, reword: (text: string) => string = (text) => text): Sink {
   const secrets: string[] = []
@@ -21,7 +21,8 @@ export function terminalSink(out: NodeJS.WriteStream, err: NodeJS.WriteStream, r
     stream.write(`${plain(terminalText(hide(text)))}\n`)
   }
   return {
-    info: (message) => write(out, message),
+    // A block of lines (a dry run's request) is data, printed as it is; a line is the action's words.
+    info: (message) => write(out, message.includes('\n') ? message : reword(message)),
     warning: (message) => write(err, `warning: ${reword(message)}`),
     notice: (message) => write(out, `note: ${reword(message)}`),
     error: (message) => write(err, `error: ${reword(message)}`),

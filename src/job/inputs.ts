@@ -4,8 +4,9 @@ import { InputError } from '../errors.js'
 import { readGitHubSettings } from './github-settings.js'
 import { entryNames, readManifest, refuseOneVideoInputs, selectEntries } from './manifest.js'
 import { readPipeline } from './pipeline.js'
-import { probeOutputDir } from './output-dir.js'
+import { checkOutputDirNames, probeOutputDir } from './output-dir.js'
 import { parseBoolean, parseChoice, parseNumber, parseUrl, resolveInWorkspace, type InputReader } from './parse.js'
+import { windowsUnsafe } from '../schemas.js'
 import { videoGeneration } from './template-shape.js'
 import { inlineInputs, readVideoSpec } from './video-spec.js'
 import { mask, warning } from '../log.js'
@@ -69,17 +70,23 @@ function readWait(get: InputReader): WaitSettings {
   return { pollFloorMs: pollFloorSeconds * 1000, timeoutMs: timeoutMinutes * 60_000, stallTimeoutMs: stallMinutes * 60_000 }
 }
 
-/** Characters the artifact service refuses in a name. */
-const BAD_ARTIFACT_CHARS = /["':<>|*?\\/\r\n]/
+/** Characters the artifact service refuses in a name, and control characters, which no file may hold. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what a name must not hold
+const BAD_ARTIFACT_CHARS = /["':<>|*?\\/\u0000-\u001f\u007f]/
 
 function readArtifact(get: InputReader): ArtifactSettings {
   const name = get('artifact-name').trim()
   if (BAD_ARTIFACT_CHARS.test(name)) {
     throw new InputError(
       'artifact-name',
-      `'${name.replace(/[\r\n]/g, ' ')}' contains a character artifacts cannot have (" : < > | * ? \\ / or a newline)`
+      // eslint-disable-next-line no-control-regex -- shown without them
+      `'${name.replace(/[\u0000-\u001f\u007f]/g, ' ')}' contains a character artifacts cannot have (" : < > | * ? \\ / or a control character)`
     )
   }
+  // download-artifact saves an artifact as a folder (or file) of its name, which Windows must be able to hold.
+  const written = get('artifact-name').replace(/^\s+|\n+$/g, '')
+  const unsafe = windowsUnsafe(written)
+  if (name && unsafe) throw new InputError('artifact-name', `'${written}' ${unsafe}; choose another name`)
   const retention = get('retention-days').trim()
   return {
     enabled: parseBoolean('upload-artifact', get('upload-artifact'), true),
@@ -99,7 +106,7 @@ function readBatch(get: InputReader): BatchOptions {
 }
 
 /** What only a new export uses: with `resume` nothing is exported, so these would change nothing. */
-const EXPORT_ONLY_INPUTS = ['tags', 'resolution', 'workspace-id', 'webhook-url']
+export const EXPORT_ONLY_INPUTS: readonly string[] = ['tags', 'resolution', 'workspace-id', 'webhook-url']
 /** What describes the video a resumed export is checked against; without a project or template to check, unused. */
 const CHECKED_INPUTS = ['script', 'script-file', 'scripts', 'scripts-file', 'scripts-dir', 'variables', 'variables-file', 'name']
 
@@ -147,7 +154,7 @@ function refuseTokensForLegacy(credentials: Credentials, videos: VideoSpec[]): v
   throw new InputError(
     'api-key',
     `the legacy API takes its secret key in \`api-key\`, and ${legacy.name ? `video '${legacy.name}' (${what})` : what} goes to the legacy API; ` +
-      "'app-id' and 'user-key' buy v3 tokens, which it does not accept. Set 'api-key' to the legacy API's secret key instead"
+      "'app-id' and 'user-key' buy v3 tokens, which it does not accept. Set 'api-key' to the legacy API's secret key instead (and drop 'app-id' and 'user-key')"
   )
 }
 
@@ -164,6 +171,7 @@ export function readJob(get: InputReader, runner: RunnerEnv): Job {
   const api = readApi(get)
   const batch = readBatch(get)
   const plan = isPlan(get)
+  checkOutputDirNames(get('output-dir').trim())
   const outputDir = resolveInWorkspace('output-dir', get('output-dir').trim() || 'videos', runner.workspace)
   if (fs.existsSync(outputDir) && !fs.statSync(outputDir).isDirectory())
     throw new InputError('output-dir', `'${get('output-dir').trim()}' is a file, not a folder`)

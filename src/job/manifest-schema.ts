@@ -18,10 +18,13 @@ const anyCase = (word: string): string => word.replace(/[a-z]/g, (c) => `[${c}${
  * after it. What the action refuses, the schema refuses too, so an editor flags it.
  */
 const NOT_DEVICE = `(?!(?:${['con', 'prn', 'aux', 'nul', 'com[0-9¹²³]', 'lpt[0-9¹²³]', 'conin\\$', 'conout\\$'].map(anyCase).join('|')}) *(?:\\.|$))`
-/** A video's name: letters, digits, '.', '-' and '_', not only dots, not a Windows device name. */
-export const VIDEO_NAME = new RegExp(`^(?!\\.+$)${NOT_DEVICE}[\\w.-]{1,80}$`)
-/** A plain file name (as `output-name` takes it): no folder, no reserved character, not only dots, not a device name. */
-const FILE_NAME = new RegExp(`^(?!\\.+$)${NOT_DEVICE}[^/\\\\<>:"|?*\\u0000-\\u001f]{1,120}$`)
+/**
+ * A video's name: letters, digits, '.', '-' and '_', not a Windows device name, and not ending with a
+ * dot, which Windows drops (so not only dots either).
+ */
+export const VIDEO_NAME = new RegExp(`^${NOT_DEVICE}[\\w.-]{0,79}[\\w-]$`)
+/** A plain file name (as `output-name` takes it): no folder, no reserved character, not a device name, no trailing dot or space. */
+const FILE_NAME = new RegExp(`^${NOT_DEVICE}[^/\\\\<>:"|?*\\u0000-\\u001f]{0,119}[^/\\\\<>:"|?*\\u0000-\\u001f. ]$`)
 
 /** A scalar, taken as the text written (`2.0` stays `2.0`). */
 const text = z.union([z.string(), z.number(), z.boolean()])
@@ -43,11 +46,17 @@ export const manifestEntry = z
   .strictObject({
     name: z
       .string()
-      .regex(VIDEO_NAME, "is not a name of letters, digits, '.', '-' and '_' (at most 80, not only dots, not a Windows device name such as CON)")
+      .regex(
+        VIDEO_NAME,
+        "is not a name of letters, digits, '.', '-' and '_' (at most 80, not ending with a dot, not a Windows device name such as CON)"
+      )
       .describe("Unique in the manifest (case aside); names the video in logs and outputs, and its file (NAME.mp4) unless 'output' says otherwise."),
     output: z
       .string()
-      .regex(FILE_NAME, 'is not a plain file name (no folders, no reserved characters, at most 120 characters, not a Windows device name)')
+      .regex(
+        FILE_NAME,
+        'is not a plain file name (no folders, no reserved characters, at most 120 characters, no trailing dot or space, not a Windows device name)'
+      )
       .describe("The video's file name in output-dir ('.mp4' is added when it has no extension).")
       .optional(),
     title: text.describe("The exported project's name in AI Studios (v3 only).").optional(),

@@ -133,7 +133,7 @@ export function readManifest(get: InputReader, workspace: string): { path: strin
     if (!VIDEO_NAME.test(name))
       refuse(
         item,
-        `each video needs a "name" of letters, digits, '.', '-' and '_', not only dots nor a Windows device name such as CON (got ${JSON.stringify(value.name ?? null)})`
+        `each video needs a "name" of letters, digits, '.', '-' and '_', not only dots nor a Windows device name such as CON, and not ending with a dot (got ${JSON.stringify(value.name ?? null)})`
       )
     const twin = names.get(name.toLowerCase())
     // Names differing only in case would collide as files on macOS and Windows runners.

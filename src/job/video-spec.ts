@@ -166,16 +166,19 @@ const listed = (dir: string): string[] => {
 const HAS_EXTENSION = /\.[A-Za-z][A-Za-z0-9]{1,3}$/
 
 function readOutputName(get: InputReader): string | undefined {
-  const raw = get('output-name').trim()
+  const given = get('output-name')
+  const raw = given.trim()
   if (!raw) return undefined
+  // Checked as written (a block scalar's last newline aside): `trail ` and `trail.` are not names to tidy up.
+  const written = given.replace(/^\s+|\n+$/g, '')
   // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name must not hold
   if (/[/\\<>:"|?*\u0000-\u001f]/.test(raw) || /^\.+$/.test(raw) || raw.length > 120) {
     throw new InputError('output-name', `'${raw}' is not a plain file name (no folders, no reserved characters, at most 120 characters)`)
   }
   const name = HAS_EXTENSION.test(raw) ? raw : `${raw}.mp4`
   // The action runs on Windows runners too: a name Windows cannot keep is refused on every runner alike.
-  const unsafe = windowsUnsafe(name)
-  if (unsafe) throw new InputError('output-name', `'${raw}' ${unsafe}; choose another file name`)
+  const unsafe = windowsUnsafe(written) ?? windowsUnsafe(name)
+  if (unsafe) throw new InputError('output-name', `'${written}' ${unsafe}; choose another file name`)
   return name
 }
 

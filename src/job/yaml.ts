@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml'
+import { Parser, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type CST, type Document, type Node } from 'yaml'
 import type { WrittenAt } from '../domain.js'
 import { InputError, locator } from '../errors.js'
 
@@ -57,11 +57,49 @@ export function unresolvable(document: Document, input: string, text: string, fi
 }
 
 /**
+ * The deepest nesting of collections a YAML input may have. A manifest is a handful of levels deep;
+ * a document far deeper is no manifest, and the YAML library's composer recurses once per level, so
+ * 100,000 levels would overflow the stack ("Maximum call stack size exceeded") instead of being refused.
+ */
+export const MAX_YAML_DEPTH = 64
+
+/**
+ * How deep a document's collections nest, and where the first one past MAX_YAML_DEPTH starts, if any.
+ * Read from the parser's concrete syntax tree, which is built without recursion, and walked with a
+ * stack of its own, so no depth can overflow it. Pure.
+ */
+export function yamlDepth(text: string): { depth: number; offset?: number } {
+  let depth = 0
+  let offset: number | undefined
+  for (const token of new Parser().parse(text)) {
+    const pending: Array<[CST.Token | undefined, number]> = [[token, 0]]
+    for (let next = pending.pop(); next; next = pending.pop()) {
+      const [node, level] = next
+      if (!node) continue
+      if (node.type === 'document') pending.push([node.value, level])
+      else if (node.type === 'block-map' || node.type === 'block-seq' || node.type === 'flow-collection') {
+        if (level + 1 > MAX_YAML_DEPTH && (offset === undefined || node.offset < offset)) offset = node.offset
+        depth = Math.max(depth, level + 1)
+        for (const item of node.items) {
+          pending.push(['key' in item ? (item.key ?? undefined) : undefined, level + 1])
+          pending.push([item.value, level + 1])
+        }
+      }
+    }
+  }
+  return { depth, offset }
+}
+
+/**
  * Parses YAML (and so JSON) given in an input or in a file an input names, every scalar as text. An
  * error names the input, the line and column, and the file where there is one. The document keeps
  * where each node was written; every alias and merge key in it resolves.
  */
 export function parseYamlDocument(input: string, text: string, file?: YamlFile): Document {
+  const { depth, offset } = yamlDepth(text)
+  if (offset !== undefined) {
+    throw refusal(input, text, offset, `nested ${depth} levels deep, more than the ${MAX_YAML_DEPTH} a YAML input may have`, file)
+  }
   const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, ...TEXT_ONLY })
   const error = document.errors[0]
   if (error) {
@@ -113,6 +151,7 @@ export function parseYaml(input: string, text: string, file?: YamlFile): unknown
 /** The same reading without the refusals, for text that is only compared (an older manifest). */
 export function parseYamlLeniently(text: string): unknown {
   try {
+    if (yamlDepth(text).offset !== undefined) return undefined
     return parseDocument(text, TEXT_ONLY).toJS()
   } catch {
     return undefined

@@ -9,6 +9,7 @@ import { sleep } from '../waits.js'
 import { collectAsBytesMove } from '../memory.js'
 import { videoFileName } from './filename.js'
 import { NotMp4Error, readMp4Facts } from './mp4.js'
+import { WriteError } from '../write-file.js'
 import { FileWriteError, TooLargeError, transfer, type Response } from './transfer.js'
 import { MAX_REDIRECTS, RefusedAddressError, guardedLookup, refusedUrl } from './url-policy.js'
 
@@ -233,6 +234,10 @@ export async function downloadVideo(initialUrl: string, options: DownloadOptions
     const final = freePath(outputDir, name, log)
     fs.renameSync(partial, final)
     return { path: final, size, mp4 }
+  } catch (error) {
+    // Named as the video's file, not its partial one, which is removed below.
+    if (error instanceof FileWriteError) throw new WriteError(path.join(outputDir, name), error.cause, 'the video')
+    throw error
   } finally {
     fs.rmSync(partial, { force: true })
     // Whatever is left (a connect that hangs) was given up: it is destroyed, not waited for.

@@ -1,8 +1,8 @@
-import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { AiStudiosClient, CallContext } from '../aistudios/client.js'
 import type { ExportRequest, Log, VideoResult } from '../domain.js'
 import { AuthError } from '../errors.js'
+import { replaceFile } from '../write-file.js'
 
 /**
  * Prints and saves the exact request an export would send. A manifest's videos each get a file of
@@ -17,14 +17,9 @@ export function saveDryRun(
 ): { url: string; body: string; path: string } {
   const { method, url } = client.exportTarget(request)
   const body = JSON.stringify(request.body, null, 2)
-  fs.mkdirSync(outputDir, { recursive: true })
   const requestPath = path.join(outputDir, name ? `aistudios-request-${name}.json` : 'aistudios-request.json')
-  // Written beside it and renamed over it: a symbolic link a pull request left at this name is replaced,
-  // never followed to a file outside the workspace.
-  const written = fs.mkdtempSync(path.join(outputDir, '.aistudios-request-'))
-  fs.writeFileSync(path.join(written, 'request.json'), `${body}\n`)
-  fs.renameSync(path.join(written, 'request.json'), requestPath)
-  fs.rmSync(written, { recursive: true, force: true })
+  // A symbolic link a pull request left at this name is replaced, never followed outside the workspace.
+  replaceFile(requestPath, `${body}\n`, 'the request')
   log.info('Dry run: nothing that spends credits was sent. The export would be:')
   log.info(`${method} ${url}`)
   log.info('Authorization: ***')

@@ -2,6 +2,7 @@ import type { CallContext } from '../aistudios/client.js'
 import type { ExportRequest, VideoResult, VideoSpec } from '../domain.js'
 import { ApiError, AuthError, ExportUnconfirmedError, InputError, UnreachableError, errorMessage } from '../errors.js'
 import { budgetLine, budgetRefusal } from '../job/budget.js'
+import { WriteError } from '../write-file.js'
 import { errorLine, info, videoLog, warning } from '../log.js'
 import { checkCredentials } from './dry-run.js'
 import { PollScheduler } from './poll-scheduler.js'
@@ -69,6 +70,7 @@ export async function produceAll(results: VideoResult[], production: Production,
     result.error = errorMessage(stop.signal.aborted && !(error instanceof ExportUnconfirmedError) ? stop.signal.reason : error)
     if (error instanceof UnreachableError) result.unreached = error.kind
     result.refusedByApi = error instanceof ApiError || error instanceof AuthError
+    result.unwritable = error instanceof WriteError
     errorLine(result.spec.name ? `${result.spec.name}: ${result.error}` : result.error)
     if (job.batch.failFast && !stop.signal.aborted) stop.abort(new Error(`cancelled: another video failed ('fail-fast' is true)`))
   }

@@ -104,10 +104,16 @@ class FileWriter {
     this.writing = true
     fs.writev(this.fd, buffers, (error, count) => {
       this.writing = false
-      if (error || count < bytes) {
-        this.failure = new FileWriteError(this.target.path, error ?? `wrote ${count} of ${bytes} bytes (is the disk full?)`)
+      if (error || count === 0) {
+        this.failure = new FileWriteError(this.target.path, error ?? `wrote 0 of ${bytes} bytes (is the disk full?)`)
         this.onFailed(this.failure)
       } else {
+        // A short write is no failure yet: the rest is written next, and a real one (EFBIG, ENOSPC) says why.
+        if (count < bytes) {
+          const rest = Buffer.concat(buffers).subarray(count)
+          this.pending.unshift(rest)
+          this.pendingBytes += rest.length
+        }
         this.onWritten(count)
         this.flush()
         if (this.full && this.pendingBytes < HIGH_WATER_BYTES) {

@@ -12,7 +12,7 @@ const SRC = fileURLToPath(new URL('../../src/', import.meta.url))
 /** The steps in the order data flows through them. */
 const STEPS = ['job', 'request', 'video', 'deliver', 'report']
 /** Shared rooms every step may use: shapes, errors, logging, text, and the two API clients. */
-const SHARED = ['domain', 'errors', 'log', 'text', 'memory', 'resume', 'schemas', 'waits', 'aistudios', 'github']
+const SHARED = ['domain', 'errors', 'log', 'text', 'memory', 'resume', 'schemas', 'waits', 'write-file', 'aistudios', 'github']
 
 function importsOf(file: string): string[] {
   const text = fs.readFileSync(file, 'utf8')

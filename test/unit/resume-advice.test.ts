@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { VideoResult } from '../../src/domain.ts'
+import { parseArgs } from '../../src/cli/args.ts'
+import { cliFrontEnd } from '../../src/cli/resume-command.ts'
 import { resumeAdvice } from '../../src/resume.ts'
 
 /** A failed video of export K1 that got as far as `stage`, with whatever else `more` says. */
@@ -17,6 +19,14 @@ const failed = (stage: VideoResult['stage'], more: Partial<VideoResult> = {}): V
 })
 
 describe('resumeAdvice', () => {
+  it('in the CLI, never adds a flag already typed with that value, and leaves out one it sets anew', () => {
+    const typed = parseArgs(['--manifest', 'm.yml', '--manifest-entry', 'intro', '--api-generation', 'auto', '--wait'])
+    assert.match(
+      resumeAdvice(failed('render', { generation: 'legacy', spec: { ...failed('render').spec, name: 'intro' } }), cliFrontEnd(typed)),
+      /, run the same command again with --resume K1 --api-generation legacy added, leaving out --api-generation\.$/
+    )
+  })
+
   it('says "may still be rendering" only of a render not seen finished', () => {
     for (const stage of ['request', 'export', 'render'] as const) {
       assert.match(resumeAdvice(failed(stage)), /^Export K1 was accepted and may still be rendering/)
@@ -25,10 +35,11 @@ describe('resumeAdvice', () => {
   })
 
   it('tells a finished render that was not saved, in each front end’s syntax, a legacy one with its generation', () => {
+    const cli = cliFrontEnd(parseArgs(['--manifest', 'm.yml', '--no-wait', '--tag', 'a=1', '--tag', 'b=2', '--resolution', '720']))
     assert.equal(
-      resumeAdvice(failed('download', { generation: 'legacy', spec: { ...failed('download').spec, name: 'intro' } }), 'cli'),
+      resumeAdvice(failed('download', { generation: 'legacy', spec: { ...failed('download').spec, name: 'intro' } }), cli),
       'Export K1 finished rendering (its credits are spent), but its video was not saved. To download it without exporting again, ' +
-        'run the same command again with --manifest-entry intro --resume K1 --api-generation legacy (drop --no-wait, --tag, --tags, --resolution, --workspace-id and --webhook-url if given).'
+        'run the same command again with --manifest-entry intro --resume K1 --api-generation legacy added, leaving out --no-wait, every --tag and --resolution.'
     )
   })
 
@@ -40,7 +51,7 @@ describe('resumeAdvice', () => {
         "To deliver it without exporting again, re-run the failed job (its re-run attempt finds export K1 in the run's ledger), or re-run this step with the input resume: K1 (drop 'wait: false', 'tags', 'resolution', 'workspace-id' and 'webhook-url' if set); that downloads the finished video again."
     )
     assert.match(
-      resumeAdvice(failed('deliver', { undelivered, reusedFromRun: 41 }), 'cli'),
+      resumeAdvice(failed('deliver', { undelivered, reusedFromRun: 41 }), cliFrontEnd(parseArgs([]))),
       /but the artifact upload failed\. To deliver it, run the same command again: 'reuse' finds the video of run 41 again, exporting nothing\.$/
     )
   })

@@ -6,7 +6,12 @@
 import assert from 'node:assert/strict'
 import * as path from 'node:path'
 import { describe, it } from 'node:test'
+import { readJob } from '../../src/job/inputs.ts'
+import { manifestEntry, VIDEO_NAME } from '../../src/job/manifest-schema.ts'
+import { checkOutputDirNames } from '../../src/job/output-dir.ts'
+import { readRunnerEnv } from '../../src/job/runner.ts'
 import { readVideoSpec } from '../../src/job/video-spec.ts'
+import { tempDir } from '../helpers/run-action.ts'
 import { windowsUnsafe } from '../../src/schemas.ts'
 import { videoFileName } from '../../src/video/filename.ts'
 
@@ -73,11 +78,60 @@ describe('a file name from the download URL', () => {
 describe('output-name', () => {
   const spec = (outputName: string) => readVideoSpec((input) => ({ 'project-id': 'p1', 'output-name': outputName })[input] ?? '', process.cwd())
 
-  for (const name of ['CON', 'nul.mp4', 'COM1', 'LPT1.mp4', 'a\\b.mp4']) {
+  for (const name of [
+    'CON',
+    'nul.mp4',
+    'COM1',
+    'LPT1.mp4',
+    'a\\b.mp4',
+    'trail.',
+    'trail ',
+    'trail.mp4.',
+    'aux.txt',
+    'a<b',
+    'a:b',
+    'a"b',
+    'a|b',
+    'a?b',
+    'a*b',
+    'a\u0001b'
+  ]) {
     it(`refuses ${JSON.stringify(name)}, naming the input`, () => assert.throws(() => spec(name), /Input 'output-name': /))
   }
 
   for (const name of ['weekly', 'weekly.mp4', 'console', 'release-v1.2.10']) {
     it(`takes ${JSON.stringify(name)} as a name every runner keeps`, () => assertPortable(spec(name).outputName ?? ''))
   }
+})
+
+/** Every other name a run gives: refused by name on every runner, before anything is exported. */
+describe('names Windows cannot hold', () => {
+  const unsafe = ['trail.', 'trail ', 'CON', 'nul.mp4', 'COM9', 'lpt1.txt']
+
+  for (const name of unsafe) {
+    it(`a manifest's video named ${JSON.stringify(name)} is refused`, () => {
+      assert.equal(VIDEO_NAME.test(name), false)
+      assert.equal(manifestEntry.safeParse({ name: 'ok', 'project-id': 'p', output: name }).success, false, `output: ${name}`)
+    })
+  }
+  for (const name of ['trail', 'a.b', 'console', 'v1.2-rc_3']) it(`a manifest's video may be named ${name}`, () => assert.ok(VIDEO_NAME.test(name)))
+
+  const workspace = tempDir('aistudios-names-')
+  const runner = readRunnerEnv({ GITHUB_WORKSPACE: workspace })
+  const job = (inputs: Record<string, string>) => () => readJob((name) => ({ 'api-key': 'k', 'project-id': 'p', ...inputs })[name] ?? '', runner)
+
+  for (const name of [...unsafe, 'a\tb', 'a<b']) {
+    it(`the artifact named ${JSON.stringify(name)} is refused, naming the input`, () =>
+      assert.throws(job({ 'artifact-name': name }), /Input 'artifact-name': /))
+  }
+  it('an artifact may be named as before', () => assert.doesNotThrow(job({ 'artifact-name': 'weekly video.mp4' })))
+
+  for (const dir of ['out.', 'videos/CON', 'a/nul.d/b', 'x:y', 'trail /v']) {
+    it(`an output-dir holding the folder name of ${JSON.stringify(dir)} is refused`, () => {
+      assert.throws(() => checkOutputDirNames(dir), /Input 'output-dir': .*the folder name /)
+      assert.throws(job({ 'output-dir': dir }), /Input 'output-dir': /)
+    })
+  }
+  for (const dir of ['', 'videos', './out/videos', 'out\\videos', 'a.b/c'])
+    it(`output-dir ${JSON.stringify(dir)} is taken`, () => checkOutputDirNames(dir))
 })

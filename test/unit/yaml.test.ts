@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { InputError } from '../../src/errors.ts'
-import { parseYaml, parseYamlDocument, yamlValue } from '../../src/job/yaml.ts'
+import { MAX_YAML_DEPTH, parseYaml, parseYamlDocument, parseYamlLeniently, yamlDepth, yamlValue } from '../../src/job/yaml.ts'
 
 const file = { path: '/ws/videos.yml', name: 'videos.yml' }
 const refusedAt = (line: number, detail: RegExp) => (error: unknown) =>
@@ -46,4 +46,30 @@ describe('YAML aliases, anchors and merge keys', () => {
       )
     assert.throws(() => parseYaml('manifest', laughs.join('\n'), file), /videos\.yml:1:1: cannot be read: Excessive alias count/)
   })
+})
+
+describe('YAML nested past MAX_YAML_DEPTH', () => {
+  const deepFlow = (levels: number): string => `${'['.repeat(levels)}${']'.repeat(levels)}`
+  const deepBlock = (levels: number): string => `${Array.from({ length: levels }, (_, i) => `${' '.repeat(i)}a:`).join('\n')} x\n`
+
+  it(`is ${MAX_YAML_DEPTH} levels at most, and that many are read`, () => {
+    assert.equal(MAX_YAML_DEPTH, 64)
+    assert.equal(yamlDepth(deepFlow(MAX_YAML_DEPTH)).depth, MAX_YAML_DEPTH)
+    assert.doesNotThrow(() => parseYaml('manifest', deepFlow(MAX_YAML_DEPTH), file))
+    assert.doesNotThrow(() => parseYaml('manifest', deepBlock(MAX_YAML_DEPTH), file))
+  })
+
+  for (const [shape, text, depth, line] of [
+    ['a flow sequence 100,000 deep', deepFlow(100_000), 100_000, 1],
+    ['a block mapping 5,000 deep', deepBlock(5_000), 5_000, MAX_YAML_DEPTH + 1],
+    ['a flow sequence one level too deep', deepFlow(MAX_YAML_DEPTH + 1), MAX_YAML_DEPTH + 1, 1]
+  ] as const) {
+    it(`refuses ${shape} by its depth, naming the file and where it passes the bound, not with a stack overflow`, () => {
+      assert.throws(
+        () => parseYaml('manifest', text, file),
+        refusedAt(line, new RegExp(`nested ${depth} levels deep, more than the ${MAX_YAML_DEPTH} a YAML input may have`))
+      )
+      assert.equal(parseYamlLeniently(text), undefined)
+    })
+  }
 })
