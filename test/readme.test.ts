@@ -233,6 +233,7 @@ describe("the README's commands and figures", () => {
     [/at most (\d+) tries within/, 'src/aistudios/retry.ts', 'maxAttempts'],
     [/tries within (\d+) minutes/, 'src/aistudios/retry.ts', 'maxElapsedMs', 60_000],
     [/templates up to (\d+) levels deep/, 'src/job/video-spec.ts', 'MAX_DEPTH'],
+    [/up to (\d+) levels deep \(deeper is refused/, 'src/job/yaml.ts', 'MAX_YAML_DEPTH'],
     [/up to (\d+) in a row/, 'src/video/wait.ts', 'MAX_UNREADABLE_ANSWERS'],
     [/given a grace of (a) minute/, 'src/video/wait.ts', 'NOT_FOUND_GRACE_MS', 60_000],
     [/at most ([\d,]+) top-level boxes/, 'src/video/mp4.ts', 'MAX_TOP_LEVEL_BOXES'],
