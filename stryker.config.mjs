@@ -1,11 +1,13 @@
 // Mutation testing of the pure core: `npm run mutate` (every file below), or one file a change
 // touched: `MUTATE=src/request/tags.ts npm run mutate`. Each file runs only the unit tests that cover
-// it, so a file takes a minute or two, not the end-to-end suite's minutes per mutant.
+// it, so a file takes a minute or two, not the end-to-end suite's minutes per mutant. The tests run in
+// one process (--test-isolation=none): a mutant costs one node start, not one per test file as well.
 // @ts-check
 
 /** Each core file and the unit tests that must notice a change to it. */
 const UNIT_TESTS = {
   'src/aistudios/envelope.ts': ['test/unit/envelope.test.ts', 'test/unit/envelope-shapes.test.ts'],
+  'src/job/budget.ts': ['test/unit/budget.test.ts'],
   'src/job/parse.ts': ['test/unit/parse.test.ts'],
   'src/job/speech.ts': ['test/unit/speech-inputs.test.ts', 'test/unit/template.test.ts'],
   'src/request/speech.ts': ['test/unit/speech.test.ts', 'test/unit/project-request.test.ts'],
@@ -25,7 +27,7 @@ const tests = [...new Set(files.flatMap((file) => UNIT_TESTS[/** @type {keyof ty
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'command',
-  commandRunner: { command: `node --import tsx --test --test-concurrency=1 ${tests.join(' ')}` },
+  commandRunner: { command: `node --import tsx --test --test-isolation=none ${tests.join(' ')}` },
   mutate: files,
   // Timing out is the mutant's fault only when it loops; tsx start-up alone takes a second.
   timeoutMS: 10_000,
