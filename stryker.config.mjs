@@ -6,6 +6,8 @@
 
 /** Each core file and the unit tests that must notice a change to it. */
 const UNIT_TESTS = {
+  'src/aistudios/answers.ts': ['test/unit/answers.test.ts'],
+  'src/request/scripts.ts': ['test/unit/scripts.test.ts', 'test/unit/scripts-lines.test.ts'],
   'src/aistudios/envelope.ts': ['test/unit/envelope.test.ts', 'test/unit/envelope-shapes.test.ts'],
   'src/job/budget.ts': ['test/unit/budget.test.ts'],
   'src/job/parse.ts': ['test/unit/parse.test.ts'],
