@@ -8,6 +8,7 @@
 const UNIT_TESTS = {
   'src/aistudios/answers.ts': ['test/unit/answers.test.ts'],
   'src/request/scripts.ts': ['test/unit/scripts.test.ts', 'test/unit/scripts-lines.test.ts'],
+  'src/video/url-policy.ts': ['test/unit/url-policy.test.ts', 'test/unit/url-policy-addresses.test.ts'],
   'src/report/batch.ts': ['test/unit/gather.test.ts', 'test/unit/batch-counts.test.ts', 'test/unit/batch-summary.test.ts'],
   'src/aistudios/envelope.ts': ['test/unit/envelope.test.ts', 'test/unit/envelope-shapes.test.ts'],
   'src/job/budget.ts': ['test/unit/budget.test.ts'],
