@@ -15,6 +15,7 @@ const UNIT_TESTS = {
   'src/job/parse.ts': ['test/unit/parse.test.ts'],
   'src/job/speech.ts': ['test/unit/speech-inputs.test.ts', 'test/unit/template.test.ts'],
   'src/request/contract.ts': ['test/unit/contract.test.ts'],
+  'src/request/placeholders.ts': ['test/unit/placeholders.test.ts', 'test/unit/template.test.ts'],
   'src/request/speech.ts': ['test/unit/speech.test.ts', 'test/unit/project-request.test.ts'],
   'src/request/tags.ts': ['test/unit/tags.test.ts'],
   'src/request/template.ts': ['test/unit/template.test.ts', 'test/unit/template-export.test.ts'],
