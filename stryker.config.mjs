@@ -12,6 +12,7 @@ const UNIT_TESTS = {
   'src/report/batch.ts': ['test/unit/gather.test.ts', 'test/unit/batch-counts.test.ts', 'test/unit/batch-summary.test.ts'],
   'src/aistudios/envelope.ts': ['test/unit/envelope.test.ts', 'test/unit/envelope-shapes.test.ts'],
   'src/job/budget.ts': ['test/unit/budget.test.ts'],
+  'src/job/plan.ts': ['test/unit/plan.test.ts', 'test/unit/shards.test.ts'],
   'src/job/parse.ts': ['test/unit/parse.test.ts'],
   'src/job/speech.ts': ['test/unit/speech-inputs.test.ts', 'test/unit/template.test.ts'],
   'src/request/contract.ts': ['test/unit/contract.test.ts'],
