@@ -38,7 +38,7 @@ describe('gatherEntries: what each planned video gets', () => {
     )
   })
 
-  it("fails a video its job was given but did not reach, saying how the job ended where it gave no error", () => {
+  it('fails a video its job was given but did not reach, saying how the job ended where it gave no error', () => {
     const [gathered] = gatherEntries(['a'], [record(1, ['a'], [], { outcome: 'cancelled' })], () => {})
     assert.deepEqual(gathered, failedEntry('a', 'its job ended (cancelled) before this video'))
   })

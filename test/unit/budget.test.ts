@@ -4,7 +4,7 @@ import type { VideoSpec } from '../../src/domain.ts'
 import { InputError } from '../../src/errors.ts'
 import { budgetLine, budgetRefusal, exportsPlanned } from '../../src/job/budget.ts'
 
-const video = (source: VideoSpec['source']): VideoSpec => ({ source, speech: [], tags: [], exportOptions: {}, files: [] }) as unknown as VideoSpec
+const video = (source: VideoSpec['source']): VideoSpec => ({ source, speech: [], tags: [], exportOptions: {}, files: [] })
 const fresh = video({ kind: 'project', projectId: 'p1' } as unknown as VideoSpec['source'])
 const resumed = video({ kind: 'resume', key: 'k1' })
 

@@ -162,14 +162,18 @@ describe('requestProblem and refuseIncomplete', () => {
   const legacy = (body: JsonObject): ExportRequest => ({ generation: 'legacy', body })
 
   it('refuses a body without scenes, of either generation', () => {
-    for (const request of [v3({}), v3({ scenes: [] }), v3({ scenes: {} }), legacy({ scenes: [] })]) assert.equal(requestProblem(request), 'it has no scenes')
+    for (const request of [v3({}), v3({ scenes: [] }), v3({ scenes: {} }), legacy({ scenes: [] })])
+      assert.equal(requestProblem(request), 'it has no scenes')
   })
 
   it("checks each generation by its own rules: a v3 scene is incomplete for legacy's and back", () => {
     assert.equal(requestProblem(v3({ scenes: [scene()] })), undefined)
     assert.equal(requestProblem(legacy({ scenes: [{ clips: [] }] })), undefined)
     assert.equal(requestProblem(v3({ scenes: [{ clips: [] }] })), 'scene 0 has "sceneIdx" undefined, not an integer')
-    assert.equal(requestProblem(legacy({ scenes: [scene({ clips: [{ id: 'i', type: 'image', ...geometry }] })] })), 'clip 0 of scene 0 (image) has no "detail"')
+    assert.equal(
+      requestProblem(legacy({ scenes: [scene({ clips: [{ id: 'i', type: 'image', ...geometry }] })] })),
+      'clip 0 of scene 0 (image) has no "detail"'
+    )
   })
 
   it("refuses a saved project's incomplete body on 'project-id', naming the project and how to mend it", () => {
@@ -180,7 +184,7 @@ describe('requestProblem and refuseIncomplete', () => {
         error instanceof InputError &&
         error.input === 'project-id' &&
         error.detail ===
-          "project 'p1': scene 0 has no \"background\"; the API reference requires it (open the project in AI Studios and save it again)"
+          'project \'p1\': scene 0 has no "background"; the API reference requires it (open the project in AI Studios and save it again)'
     )
   })
 })

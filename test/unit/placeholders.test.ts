@@ -43,7 +43,7 @@ describe('placeholdersIn and fillPlaceholders', () => {
 
 describe('resolveVariables', () => {
   it("fills a value's placeholders from the other values as given, one level deep", () => {
-    const resolved = resolveVariables(vars({ FIRST: 'Ada', FULL: '##FIRST## Lovelace'}, 'variables'))
+    const resolved = resolveVariables(vars({ FIRST: 'Ada', FULL: '##FIRST## Lovelace' }, 'variables'))
     assert.equal(resolved.get('FULL')?.value, 'Ada Lovelace')
     assert.equal(resolved.get('FIRST')?.from, 'variables')
   })
@@ -87,7 +87,10 @@ describe('filledText and refusePlaceholders', () => {
       "the speech of line 0 of scene 1 (from speech) has placeholder(s) with no value: ##X##; placeholders are filled only in a 'template', from 'variables'"
     )
     const tag = refusal(() => refusePlaceholders([], [{ tag: 'title', value: '##T##', from: 'tags' }]))
-    assert.equal(tag.detail, "the value of tag 'title' (from tags) has placeholder(s) with no value: ##T##; placeholders are filled only in a 'template', from 'variables'")
+    assert.equal(
+      tag.detail,
+      "the value of tag 'title' (from tags) has placeholder(s) with no value: ##T##; placeholders are filled only in a 'template', from 'variables'"
+    )
     const name = refusal(() => refusePlaceholders([], [], 'Launch ##DATE##'))
     assert.equal(name.input, 'name')
     assert.match(name.detail, /^the video's name \(from name\) has placeholder\(s\) with no value: ##DATE##;/)
@@ -143,7 +146,10 @@ describe('refuseLeftPlaceholders', () => {
   })
 
   it('refuses a placeholder in a key', () => {
-    assert.equal(refused({ '##K##': 1 }).detail, 't.json: ##K## would be sent as it is (at ##K##, a key): placeholders are filled in values, never in keys')
+    assert.equal(
+      refused({ '##K##': 1 }).detail,
+      't.json: ##K## would be sent as it is (at ##K##, a key): placeholders are filled in values, never in keys'
+    )
   })
 
   it('refuses what reads as a placeholder but is no valid name, saying the rule', () => {

@@ -41,14 +41,14 @@ function gitHub(stand: Stand): { github: GitHub; asked: string[] } {
     octokit: {
       rest: {
         repos: {
-          compareCommitsWithBasehead: async ({ basehead }: { basehead: string }) => {
+          compareCommitsWithBasehead: ({ basehead }: { basehead: string }) => {
             asked.push(`compare ${basehead}`)
-            return { data: { files: (stand.changed ?? []).map((filename) => ({ filename })) } }
+            return Promise.resolve({ data: { files: (stand.changed ?? []).map((filename) => ({ filename })) } })
           },
-          getContent: async ({ path, ref }: { path: string; ref: string }) => {
+          getContent: ({ path, ref }: { path: string; ref: string }) => {
             asked.push(`content ${path}@${ref}`)
-            if (stand.manifestBefore === undefined) throw Object.assign(new Error('Not Found'), { status: 404 })
-            return { data: stand.manifestBefore }
+            if (stand.manifestBefore === undefined) return Promise.reject(Object.assign(new Error('Not Found'), { status: 404 }))
+            return Promise.resolve({ data: stand.manifestBefore })
           }
         }
       }
@@ -93,7 +93,7 @@ describe('planVideos', () => {
     assert.equal(await planVideos(job(videos), gitHub({ eventName: 'schedule' }).github, runner), videos)
   })
 
-  it("keeps the videos a changed file, or a changed file in a folder they are made from, touches, and a resume whatever changed", async () => {
+  it('keeps the videos a changed file, or a changed file in a folder they are made from, touches, and a resume whatever changed', async () => {
     const videos = [
       video('file', ['a.txt']),
       video('folder', ['media/']),
@@ -170,7 +170,11 @@ describe('planVideos', () => {
   })
 
   it("compares a pull request event's base and head commits", async () => {
-    const { github, asked } = gitHub({ eventName: 'pull_request', payload: { pull_request: { base: { sha: 'base1' }, head: { sha: 'head1' } } }, changed: ['a.txt'] })
+    const { github, asked } = gitHub({
+      eventName: 'pull_request',
+      payload: { pull_request: { base: { sha: 'base1' }, head: { sha: 'head1' } } },
+      changed: ['a.txt']
+    })
     assert.deepEqual(names(await planVideos(job([video('a', ['a.txt'])]), github, runner)), ['a'])
     assert.deepEqual(asked, ['compare base1...head1'])
   })

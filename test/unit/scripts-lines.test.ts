@@ -68,7 +68,14 @@ describe('completeScripts: lines built from the avatar clips', () => {
   })
 
   it('refuses a speaking avatar without both model.ai_name and model.emotion as text, naming scene and clip', () => {
-    const models: Json[] = [{ emotion: 'C1' }, { ai_name: 'M1' }, { ai_name: '', emotion: 'C1' }, { ai_name: 'M1', emotion: '' }, 'M1', { ai_name: 1, emotion: 'C1' }]
+    const models: Json[] = [
+      { emotion: 'C1' },
+      { ai_name: 'M1' },
+      { ai_name: '', emotion: 'C1' },
+      { ai_name: 'M1', emotion: '' },
+      'M1',
+      { ai_name: 1, emotion: 'C1' }
+    ]
     for (const model of models)
       assert.equal(
         refusalOf([{ clips: [] }, { clips: [avatar('host', model, { org: 'Hi.' })] }]),
@@ -79,7 +86,10 @@ describe('completeScripts: lines built from the avatar clips', () => {
 
   it('names an avatar without an id by its place among the speaking avatars', () => {
     const scenes: Json[] = [{ clips: [avatar('a', { ai_name: 'M1', emotion: 'C1' }, { org: 'Hi.' }), avatar(undefined, {}, { org: 'Hi.' })] }]
-    assert.equal(refusalOf(scenes, 'project-id', 'project p'), 'project p, scene 0: avatar 1 has no model.ai_name and model.emotion (the avatar and its clothes)')
+    assert.equal(
+      refusalOf(scenes, 'project-id', 'project p'),
+      'project p, scene 0: avatar 1 has no model.ai_name and model.emotion (the avatar and its clothes)'
+    )
   })
 
   it('refuses a speaking avatar whose script has no org text', () => {
@@ -111,7 +121,11 @@ describe('completeScripts: lines already there', () => {
   it('refuses a line whose modelId matches one avatar and clothId another, listing every avatar as JSON where not text', () => {
     const scenes: Json[] = [
       {
-        clips: [avatar('a', { ai_name: 'M1', emotion: 'C1' }, { org: 'x' }), avatar('b', { ai_name: 'M2', emotion: 'C2' }, { org: 'y' }), avatar('c', {})],
+        clips: [
+          avatar('a', { ai_name: 'M1', emotion: 'C1' }, { org: 'x' }),
+          avatar('b', { ai_name: 'M2', emotion: 'C2' }, { org: 'y' }),
+          avatar('c', {})
+        ],
         scripts: [line('x', 'M1', 'C2')]
       }
     ]
@@ -130,7 +144,10 @@ describe('completeScripts: lines already there', () => {
   it('keeps the clip’s script.org and a text tts in step with the one line its avatar speaks', () => {
     const scenes: Json[] = [
       {
-        clips: [avatar('a', { ai_name: 'M1', emotion: 'C1' }, { org: 'old', tts: 'old' }), avatar('b', { ai_name: 'M2', emotion: 'C2' }, { org: 'old', tts: null })],
+        clips: [
+          avatar('a', { ai_name: 'M1', emotion: 'C1' }, { org: 'old', tts: 'old' }),
+          avatar('b', { ai_name: 'M2', emotion: 'C2' }, { org: 'old', tts: null })
+        ],
         scripts: [line('new a', 'M1', 'C1'), line('new b', 'M2', 'C2')]
       }
     ]
@@ -143,7 +160,10 @@ describe('completeScripts: lines already there', () => {
   it('leaves the clip’s script as it is where its avatar speaks several lines', () => {
     const scenes: Json[] = [
       {
-        clips: [avatar('a', { ai_name: 'M1', emotion: 'C1' }, { org: 'old', tts: 'old' }), avatar('b', { ai_name: 'M2', emotion: 'C2' }, { org: 'b old' })],
+        clips: [
+          avatar('a', { ai_name: 'M1', emotion: 'C1' }, { org: 'old', tts: 'old' }),
+          avatar('b', { ai_name: 'M2', emotion: 'C2' }, { org: 'b old' })
+        ],
         scripts: [line('one', 'M1', 'C1'), line('b new', 'M2', 'C2'), line('two', 'M1', 'C1')]
       }
     ]
