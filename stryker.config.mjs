@@ -7,23 +7,33 @@
 /** Each core file and the unit tests that must notice a change to it. */
 const UNIT_TESTS = {
   'src/aistudios/answers.ts': ['test/unit/answers.test.ts'],
-  'src/request/scripts.ts': ['test/unit/scripts.test.ts', 'test/unit/scripts-lines.test.ts'],
-  'src/video/url-policy.ts': ['test/unit/url-policy.test.ts', 'test/unit/url-policy-addresses.test.ts'],
-  'src/report/batch.ts': ['test/unit/gather.test.ts', 'test/unit/batch-counts.test.ts', 'test/unit/batch-summary.test.ts'],
+  'src/aistudios/delete-projects.ts': ['test/unit/legacy-answers.test.ts'],
   'src/aistudios/envelope.ts': ['test/unit/envelope.test.ts', 'test/unit/envelope-shapes.test.ts'],
+  'src/aistudios/legacy-project.ts': ['test/unit/legacy-answers.test.ts'],
+  'src/deliver/asset-name.ts': ['test/unit/asset-name.test.ts'],
+  'src/github/reuse-trust.ts': ['test/unit/reuse-trust.test.ts', 'test/unit/reuse-trust-messages.test.ts'],
+  'src/job/action-defaults.ts': ['test/unit/action-defaults.test.ts'],
   'src/job/budget.ts': ['test/unit/budget.test.ts'],
-  'src/job/plan.ts': ['test/unit/plan.test.ts', 'test/unit/shards.test.ts'],
+  'src/job/json-keys.ts': ['test/unit/json-keys.test.ts'],
   'src/job/parse.ts': ['test/unit/parse.test.ts'],
+  'src/job/plan.ts': ['test/unit/plan.test.ts', 'test/unit/shards.test.ts'],
   'src/job/speech.ts': ['test/unit/speech-inputs.test.ts', 'test/unit/template.test.ts'],
+  'src/job/template-shape.ts': ['test/unit/template-shape.test.ts'],
+  'src/report/batch.ts': ['test/unit/gather.test.ts', 'test/unit/batch-counts.test.ts', 'test/unit/batch-summary.test.ts'],
   'src/request/contract.ts': ['test/unit/contract.test.ts'],
   'src/request/placeholders.ts': ['test/unit/placeholders.test.ts', 'test/unit/template.test.ts'],
+  'src/request/scripts.ts': ['test/unit/scripts.test.ts', 'test/unit/scripts-lines.test.ts'],
   'src/request/speech.ts': ['test/unit/speech.test.ts', 'test/unit/project-request.test.ts'],
   'src/request/tags.ts': ['test/unit/tags.test.ts'],
   'src/request/template.ts': ['test/unit/template.test.ts', 'test/unit/template-export.test.ts'],
+  'src/resume.ts': ['test/unit/resume-advice.test.ts'],
   'src/schemas.ts': ['test/unit/schemas.test.ts', 'test/unit/windows-names.test.ts'],
   'src/video/filename.ts': ['test/unit/filename.test.ts'],
   'src/video/mp4.ts': ['test/unit/mp4.test.ts', 'test/unit/mp4-boxes.test.ts'],
-  'src/video/policy.ts': ['test/unit/policy.test.ts']
+  'src/video/policy.ts': ['test/unit/policy.test.ts'],
+  'src/video/poll-budget.ts': ['test/unit/poll-budget.test.ts', 'test/unit/poll-budget-one.test.ts'],
+  'src/video/resume-check.ts': ['test/unit/resume-check.test.ts'],
+  'src/video/url-policy.ts': ['test/unit/url-policy.test.ts', 'test/unit/url-policy-addresses.test.ts']
 }
 
 const files = (process.env.MUTATE ?? Object.keys(UNIT_TESTS).join(',')).split(',').map((file) => file.trim())
