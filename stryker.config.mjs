@@ -20,6 +20,7 @@ const UNIT_TESTS = {
   'src/job/speech.ts': ['test/unit/speech-inputs.test.ts', 'test/unit/template.test.ts'],
   'src/job/template-shape.ts': ['test/unit/template-shape.test.ts'],
   'src/report/batch.ts': ['test/unit/gather.test.ts', 'test/unit/batch-counts.test.ts', 'test/unit/batch-summary.test.ts'],
+  'src/report/bounds.ts': ['test/unit/bounds.test.ts', 'test/unit/bounds-limits.test.ts'],
   'src/request/contract.ts': ['test/unit/contract.test.ts'],
   'src/request/placeholders.ts': ['test/unit/placeholders.test.ts', 'test/unit/template.test.ts'],
   'src/request/scripts.ts': ['test/unit/scripts.test.ts', 'test/unit/scripts-lines.test.ts'],
