@@ -20,8 +20,11 @@ const capture: Sink = {
   group: (_title, work) => work(),
   progress: () => undefined
 }
-useSink(capture)
-beforeEach(() => lines.splice(0))
+// Set before each test, not once: where test files share a process, another file may set its own sink.
+beforeEach(() => {
+  useSink(capture)
+  lines.splice(0)
+})
 
 const video = (name: string | undefined, files: string[], extra: Partial<VideoSpec> = {}): VideoSpec =>
   ({ name, source: { kind: 'template', template: 't' }, speech: [], tags: [], exportOptions: {}, files, ...extra }) as unknown as VideoSpec
