@@ -19,6 +19,7 @@ const UNIT_TESTS = {
   'src/job/plan.ts': ['test/unit/plan.test.ts', 'test/unit/shards.test.ts'],
   'src/job/speech.ts': ['test/unit/speech-inputs.test.ts', 'test/unit/template.test.ts'],
   'src/job/template-shape.ts': ['test/unit/template-shape.test.ts'],
+  'src/job/yaml.ts': ['test/unit/yaml.test.ts', 'test/unit/yaml-reading.test.ts'],
   'src/report/batch.ts': ['test/unit/gather.test.ts', 'test/unit/batch-counts.test.ts', 'test/unit/batch-summary.test.ts'],
   'src/report/bounds.ts': ['test/unit/bounds.test.ts', 'test/unit/bounds-limits.test.ts'],
   'src/request/contract.ts': ['test/unit/contract.test.ts'],
