@@ -42521,9 +42521,9 @@ function storedAssetName(name) {
     return name
         .normalize('NFKD')
         .replace(/\p{M}/gu, '')
-        .replace(/[^A-Za-z0-9_.-]+/g, '.')
+        .replace(/[^A-Za-z0-9_.-]/g, '.')
         .replace(/\.{2,}/g, '.')
-        .replace(/^\.+|\.+$/g, '');
+        .replace(/^\.|\.$/g, '');
 }
 
 ;// CONCATENATED MODULE: ./src/deliver/release.ts

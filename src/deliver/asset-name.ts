@@ -9,7 +9,7 @@ export function storedAssetName(name: string): string {
   return name
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
-    .replace(/[^A-Za-z0-9_.-]+/g, '.')
+    .replace(/[^A-Za-z0-9_.-]/g, '.')
     .replace(/\.{2,}/g, '.')
-    .replace(/^\.+|\.+$/g, '')
+    .replace(/^\.|\.$/g, '')
 }

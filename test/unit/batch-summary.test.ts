@@ -1,31 +1,171 @@
-/** Collect's summary has a single job's byte budget, and no truncation hides a failed video. */
 import assert from 'node:assert/strict'
-import * as fs from 'node:fs'
-import * as os from 'node:os'
-import * as path from 'node:path'
-import { after, beforeEach, describe, it } from 'node:test'
-import * as core from '@actions/core'
-import type { VideoEntry } from '../../src/github/results.ts'
-import { failedEntry, writeBatchSummary } from '../../src/report/batch.ts'
-import { SUMMARY_LIMIT_BYTES } from '../../src/report/bounds.ts'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, beforeEach, describe, it } from 'node:test'
+import type { ReadRecord, ResultRecord, VideoEntry } from '../../src/github/results.ts'
+import { NO_RESULT, entryFailed, failedEntry, gatherEntries, writeBatchSummary } from '../../src/report/batch.ts'
+import { MAX_SUMMARY_ROWS, SUMMARY_LIMIT_BYTES } from '../../src/report/bounds.ts'
+
+// The collect job's report (collect.ts): one entry a planned video gathered from the matrix jobs' result
+// records, and one summary for the whole batch, written where GitHub reads a step's summary.
+
+const entry = (name: string, status: VideoEntry['status'], extra: Partial<VideoEntry> = {}): VideoEntry => ({
+  ...failedEntry(name, ''),
+  status,
+  error: status === 'failed' ? 'boom' : null,
+  ...extra
+})
+const record = (attempt: number, videos: string[], entries: VideoEntry[], extra: Partial<ResultRecord> = {}): ReadRecord => ({
+  artifact: `result-${attempt}-${videos.join('-')}.json`,
+  record: {
+    version: 2,
+    pipeline: { id: 'p1', manifest: 'videos.yml' },
+    job: 'render',
+    runId: '7',
+    attempt,
+    videos,
+    outcome: 'success',
+    error: null,
+    entries,
+    ...extra
+  }
+})
 
 const REFUSAL = 'the API refused the request: '.padEnd(1400, 'x')
 const done = (name: string): VideoEntry => ({ ...failedEntry(name, ''), status: 'downloaded', error: null, 'export-key': `k${name}`, size: 1000 })
 
-// core.summary keeps the first file it was given: one file for the suite, emptied before each test.
-const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'batch-summary-')), 'summary.md')
-process.env.GITHUB_STEP_SUMMARY = file
-beforeEach(() => {
-  fs.writeFileSync(file, '')
-  core.summary.emptyBuffer()
+describe('gatherEntries: what each planned video gets', () => {
+  it('says of a video no record names that its job did not report', () => {
+    const [only] = gatherEntries(['a'], [], () => assert.fail('nothing to refuse'))
+    assert.deepEqual(only, failedEntry('a', 'no result: its job did not report'))
+    assert.equal(NO_RESULT, 'no result: its job did not report')
+  })
+
+  it("gives each video of a record its own entry, not another video's", () => {
+    const gathered = gatherEntries(['a', 'b'], [record(1, ['a', 'b'], [entry('b', 'downloaded', { size: 2 }), entry('a', 'skipped')])], () => {})
+    assert.deepEqual(
+      gathered.map((e) => [e.name, e.status]),
+      [
+        ['a', 'skipped'],
+        ['b', 'downloaded']
+      ]
+    )
+  })
+
+  it('fails a video its job was given but did not reach, saying how the job ended where it gave no error', () => {
+    const [gathered] = gatherEntries(['a'], [record(1, ['a'], [], { outcome: 'cancelled' })], () => {})
+    assert.deepEqual(gathered, failedEntry('a', 'its job ended (cancelled) before this video'))
+  })
+
+  it('keeps an earlier record’s entry over an older attempt that comes after it', () => {
+    const gathered = gatherEntries(['a'], [record(3, ['a'], [entry('a', 'downloaded')]), record(2, ['a'], [entry('a', 'failed')])], () => {})
+    assert.equal(gathered[0].status, 'downloaded')
+    const rerun = gatherEntries(['a'], [record(1, ['a'], [entry('a', 'failed')]), record(2, ['a'], [entry('a', 'downloaded')])], () => {})
+    assert.equal(rerun[0].status, 'downloaded', 'a re-run attempt’s record that comes later wins')
+  })
+
+  it('refuses nothing where every record speaks only of videos it was given', () => {
+    const refused: string[] = []
+    gatherEntries(['a', 'b'], [record(1, ['a'], [entry('a', 'downloaded')]), record(1, ['b'], [])], (message) => refused.push(message))
+    assert.deepEqual(refused, [])
+  })
+
+  it('names at most five stray videos, each once, in the refusal', () => {
+    const refused: string[] = []
+    const strays = ['s1', 's2', 's3', 's4', 's5', 's6']
+    gatherEntries(['a'], [record(1, ['a', ...strays], [entry('s1', 'downloaded')])], (message) => refused.push(message))
+    assert.deepEqual(refused, [
+      'result record result-1-a-s1-s2-s3-s4-s5-s6.json speaks of video(s) it was not given in this plan (s1, s2, s3, s4, s5): those are ignored'
+    ])
+  })
 })
-after(() => fs.rmSync(path.dirname(file), { recursive: true, force: true }))
+
+describe('entryFailed', () => {
+  it('fails collect for a failed or skipped video (and one without a result), not for one delivered, started or dry-run', () => {
+    assert.deepEqual(
+      (['failed', 'skipped', 'downloaded', 'started', 'dry-run'] as const).map((status) => entryFailed(entry('v', status))),
+      [true, true, false, false, false]
+    )
+  })
+})
 
 describe('writeBatchSummary', () => {
+  let folder: string
+  let file: string
+  const saved = process.env.GITHUB_STEP_SUMMARY
+  before(() => {
+    folder = mkdtempSync(join(tmpdir(), 'batch-summary-'))
+    file = join(folder, 'summary.md')
+    process.env.GITHUB_STEP_SUMMARY = file
+  })
+  beforeEach(() => writeFileSync(file, ''))
+  after(() => {
+    if (saved === undefined) delete process.env.GITHUB_STEP_SUMMARY
+    else process.env.GITHUB_STEP_SUMMARY = saved
+    rmSync(folder, { recursive: true, force: true })
+  })
+  const written = async (entries: VideoEntry[], jobs = 2): Promise<string> => {
+    writeFileSync(file, '')
+    await writeBatchSummary(entries, jobs, file)
+    return readFileSync(file, 'utf8')
+  }
+
+  it('writes nothing where the runner has no summary file', async () => {
+    await writeBatchSummary([entry('a', 'failed')], 1, undefined)
+    assert.equal(readFileSync(file, 'utf8'), '')
+  })
+
+  it('heads a batch delivered in full with the film emoji and the counts, then one row a video', async () => {
+    // An empty cell is written <td> (the toolkit's summary), with no closing tag.
+    const text = await written([
+      entry('intro <1>', 'downloaded', { 'export-key': 'k&1', size: 2048, 'artifact-url': 'https://github.com/o/r/actions/runs/7/artifacts/9' }),
+      entry('outro', 'downloaded')
+    ])
+    assert.match(text, /<h2>🎬 AI Studios batch: 2 delivered \(of 2\)<\/h2>/)
+    assert.match(text, /<p>Gathered from 2 result record\(s\) of this run's matrix jobs\.<\/p>/)
+    assert.match(text, /<tr><th>Video<\/th><th>Status<\/th><th>Export key<\/th><th>Size<\/th><th>Artifact<\/th><\/tr>/)
+    assert.match(
+      text,
+      /<tr><td>intro &#60;1&#62;<\/td><td>downloaded<\/td><td><code>k&#38;1<\/code><\/td><td>2(\.0)? KiB<\/td><td><a href="https:\/\/github\.com\/o\/r\/actions\/runs\/7\/artifacts\/9">artifact<\/a><\/td><\/tr>/
+    )
+    assert.match(text, /<tr><td>outro<\/td><td>downloaded<\/td><td><td><td><\/tr>/)
+    assert.doesNotMatch(text, /What failed/)
+  })
+
+  it('heads a batch with started videos (nothing failed) with the hourglass', async () => {
+    assert.match(await written([entry('a', 'downloaded'), entry('b', 'started')]), /<h2>⏳ AI Studios batch: 1 delivered, 1 started \(of 2\)<\/h2>/)
+  })
+
+  it('heads a batch where a video failed with the cross, and lists what failed, why, and its export key or none', async () => {
+    const text = await written([
+      entry('a', 'started'),
+      entry('b', 'failed', { error: 'render <timed out>', 'export-key': 'k2' }),
+      entry('c', 'skipped', { error: null })
+    ])
+    assert.match(text, /<h2>❌ AI Studios batch: 0 delivered, 1 started, 1 failed, 1 skipped \(of 3\)<\/h2>/)
+    const failedPart = text.slice(text.indexOf('<h3>What failed</h3>'), text.indexOf('<h3>Every video</h3>'))
+    assert.ok(text.includes('<h3>What failed</h3>'), text)
+    assert.match(failedPart, /<tr><th>Video<\/th><th>Why<\/th><th>Export key<\/th><\/tr>/)
+    assert.match(failedPart, /<tr><td>b<\/td><td>render &#60;timed out&#62;<\/td><td><code>k2<\/code><\/td><\/tr>/)
+    assert.match(failedPart, /<tr><td>c<\/td><td>skipped<\/td><td>not exported<\/td><\/tr>/)
+    assert.doesNotMatch(failedPart, /<td>a<\/td>/)
+  })
+
+  it(`lists at most ${MAX_SUMMARY_ROWS} videos a table and counts the rest`, async () => {
+    const many = Array.from({ length: MAX_SUMMARY_ROWS + 3 }, (_, index) => entry(`v${index}`, 'failed'))
+    const text = await written(many)
+    assert.match(text, /<p>… and 3 more failed videos, not listed \(the summary has a size limit\); the log names each<\/p>/)
+    assert.match(text, /<p>… and 3 more videos, not listed \(the summary has a size limit\); the job's `videos` output names each<\/p>/)
+    assert.equal(text.match(new RegExp(`<td>v${MAX_SUMMARY_ROWS - 1}</td>`, 'g'))?.length, 2)
+    assert.equal(text.match(new RegExp(`<td>v${MAX_SUMMARY_ROWS}</td>`, 'g')), null)
+    const exact = await written(many.slice(0, MAX_SUMMARY_ROWS))
+    assert.doesNotMatch(exact, /more (failed )?videos, not listed/)
+  })
+
   it('keeps 1,200 long refusals under GitHub’s 1 MiB, counting the failures it could not list', async () => {
     const entries = Array.from({ length: 1200 }, (_, i) => failedEntry(`video-${i}`, REFUSAL))
-    await writeBatchSummary(entries, 12, file)
-    const text = fs.readFileSync(file, 'utf8')
+    const text = await written(entries, 12)
     assert.ok(Buffer.byteLength(text) <= SUMMARY_LIMIT_BYTES, `${Buffer.byteLength(text)} bytes`)
     assert.match(text, /0 delivered, 1200 failed \(of 1200\)/)
     assert.match(text, /… and \d+ more failed videos, not listed \(the summary has a size limit\); the log names each/)
@@ -34,8 +174,7 @@ describe('writeBatchSummary', () => {
 
   it('lists every failure before the rest, however many videos were delivered', async () => {
     const entries = [...Array.from({ length: 3000 }, (_, i) => done(`ok-${i}`)), failedEntry('late-failure', REFUSAL)]
-    await writeBatchSummary(entries, 30, file)
-    const text = fs.readFileSync(file, 'utf8')
+    const text = await written(entries, 30)
     assert.ok(Buffer.byteLength(text) <= SUMMARY_LIMIT_BYTES)
     const failedAt = text.indexOf('late-failure')
     assert.ok(failedAt > 0, 'the failure is listed')
@@ -44,8 +183,7 @@ describe('writeBatchSummary', () => {
   })
 
   it('cuts one very long reason rather than leaving its video out', async () => {
-    await writeBatchSummary([failedEntry('one', 'y'.repeat(3900))], 1, file)
-    const text = fs.readFileSync(file, 'utf8')
+    const text = await written([failedEntry('one', 'y'.repeat(3900))], 1)
     assert.match(text, /y{1000}… \(2900 more characters\)/)
   })
 })
