@@ -21,7 +21,14 @@ export const isJsonObject = (value: Json | undefined): value is JsonObject => ty
 /** What one export would send. */
 export interface ExportRequest {
   generation: Generation
+  /**
+   * Absent: `body` is a project, created and exported in one call. `saved`: `body` names a saved v3
+   * project (`projectId`) exported as it is, with the export's own options: nothing is created.
+   */
+  kind?: 'saved'
   body: JsonObject
+  /** For `saved`: a digest of the project as read, so the request's fingerprint changes when the project is edited. */
+  content?: string
 }
 
 export interface Progress {

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici'
-import { authAnswer, exportAnswer, exportRecordAnswer, progressAnswer, projectAnswer, tokenAnswer } from './answers.js'
+import { authAnswer, exportAnswer, exportRecordAnswer, savedExportAnswer, progressAnswer, projectAnswer, tokenAnswer } from './answers.js'
 import type { ApiConfig, ExportRequest, Generation, JsonObject, Log, Progress } from '../domain.js'
 import {
   ApiError,
@@ -101,9 +101,14 @@ export class AiStudiosClient {
     return new URL(base.pathname.replace(/\/$/, '') + PREFIX[generation] + path, base)
   }
 
-  /** The method and URL an export request goes to (printed by a dry run). */
+  /**
+   * The method and URL an export request goes to (printed by a dry run): create-and-export
+   * (`POST /editor/project`, create-project.md), or a saved project exported as it is
+   * (`POST /editor/project/export`, export-project.md, v3 only).
+   */
   exportTarget(request: ExportRequest): { method: 'POST'; url: string } {
-    return { method: 'POST', url: this.url(request.generation, '/editor/project').toString() }
+    if (request.kind === 'saved' && request.generation !== 'v3') throw new Error('Only the v3 API exports a saved project as it is')
+    return { method: 'POST', url: this.url(request.generation, request.kind === 'saved' ? '/editor/project/export' : '/editor/project').toString() }
   }
 
   async getProject(projectId: string, context: CallContext): Promise<JsonObject> {
@@ -161,7 +166,7 @@ export class AiStudiosClient {
     { stop, deadlineAt }: { stop?: AbortSignal; deadlineAt?: number } = {}
   ): Promise<{ key: string; credits?: number }> {
     const call = 'Starting the export'
-    const url = this.url(request.generation, '/editor/project')
+    const url = new URL(this.exportTarget(request).url)
     let authorization = this.authorizationFor({ signal, log })
     let headers = headersWith(await beforeDeadline(authorization, deadlineAt))
     let renewed = false
@@ -223,7 +228,7 @@ export class AiStudiosClient {
         if (provenRefusal(error)) throw this.explained(error)
         throw new ExportUnconfirmedError(errorMessage(error))
       }
-      const accepted = exportAnswer(request.generation).safeParse(data)
+      const accepted = (request.kind === 'saved' ? savedExportAnswer : exportAnswer(request.generation)).safeParse(data)
       if (!accepted.success) {
         throw new ExportUnconfirmedError(`the answer carries no usable ${request.generation === 'v3' ? 'projectId' : 'key'}`)
       }
