@@ -27,7 +27,11 @@ export async function cleanupExports(results: VideoResult[], client: AiStudiosCl
   })
   const legacy = delivered.filter((result) => result.generation === 'legacy').length
   if (legacy > 0) info(`cleanup: the legacy API has no call that deletes a project; ${legacy} legacy export(s) stay in AI Studios`)
-  const ids = delivered.filter((result) => result.generation === 'v3').map((result) => result.exportKey as string)
+  const v3 = delivered.filter((result) => result.generation === 'v3')
+  // A saved project exported as it is: should the API answer its own ID as the export's, the user's project is kept.
+  const own = v3.filter((result) => result.exportKey === savedProjectOf(result))
+  for (const result of own) info(`cleanup: ${result.exportKey} is kept in AI Studios: it is the saved project the video was exported from`)
+  const ids = v3.filter((result) => !own.includes(result)).map((result) => result.exportKey as string)
   if (ids.length === 0) return
   try {
     // A courtesy, not the run's work: one 'request-timeout' in all, retries included, and a cancel ends it.
@@ -45,4 +49,10 @@ export function missingDelivery(result: VideoResult, job: Job): string | undefin
   if (job.artifact.enabled && !result.artifact) return 'its artifact was not uploaded'
   if (job.github.release && !result.releaseUrl) return 'it was not attached to the release'
   return undefined
+}
+
+/** The saved project a video was made from, if any (a resumed one's too). */
+function savedProjectOf({ spec: { source } }: VideoResult): string | undefined {
+  const made = source.kind === 'resume' ? source.of : source
+  return made?.kind === 'project' ? made.projectId : undefined
 }

@@ -1,7 +1,7 @@
 import type { AiStudiosClient, CallContext } from '../aistudios/client.js'
 import { isJsonObject, type ExportRequest, type Log, type Source, type VideoSpec } from '../domain.js'
 import { exportFromLegacyProject } from './legacy-project.js'
-import { exportFromProject, fieldsLost } from './project.js'
+import { changesProject, exportFromProject, fieldsLost, savedProjectExport } from './project.js'
 import { exportFromTemplate } from './template.js'
 
 type TemplateSource = Extract<Source, { kind: 'template' }>
@@ -27,7 +27,10 @@ export function templateRequest(source: TemplateSource, spec: VideoSpec, log: Lo
   return request
 }
 
-/** The export request a spec describes: from a saved project (fetched) or a template. */
+/**
+ * The export request a spec describes: from a saved project (fetched; re-created with the step's
+ * changes, or exported as it is when the step changes nothing) or a template.
+ */
 export async function buildExportRequest(
   source: Exclude<Source, { kind: 'resume' }>,
   spec: VideoSpec,
@@ -47,6 +50,8 @@ export async function buildExportRequest(
   }
   context.log.info(`Fetching project ${source.projectId}`)
   const project = await client.getProject(source.projectId, context)
+  // Nothing to change: exported as it is, no copy created (and its dictionary kept).
+  if (!changesProject(spec)) return savedProjectExport(source.projectId, project, spec.exportOptions)
   for (const field of fieldsLost(project)) context.log.warning(`Project ${source.projectId} has a ${field}, which ${LOST}`)
   return exportFromProject(source.projectId, project, spec.speech, spec.exportOptions, spec.tags)
 }

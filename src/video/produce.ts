@@ -1,6 +1,6 @@
 import * as path from 'node:path'
 import type { AiStudiosClient, CallContext, ExportRecord } from '../aistudios/client.js'
-import type { ExportRequest, Job, Log, Source, VideoResult } from '../domain.js'
+import type { ExportRequest, Job, JsonObject, Log, Source, VideoResult } from '../domain.js'
 import type { GitHub } from '../github/connect.js'
 import { abortReason, withDeadline } from '../waits.js'
 import { LostError, RenderError, StalledError, errorMessage } from '../errors.js'
@@ -61,9 +61,11 @@ async function checkResumed(
     context.log.notice(`resume: the legacy API keeps no record this action reads, so ${source.key} was not checked against ${what}`)
     return
   }
-  let expected: ExportRequest
+  let expected: JsonObject
   try {
-    expected = await buildExportRequest(source.of, result.spec, client, context)
+    const request = await buildExportRequest(source.of, result.spec, client, context)
+    // A saved project exported as it is: the export is compared with what the project holds now.
+    expected = request.kind === 'saved' && source.of.kind === 'project' ? await client.getProject(source.of.projectId, context) : request.body
   } catch (error) {
     // The export is paid for: a source since deleted, or changed into what a new export could not send,
     // must not keep its video from being downloaded. Nothing is compared, and the log says so.
@@ -72,7 +74,7 @@ async function checkResumed(
       `resume: export ${source.key} was not checked against ${what}, which cannot be read as an export now (${errorMessage(error)}); it is downloaded unchecked`
     )
   }
-  const mismatches = resumeMismatches(await client.getProject(source.key, context), expected.body)
+  const mismatches = resumeMismatches(await client.getProject(source.key, context), expected)
   if (mismatches.length === 0) return context.log.info(`resume: export ${source.key} matches ${what}`)
   const found = `export ${source.key} is not the video ${what} makes: ${mismatches.join('; ')}`
   if (job.resumeMismatch === 'accept') return context.log.warning(`resume: ${found}. Downloaded anyway ('resume-mismatch' is accept)`)
