@@ -53,10 +53,12 @@ export async function run(): Promise<void> {
     const github = needsGitHub(job.github) ? await connectGitHub(job.github, cancel.signal) : undefined
     const videos = await planVideos(job, github, job.runner)
     if (job.plan) {
-      const { text } = budgetLine(exportsPlanned(videos), job.maxVideos)
+      // A draft run pays for nothing: its render jobs send no export.
+      const planned = job.draft ? 0 : exportsPlanned(videos)
+      const { text } = budgetLine(planned, job.maxVideos)
       info(`Plan: ${text}`)
       // Each matrix job counts only its own shard: the cap on what one run may spend holds here, for all of them.
-      const refusal = budgetRefusal(exportsPlanned(videos), job.maxVideos, 'plan')
+      const refusal = budgetRefusal(planned, job.maxVideos, 'plan')
       if (refusal) throw refusal
       const names = videos.map((video) => video.name ?? '')
       setMatrixOutput(shardVideos(names, job.batch.maxJobs))

@@ -104,11 +104,20 @@ export class AiStudiosClient {
   /**
    * The method and URL an export request goes to (printed by a dry run): create-and-export
    * (`POST /editor/project`, create-project.md), or a saved project exported as it is
-   * (`POST /editor/project/export`, export-project.md, v3 only).
+   * (`POST /editor/project/export`, export-project.md, v3 only). A draft is created where a project is,
+   * its body saying `isExport: false`.
    */
   exportTarget(request: ExportRequest): { method: 'POST'; url: string } {
-    if (request.kind === 'saved' && request.generation !== 'v3') throw new Error('Only the v3 API exports a saved project as it is')
+    if (request.kind && request.generation !== 'v3') throw new Error(`Only the v3 API takes a ${request.kind} project`)
     return { method: 'POST', url: this.url(request.generation, request.kind === 'saved' ? '/editor/project/export' : '/editor/project').toString() }
+  }
+
+  /**
+   * Where a draft is opened in AI Studios: the project dashboard, the page create-project.md names for a
+   * project saved with `isExport: false`. The docs give no per-project editor address.
+   */
+  draftUrl(): string {
+    return new URL('/dashboard', this.config.v3Url).toString()
   }
 
   async getProject(projectId: string, context: CallContext): Promise<JsonObject> {

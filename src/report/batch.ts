@@ -25,6 +25,8 @@ export const failedEntry = (name: string, error: string): VideoEntry => ({
   'reused-from-run': null,
   'artifact-url': null,
   'release-url': null,
+  'draft-project-id': null,
+  'draft-url': null,
   error
 })
 
@@ -64,7 +66,7 @@ export const entryFailed = (entry: VideoEntry): boolean => entry.status === 'fai
 export function entryCounts(entries: VideoEntry[]): string {
   const count = (status: VideoEntry['status']): number => entries.filter((entry) => entry.status === status).length
   const counts = [`${count('downloaded')} delivered`]
-  for (const status of ['started', 'dry-run', 'failed', 'skipped'] as const) if (count(status) > 0) counts.push(`${count(status)} ${status}`)
+  for (const status of ['started', 'draft', 'dry-run', 'failed', 'skipped'] as const) if (count(status) > 0) counts.push(`${count(status)} ${status}`)
   return `${counts.join(', ')} (of ${entries.length})`
 }
 

@@ -60,7 +60,8 @@ export function exportFromProject(
   project: JsonObject,
   speech: SceneSpeech[],
   options: ExportOptions,
-  tags: TagValue[] = []
+  tags: TagValue[] = [],
+  draft = false
 ): ExportRequest {
   if (!Array.isArray(project.scenes) || project.scenes.length === 0) {
     throw new Error(`Project ${projectId} has no scenes to export; open it in AI Studios and check it was saved`)
@@ -80,6 +81,7 @@ export function exportFromProject(
   }
   const own = { name: typeof project.name === 'string' ? project.name : undefined, orientation }
   const request: ExportRequest = { generation: 'v3', body: v3ExportBody(own, scenes, options) }
+  if (draft) asDraft(request)
   refuseIncomplete(request, `project ${projectId}`)
   refuseLeftPlaceholders(request.body, `project ${projectId}`, 'project-id')
   return request
@@ -104,4 +106,11 @@ export function savedProjectExport(projectId: string, project: JsonObject, optio
   if (options.webhookUrl) body.webhookUrl = options.webhookUrl
   const held = JSON.stringify([project.name ?? null, project.orientation ?? null, project.scenes, project.dictionary ?? null])
   return { generation: 'v3', kind: 'saved', body, content: createHash('sha256').update(held).digest('hex') }
+}
+
+/** A v3 request made a draft: the project is created with `isExport: false`, saved for review and not rendered. */
+export function asDraft(request: ExportRequest): ExportRequest {
+  request.kind = 'draft'
+  request.body.isExport = false
+  return request
 }

@@ -5,7 +5,7 @@ import { budgetLine, budgetRefusal } from '../job/budget.js'
 import { errorLine, info, videoLog, warning } from '../log.js'
 import { checkCredentials } from './dry-run.js'
 import { PollScheduler } from './poll-scheduler.js'
-import { checkTemplate, prepareVideo, produceVideo, reuseVideo, type Production } from './produce.js'
+import { checkTemplate, prepareVideo, produceVideo, reuseVideo, spends, type Production } from './produce.js'
 
 const describe = (spec: VideoSpec): string =>
   spec.source.kind === 'project'
@@ -83,12 +83,12 @@ export async function produceAll(results: VideoResult[], production: Production,
   }
 
   try {
-    for (const result of results) await step(result, () => void requests.set(result, checkTemplate(result, contextOf(result))))
+    for (const result of results) await step(result, () => void requests.set(result, checkTemplate(result, job, contextOf(result))))
     await inPool(results, job.batch.maxParallel, stop.signal, (result) =>
       step(result, async () => void requests.set(result, await prepareVideo(result, requests.get(result), production, contextOf(result))))
     )
     if (job.dryRun) {
-      const { text, over } = budgetLine(results.filter((result) => requests.get(result)).length, job.maxVideos)
+      const { text, over } = budgetLine(results.filter((result) => spends(requests.get(result), job)).length, job.maxVideos)
       info(`Dry run: ${text}`)
       if (over) warning(`Dry run: 'max-videos' would refuse this run unless 'reuse' finds enough earlier videos`)
       return await checkCredentials(production.client, results, contextOf(results[0]))
@@ -97,11 +97,12 @@ export async function produceAll(results: VideoResult[], production: Production,
     if (production.github && job.github.reuse) {
       await inPool(prepared, job.batch.maxParallel, stop.signal, async (result) => {
         const request = requests.get(result)
-        if (request) await step(result, () => reuseVideo(result, request, production, contextOf(result)))
+        // A draft is no video: there is none to reuse.
+        if (request && spends(request, job)) await step(result, () => reuseVideo(result, request, production, contextOf(result)))
       })
     }
     const ready = prepared.filter((result) => result.status === 'skipped')
-    const refusal = budgetRefusal(ready.filter((result) => requests.get(result)).length, job.maxVideos)
+    const refusal = budgetRefusal(ready.filter((result) => spends(requests.get(result), job)).length, job.maxVideos)
     if (refusal) throw refusal
     // One poll budget for the whole job, however many of its videos wait at once.
     const polling = { ...production, polls: new PollScheduler() }

@@ -9,6 +9,7 @@ import { templateGeneration } from '../job/template-shape.js'
 import { formatMinutes } from '../text.js'
 import { downloadVideo } from './download.js'
 import { isLoopbackHost } from './url-policy.js'
+import { saveDraft } from './draft.js'
 import { saveDryRun } from './dry-run.js'
 import { exportOnce } from './export.js'
 import { recordEnd, requestFingerprint } from './ledger.js'
@@ -39,10 +40,14 @@ export interface Production {
 }
 
 /** A template's request at once (pure), so a bad template refuses the run before any video is sent. */
-export function checkTemplate(result: VideoResult, context: CallContext): ExportRequest | undefined {
+export function checkTemplate(result: VideoResult, job: Job, context: CallContext): ExportRequest | undefined {
   const source = result.spec.source
-  return source.kind === 'template' ? templateRequest(source, result.spec, context.log) : undefined
+  return source.kind === 'template' ? templateRequest(source, result.spec, context.log, job.draft) : undefined
 }
+
+/** Whether a request spends credits: a draft does not, nor, with `draft`, a saved project that is its own draft. */
+export const spends = (request: ExportRequest | undefined, job: Job): boolean =>
+  request !== undefined && request.kind !== 'draft' && !(job.draft && request.kind === 'saved')
 
 /**
  * A resumed export is what the step would export: its record (v3) is compared with the request the
@@ -107,9 +112,12 @@ export async function prepareVideo(
     }
     return undefined
   }
-  const request = checked ?? (await buildExportRequest(source, result.spec, client, context))
+  const request = checked ?? (await buildExportRequest(source, result.spec, client, context, job.draft))
   result.generation = request.generation
-  if (job.dryRun) {
+  if (job.dryRun && job.draft && request.kind === 'saved' && source.kind === 'project') {
+    context.log.info(`Dry run: project ${source.projectId} is its own draft ('draft' is true): nothing would be created or rendered`)
+    result.status = 'dry-run'
+  } else if (job.dryRun) {
     result.dryRun = saveDryRun(client, request, job.outputDir, result.spec.name, context.log)
     result.status = 'dry-run'
   }
@@ -143,6 +151,8 @@ export async function produceVideo(
   let exportedAt: number | undefined
   // A resumed export has no request, and so no fingerprint: there is nothing to mark dead.
   let fingerprint: string | undefined
+  // A draft is saved for review, never rendered: nothing to wait for or download.
+  if (request && !spends(request, job)) return saveDraft(result, request, { client, deadlineAt: Date.now() + job.wait.timeoutMs }, context, cancel)
   if (request) {
     fingerprint = result.fingerprint = requestFingerprint(request)
     result.stage = 'export'
