@@ -107,3 +107,20 @@ describe('a saved project the step changes', () => {
     }
   })
 })
+
+describe('an export of a saved project answered with the project’s own ID', () => {
+  it('is downloaded, and cleanup keeps the saved project', async () => {
+    const sim = await startSimulator({ renderMs: 100, exportKeepsId: true })
+    try {
+      const run = await runAction({
+        inputs: { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, cleanup: 'true', 'upload-artifact': 'false' }
+      })
+      assert.equal(run.code, 0, run.stdout)
+      assert.equal(run.outputs['export-key'], SAMPLE_PROJECT_ID)
+      assert.deepEqual(sim.deleted, [], 'the saved project is not deleted')
+      assert.match(run.stdout, new RegExp(`cleanup: ${SAMPLE_PROJECT_ID} is kept in AI Studios: it is the saved project the video was exported from`))
+    } finally {
+      await sim.close()
+    }
+  })
+})

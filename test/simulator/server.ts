@@ -92,6 +92,11 @@ export interface SimulatorOptions {
   revokeTokensAtExports?: number[]
   /** Saved projects by ID. */
   projects?: Record<string, JsonObject>
+  /**
+   * The export of a saved project answers the project's own ID as the export's (export-project.md does not
+   * say whether the export gets an ID of its own): cleanup must still never delete the user's project.
+   */
+  exportKeepsId?: boolean
   /** Saved legacy projects by key: `{ projectName, scenes }`. */
   legacyProjects?: Record<string, JsonObject>
   /**
@@ -481,6 +486,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     tokenLifetimeMs: options.tokenLifetimeMs ?? 24 * 3_600_000,
     revokeTokensAtExports: options.revokeTokensAtExports ?? [],
     projects: { ...(options.projects ?? { [SAMPLE_PROJECT_ID]: SAMPLE_PROJECT, [DIALOGUE_PROJECT_ID]: DIALOGUE_PROJECT }) },
+    exportKeepsId: options.exportKeepsId ?? false,
     legacyProjects: options.legacyProjects ?? { [LEGACY_PROJECT_ID]: LEGACY_PROJECT },
     recordState: options.recordState ?? 'exported',
     renderMs: options.renderMs ?? 1500,
@@ -582,8 +588,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const savedProject = (id: unknown): JsonObject | undefined =>
     typeof id === 'string' && Object.hasOwn(config.projects, id) ? config.projects[id] : undefined
 
-  function startRender(body: JsonObject): string {
-    const key = randomBytes(12).toString('hex')
+  function startRender(body: JsonObject, key = randomBytes(12).toString('hex')): string {
     renders.set(key, { key, startedAt: Date.now() + config.queueMs, pollsAt100: 0, body })
     return key
   }
@@ -757,7 +762,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         exportOf: parsed.projectId
       }
       if (as) delete as.projectId
-      key = startRender(as || parsed)
+      key = startRender(as || parsed, as && config.exportKeepsId ? String(parsed.projectId) : undefined)
       exports.push({ generation, path: p, body: parsed, key, finishesAt: Date.now() + config.queueMs + config.renderMs })
     }
     if (fault?.kind === 'lose-answer') {
