@@ -176,7 +176,15 @@ export interface GitHubSettings {
   release?: { tag: string; replace: boolean }
   /** Keep one comment on the pull request with what was rendered. */
   comment: boolean
+  /**
+   * `from-draft`: before exporting, look for the draft a draft run of this repository saved for the same
+   * request and export it as it is; `required` fails before paying when there is none.
+   */
+  fromDraft: FromDraft
 }
+
+export const FROM_DRAFT = ['false', 'true', 'required'] as const
+export type FromDraft = (typeof FROM_DRAFT)[number]
 
 export interface BatchOptions {
   maxParallel: number
@@ -291,7 +299,12 @@ export interface VideoResult {
   /** The export was sent but its answer never came: it may have been accepted. */
   exportUnconfirmed?: boolean
   /** The draft's project (`draft`, or a template's own `isExport: false`), and where to open it in AI Studios. */
-  draft?: { projectId: string; url: string }
+  draft?: { projectId: string; url: string; created: boolean }
+  /**
+   * The draft run's draft this video was exported from (`from-draft`), the run that saved it, and whether
+   * that run created it (a saved project that was its own draft is the user's, never deleted by `cleanup`).
+   */
+  fromDraft?: { projectId: string; runId: number; created: boolean }
   /** A dry run's request: where it would go, its body, and the file it was saved to. */
   dryRun?: { url: string; body: string; path: string }
   videoUrl?: string

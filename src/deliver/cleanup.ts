@@ -31,7 +31,10 @@ export async function cleanupExports(results: VideoResult[], client: AiStudiosCl
   // A saved project exported as it is: should the API answer its own ID as the export's, the user's project is kept.
   const own = v3.filter((result) => result.exportKey === savedProjectOf(result))
   for (const result of own) info(`cleanup: ${result.exportKey} is kept in AI Studios: it is the saved project the video was exported from`)
-  const ids = v3.filter((result) => !own.includes(result)).map((result) => result.exportKey as string)
+  const exported = v3.filter((result) => !own.includes(result)).map((result) => result.exportKey as string)
+  // A draft the draft run created, exported now (from-draft), is done with; a saved project that was its own draft is the user's.
+  const drafts = v3.flatMap((result) => (result.fromDraft?.created ? [result.fromDraft.projectId] : []))
+  const ids = [...new Set([...exported, ...drafts])]
   if (ids.length === 0) return
   try {
     // A courtesy, not the run's work: one 'request-timeout' in all, retries included, and a cancel ends it.

@@ -32,7 +32,8 @@ export const ACTION_DEFAULTS: Readonly<Record<string, string>> = {
   'reuse-from': 'branch-or-default',
   cleanup: 'false',
   'dry-run': 'false',
-  draft: 'false'
+  draft: 'false',
+  'from-draft': 'false'
 }
 
 /**

@@ -33,6 +33,15 @@ export function requestFingerprint(request: ExportRequest): string {
 }
 
 /**
+ * The fingerprint of the export a draft stands for: the same request exporting (`isExport: true`), which
+ * a run without `draft` makes, so `from-draft` finds the draft under its own request. Any other request's own.
+ */
+export function exportFingerprint(request: ExportRequest): string {
+  if (request.kind !== 'draft') return requestFingerprint(request)
+  return requestFingerprint({ generation: request.generation, content: request.content, body: { ...request.body, isExport: true } })
+}
+
+/**
  * Why an export will never deliver: `dead`, its render stalled after it had started; `lost`, the API
  * stopped knowing its key.
  */

@@ -4,6 +4,7 @@ import { ApiError, AuthError, ExportUnconfirmedError, InputError, UnreachableErr
 import { budgetLine, budgetRefusal } from '../job/budget.js'
 import { errorLine, info, videoLog, warning } from '../log.js'
 import { checkCredentials } from './dry-run.js'
+import { draftExport } from './from-draft.js'
 import { PollScheduler } from './poll-scheduler.js'
 import { checkTemplate, prepareVideo, produceVideo, reuseVideo, spends, type Production } from './produce.js'
 
@@ -100,6 +101,26 @@ export async function produceAll(results: VideoResult[], production: Production,
         // A draft is no video: there is none to reuse.
         if (request && spends(request, job)) await step(result, () => reuseVideo(result, request, production, contextOf(result)))
       })
+    }
+    if (job.github.fromDraft !== 'false') {
+      const without: VideoResult[] = []
+      await inPool(prepared, job.batch.maxParallel, stop.signal, async (result) => {
+        const request = requests.get(result)
+        if (!request || !spends(request, job) || result.status !== 'skipped') return
+        await step(result, async () => {
+          const found = await draftExport(result, request, production, contextOf(result))
+          if (found) requests.set(result, found)
+          else without.push(result)
+        })
+      })
+      // `required`: a video without its reviewed draft refuses the run before anything is paid.
+      if (job.github.fromDraft === 'required' && without.length > 0) {
+        const names = without.map((result) => result.name).join(', ')
+        throw new InputError(
+          'from-draft',
+          `'required', and no draft run of this repository saved a draft of this request for ${names} (or the request changed since): nothing was exported. Run the draft run again, or set 'from-draft: true' to export anew`
+        )
+      }
     }
     const ready = prepared.filter((result) => result.status === 'skipped')
     const refusal = budgetRefusal(ready.filter((result) => spends(requests.get(result), job)).length, job.maxVideos)

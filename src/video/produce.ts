@@ -12,7 +12,7 @@ import { isLoopbackHost } from './url-policy.js'
 import { saveDraft } from './draft.js'
 import { saveDryRun } from './dry-run.js'
 import { exportOnce } from './export.js'
-import { recordEnd, requestFingerprint } from './ledger.js'
+import { exportFingerprint, recordEnd, requestFingerprint } from './ledger.js'
 import type { PollScheduler } from './poll-scheduler.js'
 import { resumeMismatches } from './resume-check.js'
 import { reuseEarlier } from './reuse.js'
@@ -152,7 +152,11 @@ export async function produceVideo(
   // A resumed export has no request, and so no fingerprint: there is nothing to mark dead.
   let fingerprint: string | undefined
   // A draft is saved for review, never rendered: nothing to wait for or download.
-  if (request && !spends(request, job)) return saveDraft(result, request, { client, deadlineAt: Date.now() + job.wait.timeoutMs }, context, cancel)
+  if (request && !spends(request, job)) {
+    // Under the export's own fingerprint: the run that exports it finds its record (from-draft).
+    result.fingerprint = exportFingerprint(request)
+    return saveDraft(result, request, { client, deadlineAt: Date.now() + job.wait.timeoutMs }, context, cancel)
+  }
   if (request) {
     fingerprint = result.fingerprint = requestFingerprint(request)
     result.stage = 'export'
