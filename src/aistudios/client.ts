@@ -245,6 +245,16 @@ export class AiStudiosClient {
     }
   }
 
+  /**
+   * Creates a draft: a v3 project saved with `isExport: false` (create-project.md), shown on the dashboard,
+   * not rendered. Sent as an export is (once, unless provably not sent), so a lost answer leaves no second
+   * draft; returns the draft's project ID.
+   */
+  async createDraft(request: ExportRequest, context: CallContext, bounds: { stop?: AbortSignal; deadlineAt?: number } = {}): Promise<string> {
+    if (request.kind !== 'draft' || request.body.isExport !== false) throw new Error('A draft is created with "isExport": false')
+    return (await this.startExport(request, context, bounds)).key
+  }
+
   async getProgress(key: string, generation: Generation, context: CallContext): Promise<Progress> {
     const call = `Checking progress of ${key}`
     const data = await this.read(call, generation, `/editor/progress/${encodeURIComponent(key)}`, context)

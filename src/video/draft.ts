@@ -24,13 +24,13 @@ export async function saveDraft(
   } else {
     log.info(`Saving a draft: POST ${client.exportTarget(request).url} with "isExport": false (nothing is rendered or paid)`)
     try {
-      projectId = (await client.startExport(request, { ...context, signal: cancel }, { stop: context.signal, deadlineAt })).key
+      projectId = await client.createDraft(request, { ...context, signal: cancel }, { stop: context.signal, deadlineAt })
     } catch (error) {
       if (error instanceof ExportUnconfirmedError) result.exportUnconfirmed = true
       throw error
     }
     log.info(`Draft saved: project ${projectId}, not rendered`)
   }
-  result.draft = { projectId, url: client.draftUrl() }
+  result.draft = { projectId, url: client.draftUrl(), created: request.kind === 'draft' }
   result.status = 'draft'
 }
