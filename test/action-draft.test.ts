@@ -118,3 +118,36 @@ describe('a template saying "isExport": false itself', () => {
     assert.equal(run.outputs['draft-project-id'], world.sim.drafts.at(-1)?.key)
   })
 })
+
+describe('a draft run fanned out over a matrix', () => {
+  it('collect lists every draft for review in its summary and the one comment', async () => {
+    const names = ['left', 'right']
+    const manifest = `videos:\n${names.map((name) => `  - name: ${name}\n    project-id: ${SAMPLE_PROJECT_ID}\n    script: Words of ${name}.\n`).join('')}`
+    const workspace = makeWorkspace({ 'videos.yml': manifest })
+    const pull = eventEnv('pull_request', { pull_request: { number: 78, base: { sha: 'x' } } }, world.github.url)
+    const jobs = await Promise.all(
+      names.map((name) =>
+        draft({ manifest: 'videos.yml', 'manifest-entry': name, comment: 'true', 'github-token': GITHUB_TOKEN }, workspace, {
+          ...pull,
+          ...world.artifacts.envFor(`render-${name}`)
+        })
+      )
+    )
+    for (const job of jobs) assert.equal(job.code, 0, job.stdout)
+    const collect = await runAction({
+      workspace,
+      inputs: { manifest: 'videos.yml', collect: 'true', comment: 'true', 'github-token': GITHUB_TOKEN },
+      env: { ...pull, ...world.artifacts.envFor('collect') }
+    })
+    assert.equal(collect.code, 0, collect.stdout)
+    const keys = videosOf(collect).map((v) => v['draft-project-id'])
+    assert.equal(keys.filter(Boolean).length, 2)
+    assert.match(collect.summary, /📝 AI Studios batch: 0 delivered, 2 draft/)
+    assert.match(collect.summary, /Drafts for review/)
+    const comment = world.github.comments.find((c) => c.issue === 78)
+    for (const key of keys) {
+      assert.match(collect.summary, new RegExp(`<code>${key}</code>, <a href="${world.sim.apiUrl}/dashboard">open in AI Studios</a>`))
+      assert.match(comment?.body ?? '', new RegExp(`📝 draft \`${key}\`, for review`))
+    }
+  })
+})

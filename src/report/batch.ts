@@ -80,7 +80,7 @@ export async function writeBatchSummary(entries: VideoEntry[], jobs: number, sum
   ]
   const summary = core.summary
     .addHeading(
-      `${failed.length > 0 ? '❌' : entries.some((entry) => entry.status === 'started') ? '⏳' : '🎬'} AI Studios batch: ${entryCounts(entries)}`,
+      `${failed.length > 0 ? '❌' : entries.some((entry) => entry.status === 'started') ? '⏳' : entries.length > 0 && entries.every((entry) => entry.status === 'draft') ? '📝' : '🎬'} AI Studios batch: ${entryCounts(entries)}`,
       2
     )
     .addRaw(`<p>Gathered from ${jobs} result record(s) of this run's matrix jobs.</p>`, true)
@@ -94,6 +94,21 @@ export async function writeBatchSummary(entries: VideoEntry[], jobs: number, sum
         entry['artifact-url'] ? `<a href="${escape(entry['artifact-url'])}">artifact</a>` : ''
       ])
     ])
+  // Drafts saved for review (a draft run's matrix): each named with where to open it, before the run that pays.
+  const drafts = entries.filter((entry) => entry['draft-project-id'] !== null)
+  if (drafts.length > 0) {
+    summary
+      .addHeading('Drafts for review', 3)
+      .addRaw('<p>Saved in AI Studios, not rendered: nothing was paid. Review each before the run that exports it.</p>', true)
+      .addTable([
+        ['Video', 'Draft'].map((data) => ({ data, header: true })),
+        ...rows(drafts, (entry) => [
+          escape(entry.name),
+          `<code>${escape(entry['draft-project-id'] ?? '')}</code>` +
+            (entry['draft-url'] ? `, <a href="${escape(entry['draft-url'])}">open in AI Studios</a>` : '')
+        ])
+      ])
+  }
   if (failed.length > 0) {
     summary
       .addHeading('What failed', 3)
