@@ -20,8 +20,8 @@ const CREATE = '/api/odin/v3/editor/project'
 const EXPORT = '/api/odin/v3/editor/project/export'
 const posts = (path: string, from = 0): number => world.sim.requests.slice(from).filter((r) => r.method === 'POST' && r.path === path).length
 
-/** One workflow run numbered `runId`: a run of the pull request, or a push to its branch. */
-function run(runId: number, workflowRun: WorkflowRun, inputs: Record<string, string>, workspace: string): Promise<ActionRun> {
+/** One workflow run numbered `runId` (its attempt `attempt`): a run of the pull request, or a push to its branch. */
+function run(runId: number, workflowRun: WorkflowRun, inputs: Record<string, string>, workspace: string, attempt = 1): Promise<ActionRun> {
   world.github.runs.set(runId, workflowRun)
   const pull = workflowRun.pullRequests?.[0]
   const event = pull
@@ -35,8 +35,9 @@ function run(runId: number, workflowRun: WorkflowRun, inputs: Record<string, str
     workspace,
     inputs: { 'api-key': world.sim.mintToken(), 'api-url': world.sim.apiUrl, 'github-token': GITHUB_TOKEN, template: 't.json', ...inputs },
     env: {
-      ...world.artifacts.envForRun(runId),
+      ...world.artifacts.envForRun(runId, `job-attempt-${attempt}`),
       ...event,
+      GITHUB_RUN_ATTEMPT: String(attempt),
       GITHUB_REF: pull ? `refs/pull/${pull}/merge` : `refs/heads/${workflowRun.headBranch}`
     }
   })
@@ -90,6 +91,24 @@ describe('from-draft', () => {
     assert.equal(anew.code, 0, anew.stdout)
     assert.match(anew.stdout, /::notice::from-draft: no draft run saved a draft of this request \(or the request changed since\); exporting anew/)
     assert.equal(posts(CREATE, from), 1)
+  })
+
+  it('a re-run attempt re-attaches to the export of the draft instead of paying again', async () => {
+    const workspace = templateWith('Exported across attempts.')
+    await run(330, PULL, { draft: 'true' }, workspace)
+    const from = world.sim.requests.length
+    const exports = world.sim.exports.length
+    world.sim.options.renderMs = 600_000
+    const first = await run(331, MAIN_PUSH, { 'from-draft': 'true', timeout: '0.1', 'upload-artifact': 'false' }, workspace)
+    world.sim.options.renderMs = 200
+    assert.equal(first.code, 1, first.stdout)
+    const key = world.sim.exports[exports].key
+    assert.equal(first.outputs['export-key'], key)
+    const second = await run(331, MAIN_PUSH, { 'from-draft': 'true', 'upload-artifact': 'false' }, workspace, 2)
+    assert.equal(second.code, 0, second.stdout)
+    assert.match(second.stdout, new RegExp(`::notice::Re-run attempt 2: an earlier attempt already exported this request as ${key}`))
+    assert.equal(posts(EXPORT, from), 1, 'the draft exported once')
+    assert.equal(posts(CREATE, from), 0)
   })
 
   it("never takes a fork's draft", async () => {
