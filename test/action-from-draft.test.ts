@@ -111,6 +111,18 @@ describe('from-draft', () => {
     assert.equal(posts(CREATE, from), 0)
   })
 
+  it('a draft deleted since the review is no draft: true exports anew', async () => {
+    const workspace = templateWith('Deleted after the review.')
+    const drafted = await run(340, PULL, { draft: 'true' }, workspace)
+    delete world.sim.options.projects[drafted.outputs['draft-project-id']]
+    const from = world.sim.requests.length
+    const merged = await run(341, MAIN_PUSH, { 'from-draft': 'true', 'upload-artifact': 'false' }, workspace)
+    assert.equal(merged.code, 0, merged.stdout)
+    assert.match(merged.stdout, /::warning::from-draft: draft \S+, saved by run 340, cannot be read in AI Studios/)
+    assert.equal(posts(EXPORT, from), 0)
+    assert.equal(posts(CREATE, from), 1, 'exported anew')
+  })
+
   it("never takes a fork's draft", async () => {
     const workspace = templateWith('From a fork.')
     await run(320, FORK, { draft: 'true' }, workspace)

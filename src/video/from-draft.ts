@@ -14,7 +14,7 @@ import type { Production } from './produce.js'
 export async function draftExport(
   result: VideoResult,
   request: ExportRequest,
-  { job, github }: Production,
+  { job, github, client }: Production,
   context: CallContext
 ): Promise<ExportRequest | undefined> {
   const { log } = context
@@ -36,6 +36,16 @@ export async function draftExport(
     if (context.signal?.aborted) throw error
     log.warning(`from-draft: the draft records could not be looked up (${errorMessage(error)})`)
     return undefined
+  }
+  if (found) {
+    // A read, free: a draft deleted since the review is no draft, found before anything is sent.
+    try {
+      await client.getProject(found.projectId, context)
+    } catch (error) {
+      if (context.signal?.aborted) throw error
+      log.warning(`from-draft: draft ${found.projectId}, saved by run ${found.runId}, cannot be read in AI Studios (${errorMessage(error)})`)
+      found = undefined
+    }
   }
   if (!found) {
     if (job.github.fromDraft === 'true')
