@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(75597);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(12989);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 75597:
+/***/ 12989:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28675,7 +28675,9 @@ const ACTION_DEFAULTS = {
     reuse: 'false',
     'reuse-from': 'branch-or-default',
     cleanup: 'false',
-    'dry-run': 'false'
+    'dry-run': 'false',
+    draft: 'false',
+    'from-draft': 'false'
 };
 /**
  * The step's inputs as the user gave them: a value equal to its action.yml default reads as not given,
@@ -29020,6 +29022,7 @@ const RESOLUTIONS = ['4k', '1080', '720', '480'];
  * any branch's or pull request's run of this repository.
  */
 const REUSE_SCOPES = ['branch', 'branch-or-default', 'repository'];
+const FROM_DRAFT = ['false', 'true', 'required'];
 /** What an export key (a v3 project ID, a legacy key) looks like; anything else is refused, never printed raw. */
 const EXPORT_KEY = /^[\w-]{1,128}$/;
 /** A video the run did not deliver: it failed, or fail-fast stopped it before it started. */
@@ -29197,7 +29200,8 @@ function readGitHubSettings(get, runner) {
         onlyChanged: parseBoolean('only-changed', get('only-changed'), false),
         reuse: parseBoolean('reuse', get('reuse'), false),
         reuseFrom: parseChoice('reuse-from', get('reuse-from'), REUSE_SCOPES) ?? 'branch-or-default',
-        comment: parseBoolean('comment', get('comment'), false)
+        comment: parseBoolean('comment', get('comment'), false),
+        fromDraft: parseChoice('from-draft', get('from-draft'), FROM_DRAFT) ?? 'false'
     };
     if (parseBoolean('release-upload', get('release-upload'), false)) {
         const tag = get('release-tag').trim() || releaseTag(runner);
@@ -29205,13 +29209,17 @@ function readGitHubSettings(get, runner) {
             throw new InputError('release-tag', "'release-upload' needs a release: run on a release event or set 'release-tag'");
         settings.release = { tag, replace: parseBoolean('release-replace', get('release-replace'), false) };
     }
-    if (!settings.token && (settings.onlyChanged || settings.release || settings.comment || settings.reuse)) {
-        warning("'github-token' is empty: only-changed, reuse, release-upload and comment are skipped");
-        return { onlyChanged: false, reuse: false, reuseFrom: settings.reuseFrom, comment: false };
+    // A draft must be found before paying: without a token, none can be.
+    if (!settings.token && settings.fromDraft === 'required') {
+        throw new InputError('from-draft', "'required' looks up the draft run's draft through GitHub: set 'github-token' (actions: read)");
+    }
+    if (!settings.token && (settings.onlyChanged || settings.release || settings.comment || settings.reuse || settings.fromDraft === 'true')) {
+        warning("'github-token' is empty: only-changed, reuse, from-draft, release-upload and comment are skipped");
+        return { onlyChanged: false, reuse: false, reuseFrom: settings.reuseFrom, comment: false, fromDraft: 'false' };
     }
     return settings;
 }
-const needsGitHub = (settings) => Boolean(settings.token && (settings.onlyChanged || settings.reuse || settings.release || settings.comment));
+const needsGitHub = (settings) => Boolean(settings.token && (settings.onlyChanged || settings.reuse || settings.release || settings.comment || settings.fromDraft !== 'false'));
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
@@ -40236,6 +40244,7 @@ function readJob(get, runner) {
         wait: readWait(get),
         waitForRender,
         dryRun: parseBoolean('dry-run', get('dry-run'), false),
+        draft: parseBoolean('draft', get('draft'), false),
         resumeMismatch,
         plan,
         maxVideos: readMaxVideos(get),
@@ -40452,7 +40461,7 @@ const videoName = schemas_string().regex(/^[\w.-]{1,80}$/, 'is not a video name'
 /** One video of the `videos` output, as a job wrote it. */
 const videoEntry = object({
     name: schemas_string().min(1).max(255),
-    status: schemas_enum(['downloaded', 'started', 'dry-run', 'failed', 'skipped']),
+    status: schemas_enum(['downloaded', 'started', 'draft', 'dry-run', 'failed', 'skipped']),
     'export-key': exportKey.nullable(),
     /** The former name of export-key, kept for workflows written against it. */
     'project-id': exportKey.nullable(),
@@ -40468,6 +40477,9 @@ const videoEntry = object({
     'reused-from-run': schemas_number().int().positive().nullable(),
     'artifact-url': webUrl.nullable(),
     'release-url': webUrl.nullable(),
+    /** A draft saved for review (`draft`): its project, and where to open it in AI Studios. */
+    'draft-project-id': exportKey.nullable(),
+    'draft-url': webUrl.nullable(),
     error: schemas_string().max(4000).nullable()
 });
 /** The `videos` output's objects, one a video: also what a matrix job's result record holds. */
@@ -40489,6 +40501,8 @@ function videoEntries(results) {
         'reused-from-run': result.reusedFromRun ?? null,
         'artifact-url': result.artifact?.url ?? null,
         'release-url': result.releaseUrl ?? null,
+        'draft-project-id': result.draft?.projectId ?? null,
+        'draft-url': result.draft?.url ?? null,
         error: errorOf(result)
     }));
 }
@@ -40611,8 +40625,11 @@ const href = schemas_string().max(2048).refine(loopbackOrHttps, 'is not an https
 /** One video's row, as stored in the comment. */
 const commentRow = object({
     name: schemas_string().min(1).max(255),
-    status: schemas_enum(['downloaded', 'started', 'dry-run', 'failed', 'skipped']),
+    status: schemas_enum(['downloaded', 'started', 'draft', 'dry-run', 'failed', 'skipped']),
     key: exportKey.optional(),
+    /** A draft's project and where to open it, for review before paying. */
+    draft: exportKey.optional(),
+    draftUrl: href.optional(),
     size: schemas_number().int().nonnegative().optional(),
     picture: schemas_string().max(100).optional(),
     artifact: href.optional(),
@@ -40632,6 +40649,8 @@ function rowOf(entry, run, pipeline) {
         name: entry.name,
         status: entry.status,
         key: entry['export-key'] ?? entry['project-id'] ?? undefined,
+        draft: entry['draft-project-id'] ?? undefined,
+        draftUrl: link(entry['draft-url']),
         size: entry.size ?? undefined,
         picture,
         artifact: link(entry['artifact-url']),
@@ -40659,8 +40678,16 @@ function mergeRows(earlier, later) {
 /** A URL as a Markdown link target: no character that could end the link or the cell. */
 const target = (url) => new URL(url).href.replace(/[()<>|`"' ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 function tableRow(row, runner, pipelines) {
-    const links = [row.artifact ? `[artifact](${target(row.artifact)})` : '', row.release ? `[release asset](${target(row.release)})` : ''];
-    const status = row.status === 'failed' ? `❌ ${escapeCell(row.error ?? 'failed')}` : row.status;
+    const links = [
+        row.artifact ? `[artifact](${target(row.artifact)})` : '',
+        row.release ? `[release asset](${target(row.release)})` : '',
+        row.draftUrl ? `[open in AI Studios](${target(row.draftUrl)})` : ''
+    ];
+    const status = row.status === 'failed'
+        ? `❌ ${escapeCell(row.error ?? 'failed')}`
+        : row.status === 'draft'
+            ? `📝 draft \`${row.draft ?? ''}\`, for review`
+            : row.status;
     const thumbnail = row.thumbnail ? `<img src="${escapeHtml(target(row.thumbnail))}" alt="" width="160">` : '';
     const run = `[${row.run}](${target(`${runner.serverUrl}/${runner.repository}/actions/runs/${row.run}`)})`;
     const video = pipelines && row.pipeline ? `${escapeCell(row.name)} · ${escapeCell(row.pipeline)}` : escapeCell(row.name);
@@ -40901,6 +40928,8 @@ const failedEntry = (name, error) => ({
     'reused-from-run': null,
     'artifact-url': null,
     'release-url': null,
+    'draft-project-id': null,
+    'draft-url': null,
     error
 });
 /**
@@ -40943,7 +40972,7 @@ const entryFailed = (entry) => entry.status === 'failed' || entry.status === 'sk
 function entryCounts(entries) {
     const count = (status) => entries.filter((entry) => entry.status === status).length;
     const counts = [`${count('downloaded')} delivered`];
-    for (const status of ['started', 'dry-run', 'failed', 'skipped'])
+    for (const status of ['started', 'draft', 'dry-run', 'failed', 'skipped'])
         if (count(status) > 0)
             counts.push(`${count(status)} ${status}`);
     return `${counts.join(', ')} (of ${entries.length})`;
@@ -40959,22 +40988,38 @@ async function writeBatchSummary(entries, jobs, summaryFile) {
     const key = (entry, none) => (entry['export-key'] ? `<code>${escapeHtml(entry['export-key'])}</code>` : none);
     const failed = entries.filter(entryFailed);
     const failures = boundedRows(failed.map((entry) => [escapeHtml(entry.name), escapeHtml(cut(entry.error ?? entry.status, MAX_SUMMARY_TEXT_CHARS)), key(entry, 'not exported')]), SUMMARY_BUDGET_BYTES / 2, 'failed videos');
+    // Drafts saved for review (a draft run's matrix): each named with where to open it, before the run that pays.
+    const draftEntries = entries.filter((entry) => entry['draft-project-id'] !== null);
+    const drafts = boundedRows(draftEntries.map((entry) => [
+        escapeHtml(entry.name),
+        `<code>${escapeHtml(entry['draft-project-id'] ?? '')}</code>` +
+            (entry['draft-url'] ? `, <a href="${escapeHtml(entry['draft-url'])}">open in AI Studios</a>` : '')
+    ]), (SUMMARY_BUDGET_BYTES - failures.bytes) / 2, 'drafts', "the job's `videos` output names each");
     const all = boundedRows(entries.map((entry) => [
         escapeHtml(entry.name),
         entry.status,
         key(entry, ''),
         entry.size === null ? '' : formatBytes(entry.size),
         entry['artifact-url'] ? `<a href="${escapeHtml(entry['artifact-url'])}">artifact</a>` : ''
-    ]), SUMMARY_BUDGET_BYTES - failures.bytes, 'videos', "the job's `videos` output names each");
+    ]), SUMMARY_BUDGET_BYTES - failures.bytes - drafts.bytes, 'videos', "the job's `videos` output names each");
     const summary = lib_core/* summary */.z
-        .addHeading(`${failed.length > 0 ? '❌' : entries.some((entry) => entry.status === 'started') ? '⏳' : '🎬'} AI Studios batch: ${entryCounts(entries)}`, 2)
+        .addHeading(`${failed.length > 0 ? '❌' : entries.some((entry) => entry.status === 'started') ? '⏳' : entries.length > 0 && entries.every((entry) => entry.status === 'draft') ? '📝' : '🎬'} AI Studios batch: ${entryCounts(entries)}`, 2)
         .addRaw(`<p>Gathered from ${jobs} result record(s) of this run's matrix jobs.</p>`, true);
     if (failed.length > 0) {
         summary.addHeading('What failed', 3).addTable([['Video', 'Why', 'Export key'].map((data) => ({ data, header: true })), ...failures.rows]);
         if (failures.more)
             summary.addRaw(`<p>${failures.more}</p>`, true);
-        summary.addHeading('Every video', 3);
     }
+    if (draftEntries.length > 0) {
+        summary
+            .addHeading('Drafts for review', 3)
+            .addRaw('<p>Saved in AI Studios, not rendered: nothing was paid. Review each before the run that exports it.</p>', true)
+            .addTable([['Video', 'Draft'].map((data) => ({ data, header: true })), ...drafts.rows]);
+        if (drafts.more)
+            summary.addRaw(`<p>${drafts.more}</p>`, true);
+    }
+    if (failed.length > 0 || draftEntries.length > 0)
+        summary.addHeading('Every video', 3);
     summary.addTable([['Video', 'Status', 'Export key', 'Size', 'Artifact'].map((data) => ({ data, header: true })), ...all.rows]);
     if (all.more)
         summary.addRaw(`<p>${all.more}</p>`, true);
@@ -41037,6 +41082,10 @@ function setOutputs(results) {
     }
     if (result.dryRun)
         setOutput('request-path', result.dryRun.path);
+    if (result.draft) {
+        setOutput('draft-project-id', result.draft.projectId);
+        setOutput('draft-url', result.draft.url);
+    }
 }
 /** An accepted export's key, written the moment it exists (a single-video job's `export-key`, alias `project-id`): a kill later still leaves it. */
 function setKeyOutput(result, videos) {
@@ -41164,6 +41213,7 @@ function batchCounts(results) {
     const counts = [`${count('downloaded')} delivered`];
     for (const [status, word] of [
         ['started', 'started'],
+        ['draft', 'saved as drafts for review'],
         ['failed', 'failed'],
         ['skipped', 'skipped']
     ]) {
@@ -41176,12 +41226,33 @@ function heading(results, job, failed) {
     if (job?.dryRun)
         return 'AI Studios dry run: nothing was exported';
     if (results.length > 1) {
-        const icon = failed ? '❌' : results.some((result) => result.status === 'started') ? '⏳' : '🎬';
+        const icon = failed ? '❌' : results.some((result) => result.status === 'started') ? '⏳' : results.every(isDraft) ? '📝' : '🎬';
         return `${icon} AI Studios videos: ${batchCounts(results)}`;
     }
     if (failed)
         return `❌ AI Studios video${job?.manifest && results.length === 0 ? 's' : ''} not delivered`;
+    if (results[0] && isDraft(results[0]))
+        return '📝 AI Studios draft saved for review: nothing was rendered or paid';
     return results[0]?.status === 'started' ? '⏳ AI Studios export started' : '🎬 AI Studios video rendered';
+}
+const isDraft = (result) => result.status === 'draft';
+/** A draft's project and where to open it, for review before paying. */
+const draftCell = ({ projectId, url }) => `<code>${escapeHtml(projectId)}</code>, <a href="${escapeHtml(url)}">open in AI Studios</a>`;
+/** The drafts a run saved, as rows within a quarter of the summary's budget: what to open before the merge that pays for them. */
+function draftRows(results) {
+    const drafts = results.flatMap((result) => (result.draft ? [[escapeHtml(result.name), draftCell(result.draft)]] : []));
+    return boundedRows(drafts, SUMMARY_BUDGET_BYTES / 4, 'drafts', 'the <code>videos</code> output names each');
+}
+/** The drafts listed for review, if there are any. */
+function draftsForReview(summary, drafts) {
+    if (drafts.rows.length === 0)
+        return;
+    summary
+        .addHeading('Drafts for review', 3)
+        .addRaw('<p>Saved in AI Studios, not rendered: nothing was paid. Review each before the run that exports it.</p>', true)
+        .addTable([['Video', 'Draft'].map((data) => ({ data, header: true })), ...drafts.rows]);
+    if (drafts.more)
+        summary.addRaw(`<p>${drafts.more}</p>`, true);
 }
 /** One video in detail: where it came from, its key, time, file, checksum, artifact. */
 function details(summary, result) {
@@ -41189,6 +41260,7 @@ function details(summary, result) {
     const rows = [
         ['Source', escapeHtml(result.source)],
         ['Export key', result.exportKey ? `<code>${escapeHtml(result.exportKey)}</code>` : noKey(result, '(not exported)')],
+        ...(result.draft ? [['Draft', draftCell(result.draft)]] : []),
         ['Time taken', `${seconds} s${result.polls ? ` (${result.polls} progress checks)` : ''}`]
     ];
     if (result.video) {
@@ -41275,7 +41347,10 @@ async function writeSummary(results, runner, job, runError) {
         details(summary, result);
     }
     else if (results.length > 1) {
-        used = overview(summary, results, SUMMARY_BUDGET_BYTES);
+        // The drafts are measured first: the table of every video gives up room for them, never the other way.
+        const drafts = draftRows(results);
+        used = overview(summary, results, SUMMARY_BUDGET_BYTES - drafts.bytes) + drafts.bytes;
+        draftsForReview(summary, drafts);
     }
     dryRunRequests(summary, results, SUMMARY_BUDGET_BYTES - used);
     await redacted(summary).write();
@@ -41360,9 +41435,11 @@ async function plan(get, runner, signal) {
         job = readJob(get, runner);
         const github = needsGitHub(job.github) ? await connectGitHub(job.github, signal) : undefined;
         const videos = await planVideos(job, github, job.runner);
-        info(`Plan: ${budgetLine(exportsPlanned(videos), job.maxVideos).text}`);
+        // A draft run pays for nothing: its render jobs send no export.
+        const planned = job.draft ? 0 : exportsPlanned(videos);
+        info(`Plan: ${budgetLine(planned, job.maxVideos).text}`);
         // Each matrix job counts only its own shard: the cap on what one run may spend holds here, for all of them.
-        const refusal = budgetRefusal(exportsPlanned(videos), job.maxVideos, 'plan');
+        const refusal = budgetRefusal(planned, job.maxVideos, 'plan');
         if (refusal)
             throw refusal;
         const names = videos.map((video) => video.name ?? '');
@@ -41410,6 +41487,11 @@ const exportAnswer = (generation) => object({
     cube_used: union([schemas_number(), schemas_string()]).transform(Number).pipe(schemas_number()).optional().catch(undefined)
 })
     .transform((answer) => ({ key: String(answer[generation === 'v3' ? 'projectId' : 'key']), credits: answer.cube_used }));
+/**
+ * `POST /editor/project/export` (export-project.md): the export's own `projectId`, polled as any
+ * export's. Credits are not in this answer (v3 reports them in the webhook).
+ */
+const savedExportAnswer = exportAnswer('v3');
 /** A code as the API writes it, a number or a string; anything else counts as absent. */
 const code = union([schemas_string(), schemas_number()]).transform(String).optional().catch(undefined);
 const message = schemas_string().optional().catch(undefined);
@@ -41675,9 +41757,23 @@ class AiStudiosClient {
         const base = generation === 'v3' ? this.config.v3Url : this.config.legacyUrl;
         return new URL(base.pathname.replace(/\/$/, '') + client_PREFIX[generation] + path, base);
     }
-    /** The method and URL an export request goes to (printed by a dry run). */
+    /**
+     * The method and URL an export request goes to (printed by a dry run): create-and-export
+     * (`POST /editor/project`, create-project.md), or a saved project exported as it is
+     * (`POST /editor/project/export`, export-project.md, v3 only). A draft is created where a project is,
+     * its body saying `isExport: false`.
+     */
     exportTarget(request) {
-        return { method: 'POST', url: this.url(request.generation, '/editor/project').toString() };
+        if (request.kind && request.generation !== 'v3')
+            throw new Error(`Only the v3 API takes a ${request.kind} project`);
+        return { method: 'POST', url: this.url(request.generation, request.kind === 'saved' ? '/editor/project/export' : '/editor/project').toString() };
+    }
+    /**
+     * Where a draft is opened in AI Studios: the project dashboard, the page create-project.md names for a
+     * project saved with `isExport: false`. The docs give no per-project editor address.
+     */
+    draftUrl() {
+        return new URL('/dashboard', this.config.v3Url).toString();
     }
     async getProject(projectId, context) {
         const call = `Fetching project ${projectId}`;
@@ -41728,7 +41824,7 @@ class AiStudiosClient {
      */
     async startExport(request, { signal, log }, { stop, deadlineAt } = {}) {
         const call = 'Starting the export';
-        const url = this.url(request.generation, '/editor/project');
+        const url = new URL(this.exportTarget(request).url);
         let authorization = this.authorizationFor({ signal, log });
         let headers = headersWith(await beforeDeadline(authorization, deadlineAt));
         let renewed = false;
@@ -41793,12 +41889,22 @@ class AiStudiosClient {
                     throw this.explained(error);
                 throw new ExportUnconfirmedError(errorMessage(error));
             }
-            const accepted = exportAnswer(request.generation).safeParse(data);
+            const accepted = (request.kind === 'saved' ? savedExportAnswer : exportAnswer(request.generation)).safeParse(data);
             if (!accepted.success) {
                 throw new ExportUnconfirmedError(`the answer carries no usable ${request.generation === 'v3' ? 'projectId' : 'key'}`);
             }
             return accepted.data;
         }
+    }
+    /**
+     * Creates a draft: a v3 project saved with `isExport: false` (create-project.md), shown on the dashboard,
+     * not rendered. Sent as an export is (once, unless provably not sent), so a lost answer leaves no second
+     * draft; returns the draft's project ID.
+     */
+    async createDraft(request, context, bounds = {}) {
+        if (request.kind !== 'draft' || request.body.isExport !== false)
+            throw new Error('A draft is created with "isExport": false');
+        return (await this.startExport(request, context, bounds)).key;
     }
     async getProgress(key, generation, context) {
         const call = `Checking progress of ${key}`;
@@ -41919,12 +42025,25 @@ class AiStudiosClient {
  * earlier attempt started for the same request, and waits for it instead of paying again.
  */
 const ledger_PREFIX = 'aistudios-ledger-';
-/** SHA-256 of everything that decides the video: the generation and the exact body. */
+/**
+ * SHA-256 of everything that decides the video: the generation and the exact body, and for a saved
+ * project exported as it is, the call and what the project held (its body names only its ID).
+ */
 function requestFingerprint(request) {
+    const saved = request.kind === 'saved' ? `saved ${request.content ?? ''}\n` : '';
     return (0,external_node_crypto_.createHash)('sha256')
-        .update(`${request.generation}\n${JSON.stringify(request.body)}`)
+        .update(`${request.generation}\n${saved}${JSON.stringify(request.body)}`)
         .digest('hex')
         .slice(0, 32);
+}
+/**
+ * The fingerprint of the export a draft stands for: the same request exporting (`isExport: true`), which
+ * a run without `draft` makes, so `from-draft` finds the draft under its own request. Any other request's own.
+ */
+function exportFingerprint(request) {
+    if (request.kind !== 'draft')
+        return requestFingerprint(request);
+    return requestFingerprint({ generation: request.generation, content: request.content, body: { ...request.body, isExport: true } });
 }
 /**
  * A video an attempt delivered as an artifact of the run before `cleanup` deleted its project: where a
@@ -42116,11 +42235,20 @@ async function cleanupExports(results, client, job, signal) {
     const legacy = delivered.filter((result) => result.generation === 'legacy').length;
     if (legacy > 0)
         info(`cleanup: the legacy API has no call that deletes a project; ${legacy} legacy export(s) stay in AI Studios`);
-    const ids = [];
-    for (const result of delivered.filter((candidate) => candidate.generation === 'v3')) {
+    const v3 = delivered.filter((result) => result.generation === 'v3');
+    // A saved project exported as it is: should the API answer its own ID as the export's, the user's project is kept.
+    const own = v3.filter((result) => result.exportKey === savedProjectOf(result));
+    for (const result of own)
+        info(`cleanup: ${result.exportKey} is kept in AI Studios: it is the saved project the video was exported from`);
+    // Each export is marked delivered in the ledger before it is deleted; one that cannot be marked is kept.
+    const exported = [];
+    for (const result of v3.filter((candidate) => !own.includes(candidate))) {
         if (await markDelivered(result, job, signal))
-            ids.push(result.exportKey);
+            exported.push(result.exportKey);
     }
+    // A draft the draft run created, exported now (from-draft), is done with; a saved project that was its own draft is the user's.
+    const drafts = v3.flatMap((result) => (result.fromDraft?.created ? [result.fromDraft.projectId] : []));
+    const ids = [...new Set([...exported, ...drafts])];
     if (ids.length === 0)
         return;
     try {
@@ -42169,6 +42297,11 @@ async function markDelivered(result, job, signal) {
         warning(`cleanup: ${key} is kept in AI Studios: the ledger could not record its delivery (${errorMessage(error)}), and a re-run attempt would pay for it again`);
         return false;
     }
+}
+/** The saved project a video was made from, if any (a resumed one's too). */
+function savedProjectOf({ spec: { source } }) {
+    const made = source.kind === 'resume' ? source.of : source;
+    return made?.kind === 'project' ? made.projectId : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/github/reuse-trust.ts
@@ -42289,7 +42422,9 @@ function fileIn(dir, name) {
 const RECORD_PAGE_SIZE = 100;
 const RECORD_PAGES = 10;
 /** The unexpired records of other runs for this request, newest first, as GitHub lists them. */
-async function listCandidates(github, fingerprint, runner, signal) {
+const listCandidates = (github, fingerprint, runner, signal) => listRecords(github, reuse_recordName(fingerprint), runner, signal);
+/** The unexpired artifacts of other runs named `name`, newest first, as GitHub lists them (a page at a time, bounded). */
+async function listRecords(github, name, runner, signal) {
     const { octokit, context } = github;
     const artifacts = [];
     // Newest first, a page at a time: other runs' records of the same request (pull requests, forks) must not
@@ -42297,7 +42432,7 @@ async function listCandidates(github, fingerprint, runner, signal) {
     for (let page = 1; page <= RECORD_PAGES; page++) {
         const { data } = await octokit.rest.actions.listArtifactsForRepo({
             ...context.repo,
-            name: reuse_recordName(fingerprint),
+            name,
             per_page: RECORD_PAGE_SIZE,
             page,
             request: { signal }
@@ -42307,19 +42442,28 @@ async function listCandidates(github, fingerprint, runner, signal) {
         if (listed.length < RECORD_PAGE_SIZE)
             break;
         if (page === RECORD_PAGES)
-            warning(`reuse: more than ${RECORD_PAGES * RECORD_PAGE_SIZE} records are named ${reuse_recordName(fingerprint)}; only the newest ${RECORD_PAGES * RECORD_PAGE_SIZE} were looked at`);
+            warning(`reuse: more than ${RECORD_PAGES * RECORD_PAGE_SIZE} records are named ${name}; only the newest ${RECORD_PAGES * RECORD_PAGE_SIZE} were looked at`);
     }
     return artifacts.flatMap((artifact) => {
         const runId = artifact.workflow_run?.id;
-        return !artifact.expired && artifact.name === reuse_recordName(fingerprint) && runId && String(runId) !== runner.runId
-            ? [{ artifactId: artifact.id, runId }]
-            : [];
+        return !artifact.expired && artifact.name === name && runId && String(runId) !== runner.runId ? [{ artifactId: artifact.id, runId }] : [];
     });
 }
 /** The workflow run a candidate came from, as GitHub describes it. */
 async function workflowRun({ octokit, context }, runId) {
     const { data } = await octokit.rest.actions.getWorkflowRun({ ...context.repo, run_id: runId });
     return parseAt(workflowRunSchema, data, `GitHub's description of run ${runId}`);
+}
+/** The text of the one file a record artifact of another run holds. */
+async function readRecordFile(github, candidate, name, runner) {
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-record-'));
+    try {
+        await (await loadArtifactClient()).downloadArtifact(candidate.artifactId, { path: dir, findBy: findBy(github, candidate.runId) });
+        return external_node_fs_.readFileSync(fileIn(dir, name), 'utf8');
+    }
+    finally {
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    }
 }
 /** A candidate's record, parsed; refused when its video is another run's artifact or expired. */
 async function readRecord(github, candidate, fingerprint, runner) {
@@ -42365,6 +42509,68 @@ async function recordReusable(fingerprint, record, runner, retentionDays) {
     finally {
         external_node_fs_.rmSync(dir, { recursive: true, force: true });
     }
+}
+
+;// CONCATENATED MODULE: ./src/github/drafts.ts
+
+
+
+
+
+
+
+/**
+ * Draft records: the small artifact a draft run leaves for each draft, named after the fingerprint of
+ * the export request the same step makes without `draft`, so a later run with `from-draft` finds the
+ * reviewed draft of its own request. Trusted as `reuse` trusts a record: for who made it (a run of this
+ * repository's own code, its pull requests included, never a fork's), never for what it says.
+ */
+const drafts_PREFIX = 'aistudios-draft-';
+const drafts_recordName = (fingerprint) => `${drafts_PREFIX}${fingerprint}.json`;
+/** What a draft record says: the draft's project, and whether the draft run created it (else it is the user's saved project). */
+const draftRecordSchema = object({ projectId: exportKey, created: schemas_boolean() });
+/** Leaves a draft's record for the run that exports it, kept as long as the run's artifacts. */
+async function recordDraft(fingerprint, record, runner, retentionDays) {
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-draft-'));
+    try {
+        const file = external_node_path_.join(dir, drafts_recordName(fingerprint));
+        external_node_fs_.writeFileSync(file, JSON.stringify(parseAt(draftRecordSchema, record, 'the draft record')));
+        await (await loadArtifactClient()).uploadArtifact(drafts_recordName(fingerprint), [file], dir, { retentionDays, skipArchive: true });
+    }
+    finally {
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    }
+}
+/**
+ * The newest trusted draft record of a request, if any; `passOver` is told why each other one was not
+ * taken. A record of a fork's run, or one that does not parse, is never taken.
+ */
+async function findDraft(github, fingerprint, runner, passOver, signal) {
+    const here = thisRun(github.context);
+    const candidates = await listRecords(github, drafts_recordName(fingerprint), runner, signal);
+    for (const candidate of candidates) {
+        try {
+            // Any run of this repository's own code: the pull request that drafted it, then the merge that exports it.
+            const refused = distrust(await workflowRun(github, candidate.runId), here, 'repository');
+            if (refused)
+                throw new Error(refused);
+            const text = await readRecordFile(github, candidate, drafts_recordName(fingerprint), runner);
+            let json;
+            try {
+                json = JSON.parse(text);
+            }
+            catch {
+                throw new Error('its record is not JSON');
+            }
+            return { ...parseAt(draftRecordSchema, json, 'its record'), runId: candidate.runId };
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw error;
+            passOver(candidate.runId, error instanceof Error ? error.message : String(error));
+        }
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/deliver/artifact.ts
@@ -42676,6 +42882,7 @@ onDeleted = () => undefined) {
 
 
 
+
 /** With `reuse`, each uploaded video's record, so a later run of the same request finds it; a failure costs only that. */
 async function leaveForReuse(done, job, signal) {
     for (const { result, video } of done) {
@@ -42698,6 +42905,22 @@ async function leaveForReuse(done, job, signal) {
             if (signal?.aborted)
                 throw error;
             videoLog(result.spec.name).warning(`reuse: could not leave a record of ${result.name} for later runs (${errorMessage(error)})`);
+        }
+    }
+}
+/** Each draft's record, so the run that exports it (`from-draft`) finds it; a failure costs only that. */
+async function leaveDrafts(results, job, signal) {
+    for (const result of results) {
+        const { draft, fingerprint } = result;
+        if (result.status !== 'draft' || !draft || !fingerprint)
+            continue;
+        try {
+            await untilCancelled(recordDraft(fingerprint, { projectId: draft.projectId, created: draft.created }, job.runner, job.artifact.retentionDays), signal);
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw error;
+            videoLog(result.spec.name).warning(`from-draft: could not leave a record of the draft of ${result.name} (${errorMessage(error)})`);
         }
     }
 }
@@ -42820,6 +43043,9 @@ async function deliverAll(results, job, github, signal) {
         }
         if (job.github.reuse)
             await leaveForReuse(saved(), job, signal);
+        // Without the run's artifact service (outside a workflow run) a record could not be found again anyway.
+        if (job.runner.artifactService)
+            await leaveDrafts(results, job, signal);
         if (github && job.github.release) {
             const { tag, replace } = job.github.release;
             const delivery = attaching(tag);
@@ -43014,6 +43240,62 @@ async function checkCredentials(client, videos, context) {
         throw new AuthError('GET /api/odin/v3/auth answered isAuthenticated: false', client.credentialInput);
     }
     context.log.info('Dry run: the API accepts the credentials (GET /api/odin/v3/auth)');
+}
+
+;// CONCATENATED MODULE: ./src/video/from-draft.ts
+
+
+
+/**
+ * With `from-draft`, the draft a draft run of this repository saved for this very request (its record
+ * keyed by the request's fingerprint), to be exported as it is, with the review's edits, through the
+ * export endpoint: the request that does so, or undefined when there is none (a changed request finds
+ * none). `true` then exports anew with a notice; a lookup that fails counts as none, with a warning.
+ */
+async function draftExport(result, request, { job, github, client }, context) {
+    const { log } = context;
+    if (!github || request.generation !== 'v3') {
+        log.notice(`from-draft: ${request.generation === 'v3' ? 'GitHub is not reachable' : 'the legacy API keeps no drafts'}; no draft is looked for`);
+        return undefined;
+    }
+    const fingerprint = requestFingerprint(request);
+    let found;
+    try {
+        found = await findDraft(github, fingerprint, job.runner, (runId, why) => log.warning(`from-draft: the draft record of run ${runId} was not taken: ${why}`), context.signal);
+    }
+    catch (error) {
+        if (context.signal?.aborted)
+            throw error;
+        log.warning(`from-draft: the draft records could not be looked up (${errorMessage(error)})`);
+        return undefined;
+    }
+    if (found) {
+        // A read, free: a draft deleted since the review is no draft, found before anything is sent.
+        try {
+            await client.getProject(found.projectId, context);
+        }
+        catch (error) {
+            if (context.signal?.aborted)
+                throw error;
+            log.warning(`from-draft: draft ${found.projectId}, saved by run ${found.runId}, cannot be read in AI Studios (${errorMessage(error)})`);
+            found = undefined;
+        }
+    }
+    if (!found) {
+        if (job.github.fromDraft === 'true')
+            log.notice('from-draft: no draft run saved a draft of this request (or the request changed since); exporting anew');
+        return undefined;
+    }
+    result.fromDraft = { projectId: found.projectId, runId: found.runId, created: found.created };
+    log.notice(`from-draft: exporting draft ${found.projectId}, saved by run ${found.runId} for this request, as it is (with the review's edits)`);
+    // A saved project that was its own draft is already exported as it is.
+    if (request.kind === 'saved')
+        return request;
+    const body = { projectId: found.projectId };
+    for (const option of ['workspaceId', 'resolution', 'webhookUrl'])
+        if (request.body[option] !== undefined)
+            body[option] = request.body[option];
+    return { generation: 'v3', kind: 'saved', body, content: `draft of ${fingerprint}` };
 }
 
 ;// CONCATENATED MODULE: ./src/video/poll-budget.ts
@@ -43691,6 +43973,7 @@ function applyTags(scenes, tags, sourceName) {
 
 
 
+
 /**
  * A v3 create-and-export body: the source's name and orientation, the scenes, and the export options
  * the user set, else the source's own (checked where it was read); the API's defaults apply to the rest.
@@ -43728,7 +44011,7 @@ function fieldsLost(source) {
  * The create-and-export body for a fetched saved project with new speech: only `name`,
  * `orientation` and `scenes` of the project, never what the server owns (`_id`, timestamps, state).
  */
-function exportFromProject(projectId, project, speech, options, tags = []) {
+function exportFromProject(projectId, project, speech, options, tags = [], draft = false) {
     if (!Array.isArray(project.scenes) || project.scenes.length === 0) {
         throw new Error(`Project ${projectId} has no scenes to export; open it in AI Studios and check it was saved`);
     }
@@ -43744,8 +44027,37 @@ function exportFromProject(projectId, project, speech, options, tags = []) {
     }
     const own = { name: typeof project.name === 'string' ? project.name : undefined, orientation };
     const request = { generation: 'v3', body: v3ExportBody(own, scenes, options) };
+    if (draft)
+        asDraft(request);
     refuseIncomplete(request, `project ${projectId}`);
     refuseLeftPlaceholders(request.body, `project ${projectId}`, 'project-id');
+    return request;
+}
+/** Whether the step changes a saved project: new speech, tag values or a name. Unchanged, it is exported as it is. */
+const changesProject = (spec) => spec.speech.length > 0 || spec.tags.length > 0 || spec.exportOptions.name !== undefined;
+/**
+ * The request that exports a saved v3 project as it is (`POST /editor/project/export`, export-project.md):
+ * its ID and the export options the step set, nothing created, the project's dictionary kept. `content`
+ * digests what the project holds, so an edit in the editor makes it another request (ledger, `reuse`).
+ */
+function savedProjectExport(projectId, project, options) {
+    if (!Array.isArray(project.scenes) || project.scenes.length === 0) {
+        throw new Error(`Project ${projectId} has no scenes to export; open it in AI Studios and check it was saved`);
+    }
+    const body = { projectId };
+    if (options.workspaceId)
+        body.workspaceId = options.workspaceId;
+    if (options.resolution)
+        body.resolution = options.resolution;
+    if (options.webhookUrl)
+        body.webhookUrl = options.webhookUrl;
+    const held = JSON.stringify([project.name ?? null, project.orientation ?? null, project.scenes, project.dictionary ?? null]);
+    return { generation: 'v3', kind: 'saved', body, content: (0,external_node_crypto_.createHash)('sha256').update(held).digest('hex') };
+}
+/** A v3 request made a draft: the project is created with `isExport: false`, saved for review and not rendered. */
+function asDraft(request) {
+    request.kind = 'draft';
+    request.body.isExport = false;
     return request;
 }
 
@@ -43774,18 +44086,21 @@ function topLevelKeyOffset(text, key) {
     return 0;
 }
 /**
- * A template's own `isExport`, either generation: the user's choice is never overridden, so a template
- * that asks to be saved without rendering is refused at its line, never billed; any value but true is
- * refused (a text "false" means the same to a reader).
+ * Whether a template asks, with its own `isExport`, to be saved without rendering: never overridden and
+ * billed. A v3 template is then made a draft (as with `draft: true`); the legacy API saves no project
+ * without rendering it, so a legacy template saying so is refused at its line. A text "false" means the
+ * same to a reader; any other value but true is refused.
  */
-function refuseNoExport(root, template) {
+function templateAsksDraft(root, template, generation) {
     if (root.isExport === undefined || root.isExport === true)
-        return;
-    const { line, column } = locate(template.text, topLevelKeyOffset(template.text, 'isExport'));
+        return false;
     const noExport = root.isExport === false || root.isExport === 0 || (typeof root.isExport === 'string' && /^\s*(false|0|no)\s*$/i.test(root.isExport));
+    if (noExport && generation === 'v3')
+        return true;
+    const { line, column } = locate(template.text, topLevelKeyOffset(template.text, 'isExport'));
     const why = noExport
-        ? 'asks AI Studios to save the project without rendering it, and this action renders (and pays for) every export; remove "isExport" to export it, or create the project in AI Studios instead'
-        : 'must be true or left out (this action exports every video)';
+        ? 'asks AI Studios to save the project without rendering it, which the legacy API cannot do: this action would render (and pay for) it; remove "isExport" to export it'
+        : 'must be true, false or left out';
     throw new InputError('template', `${template.name}:${line}:${column}: "isExport": ${JSON.stringify(root.isExport)} ${why}`, {
         file: template.file,
         line,
@@ -43943,7 +44258,9 @@ function markUsed(text, variables, used) {
  * The export request for a template: placeholders filled, speech set per scene, the generation detected
  * from the shape (or forced). Refuses, with every problem named, before anything is sent.
  */
-function exportFromTemplate(template, given, speech, options, forced, tags = []) {
+function exportFromTemplate(template, given, speech, options, forced, tags = [], 
+/** `draft`: the project is created without rendering it (v3 only). */
+draft = false) {
     const placeholders = findPlaceholders(template);
     // Placeholders in the values themselves are filled first (one level), or refused.
     const variables = resolveVariables(given);
@@ -43965,7 +44282,6 @@ function exportFromTemplate(template, given, speech, options, forced, tags = [])
     }
     if (root.scenes.length === 0)
         throw new InputError('template', `${template.name} has an empty "scenes" array`, { file: template.file });
-    refuseNoExport(root, template);
     const detected = detectGeneration(root.scenes);
     if (detected === 'mixed') {
         throw new InputError('template', `${template.name} mixes the v3 shape (clips with "type") and the legacy shape ("AIModel", clips with "detail")`, {
@@ -43980,6 +44296,10 @@ function exportFromTemplate(template, given, speech, options, forced, tags = [])
         throw new InputError('template', `${template.name} is neither template shape: no scene has an avatar or a clip; set 'api-generation' to v3 or legacy`, {
             file: template.file
         });
+    }
+    const asksDraft = templateAsksDraft(root, template, generation);
+    if (draft && generation === 'legacy') {
+        throw new InputError('draft', `${template.name} has the legacy shape, and the legacy API saves no project without rendering it: 'draft' takes v3 templates and projects`, { file: template.file });
     }
     const filled = fillPlaceholders(root, variables);
     const scenes = filled.scenes;
@@ -44005,16 +44325,18 @@ function exportFromTemplate(template, given, speech, options, forced, tags = [])
         const request = { generation, body: { scenes } };
         incomplete(requestProblem(request));
         refuseLeftPlaceholders(scenes, template.name, 'template', template);
-        return { request, unusedVariables };
+        return { request, unusedVariables, asksDraft };
     }
     completeScripts(scenes, 'template', template.name);
     // A template saved from a fetched project may carry server-owned fields that must not be posted: only
     // its export options go along, checked as the inputs are.
     const body = v3ExportBody(templateOptions(filled, template), scenes, filledOptions);
     const request = { generation, body };
+    if (draft || asksDraft)
+        asDraft(request);
     incomplete(requestProblem(request));
     refuseLeftPlaceholders(body, template.name, 'template', template);
-    return { request, unusedVariables };
+    return { request, unusedVariables, asksDraft };
 }
 
 ;// CONCATENATED MODULE: ./src/request/build.ts
@@ -44022,10 +44344,13 @@ function exportFromTemplate(template, given, speech, options, forced, tags = [])
 
 
 
+
 const LOST = 'the create-and-export body does not take (docs 1.5+): the exported project is made without it; write the words in the speech as they should sound';
 /** A template's export request: pure, so every template of a job is checked before anything is sent. */
-function templateRequest(source, spec, log) {
-    const { request, unusedVariables } = exportFromTemplate(source.template, source.variables, spec.speech, spec.exportOptions, source.generation, spec.tags);
+function templateRequest(source, spec, log, draft = false) {
+    const { request, unusedVariables, asksDraft } = exportFromTemplate(source.template, source.variables, spec.speech, spec.exportOptions, source.generation, spec.tags, draft);
+    if (asksDraft && !draft)
+        log.notice(`${source.template.name} says "isExport": false: its project is saved as a draft for review, not rendered`);
     if (isJsonObject(source.template.data))
         for (const field of fieldsLost(source.template.data))
             log.warning(`${source.template.name} has a ${field}, which ${LOST}`);
@@ -44034,19 +44359,29 @@ function templateRequest(source, spec, log) {
     }
     return request;
 }
-/** The export request a spec describes: from a saved project (fetched) or a template. */
-async function buildExportRequest(source, spec, client, context) {
+/**
+ * The export request a spec describes: from a saved project (fetched; re-created with the step's
+ * changes, or exported as it is when the step changes nothing) or a template.
+ */
+async function buildExportRequest(source, spec, client, context, 
+/** `draft`: a template or a changed project is created without rendering; an unchanged one is its own draft. */
+draft = false) {
     if (source.kind === 'template')
-        return templateRequest(source, spec, context.log);
+        return templateRequest(source, spec, context.log, draft);
     if (source.generation === 'legacy') {
+        if (draft)
+            throw new InputError('draft', `the legacy API saves no project without rendering it: 'draft' takes v3 templates and projects`);
         context.log.info(`Fetching legacy project ${source.projectId}`);
         return exportFromLegacyProject(source.projectId, await client.getLegacyProject(source.projectId, context), spec.speech, spec.exportOptions, spec.tags);
     }
     context.log.info(`Fetching project ${source.projectId}`);
     const project = await client.getProject(source.projectId, context);
+    // Nothing to change: exported as it is, no copy created (and its dictionary kept).
+    if (!changesProject(spec))
+        return savedProjectExport(source.projectId, project, spec.exportOptions);
     for (const field of fieldsLost(project))
         context.log.warning(`Project ${source.projectId} has a ${field}, which ${LOST}`);
-    return exportFromProject(source.projectId, project, spec.speech, spec.exportOptions, spec.tags);
+    return exportFromProject(source.projectId, project, spec.speech, spec.exportOptions, spec.tags, draft);
 }
 
 ;// CONCATENATED MODULE: ./src/video/filename.ts
@@ -44803,6 +45138,38 @@ async function downloadVideo(initialUrl, options) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/video/draft.ts
+
+/**
+ * A video's draft, for review before paying: its project created with `isExport: false` (shown on the
+ * dashboard, nothing rendered or billed), or a saved project the step does not change, which is its
+ * own draft and needs no call. The creation is sent as an export is (once, unless provably not sent),
+ * so a lost answer never leaves a second draft behind; no ledger, as nothing is paid.
+ */
+async function saveDraft(result, request, { client, deadlineAt }, context, cancel) {
+    const { log } = context;
+    result.stage = 'export';
+    let projectId;
+    if (request.kind === 'saved') {
+        projectId = typeof request.body.projectId === 'string' ? request.body.projectId : '';
+        log.info(`Draft: project ${projectId} is not changed by the step, so it is its own draft; nothing was created or rendered`);
+    }
+    else {
+        log.info(`Saving a draft: POST ${client.exportTarget(request).url} with "isExport": false (nothing is rendered or paid)`);
+        try {
+            projectId = await client.createDraft(request, { ...context, signal: cancel }, { stop: context.signal, deadlineAt });
+        }
+        catch (error) {
+            if (error instanceof ExportUnconfirmedError)
+                result.exportUnconfirmed = true;
+            throw error;
+        }
+        log.info(`Draft saved: project ${projectId}, not rendered`);
+    }
+    result.draft = { projectId, url: client.draftUrl(), created: request.kind === 'draft' };
+    result.status = 'draft';
+}
+
 ;// CONCATENATED MODULE: ./src/video/export.ts
 
 
@@ -45277,6 +45644,7 @@ justExported = true) {
 
 
 
+
 /** The thumbnail the export's record names; a failure to read it costs only the thumbnail. */
 async function thumbnailOf(record, log) {
     try {
@@ -45288,10 +45656,12 @@ async function thumbnailOf(record, log) {
     }
 }
 /** A template's request at once (pure), so a bad template refuses the run before any video is sent. */
-function checkTemplate(result, context) {
+function checkTemplate(result, job, context) {
     const source = result.spec.source;
-    return source.kind === 'template' ? templateRequest(source, result.spec, context.log) : undefined;
+    return source.kind === 'template' ? templateRequest(source, result.spec, context.log, job.draft) : undefined;
 }
+/** Whether a request spends credits: a draft does not, nor, with `draft`, a saved project that is its own draft. */
+const spends = (request, job) => request !== undefined && request.kind !== 'draft' && !(job.draft && request.kind === 'saved');
 /**
  * A resumed export is what the step would export: its record (v3) is compared with the request the
  * step's project or template makes, before anything is downloaded. A mismatch fails the video unless
@@ -45307,7 +45677,9 @@ async function checkResumed(result, source, { job, client }, context) {
     }
     let expected;
     try {
-        expected = await buildExportRequest(source.of, result.spec, client, context);
+        const request = await buildExportRequest(source.of, result.spec, client, context);
+        // A saved project exported as it is: the export is compared with what the project holds now.
+        expected = request.kind === 'saved' && source.of.kind === 'project' ? await client.getProject(source.of.projectId, context) : request.body;
     }
     catch (error) {
         // The export is paid for: a source since deleted, or changed into what a new export could not send,
@@ -45316,7 +45688,7 @@ async function checkResumed(result, source, { job, client }, context) {
             throw error;
         return context.log.warning(`resume: export ${source.key} was not checked against ${what}, which cannot be read as an export now (${errorMessage(error)}); it is downloaded unchecked`);
     }
-    const mismatches = resumeMismatches(await client.getProject(source.key, context), expected.body);
+    const mismatches = resumeMismatches(await client.getProject(source.key, context), expected);
     if (mismatches.length === 0)
         return context.log.info(`resume: export ${source.key} matches ${what}`);
     const found = `export ${source.key} is not the video ${what} makes: ${mismatches.join('; ')}`;
@@ -45343,9 +45715,13 @@ async function prepareVideo(result, checked, { job, client }, context) {
         }
         return undefined;
     }
-    const request = checked ?? (await buildExportRequest(source, result.spec, client, context));
+    const request = checked ?? (await buildExportRequest(source, result.spec, client, context, job.draft));
     result.generation = request.generation;
-    if (job.dryRun) {
+    if (job.dryRun && job.draft && request.kind === 'saved' && source.kind === 'project') {
+        context.log.info(`Dry run: project ${source.projectId} is its own draft ('draft' is true): nothing would be created or rendered`);
+        result.status = 'dry-run';
+    }
+    else if (job.dryRun) {
         result.dryRun = saveDryRun(client, request, job.outputDir, result.spec.name, context.log);
         result.status = 'dry-run';
     }
@@ -45373,6 +45749,12 @@ cancel) {
     let exportedAt;
     // A resumed export has no request, and so no fingerprint: there is nothing to mark dead.
     let fingerprint;
+    // A draft is saved for review, never rendered: nothing to wait for or download.
+    if (request && !spends(request, job)) {
+        // Under the export's own fingerprint: the run that exports it finds its record (from-draft).
+        result.fingerprint = exportFingerprint(request);
+        return saveDraft(result, request, { client, deadlineAt: Date.now() + job.wait.timeoutMs }, context, cancel);
+    }
     if (request) {
         fingerprint = result.fingerprint = requestFingerprint(request);
         result.stage = 'export';
@@ -45483,6 +45865,7 @@ cancel) {
 
 
 
+
 const produce_all_describe = (spec) => spec.source.kind === 'project'
     ? `project ${spec.source.projectId}`
     : spec.source.kind === 'template'
@@ -45560,10 +45943,10 @@ async function produceAll(results, production, signal) {
     };
     try {
         for (const result of results)
-            await step(result, () => void requests.set(result, checkTemplate(result, contextOf(result))));
+            await step(result, () => void requests.set(result, checkTemplate(result, job, contextOf(result))));
         await inPool(results, job.batch.maxParallel, stop.signal, (result) => step(result, async () => void requests.set(result, await prepareVideo(result, requests.get(result), production, contextOf(result)))));
         if (job.dryRun) {
-            const { text, over } = budgetLine(results.filter((result) => requests.get(result)).length, job.maxVideos);
+            const { text, over } = budgetLine(results.filter((result) => spends(requests.get(result), job)).length, job.maxVideos);
             info(`Dry run: ${text}`);
             if (over)
                 warning(`Dry run: 'max-videos' would refuse this run unless 'reuse' finds enough earlier videos`);
@@ -45573,12 +45956,33 @@ async function produceAll(results, production, signal) {
         if (production.github && job.github.reuse) {
             await inPool(prepared, job.batch.maxParallel, stop.signal, async (result) => {
                 const request = requests.get(result);
-                if (request)
+                // A draft is no video: there is none to reuse.
+                if (request && spends(request, job))
                     await step(result, () => reuseVideo(result, request, production, contextOf(result)));
             });
         }
+        if (job.github.fromDraft !== 'false') {
+            const without = [];
+            await inPool(prepared, job.batch.maxParallel, stop.signal, async (result) => {
+                const request = requests.get(result);
+                if (!request || !spends(request, job) || result.status !== 'skipped')
+                    return;
+                await step(result, async () => {
+                    const found = await draftExport(result, request, production, contextOf(result));
+                    if (found)
+                        requests.set(result, found);
+                    else
+                        without.push(result);
+                });
+            });
+            // `required`: a video without its reviewed draft refuses the run before anything is paid.
+            if (job.github.fromDraft === 'required' && without.length > 0) {
+                const names = without.map((result) => result.name).join(', ');
+                throw new InputError('from-draft', `'required', and no draft run of this repository saved a draft of this request for ${names} (or the request changed since): nothing was exported. Run the draft run again, or set 'from-draft: true' to export anew`);
+            }
+        }
         const ready = prepared.filter((result) => result.status === 'skipped');
-        const refusal = budgetRefusal(ready.filter((result) => requests.get(result)).length, job.maxVideos);
+        const refusal = budgetRefusal(ready.filter((result) => spends(requests.get(result), job)).length, job.maxVideos);
         if (refusal)
             throw refusal;
         // One poll budget for the whole job, however many of its videos wait at once.

@@ -24,7 +24,7 @@ export interface Group {
   inputs: readonly string[]
 }
 
-/** The one map of inputs to groups. A new input (a later `draft` or `from-draft`, say) is added to the group of what it is for. */
+/** The one map of inputs to groups. A new input is added to the group of what it is for. */
 export const GROUPS: readonly Group[] = [
   {
     title: 'Credentials and the API',
@@ -93,13 +93,12 @@ export const GROUPS: readonly Group[] = [
       '`dry-run` to see the exact request and spend nothing; `only-changed` to render only what a push or pull request changed; `max-videos` as a hard cap; `cleanup` to keep the AI Studios dashboard tidy.',
     inputs: ['dry-run', 'only-changed', 'max-videos', 'cleanup']
   },
-  // Drafts (a later `draft` / `from-draft`: review before paying, then export what was reviewed) belong here.
   {
-    title: 'Reuse what was paid for',
-    when: "Never pay twice for one video: take an earlier run's video, or finish an export already started.",
+    title: 'Reuse what was paid for, and review before paying',
+    when: "Never pay twice for one video, nor for one nobody reviewed: take an earlier run's video, finish an export already started, or save drafts for review and export the reviewed ones.",
     choose:
-      "`reuse` finds an earlier video of the same request by itself ([Reuse](#reuse-what-you-paid-for-reuse-true)); `resume` takes the export key a run printed. `wait: false` stops right after the export, for a later `resume` ([Don't pay runner minutes](#dont-pay-runner-minutes-for-long-renders)).",
-    inputs: ['reuse', 'reuse-from', 'wait', 'resume', 'resume-mismatch']
+      "`reuse` finds an earlier video of the same request by itself ([Reuse](#reuse-what-you-paid-for-reuse-true)); `resume` takes the export key a run printed. `wait: false` stops right after the export, for a later `resume` ([Don't pay runner minutes](#dont-pay-runner-minutes-for-long-renders)). `draft: true` on a pull request saves each video for review and pays nothing; `from-draft` on merge exports exactly the reviewed draft ([Review before paying](#review-before-paying-draft-and-from-draft)).",
+    inputs: ['reuse', 'reuse-from', 'wait', 'resume', 'resume-mismatch', 'draft', 'from-draft']
   }
 ]
 

@@ -21,7 +21,15 @@ export const isJsonObject = (value: Json | undefined): value is JsonObject => ty
 /** What one export would send. */
 export interface ExportRequest {
   generation: Generation
+  /**
+   * Absent: `body` is a project, created and exported in one call. `saved`: `body` names a saved v3
+   * project (`projectId`) exported as it is, with the export's own options: nothing is created.
+   * `draft`: `body` is a v3 project created with `isExport: false`: saved for review, nothing rendered or paid.
+   */
+  kind?: 'saved' | 'draft'
   body: JsonObject
+  /** For `saved`: a digest of the project as read, so the request's fingerprint changes when the project is edited. */
+  content?: string
 }
 
 export interface Progress {
@@ -168,7 +176,15 @@ export interface GitHubSettings {
   release?: { tag: string; replace: boolean }
   /** Keep one comment on the pull request with what was rendered. */
   comment: boolean
+  /**
+   * `from-draft`: before exporting, look for the draft a draft run of this repository saved for the same
+   * request and export it as it is; `required` fails before paying when there is none.
+   */
+  fromDraft: FromDraft
 }
+
+export const FROM_DRAFT = ['false', 'true', 'required'] as const
+export type FromDraft = (typeof FROM_DRAFT)[number]
 
 export interface BatchOptions {
   maxParallel: number
@@ -230,6 +246,8 @@ export interface Job {
   /** false: send the export, report its key and stop; a later run resumes it. */
   waitForRender: boolean
   dryRun: boolean
+  /** `draft`: each video's project is created without rendering it (isExport: false), for review; nothing is paid. */
+  draft: boolean
   /** A resumed export that is not what the step would export: refused (the default) or downloaded anyway. */
   resumeMismatch: 'refuse' | 'accept'
   /** Send nothing: output the matrix of videos for a fan-out over jobs. */
@@ -275,9 +293,10 @@ export interface UploadedArtifact {
 
 /**
  * How far a video got: only its request printed (dry-run), exported and left to render (started),
- * downloaded and delivered, failed, or never started (skipped by fail-fast).
+ * saved as a draft for review and not rendered (draft), downloaded and delivered, failed, or never
+ * started (skipped by fail-fast).
  */
-export type VideoStatus = 'downloaded' | 'started' | 'dry-run' | 'failed' | 'skipped'
+export type VideoStatus = 'downloaded' | 'started' | 'draft' | 'dry-run' | 'failed' | 'skipped'
 
 /** What the run did for one video, filled in step by step; the reports are made from it alone. */
 export interface VideoResult {
@@ -295,6 +314,13 @@ export interface VideoResult {
   exportKey?: string
   /** The export was sent but its answer never came: it may have been accepted. */
   exportUnconfirmed?: boolean
+  /** The draft's project (`draft`, or a template's own `isExport: false`), and where to open it in AI Studios. */
+  draft?: { projectId: string; url: string; created: boolean }
+  /**
+   * The draft run's draft this video was exported from (`from-draft`), the run that saved it, and whether
+   * that run created it (a saved project that was its own draft is the user's, never deleted by `cleanup`).
+   */
+  fromDraft?: { projectId: string; runId: number; created: boolean }
   /** A dry run's request: where it would go, its body, and the file it was saved to. */
   dryRun?: { url: string; body: string; path: string }
   videoUrl?: string

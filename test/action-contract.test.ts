@@ -47,18 +47,15 @@ describe('every body passes one contract, and what the user wrote is kept or nam
     assert.equal(sim.exports.length, sent)
   })
 
-  it('never bills a template that says "isExport": false: refused at its line before anything is sent', async () => {
+  it('never bills a template that says "isExport": false: it is saved as a draft, nothing rendered', async () => {
     const template = { ...structuredClone(DIALOGUE_PROJECT), isExport: false }
     const text = JSON.stringify(template, null, 2)
-    const before = sim.requests.length
+    const exports = sim.exports.length
     const run = await runAction({ workspace: makeWorkspace({ 'draft.json': text }), inputs: { ...v3(), template: 'draft.json' } })
-    assert.equal(run.code, 1)
-    const line = text.split('\n').findIndex((row) => row.includes('"isExport"')) + 1
-    assert.match(
-      run.stdout,
-      new RegExp(`::error file=draft.json,line=${line},.*"isExport": false asks AI Studios to save the project without rendering it`)
-    )
-    assert.equal(sim.requests.length, before, 'no request at all')
+    assert.equal(run.code, 0, run.stdout)
+    assert.equal(sim.exports.length, exports, 'nothing rendered or billed')
+    assert.equal(sim.drafts.at(-1)?.body.isExport, false)
+    assert.equal(run.outputs['draft-project-id'], sim.drafts.at(-1)?.key)
   })
 
   it("names a saved project's dictionary that the exported copy loses", async () => {

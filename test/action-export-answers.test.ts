@@ -40,7 +40,7 @@ describe('an export answer that is not a refusal', () => {
         assert.equal(run.code, 1)
         assert.match(run.stdout, /::error::The export request was sent but no usable answer came back .*The export may have been accepted/)
         assert.doesNotMatch(run.summary, /\(not exported\)/)
-        const posts = sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/editor/project'))
+        const posts = sim.requests.filter((r) => r.method === 'POST' && /\/editor\/project(\/export)?$/.test(r.path))
         assert.equal(posts.length, 1, 'not sent again')
       })
     })
@@ -69,7 +69,7 @@ describe('a deadline reached before the export is sent', () => {
         timeoutMs: 60_000
       })
       assert.equal(sim.options.faults.length, 0, 'the token answer was delayed')
-      assert.equal(sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/editor/project')).length, 0, 'no export was sent')
+      assert.equal(sim.requests.filter((r) => r.method === 'POST' && /\/editor\/project(\/export)?$/.test(r.path)).length, 0, 'no export was sent')
       assert.equal(run.code, 1)
       assert.match(run.stdout, /::error::The export request was not sent \(the render's 'timeout' ran out before it could be sent/)
       assert.doesNotMatch(run.stdout, /may have been accepted/)

@@ -409,7 +409,7 @@ describe('the pull request comment', () => {
       env: eventEnv('pull_request', { pull_request: { number: 13 } })
     })
     assert.equal(run.code, 0, run.stdout)
-    assert.match(run.stdout, /::warning::'github-token' is empty: only-changed, reuse, release-upload and comment are skipped/)
+    assert.match(run.stdout, /::warning::'github-token' is empty: only-changed, reuse, from-draft, release-upload and comment are skipped/)
     assert.equal(github.comments.filter((c) => c.issue === 13).length, 0)
   })
 })

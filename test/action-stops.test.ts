@@ -11,7 +11,7 @@ import { SAMPLE_PROJECT_ID, withSimulator, type Simulator, type SimulatorOptions
 import { startArtifactService, type ArtifactService } from './stand-ins/artifact-service.ts'
 import { GITHUB_TOKEN, startGitHubApi, type GitHubApi, type HeldCall } from './stand-ins/github-api.ts'
 
-const exportPosts = (sim: Simulator) => sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/editor/project'))
+const exportPosts = (sim: Simulator) => sim.requests.filter((r) => r.method === 'POST' && /\/editor\/project(\/export)?$/.test(r.path))
 
 describe('fail-fast with export answers still on the way', () => {
   it('lets every export already sent finish, reports each accepted key, and sends none again', async () => {

@@ -12,7 +12,7 @@ import { CLI_INPUTS, cliInputs, parseArgs, takesValue } from '../src/cli/args.ts
 import { terminalSink } from '../src/cli/terminal.ts'
 import { WORKFLOW_INPUTS } from '../src/cli/wording.ts'
 import { makeWorkspace } from './helpers/run-action.ts'
-import { DIALOGUE_PROJECT, DIALOGUE_PROJECT_ID, SAMPLE_VIDEO, startSimulator, type Simulator } from './simulator/server.ts'
+import { DIALOGUE_PROJECT, DIALOGUE_PROJECT_ID, SAMPLE_PROJECT_ID, SAMPLE_VIDEO, startSimulator, type Simulator } from './simulator/server.ts'
 
 const CLI = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url))
 const APP = { AISTUDIOS_APP_ID: 'cli-app', AISTUDIOS_USER_KEY: 'cli-user-key-73f1' }
@@ -72,6 +72,16 @@ before(async () => {
 after(() => sim.close())
 
 describe('aistudios-video', () => {
+  it('saves a draft with --draft: nothing rendered or paid, the draft named', async () => {
+    const exports = sim.exports.length
+    const drafts = sim.drafts.length
+    const run = await runCli(['--api-url', sim.apiUrl, '--project-id', SAMPLE_PROJECT_ID, '--script', 'Hello.', '--draft'])
+    assert.equal(run.code, 0, run.stdout + run.stderr)
+    assert.equal(sim.exports.length, exports, 'nothing exported')
+    assert.equal(sim.drafts.length, drafts + 1, 'one draft saved')
+    assert.match(run.stdout + run.stderr, new RegExp(sim.drafts[drafts].key))
+  })
+
   it('merges --var over --variables and --tag over --tags, whichever comes first; a pair is data, never YAML', async () => {
     const news = fs.readFileSync(fileURLToPath(new URL('../examples/video/news.json', import.meta.url)), 'utf8')
     const workspace = makeWorkspace({ 'news.json': news, 'qa.json': JSON.stringify(DIALOGUE_PROJECT) })

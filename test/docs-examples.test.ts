@@ -8,12 +8,15 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { DOCS_FIXTURES, filledBody, isProjectBody } from './helpers/docs-fixtures.ts'
 import { makeWorkspace, runAction } from './helpers/run-action.ts'
-import { TEST_API_KEY, startSimulator, type Simulator } from './simulator/server.ts'
+import { SAMPLE_PROJECT, TEST_API_KEY, startSimulator, type Simulator } from './simulator/server.ts'
 
 /** Why the action sends no body like the others: a call it does not make. */
 const NOT_SENT: Array<[RegExp, string]> = [
   [/\/auth\/token$/, 'the token exchange: its body is { appId, userKey }, checked below'],
-  [/\/editor\/project\/export$/, 'exporting a saved project as it is (review before paying, a later issue)'],
+  [
+    /\/editor\/project\/export$/,
+    'exporting a saved project as it is: the action sends { projectId } and its options; the simulator takes the docs body'
+  ],
   [/\/simple\/video$/, 'the chroma-key avatar video, which this action does not make']
 ]
 
@@ -33,6 +36,17 @@ describe("DeepBrain's example bodies", () => {
     const why = NOT_SENT.find(([endpoint]) => endpoint.test(fixture.endpoint))
     it(`${fixture.file} (${fixture.sources[0]}): ${why?.[1] ?? 'an endpoint not listed'}`, async () => {
       assert.ok(why, `${fixture.endpoint} is a call this test knows`)
+      if (/\/editor\/project\/export$/.test(fixture.endpoint)) {
+        const body = filledBody(fixture) as { projectId: string }
+        // The docs' project ID, saved in the simulator, so the body is taken as the docs send it.
+        sim.options.projects[body.projectId] = SAMPLE_PROJECT
+        const answer = await fetch(`${sim.apiUrl}/api/odin/v3/editor/project/export`, {
+          method: 'POST',
+          headers: { Authorization: sim.mintToken(), 'Content-Type': 'application/json' },
+          body: JSON.stringify(body)
+        })
+        return assert.equal(answer.status, 200, await answer.text())
+      }
       if (!/\/auth\/token$/.test(fixture.endpoint)) return
       const answer = await fetch(`${sim.apiUrl}/api/odin/v3/auth/token`, {
         method: 'POST',

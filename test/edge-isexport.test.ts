@@ -1,6 +1,6 @@
 /**
- * Attack (brief item 2): "A template's own "isExport": false ... is never overridden and billed: it is refused
- * at its line" (README). The check lives in templateOptions, which only v3 templates reach.
+ * Attack (brief item 2): "A template's own "isExport": false ... is never overridden and billed" (README): a
+ * legacy template, which the legacy API cannot save unrendered, is refused at its line (a v3 one is a draft).
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'

@@ -26,7 +26,7 @@ function resumedAtHalf(sim: Simulator): void {
   assert.equal(cdn.length, 2)
   assert.equal(cdn[1].headers.range, `bytes=${Math.floor(SAMPLE_VIDEO.length / 2)}-`)
 }
-const exportPosts = (sim: Simulator): number => sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/editor/project')).length
+const exportPosts = (sim: Simulator): number => sim.requests.filter((r) => r.method === 'POST' && /\/editor\/project(\/export)?$/.test(r.path)).length
 
 const cases: Case[] = [
   {

@@ -21,7 +21,16 @@ describe('the live checks, against the simulator', () => {
 
   it('spent nothing in the free checks: no export, no request that could start one', () => {
     assert.equal(sim.exports.length, 0)
-    assert.ok(!sim.requests.some((r) => r.method !== 'GET' && r.path !== '/api/odin/v3/auth/token'), 'only reads and token exchanges')
+    // Reads, token exchanges, and the draft: created with isExport: false, then deleted.
+    const draftCall = (r: Simulator['requests'][number]): boolean =>
+      (r.method === 'POST' && r.path === '/api/odin/v3/editor/project' && (JSON.parse(r.body) as { isExport?: unknown }).isExport === false) ||
+      (r.method === 'DELETE' && r.path === '/api/odin/v3/editor/project')
+    assert.ok(
+      !sim.requests.some((r) => r.method !== 'GET' && r.path !== '/api/odin/v3/auth/token' && !draftCall(r)),
+      'only reads, token exchanges and the draft'
+    )
+    assert.equal(sim.drafts.length, 1)
+    assert.deepEqual(sim.deleted, [sim.drafts[0].key], 'the draft was deleted')
     assert.ok(
       sim.requests.some((r) => r.path === `/api/odin/v3/editor/project/${DIALOGUE_PROJECT_ID}`),
       'the project was fetched'
@@ -33,7 +42,7 @@ describe('the live checks, against the simulator', () => {
   it('spent one 480p export, and deleted its project', () => {
     assert.equal(sim.exports.length, 1)
     assert.equal(sim.exports[0].body.resolution, '480')
-    assert.deepEqual(sim.deleted, [sim.exports[0].key])
+    assert.deepEqual(sim.deleted.slice(1), [sim.exports[0].key])
   })
 })
 

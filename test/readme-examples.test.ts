@@ -190,7 +190,7 @@ describe("the README's examples run as written", () => {
       // Each video saved is the video the simulator's CDN served, byte for byte.
       for (const step of result.steps) {
         for (const video of JSON.parse(step.run.outputs.videos ?? '[]') as Array<{ name: string; status: string; path?: string }>) {
-          assert.ok(['downloaded', 'started', 'skipped', 'dry-run'].includes(video.status), `${video.name}: ${video.status}`)
+          assert.ok(['downloaded', 'started', 'draft', 'skipped', 'dry-run'].includes(video.status), `${video.name}: ${video.status}`)
           if (video.status === 'downloaded') assert.ok(fs.readFileSync(video.path ?? '').equals(SAMPLE_VIDEO), `${video.name} is the served video`)
         }
       }

@@ -148,8 +148,8 @@ describe("the README's reference", () => {
   })
 
   it('refuses an input no group names, naming it and where to add it', () => {
-    const withDraft: ActionMetadata = { ...ACTION, inputs: { ...ACTION.inputs, draft: { description: 'A later input.' } } }
-    assert.throws(() => renderInputs(withDraft), /action\.yml declares 'draft' but no group of scripts\/reference\.ts names it/)
+    const withNew: ActionMetadata = { ...ACTION, inputs: { ...ACTION.inputs, 'future-input': { description: 'A later input.' } } }
+    assert.throws(() => renderInputs(withNew), /action\.yml declares 'future-input' but no group of scripts\/reference\.ts names it/)
   })
 
   it('refuses a group naming an input action.yml lacks, or an input named twice', () => {

@@ -28420,6 +28420,11 @@ const exportAnswer = (generation) => schemas/* object */.Ikc({
     cube_used: schemas/* union */.KCZ([schemas/* number */.aig(), schemas/* string */.YjP()]).transform(Number).pipe(schemas/* number */.aig()).optional().catch(undefined)
 })
     .transform((answer) => ({ key: String(answer[generation === 'v3' ? 'projectId' : 'key']), credits: answer.cube_used }));
+/**
+ * `POST /editor/project/export` (export-project.md): the export's own `projectId`, polled as any
+ * export's. Credits are not in this answer (v3 reports them in the webhook).
+ */
+const savedExportAnswer = exportAnswer('v3');
 /** A code as the API writes it, a number or a string; anything else counts as absent. */
 const code = schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig()]).transform(String).optional().catch(undefined);
 const message = schemas/* string */.YjP().optional().catch(undefined);
@@ -28693,9 +28698,23 @@ class AiStudiosClient {
         const base = generation === 'v3' ? this.config.v3Url : this.config.legacyUrl;
         return new URL(base.pathname.replace(/\/$/, '') + PREFIX[generation] + path, base);
     }
-    /** The method and URL an export request goes to (printed by a dry run). */
+    /**
+     * The method and URL an export request goes to (printed by a dry run): create-and-export
+     * (`POST /editor/project`, create-project.md), or a saved project exported as it is
+     * (`POST /editor/project/export`, export-project.md, v3 only). A draft is created where a project is,
+     * its body saying `isExport: false`.
+     */
     exportTarget(request) {
-        return { method: 'POST', url: this.url(request.generation, '/editor/project').toString() };
+        if (request.kind && request.generation !== 'v3')
+            throw new Error(`Only the v3 API takes a ${request.kind} project`);
+        return { method: 'POST', url: this.url(request.generation, request.kind === 'saved' ? '/editor/project/export' : '/editor/project').toString() };
+    }
+    /**
+     * Where a draft is opened in AI Studios: the project dashboard, the page create-project.md names for a
+     * project saved with `isExport: false`. The docs give no per-project editor address.
+     */
+    draftUrl() {
+        return new URL('/dashboard', this.config.v3Url).toString();
     }
     async getProject(projectId, context) {
         const call = `Fetching project ${projectId}`;
@@ -28746,7 +28765,7 @@ class AiStudiosClient {
      */
     async startExport(request, { signal, log }, { stop, deadlineAt } = {}) {
         const call = 'Starting the export';
-        const url = this.url(request.generation, '/editor/project');
+        const url = new URL(this.exportTarget(request).url);
         let authorization = this.authorizationFor({ signal, log });
         let headers = headersWith(await beforeDeadline(authorization, deadlineAt));
         let renewed = false;
@@ -28811,12 +28830,22 @@ class AiStudiosClient {
                     throw this.explained(error);
                 throw new errors/* ExportUnconfirmedError */.JK((0,errors/* errorMessage */.gJ)(error));
             }
-            const accepted = exportAnswer(request.generation).safeParse(data);
+            const accepted = (request.kind === 'saved' ? savedExportAnswer : exportAnswer(request.generation)).safeParse(data);
             if (!accepted.success) {
                 throw new errors/* ExportUnconfirmedError */.JK(`the answer carries no usable ${request.generation === 'v3' ? 'projectId' : 'key'}`);
             }
             return accepted.data;
         }
+    }
+    /**
+     * Creates a draft: a v3 project saved with `isExport: false` (create-project.md), shown on the dashboard,
+     * not rendered. Sent as an export is (once, unless provably not sent), so a lost answer leaves no second
+     * draft; returns the draft's project ID.
+     */
+    async createDraft(request, context, bounds = {}) {
+        if (request.kind !== 'draft' || request.body.isExport !== false)
+            throw new Error('A draft is created with "isExport": false');
+        return (await this.startExport(request, context, bounds)).key;
     }
     async getProgress(key, generation, context) {
         const call = `Checking progress of ${key}`;
@@ -29169,7 +29198,9 @@ const ACTION_DEFAULTS = {
     reuse: 'false',
     'reuse-from': 'branch-or-default',
     cleanup: 'false',
-    'dry-run': 'false'
+    'dry-run': 'false',
+    draft: 'false',
+    'from-draft': 'false'
 };
 /**
  * The step's inputs as the user gave them: a value equal to its action.yml default reads as not given,
@@ -29230,6 +29261,7 @@ const FLAGS = {
         'webhook-url': { kind: 'text', value: 'URL', text: 'an https URL AI Studios calls when the render is done' },
         'api-generation': { kind: 'text', value: 'G', text: 'auto (default), v3 or legacy' },
         'dry-run': { kind: 'switch', text: 'check everything and the credentials, save the request, export nothing' },
+        draft: { kind: 'switch', text: 'save each video as a draft in AI Studios for review, rendering and paying nothing' },
         'max-videos': { kind: 'text', value: 'N', text: 'refuse a run that would send more than N exports, before any is sent (resumed do not count)' }
     },
     'Waiting and saving': {
@@ -29476,7 +29508,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _job_runner_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(4393);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(886);
 /* harmony import */ var _resume_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(9412);
-/* harmony import */ var _video_produce_all_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(9753);
+/* harmony import */ var _video_produce_all_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(5073);
 /* harmony import */ var _write_file_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(8655);
 /* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(4751);
 /* harmony import */ var _resume_command_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(8015);
@@ -29737,6 +29769,7 @@ const WORKFLOW_INPUTS = [
     'comment',
     'reuse',
     'reuse-from',
+    'from-draft',
     'cleanup'
 ];
 /** Inputs the CLI takes under another flag's name. */
@@ -29825,6 +29858,7 @@ function cliWording(text, typed = []) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   AG: () => (/* binding */ notDelivered),
+/* harmony export */   Dp: () => (/* binding */ FROM_DRAFT),
 /* harmony export */   Km: () => (/* binding */ RESOLUTIONS),
 /* harmony export */   OW: () => (/* binding */ isJsonObject),
 /* harmony export */   bm: () => (/* binding */ EXPORT_KEY),
@@ -29842,6 +29876,7 @@ const RESOLUTIONS = ['4k', '1080', '720', '480'];
  * any branch's or pull request's run of this repository.
  */
 const REUSE_SCOPES = ['branch', 'branch-or-default', 'repository'];
+const FROM_DRAFT = ['false', 'true', 'required'];
 /** What an export key (a v3 project ID, a legacy key) looks like; anything else is refused, never printed raw. */
 const EXPORT_KEY = /^[\w-]{1,128}$/;
 /** A video the run did not deliver: it failed, or fail-fast stopped it before it started. */
@@ -30063,7 +30098,8 @@ function readGitHubSettings(get, runner) {
         onlyChanged: (0,parse/* parseBoolean */.yG)('only-changed', get('only-changed'), false),
         reuse: (0,parse/* parseBoolean */.yG)('reuse', get('reuse'), false),
         reuseFrom: (0,parse/* parseChoice */.HU)('reuse-from', get('reuse-from'), domain/* REUSE_SCOPES */.nv) ?? 'branch-or-default',
-        comment: (0,parse/* parseBoolean */.yG)('comment', get('comment'), false)
+        comment: (0,parse/* parseBoolean */.yG)('comment', get('comment'), false),
+        fromDraft: (0,parse/* parseChoice */.HU)('from-draft', get('from-draft'), domain/* FROM_DRAFT */.Dp) ?? 'false'
     };
     if ((0,parse/* parseBoolean */.yG)('release-upload', get('release-upload'), false)) {
         const tag = get('release-tag').trim() || releaseTag(runner);
@@ -30071,13 +30107,17 @@ function readGitHubSettings(get, runner) {
             throw new errors/* InputError */.dz('release-tag', "'release-upload' needs a release: run on a release event or set 'release-tag'");
         settings.release = { tag, replace: (0,parse/* parseBoolean */.yG)('release-replace', get('release-replace'), false) };
     }
-    if (!settings.token && (settings.onlyChanged || settings.release || settings.comment || settings.reuse)) {
-        (0,log/* warning */.$e)("'github-token' is empty: only-changed, reuse, release-upload and comment are skipped");
-        return { onlyChanged: false, reuse: false, reuseFrom: settings.reuseFrom, comment: false };
+    // A draft must be found before paying: without a token, none can be.
+    if (!settings.token && settings.fromDraft === 'required') {
+        throw new errors/* InputError */.dz('from-draft', "'required' looks up the draft run's draft through GitHub: set 'github-token' (actions: read)");
+    }
+    if (!settings.token && (settings.onlyChanged || settings.release || settings.comment || settings.reuse || settings.fromDraft === 'true')) {
+        (0,log/* warning */.$e)("'github-token' is empty: only-changed, reuse, from-draft, release-upload and comment are skipped");
+        return { onlyChanged: false, reuse: false, reuseFrom: settings.reuseFrom, comment: false, fromDraft: 'false' };
     }
     return settings;
 }
-const needsGitHub = (settings) => Boolean(settings.token && (settings.onlyChanged || settings.reuse || settings.release || settings.comment));
+const needsGitHub = (settings) => Boolean(settings.token && (settings.onlyChanged || settings.reuse || settings.release || settings.comment || settings.fromDraft !== 'false'));
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
@@ -31301,6 +31341,7 @@ function readJob(get, runner) {
         wait: readWait(get),
         waitForRender,
         dryRun: (0,parse/* parseBoolean */.yG)('dry-run', get('dry-run'), false),
+        draft: (0,parse/* parseBoolean */.yG)('draft', get('draft'), false),
         resumeMismatch,
         plan,
         maxVideos: readMaxVideos(get),
@@ -35041,7 +35082,7 @@ function terminalText(text) {
 
 /***/ }),
 
-/***/ 9753:
+/***/ 5073:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35124,8 +35165,550 @@ async function checkCredentials(client, videos, context) {
     context.log.info('Dry run: the API accepts the credentials (GET /api/odin/v3/auth)');
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
+var schemas = __nccwpck_require__(8816);
+// EXTERNAL MODULE: ./src/schemas.ts
+var src_schemas = __nccwpck_require__(9011);
+;// CONCATENATED MODULE: ./src/github/artifact-service.ts
+/**
+ * The artifact client, loaded only when used: it is the heaviest part of the bundle (a 3.7 MB chunk).
+ * Only an entry point that may upload provides it (the action's main.ts): a bundle whose entry never
+ * does (the CLI) then holds no import of it at all, and ncc leaves the chunk out.
+ */
+let provider;
+function provideArtifactClient(load) {
+    provider = load;
+}
+async function artifact_service_loadArtifactClient() {
+    if (!provider)
+        throw new Error('this entry point has no artifact client');
+    return provider();
+}
+
+;// CONCATENATED MODULE: ./src/github/reuse-trust.ts
+
+/**
+ * Whose earlier run `reuse` may take a video from. Any run of the repository can upload an artifact,
+ * a fork's pull request included, and the request's fingerprint is computable from public files: a
+ * record is trusted for who made it (this repository's code, on a trusted ref), never for what it says.
+ */
+/** A workflow run as GitHub's REST API describes it (GET /repos/{owner}/{repo}/actions/runs/{id}). */
+const workflowRunSchema = schemas/* object */.Ikc({
+    id: schemas/* number */.aig().int().positive(),
+    event: schemas/* string */.YjP(),
+    head_branch: schemas/* string */.YjP().nullable(),
+    // GitHub gives null where the head repository was deleted: then it is nobody's to trust.
+    head_repository: schemas/* object */.Ikc({ full_name: schemas/* string */.YjP() }).nullable(),
+    pull_requests: schemas/* array */.YOg(schemas/* object */.Ikc({ number: schemas/* number */.aig().int().positive() })).nullable()
+});
+const isPullRequestEvent = (event) => event.startsWith('pull_request');
+/** Why an earlier run is not trusted under `scope`, or undefined when it is. Pure. */
+function distrust(run, here, scope) {
+    const head = run.head_repository?.full_name;
+    if (!head || head.toLowerCase() !== here.repository.toLowerCase()) {
+        return `its code came from ${head ? `another repository (${head})` : 'an unknown repository'}, not ${here.repository}`;
+    }
+    if (scope === 'repository')
+        return undefined;
+    if (isPullRequestEvent(run.event)) {
+        const numbers = (run.pull_requests ?? []).map((pull) => pull.number);
+        if (here.pullRequest !== undefined && numbers.includes(here.pullRequest))
+            return undefined;
+        const which = numbers.length ? `pull request #${numbers.join(', #')}` : 'a pull request';
+        return `it ran for ${which}, and only runs of that pull request reuse its videos`;
+    }
+    const branch = run.head_branch ?? '';
+    if (branch && branch === here.branch)
+        return undefined;
+    if (scope === 'branch-or-default' && branch && branch === here.defaultBranch)
+        return undefined;
+    const trusted = scope === 'branch' ? 'this branch' : 'this branch or the default branch';
+    return `it ran on ${branch ? `branch ${branch}` : 'no branch'}, not ${trusted} ('reuse-from: ${scope}')`;
+}
+/** The trigger's payload, as far as trust reads it; anything else in it is left alone. */
+const payloadSchema = schemas/* object */.Ikc({
+    repository: schemas/* object */.Ikc({ default_branch: schemas/* string */.YjP().optional() }).optional(),
+    pull_request: schemas/* object */.Ikc({ number: schemas/* number */.aig().int().positive(), head: schemas/* object */.Ikc({ ref: schemas/* string */.YjP() }) }).optional()
+});
+/** This run's facts from its context (GITHUB_REPOSITORY, GITHUB_REF, the event payload). */
+function thisRun(context) {
+    const parsed = payloadSchema.safeParse(context.payload);
+    const payload = parsed.success ? parsed.data : {};
+    const pull = isPullRequestEvent(context.eventName) ? payload.pull_request : undefined;
+    return {
+        repository: `${context.repo.owner}/${context.repo.repo}`,
+        branch: pull ? pull.head.ref : context.ref?.startsWith('refs/heads/') ? context.ref.slice('refs/heads/'.length) : undefined,
+        pullRequest: pull?.number,
+        defaultBranch: payload.repository?.default_branch
+    };
+}
+
+;// CONCATENATED MODULE: ./src/github/reuse.ts
+
+
+
+
+
+
+
+/**
+ * Videos a later run may reuse. Beside each delivered video's artifact, a small record artifact named
+ * after the request's fingerprint says where the video is; with `reuse`, a run looks for the newest
+ * unexpired record of its request among the repository's artifacts (GitHub REST API) and downloads
+ * that earlier run's video instead of exporting it again.
+ */
+const PREFIX = 'aistudios-reuse-';
+/**
+ * What a record says: the video's artifact, where the video sits inside it, and the video's digest and
+ * size, which the downloaded bytes must match. Another run wrote it: every field is parsed.
+ */
+const reuseRecordSchema = schemas/* object */.Ikc({
+    artifactId: schemas/* number */.aig().int().positive(),
+    /** The file's path inside the artifact (for an unzipped upload, the artifact's own name). */
+    fileName: src_schemas/* baseName */.Fl,
+    /** The video's own file name, as the run that rendered it saved it. */
+    videoName: src_schemas/* baseName */.Fl,
+    exportKey: src_schemas/* exportKey */.Ei,
+    generation: schemas/* enum */.k5n(['v3', 'legacy']),
+    sha256: src_schemas/* sha256Hex */.fg,
+    size: schemas/* number */.aig().int().positive()
+});
+/** An artifact as GitHub's REST API lists it: only what reuse reads. */
+const artifactSchema = schemas/* object */.Ikc({
+    id: schemas/* number */.aig().int().positive(),
+    name: schemas/* string */.YjP(),
+    expired: schemas/* boolean */.zMY(),
+    workflow_run: schemas/* object */.Ikc({ id: schemas/* number */.aig().int().positive().nullable().optional() }).nullable().optional()
+});
+const artifactListSchema = schemas/* object */.Ikc({ artifacts: schemas/* array */.YOg(artifactSchema) });
+const recordName = (fingerprint) => `${PREFIX}${fingerprint}.json`;
+/** Where another run's artifacts are found: the repository, with the token (actions: read). */
+const findBy = ({ context, token }, runId) => ({
+    token,
+    workflowRunId: runId,
+    repositoryOwner: context.repo.owner,
+    repositoryName: context.repo.repo
+});
+/** The one file an artifact download left in a fresh folder, or the one named so inside a zip. */
+function fileIn(dir, name) {
+    const named = external_node_path_.join(dir, name);
+    if (external_node_fs_.existsSync(named))
+        return named;
+    const [only] = external_node_fs_.readdirSync(dir);
+    if (only === undefined)
+        throw new Error('the artifact held no file');
+    return external_node_path_.join(dir, only);
+}
+/** How many records of one request reuse reads at most: GitHub's largest page, ten times. */
+const RECORD_PAGE_SIZE = 100;
+const RECORD_PAGES = 10;
+/** The unexpired records of other runs for this request, newest first, as GitHub lists them. */
+const listCandidates = (github, fingerprint, runner, signal) => listRecords(github, recordName(fingerprint), runner, signal);
+/** The unexpired artifacts of other runs named `name`, newest first, as GitHub lists them (a page at a time, bounded). */
+async function listRecords(github, name, runner, signal) {
+    const { octokit, context } = github;
+    const artifacts = [];
+    // Newest first, a page at a time: other runs' records of the same request (pull requests, forks) must not
+    // hide a trusted one behind the first page. Bounded, and said so where the bound is reached.
+    for (let page = 1; page <= RECORD_PAGES; page++) {
+        const { data } = await octokit.rest.actions.listArtifactsForRepo({
+            ...context.repo,
+            name,
+            per_page: RECORD_PAGE_SIZE,
+            page,
+            request: { signal }
+        });
+        const listed = (0,src_schemas/* parseAt */.Ze)(artifactListSchema, data, "GitHub's list of artifacts").artifacts;
+        artifacts.push(...listed);
+        if (listed.length < RECORD_PAGE_SIZE)
+            break;
+        if (page === RECORD_PAGES)
+            (0,log/* warning */.$e)(`reuse: more than ${RECORD_PAGES * RECORD_PAGE_SIZE} records are named ${name}; only the newest ${RECORD_PAGES * RECORD_PAGE_SIZE} were looked at`);
+    }
+    return artifacts.flatMap((artifact) => {
+        const runId = artifact.workflow_run?.id;
+        return !artifact.expired && artifact.name === name && runId && String(runId) !== runner.runId ? [{ artifactId: artifact.id, runId }] : [];
+    });
+}
+/** The workflow run a candidate came from, as GitHub describes it. */
+async function workflowRun({ octokit, context }, runId) {
+    const { data } = await octokit.rest.actions.getWorkflowRun({ ...context.repo, run_id: runId });
+    return (0,src_schemas/* parseAt */.Ze)(workflowRunSchema, data, `GitHub's description of run ${runId}`);
+}
+/** The text of the one file a record artifact of another run holds. */
+async function readRecordFile(github, candidate, name, runner) {
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-record-'));
+    try {
+        await (await artifact_service_loadArtifactClient()).downloadArtifact(candidate.artifactId, { path: dir, findBy: findBy(github, candidate.runId) });
+        return external_node_fs_.readFileSync(fileIn(dir, name), 'utf8');
+    }
+    finally {
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    }
+}
+/** A candidate's record, parsed; refused when its video is another run's artifact or expired. */
+async function readRecord(github, candidate, fingerprint, runner) {
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-reuse-'));
+    let record;
+    try {
+        await (await artifact_service_loadArtifactClient()).downloadArtifact(candidate.artifactId, { path: dir, findBy: findBy(github, candidate.runId) });
+        const text = external_node_fs_.readFileSync(fileIn(dir, recordName(fingerprint)), 'utf8');
+        let json;
+        try {
+            json = JSON.parse(text);
+        }
+        catch {
+            throw new Error('its record is not JSON');
+        }
+        record = (0,src_schemas/* parseAt */.Ze)(reuseRecordSchema, json, 'its record');
+    }
+    finally {
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    }
+    const { octokit, context } = github;
+    const { data } = await octokit.rest.actions.getArtifact({ ...context.repo, artifact_id: record.artifactId });
+    const video = (0,src_schemas/* parseAt */.Ze)(artifactSchema, data, `GitHub's description of artifact ${record.artifactId}`);
+    if (video.workflow_run?.id !== candidate.runId)
+        throw new Error(`its record names artifact ${record.artifactId}, which another run uploaded`);
+    if (video.expired)
+        throw new Error('its video artifact expired');
+    return record;
+}
+/** Downloads a reusable video into `dir` (a fresh folder); returns the file's path. */
+async function downloadReusable(github, record, runId, dir) {
+    await (await artifact_service_loadArtifactClient()).downloadArtifact(record.artifactId, { path: dir, findBy: findBy(github, runId) });
+    return fileIn(dir, record.fileName);
+}
+/** Leaves the record of a delivered video for later runs, kept as long as the video's artifact. */
+async function recordReusable(fingerprint, record, runner, retentionDays) {
+    const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-reuse-'));
+    try {
+        const file = path.join(dir, recordName(fingerprint));
+        fs.writeFileSync(file, JSON.stringify(parseAt(reuseRecordSchema, record, 'the reuse record')));
+        await (await loadArtifactClient()).uploadArtifact(recordName(fingerprint), [file], dir, { retentionDays, skipArchive: true });
+    }
+    finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/drafts.ts
+
+
+
+
+
+
+
+/**
+ * Draft records: the small artifact a draft run leaves for each draft, named after the fingerprint of
+ * the export request the same step makes without `draft`, so a later run with `from-draft` finds the
+ * reviewed draft of its own request. Trusted as `reuse` trusts a record: for who made it (a run of this
+ * repository's own code, its pull requests included, never a fork's), never for what it says.
+ */
+const drafts_PREFIX = 'aistudios-draft-';
+const drafts_recordName = (fingerprint) => `${drafts_PREFIX}${fingerprint}.json`;
+/** What a draft record says: the draft's project, and whether the draft run created it (else it is the user's saved project). */
+const draftRecordSchema = schemas/* object */.Ikc({ projectId: src_schemas/* exportKey */.Ei, created: schemas/* boolean */.zMY() });
+/** Leaves a draft's record for the run that exports it, kept as long as the run's artifacts. */
+async function recordDraft(fingerprint, record, runner, retentionDays) {
+    const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-draft-'));
+    try {
+        const file = path.join(dir, drafts_recordName(fingerprint));
+        fs.writeFileSync(file, JSON.stringify(parseAt(draftRecordSchema, record, 'the draft record')));
+        await (await loadArtifactClient()).uploadArtifact(drafts_recordName(fingerprint), [file], dir, { retentionDays, skipArchive: true });
+    }
+    finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+/**
+ * The newest trusted draft record of a request, if any; `passOver` is told why each other one was not
+ * taken. A record of a fork's run, or one that does not parse, is never taken.
+ */
+async function findDraft(github, fingerprint, runner, passOver, signal) {
+    const here = thisRun(github.context);
+    const candidates = await listRecords(github, drafts_recordName(fingerprint), runner, signal);
+    for (const candidate of candidates) {
+        try {
+            // Any run of this repository's own code: the pull request that drafted it, then the merge that exports it.
+            const refused = distrust(await workflowRun(github, candidate.runId), here, 'repository');
+            if (refused)
+                throw new Error(refused);
+            const text = await readRecordFile(github, candidate, drafts_recordName(fingerprint), runner);
+            let json;
+            try {
+                json = JSON.parse(text);
+            }
+            catch {
+                throw new Error('its record is not JSON');
+            }
+            return { ...(0,src_schemas/* parseAt */.Ze)(draftRecordSchema, json, 'its record'), runId: candidate.runId };
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw error;
+            passOver(candidate.runId, error instanceof Error ? error.message : String(error));
+        }
+    }
+    return undefined;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./src/waits.ts
 var waits = __nccwpck_require__(5837);
+;// CONCATENATED MODULE: ./src/video/ledger.ts
+
+
+
+
+
+
+
+
+/**
+ * A ledger of exports kept as tiny artifacts of the workflow run, one per export, named after the
+ * request's fingerprint and the export key. A re-run attempt of a failed job finds there the export an
+ * earlier attempt started for the same request, and waits for it instead of paying again.
+ */
+const ledger_PREFIX = 'aistudios-ledger-';
+/**
+ * SHA-256 of everything that decides the video: the generation and the exact body, and for a saved
+ * project exported as it is, the call and what the project held (its body names only its ID).
+ */
+function requestFingerprint(request) {
+    const saved = request.kind === 'saved' ? `saved ${request.content ?? ''}\n` : '';
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(`${request.generation}\n${saved}${JSON.stringify(request.body)}`)
+        .digest('hex')
+        .slice(0, 32);
+}
+/**
+ * The fingerprint of the export a draft stands for: the same request exporting (`isExport: true`), which
+ * a run without `draft` makes, so `from-draft` finds the draft under its own request. Any other request's own.
+ */
+function exportFingerprint(request) {
+    if (request.kind !== 'draft')
+        return requestFingerprint(request);
+    return requestFingerprint({ generation: request.generation, content: request.content, body: { ...request.body, isExport: true } });
+}
+/**
+ * A video an attempt delivered as an artifact of the run before `cleanup` deleted its project: where a
+ * re-run attempt finds it again, and what its bytes must be.
+ */
+const deliveredVideo = schemas/* object */.Ikc({
+    attempt: schemas/* number */.aig().int().positive(),
+    /** The artifact holding it; null when the run uploaded none (the video went only to a release, or stayed on its runner). */
+    artifactId: schemas/* number */.aig().int().positive().nullable(),
+    artifactName: schemas/* string */.YjP().min(1).max(255).nullable(),
+    /** The video's file name inside the artifact. */
+    file: schemas/* string */.YjP()
+        .min(1)
+        .max(255)
+        .refine((name) => external_node_path_.basename(name) === name && name !== '.' && name !== '..', 'is not a file name'),
+    size: schemas/* number */.aig().int().positive(),
+    sha256: src_schemas/* sha256Hex */.fg
+});
+const isEnd = (mark) => 'end' in mark;
+function ledgerName(fingerprint, mark) {
+    return `${ledger_PREFIX}${fingerprint}-${isEnd(mark) ? mark.end : mark.generation}-${mark.key}`;
+}
+function parseLedgerName(name, fingerprint) {
+    const match = new RegExp(`^${ledger_PREFIX}${fingerprint}-(v3|legacy|dead|lost|delivered)-(.+)$`).exec(name);
+    if (!match)
+        return undefined;
+    const [, kind, key] = match;
+    return kind === 'dead' || kind === 'lost' || kind === 'delivered' ? { end: kind, key } : { generation: kind, key };
+}
+/**
+ * The ledger is kept as long as GitHub lets a run be re-run (30 days), or the repository's longest
+ * retention if shorter: a re-run attempt that found no mark would pay again.
+ */
+const ledgerRetentionDays = (runner) => Math.min(30, runner.maxRetentionDays ?? 30);
+const END_REASON = {
+    dead: 'stalled and was declared dead',
+    lost: 'was lost: the API no longer knew its key'
+};
+/** How long an accepted export's record may still take after a cancel: it is what keeps a re-run from paying again. */
+const LEDGER_CANCEL_GRACE_MS = 2000;
+/** The longest the ledger is read for (a list of the run's artifacts): past it, nothing is exported. */
+const LEDGER_READ_MS = 30_000;
+/**
+ * On a re-run attempt, the export an earlier attempt started for the same request, if any; never one
+ * an earlier attempt declared dead (its render stalled) or lost (the API forgot it), which would only
+ * end the same way again. One an earlier attempt delivered before `cleanup` deleted its project comes
+ * with where its video is. Read within LEDGER_READ_MS and the video's deadline; `signal` (a stop) ends it.
+ */
+async function findEarlierExport(fingerprint, runner, log, signal, deadlineAt) {
+    if (!runner.artifactService || runner.runAttempt <= 1)
+        return undefined;
+    const boundMs = Math.max(1, Math.min(LEDGER_READ_MS, deadlineAt - Date.now()));
+    const { deadline: bound, signal: until } = (0,waits/* withDeadline */.NE)(boundMs, signal);
+    const unread = (error, what) => {
+        if (signal?.aborted)
+            return error;
+        const why = bound.aborted ? `no answer within ${(boundMs / 1000).toFixed(1)} s` : (0,errors/* errorMessage */.gJ)(error);
+        // An earlier attempt may have paid for this very request: not knowing, nothing is sent.
+        return new errors/* ExportNotSentError */.Ce(`${what} could not be read (${why}), and an earlier attempt may have exported this request; ` +
+            "rather than pay twice, nothing was sent. Re-run the job once the artifact service answers, or resume the key an earlier attempt's log gives");
+    };
+    let marks;
+    try {
+        const { artifacts } = await (0,waits/* untilCancelled */.c8)((await artifact_service_loadArtifactClient()).listArtifacts(), until);
+        const named = artifacts.flatMap((artifact) => {
+            const mark = parseLedgerName(artifact.name, fingerprint);
+            return mark ? [{ ...mark, id: artifact.id }] : [];
+        });
+        // Any job of the run may have written an entry: a key is used only when it has an export key's shape.
+        marks = named.filter((mark) => src_schemas/* exportKey */.Ei.safeParse(mark.key).success);
+        const ignored = named.length - marks.length;
+        if (ignored > 0) {
+            log.warning(`${ignored} export ledger ${ignored === 1 ? 'entry' : 'entries'} of this request held no export key and ${ignored === 1 ? 'was' : 'were'} ignored`);
+        }
+    }
+    catch (error) {
+        throw unread(error, 'the export ledger of earlier attempts');
+    }
+    const exports = marks.filter((mark) => !isEnd(mark));
+    // Delivered before cleanup deleted it: its video is in the run's artifacts, and waiting would find no project.
+    const delivered = marks.find((mark) => isEnd(mark) && mark.end === 'delivered' && exports.some((entry) => entry.key === mark.key));
+    if (delivered) {
+        const entry = exports.find((candidate) => candidate.key === delivered.key);
+        try {
+            return { key: entry.key, generation: entry.generation, delivered: await readDelivered(delivered.id, runner, until) };
+        }
+        catch (error) {
+            throw unread(error, `the ledger's record of the delivery of export ${entry.key}`);
+        }
+    }
+    const ends = new Map(marks.flatMap((mark) => (isEnd(mark) ? [[mark.key, mark.end]] : [])));
+    const alive = exports.find((entry) => !ends.has(entry.key));
+    if (!alive && exports.length > 0) {
+        for (const end of ['dead', 'lost']) {
+            const keys = exports.filter((entry) => ends.get(entry.key) === end).map((entry) => entry.key);
+            if (keys.length > 0)
+                log.notice(`An earlier attempt's export of this request (${keys.join(', ')}) ${END_REASON[end]}; exporting anew`);
+        }
+    }
+    return alive && { key: alive.key, generation: alive.generation };
+}
+/** A mark's record is a few hundred bytes; more is not one of ours. */
+const MAX_MARK_BYTES = 64 * 1024;
+/** The delivery a `delivered` mark records: its artifact downloaded, its one file parsed by its schema. */
+async function readDelivered(id, runner, until) {
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-ledger-'));
+    try {
+        await (0,waits/* untilCancelled */.c8)((await artifact_service_loadArtifactClient()).downloadArtifact(id, { path: dir }), until);
+        const file = external_node_path_.join(dir, 'export.json');
+        if (!external_node_fs_.existsSync(file) || external_node_fs_.statSync(file).size > MAX_MARK_BYTES)
+            throw new Error('it holds no record of a sensible size');
+        return (0,src_schemas/* parseAt */.Ze)(schemas/* object */.Ikc({ delivered: deliveredVideo }), JSON.parse(external_node_fs_.readFileSync(file, 'utf8')), 'the delivery record').delivered;
+    }
+    finally {
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    }
+}
+/** Uploads one mark as a tiny artifact of the run, kept while the run may be re-run. */
+async function record(fingerprint, mark, runner, log, signal) {
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-ledger-'));
+    const file = external_node_path_.join(dir, 'export.json');
+    external_node_fs_.writeFileSync(file, JSON.stringify({ ...mark, fingerprint, attempt: runner.runAttempt }));
+    // The file goes when the upload ends, not when the wait for it does: an upload left running still reads it.
+    const retentionDays = ledgerRetentionDays(runner);
+    const upload = artifact_service_loadArtifactClient().then((client) => client.uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays }));
+    void upload.finally(() => external_node_fs_.rmSync(dir, { recursive: true, force: true })).catch(() => { });
+    await log.group(`Export ledger: ${ledgerName(fingerprint, mark)}`, () => (0,waits/* untilCancelled */.c8)(upload, signal));
+}
+/** Records an accepted export at once, so a re-run of this job can find it; a cancel stops waiting for it. */
+async function recordExport(fingerprint, entry, runner, log, signal) {
+    if (!runner.artifactService)
+        return;
+    try {
+        await record(fingerprint, entry, runner, log, signal);
+    }
+    catch (error) {
+        log.warning(`Could not record export ${entry.key} in the ledger (${(0,errors/* errorMessage */.gJ)(error)}); a re-run would export again`);
+    }
+}
+/** Marks an export that will never deliver (dead or lost), so a re-run exports anew rather than waiting on it again. */
+async function recordEnd(fingerprint, key, end, runner, log, signal) {
+    if (!runner.artifactService)
+        return;
+    try {
+        await record(fingerprint, { end, key }, runner, log, signal);
+    }
+    catch (error) {
+        log.warning(`Could not mark export ${key} ${end} in the ledger (${(0,errors/* errorMessage */.gJ)(error)}); a re-run would wait for it again`);
+    }
+}
+/**
+ * Marks a video delivered as an artifact of the run, before `cleanup` deletes its project: a re-run
+ * attempt then takes the video from that artifact instead of waiting for a project that is gone and
+ * paying again. Throws when the mark could not be left: the project must then be kept.
+ */
+async function recordDelivered(fingerprint, key, delivered, runner, log, signal) {
+    await record(fingerprint, { end: 'delivered', key, delivered }, runner, log, signal);
+}
+
+;// CONCATENATED MODULE: ./src/video/from-draft.ts
+
+
+
+/**
+ * With `from-draft`, the draft a draft run of this repository saved for this very request (its record
+ * keyed by the request's fingerprint), to be exported as it is, with the review's edits, through the
+ * export endpoint: the request that does so, or undefined when there is none (a changed request finds
+ * none). `true` then exports anew with a notice; a lookup that fails counts as none, with a warning.
+ */
+async function draftExport(result, request, { job, github, client }, context) {
+    const { log } = context;
+    if (!github || request.generation !== 'v3') {
+        log.notice(`from-draft: ${request.generation === 'v3' ? 'GitHub is not reachable' : 'the legacy API keeps no drafts'}; no draft is looked for`);
+        return undefined;
+    }
+    const fingerprint = requestFingerprint(request);
+    let found;
+    try {
+        found = await findDraft(github, fingerprint, job.runner, (runId, why) => log.warning(`from-draft: the draft record of run ${runId} was not taken: ${why}`), context.signal);
+    }
+    catch (error) {
+        if (context.signal?.aborted)
+            throw error;
+        log.warning(`from-draft: the draft records could not be looked up (${(0,errors/* errorMessage */.gJ)(error)})`);
+        return undefined;
+    }
+    if (found) {
+        // A read, free: a draft deleted since the review is no draft, found before anything is sent.
+        try {
+            await client.getProject(found.projectId, context);
+        }
+        catch (error) {
+            if (context.signal?.aborted)
+                throw error;
+            log.warning(`from-draft: draft ${found.projectId}, saved by run ${found.runId}, cannot be read in AI Studios (${(0,errors/* errorMessage */.gJ)(error)})`);
+            found = undefined;
+        }
+    }
+    if (!found) {
+        if (job.github.fromDraft === 'true')
+            log.notice('from-draft: no draft run saved a draft of this request (or the request changed since); exporting anew');
+        return undefined;
+    }
+    result.fromDraft = { projectId: found.projectId, runId: found.runId, created: found.created };
+    log.notice(`from-draft: exporting draft ${found.projectId}, saved by run ${found.runId} for this request, as it is (with the review's edits)`);
+    // A saved project that was its own draft is already exported as it is.
+    if (request.kind === 'saved')
+        return request;
+    const body = { projectId: found.projectId };
+    for (const option of ['workspaceId', 'resolution', 'webhookUrl'])
+        if (request.body[option] !== undefined)
+            body[option] = request.body[option];
+    return { generation: 'v3', kind: 'saved', body, content: `draft of ${fingerprint}` };
+}
+
 ;// CONCATENATED MODULE: ./src/video/poll-budget.ts
 /**
  * One poll budget per job, as a pure function: which waiting video polls next, and when. Every video of
@@ -35805,6 +36388,7 @@ function applyTags(scenes, tags, sourceName) {
 
 
 
+
 /**
  * A v3 create-and-export body: the source's name and orientation, the scenes, and the export options
  * the user set, else the source's own (checked where it was read); the API's defaults apply to the rest.
@@ -35842,7 +36426,7 @@ function fieldsLost(source) {
  * The create-and-export body for a fetched saved project with new speech: only `name`,
  * `orientation` and `scenes` of the project, never what the server owns (`_id`, timestamps, state).
  */
-function exportFromProject(projectId, project, speech, options, tags = []) {
+function exportFromProject(projectId, project, speech, options, tags = [], draft = false) {
     if (!Array.isArray(project.scenes) || project.scenes.length === 0) {
         throw new Error(`Project ${projectId} has no scenes to export; open it in AI Studios and check it was saved`);
     }
@@ -35858,8 +36442,37 @@ function exportFromProject(projectId, project, speech, options, tags = []) {
     }
     const own = { name: typeof project.name === 'string' ? project.name : undefined, orientation };
     const request = { generation: 'v3', body: v3ExportBody(own, scenes, options) };
+    if (draft)
+        asDraft(request);
     refuseIncomplete(request, `project ${projectId}`);
     refuseLeftPlaceholders(request.body, `project ${projectId}`, 'project-id');
+    return request;
+}
+/** Whether the step changes a saved project: new speech, tag values or a name. Unchanged, it is exported as it is. */
+const changesProject = (spec) => spec.speech.length > 0 || spec.tags.length > 0 || spec.exportOptions.name !== undefined;
+/**
+ * The request that exports a saved v3 project as it is (`POST /editor/project/export`, export-project.md):
+ * its ID and the export options the step set, nothing created, the project's dictionary kept. `content`
+ * digests what the project holds, so an edit in the editor makes it another request (ledger, `reuse`).
+ */
+function savedProjectExport(projectId, project, options) {
+    if (!Array.isArray(project.scenes) || project.scenes.length === 0) {
+        throw new Error(`Project ${projectId} has no scenes to export; open it in AI Studios and check it was saved`);
+    }
+    const body = { projectId };
+    if (options.workspaceId)
+        body.workspaceId = options.workspaceId;
+    if (options.resolution)
+        body.resolution = options.resolution;
+    if (options.webhookUrl)
+        body.webhookUrl = options.webhookUrl;
+    const held = JSON.stringify([project.name ?? null, project.orientation ?? null, project.scenes, project.dictionary ?? null]);
+    return { generation: 'v3', kind: 'saved', body, content: (0,external_node_crypto_.createHash)('sha256').update(held).digest('hex') };
+}
+/** A v3 request made a draft: the project is created with `isExport: false`, saved for review and not rendered. */
+function asDraft(request) {
+    request.kind = 'draft';
+    request.body.isExport = false;
     return request;
 }
 
@@ -35892,18 +36505,21 @@ function topLevelKeyOffset(text, key) {
     return 0;
 }
 /**
- * A template's own `isExport`, either generation: the user's choice is never overridden, so a template
- * that asks to be saved without rendering is refused at its line, never billed; any value but true is
- * refused (a text "false" means the same to a reader).
+ * Whether a template asks, with its own `isExport`, to be saved without rendering: never overridden and
+ * billed. A v3 template is then made a draft (as with `draft: true`); the legacy API saves no project
+ * without rendering it, so a legacy template saying so is refused at its line. A text "false" means the
+ * same to a reader; any other value but true is refused.
  */
-function refuseNoExport(root, template) {
+function templateAsksDraft(root, template, generation) {
     if (root.isExport === undefined || root.isExport === true)
-        return;
-    const { line, column } = (0,errors/* locate */.x5)(template.text, topLevelKeyOffset(template.text, 'isExport'));
+        return false;
     const noExport = root.isExport === false || root.isExport === 0 || (typeof root.isExport === 'string' && /^\s*(false|0|no)\s*$/i.test(root.isExport));
+    if (noExport && generation === 'v3')
+        return true;
+    const { line, column } = (0,errors/* locate */.x5)(template.text, topLevelKeyOffset(template.text, 'isExport'));
     const why = noExport
-        ? 'asks AI Studios to save the project without rendering it, and this action renders (and pays for) every export; remove "isExport" to export it, or create the project in AI Studios instead'
-        : 'must be true or left out (this action exports every video)';
+        ? 'asks AI Studios to save the project without rendering it, which the legacy API cannot do: this action would render (and pay for) it; remove "isExport" to export it'
+        : 'must be true, false or left out';
     throw new errors/* InputError */.dz('template', `${template.name}:${line}:${column}: "isExport": ${JSON.stringify(root.isExport)} ${why}`, {
         file: template.file,
         line,
@@ -36061,7 +36677,9 @@ function markUsed(text, variables, used) {
  * The export request for a template: placeholders filled, speech set per scene, the generation detected
  * from the shape (or forced). Refuses, with every problem named, before anything is sent.
  */
-function exportFromTemplate(template, given, speech, options, forced, tags = []) {
+function exportFromTemplate(template, given, speech, options, forced, tags = [], 
+/** `draft`: the project is created without rendering it (v3 only). */
+draft = false) {
     const placeholders = findPlaceholders(template);
     // Placeholders in the values themselves are filled first (one level), or refused.
     const variables = resolveVariables(given);
@@ -36083,7 +36701,6 @@ function exportFromTemplate(template, given, speech, options, forced, tags = [])
     }
     if (root.scenes.length === 0)
         throw new errors/* InputError */.dz('template', `${template.name} has an empty "scenes" array`, { file: template.file });
-    refuseNoExport(root, template);
     const detected = (0,template_shape/* detectGeneration */.sd)(root.scenes);
     if (detected === 'mixed') {
         throw new errors/* InputError */.dz('template', `${template.name} mixes the v3 shape (clips with "type") and the legacy shape ("AIModel", clips with "detail")`, {
@@ -36098,6 +36715,10 @@ function exportFromTemplate(template, given, speech, options, forced, tags = [])
         throw new errors/* InputError */.dz('template', `${template.name} is neither template shape: no scene has an avatar or a clip; set 'api-generation' to v3 or legacy`, {
             file: template.file
         });
+    }
+    const asksDraft = templateAsksDraft(root, template, generation);
+    if (draft && generation === 'legacy') {
+        throw new errors/* InputError */.dz('draft', `${template.name} has the legacy shape, and the legacy API saves no project without rendering it: 'draft' takes v3 templates and projects`, { file: template.file });
     }
     const filled = fillPlaceholders(root, variables);
     const scenes = filled.scenes;
@@ -36123,16 +36744,18 @@ function exportFromTemplate(template, given, speech, options, forced, tags = [])
         const request = { generation, body: { scenes } };
         incomplete(requestProblem(request));
         refuseLeftPlaceholders(scenes, template.name, 'template', template);
-        return { request, unusedVariables };
+        return { request, unusedVariables, asksDraft };
     }
     completeScripts(scenes, 'template', template.name);
     // A template saved from a fetched project may carry server-owned fields that must not be posted: only
     // its export options go along, checked as the inputs are.
     const body = v3ExportBody(templateOptions(filled, template), scenes, filledOptions);
     const request = { generation, body };
+    if (draft || asksDraft)
+        asDraft(request);
     incomplete(requestProblem(request));
     refuseLeftPlaceholders(body, template.name, 'template', template);
-    return { request, unusedVariables };
+    return { request, unusedVariables, asksDraft };
 }
 
 ;// CONCATENATED MODULE: ./src/request/build.ts
@@ -36140,10 +36763,13 @@ function exportFromTemplate(template, given, speech, options, forced, tags = [])
 
 
 
+
 const LOST = 'the create-and-export body does not take (docs 1.5+): the exported project is made without it; write the words in the speech as they should sound';
 /** A template's export request: pure, so every template of a job is checked before anything is sent. */
-function templateRequest(source, spec, log) {
-    const { request, unusedVariables } = exportFromTemplate(source.template, source.variables, spec.speech, spec.exportOptions, source.generation, spec.tags);
+function templateRequest(source, spec, log, draft = false) {
+    const { request, unusedVariables, asksDraft } = exportFromTemplate(source.template, source.variables, spec.speech, spec.exportOptions, source.generation, spec.tags, draft);
+    if (asksDraft && !draft)
+        log.notice(`${source.template.name} says "isExport": false: its project is saved as a draft for review, not rendered`);
     if ((0,domain/* isJsonObject */.OW)(source.template.data))
         for (const field of fieldsLost(source.template.data))
             log.warning(`${source.template.name} has a ${field}, which ${LOST}`);
@@ -36152,23 +36778,31 @@ function templateRequest(source, spec, log) {
     }
     return request;
 }
-/** The export request a spec describes: from a saved project (fetched) or a template. */
-async function buildExportRequest(source, spec, client, context) {
+/**
+ * The export request a spec describes: from a saved project (fetched; re-created with the step's
+ * changes, or exported as it is when the step changes nothing) or a template.
+ */
+async function buildExportRequest(source, spec, client, context, 
+/** `draft`: a template or a changed project is created without rendering; an unchanged one is its own draft. */
+draft = false) {
     if (source.kind === 'template')
-        return templateRequest(source, spec, context.log);
+        return templateRequest(source, spec, context.log, draft);
     if (source.generation === 'legacy') {
+        if (draft)
+            throw new errors/* InputError */.dz('draft', `the legacy API saves no project without rendering it: 'draft' takes v3 templates and projects`);
         context.log.info(`Fetching legacy project ${source.projectId}`);
         return exportFromLegacyProject(source.projectId, await client.getLegacyProject(source.projectId, context), spec.speech, spec.exportOptions, spec.tags);
     }
     context.log.info(`Fetching project ${source.projectId}`);
     const project = await client.getProject(source.projectId, context);
+    // Nothing to change: exported as it is, no copy created (and its dictionary kept).
+    if (!changesProject(spec))
+        return savedProjectExport(source.projectId, project, spec.exportOptions);
     for (const field of fieldsLost(project))
         context.log.warning(`Project ${source.projectId} has a ${field}, which ${LOST}`);
-    return exportFromProject(source.projectId, project, spec.speech, spec.exportOptions, spec.tags);
+    return exportFromProject(source.projectId, project, spec.speech, spec.exportOptions, spec.tags, draft);
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./src/aistudios/transport.ts
 var transport = __nccwpck_require__(780);
 ;// CONCATENATED MODULE: external "node:v8"
@@ -36199,8 +36833,6 @@ function collectAsBytesMove() {
     };
 }
 
-// EXTERNAL MODULE: ./src/schemas.ts
-var schemas = __nccwpck_require__(9011);
 ;// CONCATENATED MODULE: ./src/video/filename.ts
 
 /** Longest file name kept from a URL; file systems allow 255 bytes and artifact names are kept short. */
@@ -36242,7 +36874,7 @@ function videoFileName(url, fallbackStem) {
     }
     name ||= `${fallbackStem.replace(/[^\w-]/g, '_')}.mp4`;
     // A device name (CON.mp4) is no file on a Windows runner: kept, with a mark that makes it one.
-    return (0,schemas/* windowsUnsafe */._O)(name) ? `_${name}` : name;
+    return (0,src_schemas/* windowsUnsafe */._O)(name) ? `_${name}` : name;
 }
 
 ;// CONCATENATED MODULE: ./src/video/mp4.ts
@@ -36957,204 +37589,36 @@ async function downloadVideo(initialUrl, options) {
     }
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
-var classic_schemas = __nccwpck_require__(8816);
-;// CONCATENATED MODULE: ./src/github/artifact-service.ts
-/**
- * The artifact client, loaded only when used: it is the heaviest part of the bundle (a 3.7 MB chunk).
- * Only an entry point that may upload provides it (the action's main.ts): a bundle whose entry never
- * does (the CLI) then holds no import of it at all, and ncc leaves the chunk out.
- */
-let provider;
-function provideArtifactClient(load) {
-    provider = load;
-}
-async function artifact_service_loadArtifactClient() {
-    if (!provider)
-        throw new Error('this entry point has no artifact client');
-    return provider();
-}
-
-;// CONCATENATED MODULE: ./src/video/ledger.ts
-
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/video/draft.ts
 
 /**
- * A ledger of exports kept as tiny artifacts of the workflow run, one per export, named after the
- * request's fingerprint and the export key. A re-run attempt of a failed job finds there the export an
- * earlier attempt started for the same request, and waits for it instead of paying again.
+ * A video's draft, for review before paying: its project created with `isExport: false` (shown on the
+ * dashboard, nothing rendered or billed), or a saved project the step does not change, which is its
+ * own draft and needs no call. The creation is sent as an export is (once, unless provably not sent),
+ * so a lost answer never leaves a second draft behind; no ledger, as nothing is paid.
  */
-const PREFIX = 'aistudios-ledger-';
-/** SHA-256 of everything that decides the video: the generation and the exact body. */
-function requestFingerprint(request) {
-    return (0,external_node_crypto_.createHash)('sha256')
-        .update(`${request.generation}\n${JSON.stringify(request.body)}`)
-        .digest('hex')
-        .slice(0, 32);
-}
-/**
- * A video an attempt delivered as an artifact of the run before `cleanup` deleted its project: where a
- * re-run attempt finds it again, and what its bytes must be.
- */
-const deliveredVideo = classic_schemas/* object */.Ikc({
-    attempt: classic_schemas/* number */.aig().int().positive(),
-    /** The artifact holding it; null when the run uploaded none (the video went only to a release, or stayed on its runner). */
-    artifactId: classic_schemas/* number */.aig().int().positive().nullable(),
-    artifactName: classic_schemas/* string */.YjP().min(1).max(255).nullable(),
-    /** The video's file name inside the artifact. */
-    file: classic_schemas/* string */.YjP()
-        .min(1)
-        .max(255)
-        .refine((name) => external_node_path_.basename(name) === name && name !== '.' && name !== '..', 'is not a file name'),
-    size: classic_schemas/* number */.aig().int().positive(),
-    sha256: schemas/* sha256Hex */.fg
-});
-const isEnd = (mark) => 'end' in mark;
-function ledgerName(fingerprint, mark) {
-    return `${PREFIX}${fingerprint}-${isEnd(mark) ? mark.end : mark.generation}-${mark.key}`;
-}
-function parseLedgerName(name, fingerprint) {
-    const match = new RegExp(`^${PREFIX}${fingerprint}-(v3|legacy|dead|lost|delivered)-(.+)$`).exec(name);
-    if (!match)
-        return undefined;
-    const [, kind, key] = match;
-    return kind === 'dead' || kind === 'lost' || kind === 'delivered' ? { end: kind, key } : { generation: kind, key };
-}
-/**
- * The ledger is kept as long as GitHub lets a run be re-run (30 days), or the repository's longest
- * retention if shorter: a re-run attempt that found no mark would pay again.
- */
-const ledgerRetentionDays = (runner) => Math.min(30, runner.maxRetentionDays ?? 30);
-const END_REASON = {
-    dead: 'stalled and was declared dead',
-    lost: 'was lost: the API no longer knew its key'
-};
-/** How long an accepted export's record may still take after a cancel: it is what keeps a re-run from paying again. */
-const LEDGER_CANCEL_GRACE_MS = 2000;
-/** The longest the ledger is read for (a list of the run's artifacts): past it, nothing is exported. */
-const LEDGER_READ_MS = 30_000;
-/**
- * On a re-run attempt, the export an earlier attempt started for the same request, if any; never one
- * an earlier attempt declared dead (its render stalled) or lost (the API forgot it), which would only
- * end the same way again. One an earlier attempt delivered before `cleanup` deleted its project comes
- * with where its video is. Read within LEDGER_READ_MS and the video's deadline; `signal` (a stop) ends it.
- */
-async function findEarlierExport(fingerprint, runner, log, signal, deadlineAt) {
-    if (!runner.artifactService || runner.runAttempt <= 1)
-        return undefined;
-    const boundMs = Math.max(1, Math.min(LEDGER_READ_MS, deadlineAt - Date.now()));
-    const { deadline: bound, signal: until } = (0,waits/* withDeadline */.NE)(boundMs, signal);
-    const unread = (error, what) => {
-        if (signal?.aborted)
-            return error;
-        const why = bound.aborted ? `no answer within ${(boundMs / 1000).toFixed(1)} s` : (0,errors/* errorMessage */.gJ)(error);
-        // An earlier attempt may have paid for this very request: not knowing, nothing is sent.
-        return new errors/* ExportNotSentError */.Ce(`${what} could not be read (${why}), and an earlier attempt may have exported this request; ` +
-            "rather than pay twice, nothing was sent. Re-run the job once the artifact service answers, or resume the key an earlier attempt's log gives");
-    };
-    let marks;
-    try {
-        const { artifacts } = await (0,waits/* untilCancelled */.c8)((await artifact_service_loadArtifactClient()).listArtifacts(), until);
-        const named = artifacts.flatMap((artifact) => {
-            const mark = parseLedgerName(artifact.name, fingerprint);
-            return mark ? [{ ...mark, id: artifact.id }] : [];
-        });
-        // Any job of the run may have written an entry: a key is used only when it has an export key's shape.
-        marks = named.filter((mark) => schemas/* exportKey */.Ei.safeParse(mark.key).success);
-        const ignored = named.length - marks.length;
-        if (ignored > 0) {
-            log.warning(`${ignored} export ledger ${ignored === 1 ? 'entry' : 'entries'} of this request held no export key and ${ignored === 1 ? 'was' : 'were'} ignored`);
-        }
+async function saveDraft(result, request, { client, deadlineAt }, context, cancel) {
+    const { log } = context;
+    result.stage = 'export';
+    let projectId;
+    if (request.kind === 'saved') {
+        projectId = typeof request.body.projectId === 'string' ? request.body.projectId : '';
+        log.info(`Draft: project ${projectId} is not changed by the step, so it is its own draft; nothing was created or rendered`);
     }
-    catch (error) {
-        throw unread(error, 'the export ledger of earlier attempts');
-    }
-    const exports = marks.filter((mark) => !isEnd(mark));
-    // Delivered before cleanup deleted it: its video is in the run's artifacts, and waiting would find no project.
-    const delivered = marks.find((mark) => isEnd(mark) && mark.end === 'delivered' && exports.some((entry) => entry.key === mark.key));
-    if (delivered) {
-        const entry = exports.find((candidate) => candidate.key === delivered.key);
+    else {
+        log.info(`Saving a draft: POST ${client.exportTarget(request).url} with "isExport": false (nothing is rendered or paid)`);
         try {
-            return { key: entry.key, generation: entry.generation, delivered: await readDelivered(delivered.id, runner, until) };
+            projectId = await client.createDraft(request, { ...context, signal: cancel }, { stop: context.signal, deadlineAt });
         }
         catch (error) {
-            throw unread(error, `the ledger's record of the delivery of export ${entry.key}`);
+            if (error instanceof errors/* ExportUnconfirmedError */.JK)
+                result.exportUnconfirmed = true;
+            throw error;
         }
+        log.info(`Draft saved: project ${projectId}, not rendered`);
     }
-    const ends = new Map(marks.flatMap((mark) => (isEnd(mark) ? [[mark.key, mark.end]] : [])));
-    const alive = exports.find((entry) => !ends.has(entry.key));
-    if (!alive && exports.length > 0) {
-        for (const end of ['dead', 'lost']) {
-            const keys = exports.filter((entry) => ends.get(entry.key) === end).map((entry) => entry.key);
-            if (keys.length > 0)
-                log.notice(`An earlier attempt's export of this request (${keys.join(', ')}) ${END_REASON[end]}; exporting anew`);
-        }
-    }
-    return alive && { key: alive.key, generation: alive.generation };
-}
-/** A mark's record is a few hundred bytes; more is not one of ours. */
-const MAX_MARK_BYTES = 64 * 1024;
-/** The delivery a `delivered` mark records: its artifact downloaded, its one file parsed by its schema. */
-async function readDelivered(id, runner, until) {
-    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-ledger-'));
-    try {
-        await (0,waits/* untilCancelled */.c8)((await artifact_service_loadArtifactClient()).downloadArtifact(id, { path: dir }), until);
-        const file = external_node_path_.join(dir, 'export.json');
-        if (!external_node_fs_.existsSync(file) || external_node_fs_.statSync(file).size > MAX_MARK_BYTES)
-            throw new Error('it holds no record of a sensible size');
-        return (0,schemas/* parseAt */.Ze)(classic_schemas/* object */.Ikc({ delivered: deliveredVideo }), JSON.parse(external_node_fs_.readFileSync(file, 'utf8')), 'the delivery record').delivered;
-    }
-    finally {
-        external_node_fs_.rmSync(dir, { recursive: true, force: true });
-    }
-}
-/** Uploads one mark as a tiny artifact of the run, kept while the run may be re-run. */
-async function record(fingerprint, mark, runner, log, signal) {
-    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-ledger-'));
-    const file = external_node_path_.join(dir, 'export.json');
-    external_node_fs_.writeFileSync(file, JSON.stringify({ ...mark, fingerprint, attempt: runner.runAttempt }));
-    // The file goes when the upload ends, not when the wait for it does: an upload left running still reads it.
-    const retentionDays = ledgerRetentionDays(runner);
-    const upload = artifact_service_loadArtifactClient().then((client) => client.uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays }));
-    void upload.finally(() => external_node_fs_.rmSync(dir, { recursive: true, force: true })).catch(() => { });
-    await log.group(`Export ledger: ${ledgerName(fingerprint, mark)}`, () => (0,waits/* untilCancelled */.c8)(upload, signal));
-}
-/** Records an accepted export at once, so a re-run of this job can find it; a cancel stops waiting for it. */
-async function recordExport(fingerprint, entry, runner, log, signal) {
-    if (!runner.artifactService)
-        return;
-    try {
-        await record(fingerprint, entry, runner, log, signal);
-    }
-    catch (error) {
-        log.warning(`Could not record export ${entry.key} in the ledger (${(0,errors/* errorMessage */.gJ)(error)}); a re-run would export again`);
-    }
-}
-/** Marks an export that will never deliver (dead or lost), so a re-run exports anew rather than waiting on it again. */
-async function recordEnd(fingerprint, key, end, runner, log, signal) {
-    if (!runner.artifactService)
-        return;
-    try {
-        await record(fingerprint, { end, key }, runner, log, signal);
-    }
-    catch (error) {
-        log.warning(`Could not mark export ${key} ${end} in the ledger (${(0,errors/* errorMessage */.gJ)(error)}); a re-run would wait for it again`);
-    }
-}
-/**
- * Marks a video delivered as an artifact of the run, before `cleanup` deletes its project: a re-run
- * attempt then takes the video from that artifact instead of waiting for a project that is gone and
- * paying again. Throws when the mark could not be left: the project must then be kept.
- */
-async function recordDelivered(fingerprint, key, delivered, runner, log, signal) {
-    await record(fingerprint, { end: 'delivered', key, delivered }, runner, log, signal);
+    result.draft = { projectId, url: client.draftUrl(), created: request.kind === 'draft' };
+    result.status = 'draft';
 }
 
 ;// CONCATENATED MODULE: ./src/video/export.ts
@@ -37338,202 +37802,6 @@ async function redeliver(result, delivered, job, log, signal) {
     }
     finally {
         external_node_fs_.rmSync(staging, { recursive: true, force: true });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/github/reuse-trust.ts
-
-/**
- * Whose earlier run `reuse` may take a video from. Any run of the repository can upload an artifact,
- * a fork's pull request included, and the request's fingerprint is computable from public files: a
- * record is trusted for who made it (this repository's code, on a trusted ref), never for what it says.
- */
-/** A workflow run as GitHub's REST API describes it (GET /repos/{owner}/{repo}/actions/runs/{id}). */
-const workflowRunSchema = classic_schemas/* object */.Ikc({
-    id: classic_schemas/* number */.aig().int().positive(),
-    event: classic_schemas/* string */.YjP(),
-    head_branch: classic_schemas/* string */.YjP().nullable(),
-    // GitHub gives null where the head repository was deleted: then it is nobody's to trust.
-    head_repository: classic_schemas/* object */.Ikc({ full_name: classic_schemas/* string */.YjP() }).nullable(),
-    pull_requests: classic_schemas/* array */.YOg(classic_schemas/* object */.Ikc({ number: classic_schemas/* number */.aig().int().positive() })).nullable()
-});
-const isPullRequestEvent = (event) => event.startsWith('pull_request');
-/** Why an earlier run is not trusted under `scope`, or undefined when it is. Pure. */
-function distrust(run, here, scope) {
-    const head = run.head_repository?.full_name;
-    if (!head || head.toLowerCase() !== here.repository.toLowerCase()) {
-        return `its code came from ${head ? `another repository (${head})` : 'an unknown repository'}, not ${here.repository}`;
-    }
-    if (scope === 'repository')
-        return undefined;
-    if (isPullRequestEvent(run.event)) {
-        const numbers = (run.pull_requests ?? []).map((pull) => pull.number);
-        if (here.pullRequest !== undefined && numbers.includes(here.pullRequest))
-            return undefined;
-        const which = numbers.length ? `pull request #${numbers.join(', #')}` : 'a pull request';
-        return `it ran for ${which}, and only runs of that pull request reuse its videos`;
-    }
-    const branch = run.head_branch ?? '';
-    if (branch && branch === here.branch)
-        return undefined;
-    if (scope === 'branch-or-default' && branch && branch === here.defaultBranch)
-        return undefined;
-    const trusted = scope === 'branch' ? 'this branch' : 'this branch or the default branch';
-    return `it ran on ${branch ? `branch ${branch}` : 'no branch'}, not ${trusted} ('reuse-from: ${scope}')`;
-}
-/** The trigger's payload, as far as trust reads it; anything else in it is left alone. */
-const payloadSchema = classic_schemas/* object */.Ikc({
-    repository: classic_schemas/* object */.Ikc({ default_branch: classic_schemas/* string */.YjP().optional() }).optional(),
-    pull_request: classic_schemas/* object */.Ikc({ number: classic_schemas/* number */.aig().int().positive(), head: classic_schemas/* object */.Ikc({ ref: classic_schemas/* string */.YjP() }) }).optional()
-});
-/** This run's facts from its context (GITHUB_REPOSITORY, GITHUB_REF, the event payload). */
-function thisRun(context) {
-    const parsed = payloadSchema.safeParse(context.payload);
-    const payload = parsed.success ? parsed.data : {};
-    const pull = isPullRequestEvent(context.eventName) ? payload.pull_request : undefined;
-    return {
-        repository: `${context.repo.owner}/${context.repo.repo}`,
-        branch: pull ? pull.head.ref : context.ref?.startsWith('refs/heads/') ? context.ref.slice('refs/heads/'.length) : undefined,
-        pullRequest: pull?.number,
-        defaultBranch: payload.repository?.default_branch
-    };
-}
-
-;// CONCATENATED MODULE: ./src/github/reuse.ts
-
-
-
-
-
-
-
-/**
- * Videos a later run may reuse. Beside each delivered video's artifact, a small record artifact named
- * after the request's fingerprint says where the video is; with `reuse`, a run looks for the newest
- * unexpired record of its request among the repository's artifacts (GitHub REST API) and downloads
- * that earlier run's video instead of exporting it again.
- */
-const reuse_PREFIX = 'aistudios-reuse-';
-/**
- * What a record says: the video's artifact, where the video sits inside it, and the video's digest and
- * size, which the downloaded bytes must match. Another run wrote it: every field is parsed.
- */
-const reuseRecordSchema = classic_schemas/* object */.Ikc({
-    artifactId: classic_schemas/* number */.aig().int().positive(),
-    /** The file's path inside the artifact (for an unzipped upload, the artifact's own name). */
-    fileName: schemas/* baseName */.Fl,
-    /** The video's own file name, as the run that rendered it saved it. */
-    videoName: schemas/* baseName */.Fl,
-    exportKey: schemas/* exportKey */.Ei,
-    generation: classic_schemas/* enum */.k5n(['v3', 'legacy']),
-    sha256: schemas/* sha256Hex */.fg,
-    size: classic_schemas/* number */.aig().int().positive()
-});
-/** An artifact as GitHub's REST API lists it: only what reuse reads. */
-const artifactSchema = classic_schemas/* object */.Ikc({
-    id: classic_schemas/* number */.aig().int().positive(),
-    name: classic_schemas/* string */.YjP(),
-    expired: classic_schemas/* boolean */.zMY(),
-    workflow_run: classic_schemas/* object */.Ikc({ id: classic_schemas/* number */.aig().int().positive().nullable().optional() }).nullable().optional()
-});
-const artifactListSchema = classic_schemas/* object */.Ikc({ artifacts: classic_schemas/* array */.YOg(artifactSchema) });
-const recordName = (fingerprint) => `${reuse_PREFIX}${fingerprint}.json`;
-/** Where another run's artifacts are found: the repository, with the token (actions: read). */
-const findBy = ({ context, token }, runId) => ({
-    token,
-    workflowRunId: runId,
-    repositoryOwner: context.repo.owner,
-    repositoryName: context.repo.repo
-});
-/** The one file an artifact download left in a fresh folder, or the one named so inside a zip. */
-function fileIn(dir, name) {
-    const named = external_node_path_.join(dir, name);
-    if (external_node_fs_.existsSync(named))
-        return named;
-    const [only] = external_node_fs_.readdirSync(dir);
-    if (only === undefined)
-        throw new Error('the artifact held no file');
-    return external_node_path_.join(dir, only);
-}
-/** How many records of one request reuse reads at most: GitHub's largest page, ten times. */
-const RECORD_PAGE_SIZE = 100;
-const RECORD_PAGES = 10;
-/** The unexpired records of other runs for this request, newest first, as GitHub lists them. */
-async function listCandidates(github, fingerprint, runner, signal) {
-    const { octokit, context } = github;
-    const artifacts = [];
-    // Newest first, a page at a time: other runs' records of the same request (pull requests, forks) must not
-    // hide a trusted one behind the first page. Bounded, and said so where the bound is reached.
-    for (let page = 1; page <= RECORD_PAGES; page++) {
-        const { data } = await octokit.rest.actions.listArtifactsForRepo({
-            ...context.repo,
-            name: recordName(fingerprint),
-            per_page: RECORD_PAGE_SIZE,
-            page,
-            request: { signal }
-        });
-        const listed = (0,schemas/* parseAt */.Ze)(artifactListSchema, data, "GitHub's list of artifacts").artifacts;
-        artifacts.push(...listed);
-        if (listed.length < RECORD_PAGE_SIZE)
-            break;
-        if (page === RECORD_PAGES)
-            (0,log/* warning */.$e)(`reuse: more than ${RECORD_PAGES * RECORD_PAGE_SIZE} records are named ${recordName(fingerprint)}; only the newest ${RECORD_PAGES * RECORD_PAGE_SIZE} were looked at`);
-    }
-    return artifacts.flatMap((artifact) => {
-        const runId = artifact.workflow_run?.id;
-        return !artifact.expired && artifact.name === recordName(fingerprint) && runId && String(runId) !== runner.runId
-            ? [{ artifactId: artifact.id, runId }]
-            : [];
-    });
-}
-/** The workflow run a candidate came from, as GitHub describes it. */
-async function workflowRun({ octokit, context }, runId) {
-    const { data } = await octokit.rest.actions.getWorkflowRun({ ...context.repo, run_id: runId });
-    return (0,schemas/* parseAt */.Ze)(workflowRunSchema, data, `GitHub's description of run ${runId}`);
-}
-/** A candidate's record, parsed; refused when its video is another run's artifact or expired. */
-async function readRecord(github, candidate, fingerprint, runner) {
-    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-reuse-'));
-    let record;
-    try {
-        await (await artifact_service_loadArtifactClient()).downloadArtifact(candidate.artifactId, { path: dir, findBy: findBy(github, candidate.runId) });
-        const text = external_node_fs_.readFileSync(fileIn(dir, recordName(fingerprint)), 'utf8');
-        let json;
-        try {
-            json = JSON.parse(text);
-        }
-        catch {
-            throw new Error('its record is not JSON');
-        }
-        record = (0,schemas/* parseAt */.Ze)(reuseRecordSchema, json, 'its record');
-    }
-    finally {
-        external_node_fs_.rmSync(dir, { recursive: true, force: true });
-    }
-    const { octokit, context } = github;
-    const { data } = await octokit.rest.actions.getArtifact({ ...context.repo, artifact_id: record.artifactId });
-    const video = (0,schemas/* parseAt */.Ze)(artifactSchema, data, `GitHub's description of artifact ${record.artifactId}`);
-    if (video.workflow_run?.id !== candidate.runId)
-        throw new Error(`its record names artifact ${record.artifactId}, which another run uploaded`);
-    if (video.expired)
-        throw new Error('its video artifact expired');
-    return record;
-}
-/** Downloads a reusable video into `dir` (a fresh folder); returns the file's path. */
-async function downloadReusable(github, record, runId, dir) {
-    await (await artifact_service_loadArtifactClient()).downloadArtifact(record.artifactId, { path: dir, findBy: findBy(github, runId) });
-    return fileIn(dir, record.fileName);
-}
-/** Leaves the record of a delivered video for later runs, kept as long as the video's artifact. */
-async function recordReusable(fingerprint, record, runner, retentionDays) {
-    const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-reuse-'));
-    try {
-        const file = path.join(dir, recordName(fingerprint));
-        fs.writeFileSync(file, JSON.stringify(parseAt(reuseRecordSchema, record, 'the reuse record')));
-        await (await loadArtifactClient()).uploadArtifact(recordName(fingerprint), [file], dir, { retentionDays, skipArchive: true });
-    }
-    finally {
-        fs.rmSync(dir, { recursive: true, force: true });
     }
 }
 
@@ -37851,6 +38119,7 @@ justExported = true) {
 
 
 
+
 /** The thumbnail the export's record names; a failure to read it costs only the thumbnail. */
 async function thumbnailOf(record, log) {
     try {
@@ -37862,10 +38131,12 @@ async function thumbnailOf(record, log) {
     }
 }
 /** A template's request at once (pure), so a bad template refuses the run before any video is sent. */
-function checkTemplate(result, context) {
+function checkTemplate(result, job, context) {
     const source = result.spec.source;
-    return source.kind === 'template' ? templateRequest(source, result.spec, context.log) : undefined;
+    return source.kind === 'template' ? templateRequest(source, result.spec, context.log, job.draft) : undefined;
 }
+/** Whether a request spends credits: a draft does not, nor, with `draft`, a saved project that is its own draft. */
+const spends = (request, job) => request !== undefined && request.kind !== 'draft' && !(job.draft && request.kind === 'saved');
 /**
  * A resumed export is what the step would export: its record (v3) is compared with the request the
  * step's project or template makes, before anything is downloaded. A mismatch fails the video unless
@@ -37881,7 +38152,9 @@ async function checkResumed(result, source, { job, client }, context) {
     }
     let expected;
     try {
-        expected = await buildExportRequest(source.of, result.spec, client, context);
+        const request = await buildExportRequest(source.of, result.spec, client, context);
+        // A saved project exported as it is: the export is compared with what the project holds now.
+        expected = request.kind === 'saved' && source.of.kind === 'project' ? await client.getProject(source.of.projectId, context) : request.body;
     }
     catch (error) {
         // The export is paid for: a source since deleted, or changed into what a new export could not send,
@@ -37890,7 +38163,7 @@ async function checkResumed(result, source, { job, client }, context) {
             throw error;
         return context.log.warning(`resume: export ${source.key} was not checked against ${what}, which cannot be read as an export now (${(0,errors/* errorMessage */.gJ)(error)}); it is downloaded unchecked`);
     }
-    const mismatches = resumeMismatches(await client.getProject(source.key, context), expected.body);
+    const mismatches = resumeMismatches(await client.getProject(source.key, context), expected);
     if (mismatches.length === 0)
         return context.log.info(`resume: export ${source.key} matches ${what}`);
     const found = `export ${source.key} is not the video ${what} makes: ${mismatches.join('; ')}`;
@@ -37917,9 +38190,13 @@ async function prepareVideo(result, checked, { job, client }, context) {
         }
         return undefined;
     }
-    const request = checked ?? (await buildExportRequest(source, result.spec, client, context));
+    const request = checked ?? (await buildExportRequest(source, result.spec, client, context, job.draft));
     result.generation = request.generation;
-    if (job.dryRun) {
+    if (job.dryRun && job.draft && request.kind === 'saved' && source.kind === 'project') {
+        context.log.info(`Dry run: project ${source.projectId} is its own draft ('draft' is true): nothing would be created or rendered`);
+        result.status = 'dry-run';
+    }
+    else if (job.dryRun) {
         result.dryRun = saveDryRun(client, request, job.outputDir, result.spec.name, context.log);
         result.status = 'dry-run';
     }
@@ -37947,6 +38224,12 @@ cancel) {
     let exportedAt;
     // A resumed export has no request, and so no fingerprint: there is nothing to mark dead.
     let fingerprint;
+    // A draft is saved for review, never rendered: nothing to wait for or download.
+    if (request && !spends(request, job)) {
+        // Under the export's own fingerprint: the run that exports it finds its record (from-draft).
+        result.fingerprint = exportFingerprint(request);
+        return saveDraft(result, request, { client, deadlineAt: Date.now() + job.wait.timeoutMs }, context, cancel);
+    }
     if (request) {
         fingerprint = result.fingerprint = requestFingerprint(request);
         result.stage = 'export';
@@ -38057,6 +38340,7 @@ cancel) {
 
 
 
+
 const describe = (spec) => spec.source.kind === 'project'
     ? `project ${spec.source.projectId}`
     : spec.source.kind === 'template'
@@ -38134,10 +38418,10 @@ async function produceAll(results, production, signal) {
     };
     try {
         for (const result of results)
-            await step(result, () => void requests.set(result, checkTemplate(result, contextOf(result))));
+            await step(result, () => void requests.set(result, checkTemplate(result, job, contextOf(result))));
         await inPool(results, job.batch.maxParallel, stop.signal, (result) => step(result, async () => void requests.set(result, await prepareVideo(result, requests.get(result), production, contextOf(result)))));
         if (job.dryRun) {
-            const { text, over } = budgetLine(results.filter((result) => requests.get(result)).length, job.maxVideos);
+            const { text, over } = budgetLine(results.filter((result) => spends(requests.get(result), job)).length, job.maxVideos);
             (0,log/* info */.pq)(`Dry run: ${text}`);
             if (over)
                 (0,log/* warning */.$e)(`Dry run: 'max-videos' would refuse this run unless 'reuse' finds enough earlier videos`);
@@ -38147,12 +38431,33 @@ async function produceAll(results, production, signal) {
         if (production.github && job.github.reuse) {
             await inPool(prepared, job.batch.maxParallel, stop.signal, async (result) => {
                 const request = requests.get(result);
-                if (request)
+                // A draft is no video: there is none to reuse.
+                if (request && spends(request, job))
                     await step(result, () => reuseVideo(result, request, production, contextOf(result)));
             });
         }
+        if (job.github.fromDraft !== 'false') {
+            const without = [];
+            await inPool(prepared, job.batch.maxParallel, stop.signal, async (result) => {
+                const request = requests.get(result);
+                if (!request || !spends(request, job) || result.status !== 'skipped')
+                    return;
+                await step(result, async () => {
+                    const found = await draftExport(result, request, production, contextOf(result));
+                    if (found)
+                        requests.set(result, found);
+                    else
+                        without.push(result);
+                });
+            });
+            // `required`: a video without its reviewed draft refuses the run before anything is paid.
+            if (job.github.fromDraft === 'required' && without.length > 0) {
+                const names = without.map((result) => result.name).join(', ');
+                throw new errors/* InputError */.dz('from-draft', `'required', and no draft run of this repository saved a draft of this request for ${names} (or the request changed since): nothing was exported. Run the draft run again, or set 'from-draft: true' to export anew`);
+            }
+        }
         const ready = prepared.filter((result) => result.status === 'skipped');
-        const refusal = budgetRefusal(ready.filter((result) => requests.get(result)).length, job.maxVideos);
+        const refusal = budgetRefusal(ready.filter((result) => spends(requests.get(result), job)).length, job.maxVideos);
         if (refusal)
             throw refusal;
         // One poll budget for the whole job, however many of its videos wait at once.

@@ -43,6 +43,12 @@ export const exportAnswer = (generation: 'v3' | 'legacy') =>
     })
     .transform((answer) => ({ key: String(answer[generation === 'v3' ? 'projectId' : 'key']), credits: answer.cube_used as number | undefined }))
 
+/**
+ * `POST /editor/project/export` (export-project.md): the export's own `projectId`, polled as any
+ * export's. Credits are not in this answer (v3 reports them in the webhook).
+ */
+export const savedExportAnswer = exportAnswer('v3')
+
 /** A code as the API writes it, a number or a string; anything else counts as absent. */
 const code = z.union([z.string(), z.number()]).transform(String).optional().catch(undefined)
 const message = z.string().optional().catch(undefined)

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici'
-import { authAnswer, exportAnswer, exportRecordAnswer, progressAnswer, projectAnswer, tokenAnswer } from './answers.js'
+import { authAnswer, exportAnswer, exportRecordAnswer, savedExportAnswer, progressAnswer, projectAnswer, tokenAnswer } from './answers.js'
 import type { ApiConfig, ExportRequest, Generation, JsonObject, Log, Progress } from '../domain.js'
 import {
   ApiError,
@@ -101,9 +101,23 @@ export class AiStudiosClient {
     return new URL(base.pathname.replace(/\/$/, '') + PREFIX[generation] + path, base)
   }
 
-  /** The method and URL an export request goes to (printed by a dry run). */
+  /**
+   * The method and URL an export request goes to (printed by a dry run): create-and-export
+   * (`POST /editor/project`, create-project.md), or a saved project exported as it is
+   * (`POST /editor/project/export`, export-project.md, v3 only). A draft is created where a project is,
+   * its body saying `isExport: false`.
+   */
   exportTarget(request: ExportRequest): { method: 'POST'; url: string } {
-    return { method: 'POST', url: this.url(request.generation, '/editor/project').toString() }
+    if (request.kind && request.generation !== 'v3') throw new Error(`Only the v3 API takes a ${request.kind} project`)
+    return { method: 'POST', url: this.url(request.generation, request.kind === 'saved' ? '/editor/project/export' : '/editor/project').toString() }
+  }
+
+  /**
+   * Where a draft is opened in AI Studios: the project dashboard, the page create-project.md names for a
+   * project saved with `isExport: false`. The docs give no per-project editor address.
+   */
+  draftUrl(): string {
+    return new URL('/dashboard', this.config.v3Url).toString()
   }
 
   async getProject(projectId: string, context: CallContext): Promise<JsonObject> {
@@ -161,7 +175,7 @@ export class AiStudiosClient {
     { stop, deadlineAt }: { stop?: AbortSignal; deadlineAt?: number } = {}
   ): Promise<{ key: string; credits?: number }> {
     const call = 'Starting the export'
-    const url = this.url(request.generation, '/editor/project')
+    const url = new URL(this.exportTarget(request).url)
     let authorization = this.authorizationFor({ signal, log })
     let headers = headersWith(await beforeDeadline(authorization, deadlineAt))
     let renewed = false
@@ -223,12 +237,22 @@ export class AiStudiosClient {
         if (provenRefusal(error)) throw this.explained(error)
         throw new ExportUnconfirmedError(errorMessage(error))
       }
-      const accepted = exportAnswer(request.generation).safeParse(data)
+      const accepted = (request.kind === 'saved' ? savedExportAnswer : exportAnswer(request.generation)).safeParse(data)
       if (!accepted.success) {
         throw new ExportUnconfirmedError(`the answer carries no usable ${request.generation === 'v3' ? 'projectId' : 'key'}`)
       }
       return accepted.data
     }
+  }
+
+  /**
+   * Creates a draft: a v3 project saved with `isExport: false` (create-project.md), shown on the dashboard,
+   * not rendered. Sent as an export is (once, unless provably not sent), so a lost answer leaves no second
+   * draft; returns the draft's project ID.
+   */
+  async createDraft(request: ExportRequest, context: CallContext, bounds: { stop?: AbortSignal; deadlineAt?: number } = {}): Promise<string> {
+    if (request.kind !== 'draft' || request.body.isExport !== false) throw new Error('A draft is created with "isExport": false')
+    return (await this.startExport(request, context, bounds)).key
   }
 
   async getProgress(key: string, generation: Generation, context: CallContext): Promise<Progress> {

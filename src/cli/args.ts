@@ -46,6 +46,7 @@ const FLAGS: Record<string, Record<string, Flag>> = {
     'webhook-url': { kind: 'text', value: 'URL', text: 'an https URL AI Studios calls when the render is done' },
     'api-generation': { kind: 'text', value: 'G', text: 'auto (default), v3 or legacy' },
     'dry-run': { kind: 'switch', text: 'check everything and the credentials, save the request, export nothing' },
+    draft: { kind: 'switch', text: 'save each video as a draft in AI Studios for review, rendering and paying nothing' },
     'max-videos': { kind: 'text', value: 'N', text: 'refuse a run that would send more than N exports, before any is sent (resumed do not count)' }
   },
   'Waiting and saving': {

@@ -19,6 +19,7 @@ export const WORKFLOW_INPUTS: readonly string[] = [
   'comment',
   'reuse',
   'reuse-from',
+  'from-draft',
   'cleanup'
 ]
 

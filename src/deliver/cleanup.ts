@@ -31,10 +31,18 @@ export async function cleanupExports(results: VideoResult[], client: AiStudiosCl
   })
   const legacy = delivered.filter((result) => result.generation === 'legacy').length
   if (legacy > 0) info(`cleanup: the legacy API has no call that deletes a project; ${legacy} legacy export(s) stay in AI Studios`)
-  const ids: string[] = []
-  for (const result of delivered.filter((candidate) => candidate.generation === 'v3')) {
-    if (await markDelivered(result, job, signal)) ids.push(result.exportKey as string)
+  const v3 = delivered.filter((result) => result.generation === 'v3')
+  // A saved project exported as it is: should the API answer its own ID as the export's, the user's project is kept.
+  const own = v3.filter((result) => result.exportKey === savedProjectOf(result))
+  for (const result of own) info(`cleanup: ${result.exportKey} is kept in AI Studios: it is the saved project the video was exported from`)
+  // Each export is marked delivered in the ledger before it is deleted; one that cannot be marked is kept.
+  const exported: string[] = []
+  for (const result of v3.filter((candidate) => !own.includes(candidate))) {
+    if (await markDelivered(result, job, signal)) exported.push(result.exportKey as string)
   }
+  // A draft the draft run created, exported now (from-draft), is done with; a saved project that was its own draft is the user's.
+  const drafts = v3.flatMap((result) => (result.fromDraft?.created ? [result.fromDraft.projectId] : []))
+  const ids = [...new Set([...exported, ...drafts])]
   if (ids.length === 0) return
   try {
     // A courtesy, not the run's work: one 'request-timeout' in all, retries included, and a cancel ends it.
@@ -80,4 +88,10 @@ async function markDelivered(result: VideoResult, job: Job, signal?: AbortSignal
     )
     return false
   }
+}
+
+/** The saved project a video was made from, if any (a resumed one's too). */
+function savedProjectOf({ spec: { source } }: VideoResult): string | undefined {
+  const made = source.kind === 'resume' ? source.of : source
+  return made?.kind === 'project' ? made.projectId : undefined
 }

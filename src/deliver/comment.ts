@@ -38,8 +38,11 @@ const href = z.string().max(2048).refine(loopbackOrHttps, 'is not an https URL')
 /** One video's row, as stored in the comment. */
 const commentRow = z.object({
   name: z.string().min(1).max(255),
-  status: z.enum(['downloaded', 'started', 'dry-run', 'failed', 'skipped']),
+  status: z.enum(['downloaded', 'started', 'draft', 'dry-run', 'failed', 'skipped']),
   key: exportKey.optional(),
+  /** A draft's project and where to open it, for review before paying. */
+  draft: exportKey.optional(),
+  draftUrl: href.optional(),
   size: z.number().int().nonnegative().optional(),
   picture: z.string().max(100).optional(),
   artifact: href.optional(),
@@ -62,6 +65,8 @@ export function rowOf(entry: VideoEntry, run: number, pipeline?: string): Commen
     name: entry.name,
     status: entry.status,
     key: entry['export-key'] ?? entry['project-id'] ?? undefined,
+    draft: entry['draft-project-id'] ?? undefined,
+    draftUrl: link(entry['draft-url']),
     size: entry.size ?? undefined,
     picture,
     artifact: link(entry['artifact-url']),
@@ -94,8 +99,17 @@ export function mergeRows(earlier: CommentRow[], later: CommentRow[]): CommentRo
 const target = (url: string): string => new URL(url).href.replace(/[()<>|`"' ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 
 function tableRow(row: CommentRow, runner: RunnerEnv, pipelines: boolean): string {
-  const links = [row.artifact ? `[artifact](${target(row.artifact)})` : '', row.release ? `[release asset](${target(row.release)})` : '']
-  const status = row.status === 'failed' ? `❌ ${escapeCell(row.error ?? 'failed')}` : row.status
+  const links = [
+    row.artifact ? `[artifact](${target(row.artifact)})` : '',
+    row.release ? `[release asset](${target(row.release)})` : '',
+    row.draftUrl ? `[open in AI Studios](${target(row.draftUrl)})` : ''
+  ]
+  const status =
+    row.status === 'failed'
+      ? `❌ ${escapeCell(row.error ?? 'failed')}`
+      : row.status === 'draft'
+        ? `📝 draft \`${row.draft ?? ''}\`, for review`
+        : row.status
   const thumbnail = row.thumbnail ? `<img src="${escapeHtml(target(row.thumbnail))}" alt="" width="160">` : ''
   const run = `[${row.run}](${target(`${runner.serverUrl}/${runner.repository}/actions/runs/${row.run}`)})`
   const video = pipelines && row.pipeline ? `${escapeCell(row.name)} · ${escapeCell(row.pipeline)}` : escapeCell(row.name)

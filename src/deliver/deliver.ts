@@ -3,6 +3,7 @@ import type { Downloaded, Job, VideoResult } from '../domain.js'
 import { untilCancelled, withDeadline } from '../waits.js'
 import { errorMessage } from '../errors.js'
 import { formatMinutes } from '../text.js'
+import { recordDraft } from '../github/drafts.js'
 import { recordReusable } from '../github/reuse.js'
 import { errorLine, info, videoLog, withVideoName } from '../log.js'
 import type { GitHub } from '../github/connect.js'
@@ -30,6 +31,23 @@ async function leaveForReuse(done: Array<{ result: VideoResult; video: Downloade
     } catch (error) {
       if (signal?.aborted) throw error
       videoLog(result.spec.name).warning(`reuse: could not leave a record of ${result.name} for later runs (${errorMessage(error)})`)
+    }
+  }
+}
+
+/** Each draft's record, so the run that exports it (`from-draft`) finds it; a failure costs only that. */
+async function leaveDrafts(results: VideoResult[], job: Job, signal?: AbortSignal): Promise<void> {
+  for (const result of results) {
+    const { draft, fingerprint } = result
+    if (result.status !== 'draft' || !draft || !fingerprint) continue
+    try {
+      await untilCancelled(
+        recordDraft(fingerprint, { projectId: draft.projectId, created: draft.created }, job.runner, job.artifact.retentionDays),
+        signal
+      )
+    } catch (error) {
+      if (signal?.aborted) throw error
+      videoLog(result.spec.name).warning(`from-draft: could not leave a record of the draft of ${result.name} (${errorMessage(error)})`)
     }
   }
 }
@@ -165,6 +183,8 @@ export async function deliverAll(results: VideoResult[], job: Job, github: GitHu
       })
     }
     if (job.github.reuse) await leaveForReuse(saved(), job, signal)
+    // Without the run's artifact service (outside a workflow run) a record could not be found again anyway.
+    if (job.runner.artifactService) await leaveDrafts(results, job, signal)
     if (github && job.github.release) {
       const { tag, replace } = job.github.release
       const delivery = attaching(tag)

@@ -46,7 +46,7 @@ export const videoName = z.string().regex(/^[\w.-]{1,80}$/, 'is not a video name
 /** One video of the `videos` output, as a job wrote it. */
 export const videoEntry = z.object({
   name: z.string().min(1).max(255),
-  status: z.enum(['downloaded', 'started', 'dry-run', 'failed', 'skipped']),
+  status: z.enum(['downloaded', 'started', 'draft', 'dry-run', 'failed', 'skipped']),
   'export-key': exportKey.nullable(),
   /** The former name of export-key, kept for workflows written against it. */
   'project-id': exportKey.nullable(),
@@ -62,6 +62,9 @@ export const videoEntry = z.object({
   'reused-from-run': z.number().int().positive().nullable(),
   'artifact-url': webUrl.nullable(),
   'release-url': webUrl.nullable(),
+  /** A draft saved for review (`draft`): its project, and where to open it in AI Studios. */
+  'draft-project-id': exportKey.nullable(),
+  'draft-url': webUrl.nullable(),
   error: z.string().max(4000).nullable()
 })
 export type VideoEntry = z.infer<typeof videoEntry>
@@ -85,6 +88,8 @@ export function videoEntries(results: VideoResult[]): VideoEntry[] {
     'reused-from-run': result.reusedFromRun ?? null,
     'artifact-url': result.artifact?.url ?? null,
     'release-url': result.releaseUrl ?? null,
+    'draft-project-id': result.draft?.projectId ?? null,
+    'draft-url': result.draft?.url ?? null,
     error: errorOf(result)
   }))
 }

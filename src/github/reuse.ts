@@ -73,7 +73,11 @@ const RECORD_PAGE_SIZE = 100
 const RECORD_PAGES = 10
 
 /** The unexpired records of other runs for this request, newest first, as GitHub lists them. */
-export async function listCandidates(github: GitHub, fingerprint: string, runner: RunnerEnv, signal?: AbortSignal): Promise<Candidate[]> {
+export const listCandidates = (github: GitHub, fingerprint: string, runner: RunnerEnv, signal?: AbortSignal): Promise<Candidate[]> =>
+  listRecords(github, recordName(fingerprint), runner, signal)
+
+/** The unexpired artifacts of other runs named `name`, newest first, as GitHub lists them (a page at a time, bounded). */
+export async function listRecords(github: GitHub, name: string, runner: RunnerEnv, signal?: AbortSignal): Promise<Candidate[]> {
   const { octokit, context } = github
   const artifacts: Array<z.infer<typeof artifactListSchema>['artifacts'][number]> = []
   // Newest first, a page at a time: other runs' records of the same request (pull requests, forks) must not
@@ -81,7 +85,7 @@ export async function listCandidates(github: GitHub, fingerprint: string, runner
   for (let page = 1; page <= RECORD_PAGES; page++) {
     const { data } = await octokit.rest.actions.listArtifactsForRepo({
       ...context.repo,
-      name: recordName(fingerprint),
+      name,
       per_page: RECORD_PAGE_SIZE,
       page,
       request: { signal }
@@ -91,14 +95,12 @@ export async function listCandidates(github: GitHub, fingerprint: string, runner
     if (listed.length < RECORD_PAGE_SIZE) break
     if (page === RECORD_PAGES)
       warning(
-        `reuse: more than ${RECORD_PAGES * RECORD_PAGE_SIZE} records are named ${recordName(fingerprint)}; only the newest ${RECORD_PAGES * RECORD_PAGE_SIZE} were looked at`
+        `reuse: more than ${RECORD_PAGES * RECORD_PAGE_SIZE} records are named ${name}; only the newest ${RECORD_PAGES * RECORD_PAGE_SIZE} were looked at`
       )
   }
   return artifacts.flatMap((artifact) => {
     const runId = artifact.workflow_run?.id
-    return !artifact.expired && artifact.name === recordName(fingerprint) && runId && String(runId) !== runner.runId
-      ? [{ artifactId: artifact.id, runId }]
-      : []
+    return !artifact.expired && artifact.name === name && runId && String(runId) !== runner.runId ? [{ artifactId: artifact.id, runId }] : []
   })
 }
 
@@ -106,6 +108,17 @@ export async function listCandidates(github: GitHub, fingerprint: string, runner
 export async function workflowRun({ octokit, context }: GitHub, runId: number): Promise<WorkflowRun> {
   const { data } = await octokit.rest.actions.getWorkflowRun({ ...context.repo, run_id: runId })
   return parseAt(workflowRunSchema, data, `GitHub's description of run ${runId}`)
+}
+
+/** The text of the one file a record artifact of another run holds. */
+export async function readRecordFile(github: GitHub, candidate: Candidate, name: string, runner: RunnerEnv): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-record-'))
+  try {
+    await (await loadArtifactClient()).downloadArtifact(candidate.artifactId, { path: dir, findBy: findBy(github, candidate.runId) })
+    return fs.readFileSync(fileIn(dir, name), 'utf8')
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
 }
 
 /** A candidate's record, parsed; refused when its video is another run's artifact or expired. */

@@ -31,7 +31,9 @@ export const ACTION_DEFAULTS: Readonly<Record<string, string>> = {
   reuse: 'false',
   'reuse-from': 'branch-or-default',
   cleanup: 'false',
-  'dry-run': 'false'
+  'dry-run': 'false',
+  draft: 'false',
+  'from-draft': 'false'
 }
 
 /**

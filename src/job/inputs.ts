@@ -211,6 +211,7 @@ export function readJob(get: InputReader, runner: RunnerEnv): Job {
     wait: readWait(get),
     waitForRender,
     dryRun: parseBoolean('dry-run', get('dry-run'), false),
+    draft: parseBoolean('draft', get('draft'), false),
     resumeMismatch,
     plan,
     maxVideos: readMaxVideos(get),

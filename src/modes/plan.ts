@@ -22,9 +22,11 @@ export async function plan(get: InputReader, runner: RunnerEnv, signal: AbortSig
     job = readJob(get, runner)
     const github = needsGitHub(job.github) ? await connectGitHub(job.github, signal) : undefined
     const videos = await planVideos(job, github, job.runner)
-    info(`Plan: ${budgetLine(exportsPlanned(videos), job.maxVideos).text}`)
+    // A draft run pays for nothing: its render jobs send no export.
+    const planned = job.draft ? 0 : exportsPlanned(videos)
+    info(`Plan: ${budgetLine(planned, job.maxVideos).text}`)
     // Each matrix job counts only its own shard: the cap on what one run may spend holds here, for all of them.
-    const refusal = budgetRefusal(exportsPlanned(videos), job.maxVideos, 'plan')
+    const refusal = budgetRefusal(planned, job.maxVideos, 'plan')
     if (refusal) throw refusal
     const names = videos.map((video) => video.name ?? '')
     setMatrixOutput(shardVideos(names, job.batch.maxJobs), planPipelineId(job.pipeline as Pipeline, get('pipeline') !== '', runner))

@@ -24,6 +24,8 @@ export const failedEntry = (name: string, error: string): VideoEntry => ({
   'reused-from-run': null,
   'artifact-url': null,
   'release-url': null,
+  'draft-project-id': null,
+  'draft-url': null,
   error
 })
 
@@ -70,7 +72,7 @@ export const entryFailed = (entry: VideoEntry): boolean => entry.status === 'fai
 export function entryCounts(entries: VideoEntry[]): string {
   const count = (status: VideoEntry['status']): number => entries.filter((entry) => entry.status === status).length
   const counts = [`${count('downloaded')} delivered`]
-  for (const status of ['started', 'dry-run', 'failed', 'skipped'] as const) if (count(status) > 0) counts.push(`${count(status)} ${status}`)
+  for (const status of ['started', 'draft', 'dry-run', 'failed', 'skipped'] as const) if (count(status) > 0) counts.push(`${count(status)} ${status}`)
   return `${counts.join(', ')} (of ${entries.length})`
 }
 
@@ -88,6 +90,18 @@ export async function writeBatchSummary(entries: VideoEntry[], jobs: number, sum
     SUMMARY_BUDGET_BYTES / 2,
     'failed videos'
   )
+  // Drafts saved for review (a draft run's matrix): each named with where to open it, before the run that pays.
+  const draftEntries = entries.filter((entry) => entry['draft-project-id'] !== null)
+  const drafts = boundedRows(
+    draftEntries.map((entry) => [
+      escape(entry.name),
+      `<code>${escape(entry['draft-project-id'] ?? '')}</code>` +
+        (entry['draft-url'] ? `, <a href="${escape(entry['draft-url'])}">open in AI Studios</a>` : '')
+    ]),
+    (SUMMARY_BUDGET_BYTES - failures.bytes) / 2,
+    'drafts',
+    "the job's `videos` output names each"
+  )
   const all = boundedRows(
     entries.map((entry) => [
       escape(entry.name),
@@ -96,21 +110,28 @@ export async function writeBatchSummary(entries: VideoEntry[], jobs: number, sum
       entry.size === null ? '' : formatBytes(entry.size),
       entry['artifact-url'] ? `<a href="${escape(entry['artifact-url'])}">artifact</a>` : ''
     ]),
-    SUMMARY_BUDGET_BYTES - failures.bytes,
+    SUMMARY_BUDGET_BYTES - failures.bytes - drafts.bytes,
     'videos',
     "the job's `videos` output names each"
   )
   const summary = core.summary
     .addHeading(
-      `${failed.length > 0 ? '❌' : entries.some((entry) => entry.status === 'started') ? '⏳' : '🎬'} AI Studios batch: ${entryCounts(entries)}`,
+      `${failed.length > 0 ? '❌' : entries.some((entry) => entry.status === 'started') ? '⏳' : entries.length > 0 && entries.every((entry) => entry.status === 'draft') ? '📝' : '🎬'} AI Studios batch: ${entryCounts(entries)}`,
       2
     )
     .addRaw(`<p>Gathered from ${jobs} result record(s) of this run's matrix jobs.</p>`, true)
   if (failed.length > 0) {
     summary.addHeading('What failed', 3).addTable([['Video', 'Why', 'Export key'].map((data) => ({ data, header: true })), ...failures.rows])
     if (failures.more) summary.addRaw(`<p>${failures.more}</p>`, true)
-    summary.addHeading('Every video', 3)
   }
+  if (draftEntries.length > 0) {
+    summary
+      .addHeading('Drafts for review', 3)
+      .addRaw('<p>Saved in AI Studios, not rendered: nothing was paid. Review each before the run that exports it.</p>', true)
+      .addTable([['Video', 'Draft'].map((data) => ({ data, header: true })), ...drafts.rows])
+    if (drafts.more) summary.addRaw(`<p>${drafts.more}</p>`, true)
+  }
+  if (failed.length > 0 || draftEntries.length > 0) summary.addHeading('Every video', 3)
   summary.addTable([['Video', 'Status', 'Export key', 'Size', 'Artifact'].map((data) => ({ data, header: true })), ...all.rows])
   if (all.more) summary.addRaw(`<p>${all.more}</p>`, true)
   await summary.write()

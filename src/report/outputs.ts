@@ -54,6 +54,10 @@ export function setOutputs(results: VideoResult[]): void {
     setOutput('artifact-url', result.artifact.url)
   }
   if (result.dryRun) setOutput('request-path', result.dryRun.path)
+  if (result.draft) {
+    setOutput('draft-project-id', result.draft.projectId)
+    setOutput('draft-url', result.draft.url)
+  }
 }
 
 /** An accepted export's key, written the moment it exists (a single-video job's `export-key`, alias `project-id`): a kill later still leaves it. */

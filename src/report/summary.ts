@@ -43,6 +43,7 @@ export function batchCounts(results: VideoResult[]): string {
   const counts = [`${count('downloaded')} delivered`]
   for (const [status, word] of [
     ['started', 'started'],
+    ['draft', 'saved as drafts for review'],
     ['failed', 'failed'],
     ['skipped', 'skipped']
   ] as const) {
@@ -54,11 +55,34 @@ export function batchCounts(results: VideoResult[]): string {
 function heading(results: VideoResult[], job: Job | undefined, failed: boolean): string {
   if (job?.dryRun) return 'AI Studios dry run: nothing was exported'
   if (results.length > 1) {
-    const icon = failed ? '❌' : results.some((result) => result.status === 'started') ? '⏳' : '🎬'
+    const icon = failed ? '❌' : results.some((result) => result.status === 'started') ? '⏳' : results.every(isDraft) ? '📝' : '🎬'
     return `${icon} AI Studios videos: ${batchCounts(results)}`
   }
   if (failed) return `❌ AI Studios video${job?.manifest && results.length === 0 ? 's' : ''} not delivered`
+  if (results[0] && isDraft(results[0])) return '📝 AI Studios draft saved for review: nothing was rendered or paid'
   return results[0]?.status === 'started' ? '⏳ AI Studios export started' : '🎬 AI Studios video rendered'
+}
+
+const isDraft = (result: VideoResult): boolean => result.status === 'draft'
+
+/** A draft's project and where to open it, for review before paying. */
+const draftCell = ({ projectId, url }: { projectId: string; url: string }): string =>
+  `<code>${escape(projectId)}</code>, <a href="${escape(url)}">open in AI Studios</a>`
+
+/** The drafts a run saved, as rows within a quarter of the summary's budget: what to open before the merge that pays for them. */
+function draftRows(results: VideoResult[]): ReturnType<typeof boundedRows> {
+  const drafts = results.flatMap((result) => (result.draft ? [[escape(result.name), draftCell(result.draft)]] : []))
+  return boundedRows(drafts, SUMMARY_BUDGET_BYTES / 4, 'drafts', 'the <code>videos</code> output names each')
+}
+
+/** The drafts listed for review, if there are any. */
+function draftsForReview(summary: Summary, drafts: ReturnType<typeof boundedRows>): void {
+  if (drafts.rows.length === 0) return
+  summary
+    .addHeading('Drafts for review', 3)
+    .addRaw('<p>Saved in AI Studios, not rendered: nothing was paid. Review each before the run that exports it.</p>', true)
+    .addTable([['Video', 'Draft'].map((data) => ({ data, header: true })), ...drafts.rows])
+  if (drafts.more) summary.addRaw(`<p>${drafts.more}</p>`, true)
 }
 
 /** One video in detail: where it came from, its key, time, file, checksum, artifact. */
@@ -67,6 +91,7 @@ function details(summary: Summary, result: VideoResult): void {
   const rows = [
     ['Source', escape(result.source)],
     ['Export key', result.exportKey ? `<code>${escape(result.exportKey)}</code>` : noKey(result, '(not exported)')],
+    ...(result.draft ? [['Draft', draftCell(result.draft)]] : []),
     ['Time taken', `${seconds} s${result.polls ? ` (${result.polls} progress checks)` : ''}`]
   ]
   if (result.video) {
@@ -144,7 +169,10 @@ export async function writeSummary(results: VideoResult[], runner: RunnerEnv, jo
     if (needsResume(result)) summary.addRaw(`<p><strong>Resume:</strong> ${escape(resumeOf(result))}</p>`, true)
     details(summary, result)
   } else if (results.length > 1) {
-    used = overview(summary, results, SUMMARY_BUDGET_BYTES)
+    // The drafts are measured first: the table of every video gives up room for them, never the other way.
+    const drafts = draftRows(results)
+    used = overview(summary, results, SUMMARY_BUDGET_BYTES - drafts.bytes) + drafts.bytes
+    draftsForReview(summary, drafts)
   }
   dryRunRequests(summary, results, SUMMARY_BUDGET_BYTES - used)
   await redacted(summary).write()

@@ -1,4 +1,14 @@
-import { isJsonObject, type ExportOptions, type ExportRequest, type Json, type JsonObject, type SceneSpeech, type TagValue } from '../domain.js'
+import { createHash } from 'node:crypto'
+import {
+  isJsonObject,
+  type ExportOptions,
+  type ExportRequest,
+  type Json,
+  type JsonObject,
+  type SceneSpeech,
+  type TagValue,
+  type VideoSpec
+} from '../domain.js'
 import { InputError } from '../errors.js'
 import { refuseLeftPlaceholders, refusePlaceholders } from './placeholders.js'
 import { completeScripts } from './scripts.js'
@@ -50,7 +60,8 @@ export function exportFromProject(
   project: JsonObject,
   speech: SceneSpeech[],
   options: ExportOptions,
-  tags: TagValue[] = []
+  tags: TagValue[] = [],
+  draft = false
 ): ExportRequest {
   if (!Array.isArray(project.scenes) || project.scenes.length === 0) {
     throw new Error(`Project ${projectId} has no scenes to export; open it in AI Studios and check it was saved`)
@@ -70,7 +81,36 @@ export function exportFromProject(
   }
   const own = { name: typeof project.name === 'string' ? project.name : undefined, orientation }
   const request: ExportRequest = { generation: 'v3', body: v3ExportBody(own, scenes, options) }
+  if (draft) asDraft(request)
   refuseIncomplete(request, `project ${projectId}`)
   refuseLeftPlaceholders(request.body, `project ${projectId}`, 'project-id')
+  return request
+}
+
+/** Whether the step changes a saved project: new speech, tag values or a name. Unchanged, it is exported as it is. */
+export const changesProject = (spec: Pick<VideoSpec, 'speech' | 'tags' | 'exportOptions'>): boolean =>
+  spec.speech.length > 0 || spec.tags.length > 0 || spec.exportOptions.name !== undefined
+
+/**
+ * The request that exports a saved v3 project as it is (`POST /editor/project/export`, export-project.md):
+ * its ID and the export options the step set, nothing created, the project's dictionary kept. `content`
+ * digests what the project holds, so an edit in the editor makes it another request (ledger, `reuse`).
+ */
+export function savedProjectExport(projectId: string, project: JsonObject, options: ExportOptions): ExportRequest {
+  if (!Array.isArray(project.scenes) || project.scenes.length === 0) {
+    throw new Error(`Project ${projectId} has no scenes to export; open it in AI Studios and check it was saved`)
+  }
+  const body: JsonObject = { projectId }
+  if (options.workspaceId) body.workspaceId = options.workspaceId
+  if (options.resolution) body.resolution = options.resolution
+  if (options.webhookUrl) body.webhookUrl = options.webhookUrl
+  const held = JSON.stringify([project.name ?? null, project.orientation ?? null, project.scenes, project.dictionary ?? null])
+  return { generation: 'v3', kind: 'saved', body, content: createHash('sha256').update(held).digest('hex') }
+}
+
+/** A v3 request made a draft: the project is created with `isExport: false`, saved for review and not rendered. */
+export function asDraft(request: ExportRequest): ExportRequest {
+  request.kind = 'draft'
+  request.body.isExport = false
   return request
 }

@@ -18,18 +18,20 @@ export function topLevelKeyOffset(text: string, key: string): number {
 }
 
 /**
- * A template's own `isExport`, either generation: the user's choice is never overridden, so a template
- * that asks to be saved without rendering is refused at its line, never billed; any value but true is
- * refused (a text "false" means the same to a reader).
+ * Whether a template asks, with its own `isExport`, to be saved without rendering: never overridden and
+ * billed. A v3 template is then made a draft (as with `draft: true`); the legacy API saves no project
+ * without rendering it, so a legacy template saying so is refused at its line. A text "false" means the
+ * same to a reader; any other value but true is refused.
  */
-export function refuseNoExport(root: JsonObject, template: Template): void {
-  if (root.isExport === undefined || root.isExport === true) return
-  const { line, column } = locate(template.text, topLevelKeyOffset(template.text, 'isExport'))
+export function templateAsksDraft(root: JsonObject, template: Template, generation: 'v3' | 'legacy'): boolean {
+  if (root.isExport === undefined || root.isExport === true) return false
   const noExport =
     root.isExport === false || root.isExport === 0 || (typeof root.isExport === 'string' && /^\s*(false|0|no)\s*$/i.test(root.isExport))
+  if (noExport && generation === 'v3') return true
+  const { line, column } = locate(template.text, topLevelKeyOffset(template.text, 'isExport'))
   const why = noExport
-    ? 'asks AI Studios to save the project without rendering it, and this action renders (and pays for) every export; remove "isExport" to export it, or create the project in AI Studios instead'
-    : 'must be true or left out (this action exports every video)'
+    ? 'asks AI Studios to save the project without rendering it, which the legacy API cannot do: this action would render (and pay for) it; remove "isExport" to export it'
+    : 'must be true, false or left out'
   throw new InputError('template', `${template.name}:${line}:${column}: "isExport": ${JSON.stringify(root.isExport)} ${why}`, {
     file: template.file,
     line,

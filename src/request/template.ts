@@ -13,8 +13,8 @@ import {
 import { InputError, locator } from '../errors.js'
 import { detectGeneration } from '../job/template-shape.js'
 import { PLACEHOLDER, filledText, fillPlaceholders, refuseLeftPlaceholders, resolveVariables } from './placeholders.js'
-import { v3ExportBody } from './project.js'
-import { refuseNoExport, templateOptions } from './template-options.js'
+import { asDraft, v3ExportBody } from './project.js'
+import { templateAsksDraft, templateOptions } from './template-options.js'
 import { refuseLegacyOptions } from './legacy-project.js'
 import { requestProblem } from './contract.js'
 import { refuseFilledMedia } from './media.js'
@@ -48,6 +48,8 @@ function markUsed(text: string, variables: ReadonlyMap<string, Variable>, used: 
 
 export interface TemplateExport {
   request: ExportRequest
+  /** The template says `isExport: false` itself: its request is a draft whatever `draft` says. */
+  asksDraft: boolean
   /** Variables that matched no placeholder: usually a typo. */
   unusedVariables: string[]
 }
@@ -62,7 +64,9 @@ export function exportFromTemplate(
   speech: SceneSpeech[],
   options: ExportOptions,
   forced: Generation | undefined,
-  tags: TagValue[] = []
+  tags: TagValue[] = [],
+  /** `draft`: the project is created without rendering it (v3 only). */
+  draft = false
 ): TemplateExport {
   const placeholders = findPlaceholders(template)
   // Placeholders in the values themselves are filled first (one level), or refused.
@@ -88,7 +92,6 @@ export function exportFromTemplate(
     })
   }
   if (root.scenes.length === 0) throw new InputError('template', `${template.name} has an empty "scenes" array`, { file: template.file })
-  refuseNoExport(root, template)
   const detected = detectGeneration(root.scenes)
   if (detected === 'mixed') {
     throw new InputError(
@@ -113,6 +116,14 @@ export function exportFromTemplate(
     )
   }
 
+  const asksDraft = templateAsksDraft(root, template, generation)
+  if (draft && generation === 'legacy') {
+    throw new InputError(
+      'draft',
+      `${template.name} has the legacy shape, and the legacy API saves no project without rendering it: 'draft' takes v3 templates and projects`,
+      { file: template.file }
+    )
+  }
   const filled = fillPlaceholders(root, variables) as JsonObject
   const scenes = filled.scenes as Json[]
   refuseFilledMedia(root.scenes, scenes, template.name)
@@ -141,14 +152,15 @@ export function exportFromTemplate(
     const request: ExportRequest = { generation, body: { scenes } }
     incomplete(requestProblem(request))
     refuseLeftPlaceholders(scenes, template.name, 'template', template)
-    return { request, unusedVariables }
+    return { request, unusedVariables, asksDraft }
   }
   completeScripts(scenes, 'template', template.name)
   // A template saved from a fetched project may carry server-owned fields that must not be posted: only
   // its export options go along, checked as the inputs are.
   const body = v3ExportBody(templateOptions(filled, template), scenes, filledOptions)
   const request: ExportRequest = { generation, body }
+  if (draft || asksDraft) asDraft(request)
   incomplete(requestProblem(request))
   refuseLeftPlaceholders(body, template.name, 'template', template)
-  return { request, unusedVariables }
+  return { request, unusedVariables, asksDraft }
 }

@@ -21,12 +21,25 @@ export interface LedgerEntry {
   generation: Generation
 }
 
-/** SHA-256 of everything that decides the video: the generation and the exact body. */
+/**
+ * SHA-256 of everything that decides the video: the generation and the exact body, and for a saved
+ * project exported as it is, the call and what the project held (its body names only its ID).
+ */
 export function requestFingerprint(request: ExportRequest): string {
+  const saved = request.kind === 'saved' ? `saved ${request.content ?? ''}\n` : ''
   return createHash('sha256')
-    .update(`${request.generation}\n${JSON.stringify(request.body)}`)
+    .update(`${request.generation}\n${saved}${JSON.stringify(request.body)}`)
     .digest('hex')
     .slice(0, 32)
+}
+
+/**
+ * The fingerprint of the export a draft stands for: the same request exporting (`isExport: true`), which
+ * a run without `draft` makes, so `from-draft` finds the draft under its own request. Any other request's own.
+ */
+export function exportFingerprint(request: ExportRequest): string {
+  if (request.kind !== 'draft') return requestFingerprint(request)
+  return requestFingerprint({ generation: request.generation, content: request.content, body: { ...request.body, isExport: true } })
 }
 
 /**

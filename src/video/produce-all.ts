@@ -5,8 +5,9 @@ import { budgetLine, budgetRefusal } from '../job/budget.js'
 import { WriteError } from '../write-file.js'
 import { errorLine, info, videoLog, warning } from '../log.js'
 import { checkCredentials } from './dry-run.js'
+import { draftExport } from './from-draft.js'
 import { PollScheduler } from './poll-scheduler.js'
-import { checkTemplate, prepareVideo, produceVideo, reuseVideo, type Production } from './produce.js'
+import { checkTemplate, prepareVideo, produceVideo, reuseVideo, spends, type Production } from './produce.js'
 
 const describe = (spec: VideoSpec): string =>
   spec.source.kind === 'project'
@@ -85,12 +86,12 @@ export async function produceAll(results: VideoResult[], production: Production,
   }
 
   try {
-    for (const result of results) await step(result, () => void requests.set(result, checkTemplate(result, contextOf(result))))
+    for (const result of results) await step(result, () => void requests.set(result, checkTemplate(result, job, contextOf(result))))
     await inPool(results, job.batch.maxParallel, stop.signal, (result) =>
       step(result, async () => void requests.set(result, await prepareVideo(result, requests.get(result), production, contextOf(result))))
     )
     if (job.dryRun) {
-      const { text, over } = budgetLine(results.filter((result) => requests.get(result)).length, job.maxVideos)
+      const { text, over } = budgetLine(results.filter((result) => spends(requests.get(result), job)).length, job.maxVideos)
       info(`Dry run: ${text}`)
       if (over) warning(`Dry run: 'max-videos' would refuse this run unless 'reuse' finds enough earlier videos`)
       return await checkCredentials(production.client, results, contextOf(results[0]))
@@ -99,11 +100,32 @@ export async function produceAll(results: VideoResult[], production: Production,
     if (production.github && job.github.reuse) {
       await inPool(prepared, job.batch.maxParallel, stop.signal, async (result) => {
         const request = requests.get(result)
-        if (request) await step(result, () => reuseVideo(result, request, production, contextOf(result)))
+        // A draft is no video: there is none to reuse.
+        if (request && spends(request, job)) await step(result, () => reuseVideo(result, request, production, contextOf(result)))
       })
     }
+    if (job.github.fromDraft !== 'false') {
+      const without: VideoResult[] = []
+      await inPool(prepared, job.batch.maxParallel, stop.signal, async (result) => {
+        const request = requests.get(result)
+        if (!request || !spends(request, job) || result.status !== 'skipped') return
+        await step(result, async () => {
+          const found = await draftExport(result, request, production, contextOf(result))
+          if (found) requests.set(result, found)
+          else without.push(result)
+        })
+      })
+      // `required`: a video without its reviewed draft refuses the run before anything is paid.
+      if (job.github.fromDraft === 'required' && without.length > 0) {
+        const names = without.map((result) => result.name).join(', ')
+        throw new InputError(
+          'from-draft',
+          `'required', and no draft run of this repository saved a draft of this request for ${names} (or the request changed since): nothing was exported. Run the draft run again, or set 'from-draft: true' to export anew`
+        )
+      }
+    }
     const ready = prepared.filter((result) => result.status === 'skipped')
-    const refusal = budgetRefusal(ready.filter((result) => requests.get(result)).length, job.maxVideos)
+    const refusal = budgetRefusal(ready.filter((result) => spends(requests.get(result), job)).length, job.maxVideos)
     if (refusal) throw refusal
     // One poll budget for the whole job, however many of its videos wait at once.
     const polling = { ...production, polls: new PollScheduler() }

@@ -1,6 +1,6 @@
 import * as path from 'node:path'
 import type { AiStudiosClient, CallContext, ExportRecord } from '../aistudios/client.js'
-import type { ExportRequest, Job, Log, Source, VideoResult } from '../domain.js'
+import type { ExportRequest, Job, JsonObject, Log, Source, VideoResult } from '../domain.js'
 import type { GitHub } from '../github/connect.js'
 import { abortReason, withDeadline } from '../waits.js'
 import { LostError, RenderError, StalledError, errorMessage } from '../errors.js'
@@ -9,9 +9,10 @@ import { templateGeneration } from '../job/template-shape.js'
 import { formatMinutes } from '../text.js'
 import { downloadVideo } from './download.js'
 import { isLoopbackHost } from './url-policy.js'
+import { saveDraft } from './draft.js'
 import { saveDryRun } from './dry-run.js'
 import { exportOnce } from './export.js'
-import { recordEnd, requestFingerprint } from './ledger.js'
+import { exportFingerprint, recordEnd, requestFingerprint } from './ledger.js'
 import { PollScheduler } from './poll-scheduler.js'
 import { resumeMismatches } from './resume-check.js'
 import { redeliver } from './redeliver.js'
@@ -40,10 +41,14 @@ export interface Production {
 }
 
 /** A template's request at once (pure), so a bad template refuses the run before any video is sent. */
-export function checkTemplate(result: VideoResult, context: CallContext): ExportRequest | undefined {
+export function checkTemplate(result: VideoResult, job: Job, context: CallContext): ExportRequest | undefined {
   const source = result.spec.source
-  return source.kind === 'template' ? templateRequest(source, result.spec, context.log) : undefined
+  return source.kind === 'template' ? templateRequest(source, result.spec, context.log, job.draft) : undefined
 }
+
+/** Whether a request spends credits: a draft does not, nor, with `draft`, a saved project that is its own draft. */
+export const spends = (request: ExportRequest | undefined, job: Job): boolean =>
+  request !== undefined && request.kind !== 'draft' && !(job.draft && request.kind === 'saved')
 
 /**
  * A resumed export is what the step would export: its record (v3) is compared with the request the
@@ -62,9 +67,11 @@ async function checkResumed(
     context.log.notice(`resume: the legacy API keeps no record this action reads, so ${source.key} was not checked against ${what}`)
     return
   }
-  let expected: ExportRequest
+  let expected: JsonObject
   try {
-    expected = await buildExportRequest(source.of, result.spec, client, context)
+    const request = await buildExportRequest(source.of, result.spec, client, context)
+    // A saved project exported as it is: the export is compared with what the project holds now.
+    expected = request.kind === 'saved' && source.of.kind === 'project' ? await client.getProject(source.of.projectId, context) : request.body
   } catch (error) {
     // The export is paid for: a source since deleted, or changed into what a new export could not send,
     // must not keep its video from being downloaded. Nothing is compared, and the log says so.
@@ -73,7 +80,7 @@ async function checkResumed(
       `resume: export ${source.key} was not checked against ${what}, which cannot be read as an export now (${errorMessage(error)}); it is downloaded unchecked`
     )
   }
-  const mismatches = resumeMismatches(await client.getProject(source.key, context), expected.body)
+  const mismatches = resumeMismatches(await client.getProject(source.key, context), expected)
   if (mismatches.length === 0) return context.log.info(`resume: export ${source.key} matches ${what}`)
   const found = `export ${source.key} is not the video ${what} makes: ${mismatches.join('; ')}`
   if (job.resumeMismatch === 'accept') return context.log.warning(`resume: ${found}. Downloaded anyway ('resume-mismatch' is accept)`)
@@ -106,9 +113,12 @@ export async function prepareVideo(
     }
     return undefined
   }
-  const request = checked ?? (await buildExportRequest(source, result.spec, client, context))
+  const request = checked ?? (await buildExportRequest(source, result.spec, client, context, job.draft))
   result.generation = request.generation
-  if (job.dryRun) {
+  if (job.dryRun && job.draft && request.kind === 'saved' && source.kind === 'project') {
+    context.log.info(`Dry run: project ${source.projectId} is its own draft ('draft' is true): nothing would be created or rendered`)
+    result.status = 'dry-run'
+  } else if (job.dryRun) {
     result.dryRun = saveDryRun(client, request, job.outputDir, result.spec.name, context.log)
     result.status = 'dry-run'
   }
@@ -142,6 +152,12 @@ export async function produceVideo(
   let exportedAt: number | undefined
   // A resumed export has no request, and so no fingerprint: there is nothing to mark dead.
   let fingerprint: string | undefined
+  // A draft is saved for review, never rendered: nothing to wait for or download.
+  if (request && !spends(request, job)) {
+    // Under the export's own fingerprint: the run that exports it finds its record (from-draft).
+    result.fingerprint = exportFingerprint(request)
+    return saveDraft(result, request, { client, deadlineAt: Date.now() + job.wait.timeoutMs }, context, cancel)
+  }
   if (request) {
     fingerprint = result.fingerprint = requestFingerprint(request)
     result.stage = 'export'

@@ -2,14 +2,15 @@
  * Checks of the real AI Studios service for maintainers (`npm run test:live`), and of the simulator as
  * their target in the normal test suite: the same code path, so the suite proves the checks work. The
  * free checks spend nothing (token exchange, `GET /auth`, `GET` a project, a dry run); each answer goes
- * through the action's own client, so its shape is checked by the parsing the action uses. `SPEND=1`
+ * through the action's own client, so its shape is checked by the parsing the action uses. A draft
+ * (`isExport: false`) is free too: it is created, read back and deleted. `SPEND=1`
  * adds one 480p export of a three-word speech, deleted again with `cleanup`.
  */
 import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
 import { it } from 'node:test'
 import { AiStudiosClient } from '../../src/aistudios/client.ts'
-import type { ApiConfig, Log } from '../../src/domain.ts'
+import type { ApiConfig, ExportRequest, Log } from '../../src/domain.ts'
 import { exportFromProject } from '../../src/request/project.ts'
 import { makeWorkspace, runAction } from '../helpers/run-action.ts'
 
@@ -101,6 +102,22 @@ export function registerFreeChecks(target: () => LiveTarget): void {
       const project = await client.getProject(projectId, { log: quiet })
       const request = exportFromProject(projectId, project, [], { resolution: '480' })
       assert.ok(Array.isArray(request.body.scenes) && request.body.scenes.length > 0)
+    } finally {
+      await client.close()
+    }
+  })
+
+  it('creates a draft (isExport: false: saved, not rendered), reads it back, and deletes it', async () => {
+    const client = clientFor(target())
+    try {
+      const request: ExportRequest = { generation: 'v3', kind: 'draft', body: { ...structuredClone(LIVE_TEMPLATE), isExport: false } }
+      const draft = await client.createDraft(request, { log: quiet })
+      try {
+        const project = await client.getProject(draft, { log: quiet })
+        assert.ok(Array.isArray(project.scenes) && project.scenes.length === 1, 'the draft holds the scene sent')
+      } finally {
+        assert.equal(await client.deleteProjects([draft], { log: quiet }), 1)
+      }
     } finally {
       await client.close()
     }

@@ -92,6 +92,11 @@ export interface SimulatorOptions {
   revokeTokensAtExports?: number[]
   /** Saved projects by ID. */
   projects?: Record<string, JsonObject>
+  /**
+   * The export of a saved project answers the project's own ID as the export's (export-project.md does not
+   * say whether the export gets an ID of its own): cleanup must still never delete the user's project.
+   */
+  exportKeepsId?: boolean
   /** Saved legacy projects by key: `{ projectName, scenes }`. */
   legacyProjects?: Record<string, JsonObject>
   /**
@@ -145,6 +150,12 @@ export interface RecordedExport {
   finishesAt: number
 }
 
+export interface RecordedDraft {
+  /** The saved project's ID. */
+  key: string
+  body: JsonObject
+}
+
 interface Render {
   key: string
   /** When it leaves the queue and starts rendering (ms since the epoch). */
@@ -167,6 +178,8 @@ export interface Simulator {
   cdnUrl: string
   requests: RecordedRequest[]
   exports: RecordedExport[]
+  /** Projects created with `isExport: false`: saved, never rendered nor billed (they are in `options.projects` too). */
+  drafts: RecordedDraft[]
   /** Every fault as it was applied, in order: a fault test proves with it that its fault fired. */
   fired: Fault[]
   options: Required<Omit<SimulatorOptions, 'faults'>> & { faults: Fault[] }
@@ -473,6 +486,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     tokenLifetimeMs: options.tokenLifetimeMs ?? 24 * 3_600_000,
     revokeTokensAtExports: options.revokeTokensAtExports ?? [],
     projects: { ...(options.projects ?? { [SAMPLE_PROJECT_ID]: SAMPLE_PROJECT, [DIALOGUE_PROJECT_ID]: DIALOGUE_PROJECT }) },
+    exportKeepsId: options.exportKeepsId ?? false,
     legacyProjects: options.legacyProjects ?? { [LEGACY_PROJECT_ID]: LEGACY_PROJECT },
     recordState: options.recordState ?? 'exported',
     renderMs: options.renderMs ?? 1500,
@@ -504,6 +518,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const renders = new Map<string, Render>()
   const requests: RecordedRequest[] = []
   const exports: RecordedExport[] = []
+  const drafts: RecordedDraft[] = []
   const fired: Fault[] = []
   let exportArrivals = 0
   const sockets = new Set<import('node:net').Socket>()
@@ -569,8 +584,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     return false
   }
 
-  function startRender(body: JsonObject): string {
-    const key = randomBytes(12).toString('hex')
+  /** A saved (never exported) project by its ID, if there is one. */
+  const savedProject = (id: unknown): JsonObject | undefined =>
+    typeof id === 'string' && Object.hasOwn(config.projects, id) ? config.projects[id] : undefined
+
+  function startRender(body: JsonObject, key = randomBytes(12).toString('hex')): string {
     renders.set(key, { key, startedAt: Date.now() + config.queueMs, pollsAt100: 0, body })
     return key
   }
@@ -705,8 +723,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const parsed = jsonBody(body)
     if (!parsed) return refuse(400, 'Body is not JSON')
     const generation = v3 ? 'v3' : 'legacy'
-    if (/\/editor\/project\/export$/.test(p)) {
-      if (!config.projects[String(parsed.projectId)]) return refuse(404, 'Project not found')
+    // export-project.md: a saved project (a draft, or one made in the editor) exported as it is.
+    const saved = v3 && p === '/api/odin/v3/editor/project/export' ? savedProject(parsed.projectId) : undefined
+    if (v3 && p === '/api/odin/v3/editor/project/export') {
+      if (typeof parsed.projectId !== 'string' || parsed.projectId === '') return refuse(400, 'projectId is required')
+      // The API's envelope with its own code: the key an unknown project is refused with.
+      if (!saved) return failure(res, 404, 'NOT_FOUND', `Project ${parsed.projectId} not found`)
     } else if (/\/editor\/project\/[^/]+$/.test(p)) {
       const id = decodeURIComponent(p.split('/').pop() ?? '')
       if (!config.projects[id]) return refuse(404, 'Project not found')
@@ -721,8 +743,28 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (generation === 'v3' && parsed.resolution !== undefined && !['4k', '1080', '720', '480'].includes(parsed.resolution as string)) {
       return refuse(400, `Invalid resolution ${JSON.stringify(parsed.resolution)}`)
     }
-    const key = startRender(parsed)
-    exports.push({ generation, path: p, body: parsed, key, finishesAt: Date.now() + config.queueMs + config.renderMs })
+    // create-project.md: `isExport: false` only saves the project (shown on the dashboard): nothing is rendered or billed.
+    const draft = generation === 'v3' && p === '/api/odin/v3/editor/project' && parsed.isExport === false
+    let key: string
+    if (draft) {
+      key = `draft-${randomBytes(8).toString('hex')}`
+      const project: JsonObject = { ...parsed, _id: key, state: 'draft', progress: 0, creditSubstracted: false }
+      for (const option of ['isExport', 'resolution', 'webhookUrl']) delete project[option]
+      config.projects[key] = project
+      drafts.push({ key, body: parsed })
+    } else {
+      // An exported saved project renders what the project holds, with the export's own options.
+      const as: JsonObject | undefined = saved && {
+        name: saved.name,
+        orientation: saved.orientation,
+        scenes: saved.scenes,
+        ...parsed,
+        exportOf: parsed.projectId
+      }
+      if (as) delete as.projectId
+      key = startRender(as || parsed, as && config.exportKeepsId ? String(parsed.projectId) : undefined)
+      exports.push({ generation, path: p, body: parsed, key, finishesAt: Date.now() + config.queueMs + config.renderMs })
+    }
     if (fault?.kind === 'lose-answer') {
       res.socket?.destroy()
       return
@@ -801,6 +843,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     cdnUrl,
     requests,
     exports,
+    drafts,
     fired,
     options: config,
     close: async () => {

@@ -1,0 +1,74 @@
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { z } from 'zod'
+import type { RunnerEnv } from '../domain.js'
+import { exportKey, parseAt } from '../schemas.js'
+import { loadArtifactClient } from './artifact-service.js'
+import type { GitHub } from './connect.js'
+import { listRecords, readRecordFile, workflowRun, type Candidate } from './reuse.js'
+import { distrust, thisRun } from './reuse-trust.js'
+
+/**
+ * Draft records: the small artifact a draft run leaves for each draft, named after the fingerprint of
+ * the export request the same step makes without `draft`, so a later run with `from-draft` finds the
+ * reviewed draft of its own request. Trusted as `reuse` trusts a record: for who made it (a run of this
+ * repository's own code, its pull requests included, never a fork's), never for what it says.
+ */
+
+const PREFIX = 'aistudios-draft-'
+const recordName = (fingerprint: string): string => `${PREFIX}${fingerprint}.json`
+
+/** What a draft record says: the draft's project, and whether the draft run created it (else it is the user's saved project). */
+export const draftRecordSchema = z.object({ projectId: exportKey, created: z.boolean() })
+export type DraftRecord = z.infer<typeof draftRecordSchema>
+
+/** Leaves a draft's record for the run that exports it, kept as long as the run's artifacts. */
+export async function recordDraft(fingerprint: string, record: DraftRecord, runner: RunnerEnv, retentionDays: number | undefined): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-draft-'))
+  try {
+    const file = path.join(dir, recordName(fingerprint))
+    fs.writeFileSync(file, JSON.stringify(parseAt(draftRecordSchema, record, 'the draft record')))
+    await (await loadArtifactClient()).uploadArtifact(recordName(fingerprint), [file], dir, { retentionDays, skipArchive: true })
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** A draft found for a request: its record and the run that left it. */
+export interface FoundDraft extends DraftRecord {
+  runId: number
+}
+
+/**
+ * The newest trusted draft record of a request, if any; `passOver` is told why each other one was not
+ * taken. A record of a fork's run, or one that does not parse, is never taken.
+ */
+export async function findDraft(
+  github: GitHub,
+  fingerprint: string,
+  runner: RunnerEnv,
+  passOver: (runId: number, why: string) => void,
+  signal?: AbortSignal
+): Promise<FoundDraft | undefined> {
+  const here = thisRun(github.context)
+  const candidates: Candidate[] = await listRecords(github, recordName(fingerprint), runner, signal)
+  for (const candidate of candidates) {
+    try {
+      // Any run of this repository's own code: the pull request that drafted it, then the merge that exports it.
+      const refused = distrust(await workflowRun(github, candidate.runId), here, 'repository')
+      if (refused) throw new Error(refused)
+      const text = await readRecordFile(github, candidate, recordName(fingerprint), runner)
+      let json: unknown
+      try {
+        json = JSON.parse(text)
+      } catch {
+        throw new Error('its record is not JSON')
+      }
+      return { ...parseAt(draftRecordSchema, json, 'its record'), runId: candidate.runId }
+    } catch (error) {
+      if (signal?.aborted) throw error
+      passOver(candidate.runId, error instanceof Error ? error.message : String(error))
+    }
+  }
+  return undefined
+}

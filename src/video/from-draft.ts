@@ -1,0 +1,62 @@
+import type { CallContext } from '../aistudios/client.js'
+import type { ExportRequest, JsonObject, VideoResult } from '../domain.js'
+import { errorMessage } from '../errors.js'
+import { findDraft } from '../github/drafts.js'
+import { requestFingerprint } from './ledger.js'
+import type { Production } from './produce.js'
+
+/**
+ * With `from-draft`, the draft a draft run of this repository saved for this very request (its record
+ * keyed by the request's fingerprint), to be exported as it is, with the review's edits, through the
+ * export endpoint: the request that does so, or undefined when there is none (a changed request finds
+ * none). `true` then exports anew with a notice; a lookup that fails counts as none, with a warning.
+ */
+export async function draftExport(
+  result: VideoResult,
+  request: ExportRequest,
+  { job, github, client }: Production,
+  context: CallContext
+): Promise<ExportRequest | undefined> {
+  const { log } = context
+  if (!github || request.generation !== 'v3') {
+    log.notice(`from-draft: ${request.generation === 'v3' ? 'GitHub is not reachable' : 'the legacy API keeps no drafts'}; no draft is looked for`)
+    return undefined
+  }
+  const fingerprint = requestFingerprint(request)
+  let found
+  try {
+    found = await findDraft(
+      github,
+      fingerprint,
+      job.runner,
+      (runId, why) => log.warning(`from-draft: the draft record of run ${runId} was not taken: ${why}`),
+      context.signal
+    )
+  } catch (error) {
+    if (context.signal?.aborted) throw error
+    log.warning(`from-draft: the draft records could not be looked up (${errorMessage(error)})`)
+    return undefined
+  }
+  if (found) {
+    // A read, free: a draft deleted since the review is no draft, found before anything is sent.
+    try {
+      await client.getProject(found.projectId, context)
+    } catch (error) {
+      if (context.signal?.aborted) throw error
+      log.warning(`from-draft: draft ${found.projectId}, saved by run ${found.runId}, cannot be read in AI Studios (${errorMessage(error)})`)
+      found = undefined
+    }
+  }
+  if (!found) {
+    if (job.github.fromDraft === 'true')
+      log.notice('from-draft: no draft run saved a draft of this request (or the request changed since); exporting anew')
+    return undefined
+  }
+  result.fromDraft = { projectId: found.projectId, runId: found.runId, created: found.created }
+  log.notice(`from-draft: exporting draft ${found.projectId}, saved by run ${found.runId} for this request, as it is (with the review's edits)`)
+  // A saved project that was its own draft is already exported as it is.
+  if (request.kind === 'saved') return request
+  const body: JsonObject = { projectId: found.projectId }
+  for (const option of ['workspaceId', 'resolution', 'webhookUrl']) if (request.body[option] !== undefined) body[option] = request.body[option]
+  return { generation: 'v3', kind: 'saved', body, content: `draft of ${fingerprint}` }
+}
