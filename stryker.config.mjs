@@ -17,6 +17,7 @@ const UNIT_TESTS = {
   'src/job/json-keys.ts': ['test/unit/json-keys.test.ts'],
   'src/job/parse.ts': ['test/unit/parse.test.ts'],
   'src/job/plan.ts': ['test/unit/plan.test.ts', 'test/unit/shards.test.ts'],
+  'src/job/pipeline.ts': ['test/unit/pipeline.test.ts'],
   'src/job/speech.ts': ['test/unit/speech-inputs.test.ts', 'test/unit/template.test.ts'],
   'src/job/template-shape.ts': ['test/unit/template-shape.test.ts'],
   'src/job/yaml.ts': ['test/unit/yaml.test.ts', 'test/unit/yaml-reading.test.ts'],
