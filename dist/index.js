@@ -39060,12 +39060,36 @@ function parseYamlDocument(input, text, file) {
  * itself. Refuses (at the node) a document that expands past the library's bound on aliases.
  */
 function yamlValue(node, document, input, text, file) {
+    const past = `nested through its aliases more deeply than its text shows: more than the ${MAX_YAML_DEPTH} a YAML input may have`;
+    let value;
     try {
-        return node === null ? null : node.toJS(document);
+        value = node === null ? null : node.toJS(document);
     }
     catch (error) {
-        throw refusal(input, text, node?.range?.[0] ?? 0, `cannot be read: ${error.message}`, file);
+        // Aliases may build a value deeper than the text shows: the stack overflows before any check could run.
+        const why = error instanceof RangeError ? past : `cannot be read: ${error.message}`;
+        throw refusal(input, text, node?.range?.[0] ?? 0, why, file);
     }
+    if (deeperThan(value, MAX_YAML_DEPTH))
+        throw refusal(input, text, node?.range?.[0] ?? 0, past, file);
+    return value;
+}
+/** Whether a value built from YAML nests past `max` lists and mappings (aliases included), without recursion. */
+function deeperThan(value, max) {
+    const stack = [[value, 0]];
+    // A value an alias shares is walked again only when reached deeper than before: at most `max` times.
+    const deepest = new Map();
+    while (stack.length > 0) {
+        const [item, depth] = stack.pop();
+        if (item === null || typeof item !== 'object' || (deepest.get(item) ?? -1) >= depth)
+            continue;
+        if (depth + 1 > max)
+            return true;
+        deepest.set(item, depth);
+        for (const child of item instanceof Map ? item.values() : Object.values(item))
+            stack.push([child, depth + 1]);
+    }
+    return false;
 }
 /**
  * Where each top-level entry of a document is written: a mapping's keys as written (merged-in keys are
@@ -46071,6 +46095,14 @@ async function render(get, runner, signal) {
 
 
 
+const orFalse = (read) => {
+    try {
+        return read();
+    }
+    catch {
+        return false;
+    }
+};
 /** The action's three modes: `plan` (a matrix of videos), render (the videos), `collect` (the matrix's results). */
 async function main_run() {
     // The action may upload: it alone brings the artifact client (loaded on first use).
@@ -46083,7 +46115,9 @@ async function main_run() {
     const cancel = cancelOnSignals();
     let mode;
     try {
-        mode = isCollect(get) ? collect : isPlan(get) ? plan : render;
+        // A `plan` that is no boolean is refused by the render's own reading of the job, which also leaves a
+        // matrix job's result record naming the refusal.
+        mode = isCollect(get) ? collect : orFalse(() => isPlan(get)) ? plan : render;
     }
     catch (error) {
         return await report([], runner, undefined, error);

@@ -12,6 +12,14 @@ import { render } from './modes/render.js'
 import { report } from './report/report.js'
 import { workAbandoned } from './waits.js'
 
+const orFalse = (read: () => boolean): boolean => {
+  try {
+    return read()
+  } catch {
+    return false
+  }
+}
+
 /** The action's three modes: `plan` (a matrix of videos), render (the videos), `collect` (the matrix's results). */
 export async function run(): Promise<void> {
   // The action may upload: it alone brings the artifact client (loaded on first use).
@@ -24,7 +32,9 @@ export async function run(): Promise<void> {
   const cancel = cancelOnSignals()
   let mode: typeof render
   try {
-    mode = isCollect(get) ? collect : isPlan(get) ? plan : render
+    // A `plan` that is no boolean is refused by the render's own reading of the job, which also leaves a
+    // matrix job's result record naming the refusal.
+    mode = isCollect(get) ? collect : orFalse(() => isPlan(get)) ? plan : render
   } catch (error) {
     return await report([], runner, undefined, error)
   }

@@ -118,11 +118,32 @@ export function parseYamlDocument(input: string, text: string, file?: YamlFile):
  * itself. Refuses (at the node) a document that expands past the library's bound on aliases.
  */
 export function yamlValue(node: Node | null, document: Document, input: string, text: string, file?: YamlFile): unknown {
+  const past = `nested through its aliases more deeply than its text shows: more than the ${MAX_YAML_DEPTH} a YAML input may have`
+  let value: unknown
   try {
-    return node === null ? null : node.toJS(document)
+    value = node === null ? null : node.toJS(document)
   } catch (error) {
-    throw refusal(input, text, node?.range?.[0] ?? 0, `cannot be read: ${(error as Error).message}`, file)
+    // Aliases may build a value deeper than the text shows: the stack overflows before any check could run.
+    const why = error instanceof RangeError ? past : `cannot be read: ${(error as Error).message}`
+    throw refusal(input, text, node?.range?.[0] ?? 0, why, file)
   }
+  if (deeperThan(value, MAX_YAML_DEPTH)) throw refusal(input, text, node?.range?.[0] ?? 0, past, file)
+  return value
+}
+
+/** Whether a value built from YAML nests past `max` lists and mappings (aliases included), without recursion. */
+function deeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]]
+  // A value an alias shares is walked again only when reached deeper than before: at most `max` times.
+  const deepest = new Map<object, number>()
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop() as [unknown, number]
+    if (item === null || typeof item !== 'object' || (deepest.get(item) ?? -1) >= depth) continue
+    if (depth + 1 > max) return true
+    deepest.set(item, depth)
+    for (const child of item instanceof Map ? item.values() : Object.values(item)) stack.push([child, depth + 1])
+  }
+  return false
 }
 
 /**

@@ -1,0 +1,213 @@
+/**
+ * Hostile review (attack2) of review-before-paying where it meets re-runs, cleanup and the ledger.
+ */
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { eventEnv, makeWorkspace, runAction, type ActionRun } from './helpers/run-action.ts'
+import { useStandIns } from './helpers/stand-ins.ts'
+import { MINIMAL_V3_BODY, SAMPLE_PROJECT_ID } from './simulator/server.ts'
+import { GITHUB_TOKEN, type WorkflowRun } from './stand-ins/github-api.ts'
+
+const world = useStandIns({ renderMs: 200 })
+const MAIN_PUSH: WorkflowRun = { event: 'push', headBranch: 'main', headRepository: 'octo-org/videos' }
+const PULL: WorkflowRun = { event: 'pull_request', headBranch: 'feature', headRepository: 'octo-org/videos', pullRequests: [9] }
+const CREATE = '/api/odin/v3/editor/project'
+const EXPORT = '/api/odin/v3/editor/project/export'
+const posts = (path: string, from = 0): number => world.sim.requests.slice(from).filter((r) => r.method === 'POST' && r.path === path).length
+
+function run(runId: number, workflowRun: WorkflowRun, inputs: Record<string, string>, workspace: string, attempt = 1): Promise<ActionRun> {
+  world.github.runs.set(runId, workflowRun)
+  const pull = workflowRun.pullRequests?.[0]
+  const event = pull
+    ? eventEnv(
+        'pull_request',
+        { repository: { default_branch: 'main' }, pull_request: { number: pull, head: { ref: workflowRun.headBranch } } },
+        world.github.url
+      )
+    : eventEnv(workflowRun.event, { repository: { default_branch: 'main' } }, world.github.url)
+  return runAction({
+    workspace,
+    inputs: { 'api-key': world.sim.mintToken(), 'api-url': world.sim.apiUrl, 'github-token': GITHUB_TOKEN, template: 't.json', ...inputs },
+    env: {
+      ...world.artifacts.envForRun(runId, `job-attempt-${attempt}`),
+      ...event,
+      GITHUB_RUN_ATTEMPT: String(attempt),
+      GITHUB_REF: pull ? `refs/pull/${pull}/merge` : `refs/heads/${workflowRun.headBranch}`
+    }
+  })
+}
+
+const templateWith = (words: string): string => {
+  const body = structuredClone(MINIMAL_V3_BODY)
+  body.scenes[0].scripts[0].org = words
+  return makeWorkspace({ 't.json': JSON.stringify(body) })
+}
+
+describe('attack2: from-draft across re-run attempts', () => {
+  it('a re-run attempt after from-draft exported and cleanup deleted the draft does not pay again (from-draft: true)', async () => {
+    const workspace = templateWith('Delivered, cleaned up, then re-run.')
+    const drafted = await run(400, PULL, { draft: 'true' }, workspace)
+    assert.equal(drafted.code, 0, drafted.stdout)
+    const draft = drafted.outputs['draft-project-id']
+    const from = world.sim.requests.length
+    const first = await run(401, MAIN_PUSH, { 'from-draft': 'true', cleanup: 'true' }, workspace)
+    assert.equal(first.code, 0, first.stdout)
+    assert.ok(world.sim.deleted.includes(draft), 'attempt 1 deleted the draft with cleanup')
+    assert.equal(posts(EXPORT, from), 1)
+    // "Re-run all jobs" (e.g. a sibling job of the workflow failed): attempt 2 of the same run.
+    const second = await run(401, MAIN_PUSH, { 'from-draft': 'true', cleanup: 'true' }, workspace, 2)
+    assert.equal(second.code, 0, second.stdout)
+    assert.equal(posts(EXPORT, from) + posts(CREATE, from), 1, `paid once across the attempts:\n${second.stdout}`)
+  })
+
+  it('a re-run attempt after from-draft exported and cleanup deleted the draft does not fail (from-draft: required)', async () => {
+    const workspace = templateWith('Delivered, cleaned up, then re-run (required).')
+    const drafted = await run(410, PULL, { draft: 'true' }, workspace)
+    assert.equal(drafted.code, 0, drafted.stdout)
+    const from = world.sim.requests.length
+    const first = await run(411, MAIN_PUSH, { 'from-draft': 'required', cleanup: 'true' }, workspace)
+    assert.equal(first.code, 0, first.stdout)
+    const second = await run(411, MAIN_PUSH, { 'from-draft': 'required', cleanup: 'true' }, workspace, 2)
+    assert.equal(second.code, 0, `attempt 1 delivered this video; attempt 2 should say so, not refuse:\n${second.stdout}`)
+    assert.equal(posts(EXPORT, from) + posts(CREATE, from), 1)
+  })
+
+  it('a re-run attempt that finds a draft the first attempt did not find re-attaches to the first export instead of paying again', async () => {
+    const workspace = templateWith('Draft appeared between attempts.')
+    const from = world.sim.requests.length
+    world.sim.options.renderMs = 600_000
+    // Attempt 1: no draft record yet (the draft run had not finished, or the lookup failed): exports anew, the render times out.
+    const first = await run(421, MAIN_PUSH, { 'from-draft': 'true', timeout: '0.1', 'upload-artifact': 'false' }, workspace)
+    world.sim.options.renderMs = 200
+    assert.equal(first.code, 1, first.stdout)
+    assert.equal(posts(CREATE, from), 1, 'attempt 1 exported anew')
+    // The pull request's draft run leaves its record.
+    const drafted = await run(420, PULL, { draft: 'true' }, workspace)
+    assert.equal(drafted.code, 0, drafted.stdout)
+    const before = world.sim.requests.length
+    const second = await run(421, MAIN_PUSH, { 'from-draft': 'true', 'upload-artifact': 'false' }, workspace, 2)
+    assert.equal(second.code, 0, second.stdout)
+    assert.equal(posts(EXPORT, before) + posts(CREATE, before), 0, `attempt 2 must re-attach to attempt 1's paid export, not pay for a second:\n${second.stdout.split('\n').filter((l) => /notice|warning|Export/.test(l)).join('\n')}`)
+  })
+
+  it('a saved project that is its own draft, edited in review as the README invites, is still found by from-draft: required', async () => {
+    const workspace = makeWorkspace({})
+    const own = { 'project-id': SAMPLE_PROJECT_ID, template: '' }
+    const drafted = await run(430, PULL, { draft: 'true', ...own }, workspace)
+    assert.equal(drafted.code, 0, drafted.stdout)
+    assert.equal(drafted.outputs['draft-project-id'], SAMPLE_PROJECT_ID)
+    // The reviewer opens the draft (the saved project itself) and fixes its name in the editor.
+    ;(world.sim.options.projects[SAMPLE_PROJECT_ID] as { name?: string }).name = 'Fixed in review'
+    const from = world.sim.requests.length
+    const merged = await run(431, MAIN_PUSH, { 'from-draft': 'required', 'upload-artifact': 'false', ...own }, workspace)
+    assert.equal(merged.code, 0, `the reviewed draft must be exported, not refused:\n${merged.stdout.split('\n').filter((l) => /notice|warning|error/.test(l)).join('\n')}`)
+    assert.equal(posts(EXPORT, from), 1)
+  })
+
+  it('a re-run attempt of the draft run: the draft the reviewer is shown last is the one from-draft exports', async () => {
+    const workspace = templateWith('Drafted across attempts.')
+    const first = await run(440, PULL, { draft: 'true' }, workspace)
+    assert.equal(first.code, 0, first.stdout)
+    // "Re-run all jobs" on the pull request (or a sibling job failed): attempt 2 of the draft run.
+    const second = await run(440, PULL, { draft: 'true' }, workspace, 2)
+    assert.equal(second.code, 0, second.stdout)
+    const shown = second.outputs['draft-project-id']
+    const exports = world.sim.exports.length
+    const merged = await run(441, MAIN_PUSH, { 'from-draft': 'required', 'upload-artifact': 'false' }, workspace)
+    assert.equal(merged.code, 0, merged.stdout)
+    const warnings = second.stdout.split('\n').filter((l) => /warning/.test(l)).join('\n')
+    assert.equal(
+      world.sim.exports[exports].body.projectId,
+      shown,
+      `attempt 2 showed (comment, outputs) draft ${shown} for review; the paid export must render that one, not attempt 1's (${first.outputs['draft-project-id']}):\n${warnings}`
+    )
+  })
+
+  it('a saved project the step renames: its draft copy is found, exported once, and only the copy is deleted (held)', async () => {
+    const workspace = makeWorkspace({})
+    const own = { 'project-id': SAMPLE_PROJECT_ID, template: '', name: 'Renamed by the step', resolution: '720' }
+    const drafted = await run(450, PULL, { draft: 'true', ...own }, workspace)
+    assert.equal(drafted.code, 0, drafted.stdout)
+    const copy = drafted.outputs['draft-project-id']
+    assert.notEqual(copy, SAMPLE_PROJECT_ID)
+    const from = world.sim.requests.length
+    const exports = world.sim.exports.length
+    const merged = await run(451, MAIN_PUSH, { 'from-draft': 'required', cleanup: 'true', ...own }, workspace)
+    assert.equal(merged.code, 0, merged.stdout.split('\n').filter((l) => /notice|warning|error/.test(l)).join('\n'))
+    assert.equal(posts(EXPORT, from), 1)
+    assert.equal(posts(CREATE, from), 0)
+    assert.equal(world.sim.exports[exports].body.projectId, copy)
+    assert.ok(!world.sim.deleted.includes(SAMPLE_PROJECT_ID))
+  })
+
+  it("a draft record is not trusted for what it says: one claiming to have created the user's saved project does not get it deleted by cleanup", async () => {
+    const workspace = templateWith('Planted record.')
+    const drafted = await run(460, PULL, { draft: 'true' }, workspace)
+    assert.equal(drafted.code, 0, drafted.stdout)
+    const name = world.artifacts.artifacts.find((a) => a.runId === 460 && a.name.startsWith('aistudios-draft-'))?.name
+    assert.ok(name)
+    // Another pull request of this repository (any branch's author, README: trusted for who made it) leaves a newer record of the same request.
+    world.github.runs.set(462, { event: 'pull_request', headBranch: 'other', headRepository: 'octo-org/videos', pullRequests: [10] })
+    world.artifacts.envForRun(462)
+    world.artifacts.artifacts.push({
+      id: 9000 + world.artifacts.artifacts.length,
+      name,
+      job: 'job-462',
+      run: 'run-462',
+      runId: 462,
+      mimeType: 'application/json',
+      finalized: true,
+      bytes: Buffer.from(JSON.stringify({ projectId: SAMPLE_PROJECT_ID, created: true }))
+    } as (typeof world.artifacts.artifacts)[number])
+    const merged = await run(461, MAIN_PUSH, { 'from-draft': 'true', cleanup: 'true', 'upload-artifact': 'false' }, workspace)
+    assert.equal(merged.code, 0, merged.stdout)
+    assert.ok(
+      !world.sim.deleted.includes(SAMPLE_PROJECT_ID),
+      `the user's saved project was deleted on a record's word:\n${merged.stdout.split('\n').filter((l) => /from-draft|cleanup/.test(l)).join('\n')}`
+    )
+  })
+
+  it("wait: false on the reviewed draft, then resume with its template: the review's edits are no mismatch", async () => {
+    const workspace = templateWith('Reviewed, then resumed.')
+    const drafted = await run(470, PULL, { draft: 'true' }, workspace)
+    assert.equal(drafted.code, 0, drafted.stdout)
+    const draft = drafted.outputs['draft-project-id']
+    // The review's edit, made in AI Studios (the README: "the reviewer's edits in AI Studios are what is rendered").
+    ;(world.sim.options.projects[draft] as { name?: string }).name = 'Edited in review'
+    const started = await run(471, MAIN_PUSH, { 'from-draft': 'required', wait: 'false', 'upload-artifact': 'false' }, workspace)
+    assert.equal(started.code, 0, started.stdout)
+    const key = started.outputs['export-key']
+    // The README's later job: resume the key with the template it was made from.
+    const resumed = await run(472, MAIN_PUSH, { resume: key, 'upload-artifact': 'false' }, workspace)
+    assert.equal(resumed.code, 0, `the paid export of the reviewed draft is refused as a mismatch:\n${resumed.stdout.split('\n').filter((l) => /resume|error/.test(l)).join('\n')}`)
+  })
+
+  it('reuse finds the video a from-draft run paid for: the next push of the same request pays nothing', async () => {
+    const workspace = templateWith('Paid once, reused after.')
+    const drafted = await run(480, PULL, { draft: 'true' }, workspace)
+    assert.equal(drafted.code, 0, drafted.stdout)
+    const from = world.sim.requests.length
+    const merged = await run(481, MAIN_PUSH, { 'from-draft': 'true', reuse: 'true' }, workspace)
+    assert.equal(merged.code, 0, merged.stdout)
+    assert.equal(posts(EXPORT, from), 1)
+    // The next push to main (another video changed, this one did not): same inputs, same request.
+    const next = await run(482, MAIN_PUSH, { 'from-draft': 'true', reuse: 'true' }, workspace)
+    assert.equal(next.code, 0, next.stdout)
+    assert.equal(
+      posts(EXPORT, from) + posts(CREATE, from),
+      1,
+      `the same request was paid for again:\n${next.stdout.split('\n').filter((l) => /reuse|from-draft|Export/.test(l)).join('\n')}`
+    )
+  })
+
+  it("a dry run with from-draft: required tells that no reviewed draft exists, as the real run would refuse", async () => {
+    const workspace = templateWith('Never drafted.')
+    const dry = await run(490, MAIN_PUSH, { 'from-draft': 'required', 'dry-run': 'true', 'upload-artifact': 'false' }, workspace)
+    const real = await run(491, MAIN_PUSH, { 'from-draft': 'required', 'upload-artifact': 'false' }, workspace)
+    assert.equal(real.code, 1, real.stdout)
+    assert.ok(
+      dry.code !== 0 || /from-draft/.test(dry.stdout.split('\n').filter((l) => !l.startsWith('::debug')).join('\n')),
+      `the dry run passed silently (code ${dry.code}) while the real run refuses:\n${dry.stdout.split('\n').filter((l) => /Dry run|notice|warning/.test(l)).join('\n')}`
+    )
+  })
+})
