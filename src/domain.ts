@@ -30,6 +30,11 @@ export interface ExportRequest {
   body: JsonObject
   /** For `saved`: a digest of the project as read, so the request's fingerprint changes when the project is edited. */
   content?: string
+  /**
+   * The fingerprint of the step's own request this one stands for (a reviewed draft's export, from-draft):
+   * the ledger and `reuse` know the video by it, whichever request paid for it.
+   */
+  standsFor?: string
 }
 
 export interface Progress {

@@ -35504,6 +35504,8 @@ const ledger_PREFIX = 'aistudios-ledger-';
  * project exported as it is, the call and what the project held (its body names only its ID).
  */
 function requestFingerprint(request) {
+    if (request.standsFor)
+        return request.standsFor;
     const saved = request.kind === 'saved' ? `saved ${request.content ?? ''}\n` : '';
     return (0,external_node_crypto_.createHash)('sha256')
         .update(`${request.generation}\n${saved}${JSON.stringify(request.body)}`)
@@ -35541,11 +35543,11 @@ function ledgerName(fingerprint, mark) {
     return `${ledger_PREFIX}${fingerprint}-${isEnd(mark) ? mark.end : mark.generation}-${mark.key}`;
 }
 function parseLedgerName(name, fingerprint) {
-    const match = new RegExp(`^${ledger_PREFIX}${fingerprint}-(v3|legacy|dead|lost|delivered)-(.+)$`).exec(name);
+    const match = new RegExp(`^${ledger_PREFIX}${fingerprint}-(v3|legacy|dead|lost|delivered|unconfirmed)-(.+)$`).exec(name);
     if (!match)
         return undefined;
     const [, kind, key] = match;
-    return kind === 'dead' || kind === 'lost' || kind === 'delivered' ? { end: kind, key } : { generation: kind, key };
+    return kind === 'v3' || kind === 'legacy' ? { generation: kind, key } : { end: kind, key };
 }
 /**
  * The ledger is kept as long as GitHub lets a run be re-run (30 days), or the repository's longest
@@ -35610,6 +35612,14 @@ async function findEarlierExport(fingerprint, runner, log, signal, deadlineAt) {
     }
     const ends = new Map(marks.flatMap((mark) => (isEnd(mark) ? [[mark.key, mark.end]] : [])));
     const alive = exports.find((entry) => !ends.has(entry.key));
+    // An attempt sent this request and no answer said whether it was taken: it may have been paid for.
+    const unconfirmed = marks.filter((mark) => isEnd(mark) && mark.end === 'unconfirmed');
+    if (!alive && unconfirmed.length > 0) {
+        const attempts = unconfirmed.map((mark) => mark.key.replace(/^attempt-/, '')).join(', ');
+        throw new errors/* ExportNotSentError */.Ce(`attempt ${attempts} of this run sent this very request and no answer said whether it was taken, so it may have been paid for; ` +
+            "rather than pay twice, nothing was sent. Find that export in AI Studios (My Studio) and set 'resume' to its project ID, " +
+            'or start a new run of the workflow to export anew');
+    }
     if (!alive && exports.length > 0) {
         for (const end of ['dead', 'lost']) {
             const keys = exports.filter((entry) => ends.get(entry.key) === end).map((entry) => entry.key);
@@ -35676,6 +35686,17 @@ async function recordEnd(fingerprint, key, end, runner, log, signal) {
 async function recordDelivered(fingerprint, key, delivered, runner, log, signal) {
     await record(fingerprint, { end: 'delivered', key, delivered }, runner, log, signal);
 }
+/** Marks an export sent with no answer (it may have been taken), so a re-run attempt does not send it blindly again. */
+async function recordUnconfirmed(fingerprint, runner, log, signal) {
+    if (!runner.artifactService)
+        return;
+    try {
+        await record(fingerprint, { end: 'unconfirmed', key: `attempt-${runner.runAttempt}` }, runner, log, signal);
+    }
+    catch (error) {
+        log.warning(`Could not mark the unanswered export in the ledger (${(0,errors/* errorMessage */.gJ)(error)}); a re-run attempt would send it again`);
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/video/from-draft.ts
 
@@ -35705,7 +35726,9 @@ async function draftExport(result, request, { job, github, client }, context) {
         return undefined;
     }
     if (found) {
-        // A read, free: a draft deleted since the review is no draft, found before anything is sent.
+        // A read, free: a draft deleted since the review is no draft, found before anything is sent. On a re-run
+        // attempt, an earlier attempt may have exported it and cleanup deleted it: the ledger (under the step's
+        // own request) then says so, and nothing is sent again.
         try {
             await client.getProject(found.projectId, context);
         }
@@ -35713,7 +35736,8 @@ async function draftExport(result, request, { job, github, client }, context) {
             if (context.signal?.aborted)
                 throw error;
             log.warning(`from-draft: draft ${found.projectId}, saved by run ${found.runId}, cannot be read in AI Studios (${(0,errors/* errorMessage */.gJ)(error)})`);
-            found = undefined;
+            if (job.runner.runAttempt <= 1)
+                found = undefined;
         }
     }
     if (!found) {
@@ -35721,7 +35745,10 @@ async function draftExport(result, request, { job, github, client }, context) {
             log.notice('from-draft: no draft run saved a draft of this request (or the request changed since); exporting anew');
         return undefined;
     }
-    result.fromDraft = { projectId: found.projectId, runId: found.runId, created: found.created };
+    // Created by the draft run unless it is the step's own saved project, whatever the record says: cleanup deletes
+    // a created draft, and a record (written by any run of this repository) must not get the user's project deleted.
+    const own = request.kind === 'saved' ? request.body.projectId : undefined;
+    result.fromDraft = { projectId: found.projectId, runId: found.runId, created: found.projectId !== own };
     log.notice(`from-draft: exporting draft ${found.projectId}, saved by run ${found.runId} for this request, as it is (with the review's edits)`);
     // A saved project that was its own draft is already exported as it is.
     if (request.kind === 'saved')
@@ -35730,7 +35757,8 @@ async function draftExport(result, request, { job, github, client }, context) {
     for (const option of ['workspaceId', 'resolution', 'webhookUrl'])
         if (request.body[option] !== undefined)
             body[option] = request.body[option];
-    return { generation: 'v3', kind: 'saved', body, content: `draft of ${fingerprint}` };
+    // Known by the step's own request: a re-run attempt finds this export, and a later run's reuse its video.
+    return { generation: 'v3', kind: 'saved', body, content: `draft of ${fingerprint}`, standsFor: fingerprint };
 }
 
 ;// CONCATENATED MODULE: ./src/video/poll-budget.ts
@@ -36477,7 +36505,7 @@ const changesProject = (spec) => spec.speech.length > 0 || spec.tags.length > 0 
 /**
  * The request that exports a saved v3 project as it is (`POST /editor/project/export`, export-project.md):
  * its ID and the export options the step set, nothing created, the project's dictionary kept. `content`
- * digests what the project holds, so an edit in the editor makes it another request (ledger, `reuse`).
+ * digests what the user holds in the project (name, orientation, scenes), so an edit in the editor makes it another request (ledger, `reuse`).
  */
 function savedProjectExport(projectId, project, options) {
     if (!Array.isArray(project.scenes) || project.scenes.length === 0) {
@@ -36490,7 +36518,9 @@ function savedProjectExport(projectId, project, options) {
         body.resolution = options.resolution;
     if (options.webhookUrl)
         body.webhookUrl = options.webhookUrl;
-    const held = JSON.stringify([project.name ?? null, project.orientation ?? null, project.scenes, project.dictionary ?? null]);
+    // What the user owns and edits (get-project.md's client fields): a field the server owns, such as the
+    // dictionary, may change when the project is exported, and must not make a re-run attempt another request.
+    const held = JSON.stringify([project.name ?? null, project.orientation ?? null, project.scenes]);
     return { generation: 'v3', kind: 'saved', body, content: (0,external_node_crypto_.createHash)('sha256').update(held).digest('hex') };
 }
 /** A v3 request made a draft: the project is created with `isExport: false`, saved for review and not rendered. */
@@ -37684,8 +37714,12 @@ bounds,
         accepted = await client.startExport(request, { ...context, signal: bounds.cancel }, { stop: context.signal, deadlineAt: bounds.deadlineAt });
     }
     catch (error) {
-        if (error instanceof errors/* ExportUnconfirmedError */.JK)
+        if (error instanceof errors/* ExportUnconfirmedError */.JK) {
             onUnconfirmed();
+            // It may have been taken: a re-run attempt must not send it blindly again. Bounded as the record of an accepted one.
+            const grace = bounds.cancel && (0,waits/* after */.Pl)(bounds.cancel, LEDGER_CANCEL_GRACE_MS);
+            await recordUnconfirmed(fingerprint, runner, log, (0,waits/* withDeadline */.NE)(Math.max(LEDGER_CANCEL_GRACE_MS, bounds.deadlineAt - Date.now()), grace).signal);
+        }
         throw error;
     }
     const { key, credits } = accepted;

@@ -33,16 +33,23 @@ export async function cleanupExports(results: VideoResult[], client: AiStudiosCl
   if (legacy > 0) info(`cleanup: the legacy API has no call that deletes a project; ${legacy} legacy export(s) stay in AI Studios`)
   const v3 = delivered.filter((result) => result.generation === 'v3')
   // A saved project exported as it is: should the API answer its own ID as the export's, the user's project is kept.
-  const own = v3.filter((result) => result.exportKey === savedProjectOf(result))
-  for (const result of own) info(`cleanup: ${result.exportKey} is kept in AI Studios: it is the saved project the video was exported from`)
+  const own = v3.filter((result) => result.exportKey === savedProjectOf(result) || unknownSource(result))
+  for (const result of own) {
+    const why = unknownSource(result)
+      ? "a resumed key whose project or template the step does not name may be a saved project's own ID"
+      : 'it is the saved project the video was exported from'
+    info(`cleanup: ${result.exportKey} is kept in AI Studios: ${why}`)
+  }
   // Each export is marked delivered in the ledger before it is deleted; one that cannot be marked is kept.
   const exported: string[] = []
   for (const result of v3.filter((candidate) => !own.includes(candidate))) {
     if (await markDelivered(result, job, signal)) exported.push(result.exportKey as string)
   }
-  // A draft the draft run created, exported now (from-draft), is done with; a saved project that was its own draft is the user's.
-  const drafts = v3.flatMap((result) => (result.fromDraft?.created ? [result.fromDraft.projectId] : []))
-  const ids = [...new Set([...exported, ...drafts])]
+  // A reviewed draft is kept: which project a draft record names is the word of whichever run of the
+  // repository wrote it, and a record naming a project of the user's own must not get it deleted.
+  for (const result of v3.filter((candidate) => candidate.fromDraft))
+    info(`cleanup: the reviewed draft ${result.fromDraft?.projectId} is kept in AI Studios; delete it there once its video is right`)
+  const ids = exported
   if (ids.length === 0) return
   try {
     // A courtesy, not the run's work: one 'request-timeout' in all, retries included, and a cancel ends it.
@@ -89,6 +96,9 @@ async function markDelivered(result: VideoResult, job: Job, signal?: AbortSignal
     return false
   }
 }
+
+/** A resumed export whose source the step does not name: its key cannot be told from a saved project's own ID. */
+const unknownSource = ({ spec: { source } }: VideoResult): boolean => source.kind === 'resume' && !source.of
 
 /** The saved project a video was made from, if any (a resumed one's too). */
 function savedProjectOf({ spec: { source } }: VideoResult): string | undefined {

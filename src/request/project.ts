@@ -94,7 +94,7 @@ export const changesProject = (spec: Pick<VideoSpec, 'speech' | 'tags' | 'export
 /**
  * The request that exports a saved v3 project as it is (`POST /editor/project/export`, export-project.md):
  * its ID and the export options the step set, nothing created, the project's dictionary kept. `content`
- * digests what the project holds, so an edit in the editor makes it another request (ledger, `reuse`).
+ * digests what the user holds in the project (name, orientation, scenes), so an edit in the editor makes it another request (ledger, `reuse`).
  */
 export function savedProjectExport(projectId: string, project: JsonObject, options: ExportOptions): ExportRequest {
   if (!Array.isArray(project.scenes) || project.scenes.length === 0) {
@@ -104,7 +104,9 @@ export function savedProjectExport(projectId: string, project: JsonObject, optio
   if (options.workspaceId) body.workspaceId = options.workspaceId
   if (options.resolution) body.resolution = options.resolution
   if (options.webhookUrl) body.webhookUrl = options.webhookUrl
-  const held = JSON.stringify([project.name ?? null, project.orientation ?? null, project.scenes, project.dictionary ?? null])
+  // What the user owns and edits (get-project.md's client fields): a field the server owns, such as the
+  // dictionary, may change when the project is exported, and must not make a re-run attempt another request.
+  const held = JSON.stringify([project.name ?? null, project.orientation ?? null, project.scenes])
   return { generation: 'v3', kind: 'saved', body, content: createHash('sha256').update(held).digest('hex') }
 }
 

@@ -1,7 +1,7 @@
 import type { AiStudiosClient, CallContext } from '../aistudios/client.js'
 import type { ExportRequest, RunnerEnv } from '../domain.js'
 import { ExportUnconfirmedError } from '../errors.js'
-import { LEDGER_CANCEL_GRACE_MS, findEarlierExport, recordExport, type DeliveredVideo } from './ledger.js'
+import { LEDGER_CANCEL_GRACE_MS, findEarlierExport, recordExport, recordUnconfirmed, type DeliveredVideo } from './ledger.js'
 import { after, withDeadline } from '../waits.js'
 
 /**
@@ -47,7 +47,12 @@ export async function exportOnce(
   try {
     accepted = await client.startExport(request, { ...context, signal: bounds.cancel }, { stop: context.signal, deadlineAt: bounds.deadlineAt })
   } catch (error) {
-    if (error instanceof ExportUnconfirmedError) onUnconfirmed()
+    if (error instanceof ExportUnconfirmedError) {
+      onUnconfirmed()
+      // It may have been taken: a re-run attempt must not send it blindly again. Bounded as the record of an accepted one.
+      const grace = bounds.cancel && after(bounds.cancel, LEDGER_CANCEL_GRACE_MS)
+      await recordUnconfirmed(fingerprint, runner, log, withDeadline(Math.max(LEDGER_CANCEL_GRACE_MS, bounds.deadlineAt - Date.now()), grace).signal)
+    }
     throw error
   }
   const { key, credits } = accepted

@@ -38,13 +38,15 @@ export async function draftExport(
     return undefined
   }
   if (found) {
-    // A read, free: a draft deleted since the review is no draft, found before anything is sent.
+    // A read, free: a draft deleted since the review is no draft, found before anything is sent. On a re-run
+    // attempt, an earlier attempt may have exported it and cleanup deleted it: the ledger (under the step's
+    // own request) then says so, and nothing is sent again.
     try {
       await client.getProject(found.projectId, context)
     } catch (error) {
       if (context.signal?.aborted) throw error
       log.warning(`from-draft: draft ${found.projectId}, saved by run ${found.runId}, cannot be read in AI Studios (${errorMessage(error)})`)
-      found = undefined
+      if (job.runner.runAttempt <= 1) found = undefined
     }
   }
   if (!found) {
@@ -52,11 +54,15 @@ export async function draftExport(
       log.notice('from-draft: no draft run saved a draft of this request (or the request changed since); exporting anew')
     return undefined
   }
-  result.fromDraft = { projectId: found.projectId, runId: found.runId, created: found.created }
+  // Created by the draft run unless it is the step's own saved project, whatever the record says: cleanup deletes
+  // a created draft, and a record (written by any run of this repository) must not get the user's project deleted.
+  const own = request.kind === 'saved' ? request.body.projectId : undefined
+  result.fromDraft = { projectId: found.projectId, runId: found.runId, created: found.projectId !== own }
   log.notice(`from-draft: exporting draft ${found.projectId}, saved by run ${found.runId} for this request, as it is (with the review's edits)`)
   // A saved project that was its own draft is already exported as it is.
   if (request.kind === 'saved') return request
   const body: JsonObject = { projectId: found.projectId }
   for (const option of ['workspaceId', 'resolution', 'webhookUrl']) if (request.body[option] !== undefined) body[option] = request.body[option]
-  return { generation: 'v3', kind: 'saved', body, content: `draft of ${fingerprint}` }
+  // Known by the step's own request: a re-run attempt finds this export, and a later run's reuse its video.
+  return { generation: 'v3', kind: 'saved', body, content: `draft of ${fingerprint}`, standsFor: fingerprint }
 }

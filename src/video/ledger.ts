@@ -26,6 +26,7 @@ export interface LedgerEntry {
  * project exported as it is, the call and what the project held (its body names only its ID).
  */
 export function requestFingerprint(request: ExportRequest): string {
+  if (request.standsFor) return request.standsFor
   const saved = request.kind === 'saved' ? `saved ${request.content ?? ''}\n` : ''
   return createHash('sha256')
     .update(`${request.generation}\n${saved}${JSON.stringify(request.body)}`)
@@ -68,20 +69,23 @@ export const deliveredVideo = z.object({
 })
 export type DeliveredVideo = z.infer<typeof deliveredVideo>
 
-/** An export accepted for a request, its end, or its delivery before cleanup, marked by the attempt that saw it. */
-type LedgerMark = LedgerEntry | { end: ExportEnd | 'delivered'; key: string }
+/**
+ * An export accepted for a request, its end, its delivery before cleanup, or an export sent with no answer
+ * (`unconfirmed`, keyed by the attempt that sent it: there is no export key), marked by the attempt that saw it.
+ */
+type LedgerMark = LedgerEntry | { end: ExportEnd | 'delivered' | 'unconfirmed'; key: string }
 
-const isEnd = (mark: LedgerMark): mark is { end: ExportEnd | 'delivered'; key: string } => 'end' in mark
+const isEnd = (mark: LedgerMark): mark is { end: ExportEnd | 'delivered' | 'unconfirmed'; key: string } => 'end' in mark
 
 function ledgerName(fingerprint: string, mark: LedgerMark): string {
   return `${PREFIX}${fingerprint}-${isEnd(mark) ? mark.end : mark.generation}-${mark.key}`
 }
 
 function parseLedgerName(name: string, fingerprint: string): LedgerMark | undefined {
-  const match = new RegExp(`^${PREFIX}${fingerprint}-(v3|legacy|dead|lost|delivered)-(.+)$`).exec(name)
+  const match = new RegExp(`^${PREFIX}${fingerprint}-(v3|legacy|dead|lost|delivered|unconfirmed)-(.+)$`).exec(name)
   if (!match) return undefined
   const [, kind, key] = match
-  return kind === 'dead' || kind === 'lost' || kind === 'delivered' ? { end: kind, key } : { generation: kind as Generation, key }
+  return kind === 'v3' || kind === 'legacy' ? { generation: kind, key } : { end: kind as ExportEnd | 'delivered' | 'unconfirmed', key }
 }
 
 /**
@@ -162,6 +166,16 @@ export async function findEarlierExport(
   }
   const ends = new Map(marks.flatMap((mark) => (isEnd(mark) ? [[mark.key, mark.end] as const] : [])))
   const alive = exports.find((entry) => !ends.has(entry.key))
+  // An attempt sent this request and no answer said whether it was taken: it may have been paid for.
+  const unconfirmed = marks.filter((mark) => isEnd(mark) && mark.end === 'unconfirmed')
+  if (!alive && unconfirmed.length > 0) {
+    const attempts = unconfirmed.map((mark) => mark.key.replace(/^attempt-/, '')).join(', ')
+    throw new ExportNotSentError(
+      `attempt ${attempts} of this run sent this very request and no answer said whether it was taken, so it may have been paid for; ` +
+        "rather than pay twice, nothing was sent. Find that export in AI Studios (My Studio) and set 'resume' to its project ID, " +
+        'or start a new run of the workflow to export anew'
+    )
+  }
   if (!alive && exports.length > 0) {
     for (const end of ['dead', 'lost'] as const) {
       const keys = exports.filter((entry) => ends.get(entry.key) === end).map((entry) => entry.key)
@@ -239,4 +253,14 @@ export async function recordDelivered(
   signal?: AbortSignal
 ): Promise<void> {
   await record(fingerprint, { end: 'delivered', key, delivered }, runner, log, signal)
+}
+
+/** Marks an export sent with no answer (it may have been taken), so a re-run attempt does not send it blindly again. */
+export async function recordUnconfirmed(fingerprint: string, runner: RunnerEnv, log: Log, signal?: AbortSignal): Promise<void> {
+  if (!runner.artifactService) return
+  try {
+    await record(fingerprint, { end: 'unconfirmed', key: `attempt-${runner.runAttempt}` }, runner, log, signal)
+  } catch (error) {
+    log.warning(`Could not mark the unanswered export in the ledger (${errorMessage(error)}); a re-run attempt would send it again`)
+  }
 }

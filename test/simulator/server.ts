@@ -609,6 +609,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       name: render.body.name ?? 'Default Template',
       orientation: render.body.orientation ?? 'landscape',
       scenes: render.body.scenes ?? [],
+      // A saved project exported as it is keeps its dictionary (export-project.md exports the project whole).
+      ...(render.body.dictionary !== undefined ? { dictionary: render.body.dictionary } : {}),
       state: done ? config.recordState : 'progress',
       progress: Math.round(config.curve(fraction) * 100),
       creditSubstracted: done,
@@ -758,6 +760,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         name: saved.name,
         orientation: saved.orientation,
         scenes: saved.scenes,
+        ...(saved.dictionary !== undefined ? { dictionary: saved.dictionary } : {}),
         ...parsed,
         exportOf: parsed.projectId
       }

@@ -19,7 +19,14 @@ describe('attack2: the export key that is the saved project itself', () => {
       // The README's "Don't pay runner minutes" job: resume the printed key, with cleanup.
       const resumed = await runAction({ inputs: { ...base, resume: key, cleanup: 'true' } })
       assert.equal(resumed.code, 0, resumed.stdout)
-      assert.deepEqual(sim.deleted, [], `the user's saved project ${SAMPLE_PROJECT_ID} must not be deleted:\n${resumed.stdout.split('\n').filter((l) => /cleanup/.test(l)).join('\n')}`)
+      assert.deepEqual(
+        sim.deleted,
+        [],
+        `the user's saved project ${SAMPLE_PROJECT_ID} must not be deleted:\n${resumed.stdout
+          .split('\n')
+          .filter((l) => /cleanup/.test(l))
+          .join('\n')}`
+      )
     } finally {
       await sim.close()
     }
@@ -35,7 +42,7 @@ describe('attack2: re-run attempt when the export key is the saved project itsel
       // A project made in the editor, with its pronunciation dictionary (get-project.md, a server-owned field).
       const own = structuredClone(sim.options.projects[SAMPLE_PROJECT_ID]) as Record<string, unknown>
       own.dictionary = [{ word: 'AI', pronunciation: 'ay eye' }]
-      sim.options.projects['proj-with-dictionary'] = own as never
+      sim.options.projects['proj-with-dictionary'] = own
       const base = { 'api-key': sim.mintToken(), 'api-url': sim.apiUrl, 'project-id': 'proj-with-dictionary', 'upload-artifact': 'false' }
       const first = await runAction({ inputs: { ...base, timeout: '0.1' }, env: { ...artifacts.env, GITHUB_RUN_ATTEMPT: '1' } })
       assert.equal(first.code, 1, first.stdout)
@@ -43,7 +50,14 @@ describe('attack2: re-run attempt when the export key is the saved project itsel
       const second = await runAction({ inputs: base, env: { ...artifacts.envFor('job-attempt-2'), GITHUB_RUN_ATTEMPT: '2' } })
       assert.equal(second.code, 0, second.stdout)
       const exports = sim.requests.filter((r) => r.method === 'POST' && r.path === '/api/odin/v3/editor/project/export').length
-      assert.equal(exports, 1, `paid twice:\n${second.stdout.split('\n').filter((l) => /Export|Re-run|notice/.test(l)).join('\n')}`)
+      assert.equal(
+        exports,
+        1,
+        `paid twice:\n${second.stdout
+          .split('\n')
+          .filter((l) => /Export|Re-run|notice/.test(l))
+          .join('\n')}`
+      )
     } finally {
       await sim.close()
       await artifacts.close()
@@ -68,8 +82,12 @@ describe('attack2: a 5xx after the saved project export was processed, then a re
       assert.equal(
         sim.exports.length,
         1,
-        `attempt 2 paid a second export after attempt 1's "may have been accepted":\n${second.stdout.split('\n').filter((l) => /Export|Re-run|notice|warning|error/.test(l)).join('\n')}`
+        `attempt 2 paid a second export after attempt 1's "may have been accepted":\n${second.stdout
+          .split('\n')
+          .filter((l) => /Export|Re-run|notice|warning|error/.test(l))
+          .join('\n')}`
       )
+      assert.match(second.stdout, /attempt 1 of this run sent this very request and no answer said whether it was taken/)
     } finally {
       await sim.close()
       await artifacts.close()
