@@ -28642,6 +28642,8 @@ async function loadArtifactClient() {
         throw new Error('this entry point has no artifact client');
     return provider();
 }
+/** Where an artifact of this run is shown on the run's page. */
+const artifactUrl = (id, runner) => `${runner.serverUrl}/${runner.repository}/actions/runs/${runner.runId}/artifacts/${id}`;
 
 ;// CONCATENATED MODULE: ./src/job/action-defaults.ts
 /**
@@ -40452,6 +40454,7 @@ function resumeAdvice(result, frontEnd = ACTION) {
 
 
 
+
 /**
  * Result records: the small artifact each render job of a matrix leaves, however it ended, and the
  * collect job reads back. Artifacts of this run only: the runner's token reaches no other run's. A
@@ -40466,8 +40469,13 @@ const MAX_RECORD_BYTES = 4 * 1024 * 1024;
  * manifest); uploaded unzipped, the file's name is the artifact's. A pipeline ID holds no '.', so the
  * first '.' after it ends it.
  */
-const results_NAME = /^aistudios-result-(\d{1,4})-([A-Za-z0-9_-]{1,64})\.([\w.-]{1,80})\.json$/;
-const recordName = (record) => `${PREFIX}${record.attempt}-${record.pipeline.id}.${record.videos[0] ?? 'none'}.json`;
+const results_NAME = /^aistudios-result-(\d{1,4})-([A-Za-z0-9_-]{1,64})\.([\w.-]{1,100})\.json$/;
+/**
+ * A record's name ends in a random part: two jobs that share a pipeline by mistake (one manifest planned
+ * twice without the plan's `pipeline`) then both leave theirs, and collect refuses the video two records
+ * report, rather than one upload being refused and the other pipeline's record taken for it.
+ */
+const recordName = (record) => `${PREFIX}${record.attempt}-${record.pipeline.id}.${record.videos[0] ?? 'none'}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}.json`;
 /** An http(s) URL: https, or http to a loopback host (the simulator); never another scheme. */
 const webUrl = schemas_string()
     .max(8192)
@@ -40978,7 +40986,11 @@ function gatherEntries(planned, records, refuse) {
             if (earlier && earlier.attempt === record.attempt) {
                 const why = `result records ${earlier.artifact} and ${artifact} both report it for attempt ${record.attempt}`;
                 refuse(`${why}: video ${name} is taken as failed`);
-                found.set(name, { ...earlier, entry: failedEntry(name, `${why}; re-run the job that renders it`) });
+                // Two pipelines planned from one manifest without the plan's `pipeline` share one pipeline ID: the likeliest cause.
+                found.set(name, {
+                    ...earlier,
+                    entry: failedEntry(name, `${why}; if this manifest is planned twice in the run, give each plan's 'pipeline' output to its render and collect jobs, then re-run the job that renders it`)
+                });
                 continue;
             }
             const why = record.error ?? `its job ended (${record.outcome}) before this video`;
@@ -42086,7 +42098,14 @@ const deliveredVideo = object({
         .max(255)
         .refine((name) => external_node_path_.basename(name) === name && name !== '.' && name !== '..', 'is not a file name'),
     size: schemas_number().int().positive(),
-    sha256: sha256Hex
+    sha256: sha256Hex,
+    /** Whether the artifact is a zip (archive, a batch's); and the file name attempt 1 saved the video under. */
+    zipped: schemas_boolean().optional(),
+    savedAs: schemas_string()
+        .min(1)
+        .max(255)
+        .refine((name) => external_node_path_.basename(name) === name && name !== '.' && name !== '..', 'is not a file name')
+        .optional()
 });
 const isEnd = (mark) => 'end' in mark;
 function ledgerName(fingerprint, mark) {
@@ -42331,12 +42350,19 @@ async function markDelivered(result, job, signal) {
     const { fingerprint, exportKey: key, video, sha256, artifact } = result;
     if (!job.runner.artifactService || !fingerprint || !key || !video || !sha256)
         return true;
+    if (!artifact || artifact.id <= 0) {
+        // Deleted, its video could come back to a re-run attempt from nowhere: it waits for the project instead.
+        info(`cleanup: ${key} is kept in AI Studios: its video went up as no artifact of this run, where a re-run attempt could take it from`);
+        return false;
+    }
     const delivered = {
         attempt: job.runner.runAttempt,
-        artifactId: artifact && artifact.id > 0 ? artifact.id : null,
-        artifactName: artifact?.name ?? null,
+        artifactId: artifact.id,
+        artifactName: artifact.name,
+        zipped: artifact.zipped,
+        savedAs: external_node_path_.basename(video.path),
         // An unzipped artifact is downloaded under its own name; a zipped one holds the video under the file's.
-        file: artifact && !artifact.zipped ? artifact.name : external_node_path_.basename(video.path),
+        file: artifact.zipped ? external_node_path_.basename(video.path) : artifact.name,
         size: video.size,
         sha256
     };
@@ -42648,7 +42674,6 @@ function defaultBatchArtifactName(exportKeys, runAttempt) {
 function withAttempt(base, attempt) {
     return (attempt > 1 ? `${base}-attempt-${attempt}` : base).replace(/["':<>|*?\\/\r\n]/g, '_');
 }
-const artifactUrl = (id, runner) => `${runner.serverUrl}/${runner.repository}/actions/runs/${runner.runId}/artifacts/${id}`;
 /** The artifact client, when uploading is asked for and possible (inside GitHub Actions). */
 async function artifactClient(settings, runner) {
     if (!settings.enabled)
@@ -42796,6 +42821,7 @@ function storedAssetName(name) {
 
 
 
+
 /** An upload may take a while on a slow runner; its answer comes only once the whole file is sent. */
 const UPLOAD_TIMEOUT_MS = 10 * 60_000;
 /** GitHub's message from an error answer, or the start of whatever came back. */
@@ -42833,7 +42859,13 @@ function uploadUrlAllowed(uploadUrl, apiUrl) {
 }
 /** GitHub's answers the release delivery reads, parsed before use. */
 const releaseSchema = object({ id: schemas_number().int().positive(), upload_url: schemas_string().url() });
-const assetSchema = object({ id: schemas_number().int().positive(), name: schemas_string(), browser_download_url: schemas_string().url() });
+const assetSchema = object({
+    id: schemas_number().int().positive(),
+    name: schemas_string(),
+    browser_download_url: schemas_string().url(),
+    /** `sha256:HEX`, as GitHub gives it for assets it digested (older assets have none). */
+    digest: schemas_string().max(200).nullish()
+});
 /**
  * Posts a video to the release's upload URL, streamed from disk. Sent with undici's request() rather
  * than Octokit, whose fetch reads a streamed body far ahead of the socket: a 256 MiB asset took the
@@ -42900,6 +42932,14 @@ onDeleted = () => undefined) {
             const name = external_node_path_.basename(video.path);
             const stored = storedAssetName(name);
             const existing = assets.find((asset) => asset.name === name || asset.name === stored);
+            // The very same bytes already there (a re-run attempt attaching what attempt 1 did): delivered, nothing uploaded.
+            if (existing?.digest && existing.digest === `sha256:${await sha256File(video.path)}`) {
+                info(`Release ${tag} already holds ${name} with the same SHA-256: nothing uploaded`);
+                const download = new URL(existing.browser_download_url);
+                const passed = download.protocol === 'https:' || download.origin === new URL(context.apiUrl).origin;
+                onOutcome({ video, attached: true, url: passed ? download.href : undefined });
+                continue;
+            }
             if (existing && !replace) {
                 const as = existing.name === name ? '' : ` (GitHub's name for ${name})`;
                 throw new Error(`Release ${tag} already has an asset named ${existing.name}${as}; set 'release-replace: true' to replace it`);
@@ -43073,6 +43113,11 @@ async function deliverAll(results, job, github, signal) {
         if (job.batch.artifactPerVideo || job.videos.length === 1) {
             // One after another, so the artifact client's own lines can be given their video's name in a batch.
             for (const { result, video } of saved()) {
+                // Taken back from an earlier attempt's artifact (redeliver.ts): that artifact still holds it.
+                if (result.artifact) {
+                    uploaded.add(result);
+                    continue;
+                }
                 await attempt([result], 'the artifact upload', async () => {
                     result.artifact = await withVideoName(result.spec.name, () => until(uploadVideoArtifact(video, result.exportKey ?? '', job.artifact, job.runner)));
                     uploaded.add(result);
@@ -43080,7 +43125,11 @@ async function deliverAll(results, job, github, signal) {
             }
         }
         else {
-            const done = saved();
+            const done = saved().filter(({ result }) => {
+                if (result.artifact)
+                    uploaded.add(result);
+                return !result.artifact;
+            });
             await attempt(done.map(({ result }) => result), 'the artifact upload', async () => {
                 const shared = await until(uploadVideosArtifact(done.map(({ video }) => video), done.map(({ result }) => result.exportKey ?? ''), job.outputDir, job.artifact, job.runner));
                 for (const { result } of done) {
@@ -45377,10 +45426,18 @@ async function redeliver(result, delivered, job, log, signal) {
         if ((await sha256File(file)) !== delivered.sha256)
             throw new Error(`its ${delivered.file}'s SHA-256 differs from the ledger's`);
         const mp4 = readMp4Facts(file);
-        const final = freePath(job.outputDir, result.spec.outputName ?? delivered.file, log);
+        // Where attempt 1 saved it, so a later step reading that path finds it again.
+        const final = freePath(job.outputDir, result.spec.outputName ?? delivered.savedAs ?? delivered.file, log);
         external_node_fs_.renameSync(file, final);
         result.video = { path: final, size, mp4 };
         result.sha256 = delivered.sha256;
+        // Still an artifact of this run: delivered again by reference, not uploaded under a name it already holds.
+        result.artifact = {
+            id: delivered.artifactId,
+            name: delivered.artifactName ?? delivered.file,
+            url: artifactUrl(delivered.artifactId, job.runner),
+            zipped: delivered.zipped ?? false
+        };
         result.status = 'downloaded';
         log.info(`Saved ${external_node_path_.relative(job.runner.workspace, final)} (${size} bytes) from attempt ${delivered.attempt}'s artifact ${delivered.artifactName ?? ''}`);
     }
@@ -45803,6 +45860,28 @@ async function reuseVideo(result, request, { job, github }, context) {
         await reuseEarlier(result, result.fingerprint, github, job, context.log, context.signal);
 }
 /**
+ * Whether a ledger mark that says an earlier attempt delivered this export and `cleanup` deleted its
+ * project can be taken: any job of the run may write a mark, so it is believed only when this step has
+ * `cleanup` and the API confirms the project is gone (a free read). Otherwise the export is waited for.
+ */
+async function projectGone(key, generation, job, client, context) {
+    const ignored = (why) => {
+        context.log.warning(`The ledger says an earlier attempt delivered export ${key} and 'cleanup' deleted it, but ${why}: the mark is not taken; waiting for that export`);
+        return false;
+    };
+    if (!job.cleanup)
+        return ignored("this step has no 'cleanup'");
+    try {
+        await client.getProgress(key, generation, context);
+        return ignored('the API still knows it');
+    }
+    catch (error) {
+        if (error instanceof ApiError && error.notFound)
+            return true;
+        throw error;
+    }
+}
+/**
  * One video, from its request to a file on disk: export → wait → download. Fills `result` step by
  * step, so whoever handles a failure knows how far it got (above all, the export key).
  */
@@ -45838,8 +45917,9 @@ cancel) {
         // A stop (fail-fast) that came while the export was in flight ends the video here, its key kept.
         if (signal?.aborted)
             throw abortReason(signal);
-        if (exported.delivered)
+        if (exported.delivered && (await projectGone(exported.key, result.generation, job, client, context))) {
             return await redeliver(result, exported.delivered, job, log, withDeadline(deadlineAt - Date.now(), signal).signal);
+        }
     }
     const key = result.exportKey;
     if (!job.waitForRender) {

@@ -274,7 +274,9 @@ describe('a refused delivery in a matrix job, as collect tells it', () => {
     assert.equal(world.sim.exports.length, exports + 1)
     const { key } = world.sim.exports[exports]
     assert.ok(
-      world.artifacts.artifacts.some((a) => a.runId === 7004 && a.name === `aistudios-result-1-${manifestPipelineId('videos.yml')}.solo.json`),
+      world.artifacts.artifacts.some(
+        (a) => a.runId === 7004 && a.name.startsWith(`aistudios-result-1-${manifestPipelineId('videos.yml')}.solo.`) && a.name.endsWith('.json')
+      ),
       'the record was left'
     )
 

@@ -246,6 +246,11 @@ describe('release assets', () => {
     assert.equal(stored.name, 'Weekly.promo.final.mp4', 'the stand-in renamed it as GitHub does')
     assert.match(first.stdout, /Attached Weekly promo \(final\)\.mp4 on release v2\.0 \(GitHub stores it as Weekly\.promo\.final\.mp4\)/)
 
+    // The very same bytes would be delivered already; another video under that name is what is refused.
+    const same = await release(named, v2)
+    assert.equal(same.code, 0, same.stdout)
+    assert.match(same.stdout, /Release v2\.0 already holds Weekly promo \(final\)\.mp4 with the same SHA-256: nothing uploaded/)
+    stored.bytes = Buffer.from('an older video of that name')
     const again = await release(named, v2)
     assert.equal(again.code, 1)
     assert.match(

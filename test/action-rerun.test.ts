@@ -186,11 +186,13 @@ describe('re-running a job whose cleanup deleted the project it delivered', () =
         assert.equal(again.outputs['export-key'], key)
       }
       assert.equal(sim.exports.length, 1, 'no attempt exported again')
-      // Each attempt reads its source project to make the request it looks up; none asks after the deleted export.
+      // Each attempt reads its source project to make the request it looks up, and asks once whether the
+      // deleted export is gone (the ledger's mark is believed only then); nothing else, and nothing sent.
+      const asked = sim.requests.slice(polls).filter((r) => r.path.includes(key) || r.path.includes('/progress/') || r.method !== 'GET')
       assert.deepEqual(
-        sim.requests.slice(polls).filter((r) => r.path.includes(key) || r.path.includes('/progress/') || r.method !== 'GET'),
-        [],
-        'no attempt asked the API anything about the deleted project'
+        asked.map((r) => `${r.method} ${r.path}`),
+        [`GET /api/odin/v3/editor/progress/${key}`, `GET /api/odin/v3/editor/progress/${key}`],
+        'one free read an attempt about the deleted project'
       )
     } finally {
       await sim.close()
@@ -198,7 +200,7 @@ describe('re-running a job whose cleanup deleted the project it delivered', () =
     }
   })
 
-  it('fails the video without paying when the delivery left no artifact to take it from, and says why', async () => {
+  it('keeps the project when its video went up as no artifact: a re-run attempt downloads it again, paying nothing', async () => {
     const sim = await startSimulator({ renderMs: 300 })
     const artifacts = await startArtifactService()
     try {
@@ -212,14 +214,11 @@ describe('re-running a job whose cleanup deleted the project it delivered', () =
       const first = await runAction({ inputs, env: { ...artifacts.env, GITHUB_RUN_ATTEMPT: '1' } })
       assert.equal(first.code, 0, first.stdout)
       const { key } = sim.exports[0]
+      assert.deepEqual(sim.deleted, [], 'kept: no artifact could give its video back to a re-run attempt')
+      assert.match(first.stdout, new RegExp(`cleanup: ${key} is kept in AI Studios: its video went up as no artifact of this run`))
       const again = await runAction({ inputs, env: { ...artifacts.envFor('job-attempt-2'), GITHUB_RUN_ATTEMPT: '2' } })
-      assert.equal(again.code, 1, again.stdout)
-      assert.match(
-        again.stdout,
-        new RegExp(
-          `Attempt 1 delivered this video \\(export ${key}\\), and 'cleanup' deleted its project, so it is neither waited for nor exported again`
-        )
-      )
+      assert.equal(again.code, 0, again.stdout)
+      assert.deepEqual(fs.readFileSync(again.outputs['video-path']), SAMPLE_VIDEO)
       assert.equal(sim.exports.length, 1)
     } finally {
       await sim.close()

@@ -35210,6 +35210,8 @@ async function artifact_service_loadArtifactClient() {
         throw new Error('this entry point has no artifact client');
     return provider();
 }
+/** Where an artifact of this run is shown on the run's page. */
+const artifactUrl = (id, runner) => `${runner.serverUrl}/${runner.repository}/actions/runs/${runner.runId}/artifacts/${id}`;
 
 ;// CONCATENATED MODULE: ./src/github/reuse-trust.ts
 
@@ -35536,7 +35538,14 @@ const deliveredVideo = schemas/* object */.Ikc({
         .max(255)
         .refine((name) => external_node_path_.basename(name) === name && name !== '.' && name !== '..', 'is not a file name'),
     size: schemas/* number */.aig().int().positive(),
-    sha256: src_schemas/* sha256Hex */.fg
+    sha256: src_schemas/* sha256Hex */.fg,
+    /** Whether the artifact is a zip (archive, a batch's); and the file name attempt 1 saved the video under. */
+    zipped: schemas/* boolean */.zMY().optional(),
+    savedAs: schemas/* string */.YjP()
+        .min(1)
+        .max(255)
+        .refine((name) => external_node_path_.basename(name) === name && name !== '.' && name !== '..', 'is not a file name')
+        .optional()
 });
 const isEnd = (mark) => 'end' in mark;
 function ledgerName(fingerprint, mark) {
@@ -37844,10 +37853,18 @@ async function redeliver(result, delivered, job, log, signal) {
         if ((await sha256File(file)) !== delivered.sha256)
             throw new Error(`its ${delivered.file}'s SHA-256 differs from the ledger's`);
         const mp4 = readMp4Facts(file);
-        const final = freePath(job.outputDir, result.spec.outputName ?? delivered.file, log);
+        // Where attempt 1 saved it, so a later step reading that path finds it again.
+        const final = freePath(job.outputDir, result.spec.outputName ?? delivered.savedAs ?? delivered.file, log);
         external_node_fs_.renameSync(file, final);
         result.video = { path: final, size, mp4 };
         result.sha256 = delivered.sha256;
+        // Still an artifact of this run: delivered again by reference, not uploaded under a name it already holds.
+        result.artifact = {
+            id: delivered.artifactId,
+            name: delivered.artifactName ?? delivered.file,
+            url: artifactUrl(delivered.artifactId, job.runner),
+            zipped: delivered.zipped ?? false
+        };
         result.status = 'downloaded';
         log.info(`Saved ${external_node_path_.relative(job.runner.workspace, final)} (${size} bytes) from attempt ${delivered.attempt}'s artifact ${delivered.artifactName ?? ''}`);
     }
@@ -38270,6 +38287,28 @@ async function reuseVideo(result, request, { job, github }, context) {
         await reuseEarlier(result, result.fingerprint, github, job, context.log, context.signal);
 }
 /**
+ * Whether a ledger mark that says an earlier attempt delivered this export and `cleanup` deleted its
+ * project can be taken: any job of the run may write a mark, so it is believed only when this step has
+ * `cleanup` and the API confirms the project is gone (a free read). Otherwise the export is waited for.
+ */
+async function projectGone(key, generation, job, client, context) {
+    const ignored = (why) => {
+        context.log.warning(`The ledger says an earlier attempt delivered export ${key} and 'cleanup' deleted it, but ${why}: the mark is not taken; waiting for that export`);
+        return false;
+    };
+    if (!job.cleanup)
+        return ignored("this step has no 'cleanup'");
+    try {
+        await client.getProgress(key, generation, context);
+        return ignored('the API still knows it');
+    }
+    catch (error) {
+        if (error instanceof errors/* ApiError */.hD && error.notFound)
+            return true;
+        throw error;
+    }
+}
+/**
  * One video, from its request to a file on disk: export → wait → download. Fills `result` step by
  * step, so whoever handles a failure knows how far it got (above all, the export key).
  */
@@ -38305,8 +38344,9 @@ cancel) {
         // A stop (fail-fast) that came while the export was in flight ends the video here, its key kept.
         if (signal?.aborted)
             throw (0,waits/* abortReason */.Js)(signal);
-        if (exported.delivered)
+        if (exported.delivered && (await projectGone(exported.key, result.generation, job, client, context))) {
             return await redeliver(result, exported.delivered, job, log, (0,waits/* withDeadline */.NE)(deadlineAt - Date.now(), signal).signal);
+        }
     }
     const key = result.exportKey;
     if (!job.waitForRender) {

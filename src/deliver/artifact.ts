@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { ArtifactSettings, Downloaded, RunnerEnv, UploadedArtifact } from '../domain.js'
-import { loadArtifactClient } from '../github/artifact-service.js'
+import { artifactUrl, loadArtifactClient } from '../github/artifact-service.js'
 import { group, notice } from '../log.js'
 
 /**
@@ -23,8 +23,6 @@ export function defaultBatchArtifactName(exportKeys: string[], runAttempt: numbe
 function withAttempt(base: string, attempt: number): string {
   return (attempt > 1 ? `${base}-attempt-${attempt}` : base).replace(/["':<>|*?\\/\r\n]/g, '_')
 }
-
-const artifactUrl = (id: number, runner: RunnerEnv): string => `${runner.serverUrl}/${runner.repository}/actions/runs/${runner.runId}/artifacts/${id}`
 
 /** The artifact client, when uploading is asked for and possible (inside GitHub Actions). */
 async function artifactClient(settings: ArtifactSettings, runner: RunnerEnv) {

@@ -77,12 +77,19 @@ export function missingDelivery(result: VideoResult, job: Job): string | undefin
 async function markDelivered(result: VideoResult, job: Job, signal?: AbortSignal): Promise<boolean> {
   const { fingerprint, exportKey: key, video, sha256, artifact } = result
   if (!job.runner.artifactService || !fingerprint || !key || !video || !sha256) return true
+  if (!artifact || artifact.id <= 0) {
+    // Deleted, its video could come back to a re-run attempt from nowhere: it waits for the project instead.
+    info(`cleanup: ${key} is kept in AI Studios: its video went up as no artifact of this run, where a re-run attempt could take it from`)
+    return false
+  }
   const delivered = {
     attempt: job.runner.runAttempt,
-    artifactId: artifact && artifact.id > 0 ? artifact.id : null,
-    artifactName: artifact?.name ?? null,
+    artifactId: artifact.id,
+    artifactName: artifact.name,
+    zipped: artifact.zipped,
+    savedAs: path.basename(video.path),
     // An unzipped artifact is downloaded under its own name; a zipped one holds the video under the file's.
-    file: artifact && !artifact.zipped ? artifact.name : path.basename(video.path),
+    file: artifact.zipped ? path.basename(video.path) : artifact.name,
     size: video.size,
     sha256
   }

@@ -148,6 +148,11 @@ export async function deliverAll(results: VideoResult[], job: Job, github: GitHu
     if (job.batch.artifactPerVideo || job.videos.length === 1) {
       // One after another, so the artifact client's own lines can be given their video's name in a batch.
       for (const { result, video } of saved()) {
+        // Taken back from an earlier attempt's artifact (redeliver.ts): that artifact still holds it.
+        if (result.artifact) {
+          uploaded.add(result)
+          continue
+        }
         await attempt([result], 'the artifact upload', async () => {
           result.artifact = await withVideoName(result.spec.name, () =>
             until(uploadVideoArtifact(video, result.exportKey ?? '', job.artifact, job.runner))
@@ -156,7 +161,10 @@ export async function deliverAll(results: VideoResult[], job: Job, github: GitHu
         })
       }
     } else {
-      const done = saved()
+      const done = saved().filter(({ result }) => {
+        if (result.artifact) uploaded.add(result)
+        return !result.artifact
+      })
       await attempt(
         done.map(({ result }) => result),
         'the artifact upload',

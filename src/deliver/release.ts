@@ -3,6 +3,7 @@ import * as path from 'node:path'
 import { Readable } from 'node:stream'
 import { request } from 'undici'
 import { z } from 'zod'
+import { sha256File } from '../video/digest.js'
 import { createAgent } from '../aistudios/transport.js'
 import type { Downloaded } from '../domain.js'
 import type { GitHub } from '../github/connect.js'
@@ -48,7 +49,13 @@ export function uploadUrlAllowed(uploadUrl: URL, apiUrl: string): boolean {
 
 /** GitHub's answers the release delivery reads, parsed before use. */
 const releaseSchema = z.object({ id: z.number().int().positive(), upload_url: z.string().url() })
-const assetSchema = z.object({ id: z.number().int().positive(), name: z.string(), browser_download_url: z.string().url() })
+const assetSchema = z.object({
+  id: z.number().int().positive(),
+  name: z.string(),
+  browser_download_url: z.string().url(),
+  /** `sha256:HEX`, as GitHub gives it for assets it digested (older assets have none). */
+  digest: z.string().max(200).nullish()
+})
 
 /**
  * Posts a video to the release's upload URL, streamed from disk. Sent with undici's request() rather
@@ -134,6 +141,14 @@ export async function attachToRelease(
       const name = path.basename(video.path)
       const stored = storedAssetName(name)
       const existing = assets.find((asset) => asset.name === name || asset.name === stored)
+      // The very same bytes already there (a re-run attempt attaching what attempt 1 did): delivered, nothing uploaded.
+      if (existing?.digest && existing.digest === `sha256:${await sha256File(video.path)}`) {
+        info(`Release ${tag} already holds ${name} with the same SHA-256: nothing uploaded`)
+        const download = new URL(existing.browser_download_url)
+        const passed = download.protocol === 'https:' || download.origin === new URL(context.apiUrl).origin
+        onOutcome({ video, attached: true, url: passed ? download.href : undefined })
+        continue
+      }
       if (existing && !replace) {
         const as = existing.name === name ? '' : ` (GitHub's name for ${name})`
         throw new Error(`Release ${tag} already has an asset named ${existing.name}${as}; set 'release-replace: true' to replace it`)

@@ -1,3 +1,4 @@
+import type { RunnerEnv } from '../domain.js'
 import type { ArtifactClient } from '@actions/artifact'
 
 /**
@@ -15,3 +16,7 @@ export async function loadArtifactClient(): Promise<ArtifactClient> {
   if (!provider) throw new Error('this entry point has no artifact client')
   return provider()
 }
+
+/** Where an artifact of this run is shown on the run's page. */
+export const artifactUrl = (id: number, runner: RunnerEnv): string =>
+  `${runner.serverUrl}/${runner.repository}/actions/runs/${runner.runId}/artifacts/${id}`

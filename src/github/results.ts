@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { z } from 'zod'
@@ -24,8 +25,14 @@ const MAX_RECORD_BYTES = 4 * 1024 * 1024
  * manifest); uploaded unzipped, the file's name is the artifact's. A pipeline ID holds no '.', so the
  * first '.' after it ends it.
  */
-const NAME = /^aistudios-result-(\d{1,4})-([A-Za-z0-9_-]{1,64})\.([\w.-]{1,80})\.json$/
-const recordName = (record: ResultRecord): string => `${PREFIX}${record.attempt}-${record.pipeline.id}.${record.videos[0] ?? 'none'}.json`
+const NAME = /^aistudios-result-(\d{1,4})-([A-Za-z0-9_-]{1,64})\.([\w.-]{1,100})\.json$/
+/**
+ * A record's name ends in a random part: two jobs that share a pipeline by mistake (one manifest planned
+ * twice without the plan's `pipeline`) then both leave theirs, and collect refuses the video two records
+ * report, rather than one upload being refused and the other pipeline's record taken for it.
+ */
+const recordName = (record: ResultRecord): string =>
+  `${PREFIX}${record.attempt}-${record.pipeline.id}.${record.videos[0] ?? 'none'}.${randomBytes(4).toString('hex')}.json`
 
 /** An http(s) URL: https, or http to a loopback host (the simulator); never another scheme. */
 const webUrl = z

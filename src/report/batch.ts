@@ -52,7 +52,14 @@ export function gatherEntries(planned: string[], records: ReadRecord[], refuse: 
       if (earlier && earlier.attempt === record.attempt) {
         const why = `result records ${earlier.artifact} and ${artifact} both report it for attempt ${record.attempt}`
         refuse(`${why}: video ${name} is taken as failed`)
-        found.set(name, { ...earlier, entry: failedEntry(name, `${why}; re-run the job that renders it`) })
+        // Two pipelines planned from one manifest without the plan's `pipeline` share one pipeline ID: the likeliest cause.
+        found.set(name, {
+          ...earlier,
+          entry: failedEntry(
+            name,
+            `${why}; if this manifest is planned twice in the run, give each plan's 'pipeline' output to its render and collect jobs, then re-run the job that renders it`
+          )
+        })
         continue
       }
       const why = record.error ?? `its job ended (${record.outcome}) before this video`

@@ -65,7 +65,15 @@ export const deliveredVideo = z.object({
     .max(255)
     .refine((name) => path.basename(name) === name && name !== '.' && name !== '..', 'is not a file name'),
   size: z.number().int().positive(),
-  sha256: sha256Hex
+  sha256: sha256Hex,
+  /** Whether the artifact is a zip (archive, a batch's); and the file name attempt 1 saved the video under. */
+  zipped: z.boolean().optional(),
+  savedAs: z
+    .string()
+    .min(1)
+    .max(255)
+    .refine((name) => path.basename(name) === name && name !== '.' && name !== '..', 'is not a file name')
+    .optional()
 })
 export type DeliveredVideo = z.infer<typeof deliveredVideo>
 

@@ -3,7 +3,7 @@ import type { AiStudiosClient, CallContext, ExportRecord } from '../aistudios/cl
 import type { ExportRequest, Job, JsonObject, Log, Source, VideoResult } from '../domain.js'
 import type { GitHub } from '../github/connect.js'
 import { abortReason, withDeadline } from '../waits.js'
-import { LostError, RenderError, StalledError, errorMessage } from '../errors.js'
+import { ApiError, LostError, RenderError, StalledError, errorMessage } from '../errors.js'
 import { buildExportRequest, templateRequest } from '../request/build.js'
 import { templateGeneration } from '../job/template-shape.js'
 import { formatMinutes } from '../text.js'
@@ -135,6 +135,34 @@ export async function reuseVideo(result: VideoResult, request: ExportRequest, { 
 }
 
 /**
+ * Whether a ledger mark that says an earlier attempt delivered this export and `cleanup` deleted its
+ * project can be taken: any job of the run may write a mark, so it is believed only when this step has
+ * `cleanup` and the API confirms the project is gone (a free read). Otherwise the export is waited for.
+ */
+async function projectGone(
+  key: string,
+  generation: VideoResult['generation'],
+  job: Job,
+  client: AiStudiosClient,
+  context: CallContext
+): Promise<boolean> {
+  const ignored = (why: string): false => {
+    context.log.warning(
+      `The ledger says an earlier attempt delivered export ${key} and 'cleanup' deleted it, but ${why}: the mark is not taken; waiting for that export`
+    )
+    return false
+  }
+  if (!job.cleanup) return ignored("this step has no 'cleanup'")
+  try {
+    await client.getProgress(key, generation, context)
+    return ignored('the API still knows it')
+  } catch (error) {
+    if (error instanceof ApiError && error.notFound) return true
+    throw error
+  }
+}
+
+/**
  * One video, from its request to a file on disk: export → wait → download. Fills `result` step by
  * step, so whoever handles a failure knows how far it got (above all, the export key).
  */
@@ -182,7 +210,9 @@ export async function produceVideo(
     result.exportKey = exported.key
     // A stop (fail-fast) that came while the export was in flight ends the video here, its key kept.
     if (signal?.aborted) throw abortReason(signal)
-    if (exported.delivered) return await redeliver(result, exported.delivered, job, log, withDeadline(deadlineAt - Date.now(), signal).signal)
+    if (exported.delivered && (await projectGone(exported.key, result.generation, job, client, context))) {
+      return await redeliver(result, exported.delivered, job, log, withDeadline(deadlineAt - Date.now(), signal).signal)
+    }
   }
   const key = result.exportKey as string
   if (!job.waitForRender) {

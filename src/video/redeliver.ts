@@ -2,7 +2,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { Job, Log, VideoResult } from '../domain.js'
 import { errorMessage } from '../errors.js'
-import { loadArtifactClient } from '../github/artifact-service.js'
+import { artifactUrl, loadArtifactClient } from '../github/artifact-service.js'
 import { abortReason, untilCancelled } from '../waits.js'
 import { sha256File } from './digest.js'
 import { freePath } from './download.js'
@@ -38,10 +38,18 @@ export async function redeliver(result: VideoResult, delivered: DeliveredVideo, 
     if (size !== delivered.size) throw new Error(`its ${delivered.file} has ${size} bytes, where the ledger says ${delivered.size}`)
     if ((await sha256File(file)) !== delivered.sha256) throw new Error(`its ${delivered.file}'s SHA-256 differs from the ledger's`)
     const mp4 = readMp4Facts(file)
-    const final = freePath(job.outputDir, result.spec.outputName ?? delivered.file, log)
+    // Where attempt 1 saved it, so a later step reading that path finds it again.
+    const final = freePath(job.outputDir, result.spec.outputName ?? delivered.savedAs ?? delivered.file, log)
     fs.renameSync(file, final)
     result.video = { path: final, size, mp4 }
     result.sha256 = delivered.sha256
+    // Still an artifact of this run: delivered again by reference, not uploaded under a name it already holds.
+    result.artifact = {
+      id: delivered.artifactId,
+      name: delivered.artifactName ?? delivered.file,
+      url: artifactUrl(delivered.artifactId, job.runner),
+      zipped: delivered.zipped ?? false
+    }
     result.status = 'downloaded'
     log.info(
       `Saved ${path.relative(job.runner.workspace, final)} (${size} bytes) from attempt ${delivered.attempt}'s artifact ${delivered.artifactName ?? ''}`

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 /**
  * A stand-in for the parts of the GitHub REST API the action calls through Octokit: compare, pull
  * request files, file contents, releases and their assets (with the uploads endpoint), issue comments,
@@ -150,7 +151,9 @@ export async function startGitHubApi(artifacts?: ArtifactService, hold: HeldCall
     id: asset.id,
     name: asset.name,
     size: asset.bytes.length,
-    browser_download_url: `${origin}/download/${asset.id}/${asset.name}`
+    browser_download_url: `${origin}/download/${asset.id}/${asset.name}`,
+    // GitHub digests each asset it stores (release asset objects carry `digest` since 2025).
+    digest: `sha256:${createHash('sha256').update(asset.bytes).digest('hex')}`
   })
   const releaseJson = (release: Release) => ({
     id: release.id,

@@ -67,6 +67,9 @@ describe('a planted delivered mark', () => {
     world.sim.options.renderMs = 300
     const again = await runAction({ inputs, env: { ...world.artifacts.envForRun(runId, 'render-attempt-2'), GITHUB_RUN_ATTEMPT: '2' } })
     const saved = again.outputs['video-path'] ? fs.readFileSync(again.outputs['video-path']) : undefined
-    assert.ok(!saved?.equals(planted), `observed: the re-run delivered the planted file as export ${key}'s video (exit ${again.code}):\n${again.stdout}`)
+    assert.ok(
+      !saved?.equals(planted),
+      `observed: the re-run delivered the planted file as export ${key}'s video (exit ${again.code}):\n${again.stdout}`
+    )
   })
 })

@@ -20,19 +20,30 @@ describe('two pipelines of one manifest without the pipeline input', () => {
     const files = { 'videos.yml': `videos:\n  - name: a\n    project-id: ${SAMPLE_PROJECT_ID}\n` }
     const base = { 'api-key': world.sim.mintToken(), 'api-url': world.sim.apiUrl, manifest: 'videos.yml' }
     // Pipeline A (previews): renders and delivers a.
-    const renderA = await runAction({ workspace: makeWorkspace(files), inputs: { ...base, 'manifest-entry': 'a' }, env: world.artifacts.envForRun(runId, 'render-a') })
+    const renderA = await runAction({
+      workspace: makeWorkspace(files),
+      inputs: { ...base, 'manifest-entry': 'a' },
+      env: world.artifacts.envForRun(runId, 'render-a')
+    })
     assert.equal(renderA.code, 0, renderA.stdout)
     // Pipeline B (releases): same manifest, a release it cannot write: a fails.
     world.github.releases.push({ id: 9501, tag: 'v9501', assets: [], readOnly: true })
     const releaseInputs = { 'release-upload': 'true', 'release-tag': 'v9501', 'github-token': GITHUB_TOKEN }
     const env = (job: string) => ({ ...world.artifacts.envForRun(runId, job), ...eventEnv('push', {}, world.github.url) })
-    const renderB = await runAction({ workspace: makeWorkspace(files), inputs: { ...base, ...releaseInputs, 'manifest-entry': 'a' }, env: env('render-b') })
+    const renderB = await runAction({
+      workspace: makeWorkspace(files),
+      inputs: { ...base, ...releaseInputs, 'manifest-entry': 'a' },
+      env: env('render-b')
+    })
     assert.equal(renderB.code, 1, renderB.stdout)
     const collectB = await runAction({ workspace: makeWorkspace(files), inputs: { manifest: 'videos.yml', collect: 'true' }, env: env('collect-b') })
     assert.equal(
       collectB.code,
       1,
-      `observed: pipeline B's collect is green on pipeline A's record.\nrender B: ${renderB.stdout.split('\n').filter((l) => /record/.test(l)).join('\n')}\ncollect B: ${collectB.stdout}`
+      `observed: pipeline B's collect is green on pipeline A's record.\nrender B: ${renderB.stdout
+        .split('\n')
+        .filter((l) => /record/.test(l))
+        .join('\n')}\ncollect B: ${collectB.stdout}`
     )
   })
 })

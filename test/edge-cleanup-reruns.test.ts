@@ -18,7 +18,11 @@ const videosOf = (run: ActionRun): Entry[] => JSON.parse(run.outputs.videos ?? '
 let runNo = 9100
 const attempts = async (inputs: Record<string, string>, files: Record<string, string> = {}, extra: Record<string, string> = {}) => {
   const runId = runNo++
-  const first = await runAction({ workspace: makeWorkspace(files), inputs, env: { ...world.artifacts.envForRun(runId), ...extra, GITHUB_RUN_ATTEMPT: '1' } })
+  const first = await runAction({
+    workspace: makeWorkspace(files),
+    inputs,
+    env: { ...world.artifacts.envForRun(runId), ...extra, GITHUB_RUN_ATTEMPT: '1' }
+  })
   const exports = world.sim.exports.length
   const again = await runAction({
     workspace: makeWorkspace(files),
@@ -91,7 +95,10 @@ describe('cleanup + re-run: the re-run attempt re-delivers what attempt 1 delive
     assert.equal(first.code, 0, first.stdout)
     assert.equal(world.sim.exports.length, exportsBefore, 'no new export')
     assert.equal(again.code, 0, again.stdout)
-    assert.deepEqual(videosOf(again).map((v) => v.status), ['downloaded', 'downloaded', 'downloaded'])
+    assert.deepEqual(
+      videosOf(again).map((v) => v.status),
+      ['downloaded', 'downloaded', 'downloaded']
+    )
   })
 
   // PROVES: release-only delivery (upload-artifact false, release-upload true) with cleanup: the video is on the
