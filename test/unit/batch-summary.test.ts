@@ -186,4 +186,47 @@ describe('writeBatchSummary', () => {
     const text = await written([failedEntry('one', 'y'.repeat(3900))], 1)
     assert.match(text, /y{1000}… \(2900 more characters\)/)
   })
+
+  it('lists a draft run’s drafts for review, each with where to open it, under the notepad when all are drafts', async () => {
+    const draft = (name: string, id: string): VideoEntry =>
+      entry(name, 'draft', { 'draft-project-id': id, 'draft-url': 'https://app.aistudios.com/dashboard?a=1&b=2' })
+    const text = await written([draft('intro', 'd1'), draft('outro', 'd2')])
+    assert.match(text, /<h2>📝 AI Studios batch: 0 delivered, 2 draft \(of 2\)<\/h2>/)
+    assert.match(text, /<h3>Drafts for review<\/h3>/)
+    assert.match(text, /Saved in AI Studios, not rendered: nothing was paid\./)
+    assert.match(
+      text,
+      /<tr><td>intro<\/td><td><code>d1<\/code>, <a href="https:\/\/app\.aistudios\.com\/dashboard\?a=1&#38;b=2">open in AI Studios<\/a><\/td><\/tr>/
+    )
+    assert.ok(text.indexOf('Drafts for review') < text.indexOf('<h3>Every video</h3>'), 'the drafts before every video')
+    const mixed = await written([draft('intro', 'd1'), entry('outro', 'downloaded')])
+    assert.match(mixed, /<h2>🎬 AI Studios batch: 1 delivered, 1 draft \(of 2\)<\/h2>/)
+    assert.match(mixed, /<tr><td>intro<\/td><td><code>d1<\/code>, <a href/)
+    assert.doesNotMatch(await written([entry('a', 'downloaded')]), /Drafts for review|Every video/)
+    const bare = await written([entry('x', 'draft', { 'draft-project-id': 'd3' })])
+    assert.match(bare, /<tr><td>x<\/td><td><code>d3<\/code><\/td><\/tr>/)
+  })
+
+  it('counts the drafts past the summary’s bounds, naming where each is', async () => {
+    const many = Array.from({ length: MAX_SUMMARY_ROWS + 2 }, (_, index) => entry(`d${index}`, 'draft', { 'draft-project-id': `p${index}` }))
+    const text = await written(many)
+    assert.match(text, /<p>… and 2 more drafts, not listed \(the summary has a size limit\); the job's `videos` output names each<\/p>/)
+  })
+})
+
+describe('gatherEntries: two records of one attempt', () => {
+  it('fails the video, naming both records and the likeliest cause', () => {
+    const refused: string[] = []
+    const [only] = gatherEntries(
+      ['a'],
+      [record(1, ['a'], [entry('a', 'downloaded')]), { ...record(1, ['a'], [entry('a', 'failed')]), artifact: 'other.json' }],
+      (message) => refused.push(message)
+    )
+    assert.equal(only.status, 'failed')
+    assert.equal(
+      only.error,
+      "result records result-1-a.json and other.json both report it for attempt 1; if this manifest is planned twice in the run, give each plan's 'pipeline' output to its render and collect jobs, then re-run the job that renders it"
+    )
+    assert.deepEqual(refused, ['result records result-1-a.json and other.json both report it for attempt 1: video a is taken as failed'])
+  })
 })
