@@ -28627,7 +28627,13 @@ function cancelOnSignals() {
     };
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
 ;// CONCATENATED MODULE: ./src/github/artifact-service.ts
+
+
 /**
  * The artifact client, loaded only when used: it is the heaviest part of the bundle (a 3.7 MB chunk).
  * Only an entry point that may upload provides it (the action's main.ts): a bundle whose entry never
@@ -28644,6 +28650,20 @@ async function loadArtifactClient() {
 }
 /** Where an artifact of this run is shown on the run's page. */
 const artifactUrl = (id, runner) => `${runner.serverUrl}/${runner.repository}/actions/runs/${runner.runId}/artifacts/${id}`;
+/**
+ * Uploads one small JSON file (a record) as an artifact of this run, unzipped, so the artifact takes the
+ * file's name. The folder it was written in goes once the upload ends.
+ */
+async function uploadJsonArtifact(name, value, runner, retentionDays) {
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-record-'));
+    try {
+        external_node_fs_.writeFileSync(external_node_path_.join(dir, name), JSON.stringify(value));
+        await (await loadArtifactClient()).uploadArtifact(name, [external_node_path_.join(dir, name)], dir, { retentionDays, skipArchive: true });
+    }
+    finally {
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/job/action-defaults.ts
 /**
@@ -29009,8 +29029,6 @@ function errorMessage(error) {
     return redact(error instanceof Error ? error.message : String(error));
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
 ;// CONCATENATED MODULE: ./src/domain.ts
 /**
  * The shapes every step shares, and nothing else: a leaf that imports nothing, so any step may use it
@@ -29030,8 +29048,6 @@ const EXPORT_KEY = /^[\w-]{1,128}$/;
 /** A video the run did not deliver: it failed, or fail-fast stopped it before it started. */
 const notDelivered = (result) => result.status === 'failed' || result.status === 'skipped';
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
 ;// CONCATENATED MODULE: ./src/job/parse.ts
 
 
@@ -40563,15 +40579,8 @@ const resultRecord = object({
 /** Leaves this job's record in the run's artifacts, kept as long as its videos; the attempt in its name keeps re-runs apart. */
 async function uploadResultRecord(record, runner, retentionDays) {
     const name = recordName(record);
-    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-result-'));
-    try {
-        external_node_fs_.writeFileSync(external_node_path_.join(dir, name), JSON.stringify(record));
-        await (await loadArtifactClient()).uploadArtifact(name, [external_node_path_.join(dir, name)], dir, { retentionDays, skipArchive: true });
-        return name;
-    }
-    finally {
-        external_node_fs_.rmSync(dir, { recursive: true, force: true });
-    }
+    await uploadJsonArtifact(name, record, runner, retentionDays);
+    return name;
 }
 /** The longest one call to the artifact service may take while records are read (the list, each record). */
 const RECORD_READ_MS = 30_000;
@@ -42579,20 +42588,10 @@ async function downloadReusable(github, record, runId, dir) {
 }
 /** Leaves the record of a delivered video for later runs, kept as long as the video's artifact. */
 async function recordReusable(fingerprint, record, runner, retentionDays) {
-    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-reuse-'));
-    try {
-        const file = external_node_path_.join(dir, reuse_recordName(fingerprint));
-        external_node_fs_.writeFileSync(file, JSON.stringify(parseAt(reuseRecordSchema, record, 'the reuse record')));
-        await (await loadArtifactClient()).uploadArtifact(reuse_recordName(fingerprint), [file], dir, { retentionDays, skipArchive: true });
-    }
-    finally {
-        external_node_fs_.rmSync(dir, { recursive: true, force: true });
-    }
+    await uploadJsonArtifact(reuse_recordName(fingerprint), parseAt(reuseRecordSchema, record, 'the reuse record'), runner, retentionDays);
 }
 
 ;// CONCATENATED MODULE: ./src/github/drafts.ts
-
-
 
 
 
@@ -42610,15 +42609,7 @@ const drafts_recordName = (fingerprint) => `${drafts_PREFIX}${fingerprint}.json`
 const draftRecordSchema = object({ projectId: exportKey, created: schemas_boolean() });
 /** Leaves a draft's record for the run that exports it, kept as long as the run's artifacts. */
 async function recordDraft(fingerprint, record, runner, retentionDays) {
-    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-draft-'));
-    try {
-        const file = external_node_path_.join(dir, drafts_recordName(fingerprint));
-        external_node_fs_.writeFileSync(file, JSON.stringify(parseAt(draftRecordSchema, record, 'the draft record')));
-        await (await loadArtifactClient()).uploadArtifact(drafts_recordName(fingerprint), [file], dir, { retentionDays, skipArchive: true });
-    }
-    finally {
-        external_node_fs_.rmSync(dir, { recursive: true, force: true });
-    }
+    await uploadJsonArtifact(drafts_recordName(fingerprint), parseAt(draftRecordSchema, record, 'the draft record'), runner, retentionDays);
 }
 /**
  * The newest trusted draft record of a request, if any; `passOver` is told why each other one was not

@@ -35189,13 +35189,15 @@ async function checkCredentials(client, videos, context) {
     context.log.info('Dry run: the API accepts the credentials (GET /api/odin/v3/auth)');
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
 var schemas = __nccwpck_require__(8816);
 // EXTERNAL MODULE: ./src/schemas.ts
 var src_schemas = __nccwpck_require__(9011);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/github/artifact-service.ts
+
+
 /**
  * The artifact client, loaded only when used: it is the heaviest part of the bundle (a 3.7 MB chunk).
  * Only an entry point that may upload provides it (the action's main.ts): a bundle whose entry never
@@ -35205,13 +35207,27 @@ let provider;
 function provideArtifactClient(load) {
     provider = load;
 }
-async function artifact_service_loadArtifactClient() {
+async function loadArtifactClient() {
     if (!provider)
         throw new Error('this entry point has no artifact client');
     return provider();
 }
 /** Where an artifact of this run is shown on the run's page. */
 const artifactUrl = (id, runner) => `${runner.serverUrl}/${runner.repository}/actions/runs/${runner.runId}/artifacts/${id}`;
+/**
+ * Uploads one small JSON file (a record) as an artifact of this run, unzipped, so the artifact takes the
+ * file's name. The folder it was written in goes once the upload ends.
+ */
+async function artifact_service_uploadJsonArtifact(name, value, runner, retentionDays) {
+    const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-record-'));
+    try {
+        fs.writeFileSync(path.join(dir, name), JSON.stringify(value));
+        await (await loadArtifactClient()).uploadArtifact(name, [path.join(dir, name)], dir, { retentionDays, skipArchive: true });
+    }
+    finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/github/reuse-trust.ts
 
@@ -35367,7 +35383,7 @@ async function workflowRun({ octokit, context }, runId) {
 async function readRecordFile(github, candidate, name, runner) {
     const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-record-'));
     try {
-        await (await artifact_service_loadArtifactClient()).downloadArtifact(candidate.artifactId, { path: dir, findBy: findBy(github, candidate.runId) });
+        await (await loadArtifactClient()).downloadArtifact(candidate.artifactId, { path: dir, findBy: findBy(github, candidate.runId) });
         return external_node_fs_.readFileSync(fileIn(dir, name), 'utf8');
     }
     finally {
@@ -35379,7 +35395,7 @@ async function readRecord(github, candidate, fingerprint, runner) {
     const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-reuse-'));
     let record;
     try {
-        await (await artifact_service_loadArtifactClient()).downloadArtifact(candidate.artifactId, { path: dir, findBy: findBy(github, candidate.runId) });
+        await (await loadArtifactClient()).downloadArtifact(candidate.artifactId, { path: dir, findBy: findBy(github, candidate.runId) });
         const text = external_node_fs_.readFileSync(fileIn(dir, recordName(fingerprint)), 'utf8');
         let json;
         try {
@@ -35404,25 +35420,15 @@ async function readRecord(github, candidate, fingerprint, runner) {
 }
 /** Downloads a reusable video into `dir` (a fresh folder); returns the file's path. */
 async function downloadReusable(github, record, runId, dir) {
-    await (await artifact_service_loadArtifactClient()).downloadArtifact(record.artifactId, { path: dir, findBy: findBy(github, runId) });
+    await (await loadArtifactClient()).downloadArtifact(record.artifactId, { path: dir, findBy: findBy(github, runId) });
     return fileIn(dir, record.fileName);
 }
 /** Leaves the record of a delivered video for later runs, kept as long as the video's artifact. */
 async function recordReusable(fingerprint, record, runner, retentionDays) {
-    const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-reuse-'));
-    try {
-        const file = path.join(dir, recordName(fingerprint));
-        fs.writeFileSync(file, JSON.stringify(parseAt(reuseRecordSchema, record, 'the reuse record')));
-        await (await loadArtifactClient()).uploadArtifact(recordName(fingerprint), [file], dir, { retentionDays, skipArchive: true });
-    }
-    finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-    }
+    await uploadJsonArtifact(recordName(fingerprint), parseAt(reuseRecordSchema, record, 'the reuse record'), runner, retentionDays);
 }
 
 ;// CONCATENATED MODULE: ./src/github/drafts.ts
-
-
 
 
 
@@ -35440,15 +35446,7 @@ const drafts_recordName = (fingerprint) => `${drafts_PREFIX}${fingerprint}.json`
 const draftRecordSchema = schemas/* object */.Ikc({ projectId: src_schemas/* exportKey */.Ei, created: schemas/* boolean */.zMY() });
 /** Leaves a draft's record for the run that exports it, kept as long as the run's artifacts. */
 async function recordDraft(fingerprint, record, runner, retentionDays) {
-    const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-draft-'));
-    try {
-        const file = path.join(dir, drafts_recordName(fingerprint));
-        fs.writeFileSync(file, JSON.stringify(parseAt(draftRecordSchema, record, 'the draft record')));
-        await (await loadArtifactClient()).uploadArtifact(drafts_recordName(fingerprint), [file], dir, { retentionDays, skipArchive: true });
-    }
-    finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-    }
+    await uploadJsonArtifact(drafts_recordName(fingerprint), parseAt(draftRecordSchema, record, 'the draft record'), runner, retentionDays);
 }
 /**
  * The newest trusted draft record of a request, if any; `passOver` is told why each other one was not
@@ -35592,7 +35590,7 @@ async function findEarlierExport(fingerprint, runner, log, signal, deadlineAt) {
     };
     let marks;
     try {
-        const { artifacts } = await (0,waits/* untilCancelled */.c8)((await artifact_service_loadArtifactClient()).listArtifacts(), until);
+        const { artifacts } = await (0,waits/* untilCancelled */.c8)((await loadArtifactClient()).listArtifacts(), until);
         const named = artifacts.flatMap((artifact) => {
             const mark = parseLedgerName(artifact.name, fingerprint);
             return mark ? [{ ...mark, id: artifact.id }] : [];
@@ -35644,7 +35642,7 @@ const MAX_MARK_BYTES = 64 * 1024;
 async function readDelivered(id, runner, until) {
     const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-ledger-'));
     try {
-        await (0,waits/* untilCancelled */.c8)((await artifact_service_loadArtifactClient()).downloadArtifact(id, { path: dir }), until);
+        await (0,waits/* untilCancelled */.c8)((await loadArtifactClient()).downloadArtifact(id, { path: dir }), until);
         const file = external_node_path_.join(dir, 'export.json');
         if (!external_node_fs_.existsSync(file) || external_node_fs_.statSync(file).size > MAX_MARK_BYTES)
             throw new Error('it holds no record of a sensible size');
@@ -35661,7 +35659,7 @@ async function record(fingerprint, mark, runner, log, signal) {
     external_node_fs_.writeFileSync(file, JSON.stringify({ ...mark, fingerprint, attempt: runner.runAttempt }));
     // The file goes when the upload ends, not when the wait for it does: an upload left running still reads it.
     const retentionDays = ledgerRetentionDays(runner);
-    const upload = artifact_service_loadArtifactClient().then((client) => client.uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays }));
+    const upload = loadArtifactClient().then((client) => client.uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays }));
     void upload.finally(() => external_node_fs_.rmSync(dir, { recursive: true, force: true })).catch(() => { });
     await log.group(`Export ledger: ${ledgerName(fingerprint, mark)}`, () => (0,waits/* untilCancelled */.c8)(upload, signal));
 }
@@ -37842,7 +37840,7 @@ async function redeliver(result, delivered, job, log, signal) {
         if (delivered.artifactId === null)
             throw new Error('it went up as no artifact of this run');
         // The artifact client takes no signal: a download past the video's deadline is left behind.
-        await (0,waits/* untilCancelled */.c8)((await artifact_service_loadArtifactClient()).downloadArtifact(delivered.artifactId, { path: staging }), signal);
+        await (0,waits/* untilCancelled */.c8)((await loadArtifactClient()).downloadArtifact(delivered.artifactId, { path: staging }), signal);
         // Unzipped, the video is saved under its artifact's name; zipped, under its own.
         const file = findFile(staging, delivered.file);
         if (!file)

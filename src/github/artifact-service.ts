@@ -1,3 +1,5 @@
+import * as fs from 'node:fs'
+import * as path from 'node:path'
 import type { RunnerEnv } from '../domain.js'
 import type { ArtifactClient } from '@actions/artifact'
 
@@ -20,3 +22,17 @@ export async function loadArtifactClient(): Promise<ArtifactClient> {
 /** Where an artifact of this run is shown on the run's page. */
 export const artifactUrl = (id: number, runner: RunnerEnv): string =>
   `${runner.serverUrl}/${runner.repository}/actions/runs/${runner.runId}/artifacts/${id}`
+
+/**
+ * Uploads one small JSON file (a record) as an artifact of this run, unzipped, so the artifact takes the
+ * file's name. The folder it was written in goes once the upload ends.
+ */
+export async function uploadJsonArtifact(name: string, value: unknown, runner: RunnerEnv, retentionDays: number | undefined): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-record-'))
+  try {
+    fs.writeFileSync(path.join(dir, name), JSON.stringify(value))
+    await (await loadArtifactClient()).uploadArtifact(name, [path.join(dir, name)], dir, { retentionDays, skipArchive: true })
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}

@@ -1,9 +1,7 @@
-import * as fs from 'node:fs'
-import * as path from 'node:path'
 import { z } from 'zod'
 import type { RunnerEnv } from '../domain.js'
 import { exportKey, parseAt } from '../schemas.js'
-import { loadArtifactClient } from './artifact-service.js'
+import { uploadJsonArtifact } from './artifact-service.js'
 import type { GitHub } from './connect.js'
 import { listRecords, readRecordFile, workflowRun, type Candidate } from './reuse.js'
 import { distrust, thisRun } from './reuse-trust.js'
@@ -24,14 +22,7 @@ export type DraftRecord = z.infer<typeof draftRecordSchema>
 
 /** Leaves a draft's record for the run that exports it, kept as long as the run's artifacts. */
 export async function recordDraft(fingerprint: string, record: DraftRecord, runner: RunnerEnv, retentionDays: number | undefined): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-draft-'))
-  try {
-    const file = path.join(dir, recordName(fingerprint))
-    fs.writeFileSync(file, JSON.stringify(parseAt(draftRecordSchema, record, 'the draft record')))
-    await (await loadArtifactClient()).uploadArtifact(recordName(fingerprint), [file], dir, { retentionDays, skipArchive: true })
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true })
-  }
+  await uploadJsonArtifact(recordName(fingerprint), parseAt(draftRecordSchema, record, 'the draft record'), runner, retentionDays)
 }
 
 /** A draft found for a request: its record and the run that left it. */

@@ -6,7 +6,7 @@ import type { Pipeline, RunnerEnv, VideoResult } from '../domain.js'
 import { errorMessage } from '../errors.js'
 import { exported, redeliverHint } from '../resume.js'
 import { exportKey, parseAt, sha256Hex } from '../schemas.js'
-import { loadArtifactClient } from './artifact-service.js'
+import { loadArtifactClient, uploadJsonArtifact } from './artifact-service.js'
 import { untilCancelled, withDeadline } from '../waits.js'
 import { quotedValue } from '../text.js'
 
@@ -133,14 +133,8 @@ export interface ReadRecord {
 /** Leaves this job's record in the run's artifacts, kept as long as its videos; the attempt in its name keeps re-runs apart. */
 export async function uploadResultRecord(record: ResultRecord, runner: RunnerEnv, retentionDays: number | undefined): Promise<string> {
   const name = recordName(record)
-  const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-result-'))
-  try {
-    fs.writeFileSync(path.join(dir, name), JSON.stringify(record))
-    await (await loadArtifactClient()).uploadArtifact(name, [path.join(dir, name)], dir, { retentionDays, skipArchive: true })
-    return name
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true })
-  }
+  await uploadJsonArtifact(name, record, runner, retentionDays)
+  return name
 }
 
 /** The longest one call to the artifact service may take while records are read (the list, each record). */

@@ -3,7 +3,7 @@ import * as path from 'node:path'
 import { z } from 'zod'
 import type { RunnerEnv } from '../domain.js'
 import { baseName, exportKey, parseAt, sha256Hex } from '../schemas.js'
-import { loadArtifactClient } from './artifact-service.js'
+import { loadArtifactClient, uploadJsonArtifact } from './artifact-service.js'
 import type { GitHub } from './connect.js'
 import { workflowRunSchema, type WorkflowRun } from './reuse-trust.js'
 import { warning } from '../log.js'
@@ -154,12 +154,5 @@ export async function downloadReusable(github: GitHub, record: ReuseRecord, runI
 
 /** Leaves the record of a delivered video for later runs, kept as long as the video's artifact. */
 export async function recordReusable(fingerprint: string, record: ReuseRecord, runner: RunnerEnv, retentionDays: number | undefined): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-reuse-'))
-  try {
-    const file = path.join(dir, recordName(fingerprint))
-    fs.writeFileSync(file, JSON.stringify(parseAt(reuseRecordSchema, record, 'the reuse record')))
-    await (await loadArtifactClient()).uploadArtifact(recordName(fingerprint), [file], dir, { retentionDays, skipArchive: true })
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true })
-  }
+  await uploadJsonArtifact(recordName(fingerprint), parseAt(reuseRecordSchema, record, 'the reuse record'), runner, retentionDays)
 }
