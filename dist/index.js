@@ -41190,8 +41190,14 @@ async function collect(get, runner, signal) {
         catch (summaryError) {
             warning(`The job summary could not be written: ${errorMessage(summaryError)}`);
         }
-        if (github && job.github.comment)
-            await upsertComment(github, entries.map((entry) => rowOf(entry, Number(runner.runId) || 1, job.pipeline.manifest)), runner);
+        if (github && job.github.comment) {
+            const rows = entries.map((entry) => rowOf(entry, Number(runner.runId) || 1, job.pipeline.manifest));
+            await upsertComment(github, rows, runner).catch((error) => {
+                if (signal.aborted)
+                    throw error;
+                throw new Error(`The batch's pull request comment could not be written (${errorMessage(error)}); its token needs pull-requests: write`);
+            });
+        }
         const failed = entries.filter(entryFailed);
         if (failed.length > 0) {
             for (const entry of failed)

@@ -128,6 +128,27 @@ describe('a matrix collected', () => {
     assert.equal(world.sim.exports.length, before + 3, 'collect exports nothing')
   })
 
+  it('fails naming why when GitHub refuses collect’s own comment (a token without pull-requests: write)', async () => {
+    const workspace = makeWorkspace({ 'videos.yml': manifestOf(['iota']) })
+    const job = await render(workspace, 'iota', { ...pr(43), ...world.artifacts.envFor('render-iota') })
+    assert.equal(job.code, 0, job.stdout)
+    const readOnly = world.github.jobToken({ contents: 'read', 'pull-requests': 'read' })
+    const run = await runAction({
+      workspace,
+      inputs: { manifest: 'videos.yml', collect: 'true', comment: 'true', 'github-token': readOnly },
+      env: { ...pr(43), ...world.artifacts.envFor('collect-iota') }
+    })
+    // The fault under test: the stand-in refused the comment, as GitHub refuses that token.
+    assert.ok(world.github.refused.length > 0, 'GitHub refused the comment')
+    assert.equal(run.code, 1, run.stdout)
+    assert.match(
+      run.stdout,
+      /::error::The batch's pull request comment could not be written \(Resource not accessible by integration\); its token needs pull-requests: write/
+    )
+    assert.doesNotMatch(run.stdout + run.stderr, /UnhandledPromiseRejection|^\s+at /m, 'a named error, not a stack trace')
+    assert.equal(world.github.comments.filter((c) => c.issue === 43).length, 0)
+  })
+
   it(
     'fails naming the videos of a job killed before reporting, a cancelled job’s with its reason, and refuses a forged record',
     { skip: NO_POSIX_SIGNALS },
