@@ -42104,23 +42104,16 @@ function exportFingerprint(request) {
  */
 const deliveredVideo = object({
     attempt: schemas_number().int().positive(),
-    /** The artifact holding it; null when the run uploaded none (the video went only to a release, or stayed on its runner). */
-    artifactId: schemas_number().int().positive().nullable(),
-    artifactName: schemas_string().min(1).max(255).nullable(),
+    /** The artifact holding it: cleanup marks (and deletes) only a video that went up as one. */
+    artifactId: schemas_number().int().positive(),
+    artifactName: schemas_string().min(1).max(255),
     /** The video's file name inside the artifact. */
-    file: schemas_string()
-        .min(1)
-        .max(255)
-        .refine((name) => external_node_path_.basename(name) === name && name !== '.' && name !== '..', 'is not a file name'),
+    file: baseName,
     size: schemas_number().int().positive(),
     sha256: sha256Hex,
     /** Whether the artifact is a zip (archive, a batch's); and the file name attempt 1 saved the video under. */
     zipped: schemas_boolean().optional(),
-    savedAs: schemas_string()
-        .min(1)
-        .max(255)
-        .refine((name) => external_node_path_.basename(name) === name && name !== '.' && name !== '..', 'is not a file name')
-        .optional()
+    savedAs: baseName.optional()
 });
 const isEnd = (mark) => 'end' in mark;
 function ledgerName(fingerprint, mark) {
@@ -45299,9 +45292,8 @@ bounds,
     const { log } = context;
     const earlier = await findEarlierExport(fingerprint, runner, log, context.signal, bounds.deadlineAt);
     if (earlier?.delivered) {
-        log.notice(`Re-run attempt ${runner.runAttempt}: attempt ${earlier.delivered.attempt} delivered this request (export ${earlier.key})` +
-            `${earlier.delivered.artifactName ? ` as the artifact ${earlier.delivered.artifactName}` : ''}, and 'cleanup' deleted its project; ` +
-            'nothing is exported or waited for');
+        log.notice(`Re-run attempt ${runner.runAttempt}: attempt ${earlier.delivered.attempt} delivered this request (export ${earlier.key}) as the ` +
+            `artifact ${earlier.delivered.artifactName}, and 'cleanup' deleted its project; nothing is exported or waited for`);
         onAccepted(earlier.key);
         return { key: earlier.key, delivered: earlier.delivered };
     }
@@ -45409,8 +45401,6 @@ async function redeliver(result, delivered, job, log, signal) {
     external_node_fs_.mkdirSync(job.outputDir, { recursive: true });
     const staging = external_node_fs_.mkdtempSync(external_node_path_.join(job.outputDir, '.aistudios-redeliver-'));
     try {
-        if (delivered.artifactId === null)
-            throw new Error('it went up as no artifact of this run');
         // The artifact client takes no signal: a download past the video's deadline is left behind.
         await untilCancelled((await loadArtifactClient()).downloadArtifact(delivered.artifactId, { path: staging }), signal);
         // Unzipped, the video is saved under its artifact's name; zipped, under its own.
@@ -45431,17 +45421,17 @@ async function redeliver(result, delivered, job, log, signal) {
         // Still an artifact of this run: delivered again by reference, not uploaded under a name it already holds.
         result.artifact = {
             id: delivered.artifactId,
-            name: delivered.artifactName ?? delivered.file,
+            name: delivered.artifactName,
             url: artifactUrl(delivered.artifactId, job.runner),
             zipped: delivered.zipped ?? false
         };
         result.status = 'downloaded';
-        log.info(`Saved ${external_node_path_.relative(job.runner.workspace, final)} (${size} bytes) from attempt ${delivered.attempt}'s artifact ${delivered.artifactName ?? ''}`);
+        log.info(`Saved ${external_node_path_.relative(job.runner.workspace, final)} (${size} bytes) from attempt ${delivered.attempt}'s artifact ${delivered.artifactName}`);
     }
     catch (error) {
         if (signal.aborted)
             throw abortReason(signal);
-        throw new Error(`Attempt ${delivered.attempt} delivered this video (export ${result.exportKey})${delivered.artifactName ? ` as the artifact ${delivered.artifactName}` : ''}, and 'cleanup' ` +
+        throw new Error(`Attempt ${delivered.attempt} delivered this video (export ${result.exportKey}) as the artifact ${delivered.artifactName}, and 'cleanup' ` +
             `deleted its project, so it is neither waited for nor exported again; taking it from that artifact failed (${errorMessage(error)}). ` +
             `Download it from attempt ${delivered.attempt}'s artifacts, or run the workflow anew (a new run exports again)`, { cause: error });
     }

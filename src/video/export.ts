@@ -27,9 +27,8 @@ export async function exportOnce(
   const earlier = await findEarlierExport(fingerprint, runner, log, context.signal, bounds.deadlineAt)
   if (earlier?.delivered) {
     log.notice(
-      `Re-run attempt ${runner.runAttempt}: attempt ${earlier.delivered.attempt} delivered this request (export ${earlier.key})` +
-        `${earlier.delivered.artifactName ? ` as the artifact ${earlier.delivered.artifactName}` : ''}, and 'cleanup' deleted its project; ` +
-        'nothing is exported or waited for'
+      `Re-run attempt ${runner.runAttempt}: attempt ${earlier.delivered.attempt} delivered this request (export ${earlier.key}) as the ` +
+        `artifact ${earlier.delivered.artifactName}, and 'cleanup' deleted its project; nothing is exported or waited for`
     )
     onAccepted(earlier.key)
     return { key: earlier.key, delivered: earlier.delivered }

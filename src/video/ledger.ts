@@ -4,7 +4,7 @@ import * as path from 'node:path'
 import { z } from 'zod'
 import type { ExportRequest, Generation, Log, RunnerEnv } from '../domain.js'
 import { ExportNotSentError, errorMessage } from '../errors.js'
-import { exportKey, parseAt, sha256Hex } from '../schemas.js'
+import { baseName, exportKey, parseAt, sha256Hex } from '../schemas.js'
 import { untilCancelled, withDeadline } from '../waits.js'
 import { loadArtifactClient } from '../github/artifact-service.js'
 
@@ -55,35 +55,29 @@ export type ExportEnd = 'dead' | 'lost'
  */
 export const deliveredVideo = z.object({
   attempt: z.number().int().positive(),
-  /** The artifact holding it; null when the run uploaded none (the video went only to a release, or stayed on its runner). */
-  artifactId: z.number().int().positive().nullable(),
-  artifactName: z.string().min(1).max(255).nullable(),
+  /** The artifact holding it: cleanup marks (and deletes) only a video that went up as one. */
+  artifactId: z.number().int().positive(),
+  artifactName: z.string().min(1).max(255),
   /** The video's file name inside the artifact. */
-  file: z
-    .string()
-    .min(1)
-    .max(255)
-    .refine((name) => path.basename(name) === name && name !== '.' && name !== '..', 'is not a file name'),
+  file: baseName,
   size: z.number().int().positive(),
   sha256: sha256Hex,
   /** Whether the artifact is a zip (archive, a batch's); and the file name attempt 1 saved the video under. */
   zipped: z.boolean().optional(),
-  savedAs: z
-    .string()
-    .min(1)
-    .max(255)
-    .refine((name) => path.basename(name) === name && name !== '.' && name !== '..', 'is not a file name')
-    .optional()
+  savedAs: baseName.optional()
 })
 export type DeliveredVideo = z.infer<typeof deliveredVideo>
 
-/**
- * An export accepted for a request, its end, its delivery before cleanup, or an export sent with no answer
- * (`unconfirmed`, keyed by the attempt that sent it: there is no export key), marked by the attempt that saw it.
- */
-type LedgerMark = LedgerEntry | { end: ExportEnd | 'delivered' | 'unconfirmed'; key: string }
+/** What a mark says of an export besides its start: its end, its delivery before cleanup, or no answer to it. */
+type MarkEnd = ExportEnd | 'delivered' | 'unconfirmed'
 
-const isEnd = (mark: LedgerMark): mark is { end: ExportEnd | 'delivered' | 'unconfirmed'; key: string } => 'end' in mark
+/**
+ * An export accepted for a request, or a later word on it (`unconfirmed` is keyed by the attempt that sent
+ * it: there is no export key), marked by the attempt that saw it.
+ */
+type LedgerMark = LedgerEntry | { end: MarkEnd; key: string }
+
+const isEnd = (mark: LedgerMark): mark is { end: MarkEnd; key: string } => 'end' in mark
 
 function ledgerName(fingerprint: string, mark: LedgerMark): string {
   return `${PREFIX}${fingerprint}-${isEnd(mark) ? mark.end : mark.generation}-${mark.key}`
@@ -93,7 +87,7 @@ function parseLedgerName(name: string, fingerprint: string): LedgerMark | undefi
   const match = new RegExp(`^${PREFIX}${fingerprint}-(v3|legacy|dead|lost|delivered|unconfirmed)-(.+)$`).exec(name)
   if (!match) return undefined
   const [, kind, key] = match
-  return kind === 'v3' || kind === 'legacy' ? { generation: kind, key } : { end: kind as ExportEnd | 'delivered' | 'unconfirmed', key }
+  return kind === 'v3' || kind === 'legacy' ? { generation: kind, key } : { end: kind as MarkEnd, key }
 }
 
 /**

@@ -28,7 +28,6 @@ export async function redeliver(result: VideoResult, delivered: DeliveredVideo, 
   fs.mkdirSync(job.outputDir, { recursive: true })
   const staging = fs.mkdtempSync(path.join(job.outputDir, '.aistudios-redeliver-'))
   try {
-    if (delivered.artifactId === null) throw new Error('it went up as no artifact of this run')
     // The artifact client takes no signal: a download past the video's deadline is left behind.
     await untilCancelled((await loadArtifactClient()).downloadArtifact(delivered.artifactId, { path: staging }), signal)
     // Unzipped, the video is saved under its artifact's name; zipped, under its own.
@@ -46,18 +45,18 @@ export async function redeliver(result: VideoResult, delivered: DeliveredVideo, 
     // Still an artifact of this run: delivered again by reference, not uploaded under a name it already holds.
     result.artifact = {
       id: delivered.artifactId,
-      name: delivered.artifactName ?? delivered.file,
+      name: delivered.artifactName,
       url: artifactUrl(delivered.artifactId, job.runner),
       zipped: delivered.zipped ?? false
     }
     result.status = 'downloaded'
     log.info(
-      `Saved ${path.relative(job.runner.workspace, final)} (${size} bytes) from attempt ${delivered.attempt}'s artifact ${delivered.artifactName ?? ''}`
+      `Saved ${path.relative(job.runner.workspace, final)} (${size} bytes) from attempt ${delivered.attempt}'s artifact ${delivered.artifactName}`
     )
   } catch (error) {
     if (signal.aborted) throw abortReason(signal)
     throw new Error(
-      `Attempt ${delivered.attempt} delivered this video (export ${result.exportKey})${delivered.artifactName ? ` as the artifact ${delivered.artifactName}` : ''}, and 'cleanup' ` +
+      `Attempt ${delivered.attempt} delivered this video (export ${result.exportKey}) as the artifact ${delivered.artifactName}, and 'cleanup' ` +
         `deleted its project, so it is neither waited for nor exported again; taking it from that artifact failed (${errorMessage(error)}). ` +
         `Download it from attempt ${delivered.attempt}'s artifacts, or run the workflow anew (a new run exports again)`,
       { cause: error }
