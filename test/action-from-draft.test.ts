@@ -7,47 +7,13 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { eventEnv, makeWorkspace, runAction, type ActionRun } from './helpers/run-action.ts'
+import { CREATE, EXPORT, MAIN_PUSH, PULL, draftFlow, templateWith } from './helpers/draft-flow.ts'
 import { useStandIns } from './helpers/stand-ins.ts'
-import { MINIMAL_V3_BODY } from './simulator/server.ts'
-import { GITHUB_TOKEN, type WorkflowRun } from './stand-ins/github-api.ts'
+import type { WorkflowRun } from './stand-ins/github-api.ts'
 
 const world = useStandIns({ renderMs: 200 })
-const MAIN_PUSH: WorkflowRun = { event: 'push', headBranch: 'main', headRepository: 'octo-org/videos' }
-const PULL: WorkflowRun = { event: 'pull_request', headBranch: 'feature', headRepository: 'octo-org/videos', pullRequests: [9] }
 const FORK: WorkflowRun = { event: 'pull_request', headBranch: 'main', headRepository: 'evil-fork/videos', pullRequests: [] }
-const CREATE = '/api/odin/v3/editor/project'
-const EXPORT = '/api/odin/v3/editor/project/export'
-const posts = (path: string, from = 0): number => world.sim.requests.slice(from).filter((r) => r.method === 'POST' && r.path === path).length
-
-/** One workflow run numbered `runId` (its attempt `attempt`): a run of the pull request, or a push to its branch. */
-function run(runId: number, workflowRun: WorkflowRun, inputs: Record<string, string>, workspace: string, attempt = 1): Promise<ActionRun> {
-  world.github.runs.set(runId, workflowRun)
-  const pull = workflowRun.pullRequests?.[0]
-  const event = pull
-    ? eventEnv(
-        'pull_request',
-        { repository: { default_branch: 'main' }, pull_request: { number: pull, head: { ref: workflowRun.headBranch } } },
-        world.github.url
-      )
-    : eventEnv(workflowRun.event, { repository: { default_branch: 'main' } }, world.github.url)
-  return runAction({
-    workspace,
-    inputs: { 'api-key': world.sim.mintToken(), 'api-url': world.sim.apiUrl, 'github-token': GITHUB_TOKEN, template: 't.json', ...inputs },
-    env: {
-      ...world.artifacts.envForRun(runId, `job-attempt-${attempt}`),
-      ...event,
-      GITHUB_RUN_ATTEMPT: String(attempt),
-      GITHUB_REF: pull ? `refs/pull/${pull}/merge` : `refs/heads/${workflowRun.headBranch}`
-    }
-  })
-}
-
-const templateWith = (words: string): string => {
-  const body = structuredClone(MINIMAL_V3_BODY)
-  body.scenes[0].scripts[0].org = words
-  return makeWorkspace({ 't.json': JSON.stringify(body) })
-}
+const { run, posts } = draftFlow(world)
 
 describe('from-draft', () => {
   it('exports the reviewed draft of the pull request as it is, once; cleanup deletes the export and keeps the draft', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, beforeEach, describe, it } from 'node:test'
 import type { ReadRecord, ResultRecord, VideoEntry } from '../../src/github/results.ts'
+import { resultRecord } from '../helpers/result-records.ts'
 import { NO_RESULT, entryFailed, failedEntry, gatherEntries, writeBatchSummary } from '../../src/report/batch.ts'
 import { MAX_SUMMARY_ROWS, SUMMARY_LIMIT_BYTES } from '../../src/report/bounds.ts'
 
@@ -18,18 +19,7 @@ const entry = (name: string, status: VideoEntry['status'], extra: Partial<VideoE
 })
 const record = (attempt: number, videos: string[], entries: VideoEntry[], extra: Partial<ResultRecord> = {}): ReadRecord => ({
   artifact: `result-${attempt}-${videos.join('-')}.json`,
-  record: {
-    version: 2,
-    pipeline: { id: 'p1', manifest: 'videos.yml' },
-    job: 'render',
-    runId: '7',
-    attempt,
-    videos,
-    outcome: 'success',
-    error: null,
-    entries,
-    ...extra
-  }
+  record: resultRecord(attempt, videos, entries, extra)
 })
 
 const REFUSAL = 'the API refused the request: '.padEnd(1400, 'x')

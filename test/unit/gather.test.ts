@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { ReadRecord, ResultRecord, VideoEntry } from '../../src/github/results.ts'
+import { resultRecord } from '../helpers/result-records.ts'
 import { NO_RESULT, failedEntry, gatherEntries } from '../../src/report/batch.ts'
 
 const entry = (name: string, status: VideoEntry['status'] = 'downloaded'): VideoEntry => ({
@@ -12,18 +13,7 @@ const entry = (name: string, status: VideoEntry['status'] = 'downloaded'): Video
 })
 const record = (attempt: number, videos: string[], entries: VideoEntry[], extra: Partial<ResultRecord> = {}): ReadRecord => ({
   artifact: `aistudios-result-${attempt}-p1.${videos[0]}.json`,
-  record: {
-    version: 2,
-    pipeline: { id: 'p1', manifest: 'videos.yml' },
-    job: 'render',
-    runId: '7',
-    attempt,
-    videos,
-    outcome: 'success',
-    error: null,
-    entries,
-    ...extra
-  }
+  record: resultRecord(attempt, videos, entries, extra)
 })
 
 describe('gatherEntries', () => {

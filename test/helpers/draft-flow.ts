@@ -1,0 +1,50 @@
+/**
+ * The review-before-paying flow as its tests drive it: runs of one repository's workflow (a pull
+ * request's draft run, a push's merge run, their re-run attempts) against the stand-ins, and the
+ * export and create calls the simulator saw.
+ */
+import { eventEnv, makeWorkspace, runAction, type ActionRun } from './run-action.ts'
+import type { useStandIns } from './stand-ins.ts'
+import { MINIMAL_V3_BODY } from '../simulator/server.ts'
+import { GITHUB_TOKEN, type WorkflowRun } from '../stand-ins/github-api.ts'
+
+export const MAIN_PUSH: WorkflowRun = { event: 'push', headBranch: 'main', headRepository: 'octo-org/videos' }
+export const PULL: WorkflowRun = { event: 'pull_request', headBranch: 'feature', headRepository: 'octo-org/videos', pullRequests: [9] }
+export const CREATE = '/api/odin/v3/editor/project'
+export const EXPORT = '/api/odin/v3/editor/project/export'
+
+/** A workspace whose `t.json` is the minimal v3 template saying `words`. */
+export const templateWith = (words: string): string => {
+  const body = structuredClone(MINIMAL_V3_BODY)
+  body.scenes[0].scripts[0].org = words
+  return makeWorkspace({ 't.json': JSON.stringify(body) })
+}
+
+/** The flow in `world`: its runs, and how many POSTs to `path` the simulator saw since request `from`. */
+export function draftFlow(world: ReturnType<typeof useStandIns>) {
+  const posts = (path: string, from = 0): number => world.sim.requests.slice(from).filter((r) => r.method === 'POST' && r.path === path).length
+
+  /** One workflow run numbered `runId` (its attempt `attempt`): a run of the pull request, or a push to its branch. */
+  function run(runId: number, workflowRun: WorkflowRun, inputs: Record<string, string>, workspace: string, attempt = 1): Promise<ActionRun> {
+    world.github.runs.set(runId, workflowRun)
+    const pull = workflowRun.pullRequests?.[0]
+    const event = pull
+      ? eventEnv(
+          'pull_request',
+          { repository: { default_branch: 'main' }, pull_request: { number: pull, head: { ref: workflowRun.headBranch } } },
+          world.github.url
+        )
+      : eventEnv(workflowRun.event, { repository: { default_branch: 'main' } }, world.github.url)
+    return runAction({
+      workspace,
+      inputs: { 'api-key': world.sim.mintToken(), 'api-url': world.sim.apiUrl, 'github-token': GITHUB_TOKEN, template: 't.json', ...inputs },
+      env: {
+        ...world.artifacts.envForRun(runId, `job-attempt-${attempt}`),
+        ...event,
+        GITHUB_RUN_ATTEMPT: String(attempt),
+        GITHUB_REF: pull ? `refs/pull/${pull}/merge` : `refs/heads/${workflowRun.headBranch}`
+      }
+    })
+  }
+  return { run, posts }
+}
