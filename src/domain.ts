@@ -319,8 +319,11 @@ export interface VideoResult {
   exportKey?: string
   /** The export was sent but its answer never came: it may have been accepted. */
   exportUnconfirmed?: boolean
-  /** The draft's project (`draft`, or a template's own `isExport: false`), and where to open it in AI Studios. */
-  draft?: { projectId: string; url: string; created: boolean }
+  /**
+   * The draft's project (`draft`, or a template's own `isExport: false`), and where to open it in AI Studios;
+   * `recorded`: an earlier attempt of the run left its record already.
+   */
+  draft?: { projectId: string; url: string; created: boolean; recorded: boolean }
   /**
    * The draft run's draft this video was exported from (`from-draft`), the run that saved it, and whether
    * that run created it (a saved project that was its own draft is the user's, never deleted by `cleanup`).

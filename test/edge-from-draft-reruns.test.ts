@@ -2,6 +2,8 @@
  * Hostile review (attack2) of review-before-paying where it meets re-runs, cleanup and the ledger.
  */
 import assert from 'node:assert/strict'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
 import { describe, it } from 'node:test'
 import { makeWorkspace } from './helpers/run-action.ts'
 import { CREATE, EXPORT, MAIN_PUSH, PULL, draftFlow, templateWith } from './helpers/draft-flow.ts'
@@ -67,56 +69,53 @@ describe('from-draft across re-run attempts', () => {
     )
   })
 
-  it(
-    'a saved project that is its own draft, edited in review as the README invites, is still found by from-draft: required',
-    { todo: "open (#33): a saved project's own draft is keyed by its content, so an edit in review makes it another request" },
-    async () => {
-      const workspace = makeWorkspace({})
-      const own = { 'project-id': SAMPLE_PROJECT_ID, template: '' }
-      const drafted = await run(430, PULL, { draft: 'true', ...own }, workspace)
-      assert.equal(drafted.code, 0, drafted.stdout)
-      assert.equal(drafted.outputs['draft-project-id'], SAMPLE_PROJECT_ID)
-      // The reviewer opens the draft (the saved project itself) and fixes its name in the editor.
-      ;(world.sim.options.projects[SAMPLE_PROJECT_ID] as { name?: string }).name = 'Fixed in review'
-      const from = world.sim.requests.length
-      const merged = await run(431, MAIN_PUSH, { 'from-draft': 'required', 'upload-artifact': 'false', ...own }, workspace)
-      assert.equal(
-        merged.code,
-        0,
-        `the reviewed draft must be exported, not refused:\n${merged.stdout
-          .split('\n')
-          .filter((l) => /notice|warning|error/.test(l))
-          .join('\n')}`
-      )
-      assert.equal(posts(EXPORT, from), 1)
-    }
-  )
-
-  it(
-    'a re-run attempt of the draft run: the draft the reviewer is shown last is the one from-draft exports',
-    { todo: "open (#33): a re-run attempt of a draft run saves a second draft, and its record collides with the first's" },
-    async () => {
-      const workspace = templateWith('Drafted across attempts.')
-      const first = await run(440, PULL, { draft: 'true' }, workspace)
-      assert.equal(first.code, 0, first.stdout)
-      // "Re-run all jobs" on the pull request (or a sibling job failed): attempt 2 of the draft run.
-      const second = await run(440, PULL, { draft: 'true' }, workspace, 2)
-      assert.equal(second.code, 0, second.stdout)
-      const shown = second.outputs['draft-project-id']
-      const exports = world.sim.exports.length
-      const merged = await run(441, MAIN_PUSH, { 'from-draft': 'required', 'upload-artifact': 'false' }, workspace)
-      assert.equal(merged.code, 0, merged.stdout)
-      const warnings = second.stdout
+  it('a saved project that is its own draft, edited in review as the README invites, is still found by from-draft: required', async () => {
+    const workspace = makeWorkspace({})
+    const own = { 'project-id': SAMPLE_PROJECT_ID, template: '' }
+    const drafted = await run(430, PULL, { draft: 'true', ...own }, workspace)
+    assert.equal(drafted.code, 0, drafted.stdout)
+    assert.equal(drafted.outputs['draft-project-id'], SAMPLE_PROJECT_ID)
+    // The reviewer opens the draft (the saved project itself) and fixes its name in the editor.
+    ;(world.sim.options.projects[SAMPLE_PROJECT_ID] as { name?: string }).name = 'Fixed in review'
+    const from = world.sim.requests.length
+    const merged = await run(431, MAIN_PUSH, { 'from-draft': 'required', 'upload-artifact': 'false', ...own }, workspace)
+    assert.equal(
+      merged.code,
+      0,
+      `the reviewed draft must be exported, not refused:\n${merged.stdout
         .split('\n')
-        .filter((l) => /warning/.test(l))
-        .join('\n')
-      assert.equal(
-        world.sim.exports[exports].body.projectId,
-        shown,
-        `attempt 2 showed (comment, outputs) draft ${shown} for review; the paid export must render that one, not attempt 1's (${first.outputs['draft-project-id']}):\n${warnings}`
-      )
-    }
-  )
+        .filter((l) => /notice|warning|error/.test(l))
+        .join('\n')}`
+    )
+    assert.equal(posts(EXPORT, from), 1)
+  })
+
+  it('a re-run attempt of the draft run: the draft the reviewer is shown last is the one from-draft exports', async () => {
+    const workspace = templateWith('Drafted across attempts.')
+    const first = await run(440, PULL, { draft: 'true' }, workspace)
+    assert.equal(first.code, 0, first.stdout)
+    // "Re-run all jobs" on the pull request (or a sibling job failed): attempt 2 of the draft run.
+    const created = posts(CREATE)
+    const second = await run(440, PULL, { draft: 'true' }, workspace, 2)
+    assert.equal(second.code, 0, second.stdout)
+    const shown = second.outputs['draft-project-id']
+    // Attempt 2 keeps attempt 1's draft (the one its record names) rather than leave a second one behind.
+    assert.equal(posts(CREATE), created, 'attempt 2 saved no second draft')
+    assert.equal(shown, first.outputs['draft-project-id'])
+    assert.doesNotMatch(second.stdout, /::warning::/)
+    const exports = world.sim.exports.length
+    const merged = await run(441, MAIN_PUSH, { 'from-draft': 'required', 'upload-artifact': 'false' }, workspace)
+    assert.equal(merged.code, 0, merged.stdout)
+    const warnings = second.stdout
+      .split('\n')
+      .filter((l) => /warning/.test(l))
+      .join('\n')
+    assert.equal(
+      world.sim.exports[exports].body.projectId,
+      shown,
+      `attempt 2 showed (comment, outputs) draft ${shown} for review; the paid export must render that one, not attempt 1's (${first.outputs['draft-project-id']}):\n${warnings}`
+    )
+  })
 
   it('a saved project the step renames: its draft copy is found, exported once, and only the copy is deleted (held)', async () => {
     const workspace = makeWorkspace({})
@@ -172,31 +171,27 @@ describe('from-draft across re-run attempts', () => {
     )
   })
 
-  it(
-    "wait: false on the reviewed draft, then resume with its template: the review's edits are no mismatch",
-    { todo: "open (#33): resume compares a reviewed draft's export with the template, so the review's edits read as a mismatch" },
-    async () => {
-      const workspace = templateWith('Reviewed, then resumed.')
-      const drafted = await run(470, PULL, { draft: 'true' }, workspace)
-      assert.equal(drafted.code, 0, drafted.stdout)
-      const draft = drafted.outputs['draft-project-id']
-      // The review's edit, made in AI Studios (the README: "the reviewer's edits in AI Studios are what is rendered").
-      ;(world.sim.options.projects[draft] as { name?: string }).name = 'Edited in review'
-      const started = await run(471, MAIN_PUSH, { 'from-draft': 'required', wait: 'false', 'upload-artifact': 'false' }, workspace)
-      assert.equal(started.code, 0, started.stdout)
-      const key = started.outputs['export-key']
-      // The README's later job: resume the key with the template it was made from.
-      const resumed = await run(472, MAIN_PUSH, { resume: key, 'upload-artifact': 'false' }, workspace)
-      assert.equal(
-        resumed.code,
-        0,
-        `the paid export of the reviewed draft is refused as a mismatch:\n${resumed.stdout
-          .split('\n')
-          .filter((l) => /resume|error/.test(l))
-          .join('\n')}`
-      )
-    }
-  )
+  it("wait: false on the reviewed draft, then resume with its template: the review's edits are no mismatch", async () => {
+    const workspace = templateWith('Reviewed, then resumed.')
+    const drafted = await run(470, PULL, { draft: 'true' }, workspace)
+    assert.equal(drafted.code, 0, drafted.stdout)
+    const draft = drafted.outputs['draft-project-id']
+    // The review's edit, made in AI Studios (the README: "the reviewer's edits in AI Studios are what is rendered").
+    ;(world.sim.options.projects[draft] as { name?: string }).name = 'Edited in review'
+    const started = await run(471, MAIN_PUSH, { 'from-draft': 'required', wait: 'false', 'upload-artifact': 'false' }, workspace)
+    assert.equal(started.code, 0, started.stdout)
+    const key = started.outputs['export-key']
+    // The README's later job: resume the key with the template it was made from.
+    const resumed = await run(472, MAIN_PUSH, { resume: key, 'upload-artifact': 'false' }, workspace)
+    assert.equal(
+      resumed.code,
+      0,
+      `the paid export of the reviewed draft is refused as a mismatch:\n${resumed.stdout
+        .split('\n')
+        .filter((l) => /resume|error/.test(l))
+        .join('\n')}`
+    )
+  })
 
   it('reuse finds the video a from-draft run paid for: the next push of the same request pays nothing', async () => {
     const workspace = templateWith('Paid once, reused after.')
@@ -219,27 +214,52 @@ describe('from-draft across re-run attempts', () => {
     )
   })
 
-  it(
-    'a dry run with from-draft: required tells that no reviewed draft exists, as the real run would refuse',
-    { todo: 'open (#33): a dry run does not look up drafts' },
-    async () => {
-      const workspace = templateWith('Never drafted.')
-      const dry = await run(490, MAIN_PUSH, { 'from-draft': 'required', 'dry-run': 'true', 'upload-artifact': 'false' }, workspace)
-      const real = await run(491, MAIN_PUSH, { 'from-draft': 'required', 'upload-artifact': 'false' }, workspace)
-      assert.equal(real.code, 1, real.stdout)
-      assert.ok(
-        dry.code !== 0 ||
-          /from-draft/.test(
-            dry.stdout
-              .split('\n')
-              .filter((l) => !l.startsWith('::debug'))
-              .join('\n')
-          ),
-        `the dry run passed silently (code ${dry.code}) while the real run refuses:\n${dry.stdout
-          .split('\n')
-          .filter((l) => /Dry run|notice|warning/.test(l))
-          .join('\n')}`
-      )
-    }
-  )
+  it('a dry run with from-draft: required tells that no reviewed draft exists, as the real run would refuse', async () => {
+    const workspace = templateWith('Never drafted.')
+    const dry = await run(490, MAIN_PUSH, { 'from-draft': 'required', 'dry-run': 'true', 'upload-artifact': 'false' }, workspace)
+    const real = await run(491, MAIN_PUSH, { 'from-draft': 'required', 'upload-artifact': 'false' }, workspace)
+    assert.equal(real.code, 1, real.stdout)
+    assert.equal(dry.code, 1, `the dry run passed while the real run refuses:\n${dry.stdout}`)
+    assert.match(dry.stdout, /::error::.*from-draft.*'required'.*a run would export nothing/)
+  })
+
+  it('a re-run attempt of the draft run whose draft was deleted since saves no second draft the merge would not find, and says why', async () => {
+    const workspace = templateWith('Drafted, deleted, re-run.')
+    const first = await run(445, PULL, { draft: 'true' }, workspace)
+    assert.equal(first.code, 0, first.stdout)
+    delete world.sim.options.projects[first.outputs['draft-project-id']]
+    const created = posts(CREATE)
+    const second = await run(445, PULL, { draft: 'true' }, workspace, 2)
+    assert.equal(second.code, 1, second.stdout)
+    assert.equal(posts(CREATE), created)
+    assert.match(second.stdout, /::error::.*draft \S+, which an earlier attempt of this run saved for this request, was deleted since.*Push a commit/)
+  })
+
+  it("resume of a reviewed draft's export refuses it when the draft was edited again after the export: the export is not what the review left", async () => {
+    const workspace = templateWith('Reviewed, exported, edited again.')
+    const drafted = await run(475, PULL, { draft: 'true' }, workspace)
+    assert.equal(drafted.code, 0, drafted.stdout)
+    const draft = drafted.outputs['draft-project-id']
+    ;(world.sim.options.projects[draft] as { name?: string }).name = 'Edited in review'
+    const started = await run(476, MAIN_PUSH, { 'from-draft': 'required', wait: 'false', 'upload-artifact': 'false' }, workspace)
+    assert.equal(started.code, 0, started.stdout)
+    ;(world.sim.options.projects[draft] as { name?: string }).name = 'Edited after the export'
+    const resumed = await run(477, MAIN_PUSH, { resume: started.outputs['export-key'], 'upload-artifact': 'false' }, workspace)
+    assert.equal(resumed.code, 1, resumed.stdout)
+    assert.match(resumed.stdout, new RegExp(`::error::.*nor what its reviewed draft ${draft} holds now`))
+  })
+
+  it('a dry run with from-draft prints and saves the export of the reviewed draft, the request a run would send', async () => {
+    const workspace = templateWith('Dry run of a reviewed draft.')
+    const drafted = await run(495, PULL, { draft: 'true' }, workspace)
+    assert.equal(drafted.code, 0, drafted.stdout)
+    const from = world.sim.requests.length
+    const dry = await run(496, MAIN_PUSH, { 'from-draft': 'required', 'dry-run': 'true' }, workspace)
+    assert.equal(dry.code, 0, dry.stdout)
+    assert.equal(posts(EXPORT, from) + posts(CREATE, from), 0, 'a dry run sends nothing that spends')
+    assert.match(dry.stdout, /POST \S+\/api\/odin\/v3\/editor\/project\/export/)
+    assert.equal(dry.outputs['request-path'], path.join(workspace, 'videos', 'aistudios-request.json'))
+    const saved = JSON.parse(fs.readFileSync(dry.outputs['request-path'], 'utf8')) as { projectId?: string }
+    assert.equal(saved.projectId, drafted.outputs['draft-project-id'])
+  })
 })

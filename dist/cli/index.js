@@ -30117,7 +30117,17 @@ function readGitHubSettings(get, runner) {
     }
     return settings;
 }
-const needsGitHub = (settings) => Boolean(settings.token && (settings.onlyChanged || settings.reuse || settings.release || settings.comment || settings.fromDraft !== 'false'));
+/**
+ * Whether the step calls GitHub: a feature that does, or a resume checked against its source (an export
+ * of a reviewed draft is told from a mismatch by the draft's record, found through GitHub).
+ */
+const needsGitHub = (settings, videos = []) => Boolean(settings.token &&
+    (settings.onlyChanged ||
+        settings.reuse ||
+        settings.release ||
+        settings.comment ||
+        settings.fromDraft !== 'false' ||
+        videos.some((video) => video.source.kind === 'resume' && video.source.of)));
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
@@ -35193,9 +35203,12 @@ async function checkCredentials(client, videos, context) {
 var schemas = __nccwpck_require__(8816);
 // EXTERNAL MODULE: ./src/schemas.ts
 var src_schemas = __nccwpck_require__(9011);
+// EXTERNAL MODULE: ./src/waits.ts
+var waits = __nccwpck_require__(5837);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/github/artifact-service.ts
+
 
 
 /**
@@ -35226,6 +35239,40 @@ async function artifact_service_uploadJsonArtifact(name, value, runner, retentio
     }
     finally {
         fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+/** The one file an artifact download left in a fresh folder, or the one named so inside a zip. */
+function fileIn(dir, name) {
+    const named = external_node_path_.join(dir, name);
+    if (external_node_fs_.existsSync(named))
+        return named;
+    const [only] = external_node_fs_.readdirSync(dir);
+    if (only === undefined)
+        throw new Error('the artifact held no file');
+    return external_node_path_.join(dir, only);
+}
+/**
+ * What a record artifact (one small JSON file, `name`) holds, parsed as JSON but not yet checked: of this
+ * run, or with `findBy` another run's. Refused past `maxBytes` before it is read, as whoever wrote it may
+ * not be one of ours. The folder it was downloaded into goes at once.
+ */
+async function readJsonArtifact(id, name, runner, { maxBytes, findBy, signal }) {
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-record-'));
+    try {
+        // The artifact client takes no signal: a download past it is left behind, and the process ends without it.
+        await (0,waits/* untilCancelled */.c8)((await loadArtifactClient()).downloadArtifact(id, { path: dir, findBy }), signal);
+        const file = fileIn(dir, name);
+        if (external_node_fs_.statSync(file).size > maxBytes)
+            throw new Error(`its record is over ${maxBytes} bytes`);
+        try {
+            return JSON.parse(external_node_fs_.readFileSync(file, 'utf8'));
+        }
+        catch {
+            throw new Error('its record is not JSON');
+        }
+    }
+    finally {
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
     }
 }
 
@@ -35293,8 +35340,6 @@ function thisRun(context) {
 
 
 
-
-
 /**
  * Videos a later run may reuse. Beside each delivered video's artifact, a small record artifact named
  * after the request's fingerprint says where the video is; with `reuse`, a run looks for the newest
@@ -35333,16 +35378,6 @@ const findBy = ({ context, token }, runId) => ({
     repositoryOwner: context.repo.owner,
     repositoryName: context.repo.repo
 });
-/** The one file an artifact download left in a fresh folder, or the one named so inside a zip. */
-function fileIn(dir, name) {
-    const named = external_node_path_.join(dir, name);
-    if (external_node_fs_.existsSync(named))
-        return named;
-    const [only] = external_node_fs_.readdirSync(dir);
-    if (only === undefined)
-        throw new Error('the artifact held no file');
-    return external_node_path_.join(dir, only);
-}
 /** How many records of one request reuse reads at most: GitHub's largest page, ten times. */
 const RECORD_PAGE_SIZE = 100;
 const RECORD_PAGES = 10;
@@ -35379,36 +35414,13 @@ async function workflowRun({ octokit, context }, runId) {
     const { data } = await octokit.rest.actions.getWorkflowRun({ ...context.repo, run_id: runId });
     return (0,src_schemas/* parseAt */.Ze)(workflowRunSchema, data, `GitHub's description of run ${runId}`);
 }
-/** The text of the one file a record artifact of another run holds. */
-async function readRecordFile(github, candidate, name, runner) {
-    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-record-'));
-    try {
-        await (await loadArtifactClient()).downloadArtifact(candidate.artifactId, { path: dir, findBy: findBy(github, candidate.runId) });
-        return external_node_fs_.readFileSync(fileIn(dir, name), 'utf8');
-    }
-    finally {
-        external_node_fs_.rmSync(dir, { recursive: true, force: true });
-    }
-}
+/** A reuse or draft record is a few hundred bytes: more is not one of ours. */
+const MAX_RECORD_BYTES = 64 * 1024;
+/** What a record artifact of another run holds, parsed as JSON but not yet checked. */
+const readRecordJson = (github, candidate, name, runner, signal) => readJsonArtifact(candidate.artifactId, name, runner, { maxBytes: MAX_RECORD_BYTES, findBy: findBy(github, candidate.runId), signal });
 /** A candidate's record, parsed; refused when its video is another run's artifact or expired. */
 async function readRecord(github, candidate, fingerprint, runner) {
-    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-reuse-'));
-    let record;
-    try {
-        await (await loadArtifactClient()).downloadArtifact(candidate.artifactId, { path: dir, findBy: findBy(github, candidate.runId) });
-        const text = external_node_fs_.readFileSync(fileIn(dir, recordName(fingerprint)), 'utf8');
-        let json;
-        try {
-            json = JSON.parse(text);
-        }
-        catch {
-            throw new Error('its record is not JSON');
-        }
-        record = (0,src_schemas/* parseAt */.Ze)(reuseRecordSchema, json, 'its record');
-    }
-    finally {
-        external_node_fs_.rmSync(dir, { recursive: true, force: true });
-    }
+    const record = (0,src_schemas/* parseAt */.Ze)(reuseRecordSchema, await readRecordJson(github, candidate, recordName(fingerprint), runner), 'its record');
     const { octokit, context } = github;
     const { data } = await octokit.rest.actions.getArtifact({ ...context.repo, artifact_id: record.artifactId });
     const video = (0,src_schemas/* parseAt */.Ze)(artifactSchema, data, `GitHub's description of artifact ${record.artifactId}`);
@@ -35429,6 +35441,7 @@ async function recordReusable(fingerprint, record, runner, retentionDays) {
 }
 
 ;// CONCATENATED MODULE: ./src/github/drafts.ts
+
 
 
 
@@ -35461,14 +35474,7 @@ async function findDraft(github, fingerprint, runner, passOver, signal) {
             const refused = distrust(await workflowRun(github, candidate.runId), here, 'repository');
             if (refused)
                 throw new Error(refused);
-            const text = await readRecordFile(github, candidate, drafts_recordName(fingerprint), runner);
-            let json;
-            try {
-                json = JSON.parse(text);
-            }
-            catch {
-                throw new Error('its record is not JSON');
-            }
+            const json = await readRecordJson(github, candidate, drafts_recordName(fingerprint), runner, signal);
             return { ...(0,src_schemas/* parseAt */.Ze)(draftRecordSchema, json, 'its record'), runId: candidate.runId };
         }
         catch (error) {
@@ -35479,11 +35485,25 @@ async function findDraft(github, fingerprint, runner, passOver, signal) {
     }
     return undefined;
 }
+/**
+ * On a re-run attempt of a draft run, the draft an earlier attempt of this very run saved for the request
+ * (its record is among the run's artifacts): the one its comment and outputs showed for review, kept
+ * rather than joined by a second. Undefined on a first attempt, or when no earlier attempt left one;
+ * throws when the run's artifacts cannot be read. Any job of the run may have written it: it is parsed.
+ */
+async function earlierAttemptDraft(fingerprint, runner, signal) {
+    if (!runner.artifactService || runner.runAttempt <= 1)
+        return undefined;
+    const { artifacts } = await (0,waits/* untilCancelled */.c8)((await loadArtifactClient()).listArtifacts(), signal);
+    const artifact = artifacts.find((candidate) => candidate.name === drafts_recordName(fingerprint));
+    if (!artifact)
+        return undefined;
+    const json = await readJsonArtifact(artifact.id, artifact.name, runner, { maxBytes: MAX_RECORD_BYTES, signal });
+    return (0,src_schemas/* parseAt */.Ze)(draftRecordSchema, json, `the draft record ${artifact.name}`);
+}
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./src/waits.ts
-var waits = __nccwpck_require__(5837);
 ;// CONCATENATED MODULE: ./src/video/ledger.ts
 
 
@@ -35513,10 +35533,14 @@ function requestFingerprint(request) {
         .slice(0, 32);
 }
 /**
- * The fingerprint of the export a draft stands for: the same request exporting (`isExport: true`), which
- * a run without `draft` makes, so `from-draft` finds the draft under its own request. Any other request's own.
+ * What a draft's record is keyed by: the fingerprint of the export it stands for, which the same step
+ * makes without `draft` (`isExport: true`), so `from-draft` finds the draft under its own request. A saved
+ * project that is its own draft is keyed by its ID and the export's options alone: what it holds is the
+ * review's to change, and an edit made in review must not make it another request.
  */
-function exportFingerprint(request) {
+function draftKey(request) {
+    if (request.kind === 'saved')
+        return requestFingerprint({ generation: request.generation, kind: 'saved', content: 'as reviewed', body: request.body });
     if (request.kind !== 'draft')
         return requestFingerprint(request);
     return requestFingerprint({ generation: request.generation, content: request.content, body: { ...request.body, isExport: true } });
@@ -35631,19 +35655,10 @@ async function findEarlierExport(fingerprint, runner, log, signal, deadlineAt) {
 }
 /** A mark's record is a few hundred bytes; more is not one of ours. */
 const MAX_MARK_BYTES = 64 * 1024;
-/** The delivery a `delivered` mark records: its artifact downloaded, its one file parsed by its schema. */
+/** The delivery a `delivered` mark records: its artifact's one file, parsed by its schema. */
 async function readDelivered(id, runner, until) {
-    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-ledger-'));
-    try {
-        await (0,waits/* untilCancelled */.c8)((await loadArtifactClient()).downloadArtifact(id, { path: dir }), until);
-        const file = external_node_path_.join(dir, 'export.json');
-        if (!external_node_fs_.existsSync(file) || external_node_fs_.statSync(file).size > MAX_MARK_BYTES)
-            throw new Error('it holds no record of a sensible size');
-        return (0,src_schemas/* parseAt */.Ze)(schemas/* object */.Ikc({ delivered: deliveredVideo }), JSON.parse(external_node_fs_.readFileSync(file, 'utf8')), 'the delivery record').delivered;
-    }
-    finally {
-        external_node_fs_.rmSync(dir, { recursive: true, force: true });
-    }
+    const json = await readJsonArtifact(id, 'export.json', runner, { maxBytes: MAX_MARK_BYTES, signal: until });
+    return (0,src_schemas/* parseAt */.Ze)(schemas/* object */.Ikc({ delivered: deliveredVideo }), json, 'the delivery record').delivered;
 }
 /** Uploads one mark as a tiny artifact of the run, kept while the run may be re-run. */
 async function record(fingerprint, mark, runner, log, signal) {
@@ -35703,21 +35718,18 @@ async function recordUnconfirmed(fingerprint, runner, log, signal) {
 
 
 /**
- * With `from-draft`, the draft a draft run of this repository saved for this very request (its record
- * keyed by the request's fingerprint), to be exported as it is, with the review's edits, through the
- * export endpoint: the request that does so, or undefined when there is none (a changed request finds
- * none). `true` then exports anew with a notice; a lookup that fails counts as none, with a warning.
+ * The draft a draft run of this repository saved for this very request (its record keyed by the request's
+ * draft key), read back in AI Studios (a read, free): undefined when there is none, none can be looked up
+ * (said as a warning), or the request is not one a draft can stand for. A draft that cannot be read comes
+ * without its project: the caller decides what that means.
  */
-async function draftExport(result, request, { job, github, client }, context) {
+async function findReviewedDraft(request, { job, github, client }, context) {
     const { log } = context;
-    if (!github || request.generation !== 'v3') {
-        log.notice(`from-draft: ${request.generation === 'v3' ? 'GitHub is not reachable' : 'the legacy API keeps no drafts'}; no draft is looked for`);
+    if (!github || request.generation !== 'v3')
         return undefined;
-    }
-    const fingerprint = requestFingerprint(request);
     let found;
     try {
-        found = await findDraft(github, fingerprint, job.runner, (runId, why) => log.warning(`from-draft: the draft record of run ${runId} was not taken: ${why}`), context.signal);
+        found = await findDraft(github, draftKey(request), job.runner, (runId, why) => log.warning(`from-draft: the draft record of run ${runId} was not taken: ${why}`), context.signal);
     }
     catch (error) {
         if (context.signal?.aborted)
@@ -35725,34 +35737,48 @@ async function draftExport(result, request, { job, github, client }, context) {
         log.warning(`from-draft: the draft records could not be looked up (${(0,errors/* errorMessage */.gJ)(error)})`);
         return undefined;
     }
-    if (found) {
-        // A read, free: a draft deleted since the review is no draft, found before anything is sent. On a re-run
-        // attempt, an earlier attempt may have exported it and cleanup deleted it: the ledger (under the step's
-        // own request) then says so, and nothing is sent again.
-        try {
-            await client.getProject(found.projectId, context);
-        }
-        catch (error) {
-            if (context.signal?.aborted)
-                throw error;
-            log.warning(`from-draft: draft ${found.projectId}, saved by run ${found.runId}, cannot be read in AI Studios (${(0,errors/* errorMessage */.gJ)(error)})`);
-            if (job.runner.runAttempt <= 1)
-                found = undefined;
-        }
+    if (!found)
+        return undefined;
+    try {
+        return { ...found, project: await client.getProject(found.projectId, context) };
     }
-    if (!found) {
+    catch (error) {
+        if (context.signal?.aborted)
+            throw error;
+        log.warning(`from-draft: draft ${found.projectId}, saved by run ${found.runId}, cannot be read in AI Studios (${(0,errors/* errorMessage */.gJ)(error)})`);
+        return found;
+    }
+}
+/**
+ * With `from-draft`, the reviewed draft of this request, to be exported as it is, with the review's edits,
+ * through the export endpoint: the request that does so, or undefined when there is none (a changed request
+ * finds none). `true` then exports anew with a notice; a lookup that fails counts as none, with a warning.
+ */
+async function draftExport(result, request, production, context) {
+    const { log } = context;
+    const { job } = production;
+    if (!production.github || request.generation !== 'v3') {
+        log.notice(`from-draft: ${request.generation === 'v3' ? 'GitHub is not reachable' : 'the legacy API keeps no drafts'}; no draft is looked for`);
+        return undefined;
+    }
+    const found = await findReviewedDraft(request, production, context);
+    // A draft deleted since the review is no draft, found before anything is sent. On a re-run attempt, an
+    // earlier attempt may have exported it and cleanup deleted it: the ledger (under the step's own request)
+    // then says so, and nothing is sent again.
+    if (!found || (!found.project && job.runner.runAttempt <= 1)) {
         if (job.github.fromDraft === 'true')
-            log.notice('from-draft: no draft run saved a draft of this request (or the request changed since); exporting anew');
+            log.notice(`from-draft: no draft run saved a draft of this request (or the request changed since); ${job.dryRun ? 'a run would export' : 'exporting'} anew`);
         return undefined;
     }
     // Created by the draft run unless it is the step's own saved project, whatever the record says: cleanup deletes
     // a created draft, and a record (written by any run of this repository) must not get the user's project deleted.
     const own = request.kind === 'saved' ? request.body.projectId : undefined;
     result.fromDraft = { projectId: found.projectId, runId: found.runId, created: found.projectId !== own };
-    log.notice(`from-draft: exporting draft ${found.projectId}, saved by run ${found.runId} for this request, as it is (with the review's edits)`);
+    log.notice(`from-draft: ${job.dryRun ? 'a run would export' : 'exporting'} draft ${found.projectId}, saved by run ${found.runId} for this request, as it is (with the review's edits)`);
     // A saved project that was its own draft is already exported as it is.
     if (request.kind === 'saved')
         return request;
+    const fingerprint = requestFingerprint(request);
     const body = { projectId: found.projectId };
     for (const option of ['workspaceId', 'resolution', 'webhookUrl'])
         if (request.body[option] !== undefined)
@@ -37645,33 +37671,78 @@ async function downloadVideo(initialUrl, options) {
 
 ;// CONCATENATED MODULE: ./src/video/draft.ts
 
+
+
+
+/**
+ * On a re-run attempt, the draft an earlier attempt of this run saved for the request: its record is the
+ * one `from-draft` will find (a run's artifact names are its own for good), so that draft is the one to
+ * show for review again. Not knowing (the run's artifacts unread) saves no second draft that would not be found.
+ */
+async function earlierDraft(key, runner, context) {
+    try {
+        return await earlierAttemptDraft(key, runner, (0,waits/* withDeadline */.NE)(LEDGER_READ_MS, context.signal).signal);
+    }
+    catch (error) {
+        if (context.signal?.aborted)
+            throw error;
+        throw new Error(`the draft records of this run's earlier attempts could not be read (${(0,errors/* errorMessage */.gJ)(error)}); an earlier attempt may have saved this ` +
+            "draft, and a second one would not be the one 'from-draft' exports, so none was saved. Re-run the job once the artifact service answers", { cause: error });
+    }
+}
 /**
  * A video's draft, for review before paying: its project created with `isExport: false` (shown on the
  * dashboard, nothing rendered or billed), or a saved project the step does not change, which is its
  * own draft and needs no call. The creation is sent as an export is (once, unless provably not sent),
- * so a lost answer never leaves a second draft behind; no ledger, as nothing is paid.
+ * so a lost answer never leaves a second draft behind; no ledger, as nothing is paid. A re-run attempt
+ * keeps the draft an earlier attempt saved (with any edits made to it since) rather than save another.
  */
-async function saveDraft(result, request, { client, deadlineAt }, context, cancel) {
+async function saveDraft(result, request, key, { client, runner, deadlineAt }, context, cancel) {
     const { log } = context;
     result.stage = 'export';
-    let projectId;
+    const url = client.draftUrl();
     if (request.kind === 'saved') {
-        projectId = typeof request.body.projectId === 'string' ? request.body.projectId : '';
+        const projectId = typeof request.body.projectId === 'string' ? request.body.projectId : '';
         log.info(`Draft: project ${projectId} is not changed by the step, so it is its own draft; nothing was created or rendered`);
+        // Its record is the same on every attempt: one an earlier attempt left stands (another would be refused).
+        const earlier = await earlierDraft(key, runner, context).catch((error) => {
+            if (context.signal?.aborted)
+                throw error;
+            log.warning((0,errors/* errorMessage */.gJ)(error));
+            return undefined;
+        });
+        result.draft = { projectId, url, created: false, recorded: earlier?.projectId === projectId };
+        result.status = 'draft';
+        return;
     }
-    else {
-        log.info(`Saving a draft: POST ${client.exportTarget(request).url} with "isExport": false (nothing is rendered or paid)`);
+    const earlier = await earlierDraft(key, runner, context);
+    if (earlier) {
         try {
-            projectId = await client.createDraft(request, { ...context, signal: cancel }, { stop: context.signal, deadlineAt });
+            await client.getProject(earlier.projectId, context);
         }
         catch (error) {
-            if (error instanceof errors/* ExportUnconfirmedError */.JK)
-                result.exportUnconfirmed = true;
-            throw error;
+            if (!(error instanceof errors/* ApiError */.hD && error.notFound))
+                throw error;
+            throw new Error(`draft ${earlier.projectId}, which an earlier attempt of this run saved for this request, was deleted since, and this run's record ` +
+                "of it (the one 'from-draft' finds) cannot be replaced within the run; no second draft was saved. Push a commit, or start the workflow anew, to save a new draft", { cause: error });
         }
-        log.info(`Draft saved: project ${projectId}, not rendered`);
+        log.info(`Draft: an earlier attempt of this run saved draft ${earlier.projectId} for this request; it is kept, with any edits made to it since, and nothing was created`);
+        result.draft = { projectId: earlier.projectId, url, created: true, recorded: true };
+        result.status = 'draft';
+        return;
     }
-    result.draft = { projectId, url: client.draftUrl(), created: request.kind === 'draft' };
+    log.info(`Saving a draft: POST ${client.exportTarget(request).url} with "isExport": false (nothing is rendered or paid)`);
+    let projectId;
+    try {
+        projectId = await client.createDraft(request, { ...context, signal: cancel }, { stop: context.signal, deadlineAt });
+    }
+    catch (error) {
+        if (error instanceof errors/* ExportUnconfirmedError */.JK)
+            result.exportUnconfirmed = true;
+        throw error;
+    }
+    log.info(`Draft saved: project ${projectId}, not rendered`);
+    result.draft = { projectId, url, created: true, recorded: false };
     result.status = 'draft';
 }
 
@@ -38183,6 +38254,7 @@ justExported = true) {
 
 
 
+
 /** The thumbnail the export's record names; a failure to read it costs only the thumbnail. */
 async function thumbnailOf(record, log) {
     try {
@@ -38205,7 +38277,8 @@ const spends = (request, job) => request !== undefined && request.kind !== 'draf
  * step's project or template makes, before anything is downloaded. A mismatch fails the video unless
  * `resume-mismatch: accept`.
  */
-async function checkResumed(result, source, { job, client }, context) {
+async function checkResumed(result, source, production, context) {
+    const { job, client } = production;
     if (!source.of)
         return;
     const what = source.of.kind === 'project' ? `project ${source.of.projectId}` : `template ${source.of.template.name}`;
@@ -38214,8 +38287,9 @@ async function checkResumed(result, source, { job, client }, context) {
         return;
     }
     let expected;
+    let request;
     try {
-        const request = await buildExportRequest(source.of, result.spec, client, context);
+        request = await buildExportRequest(source.of, result.spec, client, context);
         // A saved project exported as it is: the export is compared with what the project holds now.
         expected = request.kind === 'saved' && source.of.kind === 'project' ? await client.getProject(source.of.projectId, context) : request.body;
     }
@@ -38226,24 +38300,32 @@ async function checkResumed(result, source, { job, client }, context) {
             throw error;
         return context.log.warning(`resume: export ${source.key} was not checked against ${what}, which cannot be read as an export now (${(0,errors/* errorMessage */.gJ)(error)}); it is downloaded unchecked`);
     }
-    const mismatches = resumeMismatches(await client.getProject(source.key, context), expected);
+    const exported = await client.getProject(source.key, context);
+    const mismatches = resumeMismatches(exported, expected);
     if (mismatches.length === 0)
         return context.log.info(`resume: export ${source.key} matches ${what}`);
+    // `from-draft` exports the reviewed draft as the review left it: an export matching that draft is what the step exports.
+    const draft = request.kind === 'saved' ? undefined : await findReviewedDraft(request, production, context);
+    if (draft?.project && resumeMismatches(exported, draft.project).length === 0) {
+        return context.log.info(`resume: export ${source.key} matches draft ${draft.projectId}, reviewed for ${what} (saved by run ${draft.runId}): the review's edits are no mismatch`);
+    }
     const found = `export ${source.key} is not the video ${what} makes: ${mismatches.join('; ')}`;
     if (job.resumeMismatch === 'accept')
         return context.log.warning(`resume: ${found}. Downloaded anyway ('resume-mismatch' is accept)`);
-    throw new Error(`resume: ${found}. Nothing was downloaded. Check that 'resume' holds this video's key, or set 'resume-mismatch: accept' to download it anyway`);
+    throw new Error(`resume: ${found}${draft?.project ? `, nor what its reviewed draft ${draft.projectId} holds now` : ''}. Nothing was downloaded. ` +
+        "Check that 'resume' holds this video's key, or set 'resume-mismatch: accept' to download it anyway");
 }
 /**
  * The request step: the export request (a template's checked earlier, a saved project's fetched now),
- * or none for a resumed export. A dry run ends here, with the request saved.
+ * or none for a resumed export (a dry run ends there, with the key's progress read).
  */
-async function prepareVideo(result, checked, { job, client }, context) {
+async function prepareVideo(result, checked, production, context) {
+    const { job, client } = production;
     const source = result.spec.source;
     result.stage = 'request';
     if (source.kind === 'resume') {
         result.generation = source.generation ?? (source.template && (0,template_shape/* templateGeneration */.zJ)(source.template)) ?? 'v3';
-        await checkResumed(result, source, { job, client }, context);
+        await checkResumed(result, source, production, context);
         result.exportKey = source.key;
         if (job.dryRun) {
             // Progress is a read: a dry run can tell whether the key is there and how far it got.
@@ -38255,15 +38337,18 @@ async function prepareVideo(result, checked, { job, client }, context) {
     }
     const request = checked ?? (await buildExportRequest(source, result.spec, client, context, job.draft));
     result.generation = request.generation;
-    if (job.dryRun && job.draft && request.kind === 'saved' && source.kind === 'project') {
-        context.log.info(`Dry run: project ${source.projectId} is its own draft ('draft' is true): nothing would be created or rendered`);
-        result.status = 'dry-run';
-    }
-    else if (job.dryRun) {
-        result.dryRun = saveDryRun(client, request, job.outputDir, result.spec.name, context.log);
-        result.status = 'dry-run';
-    }
     return request;
+}
+/** A dry run's end for a video: the request a run would send (after `from-draft` found its draft), saved and printed. */
+function dryRunVideo(result, request, { job, client }, context) {
+    const source = result.spec.source;
+    if (job.draft && request.kind === 'saved' && source.kind === 'project') {
+        context.log.info(`Dry run: project ${source.projectId} is its own draft ('draft' is true): nothing would be created or rendered`);
+    }
+    else {
+        result.dryRun = saveDryRun(client, request, job.outputDir, result.spec.name, context.log);
+    }
+    result.status = 'dry-run';
 }
 /**
  * With `reuse`, an earlier run's video of the same request, downloaded instead of exported (the result
@@ -38311,9 +38396,9 @@ cancel) {
     let fingerprint;
     // A draft is saved for review, never rendered: nothing to wait for or download.
     if (request && !spends(request, job)) {
-        // Under the export's own fingerprint: the run that exports it finds its record (from-draft).
-        result.fingerprint = exportFingerprint(request);
-        return saveDraft(result, request, { client, deadlineAt: Date.now() + job.wait.timeoutMs }, context, cancel);
+        // Under its draft key: the run that exports it finds its record (from-draft).
+        result.fingerprint = draftKey(request);
+        return saveDraft(result, request, result.fingerprint, { client, runner: job.runner, deadlineAt: Date.now() + job.wait.timeoutMs }, context, cancel);
     }
     if (request) {
         fingerprint = result.fingerprint = requestFingerprint(request);
@@ -38506,15 +38591,8 @@ async function produceAll(results, production, signal) {
         for (const result of results)
             await step(result, () => void requests.set(result, checkTemplate(result, job, contextOf(result))));
         await inPool(results, job.batch.maxParallel, stop.signal, (result) => step(result, async () => void requests.set(result, await prepareVideo(result, requests.get(result), production, contextOf(result)))));
-        if (job.dryRun) {
-            const { text, over } = budgetLine(results.filter((result) => spends(requests.get(result), job)).length, job.maxVideos);
-            (0,log/* info */.pq)(`Dry run: ${text}`);
-            if (over)
-                (0,log/* warning */.$e)(`Dry run: 'max-videos' would refuse this run unless 'reuse' finds enough earlier videos`);
-            return await checkCredentials(production.client, results, contextOf(results[0]));
-        }
         const prepared = results.filter((result) => result.status === 'skipped' && requests.has(result));
-        if (production.github && job.github.reuse) {
+        if (!job.dryRun && production.github && job.github.reuse) {
             await inPool(prepared, job.batch.maxParallel, stop.signal, async (result) => {
                 const request = requests.get(result);
                 // A draft is no video: there is none to reuse.
@@ -38539,8 +38617,21 @@ async function produceAll(results, production, signal) {
             // `required`: a video without its reviewed draft refuses the run before anything is paid.
             if (job.github.fromDraft === 'required' && without.length > 0) {
                 const names = without.map((result) => result.name).join(', ');
-                throw new errors/* InputError */.dz('from-draft', `'required', and no draft run of this repository saved a draft of this request for ${names} (or the request changed since): nothing was exported. Run the draft run again, or set 'from-draft: true' to export anew`);
+                throw new errors/* InputError */.dz('from-draft', `'required', and no draft run of this repository saved a draft of this request for ${names} (or the request changed since): ` +
+                    `${job.dryRun ? 'a run would export nothing' : 'nothing was exported'}. Run the draft run again, or set 'from-draft: true' to export anew`);
             }
+        }
+        if (job.dryRun) {
+            for (const result of prepared) {
+                const request = requests.get(result);
+                if (request && result.status === 'skipped')
+                    await step(result, () => dryRunVideo(result, request, production, contextOf(result)));
+            }
+            const { text, over } = budgetLine(results.filter((result) => spends(requests.get(result), job)).length, job.maxVideos);
+            (0,log/* info */.pq)(`Dry run: ${text}`);
+            if (over)
+                (0,log/* warning */.$e)(`Dry run: 'max-videos' would refuse this run unless 'reuse' finds enough earlier videos`);
+            return await checkCredentials(production.client, results, contextOf(results[0]));
         }
         const ready = prepared.filter((result) => result.status === 'skipped');
         const refusal = budgetRefusal(ready.filter((result) => spends(requests.get(result), job)).length, job.maxVideos);

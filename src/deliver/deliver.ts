@@ -39,7 +39,7 @@ async function leaveForReuse(done: Array<{ result: VideoResult; video: Downloade
 async function leaveDrafts(results: VideoResult[], job: Job, signal?: AbortSignal): Promise<void> {
   for (const result of results) {
     const { draft, fingerprint } = result
-    if (result.status !== 'draft' || !draft || !fingerprint) continue
+    if (result.status !== 'draft' || !draft || draft.recorded || !fingerprint) continue
     try {
       await untilCancelled(
         recordDraft(fingerprint, { projectId: draft.projectId, created: draft.created }, job.runner, job.artifact.retentionDays),

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { RunnerEnv } from '../domain.js'
-import type { ArtifactClient } from '@actions/artifact'
+import type { ArtifactClient, FindOptions } from '@actions/artifact'
+import { untilCancelled } from '../waits.js'
 
 /**
  * The artifact client, loaded only when used: it is the heaviest part of the bundle (a 3.7 MB chunk).
@@ -32,6 +33,42 @@ export async function uploadJsonArtifact(name: string, value: unknown, runner: R
   try {
     fs.writeFileSync(path.join(dir, name), JSON.stringify(value))
     await (await loadArtifactClient()).uploadArtifact(name, [path.join(dir, name)], dir, { retentionDays, skipArchive: true })
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** The one file an artifact download left in a fresh folder, or the one named so inside a zip. */
+export function fileIn(dir: string, name: string): string {
+  const named = path.join(dir, name)
+  if (fs.existsSync(named)) return named
+  const [only] = fs.readdirSync(dir)
+  if (only === undefined) throw new Error('the artifact held no file')
+  return path.join(dir, only)
+}
+
+/**
+ * What a record artifact (one small JSON file, `name`) holds, parsed as JSON but not yet checked: of this
+ * run, or with `findBy` another run's. Refused past `maxBytes` before it is read, as whoever wrote it may
+ * not be one of ours. The folder it was downloaded into goes at once.
+ */
+export async function readJsonArtifact(
+  id: number,
+  name: string,
+  runner: RunnerEnv,
+  { maxBytes, findBy, signal }: { maxBytes: number; findBy?: FindOptions['findBy']; signal?: AbortSignal }
+): Promise<unknown> {
+  const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-record-'))
+  try {
+    // The artifact client takes no signal: a download past it is left behind, and the process ends without it.
+    await untilCancelled((await loadArtifactClient()).downloadArtifact(id, { path: dir, findBy }), signal)
+    const file = fileIn(dir, name)
+    if (fs.statSync(file).size > maxBytes) throw new Error(`its record is over ${maxBytes} bytes`)
+    try {
+      return JSON.parse(fs.readFileSync(file, 'utf8')) as unknown
+    } catch {
+      throw new Error('its record is not JSON')
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }

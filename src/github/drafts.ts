@@ -1,9 +1,10 @@
 import { z } from 'zod'
 import type { RunnerEnv } from '../domain.js'
 import { exportKey, parseAt } from '../schemas.js'
-import { uploadJsonArtifact } from './artifact-service.js'
+import { untilCancelled } from '../waits.js'
+import { loadArtifactClient, readJsonArtifact, uploadJsonArtifact } from './artifact-service.js'
 import type { GitHub } from './connect.js'
-import { listRecords, readRecordFile, workflowRun, type Candidate } from './reuse.js'
+import { MAX_RECORD_BYTES, listRecords, readRecordJson, workflowRun, type Candidate } from './reuse.js'
 import { distrust, thisRun } from './reuse-trust.js'
 
 /**
@@ -48,13 +49,7 @@ export async function findDraft(
       // Any run of this repository's own code: the pull request that drafted it, then the merge that exports it.
       const refused = distrust(await workflowRun(github, candidate.runId), here, 'repository')
       if (refused) throw new Error(refused)
-      const text = await readRecordFile(github, candidate, recordName(fingerprint), runner)
-      let json: unknown
-      try {
-        json = JSON.parse(text)
-      } catch {
-        throw new Error('its record is not JSON')
-      }
+      const json = await readRecordJson(github, candidate, recordName(fingerprint), runner, signal)
       return { ...parseAt(draftRecordSchema, json, 'its record'), runId: candidate.runId }
     } catch (error) {
       if (signal?.aborted) throw error
@@ -62,4 +57,19 @@ export async function findDraft(
     }
   }
   return undefined
+}
+
+/**
+ * On a re-run attempt of a draft run, the draft an earlier attempt of this very run saved for the request
+ * (its record is among the run's artifacts): the one its comment and outputs showed for review, kept
+ * rather than joined by a second. Undefined on a first attempt, or when no earlier attempt left one;
+ * throws when the run's artifacts cannot be read. Any job of the run may have written it: it is parsed.
+ */
+export async function earlierAttemptDraft(fingerprint: string, runner: RunnerEnv, signal?: AbortSignal): Promise<DraftRecord | undefined> {
+  if (!runner.artifactService || runner.runAttempt <= 1) return undefined
+  const { artifacts } = await untilCancelled((await loadArtifactClient()).listArtifacts(), signal)
+  const artifact = artifacts.find((candidate) => candidate.name === recordName(fingerprint))
+  if (!artifact) return undefined
+  const json = await readJsonArtifact(artifact.id, artifact.name, runner, { maxBytes: MAX_RECORD_BYTES, signal })
+  return parseAt(draftRecordSchema, json, `the draft record ${artifact.name}`)
 }

@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto'
-import * as fs from 'node:fs'
-import * as path from 'node:path'
 import { z } from 'zod'
 import type { Pipeline, RunnerEnv, VideoResult } from '../domain.js'
 import { errorMessage } from '../errors.js'
 import { exported, redeliverHint } from '../resume.js'
 import { exportKey, parseAt, sha256Hex } from '../schemas.js'
-import { loadArtifactClient, uploadJsonArtifact } from './artifact-service.js'
+import { loadArtifactClient, readJsonArtifact, uploadJsonArtifact } from './artifact-service.js'
 import { untilCancelled, withDeadline } from '../waits.js'
 import { quotedValue } from '../text.js'
 
@@ -170,13 +168,12 @@ export async function readResultRecords(
       foreign.push(artifact.name)
       continue
     }
-    const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-collect-'))
     try {
-      await bounded(client.downloadArtifact(artifact.id, { path: dir }))
-      // The name matched NAME, so it is a plain file name.
-      const file = path.join(dir, artifact.name)
-      if (!fs.existsSync(file) || fs.statSync(file).size > MAX_RECORD_BYTES) throw new Error('it holds no record of a sensible size')
-      const record = parseAt(resultRecord, JSON.parse(fs.readFileSync(file, 'utf8')), `result record ${artifact.name}`)
+      const json = await readJsonArtifact(artifact.id, artifact.name, runner, {
+        maxBytes: MAX_RECORD_BYTES,
+        signal: withDeadline(RECORD_READ_MS, signal).signal
+      })
+      const record = parseAt(resultRecord, json, `result record ${artifact.name}`)
       if (record.runId !== runner.runId || String(record.attempt) !== match[1])
         throw new Error(`it says it is of run ${record.runId}, attempt ${record.attempt}, not this run's attempt ${match[1]}`)
       if (record.pipeline.id !== pipeline.id || record.pipeline.manifest !== pipeline.manifest)
@@ -187,8 +184,6 @@ export async function readResultRecords(
     } catch (error) {
       if (signal?.aborted) throw error
       refuse(`result record ${artifact.name} was refused: ${errorMessage(error)}`)
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true })
     }
   }
   return { read, foreign }

@@ -1,9 +1,7 @@
-import * as fs from 'node:fs'
-import * as path from 'node:path'
 import { z } from 'zod'
 import type { RunnerEnv } from '../domain.js'
 import { baseName, exportKey, parseAt, sha256Hex } from '../schemas.js'
-import { loadArtifactClient, uploadJsonArtifact } from './artifact-service.js'
+import { fileIn, loadArtifactClient, readJsonArtifact, uploadJsonArtifact } from './artifact-service.js'
 import type { GitHub } from './connect.js'
 import { workflowRunSchema, type WorkflowRun } from './reuse-trust.js'
 import { warning } from '../log.js'
@@ -59,15 +57,6 @@ const findBy = ({ context, token }: GitHub, runId: number) => ({
   repositoryName: context.repo.repo
 })
 
-/** The one file an artifact download left in a fresh folder, or the one named so inside a zip. */
-function fileIn(dir: string, name: string): string {
-  const named = path.join(dir, name)
-  if (fs.existsSync(named)) return named
-  const [only] = fs.readdirSync(dir)
-  if (only === undefined) throw new Error('the artifact held no file')
-  return path.join(dir, only)
-}
-
 /** How many records of one request reuse reads at most: GitHub's largest page, ten times. */
 const RECORD_PAGE_SIZE = 100
 const RECORD_PAGES = 10
@@ -110,34 +99,16 @@ export async function workflowRun({ octokit, context }: GitHub, runId: number): 
   return parseAt(workflowRunSchema, data, `GitHub's description of run ${runId}`)
 }
 
-/** The text of the one file a record artifact of another run holds. */
-export async function readRecordFile(github: GitHub, candidate: Candidate, name: string, runner: RunnerEnv): Promise<string> {
-  const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-record-'))
-  try {
-    await (await loadArtifactClient()).downloadArtifact(candidate.artifactId, { path: dir, findBy: findBy(github, candidate.runId) })
-    return fs.readFileSync(fileIn(dir, name), 'utf8')
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true })
-  }
-}
+/** A reuse or draft record is a few hundred bytes: more is not one of ours. */
+export const MAX_RECORD_BYTES = 64 * 1024
+
+/** What a record artifact of another run holds, parsed as JSON but not yet checked. */
+export const readRecordJson = (github: GitHub, candidate: Candidate, name: string, runner: RunnerEnv, signal?: AbortSignal): Promise<unknown> =>
+  readJsonArtifact(candidate.artifactId, name, runner, { maxBytes: MAX_RECORD_BYTES, findBy: findBy(github, candidate.runId), signal })
 
 /** A candidate's record, parsed; refused when its video is another run's artifact or expired. */
 export async function readRecord(github: GitHub, candidate: Candidate, fingerprint: string, runner: RunnerEnv): Promise<ReuseRecord> {
-  const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-reuse-'))
-  let record: ReuseRecord
-  try {
-    await (await loadArtifactClient()).downloadArtifact(candidate.artifactId, { path: dir, findBy: findBy(github, candidate.runId) })
-    const text = fs.readFileSync(fileIn(dir, recordName(fingerprint)), 'utf8')
-    let json: unknown
-    try {
-      json = JSON.parse(text)
-    } catch {
-      throw new Error('its record is not JSON')
-    }
-    record = parseAt(reuseRecordSchema, json, 'its record')
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true })
-  }
+  const record = parseAt(reuseRecordSchema, await readRecordJson(github, candidate, recordName(fingerprint), runner), 'its record')
   const { octokit, context } = github
   const { data } = await octokit.rest.actions.getArtifact({ ...context.repo, artifact_id: record.artifactId })
   const video = parseAt(artifactSchema, data, `GitHub's description of artifact ${record.artifactId}`)

@@ -26,7 +26,7 @@ export async function render(get: InputReader, runner: RunnerEnv, signal: AbortS
   let failure: unknown
   try {
     job = readJob(get, runner)
-    const github = needsGitHub(job.github) ? await connectGitHub(job.github, signal) : undefined
+    const github = needsGitHub(job.github, job.videos) ? await connectGitHub(job.github, signal) : undefined
     results = (await planVideos(job, github, job.runner)).map(newResult)
     client = new AiStudiosClient(job.api)
     const onExportAccepted = (result: VideoResult): void => setKeyOutput(result, results.length)

@@ -6,7 +6,7 @@ import type { ExportRequest, Generation, Log, RunnerEnv } from '../domain.js'
 import { ExportNotSentError, errorMessage } from '../errors.js'
 import { baseName, exportKey, parseAt, sha256Hex } from '../schemas.js'
 import { untilCancelled, withDeadline } from '../waits.js'
-import { loadArtifactClient } from '../github/artifact-service.js'
+import { loadArtifactClient, readJsonArtifact } from '../github/artifact-service.js'
 
 /**
  * A ledger of exports kept as tiny artifacts of the workflow run, one per export, named after the
@@ -35,10 +35,14 @@ export function requestFingerprint(request: ExportRequest): string {
 }
 
 /**
- * The fingerprint of the export a draft stands for: the same request exporting (`isExport: true`), which
- * a run without `draft` makes, so `from-draft` finds the draft under its own request. Any other request's own.
+ * What a draft's record is keyed by: the fingerprint of the export it stands for, which the same step
+ * makes without `draft` (`isExport: true`), so `from-draft` finds the draft under its own request. A saved
+ * project that is its own draft is keyed by its ID and the export's options alone: what it holds is the
+ * review's to change, and an edit made in review must not make it another request.
  */
-export function exportFingerprint(request: ExportRequest): string {
+export function draftKey(request: ExportRequest): string {
+  if (request.kind === 'saved')
+    return requestFingerprint({ generation: request.generation, kind: 'saved', content: 'as reviewed', body: request.body })
   if (request.kind !== 'draft') return requestFingerprint(request)
   return requestFingerprint({ generation: request.generation, content: request.content, body: { ...request.body, isExport: true } })
 }
@@ -190,17 +194,10 @@ export async function findEarlierExport(
 /** A mark's record is a few hundred bytes; more is not one of ours. */
 const MAX_MARK_BYTES = 64 * 1024
 
-/** The delivery a `delivered` mark records: its artifact downloaded, its one file parsed by its schema. */
+/** The delivery a `delivered` mark records: its artifact's one file, parsed by its schema. */
 async function readDelivered(id: number, runner: RunnerEnv, until: AbortSignal): Promise<DeliveredVideo> {
-  const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-ledger-'))
-  try {
-    await untilCancelled((await loadArtifactClient()).downloadArtifact(id, { path: dir }), until)
-    const file = path.join(dir, 'export.json')
-    if (!fs.existsSync(file) || fs.statSync(file).size > MAX_MARK_BYTES) throw new Error('it holds no record of a sensible size')
-    return parseAt(z.object({ delivered: deliveredVideo }), JSON.parse(fs.readFileSync(file, 'utf8')), 'the delivery record').delivered
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true })
-  }
+  const json = await readJsonArtifact(id, 'export.json', runner, { maxBytes: MAX_MARK_BYTES, signal: until })
+  return parseAt(z.object({ delivered: deliveredVideo }), json, 'the delivery record').delivered
 }
 
 /** Uploads one mark as a tiny artifact of the run, kept while the run may be re-run. */

@@ -7,7 +7,7 @@ import { errorLine, info, videoLog, warning } from '../log.js'
 import { checkCredentials } from './dry-run.js'
 import { draftExport } from './from-draft.js'
 import { PollScheduler } from './poll-scheduler.js'
-import { checkTemplate, prepareVideo, produceVideo, reuseVideo, spends, type Production } from './produce.js'
+import { checkTemplate, dryRunVideo, prepareVideo, produceVideo, reuseVideo, spends, type Production } from './produce.js'
 
 const describe = (spec: VideoSpec): string =>
   spec.source.kind === 'project'
@@ -90,14 +90,8 @@ export async function produceAll(results: VideoResult[], production: Production,
     await inPool(results, job.batch.maxParallel, stop.signal, (result) =>
       step(result, async () => void requests.set(result, await prepareVideo(result, requests.get(result), production, contextOf(result))))
     )
-    if (job.dryRun) {
-      const { text, over } = budgetLine(results.filter((result) => spends(requests.get(result), job)).length, job.maxVideos)
-      info(`Dry run: ${text}`)
-      if (over) warning(`Dry run: 'max-videos' would refuse this run unless 'reuse' finds enough earlier videos`)
-      return await checkCredentials(production.client, results, contextOf(results[0]))
-    }
     const prepared = results.filter((result) => result.status === 'skipped' && requests.has(result))
-    if (production.github && job.github.reuse) {
+    if (!job.dryRun && production.github && job.github.reuse) {
       await inPool(prepared, job.batch.maxParallel, stop.signal, async (result) => {
         const request = requests.get(result)
         // A draft is no video: there is none to reuse.
@@ -120,9 +114,20 @@ export async function produceAll(results: VideoResult[], production: Production,
         const names = without.map((result) => result.name).join(', ')
         throw new InputError(
           'from-draft',
-          `'required', and no draft run of this repository saved a draft of this request for ${names} (or the request changed since): nothing was exported. Run the draft run again, or set 'from-draft: true' to export anew`
+          `'required', and no draft run of this repository saved a draft of this request for ${names} (or the request changed since): ` +
+            `${job.dryRun ? 'a run would export nothing' : 'nothing was exported'}. Run the draft run again, or set 'from-draft: true' to export anew`
         )
       }
+    }
+    if (job.dryRun) {
+      for (const result of prepared) {
+        const request = requests.get(result)
+        if (request && result.status === 'skipped') await step(result, () => dryRunVideo(result, request, production, contextOf(result)))
+      }
+      const { text, over } = budgetLine(results.filter((result) => spends(requests.get(result), job)).length, job.maxVideos)
+      info(`Dry run: ${text}`)
+      if (over) warning(`Dry run: 'max-videos' would refuse this run unless 'reuse' finds enough earlier videos`)
+      return await checkCredentials(production.client, results, contextOf(results[0]))
     }
     const ready = prepared.filter((result) => result.status === 'skipped')
     const refusal = budgetRefusal(ready.filter((result) => spends(requests.get(result), job)).length, job.maxVideos)

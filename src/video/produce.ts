@@ -12,7 +12,8 @@ import { isLoopbackHost } from './url-policy.js'
 import { saveDraft } from './draft.js'
 import { saveDryRun } from './dry-run.js'
 import { exportOnce } from './export.js'
-import { exportFingerprint, recordEnd, requestFingerprint } from './ledger.js'
+import { draftKey, recordEnd, requestFingerprint } from './ledger.js'
+import { findReviewedDraft } from './from-draft.js'
 import { PollScheduler } from './poll-scheduler.js'
 import { resumeMismatches } from './resume-check.js'
 import { redeliver } from './redeliver.js'
@@ -58,9 +59,10 @@ export const spends = (request: ExportRequest | undefined, job: Job): boolean =>
 async function checkResumed(
   result: VideoResult,
   source: Extract<Source, { kind: 'resume' }>,
-  { job, client }: Production,
+  production: Production,
   context: CallContext
 ): Promise<void> {
+  const { job, client } = production
   if (!source.of) return
   const what = source.of.kind === 'project' ? `project ${source.of.projectId}` : `template ${source.of.template.name}`
   if (result.generation === 'legacy') {
@@ -68,8 +70,9 @@ async function checkResumed(
     return
   }
   let expected: JsonObject
+  let request: ExportRequest
   try {
-    const request = await buildExportRequest(source.of, result.spec, client, context)
+    request = await buildExportRequest(source.of, result.spec, client, context)
     // A saved project exported as it is: the export is compared with what the project holds now.
     expected = request.kind === 'saved' && source.of.kind === 'project' ? await client.getProject(source.of.projectId, context) : request.body
   } catch (error) {
@@ -80,30 +83,40 @@ async function checkResumed(
       `resume: export ${source.key} was not checked against ${what}, which cannot be read as an export now (${errorMessage(error)}); it is downloaded unchecked`
     )
   }
-  const mismatches = resumeMismatches(await client.getProject(source.key, context), expected)
+  const exported = await client.getProject(source.key, context)
+  const mismatches = resumeMismatches(exported, expected)
   if (mismatches.length === 0) return context.log.info(`resume: export ${source.key} matches ${what}`)
+  // `from-draft` exports the reviewed draft as the review left it: an export matching that draft is what the step exports.
+  const draft = request.kind === 'saved' ? undefined : await findReviewedDraft(request, production, context)
+  if (draft?.project && resumeMismatches(exported, draft.project).length === 0) {
+    return context.log.info(
+      `resume: export ${source.key} matches draft ${draft.projectId}, reviewed for ${what} (saved by run ${draft.runId}): the review's edits are no mismatch`
+    )
+  }
   const found = `export ${source.key} is not the video ${what} makes: ${mismatches.join('; ')}`
   if (job.resumeMismatch === 'accept') return context.log.warning(`resume: ${found}. Downloaded anyway ('resume-mismatch' is accept)`)
   throw new Error(
-    `resume: ${found}. Nothing was downloaded. Check that 'resume' holds this video's key, or set 'resume-mismatch: accept' to download it anyway`
+    `resume: ${found}${draft?.project ? `, nor what its reviewed draft ${draft.projectId} holds now` : ''}. Nothing was downloaded. ` +
+      "Check that 'resume' holds this video's key, or set 'resume-mismatch: accept' to download it anyway"
   )
 }
 
 /**
  * The request step: the export request (a template's checked earlier, a saved project's fetched now),
- * or none for a resumed export. A dry run ends here, with the request saved.
+ * or none for a resumed export (a dry run ends there, with the key's progress read).
  */
 export async function prepareVideo(
   result: VideoResult,
   checked: ExportRequest | undefined,
-  { job, client }: Production,
+  production: Production,
   context: CallContext
 ): Promise<ExportRequest | undefined> {
+  const { job, client } = production
   const source = result.spec.source
   result.stage = 'request'
   if (source.kind === 'resume') {
     result.generation = source.generation ?? (source.template && templateGeneration(source.template)) ?? 'v3'
-    await checkResumed(result, source, { job, client }, context)
+    await checkResumed(result, source, production, context)
     result.exportKey = source.key
     if (job.dryRun) {
       // Progress is a read: a dry run can tell whether the key is there and how far it got.
@@ -115,14 +128,18 @@ export async function prepareVideo(
   }
   const request = checked ?? (await buildExportRequest(source, result.spec, client, context, job.draft))
   result.generation = request.generation
-  if (job.dryRun && job.draft && request.kind === 'saved' && source.kind === 'project') {
-    context.log.info(`Dry run: project ${source.projectId} is its own draft ('draft' is true): nothing would be created or rendered`)
-    result.status = 'dry-run'
-  } else if (job.dryRun) {
-    result.dryRun = saveDryRun(client, request, job.outputDir, result.spec.name, context.log)
-    result.status = 'dry-run'
-  }
   return request
+}
+
+/** A dry run's end for a video: the request a run would send (after `from-draft` found its draft), saved and printed. */
+export function dryRunVideo(result: VideoResult, request: ExportRequest, { job, client }: Production, context: CallContext): void {
+  const source = result.spec.source
+  if (job.draft && request.kind === 'saved' && source.kind === 'project') {
+    context.log.info(`Dry run: project ${source.projectId} is its own draft ('draft' is true): nothing would be created or rendered`)
+  } else {
+    result.dryRun = saveDryRun(client, request, job.outputDir, result.spec.name, context.log)
+  }
+  result.status = 'dry-run'
 }
 
 /**
@@ -182,9 +199,16 @@ export async function produceVideo(
   let fingerprint: string | undefined
   // A draft is saved for review, never rendered: nothing to wait for or download.
   if (request && !spends(request, job)) {
-    // Under the export's own fingerprint: the run that exports it finds its record (from-draft).
-    result.fingerprint = exportFingerprint(request)
-    return saveDraft(result, request, { client, deadlineAt: Date.now() + job.wait.timeoutMs }, context, cancel)
+    // Under its draft key: the run that exports it finds its record (from-draft).
+    result.fingerprint = draftKey(request)
+    return saveDraft(
+      result,
+      request,
+      result.fingerprint,
+      { client, runner: job.runner, deadlineAt: Date.now() + job.wait.timeoutMs },
+      context,
+      cancel
+    )
   }
   if (request) {
     fingerprint = result.fingerprint = requestFingerprint(request)

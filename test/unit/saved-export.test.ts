@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { changesProject, savedProjectExport } from '../../src/request/project.ts'
-import { requestFingerprint } from '../../src/video/ledger.ts'
+import { draftKey, requestFingerprint } from '../../src/video/ledger.ts'
 import { SAMPLE_PROJECT } from '../simulator/server.ts'
 import type { JsonObject } from '../../src/domain.ts'
 
@@ -28,6 +28,26 @@ describe('a saved project exported as it is', () => {
     assert.equal(requestFingerprint(savedProjectExport('p1', project, {})), same)
     assert.notEqual(requestFingerprint(savedProjectExport('p1', { ...project, name: 'Edited' }, {})), same)
     assert.notEqual(requestFingerprint({ generation: 'v3', body: { projectId: 'p1' } }), same)
+  })
+
+  it("is its own draft, keyed by its ID and the export's options alone: an edit in review is the same draft, other options another", () => {
+    const reviewed = draftKey(savedProjectExport('p1', project, {}))
+    assert.equal(draftKey(savedProjectExport('p1', { ...project, name: 'Fixed in review' }, {})), reviewed)
+    assert.notEqual(draftKey(savedProjectExport('p1', project, { resolution: '480' })), reviewed)
+    assert.notEqual(draftKey(savedProjectExport('p2', project, {})), reviewed)
+    // Never the key of a created project's draft, nor the fingerprint the ledger and reuse know the export by.
+    assert.notEqual(draftKey({ generation: 'v3', body: { projectId: 'p1' } }), reviewed)
+    assert.notEqual(requestFingerprint(savedProjectExport('p1', project, {})), reviewed)
+  })
+
+  it("a created project's draft is keyed by the export the same step makes without 'draft'", () => {
+    const body = { name: 'x', scenes: [] }
+    const exported = { generation: 'v3' as const, body }
+    assert.equal(
+      draftKey({ ...exported, kind: 'draft', body: { ...body, isExport: false } }),
+      requestFingerprint({ ...exported, body: { ...body, isExport: true } })
+    )
+    assert.equal(draftKey(exported), requestFingerprint(exported))
   })
 
   it('refuses a project with no scenes before anything is sent', () => {
