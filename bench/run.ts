@@ -7,7 +7,7 @@
  *   npm run bench -- --quick renders of 5 s and 15 s and fewer rounds, for a smoke run (still minutes: every
  *                            section runs)
  *   npm run bench -- --only download   one section: cold-start, download, upload, renders, url-lag,
- *                                      unreachable, poll-budget or batch-cost
+ *                                      unreachable, poll-budget, batch-cost or saved-export
  *   npm run bench -- --only cold-start --before OTHER/dist/index.js   cold start beside another build
  *   npm run bench -- --only renders --skip-10min   renders of 20 s and 2 min only
  */
@@ -25,6 +25,7 @@ import { watchPeakRss } from '../test/helpers/rss.ts'
 import { SAMPLE_PROJECT_ID, instantVideoUrl, startSimulator, type Simulator } from '../test/simulator/server.ts'
 import { startArtifactService } from '../test/stand-ins/artifact-service.ts'
 import { batchCost, pollBudget } from './batch.ts'
+import { savedExport } from './saved-export.ts'
 
 const quick = process.argv.includes('--quick')
 const BASELINE = fileURLToPath(new URL('./baseline.mjs', import.meta.url))
@@ -408,7 +409,8 @@ const sections = {
   'url-lag': urlLag,
   unreachable,
   'poll-budget': () => pollBudget(quick),
-  'batch-cost': () => batchCost(quick)
+  'batch-cost': () => batchCost(quick),
+  'saved-export': () => savedExport(quick)
 }
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
 for (const [name, section] of Object.entries(sections)) if (!only || only === name) report.push((await section()).join('\n'))

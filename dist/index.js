@@ -28686,7 +28686,11 @@ async function readJsonArtifact(id, name, runner, { maxBytes, findBy, signal }) 
         // The artifact client takes no signal: a download past it is left behind, and the process ends without it.
         await untilCancelled((await loadArtifactClient()).downloadArtifact(id, { path: dir, findBy }), signal);
         const file = fileIn(dir, name);
-        if (external_node_fs_.statSync(file).size > maxBytes)
+        // Not followed: a link an archive left would read a file of the runner's.
+        const stat = external_node_fs_.lstatSync(file);
+        if (!stat.isFile())
+            throw new Error('its record is not a file');
+        if (stat.size > maxBytes)
             throw new Error(`its record is over ${maxBytes} bytes`);
         try {
             return JSON.parse(external_node_fs_.readFileSync(file, 'utf8'));
@@ -29272,17 +29276,7 @@ function readGitHubSettings(get, runner) {
     }
     return settings;
 }
-/**
- * Whether the step calls GitHub: a feature that does, or a resume checked against its source (an export
- * of a reviewed draft is told from a mismatch by the draft's record, found through GitHub).
- */
-const needsGitHub = (settings, videos = []) => Boolean(settings.token &&
-    (settings.onlyChanged ||
-        settings.reuse ||
-        settings.release ||
-        settings.comment ||
-        settings.fromDraft !== 'false' ||
-        videos.some((video) => video.source.kind === 'resume' && video.source.of)));
+const needsGitHub = (settings) => Boolean(settings.token && (settings.onlyChanged || settings.reuse || settings.release || settings.comment || settings.fromDraft !== 'false'));
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
@@ -45263,6 +45257,7 @@ async function downloadVideo(initialUrl, options) {
 
 
 
+
 /**
  * On a re-run attempt, the draft an earlier attempt of this run saved for the request: its record is the
  * one `from-draft` will find (a run's artifact names are its own for good), so that draft is the one to
@@ -45283,18 +45278,21 @@ async function earlierDraft(key, runner, context) {
  * A video's draft, for review before paying: its project created with `isExport: false` (shown on the
  * dashboard, nothing rendered or billed), or a saved project the step does not change, which is its
  * own draft and needs no call. The creation is sent as an export is (once, unless provably not sent),
- * so a lost answer never leaves a second draft behind; no ledger, as nothing is paid. A re-run attempt
- * keeps the draft an earlier attempt saved (with any edits made to it since) rather than save another.
+ * so a lost answer never leaves a second draft behind; no ledger, as nothing is paid. A draft already
+ * saved for the same request is kept instead, with any edits made to it in review: an earlier attempt's
+ * (a re-run), or one an earlier run of this repository saved (a later push to the pull request), which
+ * is the one `from-draft` would otherwise find under a newer draft nobody reviewed.
  */
-async function saveDraft(result, request, key, { client, runner, deadlineAt }, context, cancel) {
+async function saveDraft(result, request, key, production, context, cancel) {
     const { log } = context;
+    const { job, client } = production;
     result.stage = 'export';
     const url = client.draftUrl();
     if (request.kind === 'saved') {
         const projectId = typeof request.body.projectId === 'string' ? request.body.projectId : '';
         log.info(`Draft: project ${projectId} is not changed by the step, so it is its own draft; nothing was created or rendered`);
         // Its record is the same on every attempt: one an earlier attempt left stands (another would be refused).
-        const earlier = await earlierDraft(key, runner, context).catch((error) => {
+        const earlier = await earlierDraft(key, job.runner, context).catch((error) => {
             if (context.signal?.aborted)
                 throw error;
             log.warning(errorMessage(error));
@@ -45304,7 +45302,7 @@ async function saveDraft(result, request, key, { client, runner, deadlineAt }, c
         result.status = 'draft';
         return;
     }
-    const earlier = await earlierDraft(key, runner, context);
+    const earlier = await earlierDraft(key, job.runner, context);
     if (earlier) {
         try {
             await client.getProject(earlier.projectId, context);
@@ -45320,10 +45318,18 @@ async function saveDraft(result, request, key, { client, runner, deadlineAt }, c
         result.status = 'draft';
         return;
     }
+    const reviewed = await findReviewedDraft(request, production, context);
+    if (reviewed?.project) {
+        log.info(`Draft: run ${reviewed.runId} saved draft ${reviewed.projectId} for this request; it is kept, with any edits made to it in review, and nothing was created`);
+        // Recorded by this run too: found as long as this run's artifacts are kept.
+        result.draft = { projectId: reviewed.projectId, url, created: true, recorded: false };
+        result.status = 'draft';
+        return;
+    }
     log.info(`Saving a draft: POST ${client.exportTarget(request).url} with "isExport": false (nothing is rendered or paid)`);
     let projectId;
     try {
-        projectId = await client.createDraft(request, { ...context, signal: cancel }, { stop: context.signal, deadlineAt });
+        projectId = await client.createDraft(request, { ...context, signal: cancel }, { stop: context.signal, deadlineAt: Date.now() + job.wait.timeoutMs });
     }
     catch (error) {
         if (error instanceof ExportUnconfirmedError)
@@ -45950,9 +45956,10 @@ async function projectGone(key, generation, job, client, context) {
  * One video, from its request to a file on disk: export → wait → download. Fills `result` step by
  * step, so whoever handles a failure knows how far it got (above all, the export key).
  */
-async function produceVideo(result, request, { job, client, onExportAccepted, polls }, context, 
+async function produceVideo(result, request, production, context, 
 /** The runner's cancel: the one signal that may cut an export request already sent (context's may not). */
 cancel) {
+    const { job, client, onExportAccepted, polls } = production;
     const { log, signal } = context;
     // `timeout` counts from the export request (a slow or trickled answer to it counts too), else from the
     // wait, and bounds all that follows for this video: the ledger, the render, the download.
@@ -45963,7 +45970,7 @@ cancel) {
     if (request && !spends(request, job)) {
         // Under its draft key: the run that exports it finds its record (from-draft).
         result.fingerprint = draftKey(request);
-        return saveDraft(result, request, result.fingerprint, { client, runner: job.runner, deadlineAt: Date.now() + job.wait.timeoutMs }, context, cancel);
+        return saveDraft(result, request, result.fingerprint, production, context, cancel);
     }
     if (request) {
         fingerprint = result.fingerprint = requestFingerprint(request);
@@ -46230,7 +46237,6 @@ async function produceAll(results, production, signal) {
 
 
 
-
 /**
  * Rendering, one video or a manifest's (a matrix job's shard): inputs → job → plan → (request → export
  * → wait → download) for each video → deliver → cleanup → report, and, in a plan's matrix, the result
@@ -46243,7 +46249,8 @@ async function render(get, runner, signal) {
     let failure;
     try {
         job = readJob(get, runner);
-        const github = needsGitHub(job.github, job.videos) ? await connectGitHub(job.github, signal) : undefined;
+        // Called only by what needs it: the features asked for, a draft kept from an earlier run, a resume's check.
+        const github = job.github.token ? await connectGitHub(job.github, signal) : undefined;
         results = (await planVideos(job, github, job.runner)).map(newResult);
         client = new AiStudiosClient(job.api);
         const onExportAccepted = (result) => setKeyOutput(result, results.length);

@@ -30,7 +30,7 @@ export const GROUPS: readonly Group[] = [
     title: 'Credentials and the API',
     when: 'Every step that talks to AI Studios needs credentials; the hosts matter only in China, behind a proxy or against the simulator.',
     choose:
-      "Use `app-id` with `user-key` (from secrets) for anything that runs unattended: the action buys a fresh token each run. Use `api-key` only for a v3 token an earlier step of the same job obtained, or for the legacy API, which takes only its secret key. `github-token` is for the GitHub features (`reuse`, `only-changed`, `release-upload`, `comment`); the workflow's own token, the default, needs only the permissions their rows name.",
+      "Use `app-id` with `user-key` (from secrets) for anything that runs unattended: the action buys a fresh token each run. Use `api-key` only for a v3 token an earlier step of the same job obtained, or for the legacy API, which takes only its secret key. `github-token` is for the GitHub features (`reuse`, `only-changed`, `release-upload`, `comment`, `draft`, `from-draft`); the workflow's own token, the default, needs only the permissions their rows name.",
     inputs: ['app-id', 'user-key', 'api-key', 'github-token', 'api-url', 'legacy-api-url']
   },
   {

@@ -10,7 +10,7 @@ import { describe, it } from 'node:test'
 import { eventEnv, makeWorkspace, runAction } from './helpers/run-action.ts'
 import { useStandIns } from './helpers/stand-ins.ts'
 import { FEATURES, LEVELS, type Grant } from './helpers/permissions.ts'
-import { SAMPLE_PROJECT_ID } from './simulator/server.ts'
+import { MINIMAL_V3_BODY, SAMPLE_PROJECT_ID } from './simulator/server.ts'
 
 const world = useStandIns({ renderMs: 100 })
 
@@ -39,6 +39,38 @@ const SCENARIOS: Record<string, Scenario> = {
       }
     })
     // Nothing to reuse here: the work is the search for an earlier run's record, answered.
+    const searched = world.github.requests.slice(seen).some((r) => r.path.startsWith('/repos/octo-org/videos/actions/artifacts?'))
+    return searched && world.github.refused.length === refused
+  },
+  // A merge run: the search for the draft run's record, answered (none is found: it exports anew).
+  'from-draft': async (token) => {
+    const id = ++serial
+    const [seen, refused] = [world.github.requests.length, world.github.refused.length]
+    await runAction({
+      ...api(token),
+      inputs: { 'api-key': world.sim.mintToken(), 'api-url': world.sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'from-draft': 'true' },
+      env: {
+        ...eventEnv('push', { repository: { default_branch: 'main' } }, world.github.url),
+        ...world.artifacts.envForRun(id),
+        GITHUB_REF: 'refs/heads/main'
+      }
+    })
+    const searched = world.github.requests.slice(seen).some((r) => r.path.startsWith('/repos/octo-org/videos/actions/artifacts?'))
+    return searched && world.github.refused.length === refused
+  },
+  // A draft run: the search for a draft an earlier run saved of the same request, answered (none: it saves one).
+  draft: async (token) => {
+    const id = ++serial
+    const [seen, refused] = [world.github.requests.length, world.github.refused.length]
+    await runAction({
+      ...api(token),
+      workspace: makeWorkspace({ 't.json': JSON.stringify({ ...MINIMAL_V3_BODY, name: `Draft ${id}` }) }),
+      inputs: { 'api-key': world.sim.mintToken(), 'api-url': world.sim.apiUrl, template: 't.json', draft: 'true' },
+      env: {
+        ...eventEnv('pull_request', { pull_request: { number: id, base: { sha: `b${id}` }, head: { sha: `h${id}` } } }, world.github.url),
+        ...world.artifacts.envForRun(id)
+      }
+    })
     const searched = world.github.requests.slice(seen).some((r) => r.path.startsWith('/repos/octo-org/videos/actions/artifacts?'))
     return searched && world.github.refused.length === refused
   },

@@ -262,4 +262,23 @@ describe('from-draft across re-run attempts', () => {
     const saved = JSON.parse(fs.readFileSync(dry.outputs['request-path'], 'utf8')) as { projectId?: string }
     assert.equal(saved.projectId, drafted.outputs['draft-project-id'])
   })
+
+  it("a later push to the pull request that leaves a video's request as it was keeps its draft, with the review's edits: the merge exports that one", async () => {
+    const workspace = templateWith('Reviewed on the first push.')
+    const first = await run(520, PULL, { draft: 'true' }, workspace)
+    assert.equal(first.code, 0, first.stdout)
+    const reviewed = first.outputs['draft-project-id']
+    ;(world.sim.options.projects[reviewed] as { name?: string }).name = 'Edited in review'
+    // The next push to the pull request changes another file: a new run of the draft workflow.
+    const created = posts(CREATE)
+    const second = await run(521, PULL, { draft: 'true' }, workspace)
+    assert.equal(second.code, 0, second.stdout)
+    assert.equal(posts(CREATE), created, 'no second draft of the same request')
+    assert.equal(second.outputs['draft-project-id'], reviewed)
+    assert.match(second.stdout, new RegExp(`run 520 saved draft ${reviewed} for this request; it is kept`))
+    const exports = world.sim.exports.length
+    const merged = await run(522, MAIN_PUSH, { 'from-draft': 'required', 'upload-artifact': 'false' }, workspace)
+    assert.equal(merged.code, 0, merged.stdout)
+    assert.equal(world.sim.exports[exports].body.projectId, reviewed)
+  })
 })

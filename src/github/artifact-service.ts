@@ -63,7 +63,10 @@ export async function readJsonArtifact(
     // The artifact client takes no signal: a download past it is left behind, and the process ends without it.
     await untilCancelled((await loadArtifactClient()).downloadArtifact(id, { path: dir, findBy }), signal)
     const file = fileIn(dir, name)
-    if (fs.statSync(file).size > maxBytes) throw new Error(`its record is over ${maxBytes} bytes`)
+    // Not followed: a link an archive left would read a file of the runner's.
+    const stat = fs.lstatSync(file)
+    if (!stat.isFile()) throw new Error('its record is not a file')
+    if (stat.size > maxBytes) throw new Error(`its record is over ${maxBytes} bytes`)
     try {
       return JSON.parse(fs.readFileSync(file, 'utf8')) as unknown
     } catch {

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs'
-import { FROM_DRAFT, REUSE_SCOPES, type GitHubSettings, type RunnerEnv, type VideoSpec } from '../domain.js'
+import { FROM_DRAFT, REUSE_SCOPES, type GitHubSettings, type RunnerEnv } from '../domain.js'
 import { InputError } from '../errors.js'
 import { parseBoolean, parseChoice, type InputReader } from './parse.js'
 import { warning } from '../log.js'
@@ -36,17 +36,5 @@ export function readGitHubSettings(get: InputReader, runner: RunnerEnv): GitHubS
   return settings
 }
 
-/**
- * Whether the step calls GitHub: a feature that does, or a resume checked against its source (an export
- * of a reviewed draft is told from a mismatch by the draft's record, found through GitHub).
- */
-export const needsGitHub = (settings: GitHubSettings, videos: VideoSpec[] = []): boolean =>
-  Boolean(
-    settings.token &&
-    (settings.onlyChanged ||
-      settings.reuse ||
-      settings.release ||
-      settings.comment ||
-      settings.fromDraft !== 'false' ||
-      videos.some((video) => video.source.kind === 'resume' && video.source.of))
-  )
+export const needsGitHub = (settings: GitHubSettings): boolean =>
+  Boolean(settings.token && (settings.onlyChanged || settings.reuse || settings.release || settings.comment || settings.fromDraft !== 'false'))

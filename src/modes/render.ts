@@ -3,7 +3,6 @@ import { cleanupExports } from '../deliver/cleanup.js'
 import { deliverAll, markUndelivered } from '../deliver/deliver.js'
 import { notDelivered, type Job, type RunnerEnv, type VideoResult } from '../domain.js'
 import { connectGitHub } from '../github/connect.js'
-import { needsGitHub } from '../job/github-settings.js'
 import { readJob } from '../job/inputs.js'
 import { entryNames } from '../job/manifest.js'
 import type { InputReader } from '../job/parse.js'
@@ -26,7 +25,8 @@ export async function render(get: InputReader, runner: RunnerEnv, signal: AbortS
   let failure: unknown
   try {
     job = readJob(get, runner)
-    const github = needsGitHub(job.github, job.videos) ? await connectGitHub(job.github, signal) : undefined
+    // Called only by what needs it: the features asked for, a draft kept from an earlier run, a resume's check.
+    const github = job.github.token ? await connectGitHub(job.github, signal) : undefined
     results = (await planVideos(job, github, job.runner)).map(newResult)
     client = new AiStudiosClient(job.api)
     const onExportAccepted = (result: VideoResult): void => setKeyOutput(result, results.length)

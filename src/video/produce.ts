@@ -186,11 +186,12 @@ async function projectGone(
 export async function produceVideo(
   result: VideoResult,
   request: ExportRequest | undefined,
-  { job, client, onExportAccepted, polls }: Production,
+  production: Production,
   context: CallContext,
   /** The runner's cancel: the one signal that may cut an export request already sent (context's may not). */
   cancel?: AbortSignal
 ): Promise<void> {
+  const { job, client, onExportAccepted, polls } = production
   const { log, signal } = context
   // `timeout` counts from the export request (a slow or trickled answer to it counts too), else from the
   // wait, and bounds all that follows for this video: the ledger, the render, the download.
@@ -201,14 +202,7 @@ export async function produceVideo(
   if (request && !spends(request, job)) {
     // Under its draft key: the run that exports it finds its record (from-draft).
     result.fingerprint = draftKey(request)
-    return saveDraft(
-      result,
-      request,
-      result.fingerprint,
-      { client, runner: job.runner, deadlineAt: Date.now() + job.wait.timeoutMs },
-      context,
-      cancel
-    )
+    return saveDraft(result, request, result.fingerprint, production, context, cancel)
   }
   if (request) {
     fingerprint = result.fingerprint = requestFingerprint(request)

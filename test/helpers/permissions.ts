@@ -68,9 +68,13 @@ export const union = (a: Grant, b: Grant): Grant =>
  * the permission GitHub's REST reference names for each). `events` limits a row to those triggers.
  * README.md's "Permissions" table says the same, row by row.
  */
-export const FEATURES: ReadonlyArray<{ input: string; events?: readonly string[]; needs: Grant }> = [
+export const FEATURES: ReadonlyArray<{ input: string; events?: readonly string[]; needs: Grant; renderOnly?: true }> = [
   // Artifacts (and a collect job's result records) go through the runner's own artifact token: no row.
   { input: 'reuse', needs: { actions: 'read' } },
+  // Both look up draft records among the repository's artifacts, as reuse looks up its records.
+  // A plan only counts what a draft costs (nothing): only a rendering step looks.
+  { input: 'from-draft', needs: { actions: 'read' }, renderOnly: true },
+  { input: 'draft', needs: { actions: 'read' }, renderOnly: true },
   { input: 'release-upload', needs: { contents: 'write' } },
   { input: 'comment', needs: { 'pull-requests': 'write' } },
   // Compare of the event's own commits (never a pull request's live file list), and the manifest at the base.
@@ -83,9 +87,9 @@ export const FEATURES: ReadonlyArray<{ input: string; events?: readonly string[]
  * feature it turns on, or may turn on (a value that is an expression counts as on).
  */
 export function stepNeeds(given: Record<string, unknown>, events: readonly string[]): Grant {
-  const on = (value: unknown): boolean => value === true || String(value).trim() === 'true' || String(value).includes('${{')
-  return FEATURES.filter((row) => on(given[row.input]) && (!row.events || row.events.some((event) => events.includes(event)))).reduce(
-    (needs: Grant, row) => union(needs, row.needs),
-    {}
-  )
+  const on = (value: unknown): boolean => value === true || ['true', 'required'].includes(String(value).trim()) || String(value).includes('${{')
+  const renders = !on(given.plan) && !on(given.collect)
+  return FEATURES.filter(
+    (row) => on(given[row.input]) && (renders || !row.renderOnly) && (!row.events || row.events.some((event) => events.includes(event)))
+  ).reduce((needs: Grant, row) => union(needs, row.needs), {})
 }
