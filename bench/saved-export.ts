@@ -1,8 +1,7 @@
 /**
  * A saved project exported as it is (`POST /editor/project/export`, the step changes nothing in it)
- * beside the re-create path (the step gives speech: the project is read and created anew with it), and
- * the review flow's two runs (a draft saved, then the reviewed draft exported). Each run is
- * dist/index.js as the runner runs it, against the simulator on loopback: API calls by kind, process
+ * beside the re-create path (the step gives speech: the project is read and created anew with it).
+ * Each run is dist/index.js as the runner runs it, against the simulator on loopback: API calls by kind, process
  * start → export request sent (all that stands before paying), and wall time.
  */
 import { makeWorkspace, runAction } from '../test/helpers/run-action.ts'
@@ -30,7 +29,8 @@ function sampleOf(sim: Simulator, from: number, startedAt: number): Sample {
   const kind = (method: string, path: string): string => {
     if (method === 'POST' && path === EXPORT) return 'export as is'
     if (method === 'POST' && path === CREATE) return 'create (and export)'
-    if (method === 'GET' && /\/editor\/project\/[^/]+$/.test(path)) return 'read project'
+    if (method === 'GET' && path.endsWith(`/editor/project/${SAMPLE_PROJECT_ID}`)) return 'read saved project'
+    if (method === 'GET' && /\/editor\/project\/[^/]+$/.test(path)) return "read export's record"
     if (path.includes('/editor/progress/')) return 'progress'
     return 'other'
   }
@@ -64,7 +64,7 @@ export async function savedExport(quick: boolean): Promise<string[]> {
     for (const [label, inputs] of i % 2 ? [...paths].reverse() : paths) samples.get(label)?.push(await once(sim, inputs))
   }
   await sim.close()
-  const kinds = ['read project', 'create (and export)', 'export as is', 'progress', 'other']
+  const kinds = ['read saved project', 'create (and export)', 'export as is', 'progress', "read export's record", 'other']
   return [
     `| saved project, render 2 s (${runs} runs each, alternating) | ${kinds.map((k) => `${k}, median`).join(' | ')} | start → paid call sent, median | wall time, median |`,
     `|---|${kinds.map(() => '---|').join('')}---|---|`,
