@@ -281,4 +281,17 @@ describe('from-draft across re-run attempts', () => {
     assert.equal(merged.code, 0, merged.stdout)
     assert.equal(world.sim.exports[exports].body.projectId, reviewed)
   })
+
+  it('a draft run whose token cannot read artifacts still saves the draft, and says what it could not keep and the permission it needs', async () => {
+    const workspace = templateWith('Drafted without actions: read.')
+    const first = await run(530, PULL, { draft: 'true' }, workspace)
+    assert.equal(first.code, 0, first.stdout)
+    const refused = world.github.refused.length
+    const created = posts(CREATE)
+    const second = await run(531, PULL, { draft: 'true', 'github-token': world.github.jobToken({ contents: 'read' }) }, workspace)
+    assert.equal(second.code, 0, second.stdout)
+    assert.ok(world.github.refused.length > refused, 'the lookup was refused for want of actions: read')
+    assert.equal(posts(CREATE), created + 1)
+    assert.match(second.stdout, /::warning::draft: the draft records could not be looked up \(.*\); a new draft is saved.*actions: read/)
+  })
 })

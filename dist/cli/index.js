@@ -35717,18 +35717,20 @@ async function recordUnconfirmed(fingerprint, runner, log, signal) {
  * (said as a warning), or the request is not one a draft can stand for. A draft that cannot be read comes
  * without its project: the caller decides what that means.
  */
-async function findReviewedDraft(request, { job, github, client }, context) {
+async function findReviewedDraft(request, { job, github, client }, context, 
+/** Who looks, and what follows when the lookup fails: the warning's first and last words. */
+purpose = { label: 'from-draft', otherwise: '' }) {
     const { log } = context;
     if (!github || request.generation !== 'v3')
         return undefined;
     let found;
     try {
-        found = await findDraft(github, draftKey(request), job.runner, (runId, why) => log.warning(`from-draft: the draft record of run ${runId} was not taken: ${why}`), context.signal);
+        found = await findDraft(github, draftKey(request), job.runner, (runId, why) => log.warning(`${purpose.label}: the draft record of run ${runId} was not taken: ${why}`), context.signal);
     }
     catch (error) {
         if (context.signal?.aborted)
             throw error;
-        log.warning(`from-draft: the draft records could not be looked up (${(0,errors/* errorMessage */.gJ)(error)})`);
+        log.warning(`${purpose.label}: the draft records could not be looked up (${(0,errors/* errorMessage */.gJ)(error)})${purpose.otherwise}`);
         return undefined;
     }
     if (!found)
@@ -35739,7 +35741,7 @@ async function findReviewedDraft(request, { job, github, client }, context) {
     catch (error) {
         if (context.signal?.aborted)
             throw error;
-        log.warning(`from-draft: draft ${found.projectId}, saved by run ${found.runId}, cannot be read in AI Studios (${(0,errors/* errorMessage */.gJ)(error)})`);
+        log.warning(`${purpose.label}: draft ${found.projectId}, saved by run ${found.runId}, cannot be read in AI Studios (${(0,errors/* errorMessage */.gJ)(error)})`);
         return found;
     }
 }
@@ -37729,7 +37731,10 @@ async function saveDraft(result, request, key, production, context, cancel) {
         result.status = 'draft';
         return;
     }
-    const reviewed = await findReviewedDraft(request, production, context);
+    const reviewed = await findReviewedDraft(request, production, context, {
+        label: 'draft',
+        otherwise: "; a new draft is saved, and a merge with 'from-draft' exports it (the job needs actions: read to keep a draft already saved, with its review's edits)"
+    });
     if (reviewed?.project) {
         log.info(`Draft: run ${reviewed.runId} saved draft ${reviewed.projectId} for this request; it is kept, with any edits made to it in review, and nothing was created`);
         // Recorded by this run too: found as long as this run's artifacts are kept.
@@ -38311,7 +38316,9 @@ async function checkResumed(result, source, production, context) {
     if (mismatches.length === 0)
         return context.log.info(`resume: export ${source.key} matches ${what}`);
     // `from-draft` exports the reviewed draft as the review left it: an export matching that draft is what the step exports.
-    const draft = request.kind === 'saved' ? undefined : await findReviewedDraft(request, production, context);
+    const draft = request.kind === 'saved'
+        ? undefined
+        : await findReviewedDraft(request, production, context, { label: 'resume', otherwise: '; the export is compared with the step alone' });
     if (draft?.project && resumeMismatches(exported, draft.project).length === 0) {
         return context.log.info(`resume: export ${source.key} matches draft ${draft.projectId}, reviewed for ${what} (saved by run ${draft.runId}): the review's edits are no mismatch`);
     }

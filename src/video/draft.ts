@@ -78,7 +78,11 @@ export async function saveDraft(
     result.status = 'draft'
     return
   }
-  const reviewed = await findReviewedDraft(request, production, context)
+  const reviewed = await findReviewedDraft(request, production, context, {
+    label: 'draft',
+    otherwise:
+      "; a new draft is saved, and a merge with 'from-draft' exports it (the job needs actions: read to keep a draft already saved, with its review's edits)"
+  })
   if (reviewed?.project) {
     log.info(
       `Draft: run ${reviewed.runId} saved draft ${reviewed.projectId} for this request; it is kept, with any edits made to it in review, and nothing was created`

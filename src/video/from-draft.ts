@@ -19,7 +19,9 @@ export interface ReviewedDraft extends FoundDraft {
 export async function findReviewedDraft(
   request: ExportRequest,
   { job, github, client }: Production,
-  context: CallContext
+  context: CallContext,
+  /** Who looks, and what follows when the lookup fails: the warning's first and last words. */
+  purpose: { label: string; otherwise: string } = { label: 'from-draft', otherwise: '' }
 ): Promise<ReviewedDraft | undefined> {
   const { log } = context
   if (!github || request.generation !== 'v3') return undefined
@@ -29,12 +31,12 @@ export async function findReviewedDraft(
       github,
       draftKey(request),
       job.runner,
-      (runId, why) => log.warning(`from-draft: the draft record of run ${runId} was not taken: ${why}`),
+      (runId, why) => log.warning(`${purpose.label}: the draft record of run ${runId} was not taken: ${why}`),
       context.signal
     )
   } catch (error) {
     if (context.signal?.aborted) throw error
-    log.warning(`from-draft: the draft records could not be looked up (${errorMessage(error)})`)
+    log.warning(`${purpose.label}: the draft records could not be looked up (${errorMessage(error)})${purpose.otherwise}`)
     return undefined
   }
   if (!found) return undefined
@@ -42,7 +44,7 @@ export async function findReviewedDraft(
     return { ...found, project: await client.getProject(found.projectId, context) }
   } catch (error) {
     if (context.signal?.aborted) throw error
-    log.warning(`from-draft: draft ${found.projectId}, saved by run ${found.runId}, cannot be read in AI Studios (${errorMessage(error)})`)
+    log.warning(`${purpose.label}: draft ${found.projectId}, saved by run ${found.runId}, cannot be read in AI Studios (${errorMessage(error)})`)
     return found
   }
 }

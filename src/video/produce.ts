@@ -87,7 +87,10 @@ async function checkResumed(
   const mismatches = resumeMismatches(exported, expected)
   if (mismatches.length === 0) return context.log.info(`resume: export ${source.key} matches ${what}`)
   // `from-draft` exports the reviewed draft as the review left it: an export matching that draft is what the step exports.
-  const draft = request.kind === 'saved' ? undefined : await findReviewedDraft(request, production, context)
+  const draft =
+    request.kind === 'saved'
+      ? undefined
+      : await findReviewedDraft(request, production, context, { label: 'resume', otherwise: '; the export is compared with the step alone' })
   if (draft?.project && resumeMismatches(exported, draft.project).length === 0) {
     return context.log.info(
       `resume: export ${source.key} matches draft ${draft.projectId}, reviewed for ${what} (saved by run ${draft.runId}): the review's edits are no mismatch`
