@@ -28675,28 +28675,53 @@ function fileIn(dir, name) {
         throw new Error('the artifact held no file');
     return external_node_path_.join(dir, only);
 }
+/** A record artifact that was read but holds no record this action writes: refused for what it is, not for a failed read. */
+class RecordContentError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'RecordContentError';
+    }
+}
+/** The longest one record artifact is read for (its download included): past it, the read fails. */
+const RECORD_READ_MS = 30_000;
 /**
- * What a record artifact (one small JSON file, `name`) holds, parsed as JSON but not yet checked: of this
- * run, or with `findBy` another run's. Refused past `maxBytes` before it is read, as whoever wrote it may
- * not be one of ours. The folder it was downloaded into goes at once.
+ * What a record artifact (one small JSON file, `name`, uploaded unzipped unless `zipped`) holds, parsed
+ * as JSON but not yet checked: of this run, or with `findBy` another run's. Refused (RecordContentError)
+ * when listed larger than `maxBytes` (`listedBytes`), or when its file is missing, not a plain file,
+ * larger or not JSON, as whoever wrote it may not be one of ours. Read within RECORD_READ_MS; the
+ * folder it went into goes at once.
  */
-async function readJsonArtifact(id, name, runner, { maxBytes, findBy, signal }) {
+async function readJsonArtifact(id, name, runner, { maxBytes, listedBytes, zipped = false, findBy, signal }) {
+    // Our records go up unzipped: an artifact listed larger is none of ours, and is not downloaded (nor unzipped) at all.
+    if (listedBytes !== undefined && listedBytes > maxBytes)
+        throw new RecordContentError(`its artifact is ${listedBytes} bytes, over the ${maxBytes} a record may have`);
     const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-record-'));
     try {
-        // The artifact client takes no signal: a download past it is left behind, and the process ends without it.
-        await untilCancelled((await loadArtifactClient()).downloadArtifact(id, { path: dir, findBy }), signal);
-        const file = fileIn(dir, name);
+        // The artifact client takes no signal: a download past the bound is left behind, and the process ends without it.
+        const bound = AbortSignal.any([AbortSignal.timeout(RECORD_READ_MS), ...(signal ? [signal] : [])]);
+        try {
+            // A record that went up unzipped is saved as it comes: one that comes as a zip is none of ours, and is never unzipped.
+            await untilCancelled((await loadArtifactClient()).downloadArtifact(id, { path: dir, findBy, skipDecompress: !zipped }), bound);
+        }
+        catch (error) {
+            if (signal?.aborted || !bound.aborted)
+                throw error;
+            throw new Error(`its artifact was not downloaded within ${RECORD_READ_MS / 1000} s`, { cause: error });
+        }
+        const file = external_node_path_.join(dir, name);
         // Not followed: a link an archive left would read a file of the runner's.
-        const stat = external_node_fs_.lstatSync(file);
+        const stat = external_node_fs_.lstatSync(file, { throwIfNoEntry: false });
+        if (!stat)
+            throw new RecordContentError(`its artifact holds no record file ${name}`);
         if (!stat.isFile())
-            throw new Error('its record is not a file');
+            throw new RecordContentError('its record is not a file');
         if (stat.size > maxBytes)
-            throw new Error(`its record is over ${maxBytes} bytes`);
+            throw new RecordContentError(`its record is over ${maxBytes} bytes`);
         try {
             return JSON.parse(external_node_fs_.readFileSync(file, 'utf8'));
         }
         catch {
-            throw new Error('its record is not JSON');
+            throw new RecordContentError('its record is not JSON');
         }
     }
     finally {
@@ -29037,8 +29062,8 @@ class ExportUnconfirmedError extends Error {
 }
 /** The export request never left: nothing was spent, and running the step again starts it anew. */
 class ExportNotSentError extends Error {
-    constructor(cause) {
-        super(`The export request was not sent (${cause}). Nothing was spent; run the step again to export.`);
+    constructor(cause, advice = 'Nothing was spent; run the step again to export.') {
+        super(`The export request was not sent (${cause}). ${advice}`);
         this.name = 'ExportNotSentError';
     }
 }
@@ -40306,6 +40331,11 @@ function readJob(get, runner) {
     if (get('resume-mismatch').trim() && !videos.some((video) => video.source.kind === 'resume')) {
         throw new InputError('resume-mismatch', "applies only to a resumed export; set 'resume' or drop it");
     }
+    const draft = parseBoolean('draft', get('draft'), false);
+    const fromDraft = get('from-draft').trim();
+    if (draft && fromDraft && fromDraft !== 'false') {
+        throw new InputError('from-draft', "is for the run that exports the reviewed drafts, and 'draft' is true: this run saves drafts and exports nothing. Set one of the two");
+    }
     const artifact = readArtifact(get);
     if (artifact.name && batch.artifactPerVideo && videos.length > 1) {
         throw new InputError('artifact-name', `names one artifact, but 'artifact-per-video' makes ${videos.length}, which would collide; drop 'artifact-name' (each artifact is named after its video) or 'artifact-per-video'`);
@@ -40325,7 +40355,7 @@ function readJob(get, runner) {
         wait: readWait(get),
         waitForRender,
         dryRun: parseBoolean('dry-run', get('dry-run'), false),
-        draft: parseBoolean('draft', get('draft'), false),
+        draft,
         resumeMismatch,
         plan,
         maxVideos: readMaxVideos(get),
@@ -40619,8 +40649,6 @@ async function uploadResultRecord(record, runner, retentionDays) {
     await uploadJsonArtifact(name, record, runner, retentionDays);
     return name;
 }
-/** The longest one call to the artifact service may take while records are read (the list, each record). */
-const RECORD_READ_MS = 30_000;
 /**
  * Every result record of this run and pipeline up to this attempt, parsed and checked: one that does not
  * parse, names another run, attempt or manifest, or is too big is refused through `refuse` (a warning)
@@ -40642,10 +40670,7 @@ async function readResultRecords(runner, pipeline, refuse, signal) {
             continue;
         }
         try {
-            const json = await readJsonArtifact(artifact.id, artifact.name, runner, {
-                maxBytes: MAX_RECORD_BYTES,
-                signal: withDeadline(RECORD_READ_MS, signal).signal
-            });
+            const json = await readJsonArtifact(artifact.id, artifact.name, runner, { maxBytes: MAX_RECORD_BYTES, listedBytes: artifact.size, signal });
             const record = parseAt(resultRecord, json, `result record ${artifact.name}`);
             if (record.runId !== runner.runId || String(record.attempt) !== match[1])
                 throw new Error(`it says it is of run ${record.runId}, attempt ${record.attempt}, not this run's attempt ${match[1]}`);
@@ -42113,14 +42138,14 @@ const ledger_PREFIX = 'aistudios-ledger-';
  * project exported as it is, the call and what the project held (its body names only its ID).
  */
 function requestFingerprint(request) {
-    if (request.standsFor)
-        return request.standsFor;
     const saved = request.kind === 'saved' ? `saved ${request.content ?? ''}\n` : '';
     return (0,external_node_crypto_.createHash)('sha256')
         .update(`${request.generation}\n${saved}${JSON.stringify(request.body)}`)
         .digest('hex')
         .slice(0, 32);
 }
+/** What the ledger knows an export by: the step's own request it stands for (a reviewed draft's export), else its own. */
+const ledgerFingerprint = (request) => request.standsFor ?? requestFingerprint(request);
 /**
  * What a draft's record is keyed by: the fingerprint of the export it stands for, which the same step
  * makes without `draft` (`isExport: true`), so `from-draft` finds the draft under its own request. A saved
@@ -42186,20 +42211,19 @@ async function findEarlierExport(fingerprint, runner, log, signal, deadlineAt) {
         return undefined;
     const boundMs = Math.max(1, Math.min(LEDGER_READ_MS, deadlineAt - Date.now()));
     const { deadline: bound, signal: until } = withDeadline(boundMs, signal);
-    const unread = (error, what) => {
+    const unread = (error, what, key) => {
         if (signal?.aborted)
             return error;
         const why = bound.aborted ? `no answer within ${(boundMs / 1000).toFixed(1)} s` : errorMessage(error);
         // An earlier attempt may have paid for this very request: not knowing, nothing is sent.
-        return new ExportNotSentError(`${what} could not be read (${why}), and an earlier attempt may have exported this request; ` +
-            "rather than pay twice, nothing was sent. Re-run the job once the artifact service answers, or resume the key an earlier attempt's log gives");
+        return new ExportNotSentError(`${what} could not be read (${why}), and an earlier attempt may have exported this request`, `This attempt sent nothing, rather than pay twice. Re-run the job once the artifact service answers, or set 'resume' to ${key ?? "the export key an earlier attempt's log gives"}.`);
     };
     let marks;
     try {
         const { artifacts } = await untilCancelled((await loadArtifactClient()).listArtifacts(), until);
         const named = artifacts.flatMap((artifact) => {
             const mark = parseLedgerName(artifact.name, fingerprint);
-            return mark ? [{ ...mark, id: artifact.id }] : [];
+            return mark ? [{ ...mark, id: artifact.id, bytes: artifact.size }] : [];
         });
         // Any job of the run may have written an entry: a key is used only when it has an export key's shape.
         marks = named.filter((mark) => exportKey.safeParse(mark.key).success);
@@ -42217,10 +42241,15 @@ async function findEarlierExport(fingerprint, runner, log, signal, deadlineAt) {
     if (delivered) {
         const entry = exports.find((candidate) => candidate.key === delivered.key);
         try {
-            return { key: entry.key, generation: entry.generation, delivered: await readDelivered(delivered.id, runner, until) };
+            return { key: entry.key, generation: entry.generation, delivered: await readDelivered(delivered.id, delivered.bytes, runner, until) };
         }
         catch (error) {
-            throw unread(error, `the ledger's record of the delivery of export ${entry.key}`);
+            // A mark that holds no delivery this action writes is refused, as a forged one is: the export is waited for.
+            if (!(error instanceof RecordContentError || error instanceof BoundaryError) || signal?.aborted) {
+                throw unread(error, `the ledger's record of the delivery of export ${entry.key}`, entry.key);
+            }
+            log.warning(`The ledger's mark that export ${entry.key} was delivered was refused (${errorMessage(error)}); waiting for that export`);
+            return { key: entry.key, generation: entry.generation };
         }
     }
     const ends = new Map(marks.flatMap((mark) => (isEnd(mark) ? [[mark.key, mark.end]] : [])));
@@ -42229,9 +42258,8 @@ async function findEarlierExport(fingerprint, runner, log, signal, deadlineAt) {
     const unconfirmed = marks.filter((mark) => isEnd(mark) && mark.end === 'unconfirmed');
     if (!alive && unconfirmed.length > 0) {
         const attempts = unconfirmed.map((mark) => mark.key.replace(/^attempt-/, '')).join(', ');
-        throw new ExportNotSentError(`attempt ${attempts} of this run sent this very request and no answer said whether it was taken, so it may have been paid for; ` +
-            "rather than pay twice, nothing was sent. Find that export in AI Studios (My Studio) and set 'resume' to its project ID, " +
-            'or start a new run of the workflow to export anew');
+        throw new ExportNotSentError(`attempt ${attempts} of this run sent this very request and no answer said whether it was taken, so it may have been paid for`, "This attempt sent nothing, rather than pay twice. Find that export in AI Studios (My Studio) and set 'resume' to its project ID, " +
+            'or start a new run of the workflow to export anew.');
     }
     if (!alive && exports.length > 0) {
         for (const end of ['dead', 'lost']) {
@@ -42245,8 +42273,8 @@ async function findEarlierExport(fingerprint, runner, log, signal, deadlineAt) {
 /** A mark's record is a few hundred bytes; more is not one of ours. */
 const MAX_MARK_BYTES = 64 * 1024;
 /** The delivery a `delivered` mark records: its artifact's one file, parsed by its schema. */
-async function readDelivered(id, runner, until) {
-    const json = await readJsonArtifact(id, 'export.json', runner, { maxBytes: MAX_MARK_BYTES, signal: until });
+async function readDelivered(id, listedBytes, runner, until) {
+    const json = await readJsonArtifact(id, 'export.json', runner, { maxBytes: MAX_MARK_BYTES, listedBytes, zipped: true, signal: until });
     return parseAt(object({ delivered: deliveredVideo }), json, 'the delivery record').delivered;
 }
 /** Uploads one mark as a tiny artifact of the run, kept while the run may be re-run. */
@@ -42310,8 +42338,9 @@ async function recordUnconfirmed(fingerprint, runner, log, signal) {
 
 
 /**
- * With `cleanup`, the v3 projects this run exported and fully delivered, deleted from the AI Studios
- * dashboard in one `DELETE /api/odin/v3/editor/project` (delete-projects.md takes a list of ids). Never
+ * With `cleanup`, the v3 projects this run exported and fully delivered, and the reviewed drafts they
+ * were exported from, deleted from the AI Studios dashboard in one `DELETE /api/odin/v3/editor/project`
+ * (delete-projects.md takes a list of ids). Never
  * a failed video's (its key must stay resumable), nor any while a video of the run failed, nor a
  * reused one's (another run exported it). The
  * legacy API documents no call that deletes a project. A refused delete costs only a warning.
@@ -42336,11 +42365,14 @@ async function cleanupExports(results, client, job, signal) {
         info(`cleanup: the legacy API has no call that deletes a project; ${legacy} legacy export(s) stay in AI Studios`);
     const v3 = delivered.filter((result) => result.generation === 'v3');
     // A saved project exported as it is: should the API answer its own ID as the export's, the user's project is kept.
-    const own = v3.filter((result) => result.exportKey === savedProjectOf(result) || unknownSource(result));
+    const named = projectsNamed(job);
+    const own = v3.filter((result) => result.exportKey === savedProjectOf(result) || named.has(result.exportKey) || unknownSource(result));
     for (const result of own) {
         const why = unknownSource(result)
             ? "a resumed key whose project or template the step does not name may be a saved project's own ID"
-            : 'it is the saved project the video was exported from';
+            : result.exportKey === savedProjectOf(result)
+                ? 'it is the saved project the video was exported from'
+                : 'it is a project the step names';
         info(`cleanup: ${result.exportKey} is kept in AI Studios: ${why}`);
     }
     // Each export is marked delivered in the ledger before it is deleted; one that cannot be marked is kept.
@@ -42349,24 +42381,46 @@ async function cleanupExports(results, client, job, signal) {
         if (await markDelivered(result, job, signal))
             exported.push(result.exportKey);
     }
-    // A reviewed draft is kept: which project a draft record names is the word of whichever run of the
-    // repository wrote it, and a record naming a project of the user's own must not get it deleted.
-    for (const result of v3.filter((candidate) => candidate.fromDraft))
-        info(`cleanup: the reviewed draft ${result.fromDraft?.projectId} is kept in AI Studios; delete it there once its video is right`);
-    const ids = exported;
+    const drafts = reviewedDrafts(v3, exported, named);
+    const ids = [...exported, ...drafts];
     if (ids.length === 0)
         return;
+    const names = drafts.length === 0 ? 'exported project(s)' : 'project(s)';
+    const which = drafts.length === 0
+        ? exported.join(', ')
+        : `${cleanup_listed('exported project(s)', exported)}${exported.length > 0 ? ' and ' : ''}${cleanup_listed('reviewed draft(s)', drafts)}`;
     try {
         // A courtesy, not the run's work: one 'request-timeout' in all, retries included, and a cancel ends it.
         const deleted = await client.deleteProjects(ids, { log: videoLog(undefined), signal: withDeadline(job.api.requestTimeoutMs, signal).signal });
-        info(`cleanup: deleted ${deleted} of ${ids.length} exported project(s) from AI Studios (${ids.join(', ')})`);
+        info(`cleanup: deleted ${deleted} of ${ids.length} ${names} from AI Studios (${which})`);
         if (deleted < ids.length)
-            warning(`cleanup: the API deleted ${deleted} of ${ids.length} exported project(s); delete the rest in AI Studios`);
+            warning(`cleanup: the API deleted ${deleted} of ${ids.length} ${names} (${which}); delete the rest in AI Studios`);
     }
     catch (error) {
         const why = signal?.aborted ? 'the run was cancelled' : errorMessage(error);
-        warning(`cleanup: the exported project(s) ${ids.join(', ')} could not be deleted (${why}); delete them in AI Studios`);
+        warning(`cleanup: the ${names} ${which} could not be deleted (${why}); delete them in AI Studios`);
     }
+}
+const cleanup_listed = (kind, ids) => (ids.length === 0 ? '' : `${kind} ${ids.join(', ')}`);
+/**
+ * The reviewed drafts (`from-draft`) whose export was delivered and goes now: each goes with it. Never a
+ * project the step names itself (a saved project that was its own draft, a manifest's `project-id`, a
+ * resumed key): a draft record is the word of a run of this repository's own code, and a project the
+ * step names is the user's for sure.
+ */
+function reviewedDrafts(v3, exported, named) {
+    const drafts = new Set();
+    for (const result of v3) {
+        const draft = result.fromDraft;
+        if (!draft || !exported.includes(result.exportKey) || draft.projectId === result.exportKey)
+            continue;
+        if (!draft.created || named.has(draft.projectId)) {
+            info(`cleanup: the reviewed draft ${draft.projectId} is kept in AI Studios: it is a project the step names`);
+            continue;
+        }
+        drafts.add(draft.projectId);
+    }
+    return [...drafts];
 }
 /** Which delivery the run was asked for did not happen (an artifact upload skipped without the runtime token, on GHES), if any. */
 function missingDelivery(result, job) {
@@ -42410,6 +42464,8 @@ async function markDelivered(result, job, signal) {
         return false;
     }
 }
+/** The saved projects the step names itself (its own, a manifest's, a resumed export's source): the user's for sure, never deleted. */
+const projectsNamed = (job) => new Set(job.videos.flatMap((spec) => savedProjectOf({ spec }) ?? []));
 /** A resumed export whose source the step does not name: its key cannot be told from a saved project's own ID. */
 const unknownSource = ({ spec: { source } }) => source.kind === 'resume' && !source.of;
 /** The saved project a video was made from, if any (a resumed one's too). */
@@ -42502,13 +42558,16 @@ const reuseRecordSchema = object({
     exportKey: exportKey,
     generation: schemas_enum(['v3', 'legacy']),
     sha256: sha256Hex,
-    size: schemas_number().int().positive()
+    size: schemas_number().int().positive(),
+    /** The reviewed draft the video was exported from (`from-draft`), when it was. */
+    reviewedDraft: exportKey.optional()
 });
 /** An artifact as GitHub's REST API lists it: only what reuse reads. */
 const artifactSchema = object({
     id: schemas_number().int().positive(),
     name: schemas_string(),
     expired: schemas_boolean(),
+    size_in_bytes: schemas_number().int().nonnegative().optional(),
     workflow_run: object({ id: schemas_number().int().positive().nullable().optional() }).nullable().optional()
 });
 const artifactListSchema = object({ artifacts: array(artifactSchema) });
@@ -42548,7 +42607,9 @@ async function listRecords(github, name, runner, signal) {
     }
     return artifacts.flatMap((artifact) => {
         const runId = artifact.workflow_run?.id;
-        return !artifact.expired && artifact.name === name && runId && String(runId) !== runner.runId ? [{ artifactId: artifact.id, runId }] : [];
+        return !artifact.expired && artifact.name === name && runId && String(runId) !== runner.runId
+            ? [{ artifactId: artifact.id, runId, bytes: artifact.size_in_bytes }]
+            : [];
     });
 }
 /** The workflow run a candidate came from, as GitHub describes it. */
@@ -42559,7 +42620,12 @@ async function workflowRun({ octokit, context }, runId) {
 /** A reuse or draft record is a few hundred bytes: more is not one of ours. */
 const reuse_MAX_RECORD_BYTES = 64 * 1024;
 /** What a record artifact of another run holds, parsed as JSON but not yet checked. */
-const readRecordJson = (github, candidate, name, runner, signal) => readJsonArtifact(candidate.artifactId, name, runner, { maxBytes: reuse_MAX_RECORD_BYTES, findBy: findBy(github, candidate.runId), signal });
+const readRecordJson = (github, candidate, name, runner, signal) => readJsonArtifact(candidate.artifactId, name, runner, {
+    maxBytes: reuse_MAX_RECORD_BYTES,
+    listedBytes: candidate.bytes,
+    findBy: findBy(github, candidate.runId),
+    signal
+});
 /** A candidate's record, parsed; refused when its video is another run's artifact or expired. */
 async function readRecord(github, candidate, fingerprint, runner) {
     const record = parseAt(reuseRecordSchema, await readRecordJson(github, candidate, reuse_recordName(fingerprint), runner), 'its record');
@@ -42607,7 +42673,9 @@ async function recordDraft(fingerprint, record, runner, retentionDays) {
  * The newest trusted draft record of a request, if any; `passOver` is told why each other one was not
  * taken. A record of a fork's run, or one that does not parse, is never taken.
  */
-async function findDraft(github, fingerprint, runner, passOver, signal) {
+async function findDraft(github, fingerprint, runner, passOver, signal, 
+/** Why a record that parses is still not the one wanted, if it is not. */
+unwanted = () => undefined) {
     const here = thisRun(github.context);
     const candidates = await listRecords(github, drafts_recordName(fingerprint), runner, signal);
     for (const candidate of candidates) {
@@ -42617,7 +42685,11 @@ async function findDraft(github, fingerprint, runner, passOver, signal) {
             if (refused)
                 throw new Error(refused);
             const json = await readRecordJson(github, candidate, drafts_recordName(fingerprint), runner, signal);
-            return { ...parseAt(draftRecordSchema, json, 'its record'), runId: candidate.runId };
+            const record = parseAt(draftRecordSchema, json, 'its record');
+            const why = unwanted(record);
+            if (why)
+                throw new Error(why);
+            return { ...record, runId: candidate.runId };
         }
         catch (error) {
             if (signal?.aborted)
@@ -42628,20 +42700,20 @@ async function findDraft(github, fingerprint, runner, passOver, signal) {
     return undefined;
 }
 /**
- * On a re-run attempt of a draft run, the draft an earlier attempt of this very run saved for the request
- * (its record is among the run's artifacts): the one its comment and outputs showed for review, kept
- * rather than joined by a second. Undefined on a first attempt, or when no earlier attempt left one;
- * throws when the run's artifacts cannot be read. Any job of the run may have written it: it is parsed.
+ * The draft this very run saved for the request, if any (its record is among the run's artifacts): an
+ * earlier attempt's (a re-run), or an earlier job's (a workflow that drafts, then exports after an
+ * approval). Throws when the run's artifacts cannot be read. Any job of the run may have written it: it
+ * is parsed, and trusted as the run is.
  */
-async function earlierAttemptDraft(fingerprint, runner, signal) {
-    if (!runner.artifactService || runner.runAttempt <= 1)
+async function thisRunDraft(fingerprint, runner, signal) {
+    if (!runner.artifactService)
         return undefined;
     const { artifacts } = await untilCancelled((await loadArtifactClient()).listArtifacts(), signal);
     const artifact = artifacts.find((candidate) => candidate.name === drafts_recordName(fingerprint));
     if (!artifact)
         return undefined;
-    const json = await readJsonArtifact(artifact.id, artifact.name, runner, { maxBytes: reuse_MAX_RECORD_BYTES, signal });
-    return parseAt(draftRecordSchema, json, `the draft record ${artifact.name}`);
+    const json = await readJsonArtifact(artifact.id, artifact.name, runner, { maxBytes: reuse_MAX_RECORD_BYTES, listedBytes: artifact.size, signal });
+    return { ...parseAt(draftRecordSchema, json, `the draft record ${artifact.name}`), runId: Number(runner.runId) };
 }
 
 ;// CONCATENATED MODULE: ./src/deliver/artifact.ts
@@ -42968,12 +43040,18 @@ onDeleted = () => undefined) {
 
 
 
-/** With `reuse`, each uploaded video's record, so a later run of the same request finds it; a failure costs only that. */
+/**
+ * With `reuse`, each uploaded video's record, so a later run of the same request finds it; a failure
+ * costs only that. A reviewed draft's video is recorded twice: by the draft as the review left it (an
+ * edit in a later review is another video), and by the step's own request with the draft named, for a
+ * later run whose draft is gone.
+ */
 async function leaveForReuse(done, job, signal) {
     for (const { result, video } of done) {
-        const { artifact, fingerprint, exportKey, sha256 } = result;
-        if (!artifact || !fingerprint || !exportKey || !sha256)
+        const { artifact, fingerprint, reuseKey, exportKey, sha256 } = result;
+        if (!artifact || !reuseKey || !exportKey || !sha256)
             continue;
+        const keys = new Set([reuseKey, ...(result.fromDraft && fingerprint ? [fingerprint] : [])]);
         const record = {
             artifactId: artifact.id,
             fileName: artifact.zipped ? external_node_path_.basename(video.path) : artifact.name,
@@ -42981,15 +43059,18 @@ async function leaveForReuse(done, job, signal) {
             exportKey,
             generation: result.generation,
             sha256,
-            size: video.size
+            size: video.size,
+            ...(result.fromDraft ? { reviewedDraft: result.fromDraft.projectId } : {})
         };
-        try {
-            await untilCancelled(recordReusable(fingerprint, record, job.runner, job.artifact.retentionDays), signal);
-        }
-        catch (error) {
-            if (signal?.aborted)
-                throw error;
-            videoLog(result.spec.name).warning(`reuse: could not leave a record of ${result.name} for later runs (${errorMessage(error)})`);
+        for (const key of keys) {
+            try {
+                await untilCancelled(recordReusable(key, record, job.runner, job.artifact.retentionDays), signal);
+            }
+            catch (error) {
+                if (signal?.aborted)
+                    throw error;
+                videoLog(result.spec.name).warning(`reuse: could not leave a record of ${result.name} for later runs (${errorMessage(error)})`);
+            }
         }
     }
 }
@@ -43336,197 +43417,6 @@ async function checkCredentials(client, videos, context) {
     context.log.info('Dry run: the API accepts the credentials (GET /api/odin/v3/auth)');
 }
 
-;// CONCATENATED MODULE: ./src/video/from-draft.ts
-
-
-
-/**
- * The draft a draft run of this repository saved for this very request (its record keyed by the request's
- * draft key), read back in AI Studios (a read, free): undefined when there is none, none can be looked up
- * (said as a warning), or the request is not one a draft can stand for. A draft that cannot be read comes
- * without its project: the caller decides what that means.
- */
-async function findReviewedDraft(request, { job, github, client }, context, 
-/** Who looks, and what follows when the lookup fails: the warning's first and last words. */
-purpose = { label: 'from-draft', otherwise: '' }) {
-    const { log } = context;
-    if (!github || request.generation !== 'v3')
-        return undefined;
-    let found;
-    try {
-        found = await findDraft(github, draftKey(request), job.runner, (runId, why) => log.warning(`${purpose.label}: the draft record of run ${runId} was not taken: ${why}`), context.signal);
-    }
-    catch (error) {
-        if (context.signal?.aborted)
-            throw error;
-        log.warning(`${purpose.label}: the draft records could not be looked up (${errorMessage(error)})${purpose.otherwise}`);
-        return undefined;
-    }
-    if (!found)
-        return undefined;
-    try {
-        return { ...found, project: await client.getProject(found.projectId, context) };
-    }
-    catch (error) {
-        if (context.signal?.aborted)
-            throw error;
-        log.warning(`${purpose.label}: draft ${found.projectId}, saved by run ${found.runId}, cannot be read in AI Studios (${errorMessage(error)})`);
-        return found;
-    }
-}
-/**
- * With `from-draft`, the reviewed draft of this request, to be exported as it is, with the review's edits,
- * through the export endpoint: the request that does so, or undefined when there is none (a changed request
- * finds none). `true` then exports anew with a notice; a lookup that fails counts as none, with a warning.
- */
-async function draftExport(result, request, production, context) {
-    const { log } = context;
-    const { job } = production;
-    if (!production.github || request.generation !== 'v3') {
-        log.notice(`from-draft: ${request.generation === 'v3' ? 'GitHub is not reachable' : 'the legacy API keeps no drafts'}; no draft is looked for`);
-        return undefined;
-    }
-    const found = await findReviewedDraft(request, production, context);
-    // A draft deleted since the review is no draft, found before anything is sent. On a re-run attempt, an
-    // earlier attempt may have exported it and cleanup deleted it: the ledger (under the step's own request)
-    // then says so, and nothing is sent again.
-    if (!found || (!found.project && job.runner.runAttempt <= 1)) {
-        if (job.github.fromDraft === 'true')
-            log.notice(`from-draft: no draft run saved a draft of this request (or the request changed since); ${job.dryRun ? 'a run would export' : 'exporting'} anew`);
-        return undefined;
-    }
-    // Created by the draft run unless it is the step's own saved project, whatever the record says: cleanup deletes
-    // a created draft, and a record (written by any run of this repository) must not get the user's project deleted.
-    const own = request.kind === 'saved' ? request.body.projectId : undefined;
-    result.fromDraft = { projectId: found.projectId, runId: found.runId, created: found.projectId !== own };
-    log.notice(`from-draft: ${job.dryRun ? 'a run would export' : 'exporting'} draft ${found.projectId}, saved by run ${found.runId} for this request, as it is (with the review's edits)`);
-    // A saved project that was its own draft is already exported as it is.
-    if (request.kind === 'saved')
-        return request;
-    const fingerprint = requestFingerprint(request);
-    const body = { projectId: found.projectId };
-    for (const option of ['workspaceId', 'resolution', 'webhookUrl'])
-        if (request.body[option] !== undefined)
-            body[option] = request.body[option];
-    // Known by the step's own request: a re-run attempt finds this export, and a later run's reuse its video.
-    return { generation: 'v3', kind: 'saved', body, content: `draft of ${fingerprint}`, standsFor: fingerprint };
-}
-
-;// CONCATENATED MODULE: ./src/video/poll-budget.ts
-/**
- * One poll budget per job, as a pure function: which waiting video polls next, and when. Every video of
- * a job asks here before each progress call, so the job as a whole stays polite however many videos
- * wait at once (the API documents no rate limit; its tutorials poll every 3 to 60 s).
- */
-/** Progress calls per second for the whole job, whatever `max-parallel` is. */
-const POLLS_PER_SECOND = 2;
-/** The budget is counted over any window this long. */
-const WINDOW_MS = 1000;
-/** A video this close to its estimated finish (or done and waiting for its URL) is urgent. */
-const URGENT_MS = 5000;
-/** A video with no estimate yet ranks as if it finished this far off. */
-const UNKNOWN_FINISH_MS = 15_000;
-/** Each millisecond a poll is overdue counts as this many nearer the finish, so none waits for ever. */
-const AGING = 4;
-/** Time to the finish, capped: far ones rank alike, and waiting soon outweighs the difference. */
-const finishInMs = (waiter, nowMs) => waiter.finishAtMs === undefined ? UNKNOWN_FINISH_MS : Math.min(UNKNOWN_FINISH_MS, Math.max(0, waiter.finishAtMs - nowMs));
-/** Not known to be far from its finish: near it, done and waiting for its URL, or with no estimate yet. */
-const isUrgent = (waiter, nowMs) => waiter.finishAtMs === undefined || waiter.finishAtMs - nowMs <= URGENT_MS;
-/** Lower goes first: nearest its finish, less the time it has been kept waiting. */
-const rank = (waiter, nowMs) => finishInMs(waiter, nowMs) - AGING * (nowMs - waiter.dueAtMs);
-/**
- * The next turn: among the videos whose poll is due and for which the last second's calls leave room,
- * the one nearest its finish. Videos known to be far from their finish share one slot a second fewer
- * than the budget, so one about to finish never waits behind the others' sparse early polls.
- */
-function nextTurn(waiters, grants, nowMs, perSecond = POLLS_PER_SECOND) {
-    const recent = grants.filter((grant) => grant.atMs > nowMs - WINDOW_MS);
-    /** When the window holds fewer than `allowed` of these grants again. */
-    const roomAt = (of, allowed) => {
-        const times = of.map((grant) => grant.atMs).sort((a, b) => a - b);
-        return times.length < allowed ? nowMs : times[times.length - allowed] + WINDOW_MS;
-    };
-    const anyRoom = roomAt(recent, perSecond);
-    const calmRoom = perSecond < 2
-        ? anyRoom
-        : Math.max(anyRoom, roomAt(recent.filter((grant) => !grant.urgent), perSecond - 1));
-    const readyAt = (waiter) => Math.max(waiter.dueAtMs, isUrgent(waiter, Math.max(nowMs, waiter.dueAtMs)) ? anyRoom : calmRoom);
-    const ready = waiters.filter((waiter) => readyAt(waiter) <= nowMs);
-    if (ready.length === 0)
-        return waiters.length === 0 ? {} : { wakeAtMs: Math.min(...waiters.map(readyAt)) };
-    const best = ready.reduce((a, b) => {
-        const order = rank(a, nowMs) - rank(b, nowMs);
-        return order < 0 || (order === 0 && a.dueAtMs <= b.dueAtMs) ? a : b;
-    });
-    return { grant: best.id, urgent: isUrgent(best, nowMs) };
-}
-
-;// CONCATENATED MODULE: ./src/video/poll-scheduler.ts
-
-
-/**
- * The job's one poll budget at work (poll-budget.ts decides): each video asks for its turn before a
- * progress call, and is let go when its own delay has passed and the job's budget allows.
- */
-class PollScheduler {
-    perSecond;
-    pending = new Map();
-    grants = [];
-    nextId = 0;
-    timer;
-    constructor(perSecond = POLLS_PER_SECOND) {
-        this.perSecond = perSecond;
-    }
-    /**
-     * Resolves when the caller may poll: not before `delayMs` from now, and within the budget. `finishInMs`
-     * is its render's estimated time left (undefined while unknown), which orders the queue.
-     */
-    turn(delayMs, finishInMs, signal) {
-        return new Promise((resolve, reject) => {
-            if (signal?.aborted)
-                return reject(abortReason(signal));
-            const now = Date.now();
-            const id = this.nextId++;
-            const onAbort = () => {
-                this.pending.delete(id);
-                this.schedule();
-                if (signal)
-                    reject(abortReason(signal));
-            };
-            signal?.addEventListener('abort', onAbort, { once: true });
-            this.pending.set(id, {
-                id,
-                dueAtMs: now + delayMs,
-                finishAtMs: finishInMs === undefined ? undefined : now + finishInMs,
-                resolve: () => {
-                    signal?.removeEventListener('abort', onAbort);
-                    resolve();
-                }
-            });
-            this.schedule();
-        });
-    }
-    /** Grants every turn the budget allows now, and sets one timer for the next look. */
-    schedule() {
-        clearTimeout(this.timer);
-        this.timer = undefined;
-        for (;;) {
-            const now = Date.now();
-            this.grants = this.grants.filter((grant) => grant.atMs > now - WINDOW_MS);
-            const { grant, urgent = false, wakeAtMs } = nextTurn([...this.pending.values()], this.grants, now, this.perSecond);
-            if (grant === undefined) {
-                if (wakeAtMs !== undefined)
-                    this.timer = setTimeout(() => this.schedule(), Math.max(0, wakeAtMs - now));
-                return;
-            }
-            const granted = this.pending.get(grant);
-            this.pending.delete(grant);
-            this.grants.push({ atMs: now, urgent });
-            granted.resolve();
-        }
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/request/speech.ts
 
 
@@ -43721,201 +43611,6 @@ function refuseLeftPlaceholders(body, sourceName, input, text) {
     throw new InputError(input, `${where}: ${left.found} would be sent as it is (at ${left.at}${left.inKey ? ', a key' : ''}): ${why}`, location);
 }
 
-;// CONCATENATED MODULE: ./src/request/contract.ts
-
-
-/**
- * What the API reference calls required in a scene (the team's contract, aistudios-api.md, sections 4
- * and 5), checked before anything is sent: a body the reference calls incomplete is refused by the API
- * (after a credit check) or rendered wrong. Never stricter than DeepBrain's own examples (contract 8):
- * what a tutorial or the official sample sends passes, where the reference table says otherwise too.
- * Each check returns the first problem, naming the scene, clip or line. Pure.
- */
-const isText = (value) => typeof value === 'string' && value !== '';
-const isNumber = (value) => typeof value === 'number' && Number.isFinite(value);
-/** Per v3 clip type, its required fields besides the common ones (contract 5.5, clips.md). */
-const V3_CLIP_FIELDS = {
-    aiModel: [
-        ['model', (clip) => isJsonObject(clip.model) && isText(clip.model.ai_name) && isText(clip.model.emotion), 'model.ai_name and model.emotion']
-    ],
-    shape: [
-        ['shapeName', (clip) => isText(clip.shapeName), 'shapeName'],
-        ['fill', (clip) => isText(clip.fill), 'fill']
-    ],
-    // `source_url` in clips.md and the tutorial's table, `resource_url` in the same tutorial's code (contract 8): either.
-    image: [['source_url', (clip) => isText(clip.source_url) || isText(clip.resource_url), 'source_url (or resource_url)']],
-    textImage: [
-        ['text', (clip) => typeof clip.text === 'string', 'text'],
-        ['fill', (clip) => isText(clip.fill), 'fill'],
-        // An integer in clips.md, yet the exist-project tutorial computes it as px * 3 / 4 (7.5 for 10 px): any number.
-        ['fontSize', (clip) => isNumber(clip.fontSize), 'number fontSize']
-    ],
-    videoImage: [['video_url', (clip) => isText(clip.video_url), 'video_url']],
-    audio: [
-        ['source_url', (clip) => isText(clip.source_url), 'source_url'],
-        ['label', (clip) => typeof clip.label === 'string', 'label']
-    ]
-};
-/** Common clip fields (contract 5.4): `id`, `type`, `layer` and the geometry. */
-function v3ClipProblem(clip, at) {
-    if (!isJsonObject(clip))
-        return `${at} is not an object`;
-    if (!isText(clip.id))
-        return `${at} has no "id"`;
-    if (!isText(clip.type))
-        return `${at} has no "type"`;
-    for (const field of ['layer', 'top', 'left', 'width', 'height']) {
-        if (!isNumber(clip[field]))
-            return `${at} (${clip.type}) has no number "${field}"`;
-    }
-    // An Int in the reference, and a whole number in every example: a stacking order has no halves.
-    if (!Number.isInteger(clip.layer))
-        return `${at} (${clip.type}) has "layer" ${JSON.stringify(clip.layer)}, not a whole number`;
-    const type = clip.type;
-    for (const [, ok, what] of Object.hasOwn(V3_CLIP_FIELDS, type) ? V3_CLIP_FIELDS[type] : []) {
-        if (!ok(clip))
-            return `${at} (${clip.type}) has no ${what}`;
-    }
-    return undefined;
-}
-/** A line of `scene.scripts[]` (contract 5.3): every field is required. */
-function v3LineProblem(line, at) {
-    if (!isJsonObject(line))
-        return `${at} is not an object`;
-    if (typeof line.org !== 'string')
-        return `${at} has no text "org"`;
-    if (typeof line.isTTS !== 'boolean')
-        return `${at} has no true/false "isTTS"`;
-    if (!('tts' in line) || !(line.tts === null || isJsonObject(line.tts)))
-        return `${at} has no "tts" (null, or the voice's data)`;
-    if (!isText(line.modelId) || !isText(line.clothId))
-        return `${at} has no text "modelId" and "clothId"`;
-    return undefined;
-}
-/**
- * The first problem of v3 scenes (contract 5.2–5.5), after `scripts[]` and `sceneIdx` are completed. A
- * repeated `sceneIdx` passes: the JSON-template tutorial and the official sample send two scenes with 0.
- */
-function v3ScenesProblem(scenes) {
-    for (const [index, scene] of scenes.entries()) {
-        const at = `scene ${index}`;
-        if (!isJsonObject(scene))
-            return `${at} is not an object`;
-        if (!Number.isInteger(scene.sceneIdx))
-            return `${at} has "sceneIdx" ${JSON.stringify(scene.sceneIdx)}, not an integer`;
-        if (!isJsonObject(scene.background))
-            return `${at} has no "background"`;
-        if (!Array.isArray(scene.clips))
-            return `${at} has no "clips" array`;
-        // One entry a line (create-project.md types it Json and says one entry; every example writes a list).
-        if (scene.scripts !== undefined && scene.scripts !== null && !Array.isArray(scene.scripts))
-            return `${at} has "scripts" that is not a list (one entry a line)`;
-        for (const [c, clip] of scene.clips.entries()) {
-            const problem = v3ClipProblem(clip, `clip ${c} of ${at}`);
-            if (problem)
-                return problem;
-        }
-        for (const [l, line] of (Array.isArray(scene.scripts) ? scene.scripts : []).entries()) {
-            const problem = v3LineProblem(line, `line ${l} of ${at}`);
-            if (problem)
-                return problem;
-        }
-    }
-    return undefined;
-}
-/** Legacy clip types that carry a URL: the reference's `image`/`background`, the tutorial's `userVideo`. */
-const LEGACY_URL_TYPES = new Set(['image', 'background', 'userVideo']);
-/** The first problem of legacy scenes (contract 4, export-project.mdx). */
-function legacyScenesProblem(scenes) {
-    for (const [index, scene] of scenes.entries()) {
-        const at = `scene ${index}`;
-        if (!isJsonObject(scene))
-            return `${at} is not an object`;
-        // `AIModel` is required by the reference, yet the legacy tutorial has scenes without one (contract 8): either.
-        const model = scene.AIModel;
-        if (model !== undefined) {
-            if (!isJsonObject(model))
-                return `${at} has an "AIModel" that is not an object`;
-            for (const field of ['model', 'clothes'])
-                if (!isText(model[field]))
-                    return `${at}: AIModel has no "${field}"`;
-            if (typeof model.script !== 'string')
-                return `${at}: AIModel has no text "script"`;
-            // `language` is required by the reference, yet the getting-started, auth and scene samples and the
-            // cURL/Node tabs of export-project.mdx omit it (contract 8): either.
-            if (model.language !== undefined && !isText(model.language))
-                return `${at}: AIModel has a "language" that is not text`;
-            for (const field of ['locationX', 'locationY'])
-                if (!isNumber(model[field]))
-                    return `${at}: AIModel has no number "${field}"`;
-        }
-        if (scene.clips === undefined)
-            continue;
-        if (!Array.isArray(scene.clips))
-            return `${at} has "clips" that is not an array`;
-        for (const [c, clip] of scene.clips.entries()) {
-            const where = `clip ${c} of ${at}`;
-            if (!isJsonObject(clip))
-                return `${where} is not an object`;
-            if (!isText(clip.type))
-                return `${where} has no "type"`;
-            if (!isJsonObject(clip.detail))
-                return `${where} (${clip.type}) has no "detail"`;
-            if (LEGACY_URL_TYPES.has(clip.type) && !isText(clip.detail.url))
-                return `${where} (${clip.type}) has no "detail.url"`;
-        }
-    }
-    return undefined;
-}
-/** The first problem of a body about to be sent, whatever it was made from (a template, a saved project, either generation). */
-function requestProblem(request) {
-    const scenes = request.body.scenes;
-    if (!Array.isArray(scenes) || scenes.length === 0)
-        return 'it has no scenes';
-    return request.generation === 'legacy' ? legacyScenesProblem(scenes) : v3ScenesProblem(scenes);
-}
-/**
- * A saved project's body as the template's is checked: what the API would refuse after a credit check is
- * refused first, naming the project and what it lacks, so the user can mend it in the editor.
- */
-function refuseIncomplete(request, sourceName) {
-    const problem = requestProblem(request);
-    if (problem)
-        throw new InputError('project-id', `${sourceName}: ${problem}; the API reference requires it (open the project in AI Studios and save it again)`);
-}
-
-;// CONCATENATED MODULE: ./src/request/legacy-project.ts
-
-
-
-
-/** The legacy export body holds only scenes (export-project.mdx): an option the user set for it is refused, naming its input. */
-function refuseLegacyOptions(options, sourceName, fallbackInput) {
-    const given = Object.entries(options)
-        .filter(([, value]) => value !== undefined)
-        .map(([key]) => ({ name: 'name', resolution: 'resolution', workspaceId: 'workspace-id', webhookUrl: 'webhook-url' })[key]);
-    if (given.length > 0) {
-        throw new InputError(given[0] ?? fallbackInput, `the legacy API takes only scenes; ${given.join(', ')} cannot be set for ${sourceName}`);
-    }
-}
-/**
- * The legacy export of a saved legacy project, as the legacy tutorial (export-from-exist-project.md)
- * makes it: the fetched scenes with the avatar's new speech (`AIModel.script`), posted as `{ scenes }`.
- */
-function exportFromLegacyProject(key, project, speech, options, tags) {
-    const sourceName = `legacy project ${key}`;
-    if (tags.length > 0)
-        throw new InputError('tags', `tags mark clips of v3 projects and templates; ${sourceName} is a legacy project`);
-    refuseLegacyOptions(options, sourceName, 'project-id');
-    refusePlaceholders(speech, tags);
-    const scenes = structuredClone(project.scenes);
-    applySpeech(scenes, speech, 'legacy', sourceName);
-    const request = { generation: 'legacy', body: { scenes } };
-    refuseIncomplete(request, sourceName);
-    refuseLeftPlaceholders(scenes, sourceName, 'project-id');
-    return request;
-}
-
 ;// CONCATENATED MODULE: ./src/request/scripts.ts
 
 
@@ -44079,6 +43774,169 @@ function applyTags(scenes, tags, sourceName) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/request/contract.ts
+
+
+/**
+ * What the API reference calls required in a scene (the team's contract, aistudios-api.md, sections 4
+ * and 5), checked before anything is sent: a body the reference calls incomplete is refused by the API
+ * (after a credit check) or rendered wrong. Never stricter than DeepBrain's own examples (contract 8):
+ * what a tutorial or the official sample sends passes, where the reference table says otherwise too.
+ * Each check returns the first problem, naming the scene, clip or line. Pure.
+ */
+const isText = (value) => typeof value === 'string' && value !== '';
+const isNumber = (value) => typeof value === 'number' && Number.isFinite(value);
+/** Per v3 clip type, its required fields besides the common ones (contract 5.5, clips.md). */
+const V3_CLIP_FIELDS = {
+    aiModel: [
+        ['model', (clip) => isJsonObject(clip.model) && isText(clip.model.ai_name) && isText(clip.model.emotion), 'model.ai_name and model.emotion']
+    ],
+    shape: [
+        ['shapeName', (clip) => isText(clip.shapeName), 'shapeName'],
+        ['fill', (clip) => isText(clip.fill), 'fill']
+    ],
+    // `source_url` in clips.md and the tutorial's table, `resource_url` in the same tutorial's code (contract 8): either.
+    image: [['source_url', (clip) => isText(clip.source_url) || isText(clip.resource_url), 'source_url (or resource_url)']],
+    textImage: [
+        ['text', (clip) => typeof clip.text === 'string', 'text'],
+        ['fill', (clip) => isText(clip.fill), 'fill'],
+        // An integer in clips.md, yet the exist-project tutorial computes it as px * 3 / 4 (7.5 for 10 px): any number.
+        ['fontSize', (clip) => isNumber(clip.fontSize), 'number fontSize']
+    ],
+    videoImage: [['video_url', (clip) => isText(clip.video_url), 'video_url']],
+    audio: [
+        ['source_url', (clip) => isText(clip.source_url), 'source_url'],
+        ['label', (clip) => typeof clip.label === 'string', 'label']
+    ]
+};
+/** Common clip fields (contract 5.4): `id`, `type`, `layer` and the geometry. */
+function v3ClipProblem(clip, at) {
+    if (!isJsonObject(clip))
+        return `${at} is not an object`;
+    if (!isText(clip.id))
+        return `${at} has no "id"`;
+    if (!isText(clip.type))
+        return `${at} has no "type"`;
+    for (const field of ['layer', 'top', 'left', 'width', 'height']) {
+        if (!isNumber(clip[field]))
+            return `${at} (${clip.type}) has no number "${field}"`;
+    }
+    // An Int in the reference, and a whole number in every example: a stacking order has no halves.
+    if (!Number.isInteger(clip.layer))
+        return `${at} (${clip.type}) has "layer" ${JSON.stringify(clip.layer)}, not a whole number`;
+    const type = clip.type;
+    for (const [, ok, what] of Object.hasOwn(V3_CLIP_FIELDS, type) ? V3_CLIP_FIELDS[type] : []) {
+        if (!ok(clip))
+            return `${at} (${clip.type}) has no ${what}`;
+    }
+    return undefined;
+}
+/** A line of `scene.scripts[]` (contract 5.3): every field is required. */
+function v3LineProblem(line, at) {
+    if (!isJsonObject(line))
+        return `${at} is not an object`;
+    if (typeof line.org !== 'string')
+        return `${at} has no text "org"`;
+    if (typeof line.isTTS !== 'boolean')
+        return `${at} has no true/false "isTTS"`;
+    if (!('tts' in line) || !(line.tts === null || isJsonObject(line.tts)))
+        return `${at} has no "tts" (null, or the voice's data)`;
+    if (!isText(line.modelId) || !isText(line.clothId))
+        return `${at} has no text "modelId" and "clothId"`;
+    return undefined;
+}
+/**
+ * The first problem of v3 scenes (contract 5.2–5.5), after `scripts[]` and `sceneIdx` are completed. A
+ * repeated `sceneIdx` passes: the JSON-template tutorial and the official sample send two scenes with 0.
+ */
+function v3ScenesProblem(scenes) {
+    for (const [index, scene] of scenes.entries()) {
+        const at = `scene ${index}`;
+        if (!isJsonObject(scene))
+            return `${at} is not an object`;
+        if (!Number.isInteger(scene.sceneIdx))
+            return `${at} has "sceneIdx" ${JSON.stringify(scene.sceneIdx)}, not an integer`;
+        if (!isJsonObject(scene.background))
+            return `${at} has no "background"`;
+        if (!Array.isArray(scene.clips))
+            return `${at} has no "clips" array`;
+        // One entry a line (create-project.md types it Json and says one entry; every example writes a list).
+        if (scene.scripts !== undefined && scene.scripts !== null && !Array.isArray(scene.scripts))
+            return `${at} has "scripts" that is not a list (one entry a line)`;
+        for (const [c, clip] of scene.clips.entries()) {
+            const problem = v3ClipProblem(clip, `clip ${c} of ${at}`);
+            if (problem)
+                return problem;
+        }
+        for (const [l, line] of (Array.isArray(scene.scripts) ? scene.scripts : []).entries()) {
+            const problem = v3LineProblem(line, `line ${l} of ${at}`);
+            if (problem)
+                return problem;
+        }
+    }
+    return undefined;
+}
+/** Legacy clip types that carry a URL: the reference's `image`/`background`, the tutorial's `userVideo`. */
+const LEGACY_URL_TYPES = new Set(['image', 'background', 'userVideo']);
+/** The first problem of legacy scenes (contract 4, export-project.mdx). */
+function legacyScenesProblem(scenes) {
+    for (const [index, scene] of scenes.entries()) {
+        const at = `scene ${index}`;
+        if (!isJsonObject(scene))
+            return `${at} is not an object`;
+        // `AIModel` is required by the reference, yet the legacy tutorial has scenes without one (contract 8): either.
+        const model = scene.AIModel;
+        if (model !== undefined) {
+            if (!isJsonObject(model))
+                return `${at} has an "AIModel" that is not an object`;
+            for (const field of ['model', 'clothes'])
+                if (!isText(model[field]))
+                    return `${at}: AIModel has no "${field}"`;
+            if (typeof model.script !== 'string')
+                return `${at}: AIModel has no text "script"`;
+            // `language` is required by the reference, yet the getting-started, auth and scene samples and the
+            // cURL/Node tabs of export-project.mdx omit it (contract 8): either.
+            if (model.language !== undefined && !isText(model.language))
+                return `${at}: AIModel has a "language" that is not text`;
+            for (const field of ['locationX', 'locationY'])
+                if (!isNumber(model[field]))
+                    return `${at}: AIModel has no number "${field}"`;
+        }
+        if (scene.clips === undefined)
+            continue;
+        if (!Array.isArray(scene.clips))
+            return `${at} has "clips" that is not an array`;
+        for (const [c, clip] of scene.clips.entries()) {
+            const where = `clip ${c} of ${at}`;
+            if (!isJsonObject(clip))
+                return `${where} is not an object`;
+            if (!isText(clip.type))
+                return `${where} has no "type"`;
+            if (!isJsonObject(clip.detail))
+                return `${where} (${clip.type}) has no "detail"`;
+            if (LEGACY_URL_TYPES.has(clip.type) && !isText(clip.detail.url))
+                return `${where} (${clip.type}) has no "detail.url"`;
+        }
+    }
+    return undefined;
+}
+/** The first problem of a body about to be sent, whatever it was made from (a template, a saved project, either generation). */
+function requestProblem(request) {
+    const scenes = request.body.scenes;
+    if (!Array.isArray(scenes) || scenes.length === 0)
+        return 'it has no scenes';
+    return request.generation === 'legacy' ? legacyScenesProblem(scenes) : v3ScenesProblem(scenes);
+}
+/**
+ * A saved project's body as the template's is checked: what the API would refuse after a credit check is
+ * refused first, naming the project and what it lacks, so the user can mend it in the editor.
+ */
+function refuseIncomplete(request, sourceName) {
+    const problem = requestProblem(request);
+    if (problem)
+        throw new InputError('project-id', `${sourceName}: ${problem}; the API reference requires it (open the project in AI Studios and save it again)`);
+}
+
 ;// CONCATENATED MODULE: ./src/request/project.ts
 
 
@@ -44177,327 +44035,135 @@ function asDraft(request) {
     return request;
 }
 
-;// CONCATENATED MODULE: ./src/request/template-options.ts
+;// CONCATENATED MODULE: ./src/video/from-draft.ts
 
 
 
-/** Where the top-level key `"key"` of a JSON object's text starts (one pass, strings skipped), or 0. */
-function topLevelKeyOffset(text, key) {
-    const quoted = JSON.stringify(key);
-    let depth = 0;
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (c === '"') {
-            if (depth === 1 && text.startsWith(quoted, i) && /^\s*:/.test(text.slice(i + quoted.length, i + quoted.length + 20)))
-                return i;
-            for (i++; i < text.length && text[i] !== '"'; i++)
-                if (text[i] === '\\')
-                    i++;
-        }
-        else if (c === '{' || c === '[')
-            depth++;
-        else if (c === '}' || c === ']')
-            depth--;
+
+
+
+
+/**
+ * The draft saved for this very request (its record keyed by the request's draft key): this run's own
+ * (an earlier job of the run drafted it) when `ownRun`, else the newest a trusted run of this repository
+ * left; then read back in AI Studios (a read, free). A record passed over is named in a warning, `label` first.
+ */
+async function findReviewedDraft(request, { job, github, client }, context, { label, ownRun }) {
+    const { log, signal } = context;
+    if (!github || request.generation !== 'v3')
+        return { state: 'none' };
+    const key = draftKey(request);
+    const passOver = (runId, why) => log.warning(`${label}: the draft record of run ${runId} was not taken: ${why}`);
+    let draft;
+    // The whole lookup, however many records it passes over, ends within its bound: past it, nothing is known.
+    const { signal: bounded } = withDeadline(DRAFT_LOOKUP_MS, signal);
+    try {
+        // A saved project is its own draft: a record naming another project is none of its.
+        const own = request.kind === 'saved' ? request.body.projectId : undefined;
+        const unwanted = (record) => own === undefined || record.projectId === own ? undefined : `it names project ${record.projectId}, not this step's saved project`;
+        const inRun = ownRun ? await thisRunDraft(key, job.runner, bounded).catch(refusedRecord(passOver, job.runner.runId)) : undefined;
+        const refused = inRun && unwanted(inRun);
+        if (refused)
+            passOver(job.runner.runId, refused);
+        draft = (refused ? undefined : inRun) ?? (await untilCancelled(findDraft(github, key, job.runner, passOver, bounded, unwanted), bounded));
     }
-    return 0;
+    catch (error) {
+        if (signal?.aborted)
+            throw error;
+        return { state: 'unknown', why: bounded.aborted ? `no answer within ${DRAFT_LOOKUP_MS / 1000} s` : errorMessage(error) };
+    }
+    if (!draft)
+        return { state: 'none' };
+    try {
+        return { state: 'found', draft, project: await client.getProject(draft.projectId, context) };
+    }
+    catch (error) {
+        if (signal?.aborted)
+            throw error;
+        if (error instanceof ApiError && error.notFound)
+            return { state: 'gone', draft };
+        return { state: 'unreadable', draft, why: errorMessage(error) };
+    }
 }
+/** The longest a lookup of a request's draft records takes, all the records it reads included. */
+const DRAFT_LOOKUP_MS = 2 * LEDGER_READ_MS;
+/** A record that holds none of ours is passed over (said, with why); a read that failed is rethrown. */
+const refusedRecord = (passOver, runId) => (error) => {
+    if (!(error instanceof RecordContentError || error instanceof BoundaryError))
+        throw error;
+    passOver(runId, errorMessage(error));
+    return undefined;
+};
+/** A draft and the run that saved it, as messages name them. */
+const draftOf = ({ projectId, runId }) => `draft ${projectId}, saved by run ${runId} for this request,`;
 /**
- * Whether a template asks, with its own `isExport`, to be saved without rendering: never overridden and
- * billed. A v3 template is then made a draft (as with `draft: true`); the legacy API saves no project
- * without rendering it, so a legacy template saying so is refused at its line. A text "false" means the
- * same to a reader; any other value but true is refused.
+ * With `from-draft`, the reviewed draft of this request, to be exported as it is, with the review's
+ * edits, through the export endpoint: the request that does so, or why there is none (`true` then
+ * exports anew with a notice; `required` refuses). Not knowing (the records unread, the draft unreadable)
+ * fails the video: either export could be the wrong one to pay for.
  */
-function templateAsksDraft(root, template, generation) {
-    if (root.isExport === undefined || root.isExport === true)
-        return false;
-    const noExport = root.isExport === false || root.isExport === 0 || (typeof root.isExport === 'string' && /^\s*(false|0|no)\s*$/i.test(root.isExport));
-    if (noExport && generation === 'v3')
-        return true;
-    const { line, column } = locate(template.text, topLevelKeyOffset(template.text, 'isExport'));
-    const why = noExport
-        ? 'asks AI Studios to save the project without rendering it, which the legacy API cannot do: this action would render (and pay for) it; remove "isExport" to export it'
-        : 'must be true, false or left out';
-    throw new InputError('template', `${template.name}:${line}:${column}: "isExport": ${JSON.stringify(root.isExport)} ${why}`, {
-        file: template.file,
-        line,
-        column
-    });
-}
-/** The template's own fields an export takes, each under the input that sets it too. */
-const FIELDS = { name: 'name', orientation: 'orientation', resolution: 'resolution', workspaceId: 'workspace-id', webhookUrl: 'webhook-url' };
-/**
- * The export options a v3 template sets itself (top-level `name`, `orientation`, `resolution`,
- * `workspaceId`, `webhookUrl`), checked as the inputs that set them are: a template is a repository
- * file, so its `webhookUrl` must be https without credentials, its `resolution` one the API renders.
- * Refused naming the template's line; the inputs, where set, win later.
- */
-function templateOptions(root, template) {
-    const refuse = (field, detail) => {
-        const { line, column } = locate(template.text, topLevelKeyOffset(template.text, field));
-        throw new InputError('template', `${template.name}:${line}:${column}: "${field}" ${detail}`, { file: template.file, line, column });
+async function draftExport(result, request, production, context) {
+    const { log } = context;
+    const { job } = production;
+    const exporting = job.dryRun ? 'a run would export' : 'exporting';
+    const none = (why) => {
+        if (job.github.fromDraft === 'true')
+            log.notice(`from-draft: ${why}; ${exporting} anew`);
+        return { result, request, why };
     };
-    const text = (field) => {
-        const value = root[field];
-        if (value === undefined || value === null)
-            return undefined;
-        if (typeof value === 'number' && field === 'resolution')
-            return String(value);
-        if (typeof value !== 'string' || !value.trim())
-            return refuse(field, `must be non-empty text (as the '${FIELDS[field]}' input), got ${JSON.stringify(value)}`);
-        return value.trim();
-    };
-    // The input's own check, its message kept: only where the value stands differs.
-    const checked = (field, check) => {
-        const value = text(field);
-        if (value === undefined)
-            return undefined;
-        try {
-            return check(value);
-        }
-        catch (error) {
-            if (!(error instanceof InputError))
-                throw error;
-            return refuse(field, error.detail);
-        }
-    };
-    const orientation = checked('orientation', (value) => parseChoice('orientation', value, ['landscape', 'portrait'])) ?? 'landscape';
-    return {
-        name: text('name'),
-        orientation,
-        resolution: checked('resolution', (value) => parseChoice('resolution', value.replace(/p$/i, ''), RESOLUTIONS)),
-        workspaceId: text('workspaceId'),
-        webhookUrl: checked('webhookUrl', (value) => parseWebhookUrl('webhook-url', value).toString())
-    };
-}
-
-;// CONCATENATED MODULE: ./src/request/media.ts
-
-
-
-
-/** The fields that name media the API fetches, by clip type: v3 clips (clips.md), and a legacy clip's `detail.url`. */
-function mediaFields(clip) {
-    if (!isJsonObject(clip))
-        return [];
-    if (isJsonObject(clip.detail))
-        return [['detail.url', clip.detail]];
-    if (clip.type === 'image')
-        return [
-            ['source_url', clip],
-            ['resource_url', clip]
-        ];
-    if (clip.type === 'videoImage')
-        return [['video_url', clip]];
-    if (clip.type === 'audio')
-        return [['source_url', clip]];
-    return [];
-}
-const key = (field) => field.replace(/^detail\./, '');
-/**
- * A media field a placeholder filled is checked as a tag value is (an https URL, or a path on the API's
- * own site): a variable is the user's input, and media the API cannot fetch fails the export or renders
- * without it after paying. What the template writes itself is the template's, as DeepBrain's examples are.
- * Compares the template's scenes as written with the filled ones, clip by clip. Pure.
- */
-function refuseFilledMedia(written, filled, templateName) {
-    const check = (where, field, raw, value) => {
-        if (typeof raw !== 'string' || !raw.includes('##') || typeof value !== 'string' || isMediaReference(value))
-            return;
-        throw new InputError('variables', `${templateName}: the ${field} of ${where} (${raw.slice(0, 60)}) is filled with ${quotedValue(value)}, ` +
-            "which is not an https URL or a path on the API's own site (/…); the API fetches it itself");
-    };
-    written.forEach((scene, s) => {
-        const filledScene = filled[s];
-        if (!isJsonObject(scene) || !isJsonObject(filledScene))
-            return;
-        // A scene's background image is media too (source_type "image").
-        if (isJsonObject(scene.background) && isJsonObject(filledScene.background))
-            check(`the background of scene ${s}`, 'source_url', scene.background.source_url, filledScene.background.source_url);
-        if (!Array.isArray(scene.clips) || !Array.isArray(filledScene.clips))
-            return;
-        const filledClips = filledScene.clips;
-        scene.clips.forEach((clip, c) => {
-            // The clip's type as filled: a variable may name it too.
-            for (const [field, holder] of mediaFields(filledClips[c])) {
-                const writtenHolder = field.startsWith('detail.') ? (isJsonObject(clip) && isJsonObject(clip.detail) ? clip.detail : undefined) : clip;
-                const raw = isJsonObject(writtenHolder) ? writtenHolder[key(field)] : undefined;
-                check(`clip ${c} of scene ${s}`, field, raw, holder[key(field)]);
+    if (!production.github || request.generation !== 'v3') {
+        log.notice(`from-draft: ${request.generation === 'v3' ? 'GitHub is not reachable' : 'the legacy API keeps no drafts'}; no draft is looked for`);
+        return { result, request, why: request.generation === 'v3' ? 'GitHub is not reachable' : 'the legacy API keeps no drafts' };
+    }
+    // The step's own request: the ledger knows the export by it, whichever draft (or none) paid for it.
+    const fingerprint = requestFingerprint(request);
+    const lookup = await findReviewedDraft(request, production, context, { label: 'from-draft', ownRun: true });
+    switch (lookup.state) {
+        case 'none':
+            return none('no draft run saved a draft of this request (or the request changed since)');
+        case 'unknown':
+            throw new Error(`from-draft: the draft records could not be looked up (${lookup.why}); nothing was exported, as a reviewed draft may exist. ` +
+                "Give the job 'actions: read' and re-run it, or set 'from-draft: false' to export anew");
+        case 'unreadable':
+            throw new Error(`from-draft: ${draftOf(lookup.draft)} could not be read in AI Studios (${lookup.why}); nothing was exported, as it may still be there. Re-run the job`);
+        case 'gone': {
+            // On a re-run attempt, an earlier attempt may have exported it and cleanup deleted it: the ledger
+            // (under the step's own request) then has that export, which is re-attached to, nothing sent again.
+            const { draft } = lookup;
+            if (job.runner.runAttempt > 1 && (await findEarlierExport(fingerprint, job.runner, log, context.signal, Date.now() + LEDGER_READ_MS))) {
+                result.fromDraft = { projectId: draft.projectId, runId: draft.runId, created: true };
+                log.notice(`from-draft: ${draftOf(draft)} is gone, and an earlier attempt of this run exported it: that export is taken up`);
+                return {
+                    generation: 'v3',
+                    kind: 'saved',
+                    body: exportBody(draft.projectId, request),
+                    content: `gone ${draft.projectId}`,
+                    standsFor: fingerprint
+                };
             }
-        });
-    });
-}
-
-;// CONCATENATED MODULE: ./src/request/template.ts
-
-
-
-
-
-
-
-
-
-
-
-
-/** How many unresolved placeholders an error names before it counts the rest. */
-const MAX_LISTED = 50;
-/** Every placeholder name in the template's string values, with the offset of its first use in the text. */
-function findPlaceholders(template) {
-    // Where each name first stands in the text, found in one pass (a name written with JSON escapes: line 1).
-    const firstInText = new Map();
-    for (const match of template.text.matchAll(PLACEHOLDER))
-        if (!firstInText.has(match[1]))
-            firstInText.set(match[1], match.index);
-    const found = new Map();
-    const visit = (value) => {
-        if (typeof value === 'string') {
-            for (const match of value.matchAll(PLACEHOLDER))
-                if (!found.has(match[1]))
-                    found.set(match[1], firstInText.get(match[1]) ?? 0);
+            return none(`${draftOf(draft)} was deleted since`);
         }
-        else if (Array.isArray(value))
-            value.forEach(visit);
-        else if (value !== null && typeof value === 'object')
-            Object.values(value).forEach(visit);
-    };
-    visit(template.data);
-    return found;
+        case 'found': {
+            const { draft, project } = lookup;
+            // A saved project that was its own draft is exported as it is (the lookup took only a record naming it).
+            const own = request.kind === 'saved' ? draft.projectId : undefined;
+            // Created by the draft run unless it is the step's own saved project: cleanup deletes only a created draft.
+            result.fromDraft = { projectId: draft.projectId, runId: draft.runId, created: own === undefined };
+            log.notice(`from-draft: ${exporting} ${draftOf(draft)} as it is (with the review's edits)`);
+            if (own !== undefined)
+                return request;
+            // Known to reuse by the draft as it is now (an edit in a later review is another video); to the ledger by the step's own request.
+            return { ...savedProjectExport(draft.projectId, project, {}), body: exportBody(draft.projectId, request), standsFor: fingerprint };
+        }
+    }
 }
-/** Marks the variables a text uses, so they are not reported unused. */
-function markUsed(text, variables, used) {
-    for (const match of text.matchAll(PLACEHOLDER))
-        if (variables.has(match[1]) && !used.has(match[1]))
-            used.set(match[1], 0);
-}
-/**
- * The export request for a template: placeholders filled, speech set per scene, the generation detected
- * from the shape (or forced). Refuses, with every problem named, before anything is sent.
- */
-function exportFromTemplate(template, given, speech, options, forced, tags = [], 
-/** `draft`: the project is created without rendering it (v3 only). */
-draft = false) {
-    const placeholders = findPlaceholders(template);
-    // Placeholders in the values themselves are filled first (one level), or refused.
-    const variables = resolveVariables(given);
-    const unresolved = [...placeholders].filter(([name]) => !variables.has(name));
-    if (unresolved.length > 0) {
-        const locate = locator(template.text);
-        const first = locate(unresolved[0][1]);
-        // Named up to a bound, so a template of thousands of them gives a message a log can hold.
-        const named = unresolved.slice(0, MAX_LISTED).map(([name, offset]) => `##${name}## (line ${locate(offset).line})`);
-        const more = unresolved.length - named.length;
-        const list = `${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
-        throw new InputError('template', `${template.name} has ${unresolved.length} placeholder(s) with no value: ${list}. Set them in 'variables' or 'variables-file'`, { file: template.file, ...first });
-    }
-    const root = template.data;
-    if (!isJsonObject(root) || !Array.isArray(root.scenes)) {
-        throw new InputError('template', `${template.name} is neither template shape: it needs a top-level object with a "scenes" array`, {
-            file: template.file
-        });
-    }
-    if (root.scenes.length === 0)
-        throw new InputError('template', `${template.name} has an empty "scenes" array`, { file: template.file });
-    const detected = detectGeneration(root.scenes);
-    if (detected === 'mixed') {
-        throw new InputError('template', `${template.name} mixes the v3 shape (clips with "type") and the legacy shape ("AIModel", clips with "detail")`, {
-            file: template.file
-        });
-    }
-    if (forced && detected && forced !== detected) {
-        throw new InputError('api-generation', `'${forced}' was asked for, but ${template.name} has the ${detected} shape`);
-    }
-    const generation = forced ?? detected;
-    if (!generation) {
-        throw new InputError('template', `${template.name} is neither template shape: no scene has an avatar or a clip; set 'api-generation' to v3 or legacy`, {
-            file: template.file
-        });
-    }
-    const asksDraft = templateAsksDraft(root, template, generation);
-    if (draft && generation === 'legacy') {
-        throw new InputError('draft', `${template.name} has the legacy shape, and the legacy API saves no project without rendering it: 'draft' takes v3 templates and projects`, { file: template.file });
-    }
-    const filled = fillPlaceholders(root, variables);
-    const scenes = filled.scenes;
-    refuseFilledMedia(root.scenes, scenes, template.name);
-    // Speech and tag values are checked like the template's own strings: filled, or refused.
-    for (const text of [...speech.map((line) => line.text), ...tags.map((tag) => tag.value), options.name ?? ''])
-        markUsed(text, variables, placeholders);
-    // The video's name ('name', a manifest entry's 'title') is filled like speech: "Release ##VERSION##".
-    const filledOptions = options.name === undefined ? options : { ...options, name: filledText(options.name, variables, "the video's name", 'name') };
-    const filledSpeech = speech.map((line) => ({ ...line, text: filledText(line.text, variables, `the speech of ${placeOf(line)}`, line.from) }));
-    applySpeech(scenes, filledSpeech, generation, template.name);
-    if (tags.length > 0 && generation === 'legacy') {
-        throw new InputError('tags', `tags mark clips of v3 projects and templates; ${template.name} has the legacy shape`);
-    }
-    applyTags(scenes, tags.map((tag) => ({ ...tag, value: filledText(tag.value, variables, `the value of tag '${tag.tag}'`, tag.from) })), template.name);
-    const unusedVariables = [...variables.keys()].filter((name) => !placeholders.has(name));
-    const incomplete = (problem) => {
-        if (problem)
-            throw new InputError('template', `${template.name}: ${problem}; the API reference requires it`, { file: template.file });
-    };
-    if (generation === 'legacy') {
-        refuseLegacyOptions(options, template.name, 'template');
-        const request = { generation, body: { scenes } };
-        incomplete(requestProblem(request));
-        refuseLeftPlaceholders(scenes, template.name, 'template', template);
-        return { request, unusedVariables, asksDraft };
-    }
-    completeScripts(scenes, 'template', template.name);
-    // A template saved from a fetched project may carry server-owned fields that must not be posted: only
-    // its export options go along, checked as the inputs are.
-    const body = v3ExportBody(templateOptions(filled, template), scenes, filledOptions);
-    const request = { generation, body };
-    if (draft || asksDraft)
-        asDraft(request);
-    incomplete(requestProblem(request));
-    refuseLeftPlaceholders(body, template.name, 'template', template);
-    return { request, unusedVariables, asksDraft };
-}
-
-;// CONCATENATED MODULE: ./src/request/build.ts
-
-
-
-
-
-const LOST = 'the create-and-export body does not take (docs 1.5+): the exported project is made without it; write the words in the speech as they should sound';
-/** A template's export request: pure, so every template of a job is checked before anything is sent. */
-function templateRequest(source, spec, log, draft = false) {
-    const { request, unusedVariables, asksDraft } = exportFromTemplate(source.template, source.variables, spec.speech, spec.exportOptions, source.generation, spec.tags, draft);
-    if (asksDraft && !draft)
-        log.notice(`${source.template.name} says "isExport": false: its project is saved as a draft for review, not rendered`);
-    if (isJsonObject(source.template.data))
-        for (const field of fieldsLost(source.template.data))
-            log.warning(`${source.template.name} has a ${field}, which ${LOST}`);
-    for (const name of unusedVariables) {
-        log.warning(`Variable ${name} (from ${source.variables.get(name)?.from}) matches no ##${name}## in ${source.template.name}: a typo?`);
-    }
-    return request;
-}
-/**
- * The export request a spec describes: from a saved project (fetched; re-created with the step's
- * changes, or exported as it is when the step changes nothing) or a template.
- */
-async function buildExportRequest(source, spec, client, context, 
-/** `draft`: a template or a changed project is created without rendering; an unchanged one is its own draft. */
-draft = false) {
-    if (source.kind === 'template')
-        return templateRequest(source, spec, context.log, draft);
-    if (source.generation === 'legacy') {
-        if (draft)
-            throw new InputError('draft', `the legacy API saves no project without rendering it: 'draft' takes v3 templates and projects`);
-        context.log.info(`Fetching legacy project ${source.projectId}`);
-        return exportFromLegacyProject(source.projectId, await client.getLegacyProject(source.projectId, context), spec.speech, spec.exportOptions, spec.tags);
-    }
-    context.log.info(`Fetching project ${source.projectId}`);
-    const project = await client.getProject(source.projectId, context);
-    // Nothing to change: exported as it is, no copy created (and its dictionary kept).
-    if (!changesProject(spec))
-        return savedProjectExport(source.projectId, project, spec.exportOptions);
-    for (const field of fieldsLost(project))
-        context.log.warning(`Project ${source.projectId} has a ${field}, which ${LOST}`);
-    return exportFromProject(source.projectId, project, spec.speech, spec.exportOptions, spec.tags, draft);
+/** The export of a draft: its ID, with the export's own options the step's request carries (workspace, resolution, webhook). */
+function exportBody(projectId, request) {
+    const body = { projectId };
+    for (const option of ['workspaceId', 'resolution', 'webhookUrl'])
+        if (request.body[option] !== undefined)
+            body[option] = request.body[option];
+    return body;
 }
 
 ;// CONCATENATED MODULE: ./src/video/filename.ts
@@ -45254,36 +44920,664 @@ async function downloadVideo(initialUrl, options) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/video/reuse.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * An earlier run's record, checked: the run is trusted (this repository's code, on a trusted ref), its
+ * record parses and names that same run's unexpired artifact, and (`reviewedOnly`) a reviewed draft's
+ * video. Throws why not.
+ */
+async function trustedRecord(github, candidate, here, fingerprint, job, until, reviewedOnly) {
+    const refused = distrust(await workflowRun(github, candidate.runId), here, job.github.reuseFrom);
+    if (refused)
+        throw new Error(refused);
+    // The artifact client takes no signal: its downloads are left behind when `until` ends the wait.
+    const record = await untilCancelled(readRecord(github, candidate, fingerprint, job.runner), until);
+    if (reviewedOnly && !record.reviewedDraft)
+        throw new Error("its video was not exported from a reviewed draft ('from-draft' is required)");
+    return record;
+}
+/**
+ * A dry run's reuse: the run whose trusted record of this request a run would take its video from, read
+ * but not downloaded; undefined when there is none (each passed over is named in a warning).
+ */
+async function findReusable(fingerprint, github, job, log, signal, reviewedOnly) {
+    const { signal: until } = withDeadline(job.wait.timeoutMs, signal);
+    const here = thisRun(github.context);
+    for (const candidate of await listCandidates(github, fingerprint, job.runner, until)) {
+        try {
+            await trustedRecord(github, candidate, here, fingerprint, job, until, reviewedOnly);
+            return candidate.runId;
+        }
+        catch (error) {
+            if (until.aborted)
+                throw error;
+            log.warning(`reuse: the video of run ${candidate.runId} would not be reused: ${errorMessage(error)}`);
+        }
+    }
+    return undefined;
+}
+/**
+ * One earlier run's video, checked at every step: its record (trustedRecord), and the downloaded bytes,
+ * which must match the record's size and SHA-256. Returns the record and the file in `staging`; throws why not.
+ */
+async function fetchTrusted(github, candidate, here, fingerprint, job, staging, until, reviewedOnly) {
+    const record = await trustedRecord(github, candidate, here, fingerprint, job, until, reviewedOnly);
+    const file = await untilCancelled(downloadReusable(github, record, candidate.runId, staging), until);
+    const size = external_node_fs_.statSync(file).size;
+    if (size !== record.size)
+        throw new Error(`its video has ${size} bytes, where its record says ${record.size}`);
+    if ((await sha256File(file)) !== record.sha256)
+        throw new Error("its video's SHA-256 differs from its record's");
+    return { record, file };
+}
+/**
+ * With `reuse`, the video of an earlier trusted run of this repository with the same request,
+ * downloaded instead of exported: no credits spent. True when the result now holds it. A run that is
+ * not trusted, or whose record or video does not check out, is passed over with a warning naming it;
+ * with none left, the video is exported as usual.
+ */
+async function reuseEarlier(result, fingerprint, github, job, log, signal, 
+/** Only a video exported from a reviewed draft will do (`from-draft: required` with no draft found). */
+reviewedOnly = false) {
+    // Looking is bounded like the wait it stands in for, by 'timeout'; a stop ends it and the video.
+    const { deadline: bound, signal: until } = withDeadline(job.wait.timeoutMs, signal);
+    let candidates;
+    try {
+        candidates = await listCandidates(github, fingerprint, job.runner, until);
+    }
+    catch (error) {
+        if (signal?.aborted)
+            throw abortReason(signal);
+        const why = bound.aborted ? `no answer within 'timeout' (${formatMinutes(job.wait.timeoutMs)})` : errorMessage(error);
+        log.warning(`reuse: earlier runs' videos could not be looked up (${why}); exporting anew`);
+        return false;
+    }
+    const here = thisRun(github.context);
+    for (const candidate of candidates) {
+        external_node_fs_.mkdirSync(job.outputDir, { recursive: true });
+        const staging = external_node_fs_.mkdtempSync(external_node_path_.join(job.outputDir, '.aistudios-reuse-'));
+        try {
+            const { record, file } = await fetchTrusted(github, candidate, here, fingerprint, job, staging, until, reviewedOnly);
+            const mp4 = readMp4Facts(file);
+            const final = freePath(job.outputDir, result.spec.outputName ?? record.videoName, log);
+            external_node_fs_.renameSync(file, final);
+            result.video = { path: final, size: record.size, mp4 };
+            result.exportKey = record.exportKey;
+            result.generation = record.generation;
+            result.reusedFromRun = candidate.runId;
+            result.status = 'downloaded';
+            log.notice(`reuse: run ${candidate.runId} already rendered this request (export ${record.exportKey}); its video was downloaded and nothing was exported`);
+            return true;
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw abortReason(signal);
+            if (bound.aborted) {
+                log.warning(`reuse: no earlier run's video came within 'timeout' (${formatMinutes(job.wait.timeoutMs)}); exporting anew`);
+                return false;
+            }
+            log.warning(`reuse: the video of run ${candidate.runId} was not reused: ${errorMessage(error)}`);
+        }
+        finally {
+            external_node_fs_.rmSync(staging, { recursive: true, force: true });
+        }
+    }
+    log.info(candidates.length
+        ? 'reuse: no earlier run could be trusted with this request; exporting it'
+        : 'reuse: no earlier run rendered this request; exporting it');
+    return false;
+}
+
+;// CONCATENATED MODULE: ./src/video/poll-budget.ts
+/**
+ * One poll budget per job, as a pure function: which waiting video polls next, and when. Every video of
+ * a job asks here before each progress call, so the job as a whole stays polite however many videos
+ * wait at once (the API documents no rate limit; its tutorials poll every 3 to 60 s).
+ */
+/** Progress calls per second for the whole job, whatever `max-parallel` is. */
+const POLLS_PER_SECOND = 2;
+/** The budget is counted over any window this long. */
+const WINDOW_MS = 1000;
+/** A video this close to its estimated finish (or done and waiting for its URL) is urgent. */
+const URGENT_MS = 5000;
+/** A video with no estimate yet ranks as if it finished this far off. */
+const UNKNOWN_FINISH_MS = 15_000;
+/** Each millisecond a poll is overdue counts as this many nearer the finish, so none waits for ever. */
+const AGING = 4;
+/** Time to the finish, capped: far ones rank alike, and waiting soon outweighs the difference. */
+const finishInMs = (waiter, nowMs) => waiter.finishAtMs === undefined ? UNKNOWN_FINISH_MS : Math.min(UNKNOWN_FINISH_MS, Math.max(0, waiter.finishAtMs - nowMs));
+/** Not known to be far from its finish: near it, done and waiting for its URL, or with no estimate yet. */
+const isUrgent = (waiter, nowMs) => waiter.finishAtMs === undefined || waiter.finishAtMs - nowMs <= URGENT_MS;
+/** Lower goes first: nearest its finish, less the time it has been kept waiting. */
+const rank = (waiter, nowMs) => finishInMs(waiter, nowMs) - AGING * (nowMs - waiter.dueAtMs);
+/**
+ * The next turn: among the videos whose poll is due and for which the last second's calls leave room,
+ * the one nearest its finish. Videos known to be far from their finish share one slot a second fewer
+ * than the budget, so one about to finish never waits behind the others' sparse early polls.
+ */
+function nextTurn(waiters, grants, nowMs, perSecond = POLLS_PER_SECOND) {
+    const recent = grants.filter((grant) => grant.atMs > nowMs - WINDOW_MS);
+    /** When the window holds fewer than `allowed` of these grants again. */
+    const roomAt = (of, allowed) => {
+        const times = of.map((grant) => grant.atMs).sort((a, b) => a - b);
+        return times.length < allowed ? nowMs : times[times.length - allowed] + WINDOW_MS;
+    };
+    const anyRoom = roomAt(recent, perSecond);
+    const calmRoom = perSecond < 2
+        ? anyRoom
+        : Math.max(anyRoom, roomAt(recent.filter((grant) => !grant.urgent), perSecond - 1));
+    const readyAt = (waiter) => Math.max(waiter.dueAtMs, isUrgent(waiter, Math.max(nowMs, waiter.dueAtMs)) ? anyRoom : calmRoom);
+    const ready = waiters.filter((waiter) => readyAt(waiter) <= nowMs);
+    if (ready.length === 0)
+        return waiters.length === 0 ? {} : { wakeAtMs: Math.min(...waiters.map(readyAt)) };
+    const best = ready.reduce((a, b) => {
+        const order = rank(a, nowMs) - rank(b, nowMs);
+        return order < 0 || (order === 0 && a.dueAtMs <= b.dueAtMs) ? a : b;
+    });
+    return { grant: best.id, urgent: isUrgent(best, nowMs) };
+}
+
+;// CONCATENATED MODULE: ./src/video/poll-scheduler.ts
+
+
+/**
+ * The job's one poll budget at work (poll-budget.ts decides): each video asks for its turn before a
+ * progress call, and is let go when its own delay has passed and the job's budget allows.
+ */
+class PollScheduler {
+    perSecond;
+    pending = new Map();
+    grants = [];
+    nextId = 0;
+    timer;
+    constructor(perSecond = POLLS_PER_SECOND) {
+        this.perSecond = perSecond;
+    }
+    /**
+     * Resolves when the caller may poll: not before `delayMs` from now, and within the budget. `finishInMs`
+     * is its render's estimated time left (undefined while unknown), which orders the queue.
+     */
+    turn(delayMs, finishInMs, signal) {
+        return new Promise((resolve, reject) => {
+            if (signal?.aborted)
+                return reject(abortReason(signal));
+            const now = Date.now();
+            const id = this.nextId++;
+            const onAbort = () => {
+                this.pending.delete(id);
+                this.schedule();
+                if (signal)
+                    reject(abortReason(signal));
+            };
+            signal?.addEventListener('abort', onAbort, { once: true });
+            this.pending.set(id, {
+                id,
+                dueAtMs: now + delayMs,
+                finishAtMs: finishInMs === undefined ? undefined : now + finishInMs,
+                resolve: () => {
+                    signal?.removeEventListener('abort', onAbort);
+                    resolve();
+                }
+            });
+            this.schedule();
+        });
+    }
+    /** Grants every turn the budget allows now, and sets one timer for the next look. */
+    schedule() {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        for (;;) {
+            const now = Date.now();
+            this.grants = this.grants.filter((grant) => grant.atMs > now - WINDOW_MS);
+            const { grant, urgent = false, wakeAtMs } = nextTurn([...this.pending.values()], this.grants, now, this.perSecond);
+            if (grant === undefined) {
+                if (wakeAtMs !== undefined)
+                    this.timer = setTimeout(() => this.schedule(), Math.max(0, wakeAtMs - now));
+                return;
+            }
+            const granted = this.pending.get(grant);
+            this.pending.delete(grant);
+            this.grants.push({ atMs: now, urgent });
+            granted.resolve();
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/request/legacy-project.ts
+
+
+
+
+/** The legacy export body holds only scenes (export-project.mdx): an option the user set for it is refused, naming its input. */
+function refuseLegacyOptions(options, sourceName, fallbackInput) {
+    const given = Object.entries(options)
+        .filter(([, value]) => value !== undefined)
+        .map(([key]) => ({ name: 'name', resolution: 'resolution', workspaceId: 'workspace-id', webhookUrl: 'webhook-url' })[key]);
+    if (given.length > 0) {
+        throw new InputError(given[0] ?? fallbackInput, `the legacy API takes only scenes; ${given.join(', ')} cannot be set for ${sourceName}`);
+    }
+}
+/**
+ * The legacy export of a saved legacy project, as the legacy tutorial (export-from-exist-project.md)
+ * makes it: the fetched scenes with the avatar's new speech (`AIModel.script`), posted as `{ scenes }`.
+ */
+function exportFromLegacyProject(key, project, speech, options, tags) {
+    const sourceName = `legacy project ${key}`;
+    if (tags.length > 0)
+        throw new InputError('tags', `tags mark clips of v3 projects and templates; ${sourceName} is a legacy project`);
+    refuseLegacyOptions(options, sourceName, 'project-id');
+    refusePlaceholders(speech, tags);
+    const scenes = structuredClone(project.scenes);
+    applySpeech(scenes, speech, 'legacy', sourceName);
+    const request = { generation: 'legacy', body: { scenes } };
+    refuseIncomplete(request, sourceName);
+    refuseLeftPlaceholders(scenes, sourceName, 'project-id');
+    return request;
+}
+
+;// CONCATENATED MODULE: ./src/request/template-options.ts
+
+
+
+/** Where the top-level key `"key"` of a JSON object's text starts (one pass, strings skipped), or 0. */
+function topLevelKeyOffset(text, key) {
+    const quoted = JSON.stringify(key);
+    let depth = 0;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '"') {
+            if (depth === 1 && text.startsWith(quoted, i) && /^\s*:/.test(text.slice(i + quoted.length, i + quoted.length + 20)))
+                return i;
+            for (i++; i < text.length && text[i] !== '"'; i++)
+                if (text[i] === '\\')
+                    i++;
+        }
+        else if (c === '{' || c === '[')
+            depth++;
+        else if (c === '}' || c === ']')
+            depth--;
+    }
+    return 0;
+}
+/**
+ * Whether a template asks, with its own `isExport`, to be saved without rendering: never overridden and
+ * billed. A v3 template is then made a draft (as with `draft: true`); the legacy API saves no project
+ * without rendering it, so a legacy template saying so is refused at its line. A text "false" means the
+ * same to a reader; any other value but true is refused.
+ */
+function templateAsksDraft(root, template, generation) {
+    if (root.isExport === undefined || root.isExport === true)
+        return false;
+    const noExport = root.isExport === false || root.isExport === 0 || (typeof root.isExport === 'string' && /^\s*(false|0|no)\s*$/i.test(root.isExport));
+    if (noExport && generation === 'v3')
+        return true;
+    const { line, column } = locate(template.text, topLevelKeyOffset(template.text, 'isExport'));
+    const why = noExport
+        ? 'asks AI Studios to save the project without rendering it, which the legacy API cannot do: this action would render (and pay for) it; remove "isExport" to export it'
+        : 'must be true, false or left out';
+    throw new InputError('template', `${template.name}:${line}:${column}: "isExport": ${JSON.stringify(root.isExport)} ${why}`, {
+        file: template.file,
+        line,
+        column
+    });
+}
+/** The template's own fields an export takes, each under the input that sets it too. */
+const FIELDS = { name: 'name', orientation: 'orientation', resolution: 'resolution', workspaceId: 'workspace-id', webhookUrl: 'webhook-url' };
+/**
+ * The export options a v3 template sets itself (top-level `name`, `orientation`, `resolution`,
+ * `workspaceId`, `webhookUrl`), checked as the inputs that set them are: a template is a repository
+ * file, so its `webhookUrl` must be https without credentials, its `resolution` one the API renders.
+ * Refused naming the template's line; the inputs, where set, win later.
+ */
+function templateOptions(root, template) {
+    const refuse = (field, detail) => {
+        const { line, column } = locate(template.text, topLevelKeyOffset(template.text, field));
+        throw new InputError('template', `${template.name}:${line}:${column}: "${field}" ${detail}`, { file: template.file, line, column });
+    };
+    const text = (field) => {
+        const value = root[field];
+        if (value === undefined || value === null)
+            return undefined;
+        if (typeof value === 'number' && field === 'resolution')
+            return String(value);
+        if (typeof value !== 'string' || !value.trim())
+            return refuse(field, `must be non-empty text (as the '${FIELDS[field]}' input), got ${JSON.stringify(value)}`);
+        return value.trim();
+    };
+    // The input's own check, its message kept: only where the value stands differs.
+    const checked = (field, check) => {
+        const value = text(field);
+        if (value === undefined)
+            return undefined;
+        try {
+            return check(value);
+        }
+        catch (error) {
+            if (!(error instanceof InputError))
+                throw error;
+            return refuse(field, error.detail);
+        }
+    };
+    const orientation = checked('orientation', (value) => parseChoice('orientation', value, ['landscape', 'portrait'])) ?? 'landscape';
+    return {
+        name: text('name'),
+        orientation,
+        resolution: checked('resolution', (value) => parseChoice('resolution', value.replace(/p$/i, ''), RESOLUTIONS)),
+        workspaceId: text('workspaceId'),
+        webhookUrl: checked('webhookUrl', (value) => parseWebhookUrl('webhook-url', value).toString())
+    };
+}
+
+;// CONCATENATED MODULE: ./src/request/media.ts
+
+
+
+
+/** The fields that name media the API fetches, by clip type: v3 clips (clips.md), and a legacy clip's `detail.url`. */
+function mediaFields(clip) {
+    if (!isJsonObject(clip))
+        return [];
+    if (isJsonObject(clip.detail))
+        return [['detail.url', clip.detail]];
+    if (clip.type === 'image')
+        return [
+            ['source_url', clip],
+            ['resource_url', clip]
+        ];
+    if (clip.type === 'videoImage')
+        return [['video_url', clip]];
+    if (clip.type === 'audio')
+        return [['source_url', clip]];
+    return [];
+}
+const key = (field) => field.replace(/^detail\./, '');
+/**
+ * A media field a placeholder filled is checked as a tag value is (an https URL, or a path on the API's
+ * own site): a variable is the user's input, and media the API cannot fetch fails the export or renders
+ * without it after paying. What the template writes itself is the template's, as DeepBrain's examples are.
+ * Compares the template's scenes as written with the filled ones, clip by clip. Pure.
+ */
+function refuseFilledMedia(written, filled, templateName) {
+    const check = (where, field, raw, value) => {
+        if (typeof raw !== 'string' || !raw.includes('##') || typeof value !== 'string' || isMediaReference(value))
+            return;
+        throw new InputError('variables', `${templateName}: the ${field} of ${where} (${raw.slice(0, 60)}) is filled with ${quotedValue(value)}, ` +
+            "which is not an https URL or a path on the API's own site (/…); the API fetches it itself");
+    };
+    written.forEach((scene, s) => {
+        const filledScene = filled[s];
+        if (!isJsonObject(scene) || !isJsonObject(filledScene))
+            return;
+        // A scene's background image is media too (source_type "image").
+        if (isJsonObject(scene.background) && isJsonObject(filledScene.background))
+            check(`the background of scene ${s}`, 'source_url', scene.background.source_url, filledScene.background.source_url);
+        if (!Array.isArray(scene.clips) || !Array.isArray(filledScene.clips))
+            return;
+        const filledClips = filledScene.clips;
+        scene.clips.forEach((clip, c) => {
+            // The clip's type as filled: a variable may name it too.
+            for (const [field, holder] of mediaFields(filledClips[c])) {
+                const writtenHolder = field.startsWith('detail.') ? (isJsonObject(clip) && isJsonObject(clip.detail) ? clip.detail : undefined) : clip;
+                const raw = isJsonObject(writtenHolder) ? writtenHolder[key(field)] : undefined;
+                check(`clip ${c} of scene ${s}`, field, raw, holder[key(field)]);
+            }
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/request/template.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/** How many unresolved placeholders an error names before it counts the rest. */
+const MAX_LISTED = 50;
+/** Every placeholder name in the template's string values, with the offset of its first use in the text. */
+function findPlaceholders(template) {
+    // Where each name first stands in the text, found in one pass (a name written with JSON escapes: line 1).
+    const firstInText = new Map();
+    for (const match of template.text.matchAll(PLACEHOLDER))
+        if (!firstInText.has(match[1]))
+            firstInText.set(match[1], match.index);
+    const found = new Map();
+    const visit = (value) => {
+        if (typeof value === 'string') {
+            for (const match of value.matchAll(PLACEHOLDER))
+                if (!found.has(match[1]))
+                    found.set(match[1], firstInText.get(match[1]) ?? 0);
+        }
+        else if (Array.isArray(value))
+            value.forEach(visit);
+        else if (value !== null && typeof value === 'object')
+            Object.values(value).forEach(visit);
+    };
+    visit(template.data);
+    return found;
+}
+/** Marks the variables a text uses, so they are not reported unused. */
+function markUsed(text, variables, used) {
+    for (const match of text.matchAll(PLACEHOLDER))
+        if (variables.has(match[1]) && !used.has(match[1]))
+            used.set(match[1], 0);
+}
+/**
+ * The export request for a template: placeholders filled, speech set per scene, the generation detected
+ * from the shape (or forced). Refuses, with every problem named, before anything is sent.
+ */
+function exportFromTemplate(template, given, speech, options, forced, tags = [], 
+/** `draft`: the project is created without rendering it (v3 only). */
+draft = false) {
+    const placeholders = findPlaceholders(template);
+    // Placeholders in the values themselves are filled first (one level), or refused.
+    const variables = resolveVariables(given);
+    const unresolved = [...placeholders].filter(([name]) => !variables.has(name));
+    if (unresolved.length > 0) {
+        const locate = locator(template.text);
+        const first = locate(unresolved[0][1]);
+        // Named up to a bound, so a template of thousands of them gives a message a log can hold.
+        const named = unresolved.slice(0, MAX_LISTED).map(([name, offset]) => `##${name}## (line ${locate(offset).line})`);
+        const more = unresolved.length - named.length;
+        const list = `${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+        throw new InputError('template', `${template.name} has ${unresolved.length} placeholder(s) with no value: ${list}. Set them in 'variables' or 'variables-file'`, { file: template.file, ...first });
+    }
+    const root = template.data;
+    if (!isJsonObject(root) || !Array.isArray(root.scenes)) {
+        throw new InputError('template', `${template.name} is neither template shape: it needs a top-level object with a "scenes" array`, {
+            file: template.file
+        });
+    }
+    if (root.scenes.length === 0)
+        throw new InputError('template', `${template.name} has an empty "scenes" array`, { file: template.file });
+    const detected = detectGeneration(root.scenes);
+    if (detected === 'mixed') {
+        throw new InputError('template', `${template.name} mixes the v3 shape (clips with "type") and the legacy shape ("AIModel", clips with "detail")`, {
+            file: template.file
+        });
+    }
+    if (forced && detected && forced !== detected) {
+        throw new InputError('api-generation', `'${forced}' was asked for, but ${template.name} has the ${detected} shape`);
+    }
+    const generation = forced ?? detected;
+    if (!generation) {
+        throw new InputError('template', `${template.name} is neither template shape: no scene has an avatar or a clip; set 'api-generation' to v3 or legacy`, {
+            file: template.file
+        });
+    }
+    const asksDraft = templateAsksDraft(root, template, generation);
+    if (draft && generation === 'legacy') {
+        throw new InputError('draft', `${template.name} has the legacy shape, and the legacy API saves no project without rendering it: 'draft' takes v3 templates and projects`, { file: template.file });
+    }
+    const filled = fillPlaceholders(root, variables);
+    const scenes = filled.scenes;
+    refuseFilledMedia(root.scenes, scenes, template.name);
+    // Speech and tag values are checked like the template's own strings: filled, or refused.
+    for (const text of [...speech.map((line) => line.text), ...tags.map((tag) => tag.value), options.name ?? ''])
+        markUsed(text, variables, placeholders);
+    // The video's name ('name', a manifest entry's 'title') is filled like speech: "Release ##VERSION##".
+    const filledOptions = options.name === undefined ? options : { ...options, name: filledText(options.name, variables, "the video's name", 'name') };
+    const filledSpeech = speech.map((line) => ({ ...line, text: filledText(line.text, variables, `the speech of ${placeOf(line)}`, line.from) }));
+    applySpeech(scenes, filledSpeech, generation, template.name);
+    if (tags.length > 0 && generation === 'legacy') {
+        throw new InputError('tags', `tags mark clips of v3 projects and templates; ${template.name} has the legacy shape`);
+    }
+    applyTags(scenes, tags.map((tag) => ({ ...tag, value: filledText(tag.value, variables, `the value of tag '${tag.tag}'`, tag.from) })), template.name);
+    const unusedVariables = [...variables.keys()].filter((name) => !placeholders.has(name));
+    const incomplete = (problem) => {
+        if (problem)
+            throw new InputError('template', `${template.name}: ${problem}; the API reference requires it`, { file: template.file });
+    };
+    if (generation === 'legacy') {
+        refuseLegacyOptions(options, template.name, 'template');
+        const request = { generation, body: { scenes } };
+        incomplete(requestProblem(request));
+        refuseLeftPlaceholders(scenes, template.name, 'template', template);
+        return { request, unusedVariables, asksDraft };
+    }
+    completeScripts(scenes, 'template', template.name);
+    // A template saved from a fetched project may carry server-owned fields that must not be posted: only
+    // its export options go along, checked as the inputs are.
+    const body = v3ExportBody(templateOptions(filled, template), scenes, filledOptions);
+    const request = { generation, body };
+    if (draft || asksDraft)
+        asDraft(request);
+    incomplete(requestProblem(request));
+    refuseLeftPlaceholders(body, template.name, 'template', template);
+    return { request, unusedVariables, asksDraft };
+}
+
+;// CONCATENATED MODULE: ./src/request/build.ts
+
+
+
+
+
+const LOST = 'the create-and-export body does not take (docs 1.5+): the exported project is made without it; write the words in the speech as they should sound';
+/** A template's export request: pure, so every template of a job is checked before anything is sent. */
+function templateRequest(source, spec, log, draft = false) {
+    const { request, unusedVariables, asksDraft } = exportFromTemplate(source.template, source.variables, spec.speech, spec.exportOptions, source.generation, spec.tags, draft);
+    if (asksDraft && !draft)
+        log.notice(`${source.template.name} says "isExport": false: its project is saved as a draft for review, not rendered`);
+    if (isJsonObject(source.template.data))
+        for (const field of fieldsLost(source.template.data))
+            log.warning(`${source.template.name} has a ${field}, which ${LOST}`);
+    for (const name of unusedVariables) {
+        log.warning(`Variable ${name} (from ${source.variables.get(name)?.from}) matches no ##${name}## in ${source.template.name}: a typo?`);
+    }
+    return request;
+}
+/**
+ * The export request a spec describes: from a saved project (fetched; re-created with the step's
+ * changes, or exported as it is when the step changes nothing) or a template.
+ */
+async function buildExportRequest(source, spec, client, context, 
+/** `draft`: a template or a changed project is created without rendering; an unchanged one is its own draft. */
+draft = false) {
+    if (source.kind === 'template')
+        return templateRequest(source, spec, context.log, draft);
+    if (source.generation === 'legacy') {
+        if (draft)
+            throw new InputError('draft', `the legacy API saves no project without rendering it: 'draft' takes v3 templates and projects`);
+        context.log.info(`Fetching legacy project ${source.projectId}`);
+        return exportFromLegacyProject(source.projectId, await client.getLegacyProject(source.projectId, context), spec.speech, spec.exportOptions, spec.tags);
+    }
+    context.log.info(`Fetching project ${source.projectId}`);
+    const project = await client.getProject(source.projectId, context);
+    // Nothing to change: exported as it is, no copy created (and its dictionary kept).
+    if (!changesProject(spec))
+        return savedProjectExport(source.projectId, project, spec.exportOptions);
+    for (const field of fieldsLost(project))
+        context.log.warning(`Project ${source.projectId} has a ${field}, which ${LOST}`);
+    return exportFromProject(source.projectId, project, spec.speech, spec.exportOptions, spec.tags, draft);
+}
+
 ;// CONCATENATED MODULE: ./src/video/draft.ts
 
 
 
 
 
+
+
 /**
- * On a re-run attempt, the draft an earlier attempt of this run saved for the request: its record is the
- * one `from-draft` will find (a run's artifact names are its own for good), so that draft is the one to
- * show for review again. Not knowing (the run's artifacts unread) saves no second draft that would not be found.
+ * The draft already saved for this request, to keep (with any edits made to it in review) rather than
+ * save a newer one that `from-draft` would take instead: this run's own (an earlier attempt's: its
+ * record is the one found, and a run's artifact names are its own for good), else the newest a trusted
+ * run of this repository saved (a later push to the pull request). Throws when keeping is unsure: the
+ * run's own records unread on a re-run attempt, its draft deleted since, an earlier run's draft unreadable.
  */
-async function earlierDraft(key, runner, context) {
+async function draftToKeep(request, key, production, context) {
+    const { job, client } = production;
+    const { log, signal } = context;
+    let own;
     try {
-        return await earlierAttemptDraft(key, runner, withDeadline(LEDGER_READ_MS, context.signal).signal);
+        own = await thisRunDraft(key, job.runner, withDeadline(LEDGER_READ_MS, signal).signal);
     }
     catch (error) {
-        if (context.signal?.aborted)
+        if (error instanceof RecordContentError || error instanceof BoundaryError) {
+            throw new Error(`draft: this run's draft record of this request was refused (${errorMessage(error)}): another job of the run wrote it, and a draft saved now ` +
+                "could not be recorded in its place, so 'from-draft' would not find it; none was saved. Start the workflow anew", { cause: error });
+        }
+        if (signal?.aborted)
             throw error;
-        throw new Error(`the draft records of this run's earlier attempts could not be read (${errorMessage(error)}); an earlier attempt may have saved this ` +
-            "draft, and a second one would not be the one 'from-draft' exports, so none was saved. Re-run the job once the artifact service answers", { cause: error });
+        const why = `this run's draft records could not be read (${errorMessage(error)})`;
+        // A first attempt has no earlier one: a second draft is only a duplicate, and its record the one found.
+        if (job.runner.runAttempt <= 1)
+            log.warning(`draft: ${why}`);
+        else
+            throw new Error(`draft: ${why}; an earlier attempt may have saved this draft, and a second one would not be the one 'from-draft' exports, so none was saved. ` +
+                'Re-run the job once the artifact service answers', { cause: error });
+    }
+    if (own) {
+        try {
+            await client.getProject(own.projectId, context);
+        }
+        catch (error) {
+            if (!(error instanceof ApiError && error.notFound))
+                throw error;
+            throw new Error(`draft ${own.projectId}, which this run saved for this request earlier, was deleted since, and this run's record of it (the one ` +
+                "'from-draft' finds) cannot be replaced within the run; no second draft was saved. Push a commit, or start the workflow anew, to save a new draft", { cause: error });
+        }
+        return { projectId: own.projectId, recorded: true, why: 'this run saved it earlier (an earlier attempt or job)' };
+    }
+    const lookup = await findReviewedDraft(request, production, context, { label: 'draft', ownRun: false });
+    switch (lookup.state) {
+        case 'found':
+            return { projectId: lookup.draft.projectId, recorded: false, why: `run ${lookup.draft.runId} saved it` };
+        case 'unreadable':
+            throw new Error(`draft: ${draftOf(lookup.draft)} could not be read in AI Studios (${lookup.why}); no newer draft was saved, which a merge would ` +
+                'export instead of the reviewed one. Re-run the job');
+        case 'unknown':
+            log.warning(`draft: the draft records could not be looked up (${lookup.why}); a new draft is saved, and a merge with 'from-draft' exports it ` +
+                "(the job needs actions: read to keep a draft already saved, with its review's edits)");
+            return undefined;
+        default:
+            return undefined;
     }
 }
 /**
  * A video's draft, for review before paying: its project created with `isExport: false` (shown on the
  * dashboard, nothing rendered or billed), or a saved project the step does not change, which is its
- * own draft and needs no call. The creation is sent as an export is (once, unless provably not sent),
- * so a lost answer never leaves a second draft behind; no ledger, as nothing is paid. A draft already
- * saved for the same request is kept instead, with any edits made to it in review: an earlier attempt's
- * (a re-run), or one an earlier run of this repository saved (a later push to the pull request), which
- * is the one `from-draft` would otherwise find under a newer draft nobody reviewed.
+ * own draft and needs no call. A draft already saved for the same request is kept instead (draftToKeep).
+ * The creation is sent as an export is (once, unless provably not sent), so a lost answer never leaves a
+ * second draft behind; no ledger, as nothing is paid.
  */
 async function saveDraft(result, request, key, production, context, cancel) {
     const { log } = context;
@@ -45293,41 +45587,21 @@ async function saveDraft(result, request, key, production, context, cancel) {
     if (request.kind === 'saved') {
         const projectId = typeof request.body.projectId === 'string' ? request.body.projectId : '';
         log.info(`Draft: project ${projectId} is not changed by the step, so it is its own draft; nothing was created or rendered`);
-        // Its record is the same on every attempt: one an earlier attempt left stands (another would be refused).
-        const earlier = await earlierDraft(key, job.runner, context).catch((error) => {
+        // Its record is the same on every attempt: one this run left stands (another would be refused).
+        const own = await thisRunDraft(key, job.runner, withDeadline(LEDGER_READ_MS, context.signal).signal).catch((error) => {
             if (context.signal?.aborted)
                 throw error;
-            log.warning(errorMessage(error));
+            log.warning(`draft: this run's draft records could not be read (${errorMessage(error)})`);
             return undefined;
         });
-        result.draft = { projectId, url, created: false, recorded: earlier?.projectId === projectId };
+        result.draft = { projectId, url, created: false, recorded: own?.projectId === projectId };
         result.status = 'draft';
         return;
     }
-    const earlier = await earlierDraft(key, job.runner, context);
-    if (earlier) {
-        try {
-            await client.getProject(earlier.projectId, context);
-        }
-        catch (error) {
-            if (!(error instanceof ApiError && error.notFound))
-                throw error;
-            throw new Error(`draft ${earlier.projectId}, which an earlier attempt of this run saved for this request, was deleted since, and this run's record ` +
-                "of it (the one 'from-draft' finds) cannot be replaced within the run; no second draft was saved. Push a commit, or start the workflow anew, to save a new draft", { cause: error });
-        }
-        log.info(`Draft: an earlier attempt of this run saved draft ${earlier.projectId} for this request; it is kept, with any edits made to it since, and nothing was created`);
-        result.draft = { projectId: earlier.projectId, url, created: true, recorded: true };
-        result.status = 'draft';
-        return;
-    }
-    const reviewed = await findReviewedDraft(request, production, context, {
-        label: 'draft',
-        otherwise: "; a new draft is saved, and a merge with 'from-draft' exports it (the job needs actions: read to keep a draft already saved, with its review's edits)"
-    });
-    if (reviewed?.project) {
-        log.info(`Draft: run ${reviewed.runId} saved draft ${reviewed.projectId} for this request; it is kept, with any edits made to it in review, and nothing was created`);
-        // Recorded by this run too: found as long as this run's artifacts are kept.
-        result.draft = { projectId: reviewed.projectId, url, created: true, recorded: false };
+    const kept = await draftToKeep(request, key, production, context);
+    if (kept) {
+        log.info(`Draft: ${kept.why}: draft ${kept.projectId} of this request is kept, with any edits made to it since, and nothing was created`);
+        result.draft = { projectId: kept.projectId, url, created: true, recorded: kept.recorded };
         result.status = 'draft';
         return;
     }
@@ -45344,6 +45618,15 @@ async function saveDraft(result, request, key, production, context, cancel) {
     log.info(`Draft saved: project ${projectId}, not rendered`);
     result.draft = { projectId, url, created: true, recorded: false };
     result.status = 'draft';
+}
+/** A dry run of a draft: the draft a run would keep (saying so, sending nothing), or undefined when it would save one. */
+async function dryRunKeptDraft(request, key, production, context) {
+    if (request.kind !== 'draft')
+        return false;
+    const kept = await draftToKeep(request, key, production, context);
+    if (kept)
+        context.log.info(`Dry run: ${kept.why}: a run would keep draft ${kept.projectId} of this request, with its review's edits, and create nothing`);
+    return kept !== undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/video/export.ts
@@ -45513,92 +45796,6 @@ async function redeliver(result, delivered, job, log, signal) {
     finally {
         external_node_fs_.rmSync(staging, { recursive: true, force: true });
     }
-}
-
-;// CONCATENATED MODULE: ./src/video/reuse.ts
-
-
-
-
-
-
-
-
-
-
-/**
- * One earlier run's video, checked at every step: the run is trusted (this repository's code, on a
- * trusted ref), its record parses, its video is that same run's artifact, and the downloaded bytes
- * match the record's size and SHA-256. Returns the record and the file in `staging`; throws why not.
- */
-async function fetchTrusted(github, candidate, here, fingerprint, job, staging, until) {
-    const refused = distrust(await workflowRun(github, candidate.runId), here, job.github.reuseFrom);
-    if (refused)
-        throw new Error(refused);
-    // The artifact client takes no signal: its downloads are left behind when `until` ends the wait.
-    const record = await untilCancelled(readRecord(github, candidate, fingerprint, job.runner), until);
-    const file = await untilCancelled(downloadReusable(github, record, candidate.runId, staging), until);
-    const size = external_node_fs_.statSync(file).size;
-    if (size !== record.size)
-        throw new Error(`its video has ${size} bytes, where its record says ${record.size}`);
-    if ((await sha256File(file)) !== record.sha256)
-        throw new Error("its video's SHA-256 differs from its record's");
-    return { record, file };
-}
-/**
- * With `reuse`, the video of an earlier trusted run of this repository with the same request,
- * downloaded instead of exported: no credits spent. True when the result now holds it. A run that is
- * not trusted, or whose record or video does not check out, is passed over with a warning naming it;
- * with none left, the video is exported as usual.
- */
-async function reuseEarlier(result, fingerprint, github, job, log, signal) {
-    // Looking is bounded like the wait it stands in for, by 'timeout'; a stop ends it and the video.
-    const { deadline: bound, signal: until } = withDeadline(job.wait.timeoutMs, signal);
-    let candidates;
-    try {
-        candidates = await listCandidates(github, fingerprint, job.runner, until);
-    }
-    catch (error) {
-        if (signal?.aborted)
-            throw abortReason(signal);
-        const why = bound.aborted ? `no answer within 'timeout' (${formatMinutes(job.wait.timeoutMs)})` : errorMessage(error);
-        log.warning(`reuse: earlier runs' videos could not be looked up (${why}); exporting anew`);
-        return false;
-    }
-    const here = thisRun(github.context);
-    for (const candidate of candidates) {
-        external_node_fs_.mkdirSync(job.outputDir, { recursive: true });
-        const staging = external_node_fs_.mkdtempSync(external_node_path_.join(job.outputDir, '.aistudios-reuse-'));
-        try {
-            const { record, file } = await fetchTrusted(github, candidate, here, fingerprint, job, staging, until);
-            const mp4 = readMp4Facts(file);
-            const final = freePath(job.outputDir, result.spec.outputName ?? record.videoName, log);
-            external_node_fs_.renameSync(file, final);
-            result.video = { path: final, size: record.size, mp4 };
-            result.exportKey = record.exportKey;
-            result.generation = record.generation;
-            result.reusedFromRun = candidate.runId;
-            result.status = 'downloaded';
-            log.notice(`reuse: run ${candidate.runId} already rendered this request (export ${record.exportKey}); its video was downloaded and nothing was exported`);
-            return true;
-        }
-        catch (error) {
-            if (signal?.aborted)
-                throw abortReason(signal);
-            if (bound.aborted) {
-                log.warning(`reuse: no earlier run's video came within 'timeout' (${formatMinutes(job.wait.timeoutMs)}); exporting anew`);
-                return false;
-            }
-            log.warning(`reuse: the video of run ${candidate.runId} was not reused: ${errorMessage(error)}`);
-        }
-        finally {
-            external_node_fs_.rmSync(staging, { recursive: true, force: true });
-        }
-    }
-    log.info(candidates.length
-        ? 'reuse: no earlier run could be trusted with this request; exporting it'
-        : 'reuse: no earlier run rendered this request; exporting it');
-    return false;
 }
 
 ;// CONCATENATED MODULE: ./src/video/policy.ts
@@ -45881,17 +46078,36 @@ async function checkResumed(result, source, production, context) {
     if (mismatches.length === 0)
         return context.log.info(`resume: export ${source.key} matches ${what}`);
     // `from-draft` exports the reviewed draft as the review left it: an export matching that draft is what the step exports.
-    const draft = request.kind === 'saved'
-        ? undefined
-        : await findReviewedDraft(request, production, context, { label: 'resume', otherwise: '; the export is compared with the step alone' });
-    if (draft?.project && resumeMismatches(exported, draft.project).length === 0) {
-        return context.log.info(`resume: export ${source.key} matches draft ${draft.projectId}, reviewed for ${what} (saved by run ${draft.runId}): the review's edits are no mismatch`);
+    // Only a step that exports reviewed drafts may have made one: no other asks GitHub (nor needs its permission).
+    const reviewed = request.kind === 'saved' || job.github.fromDraft === 'false' ? undefined : await reviewedDraftOf(request, source.key, production, context);
+    if (reviewed?.matches?.(exported)) {
+        return context.log.info(`resume: export ${source.key} matches ${reviewed.what}, reviewed for ${what}: the review's edits are no mismatch`);
     }
-    const found = `export ${source.key} is not the video ${what} makes: ${mismatches.join('; ')}`;
+    const found = `export ${source.key} is not the video ${what} makes: ${mismatches.join('; ')}${reviewed ? `, ${reviewed.nor}` : ''}`;
     if (job.resumeMismatch === 'accept')
         return context.log.warning(`resume: ${found}. Downloaded anyway ('resume-mismatch' is accept)`);
-    throw new Error(`resume: ${found}${draft?.project ? `, nor what its reviewed draft ${draft.projectId} holds now` : ''}. Nothing was downloaded. ` +
-        "Check that 'resume' holds this video's key, or set 'resume-mismatch: accept' to download it anyway");
+    throw new Error(`resume: ${found}. Nothing was downloaded. Check that 'resume' holds this video's key, or set 'resume-mismatch: accept' to download it anyway`);
+}
+/**
+ * The reviewed draft of a resumed export's request, as the check can use it: a test of the export
+ * against the draft as the review left it, and what the refusal says of the draft when that fails (or
+ * when the draft cannot be compared). A draft named by the resumed key itself proves nothing.
+ */
+async function reviewedDraftOf(request, key, production, context) {
+    const lookup = await findReviewedDraft(request, production, context, { label: 'resume', ownRun: true });
+    if (lookup.state === 'none')
+        return undefined;
+    if (lookup.state === 'unknown')
+        return { what: 'its reviewed draft', nor: `and its reviewed draft could not be looked up to compare (${lookup.why})` };
+    const what = `draft ${lookup.draft.projectId} (saved by run ${lookup.draft.runId})`;
+    if (lookup.draft.projectId === key)
+        return { what, nor: `and the draft record naming the export itself proves nothing` };
+    if (lookup.state === 'gone')
+        return { what, nor: `and its reviewed ${what} was deleted since, so it could not be compared (if this is that draft's export, accept it)` };
+    if (lookup.state === 'unreadable')
+        return { what, nor: `and its reviewed ${what} could not be read to compare (${lookup.why})` };
+    const { project } = lookup;
+    return { what, nor: `nor what its reviewed ${what} holds now`, matches: (exported) => resumeMismatches(exported, project).length === 0 };
 }
 /**
  * The request step: the export request (a template's checked earlier, a saved project's fetched now),
@@ -45918,12 +46134,13 @@ async function prepareVideo(result, checked, production, context) {
     return request;
 }
 /** A dry run's end for a video: the request a run would send (after `from-draft` found its draft), saved and printed. */
-function dryRunVideo(result, request, { job, client }, context) {
+async function dryRunVideo(result, request, production, context) {
+    const { job, client } = production;
     const source = result.spec.source;
     if (job.draft && request.kind === 'saved' && source.kind === 'project') {
         context.log.info(`Dry run: project ${source.projectId} is its own draft ('draft' is true): nothing would be created or rendered`);
     }
-    else {
+    else if (!(await dryRunKeptDraft(request, draftKey(request), production, context))) {
         result.dryRun = saveDryRun(client, request, job.outputDir, result.spec.name, context.log);
     }
     result.status = 'dry-run';
@@ -45932,10 +46149,13 @@ function dryRunVideo(result, request, { job, client }, context) {
  * With `reuse`, an earlier run's video of the same request, downloaded instead of exported (the result
  * is then 'downloaded'). Done for every video before any export, so `max-videos` counts only what is sent.
  */
-async function reuseVideo(result, request, { job, github }, context) {
-    result.fingerprint = requestFingerprint(request);
+async function reuseVideo(result, request, { job, github }, context, 
+/** Only a video made from a reviewed draft will do (`from-draft: required`, and none found). */
+reviewedOnly = false) {
+    result.fingerprint = ledgerFingerprint(request);
+    result.reuseKey = requestFingerprint(request);
     if (github && job.github.reuse)
-        await reuseEarlier(result, result.fingerprint, github, job, context.log, context.signal);
+        await reuseEarlier(result, result.reuseKey, github, job, context.log, context.signal, reviewedOnly);
 }
 /**
  * Whether a ledger mark that says an earlier attempt delivered this export and `cleanup` deleted its
@@ -45980,7 +46200,8 @@ cancel) {
         return saveDraft(result, request, result.fingerprint, production, context, cancel);
     }
     if (request) {
-        fingerprint = result.fingerprint = requestFingerprint(request);
+        fingerprint = result.fingerprint = ledgerFingerprint(request);
+        result.reuseKey = requestFingerprint(request);
         result.stage = 'export';
         exportedAt = Date.now();
         const deadlineAt = exportedAt + job.wait.timeoutMs;
@@ -46091,6 +46312,8 @@ cancel) {
 
 
 
+
+
 const produce_all_describe = (spec) => spec.source.kind === 'project'
     ? `project ${spec.source.projectId}`
     : spec.source.kind === 'template'
@@ -46118,6 +46341,21 @@ async function inPool(items, limit, stop, work) {
             await work(items[next++]);
     };
     await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+/** Of the videos without a reviewed draft, those for which reuse would find no reviewed draft's video either (a dry run's look). */
+async function unreused(missing, production, contextOf) {
+    const { job, github } = production;
+    const left = [];
+    for (const none of missing) {
+        const { log, signal } = contextOf(none.result);
+        const request = none.request;
+        const runId = github && (await findReusable(requestFingerprint(request), github, job, log, signal, true));
+        if (runId)
+            log.info(`Dry run: reuse would take the video run ${runId} exported from a reviewed draft of this request; nothing would be exported`);
+        else
+            left.push(none);
+    }
+    return left;
 }
 /** A refusal found in one video of a manifest, naming the entry and where it is written. */
 function forVideo(error, result) {
@@ -46171,34 +46409,41 @@ async function produceAll(results, production, signal) {
             await step(result, () => void requests.set(result, checkTemplate(result, job, contextOf(result))));
         await inPool(results, job.batch.maxParallel, stop.signal, (result) => step(result, async () => void requests.set(result, await prepareVideo(result, requests.get(result), production, contextOf(result)))));
         const prepared = results.filter((result) => result.status === 'skipped' && requests.has(result));
-        if (!job.dryRun && production.github && job.github.reuse) {
-            await inPool(prepared, job.batch.maxParallel, stop.signal, async (result) => {
-                const request = requests.get(result);
-                // A draft is no video: there is none to reuse.
-                if (request && spends(request, job))
-                    await step(result, () => reuseVideo(result, request, production, contextOf(result)));
-            });
-        }
+        // From-draft first: the reviewed draft found is what reuse looks for, and what is paid for.
+        const without = [];
         if (job.github.fromDraft !== 'false') {
-            const without = [];
             await inPool(prepared, job.batch.maxParallel, stop.signal, async (result) => {
                 const request = requests.get(result);
                 if (!request || !spends(request, job) || result.status !== 'skipped')
                     return;
                 await step(result, async () => {
                     const found = await draftExport(result, request, production, contextOf(result));
-                    if (found)
+                    if ('generation' in found)
                         requests.set(result, found);
                     else
-                        without.push(result);
+                        without.push(found);
                 });
             });
-            // `required`: a video without its reviewed draft refuses the run before anything is paid.
-            if (job.github.fromDraft === 'required' && without.length > 0) {
-                const names = without.map((result) => result.name).join(', ');
-                throw new InputError('from-draft', `'required', and no draft run of this repository saved a draft of this request for ${names} (or the request changed since): ` +
-                    `${job.dryRun ? 'a run would export nothing' : 'nothing was exported'}. Run the draft run again, or set 'from-draft: true' to export anew`);
-            }
+        }
+        const required = job.github.fromDraft === 'required';
+        if (!job.dryRun && production.github && job.github.reuse) {
+            await inPool(prepared, job.batch.maxParallel, stop.signal, async (result) => {
+                const request = requests.get(result);
+                // A draft is no video: there is none to reuse. Without its reviewed draft, `required` takes only a reviewed draft's video.
+                const reviewedOnly = required && without.some((none) => none.result === result);
+                if (request && spends(request, job) && result.status === 'skipped')
+                    await step(result, () => reuseVideo(result, request, production, contextOf(result), reviewedOnly));
+            });
+        }
+        // `required`: a video without its reviewed draft (nor, with reuse, a reviewed draft's video) refuses the run before anything is paid.
+        let missing = without.filter((none) => none.result.status === 'skipped');
+        // A dry run reads (never downloads) what reuse would take, so that it ends as the run would.
+        if (job.dryRun && required && production.github && job.github.reuse)
+            missing = await unreused(missing, production, contextOf);
+        if (required && missing.length > 0) {
+            const which = missing.map((none) => `${none.result.name} (${none.why})`).join('; ');
+            throw new InputError('from-draft', `'required', and there is no reviewed draft to export for ${which}: ${job.dryRun ? 'a run would export nothing' : 'nothing was exported'}. ` +
+                "Run the draft run again, or set 'from-draft: true' to export anew");
         }
         if (job.dryRun) {
             for (const result of prepared) {

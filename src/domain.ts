@@ -32,7 +32,8 @@ export interface ExportRequest {
   content?: string
   /**
    * The fingerprint of the step's own request this one stands for (a reviewed draft's export, from-draft):
-   * the ledger and `reuse` know the video by it, whichever request paid for it.
+   * the ledger knows the export by it, whichever request paid for it, and a later run whose draft is gone
+   * finds its video by it (`reuse`).
    */
   standsFor?: string
 }
@@ -340,8 +341,10 @@ export interface VideoResult {
   video?: Downloaded
   /** Hex SHA-256 of the video. */
   sha256?: string
-  /** The request's fingerprint: what a later run with `reuse` looks for. */
+  /** What the ledger knows the video's export by (ledgerFingerprint): the step's own request. */
   fingerprint?: string
+  /** What a later run with `reuse` finds the video by: the exact request sent (a reviewed draft's, as the review left it). */
+  reuseKey?: string
   /** The earlier workflow run whose video was reused instead of exported. */
   reusedFromRun?: number
   /**

@@ -127,8 +127,8 @@ export class ExportUnconfirmedError extends Error {
 
 /** The export request never left: nothing was spent, and running the step again starts it anew. */
 export class ExportNotSentError extends Error {
-  constructor(cause: string) {
-    super(`The export request was not sent (${cause}). Nothing was spent; run the step again to export.`)
+  constructor(cause: string, advice = 'Nothing was spent; run the step again to export.') {
+    super(`The export request was not sent (${cause}). ${advice}`)
     this.name = 'ExportNotSentError'
   }
 }

@@ -150,7 +150,7 @@ describe('the ledger', () => {
         assert.equal(sim.exports.length, 0, 'nothing was exported')
         assert.match(
           run.stdout,
-          /::error::The export request was not sent \(the export ledger of earlier attempts could not be read \(no answer within 6\.0 s\), and an earlier attempt may have exported this request; rather than pay twice, nothing was sent/
+          /::error::The export request was not sent \(the export ledger of earlier attempts could not be read \(no answer within 6\.0 s\), and an earlier attempt may have exported this request\)\. This attempt sent nothing, rather than pay twice\. Re-run the job once the artifact service answers/
         )
       })
     } finally {

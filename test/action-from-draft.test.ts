@@ -16,7 +16,7 @@ const FORK: WorkflowRun = { event: 'pull_request', headBranch: 'main', headRepos
 const { run, posts } = draftFlow(world)
 
 describe('from-draft', () => {
-  it('exports the reviewed draft of the pull request as it is, once; cleanup deletes the export and keeps the draft', async () => {
+  it('exports the reviewed draft of the pull request as it is, once; cleanup deletes the export and the draft', async () => {
     const workspace = templateWith('Reviewed on the pull request.')
     // The same inputs as the merge's run: the draft is found under the request both make.
     const drafted = await run(300, PULL, { draft: 'true', resolution: '720' }, workspace)
@@ -41,8 +41,11 @@ describe('from-draft', () => {
     assert.match(merged.stdout, new RegExp(`::notice::from-draft: exporting draft ${draft}, saved by run 300 for this request, as it is`))
     const key = world.sim.exports[exports].key
     assert.equal(merged.outputs['export-key'], key)
-    assert.deepEqual([...world.sim.deleted], [key], 'the export deleted once delivered; the reviewed draft kept')
-    assert.match(merged.stdout, new RegExp(`cleanup: the reviewed draft ${draft} is kept in AI Studios`))
+    assert.deepEqual([...world.sim.deleted], [key, draft], 'the export and its reviewed draft deleted once delivered')
+    assert.match(
+      merged.stdout,
+      new RegExp(`cleanup: deleted 2 of 2 project\\(s\\) from AI Studios \\(exported project\\(s\\) ${key} and reviewed draft\\(s\\) ${draft}\\)`)
+    )
   })
 
   it('a changed request finds no draft: true exports anew with a notice, required fails before paying', async () => {
@@ -51,7 +54,10 @@ describe('from-draft', () => {
     const from = world.sim.requests.length
     const required = await run(311, MAIN_PUSH, { 'from-draft': 'required', 'upload-artifact': 'false' }, changed)
     assert.equal(required.code, 1)
-    assert.match(required.stdout, /::error.*Input 'from-draft': 'required', and no draft run of this repository saved a draft of this request/)
+    assert.match(
+      required.stdout,
+      /::error.*Input 'from-draft': 'required', and there is no reviewed draft to export for video \(no draft run saved a draft of this request/
+    )
     assert.equal(posts(EXPORT, from) + posts(CREATE, from), 0, 'nothing paid')
 
     const anew = await run(312, MAIN_PUSH, { 'from-draft': 'true', 'upload-artifact': 'false' }, changed)
@@ -85,7 +91,7 @@ describe('from-draft', () => {
     const from = world.sim.requests.length
     const merged = await run(341, MAIN_PUSH, { 'from-draft': 'true', 'upload-artifact': 'false' }, workspace)
     assert.equal(merged.code, 0, merged.stdout)
-    assert.match(merged.stdout, /::warning::from-draft: draft \S+, saved by run 340, cannot be read in AI Studios/)
+    assert.match(merged.stdout, /::notice::from-draft: draft \S+, saved by run 340 for this request, was deleted since; exporting anew/)
     assert.equal(posts(EXPORT, from), 0)
     assert.equal(posts(CREATE, from), 1, 'exported anew')
   })

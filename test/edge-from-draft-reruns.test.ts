@@ -22,9 +22,8 @@ describe('from-draft across re-run attempts', () => {
     const from = world.sim.requests.length
     const first = await run(401, MAIN_PUSH, { 'from-draft': 'true', cleanup: 'true' }, workspace)
     assert.equal(first.code, 0, first.stdout)
-    // Cleanup keeps the reviewed draft; the user deletes it in AI Studios once the video is right.
-    assert.ok(!world.sim.deleted.includes(draft), 'cleanup kept the reviewed draft')
-    delete world.sim.options.projects[draft]
+    // Cleanup deletes the reviewed draft with its export (the simulator forgets both).
+    assert.ok(world.sim.deleted.includes(draft), 'cleanup deleted the reviewed draft')
     assert.equal(posts(EXPORT, from), 1)
     // "Re-run all jobs" (e.g. a sibling job of the workflow failed): attempt 2 of the same run.
     const second = await run(401, MAIN_PUSH, { 'from-draft': 'true', cleanup: 'true' }, workspace, 2)
@@ -182,7 +181,7 @@ describe('from-draft across re-run attempts', () => {
     assert.equal(started.code, 0, started.stdout)
     const key = started.outputs['export-key']
     // The README's later job: resume the key with the template it was made from.
-    const resumed = await run(472, MAIN_PUSH, { resume: key, 'upload-artifact': 'false' }, workspace)
+    const resumed = await run(472, MAIN_PUSH, { resume: key, 'from-draft': 'required', 'upload-artifact': 'false' }, workspace)
     assert.equal(
       resumed.code,
       0,
@@ -232,7 +231,7 @@ describe('from-draft across re-run attempts', () => {
     const second = await run(445, PULL, { draft: 'true' }, workspace, 2)
     assert.equal(second.code, 1, second.stdout)
     assert.equal(posts(CREATE), created)
-    assert.match(second.stdout, /::error::.*draft \S+, which an earlier attempt of this run saved for this request, was deleted since.*Push a commit/)
+    assert.match(second.stdout, /::error::.*draft \S+, which this run saved for this request earlier, was deleted since.*Push a commit/)
   })
 
   it("resume of a reviewed draft's export refuses it when the draft was edited again after the export: the export is not what the review left", async () => {
@@ -244,9 +243,14 @@ describe('from-draft across re-run attempts', () => {
     const started = await run(476, MAIN_PUSH, { 'from-draft': 'required', wait: 'false', 'upload-artifact': 'false' }, workspace)
     assert.equal(started.code, 0, started.stdout)
     ;(world.sim.options.projects[draft] as { name?: string }).name = 'Edited after the export'
-    const resumed = await run(477, MAIN_PUSH, { resume: started.outputs['export-key'], 'upload-artifact': 'false' }, workspace)
+    const resumed = await run(
+      477,
+      MAIN_PUSH,
+      { resume: started.outputs['export-key'], 'from-draft': 'required', 'upload-artifact': 'false' },
+      workspace
+    )
     assert.equal(resumed.code, 1, resumed.stdout)
-    assert.match(resumed.stdout, new RegExp(`::error::.*nor what its reviewed draft ${draft} holds now`))
+    assert.match(resumed.stdout, new RegExp(`::error::.*nor what its reviewed draft ${draft} \\(saved by run 475\\) holds now`))
   })
 
   it('a dry run with from-draft prints and saves the export of the reviewed draft, the request a run would send', async () => {
@@ -275,7 +279,7 @@ describe('from-draft across re-run attempts', () => {
     assert.equal(second.code, 0, second.stdout)
     assert.equal(posts(CREATE), created, 'no second draft of the same request')
     assert.equal(second.outputs['draft-project-id'], reviewed)
-    assert.match(second.stdout, new RegExp(`run 520 saved draft ${reviewed} for this request; it is kept`))
+    assert.match(second.stdout, new RegExp(`Draft: run 520 saved it: draft ${reviewed} of this request is kept`))
     const exports = world.sim.exports.length
     const merged = await run(522, MAIN_PUSH, { 'from-draft': 'required', 'upload-artifact': 'false' }, workspace)
     assert.equal(merged.code, 0, merged.stdout)

@@ -30023,8 +30023,8 @@ class ExportUnconfirmedError extends Error {
 }
 /** The export request never left: nothing was spent, and running the step again starts it anew. */
 class ExportNotSentError extends Error {
-    constructor(cause) {
-        super(`The export request was not sent (${cause}). Nothing was spent; run the step again to export.`);
+    constructor(cause, advice = 'Nothing was spent; run the step again to export.') {
+        super(`The export request was not sent (${cause}). ${advice}`);
         this.name = 'ExportNotSentError';
     }
 }
@@ -31322,6 +31322,11 @@ function readJob(get, runner) {
     if (get('resume-mismatch').trim() && !videos.some((video) => video.source.kind === 'resume')) {
         throw new errors/* InputError */.dz('resume-mismatch', "applies only to a resumed export; set 'resume' or drop it");
     }
+    const draft = (0,parse/* parseBoolean */.yG)('draft', get('draft'), false);
+    const fromDraft = get('from-draft').trim();
+    if (draft && fromDraft && fromDraft !== 'false') {
+        throw new errors/* InputError */.dz('from-draft', "is for the run that exports the reviewed drafts, and 'draft' is true: this run saves drafts and exports nothing. Set one of the two");
+    }
     const artifact = readArtifact(get);
     if (artifact.name && batch.artifactPerVideo && videos.length > 1) {
         throw new errors/* InputError */.dz('artifact-name', `names one artifact, but 'artifact-per-video' makes ${videos.length}, which would collide; drop 'artifact-name' (each artifact is named after its video) or 'artifact-per-video'`);
@@ -31341,7 +31346,7 @@ function readJob(get, runner) {
         wait: readWait(get),
         waitForRender,
         dryRun: (0,parse/* parseBoolean */.yG)('dry-run', get('dry-run'), false),
-        draft: (0,parse/* parseBoolean */.yG)('draft', get('draft'), false),
+        draft,
         resumeMismatch,
         plan,
         maxVideos: readMaxVideos(get),
@@ -34965,13 +34970,14 @@ function resumeAdvice(result, frontEnd = ACTION) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BV: () => (/* binding */ BoundaryError),
 /* harmony export */   Ei: () => (/* binding */ exportKey),
 /* harmony export */   Fl: () => (/* binding */ baseName),
 /* harmony export */   Ze: () => (/* binding */ parseAt),
 /* harmony export */   _O: () => (/* binding */ windowsUnsafe),
 /* harmony export */   fg: () => (/* binding */ sha256Hex)
 /* harmony export */ });
-/* unused harmony exports BoundaryError, describeIssues */
+/* unused harmony export describeIssues */
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8816);
 /* harmony import */ var _domain_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9375);
 /**
@@ -35189,14 +35195,10 @@ async function checkCredentials(client, videos, context) {
     context.log.info('Dry run: the API accepts the credentials (GET /api/odin/v3/auth)');
 }
 
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
-var schemas = __nccwpck_require__(8816);
-// EXTERNAL MODULE: ./src/schemas.ts
-var src_schemas = __nccwpck_require__(9011);
-// EXTERNAL MODULE: ./src/waits.ts
-var waits = __nccwpck_require__(5837);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./src/waits.ts
+var waits = __nccwpck_require__(5837);
 ;// CONCATENATED MODULE: ./src/github/artifact-service.ts
 
 
@@ -35241,28 +35243,53 @@ function fileIn(dir, name) {
         throw new Error('the artifact held no file');
     return external_node_path_.join(dir, only);
 }
+/** A record artifact that was read but holds no record this action writes: refused for what it is, not for a failed read. */
+class RecordContentError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'RecordContentError';
+    }
+}
+/** The longest one record artifact is read for (its download included): past it, the read fails. */
+const RECORD_READ_MS = 30_000;
 /**
- * What a record artifact (one small JSON file, `name`) holds, parsed as JSON but not yet checked: of this
- * run, or with `findBy` another run's. Refused past `maxBytes` before it is read, as whoever wrote it may
- * not be one of ours. The folder it was downloaded into goes at once.
+ * What a record artifact (one small JSON file, `name`, uploaded unzipped unless `zipped`) holds, parsed
+ * as JSON but not yet checked: of this run, or with `findBy` another run's. Refused (RecordContentError)
+ * when listed larger than `maxBytes` (`listedBytes`), or when its file is missing, not a plain file,
+ * larger or not JSON, as whoever wrote it may not be one of ours. Read within RECORD_READ_MS; the
+ * folder it went into goes at once.
  */
-async function readJsonArtifact(id, name, runner, { maxBytes, findBy, signal }) {
+async function readJsonArtifact(id, name, runner, { maxBytes, listedBytes, zipped = false, findBy, signal }) {
+    // Our records go up unzipped: an artifact listed larger is none of ours, and is not downloaded (nor unzipped) at all.
+    if (listedBytes !== undefined && listedBytes > maxBytes)
+        throw new RecordContentError(`its artifact is ${listedBytes} bytes, over the ${maxBytes} a record may have`);
     const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-record-'));
     try {
-        // The artifact client takes no signal: a download past it is left behind, and the process ends without it.
-        await (0,waits/* untilCancelled */.c8)((await loadArtifactClient()).downloadArtifact(id, { path: dir, findBy }), signal);
-        const file = fileIn(dir, name);
+        // The artifact client takes no signal: a download past the bound is left behind, and the process ends without it.
+        const bound = AbortSignal.any([AbortSignal.timeout(RECORD_READ_MS), ...(signal ? [signal] : [])]);
+        try {
+            // A record that went up unzipped is saved as it comes: one that comes as a zip is none of ours, and is never unzipped.
+            await (0,waits/* untilCancelled */.c8)((await loadArtifactClient()).downloadArtifact(id, { path: dir, findBy, skipDecompress: !zipped }), bound);
+        }
+        catch (error) {
+            if (signal?.aborted || !bound.aborted)
+                throw error;
+            throw new Error(`its artifact was not downloaded within ${RECORD_READ_MS / 1000} s`, { cause: error });
+        }
+        const file = external_node_path_.join(dir, name);
         // Not followed: a link an archive left would read a file of the runner's.
-        const stat = external_node_fs_.lstatSync(file);
+        const stat = external_node_fs_.lstatSync(file, { throwIfNoEntry: false });
+        if (!stat)
+            throw new RecordContentError(`its artifact holds no record file ${name}`);
         if (!stat.isFile())
-            throw new Error('its record is not a file');
+            throw new RecordContentError('its record is not a file');
         if (stat.size > maxBytes)
-            throw new Error(`its record is over ${maxBytes} bytes`);
+            throw new RecordContentError(`its record is over ${maxBytes} bytes`);
         try {
             return JSON.parse(external_node_fs_.readFileSync(file, 'utf8'));
         }
         catch {
-            throw new Error('its record is not JSON');
+            throw new RecordContentError('its record is not JSON');
         }
     }
     finally {
@@ -35270,6 +35297,10 @@ async function readJsonArtifact(id, name, runner, { maxBytes, findBy, signal }) 
     }
 }
 
+// EXTERNAL MODULE: ./src/schemas.ts
+var schemas = __nccwpck_require__(9011);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
+var classic_schemas = __nccwpck_require__(8816);
 ;// CONCATENATED MODULE: ./src/github/reuse-trust.ts
 
 /**
@@ -35278,13 +35309,13 @@ async function readJsonArtifact(id, name, runner, { maxBytes, findBy, signal }) 
  * record is trusted for who made it (this repository's code, on a trusted ref), never for what it says.
  */
 /** A workflow run as GitHub's REST API describes it (GET /repos/{owner}/{repo}/actions/runs/{id}). */
-const workflowRunSchema = schemas/* object */.Ikc({
-    id: schemas/* number */.aig().int().positive(),
-    event: schemas/* string */.YjP(),
-    head_branch: schemas/* string */.YjP().nullable(),
+const workflowRunSchema = classic_schemas/* object */.Ikc({
+    id: classic_schemas/* number */.aig().int().positive(),
+    event: classic_schemas/* string */.YjP(),
+    head_branch: classic_schemas/* string */.YjP().nullable(),
     // GitHub gives null where the head repository was deleted: then it is nobody's to trust.
-    head_repository: schemas/* object */.Ikc({ full_name: schemas/* string */.YjP() }).nullable(),
-    pull_requests: schemas/* array */.YOg(schemas/* object */.Ikc({ number: schemas/* number */.aig().int().positive() })).nullable()
+    head_repository: classic_schemas/* object */.Ikc({ full_name: classic_schemas/* string */.YjP() }).nullable(),
+    pull_requests: classic_schemas/* array */.YOg(classic_schemas/* object */.Ikc({ number: classic_schemas/* number */.aig().int().positive() })).nullable()
 });
 const isPullRequestEvent = (event) => event.startsWith('pull_request');
 /** Why an earlier run is not trusted under `scope`, or undefined when it is. Pure. */
@@ -35311,9 +35342,9 @@ function distrust(run, here, scope) {
     return `it ran on ${branch ? `branch ${branch}` : 'no branch'}, not ${trusted} ('reuse-from: ${scope}')`;
 }
 /** The trigger's payload, as far as trust reads it; anything else in it is left alone. */
-const payloadSchema = schemas/* object */.Ikc({
-    repository: schemas/* object */.Ikc({ default_branch: schemas/* string */.YjP().optional() }).optional(),
-    pull_request: schemas/* object */.Ikc({ number: schemas/* number */.aig().int().positive(), head: schemas/* object */.Ikc({ ref: schemas/* string */.YjP() }) }).optional()
+const payloadSchema = classic_schemas/* object */.Ikc({
+    repository: classic_schemas/* object */.Ikc({ default_branch: classic_schemas/* string */.YjP().optional() }).optional(),
+    pull_request: classic_schemas/* object */.Ikc({ number: classic_schemas/* number */.aig().int().positive(), head: classic_schemas/* object */.Ikc({ ref: classic_schemas/* string */.YjP() }) }).optional()
 });
 /** This run's facts from its context (GITHUB_REPOSITORY, GITHUB_REF, the event payload). */
 function thisRun(context) {
@@ -35345,25 +35376,28 @@ const PREFIX = 'aistudios-reuse-';
  * What a record says: the video's artifact, where the video sits inside it, and the video's digest and
  * size, which the downloaded bytes must match. Another run wrote it: every field is parsed.
  */
-const reuseRecordSchema = schemas/* object */.Ikc({
-    artifactId: schemas/* number */.aig().int().positive(),
+const reuseRecordSchema = classic_schemas/* object */.Ikc({
+    artifactId: classic_schemas/* number */.aig().int().positive(),
     /** The file's path inside the artifact (for an unzipped upload, the artifact's own name). */
-    fileName: src_schemas/* baseName */.Fl,
+    fileName: schemas/* baseName */.Fl,
     /** The video's own file name, as the run that rendered it saved it. */
-    videoName: src_schemas/* baseName */.Fl,
-    exportKey: src_schemas/* exportKey */.Ei,
-    generation: schemas/* enum */.k5n(['v3', 'legacy']),
-    sha256: src_schemas/* sha256Hex */.fg,
-    size: schemas/* number */.aig().int().positive()
+    videoName: schemas/* baseName */.Fl,
+    exportKey: schemas/* exportKey */.Ei,
+    generation: classic_schemas/* enum */.k5n(['v3', 'legacy']),
+    sha256: schemas/* sha256Hex */.fg,
+    size: classic_schemas/* number */.aig().int().positive(),
+    /** The reviewed draft the video was exported from (`from-draft`), when it was. */
+    reviewedDraft: schemas/* exportKey */.Ei.optional()
 });
 /** An artifact as GitHub's REST API lists it: only what reuse reads. */
-const artifactSchema = schemas/* object */.Ikc({
-    id: schemas/* number */.aig().int().positive(),
-    name: schemas/* string */.YjP(),
-    expired: schemas/* boolean */.zMY(),
-    workflow_run: schemas/* object */.Ikc({ id: schemas/* number */.aig().int().positive().nullable().optional() }).nullable().optional()
+const artifactSchema = classic_schemas/* object */.Ikc({
+    id: classic_schemas/* number */.aig().int().positive(),
+    name: classic_schemas/* string */.YjP(),
+    expired: classic_schemas/* boolean */.zMY(),
+    size_in_bytes: classic_schemas/* number */.aig().int().nonnegative().optional(),
+    workflow_run: classic_schemas/* object */.Ikc({ id: classic_schemas/* number */.aig().int().positive().nullable().optional() }).nullable().optional()
 });
-const artifactListSchema = schemas/* object */.Ikc({ artifacts: schemas/* array */.YOg(artifactSchema) });
+const artifactListSchema = classic_schemas/* object */.Ikc({ artifacts: classic_schemas/* array */.YOg(artifactSchema) });
 const recordName = (fingerprint) => `${PREFIX}${fingerprint}.json`;
 /** Where another run's artifacts are found: the repository, with the token (actions: read). */
 const findBy = ({ context, token }, runId) => ({
@@ -35391,7 +35425,7 @@ async function listRecords(github, name, runner, signal) {
             page,
             request: { signal }
         });
-        const listed = (0,src_schemas/* parseAt */.Ze)(artifactListSchema, data, "GitHub's list of artifacts").artifacts;
+        const listed = (0,schemas/* parseAt */.Ze)(artifactListSchema, data, "GitHub's list of artifacts").artifacts;
         artifacts.push(...listed);
         if (listed.length < RECORD_PAGE_SIZE)
             break;
@@ -35400,24 +35434,31 @@ async function listRecords(github, name, runner, signal) {
     }
     return artifacts.flatMap((artifact) => {
         const runId = artifact.workflow_run?.id;
-        return !artifact.expired && artifact.name === name && runId && String(runId) !== runner.runId ? [{ artifactId: artifact.id, runId }] : [];
+        return !artifact.expired && artifact.name === name && runId && String(runId) !== runner.runId
+            ? [{ artifactId: artifact.id, runId, bytes: artifact.size_in_bytes }]
+            : [];
     });
 }
 /** The workflow run a candidate came from, as GitHub describes it. */
 async function workflowRun({ octokit, context }, runId) {
     const { data } = await octokit.rest.actions.getWorkflowRun({ ...context.repo, run_id: runId });
-    return (0,src_schemas/* parseAt */.Ze)(workflowRunSchema, data, `GitHub's description of run ${runId}`);
+    return (0,schemas/* parseAt */.Ze)(workflowRunSchema, data, `GitHub's description of run ${runId}`);
 }
 /** A reuse or draft record is a few hundred bytes: more is not one of ours. */
 const MAX_RECORD_BYTES = 64 * 1024;
 /** What a record artifact of another run holds, parsed as JSON but not yet checked. */
-const readRecordJson = (github, candidate, name, runner, signal) => readJsonArtifact(candidate.artifactId, name, runner, { maxBytes: MAX_RECORD_BYTES, findBy: findBy(github, candidate.runId), signal });
+const readRecordJson = (github, candidate, name, runner, signal) => readJsonArtifact(candidate.artifactId, name, runner, {
+    maxBytes: MAX_RECORD_BYTES,
+    listedBytes: candidate.bytes,
+    findBy: findBy(github, candidate.runId),
+    signal
+});
 /** A candidate's record, parsed; refused when its video is another run's artifact or expired. */
 async function readRecord(github, candidate, fingerprint, runner) {
-    const record = (0,src_schemas/* parseAt */.Ze)(reuseRecordSchema, await readRecordJson(github, candidate, recordName(fingerprint), runner), 'its record');
+    const record = (0,schemas/* parseAt */.Ze)(reuseRecordSchema, await readRecordJson(github, candidate, recordName(fingerprint), runner), 'its record');
     const { octokit, context } = github;
     const { data } = await octokit.rest.actions.getArtifact({ ...context.repo, artifact_id: record.artifactId });
-    const video = (0,src_schemas/* parseAt */.Ze)(artifactSchema, data, `GitHub's description of artifact ${record.artifactId}`);
+    const video = (0,schemas/* parseAt */.Ze)(artifactSchema, data, `GitHub's description of artifact ${record.artifactId}`);
     if (video.workflow_run?.id !== candidate.runId)
         throw new Error(`its record names artifact ${record.artifactId}, which another run uploaded`);
     if (video.expired)
@@ -35450,7 +35491,7 @@ async function recordReusable(fingerprint, record, runner, retentionDays) {
 const drafts_PREFIX = 'aistudios-draft-';
 const drafts_recordName = (fingerprint) => `${drafts_PREFIX}${fingerprint}.json`;
 /** What a draft record says: the draft's project, and whether the draft run created it (else it is the user's saved project). */
-const draftRecordSchema = schemas/* object */.Ikc({ projectId: src_schemas/* exportKey */.Ei, created: schemas/* boolean */.zMY() });
+const draftRecordSchema = classic_schemas/* object */.Ikc({ projectId: schemas/* exportKey */.Ei, created: classic_schemas/* boolean */.zMY() });
 /** Leaves a draft's record for the run that exports it, kept as long as the run's artifacts. */
 async function recordDraft(fingerprint, record, runner, retentionDays) {
     await uploadJsonArtifact(drafts_recordName(fingerprint), parseAt(draftRecordSchema, record, 'the draft record'), runner, retentionDays);
@@ -35459,7 +35500,9 @@ async function recordDraft(fingerprint, record, runner, retentionDays) {
  * The newest trusted draft record of a request, if any; `passOver` is told why each other one was not
  * taken. A record of a fork's run, or one that does not parse, is never taken.
  */
-async function findDraft(github, fingerprint, runner, passOver, signal) {
+async function findDraft(github, fingerprint, runner, passOver, signal, 
+/** Why a record that parses is still not the one wanted, if it is not. */
+unwanted = () => undefined) {
     const here = thisRun(github.context);
     const candidates = await listRecords(github, drafts_recordName(fingerprint), runner, signal);
     for (const candidate of candidates) {
@@ -35469,7 +35512,11 @@ async function findDraft(github, fingerprint, runner, passOver, signal) {
             if (refused)
                 throw new Error(refused);
             const json = await readRecordJson(github, candidate, drafts_recordName(fingerprint), runner, signal);
-            return { ...(0,src_schemas/* parseAt */.Ze)(draftRecordSchema, json, 'its record'), runId: candidate.runId };
+            const record = (0,schemas/* parseAt */.Ze)(draftRecordSchema, json, 'its record');
+            const why = unwanted(record);
+            if (why)
+                throw new Error(why);
+            return { ...record, runId: candidate.runId };
         }
         catch (error) {
             if (signal?.aborted)
@@ -35480,424 +35527,24 @@ async function findDraft(github, fingerprint, runner, passOver, signal) {
     return undefined;
 }
 /**
- * On a re-run attempt of a draft run, the draft an earlier attempt of this very run saved for the request
- * (its record is among the run's artifacts): the one its comment and outputs showed for review, kept
- * rather than joined by a second. Undefined on a first attempt, or when no earlier attempt left one;
- * throws when the run's artifacts cannot be read. Any job of the run may have written it: it is parsed.
+ * The draft this very run saved for the request, if any (its record is among the run's artifacts): an
+ * earlier attempt's (a re-run), or an earlier job's (a workflow that drafts, then exports after an
+ * approval). Throws when the run's artifacts cannot be read. Any job of the run may have written it: it
+ * is parsed, and trusted as the run is.
  */
-async function earlierAttemptDraft(fingerprint, runner, signal) {
-    if (!runner.artifactService || runner.runAttempt <= 1)
+async function thisRunDraft(fingerprint, runner, signal) {
+    if (!runner.artifactService)
         return undefined;
     const { artifacts } = await (0,waits/* untilCancelled */.c8)((await loadArtifactClient()).listArtifacts(), signal);
     const artifact = artifacts.find((candidate) => candidate.name === drafts_recordName(fingerprint));
     if (!artifact)
         return undefined;
-    const json = await readJsonArtifact(artifact.id, artifact.name, runner, { maxBytes: MAX_RECORD_BYTES, signal });
-    return (0,src_schemas/* parseAt */.Ze)(draftRecordSchema, json, `the draft record ${artifact.name}`);
+    const json = await readJsonArtifact(artifact.id, artifact.name, runner, { maxBytes: MAX_RECORD_BYTES, listedBytes: artifact.size, signal });
+    return { ...(0,schemas/* parseAt */.Ze)(draftRecordSchema, json, `the draft record ${artifact.name}`), runId: Number(runner.runId) };
 }
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/video/ledger.ts
-
-
-
-
-
-
-
-
-/**
- * A ledger of exports kept as tiny artifacts of the workflow run, one per export, named after the
- * request's fingerprint and the export key. A re-run attempt of a failed job finds there the export an
- * earlier attempt started for the same request, and waits for it instead of paying again.
- */
-const ledger_PREFIX = 'aistudios-ledger-';
-/**
- * SHA-256 of everything that decides the video: the generation and the exact body, and for a saved
- * project exported as it is, the call and what the project held (its body names only its ID).
- */
-function requestFingerprint(request) {
-    if (request.standsFor)
-        return request.standsFor;
-    const saved = request.kind === 'saved' ? `saved ${request.content ?? ''}\n` : '';
-    return (0,external_node_crypto_.createHash)('sha256')
-        .update(`${request.generation}\n${saved}${JSON.stringify(request.body)}`)
-        .digest('hex')
-        .slice(0, 32);
-}
-/**
- * What a draft's record is keyed by: the fingerprint of the export it stands for, which the same step
- * makes without `draft` (`isExport: true`), so `from-draft` finds the draft under its own request. A saved
- * project that is its own draft is keyed by its ID and the export's options alone: what it holds is the
- * review's to change, and an edit made in review must not make it another request.
- */
-function draftKey(request) {
-    if (request.kind === 'saved')
-        return requestFingerprint({ generation: request.generation, kind: 'saved', content: 'as reviewed', body: request.body });
-    if (request.kind !== 'draft')
-        return requestFingerprint(request);
-    return requestFingerprint({ generation: request.generation, content: request.content, body: { ...request.body, isExport: true } });
-}
-/**
- * A video an attempt delivered as an artifact of the run before `cleanup` deleted its project: where a
- * re-run attempt finds it again, and what its bytes must be.
- */
-const deliveredVideo = schemas/* object */.Ikc({
-    attempt: schemas/* number */.aig().int().positive(),
-    /** The artifact holding it: cleanup marks (and deletes) only a video that went up as one. */
-    artifactId: schemas/* number */.aig().int().positive(),
-    artifactName: schemas/* string */.YjP().min(1).max(255),
-    /** The video's file name inside the artifact. */
-    file: src_schemas/* baseName */.Fl,
-    size: schemas/* number */.aig().int().positive(),
-    sha256: src_schemas/* sha256Hex */.fg,
-    /** Whether the artifact is a zip (archive, a batch's); and the file name attempt 1 saved the video under. */
-    zipped: schemas/* boolean */.zMY().optional(),
-    savedAs: src_schemas/* baseName */.Fl.optional()
-});
-const isEnd = (mark) => 'end' in mark;
-function ledgerName(fingerprint, mark) {
-    return `${ledger_PREFIX}${fingerprint}-${isEnd(mark) ? mark.end : mark.generation}-${mark.key}`;
-}
-function parseLedgerName(name, fingerprint) {
-    const match = new RegExp(`^${ledger_PREFIX}${fingerprint}-(v3|legacy|dead|lost|delivered|unconfirmed)-(.+)$`).exec(name);
-    if (!match)
-        return undefined;
-    const [, kind, key] = match;
-    return kind === 'v3' || kind === 'legacy' ? { generation: kind, key } : { end: kind, key };
-}
-/**
- * The ledger is kept as long as GitHub lets a run be re-run (30 days), or the repository's longest
- * retention if shorter: a re-run attempt that found no mark would pay again.
- */
-const ledgerRetentionDays = (runner) => Math.min(30, runner.maxRetentionDays ?? 30);
-const END_REASON = {
-    dead: 'stalled and was declared dead',
-    lost: 'was lost: the API no longer knew its key'
-};
-/** How long an accepted export's record may still take after a cancel: it is what keeps a re-run from paying again. */
-const LEDGER_CANCEL_GRACE_MS = 2000;
-/** The longest the ledger is read for (a list of the run's artifacts): past it, nothing is exported. */
-const LEDGER_READ_MS = 30_000;
-/**
- * On a re-run attempt, the export an earlier attempt started for the same request, if any; never one
- * an earlier attempt declared dead (its render stalled) or lost (the API forgot it), which would only
- * end the same way again. One an earlier attempt delivered before `cleanup` deleted its project comes
- * with where its video is. Read within LEDGER_READ_MS and the video's deadline; `signal` (a stop) ends it.
- */
-async function findEarlierExport(fingerprint, runner, log, signal, deadlineAt) {
-    if (!runner.artifactService || runner.runAttempt <= 1)
-        return undefined;
-    const boundMs = Math.max(1, Math.min(LEDGER_READ_MS, deadlineAt - Date.now()));
-    const { deadline: bound, signal: until } = (0,waits/* withDeadline */.NE)(boundMs, signal);
-    const unread = (error, what) => {
-        if (signal?.aborted)
-            return error;
-        const why = bound.aborted ? `no answer within ${(boundMs / 1000).toFixed(1)} s` : (0,errors/* errorMessage */.gJ)(error);
-        // An earlier attempt may have paid for this very request: not knowing, nothing is sent.
-        return new errors/* ExportNotSentError */.Ce(`${what} could not be read (${why}), and an earlier attempt may have exported this request; ` +
-            "rather than pay twice, nothing was sent. Re-run the job once the artifact service answers, or resume the key an earlier attempt's log gives");
-    };
-    let marks;
-    try {
-        const { artifacts } = await (0,waits/* untilCancelled */.c8)((await loadArtifactClient()).listArtifacts(), until);
-        const named = artifacts.flatMap((artifact) => {
-            const mark = parseLedgerName(artifact.name, fingerprint);
-            return mark ? [{ ...mark, id: artifact.id }] : [];
-        });
-        // Any job of the run may have written an entry: a key is used only when it has an export key's shape.
-        marks = named.filter((mark) => src_schemas/* exportKey */.Ei.safeParse(mark.key).success);
-        const ignored = named.length - marks.length;
-        if (ignored > 0) {
-            log.warning(`${ignored} export ledger ${ignored === 1 ? 'entry' : 'entries'} of this request held no export key and ${ignored === 1 ? 'was' : 'were'} ignored`);
-        }
-    }
-    catch (error) {
-        throw unread(error, 'the export ledger of earlier attempts');
-    }
-    const exports = marks.filter((mark) => !isEnd(mark));
-    // Delivered before cleanup deleted it: its video is in the run's artifacts, and waiting would find no project.
-    const delivered = marks.find((mark) => isEnd(mark) && mark.end === 'delivered' && exports.some((entry) => entry.key === mark.key));
-    if (delivered) {
-        const entry = exports.find((candidate) => candidate.key === delivered.key);
-        try {
-            return { key: entry.key, generation: entry.generation, delivered: await readDelivered(delivered.id, runner, until) };
-        }
-        catch (error) {
-            throw unread(error, `the ledger's record of the delivery of export ${entry.key}`);
-        }
-    }
-    const ends = new Map(marks.flatMap((mark) => (isEnd(mark) ? [[mark.key, mark.end]] : [])));
-    const alive = exports.find((entry) => !ends.has(entry.key));
-    // An attempt sent this request and no answer said whether it was taken: it may have been paid for.
-    const unconfirmed = marks.filter((mark) => isEnd(mark) && mark.end === 'unconfirmed');
-    if (!alive && unconfirmed.length > 0) {
-        const attempts = unconfirmed.map((mark) => mark.key.replace(/^attempt-/, '')).join(', ');
-        throw new errors/* ExportNotSentError */.Ce(`attempt ${attempts} of this run sent this very request and no answer said whether it was taken, so it may have been paid for; ` +
-            "rather than pay twice, nothing was sent. Find that export in AI Studios (My Studio) and set 'resume' to its project ID, " +
-            'or start a new run of the workflow to export anew');
-    }
-    if (!alive && exports.length > 0) {
-        for (const end of ['dead', 'lost']) {
-            const keys = exports.filter((entry) => ends.get(entry.key) === end).map((entry) => entry.key);
-            if (keys.length > 0)
-                log.notice(`An earlier attempt's export of this request (${keys.join(', ')}) ${END_REASON[end]}; exporting anew`);
-        }
-    }
-    return alive && { key: alive.key, generation: alive.generation };
-}
-/** A mark's record is a few hundred bytes; more is not one of ours. */
-const MAX_MARK_BYTES = 64 * 1024;
-/** The delivery a `delivered` mark records: its artifact's one file, parsed by its schema. */
-async function readDelivered(id, runner, until) {
-    const json = await readJsonArtifact(id, 'export.json', runner, { maxBytes: MAX_MARK_BYTES, signal: until });
-    return (0,src_schemas/* parseAt */.Ze)(schemas/* object */.Ikc({ delivered: deliveredVideo }), json, 'the delivery record').delivered;
-}
-/** Uploads one mark as a tiny artifact of the run, kept while the run may be re-run. */
-async function record(fingerprint, mark, runner, log, signal) {
-    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-ledger-'));
-    const file = external_node_path_.join(dir, 'export.json');
-    external_node_fs_.writeFileSync(file, JSON.stringify({ ...mark, fingerprint, attempt: runner.runAttempt }));
-    // The file goes when the upload ends, not when the wait for it does: an upload left running still reads it.
-    const retentionDays = ledgerRetentionDays(runner);
-    const upload = loadArtifactClient().then((client) => client.uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays }));
-    void upload.finally(() => external_node_fs_.rmSync(dir, { recursive: true, force: true })).catch(() => { });
-    await log.group(`Export ledger: ${ledgerName(fingerprint, mark)}`, () => (0,waits/* untilCancelled */.c8)(upload, signal));
-}
-/** Records an accepted export at once, so a re-run of this job can find it; a cancel stops waiting for it. */
-async function recordExport(fingerprint, entry, runner, log, signal) {
-    if (!runner.artifactService)
-        return;
-    try {
-        await record(fingerprint, entry, runner, log, signal);
-    }
-    catch (error) {
-        log.warning(`Could not record export ${entry.key} in the ledger (${(0,errors/* errorMessage */.gJ)(error)}); a re-run would export again`);
-    }
-}
-/** Marks an export that will never deliver (dead or lost), so a re-run exports anew rather than waiting on it again. */
-async function recordEnd(fingerprint, key, end, runner, log, signal) {
-    if (!runner.artifactService)
-        return;
-    try {
-        await record(fingerprint, { end, key }, runner, log, signal);
-    }
-    catch (error) {
-        log.warning(`Could not mark export ${key} ${end} in the ledger (${(0,errors/* errorMessage */.gJ)(error)}); a re-run would wait for it again`);
-    }
-}
-/**
- * Marks a video delivered as an artifact of the run, before `cleanup` deletes its project: a re-run
- * attempt then takes the video from that artifact instead of waiting for a project that is gone and
- * paying again. Throws when the mark could not be left: the project must then be kept.
- */
-async function recordDelivered(fingerprint, key, delivered, runner, log, signal) {
-    await record(fingerprint, { end: 'delivered', key, delivered }, runner, log, signal);
-}
-/** Marks an export sent with no answer (it may have been taken), so a re-run attempt does not send it blindly again. */
-async function recordUnconfirmed(fingerprint, runner, log, signal) {
-    if (!runner.artifactService)
-        return;
-    try {
-        await record(fingerprint, { end: 'unconfirmed', key: `attempt-${runner.runAttempt}` }, runner, log, signal);
-    }
-    catch (error) {
-        log.warning(`Could not mark the unanswered export in the ledger (${(0,errors/* errorMessage */.gJ)(error)}); a re-run attempt would send it again`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/video/from-draft.ts
-
-
-
-/**
- * The draft a draft run of this repository saved for this very request (its record keyed by the request's
- * draft key), read back in AI Studios (a read, free): undefined when there is none, none can be looked up
- * (said as a warning), or the request is not one a draft can stand for. A draft that cannot be read comes
- * without its project: the caller decides what that means.
- */
-async function findReviewedDraft(request, { job, github, client }, context, 
-/** Who looks, and what follows when the lookup fails: the warning's first and last words. */
-purpose = { label: 'from-draft', otherwise: '' }) {
-    const { log } = context;
-    if (!github || request.generation !== 'v3')
-        return undefined;
-    let found;
-    try {
-        found = await findDraft(github, draftKey(request), job.runner, (runId, why) => log.warning(`${purpose.label}: the draft record of run ${runId} was not taken: ${why}`), context.signal);
-    }
-    catch (error) {
-        if (context.signal?.aborted)
-            throw error;
-        log.warning(`${purpose.label}: the draft records could not be looked up (${(0,errors/* errorMessage */.gJ)(error)})${purpose.otherwise}`);
-        return undefined;
-    }
-    if (!found)
-        return undefined;
-    try {
-        return { ...found, project: await client.getProject(found.projectId, context) };
-    }
-    catch (error) {
-        if (context.signal?.aborted)
-            throw error;
-        log.warning(`${purpose.label}: draft ${found.projectId}, saved by run ${found.runId}, cannot be read in AI Studios (${(0,errors/* errorMessage */.gJ)(error)})`);
-        return found;
-    }
-}
-/**
- * With `from-draft`, the reviewed draft of this request, to be exported as it is, with the review's edits,
- * through the export endpoint: the request that does so, or undefined when there is none (a changed request
- * finds none). `true` then exports anew with a notice; a lookup that fails counts as none, with a warning.
- */
-async function draftExport(result, request, production, context) {
-    const { log } = context;
-    const { job } = production;
-    if (!production.github || request.generation !== 'v3') {
-        log.notice(`from-draft: ${request.generation === 'v3' ? 'GitHub is not reachable' : 'the legacy API keeps no drafts'}; no draft is looked for`);
-        return undefined;
-    }
-    const found = await findReviewedDraft(request, production, context);
-    // A draft deleted since the review is no draft, found before anything is sent. On a re-run attempt, an
-    // earlier attempt may have exported it and cleanup deleted it: the ledger (under the step's own request)
-    // then says so, and nothing is sent again.
-    if (!found || (!found.project && job.runner.runAttempt <= 1)) {
-        if (job.github.fromDraft === 'true')
-            log.notice(`from-draft: no draft run saved a draft of this request (or the request changed since); ${job.dryRun ? 'a run would export' : 'exporting'} anew`);
-        return undefined;
-    }
-    // Created by the draft run unless it is the step's own saved project, whatever the record says: cleanup deletes
-    // a created draft, and a record (written by any run of this repository) must not get the user's project deleted.
-    const own = request.kind === 'saved' ? request.body.projectId : undefined;
-    result.fromDraft = { projectId: found.projectId, runId: found.runId, created: found.projectId !== own };
-    log.notice(`from-draft: ${job.dryRun ? 'a run would export' : 'exporting'} draft ${found.projectId}, saved by run ${found.runId} for this request, as it is (with the review's edits)`);
-    // A saved project that was its own draft is already exported as it is.
-    if (request.kind === 'saved')
-        return request;
-    const fingerprint = requestFingerprint(request);
-    const body = { projectId: found.projectId };
-    for (const option of ['workspaceId', 'resolution', 'webhookUrl'])
-        if (request.body[option] !== undefined)
-            body[option] = request.body[option];
-    // Known by the step's own request: a re-run attempt finds this export, and a later run's reuse its video.
-    return { generation: 'v3', kind: 'saved', body, content: `draft of ${fingerprint}`, standsFor: fingerprint };
-}
-
-;// CONCATENATED MODULE: ./src/video/poll-budget.ts
-/**
- * One poll budget per job, as a pure function: which waiting video polls next, and when. Every video of
- * a job asks here before each progress call, so the job as a whole stays polite however many videos
- * wait at once (the API documents no rate limit; its tutorials poll every 3 to 60 s).
- */
-/** Progress calls per second for the whole job, whatever `max-parallel` is. */
-const POLLS_PER_SECOND = 2;
-/** The budget is counted over any window this long. */
-const WINDOW_MS = 1000;
-/** A video this close to its estimated finish (or done and waiting for its URL) is urgent. */
-const URGENT_MS = 5000;
-/** A video with no estimate yet ranks as if it finished this far off. */
-const UNKNOWN_FINISH_MS = 15_000;
-/** Each millisecond a poll is overdue counts as this many nearer the finish, so none waits for ever. */
-const AGING = 4;
-/** Time to the finish, capped: far ones rank alike, and waiting soon outweighs the difference. */
-const finishInMs = (waiter, nowMs) => waiter.finishAtMs === undefined ? UNKNOWN_FINISH_MS : Math.min(UNKNOWN_FINISH_MS, Math.max(0, waiter.finishAtMs - nowMs));
-/** Not known to be far from its finish: near it, done and waiting for its URL, or with no estimate yet. */
-const isUrgent = (waiter, nowMs) => waiter.finishAtMs === undefined || waiter.finishAtMs - nowMs <= URGENT_MS;
-/** Lower goes first: nearest its finish, less the time it has been kept waiting. */
-const rank = (waiter, nowMs) => finishInMs(waiter, nowMs) - AGING * (nowMs - waiter.dueAtMs);
-/**
- * The next turn: among the videos whose poll is due and for which the last second's calls leave room,
- * the one nearest its finish. Videos known to be far from their finish share one slot a second fewer
- * than the budget, so one about to finish never waits behind the others' sparse early polls.
- */
-function nextTurn(waiters, grants, nowMs, perSecond = POLLS_PER_SECOND) {
-    const recent = grants.filter((grant) => grant.atMs > nowMs - WINDOW_MS);
-    /** When the window holds fewer than `allowed` of these grants again. */
-    const roomAt = (of, allowed) => {
-        const times = of.map((grant) => grant.atMs).sort((a, b) => a - b);
-        return times.length < allowed ? nowMs : times[times.length - allowed] + WINDOW_MS;
-    };
-    const anyRoom = roomAt(recent, perSecond);
-    const calmRoom = perSecond < 2
-        ? anyRoom
-        : Math.max(anyRoom, roomAt(recent.filter((grant) => !grant.urgent), perSecond - 1));
-    const readyAt = (waiter) => Math.max(waiter.dueAtMs, isUrgent(waiter, Math.max(nowMs, waiter.dueAtMs)) ? anyRoom : calmRoom);
-    const ready = waiters.filter((waiter) => readyAt(waiter) <= nowMs);
-    if (ready.length === 0)
-        return waiters.length === 0 ? {} : { wakeAtMs: Math.min(...waiters.map(readyAt)) };
-    const best = ready.reduce((a, b) => {
-        const order = rank(a, nowMs) - rank(b, nowMs);
-        return order < 0 || (order === 0 && a.dueAtMs <= b.dueAtMs) ? a : b;
-    });
-    return { grant: best.id, urgent: isUrgent(best, nowMs) };
-}
-
-;// CONCATENATED MODULE: ./src/video/poll-scheduler.ts
-
-
-/**
- * The job's one poll budget at work (poll-budget.ts decides): each video asks for its turn before a
- * progress call, and is let go when its own delay has passed and the job's budget allows.
- */
-class PollScheduler {
-    perSecond;
-    pending = new Map();
-    grants = [];
-    nextId = 0;
-    timer;
-    constructor(perSecond = POLLS_PER_SECOND) {
-        this.perSecond = perSecond;
-    }
-    /**
-     * Resolves when the caller may poll: not before `delayMs` from now, and within the budget. `finishInMs`
-     * is its render's estimated time left (undefined while unknown), which orders the queue.
-     */
-    turn(delayMs, finishInMs, signal) {
-        return new Promise((resolve, reject) => {
-            if (signal?.aborted)
-                return reject((0,waits/* abortReason */.Js)(signal));
-            const now = Date.now();
-            const id = this.nextId++;
-            const onAbort = () => {
-                this.pending.delete(id);
-                this.schedule();
-                if (signal)
-                    reject((0,waits/* abortReason */.Js)(signal));
-            };
-            signal?.addEventListener('abort', onAbort, { once: true });
-            this.pending.set(id, {
-                id,
-                dueAtMs: now + delayMs,
-                finishAtMs: finishInMs === undefined ? undefined : now + finishInMs,
-                resolve: () => {
-                    signal?.removeEventListener('abort', onAbort);
-                    resolve();
-                }
-            });
-            this.schedule();
-        });
-    }
-    /** Grants every turn the budget allows now, and sets one timer for the next look. */
-    schedule() {
-        clearTimeout(this.timer);
-        this.timer = undefined;
-        for (;;) {
-            const now = Date.now();
-            this.grants = this.grants.filter((grant) => grant.atMs > now - WINDOW_MS);
-            const { grant, urgent = false, wakeAtMs } = nextTurn([...this.pending.values()], this.grants, now, this.perSecond);
-            if (grant === undefined) {
-                if (wakeAtMs !== undefined)
-                    this.timer = setTimeout(() => this.schedule(), Math.max(0, wakeAtMs - now));
-                return;
-            }
-            const granted = this.pending.get(grant);
-            this.pending.delete(grant);
-            this.grants.push({ atMs: now, urgent });
-            granted.resolve();
-        }
-    }
-}
-
 // EXTERNAL MODULE: ./src/domain.ts
 var domain = __nccwpck_require__(9375);
 ;// CONCATENATED MODULE: ./src/request/speech.ts
@@ -36094,201 +35741,6 @@ function refuseLeftPlaceholders(body, sourceName, input, text) {
     throw new errors/* InputError */.dz(input, `${where}: ${left.found} would be sent as it is (at ${left.at}${left.inKey ? ', a key' : ''}): ${why}`, location);
 }
 
-;// CONCATENATED MODULE: ./src/request/contract.ts
-
-
-/**
- * What the API reference calls required in a scene (the team's contract, aistudios-api.md, sections 4
- * and 5), checked before anything is sent: a body the reference calls incomplete is refused by the API
- * (after a credit check) or rendered wrong. Never stricter than DeepBrain's own examples (contract 8):
- * what a tutorial or the official sample sends passes, where the reference table says otherwise too.
- * Each check returns the first problem, naming the scene, clip or line. Pure.
- */
-const isText = (value) => typeof value === 'string' && value !== '';
-const isNumber = (value) => typeof value === 'number' && Number.isFinite(value);
-/** Per v3 clip type, its required fields besides the common ones (contract 5.5, clips.md). */
-const V3_CLIP_FIELDS = {
-    aiModel: [
-        ['model', (clip) => (0,domain/* isJsonObject */.OW)(clip.model) && isText(clip.model.ai_name) && isText(clip.model.emotion), 'model.ai_name and model.emotion']
-    ],
-    shape: [
-        ['shapeName', (clip) => isText(clip.shapeName), 'shapeName'],
-        ['fill', (clip) => isText(clip.fill), 'fill']
-    ],
-    // `source_url` in clips.md and the tutorial's table, `resource_url` in the same tutorial's code (contract 8): either.
-    image: [['source_url', (clip) => isText(clip.source_url) || isText(clip.resource_url), 'source_url (or resource_url)']],
-    textImage: [
-        ['text', (clip) => typeof clip.text === 'string', 'text'],
-        ['fill', (clip) => isText(clip.fill), 'fill'],
-        // An integer in clips.md, yet the exist-project tutorial computes it as px * 3 / 4 (7.5 for 10 px): any number.
-        ['fontSize', (clip) => isNumber(clip.fontSize), 'number fontSize']
-    ],
-    videoImage: [['video_url', (clip) => isText(clip.video_url), 'video_url']],
-    audio: [
-        ['source_url', (clip) => isText(clip.source_url), 'source_url'],
-        ['label', (clip) => typeof clip.label === 'string', 'label']
-    ]
-};
-/** Common clip fields (contract 5.4): `id`, `type`, `layer` and the geometry. */
-function v3ClipProblem(clip, at) {
-    if (!(0,domain/* isJsonObject */.OW)(clip))
-        return `${at} is not an object`;
-    if (!isText(clip.id))
-        return `${at} has no "id"`;
-    if (!isText(clip.type))
-        return `${at} has no "type"`;
-    for (const field of ['layer', 'top', 'left', 'width', 'height']) {
-        if (!isNumber(clip[field]))
-            return `${at} (${clip.type}) has no number "${field}"`;
-    }
-    // An Int in the reference, and a whole number in every example: a stacking order has no halves.
-    if (!Number.isInteger(clip.layer))
-        return `${at} (${clip.type}) has "layer" ${JSON.stringify(clip.layer)}, not a whole number`;
-    const type = clip.type;
-    for (const [, ok, what] of Object.hasOwn(V3_CLIP_FIELDS, type) ? V3_CLIP_FIELDS[type] : []) {
-        if (!ok(clip))
-            return `${at} (${clip.type}) has no ${what}`;
-    }
-    return undefined;
-}
-/** A line of `scene.scripts[]` (contract 5.3): every field is required. */
-function v3LineProblem(line, at) {
-    if (!(0,domain/* isJsonObject */.OW)(line))
-        return `${at} is not an object`;
-    if (typeof line.org !== 'string')
-        return `${at} has no text "org"`;
-    if (typeof line.isTTS !== 'boolean')
-        return `${at} has no true/false "isTTS"`;
-    if (!('tts' in line) || !(line.tts === null || (0,domain/* isJsonObject */.OW)(line.tts)))
-        return `${at} has no "tts" (null, or the voice's data)`;
-    if (!isText(line.modelId) || !isText(line.clothId))
-        return `${at} has no text "modelId" and "clothId"`;
-    return undefined;
-}
-/**
- * The first problem of v3 scenes (contract 5.2–5.5), after `scripts[]` and `sceneIdx` are completed. A
- * repeated `sceneIdx` passes: the JSON-template tutorial and the official sample send two scenes with 0.
- */
-function v3ScenesProblem(scenes) {
-    for (const [index, scene] of scenes.entries()) {
-        const at = `scene ${index}`;
-        if (!(0,domain/* isJsonObject */.OW)(scene))
-            return `${at} is not an object`;
-        if (!Number.isInteger(scene.sceneIdx))
-            return `${at} has "sceneIdx" ${JSON.stringify(scene.sceneIdx)}, not an integer`;
-        if (!(0,domain/* isJsonObject */.OW)(scene.background))
-            return `${at} has no "background"`;
-        if (!Array.isArray(scene.clips))
-            return `${at} has no "clips" array`;
-        // One entry a line (create-project.md types it Json and says one entry; every example writes a list).
-        if (scene.scripts !== undefined && scene.scripts !== null && !Array.isArray(scene.scripts))
-            return `${at} has "scripts" that is not a list (one entry a line)`;
-        for (const [c, clip] of scene.clips.entries()) {
-            const problem = v3ClipProblem(clip, `clip ${c} of ${at}`);
-            if (problem)
-                return problem;
-        }
-        for (const [l, line] of (Array.isArray(scene.scripts) ? scene.scripts : []).entries()) {
-            const problem = v3LineProblem(line, `line ${l} of ${at}`);
-            if (problem)
-                return problem;
-        }
-    }
-    return undefined;
-}
-/** Legacy clip types that carry a URL: the reference's `image`/`background`, the tutorial's `userVideo`. */
-const LEGACY_URL_TYPES = new Set(['image', 'background', 'userVideo']);
-/** The first problem of legacy scenes (contract 4, export-project.mdx). */
-function legacyScenesProblem(scenes) {
-    for (const [index, scene] of scenes.entries()) {
-        const at = `scene ${index}`;
-        if (!(0,domain/* isJsonObject */.OW)(scene))
-            return `${at} is not an object`;
-        // `AIModel` is required by the reference, yet the legacy tutorial has scenes without one (contract 8): either.
-        const model = scene.AIModel;
-        if (model !== undefined) {
-            if (!(0,domain/* isJsonObject */.OW)(model))
-                return `${at} has an "AIModel" that is not an object`;
-            for (const field of ['model', 'clothes'])
-                if (!isText(model[field]))
-                    return `${at}: AIModel has no "${field}"`;
-            if (typeof model.script !== 'string')
-                return `${at}: AIModel has no text "script"`;
-            // `language` is required by the reference, yet the getting-started, auth and scene samples and the
-            // cURL/Node tabs of export-project.mdx omit it (contract 8): either.
-            if (model.language !== undefined && !isText(model.language))
-                return `${at}: AIModel has a "language" that is not text`;
-            for (const field of ['locationX', 'locationY'])
-                if (!isNumber(model[field]))
-                    return `${at}: AIModel has no number "${field}"`;
-        }
-        if (scene.clips === undefined)
-            continue;
-        if (!Array.isArray(scene.clips))
-            return `${at} has "clips" that is not an array`;
-        for (const [c, clip] of scene.clips.entries()) {
-            const where = `clip ${c} of ${at}`;
-            if (!(0,domain/* isJsonObject */.OW)(clip))
-                return `${where} is not an object`;
-            if (!isText(clip.type))
-                return `${where} has no "type"`;
-            if (!(0,domain/* isJsonObject */.OW)(clip.detail))
-                return `${where} (${clip.type}) has no "detail"`;
-            if (LEGACY_URL_TYPES.has(clip.type) && !isText(clip.detail.url))
-                return `${where} (${clip.type}) has no "detail.url"`;
-        }
-    }
-    return undefined;
-}
-/** The first problem of a body about to be sent, whatever it was made from (a template, a saved project, either generation). */
-function requestProblem(request) {
-    const scenes = request.body.scenes;
-    if (!Array.isArray(scenes) || scenes.length === 0)
-        return 'it has no scenes';
-    return request.generation === 'legacy' ? legacyScenesProblem(scenes) : v3ScenesProblem(scenes);
-}
-/**
- * A saved project's body as the template's is checked: what the API would refuse after a credit check is
- * refused first, naming the project and what it lacks, so the user can mend it in the editor.
- */
-function refuseIncomplete(request, sourceName) {
-    const problem = requestProblem(request);
-    if (problem)
-        throw new errors/* InputError */.dz('project-id', `${sourceName}: ${problem}; the API reference requires it (open the project in AI Studios and save it again)`);
-}
-
-;// CONCATENATED MODULE: ./src/request/legacy-project.ts
-
-
-
-
-/** The legacy export body holds only scenes (export-project.mdx): an option the user set for it is refused, naming its input. */
-function refuseLegacyOptions(options, sourceName, fallbackInput) {
-    const given = Object.entries(options)
-        .filter(([, value]) => value !== undefined)
-        .map(([key]) => ({ name: 'name', resolution: 'resolution', workspaceId: 'workspace-id', webhookUrl: 'webhook-url' })[key]);
-    if (given.length > 0) {
-        throw new errors/* InputError */.dz(given[0] ?? fallbackInput, `the legacy API takes only scenes; ${given.join(', ')} cannot be set for ${sourceName}`);
-    }
-}
-/**
- * The legacy export of a saved legacy project, as the legacy tutorial (export-from-exist-project.md)
- * makes it: the fetched scenes with the avatar's new speech (`AIModel.script`), posted as `{ scenes }`.
- */
-function exportFromLegacyProject(key, project, speech, options, tags) {
-    const sourceName = `legacy project ${key}`;
-    if (tags.length > 0)
-        throw new errors/* InputError */.dz('tags', `tags mark clips of v3 projects and templates; ${sourceName} is a legacy project`);
-    refuseLegacyOptions(options, sourceName, 'project-id');
-    refusePlaceholders(speech, tags);
-    const scenes = structuredClone(project.scenes);
-    applySpeech(scenes, speech, 'legacy', sourceName);
-    const request = { generation: 'legacy', body: { scenes } };
-    refuseIncomplete(request, sourceName);
-    refuseLeftPlaceholders(scenes, sourceName, 'project-id');
-    return request;
-}
-
 ;// CONCATENATED MODULE: ./src/request/scripts.ts
 
 
@@ -36454,6 +35906,169 @@ function applyTags(scenes, tags, sourceName) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/request/contract.ts
+
+
+/**
+ * What the API reference calls required in a scene (the team's contract, aistudios-api.md, sections 4
+ * and 5), checked before anything is sent: a body the reference calls incomplete is refused by the API
+ * (after a credit check) or rendered wrong. Never stricter than DeepBrain's own examples (contract 8):
+ * what a tutorial or the official sample sends passes, where the reference table says otherwise too.
+ * Each check returns the first problem, naming the scene, clip or line. Pure.
+ */
+const isText = (value) => typeof value === 'string' && value !== '';
+const isNumber = (value) => typeof value === 'number' && Number.isFinite(value);
+/** Per v3 clip type, its required fields besides the common ones (contract 5.5, clips.md). */
+const V3_CLIP_FIELDS = {
+    aiModel: [
+        ['model', (clip) => (0,domain/* isJsonObject */.OW)(clip.model) && isText(clip.model.ai_name) && isText(clip.model.emotion), 'model.ai_name and model.emotion']
+    ],
+    shape: [
+        ['shapeName', (clip) => isText(clip.shapeName), 'shapeName'],
+        ['fill', (clip) => isText(clip.fill), 'fill']
+    ],
+    // `source_url` in clips.md and the tutorial's table, `resource_url` in the same tutorial's code (contract 8): either.
+    image: [['source_url', (clip) => isText(clip.source_url) || isText(clip.resource_url), 'source_url (or resource_url)']],
+    textImage: [
+        ['text', (clip) => typeof clip.text === 'string', 'text'],
+        ['fill', (clip) => isText(clip.fill), 'fill'],
+        // An integer in clips.md, yet the exist-project tutorial computes it as px * 3 / 4 (7.5 for 10 px): any number.
+        ['fontSize', (clip) => isNumber(clip.fontSize), 'number fontSize']
+    ],
+    videoImage: [['video_url', (clip) => isText(clip.video_url), 'video_url']],
+    audio: [
+        ['source_url', (clip) => isText(clip.source_url), 'source_url'],
+        ['label', (clip) => typeof clip.label === 'string', 'label']
+    ]
+};
+/** Common clip fields (contract 5.4): `id`, `type`, `layer` and the geometry. */
+function v3ClipProblem(clip, at) {
+    if (!(0,domain/* isJsonObject */.OW)(clip))
+        return `${at} is not an object`;
+    if (!isText(clip.id))
+        return `${at} has no "id"`;
+    if (!isText(clip.type))
+        return `${at} has no "type"`;
+    for (const field of ['layer', 'top', 'left', 'width', 'height']) {
+        if (!isNumber(clip[field]))
+            return `${at} (${clip.type}) has no number "${field}"`;
+    }
+    // An Int in the reference, and a whole number in every example: a stacking order has no halves.
+    if (!Number.isInteger(clip.layer))
+        return `${at} (${clip.type}) has "layer" ${JSON.stringify(clip.layer)}, not a whole number`;
+    const type = clip.type;
+    for (const [, ok, what] of Object.hasOwn(V3_CLIP_FIELDS, type) ? V3_CLIP_FIELDS[type] : []) {
+        if (!ok(clip))
+            return `${at} (${clip.type}) has no ${what}`;
+    }
+    return undefined;
+}
+/** A line of `scene.scripts[]` (contract 5.3): every field is required. */
+function v3LineProblem(line, at) {
+    if (!(0,domain/* isJsonObject */.OW)(line))
+        return `${at} is not an object`;
+    if (typeof line.org !== 'string')
+        return `${at} has no text "org"`;
+    if (typeof line.isTTS !== 'boolean')
+        return `${at} has no true/false "isTTS"`;
+    if (!('tts' in line) || !(line.tts === null || (0,domain/* isJsonObject */.OW)(line.tts)))
+        return `${at} has no "tts" (null, or the voice's data)`;
+    if (!isText(line.modelId) || !isText(line.clothId))
+        return `${at} has no text "modelId" and "clothId"`;
+    return undefined;
+}
+/**
+ * The first problem of v3 scenes (contract 5.2–5.5), after `scripts[]` and `sceneIdx` are completed. A
+ * repeated `sceneIdx` passes: the JSON-template tutorial and the official sample send two scenes with 0.
+ */
+function v3ScenesProblem(scenes) {
+    for (const [index, scene] of scenes.entries()) {
+        const at = `scene ${index}`;
+        if (!(0,domain/* isJsonObject */.OW)(scene))
+            return `${at} is not an object`;
+        if (!Number.isInteger(scene.sceneIdx))
+            return `${at} has "sceneIdx" ${JSON.stringify(scene.sceneIdx)}, not an integer`;
+        if (!(0,domain/* isJsonObject */.OW)(scene.background))
+            return `${at} has no "background"`;
+        if (!Array.isArray(scene.clips))
+            return `${at} has no "clips" array`;
+        // One entry a line (create-project.md types it Json and says one entry; every example writes a list).
+        if (scene.scripts !== undefined && scene.scripts !== null && !Array.isArray(scene.scripts))
+            return `${at} has "scripts" that is not a list (one entry a line)`;
+        for (const [c, clip] of scene.clips.entries()) {
+            const problem = v3ClipProblem(clip, `clip ${c} of ${at}`);
+            if (problem)
+                return problem;
+        }
+        for (const [l, line] of (Array.isArray(scene.scripts) ? scene.scripts : []).entries()) {
+            const problem = v3LineProblem(line, `line ${l} of ${at}`);
+            if (problem)
+                return problem;
+        }
+    }
+    return undefined;
+}
+/** Legacy clip types that carry a URL: the reference's `image`/`background`, the tutorial's `userVideo`. */
+const LEGACY_URL_TYPES = new Set(['image', 'background', 'userVideo']);
+/** The first problem of legacy scenes (contract 4, export-project.mdx). */
+function legacyScenesProblem(scenes) {
+    for (const [index, scene] of scenes.entries()) {
+        const at = `scene ${index}`;
+        if (!(0,domain/* isJsonObject */.OW)(scene))
+            return `${at} is not an object`;
+        // `AIModel` is required by the reference, yet the legacy tutorial has scenes without one (contract 8): either.
+        const model = scene.AIModel;
+        if (model !== undefined) {
+            if (!(0,domain/* isJsonObject */.OW)(model))
+                return `${at} has an "AIModel" that is not an object`;
+            for (const field of ['model', 'clothes'])
+                if (!isText(model[field]))
+                    return `${at}: AIModel has no "${field}"`;
+            if (typeof model.script !== 'string')
+                return `${at}: AIModel has no text "script"`;
+            // `language` is required by the reference, yet the getting-started, auth and scene samples and the
+            // cURL/Node tabs of export-project.mdx omit it (contract 8): either.
+            if (model.language !== undefined && !isText(model.language))
+                return `${at}: AIModel has a "language" that is not text`;
+            for (const field of ['locationX', 'locationY'])
+                if (!isNumber(model[field]))
+                    return `${at}: AIModel has no number "${field}"`;
+        }
+        if (scene.clips === undefined)
+            continue;
+        if (!Array.isArray(scene.clips))
+            return `${at} has "clips" that is not an array`;
+        for (const [c, clip] of scene.clips.entries()) {
+            const where = `clip ${c} of ${at}`;
+            if (!(0,domain/* isJsonObject */.OW)(clip))
+                return `${where} is not an object`;
+            if (!isText(clip.type))
+                return `${where} has no "type"`;
+            if (!(0,domain/* isJsonObject */.OW)(clip.detail))
+                return `${where} (${clip.type}) has no "detail"`;
+            if (LEGACY_URL_TYPES.has(clip.type) && !isText(clip.detail.url))
+                return `${where} (${clip.type}) has no "detail.url"`;
+        }
+    }
+    return undefined;
+}
+/** The first problem of a body about to be sent, whatever it was made from (a template, a saved project, either generation). */
+function requestProblem(request) {
+    const scenes = request.body.scenes;
+    if (!Array.isArray(scenes) || scenes.length === 0)
+        return 'it has no scenes';
+    return request.generation === 'legacy' ? legacyScenesProblem(scenes) : v3ScenesProblem(scenes);
+}
+/**
+ * A saved project's body as the template's is checked: what the API would refuse after a credit check is
+ * refused first, naming the project and what it lacks, so the user can mend it in the editor.
+ */
+function refuseIncomplete(request, sourceName) {
+    const problem = requestProblem(request);
+    if (problem)
+        throw new errors/* InputError */.dz('project-id', `${sourceName}: ${problem}; the API reference requires it (open the project in AI Studios and save it again)`);
+}
+
 ;// CONCATENATED MODULE: ./src/request/project.ts
 
 
@@ -36552,331 +36167,371 @@ function asDraft(request) {
     return request;
 }
 
-// EXTERNAL MODULE: ./src/job/template-shape.ts
-var template_shape = __nccwpck_require__(9201);
-// EXTERNAL MODULE: ./src/job/parse.ts
-var parse = __nccwpck_require__(456);
-;// CONCATENATED MODULE: ./src/request/template-options.ts
+;// CONCATENATED MODULE: ./src/video/ledger.ts
 
 
 
-/** Where the top-level key `"key"` of a JSON object's text starts (one pass, strings skipped), or 0. */
-function topLevelKeyOffset(text, key) {
-    const quoted = JSON.stringify(key);
-    let depth = 0;
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (c === '"') {
-            if (depth === 1 && text.startsWith(quoted, i) && /^\s*:/.test(text.slice(i + quoted.length, i + quoted.length + 20)))
-                return i;
-            for (i++; i < text.length && text[i] !== '"'; i++)
-                if (text[i] === '\\')
-                    i++;
+
+
+
+
+
+/**
+ * A ledger of exports kept as tiny artifacts of the workflow run, one per export, named after the
+ * request's fingerprint and the export key. A re-run attempt of a failed job finds there the export an
+ * earlier attempt started for the same request, and waits for it instead of paying again.
+ */
+const ledger_PREFIX = 'aistudios-ledger-';
+/**
+ * SHA-256 of everything that decides the video: the generation and the exact body, and for a saved
+ * project exported as it is, the call and what the project held (its body names only its ID).
+ */
+function requestFingerprint(request) {
+    const saved = request.kind === 'saved' ? `saved ${request.content ?? ''}\n` : '';
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(`${request.generation}\n${saved}${JSON.stringify(request.body)}`)
+        .digest('hex')
+        .slice(0, 32);
+}
+/** What the ledger knows an export by: the step's own request it stands for (a reviewed draft's export), else its own. */
+const ledgerFingerprint = (request) => request.standsFor ?? requestFingerprint(request);
+/**
+ * What a draft's record is keyed by: the fingerprint of the export it stands for, which the same step
+ * makes without `draft` (`isExport: true`), so `from-draft` finds the draft under its own request. A saved
+ * project that is its own draft is keyed by its ID and the export's options alone: what it holds is the
+ * review's to change, and an edit made in review must not make it another request.
+ */
+function draftKey(request) {
+    if (request.kind === 'saved')
+        return requestFingerprint({ generation: request.generation, kind: 'saved', content: 'as reviewed', body: request.body });
+    if (request.kind !== 'draft')
+        return requestFingerprint(request);
+    return requestFingerprint({ generation: request.generation, content: request.content, body: { ...request.body, isExport: true } });
+}
+/**
+ * A video an attempt delivered as an artifact of the run before `cleanup` deleted its project: where a
+ * re-run attempt finds it again, and what its bytes must be.
+ */
+const deliveredVideo = classic_schemas/* object */.Ikc({
+    attempt: classic_schemas/* number */.aig().int().positive(),
+    /** The artifact holding it: cleanup marks (and deletes) only a video that went up as one. */
+    artifactId: classic_schemas/* number */.aig().int().positive(),
+    artifactName: classic_schemas/* string */.YjP().min(1).max(255),
+    /** The video's file name inside the artifact. */
+    file: schemas/* baseName */.Fl,
+    size: classic_schemas/* number */.aig().int().positive(),
+    sha256: schemas/* sha256Hex */.fg,
+    /** Whether the artifact is a zip (archive, a batch's); and the file name attempt 1 saved the video under. */
+    zipped: classic_schemas/* boolean */.zMY().optional(),
+    savedAs: schemas/* baseName */.Fl.optional()
+});
+const isEnd = (mark) => 'end' in mark;
+function ledgerName(fingerprint, mark) {
+    return `${ledger_PREFIX}${fingerprint}-${isEnd(mark) ? mark.end : mark.generation}-${mark.key}`;
+}
+function parseLedgerName(name, fingerprint) {
+    const match = new RegExp(`^${ledger_PREFIX}${fingerprint}-(v3|legacy|dead|lost|delivered|unconfirmed)-(.+)$`).exec(name);
+    if (!match)
+        return undefined;
+    const [, kind, key] = match;
+    return kind === 'v3' || kind === 'legacy' ? { generation: kind, key } : { end: kind, key };
+}
+/**
+ * The ledger is kept as long as GitHub lets a run be re-run (30 days), or the repository's longest
+ * retention if shorter: a re-run attempt that found no mark would pay again.
+ */
+const ledgerRetentionDays = (runner) => Math.min(30, runner.maxRetentionDays ?? 30);
+const END_REASON = {
+    dead: 'stalled and was declared dead',
+    lost: 'was lost: the API no longer knew its key'
+};
+/** How long an accepted export's record may still take after a cancel: it is what keeps a re-run from paying again. */
+const LEDGER_CANCEL_GRACE_MS = 2000;
+/** The longest the ledger is read for (a list of the run's artifacts): past it, nothing is exported. */
+const LEDGER_READ_MS = 30_000;
+/**
+ * On a re-run attempt, the export an earlier attempt started for the same request, if any; never one
+ * an earlier attempt declared dead (its render stalled) or lost (the API forgot it), which would only
+ * end the same way again. One an earlier attempt delivered before `cleanup` deleted its project comes
+ * with where its video is. Read within LEDGER_READ_MS and the video's deadline; `signal` (a stop) ends it.
+ */
+async function findEarlierExport(fingerprint, runner, log, signal, deadlineAt) {
+    if (!runner.artifactService || runner.runAttempt <= 1)
+        return undefined;
+    const boundMs = Math.max(1, Math.min(LEDGER_READ_MS, deadlineAt - Date.now()));
+    const { deadline: bound, signal: until } = (0,waits/* withDeadline */.NE)(boundMs, signal);
+    const unread = (error, what, key) => {
+        if (signal?.aborted)
+            return error;
+        const why = bound.aborted ? `no answer within ${(boundMs / 1000).toFixed(1)} s` : (0,errors/* errorMessage */.gJ)(error);
+        // An earlier attempt may have paid for this very request: not knowing, nothing is sent.
+        return new errors/* ExportNotSentError */.Ce(`${what} could not be read (${why}), and an earlier attempt may have exported this request`, `This attempt sent nothing, rather than pay twice. Re-run the job once the artifact service answers, or set 'resume' to ${key ?? "the export key an earlier attempt's log gives"}.`);
+    };
+    let marks;
+    try {
+        const { artifacts } = await (0,waits/* untilCancelled */.c8)((await loadArtifactClient()).listArtifacts(), until);
+        const named = artifacts.flatMap((artifact) => {
+            const mark = parseLedgerName(artifact.name, fingerprint);
+            return mark ? [{ ...mark, id: artifact.id, bytes: artifact.size }] : [];
+        });
+        // Any job of the run may have written an entry: a key is used only when it has an export key's shape.
+        marks = named.filter((mark) => schemas/* exportKey */.Ei.safeParse(mark.key).success);
+        const ignored = named.length - marks.length;
+        if (ignored > 0) {
+            log.warning(`${ignored} export ledger ${ignored === 1 ? 'entry' : 'entries'} of this request held no export key and ${ignored === 1 ? 'was' : 'were'} ignored`);
         }
-        else if (c === '{' || c === '[')
-            depth++;
-        else if (c === '}' || c === ']')
-            depth--;
     }
-    return 0;
-}
-/**
- * Whether a template asks, with its own `isExport`, to be saved without rendering: never overridden and
- * billed. A v3 template is then made a draft (as with `draft: true`); the legacy API saves no project
- * without rendering it, so a legacy template saying so is refused at its line. A text "false" means the
- * same to a reader; any other value but true is refused.
- */
-function templateAsksDraft(root, template, generation) {
-    if (root.isExport === undefined || root.isExport === true)
-        return false;
-    const noExport = root.isExport === false || root.isExport === 0 || (typeof root.isExport === 'string' && /^\s*(false|0|no)\s*$/i.test(root.isExport));
-    if (noExport && generation === 'v3')
-        return true;
-    const { line, column } = (0,errors/* locate */.x5)(template.text, topLevelKeyOffset(template.text, 'isExport'));
-    const why = noExport
-        ? 'asks AI Studios to save the project without rendering it, which the legacy API cannot do: this action would render (and pay for) it; remove "isExport" to export it'
-        : 'must be true, false or left out';
-    throw new errors/* InputError */.dz('template', `${template.name}:${line}:${column}: "isExport": ${JSON.stringify(root.isExport)} ${why}`, {
-        file: template.file,
-        line,
-        column
-    });
-}
-/** The template's own fields an export takes, each under the input that sets it too. */
-const FIELDS = { name: 'name', orientation: 'orientation', resolution: 'resolution', workspaceId: 'workspace-id', webhookUrl: 'webhook-url' };
-/**
- * The export options a v3 template sets itself (top-level `name`, `orientation`, `resolution`,
- * `workspaceId`, `webhookUrl`), checked as the inputs that set them are: a template is a repository
- * file, so its `webhookUrl` must be https without credentials, its `resolution` one the API renders.
- * Refused naming the template's line; the inputs, where set, win later.
- */
-function templateOptions(root, template) {
-    const refuse = (field, detail) => {
-        const { line, column } = (0,errors/* locate */.x5)(template.text, topLevelKeyOffset(template.text, field));
-        throw new errors/* InputError */.dz('template', `${template.name}:${line}:${column}: "${field}" ${detail}`, { file: template.file, line, column });
-    };
-    const text = (field) => {
-        const value = root[field];
-        if (value === undefined || value === null)
-            return undefined;
-        if (typeof value === 'number' && field === 'resolution')
-            return String(value);
-        if (typeof value !== 'string' || !value.trim())
-            return refuse(field, `must be non-empty text (as the '${FIELDS[field]}' input), got ${JSON.stringify(value)}`);
-        return value.trim();
-    };
-    // The input's own check, its message kept: only where the value stands differs.
-    const checked = (field, check) => {
-        const value = text(field);
-        if (value === undefined)
-            return undefined;
+    catch (error) {
+        throw unread(error, 'the export ledger of earlier attempts');
+    }
+    const exports = marks.filter((mark) => !isEnd(mark));
+    // Delivered before cleanup deleted it: its video is in the run's artifacts, and waiting would find no project.
+    const delivered = marks.find((mark) => isEnd(mark) && mark.end === 'delivered' && exports.some((entry) => entry.key === mark.key));
+    if (delivered) {
+        const entry = exports.find((candidate) => candidate.key === delivered.key);
         try {
-            return check(value);
+            return { key: entry.key, generation: entry.generation, delivered: await readDelivered(delivered.id, delivered.bytes, runner, until) };
         }
         catch (error) {
-            if (!(error instanceof errors/* InputError */.dz))
-                throw error;
-            return refuse(field, error.detail);
-        }
-    };
-    const orientation = checked('orientation', (value) => (0,parse/* parseChoice */.HU)('orientation', value, ['landscape', 'portrait'])) ?? 'landscape';
-    return {
-        name: text('name'),
-        orientation,
-        resolution: checked('resolution', (value) => (0,parse/* parseChoice */.HU)('resolution', value.replace(/p$/i, ''), domain/* RESOLUTIONS */.Km)),
-        workspaceId: text('workspaceId'),
-        webhookUrl: checked('webhookUrl', (value) => (0,parse/* parseWebhookUrl */._b)('webhook-url', value).toString())
-    };
-}
-
-;// CONCATENATED MODULE: ./src/request/media.ts
-
-
-
-
-/** The fields that name media the API fetches, by clip type: v3 clips (clips.md), and a legacy clip's `detail.url`. */
-function mediaFields(clip) {
-    if (!(0,domain/* isJsonObject */.OW)(clip))
-        return [];
-    if ((0,domain/* isJsonObject */.OW)(clip.detail))
-        return [['detail.url', clip.detail]];
-    if (clip.type === 'image')
-        return [
-            ['source_url', clip],
-            ['resource_url', clip]
-        ];
-    if (clip.type === 'videoImage')
-        return [['video_url', clip]];
-    if (clip.type === 'audio')
-        return [['source_url', clip]];
-    return [];
-}
-const key = (field) => field.replace(/^detail\./, '');
-/**
- * A media field a placeholder filled is checked as a tag value is (an https URL, or a path on the API's
- * own site): a variable is the user's input, and media the API cannot fetch fails the export or renders
- * without it after paying. What the template writes itself is the template's, as DeepBrain's examples are.
- * Compares the template's scenes as written with the filled ones, clip by clip. Pure.
- */
-function refuseFilledMedia(written, filled, templateName) {
-    const check = (where, field, raw, value) => {
-        if (typeof raw !== 'string' || !raw.includes('##') || typeof value !== 'string' || isMediaReference(value))
-            return;
-        throw new errors/* InputError */.dz('variables', `${templateName}: the ${field} of ${where} (${raw.slice(0, 60)}) is filled with ${(0,src_text/* quotedValue */.A0)(value)}, ` +
-            "which is not an https URL or a path on the API's own site (/…); the API fetches it itself");
-    };
-    written.forEach((scene, s) => {
-        const filledScene = filled[s];
-        if (!(0,domain/* isJsonObject */.OW)(scene) || !(0,domain/* isJsonObject */.OW)(filledScene))
-            return;
-        // A scene's background image is media too (source_type "image").
-        if ((0,domain/* isJsonObject */.OW)(scene.background) && (0,domain/* isJsonObject */.OW)(filledScene.background))
-            check(`the background of scene ${s}`, 'source_url', scene.background.source_url, filledScene.background.source_url);
-        if (!Array.isArray(scene.clips) || !Array.isArray(filledScene.clips))
-            return;
-        const filledClips = filledScene.clips;
-        scene.clips.forEach((clip, c) => {
-            // The clip's type as filled: a variable may name it too.
-            for (const [field, holder] of mediaFields(filledClips[c])) {
-                const writtenHolder = field.startsWith('detail.') ? ((0,domain/* isJsonObject */.OW)(clip) && (0,domain/* isJsonObject */.OW)(clip.detail) ? clip.detail : undefined) : clip;
-                const raw = (0,domain/* isJsonObject */.OW)(writtenHolder) ? writtenHolder[key(field)] : undefined;
-                check(`clip ${c} of scene ${s}`, field, raw, holder[key(field)]);
+            // A mark that holds no delivery this action writes is refused, as a forged one is: the export is waited for.
+            if (!(error instanceof RecordContentError || error instanceof schemas/* BoundaryError */.BV) || signal?.aborted) {
+                throw unread(error, `the ledger's record of the delivery of export ${entry.key}`, entry.key);
             }
-        });
-    });
-}
-
-;// CONCATENATED MODULE: ./src/request/template.ts
-
-
-
-
-
-
-
-
-
-
-
-
-/** How many unresolved placeholders an error names before it counts the rest. */
-const MAX_LISTED = 50;
-/** Every placeholder name in the template's string values, with the offset of its first use in the text. */
-function findPlaceholders(template) {
-    // Where each name first stands in the text, found in one pass (a name written with JSON escapes: line 1).
-    const firstInText = new Map();
-    for (const match of template.text.matchAll(PLACEHOLDER))
-        if (!firstInText.has(match[1]))
-            firstInText.set(match[1], match.index);
-    const found = new Map();
-    const visit = (value) => {
-        if (typeof value === 'string') {
-            for (const match of value.matchAll(PLACEHOLDER))
-                if (!found.has(match[1]))
-                    found.set(match[1], firstInText.get(match[1]) ?? 0);
+            log.warning(`The ledger's mark that export ${entry.key} was delivered was refused (${(0,errors/* errorMessage */.gJ)(error)}); waiting for that export`);
+            return { key: entry.key, generation: entry.generation };
         }
-        else if (Array.isArray(value))
-            value.forEach(visit);
-        else if (value !== null && typeof value === 'object')
-            Object.values(value).forEach(visit);
-    };
-    visit(template.data);
-    return found;
+    }
+    const ends = new Map(marks.flatMap((mark) => (isEnd(mark) ? [[mark.key, mark.end]] : [])));
+    const alive = exports.find((entry) => !ends.has(entry.key));
+    // An attempt sent this request and no answer said whether it was taken: it may have been paid for.
+    const unconfirmed = marks.filter((mark) => isEnd(mark) && mark.end === 'unconfirmed');
+    if (!alive && unconfirmed.length > 0) {
+        const attempts = unconfirmed.map((mark) => mark.key.replace(/^attempt-/, '')).join(', ');
+        throw new errors/* ExportNotSentError */.Ce(`attempt ${attempts} of this run sent this very request and no answer said whether it was taken, so it may have been paid for`, "This attempt sent nothing, rather than pay twice. Find that export in AI Studios (My Studio) and set 'resume' to its project ID, " +
+            'or start a new run of the workflow to export anew.');
+    }
+    if (!alive && exports.length > 0) {
+        for (const end of ['dead', 'lost']) {
+            const keys = exports.filter((entry) => ends.get(entry.key) === end).map((entry) => entry.key);
+            if (keys.length > 0)
+                log.notice(`An earlier attempt's export of this request (${keys.join(', ')}) ${END_REASON[end]}; exporting anew`);
+        }
+    }
+    return alive && { key: alive.key, generation: alive.generation };
 }
-/** Marks the variables a text uses, so they are not reported unused. */
-function markUsed(text, variables, used) {
-    for (const match of text.matchAll(PLACEHOLDER))
-        if (variables.has(match[1]) && !used.has(match[1]))
-            used.set(match[1], 0);
+/** A mark's record is a few hundred bytes; more is not one of ours. */
+const MAX_MARK_BYTES = 64 * 1024;
+/** The delivery a `delivered` mark records: its artifact's one file, parsed by its schema. */
+async function readDelivered(id, listedBytes, runner, until) {
+    const json = await readJsonArtifact(id, 'export.json', runner, { maxBytes: MAX_MARK_BYTES, listedBytes, zipped: true, signal: until });
+    return (0,schemas/* parseAt */.Ze)(classic_schemas/* object */.Ikc({ delivered: deliveredVideo }), json, 'the delivery record').delivered;
 }
-/**
- * The export request for a template: placeholders filled, speech set per scene, the generation detected
- * from the shape (or forced). Refuses, with every problem named, before anything is sent.
- */
-function exportFromTemplate(template, given, speech, options, forced, tags = [], 
-/** `draft`: the project is created without rendering it (v3 only). */
-draft = false) {
-    const placeholders = findPlaceholders(template);
-    // Placeholders in the values themselves are filled first (one level), or refused.
-    const variables = resolveVariables(given);
-    const unresolved = [...placeholders].filter(([name]) => !variables.has(name));
-    if (unresolved.length > 0) {
-        const locate = (0,errors/* locator */.fl)(template.text);
-        const first = locate(unresolved[0][1]);
-        // Named up to a bound, so a template of thousands of them gives a message a log can hold.
-        const named = unresolved.slice(0, MAX_LISTED).map(([name, offset]) => `##${name}## (line ${locate(offset).line})`);
-        const more = unresolved.length - named.length;
-        const list = `${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
-        throw new errors/* InputError */.dz('template', `${template.name} has ${unresolved.length} placeholder(s) with no value: ${list}. Set them in 'variables' or 'variables-file'`, { file: template.file, ...first });
-    }
-    const root = template.data;
-    if (!(0,domain/* isJsonObject */.OW)(root) || !Array.isArray(root.scenes)) {
-        throw new errors/* InputError */.dz('template', `${template.name} is neither template shape: it needs a top-level object with a "scenes" array`, {
-            file: template.file
-        });
-    }
-    if (root.scenes.length === 0)
-        throw new errors/* InputError */.dz('template', `${template.name} has an empty "scenes" array`, { file: template.file });
-    const detected = (0,template_shape/* detectGeneration */.sd)(root.scenes);
-    if (detected === 'mixed') {
-        throw new errors/* InputError */.dz('template', `${template.name} mixes the v3 shape (clips with "type") and the legacy shape ("AIModel", clips with "detail")`, {
-            file: template.file
-        });
-    }
-    if (forced && detected && forced !== detected) {
-        throw new errors/* InputError */.dz('api-generation', `'${forced}' was asked for, but ${template.name} has the ${detected} shape`);
-    }
-    const generation = forced ?? detected;
-    if (!generation) {
-        throw new errors/* InputError */.dz('template', `${template.name} is neither template shape: no scene has an avatar or a clip; set 'api-generation' to v3 or legacy`, {
-            file: template.file
-        });
-    }
-    const asksDraft = templateAsksDraft(root, template, generation);
-    if (draft && generation === 'legacy') {
-        throw new errors/* InputError */.dz('draft', `${template.name} has the legacy shape, and the legacy API saves no project without rendering it: 'draft' takes v3 templates and projects`, { file: template.file });
-    }
-    const filled = fillPlaceholders(root, variables);
-    const scenes = filled.scenes;
-    refuseFilledMedia(root.scenes, scenes, template.name);
-    // Speech and tag values are checked like the template's own strings: filled, or refused.
-    for (const text of [...speech.map((line) => line.text), ...tags.map((tag) => tag.value), options.name ?? ''])
-        markUsed(text, variables, placeholders);
-    // The video's name ('name', a manifest entry's 'title') is filled like speech: "Release ##VERSION##".
-    const filledOptions = options.name === undefined ? options : { ...options, name: filledText(options.name, variables, "the video's name", 'name') };
-    const filledSpeech = speech.map((line) => ({ ...line, text: filledText(line.text, variables, `the speech of ${placeOf(line)}`, line.from) }));
-    applySpeech(scenes, filledSpeech, generation, template.name);
-    if (tags.length > 0 && generation === 'legacy') {
-        throw new errors/* InputError */.dz('tags', `tags mark clips of v3 projects and templates; ${template.name} has the legacy shape`);
-    }
-    applyTags(scenes, tags.map((tag) => ({ ...tag, value: filledText(tag.value, variables, `the value of tag '${tag.tag}'`, tag.from) })), template.name);
-    const unusedVariables = [...variables.keys()].filter((name) => !placeholders.has(name));
-    const incomplete = (problem) => {
-        if (problem)
-            throw new errors/* InputError */.dz('template', `${template.name}: ${problem}; the API reference requires it`, { file: template.file });
-    };
-    if (generation === 'legacy') {
-        refuseLegacyOptions(options, template.name, 'template');
-        const request = { generation, body: { scenes } };
-        incomplete(requestProblem(request));
-        refuseLeftPlaceholders(scenes, template.name, 'template', template);
-        return { request, unusedVariables, asksDraft };
-    }
-    completeScripts(scenes, 'template', template.name);
-    // A template saved from a fetched project may carry server-owned fields that must not be posted: only
-    // its export options go along, checked as the inputs are.
-    const body = v3ExportBody(templateOptions(filled, template), scenes, filledOptions);
-    const request = { generation, body };
-    if (draft || asksDraft)
-        asDraft(request);
-    incomplete(requestProblem(request));
-    refuseLeftPlaceholders(body, template.name, 'template', template);
-    return { request, unusedVariables, asksDraft };
+/** Uploads one mark as a tiny artifact of the run, kept while the run may be re-run. */
+async function record(fingerprint, mark, runner, log, signal) {
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-ledger-'));
+    const file = external_node_path_.join(dir, 'export.json');
+    external_node_fs_.writeFileSync(file, JSON.stringify({ ...mark, fingerprint, attempt: runner.runAttempt }));
+    // The file goes when the upload ends, not when the wait for it does: an upload left running still reads it.
+    const retentionDays = ledgerRetentionDays(runner);
+    const upload = loadArtifactClient().then((client) => client.uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays }));
+    void upload.finally(() => external_node_fs_.rmSync(dir, { recursive: true, force: true })).catch(() => { });
+    await log.group(`Export ledger: ${ledgerName(fingerprint, mark)}`, () => (0,waits/* untilCancelled */.c8)(upload, signal));
 }
-
-;// CONCATENATED MODULE: ./src/request/build.ts
-
-
-
-
-
-const LOST = 'the create-and-export body does not take (docs 1.5+): the exported project is made without it; write the words in the speech as they should sound';
-/** A template's export request: pure, so every template of a job is checked before anything is sent. */
-function templateRequest(source, spec, log, draft = false) {
-    const { request, unusedVariables, asksDraft } = exportFromTemplate(source.template, source.variables, spec.speech, spec.exportOptions, source.generation, spec.tags, draft);
-    if (asksDraft && !draft)
-        log.notice(`${source.template.name} says "isExport": false: its project is saved as a draft for review, not rendered`);
-    if ((0,domain/* isJsonObject */.OW)(source.template.data))
-        for (const field of fieldsLost(source.template.data))
-            log.warning(`${source.template.name} has a ${field}, which ${LOST}`);
-    for (const name of unusedVariables) {
-        log.warning(`Variable ${name} (from ${source.variables.get(name)?.from}) matches no ##${name}## in ${source.template.name}: a typo?`);
+/** Records an accepted export at once, so a re-run of this job can find it; a cancel stops waiting for it. */
+async function recordExport(fingerprint, entry, runner, log, signal) {
+    if (!runner.artifactService)
+        return;
+    try {
+        await record(fingerprint, entry, runner, log, signal);
     }
-    return request;
+    catch (error) {
+        log.warning(`Could not record export ${entry.key} in the ledger (${(0,errors/* errorMessage */.gJ)(error)}); a re-run would export again`);
+    }
+}
+/** Marks an export that will never deliver (dead or lost), so a re-run exports anew rather than waiting on it again. */
+async function recordEnd(fingerprint, key, end, runner, log, signal) {
+    if (!runner.artifactService)
+        return;
+    try {
+        await record(fingerprint, { end, key }, runner, log, signal);
+    }
+    catch (error) {
+        log.warning(`Could not mark export ${key} ${end} in the ledger (${(0,errors/* errorMessage */.gJ)(error)}); a re-run would wait for it again`);
+    }
 }
 /**
- * The export request a spec describes: from a saved project (fetched; re-created with the step's
- * changes, or exported as it is when the step changes nothing) or a template.
+ * Marks a video delivered as an artifact of the run, before `cleanup` deletes its project: a re-run
+ * attempt then takes the video from that artifact instead of waiting for a project that is gone and
+ * paying again. Throws when the mark could not be left: the project must then be kept.
  */
-async function buildExportRequest(source, spec, client, context, 
-/** `draft`: a template or a changed project is created without rendering; an unchanged one is its own draft. */
-draft = false) {
-    if (source.kind === 'template')
-        return templateRequest(source, spec, context.log, draft);
-    if (source.generation === 'legacy') {
-        if (draft)
-            throw new errors/* InputError */.dz('draft', `the legacy API saves no project without rendering it: 'draft' takes v3 templates and projects`);
-        context.log.info(`Fetching legacy project ${source.projectId}`);
-        return exportFromLegacyProject(source.projectId, await client.getLegacyProject(source.projectId, context), spec.speech, spec.exportOptions, spec.tags);
+async function recordDelivered(fingerprint, key, delivered, runner, log, signal) {
+    await record(fingerprint, { end: 'delivered', key, delivered }, runner, log, signal);
+}
+/** Marks an export sent with no answer (it may have been taken), so a re-run attempt does not send it blindly again. */
+async function recordUnconfirmed(fingerprint, runner, log, signal) {
+    if (!runner.artifactService)
+        return;
+    try {
+        await record(fingerprint, { end: 'unconfirmed', key: `attempt-${runner.runAttempt}` }, runner, log, signal);
     }
-    context.log.info(`Fetching project ${source.projectId}`);
-    const project = await client.getProject(source.projectId, context);
-    // Nothing to change: exported as it is, no copy created (and its dictionary kept).
-    if (!changesProject(spec))
-        return savedProjectExport(source.projectId, project, spec.exportOptions);
-    for (const field of fieldsLost(project))
-        context.log.warning(`Project ${source.projectId} has a ${field}, which ${LOST}`);
-    return exportFromProject(source.projectId, project, spec.speech, spec.exportOptions, spec.tags, draft);
+    catch (error) {
+        log.warning(`Could not mark the unanswered export in the ledger (${(0,errors/* errorMessage */.gJ)(error)}); a re-run attempt would send it again`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/video/from-draft.ts
+
+
+
+
+
+
+
+/**
+ * The draft saved for this very request (its record keyed by the request's draft key): this run's own
+ * (an earlier job of the run drafted it) when `ownRun`, else the newest a trusted run of this repository
+ * left; then read back in AI Studios (a read, free). A record passed over is named in a warning, `label` first.
+ */
+async function findReviewedDraft(request, { job, github, client }, context, { label, ownRun }) {
+    const { log, signal } = context;
+    if (!github || request.generation !== 'v3')
+        return { state: 'none' };
+    const key = draftKey(request);
+    const passOver = (runId, why) => log.warning(`${label}: the draft record of run ${runId} was not taken: ${why}`);
+    let draft;
+    // The whole lookup, however many records it passes over, ends within its bound: past it, nothing is known.
+    const { signal: bounded } = (0,waits/* withDeadline */.NE)(DRAFT_LOOKUP_MS, signal);
+    try {
+        // A saved project is its own draft: a record naming another project is none of its.
+        const own = request.kind === 'saved' ? request.body.projectId : undefined;
+        const unwanted = (record) => own === undefined || record.projectId === own ? undefined : `it names project ${record.projectId}, not this step's saved project`;
+        const inRun = ownRun ? await thisRunDraft(key, job.runner, bounded).catch(refusedRecord(passOver, job.runner.runId)) : undefined;
+        const refused = inRun && unwanted(inRun);
+        if (refused)
+            passOver(job.runner.runId, refused);
+        draft = (refused ? undefined : inRun) ?? (await (0,waits/* untilCancelled */.c8)(findDraft(github, key, job.runner, passOver, bounded, unwanted), bounded));
+    }
+    catch (error) {
+        if (signal?.aborted)
+            throw error;
+        return { state: 'unknown', why: bounded.aborted ? `no answer within ${DRAFT_LOOKUP_MS / 1000} s` : (0,errors/* errorMessage */.gJ)(error) };
+    }
+    if (!draft)
+        return { state: 'none' };
+    try {
+        return { state: 'found', draft, project: await client.getProject(draft.projectId, context) };
+    }
+    catch (error) {
+        if (signal?.aborted)
+            throw error;
+        if (error instanceof errors/* ApiError */.hD && error.notFound)
+            return { state: 'gone', draft };
+        return { state: 'unreadable', draft, why: (0,errors/* errorMessage */.gJ)(error) };
+    }
+}
+/** The longest a lookup of a request's draft records takes, all the records it reads included. */
+const DRAFT_LOOKUP_MS = 2 * LEDGER_READ_MS;
+/** A record that holds none of ours is passed over (said, with why); a read that failed is rethrown. */
+const refusedRecord = (passOver, runId) => (error) => {
+    if (!(error instanceof RecordContentError || error instanceof schemas/* BoundaryError */.BV))
+        throw error;
+    passOver(runId, (0,errors/* errorMessage */.gJ)(error));
+    return undefined;
+};
+/** A draft and the run that saved it, as messages name them. */
+const draftOf = ({ projectId, runId }) => `draft ${projectId}, saved by run ${runId} for this request,`;
+/**
+ * With `from-draft`, the reviewed draft of this request, to be exported as it is, with the review's
+ * edits, through the export endpoint: the request that does so, or why there is none (`true` then
+ * exports anew with a notice; `required` refuses). Not knowing (the records unread, the draft unreadable)
+ * fails the video: either export could be the wrong one to pay for.
+ */
+async function draftExport(result, request, production, context) {
+    const { log } = context;
+    const { job } = production;
+    const exporting = job.dryRun ? 'a run would export' : 'exporting';
+    const none = (why) => {
+        if (job.github.fromDraft === 'true')
+            log.notice(`from-draft: ${why}; ${exporting} anew`);
+        return { result, request, why };
+    };
+    if (!production.github || request.generation !== 'v3') {
+        log.notice(`from-draft: ${request.generation === 'v3' ? 'GitHub is not reachable' : 'the legacy API keeps no drafts'}; no draft is looked for`);
+        return { result, request, why: request.generation === 'v3' ? 'GitHub is not reachable' : 'the legacy API keeps no drafts' };
+    }
+    // The step's own request: the ledger knows the export by it, whichever draft (or none) paid for it.
+    const fingerprint = requestFingerprint(request);
+    const lookup = await findReviewedDraft(request, production, context, { label: 'from-draft', ownRun: true });
+    switch (lookup.state) {
+        case 'none':
+            return none('no draft run saved a draft of this request (or the request changed since)');
+        case 'unknown':
+            throw new Error(`from-draft: the draft records could not be looked up (${lookup.why}); nothing was exported, as a reviewed draft may exist. ` +
+                "Give the job 'actions: read' and re-run it, or set 'from-draft: false' to export anew");
+        case 'unreadable':
+            throw new Error(`from-draft: ${draftOf(lookup.draft)} could not be read in AI Studios (${lookup.why}); nothing was exported, as it may still be there. Re-run the job`);
+        case 'gone': {
+            // On a re-run attempt, an earlier attempt may have exported it and cleanup deleted it: the ledger
+            // (under the step's own request) then has that export, which is re-attached to, nothing sent again.
+            const { draft } = lookup;
+            if (job.runner.runAttempt > 1 && (await findEarlierExport(fingerprint, job.runner, log, context.signal, Date.now() + LEDGER_READ_MS))) {
+                result.fromDraft = { projectId: draft.projectId, runId: draft.runId, created: true };
+                log.notice(`from-draft: ${draftOf(draft)} is gone, and an earlier attempt of this run exported it: that export is taken up`);
+                return {
+                    generation: 'v3',
+                    kind: 'saved',
+                    body: exportBody(draft.projectId, request),
+                    content: `gone ${draft.projectId}`,
+                    standsFor: fingerprint
+                };
+            }
+            return none(`${draftOf(draft)} was deleted since`);
+        }
+        case 'found': {
+            const { draft, project } = lookup;
+            // A saved project that was its own draft is exported as it is (the lookup took only a record naming it).
+            const own = request.kind === 'saved' ? draft.projectId : undefined;
+            // Created by the draft run unless it is the step's own saved project: cleanup deletes only a created draft.
+            result.fromDraft = { projectId: draft.projectId, runId: draft.runId, created: own === undefined };
+            log.notice(`from-draft: ${exporting} ${draftOf(draft)} as it is (with the review's edits)`);
+            if (own !== undefined)
+                return request;
+            // Known to reuse by the draft as it is now (an edit in a later review is another video); to the ledger by the step's own request.
+            return { ...savedProjectExport(draft.projectId, project, {}), body: exportBody(draft.projectId, request), standsFor: fingerprint };
+        }
+    }
+}
+/** The export of a draft: its ID, with the export's own options the step's request carries (workspace, resolution, webhook). */
+function exportBody(projectId, request) {
+    const body = { projectId };
+    for (const option of ['workspaceId', 'resolution', 'webhookUrl'])
+        if (request.body[option] !== undefined)
+            body[option] = request.body[option];
+    return body;
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/video/digest.ts
+
+
+/** Hex SHA-256 of a file, read through one reused buffer: no allocation per chunk, flat memory. */
+async function sha256File(file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    const handle = await promises_namespaceObject.open(file, 'r');
+    try {
+        for (;;) {
+            const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+            if (bytesRead === 0)
+                break;
+            hash.update(buffer.subarray(0, bytesRead));
+        }
+    }
+    finally {
+        await handle.close();
+    }
+    return hash.digest('hex');
 }
 
 // EXTERNAL MODULE: ./src/aistudios/transport.ts
@@ -36950,7 +36605,7 @@ function videoFileName(url, fallbackStem) {
     }
     name ||= `${fallbackStem.replace(/[^\w-]/g, '_')}.mp4`;
     // A device name (CON.mp4) is no file on a Windows runner: kept, with a mark that makes it one.
-    return (0,src_schemas/* windowsUnsafe */._O)(name) ? `_${name}` : name;
+    return (0,schemas/* windowsUnsafe */._O)(name) ? `_${name}` : name;
 }
 
 ;// CONCATENATED MODULE: ./src/video/mp4.ts
@@ -37292,7 +36947,7 @@ function transfer(dispatcher, url, options) {
 // EXTERNAL MODULE: external "node:dns"
 var external_node_dns_ = __nccwpck_require__(610);
 ;// CONCATENATED MODULE: external "node:dns/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns/promises");
+const external_node_dns_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns/promises");
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: ./src/video/url-policy.ts
@@ -37393,7 +37048,7 @@ async function refusedUrl(url, allowLoopback) {
         addresses = [host];
     else {
         try {
-            addresses = (await (0,promises_namespaceObject.lookup)(host, { all: true, verbatim: true })).map((entry) => entry.address);
+            addresses = (await (0,external_node_dns_promises_namespaceObject.lookup)(host, { all: true, verbatim: true })).map((entry) => entry.address);
         }
         catch {
             return undefined;
@@ -37665,36 +37320,668 @@ async function downloadVideo(initialUrl, options) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/video/reuse.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * An earlier run's record, checked: the run is trusted (this repository's code, on a trusted ref), its
+ * record parses and names that same run's unexpired artifact, and (`reviewedOnly`) a reviewed draft's
+ * video. Throws why not.
+ */
+async function trustedRecord(github, candidate, here, fingerprint, job, until, reviewedOnly) {
+    const refused = distrust(await workflowRun(github, candidate.runId), here, job.github.reuseFrom);
+    if (refused)
+        throw new Error(refused);
+    // The artifact client takes no signal: its downloads are left behind when `until` ends the wait.
+    const record = await (0,waits/* untilCancelled */.c8)(readRecord(github, candidate, fingerprint, job.runner), until);
+    if (reviewedOnly && !record.reviewedDraft)
+        throw new Error("its video was not exported from a reviewed draft ('from-draft' is required)");
+    return record;
+}
+/**
+ * A dry run's reuse: the run whose trusted record of this request a run would take its video from, read
+ * but not downloaded; undefined when there is none (each passed over is named in a warning).
+ */
+async function findReusable(fingerprint, github, job, log, signal, reviewedOnly) {
+    const { signal: until } = (0,waits/* withDeadline */.NE)(job.wait.timeoutMs, signal);
+    const here = thisRun(github.context);
+    for (const candidate of await listCandidates(github, fingerprint, job.runner, until)) {
+        try {
+            await trustedRecord(github, candidate, here, fingerprint, job, until, reviewedOnly);
+            return candidate.runId;
+        }
+        catch (error) {
+            if (until.aborted)
+                throw error;
+            log.warning(`reuse: the video of run ${candidate.runId} would not be reused: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        }
+    }
+    return undefined;
+}
+/**
+ * One earlier run's video, checked at every step: its record (trustedRecord), and the downloaded bytes,
+ * which must match the record's size and SHA-256. Returns the record and the file in `staging`; throws why not.
+ */
+async function fetchTrusted(github, candidate, here, fingerprint, job, staging, until, reviewedOnly) {
+    const record = await trustedRecord(github, candidate, here, fingerprint, job, until, reviewedOnly);
+    const file = await (0,waits/* untilCancelled */.c8)(downloadReusable(github, record, candidate.runId, staging), until);
+    const size = external_node_fs_.statSync(file).size;
+    if (size !== record.size)
+        throw new Error(`its video has ${size} bytes, where its record says ${record.size}`);
+    if ((await sha256File(file)) !== record.sha256)
+        throw new Error("its video's SHA-256 differs from its record's");
+    return { record, file };
+}
+/**
+ * With `reuse`, the video of an earlier trusted run of this repository with the same request,
+ * downloaded instead of exported: no credits spent. True when the result now holds it. A run that is
+ * not trusted, or whose record or video does not check out, is passed over with a warning naming it;
+ * with none left, the video is exported as usual.
+ */
+async function reuseEarlier(result, fingerprint, github, job, log, signal, 
+/** Only a video exported from a reviewed draft will do (`from-draft: required` with no draft found). */
+reviewedOnly = false) {
+    // Looking is bounded like the wait it stands in for, by 'timeout'; a stop ends it and the video.
+    const { deadline: bound, signal: until } = (0,waits/* withDeadline */.NE)(job.wait.timeoutMs, signal);
+    let candidates;
+    try {
+        candidates = await listCandidates(github, fingerprint, job.runner, until);
+    }
+    catch (error) {
+        if (signal?.aborted)
+            throw (0,waits/* abortReason */.Js)(signal);
+        const why = bound.aborted ? `no answer within 'timeout' (${(0,src_text/* formatMinutes */.dp)(job.wait.timeoutMs)})` : (0,errors/* errorMessage */.gJ)(error);
+        log.warning(`reuse: earlier runs' videos could not be looked up (${why}); exporting anew`);
+        return false;
+    }
+    const here = thisRun(github.context);
+    for (const candidate of candidates) {
+        external_node_fs_.mkdirSync(job.outputDir, { recursive: true });
+        const staging = external_node_fs_.mkdtempSync(external_node_path_.join(job.outputDir, '.aistudios-reuse-'));
+        try {
+            const { record, file } = await fetchTrusted(github, candidate, here, fingerprint, job, staging, until, reviewedOnly);
+            const mp4 = readMp4Facts(file);
+            const final = freePath(job.outputDir, result.spec.outputName ?? record.videoName, log);
+            external_node_fs_.renameSync(file, final);
+            result.video = { path: final, size: record.size, mp4 };
+            result.exportKey = record.exportKey;
+            result.generation = record.generation;
+            result.reusedFromRun = candidate.runId;
+            result.status = 'downloaded';
+            log.notice(`reuse: run ${candidate.runId} already rendered this request (export ${record.exportKey}); its video was downloaded and nothing was exported`);
+            return true;
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw (0,waits/* abortReason */.Js)(signal);
+            if (bound.aborted) {
+                log.warning(`reuse: no earlier run's video came within 'timeout' (${(0,src_text/* formatMinutes */.dp)(job.wait.timeoutMs)}); exporting anew`);
+                return false;
+            }
+            log.warning(`reuse: the video of run ${candidate.runId} was not reused: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        }
+        finally {
+            external_node_fs_.rmSync(staging, { recursive: true, force: true });
+        }
+    }
+    log.info(candidates.length
+        ? 'reuse: no earlier run could be trusted with this request; exporting it'
+        : 'reuse: no earlier run rendered this request; exporting it');
+    return false;
+}
+
+;// CONCATENATED MODULE: ./src/video/poll-budget.ts
+/**
+ * One poll budget per job, as a pure function: which waiting video polls next, and when. Every video of
+ * a job asks here before each progress call, so the job as a whole stays polite however many videos
+ * wait at once (the API documents no rate limit; its tutorials poll every 3 to 60 s).
+ */
+/** Progress calls per second for the whole job, whatever `max-parallel` is. */
+const POLLS_PER_SECOND = 2;
+/** The budget is counted over any window this long. */
+const WINDOW_MS = 1000;
+/** A video this close to its estimated finish (or done and waiting for its URL) is urgent. */
+const URGENT_MS = 5000;
+/** A video with no estimate yet ranks as if it finished this far off. */
+const UNKNOWN_FINISH_MS = 15_000;
+/** Each millisecond a poll is overdue counts as this many nearer the finish, so none waits for ever. */
+const AGING = 4;
+/** Time to the finish, capped: far ones rank alike, and waiting soon outweighs the difference. */
+const finishInMs = (waiter, nowMs) => waiter.finishAtMs === undefined ? UNKNOWN_FINISH_MS : Math.min(UNKNOWN_FINISH_MS, Math.max(0, waiter.finishAtMs - nowMs));
+/** Not known to be far from its finish: near it, done and waiting for its URL, or with no estimate yet. */
+const isUrgent = (waiter, nowMs) => waiter.finishAtMs === undefined || waiter.finishAtMs - nowMs <= URGENT_MS;
+/** Lower goes first: nearest its finish, less the time it has been kept waiting. */
+const rank = (waiter, nowMs) => finishInMs(waiter, nowMs) - AGING * (nowMs - waiter.dueAtMs);
+/**
+ * The next turn: among the videos whose poll is due and for which the last second's calls leave room,
+ * the one nearest its finish. Videos known to be far from their finish share one slot a second fewer
+ * than the budget, so one about to finish never waits behind the others' sparse early polls.
+ */
+function nextTurn(waiters, grants, nowMs, perSecond = POLLS_PER_SECOND) {
+    const recent = grants.filter((grant) => grant.atMs > nowMs - WINDOW_MS);
+    /** When the window holds fewer than `allowed` of these grants again. */
+    const roomAt = (of, allowed) => {
+        const times = of.map((grant) => grant.atMs).sort((a, b) => a - b);
+        return times.length < allowed ? nowMs : times[times.length - allowed] + WINDOW_MS;
+    };
+    const anyRoom = roomAt(recent, perSecond);
+    const calmRoom = perSecond < 2
+        ? anyRoom
+        : Math.max(anyRoom, roomAt(recent.filter((grant) => !grant.urgent), perSecond - 1));
+    const readyAt = (waiter) => Math.max(waiter.dueAtMs, isUrgent(waiter, Math.max(nowMs, waiter.dueAtMs)) ? anyRoom : calmRoom);
+    const ready = waiters.filter((waiter) => readyAt(waiter) <= nowMs);
+    if (ready.length === 0)
+        return waiters.length === 0 ? {} : { wakeAtMs: Math.min(...waiters.map(readyAt)) };
+    const best = ready.reduce((a, b) => {
+        const order = rank(a, nowMs) - rank(b, nowMs);
+        return order < 0 || (order === 0 && a.dueAtMs <= b.dueAtMs) ? a : b;
+    });
+    return { grant: best.id, urgent: isUrgent(best, nowMs) };
+}
+
+;// CONCATENATED MODULE: ./src/video/poll-scheduler.ts
+
+
+/**
+ * The job's one poll budget at work (poll-budget.ts decides): each video asks for its turn before a
+ * progress call, and is let go when its own delay has passed and the job's budget allows.
+ */
+class PollScheduler {
+    perSecond;
+    pending = new Map();
+    grants = [];
+    nextId = 0;
+    timer;
+    constructor(perSecond = POLLS_PER_SECOND) {
+        this.perSecond = perSecond;
+    }
+    /**
+     * Resolves when the caller may poll: not before `delayMs` from now, and within the budget. `finishInMs`
+     * is its render's estimated time left (undefined while unknown), which orders the queue.
+     */
+    turn(delayMs, finishInMs, signal) {
+        return new Promise((resolve, reject) => {
+            if (signal?.aborted)
+                return reject((0,waits/* abortReason */.Js)(signal));
+            const now = Date.now();
+            const id = this.nextId++;
+            const onAbort = () => {
+                this.pending.delete(id);
+                this.schedule();
+                if (signal)
+                    reject((0,waits/* abortReason */.Js)(signal));
+            };
+            signal?.addEventListener('abort', onAbort, { once: true });
+            this.pending.set(id, {
+                id,
+                dueAtMs: now + delayMs,
+                finishAtMs: finishInMs === undefined ? undefined : now + finishInMs,
+                resolve: () => {
+                    signal?.removeEventListener('abort', onAbort);
+                    resolve();
+                }
+            });
+            this.schedule();
+        });
+    }
+    /** Grants every turn the budget allows now, and sets one timer for the next look. */
+    schedule() {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        for (;;) {
+            const now = Date.now();
+            this.grants = this.grants.filter((grant) => grant.atMs > now - WINDOW_MS);
+            const { grant, urgent = false, wakeAtMs } = nextTurn([...this.pending.values()], this.grants, now, this.perSecond);
+            if (grant === undefined) {
+                if (wakeAtMs !== undefined)
+                    this.timer = setTimeout(() => this.schedule(), Math.max(0, wakeAtMs - now));
+                return;
+            }
+            const granted = this.pending.get(grant);
+            this.pending.delete(grant);
+            this.grants.push({ atMs: now, urgent });
+            granted.resolve();
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/request/legacy-project.ts
+
+
+
+
+/** The legacy export body holds only scenes (export-project.mdx): an option the user set for it is refused, naming its input. */
+function refuseLegacyOptions(options, sourceName, fallbackInput) {
+    const given = Object.entries(options)
+        .filter(([, value]) => value !== undefined)
+        .map(([key]) => ({ name: 'name', resolution: 'resolution', workspaceId: 'workspace-id', webhookUrl: 'webhook-url' })[key]);
+    if (given.length > 0) {
+        throw new errors/* InputError */.dz(given[0] ?? fallbackInput, `the legacy API takes only scenes; ${given.join(', ')} cannot be set for ${sourceName}`);
+    }
+}
+/**
+ * The legacy export of a saved legacy project, as the legacy tutorial (export-from-exist-project.md)
+ * makes it: the fetched scenes with the avatar's new speech (`AIModel.script`), posted as `{ scenes }`.
+ */
+function exportFromLegacyProject(key, project, speech, options, tags) {
+    const sourceName = `legacy project ${key}`;
+    if (tags.length > 0)
+        throw new errors/* InputError */.dz('tags', `tags mark clips of v3 projects and templates; ${sourceName} is a legacy project`);
+    refuseLegacyOptions(options, sourceName, 'project-id');
+    refusePlaceholders(speech, tags);
+    const scenes = structuredClone(project.scenes);
+    applySpeech(scenes, speech, 'legacy', sourceName);
+    const request = { generation: 'legacy', body: { scenes } };
+    refuseIncomplete(request, sourceName);
+    refuseLeftPlaceholders(scenes, sourceName, 'project-id');
+    return request;
+}
+
+// EXTERNAL MODULE: ./src/job/template-shape.ts
+var template_shape = __nccwpck_require__(9201);
+// EXTERNAL MODULE: ./src/job/parse.ts
+var parse = __nccwpck_require__(456);
+;// CONCATENATED MODULE: ./src/request/template-options.ts
+
+
+
+/** Where the top-level key `"key"` of a JSON object's text starts (one pass, strings skipped), or 0. */
+function topLevelKeyOffset(text, key) {
+    const quoted = JSON.stringify(key);
+    let depth = 0;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '"') {
+            if (depth === 1 && text.startsWith(quoted, i) && /^\s*:/.test(text.slice(i + quoted.length, i + quoted.length + 20)))
+                return i;
+            for (i++; i < text.length && text[i] !== '"'; i++)
+                if (text[i] === '\\')
+                    i++;
+        }
+        else if (c === '{' || c === '[')
+            depth++;
+        else if (c === '}' || c === ']')
+            depth--;
+    }
+    return 0;
+}
+/**
+ * Whether a template asks, with its own `isExport`, to be saved without rendering: never overridden and
+ * billed. A v3 template is then made a draft (as with `draft: true`); the legacy API saves no project
+ * without rendering it, so a legacy template saying so is refused at its line. A text "false" means the
+ * same to a reader; any other value but true is refused.
+ */
+function templateAsksDraft(root, template, generation) {
+    if (root.isExport === undefined || root.isExport === true)
+        return false;
+    const noExport = root.isExport === false || root.isExport === 0 || (typeof root.isExport === 'string' && /^\s*(false|0|no)\s*$/i.test(root.isExport));
+    if (noExport && generation === 'v3')
+        return true;
+    const { line, column } = (0,errors/* locate */.x5)(template.text, topLevelKeyOffset(template.text, 'isExport'));
+    const why = noExport
+        ? 'asks AI Studios to save the project without rendering it, which the legacy API cannot do: this action would render (and pay for) it; remove "isExport" to export it'
+        : 'must be true, false or left out';
+    throw new errors/* InputError */.dz('template', `${template.name}:${line}:${column}: "isExport": ${JSON.stringify(root.isExport)} ${why}`, {
+        file: template.file,
+        line,
+        column
+    });
+}
+/** The template's own fields an export takes, each under the input that sets it too. */
+const FIELDS = { name: 'name', orientation: 'orientation', resolution: 'resolution', workspaceId: 'workspace-id', webhookUrl: 'webhook-url' };
+/**
+ * The export options a v3 template sets itself (top-level `name`, `orientation`, `resolution`,
+ * `workspaceId`, `webhookUrl`), checked as the inputs that set them are: a template is a repository
+ * file, so its `webhookUrl` must be https without credentials, its `resolution` one the API renders.
+ * Refused naming the template's line; the inputs, where set, win later.
+ */
+function templateOptions(root, template) {
+    const refuse = (field, detail) => {
+        const { line, column } = (0,errors/* locate */.x5)(template.text, topLevelKeyOffset(template.text, field));
+        throw new errors/* InputError */.dz('template', `${template.name}:${line}:${column}: "${field}" ${detail}`, { file: template.file, line, column });
+    };
+    const text = (field) => {
+        const value = root[field];
+        if (value === undefined || value === null)
+            return undefined;
+        if (typeof value === 'number' && field === 'resolution')
+            return String(value);
+        if (typeof value !== 'string' || !value.trim())
+            return refuse(field, `must be non-empty text (as the '${FIELDS[field]}' input), got ${JSON.stringify(value)}`);
+        return value.trim();
+    };
+    // The input's own check, its message kept: only where the value stands differs.
+    const checked = (field, check) => {
+        const value = text(field);
+        if (value === undefined)
+            return undefined;
+        try {
+            return check(value);
+        }
+        catch (error) {
+            if (!(error instanceof errors/* InputError */.dz))
+                throw error;
+            return refuse(field, error.detail);
+        }
+    };
+    const orientation = checked('orientation', (value) => (0,parse/* parseChoice */.HU)('orientation', value, ['landscape', 'portrait'])) ?? 'landscape';
+    return {
+        name: text('name'),
+        orientation,
+        resolution: checked('resolution', (value) => (0,parse/* parseChoice */.HU)('resolution', value.replace(/p$/i, ''), domain/* RESOLUTIONS */.Km)),
+        workspaceId: text('workspaceId'),
+        webhookUrl: checked('webhookUrl', (value) => (0,parse/* parseWebhookUrl */._b)('webhook-url', value).toString())
+    };
+}
+
+;// CONCATENATED MODULE: ./src/request/media.ts
+
+
+
+
+/** The fields that name media the API fetches, by clip type: v3 clips (clips.md), and a legacy clip's `detail.url`. */
+function mediaFields(clip) {
+    if (!(0,domain/* isJsonObject */.OW)(clip))
+        return [];
+    if ((0,domain/* isJsonObject */.OW)(clip.detail))
+        return [['detail.url', clip.detail]];
+    if (clip.type === 'image')
+        return [
+            ['source_url', clip],
+            ['resource_url', clip]
+        ];
+    if (clip.type === 'videoImage')
+        return [['video_url', clip]];
+    if (clip.type === 'audio')
+        return [['source_url', clip]];
+    return [];
+}
+const key = (field) => field.replace(/^detail\./, '');
+/**
+ * A media field a placeholder filled is checked as a tag value is (an https URL, or a path on the API's
+ * own site): a variable is the user's input, and media the API cannot fetch fails the export or renders
+ * without it after paying. What the template writes itself is the template's, as DeepBrain's examples are.
+ * Compares the template's scenes as written with the filled ones, clip by clip. Pure.
+ */
+function refuseFilledMedia(written, filled, templateName) {
+    const check = (where, field, raw, value) => {
+        if (typeof raw !== 'string' || !raw.includes('##') || typeof value !== 'string' || isMediaReference(value))
+            return;
+        throw new errors/* InputError */.dz('variables', `${templateName}: the ${field} of ${where} (${raw.slice(0, 60)}) is filled with ${(0,src_text/* quotedValue */.A0)(value)}, ` +
+            "which is not an https URL or a path on the API's own site (/…); the API fetches it itself");
+    };
+    written.forEach((scene, s) => {
+        const filledScene = filled[s];
+        if (!(0,domain/* isJsonObject */.OW)(scene) || !(0,domain/* isJsonObject */.OW)(filledScene))
+            return;
+        // A scene's background image is media too (source_type "image").
+        if ((0,domain/* isJsonObject */.OW)(scene.background) && (0,domain/* isJsonObject */.OW)(filledScene.background))
+            check(`the background of scene ${s}`, 'source_url', scene.background.source_url, filledScene.background.source_url);
+        if (!Array.isArray(scene.clips) || !Array.isArray(filledScene.clips))
+            return;
+        const filledClips = filledScene.clips;
+        scene.clips.forEach((clip, c) => {
+            // The clip's type as filled: a variable may name it too.
+            for (const [field, holder] of mediaFields(filledClips[c])) {
+                const writtenHolder = field.startsWith('detail.') ? ((0,domain/* isJsonObject */.OW)(clip) && (0,domain/* isJsonObject */.OW)(clip.detail) ? clip.detail : undefined) : clip;
+                const raw = (0,domain/* isJsonObject */.OW)(writtenHolder) ? writtenHolder[key(field)] : undefined;
+                check(`clip ${c} of scene ${s}`, field, raw, holder[key(field)]);
+            }
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/request/template.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/** How many unresolved placeholders an error names before it counts the rest. */
+const MAX_LISTED = 50;
+/** Every placeholder name in the template's string values, with the offset of its first use in the text. */
+function findPlaceholders(template) {
+    // Where each name first stands in the text, found in one pass (a name written with JSON escapes: line 1).
+    const firstInText = new Map();
+    for (const match of template.text.matchAll(PLACEHOLDER))
+        if (!firstInText.has(match[1]))
+            firstInText.set(match[1], match.index);
+    const found = new Map();
+    const visit = (value) => {
+        if (typeof value === 'string') {
+            for (const match of value.matchAll(PLACEHOLDER))
+                if (!found.has(match[1]))
+                    found.set(match[1], firstInText.get(match[1]) ?? 0);
+        }
+        else if (Array.isArray(value))
+            value.forEach(visit);
+        else if (value !== null && typeof value === 'object')
+            Object.values(value).forEach(visit);
+    };
+    visit(template.data);
+    return found;
+}
+/** Marks the variables a text uses, so they are not reported unused. */
+function markUsed(text, variables, used) {
+    for (const match of text.matchAll(PLACEHOLDER))
+        if (variables.has(match[1]) && !used.has(match[1]))
+            used.set(match[1], 0);
+}
+/**
+ * The export request for a template: placeholders filled, speech set per scene, the generation detected
+ * from the shape (or forced). Refuses, with every problem named, before anything is sent.
+ */
+function exportFromTemplate(template, given, speech, options, forced, tags = [], 
+/** `draft`: the project is created without rendering it (v3 only). */
+draft = false) {
+    const placeholders = findPlaceholders(template);
+    // Placeholders in the values themselves are filled first (one level), or refused.
+    const variables = resolveVariables(given);
+    const unresolved = [...placeholders].filter(([name]) => !variables.has(name));
+    if (unresolved.length > 0) {
+        const locate = (0,errors/* locator */.fl)(template.text);
+        const first = locate(unresolved[0][1]);
+        // Named up to a bound, so a template of thousands of them gives a message a log can hold.
+        const named = unresolved.slice(0, MAX_LISTED).map(([name, offset]) => `##${name}## (line ${locate(offset).line})`);
+        const more = unresolved.length - named.length;
+        const list = `${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+        throw new errors/* InputError */.dz('template', `${template.name} has ${unresolved.length} placeholder(s) with no value: ${list}. Set them in 'variables' or 'variables-file'`, { file: template.file, ...first });
+    }
+    const root = template.data;
+    if (!(0,domain/* isJsonObject */.OW)(root) || !Array.isArray(root.scenes)) {
+        throw new errors/* InputError */.dz('template', `${template.name} is neither template shape: it needs a top-level object with a "scenes" array`, {
+            file: template.file
+        });
+    }
+    if (root.scenes.length === 0)
+        throw new errors/* InputError */.dz('template', `${template.name} has an empty "scenes" array`, { file: template.file });
+    const detected = (0,template_shape/* detectGeneration */.sd)(root.scenes);
+    if (detected === 'mixed') {
+        throw new errors/* InputError */.dz('template', `${template.name} mixes the v3 shape (clips with "type") and the legacy shape ("AIModel", clips with "detail")`, {
+            file: template.file
+        });
+    }
+    if (forced && detected && forced !== detected) {
+        throw new errors/* InputError */.dz('api-generation', `'${forced}' was asked for, but ${template.name} has the ${detected} shape`);
+    }
+    const generation = forced ?? detected;
+    if (!generation) {
+        throw new errors/* InputError */.dz('template', `${template.name} is neither template shape: no scene has an avatar or a clip; set 'api-generation' to v3 or legacy`, {
+            file: template.file
+        });
+    }
+    const asksDraft = templateAsksDraft(root, template, generation);
+    if (draft && generation === 'legacy') {
+        throw new errors/* InputError */.dz('draft', `${template.name} has the legacy shape, and the legacy API saves no project without rendering it: 'draft' takes v3 templates and projects`, { file: template.file });
+    }
+    const filled = fillPlaceholders(root, variables);
+    const scenes = filled.scenes;
+    refuseFilledMedia(root.scenes, scenes, template.name);
+    // Speech and tag values are checked like the template's own strings: filled, or refused.
+    for (const text of [...speech.map((line) => line.text), ...tags.map((tag) => tag.value), options.name ?? ''])
+        markUsed(text, variables, placeholders);
+    // The video's name ('name', a manifest entry's 'title') is filled like speech: "Release ##VERSION##".
+    const filledOptions = options.name === undefined ? options : { ...options, name: filledText(options.name, variables, "the video's name", 'name') };
+    const filledSpeech = speech.map((line) => ({ ...line, text: filledText(line.text, variables, `the speech of ${placeOf(line)}`, line.from) }));
+    applySpeech(scenes, filledSpeech, generation, template.name);
+    if (tags.length > 0 && generation === 'legacy') {
+        throw new errors/* InputError */.dz('tags', `tags mark clips of v3 projects and templates; ${template.name} has the legacy shape`);
+    }
+    applyTags(scenes, tags.map((tag) => ({ ...tag, value: filledText(tag.value, variables, `the value of tag '${tag.tag}'`, tag.from) })), template.name);
+    const unusedVariables = [...variables.keys()].filter((name) => !placeholders.has(name));
+    const incomplete = (problem) => {
+        if (problem)
+            throw new errors/* InputError */.dz('template', `${template.name}: ${problem}; the API reference requires it`, { file: template.file });
+    };
+    if (generation === 'legacy') {
+        refuseLegacyOptions(options, template.name, 'template');
+        const request = { generation, body: { scenes } };
+        incomplete(requestProblem(request));
+        refuseLeftPlaceholders(scenes, template.name, 'template', template);
+        return { request, unusedVariables, asksDraft };
+    }
+    completeScripts(scenes, 'template', template.name);
+    // A template saved from a fetched project may carry server-owned fields that must not be posted: only
+    // its export options go along, checked as the inputs are.
+    const body = v3ExportBody(templateOptions(filled, template), scenes, filledOptions);
+    const request = { generation, body };
+    if (draft || asksDraft)
+        asDraft(request);
+    incomplete(requestProblem(request));
+    refuseLeftPlaceholders(body, template.name, 'template', template);
+    return { request, unusedVariables, asksDraft };
+}
+
+;// CONCATENATED MODULE: ./src/request/build.ts
+
+
+
+
+
+const LOST = 'the create-and-export body does not take (docs 1.5+): the exported project is made without it; write the words in the speech as they should sound';
+/** A template's export request: pure, so every template of a job is checked before anything is sent. */
+function templateRequest(source, spec, log, draft = false) {
+    const { request, unusedVariables, asksDraft } = exportFromTemplate(source.template, source.variables, spec.speech, spec.exportOptions, source.generation, spec.tags, draft);
+    if (asksDraft && !draft)
+        log.notice(`${source.template.name} says "isExport": false: its project is saved as a draft for review, not rendered`);
+    if ((0,domain/* isJsonObject */.OW)(source.template.data))
+        for (const field of fieldsLost(source.template.data))
+            log.warning(`${source.template.name} has a ${field}, which ${LOST}`);
+    for (const name of unusedVariables) {
+        log.warning(`Variable ${name} (from ${source.variables.get(name)?.from}) matches no ##${name}## in ${source.template.name}: a typo?`);
+    }
+    return request;
+}
+/**
+ * The export request a spec describes: from a saved project (fetched; re-created with the step's
+ * changes, or exported as it is when the step changes nothing) or a template.
+ */
+async function buildExportRequest(source, spec, client, context, 
+/** `draft`: a template or a changed project is created without rendering; an unchanged one is its own draft. */
+draft = false) {
+    if (source.kind === 'template')
+        return templateRequest(source, spec, context.log, draft);
+    if (source.generation === 'legacy') {
+        if (draft)
+            throw new errors/* InputError */.dz('draft', `the legacy API saves no project without rendering it: 'draft' takes v3 templates and projects`);
+        context.log.info(`Fetching legacy project ${source.projectId}`);
+        return exportFromLegacyProject(source.projectId, await client.getLegacyProject(source.projectId, context), spec.speech, spec.exportOptions, spec.tags);
+    }
+    context.log.info(`Fetching project ${source.projectId}`);
+    const project = await client.getProject(source.projectId, context);
+    // Nothing to change: exported as it is, no copy created (and its dictionary kept).
+    if (!changesProject(spec))
+        return savedProjectExport(source.projectId, project, spec.exportOptions);
+    for (const field of fieldsLost(project))
+        context.log.warning(`Project ${source.projectId} has a ${field}, which ${LOST}`);
+    return exportFromProject(source.projectId, project, spec.speech, spec.exportOptions, spec.tags, draft);
+}
+
 ;// CONCATENATED MODULE: ./src/video/draft.ts
 
 
 
 
 
+
+
 /**
- * On a re-run attempt, the draft an earlier attempt of this run saved for the request: its record is the
- * one `from-draft` will find (a run's artifact names are its own for good), so that draft is the one to
- * show for review again. Not knowing (the run's artifacts unread) saves no second draft that would not be found.
+ * The draft already saved for this request, to keep (with any edits made to it in review) rather than
+ * save a newer one that `from-draft` would take instead: this run's own (an earlier attempt's: its
+ * record is the one found, and a run's artifact names are its own for good), else the newest a trusted
+ * run of this repository saved (a later push to the pull request). Throws when keeping is unsure: the
+ * run's own records unread on a re-run attempt, its draft deleted since, an earlier run's draft unreadable.
  */
-async function earlierDraft(key, runner, context) {
+async function draftToKeep(request, key, production, context) {
+    const { job, client } = production;
+    const { log, signal } = context;
+    let own;
     try {
-        return await earlierAttemptDraft(key, runner, (0,waits/* withDeadline */.NE)(LEDGER_READ_MS, context.signal).signal);
+        own = await thisRunDraft(key, job.runner, (0,waits/* withDeadline */.NE)(LEDGER_READ_MS, signal).signal);
     }
     catch (error) {
-        if (context.signal?.aborted)
+        if (error instanceof RecordContentError || error instanceof schemas/* BoundaryError */.BV) {
+            throw new Error(`draft: this run's draft record of this request was refused (${(0,errors/* errorMessage */.gJ)(error)}): another job of the run wrote it, and a draft saved now ` +
+                "could not be recorded in its place, so 'from-draft' would not find it; none was saved. Start the workflow anew", { cause: error });
+        }
+        if (signal?.aborted)
             throw error;
-        throw new Error(`the draft records of this run's earlier attempts could not be read (${(0,errors/* errorMessage */.gJ)(error)}); an earlier attempt may have saved this ` +
-            "draft, and a second one would not be the one 'from-draft' exports, so none was saved. Re-run the job once the artifact service answers", { cause: error });
+        const why = `this run's draft records could not be read (${(0,errors/* errorMessage */.gJ)(error)})`;
+        // A first attempt has no earlier one: a second draft is only a duplicate, and its record the one found.
+        if (job.runner.runAttempt <= 1)
+            log.warning(`draft: ${why}`);
+        else
+            throw new Error(`draft: ${why}; an earlier attempt may have saved this draft, and a second one would not be the one 'from-draft' exports, so none was saved. ` +
+                'Re-run the job once the artifact service answers', { cause: error });
+    }
+    if (own) {
+        try {
+            await client.getProject(own.projectId, context);
+        }
+        catch (error) {
+            if (!(error instanceof errors/* ApiError */.hD && error.notFound))
+                throw error;
+            throw new Error(`draft ${own.projectId}, which this run saved for this request earlier, was deleted since, and this run's record of it (the one ` +
+                "'from-draft' finds) cannot be replaced within the run; no second draft was saved. Push a commit, or start the workflow anew, to save a new draft", { cause: error });
+        }
+        return { projectId: own.projectId, recorded: true, why: 'this run saved it earlier (an earlier attempt or job)' };
+    }
+    const lookup = await findReviewedDraft(request, production, context, { label: 'draft', ownRun: false });
+    switch (lookup.state) {
+        case 'found':
+            return { projectId: lookup.draft.projectId, recorded: false, why: `run ${lookup.draft.runId} saved it` };
+        case 'unreadable':
+            throw new Error(`draft: ${draftOf(lookup.draft)} could not be read in AI Studios (${lookup.why}); no newer draft was saved, which a merge would ` +
+                'export instead of the reviewed one. Re-run the job');
+        case 'unknown':
+            log.warning(`draft: the draft records could not be looked up (${lookup.why}); a new draft is saved, and a merge with 'from-draft' exports it ` +
+                "(the job needs actions: read to keep a draft already saved, with its review's edits)");
+            return undefined;
+        default:
+            return undefined;
     }
 }
 /**
  * A video's draft, for review before paying: its project created with `isExport: false` (shown on the
  * dashboard, nothing rendered or billed), or a saved project the step does not change, which is its
- * own draft and needs no call. The creation is sent as an export is (once, unless provably not sent),
- * so a lost answer never leaves a second draft behind; no ledger, as nothing is paid. A draft already
- * saved for the same request is kept instead, with any edits made to it in review: an earlier attempt's
- * (a re-run), or one an earlier run of this repository saved (a later push to the pull request), which
- * is the one `from-draft` would otherwise find under a newer draft nobody reviewed.
+ * own draft and needs no call. A draft already saved for the same request is kept instead (draftToKeep).
+ * The creation is sent as an export is (once, unless provably not sent), so a lost answer never leaves a
+ * second draft behind; no ledger, as nothing is paid.
  */
 async function saveDraft(result, request, key, production, context, cancel) {
     const { log } = context;
@@ -37704,41 +37991,21 @@ async function saveDraft(result, request, key, production, context, cancel) {
     if (request.kind === 'saved') {
         const projectId = typeof request.body.projectId === 'string' ? request.body.projectId : '';
         log.info(`Draft: project ${projectId} is not changed by the step, so it is its own draft; nothing was created or rendered`);
-        // Its record is the same on every attempt: one an earlier attempt left stands (another would be refused).
-        const earlier = await earlierDraft(key, job.runner, context).catch((error) => {
+        // Its record is the same on every attempt: one this run left stands (another would be refused).
+        const own = await thisRunDraft(key, job.runner, (0,waits/* withDeadline */.NE)(LEDGER_READ_MS, context.signal).signal).catch((error) => {
             if (context.signal?.aborted)
                 throw error;
-            log.warning((0,errors/* errorMessage */.gJ)(error));
+            log.warning(`draft: this run's draft records could not be read (${(0,errors/* errorMessage */.gJ)(error)})`);
             return undefined;
         });
-        result.draft = { projectId, url, created: false, recorded: earlier?.projectId === projectId };
+        result.draft = { projectId, url, created: false, recorded: own?.projectId === projectId };
         result.status = 'draft';
         return;
     }
-    const earlier = await earlierDraft(key, job.runner, context);
-    if (earlier) {
-        try {
-            await client.getProject(earlier.projectId, context);
-        }
-        catch (error) {
-            if (!(error instanceof errors/* ApiError */.hD && error.notFound))
-                throw error;
-            throw new Error(`draft ${earlier.projectId}, which an earlier attempt of this run saved for this request, was deleted since, and this run's record ` +
-                "of it (the one 'from-draft' finds) cannot be replaced within the run; no second draft was saved. Push a commit, or start the workflow anew, to save a new draft", { cause: error });
-        }
-        log.info(`Draft: an earlier attempt of this run saved draft ${earlier.projectId} for this request; it is kept, with any edits made to it since, and nothing was created`);
-        result.draft = { projectId: earlier.projectId, url, created: true, recorded: true };
-        result.status = 'draft';
-        return;
-    }
-    const reviewed = await findReviewedDraft(request, production, context, {
-        label: 'draft',
-        otherwise: "; a new draft is saved, and a merge with 'from-draft' exports it (the job needs actions: read to keep a draft already saved, with its review's edits)"
-    });
-    if (reviewed?.project) {
-        log.info(`Draft: run ${reviewed.runId} saved draft ${reviewed.projectId} for this request; it is kept, with any edits made to it in review, and nothing was created`);
-        // Recorded by this run too: found as long as this run's artifacts are kept.
-        result.draft = { projectId: reviewed.projectId, url, created: true, recorded: false };
+    const kept = await draftToKeep(request, key, production, context);
+    if (kept) {
+        log.info(`Draft: ${kept.why}: draft ${kept.projectId} of this request is kept, with any edits made to it since, and nothing was created`);
+        result.draft = { projectId: kept.projectId, url, created: true, recorded: kept.recorded };
         result.status = 'draft';
         return;
     }
@@ -37755,6 +38022,15 @@ async function saveDraft(result, request, key, production, context, cancel) {
     log.info(`Draft saved: project ${projectId}, not rendered`);
     result.draft = { projectId, url, created: true, recorded: false };
     result.status = 'draft';
+}
+/** A dry run of a draft: the draft a run would keep (saying so, sending nothing), or undefined when it would save one. */
+async function dryRunKeptDraft(request, key, production, context) {
+    if (request.kind !== 'draft')
+        return false;
+    const kept = await draftToKeep(request, key, production, context);
+    if (kept)
+        context.log.info(`Dry run: ${kept.why}: a run would keep draft ${kept.projectId} of this request, with its review's edits, and create nothing`);
+    return kept !== undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/video/export.ts
@@ -37859,30 +38135,6 @@ function resumeMismatches(record, expected) {
     return found;
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: ./src/video/digest.ts
-
-
-/** Hex SHA-256 of a file, read through one reused buffer: no allocation per chunk, flat memory. */
-async function sha256File(file) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    const buffer = Buffer.allocUnsafe(1 << 20);
-    const handle = await external_node_fs_promises_namespaceObject.open(file, 'r');
-    try {
-        for (;;) {
-            const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-            if (bytesRead === 0)
-                break;
-            hash.update(buffer.subarray(0, bytesRead));
-        }
-    }
-    finally {
-        await handle.close();
-    }
-    return hash.digest('hex');
-}
-
 ;// CONCATENATED MODULE: ./src/video/redeliver.ts
 
 
@@ -37948,92 +38200,6 @@ async function redeliver(result, delivered, job, log, signal) {
     finally {
         external_node_fs_.rmSync(staging, { recursive: true, force: true });
     }
-}
-
-;// CONCATENATED MODULE: ./src/video/reuse.ts
-
-
-
-
-
-
-
-
-
-
-/**
- * One earlier run's video, checked at every step: the run is trusted (this repository's code, on a
- * trusted ref), its record parses, its video is that same run's artifact, and the downloaded bytes
- * match the record's size and SHA-256. Returns the record and the file in `staging`; throws why not.
- */
-async function fetchTrusted(github, candidate, here, fingerprint, job, staging, until) {
-    const refused = distrust(await workflowRun(github, candidate.runId), here, job.github.reuseFrom);
-    if (refused)
-        throw new Error(refused);
-    // The artifact client takes no signal: its downloads are left behind when `until` ends the wait.
-    const record = await (0,waits/* untilCancelled */.c8)(readRecord(github, candidate, fingerprint, job.runner), until);
-    const file = await (0,waits/* untilCancelled */.c8)(downloadReusable(github, record, candidate.runId, staging), until);
-    const size = external_node_fs_.statSync(file).size;
-    if (size !== record.size)
-        throw new Error(`its video has ${size} bytes, where its record says ${record.size}`);
-    if ((await sha256File(file)) !== record.sha256)
-        throw new Error("its video's SHA-256 differs from its record's");
-    return { record, file };
-}
-/**
- * With `reuse`, the video of an earlier trusted run of this repository with the same request,
- * downloaded instead of exported: no credits spent. True when the result now holds it. A run that is
- * not trusted, or whose record or video does not check out, is passed over with a warning naming it;
- * with none left, the video is exported as usual.
- */
-async function reuseEarlier(result, fingerprint, github, job, log, signal) {
-    // Looking is bounded like the wait it stands in for, by 'timeout'; a stop ends it and the video.
-    const { deadline: bound, signal: until } = (0,waits/* withDeadline */.NE)(job.wait.timeoutMs, signal);
-    let candidates;
-    try {
-        candidates = await listCandidates(github, fingerprint, job.runner, until);
-    }
-    catch (error) {
-        if (signal?.aborted)
-            throw (0,waits/* abortReason */.Js)(signal);
-        const why = bound.aborted ? `no answer within 'timeout' (${(0,src_text/* formatMinutes */.dp)(job.wait.timeoutMs)})` : (0,errors/* errorMessage */.gJ)(error);
-        log.warning(`reuse: earlier runs' videos could not be looked up (${why}); exporting anew`);
-        return false;
-    }
-    const here = thisRun(github.context);
-    for (const candidate of candidates) {
-        external_node_fs_.mkdirSync(job.outputDir, { recursive: true });
-        const staging = external_node_fs_.mkdtempSync(external_node_path_.join(job.outputDir, '.aistudios-reuse-'));
-        try {
-            const { record, file } = await fetchTrusted(github, candidate, here, fingerprint, job, staging, until);
-            const mp4 = readMp4Facts(file);
-            const final = freePath(job.outputDir, result.spec.outputName ?? record.videoName, log);
-            external_node_fs_.renameSync(file, final);
-            result.video = { path: final, size: record.size, mp4 };
-            result.exportKey = record.exportKey;
-            result.generation = record.generation;
-            result.reusedFromRun = candidate.runId;
-            result.status = 'downloaded';
-            log.notice(`reuse: run ${candidate.runId} already rendered this request (export ${record.exportKey}); its video was downloaded and nothing was exported`);
-            return true;
-        }
-        catch (error) {
-            if (signal?.aborted)
-                throw (0,waits/* abortReason */.Js)(signal);
-            if (bound.aborted) {
-                log.warning(`reuse: no earlier run's video came within 'timeout' (${(0,src_text/* formatMinutes */.dp)(job.wait.timeoutMs)}); exporting anew`);
-                return false;
-            }
-            log.warning(`reuse: the video of run ${candidate.runId} was not reused: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        }
-        finally {
-            external_node_fs_.rmSync(staging, { recursive: true, force: true });
-        }
-    }
-    log.info(candidates.length
-        ? 'reuse: no earlier run could be trusted with this request; exporting it'
-        : 'reuse: no earlier run rendered this request; exporting it');
-    return false;
 }
 
 ;// CONCATENATED MODULE: ./src/video/policy.ts
@@ -38316,17 +38482,36 @@ async function checkResumed(result, source, production, context) {
     if (mismatches.length === 0)
         return context.log.info(`resume: export ${source.key} matches ${what}`);
     // `from-draft` exports the reviewed draft as the review left it: an export matching that draft is what the step exports.
-    const draft = request.kind === 'saved'
-        ? undefined
-        : await findReviewedDraft(request, production, context, { label: 'resume', otherwise: '; the export is compared with the step alone' });
-    if (draft?.project && resumeMismatches(exported, draft.project).length === 0) {
-        return context.log.info(`resume: export ${source.key} matches draft ${draft.projectId}, reviewed for ${what} (saved by run ${draft.runId}): the review's edits are no mismatch`);
+    // Only a step that exports reviewed drafts may have made one: no other asks GitHub (nor needs its permission).
+    const reviewed = request.kind === 'saved' || job.github.fromDraft === 'false' ? undefined : await reviewedDraftOf(request, source.key, production, context);
+    if (reviewed?.matches?.(exported)) {
+        return context.log.info(`resume: export ${source.key} matches ${reviewed.what}, reviewed for ${what}: the review's edits are no mismatch`);
     }
-    const found = `export ${source.key} is not the video ${what} makes: ${mismatches.join('; ')}`;
+    const found = `export ${source.key} is not the video ${what} makes: ${mismatches.join('; ')}${reviewed ? `, ${reviewed.nor}` : ''}`;
     if (job.resumeMismatch === 'accept')
         return context.log.warning(`resume: ${found}. Downloaded anyway ('resume-mismatch' is accept)`);
-    throw new Error(`resume: ${found}${draft?.project ? `, nor what its reviewed draft ${draft.projectId} holds now` : ''}. Nothing was downloaded. ` +
-        "Check that 'resume' holds this video's key, or set 'resume-mismatch: accept' to download it anyway");
+    throw new Error(`resume: ${found}. Nothing was downloaded. Check that 'resume' holds this video's key, or set 'resume-mismatch: accept' to download it anyway`);
+}
+/**
+ * The reviewed draft of a resumed export's request, as the check can use it: a test of the export
+ * against the draft as the review left it, and what the refusal says of the draft when that fails (or
+ * when the draft cannot be compared). A draft named by the resumed key itself proves nothing.
+ */
+async function reviewedDraftOf(request, key, production, context) {
+    const lookup = await findReviewedDraft(request, production, context, { label: 'resume', ownRun: true });
+    if (lookup.state === 'none')
+        return undefined;
+    if (lookup.state === 'unknown')
+        return { what: 'its reviewed draft', nor: `and its reviewed draft could not be looked up to compare (${lookup.why})` };
+    const what = `draft ${lookup.draft.projectId} (saved by run ${lookup.draft.runId})`;
+    if (lookup.draft.projectId === key)
+        return { what, nor: `and the draft record naming the export itself proves nothing` };
+    if (lookup.state === 'gone')
+        return { what, nor: `and its reviewed ${what} was deleted since, so it could not be compared (if this is that draft's export, accept it)` };
+    if (lookup.state === 'unreadable')
+        return { what, nor: `and its reviewed ${what} could not be read to compare (${lookup.why})` };
+    const { project } = lookup;
+    return { what, nor: `nor what its reviewed ${what} holds now`, matches: (exported) => resumeMismatches(exported, project).length === 0 };
 }
 /**
  * The request step: the export request (a template's checked earlier, a saved project's fetched now),
@@ -38353,12 +38538,13 @@ async function prepareVideo(result, checked, production, context) {
     return request;
 }
 /** A dry run's end for a video: the request a run would send (after `from-draft` found its draft), saved and printed. */
-function dryRunVideo(result, request, { job, client }, context) {
+async function dryRunVideo(result, request, production, context) {
+    const { job, client } = production;
     const source = result.spec.source;
     if (job.draft && request.kind === 'saved' && source.kind === 'project') {
         context.log.info(`Dry run: project ${source.projectId} is its own draft ('draft' is true): nothing would be created or rendered`);
     }
-    else {
+    else if (!(await dryRunKeptDraft(request, draftKey(request), production, context))) {
         result.dryRun = saveDryRun(client, request, job.outputDir, result.spec.name, context.log);
     }
     result.status = 'dry-run';
@@ -38367,10 +38553,13 @@ function dryRunVideo(result, request, { job, client }, context) {
  * With `reuse`, an earlier run's video of the same request, downloaded instead of exported (the result
  * is then 'downloaded'). Done for every video before any export, so `max-videos` counts only what is sent.
  */
-async function reuseVideo(result, request, { job, github }, context) {
-    result.fingerprint = requestFingerprint(request);
+async function reuseVideo(result, request, { job, github }, context, 
+/** Only a video made from a reviewed draft will do (`from-draft: required`, and none found). */
+reviewedOnly = false) {
+    result.fingerprint = ledgerFingerprint(request);
+    result.reuseKey = requestFingerprint(request);
     if (github && job.github.reuse)
-        await reuseEarlier(result, result.fingerprint, github, job, context.log, context.signal);
+        await reuseEarlier(result, result.reuseKey, github, job, context.log, context.signal, reviewedOnly);
 }
 /**
  * Whether a ledger mark that says an earlier attempt delivered this export and `cleanup` deleted its
@@ -38415,7 +38604,8 @@ cancel) {
         return saveDraft(result, request, result.fingerprint, production, context, cancel);
     }
     if (request) {
-        fingerprint = result.fingerprint = requestFingerprint(request);
+        fingerprint = result.fingerprint = ledgerFingerprint(request);
+        result.reuseKey = requestFingerprint(request);
         result.stage = 'export';
         exportedAt = Date.now();
         const deadlineAt = exportedAt + job.wait.timeoutMs;
@@ -38526,6 +38716,8 @@ cancel) {
 
 
 
+
+
 const describe = (spec) => spec.source.kind === 'project'
     ? `project ${spec.source.projectId}`
     : spec.source.kind === 'template'
@@ -38553,6 +38745,21 @@ async function inPool(items, limit, stop, work) {
             await work(items[next++]);
     };
     await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+/** Of the videos without a reviewed draft, those for which reuse would find no reviewed draft's video either (a dry run's look). */
+async function unreused(missing, production, contextOf) {
+    const { job, github } = production;
+    const left = [];
+    for (const none of missing) {
+        const { log, signal } = contextOf(none.result);
+        const request = none.request;
+        const runId = github && (await findReusable(requestFingerprint(request), github, job, log, signal, true));
+        if (runId)
+            log.info(`Dry run: reuse would take the video run ${runId} exported from a reviewed draft of this request; nothing would be exported`);
+        else
+            left.push(none);
+    }
+    return left;
 }
 /** A refusal found in one video of a manifest, naming the entry and where it is written. */
 function forVideo(error, result) {
@@ -38606,34 +38813,41 @@ async function produceAll(results, production, signal) {
             await step(result, () => void requests.set(result, checkTemplate(result, job, contextOf(result))));
         await inPool(results, job.batch.maxParallel, stop.signal, (result) => step(result, async () => void requests.set(result, await prepareVideo(result, requests.get(result), production, contextOf(result)))));
         const prepared = results.filter((result) => result.status === 'skipped' && requests.has(result));
-        if (!job.dryRun && production.github && job.github.reuse) {
-            await inPool(prepared, job.batch.maxParallel, stop.signal, async (result) => {
-                const request = requests.get(result);
-                // A draft is no video: there is none to reuse.
-                if (request && spends(request, job))
-                    await step(result, () => reuseVideo(result, request, production, contextOf(result)));
-            });
-        }
+        // From-draft first: the reviewed draft found is what reuse looks for, and what is paid for.
+        const without = [];
         if (job.github.fromDraft !== 'false') {
-            const without = [];
             await inPool(prepared, job.batch.maxParallel, stop.signal, async (result) => {
                 const request = requests.get(result);
                 if (!request || !spends(request, job) || result.status !== 'skipped')
                     return;
                 await step(result, async () => {
                     const found = await draftExport(result, request, production, contextOf(result));
-                    if (found)
+                    if ('generation' in found)
                         requests.set(result, found);
                     else
-                        without.push(result);
+                        without.push(found);
                 });
             });
-            // `required`: a video without its reviewed draft refuses the run before anything is paid.
-            if (job.github.fromDraft === 'required' && without.length > 0) {
-                const names = without.map((result) => result.name).join(', ');
-                throw new errors/* InputError */.dz('from-draft', `'required', and no draft run of this repository saved a draft of this request for ${names} (or the request changed since): ` +
-                    `${job.dryRun ? 'a run would export nothing' : 'nothing was exported'}. Run the draft run again, or set 'from-draft: true' to export anew`);
-            }
+        }
+        const required = job.github.fromDraft === 'required';
+        if (!job.dryRun && production.github && job.github.reuse) {
+            await inPool(prepared, job.batch.maxParallel, stop.signal, async (result) => {
+                const request = requests.get(result);
+                // A draft is no video: there is none to reuse. Without its reviewed draft, `required` takes only a reviewed draft's video.
+                const reviewedOnly = required && without.some((none) => none.result === result);
+                if (request && spends(request, job) && result.status === 'skipped')
+                    await step(result, () => reuseVideo(result, request, production, contextOf(result), reviewedOnly));
+            });
+        }
+        // `required`: a video without its reviewed draft (nor, with reuse, a reviewed draft's video) refuses the run before anything is paid.
+        let missing = without.filter((none) => none.result.status === 'skipped');
+        // A dry run reads (never downloads) what reuse would take, so that it ends as the run would.
+        if (job.dryRun && required && production.github && job.github.reuse)
+            missing = await unreused(missing, production, contextOf);
+        if (required && missing.length > 0) {
+            const which = missing.map((none) => `${none.result.name} (${none.why})`).join('; ');
+            throw new errors/* InputError */.dz('from-draft', `'required', and there is no reviewed draft to export for ${which}: ${job.dryRun ? 'a run would export nothing' : 'nothing was exported'}. ` +
+                "Run the draft run again, or set 'from-draft: true' to export anew");
         }
         if (job.dryRun) {
             for (const result of prepared) {

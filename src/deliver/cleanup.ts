@@ -7,8 +7,9 @@ import { recordDelivered } from '../video/ledger.js'
 import * as path from 'node:path'
 
 /**
- * With `cleanup`, the v3 projects this run exported and fully delivered, deleted from the AI Studios
- * dashboard in one `DELETE /api/odin/v3/editor/project` (delete-projects.md takes a list of ids). Never
+ * With `cleanup`, the v3 projects this run exported and fully delivered, and the reviewed drafts they
+ * were exported from, deleted from the AI Studios dashboard in one `DELETE /api/odin/v3/editor/project`
+ * (delete-projects.md takes a list of ids). Never
  * a failed video's (its key must stay resumable), nor any while a video of the run failed, nor a
  * reused one's (another run exported it). The
  * legacy API documents no call that deletes a project. A refused delete costs only a warning.
@@ -33,11 +34,14 @@ export async function cleanupExports(results: VideoResult[], client: AiStudiosCl
   if (legacy > 0) info(`cleanup: the legacy API has no call that deletes a project; ${legacy} legacy export(s) stay in AI Studios`)
   const v3 = delivered.filter((result) => result.generation === 'v3')
   // A saved project exported as it is: should the API answer its own ID as the export's, the user's project is kept.
-  const own = v3.filter((result) => result.exportKey === savedProjectOf(result) || unknownSource(result))
+  const named = projectsNamed(job)
+  const own = v3.filter((result) => result.exportKey === savedProjectOf(result) || named.has(result.exportKey as string) || unknownSource(result))
   for (const result of own) {
     const why = unknownSource(result)
       ? "a resumed key whose project or template the step does not name may be a saved project's own ID"
-      : 'it is the saved project the video was exported from'
+      : result.exportKey === savedProjectOf(result)
+        ? 'it is the saved project the video was exported from'
+        : 'it is a project the step names'
     info(`cleanup: ${result.exportKey} is kept in AI Studios: ${why}`)
   }
   // Each export is marked delivered in the ledger before it is deleted; one that cannot be marked is kept.
@@ -45,21 +49,45 @@ export async function cleanupExports(results: VideoResult[], client: AiStudiosCl
   for (const result of v3.filter((candidate) => !own.includes(candidate))) {
     if (await markDelivered(result, job, signal)) exported.push(result.exportKey as string)
   }
-  // A reviewed draft is kept: which project a draft record names is the word of whichever run of the
-  // repository wrote it, and a record naming a project of the user's own must not get it deleted.
-  for (const result of v3.filter((candidate) => candidate.fromDraft))
-    info(`cleanup: the reviewed draft ${result.fromDraft?.projectId} is kept in AI Studios; delete it there once its video is right`)
-  const ids = exported
+  const drafts = reviewedDrafts(v3, exported, named)
+  const ids = [...exported, ...drafts]
   if (ids.length === 0) return
+  const names = drafts.length === 0 ? 'exported project(s)' : 'project(s)'
+  const which =
+    drafts.length === 0
+      ? exported.join(', ')
+      : `${listed('exported project(s)', exported)}${exported.length > 0 ? ' and ' : ''}${listed('reviewed draft(s)', drafts)}`
   try {
     // A courtesy, not the run's work: one 'request-timeout' in all, retries included, and a cancel ends it.
     const deleted = await client.deleteProjects(ids, { log: videoLog(undefined), signal: withDeadline(job.api.requestTimeoutMs, signal).signal })
-    info(`cleanup: deleted ${deleted} of ${ids.length} exported project(s) from AI Studios (${ids.join(', ')})`)
-    if (deleted < ids.length) warning(`cleanup: the API deleted ${deleted} of ${ids.length} exported project(s); delete the rest in AI Studios`)
+    info(`cleanup: deleted ${deleted} of ${ids.length} ${names} from AI Studios (${which})`)
+    if (deleted < ids.length) warning(`cleanup: the API deleted ${deleted} of ${ids.length} ${names} (${which}); delete the rest in AI Studios`)
   } catch (error) {
     const why = signal?.aborted ? 'the run was cancelled' : errorMessage(error)
-    warning(`cleanup: the exported project(s) ${ids.join(', ')} could not be deleted (${why}); delete them in AI Studios`)
+    warning(`cleanup: the ${names} ${which} could not be deleted (${why}); delete them in AI Studios`)
   }
+}
+
+const listed = (kind: string, ids: string[]): string => (ids.length === 0 ? '' : `${kind} ${ids.join(', ')}`)
+
+/**
+ * The reviewed drafts (`from-draft`) whose export was delivered and goes now: each goes with it. Never a
+ * project the step names itself (a saved project that was its own draft, a manifest's `project-id`, a
+ * resumed key): a draft record is the word of a run of this repository's own code, and a project the
+ * step names is the user's for sure.
+ */
+function reviewedDrafts(v3: VideoResult[], exported: string[], named: Set<string>): string[] {
+  const drafts = new Set<string>()
+  for (const result of v3) {
+    const draft = result.fromDraft
+    if (!draft || !exported.includes(result.exportKey as string) || draft.projectId === result.exportKey) continue
+    if (!draft.created || named.has(draft.projectId)) {
+      info(`cleanup: the reviewed draft ${draft.projectId} is kept in AI Studios: it is a project the step names`)
+      continue
+    }
+    drafts.add(draft.projectId)
+  }
+  return [...drafts]
 }
 
 /** Which delivery the run was asked for did not happen (an artifact upload skipped without the runtime token, on GHES), if any. */
@@ -104,11 +132,14 @@ async function markDelivered(result: VideoResult, job: Job, signal?: AbortSignal
   }
 }
 
+/** The saved projects the step names itself (its own, a manifest's, a resumed export's source): the user's for sure, never deleted. */
+const projectsNamed = (job: Job): Set<string> => new Set(job.videos.flatMap((spec) => savedProjectOf({ spec }) ?? []))
+
 /** A resumed export whose source the step does not name: its key cannot be told from a saved project's own ID. */
 const unknownSource = ({ spec: { source } }: VideoResult): boolean => source.kind === 'resume' && !source.of
 
 /** The saved project a video was made from, if any (a resumed one's too). */
-function savedProjectOf({ spec: { source } }: VideoResult): string | undefined {
+function savedProjectOf({ spec: { source } }: Pick<VideoResult, 'spec'>): string | undefined {
   const made = source.kind === 'resume' ? source.of : source
   return made?.kind === 'project' ? made.projectId : undefined
 }

@@ -12,11 +12,17 @@ import { videoSha256 } from './checksum.js'
 import { commentRows, upsertComment } from './comment.js'
 import { attachToRelease, type AssetOutcome } from './release.js'
 
-/** With `reuse`, each uploaded video's record, so a later run of the same request finds it; a failure costs only that. */
+/**
+ * With `reuse`, each uploaded video's record, so a later run of the same request finds it; a failure
+ * costs only that. A reviewed draft's video is recorded twice: by the draft as the review left it (an
+ * edit in a later review is another video), and by the step's own request with the draft named, for a
+ * later run whose draft is gone.
+ */
 async function leaveForReuse(done: Array<{ result: VideoResult; video: Downloaded }>, job: Job, signal?: AbortSignal): Promise<void> {
   for (const { result, video } of done) {
-    const { artifact, fingerprint, exportKey, sha256 } = result
-    if (!artifact || !fingerprint || !exportKey || !sha256) continue
+    const { artifact, fingerprint, reuseKey, exportKey, sha256 } = result
+    if (!artifact || !reuseKey || !exportKey || !sha256) continue
+    const keys = new Set([reuseKey, ...(result.fromDraft && fingerprint ? [fingerprint] : [])])
     const record = {
       artifactId: artifact.id,
       fileName: artifact.zipped ? path.basename(video.path) : artifact.name,
@@ -24,13 +30,16 @@ async function leaveForReuse(done: Array<{ result: VideoResult; video: Downloade
       exportKey,
       generation: result.generation,
       sha256,
-      size: video.size
+      size: video.size,
+      ...(result.fromDraft ? { reviewedDraft: result.fromDraft.projectId } : {})
     }
-    try {
-      await untilCancelled(recordReusable(fingerprint, record, job.runner, job.artifact.retentionDays), signal)
-    } catch (error) {
-      if (signal?.aborted) throw error
-      videoLog(result.spec.name).warning(`reuse: could not leave a record of ${result.name} for later runs (${errorMessage(error)})`)
+    for (const key of keys) {
+      try {
+        await untilCancelled(recordReusable(key, record, job.runner, job.artifact.retentionDays), signal)
+      } catch (error) {
+        if (signal?.aborted) throw error
+        videoLog(result.spec.name).warning(`reuse: could not leave a record of ${result.name} for later runs (${errorMessage(error)})`)
+      }
     }
   }
 }

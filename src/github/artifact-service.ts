@@ -47,30 +47,60 @@ export function fileIn(dir: string, name: string): string {
   return path.join(dir, only)
 }
 
+/** A record artifact that was read but holds no record this action writes: refused for what it is, not for a failed read. */
+export class RecordContentError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'RecordContentError'
+  }
+}
+
+/** The longest one record artifact is read for (its download included): past it, the read fails. */
+export const RECORD_READ_MS = 30_000
+
 /**
- * What a record artifact (one small JSON file, `name`) holds, parsed as JSON but not yet checked: of this
- * run, or with `findBy` another run's. Refused past `maxBytes` before it is read, as whoever wrote it may
- * not be one of ours. The folder it was downloaded into goes at once.
+ * What a record artifact (one small JSON file, `name`, uploaded unzipped unless `zipped`) holds, parsed
+ * as JSON but not yet checked: of this run, or with `findBy` another run's. Refused (RecordContentError)
+ * when listed larger than `maxBytes` (`listedBytes`), or when its file is missing, not a plain file,
+ * larger or not JSON, as whoever wrote it may not be one of ours. Read within RECORD_READ_MS; the
+ * folder it went into goes at once.
  */
 export async function readJsonArtifact(
   id: number,
   name: string,
   runner: RunnerEnv,
-  { maxBytes, findBy, signal }: { maxBytes: number; findBy?: FindOptions['findBy']; signal?: AbortSignal }
+  {
+    maxBytes,
+    listedBytes,
+    zipped = false,
+    findBy,
+    signal
+  }: { maxBytes: number; listedBytes?: number; zipped?: boolean; findBy?: FindOptions['findBy']; signal?: AbortSignal }
 ): Promise<unknown> {
+  // Our records go up unzipped: an artifact listed larger is none of ours, and is not downloaded (nor unzipped) at all.
+  if (listedBytes !== undefined && listedBytes > maxBytes)
+    throw new RecordContentError(`its artifact is ${listedBytes} bytes, over the ${maxBytes} a record may have`)
   const dir = fs.mkdtempSync(path.join(runner.tempDir, 'aistudios-record-'))
   try {
-    // The artifact client takes no signal: a download past it is left behind, and the process ends without it.
-    await untilCancelled((await loadArtifactClient()).downloadArtifact(id, { path: dir, findBy }), signal)
-    const file = fileIn(dir, name)
+    // The artifact client takes no signal: a download past the bound is left behind, and the process ends without it.
+    const bound = AbortSignal.any([AbortSignal.timeout(RECORD_READ_MS), ...(signal ? [signal] : [])])
+    try {
+      // A record that went up unzipped is saved as it comes: one that comes as a zip is none of ours, and is never unzipped.
+      await untilCancelled((await loadArtifactClient()).downloadArtifact(id, { path: dir, findBy, skipDecompress: !zipped }), bound)
+    } catch (error) {
+      if (signal?.aborted || !bound.aborted) throw error
+      throw new Error(`its artifact was not downloaded within ${RECORD_READ_MS / 1000} s`, { cause: error })
+    }
+    const file = path.join(dir, name)
     // Not followed: a link an archive left would read a file of the runner's.
-    const stat = fs.lstatSync(file)
-    if (!stat.isFile()) throw new Error('its record is not a file')
-    if (stat.size > maxBytes) throw new Error(`its record is over ${maxBytes} bytes`)
+    const stat = fs.lstatSync(file, { throwIfNoEntry: false })
+    if (!stat) throw new RecordContentError(`its artifact holds no record file ${name}`)
+    if (!stat.isFile()) throw new RecordContentError('its record is not a file')
+    if (stat.size > maxBytes) throw new RecordContentError(`its record is over ${maxBytes} bytes`)
     try {
       return JSON.parse(fs.readFileSync(file, 'utf8')) as unknown
     } catch {
-      throw new Error('its record is not JSON')
+      throw new RecordContentError('its record is not JSON')
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })

@@ -40,7 +40,9 @@ export async function findDraft(
   fingerprint: string,
   runner: RunnerEnv,
   passOver: (runId: number, why: string) => void,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  /** Why a record that parses is still not the one wanted, if it is not. */
+  unwanted: (record: DraftRecord) => string | undefined = () => undefined
 ): Promise<FoundDraft | undefined> {
   const here = thisRun(github.context)
   const candidates: Candidate[] = await listRecords(github, recordName(fingerprint), runner, signal)
@@ -50,7 +52,10 @@ export async function findDraft(
       const refused = distrust(await workflowRun(github, candidate.runId), here, 'repository')
       if (refused) throw new Error(refused)
       const json = await readRecordJson(github, candidate, recordName(fingerprint), runner, signal)
-      return { ...parseAt(draftRecordSchema, json, 'its record'), runId: candidate.runId }
+      const record = parseAt(draftRecordSchema, json, 'its record')
+      const why = unwanted(record)
+      if (why) throw new Error(why)
+      return { ...record, runId: candidate.runId }
     } catch (error) {
       if (signal?.aborted) throw error
       passOver(candidate.runId, error instanceof Error ? error.message : String(error))
@@ -60,16 +65,16 @@ export async function findDraft(
 }
 
 /**
- * On a re-run attempt of a draft run, the draft an earlier attempt of this very run saved for the request
- * (its record is among the run's artifacts): the one its comment and outputs showed for review, kept
- * rather than joined by a second. Undefined on a first attempt, or when no earlier attempt left one;
- * throws when the run's artifacts cannot be read. Any job of the run may have written it: it is parsed.
+ * The draft this very run saved for the request, if any (its record is among the run's artifacts): an
+ * earlier attempt's (a re-run), or an earlier job's (a workflow that drafts, then exports after an
+ * approval). Throws when the run's artifacts cannot be read. Any job of the run may have written it: it
+ * is parsed, and trusted as the run is.
  */
-export async function earlierAttemptDraft(fingerprint: string, runner: RunnerEnv, signal?: AbortSignal): Promise<DraftRecord | undefined> {
-  if (!runner.artifactService || runner.runAttempt <= 1) return undefined
+export async function thisRunDraft(fingerprint: string, runner: RunnerEnv, signal?: AbortSignal): Promise<FoundDraft | undefined> {
+  if (!runner.artifactService) return undefined
   const { artifacts } = await untilCancelled((await loadArtifactClient()).listArtifacts(), signal)
   const artifact = artifacts.find((candidate) => candidate.name === recordName(fingerprint))
   if (!artifact) return undefined
-  const json = await readJsonArtifact(artifact.id, artifact.name, runner, { maxBytes: MAX_RECORD_BYTES, signal })
-  return parseAt(draftRecordSchema, json, `the draft record ${artifact.name}`)
+  const json = await readJsonArtifact(artifact.id, artifact.name, runner, { maxBytes: MAX_RECORD_BYTES, listedBytes: artifact.size, signal })
+  return { ...parseAt(draftRecordSchema, json, `the draft record ${artifact.name}`), runId: Number(runner.runId) }
 }

@@ -4,7 +4,7 @@ import type { Pipeline, RunnerEnv, VideoResult } from '../domain.js'
 import { errorMessage } from '../errors.js'
 import { exported, redeliverHint } from '../resume.js'
 import { exportKey, parseAt, sha256Hex } from '../schemas.js'
-import { loadArtifactClient, readJsonArtifact, uploadJsonArtifact } from './artifact-service.js'
+import { RECORD_READ_MS, loadArtifactClient, readJsonArtifact, uploadJsonArtifact } from './artifact-service.js'
 import { untilCancelled, withDeadline } from '../waits.js'
 import { quotedValue } from '../text.js'
 
@@ -135,9 +135,6 @@ export async function uploadResultRecord(record: ResultRecord, runner: RunnerEnv
   return name
 }
 
-/** The longest one call to the artifact service may take while records are read (the list, each record). */
-export const RECORD_READ_MS = 30_000
-
 /** The records collect read: its own pipeline's, and the names of those of other pipelines it left alone. */
 export interface RecordsRead {
   read: ReadRecord[]
@@ -169,10 +166,7 @@ export async function readResultRecords(
       continue
     }
     try {
-      const json = await readJsonArtifact(artifact.id, artifact.name, runner, {
-        maxBytes: MAX_RECORD_BYTES,
-        signal: withDeadline(RECORD_READ_MS, signal).signal
-      })
+      const json = await readJsonArtifact(artifact.id, artifact.name, runner, { maxBytes: MAX_RECORD_BYTES, listedBytes: artifact.size, signal })
       const record = parseAt(resultRecord, json, `result record ${artifact.name}`)
       if (record.runId !== runner.runId || String(record.attempt) !== match[1])
         throw new Error(`it says it is of run ${record.runId}, attempt ${record.attempt}, not this run's attempt ${match[1]}`)

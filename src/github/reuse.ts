@@ -28,7 +28,9 @@ export const reuseRecordSchema = z.object({
   exportKey,
   generation: z.enum(['v3', 'legacy']),
   sha256: sha256Hex,
-  size: z.number().int().positive()
+  size: z.number().int().positive(),
+  /** The reviewed draft the video was exported from (`from-draft`), when it was. */
+  reviewedDraft: exportKey.optional()
 })
 export type ReuseRecord = z.infer<typeof reuseRecordSchema>
 
@@ -37,6 +39,7 @@ const artifactSchema = z.object({
   id: z.number().int().positive(),
   name: z.string(),
   expired: z.boolean(),
+  size_in_bytes: z.number().int().nonnegative().optional(),
   workflow_run: z.object({ id: z.number().int().positive().nullable().optional() }).nullable().optional()
 })
 const artifactListSchema = z.object({ artifacts: z.array(artifactSchema) })
@@ -45,6 +48,8 @@ const artifactListSchema = z.object({ artifacts: z.array(artifactSchema) })
 export interface Candidate {
   artifactId: number
   runId: number
+  /** Its size as GitHub lists it. */
+  bytes?: number
 }
 
 const recordName = (fingerprint: string): string => `${PREFIX}${fingerprint}.json`
@@ -89,7 +94,9 @@ export async function listRecords(github: GitHub, name: string, runner: RunnerEn
   }
   return artifacts.flatMap((artifact) => {
     const runId = artifact.workflow_run?.id
-    return !artifact.expired && artifact.name === name && runId && String(runId) !== runner.runId ? [{ artifactId: artifact.id, runId }] : []
+    return !artifact.expired && artifact.name === name && runId && String(runId) !== runner.runId
+      ? [{ artifactId: artifact.id, runId, bytes: artifact.size_in_bytes }]
+      : []
   })
 }
 
@@ -104,7 +111,12 @@ export const MAX_RECORD_BYTES = 64 * 1024
 
 /** What a record artifact of another run holds, parsed as JSON but not yet checked. */
 export const readRecordJson = (github: GitHub, candidate: Candidate, name: string, runner: RunnerEnv, signal?: AbortSignal): Promise<unknown> =>
-  readJsonArtifact(candidate.artifactId, name, runner, { maxBytes: MAX_RECORD_BYTES, findBy: findBy(github, candidate.runId), signal })
+  readJsonArtifact(candidate.artifactId, name, runner, {
+    maxBytes: MAX_RECORD_BYTES,
+    listedBytes: candidate.bytes,
+    findBy: findBy(github, candidate.runId),
+    signal
+  })
 
 /** A candidate's record, parsed; refused when its video is another run's artifact or expired. */
 export async function readRecord(github: GitHub, candidate: Candidate, fingerprint: string, runner: RunnerEnv): Promise<ReuseRecord> {

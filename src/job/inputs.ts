@@ -187,6 +187,14 @@ export function readJob(get: InputReader, runner: RunnerEnv): Job {
   if (get('resume-mismatch').trim() && !videos.some((video) => video.source.kind === 'resume')) {
     throw new InputError('resume-mismatch', "applies only to a resumed export; set 'resume' or drop it")
   }
+  const draft = parseBoolean('draft', get('draft'), false)
+  const fromDraft = get('from-draft').trim()
+  if (draft && fromDraft && fromDraft !== 'false') {
+    throw new InputError(
+      'from-draft',
+      "is for the run that exports the reviewed drafts, and 'draft' is true: this run saves drafts and exports nothing. Set one of the two"
+    )
+  }
   const artifact = readArtifact(get)
   if (artifact.name && batch.artifactPerVideo && videos.length > 1) {
     throw new InputError(
@@ -211,7 +219,7 @@ export function readJob(get: InputReader, runner: RunnerEnv): Job {
     wait: readWait(get),
     waitForRender,
     dryRun: parseBoolean('dry-run', get('dry-run'), false),
-    draft: parseBoolean('draft', get('draft'), false),
+    draft,
     resumeMismatch,
     plan,
     maxVideos: readMaxVideos(get),

@@ -1,94 +1,162 @@
 import type { CallContext } from '../aistudios/client.js'
 import type { ExportRequest, JsonObject, VideoResult } from '../domain.js'
-import { errorMessage } from '../errors.js'
-import { findDraft, type FoundDraft } from '../github/drafts.js'
-import { draftKey, requestFingerprint } from './ledger.js'
+import { ApiError, errorMessage } from '../errors.js'
+import { RecordContentError } from '../github/artifact-service.js'
+import { BoundaryError } from '../schemas.js'
+import { findDraft, thisRunDraft, type DraftRecord, type FoundDraft } from '../github/drafts.js'
+import { savedProjectExport } from '../request/project.js'
+import { untilCancelled, withDeadline } from '../waits.js'
+import { LEDGER_READ_MS, draftKey, findEarlierExport, requestFingerprint } from './ledger.js'
 import type { Production } from './produce.js'
 
-/** A reviewed draft found for a request: its record, and the project as AI Studios holds it now (absent: it could not be read). */
-export interface ReviewedDraft extends FoundDraft {
-  project?: JsonObject
-}
+/**
+ * What is known of the reviewed draft of a request: no record of one; the records could not be looked
+ * up (`unknown`); a record whose draft AI Studios holds (`found`, with the project as it is now), says
+ * is gone (NOT_FOUND), or could not be read (`unreadable`: it may still be there).
+ */
+export type DraftLookup =
+  | { state: 'none' }
+  | { state: 'unknown'; why: string }
+  | { state: 'found'; draft: FoundDraft; project: JsonObject }
+  | { state: 'gone'; draft: FoundDraft }
+  | { state: 'unreadable'; draft: FoundDraft; why: string }
 
 /**
- * The draft a draft run of this repository saved for this very request (its record keyed by the request's
- * draft key), read back in AI Studios (a read, free): undefined when there is none, none can be looked up
- * (said as a warning), or the request is not one a draft can stand for. A draft that cannot be read comes
- * without its project: the caller decides what that means.
+ * The draft saved for this very request (its record keyed by the request's draft key): this run's own
+ * (an earlier job of the run drafted it) when `ownRun`, else the newest a trusted run of this repository
+ * left; then read back in AI Studios (a read, free). A record passed over is named in a warning, `label` first.
  */
 export async function findReviewedDraft(
   request: ExportRequest,
   { job, github, client }: Production,
   context: CallContext,
-  /** Who looks, and what follows when the lookup fails: the warning's first and last words. */
-  purpose: { label: string; otherwise: string } = { label: 'from-draft', otherwise: '' }
-): Promise<ReviewedDraft | undefined> {
-  const { log } = context
-  if (!github || request.generation !== 'v3') return undefined
-  let found: FoundDraft | undefined
+  { label, ownRun }: { label: string; ownRun: boolean }
+): Promise<DraftLookup> {
+  const { log, signal } = context
+  if (!github || request.generation !== 'v3') return { state: 'none' }
+  const key = draftKey(request)
+  const passOver = (runId: number | string, why: string): void => log.warning(`${label}: the draft record of run ${runId} was not taken: ${why}`)
+  let draft: FoundDraft | undefined
+  // The whole lookup, however many records it passes over, ends within its bound: past it, nothing is known.
+  const { signal: bounded } = withDeadline(DRAFT_LOOKUP_MS, signal)
   try {
-    found = await findDraft(
-      github,
-      draftKey(request),
-      job.runner,
-      (runId, why) => log.warning(`${purpose.label}: the draft record of run ${runId} was not taken: ${why}`),
-      context.signal
-    )
+    // A saved project is its own draft: a record naming another project is none of its.
+    const own = request.kind === 'saved' ? request.body.projectId : undefined
+    const unwanted = (record: DraftRecord): string | undefined =>
+      own === undefined || record.projectId === own ? undefined : `it names project ${record.projectId}, not this step's saved project`
+    const inRun = ownRun ? await thisRunDraft(key, job.runner, bounded).catch(refusedRecord(passOver, job.runner.runId)) : undefined
+    const refused = inRun && unwanted(inRun)
+    if (refused) passOver(job.runner.runId, refused)
+    draft = (refused ? undefined : inRun) ?? (await untilCancelled(findDraft(github, key, job.runner, passOver, bounded, unwanted), bounded))
   } catch (error) {
-    if (context.signal?.aborted) throw error
-    log.warning(`${purpose.label}: the draft records could not be looked up (${errorMessage(error)})${purpose.otherwise}`)
-    return undefined
+    if (signal?.aborted) throw error
+    return { state: 'unknown', why: bounded.aborted ? `no answer within ${DRAFT_LOOKUP_MS / 1000} s` : errorMessage(error) }
   }
-  if (!found) return undefined
+  if (!draft) return { state: 'none' }
   try {
-    return { ...found, project: await client.getProject(found.projectId, context) }
+    return { state: 'found', draft, project: await client.getProject(draft.projectId, context) }
   } catch (error) {
-    if (context.signal?.aborted) throw error
-    log.warning(`${purpose.label}: draft ${found.projectId}, saved by run ${found.runId}, cannot be read in AI Studios (${errorMessage(error)})`)
-    return found
+    if (signal?.aborted) throw error
+    if (error instanceof ApiError && error.notFound) return { state: 'gone', draft }
+    return { state: 'unreadable', draft, why: errorMessage(error) }
   }
 }
 
+/** The longest a lookup of a request's draft records takes, all the records it reads included. */
+export const DRAFT_LOOKUP_MS = 2 * LEDGER_READ_MS
+
+/** A record that holds none of ours is passed over (said, with why); a read that failed is rethrown. */
+export const refusedRecord =
+  (passOver: (runId: number | string, why: string) => void, runId: number | string) =>
+  (error: unknown): undefined => {
+    if (!(error instanceof RecordContentError || error instanceof BoundaryError)) throw error
+    passOver(runId, errorMessage(error))
+    return undefined
+  }
+
+/** A draft and the run that saved it, as messages name them. */
+export const draftOf = ({ projectId, runId }: FoundDraft): string => `draft ${projectId}, saved by run ${runId} for this request,`
+
+/** Why a video has no reviewed draft to export: said in the notice (`true`) or the refusal (`required`). */
+export interface NoDraft {
+  result: VideoResult
+  /** The step's own request, which `true` exports anew. */
+  request: ExportRequest
+  why: string
+}
+
 /**
- * With `from-draft`, the reviewed draft of this request, to be exported as it is, with the review's edits,
- * through the export endpoint: the request that does so, or undefined when there is none (a changed request
- * finds none). `true` then exports anew with a notice; a lookup that fails counts as none, with a warning.
+ * With `from-draft`, the reviewed draft of this request, to be exported as it is, with the review's
+ * edits, through the export endpoint: the request that does so, or why there is none (`true` then
+ * exports anew with a notice; `required` refuses). Not knowing (the records unread, the draft unreadable)
+ * fails the video: either export could be the wrong one to pay for.
  */
 export async function draftExport(
   result: VideoResult,
   request: ExportRequest,
   production: Production,
   context: CallContext
-): Promise<ExportRequest | undefined> {
+): Promise<ExportRequest | NoDraft> {
   const { log } = context
   const { job } = production
+  const exporting = job.dryRun ? 'a run would export' : 'exporting'
+  const none = (why: string): NoDraft => {
+    if (job.github.fromDraft === 'true') log.notice(`from-draft: ${why}; ${exporting} anew`)
+    return { result, request, why }
+  }
   if (!production.github || request.generation !== 'v3') {
     log.notice(`from-draft: ${request.generation === 'v3' ? 'GitHub is not reachable' : 'the legacy API keeps no drafts'}; no draft is looked for`)
-    return undefined
+    return { result, request, why: request.generation === 'v3' ? 'GitHub is not reachable' : 'the legacy API keeps no drafts' }
   }
-  const found = await findReviewedDraft(request, production, context)
-  // A draft deleted since the review is no draft, found before anything is sent. On a re-run attempt, an
-  // earlier attempt may have exported it and cleanup deleted it: the ledger (under the step's own request)
-  // then says so, and nothing is sent again.
-  if (!found || (!found.project && job.runner.runAttempt <= 1)) {
-    if (job.github.fromDraft === 'true')
-      log.notice(
-        `from-draft: no draft run saved a draft of this request (or the request changed since); ${job.dryRun ? 'a run would export' : 'exporting'} anew`
-      )
-    return undefined
-  }
-  // Created by the draft run unless it is the step's own saved project, whatever the record says: cleanup deletes
-  // a created draft, and a record (written by any run of this repository) must not get the user's project deleted.
-  const own = request.kind === 'saved' ? request.body.projectId : undefined
-  result.fromDraft = { projectId: found.projectId, runId: found.runId, created: found.projectId !== own }
-  log.notice(
-    `from-draft: ${job.dryRun ? 'a run would export' : 'exporting'} draft ${found.projectId}, saved by run ${found.runId} for this request, as it is (with the review's edits)`
-  )
-  // A saved project that was its own draft is already exported as it is.
-  if (request.kind === 'saved') return request
+  // The step's own request: the ledger knows the export by it, whichever draft (or none) paid for it.
   const fingerprint = requestFingerprint(request)
-  const body: JsonObject = { projectId: found.projectId }
+  const lookup = await findReviewedDraft(request, production, context, { label: 'from-draft', ownRun: true })
+  switch (lookup.state) {
+    case 'none':
+      return none('no draft run saved a draft of this request (or the request changed since)')
+    case 'unknown':
+      throw new Error(
+        `from-draft: the draft records could not be looked up (${lookup.why}); nothing was exported, as a reviewed draft may exist. ` +
+          "Give the job 'actions: read' and re-run it, or set 'from-draft: false' to export anew"
+      )
+    case 'unreadable':
+      throw new Error(
+        `from-draft: ${draftOf(lookup.draft)} could not be read in AI Studios (${lookup.why}); nothing was exported, as it may still be there. Re-run the job`
+      )
+    case 'gone': {
+      // On a re-run attempt, an earlier attempt may have exported it and cleanup deleted it: the ledger
+      // (under the step's own request) then has that export, which is re-attached to, nothing sent again.
+      const { draft } = lookup
+      if (job.runner.runAttempt > 1 && (await findEarlierExport(fingerprint, job.runner, log, context.signal, Date.now() + LEDGER_READ_MS))) {
+        result.fromDraft = { projectId: draft.projectId, runId: draft.runId, created: true }
+        log.notice(`from-draft: ${draftOf(draft)} is gone, and an earlier attempt of this run exported it: that export is taken up`)
+        return {
+          generation: 'v3',
+          kind: 'saved',
+          body: exportBody(draft.projectId, request),
+          content: `gone ${draft.projectId}`,
+          standsFor: fingerprint
+        }
+      }
+      return none(`${draftOf(draft)} was deleted since`)
+    }
+    case 'found': {
+      const { draft, project } = lookup
+      // A saved project that was its own draft is exported as it is (the lookup took only a record naming it).
+      const own = request.kind === 'saved' ? draft.projectId : undefined
+      // Created by the draft run unless it is the step's own saved project: cleanup deletes only a created draft.
+      result.fromDraft = { projectId: draft.projectId, runId: draft.runId, created: own === undefined }
+      log.notice(`from-draft: ${exporting} ${draftOf(draft)} as it is (with the review's edits)`)
+      if (own !== undefined) return request
+      // Known to reuse by the draft as it is now (an edit in a later review is another video); to the ledger by the step's own request.
+      return { ...savedProjectExport(draft.projectId, project, {}), body: exportBody(draft.projectId, request), standsFor: fingerprint }
+    }
+  }
+}
+
+/** The export of a draft: its ID, with the export's own options the step's request carries (workspace, resolution, webhook). */
+function exportBody(projectId: string, request: ExportRequest): JsonObject {
+  const body: JsonObject = { projectId }
   for (const option of ['workspaceId', 'resolution', 'webhookUrl']) if (request.body[option] !== undefined) body[option] = request.body[option]
-  // Known by the step's own request: a re-run attempt finds this export, and a later run's reuse its video.
-  return { generation: 'v3', kind: 'saved', body, content: `draft of ${fingerprint}`, standsFor: fingerprint }
+  return body
 }

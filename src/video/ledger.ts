@@ -4,9 +4,9 @@ import * as path from 'node:path'
 import { z } from 'zod'
 import type { ExportRequest, Generation, Log, RunnerEnv } from '../domain.js'
 import { ExportNotSentError, errorMessage } from '../errors.js'
-import { baseName, exportKey, parseAt, sha256Hex } from '../schemas.js'
+import { BoundaryError, baseName, exportKey, parseAt, sha256Hex } from '../schemas.js'
 import { untilCancelled, withDeadline } from '../waits.js'
-import { loadArtifactClient, readJsonArtifact } from '../github/artifact-service.js'
+import { RecordContentError, loadArtifactClient, readJsonArtifact } from '../github/artifact-service.js'
 
 /**
  * A ledger of exports kept as tiny artifacts of the workflow run, one per export, named after the
@@ -26,13 +26,15 @@ export interface LedgerEntry {
  * project exported as it is, the call and what the project held (its body names only its ID).
  */
 export function requestFingerprint(request: ExportRequest): string {
-  if (request.standsFor) return request.standsFor
   const saved = request.kind === 'saved' ? `saved ${request.content ?? ''}\n` : ''
   return createHash('sha256')
     .update(`${request.generation}\n${saved}${JSON.stringify(request.body)}`)
     .digest('hex')
     .slice(0, 32)
 }
+
+/** What the ledger knows an export by: the step's own request it stands for (a reviewed draft's export), else its own. */
+export const ledgerFingerprint = (request: ExportRequest): string => request.standsFor ?? requestFingerprint(request)
 
 /**
  * What a draft's record is keyed by: the fingerprint of the export it stands for, which the same step
@@ -132,21 +134,21 @@ export async function findEarlierExport(
   if (!runner.artifactService || runner.runAttempt <= 1) return undefined
   const boundMs = Math.max(1, Math.min(LEDGER_READ_MS, deadlineAt - Date.now()))
   const { deadline: bound, signal: until } = withDeadline(boundMs, signal)
-  const unread = (error: unknown, what: string): Error => {
+  const unread = (error: unknown, what: string, key?: string): Error => {
     if (signal?.aborted) return error as Error
     const why = bound.aborted ? `no answer within ${(boundMs / 1000).toFixed(1)} s` : errorMessage(error)
     // An earlier attempt may have paid for this very request: not knowing, nothing is sent.
     return new ExportNotSentError(
-      `${what} could not be read (${why}), and an earlier attempt may have exported this request; ` +
-        "rather than pay twice, nothing was sent. Re-run the job once the artifact service answers, or resume the key an earlier attempt's log gives"
+      `${what} could not be read (${why}), and an earlier attempt may have exported this request`,
+      `This attempt sent nothing, rather than pay twice. Re-run the job once the artifact service answers, or set 'resume' to ${key ?? "the export key an earlier attempt's log gives"}.`
     )
   }
-  let marks: Array<LedgerMark & { id: number }>
+  let marks: Array<LedgerMark & { id: number; bytes?: number }>
   try {
     const { artifacts } = await untilCancelled((await loadArtifactClient()).listArtifacts(), until)
     const named = artifacts.flatMap((artifact) => {
       const mark = parseLedgerName(artifact.name, fingerprint)
-      return mark ? [{ ...mark, id: artifact.id }] : []
+      return mark ? [{ ...mark, id: artifact.id, bytes: artifact.size }] : []
     })
     // Any job of the run may have written an entry: a key is used only when it has an export key's shape.
     marks = named.filter((mark) => exportKey.safeParse(mark.key).success)
@@ -165,9 +167,14 @@ export async function findEarlierExport(
   if (delivered) {
     const entry = exports.find((candidate) => candidate.key === delivered.key) as LedgerEntry
     try {
-      return { key: entry.key, generation: entry.generation, delivered: await readDelivered(delivered.id, runner, until) }
+      return { key: entry.key, generation: entry.generation, delivered: await readDelivered(delivered.id, delivered.bytes, runner, until) }
     } catch (error) {
-      throw unread(error, `the ledger's record of the delivery of export ${entry.key}`)
+      // A mark that holds no delivery this action writes is refused, as a forged one is: the export is waited for.
+      if (!(error instanceof RecordContentError || error instanceof BoundaryError) || signal?.aborted) {
+        throw unread(error, `the ledger's record of the delivery of export ${entry.key}`, entry.key)
+      }
+      log.warning(`The ledger's mark that export ${entry.key} was delivered was refused (${errorMessage(error)}); waiting for that export`)
+      return { key: entry.key, generation: entry.generation }
     }
   }
   const ends = new Map(marks.flatMap((mark) => (isEnd(mark) ? [[mark.key, mark.end] as const] : [])))
@@ -177,9 +184,9 @@ export async function findEarlierExport(
   if (!alive && unconfirmed.length > 0) {
     const attempts = unconfirmed.map((mark) => mark.key.replace(/^attempt-/, '')).join(', ')
     throw new ExportNotSentError(
-      `attempt ${attempts} of this run sent this very request and no answer said whether it was taken, so it may have been paid for; ` +
-        "rather than pay twice, nothing was sent. Find that export in AI Studios (My Studio) and set 'resume' to its project ID, " +
-        'or start a new run of the workflow to export anew'
+      `attempt ${attempts} of this run sent this very request and no answer said whether it was taken, so it may have been paid for`,
+      "This attempt sent nothing, rather than pay twice. Find that export in AI Studios (My Studio) and set 'resume' to its project ID, " +
+        'or start a new run of the workflow to export anew.'
     )
   }
   if (!alive && exports.length > 0) {
@@ -195,8 +202,8 @@ export async function findEarlierExport(
 const MAX_MARK_BYTES = 64 * 1024
 
 /** The delivery a `delivered` mark records: its artifact's one file, parsed by its schema. */
-async function readDelivered(id: number, runner: RunnerEnv, until: AbortSignal): Promise<DeliveredVideo> {
-  const json = await readJsonArtifact(id, 'export.json', runner, { maxBytes: MAX_MARK_BYTES, signal: until })
+async function readDelivered(id: number, listedBytes: number | undefined, runner: RunnerEnv, until: AbortSignal): Promise<DeliveredVideo> {
+  const json = await readJsonArtifact(id, 'export.json', runner, { maxBytes: MAX_MARK_BYTES, listedBytes, zipped: true, signal: until })
   return parseAt(z.object({ delivered: deliveredVideo }), json, 'the delivery record').delivered
 }
 

@@ -5,7 +5,9 @@ import { budgetLine, budgetRefusal } from '../job/budget.js'
 import { WriteError } from '../write-file.js'
 import { errorLine, info, videoLog, warning } from '../log.js'
 import { checkCredentials } from './dry-run.js'
-import { draftExport } from './from-draft.js'
+import { draftExport, type NoDraft } from './from-draft.js'
+import { requestFingerprint } from './ledger.js'
+import { findReusable } from './reuse.js'
 import { PollScheduler } from './poll-scheduler.js'
 import { checkTemplate, dryRunVideo, prepareVideo, produceVideo, reuseVideo, spends, type Production } from './produce.js'
 
@@ -39,6 +41,20 @@ async function inPool<T>(items: T[], limit: number, stop: AbortSignal, work: (it
     while (next < items.length && !stop.aborted) await work(items[next++])
   }
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+}
+
+/** Of the videos without a reviewed draft, those for which reuse would find no reviewed draft's video either (a dry run's look). */
+async function unreused(missing: NoDraft[], production: Production, contextOf: (result: VideoResult) => CallContext): Promise<NoDraft[]> {
+  const { job, github } = production
+  const left: NoDraft[] = []
+  for (const none of missing) {
+    const { log, signal } = contextOf(none.result)
+    const request = none.request
+    const runId = github && (await findReusable(requestFingerprint(request), github, job, log, signal, true))
+    if (runId) log.info(`Dry run: reuse would take the video run ${runId} exported from a reviewed draft of this request; nothing would be exported`)
+    else left.push(none)
+  }
+  return left
 }
 
 /** A refusal found in one video of a manifest, naming the entry and where it is written. */
@@ -91,33 +107,40 @@ export async function produceAll(results: VideoResult[], production: Production,
       step(result, async () => void requests.set(result, await prepareVideo(result, requests.get(result), production, contextOf(result))))
     )
     const prepared = results.filter((result) => result.status === 'skipped' && requests.has(result))
-    if (!job.dryRun && production.github && job.github.reuse) {
-      await inPool(prepared, job.batch.maxParallel, stop.signal, async (result) => {
-        const request = requests.get(result)
-        // A draft is no video: there is none to reuse.
-        if (request && spends(request, job)) await step(result, () => reuseVideo(result, request, production, contextOf(result)))
-      })
-    }
+    // From-draft first: the reviewed draft found is what reuse looks for, and what is paid for.
+    const without: NoDraft[] = []
     if (job.github.fromDraft !== 'false') {
-      const without: VideoResult[] = []
       await inPool(prepared, job.batch.maxParallel, stop.signal, async (result) => {
         const request = requests.get(result)
         if (!request || !spends(request, job) || result.status !== 'skipped') return
         await step(result, async () => {
           const found = await draftExport(result, request, production, contextOf(result))
-          if (found) requests.set(result, found)
-          else without.push(result)
+          if ('generation' in found) requests.set(result, found)
+          else without.push(found)
         })
       })
-      // `required`: a video without its reviewed draft refuses the run before anything is paid.
-      if (job.github.fromDraft === 'required' && without.length > 0) {
-        const names = without.map((result) => result.name).join(', ')
-        throw new InputError(
-          'from-draft',
-          `'required', and no draft run of this repository saved a draft of this request for ${names} (or the request changed since): ` +
-            `${job.dryRun ? 'a run would export nothing' : 'nothing was exported'}. Run the draft run again, or set 'from-draft: true' to export anew`
-        )
-      }
+    }
+    const required = job.github.fromDraft === 'required'
+    if (!job.dryRun && production.github && job.github.reuse) {
+      await inPool(prepared, job.batch.maxParallel, stop.signal, async (result) => {
+        const request = requests.get(result)
+        // A draft is no video: there is none to reuse. Without its reviewed draft, `required` takes only a reviewed draft's video.
+        const reviewedOnly = required && without.some((none) => none.result === result)
+        if (request && spends(request, job) && result.status === 'skipped')
+          await step(result, () => reuseVideo(result, request, production, contextOf(result), reviewedOnly))
+      })
+    }
+    // `required`: a video without its reviewed draft (nor, with reuse, a reviewed draft's video) refuses the run before anything is paid.
+    let missing = without.filter((none) => none.result.status === 'skipped')
+    // A dry run reads (never downloads) what reuse would take, so that it ends as the run would.
+    if (job.dryRun && required && production.github && job.github.reuse) missing = await unreused(missing, production, contextOf)
+    if (required && missing.length > 0) {
+      const which = missing.map((none) => `${none.result.name} (${none.why})`).join('; ')
+      throw new InputError(
+        'from-draft',
+        `'required', and there is no reviewed draft to export for ${which}: ${job.dryRun ? 'a run would export nothing' : 'nothing was exported'}. ` +
+          "Run the draft run again, or set 'from-draft: true' to export anew"
+      )
     }
     if (job.dryRun) {
       for (const result of prepared) {

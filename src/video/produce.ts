@@ -9,10 +9,10 @@ import { templateGeneration } from '../job/template-shape.js'
 import { formatMinutes } from '../text.js'
 import { downloadVideo } from './download.js'
 import { isLoopbackHost } from './url-policy.js'
-import { saveDraft } from './draft.js'
+import { dryRunKeptDraft, saveDraft } from './draft.js'
 import { saveDryRun } from './dry-run.js'
 import { exportOnce } from './export.js'
-import { draftKey, recordEnd, requestFingerprint } from './ledger.js'
+import { draftKey, ledgerFingerprint, recordEnd, requestFingerprint } from './ledger.js'
 import { findReviewedDraft } from './from-draft.js'
 import { PollScheduler } from './poll-scheduler.js'
 import { resumeMismatches } from './resume-check.js'
@@ -87,21 +87,41 @@ async function checkResumed(
   const mismatches = resumeMismatches(exported, expected)
   if (mismatches.length === 0) return context.log.info(`resume: export ${source.key} matches ${what}`)
   // `from-draft` exports the reviewed draft as the review left it: an export matching that draft is what the step exports.
-  const draft =
-    request.kind === 'saved'
-      ? undefined
-      : await findReviewedDraft(request, production, context, { label: 'resume', otherwise: '; the export is compared with the step alone' })
-  if (draft?.project && resumeMismatches(exported, draft.project).length === 0) {
-    return context.log.info(
-      `resume: export ${source.key} matches draft ${draft.projectId}, reviewed for ${what} (saved by run ${draft.runId}): the review's edits are no mismatch`
-    )
+  // Only a step that exports reviewed drafts may have made one: no other asks GitHub (nor needs its permission).
+  const reviewed =
+    request.kind === 'saved' || job.github.fromDraft === 'false' ? undefined : await reviewedDraftOf(request, source.key, production, context)
+  if (reviewed?.matches?.(exported)) {
+    return context.log.info(`resume: export ${source.key} matches ${reviewed.what}, reviewed for ${what}: the review's edits are no mismatch`)
   }
-  const found = `export ${source.key} is not the video ${what} makes: ${mismatches.join('; ')}`
+  const found = `export ${source.key} is not the video ${what} makes: ${mismatches.join('; ')}${reviewed ? `, ${reviewed.nor}` : ''}`
   if (job.resumeMismatch === 'accept') return context.log.warning(`resume: ${found}. Downloaded anyway ('resume-mismatch' is accept)`)
   throw new Error(
-    `resume: ${found}${draft?.project ? `, nor what its reviewed draft ${draft.projectId} holds now` : ''}. Nothing was downloaded. ` +
-      "Check that 'resume' holds this video's key, or set 'resume-mismatch: accept' to download it anyway"
+    `resume: ${found}. Nothing was downloaded. Check that 'resume' holds this video's key, or set 'resume-mismatch: accept' to download it anyway`
   )
+}
+
+/**
+ * The reviewed draft of a resumed export's request, as the check can use it: a test of the export
+ * against the draft as the review left it, and what the refusal says of the draft when that fails (or
+ * when the draft cannot be compared). A draft named by the resumed key itself proves nothing.
+ */
+async function reviewedDraftOf(
+  request: ExportRequest,
+  key: string,
+  production: Production,
+  context: CallContext
+): Promise<{ what: string; nor: string; matches?: (exported: JsonObject) => boolean } | undefined> {
+  const lookup = await findReviewedDraft(request, production, context, { label: 'resume', ownRun: true })
+  if (lookup.state === 'none') return undefined
+  if (lookup.state === 'unknown')
+    return { what: 'its reviewed draft', nor: `and its reviewed draft could not be looked up to compare (${lookup.why})` }
+  const what = `draft ${lookup.draft.projectId} (saved by run ${lookup.draft.runId})`
+  if (lookup.draft.projectId === key) return { what, nor: `and the draft record naming the export itself proves nothing` }
+  if (lookup.state === 'gone')
+    return { what, nor: `and its reviewed ${what} was deleted since, so it could not be compared (if this is that draft's export, accept it)` }
+  if (lookup.state === 'unreadable') return { what, nor: `and its reviewed ${what} could not be read to compare (${lookup.why})` }
+  const { project } = lookup
+  return { what, nor: `nor what its reviewed ${what} holds now`, matches: (exported) => resumeMismatches(exported, project).length === 0 }
 }
 
 /**
@@ -135,11 +155,12 @@ export async function prepareVideo(
 }
 
 /** A dry run's end for a video: the request a run would send (after `from-draft` found its draft), saved and printed. */
-export function dryRunVideo(result: VideoResult, request: ExportRequest, { job, client }: Production, context: CallContext): void {
+export async function dryRunVideo(result: VideoResult, request: ExportRequest, production: Production, context: CallContext): Promise<void> {
+  const { job, client } = production
   const source = result.spec.source
   if (job.draft && request.kind === 'saved' && source.kind === 'project') {
     context.log.info(`Dry run: project ${source.projectId} is its own draft ('draft' is true): nothing would be created or rendered`)
-  } else {
+  } else if (!(await dryRunKeptDraft(request, draftKey(request), production, context))) {
     result.dryRun = saveDryRun(client, request, job.outputDir, result.spec.name, context.log)
   }
   result.status = 'dry-run'
@@ -149,9 +170,17 @@ export function dryRunVideo(result: VideoResult, request: ExportRequest, { job, 
  * With `reuse`, an earlier run's video of the same request, downloaded instead of exported (the result
  * is then 'downloaded'). Done for every video before any export, so `max-videos` counts only what is sent.
  */
-export async function reuseVideo(result: VideoResult, request: ExportRequest, { job, github }: Production, context: CallContext): Promise<void> {
-  result.fingerprint = requestFingerprint(request)
-  if (github && job.github.reuse) await reuseEarlier(result, result.fingerprint, github, job, context.log, context.signal)
+export async function reuseVideo(
+  result: VideoResult,
+  request: ExportRequest,
+  { job, github }: Production,
+  context: CallContext,
+  /** Only a video made from a reviewed draft will do (`from-draft: required`, and none found). */
+  reviewedOnly = false
+): Promise<void> {
+  result.fingerprint = ledgerFingerprint(request)
+  result.reuseKey = requestFingerprint(request)
+  if (github && job.github.reuse) await reuseEarlier(result, result.reuseKey, github, job, context.log, context.signal, reviewedOnly)
 }
 
 /**
@@ -208,7 +237,8 @@ export async function produceVideo(
     return saveDraft(result, request, result.fingerprint, production, context, cancel)
   }
   if (request) {
-    fingerprint = result.fingerprint = requestFingerprint(request)
+    fingerprint = result.fingerprint = ledgerFingerprint(request)
+    result.reuseKey = requestFingerprint(request)
     result.stage = 'export'
     exportedAt = Date.now()
     const deadlineAt = exportedAt + job.wait.timeoutMs

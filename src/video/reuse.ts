@@ -12,15 +12,68 @@ import { freePath } from './download.js'
 import { readMp4Facts } from './mp4.js'
 
 /**
- * One earlier run's video, checked at every step: the run is trusted (this repository's code, on a
- * trusted ref), its record parses, its video is that same run's artifact, and the downloaded bytes
- * match the record's size and SHA-256. Returns the record and the file in `staging`; throws why not.
+ * An earlier run's record, checked: the run is trusted (this repository's code, on a trusted ref), its
+ * record parses and names that same run's unexpired artifact, and (`reviewedOnly`) a reviewed draft's
+ * video. Throws why not.
  */
-async function fetchTrusted(github: GitHub, candidate: Candidate, here: ThisRun, fingerprint: string, job: Job, staging: string, until: AbortSignal) {
+async function trustedRecord(
+  github: GitHub,
+  candidate: Candidate,
+  here: ThisRun,
+  fingerprint: string,
+  job: Job,
+  until: AbortSignal,
+  reviewedOnly: boolean
+): Promise<ReuseRecord> {
   const refused = distrust(await workflowRun(github, candidate.runId), here, job.github.reuseFrom)
   if (refused) throw new Error(refused)
   // The artifact client takes no signal: its downloads are left behind when `until` ends the wait.
   const record: ReuseRecord = await untilCancelled(readRecord(github, candidate, fingerprint, job.runner), until)
+  if (reviewedOnly && !record.reviewedDraft) throw new Error("its video was not exported from a reviewed draft ('from-draft' is required)")
+  return record
+}
+
+/**
+ * A dry run's reuse: the run whose trusted record of this request a run would take its video from, read
+ * but not downloaded; undefined when there is none (each passed over is named in a warning).
+ */
+export async function findReusable(
+  fingerprint: string,
+  github: GitHub,
+  job: Job,
+  log: Log,
+  signal: AbortSignal | undefined,
+  reviewedOnly: boolean
+): Promise<number | undefined> {
+  const { signal: until } = withDeadline(job.wait.timeoutMs, signal)
+  const here = thisRun(github.context)
+  for (const candidate of await listCandidates(github, fingerprint, job.runner, until)) {
+    try {
+      await trustedRecord(github, candidate, here, fingerprint, job, until, reviewedOnly)
+      return candidate.runId
+    } catch (error) {
+      if (until.aborted) throw error
+      log.warning(`reuse: the video of run ${candidate.runId} would not be reused: ${errorMessage(error)}`)
+    }
+  }
+  return undefined
+}
+
+/**
+ * One earlier run's video, checked at every step: its record (trustedRecord), and the downloaded bytes,
+ * which must match the record's size and SHA-256. Returns the record and the file in `staging`; throws why not.
+ */
+async function fetchTrusted(
+  github: GitHub,
+  candidate: Candidate,
+  here: ThisRun,
+  fingerprint: string,
+  job: Job,
+  staging: string,
+  until: AbortSignal,
+  reviewedOnly: boolean
+) {
+  const record = await trustedRecord(github, candidate, here, fingerprint, job, until, reviewedOnly)
   const file = await untilCancelled(downloadReusable(github, record, candidate.runId, staging), until)
   const size = fs.statSync(file).size
   if (size !== record.size) throw new Error(`its video has ${size} bytes, where its record says ${record.size}`)
@@ -40,7 +93,9 @@ export async function reuseEarlier(
   github: GitHub,
   job: Job,
   log: Log,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  /** Only a video exported from a reviewed draft will do (`from-draft: required` with no draft found). */
+  reviewedOnly = false
 ): Promise<boolean> {
   // Looking is bounded like the wait it stands in for, by 'timeout'; a stop ends it and the video.
   const { deadline: bound, signal: until } = withDeadline(job.wait.timeoutMs, signal)
@@ -58,7 +113,7 @@ export async function reuseEarlier(
     fs.mkdirSync(job.outputDir, { recursive: true })
     const staging = fs.mkdtempSync(path.join(job.outputDir, '.aistudios-reuse-'))
     try {
-      const { record, file } = await fetchTrusted(github, candidate, here, fingerprint, job, staging, until)
+      const { record, file } = await fetchTrusted(github, candidate, here, fingerprint, job, staging, until, reviewedOnly)
       const mp4 = readMp4Facts(file)
       const final = freePath(job.outputDir, result.spec.outputName ?? record.videoName, log)
       fs.renameSync(file, final)
