@@ -25,54 +25,48 @@ let serial = 8000
 type Scenario = (token: string) => Promise<boolean>
 const api = (token: string) => ({ context: { 'github.token': token } })
 
+const push = (): Record<string, string> => ({
+  ...eventEnv('push', { repository: { default_branch: 'main' } }, world.github.url),
+  GITHUB_REF: 'refs/heads/main'
+})
+const pull = (id: number): Record<string, string> =>
+  eventEnv('pull_request', { pull_request: { number: id, base: { sha: `b${id}` }, head: { sha: `h${id}` } } }, world.github.url)
+
+/**
+ * A run of its own with `inputs` on an event (`push` or `pull`) whose work is a search for records among
+ * the repository's artifacts (reuse's, or the draft runs'): whether it searched, every call answered.
+ */
+async function looksUpRecords(
+  token: string,
+  inputs: Record<string, string>,
+  event: (id: number) => Record<string, string>,
+  workspace?: string
+): Promise<boolean> {
+  const id = ++serial
+  const [seen, refused] = [world.github.requests.length, world.github.refused.length]
+  await runAction({
+    ...api(token),
+    workspace,
+    inputs: { 'api-key': world.sim.mintToken(), 'api-url': world.sim.apiUrl, ...inputs },
+    env: { ...event(id), ...world.artifacts.envForRun(id) }
+  })
+  const searched = world.github.requests.slice(seen).some((r) => r.path.startsWith('/repos/octo-org/videos/actions/artifacts?'))
+  return searched && world.github.refused.length === refused
+}
+
 const SCENARIOS: Record<string, Scenario> = {
-  reuse: async (token) => {
-    const id = ++serial
-    const [seen, refused] = [world.github.requests.length, world.github.refused.length]
-    await runAction({
-      ...api(token),
-      inputs: { 'api-key': world.sim.mintToken(), 'api-url': world.sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, reuse: 'true' },
-      env: {
-        ...eventEnv('push', { repository: { default_branch: 'main' } }, world.github.url),
-        ...world.artifacts.envForRun(id),
-        GITHUB_REF: 'refs/heads/main'
-      }
-    })
-    // Nothing to reuse here: the work is the search for an earlier run's record, answered.
-    const searched = world.github.requests.slice(seen).some((r) => r.path.startsWith('/repos/octo-org/videos/actions/artifacts?'))
-    return searched && world.github.refused.length === refused
-  },
+  reuse: (token) => looksUpRecords(token, { 'project-id': SAMPLE_PROJECT_ID, reuse: 'true' }, push),
   // A merge run: the search for the draft run's record, answered (none is found: it exports anew).
-  'from-draft': async (token) => {
-    const id = ++serial
-    const [seen, refused] = [world.github.requests.length, world.github.refused.length]
-    await runAction({
-      ...api(token),
-      inputs: { 'api-key': world.sim.mintToken(), 'api-url': world.sim.apiUrl, 'project-id': SAMPLE_PROJECT_ID, 'from-draft': 'true' },
-      env: {
-        ...eventEnv('push', { repository: { default_branch: 'main' } }, world.github.url),
-        ...world.artifacts.envForRun(id),
-        GITHUB_REF: 'refs/heads/main'
-      }
-    })
-    const searched = world.github.requests.slice(seen).some((r) => r.path.startsWith('/repos/octo-org/videos/actions/artifacts?'))
-    return searched && world.github.refused.length === refused
-  },
+  'from-draft': (token) => looksUpRecords(token, { 'project-id': SAMPLE_PROJECT_ID, 'from-draft': 'true' }, push),
   // A draft run: the search for a draft an earlier run saved of the same request, answered (none: it saves one).
-  draft: async (token) => {
-    const id = ++serial
-    const [seen, refused] = [world.github.requests.length, world.github.refused.length]
-    await runAction({
-      ...api(token),
-      workspace: makeWorkspace({ 't.json': JSON.stringify({ ...MINIMAL_V3_BODY, name: `Draft ${id}` }) }),
-      inputs: { 'api-key': world.sim.mintToken(), 'api-url': world.sim.apiUrl, template: 't.json', draft: 'true' },
-      env: {
-        ...eventEnv('pull_request', { pull_request: { number: id, base: { sha: `b${id}` }, head: { sha: `h${id}` } } }, world.github.url),
-        ...world.artifacts.envForRun(id)
-      }
-    })
-    const searched = world.github.requests.slice(seen).some((r) => r.path.startsWith('/repos/octo-org/videos/actions/artifacts?'))
-    return searched && world.github.refused.length === refused
+  draft: (token) => {
+    const id = serial + 1
+    return looksUpRecords(
+      token,
+      { template: 't.json', draft: 'true' },
+      pull,
+      makeWorkspace({ 't.json': JSON.stringify({ ...MINIMAL_V3_BODY, name: `Draft ${id}` }) })
+    )
   },
   'release-upload': async (token) => {
     const id = ++serial

@@ -11,11 +11,11 @@ import type { AddressInfo } from 'node:net'
 import * as path from 'node:path'
 import * as zlib from 'node:zlib'
 import { describe, it } from 'node:test'
-import { eventEnv, makeWorkspace, runAction, tempDir, type ActionRun } from './helpers/run-action.ts'
-import { MAIN_PUSH, PULL, templateWith } from './helpers/draft-flow.ts'
+import { eventEnv, makeWorkspace, runAction, tempDir } from './helpers/run-action.ts'
+import { MAIN_PUSH, PULL, draftFlow, templateWith } from './helpers/draft-flow.ts'
 import { useStandIns } from './helpers/stand-ins.ts'
 import { SAMPLE_PROJECT_ID } from './simulator/server.ts'
-import { GITHUB_TOKEN, startGitHubApi, type WorkflowRun } from './stand-ins/github-api.ts'
+import { startGitHubApi } from './stand-ins/github-api.ts'
 import { startArtifactService, type StoredArtifact } from './stand-ins/artifact-service.ts'
 
 const world = useStandIns({ renderMs: 200 })
@@ -82,41 +82,7 @@ function plant(runId: number, name: string, bytes: Buffer, mimeType?: string): S
 }
 
 /** One run of the workflow numbered `runId`, attempt `attempt`, as draftFlow runs it, with the step's own inputs and env. */
-function run(
-  runId: number,
-  workflowRun: WorkflowRun,
-  inputs: Record<string, string>,
-  workspace: string,
-  {
-    attempt = 1,
-    env = {},
-    context,
-    timeoutMs
-  }: { attempt?: number; env?: Record<string, string>; context?: Record<string, string>; timeoutMs?: number } = {}
-): Promise<ActionRun> {
-  world.github.runs.set(runId, workflowRun)
-  const pull = workflowRun.pullRequests?.[0]
-  const event = pull
-    ? eventEnv(
-        'pull_request',
-        { repository: { default_branch: 'main' }, pull_request: { number: pull, head: { ref: workflowRun.headBranch } } },
-        world.github.url
-      )
-    : eventEnv(workflowRun.event, { repository: { default_branch: 'main' } }, world.github.url)
-  return runAction({
-    workspace,
-    inputs: { 'api-key': world.sim.mintToken(), 'api-url': world.sim.apiUrl, 'github-token': GITHUB_TOKEN, template: 't.json', ...inputs },
-    env: {
-      ...world.artifacts.envForRun(runId, `job-attempt-${attempt}`),
-      ...event,
-      GITHUB_RUN_ATTEMPT: String(attempt),
-      GITHUB_REF: pull ? `refs/pull/${pull}/merge` : `refs/heads/${workflowRun.headBranch}`,
-      ...env
-    },
-    context,
-    timeoutMs
-  })
-}
+const { run } = draftFlow(world)
 
 const warnings = (stdout: string): string[] => stdout.split('\n').filter((line) => line.startsWith('::warning'))
 const lines = (stdout: string, re: RegExp): string =>

@@ -20,12 +20,30 @@ export const templateWith = (words: string): string => {
   return makeWorkspace({ 't.json': JSON.stringify(body) })
 }
 
+/** More of a run than its attempt: environment beside the runner's, the `${{ }}` context, a time limit. */
+export interface RunOptions {
+  attempt?: number
+  env?: Record<string, string>
+  context?: Record<string, string>
+  timeoutMs?: number
+}
+
 /** The flow in `world`: its runs, and how many POSTs to `path` the simulator saw since request `from`. */
 export function draftFlow(world: ReturnType<typeof useStandIns>) {
   const posts = (path: string, from = 0): number => world.sim.requests.slice(from).filter((r) => r.method === 'POST' && r.path === path).length
 
-  /** One workflow run numbered `runId` (its attempt `attempt`): a run of the pull request, or a push to its branch. */
-  function run(runId: number, workflowRun: WorkflowRun, inputs: Record<string, string>, workspace: string, attempt = 1): Promise<ActionRun> {
+  /**
+   * One workflow run numbered `runId` (its attempt `attempt`, or with more of the runner's environment,
+   * its `${{ }}` context and a time limit): a run of the pull request, or a push to its branch.
+   */
+  function run(
+    runId: number,
+    workflowRun: WorkflowRun,
+    inputs: Record<string, string>,
+    workspace: string,
+    options: number | RunOptions = 1
+  ): Promise<ActionRun> {
+    const { attempt = 1, env = {}, context, timeoutMs } = typeof options === 'number' ? { attempt: options } : options
     world.github.runs.set(runId, workflowRun)
     const pull = workflowRun.pullRequests?.[0]
     const event = pull
@@ -42,8 +60,11 @@ export function draftFlow(world: ReturnType<typeof useStandIns>) {
         ...world.artifacts.envForRun(runId, `job-attempt-${attempt}`),
         ...event,
         GITHUB_RUN_ATTEMPT: String(attempt),
-        GITHUB_REF: pull ? `refs/pull/${pull}/merge` : `refs/heads/${workflowRun.headBranch}`
-      }
+        GITHUB_REF: pull ? `refs/pull/${pull}/merge` : `refs/heads/${workflowRun.headBranch}`,
+        ...env
+      },
+      context,
+      timeoutMs
     })
   }
   return { run, posts }
