@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(12989);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(21714);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 12989:
+/***/ 21714:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41267,298 +41267,6 @@ async function collect(get, runner, signal) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/job/budget.ts
-
-/** The exports a plan of videos would send before reuse: every video but a resumed one (already paid for). */
-const exportsPlanned = (videos) => videos.filter((video) => video.source.kind !== 'resume').length;
-/**
- * The refusal `max-videos` calls for when a run would send `count` exports, if it does. A plan's
- * matrix is one run: its jobs each see only their shard, so the plan refuses for all of them (before
- * any reuse is known).
- */
-function budgetRefusal(count, max, of = 'run') {
-    if (max === undefined || count <= max)
-        return undefined;
-    return new InputError('max-videos', of === 'plan'
-        ? `the plan's matrix would send ${count} exports, more than the ${max} one run may (resumed videos do not count); no matrix was output. ` +
-            "Raise 'max-videos', or plan fewer videos ('only-changed', a smaller manifest)"
-        : `this run would send ${count} exports, more than the ${max} it may (resumed and reused videos do not count); nothing was exported. ` +
-            "Raise 'max-videos', or render fewer videos ('manifest-entry', 'only-changed')");
-}
-/** What a plan or a dry run says about the exports a run would send, and whether `max-videos` would refuse it. */
-function budgetLine(count, max) {
-    const cap = max === undefined ? '' : ` (max-videos: ${max})`;
-    return {
-        text: `A run would send ${count} export(s)${cap}; resumed videos do not count, nor do videos 'reuse' finds`,
-        over: budgetRefusal(count, max) !== undefined
-    };
-}
-
-;// CONCATENATED MODULE: ./src/report/summary.ts
-
-
-
-
-
-
-
-/** The summary with any masked secret its text echoes hidden: the runner masks only its log. */
-const redacted = (summary) => {
-    const text = redact(summary.stringify());
-    return summary.emptyBuffer().addRaw(text);
-};
-/** Whether the user must be told how to resume this video: exported, not delivered. */
-const needsResume = (result) => result.exportKey !== undefined && (notDelivered(result) || result.status === 'started');
-/** Said where a key would be when the export may have been accepted without one coming back. */
-const MAYBE_ACCEPTED = 'unknown: the export may have been accepted; find it in AI Studios (My Studio) and resume with its project ID';
-/** What to say where the key goes when there is none: never "not exported" for an export that may have been taken. */
-const noKey = (result, none) => (result.exportUnconfirmed ? MAYBE_ACCEPTED : none);
-/** How to resume it; for a video saved but not delivered (its error tells that), only how to deliver it. */
-const resumeOf = (result) => (result.undelivered ? redeliverHint(result) : resumeAdvice(result));
-/** What happened to a batch, each outcome its own count: "0 delivered, 3 started" is not "3 of 3 delivered". */
-function batchCounts(results) {
-    const count = (status) => results.filter((result) => result.status === status).length;
-    const counts = [`${count('downloaded')} delivered`];
-    for (const [status, word] of [
-        ['started', 'started'],
-        ['draft', 'saved as drafts for review'],
-        ['failed', 'failed'],
-        ['skipped', 'skipped']
-    ]) {
-        if (count(status) > 0)
-            counts.push(`${count(status)} ${word}`);
-    }
-    return `${counts.join(', ')} (of ${results.length})`;
-}
-function heading(results, job, failed) {
-    if (job?.dryRun)
-        return 'AI Studios dry run: nothing was exported';
-    if (results.length > 1) {
-        const icon = failed ? '❌' : results.some((result) => result.status === 'started') ? '⏳' : results.every(isDraft) ? '📝' : '🎬';
-        return `${icon} AI Studios videos: ${batchCounts(results)}`;
-    }
-    if (failed)
-        return `❌ AI Studios video${job?.manifest && results.length === 0 ? 's' : ''} not delivered`;
-    if (results[0] && isDraft(results[0]))
-        return '📝 AI Studios draft saved for review: nothing was rendered or paid';
-    return results[0]?.status === 'started' ? '⏳ AI Studios export started' : '🎬 AI Studios video rendered';
-}
-const isDraft = (result) => result.status === 'draft';
-/** A draft's project and where to open it, for review before paying. */
-const draftCell = ({ projectId, url }) => `<code>${escapeHtml(projectId)}</code>, <a href="${escapeHtml(url)}">open in AI Studios</a>`;
-/** The drafts a run saved, as rows within a quarter of the summary's budget: what to open before the merge that pays for them. */
-function draftRows(results) {
-    const drafts = results.flatMap((result) => (result.draft ? [[escapeHtml(result.name), draftCell(result.draft)]] : []));
-    return boundedRows(drafts, SUMMARY_BUDGET_BYTES / 4, 'drafts', 'the <code>videos</code> output names each');
-}
-/** The drafts listed for review, if there are any. */
-function draftsForReview(summary, drafts) {
-    if (drafts.rows.length === 0)
-        return;
-    summary
-        .addHeading('Drafts for review', 3)
-        .addRaw('<p>Saved in AI Studios, not rendered: nothing was paid. Review each before the run that exports it.</p>', true)
-        .addTable([['Video', 'Draft'].map((data) => ({ data, header: true })), ...drafts.rows]);
-    if (drafts.more)
-        summary.addRaw(`<p>${drafts.more}</p>`, true);
-}
-/** One video in detail: where it came from, its key, time, file, checksum, artifact. */
-function details(summary, result) {
-    const seconds = ((Date.now() - result.startedAt) / 1000).toFixed(1);
-    const rows = [
-        ['Source', escapeHtml(result.source)],
-        ['Export key', result.exportKey ? `<code>${escapeHtml(result.exportKey)}</code>` : noKey(result, '(not exported)')],
-        ...(result.draft ? [['Draft', draftCell(result.draft)]] : []),
-        ['Time taken', `${seconds} s${result.polls ? ` (${result.polls} progress checks)` : ''}`]
-    ];
-    if (result.video) {
-        rows.push(['Video', `<code>${escapeHtml(external_node_path_.basename(result.video.path))}</code>, ${formatBytes(result.video.size)}`]);
-        rows.push(['Duration and picture', escapeHtml(describeMp4(result.video.mp4))]);
-    }
-    if (result.sha256)
-        rows.push(['SHA-256', `<code>${result.sha256}</code>`]);
-    if (result.artifact)
-        rows.push(['Artifact', `<a href="${result.artifact.url}">${escapeHtml(result.artifact.name)}</a>`]);
-    if (result.credits !== undefined)
-        rows.push(['Credits', String(result.credits)]);
-    if (result.reusedFromRun !== undefined)
-        rows.push(['Reused', `the video of run ${result.reusedFromRun}: nothing was exported`]);
-    if (result.thumbnailUrl)
-        rows.push(['Thumbnail', `<img src="${escapeHtml(result.thumbnailUrl)}" alt="thumbnail" width="240">`]);
-    summary.addTable(rows.map(([key, value]) => [{ data: key, header: true }, value]));
-}
-/**
- * Several videos: one row each, then what failed and how to resume it, within the summary's budget:
- * the failures (each with its resume hint) are measured first, rows beyond the bounds counted.
- */
-function overview(summary, results, budget) {
-    const failed = results
-        .filter(notDelivered)
-        .map((result) => [
-        escapeHtml(result.name),
-        escapeHtml(cut(result.error ?? 'not started', MAX_SUMMARY_TEXT_CHARS)),
-        needsResume(result) ? escapeHtml(resumeOf(result)) : noKey(result, 'nothing was exported')
-    ]);
-    const failures = boundedRows(failed, budget / 2, 'failed videos');
-    const all = boundedRows(results.map(({ name, status, exportKey, video, artifact, reusedFromRun }) => [
-        escapeHtml(name),
-        reusedFromRun === undefined ? status : `${status} (reused from run ${reusedFromRun})`,
-        exportKey ? `<code>${escapeHtml(exportKey)}</code>` : '',
-        video ? `${escapeHtml(external_node_path_.basename(video.path))}, ${formatBytes(video.size)}, ${escapeHtml(describeMp4(video.mp4))}` : '',
-        artifact ? `<a href="${artifact.url}">${escapeHtml(artifact.name)}</a>` : ''
-    ]), budget - failures.bytes, 'videos');
-    summary.addTable([['Video', 'Status', 'Export key', 'File', 'Artifact'].map((data) => ({ data, header: true })), ...all.rows]);
-    if (all.more)
-        summary.addRaw(`<p>${all.more}</p>`, true);
-    if (failed.length === 0)
-        return all.bytes;
-    summary.addHeading('What failed', 3).addTable([['Video', 'Why', 'Resume'].map((data) => ({ data, header: true })), ...failures.rows]);
-    if (failures.more)
-        summary.addRaw(`<p>${failures.more}</p>`, true);
-    return all.bytes + failures.bytes;
-}
-/** Dry-run requests, within what is left of the budget: a few shown (each body cut), the rest counted. */
-function dryRunRequests(summary, results, budget) {
-    const blocks = results.flatMap(({ dryRun }) => {
-        if (!dryRun)
-            return [];
-        const { url, body, path: saved } = dryRun;
-        // The body holds the template's and the API's text: escaped, since the code block is HTML.
-        const shown = cut(body, MAX_SUMMARY_BODY_CHARS);
-        return [{ intro: `<p><code>POST ${escapeHtml(url)}</code>, saved as <code>${escapeHtml(saved)}</code></p>`, body: escapeHtml(shown) }];
-    });
-    const { taken, omitted } = takeWithin(blocks, (block) => utf8Bytes(block.intro) + utf8Bytes(block.body) + 64, budget, MAX_SUMMARY_REQUESTS);
-    for (const block of taken)
-        summary.addRaw(block.intro, true).addCodeBlock(block.body, 'json');
-    if (omitted > 0)
-        summary.addRaw(`<p>… and ${omitted} more request(s), not shown: each is saved in full in its file in 'output-dir'</p>`, true);
-}
-/**
- * The job summary, for one video or many, whatever happened: written even when the run failed, so
- * every accepted export's key and how to resume it are always there.
- */
-async function writeSummary(results, runner, job, runError) {
-    // Nothing to say when only-changed found nothing to render.
-    if (!runner.summaryFile || (results.length === 0 && runError === undefined))
-        return;
-    const failed = runError !== undefined || results.some(notDelivered);
-    const summary = lib_core/* summary */.z.addHeading(heading(results, job, failed), 2);
-    if (runError)
-        summary.addRaw(`<p>${escapeHtml(cut(runError, MAX_SUMMARY_TEXT_CHARS))}</p>`, true);
-    let used = 0;
-    if (results.length === 1) {
-        const [result] = results;
-        if (result.error && result.error !== runError)
-            summary.addRaw(`<p>${escapeHtml(cut(result.error, MAX_SUMMARY_TEXT_CHARS))}</p>`, true);
-        if (needsResume(result))
-            summary.addRaw(`<p><strong>Resume:</strong> ${escapeHtml(resumeOf(result))}</p>`, true);
-        details(summary, result);
-    }
-    else if (results.length > 1) {
-        // The drafts are measured first: the table of every video gives up room for them, never the other way.
-        const drafts = draftRows(results);
-        used = overview(summary, results, SUMMARY_BUDGET_BYTES - drafts.bytes) + drafts.bytes;
-        draftsForReview(summary, drafts);
-    }
-    dryRunRequests(summary, results, SUMMARY_BUDGET_BYTES - used);
-    await redacted(summary).write();
-}
-/** Plan mode's summary: the videos the matrix will produce, the first MAX_SUMMARY_ROWS listed and the rest counted. */
-async function writePlanSummary(names, job) {
-    if (!job.runner.summaryFile)
-        return;
-    const { taken, omitted } = takeWithin(names.map(escapeHtml), (name) => utf8Bytes(name) + 16, SUMMARY_BUDGET_BYTES, MAX_SUMMARY_ROWS);
-    const summary = lib_core/* summary */.z.addHeading(`AI Studios plan: ${names.length} video(s)`, 2).addList(taken);
-    if (omitted > 0)
-        summary.addRaw(`<p>…and ${omitted} more video(s), not listed (see the <code>matrix</code> output).</p>`, true);
-    await summary.write();
-}
-
-;// CONCATENATED MODULE: ./src/report/report.ts
-
-
-
-
-
-
-
-
-
-/** An error that ends the run, as an annotation; on the file and line where the input was written, when known. */
-function annotate(error, runner) {
-    if (error instanceof InputError && error.location) {
-        const { file, line, column } = error.location;
-        lib_core/* error */.z3(terminalText(error.message), { file: external_node_path_.relative(runner.workspace, file), startLine: line, startColumn: column });
-    }
-    else {
-        lib_core/* error */.z3(terminalText(errorMessage(error)));
-    }
-}
-/**
- * The end of every run, however it went: outputs, the job summary, each accepted export's key with how
- * to resume it, and the exit status. `error` is what ended the run early, if anything did.
- */
-async function report(results, runner, job, error) {
-    if (error !== undefined)
-        annotate(error, runner);
-    const failed = results.filter(notDelivered);
-    for (const result of failed.filter(exported))
-        lib_core/* error */.z3(terminalText(resumeAdvice(result)));
-    for (const result of results)
-        if (result.status === 'started' && result.exportKey)
-            info(resumeHint(result.exportKey, result.generation, result.spec.name));
-    if (results.length > 1 && failed.length > 0) {
-        lib_core/* error */.z3(terminalText(`${failed.length} of ${results.length} video(s) were not delivered: ${failed.map((result) => result.name).join(', ')}`));
-    }
-    if (error !== undefined || failed.length > 0)
-        process.exitCode = 1;
-    setOutputs(results);
-    try {
-        await writeSummary(results, runner, job, error === undefined ? undefined : errorMessage(error));
-    }
-    catch (summaryError) {
-        lib_core/* warning */.$e(`The job summary could not be written: ${errorMessage(summaryError)}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/modes/plan.ts
-
-
-
-
-
-
-
-
-
-
-/**
- * `plan: true`, the job before a matrix: the manifest's videos (those a push changed, with only-changed)
- * grouped into at most `max-jobs` shards, output as the matrix with this pipeline's ID. Sends nothing;
- * the cap on what the whole run may spend (`max-videos`) is checked here, for every render job at once.
- */
-async function plan(get, runner, signal) {
-    let job;
-    try {
-        job = readJob(get, runner);
-        const github = needsGitHub(job.github) ? await connectGitHub(job.github, signal) : undefined;
-        const videos = await planVideos(job, github, job.runner);
-        // A draft run pays for nothing: its render jobs send no export.
-        const planned = job.draft ? 0 : exportsPlanned(videos);
-        info(`Plan: ${budgetLine(planned, job.maxVideos).text}`);
-        // Each matrix job counts only its own shard: the cap on what one run may spend holds here, for all of them.
-        const refusal = budgetRefusal(planned, job.maxVideos, 'plan');
-        if (refusal)
-            throw refusal;
-        const names = videos.map((video) => video.name ?? '');
-        setMatrixOutput(shardVideos(names, job.batch.maxJobs), planPipelineId(job.pipeline, get('pipeline') !== '', runner));
-        await writePlanSummary(names, job);
-    }
-    catch (error) {
-        await report([], runner, job, signal.aborted ? signal.reason : error);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/aistudios/answers.ts
 
 
@@ -42118,1305 +41826,6 @@ class AiStudiosClient {
     }
 }
 
-;// CONCATENATED MODULE: ./src/video/ledger.ts
-
-
-
-
-
-
-
-
-/**
- * A ledger of exports kept as tiny artifacts of the workflow run, one per export, named after the
- * request's fingerprint and the export key. A re-run attempt of a failed job finds there the export an
- * earlier attempt started for the same request, and waits for it instead of paying again.
- */
-const ledger_PREFIX = 'aistudios-ledger-';
-/**
- * SHA-256 of everything that decides the video: the generation and the exact body, and for a saved
- * project exported as it is, the call and what the project held (its body names only its ID).
- */
-function requestFingerprint(request) {
-    const saved = request.kind === 'saved' ? `saved ${request.content ?? ''}\n` : '';
-    return (0,external_node_crypto_.createHash)('sha256')
-        .update(`${request.generation}\n${saved}${JSON.stringify(request.body)}`)
-        .digest('hex')
-        .slice(0, 32);
-}
-/** What the ledger knows an export by: the step's own request it stands for (a reviewed draft's export), else its own. */
-const ledgerFingerprint = (request) => request.standsFor ?? requestFingerprint(request);
-/**
- * What a draft's record is keyed by: the fingerprint of the export it stands for, which the same step
- * makes without `draft` (`isExport: true`), so `from-draft` finds the draft under its own request. A saved
- * project that is its own draft is keyed by its ID and the export's options alone: what it holds is the
- * review's to change, and an edit made in review must not make it another request.
- */
-function draftKey(request) {
-    if (request.kind === 'saved')
-        return requestFingerprint({ generation: request.generation, kind: 'saved', content: 'as reviewed', body: request.body });
-    if (request.kind !== 'draft')
-        return requestFingerprint(request);
-    return requestFingerprint({ generation: request.generation, content: request.content, body: { ...request.body, isExport: true } });
-}
-/**
- * A video an attempt delivered as an artifact of the run before `cleanup` deleted its project: where a
- * re-run attempt finds it again, and what its bytes must be.
- */
-const deliveredVideo = object({
-    attempt: schemas_number().int().positive(),
-    /** The artifact holding it: cleanup marks (and deletes) only a video that went up as one. */
-    artifactId: schemas_number().int().positive(),
-    artifactName: schemas_string().min(1).max(255),
-    /** The video's file name inside the artifact. */
-    file: baseName,
-    size: schemas_number().int().positive(),
-    sha256: sha256Hex,
-    /** Whether the artifact is a zip (archive, a batch's); and the file name attempt 1 saved the video under. */
-    zipped: schemas_boolean().optional(),
-    savedAs: baseName.optional()
-});
-const isEnd = (mark) => 'end' in mark;
-function ledgerName(fingerprint, mark) {
-    return `${ledger_PREFIX}${fingerprint}-${isEnd(mark) ? mark.end : mark.generation}-${mark.key}`;
-}
-function parseLedgerName(name, fingerprint) {
-    const match = new RegExp(`^${ledger_PREFIX}${fingerprint}-(v3|legacy|dead|lost|delivered|unconfirmed)-(.+)$`).exec(name);
-    if (!match)
-        return undefined;
-    const [, kind, key] = match;
-    return kind === 'v3' || kind === 'legacy' ? { generation: kind, key } : { end: kind, key };
-}
-/**
- * The ledger is kept as long as GitHub lets a run be re-run (30 days), or the repository's longest
- * retention if shorter: a re-run attempt that found no mark would pay again.
- */
-const ledgerRetentionDays = (runner) => Math.min(30, runner.maxRetentionDays ?? 30);
-const END_REASON = {
-    dead: 'stalled and was declared dead',
-    lost: 'was lost: the API no longer knew its key'
-};
-/** How long an accepted export's record may still take after a cancel: it is what keeps a re-run from paying again. */
-const LEDGER_CANCEL_GRACE_MS = 2000;
-/** The longest the ledger is read for (a list of the run's artifacts): past it, nothing is exported. */
-const LEDGER_READ_MS = 30_000;
-/**
- * On a re-run attempt, the export an earlier attempt started for the same request, if any; never one
- * an earlier attempt declared dead (its render stalled) or lost (the API forgot it), which would only
- * end the same way again. One an earlier attempt delivered before `cleanup` deleted its project comes
- * with where its video is. Read within LEDGER_READ_MS and the video's deadline; `signal` (a stop) ends it.
- */
-async function findEarlierExport(fingerprint, runner, log, signal, deadlineAt) {
-    if (!runner.artifactService || runner.runAttempt <= 1)
-        return undefined;
-    const boundMs = Math.max(1, Math.min(LEDGER_READ_MS, deadlineAt - Date.now()));
-    const { deadline: bound, signal: until } = withDeadline(boundMs, signal);
-    const unread = (error, what, key) => {
-        if (signal?.aborted)
-            return error;
-        const why = bound.aborted ? `no answer within ${(boundMs / 1000).toFixed(1)} s` : errorMessage(error);
-        // An earlier attempt may have paid for this very request: not knowing, nothing is sent.
-        return new ExportNotSentError(`${what} could not be read (${why}), and an earlier attempt may have exported this request`, `This attempt sent nothing, rather than pay twice. Re-run the job once the artifact service answers, or set 'resume' to ${key ?? "the export key an earlier attempt's log gives"}.`);
-    };
-    let marks;
-    try {
-        const { artifacts } = await untilCancelled((await loadArtifactClient()).listArtifacts(), until);
-        const named = artifacts.flatMap((artifact) => {
-            const mark = parseLedgerName(artifact.name, fingerprint);
-            return mark ? [{ ...mark, id: artifact.id, bytes: artifact.size }] : [];
-        });
-        // Any job of the run may have written an entry: a key is used only when it has an export key's shape.
-        marks = named.filter((mark) => exportKey.safeParse(mark.key).success);
-        const ignored = named.length - marks.length;
-        if (ignored > 0) {
-            log.warning(`${ignored} export ledger ${ignored === 1 ? 'entry' : 'entries'} of this request held no export key and ${ignored === 1 ? 'was' : 'were'} ignored`);
-        }
-    }
-    catch (error) {
-        throw unread(error, 'the export ledger of earlier attempts');
-    }
-    const exports = marks.filter((mark) => !isEnd(mark));
-    // Delivered before cleanup deleted it: its video is in the run's artifacts, and waiting would find no project.
-    const delivered = marks.find((mark) => isEnd(mark) && mark.end === 'delivered' && exports.some((entry) => entry.key === mark.key));
-    if (delivered) {
-        const entry = exports.find((candidate) => candidate.key === delivered.key);
-        try {
-            return { key: entry.key, generation: entry.generation, delivered: await readDelivered(delivered.id, delivered.bytes, runner, until) };
-        }
-        catch (error) {
-            // A mark that holds no delivery this action writes is refused, as a forged one is: the export is waited for.
-            if (!(error instanceof RecordContentError || error instanceof BoundaryError) || signal?.aborted) {
-                throw unread(error, `the ledger's record of the delivery of export ${entry.key}`, entry.key);
-            }
-            log.warning(`The ledger's mark that export ${entry.key} was delivered was refused (${errorMessage(error)}); waiting for that export`);
-            return { key: entry.key, generation: entry.generation };
-        }
-    }
-    const ends = new Map(marks.flatMap((mark) => (isEnd(mark) ? [[mark.key, mark.end]] : [])));
-    const alive = exports.find((entry) => !ends.has(entry.key));
-    // An attempt sent this request and no answer said whether it was taken: it may have been paid for.
-    const unconfirmed = marks.filter((mark) => isEnd(mark) && mark.end === 'unconfirmed');
-    if (!alive && unconfirmed.length > 0) {
-        const attempts = unconfirmed.map((mark) => mark.key.replace(/^attempt-/, '')).join(', ');
-        throw new ExportNotSentError(`attempt ${attempts} of this run sent this very request and no answer said whether it was taken, so it may have been paid for`, "This attempt sent nothing, rather than pay twice. Find that export in AI Studios (My Studio) and set 'resume' to its project ID, " +
-            'or start a new run of the workflow to export anew.');
-    }
-    if (!alive && exports.length > 0) {
-        for (const end of ['dead', 'lost']) {
-            const keys = exports.filter((entry) => ends.get(entry.key) === end).map((entry) => entry.key);
-            if (keys.length > 0)
-                log.notice(`An earlier attempt's export of this request (${keys.join(', ')}) ${END_REASON[end]}; exporting anew`);
-        }
-    }
-    return alive && { key: alive.key, generation: alive.generation };
-}
-/** A mark's record is a few hundred bytes; more is not one of ours. */
-const MAX_MARK_BYTES = 64 * 1024;
-/** The delivery a `delivered` mark records: its artifact's one file, parsed by its schema. */
-async function readDelivered(id, listedBytes, runner, until) {
-    const json = await readJsonArtifact(id, 'export.json', runner, { maxBytes: MAX_MARK_BYTES, listedBytes, zipped: true, signal: until });
-    return parseAt(object({ delivered: deliveredVideo }), json, 'the delivery record').delivered;
-}
-/** Uploads one mark as a tiny artifact of the run, kept while the run may be re-run. */
-async function ledger_record(fingerprint, mark, runner, log, signal) {
-    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-ledger-'));
-    const file = external_node_path_.join(dir, 'export.json');
-    external_node_fs_.writeFileSync(file, JSON.stringify({ ...mark, fingerprint, attempt: runner.runAttempt }));
-    // The file goes when the upload ends, not when the wait for it does: an upload left running still reads it.
-    const retentionDays = ledgerRetentionDays(runner);
-    const upload = loadArtifactClient().then((client) => client.uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays }));
-    void upload.finally(() => external_node_fs_.rmSync(dir, { recursive: true, force: true })).catch(() => { });
-    await log.group(`Export ledger: ${ledgerName(fingerprint, mark)}`, () => untilCancelled(upload, signal));
-}
-/** Records an accepted export at once, so a re-run of this job can find it; a cancel stops waiting for it. */
-async function recordExport(fingerprint, entry, runner, log, signal) {
-    if (!runner.artifactService)
-        return;
-    try {
-        await ledger_record(fingerprint, entry, runner, log, signal);
-    }
-    catch (error) {
-        log.warning(`Could not record export ${entry.key} in the ledger (${errorMessage(error)}); a re-run would export again`);
-    }
-}
-/** Marks an export that will never deliver (dead or lost), so a re-run exports anew rather than waiting on it again. */
-async function recordEnd(fingerprint, key, end, runner, log, signal) {
-    if (!runner.artifactService)
-        return;
-    try {
-        await ledger_record(fingerprint, { end, key }, runner, log, signal);
-    }
-    catch (error) {
-        log.warning(`Could not mark export ${key} ${end} in the ledger (${errorMessage(error)}); a re-run would wait for it again`);
-    }
-}
-/**
- * Marks a video delivered as an artifact of the run, before `cleanup` deletes its project: a re-run
- * attempt then takes the video from that artifact instead of waiting for a project that is gone and
- * paying again. Throws when the mark could not be left: the project must then be kept.
- */
-async function recordDelivered(fingerprint, key, delivered, runner, log, signal) {
-    await ledger_record(fingerprint, { end: 'delivered', key, delivered }, runner, log, signal);
-}
-/** Marks an export sent with no answer (it may have been taken), so a re-run attempt does not send it blindly again. */
-async function recordUnconfirmed(fingerprint, runner, log, signal) {
-    if (!runner.artifactService)
-        return;
-    try {
-        await ledger_record(fingerprint, { end: 'unconfirmed', key: `attempt-${runner.runAttempt}` }, runner, log, signal);
-    }
-    catch (error) {
-        log.warning(`Could not mark the unanswered export in the ledger (${errorMessage(error)}); a re-run attempt would send it again`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/deliver/cleanup.ts
-
-
-
-
-
-
-/**
- * With `cleanup`, the v3 projects this run exported and fully delivered, and the reviewed drafts they
- * were exported from, deleted from the AI Studios dashboard in one `DELETE /api/odin/v3/editor/project`
- * (delete-projects.md takes a list of ids). Never
- * a failed video's (its key must stay resumable), nor any while a video of the run failed, nor a
- * reused one's (another run exported it). The
- * legacy API documents no call that deletes a project. A refused delete costs only a warning.
- */
-async function cleanupExports(results, client, job, signal) {
-    // A re-run attempt of a failed job starts again with every video, re-attaching to each export this
-    // attempt made: deleted, a delivered video's project could not be downloaded again and would be paid for twice.
-    const undelivered = results.filter(notDelivered).length;
-    if (undelivered > 0) {
-        info(`cleanup: nothing deleted: ${undelivered} video(s) of this run were not delivered, and a re-run attempt re-attaches to every export it made`);
-        return;
-    }
-    const downloaded = results.filter((result) => result.status === 'downloaded' && result.exportKey && result.reusedFromRun === undefined && result.deliveredByAttempt === undefined);
-    const delivered = downloaded.filter((result) => {
-        const missing = missingDelivery(result, job);
-        if (missing)
-            info(`cleanup: ${result.exportKey} is kept in AI Studios: ${missing}`);
-        return !missing;
-    });
-    const legacy = delivered.filter((result) => result.generation === 'legacy').length;
-    if (legacy > 0)
-        info(`cleanup: the legacy API has no call that deletes a project; ${legacy} legacy export(s) stay in AI Studios`);
-    const v3 = delivered.filter((result) => result.generation === 'v3');
-    // A saved project exported as it is: should the API answer its own ID as the export's, the user's project is kept.
-    const named = projectsNamed(job);
-    const own = v3.filter((result) => result.exportKey === savedProjectOf(result) || named.has(result.exportKey) || unknownSource(result));
-    for (const result of own) {
-        const why = unknownSource(result)
-            ? "a resumed key whose project or template the step does not name may be a saved project's own ID"
-            : result.exportKey === savedProjectOf(result)
-                ? 'it is the saved project the video was exported from'
-                : 'it is a project the step names';
-        info(`cleanup: ${result.exportKey} is kept in AI Studios: ${why}`);
-    }
-    // Each export is marked delivered in the ledger before it is deleted; one that cannot be marked is kept.
-    const exported = [];
-    for (const result of v3.filter((candidate) => !own.includes(candidate))) {
-        if (await markDelivered(result, job, signal))
-            exported.push(result.exportKey);
-    }
-    const drafts = reviewedDrafts(v3, exported, named);
-    const ids = [...exported, ...drafts];
-    if (ids.length === 0)
-        return;
-    const names = drafts.length === 0 ? 'exported project(s)' : 'project(s)';
-    const which = drafts.length === 0
-        ? exported.join(', ')
-        : `${cleanup_listed('exported project(s)', exported)}${exported.length > 0 ? ' and ' : ''}${cleanup_listed('reviewed draft(s)', drafts)}`;
-    try {
-        // A courtesy, not the run's work: one 'request-timeout' in all, retries included, and a cancel ends it.
-        const deleted = await client.deleteProjects(ids, { log: videoLog(undefined), signal: withDeadline(job.api.requestTimeoutMs, signal).signal });
-        info(`cleanup: deleted ${deleted} of ${ids.length} ${names} from AI Studios (${which})`);
-        if (deleted < ids.length)
-            warning(`cleanup: the API deleted ${deleted} of ${ids.length} ${names} (${which}); delete the rest in AI Studios`);
-    }
-    catch (error) {
-        const why = signal?.aborted ? 'the run was cancelled' : errorMessage(error);
-        warning(`cleanup: the ${names} ${which} could not be deleted (${why}); delete them in AI Studios`);
-    }
-}
-const cleanup_listed = (kind, ids) => (ids.length === 0 ? '' : `${kind} ${ids.join(', ')}`);
-/**
- * The reviewed drafts (`from-draft`) whose export was delivered and goes now: each goes with it. Never a
- * project the step names itself (a saved project that was its own draft, a manifest's `project-id`, a
- * resumed key): a draft record is the word of a run of this repository's own code, and a project the
- * step names is the user's for sure.
- */
-function reviewedDrafts(v3, exported, named) {
-    const drafts = new Set();
-    for (const result of v3) {
-        const draft = result.fromDraft;
-        if (!draft || !exported.includes(result.exportKey) || draft.projectId === result.exportKey)
-            continue;
-        if (!draft.created || named.has(draft.projectId)) {
-            info(`cleanup: the reviewed draft ${draft.projectId} is kept in AI Studios: it is a project the step names`);
-            continue;
-        }
-        drafts.add(draft.projectId);
-    }
-    return [...drafts];
-}
-/** Which delivery the run was asked for did not happen (an artifact upload skipped without the runtime token, on GHES), if any. */
-function missingDelivery(result, job) {
-    if (job.artifact.enabled && !result.artifact)
-        return 'its artifact was not uploaded';
-    if (job.github.release && !result.releaseUrl)
-        return 'it was not attached to the release';
-    return undefined;
-}
-/**
- * Before its project is deleted, the ledger learns the video was delivered and where: a re-run attempt
- * then neither waits for a project that is gone nor pays for it again. Without that mark the project is
- * kept. A resumed export has no request to mark, and a re-run attempt resuming it is told it is unknown.
- */
-async function markDelivered(result, job, signal) {
-    const { fingerprint, exportKey: key, video, sha256, artifact } = result;
-    if (!job.runner.artifactService || !fingerprint || !key || !video || !sha256)
-        return true;
-    if (!artifact || artifact.id <= 0) {
-        // Deleted, its video could come back to a re-run attempt from nowhere: it waits for the project instead.
-        info(`cleanup: ${key} is kept in AI Studios: its video went up as no artifact of this run, where a re-run attempt could take it from`);
-        return false;
-    }
-    const delivered = {
-        attempt: job.runner.runAttempt,
-        artifactId: artifact.id,
-        artifactName: artifact.name,
-        zipped: artifact.zipped,
-        savedAs: external_node_path_.basename(video.path),
-        // An unzipped artifact is downloaded under its own name; a zipped one holds the video under the file's.
-        file: artifact.zipped ? external_node_path_.basename(video.path) : artifact.name,
-        size: video.size,
-        sha256
-    };
-    try {
-        await recordDelivered(fingerprint, key, delivered, job.runner, videoLog(undefined), withDeadline(job.api.requestTimeoutMs, signal).signal);
-        return true;
-    }
-    catch (error) {
-        warning(`cleanup: ${key} is kept in AI Studios: the ledger could not record its delivery (${errorMessage(error)}), and a re-run attempt would pay for it again`);
-        return false;
-    }
-}
-/** The saved projects the step names itself (its own, a manifest's, a resumed export's source): the user's for sure, never deleted. */
-const projectsNamed = (job) => new Set(job.videos.flatMap((spec) => savedProjectOf({ spec }) ?? []));
-/** A resumed export whose source the step does not name: its key cannot be told from a saved project's own ID. */
-const unknownSource = ({ spec: { source } }) => source.kind === 'resume' && !source.of;
-/** The saved project a video was made from, if any (a resumed one's too). */
-function savedProjectOf({ spec: { source } }) {
-    const made = source.kind === 'resume' ? source.of : source;
-    return made?.kind === 'project' ? made.projectId : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/github/reuse-trust.ts
-
-/**
- * Whose earlier run `reuse` may take a video from. Any run of the repository can upload an artifact,
- * a fork's pull request included, and the request's fingerprint is computable from public files: a
- * record is trusted for who made it (this repository's code, on a trusted ref), never for what it says.
- */
-/** A workflow run as GitHub's REST API describes it (GET /repos/{owner}/{repo}/actions/runs/{id}). */
-const workflowRunSchema = object({
-    id: schemas_number().int().positive(),
-    event: schemas_string(),
-    head_branch: schemas_string().nullable(),
-    // GitHub gives null where the head repository was deleted: then it is nobody's to trust.
-    head_repository: object({ full_name: schemas_string() }).nullable(),
-    pull_requests: array(object({ number: schemas_number().int().positive() })).nullable()
-});
-const isPullRequestEvent = (event) => event.startsWith('pull_request');
-/** Why an earlier run is not trusted under `scope`, or undefined when it is. Pure. */
-function distrust(run, here, scope) {
-    const head = run.head_repository?.full_name;
-    if (!head || head.toLowerCase() !== here.repository.toLowerCase()) {
-        return `its code came from ${head ? `another repository (${head})` : 'an unknown repository'}, not ${here.repository}`;
-    }
-    if (scope === 'repository')
-        return undefined;
-    if (isPullRequestEvent(run.event)) {
-        const numbers = (run.pull_requests ?? []).map((pull) => pull.number);
-        if (here.pullRequest !== undefined && numbers.includes(here.pullRequest))
-            return undefined;
-        const which = numbers.length ? `pull request #${numbers.join(', #')}` : 'a pull request';
-        return `it ran for ${which}, and only runs of that pull request reuse its videos`;
-    }
-    const branch = run.head_branch ?? '';
-    if (branch && branch === here.branch)
-        return undefined;
-    if (scope === 'branch-or-default' && branch && branch === here.defaultBranch)
-        return undefined;
-    const trusted = scope === 'branch' ? 'this branch' : 'this branch or the default branch';
-    return `it ran on ${branch ? `branch ${branch}` : 'no branch'}, not ${trusted} ('reuse-from: ${scope}')`;
-}
-/** The trigger's payload, as far as trust reads it; anything else in it is left alone. */
-const payloadSchema = object({
-    repository: object({ default_branch: schemas_string().optional() }).optional(),
-    pull_request: object({ number: schemas_number().int().positive(), head: object({ ref: schemas_string() }) }).optional()
-});
-/** This run's facts from its context (GITHUB_REPOSITORY, GITHUB_REF, the event payload). */
-function thisRun(context) {
-    const parsed = payloadSchema.safeParse(context.payload);
-    const payload = parsed.success ? parsed.data : {};
-    const pull = isPullRequestEvent(context.eventName) ? payload.pull_request : undefined;
-    return {
-        repository: `${context.repo.owner}/${context.repo.repo}`,
-        branch: pull ? pull.head.ref : context.ref?.startsWith('refs/heads/') ? context.ref.slice('refs/heads/'.length) : undefined,
-        pullRequest: pull?.number,
-        defaultBranch: payload.repository?.default_branch
-    };
-}
-
-;// CONCATENATED MODULE: ./src/github/reuse.ts
-
-
-
-
-
-/**
- * Videos a later run may reuse. Beside each delivered video's artifact, a small record artifact named
- * after the request's fingerprint says where the video is; with `reuse`, a run looks for the newest
- * unexpired record of its request among the repository's artifacts (GitHub REST API) and downloads
- * that earlier run's video instead of exporting it again.
- */
-const reuse_PREFIX = 'aistudios-reuse-';
-/**
- * What a record says: the video's artifact, where the video sits inside it, and the video's digest and
- * size, which the downloaded bytes must match. Another run wrote it: every field is parsed.
- */
-const reuseRecordSchema = object({
-    artifactId: schemas_number().int().positive(),
-    /** The file's path inside the artifact (for an unzipped upload, the artifact's own name). */
-    fileName: baseName,
-    /** The video's own file name, as the run that rendered it saved it. */
-    videoName: baseName,
-    exportKey: exportKey,
-    generation: schemas_enum(['v3', 'legacy']),
-    sha256: sha256Hex,
-    size: schemas_number().int().positive(),
-    /** The reviewed draft the video was exported from (`from-draft`), when it was. */
-    reviewedDraft: exportKey.optional()
-});
-/** An artifact as GitHub's REST API lists it: only what reuse reads. */
-const artifactSchema = object({
-    id: schemas_number().int().positive(),
-    name: schemas_string(),
-    expired: schemas_boolean(),
-    size_in_bytes: schemas_number().int().nonnegative().optional(),
-    workflow_run: object({ id: schemas_number().int().positive().nullable().optional() }).nullable().optional()
-});
-const artifactListSchema = object({ artifacts: array(artifactSchema) });
-const reuse_recordName = (fingerprint) => `${reuse_PREFIX}${fingerprint}.json`;
-/** Where another run's artifacts are found: the repository, with the token (actions: read). */
-const findBy = ({ context, token }, runId) => ({
-    token,
-    workflowRunId: runId,
-    repositoryOwner: context.repo.owner,
-    repositoryName: context.repo.repo
-});
-/** How many records of one request reuse reads at most: GitHub's largest page, ten times. */
-const RECORD_PAGE_SIZE = 100;
-const RECORD_PAGES = 10;
-/** The unexpired records of other runs for this request, newest first, as GitHub lists them. */
-const listCandidates = (github, fingerprint, runner, signal) => listRecords(github, reuse_recordName(fingerprint), runner, signal);
-/** The unexpired artifacts of other runs named `name`, newest first, as GitHub lists them (a page at a time, bounded). */
-async function listRecords(github, name, runner, signal) {
-    const { octokit, context } = github;
-    const artifacts = [];
-    // Newest first, a page at a time: other runs' records of the same request (pull requests, forks) must not
-    // hide a trusted one behind the first page. Bounded, and said so where the bound is reached.
-    for (let page = 1; page <= RECORD_PAGES; page++) {
-        const { data } = await octokit.rest.actions.listArtifactsForRepo({
-            ...context.repo,
-            name,
-            per_page: RECORD_PAGE_SIZE,
-            page,
-            request: { signal }
-        });
-        const listed = parseAt(artifactListSchema, data, "GitHub's list of artifacts").artifacts;
-        artifacts.push(...listed);
-        if (listed.length < RECORD_PAGE_SIZE)
-            break;
-        if (page === RECORD_PAGES)
-            warning(`reuse: more than ${RECORD_PAGES * RECORD_PAGE_SIZE} records are named ${name}; only the newest ${RECORD_PAGES * RECORD_PAGE_SIZE} were looked at`);
-    }
-    return artifacts.flatMap((artifact) => {
-        const runId = artifact.workflow_run?.id;
-        return !artifact.expired && artifact.name === name && runId && String(runId) !== runner.runId
-            ? [{ artifactId: artifact.id, runId, bytes: artifact.size_in_bytes }]
-            : [];
-    });
-}
-/** The workflow run a candidate came from, as GitHub describes it. */
-async function workflowRun({ octokit, context }, runId) {
-    const { data } = await octokit.rest.actions.getWorkflowRun({ ...context.repo, run_id: runId });
-    return parseAt(workflowRunSchema, data, `GitHub's description of run ${runId}`);
-}
-/** A reuse or draft record is a few hundred bytes: more is not one of ours. */
-const reuse_MAX_RECORD_BYTES = 64 * 1024;
-/** What a record artifact of another run holds, parsed as JSON but not yet checked. */
-const readRecordJson = (github, candidate, name, runner, signal) => readJsonArtifact(candidate.artifactId, name, runner, {
-    maxBytes: reuse_MAX_RECORD_BYTES,
-    listedBytes: candidate.bytes,
-    findBy: findBy(github, candidate.runId),
-    signal
-});
-/** A candidate's record, parsed; refused when its video is another run's artifact or expired. */
-async function readRecord(github, candidate, fingerprint, runner) {
-    const record = parseAt(reuseRecordSchema, await readRecordJson(github, candidate, reuse_recordName(fingerprint), runner), 'its record');
-    const { octokit, context } = github;
-    const { data } = await octokit.rest.actions.getArtifact({ ...context.repo, artifact_id: record.artifactId });
-    const video = parseAt(artifactSchema, data, `GitHub's description of artifact ${record.artifactId}`);
-    if (video.workflow_run?.id !== candidate.runId)
-        throw new Error(`its record names artifact ${record.artifactId}, which another run uploaded`);
-    if (video.expired)
-        throw new Error('its video artifact expired');
-    return record;
-}
-/** Downloads a reusable video into `dir` (a fresh folder); returns the file's path. */
-async function downloadReusable(github, record, runId, dir) {
-    await (await loadArtifactClient()).downloadArtifact(record.artifactId, { path: dir, findBy: findBy(github, runId) });
-    return fileIn(dir, record.fileName);
-}
-/** Leaves the record of a delivered video for later runs, kept as long as the video's artifact. */
-async function recordReusable(fingerprint, record, runner, retentionDays) {
-    await uploadJsonArtifact(reuse_recordName(fingerprint), parseAt(reuseRecordSchema, record, 'the reuse record'), runner, retentionDays);
-}
-
-;// CONCATENATED MODULE: ./src/github/drafts.ts
-
-
-
-
-
-
-/**
- * Draft records: the small artifact a draft run leaves for each draft, named after the fingerprint of
- * the export request the same step makes without `draft`, so a later run with `from-draft` finds the
- * reviewed draft of its own request. Trusted as `reuse` trusts a record: for who made it (a run of this
- * repository's own code, its pull requests included, never a fork's), never for what it says.
- */
-const drafts_PREFIX = 'aistudios-draft-';
-const drafts_recordName = (fingerprint) => `${drafts_PREFIX}${fingerprint}.json`;
-/** What a draft record says: the draft's project, and whether the draft run created it (else it is the user's saved project). */
-const draftRecordSchema = object({ projectId: exportKey, created: schemas_boolean() });
-/** Leaves a draft's record for the run that exports it, kept as long as the run's artifacts. */
-async function recordDraft(fingerprint, record, runner, retentionDays) {
-    await uploadJsonArtifact(drafts_recordName(fingerprint), parseAt(draftRecordSchema, record, 'the draft record'), runner, retentionDays);
-}
-/**
- * The newest trusted draft record of a request, if any; `passOver` is told why each other one was not
- * taken. A record of a fork's run, or one that does not parse, is never taken.
- */
-async function findDraft(github, fingerprint, runner, passOver, signal, 
-/** Why a record that parses is still not the one wanted, if it is not. */
-unwanted = () => undefined) {
-    const here = thisRun(github.context);
-    const candidates = await listRecords(github, drafts_recordName(fingerprint), runner, signal);
-    for (const candidate of candidates) {
-        try {
-            // Any run of this repository's own code: the pull request that drafted it, then the merge that exports it.
-            const refused = distrust(await workflowRun(github, candidate.runId), here, 'repository');
-            if (refused)
-                throw new Error(refused);
-            const json = await readRecordJson(github, candidate, drafts_recordName(fingerprint), runner, signal);
-            const record = parseAt(draftRecordSchema, json, 'its record');
-            const why = unwanted(record);
-            if (why)
-                throw new Error(why);
-            return { ...record, runId: candidate.runId };
-        }
-        catch (error) {
-            if (signal?.aborted)
-                throw error;
-            passOver(candidate.runId, error instanceof Error ? error.message : String(error));
-        }
-    }
-    return undefined;
-}
-/**
- * The draft this very run saved for the request, if any (its record is among the run's artifacts): an
- * earlier attempt's (a re-run), or an earlier job's (a workflow that drafts, then exports after an
- * approval). Throws when the run's artifacts cannot be read. Any job of the run may have written it: it
- * is parsed, and trusted as the run is.
- */
-async function thisRunDraft(fingerprint, runner, signal) {
-    if (!runner.artifactService)
-        return undefined;
-    const { artifacts } = await untilCancelled((await loadArtifactClient()).listArtifacts(), signal);
-    const artifact = artifacts.find((candidate) => candidate.name === drafts_recordName(fingerprint));
-    if (!artifact)
-        return undefined;
-    const json = await readJsonArtifact(artifact.id, artifact.name, runner, { maxBytes: reuse_MAX_RECORD_BYTES, listedBytes: artifact.size, signal });
-    return { ...parseAt(draftRecordSchema, json, `the draft record ${artifact.name}`), runId: Number(runner.runId) };
-}
-
-;// CONCATENATED MODULE: ./src/deliver/artifact.ts
-
-
-
-
-
-/**
- * The default artifact name: the video's name and its export key (unique per export, so matrix jobs
- * don't collide), plus the attempt on a re-run (which may re-attach to the same export).
- */
-function defaultArtifactName(videoPath, exportKey, runAttempt) {
-    const stem = external_node_path_.basename(videoPath, external_node_path_.extname(videoPath));
-    return withAttempt(stem.includes(exportKey) ? stem : `${stem}-${exportKey}`, runAttempt);
-}
-/** The default name of one artifact holding several videos: unique to their export keys. */
-function defaultBatchArtifactName(exportKeys, runAttempt) {
-    const digest = (0,external_node_crypto_.createHash)('sha256').update(exportKeys.join('\n')).digest('hex').slice(0, 12);
-    return withAttempt(`aistudios-videos-${digest}`, runAttempt);
-}
-function withAttempt(base, attempt) {
-    return (attempt > 1 ? `${base}-attempt-${attempt}` : base).replace(/["':<>|*?\\/\r\n]/g, '_');
-}
-/** The artifact client, when uploading is asked for and possible (inside GitHub Actions). */
-async function artifactClient(settings, runner) {
-    if (!settings.enabled)
-        return undefined;
-    if (!runner.artifactService) {
-        notice('Not running inside GitHub Actions (no ACTIONS_RUNTIME_TOKEN): the artifact upload was skipped');
-        return undefined;
-    }
-    return loadArtifactClient();
-}
-/** Uploads several videos as one zipped artifact (stored, not compressed: video does not compress). */
-async function uploadVideosArtifact(videos, exportKeys, rootDirectory, settings, runner) {
-    const name = settings.name ?? defaultBatchArtifactName(exportKeys, runner.runAttempt);
-    return uploadZipped(name, videos, rootDirectory, settings, runner);
-}
-async function uploadZipped(name, videos, rootDirectory, settings, runner) {
-    const client = await artifactClient(settings, runner);
-    if (!client || videos.length === 0)
-        return undefined;
-    const result = await group(`Artifact upload: ${name}`, () => client.uploadArtifact(name, videos.map((video) => video.path), rootDirectory, { retentionDays: settings.retentionDays, compressionLevel: 0 }));
-    return { id: result.id ?? 0, name, url: artifactUrl(result.id ?? 0, runner), zipped: true };
-}
-/**
- * Uploads the video as a workflow artifact. Unzipped by default (skipArchive), so it plays in the
- * browser; the artifact then takes the file's name, so the file is linked under the artifact's name.
- * An `artifact-name` is always the artifact's exact name: without the video's ending (`.mp4`) the
- * artifact is zipped, as download-artifact finds it by that name.
- */
-async function uploadVideoArtifact(video, exportKey, settings, runner) {
-    const ext = external_node_path_.extname(video.path);
-    // An unzipped artifact takes its file's name: a chosen name without the video's ending is kept
-    // exact by zipping instead (the video inside keeps its own name).
-    const exact = settings.name !== undefined && !settings.name.endsWith(ext);
-    const name = settings.name ?? defaultArtifactName(video.path, exportKey, runner.runAttempt);
-    if (settings.archive || exact)
-        return uploadZipped(name, [video], external_node_path_.dirname(video.path), settings, runner);
-    const client = await artifactClient(settings, runner);
-    if (!client)
-        return undefined;
-    const fileName = name.endsWith(ext) ? name : `${name}${ext}`;
-    const staging = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-'));
-    const staged = external_node_path_.join(staging, fileName);
-    try {
-        try {
-            external_node_fs_.linkSync(video.path, staged);
-        }
-        catch {
-            external_node_fs_.copyFileSync(video.path, staged); // another file system
-        }
-        // The client's own lines (validation, blob progress, digest) are folded under one heading.
-        const result = await group(`Artifact upload: ${fileName}`, () => client.uploadArtifact(fileName, [staged], staging, { retentionDays: settings.retentionDays, skipArchive: true }));
-        return { id: result.id ?? 0, name: fileName, url: artifactUrl(result.id ?? 0, runner), videoSha256: result.digest, zipped: false };
-    }
-    finally {
-        external_node_fs_.rmSync(staging, { recursive: true, force: true });
-    }
-}
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(51455);
-;// CONCATENATED MODULE: ./src/video/digest.ts
-
-
-/** Hex SHA-256 of a file, read through one reused buffer: no allocation per chunk, flat memory. */
-async function sha256File(file) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    const buffer = Buffer.allocUnsafe(1 << 20);
-    const handle = await promises_.open(file, 'r');
-    try {
-        for (;;) {
-            const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-            if (bytesRead === 0)
-                break;
-            hash.update(buffer.subarray(0, bytesRead));
-        }
-    }
-    finally {
-        await handle.close();
-    }
-    return hash.digest('hex');
-}
-
-;// CONCATENATED MODULE: ./src/deliver/checksum.ts
-
-/** The video's SHA-256: an unzipped upload already hashed its bytes; otherwise one pass over the file. */
-async function videoSha256(video, artifact) {
-    return artifact?.videoSha256 ?? sha256File(video.path);
-}
-
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(57075);
-;// CONCATENATED MODULE: external "node:v8"
-const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
-;// CONCATENATED MODULE: external "node:vm"
-const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
-;// CONCATENATED MODULE: ./src/memory.ts
-
-
-const COLLECT_EVERY_BYTES = 16 << 20;
-/**
- * Every socket or file read is a fresh Buffer that only garbage collection frees; left to itself V8
- * lets tens of MB of them pile up during a long transfer. A minor collection every 16 MiB keeps
- * memory flat whatever the video's size, and a download faster, as freed buffers are reused while
- * still warm (bench/RESULTS.md). The runner starts node without flags, so the collector is exposed
- * here. Returns the function to call with each count of bytes moved.
- */
-function collectAsBytesMove() {
-    external_node_v8_namespaceObject.setFlagsFromString('--expose-gc');
-    const collect = external_node_vm_namespaceObject.runInNewContext('gc');
-    let since = 0;
-    return (count) => {
-        since += count;
-        if (since >= COLLECT_EVERY_BYTES) {
-            since = 0;
-            collect({ type: 'minor' });
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/deliver/asset-name.ts
-/**
- * The name GitHub stores a release asset under. Its upload endpoint renames "special characters,
- * non-alphanumeric characters, and leading or trailing periods" (GitHub's REST docs) without a list:
- * observed, each run of characters other than letters, digits, `_`, `-` and `.` becomes one `.`
- * (`My video (final).mp4` → `My.video.final.mp4`), accents are dropped, and leading or trailing periods
- * go. A prediction, used to find an earlier upload of the same file; the upload's answer has the truth.
- */
-function storedAssetName(name) {
-    return name
-        .normalize('NFKD')
-        .replace(/\p{M}/gu, '')
-        .replace(/[^A-Za-z0-9_.-]/g, '.')
-        .replace(/\.{2,}/g, '.')
-        .replace(/^\.|\.$/g, '');
-}
-
-;// CONCATENATED MODULE: ./src/deliver/release.ts
-
-
-
-
-
-
-
-
-
-
-
-/** An upload may take a while on a slow runner; its answer comes only once the whole file is sent. */
-const UPLOAD_TIMEOUT_MS = 10 * 60_000;
-/** GitHub's message from an error answer, or the start of whatever came back. */
-function messageOf(text) {
-    try {
-        const { message } = JSON.parse(text);
-        if (typeof message === 'string')
-            return message;
-    }
-    catch {
-        // not JSON: fall through
-    }
-    return text.slice(0, 200);
-}
-/** The file in 1 MiB reads, with memory kept flat while they are sent. */
-async function* fileChunks(file) {
-    const moved = collectAsBytesMove();
-    for await (const chunk of external_node_fs_.createReadStream(file, { highWaterMark: 1 << 20 })) {
-        moved(chunk.length);
-        yield chunk;
-    }
-}
-/**
- * Where the token may go with an upload: GitHub's own hosts for this run's API. The upload URL comes
- * in GitHub's answer, so it is checked like any answer: api.github.com's uploads live on
- * uploads.github.com; a GitHub Enterprise Server's (and a stand-in's) on the API's own origin.
- */
-function uploadUrlAllowed(uploadUrl, apiUrl) {
-    const api = new URL(apiUrl);
-    if (uploadUrl.username || uploadUrl.password)
-        return false;
-    if (uploadUrl.origin === api.origin)
-        return true;
-    return api.origin === 'https://api.github.com' && uploadUrl.origin === 'https://uploads.github.com';
-}
-/** GitHub's answers the release delivery reads, parsed before use. */
-const releaseSchema = object({ id: schemas_number().int().positive(), upload_url: schemas_string().url() });
-const assetSchema = object({
-    id: schemas_number().int().positive(),
-    name: schemas_string(),
-    browser_download_url: schemas_string().url(),
-    /** `sha256:HEX`, as GitHub gives it for assets it digested (older assets have none). */
-    digest: schemas_string().max(200).nullish()
-});
-/**
- * Posts a video to the release's upload URL, streamed from disk. Sent with undici's request() rather
- * than Octokit, whose fetch reads a streamed body far ahead of the socket: a 256 MiB asset took the
- * process to 380 MB, where request() keeps pace (test/memory.test.ts holds it under 150 MB).
- * Returns the asset as GitHub stored it (its name may differ from the file's).
- */
-async function uploadAsset(uploadUrl, apiUrl, token, name, video, signal) {
-    const url = new URL(uploadUrl.replace(/\{[^}]*\}$/, ''));
-    if (!uploadUrlAllowed(url, apiUrl)) {
-        throw new Error(`GitHub's release answer names ${url.origin} for the upload, not a host of ${new URL(apiUrl).origin}; the token was not sent there`);
-    }
-    url.searchParams.set('name', name);
-    const dispatcher = createAgent(UPLOAD_TIMEOUT_MS);
-    try {
-        const response = await (0,undici.request)(url, {
-            dispatcher,
-            method: 'POST',
-            headers: {
-                accept: 'application/vnd.github+json',
-                authorization: `token ${token}`,
-                'content-type': 'video/mp4',
-                'content-length': String(video.size),
-                'user-agent': 'aistudios-video-action'
-            },
-            body: external_node_stream_.Readable.from(fileChunks(video.path), { objectMode: false }),
-            signal
-        });
-        const text = await response.body.text();
-        if (response.statusCode !== 201) {
-            const hint = response.statusCode === 403 ? " (the token needs 'contents: write')" : '';
-            throw new Error(`Uploading ${name} to the release failed: HTTP ${response.statusCode} ${messageOf(text)}${hint}`);
-        }
-        return parseAt(assetSchema, parseJson(text), "GitHub's answer to the asset upload");
-    }
-    finally {
-        await dispatcher.close();
-    }
-}
-function parseJson(text) {
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * Attaches videos to a release as assets. An asset of the same name (as GitHub stores it) is replaced
- * only when asked; otherwise the upload is refused, so a re-run never silently swaps a published video.
- * Each video's outcome is told as it comes: a video refused does not keep the others from the release.
- * Throws only when the release itself cannot be read, or at a cancel.
- */
-async function attachToRelease({ octokit, context, token }, tag, replace, videos, onOutcome, 
-/** The run's cancel: stops an upload under way. */
-signal, 
-/** Told when a published asset is deleted to make room for the video: a failed upload then leaves none. */
-onDeleted = () => undefined) {
-    const { data } = await octokit.rest.repos.getReleaseByTag({ ...context.repo, tag });
-    const release = parseAt(releaseSchema, data, `GitHub's release ${tag}`);
-    const listed = await octokit.paginate(octokit.rest.repos.listReleaseAssets, { ...context.repo, release_id: release.id, per_page: 100 });
-    const assets = parseAt(array(assetSchema), listed, `GitHub's assets of release ${tag}`);
-    for (const video of videos) {
-        try {
-            const name = external_node_path_.basename(video.path);
-            const stored = storedAssetName(name);
-            const existing = assets.find((asset) => asset.name === name || asset.name === stored);
-            // The very same bytes already there (a re-run attempt attaching what attempt 1 did): delivered, nothing uploaded.
-            if (existing?.digest && existing.digest === `sha256:${await sha256File(video.path)}`) {
-                info(`Release ${tag} already holds ${name} with the same SHA-256: nothing uploaded`);
-                const download = new URL(existing.browser_download_url);
-                const passed = download.protocol === 'https:' || download.origin === new URL(context.apiUrl).origin;
-                onOutcome({ video, attached: true, url: passed ? download.href : undefined });
-                continue;
-            }
-            if (existing && !replace) {
-                const as = existing.name === name ? '' : ` (GitHub's name for ${name})`;
-                throw new Error(`Release ${tag} already has an asset named ${existing.name}${as}; set 'release-replace: true' to replace it`);
-            }
-            if (existing) {
-                await octokit.rest.repos.deleteReleaseAsset({ ...context.repo, asset_id: existing.id });
-                onDeleted(video, existing.name);
-            }
-            const asset = await uploadAsset(release.upload_url, context.apiUrl, token, name, video, signal);
-            // Where the asset can be downloaded, as GitHub says; only a GitHub address is passed on as an output.
-            const download = new URL(asset.browser_download_url);
-            const passed = download.protocol === 'https:' || download.origin === new URL(context.apiUrl).origin;
-            const renamed = asset.name === name ? '' : ` (GitHub stores it as ${asset.name})`;
-            info(`${existing ? 'Replaced' : 'Attached'} ${name} on release ${tag}${renamed}`);
-            onOutcome({ video, attached: true, url: passed ? download.href : undefined });
-        }
-        catch (error) {
-            if (signal?.aborted)
-                throw error;
-            onOutcome({ video, attached: false, error });
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/deliver/deliver.ts
-
-
-
-
-
-
-
-
-
-
-
-/**
- * With `reuse`, each uploaded video's record, so a later run of the same request finds it; a failure
- * costs only that. A reviewed draft's video is recorded twice: by the draft as the review left it (an
- * edit in a later review is another video), and by the step's own request with the draft named, for a
- * later run whose draft is gone.
- */
-async function leaveForReuse(done, job, signal) {
-    for (const { result, video } of done) {
-        const { artifact, fingerprint, reuseKey, exportKey, sha256 } = result;
-        if (!artifact || !reuseKey || !exportKey || !sha256)
-            continue;
-        const keys = new Set([reuseKey, ...(result.fromDraft && fingerprint ? [fingerprint] : [])]);
-        const record = {
-            artifactId: artifact.id,
-            fileName: artifact.zipped ? external_node_path_.basename(video.path) : artifact.name,
-            videoName: external_node_path_.basename(video.path),
-            exportKey,
-            generation: result.generation,
-            sha256,
-            size: video.size,
-            ...(result.fromDraft ? { reviewedDraft: result.fromDraft.projectId } : {})
-        };
-        for (const key of keys) {
-            try {
-                await untilCancelled(recordReusable(key, record, job.runner, job.artifact.retentionDays), signal);
-            }
-            catch (error) {
-                if (signal?.aborted)
-                    throw error;
-                videoLog(result.spec.name).warning(`reuse: could not leave a record of ${result.name} for later runs (${errorMessage(error)})`);
-            }
-        }
-    }
-}
-/** Each draft's record, so the run that exports it (`from-draft`) finds it; a failure costs only that. */
-async function leaveDrafts(results, job, signal) {
-    for (const result of results) {
-        const { draft, fingerprint } = result;
-        if (result.status !== 'draft' || !draft || draft.recorded || !fingerprint)
-            continue;
-        try {
-            await untilCancelled(recordDraft(fingerprint, { projectId: draft.projectId, created: draft.created }, job.runner, job.artifact.retentionDays), signal);
-        }
-        catch (error) {
-            if (signal?.aborted)
-                throw error;
-            videoLog(result.spec.name).warning(`from-draft: could not leave a record of the draft of ${result.name} (${errorMessage(error)})`);
-        }
-    }
-}
-/** Room a failure's reason takes in a video's error, so what follows it (how to deliver) is never cut off. */
-const MAX_REASON = 600;
-/**
- * Marks a saved video whose delivery failed: failed, its file kept, which delivery and why. Only its
- * first failure counts: no later delivery is tried for it.
- */
-function markUndelivered(result, delivery, error, workspace) {
-    if (result.status !== 'downloaded' || !result.video || result.delivered)
-        return;
-    const reason = errorMessage(error);
-    const savedAs = external_node_path_.relative(workspace, result.video.path);
-    result.status = 'failed';
-    result.stage = 'deliver';
-    result.undelivered = { delivery, reason, savedAs };
-    const shown = reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 1)}…` : reason;
-    result.error = `not delivered: the render finished and the video is saved as ${savedAs}, but ${delivery} failed: ${shown}`;
-}
-/** The release delivery, named the same where it fails and where a cancel finds it lacking. */
-const attaching = (tag) => `attaching the video to release ${tag}`;
-const sentence = (text) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
-/**
- * Delivers what the run downloaded: the artifact (one per video, or one holding all of a batch), each
- * video's SHA-256, release assets and the pull request comment. Fills each result as it goes. A
- * delivery that fails marks the videos it was for as saved but not delivered (markUndelivered), and
- * the others go on: the comment still lists every video, failures included. A failure that touches no
- * saved video (the comment of a run that waited for none) is thrown once the rest is done. A cancel
- * stops waiting for whichever delivery is under way (none of them takes a signal), so the run reports
- * at once, each video not yet delivered marked at the first delivery it lacks.
- */
-async function deliverAll(results, job, github, signal) {
-    // Each delivery is waited for at most 'timeout', as the video was, and not at all past a cancel.
-    const until = async (work) => {
-        const { deadline, signal: until } = withDeadline(job.wait.timeoutMs, signal);
-        try {
-            return await untilCancelled(work, until);
-        }
-        catch (error) {
-            if (signal?.aborted || !deadline.aborted)
-                throw error;
-            throw new Error(`it did not end within 'timeout' (${formatMinutes(job.wait.timeoutMs)})`, { cause: error });
-        }
-    };
-    /** The videos still to deliver: saved, and none of their deliveries failed. */
-    const saved = () => results.flatMap((result) => (result.status === 'downloaded' && result.video ? [{ result, video: result.video }] : []));
-    const { workspace } = job.runner;
-    // What each video has had delivered, so a cancel tells each the first delivery it lacks, no other.
-    const uploaded = new Set();
-    const attached = new Set();
-    let commented = false;
-    // A published asset deleted to make room: if the new one does not arrive, the release holds neither, and that is said.
-    const deleted = new Map();
-    const withLoss = (video, error) => deleted.has(video)
-        ? new Error(`${errorMessage(error)}; its published asset ${deleted.get(video)} was deleted first, so the release holds none until it is attached again`, {
-            cause: error
-        })
-        : error;
-    const releaseDelivery = job.github.release ? attaching(job.github.release.tag) : undefined;
-    /** The first delivery a video was given and has not had, if any. */
-    const lacking = (result) => {
-        if (job.artifact.enabled && !uploaded.has(result))
-            return 'the artifact upload';
-        if (github && releaseDelivery && !attached.has(result))
-            return releaseDelivery;
-        if (github && job.github.comment && !job.matrixJob && !commented)
-            return 'the pull request comment';
-        return undefined;
-    };
-    // A failure no saved video carries, for the end.
-    let unowned;
-    /** A delivery failed for `of`: those still saved are marked, and it is said once for them. */
-    const failed = (of, delivery, error) => {
-        const hit = of.filter((result) => result.status === 'downloaded' && result.video);
-        if (hit.length === 0) {
-            unowned ??= new Error(`${sentence(delivery)} failed: ${errorMessage(error)}`, { cause: error });
-            return;
-        }
-        const names = results.length > 1 && hit.length < results.length ? `${hit.map((result) => result.name).join(', ')}: ` : '';
-        errorLine(`${names}${sentence(delivery)} failed: ${errorMessage(error)}`);
-        for (const result of hit)
-            markUndelivered(result, delivery, error, workspace);
-    };
-    /** Runs one delivery for `of`; anything but a cancel fails only it. */
-    const attempt = async (of, delivery, work) => {
-        try {
-            await work();
-        }
-        catch (error) {
-            if (signal?.aborted)
-                throw error;
-            failed(of, delivery, error);
-        }
-    };
-    try {
-        if (job.batch.artifactPerVideo || job.videos.length === 1) {
-            // One after another, so the artifact client's own lines can be given their video's name in a batch.
-            for (const { result, video } of saved()) {
-                // Taken back from an earlier attempt's artifact (redeliver.ts): that artifact still holds it.
-                if (result.artifact) {
-                    uploaded.add(result);
-                    continue;
-                }
-                await attempt([result], 'the artifact upload', async () => {
-                    result.artifact = await withVideoName(result.spec.name, () => until(uploadVideoArtifact(video, result.exportKey ?? '', job.artifact, job.runner)));
-                    uploaded.add(result);
-                });
-            }
-        }
-        else {
-            const done = saved().filter(({ result }) => {
-                if (result.artifact)
-                    uploaded.add(result);
-                return !result.artifact;
-            });
-            await attempt(done.map(({ result }) => result), 'the artifact upload', async () => {
-                const shared = await until(uploadVideosArtifact(done.map(({ video }) => video), done.map(({ result }) => result.exportKey ?? ''), job.outputDir, job.artifact, job.runner));
-                for (const { result } of done) {
-                    result.artifact = shared;
-                    uploaded.add(result);
-                }
-            });
-        }
-        for (const { result, video } of saved()) {
-            await attempt([result], "computing the video's SHA-256", async () => {
-                result.sha256 = await until(videoSha256(video, result.artifact));
-            });
-        }
-        if (job.github.reuse)
-            await leaveForReuse(saved(), job, signal);
-        // Without the run's artifact service (outside a workflow run) a record could not be found again anyway.
-        if (job.runner.artifactService)
-            await leaveDrafts(results, job, signal);
-        if (github && job.github.release) {
-            const { tag, replace } = job.github.release;
-            const delivery = attaching(tag);
-            // The videos not yet told of: a video refused fails alone, the release unread fails them all.
-            const untold = new Map(saved().map(({ result, video }) => [video, result]));
-            const told = (outcome) => {
-                const result = untold.get(outcome.video);
-                if (!result)
-                    return;
-                untold.delete(outcome.video);
-                if (outcome.attached) {
-                    result.releaseUrl = outcome.url;
-                    attached.add(result);
-                }
-                else
-                    failed([result], delivery, withLoss(outcome.video, outcome.error));
-            };
-            try {
-                await until(attachToRelease(github, tag, replace, [...untold.keys()], told, signal, (video, asset) => deleted.set(video, asset)));
-            }
-            catch (error) {
-                if (signal?.aborted)
-                    throw error;
-                for (const [video, result] of untold)
-                    failed([result], delivery, withLoss(video, error));
-                untold.clear(); // an upload left behind past 'timeout' tells nothing any more
-            }
-        }
-        if (github && job.github.comment) {
-            if (job.matrixJob)
-                info('comment: in a matrix, the collect job writes the pull request comment for the whole batch');
-            else {
-                // Every video's row, the failures of the deliveries above included.
-                const rows = commentRows(results, job.runner, job.manifest);
-                await attempt(saved().map(({ result }) => result), 'the pull request comment', async () => {
-                    await until(upsertComment(github, rows, job.runner));
-                    commented = true;
-                });
-            }
-        }
-    }
-    catch (error) {
-        // A cancel (or anything unforeseen): each video not yet delivered is marked at the first delivery it
-        // lacks (an artifact already up, an asset already on the release is not lacking); the rest are delivered.
-        const reason = signal?.aborted ? signal.reason : error;
-        for (const { result, video } of saved()) {
-            const first = lacking(result);
-            if (first)
-                markUndelivered(result, first, first === releaseDelivery ? withLoss(video, reason) : reason, workspace);
-            else
-                result.delivered = true;
-        }
-        throw error;
-    }
-    for (const { result } of saved())
-        result.delivered = true;
-    if (unowned)
-        throw unowned;
-}
-
-;// CONCATENATED MODULE: ./src/report/result-record.ts
-
-
-
-
-/** How long the record's upload is waited for; after a cancel, only what the cancel's grace leaves. */
-const RECORD_UPLOAD_MS = 30_000;
-const RECORD_UPLOAD_CANCELLED_MS = 3000;
-/** Room for the errors a record carries; a longer one is cut, never the record refused for it. */
-const MAX_ERROR = 2000;
-const result_record_cut = (text) => (text === null || text.length <= MAX_ERROR ? text : `${text.slice(0, MAX_ERROR - 1)}…`);
-/**
- * A matrix job's result record, left however the job ended (a refused input, a failure, a cancel): the
- * `videos` entry of each video it reached and its outcome, for the collect job to gather. `videos` are
- * the names the job was given; a video with no entry is reported by collect with the job's error.
- */
-async function leaveResultRecord(results, videos, pipeline, runner, outcome, error, retentionDays, 
-/** The run's cancel: from it (before or during the upload) the record has RECORD_UPLOAD_CANCELLED_MS left. */
-cancel) {
-    if (!runner.artifactService)
-        return;
-    const record = {
-        version: 2,
-        pipeline,
-        job: runner.jobId?.slice(0, 100) ?? null,
-        runId: runner.runId,
-        attempt: runner.runAttempt,
-        videos: videos.filter((name) => /^[\w.-]{1,80}$/.test(name)),
-        outcome,
-        error: error === undefined ? null : result_record_cut(errorMessage(error)),
-        entries: videoEntries(results).map((entry) => ({ ...entry, error: result_record_cut(entry.error) }))
-    };
-    const bound = withDeadline(RECORD_UPLOAD_MS, after(cancel, RECORD_UPLOAD_CANCELLED_MS)).signal;
-    try {
-        const name = await untilCancelled(uploadResultRecord(record, runner, retentionDays), bound);
-        info(`Left the result record ${name} for the collect job`);
-    }
-    catch (uploadError) {
-        const within = cancel.aborted ? `${RECORD_UPLOAD_CANCELLED_MS / 1000} s of the cancel` : `${RECORD_UPLOAD_MS / 1000} s`;
-        const why = bound.aborted ? `no answer within ${within}` : errorMessage(uploadError);
-        warning(`The result record could not be left (${why}): the collect job will report this job's videos as not reported`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/write-file.ts
-
-
-/** What a file system's refusal means, in words. */
-const WHY = {
-    EFBIG: 'it would be larger than this process may write (a file-size limit, ulimit -f)',
-    ENOSPC: 'the disk is full',
-    EDQUOT: 'the disk quota is used up',
-    EISDIR: 'a folder stands at its name',
-    ENOTDIR: 'a file stands where a folder of its path must be',
-    EEXIST: 'a file stands where a folder of its path must be',
-    EACCES: 'permission denied',
-    EPERM: 'permission denied',
-    EROFS: 'the file system is read-only'
-};
-/** Why a write failed, in words, with the system's code. */
-function whyNotWritten(cause) {
-    const code = cause?.code;
-    if (code && WHY[code])
-        return `${WHY[code]} (${code})`;
-    return code ?? (cause instanceof Error ? cause.message : String(cause));
-}
-/**
- * A file this machine could not write: the message names it and why, and nothing of it is left
- * behind. Not the user's input nor the API: the CLI's exit status 1.
- */
-class WriteError extends Error {
-    file;
-    constructor(file, cause, what = '') {
-        super(`Could not write ${what ? `${what} ` : ''}${file}: ${whyNotWritten(cause)}; nothing of it was kept`, { cause });
-        this.file = file;
-        this.name = 'WriteError';
-    }
-}
-/**
- * Writes `text` to `target` through a fresh folder beside it, renamed over it: a symbolic link a pull
- * request left at that name is replaced, never followed. On any failure the folder is removed and a
- * WriteError names `target`.
- */
-function replaceFile(target, text, what = '') {
-    let staging;
-    try {
-        external_node_fs_.mkdirSync(external_node_path_.dirname(target), { recursive: true });
-        staging = external_node_fs_.mkdtempSync(external_node_path_.join(external_node_path_.dirname(target), '.aistudios-write-'));
-        external_node_fs_.writeFileSync(external_node_path_.join(staging, 'file'), text);
-        external_node_fs_.renameSync(external_node_path_.join(staging, 'file'), target);
-    }
-    catch (error) {
-        throw new WriteError(target, error, what);
-    }
-    finally {
-        if (staging)
-            external_node_fs_.rmSync(staging, { recursive: true, force: true });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/video/dry-run.ts
-
-
-
-/**
- * Prints and saves the exact request an export would send. A manifest's videos each get a file of
- * their own.
- */
-function saveDryRun(client, request, outputDir, name, log) {
-    const { method, url } = client.exportTarget(request);
-    const body = JSON.stringify(request.body, null, 2);
-    const requestPath = external_node_path_.join(outputDir, name ? `aistudios-request-${name}.json` : 'aistudios-request.json');
-    // A symbolic link a pull request left at this name is replaced, never followed outside the workspace.
-    replaceFile(requestPath, `${body}\n`, 'the request');
-    log.info('Dry run: nothing that spends credits was sent. The export would be:');
-    log.info(`${method} ${url}`);
-    log.info('Authorization: ***');
-    log.info('Content-Type: application/json');
-    log.info(body);
-    return { url, body, path: requestPath };
-}
-/**
- * A dry run spends nothing, but it checks what it can: whether the API accepts the credentials
- * (`GET /api/odin/v3/auth`; the legacy API has no such call). Refused credentials fail the dry run.
- */
-async function checkCredentials(client, videos, context) {
-    if (videos.every((video) => video.generation === 'legacy')) {
-        context.log.info('Dry run: the legacy API has no call that checks credentials without an export; they were not checked');
-        return;
-    }
-    if (!(await client.credentialsAccepted(context))) {
-        throw new AuthError('GET /api/odin/v3/auth answered isAuthenticated: false', client.credentialInput);
-    }
-    context.log.info('Dry run: the API accepts the credentials (GET /api/odin/v3/auth)');
-}
-
 ;// CONCATENATED MODULE: ./src/request/speech.ts
 
 
@@ -43611,169 +42020,6 @@ function refuseLeftPlaceholders(body, sourceName, input, text) {
     throw new InputError(input, `${where}: ${left.found} would be sent as it is (at ${left.at}${left.inKey ? ', a key' : ''}): ${why}`, location);
 }
 
-;// CONCATENATED MODULE: ./src/request/scripts.ts
-
-
-/**
- * `scene.scripts[]` as `create-project.md` (docs 1.5+) requires it, whatever the template's style.
- * The getting-started page and the JSON-template tutorial still put speech only in the avatar clip's
- * `script.org`; a body without `scripts[]` is incomplete by the reference (refused, or rendered mute),
- * so each scene with an avatar gets its lines built from its avatars, and lines already there are
- * checked against them: `modelId`/`clothId` must equal an avatar clip's `model.ai_name`/`model.emotion`.
- */
-const scripts_avatarsOf = (scene) => (Array.isArray(scene.clips) ? scene.clips : []).filter((clip) => isJsonObject(clip) && clip.type === 'aiModel');
-const modelOf = (clip) => (isJsonObject(clip.model) ? clip.model : {});
-/** A model field as text, for messages: JSON, so no value prints as [object Object]. */
-const shown = (value) => (typeof value === 'string' ? value : JSON.stringify(value ?? null));
-const clipName = (clip, index) => (typeof clip.id === 'string' ? `avatar clip '${clip.id}'` : `avatar ${index}`);
-/** A line as the reference documents it, spoken in the avatar's own voice. */
-function builtLine(scene, clip, index, refuse) {
-    const { ai_name: modelId, emotion: clothId } = modelOf(clip);
-    const org = isJsonObject(clip.script) ? clip.script.org : undefined;
-    if (typeof modelId !== 'string' || typeof clothId !== 'string' || modelId === '' || clothId === '') {
-        return refuse(`scene ${scene}: ${clipName(clip, index)} has no model.ai_name and model.emotion (the avatar and its clothes)`);
-    }
-    if (typeof org !== 'string')
-        return refuse(`scene ${scene}: ${clipName(clip, index)} has no speech (script.org) and the scene no scripts[]`);
-    return { org, isTTS: false, tts: null, modelId, clothId };
-}
-/**
- * Completes and checks every scene's `scripts[]` in place, and `sceneIdx` where missing. Refuses,
- * naming scene and line, a line whose speaker is not an avatar of its scene, before anything is sent.
- * Where an avatar clip speaks exactly one line, its 1.4-style `script.org` is kept equal to it.
- */
-function completeScripts(scenes, input, sourceName) {
-    const refuse = (why) => {
-        throw new InputError(input, `${sourceName}, ${why}`);
-    };
-    scenes.forEach((scene, index) => {
-        if (!isJsonObject(scene))
-            return;
-        scene.sceneIdx ??= index;
-        const avatars = scripts_avatarsOf(scene);
-        if (avatars.length === 0)
-            return;
-        // A single object is not taken for a list and replaced: its voice (isTTS, tts) would be lost unsaid.
-        if (scene.scripts !== undefined && scene.scripts !== null && !Array.isArray(scene.scripts))
-            refuse(`scene ${index} has "scripts" that is not a list (one entry a line)`);
-        const scripts = Array.isArray(scene.scripts) ? scene.scripts : [];
-        if (scripts.length === 0) {
-            // Line M is the Mth avatar that speaks, as the speech inputs count them.
-            scene.scripts = avatars.filter((clip) => isJsonObject(clip.script)).map((clip, at) => builtLine(index, clip, at, refuse));
-            if (scene.scripts.length === 0)
-                refuse(`scene ${index} has an avatar but no speech: neither scripts[] nor an avatar clip's script.org`);
-            return;
-        }
-        scripts.forEach((line, at) => {
-            if (!isJsonObject(line))
-                return refuse(`line ${at} of scene ${index} is not an object`);
-            const speaker = avatars.find((clip) => modelOf(clip).ai_name === line.modelId && modelOf(clip).emotion === line.clothId);
-            if (!speaker) {
-                const known = avatars.map((clip) => `${shown(modelOf(clip).ai_name)}/${shown(modelOf(clip).emotion)}`).join(', ');
-                return refuse(`line ${at} of scene ${index}: modelId/clothId ${shown(line.modelId)}/${shown(line.clothId)} match no avatar clip of the scene ` +
-                    `(model.ai_name/model.emotion: ${known}); the API requires them to match`);
-            }
-            const own = scripts.filter((other) => isJsonObject(other) && other.modelId === line.modelId && other.clothId === line.clothId);
-            if (own.length === 1 && isJsonObject(speaker.script) && typeof line.org === 'string') {
-                speaker.script.org = line.org;
-                // A stale `tts` would have the avatar say the old words.
-                if (typeof speaker.script.tts === 'string')
-                    speaker.script.tts = line.org;
-            }
-        });
-    });
-}
-
-;// CONCATENATED MODULE: ./src/request/tags.ts
-
-
-
-/**
- * The fields a tagged clip's content is set in, by clip type (the 1.6 tutorial's way of changing a
- * project). An image keeps its picture in `source_url` (clips.md) or `resource_url` (the tutorial's code):
- * whichever the clip holds is set, both where it holds both, so no old picture is left beside the new one.
- */
-function contentFields(clip) {
-    if (clip.type === 'textImage')
-        return ['text'];
-    if (clip.type === 'videoImage')
-        return ['video_url'];
-    if (clip.type !== 'image')
-        return [];
-    const held = ['source_url', 'resource_url'].filter((field) => typeof clip[field] === 'string');
-    return held.length > 0 ? held : ['source_url'];
-}
-/** Characters no media reference holds: white space, invisible format characters, backslashes, controls. */
-const NOT_IN_REFERENCE = /[\s\p{Cf}\p{Cc}\\]/u;
-/**
- * Media the API fetches itself: an https URL (unreachable media fails the export or renders without it,
- * after paying: tutorial 5.1), or a path on the API's own site as the reference's samples give one
- * (`/images/background/bg_blue_gradient.png`, contract 5.2). Judged as written, never as a URL parser
- * would repair it (`https:/host`, `https:\\host`), and a path may not climb out, percent-encoded or not. Pure.
- */
-function isMediaReference(value) {
-    if (NOT_IN_REFERENCE.test(value))
-        return false;
-    if (value.startsWith('/')) {
-        if (value.startsWith('//') || value.length < 2)
-            return false;
-        let decoded;
-        try {
-            decoded = decodeURIComponent(value.split(/[?#]/)[0]);
-        }
-        catch {
-            return false;
-        }
-        return !decoded.split('/').some((segment) => segment === '..' || segment === '.') && !NOT_IN_REFERENCE.test(decoded);
-    }
-    const written = /^https:\/\/([^/?#@]+)/i.exec(value);
-    if (!written)
-        return false;
-    try {
-        const url = new URL(value);
-        // The host as written is the host the parser found (an IDN host in its punycode form alike).
-        return url.protocol === 'https:' && url.host === new URL(`https://${written[1]}/`).host && !url.username && !url.password;
-    }
-    catch {
-        return false;
-    }
-}
-/**
- * Gives every clip carrying a tag (set in the editor) its value: a text its text, an image its picture,
- * a video its video_url. A tag that sets no clip, or a value an image or video cannot take, is refused,
- * naming the tag.
- */
-function applyTags(scenes, tags, sourceName) {
-    for (const { tag, value } of tags) {
-        let set = 0;
-        const others = new Set();
-        for (const scene of scenes) {
-            if (!isJsonObject(scene) || !Array.isArray(scene.clips))
-                continue;
-            for (const clip of scene.clips) {
-                if (!isJsonObject(clip) || clip.tag !== tag)
-                    continue;
-                const fields = contentFields(clip);
-                if (fields.length === 0) {
-                    others.add(typeof clip.type === 'string' ? clip.type : 'untyped');
-                    continue;
-                }
-                if (clip.type !== 'textImage' && !isMediaReference(value)) {
-                    throw new InputError('tags', `tag '${tag}' sets a ${clip.type === 'image' ? 'picture' : 'video'} of ${sourceName}, which takes an https URL (or a path on the API's own site, /…); got ${quotedValue(value)}`);
-                }
-                for (const field of fields)
-                    clip[field] = value;
-                set++;
-            }
-        }
-        if (set > 0)
-            continue;
-        throw new InputError('tags', others.size > 0
-            ? `tag '${tag}' marks only ${[...others].join(', ')} clip(s) in ${sourceName}, whose content cannot be set by a tag (a text, image or video clip can)`
-            : `tag '${tag}' matches no clip of ${sourceName}; tags are set on clips in the AI Studios editor`);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/request/contract.ts
 
 
@@ -43937,6 +42183,201 @@ function refuseIncomplete(request, sourceName) {
         throw new InputError('project-id', `${sourceName}: ${problem}; the API reference requires it (open the project in AI Studios and save it again)`);
 }
 
+;// CONCATENATED MODULE: ./src/request/legacy-project.ts
+
+
+
+
+/** The legacy export body holds only scenes (export-project.mdx): an option the user set for it is refused, naming its input. */
+function refuseLegacyOptions(options, sourceName, fallbackInput) {
+    const given = Object.entries(options)
+        .filter(([, value]) => value !== undefined)
+        .map(([key]) => ({ name: 'name', resolution: 'resolution', workspaceId: 'workspace-id', webhookUrl: 'webhook-url' })[key]);
+    if (given.length > 0) {
+        throw new InputError(given[0] ?? fallbackInput, `the legacy API takes only scenes; ${given.join(', ')} cannot be set for ${sourceName}`);
+    }
+}
+/**
+ * The legacy export of a saved legacy project, as the legacy tutorial (export-from-exist-project.md)
+ * makes it: the fetched scenes with the avatar's new speech (`AIModel.script`), posted as `{ scenes }`.
+ */
+function exportFromLegacyProject(key, project, speech, options, tags) {
+    const sourceName = `legacy project ${key}`;
+    if (tags.length > 0)
+        throw new InputError('tags', `tags mark clips of v3 projects and templates; ${sourceName} is a legacy project`);
+    refuseLegacyOptions(options, sourceName, 'project-id');
+    refusePlaceholders(speech, tags);
+    const scenes = structuredClone(project.scenes);
+    applySpeech(scenes, speech, 'legacy', sourceName);
+    const request = { generation: 'legacy', body: { scenes } };
+    refuseIncomplete(request, sourceName);
+    refuseLeftPlaceholders(scenes, sourceName, 'project-id');
+    return request;
+}
+
+;// CONCATENATED MODULE: ./src/request/scripts.ts
+
+
+/**
+ * `scene.scripts[]` as `create-project.md` (docs 1.5+) requires it, whatever the template's style.
+ * The getting-started page and the JSON-template tutorial still put speech only in the avatar clip's
+ * `script.org`; a body without `scripts[]` is incomplete by the reference (refused, or rendered mute),
+ * so each scene with an avatar gets its lines built from its avatars, and lines already there are
+ * checked against them: `modelId`/`clothId` must equal an avatar clip's `model.ai_name`/`model.emotion`.
+ */
+const scripts_avatarsOf = (scene) => (Array.isArray(scene.clips) ? scene.clips : []).filter((clip) => isJsonObject(clip) && clip.type === 'aiModel');
+const modelOf = (clip) => (isJsonObject(clip.model) ? clip.model : {});
+/** A model field as text, for messages: JSON, so no value prints as [object Object]. */
+const shown = (value) => (typeof value === 'string' ? value : JSON.stringify(value ?? null));
+const clipName = (clip, index) => (typeof clip.id === 'string' ? `avatar clip '${clip.id}'` : `avatar ${index}`);
+/** A line as the reference documents it, spoken in the avatar's own voice. */
+function builtLine(scene, clip, index, refuse) {
+    const { ai_name: modelId, emotion: clothId } = modelOf(clip);
+    const org = isJsonObject(clip.script) ? clip.script.org : undefined;
+    if (typeof modelId !== 'string' || typeof clothId !== 'string' || modelId === '' || clothId === '') {
+        return refuse(`scene ${scene}: ${clipName(clip, index)} has no model.ai_name and model.emotion (the avatar and its clothes)`);
+    }
+    if (typeof org !== 'string')
+        return refuse(`scene ${scene}: ${clipName(clip, index)} has no speech (script.org) and the scene no scripts[]`);
+    return { org, isTTS: false, tts: null, modelId, clothId };
+}
+/**
+ * Completes and checks every scene's `scripts[]` in place, and `sceneIdx` where missing. Refuses,
+ * naming scene and line, a line whose speaker is not an avatar of its scene, before anything is sent.
+ * Where an avatar clip speaks exactly one line, its 1.4-style `script.org` is kept equal to it.
+ */
+function completeScripts(scenes, input, sourceName) {
+    const refuse = (why) => {
+        throw new InputError(input, `${sourceName}, ${why}`);
+    };
+    scenes.forEach((scene, index) => {
+        if (!isJsonObject(scene))
+            return;
+        scene.sceneIdx ??= index;
+        const avatars = scripts_avatarsOf(scene);
+        if (avatars.length === 0)
+            return;
+        // A single object is not taken for a list and replaced: its voice (isTTS, tts) would be lost unsaid.
+        if (scene.scripts !== undefined && scene.scripts !== null && !Array.isArray(scene.scripts))
+            refuse(`scene ${index} has "scripts" that is not a list (one entry a line)`);
+        const scripts = Array.isArray(scene.scripts) ? scene.scripts : [];
+        if (scripts.length === 0) {
+            // Line M is the Mth avatar that speaks, as the speech inputs count them.
+            scene.scripts = avatars.filter((clip) => isJsonObject(clip.script)).map((clip, at) => builtLine(index, clip, at, refuse));
+            if (scene.scripts.length === 0)
+                refuse(`scene ${index} has an avatar but no speech: neither scripts[] nor an avatar clip's script.org`);
+            return;
+        }
+        scripts.forEach((line, at) => {
+            if (!isJsonObject(line))
+                return refuse(`line ${at} of scene ${index} is not an object`);
+            const speaker = avatars.find((clip) => modelOf(clip).ai_name === line.modelId && modelOf(clip).emotion === line.clothId);
+            if (!speaker) {
+                const known = avatars.map((clip) => `${shown(modelOf(clip).ai_name)}/${shown(modelOf(clip).emotion)}`).join(', ');
+                return refuse(`line ${at} of scene ${index}: modelId/clothId ${shown(line.modelId)}/${shown(line.clothId)} match no avatar clip of the scene ` +
+                    `(model.ai_name/model.emotion: ${known}); the API requires them to match`);
+            }
+            const own = scripts.filter((other) => isJsonObject(other) && other.modelId === line.modelId && other.clothId === line.clothId);
+            if (own.length === 1 && isJsonObject(speaker.script) && typeof line.org === 'string') {
+                speaker.script.org = line.org;
+                // A stale `tts` would have the avatar say the old words.
+                if (typeof speaker.script.tts === 'string')
+                    speaker.script.tts = line.org;
+            }
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/request/tags.ts
+
+
+
+/**
+ * The fields a tagged clip's content is set in, by clip type (the 1.6 tutorial's way of changing a
+ * project). An image keeps its picture in `source_url` (clips.md) or `resource_url` (the tutorial's code):
+ * whichever the clip holds is set, both where it holds both, so no old picture is left beside the new one.
+ */
+function contentFields(clip) {
+    if (clip.type === 'textImage')
+        return ['text'];
+    if (clip.type === 'videoImage')
+        return ['video_url'];
+    if (clip.type !== 'image')
+        return [];
+    const held = ['source_url', 'resource_url'].filter((field) => typeof clip[field] === 'string');
+    return held.length > 0 ? held : ['source_url'];
+}
+/** Characters no media reference holds: white space, invisible format characters, backslashes, controls. */
+const NOT_IN_REFERENCE = /[\s\p{Cf}\p{Cc}\\]/u;
+/**
+ * Media the API fetches itself: an https URL (unreachable media fails the export or renders without it,
+ * after paying: tutorial 5.1), or a path on the API's own site as the reference's samples give one
+ * (`/images/background/bg_blue_gradient.png`, contract 5.2). Judged as written, never as a URL parser
+ * would repair it (`https:/host`, `https:\\host`), and a path may not climb out, percent-encoded or not. Pure.
+ */
+function isMediaReference(value) {
+    if (NOT_IN_REFERENCE.test(value))
+        return false;
+    if (value.startsWith('/')) {
+        if (value.startsWith('//') || value.length < 2)
+            return false;
+        let decoded;
+        try {
+            decoded = decodeURIComponent(value.split(/[?#]/)[0]);
+        }
+        catch {
+            return false;
+        }
+        return !decoded.split('/').some((segment) => segment === '..' || segment === '.') && !NOT_IN_REFERENCE.test(decoded);
+    }
+    const written = /^https:\/\/([^/?#@]+)/i.exec(value);
+    if (!written)
+        return false;
+    try {
+        const url = new URL(value);
+        // The host as written is the host the parser found (an IDN host in its punycode form alike).
+        return url.protocol === 'https:' && url.host === new URL(`https://${written[1]}/`).host && !url.username && !url.password;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Gives every clip carrying a tag (set in the editor) its value: a text its text, an image its picture,
+ * a video its video_url. A tag that sets no clip, or a value an image or video cannot take, is refused,
+ * naming the tag.
+ */
+function applyTags(scenes, tags, sourceName) {
+    for (const { tag, value } of tags) {
+        let set = 0;
+        const others = new Set();
+        for (const scene of scenes) {
+            if (!isJsonObject(scene) || !Array.isArray(scene.clips))
+                continue;
+            for (const clip of scene.clips) {
+                if (!isJsonObject(clip) || clip.tag !== tag)
+                    continue;
+                const fields = contentFields(clip);
+                if (fields.length === 0) {
+                    others.add(typeof clip.type === 'string' ? clip.type : 'untyped');
+                    continue;
+                }
+                if (clip.type !== 'textImage' && !isMediaReference(value)) {
+                    throw new InputError('tags', `tag '${tag}' sets a ${clip.type === 'image' ? 'picture' : 'video'} of ${sourceName}, which takes an https URL (or a path on the API's own site, /…); got ${quotedValue(value)}`);
+                }
+                for (const field of fields)
+                    clip[field] = value;
+                set++;
+            }
+        }
+        if (set > 0)
+            continue;
+        throw new InputError('tags', others.size > 0
+            ? `tag '${tag}' marks only ${[...others].join(', ')} clip(s) in ${sourceName}, whose content cannot be set by a tag (a text, image or video clip can)`
+            : `tag '${tag}' matches no clip of ${sourceName}; tags are set on clips in the AI Studios editor`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/request/project.ts
 
 
@@ -44035,135 +42476,355 @@ function asDraft(request) {
     return request;
 }
 
-;// CONCATENATED MODULE: ./src/video/from-draft.ts
+;// CONCATENATED MODULE: ./src/request/template-options.ts
 
 
 
-
-
-
-
-/**
- * The draft saved for this very request (its record keyed by the request's draft key): this run's own
- * (an earlier job of the run drafted it) when `ownRun`, else the newest a trusted run of this repository
- * left; then read back in AI Studios (a read, free). A record passed over is named in a warning, `label` first.
- */
-async function findReviewedDraft(request, { job, github, client }, context, { label, ownRun }) {
-    const { log, signal } = context;
-    if (!github || request.generation !== 'v3')
-        return { state: 'none' };
-    const key = draftKey(request);
-    const passOver = (runId, why) => log.warning(`${label}: the draft record of run ${runId} was not taken: ${why}`);
-    let draft;
-    // The whole lookup, however many records it passes over, ends within its bound: past it, nothing is known.
-    const { signal: bounded } = withDeadline(DRAFT_LOOKUP_MS, signal);
-    try {
-        // A saved project is its own draft: a record naming another project is none of its.
-        const own = request.kind === 'saved' ? request.body.projectId : undefined;
-        const unwanted = (record) => own === undefined || record.projectId === own ? undefined : `it names project ${record.projectId}, not this step's saved project`;
-        const inRun = ownRun ? await thisRunDraft(key, job.runner, bounded).catch(refusedRecord(passOver, job.runner.runId)) : undefined;
-        const refused = inRun && unwanted(inRun);
-        if (refused)
-            passOver(job.runner.runId, refused);
-        draft = (refused ? undefined : inRun) ?? (await untilCancelled(findDraft(github, key, job.runner, passOver, bounded, unwanted), bounded));
+/** Where the top-level key `"key"` of a JSON object's text starts (one pass, strings skipped), or 0. */
+function topLevelKeyOffset(text, key) {
+    const quoted = JSON.stringify(key);
+    let depth = 0;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '"') {
+            if (depth === 1 && text.startsWith(quoted, i) && /^\s*:/.test(text.slice(i + quoted.length, i + quoted.length + 20)))
+                return i;
+            for (i++; i < text.length && text[i] !== '"'; i++)
+                if (text[i] === '\\')
+                    i++;
+        }
+        else if (c === '{' || c === '[')
+            depth++;
+        else if (c === '}' || c === ']')
+            depth--;
     }
-    catch (error) {
-        if (signal?.aborted)
-            throw error;
-        return { state: 'unknown', why: bounded.aborted ? `no answer within ${DRAFT_LOOKUP_MS / 1000} s` : errorMessage(error) };
-    }
-    if (!draft)
-        return { state: 'none' };
-    try {
-        return { state: 'found', draft, project: await client.getProject(draft.projectId, context) };
-    }
-    catch (error) {
-        if (signal?.aborted)
-            throw error;
-        if (error instanceof ApiError && error.notFound)
-            return { state: 'gone', draft };
-        return { state: 'unreadable', draft, why: errorMessage(error) };
-    }
+    return 0;
 }
-/** The longest a lookup of a request's draft records takes, all the records it reads included. */
-const DRAFT_LOOKUP_MS = 2 * LEDGER_READ_MS;
-/** A record that holds none of ours is passed over (said, with why); a read that failed is rethrown. */
-const refusedRecord = (passOver, runId) => (error) => {
-    if (!(error instanceof RecordContentError || error instanceof BoundaryError))
-        throw error;
-    passOver(runId, errorMessage(error));
-    return undefined;
-};
-/** A draft and the run that saved it, as messages name them. */
-const draftOf = ({ projectId, runId }) => `draft ${projectId}, saved by run ${runId} for this request,`;
 /**
- * With `from-draft`, the reviewed draft of this request, to be exported as it is, with the review's
- * edits, through the export endpoint: the request that does so, or why there is none (`true` then
- * exports anew with a notice; `required` refuses). Not knowing (the records unread, the draft unreadable)
- * fails the video: either export could be the wrong one to pay for.
+ * Whether a template asks, with its own `isExport`, to be saved without rendering: never overridden and
+ * billed. A v3 template is then made a draft (as with `draft: true`); the legacy API saves no project
+ * without rendering it, so a legacy template saying so is refused at its line. A text "false" means the
+ * same to a reader; any other value but true is refused.
  */
-async function draftExport(result, request, production, context) {
-    const { log } = context;
-    const { job } = production;
-    const exporting = job.dryRun ? 'a run would export' : 'exporting';
-    const none = (why) => {
-        if (job.github.fromDraft === 'true')
-            log.notice(`from-draft: ${why}; ${exporting} anew`);
-        return { result, request, why };
+function templateAsksDraft(root, template, generation) {
+    if (root.isExport === undefined || root.isExport === true)
+        return false;
+    const noExport = root.isExport === false || root.isExport === 0 || (typeof root.isExport === 'string' && /^\s*(false|0|no)\s*$/i.test(root.isExport));
+    if (noExport && generation === 'v3')
+        return true;
+    const { line, column } = locate(template.text, topLevelKeyOffset(template.text, 'isExport'));
+    const why = noExport
+        ? 'asks AI Studios to save the project without rendering it, which the legacy API cannot do: this action would render (and pay for) it; remove "isExport" to export it'
+        : 'must be true, false or left out';
+    throw new InputError('template', `${template.name}:${line}:${column}: "isExport": ${JSON.stringify(root.isExport)} ${why}`, {
+        file: template.file,
+        line,
+        column
+    });
+}
+/** The template's own fields an export takes, each under the input that sets it too. */
+const FIELDS = { name: 'name', orientation: 'orientation', resolution: 'resolution', workspaceId: 'workspace-id', webhookUrl: 'webhook-url' };
+/**
+ * The export options a v3 template sets itself (top-level `name`, `orientation`, `resolution`,
+ * `workspaceId`, `webhookUrl`), checked as the inputs that set them are: a template is a repository
+ * file, so its `webhookUrl` must be https without credentials, its `resolution` one the API renders.
+ * Refused naming the template's line; the inputs, where set, win later.
+ */
+function templateOptions(root, template) {
+    const refuse = (field, detail) => {
+        const { line, column } = locate(template.text, topLevelKeyOffset(template.text, field));
+        throw new InputError('template', `${template.name}:${line}:${column}: "${field}" ${detail}`, { file: template.file, line, column });
     };
-    if (!production.github || request.generation !== 'v3') {
-        log.notice(`from-draft: ${request.generation === 'v3' ? 'GitHub is not reachable' : 'the legacy API keeps no drafts'}; no draft is looked for`);
-        return { result, request, why: request.generation === 'v3' ? 'GitHub is not reachable' : 'the legacy API keeps no drafts' };
-    }
-    // The step's own request: the ledger knows the export by it, whichever draft (or none) paid for it.
-    const fingerprint = requestFingerprint(request);
-    const lookup = await findReviewedDraft(request, production, context, { label: 'from-draft', ownRun: true });
-    switch (lookup.state) {
-        case 'none':
-            return none('no draft run saved a draft of this request (or the request changed since)');
-        case 'unknown':
-            throw new Error(`from-draft: the draft records could not be looked up (${lookup.why}); nothing was exported, as a reviewed draft may exist. ` +
-                "Give the job 'actions: read' and re-run it, or set 'from-draft: false' to export anew");
-        case 'unreadable':
-            throw new Error(`from-draft: ${draftOf(lookup.draft)} could not be read in AI Studios (${lookup.why}); nothing was exported, as it may still be there. Re-run the job`);
-        case 'gone': {
-            // On a re-run attempt, an earlier attempt may have exported it and cleanup deleted it: the ledger
-            // (under the step's own request) then has that export, which is re-attached to, nothing sent again.
-            const { draft } = lookup;
-            if (job.runner.runAttempt > 1 && (await findEarlierExport(fingerprint, job.runner, log, context.signal, Date.now() + LEDGER_READ_MS))) {
-                result.fromDraft = { projectId: draft.projectId, runId: draft.runId, created: true };
-                log.notice(`from-draft: ${draftOf(draft)} is gone, and an earlier attempt of this run exported it: that export is taken up`);
-                return {
-                    generation: 'v3',
-                    kind: 'saved',
-                    body: exportBody(draft.projectId, request),
-                    content: `gone ${draft.projectId}`,
-                    standsFor: fingerprint
-                };
-            }
-            return none(`${draftOf(draft)} was deleted since`);
+    const text = (field) => {
+        const value = root[field];
+        if (value === undefined || value === null)
+            return undefined;
+        if (typeof value === 'number' && field === 'resolution')
+            return String(value);
+        if (typeof value !== 'string' || !value.trim())
+            return refuse(field, `must be non-empty text (as the '${FIELDS[field]}' input), got ${JSON.stringify(value)}`);
+        return value.trim();
+    };
+    // The input's own check, its message kept: only where the value stands differs.
+    const checked = (field, check) => {
+        const value = text(field);
+        if (value === undefined)
+            return undefined;
+        try {
+            return check(value);
         }
-        case 'found': {
-            const { draft, project } = lookup;
-            // A saved project that was its own draft is exported as it is (the lookup took only a record naming it).
-            const own = request.kind === 'saved' ? draft.projectId : undefined;
-            // Created by the draft run unless it is the step's own saved project: cleanup deletes only a created draft.
-            result.fromDraft = { projectId: draft.projectId, runId: draft.runId, created: own === undefined };
-            log.notice(`from-draft: ${exporting} ${draftOf(draft)} as it is (with the review's edits)`);
-            if (own !== undefined)
-                return request;
-            // Known to reuse by the draft as it is now (an edit in a later review is another video); to the ledger by the step's own request.
-            return { ...savedProjectExport(draft.projectId, project, {}), body: exportBody(draft.projectId, request), standsFor: fingerprint };
+        catch (error) {
+            if (!(error instanceof InputError))
+                throw error;
+            return refuse(field, error.detail);
         }
-    }
+    };
+    const orientation = checked('orientation', (value) => parseChoice('orientation', value, ['landscape', 'portrait'])) ?? 'landscape';
+    return {
+        name: text('name'),
+        orientation,
+        resolution: checked('resolution', (value) => parseChoice('resolution', value.replace(/p$/i, ''), RESOLUTIONS)),
+        workspaceId: text('workspaceId'),
+        webhookUrl: checked('webhookUrl', (value) => parseWebhookUrl('webhook-url', value).toString())
+    };
 }
-/** The export of a draft: its ID, with the export's own options the step's request carries (workspace, resolution, webhook). */
-function exportBody(projectId, request) {
-    const body = { projectId };
-    for (const option of ['workspaceId', 'resolution', 'webhookUrl'])
-        if (request.body[option] !== undefined)
-            body[option] = request.body[option];
-    return body;
+
+;// CONCATENATED MODULE: ./src/request/media.ts
+
+
+
+
+/** The fields that name media the API fetches, by clip type: v3 clips (clips.md), and a legacy clip's `detail.url`. */
+function mediaFields(clip) {
+    if (!isJsonObject(clip))
+        return [];
+    if (isJsonObject(clip.detail))
+        return [['detail.url', clip.detail]];
+    if (clip.type === 'image')
+        return [
+            ['source_url', clip],
+            ['resource_url', clip]
+        ];
+    if (clip.type === 'videoImage')
+        return [['video_url', clip]];
+    if (clip.type === 'audio')
+        return [['source_url', clip]];
+    return [];
+}
+const key = (field) => field.replace(/^detail\./, '');
+/**
+ * A media field a placeholder filled is checked as a tag value is (an https URL, or a path on the API's
+ * own site): a variable is the user's input, and media the API cannot fetch fails the export or renders
+ * without it after paying. What the template writes itself is the template's, as DeepBrain's examples are.
+ * Compares the template's scenes as written with the filled ones, clip by clip. Pure.
+ */
+function refuseFilledMedia(written, filled, templateName) {
+    const check = (where, field, raw, value) => {
+        if (typeof raw !== 'string' || !raw.includes('##') || typeof value !== 'string' || isMediaReference(value))
+            return;
+        throw new InputError('variables', `${templateName}: the ${field} of ${where} (${raw.slice(0, 60)}) is filled with ${quotedValue(value)}, ` +
+            "which is not an https URL or a path on the API's own site (/…); the API fetches it itself");
+    };
+    written.forEach((scene, s) => {
+        const filledScene = filled[s];
+        if (!isJsonObject(scene) || !isJsonObject(filledScene))
+            return;
+        // A scene's background image is media too (source_type "image").
+        if (isJsonObject(scene.background) && isJsonObject(filledScene.background))
+            check(`the background of scene ${s}`, 'source_url', scene.background.source_url, filledScene.background.source_url);
+        if (!Array.isArray(scene.clips) || !Array.isArray(filledScene.clips))
+            return;
+        const filledClips = filledScene.clips;
+        scene.clips.forEach((clip, c) => {
+            // The clip's type as filled: a variable may name it too.
+            for (const [field, holder] of mediaFields(filledClips[c])) {
+                const writtenHolder = field.startsWith('detail.') ? (isJsonObject(clip) && isJsonObject(clip.detail) ? clip.detail : undefined) : clip;
+                const raw = isJsonObject(writtenHolder) ? writtenHolder[key(field)] : undefined;
+                check(`clip ${c} of scene ${s}`, field, raw, holder[key(field)]);
+            }
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/request/template.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/** How many unresolved placeholders an error names before it counts the rest. */
+const MAX_LISTED = 50;
+/** Every placeholder name in the template's string values, with the offset of its first use in the text. */
+function findPlaceholders(template) {
+    // Where each name first stands in the text, found in one pass (a name written with JSON escapes: line 1).
+    const firstInText = new Map();
+    for (const match of template.text.matchAll(PLACEHOLDER))
+        if (!firstInText.has(match[1]))
+            firstInText.set(match[1], match.index);
+    const found = new Map();
+    const visit = (value) => {
+        if (typeof value === 'string') {
+            for (const match of value.matchAll(PLACEHOLDER))
+                if (!found.has(match[1]))
+                    found.set(match[1], firstInText.get(match[1]) ?? 0);
+        }
+        else if (Array.isArray(value))
+            value.forEach(visit);
+        else if (value !== null && typeof value === 'object')
+            Object.values(value).forEach(visit);
+    };
+    visit(template.data);
+    return found;
+}
+/** Marks the variables a text uses, so they are not reported unused. */
+function markUsed(text, variables, used) {
+    for (const match of text.matchAll(PLACEHOLDER))
+        if (variables.has(match[1]) && !used.has(match[1]))
+            used.set(match[1], 0);
+}
+/**
+ * The export request for a template: placeholders filled, speech set per scene, the generation detected
+ * from the shape (or forced). Refuses, with every problem named, before anything is sent.
+ */
+function exportFromTemplate(template, given, speech, options, forced, tags = [], 
+/** `draft`: the project is created without rendering it (v3 only). */
+draft = false) {
+    const placeholders = findPlaceholders(template);
+    // Placeholders in the values themselves are filled first (one level), or refused.
+    const variables = resolveVariables(given);
+    const unresolved = [...placeholders].filter(([name]) => !variables.has(name));
+    if (unresolved.length > 0) {
+        const locate = locator(template.text);
+        const first = locate(unresolved[0][1]);
+        // Named up to a bound, so a template of thousands of them gives a message a log can hold.
+        const named = unresolved.slice(0, MAX_LISTED).map(([name, offset]) => `##${name}## (line ${locate(offset).line})`);
+        const more = unresolved.length - named.length;
+        const list = `${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+        throw new InputError('template', `${template.name} has ${unresolved.length} placeholder(s) with no value: ${list}. Set them in 'variables' or 'variables-file'`, { file: template.file, ...first });
+    }
+    const root = template.data;
+    if (!isJsonObject(root) || !Array.isArray(root.scenes)) {
+        throw new InputError('template', `${template.name} is neither template shape: it needs a top-level object with a "scenes" array`, {
+            file: template.file
+        });
+    }
+    if (root.scenes.length === 0)
+        throw new InputError('template', `${template.name} has an empty "scenes" array`, { file: template.file });
+    const detected = detectGeneration(root.scenes);
+    if (detected === 'mixed') {
+        throw new InputError('template', `${template.name} mixes the v3 shape (clips with "type") and the legacy shape ("AIModel", clips with "detail")`, {
+            file: template.file
+        });
+    }
+    if (forced && detected && forced !== detected) {
+        throw new InputError('api-generation', `'${forced}' was asked for, but ${template.name} has the ${detected} shape`);
+    }
+    const generation = forced ?? detected;
+    if (!generation) {
+        throw new InputError('template', `${template.name} is neither template shape: no scene has an avatar or a clip; set 'api-generation' to v3 or legacy`, {
+            file: template.file
+        });
+    }
+    const asksDraft = templateAsksDraft(root, template, generation);
+    if (draft && generation === 'legacy') {
+        throw new InputError('draft', `${template.name} has the legacy shape, and the legacy API saves no project without rendering it: 'draft' takes v3 templates and projects`, { file: template.file });
+    }
+    const filled = fillPlaceholders(root, variables);
+    const scenes = filled.scenes;
+    refuseFilledMedia(root.scenes, scenes, template.name);
+    // Speech and tag values are checked like the template's own strings: filled, or refused.
+    for (const text of [...speech.map((line) => line.text), ...tags.map((tag) => tag.value), options.name ?? ''])
+        markUsed(text, variables, placeholders);
+    // The video's name ('name', a manifest entry's 'title') is filled like speech: "Release ##VERSION##".
+    const filledOptions = options.name === undefined ? options : { ...options, name: filledText(options.name, variables, "the video's name", 'name') };
+    const filledSpeech = speech.map((line) => ({ ...line, text: filledText(line.text, variables, `the speech of ${placeOf(line)}`, line.from) }));
+    applySpeech(scenes, filledSpeech, generation, template.name);
+    if (tags.length > 0 && generation === 'legacy') {
+        throw new InputError('tags', `tags mark clips of v3 projects and templates; ${template.name} has the legacy shape`);
+    }
+    applyTags(scenes, tags.map((tag) => ({ ...tag, value: filledText(tag.value, variables, `the value of tag '${tag.tag}'`, tag.from) })), template.name);
+    const unusedVariables = [...variables.keys()].filter((name) => !placeholders.has(name));
+    const incomplete = (problem) => {
+        if (problem)
+            throw new InputError('template', `${template.name}: ${problem}; the API reference requires it`, { file: template.file });
+    };
+    if (generation === 'legacy') {
+        refuseLegacyOptions(options, template.name, 'template');
+        const request = { generation, body: { scenes } };
+        incomplete(requestProblem(request));
+        refuseLeftPlaceholders(scenes, template.name, 'template', template);
+        return { request, unusedVariables, asksDraft };
+    }
+    completeScripts(scenes, 'template', template.name);
+    // A template saved from a fetched project may carry server-owned fields that must not be posted: only
+    // its export options go along, checked as the inputs are.
+    const body = v3ExportBody(templateOptions(filled, template), scenes, filledOptions);
+    const request = { generation, body };
+    if (draft || asksDraft)
+        asDraft(request);
+    incomplete(requestProblem(request));
+    refuseLeftPlaceholders(body, template.name, 'template', template);
+    return { request, unusedVariables, asksDraft };
+}
+
+;// CONCATENATED MODULE: ./src/request/build.ts
+
+
+
+
+
+const LOST = 'the create-and-export body does not take (docs 1.5+): the exported project is made without it; write the words in the speech as they should sound';
+/** A template's export request: pure, so every template of a job is checked before anything is sent. */
+function templateRequest(source, spec, log, draft = false) {
+    const { request, unusedVariables, asksDraft } = exportFromTemplate(source.template, source.variables, spec.speech, spec.exportOptions, source.generation, spec.tags, draft);
+    if (asksDraft && !draft)
+        log.notice(`${source.template.name} says "isExport": false: its project is saved as a draft for review, not rendered`);
+    if (isJsonObject(source.template.data))
+        for (const field of fieldsLost(source.template.data))
+            log.warning(`${source.template.name} has a ${field}, which ${LOST}`);
+    for (const name of unusedVariables) {
+        log.warning(`Variable ${name} (from ${source.variables.get(name)?.from}) matches no ##${name}## in ${source.template.name}: a typo?`);
+    }
+    return request;
+}
+/**
+ * The export request a spec describes: from a saved project (fetched; re-created with the step's
+ * changes, or exported as it is when the step changes nothing) or a template.
+ */
+async function buildExportRequest(source, spec, client, context, 
+/** `draft`: a template or a changed project is created without rendering; an unchanged one is its own draft. */
+draft = false) {
+    if (source.kind === 'template')
+        return templateRequest(source, spec, context.log, draft);
+    if (source.generation === 'legacy') {
+        if (draft)
+            throw new InputError('draft', `the legacy API saves no project without rendering it: 'draft' takes v3 templates and projects`);
+        context.log.info(`Fetching legacy project ${source.projectId}`);
+        return exportFromLegacyProject(source.projectId, await client.getLegacyProject(source.projectId, context), spec.speech, spec.exportOptions, spec.tags);
+    }
+    context.log.info(`Fetching project ${source.projectId}`);
+    const project = await client.getProject(source.projectId, context);
+    // Nothing to change: exported as it is, no copy created (and its dictionary kept).
+    if (!changesProject(spec))
+        return savedProjectExport(source.projectId, project, spec.exportOptions);
+    for (const field of fieldsLost(project))
+        context.log.warning(`Project ${source.projectId} has a ${field}, which ${LOST}`);
+    return exportFromProject(source.projectId, project, spec.speech, spec.exportOptions, spec.tags, draft);
+}
+
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+;// CONCATENATED MODULE: external "node:vm"
+const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+;// CONCATENATED MODULE: ./src/memory.ts
+
+
+const COLLECT_EVERY_BYTES = 16 << 20;
+/**
+ * Every socket or file read is a fresh Buffer that only garbage collection frees; left to itself V8
+ * lets tens of MB of them pile up during a long transfer. A minor collection every 16 MiB keeps
+ * memory flat whatever the video's size, and a download faster, as freed buffers are reused while
+ * still warm (bench/RESULTS.md). The runner starts node without flags, so the collector is exposed
+ * here. Returns the function to call with each count of bytes moved.
+ */
+function collectAsBytesMove() {
+    external_node_v8_namespaceObject.setFlagsFromString('--expose-gc');
+    const collect = external_node_vm_namespaceObject.runInNewContext('gc');
+    let since = 0;
+    return (count) => {
+        since += count;
+        if (since >= COLLECT_EVERY_BYTES) {
+            since = 0;
+            collect({ type: 'minor' });
+        }
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/video/filename.ts
@@ -44353,6 +43014,62 @@ function readMp4Facts(file) {
     }
     finally {
         external_node_fs_.closeSync(fd);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/write-file.ts
+
+
+/** What a file system's refusal means, in words. */
+const WHY = {
+    EFBIG: 'it would be larger than this process may write (a file-size limit, ulimit -f)',
+    ENOSPC: 'the disk is full',
+    EDQUOT: 'the disk quota is used up',
+    EISDIR: 'a folder stands at its name',
+    ENOTDIR: 'a file stands where a folder of its path must be',
+    EEXIST: 'a file stands where a folder of its path must be',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'the file system is read-only'
+};
+/** Why a write failed, in words, with the system's code. */
+function whyNotWritten(cause) {
+    const code = cause?.code;
+    if (code && WHY[code])
+        return `${WHY[code]} (${code})`;
+    return code ?? (cause instanceof Error ? cause.message : String(cause));
+}
+/**
+ * A file this machine could not write: the message names it and why, and nothing of it is left
+ * behind. Not the user's input nor the API: the CLI's exit status 1.
+ */
+class WriteError extends Error {
+    file;
+    constructor(file, cause, what = '') {
+        super(`Could not write ${what ? `${what} ` : ''}${file}: ${whyNotWritten(cause)}; nothing of it was kept`, { cause });
+        this.file = file;
+        this.name = 'WriteError';
+    }
+}
+/**
+ * Writes `text` to `target` through a fresh folder beside it, renamed over it: a symbolic link a pull
+ * request left at that name is replaced, never followed. On any failure the folder is removed and a
+ * WriteError names `target`.
+ */
+function replaceFile(target, text, what = '') {
+    let staging;
+    try {
+        external_node_fs_.mkdirSync(external_node_path_.dirname(target), { recursive: true });
+        staging = external_node_fs_.mkdtempSync(external_node_path_.join(external_node_path_.dirname(target), '.aistudios-write-'));
+        external_node_fs_.writeFileSync(external_node_path_.join(staging, 'file'), text);
+        external_node_fs_.renameSync(external_node_path_.join(staging, 'file'), target);
+    }
+    catch (error) {
+        throw new WriteError(target, error, what);
+    }
+    finally {
+        if (staging)
+            external_node_fs_.rmSync(staging, { recursive: true, force: true });
     }
 }
 
@@ -44920,592 +43637,589 @@ async function downloadVideo(initialUrl, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/video/reuse.ts
+;// CONCATENATED MODULE: ./src/github/reuse-trust.ts
 
+/**
+ * Whose earlier run `reuse` may take a video from. Any run of the repository can upload an artifact,
+ * a fork's pull request included, and the request's fingerprint is computable from public files: a
+ * record is trusted for who made it (this repository's code, on a trusted ref), never for what it says.
+ */
+/** A workflow run as GitHub's REST API describes it (GET /repos/{owner}/{repo}/actions/runs/{id}). */
+const workflowRunSchema = object({
+    id: schemas_number().int().positive(),
+    event: schemas_string(),
+    head_branch: schemas_string().nullable(),
+    // GitHub gives null where the head repository was deleted: then it is nobody's to trust.
+    head_repository: object({ full_name: schemas_string() }).nullable(),
+    pull_requests: array(object({ number: schemas_number().int().positive() })).nullable()
+});
+const isPullRequestEvent = (event) => event.startsWith('pull_request');
+/** Why an earlier run is not trusted under `scope`, or undefined when it is. Pure. */
+function distrust(run, here, scope) {
+    const head = run.head_repository?.full_name;
+    if (!head || head.toLowerCase() !== here.repository.toLowerCase()) {
+        return `its code came from ${head ? `another repository (${head})` : 'an unknown repository'}, not ${here.repository}`;
+    }
+    if (scope === 'repository')
+        return undefined;
+    if (isPullRequestEvent(run.event)) {
+        const numbers = (run.pull_requests ?? []).map((pull) => pull.number);
+        if (here.pullRequest !== undefined && numbers.includes(here.pullRequest))
+            return undefined;
+        const which = numbers.length ? `pull request #${numbers.join(', #')}` : 'a pull request';
+        return `it ran for ${which}, and only runs of that pull request reuse its videos`;
+    }
+    const branch = run.head_branch ?? '';
+    if (branch && branch === here.branch)
+        return undefined;
+    if (scope === 'branch-or-default' && branch && branch === here.defaultBranch)
+        return undefined;
+    const trusted = scope === 'branch' ? 'this branch' : 'this branch or the default branch';
+    return `it ran on ${branch ? `branch ${branch}` : 'no branch'}, not ${trusted} ('reuse-from: ${scope}')`;
+}
+/** The trigger's payload, as far as trust reads it; anything else in it is left alone. */
+const payloadSchema = object({
+    repository: object({ default_branch: schemas_string().optional() }).optional(),
+    pull_request: object({ number: schemas_number().int().positive(), head: object({ ref: schemas_string() }) }).optional()
+});
+/** This run's facts from its context (GITHUB_REPOSITORY, GITHUB_REF, the event payload). */
+function thisRun(context) {
+    const parsed = payloadSchema.safeParse(context.payload);
+    const payload = parsed.success ? parsed.data : {};
+    const pull = isPullRequestEvent(context.eventName) ? payload.pull_request : undefined;
+    return {
+        repository: `${context.repo.owner}/${context.repo.repo}`,
+        branch: pull ? pull.head.ref : context.ref?.startsWith('refs/heads/') ? context.ref.slice('refs/heads/'.length) : undefined,
+        pullRequest: pull?.number,
+        defaultBranch: payload.repository?.default_branch
+    };
+}
 
-
-
-
+;// CONCATENATED MODULE: ./src/github/reuse.ts
 
 
 
 
 
 /**
- * An earlier run's record, checked: the run is trusted (this repository's code, on a trusted ref), its
- * record parses and names that same run's unexpired artifact, and (`reviewedOnly`) a reviewed draft's
- * video. Throws why not.
+ * Videos a later run may reuse. Beside each delivered video's artifact, a small record artifact named
+ * after the request's fingerprint says where the video is; with `reuse`, a run looks for the newest
+ * unexpired record of its request among the repository's artifacts (GitHub REST API) and downloads
+ * that earlier run's video instead of exporting it again.
  */
-async function trustedRecord(github, candidate, here, fingerprint, job, until, reviewedOnly) {
-    const refused = distrust(await workflowRun(github, candidate.runId), here, job.github.reuseFrom);
-    if (refused)
-        throw new Error(refused);
-    // The artifact client takes no signal: its downloads are left behind when `until` ends the wait.
-    const record = await untilCancelled(readRecord(github, candidate, fingerprint, job.runner), until);
-    if (reviewedOnly && !record.reviewedDraft)
-        throw new Error("its video was not exported from a reviewed draft ('from-draft' is required)");
+const reuse_PREFIX = 'aistudios-reuse-';
+/**
+ * What a record says: the video's artifact, where the video sits inside it, and the video's digest and
+ * size, which the downloaded bytes must match. Another run wrote it: every field is parsed.
+ */
+const reuseRecordSchema = object({
+    artifactId: schemas_number().int().positive(),
+    /** The file's path inside the artifact (for an unzipped upload, the artifact's own name). */
+    fileName: baseName,
+    /** The video's own file name, as the run that rendered it saved it. */
+    videoName: baseName,
+    exportKey: exportKey,
+    generation: schemas_enum(['v3', 'legacy']),
+    sha256: sha256Hex,
+    size: schemas_number().int().positive(),
+    /** The reviewed draft the video was exported from (`from-draft`), when it was. */
+    reviewedDraft: exportKey.optional()
+});
+/** An artifact as GitHub's REST API lists it: only what reuse reads. */
+const artifactSchema = object({
+    id: schemas_number().int().positive(),
+    name: schemas_string(),
+    expired: schemas_boolean(),
+    size_in_bytes: schemas_number().int().nonnegative().optional(),
+    workflow_run: object({ id: schemas_number().int().positive().nullable().optional() }).nullable().optional()
+});
+const artifactListSchema = object({ artifacts: array(artifactSchema) });
+const reuse_recordName = (fingerprint) => `${reuse_PREFIX}${fingerprint}.json`;
+/** Where another run's artifacts are found: the repository, with the token (actions: read). */
+const findBy = ({ context, token }, runId) => ({
+    token,
+    workflowRunId: runId,
+    repositoryOwner: context.repo.owner,
+    repositoryName: context.repo.repo
+});
+/** How many records of one request reuse reads at most: GitHub's largest page, ten times. */
+const RECORD_PAGE_SIZE = 100;
+const RECORD_PAGES = 10;
+/** The unexpired records of other runs for this request, newest first, as GitHub lists them. */
+const listCandidates = (github, fingerprint, runner, signal) => listRecords(github, reuse_recordName(fingerprint), runner, signal);
+/** The unexpired artifacts of other runs named `name`, newest first, as GitHub lists them (a page at a time, bounded). */
+async function listRecords(github, name, runner, signal) {
+    const { octokit, context } = github;
+    const artifacts = [];
+    // Newest first, a page at a time: other runs' records of the same request (pull requests, forks) must not
+    // hide a trusted one behind the first page. Bounded, and said so where the bound is reached.
+    for (let page = 1; page <= RECORD_PAGES; page++) {
+        const { data } = await octokit.rest.actions.listArtifactsForRepo({
+            ...context.repo,
+            name,
+            per_page: RECORD_PAGE_SIZE,
+            page,
+            request: { signal }
+        });
+        const listed = parseAt(artifactListSchema, data, "GitHub's list of artifacts").artifacts;
+        artifacts.push(...listed);
+        if (listed.length < RECORD_PAGE_SIZE)
+            break;
+        if (page === RECORD_PAGES)
+            warning(`reuse: more than ${RECORD_PAGES * RECORD_PAGE_SIZE} records are named ${name}; only the newest ${RECORD_PAGES * RECORD_PAGE_SIZE} were looked at`);
+    }
+    return artifacts.flatMap((artifact) => {
+        const runId = artifact.workflow_run?.id;
+        return !artifact.expired && artifact.name === name && runId && String(runId) !== runner.runId
+            ? [{ artifactId: artifact.id, runId, bytes: artifact.size_in_bytes }]
+            : [];
+    });
+}
+/** The workflow run a candidate came from, as GitHub describes it. */
+async function workflowRun({ octokit, context }, runId) {
+    const { data } = await octokit.rest.actions.getWorkflowRun({ ...context.repo, run_id: runId });
+    return parseAt(workflowRunSchema, data, `GitHub's description of run ${runId}`);
+}
+/** A reuse or draft record is a few hundred bytes: more is not one of ours. */
+const reuse_MAX_RECORD_BYTES = 64 * 1024;
+/** What a record artifact of another run holds, parsed as JSON but not yet checked. */
+const readRecordJson = (github, candidate, name, runner, signal) => readJsonArtifact(candidate.artifactId, name, runner, {
+    maxBytes: reuse_MAX_RECORD_BYTES,
+    listedBytes: candidate.bytes,
+    findBy: findBy(github, candidate.runId),
+    signal
+});
+/** A candidate's record, parsed; refused when its video is another run's artifact or expired. */
+async function readRecord(github, candidate, fingerprint, runner) {
+    const record = parseAt(reuseRecordSchema, await readRecordJson(github, candidate, reuse_recordName(fingerprint), runner), 'its record');
+    const { octokit, context } = github;
+    const { data } = await octokit.rest.actions.getArtifact({ ...context.repo, artifact_id: record.artifactId });
+    const video = parseAt(artifactSchema, data, `GitHub's description of artifact ${record.artifactId}`);
+    if (video.workflow_run?.id !== candidate.runId)
+        throw new Error(`its record names artifact ${record.artifactId}, which another run uploaded`);
+    if (video.expired)
+        throw new Error('its video artifact expired');
     return record;
 }
+/** Downloads a reusable video into `dir` (a fresh folder); returns the file's path. */
+async function downloadReusable(github, record, runId, dir) {
+    await (await loadArtifactClient()).downloadArtifact(record.artifactId, { path: dir, findBy: findBy(github, runId) });
+    return fileIn(dir, record.fileName);
+}
+/** Leaves the record of a delivered video for later runs, kept as long as the video's artifact. */
+async function recordReusable(fingerprint, record, runner, retentionDays) {
+    await uploadJsonArtifact(reuse_recordName(fingerprint), parseAt(reuseRecordSchema, record, 'the reuse record'), runner, retentionDays);
+}
+
+;// CONCATENATED MODULE: ./src/github/drafts.ts
+
+
+
+
+
+
 /**
- * A dry run's reuse: the run whose trusted record of this request a run would take its video from, read
- * but not downloaded; undefined when there is none (each passed over is named in a warning).
+ * Draft records: the small artifact a draft run leaves for each draft, named after the fingerprint of
+ * the export request the same step makes without `draft`, so a later run with `from-draft` finds the
+ * reviewed draft of its own request. Trusted as `reuse` trusts a record: for who made it (a run of this
+ * repository's own code, its pull requests included, never a fork's), never for what it says.
  */
-async function findReusable(fingerprint, github, job, log, signal, reviewedOnly) {
-    const { signal: until } = withDeadline(job.wait.timeoutMs, signal);
+const drafts_PREFIX = 'aistudios-draft-';
+const drafts_recordName = (fingerprint) => `${drafts_PREFIX}${fingerprint}.json`;
+/** What a draft record says: the draft's project, and whether the draft run created it (else it is the user's saved project). */
+const draftRecordSchema = object({ projectId: exportKey, created: schemas_boolean() });
+/** Leaves a draft's record for the run that exports it, kept as long as the run's artifacts. */
+async function recordDraft(fingerprint, record, runner, retentionDays) {
+    await uploadJsonArtifact(drafts_recordName(fingerprint), parseAt(draftRecordSchema, record, 'the draft record'), runner, retentionDays);
+}
+/**
+ * The newest trusted draft record of a request, if any; `passOver` is told why each other one was not
+ * taken. A record of a fork's run, or one that does not parse, is never taken.
+ */
+async function findDraft(github, fingerprint, runner, passOver, signal, 
+/** Why a record that parses is still not the one wanted, if it is not. */
+unwanted = () => undefined) {
     const here = thisRun(github.context);
-    for (const candidate of await listCandidates(github, fingerprint, job.runner, until)) {
+    const candidates = await listRecords(github, drafts_recordName(fingerprint), runner, signal);
+    for (const candidate of candidates) {
         try {
-            await trustedRecord(github, candidate, here, fingerprint, job, until, reviewedOnly);
-            return candidate.runId;
+            // Any run of this repository's own code: the pull request that drafted it, then the merge that exports it.
+            const refused = distrust(await workflowRun(github, candidate.runId), here, 'repository');
+            if (refused)
+                throw new Error(refused);
+            const json = await readRecordJson(github, candidate, drafts_recordName(fingerprint), runner, signal);
+            const record = parseAt(draftRecordSchema, json, 'its record');
+            const why = unwanted(record);
+            if (why)
+                throw new Error(why);
+            return { ...record, runId: candidate.runId };
         }
         catch (error) {
-            if (until.aborted)
+            if (signal?.aborted)
                 throw error;
-            log.warning(`reuse: the video of run ${candidate.runId} would not be reused: ${errorMessage(error)}`);
+            passOver(candidate.runId, error instanceof Error ? error.message : String(error));
         }
     }
     return undefined;
 }
 /**
- * One earlier run's video, checked at every step: its record (trustedRecord), and the downloaded bytes,
- * which must match the record's size and SHA-256. Returns the record and the file in `staging`; throws why not.
+ * The draft this very run saved for the request, if any (its record is among the run's artifacts): an
+ * earlier attempt's (a re-run), or an earlier job's (a workflow that drafts, then exports after an
+ * approval). Throws when the run's artifacts cannot be read. Any job of the run may have written it: it
+ * is parsed, and trusted as the run is.
  */
-async function fetchTrusted(github, candidate, here, fingerprint, job, staging, until, reviewedOnly) {
-    const record = await trustedRecord(github, candidate, here, fingerprint, job, until, reviewedOnly);
-    const file = await untilCancelled(downloadReusable(github, record, candidate.runId, staging), until);
-    const size = external_node_fs_.statSync(file).size;
-    if (size !== record.size)
-        throw new Error(`its video has ${size} bytes, where its record says ${record.size}`);
-    if ((await sha256File(file)) !== record.sha256)
-        throw new Error("its video's SHA-256 differs from its record's");
-    return { record, file };
+async function thisRunDraft(fingerprint, runner, signal) {
+    if (!runner.artifactService)
+        return undefined;
+    const { artifacts } = await untilCancelled((await loadArtifactClient()).listArtifacts(), signal);
+    const artifact = artifacts.find((candidate) => candidate.name === drafts_recordName(fingerprint));
+    if (!artifact)
+        return undefined;
+    const json = await readJsonArtifact(artifact.id, artifact.name, runner, { maxBytes: reuse_MAX_RECORD_BYTES, listedBytes: artifact.size, signal });
+    return { ...parseAt(draftRecordSchema, json, `the draft record ${artifact.name}`), runId: Number(runner.runId) };
+}
+
+;// CONCATENATED MODULE: ./src/video/ledger.ts
+
+
+
+
+
+
+
+
+/**
+ * A ledger of exports kept as tiny artifacts of the workflow run, one per export, named after the
+ * request's fingerprint and the export key. A re-run attempt of a failed job finds there the export an
+ * earlier attempt started for the same request, and waits for it instead of paying again.
+ */
+const ledger_PREFIX = 'aistudios-ledger-';
+/**
+ * SHA-256 of everything that decides the video: the generation and the exact body, and for a saved
+ * project exported as it is, the call and what the project held (its body names only its ID).
+ */
+function requestFingerprint(request) {
+    const saved = request.kind === 'saved' ? `saved ${request.content ?? ''}\n` : '';
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(`${request.generation}\n${saved}${JSON.stringify(request.body)}`)
+        .digest('hex')
+        .slice(0, 32);
+}
+/** What the ledger knows an export by: the step's own request it stands for (a reviewed draft's export), else its own. */
+const ledgerFingerprint = (request) => request.standsFor ?? requestFingerprint(request);
+/**
+ * What a draft's record is keyed by: the fingerprint of the export it stands for, which the same step
+ * makes without `draft` (`isExport: true`), so `from-draft` finds the draft under its own request. A saved
+ * project that is its own draft is keyed by its ID and the export's options alone: what it holds is the
+ * review's to change, and an edit made in review must not make it another request.
+ */
+function draftKey(request) {
+    if (request.kind === 'saved')
+        return requestFingerprint({ generation: request.generation, kind: 'saved', content: 'as reviewed', body: request.body });
+    if (request.kind !== 'draft')
+        return requestFingerprint(request);
+    return requestFingerprint({ generation: request.generation, content: request.content, body: { ...request.body, isExport: true } });
 }
 /**
- * With `reuse`, the video of an earlier trusted run of this repository with the same request,
- * downloaded instead of exported: no credits spent. True when the result now holds it. A run that is
- * not trusted, or whose record or video does not check out, is passed over with a warning naming it;
- * with none left, the video is exported as usual.
+ * A video an attempt delivered as an artifact of the run before `cleanup` deleted its project: where a
+ * re-run attempt finds it again, and what its bytes must be.
  */
-async function reuseEarlier(result, fingerprint, github, job, log, signal, 
-/** Only a video exported from a reviewed draft will do (`from-draft: required` with no draft found). */
-reviewedOnly = false) {
-    // Looking is bounded like the wait it stands in for, by 'timeout'; a stop ends it and the video.
-    const { deadline: bound, signal: until } = withDeadline(job.wait.timeoutMs, signal);
-    let candidates;
+const deliveredVideo = object({
+    attempt: schemas_number().int().positive(),
+    /** The artifact holding it: cleanup marks (and deletes) only a video that went up as one. */
+    artifactId: schemas_number().int().positive(),
+    artifactName: schemas_string().min(1).max(255),
+    /** The video's file name inside the artifact. */
+    file: baseName,
+    size: schemas_number().int().positive(),
+    sha256: sha256Hex,
+    /** Whether the artifact is a zip (archive, a batch's); and the file name attempt 1 saved the video under. */
+    zipped: schemas_boolean().optional(),
+    savedAs: baseName.optional()
+});
+const isEnd = (mark) => 'end' in mark;
+function ledgerName(fingerprint, mark) {
+    return `${ledger_PREFIX}${fingerprint}-${isEnd(mark) ? mark.end : mark.generation}-${mark.key}`;
+}
+function parseLedgerName(name, fingerprint) {
+    const match = new RegExp(`^${ledger_PREFIX}${fingerprint}-(v3|legacy|dead|lost|delivered|unconfirmed)-(.+)$`).exec(name);
+    if (!match)
+        return undefined;
+    const [, kind, key] = match;
+    return kind === 'v3' || kind === 'legacy' ? { generation: kind, key } : { end: kind, key };
+}
+/**
+ * The ledger is kept as long as GitHub lets a run be re-run (30 days), or the repository's longest
+ * retention if shorter: a re-run attempt that found no mark would pay again.
+ */
+const ledgerRetentionDays = (runner) => Math.min(30, runner.maxRetentionDays ?? 30);
+const END_REASON = {
+    dead: 'stalled and was declared dead',
+    lost: 'was lost: the API no longer knew its key'
+};
+/** How long an accepted export's record may still take after a cancel: it is what keeps a re-run from paying again. */
+const LEDGER_CANCEL_GRACE_MS = 2000;
+/** The longest the ledger is read for (a list of the run's artifacts): past it, nothing is exported. */
+const LEDGER_READ_MS = 30_000;
+/**
+ * On a re-run attempt, the export an earlier attempt started for the same request, if any; never one
+ * an earlier attempt declared dead (its render stalled) or lost (the API forgot it), which would only
+ * end the same way again. One an earlier attempt delivered before `cleanup` deleted its project comes
+ * with where its video is. Read within LEDGER_READ_MS and the video's deadline; `signal` (a stop) ends it.
+ */
+async function findEarlierExport(fingerprint, runner, log, signal, deadlineAt) {
+    if (!runner.artifactService || runner.runAttempt <= 1)
+        return undefined;
+    const boundMs = Math.max(1, Math.min(LEDGER_READ_MS, deadlineAt - Date.now()));
+    const { deadline: bound, signal: until } = withDeadline(boundMs, signal);
+    const unread = (error, what, key) => {
+        if (signal?.aborted)
+            return error;
+        const why = bound.aborted ? `no answer within ${(boundMs / 1000).toFixed(1)} s` : errorMessage(error);
+        // An earlier attempt may have paid for this very request: not knowing, nothing is sent.
+        return new ExportNotSentError(`${what} could not be read (${why}), and an earlier attempt may have exported this request`, `This attempt sent nothing, rather than pay twice. Re-run the job once the artifact service answers, or set 'resume' to ${key ?? "the export key an earlier attempt's log gives"}.`);
+    };
+    let marks;
     try {
-        candidates = await listCandidates(github, fingerprint, job.runner, until);
+        const { artifacts } = await untilCancelled((await loadArtifactClient()).listArtifacts(), until);
+        const named = artifacts.flatMap((artifact) => {
+            const mark = parseLedgerName(artifact.name, fingerprint);
+            return mark ? [{ ...mark, id: artifact.id, bytes: artifact.size }] : [];
+        });
+        // Any job of the run may have written an entry: a key is used only when it has an export key's shape.
+        marks = named.filter((mark) => exportKey.safeParse(mark.key).success);
+        const ignored = named.length - marks.length;
+        if (ignored > 0) {
+            log.warning(`${ignored} export ledger ${ignored === 1 ? 'entry' : 'entries'} of this request held no export key and ${ignored === 1 ? 'was' : 'were'} ignored`);
+        }
+    }
+    catch (error) {
+        throw unread(error, 'the export ledger of earlier attempts');
+    }
+    const exports = marks.filter((mark) => !isEnd(mark));
+    // Delivered before cleanup deleted it: its video is in the run's artifacts, and waiting would find no project.
+    const delivered = marks.find((mark) => isEnd(mark) && mark.end === 'delivered' && exports.some((entry) => entry.key === mark.key));
+    if (delivered) {
+        const entry = exports.find((candidate) => candidate.key === delivered.key);
+        try {
+            return { key: entry.key, generation: entry.generation, delivered: await readDelivered(delivered.id, delivered.bytes, runner, until) };
+        }
+        catch (error) {
+            // A mark that holds no delivery this action writes is refused, as a forged one is: the export is waited for.
+            if (!(error instanceof RecordContentError || error instanceof BoundaryError) || signal?.aborted) {
+                throw unread(error, `the ledger's record of the delivery of export ${entry.key}`, entry.key);
+            }
+            log.warning(`The ledger's mark that export ${entry.key} was delivered was refused (${errorMessage(error)}); waiting for that export`);
+            return { key: entry.key, generation: entry.generation };
+        }
+    }
+    const ends = new Map(marks.flatMap((mark) => (isEnd(mark) ? [[mark.key, mark.end]] : [])));
+    const alive = exports.find((entry) => !ends.has(entry.key));
+    // An attempt sent this request and no answer said whether it was taken: it may have been paid for.
+    const unconfirmed = marks.filter((mark) => isEnd(mark) && mark.end === 'unconfirmed');
+    if (!alive && unconfirmed.length > 0) {
+        const attempts = unconfirmed.map((mark) => mark.key.replace(/^attempt-/, '')).join(', ');
+        throw new ExportNotSentError(`attempt ${attempts} of this run sent this very request and no answer said whether it was taken, so it may have been paid for`, "This attempt sent nothing, rather than pay twice. Find that export in AI Studios (My Studio) and set 'resume' to its project ID, " +
+            'or start a new run of the workflow to export anew.');
+    }
+    if (!alive && exports.length > 0) {
+        for (const end of ['dead', 'lost']) {
+            const keys = exports.filter((entry) => ends.get(entry.key) === end).map((entry) => entry.key);
+            if (keys.length > 0)
+                log.notice(`An earlier attempt's export of this request (${keys.join(', ')}) ${END_REASON[end]}; exporting anew`);
+        }
+    }
+    return alive && { key: alive.key, generation: alive.generation };
+}
+/** A mark's record is a few hundred bytes; more is not one of ours. */
+const MAX_MARK_BYTES = 64 * 1024;
+/** The delivery a `delivered` mark records: its artifact's one file, parsed by its schema. */
+async function readDelivered(id, listedBytes, runner, until) {
+    const json = await readJsonArtifact(id, 'export.json', runner, { maxBytes: MAX_MARK_BYTES, listedBytes, zipped: true, signal: until });
+    return parseAt(object({ delivered: deliveredVideo }), json, 'the delivery record').delivered;
+}
+/** Uploads one mark as a tiny artifact of the run, kept while the run may be re-run. */
+async function ledger_record(fingerprint, mark, runner, log, signal) {
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-ledger-'));
+    const file = external_node_path_.join(dir, 'export.json');
+    external_node_fs_.writeFileSync(file, JSON.stringify({ ...mark, fingerprint, attempt: runner.runAttempt }));
+    // The file goes when the upload ends, not when the wait for it does: an upload left running still reads it.
+    const retentionDays = ledgerRetentionDays(runner);
+    const upload = loadArtifactClient().then((client) => client.uploadArtifact(ledgerName(fingerprint, mark), [file], dir, { retentionDays }));
+    void upload.finally(() => external_node_fs_.rmSync(dir, { recursive: true, force: true })).catch(() => { });
+    await log.group(`Export ledger: ${ledgerName(fingerprint, mark)}`, () => untilCancelled(upload, signal));
+}
+/** Records an accepted export at once, so a re-run of this job can find it; a cancel stops waiting for it. */
+async function recordExport(fingerprint, entry, runner, log, signal) {
+    if (!runner.artifactService)
+        return;
+    try {
+        await ledger_record(fingerprint, entry, runner, log, signal);
+    }
+    catch (error) {
+        log.warning(`Could not record export ${entry.key} in the ledger (${errorMessage(error)}); a re-run would export again`);
+    }
+}
+/** Marks an export that will never deliver (dead or lost), so a re-run exports anew rather than waiting on it again. */
+async function recordEnd(fingerprint, key, end, runner, log, signal) {
+    if (!runner.artifactService)
+        return;
+    try {
+        await ledger_record(fingerprint, { end, key }, runner, log, signal);
+    }
+    catch (error) {
+        log.warning(`Could not mark export ${key} ${end} in the ledger (${errorMessage(error)}); a re-run would wait for it again`);
+    }
+}
+/**
+ * Marks a video delivered as an artifact of the run, before `cleanup` deletes its project: a re-run
+ * attempt then takes the video from that artifact instead of waiting for a project that is gone and
+ * paying again. Throws when the mark could not be left: the project must then be kept.
+ */
+async function recordDelivered(fingerprint, key, delivered, runner, log, signal) {
+    await ledger_record(fingerprint, { end: 'delivered', key, delivered }, runner, log, signal);
+}
+/** Marks an export sent with no answer (it may have been taken), so a re-run attempt does not send it blindly again. */
+async function recordUnconfirmed(fingerprint, runner, log, signal) {
+    if (!runner.artifactService)
+        return;
+    try {
+        await ledger_record(fingerprint, { end: 'unconfirmed', key: `attempt-${runner.runAttempt}` }, runner, log, signal);
+    }
+    catch (error) {
+        log.warning(`Could not mark the unanswered export in the ledger (${errorMessage(error)}); a re-run attempt would send it again`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/video/from-draft.ts
+
+
+
+
+
+
+
+/**
+ * The draft saved for this very request (its record keyed by the request's draft key): this run's own
+ * (an earlier job of the run drafted it) when `ownRun`, else the newest a trusted run of this repository
+ * left; then read back in AI Studios (a read, free). A record passed over is named in a warning, `label` first.
+ */
+async function findReviewedDraft(request, { job, github, client }, context, { label, ownRun }) {
+    const { log, signal } = context;
+    if (!github || request.generation !== 'v3')
+        return { state: 'none' };
+    const key = draftKey(request);
+    const passOver = (runId, why) => log.warning(`${label}: the draft record of run ${runId} was not taken: ${why}`);
+    let draft;
+    // The whole lookup, however many records it passes over, ends within its bound: past it, nothing is known.
+    const { signal: bounded } = withDeadline(DRAFT_LOOKUP_MS, signal);
+    try {
+        // A saved project is its own draft: a record naming another project is none of its.
+        const own = request.kind === 'saved' ? request.body.projectId : undefined;
+        const unwanted = (record) => own === undefined || record.projectId === own ? undefined : `it names project ${record.projectId}, not this step's saved project`;
+        const inRun = ownRun ? await thisRunDraft(key, job.runner, bounded).catch(refusedRecord(passOver, job.runner.runId)) : undefined;
+        const refused = inRun && unwanted(inRun);
+        if (refused)
+            passOver(job.runner.runId, refused);
+        draft = (refused ? undefined : inRun) ?? (await untilCancelled(findDraft(github, key, job.runner, passOver, bounded, unwanted), bounded));
     }
     catch (error) {
         if (signal?.aborted)
-            throw abortReason(signal);
-        const why = bound.aborted ? `no answer within 'timeout' (${formatMinutes(job.wait.timeoutMs)})` : errorMessage(error);
-        log.warning(`reuse: earlier runs' videos could not be looked up (${why}); exporting anew`);
-        return false;
+            throw error;
+        return { state: 'unknown', why: bounded.aborted ? `no answer within ${DRAFT_LOOKUP_MS / 1000} s` : errorMessage(error) };
     }
-    const here = thisRun(github.context);
-    for (const candidate of candidates) {
-        external_node_fs_.mkdirSync(job.outputDir, { recursive: true });
-        const staging = external_node_fs_.mkdtempSync(external_node_path_.join(job.outputDir, '.aistudios-reuse-'));
-        try {
-            const { record, file } = await fetchTrusted(github, candidate, here, fingerprint, job, staging, until, reviewedOnly);
-            const mp4 = readMp4Facts(file);
-            const final = freePath(job.outputDir, result.spec.outputName ?? record.videoName, log);
-            external_node_fs_.renameSync(file, final);
-            result.video = { path: final, size: record.size, mp4 };
-            result.exportKey = record.exportKey;
-            result.generation = record.generation;
-            result.reusedFromRun = candidate.runId;
-            result.status = 'downloaded';
-            log.notice(`reuse: run ${candidate.runId} already rendered this request (export ${record.exportKey}); its video was downloaded and nothing was exported`);
-            return true;
-        }
-        catch (error) {
-            if (signal?.aborted)
-                throw abortReason(signal);
-            if (bound.aborted) {
-                log.warning(`reuse: no earlier run's video came within 'timeout' (${formatMinutes(job.wait.timeoutMs)}); exporting anew`);
-                return false;
+    if (!draft)
+        return { state: 'none' };
+    try {
+        return { state: 'found', draft, project: await client.getProject(draft.projectId, context) };
+    }
+    catch (error) {
+        if (signal?.aborted)
+            throw error;
+        if (error instanceof ApiError && error.notFound)
+            return { state: 'gone', draft };
+        return { state: 'unreadable', draft, why: errorMessage(error) };
+    }
+}
+/** The longest a lookup of a request's draft records takes, all the records it reads included. */
+const DRAFT_LOOKUP_MS = 2 * LEDGER_READ_MS;
+/** A record that holds none of ours is passed over (said, with why); a read that failed is rethrown. */
+const refusedRecord = (passOver, runId) => (error) => {
+    if (!(error instanceof RecordContentError || error instanceof BoundaryError))
+        throw error;
+    passOver(runId, errorMessage(error));
+    return undefined;
+};
+/** A draft and the run that saved it, as messages name them. */
+const draftOf = ({ projectId, runId }) => `draft ${projectId}, saved by run ${runId} for this request,`;
+/**
+ * With `from-draft`, the reviewed draft of this request, to be exported as it is, with the review's
+ * edits, through the export endpoint: the request that does so, or why there is none (`true` then
+ * exports anew with a notice; `required` refuses). Not knowing (the records unread, the draft unreadable)
+ * fails the video: either export could be the wrong one to pay for.
+ */
+async function draftExport(result, request, production, context) {
+    const { log } = context;
+    const { job } = production;
+    const exporting = job.dryRun || job.plan ? 'a run would export' : 'exporting';
+    const none = (why) => {
+        if (job.github.fromDraft === 'true')
+            log.notice(`from-draft: ${why}; ${exporting} anew`);
+        return { result, request, why };
+    };
+    if (!production.github || request.generation !== 'v3') {
+        log.notice(`from-draft: ${request.generation === 'v3' ? 'GitHub is not reachable' : 'the legacy API keeps no drafts'}; no draft is looked for`);
+        return { result, request, why: request.generation === 'v3' ? 'GitHub is not reachable' : 'the legacy API keeps no drafts' };
+    }
+    // The step's own request: the ledger knows the export by it, whichever draft (or none) paid for it.
+    const fingerprint = requestFingerprint(request);
+    const lookup = await findReviewedDraft(request, production, context, { label: 'from-draft', ownRun: true });
+    switch (lookup.state) {
+        case 'none':
+            return none('no draft run saved a draft of this request (or the request changed since)');
+        case 'unknown':
+            throw new Error(`from-draft: the draft records could not be looked up (${lookup.why}); nothing was exported, as a reviewed draft may exist. ` +
+                "Give the job 'actions: read' and re-run it, or set 'from-draft: false' to export anew");
+        case 'unreadable':
+            throw new Error(`from-draft: ${draftOf(lookup.draft)} could not be read in AI Studios (${lookup.why}); nothing was exported, as it may still be there. Re-run the job`);
+        case 'gone': {
+            // On a re-run attempt, an earlier attempt may have exported it and cleanup deleted it: the ledger
+            // (under the step's own request) then has that export, which is re-attached to, nothing sent again.
+            const { draft } = lookup;
+            if (job.runner.runAttempt > 1 && (await findEarlierExport(fingerprint, job.runner, log, context.signal, Date.now() + LEDGER_READ_MS))) {
+                result.fromDraft = { projectId: draft.projectId, runId: draft.runId, created: true };
+                log.notice(`from-draft: ${draftOf(draft)} is gone, and an earlier attempt of this run exported it: that export is taken up`);
+                return {
+                    generation: 'v3',
+                    kind: 'saved',
+                    body: exportBody(draft.projectId, request),
+                    content: `gone ${draft.projectId}`,
+                    standsFor: fingerprint
+                };
             }
-            log.warning(`reuse: the video of run ${candidate.runId} was not reused: ${errorMessage(error)}`);
+            return none(`${draftOf(draft)} was deleted since`);
         }
-        finally {
-            external_node_fs_.rmSync(staging, { recursive: true, force: true });
-        }
-    }
-    log.info(candidates.length
-        ? 'reuse: no earlier run could be trusted with this request; exporting it'
-        : 'reuse: no earlier run rendered this request; exporting it');
-    return false;
-}
-
-;// CONCATENATED MODULE: ./src/video/poll-budget.ts
-/**
- * One poll budget per job, as a pure function: which waiting video polls next, and when. Every video of
- * a job asks here before each progress call, so the job as a whole stays polite however many videos
- * wait at once (the API documents no rate limit; its tutorials poll every 3 to 60 s).
- */
-/** Progress calls per second for the whole job, whatever `max-parallel` is. */
-const POLLS_PER_SECOND = 2;
-/** The budget is counted over any window this long. */
-const WINDOW_MS = 1000;
-/** A video this close to its estimated finish (or done and waiting for its URL) is urgent. */
-const URGENT_MS = 5000;
-/** A video with no estimate yet ranks as if it finished this far off. */
-const UNKNOWN_FINISH_MS = 15_000;
-/** Each millisecond a poll is overdue counts as this many nearer the finish, so none waits for ever. */
-const AGING = 4;
-/** Time to the finish, capped: far ones rank alike, and waiting soon outweighs the difference. */
-const finishInMs = (waiter, nowMs) => waiter.finishAtMs === undefined ? UNKNOWN_FINISH_MS : Math.min(UNKNOWN_FINISH_MS, Math.max(0, waiter.finishAtMs - nowMs));
-/** Not known to be far from its finish: near it, done and waiting for its URL, or with no estimate yet. */
-const isUrgent = (waiter, nowMs) => waiter.finishAtMs === undefined || waiter.finishAtMs - nowMs <= URGENT_MS;
-/** Lower goes first: nearest its finish, less the time it has been kept waiting. */
-const rank = (waiter, nowMs) => finishInMs(waiter, nowMs) - AGING * (nowMs - waiter.dueAtMs);
-/**
- * The next turn: among the videos whose poll is due and for which the last second's calls leave room,
- * the one nearest its finish. Videos known to be far from their finish share one slot a second fewer
- * than the budget, so one about to finish never waits behind the others' sparse early polls.
- */
-function nextTurn(waiters, grants, nowMs, perSecond = POLLS_PER_SECOND) {
-    const recent = grants.filter((grant) => grant.atMs > nowMs - WINDOW_MS);
-    /** When the window holds fewer than `allowed` of these grants again. */
-    const roomAt = (of, allowed) => {
-        const times = of.map((grant) => grant.atMs).sort((a, b) => a - b);
-        return times.length < allowed ? nowMs : times[times.length - allowed] + WINDOW_MS;
-    };
-    const anyRoom = roomAt(recent, perSecond);
-    const calmRoom = perSecond < 2
-        ? anyRoom
-        : Math.max(anyRoom, roomAt(recent.filter((grant) => !grant.urgent), perSecond - 1));
-    const readyAt = (waiter) => Math.max(waiter.dueAtMs, isUrgent(waiter, Math.max(nowMs, waiter.dueAtMs)) ? anyRoom : calmRoom);
-    const ready = waiters.filter((waiter) => readyAt(waiter) <= nowMs);
-    if (ready.length === 0)
-        return waiters.length === 0 ? {} : { wakeAtMs: Math.min(...waiters.map(readyAt)) };
-    const best = ready.reduce((a, b) => {
-        const order = rank(a, nowMs) - rank(b, nowMs);
-        return order < 0 || (order === 0 && a.dueAtMs <= b.dueAtMs) ? a : b;
-    });
-    return { grant: best.id, urgent: isUrgent(best, nowMs) };
-}
-
-;// CONCATENATED MODULE: ./src/video/poll-scheduler.ts
-
-
-/**
- * The job's one poll budget at work (poll-budget.ts decides): each video asks for its turn before a
- * progress call, and is let go when its own delay has passed and the job's budget allows.
- */
-class PollScheduler {
-    perSecond;
-    pending = new Map();
-    grants = [];
-    nextId = 0;
-    timer;
-    constructor(perSecond = POLLS_PER_SECOND) {
-        this.perSecond = perSecond;
-    }
-    /**
-     * Resolves when the caller may poll: not before `delayMs` from now, and within the budget. `finishInMs`
-     * is its render's estimated time left (undefined while unknown), which orders the queue.
-     */
-    turn(delayMs, finishInMs, signal) {
-        return new Promise((resolve, reject) => {
-            if (signal?.aborted)
-                return reject(abortReason(signal));
-            const now = Date.now();
-            const id = this.nextId++;
-            const onAbort = () => {
-                this.pending.delete(id);
-                this.schedule();
-                if (signal)
-                    reject(abortReason(signal));
-            };
-            signal?.addEventListener('abort', onAbort, { once: true });
-            this.pending.set(id, {
-                id,
-                dueAtMs: now + delayMs,
-                finishAtMs: finishInMs === undefined ? undefined : now + finishInMs,
-                resolve: () => {
-                    signal?.removeEventListener('abort', onAbort);
-                    resolve();
-                }
-            });
-            this.schedule();
-        });
-    }
-    /** Grants every turn the budget allows now, and sets one timer for the next look. */
-    schedule() {
-        clearTimeout(this.timer);
-        this.timer = undefined;
-        for (;;) {
-            const now = Date.now();
-            this.grants = this.grants.filter((grant) => grant.atMs > now - WINDOW_MS);
-            const { grant, urgent = false, wakeAtMs } = nextTurn([...this.pending.values()], this.grants, now, this.perSecond);
-            if (grant === undefined) {
-                if (wakeAtMs !== undefined)
-                    this.timer = setTimeout(() => this.schedule(), Math.max(0, wakeAtMs - now));
-                return;
-            }
-            const granted = this.pending.get(grant);
-            this.pending.delete(grant);
-            this.grants.push({ atMs: now, urgent });
-            granted.resolve();
+        case 'found': {
+            const { draft, project } = lookup;
+            // A saved project that was its own draft is exported as it is (the lookup took only a record naming it).
+            const own = request.kind === 'saved' ? draft.projectId : undefined;
+            // Created by the draft run unless it is the step's own saved project: cleanup deletes only a created draft.
+            result.fromDraft = { projectId: draft.projectId, runId: draft.runId, created: own === undefined };
+            log.notice(`from-draft: ${exporting} ${draftOf(draft)} as it is (with the review's edits)`);
+            if (own !== undefined)
+                return request;
+            // Known to reuse by the draft as it is now (an edit in a later review is another video); to the ledger by the step's own request.
+            return { ...savedProjectExport(draft.projectId, project, {}), body: exportBody(draft.projectId, request), standsFor: fingerprint };
         }
     }
 }
-
-;// CONCATENATED MODULE: ./src/request/legacy-project.ts
-
-
-
-
-/** The legacy export body holds only scenes (export-project.mdx): an option the user set for it is refused, naming its input. */
-function refuseLegacyOptions(options, sourceName, fallbackInput) {
-    const given = Object.entries(options)
-        .filter(([, value]) => value !== undefined)
-        .map(([key]) => ({ name: 'name', resolution: 'resolution', workspaceId: 'workspace-id', webhookUrl: 'webhook-url' })[key]);
-    if (given.length > 0) {
-        throw new InputError(given[0] ?? fallbackInput, `the legacy API takes only scenes; ${given.join(', ')} cannot be set for ${sourceName}`);
-    }
-}
-/**
- * The legacy export of a saved legacy project, as the legacy tutorial (export-from-exist-project.md)
- * makes it: the fetched scenes with the avatar's new speech (`AIModel.script`), posted as `{ scenes }`.
- */
-function exportFromLegacyProject(key, project, speech, options, tags) {
-    const sourceName = `legacy project ${key}`;
-    if (tags.length > 0)
-        throw new InputError('tags', `tags mark clips of v3 projects and templates; ${sourceName} is a legacy project`);
-    refuseLegacyOptions(options, sourceName, 'project-id');
-    refusePlaceholders(speech, tags);
-    const scenes = structuredClone(project.scenes);
-    applySpeech(scenes, speech, 'legacy', sourceName);
-    const request = { generation: 'legacy', body: { scenes } };
-    refuseIncomplete(request, sourceName);
-    refuseLeftPlaceholders(scenes, sourceName, 'project-id');
-    return request;
-}
-
-;// CONCATENATED MODULE: ./src/request/template-options.ts
-
-
-
-/** Where the top-level key `"key"` of a JSON object's text starts (one pass, strings skipped), or 0. */
-function topLevelKeyOffset(text, key) {
-    const quoted = JSON.stringify(key);
-    let depth = 0;
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (c === '"') {
-            if (depth === 1 && text.startsWith(quoted, i) && /^\s*:/.test(text.slice(i + quoted.length, i + quoted.length + 20)))
-                return i;
-            for (i++; i < text.length && text[i] !== '"'; i++)
-                if (text[i] === '\\')
-                    i++;
-        }
-        else if (c === '{' || c === '[')
-            depth++;
-        else if (c === '}' || c === ']')
-            depth--;
-    }
-    return 0;
-}
-/**
- * Whether a template asks, with its own `isExport`, to be saved without rendering: never overridden and
- * billed. A v3 template is then made a draft (as with `draft: true`); the legacy API saves no project
- * without rendering it, so a legacy template saying so is refused at its line. A text "false" means the
- * same to a reader; any other value but true is refused.
- */
-function templateAsksDraft(root, template, generation) {
-    if (root.isExport === undefined || root.isExport === true)
-        return false;
-    const noExport = root.isExport === false || root.isExport === 0 || (typeof root.isExport === 'string' && /^\s*(false|0|no)\s*$/i.test(root.isExport));
-    if (noExport && generation === 'v3')
-        return true;
-    const { line, column } = locate(template.text, topLevelKeyOffset(template.text, 'isExport'));
-    const why = noExport
-        ? 'asks AI Studios to save the project without rendering it, which the legacy API cannot do: this action would render (and pay for) it; remove "isExport" to export it'
-        : 'must be true, false or left out';
-    throw new InputError('template', `${template.name}:${line}:${column}: "isExport": ${JSON.stringify(root.isExport)} ${why}`, {
-        file: template.file,
-        line,
-        column
-    });
-}
-/** The template's own fields an export takes, each under the input that sets it too. */
-const FIELDS = { name: 'name', orientation: 'orientation', resolution: 'resolution', workspaceId: 'workspace-id', webhookUrl: 'webhook-url' };
-/**
- * The export options a v3 template sets itself (top-level `name`, `orientation`, `resolution`,
- * `workspaceId`, `webhookUrl`), checked as the inputs that set them are: a template is a repository
- * file, so its `webhookUrl` must be https without credentials, its `resolution` one the API renders.
- * Refused naming the template's line; the inputs, where set, win later.
- */
-function templateOptions(root, template) {
-    const refuse = (field, detail) => {
-        const { line, column } = locate(template.text, topLevelKeyOffset(template.text, field));
-        throw new InputError('template', `${template.name}:${line}:${column}: "${field}" ${detail}`, { file: template.file, line, column });
-    };
-    const text = (field) => {
-        const value = root[field];
-        if (value === undefined || value === null)
-            return undefined;
-        if (typeof value === 'number' && field === 'resolution')
-            return String(value);
-        if (typeof value !== 'string' || !value.trim())
-            return refuse(field, `must be non-empty text (as the '${FIELDS[field]}' input), got ${JSON.stringify(value)}`);
-        return value.trim();
-    };
-    // The input's own check, its message kept: only where the value stands differs.
-    const checked = (field, check) => {
-        const value = text(field);
-        if (value === undefined)
-            return undefined;
-        try {
-            return check(value);
-        }
-        catch (error) {
-            if (!(error instanceof InputError))
-                throw error;
-            return refuse(field, error.detail);
-        }
-    };
-    const orientation = checked('orientation', (value) => parseChoice('orientation', value, ['landscape', 'portrait'])) ?? 'landscape';
-    return {
-        name: text('name'),
-        orientation,
-        resolution: checked('resolution', (value) => parseChoice('resolution', value.replace(/p$/i, ''), RESOLUTIONS)),
-        workspaceId: text('workspaceId'),
-        webhookUrl: checked('webhookUrl', (value) => parseWebhookUrl('webhook-url', value).toString())
-    };
-}
-
-;// CONCATENATED MODULE: ./src/request/media.ts
-
-
-
-
-/** The fields that name media the API fetches, by clip type: v3 clips (clips.md), and a legacy clip's `detail.url`. */
-function mediaFields(clip) {
-    if (!isJsonObject(clip))
-        return [];
-    if (isJsonObject(clip.detail))
-        return [['detail.url', clip.detail]];
-    if (clip.type === 'image')
-        return [
-            ['source_url', clip],
-            ['resource_url', clip]
-        ];
-    if (clip.type === 'videoImage')
-        return [['video_url', clip]];
-    if (clip.type === 'audio')
-        return [['source_url', clip]];
-    return [];
-}
-const key = (field) => field.replace(/^detail\./, '');
-/**
- * A media field a placeholder filled is checked as a tag value is (an https URL, or a path on the API's
- * own site): a variable is the user's input, and media the API cannot fetch fails the export or renders
- * without it after paying. What the template writes itself is the template's, as DeepBrain's examples are.
- * Compares the template's scenes as written with the filled ones, clip by clip. Pure.
- */
-function refuseFilledMedia(written, filled, templateName) {
-    const check = (where, field, raw, value) => {
-        if (typeof raw !== 'string' || !raw.includes('##') || typeof value !== 'string' || isMediaReference(value))
-            return;
-        throw new InputError('variables', `${templateName}: the ${field} of ${where} (${raw.slice(0, 60)}) is filled with ${quotedValue(value)}, ` +
-            "which is not an https URL or a path on the API's own site (/…); the API fetches it itself");
-    };
-    written.forEach((scene, s) => {
-        const filledScene = filled[s];
-        if (!isJsonObject(scene) || !isJsonObject(filledScene))
-            return;
-        // A scene's background image is media too (source_type "image").
-        if (isJsonObject(scene.background) && isJsonObject(filledScene.background))
-            check(`the background of scene ${s}`, 'source_url', scene.background.source_url, filledScene.background.source_url);
-        if (!Array.isArray(scene.clips) || !Array.isArray(filledScene.clips))
-            return;
-        const filledClips = filledScene.clips;
-        scene.clips.forEach((clip, c) => {
-            // The clip's type as filled: a variable may name it too.
-            for (const [field, holder] of mediaFields(filledClips[c])) {
-                const writtenHolder = field.startsWith('detail.') ? (isJsonObject(clip) && isJsonObject(clip.detail) ? clip.detail : undefined) : clip;
-                const raw = isJsonObject(writtenHolder) ? writtenHolder[key(field)] : undefined;
-                check(`clip ${c} of scene ${s}`, field, raw, holder[key(field)]);
-            }
-        });
-    });
-}
-
-;// CONCATENATED MODULE: ./src/request/template.ts
-
-
-
-
-
-
-
-
-
-
-
-
-/** How many unresolved placeholders an error names before it counts the rest. */
-const MAX_LISTED = 50;
-/** Every placeholder name in the template's string values, with the offset of its first use in the text. */
-function findPlaceholders(template) {
-    // Where each name first stands in the text, found in one pass (a name written with JSON escapes: line 1).
-    const firstInText = new Map();
-    for (const match of template.text.matchAll(PLACEHOLDER))
-        if (!firstInText.has(match[1]))
-            firstInText.set(match[1], match.index);
-    const found = new Map();
-    const visit = (value) => {
-        if (typeof value === 'string') {
-            for (const match of value.matchAll(PLACEHOLDER))
-                if (!found.has(match[1]))
-                    found.set(match[1], firstInText.get(match[1]) ?? 0);
-        }
-        else if (Array.isArray(value))
-            value.forEach(visit);
-        else if (value !== null && typeof value === 'object')
-            Object.values(value).forEach(visit);
-    };
-    visit(template.data);
-    return found;
-}
-/** Marks the variables a text uses, so they are not reported unused. */
-function markUsed(text, variables, used) {
-    for (const match of text.matchAll(PLACEHOLDER))
-        if (variables.has(match[1]) && !used.has(match[1]))
-            used.set(match[1], 0);
-}
-/**
- * The export request for a template: placeholders filled, speech set per scene, the generation detected
- * from the shape (or forced). Refuses, with every problem named, before anything is sent.
- */
-function exportFromTemplate(template, given, speech, options, forced, tags = [], 
-/** `draft`: the project is created without rendering it (v3 only). */
-draft = false) {
-    const placeholders = findPlaceholders(template);
-    // Placeholders in the values themselves are filled first (one level), or refused.
-    const variables = resolveVariables(given);
-    const unresolved = [...placeholders].filter(([name]) => !variables.has(name));
-    if (unresolved.length > 0) {
-        const locate = locator(template.text);
-        const first = locate(unresolved[0][1]);
-        // Named up to a bound, so a template of thousands of them gives a message a log can hold.
-        const named = unresolved.slice(0, MAX_LISTED).map(([name, offset]) => `##${name}## (line ${locate(offset).line})`);
-        const more = unresolved.length - named.length;
-        const list = `${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
-        throw new InputError('template', `${template.name} has ${unresolved.length} placeholder(s) with no value: ${list}. Set them in 'variables' or 'variables-file'`, { file: template.file, ...first });
-    }
-    const root = template.data;
-    if (!isJsonObject(root) || !Array.isArray(root.scenes)) {
-        throw new InputError('template', `${template.name} is neither template shape: it needs a top-level object with a "scenes" array`, {
-            file: template.file
-        });
-    }
-    if (root.scenes.length === 0)
-        throw new InputError('template', `${template.name} has an empty "scenes" array`, { file: template.file });
-    const detected = detectGeneration(root.scenes);
-    if (detected === 'mixed') {
-        throw new InputError('template', `${template.name} mixes the v3 shape (clips with "type") and the legacy shape ("AIModel", clips with "detail")`, {
-            file: template.file
-        });
-    }
-    if (forced && detected && forced !== detected) {
-        throw new InputError('api-generation', `'${forced}' was asked for, but ${template.name} has the ${detected} shape`);
-    }
-    const generation = forced ?? detected;
-    if (!generation) {
-        throw new InputError('template', `${template.name} is neither template shape: no scene has an avatar or a clip; set 'api-generation' to v3 or legacy`, {
-            file: template.file
-        });
-    }
-    const asksDraft = templateAsksDraft(root, template, generation);
-    if (draft && generation === 'legacy') {
-        throw new InputError('draft', `${template.name} has the legacy shape, and the legacy API saves no project without rendering it: 'draft' takes v3 templates and projects`, { file: template.file });
-    }
-    const filled = fillPlaceholders(root, variables);
-    const scenes = filled.scenes;
-    refuseFilledMedia(root.scenes, scenes, template.name);
-    // Speech and tag values are checked like the template's own strings: filled, or refused.
-    for (const text of [...speech.map((line) => line.text), ...tags.map((tag) => tag.value), options.name ?? ''])
-        markUsed(text, variables, placeholders);
-    // The video's name ('name', a manifest entry's 'title') is filled like speech: "Release ##VERSION##".
-    const filledOptions = options.name === undefined ? options : { ...options, name: filledText(options.name, variables, "the video's name", 'name') };
-    const filledSpeech = speech.map((line) => ({ ...line, text: filledText(line.text, variables, `the speech of ${placeOf(line)}`, line.from) }));
-    applySpeech(scenes, filledSpeech, generation, template.name);
-    if (tags.length > 0 && generation === 'legacy') {
-        throw new InputError('tags', `tags mark clips of v3 projects and templates; ${template.name} has the legacy shape`);
-    }
-    applyTags(scenes, tags.map((tag) => ({ ...tag, value: filledText(tag.value, variables, `the value of tag '${tag.tag}'`, tag.from) })), template.name);
-    const unusedVariables = [...variables.keys()].filter((name) => !placeholders.has(name));
-    const incomplete = (problem) => {
-        if (problem)
-            throw new InputError('template', `${template.name}: ${problem}; the API reference requires it`, { file: template.file });
-    };
-    if (generation === 'legacy') {
-        refuseLegacyOptions(options, template.name, 'template');
-        const request = { generation, body: { scenes } };
-        incomplete(requestProblem(request));
-        refuseLeftPlaceholders(scenes, template.name, 'template', template);
-        return { request, unusedVariables, asksDraft };
-    }
-    completeScripts(scenes, 'template', template.name);
-    // A template saved from a fetched project may carry server-owned fields that must not be posted: only
-    // its export options go along, checked as the inputs are.
-    const body = v3ExportBody(templateOptions(filled, template), scenes, filledOptions);
-    const request = { generation, body };
-    if (draft || asksDraft)
-        asDraft(request);
-    incomplete(requestProblem(request));
-    refuseLeftPlaceholders(body, template.name, 'template', template);
-    return { request, unusedVariables, asksDraft };
-}
-
-;// CONCATENATED MODULE: ./src/request/build.ts
-
-
-
-
-
-const LOST = 'the create-and-export body does not take (docs 1.5+): the exported project is made without it; write the words in the speech as they should sound';
-/** A template's export request: pure, so every template of a job is checked before anything is sent. */
-function templateRequest(source, spec, log, draft = false) {
-    const { request, unusedVariables, asksDraft } = exportFromTemplate(source.template, source.variables, spec.speech, spec.exportOptions, source.generation, spec.tags, draft);
-    if (asksDraft && !draft)
-        log.notice(`${source.template.name} says "isExport": false: its project is saved as a draft for review, not rendered`);
-    if (isJsonObject(source.template.data))
-        for (const field of fieldsLost(source.template.data))
-            log.warning(`${source.template.name} has a ${field}, which ${LOST}`);
-    for (const name of unusedVariables) {
-        log.warning(`Variable ${name} (from ${source.variables.get(name)?.from}) matches no ##${name}## in ${source.template.name}: a typo?`);
-    }
-    return request;
-}
-/**
- * The export request a spec describes: from a saved project (fetched; re-created with the step's
- * changes, or exported as it is when the step changes nothing) or a template.
- */
-async function buildExportRequest(source, spec, client, context, 
-/** `draft`: a template or a changed project is created without rendering; an unchanged one is its own draft. */
-draft = false) {
-    if (source.kind === 'template')
-        return templateRequest(source, spec, context.log, draft);
-    if (source.generation === 'legacy') {
-        if (draft)
-            throw new InputError('draft', `the legacy API saves no project without rendering it: 'draft' takes v3 templates and projects`);
-        context.log.info(`Fetching legacy project ${source.projectId}`);
-        return exportFromLegacyProject(source.projectId, await client.getLegacyProject(source.projectId, context), spec.speech, spec.exportOptions, spec.tags);
-    }
-    context.log.info(`Fetching project ${source.projectId}`);
-    const project = await client.getProject(source.projectId, context);
-    // Nothing to change: exported as it is, no copy created (and its dictionary kept).
-    if (!changesProject(spec))
-        return savedProjectExport(source.projectId, project, spec.exportOptions);
-    for (const field of fieldsLost(project))
-        context.log.warning(`Project ${source.projectId} has a ${field}, which ${LOST}`);
-    return exportFromProject(source.projectId, project, spec.speech, spec.exportOptions, spec.tags, draft);
+/** The export of a draft: its ID, with the export's own options the step's request carries (workspace, resolution, webhook). */
+function exportBody(projectId, request) {
+    const body = { projectId };
+    for (const option of ['workspaceId', 'resolution', 'webhookUrl'])
+        if (request.body[option] !== undefined)
+            body[option] = request.body[option];
+    return body;
 }
 
 ;// CONCATENATED MODULE: ./src/video/draft.ts
@@ -45629,6 +44343,42 @@ async function dryRunKeptDraft(request, key, production, context) {
     return kept !== undefined;
 }
 
+;// CONCATENATED MODULE: ./src/video/dry-run.ts
+
+
+
+/**
+ * Prints and saves the exact request an export would send. A manifest's videos each get a file of
+ * their own.
+ */
+function saveDryRun(client, request, outputDir, name, log) {
+    const { method, url } = client.exportTarget(request);
+    const body = JSON.stringify(request.body, null, 2);
+    const requestPath = external_node_path_.join(outputDir, name ? `aistudios-request-${name}.json` : 'aistudios-request.json');
+    // A symbolic link a pull request left at this name is replaced, never followed outside the workspace.
+    replaceFile(requestPath, `${body}\n`, 'the request');
+    log.info('Dry run: nothing that spends credits was sent. The export would be:');
+    log.info(`${method} ${url}`);
+    log.info('Authorization: ***');
+    log.info('Content-Type: application/json');
+    log.info(body);
+    return { url, body, path: requestPath };
+}
+/**
+ * A dry run spends nothing, but it checks what it can: whether the API accepts the credentials
+ * (`GET /api/odin/v3/auth`; the legacy API has no such call). Refused credentials fail the dry run.
+ */
+async function checkCredentials(client, videos, context) {
+    if (videos.every((video) => video.generation === 'legacy')) {
+        context.log.info('Dry run: the legacy API has no call that checks credentials without an export; they were not checked');
+        return;
+    }
+    if (!(await client.credentialsAccepted(context))) {
+        throw new AuthError('GET /api/odin/v3/auth answered isAuthenticated: false', client.credentialInput);
+    }
+    context.log.info('Dry run: the API accepts the credentials (GET /api/odin/v3/auth)');
+}
+
 ;// CONCATENATED MODULE: ./src/video/export.ts
 
 
@@ -45687,6 +44437,121 @@ bounds,
     return { key };
 }
 
+;// CONCATENATED MODULE: ./src/video/poll-budget.ts
+/**
+ * One poll budget per job, as a pure function: which waiting video polls next, and when. Every video of
+ * a job asks here before each progress call, so the job as a whole stays polite however many videos
+ * wait at once (the API documents no rate limit; its tutorials poll every 3 to 60 s).
+ */
+/** Progress calls per second for the whole job, whatever `max-parallel` is. */
+const POLLS_PER_SECOND = 2;
+/** The budget is counted over any window this long. */
+const WINDOW_MS = 1000;
+/** A video this close to its estimated finish (or done and waiting for its URL) is urgent. */
+const URGENT_MS = 5000;
+/** A video with no estimate yet ranks as if it finished this far off. */
+const UNKNOWN_FINISH_MS = 15_000;
+/** Each millisecond a poll is overdue counts as this many nearer the finish, so none waits for ever. */
+const AGING = 4;
+/** Time to the finish, capped: far ones rank alike, and waiting soon outweighs the difference. */
+const finishInMs = (waiter, nowMs) => waiter.finishAtMs === undefined ? UNKNOWN_FINISH_MS : Math.min(UNKNOWN_FINISH_MS, Math.max(0, waiter.finishAtMs - nowMs));
+/** Not known to be far from its finish: near it, done and waiting for its URL, or with no estimate yet. */
+const isUrgent = (waiter, nowMs) => waiter.finishAtMs === undefined || waiter.finishAtMs - nowMs <= URGENT_MS;
+/** Lower goes first: nearest its finish, less the time it has been kept waiting. */
+const rank = (waiter, nowMs) => finishInMs(waiter, nowMs) - AGING * (nowMs - waiter.dueAtMs);
+/**
+ * The next turn: among the videos whose poll is due and for which the last second's calls leave room,
+ * the one nearest its finish. Videos known to be far from their finish share one slot a second fewer
+ * than the budget, so one about to finish never waits behind the others' sparse early polls.
+ */
+function nextTurn(waiters, grants, nowMs, perSecond = POLLS_PER_SECOND) {
+    const recent = grants.filter((grant) => grant.atMs > nowMs - WINDOW_MS);
+    /** When the window holds fewer than `allowed` of these grants again. */
+    const roomAt = (of, allowed) => {
+        const times = of.map((grant) => grant.atMs).sort((a, b) => a - b);
+        return times.length < allowed ? nowMs : times[times.length - allowed] + WINDOW_MS;
+    };
+    const anyRoom = roomAt(recent, perSecond);
+    const calmRoom = perSecond < 2
+        ? anyRoom
+        : Math.max(anyRoom, roomAt(recent.filter((grant) => !grant.urgent), perSecond - 1));
+    const readyAt = (waiter) => Math.max(waiter.dueAtMs, isUrgent(waiter, Math.max(nowMs, waiter.dueAtMs)) ? anyRoom : calmRoom);
+    const ready = waiters.filter((waiter) => readyAt(waiter) <= nowMs);
+    if (ready.length === 0)
+        return waiters.length === 0 ? {} : { wakeAtMs: Math.min(...waiters.map(readyAt)) };
+    const best = ready.reduce((a, b) => {
+        const order = rank(a, nowMs) - rank(b, nowMs);
+        return order < 0 || (order === 0 && a.dueAtMs <= b.dueAtMs) ? a : b;
+    });
+    return { grant: best.id, urgent: isUrgent(best, nowMs) };
+}
+
+;// CONCATENATED MODULE: ./src/video/poll-scheduler.ts
+
+
+/**
+ * The job's one poll budget at work (poll-budget.ts decides): each video asks for its turn before a
+ * progress call, and is let go when its own delay has passed and the job's budget allows.
+ */
+class PollScheduler {
+    perSecond;
+    pending = new Map();
+    grants = [];
+    nextId = 0;
+    timer;
+    constructor(perSecond = POLLS_PER_SECOND) {
+        this.perSecond = perSecond;
+    }
+    /**
+     * Resolves when the caller may poll: not before `delayMs` from now, and within the budget. `finishInMs`
+     * is its render's estimated time left (undefined while unknown), which orders the queue.
+     */
+    turn(delayMs, finishInMs, signal) {
+        return new Promise((resolve, reject) => {
+            if (signal?.aborted)
+                return reject(abortReason(signal));
+            const now = Date.now();
+            const id = this.nextId++;
+            const onAbort = () => {
+                this.pending.delete(id);
+                this.schedule();
+                if (signal)
+                    reject(abortReason(signal));
+            };
+            signal?.addEventListener('abort', onAbort, { once: true });
+            this.pending.set(id, {
+                id,
+                dueAtMs: now + delayMs,
+                finishAtMs: finishInMs === undefined ? undefined : now + finishInMs,
+                resolve: () => {
+                    signal?.removeEventListener('abort', onAbort);
+                    resolve();
+                }
+            });
+            this.schedule();
+        });
+    }
+    /** Grants every turn the budget allows now, and sets one timer for the next look. */
+    schedule() {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        for (;;) {
+            const now = Date.now();
+            this.grants = this.grants.filter((grant) => grant.atMs > now - WINDOW_MS);
+            const { grant, urgent = false, wakeAtMs } = nextTurn([...this.pending.values()], this.grants, now, this.perSecond);
+            if (grant === undefined) {
+                if (wakeAtMs !== undefined)
+                    this.timer = setTimeout(() => this.schedule(), Math.max(0, wakeAtMs - now));
+                return;
+            }
+            const granted = this.pending.get(grant);
+            this.pending.delete(grant);
+            this.grants.push({ atMs: now, urgent });
+            granted.resolve();
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/video/resume-check.ts
 
 
@@ -45729,6 +44594,30 @@ function resumeMismatches(record, expected) {
         }
     }
     return found;
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(51455);
+;// CONCATENATED MODULE: ./src/video/digest.ts
+
+
+/** Hex SHA-256 of a file, read through one reused buffer: no allocation per chunk, flat memory. */
+async function sha256File(file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    const handle = await promises_.open(file, 'r');
+    try {
+        for (;;) {
+            const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+            if (bytesRead === 0)
+                break;
+            hash.update(buffer.subarray(0, bytesRead));
+        }
+    }
+    finally {
+        await handle.close();
+    }
+    return hash.digest('hex');
 }
 
 ;// CONCATENATED MODULE: ./src/video/redeliver.ts
@@ -45796,6 +44685,124 @@ async function redeliver(result, delivered, job, log, signal) {
     finally {
         external_node_fs_.rmSync(staging, { recursive: true, force: true });
     }
+}
+
+;// CONCATENATED MODULE: ./src/video/reuse.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * An earlier run's record, checked: the run is trusted (this repository's code, on a trusted ref), its
+ * record parses and names that same run's unexpired artifact, and (`reviewedOnly`) a reviewed draft's
+ * video. Throws why not.
+ */
+async function trustedRecord(github, candidate, here, fingerprint, job, until, reviewedOnly) {
+    const refused = distrust(await workflowRun(github, candidate.runId), here, job.github.reuseFrom);
+    if (refused)
+        throw new Error(refused);
+    // The artifact client takes no signal: its downloads are left behind when `until` ends the wait.
+    const record = await untilCancelled(readRecord(github, candidate, fingerprint, job.runner), until);
+    if (reviewedOnly && !record.reviewedDraft)
+        throw new Error("its video was not exported from a reviewed draft ('from-draft' is required)");
+    return record;
+}
+/**
+ * A dry run's reuse: the run whose trusted record of this request a run would take its video from, read
+ * but not downloaded; undefined when there is none (each passed over is named in a warning).
+ */
+async function findReusable(fingerprint, github, job, log, signal, reviewedOnly) {
+    const { signal: until } = withDeadline(job.wait.timeoutMs, signal);
+    const here = thisRun(github.context);
+    for (const candidate of await listCandidates(github, fingerprint, job.runner, until)) {
+        try {
+            await trustedRecord(github, candidate, here, fingerprint, job, until, reviewedOnly);
+            return candidate.runId;
+        }
+        catch (error) {
+            if (until.aborted)
+                throw error;
+            log.warning(`reuse: the video of run ${candidate.runId} would not be reused: ${errorMessage(error)}`);
+        }
+    }
+    return undefined;
+}
+/**
+ * One earlier run's video, checked at every step: its record (trustedRecord), and the downloaded bytes,
+ * which must match the record's size and SHA-256. Returns the record and the file in `staging`; throws why not.
+ */
+async function fetchTrusted(github, candidate, here, fingerprint, job, staging, until, reviewedOnly) {
+    const record = await trustedRecord(github, candidate, here, fingerprint, job, until, reviewedOnly);
+    const file = await untilCancelled(downloadReusable(github, record, candidate.runId, staging), until);
+    const size = external_node_fs_.statSync(file).size;
+    if (size !== record.size)
+        throw new Error(`its video has ${size} bytes, where its record says ${record.size}`);
+    if ((await sha256File(file)) !== record.sha256)
+        throw new Error("its video's SHA-256 differs from its record's");
+    return { record, file };
+}
+/**
+ * With `reuse`, the video of an earlier trusted run of this repository with the same request,
+ * downloaded instead of exported: no credits spent. True when the result now holds it. A run that is
+ * not trusted, or whose record or video does not check out, is passed over with a warning naming it;
+ * with none left, the video is exported as usual.
+ */
+async function reuseEarlier(result, fingerprint, github, job, log, signal, 
+/** Only a video exported from a reviewed draft will do (`from-draft: required` with no draft found). */
+reviewedOnly = false) {
+    // Looking is bounded like the wait it stands in for, by 'timeout'; a stop ends it and the video.
+    const { deadline: bound, signal: until } = withDeadline(job.wait.timeoutMs, signal);
+    let candidates;
+    try {
+        candidates = await listCandidates(github, fingerprint, job.runner, until);
+    }
+    catch (error) {
+        if (signal?.aborted)
+            throw abortReason(signal);
+        const why = bound.aborted ? `no answer within 'timeout' (${formatMinutes(job.wait.timeoutMs)})` : errorMessage(error);
+        log.warning(`reuse: earlier runs' videos could not be looked up (${why}); exporting anew`);
+        return false;
+    }
+    const here = thisRun(github.context);
+    for (const candidate of candidates) {
+        external_node_fs_.mkdirSync(job.outputDir, { recursive: true });
+        const staging = external_node_fs_.mkdtempSync(external_node_path_.join(job.outputDir, '.aistudios-reuse-'));
+        try {
+            const { record, file } = await fetchTrusted(github, candidate, here, fingerprint, job, staging, until, reviewedOnly);
+            const mp4 = readMp4Facts(file);
+            const final = freePath(job.outputDir, result.spec.outputName ?? record.videoName, log);
+            external_node_fs_.renameSync(file, final);
+            result.video = { path: final, size: record.size, mp4 };
+            result.exportKey = record.exportKey;
+            result.generation = record.generation;
+            result.reusedFromRun = candidate.runId;
+            result.status = 'downloaded';
+            log.notice(`reuse: run ${candidate.runId} already rendered this request (export ${record.exportKey}); its video was downloaded and nothing was exported`);
+            return true;
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw abortReason(signal);
+            if (bound.aborted) {
+                log.warning(`reuse: no earlier run's video came within 'timeout' (${formatMinutes(job.wait.timeoutMs)}); exporting anew`);
+                return false;
+            }
+            log.warning(`reuse: the video of run ${candidate.runId} was not reused: ${errorMessage(error)}`);
+        }
+        finally {
+            external_node_fs_.rmSync(staging, { recursive: true, force: true });
+        }
+    }
+    log.info(candidates.length
+        ? 'reuse: no earlier run could be trusted with this request; exporting it'
+        : 'reuse: no earlier run rendered this request; exporting it');
+    return false;
 }
 
 ;// CONCATENATED MODULE: ./src/video/policy.ts
@@ -46303,6 +45310,33 @@ cancel) {
     log.info(`Saved ${external_node_path_.relative(job.runner.workspace, video.path)} (${video.size} bytes)`);
 }
 
+;// CONCATENATED MODULE: ./src/job/budget.ts
+
+/** The exports a plan of videos would send before reuse: every video but a resumed one (already paid for). */
+const exportsPlanned = (videos) => videos.filter((video) => video.source.kind !== 'resume').length;
+/**
+ * The refusal `max-videos` calls for when a run would send `count` exports, if it does. A plan's
+ * matrix is one run: its jobs each see only their shard, so the plan refuses for all of them (before
+ * any reuse is known).
+ */
+function budgetRefusal(count, max, of = 'run') {
+    if (max === undefined || count <= max)
+        return undefined;
+    return new InputError('max-videos', of === 'plan'
+        ? `the plan's matrix would send ${count} exports, more than the ${max} one run may (resumed videos do not count); no matrix was output. ` +
+            "Raise 'max-videos', or plan fewer videos ('only-changed', a smaller manifest)"
+        : `this run would send ${count} exports, more than the ${max} it may (resumed and reused videos do not count); nothing was exported. ` +
+            "Raise 'max-videos', or render fewer videos ('manifest-entry', 'only-changed')");
+}
+/** What a plan or a dry run says about the exports a run would send, and whether `max-videos` would refuse it. */
+function budgetLine(count, max) {
+    const cap = max === undefined ? '' : ` (max-videos: ${max})`;
+    return {
+        text: `A run would send ${count} export(s)${cap}; resumed videos do not count, nor do videos 'reuse' finds`,
+        over: budgetRefusal(count, max) !== undefined
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/video/produce-all.ts
 
 
@@ -46342,7 +45376,12 @@ async function inPool(items, limit, stop, work) {
     };
     await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
-/** Of the videos without a reviewed draft, those for which reuse would find no reviewed draft's video either (a dry run's look). */
+/** `from-draft: required`'s refusal of the videos with no reviewed draft to export, saying why for each and what was sent. */
+function requiredRefusal(missing, sent) {
+    const which = missing.map((none) => `${none.result.name} (${none.why})`).join('; ');
+    return new InputError('from-draft', `'required', and there is no reviewed draft to export for ${which}: ${sent}. Run the draft run again, or set 'from-draft: true' to export anew`);
+}
+/** Of the videos without a reviewed draft, those for which reuse would find no reviewed draft's video either (a dry run's, or a plan's, look). */
 async function unreused(missing, production, contextOf) {
     const { job, github } = production;
     const left = [];
@@ -46440,11 +45479,8 @@ async function produceAll(results, production, signal) {
         // A dry run reads (never downloads) what reuse would take, so that it ends as the run would.
         if (job.dryRun && required && production.github && job.github.reuse)
             missing = await unreused(missing, production, contextOf);
-        if (required && missing.length > 0) {
-            const which = missing.map((none) => `${none.result.name} (${none.why})`).join('; ');
-            throw new InputError('from-draft', `'required', and there is no reviewed draft to export for ${which}: ${job.dryRun ? 'a run would export nothing' : 'nothing was exported'}. ` +
-                "Run the draft run again, or set 'from-draft: true' to export anew");
-        }
+        if (required && missing.length > 0)
+            throw requiredRefusal(missing, job.dryRun ? 'a run would export nothing' : 'nothing was exported');
         if (job.dryRun) {
             for (const result of prepared) {
                 const request = requests.get(result);
@@ -46472,6 +45508,1017 @@ async function produceAll(results, production, signal) {
     }
     finally {
         signal.removeEventListener('abort', forward);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/video/required-drafts.ts
+
+
+
+
+
+/**
+ * `from-draft: required` before a matrix (the plan): every video's reviewed draft is looked up as its
+ * render job will look it up (reads only: a saved project's, the draft records, each draft), and, with
+ * `reuse`, a reviewed draft's earlier video. One without either refuses the plan, so that no render job
+ * pays for its videos while another's are refused.
+ */
+async function requireReviewedDrafts(videos, production, signal) {
+    const missing = [];
+    for (const spec of videos) {
+        if (spec.source.kind === 'resume')
+            continue;
+        const result = newResult(spec);
+        const context = { signal, log: videoLog(spec.name) };
+        const request = await buildExportRequest(spec.source, spec, production.client, context);
+        // A template that saves itself as a draft is paid for by no one.
+        if (!spends(request, production.job))
+            continue;
+        const found = await draftExport(result, request, production, context);
+        if (!('generation' in found))
+            missing.push(found);
+    }
+    const left = production.job.github.reuse ? await unreused(missing, production, (result) => ({ signal, log: videoLog(result.spec.name) })) : missing;
+    if (left.length > 0)
+        throw requiredRefusal(left, 'no render job was started, and nothing was exported');
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+
+
+
+
+
+
+
+/** The summary with any masked secret its text echoes hidden: the runner masks only its log. */
+const redacted = (summary) => {
+    const text = redact(summary.stringify());
+    return summary.emptyBuffer().addRaw(text);
+};
+/** Whether the user must be told how to resume this video: exported, not delivered. */
+const needsResume = (result) => result.exportKey !== undefined && (notDelivered(result) || result.status === 'started');
+/** Said where a key would be when the export may have been accepted without one coming back. */
+const MAYBE_ACCEPTED = 'unknown: the export may have been accepted; find it in AI Studios (My Studio) and resume with its project ID';
+/** What to say where the key goes when there is none: never "not exported" for an export that may have been taken. */
+const noKey = (result, none) => (result.exportUnconfirmed ? MAYBE_ACCEPTED : none);
+/** How to resume it; for a video saved but not delivered (its error tells that), only how to deliver it. */
+const resumeOf = (result) => (result.undelivered ? redeliverHint(result) : resumeAdvice(result));
+/** What happened to a batch, each outcome its own count: "0 delivered, 3 started" is not "3 of 3 delivered". */
+function batchCounts(results) {
+    const count = (status) => results.filter((result) => result.status === status).length;
+    const counts = [`${count('downloaded')} delivered`];
+    for (const [status, word] of [
+        ['started', 'started'],
+        ['draft', 'saved as drafts for review'],
+        ['failed', 'failed'],
+        ['skipped', 'skipped']
+    ]) {
+        if (count(status) > 0)
+            counts.push(`${count(status)} ${word}`);
+    }
+    return `${counts.join(', ')} (of ${results.length})`;
+}
+function heading(results, job, failed) {
+    if (job?.dryRun)
+        return 'AI Studios dry run: nothing was exported';
+    if (results.length > 1) {
+        const icon = failed ? '❌' : results.some((result) => result.status === 'started') ? '⏳' : results.every(isDraft) ? '📝' : '🎬';
+        return `${icon} AI Studios videos: ${batchCounts(results)}`;
+    }
+    if (failed)
+        return `❌ AI Studios video${job?.manifest && results.length === 0 ? 's' : ''} not delivered`;
+    if (results[0] && isDraft(results[0]))
+        return '📝 AI Studios draft saved for review: nothing was rendered or paid';
+    return results[0]?.status === 'started' ? '⏳ AI Studios export started' : '🎬 AI Studios video rendered';
+}
+const isDraft = (result) => result.status === 'draft';
+/** A draft's project and where to open it, for review before paying. */
+const draftCell = ({ projectId, url }) => `<code>${escapeHtml(projectId)}</code>, <a href="${escapeHtml(url)}">open in AI Studios</a>`;
+/** The drafts a run saved, as rows within a quarter of the summary's budget: what to open before the merge that pays for them. */
+function draftRows(results) {
+    const drafts = results.flatMap((result) => (result.draft ? [[escapeHtml(result.name), draftCell(result.draft)]] : []));
+    return boundedRows(drafts, SUMMARY_BUDGET_BYTES / 4, 'drafts', 'the <code>videos</code> output names each');
+}
+/** The drafts listed for review, if there are any. */
+function draftsForReview(summary, drafts) {
+    if (drafts.rows.length === 0)
+        return;
+    summary
+        .addHeading('Drafts for review', 3)
+        .addRaw('<p>Saved in AI Studios, not rendered: nothing was paid. Review each before the run that exports it.</p>', true)
+        .addTable([['Video', 'Draft'].map((data) => ({ data, header: true })), ...drafts.rows]);
+    if (drafts.more)
+        summary.addRaw(`<p>${drafts.more}</p>`, true);
+}
+/** One video in detail: where it came from, its key, time, file, checksum, artifact. */
+function details(summary, result) {
+    const seconds = ((Date.now() - result.startedAt) / 1000).toFixed(1);
+    const rows = [
+        ['Source', escapeHtml(result.source)],
+        ['Export key', result.exportKey ? `<code>${escapeHtml(result.exportKey)}</code>` : noKey(result, '(not exported)')],
+        ...(result.draft ? [['Draft', draftCell(result.draft)]] : []),
+        ['Time taken', `${seconds} s${result.polls ? ` (${result.polls} progress checks)` : ''}`]
+    ];
+    if (result.video) {
+        rows.push(['Video', `<code>${escapeHtml(external_node_path_.basename(result.video.path))}</code>, ${formatBytes(result.video.size)}`]);
+        rows.push(['Duration and picture', escapeHtml(describeMp4(result.video.mp4))]);
+    }
+    if (result.sha256)
+        rows.push(['SHA-256', `<code>${result.sha256}</code>`]);
+    if (result.artifact)
+        rows.push(['Artifact', `<a href="${result.artifact.url}">${escapeHtml(result.artifact.name)}</a>`]);
+    if (result.credits !== undefined)
+        rows.push(['Credits', String(result.credits)]);
+    if (result.reusedFromRun !== undefined)
+        rows.push(['Reused', `the video of run ${result.reusedFromRun}: nothing was exported`]);
+    if (result.thumbnailUrl)
+        rows.push(['Thumbnail', `<img src="${escapeHtml(result.thumbnailUrl)}" alt="thumbnail" width="240">`]);
+    summary.addTable(rows.map(([key, value]) => [{ data: key, header: true }, value]));
+}
+/**
+ * Several videos: one row each, then what failed and how to resume it, within the summary's budget:
+ * the failures (each with its resume hint) are measured first, rows beyond the bounds counted.
+ */
+function overview(summary, results, budget) {
+    const failed = results
+        .filter(notDelivered)
+        .map((result) => [
+        escapeHtml(result.name),
+        escapeHtml(cut(result.error ?? 'not started', MAX_SUMMARY_TEXT_CHARS)),
+        needsResume(result) ? escapeHtml(resumeOf(result)) : noKey(result, 'nothing was exported')
+    ]);
+    const failures = boundedRows(failed, budget / 2, 'failed videos');
+    const all = boundedRows(results.map(({ name, status, exportKey, video, artifact, reusedFromRun }) => [
+        escapeHtml(name),
+        reusedFromRun === undefined ? status : `${status} (reused from run ${reusedFromRun})`,
+        exportKey ? `<code>${escapeHtml(exportKey)}</code>` : '',
+        video ? `${escapeHtml(external_node_path_.basename(video.path))}, ${formatBytes(video.size)}, ${escapeHtml(describeMp4(video.mp4))}` : '',
+        artifact ? `<a href="${artifact.url}">${escapeHtml(artifact.name)}</a>` : ''
+    ]), budget - failures.bytes, 'videos');
+    summary.addTable([['Video', 'Status', 'Export key', 'File', 'Artifact'].map((data) => ({ data, header: true })), ...all.rows]);
+    if (all.more)
+        summary.addRaw(`<p>${all.more}</p>`, true);
+    if (failed.length === 0)
+        return all.bytes;
+    summary.addHeading('What failed', 3).addTable([['Video', 'Why', 'Resume'].map((data) => ({ data, header: true })), ...failures.rows]);
+    if (failures.more)
+        summary.addRaw(`<p>${failures.more}</p>`, true);
+    return all.bytes + failures.bytes;
+}
+/** Dry-run requests, within what is left of the budget: a few shown (each body cut), the rest counted. */
+function dryRunRequests(summary, results, budget) {
+    const blocks = results.flatMap(({ dryRun }) => {
+        if (!dryRun)
+            return [];
+        const { url, body, path: saved } = dryRun;
+        // The body holds the template's and the API's text: escaped, since the code block is HTML.
+        const shown = cut(body, MAX_SUMMARY_BODY_CHARS);
+        return [{ intro: `<p><code>POST ${escapeHtml(url)}</code>, saved as <code>${escapeHtml(saved)}</code></p>`, body: escapeHtml(shown) }];
+    });
+    const { taken, omitted } = takeWithin(blocks, (block) => utf8Bytes(block.intro) + utf8Bytes(block.body) + 64, budget, MAX_SUMMARY_REQUESTS);
+    for (const block of taken)
+        summary.addRaw(block.intro, true).addCodeBlock(block.body, 'json');
+    if (omitted > 0)
+        summary.addRaw(`<p>… and ${omitted} more request(s), not shown: each is saved in full in its file in 'output-dir'</p>`, true);
+}
+/**
+ * The job summary, for one video or many, whatever happened: written even when the run failed, so
+ * every accepted export's key and how to resume it are always there.
+ */
+async function writeSummary(results, runner, job, runError) {
+    // Nothing to say when only-changed found nothing to render.
+    if (!runner.summaryFile || (results.length === 0 && runError === undefined))
+        return;
+    const failed = runError !== undefined || results.some(notDelivered);
+    const summary = lib_core/* summary */.z.addHeading(heading(results, job, failed), 2);
+    if (runError)
+        summary.addRaw(`<p>${escapeHtml(cut(runError, MAX_SUMMARY_TEXT_CHARS))}</p>`, true);
+    let used = 0;
+    if (results.length === 1) {
+        const [result] = results;
+        if (result.error && result.error !== runError)
+            summary.addRaw(`<p>${escapeHtml(cut(result.error, MAX_SUMMARY_TEXT_CHARS))}</p>`, true);
+        if (needsResume(result))
+            summary.addRaw(`<p><strong>Resume:</strong> ${escapeHtml(resumeOf(result))}</p>`, true);
+        details(summary, result);
+    }
+    else if (results.length > 1) {
+        // The drafts are measured first: the table of every video gives up room for them, never the other way.
+        const drafts = draftRows(results);
+        used = overview(summary, results, SUMMARY_BUDGET_BYTES - drafts.bytes) + drafts.bytes;
+        draftsForReview(summary, drafts);
+    }
+    dryRunRequests(summary, results, SUMMARY_BUDGET_BYTES - used);
+    await redacted(summary).write();
+}
+/** Plan mode's summary: the videos the matrix will produce, the first MAX_SUMMARY_ROWS listed and the rest counted. */
+async function writePlanSummary(names, job) {
+    if (!job.runner.summaryFile)
+        return;
+    const { taken, omitted } = takeWithin(names.map(escapeHtml), (name) => utf8Bytes(name) + 16, SUMMARY_BUDGET_BYTES, MAX_SUMMARY_ROWS);
+    const summary = lib_core/* summary */.z.addHeading(`AI Studios plan: ${names.length} video(s)`, 2).addList(taken);
+    if (omitted > 0)
+        summary.addRaw(`<p>…and ${omitted} more video(s), not listed (see the <code>matrix</code> output).</p>`, true);
+    await summary.write();
+}
+
+;// CONCATENATED MODULE: ./src/report/report.ts
+
+
+
+
+
+
+
+
+
+/** An error that ends the run, as an annotation; on the file and line where the input was written, when known. */
+function annotate(error, runner) {
+    if (error instanceof InputError && error.location) {
+        const { file, line, column } = error.location;
+        lib_core/* error */.z3(terminalText(error.message), { file: external_node_path_.relative(runner.workspace, file), startLine: line, startColumn: column });
+    }
+    else {
+        lib_core/* error */.z3(terminalText(errorMessage(error)));
+    }
+}
+/**
+ * The end of every run, however it went: outputs, the job summary, each accepted export's key with how
+ * to resume it, and the exit status. `error` is what ended the run early, if anything did.
+ */
+async function report(results, runner, job, error) {
+    if (error !== undefined)
+        annotate(error, runner);
+    const failed = results.filter(notDelivered);
+    for (const result of failed.filter(exported))
+        lib_core/* error */.z3(terminalText(resumeAdvice(result)));
+    for (const result of results)
+        if (result.status === 'started' && result.exportKey)
+            info(resumeHint(result.exportKey, result.generation, result.spec.name));
+    if (results.length > 1 && failed.length > 0) {
+        lib_core/* error */.z3(terminalText(`${failed.length} of ${results.length} video(s) were not delivered: ${failed.map((result) => result.name).join(', ')}`));
+    }
+    if (error !== undefined || failed.length > 0)
+        process.exitCode = 1;
+    setOutputs(results);
+    try {
+        await writeSummary(results, runner, job, error === undefined ? undefined : errorMessage(error));
+    }
+    catch (summaryError) {
+        lib_core/* warning */.$e(`The job summary could not be written: ${errorMessage(summaryError)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/modes/plan.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * `plan: true`, the job before a matrix: the manifest's videos (those a push changed, with only-changed)
+ * grouped into at most `max-jobs` shards, output as the matrix with this pipeline's ID. Sends nothing;
+ * the cap on what the whole run may spend (`max-videos`), and `from-draft: required`, are checked here,
+ * for every render job at once.
+ */
+async function plan(get, runner, signal) {
+    let job;
+    try {
+        job = readJob(get, runner);
+        const github = needsGitHub(job.github) ? await connectGitHub(job.github, signal) : undefined;
+        const videos = await planVideos(job, github, job.runner);
+        // A draft run pays for nothing: its render jobs send no export.
+        const planned = job.draft ? 0 : exportsPlanned(videos);
+        info(`Plan: ${budgetLine(planned, job.maxVideos).text}`);
+        // Each matrix job counts only its own shard: the cap on what one run may spend holds here, for all of them.
+        const refusal = budgetRefusal(planned, job.maxVideos, 'plan');
+        if (refusal)
+            throw refusal;
+        // `required` holds for the whole matrix: no render job pays while another's videos have no reviewed draft.
+        if (job.github.fromDraft === 'required' && github) {
+            const client = new AiStudiosClient(job.api);
+            try {
+                await requireReviewedDrafts(videos, { job, client, github }, signal);
+            }
+            finally {
+                await client.close();
+            }
+        }
+        const names = videos.map((video) => video.name ?? '');
+        setMatrixOutput(shardVideos(names, job.batch.maxJobs), planPipelineId(job.pipeline, get('pipeline') !== '', runner));
+        await writePlanSummary(names, job);
+    }
+    catch (error) {
+        await report([], runner, job, signal.aborted ? signal.reason : error);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deliver/cleanup.ts
+
+
+
+
+
+
+/**
+ * With `cleanup`, the v3 projects this run exported and fully delivered, and the reviewed drafts they
+ * were exported from, deleted from the AI Studios dashboard in one `DELETE /api/odin/v3/editor/project`
+ * (delete-projects.md takes a list of ids). Never
+ * a failed video's (its key must stay resumable), nor any while a video of the run failed, nor a
+ * reused one's (another run exported it). The
+ * legacy API documents no call that deletes a project. A refused delete costs only a warning.
+ */
+async function cleanupExports(results, client, job, signal) {
+    // A re-run attempt of a failed job starts again with every video, re-attaching to each export this
+    // attempt made: deleted, a delivered video's project could not be downloaded again and would be paid for twice.
+    const undelivered = results.filter(notDelivered).length;
+    if (undelivered > 0) {
+        info(`cleanup: nothing deleted: ${undelivered} video(s) of this run were not delivered, and a re-run attempt re-attaches to every export it made`);
+        return;
+    }
+    const downloaded = results.filter((result) => result.status === 'downloaded' && result.exportKey && result.reusedFromRun === undefined && result.deliveredByAttempt === undefined);
+    const delivered = downloaded.filter((result) => {
+        const missing = missingDelivery(result, job);
+        if (missing)
+            info(`cleanup: ${result.exportKey} is kept in AI Studios: ${missing}`);
+        return !missing;
+    });
+    const legacy = delivered.filter((result) => result.generation === 'legacy').length;
+    if (legacy > 0)
+        info(`cleanup: the legacy API has no call that deletes a project; ${legacy} legacy export(s) stay in AI Studios`);
+    const v3 = delivered.filter((result) => result.generation === 'v3');
+    // A saved project exported as it is: should the API answer its own ID as the export's, the user's project is kept.
+    const named = projectsNamed(job);
+    const own = v3.filter((result) => result.exportKey === savedProjectOf(result) || named.has(result.exportKey) || unknownSource(result));
+    for (const result of own) {
+        const why = unknownSource(result)
+            ? "a resumed key whose project or template the step does not name may be a saved project's own ID"
+            : result.exportKey === savedProjectOf(result)
+                ? 'it is the saved project the video was exported from'
+                : 'it is a project the step names';
+        info(`cleanup: ${result.exportKey} is kept in AI Studios: ${why}`);
+    }
+    // Each export is marked delivered in the ledger before it is deleted; one that cannot be marked is kept.
+    const exported = [];
+    for (const result of v3.filter((candidate) => !own.includes(candidate))) {
+        if (await markDelivered(result, job, signal))
+            exported.push(result.exportKey);
+    }
+    const drafts = reviewedDrafts(v3, exported, named);
+    const ids = [...exported, ...drafts];
+    if (ids.length === 0)
+        return;
+    const names = drafts.length === 0 ? 'exported project(s)' : 'project(s)';
+    const which = drafts.length === 0
+        ? exported.join(', ')
+        : `${cleanup_listed('exported project(s)', exported)}${exported.length > 0 ? ' and ' : ''}${cleanup_listed('reviewed draft(s)', drafts)}`;
+    try {
+        // A courtesy, not the run's work: one 'request-timeout' in all, retries included, and a cancel ends it.
+        const deleted = await client.deleteProjects(ids, { log: videoLog(undefined), signal: withDeadline(job.api.requestTimeoutMs, signal).signal });
+        info(`cleanup: deleted ${deleted} of ${ids.length} ${names} from AI Studios (${which})`);
+        if (deleted < ids.length)
+            warning(`cleanup: the API deleted ${deleted} of ${ids.length} ${names} (${which}); delete the rest in AI Studios`);
+    }
+    catch (error) {
+        const why = signal?.aborted ? 'the run was cancelled' : errorMessage(error);
+        warning(`cleanup: the ${names} ${which} could not be deleted (${why}); delete them in AI Studios`);
+    }
+}
+const cleanup_listed = (kind, ids) => (ids.length === 0 ? '' : `${kind} ${ids.join(', ')}`);
+/**
+ * The reviewed drafts (`from-draft`) whose export was delivered and goes now: each goes with it. Never a
+ * project the step names itself (a saved project that was its own draft, a manifest's `project-id`, a
+ * resumed key): a draft record is the word of a run of this repository's own code, and a project the
+ * step names is the user's for sure.
+ */
+function reviewedDrafts(v3, exported, named) {
+    const drafts = new Set();
+    for (const result of v3) {
+        const draft = result.fromDraft;
+        if (!draft || !exported.includes(result.exportKey) || draft.projectId === result.exportKey)
+            continue;
+        if (!draft.created || named.has(draft.projectId)) {
+            info(`cleanup: the reviewed draft ${draft.projectId} is kept in AI Studios: it is a project the step names`);
+            continue;
+        }
+        drafts.add(draft.projectId);
+    }
+    return [...drafts];
+}
+/** Which delivery the run was asked for did not happen (an artifact upload skipped without the runtime token, on GHES), if any. */
+function missingDelivery(result, job) {
+    if (job.artifact.enabled && !result.artifact)
+        return 'its artifact was not uploaded';
+    if (job.github.release && !result.releaseUrl)
+        return 'it was not attached to the release';
+    return undefined;
+}
+/**
+ * Before its project is deleted, the ledger learns the video was delivered and where: a re-run attempt
+ * then neither waits for a project that is gone nor pays for it again. Without that mark the project is
+ * kept. A resumed export has no request to mark, and a re-run attempt resuming it is told it is unknown.
+ */
+async function markDelivered(result, job, signal) {
+    const { fingerprint, exportKey: key, video, sha256, artifact } = result;
+    if (!job.runner.artifactService || !fingerprint || !key || !video || !sha256)
+        return true;
+    if (!artifact || artifact.id <= 0) {
+        // Deleted, its video could come back to a re-run attempt from nowhere: it waits for the project instead.
+        info(`cleanup: ${key} is kept in AI Studios: its video went up as no artifact of this run, where a re-run attempt could take it from`);
+        return false;
+    }
+    const delivered = {
+        attempt: job.runner.runAttempt,
+        artifactId: artifact.id,
+        artifactName: artifact.name,
+        zipped: artifact.zipped,
+        savedAs: external_node_path_.basename(video.path),
+        // An unzipped artifact is downloaded under its own name; a zipped one holds the video under the file's.
+        file: artifact.zipped ? external_node_path_.basename(video.path) : artifact.name,
+        size: video.size,
+        sha256
+    };
+    try {
+        await recordDelivered(fingerprint, key, delivered, job.runner, videoLog(undefined), withDeadline(job.api.requestTimeoutMs, signal).signal);
+        return true;
+    }
+    catch (error) {
+        warning(`cleanup: ${key} is kept in AI Studios: the ledger could not record its delivery (${errorMessage(error)}), and a re-run attempt would pay for it again`);
+        return false;
+    }
+}
+/** The saved projects the step names itself (its own, a manifest's, a resumed export's source): the user's for sure, never deleted. */
+const projectsNamed = (job) => new Set(job.videos.flatMap((spec) => savedProjectOf({ spec }) ?? []));
+/** A resumed export whose source the step does not name: its key cannot be told from a saved project's own ID. */
+const unknownSource = ({ spec: { source } }) => source.kind === 'resume' && !source.of;
+/** The saved project a video was made from, if any (a resumed one's too). */
+function savedProjectOf({ spec: { source } }) {
+    const made = source.kind === 'resume' ? source.of : source;
+    return made?.kind === 'project' ? made.projectId : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/deliver/artifact.ts
+
+
+
+
+
+/**
+ * The default artifact name: the video's name and its export key (unique per export, so matrix jobs
+ * don't collide), plus the attempt on a re-run (which may re-attach to the same export).
+ */
+function defaultArtifactName(videoPath, exportKey, runAttempt) {
+    const stem = external_node_path_.basename(videoPath, external_node_path_.extname(videoPath));
+    return withAttempt(stem.includes(exportKey) ? stem : `${stem}-${exportKey}`, runAttempt);
+}
+/** The default name of one artifact holding several videos: unique to their export keys. */
+function defaultBatchArtifactName(exportKeys, runAttempt) {
+    const digest = (0,external_node_crypto_.createHash)('sha256').update(exportKeys.join('\n')).digest('hex').slice(0, 12);
+    return withAttempt(`aistudios-videos-${digest}`, runAttempt);
+}
+function withAttempt(base, attempt) {
+    return (attempt > 1 ? `${base}-attempt-${attempt}` : base).replace(/["':<>|*?\\/\r\n]/g, '_');
+}
+/** The artifact client, when uploading is asked for and possible (inside GitHub Actions). */
+async function artifactClient(settings, runner) {
+    if (!settings.enabled)
+        return undefined;
+    if (!runner.artifactService) {
+        notice('Not running inside GitHub Actions (no ACTIONS_RUNTIME_TOKEN): the artifact upload was skipped');
+        return undefined;
+    }
+    return loadArtifactClient();
+}
+/** Uploads several videos as one zipped artifact (stored, not compressed: video does not compress). */
+async function uploadVideosArtifact(videos, exportKeys, rootDirectory, settings, runner) {
+    const name = settings.name ?? defaultBatchArtifactName(exportKeys, runner.runAttempt);
+    return uploadZipped(name, videos, rootDirectory, settings, runner);
+}
+async function uploadZipped(name, videos, rootDirectory, settings, runner) {
+    const client = await artifactClient(settings, runner);
+    if (!client || videos.length === 0)
+        return undefined;
+    const result = await group(`Artifact upload: ${name}`, () => client.uploadArtifact(name, videos.map((video) => video.path), rootDirectory, { retentionDays: settings.retentionDays, compressionLevel: 0 }));
+    return { id: result.id ?? 0, name, url: artifactUrl(result.id ?? 0, runner), zipped: true };
+}
+/**
+ * Uploads the video as a workflow artifact. Unzipped by default (skipArchive), so it plays in the
+ * browser; the artifact then takes the file's name, so the file is linked under the artifact's name.
+ * An `artifact-name` is always the artifact's exact name: without the video's ending (`.mp4`) the
+ * artifact is zipped, as download-artifact finds it by that name.
+ */
+async function uploadVideoArtifact(video, exportKey, settings, runner) {
+    const ext = external_node_path_.extname(video.path);
+    // An unzipped artifact takes its file's name: a chosen name without the video's ending is kept
+    // exact by zipping instead (the video inside keeps its own name).
+    const exact = settings.name !== undefined && !settings.name.endsWith(ext);
+    const name = settings.name ?? defaultArtifactName(video.path, exportKey, runner.runAttempt);
+    if (settings.archive || exact)
+        return uploadZipped(name, [video], external_node_path_.dirname(video.path), settings, runner);
+    const client = await artifactClient(settings, runner);
+    if (!client)
+        return undefined;
+    const fileName = name.endsWith(ext) ? name : `${name}${ext}`;
+    const staging = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-'));
+    const staged = external_node_path_.join(staging, fileName);
+    try {
+        try {
+            external_node_fs_.linkSync(video.path, staged);
+        }
+        catch {
+            external_node_fs_.copyFileSync(video.path, staged); // another file system
+        }
+        // The client's own lines (validation, blob progress, digest) are folded under one heading.
+        const result = await group(`Artifact upload: ${fileName}`, () => client.uploadArtifact(fileName, [staged], staging, { retentionDays: settings.retentionDays, skipArchive: true }));
+        return { id: result.id ?? 0, name: fileName, url: artifactUrl(result.id ?? 0, runner), videoSha256: result.digest, zipped: false };
+    }
+    finally {
+        external_node_fs_.rmSync(staging, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deliver/checksum.ts
+
+/** The video's SHA-256: an unzipped upload already hashed its bytes; otherwise one pass over the file. */
+async function videoSha256(video, artifact) {
+    return artifact?.videoSha256 ?? sha256File(video.path);
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(57075);
+;// CONCATENATED MODULE: ./src/deliver/asset-name.ts
+/**
+ * The name GitHub stores a release asset under. Its upload endpoint renames "special characters,
+ * non-alphanumeric characters, and leading or trailing periods" (GitHub's REST docs) without a list:
+ * observed, each run of characters other than letters, digits, `_`, `-` and `.` becomes one `.`
+ * (`My video (final).mp4` → `My.video.final.mp4`), accents are dropped, and leading or trailing periods
+ * go. A prediction, used to find an earlier upload of the same file; the upload's answer has the truth.
+ */
+function storedAssetName(name) {
+    return name
+        .normalize('NFKD')
+        .replace(/\p{M}/gu, '')
+        .replace(/[^A-Za-z0-9_.-]/g, '.')
+        .replace(/\.{2,}/g, '.')
+        .replace(/^\.|\.$/g, '');
+}
+
+;// CONCATENATED MODULE: ./src/deliver/release.ts
+
+
+
+
+
+
+
+
+
+
+
+/** An upload may take a while on a slow runner; its answer comes only once the whole file is sent. */
+const UPLOAD_TIMEOUT_MS = 10 * 60_000;
+/** GitHub's message from an error answer, or the start of whatever came back. */
+function messageOf(text) {
+    try {
+        const { message } = JSON.parse(text);
+        if (typeof message === 'string')
+            return message;
+    }
+    catch {
+        // not JSON: fall through
+    }
+    return text.slice(0, 200);
+}
+/** The file in 1 MiB reads, with memory kept flat while they are sent. */
+async function* fileChunks(file) {
+    const moved = collectAsBytesMove();
+    for await (const chunk of external_node_fs_.createReadStream(file, { highWaterMark: 1 << 20 })) {
+        moved(chunk.length);
+        yield chunk;
+    }
+}
+/**
+ * Where the token may go with an upload: GitHub's own hosts for this run's API. The upload URL comes
+ * in GitHub's answer, so it is checked like any answer: api.github.com's uploads live on
+ * uploads.github.com; a GitHub Enterprise Server's (and a stand-in's) on the API's own origin.
+ */
+function uploadUrlAllowed(uploadUrl, apiUrl) {
+    const api = new URL(apiUrl);
+    if (uploadUrl.username || uploadUrl.password)
+        return false;
+    if (uploadUrl.origin === api.origin)
+        return true;
+    return api.origin === 'https://api.github.com' && uploadUrl.origin === 'https://uploads.github.com';
+}
+/** GitHub's answers the release delivery reads, parsed before use. */
+const releaseSchema = object({ id: schemas_number().int().positive(), upload_url: schemas_string().url() });
+const assetSchema = object({
+    id: schemas_number().int().positive(),
+    name: schemas_string(),
+    browser_download_url: schemas_string().url(),
+    /** `sha256:HEX`, as GitHub gives it for assets it digested (older assets have none). */
+    digest: schemas_string().max(200).nullish()
+});
+/**
+ * Posts a video to the release's upload URL, streamed from disk. Sent with undici's request() rather
+ * than Octokit, whose fetch reads a streamed body far ahead of the socket: a 256 MiB asset took the
+ * process to 380 MB, where request() keeps pace (test/memory.test.ts holds it under 150 MB).
+ * Returns the asset as GitHub stored it (its name may differ from the file's).
+ */
+async function uploadAsset(uploadUrl, apiUrl, token, name, video, signal) {
+    const url = new URL(uploadUrl.replace(/\{[^}]*\}$/, ''));
+    if (!uploadUrlAllowed(url, apiUrl)) {
+        throw new Error(`GitHub's release answer names ${url.origin} for the upload, not a host of ${new URL(apiUrl).origin}; the token was not sent there`);
+    }
+    url.searchParams.set('name', name);
+    const dispatcher = createAgent(UPLOAD_TIMEOUT_MS);
+    try {
+        const response = await (0,undici.request)(url, {
+            dispatcher,
+            method: 'POST',
+            headers: {
+                accept: 'application/vnd.github+json',
+                authorization: `token ${token}`,
+                'content-type': 'video/mp4',
+                'content-length': String(video.size),
+                'user-agent': 'aistudios-video-action'
+            },
+            body: external_node_stream_.Readable.from(fileChunks(video.path), { objectMode: false }),
+            signal
+        });
+        const text = await response.body.text();
+        if (response.statusCode !== 201) {
+            const hint = response.statusCode === 403 ? " (the token needs 'contents: write')" : '';
+            throw new Error(`Uploading ${name} to the release failed: HTTP ${response.statusCode} ${messageOf(text)}${hint}`);
+        }
+        return parseAt(assetSchema, parseJson(text), "GitHub's answer to the asset upload");
+    }
+    finally {
+        await dispatcher.close();
+    }
+}
+function parseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Attaches videos to a release as assets. An asset of the same name (as GitHub stores it) is replaced
+ * only when asked; otherwise the upload is refused, so a re-run never silently swaps a published video.
+ * Each video's outcome is told as it comes: a video refused does not keep the others from the release.
+ * Throws only when the release itself cannot be read, or at a cancel.
+ */
+async function attachToRelease({ octokit, context, token }, tag, replace, videos, onOutcome, 
+/** The run's cancel: stops an upload under way. */
+signal, 
+/** Told when a published asset is deleted to make room for the video: a failed upload then leaves none. */
+onDeleted = () => undefined) {
+    const { data } = await octokit.rest.repos.getReleaseByTag({ ...context.repo, tag });
+    const release = parseAt(releaseSchema, data, `GitHub's release ${tag}`);
+    const listed = await octokit.paginate(octokit.rest.repos.listReleaseAssets, { ...context.repo, release_id: release.id, per_page: 100 });
+    const assets = parseAt(array(assetSchema), listed, `GitHub's assets of release ${tag}`);
+    for (const video of videos) {
+        try {
+            const name = external_node_path_.basename(video.path);
+            const stored = storedAssetName(name);
+            const existing = assets.find((asset) => asset.name === name || asset.name === stored);
+            // The very same bytes already there (a re-run attempt attaching what attempt 1 did): delivered, nothing uploaded.
+            if (existing?.digest && existing.digest === `sha256:${await sha256File(video.path)}`) {
+                info(`Release ${tag} already holds ${name} with the same SHA-256: nothing uploaded`);
+                const download = new URL(existing.browser_download_url);
+                const passed = download.protocol === 'https:' || download.origin === new URL(context.apiUrl).origin;
+                onOutcome({ video, attached: true, url: passed ? download.href : undefined });
+                continue;
+            }
+            if (existing && !replace) {
+                const as = existing.name === name ? '' : ` (GitHub's name for ${name})`;
+                throw new Error(`Release ${tag} already has an asset named ${existing.name}${as}; set 'release-replace: true' to replace it`);
+            }
+            if (existing) {
+                await octokit.rest.repos.deleteReleaseAsset({ ...context.repo, asset_id: existing.id });
+                onDeleted(video, existing.name);
+            }
+            const asset = await uploadAsset(release.upload_url, context.apiUrl, token, name, video, signal);
+            // Where the asset can be downloaded, as GitHub says; only a GitHub address is passed on as an output.
+            const download = new URL(asset.browser_download_url);
+            const passed = download.protocol === 'https:' || download.origin === new URL(context.apiUrl).origin;
+            const renamed = asset.name === name ? '' : ` (GitHub stores it as ${asset.name})`;
+            info(`${existing ? 'Replaced' : 'Attached'} ${name} on release ${tag}${renamed}`);
+            onOutcome({ video, attached: true, url: passed ? download.href : undefined });
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw error;
+            onOutcome({ video, attached: false, error });
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deliver/deliver.ts
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * With `reuse`, each uploaded video's record, so a later run of the same request finds it; a failure
+ * costs only that. A reviewed draft's video is recorded twice: by the draft as the review left it (an
+ * edit in a later review is another video), and by the step's own request with the draft named, for a
+ * later run whose draft is gone.
+ */
+async function leaveForReuse(done, job, signal) {
+    for (const { result, video } of done) {
+        const { artifact, fingerprint, reuseKey, exportKey, sha256 } = result;
+        if (!artifact || !reuseKey || !exportKey || !sha256)
+            continue;
+        const keys = new Set([reuseKey, ...(result.fromDraft && fingerprint ? [fingerprint] : [])]);
+        const record = {
+            artifactId: artifact.id,
+            fileName: artifact.zipped ? external_node_path_.basename(video.path) : artifact.name,
+            videoName: external_node_path_.basename(video.path),
+            exportKey,
+            generation: result.generation,
+            sha256,
+            size: video.size,
+            ...(result.fromDraft ? { reviewedDraft: result.fromDraft.projectId } : {})
+        };
+        for (const key of keys) {
+            try {
+                await untilCancelled(recordReusable(key, record, job.runner, job.artifact.retentionDays), signal);
+            }
+            catch (error) {
+                if (signal?.aborted)
+                    throw error;
+                videoLog(result.spec.name).warning(`reuse: could not leave a record of ${result.name} for later runs (${errorMessage(error)})`);
+            }
+        }
+    }
+}
+/** Each draft's record, so the run that exports it (`from-draft`) finds it; a failure costs only that. */
+async function leaveDrafts(results, job, signal) {
+    for (const result of results) {
+        const { draft, fingerprint } = result;
+        if (result.status !== 'draft' || !draft || draft.recorded || !fingerprint)
+            continue;
+        try {
+            await untilCancelled(recordDraft(fingerprint, { projectId: draft.projectId, created: draft.created }, job.runner, job.artifact.retentionDays), signal);
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw error;
+            videoLog(result.spec.name).warning(`from-draft: could not leave a record of the draft of ${result.name} (${errorMessage(error)})`);
+        }
+    }
+}
+/** Room a failure's reason takes in a video's error, so what follows it (how to deliver) is never cut off. */
+const MAX_REASON = 600;
+/**
+ * Marks a saved video whose delivery failed: failed, its file kept, which delivery and why. Only its
+ * first failure counts: no later delivery is tried for it.
+ */
+function markUndelivered(result, delivery, error, workspace) {
+    if (result.status !== 'downloaded' || !result.video || result.delivered)
+        return;
+    const reason = errorMessage(error);
+    const savedAs = external_node_path_.relative(workspace, result.video.path);
+    result.status = 'failed';
+    result.stage = 'deliver';
+    result.undelivered = { delivery, reason, savedAs };
+    const shown = reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 1)}…` : reason;
+    result.error = `not delivered: the render finished and the video is saved as ${savedAs}, but ${delivery} failed: ${shown}`;
+}
+/** The release delivery, named the same where it fails and where a cancel finds it lacking. */
+const attaching = (tag) => `attaching the video to release ${tag}`;
+const sentence = (text) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+/**
+ * Delivers what the run downloaded: the artifact (one per video, or one holding all of a batch), each
+ * video's SHA-256, release assets and the pull request comment. Fills each result as it goes. A
+ * delivery that fails marks the videos it was for as saved but not delivered (markUndelivered), and
+ * the others go on: the comment still lists every video, failures included. A failure that touches no
+ * saved video (the comment of a run that waited for none) is thrown once the rest is done. A cancel
+ * stops waiting for whichever delivery is under way (none of them takes a signal), so the run reports
+ * at once, each video not yet delivered marked at the first delivery it lacks.
+ */
+async function deliverAll(results, job, github, signal) {
+    // Each delivery is waited for at most 'timeout', as the video was, and not at all past a cancel.
+    const until = async (work) => {
+        const { deadline, signal: until } = withDeadline(job.wait.timeoutMs, signal);
+        try {
+            return await untilCancelled(work, until);
+        }
+        catch (error) {
+            if (signal?.aborted || !deadline.aborted)
+                throw error;
+            throw new Error(`it did not end within 'timeout' (${formatMinutes(job.wait.timeoutMs)})`, { cause: error });
+        }
+    };
+    /** The videos still to deliver: saved, and none of their deliveries failed. */
+    const saved = () => results.flatMap((result) => (result.status === 'downloaded' && result.video ? [{ result, video: result.video }] : []));
+    const { workspace } = job.runner;
+    // What each video has had delivered, so a cancel tells each the first delivery it lacks, no other.
+    const uploaded = new Set();
+    const attached = new Set();
+    let commented = false;
+    // A published asset deleted to make room: if the new one does not arrive, the release holds neither, and that is said.
+    const deleted = new Map();
+    const withLoss = (video, error) => deleted.has(video)
+        ? new Error(`${errorMessage(error)}; its published asset ${deleted.get(video)} was deleted first, so the release holds none until it is attached again`, {
+            cause: error
+        })
+        : error;
+    const releaseDelivery = job.github.release ? attaching(job.github.release.tag) : undefined;
+    /** The first delivery a video was given and has not had, if any. */
+    const lacking = (result) => {
+        if (job.artifact.enabled && !uploaded.has(result))
+            return 'the artifact upload';
+        if (github && releaseDelivery && !attached.has(result))
+            return releaseDelivery;
+        if (github && job.github.comment && !job.matrixJob && !commented)
+            return 'the pull request comment';
+        return undefined;
+    };
+    // A failure no saved video carries, for the end.
+    let unowned;
+    /** A delivery failed for `of`: those still saved are marked, and it is said once for them. */
+    const failed = (of, delivery, error) => {
+        const hit = of.filter((result) => result.status === 'downloaded' && result.video);
+        if (hit.length === 0) {
+            unowned ??= new Error(`${sentence(delivery)} failed: ${errorMessage(error)}`, { cause: error });
+            return;
+        }
+        const names = results.length > 1 && hit.length < results.length ? `${hit.map((result) => result.name).join(', ')}: ` : '';
+        errorLine(`${names}${sentence(delivery)} failed: ${errorMessage(error)}`);
+        for (const result of hit)
+            markUndelivered(result, delivery, error, workspace);
+    };
+    /** Runs one delivery for `of`; anything but a cancel fails only it. */
+    const attempt = async (of, delivery, work) => {
+        try {
+            await work();
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw error;
+            failed(of, delivery, error);
+        }
+    };
+    try {
+        if (job.batch.artifactPerVideo || job.videos.length === 1) {
+            // One after another, so the artifact client's own lines can be given their video's name in a batch.
+            for (const { result, video } of saved()) {
+                // Taken back from an earlier attempt's artifact (redeliver.ts): that artifact still holds it.
+                if (result.artifact) {
+                    uploaded.add(result);
+                    continue;
+                }
+                await attempt([result], 'the artifact upload', async () => {
+                    result.artifact = await withVideoName(result.spec.name, () => until(uploadVideoArtifact(video, result.exportKey ?? '', job.artifact, job.runner)));
+                    uploaded.add(result);
+                });
+            }
+        }
+        else {
+            const done = saved().filter(({ result }) => {
+                if (result.artifact)
+                    uploaded.add(result);
+                return !result.artifact;
+            });
+            await attempt(done.map(({ result }) => result), 'the artifact upload', async () => {
+                const shared = await until(uploadVideosArtifact(done.map(({ video }) => video), done.map(({ result }) => result.exportKey ?? ''), job.outputDir, job.artifact, job.runner));
+                for (const { result } of done) {
+                    result.artifact = shared;
+                    uploaded.add(result);
+                }
+            });
+        }
+        for (const { result, video } of saved()) {
+            await attempt([result], "computing the video's SHA-256", async () => {
+                result.sha256 = await until(videoSha256(video, result.artifact));
+            });
+        }
+        if (job.github.reuse)
+            await leaveForReuse(saved(), job, signal);
+        // Without the run's artifact service (outside a workflow run) a record could not be found again anyway.
+        if (job.runner.artifactService)
+            await leaveDrafts(results, job, signal);
+        if (github && job.github.release) {
+            const { tag, replace } = job.github.release;
+            const delivery = attaching(tag);
+            // The videos not yet told of: a video refused fails alone, the release unread fails them all.
+            const untold = new Map(saved().map(({ result, video }) => [video, result]));
+            const told = (outcome) => {
+                const result = untold.get(outcome.video);
+                if (!result)
+                    return;
+                untold.delete(outcome.video);
+                if (outcome.attached) {
+                    result.releaseUrl = outcome.url;
+                    attached.add(result);
+                }
+                else
+                    failed([result], delivery, withLoss(outcome.video, outcome.error));
+            };
+            try {
+                await until(attachToRelease(github, tag, replace, [...untold.keys()], told, signal, (video, asset) => deleted.set(video, asset)));
+            }
+            catch (error) {
+                if (signal?.aborted)
+                    throw error;
+                for (const [video, result] of untold)
+                    failed([result], delivery, withLoss(video, error));
+                untold.clear(); // an upload left behind past 'timeout' tells nothing any more
+            }
+        }
+        if (github && job.github.comment) {
+            if (job.matrixJob)
+                info('comment: in a matrix, the collect job writes the pull request comment for the whole batch');
+            else {
+                // Every video's row, the failures of the deliveries above included.
+                const rows = commentRows(results, job.runner, job.manifest);
+                await attempt(saved().map(({ result }) => result), 'the pull request comment', async () => {
+                    await until(upsertComment(github, rows, job.runner));
+                    commented = true;
+                });
+            }
+        }
+    }
+    catch (error) {
+        // A cancel (or anything unforeseen): each video not yet delivered is marked at the first delivery it
+        // lacks (an artifact already up, an asset already on the release is not lacking); the rest are delivered.
+        const reason = signal?.aborted ? signal.reason : error;
+        for (const { result, video } of saved()) {
+            const first = lacking(result);
+            if (first)
+                markUndelivered(result, first, first === releaseDelivery ? withLoss(video, reason) : reason, workspace);
+            else
+                result.delivered = true;
+        }
+        throw error;
+    }
+    for (const { result } of saved())
+        result.delivered = true;
+    if (unowned)
+        throw unowned;
+}
+
+;// CONCATENATED MODULE: ./src/report/result-record.ts
+
+
+
+
+/** How long the record's upload is waited for; after a cancel, only what the cancel's grace leaves. */
+const RECORD_UPLOAD_MS = 30_000;
+const RECORD_UPLOAD_CANCELLED_MS = 3000;
+/** Room for the errors a record carries; a longer one is cut, never the record refused for it. */
+const MAX_ERROR = 2000;
+const result_record_cut = (text) => (text === null || text.length <= MAX_ERROR ? text : `${text.slice(0, MAX_ERROR - 1)}…`);
+/**
+ * A matrix job's result record, left however the job ended (a refused input, a failure, a cancel): the
+ * `videos` entry of each video it reached and its outcome, for the collect job to gather. `videos` are
+ * the names the job was given; a video with no entry is reported by collect with the job's error.
+ */
+async function leaveResultRecord(results, videos, pipeline, runner, outcome, error, retentionDays, 
+/** The run's cancel: from it (before or during the upload) the record has RECORD_UPLOAD_CANCELLED_MS left. */
+cancel) {
+    if (!runner.artifactService)
+        return;
+    const record = {
+        version: 2,
+        pipeline,
+        job: runner.jobId?.slice(0, 100) ?? null,
+        runId: runner.runId,
+        attempt: runner.runAttempt,
+        videos: videos.filter((name) => /^[\w.-]{1,80}$/.test(name)),
+        outcome,
+        error: error === undefined ? null : result_record_cut(errorMessage(error)),
+        entries: videoEntries(results).map((entry) => ({ ...entry, error: result_record_cut(entry.error) }))
+    };
+    const bound = withDeadline(RECORD_UPLOAD_MS, after(cancel, RECORD_UPLOAD_CANCELLED_MS)).signal;
+    try {
+        const name = await untilCancelled(uploadResultRecord(record, runner, retentionDays), bound);
+        info(`Left the result record ${name} for the collect job`);
+    }
+    catch (uploadError) {
+        const within = cancel.aborted ? `${RECORD_UPLOAD_CANCELLED_MS / 1000} s of the cancel` : `${RECORD_UPLOAD_MS / 1000} s`;
+        const why = bound.aborted ? `no answer within ${within}` : errorMessage(uploadError);
+        warning(`The result record could not be left (${why}): the collect job will report this job's videos as not reported`);
     }
 }
 

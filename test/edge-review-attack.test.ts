@@ -334,41 +334,37 @@ describe('review before paying, attacked', () => {
     assert.equal(world.sim.exports[exports]?.body.projectId, draft)
   })
 
-  it(
-    "the reusable workflow's matrix with from-draft: required pays for no video of a run it refuses",
-    { todo: "open: 'required' is checked by each render job for its own videos; the plan does not look drafts up" },
-    async () => {
-      const body = (words: string): string => {
-        const template = JSON.parse(fs.readFileSync(path.join(templateWith(words), 't.json'), 'utf8')) as object
-        return JSON.stringify(template)
-      }
-      const manifest = 'videos:\n  - name: a\n    template: a.json\n  - name: b\n    template: b.json\n'
-      const workspace = makeWorkspace({ 'videos.yml': manifest, 'a.json': body('Video a.'), 'b.json': body('Video b.') })
-      const each = { manifest: 'videos.yml', template: '' }
-      // The pull request's draft run (its matrix: one render job an entry).
-      for (const entry of ['a', 'b']) {
-        const drafted = await run(780, PULL, { ...each, 'manifest-entry': entry, draft: 'true' }, workspace)
-        assert.equal(drafted.code, 0, drafted.stdout)
-      }
-      // A later commit of the pull request changes b; the review of its new draft never happened (no draft run since).
-      fs.writeFileSync(path.join(workspace, 'b.json'), body('Video b, changed after its review.'))
-      // The merge run: plan (render-videos.yml gives it no from-draft), then one render job an entry, as the workflow runs them.
-      const plan = await run(781, MAIN_PUSH, { ...each, plan: 'true' }, workspace)
-      assert.equal(plan.code, 0, plan.stdout)
-      const exports = world.sim.exports.length
-      const jobs = await Promise.all(
-        ['a', 'b'].map((entry) =>
-          run(781, MAIN_PUSH, { ...each, 'manifest-entry': entry, 'from-draft': 'required', 'upload-artifact': 'false' }, workspace)
-        )
-      )
-      assert.equal(jobs[1].code, 1, 'b has no reviewed draft: refused')
-      assert.equal(
-        world.sim.exports.length - exports,
-        0,
-        `README: "from-draft: required refuses the run before anything is paid"; the run is refused (b) and paid for a:\n${told(jobs[1].stdout)}`
-      )
+  it("the reusable workflow's matrix with from-draft: required pays for no video of a run it refuses", async () => {
+    const body = (words: string): string => {
+      const template = JSON.parse(fs.readFileSync(path.join(templateWith(words), 't.json'), 'utf8')) as object
+      return JSON.stringify(template)
     }
-  )
+    const manifest = 'videos:\n  - name: a\n    template: a.json\n  - name: b\n    template: b.json\n'
+    const workspace = makeWorkspace({ 'videos.yml': manifest, 'a.json': body('Video a.'), 'b.json': body('Video b.') })
+    const each = { manifest: 'videos.yml', template: '' }
+    // The pull request's draft run (its matrix: one render job an entry).
+    for (const entry of ['a', 'b']) {
+      const drafted = await run(780, PULL, { ...each, 'manifest-entry': entry, draft: 'true' }, workspace)
+      assert.equal(drafted.code, 0, drafted.stdout)
+    }
+    // The merge's plan job (render-videos.yml passes it from-draft) finds both reviewed drafts: its matrix goes on.
+    const fine = await run(781, MAIN_PUSH, { ...each, plan: 'true', 'from-draft': 'required' }, workspace)
+    assert.equal(fine.code, 0, fine.stdout)
+    // A later commit of the pull request changes b; the review of its new draft never happened (no draft run since).
+    fs.writeFileSync(path.join(workspace, 'b.json'), body('Video b, changed after its review.'))
+    const exports = world.sim.exports.length
+    const requests = world.sim.requests.length
+    const plan = await run(782, MAIN_PUSH, { ...each, plan: 'true', 'from-draft': 'required' }, workspace)
+    // The plan refuses the run: no render job starts, so a's reviewed draft is not paid for while b is refused.
+    assert.equal(plan.code, 1, plan.stdout)
+    assert.match(
+      plan.stdout,
+      /::error::.*from-draft.*'required', and there is no reviewed draft to export for b \(no draft run saved a draft of this request.*no render job was started/
+    )
+    assert.equal(plan.outputs.matrix, undefined, 'no matrix')
+    assert.equal(world.sim.exports.length - exports, 0)
+    assert.equal(world.sim.requests.slice(requests).filter((r) => r.method === 'POST').length, 0, 'the plan sends nothing: it reads')
+  })
 
   it(
     "a re-run attempt after the draft's creation went unanswered leaves no second draft of the request behind unsaid",

@@ -78,11 +78,13 @@ describe('the reusable workflow and its caller', () => {
   it('is refused, as GitHub refuses it, by a caller that grants less than a job asks for', () => {
     // The rule the first test applies, seen to bite: each job names its own permission.
     assert.deepEqual(nestedRefusals(called, grantOf({ contents: 'read', 'pull-requests': 'write' })), [
+      "The nested job 'plan' is requesting 'actions: read', but is only allowed 'actions: none'.",
       "The nested job 'render' is requesting 'actions: read', but is only allowed 'actions: none'."
     ])
     assert.deepEqual(
       nestedRefusals(called, RESTRICTED_DEFAULT),
       [
+        "The nested job 'plan' is requesting 'actions: read', but is only allowed 'actions: none'.",
         "The nested job 'render' is requesting 'actions: read', but is only allowed 'actions: none'.",
         "The nested job 'collect' is requesting 'pull-requests: write', but is only allowed 'pull-requests: none'."
       ],

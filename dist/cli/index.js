@@ -35122,7 +35122,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   K3: () => (/* binding */ produceAll)
 });
 
-// UNUSED EXPORTS: videoName
+// UNUSED EXPORTS: requiredRefusal, unreused, videoName
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
@@ -36449,7 +36449,7 @@ const draftOf = ({ projectId, runId }) => `draft ${projectId}, saved by run ${ru
 async function draftExport(result, request, production, context) {
     const { log } = context;
     const { job } = production;
-    const exporting = job.dryRun ? 'a run would export' : 'exporting';
+    const exporting = job.dryRun || job.plan ? 'a run would export' : 'exporting';
     const none = (why) => {
         if (job.github.fromDraft === 'true')
             log.notice(`from-draft: ${why}; ${exporting} anew`);
@@ -38746,7 +38746,12 @@ async function inPool(items, limit, stop, work) {
     };
     await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
-/** Of the videos without a reviewed draft, those for which reuse would find no reviewed draft's video either (a dry run's look). */
+/** `from-draft: required`'s refusal of the videos with no reviewed draft to export, saying why for each and what was sent. */
+function requiredRefusal(missing, sent) {
+    const which = missing.map((none) => `${none.result.name} (${none.why})`).join('; ');
+    return new errors/* InputError */.dz('from-draft', `'required', and there is no reviewed draft to export for ${which}: ${sent}. Run the draft run again, or set 'from-draft: true' to export anew`);
+}
+/** Of the videos without a reviewed draft, those for which reuse would find no reviewed draft's video either (a dry run's, or a plan's, look). */
 async function unreused(missing, production, contextOf) {
     const { job, github } = production;
     const left = [];
@@ -38844,11 +38849,8 @@ async function produceAll(results, production, signal) {
         // A dry run reads (never downloads) what reuse would take, so that it ends as the run would.
         if (job.dryRun && required && production.github && job.github.reuse)
             missing = await unreused(missing, production, contextOf);
-        if (required && missing.length > 0) {
-            const which = missing.map((none) => `${none.result.name} (${none.why})`).join('; ');
-            throw new errors/* InputError */.dz('from-draft', `'required', and there is no reviewed draft to export for ${which}: ${job.dryRun ? 'a run would export nothing' : 'nothing was exported'}. ` +
-                "Run the draft run again, or set 'from-draft: true' to export anew");
-        }
+        if (required && missing.length > 0)
+            throw requiredRefusal(missing, job.dryRun ? 'a run would export nothing' : 'nothing was exported');
         if (job.dryRun) {
             for (const result of prepared) {
                 const request = requests.get(result);

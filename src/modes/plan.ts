@@ -1,4 +1,6 @@
+import { AiStudiosClient } from '../aistudios/client.js'
 import type { Job, Pipeline, RunnerEnv } from '../domain.js'
+import { requireReviewedDrafts } from '../video/required-drafts.js'
 import { connectGitHub } from '../github/connect.js'
 import { budgetLine, budgetRefusal, exportsPlanned } from '../job/budget.js'
 import { needsGitHub } from '../job/github-settings.js'
@@ -14,7 +16,8 @@ import { writePlanSummary } from '../report/summary.js'
 /**
  * `plan: true`, the job before a matrix: the manifest's videos (those a push changed, with only-changed)
  * grouped into at most `max-jobs` shards, output as the matrix with this pipeline's ID. Sends nothing;
- * the cap on what the whole run may spend (`max-videos`) is checked here, for every render job at once.
+ * the cap on what the whole run may spend (`max-videos`), and `from-draft: required`, are checked here,
+ * for every render job at once.
  */
 export async function plan(get: InputReader, runner: RunnerEnv, signal: AbortSignal): Promise<void> {
   let job: Job | undefined
@@ -28,6 +31,15 @@ export async function plan(get: InputReader, runner: RunnerEnv, signal: AbortSig
     // Each matrix job counts only its own shard: the cap on what one run may spend holds here, for all of them.
     const refusal = budgetRefusal(planned, job.maxVideos, 'plan')
     if (refusal) throw refusal
+    // `required` holds for the whole matrix: no render job pays while another's videos have no reviewed draft.
+    if (job.github.fromDraft === 'required' && github) {
+      const client = new AiStudiosClient(job.api)
+      try {
+        await requireReviewedDrafts(videos, { job, client, github }, signal)
+      } finally {
+        await client.close()
+      }
+    }
     const names = videos.map((video) => video.name ?? '')
     setMatrixOutput(shardVideos(names, job.batch.maxJobs), planPipelineId(job.pipeline as Pipeline, get('pipeline') !== '', runner))
     await writePlanSummary(names, job)

@@ -99,7 +99,7 @@ export async function draftExport(
 ): Promise<ExportRequest | NoDraft> {
   const { log } = context
   const { job } = production
-  const exporting = job.dryRun ? 'a run would export' : 'exporting'
+  const exporting = job.dryRun || job.plan ? 'a run would export' : 'exporting'
   const none = (why: string): NoDraft => {
     if (job.github.fromDraft === 'true') log.notice(`from-draft: ${why}; ${exporting} anew`)
     return { result, request, why }

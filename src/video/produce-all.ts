@@ -43,8 +43,17 @@ async function inPool<T>(items: T[], limit: number, stop: AbortSignal, work: (it
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
 }
 
-/** Of the videos without a reviewed draft, those for which reuse would find no reviewed draft's video either (a dry run's look). */
-async function unreused(missing: NoDraft[], production: Production, contextOf: (result: VideoResult) => CallContext): Promise<NoDraft[]> {
+/** `from-draft: required`'s refusal of the videos with no reviewed draft to export, saying why for each and what was sent. */
+export function requiredRefusal(missing: NoDraft[], sent: string): InputError {
+  const which = missing.map((none) => `${none.result.name} (${none.why})`).join('; ')
+  return new InputError(
+    'from-draft',
+    `'required', and there is no reviewed draft to export for ${which}: ${sent}. Run the draft run again, or set 'from-draft: true' to export anew`
+  )
+}
+
+/** Of the videos without a reviewed draft, those for which reuse would find no reviewed draft's video either (a dry run's, or a plan's, look). */
+export async function unreused(missing: NoDraft[], production: Production, contextOf: (result: VideoResult) => CallContext): Promise<NoDraft[]> {
   const { job, github } = production
   const left: NoDraft[] = []
   for (const none of missing) {
@@ -134,14 +143,7 @@ export async function produceAll(results: VideoResult[], production: Production,
     let missing = without.filter((none) => none.result.status === 'skipped')
     // A dry run reads (never downloads) what reuse would take, so that it ends as the run would.
     if (job.dryRun && required && production.github && job.github.reuse) missing = await unreused(missing, production, contextOf)
-    if (required && missing.length > 0) {
-      const which = missing.map((none) => `${none.result.name} (${none.why})`).join('; ')
-      throw new InputError(
-        'from-draft',
-        `'required', and there is no reviewed draft to export for ${which}: ${job.dryRun ? 'a run would export nothing' : 'nothing was exported'}. ` +
-          "Run the draft run again, or set 'from-draft: true' to export anew"
-      )
-    }
+    if (required && missing.length > 0) throw requiredRefusal(missing, job.dryRun ? 'a run would export nothing' : 'nothing was exported')
     if (job.dryRun) {
       for (const result of prepared) {
         const request = requests.get(result)

@@ -72,8 +72,8 @@ export const FEATURES: ReadonlyArray<{ input: string; events?: readonly string[]
   // Artifacts (and a collect job's result records) go through the runner's own artifact token: no row.
   { input: 'reuse', needs: { actions: 'read' } },
   // Both look up draft records among the repository's artifacts, as reuse looks up its records.
-  // A plan only counts what a draft costs (nothing): only a rendering step looks.
-  { input: 'from-draft', needs: { actions: 'read' }, renderOnly: true },
+  // A plan looks drafts up only for `from-draft: required` (for the whole matrix); a draft it only counts (as nothing).
+  { input: 'from-draft', needs: { actions: 'read' } },
   { input: 'draft', needs: { actions: 'read' }, renderOnly: true },
   { input: 'release-upload', needs: { contents: 'write' } },
   { input: 'comment', needs: { 'pull-requests': 'write' } },
