@@ -40268,12 +40268,17 @@ function refuseUnusedWithResume(get) {
         : "it describes the video to export, and none is made (give the 'project-id' or 'template' it was made from to have the export checked against it)";
     throw new InputError(unused, `'resume' downloads an export already made, so '${unused}' would change nothing: ${why}; drop it`);
 }
+/** The saved projects the videos name (their own, or a resumed export's source). */
+const savedProjectsOf = (videos) => videos.flatMap(({ source }) => {
+    const made = source.kind === 'resume' ? source.of : source;
+    return made?.kind === 'project' ? [made.projectId] : [];
+});
 /** The videos: a manifest's entries (all, or the one `manifest-entry` names), or the step's own inputs as a plan of one. */
 function readVideos(get, workspace, plan) {
     if (get('manifest').trim()) {
         refuseOneVideoInputs(get);
         const manifest = readManifest(get, workspace);
-        return { videos: selectEntries(manifest.videos, get), manifest: manifest.path };
+        return { videos: selectEntries(manifest.videos, get), manifest: manifest.path, all: manifest.videos };
     }
     if (plan)
         throw new InputError('plan', "a plan lists the videos of a 'manifest'; set 'manifest'");
@@ -40318,7 +40323,7 @@ function readJob(get, runner) {
     const outputDir = resolveInWorkspace('output-dir', get('output-dir').trim() || 'videos', runner.workspace);
     if (external_node_fs_.existsSync(outputDir) && !external_node_fs_.statSync(outputDir).isDirectory())
         throw new InputError('output-dir', `'${get('output-dir').trim()}' is a file, not a folder`);
-    const { videos, manifest } = readVideos(get, runner.workspace, plan);
+    const { videos, manifest, all = videos } = readVideos(get, runner.workspace, plan);
     refuseTokensForLegacy(api.credentials, videos);
     // A plan writes nothing; every other run writes there, so it is tried now, before anything is paid for.
     if (!plan)
@@ -40349,6 +40354,7 @@ function readJob(get, runner) {
         runner,
         api,
         videos,
+        savedProjects: savedProjectsOf(all),
         manifest,
         pipeline: manifest === undefined ? undefined : readPipeline(get, manifest),
         batch,
@@ -40595,6 +40601,8 @@ const videoEntry = object({
     /** A draft saved for review (`draft`): its project, and where to open it in AI Studios. */
     'draft-project-id': exportKey.nullable(),
     'draft-url': webUrl.nullable(),
+    /** The reviewed draft the video was exported from (`from-draft`), when it was. */
+    'reviewed-draft': exportKey.nullable(),
     error: schemas_string().max(4000).nullable()
 });
 /** The `videos` output's objects, one a video: also what a matrix job's result record holds. */
@@ -40618,6 +40626,7 @@ function videoEntries(results) {
         'release-url': result.releaseUrl ?? null,
         'draft-project-id': result.draft?.projectId ?? null,
         'draft-url': result.draft?.url ?? null,
+        'reviewed-draft': result.fromDraft?.projectId ?? null,
         error: errorOf(result)
     }));
 }
@@ -41028,6 +41037,7 @@ const failedEntry = (name, error) => ({
     'release-url': null,
     'draft-project-id': null,
     'draft-url': null,
+    'reviewed-draft': null,
     error
 });
 /**
@@ -43833,8 +43843,9 @@ async function recordDraft(fingerprint, record, runner, retentionDays) {
     await uploadJsonArtifact(drafts_recordName(fingerprint), parseAt(draftRecordSchema, record, 'the draft record'), runner, retentionDays);
 }
 /**
- * The newest trusted draft record of a request, if any; `passOver` is told why each other one was not
- * taken. A record of a fork's run, or one that does not parse, is never taken.
+ * The newest trusted draft record of a request, if any; `passOver` is told why each newer one was not
+ * taken. A record of a fork's run, or one that does not parse, is never taken; one that cannot be read
+ * (GitHub or the artifact service failing) ends the lookup with that error.
  */
 async function findDraft(github, fingerprint, runner, passOver, signal, 
 /** Why a record that parses is still not the one wanted, if it is not. */
@@ -43846,18 +43857,20 @@ unwanted = () => undefined) {
             // Any run of this repository's own code: the pull request that drafted it, then the merge that exports it.
             const refused = distrust(await workflowRun(github, candidate.runId), here, 'repository');
             if (refused)
-                throw new Error(refused);
+                throw new RecordContentError(refused);
             const json = await readRecordJson(github, candidate, drafts_recordName(fingerprint), runner, signal);
             const record = parseAt(draftRecordSchema, json, 'its record');
             const why = unwanted(record);
             if (why)
-                throw new Error(why);
+                throw new RecordContentError(why);
             return { ...record, runId: candidate.runId };
         }
         catch (error) {
-            if (signal?.aborted)
+            // Only a record refused for what it is, or for who made it, is passed over: one GitHub failed to
+            // answer for may be the reviewed draft, and an older draft must not be taken in its place.
+            if (signal?.aborted || !(error instanceof RecordContentError || error instanceof BoundaryError))
                 throw error;
-            passOver(candidate.runId, error instanceof Error ? error.message : String(error));
+            passOver(candidate.runId, error.message);
         }
     }
     return undefined;
@@ -43905,6 +43918,8 @@ function requestFingerprint(request) {
         .digest('hex')
         .slice(0, 32);
 }
+/** What `reuse` knows an export's video by: what it renders (ledger.ts requestFingerprint), or a reviewed draft's content. */
+const reuseFingerprint = (request) => request.reuseAs ?? requestFingerprint(request);
 /** What the ledger knows an export by: the step's own request it stands for (a reviewed draft's export), else its own. */
 const ledgerFingerprint = (request) => request.standsFor ?? requestFingerprint(request);
 /**
@@ -43935,7 +43950,9 @@ const deliveredVideo = object({
     sha256: sha256Hex,
     /** Whether the artifact is a zip (archive, a batch's); and the file name attempt 1 saved the video under. */
     zipped: schemas_boolean().optional(),
-    savedAs: baseName.optional()
+    savedAs: baseName.optional(),
+    /** The reviewed draft the video was exported from (`from-draft`), when it was. */
+    reviewedDraft: exportKey.optional()
 });
 const isEnd = (mark) => 'end' in mark;
 function ledgerName(fingerprint, mark) {
@@ -44091,7 +44108,52 @@ async function recordUnconfirmed(fingerprint, runner, log, signal) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/video/resume-check.ts
+
+
+/** The API's text in a message: quoted, at most 80 characters, control characters escaped (no terminal escape gets through). */
+const quoted = (text) => quotedValue(text, 80);
+/** Each scene's speech, line by line: `scripts[].org` (docs 1.5+), else the avatar clips' `script.org` (1.4). */
+function speechOf(scenes) {
+    return scenes.map((scene) => {
+        if (!isJsonObject(scene))
+            return [];
+        const texts = (items, pick) => (Array.isArray(items) ? items : []).flatMap((item) => {
+            const org = isJsonObject(item) ? pick(item) : undefined;
+            return typeof org === 'string' ? [org] : [];
+        });
+        const lines = texts(scene.scripts, (entry) => entry.org);
+        return lines.length > 0
+            ? lines
+            : texts(scene.clips, (clip) => (clip.type === 'aiModel' && isJsonObject(clip.script) ? clip.script.org : undefined));
+    });
+}
+/**
+ * How the record of an export (`GET /editor/project/{key}`) differs from the body the step would
+ * export: its name, and its speech where the record carries scenes. Empty when they agree or the
+ * record says nothing to compare. Pure.
+ */
+function resumeMismatches(record, expected) {
+    const found = [];
+    if (typeof record.name === 'string' && typeof expected.name === 'string' && record.name !== expected.name) {
+        found.push(`it is named ${quoted(record.name)}, the step's video ${quoted(expected.name)}`);
+    }
+    if (Array.isArray(record.scenes) && Array.isArray(expected.scenes)) {
+        const had = speechOf(record.scenes);
+        const wanted = speechOf(expected.scenes);
+        if (had.length !== wanted.length)
+            found.push(`it has ${had.length} scene(s), the step's video ${wanted.length}`);
+        else {
+            const scene = wanted.findIndex((lines, index) => lines.join('\n') !== had[index].join('\n'));
+            if (scene >= 0)
+                found.push(`the speech of scene ${scene} is ${quoted(had[scene].join(' '))}, the step's ${quoted(wanted[scene].join(' '))}`);
+        }
+    }
+    return found;
+}
+
 ;// CONCATENATED MODULE: ./src/video/from-draft.ts
+
 
 
 
@@ -44150,6 +44212,13 @@ const refusedRecord = (passOver, runId) => (error) => {
     passOver(runId, errorMessage(error));
     return undefined;
 };
+/** What follows from not knowing the reviewed draft, and what to do: a refused token needs a permission, anything else a re-run. */
+function notKnowing(why, attempt) {
+    const refused = /\b403\b|not accessible by integration/i.test(why);
+    return (`this attempt exported nothing, as the reviewed draft may exist${attempt > 1 ? " (an earlier attempt's export of this request is taken up by a re-run that knows)" : ''}. ` +
+        (refused ? "Give the job 'actions: read' and re-run it" : 'Re-run the job once GitHub and AI Studios answer') +
+        (attempt > 1 ? '' : ", or set 'from-draft: false' to export anew"));
+}
 /** A draft and the run that saved it, as messages name them. */
 const draftOf = ({ projectId, runId }) => `draft ${projectId}, saved by run ${runId} for this request,`;
 /**
@@ -44162,10 +44231,13 @@ async function draftExport(result, request, production, context) {
     const { log } = context;
     const { job } = production;
     const exporting = job.dryRun || job.plan ? 'a run would export' : 'exporting';
-    const none = (why) => {
+    const none = (why, draft) => {
+        const anew = job.github.reuse
+            ? `its video is looked for (reuse), else ${exporting.replace('exporting', 'it is exported')} anew`
+            : `${exporting} anew`;
         if (job.github.fromDraft === 'true')
-            log.notice(`from-draft: ${why}; ${exporting} anew`);
-        return { result, request, why };
+            log.notice(`from-draft: ${why}; ${anew}`);
+        return { result, request, why, draft };
     };
     if (!production.github || request.generation !== 'v3') {
         log.notice(`from-draft: ${request.generation === 'v3' ? 'GitHub is not reachable' : 'the legacy API keeps no drafts'}; no draft is looked for`);
@@ -44178,26 +44250,19 @@ async function draftExport(result, request, production, context) {
         case 'none':
             return none('no draft run saved a draft of this request (or the request changed since)');
         case 'unknown':
-            throw new Error(`from-draft: the draft records could not be looked up (${lookup.why}); nothing was exported, as a reviewed draft may exist. ` +
-                "Give the job 'actions: read' and re-run it, or set 'from-draft: false' to export anew");
+            throw new Error(`from-draft: the draft records could not be looked up (${lookup.why}); ${notKnowing(lookup.why, job.runner.runAttempt)}`);
         case 'unreadable':
-            throw new Error(`from-draft: ${draftOf(lookup.draft)} could not be read in AI Studios (${lookup.why}); nothing was exported, as it may still be there. Re-run the job`);
+            throw new Error(`from-draft: ${draftOf(lookup.draft)} could not be read in AI Studios (${lookup.why}); ${notKnowing('', job.runner.runAttempt)}`);
         case 'gone': {
             // On a re-run attempt, an earlier attempt may have exported it and cleanup deleted it: the ledger
             // (under the step's own request) then has that export, which is re-attached to, nothing sent again.
             const { draft } = lookup;
             if (job.runner.runAttempt > 1 && (await findEarlierExport(fingerprint, job.runner, log, context.signal, Date.now() + LEDGER_READ_MS))) {
-                result.fromDraft = { projectId: draft.projectId, runId: draft.runId, created: true };
-                log.notice(`from-draft: ${draftOf(draft)} is gone, and an earlier attempt of this run exported it: that export is taken up`);
-                return {
-                    generation: 'v3',
-                    kind: 'saved',
-                    body: exportBody(draft.projectId, request),
-                    content: `gone ${draft.projectId}`,
-                    standsFor: fingerprint
-                };
+                // What that export was (the draft's, or the step's before the draft was found) cannot be told: it is the step's own.
+                log.notice(`from-draft: ${draftOf(draft)} is gone, and an earlier attempt of this run exported this request: that export is taken up`);
+                return request;
             }
-            return none(`${draftOf(draft)} was deleted since`);
+            return none(`${draftOf(draft)} was deleted since`, draft.projectId);
         }
         case 'found': {
             const { draft, project } = lookup;
@@ -44205,13 +44270,24 @@ async function draftExport(result, request, production, context) {
             const own = request.kind === 'saved' ? draft.projectId : undefined;
             // Created by the draft run unless it is the step's own saved project: cleanup deletes only a created draft.
             result.fromDraft = { projectId: draft.projectId, runId: draft.runId, created: own === undefined };
-            log.notice(`from-draft: ${exporting} ${draftOf(draft)} as it is (with the review's edits)`);
+            log.notice(job.runner.runAttempt > 1
+                ? `from-draft: ${draftOf(draft)} is the reviewed draft; an earlier attempt's export of this request, if any, is taken up instead`
+                : `from-draft: ${exporting} ${draftOf(draft)} as it is (with the review's edits)`);
             if (own !== undefined)
                 return request;
             // Known to reuse by the draft as it is now (an edit in a later review is another video); to the ledger by the step's own request.
-            return { ...savedProjectExport(draft.projectId, project, {}), body: exportBody(draft.projectId, request), standsFor: fingerprint };
+            return reviewedExport(draft.projectId, project, request, fingerprint);
         }
     }
+}
+/**
+ * The export of a reviewed draft as it is: known to the ledger by the step's own request (`fingerprint`),
+ * to reuse by what the draft holds and the export's options (a new draft of the same content is the same video).
+ */
+function reviewedExport(projectId, project, request, fingerprint) {
+    const exported = { ...savedProjectExport(projectId, project, {}), body: exportBody(projectId, request), standsFor: fingerprint };
+    const options = Object.fromEntries(Object.entries(exported.body).filter(([name]) => name !== 'projectId'));
+    return { ...exported, reuseAs: requestFingerprint({ generation: 'v3', kind: 'saved', content: `draft ${exported.content ?? ''}`, body: options }) };
 }
 /** The export of a draft: its ID, with the export's own options the step's request carries (workspace, resolution, webhook). */
 function exportBody(projectId, request) {
@@ -44220,6 +44296,35 @@ function exportBody(projectId, request) {
         if (request.body[option] !== undefined)
             body[option] = request.body[option];
     return body;
+}
+/**
+ * On a re-run attempt that took up an earlier attempt's export of the step's request: whether that export
+ * was the reviewed draft's as the review left it (its record matches the draft; a delivered one's mark
+ * names the draft). If not (sent before the draft was found, or the draft edited since), the video is the
+ * step's own request's: it is not recorded as the draft's, and cleanup leaves the draft.
+ */
+async function confirmDraftExport(result, earlier, fingerprint, client, context) {
+    const draft = result.fromDraft;
+    if (!draft)
+        return;
+    let same = false;
+    if (earlier.delivered)
+        same = earlier.delivered.reviewedDraft === draft.projectId;
+    else {
+        try {
+            same = resumeMismatches(await client.getProject(earlier.key, context), await client.getProject(draft.projectId, context)).length === 0;
+        }
+        catch (error) {
+            if (context.signal?.aborted)
+                throw error;
+        }
+    }
+    if (same)
+        return;
+    context.log.warning(`Export ${earlier.key}, which an earlier attempt of this run sent for this request, is not draft ${draft.projectId} as the review left it ` +
+        '(it was sent before the draft was found, or the draft was edited since): it is taken up, as it is paid for, and the draft is kept for a later run');
+    result.fromDraft = undefined;
+    result.reuseKey = fingerprint;
 }
 
 ;// CONCATENATED MODULE: ./src/video/draft.ts
@@ -44403,13 +44508,13 @@ bounds,
         log.notice(`Re-run attempt ${runner.runAttempt}: attempt ${earlier.delivered.attempt} delivered this request (export ${earlier.key}) as the ` +
             `artifact ${earlier.delivered.artifactName}, and 'cleanup' deleted its project; nothing is exported or waited for`);
         onAccepted(earlier.key);
-        return { key: earlier.key, delivered: earlier.delivered };
+        return { key: earlier.key, delivered: earlier.delivered, earlier: true };
     }
     if (earlier) {
         log.notice(`Re-run attempt ${runner.runAttempt}: an earlier attempt already exported this request as ${earlier.key}; ` +
             'waiting for that export instead of paying for a new one');
         onAccepted(earlier.key);
-        return { key: earlier.key };
+        return { key: earlier.key, earlier: true };
     }
     log.info(`Exporting: POST ${client.exportTarget(request).url}`);
     let accepted;
@@ -44552,50 +44657,6 @@ class PollScheduler {
     }
 }
 
-;// CONCATENATED MODULE: ./src/video/resume-check.ts
-
-
-/** The API's text in a message: quoted, at most 80 characters, control characters escaped (no terminal escape gets through). */
-const quoted = (text) => quotedValue(text, 80);
-/** Each scene's speech, line by line: `scripts[].org` (docs 1.5+), else the avatar clips' `script.org` (1.4). */
-function speechOf(scenes) {
-    return scenes.map((scene) => {
-        if (!isJsonObject(scene))
-            return [];
-        const texts = (items, pick) => (Array.isArray(items) ? items : []).flatMap((item) => {
-            const org = isJsonObject(item) ? pick(item) : undefined;
-            return typeof org === 'string' ? [org] : [];
-        });
-        const lines = texts(scene.scripts, (entry) => entry.org);
-        return lines.length > 0
-            ? lines
-            : texts(scene.clips, (clip) => (clip.type === 'aiModel' && isJsonObject(clip.script) ? clip.script.org : undefined));
-    });
-}
-/**
- * How the record of an export (`GET /editor/project/{key}`) differs from the body the step would
- * export: its name, and its speech where the record carries scenes. Empty when they agree or the
- * record says nothing to compare. Pure.
- */
-function resumeMismatches(record, expected) {
-    const found = [];
-    if (typeof record.name === 'string' && typeof expected.name === 'string' && record.name !== expected.name) {
-        found.push(`it is named ${quoted(record.name)}, the step's video ${quoted(expected.name)}`);
-    }
-    if (Array.isArray(record.scenes) && Array.isArray(expected.scenes)) {
-        const had = speechOf(record.scenes);
-        const wanted = speechOf(expected.scenes);
-        if (had.length !== wanted.length)
-            found.push(`it has ${had.length} scene(s), the step's video ${wanted.length}`);
-        else {
-            const scene = wanted.findIndex((lines, index) => lines.join('\n') !== had[index].join('\n'));
-            if (scene >= 0)
-                found.push(`the speech of scene ${scene} is ${quoted(had[scene].join(' '))}, the step's ${quoted(wanted[scene].join(' '))}`);
-        }
-    }
-    return found;
-}
-
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(51455);
 ;// CONCATENATED MODULE: ./src/video/digest.ts
@@ -44698,31 +44759,42 @@ async function redeliver(result, delivered, job, log, signal) {
 
 
 
+/** Why a record's video is not one the step takes, if it is not. */
+function notTaken({ reviewedDraft }, { reviewed, draft }) {
+    if (reviewedDraft === undefined)
+        return reviewed === 'only' ? "its video was not exported from a reviewed draft ('from-draft' is required)" : undefined;
+    if (reviewed === 'never')
+        return `its video was exported from reviewed draft ${reviewedDraft}, with the review's edits, and this step takes no drafts`;
+    if (draft !== undefined && reviewedDraft !== draft)
+        return `its video was exported from draft ${reviewedDraft}, not this request's reviewed draft ${draft}`;
+    return undefined;
+}
 /**
  * An earlier run's record, checked: the run is trusted (this repository's code, on a trusted ref), its
- * record parses and names that same run's unexpired artifact, and (`reviewedOnly`) a reviewed draft's
+ * record parses and names that same run's unexpired artifact, and it is a video the step takes (`takes`):
  * video. Throws why not.
  */
-async function trustedRecord(github, candidate, here, fingerprint, job, until, reviewedOnly) {
+async function trustedRecord(github, candidate, here, fingerprint, job, until, takes) {
     const refused = distrust(await workflowRun(github, candidate.runId), here, job.github.reuseFrom);
     if (refused)
         throw new Error(refused);
     // The artifact client takes no signal: its downloads are left behind when `until` ends the wait.
     const record = await untilCancelled(readRecord(github, candidate, fingerprint, job.runner), until);
-    if (reviewedOnly && !record.reviewedDraft)
-        throw new Error("its video was not exported from a reviewed draft ('from-draft' is required)");
+    const refusedAs = notTaken(record, takes);
+    if (refusedAs)
+        throw new Error(refusedAs);
     return record;
 }
 /**
  * A dry run's reuse: the run whose trusted record of this request a run would take its video from, read
  * but not downloaded; undefined when there is none (each passed over is named in a warning).
  */
-async function findReusable(fingerprint, github, job, log, signal, reviewedOnly) {
+async function findReusable(fingerprint, github, job, log, signal, takes) {
     const { signal: until } = withDeadline(job.wait.timeoutMs, signal);
     const here = thisRun(github.context);
     for (const candidate of await listCandidates(github, fingerprint, job.runner, until)) {
         try {
-            await trustedRecord(github, candidate, here, fingerprint, job, until, reviewedOnly);
+            await trustedRecord(github, candidate, here, fingerprint, job, until, takes);
             return candidate.runId;
         }
         catch (error) {
@@ -44737,8 +44809,8 @@ async function findReusable(fingerprint, github, job, log, signal, reviewedOnly)
  * One earlier run's video, checked at every step: its record (trustedRecord), and the downloaded bytes,
  * which must match the record's size and SHA-256. Returns the record and the file in `staging`; throws why not.
  */
-async function fetchTrusted(github, candidate, here, fingerprint, job, staging, until, reviewedOnly) {
-    const record = await trustedRecord(github, candidate, here, fingerprint, job, until, reviewedOnly);
+async function fetchTrusted(github, candidate, here, fingerprint, job, staging, until, takes) {
+    const record = await trustedRecord(github, candidate, here, fingerprint, job, until, takes);
     const file = await untilCancelled(downloadReusable(github, record, candidate.runId, staging), until);
     const size = external_node_fs_.statSync(file).size;
     if (size !== record.size)
@@ -44755,7 +44827,7 @@ async function fetchTrusted(github, candidate, here, fingerprint, job, staging, 
  */
 async function reuseEarlier(result, fingerprint, github, job, log, signal, 
 /** Only a video exported from a reviewed draft will do (`from-draft: required` with no draft found). */
-reviewedOnly = false) {
+takes = { reviewed: 'never' }) {
     // Looking is bounded like the wait it stands in for, by 'timeout'; a stop ends it and the video.
     const { deadline: bound, signal: until } = withDeadline(job.wait.timeoutMs, signal);
     let candidates;
@@ -44774,7 +44846,7 @@ reviewedOnly = false) {
         external_node_fs_.mkdirSync(job.outputDir, { recursive: true });
         const staging = external_node_fs_.mkdtempSync(external_node_path_.join(job.outputDir, '.aistudios-reuse-'));
         try {
-            const { record, file } = await fetchTrusted(github, candidate, here, fingerprint, job, staging, until, reviewedOnly);
+            const { record, file } = await fetchTrusted(github, candidate, here, fingerprint, job, staging, until, takes);
             const mp4 = readMp4Facts(file);
             const final = freePath(job.outputDir, result.spec.outputName ?? record.videoName, log);
             external_node_fs_.renameSync(file, final);
@@ -45082,14 +45154,18 @@ async function checkResumed(result, source, production, context) {
     }
     const exported = await client.getProject(source.key, context);
     const mismatches = resumeMismatches(exported, expected);
-    if (mismatches.length === 0)
-        return context.log.info(`resume: export ${source.key} matches ${what}`);
     // `from-draft` exports the reviewed draft as the review left it: an export matching that draft is what the step exports.
     // Only a step that exports reviewed drafts may have made one: no other asks GitHub (nor needs its permission).
     const reviewed = request.kind === 'saved' || job.github.fromDraft === 'false' ? undefined : await reviewedDraftOf(request, source.key, production, context);
     if (reviewed?.matches?.(exported)) {
-        return context.log.info(`resume: export ${source.key} matches ${reviewed.what}, reviewed for ${what}: the review's edits are no mismatch`);
+        // The reviewed draft's export: cleanup takes the draft with it, and reuse knows its video by the draft.
+        result.fromDraft = reviewed.fromDraft;
+        result.fingerprint = ledgerFingerprint(request);
+        result.reuseKey = reviewed.reuseAs;
+        return context.log.info(`resume: export ${source.key} matches ${reviewed.what}, reviewed for ${what}${mismatches.length > 0 ? ": the review's edits are no mismatch" : ''}`);
     }
+    if (mismatches.length === 0)
+        return context.log.info(`resume: export ${source.key} matches ${what}`);
     const found = `export ${source.key} is not the video ${what} makes: ${mismatches.join('; ')}${reviewed ? `, ${reviewed.nor}` : ''}`;
     if (job.resumeMismatch === 'accept')
         return context.log.warning(`resume: ${found}. Downloaded anyway ('resume-mismatch' is accept)`);
@@ -45113,8 +45189,14 @@ async function reviewedDraftOf(request, key, production, context) {
         return { what, nor: `and its reviewed ${what} was deleted since, so it could not be compared (if this is that draft's export, accept it)` };
     if (lookup.state === 'unreadable')
         return { what, nor: `and its reviewed ${what} could not be read to compare (${lookup.why})` };
-    const { project } = lookup;
-    return { what, nor: `nor what its reviewed ${what} holds now`, matches: (exported) => resumeMismatches(exported, project).length === 0 };
+    const { project, draft } = lookup;
+    return {
+        what,
+        nor: `nor what its reviewed ${what} holds now`,
+        matches: (exported) => resumeMismatches(exported, project).length === 0,
+        fromDraft: { projectId: draft.projectId, runId: draft.runId, created: true },
+        reuseAs: reuseFingerprint(reviewedExport(draft.projectId, project, request, requestFingerprint(request)))
+    };
 }
 /**
  * The request step: the export request (a template's checked earlier, a saved project's fetched now),
@@ -45157,12 +45239,12 @@ async function dryRunVideo(result, request, production, context) {
  * is then 'downloaded'). Done for every video before any export, so `max-videos` counts only what is sent.
  */
 async function reuseVideo(result, request, { job, github }, context, 
-/** Only a video made from a reviewed draft will do (`from-draft: required`, and none found). */
-reviewedOnly = false) {
+/** Which earlier videos will do besides the request's own: a reviewed draft's (from-draft). */
+takes = { reviewed: 'never' }) {
     result.fingerprint = ledgerFingerprint(request);
-    result.reuseKey = requestFingerprint(request);
+    result.reuseKey = reuseFingerprint(request);
     if (github && job.github.reuse)
-        await reuseEarlier(result, result.reuseKey, github, job, context.log, context.signal, reviewedOnly);
+        await reuseEarlier(result, result.reuseKey, github, job, context.log, context.signal, takes);
 }
 /**
  * Whether a ledger mark that says an earlier attempt delivered this export and `cleanup` deleted its
@@ -45208,7 +45290,7 @@ cancel) {
     }
     if (request) {
         fingerprint = result.fingerprint = ledgerFingerprint(request);
-        result.reuseKey = requestFingerprint(request);
+        result.reuseKey = reuseFingerprint(request);
         result.stage = 'export';
         exportedAt = Date.now();
         const deadlineAt = exportedAt + job.wait.timeoutMs;
@@ -45221,6 +45303,9 @@ cancel) {
             }
         });
         result.exportKey = exported.key;
+        // An earlier attempt's export of the step's request may not be the reviewed draft's: then it is the step's own.
+        if (exported.earlier)
+            await confirmDraftExport(result, exported, fingerprint, client, context);
         // A stop (fail-fast) that came while the export was in flight ends the video here, its key kept.
         if (signal?.aborted)
             throw abortReason(signal);
@@ -45388,7 +45473,7 @@ async function unreused(missing, production, contextOf) {
     for (const none of missing) {
         const { log, signal } = contextOf(none.result);
         const request = none.request;
-        const runId = github && (await findReusable(requestFingerprint(request), github, job, log, signal, true));
+        const runId = github && (await findReusable(requestFingerprint(request), github, job, log, signal, { reviewed: 'only', draft: none.draft }));
         if (runId)
             log.info(`Dry run: reuse would take the video run ${runId} exported from a reviewed draft of this request; nothing would be exported`);
         else
@@ -45469,9 +45554,10 @@ async function produceAll(results, production, signal) {
             await inPool(prepared, job.batch.maxParallel, stop.signal, async (result) => {
                 const request = requests.get(result);
                 // A draft is no video: there is none to reuse. Without its reviewed draft, `required` takes only a reviewed draft's video.
-                const reviewedOnly = required && without.some((none) => none.result === result);
+                const none = without.find((candidate) => candidate.result === result);
+                const takes = job.github.fromDraft === 'false' ? { reviewed: 'never' } : { reviewed: required ? 'only' : 'also', draft: none?.draft };
                 if (request && spends(request, job) && result.status === 'skipped')
-                    await step(result, () => reuseVideo(result, request, production, contextOf(result), reviewedOnly));
+                    await step(result, () => reuseVideo(result, request, production, contextOf(result), takes));
             });
         }
         // `required`: a video without its reviewed draft (nor, with reuse, a reviewed draft's video) refuses the run before anything is paid.
@@ -45618,6 +45704,9 @@ function details(summary, result) {
         ['Source', escapeHtml(result.source)],
         ['Export key', result.exportKey ? `<code>${escapeHtml(result.exportKey)}</code>` : noKey(result, '(not exported)')],
         ...(result.draft ? [['Draft', draftCell(result.draft)]] : []),
+        ...(result.fromDraft
+            ? [['Exported from', `reviewed draft <code>${escapeHtml(result.fromDraft.projectId)}</code>, saved by run ${result.fromDraft.runId}`]]
+            : []),
         ['Time taken', `${seconds} s${result.polls ? ` (${result.polls} progress checks)` : ''}`]
     ];
     if (result.video) {
@@ -45928,7 +46017,8 @@ function missingDelivery(result, job) {
  */
 async function markDelivered(result, job, signal) {
     const { fingerprint, exportKey: key, video, sha256, artifact } = result;
-    if (!job.runner.artifactService || !fingerprint || !key || !video || !sha256)
+    // A resumed export was not sent by this run's request: a re-run attempt resuming it is told it is unknown.
+    if (!job.runner.artifactService || result.spec.source.kind === 'resume' || !fingerprint || !key || !video || !sha256)
         return true;
     if (!artifact || artifact.id <= 0) {
         // Deleted, its video could come back to a re-run attempt from nowhere: it waits for the project instead.
@@ -45944,7 +46034,8 @@ async function markDelivered(result, job, signal) {
         // An unzipped artifact is downloaded under its own name; a zipped one holds the video under the file's.
         file: artifact.zipped ? external_node_path_.basename(video.path) : artifact.name,
         size: video.size,
-        sha256
+        sha256,
+        ...(result.fromDraft ? { reviewedDraft: result.fromDraft.projectId } : {})
     };
     try {
         await recordDelivered(fingerprint, key, delivered, job.runner, videoLog(undefined), withDeadline(job.api.requestTimeoutMs, signal).signal);
@@ -45956,7 +46047,7 @@ async function markDelivered(result, job, signal) {
     }
 }
 /** The saved projects the step names itself (its own, a manifest's, a resumed export's source): the user's for sure, never deleted. */
-const projectsNamed = (job) => new Set(job.videos.flatMap((spec) => savedProjectOf({ spec }) ?? []));
+const projectsNamed = (job) => new Set([...(job.savedProjects ?? []), ...job.videos.flatMap((spec) => savedProjectOf({ spec }) ?? [])]);
 /** A resumed export whose source the step does not name: its key cannot be told from a saved project's own ID. */
 const unknownSource = ({ spec: { source } }) => source.kind === 'resume' && !source.of;
 /** The saved project a video was made from, if any (a resumed one's too). */

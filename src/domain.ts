@@ -36,6 +36,12 @@ export interface ExportRequest {
    * finds its video by it (`reuse`).
    */
   standsFor?: string
+  /**
+   * What `reuse` knows the video by, when not the request itself: a reviewed draft's export, by what the
+   * draft holds and the export's options, whichever draft project holds it (a new draft of the same content
+   * is the same video).
+   */
+  reuseAs?: string
 }
 
 export interface Progress {
@@ -243,6 +249,8 @@ export interface Job {
   api: ApiConfig
   /** The videos, in the manifest's order; one without a manifest. */
   videos: VideoSpec[]
+  /** Every saved project the step names, in all of a manifest's entries (a shard's job too): the user's, never deleted. */
+  savedProjects?: string[]
   /** The manifest's workspace-relative path, when there is one. */
   manifest?: string
   /** The batch pipeline of a manifest's plan, render or collect job. */

@@ -104,7 +104,8 @@ export function missingDelivery(result: VideoResult, job: Job): string | undefin
  */
 async function markDelivered(result: VideoResult, job: Job, signal?: AbortSignal): Promise<boolean> {
   const { fingerprint, exportKey: key, video, sha256, artifact } = result
-  if (!job.runner.artifactService || !fingerprint || !key || !video || !sha256) return true
+  // A resumed export was not sent by this run's request: a re-run attempt resuming it is told it is unknown.
+  if (!job.runner.artifactService || result.spec.source.kind === 'resume' || !fingerprint || !key || !video || !sha256) return true
   if (!artifact || artifact.id <= 0) {
     // Deleted, its video could come back to a re-run attempt from nowhere: it waits for the project instead.
     info(`cleanup: ${key} is kept in AI Studios: its video went up as no artifact of this run, where a re-run attempt could take it from`)
@@ -119,7 +120,8 @@ async function markDelivered(result: VideoResult, job: Job, signal?: AbortSignal
     // An unzipped artifact is downloaded under its own name; a zipped one holds the video under the file's.
     file: artifact.zipped ? path.basename(video.path) : artifact.name,
     size: video.size,
-    sha256
+    sha256,
+    ...(result.fromDraft ? { reviewedDraft: result.fromDraft.projectId } : {})
   }
   try {
     await recordDelivered(fingerprint, key, delivered, job.runner, videoLog(undefined), withDeadline(job.api.requestTimeoutMs, signal).signal)
@@ -133,7 +135,8 @@ async function markDelivered(result: VideoResult, job: Job, signal?: AbortSignal
 }
 
 /** The saved projects the step names itself (its own, a manifest's, a resumed export's source): the user's for sure, never deleted. */
-const projectsNamed = (job: Job): Set<string> => new Set(job.videos.flatMap((spec) => savedProjectOf({ spec }) ?? []))
+const projectsNamed = (job: Job): Set<string> =>
+  new Set([...(job.savedProjects ?? []), ...job.videos.flatMap((spec) => savedProjectOf({ spec }) ?? [])])
 
 /** A resumed export whose source the step does not name: its key cannot be told from a saved project's own ID. */
 const unknownSource = ({ spec: { source } }: VideoResult): boolean => source.kind === 'resume' && !source.of

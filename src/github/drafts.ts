@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import type { RunnerEnv } from '../domain.js'
-import { exportKey, parseAt } from '../schemas.js'
+import { BoundaryError, exportKey, parseAt } from '../schemas.js'
 import { untilCancelled } from '../waits.js'
-import { loadArtifactClient, readJsonArtifact, uploadJsonArtifact } from './artifact-service.js'
+import { RecordContentError, loadArtifactClient, readJsonArtifact, uploadJsonArtifact } from './artifact-service.js'
 import type { GitHub } from './connect.js'
 import { MAX_RECORD_BYTES, listRecords, readRecordJson, workflowRun, type Candidate } from './reuse.js'
 import { distrust, thisRun } from './reuse-trust.js'
@@ -32,8 +32,9 @@ export interface FoundDraft extends DraftRecord {
 }
 
 /**
- * The newest trusted draft record of a request, if any; `passOver` is told why each other one was not
- * taken. A record of a fork's run, or one that does not parse, is never taken.
+ * The newest trusted draft record of a request, if any; `passOver` is told why each newer one was not
+ * taken. A record of a fork's run, or one that does not parse, is never taken; one that cannot be read
+ * (GitHub or the artifact service failing) ends the lookup with that error.
  */
 export async function findDraft(
   github: GitHub,
@@ -50,15 +51,17 @@ export async function findDraft(
     try {
       // Any run of this repository's own code: the pull request that drafted it, then the merge that exports it.
       const refused = distrust(await workflowRun(github, candidate.runId), here, 'repository')
-      if (refused) throw new Error(refused)
+      if (refused) throw new RecordContentError(refused)
       const json = await readRecordJson(github, candidate, recordName(fingerprint), runner, signal)
       const record = parseAt(draftRecordSchema, json, 'its record')
       const why = unwanted(record)
-      if (why) throw new Error(why)
+      if (why) throw new RecordContentError(why)
       return { ...record, runId: candidate.runId }
     } catch (error) {
-      if (signal?.aborted) throw error
-      passOver(candidate.runId, error instanceof Error ? error.message : String(error))
+      // Only a record refused for what it is, or for who made it, is passed over: one GitHub failed to
+      // answer for may be the reviewed draft, and an older draft must not be taken in its place.
+      if (signal?.aborted || !(error instanceof RecordContentError || error instanceof BoundaryError)) throw error
+      passOver(candidate.runId, error.message)
     }
   }
   return undefined

@@ -70,6 +70,8 @@ export const videoEntry = z.object({
   /** A draft saved for review (`draft`): its project, and where to open it in AI Studios. */
   'draft-project-id': exportKey.nullable(),
   'draft-url': webUrl.nullable(),
+  /** The reviewed draft the video was exported from (`from-draft`), when it was. */
+  'reviewed-draft': exportKey.nullable(),
   error: z.string().max(4000).nullable()
 })
 export type VideoEntry = z.infer<typeof videoEntry>
@@ -95,6 +97,7 @@ export function videoEntries(results: VideoResult[]): VideoEntry[] {
     'release-url': result.releaseUrl ?? null,
     'draft-project-id': result.draft?.projectId ?? null,
     'draft-url': result.draft?.url ?? null,
+    'reviewed-draft': result.fromDraft?.projectId ?? null,
     error: errorOf(result)
   }))
 }

@@ -122,12 +122,19 @@ function refuseUnusedWithResume(get: InputReader): void {
   throw new InputError(unused, `'resume' downloads an export already made, so '${unused}' would change nothing: ${why}; drop it`)
 }
 
+/** The saved projects the videos name (their own, or a resumed export's source). */
+const savedProjectsOf = (videos: VideoSpec[]): string[] =>
+  videos.flatMap(({ source }) => {
+    const made = source.kind === 'resume' ? source.of : source
+    return made?.kind === 'project' ? [made.projectId] : []
+  })
+
 /** The videos: a manifest's entries (all, or the one `manifest-entry` names), or the step's own inputs as a plan of one. */
-function readVideos(get: InputReader, workspace: string, plan: boolean): { videos: VideoSpec[]; manifest?: string } {
+function readVideos(get: InputReader, workspace: string, plan: boolean): { videos: VideoSpec[]; manifest?: string; all?: VideoSpec[] } {
   if (get('manifest').trim()) {
     refuseOneVideoInputs(get)
     const manifest = readManifest(get, workspace)
-    return { videos: selectEntries(manifest.videos, get), manifest: manifest.path }
+    return { videos: selectEntries(manifest.videos, get), manifest: manifest.path, all: manifest.videos }
   }
   if (plan) throw new InputError('plan', "a plan lists the videos of a 'manifest'; set 'manifest'")
   if (get('manifest-entry').trim()) throw new InputError('manifest-entry', "names a video of a 'manifest'; set 'manifest'")
@@ -175,7 +182,7 @@ export function readJob(get: InputReader, runner: RunnerEnv): Job {
   const outputDir = resolveInWorkspace('output-dir', get('output-dir').trim() || 'videos', runner.workspace)
   if (fs.existsSync(outputDir) && !fs.statSync(outputDir).isDirectory())
     throw new InputError('output-dir', `'${get('output-dir').trim()}' is a file, not a folder`)
-  const { videos, manifest } = readVideos(get, runner.workspace, plan)
+  const { videos, manifest, all = videos } = readVideos(get, runner.workspace, plan)
   refuseTokensForLegacy(api.credentials, videos)
   // A plan writes nothing; every other run writes there, so it is tried now, before anything is paid for.
   if (!plan) probeOutputDir(outputDir, get('output-dir').trim() || 'videos')
@@ -213,6 +220,7 @@ export function readJob(get: InputReader, runner: RunnerEnv): Job {
     runner,
     api,
     videos,
+    savedProjects: savedProjectsOf(all),
     manifest,
     pipeline: manifest === undefined ? undefined : readPipeline(get, manifest),
     batch,

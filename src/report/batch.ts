@@ -26,6 +26,7 @@ export const failedEntry = (name: string, error: string): VideoEntry => ({
   'release-url': null,
   'draft-project-id': null,
   'draft-url': null,
+  'reviewed-draft': null,
   error
 })
 

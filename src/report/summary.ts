@@ -92,6 +92,9 @@ function details(summary: Summary, result: VideoResult): void {
     ['Source', escape(result.source)],
     ['Export key', result.exportKey ? `<code>${escape(result.exportKey)}</code>` : noKey(result, '(not exported)')],
     ...(result.draft ? [['Draft', draftCell(result.draft)]] : []),
+    ...(result.fromDraft
+      ? [['Exported from', `reviewed draft <code>${escape(result.fromDraft.projectId)}</code>, saved by run ${result.fromDraft.runId}`]]
+      : []),
     ['Time taken', `${seconds} s${result.polls ? ` (${result.polls} progress checks)` : ''}`]
   ]
   if (result.video) {

@@ -22,7 +22,7 @@ export async function exportOnce(
    * and its key the moment it is known (before the ledger is written, which may take a while).
    */
   { onUnconfirmed, onCredits, onAccepted }: { onUnconfirmed: () => void; onCredits: (credits: number) => void; onAccepted: (key: string) => void }
-): Promise<{ key: string; delivered?: DeliveredVideo }> {
+): Promise<{ key: string; delivered?: DeliveredVideo; earlier?: true }> {
   const { log } = context
   const earlier = await findEarlierExport(fingerprint, runner, log, context.signal, bounds.deadlineAt)
   if (earlier?.delivered) {
@@ -31,7 +31,7 @@ export async function exportOnce(
         `artifact ${earlier.delivered.artifactName}, and 'cleanup' deleted its project; nothing is exported or waited for`
     )
     onAccepted(earlier.key)
-    return { key: earlier.key, delivered: earlier.delivered }
+    return { key: earlier.key, delivered: earlier.delivered, earlier: true }
   }
   if (earlier) {
     log.notice(
@@ -39,7 +39,7 @@ export async function exportOnce(
         'waiting for that export instead of paying for a new one'
     )
     onAccepted(earlier.key)
-    return { key: earlier.key }
+    return { key: earlier.key, earlier: true }
   }
   log.info(`Exporting: POST ${client.exportTarget(request).url}`)
   let accepted

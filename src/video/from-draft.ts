@@ -1,4 +1,4 @@
-import type { CallContext } from '../aistudios/client.js'
+import type { AiStudiosClient, CallContext } from '../aistudios/client.js'
 import type { ExportRequest, JsonObject, VideoResult } from '../domain.js'
 import { ApiError, errorMessage } from '../errors.js'
 import { RecordContentError } from '../github/artifact-service.js'
@@ -6,7 +6,8 @@ import { BoundaryError } from '../schemas.js'
 import { findDraft, thisRunDraft, type DraftRecord, type FoundDraft } from '../github/drafts.js'
 import { savedProjectExport } from '../request/project.js'
 import { untilCancelled, withDeadline } from '../waits.js'
-import { LEDGER_READ_MS, draftKey, findEarlierExport, requestFingerprint } from './ledger.js'
+import { LEDGER_READ_MS, draftKey, findEarlierExport, requestFingerprint, type DeliveredVideo } from './ledger.js'
+import { resumeMismatches } from './resume-check.js'
 import type { Production } from './produce.js'
 
 /**
@@ -74,6 +75,16 @@ export const refusedRecord =
     return undefined
   }
 
+/** What follows from not knowing the reviewed draft, and what to do: a refused token needs a permission, anything else a re-run. */
+function notKnowing(why: string, attempt: number): string {
+  const refused = /\b403\b|not accessible by integration/i.test(why)
+  return (
+    `this attempt exported nothing, as the reviewed draft may exist${attempt > 1 ? " (an earlier attempt's export of this request is taken up by a re-run that knows)" : ''}. ` +
+    (refused ? "Give the job 'actions: read' and re-run it" : 'Re-run the job once GitHub and AI Studios answer') +
+    (attempt > 1 ? '' : ", or set 'from-draft: false' to export anew")
+  )
+}
+
 /** A draft and the run that saved it, as messages name them. */
 export const draftOf = ({ projectId, runId }: FoundDraft): string => `draft ${projectId}, saved by run ${runId} for this request,`
 
@@ -83,6 +94,8 @@ export interface NoDraft {
   /** The step's own request, which `true` exports anew. */
   request: ExportRequest
   why: string
+  /** The draft a record names, when it is gone: only its video will do for reuse. */
+  draft?: string
 }
 
 /**
@@ -100,9 +113,12 @@ export async function draftExport(
   const { log } = context
   const { job } = production
   const exporting = job.dryRun || job.plan ? 'a run would export' : 'exporting'
-  const none = (why: string): NoDraft => {
-    if (job.github.fromDraft === 'true') log.notice(`from-draft: ${why}; ${exporting} anew`)
-    return { result, request, why }
+  const none = (why: string, draft?: string): NoDraft => {
+    const anew = job.github.reuse
+      ? `its video is looked for (reuse), else ${exporting.replace('exporting', 'it is exported')} anew`
+      : `${exporting} anew`
+    if (job.github.fromDraft === 'true') log.notice(`from-draft: ${why}; ${anew}`)
+    return { result, request, why, draft }
   }
   if (!production.github || request.generation !== 'v3') {
     log.notice(`from-draft: ${request.generation === 'v3' ? 'GitHub is not reachable' : 'the legacy API keeps no drafts'}; no draft is looked for`)
@@ -115,30 +131,21 @@ export async function draftExport(
     case 'none':
       return none('no draft run saved a draft of this request (or the request changed since)')
     case 'unknown':
-      throw new Error(
-        `from-draft: the draft records could not be looked up (${lookup.why}); nothing was exported, as a reviewed draft may exist. ` +
-          "Give the job 'actions: read' and re-run it, or set 'from-draft: false' to export anew"
-      )
+      throw new Error(`from-draft: the draft records could not be looked up (${lookup.why}); ${notKnowing(lookup.why, job.runner.runAttempt)}`)
     case 'unreadable':
       throw new Error(
-        `from-draft: ${draftOf(lookup.draft)} could not be read in AI Studios (${lookup.why}); nothing was exported, as it may still be there. Re-run the job`
+        `from-draft: ${draftOf(lookup.draft)} could not be read in AI Studios (${lookup.why}); ${notKnowing('', job.runner.runAttempt)}`
       )
     case 'gone': {
       // On a re-run attempt, an earlier attempt may have exported it and cleanup deleted it: the ledger
       // (under the step's own request) then has that export, which is re-attached to, nothing sent again.
       const { draft } = lookup
       if (job.runner.runAttempt > 1 && (await findEarlierExport(fingerprint, job.runner, log, context.signal, Date.now() + LEDGER_READ_MS))) {
-        result.fromDraft = { projectId: draft.projectId, runId: draft.runId, created: true }
-        log.notice(`from-draft: ${draftOf(draft)} is gone, and an earlier attempt of this run exported it: that export is taken up`)
-        return {
-          generation: 'v3',
-          kind: 'saved',
-          body: exportBody(draft.projectId, request),
-          content: `gone ${draft.projectId}`,
-          standsFor: fingerprint
-        }
+        // What that export was (the draft's, or the step's before the draft was found) cannot be told: it is the step's own.
+        log.notice(`from-draft: ${draftOf(draft)} is gone, and an earlier attempt of this run exported this request: that export is taken up`)
+        return request
       }
-      return none(`${draftOf(draft)} was deleted since`)
+      return none(`${draftOf(draft)} was deleted since`, draft.projectId)
     }
     case 'found': {
       const { draft, project } = lookup
@@ -146,12 +153,26 @@ export async function draftExport(
       const own = request.kind === 'saved' ? draft.projectId : undefined
       // Created by the draft run unless it is the step's own saved project: cleanup deletes only a created draft.
       result.fromDraft = { projectId: draft.projectId, runId: draft.runId, created: own === undefined }
-      log.notice(`from-draft: ${exporting} ${draftOf(draft)} as it is (with the review's edits)`)
+      log.notice(
+        job.runner.runAttempt > 1
+          ? `from-draft: ${draftOf(draft)} is the reviewed draft; an earlier attempt's export of this request, if any, is taken up instead`
+          : `from-draft: ${exporting} ${draftOf(draft)} as it is (with the review's edits)`
+      )
       if (own !== undefined) return request
       // Known to reuse by the draft as it is now (an edit in a later review is another video); to the ledger by the step's own request.
-      return { ...savedProjectExport(draft.projectId, project, {}), body: exportBody(draft.projectId, request), standsFor: fingerprint }
+      return reviewedExport(draft.projectId, project, request, fingerprint)
     }
   }
+}
+
+/**
+ * The export of a reviewed draft as it is: known to the ledger by the step's own request (`fingerprint`),
+ * to reuse by what the draft holds and the export's options (a new draft of the same content is the same video).
+ */
+export function reviewedExport(projectId: string, project: JsonObject, request: ExportRequest, fingerprint: string): ExportRequest {
+  const exported = { ...savedProjectExport(projectId, project, {}), body: exportBody(projectId, request), standsFor: fingerprint }
+  const options = Object.fromEntries(Object.entries(exported.body).filter(([name]) => name !== 'projectId'))
+  return { ...exported, reuseAs: requestFingerprint({ generation: 'v3', kind: 'saved', content: `draft ${exported.content ?? ''}`, body: options }) }
 }
 
 /** The export of a draft: its ID, with the export's own options the step's request carries (workspace, resolution, webhook). */
@@ -159,4 +180,37 @@ function exportBody(projectId: string, request: ExportRequest): JsonObject {
   const body: JsonObject = { projectId }
   for (const option of ['workspaceId', 'resolution', 'webhookUrl']) if (request.body[option] !== undefined) body[option] = request.body[option]
   return body
+}
+
+/**
+ * On a re-run attempt that took up an earlier attempt's export of the step's request: whether that export
+ * was the reviewed draft's as the review left it (its record matches the draft; a delivered one's mark
+ * names the draft). If not (sent before the draft was found, or the draft edited since), the video is the
+ * step's own request's: it is not recorded as the draft's, and cleanup leaves the draft.
+ */
+export async function confirmDraftExport(
+  result: VideoResult,
+  earlier: { key: string; delivered?: DeliveredVideo },
+  fingerprint: string,
+  client: AiStudiosClient,
+  context: CallContext
+): Promise<void> {
+  const draft = result.fromDraft
+  if (!draft) return
+  let same = false
+  if (earlier.delivered) same = earlier.delivered.reviewedDraft === draft.projectId
+  else {
+    try {
+      same = resumeMismatches(await client.getProject(earlier.key, context), await client.getProject(draft.projectId, context)).length === 0
+    } catch (error) {
+      if (context.signal?.aborted) throw error
+    }
+  }
+  if (same) return
+  context.log.warning(
+    `Export ${earlier.key}, which an earlier attempt of this run sent for this request, is not draft ${draft.projectId} as the review left it ` +
+      '(it was sent before the draft was found, or the draft was edited since): it is taken up, as it is paid for, and the draft is kept for a later run'
+  )
+  result.fromDraft = undefined
+  result.reuseKey = fingerprint
 }

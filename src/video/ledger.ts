@@ -33,6 +33,9 @@ export function requestFingerprint(request: ExportRequest): string {
     .slice(0, 32)
 }
 
+/** What `reuse` knows an export's video by: what it renders (ledger.ts requestFingerprint), or a reviewed draft's content. */
+export const reuseFingerprint = (request: ExportRequest): string => request.reuseAs ?? requestFingerprint(request)
+
 /** What the ledger knows an export by: the step's own request it stands for (a reviewed draft's export), else its own. */
 export const ledgerFingerprint = (request: ExportRequest): string => request.standsFor ?? requestFingerprint(request)
 
@@ -70,7 +73,9 @@ export const deliveredVideo = z.object({
   sha256: sha256Hex,
   /** Whether the artifact is a zip (archive, a batch's); and the file name attempt 1 saved the video under. */
   zipped: z.boolean().optional(),
-  savedAs: baseName.optional()
+  savedAs: baseName.optional(),
+  /** The reviewed draft the video was exported from (`from-draft`), when it was. */
+  reviewedDraft: exportKey.optional()
 })
 export type DeliveredVideo = z.infer<typeof deliveredVideo>
 

@@ -7,7 +7,7 @@ import { errorLine, info, videoLog, warning } from '../log.js'
 import { checkCredentials } from './dry-run.js'
 import { draftExport, type NoDraft } from './from-draft.js'
 import { requestFingerprint } from './ledger.js'
-import { findReusable } from './reuse.js'
+import { findReusable, type ReuseTakes } from './reuse.js'
 import { PollScheduler } from './poll-scheduler.js'
 import { checkTemplate, dryRunVideo, prepareVideo, produceVideo, reuseVideo, spends, type Production } from './produce.js'
 
@@ -59,7 +59,7 @@ export async function unreused(missing: NoDraft[], production: Production, conte
   for (const none of missing) {
     const { log, signal } = contextOf(none.result)
     const request = none.request
-    const runId = github && (await findReusable(requestFingerprint(request), github, job, log, signal, true))
+    const runId = github && (await findReusable(requestFingerprint(request), github, job, log, signal, { reviewed: 'only', draft: none.draft }))
     if (runId) log.info(`Dry run: reuse would take the video run ${runId} exported from a reviewed draft of this request; nothing would be exported`)
     else left.push(none)
   }
@@ -134,9 +134,11 @@ export async function produceAll(results: VideoResult[], production: Production,
       await inPool(prepared, job.batch.maxParallel, stop.signal, async (result) => {
         const request = requests.get(result)
         // A draft is no video: there is none to reuse. Without its reviewed draft, `required` takes only a reviewed draft's video.
-        const reviewedOnly = required && without.some((none) => none.result === result)
+        const none = without.find((candidate) => candidate.result === result)
+        const takes: ReuseTakes =
+          job.github.fromDraft === 'false' ? { reviewed: 'never' } : { reviewed: required ? 'only' : 'also', draft: none?.draft }
         if (request && spends(request, job) && result.status === 'skipped')
-          await step(result, () => reuseVideo(result, request, production, contextOf(result), reviewedOnly))
+          await step(result, () => reuseVideo(result, request, production, contextOf(result), takes))
       })
     }
     // `required`: a video without its reviewed draft (nor, with reuse, a reviewed draft's video) refuses the run before anything is paid.

@@ -12,12 +12,12 @@ import { isLoopbackHost } from './url-policy.js'
 import { dryRunKeptDraft, saveDraft } from './draft.js'
 import { saveDryRun } from './dry-run.js'
 import { exportOnce } from './export.js'
-import { draftKey, ledgerFingerprint, recordEnd, requestFingerprint } from './ledger.js'
-import { findReviewedDraft } from './from-draft.js'
+import { draftKey, ledgerFingerprint, recordEnd, requestFingerprint, reuseFingerprint } from './ledger.js'
+import { confirmDraftExport, findReviewedDraft, reviewedExport } from './from-draft.js'
 import { PollScheduler } from './poll-scheduler.js'
 import { resumeMismatches } from './resume-check.js'
 import { redeliver } from './redeliver.js'
-import { reuseEarlier } from './reuse.js'
+import { reuseEarlier, type ReuseTakes } from './reuse.js'
 import { waitForVideo } from './wait.js'
 
 /** The thumbnail the export's record names; a failure to read it costs only the thumbnail. */
@@ -85,14 +85,20 @@ async function checkResumed(
   }
   const exported = await client.getProject(source.key, context)
   const mismatches = resumeMismatches(exported, expected)
-  if (mismatches.length === 0) return context.log.info(`resume: export ${source.key} matches ${what}`)
   // `from-draft` exports the reviewed draft as the review left it: an export matching that draft is what the step exports.
   // Only a step that exports reviewed drafts may have made one: no other asks GitHub (nor needs its permission).
   const reviewed =
     request.kind === 'saved' || job.github.fromDraft === 'false' ? undefined : await reviewedDraftOf(request, source.key, production, context)
   if (reviewed?.matches?.(exported)) {
-    return context.log.info(`resume: export ${source.key} matches ${reviewed.what}, reviewed for ${what}: the review's edits are no mismatch`)
+    // The reviewed draft's export: cleanup takes the draft with it, and reuse knows its video by the draft.
+    result.fromDraft = reviewed.fromDraft
+    result.fingerprint = ledgerFingerprint(request)
+    result.reuseKey = reviewed.reuseAs
+    return context.log.info(
+      `resume: export ${source.key} matches ${reviewed.what}, reviewed for ${what}${mismatches.length > 0 ? ": the review's edits are no mismatch" : ''}`
+    )
   }
+  if (mismatches.length === 0) return context.log.info(`resume: export ${source.key} matches ${what}`)
   const found = `export ${source.key} is not the video ${what} makes: ${mismatches.join('; ')}${reviewed ? `, ${reviewed.nor}` : ''}`
   if (job.resumeMismatch === 'accept') return context.log.warning(`resume: ${found}. Downloaded anyway ('resume-mismatch' is accept)`)
   throw new Error(
@@ -110,7 +116,9 @@ async function reviewedDraftOf(
   key: string,
   production: Production,
   context: CallContext
-): Promise<{ what: string; nor: string; matches?: (exported: JsonObject) => boolean } | undefined> {
+): Promise<
+  { what: string; nor: string; matches?: (exported: JsonObject) => boolean; fromDraft?: VideoResult['fromDraft']; reuseAs?: string } | undefined
+> {
   const lookup = await findReviewedDraft(request, production, context, { label: 'resume', ownRun: true })
   if (lookup.state === 'none') return undefined
   if (lookup.state === 'unknown')
@@ -120,8 +128,14 @@ async function reviewedDraftOf(
   if (lookup.state === 'gone')
     return { what, nor: `and its reviewed ${what} was deleted since, so it could not be compared (if this is that draft's export, accept it)` }
   if (lookup.state === 'unreadable') return { what, nor: `and its reviewed ${what} could not be read to compare (${lookup.why})` }
-  const { project } = lookup
-  return { what, nor: `nor what its reviewed ${what} holds now`, matches: (exported) => resumeMismatches(exported, project).length === 0 }
+  const { project, draft } = lookup
+  return {
+    what,
+    nor: `nor what its reviewed ${what} holds now`,
+    matches: (exported) => resumeMismatches(exported, project).length === 0,
+    fromDraft: { projectId: draft.projectId, runId: draft.runId, created: true },
+    reuseAs: reuseFingerprint(reviewedExport(draft.projectId, project, request, requestFingerprint(request)))
+  }
 }
 
 /**
@@ -175,12 +189,12 @@ export async function reuseVideo(
   request: ExportRequest,
   { job, github }: Production,
   context: CallContext,
-  /** Only a video made from a reviewed draft will do (`from-draft: required`, and none found). */
-  reviewedOnly = false
+  /** Which earlier videos will do besides the request's own: a reviewed draft's (from-draft). */
+  takes: ReuseTakes = { reviewed: 'never' }
 ): Promise<void> {
   result.fingerprint = ledgerFingerprint(request)
-  result.reuseKey = requestFingerprint(request)
-  if (github && job.github.reuse) await reuseEarlier(result, result.reuseKey, github, job, context.log, context.signal, reviewedOnly)
+  result.reuseKey = reuseFingerprint(request)
+  if (github && job.github.reuse) await reuseEarlier(result, result.reuseKey, github, job, context.log, context.signal, takes)
 }
 
 /**
@@ -238,7 +252,7 @@ export async function produceVideo(
   }
   if (request) {
     fingerprint = result.fingerprint = ledgerFingerprint(request)
-    result.reuseKey = requestFingerprint(request)
+    result.reuseKey = reuseFingerprint(request)
     result.stage = 'export'
     exportedAt = Date.now()
     const deadlineAt = exportedAt + job.wait.timeoutMs
@@ -259,6 +273,8 @@ export async function produceVideo(
       }
     )
     result.exportKey = exported.key
+    // An earlier attempt's export of the step's request may not be the reviewed draft's: then it is the step's own.
+    if (exported.earlier) await confirmDraftExport(result, exported, fingerprint, client, context)
     // A stop (fail-fast) that came while the export was in flight ends the video here, its key kept.
     if (signal?.aborted) throw abortReason(signal)
     if (exported.delivered && (await projectGone(exported.key, result.generation, job, client, context))) {

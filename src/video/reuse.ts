@@ -12,8 +12,29 @@ import { freePath } from './download.js'
 import { readMp4Facts } from './mp4.js'
 
 /**
+ * Which earlier videos a step takes, beside its own request's: a reviewed draft's, with the review's
+ * edits, `never` (no `from-draft`: such a video is not what the step makes), `also` (`from-draft: true`)
+ * or `only` (`from-draft: required`); and, when the step knows its draft, that draft's only.
+ */
+export interface ReuseTakes {
+  reviewed: 'never' | 'also' | 'only'
+  draft?: string
+}
+
+/** Why a record's video is not one the step takes, if it is not. */
+function notTaken({ reviewedDraft }: ReuseRecord, { reviewed, draft }: ReuseTakes): string | undefined {
+  if (reviewedDraft === undefined)
+    return reviewed === 'only' ? "its video was not exported from a reviewed draft ('from-draft' is required)" : undefined
+  if (reviewed === 'never')
+    return `its video was exported from reviewed draft ${reviewedDraft}, with the review's edits, and this step takes no drafts`
+  if (draft !== undefined && reviewedDraft !== draft)
+    return `its video was exported from draft ${reviewedDraft}, not this request's reviewed draft ${draft}`
+  return undefined
+}
+
+/**
  * An earlier run's record, checked: the run is trusted (this repository's code, on a trusted ref), its
- * record parses and names that same run's unexpired artifact, and (`reviewedOnly`) a reviewed draft's
+ * record parses and names that same run's unexpired artifact, and it is a video the step takes (`takes`):
  * video. Throws why not.
  */
 async function trustedRecord(
@@ -23,13 +44,14 @@ async function trustedRecord(
   fingerprint: string,
   job: Job,
   until: AbortSignal,
-  reviewedOnly: boolean
+  takes: ReuseTakes
 ): Promise<ReuseRecord> {
   const refused = distrust(await workflowRun(github, candidate.runId), here, job.github.reuseFrom)
   if (refused) throw new Error(refused)
   // The artifact client takes no signal: its downloads are left behind when `until` ends the wait.
   const record: ReuseRecord = await untilCancelled(readRecord(github, candidate, fingerprint, job.runner), until)
-  if (reviewedOnly && !record.reviewedDraft) throw new Error("its video was not exported from a reviewed draft ('from-draft' is required)")
+  const refusedAs = notTaken(record, takes)
+  if (refusedAs) throw new Error(refusedAs)
   return record
 }
 
@@ -43,13 +65,13 @@ export async function findReusable(
   job: Job,
   log: Log,
   signal: AbortSignal | undefined,
-  reviewedOnly: boolean
+  takes: ReuseTakes
 ): Promise<number | undefined> {
   const { signal: until } = withDeadline(job.wait.timeoutMs, signal)
   const here = thisRun(github.context)
   for (const candidate of await listCandidates(github, fingerprint, job.runner, until)) {
     try {
-      await trustedRecord(github, candidate, here, fingerprint, job, until, reviewedOnly)
+      await trustedRecord(github, candidate, here, fingerprint, job, until, takes)
       return candidate.runId
     } catch (error) {
       if (until.aborted) throw error
@@ -71,9 +93,9 @@ async function fetchTrusted(
   job: Job,
   staging: string,
   until: AbortSignal,
-  reviewedOnly: boolean
+  takes: ReuseTakes
 ) {
-  const record = await trustedRecord(github, candidate, here, fingerprint, job, until, reviewedOnly)
+  const record = await trustedRecord(github, candidate, here, fingerprint, job, until, takes)
   const file = await untilCancelled(downloadReusable(github, record, candidate.runId, staging), until)
   const size = fs.statSync(file).size
   if (size !== record.size) throw new Error(`its video has ${size} bytes, where its record says ${record.size}`)
@@ -95,7 +117,7 @@ export async function reuseEarlier(
   log: Log,
   signal?: AbortSignal,
   /** Only a video exported from a reviewed draft will do (`from-draft: required` with no draft found). */
-  reviewedOnly = false
+  takes: ReuseTakes = { reviewed: 'never' }
 ): Promise<boolean> {
   // Looking is bounded like the wait it stands in for, by 'timeout'; a stop ends it and the video.
   const { deadline: bound, signal: until } = withDeadline(job.wait.timeoutMs, signal)
@@ -113,7 +135,7 @@ export async function reuseEarlier(
     fs.mkdirSync(job.outputDir, { recursive: true })
     const staging = fs.mkdtempSync(path.join(job.outputDir, '.aistudios-reuse-'))
     try {
-      const { record, file } = await fetchTrusted(github, candidate, here, fingerprint, job, staging, until, reviewedOnly)
+      const { record, file } = await fetchTrusted(github, candidate, here, fingerprint, job, staging, until, takes)
       const mp4 = readMp4Facts(file)
       const final = freePath(job.outputDir, result.spec.outputName ?? record.videoName, log)
       fs.renameSync(file, final)
