@@ -43828,6 +43828,7 @@ async function recordReusable(fingerprint, record, runner, retentionDays) {
 
 
 
+
 /**
  * Draft records: the small artifact a draft run leaves for each draft, named after the fingerprint of
  * the export request the same step makes without `draft`, so a later run with `from-draft` finds the
@@ -43842,6 +43843,8 @@ const draftRecordSchema = object({ projectId: exportKey, created: schemas_boolea
 async function recordDraft(fingerprint, record, runner, retentionDays) {
     await uploadJsonArtifact(drafts_recordName(fingerprint), parseAt(draftRecordSchema, record, 'the draft record'), runner, retentionDays);
 }
+/** GitHub's answer that what was asked for does not exist (HTTP 404): an answer, not a failure to answer. */
+const isGone = (error) => typeof error === 'object' && error !== null && error.status === 404;
 /**
  * The newest trusted draft record of a request, if any; `passOver` is told why each newer one was not
  * taken. A record of a fork's run, or one that does not parse, is never taken; one that cannot be read
@@ -43866,11 +43869,12 @@ unwanted = () => undefined) {
             return { ...record, runId: candidate.runId };
         }
         catch (error) {
-            // Only a record refused for what it is, or for who made it, is passed over: one GitHub failed to
-            // answer for may be the reviewed draft, and an older draft must not be taken in its place.
-            if (signal?.aborted || !(error instanceof RecordContentError || error instanceof BoundaryError))
+            // Only a record refused for what it is, or for who made it (a run GitHub says is gone is no one's
+            // it can vouch for), is passed over: one GitHub failed to answer for may be the reviewed draft, and
+            // an older draft must not be taken in its place.
+            if (signal?.aborted || !(error instanceof RecordContentError || error instanceof BoundaryError || isGone(error)))
                 throw error;
-            passOver(candidate.runId, error.message);
+            passOver(candidate.runId, errorMessage(error));
         }
     }
     return undefined;

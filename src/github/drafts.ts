@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { RunnerEnv } from '../domain.js'
 import { BoundaryError, exportKey, parseAt } from '../schemas.js'
+import { errorMessage } from '../errors.js'
 import { untilCancelled } from '../waits.js'
 import { RecordContentError, loadArtifactClient, readJsonArtifact, uploadJsonArtifact } from './artifact-service.js'
 import type { GitHub } from './connect.js'
@@ -31,6 +32,9 @@ export interface FoundDraft extends DraftRecord {
   runId: number
 }
 
+/** GitHub's answer that what was asked for does not exist (HTTP 404): an answer, not a failure to answer. */
+const isGone = (error: unknown): boolean => typeof error === 'object' && error !== null && (error as { status?: unknown }).status === 404
+
 /**
  * The newest trusted draft record of a request, if any; `passOver` is told why each newer one was not
  * taken. A record of a fork's run, or one that does not parse, is never taken; one that cannot be read
@@ -58,10 +62,11 @@ export async function findDraft(
       if (why) throw new RecordContentError(why)
       return { ...record, runId: candidate.runId }
     } catch (error) {
-      // Only a record refused for what it is, or for who made it, is passed over: one GitHub failed to
-      // answer for may be the reviewed draft, and an older draft must not be taken in its place.
-      if (signal?.aborted || !(error instanceof RecordContentError || error instanceof BoundaryError)) throw error
-      passOver(candidate.runId, error.message)
+      // Only a record refused for what it is, or for who made it (a run GitHub says is gone is no one's
+      // it can vouch for), is passed over: one GitHub failed to answer for may be the reviewed draft, and
+      // an older draft must not be taken in its place.
+      if (signal?.aborted || !(error instanceof RecordContentError || error instanceof BoundaryError || isGone(error))) throw error
+      passOver(candidate.runId, errorMessage(error))
     }
   }
   return undefined
