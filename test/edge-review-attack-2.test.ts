@@ -15,7 +15,7 @@ import { useStandIns, type StandIns } from './helpers/stand-ins.ts'
 import { SAMPLE_PROJECT_ID } from './simulator/server.ts'
 
 const world = useStandIns({ renderMs: 200 })
-const { run, posts } = draftFlow(world)
+const { run, posts, plant, draftRecordOf } = draftFlow(world)
 
 /** The lines of a run's log that say what happened to drafts and exports. */
 const told = (stdout: string): string =>
@@ -25,28 +25,6 @@ const told = (stdout: string): string =>
     .join('\n')
 
 const errorOf = (stdout: string): string => stdout.split('\n').find((l) => l.startsWith('::error::')) ?? ''
-
-/** Another pull request of this repository (a branch's, not a fork's) leaves an artifact named `name` holding `body`. */
-function plant(runId: number, name: string, body: string): void {
-  world.github.runs.set(runId, { event: 'pull_request', headBranch: `other-${runId}`, headRepository: 'octo-org/videos', pullRequests: [runId] })
-  world.artifacts.envForRun(runId)
-  world.artifacts.artifacts.push({
-    id: 9000 + world.artifacts.artifacts.length,
-    name,
-    job: `job-${runId}`,
-    run: `run-${runId}`,
-    runId,
-    mimeType: 'application/json',
-    finalized: true,
-    bytes: Buffer.from(body)
-  })
-}
-
-const draftRecordOf = (runId: number): string => {
-  const name = world.artifacts.artifacts.find((a) => a.runId === runId && a.name.startsWith('aistudios-draft-'))?.name
-  assert.ok(name, `run ${runId} left a draft record`)
-  return name
-}
 
 /** Sets the reviewed draft's speech, as a reviewer does in the editor. */
 function editSpeech(projectId: string, words: string): void {

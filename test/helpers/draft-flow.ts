@@ -3,6 +3,7 @@
  * request's draft run, a push's merge run, their re-run attempts) against the stand-ins, and the
  * export and create calls the simulator saw.
  */
+import assert from 'node:assert/strict'
 import { eventEnv, makeWorkspace, runAction, type ActionRun } from './run-action.ts'
 import type { useStandIns } from './stand-ins.ts'
 import { MINIMAL_V3_BODY } from '../simulator/server.ts'
@@ -67,5 +68,27 @@ export function draftFlow(world: ReturnType<typeof useStandIns>) {
       timeoutMs
     })
   }
-  return { run, posts }
+  /** Another pull request of this repository (a branch's, not a fork's) leaves an artifact named `name` holding `body`. */
+  function plant(runId: number, name: string, body: string): void {
+    world.github.runs.set(runId, { event: 'pull_request', headBranch: `other-${runId}`, headRepository: 'octo-org/videos', pullRequests: [runId] })
+    world.artifacts.envForRun(runId)
+    world.artifacts.artifacts.push({
+      id: 9000 + world.artifacts.artifacts.length,
+      name,
+      job: `job-${runId}`,
+      run: `run-${runId}`,
+      runId,
+      mimeType: 'application/json',
+      finalized: true,
+      bytes: Buffer.from(body)
+    })
+  }
+
+  /** The name of the draft record run `runId` left. */
+  const draftRecordOf = (runId: number): string => {
+    const name = world.artifacts.artifacts.find((a) => a.runId === runId && a.name.startsWith('aistudios-draft-'))?.name
+    assert.ok(name, `run ${runId} left a draft record`)
+    return name
+  }
+  return { run, posts, plant, draftRecordOf }
 }
