@@ -28631,680 +28631,6 @@ function cancelOnSignals() {
 var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
-;// CONCATENATED MODULE: ./src/github/artifact-service.ts
-
-
-
-/**
- * The artifact client, loaded only when used: it is the heaviest part of the bundle (a 3.7 MB chunk).
- * Only an entry point that may upload provides it (the action's main.ts): a bundle whose entry never
- * does (the CLI) then holds no import of it at all, and ncc leaves the chunk out.
- */
-let provider;
-function provideArtifactClient(load) {
-    provider = load;
-}
-async function loadArtifactClient() {
-    if (!provider)
-        throw new Error('this entry point has no artifact client');
-    return provider();
-}
-/** Where an artifact of this run is shown on the run's page. */
-const artifactUrl = (id, runner) => `${runner.serverUrl}/${runner.repository}/actions/runs/${runner.runId}/artifacts/${id}`;
-/**
- * Uploads one small JSON file (a record) as an artifact of this run, unzipped, so the artifact takes the
- * file's name. The folder it was written in goes once the upload ends.
- */
-async function uploadJsonArtifact(name, value, runner, retentionDays) {
-    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-record-'));
-    try {
-        external_node_fs_.writeFileSync(external_node_path_.join(dir, name), JSON.stringify(value));
-        await (await loadArtifactClient()).uploadArtifact(name, [external_node_path_.join(dir, name)], dir, { retentionDays, skipArchive: true });
-    }
-    finally {
-        external_node_fs_.rmSync(dir, { recursive: true, force: true });
-    }
-}
-/** The one file an artifact download left in a fresh folder, or the one named so inside a zip. */
-function fileIn(dir, name) {
-    const named = external_node_path_.join(dir, name);
-    if (external_node_fs_.existsSync(named))
-        return named;
-    const [only] = external_node_fs_.readdirSync(dir);
-    if (only === undefined)
-        throw new Error('the artifact held no file');
-    return external_node_path_.join(dir, only);
-}
-/** A record artifact that was read but holds no record this action writes: refused for what it is, not for a failed read. */
-class RecordContentError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'RecordContentError';
-    }
-}
-/** The longest one record artifact is read for (its download included): past it, the read fails. */
-const RECORD_READ_MS = 30_000;
-/**
- * What a record artifact (one small JSON file, `name`, uploaded unzipped unless `zipped`) holds, parsed
- * as JSON but not yet checked: of this run, or with `findBy` another run's. Refused (RecordContentError)
- * when listed larger than `maxBytes` (`listedBytes`), or when its file is missing, not a plain file,
- * larger or not JSON, as whoever wrote it may not be one of ours. Read within RECORD_READ_MS; the
- * folder it went into goes at once.
- */
-async function readJsonArtifact(id, name, runner, { maxBytes, listedBytes, zipped = false, findBy, signal }) {
-    // Our records go up unzipped: an artifact listed larger is none of ours, and is not downloaded (nor unzipped) at all.
-    if (listedBytes !== undefined && listedBytes > maxBytes)
-        throw new RecordContentError(`its artifact is ${listedBytes} bytes, over the ${maxBytes} a record may have`);
-    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-record-'));
-    try {
-        // The artifact client takes no signal: a download past the bound is left behind, and the process ends without it.
-        const bound = AbortSignal.any([AbortSignal.timeout(RECORD_READ_MS), ...(signal ? [signal] : [])]);
-        try {
-            // A record that went up unzipped is saved as it comes: one that comes as a zip is none of ours, and is never unzipped.
-            await untilCancelled((await loadArtifactClient()).downloadArtifact(id, { path: dir, findBy, skipDecompress: !zipped }), bound);
-        }
-        catch (error) {
-            if (signal?.aborted || !bound.aborted)
-                throw error;
-            throw new Error(`its artifact was not downloaded within ${RECORD_READ_MS / 1000} s`, { cause: error });
-        }
-        const file = external_node_path_.join(dir, name);
-        // Not followed: a link an archive left would read a file of the runner's.
-        const stat = external_node_fs_.lstatSync(file, { throwIfNoEntry: false });
-        if (!stat)
-            throw new RecordContentError(`its artifact holds no record file ${name}`);
-        if (!stat.isFile())
-            throw new RecordContentError('its record is not a file');
-        if (stat.size > maxBytes)
-            throw new RecordContentError(`its record is over ${maxBytes} bytes`);
-        try {
-            return JSON.parse(external_node_fs_.readFileSync(file, 'utf8'));
-        }
-        catch {
-            throw new RecordContentError('its record is not JSON');
-        }
-    }
-    finally {
-        external_node_fs_.rmSync(dir, { recursive: true, force: true });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/job/action-defaults.ts
-/**
- * The defaults action.yml declares (a test keeps the two equal). The runner sets every one of them on
- * every run, whether the step gives the input or not; `${{ github.token }}` is evaluated by the runner and
- * so is not listed.
- */
-const ACTION_DEFAULTS = {
-    plan: 'false',
-    collect: 'false',
-    'max-jobs': '256',
-    'max-parallel': '3',
-    'fail-fast': 'false',
-    'artifact-per-video': 'false',
-    'api-url': 'https://app.aistudios.com',
-    'api-generation': 'auto',
-    'poll-interval': 'auto',
-    timeout: '30',
-    'stall-timeout': '10',
-    'request-timeout': '30',
-    'max-video-size': '4096',
-    wait: 'true',
-    'resume-mismatch': 'refuse',
-    'output-dir': 'videos',
-    'upload-artifact': 'true',
-    archive: 'false',
-    'only-changed': 'false',
-    'release-upload': 'false',
-    'release-replace': 'false',
-    comment: 'false',
-    reuse: 'false',
-    'reuse-from': 'branch-or-default',
-    cleanup: 'false',
-    'dry-run': 'false',
-    draft: 'false',
-    'from-draft': 'false'
-};
-/**
- * The step's inputs as the user gave them: a value equal to its action.yml default reads as not given,
- * since the runner sets it on every run and cannot tell the two apart. So no check of the kind "applies
- * only with X" ever refuses a default, and each parser's fallback (the same value) stands in. Pure.
- */
-function asGiven(get) {
-    return (name) => {
-        const value = get(name);
-        const fallback = ACTION_DEFAULTS[name];
-        if (fallback === undefined)
-            return value;
-        // A keyword reads the same in any case (True, AUTO); a folder or URL does not (Videos is not videos).
-        const same = KEYWORD.test(fallback) ? value.trim().toLowerCase() === fallback : value.trim() === fallback;
-        return same ? '' : value;
-    };
-}
-/** The defaults their parsers read in any case: booleans and choices. */
-const KEYWORD = /^(true|false|auto|refuse|branch-or-default)$/;
-
-;// CONCATENATED MODULE: ./src/text.ts
-/**
- * Text safe inside HTML and its double-quoted attributes (and a Markdown table's cells). Line breaks
- * are written as entities too: a blank line inside an HTML block in Markdown would end it, and what
- * followed (an API message's `## heading` or `![image](…)`) would be read as Markdown.
- */
-const escapeHtml = (text) => text.replace(/[<>&|"\r\n]/g, (c) => `&#${c.charCodeAt(0)};`);
-/**
- * Text from outside (an API message, a name) as one cell of a Markdown table inside HTML: on one line,
- * every character Markdown or HTML could read as syntax (a pipe, a bracket, a backtick, a heading, an
- * autolink's `:` `@` and `www.`, emphasis, an entity) written as a numeric entity, so it shows as
- * written and can add no heading, link, image or tag. Capped at `max` characters first.
- */
-function escapeCell(text, max = 200) {
-    const line = text.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').trim();
-    const capped = line.length > max ? `${line.slice(0, max - 1)}…` : line;
-    return capped.replace(/[^\p{L}\p{N} ,.\-/%+]|(?<=www)\./giu, (c) => `&#${c.codePointAt(0)};`);
-}
-/** A value from outside in a message: quoted, on one line (JSON escapes every control character), at most `max` characters. */
-const quotedValue = (text, max = 100) => JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
-/** What the file says it is: "3.5 s, 320×180, avc1 + mp4a". */
-function describeMp4({ durationSeconds, width, height, codecs }) {
-    const picture = width !== undefined && height !== undefined ? `, ${width}×${height}` : '';
-    return `${durationSeconds.toFixed(1)} s${picture}${codecs.length ? `, ${codecs.join(' + ')}` : ''}`;
-}
-/** A span of time as the inputs count it: `1.5 min`, whole minutes from ten on. */
-function formatMinutes(ms) {
-    return `${(ms / 60_000).toFixed(ms < 600_000 ? 1 : 0)} min`;
-}
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    const units = ['KiB', 'MiB', 'GiB'];
-    let value = bytes / 1024;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return `${value.toFixed(1)} ${units[unit]}`;
-}
-/**
- * Text for a terminal or a log from whatever wrote it (an API message, a name, a file): escape
- * sequences (colours, cursor moves, OSC links and titles) removed, and every other control character
- * but newline and tab, with the Unicode marks that reorder text (bidi overrides), removed too; a
- * terminal shows it as written and can be made to do nothing else.
- */
-function terminalText(text) {
-    return (text
-        // eslint-disable-next-line no-control-regex -- escape sequences are exactly what is removed
-        .replace(/\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u009d[^\u0007\u009c]*(?:\u0007|\u009c)?/g, '')
-        // eslint-disable-next-line no-control-regex -- CSI (ESC [ or its one-byte form) and two-byte escapes
-        .replace(/(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]?|\u001b[ -/]*[0-~]?/g, '')
-        .replace(/[^\P{Cc}\n\t]|[\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, ''));
-}
-
-;// CONCATENATED MODULE: ./src/log.ts
-
-
-/**
- * A line of text for the log that the runner cannot read as a workflow command, whatever it holds
- * (a name, an API message, a file's content): a line that starts with `::` is broken with a zero-width
- * space. Warnings, errors and notices need no such care: @actions/core escapes their newlines.
- */
-const plain = (text) => text.replace(/^(\s*):(?=:)/gm, '$1:\u200b');
-/** The shortest secret replaced in what the action writes. */
-const MIN_REDACTED = 4;
-/** Every secret masked so far; what the runner hides in its log is hidden from what the action writes too. */
-const secrets = [];
-/**
- * `text` with every masked secret (as written, URL-encoded and JSON-escaped) replaced by ***: for what
- * the action itself writes where the runner's masking does not reach (outputs, the summary, comments,
- * records). An API that echoes a key in its message cannot carry it out.
- */
-function redact(text) {
-    let shown = text;
-    // A value this short is no real credential (a test's `u`); hiding it would garble every message.
-    for (const secret of secrets.filter((value) => value.length >= MIN_REDACTED)) {
-        for (const form of new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]))
-            shown = shown.split(form).join('***');
-    }
-    return shown;
-}
-const actionsSink = {
-    info: (message) => lib_core/* info */.pq(plain(terminalText(message))),
-    warning: (message) => lib_core/* warning */.$e(terminalText(message)),
-    notice: (message) => lib_core/* notice */.lm(terminalText(message)),
-    error: (message, where) => lib_core/* error */.z3(terminalText(message), where),
-    mask: (secret) => lib_core/* setSecret */.Pq(secret),
-    group: (title, work) => lib_core/* group */.Os(terminalText(title), work),
-    progress: (_percent, message) => lib_core/* info */.pq(plain(terminalText(message)))
-};
-let sink = actionsSink;
-/** Sends every line from here on to another sink (the CLI's terminal). */
-function useSink(other) {
-    sink = other;
-}
-const info = (message) => sink.info(message);
-const warning = (message) => sink.warning(message);
-const notice = (message) => sink.notice(message);
-const errorLine = (message, where) => sink.error(message, where);
-function mask(secret) {
-    if (!secret)
-        return;
-    secrets.push(secret);
-    sink.mask(secret);
-}
-const group = (title, work) => sink.group(title, work);
-/** Log lines about one video: prefixed with its name in a batch (groups cannot interleave). */
-function videoLog(name) {
-    const line = (message) => (name ? `[${name}] ${message}` : message);
-    return {
-        info: (message) => sink.info(line(message)),
-        warning: (message) => sink.warning(line(message)),
-        notice: (message) => sink.notice(line(message)),
-        progress: (percent, message) => sink.progress(percent, line(message)),
-        group: (title, work) => (name ? work() : sink.group(title, work))
-    };
-}
-/** Workflow commands whose message is for people (a prefix may go before it); the others carry data (a mask, state). */
-const FOR_PEOPLE = /^::(?:debug|notice|warning|error|group)(?: [^:]*)?::/;
-/** One line of stdout with `prefix` before what people read: after a workflow command's `::name::`, never inside another command. */
-function prefixLine(line, prefix) {
-    if (!line)
-        return line;
-    const command = FOR_PEOPLE.exec(line)?.[0];
-    if (command)
-        return `${command}${prefix}${line.slice(command.length)}`;
-    return line.startsWith('::') ? line : `${prefix}${line}`;
-}
-/**
- * Runs `work` with every line written to stdout starting with `[name] `: for a library that logs through
- * @actions/core itself (the artifact client), so in a batch its lines name their video too. Only around
- * work that runs alone: a line anything else wrote meanwhile would carry the name as well.
- */
-async function withVideoName(name, work) {
-    if (!name)
-        return work();
-    const stdout = process.stdout;
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- put back exactly as it was, below
-    const original = stdout.write;
-    const write = original.bind(stdout);
-    stdout.write = (chunk, ...rest) => {
-        const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-        return write(text
-            .split('\n')
-            .map((line) => prefixLine(line, `[${name}] `))
-            .join('\n'), ...rest);
-    };
-    try {
-        return await work();
-    }
-    finally {
-        stdout.write = original;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/errors.ts
-
-/** Finds line and column (1-based) of offsets in one text: its lines are indexed once, each look-up a binary search. */
-function locator(text) {
-    const starts = [0];
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
-        starts.push(i + 1);
-    return (offset) => {
-        const at = Math.max(0, Math.min(offset, text.length));
-        let low = 0;
-        let high = starts.length - 1;
-        while (low < high) {
-            const middle = (low + high + 1) >> 1;
-            if (starts[middle] <= at)
-                low = middle;
-            else
-                high = middle - 1;
-        }
-        return { line: low + 1, column: at - starts[low] + 1 };
-    };
-}
-/** Line and column (1-based) of a character offset. */
-const locate = (text, offset) => locator(text)(offset);
-/** An input the user gave is unusable. Raised before anything that spends credits is sent. */
-class InputError extends Error {
-    input;
-    detail;
-    location;
-    constructor(input, 
-    /** What is wrong, without the input's name: each front end names the input its own way. */
-    detail, location) {
-        super(`Input '${input}': ${detail}`);
-        this.input = input;
-        this.detail = detail;
-        this.location = location;
-        this.name = 'InputError';
-    }
-}
-const CREDENTIAL_ADVICE = {
-    'api-key': "If 'api-key' holds a v3 access token: tokens expire 24 hours after they are issued, so a stored one " +
-        "stops working within a day. Give 'app-id' and 'user-key' (repository secrets) instead; the action " +
-        "exchanges them for a fresh token on every run. If it is the legacy API's secret key, check that it is the current one.",
-    'app-id': "Check the 'app-id' and 'user-key' secrets: AI Studios issues them together (profile, Issue API Key) " +
-        'and cannot show them again once activated; issue a new pair if unsure.',
-    either: "Check 'app-id' and 'user-key' (or 'api-key'), each passed from a repository secret."
-};
-/** The API refused the credentials. Never retried as it is: another try cannot succeed. */
-class AuthError extends Error {
-    detail;
-    unauthorized;
-    constructor(detail, credential, 
-    /** A 401 (status or code): the credential was not accepted, so the request was not processed. */
-    unauthorized = false) {
-        super(`The AI Studios API rejected the credentials (${detail}). ${CREDENTIAL_ADVICE[credential ?? 'either']}`);
-        this.detail = detail;
-        this.unauthorized = unauthorized;
-        this.name = 'AuthError';
-    }
-}
-/** A call could not reach the API: names the input the host came from, the host, and what happened. */
-class UnreachableError extends Error {
-    input;
-    host;
-    kind;
-    constructor(call, input, host, kind, what, cause) {
-        super(kind === 'no-answer'
-            ? `${call} failed: the AI Studios API at ${host} (from '${input}') did not answer: ${what}`
-            : `${call} failed: could not reach the AI Studios API at ${host} (from '${input}'): ${what}. Check '${input}' and that the runner can reach that host`, { cause });
-        this.input = input;
-        this.host = host;
-        this.kind = kind;
-        this.name = 'UnreachableError';
-    }
-}
-/** The API answered, but not with success; carries what the API said. */
-class ApiError extends Error {
-    call;
-    status;
-    code;
-    apiMessage;
-    transient;
-    retryAfterSeconds;
-    refused;
-    constructor(call, status, code, apiMessage, 
-    /** Whether repeating the same read might succeed (5xx, 429, gateway pages). */
-    transient, 
-    /** Seconds the server asked us to wait (Retry-After), if any. */
-    retryAfterSeconds, 
-    /** Whether the API itself said no (its envelope with `success: false`): proof it did not carry out the request. */
-    refused = false) {
-        const codePart = code === undefined ? '' : ` code ${code}:`;
-        super(`${call} failed: HTTP ${status}${codePart} ${apiMessage}`.trim());
-        this.call = call;
-        this.status = status;
-        this.code = code;
-        this.apiMessage = apiMessage;
-        this.transient = transient;
-        this.retryAfterSeconds = retryAfterSeconds;
-        this.refused = refused;
-        this.name = 'ApiError';
-    }
-    /** Whether the API says it does not know what was asked for, in any shape it uses: status 404, code 404 or NOT_FOUND, or its message. */
-    get notFound() {
-        return this.status === 404 || /^(404|not[ _-]?found)$/i.test(this.code ?? '') || /not[ _-]?found/i.test(this.apiMessage);
-    }
-}
-/**
- * The export request may have reached the server, so it may be rendering (and spending credits)
- * even though no answer arrived. Never re-sent blindly.
- */
-class ExportUnconfirmedError extends Error {
-    constructor(cause, cancelled = false) {
-        super(`${cancelled ? 'The run was cancelled while the export request was in flight' : 'The export request was sent but no usable answer came back'} ` +
-            `(${cause}). The export may have been accepted and spent credits, so it was not sent again. Look for the ` +
-            'new project in AI Studios (My Studio), or list your projects with GET /api/odin/v3/editor/project; if it ' +
-            "is there, re-run this step with the 'resume' input set to its project ID to download it without paying again.");
-        this.name = 'ExportUnconfirmedError';
-    }
-}
-/** The export request never left: nothing was spent, and running the step again starts it anew. */
-class ExportNotSentError extends Error {
-    constructor(cause, advice = 'Nothing was spent; run the step again to export.') {
-        super(`The export request was not sent (${cause}). ${advice}`);
-        this.name = 'ExportNotSentError';
-    }
-}
-/** Anything that ends a run after the export was accepted: the user must learn the key. */
-class RenderError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'RenderError';
-    }
-}
-/** Progress stood still past stall-timeout after it had started: the render is taken for dead, and a re-run exports anew. */
-class StalledError extends RenderError {
-    constructor(message) {
-        super(message);
-        this.name = 'StalledError';
-    }
-}
-/** The API stopped knowing the export key past the grace given after an export: a re-run exports anew. */
-class LostError extends RenderError {
-    constructor(message) {
-        super(message);
-        this.name = 'LostError';
-    }
-}
-/** What went wrong, for a message; with any masked secret an answer echoed hidden (see redact). */
-function errorMessage(error) {
-    return redact(error instanceof Error ? error.message : String(error));
-}
-
-;// CONCATENATED MODULE: ./src/domain.ts
-/**
- * The shapes every step shares, and nothing else: a leaf that imports nothing, so any step may use it
- * without reaching into another step.
- */
-const isJsonObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
-const RESOLUTIONS = ['4k', '1080', '720', '480'];
-/**
- * Which runs of this repository `reuse` may take a video from (a fork's never): `branch`, runs of this
- * branch or of this pull request; `branch-or-default`, those and the default branch's; `repository`,
- * any branch's or pull request's run of this repository.
- */
-const REUSE_SCOPES = ['branch', 'branch-or-default', 'repository'];
-const FROM_DRAFT = ['false', 'true', 'required'];
-/** What an export key (a v3 project ID, a legacy key) looks like; anything else is refused, never printed raw. */
-const EXPORT_KEY = /^[\w-]{1,128}$/;
-/** A video the run did not deliver: it failed, or fail-fast stopped it before it started. */
-const notDelivered = (result) => result.status === 'failed' || result.status === 'skipped';
-
-;// CONCATENATED MODULE: ./src/job/parse.ts
-
-
-
-function parseBoolean(input, raw, fallback) {
-    const value = raw.trim().toLowerCase();
-    if (value === '')
-        return fallback;
-    if (['true', 'yes', 'on', '1'].includes(value))
-        return true;
-    if (['false', 'no', 'off', '0'].includes(value))
-        return false;
-    throw new InputError(input, `'${raw}' is not a boolean; use true or false`);
-}
-function parseNumber(input, raw, fallback, { min, max, integer = false, unit }) {
-    const value = raw.trim();
-    if (value === '')
-        return fallback;
-    if (!/^[+]?(\d+(\.\d*)?|\.\d+)$/.test(value)) {
-        throw new InputError(input, `'${raw}' is not a ${integer ? 'whole number' : 'number'} of ${unit}`);
-    }
-    const number = Number(value);
-    if (integer && !Number.isInteger(number))
-        throw new InputError(input, `'${raw}' must be a whole number of ${unit}`);
-    if (number < min)
-        throw new InputError(input, `${value} ${unit} is below the minimum of ${min}`);
-    if (max !== undefined && number > max)
-        throw new InputError(input, `${value} ${unit} is above the maximum of ${max}`);
-    return number;
-}
-function parseChoice(input, raw, choices) {
-    const value = raw.trim().toLowerCase();
-    if (value === '')
-        return undefined;
-    const found = choices.find((choice) => choice === value);
-    if (!found)
-        throw new InputError(input, `'${raw}' is not one of ${choices.join(', ')}`);
-    return found;
-}
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
-/** An http(s) URL; plain http only for loopback hosts, so no key or video travels in clear text. */
-function parseUrl(input, raw) {
-    let url;
-    try {
-        url = new URL(raw.trim());
-    }
-    catch {
-        throw new InputError(input, `'${raw}' is not a valid URL`);
-    }
-    // A user and password in the URL would be printed wherever the URL is; credentials go in their own inputs.
-    if (url.username || url.password)
-        throw new InputError(input, 'must not carry a user name or password; give credentials in their own inputs, from secrets');
-    if (url.protocol === 'https:')
-        return url;
-    if (url.protocol === 'http:' && LOOPBACK.test(url.hostname))
-        return url;
-    throw new InputError(input, `'${raw}' must use https:// (plain http is allowed only for localhost)`);
-}
-/**
- * A URL AI Studios calls (`webhook-url`, a template's `webhookUrl`): https only, even to localhost, as
- * the service cannot reach the runner's own host; no credentials in it.
- */
-function parseWebhookUrl(input, raw) {
-    const url = parseUrl(input, raw);
-    if (url.protocol !== 'https:')
-        throw new InputError(input, `'${raw}' must use https:// (AI Studios calls it from its own servers)`);
-    return url;
-}
-/** Workspace-relative, with forward slashes: how GitHub names a file of the repository. */
-/**
- * A file's path in the repository it belongs to, as GitHub's compare names it: from the nearest folder
- * below the workspace that holds a `.git` (a checkout into a folder, actions/checkout's `path:`), else
- * from the workspace.
- */
-function repoPath(workspace, file) {
-    let root = workspace;
-    for (let dir = external_node_path_.dirname(file); dir.startsWith(workspace + external_node_path_.sep); dir = external_node_path_.dirname(dir)) {
-        if (external_node_fs_.existsSync(external_node_path_.join(dir, '.git'))) {
-            root = dir;
-            break;
-        }
-    }
-    return external_node_path_.relative(root, file).split(external_node_path_.sep).join('/');
-}
-const outside = (root, target) => {
-    const relative = external_node_path_.relative(root, target);
-    return relative.startsWith('..') || external_node_path_.isAbsolute(relative);
-};
-/** The real path of `target`, or of its nearest existing ancestor joined with the rest (for a path still to be made). */
-function realPath(target) {
-    try {
-        return external_node_fs_.realpathSync(target);
-    }
-    catch {
-        const parent = external_node_path_.dirname(target);
-        return parent === target ? target : external_node_path_.join(realPath(parent), external_node_path_.basename(target));
-    }
-}
-/** What messages call the folder paths must stay in: the workspace in the action, the current folder in the CLI. */
-let rootFolderName = 'the workspace';
-/** Names the root folder in messages from here on (the CLI's "the current folder"). */
-function nameRootFolder(name) {
-    rootFolderName = name;
-}
-/**
- * A path inside the workspace; refuses one that escapes it: absolute, through '..', or through a
- * symbolic link (a file or a folder on the way) that points outside.
- */
-function resolveInWorkspace(input, raw, workspace) {
-    const resolved = external_node_path_.resolve(workspace, raw.trim());
-    if (outside(workspace, resolved) || outside(realPath(workspace), realPath(resolved))) {
-        throw new InputError(input, `'${raw.trim()}' is outside ${rootFolderName} (${workspace})`);
-    }
-    // A checkout's .git holds its credentials (checkout's persisted token): never read as speech or written to,
-    // whether named or reached through a link a pull request committed.
-    if (external_node_path_.relative(realPath(workspace), realPath(resolved)).split(external_node_path_.sep).includes('.git')) {
-        throw new InputError(input, `'${raw.trim()}' is inside a .git folder (named, or through a link), which holds the checkout's credentials`);
-    }
-    return resolved;
-}
-/** Files an input may name are read whole; none of this size is a template, script or manifest. */
-const MAX_INPUT_FILE_BYTES = 4 << 20;
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-/**
- * Reads a text file named by an input, with an error naming the input when it can't. Its bytes must be
- * UTF-8: another encoding (Latin-1, Windows-1252) is refused naming the file, never sent as mangled text.
- */
-function readInputFile(input, raw, workspace) {
-    const file = resolveInWorkspace(input, raw, workspace);
-    let text;
-    try {
-        if (external_node_fs_.statSync(file).size > MAX_INPUT_FILE_BYTES)
-            throw new InputError(input, `file '${raw.trim()}' is larger than ${MAX_INPUT_FILE_BYTES >> 20} MiB`);
-        const bytes = external_node_fs_.readFileSync(file);
-        try {
-            text = UTF8.decode(bytes);
-        }
-        catch {
-            throw new InputError(input, `file '${raw.trim()}' is not UTF-8 text; save it as UTF-8`);
-        }
-    }
-    catch (error) {
-        if (error instanceof InputError)
-            throw error;
-        const code = error.code;
-        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code})`;
-        throw new InputError(input, `file '${raw.trim()}' ${why}`);
-    }
-    return { file, text: text.replace(/^\uFEFF/, '') };
-}
-
-;// CONCATENATED MODULE: ./src/job/github-settings.ts
-
-
-
-
-
-/** The tag of the release that triggered the run, if one did. */
-function releaseTag(runner) {
-    if (!runner.eventPath || !external_node_fs_.existsSync(runner.eventPath))
-        return undefined;
-    const payload = JSON.parse(external_node_fs_.readFileSync(runner.eventPath, 'utf8'));
-    return typeof payload.release?.tag_name === 'string' ? payload.release.tag_name : undefined;
-}
-function readGitHubSettings(get, runner) {
-    const settings = {
-        token: get('github-token').trim() || undefined,
-        onlyChanged: parseBoolean('only-changed', get('only-changed'), false),
-        reuse: parseBoolean('reuse', get('reuse'), false),
-        reuseFrom: parseChoice('reuse-from', get('reuse-from'), REUSE_SCOPES) ?? 'branch-or-default',
-        comment: parseBoolean('comment', get('comment'), false),
-        fromDraft: parseChoice('from-draft', get('from-draft'), FROM_DRAFT) ?? 'false'
-    };
-    if (parseBoolean('release-upload', get('release-upload'), false)) {
-        const tag = get('release-tag').trim() || releaseTag(runner);
-        if (!tag)
-            throw new InputError('release-tag', "'release-upload' needs a release: run on a release event or set 'release-tag'");
-        settings.release = { tag, replace: parseBoolean('release-replace', get('release-replace'), false) };
-    }
-    // A draft must be found before paying: without a token, none can be.
-    if (!settings.token && settings.fromDraft === 'required') {
-        throw new InputError('from-draft', "'required' looks up the draft run's draft through GitHub: set 'github-token' (actions: read)");
-    }
-    if (!settings.token && (settings.onlyChanged || settings.release || settings.comment || settings.reuse || settings.fromDraft === 'true')) {
-        warning("'github-token' is empty: only-changed, reuse, from-draft, release-upload and comment are skipped");
-        return { onlyChanged: false, reuse: false, reuseFrom: settings.reuseFrom, comment: false, fromDraft: 'false' };
-    }
-    return settings;
-}
-const needsGitHub = (settings) => Boolean(settings.token && (settings.onlyChanged || settings.reuse || settings.release || settings.comment || settings.fromDraft !== 'false'));
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(38815);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -38840,6 +38166,748 @@ function preprocess(fn, schema) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/domain.ts
+/**
+ * The shapes every step shares, and nothing else: a leaf that imports nothing, so any step may use it
+ * without reaching into another step.
+ */
+const isJsonObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+const RESOLUTIONS = ['4k', '1080', '720', '480'];
+/**
+ * Which runs of this repository `reuse` may take a video from (a fork's never): `branch`, runs of this
+ * branch or of this pull request; `branch-or-default`, those and the default branch's; `repository`,
+ * any branch's or pull request's run of this repository.
+ */
+const REUSE_SCOPES = ['branch', 'branch-or-default', 'repository'];
+const FROM_DRAFT = ['false', 'true', 'required'];
+/** What an export key (a v3 project ID, a legacy key) looks like; anything else is refused, never printed raw. */
+const EXPORT_KEY = /^[\w-]{1,128}$/;
+/** A video the run did not deliver: it failed, or fail-fast stopped it before it started. */
+const notDelivered = (result) => result.status === 'failed' || result.status === 'skipped';
+
+;// CONCATENATED MODULE: ./src/schemas.ts
+/**
+ * The schemas every trust boundary shares (zod, the one validation library of the action). A value
+ * that crosses into the action (an input, a repository file, an API or GitHub answer, another run's
+ * artifact, a sibling job's record) is parsed here or by a schema built from these before anything
+ * uses it. Boundary-specific schemas live beside their boundary and import these.
+ */
+
+
+/** An export key (a v3 project ID, a legacy key): anything else is refused, never printed raw. */
+const exportKey = schemas_string().regex(EXPORT_KEY, "is not an export key (letters, digits, '-' and '_')");
+/** A plain file name: no separator, no `..`, no control character, nothing a shell or runner reads. */
+const baseName = schemas_string()
+    .min(1)
+    .max(255)
+    .refine((name) => !/[/\\\p{Cc}\p{Cf}]/u.test(name) && name !== '.' && name !== '..', 'is not a plain file name');
+/**
+ * Device names Windows reserves, with or without an extension (`CON`, `nul.mp4`, `COM0`, `LPT¹`,
+ * `CONIN$`), spaces before the extension included: Windows drops them, so `nul .mp4` is NUL too.
+ */
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$) *(\..*)?$/i;
+/**
+ * Why a plain file name could not be kept as it is on a Windows runner (a device name, or a trailing
+ * dot or space, which Windows drops), if it could not. Separators and reserved characters are refused
+ * wherever names are read; this is what Windows adds.
+ */
+function windowsUnsafe(name) {
+    if (WINDOWS_DEVICE.test(name))
+        return 'is a device name on Windows (CON, PRN, AUX, NUL, COM0–9, LPT0–9, CONIN$, CONOUT$)';
+    if (/[. ]$/.test(name))
+        return 'ends with a dot or a space, which Windows drops';
+    return undefined;
+}
+/** A SHA-256 digest as lowercase hex. */
+const sha256Hex = schemas_string().regex(/^[0-9a-f]{64}$/, 'is not a SHA-256 digest');
+/** A value that crossed a boundary and did not match its schema; the message names where it came from. */
+class BoundaryError extends Error {
+    boundary;
+    issues;
+    constructor(boundary, issues) {
+        super(`${boundary}: ${describeIssues(issues)}`);
+        this.boundary = boundary;
+        this.issues = issues;
+        this.name = 'BoundaryError';
+    }
+}
+/** The first few issues as "at path: message", with control characters shown escaped. */
+function describeIssues(issues) {
+    const shown = issues.slice(0, 3).map((issue) => {
+        const path = issue.path.length ? issue.path.map(String).join('.') : '(the value)';
+        return `${path.replace(/\p{Cc}/gu, '?')}: ${issue.message}`;
+    });
+    return shown.join('; ') + (issues.length > 3 ? ` (and ${issues.length - 3} more)` : '');
+}
+/** Parses `value` by `schema`, or throws a BoundaryError naming `boundary`. */
+function parseAt(schema, value, boundary) {
+    const result = schema.safeParse(value);
+    if (!result.success)
+        throw new BoundaryError(boundary, result.error.issues);
+    return result.data;
+}
+
+;// CONCATENATED MODULE: ./src/github/artifact-service.ts
+
+
+
+
+/**
+ * The artifact client, loaded only when used: it is the heaviest part of the bundle (a 3.7 MB chunk).
+ * Only an entry point that may upload provides it (the action's main.ts): a bundle whose entry never
+ * does (the CLI) then holds no import of it at all, and ncc leaves the chunk out.
+ */
+let provider;
+function provideArtifactClient(load) {
+    provider = load;
+}
+async function loadArtifactClient() {
+    if (!provider)
+        throw new Error('this entry point has no artifact client');
+    return provider();
+}
+/** Where an artifact of this run is shown on the run's page. */
+const artifactUrl = (id, runner) => `${runner.serverUrl}/${runner.repository}/actions/runs/${runner.runId}/artifacts/${id}`;
+/**
+ * Uploads one small JSON file (a record) as an artifact of this run, unzipped, so the artifact takes the
+ * file's name. The folder it was written in goes once the upload ends.
+ */
+async function uploadJsonArtifact(name, value, runner, retentionDays) {
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-record-'));
+    try {
+        external_node_fs_.writeFileSync(external_node_path_.join(dir, name), JSON.stringify(value));
+        await (await loadArtifactClient()).uploadArtifact(name, [external_node_path_.join(dir, name)], dir, { retentionDays, skipArchive: true });
+    }
+    finally {
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    }
+}
+/** The one file an artifact download left in a fresh folder, or the one named so inside a zip. */
+function fileIn(dir, name) {
+    const named = external_node_path_.join(dir, name);
+    if (external_node_fs_.existsSync(named))
+        return named;
+    const [only] = external_node_fs_.readdirSync(dir);
+    if (only === undefined)
+        throw new Error('the artifact held no file');
+    return external_node_path_.join(dir, only);
+}
+/** A record artifact that was read but holds no record this action writes: refused for what it is, not for a failed read. */
+class RecordContentError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'RecordContentError';
+    }
+}
+/**
+ * Whether a record was refused for what it holds (RecordContentError, or its schema's BoundaryError),
+ * not for a read that failed: a record of ours is never so, and one that is can be passed over.
+ */
+const heldNoRecord = (error) => error instanceof RecordContentError || error instanceof BoundaryError;
+/** The longest one record artifact is read for (its download included): past it, the read fails. */
+const RECORD_READ_MS = 30_000;
+/**
+ * What a record artifact (one small JSON file, `name`, uploaded unzipped unless `zipped`) holds, parsed
+ * as JSON but not yet checked: of this run, or with `findBy` another run's. Refused (RecordContentError)
+ * when listed larger than `maxBytes` (`listedBytes`), or when its file is missing, not a plain file,
+ * larger or not JSON, as whoever wrote it may not be one of ours. Read within RECORD_READ_MS; the
+ * folder it went into goes at once.
+ */
+async function readJsonArtifact(id, name, runner, { maxBytes, listedBytes, zipped = false, findBy, signal }) {
+    // Our records go up unzipped: an artifact listed larger is none of ours, and is not downloaded (nor unzipped) at all.
+    if (listedBytes !== undefined && listedBytes > maxBytes)
+        throw new RecordContentError(`its artifact is ${listedBytes} bytes, over the ${maxBytes} a record may have`);
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(runner.tempDir, 'aistudios-record-'));
+    try {
+        // The artifact client takes no signal: a download past the bound is left behind, and the process ends without it.
+        const bound = AbortSignal.any([AbortSignal.timeout(RECORD_READ_MS), ...(signal ? [signal] : [])]);
+        try {
+            // A record that went up unzipped is saved as it comes: one that comes as a zip is none of ours, and is never unzipped.
+            await untilCancelled((await loadArtifactClient()).downloadArtifact(id, { path: dir, findBy, skipDecompress: !zipped }), bound);
+        }
+        catch (error) {
+            if (signal?.aborted || !bound.aborted)
+                throw error;
+            throw new Error(`its artifact was not downloaded within ${RECORD_READ_MS / 1000} s`, { cause: error });
+        }
+        const file = external_node_path_.join(dir, name);
+        // Not followed: a link an archive left would read a file of the runner's.
+        const stat = external_node_fs_.lstatSync(file, { throwIfNoEntry: false });
+        if (!stat)
+            throw new RecordContentError(`its artifact holds no record file ${name}`);
+        if (!stat.isFile())
+            throw new RecordContentError('its record is not a file');
+        if (stat.size > maxBytes)
+            throw new RecordContentError(`its record is over ${maxBytes} bytes`);
+        try {
+            return JSON.parse(external_node_fs_.readFileSync(file, 'utf8'));
+        }
+        catch {
+            throw new RecordContentError('its record is not JSON');
+        }
+    }
+    finally {
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/job/action-defaults.ts
+/**
+ * The defaults action.yml declares (a test keeps the two equal). The runner sets every one of them on
+ * every run, whether the step gives the input or not; `${{ github.token }}` is evaluated by the runner and
+ * so is not listed.
+ */
+const ACTION_DEFAULTS = {
+    plan: 'false',
+    collect: 'false',
+    'max-jobs': '256',
+    'max-parallel': '3',
+    'fail-fast': 'false',
+    'artifact-per-video': 'false',
+    'api-url': 'https://app.aistudios.com',
+    'api-generation': 'auto',
+    'poll-interval': 'auto',
+    timeout: '30',
+    'stall-timeout': '10',
+    'request-timeout': '30',
+    'max-video-size': '4096',
+    wait: 'true',
+    'resume-mismatch': 'refuse',
+    'output-dir': 'videos',
+    'upload-artifact': 'true',
+    archive: 'false',
+    'only-changed': 'false',
+    'release-upload': 'false',
+    'release-replace': 'false',
+    comment: 'false',
+    reuse: 'false',
+    'reuse-from': 'branch-or-default',
+    cleanup: 'false',
+    'dry-run': 'false',
+    draft: 'false',
+    'from-draft': 'false'
+};
+/**
+ * The step's inputs as the user gave them: a value equal to its action.yml default reads as not given,
+ * since the runner sets it on every run and cannot tell the two apart. So no check of the kind "applies
+ * only with X" ever refuses a default, and each parser's fallback (the same value) stands in. Pure.
+ */
+function asGiven(get) {
+    return (name) => {
+        const value = get(name);
+        const fallback = ACTION_DEFAULTS[name];
+        if (fallback === undefined)
+            return value;
+        // A keyword reads the same in any case (True, AUTO); a folder or URL does not (Videos is not videos).
+        const same = KEYWORD.test(fallback) ? value.trim().toLowerCase() === fallback : value.trim() === fallback;
+        return same ? '' : value;
+    };
+}
+/** The defaults their parsers read in any case: booleans and choices. */
+const KEYWORD = /^(true|false|auto|refuse|branch-or-default)$/;
+
+;// CONCATENATED MODULE: ./src/text.ts
+/**
+ * Text safe inside HTML and its double-quoted attributes (and a Markdown table's cells). Line breaks
+ * are written as entities too: a blank line inside an HTML block in Markdown would end it, and what
+ * followed (an API message's `## heading` or `![image](…)`) would be read as Markdown.
+ */
+const escapeHtml = (text) => text.replace(/[<>&|"\r\n]/g, (c) => `&#${c.charCodeAt(0)};`);
+/**
+ * Text from outside (an API message, a name) as one cell of a Markdown table inside HTML: on one line,
+ * every character Markdown or HTML could read as syntax (a pipe, a bracket, a backtick, a heading, an
+ * autolink's `:` `@` and `www.`, emphasis, an entity) written as a numeric entity, so it shows as
+ * written and can add no heading, link, image or tag. Capped at `max` characters first.
+ */
+function escapeCell(text, max = 200) {
+    const line = text.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').trim();
+    const capped = line.length > max ? `${line.slice(0, max - 1)}…` : line;
+    return capped.replace(/[^\p{L}\p{N} ,.\-/%+]|(?<=www)\./giu, (c) => `&#${c.codePointAt(0)};`);
+}
+/** A value from outside in a message: quoted, on one line (JSON escapes every control character), at most `max` characters. */
+const quotedValue = (text, max = 100) => JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
+/** What the file says it is: "3.5 s, 320×180, avc1 + mp4a". */
+function describeMp4({ durationSeconds, width, height, codecs }) {
+    const picture = width !== undefined && height !== undefined ? `, ${width}×${height}` : '';
+    return `${durationSeconds.toFixed(1)} s${picture}${codecs.length ? `, ${codecs.join(' + ')}` : ''}`;
+}
+/** A span of time as the inputs count it: `1.5 min`, whole minutes from ten on. */
+function formatMinutes(ms) {
+    return `${(ms / 60_000).toFixed(ms < 600_000 ? 1 : 0)} min`;
+}
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    const units = ['KiB', 'MiB', 'GiB'];
+    let value = bytes / 1024;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return `${value.toFixed(1)} ${units[unit]}`;
+}
+/**
+ * Text for a terminal or a log from whatever wrote it (an API message, a name, a file): escape
+ * sequences (colours, cursor moves, OSC links and titles) removed, and every other control character
+ * but newline and tab, with the Unicode marks that reorder text (bidi overrides), removed too; a
+ * terminal shows it as written and can be made to do nothing else.
+ */
+function terminalText(text) {
+    return (text
+        // eslint-disable-next-line no-control-regex -- escape sequences are exactly what is removed
+        .replace(/\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u009d[^\u0007\u009c]*(?:\u0007|\u009c)?/g, '')
+        // eslint-disable-next-line no-control-regex -- CSI (ESC [ or its one-byte form) and two-byte escapes
+        .replace(/(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]?|\u001b[ -/]*[0-~]?/g, '')
+        .replace(/[^\P{Cc}\n\t]|[\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, ''));
+}
+
+;// CONCATENATED MODULE: ./src/log.ts
+
+
+/**
+ * A line of text for the log that the runner cannot read as a workflow command, whatever it holds
+ * (a name, an API message, a file's content): a line that starts with `::` is broken with a zero-width
+ * space. Warnings, errors and notices need no such care: @actions/core escapes their newlines.
+ */
+const plain = (text) => text.replace(/^(\s*):(?=:)/gm, '$1:\u200b');
+/** The shortest secret replaced in what the action writes. */
+const MIN_REDACTED = 4;
+/** Every secret masked so far; what the runner hides in its log is hidden from what the action writes too. */
+const secrets = [];
+/**
+ * `text` with every masked secret (as written, URL-encoded and JSON-escaped) replaced by ***: for what
+ * the action itself writes where the runner's masking does not reach (outputs, the summary, comments,
+ * records). An API that echoes a key in its message cannot carry it out.
+ */
+function redact(text) {
+    let shown = text;
+    // A value this short is no real credential (a test's `u`); hiding it would garble every message.
+    for (const secret of secrets.filter((value) => value.length >= MIN_REDACTED)) {
+        for (const form of new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]))
+            shown = shown.split(form).join('***');
+    }
+    return shown;
+}
+const actionsSink = {
+    info: (message) => lib_core/* info */.pq(plain(terminalText(message))),
+    warning: (message) => lib_core/* warning */.$e(terminalText(message)),
+    notice: (message) => lib_core/* notice */.lm(terminalText(message)),
+    error: (message, where) => lib_core/* error */.z3(terminalText(message), where),
+    mask: (secret) => lib_core/* setSecret */.Pq(secret),
+    group: (title, work) => lib_core/* group */.Os(terminalText(title), work),
+    progress: (_percent, message) => lib_core/* info */.pq(plain(terminalText(message)))
+};
+let sink = actionsSink;
+/** Sends every line from here on to another sink (the CLI's terminal). */
+function useSink(other) {
+    sink = other;
+}
+const info = (message) => sink.info(message);
+const warning = (message) => sink.warning(message);
+const notice = (message) => sink.notice(message);
+const errorLine = (message, where) => sink.error(message, where);
+function mask(secret) {
+    if (!secret)
+        return;
+    secrets.push(secret);
+    sink.mask(secret);
+}
+const group = (title, work) => sink.group(title, work);
+/** Log lines about one video: prefixed with its name in a batch (groups cannot interleave). */
+function videoLog(name) {
+    const line = (message) => (name ? `[${name}] ${message}` : message);
+    return {
+        info: (message) => sink.info(line(message)),
+        warning: (message) => sink.warning(line(message)),
+        notice: (message) => sink.notice(line(message)),
+        progress: (percent, message) => sink.progress(percent, line(message)),
+        group: (title, work) => (name ? work() : sink.group(title, work))
+    };
+}
+/** Workflow commands whose message is for people (a prefix may go before it); the others carry data (a mask, state). */
+const FOR_PEOPLE = /^::(?:debug|notice|warning|error|group)(?: [^:]*)?::/;
+/** One line of stdout with `prefix` before what people read: after a workflow command's `::name::`, never inside another command. */
+function prefixLine(line, prefix) {
+    if (!line)
+        return line;
+    const command = FOR_PEOPLE.exec(line)?.[0];
+    if (command)
+        return `${command}${prefix}${line.slice(command.length)}`;
+    return line.startsWith('::') ? line : `${prefix}${line}`;
+}
+/**
+ * Runs `work` with every line written to stdout starting with `[name] `: for a library that logs through
+ * @actions/core itself (the artifact client), so in a batch its lines name their video too. Only around
+ * work that runs alone: a line anything else wrote meanwhile would carry the name as well.
+ */
+async function withVideoName(name, work) {
+    if (!name)
+        return work();
+    const stdout = process.stdout;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- put back exactly as it was, below
+    const original = stdout.write;
+    const write = original.bind(stdout);
+    stdout.write = (chunk, ...rest) => {
+        const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+        return write(text
+            .split('\n')
+            .map((line) => prefixLine(line, `[${name}] `))
+            .join('\n'), ...rest);
+    };
+    try {
+        return await work();
+    }
+    finally {
+        stdout.write = original;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/errors.ts
+
+/** Finds line and column (1-based) of offsets in one text: its lines are indexed once, each look-up a binary search. */
+function locator(text) {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
+        starts.push(i + 1);
+    return (offset) => {
+        const at = Math.max(0, Math.min(offset, text.length));
+        let low = 0;
+        let high = starts.length - 1;
+        while (low < high) {
+            const middle = (low + high + 1) >> 1;
+            if (starts[middle] <= at)
+                low = middle;
+            else
+                high = middle - 1;
+        }
+        return { line: low + 1, column: at - starts[low] + 1 };
+    };
+}
+/** Line and column (1-based) of a character offset. */
+const locate = (text, offset) => locator(text)(offset);
+/** An input the user gave is unusable. Raised before anything that spends credits is sent. */
+class InputError extends Error {
+    input;
+    detail;
+    location;
+    constructor(input, 
+    /** What is wrong, without the input's name: each front end names the input its own way. */
+    detail, location) {
+        super(`Input '${input}': ${detail}`);
+        this.input = input;
+        this.detail = detail;
+        this.location = location;
+        this.name = 'InputError';
+    }
+}
+const CREDENTIAL_ADVICE = {
+    'api-key': "If 'api-key' holds a v3 access token: tokens expire 24 hours after they are issued, so a stored one " +
+        "stops working within a day. Give 'app-id' and 'user-key' (repository secrets) instead; the action " +
+        "exchanges them for a fresh token on every run. If it is the legacy API's secret key, check that it is the current one.",
+    'app-id': "Check the 'app-id' and 'user-key' secrets: AI Studios issues them together (profile, Issue API Key) " +
+        'and cannot show them again once activated; issue a new pair if unsure.',
+    either: "Check 'app-id' and 'user-key' (or 'api-key'), each passed from a repository secret."
+};
+/** The API refused the credentials. Never retried as it is: another try cannot succeed. */
+class AuthError extends Error {
+    detail;
+    unauthorized;
+    constructor(detail, credential, 
+    /** A 401 (status or code): the credential was not accepted, so the request was not processed. */
+    unauthorized = false) {
+        super(`The AI Studios API rejected the credentials (${detail}). ${CREDENTIAL_ADVICE[credential ?? 'either']}`);
+        this.detail = detail;
+        this.unauthorized = unauthorized;
+        this.name = 'AuthError';
+    }
+}
+/** A call could not reach the API: names the input the host came from, the host, and what happened. */
+class UnreachableError extends Error {
+    input;
+    host;
+    kind;
+    constructor(call, input, host, kind, what, cause) {
+        super(kind === 'no-answer'
+            ? `${call} failed: the AI Studios API at ${host} (from '${input}') did not answer: ${what}`
+            : `${call} failed: could not reach the AI Studios API at ${host} (from '${input}'): ${what}. Check '${input}' and that the runner can reach that host`, { cause });
+        this.input = input;
+        this.host = host;
+        this.kind = kind;
+        this.name = 'UnreachableError';
+    }
+}
+/** The API answered, but not with success; carries what the API said. */
+class ApiError extends Error {
+    call;
+    status;
+    code;
+    apiMessage;
+    transient;
+    retryAfterSeconds;
+    refused;
+    constructor(call, status, code, apiMessage, 
+    /** Whether repeating the same read might succeed (5xx, 429, gateway pages). */
+    transient, 
+    /** Seconds the server asked us to wait (Retry-After), if any. */
+    retryAfterSeconds, 
+    /** Whether the API itself said no (its envelope with `success: false`): proof it did not carry out the request. */
+    refused = false) {
+        const codePart = code === undefined ? '' : ` code ${code}:`;
+        super(`${call} failed: HTTP ${status}${codePart} ${apiMessage}`.trim());
+        this.call = call;
+        this.status = status;
+        this.code = code;
+        this.apiMessage = apiMessage;
+        this.transient = transient;
+        this.retryAfterSeconds = retryAfterSeconds;
+        this.refused = refused;
+        this.name = 'ApiError';
+    }
+    /** Whether the API says it does not know what was asked for, in any shape it uses: status 404, code 404 or NOT_FOUND, or its message. */
+    get notFound() {
+        return this.status === 404 || /^(404|not[ _-]?found)$/i.test(this.code ?? '') || /not[ _-]?found/i.test(this.apiMessage);
+    }
+}
+/**
+ * The export request may have reached the server, so it may be rendering (and spending credits)
+ * even though no answer arrived. Never re-sent blindly.
+ */
+class ExportUnconfirmedError extends Error {
+    constructor(cause, cancelled = false) {
+        super(`${cancelled ? 'The run was cancelled while the export request was in flight' : 'The export request was sent but no usable answer came back'} ` +
+            `(${cause}). The export may have been accepted and spent credits, so it was not sent again. Look for the ` +
+            'new project in AI Studios (My Studio), or list your projects with GET /api/odin/v3/editor/project; if it ' +
+            "is there, re-run this step with the 'resume' input set to its project ID to download it without paying again.");
+        this.name = 'ExportUnconfirmedError';
+    }
+}
+/** The export request never left: nothing was spent, and running the step again starts it anew. */
+class ExportNotSentError extends Error {
+    constructor(cause, advice = 'Nothing was spent; run the step again to export.') {
+        super(`The export request was not sent (${cause}). ${advice}`);
+        this.name = 'ExportNotSentError';
+    }
+}
+/** Anything that ends a run after the export was accepted: the user must learn the key. */
+class RenderError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'RenderError';
+    }
+}
+/** Progress stood still past stall-timeout after it had started: the render is taken for dead, and a re-run exports anew. */
+class StalledError extends RenderError {
+    constructor(message) {
+        super(message);
+        this.name = 'StalledError';
+    }
+}
+/** The API stopped knowing the export key past the grace given after an export: a re-run exports anew. */
+class LostError extends RenderError {
+    constructor(message) {
+        super(message);
+        this.name = 'LostError';
+    }
+}
+/** What went wrong, for a message; with any masked secret an answer echoed hidden (see redact). */
+function errorMessage(error) {
+    return redact(error instanceof Error ? error.message : String(error));
+}
+
+;// CONCATENATED MODULE: ./src/job/parse.ts
+
+
+
+function parseBoolean(input, raw, fallback) {
+    const value = raw.trim().toLowerCase();
+    if (value === '')
+        return fallback;
+    if (['true', 'yes', 'on', '1'].includes(value))
+        return true;
+    if (['false', 'no', 'off', '0'].includes(value))
+        return false;
+    throw new InputError(input, `'${raw}' is not a boolean; use true or false`);
+}
+function parseNumber(input, raw, fallback, { min, max, integer = false, unit }) {
+    const value = raw.trim();
+    if (value === '')
+        return fallback;
+    if (!/^[+]?(\d+(\.\d*)?|\.\d+)$/.test(value)) {
+        throw new InputError(input, `'${raw}' is not a ${integer ? 'whole number' : 'number'} of ${unit}`);
+    }
+    const number = Number(value);
+    if (integer && !Number.isInteger(number))
+        throw new InputError(input, `'${raw}' must be a whole number of ${unit}`);
+    if (number < min)
+        throw new InputError(input, `${value} ${unit} is below the minimum of ${min}`);
+    if (max !== undefined && number > max)
+        throw new InputError(input, `${value} ${unit} is above the maximum of ${max}`);
+    return number;
+}
+function parseChoice(input, raw, choices) {
+    const value = raw.trim().toLowerCase();
+    if (value === '')
+        return undefined;
+    const found = choices.find((choice) => choice === value);
+    if (!found)
+        throw new InputError(input, `'${raw}' is not one of ${choices.join(', ')}`);
+    return found;
+}
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+/** An http(s) URL; plain http only for loopback hosts, so no key or video travels in clear text. */
+function parseUrl(input, raw) {
+    let url;
+    try {
+        url = new URL(raw.trim());
+    }
+    catch {
+        throw new InputError(input, `'${raw}' is not a valid URL`);
+    }
+    // A user and password in the URL would be printed wherever the URL is; credentials go in their own inputs.
+    if (url.username || url.password)
+        throw new InputError(input, 'must not carry a user name or password; give credentials in their own inputs, from secrets');
+    if (url.protocol === 'https:')
+        return url;
+    if (url.protocol === 'http:' && LOOPBACK.test(url.hostname))
+        return url;
+    throw new InputError(input, `'${raw}' must use https:// (plain http is allowed only for localhost)`);
+}
+/**
+ * A URL AI Studios calls (`webhook-url`, a template's `webhookUrl`): https only, even to localhost, as
+ * the service cannot reach the runner's own host; no credentials in it.
+ */
+function parseWebhookUrl(input, raw) {
+    const url = parseUrl(input, raw);
+    if (url.protocol !== 'https:')
+        throw new InputError(input, `'${raw}' must use https:// (AI Studios calls it from its own servers)`);
+    return url;
+}
+/** Workspace-relative, with forward slashes: how GitHub names a file of the repository. */
+/**
+ * A file's path in the repository it belongs to, as GitHub's compare names it: from the nearest folder
+ * below the workspace that holds a `.git` (a checkout into a folder, actions/checkout's `path:`), else
+ * from the workspace.
+ */
+function repoPath(workspace, file) {
+    let root = workspace;
+    for (let dir = external_node_path_.dirname(file); dir.startsWith(workspace + external_node_path_.sep); dir = external_node_path_.dirname(dir)) {
+        if (external_node_fs_.existsSync(external_node_path_.join(dir, '.git'))) {
+            root = dir;
+            break;
+        }
+    }
+    return external_node_path_.relative(root, file).split(external_node_path_.sep).join('/');
+}
+const outside = (root, target) => {
+    const relative = external_node_path_.relative(root, target);
+    return relative.startsWith('..') || external_node_path_.isAbsolute(relative);
+};
+/** The real path of `target`, or of its nearest existing ancestor joined with the rest (for a path still to be made). */
+function realPath(target) {
+    try {
+        return external_node_fs_.realpathSync(target);
+    }
+    catch {
+        const parent = external_node_path_.dirname(target);
+        return parent === target ? target : external_node_path_.join(realPath(parent), external_node_path_.basename(target));
+    }
+}
+/** What messages call the folder paths must stay in: the workspace in the action, the current folder in the CLI. */
+let rootFolderName = 'the workspace';
+/** Names the root folder in messages from here on (the CLI's "the current folder"). */
+function nameRootFolder(name) {
+    rootFolderName = name;
+}
+/**
+ * A path inside the workspace; refuses one that escapes it: absolute, through '..', or through a
+ * symbolic link (a file or a folder on the way) that points outside.
+ */
+function resolveInWorkspace(input, raw, workspace) {
+    const resolved = external_node_path_.resolve(workspace, raw.trim());
+    if (outside(workspace, resolved) || outside(realPath(workspace), realPath(resolved))) {
+        throw new InputError(input, `'${raw.trim()}' is outside ${rootFolderName} (${workspace})`);
+    }
+    // A checkout's .git holds its credentials (checkout's persisted token): never read as speech or written to,
+    // whether named or reached through a link a pull request committed.
+    if (external_node_path_.relative(realPath(workspace), realPath(resolved)).split(external_node_path_.sep).includes('.git')) {
+        throw new InputError(input, `'${raw.trim()}' is inside a .git folder (named, or through a link), which holds the checkout's credentials`);
+    }
+    return resolved;
+}
+/** Files an input may name are read whole; none of this size is a template, script or manifest. */
+const MAX_INPUT_FILE_BYTES = 4 << 20;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+/**
+ * Reads a text file named by an input, with an error naming the input when it can't. Its bytes must be
+ * UTF-8: another encoding (Latin-1, Windows-1252) is refused naming the file, never sent as mangled text.
+ */
+function readInputFile(input, raw, workspace) {
+    const file = resolveInWorkspace(input, raw, workspace);
+    let text;
+    try {
+        if (external_node_fs_.statSync(file).size > MAX_INPUT_FILE_BYTES)
+            throw new InputError(input, `file '${raw.trim()}' is larger than ${MAX_INPUT_FILE_BYTES >> 20} MiB`);
+        const bytes = external_node_fs_.readFileSync(file);
+        try {
+            text = UTF8.decode(bytes);
+        }
+        catch {
+            throw new InputError(input, `file '${raw.trim()}' is not UTF-8 text; save it as UTF-8`);
+        }
+    }
+    catch (error) {
+        if (error instanceof InputError)
+            throw error;
+        const code = error.code;
+        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code})`;
+        throw new InputError(input, `file '${raw.trim()}' ${why}`);
+    }
+    return { file, text: text.replace(/^\uFEFF/, '') };
+}
+
+;// CONCATENATED MODULE: ./src/job/github-settings.ts
+
+
+
+
+
+/** The tag of the release that triggered the run, if one did. */
+function releaseTag(runner) {
+    if (!runner.eventPath || !external_node_fs_.existsSync(runner.eventPath))
+        return undefined;
+    const payload = JSON.parse(external_node_fs_.readFileSync(runner.eventPath, 'utf8'));
+    return typeof payload.release?.tag_name === 'string' ? payload.release.tag_name : undefined;
+}
+function readGitHubSettings(get, runner) {
+    const settings = {
+        token: get('github-token').trim() || undefined,
+        onlyChanged: parseBoolean('only-changed', get('only-changed'), false),
+        reuse: parseBoolean('reuse', get('reuse'), false),
+        reuseFrom: parseChoice('reuse-from', get('reuse-from'), REUSE_SCOPES) ?? 'branch-or-default',
+        comment: parseBoolean('comment', get('comment'), false),
+        fromDraft: parseChoice('from-draft', get('from-draft'), FROM_DRAFT) ?? 'false'
+    };
+    if (parseBoolean('release-upload', get('release-upload'), false)) {
+        const tag = get('release-tag').trim() || releaseTag(runner);
+        if (!tag)
+            throw new InputError('release-tag', "'release-upload' needs a release: run on a release event or set 'release-tag'");
+        settings.release = { tag, replace: parseBoolean('release-replace', get('release-replace'), false) };
+    }
+    // A draft must be found before paying: without a token, none can be.
+    if (!settings.token && settings.fromDraft === 'required') {
+        throw new InputError('from-draft', "'required' looks up the draft run's draft through GitHub: set 'github-token' (actions: read)");
+    }
+    if (!settings.token && (settings.onlyChanged || settings.release || settings.comment || settings.reuse || settings.fromDraft === 'true')) {
+        warning("'github-token' is empty: only-changed, reuse, from-draft, release-upload and comment are skipped");
+        return { onlyChanged: false, reuse: false, reuseFrom: settings.reuseFrom, comment: false, fromDraft: 'false' };
+    }
+    return settings;
+}
+const needsGitHub = (settings) => Boolean(settings.token && (settings.onlyChanged || settings.reuse || settings.release || settings.comment || settings.fromDraft !== 'false'));
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(38815);
 ;// CONCATENATED MODULE: ./src/job/manifest-schema.ts
 /**
  * The one definition of a manifest: the action validates each entry with this schema, and
@@ -38924,68 +38992,6 @@ function manifestJsonSchema() {
     const generated = z.toJSONSchema(manifestDocument, { target: 'draft-2020-12' });
     const { $schema, ...rest } = generated;
     return { $schema, $id: MANIFEST_SCHEMA_ID, ...rest };
-}
-
-;// CONCATENATED MODULE: ./src/schemas.ts
-/**
- * The schemas every trust boundary shares (zod, the one validation library of the action). A value
- * that crosses into the action (an input, a repository file, an API or GitHub answer, another run's
- * artifact, a sibling job's record) is parsed here or by a schema built from these before anything
- * uses it. Boundary-specific schemas live beside their boundary and import these.
- */
-
-
-/** An export key (a v3 project ID, a legacy key): anything else is refused, never printed raw. */
-const exportKey = schemas_string().regex(EXPORT_KEY, "is not an export key (letters, digits, '-' and '_')");
-/** A plain file name: no separator, no `..`, no control character, nothing a shell or runner reads. */
-const baseName = schemas_string()
-    .min(1)
-    .max(255)
-    .refine((name) => !/[/\\\p{Cc}\p{Cf}]/u.test(name) && name !== '.' && name !== '..', 'is not a plain file name');
-/**
- * Device names Windows reserves, with or without an extension (`CON`, `nul.mp4`, `COM0`, `LPT¹`,
- * `CONIN$`), spaces before the extension included: Windows drops them, so `nul .mp4` is NUL too.
- */
-const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$) *(\..*)?$/i;
-/**
- * Why a plain file name could not be kept as it is on a Windows runner (a device name, or a trailing
- * dot or space, which Windows drops), if it could not. Separators and reserved characters are refused
- * wherever names are read; this is what Windows adds.
- */
-function windowsUnsafe(name) {
-    if (WINDOWS_DEVICE.test(name))
-        return 'is a device name on Windows (CON, PRN, AUX, NUL, COM0–9, LPT0–9, CONIN$, CONOUT$)';
-    if (/[. ]$/.test(name))
-        return 'ends with a dot or a space, which Windows drops';
-    return undefined;
-}
-/** A SHA-256 digest as lowercase hex. */
-const sha256Hex = schemas_string().regex(/^[0-9a-f]{64}$/, 'is not a SHA-256 digest');
-/** A value that crossed a boundary and did not match its schema; the message names where it came from. */
-class BoundaryError extends Error {
-    boundary;
-    issues;
-    constructor(boundary, issues) {
-        super(`${boundary}: ${describeIssues(issues)}`);
-        this.boundary = boundary;
-        this.issues = issues;
-        this.name = 'BoundaryError';
-    }
-}
-/** The first few issues as "at path: message", with control characters shown escaped. */
-function describeIssues(issues) {
-    const shown = issues.slice(0, 3).map((issue) => {
-        const path = issue.path.length ? issue.path.map(String).join('.') : '(the value)';
-        return `${path.replace(/\p{Cc}/gu, '?')}: ${issue.message}`;
-    });
-    return shown.join('; ') + (issues.length > 3 ? ` (and ${issues.length - 3} more)` : '');
-}
-/** Parses `value` by `schema`, or throws a BoundaryError naming `boundary`. */
-function parseAt(schema, value, boundary) {
-    const result = schema.safeParse(value);
-    if (!result.success)
-        throw new BoundaryError(boundary, result.error.issues);
-    return result.data;
 }
 
 ;// CONCATENATED MODULE: ./src/job/json-keys.ts
@@ -43872,7 +43878,7 @@ unwanted = () => undefined) {
             // Only a record refused for what it is, or for who made it (a run GitHub says is gone is no one's
             // it can vouch for), is passed over: one GitHub failed to answer for may be the reviewed draft, and
             // an older draft must not be taken in its place.
-            if (signal?.aborted || !(error instanceof RecordContentError || error instanceof BoundaryError || isGone(error)))
+            if (signal?.aborted || !(heldNoRecord(error) || isGone(error)))
                 throw error;
             passOver(candidate.runId, errorMessage(error));
         }
@@ -44027,7 +44033,7 @@ async function findEarlierExport(fingerprint, runner, log, signal, deadlineAt) {
         }
         catch (error) {
             // A mark that holds no delivery this action writes is refused, as a forged one is: the export is waited for.
-            if (!(error instanceof RecordContentError || error instanceof BoundaryError) || signal?.aborted) {
+            if (!heldNoRecord(error) || signal?.aborted) {
                 throw unread(error, `the ledger's record of the delivery of export ${entry.key}`, entry.key);
             }
             log.warning(`The ledger's mark that export ${entry.key} was delivered was refused (${errorMessage(error)}); waiting for that export`);
@@ -44164,7 +44170,6 @@ function resumeMismatches(record, expected) {
 
 
 
-
 /**
  * The draft saved for this very request (its record keyed by the request's draft key): this run's own
  * (an earlier job of the run drafted it) when `ownRun`, else the newest a trusted run of this repository
@@ -44211,7 +44216,7 @@ async function findReviewedDraft(request, { job, github, client }, context, { la
 const DRAFT_LOOKUP_MS = 2 * LEDGER_READ_MS;
 /** A record that holds none of ours is passed over (said, with why); a read that failed is rethrown. */
 const refusedRecord = (passOver, runId) => (error) => {
-    if (!(error instanceof RecordContentError || error instanceof BoundaryError))
+    if (!heldNoRecord(error))
         throw error;
     passOver(runId, errorMessage(error));
     return undefined;
@@ -44338,7 +44343,6 @@ async function confirmDraftExport(result, earlier, fingerprint, client, context)
 
 
 
-
 /**
  * The draft already saved for this request, to keep (with any edits made to it in review) rather than
  * save a newer one that `from-draft` would take instead: this run's own (an earlier attempt's: its
@@ -44354,7 +44358,7 @@ async function draftToKeep(request, key, production, context) {
         own = await thisRunDraft(key, job.runner, withDeadline(LEDGER_READ_MS, signal).signal);
     }
     catch (error) {
-        if (error instanceof RecordContentError || error instanceof BoundaryError) {
+        if (heldNoRecord(error)) {
             throw new Error(`draft: this run's draft record of this request was refused (${errorMessage(error)}): another job of the run wrote it, and a draft saved now ` +
                 "could not be recorded in its place, so 'from-draft' would not find it; none was saved. Start the workflow anew", { cause: error });
         }
@@ -44775,8 +44779,8 @@ function notTaken({ reviewedDraft }, { reviewed, draft }) {
 }
 /**
  * An earlier run's record, checked: the run is trusted (this repository's code, on a trusted ref), its
- * record parses and names that same run's unexpired artifact, and it is a video the step takes (`takes`):
- * video. Throws why not.
+ * record parses and names that same run's unexpired artifact, and it is a video the step takes (`takes`).
+ * Throws why not.
  */
 async function trustedRecord(github, candidate, here, fingerprint, job, until, takes) {
     const refused = distrust(await workflowRun(github, candidate.runId), here, job.github.reuseFrom);
@@ -45477,9 +45481,9 @@ async function unreused(missing, production, contextOf) {
     for (const none of missing) {
         const { log, signal } = contextOf(none.result);
         const request = none.request;
-        const runId = github && (await findReusable(requestFingerprint(request), github, job, log, signal, { reviewed: 'only', draft: none.draft }));
+        const runId = github && (await findReusable(reuseFingerprint(request), github, job, log, signal, { reviewed: 'only', draft: none.draft }));
         if (runId)
-            log.info(`Dry run: reuse would take the video run ${runId} exported from a reviewed draft of this request; nothing would be exported`);
+            log.info(`${job.plan ? 'Plan' : 'Dry run'}: reuse would take the video run ${runId} exported from a reviewed draft of this request; nothing would be exported`);
         else
             left.push(none);
     }
@@ -45989,7 +45993,7 @@ const cleanup_listed = (kind, ids) => (ids.length === 0 ? '' : `${kind} ${ids.jo
 /**
  * The reviewed drafts (`from-draft`) whose export was delivered and goes now: each goes with it. Never a
  * project the step names itself (a saved project that was its own draft, a manifest's `project-id`, a
- * resumed key): a draft record is the word of a run of this repository's own code, and a project the
+ * resumed export's source): a draft record is the word of a run of this repository's own code, and a project the
  * step names is the user's for sure.
  */
 function reviewedDrafts(v3, exported, named) {

@@ -35205,7 +35205,10 @@ async function checkCredentials(client, videos, context) {
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./src/waits.ts
 var waits = __nccwpck_require__(5837);
+// EXTERNAL MODULE: ./src/schemas.ts
+var schemas = __nccwpck_require__(9011);
 ;// CONCATENATED MODULE: ./src/github/artifact-service.ts
+
 
 
 
@@ -35256,6 +35259,11 @@ class RecordContentError extends Error {
         this.name = 'RecordContentError';
     }
 }
+/**
+ * Whether a record was refused for what it holds (RecordContentError, or its schema's BoundaryError),
+ * not for a read that failed: a record of ours is never so, and one that is can be passed over.
+ */
+const heldNoRecord = (error) => error instanceof RecordContentError || error instanceof schemas/* BoundaryError */.BV;
 /** The longest one record artifact is read for (its download included): past it, the read fails. */
 const RECORD_READ_MS = 30_000;
 /**
@@ -35303,8 +35311,6 @@ async function readJsonArtifact(id, name, runner, { maxBytes, listedBytes, zippe
     }
 }
 
-// EXTERNAL MODULE: ./src/schemas.ts
-var schemas = __nccwpck_require__(9011);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
 var classic_schemas = __nccwpck_require__(8816);
 ;// CONCATENATED MODULE: ./src/github/reuse-trust.ts
@@ -35532,7 +35538,7 @@ unwanted = () => undefined) {
             // Only a record refused for what it is, or for who made it (a run GitHub says is gone is no one's
             // it can vouch for), is passed over: one GitHub failed to answer for may be the reviewed draft, and
             // an older draft must not be taken in its place.
-            if (signal?.aborted || !(error instanceof RecordContentError || error instanceof schemas/* BoundaryError */.BV || isGone(error)))
+            if (signal?.aborted || !(heldNoRecord(error) || isGone(error)))
                 throw error;
             passOver(candidate.runId, (0,errors/* errorMessage */.gJ)(error));
         }
@@ -36311,7 +36317,7 @@ async function findEarlierExport(fingerprint, runner, log, signal, deadlineAt) {
         }
         catch (error) {
             // A mark that holds no delivery this action writes is refused, as a forged one is: the export is waited for.
-            if (!(error instanceof RecordContentError || error instanceof schemas/* BoundaryError */.BV) || signal?.aborted) {
+            if (!heldNoRecord(error) || signal?.aborted) {
                 throw unread(error, `the ledger's record of the delivery of export ${entry.key}`, entry.key);
             }
             log.warning(`The ledger's mark that export ${entry.key} was delivered was refused (${(0,errors/* errorMessage */.gJ)(error)}); waiting for that export`);
@@ -36448,7 +36454,6 @@ function resumeMismatches(record, expected) {
 
 
 
-
 /**
  * The draft saved for this very request (its record keyed by the request's draft key): this run's own
  * (an earlier job of the run drafted it) when `ownRun`, else the newest a trusted run of this repository
@@ -36495,7 +36500,7 @@ async function findReviewedDraft(request, { job, github, client }, context, { la
 const DRAFT_LOOKUP_MS = 2 * LEDGER_READ_MS;
 /** A record that holds none of ours is passed over (said, with why); a read that failed is rethrown. */
 const refusedRecord = (passOver, runId) => (error) => {
-    if (!(error instanceof RecordContentError || error instanceof schemas/* BoundaryError */.BV))
+    if (!heldNoRecord(error))
         throw error;
     passOver(runId, (0,errors/* errorMessage */.gJ)(error));
     return undefined;
@@ -37448,8 +37453,8 @@ function notTaken({ reviewedDraft }, { reviewed, draft }) {
 }
 /**
  * An earlier run's record, checked: the run is trusted (this repository's code, on a trusted ref), its
- * record parses and names that same run's unexpired artifact, and it is a video the step takes (`takes`):
- * video. Throws why not.
+ * record parses and names that same run's unexpired artifact, and it is a video the step takes (`takes`).
+ * Throws why not.
  */
 async function trustedRecord(github, candidate, here, fingerprint, job, until, takes) {
     const refused = distrust(await workflowRun(github, candidate.runId), here, job.github.reuseFrom);
@@ -38035,7 +38040,6 @@ draft = false) {
 
 
 
-
 /**
  * The draft already saved for this request, to keep (with any edits made to it in review) rather than
  * save a newer one that `from-draft` would take instead: this run's own (an earlier attempt's: its
@@ -38051,7 +38055,7 @@ async function draftToKeep(request, key, production, context) {
         own = await thisRunDraft(key, job.runner, (0,waits/* withDeadline */.NE)(LEDGER_READ_MS, signal).signal);
     }
     catch (error) {
-        if (error instanceof RecordContentError || error instanceof schemas/* BoundaryError */.BV) {
+        if (heldNoRecord(error)) {
             throw new Error(`draft: this run's draft record of this request was refused (${(0,errors/* errorMessage */.gJ)(error)}): another job of the run wrote it, and a draft saved now ` +
                 "could not be recorded in its place, so 'from-draft' would not find it; none was saved. Start the workflow anew", { cause: error });
         }
@@ -38843,9 +38847,9 @@ async function unreused(missing, production, contextOf) {
     for (const none of missing) {
         const { log, signal } = contextOf(none.result);
         const request = none.request;
-        const runId = github && (await findReusable(requestFingerprint(request), github, job, log, signal, { reviewed: 'only', draft: none.draft }));
+        const runId = github && (await findReusable(reuseFingerprint(request), github, job, log, signal, { reviewed: 'only', draft: none.draft }));
         if (runId)
-            log.info(`Dry run: reuse would take the video run ${runId} exported from a reviewed draft of this request; nothing would be exported`);
+            log.info(`${job.plan ? 'Plan' : 'Dry run'}: reuse would take the video run ${runId} exported from a reviewed draft of this request; nothing would be exported`);
         else
             left.push(none);
     }

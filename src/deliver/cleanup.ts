@@ -73,7 +73,7 @@ const listed = (kind: string, ids: string[]): string => (ids.length === 0 ? '' :
 /**
  * The reviewed drafts (`from-draft`) whose export was delivered and goes now: each goes with it. Never a
  * project the step names itself (a saved project that was its own draft, a manifest's `project-id`, a
- * resumed key): a draft record is the word of a run of this repository's own code, and a project the
+ * resumed export's source): a draft record is the word of a run of this repository's own code, and a project the
  * step names is the user's for sure.
  */
 function reviewedDrafts(v3: VideoResult[], exported: string[], named: Set<string>): string[] {

@@ -3,6 +3,7 @@ import * as path from 'node:path'
 import type { RunnerEnv } from '../domain.js'
 import type { ArtifactClient, FindOptions } from '@actions/artifact'
 import { untilCancelled } from '../waits.js'
+import { BoundaryError } from '../schemas.js'
 
 /**
  * The artifact client, loaded only when used: it is the heaviest part of the bundle (a 3.7 MB chunk).
@@ -54,6 +55,12 @@ export class RecordContentError extends Error {
     this.name = 'RecordContentError'
   }
 }
+
+/**
+ * Whether a record was refused for what it holds (RecordContentError, or its schema's BoundaryError),
+ * not for a read that failed: a record of ours is never so, and one that is can be passed over.
+ */
+export const heldNoRecord = (error: unknown): boolean => error instanceof RecordContentError || error instanceof BoundaryError
 
 /** The longest one record artifact is read for (its download included): past it, the read fails. */
 export const RECORD_READ_MS = 30_000

@@ -1,9 +1,9 @@
 import { z } from 'zod'
 import type { RunnerEnv } from '../domain.js'
-import { BoundaryError, exportKey, parseAt } from '../schemas.js'
+import { exportKey, parseAt } from '../schemas.js'
 import { errorMessage } from '../errors.js'
 import { untilCancelled } from '../waits.js'
-import { RecordContentError, loadArtifactClient, readJsonArtifact, uploadJsonArtifact } from './artifact-service.js'
+import { RecordContentError, heldNoRecord, loadArtifactClient, readJsonArtifact, uploadJsonArtifact } from './artifact-service.js'
 import type { GitHub } from './connect.js'
 import { MAX_RECORD_BYTES, listRecords, readRecordJson, workflowRun, type Candidate } from './reuse.js'
 import { distrust, thisRun } from './reuse-trust.js'
@@ -65,7 +65,7 @@ export async function findDraft(
       // Only a record refused for what it is, or for who made it (a run GitHub says is gone is no one's
       // it can vouch for), is passed over: one GitHub failed to answer for may be the reviewed draft, and
       // an older draft must not be taken in its place.
-      if (signal?.aborted || !(error instanceof RecordContentError || error instanceof BoundaryError || isGone(error))) throw error
+      if (signal?.aborted || !(heldNoRecord(error) || isGone(error))) throw error
       passOver(candidate.runId, errorMessage(error))
     }
   }

@@ -2,8 +2,7 @@ import type { CallContext } from '../aistudios/client.js'
 import type { ExportRequest, VideoResult } from '../domain.js'
 import { ApiError, ExportUnconfirmedError, errorMessage } from '../errors.js'
 import { thisRunDraft, type FoundDraft } from '../github/drafts.js'
-import { RecordContentError } from '../github/artifact-service.js'
-import { BoundaryError } from '../schemas.js'
+import { heldNoRecord } from '../github/artifact-service.js'
 import { withDeadline } from '../waits.js'
 import { draftOf, findReviewedDraft } from './from-draft.js'
 import { LEDGER_READ_MS } from './ledger.js'
@@ -30,7 +29,7 @@ async function draftToKeep(request: ExportRequest, key: string, production: Prod
   try {
     own = await thisRunDraft(key, job.runner, withDeadline(LEDGER_READ_MS, signal).signal)
   } catch (error) {
-    if (error instanceof RecordContentError || error instanceof BoundaryError) {
+    if (heldNoRecord(error)) {
       throw new Error(
         `draft: this run's draft record of this request was refused (${errorMessage(error)}): another job of the run wrote it, and a draft saved now ` +
           "could not be recorded in its place, so 'from-draft' would not find it; none was saved. Start the workflow anew",

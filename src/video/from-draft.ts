@@ -1,8 +1,7 @@
 import type { AiStudiosClient, CallContext } from '../aistudios/client.js'
 import type { ExportRequest, JsonObject, VideoResult } from '../domain.js'
 import { ApiError, errorMessage } from '../errors.js'
-import { RecordContentError } from '../github/artifact-service.js'
-import { BoundaryError } from '../schemas.js'
+import { heldNoRecord } from '../github/artifact-service.js'
 import { findDraft, thisRunDraft, type DraftRecord, type FoundDraft } from '../github/drafts.js'
 import { savedProjectExport } from '../request/project.js'
 import { untilCancelled, withDeadline } from '../waits.js'
@@ -67,10 +66,10 @@ export async function findReviewedDraft(
 export const DRAFT_LOOKUP_MS = 2 * LEDGER_READ_MS
 
 /** A record that holds none of ours is passed over (said, with why); a read that failed is rethrown. */
-export const refusedRecord =
+const refusedRecord =
   (passOver: (runId: number | string, why: string) => void, runId: number | string) =>
   (error: unknown): undefined => {
-    if (!(error instanceof RecordContentError || error instanceof BoundaryError)) throw error
+    if (!heldNoRecord(error)) throw error
     passOver(runId, errorMessage(error))
     return undefined
   }

@@ -4,9 +4,9 @@ import * as path from 'node:path'
 import { z } from 'zod'
 import type { ExportRequest, Generation, Log, RunnerEnv } from '../domain.js'
 import { ExportNotSentError, errorMessage } from '../errors.js'
-import { BoundaryError, baseName, exportKey, parseAt, sha256Hex } from '../schemas.js'
+import { baseName, exportKey, parseAt, sha256Hex } from '../schemas.js'
 import { untilCancelled, withDeadline } from '../waits.js'
-import { RecordContentError, loadArtifactClient, readJsonArtifact } from '../github/artifact-service.js'
+import { heldNoRecord, loadArtifactClient, readJsonArtifact } from '../github/artifact-service.js'
 
 /**
  * A ledger of exports kept as tiny artifacts of the workflow run, one per export, named after the
@@ -175,7 +175,7 @@ export async function findEarlierExport(
       return { key: entry.key, generation: entry.generation, delivered: await readDelivered(delivered.id, delivered.bytes, runner, until) }
     } catch (error) {
       // A mark that holds no delivery this action writes is refused, as a forged one is: the export is waited for.
-      if (!(error instanceof RecordContentError || error instanceof BoundaryError) || signal?.aborted) {
+      if (!heldNoRecord(error) || signal?.aborted) {
         throw unread(error, `the ledger's record of the delivery of export ${entry.key}`, entry.key)
       }
       log.warning(`The ledger's mark that export ${entry.key} was delivered was refused (${errorMessage(error)}); waiting for that export`)

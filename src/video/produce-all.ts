@@ -6,7 +6,7 @@ import { WriteError } from '../write-file.js'
 import { errorLine, info, videoLog, warning } from '../log.js'
 import { checkCredentials } from './dry-run.js'
 import { draftExport, type NoDraft } from './from-draft.js'
-import { requestFingerprint } from './ledger.js'
+import { reuseFingerprint } from './ledger.js'
 import { findReusable, type ReuseTakes } from './reuse.js'
 import { PollScheduler } from './poll-scheduler.js'
 import { checkTemplate, dryRunVideo, prepareVideo, produceVideo, reuseVideo, spends, type Production } from './produce.js'
@@ -59,8 +59,11 @@ export async function unreused(missing: NoDraft[], production: Production, conte
   for (const none of missing) {
     const { log, signal } = contextOf(none.result)
     const request = none.request
-    const runId = github && (await findReusable(requestFingerprint(request), github, job, log, signal, { reviewed: 'only', draft: none.draft }))
-    if (runId) log.info(`Dry run: reuse would take the video run ${runId} exported from a reviewed draft of this request; nothing would be exported`)
+    const runId = github && (await findReusable(reuseFingerprint(request), github, job, log, signal, { reviewed: 'only', draft: none.draft }))
+    if (runId)
+      log.info(
+        `${job.plan ? 'Plan' : 'Dry run'}: reuse would take the video run ${runId} exported from a reviewed draft of this request; nothing would be exported`
+      )
     else left.push(none)
   }
   return left

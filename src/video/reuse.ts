@@ -34,8 +34,8 @@ function notTaken({ reviewedDraft }: ReuseRecord, { reviewed, draft }: ReuseTake
 
 /**
  * An earlier run's record, checked: the run is trusted (this repository's code, on a trusted ref), its
- * record parses and names that same run's unexpired artifact, and it is a video the step takes (`takes`):
- * video. Throws why not.
+ * record parses and names that same run's unexpired artifact, and it is a video the step takes (`takes`).
+ * Throws why not.
  */
 async function trustedRecord(
   github: GitHub,
