@@ -8,19 +8,12 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { describe, it } from 'node:test'
 import { makeWorkspace } from './helpers/run-action.ts'
-import { CREATE, EXPORT, MAIN_PUSH, PULL, draftFlow, templateWith } from './helpers/draft-flow.ts'
+import { CREATE, EXPORT, MAIN_PUSH, PULL, draftFlow, templateWith, told } from './helpers/draft-flow.ts'
 import { useStandIns } from './helpers/stand-ins.ts'
 import { DIALOGUE_PROJECT_ID, SAMPLE_PROJECT_ID } from './simulator/server.ts'
 
 const world = useStandIns({ renderMs: 200 })
 const { run, posts, plant, draftRecordOf } = draftFlow(world)
-
-/** The lines of a run's log that say what happened to drafts and exports. */
-const told = (stdout: string): string =>
-  stdout
-    .split('\n')
-    .filter((l) => /notice|warning|error|Draft|draft|Export|cleanup|reuse/.test(l))
-    .join('\n')
 
 /** A 500 on each read of a project, as many times as the client retries one (Retry-After 0: no wait). */
 const projectReadsFail = (times = 6): void => {

@@ -8,18 +8,12 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { NO_POSIX_SIGNALS, type ActionRun, eventEnv, makeWorkspace, runAction, signalWhen } from './helpers/run-action.ts'
 import { GITHUB_TOKEN, startGitHubApi } from './stand-ins/github-api.ts'
-import { CREATE, EXPORT, MAIN_PUSH, PULL, draftFlow, templateWith } from './helpers/draft-flow.ts'
+import { CREATE, EXPORT, MAIN_PUSH, PULL, draftFlow, templateWith, told } from './helpers/draft-flow.ts'
 import { useStandIns } from './helpers/stand-ins.ts'
 import { MINIMAL_V3_BODY, SAMPLE_PROJECT_ID } from './simulator/server.ts'
 
 const world = useStandIns({ renderMs: 200 })
 const { run, posts } = draftFlow(world)
-
-const told = (stdout: string): string =>
-  stdout
-    .split('\n')
-    .filter((l) => /notice|warning|error|Draft|draft|Export|cleanup|reuse|resume/.test(l))
-    .join('\n')
 
 /** A workspace whose manifest `videos.yml` has one v3 template video per name (no saved project read before the draft's). */
 const templatesWorkspace = (names: string[]): string => {

@@ -14,6 +14,13 @@ export const PULL: WorkflowRun = { event: 'pull_request', headBranch: 'feature',
 export const CREATE = '/api/odin/v3/editor/project'
 export const EXPORT = '/api/odin/v3/editor/project/export'
 
+/** The lines of a run's log that say what happened to drafts, exports and resumes: what a failed assertion shows. */
+export const told = (stdout: string): string =>
+  stdout
+    .split('\n')
+    .filter((l) => /notice|warning|error|Draft|draft|Export|cleanup|reuse|resume/.test(l))
+    .join('\n')
+
 /** A workspace whose `t.json` is the minimal v3 template saying `words`. */
 export const templateWith = (words: string): string => {
   const body = structuredClone(MINIMAL_V3_BODY)
